@@ -1,0 +1,6 @@
+package dev.jvk.kernels.reference;
+
+/** Scalar reference reductions. */
+public final class ReferenceReductions {
+    private ReferenceReductions() {}
+}
