@@ -67,6 +67,19 @@ final class Checks {
         fits(x.length, offset, n, name);
     }
 
+    /** As {@link #vector(float[], int, int, String)}, for an offset parameter not named {@code name + "Offset"}. */
+    static void vector(float[] x, int offset, String offsetName, int n, String name) {
+        notNull(x, name);
+        offset(offset, offsetName);
+        fits(x.length, offset, n, name);
+    }
+
+    static void vector(double[] x, int offset, String offsetName, int n, String name) {
+        notNull(x, name);
+        offset(offset, offsetName);
+        fits(x.length, offset, n, name);
+    }
+
     /** Checks a rows x cols block with leading dimension ld, stored from offset. */
     static void matrix(float[] a, int offset, int rows, int cols, int ld, String name) {
         notNull(a, name);
