@@ -1,6 +1,7 @@
 package dev.jvk.kernels;
 
 import dev.jvk.kernels.reference.ReferenceActivations;
+import dev.jvk.kernels.simd.SimdActivations;
 
 /**
  * Elementwise activations of neural networks, their backward forms, and the fused bias + activation
@@ -39,7 +40,11 @@ public final class Activations {
      */
     public static void relu(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        ReferenceActivations.relu(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.relu(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.relu(x, xOffset, y, yOffset, n);
+        }
     }
 
     /**
@@ -47,7 +52,11 @@ public final class Activations {
      */
     public static void leakyRelu(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        ReferenceActivations.leakyRelu(alpha, x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.leakyRelu(alpha, x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.leakyRelu(alpha, x, xOffset, y, yOffset, n);
+        }
     }
 
     // ================================================================ forward, transcendental
@@ -59,7 +68,11 @@ public final class Activations {
      */
     public static void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        ReferenceActivations.exp(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.exp(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.exp(x, xOffset, y, yOffset, n);
+        }
     }
 
     /**
@@ -68,7 +81,11 @@ public final class Activations {
      */
     public static void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        ReferenceActivations.log(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.log(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.log(x, xOffset, y, yOffset, n);
+        }
     }
 
     /**
@@ -78,7 +95,11 @@ public final class Activations {
      */
     public static void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        ReferenceActivations.sigmoid(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.sigmoid(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.sigmoid(x, xOffset, y, yOffset, n);
+        }
     }
 
     /**
@@ -87,7 +108,11 @@ public final class Activations {
      */
     public static void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        ReferenceActivations.tanh(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.tanh(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.tanh(x, xOffset, y, yOffset, n);
+        }
     }
 
     /**
@@ -96,7 +121,11 @@ public final class Activations {
      */
     public static void silu(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        ReferenceActivations.silu(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.silu(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.silu(x, xOffset, y, yOffset, n);
+        }
     }
 
     /**
@@ -105,7 +134,11 @@ public final class Activations {
      */
     public static void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        ReferenceActivations.softplus(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.softplus(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.softplus(x, xOffset, y, yOffset, n);
+        }
     }
 
     /**
@@ -116,7 +149,11 @@ public final class Activations {
      */
     public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        ReferenceActivations.geluTanh(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.geluTanh(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.geluTanh(x, xOffset, y, yOffset, n);
+        }
     }
 
     /**
@@ -127,7 +164,11 @@ public final class Activations {
      */
     public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        ReferenceActivations.geluErf(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.geluErf(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.geluErf(x, xOffset, y, yOffset, n);
+        }
     }
 
     // ================================================================ backward, from the forward input x
@@ -138,13 +179,21 @@ public final class Activations {
      */
     public static void reluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        ReferenceActivations.reluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.reluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.reluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
     }
 
     /** {@code dx = x > 0 ? dy : alpha * dy}. Exact. */
     public static void leakyReluBackward(float alpha, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        ReferenceActivations.leakyReluBackward(alpha, x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.leakyReluBackward(alpha, x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.leakyReluBackward(alpha, x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
     }
 
     /**
@@ -154,13 +203,21 @@ public final class Activations {
      */
     public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        ReferenceActivations.siluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.siluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.siluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
     }
 
     /** {@code dx = dy * sigmoid(x)}, within 2 ulp of the correctly rounded result. */
     public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        ReferenceActivations.softplusBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.softplusBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.softplusBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
     }
 
     /**
@@ -170,7 +227,11 @@ public final class Activations {
      */
     public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        ReferenceActivations.geluTanhBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.geluTanhBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.geluTanhBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
     }
 
     /**
@@ -180,7 +241,11 @@ public final class Activations {
      */
     public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        ReferenceActivations.geluErfBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.geluErfBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.geluErfBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
     }
 
     // ================================================================ backward, from the forward output y
@@ -192,7 +257,11 @@ public final class Activations {
      */
     public static void sigmoidBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(y, yOffset, "y", dy, dyOffset, dx, dxOffset, n);
-        ReferenceActivations.sigmoidBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.sigmoidBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.sigmoidBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
+        }
     }
 
     /**
@@ -202,7 +271,11 @@ public final class Activations {
      */
     public static void tanhBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(y, yOffset, "y", dy, dyOffset, dx, dxOffset, n);
-        ReferenceActivations.tanhBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.tanhBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.tanhBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
+        }
     }
 
     // ================================================================ fused bias + activation (dense layer forward)
@@ -219,7 +292,11 @@ public final class Activations {
      */
     public static void addBiasRelu(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
         biasBlock(bias, biasOffset, x, xOffset, rows, cols, ld);
-        ReferenceActivations.addBiasRelu(bias, biasOffset, x, xOffset, rows, cols, ld);
+        if (Kernels.VECTOR) {
+            SimdActivations.addBiasRelu(bias, biasOffset, x, xOffset, rows, cols, ld);
+        } else {
+            ReferenceActivations.addBiasRelu(bias, biasOffset, x, xOffset, rows, cols, ld);
+        }
     }
 
     /**
@@ -229,7 +306,11 @@ public final class Activations {
      */
     public static void addBiasLeakyRelu(float alpha, float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
         biasBlock(bias, biasOffset, x, xOffset, rows, cols, ld);
-        ReferenceActivations.addBiasLeakyRelu(alpha, bias, biasOffset, x, xOffset, rows, cols, ld);
+        if (Kernels.VECTOR) {
+            SimdActivations.addBiasLeakyRelu(alpha, bias, biasOffset, x, xOffset, rows, cols, ld);
+        } else {
+            ReferenceActivations.addBiasLeakyRelu(alpha, bias, biasOffset, x, xOffset, rows, cols, ld);
+        }
     }
 
     // ================================================================ argument checks

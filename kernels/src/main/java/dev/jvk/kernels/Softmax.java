@@ -1,6 +1,7 @@
 package dev.jvk.kernels;
 
 import dev.jvk.kernels.reference.ReferenceSoftmax;
+import dev.jvk.kernels.simd.SimdSoftmax;
 
 /**
  * Row-wise softmax, log-softmax and the fused softmax cross-entropy of a classifier's last layer,
@@ -32,7 +33,11 @@ public final class Softmax {
      */
     public static void softmax(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
         rowWise(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
-        ReferenceSoftmax.softmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
+        if (Kernels.VECTOR) {
+            SimdSoftmax.softmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
+        } else {
+            ReferenceSoftmax.softmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
+        }
     }
 
     /**
@@ -42,7 +47,11 @@ public final class Softmax {
      */
     public static void logSoftmax(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
         rowWise(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
-        ReferenceSoftmax.logSoftmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
+        if (Kernels.VECTOR) {
+            SimdSoftmax.logSoftmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
+        } else {
+            ReferenceSoftmax.logSoftmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
+        }
     }
 
     /**
@@ -75,7 +84,9 @@ public final class Softmax {
                         + ") is not a class index in [0, cols = " + cols + ")");
             }
         }
-        return ReferenceSoftmax.crossEntropy(logits, offset, rows, cols, ld, labels, labelsOffset, dLogits, dOffset, ldd);
+        return Kernels.VECTOR
+                ? SimdSoftmax.crossEntropy(logits, offset, rows, cols, ld, labels, labelsOffset, dLogits, dOffset, ldd)
+                : ReferenceSoftmax.crossEntropy(logits, offset, rows, cols, ld, labels, labelsOffset, dLogits, dOffset, ldd);
     }
 
     private static void rowWise(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
