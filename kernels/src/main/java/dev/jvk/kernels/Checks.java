@@ -80,6 +80,12 @@ final class Checks {
         fits(x.length, offset, n, name);
     }
 
+    static void vector(int[] x, int offset, int n, String name) {
+        notNull(x, name);
+        offset(offset, name + "Offset");
+        fits(x.length, offset, n, name);
+    }
+
     /** Checks a rows x cols block with leading dimension ld, stored from offset. */
     static void matrix(float[] a, int offset, int rows, int cols, int ld, String name) {
         notNull(a, name);
@@ -104,6 +110,26 @@ final class Checks {
             throw new IllegalArgumentException(outName + " overlaps " + inName + " partially ("
                     + outName + "Offset " + outOffset + ", " + inName + "Offset " + inOffset + ", n " + n
                     + "); use the same offset for in place or separate ranges");
+        }
+    }
+
+    /**
+     * Row-wise output rule for two rows x cols blocks: the output may be the input itself (same array,
+     * same offset, same leading dimension: in place); otherwise their index ranges in the same array
+     * must not intersect.
+     */
+    static void blockInPlaceOrDisjoint(Object in, int inOffset, int ldIn, String inName,
+                                       Object out, int outOffset, int ldOut, String outName, int rows, int cols) {
+        if (in != out || (inOffset == outOffset && ldIn == ldOut)) {
+            return;
+        }
+        long inExtent = extent(rows, cols, ldIn);
+        long outExtent = extent(rows, cols, ldOut);
+        if (intersects(inOffset, inExtent, outOffset, outExtent)) {
+            throw new IllegalArgumentException(outName + " overlaps " + inName + " partially: " + inName + " spans ["
+                    + inOffset + ", " + (inOffset + inExtent) + ") with leading dimension " + ldIn + ", " + outName
+                    + " spans [" + outOffset + ", " + (outOffset + outExtent) + ") with leading dimension " + ldOut
+                    + "; use the same offset and leading dimension for in place, or separate ranges");
         }
     }
 
