@@ -53,6 +53,25 @@ public enum Activation {
         return this != TANH && this != SIGMOID;
     }
 
+    /**
+     * Whether a kernel fuses this activation with the preceding bias add ({@code y = f(z + b)} in one
+     * pass, in place) and its backward can work from the output alone. True for ReLU and leaky ReLU:
+     * {@code y > 0} exactly when {@code z > 0}, so {@code f'} read from {@code y} is bitwise
+     * {@code f'} read from {@code z}, and the pre-activation need not be kept.
+     */
+    boolean fusesWithBias() {
+        return this == RELU || this == LEAKY_RELU;
+    }
+
+    /** {@code y[B x cols] = f(y + b)} in place, one pass; only when {@link #fusesWithBias()}. */
+    void addBiasAndApply(float[] bias, float[] y, int rows, int cols) {
+        switch (this) {
+            case RELU -> Activations.addBiasRelu(bias, 0, y, 0, rows, cols, cols);
+            case LEAKY_RELU -> Activations.addBiasLeakyRelu(LEAKY_SLOPE, bias, 0, y, 0, rows, cols, cols);
+            default -> throw new IllegalStateException(this + " has no fused bias kernel");
+        }
+    }
+
     /** {@code y[0..n) = f(x[0..n))}. */
     void forward(float[] x, float[] y, int n) {
         switch (this) {
@@ -65,7 +84,10 @@ public enum Activation {
         }
     }
 
-    /** {@code dx[0..n) = dy * f'(x)}, where {@code y = f(x)} is the forward output. */
+    /**
+     * {@code dx[0..n) = dy * f'(x)}, where {@code y = f(x)} is the forward output. For the fused
+     * activations ({@link #fusesWithBias()}) {@code x} may be {@code y}: their {@code f'} reads the same from both.
+     */
     void backward(float[] x, float[] y, float[] dy, float[] dx, int n) {
         switch (this) {
             case RELU -> Activations.reluBackward(x, 0, dy, 0, dx, 0, n);

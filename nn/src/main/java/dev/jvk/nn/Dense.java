@@ -89,6 +89,15 @@ public final class Dense implements Layer {
         Vectors.addBias(bias, 0, y, 0, rows, out, out);
     }
 
+    /**
+     * The forward pass without the bias, for a caller that adds the bias fused with the activation
+     * ({@link Activation#addBiasAndApply}): {@code y[B x out] = x[B x in] . W}. Batches of two rows or more.
+     */
+    void forwardWithoutBias(float[] x, float[] y, int rows) {
+        // y[B x out] = x[B x in] . W[in x out]; bias and activation follow in one fused pass
+        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, in, 1f, x, 0, in, weights, 0, out, 0f, y, 0, out);
+    }
+
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
         // from y = x . W:  dW[in x out] = x^T[in x B] . dy[B x out]

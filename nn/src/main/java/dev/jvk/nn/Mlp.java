@@ -35,6 +35,7 @@ public final class Mlp {
     private final int inputs;
     private final int classes;
     private final int firstTrainable;   // layers before it have no parameters: backward stops there
+    private final boolean[] fusedWithNext;   // Dense i whose bias add runs fused with activation i+1
     private FeatureScaling scaling;
     private Workspace inference;
 
@@ -66,6 +67,11 @@ public final class Mlp {
             throw new IllegalArgumentException("an MLP needs at least one layer with parameters");
         }
         this.firstTrainable = first;
+        this.fusedWithNext = new boolean[this.layers.size()];
+        for (int i = 0; i + 1 < this.layers.size(); i++) {
+            fusedWithNext[i] = this.layers.get(i) instanceof Dense
+                    && this.layers.get(i + 1) instanceof ActivationLayer a && a.activation().fusesWithBias();
+        }
         this.scaling = scaling == null ? FeatureScaling.none(inputs) : scaling;
         if (this.scaling.features() != inputs) {
             throw new IllegalArgumentException("scaling has " + this.scaling.features() + " features, the model takes " + inputs);
@@ -189,10 +195,23 @@ public final class Mlp {
         scaling.apply(ws.input, rows);
     }
 
-    /** Forward through every layer: {@code outputs[i] = layer_i(outputs[i-1])}, {@code outputs[-1] = input}. */
+    /**
+     * Forward through every layer: {@code outputs[i] = layer_i(outputs[i-1])}, {@code outputs[-1] = input}.
+     * A Dense layer followed by ReLU or leaky ReLU runs as a GEMM into the activation's buffer and one
+     * fused bias-and-activation pass in place; the Dense layer's own buffer is then not written (the
+     * activation's backward reads the output instead, see {@link Activation#fusesWithBias()}).
+     */
     void forward(Workspace ws, int rows, boolean training) {
         float[] x = ws.input;
         for (int i = 0; i < layers.size(); i++) {
+            if (fusedWithNext[i] && rows > 1) {
+                Dense dense = (Dense) layers.get(i);
+                Activation activation = ((ActivationLayer) layers.get(i + 1)).activation();
+                dense.forwardWithoutBias(x, ws.outputs[i + 1], rows);
+                activation.addBiasAndApply(dense.bias(), ws.outputs[i + 1], rows, dense.outputSize());
+                x = ws.outputs[++i];
+                continue;
+            }
             layers.get(i).forward(x, ws.outputs[i], rows, training);
             x = ws.outputs[i];
         }
@@ -211,6 +230,9 @@ public final class Mlp {
         }
         for (int i = last; i >= firstTrainable; i--) {
             float[] x = i == 0 ? ws.input : ws.outputs[i - 1];
+            if (i > 0 && fusedWithNext[i - 1]) {
+                x = ws.outputs[i];   // the fused forward kept only the activation's output; its f' reads the same from it
+            }
             float[] dx = i == firstTrainable ? null : ws.gradients[i - 1];   // no gradient for the data
             layers.get(i).backward(x, ws.outputs[i], ws.gradients[i], dx, rows);
         }

@@ -19,7 +19,7 @@ public final class SoftmaxCrossEntropy implements Loss {
 
     @Override
     public void scores(float[] out, int rows, int classes) {
-        Softmax.softmax(out, 0, out, 0, rows, classes, classes);
+        Softmax.softmax(out, 0, rows, classes, classes, out, 0, classes);
     }
 
     @Override
