@@ -4,6 +4,7 @@ import dev.jvk.kernels.Reductions;
 import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.data.FeatureScaling;
+import dev.jvk.nn.optim.Optimizer;
 import dev.jvk.nn.optim.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ public final class Mlp {
     private final boolean[] fusedWithNext;   // Dense i whose bias add runs fused with activation i+1
     private FeatureScaling scaling;
     private Workspace inference;
+    private Workspace training;
 
     /**
      * A model from layers whose sizes chain ({@code layers[i].outputSize() == layers[i+1].inputSize()}).
@@ -286,6 +288,45 @@ public final class Mlp {
             loss.scores(ws.logits(), n, classes);
             System.arraycopy(ws.logits(), 0, scores, from * classes, n * classes);
         }
+    }
+
+    /**
+     * One training step for a custom loop (the {@link Trainer} runs the same pass): forward, loss,
+     * backward and one optimizer update on {@code rows} raw samples ({@code x}: {@code rows x inputs()},
+     * the model's scaling applied; {@code labels}: one class per row). The buffers are allocated on the
+     * first call (and again only for a larger batch); later steps allocate nothing.
+     *
+     * @param optimizer made by {@code OptimizerConfig.create(mlp.parameters())}
+     * @return the batch's mean loss; when it is not finite the parameters are left unchanged
+     * @throws IllegalArgumentException when the arrays are too short, {@code rows < 1}, or a label is outside {@code [0, classes())}
+     */
+    public float trainStep(float[] x, int[] labels, int rows, Optimizer optimizer, float learningRate) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(optimizer, "optimizer");
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be >= 1, got " + rows);
+        }
+        if ((long) rows * inputs > x.length || rows > labels.length) {
+            throw new IllegalArgumentException(rows + " rows need " + (long) rows * inputs + " features and " + rows
+                    + " labels, got " + x.length + " and " + labels.length);
+        }
+        for (int r = 0; r < rows; r++) {
+            if (labels[r] < 0 || labels[r] >= classes) {
+                throw new IllegalArgumentException("labels[" + r + "] = " + labels[r] + " is not a class in [0, " + classes + ")");
+            }
+        }
+        if (training == null || training.capacity < rows) {
+            training = workspace(rows, true);
+        }
+        System.arraycopy(x, 0, training.input, 0, rows * inputs);
+        System.arraycopy(labels, 0, training.labels, 0, rows);
+        scaling.apply(training.input, rows);
+        float meanLoss = forwardBackward(training, rows);
+        if (Float.isFinite(meanLoss)) {
+            optimizer.step(learningRate);
+        }
+        return meanLoss;
     }
 
     /**

@@ -140,4 +140,37 @@ class TrainingTest {
             assertThat(single[c]).isCloseTo(scores[c], org.assertj.core.data.Offset.offset(1e-5f));
         }
     }
+
+    @Test
+    void train_step_for_custom_loops_learns_a_batch_and_checks_its_arguments() {
+        Mlp mlp = model(4);
+        var optimizer = OptimizerConfig.sgd(0.9f, false, 0f).create(mlp.parameters());
+        int rows = 64;
+        float first = mlp.trainStep(TRAIN.features(), TRAIN.labels(), rows, optimizer, 0.05f);
+        float last = first;
+        for (int i = 0; i < 30; i++) {
+            last = mlp.trainStep(TRAIN.features(), TRAIN.labels(), rows, optimizer, 0.05f);
+        }
+        assertThat(last).isLessThan(first * 0.5f);
+        assertThatThrownBy(() -> mlp.trainStep(new float[10], new int[1], 1, optimizer, 0.1f))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> mlp.trainStep(TRAIN.features(), new int[] {10}, 1, optimizer, 0.1f))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("labels[0] = 10");
+    }
+
+    @Test
+    void the_fused_bias_relu_forward_equals_the_layer_by_layer_forward_bitwise() {
+        Mlp mlp = model(5);
+        int rows = 50;
+        Workspace fused = mlp.workspace(rows, false);
+        mlp.loadBatch(fused, TEST, null, 0, rows);
+        mlp.forward(fused, rows, false);
+        float[] x = java.util.Arrays.copyOf(fused.input, rows * mlp.inputs());
+        for (Layer layer : mlp.layers()) {
+            float[] y = new float[rows * layer.outputSize()];
+            layer.forward(x, y, rows, false);
+            x = y;
+        }
+        assertThat(java.util.Arrays.copyOf(fused.logits(), rows * 10)).containsExactly(x);
+    }
 }
