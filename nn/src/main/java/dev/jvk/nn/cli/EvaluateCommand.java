@@ -26,7 +26,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
-    @Option(names = "--threads", description = "GEMM threads (default: the available processors).")
+    @Option(names = "--threads", paramLabel = "N", description = "GEMM threads (default: the available processors).")
     Integer threads;
 
     @Option(names = "--json", description = "Print one JSON line with the results on stdout.")

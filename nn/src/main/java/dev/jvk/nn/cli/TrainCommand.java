@@ -50,10 +50,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", paramLabel = "P", defaultValue = "0", description = "Dropout rate after each hidden activation (default: ${DEFAULT-VALUE}).")
     float dropout;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Samples per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Samples per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--optimizer", paramLabel = "sgd|adam|adamw", defaultValue = "adam", description = "(default: ${DEFAULT-VALUE}).")
@@ -62,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.001 for adam and adamw, 0.05 for sgd).")
     Float lr;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     float momentum;
 
     @Option(names = "--nesterov", description = "SGD with Nesterov momentum.")
@@ -79,10 +79,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Feature scaling fitted on the training data (default: ${DEFAULT-VALUE}).")
     String scale;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seeds weights, shuffling and splits (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seeds weights, shuffling and splits (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", description = "GEMM threads (default: the available processors).")
+    @Option(names = "--threads", paramLabel = "N", description = "GEMM threads (default: the available processors).")
     Integer threads;
 
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model here (docs/model-format.md).")
