@@ -210,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
                 .put("model", mlp.describe())
                 .put("parameters", mlp.parameterCount())
                 .put("optimizer", kind.cliName())
-                .put("lr", (double) rate)
+                .put("lr", Double.parseDouble(Float.toString(rate)))
                 .put("schedule", schedule)
                 .put("batch", batch)
                 .put("epochs", history.epochs().size())
