@@ -38,6 +38,12 @@ final class Machine {
                 ? "preferred species " + preferred + "-bit (" + preferred / Float.SIZE + " float lanes)"
                 : "not available (jdk.incubator.vector not resolved)");
         facts.put("jvk", Kernels.info().toString());
+        // other work on the machine skews every number: say how busy it was when the run began
+        String load = String.join(" ", lines(Path.of("/proc/loadavg")));
+        String[] parts = load.trim().split("\\s+");
+        if (parts.length >= 3) {
+            facts.put("Load average at start (1, 5, 15 min)", parts[0] + ", " + parts[1] + ", " + parts[2]);
+        }
         return facts;
     }
 

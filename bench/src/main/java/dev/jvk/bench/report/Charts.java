@@ -53,7 +53,24 @@ final class Charts {
      */
     record Plot(String file, String title, Family family) {}
 
+    /** One colour per implementation in every plot; jvk's is the strongest. */
+    private static final Map<String, Color> COLORS = Map.of(
+            "jvk", new Color(0xD62728),
+            "openblas", new Color(0x1F77B4),
+            "netlib", new Color(0x2CA02C),
+            "ejml", new Color(0xFF7F0E),
+            "lucene", new Color(0x17BECF),
+            "plain", new Color(0x9467BD),
+            "reference", new Color(0x7F7F7F),
+            "pytorch", new Color(0x8C564B),
+            "stream", new Color(0x000000));
+    private static final Color[] OTHERS = {new Color(0xE377C2), new Color(0xBCBD22), new Color(0x393B79), new Color(0x637939)};
+
     private Charts() {}
+
+    static Color colorOf(String impl, int index) {
+        return COLORS.getOrDefault(impl, OTHERS[Math.floorMod(index, OTHERS.length)]);
+    }
 
     static List<Plot> writeAll(List<FamilyTable> tables, Ceilings ceilings, int jvkVectorBits, Path dir) throws IOException {
         List<Plot> plots = new ArrayList<>();
@@ -105,7 +122,9 @@ final class Charts {
             ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
             for (int s = 0; s < data.getSeriesCount(); s++) {
-                renderer.setSeriesStroke(s, new BasicStroke(2.5f));
+                String impl = (String) data.getSeriesKey(s);
+                renderer.setSeriesStroke(s, new BasicStroke(impl.equals("jvk") ? 3.5f : 2f));
+                renderer.setSeriesPaint(s, colorOf(impl, s));
             }
             plot.setRenderer(renderer);
             int elementBytes = lines.get(0).work().elementBytes();
@@ -198,6 +217,15 @@ final class Charts {
         y.setBase(10);
         y.setTickUnit(new NumberTickUnit(1));
         y.setNumberFormatOverride(new DecimalFormat("0.##"));
+        double low = Double.MAX_VALUE;
+        double high = 0;
+        for (int s = 0; s < all.getSeriesCount(); s++) {
+            for (int i = 0; i < all.getItemCount(s); i++) {
+                low = Math.min(low, all.getYValue(s, i));
+                high = Math.max(high, all.getYValue(s, i));
+            }
+        }
+        y.setRange(low / 2, high * 2);
         plot.setRangeAxis(y);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
         int first = 0;
@@ -235,19 +263,27 @@ final class Charts {
         }
         JFreeChart chart = ChartFactory.createBarChart("MLP training throughput (higher is better)", "", "samples/s", data,
                 PlotOrientation.VERTICAL, true, false, false);
+        org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
+        plot.getDomainAxis().setMaximumCategoryLabelLines(3);
+        for (int r = 0; r < data.getRowCount(); r++) {
+            plot.getRenderer().setSeriesPaint(r, colorOf((String) data.getRowKey(r), r));
+        }
+        ((org.jfree.chart.renderer.category.BarRenderer) plot.getRenderer()).setBarPainter(
+                new org.jfree.chart.renderer.category.StandardBarPainter());
         save(chart, dir.resolve("mlp.png"));
         return Optional.of(new Plot("mlp.png", "MLP training samples/s", Family.MLP));
     }
 
+    /** "1 thread, mlpTrain, batch=128, layers=784-256-128-10": threads first, the part that differs most. */
     private static String groupLabel(FamilyTable.Line line) {
-        StringBuilder s = new StringBuilder(line.key().op());
+        StringBuilder s = new StringBuilder(Ceilings.threads(line.key().threads())).append(", ").append(line.key().op());
         if (!line.key().shape().label().isEmpty()) {
             s.append(' ').append(line.key().shape().label());
         }
         if (!line.key().extras().isEmpty()) {
             s.append(", ").append(line.key().extras());
         }
-        return s.append(", ").append(Ceilings.threads(line.key().threads())).toString();
+        return s.toString();
     }
 
     private static void save(JFreeChart chart, Path file) throws IOException {

@@ -126,6 +126,10 @@ public final class FamilyTable {
         return metrics.size() == 1 ? Optional.of(metrics.get(0)) : Optional.empty();
     }
 
+    public boolean hasSizeColumn() {
+        return lines.stream().anyMatch(l -> !l.key().shape().label().isEmpty());
+    }
+
     public boolean hasThreadsColumn() {
         return lines.stream().anyMatch(l -> l.key().threads() != 1);
     }
@@ -158,6 +162,9 @@ public final class FamilyTable {
 
     /** Which ceiling the share column names, if the family has one. */
     public Optional<String> shareTitle() {
+        if (!implementations.contains("jvk") || missing.contains("jvk")) {
+            return Optional.empty();
+        }
         return switch (family) {
             case GEMM -> Optional.of("jvk % FMA peak");
             case REDUCTIONS, ELEMENTWISE -> Optional.of("jvk % STREAM");

@@ -38,9 +38,13 @@ final class Format {
         return withError(v, relativeError) + " " + units[u];
     }
 
-    /** {@code 1.23x}. */
+    /** {@code 0.92x}, {@code 3.07x}, {@code 28.7x}, {@code 119x}. */
     static String ratio(double r) {
-        return Double.isNaN(r) || Double.isInfinite(r) ? "–" : String.format(Locale.ROOT, "%.2fx", r);
+        if (Double.isNaN(r) || Double.isInfinite(r)) {
+            return "–";
+        }
+        int d = r >= 100 ? 0 : r >= 10 ? 1 : 2;
+        return String.format(Locale.ROOT, "%." + d + "fx", r);
     }
 
     /** {@code 81%}. */

@@ -21,7 +21,7 @@ import java.util.Map;
 public record JmhFailure(String benchmark, Map<String, String> params, String message) {
 
     public JmhFailure {
-        params = Map.copyOf(params);
+        params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params)); // JMH's order
     }
 
     /** The failures recorded in a JMH text log; none when the file does not exist. */

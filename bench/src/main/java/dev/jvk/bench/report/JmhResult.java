@@ -20,7 +20,7 @@ public record JmhResult(String benchmark, String mode, int jmhThreads, Map<Strin
                         double score, double scoreError, String scoreUnit, String settings, String jdk) {
 
     public JmhResult {
-        params = Map.copyOf(params);
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params)); // JMH's order
     }
 
     /** The class's simple name, e.g. {@code SgemmBench}. */

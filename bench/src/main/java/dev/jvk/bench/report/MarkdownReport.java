@@ -121,13 +121,16 @@ final class MarkdownReport {
             double streamBytes = results.ceilings().streamBytesPerCall();
             if (streamBytes > 0) {
                 md.append(" `jvk % STREAM`: jvk's GB/s over STREAM's (copy for one read per write, triad otherwise), ")
-                        .append("for working sets of at least ").append(Format.number(streamBytes / 2 / (1 << 20)))
+                        .append("for working sets of at least ").append(Math.round(streamBytes / 2 / (1 << 20)))
                         .append(" MiB, which stream from memory as STREAM's arrays do; smaller ones run from the caches.");
             }
         }
         md.append("\n\n");
 
-        List<String> header = new ArrayList<>(List.of("op", "size"));
+        List<String> header = new ArrayList<>(List.of("op"));
+        if (table.hasSizeColumn()) {
+            header.add("size");
+        }
         if (table.hasThreadsColumn()) {
             header.add("threads");
         }
@@ -140,14 +143,16 @@ final class MarkdownReport {
         header.addAll(table.implementations());
         peers.forEach(p -> header.add("jvk/" + p));
         shareTitle.ifPresent(header::add);
-        int textColumns = 2 + (table.hasThreadsColumn() ? 1 : 0) + (table.hasExtrasColumn() ? 1 : 0) + (common.isEmpty() ? 1 : 0);
+        int textColumns = 1 + (table.hasSizeColumn() ? 1 : 0) + (table.hasThreadsColumn() ? 1 : 0) + (table.hasExtrasColumn() ? 1 : 0) + (common.isEmpty() ? 1 : 0);
         tableHeader(header, textColumns);
 
         Map<String, String> footnotes = new TreeMap<>();
         for (FamilyTable.Line line : table.lines()) {
             List<String> cells = new ArrayList<>();
             cells.add(line.key().op());
-            cells.add(line.key().shape().label().isEmpty() ? "–" : line.key().shape().label());
+            if (table.hasSizeColumn()) {
+                cells.add(line.key().shape().label().isEmpty() ? "–" : line.key().shape().label());
+            }
             if (table.hasThreadsColumn()) {
                 cells.add(Integer.toString(line.key().threads()));
             }
