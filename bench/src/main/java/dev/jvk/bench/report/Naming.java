@@ -76,6 +76,11 @@ public final class Naming {
         if (family == null || op.isEmpty()) {
             return Optional.empty();
         }
+        // A method that is not an implementation's name is a jvk benchmark of its own
+        // (MlpTrainingBenchmark.trainStep): jvk's, under the operation "mlpTraining.trainStep".
+        boolean named = family == Family.CEILING || KNOWN_IMPLEMENTATIONS.contains(method);
+        String impl = named ? method : "jvk";
+        String shownOp = named ? op : op + "." + method;
         Shape shape = shapeOf(family, params);
         int threads = intParam(params, "threads").orElse(jmhThreads);
         Map<String, String> extras = new TreeMap<>();
@@ -85,7 +90,7 @@ public final class Naming {
             }
         });
         Work work = family == Family.CEILING ? ceilingWork(className, method, params) : workOf(family, op, shape, params);
-        return Optional.of(new Identity(family, op, method, shape, threads, extras, work));
+        return Optional.of(new Identity(family, shownOp, impl, shape, threads, extras, work));
     }
 
     /** {@code SgemmBench} → {@code sgemm}; {@code LogSumExpBenchmark} → {@code logSumExp}. */
@@ -162,7 +167,8 @@ public final class Naming {
      * Flops and bytes per call. GEMM: {@code 2mnk} flops, A, B and C once each; GEMV: {@code 2mn},
      * A, x and y once. BLAS-1 operations and activations: by operation, {@code n} elements of 4
      * bytes (8 when the parameter {@code type} or {@code precision} is {@code double}, or for the
-     * {@code d}-prefixed BLAS names such as {@code dgemm}). MLP: {@code batch} samples per call.
+     * {@code d}-prefixed BLAS names such as {@code dgemm}). MLP: {@code batch} samples per call,
+     * or one sample per JMH operation when there is no {@code batch} parameter.
      */
     static Work workOf(Family family, String op, Shape shape, Map<String, String> params) {
         String name = op.toLowerCase(Locale.ROOT);
@@ -188,7 +194,9 @@ public final class Naming {
                 return Work.UNKNOWN;
             }
             case MLP -> {
-                return longParam(params, "batch").map(b -> Work.samples(b)).orElse(Work.UNKNOWN);
+                // a batch parameter: one call is a batch; none: one JMH operation is one sample
+                // (a training step with @OperationsPerInvocation(batch))
+                return Work.samples(longParam(params, "batch").orElse(1L));
             }
             case REDUCTIONS, ELEMENTWISE -> {
                 return n == 0 ? Work.UNKNOWN : elementwiseWork(name, n, e);

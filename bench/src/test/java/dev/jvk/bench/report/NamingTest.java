@@ -106,6 +106,21 @@ class NamingTest {
     }
 
     @Test
+    void aMethodThatNamesNoImplementationIsAJvkBenchmarkOfItsOwn() {
+        Naming.Identity train = id("dev.jvk.bench.mlp.MlpTrainingBenchmark.trainStep", Map.of("threads", "2", "optimizer", "adam"));
+        assertThat(train.impl()).isEqualTo("jvk");
+        assertThat(train.op()).isEqualTo("mlpTraining.trainStep");
+        assertThat(train.threads()).isEqualTo(2);
+        assertThat(train.extras()).containsExactly(Map.entry("optimizer", "adam"));
+        assertThat(train.work().samples()).as("no batch parameter: one JMH operation is one sample").isEqualTo(1);
+        assertThat(Metric.of(train)).isEqualTo(Metric.SAMPLES);
+        Naming.Identity variant = id("dev.jvk.bench.gemm.SgemmBench.jvkNoPacking", Map.of("size", "64"));
+        assertThat(variant.impl()).isEqualTo("jvk");
+        assertThat(variant.op()).isEqualTo("sgemm.jvkNoPacking");
+        assertThat(variant.work().flops()).as("the work of the class's operation").isEqualTo(2.0 * 64 * 64 * 64);
+    }
+
+    @Test
     void anUnknownOperationStillGetsARowWithTimePerCall() {
         Naming.Identity odd = id("dev.jvk.bench.gemm.PackingBench.jvk", Map.of("size", "64"));
         assertThat(odd.work().hasFlops()).isFalse();
