@@ -68,10 +68,11 @@ public final class Kernels {
         String unavailable = whyVectorUnavailable();
         if (unavailable != null) {
             String how = unavailable.startsWith("module") ? "; add --add-modules " + VECTOR_MODULE + " to the java command for the SIMD fast path" : "";
+            unavailable += how;
             if (forced.equals("vector")) {
-                LOG.log(Level.WARNING, "jvk: -Djvk.kernels=vector cannot run here (" + unavailable + "); using the scalar reference kernels" + how);
+                LOG.log(Level.WARNING, "jvk: -Djvk.kernels=vector cannot run here: " + unavailable + "; using the scalar reference kernels");
             } else {
-                LOG.log(Level.INFO, "jvk: using the scalar reference kernels: " + unavailable + how);
+                LOG.log(Level.INFO, "jvk: using the scalar reference kernels: " + unavailable);
             }
             return new Choice(0, unavailable);
         }
