@@ -36,13 +36,13 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 done; 1 the run failed (a file could not be written, JMH could not start);
  * 2 bad options, with one line on stderr.
  */
-@Command(name = "jvk bench", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "jvk bench", sortOptions = false, mixinStandardHelpOptions = true, version = "jvk bench 0.1.0-SNAPSHOT",
         description = {
                 "Runs jvk's JMH benchmarks beside the scalar reference and the peers (OpenBLAS, netlib, EJML, Lucene, ...),",
                 "measures this machine's FMA peak and STREAM bandwidth in the same run, and writes report.md and PNG plots."},
         footer = {"", "Examples:",
-                "  ./jvk bench                           the quick selection (about 5 minutes on 2 cores)",
-                "  ./jvk bench --only gemm --threads 2   GEMM alone, on 2 threads",
+                "  ./jvk bench                          quick selection, about 5 minutes",
+                "  ./jvk bench --only gemm --threads 2  GEMM alone, on 2 threads",
                 "  ./jvk bench --report bench-results/20260101-120000/results.json"})
 public final class BenchMain implements Callable<Integer> {
     private static final List<Family> SELECTABLE = List.of(Family.GEMM, Family.ELEMENTWISE, Family.REDUCTIONS, Family.MLP);

@@ -32,7 +32,7 @@ final class Suite {
     record Timing(int forks, int warmupIterations, TimeValue warmupTime, int iterations, TimeValue iterationTime) {
         /** Seconds one benchmark run takes, about: iterations plus a fork's start-up and setup. */
         double secondsPerRun() {
-            double perFork = warmupIterations * seconds(warmupTime) + iterations * seconds(iterationTime) + 1.5;
+            double perFork = warmupIterations * seconds(warmupTime) + iterations * seconds(iterationTime) + 2;
             return Math.max(1, forks) * perFork;
         }
 

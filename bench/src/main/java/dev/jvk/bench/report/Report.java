@@ -51,10 +51,20 @@ public final class Report {
             }
         }
         Files.createDirectories(outDir);
+        deleteOldPlots(outDir);
         List<Charts.Plot> plots = Charts.writeAll(tables, results.ceilings(), jvkBits, outDir);
         String markdown = new MarkdownReport(results, tables, plots, info, jvkBits).render();
         Path md = outDir.resolve(MARKDOWN);
         Files.writeString(md, markdown, StandardCharsets.UTF_8);
         return new Written(md, plots.stream().map(p -> outDir.resolve(p.file())).toList());
+    }
+
+    /** Plots of an earlier report in the same directory would look like this run's: remove them first. */
+    private static void deleteOldPlots(Path dir) throws IOException {
+        try (var files = Files.newDirectoryStream(dir, "{gemm-*.png,roofline.png,mlp.png}")) {
+            for (Path f : files) {
+                Files.delete(f);
+            }
+        }
     }
 }

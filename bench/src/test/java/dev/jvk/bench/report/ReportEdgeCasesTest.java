@@ -15,12 +15,16 @@ class ReportEdgeCasesTest {
     Path dir;
 
     @Test
-    void anEmptyRunGivesAReportThatSaysSo() throws IOException {
+    void anEmptyRunGivesAReportThatSaysSoAndLeavesNoOldPlotBehind() throws IOException {
         Path json = Files.writeString(dir.resolve("results.json"), "[]");
+        Files.writeString(dir.resolve("gemm-sgemm.png"), "from an earlier report");
+        Files.writeString(dir.resolve("notes.png"), "not ours");
         Report.Written w = Report.generate(json, dir);
         String md = Files.readString(w.markdown());
         assertThat(md).contains("# jvk benchmark report").contains("No ceiling was measured");
         assertThat(w.plots()).isEmpty();
+        assertThat(dir.resolve("gemm-sgemm.png")).doesNotExist();
+        assertThat(dir.resolve("notes.png")).exists();
     }
 
     @Test
