@@ -1,5 +1,7 @@
 package dev.jvk.kernels;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Argument checks shared by every public entry point, as BLAS {@code xerbla} does them but with
  * Java exceptions: a null array or enum is a {@link NullPointerException} naming it; a negative size,
@@ -48,7 +50,7 @@ final class Checks {
 
     /** The array of {@code length} elements holds {@code extent} elements from {@code offset}. */
     static void fits(long length, long offset, long extent, String name) {
-        if (extent > 0 && offset + extent > length) {
+        if (extent > 0 && offset > length - extent) { // not offset + extent > length: that sum may wrap
             throw new IndexOutOfBoundsException(name + " is too short: needs " + (offset + extent)
                     + " elements (offset " + offset + " + extent " + extent + "), has " + length);
         }
@@ -62,6 +64,25 @@ final class Checks {
     }
 
     static void vector(double[] x, int offset, int n, String name) {
+        notNull(x, name);
+        offset(offset, name + "Offset");
+        fits(x.length, offset, n, name);
+    }
+
+    /** As {@link #vector(float[], int, int, String)}, for an offset parameter not named {@code name + "Offset"}. */
+    static void vector(float[] x, int offset, String offsetName, int n, String name) {
+        notNull(x, name);
+        offset(offset, offsetName);
+        fits(x.length, offset, n, name);
+    }
+
+    static void vector(double[] x, int offset, String offsetName, int n, String name) {
+        notNull(x, name);
+        offset(offset, offsetName);
+        fits(x.length, offset, n, name);
+    }
+
+    static void vector(int[] x, int offset, int n, String name) {
         notNull(x, name);
         offset(offset, name + "Offset");
         fits(x.length, offset, n, name);
@@ -94,12 +115,149 @@ final class Checks {
         }
     }
 
+    /**
+     * Row-wise output rule for two rows x cols blocks: the output may be the input itself (same array,
+     * same offset, same leading dimension: in place); otherwise their index ranges in the same array
+     * must not intersect.
+     */
+    static void blockInPlaceOrDisjoint(Object in, int inOffset, int ldIn, String inName,
+                                       Object out, int outOffset, int ldOut, String outName, int rows, int cols) {
+        if (in != out || (inOffset == outOffset && ldIn == ldOut)) {
+            return;
+        }
+        long inExtent = extent(rows, cols, ldIn);
+        long outExtent = extent(rows, cols, ldOut);
+        if (intersects(inOffset, inExtent, outOffset, outExtent)) {
+            throw new IllegalArgumentException(outName + " overlaps " + inName + " partially: " + inName + " spans ["
+                    + inOffset + ", " + (inOffset + inExtent) + ") with leading dimension " + ldIn + ", " + outName
+                    + " spans [" + outOffset + ", " + (outOffset + outExtent) + ") with leading dimension " + ldOut
+                    + "; use the same offset and leading dimension for in place, or separate ranges");
+        }
+    }
+
     /** Rejects any intersection of two index ranges of the same array (e.g. GEMM's C with A or B). */
     static void disjoint(Object a, long aOffset, long aExtent, String aName, Object b, long bOffset, long bExtent, String bName) {
         if (a == b && intersects(aOffset, aExtent, bOffset, bExtent)) {
             throw new IllegalArgumentException(aName + " overlaps " + bName + " in the same array: "
                     + aName + " spans [" + aOffset + ", " + (aOffset + aExtent) + "), "
                     + bName + " spans [" + bOffset + ", " + (bOffset + bExtent) + ")");
+        }
+    }
+
+    /**
+     * GEMM's operands, after their null checks: sizes, then A, B and C in turn (offset, leading
+     * dimension, length), then C disjoint from A and from B. op(A) is m x k, stored as is when
+     * NO_TRANS ({@code lda >= max(1, k)}) or transposed ({@code lda >= max(1, m)}); op(B) is k x n
+     * likewise; C is m x n. Lengths and offsets are in elements. Arrays are the same array when
+     * they are the same object; pass {@link MemorySegment}s to {@link #gemmSegments} instead.
+     */
+    static void gemmArrays(Transpose transA, Transpose transB, int m, int n, int k,
+                           Object a, long aLength, long aOffset, int lda,
+                           Object b, long bLength, long bOffset, int ldb,
+                           Object c, long cLength, long cOffset, int ldc) {
+        gemmShapes(transA, transB, m, n, k, aLength, aOffset, lda, bLength, bOffset, ldb, cLength, cOffset, ldc);
+        long cExtent = extent(m, n, ldc);
+        disjoint(c, cOffset, cExtent, "c", a, aOffset, storedExtent(transA, m, k, lda), "a");
+        disjoint(c, cOffset, cExtent, "c", b, bOffset, storedExtent(transB, k, n, ldb), "b");
+    }
+
+    /**
+     * GEMM's operands off-heap: as {@link #gemmArrays}, plus each segment alive and accessible from
+     * this thread, C writable, and C's bytes disjoint from A's and B's wherever the segments lie.
+     */
+    static void gemmSegments(Transpose transA, Transpose transB, int m, int n, int k,
+                             MemorySegment a, long aOffset, int lda,
+                             MemorySegment b, long bOffset, int ldb,
+                             MemorySegment c, long cOffset, int ldc, int elementBytes) {
+        accessible(a, "a");
+        accessible(b, "b");
+        accessible(c, "c");
+        gemmShapes(transA, transB, m, n, k, a.byteSize() / elementBytes, aOffset, lda,
+                b.byteSize() / elementBytes, bOffset, ldb, c.byteSize() / elementBytes, cOffset, ldc);
+        if (c.isReadOnly()) {
+            throw new IllegalArgumentException("c is a read-only segment; C must be writable");
+        }
+        long cExtent = extent(m, n, ldc);
+        disjoint(c, cOffset, cExtent, "c", a, aOffset, storedExtent(transA, m, k, lda), "a", elementBytes);
+        disjoint(c, cOffset, cExtent, "c", b, bOffset, storedExtent(transB, k, n, ldb), "b", elementBytes);
+    }
+
+    private static void gemmShapes(Transpose transA, Transpose transB, int m, int n, int k,
+                                   long aLength, long aOffset, int lda,
+                                   long bLength, long bOffset, int ldb,
+                                   long cLength, long cOffset, int ldc) {
+        size(m, "m");
+        size(n, "n");
+        size(k, "k");
+        stored(transA, m, k, aLength, aOffset, lda, "a");
+        stored(transB, k, n, bLength, bOffset, ldb, "b");
+        offset(cOffset, "cOffset");
+        leadingDimension(ldc, n, "ldc");
+        fits(cLength, cOffset, extent(m, n, ldc), "c");
+    }
+
+    /** An operand op(X) of rows x cols, stored as is (NO_TRANS) or transposed (TRANS). */
+    private static void stored(Transpose trans, int rows, int cols, long length, long offset, int ld, String name) {
+        offset(offset, name + "Offset");
+        leadingDimension(ld, trans == Transpose.NO_TRANS ? cols : rows, "ld" + name);
+        fits(length, offset, storedExtent(trans, rows, cols, ld), name);
+    }
+
+    private static long storedExtent(Transpose trans, int rows, int cols, int ld) {
+        return trans == Transpose.NO_TRANS ? extent(rows, cols, ld) : extent(cols, rows, ld);
+    }
+
+    /**
+     * GEMV's operands, after their null checks: A stored m x n ({@code lda >= max(1, n)}); x of
+     * length n (NO_TRANS) or m (TRANS); y of the other length; y disjoint from A and x.
+     */
+    static void gemvArrays(Transpose transA, int m, int n,
+                           Object a, long aLength, long aOffset, int lda,
+                           Object x, long xLength, long xOffset,
+                           Object y, long yLength, long yOffset) {
+        size(m, "m");
+        size(n, "n");
+        offset(aOffset, "aOffset");
+        leadingDimension(lda, n, "lda");
+        long aExtent = extent(m, n, lda);
+        fits(aLength, aOffset, aExtent, "a");
+        long xExtent = m == 0 || n == 0 ? 0 : transA == Transpose.NO_TRANS ? n : m;
+        long yExtent = m == 0 || n == 0 ? 0 : transA == Transpose.NO_TRANS ? m : n;
+        offset(xOffset, "xOffset");
+        fits(xLength, xOffset, xExtent, "x");
+        offset(yOffset, "yOffset");
+        fits(yLength, yOffset, yExtent, "y");
+        disjoint(y, yOffset, yExtent, "y", a, aOffset, aExtent, "a");
+        disjoint(y, yOffset, yExtent, "y", x, xOffset, xExtent, "x");
+    }
+
+    /** A segment the caller can use now: alive, and accessible from this thread (as a read would require). */
+    static void accessible(MemorySegment s, String name) {
+        if (!s.scope().isAlive()) {
+            throw new IllegalStateException(name + " is not alive: its arena is closed");
+        }
+        if (!s.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException(name + " is confined to another thread");
+        }
+    }
+
+    /**
+     * Rejects two element ranges of segments that share memory (the same heap array, or overlapping
+     * native memory). Segments that do not overlap at all are disjoint whatever the offsets.
+     */
+    static void disjoint(MemorySegment a, long aOffset, long aExtent, String aName,
+                         MemorySegment b, long bOffset, long bExtent, String bName, int elementBytes) {
+        if (aExtent == 0 || bExtent == 0 || a.asOverlappingSlice(b).isEmpty()) {
+            return;
+        }
+        // The segments share memory, so their addresses (native addresses, or byte offsets in the
+        // same heap array) are on one axis.
+        long aStart = a.address() + aOffset * elementBytes;
+        long bStart = b.address() + bOffset * elementBytes;
+        if (intersects(aStart, aExtent * elementBytes, bStart, bExtent * elementBytes)) {
+            throw new IllegalArgumentException(aName + " overlaps " + bName + " in memory: "
+                    + aName + " spans elements [" + aOffset + ", " + (aOffset + aExtent) + ") of its segment, "
+                    + bName + " spans [" + bOffset + ", " + (bOffset + bExtent) + ") of one that shares memory with it");
         }
     }
 

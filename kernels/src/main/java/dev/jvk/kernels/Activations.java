@@ -1,0 +1,345 @@
+package dev.jvk.kernels;
+
+import dev.jvk.kernels.reference.ReferenceActivations;
+import dev.jvk.kernels.simd.SimdActivations;
+
+/**
+ * Elementwise activations of neural networks, their backward forms, and the fused bias + activation
+ * of a dense layer. Float only.
+ *
+ * <p><b>Shapes.</b> Forward: {@code op(x, xOffset, y, yOffset, n)} writes {@code y[yOffset + i] = f(x[xOffset + i])}
+ * for {@code i < n}. Backward: {@code op(xOrY, offset, dy, dyOffset, dx, dxOffset, n)} writes
+ * {@code dx = dy * f'(.)}, where {@code f'} is taken at the forward input x (relu, leakyRelu, silu,
+ * softplus, both gelu forms) or, where that is cheaper and exact, written in terms of the forward
+ * output y (sigmoid, tanh).
+ *
+ * <p><b>Aliasing.</b> An output may be an input at the same offset (in place: {@code y == x},
+ * {@code dx == dy} or {@code dx == x}); any other intersection of an output's index range with an input's
+ * in the same array is an {@link IllegalArgumentException}. Inputs may overlap each other freely.
+ *
+ * <p><b>Errors.</b> A null array: {@link NullPointerException} naming it. A negative {@code n} or offset:
+ * {@link IllegalArgumentException} naming it. An array too short for its offset and {@code n}:
+ * {@link IndexOutOfBoundsException} naming it. All checks run before anything is written.
+ *
+ * <p><b>Numbers.</b> relu, leakyRelu, their backward forms, sigmoidBackward, tanhBackward and the fused
+ * bias forms are exact: bitwise equal to the plain float expression given in each method, on every
+ * implementation. Transcendentals are within the bound stated on each method, measured against the
+ * correctly rounded result, on every implementation and vector width; they use jvk's own range
+ * reduction and polynomials, never the Vector API's lanewise transcendentals (whose results change
+ * with the JIT tier). NaN in gives NaN out. Infinite inputs give the limits of the function.
+ * Results are deterministic: the same inputs give bitwise the same outputs at every JIT tier.
+ */
+public final class Activations {
+    private Activations() {}
+
+    // ================================================================ forward, exact
+
+    /**
+     * {@code y = Math.max(0f, x)}: NaN stays NaN, -0 gives +0. Exact (bitwise as
+     * {@link ReferenceActivations#relu}).
+     */
+    public static void relu(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        unary(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.relu(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.relu(x, xOffset, y, yOffset, n);
+        }
+    }
+
+    /**
+     * {@code y = x > 0 ? x : alpha * x}: NaN stays NaN. Exact (bitwise as {@link ReferenceActivations#leakyRelu}).
+     */
+    public static void leakyRelu(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
+        unary(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.leakyRelu(alpha, x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.leakyRelu(alpha, x, xOffset, y, yOffset, n);
+        }
+    }
+
+    // ================================================================ forward, transcendental
+
+    /**
+     * {@code y = e^x}, within 2 ulp of the correctly rounded result, subnormal results included.
+     * {@code exp(x) = +Inf} for {@code x > 88.72284} (so {@code exp(89) = +Inf}), {@code exp(-Inf) = 0},
+     * {@code exp(NaN) = NaN}.
+     */
+    public static void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        unary(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.exp(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.exp(x, xOffset, y, yOffset, n);
+        }
+    }
+
+    /**
+     * {@code y = ln x}, within 2 ulp of the correctly rounded result, subnormal inputs included.
+     * As {@link Math#log}: {@code log(±0) = -Inf}, {@code log(x < 0) = NaN}, {@code log(+Inf) = +Inf}.
+     */
+    public static void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        unary(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.log(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.log(x, xOffset, y, yOffset, n);
+        }
+    }
+
+    /**
+     * {@code y = 1 / (1 + e^-x)}, within 4 ulp of the correctly rounded result, subnormal results
+     * included. Saturates to exactly 0 (from about x = -103.3) and exactly 1 (from about x = 16.7),
+     * never NaN for a number.
+     */
+    public static void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        unary(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.sigmoid(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.sigmoid(x, xOffset, y, yOffset, n);
+        }
+    }
+
+    /**
+     * {@code y = tanh x}, within 4 ulp of the correctly rounded result; exactly ±1 from about |x| = 9.01;
+     * odd: {@code tanh(-0) = -0}.
+     */
+    public static void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        unary(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.tanh(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.tanh(x, xOffset, y, yOffset, n);
+        }
+    }
+
+    /**
+     * {@code y = x * sigmoid(x)} (swish), within 4 ulp of the correctly rounded result, subnormal
+     * results included; {@code silu(-Inf) = -0}, {@code silu(+Inf) = +Inf}.
+     */
+    public static void silu(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        unary(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.silu(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.silu(x, xOffset, y, yOffset, n);
+        }
+    }
+
+    /**
+     * {@code y = ln(1 + e^x)}, within 4 ulp of the correctly rounded result, subnormal results
+     * included; never overflows on the way ({@code softplus(x) = x} for large x), {@code softplus(-Inf) = 0}.
+     */
+    public static void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        unary(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.softplus(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.softplus(x, xOffset, y, yOffset, n);
+        }
+    }
+
+    /**
+     * GELU, tanh form: {@code y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}, computed as
+     * {@code x * sigmoid(2u)} so that {@code 1 + tanh(u)} never cancels. Within 4 ulp of the correctly
+     * rounded result, or 1e-7 absolute where the result is below 1e-3 in magnitude;
+     * {@code geluTanh(-Inf) = -0}, {@code geluTanh(+Inf) = +Inf}.
+     */
+    public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        unary(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.geluTanh(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.geluTanh(x, xOffset, y, yOffset, n);
+        }
+    }
+
+    /**
+     * GELU, erf form: {@code y = 0.5 x (1 + erf(x / sqrt 2))}, computed through erfc so that the
+     * {@code x < 0} tail keeps its relative accuracy. Within 4 ulp of the correctly rounded result, or
+     * 1e-7 absolute where the result is below 1e-3 in magnitude; {@code geluErf(-Inf) = -0},
+     * {@code geluErf(+Inf) = +Inf}.
+     */
+    public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        unary(x, xOffset, y, yOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.geluErf(x, xOffset, y, yOffset, n);
+        } else {
+            ReferenceActivations.geluErf(x, xOffset, y, yOffset, n);
+        }
+    }
+
+    // ================================================================ backward, from the forward input x
+
+    /**
+     * {@code dx = x > 0 ? dy : 0}: a selection, not a product (x &lt;= 0 or NaN gives +0 whatever dy
+     * is, as PyTorch's threshold backward). Exact.
+     */
+    public static void reluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.reluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.reluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
+    }
+
+    /** {@code dx = x > 0 ? dy : alpha * dy}. Exact. */
+    public static void leakyReluBackward(float alpha, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.leakyReluBackward(alpha, x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.leakyReluBackward(alpha, x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
+    }
+
+    /**
+     * {@code dx = dy * silu'(x)}, {@code silu'(x) = s (1 + x (1 - s))}, {@code s = sigmoid(x)}.
+     * Within 2 ulp of the correctly rounded {@code dy * silu'(x)}, or {@code 1e-7 |dy|} absolute where
+     * {@code |silu'(x)| < 1e-3} (silu' crosses zero at x = -1.278...).
+     */
+    public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.siluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.siluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
+    }
+
+    /** {@code dx = dy * sigmoid(x)}, within 2 ulp of the correctly rounded result. */
+    public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.softplusBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.softplusBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
+    }
+
+    /**
+     * {@code dx = dy * geluTanh'(x)}; with {@code s = sigmoid(2u)}, {@code geluTanh'(x) = s + 2 x s (1 - s) u'},
+     * {@code u' = sqrt(2/pi) (1 + 3 * 0.044715 x^2)}. Within 2 ulp of the correctly rounded result, or
+     * {@code 1e-7 |dy|} absolute where {@code |geluTanh'(x)| < 1e-3}.
+     */
+    public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.geluTanhBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.geluTanhBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
+    }
+
+    /**
+     * {@code dx = dy * geluErf'(x)}, {@code geluErf'(x) = Phi(x) + x phi(x)} (normal distribution function
+     * and density). Within 2 ulp of the correctly rounded result, or {@code 1e-7 |dy|} absolute where
+     * {@code |geluErf'(x)| < 1e-3}.
+     */
+    public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.geluErfBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.geluErfBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
+        }
+    }
+
+    // ================================================================ backward, from the forward output y
+
+    /**
+     * {@code dx = dy * (y - y*y)} with {@code y - y*y} rounded once ({@code Math.fma(-y, y, y)}), where y
+     * is the output of {@link #sigmoid}. Exact as written (bitwise as the reference): two roundings, so
+     * within 1 ulp of the exact {@code dy * y * (1 - y)} unless the result is subnormal.
+     */
+    public static void sigmoidBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        binary(y, yOffset, "y", dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.sigmoidBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.sigmoidBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
+        }
+    }
+
+    /**
+     * {@code dx = dy * (1 - y*y)} with {@code 1 - y*y} rounded once ({@code Math.fma(-y, y, 1f)}), where y
+     * is the output of {@link #tanh}. Exact as written (bitwise as the reference): within 1 ulp of the
+     * exact {@code dy * (1 - y^2)} unless the result is subnormal.
+     */
+    public static void tanhBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        binary(y, yOffset, "y", dy, dyOffset, dx, dxOffset, n);
+        if (Kernels.VECTOR) {
+            SimdActivations.tanhBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
+        } else {
+            ReferenceActivations.tanhBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
+        }
+    }
+
+    // ================================================================ fused bias + activation (dense layer forward)
+
+    /**
+     * In place over a rows x cols block with leading dimension {@code ld}:
+     * {@code x[r][c] = Math.max(0f, x[r][c] + bias[c])}, the float sum rounded once, then relu. Exact:
+     * bitwise as {@code Vectors.addBias} followed by {@link #relu}, in one pass over x.
+     *
+     * @throws IllegalArgumentException for negative rows, cols or offsets, {@code ld < max(1, cols)}, or
+     *         bias inside the block of x in the same array
+     * @throws IndexOutOfBoundsException if bias has fewer than cols elements from biasOffset, or x is too
+     *         short for the block
+     */
+    public static void addBiasRelu(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
+        biasBlock(bias, biasOffset, x, xOffset, rows, cols, ld);
+        if (Kernels.VECTOR) {
+            SimdActivations.addBiasRelu(bias, biasOffset, x, xOffset, rows, cols, ld);
+        } else {
+            ReferenceActivations.addBiasRelu(bias, biasOffset, x, xOffset, rows, cols, ld);
+        }
+    }
+
+    /**
+     * In place over a rows x cols block with leading dimension {@code ld}: {@code v = x[r][c] + bias[c]}
+     * (rounded once), then {@code x[r][c] = v > 0 ? v : alpha * v}. Exact. Arguments and exceptions as
+     * {@link #addBiasRelu}.
+     */
+    public static void addBiasLeakyRelu(float alpha, float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
+        biasBlock(bias, biasOffset, x, xOffset, rows, cols, ld);
+        if (Kernels.VECTOR) {
+            SimdActivations.addBiasLeakyRelu(alpha, bias, biasOffset, x, xOffset, rows, cols, ld);
+        } else {
+            ReferenceActivations.addBiasLeakyRelu(alpha, bias, biasOffset, x, xOffset, rows, cols, ld);
+        }
+    }
+
+    // ================================================================ argument checks
+
+    private static void unary(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        Checks.size(n, "n");
+        Checks.vector(x, xOffset, n, "x");
+        Checks.vector(y, yOffset, n, "y");
+        Checks.inPlaceOrDisjoint(x, xOffset, "x", y, yOffset, "y", n);
+    }
+
+    private static void binary(float[] in, int inOffset, String inName, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        Checks.size(n, "n");
+        Checks.vector(in, inOffset, n, inName);
+        Checks.vector(dy, dyOffset, n, "dy");
+        Checks.vector(dx, dxOffset, n, "dx");
+        Checks.inPlaceOrDisjoint(in, inOffset, inName, dx, dxOffset, "dx", n);
+        Checks.inPlaceOrDisjoint(dy, dyOffset, "dy", dx, dxOffset, "dx", n);
+    }
+
+    private static void biasBlock(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
+        Checks.size(rows, "rows");
+        Checks.size(cols, "cols");
+        Checks.vector(bias, biasOffset, cols, "bias");
+        Checks.notNull(x, "x");
+        Checks.offset(xOffset, "xOffset");
+        Checks.leadingDimension(ld, cols, "ld");
+        long extent = Checks.extent(rows, cols, ld);
+        Checks.fits(x.length, xOffset, extent, "x");
+        Checks.disjoint(bias, biasOffset, rows == 0 ? 0 : cols, "bias", x, xOffset, extent, "x");
+    }
+}

@@ -1,0 +1,254 @@
+package dev.jvk.kernels.gemm;
+
+import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.simd.Species;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float GEMM, {@code C = alpha * op(A) * op(B) + beta * C}, row-major: the BLIS loop nest around
+ * the micro-kernels of {@link SgemmKernels}, with the packing of {@link SgemmPacking}.
+ *
+ * <pre>
+ * for jc in n, step NC          B block: KC x NC of op(B), packed once, lives in L3
+ *   for pc in k, step KC        (KC never split between threads: the order of every sum is fixed)
+ *     pack B
+ *     for ic in m, step MC      A block: MC x KC of op(A), packed, lives in L2
+ *       pack A
+ *       for jr in nc, step NR   B panel: KC x NR, lives in L1
+ *         for ir in mc, step MR
+ *           micro-kernel: C[ir.., jr..] = alpha * A panel * B panel + (pc == 0 ? beta : 1) * C
+ * </pre>
+ * Threads split C into row ranges (the IC loop) or column ranges (the JC loop), whole panels each;
+ * every part runs this nest on its own range with its own packing buffers. Arguments are checked by
+ * {@link Gemm} before they get here; {@code m > 0} and {@code n > 0}.
+ */
+public final class Sgemm implements GemmPool.Task {
+    private static final VectorSpecies<Float> S = Species.FLOAT;
+    private static final int L = S.length();
+    private static final int MR = GemmConfig.MR;
+    private static final int NR = SgemmKernels.NR;
+    private static final int KC = GemmConfig.KC;
+    private static final int MC = GemmConfig.roundUp(GemmConfig.MC, MR);
+    private static final int NC = GemmConfig.roundUp(GemmConfig.NC, NR);
+    /** Below this many flops per part, another thread costs more (waking it, packing twice) than it saves. */
+    private static final long MIN_FLOPS_PER_PART = 4L << 20;
+    /** Any thread but the caller: confined segments are not accessible by it. */
+    private static final Thread ANOTHER_THREAD = new Thread(() -> { });
+
+    // One call's arguments. The object is the calling thread's own (Workspace.sgemm); the pool's
+    // workers read it while the call runs. Exactly one of xArray and xSegment is non-null.
+    private boolean transA;
+    private boolean transB;
+    private int m;
+    private int n;
+    private int k;
+    private float alpha;
+    private float beta;
+    private float[] aArray;
+    private float[] bArray;
+    private float[] cArray;
+    private MemorySegment aSegment;
+    private MemorySegment bSegment;
+    private MemorySegment cSegment;
+    private long aOffset;
+    private long bOffset;
+    private long cOffset;
+    private int lda;
+    private int ldb;
+    private int ldc;
+    // How the call is split: parts ranges of whole panels along the rows (or columns) of C.
+    private int parts;
+    private boolean splitRows;
+
+    Sgemm() {}
+
+    /** {@code C = alpha * op(A) * op(B) + beta * C} on arrays. */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            float alpha, float[] a, int aOffset, int lda,
+                            float[] b, int bOffset, int ldb,
+                            float beta, float[] c, int cOffset, int ldc) {
+        if (alpha == 0 || k == 0) {
+            scale(beta, c, cOffset, ldc, m, n);
+            return;
+        }
+        Sgemm call = Workspace.ofCurrentThread().sgemm;
+        call.shape(transA, transB, m, n, k, alpha, beta, lda, ldb, ldc);
+        call.aArray = a;
+        call.bArray = b;
+        call.cArray = c;
+        call.aOffset = aOffset;
+        call.bOffset = bOffset;
+        call.cOffset = cOffset;
+        call.run(true);
+    }
+
+    /** {@code C = alpha * op(A) * op(B) + beta * C} on segments; offsets count floats. */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            float alpha, MemorySegment a, long aOffset, int lda,
+                            MemorySegment b, long bOffset, int ldb,
+                            float beta, MemorySegment c, long cOffset, int ldc) {
+        if (alpha == 0 || k == 0) {
+            scale(beta, c, cOffset, ldc, m, n);
+            return;
+        }
+        Sgemm call = Workspace.ofCurrentThread().sgemm;
+        call.shape(transA, transB, m, n, k, alpha, beta, lda, ldb, ldc);
+        call.aSegment = a;
+        call.bSegment = b;
+        call.cSegment = c;
+        call.aOffset = aOffset;
+        call.bOffset = bOffset;
+        call.cOffset = cOffset;
+        boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
+                && c.isAccessibleBy(ANOTHER_THREAD);
+        call.run(shareable);
+    }
+
+    private void shape(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta, int lda, int ldb, int ldc) {
+        this.transA = transA;
+        this.transB = transB;
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        this.alpha = alpha;
+        this.beta = beta;
+        this.lda = lda;
+        this.ldb = ldb;
+        this.ldc = ldc;
+    }
+
+    private void run(boolean mayShare) {
+        try {
+            split(mayShare ? Gemm.threads() : 1);
+            GemmPool.run(this, parts);
+        } finally {
+            // Do not keep the caller's matrices reachable after the call.
+            aArray = bArray = cArray = null;
+            aSegment = bSegment = cSegment = null;
+        }
+    }
+
+    /**
+     * Chooses the parts: as many as threads allow while each keeps enough work, along the dimension
+     * whose split packs less twice (a row split packs all of B in every part, a column split all
+     * of A), and never more parts than whole panels.
+     */
+    private void split(int threads) {
+        long flops = 2L * m * n * k;
+        int wanted = (int) Math.max(1, Math.min(threads, flops / MIN_FLOPS_PER_PART));
+        int rowPanels = (m + MR - 1) / MR;
+        int colPanels = (n + NR - 1) / NR;
+        boolean rowsCheaper = n <= m; // duplicated packing: k x n for a row split, m x k for a column split
+        int cheaper = rowsCheaper ? rowPanels : colPanels;
+        int other = rowsCheaper ? colPanels : rowPanels;
+        splitRows = cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper;
+        parts = Math.min(wanted, splitRows ? rowPanels : colPanels);
+    }
+
+    @Override
+    public void runPart(int part, Workspace workspace) {
+        if (splitRows) {
+            int panels = (m + MR - 1) / MR;
+            int i0 = part * panels / parts * MR;
+            int i1 = Math.min(m, (part + 1) * panels / parts * MR);
+            block(workspace, i0, i1, 0, n);
+        } else {
+            int panels = (n + NR - 1) / NR;
+            int j0 = part * panels / parts * NR;
+            int j1 = Math.min(n, (part + 1) * panels / parts * NR);
+            block(workspace, 0, m, j0, j1);
+        }
+    }
+
+    /** The loop nest over rows [i0, i1) and columns [j0, j1) of C, all of k. */
+    private void block(Workspace workspace, int i0, int i1, int j0, int j1) {
+        // K in equal blocks of at most KC (sizes differ by at most one): a short last block would
+        // waste a pass over C. The block sizes depend on k alone, never on the split.
+        int kBlocks = (k + KC - 1) / KC;
+        int kcMax = (k + kBlocks - 1) / kBlocks;
+        float[] bp = workspace.floatPackedB(GemmConfig.roundUp(Math.min(NC, j1 - j0), NR) * kcMax);
+        float[] ap = workspace.floatPackedA(GemmConfig.roundUp(Math.min(MC, i1 - i0), MR) * kcMax);
+        float[] tile = workspace.floatTile(MR * NR);
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            int pc = 0;
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int kc = (k - pc) / (kBlocks - kb);
+                if (bArray != null) {
+                    SgemmPacking.packB(bArray, (int) bOffset, ldb, transB, pc, jc, kc, nc, bp);
+                } else {
+                    SgemmPacking.packB(bSegment, bOffset, ldb, transB, pc, jc, kc, nc, bp);
+                }
+                float betaNow = pc == 0 ? beta : 1; // later K blocks add to what the first wrote
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    if (aArray != null) {
+                        SgemmPacking.packA(aArray, (int) aOffset, lda, transA, ic, pc, mc, kc, MR, ap);
+                    } else {
+                        SgemmPacking.packA(aSegment, aOffset, lda, transA, ic, pc, mc, kc, MR, ap);
+                    }
+                    macroKernel(ap, bp, tile, ic, jc, mc, nc, kc, betaNow);
+                }
+                pc += kc;
+            }
+        }
+    }
+
+    /** All tiles of one packed A block times one packed B block: the JR and IR loops. */
+    private void macroKernel(float[] ap, float[] bp, float[] tile, int ic, int jc, int mc, int nc, int kc, float betaNow) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int rows = Math.min(MR, mc - ir);
+                long ci = cOffset + (long) (ic + ir) * ldc + jc + jr;
+                if (cArray != null && rows == MR && cols == NR) {
+                    SgemmKernels.kernel(kc, ap, ir * kc, bp, jr * kc, cArray, (int) ci, ldc, alpha, betaNow, null);
+                } else {
+                    SgemmKernels.kernel(kc, ap, ir * kc, bp, jr * kc, null, 0, 0, alpha, betaNow, tile);
+                    if (cArray != null) {
+                        SgemmKernels.update(tile, rows, cols, alpha, betaNow, cArray, (int) ci, ldc);
+                    } else {
+                        SgemmKernels.update(tile, rows, cols, alpha, betaNow, cSegment, ci, ldc);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code C = beta * C} (zeros when beta is 0, C not read): the quick return when alpha or k is 0. */
+    static void scale(float beta, float[] c, int cOffset, int ldc, int m, int n) {
+        if (beta == 1) {
+            return;
+        }
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        for (int i = 0; i < m; i++) {
+            int row = cOffset + i * ldc;
+            for (int j = 0; j < n; j += L) {
+                var in = S.indexInRange(j, n);
+                FloatVector v = beta == 0 ? FloatVector.zero(S) : FloatVector.fromArray(S, c, row + j, in).mul(vb);
+                v.intoArray(c, row + j, in);
+            }
+        }
+    }
+
+    /** {@code C = beta * C} off-heap. */
+    static void scale(float beta, MemorySegment c, long cOffset, int ldc, int m, int n) {
+        if (beta == 1) {
+            return;
+        }
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        ByteOrder order = ByteOrder.nativeOrder();
+        for (int i = 0; i < m; i++) {
+            long row = cOffset + (long) i * ldc;
+            for (int j = 0; j < n; j += L) {
+                var in = S.indexInRange(j, n);
+                long at = (row + j) * Float.BYTES;
+                FloatVector v = beta == 0 ? FloatVector.zero(S) : FloatVector.fromMemorySegment(S, c, at, order, in).mul(vb);
+                v.intoMemorySegment(c, at, order, in);
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package dev.jvk.kernels.gemm;
+
+import dev.jvk.kernels.simd.Species;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float micro-kernels: the one contract the whole GEMM hangs on (as in BLIS),
+ * {@code C_tile = alpha * A_panel * B_panel + beta * C_tile}, where the A panel is MR rows by kc,
+ * packed k-major ({@code a[ai + p * MR + r]}), and the B panel is kc by NR = 2 vectors, packed
+ * row by row ({@code b[bi + p * NR + j]}).
+ *
+ * <p>Rules, as BLIS writes them down:
+ * <ul>
+ *   <li>The MR x NR accumulators are locals (FloatVectors in registers); each k step broadcasts MR
+ *       values of A and multiplies them into the 2 B vectors with fused multiply-adds. No loop over
+ *       MR or NR inside, so every accumulator is its own register.</li>
+ *   <li>k is not unrolled by hand: C2 then hoists every load of the unrolled body and runs out of
+ *       registers (measured: 52 spill stores per iteration and a 3x slowdown).</li>
+ *   <li>C is never read when {@code beta == 0}, so a NaN there does not survive.</li>
+ *   <li>Every element is {@code s = fma(a[p], b[p], s)} for p in order from 0, then
+ *       {@code C = fma(alpha, s, beta * C)} (or {@code alpha * s} when beta is 0). Every path of the
+ *       engine (full tiles, edge tiles, every width of tile) computes exactly this, which makes
+ *       results independent of how C is split between threads.</li>
+ * </ul>
+ * When {@code c} is null the kernel stores the raw accumulators into {@code tile} (row r, column j
+ * at {@code tile[r * NR + j]}) and {@link #update} applies them to C: the path for edge tiles and
+ * for C off-heap.
+ */
+final class SgemmKernels {
+    private static final VectorSpecies<Float> S = Species.FLOAT;
+    private static final int L = S.length();
+    /** Tile width in floats: two vectors. */
+    static final int NR = 2 * L;
+
+    private SgemmKernels() {}
+
+    /** The tile kernel of the configured height, {@link GemmConfig#MR}. */
+    static void kernel(int kc, float[] a, int ai, float[] b, int bi,
+                       float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        if (GemmConfig.MR == 8) {
+            kernel8x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
+        } else {
+            kernel6x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
+        }
+    }
+
+    /** 8 rows by 2 vectors: 16 accumulators, 8 broadcasts and 2 loads per k step. */
+    static void kernel8x2(int kc, float[] a, int ai, float[] b, int bi,
+                          float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector ar = FloatVector.broadcast(S, a[ai]);
+            c00 = ar.fma(b0, c00);
+            c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = ar.fma(b0, c10);
+            c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = ar.fma(b0, c20);
+            c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = ar.fma(b0, c30);
+            c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = ar.fma(b0, c40);
+            c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = ar.fma(b0, c50);
+            c51 = ar.fma(b1, c51);
+            ar = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = ar.fma(b0, c60);
+            c61 = ar.fma(b1, c61);
+            ar = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = ar.fma(b0, c70);
+            c71 = ar.fma(b1, c71);
+            ai += 8;
+            bi += NR;
+        }
+        if (c == null) {
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+            c40.intoArray(tile, 4 * NR);
+            c41.intoArray(tile, 4 * NR + L);
+            c50.intoArray(tile, 5 * NR);
+            c51.intoArray(tile, 5 * NR + L);
+            c60.intoArray(tile, 6 * NR);
+            c61.intoArray(tile, 6 * NR + L);
+            c70.intoArray(tile, 7 * NR);
+            c71.intoArray(tile, 7 * NR + L);
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        boolean readC = beta != 0;
+        store(c00, c, ci, va, vb, readC);
+        store(c01, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c10, c, ci, va, vb, readC);
+        store(c11, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c20, c, ci, va, vb, readC);
+        store(c21, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c30, c, ci, va, vb, readC);
+        store(c31, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c40, c, ci, va, vb, readC);
+        store(c41, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c50, c, ci, va, vb, readC);
+        store(c51, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c60, c, ci, va, vb, readC);
+        store(c61, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c70, c, ci, va, vb, readC);
+        store(c71, c, ci + L, va, vb, readC);
+    }
+
+    /** 6 rows by 2 vectors: 12 accumulators, for machines with 16 vector registers (AVX2). */
+    static void kernel6x2(int kc, float[] a, int ai, float[] b, int bi,
+                          float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
+        FloatVector c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector ar = FloatVector.broadcast(S, a[ai]);
+            c00 = ar.fma(b0, c00);
+            c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = ar.fma(b0, c10);
+            c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = ar.fma(b0, c20);
+            c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = ar.fma(b0, c30);
+            c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = ar.fma(b0, c40);
+            c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = ar.fma(b0, c50);
+            c51 = ar.fma(b1, c51);
+            ai += 6;
+            bi += NR;
+        }
+        if (c == null) {
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+            c40.intoArray(tile, 4 * NR);
+            c41.intoArray(tile, 4 * NR + L);
+            c50.intoArray(tile, 5 * NR);
+            c51.intoArray(tile, 5 * NR + L);
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        boolean readC = beta != 0;
+        store(c00, c, ci, va, vb, readC);
+        store(c01, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c10, c, ci, va, vb, readC);
+        store(c11, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c20, c, ci, va, vb, readC);
+        store(c21, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c30, c, ci, va, vb, readC);
+        store(c31, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c40, c, ci, va, vb, readC);
+        store(c41, c, ci + L, va, vb, readC);
+        ci += ldc;
+        store(c50, c, ci, va, vb, readC);
+        store(c51, c, ci + L, va, vb, readC);
+    }
+
+    /** {@code C = alpha * s + beta * C} for one full vector of C; C not read unless {@code readC}. */
+    private static void store(FloatVector s, float[] c, int ci, FloatVector alpha, FloatVector beta, boolean readC) {
+        if (readC) {
+            s.fma(alpha, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci);
+        } else {
+            s.mul(alpha).intoArray(c, ci);
+        }
+    }
+
+    /**
+     * Applies a tile of raw accumulators (row r at {@code tile[r * NR]}) to the top-left
+     * {@code rows x cols} corner of a C tile: {@code C = alpha * s + beta * C}, as {@link #store}.
+     */
+    static void update(float[] tile, int rows, int cols, float alpha, float beta, float[] c, int ci, int ldc) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        for (int r = 0; r < rows; r++, ci += ldc) {
+            for (int j = 0; j < cols; j += L) {
+                VectorMask<Float> in = S.indexInRange(j, cols);
+                FloatVector s = FloatVector.fromArray(S, tile, r * NR + j);
+                FloatVector v = beta != 0
+                        ? s.fma(va, FloatVector.fromArray(S, c, ci + j, in).mul(vb))
+                        : s.mul(va);
+                v.intoArray(c, ci + j, in);
+            }
+        }
+    }
+
+    /** As {@link #update} for C off-heap; {@code ci} counts floats. */
+    static void update(float[] tile, int rows, int cols, float alpha, float beta, MemorySegment c, long ci, int ldc) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        ByteOrder order = ByteOrder.nativeOrder();
+        for (int r = 0; r < rows; r++, ci += ldc) {
+            for (int j = 0; j < cols; j += L) {
+                VectorMask<Float> in = S.indexInRange(j, cols);
+                long at = (ci + j) * Float.BYTES;
+                FloatVector s = FloatVector.fromArray(S, tile, r * NR + j);
+                FloatVector v = beta != 0
+                        ? s.fma(va, FloatVector.fromMemorySegment(S, c, at, order, in).mul(vb))
+                        : s.mul(va);
+                v.intoMemorySegment(c, at, order, in);
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.jvk.kernels.reference;
+
+import dev.jvk.kernels.Transpose;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Scalar reference GEMM and GEMV: the reference BLAS algorithm ({@code sgemm.f}, {@code sgemv.f})
+ * written for row-major storage. The fallback where the Vector API cannot run, and the twin the
+ * vector kernels are checked against.
+ *
+ * <p>GEMM computes {@code C = alpha * op(A) * op(B) + beta * C} row by row: first
+ * {@code C[i][:] = beta * C[i][:]} (zeros when {@code beta == 0}, without reading C), then for each
+ * {@code p}: {@code C[i][:] += (alpha * op(A)[i][p]) * op(B)[p][:]}. When {@code alpha == 0} A and B
+ * are never read. Each term passes through at most {@code k + 2} roundings (alpha times A, the
+ * product, {@code k} additions), so {@code |C - exact| <= gamma(k + 2) * (|alpha| |op(A)| |op(B)| + |beta| |C0|)}
+ * per element.
+ *
+ * <p>Arguments are as {@link dev.jvk.kernels.Gemm} documents them and are not checked here.
+ * The {@code MemorySegment} forms take offsets in elements and read native byte order, at any
+ * alignment.
+ */
+public final class ReferenceGemm {
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+
+    private ReferenceGemm() {}
+
+    /** {@code C = alpha * op(A) * op(B) + beta * C}; see {@link dev.jvk.kernels.Gemm#sgemm}. */
+    public static void sgemm(Transpose transA, Transpose transB, int m, int n, int k,
+                             float alpha, float[] a, int aOffset, int lda,
+                             float[] b, int bOffset, int ldb,
+                             float beta, float[] c, int cOffset, int ldc) {
+        // op(A)[i][p] = a[aOffset + i * aRow + p * aCol]; op(B)[p][j] = b[bOffset + p * bRow + j * bCol]
+        int aRow = transA == Transpose.NO_TRANS ? lda : 1;
+        int aCol = transA == Transpose.NO_TRANS ? 1 : lda;
+        int bRow = transB == Transpose.NO_TRANS ? ldb : 1;
+        int bCol = transB == Transpose.NO_TRANS ? 1 : ldb;
+        for (int i = 0; i < m; i++) {
+            int ci = cOffset + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[ci + j] = beta == 0 ? 0f : beta * c[ci + j];
+            }
+            if (alpha == 0) {
+                continue;
+            }
+            for (int p = 0; p < k; p++) {
+                float t = alpha * a[aOffset + i * aRow + p * aCol];
+                int bp = bOffset + p * bRow;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += t * b[bp + j * bCol];
+                }
+            }
+        }
+    }
+
+    /** {@code C = alpha * op(A) * op(B) + beta * C}; see {@link dev.jvk.kernels.Gemm#dgemm}. */
+    public static void dgemm(Transpose transA, Transpose transB, int m, int n, int k,
+                             double alpha, double[] a, int aOffset, int lda,
+                             double[] b, int bOffset, int ldb,
+                             double beta, double[] c, int cOffset, int ldc) {
+        int aRow = transA == Transpose.NO_TRANS ? lda : 1;
+        int aCol = transA == Transpose.NO_TRANS ? 1 : lda;
+        int bRow = transB == Transpose.NO_TRANS ? ldb : 1;
+        int bCol = transB == Transpose.NO_TRANS ? 1 : ldb;
+        for (int i = 0; i < m; i++) {
+            int ci = cOffset + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[ci + j] = beta == 0 ? 0d : beta * c[ci + j];
+            }
+            if (alpha == 0) {
+                continue;
+            }
+            for (int p = 0; p < k; p++) {
+                double t = alpha * a[aOffset + i * aRow + p * aCol];
+                int bp = bOffset + p * bRow;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += t * b[bp + j * bCol];
+                }
+            }
+        }
+    }
+
+    /** Off-heap {@code C = alpha * op(A) * op(B) + beta * C}, offsets in floats; see {@link dev.jvk.kernels.Gemm}. */
+    public static void sgemm(Transpose transA, Transpose transB, int m, int n, int k,
+                             float alpha, MemorySegment a, long aOffset, int lda,
+                             MemorySegment b, long bOffset, int ldb,
+                             float beta, MemorySegment c, long cOffset, int ldc) {
+        long aRow = transA == Transpose.NO_TRANS ? lda : 1;
+        long aCol = transA == Transpose.NO_TRANS ? 1 : lda;
+        long bRow = transB == Transpose.NO_TRANS ? ldb : 1;
+        long bCol = transB == Transpose.NO_TRANS ? 1 : ldb;
+        for (int i = 0; i < m; i++) {
+            long ci = cOffset + (long) i * ldc;
+            for (int j = 0; j < n; j++) {
+                c.setAtIndex(FLOAT, ci + j, beta == 0 ? 0f : beta * c.getAtIndex(FLOAT, ci + j));
+            }
+            if (alpha == 0) {
+                continue;
+            }
+            for (int p = 0; p < k; p++) {
+                float t = alpha * a.getAtIndex(FLOAT, aOffset + i * aRow + p * aCol);
+                long bp = bOffset + p * bRow;
+                for (int j = 0; j < n; j++) {
+                    c.setAtIndex(FLOAT, ci + j, c.getAtIndex(FLOAT, ci + j) + t * b.getAtIndex(FLOAT, bp + j * bCol));
+                }
+            }
+        }
+    }
+
+    /** Off-heap {@code C = alpha * op(A) * op(B) + beta * C}, offsets in doubles; see {@link dev.jvk.kernels.Gemm}. */
+    public static void dgemm(Transpose transA, Transpose transB, int m, int n, int k,
+                             double alpha, MemorySegment a, long aOffset, int lda,
+                             MemorySegment b, long bOffset, int ldb,
+                             double beta, MemorySegment c, long cOffset, int ldc) {
+        long aRow = transA == Transpose.NO_TRANS ? lda : 1;
+        long aCol = transA == Transpose.NO_TRANS ? 1 : lda;
+        long bRow = transB == Transpose.NO_TRANS ? ldb : 1;
+        long bCol = transB == Transpose.NO_TRANS ? 1 : ldb;
+        for (int i = 0; i < m; i++) {
+            long ci = cOffset + (long) i * ldc;
+            for (int j = 0; j < n; j++) {
+                c.setAtIndex(DOUBLE, ci + j, beta == 0 ? 0d : beta * c.getAtIndex(DOUBLE, ci + j));
+            }
+            if (alpha == 0) {
+                continue;
+            }
+            for (int p = 0; p < k; p++) {
+                double t = alpha * a.getAtIndex(DOUBLE, aOffset + i * aRow + p * aCol);
+                long bp = bOffset + p * bRow;
+                for (int j = 0; j < n; j++) {
+                    c.setAtIndex(DOUBLE, ci + j, c.getAtIndex(DOUBLE, ci + j) + t * b.getAtIndex(DOUBLE, bp + j * bCol));
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code y = alpha * op(A) * x + beta * y}, A stored {@code m x n}; see {@link dev.jvk.kernels.Gemm#sgemv}.
+     * Each output is {@code beta * y} followed by one addition per term, as {@code sgemv.f} does.
+     */
+    public static void sgemv(Transpose transA, int m, int n, float alpha, float[] a, int aOffset, int lda,
+                             float[] x, int xOffset, float beta, float[] y, int yOffset) {
+        if (m == 0 || n == 0) {
+            return; // as sgemv.f: nothing to do, y untouched
+        }
+        int rows = transA == Transpose.NO_TRANS ? m : n;   // length of y
+        int terms = transA == Transpose.NO_TRANS ? n : m;  // length of x
+        int aRow = transA == Transpose.NO_TRANS ? lda : 1; // op(A)[i][p] = a[aOffset + i * aRow + p * aCol]
+        int aCol = transA == Transpose.NO_TRANS ? 1 : lda;
+        for (int i = 0; i < rows; i++) {
+            float s = beta == 0 ? 0f : beta * y[yOffset + i];
+            if (alpha != 0) {
+                for (int p = 0; p < terms; p++) {
+                    s += alpha * x[xOffset + p] * a[aOffset + i * aRow + p * aCol];
+                }
+            }
+            y[yOffset + i] = s;
+        }
+    }
+
+    /** {@code y = alpha * op(A) * x + beta * y}, A stored {@code m x n}; see {@link dev.jvk.kernels.Gemm#dgemv}. */
+    public static void dgemv(Transpose transA, int m, int n, double alpha, double[] a, int aOffset, int lda,
+                             double[] x, int xOffset, double beta, double[] y, int yOffset) {
+        if (m == 0 || n == 0) {
+            return; // as dgemv.f: nothing to do, y untouched
+        }
+        int rows = transA == Transpose.NO_TRANS ? m : n;
+        int terms = transA == Transpose.NO_TRANS ? n : m;
+        int aRow = transA == Transpose.NO_TRANS ? lda : 1;
+        int aCol = transA == Transpose.NO_TRANS ? 1 : lda;
+        for (int i = 0; i < rows; i++) {
+            double s = beta == 0 ? 0d : beta * y[yOffset + i];
+            if (alpha != 0) {
+                for (int p = 0; p < terms; p++) {
+                    s += alpha * x[xOffset + p] * a[aOffset + i * aRow + p * aCol];
+                }
+            }
+            y[yOffset + i] = s;
+        }
+    }
+}
