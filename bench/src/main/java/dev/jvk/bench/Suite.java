@@ -71,13 +71,25 @@ final class Suite {
     private static final String REDUCTION_CLASS = "(?i:(" + String.join("|", Naming.REDUCTIONS.stream().sorted().toList())
             + "|reductions?)(bench|benchmark|benchmarks)?)\\.";
 
-    // The quick selection: the sizes and operations the targets in DESIGN.md are stated for.
-    static final List<String> QUICK_GEMM_SIZES = List.of("256", "1024");
-    static final List<String> QUICK_GEMM_SHAPES = List.of("128x256x784", "128x10x128");
+    // The quick selection: the sizes and operations the targets in DESIGN.md are stated for, few
+    // enough for about 5 minutes on 2 cores (each benchmark run costs about 4.5 s with its fork).
+    /** SGEMM: two square sizes for the scaling plot, the MLP's first layer, its narrow output layer. */
+    static final List<String> QUICK_SGEMM_SHAPES = List.of("NN:256x256x256", "NN:1024x1024x1024", "NN:128x256x784", "NN:128x10x128");
+    static final List<String> QUICK_SGEMM_SIZES = List.of("256", "1024");
+    /** DGEMM: the size its target is quoted at. */
+    static final List<String> QUICK_DGEMM_SHAPES = List.of("NN:1024x1024x1024");
+    static final List<String> QUICK_DGEMM_SIZES = List.of("1024");
+    /** In L1 (where C2's own vectorization competes) and far beyond the last-level cache (where STREAM is the bound). */
     static final List<String> QUICK_VECTOR_SIZES = List.of("4096", "16777216");
-    static final List<String> QUICK_REDUCTIONS = List.of("dot", "sum");
-    static final List<String> QUICK_ACTIVATIONS = List.of("relu", "exp", "tanh", "sigmoid");
+    /** dot: the reduction with targets against Lucene and the reference. */
+    static final List<String> QUICK_REDUCTIONS = List.of("dot");
+    /** relu: what C2 auto-vectorizes; exp: a transcendental, jvk's own polynomial. */
+    static final List<String> QUICK_ACTIVATIONS = List.of("relu", "exp");
+    /** axpy beyond the caches: the STREAM target of the memory-bound operations. */
     static final List<String> QUICK_VECTOR_OPS = List.of("axpy");
+    static final List<String> QUICK_STREAMING_SIZES = List.of("16777216");
+    /** MLP: the optimizer the PyTorch baseline uses. */
+    static final List<String> QUICK_OPTIMIZERS = List.of("sgd");
 
     private Suite() {}
 
@@ -106,16 +118,16 @@ final class Suite {
         List<Selection> plan = new ArrayList<>(ceilings(widths, jvkWidth, threads > 1 ? threads : full ? cores : 1));
         Map<String, List<String>> threadParam = threads > 0 ? Map.of("threads", List.of(Integer.toString(threads))) : Map.of();
         boolean all = families.isEmpty();
+        Map<String, List<String>> quickThreads = threads == 0 ? Map.of("threads", List.of("1")) : threadParam;
         if (all || families.contains(Family.GEMM)) {
-            Map<String, List<String>> p = new LinkedHashMap<>(threadParam);
-            if (!full) {
-                p.put("size", QUICK_GEMM_SIZES);
-                p.put("shape", QUICK_GEMM_SHAPES);
-                if (threads == 0) {
-                    p.put("threads", List.of("1"));
-                }
+            if (full) {
+                plan.add(new Selection("gemm", List.of(familyPattern(Family.GEMM)), threadParam, 0));
+            } else {
+                plan.add(new Selection("gemm-sgemm", List.of(ROOT + "gemm\\.(?i:sgem[mv]\\w*)\\."),
+                        merged(quickThreads, Map.of("shape", QUICK_SGEMM_SHAPES, "size", QUICK_SGEMM_SIZES)), 0));
+                plan.add(new Selection("gemm-dgemm", List.of(ROOT + "gemm\\.(?i:dgem[mv]\\w*)\\."),
+                        merged(quickThreads, Map.of("shape", QUICK_DGEMM_SHAPES, "size", QUICK_DGEMM_SIZES)), 0));
             }
-            plan.add(new Selection("gemm", List.of(familyPattern(Family.GEMM)), p, 0));
         }
         if (all || families.contains(Family.REDUCTIONS)) {
             if (full) {
@@ -133,15 +145,12 @@ final class Suite {
                 plan.add(new Selection("elementwise-activations", List.of(ROOT + "activations\\." + classesOf(QUICK_ACTIVATIONS, "activations?")),
                         Map.of("size", QUICK_VECTOR_SIZES, "op", QUICK_ACTIVATIONS), 0));
                 plan.add(new Selection("elementwise-vectors", List.of(ROOT + "blas1\\." + classesOf(QUICK_VECTOR_OPS, "vectors?")),
-                        Map.of("size", QUICK_VECTOR_SIZES, "op", QUICK_VECTOR_OPS), 0));
+                        Map.of("size", QUICK_STREAMING_SIZES, "op", QUICK_VECTOR_OPS), 0));
             }
         }
         if (all || families.contains(Family.MLP)) {
-            Map<String, List<String>> p = new LinkedHashMap<>(threadParam);
-            if (!full && threads == 0) {
-                p.put("threads", List.of("1"));
-            }
-            plan.add(new Selection("mlp", List.of(familyPattern(Family.MLP)), p, 0));
+            plan.add(new Selection("mlp", List.of(familyPattern(Family.MLP)),
+                    full ? threadParam : merged(quickThreads, Map.of("optimizer", QUICK_OPTIMIZERS)), 0));
         }
         if (full && all) {
             // the whole suite: benchmarks outside the families too (the report lists them raw)
@@ -175,6 +184,12 @@ final class Suite {
             s.add(new Selection("ceiling-" + allThreads + "threads", many, Map.of(), allThreads));
         }
         return s;
+    }
+
+    private static Map<String, List<String>> merged(Map<String, List<String>> a, Map<String, List<String>> b) {
+        Map<String, List<String>> p = new LinkedHashMap<>(a);
+        p.putAll(b);
+        return p;
     }
 
     /** {@code Dot|Sum|Reductions?} classes, with or without a Bench suffix. */

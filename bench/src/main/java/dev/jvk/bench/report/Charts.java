@@ -91,7 +91,7 @@ final class Charts {
         Map<String, List<FamilyTable.Line>> byOp = new LinkedHashMap<>();
         for (FamilyTable.Line line : table.lines()) {
             if (line.key().shape().isSquare() && line.key().extras().isEmpty() && line.metric() == Metric.GFLOPS) {
-                byOp.computeIfAbsent(line.key().op(), k -> new ArrayList<>()).add(line);
+                byOp.computeIfAbsent(table.opLabel(line), k -> new ArrayList<>()).add(line);
             }
         }
         for (Map.Entry<String, List<FamilyTable.Line>> e : byOp.entrySet()) {
@@ -168,11 +168,12 @@ final class Charts {
                 if (jvk.isEmpty() || !w.hasFlops() || !w.hasBytes() || line.key().threads() != 1) {
                     continue;
                 }
-                largest.merge(line.key().op(), line, (a, b) -> b.key().shape().volume() > a.key().shape().volume() ? b : a);
+                largest.merge(table.opLabel(line), line, (a, b) -> b.key().shape().volume() > a.key().shape().volume() ? b : a);
             }
-            for (FamilyTable.Line line : largest.values()) {
+            for (Map.Entry<String, FamilyTable.Line> e : largest.entrySet()) {
+                FamilyTable.Line line = e.getValue();
                 Row jvk = line.row("jvk").orElseThrow();
-                XYSeries point = new XYSeries(line.key().op() + " " + line.key().shape().label());
+                XYSeries point = new XYSeries(e.getKey() + " " + line.key().shape().label());
                 double intensity = line.work().intensity();
                 point.add(intensity, jvk.gflops());
                 data.addSeries(point);
@@ -253,7 +254,7 @@ final class Charts {
             if (line.metric() != Metric.SAMPLES) {
                 continue;
             }
-            String group = groupLabel(line);
+            String group = groupLabel(table, line);
             for (String impl : table.implementations()) {
                 line.row(impl).filter(r -> !r.failed()).ifPresent(r -> data.addValue(r.samplesPerSecond(), impl, group));
             }
@@ -275,8 +276,8 @@ final class Charts {
     }
 
     /** "1 thread, mlpTrain, batch=128, layers=784-256-128-10": threads first, the part that differs most. */
-    private static String groupLabel(FamilyTable.Line line) {
-        StringBuilder s = new StringBuilder(Ceilings.threads(line.key().threads())).append(", ").append(line.key().op());
+    private static String groupLabel(FamilyTable table, FamilyTable.Line line) {
+        StringBuilder s = new StringBuilder(Ceilings.threads(line.key().threads())).append(", ").append(table.opLabel(line));
         if (!line.key().shape().label().isEmpty()) {
             s.append(' ').append(line.key().shape().label());
         }

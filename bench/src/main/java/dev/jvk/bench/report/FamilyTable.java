@@ -2,11 +2,14 @@ package dev.jvk.bench.report;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -17,7 +20,7 @@ import java.util.TreeSet;
 public final class FamilyTable {
 
     /** The problem a line is about: everything but the implementation. */
-    public record Key(String op, Shape shape, int threads, String extras) {}
+    public record Key(String op, String group, Shape shape, int threads, String extras) {}
 
     /** One problem and its result per implementation. */
     public record Line(Key key, Map<String, Row> byImpl) {
@@ -58,6 +61,7 @@ public final class FamilyTable {
     private final List<Line> lines;
     private final List<String> implementations;
     private final List<String> missing;
+    private final Set<String> ambiguousOps;
 
     public FamilyTable(Family family, List<Row> rows) {
         this.family = family;
@@ -65,7 +69,7 @@ public final class FamilyTable {
         TreeSet<String> impls = new TreeSet<>(Naming.IMPLEMENTATION_ORDER);
         for (Row row : rows) {
             Naming.Identity id = row.id();
-            Key key = new Key(id.op(), id.shape(), id.threads(), id.extrasLabel());
+            Key key = new Key(id.op(), id.group(), id.shape(), id.threads(), id.extrasLabel());
             Map<String, Row> cells = grouped.computeIfAbsent(key, k -> new LinkedHashMap<>());
             Row previous = cells.get(id.impl());
             if (previous == null || previous.failed()) {
@@ -76,11 +80,18 @@ public final class FamilyTable {
         List<Line> sorted = new ArrayList<>();
         grouped.forEach((k, v) -> sorted.add(new Line(k, v)));
         sorted.sort(Comparator.comparing((Line l) -> l.key().op())
+                .thenComparing(l -> l.key().group())
                 .thenComparingDouble(l -> l.key().shape().volume())
                 .thenComparing(l -> l.key().shape().label())
                 .thenComparingInt(l -> l.key().threads())
                 .thenComparing(l -> l.key().extras()));
         this.lines = List.copyOf(sorted);
+        Map<String, Set<String>> groupsOfOp = new HashMap<>();
+        for (Line line : sorted) {
+            groupsOfOp.computeIfAbsent(line.key().op(), o -> new HashSet<>()).add(line.key().group());
+        }
+        this.ambiguousOps = groupsOfOp.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         List<String> missingImpls = new ArrayList<>();
         if (!rows.isEmpty()) {
             for (String expected : family.expectedImplementations()) {
@@ -96,6 +107,15 @@ public final class FamilyTable {
 
     public Family family() {
         return family;
+    }
+
+    /**
+     * How the report names a line's operation: the operation, and its class's when two classes
+     * measure the same operation (exp of ActivationsBench and of LanewiseTranscendentalsBench).
+     */
+    public String opLabel(Line line) {
+        String op = line.key().op();
+        return ambiguousOps.contains(op) && !line.key().group().equals(op) ? op + " (" + line.key().group() + ")" : op;
     }
 
     public List<Line> lines() {

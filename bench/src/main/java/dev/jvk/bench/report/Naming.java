@@ -24,7 +24,7 @@ public final class Naming {
 
     /** Implementations the report knows, in the order of its columns; others follow alphabetically. */
     public static final List<String> KNOWN_IMPLEMENTATIONS = List.of(
-            "jvk", "reference", "plain", "openblas", "netlib", "ejml", "lucene", "pytorch", "stream");
+            "jvk", "reference", "plain", "openblas", "netlib", "ejml", "lucene", "pytorch", "lanewise", "stream");
 
     /** Operations of {@code dev.jvk.bench.blas1} that reduce a vector to a number: the "reductions" table. */
     public static final Set<String> REDUCTIONS = Set.of(
@@ -40,13 +40,16 @@ public final class Naming {
      *
      * @param family  the table it belongs to
      * @param op      the operation, e.g. {@code sgemm}, {@code dot}, {@code exp}
+     * @param group   the operation its class is named for ({@code activations} for
+     *                {@code ActivationsBench}, whose rows are {@code exp}, {@code tanh}...): rows of two
+     *                classes with the same operation are kept apart by it
      * @param impl    the implementation, e.g. {@code jvk}, {@code openblas}
      * @param shape   the problem size
      * @param threads threads the kernel uses: the {@code threads} parameter, else JMH's thread count
      * @param extras  the other parameters, sorted, shown in a column of their own
      * @param work    what one call does
      */
-    public record Identity(Family family, String op, String impl, Shape shape, int threads,
+    public record Identity(Family family, String op, String group, String impl, Shape shape, int threads,
                            Map<String, String> extras, Work work) {
         public Identity {
             extras = Map.copyOf(extras);
@@ -71,15 +74,28 @@ public final class Naming {
         String pkg = parts[root.length];
         String className = parts[root.length + 1];
         String method = parts[root.length + 2];
-        String op = params.containsKey("op") ? params.get("op") : operationOf(className);
+        // A class that measures one peer alone is named for it: PyTorchMlpTrainingBenchmark is
+        // pytorch's mlpTraining. Otherwise the class is the operation.
+        String classOp = operationOf(className);
+        String classImpl = "jvk";
+        for (String known : KNOWN_IMPLEMENTATIONS) {
+            if (classOp.length() > known.length() && classOp.toLowerCase(Locale.ROOT).startsWith(known)
+                    && Character.isUpperCase(classOp.charAt(known.length()))) {
+                classImpl = known;
+                classOp = Character.toLowerCase(classOp.charAt(known.length())) + classOp.substring(known.length() + 1);
+                break;
+            }
+        }
+        String op = params.containsKey("op") ? params.get("op") : classOp;
         Family family = familyOf(pkg, op);
         if (family == null || op.isEmpty()) {
             return Optional.empty();
         }
-        // A method that is not an implementation's name is a jvk benchmark of its own
-        // (MlpTrainingBenchmark.trainStep): jvk's, under the operation "mlpTraining.trainStep".
+        // A method that is not an implementation's name is a benchmark of its own, the class's
+        // implementation's (jvk's unless the class is named for a peer), under "<op>.<method>":
+        // MlpTrainingBenchmark.trainStep is jvk's mlpTraining.trainStep.
         boolean named = family == Family.CEILING || KNOWN_IMPLEMENTATIONS.contains(method);
-        String impl = named ? method : "jvk";
+        String impl = named ? method : classImpl;
         String shownOp = named ? op : op + "." + method;
         Shape shape = shapeOf(family, params);
         int threads = intParam(params, "threads").orElse(jmhThreads);
@@ -90,7 +106,7 @@ public final class Naming {
             }
         });
         Work work = family == Family.CEILING ? ceilingWork(className, method, params) : workOf(family, op, shape, params);
-        return Optional.of(new Identity(family, shownOp, impl, shape, threads, extras, work));
+        return Optional.of(new Identity(family, shownOp, classOp, impl, shape, threads, extras, work));
     }
 
     /** {@code SgemmBench} → {@code sgemm}; {@code LogSumExpBenchmark} → {@code logSumExp}. */
@@ -132,8 +148,10 @@ public final class Naming {
     static Shape shapeOf(Family family, Map<String, String> params) {
         if (params.containsKey("shape")) {
             String label = params.get("shape");
+            // "MxNxK", or with the transpositions first: "NT:128x784x256"
+            String sizes = label.substring(label.indexOf(':') + 1);
             List<Long> dims = new ArrayList<>();
-            for (String d : label.split("[x×X*, ]+")) {
+            for (String d : sizes.split("[x×X*, ]+")) {
                 try {
                     dims.add(Long.parseLong(d.trim()));
                 } catch (NumberFormatException notANumber) {

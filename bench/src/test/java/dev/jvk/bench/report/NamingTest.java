@@ -121,6 +121,30 @@ class NamingTest {
     }
 
     @Test
+    void aClassNamedForAPeerIsThatPeersMeasurementOfTheOperation() {
+        Naming.Identity torch = id("dev.jvk.bench.mlp.PyTorchMlpTrainingBenchmark.trainStep", Map.of("threads", "1"));
+        Naming.Identity jvk = id("dev.jvk.bench.mlp.MlpTrainingBenchmark.trainStep", Map.of("threads", "1"));
+        assertThat(torch.impl()).isEqualTo("pytorch");
+        assertThat(torch.op()).isEqualTo(jvk.op()).isEqualTo("mlpTraining.trainStep");
+        assertThat(torch.group()).isEqualTo(jvk.group()).isEqualTo("mlpTraining");
+        // "Plainly" is no peer: only a known name followed by a capital counts
+        assertThat(id("dev.jvk.bench.gemm.PlainlyBench.jvk", Map.of()).op()).isEqualTo("plainly");
+    }
+
+    @Test
+    void gemmShapesMayNameTheirTranspositions() {
+        Naming.Identity nt = id("dev.jvk.bench.gemm.SgemmBench.jvk", Map.of("shape", "NT:128x784x256", "threads", "1"));
+        assertThat(nt.shape().dims()).containsExactly(128L, 784L, 256L);
+        assertThat(nt.shape().label()).isEqualTo("NT:128x784x256");
+        assertThat(nt.shape().isSquare()).isFalse();
+        assertThat(nt.work().flops()).isEqualTo(2.0 * 128 * 784 * 256);
+        Naming.Identity square = id("dev.jvk.bench.gemm.SgemmBench.jvk", Map.of("shape", "NN:512x512x512"));
+        assertThat(square.shape().isSquare()).isTrue();
+        assertThat(square.shape().side()).isEqualTo(512);
+        assertThat(id("dev.jvk.bench.gemm.SgemmBench.jvk", Map.of("shape", "TN:512x512x512")).shape().isSquare()).isFalse();
+    }
+
+    @Test
     void anUnknownOperationStillGetsARowWithTimePerCall() {
         Naming.Identity odd = id("dev.jvk.bench.gemm.PackingBench.jvk", Map.of("size", "64"));
         assertThat(odd.work().hasFlops()).isFalse();
