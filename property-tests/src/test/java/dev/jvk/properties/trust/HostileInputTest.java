@@ -85,6 +85,72 @@ class HostileInputTest {
         }
     }
 
+    /** Deliberately wrong kernels, in the shape of relu: the same table must catch each. */
+    public static final class WrongKernels {
+        private WrongKernels() {}
+
+        /** No checks at all: errors surface deep inside, as ArrayIndexOutOfBounds or a bare NullPointerException. */
+        public static void unchecked(float[] x, int xOffset, float[] y, int yOffset, int n) {
+            for (int i = 0; i < n; i++) {
+                y[yOffset + i] = Math.max(0f, x[xOffset + i]);
+            }
+        }
+
+        /** Writes y's first element, then checks. */
+        public static void writesFirst(float[] x, int xOffset, float[] y, int yOffset, int n) {
+            if (y != null && yOffset >= 0 && yOffset < y.length) {
+                y[yOffset] = 42;
+            }
+            dev.jvk.kernels.Activations.relu(x, xOffset, y, yOffset, n);
+        }
+
+        /** Checks as relu does, but the message names the wrong offset. */
+        public static void wrongName(float[] x, int xOffset, float[] y, int yOffset, int n) {
+            if (yOffset < 0) {
+                throw new IllegalArgumentException("xOffset must be >= 0, got " + yOffset);
+            }
+            dev.jvk.kernels.Activations.relu(x, xOffset, y, yOffset, n);
+        }
+
+        /** Checks offset + n > length in int, which wraps: a huge offset passes and fails deep inside. */
+        public static void wrappingFits(float[] x, int xOffset, float[] y, int yOffset, int n) {
+            if (xOffset + n > x.length || yOffset + n > y.length) {
+                throw new IndexOutOfBoundsException("x is too short");
+            }
+            unchecked(x, Math.max(0, xOffset), y, Math.max(0, yOffset), Math.max(0, n));
+        }
+
+        /** Rejects in place (same offset), which the contract allows. */
+        public static void rejectsInPlace(float[] x, int xOffset, float[] y, int yOffset, int n) {
+            if (x == y) {
+                throw new IllegalArgumentException("y overlaps x");
+            }
+            dev.jvk.kernels.Activations.relu(x, xOffset, y, yOffset, n);
+        }
+    }
+
+    /** Each wrong kernel, and what the table must say about it. */
+    static final Map<String, String> WRONG_KERNEL_FINDINGS = Map.of(
+            "unchecked", "got java.lang.ArrayIndexOutOfBoundsException",
+            "writesFirst", "must stay untouched changed",
+            "wrongName", "got java.lang.IllegalArgumentException: xOffset must be",
+            "wrappingFits", "got java.lang.ArrayIndexOutOfBoundsException",
+            "rejectsInPlace", "but the call is valid");
+
+    @TestFactory
+    Stream<DynamicTest> theTableCatchesWrongKernels() {
+        List<Method> wrong = Arrays.stream(WrongKernels.class.getDeclaredMethods())
+                .filter(m -> java.lang.reflect.Modifier.isPublic(m.getModifiers())).toList();
+        assertThat(wrong).hasSize(WRONG_KERNEL_FINDINGS.size());
+        return wrong.stream().map(m -> DynamicTest.dynamicTest(m.getName(), () -> {
+            List<String> findings = PublicApi.callsOf(m).stream()
+                    .flatMap(call -> attempts(call).stream().map(attempt -> run(call, attempt)))
+                    .filter(java.util.Objects::nonNull).toList();
+            assertThat(findings).as("what the table found in %s", m.getName())
+                    .anyMatch(f -> f.contains(WRONG_KERNEL_FINDINGS.get(m.getName())));
+        }));
+    }
+
     // ================================================================ the table
 
     /** What a call must do: throw one of these (class, message prefix), or, with none, succeed. */
