@@ -97,9 +97,14 @@ final class PublicApi {
             return method.getParameters()[index].getName();
         }
 
-        /** Bytes per element of the segments: GEMM's alpha is float or double. */
+        /** Bytes per element of the float or double data (for segments, GEMM's alpha says which). */
         int elementBytes() {
-            return method.getParameterTypes()[5] == double.class ? Double.BYTES : Float.BYTES;
+            for (Class<?> t : method.getParameterTypes()) {
+                if (t == double[].class || t == double.class) {
+                    return Double.BYTES;
+                }
+            }
+            return Float.BYTES;
         }
 
         /** Elements in an array, or in a segment of this call's element type. */
