@@ -627,4 +627,15 @@ final class PublicApi {
         copy.copyFrom(source);
         return copy;
     }
+
+    /** The reference twin: ReferenceX.name with the same parameter types, for a method of X; empty for the convenience forms. */
+    static java.util.Optional<Method> twin(Method m) {
+        try {
+            Class<?> ref = Class.forName("dev.jvk.kernels.reference.Reference" + m.getDeclaringClass().getSimpleName(), false,
+                    Kernels.class.getClassLoader());
+            return java.util.Optional.of(ref.getMethod(m.getName(), m.getParameterTypes()));
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            return java.util.Optional.empty();
+        }
+    }
 }

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -49,10 +48,10 @@ class SpecialValuesTest {
     @Test
     void everyKernelWithoutATwinIsAConvenienceForm() {
         List<Method> withArrays = PublicApi.publicMethods().stream().filter(m -> !PublicApi.takesNoArray(m)).toList();
-        List<Method> withTwins = withArrays.stream().filter(m -> twin(m).isPresent()).toList();
+        List<Method> withTwins = withArrays.stream().filter(m -> PublicApi.twin(m).isPresent()).toList();
         assertThat(withTwins).hasSize(WITH_TWINS);
         for (Method m : withArrays) {
-            if (twin(m).isEmpty()) {
+            if (PublicApi.twin(m).isEmpty()) {
                 assertThat(m.getParameters()).as("%s has no reference twin; only convenience forms (no offsets) may lack one",
                         PublicApi.signature(m)).noneMatch(p -> p.getName().equals("offset") || p.getName().endsWith("Offset"));
             }
@@ -61,9 +60,9 @@ class SpecialValuesTest {
 
     @TestFactory
     Stream<DynamicTest> specialsPropagateAsTheContractSays() {
-        return PublicApi.publicMethods().stream().filter(m -> !PublicApi.takesNoArray(m) && twin(m).isPresent())
+        return PublicApi.publicMethods().stream().filter(m -> !PublicApi.takesNoArray(m) && PublicApi.twin(m).isPresent())
                 .map(m -> DynamicTest.dynamicTest(PublicApi.signature(m), () -> {
-                    Method reference = twin(m).orElseThrow();
+                    Method reference = PublicApi.twin(m).orElseThrow();
                     List<String> failures = new ArrayList<>();
                     assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
                         for (Call call : PublicApi.callsOf(m)) {
@@ -490,13 +489,4 @@ class SpecialValuesTest {
         return copy;
     }
 
-    /** The reference twin: ReferenceX.name with the same parameter types, for a method of X. */
-    static Optional<Method> twin(Method m) {
-        try {
-            Class<?> ref = Class.forName("dev.jvk.kernels.reference.Reference" + m.getDeclaringClass().getSimpleName());
-            return Optional.of(ref.getMethod(m.getName(), m.getParameterTypes()));
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            return Optional.empty();
-        }
-    }
 }
