@@ -291,16 +291,16 @@ public final class ReductionChecks {
     public static void mean(FloatReduction kernel, FloatCase c, long dDouble) {
         float r = untouched(c.data(), () -> kernel.apply(c.data(), c.offset(), c.n()));
         mean("mean", r, Oracles.widen(c.data(), c.offset(), c.n()), U_FLOAT, Bounds.gamma(dDouble + 2, U_DOUBLE),
-                Float.MIN_VALUE / 2.0, dDouble, c);
+                halfOf(Float.MIN_VALUE), dDouble, c);
     }
 
     /** Double: |m - mean| <= gamma(d + 1) * mean|x| + MIN_VALUE/2, never overflowing for finite data. */
     public static void mean(DoubleReduction kernel, DoubleCase c, long d) {
         double r = untouched(c.data(), () -> kernel.apply(c.data(), c.offset(), c.n()));
-        mean("mean", r, Oracles.slice(c.data(), c.offset(), c.n()), 0, Bounds.gamma(d + 1, U_DOUBLE), Double.MIN_VALUE / 2, d, c);
+        mean("mean", r, Oracles.slice(c.data(), c.offset(), c.n()), 0, Bounds.gamma(d + 1, U_DOUBLE), halfOf(Double.MIN_VALUE), d, c);
     }
 
-    private static void mean(String what, double r, double[] v, double relativeToMean, double relativeToMagnitude, double slack, long d, Object where) {
+    private static void mean(String what, double r, double[] v, double relativeToMean, double relativeToMagnitude, BigDecimal slack, long d, Object where) {
         if (v.length == 0) {
             if (!Double.isNaN(r)) {
                 throw new AssertionError(what + " of nothing = " + r + ", expected NaN");
@@ -316,7 +316,7 @@ public final class ReductionChecks {
         }
         BigDecimal mean = Oracles.mean(v);
         BigDecimal bound = mean.abs().multiply(new BigDecimal(relativeToMean))
-                .add(Oracles.meanMagnitude(v).multiply(new BigDecimal(relativeToMagnitude))).add(new BigDecimal(slack));
+                .add(Oracles.meanMagnitude(v).multiply(new BigDecimal(relativeToMagnitude))).add(slack);
         if (!Double.isFinite(r) || new BigDecimal(r).subtract(mean).abs().compareTo(bound) > 0) {
             throw new AssertionError(what + " = " + r + ", exact " + mean.doubleValue() + ", bound " + bound.doubleValue()
                     + " (d = " + d + ", " + where + ")");
