@@ -285,6 +285,18 @@ class GradientCheckProperties {
         return layer.parameters().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /** The oracle's erf against values from the literature (Abramowitz and Stegun, table 7.1, and erfc(3) = 2.209049699858544e-5). */
+    @Example
+    void theOraclesErfIsAccurateOnBothSidesOfItsSwitch() {
+        org.assertj.core.data.Offset<Double> tight = org.assertj.core.data.Offset.offset(1e-14);
+        assertThat(Oracle.erf(0.5)).isCloseTo(0.5204998778130465, tight);
+        assertThat(Oracle.erf(1.0)).isCloseTo(0.8427007929497149, tight);
+        assertThat(Oracle.erf(1.9)).isCloseTo(0.9927904292352575, tight);
+        assertThat(Oracle.erf(2.0)).isCloseTo(0.9953222650189527, tight);
+        assertThat(1 - Oracle.erf(3.0)).isCloseTo(2.209049699858544e-5, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(Oracle.erf(-4.5)).isCloseTo(-0.9999999998033839, tight);
+    }
+
     static void assertClose(float[] actual, double[] exact, String what) {
         for (int i = 0; i < exact.length; i++) {
             double error = Math.abs(actual[i] - exact[i]);

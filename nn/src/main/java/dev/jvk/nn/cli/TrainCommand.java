@@ -75,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Learning-rate schedule; step halves it every third of the run (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--scale", paramLabel = "minmax|standard|none", defaultValue = "minmax",
+    @Option(names = "--scale", paramLabel = "minmax|standard|none", defaultValue = "standard",
             description = "Feature scaling fitted on the training data (default: ${DEFAULT-VALUE}).")
     String scale;
 
