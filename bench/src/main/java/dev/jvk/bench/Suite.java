@@ -67,9 +67,13 @@ final class Suite {
     static final Timing FULL = new Timing(1, 3, TimeValue.seconds(1), 5, TimeValue.seconds(1));
 
     private static final String ROOT = "^" + Naming.ROOT_PACKAGE.replace(".", "\\.") + "\\.";
-    /** Classes of {@code blas1} whose operation is a reduction, e.g. {@code DotBench}, or a class of many ({@code ReductionsBench}). */
-    private static final String REDUCTION_CLASS = "(?i:(" + String.join("|", Naming.REDUCTIONS.stream().sorted().toList())
-            + "|reductions?)(bench|benchmark|benchmarks)?)\\.";
+    private static final String REDUCTION_WORDS = "sum|dot|max|min|argmax|asum|nrm2|logSumExp|mean|variance";
+    /**
+     * A {@code blas1} benchmark of a reduction: a class named for one ({@code DotBench},
+     * {@code SumDotBench}, {@code ReductionsBench}), or a method named for one ({@code DoublesBench.dotJvk}).
+     */
+    private static final String REDUCTION = "(?:(?i:(?:" + REDUCTION_WORDS + "|reductions?)\\w*)\\.\\w+$"
+            + "|\\w+\\.(?:" + REDUCTION_WORDS + ")(?:[A-Z]\\w*)?$)";
 
     // The quick selection: the sizes and operations the targets in DESIGN.md are stated for, few
     // enough for about 5 minutes on 2 cores (each benchmark run costs about 4.5 s with its fork).
@@ -97,8 +101,8 @@ final class Suite {
     static String familyPattern(Family family) {
         return switch (family) {
             case GEMM -> ROOT + "gemm\\.";
-            case REDUCTIONS -> ROOT + "blas1\\." + REDUCTION_CLASS;
-            case ELEMENTWISE -> ROOT + "(activations\\.|blas1\\.(?!" + REDUCTION_CLASS + "))";
+            case REDUCTIONS -> ROOT + "blas1\\." + REDUCTION;
+            case ELEMENTWISE -> ROOT + "(?:activations\\.|blas1\\.(?!" + REDUCTION + "))";
             case MLP -> ROOT + "mlp\\.";
             case CEILING -> ROOT + "ceiling\\.";
         };
@@ -133,8 +137,8 @@ final class Suite {
             if (full) {
                 plan.add(new Selection("reductions", List.of(familyPattern(Family.REDUCTIONS)), Map.of(), 0));
             } else {
-                plan.add(new Selection("reductions", List.of(ROOT + "blas1\\." + classesOf(QUICK_REDUCTIONS, "reductions?")),
-                        Map.of("size", QUICK_VECTOR_SIZES, "op", QUICK_REDUCTIONS), 0));
+                plan.add(new Selection("reductions", quick("blas1", "SumDotBench", QUICK_REDUCTIONS),
+                        Map.of("size", QUICK_VECTOR_SIZES, "n", QUICK_VECTOR_SIZES), 0));
             }
         }
         if (all || families.contains(Family.ELEMENTWISE)) {
@@ -142,10 +146,10 @@ final class Suite {
                 plan.add(new Selection("elementwise", List.of(familyPattern(Family.ELEMENTWISE)), Map.of(), 0));
             } else {
                 // two runs: an "op" override must not send an activation's name to a BLAS-1 class
-                plan.add(new Selection("elementwise-activations", List.of(ROOT + "activations\\." + classesOf(QUICK_ACTIVATIONS, "activations?")),
-                        Map.of("size", QUICK_VECTOR_SIZES, "op", QUICK_ACTIVATIONS), 0));
-                plan.add(new Selection("elementwise-vectors", List.of(ROOT + "blas1\\." + classesOf(QUICK_VECTOR_OPS, "vectors?")),
-                        Map.of("size", QUICK_STREAMING_SIZES, "op", QUICK_VECTOR_OPS), 0));
+                plan.add(new Selection("elementwise-activations", quick("activations", "ActivationsBench", QUICK_ACTIVATIONS),
+                        Map.of("size", QUICK_VECTOR_SIZES, "n", QUICK_VECTOR_SIZES, "op", QUICK_ACTIVATIONS), 0));
+                plan.add(new Selection("elementwise-vectors", quick("blas1", "VectorsBench", QUICK_VECTOR_OPS),
+                        Map.of("size", QUICK_STREAMING_SIZES, "n", QUICK_STREAMING_SIZES, "op", QUICK_VECTOR_OPS), 0));
             }
         }
         if (all || families.contains(Family.MLP)) {
@@ -192,8 +196,15 @@ final class Suite {
         return p;
     }
 
-    /** {@code Dot|Sum|Reductions?} classes, with or without a Bench suffix. */
-    private static String classesOf(List<String> ops, String container) {
-        return "(?i:(" + String.join("|", ops) + "|" + container + ")(bench|benchmark|benchmarks)?)\\.";
+    /**
+     * The benchmarks of {@code ops} in a package: in a class named for one ({@code DotBench.jvk}),
+     * as methods named for one in {@code container} ({@code SumDotBench.dotLucene}), or every method
+     * of {@code container} when it takes the operation as its {@code op} parameter ({@code ActivationsBench}).
+     */
+    private static List<String> quick(String pkg, String container, List<String> ops) {
+        String names = String.join("|", ops);
+        return List.of(
+                ROOT + pkg + "\\.(?i:(?:" + names + ")(?:bench|benchmark|benchmarks)?)\\.\\w+$",
+                ROOT + pkg + "\\." + container + "\\.(?:(?:" + names + ")[A-Z]\\w*|" + String.join("|", Naming.KNOWN_IMPLEMENTATIONS) + ")$");
     }
 }

@@ -33,6 +33,15 @@ class SuiteTest {
         assertThat(selects(Family.GEMM, "dev.jvk.bench.gemm.SgemmBench.openblas")).isTrue();
         assertThat(selects(Family.GEMM, "dev.jvk.bench.gemmx.SgemmBench.openblas")).isFalse();
         assertThat(selects(Family.MLP, "dev.jvk.bench.mlp.MlpTrainBench.jvk")).isTrue();
+        // methods named <op><Impl> in classes of several operations
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.SumDotBench.dotLucene")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.DoublesBench.logSumExpJvk")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.DoublesBench.logSumExpJvk")).isFalse();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.DoublesBench.axpyJvk")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.MaxFormulationsBench.lanewiseMax")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.VectorsBench.copyArraycopy")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.StreamBench.streamTriad")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.StreamBench.streamTriad")).isFalse();
     }
 
     @Test
@@ -57,6 +66,10 @@ class SuiteTest {
         assertThat(dgemm.params()).containsEntry("shape", List.of("NN:1024x1024x1024"));
         Suite.Selection reductions = plan.get(3);
         assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.DotBench.lucene")).isTrue();
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumDotBench.dotLucene")).isTrue();
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumDotBench.sumJvk")).isFalse();
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.DoublesBench.dotJvk")).as("an experiment class").isFalse();
+        assertThat(reductions.params()).containsEntry("n", List.of("4096", "16777216"));
         assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumBench.jvk")).as("not in the quick list").isFalse();
         assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.AsumBench.jvk")).as("not in the quick list").isFalse();
         Suite.Selection activations = plan.get(4);
@@ -64,6 +77,10 @@ class SuiteTest {
         assertThat(selects(activations.includes(), "dev.jvk.bench.activations.ActivationsBench.jvk")).isTrue();
         assertThat(selects(activations.includes(), "dev.jvk.bench.activations.SoftplusBench.jvk")).isFalse();
         assertThat(activations.params().get("op")).containsExactly("relu", "exp");
+        Suite.Selection vectors = plan.get(5);
+        assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.axpyReference")).isTrue();
+        assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.copyJvk")).isFalse();
+        assertThat(vectors.params()).containsEntry("n", List.of("16777216"));
         assertThat(plan.get(6).params()).containsEntry("optimizer", List.of("sgd")).containsEntry("threads", List.of("1"));
     }
 

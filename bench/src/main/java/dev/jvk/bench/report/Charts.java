@@ -155,6 +155,7 @@ final class Charts {
         Optional<Ceilings.Peak> peak = ceilings.fma(Float.BYTES, jvkVectorBits, 1);
         Optional<Ceilings.Peak> bandwidth = ceilings.stream(Work.StreamKind.TRIAD, 1);
         XYSeriesCollection data = new XYSeriesCollection();
+        boolean anyDouble = false;
         double minIntensity = 1.0 / 16;
         double maxIntensity = 64;
         for (FamilyTable table : tables) {
@@ -177,6 +178,7 @@ final class Charts {
                 double intensity = line.work().intensity();
                 point.add(intensity, jvk.gflops());
                 data.addSeries(point);
+                anyDouble |= line.work().elementBytes() == Double.BYTES;
                 minIntensity = Math.min(minIntensity, intensity / 2);
                 maxIntensity = Math.max(maxIntensity, intensity * 2);
             }
@@ -195,9 +197,20 @@ final class Charts {
             roof.add(knee, p);
             roof.add(maxIntensity, p);
         }
+        // double kernels have half the lanes: their roof is the double FMA peak
+        XYSeries doubleRoof = new XYSeries("double FMA peak");
+        Optional<Ceilings.Peak> doublePeak = ceilings.fma(Double.BYTES, jvkVectorBits, 1);
+        if (anyDouble && doublePeak.isPresent() && bandwidth.isPresent()) {
+            double p = doublePeak.get().value();
+            doubleRoof.add(p / bandwidth.get().value(), p);
+            doubleRoof.add(maxIntensity, p);
+        }
         XYSeriesCollection all = new XYSeriesCollection();
         if (!roof.isEmpty()) {
             all.addSeries(roof);
+        }
+        if (!doubleRoof.isEmpty()) {
+            all.addSeries(doubleRoof);
         }
         for (int s = 0; s < data.getSeriesCount(); s++) {
             all.addSeries(data.getSeries(s));
@@ -236,6 +249,13 @@ final class Charts {
             renderer.setSeriesPaint(0, Color.BLACK);
             renderer.setSeriesStroke(0, new BasicStroke(2.5f));
             first = 1;
+        }
+        if (!doubleRoof.isEmpty()) {
+            renderer.setSeriesLinesVisible(first, true);
+            renderer.setSeriesShapesVisible(first, false);
+            renderer.setSeriesPaint(first, Color.GRAY);
+            renderer.setSeriesStroke(first, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            first++;
         }
         for (int s = first; s < all.getSeriesCount(); s++) {
             renderer.setSeriesShape(s, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));

@@ -19,7 +19,11 @@ import java.util.TreeSet;
  */
 public final class FamilyTable {
 
-    /** The problem a line is about: everything but the implementation. */
+    /**
+     * The problem a line is about: everything but the implementation. {@code group} (the class's
+     * operation) is "" unless two classes measure the same implementation on the same problem
+     * (jvk's exp in ActivationsBench and in LanewiseTranscendentalsBench): then it keeps them apart.
+     */
     public record Key(String op, String group, Shape shape, int threads, String extras) {}
 
     /** One problem and its result per implementation. */
@@ -61,15 +65,20 @@ public final class FamilyTable {
     private final List<Line> lines;
     private final List<String> implementations;
     private final List<String> missing;
-    private final Set<String> ambiguousOps;
 
     public FamilyTable(Family family, List<Row> rows) {
         this.family = family;
+        Map<Key, Map<String, Set<String>>> groupsOfImpl = new HashMap<>();
+        for (Row row : rows) {
+            groupsOfImpl.computeIfAbsent(problem(row.id(), ""), k -> new HashMap<>())
+                    .computeIfAbsent(row.id().impl(), i -> new HashSet<>()).add(row.id().group());
+        }
         Map<Key, Map<String, Row>> grouped = new LinkedHashMap<>();
         TreeSet<String> impls = new TreeSet<>(Naming.IMPLEMENTATION_ORDER);
         for (Row row : rows) {
             Naming.Identity id = row.id();
-            Key key = new Key(id.op(), id.group(), id.shape(), id.threads(), id.extrasLabel());
+            boolean collides = groupsOfImpl.get(problem(id, "")).values().stream().anyMatch(groups -> groups.size() > 1);
+            Key key = problem(id, collides ? id.group() : "");
             Map<String, Row> cells = grouped.computeIfAbsent(key, k -> new LinkedHashMap<>());
             Row previous = cells.get(id.impl());
             if (previous == null || previous.failed()) {
@@ -86,12 +95,6 @@ public final class FamilyTable {
                 .thenComparingInt(l -> l.key().threads())
                 .thenComparing(l -> l.key().extras()));
         this.lines = List.copyOf(sorted);
-        Map<String, Set<String>> groupsOfOp = new HashMap<>();
-        for (Line line : sorted) {
-            groupsOfOp.computeIfAbsent(line.key().op(), o -> new HashSet<>()).add(line.key().group());
-        }
-        this.ambiguousOps = groupsOfOp.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         List<String> missingImpls = new ArrayList<>();
         if (!rows.isEmpty()) {
             for (String expected : family.expectedImplementations()) {
@@ -115,7 +118,12 @@ public final class FamilyTable {
      */
     public String opLabel(Line line) {
         String op = line.key().op();
-        return ambiguousOps.contains(op) && !line.key().group().equals(op) ? op + " (" + line.key().group() + ")" : op;
+        String group = line.key().group();
+        return group.isEmpty() || group.equals(op) ? op : op + " (" + group + ")";
+    }
+
+    private static Key problem(Naming.Identity id, String group) {
+        return new Key(id.op(), group, id.shape(), id.threads(), id.extrasLabel());
     }
 
     public List<Line> lines() {

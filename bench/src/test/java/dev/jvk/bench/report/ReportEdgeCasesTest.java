@@ -88,6 +88,21 @@ class ReportEdgeCasesTest {
     }
 
     @Test
+    void aPeerFromAnotherClassJoinsTheLineOfItsOperation() throws IOException {
+        Path json = Files.writeString(dir.resolve("results.json"), """
+                [ { "benchmark" : "dev.jvk.bench.blas1.VectorsBench.copyJvk", "mode" : "avgt", "threads" : 1, "params" : { "n" : "1024" },
+                    "primaryMetric" : { "score" : 100, "scoreError" : 1, "scoreUnit" : "ns/op" } },
+                  { "benchmark" : "dev.jvk.bench.blas1.VectorsBench.copyArraycopy", "mode" : "avgt", "threads" : 1, "params" : { "n" : "1024" },
+                    "primaryMetric" : { "score" : 80, "scoreError" : 1, "scoreUnit" : "ns/op" } },
+                  { "benchmark" : "dev.jvk.bench.blas1.StreamBench.streamCopy", "mode" : "avgt", "threads" : 1, "params" : { "n" : "1024" },
+                    "primaryMetric" : { "score" : 200, "scoreError" : 2, "scoreUnit" : "ns/op" } } ]
+                """);
+        String md = Files.readString(Report.generate(json, dir).markdown());
+        assertThat(md).contains("| op | size | jvk | reference | plain | arraycopy | stream | jvk/arraycopy | jvk/stream | jvk % STREAM |")
+                .contains("| copy | 1K | 81.9 ± 0.8 | missing | missing | 102 ± 1 | 41.0 ± 0.4 | 0.80x | 2.00x | – |");
+    }
+
+    @Test
     void aRowWithUnknownWorkShowsItsTimePerCall() throws IOException {
         Path json = Files.writeString(dir.resolve("results.json"), """
                 [ { "benchmark" : "dev.jvk.bench.gemm.PackBench.jvk", "mode" : "avgt", "threads" : 1, "params" : { "size" : "64" },
