@@ -90,7 +90,7 @@ public final class Activations {
 
     /**
      * {@code y = 1 / (1 + e^-x)}, within 4 ulp of the correctly rounded result, subnormal results
-     * included. Saturates to exactly 0 (from about x = -103.3) and exactly 1 (from about x = 16.7),
+     * included. Saturates to exactly 0 (below about x = -103.97) and exactly 1 (above about x = 17.33),
      * never NaN for a number.
      */
     public static void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {

@@ -52,7 +52,7 @@ final class DgemmKernels {
 
     /** 8 rows by 2 vectors: 16 accumulators, 8 broadcasts and 2 loads per k step. */
     static void kernel8x2(int kc, double[] a, int ai, double[] b, int bi,
-                          double[] c, int ci, int ldc, double alpha, double beta, double[] tile) {
+            double[] c, int ci, int ldc, double alpha, double beta, double[] tile) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         DoubleVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
@@ -105,40 +105,67 @@ final class DgemmKernels {
             c71.intoArray(tile, 7 * NR + L);
             return;
         }
+        // Written out rather than through a helper: C2 would not inline a helper into a
+        // method this large, and every vector passed to it would be boxed.
         DoubleVector va = DoubleVector.broadcast(S, alpha);
-        DoubleVector vb = DoubleVector.broadcast(S, beta);
-        boolean readC = beta != 0;
-        store(c00, c, ci, va, vb, readC);
-        store(c01, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c10, c, ci, va, vb, readC);
-        store(c11, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c20, c, ci, va, vb, readC);
-        store(c21, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c30, c, ci, va, vb, readC);
-        store(c31, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c40, c, ci, va, vb, readC);
-        store(c41, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c50, c, ci, va, vb, readC);
-        store(c51, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c60, c, ci, va, vb, readC);
-        store(c61, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c70, c, ci, va, vb, readC);
-        store(c71, c, ci + L, va, vb, readC);
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            c01.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            c11.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            c21.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            c31.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            c41.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+            c51.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c60.mul(va).intoArray(c, ci);
+            c61.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c70.mul(va).intoArray(c, ci);
+            c71.mul(va).intoArray(c, ci + L);
+        } else {
+            DoubleVector vb = DoubleVector.broadcast(S, beta);
+            c00.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c01.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c10.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c11.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c20.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c21.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c30.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c31.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c40.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c41.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c50.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c51.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c60.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c61.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c70.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c71.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        }
     }
 
     /** 6 rows by 2 vectors: 12 accumulators, for machines with 16 vector registers (AVX2). */
     static void kernel6x2(int kc, double[] a, int ai, double[] b, int bi,
-                          double[] c, int ci, int ldc, double alpha, double beta, double[] tile) {
+            double[] c, int ci, int ldc, double alpha, double beta, double[] tile) {
         DoubleVector zero = DoubleVector.zero(S);
-        DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
-        DoubleVector c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
+        DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        DoubleVector c40 = zero, c41 = zero, c50 = zero, c51 = zero;
         for (int p = 0; p < kc; p++) {
             DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
             DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
@@ -178,34 +205,46 @@ final class DgemmKernels {
             c51.intoArray(tile, 5 * NR + L);
             return;
         }
+        // Written out rather than through a helper: C2 would not inline a helper into a
+        // method this large, and every vector passed to it would be boxed.
         DoubleVector va = DoubleVector.broadcast(S, alpha);
-        DoubleVector vb = DoubleVector.broadcast(S, beta);
-        boolean readC = beta != 0;
-        store(c00, c, ci, va, vb, readC);
-        store(c01, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c10, c, ci, va, vb, readC);
-        store(c11, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c20, c, ci, va, vb, readC);
-        store(c21, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c30, c, ci, va, vb, readC);
-        store(c31, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c40, c, ci, va, vb, readC);
-        store(c41, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c50, c, ci, va, vb, readC);
-        store(c51, c, ci + L, va, vb, readC);
-    }
-
-    /** {@code C = alpha * s + beta * C} for one full vector of C; C not read unless {@code readC}. */
-    private static void store(DoubleVector s, double[] c, int ci, DoubleVector alpha, DoubleVector beta, boolean readC) {
-        if (readC) {
-            s.fma(alpha, DoubleVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci);
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            c01.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            c11.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            c21.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            c31.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            c41.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+            c51.mul(va).intoArray(c, ci + L);
         } else {
-            s.mul(alpha).intoArray(c, ci);
+            DoubleVector vb = DoubleVector.broadcast(S, beta);
+            c00.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c01.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c10.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c11.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c20.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c21.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c30.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c31.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c40.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c41.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c50.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c51.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
         }
     }
 

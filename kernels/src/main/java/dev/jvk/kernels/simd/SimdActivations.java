@@ -298,90 +298,108 @@ public final class SimdActivations {
 
     // ================================================================ backward, transcendental (double)
 
-    /** Which derivative a double-precision backward loop applies. */
-    private enum Derivative { SILU, SOFTPLUS, GELU_TANH, GELU_ERF }
+    // Each backward loop converts x and dy to double, applies the derivative there and rounds
+    // dx = dy * f'(x) once to float. One loop per derivative (not one loop with a switch): the
+    // lanewise function must inline into its loop, or C2 would box the vectors it returns.
 
     public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
-        backwardInDouble(Derivative.SILU, x, xOffset, dy, dyOffset, dx, dxOffset, n);
-    }
-
-    public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
-        backwardInDouble(Derivative.SOFTPLUS, x, xOffset, dy, dyOffset, dx, dxOffset, n);
-    }
-
-    public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
-        backwardInDouble(Derivative.GELU_TANH, x, xOffset, dy, dyOffset, dx, dxOffset, n);
-    }
-
-    public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
-        backwardInDouble(Derivative.GELU_ERF, x, xOffset, dy, dyOffset, dx, dxOffset, n);
-    }
-
-    /**
-     * dx = dy * f'(x) with f' and the product in double, rounded once to float. The switch is on a
-     * constant at each call site, so C2 compiles one loop per derivative once this method is inlined.
-     */
-    private static void backwardInDouble(Derivative f, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int i = 0;
         for (; i <= n - LD; i += LD) {
-            DoubleVector v = toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i));
             DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i));
-            toFloat(g.mul(derivative(f, v))).intoArray(dx, dxOffset + i);
+            toFloat(g.mul(siluDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i))))).intoArray(dx, dxOffset + i);
         }
         if (i < n) {
             VectorMask<Float> m = F_HALF.indexInRange(i, n);
-            DoubleVector v = toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i, m));
             DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i, m));
-            toFloat(g.mul(derivative(f, v))).intoArray(dx, dxOffset + i, m);
+            toFloat(g.mul(siluDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i, m))))).intoArray(dx, dxOffset + i, m);
         }
     }
 
-    private static DoubleVector derivative(Derivative f, DoubleVector x) {
-        switch (f) {
-            case SILU: {
-                // s (1 + x (1 - s)), s = sigmoid(x), 1 - s = sigmoid(-x), both from e = e^-|x|.
-                DoubleVector xc = clamp(x, CLAMP);
-                DoubleVector e = VectorMath.exp(xc.abs().neg());
-                DoubleVector inverse = splat(1.0).div(e.add(1.0));
-                VectorMask<Double> positive = xc.compare(VectorOperators.GE, 0.0);
-                DoubleVector s = e.blend(1.0, positive).mul(inverse);
-                DoubleVector oneMinusS = splat(1.0).blend(e, positive).mul(inverse);
-                return s.mul(xc.fma(oneMinusS, splat(1.0)));
-            }
-            case SOFTPLUS: {
-                DoubleVector e = VectorMath.exp(x.abs().neg());
-                return e.blend(1.0, x.compare(VectorOperators.GE, 0.0)).div(e.add(1.0));
-            }
-            case GELU_TANH: {
-                // s (1 + 2 x (1 - s) u'), s = sigmoid(2u), u' = c (1 + 3 * 0.044715 x^2).
-                DoubleVector xc = clamp(x, CLAMP);
-                DoubleVector x2 = xc.mul(xc);
-                DoubleVector twoU = xc.mul(x2.fma(splat(2 * SQRT_2_OVER_PI * GELU_CUBIC), splat(2 * SQRT_2_OVER_PI)));
-                DoubleVector e = VectorMath.exp(twoU.abs().neg());
-                DoubleVector inverse = splat(1.0).div(e.add(1.0));
-                VectorMask<Double> positive = xc.compare(VectorOperators.GE, 0.0);
-                DoubleVector s = e.blend(1.0, positive).mul(inverse);
-                DoubleVector oneMinusS = splat(1.0).blend(e, positive).mul(inverse);
-                DoubleVector du = x2.fma(splat(3 * GELU_CUBIC * SQRT_2_OVER_PI), splat(SQRT_2_OVER_PI));
-                return s.mul(xc.mul(2.0).mul(oneMinusS).fma(du, splat(1.0)));
-            }
-            case GELU_ERF: {
-                // Phi(x) + x phi(x); phi = e^(-x^2/2) / sqrt(2 pi) shares its exp with erfc's tail.
-                // Clamped to +-16, where Phi and x phi are below 1e-56: within the 1e-7 |dy| tail allowance.
-                DoubleVector xc = clamp(x, VectorMath.ERFC_TAIL_LIMIT);
-                DoubleVector x2 = xc.mul(xc);
-                DoubleVector gauss = VectorMath.exp(x2.mul(-0.5));
-                DoubleVector a = xc.abs().blend(VectorMath.ERF_SERIES_LIMIT,
-                        xc.abs().compare(VectorOperators.LT, VectorMath.ERF_SERIES_LIMIT));
-                DoubleVector tailE = gauss.mul(VectorMath.erfcScaled(a));
-                DoubleVector tailCdf = tailE.mul(0.5).blend(tailE.fma(splat(-0.5), splat(1.0)), xc.compare(VectorOperators.GE, 0.0));
-                DoubleVector seriesCdf = xc.mul(VectorMath.erfOverX(x2)).fma(splat(0.5), splat(0.5));
-                DoubleVector cdf = tailCdf.blend(seriesCdf, xc.abs().compare(VectorOperators.LE, VectorMath.ERF_SERIES_LIMIT));
-                return xc.mul(gauss).fma(splat(INV_SQRT_2PI), cdf);
-            }
-            default:
-                throw new AssertionError(f);
+    public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        int i = 0;
+        for (; i <= n - LD; i += LD) {
+            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i));
+            toFloat(g.mul(sigmoid(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i))))).intoArray(dx, dxOffset + i);
         }
+        if (i < n) {
+            VectorMask<Float> m = F_HALF.indexInRange(i, n);
+            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i, m));
+            toFloat(g.mul(sigmoid(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i, m))))).intoArray(dx, dxOffset + i, m);
+        }
+    }
+
+    public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        int i = 0;
+        for (; i <= n - LD; i += LD) {
+            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i));
+            toFloat(g.mul(geluTanhDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i))))).intoArray(dx, dxOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F_HALF.indexInRange(i, n);
+            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i, m));
+            toFloat(g.mul(geluTanhDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i, m))))).intoArray(dx, dxOffset + i, m);
+        }
+    }
+
+    public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        int i = 0;
+        for (; i <= n - LD; i += LD) {
+            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i));
+            toFloat(g.mul(geluErfDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i))))).intoArray(dx, dxOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F_HALF.indexInRange(i, n);
+            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i, m));
+            toFloat(g.mul(geluErfDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i, m))))).intoArray(dx, dxOffset + i, m);
+        }
+    }
+
+    /** sigmoid(x) = 1 / (1 + e^-x) in double, from e = e^-|x| (so nothing overflows). */
+    private static DoubleVector sigmoid(DoubleVector x) {
+        DoubleVector e = VectorMath.exp(x.abs().neg());
+        return e.blend(1.0, x.compare(VectorOperators.GE, 0.0)).div(e.add(1.0));
+    }
+
+    /** silu'(x) = s (1 + x (1 - s)), s = sigmoid(x) and 1 - s = sigmoid(-x), both from e = e^-|x|. */
+    private static DoubleVector siluDerivative(DoubleVector x) {
+        DoubleVector xc = clamp(x, CLAMP);
+        DoubleVector e = VectorMath.exp(xc.abs().neg());
+        DoubleVector inverse = splat(1.0).div(e.add(1.0));
+        VectorMask<Double> positive = xc.compare(VectorOperators.GE, 0.0);
+        DoubleVector s = e.blend(1.0, positive).mul(inverse);
+        DoubleVector oneMinusS = splat(1.0).blend(e, positive).mul(inverse);
+        return s.mul(xc.fma(oneMinusS, splat(1.0)));
+    }
+
+    /** geluTanh'(x) = s (1 + 2 x (1 - s) u'), s = sigmoid(2u), u' = c (1 + 3 * 0.044715 x^2). */
+    private static DoubleVector geluTanhDerivative(DoubleVector x) {
+        DoubleVector xc = clamp(x, CLAMP);
+        DoubleVector x2 = xc.mul(xc);
+        DoubleVector twoU = xc.mul(x2.fma(splat(2 * SQRT_2_OVER_PI * GELU_CUBIC), splat(2 * SQRT_2_OVER_PI)));
+        DoubleVector e = VectorMath.exp(twoU.abs().neg());
+        DoubleVector inverse = splat(1.0).div(e.add(1.0));
+        VectorMask<Double> positive = xc.compare(VectorOperators.GE, 0.0);
+        DoubleVector s = e.blend(1.0, positive).mul(inverse);
+        DoubleVector oneMinusS = splat(1.0).blend(e, positive).mul(inverse);
+        DoubleVector du = x2.fma(splat(3 * GELU_CUBIC * SQRT_2_OVER_PI), splat(SQRT_2_OVER_PI));
+        return s.mul(xc.mul(2.0).mul(oneMinusS).fma(du, splat(1.0)));
+    }
+
+    /**
+     * geluErf'(x) = Phi(x) + x phi(x); phi = e^(-x^2/2) / sqrt(2 pi) shares its exp with erfc's tail.
+     * Clamped to +-16, where Phi and x phi are below 1e-56: inside the 1e-7 |dy| allowance for |f'| < 1e-3.
+     */
+    private static DoubleVector geluErfDerivative(DoubleVector x) {
+        DoubleVector xc = clamp(x, VectorMath.ERFC_TAIL_LIMIT);
+        DoubleVector x2 = xc.mul(xc);
+        DoubleVector gauss = VectorMath.exp(x2.mul(-0.5));
+        DoubleVector a = xc.abs().blend(VectorMath.ERF_SERIES_LIMIT,
+                xc.abs().compare(VectorOperators.LT, VectorMath.ERF_SERIES_LIMIT));
+        DoubleVector tailE = gauss.mul(VectorMath.erfcScaled(a));
+        DoubleVector tailCdf = tailE.mul(0.5).blend(tailE.fma(splat(-0.5), splat(1.0)), xc.compare(VectorOperators.GE, 0.0));
+        DoubleVector seriesCdf = xc.mul(VectorMath.erfOverX(x2)).fma(splat(0.5), splat(0.5));
+        DoubleVector cdf = tailCdf.blend(seriesCdf, xc.abs().compare(VectorOperators.LE, VectorMath.ERF_SERIES_LIMIT));
+        return xc.mul(gauss).fma(splat(INV_SQRT_2PI), cdf);
     }
 
     private static final double INV_SQRT_2PI = 0.3989422804014327;

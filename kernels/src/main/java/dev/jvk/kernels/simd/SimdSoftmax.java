@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <ol>
  *   <li>the maximum m, by compare + blend into four accumulators (lanewise MAX is several times
  *       slower here; NaN is skipped, and caught by the next pass);</li>
- *   <li>e_j = e^(x_j - m) and their sum s, in four accumulators, summed in a fixed lane order. x_j - m
+ *   <li>e_j = e^(x_j - m) and their sum s, in four accumulators, whose lanes {@link Lanes#sum} adds in a fixed order. x_j - m
  *       is carried exactly (its rounding error joins exp's reduced argument), so the exponentials are
  *       as accurate as exp itself whatever the spread of the row;</li>
  *   <li>the output: e_j / s, (x_j - m) - ln s, or the gradient e_j / (s rows).</li>
@@ -143,7 +143,7 @@ public final class SimdSoftmax {
             }
             s1 = s1.add(e);
         }
-        return VectorMath.sumLanes(s0.add(s1).add(s2.add(s3)));
+        return Lanes.sum(s0.add(s1).add(s2.add(s3)));
     }
 
     /** e^(x + negMax) with the sum x + negMax carried exactly into exp. */

@@ -6,7 +6,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -193,31 +192,6 @@ final class VectorMath {
         FloatVector bVirtual = s.sub(a);
         FloatVector aVirtual = s.sub(bVirtual);
         return a.sub(aVirtual).add(b.sub(bVirtual));
-    }
-
-    /**
-     * The sum of the lanes in one fixed order (a butterfly of lanewise adds), so that the result is the
-     * same at every JIT tier: reduceLanes(ADD) leaves its order to the implementation.
-     */
-    static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> swap : BUTTERFLY) {
-            v = v.add(v.rearrange(swap));
-        }
-        return v.lane(0);
-    }
-
-    /** Shuffles exchanging lanes i and i ^ h for h = L/2, L/4, ..., 1. */
-    private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] butterfly() {
-        int steps = Integer.numberOfTrailingZeros(F.length());
-        VectorShuffle<Float>[] shuffles = new VectorShuffle[steps];
-        for (int s = 0; s < steps; s++) {
-            int h = F.length() >> (s + 1);
-            shuffles[s] = VectorShuffle.fromOp(F, i -> i ^ h);
-        }
-        return shuffles;
     }
 
     // ------------------------------------------------------------------ double exp (GELU runs in double)

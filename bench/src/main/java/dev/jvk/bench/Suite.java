@@ -1,0 +1,199 @@
+package dev.jvk.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.jvk.bench.report.Family;
+import dev.jvk.bench.report.Naming;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * What {@code jvk bench} runs: the curated quick selection and the full suite, as JMH include
+ * patterns and parameter overrides per family. A parameter override applies only to the
+ * benchmarks that declare that {@code @Param}; see {@code bench/README.md} for the names.
+ *
+ * <p>Each selection is a JMH run of its own (overrides are per run: GEMM's {@code size} is not
+ * BLAS-1's). The ceilings run first, in every run.
+ */
+final class Suite {
+
+    /**
+     * How JMH measures each benchmark.
+     *
+     * @param forks            JVM forks per benchmark (0 runs in this JVM: tests only)
+     * @param warmupIterations warm-up iterations per fork
+     * @param warmupTime       time of each warm-up iteration
+     * @param iterations       measured iterations per fork
+     * @param iterationTime    time of each measured iteration
+     */
+    record Timing(int forks, int warmupIterations, TimeValue warmupTime, int iterations, TimeValue iterationTime) {
+        /** Seconds one benchmark run takes, about: iterations plus a fork's start-up and setup. */
+        double secondsPerRun() {
+            double perFork = warmupIterations * seconds(warmupTime) + iterations * seconds(iterationTime) + 2;
+            return Math.max(1, forks) * perFork;
+        }
+
+        private static double seconds(TimeValue t) {
+            return t.convertTo(java.util.concurrent.TimeUnit.MILLISECONDS) / 1000.0;
+        }
+
+        String describe() {
+            return forks + (forks == 1 ? " fork" : " forks") + ", warm-up " + warmupIterations + " x " + warmupTime
+                    + ", measurement " + iterations + " x " + iterationTime;
+        }
+    }
+
+    /**
+     * One JMH run.
+     *
+     * @param name       its name, also the stem of its JSON file
+     * @param includes   JMH include patterns (regular expressions over {@code package.Class.method})
+     * @param params     {@code @Param} overrides
+     * @param jmhThreads JMH worker threads; 0 keeps each benchmark's own {@code @Threads}
+     */
+    record Selection(String name, List<String> includes, Map<String, List<String>> params, int jmhThreads) {
+        Selection {
+            includes = List.copyOf(includes);
+            params = new LinkedHashMap<>(params);
+        }
+    }
+
+    /** Quick: at least 1 s of warm-up per fork (GEMM reaches C2 speed in about 0.5 s), one fork. */
+    static final Timing QUICK = new Timing(1, 2, TimeValue.milliseconds(500), 3, TimeValue.milliseconds(500));
+    /** Full: longer warm-up and measurement, still one fork so the suite finishes in reasonable time. */
+    static final Timing FULL = new Timing(1, 3, TimeValue.seconds(1), 5, TimeValue.seconds(1));
+
+    private static final String ROOT = "^" + Naming.ROOT_PACKAGE.replace(".", "\\.") + "\\.";
+    /** Classes of {@code blas1} whose operation is a reduction, e.g. {@code DotBench}, or a class of many ({@code ReductionsBench}). */
+    private static final String REDUCTION_CLASS = "(?i:(" + String.join("|", Naming.REDUCTIONS.stream().sorted().toList())
+            + "|reductions?)(bench|benchmark|benchmarks)?)\\.";
+
+    // The quick selection: the sizes and operations the targets in DESIGN.md are stated for, few
+    // enough for about 5 minutes on 2 cores (each benchmark run costs about 4.5 s with its fork).
+    /** SGEMM: two square sizes for the scaling plot, the MLP's first layer, its narrow output layer. */
+    static final List<String> QUICK_SGEMM_SHAPES = List.of("NN:256x256x256", "NN:1024x1024x1024", "NN:128x256x784", "NN:128x10x128");
+    static final List<String> QUICK_SGEMM_SIZES = List.of("256", "1024");
+    /** DGEMM: the size its target is quoted at. */
+    static final List<String> QUICK_DGEMM_SHAPES = List.of("NN:1024x1024x1024");
+    static final List<String> QUICK_DGEMM_SIZES = List.of("1024");
+    /** In L1 (where C2's own vectorization competes) and far beyond the last-level cache (where STREAM is the bound). */
+    static final List<String> QUICK_VECTOR_SIZES = List.of("4096", "16777216");
+    /** dot: the reduction with targets against Lucene and the reference. */
+    static final List<String> QUICK_REDUCTIONS = List.of("dot");
+    /** relu: what C2 auto-vectorizes; exp: a transcendental, jvk's own polynomial. */
+    static final List<String> QUICK_ACTIVATIONS = List.of("relu", "exp");
+    /** axpy beyond the caches: the STREAM target of the memory-bound operations. */
+    static final List<String> QUICK_VECTOR_OPS = List.of("axpy");
+    static final List<String> QUICK_STREAMING_SIZES = List.of("16777216");
+    /** MLP: the optimizer the PyTorch baseline uses. */
+    static final List<String> QUICK_OPTIMIZERS = List.of("sgd");
+
+    private Suite() {}
+
+    /** The JMH include pattern of each family in the full suite. */
+    static String familyPattern(Family family) {
+        return switch (family) {
+            case GEMM -> ROOT + "gemm\\.";
+            case REDUCTIONS -> ROOT + "blas1\\." + REDUCTION_CLASS;
+            case ELEMENTWISE -> ROOT + "(activations\\.|blas1\\.(?!" + REDUCTION_CLASS + "))";
+            case MLP -> ROOT + "mlp\\.";
+            case CEILING -> ROOT + "ceiling\\.";
+        };
+    }
+
+    /**
+     * The selections of one run.
+     *
+     * @param full        the whole suite rather than the quick selection
+     * @param families    the families to run (empty: all)
+     * @param threads     the {@code threads} parameter for GEMM and MLP; 0 keeps the benchmarks' own
+     * @param widths      the vector widths whose FMA peak to measure (at most the preferred one)
+     * @param jvkWidth    jvk's width: its double FMA peak and multi-thread peak are measured there
+     * @param cores       the processors available: the ceiling is also measured on all of them
+     */
+    static List<Selection> plan(boolean full, Set<Family> families, int threads, List<Integer> widths, int jvkWidth, int cores) {
+        List<Selection> plan = new ArrayList<>(ceilings(widths, jvkWidth, threads > 1 ? threads : full ? cores : 1));
+        Map<String, List<String>> threadParam = threads > 0 ? Map.of("threads", List.of(Integer.toString(threads))) : Map.of();
+        boolean all = families.isEmpty();
+        Map<String, List<String>> quickThreads = threads == 0 ? Map.of("threads", List.of("1")) : threadParam;
+        if (all || families.contains(Family.GEMM)) {
+            if (full) {
+                plan.add(new Selection("gemm", List.of(familyPattern(Family.GEMM)), threadParam, 0));
+            } else {
+                plan.add(new Selection("gemm-sgemm", List.of(ROOT + "gemm\\.(?i:sgem[mv]\\w*)\\."),
+                        merged(quickThreads, Map.of("shape", QUICK_SGEMM_SHAPES, "size", QUICK_SGEMM_SIZES)), 0));
+                plan.add(new Selection("gemm-dgemm", List.of(ROOT + "gemm\\.(?i:dgem[mv]\\w*)\\."),
+                        merged(quickThreads, Map.of("shape", QUICK_DGEMM_SHAPES, "size", QUICK_DGEMM_SIZES)), 0));
+            }
+        }
+        if (all || families.contains(Family.REDUCTIONS)) {
+            if (full) {
+                plan.add(new Selection("reductions", List.of(familyPattern(Family.REDUCTIONS)), Map.of(), 0));
+            } else {
+                plan.add(new Selection("reductions", List.of(ROOT + "blas1\\." + classesOf(QUICK_REDUCTIONS, "reductions?")),
+                        Map.of("size", QUICK_VECTOR_SIZES, "op", QUICK_REDUCTIONS), 0));
+            }
+        }
+        if (all || families.contains(Family.ELEMENTWISE)) {
+            if (full) {
+                plan.add(new Selection("elementwise", List.of(familyPattern(Family.ELEMENTWISE)), Map.of(), 0));
+            } else {
+                // two runs: an "op" override must not send an activation's name to a BLAS-1 class
+                plan.add(new Selection("elementwise-activations", List.of(ROOT + "activations\\." + classesOf(QUICK_ACTIVATIONS, "activations?")),
+                        Map.of("size", QUICK_VECTOR_SIZES, "op", QUICK_ACTIVATIONS), 0));
+                plan.add(new Selection("elementwise-vectors", List.of(ROOT + "blas1\\." + classesOf(QUICK_VECTOR_OPS, "vectors?")),
+                        Map.of("size", QUICK_STREAMING_SIZES, "op", QUICK_VECTOR_OPS), 0));
+            }
+        }
+        if (all || families.contains(Family.MLP)) {
+            plan.add(new Selection("mlp", List.of(familyPattern(Family.MLP)),
+                    full ? threadParam : merged(quickThreads, Map.of("optimizer", QUICK_OPTIMIZERS)), 0));
+        }
+        if (full && all) {
+            // the whole suite: benchmarks outside the families too (the report lists them raw)
+            plan.add(new Selection("other", List.of(ROOT + "(?!(gemm|blas1|activations|mlp|ceiling)\\.)"), threadParam, 0));
+        }
+        return plan;
+    }
+
+    /** FMA peak at each width on one thread (double at jvk's width), STREAM copy and triad; the same on {@code allThreads} when more than one. */
+    static List<Selection> ceilings(List<Integer> widths, int jvkWidth, int allThreads) {
+        List<Selection> s = new ArrayList<>();
+        List<String> fma = new ArrayList<>();
+        for (int w : widths) {
+            fma.add("float" + w);
+        }
+        if (widths.contains(jvkWidth)) {
+            fma.add("double" + jvkWidth);
+        }
+        List<String> oneThread = new ArrayList<>();
+        if (!fma.isEmpty()) {
+            oneThread.add(ROOT + "ceiling\\.FmaPeakBench\\.(" + String.join("|", fma) + ")$");
+        }
+        oneThread.add(ROOT + "ceiling\\.StreamBench\\.(copy|triad)$");
+        s.add(new Selection("ceiling", oneThread, Map.of(), 1));
+        if (allThreads > 1) {
+            List<String> many = new ArrayList<>();
+            if (widths.contains(jvkWidth)) {
+                many.add(ROOT + "ceiling\\.FmaPeakBench\\.float" + jvkWidth + "$");
+            }
+            many.add(ROOT + "ceiling\\.StreamBench\\.(copy|triad)$");
+            s.add(new Selection("ceiling-" + allThreads + "threads", many, Map.of(), allThreads));
+        }
+        return s;
+    }
+
+    private static Map<String, List<String>> merged(Map<String, List<String>> a, Map<String, List<String>> b) {
+        Map<String, List<String>> p = new LinkedHashMap<>(a);
+        p.putAll(b);
+        return p;
+    }
+
+    /** {@code Dot|Sum|Reductions?} classes, with or without a Bench suffix. */
+    private static String classesOf(List<String> ops, String container) {
+        return "(?i:(" + String.join("|", ops) + "|" + container + ")(bench|benchmark|benchmarks)?)\\.";
+    }
+}
