@@ -24,6 +24,8 @@ public final class GemmRace {
     private static final long BURST_NANOS = 50_000_000L;
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private static final int ROUNDS = 20;
+    /** Long enough for C2 to compile every kernel and packing routine on a loaded machine. */
+    private static final long WARMUP_NANOS = Long.getLong("race.warmupSeconds", 8) * 1_000_000_000L;
 
     private GemmRace() {}
 
@@ -51,7 +53,7 @@ public final class GemmRace {
             Runnable jvk = () -> Gemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
             Runnable blas = () -> openblas.cblas_sgemm(openblas.CblasRowMajor, s.aTransposed() ? openblas.CblasTrans : openblas.CblasNoTrans,
                     s.bTransposed() ? openblas.CblasTrans : openblas.CblasNoTrans, s.m(), s.n(), s.k(), 1f, pa, s.lda(), pb, s.ldb(), 0f, pc, s.ldc());
-            long warm = System.nanoTime() + 2_000_000_000L;
+            long warm = System.nanoTime() + WARMUP_NANOS;
             while (System.nanoTime() < warm) {
                 burst(jvk);
                 burst(blas);

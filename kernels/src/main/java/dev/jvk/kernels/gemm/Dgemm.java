@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Double GEMM, {@code C = alpha * op(A) * op(B) + beta * C}, row-major: the BLIS loop nest around
- * the micro-kernels of {@link DgemmKernels}, with the packing of {@link DgemmPacking}.
+ * the micro-kernels of {@link DgemmKernels}, with the packing of {@link DgemmPacking}, and a direct
+ * path for small and narrow products.
  *
  * <pre>
  * for jc in n, step NC          B block: KC x NC of op(B), packed once, lives in L3
@@ -23,9 +24,15 @@ import jdk.incubator.vector.VectorSpecies;
  *         for ir in mc, step MR
  *           micro-kernel: C[ir.., jr..] = alpha * A panel * B panel + (pc == 0 ? beta : 1) * C
  * </pre>
- * Threads split C into row ranges (the IC loop) or column ranges (the JC loop), whole panels each;
- * every part runs this nest on its own range with its own packing buffers. Arguments are checked by
- * {@link Gemm} before they get here; {@code m > 0} and {@code n > 0}.
+ * The direct path (small products, whose operands sit in L1 or L2 anyway, and narrow ones, n no
+ * wider than a vector, where packing A would cost as much as the product) runs the same kernels on
+ * A and B where they are: only a transposed B and the ragged edges are packed. It uses the same
+ * K blocks and the same kernels, so every element is computed exactly as on the packed path: the
+ * choice of path, like the number of threads, never changes a bit of C.
+ *
+ * <p>Threads split C into row ranges (the IC loop) or column ranges (the JC loop), whole panels
+ * each; every part runs the nest on its own range with its own packing buffers. Arguments are
+ * checked by {@link Gemm} before they get here; {@code m > 0} and {@code n > 0}.
  */
 public final class Dgemm implements GemmPool.Task {
     private static final VectorSpecies<Double> S = Species.DOUBLE;
@@ -37,6 +44,8 @@ public final class Dgemm implements GemmPool.Task {
     private static final int NC = GemmConfig.roundUp(GemmConfig.NC, NR);
     /** Below this many flops per part, another thread costs more (waking it, packing twice) than it saves. */
     private static final long MIN_FLOPS_PER_PART = 4L << 20;
+    /** Products of at most this many multiply-adds (m * n * k) take the direct path. */
+    private static final long DIRECT_MAX = Long.getLong("jvk.gemm.directMax", 80L * 80 * 80);
     /** Any thread but the caller: confined segments are not accessible by it. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { });
 
@@ -61,7 +70,9 @@ public final class Dgemm implements GemmPool.Task {
     private int lda;
     private int ldb;
     private int ldc;
-    // How the call is split: parts ranges of whole panels along the rows (or columns) of C.
+    // The path, and how the call is split: parts ranges of whole panels along the rows (or
+    // columns) of C.
+    private boolean direct;
     private int parts;
     private boolean splitRows;
 
@@ -84,6 +95,7 @@ public final class Dgemm implements GemmPool.Task {
         call.aOffset = aOffset;
         call.bOffset = bOffset;
         call.cOffset = cOffset;
+        call.direct = n <= L || (long) m * n * k <= DIRECT_MAX;
         call.run(true);
     }
 
@@ -104,6 +116,7 @@ public final class Dgemm implements GemmPool.Task {
         call.aOffset = aOffset;
         call.bOffset = bOffset;
         call.cOffset = cOffset;
+        call.direct = false; // the direct path reads arrays only; the packed path computes the same bits
         boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
                 && c.isAccessibleBy(ANOTHER_THREAD);
         call.run(shareable);
@@ -146,7 +159,7 @@ public final class Dgemm implements GemmPool.Task {
         boolean rowsCheaper = n <= m; // duplicated packing: k x n for a row split, m x k for a column split
         int cheaper = rowsCheaper ? rowPanels : colPanels;
         int other = rowsCheaper ? colPanels : rowPanels;
-        splitRows = cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper;
+        splitRows = direct || (cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper);
         parts = Math.min(wanted, splitRows ? rowPanels : colPanels);
     }
 
@@ -156,7 +169,11 @@ public final class Dgemm implements GemmPool.Task {
             int panels = (m + MR - 1) / MR;
             int i0 = part * panels / parts * MR;
             int i1 = Math.min(m, (part + 1) * panels / parts * MR);
-            block(workspace, i0, i1, 0, n);
+            if (direct) {
+                directBlock(workspace, i0, i1);
+            } else {
+                block(workspace, i0, i1, 0, n);
+            }
         } else {
             int panels = (n + NR - 1) / NR;
             int j0 = part * panels / parts * NR;
@@ -167,9 +184,7 @@ public final class Dgemm implements GemmPool.Task {
 
     /** The loop nest over rows [i0, i1) and columns [j0, j1) of C, all of k. */
     private void block(Workspace workspace, int i0, int i1, int j0, int j1) {
-        // K in equal blocks of at most KC (sizes differ by at most one): a short last block would
-        // waste a pass over C. The block sizes depend on k alone, never on the split.
-        int kBlocks = (k + KC - 1) / KC;
+        int kBlocks = kBlocks(k);
         int kcMax = (k + kBlocks - 1) / kBlocks;
         double[] bp = workspace.doublePackedB(GemmConfig.roundUp(Math.min(NC, j1 - j0), NR) * kcMax);
         double[] ap = workspace.doublePackedA(GemmConfig.roundUp(Math.min(MC, i1 - i0), MR) * kcMax);
@@ -207,9 +222,9 @@ public final class Dgemm implements GemmPool.Task {
                 int rows = Math.min(MR, mc - ir);
                 long ci = cOffset + (long) (ic + ir) * ldc + jc + jr;
                 if (cArray != null && rows == MR && cols == NR) {
-                    DgemmKernels.kernel(kc, ap, ir * kc, bp, jr * kc, cArray, (int) ci, ldc, alpha, betaNow, null);
+                    DgemmKernels.kernel(kc, ap, ir * kc, 1, MR, bp, jr * kc, NR, cArray, (int) ci, ldc, alpha, betaNow, null);
                 } else {
-                    DgemmKernels.kernel(kc, ap, ir * kc, bp, jr * kc, null, 0, 0, alpha, betaNow, tile);
+                    DgemmKernels.kernel(kc, ap, ir * kc, 1, MR, bp, jr * kc, NR, null, 0, 0, alpha, betaNow, tile);
                     if (cArray != null) {
                         DgemmKernels.update(tile, rows, cols, alpha, betaNow, cArray, (int) ci, ldc);
                     } else {
@@ -218,6 +233,89 @@ public final class Dgemm implements GemmPool.Task {
                 }
             }
         }
+    }
+
+    /**
+     * The direct path over rows [i0, i1) of C: the kernels read A and B in place, 8 (MR) rows of
+     * A at a time through row and column steps, B row by row. Packed are only what cannot be read
+     * in place: a transposed B (whole), the columns of B right of the last whole tile, and the rows
+     * of A below the last whole tile (zero-padded, as on the packed path). C no wider than one
+     * vector gets the 1-vector kernel.
+     */
+    private void directBlock(Workspace workspace, int i0, int i1) {
+        boolean narrow = n <= L;
+        int width = narrow ? L : NR;
+        int whole = n - n % width;                 // columns of C in whole tiles
+        int fullRows = i0 + (i1 - i0) / MR * MR;   // rows of C in whole tiles
+        int kBlocks = kBlocks(k);
+        int kcMax = (k + kBlocks - 1) / kBlocks;
+        double[] bp = workspace.doublePackedB(GemmConfig.roundUp(transB ? n : n - whole, NR) * kcMax);
+        double[] ap = workspace.doublePackedA(MR * kcMax);
+        double[] tile = workspace.doubleTile(MR * NR);
+        int ao = (int) aOffset;
+        int bo = (int) bOffset;
+        int aRow = transA ? 1 : lda; // op(A)[i][p] = a[ao + i * aRow + p * aCol]
+        int aCol = transA ? lda : 1;
+        int pc = 0;
+        for (int kb = 0; kb < kBlocks; kb++) {
+            int kc = (k - pc) / (kBlocks - kb);
+            double betaNow = pc == 0 ? beta : 1;
+            if (transB) {
+                DgemmPacking.packB(bArray, bo, ldb, true, pc, 0, kc, n, bp);
+            } else if (whole < n) {
+                DgemmPacking.packB(bArray, bo, ldb, false, pc, whole, kc, n - whole, bp);
+            }
+            if (fullRows < i1) {
+                DgemmPacking.packA(aArray, ao, lda, transA, fullRows, pc, i1 - fullRows, kc, MR, ap);
+            }
+            for (int jr = 0; jr < n; jr += width) {
+                int cols = Math.min(width, n - jr);
+                double[] b;
+                int bi;
+                int bStep;
+                if (transB) {
+                    b = bp;
+                    bi = jr / NR * NR * kc + jr % NR;
+                    bStep = NR;
+                } else if (jr < whole) {
+                    b = bArray;
+                    bi = bo + pc * ldb + jr;
+                    bStep = ldb;
+                } else {
+                    b = bp;
+                    bi = 0;
+                    bStep = NR;
+                }
+                for (int ir = i0; ir < i1; ir += MR) {
+                    int rows = Math.min(MR, i1 - ir);
+                    boolean inPlace = ir < fullRows;
+                    double[] a = inPlace ? aArray : ap;
+                    int ai = inPlace ? ao + ir * aRow + pc * aCol : 0;
+                    int rowStep = inPlace ? aRow : 1;
+                    int colStep = inPlace ? aCol : MR;
+                    int ci = (int) cOffset + ir * ldc + jr;
+                    boolean full = rows == MR && cols == width;
+                    double[] c = full ? cArray : null;
+                    if (narrow) {
+                        DgemmKernels.narrowKernel(kc, a, ai, rowStep, colStep, b, bi, bStep, c, ci, ldc, alpha, betaNow, tile);
+                    } else {
+                        DgemmKernels.kernel(kc, a, ai, rowStep, colStep, b, bi, bStep, c, ci, ldc, alpha, betaNow, tile);
+                    }
+                    if (!full) {
+                        DgemmKernels.update(tile, rows, cols, alpha, betaNow, cArray, ci, ldc);
+                    }
+                }
+            }
+            pc += kc;
+        }
+    }
+
+    /**
+     * K is summed in equal blocks of at most KC (sizes differ by at most one; a short last block
+     * would waste a pass over C). The blocks depend on k alone: never on the path or the split.
+     */
+    private static int kBlocks(int k) {
+        return (k + KC - 1) / KC;
     }
 
     /** {@code C = beta * C} (zeros when beta is 0, C not read): the quick return when alpha or k is 0. */
