@@ -67,17 +67,33 @@ final class Suite {
     static final Timing FULL = new Timing(1, 3, TimeValue.seconds(1), 5, TimeValue.seconds(1));
 
     private static final String ROOT = "^" + Naming.ROOT_PACKAGE.replace(".", "\\.") + "\\.";
-    /** Classes of {@code blas1} whose operation is a reduction, e.g. {@code DotBench}, or a class of many ({@code ReductionsBench}). */
-    private static final String REDUCTION_CLASS = "(?i:(" + String.join("|", Naming.REDUCTIONS.stream().sorted().toList())
-            + "|reductions?)(bench|benchmark|benchmarks)?)\\.";
+    private static final String REDUCTION_WORDS = "sum|dot|max|min|argmax|asum|nrm2|logSumExp|mean|variance";
+    /**
+     * A {@code blas1} benchmark of a reduction: a class named for one ({@code DotBench},
+     * {@code SumDotBench}, {@code ReductionsBench}), or a method named for one ({@code DoublesBench.dotJvk}).
+     */
+    private static final String REDUCTION = "(?:(?i:(?:" + REDUCTION_WORDS + "|reductions?)\\w*)\\.\\w+$"
+            + "|\\w+\\.(?:" + REDUCTION_WORDS + ")(?:[A-Z]\\w*)?$)";
 
-    // The quick selection: the sizes and operations the targets in DESIGN.md are stated for.
-    static final List<String> QUICK_GEMM_SIZES = List.of("256", "1024");
-    static final List<String> QUICK_GEMM_SHAPES = List.of("128x256x784", "128x10x128");
+    // The quick selection: the sizes and operations the targets in DESIGN.md are stated for, few
+    // enough for about 5 minutes on 2 cores (each benchmark run costs about 4.5 s with its fork).
+    /** SGEMM: two square sizes for the scaling plot, the MLP's first layer, its narrow output layer. */
+    static final List<String> QUICK_SGEMM_SHAPES = List.of("NN:256x256x256", "NN:1024x1024x1024", "NN:128x256x784", "NN:128x10x128");
+    static final List<String> QUICK_SGEMM_SIZES = List.of("256", "1024");
+    /** DGEMM: the size its target is quoted at. */
+    static final List<String> QUICK_DGEMM_SHAPES = List.of("NN:1024x1024x1024");
+    static final List<String> QUICK_DGEMM_SIZES = List.of("1024");
+    /** In L1 (where C2's own vectorization competes) and far beyond the last-level cache (where STREAM is the bound). */
     static final List<String> QUICK_VECTOR_SIZES = List.of("4096", "16777216");
-    static final List<String> QUICK_REDUCTIONS = List.of("dot", "sum");
-    static final List<String> QUICK_ACTIVATIONS = List.of("relu", "exp", "tanh", "sigmoid");
+    /** dot: the reduction with targets against Lucene and the reference. */
+    static final List<String> QUICK_REDUCTIONS = List.of("dot");
+    /** relu: what C2 auto-vectorizes; exp: a transcendental, jvk's own polynomial. */
+    static final List<String> QUICK_ACTIVATIONS = List.of("relu", "exp");
+    /** axpy beyond the caches: the STREAM target of the memory-bound operations. */
     static final List<String> QUICK_VECTOR_OPS = List.of("axpy");
+    static final List<String> QUICK_STREAMING_SIZES = List.of("16777216");
+    /** MLP: the optimizer the PyTorch baseline uses. */
+    static final List<String> QUICK_OPTIMIZERS = List.of("sgd");
 
     private Suite() {}
 
@@ -85,8 +101,8 @@ final class Suite {
     static String familyPattern(Family family) {
         return switch (family) {
             case GEMM -> ROOT + "gemm\\.";
-            case REDUCTIONS -> ROOT + "blas1\\." + REDUCTION_CLASS;
-            case ELEMENTWISE -> ROOT + "(activations\\.|blas1\\.(?!" + REDUCTION_CLASS + "))";
+            case REDUCTIONS -> ROOT + "blas1\\." + REDUCTION;
+            case ELEMENTWISE -> ROOT + "(?:activations\\.|blas1\\.(?!" + REDUCTION + "))";
             case MLP -> ROOT + "mlp\\.";
             case CEILING -> ROOT + "ceiling\\.";
         };
@@ -106,23 +122,23 @@ final class Suite {
         List<Selection> plan = new ArrayList<>(ceilings(widths, jvkWidth, threads > 1 ? threads : full ? cores : 1));
         Map<String, List<String>> threadParam = threads > 0 ? Map.of("threads", List.of(Integer.toString(threads))) : Map.of();
         boolean all = families.isEmpty();
+        Map<String, List<String>> quickThreads = threads == 0 ? Map.of("threads", List.of("1")) : threadParam;
         if (all || families.contains(Family.GEMM)) {
-            Map<String, List<String>> p = new LinkedHashMap<>(threadParam);
-            if (!full) {
-                p.put("size", QUICK_GEMM_SIZES);
-                p.put("shape", QUICK_GEMM_SHAPES);
-                if (threads == 0) {
-                    p.put("threads", List.of("1"));
-                }
+            if (full) {
+                plan.add(new Selection("gemm", List.of(familyPattern(Family.GEMM)), threadParam, 0));
+            } else {
+                plan.add(new Selection("gemm-sgemm", List.of(ROOT + "gemm\\.(?i:sgem[mv]\\w*)\\."),
+                        merged(quickThreads, Map.of("shape", QUICK_SGEMM_SHAPES, "size", QUICK_SGEMM_SIZES)), 0));
+                plan.add(new Selection("gemm-dgemm", List.of(ROOT + "gemm\\.(?i:dgem[mv]\\w*)\\."),
+                        merged(quickThreads, Map.of("shape", QUICK_DGEMM_SHAPES, "size", QUICK_DGEMM_SIZES)), 0));
             }
-            plan.add(new Selection("gemm", List.of(familyPattern(Family.GEMM)), p, 0));
         }
         if (all || families.contains(Family.REDUCTIONS)) {
             if (full) {
                 plan.add(new Selection("reductions", List.of(familyPattern(Family.REDUCTIONS)), Map.of(), 0));
             } else {
-                plan.add(new Selection("reductions", List.of(ROOT + "blas1\\." + classesOf(QUICK_REDUCTIONS, "reductions?")),
-                        Map.of("size", QUICK_VECTOR_SIZES, "op", QUICK_REDUCTIONS), 0));
+                plan.add(new Selection("reductions", quick("blas1", "SumDotBench", QUICK_REDUCTIONS),
+                        Map.of("size", QUICK_VECTOR_SIZES, "n", QUICK_VECTOR_SIZES), 0));
             }
         }
         if (all || families.contains(Family.ELEMENTWISE)) {
@@ -130,18 +146,15 @@ final class Suite {
                 plan.add(new Selection("elementwise", List.of(familyPattern(Family.ELEMENTWISE)), Map.of(), 0));
             } else {
                 // two runs: an "op" override must not send an activation's name to a BLAS-1 class
-                plan.add(new Selection("elementwise-activations", List.of(ROOT + "activations\\." + classesOf(QUICK_ACTIVATIONS, "activations?")),
-                        Map.of("size", QUICK_VECTOR_SIZES, "op", QUICK_ACTIVATIONS), 0));
-                plan.add(new Selection("elementwise-vectors", List.of(ROOT + "blas1\\." + classesOf(QUICK_VECTOR_OPS, "vectors?")),
-                        Map.of("size", QUICK_VECTOR_SIZES, "op", QUICK_VECTOR_OPS), 0));
+                plan.add(new Selection("elementwise-activations", quick("activations", "ActivationsBench", QUICK_ACTIVATIONS),
+                        Map.of("size", QUICK_VECTOR_SIZES, "n", QUICK_VECTOR_SIZES, "op", QUICK_ACTIVATIONS), 0));
+                plan.add(new Selection("elementwise-vectors", quick("blas1", "VectorsBench", QUICK_VECTOR_OPS),
+                        Map.of("size", QUICK_STREAMING_SIZES, "n", QUICK_STREAMING_SIZES, "op", QUICK_VECTOR_OPS), 0));
             }
         }
         if (all || families.contains(Family.MLP)) {
-            Map<String, List<String>> p = new LinkedHashMap<>(threadParam);
-            if (!full && threads == 0) {
-                p.put("threads", List.of("1"));
-            }
-            plan.add(new Selection("mlp", List.of(familyPattern(Family.MLP)), p, 0));
+            plan.add(new Selection("mlp", List.of(familyPattern(Family.MLP)),
+                    full ? threadParam : merged(quickThreads, Map.of("optimizer", QUICK_OPTIMIZERS)), 0));
         }
         if (full && all) {
             // the whole suite: benchmarks outside the families too (the report lists them raw)
@@ -177,8 +190,21 @@ final class Suite {
         return s;
     }
 
-    /** {@code Dot|Sum|Reductions?} classes, with or without a Bench suffix. */
-    private static String classesOf(List<String> ops, String container) {
-        return "(?i:(" + String.join("|", ops) + "|" + container + ")(bench|benchmark|benchmarks)?)\\.";
+    private static Map<String, List<String>> merged(Map<String, List<String>> a, Map<String, List<String>> b) {
+        Map<String, List<String>> p = new LinkedHashMap<>(a);
+        p.putAll(b);
+        return p;
+    }
+
+    /**
+     * The benchmarks of {@code ops} in a package: in a class named for one ({@code DotBench.jvk}),
+     * as methods named for one in {@code container} ({@code SumDotBench.dotLucene}), or every method
+     * of {@code container} when it takes the operation as its {@code op} parameter ({@code ActivationsBench}).
+     */
+    private static List<String> quick(String pkg, String container, List<String> ops) {
+        String names = String.join("|", ops);
+        return List.of(
+                ROOT + pkg + "\\.(?i:(?:" + names + ")(?:bench|benchmark|benchmarks)?)\\.\\w+$",
+                ROOT + pkg + "\\." + container + "\\.(?:(?:" + names + ")[A-Z]\\w*|" + String.join("|", Naming.KNOWN_IMPLEMENTATIONS) + ")$");
     }
 }

@@ -33,31 +33,55 @@ class SuiteTest {
         assertThat(selects(Family.GEMM, "dev.jvk.bench.gemm.SgemmBench.openblas")).isTrue();
         assertThat(selects(Family.GEMM, "dev.jvk.bench.gemmx.SgemmBench.openblas")).isFalse();
         assertThat(selects(Family.MLP, "dev.jvk.bench.mlp.MlpTrainBench.jvk")).isTrue();
+        // methods named <op><Impl> in classes of several operations
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.SumDotBench.dotLucene")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.DoublesBench.logSumExpJvk")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.DoublesBench.logSumExpJvk")).isFalse();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.DoublesBench.axpyJvk")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.MaxFormulationsBench.lanewiseMax")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.VectorsBench.copyArraycopy")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.StreamBench.streamTriad")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.StreamBench.streamTriad")).isFalse();
     }
 
     @Test
     void quickPlanRunsCeilingsFirstThenCuratedFamiliesWithOverrides() {
         List<Suite.Selection> plan = Suite.plan(false, Set.of(), 0, List.of(128, 256, 512), 512, 2);
         assertThat(plan).extracting(Suite.Selection::name)
-                .containsExactly("ceiling", "gemm", "reductions", "elementwise-activations", "elementwise-vectors", "mlp");
+                .containsExactly("ceiling", "gemm-sgemm", "gemm-dgemm", "reductions", "elementwise-activations", "elementwise-vectors", "mlp");
         Suite.Selection ceiling = plan.get(0);
         assertThat(ceiling.jmhThreads()).isEqualTo(1);
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float128")).isTrue();
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.double512")).isTrue();
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.double256")).isFalse();
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.StreamBench.triad")).isTrue();
-        Suite.Selection gemm = plan.get(1);
-        assertThat(gemm.params()).containsEntry("size", List.of("256", "1024")).containsEntry("threads", List.of("1"))
-                .containsEntry("shape", List.of("128x256x784", "128x10x128"));
-        Suite.Selection reductions = plan.get(2);
+        Suite.Selection sgemm = plan.get(1);
+        assertThat(sgemm.params()).containsEntry("threads", List.of("1"))
+                .containsEntry("shape", List.of("NN:256x256x256", "NN:1024x1024x1024", "NN:128x256x784", "NN:128x10x128"));
+        assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.SgemmBench.openblas")).isTrue();
+        assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.DgemmBench.openblas")).isFalse();
+        assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.PeakFmaBench.floatFmas")).isFalse();
+        Suite.Selection dgemm = plan.get(2);
+        assertThat(selects(dgemm.includes(), "dev.jvk.bench.gemm.DgemmBench.jvk")).isTrue();
+        assertThat(dgemm.params()).containsEntry("shape", List.of("NN:1024x1024x1024"));
+        Suite.Selection reductions = plan.get(3);
         assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.DotBench.lucene")).isTrue();
-        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumBench.jvk")).isTrue();
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumDotBench.dotLucene")).isTrue();
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumDotBench.sumJvk")).isFalse();
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.DoublesBench.dotJvk")).as("an experiment class").isFalse();
+        assertThat(reductions.params()).containsEntry("n", List.of("4096", "16777216"));
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumBench.jvk")).as("not in the quick list").isFalse();
         assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.AsumBench.jvk")).as("not in the quick list").isFalse();
-        Suite.Selection activations = plan.get(3);
+        Suite.Selection activations = plan.get(4);
         assertThat(selects(activations.includes(), "dev.jvk.bench.activations.ExpBench.jvk")).isTrue();
         assertThat(selects(activations.includes(), "dev.jvk.bench.activations.ActivationsBench.jvk")).isTrue();
         assertThat(selects(activations.includes(), "dev.jvk.bench.activations.SoftplusBench.jvk")).isFalse();
-        assertThat(activations.params().get("op")).containsExactly("relu", "exp", "tanh", "sigmoid");
+        assertThat(activations.params().get("op")).containsExactly("relu", "exp");
+        Suite.Selection vectors = plan.get(5);
+        assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.axpyReference")).isTrue();
+        assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.copyJvk")).isFalse();
+        assertThat(vectors.params()).containsEntry("n", List.of("16777216"));
+        assertThat(plan.get(6).params()).containsEntry("optimizer", List.of("sgd")).containsEntry("threads", List.of("1"));
     }
 
     @Test
@@ -73,7 +97,7 @@ class SuiteTest {
     @Test
     void threadsGoToTheThreadsParameterAndTheCeilingIsMeasuredOnThemToo() {
         List<Suite.Selection> plan = Suite.plan(false, Set.of(Family.GEMM), 2, List.of(128, 256, 512), 512, 2);
-        assertThat(plan).extracting(Suite.Selection::name).containsExactly("ceiling", "ceiling-2threads", "gemm");
+        assertThat(plan).extracting(Suite.Selection::name).containsExactly("ceiling", "ceiling-2threads", "gemm-sgemm", "gemm-dgemm");
         assertThat(plan.get(1).jmhThreads()).isEqualTo(2);
         assertThat(selects(plan.get(1).includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float512")).isTrue();
         assertThat(selects(plan.get(1).includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float128")).isFalse();
@@ -85,7 +109,7 @@ class SuiteTest {
         List<Suite.Selection> plan = Suite.plan(true, Set.of(), 0, List.of(128, 256, 512), 512, 2);
         assertThat(plan).extracting(Suite.Selection::name)
                 .containsExactly("ceiling", "ceiling-2threads", "gemm", "reductions", "elementwise", "mlp", "other");
-        assertThat(plan.get(2).params()).isEmpty();
+        assertThat(plan.get(2).params()).as("the benchmarks' own parameters").isEmpty();
         Suite.Selection other = plan.get(6);
         assertThat(selects(other.includes(), "dev.jvk.bench.misc.FooBench.run")).isTrue();
         assertThat(selects(other.includes(), "dev.jvk.bench.gemm.SgemmBench.jvk")).isFalse();

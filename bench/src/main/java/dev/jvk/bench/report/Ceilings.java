@@ -40,13 +40,18 @@ public final class Ceilings {
                 stream.add(row);
             }
         }
-        // the suite's own ceiling first, a STREAM benchmark of the blas1 family after it
-        stream.sort(Comparator.comparing((Row r) -> r.id().family() != Family.CEILING));
+        // the suite's own ceiling first, then a STREAM benchmark of another family, largest first
+        stream.sort(Comparator.comparing((Row r) -> r.id().family() != Family.CEILING)
+                .thenComparing(Comparator.comparingDouble((Row r) -> r.id().work().bytes()).reversed()));
     }
+
+    /** A STREAM kernel of another family counts only on arrays that stream from memory: 64 MiB per call and more. */
+    static final double PEER_STREAM_MIN_BYTES = 64.0 * (1 << 20);
 
     private static boolean isStream(Naming.Identity id) {
         boolean ceiling = id.family() == Family.CEILING && id.op().equals("stream");
-        boolean peer = id.impl().equals("stream") && (id.op().equals("copy") || id.op().equals("triad"));
+        boolean peer = id.impl().equals("stream") && (id.op().equals("copy") || id.op().equals("triad"))
+                && id.work().bytes() >= PEER_STREAM_MIN_BYTES;
         return (ceiling || peer) && id.work().hasBytes();
     }
 

@@ -91,7 +91,7 @@ final class Charts {
         Map<String, List<FamilyTable.Line>> byOp = new LinkedHashMap<>();
         for (FamilyTable.Line line : table.lines()) {
             if (line.key().shape().isSquare() && line.key().extras().isEmpty() && line.metric() == Metric.GFLOPS) {
-                byOp.computeIfAbsent(line.key().op(), k -> new ArrayList<>()).add(line);
+                byOp.computeIfAbsent(table.opLabel(line), k -> new ArrayList<>()).add(line);
             }
         }
         for (Map.Entry<String, List<FamilyTable.Line>> e : byOp.entrySet()) {
@@ -155,6 +155,7 @@ final class Charts {
         Optional<Ceilings.Peak> peak = ceilings.fma(Float.BYTES, jvkVectorBits, 1);
         Optional<Ceilings.Peak> bandwidth = ceilings.stream(Work.StreamKind.TRIAD, 1);
         XYSeriesCollection data = new XYSeriesCollection();
+        boolean anyDouble = false;
         double minIntensity = 1.0 / 16;
         double maxIntensity = 64;
         for (FamilyTable table : tables) {
@@ -168,14 +169,16 @@ final class Charts {
                 if (jvk.isEmpty() || !w.hasFlops() || !w.hasBytes() || line.key().threads() != 1) {
                     continue;
                 }
-                largest.merge(line.key().op(), line, (a, b) -> b.key().shape().volume() > a.key().shape().volume() ? b : a);
+                largest.merge(table.opLabel(line), line, (a, b) -> b.key().shape().volume() > a.key().shape().volume() ? b : a);
             }
-            for (FamilyTable.Line line : largest.values()) {
+            for (Map.Entry<String, FamilyTable.Line> e : largest.entrySet()) {
+                FamilyTable.Line line = e.getValue();
                 Row jvk = line.row("jvk").orElseThrow();
-                XYSeries point = new XYSeries(line.key().op() + " " + line.key().shape().label());
+                XYSeries point = new XYSeries(e.getKey() + " " + line.key().shape().label());
                 double intensity = line.work().intensity();
                 point.add(intensity, jvk.gflops());
                 data.addSeries(point);
+                anyDouble |= line.work().elementBytes() == Double.BYTES;
                 minIntensity = Math.min(minIntensity, intensity / 2);
                 maxIntensity = Math.max(maxIntensity, intensity * 2);
             }
@@ -194,9 +197,20 @@ final class Charts {
             roof.add(knee, p);
             roof.add(maxIntensity, p);
         }
+        // double kernels have half the lanes: their roof is the double FMA peak
+        XYSeries doubleRoof = new XYSeries("double FMA peak");
+        Optional<Ceilings.Peak> doublePeak = ceilings.fma(Double.BYTES, jvkVectorBits, 1);
+        if (anyDouble && doublePeak.isPresent() && bandwidth.isPresent()) {
+            double p = doublePeak.get().value();
+            doubleRoof.add(p / bandwidth.get().value(), p);
+            doubleRoof.add(maxIntensity, p);
+        }
         XYSeriesCollection all = new XYSeriesCollection();
         if (!roof.isEmpty()) {
             all.addSeries(roof);
+        }
+        if (!doubleRoof.isEmpty()) {
+            all.addSeries(doubleRoof);
         }
         for (int s = 0; s < data.getSeriesCount(); s++) {
             all.addSeries(data.getSeries(s));
@@ -236,6 +250,13 @@ final class Charts {
             renderer.setSeriesStroke(0, new BasicStroke(2.5f));
             first = 1;
         }
+        if (!doubleRoof.isEmpty()) {
+            renderer.setSeriesLinesVisible(first, true);
+            renderer.setSeriesShapesVisible(first, false);
+            renderer.setSeriesPaint(first, Color.GRAY);
+            renderer.setSeriesStroke(first, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            first++;
+        }
         for (int s = first; s < all.getSeriesCount(); s++) {
             renderer.setSeriesShape(s, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
         }
@@ -253,7 +274,7 @@ final class Charts {
             if (line.metric() != Metric.SAMPLES) {
                 continue;
             }
-            String group = groupLabel(line);
+            String group = groupLabel(table, line);
             for (String impl : table.implementations()) {
                 line.row(impl).filter(r -> !r.failed()).ifPresent(r -> data.addValue(r.samplesPerSecond(), impl, group));
             }
@@ -275,8 +296,8 @@ final class Charts {
     }
 
     /** "1 thread, mlpTrain, batch=128, layers=784-256-128-10": threads first, the part that differs most. */
-    private static String groupLabel(FamilyTable.Line line) {
-        StringBuilder s = new StringBuilder(Ceilings.threads(line.key().threads())).append(", ").append(line.key().op());
+    private static String groupLabel(FamilyTable table, FamilyTable.Line line) {
+        StringBuilder s = new StringBuilder(Ceilings.threads(line.key().threads())).append(", ").append(table.opLabel(line));
         if (!line.key().shape().label().isEmpty()) {
             s.append(' ').append(line.key().shape().label());
         }

@@ -2,11 +2,14 @@ package dev.jvk.bench.report;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -16,8 +19,12 @@ import java.util.TreeSet;
  */
 public final class FamilyTable {
 
-    /** The problem a line is about: everything but the implementation. */
-    public record Key(String op, Shape shape, int threads, String extras) {}
+    /**
+     * The problem a line is about: everything but the implementation. {@code group} (the class's
+     * operation) is "" unless two classes measure the same implementation on the same problem
+     * (jvk's exp in ActivationsBench and in LanewiseTranscendentalsBench): then it keeps them apart.
+     */
+    public record Key(String op, String group, Shape shape, int threads, String extras) {}
 
     /** One problem and its result per implementation. */
     public record Line(Key key, Map<String, Row> byImpl) {
@@ -61,11 +68,17 @@ public final class FamilyTable {
 
     public FamilyTable(Family family, List<Row> rows) {
         this.family = family;
+        Map<Key, Map<String, Set<String>>> groupsOfImpl = new HashMap<>();
+        for (Row row : rows) {
+            groupsOfImpl.computeIfAbsent(problem(row.id(), ""), k -> new HashMap<>())
+                    .computeIfAbsent(row.id().impl(), i -> new HashSet<>()).add(row.id().group());
+        }
         Map<Key, Map<String, Row>> grouped = new LinkedHashMap<>();
         TreeSet<String> impls = new TreeSet<>(Naming.IMPLEMENTATION_ORDER);
         for (Row row : rows) {
             Naming.Identity id = row.id();
-            Key key = new Key(id.op(), id.shape(), id.threads(), id.extrasLabel());
+            boolean collides = groupsOfImpl.get(problem(id, "")).values().stream().anyMatch(groups -> groups.size() > 1);
+            Key key = problem(id, collides ? id.group() : "");
             Map<String, Row> cells = grouped.computeIfAbsent(key, k -> new LinkedHashMap<>());
             Row previous = cells.get(id.impl());
             if (previous == null || previous.failed()) {
@@ -76,6 +89,7 @@ public final class FamilyTable {
         List<Line> sorted = new ArrayList<>();
         grouped.forEach((k, v) -> sorted.add(new Line(k, v)));
         sorted.sort(Comparator.comparing((Line l) -> l.key().op())
+                .thenComparing(l -> l.key().group())
                 .thenComparingDouble(l -> l.key().shape().volume())
                 .thenComparing(l -> l.key().shape().label())
                 .thenComparingInt(l -> l.key().threads())
@@ -96,6 +110,20 @@ public final class FamilyTable {
 
     public Family family() {
         return family;
+    }
+
+    /**
+     * How the report names a line's operation: the operation, and its class's when two classes
+     * measure the same operation (exp of ActivationsBench and of LanewiseTranscendentalsBench).
+     */
+    public String opLabel(Line line) {
+        String op = line.key().op();
+        String group = line.key().group();
+        return group.isEmpty() || group.equals(op) ? op : op + " (" + group + ")";
+    }
+
+    private static Key problem(Naming.Identity id, String group) {
+        return new Key(id.op(), group, id.shape(), id.threads(), id.extrasLabel());
     }
 
     public List<Line> lines() {

@@ -149,7 +149,7 @@ final class MarkdownReport {
         Map<String, String> footnotes = new TreeMap<>();
         for (FamilyTable.Line line : table.lines()) {
             List<String> cells = new ArrayList<>();
-            cells.add(line.key().op());
+            cells.add(table.opLabel(line));
             if (table.hasSizeColumn()) {
                 cells.add(line.key().shape().label().isEmpty() ? "–" : line.key().shape().label());
             }

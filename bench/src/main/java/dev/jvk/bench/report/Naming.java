@@ -24,11 +24,17 @@ public final class Naming {
 
     /** Implementations the report knows, in the order of its columns; others follow alphabetically. */
     public static final List<String> KNOWN_IMPLEMENTATIONS = List.of(
-            "jvk", "reference", "plain", "openblas", "netlib", "ejml", "lucene", "pytorch", "stream");
+            "jvk", "reference", "plain", "openblas", "netlib", "ejml", "lucene", "pytorch", "lanewise",
+            "arraycopy", "arraysFill", "stream");
 
     /** Operations of {@code dev.jvk.bench.blas1} that reduce a vector to a number: the "reductions" table. */
     public static final Set<String> REDUCTIONS = Set.of(
             "sum", "dot", "max", "min", "argmax", "asum", "nrm2", "logsumexp", "mean", "variance");
+
+    /** Operations a method name may carry besides the implementation ({@code dotLucene}, {@code streamCopy}). */
+    static final Set<String> METHOD_OPERATIONS = Set.of(
+            "sum", "dot", "max", "min", "argmax", "asum", "nrm2", "logsumexp", "mean", "variance",
+            "axpy", "scal", "add", "sub", "mul", "copy", "fill", "addbias", "columnsums", "triad");
 
     /** Parameters that say what a row is, rather than being shown as extra parameters. */
     private static final Set<String> STRUCTURAL = Set.of("op", "size", "shape", "m", "n", "k", "rows", "cols", "threads");
@@ -40,13 +46,16 @@ public final class Naming {
      *
      * @param family  the table it belongs to
      * @param op      the operation, e.g. {@code sgemm}, {@code dot}, {@code exp}
+     * @param group   the operation its class is named for ({@code activations} for
+     *                {@code ActivationsBench}, whose rows are {@code exp}, {@code tanh}...): rows of two
+     *                classes with the same operation are kept apart by it
      * @param impl    the implementation, e.g. {@code jvk}, {@code openblas}
      * @param shape   the problem size
      * @param threads threads the kernel uses: the {@code threads} parameter, else JMH's thread count
      * @param extras  the other parameters, sorted, shown in a column of their own
      * @param work    what one call does
      */
-    public record Identity(Family family, String op, String impl, Shape shape, int threads,
+    public record Identity(Family family, String op, String group, String impl, Shape shape, int threads,
                            Map<String, String> extras, Work work) {
         public Identity {
             extras = Map.copyOf(extras);
@@ -71,16 +80,37 @@ public final class Naming {
         String pkg = parts[root.length];
         String className = parts[root.length + 1];
         String method = parts[root.length + 2];
-        String op = params.containsKey("op") ? params.get("op") : operationOf(className);
-        Family family = familyOf(pkg, op);
+        // A class that measures one peer alone is named for it: PyTorchMlpTrainingBenchmark is
+        // pytorch's mlpTraining. Otherwise the class is the operation.
+        String classOp = operationOf(className);
+        String classImpl = "jvk";
+        Optional<String[]> peerClass = splitLeadingImplementation(classOp);
+        if (peerClass.isPresent()) {
+            classImpl = peerClass.get()[0];
+            classOp = peerClass.get()[1];
+        }
+        String op = params.containsKey("op") ? params.get("op") : classOp;
+        String impl;
+        // <op><Impl> or <impl><Op>, when the operation is one the report knows; else the method
+        // is a variant of the class's operation (SgemmBench.jvkNoPacking: jvk's sgemm.jvkNoPacking)
+        Optional<String[]> trailing = splitTrailingImplementation(method).filter(p -> isMethodOperation(p[0]));
+        Optional<String[]> leading = splitLeadingImplementation(method).filter(p -> isMethodOperation(p[1]));
+        if (pkg.equals("ceiling") || KNOWN_IMPLEMENTATIONS.contains(method)) {
+            impl = method;                                   // SgemmBench.openblas
+        } else if (trailing.isPresent() && !params.containsKey("op")) {
+            op = trailing.get()[0];                          // SumDotBench.dotLucene
+            impl = trailing.get()[1];
+        } else if (leading.isPresent() && !params.containsKey("op")) {
+            impl = leading.get()[0];                         // StreamBench.streamCopy
+            op = leading.get()[1];
+        } else {
+            impl = splitLeadingImplementation(method).map(p -> p[0]).orElse(classImpl); // MlpTrainingBenchmark.trainStep
+            op = op + "." + method;
+        }
+        Family family = familyOf(pkg, op, method, classOp);
         if (family == null || op.isEmpty()) {
             return Optional.empty();
         }
-        // A method that is not an implementation's name is a jvk benchmark of its own
-        // (MlpTrainingBenchmark.trainStep): jvk's, under the operation "mlpTraining.trainStep".
-        boolean named = family == Family.CEILING || KNOWN_IMPLEMENTATIONS.contains(method);
-        String impl = named ? method : "jvk";
-        String shownOp = named ? op : op + "." + method;
         Shape shape = shapeOf(family, params);
         int threads = intParam(params, "threads").orElse(jmhThreads);
         Map<String, String> extras = new TreeMap<>();
@@ -89,8 +119,43 @@ public final class Naming {
                 extras.put(k, v);
             }
         });
-        Work work = family == Family.CEILING ? ceilingWork(className, method, params) : workOf(family, op, shape, params);
-        return Optional.of(new Identity(family, shownOp, impl, shape, threads, extras, work));
+        Work work = family == Family.CEILING ? ceilingWork(className, method, params)
+                : workOf(family, baseOperation(op), shape, params, classOp);
+        return Optional.of(new Identity(family, op, classOp, impl, shape, threads, extras, work));
+    }
+
+    /** {@code "dotLucene"} → {@code ["dot", "lucene"]}: an operation, then a known implementation with a capital. */
+    static Optional<String[]> splitTrailingImplementation(String method) {
+        for (String known : KNOWN_IMPLEMENTATIONS) {
+            int at = method.length() - known.length();
+            if (at > 0 && method.regionMatches(true, at, known, 0, known.length()) && Character.isUpperCase(method.charAt(at))
+                    && !Character.isUpperCase(method.charAt(at - 1))) {
+                return Optional.of(new String[] {method.substring(0, at), known});
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code "streamCopy"} → {@code ["stream", "copy"]}: a known implementation, then an operation with a capital. */
+    static Optional<String[]> splitLeadingImplementation(String name) {
+        for (String known : KNOWN_IMPLEMENTATIONS) {
+            if (name.length() > known.length() && name.regionMatches(true, 0, known, 0, known.length())
+                    && Character.isUpperCase(name.charAt(known.length()))) {
+                String rest = name.substring(known.length());
+                return Optional.of(new String[] {known, Character.toLowerCase(rest.charAt(0)) + rest.substring(1)});
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isMethodOperation(String op) {
+        return METHOD_OPERATIONS.contains(op.toLowerCase(Locale.ROOT));
+    }
+
+    /** The operation whose work a row does: {@code "sgemm"} for {@code "sgemm.jvkNoPacking"}. */
+    private static String baseOperation(String op) {
+        int dot = op.indexOf('.');
+        return dot < 0 ? op : op.substring(0, dot);
     }
 
     /** {@code SgemmBench} → {@code sgemm}; {@code LogSumExpBenchmark} → {@code logSumExp}. */
@@ -105,15 +170,31 @@ public final class Naming {
         return name.isEmpty() ? name : Character.toLowerCase(name.charAt(0)) + name.substring(1);
     }
 
-    static Family familyOf(String pkg, String op) {
+    /**
+     * The family of a row: by package, and in {@code blas1} by whether the operation reduces,
+     * judged from the operation or, for a method of its own, from the first word of the method or
+     * class ({@code AccumulatorsBench.dotFourAccumulators}, {@code MaxFormulationsBench.plainMathMax}).
+     */
+    static Family familyOf(String pkg, String op, String method, String classOp) {
+        boolean reduction = isReduction(op) || isReduction(firstWord(method)) || isReduction(firstWord(classOp));
         return switch (pkg) {
             case "gemm" -> Family.GEMM;
-            case "blas1" -> isReduction(op) ? Family.REDUCTIONS : Family.ELEMENTWISE;
+            case "blas1" -> reduction ? Family.REDUCTIONS : Family.ELEMENTWISE;
             case "activations" -> Family.ELEMENTWISE;
             case "mlp" -> Family.MLP;
             case "ceiling" -> Family.CEILING;
             default -> null;
         };
+    }
+
+    /** {@code "dotFourAccumulators"} → {@code "dot"}. */
+    private static String firstWord(String camel) {
+        for (int i = 1; i < camel.length(); i++) {
+            if (Character.isUpperCase(camel.charAt(i))) {
+                return camel.substring(0, i);
+            }
+        }
+        return camel;
     }
 
     /** True for the operations of the reductions table (case does not matter). */
@@ -132,8 +213,10 @@ public final class Naming {
     static Shape shapeOf(Family family, Map<String, String> params) {
         if (params.containsKey("shape")) {
             String label = params.get("shape");
+            // "MxNxK", or with the transpositions first: "NT:128x784x256"
+            String sizes = label.substring(label.indexOf(':') + 1);
             List<Long> dims = new ArrayList<>();
-            for (String d : label.split("[x×X*, ]+")) {
+            for (String d : sizes.split("[x×X*, ]+")) {
                 try {
                     dims.add(Long.parseLong(d.trim()));
                 } catch (NumberFormatException notANumber) {
@@ -170,9 +253,9 @@ public final class Naming {
      * {@code d}-prefixed BLAS names such as {@code dgemm}). MLP: {@code batch} samples per call,
      * or one sample per JMH operation when there is no {@code batch} parameter.
      */
-    static Work workOf(Family family, String op, Shape shape, Map<String, String> params) {
+    static Work workOf(Family family, String op, Shape shape, Map<String, String> params, String classOp) {
         String name = op.toLowerCase(Locale.ROOT);
-        int e = elementBytes(name, params);
+        int e = elementBytes(name, params, classOp);
         List<Long> d = shape.dims();
         double n = shape.volume();
         switch (family) {
@@ -231,9 +314,9 @@ public final class Naming {
         };
     }
 
-    private static int elementBytes(String op, Map<String, String> params) {
+    private static int elementBytes(String op, Map<String, String> params, String classOp) {
         String type = params.getOrDefault("type", params.getOrDefault("precision", "float")).toLowerCase(Locale.ROOT);
-        boolean isDouble = type.equals("double") || type.equals("f64")
+        boolean isDouble = type.equals("double") || type.equals("f64") || classOp.startsWith("double")
                 || op.startsWith("dgem") || op.equals("ddot") || op.equals("daxpy");
         return isDouble ? Double.BYTES : Float.BYTES;
     }

@@ -29,9 +29,10 @@ public record Shape(List<Long> dims, String label) {
         return v;
     }
 
-    /** True for GEMM's square problems: {@code size} alone, or m = n = k. */
+    /** True for GEMM's square problems without transposition: {@code size} alone, or m = n = k (and "NN:" if named). */
     public boolean isSquare() {
-        return dims.size() == 1 || (dims.size() == 3 && dims.get(0).equals(dims.get(1)) && dims.get(1).equals(dims.get(2)));
+        boolean plain = !label.contains(":") || label.startsWith("NN:");
+        return dims.size() == 1 || (plain && dims.size() == 3 && dims.get(0).equals(dims.get(1)) && dims.get(1).equals(dims.get(2)));
     }
 
     /** The side of a square problem, or of a vector. */

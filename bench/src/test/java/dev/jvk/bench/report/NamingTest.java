@@ -121,6 +121,76 @@ class NamingTest {
     }
 
     @Test
+    void aClassNamedForAPeerIsThatPeersMeasurementOfTheOperation() {
+        Naming.Identity torch = id("dev.jvk.bench.mlp.PyTorchMlpTrainingBenchmark.trainStep", Map.of("threads", "1"));
+        Naming.Identity jvk = id("dev.jvk.bench.mlp.MlpTrainingBenchmark.trainStep", Map.of("threads", "1"));
+        assertThat(torch.impl()).isEqualTo("pytorch");
+        assertThat(torch.op()).isEqualTo(jvk.op()).isEqualTo("mlpTraining.trainStep");
+        assertThat(torch.group()).isEqualTo(jvk.group()).isEqualTo("mlpTraining");
+        // "Plainly" is no peer: only a known name followed by a capital counts
+        assertThat(id("dev.jvk.bench.gemm.PlainlyBench.jvk", Map.of()).op()).isEqualTo("plainly");
+    }
+
+    @Test
+    void gemmShapesMayNameTheirTranspositions() {
+        Naming.Identity nt = id("dev.jvk.bench.gemm.SgemmBench.jvk", Map.of("shape", "NT:128x784x256", "threads", "1"));
+        assertThat(nt.shape().dims()).containsExactly(128L, 784L, 256L);
+        assertThat(nt.shape().label()).isEqualTo("NT:128x784x256");
+        assertThat(nt.shape().isSquare()).isFalse();
+        assertThat(nt.work().flops()).isEqualTo(2.0 * 128 * 784 * 256);
+        Naming.Identity square = id("dev.jvk.bench.gemm.SgemmBench.jvk", Map.of("shape", "NN:512x512x512"));
+        assertThat(square.shape().isSquare()).isTrue();
+        assertThat(square.shape().side()).isEqualTo(512);
+        assertThat(id("dev.jvk.bench.gemm.SgemmBench.jvk", Map.of("shape", "TN:512x512x512")).shape().isSquare()).isFalse();
+    }
+
+    @Test
+    void methodsMayNameOperationThenImplementationOrImplementationThenOperation() {
+        Naming.Identity lucene = id("dev.jvk.bench.blas1.SumDotBench.dotLucene", Map.of("n", "4096"));
+        assertThat(lucene.op()).isEqualTo("dot");
+        assertThat(lucene.impl()).isEqualTo("lucene");
+        assertThat(lucene.family()).isEqualTo(Family.REDUCTIONS);
+        assertThat(lucene.shape().dims()).containsExactly(4096L);
+        assertThat(lucene.work().bytes()).isEqualTo(2.0 * 4 * 4096);
+        Naming.Identity sum = id("dev.jvk.bench.blas1.SumDotBench.sumJvk", Map.of("n", "16"));
+        assertThat(sum.op()).isEqualTo("sum");
+        assertThat(sum.impl()).isEqualTo("jvk");
+        Naming.Identity arraycopy = id("dev.jvk.bench.blas1.VectorsBench.copyArraycopy", Map.of("n", "16"));
+        assertThat(arraycopy.op()).isEqualTo("copy");
+        assertThat(arraycopy.impl()).isEqualTo("arraycopy");
+        assertThat(arraycopy.family()).isEqualTo(Family.ELEMENTWISE);
+        Naming.Identity fill = id("dev.jvk.bench.blas1.VectorsBench.fillArraysFill", Map.of("n", "16"));
+        assertThat(fill.op()).isEqualTo("fill");
+        assertThat(fill.impl()).isEqualTo("arraysFill");
+        Naming.Identity stream = id("dev.jvk.bench.blas1.StreamBench.streamTriad", Map.of("n", "16"));
+        assertThat(stream.impl()).isEqualTo("stream");
+        assertThat(stream.op()).isEqualTo("triad");
+        assertThat(stream.work().bytes()).isEqualTo(12.0 * 16);
+        Naming.Identity logSumExp = id("dev.jvk.bench.blas1.ReductionsBench.logSumExpReference", Map.of("n", "16"));
+        assertThat(logSumExp.op()).isEqualTo("logSumExp");
+        assertThat(logSumExp.impl()).isEqualTo("reference");
+    }
+
+    @Test
+    void aDoublesClassMeasuresDoubles() {
+        Naming.Identity dot = id("dev.jvk.bench.blas1.DoublesBench.dotJvk", Map.of("n", "100"));
+        assertThat(dot.op()).isEqualTo("dot");
+        assertThat(dot.group()).isEqualTo("doubles");
+        assertThat(dot.work().elementBytes()).isEqualTo(8);
+        assertThat(dot.work().bytes()).isEqualTo(1600);
+    }
+
+    @Test
+    void experimentsWithMethodsOfTheirOwnLandInTheFamilyTheirNameSays() {
+        Naming.Identity acc = id("dev.jvk.bench.blas1.AccumulatorsBench.dotEightAccumulatorsReduceLanes", Map.of("size", "1024"));
+        assertThat(acc.impl()).isEqualTo("jvk");
+        assertThat(acc.op()).isEqualTo("accumulators.dotEightAccumulatorsReduceLanes");
+        assertThat(acc.family()).isEqualTo(Family.REDUCTIONS);
+        Naming.Identity max = id("dev.jvk.bench.blas1.MaxFormulationsBench.compareBlendNanMask", Map.of("size", "1024"));
+        assertThat(max.family()).isEqualTo(Family.REDUCTIONS);
+    }
+
+    @Test
     void anUnknownOperationStillGetsARowWithTimePerCall() {
         Naming.Identity odd = id("dev.jvk.bench.gemm.PackingBench.jvk", Map.of("size", "64"));
         assertThat(odd.work().hasFlops()).isFalse();

@@ -63,6 +63,46 @@ class ReportEdgeCasesTest {
     }
 
     @Test
+    void theSameOperationFromTwoClassesStaysOnTwoLinesNamedByClass() throws IOException {
+        Path json = Files.writeString(dir.resolve("results.json"), """
+                [ { "benchmark" : "dev.jvk.bench.activations.ActivationsBench.jvk", "mode" : "avgt", "threads" : 1,
+                    "params" : { "op" : "exp", "size" : "1024" },
+                    "primaryMetric" : { "score" : 100, "scoreError" : 1, "scoreUnit" : "ns/op" } },
+                  { "benchmark" : "dev.jvk.bench.activations.LanewiseTranscendentalsBench.jvk", "mode" : "avgt", "threads" : 1,
+                    "params" : { "op" : "exp", "size" : "1024" },
+                    "primaryMetric" : { "score" : 200, "scoreError" : 2, "scoreUnit" : "ns/op" } },
+                  { "benchmark" : "dev.jvk.bench.activations.LanewiseTranscendentalsBench.lanewise", "mode" : "avgt", "threads" : 1,
+                    "params" : { "op" : "exp", "size" : "1024" },
+                    "primaryMetric" : { "score" : 400, "scoreError" : 4, "scoreUnit" : "ns/op" } },
+                  { "benchmark" : "dev.jvk.bench.activations.ActivationsBench.jvk", "mode" : "avgt", "threads" : 1,
+                    "params" : { "op" : "relu", "size" : "1024" },
+                    "primaryMetric" : { "score" : 50, "scoreError" : 1, "scoreUnit" : "ns/op" } } ]
+                """);
+        String md = Files.readString(Report.generate(json, dir).markdown());
+        // 8 KiB per call: 100 ns is 81.9 GB/s
+        // (LanewiseTranscendentalsBench reads as a class named for the "lanewise" peer: its group is "transcendentals")
+        assertThat(md).contains("| exp (activations) | 1K | 81.9 ± 0.8 | missing | missing | – | – | – |")
+                .contains("| exp (transcendentals) | 1K | 41.0 ± 0.4 | missing | missing | 20.5 ± 0.2 | 2.00x | – |")
+                .as("an operation from one class only keeps its plain name")
+                .contains("| relu | 1K | 164 ± 3 |");
+    }
+
+    @Test
+    void aPeerFromAnotherClassJoinsTheLineOfItsOperation() throws IOException {
+        Path json = Files.writeString(dir.resolve("results.json"), """
+                [ { "benchmark" : "dev.jvk.bench.blas1.VectorsBench.copyJvk", "mode" : "avgt", "threads" : 1, "params" : { "n" : "1024" },
+                    "primaryMetric" : { "score" : 100, "scoreError" : 1, "scoreUnit" : "ns/op" } },
+                  { "benchmark" : "dev.jvk.bench.blas1.VectorsBench.copyArraycopy", "mode" : "avgt", "threads" : 1, "params" : { "n" : "1024" },
+                    "primaryMetric" : { "score" : 80, "scoreError" : 1, "scoreUnit" : "ns/op" } },
+                  { "benchmark" : "dev.jvk.bench.blas1.StreamBench.streamCopy", "mode" : "avgt", "threads" : 1, "params" : { "n" : "1024" },
+                    "primaryMetric" : { "score" : 200, "scoreError" : 2, "scoreUnit" : "ns/op" } } ]
+                """);
+        String md = Files.readString(Report.generate(json, dir).markdown());
+        assertThat(md).contains("| op | size | jvk | reference | plain | arraycopy | stream | jvk/arraycopy | jvk/stream | jvk % STREAM |")
+                .contains("| copy | 1K | 81.9 ± 0.8 | missing | missing | 102 ± 1 | 41.0 ± 0.4 | 0.80x | 2.00x | – |");
+    }
+
+    @Test
     void aRowWithUnknownWorkShowsItsTimePerCall() throws IOException {
         Path json = Files.writeString(dir.resolve("results.json"), """
                 [ { "benchmark" : "dev.jvk.bench.gemm.PackBench.jvk", "mode" : "avgt", "threads" : 1, "params" : { "size" : "64" },
