@@ -207,17 +207,23 @@ public final class ReductionChecks {
     public static void nrm2(FloatReduction kernel, FloatCase c) {
         float r = untouched(c.data(), () -> kernel.apply(c.data(), c.offset(), c.n()));
         double[] v = Oracles.widen(c.data(), c.offset(), c.n());
-        norm("nrm2", r, v, 2 * U_FLOAT, Float.MIN_VALUE / 2.0, Float.MAX_VALUE, 0, c);
+        norm("nrm2", r, v, 2 * U_FLOAT, halfOf(Float.MIN_VALUE), Float.MAX_VALUE, 0, c);
     }
 
     /** Double: |r - ||x||| <= (gamma(d) + 2u) ||x|| + MIN_VALUE/2. */
     public static void nrm2(DoubleReduction kernel, DoubleCase c, long d) {
         double r = untouched(c.data(), () -> kernel.apply(c.data(), c.offset(), c.n()));
         double[] v = Oracles.slice(c.data(), c.offset(), c.n());
-        norm("nrm2", r, v, Bounds.gamma(d, U_DOUBLE) + 2 * U_DOUBLE, Double.MIN_VALUE / 2, Double.MAX_VALUE, d, c);
+        norm("nrm2", r, v, Bounds.gamma(d, U_DOUBLE) + 2 * U_DOUBLE, halfOf(Double.MIN_VALUE), Double.MAX_VALUE, d, c);
     }
 
-    private static void norm(String what, double r, double[] v, double relative, double slack, double max, long d, Object where) {
+    /** Half the smallest subnormal, exactly: the rounding error of a result in the subnormal range
+     *  (in double arithmetic, Double.MIN_VALUE / 2 would round to 0). */
+    private static BigDecimal halfOf(double minValue) {
+        return new BigDecimal(minValue).divide(BigDecimal.valueOf(2));
+    }
+
+    private static void norm(String what, double r, double[] v, double relative, BigDecimal slack, double max, long d, Object where) {
         boolean nan = false;
         boolean infinite = false;
         for (double e : v) {
@@ -231,7 +237,7 @@ public final class ReductionChecks {
             return;
         }
         BigDecimal exact = Oracles.norm(v);
-        BigDecimal bound = exact.multiply(new BigDecimal(relative)).add(new BigDecimal(slack));
+        BigDecimal bound = exact.multiply(new BigDecimal(relative)).add(slack);
         if (r == Double.POSITIVE_INFINITY && roundsToInfinity(exact.add(bound), max)) {
             return; // a norm within the bound is beyond the type
         }
@@ -285,16 +291,16 @@ public final class ReductionChecks {
     public static void mean(FloatReduction kernel, FloatCase c, long dDouble) {
         float r = untouched(c.data(), () -> kernel.apply(c.data(), c.offset(), c.n()));
         mean("mean", r, Oracles.widen(c.data(), c.offset(), c.n()), U_FLOAT, Bounds.gamma(dDouble + 2, U_DOUBLE),
-                Float.MIN_VALUE / 2.0, dDouble, c);
+                halfOf(Float.MIN_VALUE), dDouble, c);
     }
 
     /** Double: |m - mean| <= gamma(d + 1) * mean|x| + MIN_VALUE/2, never overflowing for finite data. */
     public static void mean(DoubleReduction kernel, DoubleCase c, long d) {
         double r = untouched(c.data(), () -> kernel.apply(c.data(), c.offset(), c.n()));
-        mean("mean", r, Oracles.slice(c.data(), c.offset(), c.n()), 0, Bounds.gamma(d + 1, U_DOUBLE), Double.MIN_VALUE / 2, d, c);
+        mean("mean", r, Oracles.slice(c.data(), c.offset(), c.n()), 0, Bounds.gamma(d + 1, U_DOUBLE), halfOf(Double.MIN_VALUE), d, c);
     }
 
-    private static void mean(String what, double r, double[] v, double relativeToMean, double relativeToMagnitude, double slack, long d, Object where) {
+    private static void mean(String what, double r, double[] v, double relativeToMean, double relativeToMagnitude, BigDecimal slack, long d, Object where) {
         if (v.length == 0) {
             if (!Double.isNaN(r)) {
                 throw new AssertionError(what + " of nothing = " + r + ", expected NaN");
@@ -310,7 +316,7 @@ public final class ReductionChecks {
         }
         BigDecimal mean = Oracles.mean(v);
         BigDecimal bound = mean.abs().multiply(new BigDecimal(relativeToMean))
-                .add(Oracles.meanMagnitude(v).multiply(new BigDecimal(relativeToMagnitude))).add(new BigDecimal(slack));
+                .add(Oracles.meanMagnitude(v).multiply(new BigDecimal(relativeToMagnitude))).add(slack);
         if (!Double.isFinite(r) || new BigDecimal(r).subtract(mean).abs().compareTo(bound) > 0) {
             throw new AssertionError(what + " = " + r + ", exact " + mean.doubleValue() + ", bound " + bound.doubleValue()
                     + " (d = " + d + ", " + where + ")");
