@@ -165,7 +165,7 @@ class SpecialValuesTest {
             "exp", new float[][] {{Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY}, {Float.NEGATIVE_INFINITY, 0f}, {89f, Float.POSITIVE_INFINITY}},
             "log", new float[][] {{Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY}, {Float.NEGATIVE_INFINITY, Float.NaN},
                     {0f, Float.NEGATIVE_INFINITY}, {-0f, Float.NEGATIVE_INFINITY}, {-1f, Float.NaN}},
-            "sigmoid", new float[][] {{Float.POSITIVE_INFINITY, 1f}, {Float.NEGATIVE_INFINITY, 0f}, {-104f, 0f}, {17f, 1f}},
+            "sigmoid", new float[][] {{Float.POSITIVE_INFINITY, 1f}, {Float.NEGATIVE_INFINITY, 0f}, {-105f, 0f}, {18f, 1f}},
             "tanh", new float[][] {{Float.POSITIVE_INFINITY, 1f}, {Float.NEGATIVE_INFINITY, -1f}, {10f, 1f}, {-0f, -0f}},
             "silu", new float[][] {{Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY}, {Float.NEGATIVE_INFINITY, -0f}},
             "softplus", new float[][] {{Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY}, {Float.NEGATIVE_INFINITY, 0f}, {1e30f, 1e30f}},
