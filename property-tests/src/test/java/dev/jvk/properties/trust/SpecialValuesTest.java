@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * NaN and infinities through every kernel of dev.jvk.kernels that has a scalar reference twin (all
  * but the whole-array convenience forms, which delegate). Specials are sprinkled over every array
- * and segment (inside the operands, in the padding around them, and always in the last element, a
- * vector tail), sometimes filling whole arrays. Every call must return within its time limit without
+ * and segment (inside the operands, in the padding around them, and always in each operand's last
+ * element, in a vector tail), sometimes filling whole arrays. Every call must return within its time limit without
  * throwing, and then:
  * <ul>
  *   <li>agree with the reference on every output element and result: NaN where it has NaN, the same
@@ -80,6 +80,52 @@ class SpecialValuesTest {
                 }));
     }
 
+    /** Deliberately wrong kernels with the names and shapes of real ones: the same checks must catch each. */
+    public static final class WrongKernels {
+        private WrongKernels() {}
+
+        /** A blend, x > 0 ? x : 0, turns NaN into 0: what Math.max does not do. */
+        public static void relu(float[] x, int xOffset, float[] y, int yOffset, int n) {
+            for (int i = 0; i < n; i++) {
+                float v = x[xOffset + i];
+                y[yOffset + i] = v > 0 ? v : 0f;
+            }
+        }
+
+        /** Drops the vector tail: the last element (always a special here) is never looked at. */
+        public static float max(float[] x, int offset, int n) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n - 1; i++) {
+                m = Math.max(m, x[offset + i]);
+            }
+            return m;
+        }
+
+        /** exp without its overflow handling: a clamp makes exp(+Inf) finite. */
+        public static void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
+            for (int i = 0; i < n; i++) {
+                y[yOffset + i] = (float) Math.exp(Math.min(x[xOffset + i], 88f));
+            }
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theChecksCatchWrongKernels() throws Exception {
+        return Stream.of(WrongKernels.class.getDeclaredMethods()).filter(m -> java.lang.reflect.Modifier.isPublic(m.getModifiers()))
+                .map(wrong -> DynamicTest.dynamicTest(wrong.getName(), () -> {
+                    Class<?> twinClass = wrong.getName().equals("max") ? dev.jvk.kernels.reference.ReferenceReductions.class
+                            : dev.jvk.kernels.reference.ReferenceActivations.class;
+                    Method reference = twinClass.getMethod(wrong.getName(), wrong.getParameterTypes());
+                    int caught = 0;
+                    for (Call call : PublicApi.callsOf(wrong)) {
+                        for (int seed = 0; seed < 6; seed++) {
+                            caught += check(call, reference, call.args, seed) != null ? 1 : 0;
+                        }
+                    }
+                    assertThat(caught).as("seeds on which the checks caught the wrong %s", wrong.getName()).isPositive();
+                }));
+    }
+
     // ================================================================ one check
 
     private static String check(Call call, Method reference, Object[] base, int seed) throws Throwable {
@@ -93,6 +139,13 @@ class SpecialValuesTest {
         };
         for (int i = 0; i < args.length; i++) {
             sprinkle(args[i], density, random, call.method.getName(), seed == 5);
+        }
+        for (Operand op : call.operands) { // the last element of each operand: in the vector tail, or the last row's
+            long extent = op.extentOf(args);
+            if (extent > 0 && !(args[op.index()] instanceof int[])) {
+                set(args[op.index()], op.offsetOf(args) + extent - 1,
+                        seed == 5 ? Float.NEGATIVE_INFINITY : SPECIALS[random.nextInt(SPECIALS.length)], call.method.getName());
+            }
         }
         Object[] theirs = deepCopy(args);
         Object[] inputs = deepCopy(args);
@@ -146,7 +199,7 @@ class SpecialValuesTest {
         if (FORWARD_LIMITS.containsKey(name)) {
             return activationLimits(name, in, out);
         }
-        if (call.method.getDeclaringClass().getSimpleName().equals("Reductions")) {
+        if (call.method.getDeclaringClass().getSimpleName().equals("Reductions") || name.equals("max")) {
             return reduction(name, in, result);
         }
         if (name.endsWith("gemm") || name.endsWith("gemv")) {
@@ -165,7 +218,7 @@ class SpecialValuesTest {
             "exp", new float[][] {{Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY}, {Float.NEGATIVE_INFINITY, 0f}, {89f, Float.POSITIVE_INFINITY}},
             "log", new float[][] {{Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY}, {Float.NEGATIVE_INFINITY, Float.NaN},
                     {0f, Float.NEGATIVE_INFINITY}, {-0f, Float.NEGATIVE_INFINITY}, {-1f, Float.NaN}},
-            "sigmoid", new float[][] {{Float.POSITIVE_INFINITY, 1f}, {Float.NEGATIVE_INFINITY, 0f}, {-104f, 0f}, {17f, 1f}},
+            "sigmoid", new float[][] {{Float.POSITIVE_INFINITY, 1f}, {Float.NEGATIVE_INFINITY, 0f}, {-105f, 0f}, {18f, 1f}},
             "tanh", new float[][] {{Float.POSITIVE_INFINITY, 1f}, {Float.NEGATIVE_INFINITY, -1f}, {10f, 1f}, {-0f, -0f}},
             "silu", new float[][] {{Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY}, {Float.NEGATIVE_INFINITY, -0f}},
             "softplus", new float[][] {{Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY}, {Float.NEGATIVE_INFINITY, 0f}, {1e30f, 1e30f}},
