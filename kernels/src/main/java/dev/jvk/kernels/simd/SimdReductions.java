@@ -24,6 +24,14 @@ import jdk.incubator.vector.VectorSpecies;
  * patterns. Three one-cycle integer ops per vector, bitwise equal to {@code Math.max/min} for NaN and
  * signed zeros; measured faster than the Vector API's lanewise MAX (which Java semantics make a
  * sequence of instructions) and than compare + blend (see bench/RESULTS-blas1.md).
+ *
+ * <p>Long arrays go through max, min, mean, variance, nrm2, logSumExp and the double sums in blocks of
+ * {@link #BLOCK} elements, each block one call of a method that C2 then compiles whole, with every
+ * helper inlined. Measured here: when one call runs the whole loop over 256K or 16M elements, the
+ * method is only ever compiled on-stack (OSR), and in that compilation the vectors of these loops
+ * were boxed (megabytes allocated per call, 10 to 100 times slower). Blocks change no result that the
+ * contract fixes: max and min combine exactly, and a sum of block sums has a shorter chain than the
+ * d stated in the Javadoc.
  */
 public final class SimdReductions {
     private static final VectorSpecies<Float> F = Species.FLOAT;
@@ -35,6 +43,9 @@ public final class SimdReductions {
 
     /** Independent accumulators in the sums: the A of the chain length d. */
     public static final int ACCUMULATORS = 4;
+
+    /** Elements per block of the blocked loops (16 KB of floats, in L1). */
+    private static final int BLOCK = 4096;
 
     /** argmax scans blocks of this many elements (8 KB of floats: the block is still in L1 when searched). */
     private static final int ARGMAX_BLOCK = 2048;
@@ -189,18 +200,26 @@ public final class SimdReductions {
 
     /** The float mean, summed in double (no overflow at any n), then divided and rounded once. */
     public static float mean(float[] x, int offset, int n) {
-        return (float) (sumWidened(x, offset, n, 0, false) / n);
+        return (float) (blockedSumWidened(x, offset, n, 0, false) / n);
     }
 
     /** Two passes in double: the mean, then the squared deviations from it. */
     public static float variance(float[] x, int offset, int n) {
-        double mean = sumWidened(x, offset, n, 0, false) / n;
-        return (float) (sumWidened(x, offset, n, mean, true) / n);
+        double mean = blockedSumWidened(x, offset, n, 0, false) / n;
+        return (float) (blockedSumWidened(x, offset, n, mean, true) / n);
     }
 
     /** Squares summed in double: a float squared neither overflows nor underflows there. */
     public static float nrm2(float[] x, int offset, int n) {
-        return (float) Math.sqrt(sumWidened(x, offset, n, 0, true));
+        return (float) Math.sqrt(blockedSumWidened(x, offset, n, 0, true));
+    }
+
+    private static double blockedSumWidened(float[] x, int offset, int n, double center, boolean squares) {
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += sumWidened(x, offset + start, Math.min(BLOCK, n - start), center, squares);
+        }
+        return s;
     }
 
     /**
@@ -212,6 +231,15 @@ public final class SimdReductions {
         if (m != m || Float.isInfinite(m)) {
             return m; // NaN, +Infinity, or -Infinity (n == 0 or every element -Infinity)
         }
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += sumOfExponentials(x, offset + start, Math.min(BLOCK, n - start), m);
+        }
+        return (float) (m + Math.log(s));
+    }
+
+    /** The sum of e^(x - m) over n elements, in double lanes, two accumulators. */
+    private static double sumOfExponentials(float[] x, int offset, int n, float m) {
         DoubleVector c = DoubleVector.broadcast(D, m);
         DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
         int i = 0;
@@ -226,17 +254,25 @@ public final class SimdReductions {
             a0 = a0.lanewise(VectorOperators.ADD, expForFloat(low(v).sub(c)), D.indexInRange(0, n - i));
             a1 = a1.lanewise(VectorOperators.ADD, expForFloat(high(v).sub(c)), D.indexInRange(DL, n - i));
         }
-        return (float) (m + Math.log(Lanes.sum(a0.add(a1))));
+        return Lanes.sum(a0.add(a1));
     }
 
     // ================================================================ float max, min, argmax
 
     public static float max(float[] x, int offset, int n) {
-        return n == 0 ? Float.NEGATIVE_INFINITY : extremum(x, offset, n, true);
+        float m = Float.NEGATIVE_INFINITY;
+        for (int start = 0; start < n; start += BLOCK) {
+            m = Math.max(m, extremum(x, offset + start, Math.min(BLOCK, n - start), true));
+        }
+        return m;
     }
 
     public static float min(float[] x, int offset, int n) {
-        return n == 0 ? Float.POSITIVE_INFINITY : extremum(x, offset, n, false);
+        float m = Float.POSITIVE_INFINITY;
+        for (int start = 0; start < n; start += BLOCK) {
+            m = Math.min(m, extremum(x, offset + start, Math.min(BLOCK, n - start), false));
+        }
+        return m;
     }
 
     /**
@@ -419,7 +455,23 @@ public final class SimdReductions {
     // ================================================================ double sums
 
     public static double sum(double[] x, int offset, int n) {
-        return scaledSum(x, offset, n, 1.0);
+        return blockedScaledSum(x, offset, n, 1.0);
+    }
+
+    private static double blockedScaledSum(double[] x, int offset, int n, double scale) {
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += scaledSum(x, offset + start, Math.min(BLOCK, n - start), scale);
+        }
+        return s;
+    }
+
+    private static double blockedSquaredDeviations(double[] x, int offset, int n, double scale, double center) {
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += squaredDeviations(x, offset + start, Math.min(BLOCK, n - start), scale, center);
+        }
+        return s;
     }
 
     /**
@@ -551,11 +603,11 @@ public final class SimdReductions {
     private static final double VARIANCE_RESCUE_SCALE = 0x1p-540;
 
     public static double mean(double[] x, int offset, int n) {
-        double m = scaledSum(x, offset, n, 1.0) / n;
+        double m = blockedScaledSum(x, offset, n, 1.0) / n;
         // Rescued whenever no element is NaN: finite terms can overflow a partial sum, even to the
         // opposite infinity of an infinite element (-MAX + -MAX + Inf); scaled, they cannot.
         if (!Double.isFinite(m) && noNaN(x, offset, n)) {
-            m = Math.scalb(scaledSum(x, offset, n, MEAN_RESCUE_SCALE) / n, 32);
+            m = Math.scalb(blockedScaledSum(x, offset, n, MEAN_RESCUE_SCALE) / n, 32);
         }
         return m;
     }
@@ -569,8 +621,8 @@ public final class SimdReductions {
     }
 
     private static double twoPassVariance(double[] x, int offset, int n, double scale) {
-        double mean = scaledSum(x, offset, n, scale) / n;
-        return squaredDeviations(x, offset, n, scale, mean) / n;
+        double mean = blockedScaledSum(x, offset, n, scale) / n;
+        return blockedSquaredDeviations(x, offset, n, scale, mean) / n;
     }
 
     /**
@@ -581,7 +633,7 @@ public final class SimdReductions {
      * the power of two that brings it into [1, 2).
      */
     public static double nrm2(double[] x, int offset, int n) {
-        double s = squaredDeviations(x, offset, n, 1.0, 0.0);
+        double s = blockedSquaredDeviations(x, offset, n, 1.0, 0.0);
         if (s != s) {
             return s; // a NaN element
         }
@@ -593,7 +645,7 @@ public final class SimdReductions {
             return largest;
         }
         int exponent = Math.getExponent(largest);
-        return Math.scalb(Math.sqrt(squaredDeviations(x, offset, n, Math.scalb(1.0, -exponent), 0.0)), exponent);
+        return Math.scalb(Math.sqrt(blockedSquaredDeviations(x, offset, n, Math.scalb(1.0, -exponent), 0.0)), exponent);
     }
 
     private static double largestMagnitude(double[] x, int offset, int n) {
@@ -628,6 +680,15 @@ public final class SimdReductions {
         if (m != m || Double.isInfinite(m)) {
             return m;
         }
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += sumOfExponentials(x, offset + start, Math.min(BLOCK, n - start), m);
+        }
+        return m + Math.log(s);
+    }
+
+    /** The sum of e^(x - m) over n elements with {@link #expForDouble}, two accumulators. */
+    private static double sumOfExponentials(double[] x, int offset, int n, double m) {
         DoubleVector c = DoubleVector.broadcast(D, m);
         DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
         int i = 0;
@@ -644,17 +705,25 @@ public final class SimdReductions {
                 a1 = a1.lanewise(VectorOperators.ADD, expForDouble(DoubleVector.fromArray(D, x, offset + i, mask).sub(c)), mask);
             }
         }
-        return m + Math.log(Lanes.sum(a0.add(a1)));
+        return Lanes.sum(a0.add(a1));
     }
 
     // ================================================================ double max, min, argmax
 
     public static double max(double[] x, int offset, int n) {
-        return n == 0 ? Double.NEGATIVE_INFINITY : extremum(x, offset, n, true);
+        double m = Double.NEGATIVE_INFINITY;
+        for (int start = 0; start < n; start += BLOCK) {
+            m = Math.max(m, extremum(x, offset + start, Math.min(BLOCK, n - start), true));
+        }
+        return m;
     }
 
     public static double min(double[] x, int offset, int n) {
-        return n == 0 ? Double.POSITIVE_INFINITY : extremum(x, offset, n, false);
+        double m = Double.POSITIVE_INFINITY;
+        for (int start = 0; start < n; start += BLOCK) {
+            m = Math.min(m, extremum(x, offset + start, Math.min(BLOCK, n - start), false));
+        }
+        return m;
     }
 
     /** As the float {@link #extremum(float[], int, int, boolean)}, on 64-bit patterns. */
