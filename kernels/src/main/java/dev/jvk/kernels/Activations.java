@@ -28,6 +28,14 @@ import dev.jvk.kernels.simd.SimdActivations;
  * reduction and polynomials, never the Vector API's lanewise transcendentals (whose results change
  * with the JIT tier). NaN in gives NaN out. Infinite inputs give the limits of the function.
  * Results are deterministic: the same inputs give bitwise the same outputs at every JIT tier.
+ *
+ * <p><b>Backward bounds.</b> A derivative such as silu' = s + x s (1 - s) is a sum of terms that cancel
+ * near its zeros, where no float evaluation keeps a relative error. The transcendental backward forms
+ * (silu, softplus, both GELU forms) therefore promise
+ * {@code |dx - dy f'(x)| <= 16u |dy| T(x) + |dy| 2^-120 + 2^-149}, {@code u = 2^-24}, where {@code T(x)}
+ * is the sum of the magnitudes of f''s terms (given on each method): a relative bound wherever the
+ * terms do not cancel, an absolute one near f''s zeros, plus the spacing of floats below the normal
+ * range for gradients that underflow. Measured worst cases are 3 to 6.2 u T.
  */
 public final class Activations {
     private Activations() {}
@@ -197,9 +205,9 @@ public final class Activations {
     }
 
     /**
-     * {@code dx = dy * silu'(x)}, {@code silu'(x) = s (1 + x (1 - s))}, {@code s = sigmoid(x)}.
-     * Within 2 ulp of the correctly rounded {@code dy * silu'(x)}, or {@code 1e-7 |dy|} absolute where
-     * {@code |silu'(x)| < 1e-3} (silu' crosses zero at x = -1.278...).
+     * {@code dx = dy * silu'(x)}, {@code silu'(x) = s + x s (1 - s)}, {@code s = sigmoid(x)}. Error: see
+     * the class on backward bounds, with {@code T(x) = s + |x| s (1 - s)} (silu' crosses zero at
+     * x = -1.278..., where the bound is absolute).
      */
     public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
@@ -210,7 +218,7 @@ public final class Activations {
         }
     }
 
-    /** {@code dx = dy * sigmoid(x)}, within 2 ulp of the correctly rounded result. */
+    /** {@code dx = dy * sigmoid(x)}. Error: see the class on backward bounds, with {@code T(x) = sigmoid(x)} (relative). */
     public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
         if (Kernels.VECTOR) {
@@ -222,8 +230,8 @@ public final class Activations {
 
     /**
      * {@code dx = dy * geluTanh'(x)}; with {@code s = sigmoid(2u)}, {@code geluTanh'(x) = s + 2 x s (1 - s) u'},
-     * {@code u' = sqrt(2/pi) (1 + 3 * 0.044715 x^2)}. Within 2 ulp of the correctly rounded result, or
-     * {@code 1e-7 |dy|} absolute where {@code |geluTanh'(x)| < 1e-3}.
+     * {@code u' = sqrt(2/pi) (1 + 3 * 0.044715 x^2)}. Error: see the class on backward bounds, with
+     * {@code T(x) = s + 2 |x| s (1 - s) u'}.
      */
     public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
@@ -236,8 +244,7 @@ public final class Activations {
 
     /**
      * {@code dx = dy * geluErf'(x)}, {@code geluErf'(x) = Phi(x) + x phi(x)} (normal distribution function
-     * and density). Within 2 ulp of the correctly rounded result, or {@code 1e-7 |dy|} absolute where
-     * {@code |geluErf'(x)| < 1e-3}.
+     * and density). Error: see the class on backward bounds, with {@code T(x) = Phi(x) + |x| phi(x)}.
      */
     public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);

@@ -150,7 +150,7 @@ class ActivationCheckersCanFailTest {
             float[] x = values(n, n + 4, -20, 20);
             float[] dy = gradients(n, n + 4);
             // silu' without the x s (1 - s) term
-            assertThatThrownBy(() -> backwardAgainstOracle("silu' = s", ReferenceActivations::softplusBackward, ActivationOracles::siluDerivative,
+            assertThatThrownBy(() -> backwardAgainstOracle("silu' = s", ReferenceActivations::softplusBackward, ActivationOracles::siluDerivative, ActivationOracles::siluTerms,
                     ActivationsProperties.TRANSCENDENTAL_BACKWARD, x, 1, dy, 2, 3, n, Aliasing.SEPARATE, 1))
                     .isInstanceOf(AssertionError.class);
             // sigmoidBackward as dy * y * (1 - y): a different rounding, caught bitwise

@@ -1,37 +1,34 @@
 package dev.jvk.kernels.simd;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API activations, reached only through {@link dev.jvk.kernels.Activations} after its argument
- * checks. Each kernel is a plain loop over full vectors plus one masked vector for the tail (so every
- * element goes through the same lane arithmetic, wherever it sits), around a lanewise function:
- * {@code relu(v)}, {@code sigmoid(v)}, ... The transcendentals come from {@link VectorMath}.
+ * checks. Each kernel is a loop around a lanewise function ({@code relu(v)}, {@code sigmoid(v)}, ...;
+ * the transcendentals come from {@link VectorMath}), so every element goes through the same lane
+ * arithmetic wherever it sits. The exact kernels run full vectors, then one masked vector for the
+ * tail. The transcendental ones run one masked vector per step (the mask is all-true but at the
+ * end): their lanewise function is large, and inlining it twice, for a main loop and a tail, makes
+ * C2 reach its inlining node limit (NodeCountInliningCutoff) and box vectors; masked loads and
+ * stores cost next to nothing beside an exp.
  *
- * <p>Float forward kernels (exp, log, sigmoid, tanh, silu, softplus) compute in float. GELU (both
- * forms) and the backward forms of silu, softplus and GELU convert to double, compute there and round
- * once: GELU's argument (x + 0.044715 x^3, or x^2 / 2 inside erfc) and the zeros of the derivatives
- * would otherwise cost more than the 4 ulp (resp. 2 ulp) the contract allows.
+ * <p>Everything computes in float (see {@link VectorMath} on why not double); where a rounding would
+ * be amplified (GELU's 2u and x^2 / 2 inside exponentials), the value is carried as a float pair.
  */
 public final class SimdActivations {
     private static final VectorSpecies<Float> F = Species.FLOAT;
     private static final int L = F.length();
-    private static final VectorSpecies<Double> D = Species.DOUBLE;
-    /** Float lanes that widen to one double vector: half the float width. */
-    private static final VectorSpecies<Float> F_HALF =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
-    private static final int LD = D.length();
 
     private static final double SQRT_2_OVER_PI = 0.7978845608028654;
     private static final double GELU_CUBIC = 0.044715;
-    /** Beyond +-200, silu and gelu (tanh form) and their derivatives have reached their limits as floats. */
-    private static final double CLAMP = 200;
+    /** GELU's 2u = x (A + B x^2): A = 2 sqrt(2/pi), B = 0.044715 A, each split into a float pair. */
+    private static final double TWO_C = 2 * SQRT_2_OVER_PI, TWO_C_K = TWO_C * GELU_CUBIC;
+    private static final float A_HI = (float) TWO_C, A_LO = (float) (TWO_C - A_HI);
+    private static final float B_HI = (float) TWO_C_K, B_LO = (float) (TWO_C_K - B_HI);
 
     private SimdActivations() {}
 
@@ -71,33 +68,21 @@ public final class SimdActivations {
     // ================================================================ forward, float transcendentals
 
     public static void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            VectorMath.exp(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             VectorMath.exp(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
         }
     }
 
     public static void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            VectorMath.log(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             VectorMath.log(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
         }
     }
 
     public static void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            sigmoid(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             sigmoid(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
         }
@@ -114,11 +99,7 @@ public final class SimdActivations {
     }
 
     public static void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            tanh(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             tanh(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
         }
@@ -136,12 +117,10 @@ public final class SimdActivations {
         return magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats();
     }
 
+    // ================================================================ forward, silu, softplus, GELU
+
     public static void silu(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            silu(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             silu(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
         }
@@ -156,17 +135,15 @@ public final class SimdActivations {
         FloatVector negAbs = VectorMath.clampExp(v.abs().neg());
         FloatVector k = VectorMath.exponentOf(negAbs);
         FloatVector p = VectorMath.expOfRemainder(negAbs, k);
-        FloatVector e = VectorMath.timesTwoTo(p, k);
-        FloatVector negativeSide = VectorMath.timesTwoTo(negAbs.mul(p), k);
+        FloatVector first = VectorMath.twoToHalfOf(k);
+        FloatVector second = VectorMath.twoToRestOf(k);
+        FloatVector e = p.mul(first).mul(second);
+        FloatVector negativeSide = negAbs.mul(p).mul(first).mul(second);
         return negativeSide.blend(v, v.compare(VectorOperators.GE, 0f)).div(e.add(1f));
     }
 
     public static void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            softplus(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             softplus(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
         }
@@ -174,61 +151,131 @@ public final class SimdActivations {
 
     /** max(x, 0) + log1p(e^-|x|): e^x never overflows, and for x < 0 the result is log1p of exp. */
     private static FloatVector softplus(FloatVector v) {
-        FloatVector tail = VectorMath.log1pOfUnit(VectorMath.exp(v.abs().neg()));
+        FloatVector tail = VectorMath.log1pOfExpNegativeAbs(v);
         return FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)).add(tail);
     }
 
-    // ================================================================ forward, GELU in double
-
     public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        int i = 0;
-        for (; i <= n - LD; i += LD) {
-            toFloat(geluTanh(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i)))).intoArray(y, yOffset + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F_HALF.indexInRange(i, n);
-            toFloat(geluTanh(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i, m)))).intoArray(y, yOffset + i, m);
-        }
-    }
-
-    /** x sigmoid(2u), 2u = x (2c + 2c * 0.044715 x^2), c = sqrt(2/pi): as silu, with e = e^-|2u|. */
-    private static DoubleVector geluTanh(DoubleVector x) {
-        DoubleVector xc = x.blend(-CLAMP, x.compare(VectorOperators.LT, -CLAMP));
-        DoubleVector twoU = xc.mul(xc.mul(xc).fma(splat(2 * SQRT_2_OVER_PI * GELU_CUBIC), splat(2 * SQRT_2_OVER_PI)));
-        DoubleVector e = VectorMath.exp(twoU.abs().neg());
-        return xc.mul(e).blend(xc, xc.compare(VectorOperators.GE, 0.0)).div(e.add(1.0));
-    }
-
-    public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        int i = 0;
-        for (; i <= n - LD; i += LD) {
-            toFloat(geluErf(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i)))).intoArray(y, yOffset + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F_HALF.indexInRange(i, n);
-            toFloat(geluErf(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i, m)))).intoArray(y, yOffset + i, m);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            geluTanh(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
         }
     }
 
     /**
-     * |x| <= 0.7: 0.5 x (1 + x P(x^2)) with erf's odd series; beyond, through E = erfc(|x| / sqrt 2)
-     * = e^(-x^2/2) G(|x|): 0.5 x E for x < 0 (no cancellation), x (1 - 0.5 E) for x > 0.
+     * x sigmoid(2u), 2u = x (A + B x^2) with A = 2 sqrt(2/pi), B = 0.044715 A. 2u reaches ~10 where the
+     * result still matters, so a float rounding of it would cost e^-|2u| several ulps: 2u is carried as
+     * a float pair (x^2 exact by fma, A and B split in two, each product's error kept), and exp takes
+     * the pair. The quotient then is as silu's: below 3 ulp. Below x = -20 the result is -0 anyway.
      */
-    private static DoubleVector geluErf(DoubleVector x) {
-        DoubleVector xc = x.blend(-VectorMath.ERFC_TAIL_LIMIT, x.compare(VectorOperators.LT, -VectorMath.ERFC_TAIL_LIMIT));
-        DoubleVector x2 = xc.mul(xc);
-        DoubleVector series = xc.mul(0.5).mul(xc.mul(VectorMath.erfOverX(x2)).add(1.0));
-        DoubleVector tailE = erfcOfAbs(xc);
-        DoubleVector tail = xc.mul(0.5).mul(tailE).blend(xc.mul(tailE.fma(splat(-0.5), splat(1.0))), xc.compare(VectorOperators.GE, 0.0));
-        return tail.blend(series, xc.abs().compare(VectorOperators.LE, VectorMath.ERF_SERIES_LIMIT));
+    private static FloatVector geluTanh(FloatVector v) {
+        FloatVector xc = v.blend(-20f, v.compare(VectorOperators.LT, -20f));
+        VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
+        FloatVector e = VectorMath.exp(negativeAbsTwoU(xc), negativeAbsTwoULow(xc, negative));
+        return xc.mul(e).blend(v, negative.not()).div(e.add(1f));
     }
 
-    /** erfc(|x| / sqrt 2) for |x| >= 0.7 (|x| is clamped into [0.7, 16]; other lanes are discarded by the caller). */
-    private static DoubleVector erfcOfAbs(DoubleVector x) {
-        DoubleVector a = x.abs();
-        a = a.blend(VectorMath.ERF_SERIES_LIMIT, a.compare(VectorOperators.LT, VectorMath.ERF_SERIES_LIMIT))
-                .blend(VectorMath.ERFC_TAIL_LIMIT, a.compare(VectorOperators.GT, VectorMath.ERFC_TAIL_LIMIT));
-        return VectorMath.exp(a.mul(a).mul(-0.5)).mul(VectorMath.erfcScaled(a));
+    /** -|2u| rounded, 2u = x ((x x) B + A) in exactly the steps whose errors {@link #negativeAbsTwoULow} keeps. */
+    private static FloatVector negativeAbsTwoU(FloatVector xc) {
+        return xc.mul(xc.mul(xc).mul(B_HI).add(A_HI)).abs().neg();
+    }
+
+    /**
+     * The low part of the pair -|2u| = hi + lo, where hi = {@link #negativeAbsTwoU}: 2u = x (A + B x^2)
+     * with x^2, B x^2, A + B x^2 and the product by x each split into value and exact error.
+     */
+    private static FloatVector negativeAbsTwoULow(FloatVector xc, VectorMask<Float> negative) {
+        FloatVector square = xc.mul(xc);
+        FloatVector squareLow = xc.fma(xc, square.neg());
+        FloatVector bs = square.mul(B_HI);
+        FloatVector bsLow = square.fma(FloatVector.broadcast(F, B_HI), bs.neg()).add(squareLow.mul(B_HI).add(square.mul(B_LO)));
+        FloatVector a = FloatVector.broadcast(F, A_HI);
+        FloatVector t = bs.add(a);
+        FloatVector tLow = VectorMath.sumError(bs, a, t).add(bsLow).add(A_LO);
+        FloatVector twoU = xc.mul(t);
+        FloatVector twoULow = xc.fma(t, twoU.neg()).add(xc.mul(tLow));
+        return twoULow.neg().blend(twoULow, negative);
+    }
+
+    public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            geluErf(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+        }
+    }
+
+    /**
+     * x Phi(x), Phi(x) = 0.5 (1 + erf(x / sqrt 2)) = 0.5 erfc(-x / sqrt 2) from {@link VectorMath#normalCdf},
+     * which keeps its relative accuracy for x < 0 (no 1 + erf cancellation). Beyond +-16, Phi is 0 or 1.
+     */
+    private static FloatVector geluErf(FloatVector v) {
+        FloatVector cdf = VectorMath.normalCdf(clampAbs(v, VectorMath.ERFC_TAIL_LIMIT));
+        return v.blend(-VectorMath.ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -VectorMath.ERFC_TAIL_LIMIT)).mul(cdf);
+    }
+
+    /** x clamped to [-limit, limit]; NaN stays NaN. */
+    private static FloatVector clampAbs(FloatVector x, float limit) {
+        return x.blend(-limit, x.compare(VectorOperators.LT, -limit)).blend(limit, x.compare(VectorOperators.GT, limit));
+    }
+
+    // ================================================================ backward, transcendental
+    // Each derivative is evaluated in float as the sum of its terms; the error is relative to the sum
+    // of their magnitudes T(x) (documented on Activations), which is what float allows near the zeros of f'.
+
+    public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
+            g.mul(siluDerivative(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
+        }
+    }
+
+    /** silu'(x) = s (1 + x (1 - s)); s = sigmoid(x) and 1 - s = sigmoid(-x), both from e = e^-|x| (|x| clamped at 125). */
+    private static FloatVector siluDerivative(FloatVector v) {
+        FloatVector xc = clampAbs(v, 125f);
+        FloatVector e = VectorMath.exp(xc.abs().neg());
+        FloatVector inverse = FloatVector.broadcast(F, 1f).div(e.add(1f));
+        VectorMask<Float> positive = xc.compare(VectorOperators.GE, 0f);
+        FloatVector s = e.blend(1f, positive).mul(inverse);
+        FloatVector oneMinusS = FloatVector.broadcast(F, 1f).blend(e, positive).mul(inverse);
+        return s.mul(xc.fma(oneMinusS, FloatVector.broadcast(F, 1f)));
+    }
+
+    public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
+            g.mul(geluTanhDerivative(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
+        }
+    }
+
+    /**
+     * geluTanh'(x) = s (1 + 2 x (1 - s) u'), s = sigmoid(2u), u' = c (1 + 3 * 0.044715 x^2); x clamped to
+     * +-20 (0 or 1 beyond). 2u is carried as a float pair, as in the forward form: |2u| reaches 65 where
+     * f' is still a normal float, and a rounded 2u would cost e^-|2u| a relative 1e-5.
+     */
+    private static FloatVector geluTanhDerivative(FloatVector v) {
+        FloatVector xc = clampAbs(v, 20f);
+        VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
+        FloatVector e = VectorMath.exp(negativeAbsTwoU(xc), negativeAbsTwoULow(xc, negative));
+        FloatVector inverse = FloatVector.broadcast(F, 1f).div(e.add(1f));
+        FloatVector s = FloatVector.broadcast(F, 1f).blend(e, negative).mul(inverse);
+        FloatVector oneMinusS = e.blend(1f, negative).mul(inverse);
+        FloatVector du = xc.mul(xc).fma((float) (3 * GELU_CUBIC * SQRT_2_OVER_PI), (float) SQRT_2_OVER_PI);
+        return s.mul(xc.mul(2f).mul(oneMinusS).fma(du, FloatVector.broadcast(F, 1f)));
+    }
+
+    public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
+            g.mul(geluErfDerivative(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
+        }
+    }
+
+    /** geluErf'(x) = Phi(x) + x phi(x) from {@link VectorMath#normalCdfPlusXDensity}; x clamped to +-16 (0 or 1 beyond). */
+    private static FloatVector geluErfDerivative(FloatVector v) {
+        return VectorMath.normalCdfPlusXDensity(clampAbs(v, VectorMath.ERFC_TAIL_LIMIT));
     }
 
     // ================================================================ backward, exact
@@ -296,113 +343,13 @@ public final class SimdActivations {
         }
     }
 
-    // ================================================================ backward, transcendental (double)
-
-    // Each backward loop converts x and dy to double, applies the derivative there and rounds
-    // dx = dy * f'(x) once to float. One loop per derivative (not one loop with a switch): the
-    // lanewise function must inline into its loop, or C2 would box the vectors it returns.
-
-    public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
-        int i = 0;
-        for (; i <= n - LD; i += LD) {
-            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i));
-            toFloat(g.mul(siluDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i))))).intoArray(dx, dxOffset + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F_HALF.indexInRange(i, n);
-            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i, m));
-            toFloat(g.mul(siluDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i, m))))).intoArray(dx, dxOffset + i, m);
-        }
-    }
-
     public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
-        int i = 0;
-        for (; i <= n - LD; i += LD) {
-            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i));
-            toFloat(g.mul(sigmoid(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i))))).intoArray(dx, dxOffset + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F_HALF.indexInRange(i, n);
-            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i, m));
-            toFloat(g.mul(sigmoid(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i, m))))).intoArray(dx, dxOffset + i, m);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
+            g.mul(sigmoid(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
         }
     }
-
-    public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
-        int i = 0;
-        for (; i <= n - LD; i += LD) {
-            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i));
-            toFloat(g.mul(geluTanhDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i))))).intoArray(dx, dxOffset + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F_HALF.indexInRange(i, n);
-            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i, m));
-            toFloat(g.mul(geluTanhDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i, m))))).intoArray(dx, dxOffset + i, m);
-        }
-    }
-
-    public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
-        int i = 0;
-        for (; i <= n - LD; i += LD) {
-            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i));
-            toFloat(g.mul(geluErfDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i))))).intoArray(dx, dxOffset + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F_HALF.indexInRange(i, n);
-            DoubleVector g = toDouble(FloatVector.fromArray(F_HALF, dy, dyOffset + i, m));
-            toFloat(g.mul(geluErfDerivative(toDouble(FloatVector.fromArray(F_HALF, x, xOffset + i, m))))).intoArray(dx, dxOffset + i, m);
-        }
-    }
-
-    /** sigmoid(x) = 1 / (1 + e^-x) in double, from e = e^-|x| (so nothing overflows). */
-    private static DoubleVector sigmoid(DoubleVector x) {
-        DoubleVector e = VectorMath.exp(x.abs().neg());
-        return e.blend(1.0, x.compare(VectorOperators.GE, 0.0)).div(e.add(1.0));
-    }
-
-    /** silu'(x) = s (1 + x (1 - s)), s = sigmoid(x) and 1 - s = sigmoid(-x), both from e = e^-|x|. */
-    private static DoubleVector siluDerivative(DoubleVector x) {
-        DoubleVector xc = clamp(x, CLAMP);
-        DoubleVector e = VectorMath.exp(xc.abs().neg());
-        DoubleVector inverse = splat(1.0).div(e.add(1.0));
-        VectorMask<Double> positive = xc.compare(VectorOperators.GE, 0.0);
-        DoubleVector s = e.blend(1.0, positive).mul(inverse);
-        DoubleVector oneMinusS = splat(1.0).blend(e, positive).mul(inverse);
-        return s.mul(xc.fma(oneMinusS, splat(1.0)));
-    }
-
-    /** geluTanh'(x) = s (1 + 2 x (1 - s) u'), s = sigmoid(2u), u' = c (1 + 3 * 0.044715 x^2). */
-    private static DoubleVector geluTanhDerivative(DoubleVector x) {
-        DoubleVector xc = clamp(x, CLAMP);
-        DoubleVector x2 = xc.mul(xc);
-        DoubleVector twoU = xc.mul(x2.fma(splat(2 * SQRT_2_OVER_PI * GELU_CUBIC), splat(2 * SQRT_2_OVER_PI)));
-        DoubleVector e = VectorMath.exp(twoU.abs().neg());
-        DoubleVector inverse = splat(1.0).div(e.add(1.0));
-        VectorMask<Double> positive = xc.compare(VectorOperators.GE, 0.0);
-        DoubleVector s = e.blend(1.0, positive).mul(inverse);
-        DoubleVector oneMinusS = splat(1.0).blend(e, positive).mul(inverse);
-        DoubleVector du = x2.fma(splat(3 * GELU_CUBIC * SQRT_2_OVER_PI), splat(SQRT_2_OVER_PI));
-        return s.mul(xc.mul(2.0).mul(oneMinusS).fma(du, splat(1.0)));
-    }
-
-    /**
-     * geluErf'(x) = Phi(x) + x phi(x); phi = e^(-x^2/2) / sqrt(2 pi) shares its exp with erfc's tail.
-     * Clamped to +-16, where Phi and x phi are below 1e-56: inside the 1e-7 |dy| allowance for |f'| < 1e-3.
-     */
-    private static DoubleVector geluErfDerivative(DoubleVector x) {
-        DoubleVector xc = clamp(x, VectorMath.ERFC_TAIL_LIMIT);
-        DoubleVector x2 = xc.mul(xc);
-        DoubleVector gauss = VectorMath.exp(x2.mul(-0.5));
-        DoubleVector a = xc.abs().blend(VectorMath.ERF_SERIES_LIMIT,
-                xc.abs().compare(VectorOperators.LT, VectorMath.ERF_SERIES_LIMIT));
-        DoubleVector tailE = gauss.mul(VectorMath.erfcScaled(a));
-        DoubleVector tailCdf = tailE.mul(0.5).blend(tailE.fma(splat(-0.5), splat(1.0)), xc.compare(VectorOperators.GE, 0.0));
-        DoubleVector seriesCdf = xc.mul(VectorMath.erfOverX(x2)).fma(splat(0.5), splat(0.5));
-        DoubleVector cdf = tailCdf.blend(seriesCdf, xc.abs().compare(VectorOperators.LE, VectorMath.ERF_SERIES_LIMIT));
-        return xc.mul(gauss).fma(splat(INV_SQRT_2PI), cdf);
-    }
-
-    private static final double INV_SQRT_2PI = 0.3989422804014327;
 
     // ================================================================ fused bias + activation
 
@@ -438,22 +385,4 @@ public final class SimdActivations {
         }
     }
 
-    // ================================================================ helpers
-
-    private static DoubleVector toDouble(FloatVector v) {
-        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
-    }
-
-    private static FloatVector toFloat(DoubleVector v) {
-        return (FloatVector) v.convertShape(VectorOperators.D2F, F_HALF, 0);
-    }
-
-    private static DoubleVector splat(double c) {
-        return DoubleVector.broadcast(D, c);
-    }
-
-    /** x clamped to [-limit, limit]; NaN stays NaN. */
-    private static DoubleVector clamp(DoubleVector x, double limit) {
-        return x.blend(-limit, x.compare(VectorOperators.LT, -limit)).blend(limit, x.compare(VectorOperators.GT, limit));
-    }
 }

@@ -1,17 +1,26 @@
 package dev.jvk.kernels.simd;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The lanewise elementary functions every vector activation and softmax is built on: exp, expm1,
- * log, log1p (float), exp (double), and the erf pieces of GELU (double). One core each, so every
+ * The lanewise elementary functions every vector activation and softmax is built on: exp (also of a
+ * float pair), expm1, log, log1p, the Gaussian e^(-x^2/2) and the erf pieces of GELU. One core each, so every
  * kernel inherits the same error bound.
+ *
+ * <p>Everything is float: where float alone is not accurate enough, a value is carried as a float
+ * pair hi + lo (x^2 in the Gaussian, GELU's 2u), and {@link #exp(FloatVector, FloatVector)} takes such
+ * a pair. (Widening to double needs Vector API conversions, which cost C2 too many nodes, below.)
+ *
+ * <p><b>Why the functions are written out in one piece.</b> In JDK 25, C2 stops inlining a method's
+ * calls once it has parsed about 18000 nodes (NodeCountInliningCutoff), and a Vector API operation
+ * costs hundreds. The API's own methods are force-inlined anyway, but a call to one of ours that comes
+ * after that point stays a call, its vectors are boxed, and the kernel runs 10-100x slower. So each
+ * function here is straight-line Vector API code (exp's steps repeated rather than called), and a
+ * kernel calls at most one or two of them, first. (JDK-8382700 lifts the limit in later JDKs.)
  *
  * <p>Built only from exactly rounded operations (add, mul, fma, div, compare, blend, bit operations,
  * conversions), never the Vector API's lanewise transcendentals: in JDK 25 those compute
@@ -26,16 +35,7 @@ final class VectorMath {
     private VectorMath() {}
 
     private static final VectorSpecies<Float> F = Species.FLOAT;
-    private static final VectorSpecies<Double> D = Species.DOUBLE;
 
-    /** A constant in every lane (C2 hoists the broadcast out of loops). */
-    private static FloatVector splat(float c) {
-        return FloatVector.broadcast(F, c);
-    }
-
-    private static DoubleVector splat(double c) {
-        return DoubleVector.broadcast(D, c);
-    }
 
     // ------------------------------------------------------------------ float exp: reduction constants
 
@@ -63,7 +63,7 @@ final class VectorMath {
 
     /**
      * k = round(x / ln 2) + 1.5 * 2^23, for x already clamped: as a float it is n + 1.5 * 2^23, and its
-     * bits minus those of 1.5 * 2^23 are the integer n that {@link #timesTwoTo} applies.
+     * bits minus those of 1.5 * 2^23 are the integer n (see {@link #twoToHalfOf}).
      */
     static FloatVector exponentOf(FloatVector x) {
         return x.fma(LOG2E, ROUND);
@@ -72,29 +72,27 @@ final class VectorMath {
     /** e^(x - n ln 2) for the n held in k: a number in [0.707, 1.415]. Exact reduction, then the polynomial. */
     static FloatVector expOfRemainder(FloatVector x, FloatVector k) {
         FloatVector n = k.sub(ROUND);
-        FloatVector r = n.fma(splat(-LN2_HI), x);
-        r = n.fma(splat(-LN2_LO), r);
-        return expm1Small(r).add(1f);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        return r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
     }
 
-    /** e^r - 1 = r + r^2 P(r) for |r| <= 0.3467, with a relative error below 1.4e-9. */
-    private static FloatVector expm1Small(FloatVector r) {
-        FloatVector p = r.fma(E5, E4).fma(r, splat(E3)).fma(r, splat(E2)).fma(r, splat(E1)).fma(r, splat(E0));
-        return p.fma(r.mul(r), r);
-    }
+
 
     /**
-     * v * 2^n for the n held in k (n in [-181, 128]), in two exact halves 2^(n/2) * 2^(n - n/2): each
-     * factor is a normal float, so the product rounds only once, at the end, even when the result
+     * 2^(n >> 1) for the n held in k. v * 2^n = (v * 2^(n >> 1)) * 2^(n - (n >> 1)): each factor is a
+     * normal float for n in [-181, 128], so the product rounds once, at the end, even when the result
      * is subnormal (gradual underflow) or overflows to Inf.
      */
-    static FloatVector timesTwoTo(FloatVector v, FloatVector k) {
+    static FloatVector twoToHalfOf(FloatVector k) {
         IntVector n = k.reinterpretAsInts().sub(ROUND_BITS);
-        IntVector half = n.lanewise(VectorOperators.ASHR, 1);
-        IntVector rest = n.sub(half);
-        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector second = rest.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return v.mul(first).mul(second);
+        return n.lanewise(VectorOperators.ASHR, 1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    }
+
+    /** 2^(n - (n >> 1)) for the n held in k: the second factor (see {@link #twoToHalfOf}). */
+    static FloatVector twoToRestOf(FloatVector k) {
+        IntVector n = k.reinterpretAsInts().sub(ROUND_BITS);
+        return n.sub(n.lanewise(VectorOperators.ASHR, 1)).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 
     /**
@@ -103,9 +101,19 @@ final class VectorMath {
      * NaN gives NaN.
      */
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = clampExp(x);
-        FloatVector k = exponentOf(xc);
-        return timesTwoTo(expOfRemainder(xc, k), k);
+        // The steps of clampExp, exponentOf, expOfRemainder and the two-factor scaling, written out: a chain of our
+        // own small methods would give C2 more call sites to refuse once a kernel is large.
+        FloatVector xc = x.blend(EXP_MIN, x.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, x.compare(VectorOperators.GT, EXP_MAX));
+        FloatVector k = xc.fma(LOG2E, ROUND);
+        FloatVector n = k.sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(first).mul(second);
     }
 
     /**
@@ -115,13 +123,17 @@ final class VectorMath {
      */
     static FloatVector exp(FloatVector hi, FloatVector lo) {
         VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
-        FloatVector xc = clampExp(hi);
-        FloatVector low = lo.blend(0f, outside);
-        FloatVector k = exponentOf(xc);
+        FloatVector xc = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
+        FloatVector k = xc.fma(LOG2E, ROUND);
         FloatVector n = k.sub(ROUND);
-        FloatVector r = n.fma(splat(-LN2_HI), xc);
-        r = n.fma(splat(-LN2_LO), r).add(low);
-        return timesTwoTo(expm1Small(r).add(1f), k);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r).add(lo.blend(0f, outside));
+        FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(first).mul(second);
     }
 
     /**
@@ -131,12 +143,16 @@ final class VectorMath {
      */
     static FloatVector expm1NonPositive(FloatVector y) {
         FloatVector yc = y.blend(EXP_MIN, y.compare(VectorOperators.LT, EXP_MIN));
-        FloatVector k = exponentOf(yc);
+        FloatVector k = yc.fma(LOG2E, ROUND);
         FloatVector n = k.sub(ROUND);
-        FloatVector r = n.fma(splat(-LN2_HI), yc);
-        r = n.fma(splat(-LN2_LO), r);
-        FloatVector twoToN = timesTwoTo(FloatVector.broadcast(F, 1f), k);
-        return twoToN.fma(expm1Small(r), twoToN.sub(1f));
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), yc);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector twoToN = first.mul(second);
+        return twoToN.fma(r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r), twoToN.sub(1f));
     }
 
     // ------------------------------------------------------------------ float log
@@ -149,11 +165,6 @@ final class VectorMath {
             L3 = -0.1665402501821518f, L4 = 0.14216062426567078f, L5 = -0.12636859714984894f,
             L6 = 0.12129702419042587f, L7 = -0.10456825792789459f, L8 = 0.048063505440950394f;
 
-    /** log(1 + f) for f in [-0.2929, 0.5]: f + f^2 (-1/2 + f Q(f)), rounded once at the end. */
-    private static FloatVector log1pSmall(FloatVector f) {
-        FloatVector q = f.fma(L8, L7).fma(f, splat(L6)).fma(f, splat(L5)).fma(f, splat(L4)).fma(f, splat(L3)).fma(f, splat(L2)).fma(f, splat(L1)).fma(f, splat(L0));
-        return q.fma(f, splat(-0.5f)).fma(f.mul(f), f);
-    }
 
     /**
      * ln x in float, within about 1 ulp: x = 2^k m with m in [sqrt(1/2), sqrt 2), so f = m - 1 is exact
@@ -167,22 +178,36 @@ final class VectorMath {
         IntVector k = bits.sub(SQRT_HALF_BITS).lanewise(VectorOperators.ASHR, 23);
         FloatVector m = bits.sub(k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
         FloatVector kf = ((FloatVector) k.convert(VectorOperators.I2F, 0)).sub(FloatVector.zero(F).blend(23f, subnormal));
-        FloatVector l = kf.fma(splat(LN2_HI_LOG), kf.fma(splat(LN2_LO_LOG), log1pSmall(m.sub(1f))));
+        FloatVector f = m.sub(1f);
+        FloatVector l = kf.fma(FloatVector.broadcast(F, LN2_HI_LOG), kf.fma(FloatVector.broadcast(F, LN2_LO_LOG), f.fma(L8, L7).fma(f, FloatVector.broadcast(F, L6)).fma(f, FloatVector.broadcast(F, L5)).fma(f, FloatVector.broadcast(F, L4)).fma(f, FloatVector.broadcast(F, L3)).fma(f, FloatVector.broadcast(F, L2)).fma(f, FloatVector.broadcast(F, L1)).fma(f, FloatVector.broadcast(F, L0)).fma(f, FloatVector.broadcast(F, -0.5f)).fma(f.mul(f), f)));
         l = l.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
         l = l.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
         l = l.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
         return l.blend(x, x.test(VectorOperators.IS_NAN));
     }
 
+
     /**
-     * ln(1 + y) for y in [0, 1] (softplus' e^-|x|), about 1 ulp, without forming 1 + y: for y < 1/2 it is
-     * the polynomial at y itself; for y >= 1/2, ln(1 + y) = ln 2 + log1p((y - 1) / 2), where y - 1 is exact.
+     * ln(1 + e^-|x|), softplus' tail: exp and log1p written out in one piece (a
+     * kernel that called both would call the second after too many nodes, see the class comment).
      */
-    static FloatVector log1pOfUnit(FloatVector y) {
+    static FloatVector log1pOfExpNegativeAbs(FloatVector x) {
+        FloatVector xc = x.abs().neg();
+        xc = xc.blend(EXP_MIN, xc.compare(VectorOperators.LT, EXP_MIN));
+        FloatVector k = xc.fma(LOG2E, ROUND);
+        FloatVector n = k.sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector y = p.mul(first).mul(second);
         VectorMask<Float> upper = y.compare(VectorOperators.GE, 0.5f);
         FloatVector f = y.blend(y.sub(1f).mul(0.5f), upper);
-        FloatVector k = FloatVector.zero(F).blend(1f, upper);
-        return k.fma(splat(LN2_HI_LOG), k.fma(splat(LN2_LO_LOG), log1pSmall(f)));
+        FloatVector kk = FloatVector.zero(F).blend(1f, upper);
+        return kk.fma(FloatVector.broadcast(F, LN2_HI_LOG), kk.fma(FloatVector.broadcast(F, LN2_LO_LOG), f.fma(L8, L7).fma(f, FloatVector.broadcast(F, L6)).fma(f, FloatVector.broadcast(F, L5)).fma(f, FloatVector.broadcast(F, L4)).fma(f, FloatVector.broadcast(F, L3)).fma(f, FloatVector.broadcast(F, L2)).fma(f, FloatVector.broadcast(F, L1)).fma(f, FloatVector.broadcast(F, L0)).fma(f, FloatVector.broadcast(F, -0.5f)).fma(f.mul(f), f)));
     }
 
     // ------------------------------------------------------------------ exact sums
@@ -194,67 +219,116 @@ final class VectorMath {
         return a.sub(aVirtual).add(b.sub(bVirtual));
     }
 
-    // ------------------------------------------------------------------ double exp (GELU runs in double)
-
-    private static final double LOG2E_D = 1.4426950408889634;
-    /** fdlibm's split of ln 2: LN2_HI_D has 32 significant bits, so n * LN2_HI_D is exact for |n| < 2^21. */
-    private static final double LN2_HI_D = 6.93147180369123816490e-01;
-    private static final double LN2_LO_D = 1.90821492927058770002e-10;
-    private static final double ROUND_D = 0x1.8p52;
-    private static final long ROUND_D_BITS = Double.doubleToRawLongBits(ROUND_D);
-    static final double EXP_MIN_D = -700, EXP_MAX_D = 700;
-
-    /**
-     * e^y in double for the GELU kernels, relative error below 3e-13 (Taylor to degree 10 on
-     * |r| <= ln2/2: the remainder is below r^11/11! = 2.2e-13). y is clamped to [-700, 700], so 2^n
-     * stays a normal double; the callers round to float, where e^-700 is 0 anyway. NaN stays NaN.
-     */
-    static DoubleVector exp(DoubleVector y) {
-        DoubleVector yc = y.blend(EXP_MIN_D, y.compare(VectorOperators.LT, EXP_MIN_D))
-                .blend(EXP_MAX_D, y.compare(VectorOperators.GT, EXP_MAX_D));
-        DoubleVector k = yc.fma(LOG2E_D, ROUND_D);
-        DoubleVector n = k.sub(ROUND_D);
-        DoubleVector r = n.fma(splat(-LN2_HI_D), yc);
-        r = n.fma(splat(-LN2_LO_D), r);
-        DoubleVector p = r.fma(1.0 / 3628800, 1.0 / 362880).fma(r, splat(1.0 / 40320)).fma(r, splat(1.0 / 5040)).fma(r, splat(1.0 / 720))
-                .fma(r, splat(1.0 / 120)).fma(r, splat(1.0 / 24)).fma(r, splat(1.0 / 6)).fma(r, splat(0.5)).fma(r, splat(1.0)).fma(r, splat(1.0));
-        LongVector scale = k.reinterpretAsLongs().sub(ROUND_D_BITS).add(1023).lanewise(VectorOperators.LSHL, 52);
-        return p.mul(scale.reinterpretAsDoubles());
-    }
-
-    // ------------------------------------------------------------------ erf pieces for GELU (double)
+    // ------------------------------------------------------------------ erf pieces for GELU
 
     /** Below this |x| GELU uses erf's odd series, above it erfc's tail form. */
-    static final double ERF_SERIES_LIMIT = 0.7;
-    /** Beyond this |x| the erfc tail is below 1e-56: gelu(x) is x or -0 as a float. */
-    static final double ERFC_TAIL_LIMIT = 16;
+    static final float ERF_SERIES_LIMIT = 0.7f;
+    /** Where erfc's tail form switches from its near fit to its far fit. */
+    private static final float ERFC_NEAR_LIMIT = 3.6f;
+    /** Beyond this |x|, Phi(x) is 0 or 1 and e^(-x^2/2) is 0 as floats: gelu(x) is x or -0. */
+    static final float ERFC_TAIL_LIMIT = 16f;
 
-    // erf(x / sqrt 2) / x = P(x^2) on |x| <= 0.7, relative error below 1e-13.
-    private static final double S0 = 0.7978845608028048, S1 = -0.13298076012152155, S2 = 0.019947113616775,
-            S3 = -0.0023746514665032616, S4 = 0.00023084022973705008, S5 = -1.8801155737178075e-05,
-            S6 = 1.1984518773226673e-06;
+    // erf(x / sqrt 2) / x = P(x^2) on |x| <= 0.7, relative error below 1.1e-11 (before rounding to float).
+    private static final float S0 = 0.7978845834732056f, S1 = -0.13298076391220093f, S2 = 0.01994708552956581f,
+            S3 = -0.0023744055069983006f, S4 = 0.00022987066768109798f, S5 = -1.704071655694861e-05f;
 
-    /** erf(x / sqrt 2) / x as a polynomial in x^2, for |x| <= 0.7. */
-    static DoubleVector erfOverX(DoubleVector x2) {
-        return x2.fma(S6, S5).fma(x2, splat(S4)).fma(x2, splat(S3)).fma(x2, splat(S2)).fma(x2, splat(S1)).fma(x2, splat(S0));
+    // G(a) = e^(a^2/2) erfc(a / sqrt 2), in two fits. Near, a in [0.7, 3.6], where GELU needs G's
+    // relative accuracy: degree 12 in v = (a - 2.15) / 1.45 (no division; 7e-10 before rounding, 1.6u
+    // evaluated in float). Far, a in [3.6, 16], where |gelu(x)| < 1e-3 for x < 0 and 1 - 0.5 E is 1 to
+    // within 2e-4 for x > 0: degree 6 in w = (t - 0.2341) / 0.1230, t = 1 / (1 + a/2) (2e-8 before rounding).
+    private static final float N_MID = 2.15f, N_INV_HALF = 1 / 1.45f;
+    private static final float N0 = 0.31829825043678284f, N1 = -0.16463778913021088f, N2 = 0.07798188924789429f,
+            N3 = -0.03434756398200989f, N4 = 0.014219635166227818f, N5 = -0.005576489958912134f,
+            N6 = 0.002085022395476699f, N7 = -0.0007488603005185723f, N8 = 0.00025729191838763654f,
+            N9 = -8.159415301633999e-05f, N10 = 2.671076072147116e-05f, N11 = -1.1442692084528971e-05f,
+            N12 = 3.2922559967119014e-06f;
+    private static final float F_MID = 0.23412698412698413f, F_INV_HALF = (float) (1 / 0.12301587301587302);
+    private static final float F0 = 0.11928672343492508f, F1 = 0.07839535921812057f, F2 = 0.009327507577836514f,
+            F3 = 0.0005086166202090681f, F4 = -4.286932380637154e-05f, F5 = -7.417335837089922e-06f,
+            F6 = 4.2917739051517856e-07f;
+
+    /**
+     * Phi(x) = 0.5 erfc(-x / sqrt 2), the normal distribution function, for x in [-16, 16] (callers clamp;
+     * beyond, Phi is 0 or 1 as a float): with relative accuracy for x < 0 (Phi = 0.5 erfc(|x| / sqrt 2),
+     * no cancellation). |x| <= 0.7: erf's odd series; beyond: e^(-x^2/2) G(|x|), x^2 carried exactly.
+     * Written out in one piece, exp included (see the class comment on why kernels avoid chains of calls).
+     */
+    static FloatVector normalCdf(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector square = x.mul(x);
+        // e^(-x^2/2), x^2 carried exactly as square + squareLow (exp of a float pair, written out)
+        FloatVector squareLow = x.fma(x, square.neg());
+        FloatVector hi = square.mul(-0.5f);
+        VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN);
+        FloatVector xc = hi.blend(EXP_MIN, outside);
+        FloatVector k = xc.fma(LOG2E, ROUND);
+        FloatVector n = k.sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r).add(squareLow.mul(-0.5f).blend(0f, outside));
+        FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector gauss = p.mul(first).mul(second);
+        // G(a) by the near and the far fit (a clamped into their ranges), E = erfc(|x| / sqrt 2) = gauss G
+        FloatVector an = a.blend(ERF_SERIES_LIMIT, a.compare(VectorOperators.LT, ERF_SERIES_LIMIT));
+        FloatVector v = an.sub(N_MID).mul(N_INV_HALF);
+        FloatVector near = v.fma(N12, N11).fma(v, FloatVector.broadcast(F, N10)).fma(v, FloatVector.broadcast(F, N9))
+                .fma(v, FloatVector.broadcast(F, N8)).fma(v, FloatVector.broadcast(F, N7)).fma(v, FloatVector.broadcast(F, N6))
+                .fma(v, FloatVector.broadcast(F, N5)).fma(v, FloatVector.broadcast(F, N4)).fma(v, FloatVector.broadcast(F, N3))
+                .fma(v, FloatVector.broadcast(F, N2)).fma(v, FloatVector.broadcast(F, N1)).fma(v, FloatVector.broadcast(F, N0));
+        FloatVector w = FloatVector.broadcast(F, 1f).div(a.fma(0.5f, 1f)).sub(F_MID).mul(F_INV_HALF);
+        FloatVector far = w.fma(F6, F5).fma(w, FloatVector.broadcast(F, F4)).fma(w, FloatVector.broadcast(F, F3))
+                .fma(w, FloatVector.broadcast(F, F2)).fma(w, FloatVector.broadcast(F, F1)).fma(w, FloatVector.broadcast(F, F0));
+        FloatVector e = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
+        // |x| <= 0.7: Phi = 0.5 + 0.5 x (x P(x^2)) (erf's odd series); beyond: 0.5 E for x < 0, 1 - 0.5 E for x > 0
+        FloatVector series = x.mul(square.fma(S5, S4).fma(square, FloatVector.broadcast(F, S3)).fma(square, FloatVector.broadcast(F, S2))
+                .fma(square, FloatVector.broadcast(F, S1)).fma(square, FloatVector.broadcast(F, S0)))
+                .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
+        FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), x.compare(VectorOperators.GE, 0f));
+        FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
+        return cdf;
     }
 
-    // G(a) = e^(a^2/2) erfc(a / sqrt 2) on a in [0.7, 16], as a polynomial in s = (t - T_MID) / T_HALF,
-    // t = 1 / (1 + a/2) (which maps the long tail to a short interval); relative error below 3.3e-12.
-    private static final double T_MID = 0.42592592592592593, T_HALF = 0.31481481481481477;
-    private static final double[] G = {
-        0.2658040817164613, 0.2824080713251294, 0.07109246226852933, 0.0018886557989677422,
-        -0.003138739634731255, 3.891843016871899e-05, 0.00023162811059783406, -4.265936995116737e-05,
-        -1.3384067614918838e-05, 8.10186900848664e-06, -8.609651750840497e-07, -8.028890848277292e-07,
-        3.9273414417090313e-07, 1.974897149981114e-08, -4.687522758839435e-08};
-    private static final double G0 = G[0], G1 = G[1], G2 = G[2], G3 = G[3], G4 = G[4], G5 = G[5], G6 = G[6],
-            G7 = G[7], G8 = G[8], G9 = G[9], G10 = G[10], G11 = G[11], G12 = G[12], G13 = G[13], G14 = G[14];
-
-    /** e^(a^2/2) erfc(a / sqrt 2) for a in [0.7, 16]; erfc(a / sqrt 2) = e^(-a^2/2) times this. */
-    static DoubleVector erfcScaled(DoubleVector a) {
-        DoubleVector t = splat(1.0).div(a.fma(0.5, 1.0));
-        DoubleVector s = t.fma(1 / T_HALF, -T_MID / T_HALF);
-        return s.fma(G14, G13).fma(s, splat(G12)).fma(s, splat(G11)).fma(s, splat(G10)).fma(s, splat(G9)).fma(s, splat(G8)).fma(s, splat(G7)).fma(s, splat(G6))
-                .fma(s, splat(G5)).fma(s, splat(G4)).fma(s, splat(G3)).fma(s, splat(G2)).fma(s, splat(G1)).fma(s, splat(G0));
+    /** Phi(x) + x phi(x), phi the normal density e^(-x^2/2) / sqrt(2 pi): GELU's derivative; as {@link #normalCdf}, sharing its exp. */
+    static FloatVector normalCdfPlusXDensity(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector square = x.mul(x);
+        // e^(-x^2/2), x^2 carried exactly as square + squareLow (exp of a float pair, written out)
+        FloatVector squareLow = x.fma(x, square.neg());
+        FloatVector hi = square.mul(-0.5f);
+        VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN);
+        FloatVector xc = hi.blend(EXP_MIN, outside);
+        FloatVector k = xc.fma(LOG2E, ROUND);
+        FloatVector n = k.sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r).add(squareLow.mul(-0.5f).blend(0f, outside));
+        FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector gauss = p.mul(first).mul(second);
+        // G(a) by the near and the far fit (a clamped into their ranges), E = erfc(|x| / sqrt 2) = gauss G
+        FloatVector an = a.blend(ERF_SERIES_LIMIT, a.compare(VectorOperators.LT, ERF_SERIES_LIMIT));
+        FloatVector v = an.sub(N_MID).mul(N_INV_HALF);
+        FloatVector near = v.fma(N12, N11).fma(v, FloatVector.broadcast(F, N10)).fma(v, FloatVector.broadcast(F, N9))
+                .fma(v, FloatVector.broadcast(F, N8)).fma(v, FloatVector.broadcast(F, N7)).fma(v, FloatVector.broadcast(F, N6))
+                .fma(v, FloatVector.broadcast(F, N5)).fma(v, FloatVector.broadcast(F, N4)).fma(v, FloatVector.broadcast(F, N3))
+                .fma(v, FloatVector.broadcast(F, N2)).fma(v, FloatVector.broadcast(F, N1)).fma(v, FloatVector.broadcast(F, N0));
+        FloatVector w = FloatVector.broadcast(F, 1f).div(a.fma(0.5f, 1f)).sub(F_MID).mul(F_INV_HALF);
+        FloatVector far = w.fma(F6, F5).fma(w, FloatVector.broadcast(F, F4)).fma(w, FloatVector.broadcast(F, F3))
+                .fma(w, FloatVector.broadcast(F, F2)).fma(w, FloatVector.broadcast(F, F1)).fma(w, FloatVector.broadcast(F, F0));
+        FloatVector e = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
+        // |x| <= 0.7: Phi = 0.5 + 0.5 x (x P(x^2)) (erf's odd series); beyond: 0.5 E for x < 0, 1 - 0.5 E for x > 0
+        FloatVector series = x.mul(square.fma(S5, S4).fma(square, FloatVector.broadcast(F, S3)).fma(square, FloatVector.broadcast(F, S2))
+                .fma(square, FloatVector.broadcast(F, S1)).fma(square, FloatVector.broadcast(F, S0)))
+                .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
+        FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), x.compare(VectorOperators.GE, 0f));
+        FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
+        return x.mul(gauss).fma(FloatVector.broadcast(F, INV_SQRT_2PI), cdf);
     }
+
+    private static final float INV_SQRT_2PI = 0.3989422804014327f;
 }

@@ -47,21 +47,34 @@ public final class ActivationChecks {
     }
 
     /**
-     * Backward bound: at most {@code ulps} ulps of the exact dy * f'(x), or within {@code 1e-7 |dy|}
-     * where |f'(x)| < 1e-3, or within {@code |dy| * dyFloor} (for kernels whose product rounds a subnormal
-     * intermediate, e.g. sigmoidBackward's y (1 - y)).
+     * Backward bound. For the transcendental derivatives ({@code termsFactor > 0}):
+     * {@code |dx - dy f'(x)| <= termsFactor * u * |dy| * T(x) + |dy| 2^-120 + 2^-149}, T(x) the sum of the
+     * magnitudes of f''s terms (relative accuracy away from f''s zeros, absolute near them; the last two
+     * terms cover gradients below the normal float range). Otherwise (products of exact operations):
+     * at most {@code ulps} ulps of dy f'(x), or within {@code |dy| * dyFloor}.
      */
-    public record BackwardBound(double ulps, boolean smallDerivativeAllowance, double dyFloor) {
-        public boolean allows(float actual, double dy, double derivative) {
+    public record BackwardBound(double termsFactor, double ulps, double dyFloor) {
+        public static BackwardBound terms(double factor) {
+            return new BackwardBound(factor, 0, 0);
+        }
+
+        public static BackwardBound ulps(double ulps, double dyFloor) {
+            return new BackwardBound(0, ulps, dyFloor);
+        }
+
+        public boolean allows(float actual, double dy, double derivative, double terms) {
             double exact = dy * derivative;
-            if (floatUlps(actual, exact) <= ulps) {
-                return true;
+            if (Double.isNaN(exact)) {
+                return Float.isNaN(actual);
             }
             double error = Math.abs(actual - exact);
-            if (smallDerivativeAllowance && Math.abs(derivative) < 1e-3 && error <= 1e-7 * Math.abs(dy)) {
-                return true;
+            if (termsFactor > 0) {
+                if (Float.isInfinite(actual) || Double.isInfinite(exact)) {
+                    return actual == (float) exact; // an overflow must be the one the exact value rounds to
+                }
+                return error <= termsFactor * Bounds.U_FLOAT * Math.abs(dy) * terms + Math.abs(dy) * 0x1p-120 + 0x1p-149;
             }
-            return error <= Math.abs(dy) * dyFloor;
+            return floatUlps(actual, exact) <= ulps || error <= Math.abs(dy) * dyFloor;
         }
     }
 
@@ -199,10 +212,10 @@ public final class ActivationChecks {
 
     /**
      * Runs the backward kernel and asserts for every element that dx is within the bound of
-     * dy * f'(in) (f' from the oracle; NaN dy must give NaN), nothing outside dx's range was written,
+     * dy * f'(in) (f' and its terms' magnitudes T from the oracle; NaN dy must give NaN), nothing outside dx's range was written,
      * and the inputs were not modified (except the one dx overwrites).
      */
-    public static void backwardAgainstOracle(String name, Backward kernel, DoubleUnaryOperator derivative, BackwardBound bound,
+    public static void backwardAgainstOracle(String name, Backward kernel, DoubleUnaryOperator derivative, DoubleUnaryOperator terms, BackwardBound bound,
                                              float[] in, int inOffset, float[] dy, int dyOffset, int dxOffset, int n,
                                              Aliasing aliasing, long seed) {
         float[] inCopy = in.clone();
@@ -232,7 +245,8 @@ public final class ActivationChecks {
             float g = dyCopy[dyOffset + i];
             double d = derivative.applyAsDouble(v);
             float actual = dx[dxo + i];
-            boolean ok = Float.isNaN(g) ? Float.isNaN(actual) : bound.allows(actual, g, d);
+            double t = terms == null ? Math.abs(d) : terms.applyAsDouble(v);
+            boolean ok = Float.isNaN(g) ? Float.isNaN(actual) : bound.allows(actual, g, d, t);
             if (!ok) {
                 throw new AssertionError(name + ": element " + i + " of " + n + ": in = " + v + ", dy = " + g + ": dx = " + actual
                         + ", exact " + ((double) g * d) + " (f' = " + d + ", " + floatUlps(actual, (double) g * d) + " ulp; bound "

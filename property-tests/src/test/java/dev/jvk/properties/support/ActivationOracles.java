@@ -94,6 +94,40 @@ public final class ActivationOracles {
         return ErfOracle.normalCdf(x) + x * ErfOracle.normalDensity(x);
     }
 
+    // ------------------------------------------------------------------ magnitudes of the derivatives' terms, T(x)
+
+    /** silu' = s + x s (1 - s): T = s + |x| s (1 - s). */
+    public static double siluTerms(double x) {
+        if (Double.isInfinite(x)) {
+            return x > 0 ? 1 : 0;
+        }
+        double s = sigmoid(x);
+        return s + Math.abs(x) * s * sigmoid(-x);
+    }
+
+    public static double softplusTerms(double x) {
+        return sigmoid(x);
+    }
+
+    /** geluTanh' = s + 2 x s (1 - s) u': T = s + 2 |x| s (1 - s) u'. */
+    public static double geluTanhTerms(double x) {
+        if (Double.isInfinite(x)) {
+            return x > 0 ? 1 : 0;
+        }
+        double u = C * (x + K * x * x * x);
+        double du = C * (1 + 3 * K * x * x);
+        double s = sigmoid(2 * u);
+        return s + 2 * Math.abs(x) * s * sigmoid(-2 * u) * du;
+    }
+
+    /** geluErf' = Phi + x phi: T = Phi + |x| phi. */
+    public static double geluErfTerms(double x) {
+        if (Double.isInfinite(x)) {
+            return x > 0 ? 1 : 0;
+        }
+        return ErfOracle.normalCdf(x) + Math.abs(x) * ErfOracle.normalDensity(x);
+    }
+
     /** sigmoid'(x) in terms of y = sigmoid(x): y (1 - y); the oracle takes y. */
     public static double sigmoidDerivativeFromOutput(double y) {
         return y * (1 - y);
