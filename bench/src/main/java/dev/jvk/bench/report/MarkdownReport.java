@@ -189,6 +189,10 @@ final class MarkdownReport {
         if (!footnotes.isEmpty()) {
             md.append('\n');
         }
+        if (anyNoisy(table)) {
+            md.append("† JMH's error is more than half the score: the machine was busy or the code was not yet compiled "
+                    + "when measuring began; compare such cells with care, or rerun (`--full` warms up longer).\n\n");
+        }
         if (!table.missing().isEmpty()) {
             md.append("Missing: ").append(String.join(", ", table.missing()))
                     .append(" — no result in this run (not built, excluded, or failed before JMH logged it).\n\n");
@@ -205,12 +209,21 @@ final class MarkdownReport {
         return mark.length();
     }
 
+    /** JMH's error above this share of the score: the cell is marked, the number is not to be trusted. */
+    static final double NOISY = 0.5;
+
     private static String value(Row row, Metric metric) {
         if (row.failed()) {
             return "failed";
         }
         double v = metric.value(row);
-        return metric == Metric.TIME ? Format.time(v, row.relativeError()) : Format.withError(v, row.relativeError());
+        String cell = metric == Metric.TIME ? Format.time(v, row.relativeError()) : Format.withError(v, row.relativeError());
+        return row.relativeError() > NOISY ? cell + " †" : cell;
+    }
+
+    private static boolean anyNoisy(FamilyTable table) {
+        return table.lines().stream().flatMap(l -> l.byImpl().values().stream())
+                .anyMatch(r -> !r.failed() && r.relativeError() > NOISY);
     }
 
     private void plotsOf(Family family) {

@@ -103,6 +103,19 @@ class ReportEdgeCasesTest {
     }
 
     @Test
+    void aScoreWhoseErrorExceedsHalfOfItIsMarked() throws IOException {
+        Path json = Files.writeString(dir.resolve("results.json"), """
+                [ { "benchmark" : "dev.jvk.bench.blas1.DotBench.jvk", "mode" : "avgt", "threads" : 1, "params" : { "size" : "1024" },
+                    "primaryMetric" : { "score" : 100, "scoreError" : 60, "scoreUnit" : "ns/op" } },
+                  { "benchmark" : "dev.jvk.bench.blas1.DotBench.reference", "mode" : "avgt", "threads" : 1, "params" : { "size" : "1024" },
+                    "primaryMetric" : { "score" : 400, "scoreError" : 40, "scoreUnit" : "ns/op" } } ]
+                """);
+        String md = Files.readString(Report.generate(json, dir).markdown());
+        assertThat(md).contains("| dot | 1K | 81.9 ± 49.2 † | 20.5 ± 2.0 | missing | missing | 4.00x | – |")
+                .contains("† JMH's error is more than half the score");
+    }
+
+    @Test
     void aRowWithUnknownWorkShowsItsTimePerCall() throws IOException {
         Path json = Files.writeString(dir.resolve("results.json"), """
                 [ { "benchmark" : "dev.jvk.bench.gemm.PackBench.jvk", "mode" : "avgt", "threads" : 1, "params" : { "size" : "64" },
