@@ -223,7 +223,7 @@ public final class SimdReductions {
     }
 
     /**
-     * max + log(sum exp(x - max)), the sum in double lanes with jvk's double exp ({@link #expForFloat}),
+     * max + log(sum exp(x - max)), the sum in double lanes with jvk's double exp (the exponential written out in sumOfExponentials),
      * so the float result carries one rounding that matters.
      */
     public static float logSumExp(float[] x, int offset, int n) {
@@ -238,21 +238,43 @@ public final class SimdReductions {
         return (float) (m + Math.log(s));
     }
 
-    /** The sum of e^(x - m) over n elements, in double lanes, two accumulators. */
+    /**
+     * The sum of e^(x - m) over n elements, in double lanes, two accumulators. The exponential is
+     * written out in the loop rather than called: measured here, C2 compiled a separate exp method on
+     * its own first and then refused to inline it ("callee is too large"), which boxed every vector.
+     */
     private static double sumOfExponentials(float[] x, int offset, int n, float m) {
         DoubleVector c = DoubleVector.broadcast(D, m);
         DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
         int i = 0;
-        for (; i <= n - FL; i += FL) {
-            FloatVector v = FloatVector.fromArray(F, x, offset + i);
-            a0 = a0.add(expForFloat(low(v).sub(c)));
-            a1 = a1.add(expForFloat(high(v).sub(c)));
-        }
-        if (i < n) {
-            // Lanes past n would add e^(0 - max): masked out of the adds.
+        for (; i < n; i += FL) {
             FloatVector v = load(x, offset, i, n);
-            a0 = a0.lanewise(VectorOperators.ADD, expForFloat(low(v).sub(c)), D.indexInRange(0, n - i));
-            a1 = a1.lanewise(VectorOperators.ADD, expForFloat(high(v).sub(c)), D.indexInRange(DL, n - i));
+            // Lanes past n would add e^(0 - max): masked out of the adds (all lanes count in whole vectors).
+            VectorMask<Double> lowValid = D.indexInRange(0, n - i);
+            VectorMask<Double> highValid = D.indexInRange(DL, n - i);
+            for (int half = 0; half < 2; half++) {
+                DoubleVector t = (half == 0 ? low(v) : high(v)).sub(c);
+                // e^t for t <= 0, t below -708 counted as -708 (see EXP_LOWEST): t = k ln2 + r, |r| <= ln2/2,
+                // e^r by its Taylor polynomial to degree 8 (truncation below 2^-32), times 2^k.
+                t = t.blend(EXP_LOWEST, t.compare(VectorOperators.LT, EXP_LOWEST));
+                DoubleVector kPlusMagic = t.fma(LOG2_E, ROUNDING_MAGIC);
+                DoubleVector r = reduced(t, kPlusMagic.sub(ROUNDING_MAGIC));
+                DoubleVector p = DoubleVector.broadcast(D, 1.0 / 40320);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 5040);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 720);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 120);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 24);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 6);
+                p = p.lanewise(VectorOperators.FMA, r, 0.5);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0);
+                DoubleVector e = p.mul(twoToThe(kPlusMagic));
+                if (half == 0) {
+                    a0 = a0.lanewise(VectorOperators.ADD, e, lowValid);
+                } else {
+                    a1 = a1.lanewise(VectorOperators.ADD, e, highValid);
+                }
+            }
         }
         return Lanes.sum(a0.add(a1));
     }
@@ -398,49 +420,6 @@ public final class SimdReductions {
      * below adds at most e^-708 ~ 3e-308 per term to a sum that is at least 1 (the maximum's term).
      */
     private static final double EXP_LOWEST = -708;
-
-    /**
-     * e^t for t <= 0 (t below -708 counts as -708): t = k ln2 + r with |r| <= ln2/2, e^r by its
-     * Taylor polynomial to degree 8 (truncation below 2^-32, far under float's 2^-24), times 2^k
-     * built in the exponent bits. Only exactly rounded operations: no VectorOperators.EXP.
-     */
-    private static DoubleVector expForFloat(DoubleVector t) {
-        t = t.blend(EXP_LOWEST, t.compare(VectorOperators.LT, EXP_LOWEST));
-        DoubleVector kPlusMagic = t.fma(LOG2_E, ROUNDING_MAGIC);
-        DoubleVector r = reduced(t, kPlusMagic.sub(ROUNDING_MAGIC));
-        DoubleVector p = DoubleVector.broadcast(D, 1.0 / 40320);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 5040);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 720);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 120);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 24);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 6);
-        p = p.lanewise(VectorOperators.FMA, r, 0.5);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0);
-        return p.mul(twoToThe(kPlusMagic));
-    }
-
-    /** e^t for t <= 0 to about one double ulp: as {@link #expForFloat}, the Taylor polynomial to degree 13 (truncation below 2^-57). */
-    private static DoubleVector expForDouble(DoubleVector t) {
-        t = t.blend(EXP_LOWEST, t.compare(VectorOperators.LT, EXP_LOWEST));
-        DoubleVector kPlusMagic = t.fma(LOG2_E, ROUNDING_MAGIC);
-        DoubleVector r = reduced(t, kPlusMagic.sub(ROUNDING_MAGIC));
-        DoubleVector p = DoubleVector.broadcast(D, 1.0 / 6227020800.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 479001600.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 39916800.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 3628800.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 362880.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 40320);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 5040);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 720);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 120);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 24);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 6);
-        p = p.lanewise(VectorOperators.FMA, r, 0.5);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0);
-        return p.mul(twoToThe(kPlusMagic));
-    }
 
     /** r = t - k ln2 in two fma steps (Cody and Waite), for k = round(t / ln2). */
     private static DoubleVector reduced(DoubleVector t, DoubleVector k) {
@@ -674,7 +653,7 @@ public final class SimdReductions {
         return true;
     }
 
-    /** max + log(sum exp(x - max)) with jvk's double exp ({@link #expForDouble}); two accumulators. */
+    /** max + log(sum exp(x - max)) with jvk's double exp (its own polynomial); two accumulators. */
     public static double logSumExp(double[] x, int offset, int n) {
         double m = max(x, offset, n);
         if (m != m || Double.isInfinite(m)) {
@@ -687,25 +666,34 @@ public final class SimdReductions {
         return m + Math.log(s);
     }
 
-    /** The sum of e^(x - m) over n elements with {@link #expForDouble}, two accumulators. */
+    /** The sum of e^(x - m) over n elements, one accumulator; the exponential written out in the loop (see the float version). */
     private static double sumOfExponentials(double[] x, int offset, int n, double m) {
         DoubleVector c = DoubleVector.broadcast(D, m);
-        DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
-        int i = 0;
-        for (; i <= n - 2 * DL; i += 2 * DL) {
-            a0 = a0.add(expForDouble(DoubleVector.fromArray(D, x, offset + i).sub(c)));
-            a1 = a1.add(expForDouble(DoubleVector.fromArray(D, x, offset + i + DL).sub(c)));
+        DoubleVector a = DoubleVector.zero(D);
+        for (int i = 0; i < n; i += DL) {
+            VectorMask<Double> valid = D.indexInRange(i, n);
+            DoubleVector t = DoubleVector.fromArray(D, x, offset + i, valid).sub(c);
+            // e^t as in expForFloat's comment, the Taylor polynomial to degree 13 (truncation below 2^-57).
+            t = t.blend(EXP_LOWEST, t.compare(VectorOperators.LT, EXP_LOWEST));
+            DoubleVector kPlusMagic = t.fma(LOG2_E, ROUNDING_MAGIC);
+            DoubleVector r = reduced(t, kPlusMagic.sub(ROUNDING_MAGIC));
+            DoubleVector p = DoubleVector.broadcast(D, 1.0 / 6227020800.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 479001600.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 39916800.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 3628800.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 362880.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 40320);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 5040);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 720);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 120);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 24);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 6);
+            p = p.lanewise(VectorOperators.FMA, r, 0.5);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0);
+            a = a.lanewise(VectorOperators.ADD, p.mul(twoToThe(kPlusMagic)), valid);
         }
-        if (i < n) {
-            VectorMask<Double> mask = D.indexInRange(i, n);
-            a0 = a0.lanewise(VectorOperators.ADD, expForDouble(DoubleVector.fromArray(D, x, offset + i, mask).sub(c)), mask);
-            i += DL;
-            if (i < n) {
-                mask = D.indexInRange(i, n);
-                a1 = a1.lanewise(VectorOperators.ADD, expForDouble(DoubleVector.fromArray(D, x, offset + i, mask).sub(c)), mask);
-            }
-        }
-        return Lanes.sum(a0.add(a1));
+        return Lanes.sum(a);
     }
 
     // ================================================================ double max, min, argmax

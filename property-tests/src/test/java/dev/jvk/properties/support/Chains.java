@@ -10,8 +10,6 @@ import dev.jvk.kernels.Kernels;
 public final class Chains {
     /** The accumulators the Javadoc states for sums, dot, asum, mean, variance, nrm2. */
     public static final int SUM_ACCUMULATORS = 4;
-    /** The accumulators the Javadoc states for the double logSumExp. */
-    public static final int LOG_SUM_EXP_ACCUMULATORS = 2;
 
     private Chains() {}
 
@@ -34,9 +32,12 @@ public final class Chains {
         return Kernels.vectorBits() / 64;
     }
 
-    /** d' for the double logSumExp: the chain of its sum of exponentials plus 3 * ceil(ln n) + 1. */
+    /**
+     * d' for the double logSumExp: the chain of its sum of exponentials (n on the reference; one
+     * accumulator on the vector path: ceil(n / L) + 1 + log2(L)) plus 3 * ceil(ln n) + 1.
+     */
     public static long logSumExp(long n, int lanes) {
-        long chain = sum(n, lanes, LOG_SUM_EXP_ACCUMULATORS);
+        long chain = lanes == 0 ? n : (n + lanes - 1) / lanes + 1 + Integer.numberOfTrailingZeros(lanes);
         return chain + 3 * (long) Math.ceil(Math.log(Math.max(n, 1))) + 1;
     }
 }
