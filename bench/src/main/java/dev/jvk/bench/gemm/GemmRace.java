@@ -55,14 +55,14 @@ public final class GemmRace {
                     s.bTransposed() ? openblas.CblasTrans : openblas.CblasNoTrans, s.m(), s.n(), s.k(), 1f, pa, s.lda(), pb, s.ldb(), 0f, pc, s.ldc());
             long warm = System.nanoTime() + WARMUP_NANOS;
             while (System.nanoTime() < warm) {
-                burst(jvk);
-                burst(blas);
+                burst(jvk, s.flops());
+                burst(blas, s.flops());
             }
             double[] jt = new double[ROUNDS];
             double[] bt = new double[ROUNDS];
             for (int r = 0; r < ROUNDS; r++) {
-                jt[r] = burst(jvk);
-                bt[r] = burst(blas);
+                jt[r] = burst(jvk, s.flops());
+                bt[r] = burst(blas, s.flops());
             }
             Arrays.sort(jt);
             Arrays.sort(bt);
@@ -73,15 +73,21 @@ public final class GemmRace {
         }
     }
 
-    /** Seconds of this thread's CPU time per call over one burst. */
-    private static double burst(Runnable call) {
+    /**
+     * Seconds of this thread's CPU time per call over one burst. Calls go in batches of at least
+     * ~2 million flops between clock reads: reading the thread's CPU time costs about a microsecond.
+     */
+    private static double burst(Runnable call, long flops) {
+        int batch = (int) Math.max(1, 2_000_000 / flops);
         long start = CPU.getCurrentThreadCpuTime();
         long end = start + BURST_NANOS;
-        int calls = 0;
+        long calls = 0;
         long now;
         do {
-            call.run();
-            calls++;
+            for (int i = 0; i < batch; i++) {
+                call.run();
+            }
+            calls += batch;
             now = CPU.getCurrentThreadCpuTime();
         } while (now < end);
         return (now - start) / 1e9 / calls;

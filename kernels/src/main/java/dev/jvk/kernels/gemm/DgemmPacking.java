@@ -5,7 +5,6 @@ package dev.jvk.kernels.gemm;
 import dev.jvk.kernels.simd.Species;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
@@ -311,55 +310,35 @@ final class DgemmPacking {
         return rounds;
     }
 
-    /** Packs {@code mc x kc} of op(A) off-heap ({@code ao} counts doubles) into panels of {@code mr} rows. */
-    static void packA(MemorySegment a, long ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr, double[] ap) {
-        long rowStep = trans ? 1 : lda;
-        long colStep = trans ? lda : 1;
-        for (int ir = 0; ir < mc; ir += mr) {
-            int rows = Math.min(mr, mc - ir);
-            int dst = ir * kc;
-            long src = ao + (i0 + ir) * rowStep + p0 * colStep;
-            for (int p = 0; p < kc; p++, dst += mr, src += colStep) {
-                int r = 0;
-                for (; r < rows; r++) {
-                    ap[dst + r] = a.getAtIndex(ELEMENT, src + r * rowStep);
-                }
-                for (; r < mr; r++) {
-                    ap[dst + r] = 0;
-                }
-            }
-        }
+    /**
+     * Packs {@code mc x kc} of op(A) from a segment ({@code ao} counts doubles): the rows it needs
+     * are copied in bulk into {@code stage} (native byte order, any alignment), and packed from
+     * there by the array routine, so segments get the same packing and the same bits.
+     */
+    static void packA(MemorySegment a, long ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr,
+                      double[] ap, double[] stage) {
+        // Stored rows i0..i0+mc, columns p0..p0+kc (as is), or rows p0..p0+kc, columns i0..i0+mc (transposed).
+        int rows = trans ? kc : mc;
+        int cols = trans ? mc : kc;
+        long first = trans ? ao + (long) p0 * lda + i0 : ao + (long) i0 * lda + p0;
+        stage(a, first, lda, rows, cols, stage);
+        packA(stage, 0, cols, trans, 0, 0, mc, kc, mr, ap);
     }
 
-    /** Packs {@code kc x nc} of op(B) off-heap ({@code bo} counts doubles) into panels of NR columns. */
-    static void packB(MemorySegment b, long bo, int ldb, boolean trans, int p0, int j0, int kc, int nc, double[] bp) {
-        if (trans) {
-            for (int jr = 0; jr < nc; jr += NR) {
-                int cols = Math.min(NR, nc - jr);
-                int dst = jr * kc;
-                for (int p = 0; p < kc; p++, dst += NR) {
-                    long src = bo + (long) (j0 + jr) * ldb + p0 + p;
-                    int j = 0;
-                    for (; j < cols; j++) {
-                        bp[dst + j] = b.getAtIndex(ELEMENT, src + (long) j * ldb);
-                    }
-                    for (; j < NR; j++) {
-                        bp[dst + j] = 0;
-                    }
-                }
-            }
-        } else {
-            ByteOrder order = ByteOrder.nativeOrder();
-            for (int p = 0; p < kc; p++) {
-                long src = bo + (long) (p0 + p) * ldb + j0;
-                for (int jr = 0; jr < nc; jr += NR) {
-                    int dst = jr * kc + p * NR;
-                    for (int j = 0; j < NR; j += L) {
-                        VectorMask<Double> in = S.indexInRange(jr + j, nc);
-                        DoubleVector.fromMemorySegment(S, b, (src + jr + j) * Double.BYTES, order, in).intoArray(bp, dst + j);
-                    }
-                }
-            }
+    /** Packs {@code kc x nc} of op(B) from a segment ({@code bo} counts doubles), through {@code stage} as {@link #packA}. */
+    static void packB(MemorySegment b, long bo, int ldb, boolean trans, int p0, int j0, int kc, int nc,
+                      double[] bp, double[] stage) {
+        int rows = trans ? nc : kc;
+        int cols = trans ? kc : nc;
+        long first = trans ? bo + (long) j0 * ldb + p0 : bo + (long) p0 * ldb + j0;
+        stage(b, first, ldb, rows, cols, stage);
+        packB(stage, 0, cols, trans, 0, 0, kc, nc, bp);
+    }
+
+    /** Copies rows x cols doubles of a segment, row r from element {@code first + r * ld}, into {@code stage} (ld = cols). */
+    private static void stage(MemorySegment x, long first, int ld, int rows, int cols, double[] stage) {
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(x, ELEMENT, (first + (long) r * ld) * Double.BYTES, stage, r * cols, cols);
         }
     }
 }

@@ -40,10 +40,6 @@ public final class Sgemm implements GemmPool.Task {
     private static final int KC = GemmConfig.KC;
     private static final int MC = GemmConfig.roundUp(GemmConfig.MC, MR);
     private static final int NC = GemmConfig.roundUp(GemmConfig.NC, NR);
-    /** Below this many flops per part, another thread costs more (waking it, packing twice) than it saves. */
-    private static final long MIN_FLOPS_PER_PART = 4L << 20;
-    /** Products of at most this many multiply-adds (m * n * k) take the direct path. */
-    private static final long DIRECT_MAX = Long.getLong("jvk.gemm.directMax", 80L * 80 * 80);
     /** Any thread but the caller: confined segments are not accessible by it. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { });
 
@@ -93,7 +89,7 @@ public final class Sgemm implements GemmPool.Task {
         call.aOffset = aOffset;
         call.bOffset = bOffset;
         call.cOffset = cOffset;
-        call.direct = n <= L || (long) m * n * k <= DIRECT_MAX;
+        call.direct = n <= L || (long) m * n * k <= GemmConfig.DIRECT_MAX;
         call.run(true);
     }
 
@@ -151,7 +147,7 @@ public final class Sgemm implements GemmPool.Task {
      */
     private void split(int threads) {
         long flops = 2L * m * n * k;
-        int wanted = (int) Math.max(1, Math.min(threads, flops / MIN_FLOPS_PER_PART));
+        int wanted = (int) Math.max(1, Math.min(threads, flops / GemmConfig.MIN_FLOPS_PER_THREAD));
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = (n + NR - 1) / NR;
         boolean rowsCheaper = n <= m; // duplicated packing: k x n for a row split, m x k for a column split
@@ -187,6 +183,7 @@ public final class Sgemm implements GemmPool.Task {
         float[] bp = workspace.floatPackedB(GemmConfig.roundUp(Math.min(NC, j1 - j0), NR) * kcMax);
         float[] ap = workspace.floatPackedA(GemmConfig.roundUp(Math.min(MC, i1 - i0), MR) * kcMax);
         float[] tile = workspace.floatTile(MR * NR);
+        float[] stage = aArray == null ? workspace.floatStage(Math.max(Math.min(MC, i1 - i0), Math.min(NC, j1 - j0)) * kcMax) : null;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             int pc = 0;
@@ -195,7 +192,7 @@ public final class Sgemm implements GemmPool.Task {
                 if (bArray != null) {
                     SgemmPacking.packB(bArray, (int) bOffset, ldb, transB, pc, jc, kc, nc, bp);
                 } else {
-                    SgemmPacking.packB(bSegment, bOffset, ldb, transB, pc, jc, kc, nc, bp);
+                    SgemmPacking.packB(bSegment, bOffset, ldb, transB, pc, jc, kc, nc, bp, stage);
                 }
                 float betaNow = pc == 0 ? beta : 1; // later K blocks add to what the first wrote
                 for (int ic = i0; ic < i1; ic += MC) {
@@ -203,7 +200,7 @@ public final class Sgemm implements GemmPool.Task {
                     if (aArray != null) {
                         SgemmPacking.packA(aArray, (int) aOffset, lda, transA, ic, pc, mc, kc, MR, ap);
                     } else {
-                        SgemmPacking.packA(aSegment, aOffset, lda, transA, ic, pc, mc, kc, MR, ap);
+                        SgemmPacking.packA(aSegment, aOffset, lda, transA, ic, pc, mc, kc, MR, ap, stage);
                     }
                     macroKernel(ap, bp, tile, ic, jc, mc, nc, kc, betaNow);
                 }
@@ -220,9 +217,9 @@ public final class Sgemm implements GemmPool.Task {
                 int rows = Math.min(MR, mc - ir);
                 long ci = cOffset + (long) (ic + ir) * ldc + jc + jr;
                 if (cArray != null && rows == MR && cols == NR) {
-                    SgemmKernels.kernel(kc, ap, ir * kc, 1, MR, bp, jr * kc, NR, cArray, (int) ci, ldc, alpha, betaNow, null);
+                    SgemmKernels.packed(kc, ap, ir * kc, bp, jr * kc, cArray, (int) ci, ldc, alpha, betaNow, null);
                 } else {
-                    SgemmKernels.kernel(kc, ap, ir * kc, 1, MR, bp, jr * kc, NR, null, 0, 0, alpha, betaNow, tile);
+                    SgemmKernels.packed(kc, ap, ir * kc, bp, jr * kc, null, 0, 0, alpha, betaNow, tile);
                     if (cArray != null) {
                         SgemmKernels.update(tile, rows, cols, alpha, betaNow, cArray, (int) ci, ldc);
                     } else {
@@ -234,70 +231,52 @@ public final class Sgemm implements GemmPool.Task {
     }
 
     /**
-     * The direct path over rows [i0, i1) of C: the kernels read A and B in place, 8 (MR) rows of
-     * A at a time through row and column steps, B row by row. Packed are only what cannot be read
-     * in place: a transposed B (whole), the columns of B right of the last whole tile, and the rows
-     * of A below the last whole tile (zero-padded, as on the packed path). C no wider than one
-     * vector gets the 1-vector kernel.
+     * The direct path over rows [i0, i1) of C, for products whose operands sit in L1 or L2 anyway:
+     * B is packed whole (per K block), but A, when stored as is, is read in place, MR rows at a time
+     * (packing it would cost about as much as a small or narrow product). A transposed and the rows
+     * below the last whole tile are packed, cheaply. C no wider than one vector gets the 1-vector
+     * kernels.
      */
     private void directBlock(Workspace workspace, int i0, int i1) {
         boolean narrow = n <= L;
         int width = narrow ? L : NR;
-        int whole = n - n % width;                 // columns of C in whole tiles
-        int fullRows = i0 + (i1 - i0) / MR * MR;   // rows of C in whole tiles
+        int inPlace = transA ? i0 : i0 + (i1 - i0) / MR * MR; // rows below are packed
         int kBlocks = kBlocks(k);
         int kcMax = (k + kBlocks - 1) / kBlocks;
-        float[] bp = workspace.floatPackedB(GemmConfig.roundUp(transB ? n : n - whole, NR) * kcMax);
-        float[] ap = workspace.floatPackedA(MR * kcMax);
+        float[] bp = workspace.floatPackedB(GemmConfig.roundUp(n, NR) * kcMax);
+        float[] ap = workspace.floatPackedA(GemmConfig.roundUp(i1 - inPlace, MR) * kcMax);
         float[] tile = workspace.floatTile(MR * NR);
         int ao = (int) aOffset;
-        int bo = (int) bOffset;
-        int aRow = transA ? 1 : lda; // op(A)[i][p] = a[ao + i * aRow + p * aCol]
-        int aCol = transA ? lda : 1;
         int pc = 0;
         for (int kb = 0; kb < kBlocks; kb++) {
             int kc = (k - pc) / (kBlocks - kb);
             float betaNow = pc == 0 ? beta : 1;
-            if (transB) {
-                SgemmPacking.packB(bArray, bo, ldb, true, pc, 0, kc, n, bp);
-            } else if (whole < n) {
-                SgemmPacking.packB(bArray, bo, ldb, false, pc, whole, kc, n - whole, bp);
-            }
-            if (fullRows < i1) {
-                SgemmPacking.packA(aArray, ao, lda, transA, fullRows, pc, i1 - fullRows, kc, MR, ap);
+            SgemmPacking.packB(bArray, (int) bOffset, ldb, transB, pc, 0, kc, n, bp);
+            if (inPlace < i1) {
+                SgemmPacking.packA(aArray, ao, lda, transA, inPlace, pc, i1 - inPlace, kc, MR, ap);
             }
             for (int jr = 0; jr < n; jr += width) {
                 int cols = Math.min(width, n - jr);
-                float[] b;
-                int bi;
-                int bStep;
-                if (transB) {
-                    b = bp;
-                    bi = jr / NR * NR * kc + jr % NR;
-                    bStep = NR;
-                } else if (jr < whole) {
-                    b = bArray;
-                    bi = bo + pc * ldb + jr;
-                    bStep = ldb;
-                } else {
-                    b = bp;
-                    bi = 0;
-                    bStep = NR;
-                }
+                int bi = jr / NR * NR * kc + jr % NR; // the panel holding column jr
                 for (int ir = i0; ir < i1; ir += MR) {
                     int rows = Math.min(MR, i1 - ir);
-                    boolean inPlace = ir < fullRows;
-                    float[] a = inPlace ? aArray : ap;
-                    int ai = inPlace ? ao + ir * aRow + pc * aCol : 0;
-                    int rowStep = inPlace ? aRow : 1;
-                    int colStep = inPlace ? aCol : MR;
                     int ci = (int) cOffset + ir * ldc + jr;
                     boolean full = rows == MR && cols == width;
                     float[] c = full ? cArray : null;
-                    if (narrow) {
-                        SgemmKernels.narrowKernel(kc, a, ai, rowStep, colStep, b, bi, bStep, c, ci, ldc, alpha, betaNow, tile);
+                    if (ir < inPlace) {
+                        int ai = ao + ir * lda + pc;
+                        if (narrow) {
+                            SgemmKernels.rowsNarrow(kc, aArray, ai, lda, bp, bi, c, ci, ldc, alpha, betaNow, tile);
+                        } else {
+                            SgemmKernels.rows(kc, aArray, ai, lda, bp, bi, c, ci, ldc, alpha, betaNow, tile);
+                        }
                     } else {
-                        SgemmKernels.kernel(kc, a, ai, rowStep, colStep, b, bi, bStep, c, ci, ldc, alpha, betaNow, tile);
+                        int ai = (ir - inPlace) * kc;
+                        if (narrow) {
+                            SgemmKernels.packedNarrow(kc, ap, ai, bp, bi, c, ci, ldc, alpha, betaNow, tile);
+                        } else {
+                            SgemmKernels.packed(kc, ap, ai, bp, bi, c, ci, ldc, alpha, betaNow, tile);
+                        }
                     }
                     if (!full) {
                         SgemmKernels.update(tile, rows, cols, alpha, betaNow, cArray, ci, ldc);

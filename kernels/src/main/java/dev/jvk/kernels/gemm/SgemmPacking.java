@@ -3,7 +3,6 @@ package dev.jvk.kernels.gemm;
 import dev.jvk.kernels.simd.Species;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
@@ -309,55 +308,35 @@ final class SgemmPacking {
         return rounds;
     }
 
-    /** Packs {@code mc x kc} of op(A) off-heap ({@code ao} counts floats) into panels of {@code mr} rows. */
-    static void packA(MemorySegment a, long ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr, float[] ap) {
-        long rowStep = trans ? 1 : lda;
-        long colStep = trans ? lda : 1;
-        for (int ir = 0; ir < mc; ir += mr) {
-            int rows = Math.min(mr, mc - ir);
-            int dst = ir * kc;
-            long src = ao + (i0 + ir) * rowStep + p0 * colStep;
-            for (int p = 0; p < kc; p++, dst += mr, src += colStep) {
-                int r = 0;
-                for (; r < rows; r++) {
-                    ap[dst + r] = a.getAtIndex(ELEMENT, src + r * rowStep);
-                }
-                for (; r < mr; r++) {
-                    ap[dst + r] = 0;
-                }
-            }
-        }
+    /**
+     * Packs {@code mc x kc} of op(A) from a segment ({@code ao} counts floats): the rows it needs
+     * are copied in bulk into {@code stage} (native byte order, any alignment), and packed from
+     * there by the array routine, so segments get the same packing and the same bits.
+     */
+    static void packA(MemorySegment a, long ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr,
+                      float[] ap, float[] stage) {
+        // Stored rows i0..i0+mc, columns p0..p0+kc (as is), or rows p0..p0+kc, columns i0..i0+mc (transposed).
+        int rows = trans ? kc : mc;
+        int cols = trans ? mc : kc;
+        long first = trans ? ao + (long) p0 * lda + i0 : ao + (long) i0 * lda + p0;
+        stage(a, first, lda, rows, cols, stage);
+        packA(stage, 0, cols, trans, 0, 0, mc, kc, mr, ap);
     }
 
-    /** Packs {@code kc x nc} of op(B) off-heap ({@code bo} counts floats) into panels of NR columns. */
-    static void packB(MemorySegment b, long bo, int ldb, boolean trans, int p0, int j0, int kc, int nc, float[] bp) {
-        if (trans) {
-            for (int jr = 0; jr < nc; jr += NR) {
-                int cols = Math.min(NR, nc - jr);
-                int dst = jr * kc;
-                for (int p = 0; p < kc; p++, dst += NR) {
-                    long src = bo + (long) (j0 + jr) * ldb + p0 + p;
-                    int j = 0;
-                    for (; j < cols; j++) {
-                        bp[dst + j] = b.getAtIndex(ELEMENT, src + (long) j * ldb);
-                    }
-                    for (; j < NR; j++) {
-                        bp[dst + j] = 0;
-                    }
-                }
-            }
-        } else {
-            ByteOrder order = ByteOrder.nativeOrder();
-            for (int p = 0; p < kc; p++) {
-                long src = bo + (long) (p0 + p) * ldb + j0;
-                for (int jr = 0; jr < nc; jr += NR) {
-                    int dst = jr * kc + p * NR;
-                    for (int j = 0; j < NR; j += L) {
-                        VectorMask<Float> in = S.indexInRange(jr + j, nc);
-                        FloatVector.fromMemorySegment(S, b, (src + jr + j) * Float.BYTES, order, in).intoArray(bp, dst + j);
-                    }
-                }
-            }
+    /** Packs {@code kc x nc} of op(B) from a segment ({@code bo} counts floats), through {@code stage} as {@link #packA}. */
+    static void packB(MemorySegment b, long bo, int ldb, boolean trans, int p0, int j0, int kc, int nc,
+                      float[] bp, float[] stage) {
+        int rows = trans ? nc : kc;
+        int cols = trans ? kc : nc;
+        long first = trans ? bo + (long) j0 * ldb + p0 : bo + (long) p0 * ldb + j0;
+        stage(b, first, ldb, rows, cols, stage);
+        packB(stage, 0, cols, trans, 0, 0, kc, nc, bp);
+    }
+
+    /** Copies rows x cols floats of a segment, row r from element {@code first + r * ld}, into {@code stage} (ld = cols). */
+    private static void stage(MemorySegment x, long first, int ld, int rows, int cols, float[] stage) {
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(x, ELEMENT, (first + (long) r * ld) * Float.BYTES, stage, r * cols, cols);
         }
     }
 }
