@@ -68,7 +68,7 @@ final class JmhSession implements AutoCloseable {
     void run(Suite.Selection selection, Path json) throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .forks(timing.forks())
-                .warmupIterations(timing.warmupIterations())
+                .warmupIterations(Math.max(timing.warmupIterations(), selection.minWarmupIterations()))
                 .warmupTime(timing.warmupTime())
                 .measurementIterations(timing.iterations())
                 .measurementTime(timing.iterationTime())

@@ -52,6 +52,7 @@ class SuiteTest {
                         "elementwise-vectors", "mlp");
         Suite.Selection ceiling = plan.get(0);
         assertThat(ceiling.jmhThreads()).isEqualTo(1);
+        assertThat(ceiling.minWarmupIterations()).as("the ceilings warm up longer").isGreaterThan(Suite.QUICK.warmupIterations());
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float128")).isTrue();
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.double512")).isTrue();
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.double256")).isFalse();

@@ -100,9 +100,14 @@ final class MarkdownReport {
             }
             double value = flops ? row.gflops() : row.gigabytesPerSecond();
             md.append("| ").append(name).append(" | ").append(id.threads()).append(" | ")
-                    .append(Format.withError(value, row.relativeError())).append(flops ? " GFLOP/s" : " GB/s").append(" |\n");
+                    .append(Format.withError(value, row.relativeError())).append(flops ? " GFLOP/s" : " GB/s")
+                    .append(row.relativeError() > NOISY ? " †" : "").append(" |\n");
         }
         md.append('\n');
+        if (c.rows().stream().anyMatch(r -> r.relativeError() > NOISY)) {
+            md.append("† JMH's error is more than half the value: this ceiling, and every share of it below, is unreliable "
+                    + "(a busy machine, or too little warm-up).\n\n");
+        }
         plotsOf(Family.CEILING);
     }
 
@@ -175,7 +180,7 @@ final class MarkdownReport {
             }
             if (shareTitle.isPresent()) {
                 Optional<FamilyTable.Share> share = table.share(line, results.ceilings(), jvkVectorBits);
-                String cell = share.map(s -> Format.percent(s.share())).orElse("–");
+                String cell = share.map(s -> Format.percent(s.share()) + (s.ceiling().relativeError() > NOISY ? " †" : "")).orElse("–");
                 if (share.isPresent() && share.get().ceiling().derived()) {
                     String mark = "*".repeat(footnoteIndex(footnotes, share.get().ceiling().label()));
                     cell += mark;
