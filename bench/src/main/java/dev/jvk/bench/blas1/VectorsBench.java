@@ -40,6 +40,8 @@ public class VectorsBench {
     float[] z;
     float[] bias;
     float[] sums;
+    /** 1, read from a field: a literal 1f let C2 fold the reference's x * 1 into nothing (measured: 1 ns at 262144). */
+    float one = 1f;
 
     @Setup
     public void setUp() {
@@ -64,13 +66,13 @@ public class VectorsBench {
 
     @Benchmark
     public float[] scalJvk() {
-        Vectors.scal(1f, x, 0, n);
+        Vectors.scal(one, x, 0, n);
         return x;
     }
 
     @Benchmark
     public float[] scalReference() {
-        ReferenceVectors.scal(1f, x, 0, n);
+        ReferenceVectors.scal(one, x, 0, n);
         return x;
     }
 
