@@ -44,22 +44,29 @@ def main(files):
     for kind, (g, e) in sorted(peak.items()):
         print(f"FMA ceiling ({kind}, 512-bit, 16 accumulators): {g:.1f} ± {e:.1f} GFLOP/s\n")
     for (cls, threads), shapes in sorted(table.items()):
-        impls = [i for i in ("jvk", "openblas", "netlib", "ejml", "reference", "jvkSegment") if any(i in s for s in shapes.values())]
+        impls = [i for i in ("jvk", "openblas", "netlib", "ejml", "reference", "arrays", "segments") if any(i in s for s in shapes.values())]
         ceiling = peak.get("double" if cls.startswith("D") else "float")
         print(f"### {cls}, {threads} thread{'s' if threads != '1' else ''} (GFLOP/s ± JMH error)\n")
-        head = "| shape | " + " | ".join(impls) + " | jvk / OpenBLAS |" + (" jvk % of FMA ceiling |" if ceiling else "")
+        versus = "segments / arrays" if "arrays" in impls else "jvk / OpenBLAS"
+        if cls in ("SgemvBench", "DgemvBench"):
+            ceiling = None
+        head = "| shape | " + " | ".join(impls) + f" | {versus} |" + (" jvk % of FMA ceiling |" if ceiling else "")
         print(head)
         print("|" + "---|" * (head.count("|") - 1))
         for shape in shapes:
             s = shapes[shape]
             cells = [f"{s[i][0]:.1f} ± {s[i][1]:.1f}" if i in s else "" for i in impls]
             ratio = ""
-            if "jvk" in s and "openblas" in s and s["openblas"][0] > 0:
-                (j, je), (o, oe) = s["jvk"], s["openblas"]
+            base = "arrays" if "arrays" in s else "openblas"
+            if ("jvk" in s or "segments" in s) and base in s and s[base][0] > 0:
+                (j, je), (o, oe) = s["jvk"] if "jvk" in s else s["segments"], s[base]
                 q = j / o
                 qe = q * ((je / j) ** 2 + (oe / o) ** 2) ** 0.5 if j > 0 else 0
                 ratio = f"{q:.2f} ± {qe:.2f}"
             pct = f"{100 * s['jvk'][0] / ceiling[0]:.0f}%" if ceiling and "jvk" in s else ""
+            if cls in ("SgemvBench", "DgemvBench") and "jvk" in s:
+                d = [int(x) for x in shape.split(":")[1].split("x")]
+                ratio += f" (jvk reads A at {s['jvk'][0] * 2:.0f} GB/s)"
             print(f"| {shape} | " + " | ".join(cells) + f" | {ratio} |" + (f" {pct} |" if ceiling else ""))
         print()
 

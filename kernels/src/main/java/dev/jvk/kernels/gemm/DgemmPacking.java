@@ -73,7 +73,7 @@ final class DgemmPacking {
                 int done = 0;
                 if (TRANSPOSE8 && mr == 8 && rows == 8) {
                     done = kc - kc % L;
-                    transpose8(a, src, lda, done, ap, dst, 8);
+                    transposeToA(a, src, lda, done, ap, dst);
                 }
                 for (int p = done; p < kc; p++) {
                     int r = 0;
@@ -100,7 +100,11 @@ final class DgemmPacking {
                 int j = 0;
                 if (full > 0) {
                     for (; j + 8 <= cols; j += 8) {
-                        transpose8(b, src + j * ldb, ldb, full, bp, dst + j, NR);
+                        if (L == 8) {
+                            transposeToB(b, src + j * ldb, ldb, full, bp, dst + j);
+                        } else {
+                            transposeToBPairs(b, src + j * ldb, ldb, full, bp, dst + j);
+                        }
                     }
                 }
                 for (int p = 0; p < kc; p++) {
@@ -134,30 +138,32 @@ final class DgemmPacking {
 
     /**
      * Index vectors of the 8-row transposition, three rounds of two per round (see
-     * {@link #transpose8}), or null when the vector width does not allow it (it needs 8 or 16 lanes).
+     * {@link #transposeToA}), or null when the vector width does not allow it (it needs 8 or 16 lanes).
      */
     private static final double[] ROUNDS = transposeRounds();
     private static final boolean TRANSPOSE8 = ROUNDS != null;
 
-    /**
-     * Copies the 8 x count block {@code src[s0 + r * ld + p]} (r < 8, p < count, count a multiple
-     * of L) to {@code dst[d0 + p * stride + r]}: 8 rows become 8 columns. Each block of 8 x L is
-     * loaded as 8 vectors and transposed in registers in three rounds: in round s, vectors whose
-     * row index differs in bit s are paired, and two-source lane selections (one instruction each,
-     * vpermt2ps on AVX-512) swap that bit of the row index with a bit of the column index. After
-     * the third round vector q holds columns {@code q*L/8 .. q*L/8 + L/8 - 1}, 8 rows each: whole
-     * rows of the destination when {@code stride == 8}, else stored 8 lanes at a time.
+    /*
+     * The 8-row transposition. An 8 x L block (8 rows of a row-major source, L consecutive columns
+     * each) is loaded as 8 vectors and transposed in registers in three rounds: in round s,
+     * vectors whose row index differs in bit s are paired, and two-source lane selections (one
+     * instruction each, vpermt2ps on AVX-512) swap that bit of the row index with a bit of the
+     * column index. After the third round vector q holds columns q*L/8 .. q*L/8 + L/8 - 1, 8 rows
+     * each. Two copies of the rounds, one per destination layout: one method holding both was too
+     * large for C1, which gave up on it, leaving it to the interpreter until C2 compiled it.
      */
-    private static void transpose8(double[] src, int s0, int ld, int count, double[] dst, int d0, int stride) {
+
+    /**
+     * Copies the 8 x count block {@code src[s0 + r * ld + p]} (r < 8, count a multiple of L) into
+     * a packed A panel: element (r, p) to {@code dst[d0 + p * 8 + r]}, whole vectors.
+     */
+    private static void transposeToA(double[] src, int s0, int ld, int count, double[] dst, int d0) {
         DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);
         DoubleVector hi0 = DoubleVector.fromArray(S, ROUNDS, L);
         DoubleVector lo1 = DoubleVector.fromArray(S, ROUNDS, 2 * L);
         DoubleVector hi1 = DoubleVector.fromArray(S, ROUNDS, 3 * L);
         DoubleVector lo2 = DoubleVector.fromArray(S, ROUNDS, 4 * L);
         DoubleVector hi2 = DoubleVector.fromArray(S, ROUNDS, 5 * L);
-        VectorMask<Double> firstEight = S.indexInRange(0, 8);
-        VectorMask<Double> secondEight = S.indexInRange(-8, 8);
-        int group = L / 8; // columns per vector after the transposition
         for (int p = 0; p < count; p += L) {
             int at = s0 + p;
             DoubleVector x0 = DoubleVector.fromArray(S, src, at);
@@ -195,50 +201,152 @@ final class DgemmPacking {
             DoubleVector w6 = hi2.selectFrom(z2, z6);
             DoubleVector w3 = lo2.selectFrom(z3, z7);
             DoubleVector w7 = hi2.selectFrom(z3, z7);
-            int d = d0 + p * stride;
-            if (stride == 8) {
-                w0.intoArray(dst, d);
-                w1.intoArray(dst, d + L);
-                w2.intoArray(dst, d + 2 * L);
-                w3.intoArray(dst, d + 3 * L);
-                w4.intoArray(dst, d + 4 * L);
-                w5.intoArray(dst, d + 5 * L);
-                w6.intoArray(dst, d + 6 * L);
-                w7.intoArray(dst, d + 7 * L);
-            } else if (group == 1) {
-                w0.intoArray(dst, d);
-                w1.intoArray(dst, d + stride);
-                w2.intoArray(dst, d + 2 * stride);
-                w3.intoArray(dst, d + 3 * stride);
-                w4.intoArray(dst, d + 4 * stride);
-                w5.intoArray(dst, d + 5 * stride);
-                w6.intoArray(dst, d + 6 * stride);
-                w7.intoArray(dst, d + 7 * stride);
-            } else {
-                // two columns per vector: lanes 0-7 to row 2q, lanes 8-15 to row 2q + 1
-                int back = stride - 8;
-                w0.intoArray(dst, d, firstEight);
-                w0.intoArray(dst, d + back, secondEight);
-                w1.intoArray(dst, d + 2 * stride, firstEight);
-                w1.intoArray(dst, d + 2 * stride + back, secondEight);
-                w2.intoArray(dst, d + 4 * stride, firstEight);
-                w2.intoArray(dst, d + 4 * stride + back, secondEight);
-                w3.intoArray(dst, d + 6 * stride, firstEight);
-                w3.intoArray(dst, d + 6 * stride + back, secondEight);
-                w4.intoArray(dst, d + 8 * stride, firstEight);
-                w4.intoArray(dst, d + 8 * stride + back, secondEight);
-                w5.intoArray(dst, d + 10 * stride, firstEight);
-                w5.intoArray(dst, d + 10 * stride + back, secondEight);
-                w6.intoArray(dst, d + 12 * stride, firstEight);
-                w6.intoArray(dst, d + 12 * stride + back, secondEight);
-                w7.intoArray(dst, d + 14 * stride, firstEight);
-                w7.intoArray(dst, d + 14 * stride + back, secondEight);
-            }
+            int d = d0 + p * 8;
+            w0.intoArray(dst, d);
+            w1.intoArray(dst, d + L);
+            w2.intoArray(dst, d + 2 * L);
+            w3.intoArray(dst, d + 3 * L);
+            w4.intoArray(dst, d + 4 * L);
+            w5.intoArray(dst, d + 5 * L);
+            w6.intoArray(dst, d + 6 * L);
+            w7.intoArray(dst, d + 7 * L);
         }
     }
 
     /**
-     * Works out the lane selections of {@link #transpose8} by following every element through the
+     * Copies the 8 x count block {@code src[s0 + r * ld + p]} (r < 8, count a multiple of L) into
+     * a packed B panel: element (r, p) to {@code dst[d0 + p * NR + r]}, for vectors of 8 lanes
+     * (one column of the block per vector).
+     */
+    private static void transposeToB(double[] src, int s0, int ld, int count, double[] dst, int d0) {
+        DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);
+        DoubleVector hi0 = DoubleVector.fromArray(S, ROUNDS, L);
+        DoubleVector lo1 = DoubleVector.fromArray(S, ROUNDS, 2 * L);
+        DoubleVector hi1 = DoubleVector.fromArray(S, ROUNDS, 3 * L);
+        DoubleVector lo2 = DoubleVector.fromArray(S, ROUNDS, 4 * L);
+        DoubleVector hi2 = DoubleVector.fromArray(S, ROUNDS, 5 * L);
+        for (int p = 0; p < count; p += L) {
+            int at = s0 + p;
+            DoubleVector x0 = DoubleVector.fromArray(S, src, at);
+            DoubleVector x1 = DoubleVector.fromArray(S, src, at + ld);
+            DoubleVector x2 = DoubleVector.fromArray(S, src, at + 2 * ld);
+            DoubleVector x3 = DoubleVector.fromArray(S, src, at + 3 * ld);
+            DoubleVector x4 = DoubleVector.fromArray(S, src, at + 4 * ld);
+            DoubleVector x5 = DoubleVector.fromArray(S, src, at + 5 * ld);
+            DoubleVector x6 = DoubleVector.fromArray(S, src, at + 6 * ld);
+            DoubleVector x7 = DoubleVector.fromArray(S, src, at + 7 * ld);
+            // round 0: rows 2i and 2i+1
+            DoubleVector y0 = lo0.selectFrom(x0, x1);
+            DoubleVector y1 = hi0.selectFrom(x0, x1);
+            DoubleVector y2 = lo0.selectFrom(x2, x3);
+            DoubleVector y3 = hi0.selectFrom(x2, x3);
+            DoubleVector y4 = lo0.selectFrom(x4, x5);
+            DoubleVector y5 = hi0.selectFrom(x4, x5);
+            DoubleVector y6 = lo0.selectFrom(x6, x7);
+            DoubleVector y7 = hi0.selectFrom(x6, x7);
+            // round 1: vectors 4i + j and 4i + j + 2
+            DoubleVector z0 = lo1.selectFrom(y0, y2);
+            DoubleVector z2 = hi1.selectFrom(y0, y2);
+            DoubleVector z1 = lo1.selectFrom(y1, y3);
+            DoubleVector z3 = hi1.selectFrom(y1, y3);
+            DoubleVector z4 = lo1.selectFrom(y4, y6);
+            DoubleVector z6 = hi1.selectFrom(y4, y6);
+            DoubleVector z5 = lo1.selectFrom(y5, y7);
+            DoubleVector z7 = hi1.selectFrom(y5, y7);
+            // round 2: vectors j and j + 4
+            DoubleVector w0 = lo2.selectFrom(z0, z4);
+            DoubleVector w4 = hi2.selectFrom(z0, z4);
+            DoubleVector w1 = lo2.selectFrom(z1, z5);
+            DoubleVector w5 = hi2.selectFrom(z1, z5);
+            DoubleVector w2 = lo2.selectFrom(z2, z6);
+            DoubleVector w6 = hi2.selectFrom(z2, z6);
+            DoubleVector w3 = lo2.selectFrom(z3, z7);
+            DoubleVector w7 = hi2.selectFrom(z3, z7);
+            int d = d0 + p * NR;
+            w0.intoArray(dst, d);
+            w1.intoArray(dst, d + NR);
+            w2.intoArray(dst, d + 2 * NR);
+            w3.intoArray(dst, d + 3 * NR);
+            w4.intoArray(dst, d + 4 * NR);
+            w5.intoArray(dst, d + 5 * NR);
+            w6.intoArray(dst, d + 6 * NR);
+            w7.intoArray(dst, d + 7 * NR);
+        }
+    }
+
+    /**
+     * As {@link #transposeToB} for vectors of 16 lanes: each holds two columns of the block, lanes
+     * 0-7 stored to row 2q of the panel and lanes 8-15 to row 2q + 1.
+     */
+    private static void transposeToBPairs(double[] src, int s0, int ld, int count, double[] dst, int d0) {
+        DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);
+        DoubleVector hi0 = DoubleVector.fromArray(S, ROUNDS, L);
+        DoubleVector lo1 = DoubleVector.fromArray(S, ROUNDS, 2 * L);
+        DoubleVector hi1 = DoubleVector.fromArray(S, ROUNDS, 3 * L);
+        DoubleVector lo2 = DoubleVector.fromArray(S, ROUNDS, 4 * L);
+        DoubleVector hi2 = DoubleVector.fromArray(S, ROUNDS, 5 * L);
+        VectorMask<Double> firstEight = S.indexInRange(0, 8);
+        VectorMask<Double> secondEight = S.indexInRange(-8, 8);
+        for (int p = 0; p < count; p += L) {
+            int at = s0 + p;
+            DoubleVector x0 = DoubleVector.fromArray(S, src, at);
+            DoubleVector x1 = DoubleVector.fromArray(S, src, at + ld);
+            DoubleVector x2 = DoubleVector.fromArray(S, src, at + 2 * ld);
+            DoubleVector x3 = DoubleVector.fromArray(S, src, at + 3 * ld);
+            DoubleVector x4 = DoubleVector.fromArray(S, src, at + 4 * ld);
+            DoubleVector x5 = DoubleVector.fromArray(S, src, at + 5 * ld);
+            DoubleVector x6 = DoubleVector.fromArray(S, src, at + 6 * ld);
+            DoubleVector x7 = DoubleVector.fromArray(S, src, at + 7 * ld);
+            // round 0: rows 2i and 2i+1
+            DoubleVector y0 = lo0.selectFrom(x0, x1);
+            DoubleVector y1 = hi0.selectFrom(x0, x1);
+            DoubleVector y2 = lo0.selectFrom(x2, x3);
+            DoubleVector y3 = hi0.selectFrom(x2, x3);
+            DoubleVector y4 = lo0.selectFrom(x4, x5);
+            DoubleVector y5 = hi0.selectFrom(x4, x5);
+            DoubleVector y6 = lo0.selectFrom(x6, x7);
+            DoubleVector y7 = hi0.selectFrom(x6, x7);
+            // round 1: vectors 4i + j and 4i + j + 2
+            DoubleVector z0 = lo1.selectFrom(y0, y2);
+            DoubleVector z2 = hi1.selectFrom(y0, y2);
+            DoubleVector z1 = lo1.selectFrom(y1, y3);
+            DoubleVector z3 = hi1.selectFrom(y1, y3);
+            DoubleVector z4 = lo1.selectFrom(y4, y6);
+            DoubleVector z6 = hi1.selectFrom(y4, y6);
+            DoubleVector z5 = lo1.selectFrom(y5, y7);
+            DoubleVector z7 = hi1.selectFrom(y5, y7);
+            // round 2: vectors j and j + 4
+            DoubleVector w0 = lo2.selectFrom(z0, z4);
+            DoubleVector w4 = hi2.selectFrom(z0, z4);
+            DoubleVector w1 = lo2.selectFrom(z1, z5);
+            DoubleVector w5 = hi2.selectFrom(z1, z5);
+            DoubleVector w2 = lo2.selectFrom(z2, z6);
+            DoubleVector w6 = hi2.selectFrom(z2, z6);
+            DoubleVector w3 = lo2.selectFrom(z3, z7);
+            DoubleVector w7 = hi2.selectFrom(z3, z7);
+            int d = d0 + p * NR;
+            int back = NR - 8; // lanes 8-15 land one panel row (NR) later, at column 0
+            w0.intoArray(dst, d, firstEight);
+            w0.intoArray(dst, d + back, secondEight);
+            w1.intoArray(dst, d + 2 * NR, firstEight);
+            w1.intoArray(dst, d + 2 * NR + back, secondEight);
+            w2.intoArray(dst, d + 4 * NR, firstEight);
+            w2.intoArray(dst, d + 4 * NR + back, secondEight);
+            w3.intoArray(dst, d + 6 * NR, firstEight);
+            w3.intoArray(dst, d + 6 * NR + back, secondEight);
+            w4.intoArray(dst, d + 8 * NR, firstEight);
+            w4.intoArray(dst, d + 8 * NR + back, secondEight);
+            w5.intoArray(dst, d + 10 * NR, firstEight);
+            w5.intoArray(dst, d + 10 * NR + back, secondEight);
+            w6.intoArray(dst, d + 12 * NR, firstEight);
+            w6.intoArray(dst, d + 12 * NR + back, secondEight);
+            w7.intoArray(dst, d + 14 * NR, firstEight);
+            w7.intoArray(dst, d + 14 * NR + back, secondEight);
+        }
+    }
+
+    /**
+     * Works out the lane selections of the 8-row transposition by following every element through the
      * three rounds, and checks that they deliver each one to its place and that one pair of index
      * vectors serves every pair of a round. Element (r, p) of the 8 x L block must end in vector
      * {@code p / (L/8)}, lane {@code (p % (L/8)) * 8 + r}. In round s an element moves to the vector

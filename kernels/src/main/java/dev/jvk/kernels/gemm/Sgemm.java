@@ -209,17 +209,25 @@ public final class Sgemm implements GemmPool.Task {
         }
     }
 
-    /** All tiles of one packed A block times one packed B block: the JR and IR loops. */
+    /**
+     * All tiles of one packed A block times one packed B block: the JR and IR loops. A last B panel
+     * no wider than one vector gets the 1-vector kernel (half the work of a padded 2-vector tile).
+     */
     private void macroKernel(float[] ap, float[] bp, float[] tile, int ic, int jc, int mc, int nc, int kc, float betaNow) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
+            boolean narrow = cols <= L;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
                 long ci = cOffset + (long) (ic + ir) * ldc + jc + jr;
-                if (cArray != null && rows == MR && cols == NR) {
-                    SgemmKernels.packed(kc, ap, ir * kc, bp, jr * kc, cArray, (int) ci, ldc, alpha, betaNow, null);
+                boolean direct = cArray != null && rows == MR && cols == (narrow ? L : NR);
+                float[] c = direct ? cArray : null;
+                if (narrow) {
+                    SgemmKernels.packedNarrow(kc, ap, ir * kc, bp, jr * kc, c, (int) ci, ldc, alpha, betaNow, tile);
                 } else {
-                    SgemmKernels.packed(kc, ap, ir * kc, bp, jr * kc, null, 0, 0, alpha, betaNow, tile);
+                    SgemmKernels.packed(kc, ap, ir * kc, bp, jr * kc, c, (int) ci, ldc, alpha, betaNow, tile);
+                }
+                if (!direct) {
                     if (cArray != null) {
                         SgemmKernels.update(tile, rows, cols, alpha, betaNow, cArray, (int) ci, ldc);
                     } else {
