@@ -21,4 +21,12 @@ class CheckMessagesTest {
                 .isExactlyInstanceOf(IndexOutOfBoundsException.class)
                 .hasMessageStartingWith("a is too short: needs more than 9223372036854775807 elements (offset 9223372036854775807 + extent 4)");
     }
+
+    /** The ordinary case of the same message: the count of elements needed, the offset and extent, the length. */
+    @Test
+    void aShortArrayIsReportedWithWhatItNeeds() {
+        assertThatThrownBy(() -> dev.jvk.kernels.Reductions.sum(new float[9], 2, 8))
+                .isExactlyInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessage("x is too short: needs 10 elements (offset 2 + extent 8), has 9");
+    }
 }

@@ -79,6 +79,30 @@ class GemmPathsProperties {
         assertThat(p.dgemmSegments(alpha, beta)).as("%d threads, shared segments", threads).isEqualTo(one);
     }
 
+    /** The quick return C = beta * C (alpha = 0 or k = 0), on arrays and segments: exactly beta * C0, and 0 for beta = 0 even over NaN. */
+    @net.jqwik.api.Example
+    void quickReturnsScaleCExactlyOnArraysAndSegments() {
+        for (int[] shape : new int[][] {{37, 29, 23}, {5, 70, 0}}) {
+            for (double beta : new double[] {0, 1, -0.5, 0.7}) {
+                Problem p = new Problem(shape, Transpose.NO_TRANS, Transpose.TRANS, 7);
+                double alpha = shape[2] == 0 ? 1 : 0;
+                float[] fa = p.sgemmArrays((float) alpha, (float) beta);
+                float[] fs = p.sgemmSegments((float) alpha, (float) beta);
+                double[] da = p.dgemmArrays(alpha, beta);
+                double[] ds = p.dgemmSegments(alpha, beta);
+                for (int i = 0; i < p.c.length; i++) {
+                    float f = beta == 0 ? 0f : (float) beta * p.c[i];
+                    double d = beta == 0 ? 0 : beta * p.cDouble[i];
+                    if (Float.compare(fa[i], f) != 0 || Float.compare(fs[i], f) != 0 || Double.compare(da[i], d) != 0
+                            || Double.compare(ds[i], d) != 0) {
+                        throw new AssertionError("beta " + beta + ", k " + p.k + ", C[" + i + "]: " + fa[i] + " " + fs[i] + " "
+                                + da[i] + " " + ds[i] + ", expected " + f + " / " + d);
+                    }
+                }
+            }
+        }
+    }
+
     /** |C - reference| within the float criterion (entries in [-1, 1]: |alpha| |A||B| <= k). */
     private static void assertClose(float[] c, float[] reference, int k) {
         for (int i = 0; i < c.length; i++) {
