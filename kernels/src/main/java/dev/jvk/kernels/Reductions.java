@@ -140,7 +140,7 @@ public final class Reductions {
     /**
      * {@code log(sum exp(x))}, computed as {@code max + log(sum exp(x - max))} so that nothing
      * overflows for large inputs; the exponentials and their sum in double (jvk's own polynomial on the
-     * vector path, never {@code VectorOperators.EXP}). {@code |r - lse| <= 2u * max(1, |lse|)}, inside
+     * vector path, never the Vector API's lanewise EXP). {@code |r - lse| <= 2u * max(1, |lse|)}, inside
      * the contract's {@code (gamma(d) + 4u) * max(1, |lse|)}. {@code -Infinity} for {@code n == 0} or
      * when every element is {@code -Infinity}; {@code +Infinity} if one is; NaN if one is NaN.
      */
