@@ -1,2 +1,6 @@
-/** JMH benchmarks: jvk beside its scalar reference and its peers, and the report that turns results into tables and plots. */
+/**
+ * JMH benchmarks: jvk beside its scalar reference and its peers, one subpackage per kernel family,
+ * and the {@code jvk bench} command ({@link dev.jvk.bench.BenchMain}) that runs a curated selection
+ * of them and writes the report ({@code dev.jvk.bench.report}).
+ */
 package dev.jvk.bench;

@@ -51,7 +51,9 @@ final class Checks {
     /** The array of {@code length} elements holds {@code extent} elements from {@code offset}. */
     static void fits(long length, long offset, long extent, String name) {
         if (extent > 0 && offset > length - extent) { // not offset + extent > length: that sum may wrap
-            throw new IndexOutOfBoundsException(name + " is too short: needs " + (offset + extent)
+            // and so may the count in the message, for a long offset near Long.MAX_VALUE
+            String needs = offset > Long.MAX_VALUE - extent ? "more than " + Long.MAX_VALUE : String.valueOf(offset + extent);
+            throw new IndexOutOfBoundsException(name + " is too short: needs " + needs
                     + " elements (offset " + offset + " + extent " + extent + "), has " + length);
         }
     }

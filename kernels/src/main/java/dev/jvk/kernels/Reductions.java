@@ -277,7 +277,7 @@ public final class Reductions {
      * {@code log(sum exp(x))} as {@code max + log(sum exp(x - max))}: nothing overflows.
      * {@code |r - lse| <= (gamma(d') + 4u) * max(1, |lse|)} with {@code d' = c + 3 * ceil(ln n) + 1}, where
      * {@code c} is the chain of the sum of exponentials ({@code n} on the reference; on the vector path,
-     * two accumulators: {@code floor(n / (2L)) + 1 + log2(2L)}) and {@code 3 * ceil(ln n) + 1} accounts
+     * one accumulator: {@code ceil(n / L) + 1 + log2(L)}) and {@code 3 * ceil(ln n) + 1} accounts
      * for rounding {@code x - max} and {@code log(sum)}, which can reach {@code ln n} while {@code lse}
      * is near 0. The exponentials are jvk's own polynomial on the vector path, {@code Math.exp} on the
      * reference. Specials as the float version.

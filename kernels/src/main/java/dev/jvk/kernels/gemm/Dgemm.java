@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Double GEMM, {@code C = alpha * op(A) * op(B) + beta * C}, row-major: the BLIS loop nest around
- * the micro-kernels of {@link DgemmKernels}, with the packing of {@link DgemmPacking}.
+ * the micro-kernels of {@link DgemmKernels}, with the packing of {@link DgemmPacking}, and a direct
+ * path for small and narrow products.
  *
  * <pre>
  * for jc in n, step NC          B block: KC x NC of op(B), packed once, lives in L3
@@ -23,9 +24,15 @@ import jdk.incubator.vector.VectorSpecies;
  *         for ir in mc, step MR
  *           micro-kernel: C[ir.., jr..] = alpha * A panel * B panel + (pc == 0 ? beta : 1) * C
  * </pre>
- * Threads split C into row ranges (the IC loop) or column ranges (the JC loop), whole panels each;
- * every part runs this nest on its own range with its own packing buffers. Arguments are checked by
- * {@link Gemm} before they get here; {@code m > 0} and {@code n > 0}.
+ * The direct path (small products, whose operands sit in L1 or L2 anyway, and narrow ones, n no
+ * wider than a vector, where packing A would cost as much as the product) runs the same kernels on
+ * A and B where they are: only a transposed B and the ragged edges are packed. It uses the same
+ * K blocks and the same kernels, so every element is computed exactly as on the packed path: the
+ * choice of path, like the number of threads, never changes a bit of C.
+ *
+ * <p>Threads split C into row ranges (the IC loop) or column ranges (the JC loop), whole panels
+ * each; every part runs the nest on its own range with its own packing buffers. Arguments are
+ * checked by {@link Gemm} before they get here; {@code m > 0} and {@code n > 0}.
  */
 public final class Dgemm implements GemmPool.Task {
     private static final VectorSpecies<Double> S = Species.DOUBLE;
@@ -35,8 +42,6 @@ public final class Dgemm implements GemmPool.Task {
     private static final int KC = GemmConfig.KC;
     private static final int MC = GemmConfig.roundUp(GemmConfig.MC, MR);
     private static final int NC = GemmConfig.roundUp(GemmConfig.NC, NR);
-    /** Below this many flops per part, another thread costs more (waking it, packing twice) than it saves. */
-    private static final long MIN_FLOPS_PER_PART = 4L << 20;
     /** Any thread but the caller: confined segments are not accessible by it. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { });
 
@@ -61,7 +66,9 @@ public final class Dgemm implements GemmPool.Task {
     private int lda;
     private int ldb;
     private int ldc;
-    // How the call is split: parts ranges of whole panels along the rows (or columns) of C.
+    // The path, and how the call is split: parts ranges of whole panels along the rows (or
+    // columns) of C.
+    private boolean direct;
     private int parts;
     private boolean splitRows;
 
@@ -84,6 +91,7 @@ public final class Dgemm implements GemmPool.Task {
         call.aOffset = aOffset;
         call.bOffset = bOffset;
         call.cOffset = cOffset;
+        call.direct = n <= L || (long) m * n * k <= GemmConfig.DIRECT_MAX;
         call.run(true);
     }
 
@@ -104,6 +112,7 @@ public final class Dgemm implements GemmPool.Task {
         call.aOffset = aOffset;
         call.bOffset = bOffset;
         call.cOffset = cOffset;
+        call.direct = false; // the direct path reads arrays only; the packed path computes the same bits
         boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
                 && c.isAccessibleBy(ANOTHER_THREAD);
         call.run(shareable);
@@ -140,13 +149,13 @@ public final class Dgemm implements GemmPool.Task {
      */
     private void split(int threads) {
         long flops = 2L * m * n * k;
-        int wanted = (int) Math.max(1, Math.min(threads, flops / MIN_FLOPS_PER_PART));
+        int wanted = (int) Math.max(1, Math.min(threads, flops / GemmConfig.MIN_FLOPS_PER_THREAD));
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = (n + NR - 1) / NR;
         boolean rowsCheaper = n <= m; // duplicated packing: k x n for a row split, m x k for a column split
         int cheaper = rowsCheaper ? rowPanels : colPanels;
         int other = rowsCheaper ? colPanels : rowPanels;
-        splitRows = cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper;
+        splitRows = direct || (cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper);
         parts = Math.min(wanted, splitRows ? rowPanels : colPanels);
     }
 
@@ -156,7 +165,11 @@ public final class Dgemm implements GemmPool.Task {
             int panels = (m + MR - 1) / MR;
             int i0 = part * panels / parts * MR;
             int i1 = Math.min(m, (part + 1) * panels / parts * MR);
-            block(workspace, i0, i1, 0, n);
+            if (direct) {
+                directBlock(workspace, i0, i1);
+            } else {
+                block(workspace, i0, i1, 0, n);
+            }
         } else {
             int panels = (n + NR - 1) / NR;
             int j0 = part * panels / parts * NR;
@@ -167,13 +180,12 @@ public final class Dgemm implements GemmPool.Task {
 
     /** The loop nest over rows [i0, i1) and columns [j0, j1) of C, all of k. */
     private void block(Workspace workspace, int i0, int i1, int j0, int j1) {
-        // K in equal blocks of at most KC (sizes differ by at most one): a short last block would
-        // waste a pass over C. The block sizes depend on k alone, never on the split.
-        int kBlocks = (k + KC - 1) / KC;
+        int kBlocks = kBlocks(k);
         int kcMax = (k + kBlocks - 1) / kBlocks;
         double[] bp = workspace.doublePackedB(GemmConfig.roundUp(Math.min(NC, j1 - j0), NR) * kcMax);
         double[] ap = workspace.doublePackedA(GemmConfig.roundUp(Math.min(MC, i1 - i0), MR) * kcMax);
         double[] tile = workspace.doubleTile(MR * NR);
+        double[] stage = aArray == null ? workspace.doubleStage(Math.max(Math.min(MC, i1 - i0), Math.min(NC, j1 - j0)) * kcMax) : null;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             int pc = 0;
@@ -182,7 +194,7 @@ public final class Dgemm implements GemmPool.Task {
                 if (bArray != null) {
                     DgemmPacking.packB(bArray, (int) bOffset, ldb, transB, pc, jc, kc, nc, bp);
                 } else {
-                    DgemmPacking.packB(bSegment, bOffset, ldb, transB, pc, jc, kc, nc, bp);
+                    DgemmPacking.packB(bSegment, bOffset, ldb, transB, pc, jc, kc, nc, bp, stage);
                 }
                 double betaNow = pc == 0 ? beta : 1; // later K blocks add to what the first wrote
                 for (int ic = i0; ic < i1; ic += MC) {
@@ -190,7 +202,7 @@ public final class Dgemm implements GemmPool.Task {
                     if (aArray != null) {
                         DgemmPacking.packA(aArray, (int) aOffset, lda, transA, ic, pc, mc, kc, MR, ap);
                     } else {
-                        DgemmPacking.packA(aSegment, aOffset, lda, transA, ic, pc, mc, kc, MR, ap);
+                        DgemmPacking.packA(aSegment, aOffset, lda, transA, ic, pc, mc, kc, MR, ap, stage);
                     }
                     macroKernel(ap, bp, tile, ic, jc, mc, nc, kc, betaNow);
                 }
@@ -199,17 +211,25 @@ public final class Dgemm implements GemmPool.Task {
         }
     }
 
-    /** All tiles of one packed A block times one packed B block: the JR and IR loops. */
+    /**
+     * All tiles of one packed A block times one packed B block: the JR and IR loops. A last B panel
+     * no wider than one vector gets the 1-vector kernel (half the work of a padded 2-vector tile).
+     */
     private void macroKernel(double[] ap, double[] bp, double[] tile, int ic, int jc, int mc, int nc, int kc, double betaNow) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
+            boolean narrow = cols <= L;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
                 long ci = cOffset + (long) (ic + ir) * ldc + jc + jr;
-                if (cArray != null && rows == MR && cols == NR) {
-                    DgemmKernels.kernel(kc, ap, ir * kc, bp, jr * kc, cArray, (int) ci, ldc, alpha, betaNow, null);
+                boolean direct = cArray != null && rows == MR && cols == (narrow ? L : NR);
+                double[] c = direct ? cArray : null;
+                if (narrow) {
+                    DgemmKernels.packedNarrow(kc, ap, ir * kc, bp, jr * kc, c, (int) ci, ldc, alpha, betaNow, tile);
                 } else {
-                    DgemmKernels.kernel(kc, ap, ir * kc, bp, jr * kc, null, 0, 0, alpha, betaNow, tile);
+                    DgemmKernels.packed(kc, ap, ir * kc, bp, jr * kc, c, (int) ci, ldc, alpha, betaNow, tile);
+                }
+                if (!direct) {
                     if (cArray != null) {
                         DgemmKernels.update(tile, rows, cols, alpha, betaNow, cArray, (int) ci, ldc);
                     } else {
@@ -218,6 +238,71 @@ public final class Dgemm implements GemmPool.Task {
                 }
             }
         }
+    }
+
+    /**
+     * The direct path over rows [i0, i1) of C, for products whose operands sit in L1 or L2 anyway:
+     * B is packed whole (per K block), but A, when stored as is, is read in place, MR rows at a time
+     * (packing it would cost about as much as a small or narrow product). A transposed and the rows
+     * below the last whole tile are packed, cheaply. C no wider than one vector gets the 1-vector
+     * kernels.
+     */
+    private void directBlock(Workspace workspace, int i0, int i1) {
+        boolean narrow = n <= L;
+        int width = narrow ? L : NR;
+        int inPlace = transA ? i0 : i0 + (i1 - i0) / MR * MR; // rows below are packed
+        int kBlocks = kBlocks(k);
+        int kcMax = (k + kBlocks - 1) / kBlocks;
+        double[] bp = workspace.doublePackedB(GemmConfig.roundUp(n, NR) * kcMax);
+        double[] ap = workspace.doublePackedA(GemmConfig.roundUp(i1 - inPlace, MR) * kcMax);
+        double[] tile = workspace.doubleTile(MR * NR);
+        int ao = (int) aOffset;
+        int pc = 0;
+        for (int kb = 0; kb < kBlocks; kb++) {
+            int kc = (k - pc) / (kBlocks - kb);
+            double betaNow = pc == 0 ? beta : 1;
+            DgemmPacking.packB(bArray, (int) bOffset, ldb, transB, pc, 0, kc, n, bp);
+            if (inPlace < i1) {
+                DgemmPacking.packA(aArray, ao, lda, transA, inPlace, pc, i1 - inPlace, kc, MR, ap);
+            }
+            for (int jr = 0; jr < n; jr += width) {
+                int cols = Math.min(width, n - jr);
+                int bi = jr / NR * NR * kc + jr % NR; // the panel holding column jr
+                for (int ir = i0; ir < i1; ir += MR) {
+                    int rows = Math.min(MR, i1 - ir);
+                    int ci = (int) cOffset + ir * ldc + jr;
+                    boolean full = rows == MR && cols == width;
+                    double[] c = full ? cArray : null;
+                    if (ir < inPlace) {
+                        int ai = ao + ir * lda + pc;
+                        if (narrow) {
+                            DgemmKernels.rowsNarrow(kc, aArray, ai, lda, bp, bi, c, ci, ldc, alpha, betaNow, tile);
+                        } else {
+                            DgemmKernels.rows(kc, aArray, ai, lda, bp, bi, c, ci, ldc, alpha, betaNow, tile);
+                        }
+                    } else {
+                        int ai = (ir - inPlace) * kc;
+                        if (narrow) {
+                            DgemmKernels.packedNarrow(kc, ap, ai, bp, bi, c, ci, ldc, alpha, betaNow, tile);
+                        } else {
+                            DgemmKernels.packed(kc, ap, ai, bp, bi, c, ci, ldc, alpha, betaNow, tile);
+                        }
+                    }
+                    if (!full) {
+                        DgemmKernels.update(tile, rows, cols, alpha, betaNow, cArray, ci, ldc);
+                    }
+                }
+            }
+            pc += kc;
+        }
+    }
+
+    /**
+     * K is summed in equal blocks of at most KC (sizes differ by at most one; a short last block
+     * would waste a pass over C). The blocks depend on k alone: never on the path or the split.
+     */
+    private static int kBlocks(int k) {
+        return (k + KC - 1) / KC;
     }
 
     /** {@code C = beta * C} (zeros when beta is 0, C not read): the quick return when alpha or k is 0. */

@@ -5,9 +5,9 @@ package dev.jvk.kernels.gemm;
 import dev.jvk.kernels.simd.Species;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,23 +30,59 @@ final class DgemmPacking {
     private static final int NR = DgemmKernels.NR;
     private static final ValueLayout.OfDouble ELEMENT = ValueLayout.JAVA_DOUBLE_UNALIGNED;
 
+    /** A species of exactly MR lanes, no wider than S (a column of a packed A panel), or null. */
+    private static final VectorSpecies<Double> A_COLUMN = speciesOf(GemmConfig.MR);
+
     private DgemmPacking() {}
+
+    private static VectorSpecies<Double> speciesOf(int lanes) {
+        int bits = lanes * Double.SIZE;
+        if (Integer.bitCount(bits) != 1 || bits < 64 || bits > S.vectorBitSize()) {
+            return null;
+        }
+        return S.withShape(VectorShape.forBitSize(bits));
+    }
 
     /** Packs {@code mc x kc} of op(A) from (i0, p0) into panels of {@code mr} rows. */
     static void packA(double[] a, int ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr, double[] ap) {
-        int rowStep = trans ? 1 : lda;   // op(A)[i][p] = a[ao + i * rowStep + p * colStep]
-        int colStep = trans ? lda : 1;
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
             int dst = ir * kc;
-            int src = ao + (i0 + ir) * rowStep + p0 * colStep;
-            for (int p = 0; p < kc; p++, dst += mr, src += colStep) {
-                int r = 0;
-                for (; r < rows; r++) {
-                    ap[dst + r] = a[src + r * rowStep];
+            if (trans) {
+                // op(A)[i][p] = a[ao + p * lda + i]: the mr values of one p are contiguous, one
+                // vector of mr lanes where there is such a species.
+                int src = ao + p0 * lda + i0 + ir;
+                if (A_COLUMN != null && mr == A_COLUMN.length() && rows == mr) {
+                    for (int p = 0; p < kc; p++, src += lda, dst += mr) {
+                        DoubleVector.fromArray(A_COLUMN, a, src).intoArray(ap, dst);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += lda, dst += mr) {
+                        int r = 0;
+                        for (; r < rows; r++) {
+                            ap[dst + r] = a[src + r];
+                        }
+                        for (; r < mr; r++) {
+                            ap[dst + r] = 0;
+                        }
+                    }
                 }
-                for (; r < mr; r++) {
-                    ap[dst + r] = 0;
+            } else {
+                // op(A)[i][p] = a[ao + i * lda + p]: rows are contiguous; transpose 8 rows at a time.
+                int src = ao + (i0 + ir) * lda + p0;
+                int done = 0;
+                if (TRANSPOSE8 && mr == 8 && rows == 8) {
+                    done = kc - kc % L;
+                    transposeToA(a, src, lda, done, ap, dst);
+                }
+                for (int p = done; p < kc; p++) {
+                    int r = 0;
+                    for (; r < rows; r++) {
+                        ap[dst + p * mr + r] = a[src + r * lda + p];
+                    }
+                    for (; r < mr; r++) {
+                        ap[dst + p * mr + r] = 0;
+                    }
                 }
             }
         }
@@ -55,85 +91,362 @@ final class DgemmPacking {
     /** Packs {@code kc x nc} of op(B) from (p0, j0) into panels of NR columns. */
     static void packB(double[] b, int bo, int ldb, boolean trans, int p0, int j0, int kc, int nc, double[] bp) {
         if (trans) {
-            // op(B)[p][j] = b[bo + j * ldb + p]: column j of op(B) is contiguous.
+            // op(B)[p][j] = b[bo + j * ldb + p]: column j of op(B) is contiguous; transpose 8 columns at a time.
+            int full = TRANSPOSE8 ? kc - kc % L : 0;
             for (int jr = 0; jr < nc; jr += NR) {
                 int cols = Math.min(NR, nc - jr);
                 int dst = jr * kc;
-                for (int p = 0; p < kc; p++, dst += NR) {
-                    int src = bo + (j0 + jr) * ldb + p0 + p;
-                    int j = 0;
-                    for (; j < cols; j++) {
-                        bp[dst + j] = b[src + j * ldb];
+                int src = bo + (j0 + jr) * ldb + p0;
+                int j = 0;
+                if (full > 0) {
+                    for (; j + 8 <= cols; j += 8) {
+                        if (L == 8) {
+                            transposeToB(b, src + j * ldb, ldb, full, bp, dst + j);
+                        } else {
+                            transposeToBPairs(b, src + j * ldb, ldb, full, bp, dst + j);
+                        }
                     }
-                    for (; j < NR; j++) {
-                        bp[dst + j] = 0;
+                }
+                for (int p = 0; p < kc; p++) {
+                    for (int jj = p < full ? j : 0; jj < cols; jj++) {
+                        bp[dst + p * NR + jj] = b[src + jj * ldb + p];
+                    }
+                    for (int jj = cols; jj < NR; jj++) {
+                        bp[dst + p * NR + jj] = 0;
                     }
                 }
             }
         } else {
             // op(B)[p][j] = b[bo + p * ldb + j]: row by row, whole vectors, masked at the right edge.
+            int whole = nc - nc % NR;
             for (int p = 0; p < kc; p++) {
                 int src = bo + (p0 + p) * ldb + j0;
-                for (int jr = 0; jr < nc; jr += NR) {
-                    int dst = jr * kc + p * NR;
+                int dst = p * NR;
+                for (int jr = 0; jr < whole; jr += NR) {
+                    DoubleVector.fromArray(S, b, src + jr).intoArray(bp, dst + jr * kc);
+                    DoubleVector.fromArray(S, b, src + jr + L).intoArray(bp, dst + jr * kc + L);
+                }
+                if (whole < nc) {
                     for (int j = 0; j < NR; j += L) {
-                        VectorMask<Double> in = S.indexInRange(jr + j, nc);
-                        DoubleVector.fromArray(S, b, src + jr + j, in).intoArray(bp, dst + j);
+                        VectorMask<Double> in = S.indexInRange(whole + j, nc);
+                        DoubleVector.fromArray(S, b, src + whole + j, in).intoArray(bp, dst + whole * kc + j);
                     }
                 }
             }
         }
     }
 
-    /** Packs {@code mc x kc} of op(A) off-heap ({@code ao} counts doubles) into panels of {@code mr} rows. */
-    static void packA(MemorySegment a, long ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr, double[] ap) {
-        long rowStep = trans ? 1 : lda;
-        long colStep = trans ? lda : 1;
-        for (int ir = 0; ir < mc; ir += mr) {
-            int rows = Math.min(mr, mc - ir);
-            int dst = ir * kc;
-            long src = ao + (i0 + ir) * rowStep + p0 * colStep;
-            for (int p = 0; p < kc; p++, dst += mr, src += colStep) {
-                int r = 0;
-                for (; r < rows; r++) {
-                    ap[dst + r] = a.getAtIndex(ELEMENT, src + r * rowStep);
-                }
-                for (; r < mr; r++) {
-                    ap[dst + r] = 0;
-                }
-            }
+    /**
+     * Index vectors of the 8-row transposition, three rounds of two per round (see
+     * {@link #transposeToA}), or null when the vector width does not allow it (it needs 8 or 16 lanes).
+     */
+    private static final double[] ROUNDS = transposeRounds();
+    private static final boolean TRANSPOSE8 = ROUNDS != null;
+
+    /*
+     * The 8-row transposition. An 8 x L block (8 rows of a row-major source, L consecutive columns
+     * each) is loaded as 8 vectors and transposed in registers in three rounds: in round s,
+     * vectors whose row index differs in bit s are paired, and two-source lane selections (one
+     * instruction each, vpermt2ps on AVX-512) swap that bit of the row index with a bit of the
+     * column index. After the third round vector q holds columns q*L/8 .. q*L/8 + L/8 - 1, 8 rows
+     * each. Two copies of the rounds, one per destination layout: one method holding both was too
+     * large for C1, which gave up on it, leaving it to the interpreter until C2 compiled it.
+     */
+
+    /**
+     * Copies the 8 x count block {@code src[s0 + r * ld + p]} (r < 8, count a multiple of L) into
+     * a packed A panel: element (r, p) to {@code dst[d0 + p * 8 + r]}, whole vectors.
+     */
+    private static void transposeToA(double[] src, int s0, int ld, int count, double[] dst, int d0) {
+        DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);
+        DoubleVector hi0 = DoubleVector.fromArray(S, ROUNDS, L);
+        DoubleVector lo1 = DoubleVector.fromArray(S, ROUNDS, 2 * L);
+        DoubleVector hi1 = DoubleVector.fromArray(S, ROUNDS, 3 * L);
+        DoubleVector lo2 = DoubleVector.fromArray(S, ROUNDS, 4 * L);
+        DoubleVector hi2 = DoubleVector.fromArray(S, ROUNDS, 5 * L);
+        for (int p = 0; p < count; p += L) {
+            int at = s0 + p;
+            DoubleVector x0 = DoubleVector.fromArray(S, src, at);
+            DoubleVector x1 = DoubleVector.fromArray(S, src, at + ld);
+            DoubleVector x2 = DoubleVector.fromArray(S, src, at + 2 * ld);
+            DoubleVector x3 = DoubleVector.fromArray(S, src, at + 3 * ld);
+            DoubleVector x4 = DoubleVector.fromArray(S, src, at + 4 * ld);
+            DoubleVector x5 = DoubleVector.fromArray(S, src, at + 5 * ld);
+            DoubleVector x6 = DoubleVector.fromArray(S, src, at + 6 * ld);
+            DoubleVector x7 = DoubleVector.fromArray(S, src, at + 7 * ld);
+            // round 0: rows 2i and 2i+1
+            DoubleVector y0 = lo0.selectFrom(x0, x1);
+            DoubleVector y1 = hi0.selectFrom(x0, x1);
+            DoubleVector y2 = lo0.selectFrom(x2, x3);
+            DoubleVector y3 = hi0.selectFrom(x2, x3);
+            DoubleVector y4 = lo0.selectFrom(x4, x5);
+            DoubleVector y5 = hi0.selectFrom(x4, x5);
+            DoubleVector y6 = lo0.selectFrom(x6, x7);
+            DoubleVector y7 = hi0.selectFrom(x6, x7);
+            // round 1: vectors 4i + j and 4i + j + 2
+            DoubleVector z0 = lo1.selectFrom(y0, y2);
+            DoubleVector z2 = hi1.selectFrom(y0, y2);
+            DoubleVector z1 = lo1.selectFrom(y1, y3);
+            DoubleVector z3 = hi1.selectFrom(y1, y3);
+            DoubleVector z4 = lo1.selectFrom(y4, y6);
+            DoubleVector z6 = hi1.selectFrom(y4, y6);
+            DoubleVector z5 = lo1.selectFrom(y5, y7);
+            DoubleVector z7 = hi1.selectFrom(y5, y7);
+            // round 2: vectors j and j + 4
+            DoubleVector w0 = lo2.selectFrom(z0, z4);
+            DoubleVector w4 = hi2.selectFrom(z0, z4);
+            DoubleVector w1 = lo2.selectFrom(z1, z5);
+            DoubleVector w5 = hi2.selectFrom(z1, z5);
+            DoubleVector w2 = lo2.selectFrom(z2, z6);
+            DoubleVector w6 = hi2.selectFrom(z2, z6);
+            DoubleVector w3 = lo2.selectFrom(z3, z7);
+            DoubleVector w7 = hi2.selectFrom(z3, z7);
+            int d = d0 + p * 8;
+            w0.intoArray(dst, d);
+            w1.intoArray(dst, d + L);
+            w2.intoArray(dst, d + 2 * L);
+            w3.intoArray(dst, d + 3 * L);
+            w4.intoArray(dst, d + 4 * L);
+            w5.intoArray(dst, d + 5 * L);
+            w6.intoArray(dst, d + 6 * L);
+            w7.intoArray(dst, d + 7 * L);
         }
     }
 
-    /** Packs {@code kc x nc} of op(B) off-heap ({@code bo} counts doubles) into panels of NR columns. */
-    static void packB(MemorySegment b, long bo, int ldb, boolean trans, int p0, int j0, int kc, int nc, double[] bp) {
-        if (trans) {
-            for (int jr = 0; jr < nc; jr += NR) {
-                int cols = Math.min(NR, nc - jr);
-                int dst = jr * kc;
-                for (int p = 0; p < kc; p++, dst += NR) {
-                    long src = bo + (long) (j0 + jr) * ldb + p0 + p;
-                    int j = 0;
-                    for (; j < cols; j++) {
-                        bp[dst + j] = b.getAtIndex(ELEMENT, src + (long) j * ldb);
+    /**
+     * Copies the 8 x count block {@code src[s0 + r * ld + p]} (r < 8, count a multiple of L) into
+     * a packed B panel: element (r, p) to {@code dst[d0 + p * NR + r]}, for vectors of 8 lanes
+     * (one column of the block per vector).
+     */
+    private static void transposeToB(double[] src, int s0, int ld, int count, double[] dst, int d0) {
+        DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);
+        DoubleVector hi0 = DoubleVector.fromArray(S, ROUNDS, L);
+        DoubleVector lo1 = DoubleVector.fromArray(S, ROUNDS, 2 * L);
+        DoubleVector hi1 = DoubleVector.fromArray(S, ROUNDS, 3 * L);
+        DoubleVector lo2 = DoubleVector.fromArray(S, ROUNDS, 4 * L);
+        DoubleVector hi2 = DoubleVector.fromArray(S, ROUNDS, 5 * L);
+        for (int p = 0; p < count; p += L) {
+            int at = s0 + p;
+            DoubleVector x0 = DoubleVector.fromArray(S, src, at);
+            DoubleVector x1 = DoubleVector.fromArray(S, src, at + ld);
+            DoubleVector x2 = DoubleVector.fromArray(S, src, at + 2 * ld);
+            DoubleVector x3 = DoubleVector.fromArray(S, src, at + 3 * ld);
+            DoubleVector x4 = DoubleVector.fromArray(S, src, at + 4 * ld);
+            DoubleVector x5 = DoubleVector.fromArray(S, src, at + 5 * ld);
+            DoubleVector x6 = DoubleVector.fromArray(S, src, at + 6 * ld);
+            DoubleVector x7 = DoubleVector.fromArray(S, src, at + 7 * ld);
+            // round 0: rows 2i and 2i+1
+            DoubleVector y0 = lo0.selectFrom(x0, x1);
+            DoubleVector y1 = hi0.selectFrom(x0, x1);
+            DoubleVector y2 = lo0.selectFrom(x2, x3);
+            DoubleVector y3 = hi0.selectFrom(x2, x3);
+            DoubleVector y4 = lo0.selectFrom(x4, x5);
+            DoubleVector y5 = hi0.selectFrom(x4, x5);
+            DoubleVector y6 = lo0.selectFrom(x6, x7);
+            DoubleVector y7 = hi0.selectFrom(x6, x7);
+            // round 1: vectors 4i + j and 4i + j + 2
+            DoubleVector z0 = lo1.selectFrom(y0, y2);
+            DoubleVector z2 = hi1.selectFrom(y0, y2);
+            DoubleVector z1 = lo1.selectFrom(y1, y3);
+            DoubleVector z3 = hi1.selectFrom(y1, y3);
+            DoubleVector z4 = lo1.selectFrom(y4, y6);
+            DoubleVector z6 = hi1.selectFrom(y4, y6);
+            DoubleVector z5 = lo1.selectFrom(y5, y7);
+            DoubleVector z7 = hi1.selectFrom(y5, y7);
+            // round 2: vectors j and j + 4
+            DoubleVector w0 = lo2.selectFrom(z0, z4);
+            DoubleVector w4 = hi2.selectFrom(z0, z4);
+            DoubleVector w1 = lo2.selectFrom(z1, z5);
+            DoubleVector w5 = hi2.selectFrom(z1, z5);
+            DoubleVector w2 = lo2.selectFrom(z2, z6);
+            DoubleVector w6 = hi2.selectFrom(z2, z6);
+            DoubleVector w3 = lo2.selectFrom(z3, z7);
+            DoubleVector w7 = hi2.selectFrom(z3, z7);
+            int d = d0 + p * NR;
+            w0.intoArray(dst, d);
+            w1.intoArray(dst, d + NR);
+            w2.intoArray(dst, d + 2 * NR);
+            w3.intoArray(dst, d + 3 * NR);
+            w4.intoArray(dst, d + 4 * NR);
+            w5.intoArray(dst, d + 5 * NR);
+            w6.intoArray(dst, d + 6 * NR);
+            w7.intoArray(dst, d + 7 * NR);
+        }
+    }
+
+    /**
+     * As {@link #transposeToB} for vectors of 16 lanes: each holds two columns of the block, lanes
+     * 0-7 stored to row 2q of the panel and lanes 8-15 to row 2q + 1.
+     */
+    private static void transposeToBPairs(double[] src, int s0, int ld, int count, double[] dst, int d0) {
+        DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);
+        DoubleVector hi0 = DoubleVector.fromArray(S, ROUNDS, L);
+        DoubleVector lo1 = DoubleVector.fromArray(S, ROUNDS, 2 * L);
+        DoubleVector hi1 = DoubleVector.fromArray(S, ROUNDS, 3 * L);
+        DoubleVector lo2 = DoubleVector.fromArray(S, ROUNDS, 4 * L);
+        DoubleVector hi2 = DoubleVector.fromArray(S, ROUNDS, 5 * L);
+        VectorMask<Double> firstEight = S.indexInRange(0, 8);
+        VectorMask<Double> secondEight = S.indexInRange(-8, 8);
+        for (int p = 0; p < count; p += L) {
+            int at = s0 + p;
+            DoubleVector x0 = DoubleVector.fromArray(S, src, at);
+            DoubleVector x1 = DoubleVector.fromArray(S, src, at + ld);
+            DoubleVector x2 = DoubleVector.fromArray(S, src, at + 2 * ld);
+            DoubleVector x3 = DoubleVector.fromArray(S, src, at + 3 * ld);
+            DoubleVector x4 = DoubleVector.fromArray(S, src, at + 4 * ld);
+            DoubleVector x5 = DoubleVector.fromArray(S, src, at + 5 * ld);
+            DoubleVector x6 = DoubleVector.fromArray(S, src, at + 6 * ld);
+            DoubleVector x7 = DoubleVector.fromArray(S, src, at + 7 * ld);
+            // round 0: rows 2i and 2i+1
+            DoubleVector y0 = lo0.selectFrom(x0, x1);
+            DoubleVector y1 = hi0.selectFrom(x0, x1);
+            DoubleVector y2 = lo0.selectFrom(x2, x3);
+            DoubleVector y3 = hi0.selectFrom(x2, x3);
+            DoubleVector y4 = lo0.selectFrom(x4, x5);
+            DoubleVector y5 = hi0.selectFrom(x4, x5);
+            DoubleVector y6 = lo0.selectFrom(x6, x7);
+            DoubleVector y7 = hi0.selectFrom(x6, x7);
+            // round 1: vectors 4i + j and 4i + j + 2
+            DoubleVector z0 = lo1.selectFrom(y0, y2);
+            DoubleVector z2 = hi1.selectFrom(y0, y2);
+            DoubleVector z1 = lo1.selectFrom(y1, y3);
+            DoubleVector z3 = hi1.selectFrom(y1, y3);
+            DoubleVector z4 = lo1.selectFrom(y4, y6);
+            DoubleVector z6 = hi1.selectFrom(y4, y6);
+            DoubleVector z5 = lo1.selectFrom(y5, y7);
+            DoubleVector z7 = hi1.selectFrom(y5, y7);
+            // round 2: vectors j and j + 4
+            DoubleVector w0 = lo2.selectFrom(z0, z4);
+            DoubleVector w4 = hi2.selectFrom(z0, z4);
+            DoubleVector w1 = lo2.selectFrom(z1, z5);
+            DoubleVector w5 = hi2.selectFrom(z1, z5);
+            DoubleVector w2 = lo2.selectFrom(z2, z6);
+            DoubleVector w6 = hi2.selectFrom(z2, z6);
+            DoubleVector w3 = lo2.selectFrom(z3, z7);
+            DoubleVector w7 = hi2.selectFrom(z3, z7);
+            int d = d0 + p * NR;
+            int back = NR - 8; // lanes 8-15 land one panel row (NR) later, at column 0
+            w0.intoArray(dst, d, firstEight);
+            w0.intoArray(dst, d + back, secondEight);
+            w1.intoArray(dst, d + 2 * NR, firstEight);
+            w1.intoArray(dst, d + 2 * NR + back, secondEight);
+            w2.intoArray(dst, d + 4 * NR, firstEight);
+            w2.intoArray(dst, d + 4 * NR + back, secondEight);
+            w3.intoArray(dst, d + 6 * NR, firstEight);
+            w3.intoArray(dst, d + 6 * NR + back, secondEight);
+            w4.intoArray(dst, d + 8 * NR, firstEight);
+            w4.intoArray(dst, d + 8 * NR + back, secondEight);
+            w5.intoArray(dst, d + 10 * NR, firstEight);
+            w5.intoArray(dst, d + 10 * NR + back, secondEight);
+            w6.intoArray(dst, d + 12 * NR, firstEight);
+            w6.intoArray(dst, d + 12 * NR + back, secondEight);
+            w7.intoArray(dst, d + 14 * NR, firstEight);
+            w7.intoArray(dst, d + 14 * NR + back, secondEight);
+        }
+    }
+
+    /**
+     * Works out the lane selections of the 8-row transposition by following every element through the
+     * three rounds, and checks that they deliver each one to its place and that one pair of index
+     * vectors serves every pair of a round. Element (r, p) of the 8 x L block must end in vector
+     * {@code p / (L/8)}, lane {@code (p % (L/8)) * 8 + r}. In round s an element moves to the vector
+     * whose bit s is bit s of its final vector; within a vector elements are kept in the order of
+     * (final lane, final vector), which is the final order after the last round.
+     */
+    private static double[] transposeRounds() {
+        if (L != 8 && L != 16) {
+            return null;
+        }
+        int group = L / 8;
+        int[][] holds = new int[8][L]; // element r * L + p
+        for (int r = 0; r < 8; r++) {
+            for (int p = 0; p < L; p++) {
+                holds[r][p] = r * L + p;
+            }
+        }
+        double[] rounds = new double[6 * L];
+        for (int s = 0; s < 3; s++) {
+            int[][] next = new int[8][];
+            for (int v0 = 0; v0 < 8; v0++) {
+                if ((v0 >> s & 1) != 0) {
+                    continue;
+                }
+                int v1 = v0 | 1 << s;
+                for (int half = 0; half < 2; half++) {
+                    int[] picked = new int[L];
+                    long[] keyed = new long[2 * L];
+                    int count = 0;
+                    for (int from = 0; from < 2 * L; from++) {
+                        int element = from < L ? holds[v0][from] : holds[v1][from - L];
+                        int r = element / L;
+                        int p = element % L;
+                        int finalVector = p / group;
+                        int finalLane = (p % group) * 8 + r;
+                        if ((finalVector >> s & 1) == half) {
+                            keyed[count++] = ((long) finalLane << 40) | ((long) finalVector << 20) | from;
+                        }
                     }
-                    for (; j < NR; j++) {
-                        bp[dst + j] = 0;
+                    if (count != L) {
+                        return null;
                     }
+                    java.util.Arrays.sort(keyed, 0, count);
+                    for (int t = 0; t < L; t++) {
+                        int from = (int) (keyed[t] & 0xFFFFF);
+                        int at = (2 * s + half) * L + t;
+                        if (v0 == 0) {
+                            rounds[at] = from;
+                        } else if (rounds[at] != from) {
+                            return null; // this pair would need its own indexes
+                        }
+                        picked[t] = from < L ? holds[v0][from] : holds[v1][from - L];
+                    }
+                    next[half == 0 ? v0 : v1] = picked;
                 }
             }
-        } else {
-            ByteOrder order = ByteOrder.nativeOrder();
-            for (int p = 0; p < kc; p++) {
-                long src = bo + (long) (p0 + p) * ldb + j0;
-                for (int jr = 0; jr < nc; jr += NR) {
-                    int dst = jr * kc + p * NR;
-                    for (int j = 0; j < NR; j += L) {
-                        VectorMask<Double> in = S.indexInRange(jr + j, nc);
-                        DoubleVector.fromMemorySegment(S, b, (src + jr + j) * Double.BYTES, order, in).intoArray(bp, dst + j);
-                    }
+            holds = next;
+        }
+        for (int q = 0; q < 8; q++) {
+            for (int t = 0; t < L; t++) {
+                int element = holds[q][t];
+                int r = element / L;
+                int p = element % L;
+                if (p / group != q || (p % group) * 8 + r != t) {
+                    return null;
                 }
             }
+        }
+        return rounds;
+    }
+
+    /**
+     * Packs {@code mc x kc} of op(A) from a segment ({@code ao} counts doubles): the rows it needs
+     * are copied in bulk into {@code stage} (native byte order, any alignment), and packed from
+     * there by the array routine, so segments get the same packing and the same bits.
+     */
+    static void packA(MemorySegment a, long ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr,
+                      double[] ap, double[] stage) {
+        // Stored rows i0..i0+mc, columns p0..p0+kc (as is), or rows p0..p0+kc, columns i0..i0+mc (transposed).
+        int rows = trans ? kc : mc;
+        int cols = trans ? mc : kc;
+        long first = trans ? ao + (long) p0 * lda + i0 : ao + (long) i0 * lda + p0;
+        stage(a, first, lda, rows, cols, stage);
+        packA(stage, 0, cols, trans, 0, 0, mc, kc, mr, ap);
+    }
+
+    /** Packs {@code kc x nc} of op(B) from a segment ({@code bo} counts doubles), through {@code stage} as {@link #packA}. */
+    static void packB(MemorySegment b, long bo, int ldb, boolean trans, int p0, int j0, int kc, int nc,
+                      double[] bp, double[] stage) {
+        int rows = trans ? nc : kc;
+        int cols = trans ? kc : nc;
+        long first = trans ? bo + (long) j0 * ldb + p0 : bo + (long) p0 * ldb + j0;
+        stage(b, first, ldb, rows, cols, stage);
+        packB(stage, 0, cols, trans, 0, 0, kc, nc, bp);
+    }
+
+    /** Copies rows x cols doubles of a segment, row r from element {@code first + r * ld}, into {@code stage} (ld = cols). */
+    private static void stage(MemorySegment x, long first, int ld, int rows, int cols, double[] stage) {
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(x, ELEMENT, (first + (long) r * ld) * Double.BYTES, stage, r * cols, cols);
         }
     }
 }

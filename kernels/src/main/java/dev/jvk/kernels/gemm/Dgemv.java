@@ -5,7 +5,7 @@ package dev.jvk.kernels.gemm;
 import dev.jvk.kernels.simd.Species;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>NO_TRANS: each y is the dot product of a row of A with x. Four rows per pass share every
  *       load of x (a quarter of the x traffic), each with its own accumulator; the lanes are
- *       summed once at the end of the row.</li>
+ *       summed once at the end of the row, in a fixed order.</li>
  *   <li>TRANS: y is a sum of rows of A scaled by x. A strip of four vectors of y stays in
  *       registers while the rows stream past; even and odd rows use separate accumulators so that
  *       consecutive fused multiply-adds do not wait for each other.</li>
@@ -25,7 +25,31 @@ public final class Dgemv {
     private static final VectorSpecies<Double> S = Species.DOUBLE;
     private static final int L = S.length();
 
+    // Lane i takes lane i + h (mod L): the folds of sumLanes.
+    private static final VectorShuffle<Double> FOLD_8 = VectorShuffle.iota(S, 8, 1, true);
+    private static final VectorShuffle<Double> FOLD_4 = VectorShuffle.iota(S, 4, 1, true);
+    private static final VectorShuffle<Double> FOLD_2 = VectorShuffle.iota(S, 2, 1, true);
+    private static final VectorShuffle<Double> FOLD_1 = VectorShuffle.iota(S, 1, 1, true);
+
     private Dgemv() {}
+
+    /**
+     * The sum of the lanes, folded in halves (lanes i and i + L/2, then i + L/4, ...): a fixed
+     * order, so the same bits at every JIT tier. {@code reduceLanes(ADD)} leaves the order open,
+     * and the interpreter and C2 do sum differently.
+     */
+    private static double sumLanes(DoubleVector v) {
+        if (L > 8) {
+            v = v.add(v.rearrange(FOLD_8));
+        }
+        if (L > 4) {
+            v = v.add(v.rearrange(FOLD_4));
+        }
+        if (L > 2) {
+            v = v.add(v.rearrange(FOLD_2));
+        }
+        return v.add(v.rearrange(FOLD_1)).lane(0);
+    }
 
     /** {@code y = alpha * op(A) * x + beta * y}. */
     public static void gemv(boolean trans, int m, int n, double alpha, double[] a, int aOffset, int lda,
@@ -71,10 +95,10 @@ public final class Dgemv {
                 s2 = DoubleVector.fromArray(S, a, r2 + nv, tail).fma(xv, s2);
                 s3 = DoubleVector.fromArray(S, a, r3 + nv, tail).fma(xv, s3);
             }
-            y[yo + i] = combine(alpha, s0.reduceLanes(VectorOperators.ADD), beta, y[yo + i]);
-            y[yo + i + 1] = combine(alpha, s1.reduceLanes(VectorOperators.ADD), beta, y[yo + i + 1]);
-            y[yo + i + 2] = combine(alpha, s2.reduceLanes(VectorOperators.ADD), beta, y[yo + i + 2]);
-            y[yo + i + 3] = combine(alpha, s3.reduceLanes(VectorOperators.ADD), beta, y[yo + i + 3]);
+            y[yo + i] = combine(alpha, sumLanes(s0), beta, y[yo + i]);
+            y[yo + i + 1] = combine(alpha, sumLanes(s1), beta, y[yo + i + 1]);
+            y[yo + i + 2] = combine(alpha, sumLanes(s2), beta, y[yo + i + 2]);
+            y[yo + i + 3] = combine(alpha, sumLanes(s3), beta, y[yo + i + 3]);
         }
         for (; i < m; i++) {
             int r0 = ao + i * lda;
@@ -91,7 +115,7 @@ public final class Dgemv {
             if (nv < n) {
                 s1 = DoubleVector.fromArray(S, a, r0 + nv, tail).fma(DoubleVector.fromArray(S, x, xo + nv, tail), s1);
             }
-            y[yo + i] = combine(alpha, s0.add(s1).reduceLanes(VectorOperators.ADD), beta, y[yo + i]);
+            y[yo + i] = combine(alpha, sumLanes(s0.add(s1)), beta, y[yo + i]);
         }
     }
 

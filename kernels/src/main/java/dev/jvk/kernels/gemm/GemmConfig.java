@@ -25,9 +25,10 @@ import java.lang.System.Logger.Level;
  * </ul>
  *
  * <p>System properties (read once; for sweeps): {@code -Djvk.gemm.mc}, {@code -Djvk.gemm.kc},
- * {@code -Djvk.gemm.nc}. MC is rounded up to a multiple of MR and NC to a multiple of NR by the
+ * {@code -Djvk.gemm.nc}, and {@code -Djvk.gemm.direct=s}: products up to {@code s^3} multiply-adds
+ * take the direct path. MC is rounded up to a multiple of MR and NC to a multiple of NR by the
  * engine. KC changes the order in which each dot product is summed, so results depend on it
- * (never on MC, NC or the thread count).
+ * (never on MC, NC, the path or the thread count).
  */
 public final class GemmConfig {
     private static final System.Logger LOG = System.getLogger("dev.jvk.kernels");
@@ -42,6 +43,14 @@ public final class GemmConfig {
     public static final int KC;
     /** Columns of C per packed block of B (L3). */
     public static final int NC;
+    /**
+     * Products of at most this many multiply-adds ({@code m * n * k}, in long) take the direct path,
+     * which packs nothing it can read in place; larger ones are packed. Measured crossover: see
+     * bench/RESULTS-gemm.md.
+     */
+    public static final long DIRECT_MAX;
+    /** Flops each thread should get at least: below that, waking a thread and packing B or A twice costs more than it saves. */
+    public static final long MIN_FLOPS_PER_THREAD = 4L << 20;
 
     static {
         int bits = Kernels.vectorBits();
@@ -49,6 +58,8 @@ public final class GemmConfig {
         MC = property("jvk.gemm.mc", 192);
         KC = property("jvk.gemm.kc", 256);
         NC = property("jvk.gemm.nc", 2048);
+        long direct = property("jvk.gemm.direct", 80);
+        DIRECT_MAX = direct * direct * direct;
     }
 
     private GemmConfig() {}

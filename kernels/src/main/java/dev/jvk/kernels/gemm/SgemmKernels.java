@@ -9,26 +9,33 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The float micro-kernels: the one contract the whole GEMM hangs on (as in BLIS),
- * {@code C_tile = alpha * A_panel * B_panel + beta * C_tile}, where the A panel is MR rows by kc,
- * packed k-major ({@code a[ai + p * MR + r]}), and the B panel is kc by NR = 2 vectors, packed
- * row by row ({@code b[bi + p * NR + j]}).
+ * {@code C_tile = alpha * A_panel * B_panel + beta * C_tile} for an MR x kc panel of op(A) and a
+ * kc x (2 or 1 vectors) panel of op(B), packed row by row ({@code b[bi + p * NR + j]}). The A
+ * panel is packed k-major ({@code a[ai + p * MR + r]}: the {@code packed} kernels), or read where
+ * it is stored, row r from {@code a[ai + r * lda]} (the {@code rows} kernels of the direct path,
+ * which spares small and narrow products the packing of A).
  *
  * <p>Rules, as BLIS writes them down:
  * <ul>
  *   <li>The MR x NR accumulators are locals (FloatVectors in registers); each k step broadcasts MR
- *       values of A and multiplies them into the 2 B vectors with fused multiply-adds. No loop over
+ *       values of A and multiplies them into the B vectors with fused multiply-adds. No loop over
  *       MR or NR inside, so every accumulator is its own register.</li>
  *   <li>k is not unrolled by hand: C2 then hoists every load of the unrolled body and runs out of
  *       registers (measured: 52 spill stores per iteration and a 3x slowdown).</li>
+ *   <li>Indexes move by constants (or by p itself), so C2 hoists every bounds check out of the
+ *       loop: one kernel for all layouts, with the steps as arguments, ran at 60% of this speed.</li>
  *   <li>C is never read when {@code beta == 0}, so a NaN there does not survive.</li>
  *   <li>Every element is {@code s = fma(a[p], b[p], s)} for p in order from 0, then
- *       {@code C = fma(alpha, s, beta * C)} (or {@code alpha * s} when beta is 0). Every path of the
- *       engine (full tiles, edge tiles, every width of tile) computes exactly this, which makes
- *       results independent of how C is split between threads.</li>
+ *       {@code C = fma(alpha, s, beta * C)} (or {@code alpha * s} when beta is 0). Every kernel
+ *       computes exactly this, which makes results independent of the path and of how C is split
+ *       between threads.</li>
+ *   <li>The C update is written out in each kernel, not called: C2 would not inline a helper
+ *       into a method this large, and every vector passed to it would be boxed.</li>
  * </ul>
- * When {@code c} is null the kernel stores the raw accumulators into {@code tile} (row r, column j
+ * When {@code c} is null a kernel stores the raw accumulators into {@code tile} (row r, column j
  * at {@code tile[r * NR + j]}) and {@link #update} applies them to C: the path for edge tiles and
- * for C off-heap.
+ * for C off-heap. The kernel bodies are regular by design; kernels of other heights are written
+ * the same way.
  */
 final class SgemmKernels {
     private static final VectorSpecies<Float> S = Species.FLOAT;
@@ -38,19 +45,49 @@ final class SgemmKernels {
 
     private SgemmKernels() {}
 
-    /** The tile kernel of the configured height, {@link GemmConfig#MR}. */
-    static void kernel(int kc, float[] a, int ai, float[] b, int bi,
+    /** C tile from a packed A panel and a packed B panel, MR x 2 vectors (the packed path). */
+    static void packed(int kc, float[] a, int ai, float[] b, int bi,
                        float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
         if (GemmConfig.MR == 8) {
-            kernel8x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
+            packed8x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
         } else {
-            kernel6x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
+            packed6x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
         }
     }
 
-    /** 8 rows by 2 vectors: 16 accumulators, 8 broadcasts and 2 loads per k step. */
-    static void kernel8x2(int kc, float[] a, int ai, float[] b, int bi,
-                          float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+    /** C tile from a packed A panel, MR x 1 vector: for C no wider than one vector. */
+    static void packedNarrow(int kc, float[] a, int ai, float[] b, int bi,
+                             float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        if (GemmConfig.MR == 8) {
+            packed8x1(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
+        } else {
+            packed6x1(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
+        }
+    }
+
+    /** C tile from MR rows of A as stored (row r from {@code a[ai + r * lda]}) and a packed B panel, MR x 2 vectors. */
+    static void rows(int kc, float[] a, int ai, int lda, float[] b, int bi,
+                     float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        if (GemmConfig.MR == 8) {
+            rows8x2(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
+        } else {
+            rows6x2(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
+        }
+    }
+
+    /** As {@link #rows}, MR x 1 vector: for C no wider than one vector. */
+    static void rowsNarrow(int kc, float[] a, int ai, int lda, float[] b, int bi,
+                           float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        if (GemmConfig.MR == 8) {
+            rows8x1(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
+        } else {
+            rows6x1(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
+        }
+    }
+
+    /** 8 rows by 2 vectors from a packed A panel: 16 accumulators, 8 broadcasts and 2 loads per k step. */
+    static void packed8x2(int kc, float[] a, int ai, float[] b, int bi,
+            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
@@ -104,39 +141,64 @@ final class SgemmKernels {
             return;
         }
         FloatVector va = FloatVector.broadcast(S, alpha);
-        FloatVector vb = FloatVector.broadcast(S, beta);
-        boolean readC = beta != 0;
-        store(c00, c, ci, va, vb, readC);
-        store(c01, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c10, c, ci, va, vb, readC);
-        store(c11, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c20, c, ci, va, vb, readC);
-        store(c21, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c30, c, ci, va, vb, readC);
-        store(c31, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c40, c, ci, va, vb, readC);
-        store(c41, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c50, c, ci, va, vb, readC);
-        store(c51, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c60, c, ci, va, vb, readC);
-        store(c61, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c70, c, ci, va, vb, readC);
-        store(c71, c, ci + L, va, vb, readC);
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            c01.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            c11.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            c21.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            c31.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            c41.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+            c51.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c60.mul(va).intoArray(c, ci);
+            c61.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c70.mul(va).intoArray(c, ci);
+            c71.mul(va).intoArray(c, ci + L);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c41.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c51.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c60.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c61.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c70.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c71.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        }
     }
 
-    /** 6 rows by 2 vectors: 12 accumulators, for machines with 16 vector registers (AVX2). */
-    static void kernel6x2(int kc, float[] a, int ai, float[] b, int bi,
-                          float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+    /** 6 rows by 2 vectors from a packed A panel: 12 accumulators, for machines with 16 vector registers (AVX2). */
+    static void packed6x2(int kc, float[] a, int ai, float[] b, int bi,
+            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
-        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
-        FloatVector c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
+        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
@@ -177,33 +239,529 @@ final class SgemmKernels {
             return;
         }
         FloatVector va = FloatVector.broadcast(S, alpha);
-        FloatVector vb = FloatVector.broadcast(S, beta);
-        boolean readC = beta != 0;
-        store(c00, c, ci, va, vb, readC);
-        store(c01, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c10, c, ci, va, vb, readC);
-        store(c11, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c20, c, ci, va, vb, readC);
-        store(c21, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c30, c, ci, va, vb, readC);
-        store(c31, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c40, c, ci, va, vb, readC);
-        store(c41, c, ci + L, va, vb, readC);
-        ci += ldc;
-        store(c50, c, ci, va, vb, readC);
-        store(c51, c, ci + L, va, vb, readC);
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            c01.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            c11.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            c21.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            c31.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            c41.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+            c51.mul(va).intoArray(c, ci + L);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c41.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c51.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        }
     }
 
-    /** {@code C = alpha * s + beta * C} for one full vector of C; C not read unless {@code readC}. */
-    private static void store(FloatVector s, float[] c, int ci, FloatVector alpha, FloatVector beta, boolean readC) {
-        if (readC) {
-            s.fma(alpha, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci);
+    /** 8 rows by 1 vector from a packed A panel, for C no wider than a vector. */
+    static void packed8x1(int kc, float[] a, int ai, float[] b, int bi,
+            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c10 = zero, c20 = zero, c30 = zero, c40 = zero, c50 = zero, c60 = zero, c70 = zero;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector ar = FloatVector.broadcast(S, a[ai]);
+            c00 = ar.fma(b0, c00);
+            ar = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = ar.fma(b0, c10);
+            ar = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = ar.fma(b0, c20);
+            ar = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = ar.fma(b0, c30);
+            ar = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = ar.fma(b0, c40);
+            ar = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = ar.fma(b0, c50);
+            ar = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = ar.fma(b0, c60);
+            ar = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = ar.fma(b0, c70);
+            ai += 8;
+            bi += NR;
+        }
+        if (c == null) {
+            c00.intoArray(tile, 0);
+            c10.intoArray(tile, NR);
+            c20.intoArray(tile, 2 * NR);
+            c30.intoArray(tile, 3 * NR);
+            c40.intoArray(tile, 4 * NR);
+            c50.intoArray(tile, 5 * NR);
+            c60.intoArray(tile, 6 * NR);
+            c70.intoArray(tile, 7 * NR);
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c60.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c70.mul(va).intoArray(c, ci);
         } else {
-            s.mul(alpha).intoArray(c, ci);
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c60.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c70.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+        }
+    }
+
+    /** 6 rows by 1 vector from a packed A panel, for C no wider than a vector. */
+    static void packed6x1(int kc, float[] a, int ai, float[] b, int bi,
+            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c10 = zero, c20 = zero, c30 = zero, c40 = zero, c50 = zero;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector ar = FloatVector.broadcast(S, a[ai]);
+            c00 = ar.fma(b0, c00);
+            ar = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = ar.fma(b0, c10);
+            ar = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = ar.fma(b0, c20);
+            ar = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = ar.fma(b0, c30);
+            ar = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = ar.fma(b0, c40);
+            ar = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = ar.fma(b0, c50);
+            ai += 6;
+            bi += NR;
+        }
+        if (c == null) {
+            c00.intoArray(tile, 0);
+            c10.intoArray(tile, NR);
+            c20.intoArray(tile, 2 * NR);
+            c30.intoArray(tile, 3 * NR);
+            c40.intoArray(tile, 4 * NR);
+            c50.intoArray(tile, 5 * NR);
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+        }
+    }
+
+    /** 8 rows by 2 vectors, A read in place, row by row. */
+    static void rows8x2(int kc, float[] a, int ai, int lda, float[] b, int bi,
+            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
+        int a0 = ai;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = ar.fma(b0, c00);
+            c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = ar.fma(b0, c10);
+            c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = ar.fma(b0, c20);
+            c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = ar.fma(b0, c30);
+            c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = ar.fma(b0, c40);
+            c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = ar.fma(b0, c50);
+            c51 = ar.fma(b1, c51);
+            ar = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = ar.fma(b0, c60);
+            c61 = ar.fma(b1, c61);
+            ar = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = ar.fma(b0, c70);
+            c71 = ar.fma(b1, c71);
+            bi += NR;
+        }
+        if (c == null) {
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+            c40.intoArray(tile, 4 * NR);
+            c41.intoArray(tile, 4 * NR + L);
+            c50.intoArray(tile, 5 * NR);
+            c51.intoArray(tile, 5 * NR + L);
+            c60.intoArray(tile, 6 * NR);
+            c61.intoArray(tile, 6 * NR + L);
+            c70.intoArray(tile, 7 * NR);
+            c71.intoArray(tile, 7 * NR + L);
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            c01.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            c11.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            c21.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            c31.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            c41.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+            c51.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c60.mul(va).intoArray(c, ci);
+            c61.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c70.mul(va).intoArray(c, ci);
+            c71.mul(va).intoArray(c, ci + L);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c41.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c51.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c60.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c61.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c70.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c71.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        }
+    }
+
+    /** 6 rows by 2 vectors, A read in place, row by row. */
+    static void rows6x2(int kc, float[] a, int ai, int lda, float[] b, int bi,
+            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero;
+        int a0 = ai;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = ar.fma(b0, c00);
+            c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = ar.fma(b0, c10);
+            c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = ar.fma(b0, c20);
+            c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = ar.fma(b0, c30);
+            c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = ar.fma(b0, c40);
+            c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = ar.fma(b0, c50);
+            c51 = ar.fma(b1, c51);
+            bi += NR;
+        }
+        if (c == null) {
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+            c40.intoArray(tile, 4 * NR);
+            c41.intoArray(tile, 4 * NR + L);
+            c50.intoArray(tile, 5 * NR);
+            c51.intoArray(tile, 5 * NR + L);
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            c01.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            c11.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            c21.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            c31.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            c41.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+            c51.mul(va).intoArray(c, ci + L);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c41.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c51.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        }
+    }
+
+    /** 8 rows by 1 vector, A read in place, for C no wider than a vector. */
+    static void rows8x1(int kc, float[] a, int ai, int lda, float[] b, int bi,
+            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c10 = zero, c20 = zero, c30 = zero, c40 = zero, c50 = zero, c60 = zero, c70 = zero;
+        int a0 = ai;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = ar.fma(b0, c00);
+            ar = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = ar.fma(b0, c10);
+            ar = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = ar.fma(b0, c20);
+            ar = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = ar.fma(b0, c30);
+            ar = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = ar.fma(b0, c40);
+            ar = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = ar.fma(b0, c50);
+            ar = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = ar.fma(b0, c60);
+            ar = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = ar.fma(b0, c70);
+            bi += NR;
+        }
+        if (c == null) {
+            c00.intoArray(tile, 0);
+            c10.intoArray(tile, NR);
+            c20.intoArray(tile, 2 * NR);
+            c30.intoArray(tile, 3 * NR);
+            c40.intoArray(tile, 4 * NR);
+            c50.intoArray(tile, 5 * NR);
+            c60.intoArray(tile, 6 * NR);
+            c70.intoArray(tile, 7 * NR);
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c60.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c70.mul(va).intoArray(c, ci);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c60.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c70.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+        }
+    }
+
+    /** 6 rows by 1 vector, A read in place, for C no wider than a vector. */
+    static void rows6x1(int kc, float[] a, int ai, int lda, float[] b, int bi,
+            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c10 = zero, c20 = zero, c30 = zero, c40 = zero, c50 = zero;
+        int a0 = ai;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = ar.fma(b0, c00);
+            ar = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = ar.fma(b0, c10);
+            ar = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = ar.fma(b0, c20);
+            ar = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = ar.fma(b0, c30);
+            ar = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = ar.fma(b0, c40);
+            ar = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = ar.fma(b0, c50);
+            bi += NR;
+        }
+        if (c == null) {
+            c00.intoArray(tile, 0);
+            c10.intoArray(tile, NR);
+            c20.intoArray(tile, 2 * NR);
+            c30.intoArray(tile, 3 * NR);
+            c40.intoArray(tile, 4 * NR);
+            c50.intoArray(tile, 5 * NR);
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            ci += ldc;
+            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
         }
     }
 

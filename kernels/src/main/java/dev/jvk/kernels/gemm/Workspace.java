@@ -17,9 +17,11 @@ final class Workspace {
     private float[] floatPackedA = new float[0];
     private float[] floatPackedB = new float[0];
     private float[] floatTile = new float[0];
+    private float[] floatStage = new float[0];
     private double[] doublePackedA = new double[0];
     private double[] doublePackedB = new double[0];
     private double[] doubleTile = new double[0];
+    private double[] doubleStage = new double[0];
 
     /** The workspace of the current thread. */
     static Workspace ofCurrentThread() {
@@ -45,6 +47,21 @@ final class Workspace {
             floatTile = new float[size];
         }
         return floatTile;
+    }
+
+    /** Rows of a segment operand, copied in bulk before packing. */
+    float[] floatStage(int size) {
+        if (floatStage.length < size) {
+            floatStage = new float[size];
+        }
+        return floatStage;
+    }
+
+    double[] doubleStage(int size) {
+        if (doubleStage.length < size) {
+            doubleStage = new double[size];
+        }
+        return doubleStage;
     }
 
     double[] doublePackedA(int size) {

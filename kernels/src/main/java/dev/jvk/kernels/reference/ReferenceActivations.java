@@ -140,7 +140,10 @@ public final class ReferenceActivations {
         for (int i = 0; i < n; i++) {
             double v = clamp(x[xOffset + i]);
             double s = sigmoid(v);
-            dx[dxOffset + i] = (float) (dy[dyOffset + i] * (s * (1 + v * sigmoid(-v))));
+            // f'(x) rounded to float first, then a float product, as the vector kernel does: where
+            // f'(x) underflows to 0 (x below about -104), dy = Inf gives NaN in both, not a double
+            // product's ±Inf.
+            dx[dxOffset + i] = dy[dyOffset + i] * (float) (s * (1 + v * sigmoid(-v)));
         }
     }
 

@@ -236,12 +236,14 @@ public final class ReferenceReductions {
     }
 
     /**
-     * The mean, sum / n; NaN for n == 0. If the sum overflows while every element is finite, it is
+     * The mean, sum / n; NaN for n == 0. If the sum overflows while no element is NaN, it is
      * summed again scaled by 2^-32 (exact), which cannot overflow.
      */
     public static double mean(double[] x, int offset, int n) {
         double m = scaledSum(x, offset, n, 1.0) / n;
-        if (!Double.isFinite(m) && allFinite(x, offset, n)) {
+        // Rescued whenever no element is NaN: finite terms can overflow a partial sum, even to the
+        // opposite infinity of an infinite element (-MAX + -MAX + Inf); scaled, they cannot.
+        if (!Double.isFinite(m) && noNaN(x, offset, n)) {
             m = Math.scalb(scaledSum(x, offset, n, MEAN_RESCUE_SCALE) / n, 32);
         }
         return m;
@@ -276,6 +278,15 @@ public final class ReferenceReductions {
             s += x[offset + i] * scale;
         }
         return s;
+    }
+
+    private static boolean noNaN(double[] x, int offset, int n) {
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(x[offset + i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allFinite(double[] x, int offset, int n) {

@@ -24,6 +24,14 @@ import jdk.incubator.vector.VectorSpecies;
  * patterns. Three one-cycle integer ops per vector, bitwise equal to {@code Math.max/min} for NaN and
  * signed zeros; measured faster than the Vector API's lanewise MAX (which Java semantics make a
  * sequence of instructions) and than compare + blend (see bench/RESULTS-blas1.md).
+ *
+ * <p>Long arrays go through max, min, mean, variance, nrm2, logSumExp and the double sums in blocks of
+ * {@link #BLOCK} elements, each block one call of a method that C2 then compiles whole, with every
+ * helper inlined. Measured here: when one call runs the whole loop over 256K or 16M elements, the
+ * method is only ever compiled on-stack (OSR), and in that compilation the vectors of these loops
+ * were boxed (megabytes allocated per call, 10 to 100 times slower). Blocks change no result that the
+ * contract fixes: max and min combine exactly, and a sum of block sums has a shorter chain than the
+ * d stated in the Javadoc.
  */
 public final class SimdReductions {
     private static final VectorSpecies<Float> F = Species.FLOAT;
@@ -35,6 +43,9 @@ public final class SimdReductions {
 
     /** Independent accumulators in the sums: the A of the chain length d. */
     public static final int ACCUMULATORS = 4;
+
+    /** Elements per block of the blocked loops (16 KB of floats, in L1). */
+    private static final int BLOCK = 4096;
 
     /** argmax scans blocks of this many elements (8 KB of floats: the block is still in L1 when searched). */
     private static final int ARGMAX_BLOCK = 2048;
@@ -189,22 +200,30 @@ public final class SimdReductions {
 
     /** The float mean, summed in double (no overflow at any n), then divided and rounded once. */
     public static float mean(float[] x, int offset, int n) {
-        return (float) (sumWidened(x, offset, n, 0, false) / n);
+        return (float) (blockedSumWidened(x, offset, n, 0, false) / n);
     }
 
     /** Two passes in double: the mean, then the squared deviations from it. */
     public static float variance(float[] x, int offset, int n) {
-        double mean = sumWidened(x, offset, n, 0, false) / n;
-        return (float) (sumWidened(x, offset, n, mean, true) / n);
+        double mean = blockedSumWidened(x, offset, n, 0, false) / n;
+        return (float) (blockedSumWidened(x, offset, n, mean, true) / n);
     }
 
     /** Squares summed in double: a float squared neither overflows nor underflows there. */
     public static float nrm2(float[] x, int offset, int n) {
-        return (float) Math.sqrt(sumWidened(x, offset, n, 0, true));
+        return (float) Math.sqrt(blockedSumWidened(x, offset, n, 0, true));
+    }
+
+    private static double blockedSumWidened(float[] x, int offset, int n, double center, boolean squares) {
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += sumWidened(x, offset + start, Math.min(BLOCK, n - start), center, squares);
+        }
+        return s;
     }
 
     /**
-     * max + log(sum exp(x - max)), the sum in double lanes with jvk's double exp ({@link #expForFloat}),
+     * max + log(sum exp(x - max)), the sum in double lanes with jvk's double exp (the exponential written out in sumOfExponentials),
      * so the float result carries one rounding that matters.
      */
     public static float logSumExp(float[] x, int offset, int n) {
@@ -212,31 +231,70 @@ public final class SimdReductions {
         if (m != m || Float.isInfinite(m)) {
             return m; // NaN, +Infinity, or -Infinity (n == 0 or every element -Infinity)
         }
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += sumOfExponentials(x, offset + start, Math.min(BLOCK, n - start), m);
+        }
+        return (float) (m + Math.log(s));
+    }
+
+    /**
+     * The sum of e^(x - m) over n elements, in double lanes, two accumulators. The exponential is
+     * written out in the loop rather than called: measured here, C2 compiled a separate exp method on
+     * its own first and then refused to inline it ("callee is too large"), which boxed every vector.
+     */
+    private static double sumOfExponentials(float[] x, int offset, int n, float m) {
         DoubleVector c = DoubleVector.broadcast(D, m);
         DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
         int i = 0;
-        for (; i <= n - FL; i += FL) {
-            FloatVector v = FloatVector.fromArray(F, x, offset + i);
-            a0 = a0.add(expForFloat(low(v).sub(c)));
-            a1 = a1.add(expForFloat(high(v).sub(c)));
-        }
-        if (i < n) {
-            // Lanes past n would add e^(0 - max): masked out of the adds.
+        for (; i < n; i += FL) {
             FloatVector v = load(x, offset, i, n);
-            a0 = a0.lanewise(VectorOperators.ADD, expForFloat(low(v).sub(c)), D.indexInRange(0, n - i));
-            a1 = a1.lanewise(VectorOperators.ADD, expForFloat(high(v).sub(c)), D.indexInRange(DL, n - i));
+            // Lanes past n would add e^(0 - max): masked out of the adds (all lanes count in whole vectors).
+            VectorMask<Double> lowValid = D.indexInRange(0, n - i);
+            VectorMask<Double> highValid = D.indexInRange(DL, n - i);
+            for (int half = 0; half < 2; half++) {
+                DoubleVector t = (half == 0 ? low(v) : high(v)).sub(c);
+                // e^t for t <= 0, t below -708 counted as -708 (see EXP_LOWEST): t = k ln2 + r, |r| <= ln2/2,
+                // e^r by its Taylor polynomial to degree 8 (truncation below 2^-32), times 2^k.
+                t = t.blend(EXP_LOWEST, t.compare(VectorOperators.LT, EXP_LOWEST));
+                DoubleVector kPlusMagic = t.fma(LOG2_E, ROUNDING_MAGIC);
+                DoubleVector r = reduced(t, kPlusMagic.sub(ROUNDING_MAGIC));
+                DoubleVector p = DoubleVector.broadcast(D, 1.0 / 40320);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 5040);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 720);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 120);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 24);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 6);
+                p = p.lanewise(VectorOperators.FMA, r, 0.5);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0);
+                p = p.lanewise(VectorOperators.FMA, r, 1.0);
+                DoubleVector e = p.mul(twoToThe(kPlusMagic));
+                if (half == 0) {
+                    a0 = a0.lanewise(VectorOperators.ADD, e, lowValid);
+                } else {
+                    a1 = a1.lanewise(VectorOperators.ADD, e, highValid);
+                }
+            }
         }
-        return (float) (m + Math.log(Lanes.sum(a0.add(a1))));
+        return Lanes.sum(a0.add(a1));
     }
 
     // ================================================================ float max, min, argmax
 
     public static float max(float[] x, int offset, int n) {
-        return n == 0 ? Float.NEGATIVE_INFINITY : extremum(x, offset, n, true);
+        float m = Float.NEGATIVE_INFINITY;
+        for (int start = 0; start < n; start += BLOCK) {
+            m = Math.max(m, extremum(x, offset + start, Math.min(BLOCK, n - start), true));
+        }
+        return m;
     }
 
     public static float min(float[] x, int offset, int n) {
-        return n == 0 ? Float.POSITIVE_INFINITY : extremum(x, offset, n, false);
+        float m = Float.POSITIVE_INFINITY;
+        for (int start = 0; start < n; start += BLOCK) {
+            m = Math.min(m, extremum(x, offset + start, Math.min(BLOCK, n - start), false));
+        }
+        return m;
     }
 
     /**
@@ -363,49 +421,6 @@ public final class SimdReductions {
      */
     private static final double EXP_LOWEST = -708;
 
-    /**
-     * e^t for t <= 0 (t below -708 counts as -708): t = k ln2 + r with |r| <= ln2/2, e^r by its
-     * Taylor polynomial to degree 8 (truncation below 2^-32, far under float's 2^-24), times 2^k
-     * built in the exponent bits. Only exactly rounded operations: no VectorOperators.EXP.
-     */
-    private static DoubleVector expForFloat(DoubleVector t) {
-        t = t.blend(EXP_LOWEST, t.compare(VectorOperators.LT, EXP_LOWEST));
-        DoubleVector kPlusMagic = t.fma(LOG2_E, ROUNDING_MAGIC);
-        DoubleVector r = reduced(t, kPlusMagic.sub(ROUNDING_MAGIC));
-        DoubleVector p = DoubleVector.broadcast(D, 1.0 / 40320);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 5040);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 720);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 120);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 24);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 6);
-        p = p.lanewise(VectorOperators.FMA, r, 0.5);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0);
-        return p.mul(twoToThe(kPlusMagic));
-    }
-
-    /** e^t for t <= 0 to about one double ulp: as {@link #expForFloat}, the Taylor polynomial to degree 13 (truncation below 2^-57). */
-    private static DoubleVector expForDouble(DoubleVector t) {
-        t = t.blend(EXP_LOWEST, t.compare(VectorOperators.LT, EXP_LOWEST));
-        DoubleVector kPlusMagic = t.fma(LOG2_E, ROUNDING_MAGIC);
-        DoubleVector r = reduced(t, kPlusMagic.sub(ROUNDING_MAGIC));
-        DoubleVector p = DoubleVector.broadcast(D, 1.0 / 6227020800.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 479001600.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 39916800.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 3628800.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 362880.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 40320);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 5040);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 720);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 120);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 24);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0 / 6);
-        p = p.lanewise(VectorOperators.FMA, r, 0.5);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0);
-        p = p.lanewise(VectorOperators.FMA, r, 1.0);
-        return p.mul(twoToThe(kPlusMagic));
-    }
-
     /** r = t - k ln2 in two fma steps (Cody and Waite), for k = round(t / ln2). */
     private static DoubleVector reduced(DoubleVector t, DoubleVector k) {
         return k.fma(DoubleVector.broadcast(D, -LN2_LOW), k.fma(DoubleVector.broadcast(D, -LN2_HIGH), t));
@@ -419,7 +434,23 @@ public final class SimdReductions {
     // ================================================================ double sums
 
     public static double sum(double[] x, int offset, int n) {
-        return scaledSum(x, offset, n, 1.0);
+        return blockedScaledSum(x, offset, n, 1.0);
+    }
+
+    private static double blockedScaledSum(double[] x, int offset, int n, double scale) {
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += scaledSum(x, offset + start, Math.min(BLOCK, n - start), scale);
+        }
+        return s;
+    }
+
+    private static double blockedSquaredDeviations(double[] x, int offset, int n, double scale, double center) {
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += squaredDeviations(x, offset + start, Math.min(BLOCK, n - start), scale, center);
+        }
+        return s;
     }
 
     /**
@@ -551,9 +582,11 @@ public final class SimdReductions {
     private static final double VARIANCE_RESCUE_SCALE = 0x1p-540;
 
     public static double mean(double[] x, int offset, int n) {
-        double m = scaledSum(x, offset, n, 1.0) / n;
-        if (!Double.isFinite(m) && allFinite(x, offset, n)) {
-            m = Math.scalb(scaledSum(x, offset, n, MEAN_RESCUE_SCALE) / n, 32);
+        double m = blockedScaledSum(x, offset, n, 1.0) / n;
+        // Rescued whenever no element is NaN: finite terms can overflow a partial sum, even to the
+        // opposite infinity of an infinite element (-MAX + -MAX + Inf); scaled, they cannot.
+        if (!Double.isFinite(m) && noNaN(x, offset, n)) {
+            m = Math.scalb(blockedScaledSum(x, offset, n, MEAN_RESCUE_SCALE) / n, 32);
         }
         return m;
     }
@@ -567,8 +600,8 @@ public final class SimdReductions {
     }
 
     private static double twoPassVariance(double[] x, int offset, int n, double scale) {
-        double mean = scaledSum(x, offset, n, scale) / n;
-        return squaredDeviations(x, offset, n, scale, mean) / n;
+        double mean = blockedScaledSum(x, offset, n, scale) / n;
+        return blockedSquaredDeviations(x, offset, n, scale, mean) / n;
     }
 
     /**
@@ -579,7 +612,7 @@ public final class SimdReductions {
      * the power of two that brings it into [1, 2).
      */
     public static double nrm2(double[] x, int offset, int n) {
-        double s = squaredDeviations(x, offset, n, 1.0, 0.0);
+        double s = blockedSquaredDeviations(x, offset, n, 1.0, 0.0);
         if (s != s) {
             return s; // a NaN element
         }
@@ -591,7 +624,7 @@ public final class SimdReductions {
             return largest;
         }
         int exponent = Math.getExponent(largest);
-        return Math.scalb(Math.sqrt(squaredDeviations(x, offset, n, Math.scalb(1.0, -exponent), 0.0)), exponent);
+        return Math.scalb(Math.sqrt(blockedSquaredDeviations(x, offset, n, Math.scalb(1.0, -exponent), 0.0)), exponent);
     }
 
     private static double largestMagnitude(double[] x, int offset, int n) {
@@ -600,6 +633,15 @@ public final class SimdReductions {
             largest = Math.max(largest, Math.abs(x[offset + i]));
         }
         return largest;
+    }
+
+    private static boolean noNaN(double[] x, int offset, int n) {
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(x[offset + i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allFinite(double[] x, int offset, int n) {
@@ -611,39 +653,65 @@ public final class SimdReductions {
         return true;
     }
 
-    /** max + log(sum exp(x - max)) with jvk's double exp ({@link #expForDouble}); two accumulators. */
+    /** max + log(sum exp(x - max)) with jvk's double exp (its own polynomial); two accumulators. */
     public static double logSumExp(double[] x, int offset, int n) {
         double m = max(x, offset, n);
         if (m != m || Double.isInfinite(m)) {
             return m;
         }
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += sumOfExponentials(x, offset + start, Math.min(BLOCK, n - start), m);
+        }
+        return m + Math.log(s);
+    }
+
+    /** The sum of e^(x - m) over n elements, one accumulator; the exponential written out in the loop (see the float version). */
+    private static double sumOfExponentials(double[] x, int offset, int n, double m) {
         DoubleVector c = DoubleVector.broadcast(D, m);
-        DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
-        int i = 0;
-        for (; i <= n - 2 * DL; i += 2 * DL) {
-            a0 = a0.add(expForDouble(DoubleVector.fromArray(D, x, offset + i).sub(c)));
-            a1 = a1.add(expForDouble(DoubleVector.fromArray(D, x, offset + i + DL).sub(c)));
+        DoubleVector a = DoubleVector.zero(D);
+        for (int i = 0; i < n; i += DL) {
+            VectorMask<Double> valid = D.indexInRange(i, n);
+            DoubleVector t = DoubleVector.fromArray(D, x, offset + i, valid).sub(c);
+            // e^t as in expForFloat's comment, the Taylor polynomial to degree 13 (truncation below 2^-57).
+            t = t.blend(EXP_LOWEST, t.compare(VectorOperators.LT, EXP_LOWEST));
+            DoubleVector kPlusMagic = t.fma(LOG2_E, ROUNDING_MAGIC);
+            DoubleVector r = reduced(t, kPlusMagic.sub(ROUNDING_MAGIC));
+            DoubleVector p = DoubleVector.broadcast(D, 1.0 / 6227020800.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 479001600.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 39916800.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 3628800.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 362880.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 40320);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 5040);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 720);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 120);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 24);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0 / 6);
+            p = p.lanewise(VectorOperators.FMA, r, 0.5);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0);
+            p = p.lanewise(VectorOperators.FMA, r, 1.0);
+            a = a.lanewise(VectorOperators.ADD, p.mul(twoToThe(kPlusMagic)), valid);
         }
-        if (i < n) {
-            VectorMask<Double> mask = D.indexInRange(i, n);
-            a0 = a0.lanewise(VectorOperators.ADD, expForDouble(DoubleVector.fromArray(D, x, offset + i, mask).sub(c)), mask);
-            i += DL;
-            if (i < n) {
-                mask = D.indexInRange(i, n);
-                a1 = a1.lanewise(VectorOperators.ADD, expForDouble(DoubleVector.fromArray(D, x, offset + i, mask).sub(c)), mask);
-            }
-        }
-        return m + Math.log(Lanes.sum(a0.add(a1)));
+        return Lanes.sum(a);
     }
 
     // ================================================================ double max, min, argmax
 
     public static double max(double[] x, int offset, int n) {
-        return n == 0 ? Double.NEGATIVE_INFINITY : extremum(x, offset, n, true);
+        double m = Double.NEGATIVE_INFINITY;
+        for (int start = 0; start < n; start += BLOCK) {
+            m = Math.max(m, extremum(x, offset + start, Math.min(BLOCK, n - start), true));
+        }
+        return m;
     }
 
     public static double min(double[] x, int offset, int n) {
-        return n == 0 ? Double.POSITIVE_INFINITY : extremum(x, offset, n, false);
+        double m = Double.POSITIVE_INFINITY;
+        for (int start = 0; start < n; start += BLOCK) {
+            m = Math.min(m, extremum(x, offset + start, Math.min(BLOCK, n - start), false));
+        }
+        return m;
     }
 
     /** As the float {@link #extremum(float[], int, int, boolean)}, on 64-bit patterns. */

@@ -1,12 +1,114 @@
 package dev.jvk.nn.cli;
 
-import dev.jvk.kernels.Kernels;
+import dev.jvk.nn.ModelFileException;
+import dev.jvk.nn.TrainingDivergedException;
+import dev.jvk.nn.data.DataException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-/** The {@code jvk} command line: {@code info}, {@code train}, {@code evaluate}, {@code bench}. */
-public final class Main {
-    private Main() {}
+/**
+ * The {@code jvk} command line: {@code info}, {@code train}, {@code evaluate}.
+ *
+ * <p>Exit codes: 0 success; 1 training diverged or an internal error; 2 bad options or bad data
+ * (one line on stderr, no stack trace, nothing written).
+ */
+@Command(name = "jvk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Pure-Java SIMD kernels on the Vector API, and an MLP that trains on them.",
+        footer = {"", "Exit codes: 0 done; 2 bad options or data (one line on stderr, nothing written); 1 training diverged or an internal error."},
+        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit code for bad options or data. */
+    public static final int USAGE = 2;
+    /** Exit code for a run that failed for another reason (diverged training, a bug). */
+    public static final int FAILED = 1;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    Main() {}
+
+    /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        System.out.println(Kernels.info());
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line with these streams and returns the exit code (for tests and embedding). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, arguments) -> {
+            String command = ex.getCommandLine().getCommandName();
+            ex.getCommandLine().getErr().println(prefix(command) + oneLine(ex.getMessage()) + " (see --help)");
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            String command = commandLine.getCommandName();
+            PrintWriter e = commandLine.getErr();
+            Throwable cause = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+            int code = switch (cause) {
+                case UsageException u -> USAGE;
+                case DataException d -> USAGE;
+                case ModelFileException m -> USAGE;
+                case NoSuchFileException n -> USAGE;
+                case AccessDeniedException a -> USAGE;
+                case IllegalArgumentException i -> USAGE;
+                case TrainingDivergedException t -> FAILED;
+                case IOException io -> USAGE;
+                default -> -1;
+            };
+            if (code == -1) {
+                e.println(prefix(command) + "internal error: " + cause);
+                cause.printStackTrace(e);
+                return FAILED;
+            }
+            e.println(prefix(command) + describe(cause));
+            return code;
+        });
+        return cli.execute(args);
+    }
+
+    private static String prefix(String command) {
+        return command.equals("jvk") ? "jvk: " : "jvk " + command + ": ";
+    }
+
+    private static String describe(Throwable t) {
+        if (t instanceof NoSuchFileException n) {
+            return n.getFile() + ": no such file";
+        }
+        if (t instanceof AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        String message = t.getMessage();
+        return oneLine(message == null ? t.toString() : message);
+    }
+
+    private static String oneLine(String s) {
+        return s.replace('\n', ' ').replace('\r', ' ').strip();
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version line. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"jvk " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
     }
 }

@@ -1,0 +1,124 @@
+package dev.jvk.bench.mlp;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The baseline for {@link MlpTrainingBenchmark}: the same network (784-256-128-10, ReLU, softmax
+ * cross-entropy), batch and data through PyTorch 2.7.1 on the CPU via DJL 0.36, plain SGD at 0.1.
+ * One operation is one sample; an invocation is one step: the batch goes into native memory, forward,
+ * loss, backward, update, as a Java program using PyTorch would train. Intra-op threads are set per
+ * fork ({@code threads}), inter-op threads to 1.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp "bench/target/classes:bench/target/lib/*" org.openjdk.jmh.Main \
+ *   'MlpTraining|PyTorchMlpTraining' -p optimizer=sgd -f 1 -wi 3 -w 2s -i 5 -r 2s
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true"})
+public class PyTorchMlpTrainingBenchmark {
+    static final int BATCH = MlpTrainingBenchmark.BATCH;
+    static final int BATCHES = MlpTrainingBenchmark.BATCHES;
+
+    @Param({"1", "2"})
+    int threads;
+
+    private Model model;
+    private Trainer trainer;
+    private FashionShapedData data;
+    private float[] x;
+    private float[] y;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        // read by DJL's PyTorch engine when it loads (once per fork, before any PyTorch work)
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        data = new FashionShapedData(BATCH * BATCHES, 1);
+        // the same scaling as jvk's: pixels / 255 (min-max on this data)
+        float[] scaled = data.pixels.clone();
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] /= 255f;
+        }
+        x = scaled;
+        y = new float[data.rows];
+        for (int r = 0; r < data.rows; r++) {
+            y[r] = data.labels[r];
+        }
+        model = Model.newInstance("mlp", "PyTorch");
+        model.setBlock(new SequentialBlock()
+                .add(Linear.builder().setUnits(256).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(128).build()).add(Activation::relu)
+                .add(Linear.builder().setUnits(FashionShapedData.CLASSES).build()));
+        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build());
+        trainer = model.newTrainer(config);
+        trainer.initialize(new Shape(BATCH, FashionShapedData.FEATURES));
+        if (JniUtils.getNumThreads() != threads) {
+            throw new IllegalStateException("PyTorch runs " + JniUtils.getNumThreads() + " intra-op threads, wanted " + threads);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        trainer.close();
+        model.close();
+    }
+
+    /** One training step on the next batch of the pool: 128 samples. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public float trainStep() {
+        int from = next * BATCH;
+        next = (next + 1) % BATCHES;
+        try (NDManager batch = trainer.getManager().newSubManager()) {
+            NDArray input = batch.create(java.nio.FloatBuffer.wrap(x, from * FashionShapedData.FEATURES, BATCH * FashionShapedData.FEATURES),
+                    new Shape(BATCH, FashionShapedData.FEATURES));
+            NDArray labels = batch.create(java.nio.FloatBuffer.wrap(y, from, BATCH), new Shape(BATCH));
+            float loss;
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+                NDArray predictions = trainer.forward(new NDList(input)).singletonOrThrow();
+                NDArray value = trainer.getLoss().evaluate(new NDList(labels), new NDList(predictions));
+                collector.backward(value);
+                loss = value.getFloat();
+            }
+            trainer.step();
+            return loss;
+        }
+    }
+}

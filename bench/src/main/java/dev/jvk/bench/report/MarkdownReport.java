@@ -1,0 +1,300 @@
+package dev.jvk.bench.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Writes the report's Markdown: machine, ceilings, one table per family, plots, failures, raw leftovers. */
+final class MarkdownReport {
+    private final Results results;
+    private final List<FamilyTable> tables;
+    private final List<Charts.Plot> plots;
+    private final Optional<RunInfo> info;
+    private final int jvkVectorBits;
+    private final StringBuilder md = new StringBuilder();
+
+    MarkdownReport(Results results, List<FamilyTable> tables, List<Charts.Plot> plots, Optional<RunInfo> info, int jvkVectorBits) {
+        this.results = results;
+        this.tables = tables;
+        this.plots = plots;
+        this.info = info;
+        this.jvkVectorBits = jvkVectorBits;
+    }
+
+    String render() {
+        md.append("# jvk benchmark report\n\n");
+        runLine();
+        machine();
+        ceilings();
+        for (FamilyTable table : tables) {
+            if (table.family() != Family.CEILING) {
+                family(table);
+            }
+        }
+        failures();
+        unrecognised();
+        reproduce();
+        return md.toString();
+    }
+
+    private void runLine() {
+        Set<String> settings = new LinkedHashSet<>();
+        Set<String> jdks = new LinkedHashSet<>();
+        results.rows().stream().filter(r -> !r.failed()).forEach(r -> {
+            settings.add(r.result().settings());
+            jdks.add(r.result().jdk());
+        });
+        results.unrecognised().forEach(r -> settings.add(r.settings()));
+        settings.remove("");
+        jdks.remove("");
+        String when = info.map(RunInfo::date).filter(d -> !d.isEmpty()).map(d -> "Measured " + d).orElse("Measured");
+        String how = info.map(RunInfo::command).filter(c -> !c.isEmpty()).map(c -> " with `" + c + "`").orElse("");
+        md.append(when).append(how).append(" by JMH");
+        if (!settings.isEmpty()) {
+            md.append(" (").append(String.join("; ", settings)).append(" per benchmark)");
+        }
+        md.append(".\n");
+        md.append("Rates are higher-is-better; `±` is JMH's 99.9% confidence half-width. ")
+                .append("`jvk/x` is jvk's speed over x's, both measured in this one run: above 1 means jvk is faster.\n\n");
+        info.ifPresent(i -> i.notes().forEach(n -> md.append("> ").append(n).append("\n\n")));
+        if (info.isEmpty() && !jdks.isEmpty()) {
+            md.append("JDK: ").append(String.join(", ", jdks)).append(". The machine was not recorded (no `")
+                    .append(RunInfo.FILE_NAME).append("` beside the results).\n\n");
+        }
+    }
+
+    private void machine() {
+        if (info.isEmpty() || info.get().machine().isEmpty()) {
+            return;
+        }
+        md.append("## Machine\n\n| | |\n|---|---|\n");
+        info.get().machine().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(cell(v)).append(" |\n"));
+        md.append('\n');
+    }
+
+    private void ceilings() {
+        Ceilings c = results.ceilings();
+        if (c.isEmpty()) {
+            md.append("## Ceilings\n\nNo ceiling was measured in this run, so no share of the hardware's limits is shown.\n\n");
+            return;
+        }
+        md.append("## Ceilings\n\nMeasured in this run: the FMA throughput of the Vector API per width ")
+                .append("(`dev.jvk.bench.ceiling.FmaPeakBench`: 16 independent FMA chains) and STREAM bandwidth ")
+                .append("(copy and triad over arrays far larger than the caches).\n\n");
+        md.append("| ceiling | threads | measured |\n|---|---:|---:|\n");
+        for (Row row : c.rows()) {
+            Naming.Identity id = row.id();
+            boolean flops = Metric.of(id) == Metric.GFLOPS;
+            String name;
+            if (id.family() == Family.CEILING && id.op().equals("fmaPeak")) {
+                String impl = id.impl();
+                String precision = impl.startsWith("double") ? "double" : "float";
+                name = "FMA peak, " + precision + ", " + impl.substring(precision.length()) + "-bit";
+            } else {
+                name = "STREAM " + (Ceilings.streamKind(row) == Work.StreamKind.COPY ? "copy" : "triad") + ", "
+                        + id.shape().label() + " floats" + (id.family() == Family.CEILING ? "" : " (" + id.family().id() + " benchmark)");
+            }
+            double value = flops ? row.gflops() : row.gigabytesPerSecond();
+            md.append("| ").append(name).append(" | ").append(id.threads()).append(" | ")
+                    .append(Format.withError(value, row.relativeError())).append(flops ? " GFLOP/s" : " GB/s")
+                    .append(row.relativeError() > NOISY ? " †" : "").append(" |\n");
+        }
+        md.append('\n');
+        if (c.rows().stream().anyMatch(r -> r.relativeError() > NOISY)) {
+            md.append("† JMH's error is more than half the value: this ceiling, and every share of it below, is unreliable "
+                    + "(a busy machine, or too little warm-up).\n\n");
+        }
+        plotsOf(Family.CEILING);
+    }
+
+    private void family(FamilyTable table) {
+        md.append("## ").append(table.family().title()).append("\n\n");
+        Optional<Metric> common = table.commonMetric();
+        List<String> peers = table.peers();
+        Optional<String> shareTitle = table.shareTitle();
+        md.append(common.map(m -> m == Metric.TIME ? "Time per call (lower is better)." : m.unit() + " (higher is better).")
+                .orElse("Each row in its own unit (rates higher, times lower is better)."));
+        if (table.family() == Family.GEMM) {
+            md.append(" `jvk % FMA peak`: jvk's GFLOP/s over the FMA peak of this run at jvk's width (")
+                    .append(jvkVectorBits == 0 ? "scalar jvk: the widest measured" : jvkVectorBits + "-bit")
+                    .append(") and the row's thread count.");
+        } else if (shareTitle.isPresent()) {
+            double streamBytes = results.ceilings().streamBytesPerCall();
+            if (streamBytes > 0) {
+                md.append(" `jvk % STREAM`: jvk's GB/s over STREAM's (copy for one read per write, triad otherwise), ")
+                        .append("for working sets of at least ").append(Math.round(streamBytes / 2 / (1 << 20)))
+                        .append(" MiB, which stream from memory as STREAM's arrays do; smaller ones run from the caches.");
+            }
+        }
+        md.append("\n\n");
+
+        List<String> header = new ArrayList<>(List.of("op"));
+        if (table.hasSizeColumn()) {
+            header.add("size");
+        }
+        if (table.hasThreadsColumn()) {
+            header.add("threads");
+        }
+        if (table.hasExtrasColumn()) {
+            header.add("params");
+        }
+        if (common.isEmpty()) {
+            header.add("unit");
+        }
+        header.addAll(table.implementations());
+        peers.forEach(p -> header.add("jvk/" + p));
+        shareTitle.ifPresent(header::add);
+        int textColumns = 1 + (table.hasSizeColumn() ? 1 : 0) + (table.hasThreadsColumn() ? 1 : 0) + (table.hasExtrasColumn() ? 1 : 0) + (common.isEmpty() ? 1 : 0);
+        tableHeader(header, textColumns);
+
+        Map<String, String> footnotes = new TreeMap<>();
+        for (FamilyTable.Line line : table.lines()) {
+            List<String> cells = new ArrayList<>();
+            cells.add(table.opLabel(line));
+            if (table.hasSizeColumn()) {
+                cells.add(line.key().shape().label().isEmpty() ? "–" : line.key().shape().label());
+            }
+            if (table.hasThreadsColumn()) {
+                cells.add(Integer.toString(line.key().threads()));
+            }
+            if (table.hasExtrasColumn()) {
+                cells.add(line.key().extras());
+            }
+            Metric metric = line.metric();
+            if (common.isEmpty()) {
+                cells.add(metric.unit());
+            }
+            for (String impl : table.implementations()) {
+                if (table.missing().contains(impl)) {
+                    cells.add("missing");
+                    continue;
+                }
+                cells.add(line.row(impl).map(r -> value(r, metric)).orElse("–"));
+            }
+            for (String peer : peers) {
+                cells.add(Format.ratio(line.ratio(peer)));
+            }
+            if (shareTitle.isPresent()) {
+                Optional<FamilyTable.Share> share = table.share(line, results.ceilings(), jvkVectorBits);
+                String cell = share.map(s -> Format.percent(s.share()) + (s.ceiling().relativeError() > NOISY ? " †" : "")).orElse("–");
+                if (share.isPresent() && share.get().ceiling().derived()) {
+                    String mark = "*".repeat(footnoteIndex(footnotes, share.get().ceiling().label()));
+                    cell += mark;
+                }
+                cells.add(cell);
+            }
+            tableRow(cells);
+        }
+        md.append('\n');
+        footnotes.forEach((label, mark) -> md.append(mark).append(" against ").append(label).append(", not measured as such in this run.  \n"));
+        if (!footnotes.isEmpty()) {
+            md.append('\n');
+        }
+        if (anyNoisy(table)) {
+            md.append("† JMH's error is more than half the score: the machine was busy or the code was not yet compiled "
+                    + "when measuring began; compare such cells with care, or rerun (`--full` warms up longer).\n\n");
+        }
+        if (!table.missing().isEmpty()) {
+            md.append("Missing: ").append(String.join(", ", table.missing()))
+                    .append(" — no result in this run (not built, excluded, or failed before JMH logged it).\n\n");
+        }
+        plotsOf(table.family());
+    }
+
+    private static int footnoteIndex(Map<String, String> footnotes, String label) {
+        String mark = footnotes.get(label);
+        if (mark == null) {
+            mark = "*".repeat(footnotes.size() + 1);
+            footnotes.put(label, mark);
+        }
+        return mark.length();
+    }
+
+    /** JMH's error above this share of the score: the cell is marked, the number is not to be trusted. */
+    static final double NOISY = 0.5;
+
+    private static String value(Row row, Metric metric) {
+        if (row.failed()) {
+            return "failed";
+        }
+        double v = metric.value(row);
+        String cell = metric == Metric.TIME ? Format.time(v, row.relativeError()) : Format.withError(v, row.relativeError());
+        return row.relativeError() > NOISY ? cell + " †" : cell;
+    }
+
+    private static boolean anyNoisy(FamilyTable table) {
+        return table.lines().stream().flatMap(l -> l.byImpl().values().stream())
+                .anyMatch(r -> !r.failed() && r.relativeError() > NOISY);
+    }
+
+    private void plotsOf(Family family) {
+        for (Charts.Plot plot : plots) {
+            if (plot.family() == family) {
+                md.append("![").append(plot.title()).append("](").append(plot.file()).append(")\n\n");
+            }
+        }
+    }
+
+    private void failures() {
+        List<JmhFailure> failures = results.failures();
+        if (failures.isEmpty()) {
+            return;
+        }
+        md.append("## Failed benchmarks\n\nJMH could not run these (from `jmh.log`); their cells say `failed`.\n\n");
+        md.append("| benchmark | params | error |\n|---|---|---|\n");
+        for (JmhFailure f : failures) {
+            md.append("| `").append(f.benchmark()).append("` | ").append(cell(paramsLabel(f.params()))).append(" | ")
+                    .append(cell(f.message())).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private void unrecognised() {
+        List<JmhResult> raw = results.unrecognised();
+        if (raw.isEmpty()) {
+            return;
+        }
+        md.append("## Other results\n\nThese do not follow the naming conventions of `bench/README.md`, so they are listed as JMH reported them.\n\n");
+        md.append("| benchmark | params | mode | threads | score | unit |\n|---|---|---|---:|---:|---|\n");
+        for (JmhResult r : raw) {
+            md.append("| `").append(r.benchmark()).append("` | ").append(cell(paramsLabel(r.params()))).append(" | ")
+                    .append(r.mode()).append(" | ").append(r.jmhThreads()).append(" | ")
+                    .append(Format.withError(r.score(), r.relativeError())).append(" | ").append(r.scoreUnit()).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private void reproduce() {
+        md.append("## Reproduce\n\n```\n./jvk bench --quick            # this report, on your machine (about 5 minutes)\n")
+                .append("./jvk bench --full             # the whole suite\n")
+                .append("./jvk bench --report results.json   # redraw a report from saved JMH JSON\n```\n");
+    }
+
+    private void tableHeader(List<String> header, int textColumns) {
+        tableRow(header);
+        StringBuilder rule = new StringBuilder("|");
+        for (int i = 0; i < header.size(); i++) {
+            rule.append(i < textColumns ? "---|" : "---:|");
+        }
+        md.append(rule).append('\n');
+    }
+
+    private void tableRow(List<String> cells) {
+        md.append("| ").append(String.join(" | ", cells.stream().map(MarkdownReport::cell).toList())).append(" |\n");
+    }
+
+    private static String paramsLabel(Map<String, String> params) {
+        StringBuilder s = new StringBuilder();
+        params.forEach((k, v) -> s.append(s.isEmpty() ? "" : ", ").append(k).append('=').append(v));
+        return s.toString();
+    }
+
+    // a pipe would end the cell early
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+}

@@ -1,0 +1,130 @@
+package dev.jvk.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.jvk.bench.report.Family;
+import org.junit.jupiter.api.Test;
+
+/** The include patterns pick the benchmarks the README says they do (JMH matches with find()). */
+class SuiteTest {
+    private static boolean selects(List<String> includes, String benchmark) {
+        return includes.stream().anyMatch(p -> Pattern.compile(p).matcher(benchmark).find());
+    }
+
+    private static boolean selects(Family family, String benchmark) {
+        return selects(List.of(Suite.familyPattern(family)), benchmark);
+    }
+
+    @Test
+    void familiesSplitBlas1ByOperation() {
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.DotBench.jvk")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.LogSumExpBench.reference")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.ReductionsBench.jvk")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.AxpyBench.jvk")).isFalse();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.AxpyBench.jvk")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.StreamBench.copy")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.activations.ExpBench.plain")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.DotBench.jvk")).isFalse();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.AsumBench.jvk")).isFalse();
+        assertThat(selects(Family.GEMM, "dev.jvk.bench.gemm.SgemmBench.openblas")).isTrue();
+        assertThat(selects(Family.GEMM, "dev.jvk.bench.gemmx.SgemmBench.openblas")).isFalse();
+        assertThat(selects(Family.MLP, "dev.jvk.bench.mlp.MlpTrainBench.jvk")).isTrue();
+        // methods named <op><Impl> in classes of several operations
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.SumDotBench.dotLucene")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.DoublesBench.logSumExpJvk")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.DoublesBench.logSumExpJvk")).isFalse();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.DoublesBench.axpyJvk")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.MaxFormulationsBench.lanewiseMax")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.VectorsBench.copyArraycopy")).isTrue();
+        assertThat(selects(Family.ELEMENTWISE, "dev.jvk.bench.blas1.StreamBench.streamTriad")).isTrue();
+        assertThat(selects(Family.REDUCTIONS, "dev.jvk.bench.blas1.StreamBench.streamTriad")).isFalse();
+    }
+
+    @Test
+    void quickPlanRunsCeilingsFirstThenCuratedFamiliesWithOverrides() {
+        List<Suite.Selection> plan = Suite.plan(false, Set.of(), 0, List.of(128, 256, 512), 512, 2);
+        assertThat(plan).extracting(Suite.Selection::name)
+                .containsExactly("ceiling", "gemm-sgemm", "gemm-sgemm-mlp-shapes", "gemm-dgemm", "reductions", "elementwise-activations",
+                        "elementwise-vectors", "mlp");
+        Suite.Selection ceiling = plan.get(0);
+        assertThat(ceiling.jmhThreads()).isEqualTo(1);
+        assertThat(ceiling.minWarmupIterations()).as("the ceilings warm up longer").isGreaterThan(Suite.QUICK.warmupIterations());
+        assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float128")).isTrue();
+        assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.double512")).isTrue();
+        assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.double256")).isFalse();
+        assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.StreamBench.triad")).isTrue();
+        Suite.Selection sgemm = plan.get(1);
+        assertThat(sgemm.params()).containsEntry("threads", List.of("1"))
+                .containsEntry("shape", List.of("NN:256x256x256", "NN:1024x1024x1024"));
+        assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.SgemmBench.openblas")).isTrue();
+        assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.DgemmBench.openblas")).isFalse();
+        assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.PeakFmaBench.floatFmas")).isFalse();
+        Suite.Selection mlpShapes = plan.get(2);
+        assertThat(mlpShapes.params()).containsEntry("shape", List.of("NN:128x256x784", "NN:128x10x128"));
+        assertThat(selects(mlpShapes.includes(), "dev.jvk.bench.gemm.SgemmBench.openblas")).isTrue();
+        assertThat(selects(mlpShapes.includes(), "dev.jvk.bench.gemm.SgemmBench.ejml")).isFalse();
+        Suite.Selection dgemm = plan.get(3);
+        assertThat(selects(dgemm.includes(), "dev.jvk.bench.gemm.DgemmBench.jvk")).isTrue();
+        assertThat(dgemm.params()).containsEntry("shape", List.of("NN:1024x1024x1024"));
+        Suite.Selection reductions = plan.get(4);
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.DotBench.lucene")).isTrue();
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumDotBench.dotLucene")).isTrue();
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumDotBench.sumJvk")).isFalse();
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.DoublesBench.dotJvk")).as("an experiment class").isFalse();
+        assertThat(reductions.params()).containsEntry("n", List.of("4096", "16777216"));
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumBench.jvk")).as("not in the quick list").isFalse();
+        assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.AsumBench.jvk")).as("not in the quick list").isFalse();
+        Suite.Selection activations = plan.get(5);
+        assertThat(selects(activations.includes(), "dev.jvk.bench.activations.ExpBench.jvk")).isTrue();
+        assertThat(selects(activations.includes(), "dev.jvk.bench.activations.ActivationsBench.jvk")).isTrue();
+        assertThat(selects(activations.includes(), "dev.jvk.bench.activations.SoftplusBench.jvk")).isFalse();
+        assertThat(activations.params().get("op")).containsExactly("relu", "exp");
+        Suite.Selection vectors = plan.get(6);
+        assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.axpyReference")).isTrue();
+        assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.copyJvk")).isFalse();
+        assertThat(vectors.params()).containsEntry("n", List.of("16777216"));
+        assertThat(plan.get(7).params()).containsEntry("optimizer", List.of("sgd")).containsEntry("threads", List.of("1"));
+    }
+
+    @Test
+    void narrowerMachinesMeasureOnlyTheirWidths() {
+        List<Suite.Selection> plan = Suite.plan(false, Set.of(Family.MLP), 0, List.of(128, 256), 256, 1);
+        Suite.Selection ceiling = plan.get(0);
+        assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float256")).isTrue();
+        assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.double256")).isTrue();
+        assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float512")).isFalse();
+        assertThat(plan).extracting(Suite.Selection::name).containsExactly("ceiling", "mlp");
+    }
+
+    @Test
+    void threadsGoToTheThreadsParameterAndTheCeilingIsMeasuredOnThemToo() {
+        List<Suite.Selection> plan = Suite.plan(false, Set.of(Family.GEMM), 2, List.of(128, 256, 512), 512, 2);
+        assertThat(plan).extracting(Suite.Selection::name).containsExactly("ceiling", "ceiling-2threads", "gemm-sgemm", "gemm-sgemm-mlp-shapes", "gemm-dgemm");
+        assertThat(plan.get(1).jmhThreads()).isEqualTo(2);
+        assertThat(selects(plan.get(1).includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float512")).isTrue();
+        assertThat(selects(plan.get(1).includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float128")).isFalse();
+        assertThat(plan.get(2).params()).containsEntry("threads", List.of("2"));
+    }
+
+    @Test
+    void fullPlanKeepsTheBenchmarksOwnParametersAndRunsEverythingElseToo() {
+        List<Suite.Selection> plan = Suite.plan(true, Set.of(), 0, List.of(128, 256, 512), 512, 2);
+        assertThat(plan).extracting(Suite.Selection::name)
+                .containsExactly("ceiling", "ceiling-2threads", "gemm", "reductions", "elementwise", "mlp", "other");
+        assertThat(plan.get(2).params()).as("the benchmarks' own parameters").isEmpty();
+        Suite.Selection other = plan.get(6);
+        assertThat(selects(other.includes(), "dev.jvk.bench.misc.FooBench.run")).isTrue();
+        assertThat(selects(other.includes(), "dev.jvk.bench.gemm.SgemmBench.jvk")).isFalse();
+    }
+
+    @Test
+    void quickTimingHasWarmupAndAFork() {
+        assertThat(Suite.QUICK.forks()).isGreaterThanOrEqualTo(1);
+        assertThat(Suite.QUICK.warmupIterations() * Suite.QUICK.warmupTime().convertTo(java.util.concurrent.TimeUnit.MILLISECONDS))
+                .isGreaterThanOrEqualTo(2000);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.jvk.nn;
+
+import dev.jvk.kernels.Activations;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The element-wise non-linearities an {@link ActivationLayer} applies, each a forward kernel and
+ * its backward kernel. Backward gets both the forward input {@code x} and output {@code y} and
+ * passes the one its kernel is defined on (sigmoid and tanh use {@code y}, the rest {@code x}).
+ */
+public enum Activation {
+    /** {@code max(0, x)}. */
+    RELU("relu"),
+    /** {@code x > 0 ? x : 0.01 x}. */
+    LEAKY_RELU("leaky-relu"),
+    /** {@code tanh(x)}. */
+    TANH("tanh"),
+    /** {@code 1 / (1 + exp(-x))}. */
+    SIGMOID("sigmoid"),
+    /** The exact (erf) GELU {@code x * Phi(x)}, as PyTorch's default {@code nn.GELU}. */
+    GELU("gelu"),
+    /** {@code x * sigmoid(x)} (also called swish). */
+    SILU("silu");
+
+    /** The negative slope of {@link #LEAKY_RELU}, as PyTorch's default. */
+    public static final float LEAKY_SLOPE = 0.01f;
+
+    private final String cliName;
+
+    Activation(String cliName) {
+        this.cliName = cliName;
+    }
+
+    /** The command-line spelling: relu, leaky-relu, tanh, sigmoid, gelu, silu. */
+    public String cliName() {
+        return cliName;
+    }
+
+    /** The activation for a command-line name (case-insensitive), or an exception listing the names. */
+    public static Activation fromCliName(String name) {
+        for (Activation a : values()) {
+            if (a.cliName.equals(name.toLowerCase(Locale.ROOT))) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown activation '" + name + "' (expected one of "
+                + String.join(", ", Arrays.stream(values()).map(Activation::cliName).toList()) + ")");
+    }
+
+    /** Whether He initialisation suits the layer before it (ReLU-like), rather than Xavier. */
+    public boolean prefersHeInit() {
+        return this != TANH && this != SIGMOID;
+    }
+
+    /**
+     * Whether a kernel fuses this activation with the preceding bias add ({@code y = f(z + b)} in one
+     * pass, in place) and its backward can work from the output alone. True for ReLU and leaky ReLU:
+     * {@code y > 0} exactly when {@code z > 0}, so {@code f'} read from {@code y} is bitwise
+     * {@code f'} read from {@code z}, and the pre-activation need not be kept.
+     */
+    boolean fusesWithBias() {
+        return this == RELU || this == LEAKY_RELU;
+    }
+
+    /** {@code y[B x cols] = f(y + b)} in place, one pass; only when {@link #fusesWithBias()}. */
+    void addBiasAndApply(float[] bias, float[] y, int rows, int cols) {
+        switch (this) {
+            case RELU -> Activations.addBiasRelu(bias, 0, y, 0, rows, cols, cols);
+            case LEAKY_RELU -> Activations.addBiasLeakyRelu(LEAKY_SLOPE, bias, 0, y, 0, rows, cols, cols);
+            default -> throw new IllegalStateException(this + " has no fused bias kernel");
+        }
+    }
+
+    /** {@code y[0..n) = f(x[0..n))}. */
+    void forward(float[] x, float[] y, int n) {
+        switch (this) {
+            case RELU -> Activations.relu(x, 0, y, 0, n);
+            case LEAKY_RELU -> Activations.leakyRelu(LEAKY_SLOPE, x, 0, y, 0, n);
+            case TANH -> Activations.tanh(x, 0, y, 0, n);
+            case SIGMOID -> Activations.sigmoid(x, 0, y, 0, n);
+            case GELU -> Activations.geluErf(x, 0, y, 0, n);
+            case SILU -> Activations.silu(x, 0, y, 0, n);
+        }
+    }
+
+    /**
+     * {@code dx[0..n) = dy * f'(x)}, where {@code y = f(x)} is the forward output. For the fused
+     * activations ({@link #fusesWithBias()}) {@code x} may be {@code y}: their {@code f'} reads the same from both.
+     */
+    void backward(float[] x, float[] y, float[] dy, float[] dx, int n) {
+        switch (this) {
+            case RELU -> Activations.reluBackward(x, 0, dy, 0, dx, 0, n);
+            case LEAKY_RELU -> Activations.leakyReluBackward(LEAKY_SLOPE, x, 0, dy, 0, dx, 0, n);
+            case TANH -> Activations.tanhBackward(y, 0, dy, 0, dx, 0, n);
+            case SIGMOID -> Activations.sigmoidBackward(y, 0, dy, 0, dx, 0, n);
+            case GELU -> Activations.geluErfBackward(x, 0, dy, 0, dx, 0, n);
+            case SILU -> Activations.siluBackward(x, 0, dy, 0, dx, 0, n);
+        }
+    }
+}

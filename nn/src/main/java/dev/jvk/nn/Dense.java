@@ -1,0 +1,117 @@
+package dev.jvk.nn;
+
+import static dev.jvk.kernels.Transpose.NO_TRANS;
+import static dev.jvk.kernels.Transpose.TRANS;
+
+import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.Vectors;
+import dev.jvk.nn.optim.Parameter;
+import java.util.List;
+
+/**
+ * A fully connected layer {@code y = x W + b}: {@code W} is {@code in x out} (row-major, so the
+ * forward pass is one NN GEMM with the batch as M), {@code b} has {@code out} entries.
+ *
+ * <p>Backward is three kernel calls: {@code dW} by a TN GEMM, {@code db} by column sums, and
+ * {@code dx} by an NT GEMM, skipped when the caller passes no {@code dx} (the first layer: nobody
+ * needs the gradient of the input data, and it is the largest GEMM of the backward pass).
+ */
+public final class Dense implements Layer {
+    private final int in;
+    private final int out;
+    private final float[] weights;      // [in x out]
+    private final float[] bias;         // [out]
+    private final float[] weightGrad;   // [in x out]
+    private final float[] biasGrad;     // [out]
+    private final List<Parameter> parameters;
+
+    /** A layer with zero weights and bias; fill them with {@link #initialise} or from a model file. */
+    public Dense(int in, int out) {
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("a dense layer needs in >= 1 and out >= 1, got " + in + " x " + out);
+        }
+        if ((long) in * out > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("dense layer " + in + " x " + out + " is too large for one array");
+        }
+        this.in = in;
+        this.out = out;
+        this.weights = new float[in * out];
+        this.bias = new float[out];
+        this.weightGrad = new float[in * out];
+        this.biasGrad = new float[out];
+        this.parameters = List.of(new Parameter("weights", weights, weightGrad, true),
+                new Parameter("bias", bias, biasGrad, false));
+    }
+
+    /** Draws the weights with {@code init} from {@code seed}; the bias becomes zero. */
+    public Dense initialise(Init init, long seed) {
+        init.fill(weights, in, out, seed);
+        Vectors.fill(0f, bias, 0, out);
+        return this;
+    }
+
+    @Override
+    public int inputSize() {
+        return in;
+    }
+
+    @Override
+    public int outputSize() {
+        return out;
+    }
+
+    /** The live weight matrix, {@code in x out} row-major (not a copy). */
+    public float[] weights() {
+        return weights;
+    }
+
+    /** The live bias vector (not a copy). */
+    public float[] bias() {
+        return bias;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public void forward(float[] x, float[] y, int rows, boolean training) {
+        if (rows == 1) {
+            // batch of one (inference): y[out] = b + W^T[out x in] x[in], a GEMV that reads W once
+            Vectors.copy(bias, 0, y, 0, out);
+            Gemm.sgemv(TRANS, in, out, 1f, weights, 0, out, x, 0, 1f, y, 0);
+            return;
+        }
+        // y[B x out] = x[B x in] . W[in x out]
+        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, in, 1f, x, 0, in, weights, 0, out, 0f, y, 0, out);
+        // y[B x out] += b[out], broadcast over rows
+        Vectors.addBias(bias, 0, y, 0, rows, out, out);
+    }
+
+    /**
+     * The forward pass without the bias, for a caller that adds the bias fused with the activation
+     * ({@link Activation#addBiasAndApply}): {@code y[B x out] = x[B x in] . W}. Batches of two rows or more.
+     */
+    void forwardWithoutBias(float[] x, float[] y, int rows) {
+        // y[B x out] = x[B x in] . W[in x out]; bias and activation follow in one fused pass
+        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, in, 1f, x, 0, in, weights, 0, out, 0f, y, 0, out);
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
+        // from y = x . W:  dW[in x out] = x^T[in x B] . dy[B x out]
+        Gemm.sgemm(TRANS, NO_TRANS, in, out, rows, 1f, x, 0, in, dy, 0, out, 0f, weightGrad, 0, out);
+        // from y += b:     db[out] = sum over rows of dy[B x out]
+        Vectors.columnSums(dy, 0, rows, out, out, biasGrad, 0);
+        if (dx != null) {
+            // from y = x . W:  dx[B x in] = dy[B x out] . W^T[out x in]
+            Gemm.sgemm(NO_TRANS, TRANS, rows, in, out, 1f, dy, 0, out, weights, 0, out, 0f, dx, 0, in);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "dense " + in + " -> " + out;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.jvk.nn;
+
+import dev.jvk.kernels.Vectors;
+import java.util.SplittableRandom;
+
+/**
+ * Inverted dropout: while training, each value is kept with probability {@code 1 - rate} and scaled
+ * by {@code 1 / (1 - rate)}, else zeroed; at inference the layer is the identity. The mask comes
+ * from a seeded generator, so training runs repeat bitwise.
+ */
+public final class Dropout implements Layer {
+    private final int size;
+    private final float rate;
+    private final SplittableRandom random;
+    private float[] mask = new float[0];   // [B x n]: 0 or 1 / (1 - rate), from the last training forward
+
+    /** Dropout of {@code rate} in [0, 1) over rows of {@code size}, masks drawn from {@code seed}. */
+    public Dropout(int size, float rate, long seed) {
+        if (size < 1) {
+            throw new IllegalArgumentException("size must be >= 1, got " + size);
+        }
+        if (!(rate >= 0f && rate < 1f)) {
+            throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
+        }
+        this.size = size;
+        this.rate = rate;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** The probability of dropping a value. */
+    public float rate() {
+        return rate;
+    }
+
+    @Override
+    public int inputSize() {
+        return size;
+    }
+
+    @Override
+    public int outputSize() {
+        return size;
+    }
+
+    @Override
+    public void reserve(int rows) {
+        if (mask.length < rows * size) {
+            mask = new float[rows * size];
+        }
+    }
+
+    @Override
+    public void forward(float[] x, float[] y, int rows, boolean training) {
+        int n = rows * size;
+        if (!training || rate == 0f) {
+            // inference: y = x
+            Vectors.copy(x, 0, y, 0, n);
+            return;
+        }
+        reserve(rows);
+        float keep = 1f / (1f - rate);
+        for (int i = 0; i < n; i++) {
+            mask[i] = random.nextFloat() < rate ? 0f : keep;
+        }
+        // y[B x n] = x * mask
+        Vectors.mul(x, 0, mask, 0, y, 0, n);
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
+        if (dx == null) {
+            return;
+        }
+        int n = rows * size;
+        if (rate == 0f) {
+            Vectors.copy(dy, 0, dx, 0, n);
+            return;
+        }
+        // from y = x * mask: dx = dy * mask
+        Vectors.mul(dy, 0, mask, 0, dx, 0, n);
+    }
+
+    @Override
+    public String toString() {
+        return "dropout " + rate;
+    }
+}

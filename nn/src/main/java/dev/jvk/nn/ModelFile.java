@@ -1,0 +1,282 @@
+package dev.jvk.nn;
+
+import dev.jvk.nn.data.FeatureScaling;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The jvk model file, version 1 (specified in {@code docs/model-format.md}; keep the two in step).
+ *
+ * <pre>
+ * offset  size  field
+ * 0       8     magic: 0x89 'J' 'V' 'K' 'M' 'L' 'P' '\n'
+ * 8       4     format version (1)
+ * 12      8     payload length P
+ * 20      P     payload: inputs, classes, loss, scaling, layers (below)
+ * 20+P    4     CRC-32C of bytes [0, 20+P)
+ * </pre>
+ * All integers and floats big-endian; floats as their IEEE 754 bits, so a round trip is bitwise.
+ */
+final class ModelFile {
+    static final byte[] MAGIC = {(byte) 0x89, 'J', 'V', 'K', 'M', 'L', 'P', '\n'};
+    static final int VERSION = 1;
+    static final int HEADER = 20;
+    static final int TRAILER = 4;
+
+    static final int DENSE = 1;
+    static final int ACTIVATION = 2;
+    static final int DROPOUT = 3;
+
+    private ModelFile() {}
+
+    // ---- writing ----
+
+    static void write(Mlp mlp, Path file) throws IOException {
+        byte[] bytes = encode(mlp);
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+        try {
+            Files.write(temp, bytes);
+            try {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    static byte[] encode(Mlp mlp) throws IOException {
+        ByteArrayOutputStream payloadBytes = new ByteArrayOutputStream();
+        DataOutputStream p = new DataOutputStream(payloadBytes);
+        p.writeInt(mlp.inputs());
+        p.writeInt(mlp.classes());
+        p.writeUTF(mlp.loss().name());
+        FeatureScaling scaling = mlp.scaling();
+        p.writeByte(scaling.kind().ordinal());
+        if (scaling.kind() != FeatureScaling.Kind.NONE) {
+            writeFloats(p, scaling.shift());
+            writeFloats(p, scaling.scale());
+        }
+        p.writeInt(mlp.layers().size());
+        for (Layer layer : mlp.layers()) {
+            switch (layer) {
+                case Dense d -> {
+                    p.writeByte(DENSE);
+                    p.writeInt(d.inputSize());
+                    p.writeInt(d.outputSize());
+                    writeFloats(p, d.weights());
+                    writeFloats(p, d.bias());
+                }
+                case ActivationLayer a -> {
+                    p.writeByte(ACTIVATION);
+                    p.writeInt(a.inputSize());
+                    p.writeInt(a.outputSize());
+                    p.writeByte(a.activation().ordinal() + 1);
+                    p.writeFloat(a.activation() == Activation.LEAKY_RELU ? Activation.LEAKY_SLOPE : 0f);
+                }
+                case Dropout d -> {
+                    p.writeByte(DROPOUT);
+                    p.writeInt(d.inputSize());
+                    p.writeInt(d.outputSize());
+                    p.writeFloat(d.rate());
+                }
+            }
+        }
+        p.flush();
+        byte[] payload = payloadBytes.toByteArray();
+
+        ByteBuffer out = ByteBuffer.allocate(HEADER + payload.length + TRAILER).order(ByteOrder.BIG_ENDIAN);
+        out.put(MAGIC).putInt(VERSION).putLong(payload.length).put(payload);
+        CRC32C crc = new CRC32C();
+        crc.update(out.array(), 0, HEADER + payload.length);
+        out.putInt((int) crc.getValue());
+        return out.array();
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.BIG_ENDIAN);
+        b.asFloatBuffer().put(values);
+        out.write(b.array());
+    }
+
+    // ---- reading ----
+
+    static Mlp read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new ModelFileException(file + ": " + size + " bytes is too large to be a jvk model file");
+        }
+        return decode(Files.readAllBytes(file), file.toString());
+    }
+
+    static Mlp decode(byte[] bytes, String name) throws ModelFileException {
+        if (bytes.length < MAGIC.length || !java.util.Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new ModelFileException(name + ": not a jvk model file (wrong magic number)");
+        }
+        if (bytes.length < HEADER) {
+            throw new ModelFileException(name + ": truncated: " + bytes.length + " bytes, the header alone is " + HEADER);
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+        in.position(MAGIC.length);
+        int version = in.getInt();
+        if (version != VERSION) {
+            throw new ModelFileException(name + ": model format version " + version + ", this jvk reads version " + VERSION);
+        }
+        long payloadLength = in.getLong();
+        long expected = HEADER + payloadLength + TRAILER;
+        if (payloadLength < 0 || bytes.length < expected) {
+            throw new ModelFileException(name + ": truncated: " + bytes.length + " bytes, the header promises " + expected);
+        }
+        if (bytes.length > expected) {
+            throw new ModelFileException(name + ": " + (bytes.length - expected) + " unexpected bytes after the end of the model");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, (int) (HEADER + payloadLength));
+        int stored = ByteBuffer.wrap(bytes, (int) (HEADER + payloadLength), 4).order(ByteOrder.BIG_ENDIAN).getInt();
+        if (stored != (int) crc.getValue()) {
+            throw new ModelFileException(name + ": checksum mismatch: the file is corrupted");
+        }
+        ByteBuffer payload = ByteBuffer.wrap(bytes, HEADER, (int) payloadLength).slice().order(ByteOrder.BIG_ENDIAN);
+        try {
+            Mlp mlp = decodePayload(payload, name);
+            if (payload.hasRemaining()) {
+                throw new ModelFileException(name + ": " + payload.remaining() + " unexpected bytes after the last layer");
+            }
+            return mlp;
+        } catch (BufferUnderflowException e) {
+            throw new ModelFileException(name + ": the payload ends in the middle of a field (inconsistent model description)");
+        }
+    }
+
+    private static Mlp decodePayload(ByteBuffer in, String name) throws ModelFileException {
+        int inputs = positive(in.getInt(), "input count", name);
+        int classes = positive(in.getInt(), "class count", name);
+        String lossName = readUtf(in, name);
+        Loss loss;
+        try {
+            loss = Loss.named(lossName);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(name + ": " + e.getMessage());
+        }
+        int scalingKind = in.get();
+        FeatureScaling.Kind[] kinds = FeatureScaling.Kind.values();
+        if (scalingKind < 0 || scalingKind >= kinds.length) {
+            throw new ModelFileException(name + ": unknown feature scaling code " + scalingKind);
+        }
+        FeatureScaling scaling = kinds[scalingKind] == FeatureScaling.Kind.NONE
+                ? FeatureScaling.none(inputs)
+                : new FeatureScaling(kinds[scalingKind], readFloats(in, inputs, name), readFloats(in, inputs, name));
+
+        int layerCount = positive(in.getInt(), "layer count", name);
+        if (layerCount > in.remaining() / 9) {
+            throw new ModelFileException(name + ": " + layerCount + " layers cannot fit in the remaining " + in.remaining() + " bytes");
+        }
+        List<Layer> layers = new ArrayList<>(layerCount);
+        int width = inputs;
+        for (int i = 1; i <= layerCount; i++) {
+            int tag = in.get();
+            int layerIn = positive(in.getInt(), "layer " + i + " input size", name);
+            int layerOut = positive(in.getInt(), "layer " + i + " output size", name);
+            if (layerIn != width) {
+                throw new ModelFileException(name + ": wrong architecture: layer " + i + " takes " + layerIn + " inputs but "
+                        + (i == 1 ? "the model has " : "layer " + (i - 1) + " gives ") + width);
+            }
+            switch (tag) {
+                case DENSE -> {
+                    long values = (long) layerIn * layerOut + layerOut;
+                    if (values * 4 > in.remaining()) {
+                        throw new ModelFileException(name + ": layer " + i + " (dense " + layerIn + " x " + layerOut
+                                + ") needs " + values * 4 + " bytes, " + in.remaining() + " remain");
+                    }
+                    Dense dense = new Dense(layerIn, layerOut);
+                    in.asFloatBuffer().get(dense.weights());
+                    in.position(in.position() + dense.weights().length * 4);
+                    in.asFloatBuffer().get(dense.bias());
+                    in.position(in.position() + dense.bias().length * 4);
+                    layers.add(dense);
+                }
+                case ACTIVATION -> {
+                    sameSize(layerIn, layerOut, i, name);
+                    int code = in.get();
+                    float parameter = in.getFloat();
+                    Activation[] all = Activation.values();
+                    if (code < 1 || code > all.length) {
+                        throw new ModelFileException(name + ": layer " + i + " has unknown activation code " + code);
+                    }
+                    Activation activation = all[code - 1];
+                    if (activation == Activation.LEAKY_RELU && parameter != Activation.LEAKY_SLOPE) {
+                        throw new ModelFileException(name + ": layer " + i + " is a leaky ReLU of slope " + parameter
+                                + ", this jvk supports " + Activation.LEAKY_SLOPE);
+                    }
+                    layers.add(new ActivationLayer(activation, layerIn));
+                }
+                case DROPOUT -> {
+                    sameSize(layerIn, layerOut, i, name);
+                    float rate = in.getFloat();
+                    if (!(rate >= 0f && rate < 1f)) {
+                        throw new ModelFileException(name + ": layer " + i + " has dropout rate " + rate + " outside [0, 1)");
+                    }
+                    layers.add(new Dropout(layerIn, rate, Mlp.layerSeed(0, 1000 + i)));
+                }
+                default -> throw new ModelFileException(name + ": layer " + i + " has unknown layer type " + tag);
+            }
+            width = layerOut;
+        }
+        if (width != classes) {
+            throw new ModelFileException(name + ": wrong architecture: the last layer gives " + width + " outputs, the model declares " + classes + " classes");
+        }
+        try {
+            return new Mlp(layers, loss, scaling);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(name + ": wrong architecture: " + e.getMessage());
+        }
+    }
+
+    private static int positive(int value, String what, String name) throws ModelFileException {
+        if (value <= 0) {
+            throw new ModelFileException(name + ": " + what + " is " + value + ", must be positive");
+        }
+        return value;
+    }
+
+    private static void sameSize(int in, int out, int layer, String name) throws ModelFileException {
+        if (in != out) {
+            throw new ModelFileException(name + ": wrong architecture: element-wise layer " + layer + " maps " + in + " to " + out);
+        }
+    }
+
+    private static float[] readFloats(ByteBuffer in, int n, String name) throws ModelFileException {
+        if ((long) n * 4 > in.remaining()) {
+            throw new ModelFileException(name + ": the payload ends in the middle of a field (inconsistent model description)");
+        }
+        float[] values = new float[n];
+        in.asFloatBuffer().get(values);
+        in.position(in.position() + n * 4);
+        return values;
+    }
+
+    private static String readUtf(ByteBuffer in, String name) throws ModelFileException {
+        int length = Short.toUnsignedInt(in.getShort());
+        if (length > in.remaining()) {
+            throw new ModelFileException(name + ": the payload ends in the middle of a field (inconsistent model description)");
+        }
+        byte[] utf = new byte[length];
+        in.get(utf);
+        return new String(utf, StandardCharsets.UTF_8);
+    }
+}

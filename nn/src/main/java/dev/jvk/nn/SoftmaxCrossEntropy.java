@@ -1,0 +1,29 @@
+package dev.jvk.nn;
+
+import dev.jvk.kernels.Softmax;
+
+/**
+ * Softmax followed by cross-entropy against the label, fused in one kernel: the loss
+ * {@code mean_r( logsumexp(z_r) - z_r[label_r] )} and the gradient
+ * {@code dz = (softmax(z) - onehot(label)) / B}, without ever forming the probabilities separately
+ * or taking the log of a rounded probability.
+ */
+public final class SoftmaxCrossEntropy implements Loss {
+    static final String NAME = "softmax-cross-entropy";
+
+    // forward+backward: loss = mean over B of -log softmax(z)[label]; dz[B x C] = (softmax(z) - onehot) / B
+    @Override
+    public float lossAndGradient(float[] out, int[] labels, int rows, int classes, float[] dOut) {
+        return Softmax.crossEntropy(out, 0, rows, classes, classes, labels, 0, dOut, 0, classes);
+    }
+
+    @Override
+    public void scores(float[] out, int rows, int classes) {
+        Softmax.softmax(out, 0, rows, classes, classes, out, 0, classes);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+}

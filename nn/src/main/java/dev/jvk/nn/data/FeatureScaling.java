@@ -1,0 +1,152 @@
+package dev.jvk.nn.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A per-feature affine map {@code x' = (x - shift) * scale}, fitted on training data only and then
+ * applied unchanged to validation and test data (so no information leaks from them). A model file
+ * stores the scaling with the weights, so that {@code evaluate} sees data the way training did.
+ *
+ * <ul>
+ *   <li>{@link Kind#MIN_MAX}: each feature's training range to [0, 1]; a constant feature maps to 0.</li>
+ *   <li>{@link Kind#STANDARD}: each feature to mean 0 and standard deviation 1 on the training data;
+ *       a constant feature maps to 0.</li>
+ *   <li>{@link Kind#NONE}: the identity.</li>
+ * </ul>
+ */
+public final class FeatureScaling {
+    /** How the map was fitted. */
+    public enum Kind {
+        NONE, MIN_MAX, STANDARD;
+
+        /** The command-line spelling: none, minmax, standard. */
+        public String cliName() {
+            return switch (this) {
+                case NONE -> "none";
+                case MIN_MAX -> "minmax";
+                case STANDARD -> "standard";
+            };
+        }
+    }
+
+    private final Kind kind;
+    private final float[] shift;
+    private final float[] scale;
+
+    /** A scaling with the given per-feature shift and scale (copied); both arrays have one entry per feature. */
+    public FeatureScaling(Kind kind, float[] shift, float[] scale) {
+        this.kind = Objects.requireNonNull(kind, "kind");
+        if (shift.length != scale.length) {
+            throw new IllegalArgumentException("shift has " + shift.length + " features, scale " + scale.length);
+        }
+        this.shift = shift.clone();
+        this.scale = scale.clone();
+    }
+
+    /** The identity on {@code features} features. */
+    public static FeatureScaling none(int features) {
+        float[] ones = new float[features];
+        Arrays.fill(ones, 1f);
+        return new FeatureScaling(Kind.NONE, new float[features], ones);
+    }
+
+    /** Fits {@code kind} on {@code train}'s features (in double, so large sets do not lose precision). */
+    public static FeatureScaling fit(Kind kind, DataSet train) {
+        int f = train.featureCount();
+        int n = train.rows();
+        float[] x = train.features();
+        float[] shift = new float[f];
+        float[] scale = new float[f];
+        switch (kind) {
+            case NONE -> {
+                return none(f);
+            }
+            case MIN_MAX -> {
+                float[] min = new float[f];
+                float[] max = new float[f];
+                Arrays.fill(min, Float.POSITIVE_INFINITY);
+                Arrays.fill(max, Float.NEGATIVE_INFINITY);
+                for (int r = 0; r < n; r++) {
+                    for (int c = 0; c < f; c++) {
+                        float v = x[r * f + c];
+                        min[c] = Math.min(min[c], v);
+                        max[c] = Math.max(max[c], v);
+                    }
+                }
+                for (int c = 0; c < f; c++) {
+                    double range = (double) max[c] - min[c];
+                    shift[c] = n == 0 ? 0f : min[c];
+                    scale[c] = range > 0 ? (float) (1.0 / range) : 1f;
+                }
+            }
+            case STANDARD -> {
+                double[] sum = new double[f];
+                double[] sumSq = new double[f];
+                for (int r = 0; r < n; r++) {
+                    for (int c = 0; c < f; c++) {
+                        double v = x[r * f + c];
+                        sum[c] += v;
+                    }
+                }
+                for (int c = 0; c < f; c++) {
+                    sum[c] = n == 0 ? 0 : sum[c] / n;
+                }
+                for (int r = 0; r < n; r++) {
+                    for (int c = 0; c < f; c++) {
+                        double d = x[r * f + c] - sum[c];
+                        sumSq[c] += d * d;
+                    }
+                }
+                for (int c = 0; c < f; c++) {
+                    double sd = n == 0 ? 0 : Math.sqrt(sumSq[c] / n);
+                    shift[c] = (float) sum[c];
+                    scale[c] = sd > 1e-12 ? (float) (1.0 / sd) : 1f;
+                }
+            }
+        }
+        return new FeatureScaling(kind, shift, scale);
+    }
+
+    /** Scales {@code data}'s features in place. */
+    public void applyTo(DataSet data) {
+        if (data.featureCount() != shift.length) {
+            throw new DataException(data.name() + " has " + data.featureCount() + " features, the scaling was fitted on " + shift.length);
+        }
+        apply(data.features(), data.rows());
+    }
+
+    /** Scales {@code rows x features} values in place. */
+    public void apply(float[] x, int rows) {
+        int f = shift.length;
+        if (kind == Kind.NONE) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            int o = r * f;
+            for (int c = 0; c < f; c++) {
+                x[o + c] = (x[o + c] - shift[c]) * scale[c];
+            }
+        }
+    }
+
+    /** How it was fitted. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Number of features. */
+    public int features() {
+        return shift.length;
+    }
+
+    /** A copy of the per-feature shifts. */
+    public float[] shift() {
+        return shift.clone();
+    }
+
+    /** A copy of the per-feature scales. */
+    public float[] scale() {
+        return scale.clone();
+    }
+}

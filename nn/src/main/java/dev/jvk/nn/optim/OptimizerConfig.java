@@ -1,0 +1,84 @@
+package dev.jvk.nn.optim;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Which optimizer and its hyper-parameters (everything but the learning rate, which the schedule
+ * gives per step). {@link #create} binds it to a model's parameters.
+ *
+ * @param kind        SGD, ADAM or ADAMW
+ * @param momentum    SGD momentum in [0, 1); 0 is plain SGD
+ * @param nesterov    SGD: Nesterov momentum (needs momentum &gt; 0)
+ * @param weightDecay L2 (SGD, Adam) or decoupled (AdamW) weight decay, &gt;= 0; biases never decay
+ * @param beta1       Adam's first-moment decay
+ * @param beta2       Adam's second-moment decay
+ * @param epsilon     Adam's denominator guard
+ */
+public record OptimizerConfig(Kind kind, float momentum, boolean nesterov, float weightDecay,
+                              float beta1, float beta2, float epsilon) {
+    /** The optimizers. */
+    public enum Kind {
+        SGD, ADAM, ADAMW;
+
+        /** The command-line spelling: sgd, adam, adamw. */
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The kind for a command-line name. */
+        public static Kind fromCliName(String name) {
+            for (Kind k : values()) {
+                if (k.cliName().equals(name.toLowerCase(Locale.ROOT))) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown optimizer '" + name + "' (expected sgd, adam or adamw)");
+        }
+    }
+
+    /** Checks the ranges. */
+    public OptimizerConfig {
+        Objects.requireNonNull(kind, "kind");
+        if (!(momentum >= 0f && momentum < 1f)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (nesterov && momentum == 0f) {
+            throw new IllegalArgumentException("Nesterov momentum needs momentum > 0");
+        }
+        if (!(weightDecay >= 0f) || !Float.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+        }
+        if (!(beta1 >= 0f && beta1 < 1f) || !(beta2 >= 0f && beta2 < 1f)) {
+            throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        if (!(epsilon > 0f)) {
+            throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
+        }
+    }
+
+    /** SGD with the given momentum, Nesterov switch and L2 weight decay. */
+    public static OptimizerConfig sgd(float momentum, boolean nesterov, float weightDecay) {
+        return new OptimizerConfig(Kind.SGD, momentum, nesterov, weightDecay, 0.9f, 0.999f, 1e-8f);
+    }
+
+    /** Adam with betas 0.9, 0.999, epsilon 1e-8 and L2 weight decay. */
+    public static OptimizerConfig adam(float weightDecay) {
+        return new OptimizerConfig(Kind.ADAM, 0f, false, weightDecay, 0.9f, 0.999f, 1e-8f);
+    }
+
+    /** AdamW with betas 0.9, 0.999, epsilon 1e-8 and decoupled weight decay. */
+    public static OptimizerConfig adamW(float weightDecay) {
+        return new OptimizerConfig(Kind.ADAMW, 0f, false, weightDecay, 0.9f, 0.999f, 1e-8f);
+    }
+
+    /** An optimizer for these parameters, its state allocated now. */
+    public Optimizer create(List<Parameter> parameters) {
+        return switch (kind) {
+            case SGD -> new Sgd(parameters, momentum, nesterov, weightDecay);
+            case ADAM -> new Adam(parameters, beta1, beta2, epsilon, weightDecay, false);
+            case ADAMW -> new Adam(parameters, beta1, beta2, epsilon, weightDecay, true);
+        };
+    }
+}

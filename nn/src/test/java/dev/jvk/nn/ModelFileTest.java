@@ -1,0 +1,154 @@
+package dev.jvk.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jvk.nn.data.DataException;
+import dev.jvk.nn.data.DataSet;
+import dev.jvk.nn.data.FeatureScaling;
+import dev.jvk.nn.data.SyntheticData;
+import dev.jvk.nn.optim.Parameter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The model file: bitwise round trip, and the documented error for every kind of damage. */
+class ModelFileTest {
+    @TempDir
+    Path dir;
+
+    static Mlp sample() {
+        SyntheticData problem = new SyntheticData(5, 12);
+        DataSet data = problem.sample(50, 0, "tiny");
+        Mlp mlp = Mlp.classifier(12, new int[] {7, 5}, Activation.LEAKY_RELU, 0.25f, 10, 9);
+        mlp.setScaling(FeatureScaling.fit(FeatureScaling.Kind.STANDARD, data));
+        return mlp;
+    }
+
+    @Test
+    void save_then_load_is_bitwise_the_same_model() throws IOException {
+        Mlp mlp = sample();
+        Path file = dir.resolve("m.jvk");
+        mlp.save(file);
+        Mlp loaded = Mlp.load(file);
+
+        assertThat(loaded.describe()).isEqualTo(mlp.describe());
+        assertThat(loaded.layers()).hasSameSizeAs(mlp.layers());
+        for (int i = 0; i < mlp.layers().size(); i++) {
+            assertThat(loaded.layers().get(i).toString()).isEqualTo(mlp.layers().get(i).toString());
+        }
+        List<Parameter> a = mlp.parameters();
+        List<Parameter> b = loaded.parameters();
+        for (int p = 0; p < a.size(); p++) {
+            assertThat(bits(b.get(p).value())).isEqualTo(bits(a.get(p).value()));
+        }
+        assertThat(loaded.scaling().kind()).isEqualTo(FeatureScaling.Kind.STANDARD);
+        assertThat(bits(loaded.scaling().shift())).isEqualTo(bits(mlp.scaling().shift()));
+        assertThat(bits(loaded.scaling().scale())).isEqualTo(bits(mlp.scaling().scale()));
+        assertThat(loaded.loss().name()).isEqualTo(mlp.loss().name());
+
+        float[] x = new SyntheticData(5, 12).sample(20, 1, "x").features();
+        assertThat(bits(loaded.predict(x, 20))).isEqualTo(bits(mlp.predict(x, 20)));
+        // and the bytes themselves are stable: saving the loaded model writes the same file
+        Path again = dir.resolve("again.jvk");
+        loaded.save(again);
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(file));
+    }
+
+    @Test
+    void every_truncation_is_reported_as_such() throws IOException {
+        byte[] bytes = ModelFile.encode(sample());
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] cut = java.util.Arrays.copyOf(bytes, length);
+            assertThatThrownBy(() -> ModelFile.decode(cut, "m.jvk"))
+                    .as("cut to %d bytes", length)
+                    .isInstanceOf(ModelFileException.class)
+                    .hasMessageMatching("m\\.jvk: (truncated: .*|not a jvk model file \\(wrong magic number\\))");
+        }
+    }
+
+    @Test
+    void every_single_bit_flip_is_detected() throws IOException {
+        byte[] bytes = ModelFile.encode(sample());
+        for (int i = 0; i < bytes.length; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] flipped = bytes.clone();
+                flipped[i] ^= (byte) (1 << bit);
+                assertThatThrownBy(() -> ModelFile.decode(flipped, "m.jvk"))
+                        .as("byte %d bit %d", i, bit)
+                        .isInstanceOf(ModelFileException.class)
+                        .hasMessageMatching("m\\.jvk: (checksum mismatch: the file is corrupted|not a jvk model file .*"
+                                + "|model format version .*|truncated: .*|\\d+ unexpected bytes after the end of the model)");
+            }
+        }
+    }
+
+    @Test
+    void a_file_whose_layers_do_not_chain_is_a_wrong_architecture() throws IOException {
+        byte[] bytes = ModelFile.encode(sample());
+        // payload: inputs(4) classes(4) loss(2+n) scaling kind(1) shift(4*12) scale(4*12) layer count(4), then layer 1: tag(1) in(4) out(4)
+        int lossLength = ((bytes[ModelFile.HEADER + 8] & 0xff) << 8) | (bytes[ModelFile.HEADER + 9] & 0xff);
+        int layer1 = ModelFile.HEADER + 8 + 2 + lossLength + 1 + 2 * 4 * 12 + 4;
+        assertThat(bytes[layer1]).isEqualTo((byte) ModelFile.DENSE);
+        ByteBuffer.wrap(bytes).putInt(layer1 + 1, 13);   // the first layer now claims 13 inputs; the model has 12
+        resign(bytes);
+        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk"))
+                .isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: wrong architecture: layer 1 takes 13 inputs but the model has 12");
+
+        byte[] classes = ModelFile.encode(sample());
+        ByteBuffer.wrap(classes).putInt(ModelFile.HEADER + 4, 11);   // declares 11 classes, the last layer gives 10
+        resign(classes);
+        assertThatThrownBy(() -> ModelFile.decode(classes, "m.jvk"))
+                .isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: wrong architecture: the last layer gives 10 outputs, the model declares 11 classes");
+    }
+
+    @Test
+    void a_newer_version_and_a_foreign_file_are_named() throws IOException {
+        byte[] bytes = ModelFile.encode(sample());
+        ByteBuffer.wrap(bytes).putInt(8, 2);
+        resign(bytes);
+        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 2, this jvk reads version 1");
+        Path png = dir.resolve("picture.png");
+        Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0});
+        assertThatThrownBy(() -> Mlp.load(png)).isInstanceOf(ModelFileException.class).hasMessage(png + ": not a jvk model file (wrong magic number)");
+    }
+
+    @Test
+    void a_model_refuses_data_of_another_width() {
+        Mlp mlp = sample();
+        DataSet wrong = new SyntheticData(5, 13).sample(10, 0, "thirteen");
+        assertThatThrownBy(() -> mlp.evaluate(wrong)).isInstanceOf(DataException.class)
+                .hasMessage("the model takes 12 features, thirteen has 13");
+    }
+
+    @Test
+    void a_failed_save_leaves_nothing_behind() throws IOException {
+        Path missing = dir.resolve("no-such-folder").resolve("m.jvk");
+        assertThatThrownBy(() -> sample().save(missing)).isInstanceOf(IOException.class);
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    /** Recomputes the trailing checksum after a deliberate edit, so the edit itself is what the reader meets. */
+    private static void resign(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+    }
+
+    private static int[] bits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
+    }
+}

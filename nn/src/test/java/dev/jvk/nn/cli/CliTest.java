@@ -1,0 +1,138 @@
+package dev.jvk.nn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvk.kernels.Gemm;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line: exit codes, one-line errors, nothing written on failure, and the --json line. */
+class CliTest {
+    @TempDir
+    Path dir;
+    private final int threadsBefore = Gemm.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Gemm.setThreads(threadsBefore);
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "train --epochs 0",
+        "train --epochs x",
+        "train --bogus",
+        "train --activation swish",
+        "train --optimizer rmsprop",
+        "train --layers 256,,128",
+        "train --layers 0",
+        "train --lr -1",
+        "train --batch 0",
+        "train --threads 0",
+        "train --test-split 1.5",
+        "train --data /no/such/folder",
+        "train --data synthetic --csv x.csv",
+        "train --csv /no/such.csv",
+        "train --test-csv t.csv",
+        "train --label-column 3",
+        "train --data synthetic --save /no/such/folder/m.jvk",
+        "train --schedule linear",
+        "train --scale log",
+        "evaluate",
+        "evaluate --model /no/such/model.jvk --data synthetic",
+    })
+    void bad_options_and_data_give_exit_code_2_and_one_line(String line) {
+        Run r = run(line.split(" "));
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).startsWith("jvk ").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void a_bad_csv_row_is_reported_with_its_line_and_no_model_is_written() throws IOException {
+        Path csv = dir.resolve("bad.csv");
+        Files.writeString(csv, "label,a,b\n0,1,2\n1,3\n");
+        Path model = dir.resolve("m.jvk");
+        Run r = run("train", "--csv", csv.toString(), "--header", "--save", model.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk train: " + csv + " line 3: expected 3 columns, found 2");
+        assertThat(model).doesNotExist();
+    }
+
+    @Test
+    void train_json_prints_one_line_with_the_contract_fields_then_evaluate_agrees() throws IOException {
+        Path model = dir.resolve("m.jvk");
+        Run r = run("train", "--data", "synthetic", "--epochs", "2", "--layers", "32", "--threads", "1",
+                "--json", "--save", model.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().strip().split("\n");
+        assertThat(lines).hasSize(1);
+        String json = lines[0];
+        assertThat(json).startsWith("{").endsWith("}");
+        double accuracy = number(json, "test_accuracy");
+        assertThat(accuracy).isBetween(0.3, 1.0);
+        assertThat(number(json, "train_loss")).isPositive();
+        assertThat(number(json, "epochs")).isEqualTo(2);
+        assertThat(number(json, "samples_per_second")).isPositive();
+        assertThat(r.err()).contains("epoch  1").contains("epoch  2");   // progress went to stderr
+        assertThat(model).exists();
+
+        Run e = run("evaluate", "--model", model.toString(), "--data", "synthetic", "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(number(e.out(), "test_accuracy")).isEqualTo(accuracy);
+    }
+
+    @Test
+    void train_on_csv_with_a_test_file() throws IOException {
+        StringBuilder train = new StringBuilder("f1,f2,label\n");
+        StringBuilder test = new StringBuilder("f1,f2,label\n");
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 400; i++) {
+            double a = random.nextDouble() * 2 - 1;
+            double b = random.nextDouble() * 2 - 1;
+            (i < 300 ? train : test).append(a).append(',').append(b).append(',').append(a * b > 0 ? 1 : 0).append('\n');
+        }
+        Path trainCsv = dir.resolve("train.csv");
+        Path testCsv = dir.resolve("test.csv");
+        Files.writeString(trainCsv, train);
+        Files.writeString(testCsv, test);
+        Run r = run("train", "--csv", trainCsv.toString(), "--label-column", "2", "--header", "--test-csv", testCsv.toString(),
+                "--layers", "16", "--epochs", "30", "--batch", "16", "--lr", "0.01", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(number(r.out(), "test_accuracy")).as("XOR of signs").isGreaterThan(0.8);
+        assertThat(number(r.out(), "test_samples")).isEqualTo(100);
+    }
+
+    @Test
+    void info_names_the_kernels_and_the_cpu() {
+        Run r = run("info");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("jvk ").contains("cpu").contains("SIMD");
+    }
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
+        assertThat(m.find()).as("%s in %s", key, json).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.jvk.nn.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+/** Scaling is fitted on training data only and applied unchanged elsewhere. */
+class FeatureScalingTest {
+    static DataSet data(float... values) {
+        int rows = values.length / 2;
+        return new DataSet(values, new int[rows], rows, 2, 1, "d");
+    }
+
+    @Test
+    void min_max_maps_the_training_range_to_the_unit_interval_and_constants_to_zero() {
+        DataSet train = data(0, 5, 10, 5, 5, 5);
+        FeatureScaling s = FeatureScaling.fit(FeatureScaling.Kind.MIN_MAX, train);
+        s.applyTo(train);
+        assertThat(train.features()).containsExactly(0f, 0f, 1f, 0f, 0.5f, 0f);
+        DataSet test = data(20, 7);
+        s.applyTo(test);
+        assertThat(test.features()).containsExactly(2f, 2f);   // fitted on training data, not refitted: outside [0, 1] is fine
+    }
+
+    @Test
+    void standardising_gives_mean_zero_and_unit_deviation_on_the_training_data() {
+        DataSet train = data(1, 100, 2, 100, 3, 100, 4, 100);
+        FeatureScaling s = FeatureScaling.fit(FeatureScaling.Kind.STANDARD, train);
+        s.applyTo(train);
+        float[] x = train.features();
+        double mean = (x[0] + x[2] + x[4] + x[6]) / 4.0;
+        double var = (x[0] * x[0] + x[2] * x[2] + x[4] * x[4] + x[6] * x[6]) / 4.0 - mean * mean;
+        assertThat(mean).isCloseTo(0, within(1e-6));
+        assertThat(var).isCloseTo(1, within(1e-5));
+        assertThat(x[1]).isZero();
+    }
+
+    @Test
+    void the_synthetic_set_is_seeded_and_balanced() {
+        DataSet a = new SyntheticData(3).sample(5000, 0, "a");
+        DataSet b = new SyntheticData(3).sample(5000, 0, "b");
+        DataSet other = new SyntheticData(3).sample(5000, 1, "c");
+        // Arrays.equals: AssertJ's element-by-element report is slow on 320,000 values
+        assertThat(java.util.Arrays.equals(a.features(), b.features())).isTrue();
+        assertThat(java.util.Arrays.equals(a.labels(), b.labels())).isTrue();
+        assertThat(java.util.Arrays.equals(other.features(), a.features())).isFalse();
+        for (int count : a.classCounts()) {
+            assertThat(count).isBetween(400, 600);
+        }
+    }
+}

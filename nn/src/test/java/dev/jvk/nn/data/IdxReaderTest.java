@@ -1,0 +1,140 @@
+package dev.jvk.nn.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** IDX files the tests write: raw and gzipped, well-formed and damaged. */
+class IdxReaderTest {
+    @TempDir
+    Path dir;
+
+    static byte[] images(int magic, int count, int rows, int cols, int pixels) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(magic);
+        out.writeInt(count);
+        out.writeInt(rows);
+        out.writeInt(cols);
+        for (int i = 0; i < pixels; i++) {
+            out.writeByte(i * 37 % 256);
+        }
+        return bytes.toByteArray();
+    }
+
+    static byte[] labels(int count, int values, int classes) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(IdxReader.LABELS_MAGIC);
+        out.writeInt(count);
+        for (int i = 0; i < values; i++) {
+            out.writeByte(i % classes);
+        }
+        return bytes.toByteArray();
+    }
+
+    Path write(String name, byte[] content, boolean gzip) throws IOException {
+        Path file = dir.resolve(name);
+        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
+            out.write(content);
+        }
+        return file;
+    }
+
+    @Test
+    void raw_and_gzipped_files_read_the_same() throws IOException {
+        byte[] content = images(IdxReader.IMAGES_MAGIC, 3, 2, 4, 24);
+        IdxReader.Images raw = IdxReader.readImages(write("raw", content, false));
+        IdxReader.Images gz = IdxReader.readImages(write("gz", content, true));
+        assertThat(raw.count()).isEqualTo(3);
+        assertThat(raw.features()).isEqualTo(8);
+        assertThat(raw.pixels()).containsExactly(gz.pixels());
+        assertThat(raw.pixels()[1]).isEqualTo(37f);
+        assertThat(raw.pixels()[7]).isEqualTo(7 * 37 % 256);   // unsigned: 3 (259 mod 256), never negative
+    }
+
+    @Test
+    void images_and_labels_make_a_data_set() throws IOException {
+        Path x = write("x", images(IdxReader.IMAGES_MAGIC, 5, 2, 2, 20), true);
+        Path y = write("y", labels(5, 5, 3), false);
+        DataSet data = IdxReader.read(x, y, 1, "tiny");
+        assertThat(data.rows()).isEqualTo(5);
+        assertThat(data.featureCount()).isEqualTo(4);
+        assertThat(data.classes()).isEqualTo(3);
+        assertThat(data.labels()).containsExactly(0, 1, 2, 0, 1);
+    }
+
+    @Test
+    void a_wrong_magic_number_is_named() throws IOException {
+        Path labelsAsImages = write("l", labels(4, 4, 2), false);
+        assertThatThrownBy(() -> IdxReader.readImages(labelsAsImages)).isInstanceOf(DataException.class)
+                .hasMessage(labelsAsImages + ": not an IDX image file (magic number 0x00000801, expected 0x00000803)");
+        Path imagesAsLabels = write("i", images(IdxReader.IMAGES_MAGIC, 1, 1, 1, 1), false);
+        assertThatThrownBy(() -> IdxReader.readLabels(imagesAsLabels)).isInstanceOf(DataException.class)
+                .hasMessageContaining("not an IDX label file (magic number 0x00000803, expected 0x00000801)");
+    }
+
+    @Test
+    void short_long_and_empty_files_are_errors() throws IOException {
+        Path truncated = write("t", images(IdxReader.IMAGES_MAGIC, 3, 2, 2, 11), true);
+        assertThatThrownBy(() -> IdxReader.readImages(truncated)).isInstanceOf(DataException.class)
+                .hasMessage(truncated + ": truncated: header promises 12 values, file has 11");
+        Path tooLong = write("l", labels(2, 3, 2), false);
+        assertThatThrownBy(() -> IdxReader.readLabels(tooLong)).isInstanceOf(DataException.class)
+                .hasMessageContaining("longer than its header says");
+        Path empty = write("e", new byte[0], false);
+        assertThatThrownBy(() -> IdxReader.readImages(empty)).isInstanceOf(DataException.class)
+                .hasMessage(empty + ": truncated IDX header");
+        Path badDims = write("d", images(IdxReader.IMAGES_MAGIC, 1, 0, 5, 0), false);
+        assertThatThrownBy(() -> IdxReader.readImages(badDims)).isInstanceOf(DataException.class)
+                .hasMessageContaining("bad IDX image dimensions 1 x 0 x 5");
+        Path huge = write("h", images(IdxReader.IMAGES_MAGIC, 1 << 20, 1 << 10, 1 << 10, 0), false);
+        assertThatThrownBy(() -> IdxReader.readImages(huge)).isInstanceOf(DataException.class)
+                .hasMessageContaining("bad IDX image dimensions");
+    }
+
+    @Test
+    void corrupt_gzip_and_missing_files_are_errors() throws IOException {
+        byte[] gz = Files.readAllBytes(write("g", images(IdxReader.IMAGES_MAGIC, 4, 4, 4, 64), true));
+        gz[gz.length / 2] ^= 0x55;
+        gz[gz.length - 3] ^= 0x55;   // and the stored CRC/length
+        Path corrupt = dir.resolve("corrupt.gz");
+        Files.write(corrupt, gz);
+        assertThatThrownBy(() -> IdxReader.readImages(corrupt)).isInstanceOf(DataException.class)
+                .hasMessageStartingWith(corrupt.toString() + ":");
+        Path missing = dir.resolve("missing");
+        assertThatThrownBy(() -> IdxReader.readImages(missing)).isInstanceOf(DataException.class).hasMessage(missing + ": no such file");
+    }
+
+    @Test
+    void counts_of_images_and_labels_must_agree() throws IOException {
+        Path x = write("x", images(IdxReader.IMAGES_MAGIC, 3, 1, 1, 3), false);
+        Path y = write("y", labels(4, 4, 2), false);
+        assertThatThrownBy(() -> IdxReader.read(x, y, 1, "n")).isInstanceOf(DataException.class)
+                .hasMessage(y + ": 4 labels for 3 images in " + x);
+    }
+
+    @Test
+    void a_folder_in_mnist_naming_is_found_gzipped_or_not() throws IOException {
+        write("train-images-idx3-ubyte.gz", images(IdxReader.IMAGES_MAGIC, 6, 2, 2, 24), true);
+        write("train-labels-idx1-ubyte", labels(6, 6, 4), false);
+        write("t10k-images-idx3-ubyte", images(IdxReader.IMAGES_MAGIC, 2, 2, 2, 8), false);
+        write("t10k-labels-idx1-ubyte.gz", labels(2, 2, 2), true);
+        DataSources.TrainTest sets = DataSources.idxFolder(dir, "mine");
+        assertThat(sets.train().rows()).isEqualTo(6);
+        assertThat(sets.test().rows()).isEqualTo(2);
+        assertThat(sets.test().classes()).isEqualTo(4);   // both sets get the larger class count
+        Files.delete(dir.resolve("t10k-labels-idx1-ubyte.gz"));
+        assertThatThrownBy(() -> DataSources.idxFolder(dir, "mine")).isInstanceOf(DataException.class)
+                .hasMessage(dir + ": no t10k-labels-idx1-ubyte[.gz] file (MNIST naming expected)");
+    }
+}
