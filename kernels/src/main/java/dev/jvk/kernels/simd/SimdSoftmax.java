@@ -11,13 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <ol>
  *   <li>the maximum m, by compare + blend into four accumulators (lanewise MAX is several times
  *       slower here; NaN is skipped, and caught by the next pass);</li>
- *   <li>e_j = e^(x_j - m) and their sum s, in four accumulators, whose lanes {@link Lanes#sum} adds in a fixed order. x_j - m
+ *   <li>e_j = e^(x_j - m) and their sum s, in one accumulator, whose lanes {@link Lanes#sum} adds in a fixed order. x_j - m
  *       is carried exactly (its rounding error joins exp's reduced argument), so the exponentials are
  *       as accurate as exp itself whatever the spread of the row;</li>
  *   <li>the output: e_j / s, (x_j - m) - ln s, or the gradient e_j / (s rows).</li>
  * </ol>
- * Row sum chain: each of the 4L accumulator lanes adds ceil(cols / 4L) terms, then 3 adds merge the
- * accumulators and log2 L the lanes, so d <= ceil(cols / L) + L as documented.
+ * Row sum chain: each of the L accumulator lanes adds ceil(cols / L) terms, then log2 L adds merge the
+ * lanes, so d <= ceil(cols / L) + L as documented.
  */
 public final class SimdSoftmax {
     private static final VectorSpecies<Float> F = Species.FLOAT;
@@ -106,44 +106,23 @@ public final class SimdSoftmax {
         return m0.reduceLanes(VectorOperators.MAX);
     }
 
-    /** Sum of e^(x_j - max) over the row; stores each e_j into out (from outFrom) unless out is null. */
+    /**
+     * Sum of e^(x_j - max) over the row; stores each e_j into out (from outFrom) unless out is null.
+     * One masked exp per step and one accumulator: an exp is some 30 vector operations, and a loop body
+     * with several would exceed C2's inlining budget (see VectorMath); the adds are not the bottleneck.
+     */
     private static float expAndSum(float[] x, int from, int cols, float max, float[] out, int outFrom) {
         FloatVector m = FloatVector.broadcast(F, -max);
-        FloatVector s0 = FloatVector.zero(F);
-        FloatVector s1 = s0, s2 = s0, s3 = s0;
-        int j = 0;
-        for (; j <= cols - 4 * L; j += 4 * L) {
-            FloatVector e0 = expMinus(FloatVector.fromArray(F, x, from + j), m);
-            FloatVector e1 = expMinus(FloatVector.fromArray(F, x, from + j + L), m);
-            FloatVector e2 = expMinus(FloatVector.fromArray(F, x, from + j + 2 * L), m);
-            FloatVector e3 = expMinus(FloatVector.fromArray(F, x, from + j + 3 * L), m);
-            if (out != null) {
-                e0.intoArray(out, outFrom + j);
-                e1.intoArray(out, outFrom + j + L);
-                e2.intoArray(out, outFrom + j + 2 * L);
-                e3.intoArray(out, outFrom + j + 3 * L);
-            }
-            s0 = s0.add(e0);
-            s1 = s1.add(e1);
-            s2 = s2.add(e2);
-            s3 = s3.add(e3);
-        }
-        for (; j <= cols - L; j += L) {
-            FloatVector e = expMinus(FloatVector.fromArray(F, x, from + j), m);
-            if (out != null) {
-                e.intoArray(out, outFrom + j);
-            }
-            s0 = s0.add(e);
-        }
-        if (j < cols) {
+        FloatVector sum = FloatVector.zero(F);
+        for (int j = 0; j < cols; j += L) {
             VectorMask<Float> mask = F.indexInRange(j, cols);
             FloatVector e = expMinus(FloatVector.fromArray(F, x, from + j, mask), m).blend(0f, mask.not());
             if (out != null) {
                 e.intoArray(out, outFrom + j, mask);
             }
-            s1 = s1.add(e);
+            sum = sum.add(e);
         }
-        return Lanes.sum(s0.add(s1).add(s2.add(s3)));
+        return Lanes.sum(sum);
     }
 
     /** e^(x + negMax) with the sum x + negMax carried exactly into exp. */
