@@ -145,11 +145,12 @@ final class Suite {
             if (full) {
                 plan.add(new Selection("gemm", List.of(familyPattern(Family.GEMM)), threadParam, 0));
             } else {
-                plan.add(new Selection("gemm-sgemm", List.of(ROOT + "gemm\\.(?i:sgem[mv]\\w*)\\."),
+                // GEMM only: GEMV benchmarks take shapes of their own form
+                plan.add(new Selection("gemm-sgemm", List.of(ROOT + "gemm\\.(?i:sgemm\\w*)\\."),
                         merged(quickThreads, Map.of("shape", QUICK_SGEMM_SHAPES, "size", QUICK_SGEMM_SIZES)), 0));
                 plan.add(new Selection("gemm-sgemm-mlp-shapes", List.of(ROOT + "gemm\\.(?i:sgemm\\w*)\\.(?:jvk|openblas)$"),
                         merged(quickThreads, Map.of("shape", QUICK_MLP_SHAPES)), 0));
-                plan.add(new Selection("gemm-dgemm", List.of(ROOT + "gemm\\.(?i:dgem[mv]\\w*)\\."),
+                plan.add(new Selection("gemm-dgemm", List.of(ROOT + "gemm\\.(?i:dgemm\\w*)\\."),
                         merged(quickThreads, Map.of("shape", QUICK_DGEMM_SHAPES, "size", QUICK_DGEMM_SIZES)), 0));
             }
         }
