@@ -43,7 +43,7 @@ final class DgemmKernels {
     private static final VectorSpecies<Double> S = Species.DOUBLE;
     private static final int L = S.length();
     /** Tile width in doubles: two vectors. */
-    static final int NR = 2 * L;
+    static final int NR = GemmConfig.NR_VECTORS * L; // the kernels below are written for 2 vectors
 
     private DgemmKernels() {}
 

@@ -41,7 +41,7 @@ final class SgemmKernels {
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = S.length();
     /** Tile width in floats: two vectors. */
-    static final int NR = 2 * L;
+    static final int NR = GemmConfig.NR_VECTORS * L; // the kernels below are written for 2 vectors
 
     private SgemmKernels() {}
 
