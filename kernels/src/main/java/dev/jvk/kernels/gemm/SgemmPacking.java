@@ -144,6 +144,31 @@ final class SgemmPacking {
     }
 
     /**
+     * Packs {@code kc x n} of op(B) from (p0, 0), n no wider than one vector, into rows of one
+     * vector, zero-padded: element (p, j) at {@code bp[p * L + j]}. The panel of the narrow kernels.
+     */
+    static void packBNarrow(float[] b, int bo, int ldb, boolean trans, int p0, int kc, int n, float[] bp) {
+        if (trans) {
+            // op(B)[p][j] = b[bo + j * ldb + p]: n short contiguous columns, written with stride L
+            FloatVector zero = FloatVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                zero.intoArray(bp, p * L);
+            }
+            for (int j = 0; j < n; j++) {
+                int src = bo + j * ldb + p0;
+                for (int p = 0; p < kc; p++) {
+                    bp[p * L + j] = b[src + p];
+                }
+            }
+        } else {
+            VectorMask<Float> in = S.indexInRange(0, n);
+            for (int p = 0; p < kc; p++) {
+                FloatVector.fromArray(S, b, bo + (p0 + p) * ldb, in).intoArray(bp, p * L);
+            }
+        }
+    }
+
+    /**
      * Index vectors of the 8-row transposition, three rounds of two per round (see
      * {@link #transposeToA}), or null when the vector width does not allow it (it needs 8 or 16 lanes).
      */
