@@ -7,6 +7,7 @@ import dev.jvk.kernels.simd.Species;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -165,7 +166,9 @@ public final class Dgemm implements GemmPool.Task {
             int panels = (m + MR - 1) / MR;
             int i0 = part * panels / parts * MR;
             int i1 = Math.min(m, (part + 1) * panels / parts * MR);
-            if (direct) {
+            if (direct && n <= L) {
+                narrowBlock(workspace, i0, i1);
+            } else if (direct) {
                 directBlock(workspace, i0, i1);
             } else {
                 block(workspace, i0, i1, 0, n);
@@ -243,19 +246,17 @@ public final class Dgemm implements GemmPool.Task {
     /**
      * The direct path over rows [i0, i1) of C, for products whose operands sit in L1 or L2 anyway:
      * B is packed whole (per K block), but A, when stored as is, is read in place, MR rows at a time
-     * (packing it would cost about as much as a small or narrow product). A transposed and the rows
-     * below the last whole tile are packed, cheaply. C no wider than one vector gets the 1-vector
-     * kernels.
+     * (packing it would cost about as much as a small product). A transposed and the rows below the
+     * last whole tile are packed, cheaply.
      */
     private void directBlock(Workspace workspace, int i0, int i1) {
-        boolean narrow = n <= L;
-        int width = narrow ? L : NR;
         int inPlace = transA ? i0 : i0 + (i1 - i0) / MR * MR; // rows below are packed
         int kBlocks = kBlocks(k);
         int kcMax = (k + kBlocks - 1) / kBlocks;
         double[] bp = workspace.doublePackedB(GemmConfig.roundUp(n, NR) * kcMax);
         double[] ap = workspace.doublePackedA(GemmConfig.roundUp(i1 - inPlace, MR) * kcMax);
-        double[] tile = workspace.doubleTile(MR * NR);
+        double[] aside = workspace.doubleStage(MR * kcMax);
+        double[] tile = workspace.doubleTile(2 * MR * NR);
         int ao = (int) aOffset;
         int pc = 0;
         for (int kb = 0; kb < kBlocks; kb++) {
@@ -265,33 +266,70 @@ public final class Dgemm implements GemmPool.Task {
             if (inPlace < i1) {
                 DgemmPacking.packA(aArray, ao, lda, transA, inPlace, pc, i1 - inPlace, kc, MR, ap);
             }
-            for (int jr = 0; jr < n; jr += width) {
-                int cols = Math.min(width, n - jr);
-                int bi = jr / NR * NR * kc + jr % NR; // the panel holding column jr
+            for (int jr = 0; jr < n; jr += NR) {
+                int cols = Math.min(NR, n - jr);
+                boolean narrow = cols <= L; // a last panel no wider than one vector
                 for (int ir = i0; ir < i1; ir += MR) {
                     int rows = Math.min(MR, i1 - ir);
                     int ci = (int) cOffset + ir * ldc + jr;
-                    boolean full = rows == MR && cols == width;
+                    boolean full = rows == MR && cols == (narrow ? L : NR);
                     double[] c = full ? cArray : null;
-                    if (ir < inPlace) {
-                        int ai = ao + ir * lda + pc;
-                        if (narrow) {
-                            DgemmKernels.rowsNarrow(kc, aArray, ai, lda, bp, bi, c, ci, ldc, alpha, betaNow, tile);
-                        } else {
-                            DgemmKernels.rows(kc, aArray, ai, lda, bp, bi, c, ci, ldc, alpha, betaNow, tile);
-                        }
+                    if (ir < inPlace && !narrow) {
+                        DgemmKernels.rows(kc, aArray, ao + ir * lda + pc, lda, bp, jr * kc, c, ci, ldc, alpha, betaNow, tile);
+                    } else if (ir < inPlace) {
+                        // a narrow last panel: pack these rows aside (rare; keeps one narrow kernel per layout)
+                        DgemmPacking.packA(aArray, ao, lda, false, ir, pc, rows, kc, MR, aside);
+                        DgemmKernels.packedNarrow(kc, aside, 0, bp, jr * kc, c, ci, ldc, alpha, betaNow, tile);
+                    } else if (narrow) {
+                        DgemmKernels.packedNarrow(kc, ap, (ir - inPlace) * kc, bp, jr * kc, c, ci, ldc, alpha, betaNow, tile);
                     } else {
-                        int ai = (ir - inPlace) * kc;
-                        if (narrow) {
-                            DgemmKernels.packedNarrow(kc, ap, ai, bp, bi, c, ci, ldc, alpha, betaNow, tile);
-                        } else {
-                            DgemmKernels.packed(kc, ap, ai, bp, bi, c, ci, ldc, alpha, betaNow, tile);
-                        }
+                        DgemmKernels.packed(kc, ap, (ir - inPlace) * kc, bp, jr * kc, c, ci, ldc, alpha, betaNow, tile);
                     }
                     if (!full) {
                         DgemmKernels.update(tile, rows, cols, alpha, betaNow, cArray, ci, ldc);
                     }
                 }
+            }
+            pc += kc;
+        }
+    }
+
+    /**
+     * The narrow path over rows [i0, i1) of C, n no wider than one vector (an output layer's 10
+     * classes, say): every lane of the 1-vector kernels is a column of C, so none is wasted on
+     * padding as in a 2-vector tile. B is packed into rows of one vector; A is read in place: 8
+     * rows at a time as stored (NN), or 2 MR rows at a time when stored transposed (TN: the values
+     * of one k step are contiguous, 16 accumulators). Rows below the last whole tile are packed,
+     * zero-padded, and go through the transposed kernel. C is written through a column mask.
+     */
+    private void narrowBlock(Workspace workspace, int i0, int i1) {
+        int tall = 2 * MR;                 // rows of the transposed-A kernel
+        int step = transA ? tall : 8;      // rows per tile read in place
+        int inPlace = i0 + (i1 - i0) / step * step;
+        int kBlocks = kBlocks(k);
+        int kcMax = (k + kBlocks - 1) / kBlocks;
+        double[] bp = workspace.doublePackedB(L * kcMax);
+        double[] ap = workspace.doublePackedA(tall * kcMax);
+        double[] tile = workspace.doubleTile(tall * NR);
+        VectorMask<Double> cols = S.indexInRange(0, n);
+        int ao = (int) aOffset;
+        int pc = 0;
+        for (int kb = 0; kb < kBlocks; kb++) {
+            int kc = (k - pc) / (kBlocks - kb);
+            double betaNow = pc == 0 ? beta : 1;
+            DgemmPacking.packBNarrow(bArray, (int) bOffset, ldb, transB, pc, kc, n, bp);
+            for (int ir = i0; ir < inPlace; ir += step) {
+                int ci = (int) cOffset + ir * ldc;
+                if (transA) {
+                    DgemmKernels.narrowCols(kc, aArray, ao + pc * lda + ir, lda, bp, 0, cArray, ci, ldc, cols, alpha, betaNow, null);
+                } else {
+                    DgemmKernels.narrowRows8(kc, aArray, ao + ir * lda + pc, lda, bp, 0, cArray, ci, ldc, cols, alpha, betaNow, null);
+                }
+            }
+            if (inPlace < i1) {
+                DgemmPacking.packA(aArray, ao, lda, transA, inPlace, pc, i1 - inPlace, kc, tall, ap);
+                DgemmKernels.narrowCols(kc, ap, 0, tall, bp, 0, null, 0, 0, cols, alpha, betaNow, tile);
+                DgemmKernels.update(tile, i1 - inPlace, n, alpha, betaNow, cArray, (int) cOffset + inPlace * ldc, ldc);
             }
             pc += kc;
         }

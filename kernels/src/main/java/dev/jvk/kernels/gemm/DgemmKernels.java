@@ -43,7 +43,7 @@ final class DgemmKernels {
     private static final VectorSpecies<Double> S = Species.DOUBLE;
     private static final int L = S.length();
     /** Tile width in doubles: two vectors. */
-    static final int NR = 2 * L;
+    static final int NR = GemmConfig.NR_VECTORS * L; // the kernels below are written for 2 vectors
 
     private DgemmKernels() {}
 
@@ -77,13 +77,13 @@ final class DgemmKernels {
         }
     }
 
-    /** As {@link #rows}, MR x 1 vector: for C no wider than one vector. */
-    static void rowsNarrow(int kc, double[] a, int ai, int lda, double[] b, int bi,
-                           double[] c, int ci, int ldc, double alpha, double beta, double[] tile) {
+    /** The narrow TN kernel of the configured height (2 MR rows). */
+    static void narrowCols(int kc, double[] a, int ai, int lda, double[] b, int bi,
+                           double[] c, int ci, int ldc, VectorMask<Double> cols, double alpha, double beta, double[] tile) {
         if (GemmConfig.MR == 8) {
-            rows8x1(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
+            narrowCols16(kc, a, ai, lda, b, bi, c, ci, ldc, cols, alpha, beta, tile);
         } else {
-            rows6x1(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
+            narrowCols12(kc, a, ai, lda, b, bi, c, ci, ldc, cols, alpha, beta, tile);
         }
     }
 
@@ -621,11 +621,11 @@ final class DgemmKernels {
         }
     }
 
-    /** 8 rows by 1 vector, A read in place, for C no wider than a vector. */
-    static void rows8x1(int kc, double[] a, int ai, int lda, double[] b, int bi,
-            double[] c, int ci, int ldc, double alpha, double beta, double[] tile) {
+    /** 8 rows of A as stored (row r from {@code a[ai + r * lda]}) by 1 vector, C stored through the column mask: the narrow NN product. */
+    static void narrowRows8(int kc, double[] a, int ai, int lda, double[] b, int bi,
+            double[] c, int ci, int ldc, VectorMask<Double> cols, double alpha, double beta, double[] tile) {
         DoubleVector zero = DoubleVector.zero(S);
-        DoubleVector c00 = zero, c10 = zero, c20 = zero, c30 = zero, c40 = zero, c50 = zero, c60 = zero, c70 = zero;
+        DoubleVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
         int a0 = ai;
         int a1 = a0 + lda;
         int a2 = a1 + lda;
@@ -635,135 +635,268 @@ final class DgemmKernels {
         int a6 = a5 + lda;
         int a7 = a6 + lda;
         for (int p = 0; p < kc; p++) {
-            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
-            DoubleVector ar = DoubleVector.broadcast(S, a[a0 + p]);
-            c00 = ar.fma(b0, c00);
-            ar = DoubleVector.broadcast(S, a[a1 + p]);
-            c10 = ar.fma(b0, c10);
-            ar = DoubleVector.broadcast(S, a[a2 + p]);
-            c20 = ar.fma(b0, c20);
-            ar = DoubleVector.broadcast(S, a[a3 + p]);
-            c30 = ar.fma(b0, c30);
-            ar = DoubleVector.broadcast(S, a[a4 + p]);
-            c40 = ar.fma(b0, c40);
-            ar = DoubleVector.broadcast(S, a[a5 + p]);
-            c50 = ar.fma(b0, c50);
-            ar = DoubleVector.broadcast(S, a[a6 + p]);
-            c60 = ar.fma(b0, c60);
-            ar = DoubleVector.broadcast(S, a[a7 + p]);
-            c70 = ar.fma(b0, c70);
-            bi += NR;
+            DoubleVector bv = DoubleVector.fromArray(S, b, bi);
+            c0 = DoubleVector.broadcast(S, a[a0 + p]).fma(bv, c0);
+            c1 = DoubleVector.broadcast(S, a[a1 + p]).fma(bv, c1);
+            c2 = DoubleVector.broadcast(S, a[a2 + p]).fma(bv, c2);
+            c3 = DoubleVector.broadcast(S, a[a3 + p]).fma(bv, c3);
+            c4 = DoubleVector.broadcast(S, a[a4 + p]).fma(bv, c4);
+            c5 = DoubleVector.broadcast(S, a[a5 + p]).fma(bv, c5);
+            c6 = DoubleVector.broadcast(S, a[a6 + p]).fma(bv, c6);
+            c7 = DoubleVector.broadcast(S, a[a7 + p]).fma(bv, c7);
+            bi += L;
         }
         if (c == null) {
-            c00.intoArray(tile, 0);
-            c10.intoArray(tile, NR);
-            c20.intoArray(tile, 2 * NR);
-            c30.intoArray(tile, 3 * NR);
-            c40.intoArray(tile, 4 * NR);
-            c50.intoArray(tile, 5 * NR);
-            c60.intoArray(tile, 6 * NR);
-            c70.intoArray(tile, 7 * NR);
+            c0.intoArray(tile, 0);
+            c1.intoArray(tile, NR);
+            c2.intoArray(tile, 2 * NR);
+            c3.intoArray(tile, 3 * NR);
+            c4.intoArray(tile, 4 * NR);
+            c5.intoArray(tile, 5 * NR);
+            c6.intoArray(tile, 6 * NR);
+            c7.intoArray(tile, 7 * NR);
             return;
         }
         DoubleVector va = DoubleVector.broadcast(S, alpha);
         if (beta == 0) {
-            c00.mul(va).intoArray(c, ci);
+            c0.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c10.mul(va).intoArray(c, ci);
+            c1.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c20.mul(va).intoArray(c, ci);
+            c2.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c30.mul(va).intoArray(c, ci);
+            c3.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c40.mul(va).intoArray(c, ci);
+            c4.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c50.mul(va).intoArray(c, ci);
+            c5.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c60.mul(va).intoArray(c, ci);
+            c6.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c70.mul(va).intoArray(c, ci);
+            c7.mul(va).intoArray(c, ci, cols);
         } else {
             DoubleVector vb = DoubleVector.broadcast(S, beta);
-            c00.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c0.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c10.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c1.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c20.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c2.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c30.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c3.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c40.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c4.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c50.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c5.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c60.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c6.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c70.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c7.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
         }
     }
 
-    /** 6 rows by 1 vector, A read in place, for C no wider than a vector. */
-    static void rows6x1(int kc, double[] a, int ai, int lda, double[] b, int bi,
-            double[] c, int ci, int ldc, double alpha, double beta, double[] tile) {
+    /** 16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1 vector, C stored through the column mask: the narrow TN product, and packed edge rows ({@code lda = 16}). */
+    static void narrowCols16(int kc, double[] a, int ai, int lda, double[] b, int bi,
+            double[] c, int ci, int ldc, VectorMask<Double> cols, double alpha, double beta, double[] tile) {
         DoubleVector zero = DoubleVector.zero(S);
-        DoubleVector c00 = zero, c10 = zero, c20 = zero, c30 = zero, c40 = zero, c50 = zero;
-        int a0 = ai;
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        int a4 = a3 + lda;
-        int a5 = a4 + lda;
+        DoubleVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
+        DoubleVector c8 = zero, c9 = zero, c10 = zero, c11 = zero, c12 = zero, c13 = zero, c14 = zero, c15 = zero;
         for (int p = 0; p < kc; p++) {
-            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
-            DoubleVector ar = DoubleVector.broadcast(S, a[a0 + p]);
-            c00 = ar.fma(b0, c00);
-            ar = DoubleVector.broadcast(S, a[a1 + p]);
-            c10 = ar.fma(b0, c10);
-            ar = DoubleVector.broadcast(S, a[a2 + p]);
-            c20 = ar.fma(b0, c20);
-            ar = DoubleVector.broadcast(S, a[a3 + p]);
-            c30 = ar.fma(b0, c30);
-            ar = DoubleVector.broadcast(S, a[a4 + p]);
-            c40 = ar.fma(b0, c40);
-            ar = DoubleVector.broadcast(S, a[a5 + p]);
-            c50 = ar.fma(b0, c50);
-            bi += NR;
+            DoubleVector bv = DoubleVector.fromArray(S, b, bi);
+            c0 = DoubleVector.broadcast(S, a[ai]).fma(bv, c0);
+            c1 = DoubleVector.broadcast(S, a[ai + 1]).fma(bv, c1);
+            c2 = DoubleVector.broadcast(S, a[ai + 2]).fma(bv, c2);
+            c3 = DoubleVector.broadcast(S, a[ai + 3]).fma(bv, c3);
+            c4 = DoubleVector.broadcast(S, a[ai + 4]).fma(bv, c4);
+            c5 = DoubleVector.broadcast(S, a[ai + 5]).fma(bv, c5);
+            c6 = DoubleVector.broadcast(S, a[ai + 6]).fma(bv, c6);
+            c7 = DoubleVector.broadcast(S, a[ai + 7]).fma(bv, c7);
+            c8 = DoubleVector.broadcast(S, a[ai + 8]).fma(bv, c8);
+            c9 = DoubleVector.broadcast(S, a[ai + 9]).fma(bv, c9);
+            c10 = DoubleVector.broadcast(S, a[ai + 10]).fma(bv, c10);
+            c11 = DoubleVector.broadcast(S, a[ai + 11]).fma(bv, c11);
+            c12 = DoubleVector.broadcast(S, a[ai + 12]).fma(bv, c12);
+            c13 = DoubleVector.broadcast(S, a[ai + 13]).fma(bv, c13);
+            c14 = DoubleVector.broadcast(S, a[ai + 14]).fma(bv, c14);
+            c15 = DoubleVector.broadcast(S, a[ai + 15]).fma(bv, c15);
+            ai += lda;
+            bi += L;
         }
         if (c == null) {
-            c00.intoArray(tile, 0);
-            c10.intoArray(tile, NR);
-            c20.intoArray(tile, 2 * NR);
-            c30.intoArray(tile, 3 * NR);
-            c40.intoArray(tile, 4 * NR);
-            c50.intoArray(tile, 5 * NR);
+            c0.intoArray(tile, 0);
+            c1.intoArray(tile, NR);
+            c2.intoArray(tile, 2 * NR);
+            c3.intoArray(tile, 3 * NR);
+            c4.intoArray(tile, 4 * NR);
+            c5.intoArray(tile, 5 * NR);
+            c6.intoArray(tile, 6 * NR);
+            c7.intoArray(tile, 7 * NR);
+            c8.intoArray(tile, 8 * NR);
+            c9.intoArray(tile, 9 * NR);
+            c10.intoArray(tile, 10 * NR);
+            c11.intoArray(tile, 11 * NR);
+            c12.intoArray(tile, 12 * NR);
+            c13.intoArray(tile, 13 * NR);
+            c14.intoArray(tile, 14 * NR);
+            c15.intoArray(tile, 15 * NR);
             return;
         }
         DoubleVector va = DoubleVector.broadcast(S, alpha);
         if (beta == 0) {
-            c00.mul(va).intoArray(c, ci);
+            c0.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c10.mul(va).intoArray(c, ci);
+            c1.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c20.mul(va).intoArray(c, ci);
+            c2.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c30.mul(va).intoArray(c, ci);
+            c3.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c40.mul(va).intoArray(c, ci);
+            c4.mul(va).intoArray(c, ci, cols);
             ci += ldc;
-            c50.mul(va).intoArray(c, ci);
+            c5.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c6.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c7.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c8.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c9.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c11.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c12.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c13.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c14.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c15.mul(va).intoArray(c, ci, cols);
         } else {
             DoubleVector vb = DoubleVector.broadcast(S, beta);
-            c00.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c0.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c10.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c1.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c20.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c2.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c30.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c3.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c40.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c4.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
             ci += ldc;
-            c50.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c5.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c6.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c7.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c8.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c9.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c10.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c11.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c12.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c13.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c14.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c15.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+        }
+    }
+
+    /** As {@link #narrowCols16} with 12 rows, for machines with 16 vector registers. */
+    static void narrowCols12(int kc, double[] a, int ai, int lda, double[] b, int bi,
+            double[] c, int ci, int ldc, VectorMask<Double> cols, double alpha, double beta, double[] tile) {
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
+        DoubleVector c8 = zero, c9 = zero, c10 = zero, c11 = zero;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector bv = DoubleVector.fromArray(S, b, bi);
+            c0 = DoubleVector.broadcast(S, a[ai]).fma(bv, c0);
+            c1 = DoubleVector.broadcast(S, a[ai + 1]).fma(bv, c1);
+            c2 = DoubleVector.broadcast(S, a[ai + 2]).fma(bv, c2);
+            c3 = DoubleVector.broadcast(S, a[ai + 3]).fma(bv, c3);
+            c4 = DoubleVector.broadcast(S, a[ai + 4]).fma(bv, c4);
+            c5 = DoubleVector.broadcast(S, a[ai + 5]).fma(bv, c5);
+            c6 = DoubleVector.broadcast(S, a[ai + 6]).fma(bv, c6);
+            c7 = DoubleVector.broadcast(S, a[ai + 7]).fma(bv, c7);
+            c8 = DoubleVector.broadcast(S, a[ai + 8]).fma(bv, c8);
+            c9 = DoubleVector.broadcast(S, a[ai + 9]).fma(bv, c9);
+            c10 = DoubleVector.broadcast(S, a[ai + 10]).fma(bv, c10);
+            c11 = DoubleVector.broadcast(S, a[ai + 11]).fma(bv, c11);
+            ai += lda;
+            bi += L;
+        }
+        if (c == null) {
+            c0.intoArray(tile, 0);
+            c1.intoArray(tile, NR);
+            c2.intoArray(tile, 2 * NR);
+            c3.intoArray(tile, 3 * NR);
+            c4.intoArray(tile, 4 * NR);
+            c5.intoArray(tile, 5 * NR);
+            c6.intoArray(tile, 6 * NR);
+            c7.intoArray(tile, 7 * NR);
+            c8.intoArray(tile, 8 * NR);
+            c9.intoArray(tile, 9 * NR);
+            c10.intoArray(tile, 10 * NR);
+            c11.intoArray(tile, 11 * NR);
+            return;
+        }
+        DoubleVector va = DoubleVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c1.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c2.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c3.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c4.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c5.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c6.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c7.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c8.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c9.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci, cols);
+            ci += ldc;
+            c11.mul(va).intoArray(c, ci, cols);
+        } else {
+            DoubleVector vb = DoubleVector.broadcast(S, beta);
+            c0.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c1.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c2.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c3.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c4.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c5.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c6.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c7.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c8.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c9.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c10.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
+            ci += ldc;
+            c11.fma(va, DoubleVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
         }
     }
 

@@ -98,6 +98,11 @@ final class DgemmPacking {
                 int dst = jr * kc;
                 int src = bo + (j0 + jr) * ldb + p0;
                 int j = 0;
+                if (full > 0 && L == 16) {
+                    for (; j + 16 <= cols; j += 16) {
+                        transposeToB16(b, src + j * ldb, ldb, full, bp, dst + j);
+                    }
+                }
                 if (full > 0) {
                     for (; j + 8 <= cols; j += 8) {
                         if (L == 8) {
@@ -117,8 +122,13 @@ final class DgemmPacking {
                 }
             }
         } else {
-            // op(B)[p][j] = b[bo + p * ldb + j]: row by row, whole vectors, masked at the right edge.
+            // op(B)[p][j] = b[bo + p * ldb + j]: row by row, whole vectors, masked at the right edge
+            // (the masks made once: made per row they cost as much as the copy).
             int whole = nc - nc % NR;
+            VectorMask<Double> first = S.indexInRange(whole, nc);
+            VectorMask<Double> second = S.indexInRange(whole + L, nc);
+            boolean two = nc - whole > L;
+            DoubleVector zero = DoubleVector.zero(S);
             for (int p = 0; p < kc; p++) {
                 int src = bo + (p0 + p) * ldb + j0;
                 int dst = p * NR;
@@ -127,11 +137,35 @@ final class DgemmPacking {
                     DoubleVector.fromArray(S, b, src + jr + L).intoArray(bp, dst + jr * kc + L);
                 }
                 if (whole < nc) {
-                    for (int j = 0; j < NR; j += L) {
-                        VectorMask<Double> in = S.indexInRange(whole + j, nc);
-                        DoubleVector.fromArray(S, b, src + whole + j, in).intoArray(bp, dst + whole * kc + j);
-                    }
+                    int edge = dst + whole * kc;
+                    DoubleVector.fromArray(S, b, src + whole, first).intoArray(bp, edge);
+                    (two ? DoubleVector.fromArray(S, b, src + whole + L, second) : zero).intoArray(bp, edge + L);
                 }
+            }
+        }
+    }
+
+    /**
+     * Packs {@code kc x n} of op(B) from (p0, 0), n no wider than one vector, into rows of one
+     * vector, zero-padded: element (p, j) at {@code bp[p * L + j]}. The panel of the narrow kernels.
+     */
+    static void packBNarrow(double[] b, int bo, int ldb, boolean trans, int p0, int kc, int n, double[] bp) {
+        if (trans) {
+            // op(B)[p][j] = b[bo + j * ldb + p]: n short contiguous columns, written with stride L
+            DoubleVector zero = DoubleVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                zero.intoArray(bp, p * L);
+            }
+            for (int j = 0; j < n; j++) {
+                int src = bo + j * ldb + p0;
+                for (int p = 0; p < kc; p++) {
+                    bp[p * L + j] = b[src + p];
+                }
+            }
+        } else {
+            VectorMask<Double> in = S.indexInRange(0, n);
+            for (int p = 0; p < kc; p++) {
+                DoubleVector.fromArray(S, b, bo + (p0 + p) * ldb, in).intoArray(bp, p * L);
             }
         }
     }
@@ -142,6 +176,8 @@ final class DgemmPacking {
      */
     private static final double[] ROUNDS = transposeRounds();
     private static final boolean TRANSPOSE8 = ROUNDS != null;
+    /** Lane selections joining two vectors' lower halves (first L) and upper halves (next L). */
+    private static final double[] HALVES = halves();
 
     /*
      * The 8-row transposition. An 8 x L block (8 rows of a row-major source, L consecutive columns
@@ -343,6 +379,123 @@ final class DgemmPacking {
             w7.intoArray(dst, d + 14 * NR, firstEight);
             w7.intoArray(dst, d + 14 * NR + back, secondEight);
         }
+    }
+
+    /**
+     * As {@link #transposeToBPairs} for 16 columns of op(B) at once: two 8-row transpositions,
+     * then one more selection per destination row joins their halves (lanes 0-7 of each for row
+     * 2q, lanes 8-15 for row 2q + 1) into a whole vector, so every store is a whole vector instead
+     * of two masked halves.
+     */
+    private static void transposeToB16(double[] src, int s0, int ld, int count, double[] dst, int d0) {
+        DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);
+        DoubleVector hi0 = DoubleVector.fromArray(S, ROUNDS, L);
+        DoubleVector lo1 = DoubleVector.fromArray(S, ROUNDS, 2 * L);
+        DoubleVector hi1 = DoubleVector.fromArray(S, ROUNDS, 3 * L);
+        DoubleVector lo2 = DoubleVector.fromArray(S, ROUNDS, 4 * L);
+        DoubleVector hi2 = DoubleVector.fromArray(S, ROUNDS, 5 * L);
+        DoubleVector low = DoubleVector.fromArray(S, HALVES, 0);
+        DoubleVector high = DoubleVector.fromArray(S, HALVES, L);
+        for (int p = 0; p < count; p += L) {
+            int at = s0 + p;
+            DoubleVector ux0 = DoubleVector.fromArray(S, src, at);
+            DoubleVector ux1 = DoubleVector.fromArray(S, src, at + ld);
+            DoubleVector ux2 = DoubleVector.fromArray(S, src, at + 2 * ld);
+            DoubleVector ux3 = DoubleVector.fromArray(S, src, at + 3 * ld);
+            DoubleVector ux4 = DoubleVector.fromArray(S, src, at + 4 * ld);
+            DoubleVector ux5 = DoubleVector.fromArray(S, src, at + 5 * ld);
+            DoubleVector ux6 = DoubleVector.fromArray(S, src, at + 6 * ld);
+            DoubleVector ux7 = DoubleVector.fromArray(S, src, at + 7 * ld);
+            // columns 0-7, round 0: rows 2i and 2i+1
+            DoubleVector uy0 = lo0.selectFrom(ux0, ux1);
+            DoubleVector uy1 = hi0.selectFrom(ux0, ux1);
+            DoubleVector uy2 = lo0.selectFrom(ux2, ux3);
+            DoubleVector uy3 = hi0.selectFrom(ux2, ux3);
+            DoubleVector uy4 = lo0.selectFrom(ux4, ux5);
+            DoubleVector uy5 = hi0.selectFrom(ux4, ux5);
+            DoubleVector uy6 = lo0.selectFrom(ux6, ux7);
+            DoubleVector uy7 = hi0.selectFrom(ux6, ux7);
+            // columns 0-7, round 1: vectors 4i + j and 4i + j + 2
+            DoubleVector uz0 = lo1.selectFrom(uy0, uy2);
+            DoubleVector uz2 = hi1.selectFrom(uy0, uy2);
+            DoubleVector uz1 = lo1.selectFrom(uy1, uy3);
+            DoubleVector uz3 = hi1.selectFrom(uy1, uy3);
+            DoubleVector uz4 = lo1.selectFrom(uy4, uy6);
+            DoubleVector uz6 = hi1.selectFrom(uy4, uy6);
+            DoubleVector uz5 = lo1.selectFrom(uy5, uy7);
+            DoubleVector uz7 = hi1.selectFrom(uy5, uy7);
+            // columns 0-7, round 2: vectors j and j + 4
+            DoubleVector uw0 = lo2.selectFrom(uz0, uz4);
+            DoubleVector uw4 = hi2.selectFrom(uz0, uz4);
+            DoubleVector uw1 = lo2.selectFrom(uz1, uz5);
+            DoubleVector uw5 = hi2.selectFrom(uz1, uz5);
+            DoubleVector uw2 = lo2.selectFrom(uz2, uz6);
+            DoubleVector uw6 = hi2.selectFrom(uz2, uz6);
+            DoubleVector uw3 = lo2.selectFrom(uz3, uz7);
+            DoubleVector uw7 = hi2.selectFrom(uz3, uz7);
+            DoubleVector vx0 = DoubleVector.fromArray(S, src, at + 8 * ld);
+            DoubleVector vx1 = DoubleVector.fromArray(S, src, at + 9 * ld);
+            DoubleVector vx2 = DoubleVector.fromArray(S, src, at + 10 * ld);
+            DoubleVector vx3 = DoubleVector.fromArray(S, src, at + 11 * ld);
+            DoubleVector vx4 = DoubleVector.fromArray(S, src, at + 12 * ld);
+            DoubleVector vx5 = DoubleVector.fromArray(S, src, at + 13 * ld);
+            DoubleVector vx6 = DoubleVector.fromArray(S, src, at + 14 * ld);
+            DoubleVector vx7 = DoubleVector.fromArray(S, src, at + 15 * ld);
+            // columns 8-15, round 0: rows 2i and 2i+1
+            DoubleVector vy0 = lo0.selectFrom(vx0, vx1);
+            DoubleVector vy1 = hi0.selectFrom(vx0, vx1);
+            DoubleVector vy2 = lo0.selectFrom(vx2, vx3);
+            DoubleVector vy3 = hi0.selectFrom(vx2, vx3);
+            DoubleVector vy4 = lo0.selectFrom(vx4, vx5);
+            DoubleVector vy5 = hi0.selectFrom(vx4, vx5);
+            DoubleVector vy6 = lo0.selectFrom(vx6, vx7);
+            DoubleVector vy7 = hi0.selectFrom(vx6, vx7);
+            // columns 8-15, round 1: vectors 4i + j and 4i + j + 2
+            DoubleVector vz0 = lo1.selectFrom(vy0, vy2);
+            DoubleVector vz2 = hi1.selectFrom(vy0, vy2);
+            DoubleVector vz1 = lo1.selectFrom(vy1, vy3);
+            DoubleVector vz3 = hi1.selectFrom(vy1, vy3);
+            DoubleVector vz4 = lo1.selectFrom(vy4, vy6);
+            DoubleVector vz6 = hi1.selectFrom(vy4, vy6);
+            DoubleVector vz5 = lo1.selectFrom(vy5, vy7);
+            DoubleVector vz7 = hi1.selectFrom(vy5, vy7);
+            // columns 8-15, round 2: vectors j and j + 4
+            DoubleVector vw0 = lo2.selectFrom(vz0, vz4);
+            DoubleVector vw4 = hi2.selectFrom(vz0, vz4);
+            DoubleVector vw1 = lo2.selectFrom(vz1, vz5);
+            DoubleVector vw5 = hi2.selectFrom(vz1, vz5);
+            DoubleVector vw2 = lo2.selectFrom(vz2, vz6);
+            DoubleVector vw6 = hi2.selectFrom(vz2, vz6);
+            DoubleVector vw3 = lo2.selectFrom(vz3, vz7);
+            DoubleVector vw7 = hi2.selectFrom(vz3, vz7);
+            int d = d0 + p * NR;
+            low.selectFrom(uw0, vw0).intoArray(dst, d);
+            high.selectFrom(uw0, vw0).intoArray(dst, d + 1 * NR);
+            low.selectFrom(uw1, vw1).intoArray(dst, d + 2 * NR);
+            high.selectFrom(uw1, vw1).intoArray(dst, d + 3 * NR);
+            low.selectFrom(uw2, vw2).intoArray(dst, d + 4 * NR);
+            high.selectFrom(uw2, vw2).intoArray(dst, d + 5 * NR);
+            low.selectFrom(uw3, vw3).intoArray(dst, d + 6 * NR);
+            high.selectFrom(uw3, vw3).intoArray(dst, d + 7 * NR);
+            low.selectFrom(uw4, vw4).intoArray(dst, d + 8 * NR);
+            high.selectFrom(uw4, vw4).intoArray(dst, d + 9 * NR);
+            low.selectFrom(uw5, vw5).intoArray(dst, d + 10 * NR);
+            high.selectFrom(uw5, vw5).intoArray(dst, d + 11 * NR);
+            low.selectFrom(uw6, vw6).intoArray(dst, d + 12 * NR);
+            high.selectFrom(uw6, vw6).intoArray(dst, d + 13 * NR);
+            low.selectFrom(uw7, vw7).intoArray(dst, d + 14 * NR);
+            high.selectFrom(uw7, vw7).intoArray(dst, d + 15 * NR);
+        }
+    }
+
+    private static double[] halves() {
+        double[] h = new double[2 * L];
+        for (int t = 0; t < L; t++) {
+            int half = L / 2;
+            h[t] = t < half ? t : L + t - half;               // lower halves: a[0..half), b[0..half)
+            h[L + t] = t < half ? half + t : L + t;           // upper halves: a[half..L), b[half..L)
+        }
+        return h;
     }
 
     /**

@@ -96,6 +96,11 @@ final class SgemmPacking {
                 int dst = jr * kc;
                 int src = bo + (j0 + jr) * ldb + p0;
                 int j = 0;
+                if (full > 0 && L == 16) {
+                    for (; j + 16 <= cols; j += 16) {
+                        transposeToB16(b, src + j * ldb, ldb, full, bp, dst + j);
+                    }
+                }
                 if (full > 0) {
                     for (; j + 8 <= cols; j += 8) {
                         if (L == 8) {
@@ -115,8 +120,13 @@ final class SgemmPacking {
                 }
             }
         } else {
-            // op(B)[p][j] = b[bo + p * ldb + j]: row by row, whole vectors, masked at the right edge.
+            // op(B)[p][j] = b[bo + p * ldb + j]: row by row, whole vectors, masked at the right edge
+            // (the masks made once: made per row they cost as much as the copy).
             int whole = nc - nc % NR;
+            VectorMask<Float> first = S.indexInRange(whole, nc);
+            VectorMask<Float> second = S.indexInRange(whole + L, nc);
+            boolean two = nc - whole > L;
+            FloatVector zero = FloatVector.zero(S);
             for (int p = 0; p < kc; p++) {
                 int src = bo + (p0 + p) * ldb + j0;
                 int dst = p * NR;
@@ -125,11 +135,35 @@ final class SgemmPacking {
                     FloatVector.fromArray(S, b, src + jr + L).intoArray(bp, dst + jr * kc + L);
                 }
                 if (whole < nc) {
-                    for (int j = 0; j < NR; j += L) {
-                        VectorMask<Float> in = S.indexInRange(whole + j, nc);
-                        FloatVector.fromArray(S, b, src + whole + j, in).intoArray(bp, dst + whole * kc + j);
-                    }
+                    int edge = dst + whole * kc;
+                    FloatVector.fromArray(S, b, src + whole, first).intoArray(bp, edge);
+                    (two ? FloatVector.fromArray(S, b, src + whole + L, second) : zero).intoArray(bp, edge + L);
                 }
+            }
+        }
+    }
+
+    /**
+     * Packs {@code kc x n} of op(B) from (p0, 0), n no wider than one vector, into rows of one
+     * vector, zero-padded: element (p, j) at {@code bp[p * L + j]}. The panel of the narrow kernels.
+     */
+    static void packBNarrow(float[] b, int bo, int ldb, boolean trans, int p0, int kc, int n, float[] bp) {
+        if (trans) {
+            // op(B)[p][j] = b[bo + j * ldb + p]: n short contiguous columns, written with stride L
+            FloatVector zero = FloatVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                zero.intoArray(bp, p * L);
+            }
+            for (int j = 0; j < n; j++) {
+                int src = bo + j * ldb + p0;
+                for (int p = 0; p < kc; p++) {
+                    bp[p * L + j] = b[src + p];
+                }
+            }
+        } else {
+            VectorMask<Float> in = S.indexInRange(0, n);
+            for (int p = 0; p < kc; p++) {
+                FloatVector.fromArray(S, b, bo + (p0 + p) * ldb, in).intoArray(bp, p * L);
             }
         }
     }
@@ -140,6 +174,8 @@ final class SgemmPacking {
      */
     private static final float[] ROUNDS = transposeRounds();
     private static final boolean TRANSPOSE8 = ROUNDS != null;
+    /** Lane selections joining two vectors' lower halves (first L) and upper halves (next L). */
+    private static final float[] HALVES = halves();
 
     /*
      * The 8-row transposition. An 8 x L block (8 rows of a row-major source, L consecutive columns
@@ -341,6 +377,123 @@ final class SgemmPacking {
             w7.intoArray(dst, d + 14 * NR, firstEight);
             w7.intoArray(dst, d + 14 * NR + back, secondEight);
         }
+    }
+
+    /**
+     * As {@link #transposeToBPairs} for 16 columns of op(B) at once: two 8-row transpositions,
+     * then one more selection per destination row joins their halves (lanes 0-7 of each for row
+     * 2q, lanes 8-15 for row 2q + 1) into a whole vector, so every store is a whole vector instead
+     * of two masked halves.
+     */
+    private static void transposeToB16(float[] src, int s0, int ld, int count, float[] dst, int d0) {
+        FloatVector lo0 = FloatVector.fromArray(S, ROUNDS, 0);
+        FloatVector hi0 = FloatVector.fromArray(S, ROUNDS, L);
+        FloatVector lo1 = FloatVector.fromArray(S, ROUNDS, 2 * L);
+        FloatVector hi1 = FloatVector.fromArray(S, ROUNDS, 3 * L);
+        FloatVector lo2 = FloatVector.fromArray(S, ROUNDS, 4 * L);
+        FloatVector hi2 = FloatVector.fromArray(S, ROUNDS, 5 * L);
+        FloatVector low = FloatVector.fromArray(S, HALVES, 0);
+        FloatVector high = FloatVector.fromArray(S, HALVES, L);
+        for (int p = 0; p < count; p += L) {
+            int at = s0 + p;
+            FloatVector ux0 = FloatVector.fromArray(S, src, at);
+            FloatVector ux1 = FloatVector.fromArray(S, src, at + ld);
+            FloatVector ux2 = FloatVector.fromArray(S, src, at + 2 * ld);
+            FloatVector ux3 = FloatVector.fromArray(S, src, at + 3 * ld);
+            FloatVector ux4 = FloatVector.fromArray(S, src, at + 4 * ld);
+            FloatVector ux5 = FloatVector.fromArray(S, src, at + 5 * ld);
+            FloatVector ux6 = FloatVector.fromArray(S, src, at + 6 * ld);
+            FloatVector ux7 = FloatVector.fromArray(S, src, at + 7 * ld);
+            // columns 0-7, round 0: rows 2i and 2i+1
+            FloatVector uy0 = lo0.selectFrom(ux0, ux1);
+            FloatVector uy1 = hi0.selectFrom(ux0, ux1);
+            FloatVector uy2 = lo0.selectFrom(ux2, ux3);
+            FloatVector uy3 = hi0.selectFrom(ux2, ux3);
+            FloatVector uy4 = lo0.selectFrom(ux4, ux5);
+            FloatVector uy5 = hi0.selectFrom(ux4, ux5);
+            FloatVector uy6 = lo0.selectFrom(ux6, ux7);
+            FloatVector uy7 = hi0.selectFrom(ux6, ux7);
+            // columns 0-7, round 1: vectors 4i + j and 4i + j + 2
+            FloatVector uz0 = lo1.selectFrom(uy0, uy2);
+            FloatVector uz2 = hi1.selectFrom(uy0, uy2);
+            FloatVector uz1 = lo1.selectFrom(uy1, uy3);
+            FloatVector uz3 = hi1.selectFrom(uy1, uy3);
+            FloatVector uz4 = lo1.selectFrom(uy4, uy6);
+            FloatVector uz6 = hi1.selectFrom(uy4, uy6);
+            FloatVector uz5 = lo1.selectFrom(uy5, uy7);
+            FloatVector uz7 = hi1.selectFrom(uy5, uy7);
+            // columns 0-7, round 2: vectors j and j + 4
+            FloatVector uw0 = lo2.selectFrom(uz0, uz4);
+            FloatVector uw4 = hi2.selectFrom(uz0, uz4);
+            FloatVector uw1 = lo2.selectFrom(uz1, uz5);
+            FloatVector uw5 = hi2.selectFrom(uz1, uz5);
+            FloatVector uw2 = lo2.selectFrom(uz2, uz6);
+            FloatVector uw6 = hi2.selectFrom(uz2, uz6);
+            FloatVector uw3 = lo2.selectFrom(uz3, uz7);
+            FloatVector uw7 = hi2.selectFrom(uz3, uz7);
+            FloatVector vx0 = FloatVector.fromArray(S, src, at + 8 * ld);
+            FloatVector vx1 = FloatVector.fromArray(S, src, at + 9 * ld);
+            FloatVector vx2 = FloatVector.fromArray(S, src, at + 10 * ld);
+            FloatVector vx3 = FloatVector.fromArray(S, src, at + 11 * ld);
+            FloatVector vx4 = FloatVector.fromArray(S, src, at + 12 * ld);
+            FloatVector vx5 = FloatVector.fromArray(S, src, at + 13 * ld);
+            FloatVector vx6 = FloatVector.fromArray(S, src, at + 14 * ld);
+            FloatVector vx7 = FloatVector.fromArray(S, src, at + 15 * ld);
+            // columns 8-15, round 0: rows 2i and 2i+1
+            FloatVector vy0 = lo0.selectFrom(vx0, vx1);
+            FloatVector vy1 = hi0.selectFrom(vx0, vx1);
+            FloatVector vy2 = lo0.selectFrom(vx2, vx3);
+            FloatVector vy3 = hi0.selectFrom(vx2, vx3);
+            FloatVector vy4 = lo0.selectFrom(vx4, vx5);
+            FloatVector vy5 = hi0.selectFrom(vx4, vx5);
+            FloatVector vy6 = lo0.selectFrom(vx6, vx7);
+            FloatVector vy7 = hi0.selectFrom(vx6, vx7);
+            // columns 8-15, round 1: vectors 4i + j and 4i + j + 2
+            FloatVector vz0 = lo1.selectFrom(vy0, vy2);
+            FloatVector vz2 = hi1.selectFrom(vy0, vy2);
+            FloatVector vz1 = lo1.selectFrom(vy1, vy3);
+            FloatVector vz3 = hi1.selectFrom(vy1, vy3);
+            FloatVector vz4 = lo1.selectFrom(vy4, vy6);
+            FloatVector vz6 = hi1.selectFrom(vy4, vy6);
+            FloatVector vz5 = lo1.selectFrom(vy5, vy7);
+            FloatVector vz7 = hi1.selectFrom(vy5, vy7);
+            // columns 8-15, round 2: vectors j and j + 4
+            FloatVector vw0 = lo2.selectFrom(vz0, vz4);
+            FloatVector vw4 = hi2.selectFrom(vz0, vz4);
+            FloatVector vw1 = lo2.selectFrom(vz1, vz5);
+            FloatVector vw5 = hi2.selectFrom(vz1, vz5);
+            FloatVector vw2 = lo2.selectFrom(vz2, vz6);
+            FloatVector vw6 = hi2.selectFrom(vz2, vz6);
+            FloatVector vw3 = lo2.selectFrom(vz3, vz7);
+            FloatVector vw7 = hi2.selectFrom(vz3, vz7);
+            int d = d0 + p * NR;
+            low.selectFrom(uw0, vw0).intoArray(dst, d);
+            high.selectFrom(uw0, vw0).intoArray(dst, d + 1 * NR);
+            low.selectFrom(uw1, vw1).intoArray(dst, d + 2 * NR);
+            high.selectFrom(uw1, vw1).intoArray(dst, d + 3 * NR);
+            low.selectFrom(uw2, vw2).intoArray(dst, d + 4 * NR);
+            high.selectFrom(uw2, vw2).intoArray(dst, d + 5 * NR);
+            low.selectFrom(uw3, vw3).intoArray(dst, d + 6 * NR);
+            high.selectFrom(uw3, vw3).intoArray(dst, d + 7 * NR);
+            low.selectFrom(uw4, vw4).intoArray(dst, d + 8 * NR);
+            high.selectFrom(uw4, vw4).intoArray(dst, d + 9 * NR);
+            low.selectFrom(uw5, vw5).intoArray(dst, d + 10 * NR);
+            high.selectFrom(uw5, vw5).intoArray(dst, d + 11 * NR);
+            low.selectFrom(uw6, vw6).intoArray(dst, d + 12 * NR);
+            high.selectFrom(uw6, vw6).intoArray(dst, d + 13 * NR);
+            low.selectFrom(uw7, vw7).intoArray(dst, d + 14 * NR);
+            high.selectFrom(uw7, vw7).intoArray(dst, d + 15 * NR);
+        }
+    }
+
+    private static float[] halves() {
+        float[] h = new float[2 * L];
+        for (int t = 0; t < L; t++) {
+            int half = L / 2;
+            h[t] = t < half ? t : L + t - half;               // lower halves: a[0..half), b[0..half)
+            h[L + t] = t < half ? half + t : L + t;           // upper halves: a[half..L), b[half..L)
+        }
+        return h;
     }
 
     /**
