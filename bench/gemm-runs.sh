@@ -9,14 +9,14 @@ set -u
 out=${1:?output directory}; shift
 mkdir -p "$out"
 J=${J:-/usr/lib/jvm/temurin-25-jdk-amd64}
-CP="bench/target/classes:bench/target/lib/*"
+CP=${CP:-"bench/target/classes:bench/target/lib/*"}
 export OPENBLAS_CORETYPE=SkylakeX
 LOCK=/work/bench.lock
 jmh() { # name, then JMH arguments
   local name=$1; shift
   echo "== $name: $*"
   flock $LOCK timeout 500 $J/bin/java --add-modules jdk.incubator.vector -cp "$CP" org.openjdk.jmh.Main "$@" \
-      -wi 6 -w 1s -i 5 -r 1s -f 1 -rf json -rff "$out/$name.json" > "$out/$name.log" 2>&1
+      -wi ${WI:-8} -w 1s -i 5 -r 1s -f 1 -rf json -rff "$out/$name.json" > "$out/$name.log" 2>&1
   echo "   exit $? ($(date +%T))"
 }
 SQUARES=NN:64x64x64,NN:128x128x128,NN:256x256x256,NN:512x512x512,NN:1024x1024x1024,NN:2048x2048x2048
