@@ -56,6 +56,10 @@ public class PyTorchMlpTrainingBenchmark {
     @Param({"1", "2"})
     int threads;
 
+    /** Only SGD (lr 0.1, the baseline); a parameter so that the report pairs this row with jvk's SGD row. */
+    @Param({"sgd"})
+    String optimizer;
+
     private Model model;
     private Trainer trainer;
     private FashionShapedData data;
@@ -66,6 +70,9 @@ public class PyTorchMlpTrainingBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         // read by DJL's PyTorch engine when it loads (once per fork, before any PyTorch work)
+        if (!optimizer.equals("sgd")) {
+            throw new IllegalArgumentException("optimizer: only sgd is measured for PyTorch, got " + optimizer);
+        }
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
