@@ -62,7 +62,7 @@ class SuiteTest {
                 .containsEntry("shape", List.of("NN:256x256x256", "NN:1024x1024x1024"));
         assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.SgemmBench.openblas")).isTrue();
         assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.DgemmBench.openblas")).isFalse();
-        assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.PeakFmaBench.floatFmas")).isFalse();
+        assertThat(selects(sgemm.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float512")).isFalse();
         assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.SgemvBench.jvk")).as("GEMV shapes have another form").isFalse();
         Suite.Selection mlpShapes = plan.get(2);
         assertThat(mlpShapes.params()).containsEntry("shape", List.of("NN:128x256x784", "NN:128x10x128"));
