@@ -38,6 +38,11 @@ final class Machine {
                 ? "preferred species " + preferred + "-bit (" + preferred / Float.SIZE + " float lanes)"
                 : "not available (jdk.incubator.vector not resolved)");
         facts.put("jvk", Kernels.info().toString());
+        // OpenBLAS picks its kernels by CPU unless OPENBLAS_CORETYPE names them; an AVX2 core type
+        // on an AVX-512 machine halves its GEMM, so the report says which ran
+        String openblasCore = System.getenv("OPENBLAS_CORETYPE");
+        facts.put("OpenBLAS kernels", openblasCore == null || openblasCore.isBlank()
+                ? "chosen by OpenBLAS (OPENBLAS_CORETYPE unset)" : "OPENBLAS_CORETYPE=" + openblasCore);
         // other work on the machine skews every number: say how busy it was when the run began
         String load = String.join(" ", lines(Path.of("/proc/loadavg")));
         String[] parts = load.trim().split("\\s+");
