@@ -1,5 +1,8 @@
 package dev.jvk.kernels.simd;
 
+// The constants of exp, log and the Gaussian pieces, for the kernels that write those steps out.
+import static dev.jvk.kernels.simd.VectorMath.*;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -142,17 +145,40 @@ public final class SimdActivations {
         return negativeSide.blend(v, v.compare(VectorOperators.GE, 0f)).div(e.add(1f));
     }
 
+    /**
+     * max(x, 0) + log1p(e^-|x|): e^x never overflows, and for x < 0 the result is log1p of exp. The
+     * lanewise steps are written out in the loop body, not called: see {@link #geluErf} on why.
+     */
     public static void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            softplus(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i, m);
+            // e = e^-|x| in (0, 1]: VectorMath.exp's steps (the argument is <= 0, so only the lower clamp)
+            FloatVector negAbs = v.abs().neg();
+            negAbs = negAbs.blend(EXP_MIN, negAbs.compare(VectorOperators.LT, EXP_MIN));
+            FloatVector k = negAbs.fma(LOG2E, ROUND);
+            FloatVector nf = k.sub(ROUND);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), negAbs);
+            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
+                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(first).mul(second);
+            // log1p(e): for e >= 0.5, ln 2 + log1p((e - 1) / 2) (exact argument), else log1p(e) itself;
+            // log1p(f) = f - f^2/2 + f^3 Q(f), VectorMath.log's polynomial on [-0.25, 0.5)
+            VectorMask<Float> upper = e.compare(VectorOperators.GE, 0.5f);
+            FloatVector f = e.blend(e.sub(1f).mul(0.5f), upper);
+            FloatVector kk = FloatVector.zero(F).blend(1f, upper);
+            FloatVector tail = kk.fma(FloatVector.broadcast(F, LN2_HI_LOG), kk.fma(FloatVector.broadcast(F, LN2_LO_LOG),
+                    f.fma(L8, L7).fma(f, FloatVector.broadcast(F, L6)).fma(f, FloatVector.broadcast(F, L5))
+                            .fma(f, FloatVector.broadcast(F, L4)).fma(f, FloatVector.broadcast(F, L3)).fma(f, FloatVector.broadcast(F, L2))
+                            .fma(f, FloatVector.broadcast(F, L1)).fma(f, FloatVector.broadcast(F, L0))
+                            .fma(f, FloatVector.broadcast(F, -0.5f)).fma(f.mul(f), f)));
+            FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)).add(tail).intoArray(y, yOffset + i, m);
         }
-    }
-
-    /** max(x, 0) + log1p(e^-|x|): e^x never overflows, and for x < 0 the result is log1p of exp. */
-    private static FloatVector softplus(FloatVector v) {
-        FloatVector tail = VectorMath.log1pOfExpNegativeAbs(v);
-        return FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)).add(tail);
     }
 
     public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
@@ -197,20 +223,61 @@ public final class SimdActivations {
         return twoULow.neg().blend(twoULow, negative);
     }
 
+    /**
+     * x Phi(x), Phi(x) = 0.5 (1 + erf(x / sqrt 2)) = 0.5 erfc(-x / sqrt 2), which keeps its relative
+     * accuracy for x < 0 (no 1 + erf cancellation). |x| <= 0.7: erf's odd series; beyond:
+     * e^(-x^2/2) G(|x|), x^2 carried exactly. Beyond +-16, Phi is 0 or 1 as a float.
+     *
+     * <p>The lanewise steps are written out in the loop body rather than called. A lanewise helper of
+     * this size, called once per vector, is hot on its own: C2 compiles it alone, then refuses to inline
+     * it into the kernel ("hot method too big", "already compiled into a big method"), and every call
+     * boxes its vectors (12 KB per 1K floats, measured). A loop body with no call to a method of ours
+     * that takes or returns a vector has nothing C2 can refuse: the kernel's own call takes arrays.
+     */
     public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            geluErf(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i, m);
+            FloatVector xc = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT))
+                    .blend(ERFC_TAIL_LIMIT, v.compare(VectorOperators.GT, ERFC_TAIL_LIMIT));
+            // Phi(xc) = 0.5 erfc(-xc / sqrt 2), relative accuracy for xc < 0 (no 1 + erf cancellation).
+            // gauss = e^(-xc^2/2), xc^2 carried exactly as square + squareLow (exp of a float pair)
+            FloatVector a = xc.abs();
+            FloatVector square = xc.mul(xc);
+            FloatVector squareLow = xc.fma(xc, square.neg());
+            FloatVector hi = square.mul(-0.5f);
+            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN);
+            FloatVector hc = hi.blend(EXP_MIN, outside);
+            FloatVector k = hc.fma(LOG2E, ROUND);
+            FloatVector nf = k.sub(ROUND);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
+            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(squareLow.mul(-0.5f).blend(0f, outside));
+            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
+                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gauss = p.mul(first).mul(second);
+            // G(a) by the near and the far fit (a clamped into their ranges); E = erfc(|xc| / sqrt 2) = gauss G
+            FloatVector an = a.blend(ERF_SERIES_LIMIT, a.compare(VectorOperators.LT, ERF_SERIES_LIMIT));
+            FloatVector v1 = an.sub(N_MID).mul(N_INV_HALF);
+            FloatVector near = v1.fma(N12, N11).fma(v1, FloatVector.broadcast(F, N10)).fma(v1, FloatVector.broadcast(F, N9))
+                    .fma(v1, FloatVector.broadcast(F, N8)).fma(v1, FloatVector.broadcast(F, N7)).fma(v1, FloatVector.broadcast(F, N6))
+                    .fma(v1, FloatVector.broadcast(F, N5)).fma(v1, FloatVector.broadcast(F, N4)).fma(v1, FloatVector.broadcast(F, N3))
+                    .fma(v1, FloatVector.broadcast(F, N2)).fma(v1, FloatVector.broadcast(F, N1)).fma(v1, FloatVector.broadcast(F, N0));
+            FloatVector w = FloatVector.broadcast(F, 1f).div(a.fma(0.5f, 1f)).sub(F_MID).mul(F_INV_HALF);
+            FloatVector far = w.fma(F6, F5).fma(w, FloatVector.broadcast(F, F4)).fma(w, FloatVector.broadcast(F, F3))
+                    .fma(w, FloatVector.broadcast(F, F2)).fma(w, FloatVector.broadcast(F, F1)).fma(w, FloatVector.broadcast(F, F0));
+            FloatVector e = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
+            // |xc| <= 0.7: Phi = 0.5 + 0.5 xc (xc P(xc^2)) (erf's odd series); beyond: 0.5 E for xc < 0, 1 - 0.5 E for xc > 0
+            FloatVector series = xc.mul(square.fma(S5, S4).fma(square, FloatVector.broadcast(F, S3)).fma(square, FloatVector.broadcast(F, S2))
+                            .fma(square, FloatVector.broadcast(F, S1)).fma(square, FloatVector.broadcast(F, S0)))
+                    .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
+            FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
+            FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
+            v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT)).mul(cdf).intoArray(y, yOffset + i, m);
         }
-    }
-
-    /**
-     * x Phi(x), Phi(x) = 0.5 (1 + erf(x / sqrt 2)) = 0.5 erfc(-x / sqrt 2) from {@link VectorMath#normalCdf},
-     * which keeps its relative accuracy for x < 0 (no 1 + erf cancellation). Beyond +-16, Phi is 0 or 1.
-     */
-    private static FloatVector geluErf(FloatVector v) {
-        FloatVector cdf = VectorMath.normalCdf(clampAbs(v, VectorMath.ERFC_TAIL_LIMIT));
-        return v.blend(-VectorMath.ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -VectorMath.ERFC_TAIL_LIMIT)).mul(cdf);
     }
 
     /** x clamped to [-limit, limit]; NaN stays NaN. */
@@ -265,17 +332,56 @@ public final class SimdActivations {
         return s.mul(xc.mul(2f).mul(oneMinusS).fma(du, FloatVector.broadcast(F, 1f)));
     }
 
+    /**
+     * dx = dy (Phi(x) + x phi(x)), phi the normal density e^(-x^2/2) / sqrt(2 pi), which shares Phi's
+     * exponential; x clamped to +-16 (f' is 0 or 1 beyond). Phi's steps are those of {@link #geluErf},
+     * written out in the loop body for the same reason.
+     */
     public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(geluErfDerivative(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i, m);
+            FloatVector xc = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT))
+                    .blend(ERFC_TAIL_LIMIT, v.compare(VectorOperators.GT, ERFC_TAIL_LIMIT));
+            // Phi(xc) = 0.5 erfc(-xc / sqrt 2), relative accuracy for xc < 0 (no 1 + erf cancellation).
+            // gauss = e^(-xc^2/2), xc^2 carried exactly as square + squareLow (exp of a float pair)
+            FloatVector a = xc.abs();
+            FloatVector square = xc.mul(xc);
+            FloatVector squareLow = xc.fma(xc, square.neg());
+            FloatVector hi = square.mul(-0.5f);
+            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN);
+            FloatVector hc = hi.blend(EXP_MIN, outside);
+            FloatVector k = hc.fma(LOG2E, ROUND);
+            FloatVector nf = k.sub(ROUND);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
+            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(squareLow.mul(-0.5f).blend(0f, outside));
+            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
+                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gauss = p.mul(first).mul(second);
+            // G(a) by the near and the far fit (a clamped into their ranges); E = erfc(|xc| / sqrt 2) = gauss G
+            FloatVector an = a.blend(ERF_SERIES_LIMIT, a.compare(VectorOperators.LT, ERF_SERIES_LIMIT));
+            FloatVector v1 = an.sub(N_MID).mul(N_INV_HALF);
+            FloatVector near = v1.fma(N12, N11).fma(v1, FloatVector.broadcast(F, N10)).fma(v1, FloatVector.broadcast(F, N9))
+                    .fma(v1, FloatVector.broadcast(F, N8)).fma(v1, FloatVector.broadcast(F, N7)).fma(v1, FloatVector.broadcast(F, N6))
+                    .fma(v1, FloatVector.broadcast(F, N5)).fma(v1, FloatVector.broadcast(F, N4)).fma(v1, FloatVector.broadcast(F, N3))
+                    .fma(v1, FloatVector.broadcast(F, N2)).fma(v1, FloatVector.broadcast(F, N1)).fma(v1, FloatVector.broadcast(F, N0));
+            FloatVector w = FloatVector.broadcast(F, 1f).div(a.fma(0.5f, 1f)).sub(F_MID).mul(F_INV_HALF);
+            FloatVector far = w.fma(F6, F5).fma(w, FloatVector.broadcast(F, F4)).fma(w, FloatVector.broadcast(F, F3))
+                    .fma(w, FloatVector.broadcast(F, F2)).fma(w, FloatVector.broadcast(F, F1)).fma(w, FloatVector.broadcast(F, F0));
+            FloatVector e = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
+            // |xc| <= 0.7: Phi = 0.5 + 0.5 xc (xc P(xc^2)) (erf's odd series); beyond: 0.5 E for xc < 0, 1 - 0.5 E for xc > 0
+            FloatVector series = xc.mul(square.fma(S5, S4).fma(square, FloatVector.broadcast(F, S3)).fma(square, FloatVector.broadcast(F, S2))
+                            .fma(square, FloatVector.broadcast(F, S1)).fma(square, FloatVector.broadcast(F, S0)))
+                    .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
+            FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
+            FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
+            g.mul(xc.mul(gauss).fma(FloatVector.broadcast(F, INV_SQRT_2PI), cdf)).intoArray(dx, dxOffset + i, m);
         }
-    }
-
-    /** geluErf'(x) = Phi(x) + x phi(x) from {@link VectorMath#normalCdfPlusXDensity}; x clamped to +-16 (0 or 1 beyond). */
-    private static FloatVector geluErfDerivative(FloatVector v) {
-        return VectorMath.normalCdfPlusXDensity(clampAbs(v, VectorMath.ERFC_TAIL_LIMIT));
     }
 
     // ================================================================ backward, exact
