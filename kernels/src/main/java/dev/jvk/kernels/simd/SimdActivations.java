@@ -19,6 +19,15 @@ import jdk.incubator.vector.VectorSpecies;
  * C2 reach its inlining node limit (NodeCountInliningCutoff) and box vectors; masked loads and
  * stores cost next to nothing beside an exp.
  *
+ * <p><b>The last vector.</b> A masked load or store whose L-lane window runs past the end of its array
+ * takes the Vector API's slow path (a lane-by-lane bounds check that C2 does not fully intrinsify:
+ * it allocated ~32-48 B per access, measured), even though the masked-off lanes are never touched.
+ * So where the last vector's window would run past the end of any of the arrays ({@code room}, the
+ * elements from the offset to the shortest array's end), the window is moved back to end at
+ * {@code room}: it starts at {@code at <= i}, and its mask keeps only the lanes of elements
+ * {@code [i, n)}. The lanes are computed independently, so a moved window gives the same bits. (Only
+ * an array shorter than one vector is left to the slow path.)
+ *
  * <p>Everything computes in float (see {@link VectorMath} on why not double); where a rounding would
  * be amplified (GELU's 2u and x^2 / 2 inside exponentials), the value is carried as a float pair.
  */
@@ -43,8 +52,10 @@ public final class SimdActivations {
             relu(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            relu(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int room = Math.min(x.length - xOffset, y.length - yOffset);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            relu(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -59,8 +70,10 @@ public final class SimdActivations {
             leakyRelu(alpha, FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            leakyRelu(alpha, FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int room = Math.min(x.length - xOffset, y.length - yOffset);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            leakyRelu(alpha, FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -71,23 +84,29 @@ public final class SimdActivations {
     // ================================================================ forward, float transcendentals
 
     public static void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            VectorMath.exp(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            VectorMath.exp(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
     public static void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            VectorMath.log(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            VectorMath.log(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
     public static void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            sigmoid(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            sigmoid(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -102,9 +121,11 @@ public final class SimdActivations {
     }
 
     public static void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            tanh(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            tanh(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -123,9 +144,11 @@ public final class SimdActivations {
     // ================================================================ forward, silu, softplus, GELU
 
     public static void silu(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            silu(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            silu(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -150,9 +173,11 @@ public final class SimdActivations {
      * lanewise steps are written out in the loop body, not called: see {@link #geluErf} on why.
      */
     public static void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, x, xOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
             // e = e^-|x| in (0, 1]: VectorMath.exp's steps (the argument is <= 0, so only the lower clamp)
             FloatVector negAbs = v.abs().neg();
             negAbs = negAbs.blend(EXP_MIN, negAbs.compare(VectorOperators.LT, EXP_MIN));
@@ -177,14 +202,16 @@ public final class SimdActivations {
                             .fma(f, FloatVector.broadcast(F, L4)).fma(f, FloatVector.broadcast(F, L3)).fma(f, FloatVector.broadcast(F, L2))
                             .fma(f, FloatVector.broadcast(F, L1)).fma(f, FloatVector.broadcast(F, L0))
                             .fma(f, FloatVector.broadcast(F, -0.5f)).fma(f.mul(f), f)));
-            FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)).add(tail).intoArray(y, yOffset + i, m);
+            FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)).add(tail).intoArray(y, yOffset + at, m);
         }
     }
 
     public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            geluTanh(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            geluTanh(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -235,9 +262,11 @@ public final class SimdActivations {
      * that takes or returns a vector has nothing C2 can refuse: the kernel's own call takes arrays.
      */
     public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, x, xOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
             FloatVector xc = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT))
                     .blend(ERFC_TAIL_LIMIT, v.compare(VectorOperators.GT, ERFC_TAIL_LIMIT));
             // Phi(xc) = 0.5 erfc(-xc / sqrt 2), relative accuracy for xc < 0 (no 1 + erf cancellation).
@@ -276,7 +305,7 @@ public final class SimdActivations {
                     .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
             FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
             FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
-            v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT)).mul(cdf).intoArray(y, yOffset + i, m);
+            v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT)).mul(cdf).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -290,10 +319,12 @@ public final class SimdActivations {
     // of their magnitudes T(x) (documented on Activations), which is what float allows near the zeros of f'.
 
     public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(siluDerivative(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.mul(siluDerivative(FloatVector.fromArray(F, x, xOffset + at, m))).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -309,10 +340,12 @@ public final class SimdActivations {
     }
 
     public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(geluTanhDerivative(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.mul(geluTanhDerivative(FloatVector.fromArray(F, x, xOffset + at, m))).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -338,10 +371,12 @@ public final class SimdActivations {
      * written out in the loop body for the same reason.
      */
     public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            FloatVector v = FloatVector.fromArray(F, x, xOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
             FloatVector xc = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT))
                     .blend(ERFC_TAIL_LIMIT, v.compare(VectorOperators.GT, ERFC_TAIL_LIMIT));
             // Phi(xc) = 0.5 erfc(-xc / sqrt 2), relative accuracy for xc < 0 (no 1 + erf cancellation).
@@ -380,7 +415,7 @@ public final class SimdActivations {
                     .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
             FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
             FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
-            g.mul(xc.mul(gauss).fma(FloatVector.broadcast(F, INV_SQRT_2PI), cdf)).intoArray(dx, dxOffset + i, m);
+            g.mul(xc.mul(gauss).fma(FloatVector.broadcast(F, INV_SQRT_2PI), cdf)).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -394,10 +429,12 @@ public final class SimdActivations {
             g.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(dx, dxOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, x, xOffset + i, m);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(dx, dxOffset + i, m);
+            int room = Math.min(Math.min(x.length - xOffset, dy.length - dyOffset), dx.length - dxOffset);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -409,10 +446,12 @@ public final class SimdActivations {
             g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f)).intoArray(dx, dxOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, x, xOffset + i, m);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f)).intoArray(dx, dxOffset + i, m);
+            int room = Math.min(Math.min(x.length - xOffset, dy.length - dyOffset), dx.length - dxOffset);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f)).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -425,10 +464,12 @@ public final class SimdActivations {
             g.mul(v.neg().fma(v, v)).intoArray(dx, dxOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, y, yOffset + i, m);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(v.neg().fma(v, v)).intoArray(dx, dxOffset + i, m);
+            int room = Math.min(Math.min(y.length - yOffset, dy.length - dyOffset), dx.length - dxOffset);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, y, yOffset + at, m);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.mul(v.neg().fma(v, v)).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -442,18 +483,22 @@ public final class SimdActivations {
             g.mul(v.neg().fma(v, one)).intoArray(dx, dxOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, y, yOffset + i, m);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(v.neg().fma(v, one)).intoArray(dx, dxOffset + i, m);
+            int room = Math.min(Math.min(y.length - yOffset, dy.length - dyOffset), dx.length - dxOffset);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, y, yOffset + at, m);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.mul(v.neg().fma(v, one)).intoArray(dx, dxOffset + at, m);
         }
     }
 
     public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(sigmoid(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
+            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.mul(sigmoid(FloatVector.fromArray(F, x, xOffset + at, m))).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -468,9 +513,11 @@ public final class SimdActivations {
                 relu(v).intoArray(x, row + c);
             }
             if (c < cols) {
-                VectorMask<Float> m = F.indexInRange(c, cols);
-                FloatVector v = FloatVector.fromArray(F, x, row + c, m).add(FloatVector.fromArray(F, bias, biasOffset + c, m));
-                relu(v).intoArray(x, row + c, m);
+                int room = Math.min(x.length - row, bias.length - biasOffset);
+                int at = c + L <= room ? c : Math.max(0, room - L); // see the class comment on the last vector
+                VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, c - at));
+                FloatVector v = FloatVector.fromArray(F, x, row + at, m).add(FloatVector.fromArray(F, bias, biasOffset + at, m));
+                relu(v).intoArray(x, row + at, m);
             }
         }
     }
@@ -484,9 +531,11 @@ public final class SimdActivations {
                 leakyRelu(alpha, v).intoArray(x, row + c);
             }
             if (c < cols) {
-                VectorMask<Float> m = F.indexInRange(c, cols);
-                FloatVector v = FloatVector.fromArray(F, x, row + c, m).add(FloatVector.fromArray(F, bias, biasOffset + c, m));
-                leakyRelu(alpha, v).intoArray(x, row + c, m);
+                int room = Math.min(x.length - row, bias.length - biasOffset);
+                int at = c + L <= room ? c : Math.max(0, room - L); // see the class comment on the last vector
+                VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, c - at));
+                FloatVector v = FloatVector.fromArray(F, x, row + at, m).add(FloatVector.fromArray(F, bias, biasOffset + at, m));
+                leakyRelu(alpha, v).intoArray(x, row + at, m);
             }
         }
     }

@@ -34,6 +34,12 @@ import jdk.incubator.vector.VectorSpecies;
  * </ol>
  * Row sum chain: each of the L accumulator lanes adds ceil(cols / L) terms, then log2 L adds merge the
  * lanes, so d <= ceil(cols / L) + L as documented.
+ *
+ * <p><b>The last vector of a row.</b> A masked access whose window runs past its array's end takes the
+ * Vector API's slow path, which allocates (~32-48 B per access; the last row of a block that ends its
+ * array, when cols is not a multiple of the lanes). There the window is moved back to end inside the
+ * arrays, its mask keeping the row's remaining elements only (as in SimdActivations); in the row sum
+ * the moved lanes are brought back down by a compress, so the sum is bitwise what it is elsewhere.
  */
 public final class SimdSoftmax {
     private static final VectorSpecies<Float> F = Species.FLOAT;
@@ -67,8 +73,10 @@ public final class SimdSoftmax {
                 FloatVector.fromArray(F, x, in + j).sub(max).sub(logSum).intoArray(y, out + j);
             }
             if (j < cols) {
-                VectorMask<Float> m = F.indexInRange(j, cols);
-                FloatVector.fromArray(F, x, in + j, m).sub(max).sub(logSum).intoArray(y, out + j, m);
+                int room = Math.min(x.length - in, y.length - out);
+                int at = j + L <= room ? j : Math.max(0, room - L); // see the class comment on the last vector
+                VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
+                FloatVector.fromArray(F, x, in + at, m).sub(max).sub(logSum).intoArray(y, out + at, m);
             }
         }
     }
@@ -116,8 +124,10 @@ public final class SimdSoftmax {
             m0 = m0.blend(v, v.compare(VectorOperators.GT, m0));
         }
         if (j < cols) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
-            FloatVector v = FloatVector.fromArray(F, x, from + j, m);
+            int room = x.length - from;
+            int at = j + L <= room ? j : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
+            FloatVector v = FloatVector.fromArray(F, x, from + at, m);
             m0 = m0.blend(v, v.compare(VectorOperators.GT, m0).and(m));
         }
         m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
@@ -140,9 +150,11 @@ public final class SimdSoftmax {
     private static float expAndSum(float[] x, int from, int cols, float max, float[] out, int outFrom) {
         FloatVector negMax = FloatVector.broadcast(F, -max);
         FloatVector sum = FloatVector.zero(F);
+        int room = out == null ? x.length - from : Math.min(x.length - from, out.length - outFrom);
         for (int j = 0; j < cols; j += L) {
-            VectorMask<Float> mask = F.indexInRange(j, cols);
-            FloatVector v = FloatVector.fromArray(F, x, from + j, mask);
+            int at = j + L <= room ? j : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> mask = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
+            FloatVector v = FloatVector.fromArray(F, x, from + at, mask);
             // x_j - max = hi + lo exactly (Knuth's TwoSum, as VectorMath.sumError)
             FloatVector hi = v.add(negMax);
             FloatVector bVirtual = hi.sub(v);
@@ -163,7 +175,12 @@ public final class SimdSoftmax {
             FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector e = p.mul(first).mul(second).blend(0f, mask.not());
             if (out != null) {
-                e.intoArray(out, outFrom + j, mask);
+                e.intoArray(out, outFrom + at, mask);
+            }
+            if (at != j) {
+                // a moved window holds the row's last elements in its upper lanes: compress brings them
+                // down to lanes 0.., where an unmoved window has them, so the sum adds them in the same lanes
+                e = e.compress(mask);
             }
             sum = sum.add(e);
         }
@@ -190,8 +207,10 @@ public final class SimdSoftmax {
             FloatVector.fromArray(F, y, from + j).div(s).intoArray(y, from + j);
         }
         if (j < cols) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
-            FloatVector.fromArray(F, y, from + j, m).div(s).intoArray(y, from + j, m);
+            int room = y.length - from;
+            int at = j + L <= room ? j : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
+            FloatVector.fromArray(F, y, from + at, m).div(s).intoArray(y, from + at, m);
         }
     }
 
@@ -201,8 +220,10 @@ public final class SimdSoftmax {
             FloatVector.fromArray(F, y, from + j).mul(factor).intoArray(y, from + j);
         }
         if (j < cols) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
-            FloatVector.fromArray(F, y, from + j, m).mul(factor).intoArray(y, from + j, m);
+            int room = y.length - from;
+            int at = j + L <= room ? j : Math.max(0, room - L); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
+            FloatVector.fromArray(F, y, from + at, m).mul(factor).intoArray(y, from + at, m);
         }
     }
 }
