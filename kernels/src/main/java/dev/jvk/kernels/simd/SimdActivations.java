@@ -53,7 +53,7 @@ public final class SimdActivations {
         }
         if (i < n) {
             int room = Math.min(x.length - xOffset, y.length - yOffset);
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             relu(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
@@ -71,7 +71,7 @@ public final class SimdActivations {
         }
         if (i < n) {
             int room = Math.min(x.length - xOffset, y.length - yOffset);
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             leakyRelu(alpha, FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
@@ -86,7 +86,7 @@ public final class SimdActivations {
     public static void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             VectorMath.exp(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
@@ -95,7 +95,7 @@ public final class SimdActivations {
     public static void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             VectorMath.log(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
@@ -104,7 +104,7 @@ public final class SimdActivations {
     public static void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             sigmoid(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
@@ -123,7 +123,7 @@ public final class SimdActivations {
     public static void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             tanh(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
@@ -146,7 +146,7 @@ public final class SimdActivations {
     public static void silu(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             silu(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
@@ -175,7 +175,7 @@ public final class SimdActivations {
     public static void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
             // e = e^-|x| in (0, 1]: VectorMath.exp's steps (the argument is <= 0, so only the lower clamp)
@@ -209,7 +209,7 @@ public final class SimdActivations {
     public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             geluTanh(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
@@ -264,7 +264,7 @@ public final class SimdActivations {
     public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
             FloatVector xc = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT))
@@ -321,7 +321,7 @@ public final class SimdActivations {
     public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
             g.mul(siluDerivative(FloatVector.fromArray(F, x, xOffset + at, m))).intoArray(dx, dxOffset + at, m);
@@ -342,7 +342,7 @@ public final class SimdActivations {
     public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
             g.mul(geluTanhDerivative(FloatVector.fromArray(F, x, xOffset + at, m))).intoArray(dx, dxOffset + at, m);
@@ -373,7 +373,7 @@ public final class SimdActivations {
     public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
@@ -430,7 +430,7 @@ public final class SimdActivations {
         }
         if (i < n) {
             int room = Math.min(Math.min(x.length - xOffset, dy.length - dyOffset), dx.length - dxOffset);
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(xOffset, dyOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
@@ -447,7 +447,7 @@ public final class SimdActivations {
         }
         if (i < n) {
             int room = Math.min(Math.min(x.length - xOffset, dy.length - dyOffset), dx.length - dxOffset);
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(xOffset, dyOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
@@ -465,7 +465,7 @@ public final class SimdActivations {
         }
         if (i < n) {
             int room = Math.min(Math.min(y.length - yOffset, dy.length - dyOffset), dx.length - dxOffset);
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(yOffset, dyOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector v = FloatVector.fromArray(F, y, yOffset + at, m);
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
@@ -484,7 +484,7 @@ public final class SimdActivations {
         }
         if (i < n) {
             int room = Math.min(Math.min(y.length - yOffset, dy.length - dyOffset), dx.length - dxOffset);
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(yOffset, dyOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector v = FloatVector.fromArray(F, y, yOffset + at, m);
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
@@ -495,7 +495,7 @@ public final class SimdActivations {
     public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
-            int at = i + L <= room ? i : Math.max(0, room - L); // see the class comment on the last vector
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
             g.mul(sigmoid(FloatVector.fromArray(F, x, xOffset + at, m))).intoArray(dx, dxOffset + at, m);
@@ -514,7 +514,7 @@ public final class SimdActivations {
             }
             if (c < cols) {
                 int room = Math.min(x.length - row, bias.length - biasOffset);
-                int at = c + L <= room ? c : Math.max(0, room - L); // see the class comment on the last vector
+                int at = c + L <= room ? c : Math.max(room - L, -Math.min(row, biasOffset)); // see the class comment on the last vector
                 VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, c - at));
                 FloatVector v = FloatVector.fromArray(F, x, row + at, m).add(FloatVector.fromArray(F, bias, biasOffset + at, m));
                 relu(v).intoArray(x, row + at, m);
@@ -532,7 +532,7 @@ public final class SimdActivations {
             }
             if (c < cols) {
                 int room = Math.min(x.length - row, bias.length - biasOffset);
-                int at = c + L <= room ? c : Math.max(0, room - L); // see the class comment on the last vector
+                int at = c + L <= room ? c : Math.max(room - L, -Math.min(row, biasOffset)); // see the class comment on the last vector
                 VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, c - at));
                 FloatVector v = FloatVector.fromArray(F, x, row + at, m).add(FloatVector.fromArray(F, bias, biasOffset + at, m));
                 leakyRelu(alpha, v).intoArray(x, row + at, m);

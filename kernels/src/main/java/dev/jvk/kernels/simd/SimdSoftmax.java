@@ -74,7 +74,7 @@ public final class SimdSoftmax {
             }
             if (j < cols) {
                 int room = Math.min(x.length - in, y.length - out);
-                int at = j + L <= room ? j : Math.max(0, room - L); // see the class comment on the last vector
+                int at = j + L <= room ? j : Math.max(room - L, -Math.min(in, out)); // see the class comment on the last vector
                 VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
                 FloatVector.fromArray(F, x, in + at, m).sub(max).sub(logSum).intoArray(y, out + at, m);
             }
@@ -125,7 +125,7 @@ public final class SimdSoftmax {
         }
         if (j < cols) {
             int room = x.length - from;
-            int at = j + L <= room ? j : Math.max(0, room - L); // see the class comment on the last vector
+            int at = j + L <= room ? j : Math.max(room - L, -from); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
             FloatVector v = FloatVector.fromArray(F, x, from + at, m);
             m0 = m0.blend(v, v.compare(VectorOperators.GT, m0).and(m));
@@ -152,7 +152,7 @@ public final class SimdSoftmax {
         FloatVector sum = FloatVector.zero(F);
         int room = out == null ? x.length - from : Math.min(x.length - from, out.length - outFrom);
         for (int j = 0; j < cols; j += L) {
-            int at = j + L <= room ? j : Math.max(0, room - L); // see the class comment on the last vector
+            int at = j + L <= room ? j : Math.max(room - L, -(out == null ? from : Math.min(from, outFrom))); // see the class comment on the last vector
             VectorMask<Float> mask = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
             FloatVector v = FloatVector.fromArray(F, x, from + at, mask);
             // x_j - max = hi + lo exactly (Knuth's TwoSum, as VectorMath.sumError)
@@ -173,16 +173,15 @@ public final class SimdSoftmax {
             IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
             FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(first).mul(second).blend(0f, mask.not());
+            FloatVector e = p.mul(first).mul(second);
             if (out != null) {
                 e.intoArray(out, outFrom + at, mask);
             }
-            if (at != j) {
-                // a moved window holds the row's last elements in its upper lanes: compress brings them
-                // down to lanes 0.., where an unmoved window has them, so the sum adds them in the same lanes
-                e = e.compress(mask);
-            }
-            sum = sum.add(e);
+            // The row's last vector: compress keeps the lanes of the mask, in order, from lane 0 up, and
+            // zeroes the others, so the lanes of elements j.. land where a full vector has them, even from
+            // a moved window. (A blend with the negated mask did the zeroing before, but inside JMH and
+            // in a process that also ran logSoftmax, C2 left that blend to the Java fallback: 80 B a row.)
+            sum = sum.add(j + L <= cols ? e : e.compress(mask));
         }
         // The lanes' sum in a fixed pairwise order that every JIT tier follows (reduceLanes(ADD) leaves
         // the order open, and the interpreter and C2 take different ones): lane i plus lane i + L/2,
@@ -208,7 +207,7 @@ public final class SimdSoftmax {
         }
         if (j < cols) {
             int room = y.length - from;
-            int at = j + L <= room ? j : Math.max(0, room - L); // see the class comment on the last vector
+            int at = j + L <= room ? j : Math.max(room - L, -from); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
             FloatVector.fromArray(F, y, from + at, m).div(s).intoArray(y, from + at, m);
         }
@@ -221,7 +220,7 @@ public final class SimdSoftmax {
         }
         if (j < cols) {
             int room = y.length - from;
-            int at = j + L <= room ? j : Math.max(0, room - L); // see the class comment on the last vector
+            int at = j + L <= room ? j : Math.max(room - L, -from); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
             FloatVector.fromArray(F, y, from + at, m).mul(factor).intoArray(y, from + at, m);
         }

@@ -121,7 +121,7 @@ public final class SimdVectors {
             }
             if (c < cols) {
                 int room = Math.min(x.length - row, bias.length - biasOffset);
-                int at = c + FL <= room ? c : Math.max(0, room - FL);
+                int at = c + FL <= room ? c : Math.max(room - FL, -Math.min(row, biasOffset));
                 VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, c - at));
                 FloatVector.fromArray(F, x, row + at, m).add(FloatVector.fromArray(F, bias, biasOffset + at, m)).intoArray(x, row + at, m);
             }
