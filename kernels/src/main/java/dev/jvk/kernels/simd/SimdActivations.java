@@ -206,48 +206,52 @@ public final class SimdActivations {
         }
     }
 
+    /**
+     * x sigmoid(2u), 2u = x (A + B x^2) with A = 2 sqrt(2/pi), B = 0.044715 A. 2u reaches ~10 where the
+     * result still matters, so a float rounding of it would cost e^-|2u| several ulps: 2u is carried as
+     * a float pair hi + lo (x^2 exact by fma, A and B split in two, each product's error kept), and exp
+     * takes the pair. The quotient then is as silu's: below 3 ulp. Below x = -20 the result is -0 anyway.
+     * Written out in the loop body, as {@link #geluErf}: with the steps in helpers, C2 cut off the exp
+     * of the pair at NodeCountInliningCutoff in the backward form (18 KB per 1K floats in JMH).
+     */
     public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
-            geluTanh(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            FloatVector xc = v.blend(-20f, v.compare(VectorOperators.LT, -20f));
+            // -|2u| = hi + lo, 2u = x ((x x) B + A), each step's rounding error kept (the float pair)
+            VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
+            FloatVector hi = xc.mul(xc.mul(xc).mul(B_HI).add(A_HI)).abs().neg();
+            FloatVector square = xc.mul(xc);
+            FloatVector squareLow = xc.fma(xc, square.neg());
+            FloatVector bs = square.mul(B_HI);
+            FloatVector bsLow = square.fma(FloatVector.broadcast(F, B_HI), bs.neg()).add(squareLow.mul(B_HI).add(square.mul(B_LO)));
+            FloatVector a = FloatVector.broadcast(F, A_HI);
+            FloatVector t = bs.add(a);
+            FloatVector bVirtual = t.sub(bs); // TwoSum: t + (bs - aVirtual) + (a - bVirtual) = bs + a exactly
+            FloatVector aVirtual = t.sub(bVirtual);
+            FloatVector tLow = bs.sub(aVirtual).add(a.sub(bVirtual)).add(bsLow).add(A_LO);
+            FloatVector twoU = xc.mul(t);
+            FloatVector twoULow = xc.fma(t, twoU.neg()).add(xc.mul(tLow));
+            FloatVector lo = twoULow.neg().blend(twoULow, negative);
+            // e = e^(hi + lo): the steps of VectorMath.exp(hi, lo)
+            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector hc = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector k = hc.fma(LOG2E, ROUND);
+            FloatVector nf = k.sub(ROUND);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
+            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(lo.blend(0f, outside));
+            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
+                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(first).mul(second);
+            xc.mul(e).blend(v, negative.not()).div(e.add(1f)).intoArray(y, yOffset + at, m);
         }
-    }
-
-    /**
-     * x sigmoid(2u), 2u = x (A + B x^2) with A = 2 sqrt(2/pi), B = 0.044715 A. 2u reaches ~10 where the
-     * result still matters, so a float rounding of it would cost e^-|2u| several ulps: 2u is carried as
-     * a float pair (x^2 exact by fma, A and B split in two, each product's error kept), and exp takes
-     * the pair. The quotient then is as silu's: below 3 ulp. Below x = -20 the result is -0 anyway.
-     */
-    private static FloatVector geluTanh(FloatVector v) {
-        FloatVector xc = v.blend(-20f, v.compare(VectorOperators.LT, -20f));
-        VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
-        FloatVector e = VectorMath.exp(negativeAbsTwoU(xc), negativeAbsTwoULow(xc, negative));
-        return xc.mul(e).blend(v, negative.not()).div(e.add(1f));
-    }
-
-    /** -|2u| rounded, 2u = x ((x x) B + A) in exactly the steps whose errors {@link #negativeAbsTwoULow} keeps. */
-    private static FloatVector negativeAbsTwoU(FloatVector xc) {
-        return xc.mul(xc.mul(xc).mul(B_HI).add(A_HI)).abs().neg();
-    }
-
-    /**
-     * The low part of the pair -|2u| = hi + lo, where hi = {@link #negativeAbsTwoU}: 2u = x (A + B x^2)
-     * with x^2, B x^2, A + B x^2 and the product by x each split into value and exact error.
-     */
-    private static FloatVector negativeAbsTwoULow(FloatVector xc, VectorMask<Float> negative) {
-        FloatVector square = xc.mul(xc);
-        FloatVector squareLow = xc.fma(xc, square.neg());
-        FloatVector bs = square.mul(B_HI);
-        FloatVector bsLow = square.fma(FloatVector.broadcast(F, B_HI), bs.neg()).add(squareLow.mul(B_HI).add(square.mul(B_LO)));
-        FloatVector a = FloatVector.broadcast(F, A_HI);
-        FloatVector t = bs.add(a);
-        FloatVector tLow = VectorMath.sumError(bs, a, t).add(bsLow).add(A_LO);
-        FloatVector twoU = xc.mul(t);
-        FloatVector twoULow = xc.fma(t, twoU.neg()).add(xc.mul(tLow));
-        return twoULow.neg().blend(twoULow, negative);
     }
 
     /**
@@ -339,31 +343,57 @@ public final class SimdActivations {
         return s.mul(xc.fma(oneMinusS, FloatVector.broadcast(F, 1f)));
     }
 
+    /**
+     * geluTanh'(x) = s (1 + 2 x (1 - s) u'), s = sigmoid(2u), u' = c (1 + 3 * 0.044715 x^2); x clamped to
+     * +-20 (0 or 1 beyond). 2u is carried as a float pair, as in the forward form (and written out in
+     * the loop body, as there): |2u| reaches 65 where f' is still a normal float, and a rounded 2u
+     * would cost e^-|2u| a relative 1e-5.
+     */
     public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
-            g.mul(geluTanhDerivative(FloatVector.fromArray(F, x, xOffset + at, m))).intoArray(dx, dxOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            FloatVector xc = v.blend(-20f, v.compare(VectorOperators.LT, -20f)).blend(20f, v.compare(VectorOperators.GT, 20f));
+            // -|2u| = hi + lo, 2u = x ((x x) B + A), each step's rounding error kept (the float pair)
+            VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
+            FloatVector hi = xc.mul(xc.mul(xc).mul(B_HI).add(A_HI)).abs().neg();
+            FloatVector square = xc.mul(xc);
+            FloatVector squareLow = xc.fma(xc, square.neg());
+            FloatVector bs = square.mul(B_HI);
+            FloatVector bsLow = square.fma(FloatVector.broadcast(F, B_HI), bs.neg()).add(squareLow.mul(B_HI).add(square.mul(B_LO)));
+            FloatVector a = FloatVector.broadcast(F, A_HI);
+            FloatVector t = bs.add(a);
+            FloatVector bVirtual = t.sub(bs); // TwoSum: t + (bs - aVirtual) + (a - bVirtual) = bs + a exactly
+            FloatVector aVirtual = t.sub(bVirtual);
+            FloatVector tLow = bs.sub(aVirtual).add(a.sub(bVirtual)).add(bsLow).add(A_LO);
+            FloatVector twoU = xc.mul(t);
+            FloatVector twoULow = xc.fma(t, twoU.neg()).add(xc.mul(tLow));
+            FloatVector lo = twoULow.neg().blend(twoULow, negative);
+            // e = e^(hi + lo): the steps of VectorMath.exp(hi, lo)
+            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector hc = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector k = hc.fma(LOG2E, ROUND);
+            FloatVector nf = k.sub(ROUND);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
+            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(lo.blend(0f, outside));
+            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
+                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(first).mul(second);
+            FloatVector inverse = FloatVector.broadcast(F, 1f).div(e.add(1f));
+            FloatVector s = FloatVector.broadcast(F, 1f).blend(e, negative).mul(inverse);
+            FloatVector oneMinusS = e.blend(1f, negative).mul(inverse);
+            FloatVector du = xc.mul(xc).fma((float) (3 * GELU_CUBIC * SQRT_2_OVER_PI), (float) SQRT_2_OVER_PI);
+            g.mul(s.mul(xc.mul(2f).mul(oneMinusS).fma(du, FloatVector.broadcast(F, 1f)))).intoArray(dx, dxOffset + at, m);
         }
     }
 
-    /**
-     * geluTanh'(x) = s (1 + 2 x (1 - s) u'), s = sigmoid(2u), u' = c (1 + 3 * 0.044715 x^2); x clamped to
-     * +-20 (0 or 1 beyond). 2u is carried as a float pair, as in the forward form: |2u| reaches 65 where
-     * f' is still a normal float, and a rounded 2u would cost e^-|2u| a relative 1e-5.
-     */
-    private static FloatVector geluTanhDerivative(FloatVector v) {
-        FloatVector xc = clampAbs(v, 20f);
-        VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
-        FloatVector e = VectorMath.exp(negativeAbsTwoU(xc), negativeAbsTwoULow(xc, negative));
-        FloatVector inverse = FloatVector.broadcast(F, 1f).div(e.add(1f));
-        FloatVector s = FloatVector.broadcast(F, 1f).blend(e, negative).mul(inverse);
-        FloatVector oneMinusS = e.blend(1f, negative).mul(inverse);
-        FloatVector du = xc.mul(xc).fma((float) (3 * GELU_CUBIC * SQRT_2_OVER_PI), (float) SQRT_2_OVER_PI);
-        return s.mul(xc.mul(2f).mul(oneMinusS).fma(du, FloatVector.broadcast(F, 1f)));
-    }
 
     /**
      * dx = dy (Phi(x) + x phi(x)), phi the normal density e^(-x^2/2) / sqrt(2 pi), which shares Phi's
