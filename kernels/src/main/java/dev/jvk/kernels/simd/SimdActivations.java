@@ -19,6 +19,15 @@ import jdk.incubator.vector.VectorSpecies;
  * C2 reach its inlining node limit (NodeCountInliningCutoff) and box vectors; masked loads and
  * stores cost next to nothing beside an exp.
  *
+ * <p>The largest kernels (softplus, both GELU forms and their backward forms) have their lanewise
+ * steps written out in the loop body instead: called as helpers, those steps were refused by C2
+ * ("hot method too big" above 325 bytecodes, or cut off at NodeCountInliningCutoff when they came
+ * after many nodes), and every refused call boxed its vectors (12-18 KB per 1K floats inside JMH,
+ * seen with {@code -prof gc} and {@code -XX:+PrintInlining}). The rule: no call of ours that takes or
+ * returns a vector after the first few hundred nodes of a loop body, and none of more than a few
+ * hundred bytecodes. The smaller kernels still call {@code sigmoid(v)}, {@code VectorMath.exp} and
+ * the like first thing in the body, which C2 inlines (checked the same way).
+ *
  * <p><b>The last vector.</b> A masked load or store whose L-lane window runs past the end of its array
  * takes the Vector API's slow path (a lane-by-lane bounds check that C2 does not fully intrinsify:
  * it allocated ~32-48 B per access, measured), even though the masked-off lanes are never touched.

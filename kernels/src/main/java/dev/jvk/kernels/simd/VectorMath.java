@@ -29,9 +29,10 @@ import jdk.incubator.vector.VectorSpecies;
  * of a pair, the erfc fits, erf's series: some 800 bytecodes) and softplus' log1p(e^-|x|) (some 450)
  * were far above the first limit, and boxed 12 KB per 1K floats inside JMH; softmax's exp of a pair followed by its lane sum hit the node cutoff. Those
  * steps are now written out in the loop bodies of their kernels ({@code SimdActivations.softplus},
- * {@code geluErf}, {@code geluErfBackward}, {@code SimdSoftmax.expAndSum}) with the constants from
- * here, so that no call of ours taking or returning a vector is left in them. The functions kept here
- * are below those limits (exp 236 bytecodes, log 317).
+ * {@code geluErf}, {@code geluErfBackward}, {@code geluTanh}, {@code geluTanhBackward} (whose exp of a
+ * pair came after its 2u pair and was cut off at NodeCountInliningCutoff), {@code SimdSoftmax.expAndSum})
+ * with the constants from here, so that no call of ours taking or returning a vector is left in them.
+ * The functions kept here are below those limits (exp 236 bytecodes, log 317) and are called first.
  *
  * <p>Built only from exactly rounded operations (add, mul, fma, div, compare, blend, bit operations,
  * conversions), never the Vector API's lanewise transcendentals: in JDK 25 those compute
