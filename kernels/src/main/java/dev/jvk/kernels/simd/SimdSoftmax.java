@@ -38,8 +38,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>The last vector of a row.</b> A masked access whose window runs past its array's end takes the
  * Vector API's slow path, which allocates (~32-48 B per access; the last row of a block that ends its
  * array, when cols is not a multiple of the lanes). There the window is moved back to end inside the
- * arrays, its mask keeping the row's remaining elements only (as in SimdActivations); in the row sum
- * the moved lanes are brought back down by a compress, so the sum is bitwise what it is elsewhere.
+ * arrays (it may start before the row, inside the array), its mask keeping the row's remaining
+ * elements only (as in SimdActivations); in the row sum the moved lanes are brought back down by a
+ * compress, so the sum is bitwise what it is elsewhere. The masks here come from compares on the
+ * lane numbers ({@code LANE}), not from {@code F.indexInRange}: inside JMH the latter, whose branches
+ * merge differently made masks, still left an allocation per call (128 B) in these row methods.
  */
 public final class SimdSoftmax {
     private static final VectorSpecies<Float> F = Species.FLOAT;
@@ -49,6 +52,8 @@ public final class SimdSoftmax {
     private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.iota(F, 4 % L, 1, true);
     private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.iota(F, 2 % L, 1, true);
     private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(F, 1, 1, true);
+    /** The lane numbers 0, 1, ..., L - 1, as floats (exact). */
+    private static final FloatVector LANE = FloatVector.broadcast(F, 0f).addIndex(1);
 
     private SimdSoftmax() {}
 
@@ -75,7 +80,7 @@ public final class SimdSoftmax {
             if (j < cols) {
                 int room = Math.min(x.length - in, y.length - out);
                 int at = j + L <= room ? j : Math.max(room - L, -Math.min(in, out)); // see the class comment on the last vector
-                VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
+                VectorMask<Float> m = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
                 FloatVector.fromArray(F, x, in + at, m).sub(max).sub(logSum).intoArray(y, out + at, m);
             }
         }
@@ -126,7 +131,7 @@ public final class SimdSoftmax {
         if (j < cols) {
             int room = x.length - from;
             int at = j + L <= room ? j : Math.max(room - L, -from); // see the class comment on the last vector
-            VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
+            VectorMask<Float> m = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
             FloatVector v = FloatVector.fromArray(F, x, from + at, m);
             m0 = m0.blend(v, v.compare(VectorOperators.GT, m0).and(m));
         }
@@ -153,7 +158,10 @@ public final class SimdSoftmax {
         int room = out == null ? x.length - from : Math.min(x.length - from, out.length - outFrom);
         for (int j = 0; j < cols; j += L) {
             int at = j + L <= room ? j : Math.max(room - L, -(out == null ? from : Math.min(from, outFrom))); // see the class comment on the last vector
-            VectorMask<Float> mask = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
+            // the lanes of elements [j, cols): by compares on the lane numbers, not F.indexInRange (whose
+            // branches merge masks of unknown provenance; with them C2 left the lane ops below to the
+            // Java fallback in a process that had run all three softmax kernels)
+            VectorMask<Float> mask = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
             FloatVector v = FloatVector.fromArray(F, x, from + at, mask);
             // x_j - max = hi + lo exactly (Knuth's TwoSum, as VectorMath.sumError)
             FloatVector hi = v.add(negMax);
@@ -208,7 +216,7 @@ public final class SimdSoftmax {
         if (j < cols) {
             int room = y.length - from;
             int at = j + L <= room ? j : Math.max(room - L, -from); // see the class comment on the last vector
-            VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
+            VectorMask<Float> m = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
             FloatVector.fromArray(F, y, from + at, m).div(s).intoArray(y, from + at, m);
         }
     }
@@ -221,7 +229,7 @@ public final class SimdSoftmax {
         if (j < cols) {
             int room = y.length - from;
             int at = j + L <= room ? j : Math.max(room - L, -from); // see the class comment on the last vector
-            VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, j - at));
+            VectorMask<Float> m = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
             FloatVector.fromArray(F, y, from + at, m).mul(factor).intoArray(y, from + at, m);
         }
     }
