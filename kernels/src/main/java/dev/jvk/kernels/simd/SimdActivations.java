@@ -1,5 +1,8 @@
 package dev.jvk.kernels.simd;
 
+// The constants of exp, log and the Gaussian pieces, for the kernels that write those steps out.
+import static dev.jvk.kernels.simd.VectorMath.*;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -15,6 +18,24 @@ import jdk.incubator.vector.VectorSpecies;
  * end): their lanewise function is large, and inlining it twice, for a main loop and a tail, makes
  * C2 reach its inlining node limit (NodeCountInliningCutoff) and box vectors; masked loads and
  * stores cost next to nothing beside an exp.
+ *
+ * <p>The largest kernels (softplus, both GELU forms and their backward forms) have their lanewise
+ * steps written out in the loop body instead: called as helpers, those steps were refused by C2
+ * ("hot method too big" above 325 bytecodes, or cut off at NodeCountInliningCutoff when they came
+ * after many nodes), and every refused call boxed its vectors (12-18 KB per 1K floats inside JMH,
+ * seen with {@code -prof gc} and {@code -XX:+PrintInlining}). The rule: no call of ours that takes or
+ * returns a vector after the first few hundred nodes of a loop body, and none of more than a few
+ * hundred bytecodes. The smaller kernels still call {@code sigmoid(v)}, {@code VectorMath.exp} and
+ * the like first thing in the body, which C2 inlines (checked the same way).
+ *
+ * <p><b>The last vector.</b> A masked load or store whose L-lane window runs past the end of its array
+ * takes the Vector API's slow path (a lane-by-lane bounds check that C2 does not fully intrinsify:
+ * it allocated ~32-48 B per access, measured), even though the masked-off lanes are never touched.
+ * So where the last vector's window would run past the end of any of the arrays ({@code room}, the
+ * elements from the offset to the shortest array's end), the window is moved back to end at
+ * {@code room}: it starts at {@code at <= i}, and its mask keeps only the lanes of elements
+ * {@code [i, n)}. The lanes are computed independently, so a moved window gives the same bits. (Only
+ * an array shorter than one vector is left to the slow path.)
  *
  * <p>Everything computes in float (see {@link VectorMath} on why not double); where a rounding would
  * be amplified (GELU's 2u and x^2 / 2 inside exponentials), the value is carried as a float pair.
@@ -40,8 +61,10 @@ public final class SimdActivations {
             relu(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            relu(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int room = Math.min(x.length - xOffset, y.length - yOffset);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            relu(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -56,8 +79,10 @@ public final class SimdActivations {
             leakyRelu(alpha, FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            leakyRelu(alpha, FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int room = Math.min(x.length - xOffset, y.length - yOffset);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            leakyRelu(alpha, FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -68,23 +93,29 @@ public final class SimdActivations {
     // ================================================================ forward, float transcendentals
 
     public static void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            VectorMath.exp(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            VectorMath.exp(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
     public static void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            VectorMath.log(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            VectorMath.log(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
     public static void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            sigmoid(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            sigmoid(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -99,9 +130,11 @@ public final class SimdActivations {
     }
 
     public static void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            tanh(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            tanh(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -120,9 +153,11 @@ public final class SimdActivations {
     // ================================================================ forward, silu, softplus, GELU
 
     public static void silu(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            silu(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            silu(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
         }
     }
 
@@ -142,75 +177,149 @@ public final class SimdActivations {
         return negativeSide.blend(v, v.compare(VectorOperators.GE, 0f)).div(e.add(1f));
     }
 
+    /**
+     * max(x, 0) + log1p(e^-|x|): e^x never overflows, and for x < 0 the result is log1p of exp. The
+     * lanewise steps are written out in the loop body, not called: see {@link #geluErf} on why.
+     */
     public static void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            softplus(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
-        }
-    }
-
-    /** max(x, 0) + log1p(e^-|x|): e^x never overflows, and for x < 0 the result is log1p of exp. */
-    private static FloatVector softplus(FloatVector v) {
-        FloatVector tail = VectorMath.log1pOfExpNegativeAbs(v);
-        return FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)).add(tail);
-    }
-
-    public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            geluTanh(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            // e = e^-|x| in (0, 1]: VectorMath.exp's steps (the argument is <= 0, so only the lower clamp)
+            FloatVector negAbs = v.abs().neg();
+            negAbs = negAbs.blend(EXP_MIN, negAbs.compare(VectorOperators.LT, EXP_MIN));
+            FloatVector k = negAbs.fma(LOG2E, ROUND);
+            FloatVector nf = k.sub(ROUND);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), negAbs);
+            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
+                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(first).mul(second);
+            // log1p(e): for e >= 0.5, ln 2 + log1p((e - 1) / 2) (exact argument), else log1p(e) itself;
+            // log1p(f) = f - f^2/2 + f^3 Q(f), VectorMath.log's polynomial on [-0.25, 0.5)
+            VectorMask<Float> upper = e.compare(VectorOperators.GE, 0.5f);
+            FloatVector f = e.blend(e.sub(1f).mul(0.5f), upper);
+            FloatVector kk = FloatVector.zero(F).blend(1f, upper);
+            FloatVector tail = kk.fma(FloatVector.broadcast(F, LN2_HI_LOG), kk.fma(FloatVector.broadcast(F, LN2_LO_LOG),
+                    f.fma(L8, L7).fma(f, FloatVector.broadcast(F, L6)).fma(f, FloatVector.broadcast(F, L5))
+                            .fma(f, FloatVector.broadcast(F, L4)).fma(f, FloatVector.broadcast(F, L3)).fma(f, FloatVector.broadcast(F, L2))
+                            .fma(f, FloatVector.broadcast(F, L1)).fma(f, FloatVector.broadcast(F, L0))
+                            .fma(f, FloatVector.broadcast(F, -0.5f)).fma(f.mul(f), f)));
+            FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)).add(tail).intoArray(y, yOffset + at, m);
         }
     }
 
     /**
      * x sigmoid(2u), 2u = x (A + B x^2) with A = 2 sqrt(2/pi), B = 0.044715 A. 2u reaches ~10 where the
      * result still matters, so a float rounding of it would cost e^-|2u| several ulps: 2u is carried as
-     * a float pair (x^2 exact by fma, A and B split in two, each product's error kept), and exp takes
-     * the pair. The quotient then is as silu's: below 3 ulp. Below x = -20 the result is -0 anyway.
+     * a float pair hi + lo (x^2 exact by fma, A and B split in two, each product's error kept), and exp
+     * takes the pair. The quotient then is as silu's: below 3 ulp. Below x = -20 the result is -0 anyway.
+     * Written out in the loop body, as {@link #geluErf}: with the steps in helpers, C2 cut off the exp
+     * of the pair at NodeCountInliningCutoff in the backward form (18 KB per 1K floats in JMH).
      */
-    private static FloatVector geluTanh(FloatVector v) {
-        FloatVector xc = v.blend(-20f, v.compare(VectorOperators.LT, -20f));
-        VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
-        FloatVector e = VectorMath.exp(negativeAbsTwoU(xc), negativeAbsTwoULow(xc, negative));
-        return xc.mul(e).blend(v, negative.not()).div(e.add(1f));
-    }
-
-    /** -|2u| rounded, 2u = x ((x x) B + A) in exactly the steps whose errors {@link #negativeAbsTwoULow} keeps. */
-    private static FloatVector negativeAbsTwoU(FloatVector xc) {
-        return xc.mul(xc.mul(xc).mul(B_HI).add(A_HI)).abs().neg();
-    }
-
-    /**
-     * The low part of the pair -|2u| = hi + lo, where hi = {@link #negativeAbsTwoU}: 2u = x (A + B x^2)
-     * with x^2, B x^2, A + B x^2 and the product by x each split into value and exact error.
-     */
-    private static FloatVector negativeAbsTwoULow(FloatVector xc, VectorMask<Float> negative) {
-        FloatVector square = xc.mul(xc);
-        FloatVector squareLow = xc.fma(xc, square.neg());
-        FloatVector bs = square.mul(B_HI);
-        FloatVector bsLow = square.fma(FloatVector.broadcast(F, B_HI), bs.neg()).add(squareLow.mul(B_HI).add(square.mul(B_LO)));
-        FloatVector a = FloatVector.broadcast(F, A_HI);
-        FloatVector t = bs.add(a);
-        FloatVector tLow = VectorMath.sumError(bs, a, t).add(bsLow).add(A_LO);
-        FloatVector twoU = xc.mul(t);
-        FloatVector twoULow = xc.fma(t, twoU.neg()).add(xc.mul(tLow));
-        return twoULow.neg().blend(twoULow, negative);
-    }
-
-    public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            geluErf(FloatVector.fromArray(F, x, xOffset + i, m)).intoArray(y, yOffset + i, m);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            FloatVector xc = v.blend(-20f, v.compare(VectorOperators.LT, -20f));
+            // -|2u| = hi + lo, 2u = x ((x x) B + A), each step's rounding error kept (the float pair)
+            VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
+            FloatVector hi = xc.mul(xc.mul(xc).mul(B_HI).add(A_HI)).abs().neg();
+            FloatVector square = xc.mul(xc);
+            FloatVector squareLow = xc.fma(xc, square.neg());
+            FloatVector bs = square.mul(B_HI);
+            FloatVector bsLow = square.fma(FloatVector.broadcast(F, B_HI), bs.neg()).add(squareLow.mul(B_HI).add(square.mul(B_LO)));
+            FloatVector a = FloatVector.broadcast(F, A_HI);
+            FloatVector t = bs.add(a);
+            FloatVector bVirtual = t.sub(bs); // TwoSum: t + (bs - aVirtual) + (a - bVirtual) = bs + a exactly
+            FloatVector aVirtual = t.sub(bVirtual);
+            FloatVector tLow = bs.sub(aVirtual).add(a.sub(bVirtual)).add(bsLow).add(A_LO);
+            FloatVector twoU = xc.mul(t);
+            FloatVector twoULow = xc.fma(t, twoU.neg()).add(xc.mul(tLow));
+            FloatVector lo = twoULow.neg().blend(twoULow, negative);
+            // e = e^(hi + lo): the steps of VectorMath.exp(hi, lo)
+            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector hc = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector k = hc.fma(LOG2E, ROUND);
+            FloatVector nf = k.sub(ROUND);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
+            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(lo.blend(0f, outside));
+            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
+                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(first).mul(second);
+            xc.mul(e).blend(v, negative.not()).div(e.add(1f)).intoArray(y, yOffset + at, m);
         }
     }
 
     /**
-     * x Phi(x), Phi(x) = 0.5 (1 + erf(x / sqrt 2)) = 0.5 erfc(-x / sqrt 2) from {@link VectorMath#normalCdf},
-     * which keeps its relative accuracy for x < 0 (no 1 + erf cancellation). Beyond +-16, Phi is 0 or 1.
+     * x Phi(x), Phi(x) = 0.5 (1 + erf(x / sqrt 2)) = 0.5 erfc(-x / sqrt 2), which keeps its relative
+     * accuracy for x < 0 (no 1 + erf cancellation). |x| <= 0.7: erf's odd series; beyond:
+     * e^(-x^2/2) G(|x|), x^2 carried exactly. Beyond +-16, Phi is 0 or 1 as a float.
+     *
+     * <p>The lanewise steps are written out in the loop body rather than called. A lanewise helper of
+     * this size, called once per vector, is hot on its own: C2 compiles it alone, then refuses to inline
+     * it into the kernel ("hot method too big", "already compiled into a big method"), and every call
+     * boxes its vectors (12 KB per 1K floats, measured). A loop body with no call to a method of ours
+     * that takes or returns a vector has nothing C2 can refuse: the kernel's own call takes arrays.
      */
-    private static FloatVector geluErf(FloatVector v) {
-        FloatVector cdf = VectorMath.normalCdf(clampAbs(v, VectorMath.ERFC_TAIL_LIMIT));
-        return v.blend(-VectorMath.ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -VectorMath.ERFC_TAIL_LIMIT)).mul(cdf);
+    public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int room = Math.min(x.length - xOffset, y.length - yOffset);
+        for (int i = 0; i < n; i += L) {
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            FloatVector xc = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT))
+                    .blend(ERFC_TAIL_LIMIT, v.compare(VectorOperators.GT, ERFC_TAIL_LIMIT));
+            // Phi(xc) = 0.5 erfc(-xc / sqrt 2), relative accuracy for xc < 0 (no 1 + erf cancellation).
+            // gauss = e^(-xc^2/2), xc^2 carried exactly as square + squareLow (exp of a float pair)
+            FloatVector a = xc.abs();
+            FloatVector square = xc.mul(xc);
+            FloatVector squareLow = xc.fma(xc, square.neg());
+            FloatVector hi = square.mul(-0.5f);
+            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN);
+            FloatVector hc = hi.blend(EXP_MIN, outside);
+            FloatVector k = hc.fma(LOG2E, ROUND);
+            FloatVector nf = k.sub(ROUND);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
+            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(squareLow.mul(-0.5f).blend(0f, outside));
+            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
+                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gauss = p.mul(first).mul(second);
+            // G(a) by the near and the far fit (a clamped into their ranges); E = erfc(|xc| / sqrt 2) = gauss G
+            FloatVector an = a.blend(ERF_SERIES_LIMIT, a.compare(VectorOperators.LT, ERF_SERIES_LIMIT));
+            FloatVector v1 = an.sub(N_MID).mul(N_INV_HALF);
+            FloatVector near = v1.fma(N12, N11).fma(v1, FloatVector.broadcast(F, N10)).fma(v1, FloatVector.broadcast(F, N9))
+                    .fma(v1, FloatVector.broadcast(F, N8)).fma(v1, FloatVector.broadcast(F, N7)).fma(v1, FloatVector.broadcast(F, N6))
+                    .fma(v1, FloatVector.broadcast(F, N5)).fma(v1, FloatVector.broadcast(F, N4)).fma(v1, FloatVector.broadcast(F, N3))
+                    .fma(v1, FloatVector.broadcast(F, N2)).fma(v1, FloatVector.broadcast(F, N1)).fma(v1, FloatVector.broadcast(F, N0));
+            FloatVector w = FloatVector.broadcast(F, 1f).div(a.fma(0.5f, 1f)).sub(F_MID).mul(F_INV_HALF);
+            FloatVector far = w.fma(F6, F5).fma(w, FloatVector.broadcast(F, F4)).fma(w, FloatVector.broadcast(F, F3))
+                    .fma(w, FloatVector.broadcast(F, F2)).fma(w, FloatVector.broadcast(F, F1)).fma(w, FloatVector.broadcast(F, F0));
+            FloatVector e = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
+            // |xc| <= 0.7: Phi = 0.5 + 0.5 xc (xc P(xc^2)) (erf's odd series); beyond: 0.5 E for xc < 0, 1 - 0.5 E for xc > 0
+            FloatVector series = xc.mul(square.fma(S5, S4).fma(square, FloatVector.broadcast(F, S3)).fma(square, FloatVector.broadcast(F, S2))
+                            .fma(square, FloatVector.broadcast(F, S1)).fma(square, FloatVector.broadcast(F, S0)))
+                    .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
+            FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
+            FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
+            v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT)).mul(cdf).intoArray(y, yOffset + at, m);
+        }
     }
 
     /** x clamped to [-limit, limit]; NaN stays NaN. */
@@ -223,10 +332,12 @@ public final class SimdActivations {
     // of their magnitudes T(x) (documented on Activations), which is what float allows near the zeros of f'.
 
     public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(siluDerivative(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.mul(siluDerivative(FloatVector.fromArray(F, x, xOffset + at, m))).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -241,41 +352,110 @@ public final class SimdActivations {
         return s.mul(xc.fma(oneMinusS, FloatVector.broadcast(F, 1f)));
     }
 
-    public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(geluTanhDerivative(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
-        }
-    }
-
     /**
      * geluTanh'(x) = s (1 + 2 x (1 - s) u'), s = sigmoid(2u), u' = c (1 + 3 * 0.044715 x^2); x clamped to
-     * +-20 (0 or 1 beyond). 2u is carried as a float pair, as in the forward form: |2u| reaches 65 where
-     * f' is still a normal float, and a rounded 2u would cost e^-|2u| a relative 1e-5.
+     * +-20 (0 or 1 beyond). 2u is carried as a float pair, as in the forward form (and written out in
+     * the loop body, as there): |2u| reaches 65 where f' is still a normal float, and a rounded 2u
+     * would cost e^-|2u| a relative 1e-5.
      */
-    private static FloatVector geluTanhDerivative(FloatVector v) {
-        FloatVector xc = clampAbs(v, 20f);
-        VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
-        FloatVector e = VectorMath.exp(negativeAbsTwoU(xc), negativeAbsTwoULow(xc, negative));
-        FloatVector inverse = FloatVector.broadcast(F, 1f).div(e.add(1f));
-        FloatVector s = FloatVector.broadcast(F, 1f).blend(e, negative).mul(inverse);
-        FloatVector oneMinusS = e.blend(1f, negative).mul(inverse);
-        FloatVector du = xc.mul(xc).fma((float) (3 * GELU_CUBIC * SQRT_2_OVER_PI), (float) SQRT_2_OVER_PI);
-        return s.mul(xc.mul(2f).mul(oneMinusS).fma(du, FloatVector.broadcast(F, 1f)));
-    }
-
-    public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+    public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(geluErfDerivative(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            FloatVector xc = v.blend(-20f, v.compare(VectorOperators.LT, -20f)).blend(20f, v.compare(VectorOperators.GT, 20f));
+            // -|2u| = hi + lo, 2u = x ((x x) B + A), each step's rounding error kept (the float pair)
+            VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
+            FloatVector hi = xc.mul(xc.mul(xc).mul(B_HI).add(A_HI)).abs().neg();
+            FloatVector square = xc.mul(xc);
+            FloatVector squareLow = xc.fma(xc, square.neg());
+            FloatVector bs = square.mul(B_HI);
+            FloatVector bsLow = square.fma(FloatVector.broadcast(F, B_HI), bs.neg()).add(squareLow.mul(B_HI).add(square.mul(B_LO)));
+            FloatVector a = FloatVector.broadcast(F, A_HI);
+            FloatVector t = bs.add(a);
+            FloatVector bVirtual = t.sub(bs); // TwoSum: t + (bs - aVirtual) + (a - bVirtual) = bs + a exactly
+            FloatVector aVirtual = t.sub(bVirtual);
+            FloatVector tLow = bs.sub(aVirtual).add(a.sub(bVirtual)).add(bsLow).add(A_LO);
+            FloatVector twoU = xc.mul(t);
+            FloatVector twoULow = xc.fma(t, twoU.neg()).add(xc.mul(tLow));
+            FloatVector lo = twoULow.neg().blend(twoULow, negative);
+            // e = e^(hi + lo): the steps of VectorMath.exp(hi, lo)
+            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector hc = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector k = hc.fma(LOG2E, ROUND);
+            FloatVector nf = k.sub(ROUND);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
+            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(lo.blend(0f, outside));
+            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
+                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(first).mul(second);
+            FloatVector inverse = FloatVector.broadcast(F, 1f).div(e.add(1f));
+            FloatVector s = FloatVector.broadcast(F, 1f).blend(e, negative).mul(inverse);
+            FloatVector oneMinusS = e.blend(1f, negative).mul(inverse);
+            FloatVector du = xc.mul(xc).fma((float) (3 * GELU_CUBIC * SQRT_2_OVER_PI), (float) SQRT_2_OVER_PI);
+            g.mul(s.mul(xc.mul(2f).mul(oneMinusS).fma(du, FloatVector.broadcast(F, 1f)))).intoArray(dx, dxOffset + at, m);
         }
     }
 
-    /** geluErf'(x) = Phi(x) + x phi(x) from {@link VectorMath#normalCdfPlusXDensity}; x clamped to +-16 (0 or 1 beyond). */
-    private static FloatVector geluErfDerivative(FloatVector v) {
-        return VectorMath.normalCdfPlusXDensity(clampAbs(v, VectorMath.ERFC_TAIL_LIMIT));
+
+    /**
+     * dx = dy (Phi(x) + x phi(x)), phi the normal density e^(-x^2/2) / sqrt(2 pi), which shares Phi's
+     * exponential; x clamped to +-16 (f' is 0 or 1 beyond). Phi's steps are those of {@link #geluErf},
+     * written out in the loop body for the same reason.
+     */
+    public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
+        for (int i = 0; i < n; i += L) {
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            FloatVector xc = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT))
+                    .blend(ERFC_TAIL_LIMIT, v.compare(VectorOperators.GT, ERFC_TAIL_LIMIT));
+            // Phi(xc) = 0.5 erfc(-xc / sqrt 2), relative accuracy for xc < 0 (no 1 + erf cancellation).
+            // gauss = e^(-xc^2/2), xc^2 carried exactly as square + squareLow (exp of a float pair)
+            FloatVector a = xc.abs();
+            FloatVector square = xc.mul(xc);
+            FloatVector squareLow = xc.fma(xc, square.neg());
+            FloatVector hi = square.mul(-0.5f);
+            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN);
+            FloatVector hc = hi.blend(EXP_MIN, outside);
+            FloatVector k = hc.fma(LOG2E, ROUND);
+            FloatVector nf = k.sub(ROUND);
+            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
+            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(squareLow.mul(-0.5f).blend(0f, outside));
+            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
+                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gauss = p.mul(first).mul(second);
+            // G(a) by the near and the far fit (a clamped into their ranges); E = erfc(|xc| / sqrt 2) = gauss G
+            FloatVector an = a.blend(ERF_SERIES_LIMIT, a.compare(VectorOperators.LT, ERF_SERIES_LIMIT));
+            FloatVector v1 = an.sub(N_MID).mul(N_INV_HALF);
+            FloatVector near = v1.fma(N12, N11).fma(v1, FloatVector.broadcast(F, N10)).fma(v1, FloatVector.broadcast(F, N9))
+                    .fma(v1, FloatVector.broadcast(F, N8)).fma(v1, FloatVector.broadcast(F, N7)).fma(v1, FloatVector.broadcast(F, N6))
+                    .fma(v1, FloatVector.broadcast(F, N5)).fma(v1, FloatVector.broadcast(F, N4)).fma(v1, FloatVector.broadcast(F, N3))
+                    .fma(v1, FloatVector.broadcast(F, N2)).fma(v1, FloatVector.broadcast(F, N1)).fma(v1, FloatVector.broadcast(F, N0));
+            FloatVector w = FloatVector.broadcast(F, 1f).div(a.fma(0.5f, 1f)).sub(F_MID).mul(F_INV_HALF);
+            FloatVector far = w.fma(F6, F5).fma(w, FloatVector.broadcast(F, F4)).fma(w, FloatVector.broadcast(F, F3))
+                    .fma(w, FloatVector.broadcast(F, F2)).fma(w, FloatVector.broadcast(F, F1)).fma(w, FloatVector.broadcast(F, F0));
+            FloatVector e = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
+            // |xc| <= 0.7: Phi = 0.5 + 0.5 xc (xc P(xc^2)) (erf's odd series); beyond: 0.5 E for xc < 0, 1 - 0.5 E for xc > 0
+            FloatVector series = xc.mul(square.fma(S5, S4).fma(square, FloatVector.broadcast(F, S3)).fma(square, FloatVector.broadcast(F, S2))
+                            .fma(square, FloatVector.broadcast(F, S1)).fma(square, FloatVector.broadcast(F, S0)))
+                    .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
+            FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
+            FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
+            g.mul(xc.mul(gauss).fma(FloatVector.broadcast(F, INV_SQRT_2PI), cdf)).intoArray(dx, dxOffset + at, m);
+        }
     }
 
     // ================================================================ backward, exact
@@ -288,10 +468,12 @@ public final class SimdActivations {
             g.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(dx, dxOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, x, xOffset + i, m);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(dx, dxOffset + i, m);
+            int room = Math.min(Math.min(x.length - xOffset, dy.length - dyOffset), dx.length - dxOffset);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(xOffset, dyOffset), dxOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -303,10 +485,12 @@ public final class SimdActivations {
             g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f)).intoArray(dx, dxOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, x, xOffset + i, m);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f)).intoArray(dx, dxOffset + i, m);
+            int room = Math.min(Math.min(x.length - xOffset, dy.length - dyOffset), dx.length - dxOffset);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(xOffset, dyOffset), dxOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f)).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -319,10 +503,12 @@ public final class SimdActivations {
             g.mul(v.neg().fma(v, v)).intoArray(dx, dxOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, y, yOffset + i, m);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(v.neg().fma(v, v)).intoArray(dx, dxOffset + i, m);
+            int room = Math.min(Math.min(y.length - yOffset, dy.length - dyOffset), dx.length - dxOffset);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(yOffset, dyOffset), dxOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, y, yOffset + at, m);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.mul(v.neg().fma(v, v)).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -336,18 +522,22 @@ public final class SimdActivations {
             g.mul(v.neg().fma(v, one)).intoArray(dx, dxOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, y, yOffset + i, m);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(v.neg().fma(v, one)).intoArray(dx, dxOffset + i, m);
+            int room = Math.min(Math.min(y.length - yOffset, dy.length - dyOffset), dx.length - dxOffset);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(yOffset, dyOffset), dxOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(F, y, yOffset + at, m);
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.mul(v.neg().fma(v, one)).intoArray(dx, dxOffset + at, m);
         }
     }
 
     public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + i, m);
-            g.mul(sigmoid(FloatVector.fromArray(F, x, xOffset + i, m))).intoArray(dx, dxOffset + i, m);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
+            FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
+            g.mul(sigmoid(FloatVector.fromArray(F, x, xOffset + at, m))).intoArray(dx, dxOffset + at, m);
         }
     }
 
@@ -362,9 +552,11 @@ public final class SimdActivations {
                 relu(v).intoArray(x, row + c);
             }
             if (c < cols) {
-                VectorMask<Float> m = F.indexInRange(c, cols);
-                FloatVector v = FloatVector.fromArray(F, x, row + c, m).add(FloatVector.fromArray(F, bias, biasOffset + c, m));
-                relu(v).intoArray(x, row + c, m);
+                int room = Math.min(x.length - row, bias.length - biasOffset);
+                int at = c + L <= room ? c : Math.max(room - L, -Math.min(row, biasOffset)); // see the class comment on the last vector
+                VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, c - at));
+                FloatVector v = FloatVector.fromArray(F, x, row + at, m).add(FloatVector.fromArray(F, bias, biasOffset + at, m));
+                relu(v).intoArray(x, row + at, m);
             }
         }
     }
@@ -378,9 +570,11 @@ public final class SimdActivations {
                 leakyRelu(alpha, v).intoArray(x, row + c);
             }
             if (c < cols) {
-                VectorMask<Float> m = F.indexInRange(c, cols);
-                FloatVector v = FloatVector.fromArray(F, x, row + c, m).add(FloatVector.fromArray(F, bias, biasOffset + c, m));
-                leakyRelu(alpha, v).intoArray(x, row + c, m);
+                int room = Math.min(x.length - row, bias.length - biasOffset);
+                int at = c + L <= room ? c : Math.max(room - L, -Math.min(row, biasOffset)); // see the class comment on the last vector
+                VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, c - at));
+                FloatVector v = FloatVector.fromArray(F, x, row + at, m).add(FloatVector.fromArray(F, bias, biasOffset + at, m));
+                leakyRelu(alpha, v).intoArray(x, row + at, m);
             }
         }
     }

@@ -1,8 +1,24 @@
 package dev.jvk.kernels.simd;
 
+import static dev.jvk.kernels.simd.VectorMath.E0;
+import static dev.jvk.kernels.simd.VectorMath.E1;
+import static dev.jvk.kernels.simd.VectorMath.E2;
+import static dev.jvk.kernels.simd.VectorMath.E3;
+import static dev.jvk.kernels.simd.VectorMath.E4;
+import static dev.jvk.kernels.simd.VectorMath.E5;
+import static dev.jvk.kernels.simd.VectorMath.EXP_MAX;
+import static dev.jvk.kernels.simd.VectorMath.EXP_MIN;
+import static dev.jvk.kernels.simd.VectorMath.LN2_HI;
+import static dev.jvk.kernels.simd.VectorMath.LN2_LO;
+import static dev.jvk.kernels.simd.VectorMath.LOG2E;
+import static dev.jvk.kernels.simd.VectorMath.ROUND;
+import static dev.jvk.kernels.simd.VectorMath.ROUND_BITS;
+
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,17 +27,33 @@ import jdk.incubator.vector.VectorSpecies;
  * <ol>
  *   <li>the maximum m, by compare + blend into four accumulators (lanewise MAX is several times
  *       slower here; NaN is skipped, and caught by the next pass);</li>
- *   <li>e_j = e^(x_j - m) and their sum s, in one accumulator, whose lanes {@link Lanes#sum} adds in a fixed order. x_j - m
+ *   <li>e_j = e^(x_j - m) and their sum s, in one accumulator, whose lanes are added in a fixed pairwise order. x_j - m
  *       is carried exactly (its rounding error joins exp's reduced argument), so the exponentials are
  *       as accurate as exp itself whatever the spread of the row;</li>
  *   <li>the output: e_j / s, (x_j - m) - ln s, or the gradient e_j / (s rows).</li>
  * </ol>
  * Row sum chain: each of the L accumulator lanes adds ceil(cols / L) terms, then log2 L adds merge the
  * lanes, so d <= ceil(cols / L) + L as documented.
+ *
+ * <p><b>The last vector of a row.</b> A masked access whose window runs past its array's end takes the
+ * Vector API's slow path, which allocates (~32-48 B per access; the last row of a block that ends its
+ * array, when cols is not a multiple of the lanes). There the window is moved back to end inside the
+ * arrays (it may start before the row, inside the array), its mask keeping the row's remaining
+ * elements only (as in SimdActivations); in the row sum the moved lanes are brought back down by a
+ * compress, so the sum is bitwise what it is elsewhere. The masks here come from compares on the
+ * lane numbers ({@code LANE}), not from {@code F.indexInRange}: inside JMH the latter, whose branches
+ * merge differently made masks, still left an allocation per call (128 B) in these row methods.
  */
 public final class SimdSoftmax {
     private static final VectorSpecies<Float> F = Species.FLOAT;
     private static final int L = F.length();
+    // Rotations by k lanes (wrapping) for the row sum's lane folds; only those with k < L are used.
+    private static final VectorShuffle<Float> ROTATE_8 = VectorShuffle.iota(F, 8 % L, 1, true);
+    private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.iota(F, 4 % L, 1, true);
+    private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.iota(F, 2 % L, 1, true);
+    private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(F, 1, 1, true);
+    /** The lane numbers 0, 1, ..., L - 1, as floats (exact). */
+    private static final FloatVector LANE = FloatVector.broadcast(F, 0f).addIndex(1);
 
     private SimdSoftmax() {}
 
@@ -46,8 +78,10 @@ public final class SimdSoftmax {
                 FloatVector.fromArray(F, x, in + j).sub(max).sub(logSum).intoArray(y, out + j);
             }
             if (j < cols) {
-                VectorMask<Float> m = F.indexInRange(j, cols);
-                FloatVector.fromArray(F, x, in + j, m).sub(max).sub(logSum).intoArray(y, out + j, m);
+                int room = Math.min(x.length - in, y.length - out);
+                int at = j + L <= room ? j : Math.max(room - L, -Math.min(in, out)); // see the class comment on the last vector
+                VectorMask<Float> m = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
+                FloatVector.fromArray(F, x, in + at, m).sub(max).sub(logSum).intoArray(y, out + at, m);
             }
         }
     }
@@ -95,8 +129,10 @@ public final class SimdSoftmax {
             m0 = m0.blend(v, v.compare(VectorOperators.GT, m0));
         }
         if (j < cols) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
-            FloatVector v = FloatVector.fromArray(F, x, from + j, m);
+            int room = x.length - from;
+            int at = j + L <= room ? j : Math.max(room - L, -from); // see the class comment on the last vector
+            VectorMask<Float> m = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
+            FloatVector v = FloatVector.fromArray(F, x, from + at, m);
             m0 = m0.blend(v, v.compare(VectorOperators.GT, m0).and(m));
         }
         m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
@@ -108,27 +144,67 @@ public final class SimdSoftmax {
 
     /**
      * Sum of e^(x_j - max) over the row; stores each e_j into out (from outFrom) unless out is null.
-     * One masked exp per step and one accumulator: an exp is some 30 vector operations, and a loop body
-     * with several would exceed C2's inlining budget (see VectorMath); the adds are not the bottleneck.
+     * One masked exp per step and one accumulator: an exp is some 30 vector operations, and the adds
+     * are not the bottleneck.
+     *
+     * <p>Everything is written out here, with no call to a method of ours that takes or returns a
+     * vector: exp of the pair (x_j - max exactly, by TwoSum), and the lane sum after the loop. Such a
+     * call coming after the exp's nodes is cut off by C2's inlining budget (NodeCountInliningCutoff,
+     * seen with -XX:+PrintInlining for the lane sum) and boxes its vector, once per row (~100 B).
      */
     private static float expAndSum(float[] x, int from, int cols, float max, float[] out, int outFrom) {
-        FloatVector m = FloatVector.broadcast(F, -max);
+        FloatVector negMax = FloatVector.broadcast(F, -max);
         FloatVector sum = FloatVector.zero(F);
+        int room = out == null ? x.length - from : Math.min(x.length - from, out.length - outFrom);
         for (int j = 0; j < cols; j += L) {
-            VectorMask<Float> mask = F.indexInRange(j, cols);
-            FloatVector e = expMinus(FloatVector.fromArray(F, x, from + j, mask), m).blend(0f, mask.not());
+            int at = j + L <= room ? j : Math.max(room - L, -(out == null ? from : Math.min(from, outFrom))); // see the class comment on the last vector
+            // the lanes of elements [j, cols): by compares on the lane numbers, not F.indexInRange (whose
+            // branches merge masks of unknown provenance; with them C2 left the lane ops below to the
+            // Java fallback in a process that had run all three softmax kernels)
+            VectorMask<Float> mask = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
+            FloatVector v = FloatVector.fromArray(F, x, from + at, mask);
+            // x_j - max = hi + lo exactly (Knuth's TwoSum, as VectorMath.sumError)
+            FloatVector hi = v.add(negMax);
+            FloatVector bVirtual = hi.sub(v);
+            FloatVector aVirtual = hi.sub(bVirtual);
+            FloatVector lo = v.sub(aVirtual).add(negMax.sub(bVirtual));
+            // e^(hi + lo): the steps of VectorMath.exp(hi, lo); lo joins the reduced argument
+            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector hc = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector k = hc.fma(LOG2E, ROUND);
+            FloatVector n = k.sub(ROUND);
+            FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), hc);
+            r = n.fma(FloatVector.broadcast(F, -LN2_LO), r).add(lo.blend(0f, outside));
+            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
+                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
+            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(first).mul(second);
             if (out != null) {
-                e.intoArray(out, outFrom + j, mask);
+                e.intoArray(out, outFrom + at, mask);
             }
-            sum = sum.add(e);
+            // The row's last vector: compress keeps the lanes of the mask, in order, from lane 0 up, and
+            // zeroes the others, so the lanes of elements j.. land where a full vector has them, even from
+            // a moved window. (A blend with the negated mask did the zeroing before, but inside JMH and
+            // in a process that also ran logSoftmax, C2 left that blend to the Java fallback: 80 B a row.)
+            sum = sum.add(j + L <= cols ? e : e.compress(mask));
         }
-        return Lanes.sum(sum);
-    }
-
-    /** e^(x + negMax) with the sum x + negMax carried exactly into exp. */
-    private static FloatVector expMinus(FloatVector x, FloatVector negMax) {
-        FloatVector hi = x.add(negMax);
-        return VectorMath.exp(hi, VectorMath.sumError(x, negMax, hi));
+        // The lanes' sum in a fixed pairwise order that every JIT tier follows (reduceLanes(ADD) leaves
+        // the order open, and the interpreter and C2 take different ones): lane i plus lane i + L/2,
+        // then i + L/4, ..., the order of Lanes.sum.
+        if (L >= 16) {
+            sum = sum.add(sum.rearrange(ROTATE_8));
+        }
+        if (L >= 8) {
+            sum = sum.add(sum.rearrange(ROTATE_4));
+        }
+        if (L >= 4) {
+            sum = sum.add(sum.rearrange(ROTATE_2));
+        }
+        sum = sum.add(sum.rearrange(ROTATE_1));
+        return sum.lane(0);
     }
 
     /** y_j = y_j / s: a division, not a multiplication by 1/s, which would add a rounding. */
@@ -138,8 +214,10 @@ public final class SimdSoftmax {
             FloatVector.fromArray(F, y, from + j).div(s).intoArray(y, from + j);
         }
         if (j < cols) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
-            FloatVector.fromArray(F, y, from + j, m).div(s).intoArray(y, from + j, m);
+            int room = y.length - from;
+            int at = j + L <= room ? j : Math.max(room - L, -from); // see the class comment on the last vector
+            VectorMask<Float> m = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
+            FloatVector.fromArray(F, y, from + at, m).div(s).intoArray(y, from + at, m);
         }
     }
 
@@ -149,8 +227,10 @@ public final class SimdSoftmax {
             FloatVector.fromArray(F, y, from + j).mul(factor).intoArray(y, from + j);
         }
         if (j < cols) {
-            VectorMask<Float> m = F.indexInRange(j, cols);
-            FloatVector.fromArray(F, y, from + j, m).mul(factor).intoArray(y, from + j, m);
+            int room = y.length - from;
+            int at = j + L <= room ? j : Math.max(room - L, -from); // see the class comment on the last vector
+            VectorMask<Float> m = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
+            FloatVector.fromArray(F, y, from + at, m).mul(factor).intoArray(y, from + at, m);
         }
     }
 }

@@ -105,11 +105,26 @@ public final class SimdVectors {
         }
     }
 
-    /** Row by row: the row's cols elements plus the bias vector, as {@link #add}. */
+    /**
+     * Row by row: the row's cols elements plus the bias vector, x + bias rounded once, as {@link #add}.
+     * The last vector of a row whose window would run past the end of x or bias (the last row of a
+     * block that ends its array, when cols is not a multiple of the lanes) is moved back to end inside
+     * both arrays, with its mask keeping only the row's remaining columns: a masked access past an
+     * array's end takes the Vector API's slow path, which allocated per call (see SimdActivations).
+     */
     public static void addBias(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
         for (int r = 0; r < rows; r++) {
             int row = xOffset + r * ld;
-            add(x, row, bias, biasOffset, x, row, cols);
+            int c = 0;
+            for (int upper = F.loopBound(cols); c < upper; c += FL) {
+                FloatVector.fromArray(F, x, row + c).add(FloatVector.fromArray(F, bias, biasOffset + c)).intoArray(x, row + c);
+            }
+            if (c < cols) {
+                int room = Math.min(x.length - row, bias.length - biasOffset);
+                int at = c + FL <= room ? c : Math.max(room - FL, -Math.min(row, biasOffset));
+                VectorMask<Float> m = F.indexInRange(at, cols).andNot(F.indexInRange(0, c - at));
+                FloatVector.fromArray(F, x, row + at, m).add(FloatVector.fromArray(F, bias, biasOffset + at, m)).intoArray(x, row + at, m);
+            }
         }
     }
 

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The lanewise elementary functions every vector activation and softmax is built on: exp (also of a
- * float pair), expm1, log, log1p, the Gaussian e^(-x^2/2) and the erf pieces of GELU. One core each, so every
- * kernel inherits the same error bound.
+ * float pair), expm1 and log, and the constants of their reductions and polynomials (also those of
+ * the erfc fits of GELU). One core each, so every kernel inherits the same error bound.
  *
  * <p>Everything is float: where float alone is not accurate enough, a value is carried as a float
  * pair hi + lo (x^2 in the Gaussian, GELU's 2u), and {@link #exp(FloatVector, FloatVector)} takes such
@@ -21,6 +21,18 @@ import jdk.incubator.vector.VectorSpecies;
  * after that point stays a call, its vectors are boxed, and the kernel runs 10-100x slower. So each
  * function here is straight-line Vector API code (exp's steps repeated rather than called), and a
  * kernel calls at most one or two of them, first. (JDK-8382700 lifts the limit in later JDKs.)
+ *
+ * <p><b>And why the largest ones are not here.</b> A lanewise function is also refused when it is
+ * large: above 325 bytecodes (FreqInlineSize: "hot method too big"), or once C2 has compiled it alone
+ * into more than 2500 bytes of code (InlineSmallCode: "already compiled into a big method"), which
+ * happens when it is hot on its own, being called once per vector. The Gaussian pieces of GELU (exp
+ * of a pair, the erfc fits, erf's series: some 800 bytecodes) and softplus' log1p(e^-|x|) (some 450)
+ * were far above the first limit, and boxed 12 KB per 1K floats inside JMH; softmax's exp of a pair followed by its lane sum hit the node cutoff. Those
+ * steps are now written out in the loop bodies of their kernels ({@code SimdActivations.softplus},
+ * {@code geluErf}, {@code geluErfBackward}, {@code geluTanh}, {@code geluTanhBackward} (whose exp of a
+ * pair came after its 2u pair and was cut off at NodeCountInliningCutoff), {@code SimdSoftmax.expAndSum})
+ * with the constants from here, so that no call of ours taking or returning a vector is left in them.
+ * The functions kept here are below those limits (exp 236 bytecodes, log 317) and are called first.
  *
  * <p>Built only from exactly rounded operations (add, mul, fma, div, compare, blend, bit operations,
  * conversions), never the Vector API's lanewise transcendentals: in JDK 25 those compute
@@ -42,17 +54,17 @@ final class VectorMath {
     /** Beyond [-125, 89] e^x is 0 or +Inf in float; clamping keeps n inside the two-step scaling's range. */
     static final float EXP_MIN = -125f;
     static final float EXP_MAX = 89f;
-    private static final float LOG2E = 1.44269504088896341f;
+    static final float LOG2E = 1.44269504088896341f;
     /** ln 2 split: LN2_HI has 9 significant bits, so n * LN2_HI is exact and x - n * LN2_HI too (Sterbenz). */
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
     /** 1.5 * 2^23: adding it rounds to an integer, whose value then sits in the low bits of the float. */
-    private static final float ROUND = 0x1.8p23f;
-    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    static final float ROUND = 0x1.8p23f;
+    static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
 
     // e^r - 1 - r = r^2 * P(r) on |r| <= 0.3467 (ln 2 / 2 plus the slack of rounding n); relative error of
     // 1 + r + r^2 P(r) below 1.4e-9 (0.02 ulp).
-    private static final float E0 = 0.5f, E1 = 0.1666666716337204f, E2 = 0.041666463017463684f,
+    static final float E0 = 0.5f, E1 = 0.1666666716337204f, E2 = 0.041666463017463684f,
             E3 = 0.00833328627049923f, E4 = 0.0013933676527813077f, E5 = 0.0001990761811612174f;
 
     /** x clamped to [EXP_MIN, EXP_MAX]; NaN stays NaN (a comparison with NaN is false). */
@@ -157,11 +169,11 @@ final class VectorMath {
 
     // ------------------------------------------------------------------ float log
 
-    private static final float LN2_HI_LOG = 0.693359375f;
-    private static final float LN2_LO_LOG = -2.12194440e-4f;
+    static final float LN2_HI_LOG = 0.693359375f;
+    static final float LN2_LO_LOG = -2.12194440e-4f;
     private static final int SQRT_HALF_BITS = 0x3f3504f3; // bits of 0.70710677f
     // log(1 + f) - f + f^2/2 = f^3 Q(f) on [-0.2929, 0.5]; relative error of the sum below 2.2e-9.
-    private static final float L0 = 0.33333319425582886f, L1 = -0.2500027120113373f, L2 = 0.20001786947250366f,
+    static final float L0 = 0.33333319425582886f, L1 = -0.2500027120113373f, L2 = 0.20001786947250366f,
             L3 = -0.1665402501821518f, L4 = 0.14216062426567078f, L5 = -0.12636859714984894f,
             L6 = 0.12129702419042587f, L7 = -0.10456825792789459f, L8 = 0.048063505440950394f;
 
@@ -187,29 +199,6 @@ final class VectorMath {
     }
 
 
-    /**
-     * ln(1 + e^-|x|), softplus' tail: exp and log1p written out in one piece (a
-     * kernel that called both would call the second after too many nodes, see the class comment).
-     */
-    static FloatVector log1pOfExpNegativeAbs(FloatVector x) {
-        FloatVector xc = x.abs().neg();
-        xc = xc.blend(EXP_MIN, xc.compare(VectorOperators.LT, EXP_MIN));
-        FloatVector k = xc.fma(LOG2E, ROUND);
-        FloatVector n = k.sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
-        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector y = p.mul(first).mul(second);
-        VectorMask<Float> upper = y.compare(VectorOperators.GE, 0.5f);
-        FloatVector f = y.blend(y.sub(1f).mul(0.5f), upper);
-        FloatVector kk = FloatVector.zero(F).blend(1f, upper);
-        return kk.fma(FloatVector.broadcast(F, LN2_HI_LOG), kk.fma(FloatVector.broadcast(F, LN2_LO_LOG), f.fma(L8, L7).fma(f, FloatVector.broadcast(F, L6)).fma(f, FloatVector.broadcast(F, L5)).fma(f, FloatVector.broadcast(F, L4)).fma(f, FloatVector.broadcast(F, L3)).fma(f, FloatVector.broadcast(F, L2)).fma(f, FloatVector.broadcast(F, L1)).fma(f, FloatVector.broadcast(F, L0)).fma(f, FloatVector.broadcast(F, -0.5f)).fma(f.mul(f), f)));
-    }
-
     // ------------------------------------------------------------------ exact sums
 
     /** The exact rounding error of s = a + b (Knuth's TwoSum: a + b = s + error exactly, any magnitudes). */
@@ -224,111 +213,28 @@ final class VectorMath {
     /** Below this |x| GELU uses erf's odd series, above it erfc's tail form. */
     static final float ERF_SERIES_LIMIT = 0.7f;
     /** Where erfc's tail form switches from its near fit to its far fit. */
-    private static final float ERFC_NEAR_LIMIT = 3.6f;
+    static final float ERFC_NEAR_LIMIT = 3.6f;
     /** Beyond this |x|, Phi(x) is 0 or 1 and e^(-x^2/2) is 0 as floats: gelu(x) is x or -0. */
     static final float ERFC_TAIL_LIMIT = 16f;
 
     // erf(x / sqrt 2) / x = P(x^2) on |x| <= 0.7, relative error below 1.1e-11 (before rounding to float).
-    private static final float S0 = 0.7978845834732056f, S1 = -0.13298076391220093f, S2 = 0.01994708552956581f,
+    static final float S0 = 0.7978845834732056f, S1 = -0.13298076391220093f, S2 = 0.01994708552956581f,
             S3 = -0.0023744055069983006f, S4 = 0.00022987066768109798f, S5 = -1.704071655694861e-05f;
 
     // G(a) = e^(a^2/2) erfc(a / sqrt 2), in two fits. Near, a in [0.7, 3.6], where GELU needs G's
     // relative accuracy: degree 12 in v = (a - 2.15) / 1.45 (no division; 7e-10 before rounding, 1.6u
     // evaluated in float). Far, a in [3.6, 16], where |gelu(x)| < 1e-3 for x < 0 and 1 - 0.5 E is 1 to
     // within 2e-4 for x > 0: degree 6 in w = (t - 0.2341) / 0.1230, t = 1 / (1 + a/2) (2e-8 before rounding).
-    private static final float N_MID = 2.15f, N_INV_HALF = 1 / 1.45f;
-    private static final float N0 = 0.31829825043678284f, N1 = -0.16463778913021088f, N2 = 0.07798188924789429f,
+    static final float N_MID = 2.15f, N_INV_HALF = 1 / 1.45f;
+    static final float N0 = 0.31829825043678284f, N1 = -0.16463778913021088f, N2 = 0.07798188924789429f,
             N3 = -0.03434756398200989f, N4 = 0.014219635166227818f, N5 = -0.005576489958912134f,
             N6 = 0.002085022395476699f, N7 = -0.0007488603005185723f, N8 = 0.00025729191838763654f,
             N9 = -8.159415301633999e-05f, N10 = 2.671076072147116e-05f, N11 = -1.1442692084528971e-05f,
             N12 = 3.2922559967119014e-06f;
-    private static final float F_MID = 0.23412698412698413f, F_INV_HALF = (float) (1 / 0.12301587301587302);
-    private static final float F0 = 0.11928672343492508f, F1 = 0.07839535921812057f, F2 = 0.009327507577836514f,
+    static final float F_MID = 0.23412698412698413f, F_INV_HALF = (float) (1 / 0.12301587301587302);
+    static final float F0 = 0.11928672343492508f, F1 = 0.07839535921812057f, F2 = 0.009327507577836514f,
             F3 = 0.0005086166202090681f, F4 = -4.286932380637154e-05f, F5 = -7.417335837089922e-06f,
             F6 = 4.2917739051517856e-07f;
 
-    /**
-     * Phi(x) = 0.5 erfc(-x / sqrt 2), the normal distribution function, for x in [-16, 16] (callers clamp;
-     * beyond, Phi is 0 or 1 as a float): with relative accuracy for x < 0 (Phi = 0.5 erfc(|x| / sqrt 2),
-     * no cancellation). |x| <= 0.7: erf's odd series; beyond: e^(-x^2/2) G(|x|), x^2 carried exactly.
-     * Written out in one piece, exp included (see the class comment on why kernels avoid chains of calls).
-     */
-    static FloatVector normalCdf(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector square = x.mul(x);
-        // e^(-x^2/2), x^2 carried exactly as square + squareLow (exp of a float pair, written out)
-        FloatVector squareLow = x.fma(x, square.neg());
-        FloatVector hi = square.mul(-0.5f);
-        VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN);
-        FloatVector xc = hi.blend(EXP_MIN, outside);
-        FloatVector k = xc.fma(LOG2E, ROUND);
-        FloatVector n = k.sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
-        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r).add(squareLow.mul(-0.5f).blend(0f, outside));
-        FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector gauss = p.mul(first).mul(second);
-        // G(a) by the near and the far fit (a clamped into their ranges), E = erfc(|x| / sqrt 2) = gauss G
-        FloatVector an = a.blend(ERF_SERIES_LIMIT, a.compare(VectorOperators.LT, ERF_SERIES_LIMIT));
-        FloatVector v = an.sub(N_MID).mul(N_INV_HALF);
-        FloatVector near = v.fma(N12, N11).fma(v, FloatVector.broadcast(F, N10)).fma(v, FloatVector.broadcast(F, N9))
-                .fma(v, FloatVector.broadcast(F, N8)).fma(v, FloatVector.broadcast(F, N7)).fma(v, FloatVector.broadcast(F, N6))
-                .fma(v, FloatVector.broadcast(F, N5)).fma(v, FloatVector.broadcast(F, N4)).fma(v, FloatVector.broadcast(F, N3))
-                .fma(v, FloatVector.broadcast(F, N2)).fma(v, FloatVector.broadcast(F, N1)).fma(v, FloatVector.broadcast(F, N0));
-        FloatVector w = FloatVector.broadcast(F, 1f).div(a.fma(0.5f, 1f)).sub(F_MID).mul(F_INV_HALF);
-        FloatVector far = w.fma(F6, F5).fma(w, FloatVector.broadcast(F, F4)).fma(w, FloatVector.broadcast(F, F3))
-                .fma(w, FloatVector.broadcast(F, F2)).fma(w, FloatVector.broadcast(F, F1)).fma(w, FloatVector.broadcast(F, F0));
-        FloatVector e = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
-        // |x| <= 0.7: Phi = 0.5 + 0.5 x (x P(x^2)) (erf's odd series); beyond: 0.5 E for x < 0, 1 - 0.5 E for x > 0
-        FloatVector series = x.mul(square.fma(S5, S4).fma(square, FloatVector.broadcast(F, S3)).fma(square, FloatVector.broadcast(F, S2))
-                .fma(square, FloatVector.broadcast(F, S1)).fma(square, FloatVector.broadcast(F, S0)))
-                .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
-        FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), x.compare(VectorOperators.GE, 0f));
-        FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
-        return cdf;
-    }
-
-    /** Phi(x) + x phi(x), phi the normal density e^(-x^2/2) / sqrt(2 pi): GELU's derivative; as {@link #normalCdf}, sharing its exp. */
-    static FloatVector normalCdfPlusXDensity(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector square = x.mul(x);
-        // e^(-x^2/2), x^2 carried exactly as square + squareLow (exp of a float pair, written out)
-        FloatVector squareLow = x.fma(x, square.neg());
-        FloatVector hi = square.mul(-0.5f);
-        VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN);
-        FloatVector xc = hi.blend(EXP_MIN, outside);
-        FloatVector k = xc.fma(LOG2E, ROUND);
-        FloatVector n = k.sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
-        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r).add(squareLow.mul(-0.5f).blend(0f, outside));
-        FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector gauss = p.mul(first).mul(second);
-        // G(a) by the near and the far fit (a clamped into their ranges), E = erfc(|x| / sqrt 2) = gauss G
-        FloatVector an = a.blend(ERF_SERIES_LIMIT, a.compare(VectorOperators.LT, ERF_SERIES_LIMIT));
-        FloatVector v = an.sub(N_MID).mul(N_INV_HALF);
-        FloatVector near = v.fma(N12, N11).fma(v, FloatVector.broadcast(F, N10)).fma(v, FloatVector.broadcast(F, N9))
-                .fma(v, FloatVector.broadcast(F, N8)).fma(v, FloatVector.broadcast(F, N7)).fma(v, FloatVector.broadcast(F, N6))
-                .fma(v, FloatVector.broadcast(F, N5)).fma(v, FloatVector.broadcast(F, N4)).fma(v, FloatVector.broadcast(F, N3))
-                .fma(v, FloatVector.broadcast(F, N2)).fma(v, FloatVector.broadcast(F, N1)).fma(v, FloatVector.broadcast(F, N0));
-        FloatVector w = FloatVector.broadcast(F, 1f).div(a.fma(0.5f, 1f)).sub(F_MID).mul(F_INV_HALF);
-        FloatVector far = w.fma(F6, F5).fma(w, FloatVector.broadcast(F, F4)).fma(w, FloatVector.broadcast(F, F3))
-                .fma(w, FloatVector.broadcast(F, F2)).fma(w, FloatVector.broadcast(F, F1)).fma(w, FloatVector.broadcast(F, F0));
-        FloatVector e = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
-        // |x| <= 0.7: Phi = 0.5 + 0.5 x (x P(x^2)) (erf's odd series); beyond: 0.5 E for x < 0, 1 - 0.5 E for x > 0
-        FloatVector series = x.mul(square.fma(S5, S4).fma(square, FloatVector.broadcast(F, S3)).fma(square, FloatVector.broadcast(F, S2))
-                .fma(square, FloatVector.broadcast(F, S1)).fma(square, FloatVector.broadcast(F, S0)))
-                .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
-        FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), x.compare(VectorOperators.GE, 0f));
-        FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
-        return x.mul(gauss).fma(FloatVector.broadcast(F, INV_SQRT_2PI), cdf);
-    }
-
-    private static final float INV_SQRT_2PI = 0.3989422804014327f;
+    static final float INV_SQRT_2PI = 0.3989422804014327f;
 }
