@@ -7,7 +7,6 @@ import dev.jvk.kernels.simd.Species;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -300,7 +299,8 @@ public final class Dgemm implements GemmPool.Task {
      * padding as in a 2-vector tile. B is packed into rows of one vector; A is read in place: 8
      * rows at a time as stored (NN), or 2 MR rows at a time when stored transposed (TN: the values
      * of one k step are contiguous, 16 accumulators). Rows below the last whole tile are packed,
-     * zero-padded, and go through the transposed kernel. C is written through a column mask.
+     * zero-padded, and go through the transposed kernel. The kernels write a tile, and C is updated
+     * from it through a column mask.
      */
     private void narrowBlock(Workspace workspace, int i0, int i1) {
         int tall = 2 * MR;                 // rows of the transposed-A kernel
@@ -311,7 +311,6 @@ public final class Dgemm implements GemmPool.Task {
         double[] bp = workspace.doublePackedB(L * kcMax);
         double[] ap = workspace.doublePackedA(tall * kcMax);
         double[] tile = workspace.doubleTile(tall * NR);
-        VectorMask<Double> cols = S.indexInRange(0, n);
         int ao = (int) aOffset;
         int pc = 0;
         for (int kb = 0; kb < kBlocks; kb++) {
@@ -321,14 +320,15 @@ public final class Dgemm implements GemmPool.Task {
             for (int ir = i0; ir < inPlace; ir += step) {
                 int ci = (int) cOffset + ir * ldc;
                 if (transA) {
-                    DgemmKernels.narrowCols(kc, aArray, ao + pc * lda + ir, lda, bp, 0, cArray, ci, ldc, cols, alpha, betaNow, null);
+                    DgemmKernels.narrowCols(kc, aArray, ao + pc * lda + ir, lda, bp, 0, tile);
                 } else {
-                    DgemmKernels.narrowRows8(kc, aArray, ao + ir * lda + pc, lda, bp, 0, cArray, ci, ldc, cols, alpha, betaNow, null);
+                    DgemmKernels.narrowRows8(kc, aArray, ao + ir * lda + pc, lda, bp, 0, tile);
                 }
+                DgemmKernels.update(tile, step, n, alpha, betaNow, cArray, ci, ldc);
             }
             if (inPlace < i1) {
                 DgemmPacking.packA(aArray, ao, lda, transA, inPlace, pc, i1 - inPlace, kc, tall, ap);
-                DgemmKernels.narrowCols(kc, ap, 0, tall, bp, 0, null, 0, 0, cols, alpha, betaNow, tile);
+                DgemmKernels.narrowCols(kc, ap, 0, tall, bp, 0, tile);
                 DgemmKernels.update(tile, i1 - inPlace, n, alpha, betaNow, cArray, (int) cOffset + inPlace * ldc, ldc);
             }
             pc += kc;

@@ -103,15 +103,15 @@ final class DgemmPacking {
                         transposeToB16(b, src + j * ldb, ldb, full, bp, dst + j);
                     }
                 }
-                if (full > 0) {
+                if (full > 0 && L == 8) {
                     for (; j + 8 <= cols; j += 8) {
-                        if (L == 8) {
-                            transposeToB(b, src + j * ldb, ldb, full, bp, dst + j);
-                        } else {
-                            transposeToBPairs(b, src + j * ldb, ldb, full, bp, dst + j);
-                        }
+                        transposeToB(b, src + j * ldb, ldb, full, bp, dst + j);
                     }
                 }
+                // With 16 lanes, a last group of 8-15 columns is copied by the loop below: a
+                // vector transposition of 8 columns into 16-lane rows took so many masked stores
+                // that C1 gave up on the method (out of virtual registers), which can leave it
+                // uncompiled for seconds.
                 for (int p = 0; p < kc; p++) {
                     for (int jj = p < full ? j : 0; jj < cols; jj++) {
                         bp[dst + p * NR + jj] = b[src + jj * ldb + p];
@@ -311,81 +311,10 @@ final class DgemmPacking {
     }
 
     /**
-     * As {@link #transposeToB} for vectors of 16 lanes: each holds two columns of the block, lanes
-     * 0-7 stored to row 2q of the panel and lanes 8-15 to row 2q + 1.
-     */
-    private static void transposeToBPairs(double[] src, int s0, int ld, int count, double[] dst, int d0) {
-        DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);
-        DoubleVector hi0 = DoubleVector.fromArray(S, ROUNDS, L);
-        DoubleVector lo1 = DoubleVector.fromArray(S, ROUNDS, 2 * L);
-        DoubleVector hi1 = DoubleVector.fromArray(S, ROUNDS, 3 * L);
-        DoubleVector lo2 = DoubleVector.fromArray(S, ROUNDS, 4 * L);
-        DoubleVector hi2 = DoubleVector.fromArray(S, ROUNDS, 5 * L);
-        VectorMask<Double> firstEight = S.indexInRange(0, 8);
-        VectorMask<Double> secondEight = S.indexInRange(-8, 8);
-        for (int p = 0; p < count; p += L) {
-            int at = s0 + p;
-            DoubleVector x0 = DoubleVector.fromArray(S, src, at);
-            DoubleVector x1 = DoubleVector.fromArray(S, src, at + ld);
-            DoubleVector x2 = DoubleVector.fromArray(S, src, at + 2 * ld);
-            DoubleVector x3 = DoubleVector.fromArray(S, src, at + 3 * ld);
-            DoubleVector x4 = DoubleVector.fromArray(S, src, at + 4 * ld);
-            DoubleVector x5 = DoubleVector.fromArray(S, src, at + 5 * ld);
-            DoubleVector x6 = DoubleVector.fromArray(S, src, at + 6 * ld);
-            DoubleVector x7 = DoubleVector.fromArray(S, src, at + 7 * ld);
-            // round 0: rows 2i and 2i+1
-            DoubleVector y0 = lo0.selectFrom(x0, x1);
-            DoubleVector y1 = hi0.selectFrom(x0, x1);
-            DoubleVector y2 = lo0.selectFrom(x2, x3);
-            DoubleVector y3 = hi0.selectFrom(x2, x3);
-            DoubleVector y4 = lo0.selectFrom(x4, x5);
-            DoubleVector y5 = hi0.selectFrom(x4, x5);
-            DoubleVector y6 = lo0.selectFrom(x6, x7);
-            DoubleVector y7 = hi0.selectFrom(x6, x7);
-            // round 1: vectors 4i + j and 4i + j + 2
-            DoubleVector z0 = lo1.selectFrom(y0, y2);
-            DoubleVector z2 = hi1.selectFrom(y0, y2);
-            DoubleVector z1 = lo1.selectFrom(y1, y3);
-            DoubleVector z3 = hi1.selectFrom(y1, y3);
-            DoubleVector z4 = lo1.selectFrom(y4, y6);
-            DoubleVector z6 = hi1.selectFrom(y4, y6);
-            DoubleVector z5 = lo1.selectFrom(y5, y7);
-            DoubleVector z7 = hi1.selectFrom(y5, y7);
-            // round 2: vectors j and j + 4
-            DoubleVector w0 = lo2.selectFrom(z0, z4);
-            DoubleVector w4 = hi2.selectFrom(z0, z4);
-            DoubleVector w1 = lo2.selectFrom(z1, z5);
-            DoubleVector w5 = hi2.selectFrom(z1, z5);
-            DoubleVector w2 = lo2.selectFrom(z2, z6);
-            DoubleVector w6 = hi2.selectFrom(z2, z6);
-            DoubleVector w3 = lo2.selectFrom(z3, z7);
-            DoubleVector w7 = hi2.selectFrom(z3, z7);
-            int d = d0 + p * NR;
-            int back = NR - 8; // lanes 8-15 land one panel row (NR) later, at column 0
-            w0.intoArray(dst, d, firstEight);
-            w0.intoArray(dst, d + back, secondEight);
-            w1.intoArray(dst, d + 2 * NR, firstEight);
-            w1.intoArray(dst, d + 2 * NR + back, secondEight);
-            w2.intoArray(dst, d + 4 * NR, firstEight);
-            w2.intoArray(dst, d + 4 * NR + back, secondEight);
-            w3.intoArray(dst, d + 6 * NR, firstEight);
-            w3.intoArray(dst, d + 6 * NR + back, secondEight);
-            w4.intoArray(dst, d + 8 * NR, firstEight);
-            w4.intoArray(dst, d + 8 * NR + back, secondEight);
-            w5.intoArray(dst, d + 10 * NR, firstEight);
-            w5.intoArray(dst, d + 10 * NR + back, secondEight);
-            w6.intoArray(dst, d + 12 * NR, firstEight);
-            w6.intoArray(dst, d + 12 * NR + back, secondEight);
-            w7.intoArray(dst, d + 14 * NR, firstEight);
-            w7.intoArray(dst, d + 14 * NR + back, secondEight);
-        }
-    }
-
-    /**
-     * As {@link #transposeToBPairs} for 16 columns of op(B) at once: two 8-row transpositions,
-     * then one more selection per destination row joins their halves (lanes 0-7 of each for row
-     * 2q, lanes 8-15 for row 2q + 1) into a whole vector, so every store is a whole vector instead
-     * of two masked halves.
+     * As {@link #transposeToB} for vectors of 16 lanes, 16 columns of op(B) at once: two 8-row
+     * transpositions, then one more selection per destination row joins their halves (lanes 0-7
+     * of each for row 2q, lanes 8-15 for row 2q + 1) into a whole vector, so every store is a
+     * whole vector.
      */
     private static void transposeToB16(double[] src, int s0, int ld, int count, double[] dst, int d0) {
         DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);

@@ -20,8 +20,10 @@ import java.lang.System.Logger.Level;
  *   <li>128 bits: 8 x 2 vectors (8 x 8 floats) for NEON's 32 registers.</li>
  *   <li>KC: the packed B panel ({@code KC x NR}) stays in L1 while A panels stream from L2;
  *       KC = 256 makes it 32 KB. MC: the packed A block ({@code MC x KC}) stays in L2.
- *       NC: the packed B block ({@code KC x NC}) in L3. A sweep found the speed flat over
- *       KC 128-512, MC 96-2048 and NC 512-16384.</li>
+ *       NC: the packed B block ({@code KC x NC}): 512 makes it 512 KB, so it stays in L2 beside
+ *       the A block. One thread does not care (flat over NC 512-16384, and KC 128-512, MC
+ *       96-2048), but two do: with NC 2048 each thread streamed its 2 MB B block from L3, and 2
+ *       threads reached 1.52x one thread at 2048^3; with NC 512, 1.94x.</li>
  * </ul>
  *
  * <p>System properties (read once; for sweeps): {@code -Djvk.gemm.mc}, {@code -Djvk.gemm.kc},
@@ -57,7 +59,7 @@ public final class GemmConfig {
         MR = bits == 256 ? 6 : 8;
         MC = property("jvk.gemm.mc", 192);
         KC = property("jvk.gemm.kc", 256);
-        NC = property("jvk.gemm.nc", 2048);
+        NC = property("jvk.gemm.nc", 512);
         long direct = property("jvk.gemm.direct", 80);
         DIRECT_MAX = direct * direct * direct;
     }

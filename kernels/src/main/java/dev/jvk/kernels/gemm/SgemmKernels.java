@@ -36,6 +36,12 @@ import jdk.incubator.vector.VectorSpecies;
  * at {@code tile[r * NR + j]}) and {@link #update} applies them to C: the path for edge tiles and
  * for C off-heap. The kernel bodies are regular by design; kernels of other heights are written
  * the same way.
+ *
+ * <p>The narrow kernels (one vector wide) always store into {@code tile}: with the three C
+ * updates written out as well, they grew past what C1 can compile ("out of virtual registers in
+ * LIR generator"), and a method C1 gives up on can stay in the interpreter or at tier 2: a JMH
+ * fork ran the 128x10x128 product at 0.7 GFLOP/s for all its 13 seconds. Their tiles are 8 to 16
+ * vectors, so the extra pass through {@code tile} costs little.
  */
 final class SgemmKernels {
     private static final VectorSpecies<Float> S = Species.FLOAT;
@@ -76,12 +82,11 @@ final class SgemmKernels {
     }
 
     /** The narrow TN kernel of the configured height (2 MR rows). */
-    static void narrowCols(int kc, float[] a, int ai, int lda, float[] b, int bi,
-                           float[] c, int ci, int ldc, VectorMask<Float> cols, float alpha, float beta, float[] tile) {
+    static void narrowCols(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
         if (GemmConfig.MR == 8) {
-            narrowCols16(kc, a, ai, lda, b, bi, c, ci, ldc, cols, alpha, beta, tile);
+            narrowCols16(kc, a, ai, lda, b, bi, tile);
         } else {
-            narrowCols12(kc, a, ai, lda, b, bi, c, ci, ldc, cols, alpha, beta, tile);
+            narrowCols12(kc, a, ai, lda, b, bi, tile);
         }
     }
 
@@ -619,9 +624,8 @@ final class SgemmKernels {
         }
     }
 
-    /** 8 rows of A as stored (row r from {@code a[ai + r * lda]}) by 1 vector, C stored through the column mask: the narrow NN product. */
-    static void narrowRows8(int kc, float[] a, int ai, int lda, float[] b, int bi,
-            float[] c, int ci, int ldc, VectorMask<Float> cols, float alpha, float beta, float[] tile) {
+    /** 8 rows of A as stored (row r from {@code a[ai + r * lda]}) by 1 vector into {@code tile}: the narrow NN product. */
+    static void narrowRows8(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
         int a0 = ai;
@@ -644,57 +648,18 @@ final class SgemmKernels {
             c7 = FloatVector.broadcast(S, a[a7 + p]).fma(bv, c7);
             bi += L;
         }
-        if (c == null) {
-            c0.intoArray(tile, 0);
-            c1.intoArray(tile, NR);
-            c2.intoArray(tile, 2 * NR);
-            c3.intoArray(tile, 3 * NR);
-            c4.intoArray(tile, 4 * NR);
-            c5.intoArray(tile, 5 * NR);
-            c6.intoArray(tile, 6 * NR);
-            c7.intoArray(tile, 7 * NR);
-            return;
-        }
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c1.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c2.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c3.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c4.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c5.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c6.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c7.mul(va).intoArray(c, ci, cols);
-        } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c0.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c1.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c2.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c3.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c4.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c5.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c6.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c7.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
     }
 
-    /** 16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1 vector, C stored through the column mask: the narrow TN product, and packed edge rows ({@code lda = 16}). */
-    static void narrowCols16(int kc, float[] a, int ai, int lda, float[] b, int bi,
-            float[] c, int ci, int ldc, VectorMask<Float> cols, float alpha, float beta, float[] tile) {
+    /** 16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1 vector into {@code tile}: the narrow TN product, and packed edge rows ({@code lda = 16}). */
+    static void narrowCols16(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
         FloatVector c8 = zero, c9 = zero, c10 = zero, c11 = zero, c12 = zero, c13 = zero, c14 = zero, c15 = zero;
@@ -719,97 +684,26 @@ final class SgemmKernels {
             ai += lda;
             bi += L;
         }
-        if (c == null) {
-            c0.intoArray(tile, 0);
-            c1.intoArray(tile, NR);
-            c2.intoArray(tile, 2 * NR);
-            c3.intoArray(tile, 3 * NR);
-            c4.intoArray(tile, 4 * NR);
-            c5.intoArray(tile, 5 * NR);
-            c6.intoArray(tile, 6 * NR);
-            c7.intoArray(tile, 7 * NR);
-            c8.intoArray(tile, 8 * NR);
-            c9.intoArray(tile, 9 * NR);
-            c10.intoArray(tile, 10 * NR);
-            c11.intoArray(tile, 11 * NR);
-            c12.intoArray(tile, 12 * NR);
-            c13.intoArray(tile, 13 * NR);
-            c14.intoArray(tile, 14 * NR);
-            c15.intoArray(tile, 15 * NR);
-            return;
-        }
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c1.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c2.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c3.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c4.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c5.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c6.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c7.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c8.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c9.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c10.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c11.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c12.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c13.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c14.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c15.mul(va).intoArray(c, ci, cols);
-        } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c0.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c1.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c2.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c3.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c4.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c5.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c6.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c7.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c8.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c9.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c10.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c11.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c12.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c13.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c14.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c15.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+        c8.intoArray(tile, 8 * NR);
+        c9.intoArray(tile, 9 * NR);
+        c10.intoArray(tile, 10 * NR);
+        c11.intoArray(tile, 11 * NR);
+        c12.intoArray(tile, 12 * NR);
+        c13.intoArray(tile, 13 * NR);
+        c14.intoArray(tile, 14 * NR);
+        c15.intoArray(tile, 15 * NR);
     }
 
     /** As {@link #narrowCols16} with 12 rows, for machines with 16 vector registers. */
-    static void narrowCols12(int kc, float[] a, int ai, int lda, float[] b, int bi,
-            float[] c, int ci, int ldc, VectorMask<Float> cols, float alpha, float beta, float[] tile) {
+    static void narrowCols12(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
         FloatVector c8 = zero, c9 = zero, c10 = zero, c11 = zero;
@@ -830,72 +724,18 @@ final class SgemmKernels {
             ai += lda;
             bi += L;
         }
-        if (c == null) {
-            c0.intoArray(tile, 0);
-            c1.intoArray(tile, NR);
-            c2.intoArray(tile, 2 * NR);
-            c3.intoArray(tile, 3 * NR);
-            c4.intoArray(tile, 4 * NR);
-            c5.intoArray(tile, 5 * NR);
-            c6.intoArray(tile, 6 * NR);
-            c7.intoArray(tile, 7 * NR);
-            c8.intoArray(tile, 8 * NR);
-            c9.intoArray(tile, 9 * NR);
-            c10.intoArray(tile, 10 * NR);
-            c11.intoArray(tile, 11 * NR);
-            return;
-        }
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c1.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c2.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c3.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c4.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c5.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c6.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c7.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c8.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c9.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c10.mul(va).intoArray(c, ci, cols);
-            ci += ldc;
-            c11.mul(va).intoArray(c, ci, cols);
-        } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c0.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c1.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c2.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c3.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c4.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c5.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c6.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c7.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c8.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c9.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c10.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-            ci += ldc;
-            c11.fma(va, FloatVector.fromArray(S, c, ci, cols).mul(vb)).intoArray(c, ci, cols);
-        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+        c8.intoArray(tile, 8 * NR);
+        c9.intoArray(tile, 9 * NR);
+        c10.intoArray(tile, 10 * NR);
+        c11.intoArray(tile, 11 * NR);
     }
 
     /**

@@ -101,15 +101,15 @@ final class SgemmPacking {
                         transposeToB16(b, src + j * ldb, ldb, full, bp, dst + j);
                     }
                 }
-                if (full > 0) {
+                if (full > 0 && L == 8) {
                     for (; j + 8 <= cols; j += 8) {
-                        if (L == 8) {
-                            transposeToB(b, src + j * ldb, ldb, full, bp, dst + j);
-                        } else {
-                            transposeToBPairs(b, src + j * ldb, ldb, full, bp, dst + j);
-                        }
+                        transposeToB(b, src + j * ldb, ldb, full, bp, dst + j);
                     }
                 }
+                // With 16 lanes, a last group of 8-15 columns is copied by the loop below: a
+                // vector transposition of 8 columns into 16-lane rows took so many masked stores
+                // that C1 gave up on the method (out of virtual registers), which can leave it
+                // uncompiled for seconds.
                 for (int p = 0; p < kc; p++) {
                     for (int jj = p < full ? j : 0; jj < cols; jj++) {
                         bp[dst + p * NR + jj] = b[src + jj * ldb + p];
@@ -309,81 +309,10 @@ final class SgemmPacking {
     }
 
     /**
-     * As {@link #transposeToB} for vectors of 16 lanes: each holds two columns of the block, lanes
-     * 0-7 stored to row 2q of the panel and lanes 8-15 to row 2q + 1.
-     */
-    private static void transposeToBPairs(float[] src, int s0, int ld, int count, float[] dst, int d0) {
-        FloatVector lo0 = FloatVector.fromArray(S, ROUNDS, 0);
-        FloatVector hi0 = FloatVector.fromArray(S, ROUNDS, L);
-        FloatVector lo1 = FloatVector.fromArray(S, ROUNDS, 2 * L);
-        FloatVector hi1 = FloatVector.fromArray(S, ROUNDS, 3 * L);
-        FloatVector lo2 = FloatVector.fromArray(S, ROUNDS, 4 * L);
-        FloatVector hi2 = FloatVector.fromArray(S, ROUNDS, 5 * L);
-        VectorMask<Float> firstEight = S.indexInRange(0, 8);
-        VectorMask<Float> secondEight = S.indexInRange(-8, 8);
-        for (int p = 0; p < count; p += L) {
-            int at = s0 + p;
-            FloatVector x0 = FloatVector.fromArray(S, src, at);
-            FloatVector x1 = FloatVector.fromArray(S, src, at + ld);
-            FloatVector x2 = FloatVector.fromArray(S, src, at + 2 * ld);
-            FloatVector x3 = FloatVector.fromArray(S, src, at + 3 * ld);
-            FloatVector x4 = FloatVector.fromArray(S, src, at + 4 * ld);
-            FloatVector x5 = FloatVector.fromArray(S, src, at + 5 * ld);
-            FloatVector x6 = FloatVector.fromArray(S, src, at + 6 * ld);
-            FloatVector x7 = FloatVector.fromArray(S, src, at + 7 * ld);
-            // round 0: rows 2i and 2i+1
-            FloatVector y0 = lo0.selectFrom(x0, x1);
-            FloatVector y1 = hi0.selectFrom(x0, x1);
-            FloatVector y2 = lo0.selectFrom(x2, x3);
-            FloatVector y3 = hi0.selectFrom(x2, x3);
-            FloatVector y4 = lo0.selectFrom(x4, x5);
-            FloatVector y5 = hi0.selectFrom(x4, x5);
-            FloatVector y6 = lo0.selectFrom(x6, x7);
-            FloatVector y7 = hi0.selectFrom(x6, x7);
-            // round 1: vectors 4i + j and 4i + j + 2
-            FloatVector z0 = lo1.selectFrom(y0, y2);
-            FloatVector z2 = hi1.selectFrom(y0, y2);
-            FloatVector z1 = lo1.selectFrom(y1, y3);
-            FloatVector z3 = hi1.selectFrom(y1, y3);
-            FloatVector z4 = lo1.selectFrom(y4, y6);
-            FloatVector z6 = hi1.selectFrom(y4, y6);
-            FloatVector z5 = lo1.selectFrom(y5, y7);
-            FloatVector z7 = hi1.selectFrom(y5, y7);
-            // round 2: vectors j and j + 4
-            FloatVector w0 = lo2.selectFrom(z0, z4);
-            FloatVector w4 = hi2.selectFrom(z0, z4);
-            FloatVector w1 = lo2.selectFrom(z1, z5);
-            FloatVector w5 = hi2.selectFrom(z1, z5);
-            FloatVector w2 = lo2.selectFrom(z2, z6);
-            FloatVector w6 = hi2.selectFrom(z2, z6);
-            FloatVector w3 = lo2.selectFrom(z3, z7);
-            FloatVector w7 = hi2.selectFrom(z3, z7);
-            int d = d0 + p * NR;
-            int back = NR - 8; // lanes 8-15 land one panel row (NR) later, at column 0
-            w0.intoArray(dst, d, firstEight);
-            w0.intoArray(dst, d + back, secondEight);
-            w1.intoArray(dst, d + 2 * NR, firstEight);
-            w1.intoArray(dst, d + 2 * NR + back, secondEight);
-            w2.intoArray(dst, d + 4 * NR, firstEight);
-            w2.intoArray(dst, d + 4 * NR + back, secondEight);
-            w3.intoArray(dst, d + 6 * NR, firstEight);
-            w3.intoArray(dst, d + 6 * NR + back, secondEight);
-            w4.intoArray(dst, d + 8 * NR, firstEight);
-            w4.intoArray(dst, d + 8 * NR + back, secondEight);
-            w5.intoArray(dst, d + 10 * NR, firstEight);
-            w5.intoArray(dst, d + 10 * NR + back, secondEight);
-            w6.intoArray(dst, d + 12 * NR, firstEight);
-            w6.intoArray(dst, d + 12 * NR + back, secondEight);
-            w7.intoArray(dst, d + 14 * NR, firstEight);
-            w7.intoArray(dst, d + 14 * NR + back, secondEight);
-        }
-    }
-
-    /**
-     * As {@link #transposeToBPairs} for 16 columns of op(B) at once: two 8-row transpositions,
-     * then one more selection per destination row joins their halves (lanes 0-7 of each for row
-     * 2q, lanes 8-15 for row 2q + 1) into a whole vector, so every store is a whole vector instead
-     * of two masked halves.
+     * As {@link #transposeToB} for vectors of 16 lanes, 16 columns of op(B) at once: two 8-row
+     * transpositions, then one more selection per destination row joins their halves (lanes 0-7
+     * of each for row 2q, lanes 8-15 for row 2q + 1) into a whole vector, so every store is a
+     * whole vector.
      */
     private static void transposeToB16(float[] src, int s0, int ld, int count, float[] dst, int d0) {
         FloatVector lo0 = FloatVector.fromArray(S, ROUNDS, 0);
