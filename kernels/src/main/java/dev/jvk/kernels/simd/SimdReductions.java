@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -52,6 +53,13 @@ public final class SimdReductions {
     private static final VectorSpecies<Long> LG = Species.LONG;
     private static final int FL = F.length();
     private static final int DL = D.length();
+    /**
+     * Floats of half the width: as many lanes as D, so one load converts to one double vector with
+     * a single instruction. Converting the upper half of a full float vector instead goes through
+     * {@code slice}, which measured here made the float mean slower than the double one.
+     */
+    private static final VectorSpecies<Float> F_HALF =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
 
     /** Independent accumulators in the sums: the A of the chain length d. */
     public static final int ACCUMULATORS = 4;
@@ -228,21 +236,19 @@ public final class SimdReductions {
 
     /**
      * The sum of x[i] - center, or of its square when squares is true, each float widened to double
-     * first. Two float vectors per step become four double vectors, one per accumulator: the same
-     * chain as {@link #sum(float[], int, int)}, with L the double lane count. The flag is tested in
+     * first. Four half-width float vectors per step become four double vectors, one per accumulator:
+     * the same chain as {@link #sum(float[], int, int)}, with L the double lane count. The flag is tested in
      * the loop, not passed to a helper: C2 hoists the test out of the loop (loop unswitching).
      */
     private static double widenedDeviations(float[] x, int offset, int n, double center, boolean squares) {
         DoubleVector c = DoubleVector.broadcast(D, center);
         DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
-        for (; i <= n - 2 * FL; i += 2 * FL) {
-            FloatVector v = FloatVector.fromArray(F, x, offset + i);
-            FloatVector w = FloatVector.fromArray(F, x, offset + i + FL);
-            DoubleVector d0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(c);
-            DoubleVector d1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(c);
-            DoubleVector d2 = ((DoubleVector) w.convertShape(VectorOperators.F2D, D, 0)).sub(c);
-            DoubleVector d3 = ((DoubleVector) w.convertShape(VectorOperators.F2D, D, 1)).sub(c);
+        for (; i <= n - 4 * DL; i += 4 * DL) {
+            DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i).convertShape(VectorOperators.F2D, D, 0)).sub(c);
+            DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i + DL).convertShape(VectorOperators.F2D, D, 0)).sub(c);
+            DoubleVector d2 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i + 2 * DL).convertShape(VectorOperators.F2D, D, 0)).sub(c);
+            DoubleVector d3 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i + 3 * DL).convertShape(VectorOperators.F2D, D, 0)).sub(c);
             if (squares) {
                 a0 = d0.fma(d0, a0);
                 a1 = d1.fma(d1, a1);
@@ -255,22 +261,29 @@ public final class SimdReductions {
                 a3 = a3.add(d3);
             }
         }
-        // At most two float vectors remain, each one step of one accumulator per half. Lanes past n
-        // would add 0 - center: zeroed instead.
+        // At most four half vectors remain, one per accumulator. Lanes past n would add 0 - center: zeroed instead.
         DoubleVector zero = DoubleVector.zero(D);
         if (i < n) {
-            FloatVector v = FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n));
-            DoubleVector d0 = zero.blend(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
-            DoubleVector d1 = zero.blend(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(c), D.indexInRange(i + DL, n));
+            DoubleVector d0 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+                    .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
             a0 = squares ? d0.fma(d0, a0) : a0.add(d0);
-            a1 = squares ? d1.fma(d1, a1) : a1.add(d1);
-            i += FL;
+            i += DL;
             if (i < n) {
-                v = FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n));
-                DoubleVector d2 = zero.blend(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
-                DoubleVector d3 = zero.blend(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(c), D.indexInRange(i + DL, n));
-                a2 = squares ? d2.fma(d2, a2) : a2.add(d2);
-                a3 = squares ? d3.fma(d3, a3) : a3.add(d3);
+                DoubleVector d1 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+                        .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
+                a1 = squares ? d1.fma(d1, a1) : a1.add(d1);
+                i += DL;
+                if (i < n) {
+                    DoubleVector d2 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+                            .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
+                    a2 = squares ? d2.fma(d2, a2) : a2.add(d2);
+                    i += DL;
+                    if (i < n) {
+                        DoubleVector d3 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+                                .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
+                        a3 = squares ? d3.fma(d3, a3) : a3.add(d3);
+                    }
+                }
             }
         }
         DoubleVector s = a0.add(a1).add(a2.add(a3));
@@ -302,8 +315,8 @@ public final class SimdReductions {
     }
 
     /**
-     * The sum of e^(x - m) over n elements, in double lanes, two accumulators (one per half of a
-     * float vector). Every step loads through a mask, so the last, partial vector needs no copy of
+     * The sum of e^(x - m) over n elements, in double lanes, two accumulators (one per half-width
+     * float vector of a step). Every step loads through a mask, so the last, partial vector needs no copy of
      * the exponential; its lanes past n are masked out of the adds (they would add e^(0 - m)).
      *
      * <p>e^t for t <= 0, t below -708 counted as -708 (see EXP_LOWEST): t = k ln2 + r, |r| <= ln2/2,
@@ -319,9 +332,10 @@ public final class SimdReductions {
         DoubleVector minusLn2Low = DoubleVector.broadcast(D, -LN2_LOW);
         DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
         for (int i = 0; i < n; i += FL) {
-            FloatVector v = FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n));
-            DoubleVector t0 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(c);
-            DoubleVector t1 = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(c);
+            DoubleVector t0 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+                    .convertShape(VectorOperators.F2D, D, 0)).sub(c);
+            DoubleVector t1 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i + DL, F_HALF.indexInRange(i + DL, n))
+                    .convertShape(VectorOperators.F2D, D, 0)).sub(c);
             t0 = t0.blend(lowest, t0.compare(VectorOperators.LT, lowest));
             t1 = t1.blend(lowest, t1.compare(VectorOperators.LT, lowest));
             DoubleVector kMagic0 = t0.fma(LOG2_E, ROUNDING_MAGIC);
