@@ -29,7 +29,7 @@ def split(method):
 
 
 def element_bytes(op, cls):
-    b = BYTES.get(op, 4)
+    b = next((v for k, v in sorted(BYTES.items(), key=lambda kv: -len(kv[0])) if op.startswith(k)), 4)
     return b * 2 if cls == "DoublesBench" and not op.startswith("stream") else b
 
 
