@@ -87,6 +87,36 @@ public class DoublesBench {
     }
 
     @Benchmark
+    public int argmaxJvk() {
+        return Reductions.argmax(x, 0, n);
+    }
+
+    @Benchmark
+    public int argmaxReference() {
+        return ReferenceReductions.argmax(x, 0, n);
+    }
+
+    @Benchmark
+    public double meanJvk() {
+        return Reductions.mean(x, 0, n);
+    }
+
+    @Benchmark
+    public double meanReference() {
+        return ReferenceReductions.mean(x, 0, n);
+    }
+
+    @Benchmark
+    public double varianceJvk() {
+        return Reductions.variance(x, 0, n);
+    }
+
+    @Benchmark
+    public double varianceReference() {
+        return ReferenceReductions.variance(x, 0, n);
+    }
+
+    @Benchmark
     public double[] axpyJvk() {
         Vectors.axpy(1e-3, x, 0, y, 0, n);
         return y;

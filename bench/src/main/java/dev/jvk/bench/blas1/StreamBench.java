@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class StreamBench {
-    @Param({"1024", "262144", "16777216"})
+    @Param({"1024", "4096", "262144", "16777216"})
     int n;
     float[] a;
     float[] b;

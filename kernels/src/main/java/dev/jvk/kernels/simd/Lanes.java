@@ -11,6 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * lanes in sequence while C2 adds them as a tree: the same call would give different bits before
  * and after compilation. Here every tier runs the same lanewise adds: lane i plus lane i + L/2,
  * then i + L/4, ..., log2(L) levels, so a term passes through log2(L) additions.
+ *
+ * <p>A call with a vector argument is only cheap when C2 inlines it; where it does not (a big
+ * compilation unit, or the callee compiled alone first), the vector is boxed on every call. The
+ * reductions therefore write this tree out in place with the shuffles below; {@link #sum} serves
+ * callers whose loops are small enough to inline it.
  */
 public final class Lanes {
     private static final VectorSpecies<Float> F = Species.FLOAT;
@@ -18,14 +23,15 @@ public final class Lanes {
     private static final int FL = F.length();
     private static final int DL = D.length();
 
-    // Rotations by k lanes (wrapping); only those with k < L are used for a given width.
-    private static final VectorShuffle<Float> F_ROTATE_8 = VectorShuffle.iota(F, 8 % FL, 1, true);
-    private static final VectorShuffle<Float> F_ROTATE_4 = VectorShuffle.iota(F, 4 % FL, 1, true);
-    private static final VectorShuffle<Float> F_ROTATE_2 = VectorShuffle.iota(F, 2 % FL, 1, true);
-    private static final VectorShuffle<Float> F_ROTATE_1 = VectorShuffle.iota(F, 1, 1, true);
-    private static final VectorShuffle<Double> D_ROTATE_4 = VectorShuffle.iota(D, 4 % DL, 1, true);
-    private static final VectorShuffle<Double> D_ROTATE_2 = VectorShuffle.iota(D, 2 % DL, 1, true);
-    private static final VectorShuffle<Double> D_ROTATE_1 = VectorShuffle.iota(D, 1, 1, true);
+    // Rotations by k lanes (wrapping); only those with k < L are used for a given width. Package
+    // visible: SimdReductions writes the same tree out inside its loops (see its class comment).
+    static final VectorShuffle<Float> F_ROTATE_8 = VectorShuffle.iota(F, 8 % FL, 1, true);
+    static final VectorShuffle<Float> F_ROTATE_4 = VectorShuffle.iota(F, 4 % FL, 1, true);
+    static final VectorShuffle<Float> F_ROTATE_2 = VectorShuffle.iota(F, 2 % FL, 1, true);
+    static final VectorShuffle<Float> F_ROTATE_1 = VectorShuffle.iota(F, 1, 1, true);
+    static final VectorShuffle<Double> D_ROTATE_4 = VectorShuffle.iota(D, 4 % DL, 1, true);
+    static final VectorShuffle<Double> D_ROTATE_2 = VectorShuffle.iota(D, 2 % DL, 1, true);
+    static final VectorShuffle<Double> D_ROTATE_1 = VectorShuffle.iota(D, 1, 1, true);
 
     static {
         if (FL > 16 || FL < 2 || DL < 2) {

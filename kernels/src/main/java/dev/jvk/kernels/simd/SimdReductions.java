@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,10 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Sums keep {@link #ACCUMULATORS} independent vector accumulators, so that the loop runs at the
  * throughput of the adds rather than their latency; the lanes and accumulators meet once, after the
- * loop, in a fixed pairwise tree ({@link Lanes}). What is left after the main loop (fewer than
- * {@code ACCUMULATORS} vectors) goes one vector per accumulator, the last through a masked load, so
- * the hot loop has no tail test and every chain grows by at most one addition. A term therefore
- * passes through at most {@code d = floor(n / (L*A)) + 1 + log2(L*A)} additions (L lanes, A = 4).
+ * loop, in a fixed pairwise tree (the one {@link Lanes#sum} documents). What is left after the main
+ * loop (fewer than {@code ACCUMULATORS} vectors) goes one vector per accumulator, the last through a
+ * masked load, so the hot loop has no tail test and every chain grows by at most one addition. A term
+ * therefore passes through at most {@code d = floor(n / (L*A)) + 1 + log2(L*A)} additions (L lanes,
+ * A = 4).
  *
  * <p>max, min and argmax work on the raw bits as integers: a signed max finds the largest
  * non-negative float, a signed min the negative float of least magnitude, an unsigned max the
@@ -25,13 +27,24 @@ import jdk.incubator.vector.VectorSpecies;
  * signed zeros; measured faster than the Vector API's lanewise MAX (which Java semantics make a
  * sequence of instructions) and than compare + blend (see bench/RESULTS-blas1.md).
  *
- * <p>Long arrays go through max, min, mean, variance, nrm2, logSumExp and the double sums in blocks of
- * {@link #BLOCK} elements, each block one call of a method that C2 then compiles whole, with every
- * helper inlined. Measured here: when one call runs the whole loop over 256K or 16M elements, the
- * method is only ever compiled on-stack (OSR), and in that compilation the vectors of these loops
- * were boxed (megabytes allocated per call, 10 to 100 times slower). Blocks change no result that the
- * contract fixes: max and min combine exactly, and a sum of block sums has a shorter chain than the
- * d stated in the Javadoc.
+ * <h2>Written for C2: no method here takes or returns a vector</h2>
+ * A vector stays in a register only where C2 inlines every call that carries it; a call that is not
+ * inlined gets the vector as a heap object, allocated on every call. Measured here (JMH with
+ * {@code -XX:+PrintInlining}): small helpers such as a lane sum, a masked tail load or an exp were
+ * refused for inlining, either because they had been compiled alone first ("already compiled into
+ * a big method") or because the caller's compilation unit (JMH's loop, with the kernel inlined into
+ * it) had passed {@code NodeCountInliningCutoff}; the JDK's own vector classes escape both with
+ * {@code @ForceInline}, which user code cannot use. So every method below that touches vectors has
+ * only arrays and scalars as arguments and result: the lane tree, tails and the exponential are
+ * written out in place, which repeats a few lines on purpose. Such a method is a compilation unit of
+ * its own whether C2 inlines it or calls it.
+ *
+ * <p>Long arrays go through max, min, argmax, mean, variance, nrm2, logSumExp and the double sums in
+ * blocks of {@link #BLOCK} elements, each block one call of a method that C2 compiles as a whole
+ * (called often enough). When one call runs a loop over 256K or 16M elements, the method is only ever
+ * compiled on-stack (OSR), which measured here once boxed the vectors of these loops (megabytes per
+ * call). Blocks change no result that the contract fixes: max and min combine exactly, and a sum of
+ * block sums has a shorter chain than the d stated in the Javadoc.
  */
 public final class SimdReductions {
     private static final VectorSpecies<Float> F = Species.FLOAT;
@@ -40,6 +53,13 @@ public final class SimdReductions {
     private static final VectorSpecies<Long> LG = Species.LONG;
     private static final int FL = F.length();
     private static final int DL = D.length();
+    /**
+     * Floats of half the width: as many lanes as D, so one load converts to one double vector with
+     * a single instruction. Converting the upper half of a full float vector instead goes through
+     * {@code slice}, which measured here made the float mean slower than the double one.
+     */
+    private static final VectorSpecies<Float> F_HALF =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
 
     /** Independent accumulators in the sums: the A of the chain length d. */
     public static final int ACCUMULATORS = 4;
@@ -68,23 +88,35 @@ public final class SimdReductions {
             a2 = a2.add(FloatVector.fromArray(F, x, offset + i + 2 * FL));
             a3 = a3.add(FloatVector.fromArray(F, x, offset + i + 3 * FL));
         }
-        // At most four vectors remain, the last partial: one per accumulator.
+        // At most four vectors remain, the last partial (masked lanes load as 0): one per accumulator.
         if (i < n) {
-            a0 = a0.add(load(x, offset, i, n));
+            a0 = a0.add(FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n)));
             i += FL;
             if (i < n) {
-                a1 = a1.add(load(x, offset, i, n));
+                a1 = a1.add(FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n)));
                 i += FL;
                 if (i < n) {
-                    a2 = a2.add(load(x, offset, i, n));
+                    a2 = a2.add(FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n)));
                     i += FL;
                     if (i < n) {
-                        a3 = a3.add(load(x, offset, i, n));
+                        a3 = a3.add(FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n)));
                     }
                 }
             }
         }
-        return Lanes.sum(a0.add(a1).add(a2.add(a3)));
+        FloatVector s = a0.add(a1).add(a2.add(a3));
+        // The lane tree of Lanes.sum, in place (class comment).
+        if (FL >= 16) {
+            s = s.add(s.rearrange(Lanes.F_ROTATE_8));
+        }
+        if (FL >= 8) {
+            s = s.add(s.rearrange(Lanes.F_ROTATE_4));
+        }
+        if (FL >= 4) {
+            s = s.add(s.rearrange(Lanes.F_ROTATE_2));
+        }
+        s = s.add(s.rearrange(Lanes.F_ROTATE_1));
+        return s.lane(0);
     }
 
     public static float asum(float[] x, int offset, int n) {
@@ -97,21 +129,32 @@ public final class SimdReductions {
             a3 = a3.add(FloatVector.fromArray(F, x, offset + i + 3 * FL).abs());
         }
         if (i < n) {
-            a0 = a0.add(load(x, offset, i, n).abs());
+            a0 = a0.add(FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n)).abs());
             i += FL;
             if (i < n) {
-                a1 = a1.add(load(x, offset, i, n).abs());
+                a1 = a1.add(FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n)).abs());
                 i += FL;
                 if (i < n) {
-                    a2 = a2.add(load(x, offset, i, n).abs());
+                    a2 = a2.add(FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n)).abs());
                     i += FL;
                     if (i < n) {
-                        a3 = a3.add(load(x, offset, i, n).abs());
+                        a3 = a3.add(FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n)).abs());
                     }
                 }
             }
         }
-        return Lanes.sum(a0.add(a1).add(a2.add(a3)));
+        FloatVector s = a0.add(a1).add(a2.add(a3));
+        if (FL >= 16) {
+            s = s.add(s.rearrange(Lanes.F_ROTATE_8));
+        }
+        if (FL >= 8) {
+            s = s.add(s.rearrange(Lanes.F_ROTATE_4));
+        }
+        if (FL >= 4) {
+            s = s.add(s.rearrange(Lanes.F_ROTATE_2));
+        }
+        s = s.add(s.rearrange(Lanes.F_ROTATE_1));
+        return s.lane(0);
     }
 
     /** Each term x*y enters its accumulator through one fma: the product is never rounded on its own. */
@@ -125,106 +168,139 @@ public final class SimdReductions {
             a3 = FloatVector.fromArray(F, x, xOffset + i + 3 * FL).fma(FloatVector.fromArray(F, y, yOffset + i + 3 * FL), a3);
         }
         if (i < n) {
-            a0 = load(x, xOffset, i, n).fma(load(y, yOffset, i, n), a0);
+            VectorMask<Float> m = F.indexInRange(i, n);
+            a0 = FloatVector.fromArray(F, x, xOffset + i, m).fma(FloatVector.fromArray(F, y, yOffset + i, m), a0);
             i += FL;
             if (i < n) {
-                a1 = load(x, xOffset, i, n).fma(load(y, yOffset, i, n), a1);
+                m = F.indexInRange(i, n);
+                a1 = FloatVector.fromArray(F, x, xOffset + i, m).fma(FloatVector.fromArray(F, y, yOffset + i, m), a1);
                 i += FL;
                 if (i < n) {
-                    a2 = load(x, xOffset, i, n).fma(load(y, yOffset, i, n), a2);
+                    m = F.indexInRange(i, n);
+                    a2 = FloatVector.fromArray(F, x, xOffset + i, m).fma(FloatVector.fromArray(F, y, yOffset + i, m), a2);
                     i += FL;
                     if (i < n) {
-                        a3 = load(x, xOffset, i, n).fma(load(y, yOffset, i, n), a3);
+                        m = F.indexInRange(i, n);
+                        a3 = FloatVector.fromArray(F, x, xOffset + i, m).fma(FloatVector.fromArray(F, y, yOffset + i, m), a3);
                     }
                 }
             }
         }
-        return Lanes.sum(a0.add(a1).add(a2.add(a3)));
-    }
-
-    /** Elements i.. of x from offset, lanes at or past n zero. */
-    private static FloatVector load(float[] x, int offset, int i, int n) {
-        return FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n));
+        FloatVector s = a0.add(a1).add(a2.add(a3));
+        if (FL >= 16) {
+            s = s.add(s.rearrange(Lanes.F_ROTATE_8));
+        }
+        if (FL >= 8) {
+            s = s.add(s.rearrange(Lanes.F_ROTATE_4));
+        }
+        if (FL >= 4) {
+            s = s.add(s.rearrange(Lanes.F_ROTATE_2));
+        }
+        s = s.add(s.rearrange(Lanes.F_ROTATE_1));
+        return s.lane(0);
     }
 
     // ================================================================ float sums in double lanes
 
-    /**
-     * The sum of x[i] - center (or of its square, when squares is true), each float widened to
-     * double first. Two float vectors per step become four double vectors, one per accumulator: the
-     * same chain as {@link #sum(float[], int, int)}, with L the double lane count.
-     */
-    private static double sumWidened(float[] x, int offset, int n, double center, boolean squares) {
-        DoubleVector c = DoubleVector.broadcast(D, center);
-        DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
-        int i = 0;
-        for (; i <= n - 2 * FL; i += 2 * FL) {
-            FloatVector v = FloatVector.fromArray(F, x, offset + i);
-            FloatVector w = FloatVector.fromArray(F, x, offset + i + FL);
-            a0 = accumulate(a0, low(v).sub(c), squares);
-            a1 = accumulate(a1, high(v).sub(c), squares);
-            a2 = accumulate(a2, low(w).sub(c), squares);
-            a3 = accumulate(a3, high(w).sub(c), squares);
-        }
-        // At most two float vectors remain. Lanes past n would add 0 - center: zeroed instead.
-        if (i < n) {
-            FloatVector v = load(x, offset, i, n);
-            a0 = accumulate(a0, lowLanesBefore(low(v).sub(c), n - i), squares);
-            a1 = accumulate(a1, lowLanesBefore(high(v).sub(c), n - i - DL), squares);
-            i += FL;
-            if (i < n) {
-                v = load(x, offset, i, n);
-                a2 = accumulate(a2, lowLanesBefore(low(v).sub(c), n - i), squares);
-                a3 = accumulate(a3, lowLanesBefore(high(v).sub(c), n - i - DL), squares);
-            }
-        }
-        return Lanes.sum(a0.add(a1).add(a2.add(a3)));
-    }
-
-    private static DoubleVector accumulate(DoubleVector acc, DoubleVector d, boolean squares) {
-        return squares ? d.fma(d, acc) : acc.add(d);
-    }
-
-    /** v with the lanes from {@code count} on set to zero (count may be negative or past the end). */
-    private static DoubleVector lowLanesBefore(DoubleVector v, int count) {
-        return DoubleVector.zero(D).blend(v, D.indexInRange(0, Math.max(count, 0)));
-    }
-
-    private static DoubleVector low(FloatVector v) {
-        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
-    }
-
-    private static DoubleVector high(FloatVector v) {
-        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
-    }
-
     /** The float mean, summed in double (no overflow at any n), then divided and rounded once. */
     public static float mean(float[] x, int offset, int n) {
-        return (float) (blockedSumWidened(x, offset, n, 0, false) / n);
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += widenedDeviations(x, offset + start, Math.min(BLOCK, n - start), 0, false);
+        }
+        return (float) (s / n);
     }
 
     /** Two passes in double: the mean, then the squared deviations from it. */
     public static float variance(float[] x, int offset, int n) {
-        double mean = blockedSumWidened(x, offset, n, 0, false) / n;
-        return (float) (blockedSumWidened(x, offset, n, mean, true) / n);
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            s += widenedDeviations(x, offset + start, Math.min(BLOCK, n - start), 0, false);
+        }
+        double mean = s / n;
+        double squares = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            squares += widenedDeviations(x, offset + start, Math.min(BLOCK, n - start), mean, true);
+        }
+        return (float) (squares / n);
     }
 
     /** Squares summed in double: a float squared neither overflows nor underflows there. */
     public static float nrm2(float[] x, int offset, int n) {
-        return (float) Math.sqrt(blockedSumWidened(x, offset, n, 0, true));
-    }
-
-    private static double blockedSumWidened(float[] x, int offset, int n, double center, boolean squares) {
-        double s = 0;
+        double squares = 0;
         for (int start = 0; start < n; start += BLOCK) {
-            s += sumWidened(x, offset + start, Math.min(BLOCK, n - start), center, squares);
+            squares += widenedDeviations(x, offset + start, Math.min(BLOCK, n - start), 0, true);
         }
-        return s;
+        return (float) Math.sqrt(squares);
     }
 
     /**
-     * max + log(sum exp(x - max)), the sum in double lanes with jvk's double exp (the exponential written out in sumOfExponentials),
-     * so the float result carries one rounding that matters.
+     * The sum of x[i] - center, or of its square when squares is true, each float widened to double
+     * first. Four half-width float vectors per step become four double vectors, one per accumulator:
+     * the same chain as {@link #sum(float[], int, int)}, with L the double lane count. The flag is tested in
+     * the loop, not passed to a helper: C2 hoists the test out of the loop (loop unswitching).
+     */
+    private static double widenedDeviations(float[] x, int offset, int n, double center, boolean squares) {
+        DoubleVector c = DoubleVector.broadcast(D, center);
+        DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (; i <= n - 4 * DL; i += 4 * DL) {
+            DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i).convertShape(VectorOperators.F2D, D, 0)).sub(c);
+            DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i + DL).convertShape(VectorOperators.F2D, D, 0)).sub(c);
+            DoubleVector d2 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i + 2 * DL).convertShape(VectorOperators.F2D, D, 0)).sub(c);
+            DoubleVector d3 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i + 3 * DL).convertShape(VectorOperators.F2D, D, 0)).sub(c);
+            if (squares) {
+                a0 = d0.fma(d0, a0);
+                a1 = d1.fma(d1, a1);
+                a2 = d2.fma(d2, a2);
+                a3 = d3.fma(d3, a3);
+            } else {
+                a0 = a0.add(d0);
+                a1 = a1.add(d1);
+                a2 = a2.add(d2);
+                a3 = a3.add(d3);
+            }
+        }
+        // At most four half vectors remain, one per accumulator. Lanes past n would add 0 - center: zeroed instead.
+        DoubleVector zero = DoubleVector.zero(D);
+        if (i < n) {
+            DoubleVector d0 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+                    .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
+            a0 = squares ? d0.fma(d0, a0) : a0.add(d0);
+            i += DL;
+            if (i < n) {
+                DoubleVector d1 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+                        .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
+                a1 = squares ? d1.fma(d1, a1) : a1.add(d1);
+                i += DL;
+                if (i < n) {
+                    DoubleVector d2 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+                            .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
+                    a2 = squares ? d2.fma(d2, a2) : a2.add(d2);
+                    i += DL;
+                    if (i < n) {
+                        DoubleVector d3 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+                                .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
+                        a3 = squares ? d3.fma(d3, a3) : a3.add(d3);
+                    }
+                }
+            }
+        }
+        DoubleVector s = a0.add(a1).add(a2.add(a3));
+        if (DL >= 8) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_4));
+        }
+        if (DL >= 4) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_2));
+        }
+        s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        return s.lane(0);
+    }
+
+    /**
+     * max + log(sum exp(x - max)), the sum in double lanes with jvk's double exp written out in
+     * {@link #sumOfExponentials(float[], int, int, float)}, so the float result carries one rounding
+     * that matters.
      */
     public static float logSumExp(float[] x, int offset, int n) {
         float m = max(x, offset, n);
@@ -239,44 +315,67 @@ public final class SimdReductions {
     }
 
     /**
-     * The sum of e^(x - m) over n elements, in double lanes, two accumulators. The exponential is
-     * written out in the loop rather than called: measured here, C2 compiled a separate exp method on
-     * its own first and then refused to inline it ("callee is too large"), which boxed every vector.
+     * The sum of e^(x - m) over n elements, in double lanes, two accumulators (one per half-width
+     * float vector of a step). Every step loads through a mask, so the last, partial vector needs no copy of
+     * the exponential; its lanes past n are masked out of the adds (they would add e^(0 - m)).
+     *
+     * <p>e^t for t <= 0, t below -708 counted as -708 (see EXP_LOWEST): t = k ln2 + r, |r| <= ln2/2,
+     * k = round(t / ln2) by the magic-number addition, r in two fma steps (Cody and Waite), e^r by
+     * its Taylor polynomial to degree 8 (truncation below 2^-32, far under a float ulp), times 2^k
+     * built in the exponent field: (k + magic)'s low bits hold k, and (k + 1023) << 52 is 2^k.
      */
     private static double sumOfExponentials(float[] x, int offset, int n, float m) {
         DoubleVector c = DoubleVector.broadcast(D, m);
+        DoubleVector lowest = DoubleVector.broadcast(D, EXP_LOWEST);
+        DoubleVector magic = DoubleVector.broadcast(D, ROUNDING_MAGIC);
+        DoubleVector minusLn2High = DoubleVector.broadcast(D, -LN2_HIGH);
+        DoubleVector minusLn2Low = DoubleVector.broadcast(D, -LN2_LOW);
         DoubleVector a0 = DoubleVector.zero(D), a1 = a0;
-        int i = 0;
-        for (; i < n; i += FL) {
-            FloatVector v = load(x, offset, i, n);
-            // Lanes past n would add e^(0 - max): masked out of the adds (all lanes count in whole vectors).
-            VectorMask<Double> lowValid = D.indexInRange(0, n - i);
-            VectorMask<Double> highValid = D.indexInRange(DL, n - i);
-            for (int half = 0; half < 2; half++) {
-                DoubleVector t = (half == 0 ? low(v) : high(v)).sub(c);
-                // e^t for t <= 0, t below -708 counted as -708 (see EXP_LOWEST): t = k ln2 + r, |r| <= ln2/2,
-                // e^r by its Taylor polynomial to degree 8 (truncation below 2^-32), times 2^k.
-                t = t.blend(EXP_LOWEST, t.compare(VectorOperators.LT, EXP_LOWEST));
-                DoubleVector kPlusMagic = t.fma(LOG2_E, ROUNDING_MAGIC);
-                DoubleVector r = reduced(t, kPlusMagic.sub(ROUNDING_MAGIC));
-                DoubleVector p = DoubleVector.broadcast(D, 1.0 / 40320);
-                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 5040);
-                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 720);
-                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 120);
-                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 24);
-                p = p.lanewise(VectorOperators.FMA, r, 1.0 / 6);
-                p = p.lanewise(VectorOperators.FMA, r, 0.5);
-                p = p.lanewise(VectorOperators.FMA, r, 1.0);
-                p = p.lanewise(VectorOperators.FMA, r, 1.0);
-                DoubleVector e = p.mul(twoToThe(kPlusMagic));
-                if (half == 0) {
-                    a0 = a0.lanewise(VectorOperators.ADD, e, lowValid);
-                } else {
-                    a1 = a1.lanewise(VectorOperators.ADD, e, highValid);
-                }
-            }
+        for (int i = 0; i < n; i += FL) {
+            DoubleVector t0 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+                    .convertShape(VectorOperators.F2D, D, 0)).sub(c);
+            DoubleVector t1 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i + DL, F_HALF.indexInRange(i + DL, n))
+                    .convertShape(VectorOperators.F2D, D, 0)).sub(c);
+            t0 = t0.blend(lowest, t0.compare(VectorOperators.LT, lowest));
+            t1 = t1.blend(lowest, t1.compare(VectorOperators.LT, lowest));
+            DoubleVector kMagic0 = t0.fma(LOG2_E, ROUNDING_MAGIC);
+            DoubleVector kMagic1 = t1.fma(LOG2_E, ROUNDING_MAGIC);
+            DoubleVector k0 = kMagic0.sub(magic);
+            DoubleVector k1 = kMagic1.sub(magic);
+            DoubleVector r0 = k0.fma(minusLn2Low, k0.fma(minusLn2High, t0));
+            DoubleVector r1 = k1.fma(minusLn2Low, k1.fma(minusLn2High, t1));
+            DoubleVector p0 = DoubleVector.broadcast(D, 1.0 / 40320);
+            DoubleVector p1 = p0;
+            p0 = p0.lanewise(VectorOperators.FMA, r0, 1.0 / 5040);
+            p1 = p1.lanewise(VectorOperators.FMA, r1, 1.0 / 5040);
+            p0 = p0.lanewise(VectorOperators.FMA, r0, 1.0 / 720);
+            p1 = p1.lanewise(VectorOperators.FMA, r1, 1.0 / 720);
+            p0 = p0.lanewise(VectorOperators.FMA, r0, 1.0 / 120);
+            p1 = p1.lanewise(VectorOperators.FMA, r1, 1.0 / 120);
+            p0 = p0.lanewise(VectorOperators.FMA, r0, 1.0 / 24);
+            p1 = p1.lanewise(VectorOperators.FMA, r1, 1.0 / 24);
+            p0 = p0.lanewise(VectorOperators.FMA, r0, 1.0 / 6);
+            p1 = p1.lanewise(VectorOperators.FMA, r1, 1.0 / 6);
+            p0 = p0.lanewise(VectorOperators.FMA, r0, 0.5);
+            p1 = p1.lanewise(VectorOperators.FMA, r1, 0.5);
+            p0 = p0.lanewise(VectorOperators.FMA, r0, 1.0);
+            p1 = p1.lanewise(VectorOperators.FMA, r1, 1.0);
+            p0 = p0.lanewise(VectorOperators.FMA, r0, 1.0);
+            p1 = p1.lanewise(VectorOperators.FMA, r1, 1.0);
+            DoubleVector twoToK0 = kMagic0.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector twoToK1 = kMagic1.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            a0 = a0.add(p0.mul(twoToK0), D.indexInRange(i, n));
+            a1 = a1.add(p1.mul(twoToK1), D.indexInRange(i + DL, n));
         }
-        return Lanes.sum(a0.add(a1));
+        DoubleVector s = a0.add(a1);
+        if (DL >= 8) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_4));
+        }
+        if (DL >= 4) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_2));
+        }
+        s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        return s.lane(0);
     }
 
     // ================================================================ float max, min, argmax
@@ -319,17 +418,33 @@ public final class SimdReductions {
             uMax0 = uMax0.lanewise(VectorOperators.UMAX, b0);
             uMax1 = uMax1.lanewise(VectorOperators.UMAX, b1);
         }
-        // The rest, up to two vectors. Max and min do not mind seeing an element twice, so a vector
-        // that would run past n is loaded to end at n instead (or, when n < L, padded with x[offset]).
-        for (; i < n; i += FL) {
-            IntVector b = lastVector(x, offset, i, n).reinterpretAsInts();
-            sMax0 = sMax0.max(b);
-            sMin0 = sMin0.min(b);
-            uMax0 = uMax0.lanewise(VectorOperators.UMAX, b);
+        // The rest, fewer than two vectors. Max and min do not mind seeing an element twice: a whole
+        // vector if one remains, then the vector that ends at n; when n < L, one vector padded with x[offset].
+        if (i < n) {
+            if (n >= FL) {
+                if (n - i > FL) {
+                    IntVector b = FloatVector.fromArray(F, x, offset + i).reinterpretAsInts();
+                    sMax0 = sMax0.max(b);
+                    sMin0 = sMin0.min(b);
+                    uMax0 = uMax0.lanewise(VectorOperators.UMAX, b);
+                }
+                IntVector b = FloatVector.fromArray(F, x, offset + n - FL).reinterpretAsInts();
+                sMax1 = sMax1.max(b);
+                sMin1 = sMin1.min(b);
+                uMax1 = uMax1.lanewise(VectorOperators.UMAX, b);
+            } else {
+                VectorMask<Float> valid = F.indexInRange(0, n);
+                IntVector b = FloatVector.fromArray(F, x, offset, valid).blend(x[offset], valid.not()).reinterpretAsInts();
+                sMax0 = sMax0.max(b);
+                sMin0 = sMin0.min(b);
+                uMax0 = uMax0.lanewise(VectorOperators.UMAX, b);
+            }
         }
         int sMax = sMax0.max(sMax1).reduceLanes(VectorOperators.MAX);
         int sMin = sMin0.min(sMin1).reduceLanes(VectorOperators.MIN);
-        int uMax = unsignedMax(uMax0.lanewise(VectorOperators.UMAX, uMax1));
+        // reduceLanes(UMAX) is not intrinsified in JDK 25 (it allocates); with the sign bit flipped it is a signed MAX.
+        int uMax = uMax0.lanewise(VectorOperators.UMAX, uMax1).lanewise(VectorOperators.XOR, Integer.MIN_VALUE)
+                .reduceLanes(VectorOperators.MAX) ^ Integer.MIN_VALUE;
         if (sMax > FLOAT_POSITIVE_INFINITY_BITS || Integer.compareUnsigned(uMax, FLOAT_NEGATIVE_INFINITY_BITS) > 0) {
             return Float.NaN;
         }
@@ -337,23 +452,6 @@ public final class SimdReductions {
             return Float.intBitsToFloat(sMax >= 0 ? sMax : sMin); // a non-negative one, else the negative nearest 0
         }
         return Float.intBitsToFloat(uMax < 0 ? uMax : sMin); // the negative farthest from 0, else the least non-negative
-    }
-
-    /** The vector of elements i..i+L-1, or when that runs past n, one that repeats earlier elements instead. */
-    private static FloatVector lastVector(float[] x, int offset, int i, int n) {
-        if (i + FL <= n) {
-            return FloatVector.fromArray(F, x, offset + i);
-        }
-        if (n >= FL) {
-            return FloatVector.fromArray(F, x, offset + n - FL);
-        }
-        VectorMask<Float> valid = F.indexInRange(0, n);
-        return FloatVector.fromArray(F, x, offset, valid).blend(x[offset], valid.not());
-    }
-
-    /** reduceLanes(UMAX) is not intrinsified in JDK 25 (it allocates); with the sign bit flipped it is a signed MAX. */
-    private static int unsignedMax(IntVector v) {
-        return v.lanewise(VectorOperators.XOR, Integer.MIN_VALUE).reduceLanes(VectorOperators.MAX) ^ Integer.MIN_VALUE;
     }
 
     /**
@@ -421,16 +519,6 @@ public final class SimdReductions {
      */
     private static final double EXP_LOWEST = -708;
 
-    /** r = t - k ln2 in two fma steps (Cody and Waite), for k = round(t / ln2). */
-    private static DoubleVector reduced(DoubleVector t, DoubleVector k) {
-        return k.fma(DoubleVector.broadcast(D, -LN2_LOW), k.fma(DoubleVector.broadcast(D, -LN2_HIGH), t));
-    }
-
-    /** 2^k from k + magic, whose bits are magic's plus k: (k + 1023) << 52 is 2^k's exponent field (magic's own bits shift out). */
-    private static DoubleVector twoToThe(DoubleVector kPlusMagic) {
-        return kPlusMagic.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-    }
-
     // ================================================================ double sums
 
     public static double sum(double[] x, int offset, int n) {
@@ -468,21 +556,29 @@ public final class SimdReductions {
             a3 = DoubleVector.fromArray(D, x, offset + i + 3 * DL).fma(scale, a3);
         }
         if (i < n) {
-            a0 = load(x, offset, i, n).fma(scale, a0);
+            a0 = DoubleVector.fromArray(D, x, offset + i, D.indexInRange(i, n)).fma(scale, a0);
             i += DL;
             if (i < n) {
-                a1 = load(x, offset, i, n).fma(scale, a1);
+                a1 = DoubleVector.fromArray(D, x, offset + i, D.indexInRange(i, n)).fma(scale, a1);
                 i += DL;
                 if (i < n) {
-                    a2 = load(x, offset, i, n).fma(scale, a2);
+                    a2 = DoubleVector.fromArray(D, x, offset + i, D.indexInRange(i, n)).fma(scale, a2);
                     i += DL;
                     if (i < n) {
-                        a3 = load(x, offset, i, n).fma(scale, a3);
+                        a3 = DoubleVector.fromArray(D, x, offset + i, D.indexInRange(i, n)).fma(scale, a3);
                     }
                 }
             }
         }
-        return Lanes.sum(a0.add(a1).add(a2.add(a3)));
+        DoubleVector s = a0.add(a1).add(a2.add(a3));
+        if (DL >= 8) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_4));
+        }
+        if (DL >= 4) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_2));
+        }
+        s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        return s.lane(0);
     }
 
     public static double asum(double[] x, int offset, int n) {
@@ -495,21 +591,29 @@ public final class SimdReductions {
             a3 = a3.add(DoubleVector.fromArray(D, x, offset + i + 3 * DL).abs());
         }
         if (i < n) {
-            a0 = a0.add(load(x, offset, i, n).abs());
+            a0 = a0.add(DoubleVector.fromArray(D, x, offset + i, D.indexInRange(i, n)).abs());
             i += DL;
             if (i < n) {
-                a1 = a1.add(load(x, offset, i, n).abs());
+                a1 = a1.add(DoubleVector.fromArray(D, x, offset + i, D.indexInRange(i, n)).abs());
                 i += DL;
                 if (i < n) {
-                    a2 = a2.add(load(x, offset, i, n).abs());
+                    a2 = a2.add(DoubleVector.fromArray(D, x, offset + i, D.indexInRange(i, n)).abs());
                     i += DL;
                     if (i < n) {
-                        a3 = a3.add(load(x, offset, i, n).abs());
+                        a3 = a3.add(DoubleVector.fromArray(D, x, offset + i, D.indexInRange(i, n)).abs());
                     }
                 }
             }
         }
-        return Lanes.sum(a0.add(a1).add(a2.add(a3)));
+        DoubleVector s = a0.add(a1).add(a2.add(a3));
+        if (DL >= 8) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_4));
+        }
+        if (DL >= 4) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_2));
+        }
+        s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        return s.lane(0);
     }
 
     public static double dot(double[] x, int xOffset, double[] y, int yOffset, int n) {
@@ -522,21 +626,33 @@ public final class SimdReductions {
             a3 = DoubleVector.fromArray(D, x, xOffset + i + 3 * DL).fma(DoubleVector.fromArray(D, y, yOffset + i + 3 * DL), a3);
         }
         if (i < n) {
-            a0 = load(x, xOffset, i, n).fma(load(y, yOffset, i, n), a0);
+            VectorMask<Double> m = D.indexInRange(i, n);
+            a0 = DoubleVector.fromArray(D, x, xOffset + i, m).fma(DoubleVector.fromArray(D, y, yOffset + i, m), a0);
             i += DL;
             if (i < n) {
-                a1 = load(x, xOffset, i, n).fma(load(y, yOffset, i, n), a1);
+                m = D.indexInRange(i, n);
+                a1 = DoubleVector.fromArray(D, x, xOffset + i, m).fma(DoubleVector.fromArray(D, y, yOffset + i, m), a1);
                 i += DL;
                 if (i < n) {
-                    a2 = load(x, xOffset, i, n).fma(load(y, yOffset, i, n), a2);
+                    m = D.indexInRange(i, n);
+                    a2 = DoubleVector.fromArray(D, x, xOffset + i, m).fma(DoubleVector.fromArray(D, y, yOffset + i, m), a2);
                     i += DL;
                     if (i < n) {
-                        a3 = load(x, xOffset, i, n).fma(load(y, yOffset, i, n), a3);
+                        m = D.indexInRange(i, n);
+                        a3 = DoubleVector.fromArray(D, x, xOffset + i, m).fma(DoubleVector.fromArray(D, y, yOffset + i, m), a3);
                     }
                 }
             }
         }
-        return Lanes.sum(a0.add(a1).add(a2.add(a3)));
+        DoubleVector s = a0.add(a1).add(a2.add(a3));
+        if (DL >= 8) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_4));
+        }
+        if (DL >= 4) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_2));
+        }
+        s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        return s.lane(0);
     }
 
     /**
@@ -558,21 +674,39 @@ public final class SimdReductions {
             a3 = d3.fma(d3, a3);
         }
         // At most four vectors remain, one per accumulator. Lanes past n would add (0 - center)^2: zeroed.
-        for (int k = 0; i < n; i += DL, k++) {
+        DoubleVector zero = DoubleVector.zero(D);
+        if (i < n) {
             VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector d = DoubleVector.zero(D).blend(DoubleVector.fromArray(D, x, offset + i, m).fma(scale, negatedCenter), m);
-            switch (k) {
-                case 0 -> a0 = d.fma(d, a0);
-                case 1 -> a1 = d.fma(d, a1);
-                case 2 -> a2 = d.fma(d, a2);
-                default -> a3 = d.fma(d, a3);
+            DoubleVector d0 = zero.blend(DoubleVector.fromArray(D, x, offset + i, m).fma(scale, negatedCenter), m);
+            a0 = d0.fma(d0, a0);
+            i += DL;
+            if (i < n) {
+                m = D.indexInRange(i, n);
+                DoubleVector d1 = zero.blend(DoubleVector.fromArray(D, x, offset + i, m).fma(scale, negatedCenter), m);
+                a1 = d1.fma(d1, a1);
+                i += DL;
+                if (i < n) {
+                    m = D.indexInRange(i, n);
+                    DoubleVector d2 = zero.blend(DoubleVector.fromArray(D, x, offset + i, m).fma(scale, negatedCenter), m);
+                    a2 = d2.fma(d2, a2);
+                    i += DL;
+                    if (i < n) {
+                        m = D.indexInRange(i, n);
+                        DoubleVector d3 = zero.blend(DoubleVector.fromArray(D, x, offset + i, m).fma(scale, negatedCenter), m);
+                        a3 = d3.fma(d3, a3);
+                    }
+                }
             }
         }
-        return Lanes.sum(a0.add(a1).add(a2.add(a3)));
-    }
-
-    private static DoubleVector load(double[] x, int offset, int i, int n) {
-        return DoubleVector.fromArray(D, x, offset + i, D.indexInRange(i, n));
+        DoubleVector s = a0.add(a1).add(a2.add(a3));
+        if (DL >= 8) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_4));
+        }
+        if (DL >= 4) {
+            s = s.add(s.rearrange(Lanes.D_ROTATE_2));
+        }
+        s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        return s.lane(0);
     }
 
     // ================================================================ double mean, variance, nrm2, logSumExp
@@ -666,17 +800,24 @@ public final class SimdReductions {
         return m + Math.log(s);
     }
 
-    /** The sum of e^(x - m) over n elements, one accumulator; the exponential written out in the loop (see the float version). */
+    /**
+     * The sum of e^(x - m) over n elements, one accumulator, every step through a mask (as the float
+     * version); e^t as described there, the Taylor polynomial to degree 13 (truncation below 2^-57).
+     */
     private static double sumOfExponentials(double[] x, int offset, int n, double m) {
         DoubleVector c = DoubleVector.broadcast(D, m);
+        DoubleVector lowest = DoubleVector.broadcast(D, EXP_LOWEST);
+        DoubleVector magic = DoubleVector.broadcast(D, ROUNDING_MAGIC);
+        DoubleVector minusLn2High = DoubleVector.broadcast(D, -LN2_HIGH);
+        DoubleVector minusLn2Low = DoubleVector.broadcast(D, -LN2_LOW);
         DoubleVector a = DoubleVector.zero(D);
         for (int i = 0; i < n; i += DL) {
             VectorMask<Double> valid = D.indexInRange(i, n);
             DoubleVector t = DoubleVector.fromArray(D, x, offset + i, valid).sub(c);
-            // e^t as in expForFloat's comment, the Taylor polynomial to degree 13 (truncation below 2^-57).
-            t = t.blend(EXP_LOWEST, t.compare(VectorOperators.LT, EXP_LOWEST));
-            DoubleVector kPlusMagic = t.fma(LOG2_E, ROUNDING_MAGIC);
-            DoubleVector r = reduced(t, kPlusMagic.sub(ROUNDING_MAGIC));
+            t = t.blend(lowest, t.compare(VectorOperators.LT, lowest));
+            DoubleVector kMagic = t.fma(LOG2_E, ROUNDING_MAGIC);
+            DoubleVector k = kMagic.sub(magic);
+            DoubleVector r = k.fma(minusLn2Low, k.fma(minusLn2High, t));
             DoubleVector p = DoubleVector.broadcast(D, 1.0 / 6227020800.0);
             p = p.lanewise(VectorOperators.FMA, r, 1.0 / 479001600.0);
             p = p.lanewise(VectorOperators.FMA, r, 1.0 / 39916800.0);
@@ -691,9 +832,17 @@ public final class SimdReductions {
             p = p.lanewise(VectorOperators.FMA, r, 0.5);
             p = p.lanewise(VectorOperators.FMA, r, 1.0);
             p = p.lanewise(VectorOperators.FMA, r, 1.0);
-            a = a.lanewise(VectorOperators.ADD, p.mul(twoToThe(kPlusMagic)), valid);
+            DoubleVector twoToK = kMagic.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            a = a.add(p.mul(twoToK), valid);
         }
-        return Lanes.sum(a);
+        if (DL >= 8) {
+            a = a.add(a.rearrange(Lanes.D_ROTATE_4));
+        }
+        if (DL >= 4) {
+            a = a.add(a.rearrange(Lanes.D_ROTATE_2));
+        }
+        a = a.add(a.rearrange(Lanes.D_ROTATE_1));
+        return a.lane(0);
     }
 
     // ================================================================ double max, min, argmax
@@ -730,15 +879,30 @@ public final class SimdReductions {
             uMax0 = uMax0.lanewise(VectorOperators.UMAX, b0);
             uMax1 = uMax1.lanewise(VectorOperators.UMAX, b1);
         }
-        for (; i < n; i += DL) {
-            LongVector b = lastVector(x, offset, i, n).reinterpretAsLongs();
-            sMax0 = sMax0.max(b);
-            sMin0 = sMin0.min(b);
-            uMax0 = uMax0.lanewise(VectorOperators.UMAX, b);
+        if (i < n) {
+            if (n >= DL) {
+                if (n - i > DL) {
+                    LongVector b = DoubleVector.fromArray(D, x, offset + i).reinterpretAsLongs();
+                    sMax0 = sMax0.max(b);
+                    sMin0 = sMin0.min(b);
+                    uMax0 = uMax0.lanewise(VectorOperators.UMAX, b);
+                }
+                LongVector b = DoubleVector.fromArray(D, x, offset + n - DL).reinterpretAsLongs();
+                sMax1 = sMax1.max(b);
+                sMin1 = sMin1.min(b);
+                uMax1 = uMax1.lanewise(VectorOperators.UMAX, b);
+            } else {
+                VectorMask<Double> valid = D.indexInRange(0, n);
+                LongVector b = DoubleVector.fromArray(D, x, offset, valid).blend(x[offset], valid.not()).reinterpretAsLongs();
+                sMax0 = sMax0.max(b);
+                sMin0 = sMin0.min(b);
+                uMax0 = uMax0.lanewise(VectorOperators.UMAX, b);
+            }
         }
         long sMax = sMax0.max(sMax1).reduceLanes(VectorOperators.MAX);
         long sMin = sMin0.min(sMin1).reduceLanes(VectorOperators.MIN);
-        long uMax = unsignedMax(uMax0.lanewise(VectorOperators.UMAX, uMax1));
+        long uMax = uMax0.lanewise(VectorOperators.UMAX, uMax1).lanewise(VectorOperators.XOR, Long.MIN_VALUE)
+                .reduceLanes(VectorOperators.MAX) ^ Long.MIN_VALUE;
         if (sMax > DOUBLE_POSITIVE_INFINITY_BITS || Long.compareUnsigned(uMax, DOUBLE_NEGATIVE_INFINITY_BITS) > 0) {
             return Double.NaN;
         }
@@ -746,21 +910,6 @@ public final class SimdReductions {
             return Double.longBitsToDouble(sMax >= 0 ? sMax : sMin);
         }
         return Double.longBitsToDouble(uMax < 0 ? uMax : sMin);
-    }
-
-    private static DoubleVector lastVector(double[] x, int offset, int i, int n) {
-        if (i + DL <= n) {
-            return DoubleVector.fromArray(D, x, offset + i);
-        }
-        if (n >= DL) {
-            return DoubleVector.fromArray(D, x, offset + n - DL);
-        }
-        VectorMask<Double> valid = D.indexInRange(0, n);
-        return DoubleVector.fromArray(D, x, offset, valid).blend(x[offset], valid.not());
-    }
-
-    private static long unsignedMax(LongVector v) {
-        return v.lanewise(VectorOperators.XOR, Long.MIN_VALUE).reduceLanes(VectorOperators.MAX) ^ Long.MIN_VALUE;
     }
 
     /** As the float {@link #argmax(float[], int, int)}. */
