@@ -10,44 +10,37 @@ import jdk.incubator.vector.VectorSpecies;
  * Float GEMV, {@code y = alpha * op(A) * x + beta * y} with A stored m x n row-major: bound by
  * the bandwidth of reading A once, so both forms read A in its storage order, row by row.
  * <ul>
- *   <li>NO_TRANS: each y is the dot product of a row of A with x. Four rows per pass share every
- *       load of x (a quarter of the x traffic), each with its own accumulator; the lanes are
- *       summed once at the end of the row, in a fixed order.</li>
- *   <li>TRANS: y is a sum of rows of A scaled by x. A strip of four vectors of y stays in
- *       registers while the rows stream past; even and odd rows use separate accumulators so that
- *       consecutive fused multiply-adds do not wait for each other.</li>
+ *   <li>NO_TRANS: each y is the dot product of a row of A with x. Eight rows per pass share every
+ *       load of x (an eighth of the x traffic), each with its own accumulator: eight independent
+ *       fused multiply-add chains cover the FMA latency, and eight streams keep the memory
+ *       system busy when A comes from DRAM. The accumulators go to a per-thread scratch and their
+ *       lanes are summed there, in a fixed order.</li>
+ *   <li>TRANS: y is a sum of rows of A scaled by x. The partial sums of a block of columns sit in a
+ *       per-thread scratch (in L1) while four rows at a time stream past, each row read
+ *       contiguously; the block covers a whole row up to {@link #COLUMN_BLOCK} columns.</li>
  * </ul>
- * Arguments are checked by {@link dev.jvk.kernels.Gemm}; {@code m > 0} and {@code n > 0}.
+ * Every y is its plain sum in a fixed order (NO_TRANS: lane by lane along the row, then the lanes
+ * folded in halves; TRANS: row after row), so the same bits at every JIT tier and every run.
+ * No method here takes or returns a vector: a vector argument of a call that C2 declines to
+ * inline is boxed (allocation per call and a 10-1000x slowdown), so vectors only cross method
+ * boundaries through the scratch array. Arguments are checked by {@link dev.jvk.kernels.Gemm};
+ * {@code m > 0} and {@code n > 0}.
  */
 public final class Sgemv {
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = S.length();
+    /** Rows of A per NO_TRANS pass. */
+    private static final int ROWS = 8;
+    /** TRANS: columns whose partial sums stay in the scratch (16 or 32 KB, within L1) while all rows stream past. */
+    static final int COLUMN_BLOCK = 4096;
 
-    // Lane i takes lane i + h (mod L): the folds of sumLanes.
+    // Lane i takes lane i + h (mod L): the folds of the lane sums.
     private static final VectorShuffle<Float> FOLD_8 = VectorShuffle.iota(S, 8, 1, true);
     private static final VectorShuffle<Float> FOLD_4 = VectorShuffle.iota(S, 4, 1, true);
     private static final VectorShuffle<Float> FOLD_2 = VectorShuffle.iota(S, 2, 1, true);
     private static final VectorShuffle<Float> FOLD_1 = VectorShuffle.iota(S, 1, 1, true);
 
     private Sgemv() {}
-
-    /**
-     * The sum of the lanes, folded in halves (lanes i and i + L/2, then i + L/4, ...): a fixed
-     * order, so the same bits at every JIT tier. {@code reduceLanes(ADD)} leaves the order open,
-     * and the interpreter and C2 do sum differently.
-     */
-    private static float sumLanes(FloatVector v) {
-        if (L > 8) {
-            v = v.add(v.rearrange(FOLD_8));
-        }
-        if (L > 4) {
-            v = v.add(v.rearrange(FOLD_4));
-        }
-        if (L > 2) {
-            v = v.add(v.rearrange(FOLD_2));
-        }
-        return v.add(v.rearrange(FOLD_1)).lane(0);
-    }
 
     /** {@code y = alpha * op(A) * x + beta * y}. */
     public static void gemv(boolean trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
@@ -57,124 +50,173 @@ public final class Sgemv {
             for (int i = 0; i < outputs; i++) {
                 y[yOffset + i] = beta == 0 ? 0 : beta * y[yOffset + i];
             }
-        } else if (trans) {
-            transposed(m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
+            return;
+        }
+        float[] scratch = Workspace.ofCurrentThread().floatGemv(Math.max(ROWS * L, COLUMN_BLOCK));
+        if (trans) {
+            for (int j = 0; j < n; j += COLUMN_BLOCK) {
+                int width = Math.min(COLUMN_BLOCK, n - j);
+                columnSums(m, width, a, aOffset + j, lda, x, xOffset, scratch);
+                finishColumns(width, scratch, alpha, beta, y, yOffset + j);
+            }
         } else {
-            rows(m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
+            int i = 0;
+            for (; i + ROWS <= m; i += ROWS) {
+                eightRowSums(n, a, aOffset + i * lda, lda, x, xOffset, scratch);
+                finishRows(ROWS, scratch, alpha, beta, y, yOffset + i);
+            }
+            for (; i < m; i++) {
+                rowSum(n, a, aOffset + i * lda, x, xOffset, scratch);
+                finishRows(1, scratch, alpha, beta, y, yOffset + i);
+            }
         }
     }
 
-    /** y[i] = alpha * (row i of A) . x + beta * y[i]. */
-    private static void rows(int m, int n, float alpha, float[] a, int ao, int lda,
-                             float[] x, int xo, float beta, float[] y, int yo) {
+    /** scratch[r * L ...] = lanes of the dot product of row r (r < 8) starting at {@code row0} with x. */
+    private static void eightRowSums(int n, float[] a, int row0, int lda, float[] x, int xo, float[] scratch) {
+        int r0 = row0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+        int r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
         int nv = n - n % L; // columns in whole vectors; the rest is one masked vector
-        VectorMask<Float> tail = S.indexInRange(nv, n);
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int r0 = ao + i * lda;
-            int r1 = r0 + lda;
-            int r2 = r1 + lda;
-            int r3 = r2 + lda;
-            FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = s0;
-            FloatVector s2 = s0;
-            FloatVector s3 = s0;
-            for (int j = 0; j < nv; j += L) {
-                FloatVector xv = FloatVector.fromArray(S, x, xo + j);
-                s0 = FloatVector.fromArray(S, a, r0 + j).fma(xv, s0);
-                s1 = FloatVector.fromArray(S, a, r1 + j).fma(xv, s1);
-                s2 = FloatVector.fromArray(S, a, r2 + j).fma(xv, s2);
-                s3 = FloatVector.fromArray(S, a, r3 + j).fma(xv, s3);
-            }
-            if (nv < n) {
-                FloatVector xv = FloatVector.fromArray(S, x, xo + nv, tail);
-                s0 = FloatVector.fromArray(S, a, r0 + nv, tail).fma(xv, s0);
-                s1 = FloatVector.fromArray(S, a, r1 + nv, tail).fma(xv, s1);
-                s2 = FloatVector.fromArray(S, a, r2 + nv, tail).fma(xv, s2);
-                s3 = FloatVector.fromArray(S, a, r3 + nv, tail).fma(xv, s3);
-            }
-            y[yo + i] = combine(alpha, sumLanes(s0), beta, y[yo + i]);
-            y[yo + i + 1] = combine(alpha, sumLanes(s1), beta, y[yo + i + 1]);
-            y[yo + i + 2] = combine(alpha, sumLanes(s2), beta, y[yo + i + 2]);
-            y[yo + i + 3] = combine(alpha, sumLanes(s3), beta, y[yo + i + 3]);
+        for (int j = 0; j < nv; j += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xo + j);
+            s0 = FloatVector.fromArray(S, a, r0 + j).fma(xv, s0);
+            s1 = FloatVector.fromArray(S, a, r1 + j).fma(xv, s1);
+            s2 = FloatVector.fromArray(S, a, r2 + j).fma(xv, s2);
+            s3 = FloatVector.fromArray(S, a, r3 + j).fma(xv, s3);
+            s4 = FloatVector.fromArray(S, a, r4 + j).fma(xv, s4);
+            s5 = FloatVector.fromArray(S, a, r5 + j).fma(xv, s5);
+            s6 = FloatVector.fromArray(S, a, r6 + j).fma(xv, s6);
+            s7 = FloatVector.fromArray(S, a, r7 + j).fma(xv, s7);
         }
-        for (; i < m; i++) {
-            int r0 = ao + i * lda;
-            FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = s0;
-            int j = 0;
-            for (; j + 2 * L <= nv; j += 2 * L) {
-                s0 = FloatVector.fromArray(S, a, r0 + j).fma(FloatVector.fromArray(S, x, xo + j), s0);
-                s1 = FloatVector.fromArray(S, a, r0 + j + L).fma(FloatVector.fromArray(S, x, xo + j + L), s1);
+        if (nv < n) {
+            VectorMask<Float> tail = S.indexInRange(nv, n);
+            FloatVector xv = FloatVector.fromArray(S, x, xo + nv, tail);
+            s0 = FloatVector.fromArray(S, a, r0 + nv, tail).fma(xv, s0);
+            s1 = FloatVector.fromArray(S, a, r1 + nv, tail).fma(xv, s1);
+            s2 = FloatVector.fromArray(S, a, r2 + nv, tail).fma(xv, s2);
+            s3 = FloatVector.fromArray(S, a, r3 + nv, tail).fma(xv, s3);
+            s4 = FloatVector.fromArray(S, a, r4 + nv, tail).fma(xv, s4);
+            s5 = FloatVector.fromArray(S, a, r5 + nv, tail).fma(xv, s5);
+            s6 = FloatVector.fromArray(S, a, r6 + nv, tail).fma(xv, s6);
+            s7 = FloatVector.fromArray(S, a, r7 + nv, tail).fma(xv, s7);
+        }
+        s0.intoArray(scratch, 0);
+        s1.intoArray(scratch, L);
+        s2.intoArray(scratch, 2 * L);
+        s3.intoArray(scratch, 3 * L);
+        s4.intoArray(scratch, 4 * L);
+        s5.intoArray(scratch, 5 * L);
+        s6.intoArray(scratch, 6 * L);
+        s7.intoArray(scratch, 7 * L);
+    }
+
+    /** scratch[0 ... L) = lanes of the dot product of one row with x: four accumulators, added in a fixed order. */
+    private static void rowSum(int n, float[] a, int row, float[] x, int xo, float[] scratch) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int nv = n - n % L;
+        int j = 0;
+        for (; j + 4 * L <= nv; j += 4 * L) {
+            s0 = FloatVector.fromArray(S, a, row + j).fma(FloatVector.fromArray(S, x, xo + j), s0);
+            s1 = FloatVector.fromArray(S, a, row + j + L).fma(FloatVector.fromArray(S, x, xo + j + L), s1);
+            s2 = FloatVector.fromArray(S, a, row + j + 2 * L).fma(FloatVector.fromArray(S, x, xo + j + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, a, row + j + 3 * L).fma(FloatVector.fromArray(S, x, xo + j + 3 * L), s3);
+        }
+        for (; j < nv; j += L) {
+            s0 = FloatVector.fromArray(S, a, row + j).fma(FloatVector.fromArray(S, x, xo + j), s0);
+        }
+        if (nv < n) {
+            VectorMask<Float> tail = S.indexInRange(nv, n);
+            s1 = FloatVector.fromArray(S, a, row + nv, tail).fma(FloatVector.fromArray(S, x, xo + nv, tail), s1);
+        }
+        s0.add(s1).add(s2.add(s3)).intoArray(scratch, 0);
+    }
+
+    /**
+     * {@code y[at + r] = alpha * s + beta * y[at + r]} for r < rows, s the sum of the lanes at
+     * {@code scratch[r * L]}, folded in halves (lanes i and i + L/2, then i + L/4, ...): a fixed
+     * order. {@code reduceLanes(ADD)} leaves the order open, and the interpreter and C2 do sum
+     * differently.
+     */
+    private static void finishRows(int rows, float[] scratch, float alpha, float beta, float[] y, int at) {
+        for (int r = 0; r < rows; r++) {
+            FloatVector v = FloatVector.fromArray(S, scratch, r * L);
+            if (L > 8) {
+                v = v.add(v.rearrange(FOLD_8));
             }
-            if (j < nv) {
-                s0 = FloatVector.fromArray(S, a, r0 + j).fma(FloatVector.fromArray(S, x, xo + j), s0);
+            if (L > 4) {
+                v = v.add(v.rearrange(FOLD_4));
             }
-            if (nv < n) {
-                s1 = FloatVector.fromArray(S, a, r0 + nv, tail).fma(FloatVector.fromArray(S, x, xo + nv, tail), s1);
+            if (L > 2) {
+                v = v.add(v.rearrange(FOLD_2));
             }
-            y[yo + i] = combine(alpha, sumLanes(s0.add(s1)), beta, y[yo + i]);
+            float s = v.add(v.rearrange(FOLD_1)).lane(0);
+            y[at + r] = beta == 0 ? alpha * s : Math.fma(alpha, s, beta * y[at + r]);
         }
     }
 
-    /** y[j] = alpha * sum_i A[i][j] x[i] + beta * y[j], a strip of columns at a time. */
-    private static void transposed(int m, int n, float alpha, float[] a, int ao, int lda,
-                                   float[] x, int xo, float beta, float[] y, int yo) {
+    /**
+     * scratch[j] = sum_i A[i][j] x[i] for j < width, A's block starting at {@code block}: rows in
+     * order, four per pass over the block (each sum j a chain of fused multiply-adds; the chains of
+     * different j overlap). The scratch is rounded up to whole vectors, so only A needs a mask.
+     */
+    private static void columnSums(int m, int width, float[] a, int block, int lda, float[] x, int xo, float[] scratch) {
+        int wv = width - width % L;
+        for (int j = 0; j < width; j += L) {
+            FloatVector.zero(S).intoArray(scratch, j);
+        }
+        VectorMask<Float> tail = S.indexInRange(wv, width);
+        int i = 0;
+        int row = block;
+        for (; i + 4 <= m; i += 4, row += 4 * lda) {
+            FloatVector x0 = FloatVector.broadcast(S, x[xo + i]);
+            FloatVector x1 = FloatVector.broadcast(S, x[xo + i + 1]);
+            FloatVector x2 = FloatVector.broadcast(S, x[xo + i + 2]);
+            FloatVector x3 = FloatVector.broadcast(S, x[xo + i + 3]);
+            int r1 = row + lda, r2 = r1 + lda, r3 = r2 + lda;
+            for (int j = 0; j < wv; j += L) {
+                FloatVector s = FloatVector.fromArray(S, scratch, j);
+                s = FloatVector.fromArray(S, a, row + j).fma(x0, s);
+                s = FloatVector.fromArray(S, a, r1 + j).fma(x1, s);
+                s = FloatVector.fromArray(S, a, r2 + j).fma(x2, s);
+                s = FloatVector.fromArray(S, a, r3 + j).fma(x3, s);
+                s.intoArray(scratch, j);
+            }
+            if (wv < width) {
+                FloatVector s = FloatVector.fromArray(S, scratch, wv);
+                s = FloatVector.fromArray(S, a, row + wv, tail).fma(x0, s);
+                s = FloatVector.fromArray(S, a, r1 + wv, tail).fma(x1, s);
+                s = FloatVector.fromArray(S, a, r2 + wv, tail).fma(x2, s);
+                s = FloatVector.fromArray(S, a, r3 + wv, tail).fma(x3, s);
+                s.intoArray(scratch, wv);
+            }
+        }
+        for (; i < m; i++, row += lda) {
+            FloatVector x0 = FloatVector.broadcast(S, x[xo + i]);
+            for (int j = 0; j < wv; j += L) {
+                FloatVector.fromArray(S, a, row + j).fma(x0, FloatVector.fromArray(S, scratch, j)).intoArray(scratch, j);
+            }
+            if (wv < width) {
+                FloatVector.fromArray(S, a, row + wv, tail).fma(x0, FloatVector.fromArray(S, scratch, wv)).intoArray(scratch, wv);
+            }
+        }
+    }
+
+    /** {@code y[at + j] = alpha * scratch[j] + beta * y[at + j]} for j < width; beta == 0 never reads y. */
+    private static void finishColumns(int width, float[] scratch, float alpha, float beta, float[] y, int at) {
         FloatVector va = FloatVector.broadcast(S, alpha);
         FloatVector vb = FloatVector.broadcast(S, beta);
-        int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
-            FloatVector e0 = FloatVector.zero(S), e1 = e0, e2 = e0, e3 = e0; // even rows
-            FloatVector o0 = e0, o1 = e0, o2 = e0, o3 = e0;                   // odd rows
-            int row = ao + j;
-            int i = 0;
-            for (; i + 2 <= m; i += 2, row += 2 * lda) {
-                FloatVector xe = FloatVector.broadcast(S, x[xo + i]);
-                FloatVector xd = FloatVector.broadcast(S, x[xo + i + 1]);
-                e0 = FloatVector.fromArray(S, a, row).fma(xe, e0);
-                e1 = FloatVector.fromArray(S, a, row + L).fma(xe, e1);
-                e2 = FloatVector.fromArray(S, a, row + 2 * L).fma(xe, e2);
-                e3 = FloatVector.fromArray(S, a, row + 3 * L).fma(xe, e3);
-                o0 = FloatVector.fromArray(S, a, row + lda).fma(xd, o0);
-                o1 = FloatVector.fromArray(S, a, row + lda + L).fma(xd, o1);
-                o2 = FloatVector.fromArray(S, a, row + lda + 2 * L).fma(xd, o2);
-                o3 = FloatVector.fromArray(S, a, row + lda + 3 * L).fma(xd, o3);
-            }
-            if (i < m) {
-                FloatVector xe = FloatVector.broadcast(S, x[xo + i]);
-                e0 = FloatVector.fromArray(S, a, row).fma(xe, e0);
-                e1 = FloatVector.fromArray(S, a, row + L).fma(xe, e1);
-                e2 = FloatVector.fromArray(S, a, row + 2 * L).fma(xe, e2);
-                e3 = FloatVector.fromArray(S, a, row + 3 * L).fma(xe, e3);
-            }
-            int at = yo + j;
-            store(e0.add(o0), va, vb, beta, y, at, S.maskAll(true));
-            store(e1.add(o1), va, vb, beta, y, at + L, S.maskAll(true));
-            store(e2.add(o2), va, vb, beta, y, at + 2 * L, S.maskAll(true));
-            store(e3.add(o3), va, vb, beta, y, at + 3 * L, S.maskAll(true));
+        int wv = width - width % L;
+        for (int j = 0; j < wv; j += L) {
+            FloatVector s = FloatVector.fromArray(S, scratch, j);
+            FloatVector v = beta == 0 ? s.mul(va) : s.fma(va, FloatVector.fromArray(S, y, at + j).mul(vb));
+            v.intoArray(y, at + j);
         }
-        for (; j < n; j += L) {
-            VectorMask<Float> in = S.indexInRange(j, n);
-            FloatVector e0 = FloatVector.zero(S), o0 = e0;
-            int row = ao + j;
-            int i = 0;
-            for (; i + 2 <= m; i += 2, row += 2 * lda) {
-                e0 = FloatVector.fromArray(S, a, row, in).fma(FloatVector.broadcast(S, x[xo + i]), e0);
-                o0 = FloatVector.fromArray(S, a, row + lda, in).fma(FloatVector.broadcast(S, x[xo + i + 1]), o0);
-            }
-            if (i < m) {
-                e0 = FloatVector.fromArray(S, a, row, in).fma(FloatVector.broadcast(S, x[xo + i]), e0);
-            }
-            store(e0.add(o0), va, vb, beta, y, yo + j, in);
+        if (wv < width) {
+            VectorMask<Float> in = S.indexInRange(wv, width);
+            FloatVector s = FloatVector.fromArray(S, scratch, wv);
+            FloatVector v = beta == 0 ? s.mul(va) : s.fma(va, FloatVector.fromArray(S, y, at + wv, in).mul(vb));
+            v.intoArray(y, at + wv, in);
         }
-    }
-
-    private static void store(FloatVector s, FloatVector va, FloatVector vb, float beta, float[] y, int at, VectorMask<Float> in) {
-        FloatVector v = beta == 0 ? s.mul(va) : s.fma(va, FloatVector.fromArray(S, y, at, in).mul(vb));
-        v.intoArray(y, at, in);
-    }
-
-    private static float combine(float alpha, float s, float beta, float y) {
-        return beta == 0 ? alpha * s : Math.fma(alpha, s, beta * y);
     }
 }

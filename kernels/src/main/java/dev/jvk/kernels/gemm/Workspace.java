@@ -1,7 +1,7 @@
 package dev.jvk.kernels.gemm;
 
 /**
- * One thread's GEMM memory: packing buffers, the edge tile and the reusable call objects. Each
+ * One thread's GEMM memory: packing buffers, the edge tile, GEMV's partial sums and the reusable call objects. Each
  * thread that runs GEMM work has its own (callers through a {@link ThreadLocal}, pool workers in a
  * field), so concurrent calls never share a buffer. Buffers grow to the largest block seen and are
  * then reused: no allocation per call in steady state.
@@ -22,6 +22,8 @@ final class Workspace {
     private double[] doublePackedB = new double[0];
     private double[] doubleTile = new double[0];
     private double[] doubleStage = new double[0];
+    private float[] floatGemv = new float[0];
+    private double[] doubleGemv = new double[0];
 
     /** The workspace of the current thread. */
     static Workspace ofCurrentThread() {
@@ -83,5 +85,20 @@ final class Workspace {
             doubleTile = new double[size];
         }
         return doubleTile;
+    }
+
+    /** GEMV's partial sums (lane sums of a few rows, or a block of column sums). */
+    float[] floatGemv(int size) {
+        if (floatGemv.length < size) {
+            floatGemv = new float[size];
+        }
+        return floatGemv;
+    }
+
+    double[] doubleGemv(int size) {
+        if (doubleGemv.length < size) {
+            doubleGemv = new double[size];
+        }
+        return doubleGemv;
     }
 }
