@@ -47,8 +47,8 @@ public final class GemmConfig {
     public static final int NC;
     /**
      * Products of at most this many multiply-adds ({@code m * n * k}, in long) take the direct path,
-     * which packs nothing it can read in place; larger ones are packed. The limit (80^3) is from the
-     * first session's runs; {@code bench/gemm-runs.sh OUT sweep} measures the crossover.
+     * which packs nothing it can read in place; larger ones are packed. A limit of 48^3, 80^3 or
+     * 128^3 measured the same at 64-128^3 (bench/RESULTS-gemm.md, the sweep).
      */
     public static final long DIRECT_MAX;
     /** Flops each thread should get at least: below that, waking a thread and packing B or A twice costs more than it saves. */
