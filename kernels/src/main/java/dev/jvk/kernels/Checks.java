@@ -108,21 +108,6 @@ final class Checks {
         fits(x.length, offset, n, name);
     }
 
-    /** Checks a rows x cols block with leading dimension ld, stored from offset. */
-    static void matrix(float[] a, int offset, int rows, int cols, int ld, String name) {
-        notNull(a, name);
-        offsetOf(offset, name);
-        leadingDimensionOf(ld, cols, name);
-        fits(a.length, offset, extent(rows, cols, ld), name);
-    }
-
-    static void matrix(double[] a, int offset, int rows, int cols, int ld, String name) {
-        notNull(a, name);
-        offsetOf(offset, name);
-        leadingDimensionOf(ld, cols, name);
-        fits(a.length, offset, extent(rows, cols, ld), name);
-    }
-
     /**
      * Elementwise output rule: the output may be the input at the same offset (in place); any other
      * intersection of the two index ranges in the same array is rejected.

@@ -1,30 +1,27 @@
 package dev.jvk.kernels.simd;
 
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Horizontal sums in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order of a
+ * The lane shuffles of horizontal sums in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order of a
  * floating-point reduction unspecified, and in practice the Java fallback (interpreter, C1) adds
  * lanes in sequence while C2 adds them as a tree: the same call would give different bits before
  * and after compilation. Here every tier runs the same lanewise adds: lane i plus lane i + L/2,
  * then i + L/4, ..., log2(L) levels, so a term passes through log2(L) additions.
  *
  * <p>A call with a vector argument is only cheap when C2 inlines it; where it does not (a big
- * compilation unit, or the callee compiled alone first), the vector is boxed on every call. The
- * reductions therefore write this tree out in place with the shuffles below; {@link #sum} serves
- * callers whose loops are small enough to inline it.
+ * compilation unit, or the callee compiled alone first), the vector is boxed on every call. So no
+ * helper sums the lanes: the kernels write the tree out in place with the shuffles below,
+ * {@code if (L >= 16) v = v.add(v.rearrange(F_ROTATE_8))}, then 4, 2 and 1.
  */
-public final class Lanes {
+final class Lanes {
     private static final VectorSpecies<Float> F = Species.FLOAT;
     private static final VectorSpecies<Double> D = Species.DOUBLE;
     private static final int FL = F.length();
     private static final int DL = D.length();
 
-    // Rotations by k lanes (wrapping); only those with k < L are used for a given width. Package
-    // visible: SimdReductions writes the same tree out inside its loops (see its class comment).
+    // Rotations by k lanes (wrapping); only those with k < L are used for a given width.
     static final VectorShuffle<Float> F_ROTATE_8 = VectorShuffle.iota(F, 8 % FL, 1, true);
     static final VectorShuffle<Float> F_ROTATE_4 = VectorShuffle.iota(F, 4 % FL, 1, true);
     static final VectorShuffle<Float> F_ROTATE_2 = VectorShuffle.iota(F, 2 % FL, 1, true);
@@ -40,31 +37,4 @@ public final class Lanes {
     }
 
     private Lanes() {}
-
-    /** The sum of the lanes of v, in a pairwise order that every JIT tier follows. */
-    public static float sum(FloatVector v) {
-        if (FL >= 16) {
-            v = v.add(v.rearrange(F_ROTATE_8));
-        }
-        if (FL >= 8) {
-            v = v.add(v.rearrange(F_ROTATE_4));
-        }
-        if (FL >= 4) {
-            v = v.add(v.rearrange(F_ROTATE_2));
-        }
-        v = v.add(v.rearrange(F_ROTATE_1));
-        return v.lane(0);
-    }
-
-    /** The sum of the lanes of v, in a pairwise order that every JIT tier follows. */
-    public static double sum(DoubleVector v) {
-        if (DL >= 8) {
-            v = v.add(v.rearrange(D_ROTATE_4));
-        }
-        if (DL >= 4) {
-            v = v.add(v.rearrange(D_ROTATE_2));
-        }
-        v = v.add(v.rearrange(D_ROTATE_1));
-        return v.lane(0);
-    }
 }

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Sums keep {@link #ACCUMULATORS} independent vector accumulators, so that the loop runs at the
  * throughput of the adds rather than their latency; the lanes and accumulators meet once, after the
- * loop, in a fixed pairwise tree (the one {@link Lanes#sum} documents). What is left after the main
+ * loop, in a fixed pairwise tree (the one {@link Lanes} documents). What is left after the main
  * loop (fewer than {@code ACCUMULATORS} vectors) goes one vector per accumulator, the last through a
  * masked load, so the hot loop has no tail test and every chain grows by at most one addition. A term
  * therefore passes through at most {@code d = floor(n / (L*A)) + 1 + log2(L*A)} additions (L lanes,
@@ -105,7 +105,7 @@ public final class SimdReductions {
             }
         }
         FloatVector s = a0.add(a1).add(a2.add(a3));
-        // The lane tree of Lanes.sum, in place (class comment).
+        // The lane tree of Lanes, in place (class comment).
         if (FL >= 16) {
             s = s.add(s.rearrange(Lanes.F_ROTATE_8));
         }

@@ -18,7 +18,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -47,11 +46,6 @@ import jdk.incubator.vector.VectorSpecies;
 public final class SimdSoftmax {
     private static final VectorSpecies<Float> F = Species.FLOAT;
     private static final int L = F.length();
-    // Rotations by k lanes (wrapping) for the row sum's lane folds; only those with k < L are used.
-    private static final VectorShuffle<Float> ROTATE_8 = VectorShuffle.iota(F, 8 % L, 1, true);
-    private static final VectorShuffle<Float> ROTATE_4 = VectorShuffle.iota(F, 4 % L, 1, true);
-    private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.iota(F, 2 % L, 1, true);
-    private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.iota(F, 1, 1, true);
     /** The lane numbers 0, 1, ..., L - 1, as floats (exact). */
     private static final FloatVector LANE = FloatVector.broadcast(F, 0f).addIndex(1);
 
@@ -193,17 +187,17 @@ public final class SimdSoftmax {
         }
         // The lanes' sum in a fixed pairwise order that every JIT tier follows (reduceLanes(ADD) leaves
         // the order open, and the interpreter and C2 take different ones): lane i plus lane i + L/2,
-        // then i + L/4, ..., the order of Lanes.sum.
+        // then i + L/4, ..., the order Lanes documents.
         if (L >= 16) {
-            sum = sum.add(sum.rearrange(ROTATE_8));
+            sum = sum.add(sum.rearrange(Lanes.F_ROTATE_8));
         }
         if (L >= 8) {
-            sum = sum.add(sum.rearrange(ROTATE_4));
+            sum = sum.add(sum.rearrange(Lanes.F_ROTATE_4));
         }
         if (L >= 4) {
-            sum = sum.add(sum.rearrange(ROTATE_2));
+            sum = sum.add(sum.rearrange(Lanes.F_ROTATE_2));
         }
-        sum = sum.add(sum.rearrange(ROTATE_1));
+        sum = sum.add(sum.rearrange(Lanes.F_ROTATE_1));
         return sum.lane(0);
     }
 
