@@ -1,4 +1,4 @@
-package dev.jvk.nn.cli;
+package dev.jvk.cli;
 
 import dev.jvk.nn.data.CsvReader;
 import dev.jvk.nn.data.DataException;

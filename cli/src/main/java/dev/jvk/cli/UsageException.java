@@ -1,4 +1,4 @@
-package dev.jvk.nn.cli;
+package dev.jvk.cli;
 
 /** A bad option or combination of options, found after parsing: one line on stderr, exit code 2. */
 final class UsageException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.jvk.nn.cli;
+package dev.jvk.cli;
 
 import java.util.Collection;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package dev.jvk.nn.cli;
+package dev.jvk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
