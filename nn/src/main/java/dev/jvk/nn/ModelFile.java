@@ -79,7 +79,11 @@ final class ModelFile {
      * @throws ModelFileException when a weight is not finite, or the target is not a regular file
      */
     static void write(Mlp mlp, Path file) throws IOException {
-        requireFinite(mlp, file);
+        String nonFinite = mlp.nonFiniteParameter();
+        if (nonFinite != null) {
+            // such a model came from diverged training and predicts nothing
+            throw new ModelFileException(file + ": not written: " + nonFinite + " (training diverged; lower the learning rate or the weight decay)");
+        }
         byte[] bytes = encode(mlp);
         Path target = resolveLinks(file.toAbsolutePath(), file);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -164,22 +168,6 @@ final class ModelFile {
             }
         } catch (IOException | NumberFormatException e) {
             // cleaning up after another run is a courtesy: a folder that cannot be listed must not stop this save
-        }
-    }
-
-    /** Refuses to write weights that are not finite: such a model came from diverged training and predicts nothing. */
-    private static void requireFinite(Mlp mlp, Path file) throws ModelFileException {
-        List<Layer> layers = mlp.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            for (var parameter : layers.get(i).parameters()) {
-                float[] v = parameter.value();
-                for (int j = 0; j < v.length; j++) {
-                    if (!Float.isFinite(v[j])) {
-                        throw new ModelFileException(file + ": not written: layer " + (i + 1) + "'s " + parameter.name() + "[" + j + "] is "
-                                + v[j] + " (training diverged; lower the learning rate or the weight decay)");
-                    }
-                }
-            }
         }
     }
 

@@ -276,7 +276,7 @@ class ModelFileTest {
         second.weights()[4] = Float.NaN;
         Path file = dir.resolve("nan.jvk");
         assertThatThrownBy(() -> mlp.save(file)).isInstanceOf(ModelFileException.class)
-                .hasMessageStartingWith(file + ": not written: layer 4's weights[4] is NaN");
+                .hasMessageStartingWith(file + ": not written: layer 4's weights[4] = NaN");
         assertThat(file).doesNotExist();
     }
 
