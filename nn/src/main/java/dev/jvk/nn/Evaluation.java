@@ -8,7 +8,7 @@ package dev.jvk.nn;
  * @param loss      mean loss over the samples
  * @param confusion {@code confusion[label][predicted]} counts; empty (no rows) for a model of more than
  *                  {@value #MAX_CONFUSION_CLASSES} classes, whose matrix would take {@code 4 x classes^2} bytes
- *                  (6.4 GB at 40,000 classes) to say little a person can read
+ *                  (6.4e9 bytes at 40,000 classes) to say little a person can read
  */
 public record Evaluation(int rows, double accuracy, double loss, int[][] confusion) {
     /** The most classes for which {@link Mlp#evaluate} counts a confusion matrix (4 MB of counts). */

@@ -40,16 +40,16 @@ public final class MemoryPlan {
         }
     }
 
-    /** Bytes for people: {@code 512 B}, {@code 3.4 MB}, {@code 7.2 GB} (decimal units). */
+    /** Bytes for people in the JVM's units ({@code -Xmx256m} is 256 MB): {@code 512 B}, {@code 3.4 MB}, {@code 6.7 GB}, powers of 1024. */
     public static String describe(long bytes) {
-        if (bytes < 1000) {
+        if (bytes < 1024) {
             return bytes + " B";
         }
         String[] units = {"kB", "MB", "GB", "TB", "PB", "EB"};
         double v = bytes;
         int u = -1;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
             u++;
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);

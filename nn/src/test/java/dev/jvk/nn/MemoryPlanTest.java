@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 class MemoryPlanTest {
     @Test
     void a_model_larger_than_the_heap_is_refused_naming_its_need_and_the_way_to_raise_the_limit() {
-        // 784-46000-46000-10: 2,152,506,010 parameters, twice 4 bytes each (values and gradients) = 17.2 GB
+        // 784-46000-46000-10: 2,152,506,010 parameters, twice 4 bytes each (values and gradients) = 16.0 GB of 2^30 bytes
         long values = 784L * 46000 + 46000 + 46000L * 46000 + 46000 + 46000L * 10 + 10;
         assertThat(values * 8).as("the need exceeds this JVM's heap").isGreaterThan(Runtime.getRuntime().maxMemory());
         long before = usedHeap();
         assertThatThrownBy(() -> Mlp.classifier(784, new int[] {46000, 46000}, Activation.RELU, 10, 1))
                 .isInstanceOf(InsufficientMemoryException.class)
-                .hasMessageStartingWith("the model 784-46000-46000-10 (" + values + " weights and biases, and their gradients) needs 17.2 GB, "
+                .hasMessageStartingWith("the model 784-46000-46000-10 (" + values + " weights and biases, and their gradients) needs 16.0 GB, "
                         + "this JVM may use at most ")
                 .hasMessageContaining("; raise it with JAVA_OPTS=-Xmx32g ./jvk ... (java -Xmx32g)");
         assertThat(usedHeap() - before).as("heap grown by the refused model").isLessThan(64L << 20);
@@ -25,8 +25,9 @@ class MemoryPlanTest {
 
     @Test
     void the_plan_s_figures_are_right() {
-        assertThat(MemoryPlan.describe(999)).isEqualTo("999 B");
-        assertThat(MemoryPlan.describe(17_220_048_080L)).isEqualTo("17.2 GB");
+        assertThat(MemoryPlan.describe(1023)).isEqualTo("1023 B");
+        assertThat(MemoryPlan.describe(256L << 20)).isEqualTo("256.0 MB");
+        assertThat(MemoryPlan.describe(17_220_048_080L)).isEqualTo("16.0 GB");
         assertThat(MemoryPlan.suggestHeap(1)).isEqualTo("64m");
         assertThat(MemoryPlan.suggestHeap(300L << 20)).isEqualTo("512m");
         assertThat(MemoryPlan.suggestHeap(1L << 30)).isEqualTo("1g");
@@ -34,7 +35,7 @@ class MemoryPlanTest {
         assertThat(MemoryPlan.product(1 << 20, 1 << 20, 1 << 20)).isEqualTo(1L << 60);
         assertThat(MemoryPlan.product(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE)).isEqualTo(-1);
         assertThatThrownBy(() -> MemoryPlan.require(-1, "an overflowed sum")).isInstanceOf(InsufficientMemoryException.class)
-                .hasMessageStartingWith("an overflowed sum needs more than 9.2 EB");
+                .hasMessageStartingWith("an overflowed sum needs more than 8.0 EB");
         MemoryPlan.require(Runtime.getRuntime().maxMemory(), "exactly the heap");
     }
 
@@ -60,7 +61,7 @@ class MemoryPlanTest {
         assertThatThrownBy(() -> mlp.workspace(256, true)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("a batch of 256 rows of the model 8388609-2 needs more than one Java array holds for its widest layer "
                         + "(8388609 values per row); use a batch of at most 255");
-        // and the sizes are summed in long: 255 rows of this model is 8.6 GB, more than this heap, so the plan refuses it
+        // and the sizes are summed in long: 255 rows of this model take 8.0 GB (2^30 bytes), counted without wrapping
         assertThat(Workspace.bytes(mlp, 255, true)).isEqualTo(4L * (255L * inputs + 255 + 2 * 255 * 2));
     }
 

@@ -2,8 +2,8 @@ package dev.jvk.nn.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -39,7 +39,7 @@ public final class CsvReader {
         int rows = 0;
         int columns = -1;
         int maxLabel = -1;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(DataSources.openInput(file).stream(), StandardCharsets.UTF_8))) {
             String line;
             int lineNumber = 0;
             while ((line = in.readLine()) != null) {
