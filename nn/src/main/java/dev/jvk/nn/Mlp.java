@@ -38,15 +38,27 @@ public final class Mlp {
     private final int firstTrainable;   // layers before it have no parameters: backward stops there
     private final boolean[] fusedWithNext;   // Dense i whose bias add runs fused with activation i+1
     private FeatureScaling scaling;
+    private ModelMetadata metadata;
     private Workspace inference;
     private Workspace training;
 
     /**
-     * A model from layers whose sizes chain ({@code layers[i].outputSize() == layers[i+1].inputSize()}).
+     * A model from layers whose sizes chain ({@code layers[i].outputSize() == layers[i+1].inputSize()}),
+     * with the metadata of a classifier of which nothing else is known ({@code ModelMetadata.of("classification")}).
      *
      * @throws IllegalArgumentException when the sizes do not chain, there is no layer, or no layer has parameters
      */
     public Mlp(List<Layer> layers, Loss loss, FeatureScaling scaling) {
+        this(layers, loss, scaling, ModelMetadata.of(ModelMetadata.CLASSIFICATION));
+    }
+
+    /**
+     * A model from layers whose sizes chain, with what it is for ({@code metadata}, stored in its model file).
+     *
+     * @throws IllegalArgumentException when the sizes do not chain, there is no layer, no layer has parameters,
+     *                                  or the metadata's names or target standardisation do not fit the model's inputs and outputs
+     */
+    public Mlp(List<Layer> layers, Loss loss, FeatureScaling scaling, ModelMetadata metadata) {
         this.layers = List.copyOf(layers);
         this.loss = Objects.requireNonNull(loss, "loss");
         if (this.layers.isEmpty()) {
@@ -78,6 +90,7 @@ public final class Mlp {
         if (this.scaling.features() != inputs) {
             throw new IllegalArgumentException("scaling has " + this.scaling.features() + " features, the model takes " + inputs);
         }
+        setMetadata(metadata);
     }
 
     /**
@@ -145,6 +158,22 @@ public final class Mlp {
             throw new IllegalArgumentException("scaling has " + scaling.features() + " features, the model takes " + inputs);
         }
         this.scaling = scaling;
+    }
+
+    /** What the model is for: task, class, feature and target names, the label column, target standardisation. */
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    /**
+     * Attaches what the model is for; {@link #save} stores it.
+     *
+     * @throws IllegalArgumentException when a non-empty list of names, or the target standardisation, does not
+     *                                  have one entry per feature (feature names) or per output (class names, target names, mean, std)
+     */
+    public void setMetadata(ModelMetadata metadata) {
+        Objects.requireNonNull(metadata, "metadata").checkFits(inputs, classes);
+        this.metadata = metadata;
     }
 
     /** Every trainable parameter, first layer first. */

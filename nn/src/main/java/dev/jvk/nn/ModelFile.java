@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -17,27 +19,32 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The jvk model file, version 1 (specified in {@code docs/model-format.md}; keep the two in step).
+ * The jvk model file, version 2; reads versions 1 and 2 (specified in {@code docs/model-format.md};
+ * keep the two in step).
  *
  * <pre>
  * offset  size  field
  * 0       8     magic: 0x89 'J' 'V' 'K' 'M' 'L' 'P' '\n'
- * 8       4     format version (1)
+ * 8       4     format version (2; 1 has no metadata)
  * 12      8     payload length P
- * 20      P     payload: inputs, classes, loss, scaling, layers (below)
+ * 20      P     payload: inputs, classes, loss, scaling, layers, then (version 2) the metadata
  * 20+P    4     CRC-32C of bytes [0, 20+P)
  * </pre>
  * All integers and floats big-endian; floats as their IEEE 754 bits, so a round trip is bitwise.
  */
 final class ModelFile {
     static final byte[] MAGIC = {(byte) 0x89, 'J', 'V', 'K', 'M', 'L', 'P', '\n'};
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    static final int OLDEST_VERSION = 1;
     static final int HEADER = 20;
     static final int TRAILER = 4;
 
     static final int DENSE = 1;
     static final int ACTIVATION = 2;
     static final int DROPOUT = 3;
+
+    static final int TASK_CLASSIFICATION = 0;
+    static final int TASK_REGRESSION = 1;
 
     private ModelFile() {}
 
@@ -61,6 +68,11 @@ final class ModelFile {
     }
 
     static byte[] encode(Mlp mlp) throws IOException {
+        return encode(mlp, VERSION);
+    }
+
+    /** The file of {@code mlp} in format {@code version} (version 1 drops the metadata: the tests' old files). */
+    static byte[] encode(Mlp mlp, int version) throws IOException {
         ByteArrayOutputStream payloadBytes = new ByteArrayOutputStream();
         DataOutputStream p = new DataOutputStream(payloadBytes);
         p.writeInt(mlp.inputs());
@@ -97,15 +109,38 @@ final class ModelFile {
                 }
             }
         }
+        if (version >= 2) {
+            writeMetadata(p, mlp.metadata());
+        }
         p.flush();
         byte[] payload = payloadBytes.toByteArray();
 
         ByteBuffer out = ByteBuffer.allocate(HEADER + payload.length + TRAILER).order(ByteOrder.BIG_ENDIAN);
-        out.put(MAGIC).putInt(VERSION).putLong(payload.length).put(payload);
+        out.put(MAGIC).putInt(version).putLong(payload.length).put(payload);
         CRC32C crc = new CRC32C();
         crc.update(out.array(), 0, HEADER + payload.length);
         out.putInt((int) crc.getValue());
         return out.array();
+    }
+
+    private static void writeMetadata(DataOutputStream out, ModelMetadata m) throws IOException {
+        out.writeByte(m.isClassification() ? TASK_CLASSIFICATION : TASK_REGRESSION);
+        out.writeInt(m.labelColumn());
+        writeStrings(out, m.classNames());
+        writeStrings(out, m.featureNames());
+        writeStrings(out, m.targetNames());
+        out.writeInt(m.targetMean().length);
+        writeFloats(out, m.targetMean());
+        writeFloats(out, m.targetStd());
+    }
+
+    private static void writeStrings(DataOutputStream out, List<String> strings) throws IOException {
+        out.writeInt(strings.size());
+        for (String s : strings) {
+            byte[] utf = s.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(utf.length);
+            out.write(utf);
+        }
     }
 
     private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
@@ -134,8 +169,9 @@ final class ModelFile {
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
         in.position(MAGIC.length);
         int version = in.getInt();
-        if (version != VERSION) {
-            throw new ModelFileException(name + ": model format version " + version + ", this jvk reads version " + VERSION);
+        if (version < OLDEST_VERSION || version > VERSION) {
+            throw new ModelFileException(name + ": model format version " + version + ", this jvk reads versions "
+                    + OLDEST_VERSION + " to " + VERSION);
         }
         long payloadLength = in.getLong();
         long expected = HEADER + payloadLength + TRAILER;
@@ -153,7 +189,7 @@ final class ModelFile {
         }
         ByteBuffer payload = ByteBuffer.wrap(bytes, HEADER, (int) payloadLength).slice().order(ByteOrder.BIG_ENDIAN);
         try {
-            Mlp mlp = decodePayload(payload, name);
+            Mlp mlp = decodePayload(payload, version, name);
             if (payload.hasRemaining()) {
                 throw new ModelFileException(name + ": " + payload.remaining() + " unexpected bytes after the last layer");
             }
@@ -163,9 +199,15 @@ final class ModelFile {
         }
     }
 
-    private static Mlp decodePayload(ByteBuffer in, String name) throws ModelFileException {
+    private static Mlp decodePayload(ByteBuffer in, int version, String name) throws ModelFileException {
         int inputs = positive(in.getInt(), "input count", name);
         int classes = positive(in.getInt(), "class count", name);
+        // The first layer with parameters takes `inputs` values (the layers before it keep the width), so
+        // its weights alone need 4 * inputs bytes: a larger claim is refused before any array is made of it.
+        if ((long) inputs * 4 > in.remaining()) {
+            throw new ModelFileException(name + ": " + inputs + " inputs need at least " + (long) inputs * 4
+                    + " bytes of weights, " + in.remaining() + " remain");
+        }
         String lossName = readUtf(in, name);
         Loss loss;
         try {
@@ -240,11 +282,72 @@ final class ModelFile {
         if (width != classes) {
             throw new ModelFileException(name + ": wrong architecture: the last layer gives " + width + " outputs, the model declares " + classes + " classes");
         }
+        Mlp mlp;
         try {
-            return new Mlp(layers, loss, scaling);
+            mlp = new Mlp(layers, loss, scaling);
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(name + ": wrong architecture: " + e.getMessage());
         }
+        if (version >= 2) {
+            ModelMetadata metadata = readMetadata(in, name);
+            try {
+                mlp.setMetadata(metadata);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(name + ": metadata: " + e.getMessage());
+            }
+        }
+        return mlp;
+    }
+
+    private static ModelMetadata readMetadata(ByteBuffer in, String name) throws ModelFileException {
+        int taskCode = in.get();
+        String task = switch (taskCode) {
+            case TASK_CLASSIFICATION -> ModelMetadata.CLASSIFICATION;
+            case TASK_REGRESSION -> ModelMetadata.REGRESSION;
+            default -> throw new ModelFileException(name + ": metadata: unknown task code " + taskCode);
+        };
+        int labelColumn = in.getInt();
+        List<String> classNames = readStrings(in, "class names", name);
+        List<String> featureNames = readStrings(in, "feature names", name);
+        List<String> targetNames = readStrings(in, "target names", name);
+        int targets = in.getInt();
+        if (targets < 0 || (long) targets * 8 > in.remaining()) {
+            throw new ModelFileException(name + ": metadata: " + targets + " target means and deviations cannot fit in the remaining "
+                    + in.remaining() + " bytes");
+        }
+        float[] mean = readFloats(in, targets, name);
+        float[] std = readFloats(in, targets, name);
+        try {
+            return new ModelMetadata(task, classNames, featureNames, targetNames, labelColumn, mean, std);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(name + ": metadata: " + e.getMessage());
+        }
+    }
+
+    /** A count, then each string as its UTF-8 length and bytes; every length is checked against the bytes left before it is allocated. */
+    private static List<String> readStrings(ByteBuffer in, String what, String name) throws ModelFileException {
+        int count = in.getInt();
+        if (count < 0 || count > in.remaining() / 4) {
+            throw new ModelFileException(name + ": metadata: " + count + " " + what + " cannot fit in the remaining " + in.remaining() + " bytes");
+        }
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        List<String> strings = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int length = in.getInt();
+            if (length < 0 || length > in.remaining()) {
+                throw new ModelFileException(name + ": metadata: " + what + " " + i + " of " + length + " bytes cannot fit in the remaining "
+                        + in.remaining() + " bytes");
+            }
+            ByteBuffer utf = in.slice(in.position(), length);
+            in.position(in.position() + length);
+            try {
+                strings.add(decoder.decode(utf).toString());
+            } catch (CharacterCodingException e) {
+                throw new ModelFileException(name + ": metadata: " + what + " " + i + " is not valid UTF-8");
+            }
+        }
+        return strings;
     }
 
     private static int positive(int value, String what, String name) throws ModelFileException {

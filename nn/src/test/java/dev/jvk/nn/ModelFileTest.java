@@ -112,12 +112,90 @@ class ModelFileTest {
     @Test
     void a_newer_version_and_a_foreign_file_are_named() throws IOException {
         byte[] bytes = ModelFile.encode(sample());
-        ByteBuffer.wrap(bytes).putInt(8, 2);
+        ByteBuffer.wrap(bytes).putInt(8, 3);
         resign(bytes);
-        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 2, this jvk reads version 1");
+        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 3, this jvk reads versions 1 to 2");
         Path png = dir.resolve("picture.png");
         Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0});
         assertThatThrownBy(() -> Mlp.load(png)).isInstanceOf(ModelFileException.class).hasMessage(png + ": not a jvk model file (wrong magic number)");
+    }
+
+    static ModelMetadata namedMetadata() {
+        List<String> features = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            features.add("f" + i + (i == 3 ? " é, \"quoted\" 𝛼" : ""));
+        }
+        List<String> classes = List.of("zéro", "one", "two", "three", "four", "five", "six", "seven", "eight", "");
+        return new ModelMetadata(ModelMetadata.CLASSIFICATION, classes, features, List.of("label"), 12, new float[0], new float[0]);
+    }
+
+    @Test
+    void metadata_round_trips_and_an_old_version_1_file_loads_with_defaults() throws IOException {
+        Mlp mlp = sample();
+        mlp.setMetadata(namedMetadata());
+        Mlp loaded = ModelFile.decode(ModelFile.encode(mlp), "m.jvk");
+        assertThat(loaded.metadata()).isEqualTo(namedMetadata());
+        assertThat(loaded.metadata().classNames().get(0)).isEqualTo("zéro");
+        assertThat(loaded.metadata().featureNames().get(3)).isEqualTo("f3 é, \"quoted\" 𝛼");
+
+        byte[] v1 = ModelFile.encode(mlp, 1);
+        assertThat(ByteBuffer.wrap(v1).getInt(8)).isEqualTo(1);
+        Mlp old = ModelFile.decode(v1, "old.jvk");
+        assertThat(old.metadata()).isEqualTo(ModelMetadata.of(ModelMetadata.CLASSIFICATION));
+        assertThat(old.metadata().labelColumn()).isEqualTo(-1);
+        assertThat(old.describe()).isEqualTo(mlp.describe());
+    }
+
+    @Test
+    void regression_metadata_keeps_its_target_standardisation_bitwise() throws IOException {
+        List<Layer> layers = List.of(new Dense(3, 2).initialise(Init.XAVIER, 1));
+        ModelMetadata meta = new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of("a", "b", "c"), List.of("y1", "y2"), 0,
+                new float[] {1.5f, -2e-30f}, new float[] {Float.MIN_VALUE, 3e38f});
+        Mlp mlp = new Mlp(layers, new MeanSquaredError(), null, meta);
+        Mlp loaded = ModelFile.decode(ModelFile.encode(mlp), "r.jvk");
+        assertThat(loaded.metadata()).isEqualTo(meta);
+        assertThat(bits(loaded.metadata().targetStd())).containsExactly(1, Float.floatToRawIntBits(3e38f));
+    }
+
+    @Test
+    void metadata_that_does_not_fit_the_model_is_refused_when_attached() {
+        Mlp mlp = sample();
+        assertThatThrownBy(() -> mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("a", "b"), List.of(), List.of(), -1,
+                new float[0], new float[0]))).isInstanceOf(IllegalArgumentException.class).hasMessage("2 class names for a classification model of 10 outputs");
+        assertThatThrownBy(() -> mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of(), List.of("x"), List.of(), -1,
+                new float[0], new float[0]))).isInstanceOf(IllegalArgumentException.class).hasMessage("1 feature names for a model of 12 features");
+        assertThatThrownBy(() -> ModelMetadata.of("clustering")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("\"clustering\"");
+        assertThatThrownBy(() -> new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1,
+                new float[] {0f}, new float[] {0f})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deviation positive");
+    }
+
+    @Test
+    void forged_metadata_sizes_are_checked_against_the_bytes_left() throws IOException {
+        Mlp mlp = sample();
+        mlp.setMetadata(namedMetadata());
+        byte[] good = ModelFile.encode(mlp);
+        byte[] plain = ModelFile.encode(sample());
+        // both files have the same layers, so the metadata starts at the same place: in the plain file it is
+        // task(1) labelColumn(4) three empty name lists (3 x 4) no targets (4), then the CRC (4)
+        int metadata = plain.length - 4 - (1 + 4 + 3 * 4 + 4);
+        int classCount = metadata + 5;
+        assertThat(ByteBuffer.wrap(good).getInt(classCount)).isEqualTo(10);
+        byte[] count = good.clone();
+        ByteBuffer.wrap(count).putInt(classCount, Integer.MAX_VALUE);
+        resign(count);
+        assertThatThrownBy(() -> ModelFile.decode(count, "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith("m.jvk: metadata: 2147483647 class names cannot fit in the remaining");
+        byte[] length = good.clone();
+        ByteBuffer.wrap(length).putInt(classCount + 4, 0x7fff_fff0);
+        resign(length);
+        assertThatThrownBy(() -> ModelFile.decode(length, "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith("m.jvk: metadata: class names 0 of 2147483632 bytes cannot fit");
+        byte[] utf = good.clone();
+        utf[classCount + 8] = (byte) 0xff;   // the first byte of "zéro"
+        resign(utf);
+        assertThatThrownBy(() -> ModelFile.decode(utf, "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: metadata: class names 0 is not valid UTF-8");
     }
 
     @Test
