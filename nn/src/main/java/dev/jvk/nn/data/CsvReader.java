@@ -98,6 +98,30 @@ public final class CsvReader {
      * @throws DataException naming the file, line and column of the first problem
      */
     public static CsvTable read(Path file, Format format, List<String> labelColumns, Missing missing) {
+        Objects.requireNonNull(labelColumns, "labelColumns");
+        List<String> specs = List.copyOf(labelColumns);
+        return read(file, format, (header, columns) -> specs, missing);
+    }
+
+    /** Chooses the label columns once the header and the width of the first row are known. */
+    @FunctionalInterface
+    public interface LabelColumns {
+        /**
+         * The label or target columns (as {@link #resolveColumn} takes them) of a file whose header is
+         * {@code header} (empty without one) and whose rows have {@code columns} columns.
+         *
+         * @throws DataException when the file does not fit what the caller expects
+         */
+        List<String> choose(List<String> header, int columns);
+    }
+
+    /**
+     * Reads {@code file} ({@code -} for standard input), choosing the label columns by {@code labelColumns}
+     * when the first row has been read.
+     *
+     * @throws DataException naming the file, line and column of the first problem
+     */
+    public static CsvTable read(Path file, Format format, LabelColumns labelColumns, Missing missing) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(labelColumns, "labelColumns");
@@ -173,7 +197,7 @@ public final class CsvReader {
 
     // ---- the parser: one pass over characters, one record at a time ----
 
-    private static CsvTable parse(Reader reader, String file, Format format, List<String> labelSpecs, Missing missing) throws IOException {
+    private static CsvTable parse(Reader reader, String file, Format format, LabelColumns chooser, Missing missing) throws IOException {
         Parser p = new Parser(reader, format.delimiter(), file);
         List<String> header = List.of();
         if (format.header()) {
@@ -197,6 +221,7 @@ public final class CsvReader {
                 columns = p.cellCount;
             }
             if (labelColumns == null) {
+                List<String> labelSpecs = chooser.choose(header, columns);
                 labelColumns = new int[labelSpecs.size()];
                 isLabel = new boolean[columns];
                 for (int i = 0; i < labelColumns.length; i++) {
