@@ -158,7 +158,7 @@ public final class CsvTable {
 
     /**
      * The class names the labels imply: empty when every label is a class number in {@code [0, MAX_CLASSES)}
-     * (the class is the number); otherwise the distinct labels, numbers in numeric order, text in
+     * ({@code 3} or {@code 3.0}: the class is the number); otherwise the distinct labels, numbers in numeric order, text in
      * lexicographic order (as scikit-learn's {@code LabelEncoder}).
      *
      * @throws DataException when there are more than {@link CsvReader#MAX_CLASSES} distinct labels
@@ -170,7 +170,7 @@ public final class CsvTable {
         for (String t : targets) {
             double v = CsvReader.parseDecimal(t);
             numbers &= !Double.isNaN(v);
-            classNumbers &= v >= 0 && v < CsvReader.MAX_CLASSES && v == Math.rint(v) && t.matches("[0-9]+");
+            classNumbers &= v >= 0 && v < CsvReader.MAX_CLASSES && v == Math.rint(v);
         }
         if (classNumbers) {
             return List.of();
@@ -207,8 +207,9 @@ public final class CsvTable {
             String t = targets[r];
             Integer label;
             if (names.isEmpty()) {
-                label = t.matches("[0-9]{1,9}") ? Integer.valueOf(t) : null;
-                if (label == null || label >= CsvReader.MAX_CLASSES) {
+                double v = CsvReader.parseDecimal(t);
+                label = v >= 0 && v < CsvReader.MAX_CLASSES && v == Math.rint(v) ? (int) v : null;
+                if (label == null) {
                     throw new DataException(where(r, 0) + ": label '" + CsvReader.shorten(t) + "' is not a class number (0.."
                             + (CsvReader.MAX_CLASSES - 1) + ")");
                 }
