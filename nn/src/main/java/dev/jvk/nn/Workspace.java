@@ -11,6 +11,7 @@ final class Workspace {
     final boolean training;
     final float[] input;          // [capacity x inputs]
     final int[] labels;           // [capacity]
+    final float[] targets;        // [capacity x outputs]: regression targets, standardised
     final float[][] outputs;      // outputs[i]: [capacity x layer i's outputSize]
     final float[][] gradients;    // gradients[i] = dLoss/d outputs[i]; for inference only the last one (for the loss)
 
@@ -37,6 +38,7 @@ final class Workspace {
         this.training = training;
         this.input = new float[capacity * mlp.inputs()];
         this.labels = new int[capacity];
+        this.targets = new float[capacity * mlp.classes()];
         int n = mlp.layers().size();
         this.outputs = new float[n][];
         this.gradients = new float[n][];
