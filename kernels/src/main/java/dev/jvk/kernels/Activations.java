@@ -1,5 +1,6 @@
 package dev.jvk.kernels;
 
+import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.reference.ReferenceActivations;
 import dev.jvk.kernels.simd.SimdActivations;
 
@@ -48,7 +49,7 @@ public final class Activations {
      */
     public static void relu(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.relu(x, xOffset, y, yOffset, n);
         } else {
             ReferenceActivations.relu(x, xOffset, y, yOffset, n);
@@ -60,7 +61,7 @@ public final class Activations {
      */
     public static void leakyRelu(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.leakyRelu(alpha, x, xOffset, y, yOffset, n);
         } else {
             ReferenceActivations.leakyRelu(alpha, x, xOffset, y, yOffset, n);
@@ -76,7 +77,7 @@ public final class Activations {
      */
     public static void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.exp(x, xOffset, y, yOffset, n);
         } else {
             ReferenceActivations.exp(x, xOffset, y, yOffset, n);
@@ -89,7 +90,7 @@ public final class Activations {
      */
     public static void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.log(x, xOffset, y, yOffset, n);
         } else {
             ReferenceActivations.log(x, xOffset, y, yOffset, n);
@@ -103,7 +104,7 @@ public final class Activations {
      */
     public static void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.sigmoid(x, xOffset, y, yOffset, n);
         } else {
             ReferenceActivations.sigmoid(x, xOffset, y, yOffset, n);
@@ -116,7 +117,7 @@ public final class Activations {
      */
     public static void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.tanh(x, xOffset, y, yOffset, n);
         } else {
             ReferenceActivations.tanh(x, xOffset, y, yOffset, n);
@@ -129,7 +130,7 @@ public final class Activations {
      */
     public static void silu(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.silu(x, xOffset, y, yOffset, n);
         } else {
             ReferenceActivations.silu(x, xOffset, y, yOffset, n);
@@ -142,7 +143,7 @@ public final class Activations {
      */
     public static void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.softplus(x, xOffset, y, yOffset, n);
         } else {
             ReferenceActivations.softplus(x, xOffset, y, yOffset, n);
@@ -157,7 +158,7 @@ public final class Activations {
      */
     public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.geluTanh(x, xOffset, y, yOffset, n);
         } else {
             ReferenceActivations.geluTanh(x, xOffset, y, yOffset, n);
@@ -172,7 +173,7 @@ public final class Activations {
      */
     public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.geluErf(x, xOffset, y, yOffset, n);
         } else {
             ReferenceActivations.geluErf(x, xOffset, y, yOffset, n);
@@ -187,7 +188,7 @@ public final class Activations {
      */
     public static void reluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.reluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
         } else {
             ReferenceActivations.reluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
@@ -197,7 +198,7 @@ public final class Activations {
     /** {@code dx = x > 0 ? dy : alpha * dy}. Exact. */
     public static void leakyReluBackward(float alpha, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.leakyReluBackward(alpha, x, xOffset, dy, dyOffset, dx, dxOffset, n);
         } else {
             ReferenceActivations.leakyReluBackward(alpha, x, xOffset, dy, dyOffset, dx, dxOffset, n);
@@ -211,7 +212,7 @@ public final class Activations {
      */
     public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.siluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
         } else {
             ReferenceActivations.siluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
@@ -221,7 +222,7 @@ public final class Activations {
     /** {@code dx = dy * sigmoid(x)}. Error: see the class on backward bounds, with {@code T(x) = sigmoid(x)} (relative). */
     public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.softplusBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
         } else {
             ReferenceActivations.softplusBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
@@ -235,7 +236,7 @@ public final class Activations {
      */
     public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.geluTanhBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
         } else {
             ReferenceActivations.geluTanhBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
@@ -248,7 +249,7 @@ public final class Activations {
      */
     public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.geluErfBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
         } else {
             ReferenceActivations.geluErfBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
@@ -264,7 +265,7 @@ public final class Activations {
      */
     public static void sigmoidBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(y, yOffset, "y", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.sigmoidBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
         } else {
             ReferenceActivations.sigmoidBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
@@ -278,7 +279,7 @@ public final class Activations {
      */
     public static void tanhBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(y, yOffset, "y", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.tanhBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
         } else {
             ReferenceActivations.tanhBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
@@ -299,7 +300,7 @@ public final class Activations {
      */
     public static void addBiasRelu(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
         biasBlock(bias, biasOffset, x, xOffset, rows, cols, ld);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.addBiasRelu(bias, biasOffset, x, xOffset, rows, cols, ld);
         } else {
             ReferenceActivations.addBiasRelu(bias, biasOffset, x, xOffset, rows, cols, ld);
@@ -313,7 +314,7 @@ public final class Activations {
      */
     public static void addBiasLeakyRelu(float alpha, float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
         biasBlock(bias, biasOffset, x, xOffset, rows, cols, ld);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdActivations.addBiasLeakyRelu(alpha, bias, biasOffset, x, xOffset, rows, cols, ld);
         } else {
             ReferenceActivations.addBiasLeakyRelu(alpha, bias, biasOffset, x, xOffset, rows, cols, ld);

@@ -4,6 +4,7 @@ import dev.jvk.kernels.gemm.Dgemm;
 import dev.jvk.kernels.gemm.Dgemv;
 import dev.jvk.kernels.gemm.Sgemm;
 import dev.jvk.kernels.gemm.Sgemv;
+import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.reference.ReferenceGemm;
 import java.lang.foreign.MemorySegment;
 
@@ -48,8 +49,6 @@ import java.lang.foreign.MemorySegment;
  * from several threads at once are safe; each uses its own packing buffers.
  */
 public final class Gemm {
-    private static volatile int threads = defaultThreads();
-
     private Gemm() {}
 
     /**
@@ -75,7 +74,7 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             Sgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {
@@ -118,7 +117,7 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             Dgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {
@@ -150,7 +149,7 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             Sgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {
@@ -175,7 +174,7 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             Dgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {
@@ -211,7 +210,7 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             Sgemv.gemv(transA == Transpose.TRANS, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
         } else {
             ReferenceGemm.sgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
@@ -232,7 +231,7 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             Dgemv.gemv(transA == Transpose.TRANS, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
         } else {
             ReferenceGemm.dgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
@@ -240,25 +239,28 @@ public final class Gemm {
     }
 
     /**
-     * Sets the number of threads GEMM uses, the caller's included; {@code threads >= 1}. Results do
-     * not depend on it.
+     * Sets the number of threads GEMM uses, the caller's included: {@code 1 <= threads <= 4 x}
+     * {@link Runtime#availableProcessors()} (more would only add idle threads, each holding its own
+     * packing buffers). Results do not depend on it.
      *
-     * @throws IllegalArgumentException if {@code threads < 1}
+     * @throws IllegalArgumentException if {@code threads < 1} or above 4 x the available processors
      */
     public static void setThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        Gemm.threads = threads;
+        if (threads > Platform.MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be <= " + Platform.MAX_THREADS
+                    + " (4 x the available processors), got " + threads);
+        }
+        Platform.setThreads(threads);
     }
 
-    /** The number of threads GEMM uses: {@code -Djvk.threads}, else the available processors, unless set. */
+    /**
+     * The number of threads GEMM uses: {@code -Djvk.threads}, else the available processors, unless
+     * set; at most 4 x the available processors.
+     */
     public static int threads() {
-        return threads;
-    }
-
-    private static int defaultThreads() {
-        Integer property = Integer.getInteger("jvk.threads");
-        return property != null && property >= 1 ? property : Runtime.getRuntime().availableProcessors();
+        return Platform.threads();
     }
 }

@@ -1,5 +1,6 @@
 package dev.jvk.kernels;
 
+import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.reference.ReferenceSoftmax;
 import dev.jvk.kernels.simd.SimdSoftmax;
 
@@ -33,7 +34,7 @@ public final class Softmax {
      */
     public static void softmax(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
         rowWise(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdSoftmax.softmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
         } else {
             ReferenceSoftmax.softmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
@@ -47,7 +48,7 @@ public final class Softmax {
      */
     public static void logSoftmax(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
         rowWise(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdSoftmax.logSoftmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
         } else {
             ReferenceSoftmax.logSoftmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
@@ -84,7 +85,7 @@ public final class Softmax {
                         + ") is not a class index in [0, cols = " + cols + ")");
             }
         }
-        return Kernels.VECTOR
+        return Platform.VECTOR
                 ? SimdSoftmax.crossEntropy(logits, offset, rows, cols, ld, labels, labelsOffset, dLogits, dOffset, ldd)
                 : ReferenceSoftmax.crossEntropy(logits, offset, rows, cols, ld, labels, labelsOffset, dLogits, dOffset, ldd);
     }

@@ -1,5 +1,6 @@
 package dev.jvk.kernels;
 
+import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.reference.ReferenceVectors;
 import dev.jvk.kernels.simd.SimdVectors;
 
@@ -32,7 +33,7 @@ public final class Vectors {
      */
     public static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
         checkInOut(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.axpy(alpha, x, xOffset, y, yOffset, n);
         } else {
             ReferenceVectors.axpy(alpha, x, xOffset, y, yOffset, n);
@@ -48,7 +49,7 @@ public final class Vectors {
     public static void scal(float alpha, float[] x, int offset, int n) {
         Checks.size(n, "n");
         Checks.vector(x, offset, "offset", n, "x");
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.scal(alpha, x, offset, n);
         } else {
             ReferenceVectors.scal(alpha, x, offset, n);
@@ -63,7 +64,7 @@ public final class Vectors {
     /** {@code z[i] = x[i] + y[i]} for i in [0, n). z may be x or y at the same offset. */
     public static void add(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.add(x, xOffset, y, yOffset, z, zOffset, n);
         } else {
             ReferenceVectors.add(x, xOffset, y, yOffset, z, zOffset, n);
@@ -78,7 +79,7 @@ public final class Vectors {
     /** {@code z[i] = x[i] - y[i]} for i in [0, n). z may be x or y at the same offset. */
     public static void sub(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.sub(x, xOffset, y, yOffset, z, zOffset, n);
         } else {
             ReferenceVectors.sub(x, xOffset, y, yOffset, z, zOffset, n);
@@ -93,7 +94,7 @@ public final class Vectors {
     /** {@code z[i] = x[i] * y[i]} for i in [0, n). z may be x or y at the same offset. */
     public static void mul(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.mul(x, xOffset, y, yOffset, z, zOffset, n);
         } else {
             ReferenceVectors.mul(x, xOffset, y, yOffset, z, zOffset, n);
@@ -108,7 +109,7 @@ public final class Vectors {
     /** {@code y[i] = x[i]} for i in [0, n), bit for bit. y may be x at the same offset (nothing changes). */
     public static void copy(float[] x, int xOffset, float[] y, int yOffset, int n) {
         checkInOut(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.copy(x, xOffset, y, yOffset, n);
         } else {
             ReferenceVectors.copy(x, xOffset, y, yOffset, n);
@@ -124,7 +125,7 @@ public final class Vectors {
     public static void fill(float value, float[] x, int offset, int n) {
         Checks.size(n, "n");
         Checks.vector(x, offset, "offset", n, "x");
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.fill(value, x, offset, n);
         } else {
             ReferenceVectors.fill(value, x, offset, n);
@@ -146,7 +147,7 @@ public final class Vectors {
         long extent = checkBlock(x, xOffset, rows, cols, ld);
         Checks.vector(bias, biasOffset, cols, "bias");
         Checks.disjoint(bias, biasOffset, cols, "bias", x, xOffset, extent, "x");
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
         } else {
             ReferenceVectors.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
@@ -164,7 +165,7 @@ public final class Vectors {
         long extent = checkBlock(x, xOffset, rows, cols, ld);
         Checks.vector(out, outOffset, cols, "out");
         Checks.disjoint(out, outOffset, cols, "out", x, xOffset, extent, "x");
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.columnSums(x, xOffset, rows, cols, ld, out, outOffset);
         } else {
             ReferenceVectors.columnSums(x, xOffset, rows, cols, ld, out, outOffset);
@@ -176,7 +177,7 @@ public final class Vectors {
     /** As {@link #axpy(float, float[], int, float[], int, int)}, in double. */
     public static void axpy(double alpha, double[] x, int xOffset, double[] y, int yOffset, int n) {
         checkInOut(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.axpy(alpha, x, xOffset, y, yOffset, n);
         } else {
             ReferenceVectors.axpy(alpha, x, xOffset, y, yOffset, n);
@@ -192,7 +193,7 @@ public final class Vectors {
     public static void scal(double alpha, double[] x, int offset, int n) {
         Checks.size(n, "n");
         Checks.vector(x, offset, "offset", n, "x");
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.scal(alpha, x, offset, n);
         } else {
             ReferenceVectors.scal(alpha, x, offset, n);
@@ -207,7 +208,7 @@ public final class Vectors {
     /** As {@link #add(float[], int, float[], int, float[], int, int)}, in double. */
     public static void add(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.add(x, xOffset, y, yOffset, z, zOffset, n);
         } else {
             ReferenceVectors.add(x, xOffset, y, yOffset, z, zOffset, n);
@@ -222,7 +223,7 @@ public final class Vectors {
     /** As {@link #sub(float[], int, float[], int, float[], int, int)}, in double. */
     public static void sub(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.sub(x, xOffset, y, yOffset, z, zOffset, n);
         } else {
             ReferenceVectors.sub(x, xOffset, y, yOffset, z, zOffset, n);
@@ -237,7 +238,7 @@ public final class Vectors {
     /** As {@link #mul(float[], int, float[], int, float[], int, int)}, in double. */
     public static void mul(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.mul(x, xOffset, y, yOffset, z, zOffset, n);
         } else {
             ReferenceVectors.mul(x, xOffset, y, yOffset, z, zOffset, n);
@@ -252,7 +253,7 @@ public final class Vectors {
     /** As {@link #copy(float[], int, float[], int, int)}, in double. */
     public static void copy(double[] x, int xOffset, double[] y, int yOffset, int n) {
         checkInOut(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.copy(x, xOffset, y, yOffset, n);
         } else {
             ReferenceVectors.copy(x, xOffset, y, yOffset, n);
@@ -268,7 +269,7 @@ public final class Vectors {
     public static void fill(double value, double[] x, int offset, int n) {
         Checks.size(n, "n");
         Checks.vector(x, offset, "offset", n, "x");
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.fill(value, x, offset, n);
         } else {
             ReferenceVectors.fill(value, x, offset, n);
@@ -285,7 +286,7 @@ public final class Vectors {
         long extent = checkBlock(x, xOffset, rows, cols, ld);
         Checks.vector(bias, biasOffset, cols, "bias");
         Checks.disjoint(bias, biasOffset, cols, "bias", x, xOffset, extent, "x");
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
         } else {
             ReferenceVectors.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
@@ -297,7 +298,7 @@ public final class Vectors {
         long extent = checkBlock(x, xOffset, rows, cols, ld);
         Checks.vector(out, outOffset, cols, "out");
         Checks.disjoint(out, outOffset, cols, "out", x, xOffset, extent, "x");
-        if (Kernels.VECTOR) {
+        if (Platform.VECTOR) {
             SimdVectors.columnSums(x, xOffset, rows, cols, ld, out, outOffset);
         } else {
             ReferenceVectors.columnSums(x, xOffset, rows, cols, ld, out, outOffset);

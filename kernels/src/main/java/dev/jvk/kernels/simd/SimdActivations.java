@@ -1,6 +1,7 @@
 package dev.jvk.kernels.simd;
 
 // The constants of exp, log and the Gaussian pieces, for the kernels that write those steps out.
+import dev.jvk.kernels.platform.Platform.Species;
 import static dev.jvk.kernels.simd.VectorMath.*;
 
 import jdk.incubator.vector.FloatVector;

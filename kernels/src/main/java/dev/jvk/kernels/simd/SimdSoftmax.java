@@ -1,5 +1,6 @@
 package dev.jvk.kernels.simd;
 
+import dev.jvk.kernels.platform.Platform.Species;
 import static dev.jvk.kernels.simd.VectorMath.E0;
 import static dev.jvk.kernels.simd.VectorMath.E1;
 import static dev.jvk.kernels.simd.VectorMath.E2;
