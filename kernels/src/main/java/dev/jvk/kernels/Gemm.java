@@ -1,11 +1,7 @@
 package dev.jvk.kernels;
 
-import dev.jvk.kernels.gemm.Dgemm;
-import dev.jvk.kernels.gemm.Dgemv;
-import dev.jvk.kernels.gemm.Sgemm;
-import dev.jvk.kernels.gemm.Sgemv;
 import dev.jvk.kernels.platform.Platform;
-import dev.jvk.kernels.reference.ReferenceGemm;
+import dev.jvk.kernels.spi.GemmKernels;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -49,6 +45,8 @@ import java.lang.foreign.MemorySegment;
  * from several threads at once are safe; each uses its own packing buffers.
  */
 public final class Gemm {
+    private static final GemmKernels IMPL = Dispatch.CHOSEN.gemm();
+
     private Gemm() {}
 
     /**
@@ -74,12 +72,8 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Platform.VECTOR) {
-            Sgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
+        IMPL.sgemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else {
-            ReferenceGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        }
     }
 
     /**
@@ -117,12 +111,8 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Platform.VECTOR) {
-            Dgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
+        IMPL.dgemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else {
-            ReferenceGemm.dgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        }
     }
 
     /**
@@ -149,12 +139,8 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Platform.VECTOR) {
-            Sgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
+        IMPL.sgemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else {
-            ReferenceGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        }
     }
 
     /**
@@ -174,12 +160,8 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Platform.VECTOR) {
-            Dgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
+        IMPL.dgemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else {
-            ReferenceGemm.dgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        }
     }
 
     /**
@@ -210,11 +192,7 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Platform.VECTOR) {
-            Sgemv.gemv(transA == Transpose.TRANS, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
-        } else {
-            ReferenceGemm.sgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
-        }
+        IMPL.sgemv(transA == Transpose.TRANS, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
     }
 
     /**
@@ -231,11 +209,7 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Platform.VECTOR) {
-            Dgemv.gemv(transA == Transpose.TRANS, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
-        } else {
-            ReferenceGemm.dgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
-        }
+        IMPL.dgemv(transA == Transpose.TRANS, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
     }
 
     /**
