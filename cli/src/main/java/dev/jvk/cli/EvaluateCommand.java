@@ -20,7 +20,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model written by train --save.")
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model written by train --save, or an ONNX file (.onnx).")
     Path model;
 
     @Mixin
@@ -41,7 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (threads != null) {
             Gemm.setThreads(threads);
         }
-        Mlp mlp = Mlp.load(model);
+        Mlp mlp = ModelLoading.load(model);
         DataOptions.Loaded loaded = data.loadForEvaluation();
         Evaluation e = mlp.evaluate(loaded.test());
         PrintWriter out = spec.commandLine().getOut();

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jvk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Pure-Java SIMD kernels on the Vector API, and an MLP that trains on them.",
         footer = {"", "Exit codes: 0 done; 2 bad options or data (one line on stderr, nothing written); 1 training diverged or an internal error."},
-        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad options or data. */
     public static final int USAGE = 2;
