@@ -63,6 +63,7 @@ public class DgemmBench {
 
     @Setup
     public void setUp() {
+        OpenBlas.load();
         s = Shape.parse(shape);
         SplittableRandom random = new SplittableRandom(42);
         a = new double[s.m() * s.k()];

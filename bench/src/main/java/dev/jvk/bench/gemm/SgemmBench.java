@@ -63,6 +63,7 @@ public class SgemmBench {
 
     @Setup
     public void setUp() {
+        OpenBlas.load();
         s = Shape.parse(shape);
         SplittableRandom random = new SplittableRandom(42);
         a = new float[s.m() * s.k()];
