@@ -68,8 +68,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write results and report (default: bench-results/<timestamp>/).")
     Path out;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write the report for a saved JMH JSON file (e.g. an earlier results.json) instead of running benchmarks.")
-    Path report;
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Write the report for saved JMH JSON (e.g. an earlier results.json) instead of running benchmarks; repeat it to merge several files (then --out is needed).")
+    List<Path> report = new ArrayList<>();
 
     @Option(names = "--compare", paramLabel = "OLD.json",
             description = "Compare with an earlier run's results.json: the report and the console list what got faster or slower beyond JMH's error.")
@@ -133,7 +134,7 @@ public final class BenchMain implements Callable<Integer> {
             throw bad("--openblas-core takes an OpenBLAS x86-64 core type such as SkylakeX, Cooperlake, Zen or Haswell, not '"
                     + openblasCore + "'");
         }
-        if (report != null) {
+        if (!report.isEmpty()) {
             return redraw();
         }
         Set<Family> families = families();
@@ -227,17 +228,33 @@ public final class BenchMain implements Callable<Integer> {
                 || iterations != null || time != null || openblasCore != null) {
             throw bad("--report redraws a saved run; it takes --out and --compare and nothing else");
         }
-        if (!Files.isRegularFile(report)) {
-            throw bad("--report: no such file: " + report);
+        for (Path file : report) {
+            if (!Files.isRegularFile(file)) {
+                throw bad("--report: no such file: " + file);
+            }
         }
-        Path dir = out != null ? out : report.toAbsolutePath().getParent();
+        if (report.size() > 1 && out == null) {
+            throw bad("--report with several files merges them into --out DIR: name one");
+        }
+        Path dir = out != null ? out : report.get(0).toAbsolutePath().getParent();
+        Path results = report.get(0);
         Report.Written written;
         try {
-            written = Report.generate(report, dir, compare);
+            if (report.size() > 1) {
+                results = dir.resolve("results.json");
+                for (Path file : report) {
+                    if (file.toAbsolutePath().normalize().equals(results.toAbsolutePath().normalize())) {
+                        throw bad("--report: " + file + " would be overwritten by the merged results; choose another --out");
+                    }
+                }
+                Files.createDirectories(dir);
+                JmhJson.merge(report, results);
+            }
+            written = Report.generate(results, dir, compare);
         } catch (IllegalArgumentException notJmh) {
             throw bad("--report: " + notJmh.getMessage());
         }
-        printWritten(written, report);
+        printWritten(written, results);
         return 0;
     }
 
