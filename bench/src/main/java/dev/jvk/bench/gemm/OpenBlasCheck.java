@@ -20,9 +20,10 @@ public final class OpenBlasCheck {
     private OpenBlasCheck() {}
 
     public static void main(String[] args) {
+        String core = OpenBlas.load();
         openblas.blas_set_num_threads(1);
-        System.out.println("OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE")
-                + " core=" + openblas_full.openblas_get_corename().getString()
+        System.out.println("OPENBLAS_CORETYPE=" + System.getProperty(OpenBlas.PROPERTY, System.getenv("OPENBLAS_CORETYPE"))
+                + " core=" + core
                 + " config=" + openblas_full.openblas_get_config().getString());
         int m = 256, n = 200, k = 300;
         SplittableRandom random = new SplittableRandom(1);

@@ -51,6 +51,7 @@ public class SgemvBench {
 
     @Setup
     public void setUp() {
+        OpenBlas.load();
         String[] parts = shape.split(":");
         trans = parts[0].equals("T") ? Transpose.TRANS : Transpose.NO_TRANS;
         String[] dims = parts[1].split("x");
