@@ -132,7 +132,6 @@ public final class CsvReader {
             throw new DataException(name + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
-    }
 
     private static java.nio.charset.CharsetDecoder decoder() {
         return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
