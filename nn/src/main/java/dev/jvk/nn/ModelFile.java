@@ -429,6 +429,10 @@ final class ModelFile {
                         throw new ModelFileException(name + ": layer " + i + " is a leaky ReLU of slope " + parameter
                                 + ", this jvk supports " + Activation.LEAKY_SLOPE);
                     }
+                    if (activation != Activation.LEAKY_RELU && Float.floatToRawIntBits(parameter) != 0) {
+                        throw new ModelFileException(name + ": layer " + i + " is a " + activation.cliName() + " with parameter " + parameter
+                                + ", which takes none (0)");
+                    }
                     layers.add(new ActivationLayer(activation, layerIn));
                 }
                 case DROPOUT -> {
