@@ -3,6 +3,7 @@ package dev.jvk.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.jvk.nn.data.FuzzFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import java.util.zip.CRC32C;
  * {@code .ci/fuzz} fuzzes it for a fixed time ({@code JAZZER_FUZZ=1}).
  */
 class ModelFileFuzzTest {
-    private static final Path FILE = temporary();
+    private static final Path FILE = FuzzFile.create(".jvk");
 
     @FuzzTest(maxDuration = "60s")
     void loadOrRefuse(byte[] input) throws IOException {
@@ -44,7 +45,8 @@ class ModelFileFuzzTest {
                 mlp = Mlp.load(FILE);
             }
         } catch (ModelFileException e) {
-            assertThat(e.getMessage()).startsWith(name + ": ").doesNotContain("\n");
+            assertThat(e.getMessage()).startsWith(name + ": ");
+            assertThat(e.getMessage().chars().filter(Character::isISOControl).toArray()).as("control characters in %s", e.getMessage()).isEmpty();
             return;
         }
         int version = ByteBuffer.wrap(bytes).getInt(8);
@@ -60,15 +62,5 @@ class ModelFileFuzzTest {
         crc.update(b.array(), 0, ModelFile.HEADER + payload.length);
         b.putInt((int) crc.getValue());
         return b.array();
-    }
-
-    private static Path temporary() {
-        try {
-            Path file = Files.createTempFile("jvk-fuzz", ".jvk");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 }

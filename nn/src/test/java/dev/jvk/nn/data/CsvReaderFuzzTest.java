@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * escapes, under the fuzz run's heap cap.
  */
 class CsvReaderFuzzTest {
-    private static final Path FILE = temporary();
+    private static final Path FILE = FuzzFile.create(".csv");
 
     @FuzzTest(maxDuration = "60s")
     void readOrRefuse(FuzzedDataProvider data) throws IOException {
@@ -36,16 +36,6 @@ class CsvReaderFuzzTest {
         }
         for (int label : set.labels()) {
             assertThat(label).isBetween(0, set.classes() - 1);
-        }
-    }
-
-    private static Path temporary() {
-        try {
-            Path file = Files.createTempFile("jvk-fuzz", ".csv");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
         }
     }
 }

@@ -17,7 +17,7 @@ import java.util.zip.GZIPOutputStream;
  * the fuzz run's heap cap.
  */
 class IdxReaderFuzzTest {
-    private static final Path FILE = temporary();
+    private static final Path FILE = FuzzFile.create(".idx");
 
     @FuzzTest(maxDuration = "60s")
     void readOrRefuse(FuzzedDataProvider data) throws IOException {
@@ -43,16 +43,6 @@ class IdxReaderFuzzTest {
             }
         } catch (DataException e) {
             assertThat(e.getMessage()).startsWith(FILE + ": ").doesNotContain("\n");
-        }
-    }
-
-    private static Path temporary() {
-        try {
-            Path file = Files.createTempFile("jvk-fuzz", ".idx");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
         }
     }
 }
