@@ -377,7 +377,7 @@ final class ModelFile {
         try {
             loss = Loss.named(lossName);
         } catch (IllegalArgumentException e) {
-            throw new ModelFileException(name + ": unknown loss " + printable(lossName) + " (expected softmax-cross-entropy or mse)");
+            throw new ModelFileException(name + ": unknown loss " + DataException.printable(lossName) + " (expected softmax-cross-entropy or mse)");
         }
         int scalingKind = in.get();
         FeatureScaling.Kind[] kinds = FeatureScaling.Kind.values();
@@ -516,23 +516,6 @@ final class ModelFile {
             }
         }
         return strings;
-    }
-
-    /**
-     * A string from the file as it may appear in a one-line message: quoted, control characters
-     * (a newline, a terminal escape) as {@code \\uXXXX}, cut after 40 characters.
-     */
-    static String printable(String s) {
-        StringBuilder out = new StringBuilder("'");
-        for (int i = 0; i < s.length() && i < 40; i++) {
-            char c = s.charAt(i);
-            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || Character.isSurrogate(c)) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append(s.length() > 40 ? "...'" : "'").toString();
     }
 
     private static int positive(int value, String what, String name) throws ModelFileException {

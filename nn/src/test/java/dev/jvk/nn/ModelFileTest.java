@@ -295,7 +295,7 @@ class ModelFileTest {
         assertThatThrownBy(() -> ModelFile.decode(frame(java.util.Arrays.copyOf(p.array(), p.position() + 10)), "m.jvk"))
                 .isInstanceOf(ModelFileException.class)
                 .hasMessage("m.jvk: unknown loss 'mse\\u000a\\u001b[2Jx' (expected softmax-cross-entropy or mse)");
-        assertThat(ModelFile.printable("a".repeat(50))).isEqualTo("'" + "a".repeat(40) + "...'");
+        assertThat(DataException.printable("a".repeat(50))).isEqualTo("'" + "a".repeat(40) + "...'");
     }
 
     @Test
