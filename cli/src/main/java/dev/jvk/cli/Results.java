@@ -16,6 +16,13 @@ final class Results {
         return String.format(Locale.ROOT, "accuracy %.4f, macro F1 %.4f%s, loss %.4f", e.accuracy(), e.macroF1(), topK, e.loss());
     }
 
+    /** The short form for a line per epoch: {@code accuracy 0.9012 loss 0.2712}, or {@code R^2 0.8100 loss 0.1900}. */
+    static String shortLine(Evaluation e) {
+        return e.isRegression()
+                ? String.format(Locale.ROOT, "R^2 %.4f loss %.4f", e.r2(), e.loss())
+                : String.format(Locale.ROOT, "accuracy %.4f loss %.4f", e.accuracy(), e.loss());
+    }
+
     /** The evaluation's keys with {@code prefix} (test_ or validation_): accuracy, macro F1, top-k and loss, or R^2, RMSE, MAE and loss. */
     static void put(Json j, String prefix, Evaluation e) {
         if (e.isRegression()) {
