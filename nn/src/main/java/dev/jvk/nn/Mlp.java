@@ -9,6 +9,7 @@ import dev.jvk.nn.optim.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -123,6 +124,7 @@ public final class Mlp {
     }
 
     private static List<Layer> stack(int inputs, int[] hidden, Activation activation, float dropout, int outputs, long seed) {
+        planParameters(inputs, hidden, outputs);
         List<Layer> layers = new ArrayList<>();
         int width = inputs;
         for (int i = 0; i < hidden.length; i++) {
@@ -136,6 +138,27 @@ public final class Mlp {
         }
         layers.add(new Dense(width, outputs).initialise(Init.XAVIER, layerSeed(seed, hidden.length)));
         return layers;
+    }
+
+    /**
+     * Compares the weights and gradients of the dense layers {@code inputs -> hidden... -> classes}
+     * (two floats per parameter, summed in {@code long}) with the heap before any is allocated.
+     * Sizes that are not positive are left to {@link Dense}'s own message.
+     */
+    private static void planParameters(int inputs, int[] hidden, int classes) {
+        long values = 0;
+        long width = inputs;
+        StringBuilder shape = new StringBuilder().append(inputs);
+        for (int h : hidden) {
+            values += width * h + h;
+            width = h;
+            shape.append('-').append(h);
+        }
+        values += width * classes + classes;
+        shape.append('-').append(classes);
+        if (inputs > 0 && classes > 0 && Arrays.stream(hidden).allMatch(h -> h > 0)) {
+            MemoryPlan.require(8 * values, "the model " + shape + " (" + values + " weights and biases, and their gradients)");
+        }
     }
 
     /** A seed per layer, so that adding a layer does not shift the others' weights. */
@@ -333,9 +356,39 @@ public final class Mlp {
         return meanLoss;
     }
 
-    private Workspace inferenceWorkspace() {
-        if (inference == null) {
-            inference = workspace(INFERENCE_CHUNK, false);
+    /** Where the scaled input of the batch in {@code ws} is not finite ("row R, feature F"), or null when all of it is. */
+    String nonFiniteInput(Workspace ws, int rows) {
+        for (int i = 0; i < rows * inputs; i++) {
+            if (!Float.isFinite(ws.input[i])) {
+                return "row " + (i / inputs + 1) + ", feature " + (i % inputs);
+            }
+        }
+        return null;
+    }
+
+    /** The first parameter value that is not finite, as "layer I's weights[J]", or null when all are. */
+    String nonFiniteParameter() {
+        for (int i = 0; i < layers.size(); i++) {
+            for (Parameter p : layers.get(i).parameters()) {
+                float[] v = p.value();
+                for (int j = 0; j < v.length; j++) {
+                    if (!Float.isFinite(v[j])) {
+                        return "layer " + (i + 1) + "'s " + p.name() + "[" + j + "] = " + v[j];
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The inference buffers for passes of up to {@code rows} rows: {@code min(rows, INFERENCE_CHUNK)}
+     * rows, fewer when the widest layer would not fit one array, grown only when a later call needs more.
+     */
+    private Workspace inferenceWorkspace(int rows) {
+        int capacity = (int) Math.min(Math.min(Math.max(rows, 1), INFERENCE_CHUNK), Workspace.maxRows(this));
+        if (inference == null || inference.capacity < capacity) {
+            inference = workspace(capacity, false);
         }
         return inference;
     }
@@ -371,7 +424,7 @@ public final class Mlp {
         if ((long) rows * classes > scores.length) {
             throw new IllegalArgumentException("scores has " + scores.length + " values, " + rows + " rows of " + classes + " classes need " + (long) rows * classes);
         }
-        Workspace ws = inferenceWorkspace();
+        Workspace ws = inferenceWorkspace(rows);
         for (int from = 0; from < rows; from += ws.capacity) {
             int n = Math.min(ws.capacity, rows - from);
             System.arraycopy(x, from * inputs, ws.input, 0, n * inputs);
@@ -475,8 +528,8 @@ public final class Mlp {
                 }
             }
         }
-        Workspace ws = inferenceWorkspace();
-        int[][] confusion = new int[classes][classes];
+        Workspace ws = inferenceWorkspace(data.rows());
+        int[][] confusion = classes <= Evaluation.MAX_CONFUSION_CLASSES ? new int[classes][classes] : new int[0][];
         int topK = Math.min(5, classes);
         long[] inTopK = new long[topK];
         double lossSum = 0;
@@ -492,7 +545,7 @@ public final class Mlp {
                 if (predicted == label) {
                     correct++;
                 }
-                if (predicted >= 0) {
+                if (predicted >= 0 && confusion.length > 0) {
                     confusion[label][predicted]++;
                 }
                 // the label's rank: how many scores beat it (ties go to the lower class, as argmax does)
@@ -529,7 +582,7 @@ public final class Mlp {
         for (int j = 0; j < k; j++) {
             mean[j] /= rows;
         }
-        Workspace ws = inferenceWorkspace();
+        Workspace ws = inferenceWorkspace(rows);
         float[] targetMean = metadata.targetMean();
         float[] targetStd = metadata.targetStd();
         boolean standardised = targetMean.length == k;

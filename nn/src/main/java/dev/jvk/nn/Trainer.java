@@ -244,11 +244,17 @@ public final class Trainer {
                 float loss = mlp.forwardBackward(ws, rows);
                 rate = config.schedule().rate(epoch - 1 + (double) step / steps, config.epochs());
                 if (!Float.isFinite(loss)) {
-                    throw new TrainingDivergedException(epoch, step + 1, loss, rate);
+                    throw TrainingDivergedException.blame(epoch, step + 1, "the loss became " + loss, rate,
+                            config.optimizer().weightDecay(), mlp.nonFiniteInput(ws, rows));
                 }
                 optimizer.step(rate);
                 lossSum += (double) loss * rows;
                 listener.stepDone(epoch, step + 1, steps, from + rows, loss);
+            }
+            // The next step's loss checks this epoch's last update, but after the last epoch's there is no next step.
+            String weight = mlp.nonFiniteParameter();
+            if (weight != null) {
+                throw TrainingDivergedException.blame(epoch, steps, weight + " became non-finite", rate, config.optimizer().weightDecay(), null);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation evaluation = validation == null ? null : mlp.evaluate(validation);

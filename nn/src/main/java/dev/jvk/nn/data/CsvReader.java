@@ -1,15 +1,11 @@
 package dev.jvk.nn.data;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,32 +122,13 @@ public final class CsvReader {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(labelColumns, "labelColumns");
         Objects.requireNonNull(missing, "missing");
-        String name = file.toString();
-        if (name.equals(STDIN)) {
-            try {
-                return parse(new InputStreamReader(System.in, decoder()), "standard input", format, labelColumns, missing);
-            } catch (CharacterCodingException e) {
-                throw new DataException("standard input: not UTF-8 text", e);
-            } catch (IOException e) {
-                throw new DataException("standard input: cannot read (" + e.getMessage() + ")", e);
-            }
-        }
-        if (Files.isDirectory(file)) {
-            throw new DataException(file + ": is a folder, not a CSV file");
-        }
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw new DataException(file + ": not a regular file (a FIFO or a device); use - to read standard input");
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return parse(new InputStreamReader(in, decoder()), name, format, labelColumns, missing);
-        } catch (NoSuchFileException e) {
-            throw new DataException(file + ": no such file", e);
-        } catch (AccessDeniedException e) {
-            throw new DataException(file + ": permission denied", e);
+        String name = file.toString().equals(STDIN) ? "standard input" : file.toString();
+        try (DataSources.Input in = DataSources.openInput(file)) {
+            return parse(new InputStreamReader(in.stream(), decoder()), name, format, labelColumns, missing);
         } catch (CharacterCodingException e) {
-            throw new DataException(file + ": not UTF-8 text", e);
+            throw new DataException(name + ": not UTF-8 text", e);
         } catch (IOException e) {
-            throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new DataException(name + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
 
