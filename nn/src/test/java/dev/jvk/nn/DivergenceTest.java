@@ -27,7 +27,7 @@ class DivergenceTest {
         java.util.Arrays.fill(scale, 1000f);   // gradients above 1, so that the largest float rate overflows the update
         mlp.setScaling(new FeatureScaling(FeatureScaling.Kind.STANDARD, new float[8], scale));
         // one epoch of one step: its loss is finite (the initial weights), its update is not
-        Trainer trainer = new Trainer(new Trainer.Config(1, 64, 1, OptimizerConfig.sgd(0f, false, 0f), LearningRateSchedule.constant(Float.MAX_VALUE)));
+        Trainer trainer = new Trainer(new Trainer.Config(1, 64, 1, OptimizerConfig.sgd(), LearningRateSchedule.constant(Float.MAX_VALUE)));
         assertThatThrownBy(() -> trainer.fit(mlp, DATA, null)).isInstanceOf(TrainingDivergedException.class)
                 .hasMessageMatching("training diverged: layer \\d's (weights|bias)\\[\\d+\\] = (NaN|-?Infinity) became non-finite at epoch 1, step 1 "
                         + "\\(learning rate 3.4028235E38; try a smaller --lr\\)");
@@ -40,7 +40,7 @@ class DivergenceTest {
     void a_weight_decay_that_flips_the_weights_is_blamed() {
         Mlp mlp = Mlp.classifier(8, new int[] {16}, Activation.RELU, 10, 3);
         // lr x wd = 20: each step multiplies the weights by about -19
-        Trainer trainer = new Trainer(new Trainer.Config(200, 16, 1, OptimizerConfig.sgd(0f, false, 20f), LearningRateSchedule.constant(1f)));
+        Trainer trainer = new Trainer(new Trainer.Config(200, 16, 1, OptimizerConfig.sgdWithMomentum(0f, false, 20f), LearningRateSchedule.constant(1f)));
         assertThatThrownBy(() -> trainer.fit(mlp, DATA, null)).isInstanceOf(TrainingDivergedException.class)
                 .hasMessageEndingWith("(learning rate 1.0 x weight decay 20.0 >= 1 flips and grows the weights every step; try a smaller --weight-decay)");
     }
@@ -52,7 +52,7 @@ class DivergenceTest {
         java.util.Arrays.fill(scale, 1f);
         scale[6] = Float.POSITIVE_INFINITY;   // what a scaling fitted on a degenerate column could hold
         mlp.setScaling(new FeatureScaling(FeatureScaling.Kind.STANDARD, new float[8], scale));
-        Trainer trainer = new Trainer(new Trainer.Config(1, 64, 1, OptimizerConfig.adam(0f), LearningRateSchedule.constant(1e-3f)));
+        Trainer trainer = new Trainer(new Trainer.Config(1, 64, 1, OptimizerConfig.adam(), LearningRateSchedule.constant(1e-3f)));
         assertThatThrownBy(() -> trainer.fit(mlp, DATA, null)).isInstanceOf(TrainingDivergedException.class)
                 .hasMessageStartingWith("training diverged: the loss became NaN at epoch 1, step 1 (the scaled data is not finite (row ")
                 .hasMessageEndingWith(", feature 6 of the batch): check the data's range, or try another --scale)");
