@@ -105,7 +105,6 @@ public final class Mlp {
 
     /** {@link #classifier(int, int[], Activation, int, long)} with dropout of {@code dropout} after each hidden activation (0 for none). */
     public static Mlp classifier(int inputs, int[] hidden, Activation activation, float dropout, int classes, long seed) {
-        planParameters(inputs, hidden, classes);
         return new Mlp(stack(inputs, hidden, activation, dropout, classes, seed), new SoftmaxCrossEntropy(), null);
     }
 
@@ -121,11 +120,11 @@ public final class Mlp {
         if (!loss.forRegression()) {
             throw new IllegalArgumentException(loss.name() + " is not a regression loss (mse or huber)");
         }
-        planParameters(inputs, hidden, outputs);
         return new Mlp(stack(inputs, hidden, activation, dropout, outputs, seed), loss, null, ModelMetadata.of(ModelMetadata.REGRESSION));
     }
 
     private static List<Layer> stack(int inputs, int[] hidden, Activation activation, float dropout, int outputs, long seed) {
+        planParameters(inputs, hidden, outputs);
         List<Layer> layers = new ArrayList<>();
         int width = inputs;
         for (int i = 0; i < hidden.length; i++) {
