@@ -2,7 +2,8 @@ package dev.jvk.nn;
 
 /**
  * A classification loss over a batch of network outputs and integer labels. It gives the mean loss
- * and, in the same pass, its gradient with respect to the outputs.
+ * and, in the same pass, its gradient with respect to the outputs (training), or the loss alone
+ * (evaluation).
  */
 public sealed interface Loss permits SoftmaxCrossEntropy, MeanSquaredError {
     /**
@@ -10,6 +11,9 @@ public sealed interface Loss permits SoftmaxCrossEntropy, MeanSquaredError {
      * {@code dOut[B x classes] = dLoss/dOut} (for this mean).
      */
     float lossAndGradient(float[] out, int[] labels, int rows, int classes, float[] dOut);
+
+    /** The mean loss alone, as {@link #lossAndGradient} gives it (within float rounding), writing nothing: for evaluation. */
+    float loss(float[] out, int[] labels, int rows, int classes);
 
     /** Turns outputs into the class scores {@link Mlp#predict} returns, in place (softmax, or nothing). */
     void scores(float[] out, int rows, int classes);
