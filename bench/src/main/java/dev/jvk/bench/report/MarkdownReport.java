@@ -367,7 +367,8 @@ final class MarkdownReport {
     private void reproduce() {
         md.append("## Reproduce\n\n```\n./jvk bench --quick            # this report, on your machine (about 5 minutes)\n")
                 .append("./jvk bench --full             # the whole suite\n")
-                .append("./jvk bench --report results.json   # redraw a report from saved JMH JSON\n```\n");
+                .append("./jvk bench --report results.json   # redraw a report from saved JMH JSON\n")
+                .append("./jvk bench --compare results.json  # a new run, and what changed since this one\n```\n");
     }
 
     private void tableHeader(List<String> header, int textColumns) {
