@@ -24,7 +24,7 @@ public final class Naming {
 
     /** Implementations the report knows, in the order of its columns; others follow alphabetically. */
     public static final List<String> KNOWN_IMPLEMENTATIONS = List.of(
-            "jvk", "reference", "plain", "openblas", "netlib", "ejml", "lucene", "pytorch", "lanewise",
+            "jvk", "reference", "plain", "openblas", "netlib", "ejml", "lucene", "pytorch", "onnxruntime", "lanewise",
             "arraycopy", "arraysFill", "stream");
 
     /** Operations of {@code dev.jvk.bench.blas1} that reduce a vector to a number: the "reductions" table. */
