@@ -65,9 +65,9 @@ final class DistributedTraining {
 
         OptimizerConfig optimizerConfig() {
             return switch (OptimizerConfig.Kind.fromCliName(optimizer)) {
-                case SGD -> OptimizerConfig.sgd(0.9f, false, 0f);
-                case ADAM -> OptimizerConfig.adam(0f);
-                case ADAMW -> OptimizerConfig.adamW(0.01f);
+                case SGD -> OptimizerConfig.sgdWithMomentum(0.9f, false, 0f);
+                case ADAM -> OptimizerConfig.adam();
+                case ADAMW -> OptimizerConfig.adamWWithWeightDecay(0.01f);
             };
         }
 

@@ -34,7 +34,7 @@ class JvkMlpClassifierTest {
     @Test
     void gradientAveragingOn1To4PartitionsReachesTheAccuracyOfOneMachine() {
         Mlp single = Mlp.classifier(FEATURES, new int[] {32}, Activation.RELU, 10, 42);
-        new Trainer(new Trainer.Config(EPOCHS, BATCH, 42, OptimizerConfig.adam(0f), LearningRateSchedule.cosine((float) RATE, 0f)))
+        new Trainer(new Trainer.Config(EPOCHS, BATCH, 42, OptimizerConfig.adam(), LearningRateSchedule.cosine((float) RATE, 0f)))
                 .fit(single, TRAIN, null);
         double expected = single.evaluate(TEST).accuracy();
         assertThat(expected).as("one machine learns the problem (chance is 0.1)").isGreaterThan(0.6);
