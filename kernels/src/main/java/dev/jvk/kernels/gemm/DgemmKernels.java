@@ -738,7 +738,8 @@ final class DgemmKernels {
 
     /**
      * Applies a tile of raw accumulators (row r at {@code tile[r * NR]}) to the top-left
-     * {@code rows x cols} corner of a C tile: {@code C = alpha * s + beta * C}, as {@link #store}.
+     * {@code rows x cols} corner of a C tile: {@code C = alpha * s + beta * C}, as the kernels do
+     * when they write C in place.
      */
     static void update(double[] tile, int rows, int cols, double alpha, double beta, double[] c, int ci, int ldc) {
         DoubleVector va = DoubleVector.broadcast(S, alpha);

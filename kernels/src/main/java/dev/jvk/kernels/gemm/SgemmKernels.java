@@ -736,7 +736,8 @@ final class SgemmKernels {
 
     /**
      * Applies a tile of raw accumulators (row r at {@code tile[r * NR]}) to the top-left
-     * {@code rows x cols} corner of a C tile: {@code C = alpha * s + beta * C}, as {@link #store}.
+     * {@code rows x cols} corner of a C tile: {@code C = alpha * s + beta * C}, as the kernels do
+     * when they write C in place.
      */
     static void update(float[] tile, int rows, int cols, float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector va = FloatVector.broadcast(S, alpha);

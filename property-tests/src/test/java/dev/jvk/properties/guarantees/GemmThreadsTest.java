@@ -41,8 +41,8 @@ class GemmThreadsTest {
     }
 
     /**
-     * 1000 virtual threads, alive at once, each after one 128^3 SGEMM (128 KB of packing buffers):
-     * kept per thread that is 128 MB, more than the child's 64 MB heap.
+     * 1000 virtual threads, alive at once, each after one 8 x 128 x 128 SGEMM (64 KB of packed B):
+     * kept per thread that is 64 MB, more than the child's 64 MB heap can hold beside the rest.
      */
     @Test
     @Tag("child-jvm")
@@ -74,8 +74,9 @@ class GemmThreadsTest {
         public static void main(String[] args) throws Exception {
             Gemm.setThreads(1);
             int threads = 1000;
+            int m = 8;
             int n = 128;
-            float[] a = new float[n * n];
+            float[] a = new float[m * n];
             float[] b = new float[n * n];
             java.util.Arrays.fill(a, 1f);
             java.util.Arrays.fill(b, 1f);
@@ -85,7 +86,7 @@ class GemmThreadsTest {
             for (int t = 0; t < threads; t++) {
                 started.add(Thread.ofVirtual().start(() -> {
                     try {
-                        if (!multiplyOnce(a, b, n)) {
+                        if (!multiplyOnce(a, b, m, n)) {
                             System.out.println("WRONG");
                         }
                     } finally {
@@ -109,16 +110,14 @@ class GemmThreadsTest {
     }
 
     /**
-     * One 1 x 1 and one n x n product, in a frame of its own: the n x n result is garbage once this
-     * returns, so what a waiting thread still holds is GEMM's doing, not the test's (an interpreted
-     * lambda would keep its locals alive across the wait).
+     * C = A B, m x n x n: B is packed whole (64 KB at n = 128) while C is only m x n. In a frame of its
+     * own, so that C is garbage once this returns and what a waiting thread still holds is GEMM's
+     * doing, not the test's (an interpreted lambda would keep its locals alive across the wait).
      */
-    static boolean multiplyOnce(float[] a, float[] b, int n) {
-        float[] c = new float[1];
-        Gemm.sgemm(Transpose.NO_TRANS, Transpose.NO_TRANS, 1, 1, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, 1);
-        float[] big = new float[n * n];
-        Gemm.sgemm(Transpose.NO_TRANS, Transpose.NO_TRANS, n, n, n, 1f, a, 0, n, b, 0, n, 0f, big, 0, n);
-        return big[n * n - 1] == n && c[0] == n;
+    static boolean multiplyOnce(float[] a, float[] b, int m, int n) {
+        float[] c = new float[m * n];
+        Gemm.sgemm(Transpose.NO_TRANS, Transpose.NO_TRANS, m, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+        return c[m * n - 1] == n;
     }
 
     private static Path location(Class<?> c) {
