@@ -6,18 +6,29 @@ import dev.jvk.nn.data.CsvReader;
 import dev.jvk.nn.data.CsvTable;
 import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSet;
+import dev.jvk.nn.onnx.OnnxModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Models as the commands use them: loading (the one place a command reads a model file), and fitting a CSV file's columns to one. */
 final class Models {
     private Models() {}
 
-    /** Reads the model in {@code file}. Every command loads models here. */
+    /**
+     * Reads the model in {@code file}: an ONNX file by its {@code .onnx} name, else a jvk model file. Every
+     * command loads models here. Either reader fails with a {@code ModelFileException} naming the file and
+     * what is wrong (the ONNX reader also recognises a jvk file given an {@code .onnx} name).
+     */
     static Mlp load(Path file) throws IOException {
-        return Mlp.load(file);
+        return isOnnx(file) ? OnnxModel.importMlp(file) : Mlp.load(file);
+    }
+
+    static boolean isOnnx(Path file) {
+        Path name = file.getFileName();
+        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
     }
 
     /** Label or target columns per row: 1 for a classifier, one per output for a regressor. */

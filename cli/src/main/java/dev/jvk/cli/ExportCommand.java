@@ -1,0 +1,53 @@
+package dev.jvk.cli;
+
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.onnx.OnnxModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jvk export}: writes a saved model as ONNX, to run in ONNX Runtime or wherever ONNX runs. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Write a saved model as an ONNX file: input scaling, layers and, for classifiers, a softmax output "
+                + "with the class names in the metadata (docs/onnx.md).")
+final class ExportCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model written by train --save.")
+    Path model;
+
+    @Option(names = "--onnx", paramLabel = "FILE", required = true, description = "The ONNX file to write.")
+    Path onnx;
+
+    @Option(names = "--opset", paramLabel = "N", description = "ONNX operator set, 13 to 21 (default: 17; GELU is one node from 20).")
+    int opset = 17;
+
+    @Option(names = "--class-names", paramLabel = "NAMES", split = ",",
+            description = "Comma-separated class names, one per class (default: 0, 1, ...).")
+    List<String> classNames = List.of();
+
+    @Override
+    public Integer call() throws IOException {
+        if (opset < 13 || opset > 21) {
+            throw new UsageException("--opset must be in [13, 21], got " + opset);
+        }
+        Path folder = onnx.toAbsolutePath().getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new UsageException("--onnx " + onnx + ": folder " + folder + " does not exist");
+        }
+        Mlp mlp = Models.load(model);
+        if (!classNames.isEmpty() && classNames.size() != mlp.classes()) {
+            throw new UsageException("--class-names has " + classNames.size() + " names, the model has " + mlp.classes() + " classes");
+        }
+        OnnxModel.export(mlp, onnx, classNames, opset);
+        spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s, opset %d, %d bytes%n", onnx, mlp.describe(), opset, Files.size(onnx));
+        return 0;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.jvk.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvk.kernels.Gemm;
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.onnx.OnnxModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code export}, and {@code evaluate --model FILE.onnx} through {@link Models#load}. */
+class ExportCommandTest {
+    @TempDir
+    Path dir;
+    private final int threadsBefore = Gemm.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Gemm.setThreads(threadsBefore);
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":([-0-9.eE]+)").matcher(json);
+        assertThat(m.find()).as("%s in %s", key, json).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void train_export_then_evaluate_the_onnx_file_gives_the_same_accuracy() throws IOException {
+        Path model = dir.resolve("m.jvk");
+        Path onnx = dir.resolve("m.onnx");
+        Run t = run("train", "--data", "synthetic", "--epochs", "1", "--layers", "16", "--threads", "1", "--scale", "standard",
+                "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+
+        Run x = run("export", "--model", model.toString(), "--onnx", onnx.toString());
+        assertThat(x.code()).as(x.err()).isZero();
+        assertThat(x.out()).contains("wrote " + onnx).contains("opset 17");
+
+        Run a = run("evaluate", "--model", model.toString(), "--data", "synthetic", "--json");
+        Run b = run("evaluate", "--model", onnx.toString(), "--data", "synthetic", "--json");
+        assertThat(b.code()).as(b.err()).isZero();
+        assertThat(number(b.out(), "test_accuracy")).isEqualTo(number(a.out(), "test_accuracy"));
+        assertThat(number(b.out(), "test_loss")).isEqualTo(number(a.out(), "test_loss"));
+        assertThat(Models.load(onnx).describe()).isEqualTo(Mlp.load(model).describe());
+    }
+
+    @Test
+    void class_names_and_opset_reach_the_file() throws IOException {
+        Path model = dir.resolve("m.jvk");
+        Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.GELU, 3, 1).save(model);
+        Path onnx = dir.resolve("named.onnx");
+        Run x = run("export", "--model", model.toString(), "--onnx", onnx.toString(), "--opset", "20", "--class-names", "cat,dog,bird");
+        assertThat(x.code()).as(x.err()).isZero();
+        OnnxModel back = OnnxModel.read(onnx);
+        assertThat(back.classNames()).containsExactly("cat", "dog", "bird");
+        assertThat(back.opset()).isEqualTo(20);
+    }
+
+    @Test
+    void bad_options_are_one_line_exit_2_and_write_nothing() throws IOException {
+        Path model = dir.resolve("m.jvk");
+        Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.RELU, 3, 1).save(model);
+        Path onnx = dir.resolve("out.onnx");
+        String[][] cases = {
+            {"export", "--model", model.toString(), "--onnx", onnx.toString(), "--opset", "9"},
+            {"export", "--model", model.toString(), "--onnx", onnx.toString(), "--class-names", "a,b"},
+            {"export", "--model", dir.resolve("none.jvk").toString(), "--onnx", onnx.toString()},
+            {"export", "--model", model.toString(), "--onnx", dir.resolve("no/such/dir/x.onnx").toString()},
+            {"export", "--model", model.toString()},
+        };
+        for (String[] args : cases) {
+            Run r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().strip().lines().filter(l -> l.startsWith("jvk")).count()).as(r.err()).isEqualTo(1);
+            assertThat(r.err()).doesNotContain("Exception");
+        }
+        assertThat(onnx).doesNotExist();
+    }
+
+    @Test
+    void evaluate_with_a_broken_onnx_file_is_one_clear_line() throws IOException {
+        Path bad = Files.write(dir.resolve("bad.onnx"), new byte[] {0x3A, (byte) 0xFF, (byte) 0xFF, 0x7F, 1});
+        Run r = run("evaluate", "--model", bad.toString(), "--data", "synthetic");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("jvk evaluate: " + bad).contains("claims").doesNotContain("Exception");
+        Path jvkAsOnnx = dir.resolve("model.onnx");
+        Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.RELU, 3, 1).save(jvkAsOnnx);
+        Run j = run("evaluate", "--model", jvkAsOnnx.toString(), "--data", "synthetic");
+        assertThat(j.code()).isEqualTo(2);
+        assertThat(j.err()).contains("a jvk model file, not ONNX");
+    }
+}

@@ -1,0 +1,889 @@
+package dev.jvk.nn.onnx;
+
+import dev.jvk.nn.Activation;
+import dev.jvk.nn.ActivationLayer;
+import dev.jvk.nn.Dense;
+import dev.jvk.nn.Layer;
+import dev.jvk.nn.Loss;
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.data.FeatureScaling;
+import dev.jvk.nn.onnx.OnnxProto.Attribute;
+import dev.jvk.nn.onnx.OnnxProto.Dim;
+import dev.jvk.nn.onnx.OnnxProto.Graph;
+import dev.jvk.nn.onnx.OnnxProto.Model;
+import dev.jvk.nn.onnx.OnnxProto.Node;
+import dev.jvk.nn.onnx.OnnxProto.Tensor;
+import dev.jvk.nn.onnx.OnnxProto.ValueInfo;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Matches an ONNX graph onto jvk's layers by walking from its one input to its one output: input
+ * scaling ({@code Sub}/{@code Add} then {@code Mul}/{@code Div} by constants), then {@code Gemm} or
+ * {@code MatMul} (+ {@code Add} folded into the bias) as {@link Dense}, element-wise activations as
+ * {@link ActivationLayer}s (the erf-GELU and SiLU sub-graphs recognised as one), shape-only nodes
+ * ({@code Flatten}, {@code Reshape} to 2-D, {@code Identity}, {@code Dropout}, {@code Cast} to float)
+ * skipped, and a final {@code Softmax} or {@code LogSoftmax} as the classifier's output. Anything
+ * else is an {@link OnnxFormatException} naming the node: jvk never runs a graph it would compute
+ * differently.
+ */
+final class GraphMatcher {
+    static final int MIN_OPSET = 9;
+    static final int MAX_OPSET = 21;
+    static final Set<String> OPS = new LinkedHashSet<>(List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu",
+            "LeakyRelu", "Tanh", "Sigmoid", "Gelu", "Erf", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Identity",
+            "Dropout", "Cast", "Constant"));
+    private static final double SQRT2 = Math.sqrt(2);
+
+    /** What the walk found: the model, the opset it was read at, and whether the graph ends in LogSoftmax. */
+    record Matched(Mlp mlp, int opset, boolean logSoftmax) {}
+
+    private final Model model;
+    private final Graph graph;
+    private final String file;
+    private final TensorData data;
+    private final Map<String, Node> producer = new HashMap<>();
+    private final Map<String, List<Node>> consumers = new HashMap<>();
+    private final Set<Node> used = new HashSet<>();
+    private final Map<String, Constant> constants = new HashMap<>();
+    private final Set<String> resolving = new HashSet<>();
+    private int opset;
+
+    // the walk's state
+    private long batch;            // the static batch size, or -1 when it is symbolic
+    private long[] featureDims;    // the dimensions after the batch
+    private final List<Layer> layers = new ArrayList<>();
+    private Dense open;            // the last Dense while an Add may still fold into its bias
+    private float[] shift;
+    private float[] scale;
+    private long weightFloats;
+
+    GraphMatcher(Model model, String file, TensorData data) {
+        this.model = model;
+        this.graph = model.graph();
+        this.file = file;
+        this.data = data;
+    }
+
+    Matched match() throws IOException {
+        opset = checkOpset();
+        checkOperators();
+        index();
+        ValueInfo input = theInput();
+        if (graph.outputs().size() != 1) {
+            throw error("the graph has " + graph.outputs().size() + " outputs " + names(graph.outputs())
+                    + "; jvk maps a graph with one output");
+        }
+        String output = graph.outputs().getFirst().name();
+        String v = input.name();
+        Loss loss = Loss.named("mse");
+        boolean logSoftmax = false;
+        boolean ended = false;
+        while (!v.equals(output)) {
+            List<Node> next = consumers.getOrDefault(v, List.of());
+            if (ended) {
+                throw error("the graph's output '" + output + "' does not come right after its Softmax; jvk applies "
+                        + "softmax only as a classifier's last step");
+            }
+            if (next.isEmpty()) {
+                throw error("value '" + v + "' leads nowhere: the graph's output '" + output + "' is not reached from its input");
+            }
+            if (next.size() > 1) {
+                v = activationPattern(v, next);
+                continue;
+            }
+            Node node = next.getFirst();
+            used.add(node);
+            String out = onlyOutput(node);
+            switch (node.opType()) {
+                case "Identity" -> { }
+                case "Dropout" -> dropout(node);
+                case "Cast" -> {
+                    if (attrInt(node, "to", 0) != OnnxProto.FLOAT) {
+                        throw error(node, "casts to " + TensorData.typeName((int) attrInt(node, "to", 0))
+                                + "; jvk computes in float and maps only Cast to FLOAT");
+                    }
+                }
+                case "Flatten" -> flatten(node);
+                case "Reshape" -> reshape(node, v);
+                case "Gemm" -> gemm(node, v);
+                case "MatMul" -> matMul(node, v);
+                case "Add" -> add(node, v);
+                case "Sub", "Mul", "Div" -> scaling(node, v);
+                case "Relu" -> activation(Activation.RELU);
+                case "Tanh" -> activation(Activation.TANH);
+                case "Sigmoid" -> activation(Activation.SIGMOID);
+                case "LeakyRelu" -> {
+                    float alpha = attrFloat(node, "alpha", 0.01f);
+                    if (alpha != Activation.LEAKY_SLOPE) {
+                        throw error(node, "has alpha " + alpha + "; jvk's leaky ReLU has slope " + Activation.LEAKY_SLOPE);
+                    }
+                    activation(Activation.LEAKY_RELU);
+                }
+                case "Gelu" -> {
+                    String approximate = attribute(node, "approximate") == null ? "none" : attribute(node, "approximate").s();
+                    if (!approximate.equals("none")) {
+                        throw error(node, "has approximate='" + approximate + "'; jvk's GELU is the exact (erf) one");
+                    }
+                    activation(Activation.GELU);
+                }
+                case "Erf" -> throw error(node, "is not part of the GELU pattern x * 0.5 * (1 + erf(x / sqrt(2))); "
+                        + "jvk maps Erf only there");
+                case "Softmax", "LogSoftmax" -> {
+                    requireRows(node);
+                    long axis = attrInt(node, "axis", opset >= 13 ? -1 : 1);
+                    if (axis != 1 && axis != -1) {
+                        throw error(node, "has axis " + axis + "; jvk applies softmax over the features (axis 1)");
+                    }
+                    loss = Loss.named("softmax-cross-entropy");
+                    logSoftmax = node.opType().equals("LogSoftmax");
+                    ended = true;
+                    open = null;
+                }
+                default -> throw error(node, "cannot follow the data here");   // Constant: it has no input
+            }
+            v = out;
+        }
+        for (Node node : graph.nodes()) {
+            if (!used.contains(node) && !node.opType().equals("Constant")) {
+                throw error(node, "is not on the path from the input to the output; jvk maps a chain of layers");
+            }
+        }
+        if (layers.stream().noneMatch(l -> l instanceof Dense)) {
+            throw error("the graph has no Gemm or MatMul: nothing for jvk's layers to hold");
+        }
+        FeatureScaling scaling = null;
+        if (shift != null || scale != null) {
+            int f = layers.getFirst().inputSize();
+            float[] ones = new float[f];
+            Arrays.fill(ones, 1f);
+            scaling = new FeatureScaling(scalingKind(), shift == null ? new float[f] : shift, scale == null ? ones : scale);
+        }
+        return new Matched(new Mlp(layers, loss, scaling), opset, logSoftmax);
+    }
+
+    // ---- checks before the walk ----
+
+    private int checkOpset() throws OnnxFormatException {
+        Long v = model.opsets().containsKey("") ? model.opsets().get("") : model.opsets().get("ai.onnx");
+        if (v == null) {
+            throw error("the model imports no ONNX operator set (opset_import has no entry for the default domain)");
+        }
+        if (v < MIN_OPSET || v > MAX_OPSET) {
+            throw error("opset " + v + ": jvk imports opsets " + MIN_OPSET + " to " + MAX_OPSET);
+        }
+        return v.intValue();
+    }
+
+    private void checkOperators() throws OnnxFormatException {
+        for (Node node : graph.nodes()) {
+            if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
+                throw error(node, "is in domain '" + node.domain() + "'; jvk imports the standard ONNX operators " + OPS);
+            }
+            if (!OPS.contains(node.opType())) {
+                throw error(node, "is not an operator jvk imports (it maps " + String.join(", ", OPS) + ")");
+            }
+            if (node.opType().equals("Gelu") && opset < 20) {
+                throw error(node, "needs opset 20, the model imports opset " + opset);
+            }
+        }
+    }
+
+    /** Producers and consumers of every value, and a topological order that proves the graph has no cycle. */
+    private void index() throws OnnxFormatException {
+        Set<String> available = new HashSet<>(graph.initializers().keySet());
+        for (ValueInfo in : graph.inputs()) {
+            available.add(in.name());
+        }
+        for (Node node : graph.nodes()) {
+            for (String out : node.outputs()) {
+                if (out.isEmpty()) {
+                    continue;
+                }
+                Node before = producer.put(out, node);
+                if (before != null || available.contains(out)) {
+                    throw error(node, "writes '" + out + "', which " + (before != null ? before.label() : "an input or initializer") + " already defines");
+                }
+            }
+            for (String in : new LinkedHashSet<>(node.inputs())) {
+                if (!in.isEmpty()) {
+                    consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(node);
+                }
+            }
+        }
+        Map<Node, Integer> pending = new HashMap<>();
+        ArrayDeque<Node> ready = new ArrayDeque<>();
+        for (Node node : graph.nodes()) {
+            int n = 0;
+            for (String in : new LinkedHashSet<>(node.inputs())) {
+                if (!in.isEmpty() && !available.contains(in)) {
+                    if (!producer.containsKey(in)) {
+                        throw error(node, "reads '" + in + "', which no node, input or initializer defines");
+                    }
+                    n++;
+                }
+            }
+            pending.put(node, n);
+            if (n == 0) {
+                ready.add(node);
+            }
+        }
+        int done = 0;
+        while (!ready.isEmpty()) {
+            Node node = ready.poll();
+            done++;
+            for (String out : node.outputs()) {
+                for (Node c : consumers.getOrDefault(out, List.of())) {
+                    if (pending.merge(c, -1, Integer::sum) == 0) {
+                        ready.add(c);
+                    }
+                }
+            }
+        }
+        if (done < graph.nodes().size()) {
+            for (Node node : graph.nodes()) {
+                if (pending.get(node) > 0) {
+                    throw error(node, "is on a cycle: the graph is not a DAG");
+                }
+            }
+        }
+    }
+
+    private ValueInfo theInput() throws OnnxFormatException {
+        List<ValueInfo> inputs = graph.inputs().stream().filter(i -> !graph.initializers().containsKey(i.name())).toList();
+        if (inputs.size() != 1) {
+            throw error("the graph has " + inputs.size() + " inputs " + names(inputs) + " besides its initializers; jvk maps one");
+        }
+        ValueInfo in = inputs.getFirst();
+        if (!in.tensor() || in.elemType() != OnnxProto.FLOAT) {
+            throw error("input '" + in.name() + "' is " + (in.tensor() ? "a " + TensorData.typeName(in.elemType()) + " tensor" : "not a tensor")
+                    + "; jvk takes a float tensor");
+        }
+        if (in.shape() == null || in.shape().size() < 2) {
+            throw error("input '" + in.name() + "' has " + (in.shape() == null ? "no shape" : "rank " + in.shape().size())
+                    + "; jvk needs [batch, features...] with fixed features");
+        }
+        List<Dim> dims = in.shape();
+        featureDims = new long[dims.size() - 1];
+        for (int i = 1; i < dims.size(); i++) {
+            Dim d = dims.get(i);
+            if (d.value() <= 0) {
+                throw error("input '" + in.name() + "' has a dynamic dimension " + (d.param().isEmpty() ? "" : "'" + d.param() + "' ")
+                        + "at axis " + i + "; only the batch (axis 0) may be dynamic");
+            }
+            featureDims[i - 1] = d.value();
+        }
+        features();   // checks the product fits
+        batch = dims.getFirst().value() > 0 ? dims.getFirst().value() : -1;
+        return in;
+    }
+
+    // ---- the nodes ----
+
+    private void dropout(Node node) throws OnnxFormatException {
+        if (!node.input(2).isEmpty()) {
+            throw error(node, "has a training_mode input; jvk imports inference graphs, where Dropout is the identity");
+        }
+    }
+
+    private void flatten(Node node) throws OnnxFormatException {
+        long axis = attrInt(node, "axis", 1);
+        int rank = featureDims.length + 1;
+        if (axis < 0) {
+            axis += rank;
+        }
+        if (axis != 1) {
+            throw error(node, "has axis " + attrInt(node, "axis", 1) + " on a rank-" + rank + " value; jvk keeps one row per sample (axis 1)");
+        }
+        featureDims = new long[] {features()};
+    }
+
+    private void reshape(Node node, String v) throws IOException {
+        if (!node.input(0).equals(v)) {
+            throw error(node, "reshapes a constant by the data; jvk maps Reshape(data, constant shape)");
+        }
+        Constant c = constant(node.input(1), node);
+        if (c == null) {
+            throw error(node, "has a shape computed at run time ('" + node.input(1) + "'); jvk needs a constant shape");
+        }
+        long[] s = c.longs(node.label());
+        boolean allowZero = attrInt(node, "allowzero", 0) != 0;
+        long f = features();
+        if (s.length == 2) {
+            long rows = s[0] == 0 && !allowZero ? batch : s[0];
+            long cols = s[1] == 0 && !allowZero ? featureDims[0] : s[1];
+            boolean rowsOk = rows == -1 && (cols == f || (s[0] == 0 && !allowZero && cols == -1))
+                    || rows == batch && rows > 0 && (cols == f || cols == -1)
+                    || s[0] == 0 && !allowZero && (cols == f || cols == -1);
+            if (rowsOk) {
+                featureDims = new long[] {f};
+                return;
+            }
+        }
+        throw error(node, "reshapes [" + (batch < 0 ? "batch" : batch) + ", " + joined(featureDims) + "] to "
+                + Arrays.toString(s) + "; jvk maps Reshape to [batch, " + f + "] only");
+    }
+
+    private void gemm(Node node, String v) throws IOException {
+        requireRows(node);
+        if (!node.input(0).equals(v) || attrInt(node, "transA", 0) != 0) {
+            throw error(node, "takes the data as B or transposed (transA=1); jvk maps Gemm(x, W, b) with one sample per row");
+        }
+        boolean transB = attrInt(node, "transB", 0) != 0;
+        float alpha = attrFloat(node, "alpha", 1f);
+        float beta = attrFloat(node, "beta", 1f);
+        Constant b = weight(node, node.input(1));
+        long k = transB ? b.dims()[1] : b.dims()[0];
+        long n = transB ? b.dims()[0] : b.dims()[1];
+        checkInner(node, b, k, transB ? " (transB=1)" : "");
+        b.checkCount(node.label());
+        Dense dense = dense(node, (int) k, (int) n);
+        float[] w = dense.weights();
+        int in = (int) k;
+        int out = (int) n;
+        if (transB) {
+            float[] values = b.floats(node.label());
+            int block = 64;   // a tile of each matrix stays in L1 while it is transposed
+            for (int i0 = 0; i0 < in; i0 += block) {
+                for (int j0 = 0; j0 < out; j0 += block) {
+                    for (int i = i0; i < Math.min(in, i0 + block); i++) {
+                        for (int j = j0; j < Math.min(out, j0 + block); j++) {
+                            w[i * out + j] = alpha * values[j * in + i];
+                        }
+                    }
+                }
+            }
+        } else {
+            b.floatsInto(w, node.label());   // B is in x out, the layer's own layout: decoded in place
+            if (alpha != 1f) {
+                for (int i = 0; i < w.length; i++) {
+                    w[i] *= alpha;
+                }
+            }
+        }
+        if (!node.input(2).isEmpty()) {
+            Constant c = constant(node.input(2), node);
+            if (c == null) {
+                throw error(node, "has a computed C ('" + node.input(2) + "'); jvk needs a constant bias");
+            }
+            float[] bias = perFeature(c, node, new long[] {out});
+            float[] target = dense.bias();
+            for (int j = 0; j < out; j++) {
+                target[j] = beta * bias[j];
+            }
+        }
+        addLayer(dense);
+    }
+
+    private void matMul(Node node, String v) throws IOException {
+        requireRows(node);
+        if (!node.input(0).equals(v)) {
+            throw error(node, "multiplies a constant by the data (W x); jvk maps MatMul(x, W) with one sample per row");
+        }
+        Constant b = weight(node, node.input(1));
+        checkInner(node, b, b.dims()[0], "");
+        b.checkCount(node.label());
+        Dense dense = dense(node, (int) b.dims()[0], (int) b.dims()[1]);
+        b.floatsInto(dense.weights(), node.label());
+        addLayer(dense);
+    }
+
+    private void add(Node node, String v) throws IOException {
+        Constant c = otherConstant(node, v);
+        if (open != null) {
+            float[] bias = perFeature(c, node, featureDims);
+            float[] target = open.bias();
+            for (int j = 0; j < target.length; j++) {
+                target[j] += bias[j];
+            }
+            return;
+        }
+        if (!layers.isEmpty()) {
+            throw error(node, "adds a constant after " + layers.getLast() + "; jvk maps Add as the bias right after a "
+                    + "Gemm or MatMul, or as input scaling before the first layer");
+        }
+        if (scale != null) {
+            throw error(node, "shifts the input after scaling it; jvk's input scaling is (x - shift) * scale");
+        }
+        float[] addend = perFeature(c, node, featureDims);
+        shift = shift == null ? new float[addend.length] : shift;
+        for (int i = 0; i < addend.length; i++) {
+            shift[i] -= addend[i];
+        }
+    }
+
+    private void scaling(Node node, String v) throws IOException {
+        if (!layers.isEmpty()) {
+            throw error(node, "comes after " + layers.getLast() + "; jvk maps Sub, Mul and Div by constants only as "
+                    + "input scaling before the first layer (and Div/Mul inside the GELU pattern)");
+        }
+        boolean sub = node.opType().equals("Sub");
+        if ((sub || node.opType().equals("Div")) && !node.input(0).equals(v)) {
+            throw error(node, "has the data as its second operand; jvk's input scaling is (x - shift) * scale");
+        }
+        float[] c = perFeature(otherConstant(node, v), node, featureDims);
+        if (sub) {
+            if (scale != null) {
+                throw error(node, "shifts the input after scaling it; jvk's input scaling is (x - shift) * scale");
+            }
+            shift = shift == null ? new float[c.length] : shift;
+            for (int i = 0; i < c.length; i++) {
+                shift[i] += c[i];
+            }
+            return;
+        }
+        if (scale != null) {
+            throw error(node, "scales the input twice; jvk's input scaling is (x - shift) * scale");
+        }
+        scale = new float[c.length];
+        for (int i = 0; i < c.length; i++) {
+            // x / d is within half an ulp of x * (1 / d); a Div-scaled graph is matched to that (Mul: bitwise)
+            scale[i] = node.opType().equals("Div") ? 1f / c[i] : c[i];
+        }
+    }
+
+    private void activation(Activation a) throws OnnxFormatException {
+        addLayer(new ActivationLayer(a, (int) features()));
+    }
+
+    /**
+     * A value that feeds two nodes: the erf-GELU {@code x * 0.5 * (1 + erf(x / sqrt 2))} in the
+     * orders exporters write it, or SiLU {@code x * sigmoid(x)}. Returns the value after it.
+     */
+    private String activationPattern(String v, List<Node> next) throws IOException {
+        if (next.size() == 2) {
+            for (int i = 0; i < 2; i++) {
+                Node first = next.get(i);
+                Node other = next.get(1 - i);
+                String end = gelu(v, first, other);
+                Activation found = Activation.GELU;
+                if (end == null) {
+                    end = silu(v, first, other);
+                    found = Activation.SILU;
+                }
+                if (end != null) {
+                    activation(found);
+                    return end;
+                }
+            }
+        }
+        StringBuilder which = new StringBuilder();
+        for (Node n : next) {
+            which.append(which.isEmpty() ? "" : ", ").append(n.label());
+        }
+        throw error("value '" + v + "' feeds " + next.size() + " nodes (" + which + "); jvk maps a chain of layers, "
+                + "and the GELU (x * 0.5 * (1 + erf(x / sqrt 2))) and SiLU (x * sigmoid(x)) patterns");
+    }
+
+    private String gelu(String v, Node first, Node other) throws IOException {
+        boolean divided = is(first, "Div") && first.input(0).equals(v) && near(scalar(first, v), SQRT2);
+        boolean multiplied = is(first, "Mul") && near(scalar(first, v), 1 / SQRT2);
+        if (!divided && !multiplied) {
+            return null;
+        }
+        Node erf = sole(onlyOutput(first));
+        if (!is(erf, "Erf")) {
+            return null;
+        }
+        Node plus = sole(onlyOutput(erf));
+        if (!is(plus, "Add") || scalar(plus, onlyOutput(erf)) != 1.0) {
+            return null;
+        }
+        String onePlus = onlyOutput(plus);
+        List<Node> matched = new ArrayList<>(List.of(first, erf, plus, other));
+        String end = null;
+        if (is(other, "Mul") && takes(other, v, onePlus) && sole(onePlus) == other) {
+            Node last = sole(onlyOutput(other));   // (x * (1 + erf)) * 0.5
+            if (is(last, "Mul") && scalar(last, onlyOutput(other)) == 0.5) {
+                matched.add(last);
+                end = onlyOutput(last);
+            }
+        } else if (is(other, "Mul") && scalar(other, v) == 0.5) {
+            Node last = sole(onlyOutput(other));   // (x * 0.5) * (1 + erf)
+            if (is(last, "Mul") && takes(last, onlyOutput(other), onePlus) && sole(onePlus) == last) {
+                matched.add(last);
+                end = onlyOutput(last);
+            }
+        } else if (is(other, "Mul")) {
+            Node half = sole(onePlus);             // x * ((1 + erf) * 0.5)
+            if (is(half, "Mul") && scalar(half, onePlus) == 0.5 && takes(other, v, onlyOutput(half))
+                    && sole(onlyOutput(half)) == other) {
+                matched.add(half);
+                end = onlyOutput(other);
+            }
+        }
+        if (end != null) {
+            used.addAll(matched);
+        }
+        return end;
+    }
+
+    private String silu(String v, Node first, Node other) throws OnnxFormatException {
+        if (is(first, "Sigmoid") && is(other, "Mul") && takes(other, v, onlyOutput(first)) && sole(onlyOutput(first)) == other) {
+            used.add(first);
+            used.add(other);
+            return onlyOutput(other);
+        }
+        return null;
+    }
+
+    // ---- helpers ----
+
+    private void addLayer(Layer layer) {
+        layers.add(layer);
+        featureDims = new long[] {layer.outputSize()};
+        open = layer instanceof Dense d ? d : null;
+    }
+
+    private Dense dense(Node node, int in, int out) throws OnnxFormatException {
+        weightFloats += (long) in * out + out;
+        long heap = Runtime.getRuntime().maxMemory();
+        // a Dense holds its weights and their gradient buffer
+        if (weightFloats * 2 * Float.BYTES > heap) {
+            throw error(node, "brings the model to " + (weightFloats * 2 * Float.BYTES >> 20) + " MB of weights and "
+                    + "gradient buffers, more than the heap's " + (heap >> 20) + " MB (raise -Xmx)");
+        }
+        return new Dense(in, out);
+    }
+
+    private Constant weight(Node node, String name) throws IOException {
+        Constant b = constant(name, node);
+        if (b == null) {
+            throw error(node, "multiplies by a computed value ('" + name + "'); jvk needs constant weights");
+        }
+        if (b.dims().length != 2 || b.dims()[0] < 1 || b.dims()[1] < 1) {
+            throw error(node, "has weights of shape " + Arrays.toString(b.dims()) + "; jvk maps a 2-D weight matrix");
+        }
+        return b;
+    }
+
+    private void checkInner(Node node, Constant b, long k, String how) throws OnnxFormatException {
+        if (k != features()) {
+            throw error(node, "has weights " + Arrays.toString(b.dims()) + how + " for " + k + " inputs, the data has "
+                    + features() + " features");
+        }
+    }
+
+    private void requireRows(Node node) throws OnnxFormatException {
+        if (featureDims.length != 1) {
+            throw error(node, "gets a rank-" + (featureDims.length + 1) + " value [batch, " + joined(featureDims)
+                    + "]; jvk's layers take [batch, features] (Flatten first)");
+        }
+    }
+
+    private long features() throws OnnxFormatException {
+        long f = 1;
+        for (long d : featureDims) {
+            f = Math.multiplyHigh(f, d) != 0 || f * d > TensorData.MAX_ELEMENTS ? Long.MAX_VALUE : f * d;
+        }
+        if (f > TensorData.MAX_ELEMENTS) {
+            throw error("[" + joined(featureDims) + "] features per sample are more than a Java array holds");
+        }
+        return f;
+    }
+
+    /** The constant operand of a binary node whose other operand is {@code v}. */
+    private Constant otherConstant(Node node, String v) throws IOException {
+        if (node.inputs().size() != 2 || node.input(0).equals(node.input(1))) {
+            throw error(node, "does not combine the data with one constant");
+        }
+        String other = node.input(0).equals(v) ? node.input(1) : node.input(0);
+        Constant c = constant(other, node);
+        if (c == null) {
+            throw error(node, "combines two computed values ('" + node.input(0) + "', '" + node.input(1)
+                    + "'); jvk maps element-wise ops with a constant operand");
+        }
+        return c;
+    }
+
+    /**
+     * A constant broadcast (numpy rules) against {@code [batch, dims...]} and flattened to one value
+     * per feature; it may not vary along the batch.
+     */
+    private float[] perFeature(Constant c, Node node, long[] dims) throws IOException {
+        long[] cd = c.dims();
+        int rank = dims.length + 1;
+        boolean fits = cd.length <= rank;
+        for (int i = 0; fits && i < cd.length; i++) {
+            int axis = rank - cd.length + i;   // right-aligned
+            long target = axis == 0 ? 1 : dims[axis - 1];
+            fits = cd[i] == 1 || cd[i] == target;
+        }
+        if (!fits) {
+            throw error(node, "has a constant of shape " + Arrays.toString(cd) + " that does not broadcast to one value per "
+                    + "feature of [batch, " + joined(dims) + "]");
+        }
+        float[] values = c.floats(node.label());
+        long f = 1;
+        for (long d : dims) {
+            f *= d;
+        }
+        float[] out = new float[(int) f];
+        long[] strides = new long[dims.length];   // the constant's stride along each feature axis (0 when broadcast)
+        long stride = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            int ci = cd.length - (dims.length - i);
+            if (ci >= 0 && cd[ci] != 1) {
+                strides[i] = stride;
+                stride *= cd[ci];
+            } else if (ci >= 0) {
+                strides[i] = 0;
+            }
+        }
+        long[] index = new long[dims.length];
+        for (int j = 0; j < out.length; j++) {
+            long at = 0;
+            for (int i = 0; i < dims.length; i++) {
+                at += index[i] * strides[i];
+            }
+            out[j] = values[(int) at];
+            for (int i = dims.length - 1; i >= 0 && ++index[i] == dims[i]; i--) {
+                index[i] = 0;
+            }
+        }
+        return out;
+    }
+
+    /** The scalar constant that {@code node} combines with {@code v}, or NaN when there is none. */
+    private double scalar(Node node, String v) throws IOException {
+        if (node.inputs().size() != 2 || !(node.input(0).equals(v) || node.input(1).equals(v))) {
+            return Double.NaN;
+        }
+        String other = node.input(0).equals(v) ? node.input(1) : node.input(0);
+        Constant c = constant(other, node);
+        if (c == null || c.count() != 1) {
+            return Double.NaN;
+        }
+        return c.floats(node.label())[0];
+    }
+
+    private static boolean near(double value, double expected) {
+        return Math.abs(value - expected) <= 1e-6 * expected;
+    }
+
+    private static boolean is(Node node, String op) {
+        return node != null && node.opType().equals(op);
+    }
+
+    private static boolean takes(Node node, String a, String b) {
+        return node.inputs().size() == 2 && (node.input(0).equals(a) && node.input(1).equals(b)
+                || node.input(0).equals(b) && node.input(1).equals(a));
+    }
+
+    /** The one node reading {@code value} when nothing else (no other node, not the graph's output) does. */
+    private Node sole(String value) {
+        List<Node> c = consumers.getOrDefault(value, List.of());
+        boolean isOutput = graph.outputs().stream().anyMatch(o -> o.name().equals(value));
+        return c.size() == 1 && !isOutput ? c.getFirst() : null;
+    }
+
+    private String onlyOutput(Node node) throws OnnxFormatException {
+        if (node.outputs().isEmpty() || node.outputs().getFirst().isEmpty()) {
+            throw error(node, "has no output");
+        }
+        for (int i = 1; i < node.outputs().size(); i++) {
+            String extra = node.outputs().get(i);
+            boolean isOutput = graph.outputs().stream().anyMatch(o -> o.name().equals(extra));
+            if (!extra.isEmpty() && (consumers.containsKey(extra) || isOutput)) {
+                throw error(node, "has its output '" + extra + "' used; jvk maps only the first output");
+            }
+        }
+        return node.outputs().getFirst();
+    }
+
+    /** The constant named {@code name} (initializer, Constant node, or Cast/Identity of one), or null for a computed value. */
+    private Constant constant(String name, Node user) throws IOException {
+        Constant known = constants.get(name);
+        if (known != null) {
+            return known;
+        }
+        Tensor t = graph.initializers().get(name);
+        Constant c = null;
+        if (t != null) {
+            c = new Constant(t.dims(), t, null, null);
+        } else {
+            Node p = producer.get(name);
+            if (p == null) {
+                return null;
+            }
+            if (!resolving.add(name)) {
+                throw error(p, "is on a cycle of constants");
+            }
+            try {
+                c = switch (p.opType()) {
+                    case "Constant" -> constantNode(p);
+                    case "Identity" -> constant(p.input(0), p);
+                    case "Cast" -> attrInt(p, "to", 0) == OnnxProto.FLOAT || attrInt(p, "to", 0) == OnnxProto.INT64
+                            ? constant(p.input(0), p) : null;
+                    default -> null;
+                };
+            } finally {
+                resolving.remove(name);
+            }
+            if (c == null) {
+                return null;
+            }
+            used.add(p);
+        }
+        constants.put(name, c);
+        return c;
+    }
+
+    private Constant constantNode(Node p) throws OnnxFormatException {
+        for (Attribute a : p.attributes().values()) {
+            switch (a.name()) {
+                case "value" -> {
+                    if (a.t() == null) {
+                        throw error(p, "has no tensor in its 'value'");
+                    }
+                    return new Constant(a.t().dims(), a.t(), null, null);
+                }
+                case "value_float" -> {
+                    return new Constant(new long[0], null, new float[] {a.f()}, null);
+                }
+                case "value_floats" -> {
+                    return new Constant(new long[] {a.floats().length}, null, a.floats(), null);
+                }
+                case "value_int" -> {
+                    return new Constant(new long[0], null, null, new long[] {a.i()});
+                }
+                case "value_ints" -> {
+                    return new Constant(new long[] {a.ints().length}, null, null, a.ints());
+                }
+                default -> { }
+            }
+        }
+        throw error(p, "has none of value, value_float(s), value_int(s); jvk reads those");
+    }
+
+    /** A constant's shape and where its values are: a tensor (decoded when asked) or an attribute's list. */
+    private final class Constant {
+        private final long[] dims;
+        private final Tensor tensor;
+        private final float[] floats;
+        private final long[] longs;
+
+        Constant(long[] dims, Tensor tensor, float[] floats, long[] longs) {
+            this.dims = dims;
+            this.tensor = tensor;
+            this.floats = floats;
+            this.longs = longs;
+        }
+
+        long[] dims() {
+            return dims;
+        }
+
+        long count() {
+            long n = 1;
+            for (long d : dims) {
+                n = d == 0 ? 0 : (Long.MAX_VALUE / d < n ? Long.MAX_VALUE : n * d);
+            }
+            return n;
+        }
+
+        /** Checks the claimed element count against the bytes, the largest array and the heap, before a layer is allocated for it. */
+        void checkCount(String user) throws IOException {
+            if (tensor != null) {
+                data.backed(tensor, user);
+            }
+        }
+
+        void floatsInto(float[] into, String user) throws IOException {
+            if (tensor != null) {
+                data.floats(tensor, user, into);
+            } else {
+                float[] f = floats(user);
+                System.arraycopy(f, 0, into, 0, into.length);
+            }
+        }
+
+        float[] floats(String user) throws IOException {
+            if (tensor != null) {
+                return data.floats(tensor, user);
+            }
+            if (floats != null) {
+                return floats;
+            }
+            float[] f = new float[longs.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = longs[i];
+            }
+            return f;
+        }
+
+        long[] longs(String user) throws IOException {
+            if (tensor != null) {
+                return data.longs(tensor, user);
+            }
+            if (longs == null) {
+                throw new OnnxFormatException(file + ": " + user + " needs integers, the constant holds floats");
+            }
+            return longs;
+        }
+    }
+
+    private FeatureScaling.Kind scalingKind() {
+        String kind = model.metadata().getOrDefault("jvk.scaling", "");
+        for (FeatureScaling.Kind k : FeatureScaling.Kind.values()) {
+            if (k != FeatureScaling.Kind.NONE && k.cliName().equals(kind)) {
+                return k;
+            }
+        }
+        return FeatureScaling.Kind.STANDARD;
+    }
+
+    private static Attribute attribute(Node node, String name) {
+        return node.attributes().get(name);
+    }
+
+    private long attrInt(Node node, String name, long otherwise) throws OnnxFormatException {
+        Attribute a = attribute(node, name);
+        if (a == null) {
+            return otherwise;
+        }
+        if (a.type() != OnnxProto.ATTR_INT && a.type() != 0) {
+            throw error(node, "has attribute " + name + " of type " + a.type() + ", expected an int");
+        }
+        return a.i();
+    }
+
+    private float attrFloat(Node node, String name, float otherwise) throws OnnxFormatException {
+        Attribute a = attribute(node, name);
+        if (a == null) {
+            return otherwise;
+        }
+        if (a.type() != OnnxProto.ATTR_FLOAT && a.type() != 0) {
+            throw error(node, "has attribute " + name + " of type " + a.type() + ", expected a float");
+        }
+        return a.f();
+    }
+
+    private static String names(List<ValueInfo> values) {
+        return values.stream().map(v -> "'" + v.name() + "'").toList().toString();
+    }
+
+    private static String joined(long[] dims) {
+        StringBuilder s = new StringBuilder();
+        for (long d : dims) {
+            s.append(s.isEmpty() ? "" : ", ").append(d);
+        }
+        return s.toString();
+    }
+
+    private OnnxFormatException error(Node node, String what) {
+        return error(node.label() + " " + what);
+    }
+
+    private OnnxFormatException error(String what) {
+        return new OnnxFormatException(file + ": " + what);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.jvk.nn.onnx;
+
+import dev.jvk.nn.ActivationLayer;
+import dev.jvk.nn.Dense;
+import dev.jvk.nn.Dropout;
+import dev.jvk.nn.Layer;
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.SoftmaxCrossEntropy;
+import dev.jvk.nn.data.FeatureScaling;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes an {@link Mlp} as an ONNX graph: {@code Sub} and {@code Mul} for the input scaling (the
+ * same float operations jvk performs, so bitwise the same scaled input), one {@code Gemm} per
+ * {@link Dense} (weights {@code in x out} as B, bias as C), the activations ({@code Gelu} from opset
+ * 20, before that the erf sub-graph PyTorch writes; SiLU as {@code Sigmoid} and {@code Mul}),
+ * dropout left out (the identity at inference), and a {@code Softmax} output for classifiers.
+ */
+final class OnnxExport {
+    static final int DEFAULT_OPSET = 17;
+    static final int MIN_OPSET = 13;
+
+    private OnnxExport() {}
+
+    private record NodeSpec(String op, List<String> inputs, String output, List<ProtoWriter> attributes) {}
+
+    static byte[] encode(Mlp mlp, Map<String, String> metadata, int opset) {
+        List<NodeSpec> nodes = new ArrayList<>();
+        ProtoWriter graph = new ProtoWriter();
+        String x = "input";
+        FeatureScaling scaling = mlp.scaling();
+        if (scaling.kind() != FeatureScaling.Kind.NONE) {
+            graph.message(5, tensor("scaling.shift", new long[] {scaling.features()}, scaling.shift()));
+            graph.message(5, tensor("scaling.scale", new long[] {scaling.features()}, scaling.scale()));
+            nodes.add(new NodeSpec("Sub", List.of(x, "scaling.shift"), "shifted", List.of()));
+            nodes.add(new NodeSpec("Mul", List.of("shifted", "scaling.scale"), "scaled", List.of()));
+            x = "scaled";
+        }
+        boolean geluConstants = false;
+        int index = 0;
+        for (Layer layer : mlp.layers()) {
+            index++;
+            String out = "layer" + index;
+            switch (layer) {
+                case Dense d -> {
+                    String w = "dense" + index + ".weight";
+                    String b = "dense" + index + ".bias";
+                    graph.message(5, tensor(w, new long[] {d.inputSize(), d.outputSize()}, d.weights()));
+                    graph.message(5, tensor(b, new long[] {d.outputSize()}, d.bias()));
+                    nodes.add(new NodeSpec("Gemm", List.of(x, w, b), out, List.of()));
+                }
+                case ActivationLayer a -> {
+                    switch (a.activation()) {
+                        case RELU -> nodes.add(new NodeSpec("Relu", List.of(x), out, List.of()));
+                        case LEAKY_RELU -> nodes.add(new NodeSpec("LeakyRelu", List.of(x), out,
+                                List.of(floatAttribute("alpha", dev.jvk.nn.Activation.LEAKY_SLOPE))));
+                        case TANH -> nodes.add(new NodeSpec("Tanh", List.of(x), out, List.of()));
+                        case SIGMOID -> nodes.add(new NodeSpec("Sigmoid", List.of(x), out, List.of()));
+                        case SILU -> {
+                            nodes.add(new NodeSpec("Sigmoid", List.of(x), out + ".sigmoid", List.of()));
+                            nodes.add(new NodeSpec("Mul", List.of(x, out + ".sigmoid"), out, List.of()));
+                        }
+                        case GELU -> {
+                            if (opset >= 20) {
+                                nodes.add(new NodeSpec("Gelu", List.of(x), out, List.of()));
+                            } else {
+                                if (!geluConstants) {
+                                    graph.message(5, tensor("gelu.sqrt2", new long[0], new float[] {(float) Math.sqrt(2)}));
+                                    graph.message(5, tensor("gelu.one", new long[0], new float[] {1f}));
+                                    graph.message(5, tensor("gelu.half", new long[0], new float[] {0.5f}));
+                                    geluConstants = true;
+                                }
+                                // x * 0.5 * (1 + erf(x / sqrt 2)), in the order PyTorch's exporter writes it
+                                nodes.add(new NodeSpec("Div", List.of(x, "gelu.sqrt2"), out + ".div", List.of()));
+                                nodes.add(new NodeSpec("Erf", List.of(out + ".div"), out + ".erf", List.of()));
+                                nodes.add(new NodeSpec("Add", List.of(out + ".erf", "gelu.one"), out + ".add", List.of()));
+                                nodes.add(new NodeSpec("Mul", List.of(x, out + ".add"), out + ".mul", List.of()));
+                                nodes.add(new NodeSpec("Mul", List.of(out + ".mul", "gelu.half"), out, List.of()));
+                            }
+                        }
+                    }
+                }
+                case Dropout d -> {
+                    continue;   // the identity at inference
+                }
+            }
+            x = out;
+        }
+        boolean classifier = mlp.loss() instanceof SoftmaxCrossEntropy;
+        String output = classifier ? "probabilities" : "output";
+        if (classifier) {
+            nodes.add(new NodeSpec("Softmax", List.of(x), output, List.of(intAttribute("axis", 1))));
+        } else {
+            NodeSpec last = nodes.removeLast();
+            nodes.add(new NodeSpec(last.op(), last.inputs(), output, last.attributes()));
+        }
+        for (NodeSpec n : nodes) {
+            ProtoWriter node = new ProtoWriter();
+            for (String in : n.inputs()) {
+                node.string(1, in);
+            }
+            node.string(2, n.output()).string(3, n.output()).string(4, n.op());
+            for (ProtoWriter a : n.attributes()) {
+                node.message(5, a);
+            }
+            graph.message(1, node);
+        }
+        graph.string(2, "jvk_mlp");
+        graph.message(11, valueInfo("input", mlp.inputs()));
+        graph.message(12, valueInfo(output, mlp.classes()));
+
+        ProtoWriter model = new ProtoWriter()
+                .varint(1, irVersion(opset))
+                .string(2, "jvk")
+                .string(3, "0.1.0")
+                .message(7, graph)
+                .message(8, new ProtoWriter().string(1, "").varint(2, opset));
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            model.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
+        }
+        return model.toByteArray();
+    }
+
+    /** The IR version that goes with an opset (ONNX's versioning table), the oldest a runtime must read. */
+    static int irVersion(int opset) {
+        return opset <= 14 ? 7 : opset <= 18 ? 8 : opset <= 20 ? 9 : 10;
+    }
+
+    static ProtoWriter tensor(String name, long[] dims, float[] values) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asFloatBuffer().put(values);
+        ProtoWriter t = new ProtoWriter();
+        if (dims.length > 0) {
+            t.packedVarints(1, dims);
+        }
+        return t.varint(2, OnnxProto.FLOAT).string(8, name).bytes(9, raw.array());
+    }
+
+    static ProtoWriter valueInfo(String name, long features) {
+        ProtoWriter shape = new ProtoWriter()
+                .message(1, new ProtoWriter().string(2, "batch"))
+                .message(1, new ProtoWriter().varint(1, features));
+        ProtoWriter tensorType = new ProtoWriter().varint(1, OnnxProto.FLOAT).message(2, shape);
+        return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
+    }
+
+    static ProtoWriter intAttribute(String name, long value) {
+        return new ProtoWriter().string(1, name).varint(3, value).varint(20, OnnxProto.ATTR_INT);
+    }
+
+    static ProtoWriter floatAttribute(String name, float value) {
+        return new ProtoWriter().string(1, name).float32(2, value).varint(20, OnnxProto.ATTR_FLOAT);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.jvk.nn.onnx;
+
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.SoftmaxCrossEntropy;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An MLP read from an ONNX file, with what the file says about it; and the way to write one.
+ *
+ * <pre>{@code
+ * Mlp mlp = OnnxModel.importMlp(Path.of("model.onnx"));     // from PyTorch, Keras (tf2onnx), skl2onnx
+ * float[] scores = mlp.predict(x, rows);
+ * OnnxModel.export(mlp, Path.of("jvk.onnx"));                 // runs in ONNX Runtime, opset 17
+ * }</pre>
+ *
+ * <p>What imports, and the errors for the rest: {@code docs/onnx.md}.
+ *
+ * @param mlp              the model, ready to predict
+ * @param classNames       the class names from the {@code class_names} metadata entry (a JSON array of
+ *                         strings, as {@link #export} writes it), or empty when the file has none
+ * @param metadata         the model's {@code metadata_props}
+ * @param producer         the tool that wrote the file, with its version
+ * @param opset            the default-domain operator set the graph was read at
+ * @param logProbabilities whether the graph ends in {@code LogSoftmax}: {@link Mlp#predict} then gives
+ *                         the probabilities, the exponentials of the graph's outputs
+ */
+public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> metadata, String producer, int opset,
+                        boolean logProbabilities) {
+    /** The metadata key under which class names are stored, as a JSON array of strings. */
+    public static final String CLASS_NAMES = "class_names";
+
+    private static final byte[] JVK_MAGIC = {(byte) 0x89, 'J', 'V', 'K', 'M', 'L', 'P', '\n'};
+
+    /** The record's lists and map are copied and unmodifiable. */
+    public OnnxModel {
+        Objects.requireNonNull(mlp, "mlp");
+        classNames = List.copyOf(classNames);
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    }
+
+    /**
+     * Reads an ONNX model file and matches its graph onto jvk's layers. The file is mapped, not
+     * copied; each weight is decoded once into its layer, after its length has been checked against
+     * the bytes that carry it. External data is read only from files in the model's folder.
+     *
+     * @throws OnnxFormatException when the file is not a well-formed ONNX model, claims more than its
+     *                             bytes hold, or has a graph jvk does not map (the message names the node and operator)
+     * @throws IOException         when the file cannot be read
+     */
+    public static OnnxModel read(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        String name = file.toString();
+        if (!Files.isRegularFile(file)) {
+            if (!Files.exists(file)) {
+                throw new java.nio.file.NoSuchFileException(name);
+            }
+            throw new OnnxFormatException(name + ": not a regular file");
+        }
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE) {
+            throw new OnnxFormatException(name + ": " + size + " bytes; an ONNX file holds at most 2 GB (protobuf's limit), "
+                    + "larger weights go in external data");
+        }
+        ByteBuffer bytes;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+        if (size >= JVK_MAGIC.length && bytes.slice(0, JVK_MAGIC.length).equals(ByteBuffer.wrap(JVK_MAGIC))) {
+            throw new OnnxFormatException(name + ": a jvk model file, not ONNX (load it with Mlp.load)");
+        }
+        OnnxProto.Model model = OnnxProto.model(bytes, name);
+        Path dir = file.toAbsolutePath().getParent();
+        GraphMatcher.Matched matched;
+        try {
+            matched = new GraphMatcher(model, name, new TensorData(dir, name)).match();
+        } catch (IllegalArgumentException e) {
+            throw new OnnxFormatException(name + ": " + e.getMessage());
+        }
+        List<String> classes = List.of();
+        String names = model.metadata().get(CLASS_NAMES);
+        if (names != null) {
+            classes = ClassNames.parse(names, name);
+            if (classes.size() != matched.mlp().classes()) {
+                throw new OnnxFormatException(name + ": " + CLASS_NAMES + " lists " + classes.size() + " names, the graph has "
+                        + matched.mlp().classes() + " outputs");
+            }
+        }
+        String producer = (model.producer() + " " + model.producerVersion()).strip();
+        return new OnnxModel(matched.mlp(), classes, model.metadata(), producer, matched.opset(), matched.logSoftmax());
+    }
+
+    /** {@link #read}'s model alone. */
+    public static Mlp importMlp(Path file) throws IOException {
+        return read(file).mlp();
+    }
+
+    /** {@link #export(Mlp, Path, List, int)} at opset 17, classes named "0", "1", ... for a classifier. */
+    public static void export(Mlp mlp, Path file) throws IOException {
+        export(mlp, file, List.of(), OnnxExport.DEFAULT_OPSET);
+    }
+
+    /**
+     * Writes {@code mlp} as an ONNX model (input {@code input}: {@code [batch, inputs]} float; output
+     * {@code probabilities} after a Softmax for a classifier, else {@code output}). Class names, the
+     * loss and the scaling's kind go in {@code metadata_props}. The file appears whole or not at all.
+     *
+     * @param classNames one per class, or empty for "0", "1", ... (classifiers only)
+     * @param opset      13 to 21; {@code Gelu} is written as one node from opset 20, else as the erf sub-graph
+     * @throws IllegalArgumentException when the opset is out of range or the class names do not match the model
+     */
+    public static void export(Mlp mlp, Path file, List<String> classNames, int opset) throws IOException {
+        Objects.requireNonNull(mlp, "mlp");
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(classNames, "classNames");
+        if (opset < OnnxExport.MIN_OPSET || opset > GraphMatcher.MAX_OPSET) {
+            throw new IllegalArgumentException("opset must be in [" + OnnxExport.MIN_OPSET + ", " + GraphMatcher.MAX_OPSET + "], got " + opset);
+        }
+        boolean classifier = mlp.loss() instanceof SoftmaxCrossEntropy;
+        if (!classNames.isEmpty() && classNames.size() != mlp.classes()) {
+            throw new IllegalArgumentException(classNames.size() + " class names for a model with " + mlp.classes() + " classes");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("jvk.loss", mlp.loss().name());
+        metadata.put("jvk.scaling", mlp.scaling().kind().cliName());
+        if (classifier) {
+            List<String> names = new ArrayList<>(classNames);
+            for (int i = names.size(); i < mlp.classes(); i++) {
+                names.add(Integer.toString(i));
+            }
+            metadata.put(CLASS_NAMES, ClassNames.json(names));
+        }
+        byte[] bytes = OnnxExport.encode(mlp, metadata, opset);
+        Path target = file.toAbsolutePath();
+        Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+        try {
+            Files.write(temp, bytes);
+            try {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package dev.jvk.nn.onnx;
+
+import dev.jvk.nn.onnx.OnnxProto.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Decodes a tensor's values: from {@code raw_data} (little-endian), from the typed repeated fields
+ * (packed or not), or from external data beside the model. The element count its dimensions claim
+ * is checked against the bytes that carry the values before anything is allocated, so a tensor
+ * claiming 2^31 elements over 16 bytes is an error and not a 8 GB array.
+ */
+final class TensorData {
+    /** The largest Java array jvk allocates (the JDK's own limit, a few below Integer.MAX_VALUE). */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private static final int FLOAT_DATA = 4;
+    private static final int INT32_DATA = 5;
+    private static final int INT64_DATA = 7;
+    private static final int RAW_DATA = 9;
+    private static final int DOUBLE_DATA = 10;
+
+    private final Path modelDir;
+    private final String file;
+
+    /** Decodes tensors of the model {@code file}, whose external data lives under {@code modelDir}. */
+    TensorData(Path modelDir, String file) {
+        this.modelDir = modelDir;
+        this.file = file;
+    }
+
+    /** The values of a float, float16 or double tensor (or an integer one) as float, as ONNX's Cast to float rounds them. */
+    float[] floats(Tensor t, String user) throws IOException {
+        float[] out = new float[backed(t, user)];
+        floats(t, user, out);
+        return out;
+    }
+
+    /** {@link #floats(Tensor, String)} into {@code out}, which has exactly {@link #count} entries (a layer's weights: no copy). */
+    void floats(Tensor t, String user, float[] out) throws IOException {
+        int n = count(t, user);
+        int size = elementSize(t, user);
+        if (out.length != n) {
+            throw new IllegalArgumentException(user + ": " + t + " has " + n + " values, the destination " + out.length);
+        }
+        ByteBuffer raw = raw(t, (long) n * size, user);
+        if (raw != null) {
+            switch (t.dataType()) {
+                case OnnxProto.FLOAT -> raw.asFloatBuffer().get(out);
+                case OnnxProto.FLOAT16 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = Float.float16ToFloat(raw.getShort(2 * i));
+                    }
+                }
+                case OnnxProto.DOUBLE -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = (float) raw.getDouble(8 * i);
+                    }
+                }
+                case OnnxProto.INT32 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = raw.getInt(4 * i);
+                    }
+                }
+                default -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = raw.getLong(8 * i);
+                    }
+                }
+            }
+            return;
+        }
+        int field = typedField(t.dataType());
+        int found = countTyped(t, field, user);
+        if (found != n) {
+            throw mismatch(t, user, n, found + " values in its " + fieldName(field));
+        }
+        ProtoReader r = ProtoReader.again(t.body(), file + ": " + t);
+        int i = 0;
+        while (r.next()) {
+            if (r.field() != field) {
+                r.skip();
+                continue;
+            }
+            ProtoReader values = r.wireType() == ProtoReader.LENGTH ? r.nested("packed values") : null;
+            do {
+                ProtoReader from = values == null ? r : values;
+                out[i++] = switch (field) {
+                    case FLOAT_DATA -> Float.intBitsToFloat(from.fixed32());
+                    case DOUBLE_DATA -> (float) Double.longBitsToDouble(from.fixed64());
+                    case INT32_DATA -> t.dataType() == OnnxProto.FLOAT16
+                            ? Float.float16ToFloat((short) from.varint()) : (float) (int) from.varint();
+                    default -> (float) from.varint();
+                };
+            } while (values != null && values.remaining() > 0);
+        }
+    }
+
+    /** The values of an int64 (or int32) tensor, such as Reshape's target shape. */
+    long[] longs(Tensor t, String user) throws IOException {
+        if (t.dataType() != OnnxProto.INT64 && t.dataType() != OnnxProto.INT32) {
+            throw new OnnxFormatException(file + ": " + user + " needs integers, " + t + " has data type " + typeName(t.dataType()));
+        }
+        int n = backed(t, user);
+        int size = elementSize(t, user);
+        long[] out = new long[n];
+        ByteBuffer raw = raw(t, (long) n * size, user);
+        if (raw != null) {
+            for (int i = 0; i < n; i++) {
+                out[i] = size == 8 ? raw.getLong(8 * i) : raw.getInt(4 * i);
+            }
+            return out;
+        }
+        int field = typedField(t.dataType());
+        int found = countTyped(t, field, user);
+        if (found != n) {
+            throw mismatch(t, user, n, found + " values in its " + fieldName(field));
+        }
+        ProtoReader r = ProtoReader.again(t.body(), file + ": " + t);
+        int i = 0;
+        while (r.next()) {
+            if (r.field() != field) {
+                r.skip();
+                continue;
+            }
+            ProtoReader values = r.wireType() == ProtoReader.LENGTH ? r.nested("packed values") : null;
+            do {
+                long v = (values == null ? r : values).varint();
+                out[i++] = size == 8 ? v : (int) v;
+            } while (values != null && values.remaining() > 0);
+        }
+        return out;
+    }
+
+    /**
+     * The tensor's element count, once it is known to fit a Java array and the heap and to be carried
+     * by as many values in the file (raw bytes, typed values or external data): what may be allocated for it.
+     */
+    int backed(Tensor t, String user) throws IOException {
+        int n = count(t, user);
+        int size = elementSize(t, user);
+        if (raw(t, (long) n * size, user) == null) {
+            int found = countTyped(t, typedField(t.dataType()), user);
+            if (found != n) {
+                throw mismatch(t, user, n, found + " values in its " + fieldName(typedField(t.dataType())));
+            }
+        }
+        return n;
+    }
+
+    private int count(Tensor t, String user) throws OnnxFormatException {
+        long n = t.elements();
+        if (n < 0 || n > MAX_ELEMENTS) {
+            throw new OnnxFormatException(file + ": " + user + ": " + t + " claims " + (n < 0 ? "more than 2^63" : n)
+                    + " elements; a Java array holds at most " + MAX_ELEMENTS);
+        }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (n * Float.BYTES > heap) {
+            throw new OnnxFormatException(file + ": " + user + ": " + t + " needs " + (n * Float.BYTES >> 20)
+                    + " MB as floats, more than the heap's " + (heap >> 20) + " MB (raise -Xmx)");
+        }
+        return (int) n;
+    }
+
+    private int elementSize(Tensor t, String user) throws OnnxFormatException {
+        return switch (t.dataType()) {
+            case OnnxProto.FLOAT, OnnxProto.INT32 -> 4;
+            case OnnxProto.FLOAT16 -> 2;
+            case OnnxProto.DOUBLE, OnnxProto.INT64 -> 8;
+            default -> throw new OnnxFormatException(file + ": " + user + ": " + t + " has data type "
+                    + typeName(t.dataType()) + "; jvk reads float, float16 and double (and int64 shapes)");
+        };
+    }
+
+    /** The raw little-endian bytes ({@code raw_data} or external), checked to be exactly {@code bytes} long; null when the values are in typed fields. */
+    private ByteBuffer raw(Tensor t, long bytes, String user) throws IOException {
+        if (t.external()) {
+            return external(t, bytes, user);
+        }
+        ProtoReader r = ProtoReader.again(t.body(), file + ": " + t);
+        ByteBuffer raw = null;
+        while (r.next()) {
+            if (r.field() == RAW_DATA) {
+                raw = r.bytes();
+            } else {
+                r.skip();
+            }
+        }
+        if (raw != null && raw.remaining() != bytes) {
+            throw mismatch(t, user, bytes / Math.max(1, elementSizeQuiet(t)), raw.remaining() + " bytes of raw_data");
+        }
+        return raw;
+    }
+
+    private ByteBuffer external(Tensor t, long bytes, String user) throws IOException {
+        String where = file + ": " + user + ": " + t + " external data";
+        String location = t.externalData().get("location");
+        if (location == null || location.isEmpty()) {
+            throw new OnnxFormatException(where + " has no location");
+        }
+        Path relative;
+        try {
+            relative = Path.of(location);
+        } catch (InvalidPathException e) {
+            throw new OnnxFormatException(where + ": location '" + location + "' is not a path");
+        }
+        Path dir = modelDir.toAbsolutePath().normalize();
+        Path target = dir.resolve(relative).normalize();
+        if (relative.isAbsolute() || !target.startsWith(dir)) {
+            throw new OnnxFormatException(where + ": location '" + location + "' is outside the model's folder " + dir);
+        }
+        if (!Files.isRegularFile(target)) {
+            throw new OnnxFormatException(where + ": '" + location + "' is not a regular file in " + dir);
+        }
+        Path real = target.toRealPath();
+        if (!real.startsWith(dir.toRealPath())) {
+            throw new OnnxFormatException(where + ": '" + location + "' links outside the model's folder " + dir);
+        }
+        long size = Files.size(real);
+        long offset = number(t, "offset", 0, where);
+        long length = number(t, "length", size - offset, where);
+        if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+            throw new OnnxFormatException(where + ": offset " + offset + " and length " + length + " do not fit in '"
+                    + location + "' (" + size + " bytes)");
+        }
+        if (length != bytes) {
+            throw mismatch(t, user, bytes / Math.max(1, elementSizeQuiet(t)), length + " bytes of external data");
+        }
+        if (bytes > Integer.MAX_VALUE) {
+            throw new OnnxFormatException(where + ": " + bytes + " bytes in one tensor; jvk reads at most 2 GB per tensor");
+        }
+        try (FileChannel channel = FileChannel.open(real, StandardOpenOption.READ)) {
+            return channel.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    private static long number(Tensor t, String key, long otherwise, String where) throws OnnxFormatException {
+        String v = t.externalData().get(key);
+        if (v == null) {
+            return otherwise;
+        }
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new OnnxFormatException(where + ": " + key + " '" + v + "' is not a number");
+        }
+    }
+
+    /** How many values the typed field holds (packed or one per tag), reading without allocating. */
+    private int countTyped(Tensor t, int field, String user) throws OnnxFormatException {
+        ProtoReader r = ProtoReader.again(t.body(), file + ": " + t);
+        long count = 0;
+        while (r.next()) {
+            if (r.field() == RAW_DATA || r.field() == FLOAT_DATA || r.field() == INT32_DATA
+                    || r.field() == INT64_DATA || r.field() == DOUBLE_DATA) {
+                if (r.field() != field) {
+                    throw new OnnxFormatException(file + ": " + user + ": " + t + " of type " + typeName(t.dataType())
+                            + " carries its values in " + fieldName(r.field()));
+                }
+            }
+            if (r.field() != field) {
+                r.skip();
+                continue;
+            }
+            if (r.wireType() != ProtoReader.LENGTH) {
+                r.skip();
+                count++;
+                continue;
+            }
+            ProtoReader values = r.nested("packed values");
+            switch (field) {
+                case FLOAT_DATA, DOUBLE_DATA -> {
+                    int width = field == FLOAT_DATA ? 4 : 8;
+                    if (values.remaining() % width != 0) {
+                        throw values.error(fieldName(field) + " has " + values.remaining() + " bytes, not a multiple of " + width);
+                    }
+                    count += values.remaining() / width;
+                }
+                default -> {
+                    while (values.remaining() > 0) {
+                        values.varint();
+                        count++;
+                    }
+                }
+            }
+        }
+        return (int) Math.min(count, Integer.MAX_VALUE);
+    }
+
+    private OnnxFormatException mismatch(Tensor t, String user, long elements, String found) {
+        return new OnnxFormatException(file + ": " + user + ": " + t + " of " + typeName(t.dataType()) + " needs "
+                + elements + " values, the file has " + found);
+    }
+
+    private static int elementSizeQuiet(Tensor t) {
+        return switch (t.dataType()) {
+            case OnnxProto.FLOAT16 -> 2;
+            case OnnxProto.DOUBLE, OnnxProto.INT64 -> 8;
+            default -> 4;
+        };
+    }
+
+    private static int typedField(int type) {
+        return switch (type) {
+            case OnnxProto.FLOAT -> FLOAT_DATA;
+            case OnnxProto.DOUBLE -> DOUBLE_DATA;
+            case OnnxProto.INT64 -> INT64_DATA;
+            default -> INT32_DATA;   // int32 and float16 (as uint16 bits)
+        };
+    }
+
+    private static String fieldName(int field) {
+        return switch (field) {
+            case FLOAT_DATA -> "float_data";
+            case INT32_DATA -> "int32_data";
+            case INT64_DATA -> "int64_data";
+            case DOUBLE_DATA -> "double_data";
+            default -> "raw_data";
+        };
+    }
+
+    static String typeName(int type) {
+        String[] names = {"UNDEFINED", "FLOAT", "UINT8", "INT8", "UINT16", "INT16", "INT32", "INT64", "STRING", "BOOL",
+                "FLOAT16", "DOUBLE", "UINT32", "UINT64", "COMPLEX64", "COMPLEX128", "BFLOAT16"};
+        return type >= 0 && type < names.length ? names[type] : "type " + type;
+    }
+}

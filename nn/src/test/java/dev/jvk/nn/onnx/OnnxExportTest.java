@@ -1,0 +1,169 @@
+package dev.jvk.nn.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jvk.nn.Activation;
+import dev.jvk.nn.ActivationLayer;
+import dev.jvk.nn.Dense;
+import dev.jvk.nn.Layer;
+import dev.jvk.nn.Loss;
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.data.DataSet;
+import dev.jvk.nn.data.FeatureScaling;
+import dev.jvk.nn.data.SyntheticData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Export, then import: bitwise the same predictions, for every activation, scaling and loss. */
+class OnnxExportTest {
+    @TempDir
+    Path dir;
+
+    static final int FEATURES = 12;
+
+    static Mlp model(Activation activation, FeatureScaling.Kind kind, boolean classifier, long seed) {
+        DataSet data = new SyntheticData(seed, FEATURES).sample(60, 0, "fit");
+        Mlp mlp;
+        if (classifier) {
+            mlp = Mlp.classifier(FEATURES, new int[] {9, 7}, activation, 0.2f, 4, seed);
+        } else {
+            Mlp donor = Mlp.classifier(FEATURES, new int[] {9}, activation, 3, seed);
+            List<Layer> layers = new ArrayList<>(donor.layers());
+            mlp = new Mlp(layers, Loss.named("mse"), null);
+        }
+        // non-zero biases, so that a lost bias shows
+        for (Layer l : mlp.layers()) {
+            if (l instanceof Dense d) {
+                for (int i = 0; i < d.bias().length; i++) {
+                    d.bias()[i] = 0.05f * (i - 2);
+                }
+            }
+        }
+        mlp.setScaling(FeatureScaling.fit(kind, data));
+        return mlp;
+    }
+
+    static int[] bits(float[] x) {
+        int[] b = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            b[i] = Float.floatToRawIntBits(x[i]);
+        }
+        return b;
+    }
+
+    @Test
+    void every_activation_scaling_and_loss_round_trips_bitwise() throws IOException {
+        float[] x = new SyntheticData(4, FEATURES).sample(300, 99, "x").features();
+        int checked = 0;
+        for (Activation activation : Activation.values()) {
+            for (FeatureScaling.Kind kind : FeatureScaling.Kind.values()) {
+                for (boolean classifier : new boolean[] {true, false}) {
+                    for (int opset : new int[] {17, 20}) {
+                        Mlp mlp = model(activation, kind, classifier, 3 + checked);
+                        Path file = dir.resolve("m" + checked + ".onnx");
+                        OnnxModel.export(mlp, file, List.of(), opset);
+                        OnnxModel back = OnnxModel.read(file);
+                        String what = activation + " " + kind + (classifier ? " classifier" : " mse") + " opset " + opset;
+                        // batch 300 runs the GEMM path in two chunks; batch 1 the GEMV path
+                        assertThat(bits(back.mlp().predict(x, 300))).as(what).isEqualTo(bits(mlp.predict(x, 300)));
+                        assertThat(bits(back.mlp().predict(x, 1))).as(what).isEqualTo(bits(mlp.predict(x, 1)));
+                        assertThat(back.mlp().scaling().kind()).as(what).isEqualTo(kind);
+                        assertThat(back.mlp().loss().name()).as(what).isEqualTo(mlp.loss().name());
+                        assertThat(back.opset()).isEqualTo(opset);
+                        assertThat(back.producer()).startsWith("jvk");
+                        List<Activation> activations = back.mlp().layers().stream().filter(l -> l instanceof ActivationLayer)
+                                .map(l -> ((ActivationLayer) l).activation()).toList();
+                        assertThat(activations).as(what).isNotEmpty().allMatch(a -> a == activation);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(Activation.values().length * 3 * 2 * 2);
+    }
+
+    @Test
+    void gelu_is_one_node_from_opset_20_and_the_erf_pattern_before() throws IOException {
+        Mlp mlp = model(Activation.GELU, FeatureScaling.Kind.NONE, true, 5);
+        String at17 = new String(OnnxExport.encode(mlp, java.util.Map.of(), 17), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String at20 = new String(OnnxExport.encode(mlp, java.util.Map.of(), 20), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(at17).contains("Erf").doesNotContain("Gelu");
+        assertThat(at20).contains("Gelu").doesNotContain("Erf");
+    }
+
+    @Test
+    void class_names_travel_in_the_metadata() throws IOException {
+        Mlp mlp = model(Activation.RELU, FeatureScaling.Kind.STANDARD, true, 1);
+        Path file = dir.resolve("named.onnx");
+        List<String> names = List.of("T-shirt/top", "say \"hi\"", "back\\slash", "ünïcode");
+        OnnxModel.export(mlp, file, names, 17);
+        OnnxModel back = OnnxModel.read(file);
+        assertThat(back.classNames()).isEqualTo(names);
+        assertThat(back.metadata()).containsEntry("jvk.loss", "softmax-cross-entropy").containsEntry("jvk.scaling", "standard");
+
+        OnnxModel.export(mlp, file);
+        assertThat(OnnxModel.read(file).classNames()).containsExactly("0", "1", "2", "3");
+    }
+
+    @Test
+    void bad_arguments_write_nothing() {
+        Mlp mlp = model(Activation.RELU, FeatureScaling.Kind.NONE, true, 1);
+        Path file = dir.resolve("never.onnx");
+        assertThatThrownBy(() -> OnnxModel.export(mlp, file, List.of(), 12)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("opset must be in [13, 21], got 12");
+        assertThatThrownBy(() -> OnnxModel.export(mlp, file, List.of("a", "b"), 17)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 class names for a model with 4 classes");
+        assertThat(file).doesNotExist();
+        assertThat(dir.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void an_exported_file_is_read_by_the_tests_own_decoding_of_the_graph() throws IOException {
+        // The writer checked without the reader: the nodes as bytes, field by field, the way ONNX defines them.
+        Mlp mlp = model(Activation.TANH, FeatureScaling.Kind.MIN_MAX, true, 2);
+        byte[] bytes = OnnxExport.encode(mlp, java.util.Map.of(), 17);
+        Path file = Files.write(dir.resolve("t.onnx"), bytes);
+        List<String> ops = new ArrayList<>();
+        ProtoReader model = ProtoReader.of(java.nio.ByteBuffer.wrap(bytes), "model");
+        long opset = -1;
+        while (model.next()) {
+            if (model.field() == 7) {
+                ProtoReader graph = model.nested("graph");
+                while (graph.next()) {
+                    if (graph.field() == 1) {
+                        ProtoReader node = graph.nested("node");
+                        while (node.next()) {
+                            if (node.field() == 4) {
+                                ops.add(node.string());
+                            } else {
+                                node.skip();
+                            }
+                        }
+                    } else {
+                        graph.skip();
+                    }
+                }
+            } else if (model.field() == 8) {
+                ProtoReader o = model.nested("opset");
+                while (o.next()) {
+                    if (o.field() == 2) {
+                        opset = o.integer();
+                    } else {
+                        o.skip();
+                    }
+                }
+            } else {
+                model.skip();
+            }
+        }
+        assertThat(ops).containsExactly("Sub", "Mul", "Gemm", "Tanh", "Gemm", "Tanh", "Gemm", "Softmax");
+        assertThat(opset).isEqualTo(17);
+        assertThat(file).exists();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.jvk.nn.onnx;
+
+import static dev.jvk.nn.onnx.TestGraph.Store.FLOAT_RAW;
+import static dev.jvk.nn.onnx.TestGraph.Store.INT64_RAW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvk.nn.Activation;
+import dev.jvk.nn.ActivationLayer;
+import dev.jvk.nn.Dense;
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.data.FeatureScaling;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Graphs written the way PyTorch, Keras (tf2onnx) and skl2onnx write MLPs, imported and compared
+ * with the test's own double-precision evaluation of the same graph ({@link TestGraph#evaluate}).
+ */
+class OnnxImportTest {
+    @TempDir
+    Path dir;
+
+    private final ExporterGraphs graphs = new ExporterGraphs(7);
+
+    /** jvk's predictions within 1e-5 (relative above 1) of the double evaluation. */
+    static void assertClose(float[] jvk, double[] oracle) {
+        assertThat(jvk).hasSize(oracle.length);
+        for (int i = 0; i < jvk.length; i++) {
+            double tolerance = 1e-5 * Math.max(1, Math.abs(oracle[i]));
+            assertThat((double) jvk[i]).as("output %d", i).isCloseTo(oracle[i], org.assertj.core.data.Offset.offset(tolerance));
+        }
+    }
+
+    OnnxModel importAndCompare(TestGraph g, int rows, int features) throws IOException {
+        OnnxModel m = OnnxModel.read(g.write(dir.resolve("m.onnx")));
+        float[] x = graphs.inputs(rows * features);
+        double[] expected = g.evaluate(x, rows);
+        if (m.logProbabilities()) {
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = Math.exp(expected[i]);
+            }
+        }
+        assertClose(m.mlp().predict(x, rows), expected);
+        return m;
+    }
+
+    @Test
+    void pytorch_style_gemm_with_transB_constants_and_the_erf_gelu_pattern() throws IOException {
+        TestGraph g = graphs.pytorch();
+
+        OnnxModel m = importAndCompare(g, 9, 16);
+        assertThat(m.mlp().describe()).isEqualTo("16-20-12-5 relu");
+        assertThat(m.mlp().layers().get(3)).isInstanceOf(ActivationLayer.class);
+        assertThat(((ActivationLayer) m.mlp().layers().get(3)).activation()).isEqualTo(Activation.GELU);
+        assertThat(m.mlp().loss().name()).isEqualTo("mse");
+        assertThat(m.producer()).isEqualTo("pytorch");
+        assertThat(m.opset()).isEqualTo(17);
+    }
+
+    @Test
+    void keras_tf2onnx_style_matmul_add_float16_weights_cast_to_float_and_a_softmax_output() throws IOException {
+        TestGraph g = graphs.keras();
+
+        OnnxModel m = importAndCompare(g, 7, 12);
+        assertThat(m.mlp().describe()).isEqualTo("12-10-4 relu");
+        assertThat(m.mlp().loss().name()).isEqualTo("softmax-cross-entropy");
+        assertThat(m.classNames()).isEmpty();
+    }
+
+    @Test
+    void skl2onnx_style_scaler_as_sub_div_then_matmul_add_relu_tanh_softmax_at_opset_9() throws IOException {
+        TestGraph g = graphs.sklearn();
+
+        OnnxModel m = importAndCompare(g, 11, 8);
+        assertThat(m.mlp().scaling().kind()).isEqualTo(FeatureScaling.Kind.STANDARD);
+        assertThat(m.mlp().scaling().scale()[2]).isEqualTo(0.5f);
+        assertThat(m.mlp().describe()).isEqualTo("8-6-6-3 relu");
+    }
+
+    @Test
+    void gemm_alpha_beta_without_transB_every_activation_silu_gelu_op_reshape_and_log_softmax_at_opset_20() throws IOException {
+        TestGraph g = graphs.everyActivation();
+
+        OnnxModel m = importAndCompare(g, 5, 10);
+        assertThat(m.logProbabilities()).isTrue();
+        List<Activation> activations = m.mlp().layers().stream().filter(l -> l instanceof ActivationLayer)
+                .map(l -> ((ActivationLayer) l).activation()).toList();
+        assertThat(activations).containsExactly(Activation.LEAKY_RELU, Activation.SILU, Activation.GELU);
+    }
+
+    @Test
+    void sigmoid_output_opset_21_and_int64_shape_in_raw_data() throws IOException {
+        TestGraph g = new TestGraph();
+        g.opset = 21;
+        g.input("x", 3, 6).output("y");
+        g.init("shape", new long[] {2}, new double[] {-1, 6}, INT64_RAW);
+        g.init("W", new long[] {6, 2}, graphs.values(12, 1), FLOAT_RAW);
+        g.node("Reshape", "r", List.of("x", "shape"), "xr");
+        g.node("MatMul", "m", List.of("xr", "W"), "h");
+        g.node("Sigmoid", "s", List.of("h"), "y");
+        OnnxModel m = importAndCompare(g, 3, 6);
+        assertThat(m.mlp().describe()).isEqualTo("6-2 sigmoid");
+    }
+
+    @Test
+    void external_data_next_to_the_model_at_an_offset() throws IOException {
+        double[] w = graphs.values(24, 1);
+        ByteBuffer b = ByteBuffer.allocate(16 + 4 * 24).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(16);
+        for (double v : w) {
+            b.putFloat((float) v);
+        }
+        Files.write(dir.resolve("weights.bin"), b.array());
+        Path model = externalModel(dir, "weights.bin", 16, 96);
+        Mlp mlp = OnnxModel.importMlp(model);
+        Dense dense = (Dense) mlp.layers().getFirst();
+        for (int i = 0; i < 24; i++) {
+            assertThat(dense.weights()[i]).isEqualTo((float) w[i]);
+        }
+    }
+
+    /** A 4 -> 6 MatMul whose weights live in {@code location}. */
+    static Path externalModel(Path dir, String location, long offset, long length) throws IOException {
+        TestGraph g = new TestGraph();
+        g.input("x", "n", 4).output("y");
+        g.node("MatMul", "m", List.of("x", "W"), "y");
+        g.rawInitializers.add(new ProtoWriter().packedVarints(1, new long[] {4, 6}).varint(2, 1).string(8, "W")
+                .message(13, new ProtoWriter().string(1, "location").string(2, location))
+                .message(13, new ProtoWriter().string(1, "offset").string(2, Long.toString(offset)))
+                .message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(length)))
+                .varint(14, 1));
+        Path model = dir.resolve("ext.onnx");
+        g.write(model);
+        return model;
+    }
+}

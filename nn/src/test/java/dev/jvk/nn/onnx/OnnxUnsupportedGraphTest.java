@@ -1,0 +1,178 @@
+package dev.jvk.nn.onnx;
+
+import static dev.jvk.nn.onnx.TestGraph.Store.FLOAT_RAW;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Graphs jvk does not map: each is a clear error naming the node and its operator, never a model that computes something else. */
+class OnnxUnsupportedGraphTest {
+    @TempDir
+    Path dir;
+
+    /** x[n, 4] -> MatMul W[4, 3] -> ..., the start most tests modify. */
+    static TestGraph base() {
+        TestGraph g = new TestGraph();
+        g.input("x", "n", 4);
+        g.init("W", new long[] {4, 3}, new double[12], FLOAT_RAW);
+        return g;
+    }
+
+    void assertError(TestGraph g, String... parts) {
+        assertThatThrownBy(() -> OnnxModel.read(g.write(dir.resolve("bad.onnx"))))
+                .isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("bad.onnx")
+                .hasMessageContainingAll(parts);
+    }
+
+    @Test
+    void an_operator_outside_the_list_is_named_with_its_node() {
+        TestGraph g = base().output("y");
+        g.node("MatMul", "m", List.of("x", "W"), "h");
+        g.node("Conv", "conv1", List.of("h", "W"), "y");
+        assertError(g, "node 'conv1' (Conv)", "not an operator jvk imports");
+    }
+
+    @Test
+    void an_operator_in_another_domain() {
+        TestGraph g = base().output("y");
+        g.node("FusedMatMul", "fm", List.of("x", "W"), "y");
+        g.domains.put("fm", "com.microsoft");
+        assertError(g, "node 'fm' (FusedMatMul)", "domain 'com.microsoft'");
+    }
+
+    @Test
+    void a_second_input() {
+        TestGraph g = base().input("mask", "n", 4).output("y");
+        g.node("MatMul", "m", List.of("x", "W"), "y");
+        assertError(g, "2 inputs", "'x'", "'mask'");
+    }
+
+    @Test
+    void a_dynamic_dimension_other_than_the_batch() {
+        TestGraph g = new TestGraph().input("x", "n", "features").output("y");
+        g.init("W", new long[] {4, 3}, new double[12], FLOAT_RAW);
+        g.node("MatMul", "m", List.of("x", "W"), "y");
+        assertError(g, "input 'x'", "dynamic dimension 'features' at axis 1");
+    }
+
+    @Test
+    void a_cycle() {
+        TestGraph g = base().output("y");
+        g.node("MatMul", "m", List.of("x", "W"), "h");
+        g.node("Add", "loop_add", List.of("h", "y"), "a");
+        g.node("Relu", "loop_relu", List.of("a"), "y");
+        assertError(g, "(Add)", "cycle");
+    }
+
+    @Test
+    void softmax_before_the_last_layer() {
+        TestGraph g = base().output("y");
+        g.init("W2", new long[] {3, 2}, new double[6], FLOAT_RAW);
+        g.node("MatMul", "m", List.of("x", "W"), "h");
+        g.node("Softmax", "sm", List.of("h"), "p");
+        g.node("MatMul", "m2", List.of("p", "W2"), "y");
+        assertError(g, "Softmax");
+    }
+
+    @Test
+    void leaky_relu_with_another_slope() {
+        TestGraph g = base().output("y");
+        g.node("MatMul", "m", List.of("x", "W"), "h");
+        g.node("LeakyRelu", "keras_leaky", List.of("h"), "y", "alpha", 0.3f);
+        assertError(g, "node 'keras_leaky' (LeakyRelu)", "alpha 0.3");
+    }
+
+    @Test
+    void tanh_approximate_gelu_and_gelu_before_opset_20() {
+        TestGraph g = base().output("y");
+        g.opset = 20;
+        g.node("MatMul", "m", List.of("x", "W"), "h");
+        g.node("Gelu", "g", List.of("h"), "y", "approximate", "tanh");
+        assertError(g, "node 'g' (Gelu)", "approximate='tanh'");
+        g.opset = 17;
+        g.nodes.set(1, new TestGraph.Node("Gelu", "g", List.of("h"), List.of("y"), java.util.Map.of()));
+        assertError(g, "node 'g' (Gelu)", "opset 20");
+    }
+
+    @Test
+    void weights_that_do_not_fit_the_features() {
+        TestGraph g = new TestGraph().input("x", "n", 5).output("y");
+        g.init("W", new long[] {4, 3}, new double[12], FLOAT_RAW);
+        g.node("MatMul", "m", List.of("x", "W"), "y");
+        assertError(g, "node 'm' (MatMul)", "[4, 3]", "5 features");
+    }
+
+    @Test
+    void opsets_outside_9_to_21() {
+        TestGraph g = base().output("y");
+        g.node("MatMul", "m", List.of("x", "W"), "y");
+        g.opset = 8;
+        assertError(g, "opset 8", "9 to 21");
+        g.opset = 22;
+        assertError(g, "opset 22");
+    }
+
+    @Test
+    void a_residual_connection_and_a_lone_erf() {
+        TestGraph g = base().output("y");
+        g.init("W2", new long[] {3, 3}, new double[9], FLOAT_RAW);
+        g.node("MatMul", "m", List.of("x", "W"), "h");
+        g.node("MatMul", "m2", List.of("h", "W2"), "h2");
+        g.node("Add", "residual", List.of("h", "h2"), "y");
+        assertError(g, "value 'h' feeds 2 nodes", "node 'm2' (MatMul)", "node 'residual' (Add)");
+
+        TestGraph e = base().output("y");
+        e.node("MatMul", "m", List.of("x", "W"), "h");
+        e.node("Erf", "erf", List.of("h"), "y");
+        assertError(e, "node 'erf' (Erf)", "GELU pattern");
+    }
+
+    @Test
+    void reshape_that_mixes_samples_and_flatten_at_axis_2() {
+        TestGraph g = new TestGraph().input("x", "n", 2, 2).output("y");
+        g.init("shape", new long[] {2}, new double[] {2, -1}, TestGraph.Store.INT64_RAW);
+        g.init("W", new long[] {4, 3}, new double[12], FLOAT_RAW);
+        g.node("Reshape", "r", List.of("x", "shape"), "xr");
+        g.node("MatMul", "m", List.of("xr", "W"), "y");
+        assertError(g, "node 'r' (Reshape)", "[2, -1]");
+
+        TestGraph f = new TestGraph().input("x", "n", 2, 2).output("y");
+        f.init("W", new long[] {4, 3}, new double[12], FLOAT_RAW);
+        f.node("Flatten", "f", List.of("x"), "xf", "axis", 2L);
+        f.node("MatMul", "m", List.of("xf", "W"), "y");
+        assertError(f, "node 'f' (Flatten)", "axis 2");
+    }
+
+    @Test
+    void a_computed_weight_a_dangling_node_and_an_undefined_value() {
+        TestGraph g = base().output("y");
+        g.node("Relu", "w_relu", List.of("W"), "Wr");
+        g.node("MatMul", "m", List.of("x", "Wr"), "y");
+        assertError(g, "node 'm' (MatMul)", "constant weights");
+
+        TestGraph d = base().output("y");
+        d.node("MatMul", "m", List.of("x", "W"), "y");
+        d.node("Relu", "side", List.of("x"), "unused");
+        assertError(d, "feeds 2 nodes");
+
+        TestGraph u = base().output("y");
+        u.node("MatMul", "m", List.of("x", "nowhere"), "y");
+        assertError(u, "node 'm' (MatMul)", "'nowhere'", "no node, input or initializer");
+    }
+
+    @Test
+    void a_graph_with_two_outputs_or_no_layer() {
+        TestGraph g = base().output("y").output("h");
+        g.node("MatMul", "m", List.of("x", "W"), "h");
+        g.node("Relu", "r", List.of("h"), "y");
+        assertError(g, "2 outputs");
+
+        TestGraph n = new TestGraph().input("x", "n", 4).output("y");
+        n.node("Relu", "r", List.of("x"), "y");
+        assertError(n, "no Gemm or MatMul");
+    }
+}
