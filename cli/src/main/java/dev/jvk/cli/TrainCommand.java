@@ -221,7 +221,8 @@ final class TrainCommand implements Callable<Integer> {
             if (resume ? !Files.isDirectory(checkpointDir) : Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir)) {
                 throw new UsageException("--checkpoint-dir " + checkpointDir + (resume ? ": no such folder to resume from" : " is not a folder"));
             }
-            Options.checkWritable(checkpointDir.resolve(TrainingCheckpoint.MODEL), "--checkpoint-dir");
+            // an existing folder must take the files; a new one is made in a folder that exists
+            Options.checkWritable(Files.isDirectory(checkpointDir) ? checkpointDir.resolve(TrainingCheckpoint.MODEL) : checkpointDir, "--checkpoint-dir");
         }
         if (plot != null) {
             Options.checkWritable(plot, "--plot");
