@@ -9,6 +9,7 @@ import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.ModelMetadata;
 import dev.jvk.nn.Trainer;
+import dev.jvk.nn.TrainingCheckpoint;
 import dev.jvk.nn.data.CsvReader;
 import dev.jvk.nn.data.CsvTable;
 import dev.jvk.nn.data.DataException;
@@ -19,6 +20,7 @@ import dev.jvk.nn.optim.LearningRateSchedule;
 import dev.jvk.nn.optim.OptimizerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +52,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--loss", paramLabel = "mse|huber", description = "Regression loss (default: mse). Classifiers use softmax cross-entropy.")
     String loss;
+
+    @Option(names = "--class-weights", paramLabel = "balanced|FILE",
+            description = "Weigh the classes in the loss: balanced (rows / (classes x class rows), as scikit-learn), or a CSV file of 'class,weight' lines.")
+    String classWeights;
 
     @Option(names = "--test-csv", paramLabel = "FILE", description = "A CSV file of test samples (same columns as --csv).")
     Path testCsv;
@@ -119,6 +125,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model here (docs/model-format.md).")
     Path save;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "After every epoch, write the model and the trainer's state into DIR (each file whole or not at all).")
+    Path checkpointDir;
+
+    @Option(names = "--resume", description = "Continue the run checkpointed in --checkpoint-dir: same options, same data, bitwise the same result.")
+    boolean resume;
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Write the learning curves (loss and validation metric per epoch) as a PNG image.")
     Path plot;
@@ -201,6 +214,16 @@ final class TrainCommand implements Callable<Integer> {
         if (save != null) {
             Options.checkWritable(save, "--save");
         }
+        if (resume && checkpointDir == null) {
+            throw new UsageException("--resume continues the run in --checkpoint-dir DIR; give the folder");
+        }
+        if (checkpointDir != null) {
+            if (resume ? !Files.isDirectory(checkpointDir) : Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir)) {
+                throw new UsageException("--checkpoint-dir " + checkpointDir + (resume ? ": no such folder to resume from" : " is not a folder"));
+            }
+            // an existing folder must take the files; a new one is made in a folder that exists
+            Options.checkWritable(Files.isDirectory(checkpointDir) ? checkpointDir.resolve(TrainingCheckpoint.MODEL) : checkpointDir, "--checkpoint-dir");
+        }
         if (plot != null) {
             Options.checkWritable(plot, "--plot");
             if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
@@ -239,16 +262,40 @@ final class TrainCommand implements Callable<Integer> {
                 mlp.describe(), mlp.parameterCount(), mlp.loss().name(), kind.cliName(), rate, schedule, batch, plural(epochs, "epoch"),
                 patience == null ? "" : " (patience " + patience + ")", seed, plural(Gemm.threads(), "thread"));
 
-        Progress listener = new Progress(progress, terminal && !json, reportTestEveryEpoch ? () -> mlp.evaluate(p.test()) : null);
-        Trainer trainer = new Trainer(new Trainer.Config(epochs, batch, seed, optimizerConfig, lrSchedule, patience == null ? 0 : patience))
-                .listener(listener);
+        float[] weights = classWeights(train, mlp, regression);
+        Trainer trainer = new Trainer(new Trainer.Config(epochs, batch, seed, optimizerConfig, lrSchedule, patience == null ? 0 : patience, weights));
+        TrainingCheckpoint state = null;
+        Mlp model = mlp;
+        if (checkpointDir != null) {
+            String fingerprint = String.format(Locale.ROOT, "%s, %s, batch %d, seed %d, %s lr %s %s, patience %d, %d training rows of %d features",
+                    mlp.describe(), plural(epochs, "epoch"), batch, seed, kind.cliName(), rate, schedule, patience == null ? 0 : patience,
+                    train.rows(), train.featureCount());
+            trainer.checkpointTo(checkpointDir, fingerprint);
+            if (resume) {
+                state = TrainingCheckpoint.read(checkpointDir);
+                if (state.epoch() >= epochs) {
+                    throw new UsageException("the checkpoint in " + checkpointDir + " has finished all " + plural(epochs, "epoch") + "; nothing to resume");
+                }
+                model = Models.load(checkpointDir.resolve(TrainingCheckpoint.MODEL));
+                if (!model.describe().equals(mlp.describe()) || model.parameterCount() != mlp.parameterCount()) {
+                    throw new UsageException("the checkpoint in " + checkpointDir + " holds a " + model.describe() + " model; these options make a " + mlp.describe());
+                }
+                progress.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", checkpointDir, state.epoch(),
+                        dropout > 0 ? " (dropout masks start again: not bitwise the uninterrupted run)" : "");
+            } else {
+                Files.createDirectories(checkpointDir);
+            }
+        }
+        Mlp trained = model;
+        Progress listener = new Progress(progress, terminal && !json, reportTestEveryEpoch ? () -> trained.evaluate(p.test()) : null);
+        trainer.listener(listener);
         long start = System.nanoTime();
-        Trainer.History history = trainer.fit(mlp, train, p.validation());
+        Trainer.History history = trainer.fit(trained, train, p.validation(), state);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation test = mlp.evaluate(p.test());
+        Evaluation test = trained.evaluate(p.test());
 
         if (save != null) {
-            mlp.save(save);
+            trained.save(save);
         }
         if (plot != null) {
             LearningCurves.write(plot, history, listener.testScores(), regression);
@@ -266,7 +313,7 @@ final class TrainCommand implements Callable<Integer> {
             progress.println("learning curves: " + plot);
         }
         if (json) {
-            out.println(resultJson(p, mlp, kind, rate, history, test, listener.testScores(), seconds, kernels));
+            out.println(resultJson(p, trained, kind, rate, history, test, listener.testScores(), seconds, kernels));
         }
         return 0;
     }
@@ -380,6 +427,44 @@ final class TrainCommand implements Callable<Integer> {
         ModelMetadata metadata = new ModelMetadata(resolvedTask, classNames, table.featureNames(), table.targetNames(),
                 labelColumns.length == 1 ? labelColumns[0] : -1, mean, std);
         return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
+    }
+
+    /** The --class-weights for this classifier's classes, or null. */
+    private float[] classWeights(DataSet train, Mlp mlp, boolean regression) {
+        if (classWeights == null) {
+            return null;
+        }
+        if (regression) {
+            throw new UsageException("--class-weights weighs a classifier's classes; this is a regression");
+        }
+        if (classWeights.equalsIgnoreCase("balanced")) {
+            return Trainer.Config.balancedClassWeights(train.withClasses(mlp.classes()));
+        }
+        Path file = Path.of(classWeights);
+        // one 'class,weight' line per class: the class by name (or number), the weight a positive number
+        DataSet lines = CsvReader.read(file, CsvReader.Format.CSV, List.of("0"), CsvReader.Missing.ERROR).classification(mlp.metadata().classNames());
+        if (lines.featureCount() != 1) {
+            throw new DataException(file + ": expected 'class,weight' lines, found " + (lines.featureCount() + 1) + " columns");
+        }
+        float[] weights = new float[mlp.classes()];
+        java.util.Arrays.fill(weights, Float.NaN);
+        for (int r = 0; r < lines.rows(); r++) {
+            int c = lines.labels()[r];
+            float w = lines.features()[r];
+            if (c >= weights.length) {
+                throw new DataException(file + " line " + (r + 1) + ": class " + c + " is not one of the " + weights.length + " classes");
+            }
+            if (!(w > 0f)) {
+                throw new DataException(file + " line " + (r + 1) + ": weight " + w + " must be positive");
+            }
+            weights[c] = w;
+        }
+        for (int c = 0; c < weights.length; c++) {
+            if (Float.isNaN(weights[c])) {
+                throw new DataException(file + ": no weight for class " + Models.className(mlp, c));
+            }
+        }
+        return weights;
     }
 
     /** More than 50 classes in use with fewer than 5 rows each on average: numbers that look like classes but are quantities. */

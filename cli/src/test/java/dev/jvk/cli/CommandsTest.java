@@ -286,6 +286,47 @@ class CommandsTest {
         assertThat(notPng.code()).isEqualTo(2);
     }
 
+    @Test
+    void class_weights_balanced_or_from_a_file_of_class_names() throws IOException {
+        trainSpecies();
+        Path train = dir.resolve("train.csv");
+        CliTest.Run balanced = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "8", "--epochs", "2", "--threads", "1", "--class-weights", "balanced", "--json");
+        assertThat(balanced.code()).as(balanced.err()).isZero();
+        Path weights = dir.resolve("weights.csv");
+        Files.writeString(weights, "setosa,1\nversicolor,2\n\"virginica, the third\",0.5\n");
+        CliTest.Run file = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "8", "--epochs", "2", "--threads", "1", "--class-weights", weights.toString(), "--json");
+        assertThat(file.code()).as(file.err()).isZero();
+        assertThat(number(file.out(), "train_loss")).isNotEqualTo(number(balanced.out(), "train_loss"));
+        Files.writeString(weights, "setosa,1\nversicolor,2\n");
+        CliTest.Run missing = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--epochs", "1", "--class-weights", weights.toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo("jvk train: " + weights + ": no weight for class virginica, the third");
+    }
+
+    @Test
+    void checkpoints_are_written_each_epoch_and_a_finished_run_has_nothing_to_resume() {
+        Path checkpoints = dir.resolve("checkpoints");
+        CliTest.Run r = run("train", "--data", "synthetic", "--epochs", "2", "--layers", "8", "--threads", "1", "--checkpoint-dir", checkpoints.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(checkpoints.resolve("model.jvk")).exists();
+        assertThat(checkpoints.resolve("trainer.state")).exists();
+        CliTest.Run e = run("evaluate", "--model", checkpoints.resolve("model.jvk").toString(), "--data", "synthetic", "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        CliTest.Run again = run("train", "--data", "synthetic", "--epochs", "2", "--layers", "8", "--threads", "1",
+                "--checkpoint-dir", checkpoints.toString(), "--resume");
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err().strip()).isEqualTo("jvk train: the checkpoint in " + checkpoints + " has finished all 2 epochs; nothing to resume");
+        CliTest.Run other = run("train", "--data", "synthetic", "--epochs", "3", "--layers", "8", "--threads", "1",
+                "--checkpoint-dir", checkpoints.toString(), "--resume");
+        assertThat(other.code()).isEqualTo(2);
+        assertThat(other.err()).contains("the checkpoint was made by a run with").contains("2 epochs");
+        CliTest.Run noDir = run("train", "--data", "synthetic", "--resume");
+        assertThat(noDir.code()).isEqualTo(2);
+    }
+
     static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
         assertThat(m.find()).as("%s in %s", key, json).isTrue();

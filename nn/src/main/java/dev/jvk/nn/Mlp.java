@@ -1,6 +1,7 @@
 package dev.jvk.nn;
 
 import dev.jvk.kernels.Reductions;
+import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.data.FeatureScaling;
@@ -318,12 +319,38 @@ public final class Mlp {
         }
     }
 
-    /** The loss of the last pass and its gradient into {@code dOut}: against the labels, or a regressor's targets. */
+    /**
+     * The loss of the last pass and its gradient into {@code dOut}: against the labels, or a regressor's targets.
+     * With class weights {@code w} (training only) the mean becomes PyTorch's weighted one,
+     * {@code sum_r w[y_r] loss_r / sum_r w[y_r]}, and each row's gradient is scaled to match.
+     */
     private float lossAndGradient(Workspace ws, int rows, float[] dOut) {
         float[] out = ws.logits();
-        return !metadata.isClassification()
-                ? loss.lossAndGradient(out, ws.targets, rows, classes, dOut)
-                : loss.lossAndGradient(out, ws.labels, rows, classes, dOut);
+        if (!metadata.isClassification()) {
+            return loss.lossAndGradient(out, ws.targets, rows, classes, dOut);
+        }
+        float[] w = ws.classWeights;
+        if (w == null) {
+            return loss.lossAndGradient(out, ws.labels, rows, classes, dOut);
+        }
+        if (!(loss instanceof SoftmaxCrossEntropy)) {
+            throw new IllegalStateException("class weights need the softmax cross-entropy loss, not " + loss.name());
+        }
+        // each row's cross-entropy, logsumexp(z) - z[y], from the logits (the kernel below gives only the mean)
+        double weighted = 0;
+        double weightSum = 0;
+        for (int r = 0; r < rows; r++) {
+            float rowLoss = Reductions.logSumExp(out, r * classes, classes) - out[r * classes + ws.labels[r]];
+            weighted += (double) w[ws.labels[r]] * rowLoss;
+            weightSum += w[ws.labels[r]];
+        }
+        float mean = loss.lossAndGradient(out, ws.labels, rows, classes, dOut);
+        // dOut rows are (softmax - onehot) / rows; the weighted mean wants w[y_r] (softmax - onehot) / sum w
+        for (int r = 0; r < rows; r++) {
+            float scale = (float) (w[ws.labels[r]] * rows / weightSum);
+            Vectors.scal(scale, dOut, r * classes, classes);
+        }
+        return Float.isFinite(mean) ? (float) (weighted / weightSum) : mean;
     }
 
     /**

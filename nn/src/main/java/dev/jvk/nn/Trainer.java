@@ -5,6 +5,9 @@ import dev.jvk.nn.optim.LearningRateSchedule;
 import dev.jvk.nn.optim.Optimizer;
 import dev.jvk.nn.optim.OptimizerConfig;
 import dev.jvk.nn.optim.Parameter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,8 +34,11 @@ public final class Trainer {
      * @param schedule  the learning rate over the run
      * @param patience  early stopping: stop after this many epochs without a better validation score and keep
      *                  the best epoch's weights; 0 trains every epoch
+     * @param classWeights a classifier's loss weight per class (the weighted mean of PyTorch's
+     *                  {@code CrossEntropyLoss(weight=...)}), positive; null weighs every row alike
      */
-    public record Config(int epochs, int batchSize, long seed, OptimizerConfig optimizer, LearningRateSchedule schedule, int patience) {
+    public record Config(int epochs, int batchSize, long seed, OptimizerConfig optimizer, LearningRateSchedule schedule, int patience,
+                         float[] classWeights) {
         /** Default epochs: {@value}. */
         public static final int DEFAULT_EPOCHS = 10;
         /** Default rows per step: {@value}. */
@@ -55,11 +61,39 @@ public final class Trainer {
             }
             Objects.requireNonNull(optimizer, "optimizer");
             Objects.requireNonNull(schedule, "schedule");
+            if (classWeights != null) {
+                classWeights = classWeights.clone();
+                for (int c = 0; c < classWeights.length; c++) {
+                    if (!(classWeights[c] > 0f) || !Float.isFinite(classWeights[c])) {
+                        throw new IllegalArgumentException("class weight " + c + " must be positive and finite, got " + classWeights[c]);
+                    }
+                }
+            }
         }
 
-        /** A configuration without early stopping. */
+        /** A configuration without early stopping or class weights. */
         public Config(int epochs, int batchSize, long seed, OptimizerConfig optimizer, LearningRateSchedule schedule) {
-            this(epochs, batchSize, seed, optimizer, schedule, 0);
+            this(epochs, batchSize, seed, optimizer, schedule, 0, null);
+        }
+
+        /** The class weights (a copy), or null. */
+        @Override
+        public float[] classWeights() {
+            return classWeights == null ? null : classWeights.clone();
+        }
+
+        /**
+         * scikit-learn's "balanced" weights for {@code train}: {@code rows / (classes * count(c))}, so that every class
+         * weighs as much in the loss as if the classes were equally frequent; 1 for a class without rows.
+         */
+        public static float[] balancedClassWeights(DataSet train) {
+            int[] counts = train.classCounts();
+            long present = java.util.Arrays.stream(counts).filter(c -> c > 0).count();
+            float[] w = new float[counts.length];
+            for (int c = 0; c < counts.length; c++) {
+                w[c] = counts[c] == 0 ? 1f : (float) ((double) train.rows() / (present * counts[c]));
+            }
+            return w;
         }
 
         /** The defaults of {@code ./jvk train}: 10 epochs, batch 128, Adam at 1e-3 with cosine decay, seed 42, no early stopping. */
@@ -81,6 +115,7 @@ public final class Trainer {
         private OptimizerConfig optimizer = OptimizerConfig.adam();
         private LearningRateSchedule schedule = LearningRateSchedule.cosine(Config.DEFAULT_ADAM_RATE, 0f);
         private int patience;
+        private float[] classWeights;
 
         private Builder() {}
 
@@ -120,13 +155,19 @@ public final class Trainer {
             return this;
         }
 
+        /** A classifier's loss weight per class (default null: every row alike); see {@link Config#balancedClassWeights}. */
+        public Builder classWeights(float[] classWeights) {
+            this.classWeights = classWeights;
+            return this;
+        }
+
         /**
          * The configuration.
          *
          * @throws IllegalArgumentException when a setting is out of range
          */
         public Config build() {
-            return new Config(epochs, batchSize, seed, optimizer, schedule, patience);
+            return new Config(epochs, batchSize, seed, optimizer, schedule, patience, classWeights);
         }
     }
 
@@ -170,9 +211,14 @@ public final class Trainer {
             return epochs.getLast();
         }
 
-        /** The epoch whose weights the model holds. */
+        /** The epoch whose weights the model holds (the last one trained when the best came before a resumption). */
         public EpochResult best() {
-            return epochs.get(bestEpoch - 1);
+            for (EpochResult r : epochs) {
+                if (r.epoch() == bestEpoch) {
+                    return r;
+                }
+            }
+            return last();   // a resumed run whose best epoch came before the resumption
         }
 
         /** Median training samples/s over the epochs after the first (the first includes JIT warm-up); the first's alone if there is one epoch. */
@@ -185,6 +231,8 @@ public final class Trainer {
 
     private final Config config;
     private Listener listener = new Listener() {};
+    private Path checkpointDir;
+    private String fingerprint = "";
 
     /** A trainer with this configuration. */
     public Trainer(Config config) {
@@ -198,16 +246,38 @@ public final class Trainer {
     }
 
     /**
+     * After every epoch, writes a checkpoint into {@code dir}: the model ({@link TrainingCheckpoint#MODEL}) and the
+     * trainer's state ({@link TrainingCheckpoint#STATE}), each whole or not at all. {@code fingerprint} names the
+     * settings a resumption must share (it is compared when resuming).
+     */
+    public Trainer checkpointTo(Path dir, String fingerprint) {
+        this.checkpointDir = Objects.requireNonNull(dir, "dir");
+        this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
+        return this;
+    }
+
+    /** {@link #fit(Mlp, DataSet, DataSet, TrainingCheckpoint)} from the first epoch. */
+    public History fit(Mlp mlp, DataSet train, DataSet validation) {
+        return fit(mlp, train, validation, null);
+    }
+
+    /**
      * Trains {@code mlp} on {@code train} (raw features; the model's scaling is applied per batch),
      * evaluating on {@code validation} after each epoch when it is not null. With {@link Config#patience()}
      * above 0 and a validation set, training stops after that many epochs without a better validation score
      * (accuracy for a classifier, ties to the lower loss; the loss for a regressor) and the model is left
      * with the best epoch's weights.
      *
-     * @throws IllegalArgumentException   when the data's width or labels do not fit the model, or the training set is empty
+     * <p>With {@code resume} (the state of a checkpoint whose model {@code mlp} was loaded from) training continues
+     * after the checkpoint's epoch: the shuffles of the epochs before are replayed from the seed and the optimizer's
+     * state restored, so the weights come out bitwise as an uninterrupted run's (dropout masks excepted).
+     *
+     * @throws IllegalArgumentException   when the data's width or labels do not fit the model, the training set is
+     *                                    empty, or {@code resume} does not fit this model and configuration
      * @throws TrainingDivergedException  when the loss stops being finite
+     * @throws UncheckedIOException       when a checkpoint cannot be written
      */
-    public History fit(Mlp mlp, DataSet train, DataSet validation) {
+    public History fit(Mlp mlp, DataSet train, DataSet validation, TrainingCheckpoint resume) {
         check(mlp, train);
         if (validation != null) {
             check(mlp, validation);
@@ -219,6 +289,13 @@ public final class Trainer {
         int batch = Math.min(config.batchSize(), n);
         int steps = (n + batch - 1) / batch;
         Workspace ws = mlp.workspace(batch, true);
+        if (config.classWeights() != null) {
+            if (train.isRegression() || config.classWeights().length != mlp.classes()) {
+                throw new IllegalArgumentException("class weights: " + config.classWeights().length + " weights for "
+                        + (train.isRegression() ? "a regressor" : "a classifier of " + mlp.classes() + " classes"));
+            }
+            ws.classWeights = config.classWeights();
+        }
         List<Parameter> parameters = mlp.parameters();
         Optimizer optimizer = config.optimizer().create(parameters);
         int[] order = new int[n];
@@ -230,8 +307,38 @@ public final class Trainer {
         Evaluation bestScore = null;
         int bestEpoch = 0;
         boolean stoppedEarly = false;
+        int firstEpoch = 1;
+        if (resume != null) {
+            if (!resume.fingerprint().equals(fingerprint)) {
+                throw new IllegalArgumentException("the checkpoint was made by a run with " + resume.fingerprint() + "; this run has " + fingerprint);
+            }
+            float[][] state = optimizer.state();
+            if (state.length != resume.optimizerState().length) {
+                throw new IllegalArgumentException("the checkpoint holds " + resume.optimizerState().length + " optimizer arrays, this optimizer " + state.length);
+            }
+            for (int i = 0; i < state.length; i++) {
+                if (state[i].length != resume.optimizerState()[i].length) {
+                    throw new IllegalArgumentException("the checkpoint's optimizer array " + i + " has " + resume.optimizerState()[i].length
+                            + " values, this model's " + state[i].length);
+                }
+                System.arraycopy(resume.optimizerState()[i], 0, state[i], 0, state[i].length);
+            }
+            optimizer.restoreSteps(resume.optimizerSteps());
+            for (int epoch = 1; epoch <= resume.epoch(); epoch++) {
+                shuffle(order, shuffle);
+            }
+            firstEpoch = resume.epoch() + 1;
+            bestEpoch = resume.bestEpoch();
+            if (resume.bestEpoch() > 0 && !Double.isNaN(resume.bestLoss())) {
+                bestScore = new Evaluation(0, resume.bestAccuracy(), resume.bestLoss(), new int[0][], new double[0],
+                        train.isRegression() ? resume.bestLoss() : Double.NaN, Double.NaN, Double.NaN);
+            }
+            if (resume.bestWeights().length > 0) {
+                bestWeights = resume.bestWeights();
+            }
+        }
 
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
             shuffle(order, shuffle);
             listener.epochStarted(epoch, config.epochs(), steps);
             double lossSum = 0;
@@ -270,18 +377,32 @@ public final class Trainer {
             }
             EpochResult result = new EpochResult(epoch, lossSum / n, seconds, n / seconds, rate, evaluation, best);
             results.add(result);
+            if (checkpointDir != null) {
+                writeCheckpoint(mlp, optimizer, epoch, bestEpoch, bestScore, stopping ? bestWeights : null);
+            }
             listener.epochDone(result);
             if (stopping && epoch - bestEpoch >= config.patience() && epoch < config.epochs()) {
                 stoppedEarly = true;
                 break;
             }
         }
-        if (stopping && bestWeights != null && bestEpoch != results.size()) {
+        if (stopping && bestWeights != null && !results.isEmpty() && bestEpoch != results.getLast().epoch()) {
             for (int i = 0; i < parameters.size(); i++) {
                 System.arraycopy(bestWeights[i], 0, parameters.get(i).value(), 0, bestWeights[i].length);
             }
         }
         return new History(List.copyOf(results), bestEpoch, stoppedEarly);
+    }
+
+    private void writeCheckpoint(Mlp mlp, Optimizer optimizer, int epoch, int bestEpoch, Evaluation bestScore, float[][] bestWeights) {
+        try {
+            mlp.save(checkpointDir.resolve(TrainingCheckpoint.MODEL));
+            new TrainingCheckpoint(fingerprint, epoch, optimizer.steps(), optimizer.state(), bestEpoch,
+                    bestScore == null ? Double.NaN : bestScore.accuracy(), bestScore == null ? Double.NaN : bestScore.loss(),
+                    bestWeights == null ? new float[0][] : bestWeights).write(checkpointDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(checkpointDir + ": cannot write the checkpoint (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Higher accuracy, ties to the lower loss, for a classifier; the lower loss for a regressor. */

@@ -14,6 +14,7 @@ final class Workspace {
     final float[] targets;        // [capacity x outputs]: regression targets, standardised
     final float[][] outputs;      // outputs[i]: [capacity x layer i's outputSize]
     final float[][] gradients;    // gradients[i] = dLoss/d outputs[i]; for inference only the last one (for the loss)
+    float[] classWeights;         // training only: the loss weight of each class, or null for an unweighted mean
 
     /** The most values one Java array holds. */
     static final int MAX_ARRAY = Integer.MAX_VALUE - 8;

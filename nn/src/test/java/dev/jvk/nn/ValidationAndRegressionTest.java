@@ -141,6 +141,84 @@ class ValidationAndRegressionTest {
     }
 
     @Test
+    void class_weights_give_the_weighted_mean_of_the_row_losses_and_its_gradient() {
+        Dense dense = new Dense(2, 2);
+        float[] w0 = {0.5f, -1f, 2f, 0.25f};
+        System.arraycopy(w0, 0, dense.weights(), 0, 4);
+        Mlp mlp = new Mlp(List.of(dense), new SoftmaxCrossEntropy(), null);
+        DataSet data = DataSet.of(new float[] {1f, 2f, -1f, 0.5f}, new int[] {0, 1}, 2, 2, 2, "two rows");
+        float[] classWeights = {1f, 3f};
+        Workspace ws = mlp.workspace(2, true);
+        ws.classWeights = classWeights;
+        mlp.loadBatch(ws, data, null, 0, 2);
+        float loss = mlp.forwardBackward(ws, 2);
+        assertThat((double) loss).isCloseTo(weightedLoss(w0, data, classWeights), within(1e-6));
+        float[] grad = mlp.parameters().getFirst().grad().clone();
+        for (int i = 0; i < 4; i++) {
+            float[] plus = w0.clone();
+            float[] minus = w0.clone();
+            plus[i] += 1e-3f;
+            minus[i] -= 1e-3f;
+            double numeric = (weightedLoss(plus, data, classWeights) - weightedLoss(minus, data, classWeights)) / 2e-3;
+            assertThat((double) grad[i]).as("dLoss/dW[%d]", i).isCloseTo(numeric, within(1e-4));
+        }
+    }
+
+    /** The oracle, in double: sum_r w[y_r] (logsumexp(z_r) - z_r[y_r]) / sum_r w[y_r] with z = x W (no bias). */
+    private static double weightedLoss(float[] w, DataSet data, float[] classWeights) {
+        double sum = 0;
+        double weights = 0;
+        for (int r = 0; r < data.rows(); r++) {
+            double[] z = new double[2];
+            for (int o = 0; o < 2; o++) {
+                for (int i = 0; i < 2; i++) {
+                    z[o] += (double) data.features()[r * 2 + i] * w[i * 2 + o];
+                }
+            }
+            int y = data.labels()[r];
+            double lse = Math.log(Math.exp(z[0]) + Math.exp(z[1]));
+            sum += classWeights[y] * (lse - z[y]);
+            weights += classWeights[y];
+        }
+        return sum / weights;
+    }
+
+    @Test
+    void a_run_resumed_from_a_checkpoint_ends_bitwise_as_the_uninterrupted_run(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Trainer.Config config = Trainer.Config.builder().epochs(4).batchSize(64).seed(9)
+                .optimizer(OptimizerConfig.adamWithWeightDecay(1e-4f)).schedule(LearningRateSchedule.cosine(2e-3f, 0f)).build();
+        Mlp whole = TrainingTest.model(6);
+        new Trainer(config).fit(whole, TRAIN, VALIDATION);
+
+        Mlp first = TrainingTest.model(6);
+        class Killed extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+        }
+        Trainer interrupted = new Trainer(config).checkpointTo(dir, "fingerprint").listener(new Trainer.Listener() {
+            @Override
+            public void epochDone(Trainer.EpochResult result) {
+                if (result.epoch() == 2) {
+                    throw new Killed();   // as if the process died after the second epoch's checkpoint
+                }
+            }
+        });
+        assertThatThrownBy(() -> interrupted.fit(first, TRAIN, VALIDATION)).isInstanceOf(Killed.class);
+        TrainingCheckpoint state = TrainingCheckpoint.read(dir);
+        assertThat(state.epoch()).isEqualTo(2);
+        Mlp resumed = Mlp.load(dir.resolve(TrainingCheckpoint.MODEL));
+        Trainer.History rest = new Trainer(config).checkpointTo(dir, "fingerprint").fit(resumed, TRAIN, VALIDATION, state);
+        assertThat(rest.epochs()).extracting(Trainer.EpochResult::epoch).containsExactly(3, 4);
+        List<Parameter> expected = whole.parameters();
+        List<Parameter> actual = resumed.parameters();
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i).value()).as("parameter %d", i).containsExactly(expected.get(i).value());
+        }
+        assertThatThrownBy(() -> new Trainer(config).checkpointTo(dir, "other settings").fit(Mlp.load(dir.resolve(TrainingCheckpoint.MODEL)),
+                TRAIN, VALIDATION, TrainingCheckpoint.read(dir))).hasMessageContaining("the checkpoint was made by a run with fingerprint");
+    }
+
+    @Test
     void huber_is_quadratic_near_zero_linear_beyond_and_its_gradient_matches_finite_differences() {
         Huber huber = new Huber();
         float[] out = {0.5f, 3f, -2f, 0f};

@@ -101,7 +101,7 @@ public final class ReferenceActivations {
 
     /**
      * 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), written as x * sigmoid(2u): the same
-     * function, since 1 + tanh(u) = 2 sigmoid(2u), but without the cancellation of 1 + tanh(u) for x < 0.
+     * function, since 1 + tanh(u) = 2 sigmoid(2u), but without the cancellation of 1 + tanh(u) for {@code x < 0}.
      */
     public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         for (int i = 0; i < n; i++) {
@@ -110,7 +110,7 @@ public final class ReferenceActivations {
         }
     }
 
-    /** 0.5 x (1 + erf(x / sqrt 2)) = 0.5 x erfc(-x / sqrt 2): erfc keeps the x < 0 tail accurate. */
+    /** 0.5 x (1 + erf(x / sqrt 2)) = 0.5 x erfc(-x / sqrt 2): erfc keeps the {@code x < 0} tail accurate. */
     public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
         for (int i = 0; i < n; i++) {
             double v = Math.max(x[xOffset + i], -CLAMP);
@@ -120,7 +120,7 @@ public final class ReferenceActivations {
 
     // ---------------------------------------------------------------- backward, from the forward input x
 
-    /** dx = x > 0 ? dy : 0 (a selection, not a product: x <= 0 or NaN gives +0 whatever dy is). */
+    /** {@code dx = x > 0 ? dy : 0} (a selection, not a product: {@code x <= 0} or NaN gives +0 whatever dy is). */
     public static void reluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         for (int i = 0; i < n; i++) {
             dx[dxOffset + i] = x[xOffset + i] > 0 ? dy[dyOffset + i] : 0f;

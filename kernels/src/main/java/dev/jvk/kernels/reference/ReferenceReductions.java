@@ -87,7 +87,7 @@ public final class ReferenceReductions {
 
     /**
      * Euclidean norm. The squares are summed in double: a float squared can neither overflow nor
-     * underflow there (|x| <= 2^128 gives x^2 <= 2^256; the smallest float squared is 2^-298).
+     * underflow there ({@code |x| <= 2^128} gives {@code x^2 <= 2^256}; the smallest float squared is 2^-298).
      */
     public static float nrm2(float[] x, int offset, int n) {
         double s = 0;

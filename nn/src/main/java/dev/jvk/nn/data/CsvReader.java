@@ -103,7 +103,7 @@ public final class CsvReader {
     @FunctionalInterface
     public interface LabelColumns {
         /**
-         * The label or target columns (as {@link #resolveColumn} takes them) of a file whose header is
+         * The label or target columns (as {@link CsvReader#resolveColumn} takes them) of a file whose header is
          * {@code header} (empty without one) and whose rows have {@code columns} columns.
          *
          * @throws DataException when the file does not fit what the caller expects
@@ -166,8 +166,8 @@ public final class CsvReader {
             }
         }
         if (found < 0) {
-            throw new DataException(file + ": no column named '" + shorten(s) + "'"
-                    + (header.isEmpty() ? " (the file has no header; add --header, or give the column's index)" : " in the header " + shorten(String.join(",", header))));
+            throw new DataException(file + ": no column named " + DataException.printable(s)
+                    + (header.isEmpty() ? " (the file has no header; add --header, or give the column's index)" : " in the header " + DataException.printable(String.join(",", header))));
         }
         return found;
     }
@@ -242,8 +242,8 @@ public final class CsvReader {
                 if (Float.isNaN(v)) {
                     String cell = p.cellString(c);
                     if (!isMissing(cell)) {
-                        throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": '" + shorten(cell)
-                                + "' is not a number" + (rows == 0 && !format.header() ? " (is line " + p.recordLine + " a header? then give --header)" : ""));
+                        throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": " + DataException.printable(cell)
+                                + " is not a number" + (rows == 0 && !format.header() ? " (is line " + p.recordLine + " a header? then give --header)" : ""));
                     }
                     if (missing == Missing.ERROR) {
                         throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c)
@@ -254,8 +254,8 @@ public final class CsvReader {
                     }
                     missingAt[missingCells++] = f;
                 } else if (!Float.isFinite(v)) {
-                    throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": '"
-                            + shorten(p.cellString(c)) + "' is not a finite number");
+                    throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": "
+                            + DataException.printable(p.cellString(c)) + " is not a finite number");
                 }
                 x[f++] = v;
             }
@@ -299,12 +299,7 @@ public final class CsvReader {
     }
 
     private static String columnName(List<String> header, int c) {
-        return header.isEmpty() || header.get(c).isEmpty() ? "" : " ('" + shorten(header.get(c)) + "')";
-    }
-
-    static String shorten(String text) {
-        String cell = text.replace("\r", "\\r").replace("\n", "\\n");
-        return cell.length() <= 40 ? cell : cell.substring(0, 37) + "...";
+        return header.isEmpty() || header.get(c).isEmpty() ? "" : " (" + DataException.printable(header.get(c)) + ")";
     }
 
     /**

@@ -210,7 +210,7 @@ public final class CsvTable {
                 double v = CsvReader.parseDecimal(t);
                 label = v >= 0 && v < CsvReader.MAX_CLASSES && v == Math.rint(v) ? (int) v : null;
                 if (label == null) {
-                    throw new DataException(where(r, 0) + ": label '" + CsvReader.shorten(t) + "' is not a class number (0.."
+                    throw new DataException(where(r, 0) + ": label " + DataException.printable(t) + " is not a class number (0.."
                             + (CsvReader.MAX_CLASSES - 1) + ")");
                 }
             } else {
@@ -219,8 +219,8 @@ public final class CsvTable {
                     label = numericMatch(t, names);
                 }
                 if (label == null) {
-                    throw new DataException(where(r, 0) + ": label '" + CsvReader.shorten(t) + "' is not one of the "
-                            + names.size() + " classes (" + CsvReader.shorten(String.join(", ", names)) + ")");
+                    throw new DataException(where(r, 0) + ": label " + DataException.printable(t) + " is not one of the "
+                            + names.size() + " classes " + DataException.printable(String.join(", ", names)));
                 }
             }
             labels[r] = label;
@@ -256,7 +256,7 @@ public final class CsvTable {
         for (int i = 0; i < y.length; i++) {
             double v = CsvReader.parseDecimal(targets[i]);
             if (Double.isNaN(v) || !Double.isFinite((float) v)) {
-                throw new DataException(where(i / k, i % k) + ": target '" + CsvReader.shorten(targets[i]) + "' is not a finite number");
+                throw new DataException(where(i / k, i % k) + ": target " + DataException.printable(targets[i]) + " is not a finite number");
             }
             y[i] = (float) v;
         }
@@ -265,7 +265,7 @@ public final class CsvTable {
 
     private String where(int row, int target) {
         int column = labelColumns[target];
-        String label = header.isEmpty() ? "" : " ('" + CsvReader.shorten(header.get(column)) + "')";
+        String label = header.isEmpty() ? "" : " (" + DataException.printable(header.get(column)) + ")";
         return name + " data row " + (row + 1) + ", column " + column + label;
     }
 

@@ -62,6 +62,24 @@ final class Adam implements Optimizer {
         }
     }
 
+    @Override
+    public float[][] state() {
+        float[][] all = new float[2 * m.length][];
+        System.arraycopy(m, 0, all, 0, m.length);
+        System.arraycopy(v, 0, all, m.length, v.length);
+        return all;
+    }
+
+    @Override
+    public int steps() {
+        return t;
+    }
+
+    @Override
+    public void restoreSteps(int steps) {
+        t = steps;
+    }
+
     private void update(float[] w, float[] g, float[] m, float[] v, int n, float stepSize, float rootCorrection2) {
         float b1 = beta1;
         float b2 = beta2;

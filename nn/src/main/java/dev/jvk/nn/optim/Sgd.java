@@ -27,6 +27,21 @@ final class Sgd implements Optimizer {
     }
 
     @Override
+    public float[][] state() {
+        return momentum == 0f ? new float[0][] : velocity.clone();
+    }
+
+    @Override
+    public int steps() {
+        return 0;   // SGD's update does not depend on the step count
+    }
+
+    @Override
+    public void restoreSteps(int steps) {
+        // nothing depends on it
+    }
+
+    @Override
     public void step(float lr) {
         for (int i = 0; i < velocity.length; i++) {
             Parameter p = parameters.get(i);

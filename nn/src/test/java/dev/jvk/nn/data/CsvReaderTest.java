@@ -87,7 +87,7 @@ class CsvReaderTest {
             assertThat(t.targetNames()).containsExactly("target");
             assertThat(t.classification(null).labels()).containsExactly(0, 1);
         }
-        assertThatThrownBy(() -> read(file, true, "price")).hasMessage(file + ": no column named 'price' in the header f1,f2,target");
+        assertThatThrownBy(() -> read(file, true, "price")).hasMessage(file + ": no column named 'price' in the header 'f1,f2,target'");
         assertThatThrownBy(() -> read(file, true, "-4")).hasMessageContaining("label column -4 does not exist (the rows have 3 columns");
     }
 
@@ -102,7 +102,7 @@ class CsvReaderTest {
         Files.writeString(test, "x,y\n5,virginica\n6,daisy\n");
         CsvTable u = read(test, true, "y");
         assertThatThrownBy(() -> u.classification(names))
-                .hasMessage("test.csv data row 2, column 1 ('y'): label 'daisy' is not one of the 3 classes (setosa, versicolor, virginica)");
+                .hasMessage("test.csv data row 2, column 1 ('y'): label 'daisy' is not one of the 3 classes 'setosa, versicolor, virginica'");
     }
 
     @Test

@@ -1,0 +1,154 @@
+package dev.jvk.nn;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * Where a run stands after an epoch, beside the model file of the same checkpoint: the epoch, the optimizer's
+ * state and step count, and early stopping's best epoch with its score and weights. With the model's weights
+ * and the seeded shuffle (replayed from the seed), {@link Trainer#fit(Mlp, dev.jvk.nn.data.DataSet,
+ * dev.jvk.nn.data.DataSet, TrainingCheckpoint)} continues bitwise as the uninterrupted run would have (dropout
+ * masks excepted: their generators start again).
+ *
+ * <p>File: the magic {@code JVKSTATE}, a version, the fields big-endian, a CRC-32C of all before it.
+ *
+ * @param fingerprint    the settings that must not change between the run and its resumption (epochs, batch, seed, optimizer, data shape)
+ * @param epoch          epochs completed
+ * @param optimizerSteps the optimizer's step count
+ * @param optimizerState the optimizer's state arrays ({@link dev.jvk.nn.optim.Optimizer#state()})
+ * @param bestEpoch      the best epoch so far (0 for none)
+ * @param bestAccuracy   its validation accuracy (NaN for none or regression)
+ * @param bestLoss       its validation loss (NaN for none)
+ * @param bestWeights    its parameter values, when early stopping keeps them; else empty
+ */
+public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSteps, float[][] optimizerState, int bestEpoch,
+                                 double bestAccuracy, double bestLoss, float[][] bestWeights) {
+    private static final byte[] MAGIC = "JVKSTATE".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+    /** The model file and the state file in a checkpoint folder. */
+    public static final String MODEL = "model.jvk";
+    /** The state file in a checkpoint folder. */
+    public static final String STATE = "trainer.state";
+
+    /** Writes the state file into {@code dir} whole or not at all (beside it, then moved into place). */
+    void write(Path dir) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(MAGIC);
+        out.writeInt(VERSION);
+        out.writeUTF(fingerprint);
+        out.writeInt(epoch);
+        out.writeInt(optimizerSteps);
+        writeArrays(out, optimizerState);
+        out.writeInt(bestEpoch);
+        out.writeDouble(bestAccuracy);
+        out.writeDouble(bestLoss);
+        writeArrays(out, bestWeights);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.toByteArray());
+        out.writeInt((int) crc.getValue());
+        out.flush();
+        Path target = dir.resolve(STATE);
+        Path temp = dir.resolve("." + STATE + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            Files.write(temp, bytes.toByteArray(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            try {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void writeArrays(DataOutputStream out, float[][] arrays) throws IOException {
+        out.writeInt(arrays.length);
+        for (float[] a : arrays) {
+            out.writeInt(a.length);
+            for (float v : a) {
+                out.writeFloat(v);
+            }
+        }
+    }
+
+    /**
+     * Reads the state file of the checkpoint in {@code dir}.
+     *
+     * @throws ModelFileException when it is missing, damaged or of another version
+     */
+    public static TrainingCheckpoint read(Path dir) throws IOException {
+        Path file = dir.resolve(STATE);
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new ModelFileException(file + ": " + size + " bytes is too large for a training state");
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) size);
+            }
+        } catch (NoSuchFileException e) {
+            throw new ModelFileException(file + ": no such file (no checkpoint to resume from in " + dir + ")");
+        }
+        if (bytes.length < MAGIC.length + 8 || !java.util.Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new ModelFileException(file + ": not a jvk training state");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        int stored = java.nio.ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt();
+        if (stored != (int) crc.getValue()) {
+            throw new ModelFileException(file + ": checksum mismatch: the training state is damaged");
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 4))) {
+            in.skipNBytes(MAGIC.length);
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new ModelFileException(file + ": training state version " + version + ", this jvk reads " + VERSION);
+            }
+            String fingerprint = in.readUTF();
+            int epoch = in.readInt();
+            int steps = in.readInt();
+            float[][] state = readArrays(in, bytes.length, file);
+            int bestEpoch = in.readInt();
+            double bestAccuracy = in.readDouble();
+            double bestLoss = in.readDouble();
+            float[][] bestWeights = readArrays(in, bytes.length, file);
+            return new TrainingCheckpoint(fingerprint, epoch, steps, state, bestEpoch, bestAccuracy, bestLoss, bestWeights);
+        } catch (EOFException e) {
+            throw new ModelFileException(file + ": truncated training state");
+        }
+    }
+
+    /** Arrays whose claimed lengths are held against the file's size before anything is allocated. */
+    private static float[][] readArrays(DataInputStream in, int fileBytes, Path file) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > fileBytes / 4) {
+            throw new ModelFileException(file + ": " + count + " state arrays cannot fit in " + fileBytes + " bytes");
+        }
+        float[][] arrays = new float[count][];
+        for (int i = 0; i < count; i++) {
+            int n = in.readInt();
+            if (n < 0 || (long) n * 4 > fileBytes) {
+                throw new ModelFileException(file + ": a state array of " + n + " values cannot fit in " + fileBytes + " bytes");
+            }
+            arrays[i] = new float[n];
+            for (int j = 0; j < n; j++) {
+                arrays[i][j] = in.readFloat();
+            }
+        }
+        return arrays;
+    }
+}
