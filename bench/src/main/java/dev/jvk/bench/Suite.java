@@ -214,7 +214,7 @@ final class Suite {
         if (!fma.isEmpty()) {
             oneThread.add(ROOT + "ceiling\\.FmaPeakBench\\.(" + String.join("|", fma) + ")$");
         }
-        oneThread.add(ROOT + "ceiling\\.StreamBench\\.(copy|triad)$");
+        oneThread.add(ROOT + "ceiling\\.StreamBench\\.(copy|triad|arraycopy|update)$");
         s.add(new Selection("ceiling", oneThread, Map.of(), 1, CEILING_WARMUP_ITERATIONS));
         if (allThreads > 1) {
             List<String> many = new ArrayList<>();
@@ -222,7 +222,7 @@ final class Suite {
                 many.add(ROOT + "ceiling\\.FmaPeakBench\\.float" + jvkWidth + "$");
             }
             if (streamToo) {
-                many.add(ROOT + "ceiling\\.StreamBench\\.(copy|triad)$");
+                many.add(ROOT + "ceiling\\.StreamBench\\.(copy|triad|arraycopy|update)$");
             }
             s.add(new Selection("ceiling-" + allThreads + "threads", many, Map.of(), allThreads, CEILING_WARMUP_ITERATIONS));
         }

@@ -62,7 +62,7 @@ public final class Ceilings {
                 .thenComparingInt(r -> FmaPeakBench.widthOf(r.id().impl()))
                 .thenComparingInt(r -> r.id().threads()));
         List<Row> s = new ArrayList<>(stream);
-        s.sort(Comparator.comparing((Row r) -> streamKind(r)).thenComparingInt(r -> r.id().threads()));
+        s.sort(Comparator.comparing((Row r) -> streamKind(r)).thenComparingInt(r -> r.id().threads()).thenComparing(Ceilings::streamName));
         all.addAll(s);
         return all;
     }
@@ -116,13 +116,18 @@ public final class Ceilings {
                 "FMA peak, " + precision + ", " + width + "-bit, " + threads + " x the 1-thread peak", true));
     }
 
-    /** STREAM bandwidth of {@code kind} with {@code threads} threads, else with one thread (marked derived). */
+    /**
+     * The bandwidth ceiling of {@code kind} with {@code threads} threads, else with one thread
+     * (marked derived): the fastest measured way of that kind (STREAM's loop, or a copy with
+     * non-temporal stores, an in-place update), since a kernel may move its bytes either way.
+     */
     public Optional<Peak> stream(Work.StreamKind kind, int threads) {
-        Optional<Row> exact = stream.stream().filter(r -> streamKind(r) == kind && r.id().threads() == threads).findFirst();
+        Comparator<Row> bandwidth = Comparator.comparingDouble(Row::gigabytesPerSecond);
+        Optional<Row> exact = stream.stream().filter(r -> streamKind(r) == kind && r.id().threads() == threads).max(bandwidth);
         if (exact.isPresent()) {
             return exact.map(r -> new Peak(r.gigabytesPerSecond(), r.relativeError(), streamLabel(r), false));
         }
-        return stream.stream().filter(r -> streamKind(r) == kind && r.id().threads() == 1).findFirst()
+        return stream.stream().filter(r -> streamKind(r) == kind && r.id().threads() == 1).max(bandwidth)
                 .map(r -> new Peak(r.gigabytesPerSecond(), r.relativeError(), streamLabel(r) + " (measured on 1 thread)", true));
     }
 
@@ -137,12 +142,21 @@ public final class Ceilings {
 
     static Work.StreamKind streamKind(Row r) {
         String name = r.id().family() == Family.CEILING ? r.id().impl() : r.id().op();
-        return name.equals("copy") ? Work.StreamKind.COPY : Work.StreamKind.TRIAD;
+        return name.equals("copy") || name.equals("arraycopy") ? Work.StreamKind.COPY : Work.StreamKind.TRIAD;
+    }
+
+    /** "STREAM copy", "STREAM triad", and the two faster ways of moving the same bytes. */
+    static String streamName(Row r) {
+        String name = r.id().family() == Family.CEILING ? r.id().impl() : r.id().op();
+        return switch (name) {
+            case "arraycopy" -> "copy by System.arraycopy";
+            case "update" -> "in-place a += q b";
+            default -> "STREAM " + (streamKind(r) == Work.StreamKind.COPY ? "copy" : "triad");
+        };
     }
 
     private static String streamLabel(Row r) {
-        return "STREAM " + (streamKind(r) == Work.StreamKind.COPY ? "copy" : "triad") + ", "
-                + r.id().shape().label() + " floats, " + threads(r.id().threads());
+        return streamName(r) + ", " + r.id().shape().label() + " floats, " + threads(r.id().threads());
     }
 
     static String threads(int n) {

@@ -106,7 +106,7 @@ final class MarkdownReport {
                 String precision = impl.startsWith("double") ? "double" : "float";
                 name = "FMA peak, " + precision + ", " + impl.substring(precision.length()) + "-bit";
             } else {
-                name = "STREAM " + (Ceilings.streamKind(row) == Work.StreamKind.COPY ? "copy" : "triad") + ", "
+                name = Ceilings.streamName(row) + ", "
                         + id.shape().label() + " floats" + (id.family() == Family.CEILING ? "" : " (" + id.family().id() + " benchmark)");
             }
             double value = flops ? row.gflops() : row.gigabytesPerSecond();

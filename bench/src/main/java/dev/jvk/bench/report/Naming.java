@@ -329,7 +329,7 @@ public final class Naming {
             if (className.equals(StreamBench.class.getSimpleName())) {
                 long size = longParam(params, "size").orElseThrow(() -> new IllegalArgumentException("no size"));
                 return Work.memory(StreamBench.flopsPerCall(method, size), StreamBench.bytesPerCall(method, size),
-                        method.equals("copy") ? Work.StreamKind.COPY : Work.StreamKind.TRIAD, Float.BYTES);
+                        StreamBench.readsPerWrite(method) == 1 ? Work.StreamKind.COPY : Work.StreamKind.TRIAD, Float.BYTES);
             }
         } catch (IllegalArgumentException notACeiling) {
             return Work.UNKNOWN;
