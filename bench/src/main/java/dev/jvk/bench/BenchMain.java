@@ -12,11 +12,14 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.jvk.bench.report.Family;
+import dev.jvk.bench.gemm.OpenBlas;
 import dev.jvk.bench.report.JmhJson;
+import dev.jvk.bench.report.OpenBlasCores;
 import dev.jvk.bench.report.Report;
 import dev.jvk.bench.report.RunInfo;
 import dev.jvk.kernels.Kernels;
@@ -43,7 +46,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  ./jvk bench                          quick selection, about 5 minutes",
                 "  ./jvk bench --only gemm --threads 2  GEMM alone, on 2 threads",
-                "  ./jvk bench --report bench-results/20260101-120000/results.json"})
+                "  ./jvk bench --report bench-results/20260101-120000/results.json",
+                "  ./jvk bench --only gemm --compare bench-results/20260101-120000/results.json   before/after a change"})
 public final class BenchMain implements Callable<Integer> {
     private static final List<Family> SELECTABLE = List.of(Family.GEMM, Family.ELEMENTWISE, Family.REDUCTIONS, Family.MLP);
 
@@ -64,8 +68,17 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write results and report (default: bench-results/<timestamp>/).")
     Path out;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write the report for a saved JMH JSON file (e.g. an earlier results.json) instead of running benchmarks.")
-    Path report;
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Write the report for saved JMH JSON (e.g. an earlier results.json) instead of running benchmarks; repeat it to merge several files (then --out is needed).")
+    List<Path> report = new ArrayList<>();
+
+    @Option(names = "--compare", paramLabel = "OLD.json",
+            description = "Compare with an earlier run's results.json: the report and the console list what got faster or slower beyond JMH's error.")
+    Path compare;
+
+    @Option(names = "--openblas-core", paramLabel = "NAME",
+            description = "Load OpenBLAS with these kernels (OPENBLAS_CORETYPE, e.g. SkylakeX, Haswell). Default: the best for this CPU's flags, whatever the environment says.")
+    String openblasCore;
 
     @Option(names = "--include", paramLabel = "REGEX", description = "Advanced: run the benchmarks matching this JMH pattern instead of the curated selection (no ceilings unless it matches them).")
     String include;
@@ -114,7 +127,14 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (report != null) {
+        if (compare != null && !Files.isRegularFile(compare)) {
+            throw bad("--compare: no such file: " + compare);
+        }
+        if (openblasCore != null && OpenBlasCores.bits(openblasCore) == 0) {
+            throw bad("--openblas-core takes an OpenBLAS x86-64 core type such as SkylakeX, Cooperlake, Zen or Haswell, not '"
+                    + openblasCore + "'");
+        }
+        if (!report.isEmpty()) {
             return redraw();
         }
         Set<Family> families = families();
@@ -175,8 +195,11 @@ public final class BenchMain implements Callable<Integer> {
         notes.forEach(n -> console.println("jvk bench: " + n));
 
         String command = "./jvk bench" + (args.length == 0 ? "" : " " + String.join(" ", args));
+        RunInfo.OpenBlasRun openblas = loadOpenBlas();
+        console.println("jvk bench: OpenBLAS runs its " + (openblas.ran().isEmpty() ? "(not loadable)" : openblas.ran())
+                + " kernels: " + openblas.why());
         RunInfo info = new RunInfo(start.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")), command,
-                Machine.describe(), Kernels.vectorBits(), notes);
+                Machine.describe(), Kernels.vectorBits(), notes, openblas);
         info.write(dir.resolve(RunInfo.FILE_NAME));
 
         List<Path> jsons = new ArrayList<>();
@@ -192,34 +215,92 @@ public final class BenchMain implements Callable<Integer> {
                 }
             }
         }
-        new RunInfo(info.date(), info.command(), info.machine(), info.jvkVectorBits(), notes).write(dir.resolve(RunInfo.FILE_NAME));
+        info.withNotes(notes).write(dir.resolve(RunInfo.FILE_NAME));
         Path results = dir.resolve("results.json");
         JmhJson.merge(jsons, results);
-        Report.Written written = Report.generate(results, dir);
+        Report.Written written = Report.generate(results, dir, compare);
         printWritten(written, results);
         return 0;
     }
 
     private int redraw() throws IOException {
         if (quick || full || !only.isEmpty() || threads != null || include != null || forks != null || warmup != null
-                || iterations != null || time != null) {
-            throw bad("--report redraws a saved run; it takes --out and nothing else");
+                || iterations != null || time != null || openblasCore != null) {
+            throw bad("--report redraws a saved run; it takes --out and --compare and nothing else");
         }
-        if (!Files.isRegularFile(report)) {
-            throw bad("--report: no such file: " + report);
+        for (Path file : report) {
+            if (!Files.isRegularFile(file)) {
+                throw bad("--report: no such file: " + file);
+            }
         }
-        Path dir = out != null ? out : report.toAbsolutePath().getParent();
+        if (report.size() > 1 && out == null) {
+            throw bad("--report with several files merges them into --out DIR: name one");
+        }
+        Path dir = out != null ? out : report.get(0).toAbsolutePath().getParent();
+        Path results = report.get(0);
         Report.Written written;
         try {
-            written = Report.generate(report, dir);
+            if (report.size() > 1) {
+                results = dir.resolve("results.json");
+                for (Path file : report) {
+                    if (file.toAbsolutePath().normalize().equals(results.toAbsolutePath().normalize())) {
+                        throw bad("--report: " + file + " would be overwritten by the merged results; choose another --out");
+                    }
+                }
+                Files.createDirectories(dir);
+                JmhJson.merge(report, results);
+            }
+            written = Report.generate(results, dir, compare);
         } catch (IllegalArgumentException notJmh) {
             throw bad("--report: " + notJmh.getMessage());
         }
-        printWritten(written, report);
+        printWritten(written, results);
         return 0;
     }
 
+    /**
+     * Chooses OpenBLAS's kernels for the forks (they read {@link OpenBlas#PROPERTY}) and loads them
+     * here too, to learn which kernels that setting gives on this machine. The environment's
+     * {@code OPENBLAS_CORETYPE} is often a leftover that pins slower kernels, so it is overridden
+     * unless the CPU's flags name no better choice; {@code --openblas-core} fixes one.
+     */
+    private RunInfo.OpenBlasRun loadOpenBlas() {
+        String environment = System.getenv("OPENBLAS_CORETYPE");
+        boolean inEnvironment = environment != null && !environment.isBlank();
+        Set<String> flags = Machine.cpuFlags();
+        Optional<String> best = OpenBlasCores.bestFor(flags);
+        String coretype;
+        String why;
+        if (openblasCore != null) {
+            coretype = openblasCore.trim();
+            why = "fixed by --openblas-core " + coretype;
+        } else if (best.isPresent()) {
+            coretype = best.get();
+            why = "OPENBLAS_CORETYPE=" + coretype + ", the best for this CPU's flags ("
+                    + OpenBlasCores.deciding(flags) + ")"
+                    + (inEnvironment && !environment.trim().equalsIgnoreCase(coretype)
+                    ? "; the environment's OPENBLAS_CORETYPE=" + environment.trim() + " was overridden" : "");
+        } else {
+            coretype = inEnvironment ? environment.trim() : "";
+            why = inEnvironment ? "OPENBLAS_CORETYPE=" + coretype + " from the environment (no better choice known for this CPU)"
+                    : "chosen by OpenBLAS itself (no AVX2 or AVX-512 flags to choose by)";
+        }
+        System.setProperty(OpenBlas.PROPERTY, coretype);
+        String ran;
+        try {
+            ran = OpenBlas.load();
+        } catch (RuntimeException | LinkageError e) {
+            ran = "";
+            why += "; OpenBLAS could not be loaded here: " + e;
+        }
+        if (!ran.isEmpty() && !coretype.isEmpty() && !ran.equalsIgnoreCase(coretype)) {
+            why += "; OpenBLAS ran " + ran + " instead of " + coretype + " (it falls back from names it does not know or the CPU cannot run)";
+        }
+        return new RunInfo.OpenBlasRun(coretype, ran, why);
+    }
+
     private void printWritten(Report.Written written, Path results) {
+        written.comparison().forEach(line -> console.println("jvk bench: " + line));
         console.println("jvk bench: report " + written.markdown());
         written.plots().forEach(p -> console.println("jvk bench: plot   " + p));
         console.println("jvk bench: JMH results " + results);

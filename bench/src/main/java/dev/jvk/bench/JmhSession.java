@@ -84,9 +84,12 @@ final class JmhSession implements AutoCloseable {
         new Runner(options.build(), format).run();
     }
 
-    /** The forks need the Vector API module, and see jvk's own settings (-Djvk.vectorBits=256 and so on). */
+    /**
+     * The forks need the Vector API module and native access (OpenBLAS's kernels are chosen with
+     * setenv), and see jvk's own settings (-Djvk.vectorBits=256, -Djvk.openblas.coretype and so on).
+     */
     private static String[] forkArgs() {
-        List<String> args = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector"));
+        List<String> args = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("jvk."))
                 .sorted()

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import dev.jvk.bench.report.OpenBlasCores;
 import dev.jvk.kernels.Kernels;
 
 /** Facts about this machine for the report: CPU, its SIMD features, cores, memory, OS, JDK, Vector API, jvk. */
@@ -38,11 +40,6 @@ final class Machine {
                 ? "preferred species " + preferred + "-bit (" + preferred / Float.SIZE + " float lanes)"
                 : "not available (jdk.incubator.vector not resolved)");
         facts.put("jvk", Kernels.info().toString());
-        // OpenBLAS picks its kernels by CPU unless OPENBLAS_CORETYPE names them; an AVX2 core type
-        // on an AVX-512 machine halves its GEMM, so the report says which ran
-        String openblasCore = System.getenv("OPENBLAS_CORETYPE");
-        facts.put("OpenBLAS kernels", openblasCore == null || openblasCore.isBlank()
-                ? "chosen by OpenBLAS (OPENBLAS_CORETYPE unset)" : "OPENBLAS_CORETYPE=" + openblasCore);
         // other work on the machine skews every number: say how busy it was when the run began
         String load = String.join(" ", lines(Path.of("/proc/loadavg")));
         String[] parts = load.trim().split("\\s+");
@@ -78,13 +75,20 @@ final class Machine {
         return part.isEmpty() ? System.getProperty("os.arch") : "Arm CPU part " + part + ", implementer " + field(cpuinfo, "CPU implementer");
     }
 
-    static String simdFeatures(List<String> cpuinfo) {
+    /** This CPU's flags (x86) or features (Arm), lower case; empty when /proc/cpuinfo cannot be read. */
+    static Set<String> cpuFlags() {
+        return OpenBlasCores.flags(flagsLine(lines(Path.of("/proc/cpuinfo"))));
+    }
+
+    private static String flagsLine(List<String> cpuinfo) {
         String flags = field(cpuinfo, "flags");
-        if (flags.isEmpty()) {
-            flags = field(cpuinfo, "Features");
-        }
+        return flags.isEmpty() ? field(cpuinfo, "Features") : flags;
+    }
+
+    static String simdFeatures(List<String> cpuinfo) {
         List<String> found = new ArrayList<>();
-        for (String flag : flags.split("\\s+")) {
+        List<String> flags = Arrays.asList(flagsLine(cpuinfo).split("\\s+"));
+        for (String flag : flags) {
             if (SIMD_FEATURES.contains(flag.toLowerCase(Locale.ROOT)) && !found.contains(flag)) {
                 found.add(flag);
             }

@@ -76,9 +76,10 @@ final class Suite {
      * Quick: one fork, 2 s of warm-up. GEMM reaches C2 speed in about 0.5 s, but a small vector
      * kernel can take longer: the interpreter runs Vector API code a thousand times slower, so the
      * first calls are few and C2 comes late (1 s was not enough for exp on 4096 floats on a busy
-     * machine).
+     * machine). Six measurements of 250 ms rather than three of 500: JMH's 99.9% interval
+     * multiplies the spread by Student's t, 31.6 for 3 samples and 6.9 for 6.
      */
-    static final Timing QUICK = new Timing(1, 2, TimeValue.seconds(1), 3, TimeValue.milliseconds(500));
+    static final Timing QUICK = new Timing(1, 2, TimeValue.seconds(1), 6, TimeValue.milliseconds(250));
     /** Full: longer warm-up and measurement, still one fork so the suite finishes in reasonable time. */
     static final Timing FULL = new Timing(1, 3, TimeValue.seconds(1), 5, TimeValue.seconds(1));
 
@@ -92,26 +93,27 @@ final class Suite {
             + "|\\w+\\.(?:" + REDUCTION_WORDS + ")(?:[A-Z]\\w*)?$)";
 
     // The quick selection: the sizes and operations the targets in DESIGN.md are stated for, few
-    // enough for about 5 minutes on 2 cores (each benchmark run costs about 4.5 s with its fork).
-    /** SGEMM: two square sizes for the scaling plot, every implementation. */
-    static final List<String> QUICK_SGEMM_SHAPES = List.of("NN:256x256x256", "NN:1024x1024x1024");
-    static final List<String> QUICK_SGEMM_SIZES = List.of("256", "1024");
-    /** SGEMM: the MLP's first layer and its narrow output layer, jvk against OpenBLAS only (the target's peer). */
-    static final List<String> QUICK_MLP_SHAPES = List.of("NN:128x256x784", "NN:128x10x128");
+    // enough for about 5 minutes on 2 cores (each benchmark run costs about 5.5 s with its fork).
+    /** SGEMM, jvk against OpenBLAS (the target's peer), 1 thread and all: two squares, the MLP's first layer and its narrow output layer. */
+    static final List<String> QUICK_SGEMM_SHAPES = List.of("NN:256x256x256", "NN:1024x1024x1024", "NN:128x256x784", "NN:128x10x128");
+    /** SGEMM, the single-threaded peers (scalar reference, netlib, EJML): one square, enough to place them. */
+    static final List<String> QUICK_SGEMM_PEER_SHAPES = List.of("NN:256x256x256");
     /** DGEMM: the size its target is quoted at. */
     static final List<String> QUICK_DGEMM_SHAPES = List.of("NN:1024x1024x1024");
-    static final List<String> QUICK_DGEMM_SIZES = List.of("1024");
+    /** SGEMV: the MLP's first layer at batch 1, A in L2. */
+    static final List<String> QUICK_SGEMV_SHAPES = List.of("N:256x784");
     /** In L1 (where C2's own vectorization competes) and far beyond the last-level cache (where STREAM is the bound). */
     static final List<String> QUICK_VECTOR_SIZES = List.of("4096", "16777216");
     /** dot: the reduction with targets against Lucene and the reference. */
     static final List<String> QUICK_REDUCTIONS = List.of("dot");
-    /** relu: what C2 auto-vectorizes; exp: a transcendental, jvk's own polynomial. */
-    static final List<String> QUICK_ACTIVATIONS = List.of("relu", "exp");
-    /** axpy beyond the caches: the STREAM target of the memory-bound operations. */
-    static final List<String> QUICK_VECTOR_OPS = List.of("axpy");
+    /** exp: a transcendental, jvk's own polynomial, against a plain Math.exp loop. */
+    static final List<String> QUICK_ACTIVATIONS = List.of("exp");
+    /** axpy and copy beyond the caches: the STREAM target of the memory-bound operations; copy against System.arraycopy. */
+    static final List<String> QUICK_VECTOR_OPS = List.of("axpy", "copy");
     static final List<String> QUICK_STREAMING_SIZES = List.of("16777216");
-    /** MLP: the optimizer the PyTorch baseline uses. */
+    /** MLP: the optimizer the PyTorch baseline uses; inference at batch 1 (the GEMV path) and 128 (GEMM). */
     static final List<String> QUICK_OPTIMIZERS = List.of("sgd");
+    static final List<String> QUICK_INFERENCE_BATCHES = List.of("1", "128");
 
     private Suite() {}
 
@@ -137,21 +139,31 @@ final class Suite {
      * @param cores       the processors available: the ceiling is also measured on all of them
      */
     static List<Selection> plan(boolean full, Set<Family> families, int threads, List<Integer> widths, int jvkWidth, int cores) {
-        List<Selection> plan = new ArrayList<>(ceilings(widths, jvkWidth, threads > 1 ? threads : full ? cores : 1));
+        // quick: 1 thread and all cores side by side, unless --threads names one count
+        List<String> counts = threads > 0 ? List.of(Integer.toString(threads))
+                : cores > 1 ? List.of("1", Integer.toString(cores)) : List.of("1");
+        int most = threads > 0 ? threads : cores;
+        List<Selection> plan = new ArrayList<>(full
+                ? ceilings(widths, jvkWidth, threads > 1 ? threads : cores, true)
+                : ceilings(widths, jvkWidth, most, false));
         Map<String, List<String>> threadParam = threads > 0 ? Map.of("threads", List.of(Integer.toString(threads))) : Map.of();
+        Map<String, List<String>> sideBySide = Map.of("threads", counts);
+        // the scalar reference, netlib and EJML are single-threaded whatever the parameter says
+        Map<String, List<String>> oneThread = Map.of("threads", List.of("1"));
         boolean all = families.isEmpty();
-        Map<String, List<String>> quickThreads = threads == 0 ? Map.of("threads", List.of("1")) : threadParam;
         if (all || families.contains(Family.GEMM)) {
             if (full) {
                 plan.add(new Selection("gemm", List.of(familyPattern(Family.GEMM)), threadParam, 0));
             } else {
                 // GEMM only: GEMV benchmarks take shapes of their own form
-                plan.add(new Selection("gemm-sgemm", List.of(ROOT + "gemm\\.(?i:sgemm\\w*)\\."),
-                        merged(quickThreads, Map.of("shape", QUICK_SGEMM_SHAPES, "size", QUICK_SGEMM_SIZES)), 0));
-                plan.add(new Selection("gemm-sgemm-mlp-shapes", List.of(ROOT + "gemm\\.(?i:sgemm\\w*)\\.(?:jvk|openblas)$"),
-                        merged(quickThreads, Map.of("shape", QUICK_MLP_SHAPES)), 0));
-                plan.add(new Selection("gemm-dgemm", List.of(ROOT + "gemm\\.(?i:dgemm\\w*)\\."),
-                        merged(quickThreads, Map.of("shape", QUICK_DGEMM_SHAPES, "size", QUICK_DGEMM_SIZES)), 0));
+                plan.add(new Selection("gemm-sgemm", List.of(ROOT + "gemm\\.(?i:sgemm\\w*)\\.(?:jvk|openblas)$"),
+                        merged(sideBySide, Map.of("shape", QUICK_SGEMM_SHAPES)), 0));
+                plan.add(new Selection("gemm-sgemm-peers", List.of(ROOT + "gemm\\.(?i:sgemm\\w*)\\.(?:reference|netlib|ejml)$"),
+                        merged(oneThread, Map.of("shape", QUICK_SGEMM_PEER_SHAPES)), 0));
+                plan.add(new Selection("gemm-dgemm", List.of(ROOT + "gemm\\.(?i:dgemm\\w*)\\.(?:jvk|openblas)$"),
+                        merged(sideBySide, Map.of("shape", QUICK_DGEMM_SHAPES)), 0));
+                plan.add(new Selection("gemm-sgemv", List.of(ROOT + "gemm\\.(?i:sgemv\\w*)\\.(?:jvk|openblas|netlib)$"),
+                        Map.of("shape", QUICK_SGEMV_SHAPES), 0));
             }
         }
         if (all || families.contains(Family.REDUCTIONS)) {
@@ -175,7 +187,7 @@ final class Suite {
         }
         if (all || families.contains(Family.MLP)) {
             plan.add(new Selection("mlp", List.of(familyPattern(Family.MLP)),
-                    full ? threadParam : merged(quickThreads, Map.of("optimizer", QUICK_OPTIMIZERS)), 0));
+                    full ? threadParam : merged(sideBySide, Map.of("optimizer", QUICK_OPTIMIZERS, "batch", QUICK_INFERENCE_BATCHES)), 0));
         }
         if (full && all) {
             // the whole suite: benchmarks outside the families too (the report lists them raw)
@@ -184,8 +196,12 @@ final class Suite {
         return plan;
     }
 
-    /** FMA peak at each width on one thread (double at jvk's width), STREAM copy and triad; the same on {@code allThreads} when more than one. */
-    static List<Selection> ceilings(List<Integer> widths, int jvkWidth, int allThreads) {
+    /**
+     * FMA peak at each width on one thread (double at jvk's width), STREAM copy and triad; on
+     * {@code allThreads}, when more than one, the float FMA peak at jvk's width (the bound of
+     * multi-threaded GEMM) and, with {@code streamToo}, STREAM.
+     */
+    static List<Selection> ceilings(List<Integer> widths, int jvkWidth, int allThreads, boolean streamToo) {
         List<Selection> s = new ArrayList<>();
         List<String> fma = new ArrayList<>();
         for (int w : widths) {
@@ -205,7 +221,9 @@ final class Suite {
             if (widths.contains(jvkWidth)) {
                 many.add(ROOT + "ceiling\\.FmaPeakBench\\.float" + jvkWidth + "$");
             }
-            many.add(ROOT + "ceiling\\.StreamBench\\.(copy|triad)$");
+            if (streamToo) {
+                many.add(ROOT + "ceiling\\.StreamBench\\.(copy|triad)$");
+            }
             s.add(new Selection("ceiling-" + allThreads + "threads", many, Map.of(), allThreads, CEILING_WARMUP_ITERATIONS));
         }
         return s;

@@ -48,8 +48,8 @@ class SuiteTest {
     void quickPlanRunsCeilingsFirstThenCuratedFamiliesWithOverrides() {
         List<Suite.Selection> plan = Suite.plan(false, Set.of(), 0, List.of(128, 256, 512), 512, 2);
         assertThat(plan).extracting(Suite.Selection::name)
-                .containsExactly("ceiling", "gemm-sgemm", "gemm-sgemm-mlp-shapes", "gemm-dgemm", "reductions", "elementwise-activations",
-                        "elementwise-vectors", "mlp");
+                .containsExactly("ceiling", "ceiling-2threads", "gemm-sgemm", "gemm-sgemm-peers", "gemm-dgemm", "gemm-sgemv", "reductions",
+                        "elementwise-activations", "elementwise-vectors", "mlp");
         Suite.Selection ceiling = plan.get(0);
         assertThat(ceiling.jmhThreads()).isEqualTo(1);
         assertThat(ceiling.minWarmupIterations()).as("the ceilings warm up longer").isGreaterThan(Suite.QUICK.warmupIterations());
@@ -57,21 +57,31 @@ class SuiteTest {
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.double512")).isTrue();
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.double256")).isFalse();
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.StreamBench.triad")).isTrue();
-        Suite.Selection sgemm = plan.get(1);
-        assertThat(sgemm.params()).containsEntry("threads", List.of("1"))
-                .containsEntry("shape", List.of("NN:256x256x256", "NN:1024x1024x1024"));
+        Suite.Selection many = plan.get(1);
+        assertThat(many.jmhThreads()).as("the FMA peak of 2 threads bounds 2-thread GEMM").isEqualTo(2);
+        assertThat(selects(many.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float512")).isTrue();
+        assertThat(selects(many.includes(), "dev.jvk.bench.ceiling.StreamBench.triad")).as("quick: no 2-thread STREAM").isFalse();
+        Suite.Selection sgemm = plan.get(2);
+        assertThat(sgemm.params()).as("1 thread and all cores side by side").containsEntry("threads", List.of("1", "2"))
+                .containsEntry("shape", List.of("NN:256x256x256", "NN:1024x1024x1024", "NN:128x256x784", "NN:128x10x128"));
         assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.SgemmBench.openblas")).isTrue();
+        assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.SgemmBench.ejml")).isFalse();
         assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.DgemmBench.openblas")).isFalse();
         assertThat(selects(sgemm.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float512")).isFalse();
         assertThat(selects(sgemm.includes(), "dev.jvk.bench.gemm.SgemvBench.jvk")).as("GEMV shapes have another form").isFalse();
-        Suite.Selection mlpShapes = plan.get(2);
-        assertThat(mlpShapes.params()).containsEntry("shape", List.of("NN:128x256x784", "NN:128x10x128"));
-        assertThat(selects(mlpShapes.includes(), "dev.jvk.bench.gemm.SgemmBench.openblas")).isTrue();
-        assertThat(selects(mlpShapes.includes(), "dev.jvk.bench.gemm.SgemmBench.ejml")).isFalse();
-        Suite.Selection dgemm = plan.get(3);
+        Suite.Selection peers = plan.get(3);
+        assertThat(peers.params()).as("single-threaded peers on 1 thread only").containsEntry("threads", List.of("1"))
+                .containsEntry("shape", List.of("NN:256x256x256"));
+        assertThat(selects(peers.includes(), "dev.jvk.bench.gemm.SgemmBench.ejml")).isTrue();
+        assertThat(selects(peers.includes(), "dev.jvk.bench.gemm.SgemmBench.jvk")).isFalse();
+        Suite.Selection dgemm = plan.get(4);
         assertThat(selects(dgemm.includes(), "dev.jvk.bench.gemm.DgemmBench.jvk")).isTrue();
-        assertThat(dgemm.params()).containsEntry("shape", List.of("NN:1024x1024x1024"));
-        Suite.Selection reductions = plan.get(4);
+        assertThat(dgemm.params()).containsEntry("shape", List.of("NN:1024x1024x1024")).containsEntry("threads", List.of("1", "2"));
+        Suite.Selection sgemv = plan.get(5);
+        assertThat(selects(sgemv.includes(), "dev.jvk.bench.gemm.SgemvBench.netlib")).isTrue();
+        assertThat(selects(sgemv.includes(), "dev.jvk.bench.gemm.SgemmBench.netlib")).isFalse();
+        assertThat(sgemv.params()).containsEntry("shape", List.of("N:256x784"));
+        Suite.Selection reductions = plan.get(6);
         assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.DotBench.lucene")).isTrue();
         assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumDotBench.dotLucene")).isTrue();
         assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumDotBench.sumJvk")).isFalse();
@@ -79,16 +89,18 @@ class SuiteTest {
         assertThat(reductions.params()).containsEntry("n", List.of("4096", "16777216"));
         assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.SumBench.jvk")).as("not in the quick list").isFalse();
         assertThat(selects(reductions.includes(), "dev.jvk.bench.blas1.AsumBench.jvk")).as("not in the quick list").isFalse();
-        Suite.Selection activations = plan.get(5);
+        Suite.Selection activations = plan.get(7);
         assertThat(selects(activations.includes(), "dev.jvk.bench.activations.ExpBench.jvk")).isTrue();
         assertThat(selects(activations.includes(), "dev.jvk.bench.activations.ActivationsBench.jvk")).isTrue();
         assertThat(selects(activations.includes(), "dev.jvk.bench.activations.SoftplusBench.jvk")).isFalse();
-        assertThat(activations.params().get("op")).containsExactly("relu", "exp");
-        Suite.Selection vectors = plan.get(6);
+        assertThat(activations.params().get("op")).containsExactly("exp");
+        Suite.Selection vectors = plan.get(8);
         assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.axpyReference")).isTrue();
-        assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.copyJvk")).isFalse();
+        assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.copyArraycopy")).isTrue();
+        assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.scalJvk")).isFalse();
         assertThat(vectors.params()).containsEntry("n", List.of("16777216"));
-        assertThat(plan.get(7).params()).containsEntry("optimizer", List.of("sgd")).containsEntry("threads", List.of("1"));
+        assertThat(plan.get(9).params()).containsEntry("optimizer", List.of("sgd")).containsEntry("threads", List.of("1", "2"))
+                .containsEntry("batch", List.of("1", "128"));
     }
 
     @Test
@@ -104,11 +116,12 @@ class SuiteTest {
     @Test
     void threadsGoToTheThreadsParameterAndTheCeilingIsMeasuredOnThemToo() {
         List<Suite.Selection> plan = Suite.plan(false, Set.of(Family.GEMM), 2, List.of(128, 256, 512), 512, 2);
-        assertThat(plan).extracting(Suite.Selection::name).containsExactly("ceiling", "ceiling-2threads", "gemm-sgemm", "gemm-sgemm-mlp-shapes", "gemm-dgemm");
+        assertThat(plan).extracting(Suite.Selection::name)
+                .containsExactly("ceiling", "ceiling-2threads", "gemm-sgemm", "gemm-sgemm-peers", "gemm-dgemm", "gemm-sgemv");
         assertThat(plan.get(1).jmhThreads()).isEqualTo(2);
         assertThat(selects(plan.get(1).includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float512")).isTrue();
         assertThat(selects(plan.get(1).includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float128")).isFalse();
-        assertThat(plan.get(2).params()).containsEntry("threads", List.of("2"));
+        assertThat(plan.get(2).params()).as("--threads names the one count to run").containsEntry("threads", List.of("2"));
     }
 
     @Test

@@ -1,34 +1,48 @@
 package dev.jvk.cli;
 
 import dev.jvk.nn.data.CsvReader;
+import dev.jvk.nn.data.CsvTable;
 import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.data.DataSources;
 import dev.jvk.nn.data.SyntheticData;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import picocli.CommandLine.Option;
 
-/** Where the data comes from: {@code --data}, or {@code --csv} with its label column and header. */
+/** Where the data comes from: {@code --data}, or {@code --csv} with its label column, header, delimiter and missing values. */
 final class DataOptions {
     /** The synthetic problem is fixed (its own seed), so that train and evaluate see the same one whatever --seed is. */
     static final long SYNTHETIC_SEED = 20_240_611L;
     static final int SYNTHETIC_TRAIN_ROWS = 12_000;
     static final int SYNTHETIC_TEST_ROWS = 3_000;
+    /** Header names taken as the label column when --label-column is not given. */
+    static final List<String> LABEL_NAMES = List.of("label", "target", "class", "y");
 
     @Option(names = "--data", paramLabel = "fashion-mnist|synthetic|DIR",
             description = "fashion-mnist (Debian's dataset-fashion-mnist), synthetic (built in), or a folder of IDX files in MNIST naming, gzipped or not. "
                     + "Default: fashion-mnist when installed, else synthetic.")
     String data;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "A numeric CSV file: one sample per line, one label column.")
+    @Option(names = "--csv", paramLabel = "FILE", description = "A CSV file (RFC 4180 quoting), one sample per line; - reads standard input.")
     Path csv;
 
-    @Option(names = "--label-column", paramLabel = "N", description = "0-based column of the class label in --csv files (default: 0).")
-    Integer labelColumn;
+    @Option(names = "--label-column", paramLabel = "COL[,COL...]",
+            description = "The label (or regression target) columns of --csv files: 0-based index, negative from the end, 'last', or a header name.")
+    String labelColumn;
 
-    @Option(names = "--header", description = "The --csv files start with a header line.")
+    @Option(names = "--header", description = "The --csv files start with a header line of column names.")
     boolean header;
+
+    @Option(names = "--delimiter", paramLabel = "C", description = "Field separator of --csv files: one character, or 'tab' (default: ,).")
+    String delimiter;
+
+    @Option(names = "--missing", paramLabel = "error|mean|zero", description = "Missing feature values (empty, NA, ?, NaN): an error (default), "
+            + "the column's training mean, or zero.")
+    String missing;
 
     /** A training set (null for evaluation) and a held-out set, and where they came from. */
     record Loaded(DataSet train, DataSet test, String source, String testSource) {}
@@ -37,12 +51,77 @@ final class DataOptions {
         if (data != null && csv != null) {
             throw new UsageException("give either --data or --csv, not both");
         }
-        if (csv == null && (labelColumn != null || header)) {
-            throw new UsageException("--label-column and --header describe a --csv file; no --csv given");
+        if (csv == null && (labelColumn != null || header || delimiter != null || missing != null)) {
+            throw new UsageException("--label-column, --header, --delimiter and --missing describe a --csv file; no --csv given");
         }
-        if (labelColumn != null && labelColumn < 0) {
-            throw new UsageException("--label-column must be >= 0, got " + labelColumn);
+        format();
+        missing();
+    }
+
+    CsvReader.Format format() {
+        char d = ',';
+        if (delimiter != null) {
+            String s = delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
+            if (s.length() != 1) {
+                throw new UsageException("--delimiter must be one character or 'tab', got '" + delimiter + "'");
+            }
+            d = s.charAt(0);
         }
+        try {
+            return new CsvReader.Format(d, header);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--delimiter: " + e.getMessage());
+        }
+    }
+
+    CsvReader.Missing missing() {
+        if (missing == null) {
+            return CsvReader.Missing.ERROR;
+        }
+        for (CsvReader.Missing m : CsvReader.Missing.values()) {
+            if (m.cliName().equals(missing.toLowerCase(Locale.ROOT))) {
+                return m;
+            }
+        }
+        throw new UsageException("unknown --missing '" + missing + "' (expected error, mean or zero)");
+    }
+
+    /** The --label-column list, or null when not given. */
+    List<String> labelColumns() {
+        if (labelColumn == null) {
+            return null;
+        }
+        List<String> specs = Arrays.stream(labelColumn.split(",")).map(String::strip).toList();
+        if (specs.isEmpty() || specs.stream().anyMatch(String::isEmpty)) {
+            throw new UsageException("--label-column " + labelColumn + ": an empty column name");
+        }
+        return specs;
+    }
+
+    /** Reads a --csv style file with this format and missing-value rule. */
+    CsvTable read(Path file, CsvReader.LabelColumns labels) {
+        return CsvReader.read(file, format(), labels, missing());
+    }
+
+    /**
+     * The training file's label columns: --label-column, else a header column named label, target, class or y,
+     * else column 0; {@code note} receives how it was chosen when it was not given.
+     */
+    CsvReader.LabelColumns trainingLabels(StringBuilder note) {
+        List<String> given = labelColumns();
+        if (given != null) {
+            return (h, columns) -> given;
+        }
+        return (h, columns) -> {
+            for (int c = 0; c < h.size(); c++) {
+                if (LABEL_NAMES.contains(h.get(c).toLowerCase(Locale.ROOT))) {
+                    note.append("labels: column ").append(c).append(" ('").append(h.get(c)).append("', by its name; --label-column to choose)");
+                    return List.of(Integer.toString(c));
+                }
+            }
+            note.append("labels: column 0 (the default; --label-column N|NAME|last to choose)");
+            return List.of("0");
+        };
     }
 
     /** The name of the data in use: the one given, or the default with the reason for it. */
@@ -66,67 +145,18 @@ final class DataOptions {
                 : " (default: Fashion-MNIST is not installed; apt-get install dataset-fashion-mnist to use it)";
     }
 
-    /**
-     * Training and held-out data. {@code testCsv} and {@code testSplit} (at most one non-null) choose the
-     * held-out set; otherwise IDX data uses its t10k files, synthetic data a second sample, a CSV file a 20% split.
-     */
-    Loaded loadForTraining(Path testCsv, Double testSplit, long seed) {
-        if (testCsv != null && csv == null) {
-            throw new UsageException("--test-csv needs --csv for the training data");
-        }
+    /** IDX or synthetic data: its training and test sets. */
+    DataSources.TrainTest builtIn() {
         String name = resolvedName();
-        DataSet train;
-        DataSet test;
-        String testSource;
-        if (csv != null) {
-            train = CsvReader.read(csv, column(), header);
-            if (testCsv != null) {
-                test = CsvReader.read(testCsv, column(), header);
-                if (test.featureCount() != train.featureCount()) {
-                    throw new DataException(testCsv + " has " + test.featureCount() + " features, " + csv + " has " + train.featureCount());
-                }
-                int classes = Math.max(train.classes(), test.classes());
-                train = train.withClasses(classes);
-                test = test.withClasses(classes);
-                testSource = testCsv.getFileName().toString();
-            } else {
-                double fraction = testSplit == null ? 0.2 : testSplit;
-                DataSet[] parts = split(train, fraction, seed);
-                train = parts[0];
-                test = parts[1];
-                testSource = Math.round(fraction * 100) + "% of " + csv.getFileName() + (testSplit == null ? " (default --test-split 0.2)" : "");
-            }
-            return new Loaded(train, test, csv.getFileName().toString(), testSource);
-        }
-        DataSources.TrainTest sets = switch (name) {
+        return switch (name) {
             case "synthetic" -> synthetic();
             case "fashion-mnist" -> DataSources.fashionMnist();
             default -> DataSources.idxFolder(Path.of(name), Path.of(name).getFileName() == null ? name : Path.of(name).getFileName().toString());
         };
-        if (testSplit != null) {
-            DataSet[] parts = split(sets.train(), testSplit, seed);
-            return new Loaded(parts[0], parts[1], name, Math.round(testSplit * 100) + "% of the training set");
-        }
-        return new Loaded(sets.train(), sets.test(), name, name.equals("synthetic") ? "an independent synthetic sample" : "its test set");
     }
 
-    /** The labelled data to evaluate a model on: the test set of IDX and synthetic data, a whole CSV file. */
-    Loaded loadForEvaluation() {
-        if (csv != null) {
-            DataSet all = CsvReader.read(csv, column(), header);
-            return new Loaded(null, all, csv.getFileName().toString(), csv.getFileName().toString());
-        }
-        String name = resolvedName();
-        DataSources.TrainTest sets = switch (name) {
-            case "synthetic" -> synthetic();
-            case "fashion-mnist" -> DataSources.fashionMnist();
-            default -> DataSources.idxFolder(Path.of(name), name);
-        };
-        return new Loaded(null, sets.test(), name, name + " test set");
-    }
-
-    private int column() {
-        return labelColumn == null ? 0 : labelColumn;
+    static String fileName(Path file) {
+        return file.getFileName() == null ? file.toString() : file.getFileName().toString();
     }
 
     static DataSources.TrainTest synthetic() {
@@ -135,14 +165,18 @@ final class DataOptions {
                 problem.sample(SYNTHETIC_TEST_ROWS, 1, "synthetic test"));
     }
 
-    /** A seeded random split: {@code [train, heldOut]} with {@code round(fraction * rows)} held-out rows. */
-    static DataSet[] split(DataSet data, double fraction, long seed) {
+    /**
+     * A seeded random split: {@code [kept, heldOut]} with {@code round(fraction * rows)} held-out rows.
+     *
+     * @param option the option that asked for it, for messages
+     */
+    static DataSet[] split(DataSet data, double fraction, long seed, String option) {
         if (!(fraction > 0 && fraction < 1)) {
-            throw new UsageException("--test-split must be between 0 and 1 (exclusive), got " + fraction);
+            throw new UsageException(option + " must be between 0 and 1 (exclusive), got " + fraction);
         }
         int held = (int) Math.round(fraction * data.rows());
         if (held < 1 || held >= data.rows()) {
-            throw new DataException(data.name() + ": " + data.rows() + " rows cannot be split " + fraction + " into training and test rows");
+            throw new DataException(data.name() + ": " + data.rows() + " rows cannot be split " + fraction + " by " + option + " and leave rows on both sides");
         }
         int[] order = new int[data.rows()];
         for (int i = 0; i < order.length; i++) {
@@ -155,10 +189,10 @@ final class DataOptions {
             order[i] = order[j];
             order[j] = t;
         }
-        int[] trainRows = java.util.Arrays.copyOfRange(order, held, order.length);
-        int[] testRows = java.util.Arrays.copyOfRange(order, 0, held);
-        java.util.Arrays.sort(trainRows);
-        java.util.Arrays.sort(testRows);
-        return new DataSet[] {data.select(trainRows, data.name() + " train"), data.select(testRows, data.name() + " held out")};
+        int[] keptRows = Arrays.copyOfRange(order, held, order.length);
+        int[] heldRows = Arrays.copyOfRange(order, 0, held);
+        Arrays.sort(keptRows);
+        Arrays.sort(heldRows);
+        return new DataSet[] {data.select(keptRows, data.name()), data.select(heldRows, data.name() + " held out")};
     }
 }

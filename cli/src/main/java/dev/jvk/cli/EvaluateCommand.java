@@ -1,8 +1,9 @@
 package dev.jvk.cli;
 
-import dev.jvk.kernels.Gemm;
 import dev.jvk.nn.Evaluation;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.data.CsvTable;
+import dev.jvk.nn.data.DataSet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,14 +14,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code jvk evaluate}: loads a saved model and reports its accuracy, loss and confusion matrix on labelled data. */
+/** {@code jvk evaluate}: loads a saved model and reports how it does on labelled data. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Evaluate a saved model on the test set of --data, or on a whole --csv file.")
+        description = {"Evaluate a saved model on the test set of --data, or on a whole --csv file.",
+                "Classifiers: accuracy, top-k, per-class precision/recall/F1, the confusion matrix; regressors: R^2, RMSE, MAE."})
 final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model written by train --save, or an ONNX file (.onnx).")
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model written by train --save.")
     Path model;
 
     @Mixin
@@ -35,31 +37,46 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         data.validate();
-        if (threads != null && threads < 1) {
-            throw new UsageException("--threads must be >= 1, got " + threads);
+        Options.setThreads(threads);
+        Mlp mlp = Models.load(model);
+        DataSet test;
+        String source;
+        if (data.csv != null) {
+            CsvTable table = data.read(data.csv, Models.labels(mlp, data.labelColumns(), true, data.csv));
+            test = Models.labelled(mlp, table);
+            source = table.name();
+        } else {
+            if (!mlp.metadata().isClassification()) {
+                throw new UsageException(model + " is a regression model: evaluate it on a --csv file with its target columns");
+            }
+            test = data.builtIn().test();
+            source = data.resolvedName() + " test set";
         }
-        if (threads != null) {
-            Gemm.setThreads(threads);
-        }
-        Mlp mlp = ModelLoading.load(model);
-        DataOptions.Loaded loaded = data.loadForEvaluation();
-        Evaluation e = mlp.evaluate(loaded.test());
+        Evaluation e = mlp.evaluate(test);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new Json()
+            Json j = new Json()
                     .put("model", model.toString())
                     .put("architecture", mlp.describe())
-                    .put("data", loaded.testSource())
-                    .put("samples", e.rows())
-                    .put("test_accuracy", e.accuracy())
-                    .put("test_loss", e.loss())
-                    .put("confusion", e.confusion()));
+                    .put("task", mlp.metadata().task())
+                    .put("data", source)
+                    .put("samples", e.rows());
+            Results.put(j, "test_", e);
+            if (!e.isRegression() && e.confusion().length <= 100) {
+                j.put("confusion", e.confusion());
+            }
+            out.println(j);
             return 0;
         }
-        out.printf(Locale.ROOT, "model %s: %s%n", model, mlp.describe());
-        out.printf(Locale.ROOT, "data: %s%s, %d samples%n", loaded.testSource(), data.defaultNote(), e.rows());
-        out.printf(Locale.ROOT, "accuracy %.4f, loss %.4f%n", e.accuracy(), e.loss());
-        out.print(e.confusionTable());
+        out.printf(Locale.ROOT, "model %s: %s, %s%n", model, mlp.describe(), mlp.metadata().task());
+        out.printf(Locale.ROOT, "data: %s%s, %d samples%n", source, data.defaultNote(), e.rows());
+        out.println(Results.line(e));
+        if (!e.isRegression()) {
+            out.print(e.classificationReport(mlp.metadata().classNames()));
+            if (e.confusion().length <= 30) {
+                out.print(e.confusionTable());
+            }
+        }
         return 0;
     }
 }

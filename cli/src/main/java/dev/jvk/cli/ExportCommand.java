@@ -42,7 +42,7 @@ final class ExportCommand implements Callable<Integer> {
         if (folder == null || !Files.isDirectory(folder)) {
             throw new UsageException("--onnx " + onnx + ": folder " + folder + " does not exist");
         }
-        Mlp mlp = ModelLoading.load(model);
+        Mlp mlp = Models.load(model);
         if (!classNames.isEmpty() && classNames.size() != mlp.classes()) {
             throw new UsageException("--class-names has " + classNames.size() + " names, the model has " + mlp.classes() + " classes");
         }

@@ -1,5 +1,7 @@
 package dev.jvk.cli;
 
+import dev.jvk.nn.InsufficientMemoryException;
+import dev.jvk.nn.MemoryPlan;
 import dev.jvk.nn.ModelFileException;
 import dev.jvk.nn.TrainingDivergedException;
 import dev.jvk.nn.data.DataException;
@@ -9,19 +11,23 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code jvk} command line: {@code info}, {@code train}, {@code evaluate}.
  *
- * <p>Exit codes: 0 success; 1 training diverged or an internal error; 2 bad options or bad data
- * (one line on stderr, no stack trace, nothing written).
+ * <p>Exit codes: 0 success; 1 training diverged or an internal error; 2 bad options or bad data, or
+ * data or a model that asks for more memory or stack than the JVM has (one line on stderr, no stack
+ * trace unless {@code --debug}, nothing written).
  */
 @Command(name = "jvk", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Pure-Java SIMD kernels on the Vector API, and an MLP that trains on them.",
-        footer = {"", "Exit codes: 0 done; 2 bad options or data (one line on stderr, nothing written); 1 training diverged or an internal error."},
-        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+        footer = {"", "Exit codes: 0 done; 2 bad options or data, or more than the heap holds (one line on stderr, nothing written;",
+            "--debug adds the stack trace); 1 training diverged or an internal error. JVM options: JAVA_OPTS=-Xmx8g ./jvk ..."},
+        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad options or data. */
     public static final int USAGE = 2;
@@ -30,6 +36,10 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an error, print the Java stack trace after the one-line message.")
+    boolean debug;
 
     Main() {}
 
@@ -50,7 +60,7 @@ public final class Main implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, arguments) -> {
             String command = ex.getCommandLine().getCommandName();
-            ex.getCommandLine().getErr().println(prefix(command) + oneLine(ex.getMessage()) + " (see --help)");
+            ex.getCommandLine().getErr().println(prefix(command) + oneLine(ex.getMessage()) + didYouMean(ex) + " (see --help)");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -61,6 +71,7 @@ public final class Main implements Runnable {
                 case UsageException u -> USAGE;
                 case DataException d -> USAGE;
                 case ModelFileException m -> USAGE;
+                case InsufficientMemoryException m -> USAGE;
                 case NoSuchFileException n -> USAGE;
                 case AccessDeniedException a -> USAGE;
                 case IllegalArgumentException i -> USAGE;
@@ -74,9 +85,54 @@ public final class Main implements Runnable {
                 return FAILED;
             }
             e.println(prefix(command) + describe(cause));
+            if (debug(commandLine.getParseResult())) {
+                cause.printStackTrace(e);
+            }
             return code;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError error) {
+            // picocli passes Errors through. What is left of the heap after unwinding is enough for one line;
+            // the arrays that ran out are garbage by now.
+            CommandLine.ParseResult parsed = cli.getParseResult();
+            String command = parsed != null && parsed.subcommand() != null ? parsed.subcommand().commandSpec().name() : "jvk";
+            err.println(prefix(command) + tooMuch(error));
+            if (parsed != null && debug(parsed)) {
+                error.printStackTrace(err);
+            }
+            err.flush();
+            return USAGE;
+        }
+    }
+
+    /** One line for data or a model that asked for more than the JVM has: the need's kind, the limit, and how to raise it. */
+    static String tooMuch(Throwable error) {
+        if (error instanceof StackOverflowError) {
+            return "the input nests too deeply for the thread's stack (StackOverflowError); raise it with JAVA_OPTS=-Xss16m ./jvk ... (java -Xss16m)";
+        }
+        long max = Runtime.getRuntime().maxMemory();
+        return "out of memory (" + oneLine(String.valueOf(error.getMessage())) + "): the data or model needs more than the "
+                + MemoryPlan.describe(max) + " this JVM may use; raise it with JAVA_OPTS=-Xmx" + MemoryPlan.suggestHeap(2 * max)
+                + " ./jvk ... (java -Xmx" + MemoryPlan.suggestHeap(2 * max) + "), or use less data or a smaller model";
+    }
+
+    private static boolean debug(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Picocli's nearest option or command names for a misspelt one, as "; did you mean --epochs?". */
+    private static String didYouMean(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            List<String> s = u.getSuggestions();
+            return "; did you mean " + String.join(" or ", s.subList(0, Math.min(3, s.size()))) + "?";
+        }
+        return "";
     }
 
     private static String prefix(String command) {

@@ -4,16 +4,24 @@ import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.KernelInfo;
 import dev.jvk.kernels.Kernels;
 import dev.jvk.nn.Activation;
+import dev.jvk.nn.Evaluation;
+import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.ModelMetadata;
 import dev.jvk.nn.Trainer;
+import dev.jvk.nn.data.CsvReader;
+import dev.jvk.nn.data.CsvTable;
+import dev.jvk.nn.data.DataException;
+import dev.jvk.nn.data.DataSet;
+import dev.jvk.nn.data.DataSources;
 import dev.jvk.nn.data.FeatureScaling;
 import dev.jvk.nn.optim.LearningRateSchedule;
 import dev.jvk.nn.optim.OptimizerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,9 +30,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code jvk train}: trains an MLP classifier and reports test accuracy and training speed. */
+/**
+ * {@code jvk train}: trains an MLP classifier or regressor, watching a validation set (early stopping with
+ * {@code --patience}), then scores the test set once and reports it with the training speed.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train an MLP classifier and report its test accuracy and training speed.",
+        description = {"Train an MLP classifier or regressor; score the test set once at the end.",
                 "Progress goes to stdout (a bar when it is a terminal), or to stderr with --json."})
 final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -33,11 +44,32 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
+    @Option(names = "--task", paramLabel = "classification|regression",
+            description = "What to learn (default: classification, or regression when a CSV file's labels are numbers that are not all integers).")
+    String task;
+
+    @Option(names = "--loss", paramLabel = "mse|huber", description = "Regression loss (default: mse). Classifiers use softmax cross-entropy.")
+    String loss;
+
     @Option(names = "--test-csv", paramLabel = "FILE", description = "A CSV file of test samples (same columns as --csv).")
     Path testCsv;
 
-    @Option(names = "--test-split", paramLabel = "F", description = "Hold out this fraction of the training data as the test set.")
+    @Option(names = "--test-split", paramLabel = "F", description = "Hold out this fraction of the training data as the test set (CSV default: 0.2).")
     Double testSplit;
+
+    @Option(names = "--validation-split", paramLabel = "F",
+            description = "Hold out this fraction of the training rows to watch each epoch; 0 for none (default: 0.1).")
+    Double validationSplit;
+
+    @Option(names = "--validation-csv", paramLabel = "FILE", description = "A CSV file of validation samples (same columns as --csv).")
+    Path validationCsv;
+
+    @Option(names = "--patience", paramLabel = "N",
+            description = "Early stopping: stop after N epochs without a better validation score and keep the best epoch's weights.")
+    Integer patience;
+
+    @Option(names = "--report-test-every-epoch", description = "Score the test set after every epoch too (only for reporting: do not tune on it).")
+    boolean reportTestEveryEpoch;
 
     @Option(names = "--layers", paramLabel = "N,N,...", defaultValue = "256,128",
             description = "Hidden layer widths, comma-separated; 'none' for a linear model (default: ${DEFAULT-VALUE}).")
@@ -62,10 +94,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.001 for adam and adamw, 0.05 for sgd).")
     Float lr;
 
-    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    float momentum;
+    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default: 0.9; sgd only).")
+    Float momentum;
 
-    @Option(names = "--nesterov", description = "SGD with Nesterov momentum.")
+    @Option(names = "--nesterov", description = "SGD with Nesterov momentum (sgd only).")
     boolean nesterov;
 
     @Option(names = "--weight-decay", paramLabel = "WD", description = "Weight decay (default: 0.01 for adamw, else 0).")
@@ -82,14 +114,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seeds weights, shuffling and splits (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "GEMM threads (default: the available processors).")
+    @Option(names = "--threads", paramLabel = "N", description = "GEMM threads, at most the processors (default: the available processors).")
     Integer threads;
 
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model here (docs/model-format.md).")
     Path save;
 
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Write the learning curves (loss and validation metric per epoch) as a PNG image.")
+    Path plot;
+
     @Option(names = "--json", description = "Print one JSON line with the results on stdout; progress goes to stderr.")
     boolean json;
+
+    /** The data of a run: training, validation (or null) and test sets, what the labels are, and where it all came from. */
+    private record Prepared(DataSet train, DataSet validation, DataSet test, ModelMetadata metadata, String source,
+                            String validationSource, String testSource, String notes) {}
 
     @Override
     public Integer call() throws IOException {
@@ -101,6 +140,32 @@ final class TrainCommand implements Callable<Integer> {
         if (testSplit != null && !(testSplit > 0 && testSplit < 1)) {
             throw new UsageException("--test-split must be between 0 and 1 (exclusive), got " + testSplit);
         }
+        if (validationCsv != null && validationSplit != null) {
+            throw new UsageException("give either --validation-csv or --validation-split, not both");
+        }
+        if (validationSplit != null && !(validationSplit >= 0 && validationSplit < 1)) {
+            throw new UsageException("--validation-split must be in [0, 1), got " + validationSplit);
+        }
+        if ((testCsv != null || validationCsv != null) && data.csv == null) {
+            throw new UsageException((testCsv != null ? "--test-csv" : "--validation-csv") + " needs --csv for the training data");
+        }
+        if (patience != null && patience < 1) {
+            throw new UsageException("--patience must be >= 1, got " + patience);
+        }
+        if (patience != null && validationSplit != null && validationSplit == 0) {
+            throw new UsageException("--patience watches the validation set; --validation-split 0 leaves none");
+        }
+        String taskName = task == null ? null : switch (task.toLowerCase(Locale.ROOT)) {
+            case "classification" -> ModelMetadata.CLASSIFICATION;
+            case "regression" -> ModelMetadata.REGRESSION;
+            default -> throw new UsageException("unknown --task '" + task + "' (expected classification or regression)");
+        };
+        if (ModelMetadata.REGRESSION.equals(taskName) && data.csv == null) {
+            throw new UsageException("--task regression needs a --csv file with numeric targets");
+        }
+        if (loss != null && !loss.equalsIgnoreCase("mse") && !loss.equalsIgnoreCase("huber")) {
+            throw new UsageException("unknown --loss '" + loss + "' (expected mse or huber)");
+        }
         int[] hidden = parseLayers(layers);
         Activation act = parse(() -> Activation.fromCliName(activation));
         OptimizerConfig.Kind kind = parse(() -> OptimizerConfig.Kind.fromCliName(optimizer));
@@ -111,25 +176,22 @@ final class TrainCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new UsageException("--batch must be >= 1, got " + batch);
         }
-        if (threads != null && threads < 1) {
-            throw new UsageException("--threads must be >= 1, got " + threads);
-        }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new UsageException("--dropout must be in [0, 1), got " + dropout);
         }
-        float rate = lr != null ? lr : (kind == OptimizerConfig.Kind.SGD ? 0.05f : 1e-3f);
+        float rate = lr != null ? lr : (kind == OptimizerConfig.Kind.SGD ? 0.05f : Trainer.Config.DEFAULT_ADAM_RATE);
         if (!(rate > 0) || !Float.isFinite(rate)) {
             throw new UsageException("--lr must be > 0, got " + rate);
         }
+        if (kind != OptimizerConfig.Kind.SGD && (nesterov || momentum != null)) {
+            throw new UsageException((nesterov ? "--nesterov" : "--momentum") + " applies to --optimizer sgd only; " + kind.cliName() + " would ignore it");
+        }
         float decay = weightDecay != null ? weightDecay : (kind == OptimizerConfig.Kind.ADAMW ? 0.01f : 0f);
         OptimizerConfig optimizerConfig = parse(() -> switch (kind) {
-            case SGD -> OptimizerConfig.sgd(momentum, nesterov, decay);
-            case ADAM -> OptimizerConfig.adam(decay);
-            case ADAMW -> OptimizerConfig.adamW(decay);
+            case SGD -> OptimizerConfig.sgdWithMomentum(momentum == null ? 0.9f : momentum, nesterov, decay);
+            case ADAM -> OptimizerConfig.adamWithWeightDecay(decay);
+            case ADAMW -> OptimizerConfig.adamWWithWeightDecay(decay);
         });
-        if (kind != OptimizerConfig.Kind.SGD && nesterov) {
-            throw new UsageException("--nesterov applies to --optimizer sgd only");
-        }
         LearningRateSchedule lrSchedule = switch (schedule.toLowerCase(Locale.ROOT)) {
             case "constant" -> LearningRateSchedule.constant(rate);
             case "step" -> LearningRateSchedule.step(rate, Math.max(1, (epochs + 2) / 3), 0.5f);
@@ -137,95 +199,275 @@ final class TrainCommand implements Callable<Integer> {
             default -> throw new UsageException("unknown --schedule '" + schedule + "' (expected constant, step or cosine)");
         };
         if (save != null) {
-            Path dir = save.toAbsolutePath().getParent();
-            if (dir == null || !Files.isDirectory(dir)) {
-                throw new UsageException("--save " + save + ": the folder " + dir + " does not exist");
-            }
-            if (Files.isDirectory(save)) {
-                throw new UsageException("--save " + save + " is a folder");
-            }
-            if (!Files.isWritable(dir)) {
-                throw new UsageException("--save " + save + ": the folder " + dir + " is not writable");
+            Options.checkWritable(save, "--save");
+        }
+        if (plot != null) {
+            Options.checkWritable(plot, "--plot");
+            if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+                throw new UsageException("--plot " + plot + ": the learning curves are written as PNG; name the file *.png");
             }
         }
-        if (threads != null) {
-            Gemm.setThreads(threads);
-        }
+        Options.setThreads(threads);
 
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progress = json ? spec.commandLine().getErr() : out;
         boolean terminal = System.console() != null && System.console().isTerminal();
-        DataOptions.Loaded loaded = data.loadForTraining(testCsv, testSplit, seed);
+        Prepared p = prepare(taskName);
+        boolean regression = !p.metadata().isClassification();
+        if (loss != null && !regression) {
+            throw new UsageException("--loss " + loss + " is for --task regression; a classifier trains with softmax cross-entropy");
+        }
         KernelInfo kernels = Kernels.info();
         progress.println(kernels);
-        progress.printf(Locale.ROOT, "data: %s%s: %d training and %d test samples (%s), %d features, %d classes, scaling %s%n",
-                loaded.source(), data.defaultNote(), loaded.train().rows(), loaded.test().rows(), loaded.testSource(),
-                loaded.train().featureCount(), loaded.train().classes(), scaling.cliName());
+        if (!p.notes().isEmpty()) {
+            progress.print(p.notes());
+        }
+        DataSet train = p.train();
+        progress.printf(Locale.ROOT, "data: %s%s: %d training, %s and %d test samples (%s), %d features, %s, scaling %s%n",
+                p.source(), data.defaultNote(), train.rows(),
+                p.validation() == null ? "no validation" : p.validation().rows() + " validation (" + p.validationSource() + ")",
+                p.test().rows(), p.testSource(), train.featureCount(),
+                regression ? plural(train.targetCount(), "regression target") : plural(train.classes(), "class", "classes"), scaling.cliName());
 
-        int classes = Math.max(loaded.train().classes(), loaded.test().classes());
-        Mlp mlp = Mlp.classifier(loaded.train().featureCount(), hidden, act, dropout, classes, seed);
-        mlp.setScaling(FeatureScaling.fit(scaling, loaded.train()));
-        progress.printf(Locale.ROOT, "model: %s, %,d parameters; %s lr %s %s, batch %d, %d epochs, seed %d, %d thread%s%n",
-                mlp.describe(), mlp.parameterCount(), kind.cliName(), rate, schedule, batch, epochs, seed,
-                Gemm.threads(), Gemm.threads() == 1 ? "" : "s");
+        int outputs = regression ? train.targetCount() : Math.max(train.classes(), p.test().classes());
+        Mlp mlp = regression
+                ? Mlp.regressor(train.featureCount(), hidden, act, dropout, outputs, Loss.named(loss == null ? "mse" : loss.toLowerCase(Locale.ROOT)), seed)
+                : Mlp.classifier(train.featureCount(), hidden, act, dropout, outputs, seed);
+        mlp.setScaling(FeatureScaling.fit(scaling, train));
+        mlp.setMetadata(p.metadata());
+        progress.printf(Locale.ROOT, "model: %s, %,d parameters, loss %s; %s lr %s %s, batch %d, %s%s, seed %d, %s%n",
+                mlp.describe(), mlp.parameterCount(), mlp.loss().name(), kind.cliName(), rate, schedule, batch, plural(epochs, "epoch"),
+                patience == null ? "" : " (patience " + patience + ")", seed, plural(Gemm.threads(), "thread"));
 
-        Trainer trainer = new Trainer(new Trainer.Config(epochs, batch, seed, optimizerConfig, lrSchedule))
-                .listener(new Progress(progress, terminal && !json));
+        Progress listener = new Progress(progress, terminal && !json, reportTestEveryEpoch ? () -> mlp.evaluate(p.test()) : null);
+        Trainer trainer = new Trainer(new Trainer.Config(epochs, batch, seed, optimizerConfig, lrSchedule, patience == null ? 0 : patience))
+                .listener(listener);
         long start = System.nanoTime();
-        Trainer.History history = trainer.fit(mlp, loaded.train(), loaded.test());
+        Trainer.History history = trainer.fit(mlp, train, p.validation());
         double seconds = (System.nanoTime() - start) / 1e9;
-        Trainer.EpochResult last = history.last();
+        Evaluation test = mlp.evaluate(p.test());
 
         if (save != null) {
             mlp.save(save);
         }
-        progress.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f) after %d epochs; median %,.0f training samples/s; %.1f s in all%n",
-                last.evaluation().accuracy(), last.evaluation().loss(), epochs, history.medianSamplesPerSecond(), seconds);
+        if (plot != null) {
+            LearningCurves.write(plot, history, listener.testScores(), regression);
+        }
+        if (history.stoppedEarly() || (patience != null && history.bestEpoch() != history.epochs().size())) {
+            progress.printf(Locale.ROOT, "early stopping: %s; the model keeps epoch %d's weights%n",
+                    history.stoppedEarly() ? "no better validation score in " + plural(patience, "epoch") : "the last epoch was not the best", history.bestEpoch());
+        }
+        progress.printf(Locale.ROOT, "test %s after %s; median %,.0f training samples/s; %.1f s in all%n",
+                Results.line(test), plural(history.epochs().size(), "epoch"), history.medianSamplesPerSecond(), seconds);
         if (save != null) {
             progress.println("saved " + save);
         }
+        if (plot != null) {
+            progress.println("learning curves: " + plot);
+        }
         if (json) {
-            out.println(resultJson(loaded, mlp, kind, rate, history, seconds, kernels));
+            out.println(resultJson(p, mlp, kind, rate, history, test, listener.testScores(), seconds, kernels));
         }
         return 0;
     }
 
-    private Json resultJson(DataOptions.Loaded loaded, Mlp mlp, OptimizerConfig.Kind kind, float rate,
-                            Trainer.History history, double seconds, KernelInfo kernels) {
-        Trainer.EpochResult last = history.last();
-        List<Double> accuracies = new ArrayList<>();
+    /** Reads the data, decides the task and the class names, and splits off validation and test rows. */
+    private Prepared prepare(String taskName) {
+        StringBuilder notes = new StringBuilder();
+        if (data.csv == null) {
+            DataSources.TrainTest sets = data.builtIn();
+            DataSet train = sets.train();
+            DataSet test = sets.test();
+            String testSource = data.resolvedName().equals("synthetic") ? "an independent synthetic sample" : "its test set";
+            if (testSplit != null) {
+                DataSet[] parts = DataOptions.split(train, testSplit, seed, "--test-split");
+                train = parts[0];
+                test = parts[1];
+                testSource = Math.round(testSplit * 100) + "% of the training set";
+            }
+            DataSet validation = null;
+            String validationSource = null;
+            double v = validationSplit == null ? 0.1 : validationSplit;
+            if (v > 0) {
+                DataSet[] parts = DataOptions.split(train, v, seed + 1, "--validation-split");
+                train = parts[0];
+                validation = parts[1];
+                validationSource = Math.round(v * 100) + "% of the training rows" + (validationSplit == null ? ", the default --validation-split 0.1" : "");
+            }
+            return new Prepared(train, validation, test, ModelMetadata.of(ModelMetadata.CLASSIFICATION), data.resolvedName(),
+                    validationSource, testSource, notes.toString());
+        }
+        StringBuilder labelNote = new StringBuilder();
+        CsvTable table = data.read(data.csv, data.trainingLabels(labelNote));
+        if (!labelNote.isEmpty()) {
+            notes.append(labelNote).append('\n');
+        }
+        // the other files name the same columns: by header name when there is a header, else by index
+        List<String> sameColumns = table.targetNames().isEmpty()
+                ? Arrays.stream(table.labelColumns()).mapToObj(Integer::toString).toList() : table.targetNames();
+        CsvTable testTable = testCsv == null ? null : data.read(testCsv, (h, c) -> sameColumns);
+        CsvTable validationTable = validationCsv == null ? null : data.read(validationCsv, (h, c) -> sameColumns);
+        for (CsvTable other : new CsvTable[] {testTable, validationTable}) {
+            if (other != null && other.featureCount() != table.featureCount()) {
+                throw new DataException(other.name() + " has " + other.featureCount() + " features, " + table.name() + " has " + table.featureCount());
+            }
+        }
+        if (table.missingValues() > 0 || (testTable != null && testTable.missingValues() > 0) || (validationTable != null && validationTable.missingValues() > 0)) {
+            // fill every file with the training file's means, so no information flows from the held-out rows
+            float[] means = table.columnMeans();
+            table.fillMissing(data.missing(), means);
+            if (testTable != null) {
+                testTable.fillMissing(data.missing(), means);
+            }
+            if (validationTable != null) {
+                validationTable.fillMissing(data.missing(), means);
+            }
+            notes.append(String.format(Locale.ROOT, "missing values: %d in %s filled with %s%n", table.missingValues(), table.name(),
+                    data.missing() == CsvReader.Missing.ZERO ? "zero" : "the training file's column means"));
+        }
+        String resolvedTask = taskName;
+        if (resolvedTask == null) {
+            resolvedTask = table.inferredTask() == CsvTable.Task.REGRESSION ? ModelMetadata.REGRESSION : ModelMetadata.CLASSIFICATION;
+            if (resolvedTask.equals(ModelMetadata.REGRESSION)) {
+                notes.append(table.labelColumns().length > 1
+                        ? "task: regression (several target columns)\n"
+                        : "task: regression, inferred: the labels are numbers that are not all integers (--task classification to override)\n");
+            }
+        }
+        boolean regression = resolvedTask.equals(ModelMetadata.REGRESSION);
+        List<String> classNames = regression ? List.of() : table.inferredClassNames();
+        DataSet all = regression ? table.regression() : table.classification(classNames);
+        DataSet test = testTable == null ? null : regression ? testTable.regression() : testTable.classification(classNames);
+        DataSet validation = validationTable == null ? null : regression ? validationTable.regression() : validationTable.classification(classNames);
+        if (!regression && classNames.isEmpty()) {
+            int classes = Math.max(all.classes(), Math.max(test == null ? 1 : test.classes(), validation == null ? 1 : validation.classes()));
+            all = all.withClasses(classes);
+            test = test == null ? null : test.withClasses(classes);
+            validation = validation == null ? null : validation.withClasses(classes);
+        }
+        if (!regression && manyClassesFewRows(all) && !ModelMetadata.CLASSIFICATION.equals(taskName)) {
+            long used = Arrays.stream(all.classCounts()).filter(c -> c > 0).count();
+            notes.append(String.format(Locale.ROOT, "warning: %d classes with %.1f rows each on average: if the labels are quantities "
+                    + "(as the diabetes set's whole-number targets), --task regression fits them better%n", used, (double) all.rows() / used));
+        }
+        DataSet train = all;
+        String testSource = testTable == null ? null : testTable.name();
+        if (test == null) {
+            double fraction = testSplit == null ? 0.2 : testSplit;
+            DataSet[] parts = DataOptions.split(train, fraction, seed, "--test-split");
+            train = parts[0];
+            test = parts[1];
+            testSource = Math.round(fraction * 100) + "% of " + table.name() + (testSplit == null ? " (default --test-split 0.2)" : "");
+        }
+        String validationSource = validationTable == null ? null : validationTable.name();
+        if (validation == null) {
+            double v = validationSplit == null ? 0.1 : validationSplit;
+            if (v > 0) {
+                DataSet[] parts = DataOptions.split(train, v, seed + 1, "--validation-split");
+                train = parts[0];
+                validation = parts[1];
+                validationSource = Math.round(v * 100) + "% of the training rows" + (validationSplit == null ? ", the default --validation-split 0.1" : "");
+            }
+        }
+        float[] mean = new float[0];
+        float[] std = new float[0];
+        if (regression) {
+            mean = new float[train.targetCount()];
+            std = new float[train.targetCount()];
+            standardisation(train, mean, std);
+        }
+        int[] labelColumns = table.labelColumns();
+        ModelMetadata metadata = new ModelMetadata(resolvedTask, classNames, table.featureNames(), table.targetNames(),
+                labelColumns.length == 1 ? labelColumns[0] : -1, mean, std);
+        return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
+    }
+
+    /** More than 50 classes in use with fewer than 5 rows each on average: numbers that look like classes but are quantities. */
+    static boolean manyClassesFewRows(DataSet data) {
+        long used = Arrays.stream(data.classCounts()).filter(c -> c > 0).count();
+        return used > 50 && data.rows() < 5 * used;
+    }
+
+    /** Each target's mean and standard deviation (1 for a constant target) over the training rows, in double. */
+    static void standardisation(DataSet train, float[] mean, float[] std) {
+        int k = train.targetCount();
+        double[] sum = new double[k];
+        double[] squares = new double[k];
+        float[] t = train.targets();
+        for (int i = 0; i < t.length; i++) {
+            sum[i % k] += t[i];
+        }
+        for (int j = 0; j < k; j++) {
+            sum[j] /= train.rows();
+        }
+        for (int i = 0; i < t.length; i++) {
+            double d = t[i] - sum[i % k];
+            squares[i % k] += d * d;
+        }
+        for (int j = 0; j < k; j++) {
+            double sd = Math.sqrt(squares[j] / train.rows());
+            mean[j] = (float) sum[j];
+            std[j] = sd > 1e-12 && Float.isFinite((float) sd) ? (float) sd : 1f;
+        }
+    }
+
+    static String plural(long n, String word) {
+        return plural(n, word, word + "s");
+    }
+
+    static String plural(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
+    private Json resultJson(Prepared p, Mlp mlp, OptimizerConfig.Kind kind, float rate, Trainer.History history, Evaluation test,
+                            List<Evaluation> testPerEpoch, double seconds, KernelInfo kernels) {
+        List<Double> validationScores = new ArrayList<>();
+        List<Double> validationLosses = new ArrayList<>();
         List<Double> rates = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         for (Trainer.EpochResult r : history.epochs()) {
-            accuracies.add(r.evaluation().accuracy());
+            if (r.evaluation() != null) {
+                validationScores.add(r.evaluation().isRegression() ? r.evaluation().r2() : r.evaluation().accuracy());
+                validationLosses.add(r.evaluation().loss());
+            }
             rates.add(r.samplesPerSecond());
             losses.add(r.trainLoss());
         }
-        return new Json()
-                .put("data", loaded.source())
-                .put("train_samples", loaded.train().rows())
-                .put("test_samples", loaded.test().rows())
+        boolean regression = test.isRegression();
+        Json j = new Json()
+                .put("data", p.source())
+                .put("task", mlp.metadata().task())
+                .put("train_samples", p.train().rows())
+                .put("validation_samples", p.validation() == null ? 0 : p.validation().rows())
+                .put("test_samples", p.test().rows())
                 .put("features", mlp.inputs())
-                .put("classes", mlp.classes())
+                .put(regression ? "targets" : "classes", mlp.classes())
                 .put("model", mlp.describe())
                 .put("parameters", mlp.parameterCount())
+                .put("loss", mlp.loss().name())
                 .put("optimizer", kind.cliName())
                 .put("lr", Double.parseDouble(Float.toString(rate)))
                 .put("schedule", schedule)
                 .put("batch", batch)
                 .put("epochs", history.epochs().size())
+                .put("best_epoch", history.bestEpoch())
+                .put("stopped_early", history.stoppedEarly())
                 .put("seed", seed)
                 .put("threads", Gemm.threads())
-                .put("kernels", kernels.implementation() + (kernels.vectorBits() > 0 ? " " + kernels.vectorBits() + "-bit" : ""))
-                .put("test_accuracy", last.evaluation().accuracy())
-                .put("test_loss", last.evaluation().loss())
-                .put("train_loss", last.trainLoss())
+                .put("kernels", kernels.implementation() + (kernels.vectorBits() > 0 ? " " + kernels.vectorBits() + "-bit" : ""));
+        Results.put(j, "test_", test);
+        j.put("train_loss", history.best().trainLoss())
                 .put("samples_per_second", history.medianSamplesPerSecond())
                 .put("seconds", seconds)
-                .put("test_accuracy_per_epoch", accuracies)
                 .put("train_loss_per_epoch", losses)
-                .put("samples_per_second_per_epoch", rates)
-                .put("saved", save == null ? null : save.toString());
+                .put(regression ? "validation_r2_per_epoch" : "validation_accuracy_per_epoch", validationScores)
+                .put("validation_loss_per_epoch", validationLosses)
+                .put("samples_per_second_per_epoch", rates);
+        if (!testPerEpoch.isEmpty()) {
+            j.put(regression ? "test_r2_per_epoch" : "test_accuracy_per_epoch",
+                    testPerEpoch.stream().map(e -> e.isRegression() ? e.r2() : e.accuracy()).toList());
+        }
+        return j.put("saved", save == null ? null : save.toString());
     }
 
     static int[] parseLayers(String spec) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code export}, and {@code evaluate --model FILE.onnx} through {@link ModelLoading}. */
+/** {@code export}, and {@code evaluate --model FILE.onnx} through {@link Models#load}. */
 class ExportCommandTest {
     @TempDir
     Path dir;
@@ -59,7 +59,7 @@ class ExportCommandTest {
         assertThat(b.code()).as(b.err()).isZero();
         assertThat(number(b.out(), "test_accuracy")).isEqualTo(number(a.out(), "test_accuracy"));
         assertThat(number(b.out(), "test_loss")).isEqualTo(number(a.out(), "test_loss"));
-        assertThat(ModelLoading.load(onnx).describe()).isEqualTo(Mlp.load(model).describe());
+        assertThat(Models.load(onnx).describe()).isEqualTo(Mlp.load(model).describe());
     }
 
     @Test

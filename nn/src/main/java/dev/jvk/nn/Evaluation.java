@@ -1,17 +1,161 @@
 package dev.jvk.nn;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
- * How a model did on a labelled data set.
+ * How a model did on a labelled data set: for a classifier the accuracy, top-k accuracy and the
+ * confusion matrix (precision, recall and F1 per class and averaged follow from it); for a regressor
+ * RMSE, MAE and R^2 in the targets' own units.
  *
- * @param rows      samples evaluated
- * @param accuracy  fraction of samples whose highest score is their label, in [0, 1]
- * @param loss      mean loss over the samples
- * @param confusion {@code confusion[label][predicted]} counts
+ * @param rows          samples evaluated
+ * @param accuracy      fraction of samples whose highest score is their label, in [0, 1]; NaN for regression
+ * @param loss          mean loss over the samples (for regression, on the standardised targets the model trains on)
+ * @param confusion     {@code confusion[label][predicted]} counts; empty for regression, and for a model of more than
+ *                      {@value #MAX_CONFUSION_CLASSES} classes, whose matrix would take {@code 4 x classes^2} bytes
+ *                      (6.4e9 bytes at 40,000 classes) to say little a person can read
+ * @param topKAccuracy  {@code topKAccuracy[k-1]}: fraction of samples whose label is among the k highest scores, k = 1..min(5, classes); empty for regression
+ * @param rmse          regression: root mean squared error over all targets; NaN for classification
+ * @param mae           regression: mean absolute error over all targets; NaN for classification
+ * @param r2            regression: the coefficient of determination, averaged over the targets (scikit-learn's {@code r2_score}); NaN for classification
  */
-public record Evaluation(int rows, double accuracy, double loss, int[][] confusion) {
+public record Evaluation(int rows, double accuracy, double loss, int[][] confusion, double[] topKAccuracy,
+                         double rmse, double mae, double r2) {
+    /** The most classes for which {@link Mlp#evaluate} counts a confusion matrix (4 MB of counts). */
+    public static final int MAX_CONFUSION_CLASSES = 1000;
+
+    /** A classifier's evaluation without top-k figures. */
+    public Evaluation(int rows, double accuracy, double loss, int[][] confusion) {
+        this(rows, accuracy, loss, confusion, new double[0], Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** A regressor's evaluation. */
+    static Evaluation regression(int rows, double loss, double rmse, double mae, double r2) {
+        return new Evaluation(rows, Double.NaN, loss, new int[0][0], new double[0], rmse, mae, r2);
+    }
+
+    /** Whether the confusion matrix was counted (a classifier of at most {@value #MAX_CONFUSION_CLASSES} classes). */
+    public boolean hasConfusion() {
+        return confusion.length > 0;
+    }
+
+    /** True for a regressor's evaluation (RMSE, MAE, R^2), false for a classifier's. */
+    public boolean isRegression() {
+        return !Double.isNaN(rmse);
+    }
+
+    /** Of the rows predicted as {@code c}, the fraction that are {@code c}; 0 when none is predicted as {@code c}. */
+    public double precision(int c) {
+        long predicted = precisionDenominator(c);
+        return predicted == 0 ? 0 : (double) confusion[c][c] / predicted;
+    }
+
+    /** Of the rows of class {@code c}, the fraction predicted as {@code c}; 0 when the class has no rows. */
+    public double recall(int c) {
+        long actual = support(c);
+        return actual == 0 ? 0 : (double) confusion[c][c] / actual;
+    }
+
+    /** The harmonic mean of precision and recall of class {@code c}; 0 when both are 0. */
+    public double f1(int c) {
+        double p = precision(c);
+        double r = recall(c);
+        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
+
+    /** Rows whose label is {@code c}. */
+    public long support(int c) {
+        long n = 0;
+        for (int v : confusion[c]) {
+            n += v;
+        }
+        return n;
+    }
+
+    /** The unweighted mean of the per-class F1 over the classes that occur (as label or prediction); NaN without a confusion matrix. */
+    public double macroF1() {
+        if (!hasConfusion()) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        int classes = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            if (support(c) > 0 || precisionDenominator(c) > 0) {
+                sum += f1(c);
+                classes++;
+            }
+        }
+        return classes == 0 ? 0 : sum / classes;
+    }
+
+    /** The per-class F1 weighted by each class's number of rows; NaN without a confusion matrix. */
+    public double weightedF1() {
+        if (!hasConfusion()) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        long total = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            long s = support(c);
+            sum += f1(c) * s;
+            total += s;
+        }
+        return total == 0 ? 0 : sum / total;
+    }
+
+    private long precisionDenominator(int c) {
+        long predicted = 0;
+        for (int[] row : confusion) {
+            predicted += row[c];
+        }
+        return predicted;
+    }
+
+    /**
+     * Precision, recall, F1 and support per class, then the macro and weighted averages, one line each;
+     * {@code classNames} labels the rows (empty: the class numbers).
+     */
+    public String classificationReport(List<String> classNames) {
+        int width = 9;
+        for (String name : classNames) {
+            width = Math.max(width, Math.min(30, name.length()));
+        }
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s %9s %9s %9s %9s%n", "class", "precision", "recall", "f1", "support"));
+        double p = 0;
+        double r = 0;
+        double wp = 0;
+        double wr = 0;
+        long total = 0;
+        int present = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            long n = support(c);
+            if (n == 0 && precisionDenominator(c) == 0) {
+                continue;
+            }
+            String name = classNames.isEmpty() ? Integer.toString(c) : classNames.get(c);
+            if (name.length() > 30) {
+                name = name.substring(0, 27) + "...";
+            }
+            s.append(String.format(Locale.ROOT, "%-" + width + "s %9.4f %9.4f %9.4f %9d%n", name, precision(c), recall(c), f1(c), n));
+            p += precision(c);
+            r += recall(c);
+            wp += precision(c) * n;
+            wr += recall(c) * n;
+            total += n;
+            present++;
+        }
+        if (present > 0 && total > 0) {
+            s.append(String.format(Locale.ROOT, "%-" + width + "s %9.4f %9.4f %9.4f %9d%n", "macro avg", p / present, r / present, macroF1(), total));
+            s.append(String.format(Locale.ROOT, "%-" + width + "s %9.4f %9.4f %9.4f %9d%n", "weighted", wp / total, wr / total, weightedF1(), total));
+        }
+        return s.toString();
+    }
 
     /** The confusion matrix as text: one row per true label, one column per predicted class. */
     public String confusionTable() {
+        if (!hasConfusion()) {
+            return "no confusion matrix: the model has more than " + MAX_CONFUSION_CLASSES + " classes\n";
+        }
         int classes = confusion.length;
         StringBuilder s = new StringBuilder("true\\pred");
         for (int c = 0; c < classes; c++) {
@@ -30,6 +174,8 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
 
     @Override
     public String toString() {
-        return String.format("accuracy %.4f, loss %.4f on %d samples", accuracy, loss, rows);
+        return isRegression()
+                ? String.format(Locale.ROOT, "R^2 %.4f, RMSE %.4g, MAE %.4g, loss %.4f on %d samples", r2, rmse, mae, loss, rows)
+                : String.format(Locale.ROOT, "accuracy %.4f, loss %.4f on %d samples", accuracy, loss, rows);
     }
 }

@@ -9,6 +9,7 @@ import dev.jvk.nn.optim.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,18 +36,31 @@ public final class Mlp {
     private final Loss loss;
     private final int inputs;
     private final int classes;
-    private final int firstTrainable;   // layers before it have no parameters: backward stops there
-    private final boolean[] fusedWithNext;   // Dense i whose bias add runs fused with activation i+1
+    private final Pass[] passes;        // the layers as forward and backward run them: alone, or a Dense fused with its activation
+    private final int[] outputOf;       // passes[p] writes the output buffer of layer outputOf[p]
+    private final int firstTrainable;   // passes before it have no parameters: backward stops there
     private FeatureScaling scaling;
+    private ModelMetadata metadata;
     private Workspace inference;
     private Workspace training;
 
     /**
-     * A model from layers whose sizes chain ({@code layers[i].outputSize() == layers[i+1].inputSize()}).
+     * A model from layers whose sizes chain ({@code layers[i].outputSize() == layers[i+1].inputSize()}),
+     * with the metadata of a classifier of which nothing else is known ({@code ModelMetadata.of("classification")}).
      *
      * @throws IllegalArgumentException when the sizes do not chain, there is no layer, or no layer has parameters
      */
     public Mlp(List<Layer> layers, Loss loss, FeatureScaling scaling) {
+        this(layers, loss, scaling, ModelMetadata.of(ModelMetadata.CLASSIFICATION));
+    }
+
+    /**
+     * A model from layers whose sizes chain, with what it is for ({@code metadata}, stored in its model file).
+     *
+     * @throws IllegalArgumentException when the sizes do not chain, there is no layer, no layer has parameters,
+     *                                  or the metadata's names or target standardisation do not fit the model's inputs and outputs
+     */
+    public Mlp(List<Layer> layers, Loss loss, FeatureScaling scaling, ModelMetadata metadata) {
         this.layers = List.copyOf(layers);
         this.loss = Objects.requireNonNull(loss, "loss");
         if (this.layers.isEmpty()) {
@@ -68,16 +82,30 @@ public final class Mlp {
         if (first == this.layers.size()) {
             throw new IllegalArgumentException("an MLP needs at least one layer with parameters");
         }
-        this.firstTrainable = first;
-        this.fusedWithNext = new boolean[this.layers.size()];
-        for (int i = 0; i + 1 < this.layers.size(); i++) {
-            fusedWithNext[i] = this.layers.get(i) instanceof Dense
-                    && this.layers.get(i + 1) instanceof ActivationLayer a && a.activation().fusesWithBias();
+        List<Pass> steps = new ArrayList<>();
+        List<Integer> outputs = new ArrayList<>();
+        int trainable = -1;
+        for (int i = 0; i < this.layers.size(); i++) {
+            if (i == first) {
+                trainable = steps.size();
+            }
+            if (i + 1 < this.layers.size() && this.layers.get(i) instanceof Dense dense
+                    && this.layers.get(i + 1) instanceof ActivationLayer a && a.activation().fusesWithBias()) {
+                steps.add(new DenseActivation(dense, a.activation()));
+                i++;
+            } else {
+                steps.add(this.layers.get(i));
+            }
+            outputs.add(i);
         }
+        this.passes = steps.toArray(Pass[]::new);
+        this.outputOf = outputs.stream().mapToInt(Integer::intValue).toArray();
+        this.firstTrainable = trainable;
         this.scaling = scaling == null ? FeatureScaling.none(inputs) : scaling;
         if (this.scaling.features() != inputs) {
             throw new IllegalArgumentException("scaling has " + this.scaling.features() + " features, the model takes " + inputs);
         }
+        setMetadata(metadata);
     }
 
     /**
@@ -91,6 +119,26 @@ public final class Mlp {
 
     /** {@link #classifier(int, int[], Activation, int, long)} with dropout of {@code dropout} after each hidden activation (0 for none). */
     public static Mlp classifier(int inputs, int[] hidden, Activation activation, float dropout, int classes, long seed) {
+        return new Mlp(stack(inputs, hidden, activation, dropout, classes, seed), new SoftmaxCrossEntropy(), null);
+    }
+
+    /**
+     * A regressor: the same stack as {@link #classifier} with {@code outputs} linear outputs, trained with
+     * {@code loss} ({@link MeanSquaredError} or {@link Huber}) on targets the metadata standardises
+     * ({@link ModelMetadata#targetMean()}, {@link ModelMetadata#targetStd()}): {@link #predict} gives values in
+     * the targets' own units.
+     *
+     * @throws IllegalArgumentException when {@code loss} is not a regression loss
+     */
+    public static Mlp regressor(int inputs, int[] hidden, Activation activation, float dropout, int outputs, Loss loss, long seed) {
+        if (!loss.forRegression()) {
+            throw new IllegalArgumentException(loss.name() + " is not a regression loss (mse or huber)");
+        }
+        return new Mlp(stack(inputs, hidden, activation, dropout, outputs, seed), loss, null, ModelMetadata.of(ModelMetadata.REGRESSION));
+    }
+
+    private static List<Layer> stack(int inputs, int[] hidden, Activation activation, float dropout, int outputs, long seed) {
+        planParameters(inputs, hidden, outputs);
         List<Layer> layers = new ArrayList<>();
         int width = inputs;
         for (int i = 0; i < hidden.length; i++) {
@@ -102,8 +150,29 @@ public final class Mlp {
             }
             width = hidden[i];
         }
-        layers.add(new Dense(width, classes).initialise(Init.XAVIER, layerSeed(seed, hidden.length)));
-        return new Mlp(layers, new SoftmaxCrossEntropy(), null);
+        layers.add(new Dense(width, outputs).initialise(Init.XAVIER, layerSeed(seed, hidden.length)));
+        return layers;
+    }
+
+    /**
+     * Compares the weights and gradients of the dense layers {@code inputs -> hidden... -> classes}
+     * (two floats per parameter, summed in {@code long}) with the heap before any is allocated.
+     * Sizes that are not positive are left to {@link Dense}'s own message.
+     */
+    private static void planParameters(int inputs, int[] hidden, int classes) {
+        long values = 0;
+        long width = inputs;
+        StringBuilder shape = new StringBuilder().append(inputs);
+        for (int h : hidden) {
+            values += width * h + h;
+            width = h;
+            shape.append('-').append(h);
+        }
+        values += width * classes + classes;
+        shape.append('-').append(classes);
+        if (inputs > 0 && classes > 0 && Arrays.stream(hidden).allMatch(h -> h > 0)) {
+            MemoryPlan.require(8 * values, "the model " + shape + " (" + values + " weights and biases, and their gradients)");
+        }
     }
 
     /** A seed per layer, so that adding a layer does not shift the others' weights. */
@@ -147,6 +216,22 @@ public final class Mlp {
         this.scaling = scaling;
     }
 
+    /** What the model is for: task, class, feature and target names, the label column, target standardisation. */
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    /**
+     * Attaches what the model is for; {@link #save} stores it.
+     *
+     * @throws IllegalArgumentException when a non-empty list of names, or the target standardisation, does not
+     *                                  have one entry per feature (feature names) or per output (class names, target names, mean, std)
+     */
+    public void setMetadata(ModelMetadata metadata) {
+        Objects.requireNonNull(metadata, "metadata").checkFits(inputs, classes);
+        this.metadata = metadata;
+    }
+
     /** Every trainable parameter, first layer first. */
     public List<Parameter> parameters() {
         List<Parameter> all = new ArrayList<>();
@@ -179,13 +264,37 @@ public final class Mlp {
         return s + activation;
     }
 
+    /**
+     * The model as a table, one line per layer with its output shape and parameter count, then the totals
+     * (as Keras's {@code model.summary()}).
+     */
+    public String summary() {
+        StringBuilder s = new StringBuilder(String.format(java.util.Locale.ROOT, "%-4s %-28s %-12s %12s%n", "#", "layer", "output", "parameters"));
+        s.append(String.format(java.util.Locale.ROOT, "%-4s %-28s %-12s %12s%n", "", "input" + (scaling.kind() == FeatureScaling.Kind.NONE ? "" : " (" + scaling.kind().cliName() + " scaling)"),
+                "(B, " + inputs + ")", ""));
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            long count = 0;
+            for (Parameter p : layer.parameters()) {
+                count += p.size();
+            }
+            s.append(String.format(java.util.Locale.ROOT, "%-4d %-28s %-12s %,12d%n", i + 1, layer.toString(), "(B, " + layer.outputSize() + ")", count));
+        }
+        s.append(String.format(java.util.Locale.ROOT, "loss %s, %s, %,d parameters (%,d bytes as float)%n", loss.name(), metadata.task(),
+                parameterCount(), parameterCount() * 4));
+        return s.toString();
+    }
+
     // ---- passes over a workspace (package-private: the Trainer's and the tests' way in) ----
 
     Workspace workspace(int capacity, boolean training) {
         return new Workspace(this, capacity, training);
     }
 
-    /** Copies rows {@code order[from .. from+rows)} of {@code data} into the workspace, scaled, with their labels. */
+    /**
+     * Copies rows {@code order[from .. from+rows)} of {@code data} into the workspace, scaled, with their
+     * labels, or for a regressor their targets standardised as the metadata says.
+     */
     void loadBatch(Workspace ws, DataSet data, int[] order, int from, int rows) {
         int f = inputs;
         float[] x = data.features();
@@ -193,29 +302,41 @@ public final class Mlp {
             int r = order == null ? from + i : order[from + i];
             System.arraycopy(x, r * f, ws.input, i * f, f);
             ws.labels[i] = data.labels()[r];
+            if (data.isRegression()) {
+                System.arraycopy(data.targets(), r * classes, ws.targets, i * classes, classes);
+            }
         }
         scaling.apply(ws.input, rows);
+        if (data.isRegression()) {
+            float[] mean = metadata.targetMean();
+            float[] std = metadata.targetStd();
+            if (mean.length == classes) {
+                for (int i = 0; i < rows * classes; i++) {
+                    ws.targets[i] = (ws.targets[i] - mean[i % classes]) / std[i % classes];
+                }
+            }
+        }
+    }
+
+    /** The loss of the last pass and its gradient into {@code dOut}: against the labels, or a regressor's targets. */
+    private float lossAndGradient(Workspace ws, int rows, float[] dOut) {
+        float[] out = ws.logits();
+        return !metadata.isClassification()
+                ? loss.lossAndGradient(out, ws.targets, rows, classes, dOut)
+                : loss.lossAndGradient(out, ws.labels, rows, classes, dOut);
     }
 
     /**
-     * Forward through every layer: {@code outputs[i] = layer_i(outputs[i-1])}, {@code outputs[-1] = input}.
-     * A Dense layer followed by ReLU or leaky ReLU runs as a GEMM into the activation's buffer and one
-     * fused bias-and-activation pass in place; the Dense layer's own buffer is then not written (the
-     * activation's backward reads the output instead, see {@link Activation#fusesWithBias()}).
+     * Forward through every pass: {@code outputs[outputOf[p]] = pass_p(outputs[outputOf[p-1]])}, the
+     * first pass reading the input. A Dense layer fused with its activation ({@link DenseActivation})
+     * writes the activation's buffer; the Dense layer's own buffer is then not used.
      */
     void forward(Workspace ws, int rows, boolean training) {
         float[] x = ws.input;
-        for (int i = 0; i < layers.size(); i++) {
-            if (fusedWithNext[i] && rows > 1) {
-                Dense dense = (Dense) layers.get(i);
-                Activation activation = ((ActivationLayer) layers.get(i + 1)).activation();
-                dense.forwardWithoutBias(x, ws.outputs[i + 1], rows);
-                activation.addBiasAndApply(dense.bias(), ws.outputs[i + 1], rows, dense.outputSize());
-                x = ws.outputs[++i];
-                continue;
-            }
-            layers.get(i).forward(x, ws.outputs[i], rows, training);
-            x = ws.outputs[i];
+        for (int p = 0; p < passes.length; p++) {
+            float[] y = ws.outputs[outputOf[p]];
+            passes[p].forward(x, y, rows, training);
+            x = y;
         }
     }
 
@@ -226,24 +347,51 @@ public final class Mlp {
     float forwardBackward(Workspace ws, int rows) {
         forward(ws, rows, true);
         int last = layers.size() - 1;
-        float meanLoss = loss.lossAndGradient(ws.outputs[last], ws.labels, rows, classes, ws.gradients[last]);
+        float meanLoss = lossAndGradient(ws, rows, ws.gradients[last]);
         if (!Float.isFinite(meanLoss)) {
             return meanLoss;
         }
-        for (int i = last; i >= firstTrainable; i--) {
-            float[] x = i == 0 ? ws.input : ws.outputs[i - 1];
-            if (i > 0 && fusedWithNext[i - 1]) {
-                x = ws.outputs[i];   // the fused forward kept only the activation's output; its f' reads the same from it
-            }
-            float[] dx = i == firstTrainable ? null : ws.gradients[i - 1];   // no gradient for the data
-            layers.get(i).backward(x, ws.outputs[i], ws.gradients[i], dx, rows);
+        for (int p = passes.length - 1; p >= firstTrainable; p--) {
+            float[] x = p == 0 ? ws.input : ws.outputs[outputOf[p - 1]];
+            float[] dx = p == firstTrainable ? null : ws.gradients[outputOf[p - 1]];   // no gradient for the data
+            passes[p].backward(x, ws.outputs[outputOf[p]], ws.gradients[outputOf[p]], dx, rows);
         }
         return meanLoss;
     }
 
-    private Workspace inferenceWorkspace() {
-        if (inference == null) {
-            inference = workspace(INFERENCE_CHUNK, false);
+    /** Where the scaled input of the batch in {@code ws} is not finite ("row R, feature F"), or null when all of it is. */
+    String nonFiniteInput(Workspace ws, int rows) {
+        for (int i = 0; i < rows * inputs; i++) {
+            if (!Float.isFinite(ws.input[i])) {
+                return "row " + (i / inputs + 1) + ", feature " + (i % inputs);
+            }
+        }
+        return null;
+    }
+
+    /** The first parameter value that is not finite, as "layer I's weights[J]", or null when all are. */
+    String nonFiniteParameter() {
+        for (int i = 0; i < layers.size(); i++) {
+            for (Parameter p : layers.get(i).parameters()) {
+                float[] v = p.value();
+                for (int j = 0; j < v.length; j++) {
+                    if (!Float.isFinite(v[j])) {
+                        return "layer " + (i + 1) + "'s " + p.name() + "[" + j + "] = " + v[j];
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The inference buffers for passes of up to {@code rows} rows: {@code min(rows, INFERENCE_CHUNK)}
+     * rows, fewer when the widest layer would not fit one array, grown only when a later call needs more.
+     */
+    private Workspace inferenceWorkspace(int rows) {
+        int capacity = (int) Math.min(Math.min(Math.max(rows, 1), INFERENCE_CHUNK), Workspace.maxRows(this));
+        if (inference == null || inference.capacity < capacity) {
+            inference = workspace(capacity, false);
         }
         return inference;
     }
@@ -279,7 +427,7 @@ public final class Mlp {
         if ((long) rows * classes > scores.length) {
             throw new IllegalArgumentException("scores has " + scores.length + " values, " + rows + " rows of " + classes + " classes need " + (long) rows * classes);
         }
-        Workspace ws = inferenceWorkspace();
+        Workspace ws = inferenceWorkspace(rows);
         for (int from = 0; from < rows; from += ws.capacity) {
             int n = Math.min(ws.capacity, rows - from);
             System.arraycopy(x, from * inputs, ws.input, 0, n * inputs);
@@ -288,6 +436,31 @@ public final class Mlp {
             loss.scores(ws.logits(), n, classes);
             System.arraycopy(ws.logits(), 0, scores, from * classes, n * classes);
         }
+        float[] mean = metadata.targetMean();
+        if (mean.length == classes) {
+            float[] std = metadata.targetStd();
+            for (int i = 0; i < rows * classes; i++) {
+                scores[i] = scores[i] * std[i % classes] + mean[i % classes];
+            }
+        }
+    }
+
+    /**
+     * The predicted class of each of {@code rows} raw samples: the index of the highest score (the first of
+     * equal ones). Class names, when the model has them, are {@code metadata().classNames().get(class)}.
+     *
+     * @throws IllegalArgumentException as {@link #predict(float[], int)}, or for a regression model
+     */
+    public int[] predictClasses(float[] x, int rows) {
+        if (!metadata.isClassification()) {
+            throw new IllegalArgumentException("a regression model predicts values, not classes: use predict");
+        }
+        float[] scores = predict(x, rows);
+        int[] classesOut = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            classesOut[r] = Reductions.argmax(scores, r * classes, classes);
+        }
+        return classesOut;
     }
 
     /**
@@ -330,13 +503,26 @@ public final class Mlp {
     }
 
     /**
-     * Accuracy, mean loss and confusion matrix on a labelled set of raw samples.
+     * Accuracy, top-k accuracy, mean loss and confusion matrix on a labelled set of raw samples; for a
+     * regressor (a data set with targets) RMSE, MAE and R^2 in the targets' units and the loss on the
+     * standardised targets.
      *
-     * @throws DataException when the data's feature count differs from the model's inputs or a label is not one of its classes
+     * @throws DataException when the data's feature count differs from the model's inputs, a label is not one of
+     *                       its classes, the data has no rows, or its kind (labels or targets) does not fit the model
      */
     public Evaluation evaluate(DataSet data) {
         if (data.featureCount() != inputs) {
             throw new DataException("the model takes " + inputs + " features, " + data.name() + " has " + data.featureCount());
+        }
+        if (data.rows() == 0) {
+            throw new DataException(data.name() + ": no rows to evaluate on");
+        }
+        if (data.isRegression() == metadata.isClassification() || (data.isRegression() && data.targetCount() != classes)) {
+            throw new DataException(data.name() + (data.isRegression() ? " has " + data.targetCount() + " regression targets" : " has class labels")
+                    + ", the model " + (metadata.isClassification() ? "predicts classes" : "predicts " + classes + " values"));
+        }
+        if (data.isRegression()) {
+            return evaluateRegression(data);
         }
         if (data.classes() > classes) {
             for (int label : data.labels()) {
@@ -345,8 +531,10 @@ public final class Mlp {
                 }
             }
         }
-        Workspace ws = inferenceWorkspace();
-        int[][] confusion = new int[classes][classes];
+        Workspace ws = inferenceWorkspace(data.rows());
+        int[][] confusion = classes <= Evaluation.MAX_CONFUSION_CLASSES ? new int[classes][classes] : new int[0][];
+        int topK = Math.min(5, classes);
+        long[] inTopK = new long[topK];
         double lossSum = 0;
         int correct = 0;
         for (int from = 0; from < data.rows(); from += ws.capacity) {
@@ -360,14 +548,74 @@ public final class Mlp {
                 if (predicted == label) {
                     correct++;
                 }
-                if (predicted >= 0) {
+                if (predicted >= 0 && confusion.length > 0) {
                     confusion[label][predicted]++;
                 }
+                // the label's rank: how many scores beat it (ties go to the lower class, as argmax does)
+                float own = out[r * classes + label];
+                int rank = 0;
+                for (int c = 0; c < classes && rank < topK; c++) {
+                    float v = out[r * classes + c];
+                    if (v > own || (v == own && c < label) || Float.isNaN(v)) {
+                        rank++;
+                    }
+                }
+                for (int k = rank; k < topK; k++) {
+                    inTopK[k]++;
+                }
             }
-            lossSum += (double) loss.lossAndGradient(out, ws.labels, n, classes, ws.gradients[layers.size() - 1]) * n;
+            lossSum += (double) loss.loss(out, ws.labels, n, classes) * n;
         }
         int rows = data.rows();
-        return new Evaluation(rows, rows == 0 ? 0 : (double) correct / rows, rows == 0 ? 0 : lossSum / rows, confusion);
+        double[] topKAccuracy = new double[topK];
+        for (int k = 0; k < topK; k++) {
+            topKAccuracy[k] = (double) inTopK[k] / rows;
+        }
+        return new Evaluation(rows, (double) correct / rows, lossSum / rows, confusion, topKAccuracy, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    private Evaluation evaluateRegression(DataSet data) {
+        int k = classes;
+        int rows = data.rows();
+        float[] t = data.targets();
+        double[] mean = new double[k];
+        for (int i = 0; i < rows * k; i++) {
+            mean[i % k] += t[i];
+        }
+        for (int j = 0; j < k; j++) {
+            mean[j] /= rows;
+        }
+        Workspace ws = inferenceWorkspace(rows);
+        float[] targetMean = metadata.targetMean();
+        float[] targetStd = metadata.targetStd();
+        boolean standardised = targetMean.length == k;
+        double[] residual = new double[k];
+        double[] total = new double[k];
+        double absolute = 0;
+        double lossSum = 0;
+        for (int from = 0; from < rows; from += ws.capacity) {
+            int n = Math.min(ws.capacity, rows - from);
+            loadBatch(ws, data, null, from, n);
+            forward(ws, n, false);
+            float[] out = ws.logits();
+            for (int i = 0; i < n * k; i++) {
+                double y = standardised ? out[i] * targetStd[i % k] + targetMean[i % k] : out[i];
+                double d = (float) y - (double) t[from * k + i];
+                double c = t[from * k + i] - mean[i % k];
+                residual[i % k] += d * d;
+                total[i % k] += c * c;
+                absolute += Math.abs(d);
+            }
+            lossSum += (double) lossAndGradient(ws, n, ws.gradients[layers.size() - 1]) * n;
+        }
+        double squared = 0;
+        double r2 = 0;
+        for (int j = 0; j < k; j++) {
+            squared += residual[j];
+            // a constant target: R^2 is 1 for a perfect fit, else 0 (scikit-learn's convention)
+            r2 += total[j] > 0 ? 1 - residual[j] / total[j] : (residual[j] == 0 ? 1 : 0);
+        }
+        return Evaluation.regression(rows, lossSum / rows, Math.sqrt(squared / ((double) rows * k)), absolute / ((double) rows * k), r2 / k);
     }
 
     /**

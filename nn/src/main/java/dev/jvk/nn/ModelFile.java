@@ -1,55 +1,119 @@
 package dev.jvk.nn;
 
+import dev.jvk.nn.data.DataException;
+import dev.jvk.nn.data.DataSources;
 import dev.jvk.nn.data.FeatureScaling;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
- * The jvk model file, version 1 (specified in {@code docs/model-format.md}; keep the two in step).
+ * The jvk model file, version 2; reads versions 1 and 2 (specified in {@code docs/model-format.md};
+ * keep the two in step).
  *
  * <pre>
  * offset  size  field
  * 0       8     magic: 0x89 'J' 'V' 'K' 'M' 'L' 'P' '\n'
- * 8       4     format version (1)
+ * 8       4     format version (2; 1 has no metadata)
  * 12      8     payload length P
- * 20      P     payload: inputs, classes, loss, scaling, layers (below)
+ * 20      P     payload: inputs, classes, loss, scaling, layers, then (version 2) the metadata
  * 20+P    4     CRC-32C of bytes [0, 20+P)
  * </pre>
  * All integers and floats big-endian; floats as their IEEE 754 bits, so a round trip is bitwise.
  */
 final class ModelFile {
     static final byte[] MAGIC = {(byte) 0x89, 'J', 'V', 'K', 'M', 'L', 'P', '\n'};
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    static final int OLDEST_VERSION = 1;
     static final int HEADER = 20;
     static final int TRAILER = 4;
+    /** One Java array holds the whole file. */
+    static final long MAX_PAYLOAD = Integer.MAX_VALUE - 8 - HEADER - TRAILER;
 
     static final int DENSE = 1;
     static final int ACTIVATION = 2;
     static final int DROPOUT = 3;
 
+    static final int TASK_CLASSIFICATION = 0;
+    static final int TASK_REGRESSION = 1;
+
     private ModelFile() {}
 
     // ---- writing ----
 
+    /**
+     * Writes {@code mlp} to {@code file} so that it appears whole or not at all: the bytes go to a
+     * temporary file beside the target (named {@code .NAME.PID.N.tmp}), are forced to disk, and the
+     * temporary file is moved over the target. A symbolic link is written through (its target is
+     * replaced, the link stays); a target that exists and is not a regular file is refused. The new
+     * file has the mode of the file it replaces, or the one the umask gives a new file. The temporary
+     * file is removed on every failure, and on exit if the JVM is stopped mid-write; those of a killed
+     * run (their process gone) are removed by the next save to the same name.
+     *
+     * @throws ModelFileException when a weight is not finite, or the target is not a regular file
+     */
     static void write(Mlp mlp, Path file) throws IOException {
+        String nonFinite = mlp.nonFiniteParameter();
+        if (nonFinite != null) {
+            // such a model came from diverged training and predicts nothing
+            throw new ModelFileException(file + ": not written: " + nonFinite + " (training diverged; lower the learning rate or the weight decay)");
+        }
         byte[] bytes = encode(mlp);
-        Path target = file.toAbsolutePath();
+        Path target = resolveLinks(file.toAbsolutePath(), file);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ModelFileException(file + ": not a regular file (a folder, device or FIFO); refusing to replace it with a model");
+        }
         Path dir = target.getParent();
-        Path temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+        String name = target.getFileName().toString();
+        removeStaleTemporaries(dir, name);
+        Set<PosixFilePermission> mode = null;
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                mode = Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS);
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the new file keeps the default mode
+            }
+        }
+        Path temp = createTemporary(dir, name);
+        File onExit = temp.toFile();
+        onExit.deleteOnExit();
         try {
-            Files.write(temp, bytes);
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                out.force(true);
+            }
+            if (mode != null) {
+                Files.setPosixFilePermissions(temp, mode);
+            }
             try {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -60,7 +124,59 @@ final class ModelFile {
         }
     }
 
+    /** Follows a chain of symbolic links to the path a write must replace (the last link's target, which may not exist yet). */
+    private static Path resolveLinks(Path path, Path file) throws ModelFileException {
+        Path p = path;
+        for (int hops = 0; Files.isSymbolicLink(p); hops++) {
+            if (hops == 40) {
+                throw new ModelFileException(file + ": too many levels of symbolic links");
+            }
+            try {
+                p = p.resolveSibling(Files.readSymbolicLink(p));
+            } catch (IOException e) {
+                throw new ModelFileException(file + ": cannot read the symbolic link " + p + " (" + e.getMessage() + ")");
+            }
+        }
+        return p;
+    }
+
+    private static final AtomicLong TEMPORARIES = new AtomicLong();
+
+    /** A new, empty temporary file with the default mode (0666 less the umask), named after the target and this process. */
+    private static Path createTemporary(Path dir, String name) throws IOException {
+        long pid = ProcessHandle.current().pid();
+        while (true) {
+            Path temp = dir.resolve("." + name + "." + pid + "." + TEMPORARIES.incrementAndGet() + ".tmp");
+            try {
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                // a name left by an earlier process with the same id: take the next
+            }
+        }
+    }
+
+    /** Removes {@code .NAME.PID.N.tmp} files whose process is gone: what a killed save left behind. */
+    private static void removeStaleTemporaries(Path dir, String name) {
+        Pattern ours = Pattern.compile("\\." + Pattern.quote(name) + "\\.(\\d{1,19})\\.\\d{1,19}\\.tmp");
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "." + name.replaceAll("[\\\\*?\\[\\]{}]", "?") + ".*.tmp")) {
+            for (Path entry : entries) {
+                Matcher m = ours.matcher(entry.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+                        && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    Files.deleteIfExists(entry);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // cleaning up after another run is a courtesy: a folder that cannot be listed must not stop this save
+        }
+    }
+
     static byte[] encode(Mlp mlp) throws IOException {
+        return encode(mlp, VERSION);
+    }
+
+    /** The file of {@code mlp} in format {@code version} (version 1 drops the metadata: the tests' old files). */
+    static byte[] encode(Mlp mlp, int version) throws IOException {
         ByteArrayOutputStream payloadBytes = new ByteArrayOutputStream();
         DataOutputStream p = new DataOutputStream(payloadBytes);
         p.writeInt(mlp.inputs());
@@ -97,15 +213,38 @@ final class ModelFile {
                 }
             }
         }
+        if (version >= 2) {
+            writeMetadata(p, mlp.metadata());
+        }
         p.flush();
         byte[] payload = payloadBytes.toByteArray();
 
         ByteBuffer out = ByteBuffer.allocate(HEADER + payload.length + TRAILER).order(ByteOrder.BIG_ENDIAN);
-        out.put(MAGIC).putInt(VERSION).putLong(payload.length).put(payload);
+        out.put(MAGIC).putInt(version).putLong(payload.length).put(payload);
         CRC32C crc = new CRC32C();
         crc.update(out.array(), 0, HEADER + payload.length);
         out.putInt((int) crc.getValue());
         return out.array();
+    }
+
+    private static void writeMetadata(DataOutputStream out, ModelMetadata m) throws IOException {
+        out.writeByte(m.isClassification() ? TASK_CLASSIFICATION : TASK_REGRESSION);
+        out.writeInt(m.labelColumn());
+        writeStrings(out, m.classNames());
+        writeStrings(out, m.featureNames());
+        writeStrings(out, m.targetNames());
+        out.writeInt(m.targetMean().length);
+        writeFloats(out, m.targetMean());
+        writeFloats(out, m.targetStd());
+    }
+
+    private static void writeStrings(DataOutputStream out, List<String> strings) throws IOException {
+        out.writeInt(strings.size());
+        for (String s : strings) {
+            byte[] utf = s.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(utf.length);
+            out.write(utf);
+        }
     }
 
     private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
@@ -116,35 +255,96 @@ final class ModelFile {
 
     // ---- reading ----
 
+    /**
+     * Reads a model file. Nothing is allocated from the header's payload length until it is checked
+     * against the file's length (standard input, {@code -}, has none: its bytes are kept as they arrive,
+     * up to the length the header states); FIFOs, devices and folders are refused before they are opened.
+     */
     static Mlp read(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new ModelFileException(file + ": " + size + " bytes is too large to be a jvk model file");
+        String name = file.toString();
+        DataSources.Input input;
+        try {
+            input = DataSources.openInput(file);
+        } catch (DataException e) {
+            throw new ModelFileException(e.getMessage());
         }
-        return decode(Files.readAllBytes(file), file.toString());
+        try (input) {
+            InputStream in = input.stream();
+            byte[] head = in.readNBytes(HEADER);
+            long length = input.length();
+            long payloadLength = checkFrame(head, length >= 0 ? length : head.length == HEADER ? Long.MAX_VALUE : head.length, name);
+            int total = (int) (HEADER + payloadLength + TRAILER);
+            MemoryPlan.require(3L * total, name + ": a model of " + total + " bytes (the file, its weights and their gradients)");
+            byte[] bytes;
+            if (length >= 0) {
+                bytes = Arrays.copyOf(head, total);
+                int read = in.readNBytes(bytes, HEADER, total - HEADER);
+                if (read < total - HEADER) {
+                    throw new ModelFileException(name + ": truncated: " + (HEADER + read) + " bytes, the header promises " + total);
+                }
+            } else {
+                bytes = readGrowing(in, head, total, name);
+            }
+            if (in.read() != -1) {
+                throw new ModelFileException(name + ": unexpected bytes after the end of the model (the header promises " + total + ")");
+            }
+            return decode(bytes, name);
+        }
+    }
+
+    /** The rest of a stream of unknown length, kept in an array that doubles as bytes arrive, up to {@code total}. */
+    private static byte[] readGrowing(InputStream in, byte[] head, int total, String name) throws IOException {
+        byte[] bytes = Arrays.copyOf(head, Math.min(total, 1 << 16));
+        int filled = head.length;
+        while (filled < total) {
+            if (filled == bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(total, 2L * bytes.length));
+            }
+            int got = in.read(bytes, filled, bytes.length - filled);
+            if (got < 0) {
+                throw new ModelFileException(name + ": truncated: " + filled + " bytes, the header promises " + total);
+            }
+            filled += got;
+        }
+        return bytes;
+    }
+
+    /**
+     * Checks the frame: magic, header, version, and the total length {@code 24 + P} against the
+     * {@code fileLength}; {@code head} holds the file's first {@code min(20, fileLength)} bytes.
+     * Returns the payload length {@code P}.
+     */
+    private static long checkFrame(byte[] head, long fileLength, String name) throws ModelFileException {
+        if (head.length < MAGIC.length || !Arrays.equals(head, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new ModelFileException(name + ": not a jvk model file (wrong magic number)");
+        }
+        if (head.length < HEADER) {
+            throw new ModelFileException(name + ": truncated: " + head.length + " bytes, the header alone is " + HEADER);
+        }
+        ByteBuffer in = ByteBuffer.wrap(head).order(ByteOrder.BIG_ENDIAN);
+        int version = in.getInt(MAGIC.length);
+        if (version < OLDEST_VERSION || version > VERSION) {
+            throw new ModelFileException(name + ": model format version " + version + ", this jvk reads versions "
+                    + OLDEST_VERSION + " to " + VERSION);
+        }
+        long payloadLength = in.getLong(MAGIC.length + 4);
+        if (payloadLength < 0 || payloadLength > MAX_PAYLOAD) {
+            throw new ModelFileException(name + ": the header promises a payload of " + payloadLength
+                    + " bytes, more than a jvk model file holds (" + MAX_PAYLOAD + ")");
+        }
+        long expected = HEADER + payloadLength + TRAILER;
+        if (fileLength < expected) {
+            throw new ModelFileException(name + ": truncated: " + fileLength + " bytes, the header promises " + expected);
+        }
+        if (fileLength > expected && fileLength != Long.MAX_VALUE) {
+            throw new ModelFileException(name + ": " + (fileLength - expected) + " unexpected bytes after the end of the model");
+        }
+        return payloadLength;
     }
 
     static Mlp decode(byte[] bytes, String name) throws ModelFileException {
-        if (bytes.length < MAGIC.length || !java.util.Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            throw new ModelFileException(name + ": not a jvk model file (wrong magic number)");
-        }
-        if (bytes.length < HEADER) {
-            throw new ModelFileException(name + ": truncated: " + bytes.length + " bytes, the header alone is " + HEADER);
-        }
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
-        in.position(MAGIC.length);
-        int version = in.getInt();
-        if (version != VERSION) {
-            throw new ModelFileException(name + ": model format version " + version + ", this jvk reads version " + VERSION);
-        }
-        long payloadLength = in.getLong();
-        long expected = HEADER + payloadLength + TRAILER;
-        if (payloadLength < 0 || bytes.length < expected) {
-            throw new ModelFileException(name + ": truncated: " + bytes.length + " bytes, the header promises " + expected);
-        }
-        if (bytes.length > expected) {
-            throw new ModelFileException(name + ": " + (bytes.length - expected) + " unexpected bytes after the end of the model");
-        }
+        long payloadLength = checkFrame(Arrays.copyOf(bytes, Math.min(bytes.length, HEADER)), bytes.length, name);
+        int version = ByteBuffer.wrap(bytes).getInt(MAGIC.length);
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, (int) (HEADER + payloadLength));
         int stored = ByteBuffer.wrap(bytes, (int) (HEADER + payloadLength), 4).order(ByteOrder.BIG_ENDIAN).getInt();
@@ -153,7 +353,7 @@ final class ModelFile {
         }
         ByteBuffer payload = ByteBuffer.wrap(bytes, HEADER, (int) payloadLength).slice().order(ByteOrder.BIG_ENDIAN);
         try {
-            Mlp mlp = decodePayload(payload, name);
+            Mlp mlp = decodePayload(payload, version, name);
             if (payload.hasRemaining()) {
                 throw new ModelFileException(name + ": " + payload.remaining() + " unexpected bytes after the last layer");
             }
@@ -163,15 +363,21 @@ final class ModelFile {
         }
     }
 
-    private static Mlp decodePayload(ByteBuffer in, String name) throws ModelFileException {
+    private static Mlp decodePayload(ByteBuffer in, int version, String name) throws ModelFileException {
         int inputs = positive(in.getInt(), "input count", name);
         int classes = positive(in.getInt(), "class count", name);
+        // The first layer with parameters takes `inputs` values (the layers before it keep the width), so
+        // its weights alone need 4 * inputs bytes: a larger claim is refused before any array is made of it.
+        if ((long) inputs * 4 > in.remaining()) {
+            throw new ModelFileException(name + ": " + inputs + " inputs need at least " + (long) inputs * 4
+                    + " bytes of weights, " + in.remaining() + " remain");
+        }
         String lossName = readUtf(in, name);
         Loss loss;
         try {
             loss = Loss.named(lossName);
         } catch (IllegalArgumentException e) {
-            throw new ModelFileException(name + ": " + e.getMessage());
+            throw new ModelFileException(name + ": unknown loss " + DataException.printable(lossName) + " (expected softmax-cross-entropy or mse)");
         }
         int scalingKind = in.get();
         FeatureScaling.Kind[] kinds = FeatureScaling.Kind.values();
@@ -223,6 +429,10 @@ final class ModelFile {
                         throw new ModelFileException(name + ": layer " + i + " is a leaky ReLU of slope " + parameter
                                 + ", this jvk supports " + Activation.LEAKY_SLOPE);
                     }
+                    if (activation != Activation.LEAKY_RELU && Float.floatToRawIntBits(parameter) != 0) {
+                        throw new ModelFileException(name + ": layer " + i + " is a " + activation.cliName() + " with parameter " + parameter
+                                + ", which takes none (0)");
+                    }
                     layers.add(new ActivationLayer(activation, layerIn));
                 }
                 case DROPOUT -> {
@@ -240,11 +450,72 @@ final class ModelFile {
         if (width != classes) {
             throw new ModelFileException(name + ": wrong architecture: the last layer gives " + width + " outputs, the model declares " + classes + " classes");
         }
+        Mlp mlp;
         try {
-            return new Mlp(layers, loss, scaling);
+            mlp = new Mlp(layers, loss, scaling);
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(name + ": wrong architecture: " + e.getMessage());
         }
+        if (version >= 2) {
+            ModelMetadata metadata = readMetadata(in, name);
+            try {
+                mlp.setMetadata(metadata);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(name + ": metadata: " + e.getMessage());
+            }
+        }
+        return mlp;
+    }
+
+    private static ModelMetadata readMetadata(ByteBuffer in, String name) throws ModelFileException {
+        int taskCode = in.get();
+        String task = switch (taskCode) {
+            case TASK_CLASSIFICATION -> ModelMetadata.CLASSIFICATION;
+            case TASK_REGRESSION -> ModelMetadata.REGRESSION;
+            default -> throw new ModelFileException(name + ": metadata: unknown task code " + taskCode);
+        };
+        int labelColumn = in.getInt();
+        List<String> classNames = readStrings(in, "class names", name);
+        List<String> featureNames = readStrings(in, "feature names", name);
+        List<String> targetNames = readStrings(in, "target names", name);
+        int targets = in.getInt();
+        if (targets < 0 || (long) targets * 8 > in.remaining()) {
+            throw new ModelFileException(name + ": metadata: " + targets + " target means and deviations cannot fit in the remaining "
+                    + in.remaining() + " bytes");
+        }
+        float[] mean = readFloats(in, targets, name);
+        float[] std = readFloats(in, targets, name);
+        try {
+            return new ModelMetadata(task, classNames, featureNames, targetNames, labelColumn, mean, std);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(name + ": metadata: " + e.getMessage());
+        }
+    }
+
+    /** A count, then each string as its UTF-8 length and bytes; every length is checked against the bytes left before it is allocated. */
+    private static List<String> readStrings(ByteBuffer in, String what, String name) throws ModelFileException {
+        int count = in.getInt();
+        if (count < 0 || count > in.remaining() / 4) {
+            throw new ModelFileException(name + ": metadata: " + count + " " + what + " cannot fit in the remaining " + in.remaining() + " bytes");
+        }
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        List<String> strings = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int length = in.getInt();
+            if (length < 0 || length > in.remaining()) {
+                throw new ModelFileException(name + ": metadata: " + what + " " + i + " of " + length + " bytes cannot fit in the remaining "
+                        + in.remaining() + " bytes");
+            }
+            ByteBuffer utf = in.slice(in.position(), length);
+            in.position(in.position() + length);
+            try {
+                strings.add(decoder.decode(utf).toString());
+            } catch (CharacterCodingException e) {
+                throw new ModelFileException(name + ": metadata: " + what + " " + i + " is not valid UTF-8");
+            }
+        }
+        return strings;
     }
 
     private static int positive(int value, String what, String name) throws ModelFileException {

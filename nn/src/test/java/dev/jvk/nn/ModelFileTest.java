@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,7 +86,8 @@ class ModelFileTest {
                         .as("byte %d bit %d", i, bit)
                         .isInstanceOf(ModelFileException.class)
                         .hasMessageMatching("m\\.jvk: (checksum mismatch: the file is corrupted|not a jvk model file .*"
-                                + "|model format version .*|truncated: .*|\\d+ unexpected bytes after the end of the model)");
+                                + "|model format version .*|truncated: .*|\\d+ unexpected bytes after the end of the model"
+                                + "|the header promises a payload of -?\\d+ bytes, more than a jvk model file holds \\(\\d+\\))");
             }
         }
     }
@@ -112,12 +116,90 @@ class ModelFileTest {
     @Test
     void a_newer_version_and_a_foreign_file_are_named() throws IOException {
         byte[] bytes = ModelFile.encode(sample());
-        ByteBuffer.wrap(bytes).putInt(8, 2);
+        ByteBuffer.wrap(bytes).putInt(8, 3);
         resign(bytes);
-        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 2, this jvk reads version 1");
+        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 3, this jvk reads versions 1 to 2");
         Path png = dir.resolve("picture.png");
         Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0});
         assertThatThrownBy(() -> Mlp.load(png)).isInstanceOf(ModelFileException.class).hasMessage(png + ": not a jvk model file (wrong magic number)");
+    }
+
+    static ModelMetadata namedMetadata() {
+        List<String> features = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            features.add("f" + i + (i == 3 ? " é, \"quoted\" 𝛼" : ""));
+        }
+        List<String> classes = List.of("zéro", "one", "two", "three", "four", "five", "six", "seven", "eight", "");
+        return new ModelMetadata(ModelMetadata.CLASSIFICATION, classes, features, List.of("label"), 12, new float[0], new float[0]);
+    }
+
+    @Test
+    void metadata_round_trips_and_an_old_version_1_file_loads_with_defaults() throws IOException {
+        Mlp mlp = sample();
+        mlp.setMetadata(namedMetadata());
+        Mlp loaded = ModelFile.decode(ModelFile.encode(mlp), "m.jvk");
+        assertThat(loaded.metadata()).isEqualTo(namedMetadata());
+        assertThat(loaded.metadata().classNames().get(0)).isEqualTo("zéro");
+        assertThat(loaded.metadata().featureNames().get(3)).isEqualTo("f3 é, \"quoted\" 𝛼");
+
+        byte[] v1 = ModelFile.encode(mlp, 1);
+        assertThat(ByteBuffer.wrap(v1).getInt(8)).isEqualTo(1);
+        Mlp old = ModelFile.decode(v1, "old.jvk");
+        assertThat(old.metadata()).isEqualTo(ModelMetadata.of(ModelMetadata.CLASSIFICATION));
+        assertThat(old.metadata().labelColumn()).isEqualTo(-1);
+        assertThat(old.describe()).isEqualTo(mlp.describe());
+    }
+
+    @Test
+    void regression_metadata_keeps_its_target_standardisation_bitwise() throws IOException {
+        List<Layer> layers = List.of(new Dense(3, 2).initialise(Init.XAVIER, 1));
+        ModelMetadata meta = new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of("a", "b", "c"), List.of("y1", "y2"), 0,
+                new float[] {1.5f, -2e-30f}, new float[] {Float.MIN_VALUE, 3e38f});
+        Mlp mlp = new Mlp(layers, new MeanSquaredError(), null, meta);
+        Mlp loaded = ModelFile.decode(ModelFile.encode(mlp), "r.jvk");
+        assertThat(loaded.metadata()).isEqualTo(meta);
+        assertThat(bits(loaded.metadata().targetStd())).containsExactly(1, Float.floatToRawIntBits(3e38f));
+    }
+
+    @Test
+    void metadata_that_does_not_fit_the_model_is_refused_when_attached() {
+        Mlp mlp = sample();
+        assertThatThrownBy(() -> mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("a", "b"), List.of(), List.of(), -1,
+                new float[0], new float[0]))).isInstanceOf(IllegalArgumentException.class).hasMessage("2 class names for a classification model of 10 outputs");
+        assertThatThrownBy(() -> mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of(), List.of("x"), List.of(), -1,
+                new float[0], new float[0]))).isInstanceOf(IllegalArgumentException.class).hasMessage("1 feature names for a model of 12 features");
+        assertThatThrownBy(() -> ModelMetadata.of("clustering")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("\"clustering\"");
+        assertThatThrownBy(() -> new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1,
+                new float[] {0f}, new float[] {0f})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deviation positive");
+    }
+
+    @Test
+    void forged_metadata_sizes_are_checked_against_the_bytes_left() throws IOException {
+        Mlp mlp = sample();
+        mlp.setMetadata(namedMetadata());
+        byte[] good = ModelFile.encode(mlp);
+        byte[] plain = ModelFile.encode(sample());
+        // both files have the same layers, so the metadata starts at the same place: in the plain file it is
+        // task(1) labelColumn(4) three empty name lists (3 x 4) no targets (4), then the CRC (4)
+        int metadata = plain.length - 4 - (1 + 4 + 3 * 4 + 4);
+        int classCount = metadata + 5;
+        assertThat(ByteBuffer.wrap(good).getInt(classCount)).isEqualTo(10);
+        byte[] count = good.clone();
+        ByteBuffer.wrap(count).putInt(classCount, Integer.MAX_VALUE);
+        resign(count);
+        assertThatThrownBy(() -> ModelFile.decode(count, "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith("m.jvk: metadata: 2147483647 class names cannot fit in the remaining");
+        byte[] length = good.clone();
+        ByteBuffer.wrap(length).putInt(classCount + 4, 0x7fff_fff0);
+        resign(length);
+        assertThatThrownBy(() -> ModelFile.decode(length, "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith("m.jvk: metadata: class names 0 of 2147483632 bytes cannot fit");
+        byte[] utf = good.clone();
+        utf[classCount + 8] = (byte) 0xff;   // the first byte of "zéro"
+        resign(utf);
+        assertThatThrownBy(() -> ModelFile.decode(utf, "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: metadata: class names 0 is not valid UTF-8");
     }
 
     @Test
@@ -135,6 +217,172 @@ class ModelFileTest {
         try (var files = Files.list(dir)) {
             assertThat(files.toList()).isEmpty();
         }
+    }
+
+    /** A file of {@code payload} framed as the format says: magic, version 2, length, payload, CRC-32C. */
+    static byte[] frame(byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(ModelFile.HEADER + payload.length + ModelFile.TRAILER);
+        b.put(ModelFile.MAGIC).putInt(2).putLong(payload.length).put(payload).putInt(0);
+        resign(b.array());
+        return b.array();
+    }
+
+    @Test
+    void a_69_byte_file_claiming_two_billion_inputs_is_refused_before_anything_is_allocated() throws IOException {
+        // the probe: a valid checksum around inputs = 2^31-1 with a single ReLU layer of that width
+        ByteBuffer p = ByteBuffer.allocate(45);
+        p.putInt(Integer.MAX_VALUE).putInt(Integer.MAX_VALUE);
+        p.putShort((short) 21).put("softmax-cross-entropy".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        p.put((byte) 0).putInt(1);
+        p.put((byte) ModelFile.ACTIVATION).putInt(Integer.MAX_VALUE).putInt(Integer.MAX_VALUE);
+        byte[] bytes = frame(p.array());
+        assertThat(bytes).hasSize(69);
+        Path file = dir.resolve("forged.jvk");
+        Files.write(file, bytes);
+        long before = usedHeap();
+        assertThatThrownBy(() -> Mlp.load(file)).isInstanceOf(ModelFileException.class)
+                .hasMessage(file + ": 2147483647 inputs need at least 8589934588 bytes of weights, 37 remain");
+        assertThat(usedHeap() - before).as("heap grown by the refused load").isLessThan(64L << 20);
+    }
+
+    @Test
+    void a_payload_length_beyond_the_file_is_refused_from_the_header() throws IOException {
+        byte[] bytes = ModelFile.encode(sample());
+        ByteBuffer.wrap(bytes).putLong(12, 1L << 40);
+        Path file = dir.resolve("long.jvk");
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> Mlp.load(file)).isInstanceOf(ModelFileException.class)
+                .hasMessage(file + ": the header promises a payload of 1099511627776 bytes, more than a jvk model file holds (2147483615)");
+        ByteBuffer.wrap(bytes).putLong(12, 1L << 30);
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> Mlp.load(file)).isInstanceOf(ModelFileException.class)
+                .hasMessage(file + ": truncated: " + bytes.length + " bytes, the header promises " + ((1L << 30) + 24));
+    }
+
+    @Test
+    void devices_fifos_and_folders_are_refused_as_models() throws Exception {
+        assertThatThrownBy(() -> Mlp.load(Path.of("/dev/zero"))).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith("/dev/zero: not a regular file");
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThatThrownBy(() -> Mlp.load(fifo)).isInstanceOf(ModelFileException.class).hasMessageStartingWith(fifo + ": not a regular file");
+        assertThatThrownBy(() -> Mlp.load(dir)).isInstanceOf(ModelFileException.class).hasMessage(dir + ": is a folder, not a file");
+    }
+
+    @Test
+    void a_model_reads_from_standard_input_as_dash_and_a_short_stream_is_truncated() throws IOException {
+        byte[] bytes = ModelFile.encode(sample());
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(bytes));
+            assertThat(Mlp.load(Path.of("-")).describe()).isEqualTo(sample().describe());
+            System.setIn(new java.io.ByteArrayInputStream(java.util.Arrays.copyOf(bytes, bytes.length - 1)));
+            assertThatThrownBy(() -> Mlp.load(Path.of("-"))).isInstanceOf(ModelFileException.class)
+                    .hasMessage("-: truncated: " + (bytes.length - 1) + " bytes, the header promises " + bytes.length);
+            byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 3);
+            System.setIn(new java.io.ByteArrayInputStream(longer));
+            assertThatThrownBy(() -> Mlp.load(Path.of("-"))).isInstanceOf(ModelFileException.class)
+                    .hasMessage("-: unexpected bytes after the end of the model (the header promises " + bytes.length + ")");
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
+    void a_string_from_the_file_is_quoted_without_its_control_characters() throws IOException {
+        ByteBuffer p = ByteBuffer.allocate(64);
+        p.putInt(1).putInt(1).putShort((short) 9).put("mse\n\u001b[2Jx".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ModelFile.decode(frame(java.util.Arrays.copyOf(p.array(), p.position() + 10)), "m.jvk"))
+                .isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: unknown loss 'mse\\u000a\\u001b[2Jx' (expected softmax-cross-entropy or mse)");
+        assertThat(DataException.printable("a".repeat(50))).isEqualTo("'" + "a".repeat(40) + "...'");
+    }
+
+    @Test
+    void a_model_with_non_finite_weights_is_not_written() {
+        Mlp mlp = sample();
+        Dense second = (Dense) mlp.layers().stream().filter(l -> l instanceof Dense).skip(1).findFirst().orElseThrow();
+        second.weights()[4] = Float.NaN;
+        Path file = dir.resolve("nan.jvk");
+        assertThatThrownBy(() -> mlp.save(file)).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith(file + ": not written: layer 4's weights[4] = NaN");
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void saving_keeps_the_mode_of_the_file_it_replaces_and_gives_a_new_file_the_umask_mode() throws IOException {
+        Path plain = dir.resolve("plain");
+        Files.createFile(plain);   // the mode any new file gets here: 0666 less the umask
+        Set<PosixFilePermission> umaskMode = Files.getPosixFilePermissions(plain);
+        Path fresh = dir.resolve("new.jvk");
+        sample().save(fresh);
+        assertThat(Files.getPosixFilePermissions(fresh)).isEqualTo(umaskMode);
+
+        Path existing = dir.resolve("old.jvk");
+        Files.write(existing, new byte[] {1});
+        Set<PosixFilePermission> odd = PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(existing, odd);
+        sample().save(existing);
+        assertThat(Files.getPosixFilePermissions(existing)).isEqualTo(odd);
+        assertThat(Mlp.load(existing).describe()).isEqualTo(sample().describe());
+        assertThat(temporaries()).isEmpty();
+    }
+
+    @Test
+    void saving_through_a_symbolic_link_replaces_its_target_and_keeps_the_link() throws IOException {
+        Path real = dir.resolve("real.jvk");
+        Files.write(real, new byte[] {1});
+        Path link = dir.resolve("link.jvk");
+        Files.createSymbolicLink(link, Path.of("real.jvk"));   // relative, as ln -s makes them
+        sample().save(link);
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Mlp.load(real).describe()).isEqualTo(sample().describe());
+        Path dangling = dir.resolve("dangling.jvk");
+        Files.createSymbolicLink(dangling, dir.resolve("later.jvk"));
+        sample().save(dangling);
+        assertThat(Files.isSymbolicLink(dangling)).isTrue();
+        assertThat(dir.resolve("later.jvk")).isRegularFile();
+    }
+
+    @Test
+    void a_target_that_is_not_a_regular_file_is_refused_and_left_alone() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThatThrownBy(() -> sample().save(fifo)).isInstanceOf(ModelFileException.class)
+                .hasMessage(fifo + ": not a regular file (a folder, device or FIFO); refusing to replace it with a model");
+        assertThat(Files.readAttributes(fifo, java.nio.file.attribute.BasicFileAttributes.class).isOther()).as("still a FIFO").isTrue();
+        Path folder = Files.createDirectory(dir.resolve("folder.jvk"));
+        assertThatThrownBy(() -> sample().save(folder)).isInstanceOf(ModelFileException.class);
+        assertThat(folder).isDirectory();
+        Path linkToDevice = dir.resolve("null.jvk");
+        Files.createSymbolicLink(linkToDevice, Path.of("/dev/null"));
+        assertThatThrownBy(() -> sample().save(linkToDevice)).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith(linkToDevice + ": not a regular file");
+        assertThat(temporaries()).isEmpty();
+    }
+
+    @Test
+    void temporaries_of_a_killed_save_are_cleaned_up_and_a_running_ones_are_left() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path stale = Files.createFile(dir.resolve(".m.jvk." + gone.pid() + ".1.tmp"));
+        Path running = Files.createFile(dir.resolve(".m.jvk." + ProcessHandle.current().pid() + ".999999.tmp"));
+        Path other = Files.createFile(dir.resolve(".other.jvk." + gone.pid() + ".1.tmp"));
+        sample().save(dir.resolve("m.jvk"));
+        assertThat(stale).doesNotExist();
+        assertThat(running).exists();
+        assertThat(other).exists();
+    }
+
+    private List<Path> temporaries() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList();
+        }
+    }
+
+    private static long usedHeap() {
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
     }
 
     /** Recomputes the trailing checksum after a deliberate edit, so the edit itself is what the reader meets. */

@@ -41,7 +41,7 @@ class TrainingTest {
     void synthetic_set_is_learned_to_the_stated_accuracy_and_the_loss_falls() {
         Mlp mlp = model(1);
         Evaluation before = mlp.evaluate(TEST);
-        Trainer.History history = new Trainer(new Trainer.Config(8, 64, 1, OptimizerConfig.adam(0f),
+        Trainer.History history = new Trainer(new Trainer.Config(8, 64, 1, OptimizerConfig.adam(),
                 LearningRateSchedule.cosine(2e-3f, 0f))).fit(mlp, TRAIN, TEST);
 
         assertThat(before.accuracy()).isLessThan(0.3);
@@ -59,7 +59,7 @@ class TrainingTest {
         Mlp mlp = new Mlp(List.of(
                 new Dense(TRAIN.featureCount(), 32).initialise(Init.HE, 3), new ActivationLayer(Activation.TANH, 32),
                 new Dense(32, 10).initialise(Init.XAVIER, 4)), new MeanSquaredError(), FeatureScaling.fit(FeatureScaling.Kind.STANDARD, TRAIN));
-        Trainer.History history = new Trainer(new Trainer.Config(4, 32, 5, OptimizerConfig.sgd(0.9f, true, 1e-4f),
+        Trainer.History history = new Trainer(new Trainer.Config(4, 32, 5, OptimizerConfig.sgdWithMomentum(0.9f, true, 1e-4f),
                 LearningRateSchedule.step(0.05f, 2, 0.5f))).fit(mlp, TRAIN, TEST);
         assertThat(history.last().trainLoss()).isLessThan(history.epochs().getFirst().trainLoss());
         assertThat(history.last().evaluation().accuracy()).isGreaterThan(0.5);
@@ -81,7 +81,7 @@ class TrainingTest {
         // wide enough that GEMM has work to split between threads
         Mlp mlp = Mlp.classifier(TRAIN.featureCount(), new int[] {96, 48}, Activation.GELU, 0.1f, 10, 11);
         DataSet small = TRAIN.slice(0, 1500, "synthetic slice");
-        new Trainer(new Trainer.Config(2, 100, 3, OptimizerConfig.adamW(0.01f), LearningRateSchedule.cosine(1e-3f, 0f)))
+        new Trainer(new Trainer.Config(2, 100, 3, OptimizerConfig.adamWWithWeightDecay(0.01f), LearningRateSchedule.cosine(1e-3f, 0f)))
                 .fit(mlp, small, null);
         List<Parameter> parameters = mlp.parameters();
         float[][] copy = new float[parameters.size()][];
@@ -94,7 +94,7 @@ class TrainingTest {
     @Test
     void a_diverging_loss_stops_training_naming_epoch_and_step() {
         Mlp mlp = model(2);
-        Trainer trainer = new Trainer(new Trainer.Config(3, 64, 1, OptimizerConfig.sgd(0f, false, 0f),
+        Trainer trainer = new Trainer(new Trainer.Config(3, 64, 1, OptimizerConfig.sgd(),
                 LearningRateSchedule.constant(1e12f)));
         assertThatThrownBy(() -> trainer.fit(mlp, TRAIN, TEST))
                 .isInstanceOf(TrainingDivergedException.class)
@@ -105,7 +105,7 @@ class TrainingTest {
     @Test
     void predict_gives_probabilities_whose_argmax_evaluate_counts() {
         Mlp mlp = model(3);
-        new Trainer(new Trainer.Config(1, 64, 1, OptimizerConfig.adam(0f), LearningRateSchedule.constant(1e-3f))).fit(mlp, TRAIN, null);
+        new Trainer(new Trainer.Config(1, 64, 1, OptimizerConfig.adam(), LearningRateSchedule.constant(1e-3f))).fit(mlp, TRAIN, null);
         int rows = 300;   // more than one inference chunk is not needed; 300 > 256 crosses one
         float[] scores = mlp.predict(TEST.features(), rows);
         assertThat(scores).hasSize(rows * 10);
@@ -144,7 +144,7 @@ class TrainingTest {
     @Test
     void train_step_for_custom_loops_learns_a_batch_and_checks_its_arguments() {
         Mlp mlp = model(4);
-        var optimizer = OptimizerConfig.sgd(0.9f, false, 0f).create(mlp.parameters());
+        var optimizer = OptimizerConfig.sgdWithMomentum(0.9f, false, 0f).create(mlp.parameters());
         int rows = 64;
         float first = mlp.trainStep(TRAIN.features(), TRAIN.labels(), rows, optimizer, 0.05f);
         float last = first;

@@ -1,6 +1,7 @@
 package dev.jvk.bench.gemm;
 
 import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.Transpose;
 import dev.jvk.kernels.reference.ReferenceGemm;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import java.util.SplittableRandom;
@@ -26,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * DGEMM, {@code C = op(A) op(B)} (alpha 1, beta 0), on one shape per trial: jvk, its scalar
  * reference, EJML, OpenBLAS (cblas_dgemm on off-heap DoublePointers, so no JNI array copy is
  * timed) and netlib's VectorBLAS. Scores are calls per second; GFLOP/s = score * 2mnk / 1e9
- * (bench/gemm_table.py does it). jvk and OpenBLAS run on {@code threads} threads; the others are
+ * ({@code ./jvk bench --report} does it). jvk and OpenBLAS run on {@code threads} threads; the others are
  * single-threaded.
  *
  * <p>Run (one at a time on this machine):
@@ -63,6 +64,7 @@ public class DgemmBench {
 
     @Setup
     public void setUp() {
+        OpenBlas.load();
         s = Shape.parse(shape);
         SplittableRandom random = new SplittableRandom(42);
         a = new double[s.m() * s.k()];
@@ -103,7 +105,7 @@ public class DgemmBench {
 
     @Benchmark
     public double[] reference() {
-        ReferenceGemm.dgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1d, a, 0, s.lda(), b, 0, s.ldb(), 0d, c, 0, s.ldc());
+        ReferenceGemm.dgemm(s.transA() == Transpose.TRANS, s.transB() == Transpose.TRANS, s.m(), s.n(), s.k(), 1d, a, 0, s.lda(), b, 0, s.ldb(), 0d, c, 0, s.ldc());
         return c;
     }
 

@@ -32,6 +32,7 @@ public final class GemmRace {
     public static void main(String[] args) {
         int threads = Integer.parseInt(args[0]);
         Gemm.setThreads(threads);
+        OpenBlas.load();
         openblas.blas_set_num_threads(threads);
         for (int i = 1; i < args.length; i++) {
             race(Shape.parse(args[i]));

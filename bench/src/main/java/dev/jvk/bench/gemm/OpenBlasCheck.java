@@ -20,9 +20,10 @@ public final class OpenBlasCheck {
     private OpenBlasCheck() {}
 
     public static void main(String[] args) {
+        String core = OpenBlas.load();
         openblas.blas_set_num_threads(1);
-        System.out.println("OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE")
-                + " core=" + openblas_full.openblas_get_corename().getString()
+        System.out.println("OPENBLAS_CORETYPE=" + System.getProperty(OpenBlas.PROPERTY, System.getenv("OPENBLAS_CORETYPE"))
+                + " core=" + core
                 + " config=" + openblas_full.openblas_get_config().getString());
         int m = 256, n = 200, k = 300;
         SplittableRandom random = new SplittableRandom(1);
@@ -41,7 +42,7 @@ public final class OpenBlasCheck {
                     b[i] = (float) random.nextDouble(-1, 1);
                 }
                 float[] expected = new float[m * n];
-                ReferenceGemm.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, expected, 0, n);
+                ReferenceGemm.sgemm(ta == Transpose.TRANS, tb == Transpose.TRANS, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, expected, 0, n);
                 try (FloatPointer pa = new FloatPointer(a); FloatPointer pb = new FloatPointer(b); FloatPointer pc = new FloatPointer(m * n)) {
                     openblas.cblas_sgemm(openblas.CblasRowMajor, cblas(ta), cblas(tb), m, n, k, 1f, pa, lda, pb, ldb, 0f, pc, n);
                     for (int i = 0; i < m * n; i++) {
@@ -57,7 +58,7 @@ public final class OpenBlasCheck {
                     bd[i] = b[i];
                 }
                 double[] expectedD = new double[m * n];
-                ReferenceGemm.dgemm(ta, tb, m, n, k, 1, ad, 0, lda, bd, 0, ldb, 0, expectedD, 0, n);
+                ReferenceGemm.dgemm(ta == Transpose.TRANS, tb == Transpose.TRANS, m, n, k, 1, ad, 0, lda, bd, 0, ldb, 0, expectedD, 0, n);
                 try (DoublePointer pa = new DoublePointer(ad); DoublePointer pb = new DoublePointer(bd); DoublePointer pc = new DoublePointer(m * n)) {
                     openblas.cblas_dgemm(openblas.CblasRowMajor, cblas(ta), cblas(tb), m, n, k, 1, pa, lda, pb, ldb, 0, pc, n);
                     for (int i = 0; i < m * n; i++) {

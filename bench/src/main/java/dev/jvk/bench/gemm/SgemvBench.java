@@ -51,6 +51,7 @@ public class SgemvBench {
 
     @Setup
     public void setUp() {
+        OpenBlas.load();
         String[] parts = shape.split(":");
         trans = parts[0].equals("T") ? Transpose.TRANS : Transpose.NO_TRANS;
         String[] dims = parts[1].split("x");
@@ -89,7 +90,7 @@ public class SgemvBench {
 
     @Benchmark
     public float[] reference() {
-        ReferenceGemm.sgemv(trans, m, n, 1f, a, 0, n, x, 0, 0f, y, 0);
+        ReferenceGemm.sgemv(trans == Transpose.TRANS, m, n, 1f, a, 0, n, x, 0, 0f, y, 0);
         return y;
     }
 

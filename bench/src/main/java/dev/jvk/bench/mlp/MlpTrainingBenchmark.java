@@ -64,7 +64,7 @@ public class MlpTrainingBenchmark {
         mlp = Mlp.classifier(FashionShapedData.FEATURES, new int[] {256, 128}, Activation.RELU, FashionShapedData.CLASSES, 42);
         mlp.setScaling(FeatureScaling.fit(FeatureScaling.Kind.MIN_MAX,
                 new DataSet(data.pixels, data.labels, data.rows, FashionShapedData.FEATURES, FashionShapedData.CLASSES, "bench")));
-        OptimizerConfig config = optimizer.equals("sgd") ? OptimizerConfig.sgd(0f, false, 0f) : OptimizerConfig.adam(0f);
+        OptimizerConfig config = optimizer.equals("sgd") ? OptimizerConfig.sgd() : OptimizerConfig.adam();
         update = config.create(mlp.parameters());
         x = new float[BATCH * FashionShapedData.FEATURES];
         y = new int[BATCH];

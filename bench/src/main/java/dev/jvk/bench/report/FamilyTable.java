@@ -188,6 +188,33 @@ public final class FamilyTable {
         return Optional.empty();
     }
 
+    /**
+     * The ceiling no implementation can pass on a line: the FMA peak at the widest width measured
+     * (the hardware's) and the line's threads for GEMM, STREAM of the same kind for memory-bound
+     * operations beyond the caches. Empty where none applies.
+     */
+    public Optional<Ceilings.Peak> bound(Line line, Ceilings ceilings) {
+        Work work = line.work();
+        if (family == Family.GEMM && work.hasFlops()) {
+            return ceilings.fma(work.elementBytes(), ceilings.widestFmaBits(), line.key().threads());
+        }
+        if ((family == Family.REDUCTIONS || family == Family.ELEMENTWISE) && isStreaming(work, ceilings)) {
+            return ceilings.stream(work.stream(), line.key().threads());
+        }
+        return Optional.empty();
+    }
+
+    /** A row's rate in its line's bound's unit: GFLOP/s under the FMA peak, GB/s under STREAM. */
+    double boundedRate(Row row) {
+        return family == Family.GEMM ? row.gflops() : row.gigabytesPerSecond();
+    }
+
+    /** True when a measured row is faster than its line's ceiling: a measurement error, not a result. */
+    public boolean aboveBound(Line line, Row row, Ceilings ceilings) {
+        return !row.failed() && !row.id().impl().equals("stream")
+                && bound(line, ceilings).map(peak -> boundedRate(row) > peak.value()).orElse(false);
+    }
+
     /** Which ceiling the share column names, if the family has one. */
     public Optional<String> shareTitle() {
         if (!implementations.contains("jvk") || missing.contains("jvk")) {

@@ -15,19 +15,30 @@ final class MarkdownReport {
     private final List<Charts.Plot> plots;
     private final Optional<RunInfo> info;
     private final int jvkVectorBits;
+    private final PeerCheck check;
+    private final Optional<Comparison> comparison;
+    private final String oldName;
     private final StringBuilder md = new StringBuilder();
 
-    MarkdownReport(Results results, List<FamilyTable> tables, List<Charts.Plot> plots, Optional<RunInfo> info, int jvkVectorBits) {
+    MarkdownReport(Results results, List<FamilyTable> tables, List<Charts.Plot> plots, Optional<RunInfo> info, int jvkVectorBits,
+                   PeerCheck check, Optional<Comparison> comparison, String oldName) {
         this.results = results;
         this.tables = tables;
         this.plots = plots;
         this.info = info;
         this.jvkVectorBits = jvkVectorBits;
+        this.check = check;
+        this.comparison = comparison;
+        this.oldName = oldName;
     }
 
     String render() {
         md.append("# jvk benchmark report\n\n");
         runLine();
+        warnings();
+        verdicts();
+        comparison();
+        peers();
         machine();
         ceilings();
         for (FamilyTable table : tables) {
@@ -173,10 +184,12 @@ final class MarkdownReport {
                     cells.add("missing");
                     continue;
                 }
-                cells.add(line.row(impl).map(r -> value(r, metric)).orElse("–"));
+                cells.add(line.row(impl).map(r -> value(r, metric) + (table.aboveBound(line, r, results.ceilings()) ? " " + ABOVE : ""))
+                        .orElse("–"));
             }
             for (String peer : peers) {
-                cells.add(Format.ratio(line.ratio(peer)));
+                double ratio = line.ratio(peer);
+                cells.add(Format.ratio(ratio) + (Double.isNaN(ratio) || check.atItsBest(peer) ? "" : " " + PeerCheck.MARK));
             }
             if (shareTitle.isPresent()) {
                 Optional<FamilyTable.Share> share = table.share(line, results.ceilings(), jvkVectorBits);
@@ -193,6 +206,14 @@ final class MarkdownReport {
         footnotes.forEach((label, mark) -> md.append(mark).append(" against ").append(label).append(", not measured as such in this run.  \n"));
         if (!footnotes.isEmpty()) {
             md.append('\n');
+        }
+        if (table.lines().stream().anyMatch(l -> l.byImpl().values().stream().anyMatch(r -> table.aboveBound(l, r, results.ceilings())))) {
+            md.append(ABOVE).append(" above the ").append(table.family() == Family.GEMM ? "FMA peak" : "STREAM bandwidth")
+                    .append(" measured in this run: a measurement error (or a ceiling measured low), not a result.\n\n");
+        }
+        if (peers.stream().anyMatch(p -> !check.atItsBest(p))) {
+            md.append(PeerCheck.MARK).append(" against a peer that did not run at its best (see the warning at the top): "
+                    + "the ratio flatters jvk.\n\n");
         }
         if (anyNoisy(table)) {
             md.append("† JMH's error is more than half the score: the machine was busy or the code was not yet compiled "
@@ -212,6 +233,82 @@ final class MarkdownReport {
             footnotes.put(label, mark);
         }
         return mark.length();
+    }
+
+    /** The mark on a value above its ceiling. */
+    static final String ABOVE = "‡";
+
+    private void warnings() {
+        check.shortfalls().forEach((peer, why) -> md.append("> **Warning: ").append(peer)
+                .append(" did not run at its best here.** ").append(why)
+                .append(". Every ratio against it is marked ").append(PeerCheck.MARK).append(" and flatters jvk: ")
+                .append(peer.equals("openblas")
+                        ? "run `./jvk bench` without `--openblas-core` (it loads the best kernels for the CPU's flags) or name the best one."
+                        : "rerun with the peer at its best.")
+                .append("\n\n"));
+    }
+
+    private void verdicts() {
+        md.append("## Should I use jvk here?\n\n")
+                .append("jvk's speed over the fastest other library measured in this run, per kind of work: the geometric mean over "
+                        + "the problems of the run, its interval from JMH's 99.9% error bars. **faster** or **slower**: the whole "
+                        + "interval is above or below 1; **level**: it spans 1. Measured on this machine only (see below).\n\n");
+        md.append("| work | jvk / best peer | interval | verdict | confidence | best peer | problems (range) |\n")
+                .append("|---|---:|---|---|---|---|---|\n");
+        boolean anyMarked = false;
+        for (Verdicts.Verdict v : Verdicts.of(tables, check, results.ceilings())) {
+            if (v.problems() == 0) {
+                md.append("| ").append(v.kind().label).append(" | – | – | not measured | | | none with jvk and a peer in this run |\n");
+                continue;
+            }
+            String mark = v.marked() ? " " + PeerCheck.MARK : "";
+            anyMarked |= v.marked();
+            md.append("| ").append(v.kind().label).append(" | ").append(Format.ratio(v.ratio())).append(mark)
+                    .append(" | ").append(Format.ratio(v.low())).append("–").append(Format.ratio(v.high()))
+                    .append(" | **").append(v.verdict()).append("**").append(mark)
+                    .append(" | ").append(v.confidence())
+                    .append(" | ").append(String.join(", ", v.peers()))
+                    .append(" | ").append(v.problems()).append(v.problems() == 1 ? "" : " (" + Format.ratio(v.min()) + "–" + Format.ratio(v.max()) + ")")
+                    .append(" |\n");
+        }
+        md.append('\n');
+        if (anyMarked) {
+            md.append(PeerCheck.MARK).append(" the best peer did not run at its best (see the warning above): the ratio flatters jvk.\n\n");
+        }
+    }
+
+    private void comparison() {
+        if (comparison.isEmpty()) {
+            return;
+        }
+        Comparison c = comparison.get();
+        md.append("## Changes since `").append(cell(oldName)).append("`\n\n")
+                .append("The same benchmark at the same parameters in both runs: its speed in this run over the old one. ")
+                .append("A change counts only beyond JMH's error (the root sum of squares of both runs' 99.9% half-widths).\n\n")
+                .append(c.summary(oldName).get(0).replaceFirst("^compared with .*?: ", ""))
+                .append("; the unchanged ones are not listed.\n\n");
+        md.append("| change | benchmark | params | threads | old time/call | new time/call | new/old speed | ± |\n")
+                .append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        for (String kind : List.of("slower", "faster", "changed?", "new", "gone")) {
+            for (Comparison.Change ch : c.of(kind)) {
+                md.append("| ").append(kind.equals("slower") || kind.equals("faster") ? "**" + kind + "**" : kind)
+                        .append(" | `").append(ch.benchmark()).append("` | ").append(cell(ch.params())).append(" | ").append(ch.threads())
+                        .append(" | ").append(Double.isNaN(ch.oldCalls()) ? "–" : Format.time(1 / ch.oldCalls(), Double.NaN))
+                        .append(" | ").append(Double.isNaN(ch.newCalls()) ? "–" : Format.time(1 / ch.newCalls(), Double.NaN))
+                        .append(" | ").append(Format.ratio(ch.speedup()))
+                        .append(" | ").append(Format.percent(ch.error())).append(" |\n");
+            }
+        }
+        md.append('\n');
+    }
+
+    private void peers() {
+        if (check.howTheyRan().isEmpty()) {
+            return;
+        }
+        md.append("## How the peers ran\n\n");
+        check.howTheyRan().forEach(line -> md.append("- ").append(line).append('\n'));
+        md.append('\n');
     }
 
     /** JMH's error above this share of the score: the cell is marked, the number is not to be trusted. */
@@ -271,7 +368,8 @@ final class MarkdownReport {
     private void reproduce() {
         md.append("## Reproduce\n\n```\n./jvk bench --quick            # this report, on your machine (about 5 minutes)\n")
                 .append("./jvk bench --full             # the whole suite\n")
-                .append("./jvk bench --report results.json   # redraw a report from saved JMH JSON\n```\n");
+                .append("./jvk bench --report results.json   # redraw a report from saved JMH JSON\n")
+                .append("./jvk bench --compare results.json  # a new run, and what changed since this one\n```\n");
     }
 
     private void tableHeader(List<String> header, int textColumns) {

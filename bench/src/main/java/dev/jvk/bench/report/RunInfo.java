@@ -24,8 +24,26 @@ import com.google.gson.JsonParseException;
  * @param machine       labelled facts about the machine, in display order (see {@code Machine})
  * @param jvkVectorBits the vector width jvk's kernels used (0: scalar); picks the FMA ceiling
  * @param notes         things a reader should know, e.g. a family with no benchmarks in this build
+ * @param openblas      how OpenBLAS was loaded; null when the run did not record it
  */
-public record RunInfo(String date, String command, Map<String, String> machine, int jvkVectorBits, List<String> notes) {
+public record RunInfo(String date, String command, Map<String, String> machine, int jvkVectorBits, List<String> notes,
+                      OpenBlasRun openblas) {
+
+    /**
+     * How the command loaded OpenBLAS in the benchmark forks.
+     *
+     * @param coretype the {@code OPENBLAS_CORETYPE} the forks got ("" when OpenBLAS chose)
+     * @param ran      the kernels OpenBLAS loaded with that setting ({@code openblas_get_corename}),
+     *                 "" when it could not be loaded
+     * @param why      why that setting: from the CPU's flags, fixed by the user, or left to OpenBLAS
+     */
+    public record OpenBlasRun(String coretype, String ran, String why) {
+        public OpenBlasRun {
+            coretype = coretype == null ? "" : coretype;
+            ran = ran == null ? "" : ran;
+            why = why == null ? "" : why;
+        }
+    }
 
     /** The name of the file beside {@code results.json}. */
     public static final String FILE_NAME = "run.json";
@@ -37,6 +55,11 @@ public record RunInfo(String date, String command, Map<String, String> machine, 
         notes = notes == null ? List.of() : List.copyOf(notes);
         date = date == null ? "" : date;
         command = command == null ? "" : command;
+    }
+
+    /** The same run with other notes. */
+    public RunInfo withNotes(List<String> newNotes) {
+        return new RunInfo(date, command, machine, jvkVectorBits, newNotes, openblas);
     }
 
     public void write(Path file) throws IOException {

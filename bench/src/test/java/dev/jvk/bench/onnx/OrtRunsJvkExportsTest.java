@@ -77,7 +77,7 @@ class OrtRunsJvkExportsTest {
             for (FeatureScaling.Kind kind : FeatureScaling.Kind.values()) {
                 Mlp mlp = Mlp.classifier(FEATURES, new int[] {16, 12}, activation, train.classes(), 5);
                 mlp.setScaling(FeatureScaling.fit(kind, train));
-                new Trainer(new Trainer.Config(2, 32, 7, OptimizerConfig.adam(0f), LearningRateSchedule.cosine(1e-2f, 0f))).fit(mlp, train, test);
+                new Trainer(new Trainer.Config(2, 32, 7, OptimizerConfig.adam(), LearningRateSchedule.cosine(1e-2f, 0f))).fit(mlp, train, test);
                 for (int opset : new int[] {17, 20}) {
                     Path file = dir.resolve(activation + "-" + kind + "-" + opset + ".onnx");
                     OnnxModel.export(mlp, file, List.of(), opset);

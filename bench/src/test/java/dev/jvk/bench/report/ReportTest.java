@@ -36,9 +36,12 @@ class ReportTest {
     void gemmTableHasEveryImplementationSideBySideWithRatios() {
         assertThat(md).contains("| op | size | threads | params | jvk | reference | openblas | netlib | ejml "
                 + "| jvk/reference | jvk/openblas | jvk/netlib | jvk/ejml | jvk % FMA peak |");
-        // the sample's sgemm 1024 on 1 thread: jvk 215, reference 1.8, openblas 233, netlib 70, ejml 7.5 GFLOP/s
+        // the sample's sgemm 1024 on 1 thread: jvk 215, reference 1.8, openblas 233, netlib 70, ejml 7.5 GFLOP/s;
+        // its noisy FMA peak is below jvk's and OpenBLAS's figures, so both are marked as above the ceiling
+        double peak = fmaPeak("float512", 1);
+        assertThat(peak).isBetween(70.0, 215.0);
         assertThat(row("| sgemm | 1024 | 1 |")).startsWith(
-                "| sgemm | 1024 | 1 |  | 215 ± 4 | 1.80 ± 0.04 | 233 ± 5 | 70.0 ± 1.4 | 7.50 ± 0.15 | 119x | 0.92x | 3.07x | 28.7x | ");
+                "| sgemm | 1024 | 1 |  | 215 ± 4 ‡ | 1.80 ± 0.04 | 233 ± 5 ‡ | 70.0 ± 1.4 | 7.50 ± 0.15 | 119x | 0.92x | 3.07x | 28.7x | ");
     }
 
     @Test
@@ -58,7 +61,8 @@ class ReportTest {
 
     @Test
     void aPeerThatFailedToLoadShowsFailedAndItsError() {
-        assertThat(row("| dgemm | 256 | 1 |")).contains("| 80.0 ± 1.6 | 1.90 ± 0.04 | failed | 35.0 ± 0.7 |");
+        assertThat(fmaPeak("double512", 1)).isBetween(35.0, 80.0);
+        assertThat(row("| dgemm | 256 | 1 |")).contains("| 80.0 ± 1.6 ‡ | 1.90 ± 0.04 | failed | 35.0 ± 0.7 |");
         assertThat(md).contains("## Failed benchmarks")
                 .contains("| `dev.jvk.bench.gemm.DgemmBench.openblas` | size=256, threads=1 | java.lang.UnsatisfiedLinkError: no jniopenblas_nolapack");
     }
@@ -72,7 +76,9 @@ class ReportTest {
 
     @Test
     void memoryBoundRowsShowTheirShareOfStreamOnlyBeyondTheCaches() {
-        assertThat(row("| dot | 16M |")).isEqualTo("| dot | 16M | 20.0 ± 0.6 | 10.00 ± 0.30 | 10.5 ± 0.3 | 19.0 ± 0.6 | 2.00x | 1.90x | 1.05x "
+        // the sample's STREAM triad (11 GB/s) is below jvk's and Lucene's dot: marked as above the ceiling
+        assertThat(streamBandwidth("triad")).isBetween(10.5, 19.0);
+        assertThat(row("| dot | 16M |")).isEqualTo("| dot | 16M | 20.0 ± 0.6 ‡ | 10.00 ± 0.30 | 10.5 ± 0.3 | 19.0 ± 0.6 ‡ | 2.00x | 1.90x | 1.05x "
                 + share(20 / streamBandwidth("triad"), sampleRow("dev.jvk.bench.ceiling.StreamBench.triad", 1)));
         assertThat(row("| dot | 4K |")).endsWith("| 8.33x | 8.00x | 1.25x | – |");
         // exp reads one array and writes one: compared with STREAM copy
@@ -87,7 +93,7 @@ class ReportTest {
 
     @Test
     void mlpTableIsInSamplesPerSecond() {
-        assertThat(section("## MLP training")).contains("samples/s (higher is better).")
+        assertThat(section("## MLP training and inference")).contains("samples/s (higher is better).")
                 .contains("| mlpTrain | 1 | batch=128, layers=784-256-128-10 | 15360 ± 768 | 768 ± 38 | 20.0x |");
     }
 
@@ -109,12 +115,15 @@ class ReportTest {
     @Test
     void everyPlotIsWrittenDecodableAndOfTheRightSize() throws IOException {
         assertThat(written.plots()).extracting(p -> p.getFileName().toString())
-                .as("GEMM plots only for operations with square sizes: not the MLP shapes")
-                .containsExactlyInAnyOrder("gemm-dgemm.png", "gemm-sgemm.png", "mlp.png", "roofline.png");
+                .as("a GEMM plot per operation, a memory plot per memory-bound family, MLP training, the roofline")
+                .containsExactlyInAnyOrder("gemm-dgemm.png", "gemm-sgemm.png", "gemm-sgemmshapes.png", "memory-reductions.png",
+                        "memory-elementwise.png", "mlp-training.png", "roofline.png");
         for (Path png : written.plots()) {
             BufferedImage image = ImageIO.read(png.toFile());
             assertThat(image).as(png.toString()).isNotNull();
-            assertThat(image.getWidth()).isEqualTo(Charts.WIDTH);
+            // sgemm, the sample's one operation on 1 and 2 threads, has them side by side: half as wide again
+            boolean twoPanels = png.getFileName().toString().equals("gemm-sgemm.png");
+            assertThat(image.getWidth()).isEqualTo(twoPanels ? Charts.WIDTH * 3 / 2 : Charts.WIDTH);
             assertThat(image.getHeight()).isEqualTo(Charts.HEIGHT);
             assertThat(md).contains("](" + png.getFileName() + ")");
         }

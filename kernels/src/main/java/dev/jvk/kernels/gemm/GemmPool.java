@@ -9,8 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * which always runs part 0 itself. One call uses the workers at a time; a call that finds them busy
  * (another thread is multiplying) runs all its parts on its own thread, with the same result.
  *
- * <p>Handing a part over allocates nothing: the task is the caller's reusable call object, and
- * workers are woken with {@link LockSupport#unpark}. After a part a worker spins for a short while
+ * <p>Handing a part over allocates nothing: workers read the caller's task, and are woken with
+ * {@link LockSupport#unpark}. After a part a worker spins for a short while
  * before it parks, because GEMM calls tend to come in a row (training steps, benchmarks) and waking
  * a parked thread costs tens of microseconds.
  */
@@ -32,9 +32,8 @@ final class GemmPool {
 
     private GemmPool() {}
 
-    /** Runs parts 0 .. parts-1 of the task, on this thread and up to parts-1 workers, and returns when all are done. */
-    static void run(Task task, int parts) {
-        Workspace own = Workspace.ofCurrentThread();
+    /** Runs parts 0 .. parts-1 of the task, on this thread (with its workspace {@code own}) and up to parts-1 workers, and returns when all are done. */
+    static void run(Task task, int parts, Workspace own) {
         if (parts <= 1 || !IN_USE.tryLock()) {
             for (int part = 0; part < parts; part++) {
                 task.runPart(part, own);
@@ -97,7 +96,7 @@ final class GemmPool {
 
     /** A daemon thread with its own workspace, running one part at a time. */
     static final class Worker extends Thread {
-        final Workspace workspace = new Workspace();
+        final Workspace workspace = new Workspace(false);
         private volatile Task task;
         private int part;
 

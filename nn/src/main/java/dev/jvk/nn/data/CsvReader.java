@@ -1,136 +1,562 @@
 package dev.jvk.nn.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * Reads a numeric CSV file as a classification data set: one sample per line, comma-separated,
- * one column holding the class label (a non-negative integer, 0-based column index), every other
- * column a number. An optional first line is a header and is skipped. Blank lines are skipped.
+ * Reads CSV files as people have them: RFC 4180 quoting (a quoted field may hold the delimiter, line
+ * breaks and doubled quotes), any one-character delimiter, an optional header line whose names can
+ * pick the label column, a UTF-8 byte order mark, {@code \n}, {@code \r\n} or {@code \r} line ends,
+ * blank lines skipped. Feature cells are decimal numbers; the label (or target) columns are kept as
+ * text until {@link CsvTable#classification} or {@link CsvTable#regression} decide what they are.
  *
- * <p>Every row must have the same number of columns as the first; a bad row is an error naming the
- * file, the line number (1-based, counting the header) and what was wrong.
+ * <p>Numbers are decimal only ({@code -1.5}, {@code 2e-3}, {@code .5}): Java's own {@code 0x1p1},
+ * {@code 2f} and {@code 2d} are not numbers in a data file. Missing values (an empty cell, {@code NA},
+ * {@code N/A}, {@code ?}, {@code NaN}) are an error naming the line and column unless
+ * {@link Missing#MEAN} or {@link Missing#ZERO} fills them.
+ *
+ * <p>Memory follows the bytes read: arrays grow as rows arrive, nothing is sized from a count the
+ * file claims. Only regular files are read; a FIFO, a device or a folder is refused, and the path
+ * {@code -} means standard input.
  */
 public final class CsvReader {
-    /** Labels are class numbers below this: a classifier with more outputs is not what this reader is for. */
+    /** Labels are class numbers or names below this count: a classifier with more outputs is not what this reader is for. */
     public static final int MAX_CLASSES = 1000;
+
+    /** The path that means standard input. */
+    public static final String STDIN = "-";
+
+    /**
+     * How the file is laid out.
+     *
+     * @param delimiter the field separator (not a quote, a line break or a space-like character other than tab)
+     * @param header    whether the first record holds column names
+     */
+    public record Format(char delimiter, boolean header) {
+        /** Comma-separated, no header. */
+        public static final Format CSV = new Format(',', false);
+
+        /** Checks the delimiter. */
+        public Format {
+            if (delimiter == '"' || delimiter == '\n' || delimiter == '\r' || delimiter == '\uFEFF'
+                    || (Character.isWhitespace(delimiter) && delimiter != '\t') || Character.isLetterOrDigit(delimiter)
+                    || delimiter == '.' || delimiter == '-' || delimiter == '+') {
+                throw new IllegalArgumentException("'" + delimiter + "' cannot be a CSV delimiter (try ',', ';', '|' or tab)");
+            }
+        }
+    }
+
+    /** What to do with a missing feature value. */
+    public enum Missing {
+        /** An error naming the line and column. */
+        ERROR,
+        /** The mean of the column's present values (in the file read, or the means given to {@link CsvTable#fillMissing}). */
+        MEAN,
+        /** Zero. */
+        ZERO;
+
+        /** The command-line spelling: error, mean, zero. */
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     private CsvReader() {}
 
     /**
-     * Reads {@code file}.
+     * Reads a numeric classification file: {@code labelColumn} holds class numbers, every other column a number.
      *
-     * @param labelColumn 0-based index of the label column
-     * @param header      whether the first line is a header to skip
-     * @throws DataException for a missing file, an empty file, a row of the wrong width, a value that
-     *                       is not a number, or a label that is not a non-negative integer
+     * @throws DataException for a missing or unreadable file, an empty file, a row of the wrong width, a value that
+     *                       is not a number, or a label that is not a class number
      */
     public static DataSet read(Path file, int labelColumn, boolean header) {
-        if (labelColumn < 0) {
-            throw new DataException("label column must be >= 0, got " + labelColumn);
-        }
-        float[] x = new float[1024];
-        int[] y = new int[64];
-        int rows = 0;
-        int columns = -1;
-        int maxLabel = -1;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNumber = 0;
-            while ((line = in.readLine()) != null) {
-                lineNumber++;
-                if (lineNumber == 1 && header) {
-                    continue;
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] cells = line.split(",", -1);
-                if (columns < 0) {
-                    columns = cells.length;
-                    if (labelColumn >= columns) {
-                        throw new DataException(file + " line " + lineNumber + ": label column " + labelColumn
-                                + " does not exist (the row has " + columns + " columns, 0-based)");
-                    }
-                    if (columns < 2) {
-                        throw new DataException(file + " line " + lineNumber + ": a row needs a label and at least one feature");
-                    }
-                } else if (cells.length != columns) {
-                    throw new DataException(file + " line " + lineNumber + ": expected " + columns + " columns, found " + cells.length);
-                }
-                int features = columns - 1;
-                if ((long) (rows + 1) * features > Integer.MAX_VALUE - 8) {
-                    throw new DataException(file + ": too large for one float array");
-                }
-                if ((rows + 1) * features > x.length) {
-                    x = Arrays.copyOf(x, (int) Math.min(Integer.MAX_VALUE - 8L, Math.max((long) x.length * 2, (long) (rows + 1) * features)));
-                }
-                if (rows == y.length) {
-                    y = Arrays.copyOf(y, y.length * 2);
-                }
-                int f = rows * features;
-                for (int c = 0; c < columns; c++) {
-                    String cell = cells[c].strip();
-                    if (c == labelColumn) {
-                        int label = parseLabel(cell, file, lineNumber, c);
-                        y[rows] = label;
-                        maxLabel = Math.max(maxLabel, label);
-                    } else {
-                        x[f++] = parseNumber(cell, file, lineNumber, c);
-                    }
-                }
-                rows++;
-            }
-        } catch (NoSuchFileException e) {
-            throw new DataException(file + ": no such file", e);
+        return read(file, new Format(',', header), List.of(Integer.toString(labelColumn)), Missing.ERROR).classification(List.of());
+    }
+
+    /**
+     * Reads {@code file} ({@code -} for standard input).
+     *
+     * @param labelColumns the label or target columns, each a 0-based index, a negative index from the end
+     *                     ({@code -1} is the last), {@code last}, or a header name; empty for a file of features only
+     * @param missing      what to do with missing feature values
+     * @throws DataException naming the file, line and column of the first problem
+     */
+    public static CsvTable read(Path file, Format format, List<String> labelColumns, Missing missing) {
+        Objects.requireNonNull(labelColumns, "labelColumns");
+        List<String> specs = List.copyOf(labelColumns);
+        return read(file, format, (header, columns) -> specs, missing);
+    }
+
+    /** Chooses the label columns once the header and the width of the first row are known. */
+    @FunctionalInterface
+    public interface LabelColumns {
+        /**
+         * The label or target columns (as {@link #resolveColumn} takes them) of a file whose header is
+         * {@code header} (empty without one) and whose rows have {@code columns} columns.
+         *
+         * @throws DataException when the file does not fit what the caller expects
+         */
+        List<String> choose(List<String> header, int columns);
+    }
+
+    /**
+     * Reads {@code file} ({@code -} for standard input), choosing the label columns by {@code labelColumns}
+     * when the first row has been read.
+     *
+     * @throws DataException naming the file, line and column of the first problem
+     */
+    public static CsvTable read(Path file, Format format, LabelColumns labelColumns, Missing missing) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(labelColumns, "labelColumns");
+        Objects.requireNonNull(missing, "missing");
+        String name = file.toString().equals(STDIN) ? "standard input" : file.toString();
+        try (DataSources.Input in = DataSources.openInput(file)) {
+            return parse(new InputStreamReader(in.stream(), decoder()), name, format, labelColumns, missing);
+        } catch (CharacterCodingException e) {
+            throw new DataException(name + ": not UTF-8 text", e);
         } catch (IOException e) {
-            throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new DataException(name + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static java.nio.charset.CharsetDecoder decoder() {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    /**
+     * The resolved 0-based index of a column given as an index, a negative index from the end, {@code last}
+     * or a header name.
+     *
+     * @throws DataException when the column does not exist
+     */
+    public static int resolveColumn(String spec, List<String> header, int columns, String file) {
+        String s = spec.strip();
+        if (s.equalsIgnoreCase("last")) {
+            return columns - 1;
+        }
+        if (s.matches("[+-]?[0-9]{1,9}")) {
+            int i = Integer.parseInt(s);
+            int resolved = i < 0 ? columns + i : i;
+            if (resolved < 0 || resolved >= columns) {
+                throw new DataException(file + ": label column " + s + " does not exist (the rows have " + columns
+                        + " columns: 0.." + (columns - 1) + ", or -1..-" + columns + " from the end)");
+            }
+            return resolved;
+        }
+        int found = -1;
+        for (int c = 0; c < header.size(); c++) {
+            if (header.get(c).equals(s)) {
+                if (found >= 0) {
+                    throw new DataException(file + ": the header names two columns '" + s + "' (" + found + " and " + c + "); give the index");
+                }
+                found = c;
+            }
+        }
+        if (found < 0) {
+            throw new DataException(file + ": no column named '" + shorten(s) + "'"
+                    + (header.isEmpty() ? " (the file has no header; add --header, or give the column's index)" : " in the header " + shorten(String.join(",", header))));
+        }
+        return found;
+    }
+
+    // ---- the parser: one pass over characters, one record at a time ----
+
+    private static CsvTable parse(Reader reader, String file, Format format, LabelColumns chooser, Missing missing) throws IOException {
+        Parser p = new Parser(reader, format.delimiter(), file);
+        List<String> header = List.of();
+        if (format.header()) {
+            List<String> names = p.nextRecordAsStrings();
+            if (names == null) {
+                throw new DataException(file + ": empty file (no header line)");
+            }
+            header = names;
+        }
+        int[] labelColumns = null;
+        boolean[] isLabel = null;
+        int columns = format.header() ? header.size() : -1;
+        float[] x = new float[1024];
+        String[] targets = new String[64];
+        Map<String, String> distinct = new HashMap<>();
+        int[] missingAt = new int[0];
+        int missingCells = 0;
+        int rows = 0;
+        while (p.nextRecord()) {
+            if (columns < 0) {
+                columns = p.cellCount;
+            }
+            if (labelColumns == null) {
+                List<String> labelSpecs = chooser.choose(header, columns);
+                labelColumns = new int[labelSpecs.size()];
+                isLabel = new boolean[columns];
+                for (int i = 0; i < labelColumns.length; i++) {
+                    labelColumns[i] = resolveColumn(labelSpecs.get(i), header, columns, file);
+                    if (isLabel[labelColumns[i]]) {
+                        throw new DataException(file + ": label column " + labelSpecs.get(i) + " is given twice");
+                    }
+                    isLabel[labelColumns[i]] = true;
+                }
+                if (columns - labelColumns.length < 1) {
+                    throw new DataException(file + " line " + p.recordLine + ": a row needs at least one feature besides the label");
+                }
+            }
+            if (p.cellCount != columns) {
+                throw new DataException(file + " line " + p.recordLine + ": expected " + columns + " columns"
+                        + (format.header() && rows == 0 ? " (as the header)" : "") + ", found " + p.cellCount);
+            }
+            int features = columns - labelColumns.length;
+            long need = (long) (rows + 1) * features;
+            if (need > Integer.MAX_VALUE - 8) {
+                throw new DataException(file + ": more than " + (Integer.MAX_VALUE - 8) + " feature values do not fit one float array");
+            }
+            if (need > x.length) {
+                x = Arrays.copyOf(x, (int) Math.min(Integer.MAX_VALUE - 8L, Math.max(2L * x.length, need)));
+            }
+            if ((long) (rows + 1) * labelColumns.length > targets.length) {
+                targets = Arrays.copyOf(targets, (int) Math.min(Integer.MAX_VALUE - 8L, 2L * targets.length + labelColumns.length));
+            }
+            int f = rows * features;
+            int t = rows * labelColumns.length;
+            for (int c = 0; c < columns; c++) {
+                if (isLabel[c]) {
+                    String cell = p.cellString(c);
+                    if (isMissing(cell)) {
+                        throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": the label is missing");
+                    }
+                    targets[t++] = distinct.size() < 100_000 ? distinct.computeIfAbsent(cell, k -> k) : cell;
+                    continue;
+                }
+                float v = p.cellNumber(c);
+                if (Float.isNaN(v)) {
+                    String cell = p.cellString(c);
+                    if (!isMissing(cell)) {
+                        throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": '" + shorten(cell)
+                                + "' is not a number" + (rows == 0 && !format.header() ? " (is line " + p.recordLine + " a header? then give --header)" : ""));
+                    }
+                    if (missing == Missing.ERROR) {
+                        throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c)
+                                + ": missing value (give --missing mean or --missing zero to fill it)");
+                    }
+                    if (missingCells == missingAt.length) {
+                        missingAt = Arrays.copyOf(missingAt, Math.max(16, 2 * missingCells));
+                    }
+                    missingAt[missingCells++] = f;
+                } else if (!Float.isFinite(v)) {
+                    throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": '"
+                            + shorten(p.cellString(c)) + "' is not a finite number");
+                }
+                x[f++] = v;
+            }
+            rows++;
         }
         if (rows == 0) {
             throw new DataException(file + ": no data rows");
         }
-        int features = columns - 1;
-        return new DataSet(Arrays.copyOf(x, rows * features), Arrays.copyOf(y, rows), rows, features, maxLabel + 1,
-                file.getFileName().toString());
+        if (labelColumns == null) {
+            labelColumns = new int[0];
+        }
+        List<String> featureNames = new ArrayList<>();
+        List<String> targetNames = new ArrayList<>();
+        if (!header.isEmpty()) {
+            for (int c = 0; c < columns; c++) {
+                if (!isLabel[c]) {
+                    featureNames.add(header.get(c));
+                }
+            }
+            for (int c : labelColumns) {
+                targetNames.add(header.get(c));
+            }
+        }
+        int features = columns - labelColumns.length;
+        CsvTable table = new CsvTable(shortName(file), columns, rows, Arrays.copyOf(x, rows * features), features, List.copyOf(header),
+                List.copyOf(featureNames), labelColumns.clone(), List.copyOf(targetNames),
+                Arrays.copyOf(targets, rows * labelColumns.length), Arrays.copyOf(missingAt, missingCells));
+        if (missingCells > 0) {
+            table.fillMissing(missing, null);
+        }
+        return table;
     }
 
-    private static float parseNumber(String cell, Path file, int line, int column) {
-        float v;
-        try {
-            v = Float.parseFloat(cell);
-        } catch (NumberFormatException e) {
-            throw new DataException(file + " line " + line + ", column " + column + ": '" + shorten(cell) + "' is not a number");
-        }
-        if (!Float.isFinite(v)) {
-            throw new DataException(file + " line " + line + ", column " + column + ": '" + shorten(cell) + "' is not a finite number");
-        }
-        return v;
+    private static String shortName(String file) {
+        Path name = Path.of(file).getFileName();
+        return file.equals("standard input") || name == null ? file : name.toString();
     }
 
-    private static int parseLabel(String cell, Path file, int line, int column) {
-        double v;
-        try {
-            v = Double.parseDouble(cell);
-        } catch (NumberFormatException e) {
-            throw new DataException(file + " line " + line + ", column " + column + ": label '" + shorten(cell) + "' is not a number");
-        }
-        if (!(v >= 0) || v != Math.rint(v)) {
-            throw new DataException(file + " line " + line + ", column " + column + ": label '" + shorten(cell)
-                    + "' is not a class number (a non-negative integer)");
-        }
-        if (v >= MAX_CLASSES) {
-            throw new DataException(file + " line " + line + ", column " + column + ": label " + shorten(cell)
-                    + " is too large (at most " + (MAX_CLASSES - 1) + ")");
-        }
-        return (int) v;
+    static boolean isMissing(String cell) {
+        return cell.isEmpty() || cell.equals("?") || cell.equalsIgnoreCase("NA") || cell.equalsIgnoreCase("N/A") || cell.equalsIgnoreCase("NaN");
     }
 
-    private static String shorten(String cell) {
+    private static String columnName(List<String> header, int c) {
+        return header.isEmpty() || header.get(c).isEmpty() ? "" : " ('" + shorten(header.get(c)) + "')";
+    }
+
+    static String shorten(String text) {
+        String cell = text.replace("\r", "\\r").replace("\n", "\\n");
         return cell.length() <= 40 ? cell : cell.substring(0, 37) + "...";
+    }
+
+    /**
+     * A decimal number in {@code s[from, to)}: {@code [sign] digits [. digits] [e [sign] digits]} with at least
+     * one digit before the exponent, or NaN when the text is not one. Plain integers of up to 7 digits are
+     * exact in float and converted here; everything else goes to {@link Float#parseFloat} after the check.
+     */
+    static float parseDecimal(char[] s, int from, int to) {
+        int i = from;
+        if (i < to && (s[i] == '+' || s[i] == '-')) {
+            i++;
+        }
+        int digitsStart = i;
+        int value = 0;
+        while (i < to && s[i] >= '0' && s[i] <= '9') {
+            value = value * 10 + (s[i] - '0');
+            i++;
+        }
+        int intDigits = i - digitsStart;
+        if (i == to && intDigits > 0 && intDigits <= 7) {
+            return s[from] == '-' ? -(float) value : (float) value;
+        }
+        int fraction = 0;
+        if (i < to && s[i] == '.') {
+            i++;
+            int fs = i;
+            while (i < to && s[i] >= '0' && s[i] <= '9') {
+                i++;
+            }
+            fraction = i - fs;
+        }
+        if (intDigits + fraction == 0) {
+            return Float.NaN;
+        }
+        if (i < to && (s[i] == 'e' || s[i] == 'E')) {
+            i++;
+            if (i < to && (s[i] == '+' || s[i] == '-')) {
+                i++;
+            }
+            int es = i;
+            while (i < to && s[i] >= '0' && s[i] <= '9') {
+                i++;
+            }
+            if (i == es) {
+                return Float.NaN;
+            }
+        }
+        if (i != to) {
+            return Float.NaN;
+        }
+        return Float.parseFloat(new String(s, from, to - from));
+    }
+
+    /** {@link #parseDecimal(char[], int, int)} on a string: NaN when it is not a decimal number. */
+    static double parseDecimal(String s) {
+        char[] chars = s.toCharArray();
+        if (Float.isNaN(parseDecimal(chars, 0, chars.length))) {
+            return Double.NaN;
+        }
+        return Double.parseDouble(s);
+    }
+
+    /**
+     * Splits characters into records and cells. The cells of the current record live in one growing
+     * character array ({@code cells}, cell {@code i} at {@code [start[i], end[i])}), so a record costs
+     * no object per cell; unquoted cells are trimmed of spaces and tabs, quoted ones kept as written.
+     */
+    private static final class Parser {
+        private final Reader in;
+        private final char delimiter;
+        private final String file;
+        private final char[] buffer = new char[1 << 16];
+        private int position;
+        private int limit;
+        private boolean first = true;
+        private int line = 1;
+
+        char[] cells = new char[256];
+        int length;
+        int[] start = new int[16];
+        int[] end = new int[16];
+        int cellCount;
+        int recordLine;
+
+        Parser(Reader in, char delimiter, String file) {
+            this.in = in;
+            this.delimiter = delimiter;
+            this.file = file;
+        }
+
+        private int read() throws IOException {
+            if (position == limit) {
+                limit = in.read(buffer, 0, buffer.length);
+                position = 0;
+                if (limit <= 0) {
+                    limit = 0;
+                    return -1;
+                }
+                if (first) {
+                    first = false;
+                    if (buffer[0] == '\uFEFF') {
+                        position = 1;
+                        return read();
+                    }
+                }
+            }
+            return buffer[position++];
+        }
+
+        private void unread() {
+            position--;
+        }
+
+        private void append(char c) {
+            if (length == cells.length) {
+                cells = Arrays.copyOf(cells, cells.length * 2);
+            }
+            cells[length++] = c;
+        }
+
+        private void endCell(int cellStart, boolean quoted) {
+            int s = cellStart;
+            int e = length;
+            if (!quoted) {
+                while (s < e && (cells[s] == ' ' || cells[s] == '\t') && cells[s] != delimiter) {
+                    s++;
+                }
+                while (e > s && (cells[e - 1] == ' ' || cells[e - 1] == '\t') && cells[e - 1] != delimiter) {
+                    e--;
+                }
+            }
+            if (cellCount == start.length) {
+                start = Arrays.copyOf(start, start.length * 2);
+                end = Arrays.copyOf(end, end.length * 2);
+            }
+            start[cellCount] = s;
+            end[cellCount] = e;
+            cellCount++;
+        }
+
+        /** Reads the next non-blank record; false at the end of the input. */
+        boolean nextRecord() throws IOException {
+            while (true) {
+                int c = read();
+                if (c < 0) {
+                    return false;
+                }
+                unread();
+                recordLine = line;
+                length = 0;
+                cellCount = 0;
+                readRecord();
+                if (!(cellCount == 1 && start[0] == end[0] && !lastCellQuoted)) {
+                    return true;
+                }
+            }
+        }
+
+        private boolean lastCellQuoted;
+
+        private void readRecord() throws IOException {
+            int cellStart = 0;
+            boolean quoted = false;
+            while (true) {
+                int c = read();
+                if (c == '"' && length == cellStart && !quoted) {
+                    length = cellStart;
+                    quoted = true;
+                    readQuoted();
+                    continue;
+                }
+                if (c < 0 || c == '\n' || c == '\r' || c == delimiter) {
+                    endCell(cellStart, quoted);
+                    lastCellQuoted = quoted;
+                    if (c == delimiter) {
+                        cellStart = length;
+                        quoted = false;
+                        continue;
+                    }
+                    if (c == '\r') {
+                        int next = read();
+                        if (next >= 0 && next != '\n') {
+                            unread();
+                        }
+                    }
+                    if (c >= 0) {
+                        line++;
+                    }
+                    return;
+                }
+                if (quoted) {
+                    if (c == ' ' || c == '\t') {
+                        continue;
+                    }
+                    throw new DataException(file + " line " + line + ": '" + (char) c + "' after the closing quote of a field (a quote inside a field is written \"\")");
+                }
+                append((char) c);
+            }
+        }
+
+        /** After an opening quote: up to the closing one, {@code ""} standing for one quote. */
+        private void readQuoted() throws IOException {
+            int opened = line;
+            while (true) {
+                int c = read();
+                if (c < 0) {
+                    throw new DataException(file + " line " + opened + ": a quoted field is not closed before the end of the file");
+                }
+                if (c == '"') {
+                    int next = read();
+                    if (next == '"') {
+                        append('"');
+                        continue;
+                    }
+                    if (next >= 0) {
+                        unread();
+                    }
+                    return;
+                }
+                if (c == '\n') {
+                    line++;
+                } else if (c == '\r') {
+                    int next = read();
+                    if (next != '\n' && next >= 0) {
+                        unread();
+                    }
+                    line++;
+                    append('\n');
+                    continue;
+                }
+                append((char) c);
+            }
+        }
+
+        /** The next record's cells as strings (for a header), or null at the end. */
+        List<String> nextRecordAsStrings() throws IOException {
+            if (!nextRecord()) {
+                return null;
+            }
+            List<String> names = new ArrayList<>(cellCount);
+            for (int i = 0; i < cellCount; i++) {
+                names.add(cellString(i));
+            }
+            return names;
+        }
+
+        String cellString(int i) {
+            return new String(cells, start[i], end[i] - start[i]);
+        }
+
+        float cellNumber(int i) {
+            return parseDecimal(cells, start[i], end[i]);
+        }
     }
 }

@@ -1,12 +1,19 @@
 package dev.jvk.nn.data;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
- * Finds data by name: Fashion-MNIST as Debian's {@code dataset-fashion-mnist} package installs it,
- * and folders of IDX files in the MNIST naming.
+ * Finds data by name (Fashion-MNIST as Debian's {@code dataset-fashion-mnist} package installs it,
+ * folders of IDX files in the MNIST naming) and opens the files every reader reads
+ * ({@link #openInput}: regular files, or standard input as {@code -}).
  */
 public final class DataSources {
     /** Where Debian's {@code dataset-fashion-mnist} puts its four gzipped IDX files. */
@@ -14,6 +21,54 @@ public final class DataSources {
 
 
     private DataSources() {}
+
+    /**
+     * An open input and what is known of its length.
+     *
+     * @param stream the bytes; closing it does not close standard input
+     * @param length the file's length in bytes, or -1 for standard input (not known in advance)
+     */
+    public record Input(InputStream stream, long length) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            stream.close();
+        }
+    }
+
+    /**
+     * Opens {@code file} for a reader: {@code -} is standard input; anything else must be a regular
+     * file (or a link to one). A FIFO would block the reader forever and a device such as
+     * {@code /dev/zero} never ends, so both are refused before they are opened, as are folders.
+     *
+     * @throws DataException naming the file: missing, not a regular file, unreadable
+     */
+    public static Input openInput(Path file) {
+        if (file.toString().equals("-")) {
+            return new Input(new FilterInputStream(System.in) {
+                @Override
+                public void close() {
+                    // standard input belongs to the process, not to one reader
+                }
+            }, -1);
+        }
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (attributes.isDirectory()) {
+                throw new DataException(file + ": is a folder, not a file");
+            }
+            if (!attributes.isRegularFile()) {
+                throw new DataException(file + ": not a regular file (a FIFO, device or socket); jvk reads files, "
+                        + "or standard input when the name is -");
+            }
+            return new Input(Files.newInputStream(file), attributes.size());
+        } catch (NoSuchFileException e) {
+            throw new DataException(file + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new DataException(file + ": permission denied", e);
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
 
     /** A training and a test set read from one place. */
     public record TrainTest(DataSet train, DataSet test) {}

@@ -58,18 +58,28 @@ public record OptimizerConfig(Kind kind, float momentum, boolean nesterov, float
         }
     }
 
-    /** SGD with the given momentum, Nesterov switch and L2 weight decay. */
-    public static OptimizerConfig sgd(float momentum, boolean nesterov, float weightDecay) {
+    /** Plain SGD: no momentum, no weight decay. The learning rate comes from the schedule. */
+    public static OptimizerConfig sgd() {
+        return sgdWithMomentum(0f, false, 0f);
+    }
+
+    /** SGD with momentum {@code momentum} in [0, 1), Nesterov's variant when {@code nesterov}, and L2 weight decay {@code weightDecay}. */
+    public static OptimizerConfig sgdWithMomentum(float momentum, boolean nesterov, float weightDecay) {
         return new OptimizerConfig(Kind.SGD, momentum, nesterov, weightDecay, 0.9f, 0.999f, 1e-8f);
     }
 
-    /** Adam with betas 0.9, 0.999, epsilon 1e-8 and L2 weight decay. */
-    public static OptimizerConfig adam(float weightDecay) {
+    /** Adam with betas 0.9, 0.999, epsilon 1e-8 and no weight decay. The learning rate comes from the schedule. */
+    public static OptimizerConfig adam() {
+        return adamWithWeightDecay(0f);
+    }
+
+    /** Adam with betas 0.9, 0.999, epsilon 1e-8 and L2 weight decay {@code weightDecay} (added to the gradient). */
+    public static OptimizerConfig adamWithWeightDecay(float weightDecay) {
         return new OptimizerConfig(Kind.ADAM, 0f, false, weightDecay, 0.9f, 0.999f, 1e-8f);
     }
 
-    /** AdamW with betas 0.9, 0.999, epsilon 1e-8 and decoupled weight decay. */
-    public static OptimizerConfig adamW(float weightDecay) {
+    /** AdamW with betas 0.9, 0.999, epsilon 1e-8 and decoupled weight decay {@code weightDecay} (PyTorch's default is 0.01). */
+    public static OptimizerConfig adamWWithWeightDecay(float weightDecay) {
         return new OptimizerConfig(Kind.ADAMW, 0f, false, weightDecay, 0.9f, 0.999f, 1e-8f);
     }
 

@@ -2,14 +2,18 @@ package dev.jvk.nn.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** CSV files the tests write: header or not, any label column, and every kind of bad row. */
+/** CSV files the tests write: quoting, delimiters, header names, string labels, missing values, and every kind of bad row. */
 class CsvReaderTest {
     @TempDir
     Path dir;
@@ -18,6 +22,10 @@ class CsvReaderTest {
         Path file = dir.resolve("d.csv");
         Files.writeString(file, text);
         return file;
+    }
+
+    static CsvTable read(Path file, boolean header, String... labels) {
+        return CsvReader.read(file, new CsvReader.Format(',', header), List.of(labels), CsvReader.Missing.ERROR);
     }
 
     @Test
@@ -39,6 +47,129 @@ class CsvReaderTest {
     }
 
     @Test
+    void rfc4180_quoting_delimiters_and_line_breaks_inside_quotes() throws IOException {
+        Path file = csv("\"x; the first\";\"y\";species\r\n\"1.5\";2;\"Iris \"\"setosa\"\"\"\r\n3;\"4\";\"two\nlines\"\r\n");
+        CsvTable t = CsvReader.read(file, new CsvReader.Format(';', true), List.of("species"), CsvReader.Missing.ERROR);
+        assertThat(t.featureNames()).containsExactly("x; the first", "y");
+        assertThat(t.header()).containsExactly("x; the first", "y", "species");
+        assertThat(t.inferredClassNames()).containsExactly("Iris \"setosa\"", "two\nlines");
+        assertThat(t.features()).containsExactly(1.5f, 2f, 3f, 4f);
+    }
+
+    @Test
+    void quoted_numbers_and_quoted_class_names_with_delimiters() throws IOException {
+        Path file = csv("a,b,kind\n\"1.5\",2,\"big, red\"\n3,\"4\",\"small\"\n5,6,\"big, red\"\n");
+        CsvTable t = read(file, true, "last");
+        assertThat(t.inferredClassNames()).containsExactly("big, red", "small");
+        DataSet d = t.classification(null);
+        assertThat(d.labels()).containsExactly(0, 1, 0);
+        assertThat(d.features()).containsExactly(1.5f, 2f, 3f, 4f, 5f, 6f);
+    }
+
+    @Test
+    void a_line_break_inside_quotes_counts_for_later_line_numbers() throws IOException {
+        Path file = csv("a,b\n1,\"x\ny\"\n2,3,4\n");
+        assertThatThrownBy(() -> read(file, true, "b")).hasMessage(file + " line 4: expected 2 columns, found 3");
+    }
+
+    @Test
+    void an_unclosed_quote_names_the_line_it_opened_on() throws IOException {
+        Path file = csv("a,b\n1,2\n\"3,4\n5,6\n");
+        assertThatThrownBy(() -> read(file, true, "0")).hasMessage(file + " line 3: a quoted field is not closed before the end of the file");
+    }
+
+    @Test
+    void label_column_by_name_last_and_negative_index() throws IOException {
+        Path file = csv("f1,f2,target\n1,2,0\n3,4,1\n");
+        for (String spec : List.of("target", "last", "-1", "2")) {
+            CsvTable t = read(file, true, spec);
+            assertThat(t.labelColumns()).as(spec).containsExactly(2);
+            assertThat(t.targetNames()).containsExactly("target");
+            assertThat(t.classification(null).labels()).containsExactly(0, 1);
+        }
+        assertThatThrownBy(() -> read(file, true, "price")).hasMessage(file + ": no column named 'price' in the header f1,f2,target");
+        assertThatThrownBy(() -> read(file, true, "-4")).hasMessageContaining("label column -4 does not exist (the rows have 3 columns");
+    }
+
+    @Test
+    void string_labels_become_sorted_class_names_and_a_test_file_uses_the_training_names() throws IOException {
+        Path train = csv("x,y\n1,versicolor\n2,setosa\n3,virginica\n4,setosa\n");
+        CsvTable t = read(train, true, "y");
+        List<String> names = t.inferredClassNames();
+        assertThat(names).containsExactly("setosa", "versicolor", "virginica");
+        assertThat(t.classification(names).labels()).containsExactly(1, 0, 2, 0);
+        Path test = dir.resolve("test.csv");
+        Files.writeString(test, "x,y\n5,virginica\n6,daisy\n");
+        CsvTable u = read(test, true, "y");
+        assertThatThrownBy(() -> u.classification(names))
+                .hasMessage("test.csv data row 2, column 1 ('y'): label 'daisy' is not one of the 3 classes (setosa, versicolor, virginica)");
+    }
+
+    @Test
+    void a_utf8_byte_order_mark_is_not_part_of_the_first_name() throws IOException {
+        Path file = dir.resolve("bom.csv");
+        byte[] body = "label,a\n1,2\n0,3\n".getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[body.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(body, 0, withBom, 3, body.length);
+        Files.write(file, withBom);
+        CsvTable t = read(file, true, "label");
+        assertThat(t.header()).containsExactly("label", "a");
+        assertThat(t.classification(null).labels()).containsExactly(1, 0);
+        Files.write(file, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '1', ',', '2', '\n'});
+        assertThat(CsvReader.read(file, 0, false).labels()).containsExactly(1);
+    }
+
+    @Test
+    void java_float_syntax_is_not_a_number_or_a_label() throws IOException {
+        for (String cell : List.of("0x1p1", "2f", "2d", "1e", "--1", ".", "Infinity")) {
+            Path file = csv("1," + cell + "\n");
+            assertThatThrownBy(() -> CsvReader.read(file, 0, false)).as(cell).hasMessageContaining("'" + cell + "' is not");
+            Path label = csv(cell + ",1\n");
+            assertThatThrownBy(() -> CsvReader.read(label, 0, false)).as(cell).hasMessageContaining("label '" + cell + "' is not a class number");
+        }
+    }
+
+    @Test
+    void missing_values_are_an_error_naming_line_and_column_unless_filled() throws IOException {
+        Path file = csv("y,a,b\n0,1,\n1,3,NA\n0,?,6\n");
+        assertThatThrownBy(() -> read(file, true, "y"))
+                .hasMessage(file + " line 2, column 2 ('b'): missing value (give --missing mean or --missing zero to fill it)");
+        CsvTable mean = CsvReader.read(file, new CsvReader.Format(',', true), List.of("y"), CsvReader.Missing.MEAN);
+        assertThat(mean.missingValues()).isEqualTo(3);
+        assertThat(mean.features()).containsExactly(1f, 6f, 3f, 6f, 2f, 6f);
+        CsvTable zero = CsvReader.read(file, new CsvReader.Format(',', true), List.of("y"), CsvReader.Missing.ZERO);
+        assertThat(zero.features()).containsExactly(1f, 0f, 3f, 0f, 0f, 6f);
+        zero.fillMissing(CsvReader.Missing.MEAN, new float[] {10f, 20f});
+        assertThat(zero.features()).containsExactly(1f, 20f, 3f, 20f, 10f, 6f);
+        Path noLabel = csv("y,a\n,1\n");
+        assertThatThrownBy(() -> read(noLabel, true, "y")).hasMessage(noLabel + " line 2, column 0 ('y'): the label is missing");
+    }
+
+    @Test
+    void a_header_line_not_declared_is_named_as_the_likely_cause() throws IOException {
+        Path file = csv("a,b,label\n1,2,0\n");
+        assertThatThrownBy(() -> read(file, false, "2"))
+                .hasMessage(file + " line 1, column 0: 'a' is not a number (is line 1 a header? then give --header)");
+    }
+
+    @Test
+    void regression_targets_and_the_inferred_task() throws IOException {
+        Path file = csv("a,price,rooms\n1,2.5,3\n2,-1e1,4\n");
+        CsvTable one = read(file, true, "price");
+        assertThat(one.inferredTask()).isEqualTo(CsvTable.Task.REGRESSION);
+        DataSet d = one.regression();
+        assertThat(d.targets()).containsExactly(2.5f, -10f);
+        assertThat(d.features()).containsExactly(1f, 3f, 2f, 4f);
+        CsvTable two = read(file, true, "price", "rooms");
+        assertThat(two.regression().targets()).containsExactly(2.5f, 3f, -10f, 4f);
+        assertThat(two.regression().targetCount()).isEqualTo(2);
+        assertThat(read(file, true, "rooms").inferredTask()).isEqualTo(CsvTable.Task.CLASSIFICATION);
+    }
+
+    @Test
     void a_row_of_the_wrong_width_names_its_line() throws IOException {
         Path file = csv("x,y,z\n1,2,3\n1,2\n");
         assertThatThrownBy(() -> CsvReader.read(file, 0, true)).isInstanceOf(DataException.class)
@@ -50,29 +181,57 @@ class CsvReaderTest {
         Path file = csv("1,2,3\n0,abc,3\n");
         assertThatThrownBy(() -> CsvReader.read(file, 0, false)).isInstanceOf(DataException.class)
                 .hasMessage(file + " line 2, column 1: 'abc' is not a number");
-        Path nan = csv("1,NaN\n");
-        assertThatThrownBy(() -> CsvReader.read(nan, 0, false)).hasMessage(nan + " line 1, column 1: 'NaN' is not a finite number");
+        Path inf = csv("1,1e39\n");
+        assertThatThrownBy(() -> CsvReader.read(inf, 0, false)).hasMessage(inf + " line 1, column 1: '1e39' is not a finite number");
     }
 
     @Test
-    void labels_must_be_small_non_negative_integers() throws IOException {
+    void numeric_labels_must_be_small_non_negative_integers_else_they_are_names() throws IOException {
         Path fraction = csv("1.5,2\n");
         assertThatThrownBy(() -> CsvReader.read(fraction, 0, false)).isInstanceOf(DataException.class)
-                .hasMessage(fraction + " line 1, column 0: label '1.5' is not a class number (a non-negative integer)");
-        Path negative = csv("1,-1\n");
-        assertThatThrownBy(() -> CsvReader.read(negative, 1, false)).hasMessageContaining("label '-1' is not a class number");
+                .hasMessage("d.csv data row 1, column 0: label '1.5' is not a class number (0..999)");
+        Path negative = csv("1,-1\n2,1\n");
+        CsvTable t = read(negative, false, "1");
+        assertThat(t.inferredClassNames()).containsExactly("-1", "1");
+        assertThat(t.classification(null).labels()).containsExactly(0, 1);
         Path huge = csv("5000,1\n");
-        assertThatThrownBy(() -> CsvReader.read(huge, 0, false)).hasMessageContaining("label 5000 is too large");
+        assertThatThrownBy(() -> CsvReader.read(huge, 0, false)).hasMessageContaining("label '5000' is not a class number");
     }
 
     @Test
     void a_missing_label_column_an_empty_file_and_a_missing_file_are_errors() throws IOException {
         Path file = csv("1,2\n");
         assertThatThrownBy(() -> CsvReader.read(file, 2, false)).isInstanceOf(DataException.class)
-                .hasMessage(file + " line 1: label column 2 does not exist (the row has 2 columns, 0-based)");
+                .hasMessageContaining(file + ": label column 2 does not exist (the rows have 2 columns");
         Path headerOnly = csv("a,b\n");
         assertThatThrownBy(() -> CsvReader.read(headerOnly, 0, true)).hasMessage(headerOnly + ": no data rows");
+        Path empty = csv("");
+        assertThatThrownBy(() -> CsvReader.read(empty, 0, false)).hasMessage(empty + ": no data rows");
         Path missing = dir.resolve("nope.csv");
         assertThatThrownBy(() -> CsvReader.read(missing, 0, false)).hasMessage(missing + ": no such file");
+    }
+
+    @Test
+    void folders_fifos_and_devices_are_refused_and_permissions_named() throws Exception {
+        assertThatThrownBy(() -> CsvReader.read(dir, 0, false)).hasMessage(dir + ": is a folder, not a file");
+        Path zero = Path.of("/dev/zero");
+        assumeTrue(Files.exists(zero));
+        assertThatThrownBy(() -> CsvReader.read(zero, 0, false)).hasMessage("/dev/zero: not a regular file (a FIFO, device or socket); jvk reads files, or standard input when the name is -");
+        Path fifo = dir.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assumeTrue(mkfifo.waitFor() == 0);
+        assertThatThrownBy(() -> CsvReader.read(fifo, 0, false)).hasMessageContaining("not a regular file");
+        Path secret = csv("0,1\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("-w-------"));
+        assumeTrue(!Files.isReadable(secret));   // root reads anything
+        assertThatThrownBy(() -> CsvReader.read(secret, 0, false)).hasMessage(secret + ": permission denied");
+    }
+
+    @Test
+    void parse_decimal_agrees_with_float_parse_float_on_what_it_accepts() {
+        for (String s : List.of("0", "-0", "7", "1234567", "12345678", "-3.25", ".5", "5.", "1e-3", "+2E+2", "0.1", "16777217", "3.4028235e38")) {
+            char[] c = s.toCharArray();
+            assertThat(Float.floatToRawIntBits(CsvReader.parseDecimal(c, 0, c.length))).as(s).isEqualTo(Float.floatToRawIntBits(Float.parseFloat(s)));
+        }
     }
 }

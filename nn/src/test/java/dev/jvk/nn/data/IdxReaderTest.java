@@ -87,7 +87,7 @@ class IdxReaderTest {
     void short_long_and_empty_files_are_errors() throws IOException {
         Path truncated = write("t", images(IdxReader.IMAGES_MAGIC, 3, 2, 2, 11), true);
         assertThatThrownBy(() -> IdxReader.readImages(truncated)).isInstanceOf(DataException.class)
-                .hasMessage(truncated + ": truncated: header promises 12 values, file has 11");
+                .hasMessage(truncated + ": truncated: header promises 12 pixel values, file has 11");
         Path tooLong = write("l", labels(2, 3, 2), false);
         assertThatThrownBy(() -> IdxReader.readLabels(tooLong)).isInstanceOf(DataException.class)
                 .hasMessageContaining("longer than its header says");
@@ -99,7 +99,76 @@ class IdxReaderTest {
                 .hasMessageContaining("bad IDX image dimensions 1 x 0 x 5");
         Path huge = write("h", images(IdxReader.IMAGES_MAGIC, 1 << 20, 1 << 10, 1 << 10, 0), false);
         assertThatThrownBy(() -> IdxReader.readImages(huge)).isInstanceOf(DataException.class)
-                .hasMessageContaining("bad IDX image dimensions");
+                .hasMessage(huge + ": truncated: header promises 1099511627776 pixel values, file has 0");
+    }
+
+    @Test
+    void a_raw_header_claiming_billions_is_held_against_the_file_length_before_anything_is_allocated() throws IOException {
+        // the probes: an 8-byte label file claiming 2^31-1 labels, a 16-byte image file claiming 2^31-9 pixels
+        Path labels = write("labels", labels(Integer.MAX_VALUE, 0, 1), false);
+        assertThat(Files.size(labels)).isEqualTo(8);
+        assertThatThrownBy(() -> IdxReader.readLabels(labels)).isInstanceOf(DataException.class)
+                .hasMessage(labels + ": truncated: header promises 2147483647 labels, file has 0");
+        Path images = write("images", images(IdxReader.IMAGES_MAGIC, Integer.MAX_VALUE - 8, 1, 1, 0), false);
+        assertThat(Files.size(images)).isEqualTo(16);
+        assertThatThrownBy(() -> IdxReader.readImages(images)).isInstanceOf(DataException.class)
+                .hasMessage(images + ": truncated: header promises 2147483639 pixel values, file has 0");
+        Path overflow = write("overflow", images(IdxReader.IMAGES_MAGIC, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, 0), false);
+        assertThatThrownBy(() -> IdxReader.readImages(overflow)).isInstanceOf(DataException.class)
+                .hasMessage(overflow + ": bad IDX image dimensions 2147483647 x 2147483647 x 2147483647");
+    }
+
+    @Test
+    void a_gzipped_claim_beyond_the_stated_expansion_is_refused_from_the_header() throws IOException {
+        Path bomb = write("bomb.gz", labels(1_000_000, 0, 1), true);
+        long length = Files.size(bomb);
+        assertThat(1_000_000L).isGreaterThan(IdxReader.DEFAULT_MAX_EXPANSION * length);
+        assertThatThrownBy(() -> IdxReader.readLabels(bomb)).isInstanceOf(DataException.class)
+                .hasMessage(bomb + ": its header claims 1000000 labels, more than 100 times the file's " + length
+                        + " gzipped bytes (a gzip bomb?); if the file is genuine, raise the limit with -Djvk.data.maxExpansion="
+                        + (1_000_000 / length + 1));
+        // a claim within the limit whose data stops early costs what arrived, and is reported as truncated
+        Path shortGz = write("short.gz", labels(2000, 1000, 3), true);
+        assertThatThrownBy(() -> IdxReader.readLabels(shortGz)).isInstanceOf(DataException.class)
+                .hasMessage(shortGz + ": truncated: header promises 2000 labels, file has 1000");
+    }
+
+    @Test
+    void the_expansion_limit_is_configurable_and_checked() throws IOException {
+        Path zeros = write("zeros.gz", labels(100_000, 100_000, 1), true);
+        assertThat(100_000L).isGreaterThan(IdxReader.DEFAULT_MAX_EXPANSION * Files.size(zeros));
+        assertThatThrownBy(() -> IdxReader.readLabels(zeros)).isInstanceOf(DataException.class).hasMessageContaining("gzip bomb?");
+        String before = System.getProperty("jvk.data.maxExpansion");
+        try {
+            System.setProperty("jvk.data.maxExpansion", "100000");
+            assertThat(IdxReader.readLabels(zeros)).hasSize(100_000).containsOnly(0);
+            System.setProperty("jvk.data.maxExpansion", "0");
+            assertThatThrownBy(() -> IdxReader.readLabels(zeros)).isInstanceOf(DataException.class)
+                    .hasMessage("-Djvk.data.maxExpansion must be a whole number >= 1, got '0'");
+        } finally {
+            if (before == null) {
+                System.clearProperty("jvk.data.maxExpansion");
+            } else {
+                System.setProperty("jvk.data.maxExpansion", before);
+            }
+        }
+    }
+
+    @Test
+    void special_files_are_refused_before_they_are_opened() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        // opening a FIFO with no writer would block forever: the refusal must come before the open
+        assertThatThrownBy(() -> IdxReader.readImages(fifo)).isInstanceOf(DataException.class)
+                .hasMessage(fifo + ": not a regular file (a FIFO, device or socket); jvk reads files, or standard input when the name is -");
+        Path zero = Path.of("/dev/zero");
+        assertThatThrownBy(() -> IdxReader.readLabels(zero)).isInstanceOf(DataException.class)
+                .hasMessageStartingWith("/dev/zero: not a regular file");
+        assertThatThrownBy(() -> IdxReader.readLabels(dir)).isInstanceOf(DataException.class).hasMessage(dir + ": is a folder, not a file");
+        Path link = dir.resolve("link");
+        Files.createSymbolicLink(link, write("real", labels(2, 2, 2), false));
+        assertThat(IdxReader.readLabels(link)).containsExactly(0, 1);
     }
 
     @Test

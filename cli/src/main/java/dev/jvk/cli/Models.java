@@ -1,0 +1,118 @@
+package dev.jvk.cli;
+
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.ModelMetadata;
+import dev.jvk.nn.data.CsvReader;
+import dev.jvk.nn.data.CsvTable;
+import dev.jvk.nn.data.DataException;
+import dev.jvk.nn.data.DataSet;
+import dev.jvk.nn.onnx.OnnxModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Models as the commands use them: loading (the one place a command reads a model file), and fitting a CSV file's columns to one. */
+final class Models {
+    private Models() {}
+
+    /**
+     * Reads the model in {@code file}: an ONNX file by its {@code .onnx} name, else a jvk model file. Every
+     * command loads models here. Either reader fails with a {@code ModelFileException} naming the file and
+     * what is wrong (the ONNX reader also recognises a jvk file given an {@code .onnx} name).
+     */
+    static Mlp load(Path file) throws IOException {
+        return isOnnx(file) ? OnnxModel.importMlp(file) : Mlp.load(file);
+    }
+
+    static boolean isOnnx(Path file) {
+        Path name = file.getFileName();
+        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+    }
+
+    /** Label or target columns per row: 1 for a classifier, one per output for a regressor. */
+    static int targetCount(Mlp mlp) {
+        return mlp.metadata().isClassification() ? 1 : mlp.classes();
+    }
+
+    /**
+     * Chooses the label columns of a file scored by {@code mlp}: those given; else, when the rows are wider than
+     * the model's inputs by its target count, the model's target names in the header or its stored label column;
+     * else none when the width equals the inputs and labels are optional.
+     *
+     * @param given    --label-column, or null
+     * @param required whether the file must have labels (evaluate) or may have them (predict)
+     */
+    static CsvReader.LabelColumns labels(Mlp mlp, List<String> given, boolean required, Path file) {
+        return (header, columns) -> {
+            if (given != null) {
+                return given;
+            }
+            int inputs = mlp.inputs();
+            int k = targetCount(mlp);
+            ModelMetadata m = mlp.metadata();
+            if (columns == inputs + k) {
+                if (!header.isEmpty() && !m.targetNames().isEmpty() && header.containsAll(m.targetNames())) {
+                    return m.targetNames();
+                }
+                if (k == 1 && m.labelColumn() >= 0 && m.labelColumn() < columns) {
+                    return List.of(Integer.toString(m.labelColumn()));
+                }
+                throw new DataException(file + ": " + columns + " columns, the model takes " + inputs + " features and does not know which "
+                        + (k == 1 ? "column is the label" : "columns are the targets") + "; give --label-column");
+            }
+            if (columns == inputs && !required) {
+                return List.of();
+            }
+            if (columns == inputs) {
+                throw new DataException(file + ": " + columns + " columns, as many as the model's features: there is no label column to evaluate against");
+            }
+            throw new DataException(file + ": " + columns + " columns fit neither the model's " + inputs + " features nor "
+                    + (inputs + k) + " with its " + (k == 1 ? "label" : k + " targets") + " (wrong file or wrong --delimiter?)");
+        };
+    }
+
+    /** Checks a file's feature names against the model's, when both are known. */
+    static void checkFeatureNames(Mlp mlp, CsvTable table) {
+        List<String> expected = mlp.metadata().featureNames();
+        List<String> found = table.featureNames();
+        if (expected.isEmpty() || found.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < Math.min(expected.size(), found.size()); i++) {
+            if (!expected.get(i).equals(found.get(i))) {
+                throw new DataException(table.name() + ": feature " + (i + 1) + " is '" + found.get(i) + "', the model was trained with '"
+                        + expected.get(i) + "' there (same columns, same order expected)");
+            }
+        }
+    }
+
+    /** The labelled rows of a table for this model: class labels by its class names, or its regression targets. */
+    static DataSet labelled(Mlp mlp, CsvTable table) {
+        checkFeatureNames(mlp, table);
+        if (mlp.metadata().isClassification()) {
+            return table.classification(mlp.metadata().classNames());
+        }
+        return table.regression();
+    }
+
+    /** The name of class {@code c}: its stored name, or its number. */
+    static String className(Mlp mlp, int c) {
+        List<String> names = mlp.metadata().classNames();
+        return names.isEmpty() ? Integer.toString(c) : names.get(c);
+    }
+
+    /** The names of a regressor's outputs: stored, or target_1, target_2, ... */
+    static List<String> targetNames(Mlp mlp) {
+        List<String> names = mlp.metadata().targetNames();
+        if (names.size() == mlp.classes()) {
+            return names;
+        }
+        List<String> numbered = new ArrayList<>();
+        for (int j = 1; j <= mlp.classes(); j++) {
+            numbered.add("target_" + j);
+        }
+        return numbered;
+    }
+}

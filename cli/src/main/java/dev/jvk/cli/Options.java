@@ -1,0 +1,36 @@
+package dev.jvk.cli;
+
+import dev.jvk.kernels.Gemm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Checks shared by the commands' options, made before anything is read or written. */
+final class Options {
+    private Options() {}
+
+    /** Sets GEMM's threads: at least 1 and at most the available processors (more only slows the kernels down). */
+    static void setThreads(Integer threads) {
+        if (threads == null) {
+            return;
+        }
+        int processors = Runtime.getRuntime().availableProcessors();
+        if (threads < 1 || threads > processors) {
+            throw new UsageException("--threads must be between 1 and the " + processors + " available processor" + (processors == 1 ? "" : "s") + ", got " + threads);
+        }
+        Gemm.setThreads(threads);
+    }
+
+    /** That {@code file} can be created or replaced: its folder exists and is writable, and it is not a folder. */
+    static void checkWritable(Path file, String option) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new UsageException(option + " " + file + ": the folder " + dir + " does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new UsageException(option + " " + file + " is a folder");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new UsageException(option + " " + file + ": the folder " + dir + " is not writable");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.jvk.cli;
+
+import dev.jvk.kernels.Reductions;
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.data.CsvTable;
+import dev.jvk.nn.data.DataSet;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jvk predict}: a saved model's predictions for every row of a CSV file (or the test images of an IDX
+ * folder), as CSV: a header, then {@code prediction} (the class name or number, or the regression value) and,
+ * with {@code --probabilities}, one column per class headed by its name.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Predict with a saved model: one CSV row per input row, 'prediction' first (class name or number, or the value),",
+                "then per-class probabilities with --probabilities. A label column in the input is recognised and skipped."})
+final class PredictCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model written by train --save.")
+    Path model;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Option(names = "--out", paramLabel = "FILE|-", defaultValue = "-", description = "Where the predictions go (default: - for stdout).")
+    String out;
+
+    @Option(names = "--probabilities", description = "Add one column per class: its probability, headed by the class name.")
+    boolean probabilities;
+
+    @Option(names = "--threads", paramLabel = "N", description = "GEMM threads (default: the available processors).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws IOException {
+        data.validate();
+        if (data.csv == null && data.data == null) {
+            throw new UsageException("give the rows to predict: --csv FILE (- for stdin) or --data DIR");
+        }
+        Path target = out.equals("-") ? null : Path.of(out);
+        if (target != null) {
+            Options.checkWritable(target, "--out");
+        }
+        Options.setThreads(threads);
+        Mlp mlp = Models.load(model);
+        if (probabilities && !mlp.metadata().isClassification()) {
+            throw new UsageException("--probabilities: " + model + " is a regression model, it has no class probabilities");
+        }
+        float[] x;
+        int rows;
+        if (data.csv != null) {
+            CsvTable table = data.read(data.csv, Models.labels(mlp, data.labelColumns(), false, data.csv));
+            if (table.featureCount() != mlp.inputs()) {
+                throw new UsageException(data.csv + ": " + table.featureCount() + " feature columns besides the label, the model takes " + mlp.inputs());
+            }
+            Models.checkFeatureNames(mlp, table);
+            x = table.features();
+            rows = table.rows();
+        } else {
+            DataSet test = data.builtIn().test();
+            if (test.featureCount() != mlp.inputs()) {
+                throw new UsageException(data.data + ": " + test.featureCount() + " features, the model takes " + mlp.inputs());
+            }
+            x = test.features();
+            rows = test.rows();
+        }
+        float[] scores = mlp.predict(x, rows);
+        String csv = format(mlp, scores, rows);
+        if (target == null) {
+            PrintWriter w = spec.commandLine().getOut();
+            w.print(csv);
+            w.flush();
+        } else {
+            write(target, csv);
+        }
+        return 0;
+    }
+
+    private String format(Mlp mlp, float[] scores, int rows) {
+        StringWriter s = new StringWriter();
+        int k = mlp.classes();
+        boolean classifier = mlp.metadata().isClassification();
+        StringBuilder header = new StringBuilder("prediction");
+        if (classifier && probabilities) {
+            for (int c = 0; c < k; c++) {
+                header.append(',').append(field(Models.className(mlp, c)));
+            }
+        } else if (!classifier) {
+            List<String> names = Models.targetNames(mlp);
+            for (int j = 1; j < k; j++) {
+                header.append(',').append(field(names.get(j)));
+            }
+        }
+        s.append(header).append('\n');
+        StringBuilder line = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            line.setLength(0);
+            if (classifier) {
+                line.append(field(Models.className(mlp, Reductions.argmax(scores, r * k, k))));
+                if (probabilities) {
+                    for (int c = 0; c < k; c++) {
+                        line.append(',').append(scores[r * k + c]);
+                    }
+                }
+            } else {
+                for (int j = 0; j < k; j++) {
+                    line.append(j == 0 ? "" : ",").append(scores[r * k + j]);
+                }
+            }
+            s.append(line).append('\n');
+        }
+        return s.toString();
+    }
+
+    /** A CSV field, quoted as RFC 4180 says when it holds a comma, a quote, a line break or outer spaces. */
+    static String field(String value) {
+        boolean quote = value.isEmpty() || value.strip().length() != value.length();
+        for (int i = 0; i < value.length() && !quote; i++) {
+            char c = value.charAt(i);
+            quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+        }
+        return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
+    }
+
+    /** Writes the whole file beside the target and moves it into place, so a failure leaves no half file. */
+    private static void write(Path target, String text) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        // created as any new file is (the umask decides its mode), unlike createTempFile's 0600
+        Path temp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            Files.writeString(temp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package dev.jvk.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvk.kernels.Gemm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end on small files the tests write: predict, evaluate, string labels, quoting, regression, options. */
+class CommandsTest {
+    @TempDir
+    Path dir;
+    private final int threadsBefore = Gemm.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Gemm.setThreads(threadsBefore);
+    }
+
+    static CliTest.Run run(String... args) {
+        return CliTest.run(args);
+    }
+
+    static final List<String> SPECIES = List.of("setosa", "versicolor", "virginica, the third");
+
+    /** Three well-separated clusters in 2 features, the species (one with a comma) in column {@code labelAt} of 3, quoted. */
+    Path species(String name, int rows, long seed, boolean withLabels, char delimiter) throws IOException {
+        Random random = new Random(seed);
+        StringBuilder s = new StringBuilder(withLabels ? "width" + delimiter + "\"species\"" + delimiter + "length\n" : "width" + delimiter + "length\n");
+        for (int i = 0; i < rows; i++) {
+            int c = random.nextInt(3);
+            double a = 3 * c + random.nextGaussian() * 0.3;
+            double b = -2 * c + random.nextGaussian() * 0.3;
+            s.append(a).append(delimiter);
+            if (withLabels) {
+                s.append('"').append(SPECIES.get(c)).append('"').append(delimiter);
+            }
+            s.append(b).append('\n');
+        }
+        Path file = dir.resolve(name);
+        Files.writeString(file, s);
+        return file;
+    }
+
+    Path trainSpecies() throws IOException {
+        Path train = species("train.csv", 300, 1, true, ';');
+        Path model = dir.resolve("species.jvk");
+        CliTest.Run r = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "8", "--epochs", "20", "--batch", "16", "--lr", "0.01", "--threads", "1", "--json", "--save", model.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(number(r.out(), "test_accuracy")).isGreaterThan(0.95);
+        assertThat(number(r.out(), "test_macro_f1")).isGreaterThan(0.95);
+        assertThat(number(r.out(), "classes")).isEqualTo(3);
+        return model;
+    }
+
+    @Test
+    void predict_writes_class_names_first_then_probabilities_headed_by_class_names() throws IOException {
+        Path model = trainSpecies();
+        Path input = species("new.csv", 20, 2, false, ';');
+        CliTest.Run p = run("predict", "--model", model.toString(), "--csv", input.toString(), "--delimiter", ";", "--header", "--probabilities");
+        assertThat(p.code()).as(p.err()).isZero();
+        List<String> lines = p.out().lines().toList();
+        assertThat(lines).hasSize(21);
+        assertThat(lines.getFirst()).isEqualTo("prediction,setosa,versicolor,\"virginica, the third\"");
+        for (String line : lines.subList(1, 21)) {
+            String prediction = line.startsWith("\"") ? line.substring(1, line.indexOf('"', 1)) : line.substring(0, line.indexOf(','));
+            assertThat(SPECIES).contains(prediction);
+            String[] probabilities = line.split(",");   // the last three fields; only the first can be a quoted name
+            double sum = 0;
+            for (int i = probabilities.length - 3; i < probabilities.length; i++) {
+                sum += Double.parseDouble(probabilities[i]);
+            }
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
+
+    @Test
+    void predict_to_a_file_equals_predict_to_stdout_and_recognises_the_label_column() throws IOException {
+        Path model = trainSpecies();
+        Path labelled = species("labelled.csv", 30, 3, true, ';');
+        CliTest.Run stdout = run("predict", "--model", model.toString(), "--csv", labelled.toString(), "--delimiter", ";", "--header");
+        assertThat(stdout.code()).as(stdout.err()).isZero();
+        assertThat(stdout.out().lines().count()).isEqualTo(31);
+        assertThat(stdout.out().lines().findFirst()).contains("prediction");
+        Path out = dir.resolve("predictions.csv");
+        CliTest.Run file = run("predict", "--model", model.toString(), "--csv", labelled.toString(), "--delimiter", ";", "--header", "--out", out.toString());
+        assertThat(file.code()).as(file.err()).isZero();
+        assertThat(file.out()).isEmpty();
+        assertThat(Files.readString(out)).isEqualTo(stdout.out());
+        // the predictions agree with the labels of this easy set
+        List<String> truth = Files.readAllLines(labelled).subList(1, 31).stream()
+                .map(l -> l.substring(l.indexOf('"') + 1, l.lastIndexOf('"'))).toList();
+        List<String> predicted = Files.readAllLines(out).subList(1, 31).stream()
+                .map(l -> l.startsWith("\"") ? l.substring(1, l.length() - 1) : l).toList();
+        assertThat(predicted).isEqualTo(truth);
+    }
+
+    @Test
+    void predict_refuses_a_width_that_fits_neither_and_writes_nothing() throws IOException {
+        Path model = trainSpecies();
+        Path wide = dir.resolve("wide.csv");
+        Files.writeString(wide, "1,2,3,4\n5,6,7,8\n");
+        Path out = dir.resolve("p.csv");
+        CliTest.Run r = run("predict", "--model", model.toString(), "--csv", wide.toString(), "--out", out.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk predict: " + wide + ": 4 columns fit neither the model's 2 features nor 3 with its label (wrong file or wrong --delimiter?)");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void evaluate_uses_the_stored_label_column_and_class_names() throws IOException {
+        Path model = trainSpecies();
+        Path labelled = species("labelled.csv", 60, 4, true, ';');
+        CliTest.Run r = run("evaluate", "--model", model.toString(), "--csv", labelled.toString(), "--delimiter", ";", "--header", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(number(r.out(), "test_accuracy")).isGreaterThan(0.95);
+        assertThat(number(r.out(), "samples")).isEqualTo(60);
+        CliTest.Run text = run("evaluate", "--model", model.toString(), "--csv", labelled.toString(), "--delimiter", ";", "--header");
+        assertThat(text.out()).contains("versicolor").contains("macro avg").contains("precision");
+    }
+
+    @Test
+    void evaluate_does_not_guess_column_0_for_a_model_that_does_not_know_its_label_column() throws IOException {
+        Path model = dir.resolve("synthetic.jvk");
+        CliTest.Run t = run("train", "--data", "synthetic", "--epochs", "1", "--layers", "8", "--threads", "1", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("after 1 epoch;");
+        StringBuilder csv = new StringBuilder();
+        for (int r = 0; r < 3; r++) {
+            for (int c = 0; c <= 64; c++) {
+                csv.append(c == 0 ? "" : ",").append(c == 0 ? r : 0.5);
+            }
+            csv.append('\n');
+        }
+        Path file = dir.resolve("s.csv");
+        Files.writeString(file, csv);
+        CliTest.Run e = run("evaluate", "--model", model.toString(), "--csv", file.toString());
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err().strip()).isEqualTo("jvk evaluate: " + file + ": 65 columns, the model takes 64 features and does not know which column is the label; give --label-column");
+        CliTest.Run given = run("evaluate", "--model", model.toString(), "--csv", file.toString(), "--label-column", "0", "--json");
+        assertThat(given.code()).as(given.err()).isZero();
+        assertThat(number(given.out(), "samples")).isEqualTo(3);
+    }
+
+    @Test
+    void regression_is_inferred_from_fractional_targets_and_reports_r2_rmse_mae() throws IOException {
+        Random random = new Random(5);
+        StringBuilder s = new StringBuilder("a,b,price\n");
+        for (int i = 0; i < 400; i++) {
+            double a = random.nextDouble() * 4 - 2;
+            double b = random.nextDouble() * 4 - 2;
+            s.append(a).append(',').append(b).append(',').append(100 + 30 * a - 20 * b * b + random.nextGaussian()).append('\n');
+        }
+        Path file = dir.resolve("houses.csv");
+        Files.writeString(file, s);
+        Path model = dir.resolve("houses.jvk");
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--label-column", "price", "--layers", "32", "--epochs", "60",
+                "--batch", "16", "--lr", "0.01", "--threads", "1", "--json", "--save", model.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("task: regression, inferred");
+        assertThat(number(r.out(), "test_r2")).isGreaterThan(0.95);
+        assertThat(number(r.out(), "test_rmse")).isBetween(0.5, 10.0);
+        assertThat(number(r.out(), "test_mae")).isBetween(0.3, 8.0);
+        assertThat(r.out()).doesNotContain("test_accuracy");
+
+        Path input = dir.resolve("x.csv");
+        Files.writeString(input, "a,b\n1,0\n0,1\n");
+        CliTest.Run p = run("predict", "--model", model.toString(), "--csv", input.toString(), "--header");
+        assertThat(p.code()).as(p.err()).isZero();
+        List<String> lines = p.out().lines().toList();
+        assertThat(lines.getFirst()).isEqualTo("prediction");
+        assertThat(Double.parseDouble(lines.get(1))).as("100 + 30").isCloseTo(130, org.assertj.core.data.Offset.offset(8.0));
+        assertThat(Double.parseDouble(lines.get(2))).as("100 - 20").isCloseTo(80, org.assertj.core.data.Offset.offset(8.0));
+
+        CliTest.Run e = run("evaluate", "--model", model.toString(), "--csv", file.toString(), "--header", "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(number(e.out(), "test_r2")).isGreaterThan(0.95);
+        CliTest.Run probabilities = run("predict", "--model", model.toString(), "--csv", input.toString(), "--header", "--probabilities");
+        assertThat(probabilities.code()).isEqualTo(2);
+        assertThat(probabilities.err()).contains("regression model");
+    }
+
+    @Test
+    void several_target_columns_and_the_huber_loss() throws IOException {
+        Random random = new Random(6);
+        StringBuilder s = new StringBuilder("x,y1,y2\n");
+        for (int i = 0; i < 300; i++) {
+            double x = random.nextDouble() * 2 - 1;
+            s.append(x).append(',').append(2 * x + 0.5).append(',').append(-x + 0.25).append('\n');
+        }
+        Path file = dir.resolve("two.csv");
+        Files.writeString(file, s);
+        Path model = dir.resolve("two.jvk");
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--label-column", "y1,y2", "--loss", "huber", "--layers", "16",
+                "--epochs", "40", "--batch", "16", "--lr", "0.01", "--threads", "1", "--json", "--save", model.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"loss\":\"huber\"").contains("\"targets\":2");
+        assertThat(number(r.out(), "test_r2")).isGreaterThan(0.95);
+        Path input = dir.resolve("x.csv");
+        Files.writeString(input, "x\n0.5\n");
+        CliTest.Run p = run("predict", "--model", model.toString(), "--csv", input.toString(), "--header");
+        assertThat(p.code()).as(p.err()).isZero();
+        List<String> lines = p.out().lines().toList();
+        assertThat(lines.getFirst()).isEqualTo("prediction,y2");
+        String[] values = lines.get(1).split(",");
+        assertThat(Double.parseDouble(values[0])).isCloseTo(1.5, org.assertj.core.data.Offset.offset(0.2));
+        assertThat(Double.parseDouble(values[1])).isCloseTo(-0.25, org.assertj.core.data.Offset.offset(0.2));
+    }
+
+    @Test
+    void missing_values_are_an_error_naming_line_and_column_unless_filled() throws IOException {
+        StringBuilder s = new StringBuilder("a,b,label\n");
+        Random random = new Random(7);
+        for (int i = 0; i < 100; i++) {
+            int c = random.nextInt(2);
+            s.append(i == 5 ? "" : Double.toString(c + random.nextGaussian() * 0.1)).append(',').append(c).append(',').append(c).append('\n');
+        }
+        Path file = dir.resolve("gaps.csv");
+        Files.writeString(file, s);
+        Path model = dir.resolve("m.jvk");
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--epochs", "1", "--save", model.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk train: " + file + " line 7, column 0 ('a'): missing value (give --missing mean or --missing zero to fill it)");
+        assertThat(model).doesNotExist();
+        CliTest.Run filled = run("train", "--csv", file.toString(), "--header", "--missing", "mean", "--epochs", "1", "--layers", "4", "--threads", "1");
+        assertThat(filled.code()).as(filled.err()).isZero();
+        assertThat(filled.out()).contains("labels: column 2 ('label', by its name").contains("missing values: 1 in gaps.csv filled with the training file's column means");
+    }
+
+    @Test
+    void many_integer_classes_with_few_rows_each_suggest_regression() throws IOException {
+        StringBuilder s = new StringBuilder("x,target\n");
+        for (int i = 0; i < 200; i++) {
+            s.append(i * 0.01).append(',').append(i % 100).append('\n');
+        }
+        Path file = dir.resolve("diabetes-like.csv");
+        Files.writeString(file, s);
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--epochs", "1", "--layers", "4", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: ").contains("classes with").contains("--task regression");
+    }
+
+    @Test
+    void options_the_chosen_optimizer_ignores_and_too_many_threads_are_errors() {
+        CliTest.Run momentum = run("train", "--data", "synthetic", "--momentum", "0.5");
+        assertThat(momentum.code()).isEqualTo(2);
+        assertThat(momentum.err().strip()).isEqualTo("jvk train: --momentum applies to --optimizer sgd only; adam would ignore it");
+        int processors = Runtime.getRuntime().availableProcessors();
+        CliTest.Run threads = run("train", "--data", "synthetic", "--threads", Integer.toString(processors + 1));
+        assertThat(threads.code()).isEqualTo(2);
+        assertThat(threads.err()).contains("--threads must be between 1 and the " + processors);
+        CliTest.Run loss = run("train", "--data", "synthetic", "--loss", "huber", "--epochs", "1");
+        assertThat(loss.code()).isEqualTo(2);
+        assertThat(loss.err()).contains("--loss huber is for --task regression");
+    }
+
+    @Test
+    void plot_writes_the_learning_curves_as_a_png_with_both_loss_lines() throws IOException {
+        Path png = dir.resolve("curves.png");
+        CliTest.Run r = run("train", "--data", "synthetic", "--epochs", "3", "--layers", "16", "--threads", "1", "--plot", png.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(1000);
+        assertThat(image.getHeight()).isEqualTo(420);
+        boolean blue = false;
+        boolean orange = false;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth() / 2; x++) {
+                int rgb = image.getRGB(x, y) & 0xFFFFFF;
+                blue |= rgb == 0x1f77b4;
+                orange |= rgb == 0xff7f0e;
+            }
+        }
+        assertThat(blue).as("the training loss line").isTrue();
+        assertThat(orange).as("the validation loss line").isTrue();
+        CliTest.Run notPng = run("train", "--data", "synthetic", "--plot", dir.resolve("curves.svg").toString());
+        assertThat(notPng.code()).isEqualTo(2);
+    }
+
+    static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
+        assertThat(m.find()).as("%s in %s", key, json).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}

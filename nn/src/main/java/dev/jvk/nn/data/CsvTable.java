@@ -1,0 +1,289 @@
+package dev.jvk.nn.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A CSV file as {@link CsvReader} read it: the feature columns as floats, the label or target columns
+ * still as text, and the header's names. {@link #classification} and {@link #regression} turn it into
+ * a {@link DataSet}; {@link #inferredTask} says which of the two the label column looks like.
+ */
+public final class CsvTable {
+    /** What a label column holds. */
+    public enum Task {
+        /** Class labels: integers or names. */
+        CLASSIFICATION,
+        /** Real numbers that are not all integers. */
+        REGRESSION
+    }
+
+    private final String name;
+    private final int columns;
+    private final int rows;
+    private final float[] features;
+    private final int featureCount;
+    private final List<String> header;
+    private final List<String> featureNames;
+    private final int[] labelColumns;
+    private final List<String> targetNames;
+    private final String[] targets;
+    private final int[] missingAt;
+
+    CsvTable(String name, int columns, int rows, float[] features, int featureCount, List<String> header, List<String> featureNames,
+             int[] labelColumns, List<String> targetNames, String[] targets, int[] missingAt) {
+        this.name = name;
+        this.columns = columns;
+        this.rows = rows;
+        this.features = features;
+        this.featureCount = featureCount;
+        this.header = header;
+        this.featureNames = featureNames;
+        this.labelColumns = labelColumns;
+        this.targetNames = targetNames;
+        this.targets = targets;
+        this.missingAt = missingAt;
+    }
+
+    /** The file's name, for messages. */
+    public String name() {
+        return name;
+    }
+
+    /** Columns per row, label columns included. */
+    public int columns() {
+        return columns;
+    }
+
+    /** Data rows (the header excluded). */
+    public int rows() {
+        return rows;
+    }
+
+    /** The feature values, {@code rows x featureCount}, row-major (shared, not copied). */
+    public float[] features() {
+        return features;
+    }
+
+    /** Feature columns per row. */
+    public int featureCount() {
+        return featureCount;
+    }
+
+    /** The header's names of all columns, or empty without a header. */
+    public List<String> header() {
+        return header;
+    }
+
+    /** The header's names of the feature columns, or empty. */
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    /** The 0-based label or target columns, in the order given. */
+    public int[] labelColumns() {
+        return labelColumns.clone();
+    }
+
+    /** The header's names of the label columns, or empty. */
+    public List<String> targetNames() {
+        return targetNames;
+    }
+
+    /** How many feature values were missing (and filled). */
+    public int missingValues() {
+        return missingAt.length;
+    }
+
+    /** Each feature column's mean over the values present in the file (0 for a column with none). */
+    public float[] columnMeans() {
+        double[] sum = new double[featureCount];
+        long[] count = new long[featureCount];
+        boolean[] missing = new boolean[features.length];
+        for (int i : missingAt) {
+            missing[i] = true;
+        }
+        for (int i = 0; i < features.length; i++) {
+            if (!missing[i]) {
+                sum[i % featureCount] += features[i];
+                count[i % featureCount]++;
+            }
+        }
+        float[] means = new float[featureCount];
+        for (int c = 0; c < featureCount; c++) {
+            means[c] = count[c] == 0 ? 0f : (float) (sum[c] / count[c]);
+        }
+        return means;
+    }
+
+    /**
+     * Fills the missing feature values: with zero, or with {@code means} (one per feature column; this
+     * file's own {@link #columnMeans()} when null), e.g. the training file's means for a test file.
+     */
+    public void fillMissing(CsvReader.Missing how, float[] means) {
+        if (missingAt.length == 0) {
+            return;
+        }
+        if (how == CsvReader.Missing.ERROR) {
+            throw new DataException(name + ": " + missingAt.length + " missing values");
+        }
+        float[] fill = how == CsvReader.Missing.ZERO ? new float[featureCount] : means != null ? means : columnMeans();
+        if (fill.length != featureCount) {
+            throw new IllegalArgumentException(fill.length + " means for " + featureCount + " feature columns");
+        }
+        for (int i : missingAt) {
+            features[i] = fill[i % featureCount];
+        }
+    }
+
+    /**
+     * Classification when every label is an integer or any label is not a number; regression when they are
+     * numbers and at least one has a fraction. Needs exactly one label column for classification.
+     */
+    public Task inferredTask() {
+        requireLabels();
+        boolean fraction = false;
+        for (String t : targets) {
+            double v = CsvReader.parseDecimal(t);
+            if (Double.isNaN(v)) {
+                return Task.CLASSIFICATION;
+            }
+            fraction |= v != Math.rint(v);
+        }
+        return fraction || labelColumns.length > 1 ? Task.REGRESSION : Task.CLASSIFICATION;
+    }
+
+    /**
+     * The class names the labels imply: empty when every label is a class number in {@code [0, MAX_CLASSES)}
+     * ({@code 3} or {@code 3.0}: the class is the number); otherwise the distinct labels, numbers in numeric order, text in
+     * lexicographic order (as scikit-learn's {@code LabelEncoder}).
+     *
+     * @throws DataException when there are more than {@link CsvReader#MAX_CLASSES} distinct labels
+     */
+    public List<String> inferredClassNames() {
+        requireOneLabelColumn();
+        boolean numbers = true;
+        boolean classNumbers = true;
+        for (String t : targets) {
+            double v = CsvReader.parseDecimal(t);
+            numbers &= !Double.isNaN(v);
+            classNumbers &= v >= 0 && v < CsvReader.MAX_CLASSES && v == Math.rint(v);
+        }
+        if (classNumbers) {
+            return List.of();
+        }
+        TreeSet<String> distinct = numbers
+                ? new TreeSet<>((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)))
+                : new TreeSet<>();
+        for (String t : targets) {
+            distinct.add(t);
+            if (distinct.size() > CsvReader.MAX_CLASSES) {
+                throw new DataException(name + ": more than " + CsvReader.MAX_CLASSES + " distinct labels; "
+                        + (numbers ? "for real-valued targets give --task regression" : "this is not a classification"));
+            }
+        }
+        return List.copyOf(distinct);
+    }
+
+    /**
+     * The rows as a classification set. With {@code classNames} empty the labels must be class numbers;
+     * otherwise each label must be one of the names (its index is the class).
+     *
+     * @throws DataException naming the row and column of a label that is neither
+     */
+    public DataSet classification(List<String> classNames) {
+        requireOneLabelColumn();
+        List<String> names = classNames == null ? inferredClassNames() : classNames;
+        int[] labels = new int[rows];
+        int maxLabel = 0;
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
+        }
+        for (int r = 0; r < rows; r++) {
+            String t = targets[r];
+            Integer label;
+            if (names.isEmpty()) {
+                double v = CsvReader.parseDecimal(t);
+                label = v >= 0 && v < CsvReader.MAX_CLASSES && v == Math.rint(v) ? (int) v : null;
+                if (label == null) {
+                    throw new DataException(where(r, 0) + ": label '" + CsvReader.shorten(t) + "' is not a class number (0.."
+                            + (CsvReader.MAX_CLASSES - 1) + ")");
+                }
+            } else {
+                label = index.get(t);
+                if (label == null) {
+                    label = numericMatch(t, names);
+                }
+                if (label == null) {
+                    throw new DataException(where(r, 0) + ": label '" + CsvReader.shorten(t) + "' is not one of the "
+                            + names.size() + " classes (" + CsvReader.shorten(String.join(", ", names)) + ")");
+                }
+            }
+            labels[r] = label;
+            maxLabel = Math.max(maxLabel, label);
+        }
+        int classes = names.isEmpty() ? maxLabel + 1 : names.size();
+        return new DataSet(features, labels, rows, featureCount, classes, name);
+    }
+
+    /** "3" for a class named "3.0": numbers compare as numbers. */
+    private static Integer numericMatch(String t, List<String> names) {
+        double v = CsvReader.parseDecimal(t);
+        if (Double.isNaN(v)) {
+            return null;
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (CsvReader.parseDecimal(names.get(i)) == v) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The rows as a regression set, one target per label column.
+     *
+     * @throws DataException naming the row and column of a target that is not a finite decimal number
+     */
+    public DataSet regression() {
+        requireLabels();
+        int k = labelColumns.length;
+        float[] y = new float[rows * k];
+        for (int i = 0; i < y.length; i++) {
+            double v = CsvReader.parseDecimal(targets[i]);
+            if (Double.isNaN(v) || !Double.isFinite((float) v)) {
+                throw new DataException(where(i / k, i % k) + ": target '" + CsvReader.shorten(targets[i]) + "' is not a finite number");
+            }
+            y[i] = (float) v;
+        }
+        return DataSet.regression(features, y, rows, featureCount, k, name);
+    }
+
+    private String where(int row, int target) {
+        int column = labelColumns[target];
+        String label = header.isEmpty() ? "" : " ('" + CsvReader.shorten(header.get(column)) + "')";
+        return name + " data row " + (row + 1) + ", column " + column + label;
+    }
+
+    private void requireLabels() {
+        if (labelColumns.length == 0) {
+            throw new IllegalStateException(name + " was read without a label column");
+        }
+    }
+
+    private void requireOneLabelColumn() {
+        requireLabels();
+        if (labelColumns.length != 1) {
+            throw new DataException(name + ": classification takes one label column, " + labelColumns.length + " were given (several are for --task regression)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + rows + " rows, " + columns + " columns, label columns " + Arrays.toString(labelColumns) + ")";
+    }
+}

@@ -1,0 +1,161 @@
+package dev.jvk.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.jvk.nn.data.DataSet;
+import dev.jvk.nn.data.FeatureScaling;
+import dev.jvk.nn.optim.LearningRateSchedule;
+import dev.jvk.nn.optim.OptimizerConfig;
+import dev.jvk.nn.optim.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Early stopping keeps the best epoch; regression learns in the targets' units; the metrics as defined by hand. */
+class ValidationAndRegressionTest {
+    static final DataSet TRAIN = TrainingTest.TRAIN.slice(0, 2000, "train");
+    static final DataSet VALIDATION = TrainingTest.TEST.slice(0, 500, "validation");
+
+    @Test
+    void without_improvement_training_stops_after_patience_epochs() {
+        Mlp mlp = TrainingTest.model(3);
+        // a rate so small that no weight moves: every validation score equals the first, none is better
+        Trainer.History h = new Trainer(Trainer.Config.builder().epochs(20).batchSize(100).seed(1).optimizer(OptimizerConfig.sgd())
+                .schedule(LearningRateSchedule.constant(1e-30f)).patience(3).build()).fit(mlp, TRAIN, VALIDATION);
+        assertThat(h.epochs()).hasSize(4);
+        assertThat(h.stoppedEarly()).isTrue();
+        assertThat(h.bestEpoch()).isEqualTo(1);
+    }
+
+    @Test
+    void early_stopping_leaves_the_best_epochs_weights() {
+        Mlp mlp = TrainingTest.model(4);
+        List<float[][]> weightsPerEpoch = new ArrayList<>();
+        // a constant, too-large SGD rate: the validation score wanders, so the last epoch is not the best
+        Trainer.History h = new Trainer(Trainer.Config.builder().epochs(12).batchSize(32).seed(2)
+                .optimizer(OptimizerConfig.sgdWithMomentum(0.9f, false, 0f)).schedule(LearningRateSchedule.constant(0.2f)).patience(12).build())
+                .listener(new Trainer.Listener() {
+                    @Override
+                    public void epochDone(Trainer.EpochResult result) {
+                        weightsPerEpoch.add(mlp.parameters().stream().map(p -> p.value().clone()).toArray(float[][]::new));
+                    }
+                }).fit(mlp, TRAIN, VALIDATION);
+        assertThat(h.epochs()).hasSize(12);
+        assertThat(h.bestEpoch()).as("this run's best epoch is not its last").isLessThan(12);
+        float[][] best = weightsPerEpoch.get(h.bestEpoch() - 1);
+        List<Parameter> now = mlp.parameters();
+        for (int i = 0; i < best.length; i++) {
+            assertThat(now.get(i).value()).containsExactly(best[i]);
+        }
+        Evaluation again = mlp.evaluate(VALIDATION);
+        assertThat(again.accuracy()).isEqualTo(h.best().evaluation().accuracy());
+        for (Trainer.EpochResult r : h.epochs()) {
+            assertThat(r.evaluation().accuracy()).isLessThanOrEqualTo(again.accuracy());
+        }
+    }
+
+    /** y1 = 50 + 10 (x0 - x1), y2 = -3 x2^2: far from mean 0 and variance 1, so the standardisation inside the model matters. */
+    static DataSet regressionSet(int rows, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[rows * 3];
+        float[] y = new float[rows * 2];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < 3; j++) {
+                x[r * 3 + j] = (float) (random.nextDouble() * 2 - 1);
+            }
+            y[r * 2] = 50 + 10 * (x[r * 3] - x[r * 3 + 1]);
+            y[r * 2 + 1] = -3 * x[r * 3 + 2] * x[r * 3 + 2];
+        }
+        return DataSet.regression(x, y, rows, 3, 2, "regression " + seed);
+    }
+
+    @Test
+    void a_regressor_learns_targets_in_their_own_units() {
+        DataSet train = regressionSet(2000, 1);
+        DataSet test = regressionSet(500, 2);
+        Mlp mlp = Mlp.regressor(3, new int[] {32}, Activation.TANH, 0f, 2, new MeanSquaredError(), 5);
+        mlp.setScaling(FeatureScaling.fit(FeatureScaling.Kind.STANDARD, train));
+        mlp.setMetadata(new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of("a", "b", "c"), List.of("y1", "y2"), -1,
+                new float[] {50f, -1f}, new float[] {8f, 1f}));
+        Evaluation before = mlp.evaluate(test);
+        new Trainer(Trainer.Config.builder().epochs(30).batchSize(32).schedule(LearningRateSchedule.cosine(3e-3f, 0f)).build()).fit(mlp, train, null);
+        Evaluation after = mlp.evaluate(test);
+        assertThat(after.isRegression()).isTrue();
+        assertThat(after.r2()).isGreaterThan(0.98).isGreaterThan(before.r2());
+        assertThat(after.rmse()).isLessThan(0.5);
+        float[] y = mlp.predict(new float[] {0.5f, -0.5f, 0f}, 1);
+        assertThat(y[0]).as("50 + 10 (0.5 + 0.5)").isCloseTo(60f, within(1f));
+        assertThat(y[1]).isCloseTo(0f, within(0.3f));
+        assertThatThrownBy(() -> mlp.predictClasses(new float[3], 1)).hasMessageContaining("regression model");
+        assertThatThrownBy(() -> mlp.evaluate(DataSet.of(new float[6], new int[2], 2, 3, 1, "labelled"))).hasMessage("labelled has class labels, the model predicts 2 values");
+    }
+
+    @Test
+    void regression_metrics_match_their_definitions_on_a_known_model() {
+        // a linear model with weights set by hand predicts y = 2 x exactly; the targets are y = 2 x + e
+        Dense dense = new Dense(1, 1);
+        dense.weights()[0] = 2f;
+        Mlp mlp = new Mlp(List.of(dense), new MeanSquaredError(), null, ModelMetadata.of(ModelMetadata.REGRESSION));
+        float[] x = {0f, 1f, 2f, 3f};
+        float[] t = {1f, 2f, 3f, 8f};   // errors -1, 0, 1, -2
+        Evaluation e = mlp.evaluate(DataSet.regression(x, t, 4, 1, 1, "known"));
+        assertThat(e.mae()).isCloseTo(1.0, within(1e-12));
+        assertThat(e.rmse()).isCloseTo(Math.sqrt(6.0 / 4), within(1e-12));
+        // mean target 3.5; total sum of squares 6.25 + 2.25 + 0.25 + 20.25 = 29
+        assertThat(e.r2()).isCloseTo(1 - 6.0 / 29, within(1e-12));
+        assertThat(e.loss()).isCloseTo(6.0 / 4, within(1e-6));
+    }
+
+    @Test
+    void per_class_metrics_match_their_definitions() {
+        // rows true, columns predicted: class 0: 5 right, 1 as class 1, 1 as class 2; class 1: 2 as 0, 2 right; class 2: no rows, predicted once
+        int[][] confusion = {{5, 1, 1}, {2, 2, 0}, {0, 0, 0}};
+        Evaluation e = new Evaluation(11, 7 / 11.0, 0, confusion);
+        assertThat(e.precision(0)).isCloseTo(5 / 7.0, within(1e-12));
+        assertThat(e.recall(0)).isCloseTo(5 / 7.0, within(1e-12));
+        assertThat(e.precision(1)).isCloseTo(2 / 3.0, within(1e-12));
+        assertThat(e.recall(1)).isCloseTo(2 / 4.0, within(1e-12));
+        assertThat(e.precision(2)).isZero();
+        assertThat(e.recall(2)).isZero();
+        double f0 = 5 / 7.0;
+        double f1 = 2 * (2 / 3.0) * 0.5 / (2 / 3.0 + 0.5);
+        assertThat(e.f1(1)).isCloseTo(f1, within(1e-12));
+        assertThat(e.macroF1()).as("class 2 occurs as a prediction, so it counts").isCloseTo((f0 + f1 + 0) / 3, within(1e-12));
+        assertThat(e.weightedF1()).isCloseTo((f0 * 7 + f1 * 4) / 11, within(1e-12));
+        assertThat(e.classificationReport(List.of("cat", "dog", "eel"))).contains("cat").contains("eel").contains("macro avg");
+    }
+
+    @Test
+    void top_k_accuracy_counts_the_label_among_the_k_highest_scores() {
+        Dense dense = new Dense(1, 3);
+        dense.bias()[0] = 3f;   // scores 3 > 2 > 1 for every row: class 0 first, then 1, then 2
+        dense.bias()[1] = 2f;
+        dense.bias()[2] = 1f;
+        Mlp mlp = new Mlp(List.of(dense), new SoftmaxCrossEntropy(), null);
+        Evaluation e = mlp.evaluate(DataSet.of(new float[4], new int[] {0, 1, 2, 2}, 4, 1, 3, "ranks"));
+        assertThat(e.topKAccuracy()).containsExactly(0.25, 0.5, 1.0);
+        assertThat(e.accuracy()).isEqualTo(0.25);
+    }
+
+    @Test
+    void huber_is_quadratic_near_zero_linear_beyond_and_its_gradient_matches_finite_differences() {
+        Huber huber = new Huber();
+        float[] out = {0.5f, 3f, -2f, 0f};
+        float[] t = {0f, 0f, 0f, 0f};
+        float[] d = new float[4];
+        float loss = huber.lossAndGradient(out, t, 2, 2, d);
+        // 0.5 * 0.25, 1 * (3 - 0.5), 1 * (2 - 0.5), 0: mean over 4
+        assertThat((double) loss).isCloseTo((0.125 + 2.5 + 1.5 + 0) / 4, within(1e-6));
+        for (int i = 0; i < 4; i++) {
+            float[] plus = out.clone();
+            float[] minus = out.clone();
+            plus[i] += 1e-2f;
+            minus[i] -= 1e-2f;
+            double numeric = (huber.lossAndGradient(plus, t, 2, 2, new float[4]) - huber.lossAndGradient(minus, t, 2, 2, new float[4])) / 2e-2;
+            assertThat((double) d[i]).as("d loss / d out[%d]", i).isCloseTo(numeric, within(1e-4));
+        }
+    }
+}

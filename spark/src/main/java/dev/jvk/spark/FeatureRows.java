@@ -1,0 +1,56 @@
+package dev.jvk.spark;
+
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+
+/** Reads one row's ML {@code Vector} of features into a float block, checking it as it goes. */
+final class FeatureRows {
+    private FeatureRows() {}
+
+    /**
+     * Copies the vector in field {@code field} of {@code row} to {@code dst[offset .. offset+inputs)}.
+     *
+     * @param column    the column's name, for messages
+     * @param partition the row's partition, for messages
+     * @param index     the row's place in its partition, for messages
+     * @throws IllegalArgumentException when the vector is null or does not have {@code inputs} entries
+     */
+    static void copy(Row row, int field, String column, int partition, long index, int inputs, float[] dst, int offset) {
+        if (row.isNullAt(field)) {
+            throw new IllegalArgumentException("the features column '" + column + "' is null at " + where(partition, index));
+        }
+        Vector v = (Vector) row.get(field);
+        if (v.size() != inputs) {
+            throw new IllegalArgumentException("the features column '" + column + "' has " + v.size()
+                    + " values at " + where(partition, index) + ", the model takes " + inputs + " (layers[0])");
+        }
+        switch (v) {
+            case DenseVector d -> {
+                double[] values = d.values();
+                for (int i = 0; i < inputs; i++) {
+                    dst[offset + i] = (float) values[i];
+                }
+            }
+            case SparseVector s -> {
+                java.util.Arrays.fill(dst, offset, offset + inputs, 0f);
+                int[] indices = s.indices();
+                double[] values = s.values();
+                for (int i = 0; i < indices.length; i++) {
+                    dst[offset + indices[i]] = (float) values[i];
+                }
+            }
+            default -> {
+                for (int i = 0; i < inputs; i++) {
+                    dst[offset + i] = (float) v.apply(i);
+                }
+            }
+        }
+    }
+
+    /** A row's place for a message. */
+    static String where(int partition, long index) {
+        return "row " + index + " of partition " + partition;
+    }
+}

@@ -1,0 +1,300 @@
+package dev.jvk.spark;
+
+import dev.jvk.nn.Dense;
+import dev.jvk.nn.Layer;
+import dev.jvk.nn.Loss;
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.ModelFileException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.stream.IntStream;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
+
+/**
+ * A trained jvk MLP as a Spark ML {@code Model}: {@link #transform} adds MLlib's
+ * {@code rawPrediction} (the output layer's values, before softmax), {@code probability} (their
+ * softmax) and {@code prediction} (the class index as a double) columns, scoring a partition at a
+ * time in batches with one jvk model per task (the model file broadcast once per model).
+ *
+ * <p>{@code model.write().save(path)} stores Spark's param metadata and jvk's own model file
+ * ({@code data/model.jvk}, {@code docs/model-format.md}) on any Hadoop file system;
+ * {@link #load(String)} reads them back bitwise. {@link #fromJvkModel} wraps a model trained on one
+ * machine ({@code ./jvk train}, {@code Trainer}) for scoring on Spark.
+ */
+public final class JvkMlpClassificationModel
+        extends ProbabilisticClassificationModel<Vector, JvkMlpClassificationModel>
+        implements MLWritable {
+    private static final long serialVersionUID = 1L;
+    /** Where {@link Writer} puts the jvk model file under the model's directory. */
+    static final String MODEL_FILE = "data/model.jvk";
+
+    private final String uid;
+    private final byte[] modelFile;
+    private final int inputs;
+    private final int classes;
+    private final IntParam threadsPerTask;
+    private final transient JvkMlpTrainingSummary summary;
+    private transient Mlp logits;
+    private transient Broadcast<byte[]> broadcast;
+
+    JvkMlpClassificationModel(String uid, Mlp mlp, JvkMlpTrainingSummary summary) {
+        this(uid, ModelBytes.of(mlp), summary);
+    }
+
+    private JvkMlpClassificationModel(String uid, byte[] modelFile, JvkMlpTrainingSummary summary) {
+        this.uid = uid;   // before super(): Spark's params read uid() while the superclass is built
+        this.modelFile = modelFile;
+        this.summary = summary;
+        Mlp scoring = logitsModel(ModelBytes.load(modelFile));
+        this.logits = scoring;
+        this.inputs = scoring.inputs();
+        this.classes = scoring.classes();
+        super();
+        threadsPerTask = new IntParam(this, "threadsPerTask", "GEMM threads each task uses (>= 1); match spark.task.cpus",
+                ParamValidators.gtEq(1));
+        setDefault(threadsPerTask, 1);
+    }
+
+    /**
+     * A Spark stage scoring with {@code mlp}, a softmax cross-entropy classifier trained anywhere.
+     *
+     * @throws IllegalArgumentException when {@code mlp} is not trained with softmax cross-entropy
+     */
+    public static JvkMlpClassificationModel fromJvkModel(Mlp mlp) {
+        Objects.requireNonNull(mlp, "mlp");
+        return new JvkMlpClassificationModel(Identifiable.randomUID("jvkMlpc"), mlp, null);
+    }
+
+    /** A model whose {@code predict} gives the output layer's values: the same layers under a loss that leaves them as they are. */
+    private static Mlp logitsModel(Mlp mlp) {
+        if (!mlp.loss().name().equals("softmax-cross-entropy")) {
+            throw new IllegalArgumentException("a JvkMlpClassificationModel needs a softmax cross-entropy classifier, this model is trained with "
+                    + mlp.loss().name());
+        }
+        return new Mlp(mlp.layers(), Loss.named("mse"), mlp.scaling());
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    @Override
+    public int numFeatures() {
+        return inputs;
+    }
+
+    @Override
+    public int numClasses() {
+        return classes;
+    }
+
+    /** The layer sizes, input first, classes last (as {@link JvkMlpClassifier#setLayers} takes them). */
+    public int[] layers() {
+        IntStream dense = logits.layers().stream().filter(l -> l instanceof Dense).mapToInt(Layer::outputSize);
+        return IntStream.concat(IntStream.of(inputs), dense).toArray();
+    }
+
+    /** A copy of the jvk model (for {@code Mlp.save}, {@code predict} on one machine, ...). */
+    public Mlp jvkModel() {
+        return ModelBytes.load(modelFile);
+    }
+
+    /** What the fit that made this model did; absent for a loaded or wrapped model. */
+    public Option<JvkMlpTrainingSummary> summary() {
+        return Option.apply(summary);
+    }
+
+    /** GEMM threads per scoring task (default 1; the fitting classifier's value when it made the model). */
+    public IntParam threadsPerTask() {
+        return threadsPerTask;
+    }
+
+    public int getThreadsPerTask() {
+        return (Integer) $(threadsPerTask);
+    }
+
+    public JvkMlpClassificationModel setThreadsPerTask(int value) {
+        set(threadsPerTask, value);
+        return this;
+    }
+
+    // ---- scoring ----
+
+    /** Adds the output columns, scoring each partition in batches of {@value ScoringIterator#BATCH} rows. */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType out = transformSchema(dataset.schema(), true);
+        Dataset<Row> rows = dataset.toDF();
+        StructType in = rows.schema();
+        if (out.size() == in.size()) {
+            return rows;   // every output column is switched off (set to "")
+        }
+        ScoringIterator.Column[] columns = new ScoringIterator.Column[out.size() - in.size()];
+        for (int i = 0; i < columns.length; i++) {
+            String name = out.fields()[in.size() + i].name();
+            columns[i] = name.equals(getRawPredictionCol()) ? ScoringIterator.Column.RAW_PREDICTION
+                    : name.equals(getProbabilityCol()) ? ScoringIterator.Column.PROBABILITY : ScoringIterator.Column.PREDICTION;
+        }
+        double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
+        ScoringIterator.Scorer scorer = new ScoringIterator.Scorer(broadcast(rows.sparkSession()), in.fieldIndex(getFeaturesCol()),
+                getFeaturesCol(), inputs, classes, columns, thresholds, getThreadsPerTask());
+        return rows.mapPartitions(scorer, Encoders.row(out));
+    }
+
+    private synchronized Broadcast<byte[]> broadcast(SparkSession spark) {
+        if (broadcast == null) {
+            broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(modelFile);
+        }
+        return broadcast;
+    }
+
+    /** The output layer's values for one row (MLlib's per-row path; {@link #transform} scores in batches). */
+    @Override
+    public synchronized Vector predictRaw(Vector features) {
+        if (features.size() != inputs) {
+            throw new IllegalArgumentException("the features vector has " + features.size() + " values, the model takes " + inputs);
+        }
+        float[] x = new float[inputs];
+        for (int i = 0; i < inputs; i++) {
+            x[i] = (float) features.apply(i);
+        }
+        float[] raw = logits.predict(x, 1);
+        double[] values = new double[classes];
+        for (int j = 0; j < classes; j++) {
+            values[j] = raw[j];
+        }
+        return Vectors.dense(values);
+    }
+
+    /** Softmax in place. */
+    @Override
+    public Vector raw2probabilityInPlace(Vector rawPrediction) {
+        double[] v = ((DenseVector) rawPrediction).values();
+        double max = Double.NEGATIVE_INFINITY;
+        for (double value : v) {
+            max = Math.max(max, value);
+        }
+        double sum = 0;
+        for (int j = 0; j < v.length; j++) {
+            v[j] = Math.exp(v[j] - max);
+            sum += v[j];
+        }
+        for (int j = 0; j < v.length; j++) {
+            v[j] /= sum;
+        }
+        return rawPrediction;
+    }
+
+    /**
+     * Spark's own implementation. Redeclared because Scala narrows its return type in
+     * {@code ProbabilisticClassificationModel}, which Java sees as two methods with one signature; the
+     * raw {@code Tuple3} is the one return type that overrides both.
+     */
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public scala.Tuple3 findSummaryModel() {
+        return super.findSummaryModel();
+    }
+
+    @Override
+    public JvkMlpClassificationModel copy(ParamMap extra) {
+        JvkMlpClassificationModel copy = copyValues(new JvkMlpClassificationModel(uid, modelFile, summary), extra);
+        return copy.setParent(parent());
+    }
+
+    @Override
+    public String toString() {
+        return "JvkMlpClassificationModel: uid=" + uid + ", " + logits.describe();
+    }
+
+    // ---- persistence ----
+
+    @Override
+    public MLWriter write() {
+        return new Writer(this);
+    }
+
+    /** Reads a model saved with {@code write().save(path)}. */
+    public static MLReader<JvkMlpClassificationModel> read() {
+        return new Reader();
+    }
+
+    /** {@code read().load(path)}. */
+    public static JvkMlpClassificationModel load(String path) {
+        return read().load(path);
+    }
+
+    /** Spark's param metadata (as every MLlib stage writes it) and the jvk model file beside it. */
+    private static final class Writer extends MLWriter {
+        private final JvkMlpClassificationModel model;
+
+        Writer(JvkMlpClassificationModel model) {
+            this.model = model;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            DefaultParamsWriter.saveMetadata(model, path, sparkSession());
+            Path file = new Path(path, MODEL_FILE);
+            try {
+                FileSystem fs = file.getFileSystem(sc().hadoopConfiguration());
+                try (FSDataOutputStream out = fs.create(file, false)) {
+                    out.write(model.modelFile);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write the jvk model file " + file, e);
+            }
+        }
+    }
+
+    private static final class Reader extends MLReader<JvkMlpClassificationModel> {
+        @Override
+        public JvkMlpClassificationModel load(String path) {
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), JvkMlpClassificationModel.class.getName());
+            Path file = new Path(path, MODEL_FILE);
+            byte[] bytes;
+            try {
+                FileSystem fs = file.getFileSystem(sc().hadoopConfiguration());
+                long length = fs.getFileStatus(file).getLen();
+                if (length > Integer.MAX_VALUE - 8) {
+                    throw new ModelFileException(file + " has " + length + " bytes, more than a jvk model file can have");
+                }
+                bytes = new byte[(int) length];
+                try (FSDataInputStream in = fs.open(file)) {
+                    in.readFully(0, bytes);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read the jvk model file " + file, e);
+            }
+            JvkMlpClassificationModel model = new JvkMlpClassificationModel(metadata.uid(), bytes, null);
+            metadata.getAndSetParams(model, Option.empty());
+            return model;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.jvk.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad data: a clear message naming the column, the row and what was expected, before anything is written. */
+class BadInputTest {
+    static JvkMlpClassifier classifier() {
+        return new JvkMlpClassifier().setLayers(new int[] {3, 4, 2}).setMaxIter(1).setBlockSize(2);
+    }
+
+    static Dataset<Row> frame(Row... rows) {
+        return LocalSpark.session().createDataFrame(List.of(rows), LocalSpark.SCHEMA).coalesce(1);
+    }
+
+    @Test
+    void aNullFeatureVectorIsNamed() {
+        Dataset<Row> data = frame(RowFactory.create(Vectors.dense(1, 2, 3), 0.0), RowFactory.create(null, 1.0));
+        assertThatThrownBy(() -> classifier().fit(data)).hasStackTraceContaining("IllegalArgumentException: the features column 'features' is null at row 1 of partition 0");
+    }
+
+    @Test
+    void aVectorOfTheWrongLengthIsNamed() {
+        Dataset<Row> data = frame(RowFactory.create(Vectors.dense(1, 2, 3), 0.0), RowFactory.create(Vectors.dense(1, 2), 1.0));
+        assertThatThrownBy(() -> classifier().fit(data))
+                .hasStackTraceContaining("the features column 'features' has 2 values at row 1 of partition 0, the model takes 3 (layers[0])");
+    }
+
+    @Test
+    void aLabelOutsideTheClassesIsNamed() {
+        Dataset<Row> outOfRange = frame(RowFactory.create(Vectors.dense(1, 2, 3), 0.0), RowFactory.create(Vectors.dense(1, 2, 3), 2.0));
+        assertThatThrownBy(() -> classifier().fit(outOfRange))
+                .hasStackTraceContaining("the label column 'label' has 2.0 at row 1 of partition 0: labels must be whole numbers in [0, 2)");
+        Dataset<Row> fractional = frame(RowFactory.create(Vectors.dense(1, 2, 3), 0.5));
+        assertThatThrownBy(() -> classifier().fit(fractional)).hasStackTraceContaining("the label column 'label' has 0.5");
+    }
+
+    @Test
+    void anEmptyDataFrameIsRefused() {
+        assertThatThrownBy(() -> classifier().fit(frame())).isInstanceOf(IllegalArgumentException.class).hasMessage("the training data has no rows");
+    }
+
+    @Test
+    void missingLayersAreNamed() {
+        Dataset<Row> data = frame(RowFactory.create(Vectors.dense(1, 2, 3), 0.0));
+        assertThatThrownBy(() -> new JvkMlpClassifier().fit(data)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("setLayers");
+    }
+
+    @Test
+    void scoringANullVectorIsNamedAndSavingOverAModelIsRefused(@TempDir Path dir) throws Exception {
+        Dataset<Row> data = frame(RowFactory.create(Vectors.dense(1, 2, 3), 0.0), RowFactory.create(Vectors.dense(3, 2, 1), 1.0));
+        JvkMlpClassificationModel model = classifier().fit(data);
+        Dataset<Row> bad = frame(RowFactory.create(Vectors.dense(1, 2, 3), 0.0), RowFactory.create(null, 1.0));
+        assertThatThrownBy(() -> model.transform(bad).collectAsList()).hasStackTraceContaining("the features column 'features' is null at row 1 of partition 0");
+        String path = dir.resolve("model").toString();
+        model.write().save(path);
+        byte[] saved = Files.readAllBytes(dir.resolve("model").resolve(JvkMlpClassificationModel.MODEL_FILE));
+        assertThatThrownBy(() -> model.write().save(path)).hasMessageContaining("already exists");
+        assertThat(Files.readAllBytes(dir.resolve("model").resolve(JvkMlpClassificationModel.MODEL_FILE))).isEqualTo(saved);
+    }
+}
