@@ -71,6 +71,11 @@ class OrtRunsExporterGraphsTest {
     }
 
     @Test
+    void skl2onnx_scaler_graph() throws IOException, OrtException {
+        compare(graphs.sklearnScaler(), "scaler", 13, new long[] {13, 6});
+    }
+
+    @Test
     void gemm_attributes_every_activation_and_log_softmax() throws IOException, OrtException {
         compare(graphs.everyActivation(), "every", 5, new long[] {5, 2, 5});
     }

@@ -42,6 +42,8 @@ final class GraphMatcher {
             "LeakyRelu", "Tanh", "Sigmoid", "Gelu", "Erf", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Identity",
             "Dropout", "Cast", "Constant"));
     private static final double SQRT2 = Math.sqrt(2);
+    /** The domain of ONNX's classical-ML operators, where skl2onnx puts StandardScaler's {@code Scaler}. */
+    static final String ML_DOMAIN = "ai.onnx.ml";
 
     /** What the walk found: the model, the opset it was read at, and whether the graph ends in LogSoftmax. */
     record Matched(Mlp mlp, int opset, boolean logSoftmax) {}
@@ -118,6 +120,7 @@ final class GraphMatcher {
                 case "MatMul" -> matMul(node, v);
                 case "Add" -> add(node, v);
                 case "Sub", "Mul", "Div" -> scaling(node, v);
+                case "Scaler" -> scaler(node);
                 case "Relu" -> activation(Activation.RELU);
                 case "Tanh" -> activation(Activation.TANH);
                 case "Sigmoid" -> activation(Activation.SIGMOID);
@@ -185,8 +188,12 @@ final class GraphMatcher {
 
     private void checkOperators() throws OnnxFormatException {
         for (Node node : graph.nodes()) {
+            if (node.domain().equals(ML_DOMAIN) && node.opType().equals("Scaler")) {
+                continue;
+            }
             if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
-                throw error(node, "is in domain '" + node.domain() + "'; jvk imports the standard ONNX operators " + OPS);
+                throw error(node, "is in domain '" + node.domain() + "'; jvk imports the standard ONNX operators " + OPS
+                        + " and " + ML_DOMAIN + "'s Scaler");
             }
             if (!OPS.contains(node.opType())) {
                 throw error(node, "is not an operator jvk imports (it maps " + String.join(", ", OPS) + ")");
@@ -448,6 +455,29 @@ final class GraphMatcher {
             // x / d is within half an ulp of x * (1 / d); a Div-scaled graph is matched to that (Mul: bitwise)
             scale[i] = node.opType().equals("Div") ? 1f / c[i] : c[i];
         }
+    }
+
+    /** {@code ai.onnx.ml.Scaler}: {@code (x - offset) * scale}, jvk's input scaling exactly; one value or one per feature. */
+    private void scaler(Node node) throws OnnxFormatException {
+        if (!layers.isEmpty() || shift != null || scale != null) {
+            throw error(node, "is not the first step; jvk maps Scaler as the input scaling");
+        }
+        int f = (int) features();
+        Attribute offset = attribute(node, "offset");
+        Attribute factor = attribute(node, "scale");
+        shift = spread(node, "offset", offset == null ? new float[] {0f} : offset.floats(), f);
+        scale = spread(node, "scale", factor == null ? new float[] {1f} : factor.floats(), f);
+    }
+
+    private float[] spread(Node node, String name, float[] values, int f) throws OnnxFormatException {
+        if (values.length != 1 && values.length != f) {
+            throw error(node, "has " + values.length + " " + name + " values for " + f + " features (expected 1 or " + f + ")");
+        }
+        float[] out = new float[f];
+        for (int i = 0; i < f; i++) {
+            out[i] = values[values.length == 1 ? 0 : i];
+        }
+        return out;
     }
 
     private void activation(Activation a) throws OnnxFormatException {

@@ -123,6 +123,37 @@ final class ExporterGraphs {
         return g;
     }
 
+    /**
+     * skl2onnx's StandardScaler as {@code ai.onnx.ml.Scaler} (offset and scale attributes), then an
+     * MLPRegressor's MatMul, Add, Relu, MatMul, Add: 6 -> 5 -> 2 raw outputs, opset 15.
+     */
+    TestGraph sklearnScaler() {
+        TestGraph g = new TestGraph();
+        g.opset = 15;
+        g.producer = "skl2onnx";
+        g.input("float_input", "N", 6).output("variable");
+        float[] offset = new float[6];
+        float[] scale = new float[6];
+        double[] o = values(6, 3);
+        double[] c = values(6, 1);
+        for (int i = 0; i < 6; i++) {
+            offset[i] = (float) o[i];
+            scale[i] = (float) (1.5 + c[i]);
+        }
+        g.init("coef0", new long[] {6, 5}, values(30, 0.5), FLOAT_RAW);
+        g.init("intercept0", new long[] {5}, values(5, 0.5), FLOAT_RAW);
+        g.init("coef1", new long[] {5, 2}, values(10, 0.5), FLOAT_RAW);
+        g.init("intercept1", new long[] {2}, values(2, 0.5), FLOAT_RAW);
+        g.node("Scaler", "Scaler", List.of("float_input"), "scaled", "offset", offset, "scale", scale);
+        g.domains.put("Scaler", "ai.onnx.ml");
+        g.node("MatMul", "MatMul", List.of("scaled", "coef0"), "m0");
+        g.node("Add", "Add", List.of("m0", "intercept0"), "a0");
+        g.node("Relu", "Relu", List.of("a0"), "r0");
+        g.node("MatMul", "MatMul1", List.of("r0", "coef1"), "m1");
+        g.node("Add", "Add1", List.of("m1", "intercept1"), "variable");
+        return g;
+    }
+
     /** Gemm with alpha, beta and C [1, out]; LeakyRelu, SiLU (Sigmoid * x), Gelu; Reshape [0, -1]; Dropout with its mask unused; LogSoftmax: [2, 5] -> 9 -> 9 -> 9 -> 7, opset 20. */
     TestGraph everyActivation() {
         TestGraph g = new TestGraph();

@@ -95,6 +95,13 @@ class OnnxImportTest {
     }
 
     @Test
+    void skl2onnx_standard_scaler_as_the_ml_domain_scaler() throws IOException {
+        OnnxModel m = importAndCompare(graphs.sklearnScaler(), 13, 6);
+        assertThat(m.mlp().describe()).isEqualTo("6-5-2 relu");
+        assertThat(m.mlp().scaling().kind()).isEqualTo(FeatureScaling.Kind.STANDARD);
+    }
+
+    @Test
     void sigmoid_output_opset_21_and_int64_shape_in_raw_data() throws IOException {
         TestGraph g = new TestGraph();
         g.opset = 21;

@@ -105,6 +105,12 @@ final class TestGraph {
                     case Float f -> a.float32(2, f).varint(20, 1);
                     case String s -> a.string(4, s).varint(20, 3);
                     case Init t -> a.message(5, tensor(t)).varint(20, 4);
+                    case float[] floats -> {
+                        for (float f : floats) {
+                            a.float32(7, f);
+                        }
+                        a.varint(20, 6);
+                    }
                     case ProtoWriter g -> a.message(6, g).varint(20, 5);
                     default -> throw new IllegalArgumentException("attribute " + e);
                 }
@@ -137,6 +143,9 @@ final class TestGraph {
         }
         ProtoWriter model = new ProtoWriter().varint(1, 8).string(2, producer).message(7, graph)
                 .message(8, new ProtoWriter().string(1, "").varint(2, opset));
+        if (!domains.isEmpty()) {
+            model.message(8, new ProtoWriter().string(1, "ai.onnx.ml").varint(2, 1));
+        }
         metadata.forEach((k, v) -> model.message(14, new ProtoWriter().string(1, k).string(2, v)));
         return model.toByteArray();
     }
@@ -270,6 +279,18 @@ final class TestGraph {
                     }
                 }
                 yield new Arr(a.get(0).dims(), v);
+            }
+            case "Scaler" -> {
+                float[] offset = (float[]) at.get("offset");
+                float[] scale = (float[]) at.get("scale");
+                Arr x = a.get(0);
+                int f = (int) x.dims()[x.dims().length - 1];
+                double[] out = new double[x.size()];
+                for (int i = 0; i < out.length; i++) {
+                    int c = i % f;
+                    out[i] = ((double) x.v()[i] - offset[offset.length == 1 ? 0 : c]) * scale[scale.length == 1 ? 0 : c];
+                }
+                yield new Arr(x.dims(), out);
             }
             case "Relu" -> map(a.get(0), v -> Math.max(0, v));
             case "LeakyRelu" -> {
