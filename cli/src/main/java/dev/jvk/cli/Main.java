@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
         description = "Pure-Java SIMD kernels on the Vector API, and an MLP that trains on them.",
         footer = {"", "Exit codes: 0 done; 2 bad options or data, or more than the heap holds (one line on stderr, nothing written;",
             "--debug adds the stack trace); 1 training diverged or an internal error. JVM options: JAVA_OPTS=-Xmx8g ./jvk ..."},
-        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad options or data. */
     public static final int USAGE = 2;
@@ -59,7 +60,7 @@ public final class Main implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, arguments) -> {
             String command = ex.getCommandLine().getCommandName();
-            ex.getCommandLine().getErr().println(prefix(command) + oneLine(ex.getMessage()) + " (see --help)");
+            ex.getCommandLine().getErr().println(prefix(command) + oneLine(ex.getMessage()) + didYouMean(ex) + " (see --help)");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -123,6 +124,15 @@ public final class Main implements Runnable {
             }
         }
         return false;
+    }
+
+    /** Picocli's nearest option or command names for a misspelt one, as "; did you mean --epochs?". */
+    private static String didYouMean(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            List<String> s = u.getSuggestions();
+            return "; did you mean " + String.join(" or ", s.subList(0, Math.min(3, s.size()))) + "?";
+        }
+        return "";
     }
 
     private static String prefix(String command) {

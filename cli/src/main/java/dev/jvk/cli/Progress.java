@@ -77,10 +77,10 @@ final class Progress implements Trainer.Listener {
     static String epochLine(Trainer.EpochResult r, Evaluation test) {
         String line = String.format(Locale.ROOT, "epoch %2d  train loss %.4f", r.epoch(), r.trainLoss());
         if (r.evaluation() != null) {
-            line += "  validation " + Results.line(r.evaluation()) + (r.best() ? " *" : "");
+            line += "  validation " + Results.shortLine(r.evaluation()) + (r.best() ? " *" : "");
         }
         if (test != null) {
-            line += "  test " + Results.line(test);
+            line += "  test " + Results.shortLine(test);
         }
         return line + String.format(Locale.ROOT, "  %,.0f samples/s  %.2f s  lr %.3g", r.samplesPerSecond(), r.trainSeconds(), r.learningRate());
     }

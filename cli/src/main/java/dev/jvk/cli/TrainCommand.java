@@ -120,6 +120,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model here (docs/model-format.md).")
     Path save;
 
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Write the learning curves (loss and validation metric per epoch) as a PNG image.")
+    Path plot;
+
     @Option(names = "--json", description = "Print one JSON line with the results on stdout; progress goes to stderr.")
     boolean json;
 
@@ -198,6 +201,12 @@ final class TrainCommand implements Callable<Integer> {
         if (save != null) {
             Options.checkWritable(save, "--save");
         }
+        if (plot != null) {
+            Options.checkWritable(plot, "--plot");
+            if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+                throw new UsageException("--plot " + plot + ": the learning curves are written as PNG; name the file *.png");
+            }
+        }
         Options.setThreads(threads);
 
         PrintWriter out = spec.commandLine().getOut();
@@ -241,6 +250,9 @@ final class TrainCommand implements Callable<Integer> {
         if (save != null) {
             mlp.save(save);
         }
+        if (plot != null) {
+            LearningCurves.write(plot, history, listener.testScores(), regression);
+        }
         if (history.stoppedEarly() || (patience != null && history.bestEpoch() != history.epochs().size())) {
             progress.printf(Locale.ROOT, "early stopping: %s; the model keeps epoch %d's weights%n",
                     history.stoppedEarly() ? "no better validation score in " + plural(patience, "epoch") : "the last epoch was not the best", history.bestEpoch());
@@ -249,6 +261,9 @@ final class TrainCommand implements Callable<Integer> {
                 Results.line(test), plural(history.epochs().size(), "epoch"), history.medianSamplesPerSecond(), seconds);
         if (save != null) {
             progress.println("saved " + save);
+        }
+        if (plot != null) {
+            progress.println("learning curves: " + plot);
         }
         if (json) {
             out.println(resultJson(p, mlp, kind, rate, history, test, listener.testScores(), seconds, kernels));

@@ -130,6 +130,22 @@ class CliTest {
         assertThat(r.out()).startsWith("jvk ").contains("cpu").contains("SIMD");
     }
 
+    @Test
+    void a_misspelt_option_gets_a_did_you_mean() {
+        Run r = run("train", "--epohcs", "3");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk train: Unknown options: '--epohcs', '3'; did you mean --epochs? (see --help)");
+    }
+
+    @Test
+    void help_lists_every_command_bench_included() {
+        Run r = run("--help");
+        assertThat(r.code()).isZero();
+        for (String command : new String[] {"info", "train", "evaluate", "predict", "bench"}) {
+            assertThat(r.out()).containsPattern("(?m)^ +" + command + " ");
+        }
+    }
+
     private static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
         assertThat(m.find()).as("%s in %s", key, json).isTrue();

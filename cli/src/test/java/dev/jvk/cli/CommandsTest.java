@@ -263,6 +263,29 @@ class CommandsTest {
         assertThat(loss.err()).contains("--loss huber is for --task regression");
     }
 
+    @Test
+    void plot_writes_the_learning_curves_as_a_png_with_both_loss_lines() throws IOException {
+        Path png = dir.resolve("curves.png");
+        CliTest.Run r = run("train", "--data", "synthetic", "--epochs", "3", "--layers", "16", "--threads", "1", "--plot", png.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(1000);
+        assertThat(image.getHeight()).isEqualTo(420);
+        boolean blue = false;
+        boolean orange = false;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth() / 2; x++) {
+                int rgb = image.getRGB(x, y) & 0xFFFFFF;
+                blue |= rgb == 0x1f77b4;
+                orange |= rgb == 0xff7f0e;
+            }
+        }
+        assertThat(blue).as("the training loss line").isTrue();
+        assertThat(orange).as("the validation loss line").isTrue();
+        CliTest.Run notPng = run("train", "--data", "synthetic", "--plot", dir.resolve("curves.svg").toString());
+        assertThat(notPng.code()).isEqualTo(2);
+    }
+
     static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
         assertThat(m.find()).as("%s in %s", key, json).isTrue();

@@ -169,6 +169,12 @@ class HostileInputTest {
     }
 
     @Test
+    void a_stack_overflow_is_one_line_naming_the_stack_option() {
+        assertThat(Main.tooMuch(new StackOverflowError())).isEqualTo("the input nests too deeply for the thread's stack (StackOverflowError); "
+                + "raise it with JAVA_OPTS=-Xss16m ./jvk ... (java -Xss16m)");
+    }
+
+    @Test
     void the_bomb_generator_makes_what_it_says() throws IOException {
         Path small = dir.resolve("small.gz");
         byte[] header = labels(3 << 20, 3 << 20);

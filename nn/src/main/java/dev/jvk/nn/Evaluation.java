@@ -11,7 +11,7 @@ import java.util.Locale;
  * @param rows          samples evaluated
  * @param accuracy      fraction of samples whose highest score is their label, in [0, 1]; NaN for regression
  * @param loss          mean loss over the samples (for regression, on the standardised targets the model trains on)
- * @param confusion     {@code confusion[label][predicted]} counts; empty for regression and for a model of more than
+ * @param confusion     {@code confusion[label][predicted]} counts; empty for regression, and for a model of more than
  *                      {@value #MAX_CONFUSION_CLASSES} classes, whose matrix would take {@code 4 x classes^2} bytes
  *                      (6.4e9 bytes at 40,000 classes) to say little a person can read
  * @param topKAccuracy  {@code topKAccuracy[k-1]}: fraction of samples whose label is among the k highest scores, k = 1..min(5, classes); empty for regression
@@ -24,11 +24,6 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
     /** The most classes for which {@link Mlp#evaluate} counts a confusion matrix (4 MB of counts). */
     public static final int MAX_CONFUSION_CLASSES = 1000;
 
-    /** Whether the confusion matrix was counted (a classifier of at most {@value #MAX_CONFUSION_CLASSES} classes). */
-    public boolean hasConfusion() {
-        return confusion.length > 0;
-    }
-
     /** A classifier's evaluation without top-k figures. */
     public Evaluation(int rows, double accuracy, double loss, int[][] confusion) {
         this(rows, accuracy, loss, confusion, new double[0], Double.NaN, Double.NaN, Double.NaN);
@@ -37,6 +32,11 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
     /** A regressor's evaluation. */
     static Evaluation regression(int rows, double loss, double rmse, double mae, double r2) {
         return new Evaluation(rows, Double.NaN, loss, new int[0][0], new double[0], rmse, mae, r2);
+    }
+
+    /** Whether the confusion matrix was counted (a classifier of at most {@value #MAX_CONFUSION_CLASSES} classes). */
+    public boolean hasConfusion() {
+        return confusion.length > 0;
     }
 
     /** True for a regressor's evaluation (RMSE, MAE, R^2), false for a classifier's. */
@@ -72,8 +72,11 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
         return n;
     }
 
-    /** The unweighted mean of the per-class F1 over the classes that occur (as label or prediction). */
+    /** The unweighted mean of the per-class F1 over the classes that occur (as label or prediction); NaN without a confusion matrix. */
     public double macroF1() {
+        if (!hasConfusion()) {
+            return Double.NaN;
+        }
         double sum = 0;
         int classes = 0;
         for (int c = 0; c < confusion.length; c++) {
@@ -85,8 +88,11 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
         return classes == 0 ? 0 : sum / classes;
     }
 
-    /** The per-class F1 weighted by each class's number of rows. */
+    /** The per-class F1 weighted by each class's number of rows; NaN without a confusion matrix. */
     public double weightedF1() {
+        if (!hasConfusion()) {
+            return Double.NaN;
+        }
         double sum = 0;
         long total = 0;
         for (int c = 0; c < confusion.length; c++) {

@@ -16,6 +16,11 @@ public final class Huber implements Loss {
         throw new UnsupportedOperationException("huber is a regression loss; classification takes softmax-cross-entropy or mse");
     }
 
+    @Override
+    public float loss(float[] out, int[] labels, int rows, int classes) {
+        throw new UnsupportedOperationException("huber is a regression loss; classification takes softmax-cross-entropy or mse");
+    }
+
     // forward+backward: d = y - t; loss = mean huber(d); dy = clamp(d, -delta, delta) / n
     @Override
     public float lossAndGradient(float[] out, float[] targets, int rows, int outputs, float[] dOut) {

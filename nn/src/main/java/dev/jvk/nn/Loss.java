@@ -3,7 +3,7 @@ package dev.jvk.nn;
 /**
  * A loss over a batch of network outputs: against integer class labels (classification) or against
  * real targets (regression). It gives the mean loss and, in the same pass, its gradient with respect
- * to the outputs.
+ * to the outputs (training), or the loss alone (evaluation).
  */
 public sealed interface Loss permits SoftmaxCrossEntropy, MeanSquaredError, Huber {
     /**
@@ -28,6 +28,9 @@ public sealed interface Loss permits SoftmaxCrossEntropy, MeanSquaredError, Hube
     default boolean forRegression() {
         return false;
     }
+
+    /** Classification: the mean loss alone, as {@link #lossAndGradient(float[], int[], int, int, float[])} gives it (within float rounding), writing nothing: for evaluation. */
+    float loss(float[] out, int[] labels, int rows, int classes);
 
     /** Turns outputs into the class scores {@link Mlp#predict} returns, in place (softmax, or nothing). */
     void scores(float[] out, int rows, int classes);

@@ -36,6 +36,19 @@ public final class MeanSquaredError implements Loss {
         return loss;
     }
 
+    // loss only: sum (y - t)^2 / (B C), summed in double
+    @Override
+    public float loss(float[] out, int[] labels, int rows, int classes) {
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < classes; j++) {
+                double d = out[r * classes + j] - (j == labels[r] ? 1.0 : 0.0);
+                total += d * d;
+            }
+        }
+        return (float) (total / ((double) rows * classes));
+    }
+
     @Override
     public boolean forRegression() {
         return true;

@@ -36,8 +36,9 @@ public final class Mlp {
     private final Loss loss;
     private final int inputs;
     private final int classes;
-    private final int firstTrainable;   // layers before it have no parameters: backward stops there
-    private final boolean[] fusedWithNext;   // Dense i whose bias add runs fused with activation i+1
+    private final Pass[] passes;        // the layers as forward and backward run them: alone, or a Dense fused with its activation
+    private final int[] outputOf;       // passes[p] writes the output buffer of layer outputOf[p]
+    private final int firstTrainable;   // passes before it have no parameters: backward stops there
     private FeatureScaling scaling;
     private ModelMetadata metadata;
     private Workspace inference;
@@ -81,12 +82,25 @@ public final class Mlp {
         if (first == this.layers.size()) {
             throw new IllegalArgumentException("an MLP needs at least one layer with parameters");
         }
-        this.firstTrainable = first;
-        this.fusedWithNext = new boolean[this.layers.size()];
-        for (int i = 0; i + 1 < this.layers.size(); i++) {
-            fusedWithNext[i] = this.layers.get(i) instanceof Dense
-                    && this.layers.get(i + 1) instanceof ActivationLayer a && a.activation().fusesWithBias();
+        List<Pass> steps = new ArrayList<>();
+        List<Integer> outputs = new ArrayList<>();
+        int trainable = -1;
+        for (int i = 0; i < this.layers.size(); i++) {
+            if (i == first) {
+                trainable = steps.size();
+            }
+            if (i + 1 < this.layers.size() && this.layers.get(i) instanceof Dense dense
+                    && this.layers.get(i + 1) instanceof ActivationLayer a && a.activation().fusesWithBias()) {
+                steps.add(new DenseActivation(dense, a.activation()));
+                i++;
+            } else {
+                steps.add(this.layers.get(i));
+            }
+            outputs.add(i);
         }
+        this.passes = steps.toArray(Pass[]::new);
+        this.outputOf = outputs.stream().mapToInt(Integer::intValue).toArray();
+        this.firstTrainable = trainable;
         this.scaling = scaling == null ? FeatureScaling.none(inputs) : scaling;
         if (this.scaling.features() != inputs) {
             throw new IllegalArgumentException("scaling has " + this.scaling.features() + " features, the model takes " + inputs);
@@ -105,7 +119,6 @@ public final class Mlp {
 
     /** {@link #classifier(int, int[], Activation, int, long)} with dropout of {@code dropout} after each hidden activation (0 for none). */
     public static Mlp classifier(int inputs, int[] hidden, Activation activation, float dropout, int classes, long seed) {
-        planParameters(inputs, hidden, classes);
         return new Mlp(stack(inputs, hidden, activation, dropout, classes, seed), new SoftmaxCrossEntropy(), null);
     }
 
@@ -121,11 +134,11 @@ public final class Mlp {
         if (!loss.forRegression()) {
             throw new IllegalArgumentException(loss.name() + " is not a regression loss (mse or huber)");
         }
-        planParameters(inputs, hidden, outputs);
         return new Mlp(stack(inputs, hidden, activation, dropout, outputs, seed), loss, null, ModelMetadata.of(ModelMetadata.REGRESSION));
     }
 
     private static List<Layer> stack(int inputs, int[] hidden, Activation activation, float dropout, int outputs, long seed) {
+        planParameters(inputs, hidden, outputs);
         List<Layer> layers = new ArrayList<>();
         int width = inputs;
         for (int i = 0; i < hidden.length; i++) {
@@ -314,24 +327,16 @@ public final class Mlp {
     }
 
     /**
-     * Forward through every layer: {@code outputs[i] = layer_i(outputs[i-1])}, {@code outputs[-1] = input}.
-     * A Dense layer followed by ReLU or leaky ReLU runs as a GEMM into the activation's buffer and one
-     * fused bias-and-activation pass in place; the Dense layer's own buffer is then not written (the
-     * activation's backward reads the output instead, see {@link Activation#fusesWithBias()}).
+     * Forward through every pass: {@code outputs[outputOf[p]] = pass_p(outputs[outputOf[p-1]])}, the
+     * first pass reading the input. A Dense layer fused with its activation ({@link DenseActivation})
+     * writes the activation's buffer; the Dense layer's own buffer is then not used.
      */
     void forward(Workspace ws, int rows, boolean training) {
         float[] x = ws.input;
-        for (int i = 0; i < layers.size(); i++) {
-            if (fusedWithNext[i] && rows > 1) {
-                Dense dense = (Dense) layers.get(i);
-                Activation activation = ((ActivationLayer) layers.get(i + 1)).activation();
-                dense.forwardWithoutBias(x, ws.outputs[i + 1], rows);
-                activation.addBiasAndApply(dense.bias(), ws.outputs[i + 1], rows, dense.outputSize());
-                x = ws.outputs[++i];
-                continue;
-            }
-            layers.get(i).forward(x, ws.outputs[i], rows, training);
-            x = ws.outputs[i];
+        for (int p = 0; p < passes.length; p++) {
+            float[] y = ws.outputs[outputOf[p]];
+            passes[p].forward(x, y, rows, training);
+            x = y;
         }
     }
 
@@ -346,13 +351,10 @@ public final class Mlp {
         if (!Float.isFinite(meanLoss)) {
             return meanLoss;
         }
-        for (int i = last; i >= firstTrainable; i--) {
-            float[] x = i == 0 ? ws.input : ws.outputs[i - 1];
-            if (i > 0 && fusedWithNext[i - 1]) {
-                x = ws.outputs[i];   // the fused forward kept only the activation's output; its f' reads the same from it
-            }
-            float[] dx = i == firstTrainable ? null : ws.gradients[i - 1];   // no gradient for the data
-            layers.get(i).backward(x, ws.outputs[i], ws.gradients[i], dx, rows);
+        for (int p = passes.length - 1; p >= firstTrainable; p--) {
+            float[] x = p == 0 ? ws.input : ws.outputs[outputOf[p - 1]];
+            float[] dx = p == firstTrainable ? null : ws.gradients[outputOf[p - 1]];   // no gradient for the data
+            passes[p].backward(x, ws.outputs[outputOf[p]], ws.gradients[outputOf[p]], dx, rows);
         }
         return meanLoss;
     }
@@ -562,7 +564,7 @@ public final class Mlp {
                     inTopK[k]++;
                 }
             }
-            lossSum += (double) lossAndGradient(ws, n, ws.gradients[layers.size() - 1]) * n;
+            lossSum += (double) loss.loss(out, ws.labels, n, classes) * n;
         }
         int rows = data.rows();
         double[] topKAccuracy = new double[topK];

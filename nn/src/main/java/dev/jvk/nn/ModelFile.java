@@ -377,7 +377,7 @@ final class ModelFile {
         try {
             loss = Loss.named(lossName);
         } catch (IllegalArgumentException e) {
-            throw new ModelFileException(name + ": " + e.getMessage());
+            throw new ModelFileException(name + ": unknown loss " + DataException.printable(lossName) + " (expected softmax-cross-entropy or mse)");
         }
         int scalingKind = in.get();
         FeatureScaling.Kind[] kinds = FeatureScaling.Kind.values();
@@ -428,6 +428,10 @@ final class ModelFile {
                     if (activation == Activation.LEAKY_RELU && parameter != Activation.LEAKY_SLOPE) {
                         throw new ModelFileException(name + ": layer " + i + " is a leaky ReLU of slope " + parameter
                                 + ", this jvk supports " + Activation.LEAKY_SLOPE);
+                    }
+                    if (activation != Activation.LEAKY_RELU && Float.floatToRawIntBits(parameter) != 0) {
+                        throw new ModelFileException(name + ": layer " + i + " is a " + activation.cliName() + " with parameter " + parameter
+                                + ", which takes none (0)");
                     }
                     layers.add(new ActivationLayer(activation, layerIn));
                 }

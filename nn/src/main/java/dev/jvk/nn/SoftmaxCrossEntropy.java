@@ -1,5 +1,6 @@
 package dev.jvk.nn;
 
+import dev.jvk.kernels.Reductions;
 import dev.jvk.kernels.Softmax;
 
 /**
@@ -15,6 +16,16 @@ public final class SoftmaxCrossEntropy implements Loss {
     @Override
     public float lossAndGradient(float[] out, int[] labels, int rows, int classes, float[] dOut) {
         return Softmax.crossEntropy(out, 0, rows, classes, classes, labels, 0, dOut, 0, classes);
+    }
+
+    // loss only: mean over B of logsumexp(z) - z[label], each row's difference in double
+    @Override
+    public float loss(float[] out, int[] labels, int rows, int classes) {
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            total += (double) Reductions.logSumExp(out, r * classes, classes) - out[r * classes + labels[r]];
+        }
+        return (float) (total / rows);
     }
 
     @Override

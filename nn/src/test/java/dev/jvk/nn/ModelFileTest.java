@@ -270,6 +270,35 @@ class ModelFileTest {
     }
 
     @Test
+    void a_model_reads_from_standard_input_as_dash_and_a_short_stream_is_truncated() throws IOException {
+        byte[] bytes = ModelFile.encode(sample());
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(bytes));
+            assertThat(Mlp.load(Path.of("-")).describe()).isEqualTo(sample().describe());
+            System.setIn(new java.io.ByteArrayInputStream(java.util.Arrays.copyOf(bytes, bytes.length - 1)));
+            assertThatThrownBy(() -> Mlp.load(Path.of("-"))).isInstanceOf(ModelFileException.class)
+                    .hasMessage("-: truncated: " + (bytes.length - 1) + " bytes, the header promises " + bytes.length);
+            byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 3);
+            System.setIn(new java.io.ByteArrayInputStream(longer));
+            assertThatThrownBy(() -> Mlp.load(Path.of("-"))).isInstanceOf(ModelFileException.class)
+                    .hasMessage("-: unexpected bytes after the end of the model (the header promises " + bytes.length + ")");
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
+    void a_string_from_the_file_is_quoted_without_its_control_characters() throws IOException {
+        ByteBuffer p = ByteBuffer.allocate(64);
+        p.putInt(1).putInt(1).putShort((short) 9).put("mse\n\u001b[2Jx".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ModelFile.decode(frame(java.util.Arrays.copyOf(p.array(), p.position() + 10)), "m.jvk"))
+                .isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: unknown loss 'mse\\u000a\\u001b[2Jx' (expected softmax-cross-entropy or mse)");
+        assertThat(DataException.printable("a".repeat(50))).isEqualTo("'" + "a".repeat(40) + "...'");
+    }
+
+    @Test
     void a_model_with_non_finite_weights_is_not_written() {
         Mlp mlp = sample();
         Dense second = (Dense) mlp.layers().stream().filter(l -> l instanceof Dense).skip(1).findFirst().orElseThrow();

@@ -113,8 +113,10 @@ final class Charts {
                 Panel panel = new Panel();
                 for (String impl : table.implementations()) {
                     for (FamilyTable.Line line : lines) {
+                        // squares joined by a line; other shapes as points of their own, since they are no step on that line
+                        String series = line.key().shape().isSquare() ? impl : impl + Panel.UNJOINED;
                         line.row(impl).filter(r -> !r.failed()).ifPresent(r ->
-                                panel.add(impl, cubeSide(line.key().shape()), r.gflops(), r.relativeError(), table.aboveBound(line, r, ceilings)));
+                                panel.add(series, cubeSide(line.key().shape()), r.gflops(), r.relativeError(), table.aboveBound(line, r, ceilings)));
                     }
                 }
                 if (panel.isEmpty()) {
@@ -227,6 +229,9 @@ final class Charts {
 
     /** The points of one XY panel: a series per name with error bars, and the points above their ceiling. */
     private static final class Panel {
+        /** The suffix of a series drawn as points only, coloured as its implementation and left out of the legend. */
+        static final String UNJOINED = " (other shapes)";
+
         final org.jfree.data.xy.YIntervalSeriesCollection data = new org.jfree.data.xy.YIntervalSeriesCollection();
         final org.jfree.data.xy.YIntervalSeries above = new org.jfree.data.xy.YIntervalSeries("above the ceiling: a measurement error");
         final Map<String, org.jfree.data.xy.YIntervalSeries> series = new LinkedHashMap<>();
@@ -262,6 +267,12 @@ final class Charts {
             for (org.jfree.data.xy.YIntervalSeries one : series.values()) {
                 data.addSeries(one);
                 String name = (String) one.getKey();
+                boolean unjoined = name.endsWith(UNJOINED);
+                if (unjoined) {
+                    name = name.substring(0, name.length() - UNJOINED.length());
+                    renderer.setSeriesLinesVisible(s, false);
+                    renderer.setSeriesVisibleInLegend(s, false);
+                }
                 int space = name.lastIndexOf(' ');
                 String impl = name.substring(space + 1);
                 // several operations in one plot: colour by implementation, shape and dashes by operation

@@ -285,10 +285,11 @@ final class MarkdownReport {
         md.append("## Changes since `").append(cell(oldName)).append("`\n\n")
                 .append("The same benchmark at the same parameters in both runs: its speed in this run over the old one. ")
                 .append("A change counts only beyond JMH's error (the root sum of squares of both runs' 99.9% half-widths).\n\n")
-                .append(c.summary(oldName).get(0).replaceFirst("^compared with .*?: ", "")).append(".\n\n");
+                .append(c.summary(oldName).get(0).replaceFirst("^compared with .*?: ", ""))
+                .append("; the unchanged ones are not listed.\n\n");
         md.append("| change | benchmark | params | threads | old time/call | new time/call | new/old speed | ± |\n")
                 .append("|---|---|---|---:|---:|---:|---:|---:|\n");
-        for (String kind : List.of("slower", "faster", "changed?", "unchanged", "new", "gone")) {
+        for (String kind : List.of("slower", "faster", "changed?", "new", "gone")) {
             for (Comparison.Change ch : c.of(kind)) {
                 md.append("| ").append(kind.equals("slower") || kind.equals("faster") ? "**" + kind + "**" : kind)
                         .append(" | `").append(ch.benchmark()).append("` | ").append(cell(ch.params())).append(" | ").append(ch.threads())
@@ -367,7 +368,8 @@ final class MarkdownReport {
     private void reproduce() {
         md.append("## Reproduce\n\n```\n./jvk bench --quick            # this report, on your machine (about 5 minutes)\n")
                 .append("./jvk bench --full             # the whole suite\n")
-                .append("./jvk bench --report results.json   # redraw a report from saved JMH JSON\n```\n");
+                .append("./jvk bench --report results.json   # redraw a report from saved JMH JSON\n")
+                .append("./jvk bench --compare results.json  # a new run, and what changed since this one\n```\n");
     }
 
     private void tableHeader(List<String> header, int textColumns) {

@@ -31,7 +31,7 @@ public final class Naming {
     public static final Set<String> REDUCTIONS = Set.of(
             "sum", "dot", "max", "min", "argmax", "asum", "nrm2", "logsumexp", "mean", "variance");
 
-    /** Operations a method name may carry besides the implementation ({@code dotLucene}, {@code streamCopy}). */
+    /** Operations a method name may carry besides the implementation ({@code dotLucene}, {@code lanewiseMax}). */
     static final Set<String> METHOD_OPERATIONS = Set.of(
             "sum", "dot", "max", "min", "argmax", "asum", "nrm2", "logsumexp", "mean", "variance",
             "axpy", "scal", "add", "sub", "mul", "copy", "fill", "addbias", "columnsums", "triad");
@@ -101,7 +101,7 @@ public final class Naming {
             op = trailing.get()[0];                          // SumDotBench.dotLucene
             impl = trailing.get()[1];
         } else if (leading.isPresent() && !params.containsKey("op")) {
-            impl = leading.get()[0];                         // StreamBench.streamCopy
+            impl = leading.get()[0];                         // MaxFormulationsBench.lanewiseMax
             op = leading.get()[1];
         } else {
             impl = splitLeadingImplementation(method).map(p -> p[0]).orElse(classImpl); // MlpTrainingBenchmark.trainStep
@@ -136,7 +136,7 @@ public final class Naming {
         return Optional.empty();
     }
 
-    /** {@code "streamCopy"} → {@code ["stream", "copy"]}: a known implementation, then an operation with a capital. */
+    /** {@code "lanewiseMax"} → {@code ["lanewise", "max"]}: a known implementation, then an operation with a capital. */
     static Optional<String[]> splitLeadingImplementation(String name) {
         for (String known : KNOWN_IMPLEMENTATIONS) {
             if (name.length() > known.length() && name.regionMatches(true, 0, known, 0, known.length())

@@ -171,9 +171,9 @@ final class SgemmPacking {
 
     /**
      * Index vectors of the 8-row transposition, three rounds of two per round (see
-     * {@link #transposeToA}), or null when the vector width does not allow it (it needs 8 or 16 lanes).
+     * {@link #transposeRounds}), or null when the vector width does not allow it (it needs 8 or 16 lanes).
      */
-    private static final float[] ROUNDS = transposeRounds();
+    private static final float[] ROUNDS = transposeRounds(L);
     private static final boolean TRANSPOSE8 = ROUNDS != null;
     /** Lane selections joining two vectors' lower halves (first L) and upper halves (next L). */
     private static final float[] HALVES = halves();
@@ -427,72 +427,35 @@ final class SgemmPacking {
     }
 
     /**
-     * Works out the lane selections of the 8-row transposition by following every element through the
-     * three rounds, and checks that they deliver each one to its place and that one pair of index
-     * vectors serves every pair of a round. Element (r, p) of the 8 x L block must end in vector
-     * {@code p / (L/8)}, lane {@code (p % (L/8)) * 8 + r}. In round s an element moves to the vector
-     * whose bit s is bit s of its final vector; within a vector elements are kept in the order of
-     * (final lane, final vector), which is the final order after the last round.
+     * The lane selections of the 8-row transposition for vectors of {@code lanes} lanes: for each round
+     * s, {@code lo} then {@code hi} ({@code lanes} indexes each, into the 2 x lanes lanes of the pair,
+     * the lower-numbered vector's first). Null for widths other than 8 and 16, which pack without
+     * the transposition. Element (r, p) of the 8 x lanes block ends in vector {@code p / (lanes/8)},
+     * lane {@code (p % (lanes/8)) * 8 + r} (a test follows every element through the rounds).
+     * <ul>
+     *   <li>8 lanes (each final vector one column): every round is the perfect unshuffle, {@code lo}
+     *       the even lanes of the pair, {@code hi} the odd ones: lane t takes {@code 2t + h}
+     *       ({@code h} 0 for lo, 1 for hi).</li>
+     *   <li>16 lanes (each final vector two columns of 8 rows): round 0 takes the lanes congruent to
+     *       {@code 2h} mod 4, then those congruent to {@code 2h + 1}: lane {@code t = 8g + u} takes
+     *       {@code 4u + g + 2h}. Rounds 1 and 2 take the lanes of parity h in quarters: the first
+     *       vector's lower half, the second's lower half, the first's upper half, the second's upper
+     *       half: lane {@code t = 4q + u} takes {@code 2u + h + 16 (q & 1) + 8 (q >> 1)}.</li>
+     * </ul>
      */
-    private static float[] transposeRounds() {
-        if (L != 8 && L != 16) {
+    static float[] transposeRounds(int lanes) {
+        if (lanes != 8 && lanes != 16) {
             return null;
         }
-        int group = L / 8;
-        int[][] holds = new int[8][L]; // element r * L + p
-        for (int r = 0; r < 8; r++) {
-            for (int p = 0; p < L; p++) {
-                holds[r][p] = r * L + p;
-            }
-        }
-        float[] rounds = new float[6 * L];
+        float[] rounds = new float[6 * lanes];
         for (int s = 0; s < 3; s++) {
-            int[][] next = new int[8][];
-            for (int v0 = 0; v0 < 8; v0++) {
-                if ((v0 >> s & 1) != 0) {
-                    continue;
-                }
-                int v1 = v0 | 1 << s;
-                for (int half = 0; half < 2; half++) {
-                    int[] picked = new int[L];
-                    long[] keyed = new long[2 * L];
-                    int count = 0;
-                    for (int from = 0; from < 2 * L; from++) {
-                        int element = from < L ? holds[v0][from] : holds[v1][from - L];
-                        int r = element / L;
-                        int p = element % L;
-                        int finalVector = p / group;
-                        int finalLane = (p % group) * 8 + r;
-                        if ((finalVector >> s & 1) == half) {
-                            keyed[count++] = ((long) finalLane << 40) | ((long) finalVector << 20) | from;
-                        }
-                    }
-                    if (count != L) {
-                        return null;
-                    }
-                    java.util.Arrays.sort(keyed, 0, count);
-                    for (int t = 0; t < L; t++) {
-                        int from = (int) (keyed[t] & 0xFFFFF);
-                        int at = (2 * s + half) * L + t;
-                        if (v0 == 0) {
-                            rounds[at] = from;
-                        } else if (rounds[at] != from) {
-                            return null; // this pair would need its own indexes
-                        }
-                        picked[t] = from < L ? holds[v0][from] : holds[v1][from - L];
-                    }
-                    next[half == 0 ? v0 : v1] = picked;
-                }
-            }
-            holds = next;
-        }
-        for (int q = 0; q < 8; q++) {
-            for (int t = 0; t < L; t++) {
-                int element = holds[q][t];
-                int r = element / L;
-                int p = element % L;
-                if (p / group != q || (p % group) * 8 + r != t) {
-                    return null;
+            for (int h = 0; h < 2; h++) {
+                for (int t = 0; t < lanes; t++) {
+                    int q = t / 4;
+                    int index = lanes == 8 ? 2 * t + h
+                            : s == 0 ? 4 * (t % 8) + t / 8 + 2 * h
+                            : 2 * (t % 4) + h + 16 * (q & 1) + 8 * (q >> 1);
+                    rounds[(2 * s + h) * lanes + t] = index;
                 }
             }
         }

@@ -22,13 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * stores cost next to nothing beside an exp.
  *
  * <p>The largest kernels (softplus, both GELU forms and their backward forms) have their lanewise
- * steps written out in the loop body instead: called as helpers, those steps were refused by C2
- * ("hot method too big" above 325 bytecodes, or cut off at NodeCountInliningCutoff when they came
- * after many nodes), and every refused call boxed its vectors (12-18 KB per 1K floats inside JMH,
- * seen with {@code -prof gc} and {@code -XX:+PrintInlining}). The rule: no call of ours that takes or
- * returns a vector after the first few hundred nodes of a loop body, and none of more than a few
- * hundred bytecodes. The smaller kernels still call {@code sigmoid(v)}, {@code VectorMath.exp} and
- * the like first thing in the body, which C2 inlines (checked the same way).
+ * steps written out in the loop body instead, exp's from the template of
+ * {@code kernels/gen/InlineExp.java}: see the package documentation on what C2 inlines. The smaller
+ * kernels call {@code sigmoid(v)}, {@code VectorMath.exp} and the like first thing in the body,
+ * which C2 inlines.
  *
  * <p><b>The last vector.</b> A masked load or store whose L-lane window runs past the end of its array
  * takes the Vector API's slow path (a lane-by-lane bounds check that C2 does not fully intrinsify:
@@ -176,13 +173,22 @@ public final class SimdActivations implements ActivationKernels {
      * lose up to |x| ulps). Below -125 the clamped x still gives the right -0.
      */
     private static FloatVector silu(FloatVector v) {
-        FloatVector negAbs = VectorMath.clampExp(v.abs().neg());
-        FloatVector k = VectorMath.exponentOf(negAbs);
-        FloatVector p = VectorMath.expOfRemainder(negAbs, k);
-        FloatVector first = VectorMath.twoToHalfOf(k);
-        FloatVector second = VectorMath.twoToRestOf(k);
-        FloatVector e = p.mul(first).mul(second);
-        FloatVector negativeSide = negAbs.mul(p).mul(first).mul(second);
+        FloatVector negAbs = v.abs().neg();
+        // GENERATED exp e = e^(negAbs), clamped below by kernels/gen/InlineExp.java: do not edit up to END
+        FloatVector eX = negAbs.blend(EXP_MIN, negAbs.compare(VectorOperators.LT, EXP_MIN));
+        FloatVector eK = eX.fma(LOG2E, ROUND); // n + 1.5 * 2^23: n = round(x / ln 2) in the low bits
+        FloatVector eN = eK.sub(ROUND);
+        FloatVector eR = eN.fma(FloatVector.broadcast(F, -LN2_HI), eX); // exact (Sterbenz)
+        eR = eN.fma(FloatVector.broadcast(F, -LN2_LO), eR);
+        FloatVector eP = eR.fma(E5, E4).fma(eR, FloatVector.broadcast(F, E3)).fma(eR, FloatVector.broadcast(F, E2))
+                .fma(eR, FloatVector.broadcast(F, E1)).fma(eR, FloatVector.broadcast(F, E0)).fma(eR.mul(eR), eR).add(1f); // e^r
+        IntVector eBits = eK.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector eHalf = eBits.lanewise(VectorOperators.ASHR, 1);
+        FloatVector eFirst = eHalf.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector eSecond = eBits.sub(eHalf).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = eP.mul(eFirst).mul(eSecond); // rounds once, also when subnormal
+        // END exp e
+        FloatVector negativeSide = eX.mul(eP).mul(eFirst).mul(eSecond);
         return negativeSide.blend(v, v.compare(VectorOperators.GE, 0f)).div(e.add(1f));
     }
 
@@ -197,20 +203,22 @@ public final class SimdActivations implements ActivationKernels {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
-            // e = e^-|x| in (0, 1]: VectorMath.exp's steps (the argument is <= 0, so only the lower clamp)
+            // e = e^-|x| in (0, 1] (the argument is <= 0, so only the lower clamp)
             FloatVector negAbs = v.abs().neg();
-            negAbs = negAbs.blend(EXP_MIN, negAbs.compare(VectorOperators.LT, EXP_MIN));
-            FloatVector k = negAbs.fma(LOG2E, ROUND);
-            FloatVector nf = k.sub(ROUND);
-            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), negAbs);
-            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r);
-            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
-                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(first).mul(second);
+            // GENERATED exp e = e^(negAbs), clamped below by kernels/gen/InlineExp.java: do not edit up to END
+            FloatVector eX = negAbs.blend(EXP_MIN, negAbs.compare(VectorOperators.LT, EXP_MIN));
+            FloatVector eK = eX.fma(LOG2E, ROUND); // n + 1.5 * 2^23: n = round(x / ln 2) in the low bits
+            FloatVector eN = eK.sub(ROUND);
+            FloatVector eR = eN.fma(FloatVector.broadcast(F, -LN2_HI), eX); // exact (Sterbenz)
+            eR = eN.fma(FloatVector.broadcast(F, -LN2_LO), eR);
+            FloatVector eP = eR.fma(E5, E4).fma(eR, FloatVector.broadcast(F, E3)).fma(eR, FloatVector.broadcast(F, E2))
+                    .fma(eR, FloatVector.broadcast(F, E1)).fma(eR, FloatVector.broadcast(F, E0)).fma(eR.mul(eR), eR).add(1f); // e^r
+            IntVector eBits = eK.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector eHalf = eBits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector eFirst = eHalf.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector eSecond = eBits.sub(eHalf).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = eP.mul(eFirst).mul(eSecond); // rounds once, also when subnormal
+            // END exp e
             // log1p(e): for e >= 0.5, ln 2 + log1p((e - 1) / 2) (exact argument), else log1p(e) itself;
             // log1p(f) = f - f^2/2 + f^3 Q(f), VectorMath.log's polynomial on [-0.25, 0.5)
             VectorMask<Float> upper = e.compare(VectorOperators.GE, 0.5f);
@@ -256,20 +264,21 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector twoU = xc.mul(t);
             FloatVector twoULow = xc.fma(t, twoU.neg()).add(xc.mul(tLow));
             FloatVector lo = twoULow.neg().blend(twoULow, negative);
-            // e = e^(hi + lo): the steps of VectorMath.exp(hi, lo)
-            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
-            FloatVector hc = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
-            FloatVector k = hc.fma(LOG2E, ROUND);
-            FloatVector nf = k.sub(ROUND);
-            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
-            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(lo.blend(0f, outside));
-            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
-                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(first).mul(second);
+            // GENERATED exp e = e^(hi + lo), clamped both by kernels/gen/InlineExp.java: do not edit up to END
+            VectorMask<Float> eOutside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector eX = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector eK = eX.fma(LOG2E, ROUND); // n + 1.5 * 2^23: n = round(x / ln 2) in the low bits
+            FloatVector eN = eK.sub(ROUND);
+            FloatVector eR = eN.fma(FloatVector.broadcast(F, -LN2_HI), eX); // exact (Sterbenz)
+            eR = eN.fma(FloatVector.broadcast(F, -LN2_LO), eR).add(lo.blend(0f, eOutside));
+            FloatVector eP = eR.fma(E5, E4).fma(eR, FloatVector.broadcast(F, E3)).fma(eR, FloatVector.broadcast(F, E2))
+                    .fma(eR, FloatVector.broadcast(F, E1)).fma(eR, FloatVector.broadcast(F, E0)).fma(eR.mul(eR), eR).add(1f); // e^r
+            IntVector eBits = eK.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector eHalf = eBits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector eFirst = eHalf.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector eSecond = eBits.sub(eHalf).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = eP.mul(eFirst).mul(eSecond); // rounds once, also when subnormal
+            // END exp e
             xc.mul(e).blend(v, negative.not()).div(e.add(1f)).intoArray(y, yOffset + at, m);
         }
     }
@@ -294,26 +303,26 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
             FloatVector xc = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT))
                     .blend(ERFC_TAIL_LIMIT, v.compare(VectorOperators.GT, ERFC_TAIL_LIMIT));
-            // Phi(xc) = 0.5 erfc(-xc / sqrt 2), relative accuracy for xc < 0 (no 1 + erf cancellation).
-            // gauss = e^(-xc^2/2), xc^2 carried exactly as square + squareLow (exp of a float pair)
+            // GENERATED phi cdf = Phi(xc), gauss = e^(-xc^2/2) by kernels/gen/InlineExp.java: do not edit up to END
             FloatVector a = xc.abs();
             FloatVector square = xc.mul(xc);
-            FloatVector squareLow = xc.fma(xc, square.neg());
+            FloatVector squareLow = xc.fma(xc, square.neg()); // square + squareLow = x^2 exactly
             FloatVector hi = square.mul(-0.5f);
-            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN);
-            FloatVector hc = hi.blend(EXP_MIN, outside);
-            FloatVector k = hc.fma(LOG2E, ROUND);
-            FloatVector nf = k.sub(ROUND);
-            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
-            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(squareLow.mul(-0.5f).blend(0f, outside));
-            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
-                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector gauss = p.mul(first).mul(second);
-            // G(a) by the near and the far fit (a clamped into their ranges); E = erfc(|xc| / sqrt 2) = gauss G
+            FloatVector lo = squareLow.mul(-0.5f);
+            VectorMask<Float> gaussOutside = hi.compare(VectorOperators.LT, EXP_MIN);
+            FloatVector gaussX = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN));
+            FloatVector gaussK = gaussX.fma(LOG2E, ROUND); // n + 1.5 * 2^23: n = round(x / ln 2) in the low bits
+            FloatVector gaussN = gaussK.sub(ROUND);
+            FloatVector gaussR = gaussN.fma(FloatVector.broadcast(F, -LN2_HI), gaussX); // exact (Sterbenz)
+            gaussR = gaussN.fma(FloatVector.broadcast(F, -LN2_LO), gaussR).add(lo.blend(0f, gaussOutside));
+            FloatVector gaussP = gaussR.fma(E5, E4).fma(gaussR, FloatVector.broadcast(F, E3)).fma(gaussR, FloatVector.broadcast(F, E2))
+                    .fma(gaussR, FloatVector.broadcast(F, E1)).fma(gaussR, FloatVector.broadcast(F, E0)).fma(gaussR.mul(gaussR), gaussR).add(1f); // e^r
+            IntVector gaussBits = gaussK.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector gaussHalf = gaussBits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector gaussFirst = gaussHalf.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gaussSecond = gaussBits.sub(gaussHalf).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gauss = gaussP.mul(gaussFirst).mul(gaussSecond); // rounds once, also when subnormal
+            // G(a) by the near and the far fit (a clamped into their ranges); erfc(|x| / sqrt 2) = gauss G
             FloatVector an = a.blend(ERF_SERIES_LIMIT, a.compare(VectorOperators.LT, ERF_SERIES_LIMIT));
             FloatVector v1 = an.sub(N_MID).mul(N_INV_HALF);
             FloatVector near = v1.fma(N12, N11).fma(v1, FloatVector.broadcast(F, N10)).fma(v1, FloatVector.broadcast(F, N9))
@@ -323,13 +332,14 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector w = FloatVector.broadcast(F, 1f).div(a.fma(0.5f, 1f)).sub(F_MID).mul(F_INV_HALF);
             FloatVector far = w.fma(F6, F5).fma(w, FloatVector.broadcast(F, F4)).fma(w, FloatVector.broadcast(F, F3))
                     .fma(w, FloatVector.broadcast(F, F2)).fma(w, FloatVector.broadcast(F, F1)).fma(w, FloatVector.broadcast(F, F0));
-            FloatVector e = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
-            // |xc| <= 0.7: Phi = 0.5 + 0.5 xc (xc P(xc^2)) (erf's odd series); beyond: 0.5 E for xc < 0, 1 - 0.5 E for xc > 0
+            FloatVector erfc = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
+            // |x| <= 0.7: Phi = 0.5 + 0.5 x (x P(x^2)) (erf's odd series); beyond: 0.5 erfc for x < 0, 1 - 0.5 erfc for x > 0
             FloatVector series = xc.mul(square.fma(S5, S4).fma(square, FloatVector.broadcast(F, S3)).fma(square, FloatVector.broadcast(F, S2))
                             .fma(square, FloatVector.broadcast(F, S1)).fma(square, FloatVector.broadcast(F, S0)))
                     .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
-            FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
+            FloatVector tail = erfc.mul(0.5f).blend(erfc.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
             FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
+            // END phi cdf
             v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT)).mul(cdf).intoArray(y, yOffset + at, m);
         }
     }
@@ -395,20 +405,21 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector twoU = xc.mul(t);
             FloatVector twoULow = xc.fma(t, twoU.neg()).add(xc.mul(tLow));
             FloatVector lo = twoULow.neg().blend(twoULow, negative);
-            // e = e^(hi + lo): the steps of VectorMath.exp(hi, lo)
-            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
-            FloatVector hc = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
-            FloatVector k = hc.fma(LOG2E, ROUND);
-            FloatVector nf = k.sub(ROUND);
-            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
-            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(lo.blend(0f, outside));
-            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
-                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(first).mul(second);
+            // GENERATED exp e = e^(hi + lo), clamped both by kernels/gen/InlineExp.java: do not edit up to END
+            VectorMask<Float> eOutside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector eX = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector eK = eX.fma(LOG2E, ROUND); // n + 1.5 * 2^23: n = round(x / ln 2) in the low bits
+            FloatVector eN = eK.sub(ROUND);
+            FloatVector eR = eN.fma(FloatVector.broadcast(F, -LN2_HI), eX); // exact (Sterbenz)
+            eR = eN.fma(FloatVector.broadcast(F, -LN2_LO), eR).add(lo.blend(0f, eOutside));
+            FloatVector eP = eR.fma(E5, E4).fma(eR, FloatVector.broadcast(F, E3)).fma(eR, FloatVector.broadcast(F, E2))
+                    .fma(eR, FloatVector.broadcast(F, E1)).fma(eR, FloatVector.broadcast(F, E0)).fma(eR.mul(eR), eR).add(1f); // e^r
+            IntVector eBits = eK.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector eHalf = eBits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector eFirst = eHalf.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector eSecond = eBits.sub(eHalf).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = eP.mul(eFirst).mul(eSecond); // rounds once, also when subnormal
+            // END exp e
             FloatVector inverse = FloatVector.broadcast(F, 1f).div(e.add(1f));
             FloatVector s = FloatVector.broadcast(F, 1f).blend(e, negative).mul(inverse);
             FloatVector oneMinusS = e.blend(1f, negative).mul(inverse);
@@ -433,26 +444,26 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
             FloatVector xc = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT))
                     .blend(ERFC_TAIL_LIMIT, v.compare(VectorOperators.GT, ERFC_TAIL_LIMIT));
-            // Phi(xc) = 0.5 erfc(-xc / sqrt 2), relative accuracy for xc < 0 (no 1 + erf cancellation).
-            // gauss = e^(-xc^2/2), xc^2 carried exactly as square + squareLow (exp of a float pair)
+            // GENERATED phi cdf = Phi(xc), gauss = e^(-xc^2/2) by kernels/gen/InlineExp.java: do not edit up to END
             FloatVector a = xc.abs();
             FloatVector square = xc.mul(xc);
-            FloatVector squareLow = xc.fma(xc, square.neg());
+            FloatVector squareLow = xc.fma(xc, square.neg()); // square + squareLow = x^2 exactly
             FloatVector hi = square.mul(-0.5f);
-            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN);
-            FloatVector hc = hi.blend(EXP_MIN, outside);
-            FloatVector k = hc.fma(LOG2E, ROUND);
-            FloatVector nf = k.sub(ROUND);
-            FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), hc);
-            r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r).add(squareLow.mul(-0.5f).blend(0f, outside));
-            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
-                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector gauss = p.mul(first).mul(second);
-            // G(a) by the near and the far fit (a clamped into their ranges); E = erfc(|xc| / sqrt 2) = gauss G
+            FloatVector lo = squareLow.mul(-0.5f);
+            VectorMask<Float> gaussOutside = hi.compare(VectorOperators.LT, EXP_MIN);
+            FloatVector gaussX = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN));
+            FloatVector gaussK = gaussX.fma(LOG2E, ROUND); // n + 1.5 * 2^23: n = round(x / ln 2) in the low bits
+            FloatVector gaussN = gaussK.sub(ROUND);
+            FloatVector gaussR = gaussN.fma(FloatVector.broadcast(F, -LN2_HI), gaussX); // exact (Sterbenz)
+            gaussR = gaussN.fma(FloatVector.broadcast(F, -LN2_LO), gaussR).add(lo.blend(0f, gaussOutside));
+            FloatVector gaussP = gaussR.fma(E5, E4).fma(gaussR, FloatVector.broadcast(F, E3)).fma(gaussR, FloatVector.broadcast(F, E2))
+                    .fma(gaussR, FloatVector.broadcast(F, E1)).fma(gaussR, FloatVector.broadcast(F, E0)).fma(gaussR.mul(gaussR), gaussR).add(1f); // e^r
+            IntVector gaussBits = gaussK.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector gaussHalf = gaussBits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector gaussFirst = gaussHalf.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gaussSecond = gaussBits.sub(gaussHalf).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gauss = gaussP.mul(gaussFirst).mul(gaussSecond); // rounds once, also when subnormal
+            // G(a) by the near and the far fit (a clamped into their ranges); erfc(|x| / sqrt 2) = gauss G
             FloatVector an = a.blend(ERF_SERIES_LIMIT, a.compare(VectorOperators.LT, ERF_SERIES_LIMIT));
             FloatVector v1 = an.sub(N_MID).mul(N_INV_HALF);
             FloatVector near = v1.fma(N12, N11).fma(v1, FloatVector.broadcast(F, N10)).fma(v1, FloatVector.broadcast(F, N9))
@@ -462,13 +473,14 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector w = FloatVector.broadcast(F, 1f).div(a.fma(0.5f, 1f)).sub(F_MID).mul(F_INV_HALF);
             FloatVector far = w.fma(F6, F5).fma(w, FloatVector.broadcast(F, F4)).fma(w, FloatVector.broadcast(F, F3))
                     .fma(w, FloatVector.broadcast(F, F2)).fma(w, FloatVector.broadcast(F, F1)).fma(w, FloatVector.broadcast(F, F0));
-            FloatVector e = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
-            // |xc| <= 0.7: Phi = 0.5 + 0.5 xc (xc P(xc^2)) (erf's odd series); beyond: 0.5 E for xc < 0, 1 - 0.5 E for xc > 0
+            FloatVector erfc = gauss.mul(far.blend(near, a.compare(VectorOperators.LE, ERFC_NEAR_LIMIT)));
+            // |x| <= 0.7: Phi = 0.5 + 0.5 x (x P(x^2)) (erf's odd series); beyond: 0.5 erfc for x < 0, 1 - 0.5 erfc for x > 0
             FloatVector series = xc.mul(square.fma(S5, S4).fma(square, FloatVector.broadcast(F, S3)).fma(square, FloatVector.broadcast(F, S2))
                             .fma(square, FloatVector.broadcast(F, S1)).fma(square, FloatVector.broadcast(F, S0)))
                     .fma(FloatVector.broadcast(F, 0.5f), FloatVector.broadcast(F, 0.5f));
-            FloatVector tail = e.mul(0.5f).blend(e.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
+            FloatVector tail = erfc.mul(0.5f).blend(erfc.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
             FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
+            // END phi cdf
             g.mul(xc.mul(gauss).fma(FloatVector.broadcast(F, INV_SQRT_2PI), cdf)).intoArray(dx, dxOffset + at, m);
         }
     }

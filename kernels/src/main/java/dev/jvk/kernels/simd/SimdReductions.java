@@ -30,16 +30,10 @@ import jdk.incubator.vector.VectorSpecies;
  * sequence of instructions) and than compare + blend (see bench/RESULTS-blas1.md).
  *
  * <h2>Written for C2: no method here takes or returns a vector</h2>
- * A vector stays in a register only where C2 inlines every call that carries it; a call that is not
- * inlined gets the vector as a heap object, allocated on every call. Measured here (JMH with
- * {@code -XX:+PrintInlining}): small helpers such as a lane sum, a masked tail load or an exp were
- * refused for inlining, either because they had been compiled alone first ("already compiled into
- * a big method") or because the caller's compilation unit (JMH's loop, with the kernel inlined into
- * it) had passed {@code NodeCountInliningCutoff}; the JDK's own vector classes escape both with
- * {@code @ForceInline}, which user code cannot use. So every method below that touches vectors has
- * only arrays and scalars as arguments and result: the lane tree, tails and the exponential are
- * written out in place, which repeats a few lines on purpose. Such a method is a compilation unit of
- * its own whether C2 inlines it or calls it.
+ * See the package documentation on what C2 inlines: here the lane tree, the tails and the
+ * exponential are written out in every method that needs them, so that each method that touches
+ * vectors has only arrays and scalars as arguments and result, and is a compilation unit of its own
+ * whether C2 inlines it or calls it.
  *
  * <p>Long arrays go through max, min, argmax, mean, variance, nrm2, logSumExp and the double sums in
  * blocks of {@link #BLOCK} elements, each block one call of a method that C2 compiles as a whole

@@ -162,32 +162,34 @@ public final class SimdSoftmax implements SoftmaxKernels {
             // Java fallback in a process that had run all three softmax kernels)
             VectorMask<Float> mask = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
             FloatVector v = FloatVector.fromArray(F, x, from + at, mask);
-            // x_j - max = hi + lo exactly (Knuth's TwoSum, as VectorMath.sumError)
+            // x_j - max = hi + lo exactly (Knuth's TwoSum)
             FloatVector hi = v.add(negMax);
             FloatVector bVirtual = hi.sub(v);
             FloatVector aVirtual = hi.sub(bVirtual);
             FloatVector lo = v.sub(aVirtual).add(negMax.sub(bVirtual));
-            // e^(hi + lo): the steps of VectorMath.exp(hi, lo); lo joins the reduced argument
-            VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
-            FloatVector hc = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
-            FloatVector k = hc.fma(LOG2E, ROUND);
-            FloatVector n = k.sub(ROUND);
-            FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), hc);
-            r = n.fma(FloatVector.broadcast(F, -LN2_LO), r).add(lo.blend(0f, outside));
-            FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2))
-                    .fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-            IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-            IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-            FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(first).mul(second);
+            // e^(hi + lo): lo joins the reduced argument
+            // GENERATED exp e = e^(hi + lo), clamped both by kernels/gen/InlineExp.java: do not edit up to END
+            VectorMask<Float> eOutside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector eX = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector eK = eX.fma(LOG2E, ROUND); // n + 1.5 * 2^23: n = round(x / ln 2) in the low bits
+            FloatVector eN = eK.sub(ROUND);
+            FloatVector eR = eN.fma(FloatVector.broadcast(F, -LN2_HI), eX); // exact (Sterbenz)
+            eR = eN.fma(FloatVector.broadcast(F, -LN2_LO), eR).add(lo.blend(0f, eOutside));
+            FloatVector eP = eR.fma(E5, E4).fma(eR, FloatVector.broadcast(F, E3)).fma(eR, FloatVector.broadcast(F, E2))
+                    .fma(eR, FloatVector.broadcast(F, E1)).fma(eR, FloatVector.broadcast(F, E0)).fma(eR.mul(eR), eR).add(1f); // e^r
+            IntVector eBits = eK.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector eHalf = eBits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector eFirst = eHalf.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector eSecond = eBits.sub(eHalf).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = eP.mul(eFirst).mul(eSecond); // rounds once, also when subnormal
+            // END exp e
             if (out != null) {
                 e.intoArray(out, outFrom + at, mask);
             }
             // The row's last vector: compress keeps the lanes of the mask, in order, from lane 0 up, and
             // zeroes the others, so the lanes of elements j.. land where a full vector has them, even from
-            // a moved window. (A blend with the negated mask did the zeroing before, but inside JMH and
-            // in a process that also ran logSoftmax, C2 left that blend to the Java fallback: 80 B a row.)
+            // a moved window. (A blend with the negated mask would zero them too, but inside JMH and in a
+            // process that also ran logSoftmax, C2 left such a blend to the Java fallback: 80 B a row.)
             sum = sum.add(j + L <= cols ? e : e.compress(mask));
         }
         // The lanes' sum in a fixed pairwise order that every JIT tier follows (reduceLanes(ADD) leaves

@@ -8,32 +8,16 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The lanewise elementary functions every vector activation and softmax is built on: exp (also of a
- * float pair), expm1 and log, and the constants of their reductions and polynomials (also those of
- * the erfc fits of GELU). One core each, so every kernel inherits the same error bound.
+ * The lanewise elementary functions every vector activation and softmax is built on: exp, expm1 and
+ * log, and the constants of their reductions and polynomials (also those of the erfc fits of GELU).
+ * One core each, so every kernel inherits the same error bound. exp's steps are also written into the
+ * kernels that cannot call it, from the template of {@code kernels/gen/InlineExp.java} (see the
+ * package documentation on what C2 inlines); {@link #exp} and {@link #expm1NonPositive} are its
+ * copies here, small enough to be inlined when a kernel calls them first (exp 236 bytecodes, log 317).
  *
  * <p>Everything is float: where float alone is not accurate enough, a value is carried as a float
- * pair hi + lo (x^2 in the Gaussian, GELU's 2u), and {@link #exp(FloatVector, FloatVector)} takes such
- * a pair. (Widening to double needs Vector API conversions, which cost C2 too many nodes, below.)
- *
- * <p><b>Why the functions are written out in one piece.</b> In JDK 25, C2 stops inlining a method's
- * calls once it has parsed about 18000 nodes (NodeCountInliningCutoff), and a Vector API operation
- * costs hundreds. The API's own methods are force-inlined anyway, but a call to one of ours that comes
- * after that point stays a call, its vectors are boxed, and the kernel runs 10-100x slower. So each
- * function here is straight-line Vector API code (exp's steps repeated rather than called), and a
- * kernel calls at most one or two of them, first. (JDK-8382700 lifts the limit in later JDKs.)
- *
- * <p><b>And why the largest ones are not here.</b> A lanewise function is also refused when it is
- * large: above 325 bytecodes (FreqInlineSize: "hot method too big"), or once C2 has compiled it alone
- * into more than 2500 bytes of code (InlineSmallCode: "already compiled into a big method"), which
- * happens when it is hot on its own, being called once per vector. The Gaussian pieces of GELU (exp
- * of a pair, the erfc fits, erf's series: some 800 bytecodes) and softplus' log1p(e^-|x|) (some 450)
- * were far above the first limit, and boxed 12 KB per 1K floats inside JMH; softmax's exp of a pair followed by its lane sum hit the node cutoff. Those
- * steps are now written out in the loop bodies of their kernels ({@code SimdActivations.softplus},
- * {@code geluErf}, {@code geluErfBackward}, {@code geluTanh}, {@code geluTanhBackward} (whose exp of a
- * pair came after its 2u pair and was cut off at NodeCountInliningCutoff), {@code SimdSoftmax.expAndSum})
- * with the constants from here, so that no call of ours taking or returning a vector is left in them.
- * The functions kept here are below those limits (exp 236 bytecodes, log 317) and are called first.
+ * pair hi + lo (x^2 in the Gaussian, GELU's 2u), and the generated exp takes such a pair.
+ * (Widening to double needs Vector API conversions, which cost C2 too many nodes.)
  *
  * <p>Built only from exactly rounded operations (add, mul, fma, div, compare, blend, bit operations,
  * conversions), never the Vector API's lanewise transcendentals: in JDK 25 those compute
@@ -68,85 +52,27 @@ final class VectorMath {
     static final float E0 = 0.5f, E1 = 0.1666666716337204f, E2 = 0.041666463017463684f,
             E3 = 0.00833328627049923f, E4 = 0.0013933676527813077f, E5 = 0.0001990761811612174f;
 
-    /** x clamped to [EXP_MIN, EXP_MAX]; NaN stays NaN (a comparison with NaN is false). */
-    static FloatVector clampExp(FloatVector x) {
-        return x.blend(EXP_MIN, x.compare(VectorOperators.LT, EXP_MIN))
-                .blend(EXP_MAX, x.compare(VectorOperators.GT, EXP_MAX));
-    }
-
-    /**
-     * k = round(x / ln 2) + 1.5 * 2^23, for x already clamped: as a float it is n + 1.5 * 2^23, and its
-     * bits minus those of 1.5 * 2^23 are the integer n (see {@link #twoToHalfOf}).
-     */
-    static FloatVector exponentOf(FloatVector x) {
-        return x.fma(LOG2E, ROUND);
-    }
-
-    /** e^(x - n ln 2) for the n held in k: a number in [0.707, 1.415]. Exact reduction, then the polynomial. */
-    static FloatVector expOfRemainder(FloatVector x, FloatVector k) {
-        FloatVector n = k.sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        return r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-    }
-
-
-
-    /**
-     * 2^(n >> 1) for the n held in k. v * 2^n = (v * 2^(n >> 1)) * 2^(n - (n >> 1)): each factor is a
-     * normal float for n in [-181, 128], so the product rounds once, at the end, even when the result
-     * is subnormal (gradual underflow) or overflows to Inf.
-     */
-    static FloatVector twoToHalfOf(FloatVector k) {
-        IntVector n = k.reinterpretAsInts().sub(ROUND_BITS);
-        return n.lanewise(VectorOperators.ASHR, 1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    }
-
-    /** 2^(n - (n >> 1)) for the n held in k: the second factor (see {@link #twoToHalfOf}). */
-    static FloatVector twoToRestOf(FloatVector k) {
-        IntVector n = k.reinterpretAsInts().sub(ROUND_BITS);
-        return n.sub(n.lanewise(VectorOperators.ASHR, 1)).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    }
-
     /**
      * e^x in float: within 0.6 ulp by construction (the polynomial's 0.02 ulp, the rounding of 1 + (e^r - 1)
      * and of the final scaling), subnormal results included. x > 88.72284 gives +Inf, x = -Inf gives 0,
      * NaN gives NaN.
      */
     static FloatVector exp(FloatVector x) {
-        // The steps of clampExp, exponentOf, expOfRemainder and the two-factor scaling, written out: a chain of our
-        // own small methods would give C2 more call sites to refuse once a kernel is large.
-        FloatVector xc = x.blend(EXP_MIN, x.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, x.compare(VectorOperators.GT, EXP_MAX));
-        FloatVector k = xc.fma(LOG2E, ROUND);
-        FloatVector n = k.sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
-        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(first).mul(second);
-    }
-
-    /**
-     * e^(hi + lo) for a value given as an unevaluated sum, |lo| small against ulp(hi) (e.g. the exact
-     * rounding error of hi = a - b): lo joins the reduced argument, so the result is as accurate as if
-     * hi + lo were exact. Where hi is clamped (below -125 or above 89) lo is ignored.
-     */
-    static FloatVector exp(FloatVector hi, FloatVector lo) {
-        VectorMask<Float> outside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
-        FloatVector xc = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
-        FloatVector k = xc.fma(LOG2E, ROUND);
-        FloatVector n = k.sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
-        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r).add(lo.blend(0f, outside));
-        FloatVector p = r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r).add(1f);
-        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(first).mul(second);
+        // GENERATED exp e = e^(x), clamped both by kernels/gen/InlineExp.java: do not edit up to END
+        FloatVector eX = x.blend(EXP_MIN, x.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, x.compare(VectorOperators.GT, EXP_MAX));
+        FloatVector eK = eX.fma(LOG2E, ROUND); // n + 1.5 * 2^23: n = round(x / ln 2) in the low bits
+        FloatVector eN = eK.sub(ROUND);
+        FloatVector eR = eN.fma(FloatVector.broadcast(F, -LN2_HI), eX); // exact (Sterbenz)
+        eR = eN.fma(FloatVector.broadcast(F, -LN2_LO), eR);
+        FloatVector eP = eR.fma(E5, E4).fma(eR, FloatVector.broadcast(F, E3)).fma(eR, FloatVector.broadcast(F, E2))
+                .fma(eR, FloatVector.broadcast(F, E1)).fma(eR, FloatVector.broadcast(F, E0)).fma(eR.mul(eR), eR).add(1f); // e^r
+        IntVector eBits = eK.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector eHalf = eBits.lanewise(VectorOperators.ASHR, 1);
+        FloatVector eFirst = eHalf.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector eSecond = eBits.sub(eHalf).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = eP.mul(eFirst).mul(eSecond); // rounds once, also when subnormal
+        // END exp e
+        return e;
     }
 
     /**
@@ -155,17 +81,22 @@ final class VectorMath {
      * keeps full relative accuracy where e^y - 1 cancels. y below -125 gives -1.
      */
     static FloatVector expm1NonPositive(FloatVector y) {
-        FloatVector yc = y.blend(EXP_MIN, y.compare(VectorOperators.LT, EXP_MIN));
-        FloatVector k = yc.fma(LOG2E, ROUND);
-        FloatVector n = k.sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), yc);
-        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
-        IntVector bits = k.reinterpretAsInts().sub(ROUND_BITS);
-        IntVector half = bits.lanewise(VectorOperators.ASHR, 1);
-        FloatVector first = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector second = bits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector twoToN = first.mul(second);
-        return twoToN.fma(r.fma(E5, E4).fma(r, FloatVector.broadcast(F, E3)).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E1)).fma(r, FloatVector.broadcast(F, E0)).fma(r.mul(r), r), twoToN.sub(1f));
+        // GENERATED expm1 e = e^(y), clamped below by kernels/gen/InlineExp.java: do not edit up to END
+        FloatVector eX = y.blend(EXP_MIN, y.compare(VectorOperators.LT, EXP_MIN));
+        FloatVector eK = eX.fma(LOG2E, ROUND); // n + 1.5 * 2^23: n = round(x / ln 2) in the low bits
+        FloatVector eN = eK.sub(ROUND);
+        FloatVector eR = eN.fma(FloatVector.broadcast(F, -LN2_HI), eX); // exact (Sterbenz)
+        eR = eN.fma(FloatVector.broadcast(F, -LN2_LO), eR);
+        FloatVector ePm1 = eR.fma(E5, E4).fma(eR, FloatVector.broadcast(F, E3)).fma(eR, FloatVector.broadcast(F, E2))
+                .fma(eR, FloatVector.broadcast(F, E1)).fma(eR, FloatVector.broadcast(F, E0)).fma(eR.mul(eR), eR);
+        IntVector eBits = eK.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector eHalf = eBits.lanewise(VectorOperators.ASHR, 1);
+        FloatVector eFirst = eHalf.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector eSecond = eBits.sub(eHalf).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector eTwoToN = eFirst.mul(eSecond);
+        FloatVector e = eTwoToN.fma(ePm1, eTwoToN.sub(1f));
+        // END expm1 e
+        return e;
     }
 
     // ------------------------------------------------------------------ float log
@@ -199,15 +130,6 @@ final class VectorMath {
         return l.blend(x, x.test(VectorOperators.IS_NAN));
     }
 
-
-    // ------------------------------------------------------------------ exact sums
-
-    /** The exact rounding error of s = a + b (Knuth's TwoSum: a + b = s + error exactly, any magnitudes). */
-    static FloatVector sumError(FloatVector a, FloatVector b, FloatVector s) {
-        FloatVector bVirtual = s.sub(a);
-        FloatVector aVirtual = s.sub(bVirtual);
-        return a.sub(aVirtual).add(b.sub(bVirtual));
-    }
 
     // ------------------------------------------------------------------ erf pieces for GELU
 

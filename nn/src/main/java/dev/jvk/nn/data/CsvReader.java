@@ -122,8 +122,7 @@ public final class CsvReader {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(labelColumns, "labelColumns");
         Objects.requireNonNull(missing, "missing");
-        boolean stdin = file.toString().equals(STDIN);
-        String name = stdin ? "standard input" : file.toString();
+        String name = file.toString().equals(STDIN) ? "standard input" : file.toString();
         try (DataSources.Input in = DataSources.openInput(file)) {
             return parse(new InputStreamReader(in.stream(), decoder()), name, format, labelColumns, missing);
         } catch (CharacterCodingException e) {

@@ -17,4 +17,23 @@ public class DataException extends RuntimeException {
     public DataException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * A string read from a file as it may appear in a one-line message: in single quotes, control
+     * and format characters (a newline, a terminal escape, a bidi override) as {@code \\uXXXX}, cut
+     * after 40 characters. A message that echoed them raw would break the one-line rule, or worse,
+     * drive the user's terminal.
+     */
+    public static String printable(String s) {
+        StringBuilder out = new StringBuilder("'");
+        for (int i = 0; i < s.length() && i < 40; i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || Character.isSurrogate(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append(s.length() > 40 ? "...'" : "'").toString();
+    }
 }

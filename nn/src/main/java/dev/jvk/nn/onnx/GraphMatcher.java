@@ -344,14 +344,29 @@ final class GraphMatcher {
         long k = transB ? b.dims()[1] : b.dims()[0];
         long n = transB ? b.dims()[0] : b.dims()[1];
         checkInner(node, b, k, transB ? " (transB=1)" : "");
-        float[] values = b.floats(node.label());
+        b.checkCount(node.label());
         Dense dense = dense(node, (int) k, (int) n);
         float[] w = dense.weights();
         int in = (int) k;
         int out = (int) n;
-        for (int i = 0; i < in; i++) {
-            for (int j = 0; j < out; j++) {
-                w[i * out + j] = alpha * (transB ? values[j * in + i] : values[i * out + j]);
+        if (transB) {
+            float[] values = b.floats(node.label());
+            int block = 64;   // a tile of each matrix stays in L1 while it is transposed
+            for (int i0 = 0; i0 < in; i0 += block) {
+                for (int j0 = 0; j0 < out; j0 += block) {
+                    for (int i = i0; i < Math.min(in, i0 + block); i++) {
+                        for (int j = j0; j < Math.min(out, j0 + block); j++) {
+                            w[i * out + j] = alpha * values[j * in + i];
+                        }
+                    }
+                }
+            }
+        } else {
+            b.floatsInto(w, node.label());   // B is in x out, the layer's own layout: decoded in place
+            if (alpha != 1f) {
+                for (int i = 0; i < w.length; i++) {
+                    w[i] *= alpha;
+                }
             }
         }
         if (!node.input(2).isEmpty()) {
@@ -375,9 +390,9 @@ final class GraphMatcher {
         }
         Constant b = weight(node, node.input(1));
         checkInner(node, b, b.dims()[0], "");
-        float[] values = b.floats(node.label());
+        b.checkCount(node.label());
         Dense dense = dense(node, (int) b.dims()[0], (int) b.dims()[1]);
-        System.arraycopy(values, 0, dense.weights(), 0, values.length);
+        b.floatsInto(dense.weights(), node.label());
         addLayer(dense);
     }
 
@@ -773,6 +788,22 @@ final class GraphMatcher {
                 n = d == 0 ? 0 : (Long.MAX_VALUE / d < n ? Long.MAX_VALUE : n * d);
             }
             return n;
+        }
+
+        /** Checks the claimed element count against the bytes, the largest array and the heap, before a layer is allocated for it. */
+        void checkCount(String user) throws IOException {
+            if (tensor != null) {
+                data.backed(tensor, user);
+            }
+        }
+
+        void floatsInto(float[] into, String user) throws IOException {
+            if (tensor != null) {
+                data.floats(tensor, user, into);
+            } else {
+                float[] f = floats(user);
+                System.arraycopy(f, 0, into, 0, into.length);
+            }
         }
 
         float[] floats(String user) throws IOException {

@@ -37,9 +37,18 @@ final class TensorData {
 
     /** The values of a float, float16 or double tensor (or an integer one) as float, as ONNX's Cast to float rounds them. */
     float[] floats(Tensor t, String user) throws IOException {
+        float[] out = new float[backed(t, user)];
+        floats(t, user, out);
+        return out;
+    }
+
+    /** {@link #floats(Tensor, String)} into {@code out}, which has exactly {@link #count} entries (a layer's weights: no copy). */
+    void floats(Tensor t, String user, float[] out) throws IOException {
         int n = count(t, user);
         int size = elementSize(t, user);
-        float[] out = new float[n];
+        if (out.length != n) {
+            throw new IllegalArgumentException(user + ": " + t + " has " + n + " values, the destination " + out.length);
+        }
         ByteBuffer raw = raw(t, (long) n * size, user);
         if (raw != null) {
             switch (t.dataType()) {
@@ -65,7 +74,7 @@ final class TensorData {
                     }
                 }
             }
-            return out;
+            return;
         }
         int field = typedField(t.dataType());
         int found = countTyped(t, field, user);
@@ -91,7 +100,6 @@ final class TensorData {
                 };
             } while (values != null && values.remaining() > 0);
         }
-        return out;
     }
 
     /** The values of an int64 (or int32) tensor, such as Reshape's target shape. */
@@ -99,7 +107,7 @@ final class TensorData {
         if (t.dataType() != OnnxProto.INT64 && t.dataType() != OnnxProto.INT32) {
             throw new OnnxFormatException(file + ": " + user + " needs integers, " + t + " has data type " + typeName(t.dataType()));
         }
-        int n = count(t, user);
+        int n = backed(t, user);
         int size = elementSize(t, user);
         long[] out = new long[n];
         ByteBuffer raw = raw(t, (long) n * size, user);
@@ -128,6 +136,22 @@ final class TensorData {
             } while (values != null && values.remaining() > 0);
         }
         return out;
+    }
+
+    /**
+     * The tensor's element count, once it is known to fit a Java array and the heap and to be carried
+     * by as many values in the file (raw bytes, typed values or external data): what may be allocated for it.
+     */
+    int backed(Tensor t, String user) throws IOException {
+        int n = count(t, user);
+        int size = elementSize(t, user);
+        if (raw(t, (long) n * size, user) == null) {
+            int found = countTyped(t, typedField(t.dataType()), user);
+            if (found != n) {
+                throw mismatch(t, user, n, found + " values in its " + fieldName(typedField(t.dataType())));
+            }
+        }
+        return n;
     }
 
     private int count(Tensor t, String user) throws OnnxFormatException {

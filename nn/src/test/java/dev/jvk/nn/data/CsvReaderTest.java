@@ -213,10 +213,10 @@ class CsvReaderTest {
 
     @Test
     void folders_fifos_and_devices_are_refused_and_permissions_named() throws Exception {
-        assertThatThrownBy(() -> CsvReader.read(dir, 0, false)).hasMessage(dir + ": is a folder, not a CSV file");
+        assertThatThrownBy(() -> CsvReader.read(dir, 0, false)).hasMessage(dir + ": is a folder, not a file");
         Path zero = Path.of("/dev/zero");
         assumeTrue(Files.exists(zero));
-        assertThatThrownBy(() -> CsvReader.read(zero, 0, false)).hasMessage("/dev/zero: not a regular file (a FIFO or a device); use - to read standard input");
+        assertThatThrownBy(() -> CsvReader.read(zero, 0, false)).hasMessage("/dev/zero: not a regular file (a FIFO, device or socket); jvk reads files, or standard input when the name is -");
         Path fifo = dir.resolve("fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assumeTrue(mkfifo.waitFor() == 0);

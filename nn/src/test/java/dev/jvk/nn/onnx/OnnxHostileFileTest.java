@@ -109,6 +109,16 @@ class OnnxHostileFileTest {
     }
 
     @Test
+    void a_tensor_of_a_type_jvk_does_not_read_is_refused_before_anything_is_allocated_for_it() throws IOException {
+        // STRING, 100M claimed elements, no data: the type is refused, not a 400 MB float[] made first
+        TestGraph g = new TestGraph().input("x", "n", 10000).output("y");
+        g.rawInitializers.add(new ProtoWriter().packedVarints(1, new long[] {10000, 10000}).varint(2, 8).string(8, "W"));
+        g.node("MatMul", "m", List.of("x", "W"), "y");
+        assertThatThrownBy(() -> OnnxModel.read(g.write(dir.resolve("strings.onnx")))).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContainingAll("node 'm' (MatMul)", "data type STRING");
+    }
+
+    @Test
     void a_weight_larger_than_the_heap_is_refused_before_it_is_allocated() throws IOException {
         long floats = Math.min(Runtime.getRuntime().maxMemory() / Float.BYTES + 1024, TensorData.MAX_ELEMENTS);
         long cols = 1024;

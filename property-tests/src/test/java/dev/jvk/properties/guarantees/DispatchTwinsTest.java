@@ -1,10 +1,10 @@
-package dev.jvk.properties.trust;
+package dev.jvk.properties.guarantees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jvk.kernels.Kernels;
-import dev.jvk.properties.trust.PublicApi.Call;
-import dev.jvk.properties.trust.PublicApi.Operand;
+import dev.jvk.properties.guarantees.PublicApi.Call;
+import dev.jvk.properties.guarantees.PublicApi.Operand;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;

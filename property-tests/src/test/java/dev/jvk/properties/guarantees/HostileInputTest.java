@@ -1,12 +1,12 @@
-package dev.jvk.properties.trust;
+package dev.jvk.properties.guarantees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jvk.kernels.Gemm;
-import dev.jvk.properties.trust.PublicApi.Aliasing;
-import dev.jvk.properties.trust.PublicApi.Call;
-import dev.jvk.properties.trust.PublicApi.Operand;
+import dev.jvk.properties.guarantees.PublicApi.Aliasing;
+import dev.jvk.properties.guarantees.PublicApi.Call;
+import dev.jvk.properties.guarantees.PublicApi.Operand;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Method;

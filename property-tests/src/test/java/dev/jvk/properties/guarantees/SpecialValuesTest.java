@@ -1,11 +1,11 @@
-package dev.jvk.properties.trust;
+package dev.jvk.properties.guarantees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.jvk.kernels.Transpose;
-import dev.jvk.properties.trust.PublicApi.Call;
-import dev.jvk.properties.trust.PublicApi.Operand;
+import dev.jvk.properties.guarantees.PublicApi.Call;
+import dev.jvk.properties.guarantees.PublicApi.Operand;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

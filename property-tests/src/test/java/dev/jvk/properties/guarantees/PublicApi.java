@@ -1,4 +1,4 @@
-package dev.jvk.properties.trust;
+package dev.jvk.properties.guarantees;
 
 import dev.jvk.kernels.Kernels;
 import dev.jvk.kernels.Transpose;

@@ -1,4 +1,4 @@
-package dev.jvk.properties.trust;
+package dev.jvk.properties.guarantees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

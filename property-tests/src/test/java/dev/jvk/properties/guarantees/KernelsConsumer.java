@@ -1,11 +1,11 @@
-package dev.jvk.properties.trust;
+package dev.jvk.properties.guarantees;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.KernelInfo;
 import dev.jvk.kernels.Kernels;
 import dev.jvk.kernels.Transpose;
-import dev.jvk.properties.trust.PublicApi.Call;
-import dev.jvk.properties.trust.PublicApi.Operand;
+import dev.jvk.properties.guarantees.PublicApi.Call;
+import dev.jvk.properties.guarantees.PublicApi.Operand;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
