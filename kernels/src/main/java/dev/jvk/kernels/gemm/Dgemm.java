@@ -30,11 +30,19 @@ import jdk.incubator.vector.VectorSpecies;
  * K blocks and the same kernels, so every element is computed exactly as on the packed path: the
  * choice of path, like the number of threads, never changes a bit of C.
  *
- * <p>Threads split C into row ranges (the IC loop) or column ranges (the JC loop), whole panels
- * each; every part runs the nest on its own range with its own packing buffers. Arguments are
- * checked by {@code dev.jvk.kernels.Gemm} before they get here; {@code m > 0} and {@code n > 0}.
+ * <p>A call is a {@link Problem} (what to compute, immutable, as BLIS's {@code obj_t}) and a
+ * {@link Plan} (its {@link Path} and how it is split between threads); the packing buffers are
+ * apart, in a {@link Workspace} per running thread. Threads split C into row ranges (the IC loop)
+ * or column ranges (the JC loop), whole panels each; every part runs the nest on its own range with
+ * its own packing buffers. Arguments are checked by {@code dev.jvk.kernels.Gemm} before they get
+ * here; {@code m > 0} and {@code n > 0}.
+ *
+ * <p>The nest is one method, {@link #loopNest}: a JC loop, then one K loop whose body is the path's
+ * ({@link #packedBody}, {@link #directBody}, {@link #narrowBody}). Sharing one packed B block between
+ * threads (BLIS's IC-loop split) belongs in {@code packedBody}, after {@code packB}; a new
+ * small-matrix path is a new {@link Path}, chosen by shape in {@link #path}.
  */
-public final class Dgemm implements GemmPool.Task {
+public final class Dgemm {
     private static final VectorSpecies<Double> S = Species.DOUBLE;
     private static final int L = S.length();
     private static final int MR = Platform.MR;
@@ -42,37 +50,25 @@ public final class Dgemm implements GemmPool.Task {
     private static final int KC = Platform.KC;
     private static final int MC = Platform.roundUp(Platform.MC, MR);
     private static final int NC = Platform.roundUp(Platform.NC, NR);
+    private static final DgemmKernels.KernelSet KERNELS = DgemmKernels.KERNELS;
     /** Any thread but the caller: confined segments are not accessible by it. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { });
 
-    // One call's arguments. The object is the calling thread's own (Workspace.dgemm); the pool's
-    // workers read it while the call runs. Exactly one of xArray and xSegment is non-null.
-    private boolean transA;
-    private boolean transB;
-    private int m;
-    private int n;
-    private int k;
-    private double alpha;
-    private double beta;
-    private double[] aArray;
-    private double[] bArray;
-    private double[] cArray;
-    private MemorySegment aSegment;
-    private MemorySegment bSegment;
-    private MemorySegment cSegment;
-    private long aOffset;
-    private long bOffset;
-    private long cOffset;
-    private int lda;
-    private int ldb;
-    private int ldc;
-    // The path, and how the call is split: parts ranges of whole panels along the rows (or
-    // columns) of C.
-    private boolean direct;
-    private int parts;
-    private boolean splitRows;
+    private Dgemm() {}
 
-    Dgemm() {}
+    /** One operand: an array or a segment (exactly one is non-null), where element (0, 0) is, in doubles, and the leading dimension. */
+    record Matrix(double[] array, MemorySegment segment, long offset, int ld) {}
+
+    /** What one call computes: {@code C = alpha * op(A) * op(B) + beta * C}, op(A) m x k, op(B) k x n. */
+    record Problem(boolean transA, boolean transB, int m, int n, int k, double alpha, Matrix a, Matrix b, double beta, Matrix c) {}
+
+    /**
+     * How a product is computed. PACKED: the BLIS nest, A and B packed. DIRECT: products whose
+     * operands sit in L1 or L2 anyway; B packed whole per K block, A read in place. NARROW: n no
+     * wider than one vector (at 512 bits, 16 columns in SGEMM: an output layer's 10 classes);
+     * one-vector kernels, A read in place.
+     */
+    enum Path { PACKED, DIRECT, NARROW }
 
     /** {@code C = alpha * op(A) * op(B) + beta * C} on arrays. */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -83,17 +79,9 @@ public final class Dgemm implements GemmPool.Task {
             scale(beta, c, cOffset, ldc, m, n);
             return;
         }
-        Workspace workspace = Workspace.acquire();
-        Dgemm call = workspace.dgemm;
-        call.shape(transA, transB, m, n, k, alpha, beta, lda, ldb, ldc);
-        call.aArray = a;
-        call.bArray = b;
-        call.cArray = c;
-        call.aOffset = aOffset;
-        call.bOffset = bOffset;
-        call.cOffset = cOffset;
-        call.direct = n <= L || (long) m * n * k <= Platform.DIRECT_MAX;
-        call.run(true, workspace);
+        Problem p = new Problem(transA, transB, m, n, k, alpha, new Matrix(a, null, aOffset, lda),
+                new Matrix(b, null, bOffset, ldb), beta, new Matrix(c, null, cOffset, ldc));
+        run(p, path(m, n, k), Platform.threads());
     }
 
     /** {@code C = alpha * op(A) * op(B) + beta * C} on segments; offsets count doubles. */
@@ -105,114 +93,118 @@ public final class Dgemm implements GemmPool.Task {
             scale(beta, c, cOffset, ldc, m, n);
             return;
         }
-        Workspace workspace = Workspace.acquire();
-        Dgemm call = workspace.dgemm;
-        call.shape(transA, transB, m, n, k, alpha, beta, lda, ldb, ldc);
-        call.aSegment = a;
-        call.bSegment = b;
-        call.cSegment = c;
-        call.aOffset = aOffset;
-        call.bOffset = bOffset;
-        call.cOffset = cOffset;
-        call.direct = false; // the direct path reads arrays only; the packed path computes the same bits
+        Problem p = new Problem(transA, transB, m, n, k, alpha, new Matrix(null, a, aOffset, lda),
+                new Matrix(null, b, bOffset, ldb), beta, new Matrix(null, c, cOffset, ldc));
         boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
                 && c.isAccessibleBy(ANOTHER_THREAD);
-        call.run(shareable, workspace);
+        // The direct and narrow paths read arrays only; the packed path computes the same bits.
+        run(p, Path.PACKED, shareable ? Platform.threads() : 1);
     }
 
-    private void shape(boolean transA, boolean transB, int m, int n, int k, double alpha, double beta, int lda, int ldb, int ldc) {
-        this.transA = transA;
-        this.transB = transB;
-        this.m = m;
-        this.n = n;
-        this.k = k;
-        this.alpha = alpha;
-        this.beta = beta;
-        this.lda = lda;
-        this.ldb = ldb;
-        this.ldc = ldc;
+    /** The path for a shape: the one place that chooses by shape. */
+    private static Path path(int m, int n, int k) {
+        if (n <= L) {
+            return Path.NARROW;
+        }
+        return (long) m * n * k <= Platform.DIRECT_MAX ? Path.DIRECT : Path.PACKED;
     }
 
-    private void run(boolean mayShare, Workspace workspace) {
+    private static void run(Problem p, Path path, int threads) {
+        Plan plan = Plan.of(p, path, threads);
+        Workspace workspace = Workspace.acquire();
         try {
-            split(mayShare ? Platform.threads() : 1);
-            GemmPool.run(this, parts, workspace);
+            GemmPool.run(plan, plan.parts(), workspace);
         } finally {
-            // Do not keep the caller's matrices reachable after the call.
-            aArray = bArray = cArray = null;
-            aSegment = bSegment = cSegment = null;
             Workspace.release(workspace);
         }
     }
 
     /**
-     * Chooses the parts: as many as threads allow while each keeps enough work, along the dimension
-     * whose split packs less twice (a row split packs all of B in every part, a column split all
-     * of A), and never more parts than whole panels.
+     * A problem, its path, and its split: {@code parts} ranges of whole panels along the rows of C
+     * ({@code splitRows}) or its columns. The pool runs the parts, each on its own workspace.
      */
-    private void split(int threads) {
-        long flops = 2L * m * n * k;
-        int wanted = (int) Math.max(1, Math.min(threads, flops / Platform.MIN_FLOPS_PER_THREAD));
-        int rowPanels = (m + MR - 1) / MR;
-        int colPanels = (n + NR - 1) / NR;
-        boolean rowsCheaper = n <= m; // duplicated packing: k x n for a row split, m x k for a column split
-        int cheaper = rowsCheaper ? rowPanels : colPanels;
-        int other = rowsCheaper ? colPanels : rowPanels;
-        splitRows = direct || (cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper);
-        parts = Math.min(wanted, splitRows ? rowPanels : colPanels);
-    }
+    record Plan(Problem problem, Path path, int parts, boolean splitRows) implements GemmPool.Task {
 
-    @Override
-    public void runPart(int part, Workspace workspace) {
-        if (splitRows) {
-            int panels = (m + MR - 1) / MR;
-            int i0 = part * panels / parts * MR;
-            int i1 = Math.min(m, (part + 1) * panels / parts * MR);
-            if (direct && n <= L) {
-                narrowBlock(workspace, i0, i1);
-            } else if (direct) {
-                directBlock(workspace, i0, i1);
+        /**
+         * As many parts as threads allow while each keeps enough work, along the dimension whose
+         * split packs less twice (a row split packs all of B in every part, a column split all of
+         * A), and never more parts than whole panels. The direct and narrow paths split rows only.
+         */
+        static Plan of(Problem p, Path path, int threads) {
+            long flops = 2L * p.m() * p.n() * p.k();
+            int wanted = (int) Math.max(1, Math.min(threads, flops / Platform.MIN_FLOPS_PER_THREAD));
+            int rowPanels = (p.m() + MR - 1) / MR;
+            int colPanels = (p.n() + NR - 1) / NR;
+            boolean rowsCheaper = p.n() <= p.m(); // duplicated packing: k x n for a row split, m x k for a column split
+            int cheaper = rowsCheaper ? rowPanels : colPanels;
+            int other = rowsCheaper ? colPanels : rowPanels;
+            boolean splitRows = path != Path.PACKED || (cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper);
+            return new Plan(p, path, Math.min(wanted, splitRows ? rowPanels : colPanels), splitRows);
+        }
+
+        @Override
+        public void runPart(int part, Workspace workspace) {
+            Problem p = problem;
+            if (splitRows) {
+                int panels = (p.m() + MR - 1) / MR;
+                int i0 = part * panels / parts * MR;
+                int i1 = Math.min(p.m(), (part + 1) * panels / parts * MR);
+                loopNest(p, path, workspace, i0, i1, 0, p.n());
             } else {
-                block(workspace, i0, i1, 0, n);
+                int panels = (p.n() + NR - 1) / NR;
+                int j0 = part * panels / parts * NR;
+                int j1 = Math.min(p.n(), (part + 1) * panels / parts * NR);
+                loopNest(p, path, workspace, 0, p.m(), j0, j1);
             }
-        } else {
-            int panels = (n + NR - 1) / NR;
-            int j0 = part * panels / parts * NR;
-            int j1 = Math.min(n, (part + 1) * panels / parts * NR);
-            block(workspace, 0, m, j0, j1);
         }
     }
 
-    /** The loop nest over rows [i0, i1) and columns [j0, j1) of C, all of k. */
-    private void block(Workspace workspace, int i0, int i1, int j0, int j1) {
-        int kBlocks = kBlocks(k);
-        int kcMax = (k + kBlocks - 1) / kBlocks;
-        double[] bp = workspace.doublePackedB(Platform.roundUp(Math.min(NC, j1 - j0), NR) * kcMax);
-        double[] ap = workspace.doublePackedA(Platform.roundUp(Math.min(MC, i1 - i0), MR) * kcMax);
-        double[] tile = workspace.doubleTile(MR * NR);
-        double[] stage = aArray == null ? workspace.doubleStage(Math.max(Math.min(MC, i1 - i0), Math.min(NC, j1 - j0)) * kcMax) : null;
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
+    /**
+     * The loop nest over rows [i0, i1) and columns [j0, j1) of C, all of k: JC blocks of NC columns
+     * (the packed path; the others take all columns at once), then one K loop in equal blocks, each
+     * running the path's body with the beta of its block.
+     */
+    private static void loopNest(Problem p, Path path, Workspace workspace, int i0, int i1, int j0, int j1) {
+        int kBlocks = kBlocks(p.k());
+        int kcMax = (p.k() + kBlocks - 1) / kBlocks;
+        int ncStep = path == Path.PACKED ? NC : j1 - j0;
+        for (int jc = j0; jc < j1; jc += ncStep) {
+            int nc = Math.min(ncStep, j1 - jc);
             int pc = 0;
             for (int kb = 0; kb < kBlocks; kb++) {
-                int kc = (k - pc) / (kBlocks - kb);
-                if (bArray != null) {
-                    DgemmPacking.packB(bArray, (int) bOffset, ldb, transB, pc, jc, kc, nc, bp);
-                } else {
-                    DgemmPacking.packB(bSegment, bOffset, ldb, transB, pc, jc, kc, nc, bp, stage);
-                }
-                double betaNow = pc == 0 ? beta : 1; // later K blocks add to what the first wrote
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
-                    if (aArray != null) {
-                        DgemmPacking.packA(aArray, (int) aOffset, lda, transA, ic, pc, mc, kc, MR, ap);
-                    } else {
-                        DgemmPacking.packA(aSegment, aOffset, lda, transA, ic, pc, mc, kc, MR, ap, stage);
-                    }
-                    macroKernel(ap, bp, tile, ic, jc, mc, nc, kc, betaNow);
+                int kc = (p.k() - pc) / (kBlocks - kb);
+                double beta = pc == 0 ? p.beta() : 1; // later K blocks add to what the first wrote
+                switch (path) {
+                    case PACKED -> packedBody(p, workspace, kcMax, pc, kc, beta, i0, i1, jc, nc);
+                    case DIRECT -> directBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
+                    case NARROW -> narrowBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                 }
                 pc += kc;
             }
+        }
+    }
+
+    /** One K block of the packed path: pack B (KC x NC), then for each MC block of rows pack A and run the macro-kernel. */
+    private static void packedBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, double beta,
+                                   int i0, int i1, int jc, int nc) {
+        Matrix a = p.a();
+        Matrix b = p.b();
+        double[] bp = workspace.doublePackedB(Platform.roundUp(Math.min(NC, nc), NR) * kcMax);
+        double[] ap = workspace.doublePackedA(Platform.roundUp(Math.min(MC, i1 - i0), MR) * kcMax);
+        double[] stage = a.array() == null ? workspace.doubleStage(Math.max(Math.min(MC, i1 - i0), Math.min(NC, nc)) * kcMax) : null;
+        if (b.array() != null) {
+            DgemmPacking.packB(b.array(), (int) b.offset(), b.ld(), p.transB(), pc, jc, kc, nc, bp);
+        } else {
+            DgemmPacking.packB(b.segment(), b.offset(), b.ld(), p.transB(), pc, jc, kc, nc, bp, stage);
+        }
+        for (int ic = i0; ic < i1; ic += MC) {
+            int mc = Math.min(MC, i1 - ic);
+            if (a.array() != null) {
+                DgemmPacking.packA(a.array(), (int) a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap);
+            } else {
+                DgemmPacking.packA(a.segment(), a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap, stage);
+            }
+            macroKernel(p, ap, bp, workspace.doubleTile(MR * NR), ic, jc, mc, nc, kc, beta);
         }
     }
 
@@ -220,25 +212,29 @@ public final class Dgemm implements GemmPool.Task {
      * All tiles of one packed A block times one packed B block: the JR and IR loops. A last B panel
      * no wider than one vector gets the 1-vector kernel (half the work of a padded 2-vector tile).
      */
-    private void macroKernel(double[] ap, double[] bp, double[] tile, int ic, int jc, int mc, int nc, int kc, double betaNow) {
+    private static void macroKernel(Problem p, double[] ap, double[] bp, double[] tile, int ic, int jc, int mc, int nc, int kc, double beta) {
+        double alpha = p.alpha();
+        Matrix c = p.c();
+        double[] cArray = c.array();
+        int ldc = c.ld();
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             boolean narrow = cols <= L;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
-                long ci = cOffset + (long) (ic + ir) * ldc + jc + jr;
-                boolean direct = cArray != null && rows == MR && cols == (narrow ? L : NR);
-                double[] c = direct ? cArray : null;
+                long ci = c.offset() + (long) (ic + ir) * ldc + jc + jr;
+                boolean inPlace = cArray != null && rows == MR && cols == (narrow ? L : NR);
+                double[] target = inPlace ? cArray : null;
                 if (narrow) {
-                    DgemmKernels.packedNarrow(kc, ap, ir * kc, bp, jr * kc, c, (int) ci, ldc, alpha, betaNow, tile);
+                    KERNELS.packedNarrow().run(kc, ap, ir * kc, bp, jr * kc, target, (int) ci, ldc, alpha, beta, tile);
                 } else {
-                    DgemmKernels.packed(kc, ap, ir * kc, bp, jr * kc, c, (int) ci, ldc, alpha, betaNow, tile);
+                    KERNELS.packed().run(kc, ap, ir * kc, bp, jr * kc, target, (int) ci, ldc, alpha, beta, tile);
                 }
-                if (!direct) {
+                if (!inPlace) {
                     if (cArray != null) {
-                        DgemmKernels.update(tile, rows, cols, alpha, betaNow, cArray, (int) ci, ldc);
+                        DgemmKernels.update(tile, rows, cols, alpha, beta, cArray, (int) ci, ldc);
                     } else {
-                        DgemmKernels.update(tile, rows, cols, alpha, betaNow, cSegment, ci, ldc);
+                        DgemmKernels.update(tile, rows, cols, alpha, beta, c.segment(), ci, ldc);
                     }
                 }
             }
@@ -246,95 +242,91 @@ public final class Dgemm implements GemmPool.Task {
     }
 
     /**
-     * The direct path over rows [i0, i1) of C, for products whose operands sit in L1 or L2 anyway:
-     * B is packed whole (per K block), but A, when stored as is, is read in place, MR rows at a time
+     * One K block of the direct path over rows [i0, i1) of C, for products whose operands sit in L1
+     * or L2 anyway: B is packed whole, but A, when stored as is, is read in place, MR rows at a time
      * (packing it would cost about as much as a small product). A transposed and the rows below the
-     * last whole tile are packed, cheaply.
+     * last whole tile are packed, cheaply. Arrays only.
      */
-    private void directBlock(Workspace workspace, int i0, int i1) {
-        int inPlace = transA ? i0 : i0 + (i1 - i0) / MR * MR; // rows below are packed
-        int kBlocks = kBlocks(k);
-        int kcMax = (k + kBlocks - 1) / kBlocks;
+    private static void directBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, double beta, int i0, int i1) {
+        int n = p.n();
+        double alpha = p.alpha();
+        double[] aArray = p.a().array();
+        int ao = (int) p.a().offset();
+        int lda = p.a().ld();
+        double[] cArray = p.c().array();
+        int ldc = p.c().ld();
+        int inPlace = p.transA() ? i0 : i0 + (i1 - i0) / MR * MR; // rows below are packed
         double[] bp = workspace.doublePackedB(Platform.roundUp(n, NR) * kcMax);
         double[] ap = workspace.doublePackedA(Platform.roundUp(i1 - inPlace, MR) * kcMax);
         double[] aside = workspace.doubleStage(MR * kcMax);
         double[] tile = workspace.doubleTile(2 * MR * NR);
-        int ao = (int) aOffset;
-        int pc = 0;
-        for (int kb = 0; kb < kBlocks; kb++) {
-            int kc = (k - pc) / (kBlocks - kb);
-            double betaNow = pc == 0 ? beta : 1;
-            DgemmPacking.packB(bArray, (int) bOffset, ldb, transB, pc, 0, kc, n, bp);
-            if (inPlace < i1) {
-                DgemmPacking.packA(aArray, ao, lda, transA, inPlace, pc, i1 - inPlace, kc, MR, ap);
-            }
-            for (int jr = 0; jr < n; jr += NR) {
-                int cols = Math.min(NR, n - jr);
-                boolean narrow = cols <= L; // a last panel no wider than one vector
-                for (int ir = i0; ir < i1; ir += MR) {
-                    int rows = Math.min(MR, i1 - ir);
-                    int ci = (int) cOffset + ir * ldc + jr;
-                    boolean full = rows == MR && cols == (narrow ? L : NR);
-                    double[] c = full ? cArray : null;
-                    if (ir < inPlace && !narrow) {
-                        DgemmKernels.rows(kc, aArray, ao + ir * lda + pc, lda, bp, jr * kc, c, ci, ldc, alpha, betaNow, tile);
-                    } else if (ir < inPlace) {
-                        // a narrow last panel: pack these rows aside (rare; keeps one narrow kernel per layout)
-                        DgemmPacking.packA(aArray, ao, lda, false, ir, pc, rows, kc, MR, aside);
-                        DgemmKernels.packedNarrow(kc, aside, 0, bp, jr * kc, c, ci, ldc, alpha, betaNow, tile);
-                    } else if (narrow) {
-                        DgemmKernels.packedNarrow(kc, ap, (ir - inPlace) * kc, bp, jr * kc, c, ci, ldc, alpha, betaNow, tile);
-                    } else {
-                        DgemmKernels.packed(kc, ap, (ir - inPlace) * kc, bp, jr * kc, c, ci, ldc, alpha, betaNow, tile);
-                    }
-                    if (!full) {
-                        DgemmKernels.update(tile, rows, cols, alpha, betaNow, cArray, ci, ldc);
-                    }
+        DgemmPacking.packB(p.b().array(), (int) p.b().offset(), p.b().ld(), p.transB(), pc, 0, kc, n, bp);
+        if (inPlace < i1) {
+            DgemmPacking.packA(aArray, ao, lda, p.transA(), inPlace, pc, i1 - inPlace, kc, MR, ap);
+        }
+        for (int jr = 0; jr < n; jr += NR) {
+            int cols = Math.min(NR, n - jr);
+            boolean narrow = cols <= L; // a last panel no wider than one vector
+            for (int ir = i0; ir < i1; ir += MR) {
+                int rows = Math.min(MR, i1 - ir);
+                int ci = (int) p.c().offset() + ir * ldc + jr;
+                boolean full = rows == MR && cols == (narrow ? L : NR);
+                double[] target = full ? cArray : null;
+                if (ir < inPlace && !narrow) {
+                    KERNELS.rows().run(kc, aArray, ao + ir * lda + pc, lda, bp, jr * kc, target, ci, ldc, alpha, beta, tile);
+                } else if (ir < inPlace) {
+                    // a narrow last panel: pack these rows aside (rare; keeps one narrow kernel per layout)
+                    DgemmPacking.packA(aArray, ao, lda, false, ir, pc, rows, kc, MR, aside);
+                    KERNELS.packedNarrow().run(kc, aside, 0, bp, jr * kc, target, ci, ldc, alpha, beta, tile);
+                } else if (narrow) {
+                    KERNELS.packedNarrow().run(kc, ap, (ir - inPlace) * kc, bp, jr * kc, target, ci, ldc, alpha, beta, tile);
+                } else {
+                    KERNELS.packed().run(kc, ap, (ir - inPlace) * kc, bp, jr * kc, target, ci, ldc, alpha, beta, tile);
+                }
+                if (!full) {
+                    DgemmKernels.update(tile, rows, cols, alpha, beta, cArray, ci, ldc);
                 }
             }
-            pc += kc;
         }
     }
 
     /**
-     * The narrow path over rows [i0, i1) of C, n no wider than one vector (an output layer's 10
-     * classes, say): every lane of the 1-vector kernels is a column of C, so none is wasted on
-     * padding as in a 2-vector tile. B is packed into rows of one vector; A is read in place: 8
-     * rows at a time as stored (NN), or 2 MR rows at a time when stored transposed (TN: the values
-     * of one k step are contiguous, 16 accumulators). Rows below the last whole tile are packed,
-     * zero-padded, and go through the transposed kernel. The kernels write a tile, and C is updated
-     * from it through a column mask.
+     * One K block of the narrow path over rows [i0, i1) of C, n no wider than one vector: every lane
+     * of the 1-vector kernels is a column of C, so none is wasted on padding as in a 2-vector tile.
+     * B is packed into rows of one vector; A is read in place: 8 rows at a time as stored (NN), or 2
+     * MR rows at a time when stored transposed (TN: the values of one k step are contiguous, 16
+     * accumulators). Rows below the last whole tile are packed, zero-padded, and go through the
+     * transposed kernel. The kernels write a tile, and C is updated from it through a column mask.
+     * Arrays only.
      */
-    private void narrowBlock(Workspace workspace, int i0, int i1) {
-        int tall = 2 * MR;                 // rows of the transposed-A kernel
-        int step = transA ? tall : 8;      // rows per tile read in place
+    private static void narrowBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, double beta, int i0, int i1) {
+        int n = p.n();
+        double alpha = p.alpha();
+        double[] aArray = p.a().array();
+        int ao = (int) p.a().offset();
+        int lda = p.a().ld();
+        double[] cArray = p.c().array();
+        int co = (int) p.c().offset();
+        int ldc = p.c().ld();
+        int tall = 2 * MR;                   // rows of the transposed-A kernel
+        int step = p.transA() ? tall : 8;    // rows per tile read in place
         int inPlace = i0 + (i1 - i0) / step * step;
-        int kBlocks = kBlocks(k);
-        int kcMax = (k + kBlocks - 1) / kBlocks;
         double[] bp = workspace.doublePackedB(L * kcMax);
         double[] ap = workspace.doublePackedA(tall * kcMax);
         double[] tile = workspace.doubleTile(tall * NR);
-        int ao = (int) aOffset;
-        int pc = 0;
-        for (int kb = 0; kb < kBlocks; kb++) {
-            int kc = (k - pc) / (kBlocks - kb);
-            double betaNow = pc == 0 ? beta : 1;
-            DgemmPacking.packBNarrow(bArray, (int) bOffset, ldb, transB, pc, kc, n, bp);
-            for (int ir = i0; ir < inPlace; ir += step) {
-                int ci = (int) cOffset + ir * ldc;
-                if (transA) {
-                    DgemmKernels.narrowCols(kc, aArray, ao + pc * lda + ir, lda, bp, 0, tile);
-                } else {
-                    DgemmKernels.narrowRows8(kc, aArray, ao + ir * lda + pc, lda, bp, 0, tile);
-                }
-                DgemmKernels.update(tile, step, n, alpha, betaNow, cArray, ci, ldc);
+        DgemmPacking.packBNarrow(p.b().array(), (int) p.b().offset(), p.b().ld(), p.transB(), pc, kc, n, bp);
+        for (int ir = i0; ir < inPlace; ir += step) {
+            if (p.transA()) {
+                KERNELS.colsNarrow().run(kc, aArray, ao + pc * lda + ir, lda, bp, 0, tile);
+            } else {
+                DgemmKernels.rowsNarrow8(kc, aArray, ao + ir * lda + pc, lda, bp, 0, tile);
             }
-            if (inPlace < i1) {
-                DgemmPacking.packA(aArray, ao, lda, transA, inPlace, pc, i1 - inPlace, kc, tall, ap);
-                DgemmKernels.narrowCols(kc, ap, 0, tall, bp, 0, tile);
-                DgemmKernels.update(tile, i1 - inPlace, n, alpha, betaNow, cArray, (int) cOffset + inPlace * ldc, ldc);
-            }
-            pc += kc;
+            DgemmKernels.update(tile, step, n, alpha, beta, cArray, co + ir * ldc, ldc);
+        }
+        if (inPlace < i1) {
+            DgemmPacking.packA(aArray, ao, lda, p.transA(), inPlace, pc, i1 - inPlace, kc, tall, ap);
+            KERNELS.colsNarrow().run(kc, ap, 0, tall, bp, 0, tile);
+            DgemmKernels.update(tile, i1 - inPlace, n, alpha, beta, cArray, co + inPlace * ldc, ldc);
         }
     }
 

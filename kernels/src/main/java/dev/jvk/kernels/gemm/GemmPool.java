@@ -9,8 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * which always runs part 0 itself. One call uses the workers at a time; a call that finds them busy
  * (another thread is multiplying) runs all its parts on its own thread, with the same result.
  *
- * <p>Handing a part over allocates nothing: the task is the caller's reusable call object, and
- * workers are woken with {@link LockSupport#unpark}. After a part a worker spins for a short while
+ * <p>Handing a part over allocates nothing: workers read the caller's task, and are woken with
+ * {@link LockSupport#unpark}. After a part a worker spins for a short while
  * before it parks, because GEMM calls tend to come in a row (training steps, benchmarks) and waking
  * a parked thread costs tens of microseconds.
  */

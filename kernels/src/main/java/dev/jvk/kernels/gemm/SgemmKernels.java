@@ -22,9 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       values of A and multiplies them into the B vectors with fused multiply-adds. No loop over
  *       MR or NR inside, so every accumulator is its own register.</li>
  *   <li>k is not unrolled by hand: C2 then hoists every load of the unrolled body and runs out of
- *       registers (measured: 52 spill stores per iteration and a 3x slowdown).</li>
+ *       registers (measured on SGEMM: 52 spill stores per iteration and a 3x slowdown).</li>
  *   <li>Indexes move by constants (or by p itself), so C2 hoists every bounds check out of the
- *       loop: one kernel for all layouts, with the steps as arguments, ran at 60% of this speed.</li>
+ *       loop: one kernel for all layouts, with the steps as arguments, ran at 60% of this speed (SGEMM).</li>
  *   <li>C is never read when {@code beta == 0}, so a NaN there does not survive.</li>
  *   <li>Every element is {@code s = fma(a[p], b[p], s)} for p in order from 0, then
  *       {@code C = fma(alpha, s, beta * C)} (or {@code alpha * s} when beta is 0). Every kernel
@@ -41,7 +41,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The narrow kernels (one vector wide) always store into {@code tile}: with the three C
  * updates written out as well, they grew past what C1 can compile ("out of virtual registers in
  * LIR generator"), and a method C1 gives up on can stay in the interpreter or at tier 2: a JMH
- * fork ran the 128x10x128 product at 0.7 GFLOP/s for all its 13 seconds. Their tiles are 8 to 16
+ * fork ran the 128x10x128 SGEMM at 0.7 GFLOP/s for all its 13 seconds. Their tiles are 8 to 16
  * vectors, so the extra pass through {@code tile} costs little.
  */
 final class SgemmKernels {
@@ -52,44 +52,39 @@ final class SgemmKernels {
 
     private SgemmKernels() {}
 
-    /** C tile from a packed A panel and a packed B panel, MR x 2 vectors (the packed path). */
-    static void packed(int kc, float[] a, int ai, float[] b, int bi,
-                       float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
-        if (Platform.MR == 8) {
-            packed8x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
-        } else {
-            packed6x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
-        }
+    /** A kernel on a packed A panel ({@code a[ai + p * MR + r]}) and a packed B panel. */
+    @FunctionalInterface
+    interface OnPackedA {
+        void run(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, float alpha, float beta, float[] tile);
     }
 
-    /** C tile from a packed A panel, MR x 1 vector: for C no wider than one vector. */
-    static void packedNarrow(int kc, float[] a, int ai, float[] b, int bi,
-                             float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
-        if (Platform.MR == 8) {
-            packed8x1(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
-        } else {
-            packed6x1(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
-        }
+    /** A kernel on A as stored, row r of the tile from {@code a[ai + r * lda]}, and a packed B panel. */
+    @FunctionalInterface
+    interface OnRowsOfA {
+        void run(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] c, int ci, int ldc, float alpha, float beta, float[] tile);
     }
 
-    /** C tile from MR rows of A as stored (row r from {@code a[ai + r * lda]}) and a packed B panel, MR x 2 vectors. */
-    static void rows(int kc, float[] a, int ai, int lda, float[] b, int bi,
-                     float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
-        if (Platform.MR == 8) {
-            rows8x2(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
-        } else {
-            rows6x2(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
-        }
+    /** A one-vector-wide kernel on A as stored, into {@code tile} only. */
+    @FunctionalInterface
+    interface Narrow {
+        void run(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile);
     }
 
-    /** The narrow TN kernel of the configured height (2 MR rows). */
-    static void narrowCols(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
-        if (Platform.MR == 8) {
-            narrowCols16(kc, a, ai, lda, b, bi, tile);
-        } else {
-            narrowCols12(kc, a, ai, lda, b, bi, tile);
-        }
-    }
+    /**
+     * The kernels of one register tile height, as the loop nest calls them. {@code packed}: MR x 2
+     * vectors on packed panels; {@code packedNarrow}: MR x 1 vector, for a last panel of C no wider
+     * than one vector; {@code rows}: MR x 2 vectors reading A in place; {@code colsNarrow}: 2 MR
+     * rows x 1 vector reading A stored transposed (one k step's values contiguous).
+     */
+    record KernelSet(OnPackedA packed, OnPackedA packedNarrow, OnRowsOfA rows, Narrow colsNarrow) {}
+
+    /**
+     * The kernels for {@link Platform#MR}, chosen here once (BLIS registers its kernels in a context
+     * the same way): a constant, so C2 binds every call through it to one method.
+     */
+    static final KernelSet KERNELS = Platform.MR == 8
+            ? new KernelSet(SgemmKernels::packed8x2, SgemmKernels::packed8x1, SgemmKernels::rows8x2, SgemmKernels::colsNarrow16)
+            : new KernelSet(SgemmKernels::packed6x2, SgemmKernels::packed6x1, SgemmKernels::rows6x2, SgemmKernels::colsNarrow12);
 
     /** 8 rows by 2 vectors from a packed A panel: 16 accumulators, 8 broadcasts and 2 loads per k step. */
     static void packed8x2(int kc, float[] a, int ai, float[] b, int bi,
@@ -626,7 +621,7 @@ final class SgemmKernels {
     }
 
     /** 8 rows of A as stored (row r from {@code a[ai + r * lda]}) by 1 vector into {@code tile}: the narrow NN product. */
-    static void narrowRows8(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
+    static void rowsNarrow8(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
         int a0 = ai;
@@ -660,7 +655,7 @@ final class SgemmKernels {
     }
 
     /** 16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1 vector into {@code tile}: the narrow TN product, and packed edge rows ({@code lda = 16}). */
-    static void narrowCols16(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
+    static void colsNarrow16(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
         FloatVector c8 = zero, c9 = zero, c10 = zero, c11 = zero, c12 = zero, c13 = zero, c14 = zero, c15 = zero;
@@ -703,8 +698,8 @@ final class SgemmKernels {
         c15.intoArray(tile, 15 * NR);
     }
 
-    /** As {@link #narrowCols16} with 12 rows, for machines with 16 vector registers. */
-    static void narrowCols12(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
+    /** As {@link #colsNarrow16} with 12 rows, for machines with 16 vector registers. */
+    static void colsNarrow12(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
         FloatVector c8 = zero, c9 = zero, c10 = zero, c11 = zero;

@@ -4,8 +4,7 @@ import dev.jvk.kernels.platform.Platform;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * GEMM memory for one call at a time: packing buffers, the edge tile, GEMV's partial sums and the
- * reusable call objects. Buffers grow to the largest block seen and are then reused: no allocation
+ * GEMM memory for one call at a time: packing buffers, the edge tile and GEMV's partial sums. Buffers grow to the largest block seen and are then reused: no allocation
  * per call in steady state. A call {@link #acquire}s one and {@link #release}s it when done, so
  * concurrent calls never share one:
  * <ul>
@@ -23,11 +22,6 @@ final class Workspace {
 
     /** Borrowed from {@link #IDLE} by a virtual thread, and given back by {@link #release}. */
     private final boolean borrowed;
-
-    /** This thread's float GEMM call (its arguments, read by the pool's workers during the call). */
-    final Sgemm sgemm = new Sgemm();
-    /** This thread's double GEMM call. */
-    final Dgemm dgemm = new Dgemm();
 
     private float[] floatPackedA = new float[0];
     private float[] floatPackedB = new float[0];
