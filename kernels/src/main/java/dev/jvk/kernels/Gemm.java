@@ -41,8 +41,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <h2>Threads</h2>
  * Large products are split between up to {@link #threads()} threads, and never more than the
- * available processors: the caller's thread and jvk's own daemon threads, which share one packed
- * block of B and split the rows of C. Each product gets as many threads as keep at least about
+ * available processors: the caller's thread and jvk's own daemon threads, which split the rows or
+ * the columns of C (from 4 threads on, sharing one packed block of B). Each product gets as many threads as keep at least about
  * 20 microseconds of work each; smaller products run on the caller's thread, so a product is never
  * slower for more threads. Calls from several threads at once are safe; one call at a time gets
  * the daemon threads, and the others run on their callers' threads alone, so callers that are

@@ -49,7 +49,8 @@ final class GemmPool {
      * thread when {@code wanted <= 1} or the workers are busy with another call.
      */
     static void run(Task task, int wanted, Workspace own) {
-        if (wanted <= 1 || !IN_USE.tryLock()) {
+        // a part that itself splits work (a Parallel body calling GEMM) already holds the lock: the lock is reentrant
+        if (wanted <= 1 || IN_USE.isHeldByCurrentThread() || !IN_USE.tryLock()) {
             task.runPart(0, 1, own, Barrier.NONE);
             return;
         }

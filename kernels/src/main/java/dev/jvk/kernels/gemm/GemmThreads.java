@@ -26,6 +26,13 @@ public final class GemmThreads {
      */
     static final long MIN_NANOS_PER_THREAD = Long.getLong("jvk.gemm.minNanosPerThread", 20_000);
     /** The processors threads may run on; {@code -Djvk.gemm.processors} lets a test split as a larger machine would. */
+    /**
+     * Threads from which the packed path's threads share one packed B block instead of each packing
+     * its own operand (see {@code Sgemm.Plan.of}); {@code -Djvk.gemm.shareBFrom} for sweeps.
+     */
+    static final int SHARE_B_FROM = Integer.getInteger("jvk.gemm.shareBFrom", 4);
+    /** Elements per unit of an elementwise range: 64 floats are four cache lines, never shared by two parts. */
+    static final int RANGE_UNIT = 64;
     static final int PROCESSORS = Integer.getInteger("jvk.gemm.processors", Runtime.getRuntime().availableProcessors());
 
     private GemmThreads() {}
@@ -44,5 +51,38 @@ public final class GemmThreads {
         long bytes = elementBytes * (m * k + k * n + 2 * m * n);
         long nanos = flops / FLOPS_PER_NANO + bytes / BYTES_PER_NANO;
         return (int) Math.max(1, Math.min(cap, nanos / MIN_NANOS_PER_THREAD));
+    }
+
+    /**
+     * Parts for an elementwise pass over {@code n} elements touching {@code bytes} bytes, by the same
+     * rule as {@link #forProduct}: at most one part per 64 elements (a cache line of floats
+     * at least, so that no two parts write one line).
+     */
+    public static int forStream(long n, long bytes) {
+        int cap = Math.min(Platform.threads(), PROCESSORS);
+        long byWork = bytes / BYTES_PER_NANO / MIN_NANOS_PER_THREAD;
+        return (int) Math.max(1, Math.min(Math.min(cap, byWork), n / RANGE_UNIT));
+    }
+
+    /** The work of one part of {@link #forRange}: elements {@code [from, to)}. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in {@code parts} contiguous ranges of whole multiples of
+     * 64 elements (the last takes the rest), at once on the caller's thread and GEMM's workers, or
+     * all on the caller's thread when the workers are busy.
+     */
+    public static void forRange(int n, int parts, Range body) {
+        GemmPool.run((part, count, workspace, barrier) -> {
+            int units = (n + RANGE_UNIT - 1) / RANGE_UNIT;
+            int from = (int) Math.min(n, (long) part * units / count * RANGE_UNIT);
+            int to = (int) Math.min(n, (long) (part + 1) * units / count * RANGE_UNIT);
+            if (from < to) {
+                body.run(from, to);
+            }
+        }, parts, null);
     }
 }

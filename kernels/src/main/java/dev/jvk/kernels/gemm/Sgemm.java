@@ -31,12 +31,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>A call is a {@link Problem} (what to compute, immutable, as BLIS's {@code obj_t}) and a
  * {@link Plan} (its {@link Path} and how it is split between threads); the packing buffers are
  * apart, in a {@link Workspace} per running thread. {@link GemmThreads} decides how many threads a
- * product gets. On the packed path they split as BLIS does ({@link Split#SHARED_B}): all of them
- * pack one B block together, each a slice of its panels, into the caller's buffer, wait for each
- * other, and then each runs the IC loop on its own range of rows of C against that one block (two
- * barriers per block of B, no B packed twice). Products with fewer row panels than threads split
- * the columns instead, each part packing its own B; the direct and narrow paths, whose B is small,
- * split rows, each part packing its own. Arguments are checked by {@code dev.jvk.kernels.Gemm}
+ * product gets. On the packed path, up to 3 threads split the rows or the columns of C, each part
+ * packing its own operands (along the dimension that packs less twice); from 4 threads on they split
+ * as BLIS does ({@link Split#SHARED_B}): all of them pack one B block together, each a slice of its
+ * panels, into the caller's buffer, wait for each other, and then each runs the IC loop on its own
+ * range of rows of C against that one block (two barriers per block of B, no B packed twice). The
+ * direct and narrow paths, whose B is small, split rows, each part packing its own. Arguments are checked by {@code dev.jvk.kernels.Gemm}
  * before they get here; {@code m > 0} and {@code n > 0}.
  *
  * <p>The nest is one method, {@link #loopNest}: a JC loop, then one K loop whose body is the path's
@@ -73,9 +73,8 @@ public final class Sgemm {
 
     /**
      * How the threads of a call share it. SHARED_B: the packed path's rows, one packed B block for
-     * all (BLIS's IC-loop split). ROWS: ranges of whole row panels, each part packing its own B
-     * (the direct and narrow paths: B is small). COLUMNS: ranges of whole column panels, each part
-     * packing its own B (packed products with fewer row panels than threads).
+     * all (BLIS's IC-loop split). ROWS: ranges of whole row panels, each part packing its own B.
+     * COLUMNS: ranges of whole column panels, each part packing its own B columns and all of A.
      */
     enum Split { SHARED_B, ROWS, COLUMNS }
 
@@ -136,7 +135,15 @@ public final class Sgemm {
      */
     record Plan(Problem problem, Path path, int parts, Split split, float[] sharedB) implements GemmPool.Task {
 
-        /** The split for the threads {@link GemmThreads} gives this product, never more parts than whole panels. */
+        /**
+         * The split for the threads {@link GemmThreads} gives this product, never more parts than
+         * whole panels. Up to {@link GemmThreads#SHARE_B_FROM} threads, each part packs its own
+         * operand, along the dimension whose split packs less twice (a row split packs all of B in
+         * every part, a column split all of A): measured at 2 threads, that beat the shared B block
+         * on every shape (bench/RESULTS-threads.md), whose barriers wait for the slowest part and
+         * whose B panels half come from the other core's cache. From there on, the shared block:
+         * duplicated packing grows with the threads, the barriers do not.
+         */
         static Plan of(Problem p, Path path, int threads, Workspace caller) {
             int wanted = Math.min(threads, GemmThreads.forProduct(p.m(), p.n(), p.k(), Float.BYTES));
             int rowPanels = (p.m() + MR - 1) / MR;
@@ -144,11 +151,15 @@ public final class Sgemm {
             if (path != Path.PACKED) {
                 return new Plan(p, path, Math.min(wanted, rowPanels), Split.ROWS, null);
             }
-            if (rowPanels < wanted && colPanels > rowPanels) {
-                return new Plan(p, path, Math.min(wanted, colPanels), Split.COLUMNS, null);
+            if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels >= wanted) {
+                float[] sharedB = caller.floatPackedB(Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k()));
+                return new Plan(p, path, wanted, Split.SHARED_B, sharedB);
             }
-            float[] sharedB = caller.floatPackedB(Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k()));
-            return new Plan(p, path, Math.min(wanted, rowPanels), Split.SHARED_B, sharedB);
+            boolean rowsCheaper = p.n() <= p.m(); // duplicated packing: k x n for a row split, m x k for a column split
+            int cheaper = rowsCheaper ? rowPanels : colPanels;
+            int other = rowsCheaper ? colPanels : rowPanels;
+            boolean splitRows = cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper;
+            return new Plan(p, path, Math.min(wanted, splitRows ? rowPanels : colPanels), splitRows ? Split.ROWS : Split.COLUMNS, null);
         }
 
         @Override
@@ -158,12 +169,16 @@ public final class Sgemm {
                 int panels = (p.n() + NR - 1) / NR;
                 int j0 = part * panels / parts * NR;
                 int j1 = Math.min(p.n(), (part + 1) * panels / parts * NR);
-                loopNest(p, path, workspace, 0, p.m(), j0, j1, null, 0, 1, barrier);
+                loopNest(p, path, workspace, 0, p.m(), j0, j1, null, 0, 1, GemmPool.Barrier.NONE);
             } else {
                 int panels = (p.m() + MR - 1) / MR;
                 int i0 = part * panels / parts * MR;
                 int i1 = Math.min(p.m(), (part + 1) * panels / parts * MR);
-                loopNest(p, path, workspace, i0, i1, 0, p.n(), sharedB, part, parts, barrier);
+                if (split == Split.SHARED_B) {
+                    loopNest(p, path, workspace, i0, i1, 0, p.n(), sharedB, part, parts, barrier);
+                } else {
+                    loopNest(p, path, workspace, i0, i1, 0, p.n(), null, 0, 1, GemmPool.Barrier.NONE);
+                }
             }
         }
     }
