@@ -40,9 +40,13 @@ import java.lang.foreign.MemorySegment;
  * Different vector widths, block sizes and the scalar fallback may differ within the bound.
  *
  * <h2>Threads</h2>
- * Large products are split over the rows or columns of C between {@link #threads()} threads: the
- * caller's thread and jvk's own daemon threads. Small products run on the caller's thread. Calls
- * from several threads at once are safe; each uses its own packing buffers.
+ * Large products are split between up to {@link #threads()} threads, and never more than the
+ * available processors: the caller's thread and jvk's own daemon threads, which split the rows or
+ * the columns of C (from 4 threads on, sharing one packed block of B). Each product gets as many threads as keep at least about
+ * 20 microseconds of work each; smaller products run on the caller's thread, so a product is never
+ * slower for more threads. Calls from several threads at once are safe; one call at a time gets
+ * the daemon threads, and the others run on their callers' threads alone, so callers that are
+ * already parallel are not oversubscribed (docs/threads.md).
  */
 public final class Gemm {
     private static final GemmKernels IMPL = Dispatch.CHOSEN.gemm();

@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Inference latency of 784-256-128-10 through {@link Mlp#predict(float[], int, float[])}: scaling,
- * forward and softmax, no allocation. Batch 1 takes the GEMV path; batch 128 the GEMM path.
+ * forward and softmax, no allocation. Batch 1 takes the GEMV path; batches 128 and 1024 the GEMM path,
+ * on {@code threads} threads.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp "bench/target/classes:bench/target/lib/*" org.openjdk.jmh.Main MlpInference \
@@ -33,10 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class MlpInferenceBenchmark {
-    @Param({"1", "128"})
+    @Param({"1", "128", "1024"})
     int batch;
 
-    @Param({"1"})
+    @Param({"1", "2"})
     int threads;
 
     private Mlp mlp;

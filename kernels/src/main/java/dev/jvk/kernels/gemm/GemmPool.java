@@ -6,51 +6,70 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * jvk's own GEMM threads: daemon workers that run the parts of one call beside the calling thread,
- * which always runs part 0 itself. One call uses the workers at a time; a call that finds them busy
- * (another thread is multiplying) runs all its parts on its own thread, with the same result.
+ * which always runs part 0 itself.
+ *
+ * <p>The policy against oversubscription: one call uses the workers at a time. A call that finds
+ * them busy (another of the caller's threads is multiplying) runs as one part on its own thread,
+ * with the same result, so {@code N} calling threads never run more than {@code N + threads - 1}
+ * threads between them, and callers that are already parallel get no helpers they would fight.
  *
  * <p>Handing a part over allocates nothing: workers read the caller's task, and are woken with
- * {@link LockSupport#unpark}. After a part a worker spins for a short while
- * before it parks, because GEMM calls tend to come in a row (training steps, benchmarks) and waking
- * a parked thread costs tens of microseconds.
+ * {@link LockSupport#unpark}. After a part a worker spins for a short while before it parks (then
+ * it costs nothing), because GEMM calls tend to come in a row (training steps, benchmarks) and
+ * waking a parked thread costs tens of microseconds. Workers are daemons: they never keep a JVM
+ * alive.
  */
 final class GemmPool {
     /** How long a worker (or the waiting caller) spins before parking. */
     private static final long SPIN_NANOS = 50_000;
+    /** Spins at a barrier between yields: a part's partner may be off the CPU on a busy machine. */
+    private static final int SPINS_PER_YIELD = 1 << 10;
 
-    /** Work split into independent parts. */
+    /** Work split into parts that may wait for each other at a {@link Barrier}. */
     interface Task {
-        void runPart(int part, Workspace workspace);
+        /** Runs part {@code part} of {@code parts}, all of which run at the same time when {@code parts > 1}. */
+        void runPart(int part, int parts, Workspace workspace, Barrier barrier);
     }
 
     private static final ReentrantLock IN_USE = new ReentrantLock();
     private static final AtomicInteger UNFINISHED = new AtomicInteger();
     /** Guarded by IN_USE. */
     private static Worker[] workers = new Worker[0];
+    /** Guarded by IN_USE: reused by every call, so that a call allocates nothing here. */
+    private static final Barrier BARRIER = new Barrier();
     private static volatile Thread caller;
     private static volatile Throwable failure;
+    private static volatile int parts;
 
     private GemmPool() {}
 
-    /** Runs parts 0 .. parts-1 of the task, on this thread (with its workspace {@code own}) and up to parts-1 workers, and returns when all are done. */
-    static void run(Task task, int parts, Workspace own) {
-        if (parts <= 1 || !IN_USE.tryLock()) {
-            for (int part = 0; part < parts; part++) {
-                task.runPart(part, own);
-            }
+    /**
+     * Runs the task as {@code wanted} parts, on this thread (with its workspace {@code own}) and
+     * {@code wanted - 1} workers, all at once, and returns when all are done; as one part on this
+     * thread when {@code wanted <= 1} or the workers are busy with another call.
+     */
+    static void run(Task task, int wanted, Workspace own) {
+        // a part that itself splits work (a Parallel body calling GEMM) already holds the lock: the lock is reentrant
+        if (wanted <= 1 || IN_USE.isHeldByCurrentThread() || !IN_USE.tryLock()) {
+            task.runPart(0, 1, own, Barrier.NONE);
             return;
         }
         Throwable failed;
         try {
-            ensureWorkers(parts - 1);
+            ensureWorkers(wanted - 1);
             failure = null;
             caller = Thread.currentThread();
-            UNFINISHED.set(parts - 1);
-            for (int part = 1; part < parts; part++) {
+            BARRIER.reset(wanted);
+            parts = wanted;
+            UNFINISHED.set(wanted - 1);
+            for (int part = 1; part < wanted; part++) {
                 workers[part - 1].assign(task, part);
             }
             try {
-                task.runPart(0, own);
+                task.runPart(0, wanted, own, BARRIER);
+            } catch (Throwable e) {
+                BARRIER.breakFor(e);
+                throw e;
             } finally {
                 awaitWorkers(); // they read the task: it must not change before they are done
             }
@@ -94,6 +113,55 @@ final class GemmPool {
         }
     }
 
+    /**
+     * Where the parts of one call wait for each other (all of them run at once: a call that cannot
+     * have its workers runs as one part, whose barrier is {@link #NONE}). A part that fails breaks
+     * it, so that the others stop instead of waiting forever.
+     */
+    static final class Barrier {
+        /** The barrier of a call run as one part: never waits. */
+        static final Barrier NONE = new Barrier();
+
+        private final AtomicInteger arrived = new AtomicInteger();
+        private volatile int generation;
+        private volatile Throwable broken;
+        private int parties = 1;
+
+        void reset(int parties) {
+            this.parties = parties;
+            this.broken = null;
+            arrived.set(0);
+        }
+
+        /** Returns when every part has called it as often as this one. */
+        void await() {
+            if (parties == 1) {
+                return;
+            }
+            int g = generation;
+            if (arrived.incrementAndGet() == parties) {
+                arrived.set(0);
+                generation = g + 1; // volatile write: releases the others, and publishes what this part wrote
+                return;
+            }
+            int spins = 0;
+            while (generation == g) {
+                if (broken != null) {
+                    throw new IllegalStateException("another part of this GEMM failed", broken);
+                }
+                if (++spins % SPINS_PER_YIELD == 0) {
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        void breakFor(Throwable cause) {
+            broken = cause;
+        }
+    }
+
     /** A daemon thread with its own workspace, running one part at a time. */
     static final class Worker extends Thread {
         final Workspace workspace = new Workspace(false);
@@ -116,9 +184,10 @@ final class GemmPool {
             while (true) {
                 Task current = awaitTask();
                 try {
-                    current.runPart(part, workspace);
+                    current.runPart(part, parts, workspace, BARRIER);
                 } catch (Throwable e) {
                     failure = e;
+                    BARRIER.breakFor(e);
                 }
                 task = null;
                 if (UNFINISHED.decrementAndGet() == 0) {

@@ -30,16 +30,18 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A call is a {@link Problem} (what to compute, immutable, as BLIS's {@code obj_t}) and a
  * {@link Plan} (its {@link Path} and how it is split between threads); the packing buffers are
- * apart, in a {@link Workspace} per running thread, so the call's own allocation is these small
- * immutable records (about 150 bytes, measured with JMH's -prof gc). Threads split C into row
- * ranges (the IC loop) or column ranges (the JC loop), whole panels each; every part runs the nest
- * on its own range with its own packing buffers. Arguments are checked by {@code dev.jvk.kernels.Gemm} before they get
- * here; {@code m > 0} and {@code n > 0}.
+ * apart, in a {@link Workspace} per running thread. {@link GemmThreads} decides how many threads a
+ * product gets. On the packed path, up to 3 threads split the rows or the columns of C, each part
+ * packing its own operands (along the dimension that packs less twice); from 4 threads on they split
+ * as BLIS does ({@link Split#SHARED_B}): all of them pack one B block together, each a slice of its
+ * panels, into the caller's buffer, wait for each other, and then each runs the IC loop on its own
+ * range of rows of C against that one block (two barriers per block of B, no B packed twice). The
+ * direct and narrow paths, whose B is small, split rows, each part packing its own. Arguments are checked by {@code dev.jvk.kernels.Gemm}
+ * before they get here; {@code m > 0} and {@code n > 0}.
  *
  * <p>The nest is one method, {@link #loopNest}: a JC loop, then one K loop whose body is the path's
- * ({@link #packedBody}, {@link #directBody}, {@link #narrowBody}). Sharing one packed B block between
- * threads (BLIS's IC-loop split) belongs in {@code packedBody}, after {@code packB}; a new
- * small-matrix path is a new {@link Path}, chosen by shape in {@link #path}.
+ * ({@link #packedBody}, {@link #directBody}, {@link #narrowBody}). A new small-matrix path is a new
+ * {@link Path}, chosen by shape in {@link #path}.
  */
 public final class Sgemm {
     private static final VectorSpecies<Float> S = Species.FLOAT;
@@ -68,6 +70,13 @@ public final class Sgemm {
      * one-vector kernels, A read in place.
      */
     enum Path { PACKED, DIRECT, NARROW }
+
+    /**
+     * How the threads of a call share it. SHARED_B: the packed path's rows, one packed B block for
+     * all (BLIS's IC-loop split). ROWS: ranges of whole row panels, each part packing its own B.
+     * COLUMNS: ranges of whole column panels, each part packing its own B columns and all of A.
+     */
+    enum Split { SHARED_B, ROWS, COLUMNS }
 
     /** {@code C = alpha * op(A) * op(B) + beta * C} on arrays. */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -109,9 +118,9 @@ public final class Sgemm {
     }
 
     private static void run(Problem p, Path path, int threads) {
-        Plan plan = Plan.of(p, path, threads);
         Workspace workspace = Workspace.acquire();
         try {
+            Plan plan = Plan.of(p, path, threads, workspace);
             GemmPool.run(plan, plan.parts(), workspace);
         } finally {
             Workspace.release(workspace);
@@ -119,41 +128,57 @@ public final class Sgemm {
     }
 
     /**
-     * A problem, its path, and its split: {@code parts} ranges of whole panels along the rows of C
-     * ({@code splitRows}) or its columns. The pool runs the parts, each on its own workspace.
+     * A problem, its path, and its split into at most {@code parts} parts: ranges of whole panels.
+     * {@code sharedB} is the caller's packing buffer for B when the split is {@link Split#SHARED_B}.
+     * The pool runs the parts, each on its own workspace, or all of it as one part when its workers
+     * are busy.
      */
-    record Plan(Problem problem, Path path, int parts, boolean splitRows) implements GemmPool.Task {
+    record Plan(Problem problem, Path path, int parts, Split split, float[] sharedB) implements GemmPool.Task {
 
         /**
-         * As many parts as threads allow while each keeps enough work, along the dimension whose
-         * split packs less twice (a row split packs all of B in every part, a column split all of
-         * A), and never more parts than whole panels. The direct and narrow paths split rows only.
+         * The split for the threads {@link GemmThreads} gives this product, never more parts than
+         * whole panels. Up to {@link GemmThreads#SHARE_B_FROM} threads, each part packs its own
+         * operand, along the dimension whose split packs less twice (a row split packs all of B in
+         * every part, a column split all of A): measured at 2 threads, that beat the shared B block
+         * on every shape (bench/RESULTS-threads.md), whose barriers wait for the slowest part and
+         * whose B panels half come from the other core's cache. From there on, the shared block:
+         * duplicated packing grows with the threads, the barriers do not.
          */
-        static Plan of(Problem p, Path path, int threads) {
-            long flops = 2L * p.m() * p.n() * p.k();
-            int wanted = (int) Math.max(1, Math.min(threads, flops / Platform.MIN_FLOPS_PER_THREAD));
+        static Plan of(Problem p, Path path, int threads, Workspace caller) {
+            int wanted = Math.min(threads, GemmThreads.forProduct(p.m(), p.n(), p.k(), Float.BYTES));
             int rowPanels = (p.m() + MR - 1) / MR;
             int colPanels = (p.n() + NR - 1) / NR;
+            if (path != Path.PACKED) {
+                return new Plan(p, path, Math.min(wanted, rowPanels), Split.ROWS, null);
+            }
+            if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels >= wanted) {
+                float[] sharedB = caller.floatPackedB(Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k()));
+                return new Plan(p, path, wanted, Split.SHARED_B, sharedB);
+            }
             boolean rowsCheaper = p.n() <= p.m(); // duplicated packing: k x n for a row split, m x k for a column split
             int cheaper = rowsCheaper ? rowPanels : colPanels;
             int other = rowsCheaper ? colPanels : rowPanels;
-            boolean splitRows = path != Path.PACKED || (cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper);
-            return new Plan(p, path, Math.min(wanted, splitRows ? rowPanels : colPanels), splitRows);
+            boolean splitRows = cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper;
+            return new Plan(p, path, Math.min(wanted, splitRows ? rowPanels : colPanels), splitRows ? Split.ROWS : Split.COLUMNS, null);
         }
 
         @Override
-        public void runPart(int part, Workspace workspace) {
+        public void runPart(int part, int parts, Workspace workspace, GemmPool.Barrier barrier) {
             Problem p = problem;
-            if (splitRows) {
-                int panels = (p.m() + MR - 1) / MR;
-                int i0 = part * panels / parts * MR;
-                int i1 = Math.min(p.m(), (part + 1) * panels / parts * MR);
-                loopNest(p, path, workspace, i0, i1, 0, p.n());
-            } else {
+            if (split == Split.COLUMNS) {
                 int panels = (p.n() + NR - 1) / NR;
                 int j0 = part * panels / parts * NR;
                 int j1 = Math.min(p.n(), (part + 1) * panels / parts * NR);
-                loopNest(p, path, workspace, 0, p.m(), j0, j1);
+                loopNest(p, path, workspace, 0, p.m(), j0, j1, null, 0, 1, GemmPool.Barrier.NONE);
+            } else {
+                int panels = (p.m() + MR - 1) / MR;
+                int i0 = part * panels / parts * MR;
+                int i1 = Math.min(p.m(), (part + 1) * panels / parts * MR);
+                if (split == Split.SHARED_B) {
+                    loopNest(p, path, workspace, i0, i1, 0, p.n(), sharedB, part, parts, barrier);
+                } else {
+                    loopNest(p, path, workspace, i0, i1, 0, p.n(), null, 0, 1, GemmPool.Barrier.NONE);
+                }
             }
         }
     }
@@ -161,11 +186,14 @@ public final class Sgemm {
     /**
      * The loop nest over rows [i0, i1) and columns [j0, j1) of C, all of k: JC blocks of NC columns
      * (the packed path; the others take all columns at once), then one K loop in equal blocks, each
-     * running the path's body with the beta of its block.
+     * running the path's body with the beta of its block. With {@code sharedB} (the packed path,
+     * split {@link Split#SHARED_B}) this is part {@code part} of {@code parts}, which run at once and
+     * pack B together; otherwise {@code part} and {@code parts} are 0 and 1.
      */
-    private static void loopNest(Problem p, Path path, Workspace workspace, int i0, int i1, int j0, int j1) {
+    private static void loopNest(Problem p, Path path, Workspace workspace, int i0, int i1, int j0, int j1,
+                                 float[] sharedB, int part, int parts, GemmPool.Barrier barrier) {
         int kBlocks = kBlocks(p.k());
-        int kcMax = (p.k() + kBlocks - 1) / kBlocks;
+        int kcMax = kcMax(p.k());
         int ncStep = path == Path.PACKED ? NC : j1 - j0;
         for (int jc = j0; jc < j1; jc += ncStep) {
             int nc = Math.min(ncStep, j1 - jc);
@@ -174,7 +202,7 @@ public final class Sgemm {
                 int kc = (p.k() - pc) / (kBlocks - kb);
                 float beta = pc == 0 ? p.beta() : 1; // later K blocks add to what the first wrote
                 switch (path) {
-                    case PACKED -> packedBody(p, workspace, kcMax, pc, kc, beta, i0, i1, jc, nc);
+                    case PACKED -> packedBody(p, workspace, kcMax, pc, kc, beta, i0, i1, jc, nc, sharedB, part, parts, barrier);
                     case DIRECT -> directBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case NARROW -> narrowBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                 }
@@ -183,19 +211,30 @@ public final class Sgemm {
         }
     }
 
-    /** One K block of the packed path: pack B (KC x NC), then for each MC block of rows pack A and run the macro-kernel. */
+    /**
+     * One K block of the packed path: pack B (KC x NC), then for each MC block of rows pack A and run
+     * the macro-kernel. Parts sharing B pack a slice of its panels each, between two barriers: the
+     * first waits until every part is done with the previous block, the second until this one is whole.
+     */
     private static void packedBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, float beta,
-                                   int i0, int i1, int jc, int nc) {
+                                   int i0, int i1, int jc, int nc, float[] sharedB, int part, int parts, GemmPool.Barrier barrier) {
         Matrix a = p.a();
         Matrix b = p.b();
-        float[] bp = workspace.floatPackedB(Platform.roundUp(Math.min(NC, nc), NR) * kcMax);
-        float[] ap = workspace.floatPackedA(Platform.roundUp(Math.min(MC, i1 - i0), MR) * kcMax);
+        float[] bp = sharedB != null ? sharedB : workspace.floatPackedB(Platform.roundUp(Math.min(NC, nc), NR) * kcMax);
+        float[] ap = workspace.floatPackedA(Platform.roundUp(Math.min(MC, Math.max(i1 - i0, 1)), MR) * kcMax);
         float[] stage = a.array() == null ? workspace.floatStage(Math.max(Math.min(MC, i1 - i0), Math.min(NC, nc)) * kcMax) : null;
-        if (b.array() != null) {
-            SgemmPacking.packB(b.array(), (int) b.offset(), b.ld(), p.transB(), pc, jc, kc, nc, bp);
-        } else {
-            SgemmPacking.packB(b.segment(), b.offset(), b.ld(), p.transB(), pc, jc, kc, nc, bp, stage);
+        int panels = (nc + NR - 1) / NR;
+        int j0 = part * panels / parts * NR;
+        int j1 = Math.min(nc, (part + 1) * panels / parts * NR);
+        barrier.await();
+        if (j0 < j1) {
+            if (b.array() != null) {
+                SgemmPacking.packB(b.array(), (int) b.offset(), b.ld(), p.transB(), pc, jc + j0, kc, j1 - j0, bp, j0 * kc);
+            } else {
+                SgemmPacking.packB(b.segment(), b.offset(), b.ld(), p.transB(), pc, jc + j0, kc, j1 - j0, bp, j0 * kc, stage);
+            }
         }
+        barrier.await();
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
             if (a.array() != null) {
@@ -259,7 +298,7 @@ public final class Sgemm {
         float[] ap = workspace.floatPackedA(Platform.roundUp(i1 - inPlace, MR) * kcMax);
         float[] aside = workspace.floatStage(MR * kcMax);
         float[] tile = workspace.floatTile(2 * MR * NR);
-        SgemmPacking.packB(p.b().array(), (int) p.b().offset(), p.b().ld(), p.transB(), pc, 0, kc, n, bp);
+        SgemmPacking.packB(p.b().array(), (int) p.b().offset(), p.b().ld(), p.transB(), pc, 0, kc, n, bp, 0);
         if (inPlace < i1) {
             SgemmPacking.packA(aArray, ao, lda, p.transA(), inPlace, pc, i1 - inPlace, kc, MR, ap);
         }
@@ -335,6 +374,12 @@ public final class Sgemm {
      */
     private static int kBlocks(int k) {
         return (k + KC - 1) / KC;
+    }
+
+    /** The deepest K block: what a packed panel must hold. */
+    private static int kcMax(int k) {
+        int kBlocks = kBlocks(k);
+        return (k + kBlocks - 1) / kBlocks;
     }
 
     /** {@code C = beta * C} (zeros when beta is 0, C not read): the quick return when alpha or k is 0. */

@@ -87,14 +87,17 @@ final class SgemmPacking {
         }
     }
 
-    /** Packs {@code kc x nc} of op(B) from (p0, j0) into panels of NR columns. */
-    static void packB(float[] b, int bo, int ldb, boolean trans, int p0, int j0, int kc, int nc, float[] bp) {
+    /**
+     * Packs {@code kc x nc} of op(B) from (p0, j0) into panels of NR columns, from {@code bp[bpo]}:
+     * threads sharing one packed block each pack a slice of whole panels at its place.
+     */
+    static void packB(float[] b, int bo, int ldb, boolean trans, int p0, int j0, int kc, int nc, float[] bp, int bpo) {
         if (trans) {
             // op(B)[p][j] = b[bo + j * ldb + p]: column j of op(B) is contiguous; transpose 8 columns at a time.
             int full = TRANSPOSE8 ? kc - kc % L : 0;
             for (int jr = 0; jr < nc; jr += NR) {
                 int cols = Math.min(NR, nc - jr);
-                int dst = jr * kc;
+                int dst = bpo + jr * kc;
                 int src = bo + (j0 + jr) * ldb + p0;
                 int j = 0;
                 if (full > 0 && L == 16) {
@@ -130,7 +133,7 @@ final class SgemmPacking {
             FloatVector zero = FloatVector.zero(S);
             for (int p = 0; p < kc; p++) {
                 int src = bo + (p0 + p) * ldb + j0;
-                int dst = p * NR;
+                int dst = bpo + p * NR;
                 for (int jr = 0; jr < whole; jr += NR) {
                     FloatVector.fromArray(S, b, src + jr).intoArray(bp, dst + jr * kc);
                     FloatVector.fromArray(S, b, src + jr + L).intoArray(bp, dst + jr * kc + L);
@@ -479,12 +482,12 @@ final class SgemmPacking {
 
     /** Packs {@code kc x nc} of op(B) from a segment ({@code bo} counts floats), through {@code stage} as {@link #packA}. */
     static void packB(MemorySegment b, long bo, int ldb, boolean trans, int p0, int j0, int kc, int nc,
-                      float[] bp, float[] stage) {
+                      float[] bp, int bpo, float[] stage) {
         int rows = trans ? nc : kc;
         int cols = trans ? kc : nc;
         long first = trans ? bo + (long) j0 * ldb + p0 : bo + (long) p0 * ldb + j0;
         stage(b, first, ldb, rows, cols, stage);
-        packB(stage, 0, cols, trans, 0, 0, kc, nc, bp);
+        packB(stage, 0, cols, trans, 0, 0, kc, nc, bp, bpo);
     }
 
     /** Copies rows x cols floats of a segment, row r from element {@code first + r * ld}, into {@code stage} (ld = cols). */

@@ -52,7 +52,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <h2>Threads</h2>
  * GEMM's thread count, the caller's thread included: {@code -Djvk.threads}, else the available
- * processors, at most {@link #MAX_THREADS}.
+ * processors, at most {@link #MAX_THREADS}. How many of them a product uses is decided from its
+ * work by {@code gemm.GemmThreads}.
  */
 public final class Platform {
     private static final System.Logger LOG = System.getLogger("dev.jvk.kernels");
@@ -87,8 +88,6 @@ public final class Platform {
      * 128^3 measured the same at 64-128^3 (bench/RESULTS-gemm.md, the sweep).
      */
     public static final long DIRECT_MAX;
-    /** Flops each thread should get at least: below that, waking a thread and packing B or A twice costs more than it saves. */
-    public static final long MIN_FLOPS_PER_THREAD = 4L << 20;
 
     private static volatile int threads;
 

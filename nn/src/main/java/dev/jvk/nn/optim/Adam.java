@@ -1,5 +1,6 @@
 package dev.jvk.nn.optim;
 
+import dev.jvk.kernels.Parallel;
 import dev.jvk.kernels.Vectors;
 import java.util.List;
 
@@ -10,7 +11,9 @@ import java.util.List;
  *
  * <p>The moment updates and the step are one fused loop over each parameter (a loop C2
  * vectorises: multiply, add, square root, divide): the per-element state makes it one pass over
- * four arrays, where BLAS-1 calls would need six.
+ * four arrays, where BLAS-1 calls would need six. A large parameter is updated by GEMM's threads,
+ * each on a range of its elements ({@link Parallel}): every element's update reads that element
+ * alone, so the weights are bitwise the same for every thread count.
  */
 final class Adam implements Optimizer {
     private final List<Parameter> parameters;
@@ -22,6 +25,15 @@ final class Adam implements Optimizer {
     private final float[][] m;
     private final float[][] v;
     private int t;
+    /** What {@link #updateRange} updates: set by {@link #step} before each parameter's ranges run. */
+    private int current;
+    private float lr;
+    private float stepSize;
+    private float rootCorrection2;
+    /** Made once: a step allocates nothing. */
+    private final Parallel.Range updateRange = this::updateRange;
+    /** w, g, m and v read, w, m and v written. */
+    private static final int BYTES_PER_ELEMENT = 28;
 
     Adam(List<Parameter> parameters, float beta1, float beta2, float epsilon, float weightDecay, boolean decoupled) {
         this.parameters = List.copyOf(parameters);
@@ -44,21 +56,12 @@ final class Adam implements Optimizer {
         // bias corrections: m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t), folded into two scalars
         double correction1 = 1 - Math.pow(beta1, t);
         double correction2 = 1 - Math.pow(beta2, t);
-        float stepSize = (float) (lr / correction1);
-        float rootCorrection2 = (float) Math.sqrt(correction2);
+        this.lr = lr;
+        this.stepSize = (float) (lr / correction1);
+        this.rootCorrection2 = (float) Math.sqrt(correction2);
         for (int i = 0; i < m.length; i++) {
-            Parameter p = parameters.get(i);
-            float[] w = p.value();
-            float[] g = p.grad();
-            int n = p.size();
-            if (weightDecay != 0f && p.decays()) {
-                if (decoupled) {
-                    Vectors.scal(1f - lr * weightDecay, w, 0, n);   // AdamW: w -= lr * wd * w
-                } else {
-                    Vectors.axpy(weightDecay, w, 0, g, 0, n);      // Adam: g += wd * w (L2)
-                }
-            }
-            update(w, g, m[i], v[i], n, stepSize, rootCorrection2);
+            current = i;
+            Parallel.forRange(parameters.get(i).size(), BYTES_PER_ELEMENT, updateRange);
         }
     }
 
@@ -80,13 +83,28 @@ final class Adam implements Optimizer {
         t = steps;
     }
 
-    private void update(float[] w, float[] g, float[] m, float[] v, int n, float stepSize, float rootCorrection2) {
+    /** The step for elements [from, to) of parameter {@link #current}. */
+    private void updateRange(int from, int to) {
+        Parameter p = parameters.get(current);
+        float[] w = p.value();
+        float[] g = p.grad();
+        if (weightDecay != 0f && p.decays()) {
+            if (decoupled) {
+                Vectors.scal(1f - lr * weightDecay, w, from, to - from);   // AdamW: w -= lr * wd * w
+            } else {
+                Vectors.axpy(weightDecay, w, from, g, from, to - from);    // Adam: g += wd * w (L2)
+            }
+        }
+        update(w, g, m[current], v[current], from, to, stepSize, rootCorrection2);
+    }
+
+    private void update(float[] w, float[] g, float[] m, float[] v, int from, int to, float stepSize, float rootCorrection2) {
         float b1 = beta1;
         float b2 = beta2;
         float c1 = 1f - beta1;
         float c2 = 1f - beta2;
         float eps = epsilon;
-        for (int j = 0; j < n; j++) {
+        for (int j = from; j < to; j++) {
             float gj = g[j];
             float mj = b1 * m[j] + c1 * gj;                 // m = b1 m + (1 - b1) g
             float vj = b2 * v[j] + c2 * gj * gj;            // v = b2 v + (1 - b2) g^2

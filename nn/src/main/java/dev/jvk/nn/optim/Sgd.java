@@ -1,12 +1,15 @@
 package dev.jvk.nn.optim;
 
+import dev.jvk.kernels.Parallel;
 import dev.jvk.kernels.Vectors;
 import java.util.List;
 
 /**
  * Stochastic gradient descent as PyTorch's {@code torch.optim.SGD} defines it (momentum buffer
  * {@code v = mu v + g}, Nesterov {@code w -= lr (g + mu v)}, L2 weight decay added to the gradient
- * of decaying parameters), every step a few BLAS-1 kernel calls.
+ * of decaying parameters), every step a few BLAS-1 kernel calls. A large parameter is updated by
+ * GEMM's threads, each on a range of its elements ({@link Parallel}): elementwise kernels, so the
+ * weights are bitwise the same for every thread count.
  */
 final class Sgd implements Optimizer {
     private final List<Parameter> parameters;
@@ -14,6 +17,13 @@ final class Sgd implements Optimizer {
     private final boolean nesterov;
     private final float weightDecay;
     private final float[][] velocity;
+    /** What {@link #updateRange} updates: set by {@link #step} before each parameter's ranges run. */
+    private int current;
+    private float lr;
+    /** Made once: a step allocates nothing. */
+    private final Parallel.Range updateRange = this::updateRange;
+    /** w and g read and w written, and v read and written with momentum: about 24 bytes at most. */
+    private static final int BYTES_PER_ELEMENT = 24;
 
     Sgd(List<Parameter> parameters, float momentum, boolean nesterov, float weightDecay) {
         this.parameters = List.copyOf(parameters);
@@ -43,27 +53,34 @@ final class Sgd implements Optimizer {
 
     @Override
     public void step(float lr) {
+        this.lr = lr;
         for (int i = 0; i < velocity.length; i++) {
-            Parameter p = parameters.get(i);
-            float[] w = p.value();
-            float[] g = p.grad();
-            int n = p.size();
-            if (weightDecay != 0f && p.decays()) {
-                Vectors.axpy(weightDecay, w, 0, g, 0, n);         // g += wd * w
-            }
-            if (momentum == 0f) {
-                Vectors.axpy(-lr, g, 0, w, 0, n);                 // w -= lr * g
-                continue;
-            }
-            float[] v = velocity[i];
-            Vectors.scal(momentum, v, 0, n);                      // v = mu * v
-            Vectors.axpy(1f, g, 0, v, 0, n);                      //   + g
-            if (nesterov) {
-                Vectors.axpy(-lr, g, 0, w, 0, n);                 // w -= lr * g
-                Vectors.axpy(-lr * momentum, v, 0, w, 0, n);      //    + lr * mu * v
-            } else {
-                Vectors.axpy(-lr, v, 0, w, 0, n);                 // w -= lr * v
-            }
+            current = i;
+            Parallel.forRange(parameters.get(i).size(), BYTES_PER_ELEMENT, updateRange);
+        }
+    }
+
+    /** The step for elements [from, to) of parameter {@link #current}. */
+    private void updateRange(int from, int to) {
+        Parameter p = parameters.get(current);
+        float[] w = p.value();
+        float[] g = p.grad();
+        int n = to - from;
+        if (weightDecay != 0f && p.decays()) {
+            Vectors.axpy(weightDecay, w, from, g, from, n);       // g += wd * w
+        }
+        if (momentum == 0f) {
+            Vectors.axpy(-lr, g, from, w, from, n);               // w -= lr * g
+            return;
+        }
+        float[] v = velocity[current];
+        Vectors.scal(momentum, v, from, n);                       // v = mu * v
+        Vectors.axpy(1f, g, from, v, from, n);                    //   + g
+        if (nesterov) {
+            Vectors.axpy(-lr, g, from, w, from, n);               // w -= lr * g
+            Vectors.axpy(-lr * momentum, v, from, w, from, n);    //    + lr * mu * v
+        } else {
+            Vectors.axpy(-lr, v, from, w, from, n);               // w -= lr * v
         }
     }
 }

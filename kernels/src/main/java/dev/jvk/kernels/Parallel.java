@@ -1,0 +1,43 @@
+package dev.jvk.kernels;
+
+import dev.jvk.kernels.gemm.GemmThreads;
+
+/**
+ * Elementwise work split between GEMM's threads (the caller's and jvk's daemon threads), for
+ * passes large enough to pay for it: an optimizer's update over a weight matrix, for one. The
+ * number of parts comes from the same decision as GEMM's ({@link Gemm#threads()} caps it, never more
+ * than the processors, and each part gets enough work), and the parts are contiguous ranges: a body
+ * that computes each element from that element alone gives bitwise the same result for every
+ * thread count.
+ */
+public final class Parallel {
+    private Parallel() {}
+
+    /** The work of one part: the elements {@code [from, to)}. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)}, on this thread alone or split into ranges of whole
+     * cache lines run at once on several threads, and returns when all are done. Each element is in
+     * exactly one range; {@code bytesPerElement} (what one element reads and writes) sizes the work.
+     *
+     * @throws IllegalArgumentException if {@code n < 0} or {@code bytesPerElement < 1}
+     */
+    public static void forRange(int n, int bytesPerElement, Range body) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0, got " + n);
+        }
+        if (bytesPerElement < 1) {
+            throw new IllegalArgumentException("bytesPerElement must be >= 1, got " + bytesPerElement);
+        }
+        int parts = GemmThreads.forStream(n, (long) n * bytesPerElement);
+        if (parts <= 1) {
+            body.run(0, n); // no hand-over, and no allocation
+            return;
+        }
+        GemmThreads.forRange(n, parts, body::run);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.jvk.kernels.gemm;
+
+import dev.jvk.kernels.platform.Platform;
+
+/**
+ * The one place that decides how many threads a product gets: from its work (flops and bytes), the
+ * thread count set by the user, and the processors there are. Every GEMM path asks here; so does
+ * any new path (small or skinny shapes) that wants to split its work.
+ *
+ * <p>The model: one thread would take {@code flops / FLOPS_PER_NANO + bytes / BYTES_PER_NANO}
+ * nanoseconds; {@code t} threads take that over {@code t} plus the cost of handing parts to
+ * workers and joining them. A thread is added only while each keeps at least
+ * {@link #MIN_NANOS_PER_THREAD} of work, many times the hand-over (a few microseconds when the
+ * workers spin, tens when they have parked), so that no product gets slower with more threads.
+ * Never more threads than processors: a part queued behind another on the same core makes the whole
+ * call wait for it, and spinning parts steal the core from the part they wait for.
+ */
+public final class GemmThreads {
+    /** One core's multiply-add throughput on the packed path, 2 flops each (about 200 GFLOP/s at 512 bits, bench/RESULTS-gemm.md). */
+    static final long FLOPS_PER_NANO = Long.getLong("jvk.gemm.flopsPerNano", 200);
+    /** One core's share of memory bandwidth for operands that do not stay in cache (a conservative 10 GB/s). */
+    static final long BYTES_PER_NANO = 10;
+    /**
+     * The least work worth a thread, in nanoseconds of one core: measured in bench/RESULTS-threads.md
+     * (the 1- and 2-thread sweep); {@code -Djvk.gemm.minNanosPerThread} for sweeps.
+     */
+    static final long MIN_NANOS_PER_THREAD = Long.getLong("jvk.gemm.minNanosPerThread", 20_000);
+    /** The processors threads may run on; {@code -Djvk.gemm.processors} lets a test split as a larger machine would. */
+    /**
+     * Threads from which the packed path's threads share one packed B block instead of each packing
+     * its own operand (see {@code Sgemm.Plan.of}); {@code -Djvk.gemm.shareBFrom} for sweeps.
+     */
+    static final int SHARE_B_FROM = Integer.getInteger("jvk.gemm.shareBFrom", 4);
+    /** Elements per unit of an elementwise range: 64 floats are four cache lines, never shared by two parts. */
+    static final int RANGE_UNIT = 64;
+    static final int PROCESSORS = Integer.getInteger("jvk.gemm.processors", Runtime.getRuntime().availableProcessors());
+
+    private GemmThreads() {}
+
+    /**
+     * Threads for {@code C (m x n) = A (m x k) * B (k x n)} with elements of {@code elementBytes}:
+     * at least 1, at most {@code min(Platform.threads(), processors)}. The result never changes a
+     * bit of C (K is never split); it only decides how fast C comes.
+     */
+    public static int forProduct(long m, long n, long k, int elementBytes) {
+        int cap = Math.min(Platform.threads(), PROCESSORS);
+        if (cap <= 1) {
+            return 1;
+        }
+        long flops = 2 * m * n * k;
+        long bytes = elementBytes * (m * k + k * n + 2 * m * n);
+        long nanos = flops / FLOPS_PER_NANO + bytes / BYTES_PER_NANO;
+        return (int) Math.max(1, Math.min(cap, nanos / MIN_NANOS_PER_THREAD));
+    }
+
+    /**
+     * Parts for an elementwise pass over {@code n} elements touching {@code bytes} bytes, by the same
+     * rule as {@link #forProduct}: at most one part per 64 elements (a cache line of floats
+     * at least, so that no two parts write one line).
+     */
+    public static int forStream(long n, long bytes) {
+        int cap = Math.min(Platform.threads(), PROCESSORS);
+        long byWork = bytes / BYTES_PER_NANO / MIN_NANOS_PER_THREAD;
+        return (int) Math.max(1, Math.min(Math.min(cap, byWork), n / RANGE_UNIT));
+    }
+
+    /** The work of one part of {@link #forRange}: elements {@code [from, to)}. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in {@code parts} contiguous ranges of whole multiples of
+     * 64 elements (the last takes the rest), at once on the caller's thread and GEMM's workers, or
+     * all on the caller's thread when the workers are busy.
+     */
+    public static void forRange(int n, int parts, Range body) {
+        GemmPool.run((part, count, workspace, barrier) -> {
+            int units = (n + RANGE_UNIT - 1) / RANGE_UNIT;
+            int from = (int) Math.min(n, (long) part * units / count * RANGE_UNIT);
+            int to = (int) Math.min(n, (long) (part + 1) * units / count * RANGE_UNIT);
+            if (from < to) {
+                body.run(from, to);
+            }
+        }, parts, null);
+    }
+}

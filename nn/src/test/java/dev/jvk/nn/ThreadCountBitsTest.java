@@ -1,0 +1,101 @@
+package dev.jvk.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvk.kernels.Gemm;
+import dev.jvk.nn.optim.Optimizer;
+import dev.jvk.nn.optim.OptimizerConfig;
+import dev.jvk.nn.optim.Parameter;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The same seed gives bitwise the same weights after training steps, and the same predictions,
+ * for 1, 2, 3 and 4 threads. The child JVM is told to split as a 4-processor machine would and to
+ * split every product with a panel per thread ({@code -Djvk.gemm.processors=4
+ * -Djvk.gemm.minNanosPerThread=1}), so that 3 and 4 threads really run on this 2-core machine.
+ * Two batches (48 rows, and 37 that leave ragged tiles), SGD with momentum and AdamW, dropout on.
+ */
+class ThreadCountBitsTest {
+
+    @Test
+    void weightsAfterTrainingStepsAndPredictionsAreBitwiseTheSameForOneToFourThreads() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector",
+                "-Djvk.gemm.processors=4", "-Djvk.gemm.minNanosPerThread=1",
+                "-cp", System.getProperty("java.class.path"), Child.class.getName()));
+        Path out = Files.createTempFile("jvk-thread-bits", ".out");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            boolean exited = p.waitFor(300, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly();
+            }
+            String output = Files.readString(out);
+            assertThat(exited).as("child finished: %s", output).isTrue();
+            assertThat(p.exitValue()).as(output).isZero();
+            List<String> runs = output.lines().filter(l -> l.startsWith("THREADS ")).toList();
+            assertThat(runs).as(output).hasSize(4);
+            String first = runs.get(0).substring("THREADS 1 ".length());
+            assertThat(first).as("a run produced weights and predictions").contains("weights ").contains("predictions ");
+            for (int t = 1; t < runs.size(); t++) {
+                assertThat(runs.get(t)).isEqualTo("THREADS " + (t + 1) + " " + first);
+            }
+            assertThat(output).contains("WORKERS 3");
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** The child: trains and predicts with 1, 2, 3 and 4 threads, printing a digest of every bit. */
+    public static final class Child {
+        private Child() {}
+
+        public static void main(String[] args) {
+            for (int threads = 1; threads <= 4; threads++) {
+                Gemm.setThreads(threads);
+                System.out.println("THREADS " + threads + " " + run());
+            }
+            System.out.println("WORKERS " + Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("jvk-gemm-")).count());
+        }
+
+        private static String run() {
+            int inputs = 120;
+            SplittableRandom random = new SplittableRandom(5);
+            float[] x = new float[300 * inputs];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextDouble(-1, 1);
+            }
+            int[] labels = new int[300];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = random.nextInt(10);
+            }
+            StringBuilder digest = new StringBuilder();
+            for (OptimizerConfig config : List.of(OptimizerConfig.sgd(), OptimizerConfig.adamWWithWeightDecay(0.01f))) {
+                Mlp mlp = Mlp.classifier(inputs, new int[] {80, 40}, Activation.RELU, 0.2f, 10, 9);
+                Optimizer optimizer = config.create(mlp.parameters());
+                for (int step = 0; step < 6; step++) {
+                    int rows = step % 2 == 0 ? 48 : 37;
+                    float[] batch = Arrays.copyOfRange(x, step * 48 * inputs, (step * 48 + rows) * inputs);
+                    int[] y = Arrays.copyOfRange(labels, step * 48, step * 48 + rows);
+                    mlp.trainStep(batch, y, rows, optimizer, 0.05f);
+                }
+                int hash = 1;
+                for (Parameter p : mlp.parameters()) {
+                    hash = 31 * hash + Arrays.hashCode(p.value());
+                }
+                digest.append("weights ").append(Integer.toHexString(hash))
+                        .append(" predictions ").append(Integer.toHexString(Arrays.hashCode(mlp.predict(x, 300)))).append(' ');
+            }
+            return digest.toString().trim();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.jvk.properties.guarantees;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.Parallel;
+import dev.jvk.kernels.Transpose;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Parallel#forRange}: every element in exactly one range, ranges starting on multiples of
+ * 64, for every thread count and for lengths around the split points; bad arguments refused before
+ * the body runs.
+ */
+class ParallelTest {
+    private final int threadsBefore = Gemm.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Gemm.setThreads(threadsBefore);
+    }
+
+    @Test
+    void everyElementIsInExactlyOneRangeStartingOnAMultipleOf64() {
+        int checked = 0;
+        for (int threads = 1; threads <= 4; threads++) {
+            Gemm.setThreads(threads);
+            for (int n : new int[] {0, 1, 63, 64, 65, 1000, 100_003, 2_000_000}) {
+                AtomicIntegerArray visits = new AtomicIntegerArray(n);
+                ConcurrentLinkedQueue<Integer> starts = new ConcurrentLinkedQueue<>();
+                Parallel.forRange(n, 28, (from, to) -> {
+                    starts.add(from);
+                    for (int i = from; i < to; i++) {
+                        visits.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertThat(visits.get(i)).as("element %d of %d, %d threads", i, n, threads).isEqualTo(1);
+                }
+                assertThat(starts).allMatch(s -> s % 64 == 0);
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(32);
+    }
+
+    /** A part that multiplies gets the product on its own thread (it already holds the pool), with the bits of one thread. */
+    @Test
+    void aBodyThatCallsGemmGetsTheSingleThreadedProduct() {
+        int n = 256;
+        float[] a = new float[n * n];
+        float[] b = new float[n * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i % 7) - 3;
+            b[i] = (i % 5) - 2;
+        }
+        Gemm.setThreads(1);
+        float[] one = new float[n * n];
+        Gemm.sgemm(Transpose.NO_TRANS, Transpose.NO_TRANS, n, n, n, 1f, a, 0, n, b, 0, n, 0f, one, 0, n);
+        Gemm.setThreads(2);
+        float[][] inParts = new float[1 << 12][];
+        Parallel.forRange(1 << 12, 1 << 12, (from, to) -> {
+            float[] c = new float[n * n];
+            Gemm.sgemm(Transpose.NO_TRANS, Transpose.NO_TRANS, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+            inParts[from] = c;
+        });
+        long parts = java.util.Arrays.stream(inParts).filter(java.util.Objects::nonNull).count();
+        assertThat(parts).isBetween(1L, 2L);
+        java.util.Arrays.stream(inParts).filter(java.util.Objects::nonNull).forEach(c -> assertThat(c).isEqualTo(one));
+    }
+
+    @Test
+    void aNegativeLengthOrNoBytesPerElementIsRefusedBeforeTheBodyRuns() {
+        assertThatThrownBy(() -> Parallel.forRange(-1, 4, (from, to) -> { throw new AssertionError("ran"); }))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("n must be >= 0, got -1");
+        assertThatThrownBy(() -> Parallel.forRange(10, 0, (from, to) -> { throw new AssertionError("ran"); }))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("bytesPerElement must be >= 1, got 0");
+    }
+}
