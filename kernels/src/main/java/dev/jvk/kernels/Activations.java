@@ -1,7 +1,6 @@
 package dev.jvk.kernels;
 
-import dev.jvk.kernels.reference.ReferenceActivations;
-import dev.jvk.kernels.simd.SimdActivations;
+import dev.jvk.kernels.spi.ActivationKernels;
 
 /**
  * Elementwise activations of neural networks, their backward forms, and the fused bias + activation
@@ -38,33 +37,27 @@ import dev.jvk.kernels.simd.SimdActivations;
  * range for gradients that underflow. Measured worst cases are 3 to 6.2 u T.
  */
 public final class Activations {
+    private static final ActivationKernels IMPL = Dispatch.CHOSEN.activations();
+
     private Activations() {}
 
     // ================================================================ forward, exact
 
     /**
      * {@code y = Math.max(0f, x)}: NaN stays NaN, -0 gives +0. Exact (bitwise as
-     * {@link ReferenceActivations#relu}).
+     * {@link dev.jvk.kernels.reference.ReferenceActivations#relu}).
      */
     public static void relu(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.relu(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceActivations.relu(x, xOffset, y, yOffset, n);
-        }
+        IMPL.relu(x, xOffset, y, yOffset, n);
     }
 
     /**
-     * {@code y = x > 0 ? x : alpha * x}: NaN stays NaN. Exact (bitwise as {@link ReferenceActivations#leakyRelu}).
+     * {@code y = x > 0 ? x : alpha * x}: NaN stays NaN. Exact (bitwise as {@link dev.jvk.kernels.reference.ReferenceActivations#leakyRelu}).
      */
     public static void leakyRelu(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.leakyRelu(alpha, x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceActivations.leakyRelu(alpha, x, xOffset, y, yOffset, n);
-        }
+        IMPL.leakyRelu(alpha, x, xOffset, y, yOffset, n);
     }
 
     // ================================================================ forward, transcendental
@@ -76,11 +69,7 @@ public final class Activations {
      */
     public static void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.exp(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceActivations.exp(x, xOffset, y, yOffset, n);
-        }
+        IMPL.exp(x, xOffset, y, yOffset, n);
     }
 
     /**
@@ -89,11 +78,7 @@ public final class Activations {
      */
     public static void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.log(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceActivations.log(x, xOffset, y, yOffset, n);
-        }
+        IMPL.log(x, xOffset, y, yOffset, n);
     }
 
     /**
@@ -103,11 +88,7 @@ public final class Activations {
      */
     public static void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.sigmoid(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceActivations.sigmoid(x, xOffset, y, yOffset, n);
-        }
+        IMPL.sigmoid(x, xOffset, y, yOffset, n);
     }
 
     /**
@@ -116,11 +97,7 @@ public final class Activations {
      */
     public static void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.tanh(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceActivations.tanh(x, xOffset, y, yOffset, n);
-        }
+        IMPL.tanh(x, xOffset, y, yOffset, n);
     }
 
     /**
@@ -129,11 +106,7 @@ public final class Activations {
      */
     public static void silu(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.silu(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceActivations.silu(x, xOffset, y, yOffset, n);
-        }
+        IMPL.silu(x, xOffset, y, yOffset, n);
     }
 
     /**
@@ -142,11 +115,7 @@ public final class Activations {
      */
     public static void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.softplus(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceActivations.softplus(x, xOffset, y, yOffset, n);
-        }
+        IMPL.softplus(x, xOffset, y, yOffset, n);
     }
 
     /**
@@ -157,11 +126,7 @@ public final class Activations {
      */
     public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.geluTanh(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceActivations.geluTanh(x, xOffset, y, yOffset, n);
-        }
+        IMPL.geluTanh(x, xOffset, y, yOffset, n);
     }
 
     /**
@@ -172,11 +137,7 @@ public final class Activations {
      */
     public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
         unary(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.geluErf(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceActivations.geluErf(x, xOffset, y, yOffset, n);
-        }
+        IMPL.geluErf(x, xOffset, y, yOffset, n);
     }
 
     // ================================================================ backward, from the forward input x
@@ -187,21 +148,13 @@ public final class Activations {
      */
     public static void reluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.reluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        } else {
-            ReferenceActivations.reluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        }
+        IMPL.reluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
     }
 
     /** {@code dx = x > 0 ? dy : alpha * dy}. Exact. */
     public static void leakyReluBackward(float alpha, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.leakyReluBackward(alpha, x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        } else {
-            ReferenceActivations.leakyReluBackward(alpha, x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        }
+        IMPL.leakyReluBackward(alpha, x, xOffset, dy, dyOffset, dx, dxOffset, n);
     }
 
     /**
@@ -211,21 +164,13 @@ public final class Activations {
      */
     public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.siluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        } else {
-            ReferenceActivations.siluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        }
+        IMPL.siluBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
     }
 
     /** {@code dx = dy * sigmoid(x)}. Error: see the class on backward bounds, with {@code T(x) = sigmoid(x)} (relative). */
     public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.softplusBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        } else {
-            ReferenceActivations.softplusBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        }
+        IMPL.softplusBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
     }
 
     /**
@@ -235,11 +180,7 @@ public final class Activations {
      */
     public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.geluTanhBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        } else {
-            ReferenceActivations.geluTanhBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        }
+        IMPL.geluTanhBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
     }
 
     /**
@@ -248,11 +189,7 @@ public final class Activations {
      */
     public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(x, xOffset, "x", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.geluErfBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        } else {
-            ReferenceActivations.geluErfBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
-        }
+        IMPL.geluErfBackward(x, xOffset, dy, dyOffset, dx, dxOffset, n);
     }
 
     // ================================================================ backward, from the forward output y
@@ -264,11 +201,7 @@ public final class Activations {
      */
     public static void sigmoidBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(y, yOffset, "y", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.sigmoidBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
-        } else {
-            ReferenceActivations.sigmoidBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
-        }
+        IMPL.sigmoidBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
     }
 
     /**
@@ -278,11 +211,7 @@ public final class Activations {
      */
     public static void tanhBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         binary(y, yOffset, "y", dy, dyOffset, dx, dxOffset, n);
-        if (Kernels.VECTOR) {
-            SimdActivations.tanhBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
-        } else {
-            ReferenceActivations.tanhBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
-        }
+        IMPL.tanhBackward(y, yOffset, dy, dyOffset, dx, dxOffset, n);
     }
 
     // ================================================================ fused bias + activation (dense layer forward)
@@ -299,11 +228,7 @@ public final class Activations {
      */
     public static void addBiasRelu(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
         biasBlock(bias, biasOffset, x, xOffset, rows, cols, ld);
-        if (Kernels.VECTOR) {
-            SimdActivations.addBiasRelu(bias, biasOffset, x, xOffset, rows, cols, ld);
-        } else {
-            ReferenceActivations.addBiasRelu(bias, biasOffset, x, xOffset, rows, cols, ld);
-        }
+        IMPL.addBiasRelu(bias, biasOffset, x, xOffset, rows, cols, ld);
     }
 
     /**
@@ -313,11 +238,7 @@ public final class Activations {
      */
     public static void addBiasLeakyRelu(float alpha, float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
         biasBlock(bias, biasOffset, x, xOffset, rows, cols, ld);
-        if (Kernels.VECTOR) {
-            SimdActivations.addBiasLeakyRelu(alpha, bias, biasOffset, x, xOffset, rows, cols, ld);
-        } else {
-            ReferenceActivations.addBiasLeakyRelu(alpha, bias, biasOffset, x, xOffset, rows, cols, ld);
-        }
+        IMPL.addBiasLeakyRelu(alpha, bias, biasOffset, x, xOffset, rows, cols, ld);
     }
 
     // ================================================================ argument checks

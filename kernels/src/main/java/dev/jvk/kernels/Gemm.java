@@ -1,10 +1,7 @@
 package dev.jvk.kernels;
 
-import dev.jvk.kernels.gemm.Dgemm;
-import dev.jvk.kernels.gemm.Dgemv;
-import dev.jvk.kernels.gemm.Sgemm;
-import dev.jvk.kernels.gemm.Sgemv;
-import dev.jvk.kernels.reference.ReferenceGemm;
+import dev.jvk.kernels.platform.Platform;
+import dev.jvk.kernels.spi.GemmKernels;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -48,7 +45,7 @@ import java.lang.foreign.MemorySegment;
  * from several threads at once are safe; each uses its own packing buffers.
  */
 public final class Gemm {
-    private static volatile int threads = defaultThreads();
+    private static final GemmKernels IMPL = Dispatch.CHOSEN.gemm();
 
     private Gemm() {}
 
@@ -75,12 +72,8 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
-            Sgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
+        IMPL.sgemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else {
-            ReferenceGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        }
     }
 
     /**
@@ -118,12 +111,8 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
-            Dgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
+        IMPL.dgemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else {
-            ReferenceGemm.dgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        }
     }
 
     /**
@@ -150,12 +139,8 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
-            Sgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
+        IMPL.sgemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else {
-            ReferenceGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        }
     }
 
     /**
@@ -175,12 +160,8 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
-            Dgemm.gemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
+        IMPL.dgemm(transA == Transpose.TRANS, transB == Transpose.TRANS, m, n, k,
                     alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else {
-            ReferenceGemm.dgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        }
     }
 
     /**
@@ -211,11 +192,7 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
-            Sgemv.gemv(transA == Transpose.TRANS, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
-        } else {
-            ReferenceGemm.sgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
-        }
+        IMPL.sgemv(transA == Transpose.TRANS, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
     }
 
     /**
@@ -232,33 +209,32 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
-            Dgemv.gemv(transA == Transpose.TRANS, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
-        } else {
-            ReferenceGemm.dgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
-        }
+        IMPL.dgemv(transA == Transpose.TRANS, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
     }
 
     /**
-     * Sets the number of threads GEMM uses, the caller's included; {@code threads >= 1}. Results do
-     * not depend on it.
+     * Sets the number of threads GEMM uses, the caller's included: {@code 1 <= threads <= 4 x}
+     * {@link Runtime#availableProcessors()} (more would only add idle threads, each holding its own
+     * packing buffers). Results do not depend on it.
      *
-     * @throws IllegalArgumentException if {@code threads < 1}
+     * @throws IllegalArgumentException if {@code threads < 1} or above 4 x the available processors
      */
     public static void setThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        Gemm.threads = threads;
+        if (threads > Platform.MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be <= " + Platform.MAX_THREADS
+                    + " (4 x the available processors), got " + threads);
+        }
+        Platform.setThreads(threads);
     }
 
-    /** The number of threads GEMM uses: {@code -Djvk.threads}, else the available processors, unless set. */
+    /**
+     * The number of threads GEMM uses: {@code -Djvk.threads}, else the available processors, unless
+     * set; at most 4 x the available processors.
+     */
     public static int threads() {
-        return threads;
-    }
-
-    private static int defaultThreads() {
-        Integer property = Integer.getInteger("jvk.threads");
-        return property != null && property >= 1 ? property : Runtime.getRuntime().availableProcessors();
+        return Platform.threads();
     }
 }

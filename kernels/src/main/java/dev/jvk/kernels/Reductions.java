@@ -1,7 +1,6 @@
 package dev.jvk.kernels;
 
-import dev.jvk.kernels.reference.ReferenceReductions;
-import dev.jvk.kernels.simd.SimdReductions;
+import dev.jvk.kernels.spi.ReductionKernels;
 
 /**
  * Reductions over {@code n} elements of a {@code float[]} or {@code double[]} from an offset:
@@ -29,6 +28,8 @@ import dev.jvk.kernels.simd.SimdReductions;
  * vector width (widths and the scalar path may differ within the bounds; max, min and argmax never do).
  */
 public final class Reductions {
+    private static final ReductionKernels IMPL = Dispatch.CHOSEN.reductions();
+
     private Reductions() {}
 
     // ================================================================ float
@@ -39,7 +40,7 @@ public final class Reductions {
      */
     public static float sum(float[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.sum(x, offset, n) : ReferenceReductions.sum(x, offset, n);
+        return IMPL.sum(x, offset, n);
     }
 
     /** {@link #sum(float[], int, int)} over the whole array. */
@@ -57,7 +58,7 @@ public final class Reductions {
         Checks.size(n, "n");
         Checks.vector(x, xOffset, n, "x");
         Checks.vector(y, yOffset, n, "y");
-        return Kernels.VECTOR ? SimdReductions.dot(x, xOffset, y, yOffset, n) : ReferenceReductions.dot(x, xOffset, y, yOffset, n);
+        return IMPL.dot(x, xOffset, y, yOffset, n);
     }
 
     /** {@link #dot(float[], int, float[], int, int)} with {@code n = x.length}. */
@@ -71,7 +72,7 @@ public final class Reductions {
      */
     public static float max(float[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.max(x, offset, n) : ReferenceReductions.max(x, offset, n);
+        return IMPL.max(x, offset, n);
     }
 
     /** {@link #max(float[], int, int)} over the whole array. */
@@ -85,7 +86,7 @@ public final class Reductions {
      */
     public static float min(float[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.min(x, offset, n) : ReferenceReductions.min(x, offset, n);
+        return IMPL.min(x, offset, n);
     }
 
     /** {@link #min(float[], int, int)} over the whole array. */
@@ -100,7 +101,7 @@ public final class Reductions {
      */
     public static int argmax(float[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.argmax(x, offset, n) : ReferenceReductions.argmax(x, offset, n);
+        return IMPL.argmax(x, offset, n);
     }
 
     /** {@link #argmax(float[], int, int)} over the whole array. */
@@ -111,7 +112,7 @@ public final class Reductions {
     /** The sum of magnitudes, {@code sum |x|}: {@code |s - exact| <= gamma(d) * sum|x|} as {@link #sum(float[], int, int)}. */
     public static float asum(float[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.asum(x, offset, n) : ReferenceReductions.asum(x, offset, n);
+        return IMPL.asum(x, offset, n);
     }
 
     /** {@link #asum(float[], int, int)} over the whole array. */
@@ -129,7 +130,7 @@ public final class Reductions {
      */
     public static float nrm2(float[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.nrm2(x, offset, n) : ReferenceReductions.nrm2(x, offset, n);
+        return IMPL.nrm2(x, offset, n);
     }
 
     /** {@link #nrm2(float[], int, int)} over the whole array. */
@@ -146,7 +147,7 @@ public final class Reductions {
      */
     public static float logSumExp(float[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.logSumExp(x, offset, n) : ReferenceReductions.logSumExp(x, offset, n);
+        return IMPL.logSumExp(x, offset, n);
     }
 
     /** {@link #logSumExp(float[], int, int)} over the whole array. */
@@ -161,7 +162,7 @@ public final class Reductions {
      */
     public static float mean(float[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.mean(x, offset, n) : ReferenceReductions.mean(x, offset, n);
+        return IMPL.mean(x, offset, n);
     }
 
     /** {@link #mean(float[], int, int)} over the whole array. */
@@ -178,7 +179,7 @@ public final class Reductions {
      */
     public static float variance(float[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.variance(x, offset, n) : ReferenceReductions.variance(x, offset, n);
+        return IMPL.variance(x, offset, n);
     }
 
     /** {@link #variance(float[], int, int)} over the whole array. */
@@ -191,7 +192,7 @@ public final class Reductions {
     /** As {@link #sum(float[], int, int)}, in double. */
     public static double sum(double[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.sum(x, offset, n) : ReferenceReductions.sum(x, offset, n);
+        return IMPL.sum(x, offset, n);
     }
 
     /** {@link #sum(double[], int, int)} over the whole array. */
@@ -204,7 +205,7 @@ public final class Reductions {
         Checks.size(n, "n");
         Checks.vector(x, xOffset, n, "x");
         Checks.vector(y, yOffset, n, "y");
-        return Kernels.VECTOR ? SimdReductions.dot(x, xOffset, y, yOffset, n) : ReferenceReductions.dot(x, xOffset, y, yOffset, n);
+        return IMPL.dot(x, xOffset, y, yOffset, n);
     }
 
     /** {@link #dot(double[], int, double[], int, int)} with {@code n = x.length}. */
@@ -215,7 +216,7 @@ public final class Reductions {
     /** As {@link #max(float[], int, int)}, in double. Exact. */
     public static double max(double[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.max(x, offset, n) : ReferenceReductions.max(x, offset, n);
+        return IMPL.max(x, offset, n);
     }
 
     /** {@link #max(double[], int, int)} over the whole array. */
@@ -226,7 +227,7 @@ public final class Reductions {
     /** As {@link #min(float[], int, int)}, in double. Exact. */
     public static double min(double[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.min(x, offset, n) : ReferenceReductions.min(x, offset, n);
+        return IMPL.min(x, offset, n);
     }
 
     /** {@link #min(double[], int, int)} over the whole array. */
@@ -237,7 +238,7 @@ public final class Reductions {
     /** As {@link #argmax(float[], int, int)}, in double. Exact. */
     public static int argmax(double[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.argmax(x, offset, n) : ReferenceReductions.argmax(x, offset, n);
+        return IMPL.argmax(x, offset, n);
     }
 
     /** {@link #argmax(double[], int, int)} over the whole array. */
@@ -248,7 +249,7 @@ public final class Reductions {
     /** As {@link #asum(float[], int, int)}, in double. */
     public static double asum(double[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.asum(x, offset, n) : ReferenceReductions.asum(x, offset, n);
+        return IMPL.asum(x, offset, n);
     }
 
     /** {@link #asum(double[], int, int)} over the whole array. */
@@ -265,7 +266,7 @@ public final class Reductions {
      */
     public static double nrm2(double[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.nrm2(x, offset, n) : ReferenceReductions.nrm2(x, offset, n);
+        return IMPL.nrm2(x, offset, n);
     }
 
     /** {@link #nrm2(double[], int, int)} over the whole array. */
@@ -284,7 +285,7 @@ public final class Reductions {
      */
     public static double logSumExp(double[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.logSumExp(x, offset, n) : ReferenceReductions.logSumExp(x, offset, n);
+        return IMPL.logSumExp(x, offset, n);
     }
 
     /** {@link #logSumExp(double[], int, int)} over the whole array. */
@@ -299,7 +300,7 @@ public final class Reductions {
      */
     public static double mean(double[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.mean(x, offset, n) : ReferenceReductions.mean(x, offset, n);
+        return IMPL.mean(x, offset, n);
     }
 
     /** {@link #mean(double[], int, int)} over the whole array. */
@@ -316,7 +317,7 @@ public final class Reductions {
      */
     public static double variance(double[] x, int offset, int n) {
         checkVector(x, offset, n);
-        return Kernels.VECTOR ? SimdReductions.variance(x, offset, n) : ReferenceReductions.variance(x, offset, n);
+        return IMPL.variance(x, offset, n);
     }
 
     /** {@link #variance(double[], int, int)} over the whole array. */

@@ -1,7 +1,6 @@
 package dev.jvk.kernels;
 
-import dev.jvk.kernels.reference.ReferenceSoftmax;
-import dev.jvk.kernels.simd.SimdSoftmax;
+import dev.jvk.kernels.spi.SoftmaxKernels;
 
 /**
  * Row-wise softmax, log-softmax and the fused softmax cross-entropy of a classifier's last layer,
@@ -24,6 +23,8 @@ import dev.jvk.kernels.simd.SimdSoftmax;
  * checks run before anything is written.
  */
 public final class Softmax {
+    private static final SoftmaxKernels IMPL = Dispatch.CHOSEN.softmax();
+
     private Softmax() {}
 
     /**
@@ -33,11 +34,7 @@ public final class Softmax {
      */
     public static void softmax(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
         rowWise(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
-        if (Kernels.VECTOR) {
-            SimdSoftmax.softmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
-        } else {
-            ReferenceSoftmax.softmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
-        }
+        IMPL.softmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
     }
 
     /**
@@ -47,11 +44,7 @@ public final class Softmax {
      */
     public static void logSoftmax(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
         rowWise(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
-        if (Kernels.VECTOR) {
-            SimdSoftmax.logSoftmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
-        } else {
-            ReferenceSoftmax.logSoftmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
-        }
+        IMPL.logSoftmax(x, xOffset, rows, cols, ldx, y, yOffset, ldy);
     }
 
     /**
@@ -84,9 +77,7 @@ public final class Softmax {
                         + ") is not a class index in [0, cols = " + cols + ")");
             }
         }
-        return Kernels.VECTOR
-                ? SimdSoftmax.crossEntropy(logits, offset, rows, cols, ld, labels, labelsOffset, dLogits, dOffset, ldd)
-                : ReferenceSoftmax.crossEntropy(logits, offset, rows, cols, ld, labels, labelsOffset, dLogits, dOffset, ldd);
+        return IMPL.crossEntropy(logits, offset, rows, cols, ld, labels, labelsOffset, dLogits, dOffset, ldd);
     }
 
     private static void rowWise(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {

@@ -1,7 +1,6 @@
 package dev.jvk.kernels;
 
-import dev.jvk.kernels.reference.ReferenceVectors;
-import dev.jvk.kernels.simd.SimdVectors;
+import dev.jvk.kernels.spi.VectorKernels;
 
 /**
  * BLAS-1 and elementwise vector operations on {@code float[]} and {@code double[]} with offsets:
@@ -10,7 +9,7 @@ import dev.jvk.kernels.simd.SimdVectors;
  *
  * <h2>Results</h2>
  * Every element gets exactly one correctly rounded operation ({@code Math.fma} for axpy), so the
- * results are bitwise those of the scalar reference {@link ReferenceVectors} on every path and at
+ * results are bitwise those of the scalar reference {@link dev.jvk.kernels.reference.ReferenceVectors} on every path and at
  * every vector width, NaN for NaN and signed zeros included.
  *
  * <h2>Arguments</h2>
@@ -22,6 +21,8 @@ import dev.jvk.kernels.simd.SimdVectors;
  * anything is written: a rejected call leaves every array untouched.
  */
 public final class Vectors {
+    private static final VectorKernels IMPL = Dispatch.CHOSEN.vectors();
+
     private Vectors() {}
 
     // ================================================================ float
@@ -32,11 +33,7 @@ public final class Vectors {
      */
     public static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
         checkInOut(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdVectors.axpy(alpha, x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceVectors.axpy(alpha, x, xOffset, y, yOffset, n);
-        }
+        IMPL.axpy(alpha, x, xOffset, y, yOffset, n);
     }
 
     /** {@link #axpy(float, float[], int, float[], int, int)} with {@code n = x.length}. */
@@ -48,11 +45,7 @@ public final class Vectors {
     public static void scal(float alpha, float[] x, int offset, int n) {
         Checks.size(n, "n");
         Checks.vector(x, offset, "offset", n, "x");
-        if (Kernels.VECTOR) {
-            SimdVectors.scal(alpha, x, offset, n);
-        } else {
-            ReferenceVectors.scal(alpha, x, offset, n);
-        }
+        IMPL.scal(alpha, x, offset, n);
     }
 
     /** {@link #scal(float, float[], int, int)} over the whole array. */
@@ -63,11 +56,7 @@ public final class Vectors {
     /** {@code z[i] = x[i] + y[i]} for i in [0, n). z may be x or y at the same offset. */
     public static void add(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
-            SimdVectors.add(x, xOffset, y, yOffset, z, zOffset, n);
-        } else {
-            ReferenceVectors.add(x, xOffset, y, yOffset, z, zOffset, n);
-        }
+        IMPL.add(x, xOffset, y, yOffset, z, zOffset, n);
     }
 
     /** {@link #add(float[], int, float[], int, float[], int, int)} with {@code n = x.length}. */
@@ -78,11 +67,7 @@ public final class Vectors {
     /** {@code z[i] = x[i] - y[i]} for i in [0, n). z may be x or y at the same offset. */
     public static void sub(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
-            SimdVectors.sub(x, xOffset, y, yOffset, z, zOffset, n);
-        } else {
-            ReferenceVectors.sub(x, xOffset, y, yOffset, z, zOffset, n);
-        }
+        IMPL.sub(x, xOffset, y, yOffset, z, zOffset, n);
     }
 
     /** {@link #sub(float[], int, float[], int, float[], int, int)} with {@code n = x.length}. */
@@ -93,11 +78,7 @@ public final class Vectors {
     /** {@code z[i] = x[i] * y[i]} for i in [0, n). z may be x or y at the same offset. */
     public static void mul(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
-            SimdVectors.mul(x, xOffset, y, yOffset, z, zOffset, n);
-        } else {
-            ReferenceVectors.mul(x, xOffset, y, yOffset, z, zOffset, n);
-        }
+        IMPL.mul(x, xOffset, y, yOffset, z, zOffset, n);
     }
 
     /** {@link #mul(float[], int, float[], int, float[], int, int)} with {@code n = x.length}. */
@@ -108,11 +89,7 @@ public final class Vectors {
     /** {@code y[i] = x[i]} for i in [0, n), bit for bit. y may be x at the same offset (nothing changes). */
     public static void copy(float[] x, int xOffset, float[] y, int yOffset, int n) {
         checkInOut(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdVectors.copy(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceVectors.copy(x, xOffset, y, yOffset, n);
-        }
+        IMPL.copy(x, xOffset, y, yOffset, n);
     }
 
     /** {@link #copy(float[], int, float[], int, int)} with {@code n = x.length}. */
@@ -124,11 +101,7 @@ public final class Vectors {
     public static void fill(float value, float[] x, int offset, int n) {
         Checks.size(n, "n");
         Checks.vector(x, offset, "offset", n, "x");
-        if (Kernels.VECTOR) {
-            SimdVectors.fill(value, x, offset, n);
-        } else {
-            ReferenceVectors.fill(value, x, offset, n);
-        }
+        IMPL.fill(value, x, offset, n);
     }
 
     /** {@link #fill(float, float[], int, int)} over the whole array. */
@@ -146,11 +119,7 @@ public final class Vectors {
         long extent = checkBlock(x, xOffset, rows, cols, ld);
         Checks.vector(bias, biasOffset, cols, "bias");
         Checks.disjoint(bias, biasOffset, cols, "bias", x, xOffset, extent, "x");
-        if (Kernels.VECTOR) {
-            SimdVectors.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
-        } else {
-            ReferenceVectors.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
-        }
+        IMPL.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
     }
 
     /**
@@ -164,11 +133,7 @@ public final class Vectors {
         long extent = checkBlock(x, xOffset, rows, cols, ld);
         Checks.vector(out, outOffset, cols, "out");
         Checks.disjoint(out, outOffset, cols, "out", x, xOffset, extent, "x");
-        if (Kernels.VECTOR) {
-            SimdVectors.columnSums(x, xOffset, rows, cols, ld, out, outOffset);
-        } else {
-            ReferenceVectors.columnSums(x, xOffset, rows, cols, ld, out, outOffset);
-        }
+        IMPL.columnSums(x, xOffset, rows, cols, ld, out, outOffset);
     }
 
     // ================================================================ double
@@ -176,11 +141,7 @@ public final class Vectors {
     /** As {@link #axpy(float, float[], int, float[], int, int)}, in double. */
     public static void axpy(double alpha, double[] x, int xOffset, double[] y, int yOffset, int n) {
         checkInOut(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdVectors.axpy(alpha, x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceVectors.axpy(alpha, x, xOffset, y, yOffset, n);
-        }
+        IMPL.axpy(alpha, x, xOffset, y, yOffset, n);
     }
 
     /** {@link #axpy(double, double[], int, double[], int, int)} with {@code n = x.length}. */
@@ -192,11 +153,7 @@ public final class Vectors {
     public static void scal(double alpha, double[] x, int offset, int n) {
         Checks.size(n, "n");
         Checks.vector(x, offset, "offset", n, "x");
-        if (Kernels.VECTOR) {
-            SimdVectors.scal(alpha, x, offset, n);
-        } else {
-            ReferenceVectors.scal(alpha, x, offset, n);
-        }
+        IMPL.scal(alpha, x, offset, n);
     }
 
     /** {@link #scal(double, double[], int, int)} over the whole array. */
@@ -207,11 +164,7 @@ public final class Vectors {
     /** As {@link #add(float[], int, float[], int, float[], int, int)}, in double. */
     public static void add(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
-            SimdVectors.add(x, xOffset, y, yOffset, z, zOffset, n);
-        } else {
-            ReferenceVectors.add(x, xOffset, y, yOffset, z, zOffset, n);
-        }
+        IMPL.add(x, xOffset, y, yOffset, z, zOffset, n);
     }
 
     /** {@link #add(double[], int, double[], int, double[], int, int)} with {@code n = x.length}. */
@@ -222,11 +175,7 @@ public final class Vectors {
     /** As {@link #sub(float[], int, float[], int, float[], int, int)}, in double. */
     public static void sub(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
-            SimdVectors.sub(x, xOffset, y, yOffset, z, zOffset, n);
-        } else {
-            ReferenceVectors.sub(x, xOffset, y, yOffset, z, zOffset, n);
-        }
+        IMPL.sub(x, xOffset, y, yOffset, z, zOffset, n);
     }
 
     /** {@link #sub(double[], int, double[], int, double[], int, int)} with {@code n = x.length}. */
@@ -237,11 +186,7 @@ public final class Vectors {
     /** As {@link #mul(float[], int, float[], int, float[], int, int)}, in double. */
     public static void mul(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
         checkBinary(x, xOffset, y, yOffset, z, zOffset, n);
-        if (Kernels.VECTOR) {
-            SimdVectors.mul(x, xOffset, y, yOffset, z, zOffset, n);
-        } else {
-            ReferenceVectors.mul(x, xOffset, y, yOffset, z, zOffset, n);
-        }
+        IMPL.mul(x, xOffset, y, yOffset, z, zOffset, n);
     }
 
     /** {@link #mul(double[], int, double[], int, double[], int, int)} with {@code n = x.length}. */
@@ -252,11 +197,7 @@ public final class Vectors {
     /** As {@link #copy(float[], int, float[], int, int)}, in double. */
     public static void copy(double[] x, int xOffset, double[] y, int yOffset, int n) {
         checkInOut(x, xOffset, y, yOffset, n);
-        if (Kernels.VECTOR) {
-            SimdVectors.copy(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceVectors.copy(x, xOffset, y, yOffset, n);
-        }
+        IMPL.copy(x, xOffset, y, yOffset, n);
     }
 
     /** {@link #copy(double[], int, double[], int, int)} with {@code n = x.length}. */
@@ -268,11 +209,7 @@ public final class Vectors {
     public static void fill(double value, double[] x, int offset, int n) {
         Checks.size(n, "n");
         Checks.vector(x, offset, "offset", n, "x");
-        if (Kernels.VECTOR) {
-            SimdVectors.fill(value, x, offset, n);
-        } else {
-            ReferenceVectors.fill(value, x, offset, n);
-        }
+        IMPL.fill(value, x, offset, n);
     }
 
     /** {@link #fill(double, double[], int, int)} over the whole array. */
@@ -285,11 +222,7 @@ public final class Vectors {
         long extent = checkBlock(x, xOffset, rows, cols, ld);
         Checks.vector(bias, biasOffset, cols, "bias");
         Checks.disjoint(bias, biasOffset, cols, "bias", x, xOffset, extent, "x");
-        if (Kernels.VECTOR) {
-            SimdVectors.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
-        } else {
-            ReferenceVectors.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
-        }
+        IMPL.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
     }
 
     /** As {@link #columnSums(float[], int, int, int, int, float[], int)}, in double. */
@@ -297,11 +230,7 @@ public final class Vectors {
         long extent = checkBlock(x, xOffset, rows, cols, ld);
         Checks.vector(out, outOffset, cols, "out");
         Checks.disjoint(out, outOffset, cols, "out", x, xOffset, extent, "x");
-        if (Kernels.VECTOR) {
-            SimdVectors.columnSums(x, xOffset, rows, cols, ld, out, outOffset);
-        } else {
-            ReferenceVectors.columnSums(x, xOffset, rows, cols, ld, out, outOffset);
-        }
+        IMPL.columnSums(x, xOffset, rows, cols, ld, out, outOffset);
     }
 
     // ================================================================ checks

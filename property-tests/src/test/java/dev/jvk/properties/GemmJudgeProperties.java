@@ -3,7 +3,7 @@ package dev.jvk.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jvk.kernels.Transpose;
-import dev.jvk.kernels.reference.ReferenceGemm;
+import dev.jvk.properties.support.ReferenceBlas;
 import dev.jvk.properties.support.GemmCase;
 import dev.jvk.properties.support.GemmJudge;
 import dev.jvk.properties.support.GemmJudge.SgemmKernel;
@@ -21,31 +21,31 @@ class GemmJudgeProperties {
     @Example
     void catchesADroppedTerm() {
         assertCaught(check(), (ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) ->
-                ReferenceGemm.sgemm(ta, tb, m, n, Math.max(0, k - 1), alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc));
+                ReferenceBlas.sgemm(ta, tb, m, n, Math.max(0, k - 1), alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc));
     }
 
     @Example
     void catchesADroppedColumn() {
         assertCaught(check(), (ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) ->
-                ReferenceGemm.sgemm(ta, tb, m, Math.max(0, n - 1), k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc));
+                ReferenceBlas.sgemm(ta, tb, m, Math.max(0, n - 1), k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc));
     }
 
     @Example
     void catchesAnIgnoredTranspose() {
         assertCaught(check(), (ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) ->
-                ReferenceGemm.sgemm(ta, Transpose.NO_TRANS, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc));
+                ReferenceBlas.sgemm(ta, Transpose.NO_TRANS, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc));
     }
 
     @Example
     void catchesAnOffByOneLeadingDimension() {
         assertCaught(check(), (ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) ->
-                ReferenceGemm.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, m > 1 ? ldc - 1 : ldc));
+                ReferenceBlas.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, m > 1 ? ldc - 1 : ldc));
     }
 
     @Example
     void catchesAWriteOutsideC() {
         assertCaught(check(), (ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) -> {
-            ReferenceGemm.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+            ReferenceBlas.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
             if (co + (m - 1) * ldc + n < c.length && m > 0) {
                 c[co + (m - 1) * ldc + n] = 0;
             }
@@ -56,7 +56,7 @@ class GemmJudgeProperties {
     @Example
     void catchesALooseResult() {
         assertCaught(check(), (ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) -> {
-            ReferenceGemm.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+            ReferenceBlas.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     int bits = Float.floatToRawIntBits(c[co + i * ldc + j]);
@@ -75,7 +75,7 @@ class GemmJudgeProperties {
                     c[co + i * ldc + j] *= beta;
                 }
             }
-            ReferenceGemm.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, 1f, c, co, ldc);
+            ReferenceBlas.sgemm(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, 1f, c, co, ldc);
         });
     }
 
@@ -84,7 +84,7 @@ class GemmJudgeProperties {
     void catchesReadingAWhenAlphaIsZero() {
         assertCaught(quickReturns(), (ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) -> {
             float[] ones = new float[c.length];
-            ReferenceGemm.sgemm(ta, tb, m, n, k, 1f, a, ao, lda, b, bo, ldb, 0f, ones, co, ldc);
+            ReferenceBlas.sgemm(ta, tb, m, n, k, 1f, a, ao, lda, b, bo, ldb, 0f, ones, co, ldc);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     int at = co + i * ldc + j;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Kernels;
 import dev.jvk.kernels.Transpose;
-import dev.jvk.kernels.reference.ReferenceGemm;
+import dev.jvk.properties.support.ReferenceBlas;
 import dev.jvk.properties.support.GemmCase;
 import dev.jvk.properties.support.GemmJudge;
 import dev.jvk.properties.support.GemmJudge.DgemmKernel;
@@ -54,25 +54,25 @@ class GemmProperties {
     @Property
     void sgemmWithinSblat3Bound(@ForAll("cases") GemmCase g) {
         GemmJudge.checkSgemm(Gemm::sgemm, g);
-        GemmJudge.checkSgemm(ReferenceGemm::sgemm, g);
+        GemmJudge.checkSgemm(ReferenceBlas::sgemm, g);
     }
 
     @Property
     void dgemmWithinDblat3Bound(@ForAll("cases") GemmCase g) {
         GemmJudge.checkDgemm(Gemm::dgemm, g);
-        GemmJudge.checkDgemm(ReferenceGemm::dgemm, g);
+        GemmJudge.checkDgemm(ReferenceBlas::dgemm, g);
     }
 
     @Property
     void sgemmQuickReturns(@ForAll("cases") GemmCase g) {
         sgemmQuickReturns(Gemm::sgemm, g);
-        sgemmQuickReturns(ReferenceGemm::sgemm, g);
+        sgemmQuickReturns(ReferenceBlas::sgemm, g);
     }
 
     @Property
     void dgemmQuickReturns(@ForAll("cases") GemmCase g) {
         dgemmQuickReturns(Gemm::dgemm, g);
-        dgemmQuickReturns(ReferenceGemm::dgemm, g);
+        dgemmQuickReturns(ReferenceBlas::dgemm, g);
     }
 
     @Property(tries = 25)

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Transpose;
-import dev.jvk.kernels.reference.ReferenceGemm;
+import dev.jvk.properties.support.ReferenceBlas;
 import dev.jvk.properties.support.GemmCase;
 import dev.jvk.properties.support.GemmJudge;
 import java.lang.foreign.Arena;
@@ -74,10 +74,10 @@ class GemmSegmentProperties {
     @Property(tries = 200)
     void referenceOnSegmentsWithinBound(@ForAll("cases") GemmCase g) {
         GemmJudge.checkSgemm((ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) ->
-                ReferenceGemm.sgemm(ta, tb, m, n, k, alpha, MemorySegment.ofArray(a), ao, lda, MemorySegment.ofArray(b), bo, ldb,
+                ReferenceBlas.sgemm(ta, tb, m, n, k, alpha, MemorySegment.ofArray(a), ao, lda, MemorySegment.ofArray(b), bo, ldb,
                         beta, MemorySegment.ofArray(c), co, ldc), g);
         GemmJudge.checkDgemm((ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) ->
-                ReferenceGemm.dgemm(ta, tb, m, n, k, alpha, MemorySegment.ofArray(a), ao, lda, MemorySegment.ofArray(b), bo, ldb,
+                ReferenceBlas.dgemm(ta, tb, m, n, k, alpha, MemorySegment.ofArray(a), ao, lda, MemorySegment.ofArray(b), bo, ldb,
                         beta, MemorySegment.ofArray(c), co, ldc), g);
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Transpose;
-import dev.jvk.kernels.reference.ReferenceGemm;
+import dev.jvk.properties.support.ReferenceBlas;
 import dev.jvk.properties.support.GemmJudge;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -97,19 +97,19 @@ class GemvProperties {
     @Property
     void sgemvWithinSblat2Bound(@ForAll("cases") Case g) {
         checkFloat(Gemm::sgemv, g);
-        checkFloat(ReferenceGemm::sgemv, g);
+        checkFloat(ReferenceBlas::sgemv, g);
     }
 
     @Property
     void dgemvWithinDblat2Bound(@ForAll("cases") Case g) {
         checkDouble(Gemm::dgemv, g);
-        checkDouble(ReferenceGemm::dgemv, g);
+        checkDouble(ReferenceBlas::dgemv, g);
     }
 
     @Property
     void quickReturns(@ForAll("cases") Case g) {
         quickReturns(Gemm::sgemv, g);
-        quickReturns(ReferenceGemm::sgemv, g);
+        quickReturns(ReferenceBlas::sgemv, g);
     }
 
     /**
@@ -138,9 +138,9 @@ class GemvProperties {
     void catchesWrongKernels() {
         Sgemv dropsLastTerm = (t, m, n, alpha, a, ao, lda, x, xo, beta, y, yo) -> {
             if (t == Transpose.NO_TRANS) {
-                ReferenceGemm.sgemv(t, m, Math.max(0, n - 1), alpha, a, ao, lda, x, xo, beta, y, yo);
+                ReferenceBlas.sgemv(t, m, Math.max(0, n - 1), alpha, a, ao, lda, x, xo, beta, y, yo);
             } else {
-                ReferenceGemm.sgemv(t, Math.max(0, m - 1), n, alpha, a, ao, lda, x, xo, beta, y, yo);
+                ReferenceBlas.sgemv(t, Math.max(0, m - 1), n, alpha, a, ao, lda, x, xo, beta, y, yo);
             }
         };
         Sgemv readsYWhenBetaIsZero = (t, m, n, alpha, a, ao, lda, x, xo, beta, y, yo) -> {
@@ -148,7 +148,7 @@ class GemvProperties {
             for (int i = 0; i < len && m > 0 && n > 0; i++) {
                 y[yo + i] *= beta;
             }
-            ReferenceGemm.sgemv(t, m, n, alpha, a, ao, lda, x, xo, 1f, y, yo);
+            ReferenceBlas.sgemv(t, m, n, alpha, a, ao, lda, x, xo, 1f, y, yo);
         };
         int[] caught = new int[2];
         for (Case g : cases().sampleStream().limit(300).toList()) {

@@ -1,6 +1,7 @@
 package dev.jvk.bench.gemm;
 
 import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.Transpose;
 import dev.jvk.kernels.reference.ReferenceGemm;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import java.util.SplittableRandom;
@@ -103,7 +104,7 @@ public class DgemmBench {
 
     @Benchmark
     public double[] reference() {
-        ReferenceGemm.dgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1d, a, 0, s.lda(), b, 0, s.ldb(), 0d, c, 0, s.ldc());
+        ReferenceGemm.dgemm(s.transA() == Transpose.TRANS, s.transB() == Transpose.TRANS, s.m(), s.n(), s.k(), 1d, a, 0, s.lda(), b, 0, s.ldb(), 0d, c, 0, s.ldc());
         return c;
     }
 

@@ -1,6 +1,7 @@
 package dev.jvk.bench.gemm;
 
 import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.Transpose;
 import dev.jvk.kernels.reference.ReferenceGemm;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import java.util.SplittableRandom;
@@ -103,7 +104,7 @@ public class SgemmBench {
 
     @Benchmark
     public float[] reference() {
-        ReferenceGemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
+        ReferenceGemm.sgemm(s.transA() == Transpose.TRANS, s.transB() == Transpose.TRANS, s.m(), s.n(), s.k(), 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
         return c;
     }
 

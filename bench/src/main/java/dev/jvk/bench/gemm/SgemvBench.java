@@ -89,7 +89,7 @@ public class SgemvBench {
 
     @Benchmark
     public float[] reference() {
-        ReferenceGemm.sgemv(trans, m, n, 1f, a, 0, n, x, 0, 0f, y, 0);
+        ReferenceGemm.sgemv(trans == Transpose.TRANS, m, n, 1f, a, 0, n, x, 0, 0f, y, 0);
         return y;
     }
 

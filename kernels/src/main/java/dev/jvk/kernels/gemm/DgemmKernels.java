@@ -2,7 +2,8 @@
 // java kernels/gen/DoubleFromFloat.java
 package dev.jvk.kernels.gemm;
 
-import dev.jvk.kernels.simd.Species;
+import dev.jvk.kernels.platform.Platform;
+import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
@@ -49,14 +50,14 @@ final class DgemmKernels {
     private static final VectorSpecies<Double> S = Species.DOUBLE;
     private static final int L = S.length();
     /** Tile width in doubles: two vectors. */
-    static final int NR = GemmConfig.NR_VECTORS * L; // the kernels below are written for 2 vectors
+    static final int NR = Platform.NR_VECTORS * L; // the kernels below are written for 2 vectors
 
     private DgemmKernels() {}
 
     /** C tile from a packed A panel and a packed B panel, MR x 2 vectors (the packed path). */
     static void packed(int kc, double[] a, int ai, double[] b, int bi,
                        double[] c, int ci, int ldc, double alpha, double beta, double[] tile) {
-        if (GemmConfig.MR == 8) {
+        if (Platform.MR == 8) {
             packed8x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
         } else {
             packed6x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
@@ -66,7 +67,7 @@ final class DgemmKernels {
     /** C tile from a packed A panel, MR x 1 vector: for C no wider than one vector. */
     static void packedNarrow(int kc, double[] a, int ai, double[] b, int bi,
                              double[] c, int ci, int ldc, double alpha, double beta, double[] tile) {
-        if (GemmConfig.MR == 8) {
+        if (Platform.MR == 8) {
             packed8x1(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
         } else {
             packed6x1(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
@@ -76,7 +77,7 @@ final class DgemmKernels {
     /** C tile from MR rows of A as stored (row r from {@code a[ai + r * lda]}) and a packed B panel, MR x 2 vectors. */
     static void rows(int kc, double[] a, int ai, int lda, double[] b, int bi,
                      double[] c, int ci, int ldc, double alpha, double beta, double[] tile) {
-        if (GemmConfig.MR == 8) {
+        if (Platform.MR == 8) {
             rows8x2(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
         } else {
             rows6x2(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
@@ -85,7 +86,7 @@ final class DgemmKernels {
 
     /** The narrow TN kernel of the configured height (2 MR rows). */
     static void narrowCols(int kc, double[] a, int ai, int lda, double[] b, int bi, double[] tile) {
-        if (GemmConfig.MR == 8) {
+        if (Platform.MR == 8) {
             narrowCols16(kc, a, ai, lda, b, bi, tile);
         } else {
             narrowCols12(kc, a, ai, lda, b, bi, tile);

@@ -2,7 +2,8 @@
 // java kernels/gen/DoubleFromFloat.java
 package dev.jvk.kernels.gemm;
 
-import dev.jvk.kernels.simd.Species;
+import dev.jvk.kernels.platform.Platform;
+import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.DoubleVector;
@@ -31,7 +32,7 @@ final class DgemmPacking {
     private static final ValueLayout.OfDouble ELEMENT = ValueLayout.JAVA_DOUBLE_UNALIGNED;
 
     /** A species of exactly MR lanes, no wider than S (a column of a packed A panel), or null. */
-    private static final VectorSpecies<Double> A_COLUMN = speciesOf(GemmConfig.MR);
+    private static final VectorSpecies<Double> A_COLUMN = speciesOf(Platform.MR);
 
     private DgemmPacking() {}
 

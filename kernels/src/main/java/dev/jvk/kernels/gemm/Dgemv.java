@@ -2,7 +2,8 @@
 // java kernels/gen/DoubleFromFloat.java
 package dev.jvk.kernels.gemm;
 
-import dev.jvk.kernels.simd.Species;
+import dev.jvk.kernels.platform.Platform;
+import dev.jvk.kernels.platform.Platform.Species;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -54,7 +55,17 @@ public final class Dgemv {
             }
             return;
         }
-        double[] scratch = Workspace.ofCurrentThread().doubleGemv(Math.max(ROWS * L, COLUMN_BLOCK));
+        Workspace workspace = Workspace.acquire();
+        try {
+            gemv(trans, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset,
+                    workspace.doubleGemv(Math.max(ROWS * L, COLUMN_BLOCK)));
+        } finally {
+            Workspace.release(workspace);
+        }
+    }
+
+    private static void gemv(boolean trans, int m, int n, double alpha, double[] a, int aOffset, int lda,
+                             double[] x, int xOffset, double beta, double[] y, int yOffset, double[] scratch) {
         if (trans) {
             for (int j = 0; j < n; j += COLUMN_BLOCK) {
                 int width = Math.min(COLUMN_BLOCK, n - j);

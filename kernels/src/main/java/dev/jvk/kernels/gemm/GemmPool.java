@@ -32,9 +32,8 @@ final class GemmPool {
 
     private GemmPool() {}
 
-    /** Runs parts 0 .. parts-1 of the task, on this thread and up to parts-1 workers, and returns when all are done. */
-    static void run(Task task, int parts) {
-        Workspace own = Workspace.ofCurrentThread();
+    /** Runs parts 0 .. parts-1 of the task, on this thread (with its workspace {@code own}) and up to parts-1 workers, and returns when all are done. */
+    static void run(Task task, int parts, Workspace own) {
         if (parts <= 1 || !IN_USE.tryLock()) {
             for (int part = 0; part < parts; part++) {
                 task.runPart(part, own);
@@ -97,7 +96,7 @@ final class GemmPool {
 
     /** A daemon thread with its own workspace, running one part at a time. */
     static final class Worker extends Thread {
-        final Workspace workspace = new Workspace();
+        final Workspace workspace = new Workspace(false);
         private volatile Task task;
         private int part;
 

@@ -1,7 +1,7 @@
 package dev.jvk.kernels.gemm;
 
-import dev.jvk.kernels.Gemm;
-import dev.jvk.kernels.simd.Species;
+import dev.jvk.kernels.platform.Platform;
+import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -30,16 +30,16 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Threads split C into row ranges (the IC loop) or column ranges (the JC loop), whole panels
  * each; every part runs the nest on its own range with its own packing buffers. Arguments are
- * checked by {@link Gemm} before they get here; {@code m > 0} and {@code n > 0}.
+ * checked by {@code dev.jvk.kernels.Gemm} before they get here; {@code m > 0} and {@code n > 0}.
  */
 public final class Sgemm implements GemmPool.Task {
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = S.length();
-    private static final int MR = GemmConfig.MR;
+    private static final int MR = Platform.MR;
     private static final int NR = SgemmKernels.NR;
-    private static final int KC = GemmConfig.KC;
-    private static final int MC = GemmConfig.roundUp(GemmConfig.MC, MR);
-    private static final int NC = GemmConfig.roundUp(GemmConfig.NC, NR);
+    private static final int KC = Platform.KC;
+    private static final int MC = Platform.roundUp(Platform.MC, MR);
+    private static final int NC = Platform.roundUp(Platform.NC, NR);
     /** Any thread but the caller: confined segments are not accessible by it. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { });
 
@@ -81,7 +81,8 @@ public final class Sgemm implements GemmPool.Task {
             scale(beta, c, cOffset, ldc, m, n);
             return;
         }
-        Sgemm call = Workspace.ofCurrentThread().sgemm;
+        Workspace workspace = Workspace.acquire();
+        Sgemm call = workspace.sgemm;
         call.shape(transA, transB, m, n, k, alpha, beta, lda, ldb, ldc);
         call.aArray = a;
         call.bArray = b;
@@ -89,8 +90,8 @@ public final class Sgemm implements GemmPool.Task {
         call.aOffset = aOffset;
         call.bOffset = bOffset;
         call.cOffset = cOffset;
-        call.direct = n <= L || (long) m * n * k <= GemmConfig.DIRECT_MAX;
-        call.run(true);
+        call.direct = n <= L || (long) m * n * k <= Platform.DIRECT_MAX;
+        call.run(true, workspace);
     }
 
     /** {@code C = alpha * op(A) * op(B) + beta * C} on segments; offsets count floats. */
@@ -102,7 +103,8 @@ public final class Sgemm implements GemmPool.Task {
             scale(beta, c, cOffset, ldc, m, n);
             return;
         }
-        Sgemm call = Workspace.ofCurrentThread().sgemm;
+        Workspace workspace = Workspace.acquire();
+        Sgemm call = workspace.sgemm;
         call.shape(transA, transB, m, n, k, alpha, beta, lda, ldb, ldc);
         call.aSegment = a;
         call.bSegment = b;
@@ -113,7 +115,7 @@ public final class Sgemm implements GemmPool.Task {
         call.direct = false; // the direct path reads arrays only; the packed path computes the same bits
         boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
                 && c.isAccessibleBy(ANOTHER_THREAD);
-        call.run(shareable);
+        call.run(shareable, workspace);
     }
 
     private void shape(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta, int lda, int ldb, int ldc) {
@@ -129,14 +131,15 @@ public final class Sgemm implements GemmPool.Task {
         this.ldc = ldc;
     }
 
-    private void run(boolean mayShare) {
+    private void run(boolean mayShare, Workspace workspace) {
         try {
-            split(mayShare ? Gemm.threads() : 1);
-            GemmPool.run(this, parts);
+            split(mayShare ? Platform.threads() : 1);
+            GemmPool.run(this, parts, workspace);
         } finally {
             // Do not keep the caller's matrices reachable after the call.
             aArray = bArray = cArray = null;
             aSegment = bSegment = cSegment = null;
+            Workspace.release(workspace);
         }
     }
 
@@ -147,7 +150,7 @@ public final class Sgemm implements GemmPool.Task {
      */
     private void split(int threads) {
         long flops = 2L * m * n * k;
-        int wanted = (int) Math.max(1, Math.min(threads, flops / GemmConfig.MIN_FLOPS_PER_THREAD));
+        int wanted = (int) Math.max(1, Math.min(threads, flops / Platform.MIN_FLOPS_PER_THREAD));
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = (n + NR - 1) / NR;
         boolean rowsCheaper = n <= m; // duplicated packing: k x n for a row split, m x k for a column split
@@ -182,8 +185,8 @@ public final class Sgemm implements GemmPool.Task {
     private void block(Workspace workspace, int i0, int i1, int j0, int j1) {
         int kBlocks = kBlocks(k);
         int kcMax = (k + kBlocks - 1) / kBlocks;
-        float[] bp = workspace.floatPackedB(GemmConfig.roundUp(Math.min(NC, j1 - j0), NR) * kcMax);
-        float[] ap = workspace.floatPackedA(GemmConfig.roundUp(Math.min(MC, i1 - i0), MR) * kcMax);
+        float[] bp = workspace.floatPackedB(Platform.roundUp(Math.min(NC, j1 - j0), NR) * kcMax);
+        float[] ap = workspace.floatPackedA(Platform.roundUp(Math.min(MC, i1 - i0), MR) * kcMax);
         float[] tile = workspace.floatTile(MR * NR);
         float[] stage = aArray == null ? workspace.floatStage(Math.max(Math.min(MC, i1 - i0), Math.min(NC, j1 - j0)) * kcMax) : null;
         for (int jc = j0; jc < j1; jc += NC) {
@@ -250,8 +253,8 @@ public final class Sgemm implements GemmPool.Task {
         int inPlace = transA ? i0 : i0 + (i1 - i0) / MR * MR; // rows below are packed
         int kBlocks = kBlocks(k);
         int kcMax = (k + kBlocks - 1) / kBlocks;
-        float[] bp = workspace.floatPackedB(GemmConfig.roundUp(n, NR) * kcMax);
-        float[] ap = workspace.floatPackedA(GemmConfig.roundUp(i1 - inPlace, MR) * kcMax);
+        float[] bp = workspace.floatPackedB(Platform.roundUp(n, NR) * kcMax);
+        float[] ap = workspace.floatPackedA(Platform.roundUp(i1 - inPlace, MR) * kcMax);
         float[] aside = workspace.floatStage(MR * kcMax);
         float[] tile = workspace.floatTile(2 * MR * NR);
         int ao = (int) aOffset;

@@ -1,6 +1,7 @@
 package dev.jvk.kernels.gemm;
 
-import dev.jvk.kernels.simd.Species;
+import dev.jvk.kernels.platform.Platform;
+import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -47,14 +48,14 @@ final class SgemmKernels {
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = S.length();
     /** Tile width in floats: two vectors. */
-    static final int NR = GemmConfig.NR_VECTORS * L; // the kernels below are written for 2 vectors
+    static final int NR = Platform.NR_VECTORS * L; // the kernels below are written for 2 vectors
 
     private SgemmKernels() {}
 
     /** C tile from a packed A panel and a packed B panel, MR x 2 vectors (the packed path). */
     static void packed(int kc, float[] a, int ai, float[] b, int bi,
                        float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
-        if (GemmConfig.MR == 8) {
+        if (Platform.MR == 8) {
             packed8x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
         } else {
             packed6x2(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
@@ -64,7 +65,7 @@ final class SgemmKernels {
     /** C tile from a packed A panel, MR x 1 vector: for C no wider than one vector. */
     static void packedNarrow(int kc, float[] a, int ai, float[] b, int bi,
                              float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
-        if (GemmConfig.MR == 8) {
+        if (Platform.MR == 8) {
             packed8x1(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
         } else {
             packed6x1(kc, a, ai, b, bi, c, ci, ldc, alpha, beta, tile);
@@ -74,7 +75,7 @@ final class SgemmKernels {
     /** C tile from MR rows of A as stored (row r from {@code a[ai + r * lda]}) and a packed B panel, MR x 2 vectors. */
     static void rows(int kc, float[] a, int ai, int lda, float[] b, int bi,
                      float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
-        if (GemmConfig.MR == 8) {
+        if (Platform.MR == 8) {
             rows8x2(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
         } else {
             rows6x2(kc, a, ai, lda, b, bi, c, ci, ldc, alpha, beta, tile);
@@ -83,7 +84,7 @@ final class SgemmKernels {
 
     /** The narrow TN kernel of the configured height (2 MR rows). */
     static void narrowCols(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] tile) {
-        if (GemmConfig.MR == 8) {
+        if (Platform.MR == 8) {
             narrowCols16(kc, a, ai, lda, b, bi, tile);
         } else {
             narrowCols12(kc, a, ai, lda, b, bi, tile);

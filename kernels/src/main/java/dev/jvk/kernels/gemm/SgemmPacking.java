@@ -1,6 +1,7 @@
 package dev.jvk.kernels.gemm;
 
-import dev.jvk.kernels.simd.Species;
+import dev.jvk.kernels.platform.Platform;
+import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
@@ -29,7 +30,7 @@ final class SgemmPacking {
     private static final ValueLayout.OfFloat ELEMENT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     /** A species of exactly MR lanes, no wider than S (a column of a packed A panel), or null. */
-    private static final VectorSpecies<Float> A_COLUMN = speciesOf(GemmConfig.MR);
+    private static final VectorSpecies<Float> A_COLUMN = speciesOf(Platform.MR);
 
     private SgemmPacking() {}
 

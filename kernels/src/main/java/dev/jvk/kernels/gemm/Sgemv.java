@@ -1,6 +1,7 @@
 package dev.jvk.kernels.gemm;
 
-import dev.jvk.kernels.simd.Species;
+import dev.jvk.kernels.platform.Platform;
+import dev.jvk.kernels.platform.Platform.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -52,7 +53,17 @@ public final class Sgemv {
             }
             return;
         }
-        float[] scratch = Workspace.ofCurrentThread().floatGemv(Math.max(ROWS * L, COLUMN_BLOCK));
+        Workspace workspace = Workspace.acquire();
+        try {
+            gemv(trans, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset,
+                    workspace.floatGemv(Math.max(ROWS * L, COLUMN_BLOCK)));
+        } finally {
+            Workspace.release(workspace);
+        }
+    }
+
+    private static void gemv(boolean trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
+                             float[] x, int xOffset, float beta, float[] y, int yOffset, float[] scratch) {
         if (trans) {
             for (int j = 0; j < n; j += COLUMN_BLOCK) {
                 int width = Math.min(COLUMN_BLOCK, n - j);

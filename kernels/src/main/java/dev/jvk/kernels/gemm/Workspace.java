@@ -1,13 +1,28 @@
 package dev.jvk.kernels.gemm;
 
+import dev.jvk.kernels.platform.Platform;
+import java.util.concurrent.ArrayBlockingQueue;
+
 /**
- * One thread's GEMM memory: packing buffers, the edge tile, GEMV's partial sums and the reusable call objects. Each
- * thread that runs GEMM work has its own (callers through a {@link ThreadLocal}, pool workers in a
- * field), so concurrent calls never share a buffer. Buffers grow to the largest block seen and are
- * then reused: no allocation per call in steady state.
+ * GEMM memory for one call at a time: packing buffers, the edge tile, GEMV's partial sums and the
+ * reusable call objects. Buffers grow to the largest block seen and are then reused: no allocation
+ * per call in steady state. A call {@link #acquire}s one and {@link #release}s it when done, so
+ * concurrent calls never share one:
+ * <ul>
+ *   <li>a pool worker uses its own;</li>
+ *   <li>a platform thread keeps its own in a {@link ThreadLocal} (there are few platform threads,
+ *       and they live long);</li>
+ *   <li>a virtual thread borrows one from a shared pool of at most {@link Platform#MAX_THREADS}
+ *       idle workspaces and gives it back: a million virtual threads must not each keep up to a
+ *       megabyte of packing buffers alive.</li>
+ * </ul>
  */
 final class Workspace {
-    private static final ThreadLocal<Workspace> OF_CALLER = ThreadLocal.withInitial(Workspace::new);
+    private static final ThreadLocal<Workspace> OF_PLATFORM_THREAD = ThreadLocal.withInitial(() -> new Workspace(false));
+    private static final ArrayBlockingQueue<Workspace> IDLE = new ArrayBlockingQueue<>(Platform.MAX_THREADS);
+
+    /** Borrowed from {@link #IDLE} by a virtual thread, and given back by {@link #release}. */
+    private final boolean borrowed;
 
     /** This thread's float GEMM call (its arguments, read by the pool's workers during the call). */
     final Sgemm sgemm = new Sgemm();
@@ -25,9 +40,33 @@ final class Workspace {
     private float[] floatGemv = new float[0];
     private double[] doubleGemv = new double[0];
 
-    /** The workspace of the current thread. */
-    static Workspace ofCurrentThread() {
-        return Thread.currentThread() instanceof GemmPool.Worker worker ? worker.workspace : OF_CALLER.get();
+    Workspace(boolean borrowed) {
+        this.borrowed = borrowed;
+    }
+
+    /** A workspace for the current thread's call; give it back with {@link #release} when the call ends. */
+    static Workspace acquire() {
+        Thread thread = Thread.currentThread();
+        if (thread instanceof GemmPool.Worker worker) {
+            return worker.workspace;
+        }
+        if (!thread.isVirtual()) {
+            return OF_PLATFORM_THREAD.get();
+        }
+        Workspace idle = IDLE.poll();
+        return idle != null ? idle : new Workspace(true);
+    }
+
+    /** Ends a call's use of a workspace from {@link #acquire}: a borrowed one goes back to the pool, or to the garbage collector when the pool is full. */
+    static void release(Workspace workspace) {
+        if (workspace.borrowed) {
+            IDLE.offer(workspace);
+        }
+    }
+
+    /** Idle workspaces kept for virtual threads (for tests). */
+    static int idle() {
+        return IDLE.size();
     }
 
     float[] floatPackedA(int size) {

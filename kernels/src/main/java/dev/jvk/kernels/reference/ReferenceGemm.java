@@ -1,6 +1,5 @@
 package dev.jvk.kernels.reference;
 
-import dev.jvk.kernels.Transpose;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -16,7 +15,8 @@ import java.lang.foreign.ValueLayout;
  * product, {@code k} additions), so {@code |C - exact| <= gamma(k + 2) * (|alpha| |op(A)| |op(B)| + |beta| |C0|)}
  * per element.
  *
- * <p>Arguments are as {@link dev.jvk.kernels.Gemm} documents them and are not checked here.
+ * <p>Arguments are as {@code dev.jvk.kernels.Gemm} documents them, with {@code transA == true}
+ * for {@code Transpose.TRANS}, and are not checked here.
  * The {@code MemorySegment} forms take offsets in elements and read native byte order, at any
  * alignment.
  */
@@ -26,16 +26,16 @@ public final class ReferenceGemm {
 
     private ReferenceGemm() {}
 
-    /** {@code C = alpha * op(A) * op(B) + beta * C}; see {@link dev.jvk.kernels.Gemm#sgemm}. */
-    public static void sgemm(Transpose transA, Transpose transB, int m, int n, int k,
+    /** {@code C = alpha * op(A) * op(B) + beta * C}; see {@code dev.jvk.kernels.Gemm.sgemm}. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float alpha, float[] a, int aOffset, int lda,
                              float[] b, int bOffset, int ldb,
                              float beta, float[] c, int cOffset, int ldc) {
         // op(A)[i][p] = a[aOffset + i * aRow + p * aCol]; op(B)[p][j] = b[bOffset + p * bRow + j * bCol]
-        int aRow = transA == Transpose.NO_TRANS ? lda : 1;
-        int aCol = transA == Transpose.NO_TRANS ? 1 : lda;
-        int bRow = transB == Transpose.NO_TRANS ? ldb : 1;
-        int bCol = transB == Transpose.NO_TRANS ? 1 : ldb;
+        int aRow = !transA ? lda : 1;
+        int aCol = !transA ? 1 : lda;
+        int bRow = !transB ? ldb : 1;
+        int bCol = !transB ? 1 : ldb;
         for (int i = 0; i < m; i++) {
             int ci = cOffset + i * ldc;
             for (int j = 0; j < n; j++) {
@@ -54,15 +54,15 @@ public final class ReferenceGemm {
         }
     }
 
-    /** {@code C = alpha * op(A) * op(B) + beta * C}; see {@link dev.jvk.kernels.Gemm#dgemm}. */
-    public static void dgemm(Transpose transA, Transpose transB, int m, int n, int k,
+    /** {@code C = alpha * op(A) * op(B) + beta * C}; see {@code dev.jvk.kernels.Gemm.dgemm}. */
+    public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                              double alpha, double[] a, int aOffset, int lda,
                              double[] b, int bOffset, int ldb,
                              double beta, double[] c, int cOffset, int ldc) {
-        int aRow = transA == Transpose.NO_TRANS ? lda : 1;
-        int aCol = transA == Transpose.NO_TRANS ? 1 : lda;
-        int bRow = transB == Transpose.NO_TRANS ? ldb : 1;
-        int bCol = transB == Transpose.NO_TRANS ? 1 : ldb;
+        int aRow = !transA ? lda : 1;
+        int aCol = !transA ? 1 : lda;
+        int bRow = !transB ? ldb : 1;
+        int bCol = !transB ? 1 : ldb;
         for (int i = 0; i < m; i++) {
             int ci = cOffset + i * ldc;
             for (int j = 0; j < n; j++) {
@@ -82,14 +82,14 @@ public final class ReferenceGemm {
     }
 
     /** Off-heap {@code C = alpha * op(A) * op(B) + beta * C}, offsets in floats; see {@link dev.jvk.kernels.Gemm}. */
-    public static void sgemm(Transpose transA, Transpose transB, int m, int n, int k,
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float alpha, MemorySegment a, long aOffset, int lda,
                              MemorySegment b, long bOffset, int ldb,
                              float beta, MemorySegment c, long cOffset, int ldc) {
-        long aRow = transA == Transpose.NO_TRANS ? lda : 1;
-        long aCol = transA == Transpose.NO_TRANS ? 1 : lda;
-        long bRow = transB == Transpose.NO_TRANS ? ldb : 1;
-        long bCol = transB == Transpose.NO_TRANS ? 1 : ldb;
+        long aRow = !transA ? lda : 1;
+        long aCol = !transA ? 1 : lda;
+        long bRow = !transB ? ldb : 1;
+        long bCol = !transB ? 1 : ldb;
         for (int i = 0; i < m; i++) {
             long ci = cOffset + (long) i * ldc;
             for (int j = 0; j < n; j++) {
@@ -109,14 +109,14 @@ public final class ReferenceGemm {
     }
 
     /** Off-heap {@code C = alpha * op(A) * op(B) + beta * C}, offsets in doubles; see {@link dev.jvk.kernels.Gemm}. */
-    public static void dgemm(Transpose transA, Transpose transB, int m, int n, int k,
+    public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                              double alpha, MemorySegment a, long aOffset, int lda,
                              MemorySegment b, long bOffset, int ldb,
                              double beta, MemorySegment c, long cOffset, int ldc) {
-        long aRow = transA == Transpose.NO_TRANS ? lda : 1;
-        long aCol = transA == Transpose.NO_TRANS ? 1 : lda;
-        long bRow = transB == Transpose.NO_TRANS ? ldb : 1;
-        long bCol = transB == Transpose.NO_TRANS ? 1 : ldb;
+        long aRow = !transA ? lda : 1;
+        long aCol = !transA ? 1 : lda;
+        long bRow = !transB ? ldb : 1;
+        long bCol = !transB ? 1 : ldb;
         for (int i = 0; i < m; i++) {
             long ci = cOffset + (long) i * ldc;
             for (int j = 0; j < n; j++) {
@@ -136,18 +136,18 @@ public final class ReferenceGemm {
     }
 
     /**
-     * {@code y = alpha * op(A) * x + beta * y}, A stored {@code m x n}; see {@link dev.jvk.kernels.Gemm#sgemv}.
+     * {@code y = alpha * op(A) * x + beta * y}, A stored {@code m x n}; see {@code dev.jvk.kernels.Gemm.sgemv}.
      * Each output is {@code beta * y} followed by one addition per term, as {@code sgemv.f} does.
      */
-    public static void sgemv(Transpose transA, int m, int n, float alpha, float[] a, int aOffset, int lda,
+    public static void sgemv(boolean transA, int m, int n, float alpha, float[] a, int aOffset, int lda,
                              float[] x, int xOffset, float beta, float[] y, int yOffset) {
         if (m == 0 || n == 0) {
             return; // as sgemv.f: nothing to do, y untouched
         }
-        int rows = transA == Transpose.NO_TRANS ? m : n;   // length of y
-        int terms = transA == Transpose.NO_TRANS ? n : m;  // length of x
-        int aRow = transA == Transpose.NO_TRANS ? lda : 1; // op(A)[i][p] = a[aOffset + i * aRow + p * aCol]
-        int aCol = transA == Transpose.NO_TRANS ? 1 : lda;
+        int rows = !transA ? m : n;   // length of y
+        int terms = !transA ? n : m;  // length of x
+        int aRow = !transA ? lda : 1; // op(A)[i][p] = a[aOffset + i * aRow + p * aCol]
+        int aCol = !transA ? 1 : lda;
         for (int i = 0; i < rows; i++) {
             float s = beta == 0 ? 0f : beta * y[yOffset + i];
             if (alpha != 0) {
@@ -159,16 +159,16 @@ public final class ReferenceGemm {
         }
     }
 
-    /** {@code y = alpha * op(A) * x + beta * y}, A stored {@code m x n}; see {@link dev.jvk.kernels.Gemm#dgemv}. */
-    public static void dgemv(Transpose transA, int m, int n, double alpha, double[] a, int aOffset, int lda,
+    /** {@code y = alpha * op(A) * x + beta * y}, A stored {@code m x n}; see {@code dev.jvk.kernels.Gemm.dgemv}. */
+    public static void dgemv(boolean transA, int m, int n, double alpha, double[] a, int aOffset, int lda,
                              double[] x, int xOffset, double beta, double[] y, int yOffset) {
         if (m == 0 || n == 0) {
             return; // as dgemv.f: nothing to do, y untouched
         }
-        int rows = transA == Transpose.NO_TRANS ? m : n;
-        int terms = transA == Transpose.NO_TRANS ? n : m;
-        int aRow = transA == Transpose.NO_TRANS ? lda : 1;
-        int aCol = transA == Transpose.NO_TRANS ? 1 : lda;
+        int rows = !transA ? m : n;
+        int terms = !transA ? n : m;
+        int aRow = !transA ? lda : 1;
+        int aCol = !transA ? 1 : lda;
         for (int i = 0; i < rows; i++) {
             double s = beta == 0 ? 0d : beta * y[yOffset + i];
             if (alpha != 0) {

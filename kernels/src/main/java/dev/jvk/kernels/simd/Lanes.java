@@ -1,5 +1,6 @@
 package dev.jvk.kernels.simd;
 
+import dev.jvk.kernels.platform.Platform.Species;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 

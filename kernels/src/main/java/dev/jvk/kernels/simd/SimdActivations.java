@@ -1,6 +1,8 @@
 package dev.jvk.kernels.simd;
 
+import dev.jvk.kernels.spi.ActivationKernels;
 // The constants of exp, log and the Gaussian pieces, for the kernels that write those steps out.
+import dev.jvk.kernels.platform.Platform.Species;
 import static dev.jvk.kernels.simd.VectorMath.*;
 
 import jdk.incubator.vector.FloatVector;
@@ -40,7 +42,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Everything computes in float (see {@link VectorMath} on why not double); where a rounding would
  * be amplified (GELU's 2u and x^2 / 2 inside exponentials), the value is carried as a float pair.
  */
-public final class SimdActivations {
+public final class SimdActivations implements ActivationKernels {
     private static final VectorSpecies<Float> F = Species.FLOAT;
     private static final int L = F.length();
 
@@ -51,11 +53,12 @@ public final class SimdActivations {
     private static final float A_HI = (float) TWO_C, A_LO = (float) (TWO_C - A_HI);
     private static final float B_HI = (float) TWO_C_K, B_LO = (float) (TWO_C_K - B_HI);
 
-    private SimdActivations() {}
+    public SimdActivations() {}
 
     // ================================================================ forward, exact
 
-    public static void relu(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void relu(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int i = 0;
         for (; i <= n - L; i += L) {
             relu(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
@@ -73,7 +76,8 @@ public final class SimdActivations {
         return v.blend(0f, v.compare(VectorOperators.LE, 0f));
     }
 
-    public static void leakyRelu(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void leakyRelu(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
         int i = 0;
         for (; i <= n - L; i += L) {
             leakyRelu(alpha, FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
@@ -92,7 +96,8 @@ public final class SimdActivations {
 
     // ================================================================ forward, float transcendentals
 
-    public static void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
@@ -101,7 +106,8 @@ public final class SimdActivations {
         }
     }
 
-    public static void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
@@ -110,7 +116,8 @@ public final class SimdActivations {
         }
     }
 
-    public static void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
@@ -129,7 +136,8 @@ public final class SimdActivations {
         return e.blend(1f, v.compare(VectorOperators.GE, 0f)).div(e.add(1f));
     }
 
-    public static void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
@@ -152,7 +160,8 @@ public final class SimdActivations {
 
     // ================================================================ forward, silu, softplus, GELU
 
-    public static void silu(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void silu(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
@@ -181,7 +190,8 @@ public final class SimdActivations {
      * max(x, 0) + log1p(e^-|x|): e^x never overflows, and for x < 0 the result is log1p of exp. The
      * lanewise steps are written out in the loop body, not called: see {@link #geluErf} on why.
      */
-    public static void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
@@ -223,7 +233,8 @@ public final class SimdActivations {
      * Written out in the loop body, as {@link #geluErf}: with the steps in helpers, C2 cut off the exp
      * of the pair at NodeCountInliningCutoff in the backward form (18 KB per 1K floats in JMH).
      */
-    public static void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
@@ -274,7 +285,8 @@ public final class SimdActivations {
      * boxes its vectors (12 KB per 1K floats, measured). A loop body with no call to a method of ours
      * that takes or returns a vector has nothing C2 can refuse: the kernel's own call takes arrays.
      */
-    public static void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
@@ -331,7 +343,8 @@ public final class SimdActivations {
     // Each derivative is evaluated in float as the sum of its terms; the error is relative to the sum
     // of their magnitudes T(x) (documented on Activations), which is what float allows near the zeros of f'.
 
-    public static void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+    @Override
+    public void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
@@ -358,7 +371,8 @@ public final class SimdActivations {
      * the loop body, as there): |2u| reaches 65 where f' is still a normal float, and a rounded 2u
      * would cost e^-|2u| a relative 1e-5.
      */
-    public static void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+    @Override
+    public void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
@@ -409,7 +423,8 @@ public final class SimdActivations {
      * exponential; x clamped to +-16 (f' is 0 or 1 beyond). Phi's steps are those of {@link #geluErf},
      * written out in the loop body for the same reason.
      */
-    public static void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+    @Override
+    public void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
@@ -460,7 +475,8 @@ public final class SimdActivations {
 
     // ================================================================ backward, exact
 
-    public static void reluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+    @Override
+    public void reluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
@@ -477,7 +493,8 @@ public final class SimdActivations {
         }
     }
 
-    public static void leakyReluBackward(float alpha, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+    @Override
+    public void leakyReluBackward(float alpha, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
@@ -495,7 +512,8 @@ public final class SimdActivations {
     }
 
     /** dy * fma(-y, y, y), as the reference. */
-    public static void sigmoidBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+    @Override
+    public void sigmoidBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(F, y, yOffset + i);
@@ -513,7 +531,8 @@ public final class SimdActivations {
     }
 
     /** dy * fma(-y, y, 1), as the reference. */
-    public static void tanhBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+    @Override
+    public void tanhBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         FloatVector one = FloatVector.broadcast(F, 1f);
         int i = 0;
         for (; i <= n - L; i += L) {
@@ -531,7 +550,8 @@ public final class SimdActivations {
         }
     }
 
-    public static void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+    @Override
+    public void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
@@ -543,7 +563,8 @@ public final class SimdActivations {
 
     // ================================================================ fused bias + activation
 
-    public static void addBiasRelu(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
+    @Override
+    public void addBiasRelu(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
         for (int r = 0; r < rows; r++) {
             int row = xOffset + r * ld;
             int c = 0;
@@ -561,7 +582,8 @@ public final class SimdActivations {
         }
     }
 
-    public static void addBiasLeakyRelu(float alpha, float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
+    @Override
+    public void addBiasLeakyRelu(float alpha, float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
         for (int r = 0; r < rows; r++) {
             int row = xOffset + r * ld;
             int c = 0;

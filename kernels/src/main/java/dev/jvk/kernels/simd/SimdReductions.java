@@ -1,5 +1,7 @@
 package dev.jvk.kernels.simd;
 
+import dev.jvk.kernels.spi.ReductionKernels;
+import dev.jvk.kernels.platform.Platform.Species;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -46,7 +48,7 @@ import jdk.incubator.vector.VectorSpecies;
  * call). Blocks change no result that the contract fixes: max and min combine exactly, and a sum of
  * block sums has a shorter chain than the d stated in the Javadoc.
  */
-public final class SimdReductions {
+public final class SimdReductions implements ReductionKernels {
     private static final VectorSpecies<Float> F = Species.FLOAT;
     private static final VectorSpecies<Double> D = Species.DOUBLE;
     private static final VectorSpecies<Integer> I = Species.INT;
@@ -75,11 +77,12 @@ public final class SimdReductions {
     private static final long DOUBLE_POSITIVE_INFINITY_BITS = 0x7FF0000000000000L;
     private static final long DOUBLE_NEGATIVE_INFINITY_BITS = 0xFFF0000000000000L;
 
-    private SimdReductions() {}
+    public SimdReductions() {}
 
     // ================================================================ float sums
 
-    public static float sum(float[] x, int offset, int n) {
+    @Override
+    public float sum(float[] x, int offset, int n) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i <= n - 4 * FL; i += 4 * FL) {
@@ -119,7 +122,8 @@ public final class SimdReductions {
         return s.lane(0);
     }
 
-    public static float asum(float[] x, int offset, int n) {
+    @Override
+    public float asum(float[] x, int offset, int n) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i <= n - 4 * FL; i += 4 * FL) {
@@ -158,7 +162,8 @@ public final class SimdReductions {
     }
 
     /** Each term x*y enters its accumulator through one fma: the product is never rounded on its own. */
-    public static float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i <= n - 4 * FL; i += 4 * FL) {
@@ -203,7 +208,8 @@ public final class SimdReductions {
     // ================================================================ float sums in double lanes
 
     /** The float mean, summed in double (no overflow at any n), then divided and rounded once. */
-    public static float mean(float[] x, int offset, int n) {
+    @Override
+    public float mean(float[] x, int offset, int n) {
         double s = 0;
         for (int start = 0; start < n; start += BLOCK) {
             s += widenedDeviations(x, offset + start, Math.min(BLOCK, n - start), 0, false);
@@ -212,7 +218,8 @@ public final class SimdReductions {
     }
 
     /** Two passes in double: the mean, then the squared deviations from it. */
-    public static float variance(float[] x, int offset, int n) {
+    @Override
+    public float variance(float[] x, int offset, int n) {
         double s = 0;
         for (int start = 0; start < n; start += BLOCK) {
             s += widenedDeviations(x, offset + start, Math.min(BLOCK, n - start), 0, false);
@@ -226,7 +233,8 @@ public final class SimdReductions {
     }
 
     /** Squares summed in double: a float squared neither overflows nor underflows there. */
-    public static float nrm2(float[] x, int offset, int n) {
+    @Override
+    public float nrm2(float[] x, int offset, int n) {
         double squares = 0;
         for (int start = 0; start < n; start += BLOCK) {
             squares += widenedDeviations(x, offset + start, Math.min(BLOCK, n - start), 0, true);
@@ -302,7 +310,8 @@ public final class SimdReductions {
      * {@link #sumOfExponentials(float[], int, int, float)}, so the float result carries one rounding
      * that matters.
      */
-    public static float logSumExp(float[] x, int offset, int n) {
+    @Override
+    public float logSumExp(float[] x, int offset, int n) {
         float m = max(x, offset, n);
         if (m != m || Float.isInfinite(m)) {
             return m; // NaN, +Infinity, or -Infinity (n == 0 or every element -Infinity)
@@ -380,7 +389,8 @@ public final class SimdReductions {
 
     // ================================================================ float max, min, argmax
 
-    public static float max(float[] x, int offset, int n) {
+    @Override
+    public float max(float[] x, int offset, int n) {
         float m = Float.NEGATIVE_INFINITY;
         for (int start = 0; start < n; start += BLOCK) {
             m = Math.max(m, extremum(x, offset + start, Math.min(BLOCK, n - start), true));
@@ -388,7 +398,8 @@ public final class SimdReductions {
         return m;
     }
 
-    public static float min(float[] x, int offset, int n) {
+    @Override
+    public float min(float[] x, int offset, int n) {
         float m = Float.POSITIVE_INFINITY;
         for (int start = 0; start < n; start += BLOCK) {
             m = Math.min(m, extremum(x, offset + start, Math.min(BLOCK, n - start), false));
@@ -460,7 +471,8 @@ public final class SimdReductions {
      * then the first element of that block equal ('==', so -0 == +0) to the maximum. The first NaN
      * is searched in the first block holding one, and returned at once.
      */
-    public static int argmax(float[] x, int offset, int n) {
+    @Override
+    public int argmax(float[] x, int offset, int n) {
         if (n == 0) {
             return -1;
         }
@@ -521,7 +533,8 @@ public final class SimdReductions {
 
     // ================================================================ double sums
 
-    public static double sum(double[] x, int offset, int n) {
+    @Override
+    public double sum(double[] x, int offset, int n) {
         return blockedScaledSum(x, offset, n, 1.0);
     }
 
@@ -581,7 +594,8 @@ public final class SimdReductions {
         return s.lane(0);
     }
 
-    public static double asum(double[] x, int offset, int n) {
+    @Override
+    public double asum(double[] x, int offset, int n) {
         DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i <= n - 4 * DL; i += 4 * DL) {
@@ -616,7 +630,8 @@ public final class SimdReductions {
         return s.lane(0);
     }
 
-    public static double dot(double[] x, int xOffset, double[] y, int yOffset, int n) {
+    @Override
+    public double dot(double[] x, int xOffset, double[] y, int yOffset, int n) {
         DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i <= n - 4 * DL; i += 4 * DL) {
@@ -715,7 +730,8 @@ public final class SimdReductions {
     private static final double MEAN_RESCUE_SCALE = 0x1p-32;
     private static final double VARIANCE_RESCUE_SCALE = 0x1p-540;
 
-    public static double mean(double[] x, int offset, int n) {
+    @Override
+    public double mean(double[] x, int offset, int n) {
         double m = blockedScaledSum(x, offset, n, 1.0) / n;
         // Rescued whenever no element is NaN: finite terms can overflow a partial sum, even to the
         // opposite infinity of an infinite element (-MAX + -MAX + Inf); scaled, they cannot.
@@ -725,7 +741,8 @@ public final class SimdReductions {
         return m;
     }
 
-    public static double variance(double[] x, int offset, int n) {
+    @Override
+    public double variance(double[] x, int offset, int n) {
         double v = twoPassVariance(x, offset, n, 1.0);
         if (!Double.isFinite(v) && allFinite(x, offset, n)) {
             v = Math.scalb(twoPassVariance(x, offset, n, VARIANCE_RESCUE_SCALE), 1080);
@@ -745,7 +762,8 @@ public final class SimdReductions {
      * least n * 2^-1000). Otherwise, rarely: the largest magnitude, and the squares again scaled by
      * the power of two that brings it into [1, 2).
      */
-    public static double nrm2(double[] x, int offset, int n) {
+    @Override
+    public double nrm2(double[] x, int offset, int n) {
         double s = blockedSquaredDeviations(x, offset, n, 1.0, 0.0);
         if (s != s) {
             return s; // a NaN element
@@ -788,7 +806,8 @@ public final class SimdReductions {
     }
 
     /** max + log(sum exp(x - max)) with jvk's double exp (its own polynomial); two accumulators. */
-    public static double logSumExp(double[] x, int offset, int n) {
+    @Override
+    public double logSumExp(double[] x, int offset, int n) {
         double m = max(x, offset, n);
         if (m != m || Double.isInfinite(m)) {
             return m;
@@ -847,7 +866,8 @@ public final class SimdReductions {
 
     // ================================================================ double max, min, argmax
 
-    public static double max(double[] x, int offset, int n) {
+    @Override
+    public double max(double[] x, int offset, int n) {
         double m = Double.NEGATIVE_INFINITY;
         for (int start = 0; start < n; start += BLOCK) {
             m = Math.max(m, extremum(x, offset + start, Math.min(BLOCK, n - start), true));
@@ -855,7 +875,8 @@ public final class SimdReductions {
         return m;
     }
 
-    public static double min(double[] x, int offset, int n) {
+    @Override
+    public double min(double[] x, int offset, int n) {
         double m = Double.POSITIVE_INFINITY;
         for (int start = 0; start < n; start += BLOCK) {
             m = Math.min(m, extremum(x, offset + start, Math.min(BLOCK, n - start), false));
@@ -913,7 +934,8 @@ public final class SimdReductions {
     }
 
     /** As the float {@link #argmax(float[], int, int)}. */
-    public static int argmax(double[] x, int offset, int n) {
+    @Override
+    public int argmax(double[] x, int offset, int n) {
         if (n == 0) {
             return -1;
         }

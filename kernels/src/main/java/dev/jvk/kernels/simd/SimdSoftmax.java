@@ -1,5 +1,7 @@
 package dev.jvk.kernels.simd;
 
+import dev.jvk.kernels.spi.SoftmaxKernels;
+import dev.jvk.kernels.platform.Platform.Species;
 import static dev.jvk.kernels.simd.VectorMath.E0;
 import static dev.jvk.kernels.simd.VectorMath.E1;
 import static dev.jvk.kernels.simd.VectorMath.E2;
@@ -43,15 +45,16 @@ import jdk.incubator.vector.VectorSpecies;
  * lane numbers ({@code LANE}), not from {@code F.indexInRange}: inside JMH the latter, whose branches
  * merge differently made masks, still left an allocation per call (128 B) in these row methods.
  */
-public final class SimdSoftmax {
+public final class SimdSoftmax implements SoftmaxKernels {
     private static final VectorSpecies<Float> F = Species.FLOAT;
     private static final int L = F.length();
     /** The lane numbers 0, 1, ..., L - 1, as floats (exact). */
     private static final FloatVector LANE = FloatVector.broadcast(F, 0f).addIndex(1);
 
-    private SimdSoftmax() {}
+    public SimdSoftmax() {}
 
-    public static void softmax(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
+    @Override
+    public void softmax(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
         for (int r = 0; r < rows; r++) {
             int in = xOffset + r * ldx;
             int out = yOffset + r * ldy;
@@ -61,7 +64,8 @@ public final class SimdSoftmax {
         }
     }
 
-    public static void logSoftmax(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
+    @Override
+    public void logSoftmax(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
         for (int r = 0; r < rows; r++) {
             int in = xOffset + r * ldx;
             int out = yOffset + r * ldy;
@@ -85,7 +89,8 @@ public final class SimdSoftmax {
      * stored into the dLogits row in pass 2 (which may be the logits row itself), then scaled by
      * 1 / (s rows); the label's element is recomputed as (e_label / s - 1) / rows in double.
      */
-    public static float crossEntropy(float[] logits, int offset, int rows, int cols, int ld,
+    @Override
+    public float crossEntropy(float[] logits, int offset, int rows, int cols, int ld,
                                      int[] labels, int labelsOffset, float[] dLogits, int dOffset, int ldd) {
         double total = 0;
         for (int r = 0; r < rows; r++) {

@@ -1,5 +1,7 @@
 package dev.jvk.kernels.simd;
 
+import dev.jvk.kernels.spi.VectorKernels;
+import dev.jvk.kernels.platform.Platform.Species;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -12,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * full vector per step and finish with one masked vector; in place (output == input at the same
  * offset) is safe because every vector is loaded before the store to the same lanes.
  */
-public final class SimdVectors {
+public final class SimdVectors implements VectorKernels {
     private static final VectorSpecies<Float> F = Species.FLOAT;
     private static final VectorSpecies<Double> D = Species.DOUBLE;
     private static final int FL = F.length();
@@ -21,11 +23,12 @@ public final class SimdVectors {
     /** columnSums keeps this many vectors of column sums in registers while it walks down the rows. */
     private static final int COLUMN_BLOCK_VECTORS = 4;
 
-    private SimdVectors() {}
+    public SimdVectors() {}
 
     // ================================================================ float
 
-    public static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
         FloatVector a = FloatVector.broadcast(F, alpha);
         int i = 0;
         for (int upper = F.loopBound(n); i < upper; i += FL) {
@@ -39,7 +42,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void scal(float alpha, float[] x, int offset, int n) {
+    @Override
+    public void scal(float alpha, float[] x, int offset, int n) {
         int i = 0;
         for (int upper = F.loopBound(n); i < upper; i += FL) {
             FloatVector.fromArray(F, x, offset + i).mul(alpha).intoArray(x, offset + i);
@@ -50,7 +54,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void add(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
+    @Override
+    public void add(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
         int i = 0;
         for (int upper = F.loopBound(n); i < upper; i += FL) {
             FloatVector.fromArray(F, x, xOffset + i).add(FloatVector.fromArray(F, y, yOffset + i)).intoArray(z, zOffset + i);
@@ -61,7 +66,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void sub(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
+    @Override
+    public void sub(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
         int i = 0;
         for (int upper = F.loopBound(n); i < upper; i += FL) {
             FloatVector.fromArray(F, x, xOffset + i).sub(FloatVector.fromArray(F, y, yOffset + i)).intoArray(z, zOffset + i);
@@ -72,7 +78,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void mul(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
+    @Override
+    public void mul(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
         int i = 0;
         for (int upper = F.loopBound(n); i < upper; i += FL) {
             FloatVector.fromArray(F, x, xOffset + i).mul(FloatVector.fromArray(F, y, yOffset + i)).intoArray(z, zOffset + i);
@@ -83,7 +90,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void copy(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void copy(float[] x, int xOffset, float[] y, int yOffset, int n) {
         int i = 0;
         for (int upper = F.loopBound(n); i < upper; i += FL) {
             FloatVector.fromArray(F, x, xOffset + i).intoArray(y, yOffset + i);
@@ -94,7 +102,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void fill(float value, float[] x, int offset, int n) {
+    @Override
+    public void fill(float value, float[] x, int offset, int n) {
         FloatVector v = FloatVector.broadcast(F, value);
         int i = 0;
         for (int upper = F.loopBound(n); i < upper; i += FL) {
@@ -112,7 +121,8 @@ public final class SimdVectors {
      * both arrays, with its mask keeping only the row's remaining columns: a masked access past an
      * array's end takes the Vector API's slow path, which allocated per call (see SimdActivations).
      */
-    public static void addBias(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
+    @Override
+    public void addBias(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
         for (int r = 0; r < rows; r++) {
             int row = xOffset + r * ld;
             int c = 0;
@@ -133,7 +143,8 @@ public final class SimdVectors {
      * rows stream past: every column is summed from row 0 down, the reference's order, so the result
      * is bitwise the reference's.
      */
-    public static void columnSums(float[] x, int xOffset, int rows, int cols, int ld, float[] out, int outOffset) {
+    @Override
+    public void columnSums(float[] x, int xOffset, int rows, int cols, int ld, float[] out, int outOffset) {
         int c = 0;
         for (; c <= cols - COLUMN_BLOCK_VECTORS * FL; c += COLUMN_BLOCK_VECTORS * FL) {
             FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
@@ -160,7 +171,8 @@ public final class SimdVectors {
 
     // ================================================================ double
 
-    public static void axpy(double alpha, double[] x, int xOffset, double[] y, int yOffset, int n) {
+    @Override
+    public void axpy(double alpha, double[] x, int xOffset, double[] y, int yOffset, int n) {
         DoubleVector a = DoubleVector.broadcast(D, alpha);
         int i = 0;
         for (int upper = D.loopBound(n); i < upper; i += DL) {
@@ -174,7 +186,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void scal(double alpha, double[] x, int offset, int n) {
+    @Override
+    public void scal(double alpha, double[] x, int offset, int n) {
         int i = 0;
         for (int upper = D.loopBound(n); i < upper; i += DL) {
             DoubleVector.fromArray(D, x, offset + i).mul(alpha).intoArray(x, offset + i);
@@ -185,7 +198,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void add(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
+    @Override
+    public void add(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
         int i = 0;
         for (int upper = D.loopBound(n); i < upper; i += DL) {
             DoubleVector.fromArray(D, x, xOffset + i).add(DoubleVector.fromArray(D, y, yOffset + i)).intoArray(z, zOffset + i);
@@ -196,7 +210,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void sub(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
+    @Override
+    public void sub(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
         int i = 0;
         for (int upper = D.loopBound(n); i < upper; i += DL) {
             DoubleVector.fromArray(D, x, xOffset + i).sub(DoubleVector.fromArray(D, y, yOffset + i)).intoArray(z, zOffset + i);
@@ -207,7 +222,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void mul(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
+    @Override
+    public void mul(double[] x, int xOffset, double[] y, int yOffset, double[] z, int zOffset, int n) {
         int i = 0;
         for (int upper = D.loopBound(n); i < upper; i += DL) {
             DoubleVector.fromArray(D, x, xOffset + i).mul(DoubleVector.fromArray(D, y, yOffset + i)).intoArray(z, zOffset + i);
@@ -218,7 +234,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void copy(double[] x, int xOffset, double[] y, int yOffset, int n) {
+    @Override
+    public void copy(double[] x, int xOffset, double[] y, int yOffset, int n) {
         int i = 0;
         for (int upper = D.loopBound(n); i < upper; i += DL) {
             DoubleVector.fromArray(D, x, xOffset + i).intoArray(y, yOffset + i);
@@ -229,7 +246,8 @@ public final class SimdVectors {
         }
     }
 
-    public static void fill(double value, double[] x, int offset, int n) {
+    @Override
+    public void fill(double value, double[] x, int offset, int n) {
         DoubleVector v = DoubleVector.broadcast(D, value);
         int i = 0;
         for (int upper = D.loopBound(n); i < upper; i += DL) {
@@ -240,14 +258,16 @@ public final class SimdVectors {
         }
     }
 
-    public static void addBias(double[] bias, int biasOffset, double[] x, int xOffset, int rows, int cols, int ld) {
+    @Override
+    public void addBias(double[] bias, int biasOffset, double[] x, int xOffset, int rows, int cols, int ld) {
         for (int r = 0; r < rows; r++) {
             int row = xOffset + r * ld;
             add(x, row, bias, biasOffset, x, row, cols);
         }
     }
 
-    public static void columnSums(double[] x, int xOffset, int rows, int cols, int ld, double[] out, int outOffset) {
+    @Override
+    public void columnSums(double[] x, int xOffset, int rows, int cols, int ld, double[] out, int outOffset) {
         int c = 0;
         for (; c <= cols - COLUMN_BLOCK_VECTORS * DL; c += COLUMN_BLOCK_VECTORS * DL) {
             DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;

@@ -1,5 +1,6 @@
 package dev.jvk.kernels.simd;
 
+import dev.jvk.kernels.platform.Platform.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;

@@ -19,10 +19,12 @@ import org.junit.jupiter.api.Test;
  * nothing, survived every property, because the vector kernels and the reference agree within bounds
  * and nothing compared the convenience forms' results.
  *
- * <p>The tests run on the class path, where the internal {@code dev.jvk.kernels.simd} classes are
- * reachable: on the vector path the public result must be bitwise that of {@code SimdX.op}, on the
- * scalar path that of {@code ReferenceX.op} (GEMM's internal entry points differ in shape, and the
- * GEMM properties judge it directly).
+ * <p>The compiler checks that both implementations have every kernel (they implement the same
+ * interfaces); this checks what it cannot: that each public method passes its arguments through
+ * unchanged to the implementation chosen. The tests run on the class path, where the internal
+ * {@code dev.jvk.kernels.simd} classes are reachable: on the vector path the public result must be
+ * bitwise that of a {@code new SimdX().op}, on the scalar path that of {@code ReferenceX.op} (GEMM's
+ * internal entry points take booleans for Transpose, and the GEMM properties judge it directly).
  */
 class DispatchTwinsTest {
     /** LowPrecision's mixed GEMMs: the public class composes them from the float GEMM and a vector dequantization, no Simd twin. */
@@ -40,8 +42,9 @@ class DispatchTwinsTest {
             }
             Method twin = vector ? simdTwin(m).orElseThrow(() -> new AssertionError("no Simd twin of " + PublicApi.signature(m)))
                     : PublicApi.twin(m).orElseThrow();
+            Object receiver = vector ? twin.getDeclaringClass().getConstructor().newInstance() : null;
             for (Call call : PublicApi.callsOf(m)) {
-                String d = sameAs(call, call.args, twin);
+                String d = sameAs(call, call.args, receiver, twin);
                 if (d != null) {
                     failures.add(call + " vs " + twin.getDeclaringClass().getSimpleName() + ": " + d);
                 }
@@ -63,7 +66,7 @@ class DispatchTwinsTest {
             Method full = fullForm(m);
             for (Call call : PublicApi.callsOf(m)) {
                 Object[] fullArgs = fullArguments(call, full);
-                String d = sameAs(call, fullArgs, full);
+                String d = sameAs(call, fullArgs, null, full);
                 if (d != null) {
                     failures.add(call + " vs " + PublicApi.signature(full) + ": " + d);
                 }
@@ -79,13 +82,13 @@ class DispatchTwinsTest {
      * bits (result and every written array). otherArgs holds the call's own array objects where they
      * correspond, which is how written arrays are matched.
      */
-    private static String sameAs(Call call, Object[] otherArgs, Method other) throws Throwable {
+    private static String sameAs(Call call, Object[] otherArgs, Object receiver, Method other) throws Throwable {
         Object[] mine = deepCopyKeepingAliases(call.args);
         Object[] theirs = deepCopyKeepingAliases(otherArgs);
         Object a = call.invoke(mine);
         Object b;
         try {
-            b = other.invoke(null, theirs);
+            b = other.invoke(receiver, theirs);
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw e.getCause();
         }

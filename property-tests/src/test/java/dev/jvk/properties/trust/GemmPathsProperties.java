@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Transpose;
-import dev.jvk.kernels.reference.ReferenceGemm;
+import dev.jvk.properties.support.ReferenceBlas;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -53,7 +53,7 @@ class GemmPathsProperties {
         Gemm.setThreads(1);
         float[] one = p.sgemmArrays((float) alpha, (float) beta);
         float[] reference = p.c.clone();
-        ReferenceGemm.sgemm(ta, tb, p.m, p.n, p.k, (float) alpha, p.a, 0, p.lda, p.b, 0, p.ldb, (float) beta, reference, 0, p.n);
+        ReferenceBlas.sgemm(ta, tb, p.m, p.n, p.k, (float) alpha, p.a, 0, p.lda, p.b, 0, p.ldb, (float) beta, reference, 0, p.n);
         assertClose(one, reference, p.k);
         Gemm.setThreads(threads);
         assertThat(p.sgemmArrays((float) alpha, (float) beta)).as("%d threads, arrays", threads).isEqualTo(one);
@@ -68,7 +68,7 @@ class GemmPathsProperties {
         Gemm.setThreads(1);
         double[] one = p.dgemmArrays(alpha, beta);
         double[] reference = p.cDouble.clone();
-        ReferenceGemm.dgemm(ta, tb, p.m, p.n, p.k, alpha, p.aDouble, 0, p.lda, p.bDouble, 0, p.ldb, beta, reference, 0, p.n);
+        ReferenceBlas.dgemm(ta, tb, p.m, p.n, p.k, alpha, p.aDouble, 0, p.lda, p.bDouble, 0, p.ldb, beta, reference, 0, p.n);
         for (int i = 0; i < one.length; i++) {
             if (!(Double.isNaN(one[i]) && Double.isNaN(reference[i]) || Math.abs(one[i] - reference[i]) <= 1e-12 * (p.k + 1))) {
                 throw new AssertionError("C[" + i + "] = " + one[i] + ", the reference " + reference[i]);

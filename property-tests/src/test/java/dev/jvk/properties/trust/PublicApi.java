@@ -769,11 +769,16 @@ final class PublicApi {
         return copy;
     }
 
-    /** The reference twin: ReferenceX.name with the same parameter types, for a method of X; empty for the convenience forms. */
+    /**
+     * The reference twin: ReferenceX.name with the same parameter types, for a method of X (for Gemm,
+     * {@link dev.jvk.properties.support.ReferenceBlas}, which takes Transpose as Gemm does); empty for
+     * the convenience forms.
+     */
     static java.util.Optional<Method> twin(Method m) {
         try {
-            Class<?> ref = Class.forName("dev.jvk.kernels.reference.Reference" + m.getDeclaringClass().getSimpleName(), false,
-                    Kernels.class.getClassLoader());
+            Class<?> ref = m.getDeclaringClass() == dev.jvk.kernels.Gemm.class ? dev.jvk.properties.support.ReferenceBlas.class
+                    : Class.forName("dev.jvk.kernels.reference.Reference" + m.getDeclaringClass().getSimpleName(), false,
+                            Kernels.class.getClassLoader());
             return java.util.Optional.of(ref.getMethod(m.getName(), m.getParameterTypes()));
         } catch (ClassNotFoundException | NoSuchMethodException e) {
             return java.util.Optional.empty();

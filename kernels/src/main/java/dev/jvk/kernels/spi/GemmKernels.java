@@ -1,0 +1,35 @@
+package dev.jvk.kernels.spi;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * GEMM and GEMV, row-major: the kernels behind {@code dev.jvk.kernels.Gemm}. {@code transA} (or
+ * {@code transB}) is true for {@code Transpose.TRANS}. Arguments are checked by the public class
+ * before a call gets here, and {@code m > 0}, {@code n > 0}; the contract of each method is on the
+ * public method of the same name.
+ */
+public interface GemmKernels {
+    void sgemm(boolean transA, boolean transB, int m, int n, int k,
+               float alpha, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+               float beta, float[] c, int cOffset, int ldc);
+
+    void dgemm(boolean transA, boolean transB, int m, int n, int k,
+               double alpha, double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb,
+               double beta, double[] c, int cOffset, int ldc);
+
+    /** Offsets count floats. */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k,
+               float alpha, MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+               float beta, MemorySegment c, long cOffset, int ldc);
+
+    /** Offsets count doubles. */
+    void dgemm(boolean transA, boolean transB, int m, int n, int k,
+               double alpha, MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+               double beta, MemorySegment c, long cOffset, int ldc);
+
+    void sgemv(boolean transA, int m, int n, float alpha, float[] a, int aOffset, int lda,
+               float[] x, int xOffset, float beta, float[] y, int yOffset);
+
+    void dgemv(boolean transA, int m, int n, double alpha, double[] a, int aOffset, int lda,
+               double[] x, int xOffset, double beta, double[] y, int yOffset);
+}
