@@ -1,7 +1,7 @@
 package dev.jvk.kernels;
 
-import dev.jvk.kernels.reference.ReferenceLowPrecision;
-import dev.jvk.kernels.simd.SimdLowPrecision;
+import dev.jvk.kernels.spi.GemmKernels;
+import dev.jvk.kernels.spi.LowPrecisionKernels;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -36,7 +36,7 @@ import java.lang.foreign.MemorySegment;
  *       {@code d} the length of the sum (barring underflow). The vector and scalar paths may differ
  *       within that bound; each is deterministic.</li>
  * </ul>
- * All but the mixed kernels are bitwise those of {@link ReferenceLowPrecision} on every path and at
+ * All but the mixed kernels are bitwise those of {@link dev.jvk.kernels.reference.ReferenceLowPrecision} on every path and at
  * every vector width.
  *
  * <h2>Arguments</h2>
@@ -50,8 +50,8 @@ public final class LowPrecision {
     /** The longest int8 dot product (n) or GEMM depth (k) whose int32 sum cannot overflow: floor((2^31 - 1) / 128^2). */
     public static final int INT8_MAX_TERMS = Integer.MAX_VALUE / (128 * 128);
 
-    /** Weight rows dequantized at once by the mixed GEMM: a float panel of at most this many bytes stays in L2. */
-    private static final int PANEL_BYTES = 256 * 1024;
+    private static final LowPrecisionKernels IMPL = Dispatch.CHOSEN.lowPrecision();
+    private static final GemmKernels GEMM = Dispatch.CHOSEN.gemm();
 
     private LowPrecision() {}
 
@@ -62,11 +62,7 @@ public final class LowPrecision {
         Checks.size(n, "n");
         Checks.vector(x, xOffset, n, "x");
         shorts(y, yOffset, n, "y");
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.floatToBf16(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceLowPrecision.floatToBf16(x, xOffset, y, yOffset, n);
-        }
+        IMPL.floatToBf16(x, xOffset, y, yOffset, n);
     }
 
     /** {@code y[i] = float(x[i])} for bf16 x: exact. */
@@ -74,11 +70,7 @@ public final class LowPrecision {
         Checks.size(n, "n");
         shorts(x, xOffset, n, "x");
         Checks.vector(y, yOffset, n, "y");
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.bf16ToFloat(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceLowPrecision.bf16ToFloat(x, xOffset, y, yOffset, n);
-        }
+        IMPL.bf16ToFloat(x, xOffset, y, yOffset, n);
     }
 
     /**
@@ -90,21 +82,13 @@ public final class LowPrecision {
      */
     public static void floatToBf16(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
         segments(x, xOffset, Float.BYTES, y, yOffset, Short.BYTES, n);
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.floatToBf16(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceLowPrecision.floatToBf16(x, xOffset, y, yOffset, n);
-        }
+        IMPL.floatToBf16(x, xOffset, y, yOffset, n);
     }
 
     /** {@code y[i] = float(x[i])} off-heap: x holds bf16 shorts, y floats; as {@link #floatToBf16(MemorySegment, long, MemorySegment, long, long)}. */
     public static void bf16ToFloat(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
         segments(x, xOffset, Short.BYTES, y, yOffset, Float.BYTES, n);
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.bf16ToFloat(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceLowPrecision.bf16ToFloat(x, xOffset, y, yOffset, n);
-        }
+        IMPL.bf16ToFloat(x, xOffset, y, yOffset, n);
     }
 
     /** {@code y[i] = Float.floatToFloat16(x[i])}. */
@@ -112,11 +96,7 @@ public final class LowPrecision {
         Checks.size(n, "n");
         Checks.vector(x, xOffset, n, "x");
         shorts(y, yOffset, n, "y");
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.floatToFp16(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceLowPrecision.floatToFp16(x, xOffset, y, yOffset, n);
-        }
+        IMPL.floatToFp16(x, xOffset, y, yOffset, n);
     }
 
     /** {@code y[i] = Float.float16ToFloat(x[i])}. */
@@ -124,11 +104,7 @@ public final class LowPrecision {
         Checks.size(n, "n");
         shorts(x, xOffset, n, "x");
         Checks.vector(y, yOffset, n, "y");
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.fp16ToFloat(x, xOffset, y, yOffset, n);
-        } else {
-            ReferenceLowPrecision.fp16ToFloat(x, xOffset, y, yOffset, n);
-        }
+        IMPL.fp16ToFloat(x, xOffset, y, yOffset, n);
     }
 
     // ================================================================ int8 quantization
@@ -149,7 +125,7 @@ public final class LowPrecision {
 
     /** int8Scale of checked arguments. */
     private static float scaleOf(float[] x, int offset, int n) {
-        float scale = Kernels.VECTOR ? SimdLowPrecision.int8Scale(x, offset, n) : ReferenceLowPrecision.int8Scale(x, offset, n);
+        float scale = IMPL.int8Scale(x, offset, n);
         if (Float.isNaN(scale)) {
             throw new IllegalArgumentException("x holds a non-finite value (NaN or infinity) in [" + offset + ", "
                     + (offset + n) + "); a symmetric int8 scale needs finite values");
@@ -163,11 +139,7 @@ public final class LowPrecision {
         Checks.size(n, "n");
         Checks.vector(x, xOffset, n, "x");
         bytes(q, qOffset, n, "q");
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.quantizeInt8(scale, x, xOffset, q, qOffset, n);
-        } else {
-            ReferenceLowPrecision.quantizeInt8(scale, x, xOffset, q, qOffset, n);
-        }
+        IMPL.quantizeInt8(scale, x, xOffset, q, qOffset, n);
     }
 
     /** {@code y[i] = q[i] * scale}, one rounding; scale finite and positive. */
@@ -176,11 +148,7 @@ public final class LowPrecision {
         Checks.size(n, "n");
         bytes(q, qOffset, n, "q");
         Checks.vector(y, yOffset, n, "y");
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.dequantizeInt8(scale, q, qOffset, y, yOffset, n);
-        } else {
-            ReferenceLowPrecision.dequantizeInt8(scale, q, qOffset, y, yOffset, n);
-        }
+        IMPL.dequantizeInt8(scale, q, qOffset, y, yOffset, n);
     }
 
     /**
@@ -210,11 +178,7 @@ public final class LowPrecision {
         for (int r = 0; r < rows; r++) { // every row's values checked before anything is written
             scaleOf(x, xOffset + r * ldx, cols);
         }
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.quantizeInt8Rows(x, xOffset, rows, cols, ldx, q, qOffset, ldq, scales, scalesOffset);
-        } else {
-            ReferenceLowPrecision.quantizeInt8Rows(x, xOffset, rows, cols, ldx, q, qOffset, ldq, scales, scalesOffset);
-        }
+        IMPL.quantizeInt8Rows(x, xOffset, rows, cols, ldx, q, qOffset, ldq, scales, scalesOffset);
     }
 
     // ================================================================ int8 arithmetic
@@ -229,8 +193,7 @@ public final class LowPrecision {
         bytes(x, xOffset, n, "x");
         bytes(y, yOffset, n, "y");
         terms(n, "n");
-        return Kernels.VECTOR ? SimdLowPrecision.dotInt8(x, xOffset, y, yOffset, n)
-                : ReferenceLowPrecision.dotInt8(x, xOffset, y, yOffset, n);
+        return IMPL.dotInt8(x, xOffset, y, yOffset, n);
     }
 
     /**
@@ -252,11 +215,7 @@ public final class LowPrecision {
         if (m == 0 || n == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.gemmInt8(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
-        } else {
-            ReferenceLowPrecision.gemmInt8(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
-        }
+        IMPL.gemmInt8(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     }
 
     // ================================================================ float activations times low-precision weights
@@ -279,11 +238,7 @@ public final class LowPrecision {
         if (m == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.sgemvInt8(m, n, a, aOffset, lda, scales, scalesOffset, x, xOffset, y, yOffset);
-        } else {
-            ReferenceLowPrecision.sgemvInt8(m, n, a, aOffset, lda, scales, scalesOffset, x, xOffset, y, yOffset);
-        }
+        IMPL.sgemvInt8(m, n, a, aOffset, lda, scales, scalesOffset, x, xOffset, y, yOffset);
     }
 
     /** {@code y = A * x} with A m x n bf16: as {@link #sgemvInt8}, two bytes per weight and no scales. */
@@ -296,11 +251,7 @@ public final class LowPrecision {
         if (m == 0) {
             return;
         }
-        if (Kernels.VECTOR) {
-            SimdLowPrecision.sgemvBf16(m, n, a, aOffset, lda, x, xOffset, y, yOffset);
-        } else {
-            ReferenceLowPrecision.sgemvBf16(m, n, a, aOffset, lda, x, xOffset, y, yOffset);
-        }
+        IMPL.sgemvBf16(m, n, a, aOffset, lda, x, xOffset, y, yOffset);
     }
 
     /**
@@ -308,9 +259,9 @@ public final class LowPrecision {
      * output channel per row, with its scale), float C (m x n), overwritten. A dense layer's forward
      * pass with quantized weights. Within the bound of the class comment with {@code d = k}.
      *
-     * <p>On the vector path, batch 1 runs {@link #sgemvInt8}; larger batches dequantize a panel of
-     * weight rows at a time (sized to stay in L2) and multiply it with the float GEMM, so each
-     * weight is dequantized once per call.
+     * <p>On the vector path batch 1 runs {@link #sgemvInt8}, which reads each weight once as a byte;
+     * larger batches dequantize a panel of weight rows at a time (sized to stay in L2) and multiply it
+     * with the float GEMM, so each weight is dequantized once per call.
      */
     public static void sgemmInt8(int m, int n, int k, float[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
                                  float[] scales, int scalesOffset, float[] c, int cOffset, int ldc) {
@@ -325,21 +276,7 @@ public final class LowPrecision {
         if (m == 0 || n == 0) {
             return;
         }
-        if (!Kernels.VECTOR) {
-            ReferenceLowPrecision.sgemmInt8(m, n, k, a, aOffset, lda, b, bOffset, ldb, scales, scalesOffset, c, cOffset, ldc);
-        } else if (m == 1 || k == 0) {
-            for (int i = 0; i < m; i++) {
-                SimdLowPrecision.sgemvInt8(n, k, b, bOffset, ldb, scales, scalesOffset, a, aOffset + i * lda, c, cOffset + i * ldc);
-            }
-        } else {
-            int rows = panelRows(n, k);
-            float[] panel = new float[rows * k];
-            for (int j = 0; j < n; j += rows) {
-                int r = Math.min(rows, n - j);
-                SimdLowPrecision.dequantizeInt8Rows(b, bOffset + j * ldb, ldb, scales, scalesOffset + j, panel, 0, k, r, k);
-                Gemm.sgemm(Transpose.NO_TRANS, Transpose.TRANS, m, r, k, 1f, a, aOffset, lda, panel, 0, k, 0f, c, cOffset + j, ldc);
-            }
-        }
+        IMPL.sgemmInt8(GEMM, m, n, k, a, aOffset, lda, b, bOffset, ldb, scales, scalesOffset, c, cOffset, ldc);
     }
 
     /** {@code C = A * B^T} with bf16 weights B (n x k): as {@link #sgemmInt8}, without scales. */
@@ -353,26 +290,7 @@ public final class LowPrecision {
         if (m == 0 || n == 0) {
             return;
         }
-        if (!Kernels.VECTOR) {
-            ReferenceLowPrecision.sgemmBf16(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
-        } else if (m == 1 || k == 0) {
-            for (int i = 0; i < m; i++) {
-                SimdLowPrecision.sgemvBf16(n, k, b, bOffset, ldb, a, aOffset + i * lda, c, cOffset + i * ldc);
-            }
-        } else {
-            int rows = panelRows(n, k);
-            float[] panel = new float[rows * k];
-            for (int j = 0; j < n; j += rows) {
-                int r = Math.min(rows, n - j);
-                SimdLowPrecision.bf16ToFloatRows(b, bOffset + j * ldb, ldb, panel, 0, k, r, k);
-                Gemm.sgemm(Transpose.NO_TRANS, Transpose.TRANS, m, r, k, 1f, a, aOffset, lda, panel, 0, k, 0f, c, cOffset + j, ldc);
-            }
-        }
-    }
-
-    /** Weight rows per dequantized panel: PANEL_BYTES of floats, at least 16 rows, at most n. */
-    private static int panelRows(int n, int k) {
-        return Math.min(n, Math.max(16, PANEL_BYTES / (Float.BYTES * k)));
+        IMPL.sgemmBf16(GEMM, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     }
 
     // ================================================================ checks

@@ -1,5 +1,6 @@
 package dev.jvk.kernels.reference;
 
+import dev.jvk.kernels.spi.LowPrecisionKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -93,15 +94,7 @@ public final class ReferenceLowPrecision {
      * NaN when x holds a NaN or an infinity (no finite scale represents it).
      */
     public static float int8Scale(float[] x, int offset, int n) {
-        return scaleOfAbsMax(absMax(x, offset, n));
-    }
-
-    /** The scale of {@link #int8Scale} from the largest magnitude. */
-    public static float scaleOfAbsMax(float max) {
-        if (!Float.isFinite(max)) {
-            return Float.NaN;
-        }
-        return max == 0f ? 1f : Math.max(max / 127f, Float.MIN_VALUE);
+        return LowPrecisionKernels.scaleOfAbsMax(absMax(x, offset, n));
     }
 
     /** rint(v) saturated to [-127, 127]; NaN gives 0. */

@@ -1,6 +1,8 @@
 package dev.jvk.kernels.simd;
 
-import dev.jvk.kernels.reference.ReferenceLowPrecision;
+import dev.jvk.kernels.platform.Platform.Species;
+import dev.jvk.kernels.spi.GemmKernels;
+import dev.jvk.kernels.spi.LowPrecisionKernels;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
@@ -27,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * short vector, products of two int8 values fit in int16 (|-128 * -128| = 16384), and each int lane
  * of the product vector, read as two shorts, is split into their sum.
  */
-public final class SimdLowPrecision {
+public final class SimdLowPrecision implements LowPrecisionKernels {
     private static final VectorSpecies<Float> F = Species.FLOAT;
     private static final VectorSpecies<Integer> I = Species.INT;
     private static final int FL = F.length();
@@ -47,7 +49,7 @@ public final class SimdLowPrecision {
     /** 1.5 * 2^23: for |v| <= 2^22, (v + MAGIC) - MAGIC is v rounded to an integer, ties to even (Math.rint). */
     private static final float MAGIC = 12582912f;
 
-    private SimdLowPrecision() {}
+    public SimdLowPrecision() {}
 
     // ================================================================ bf16 and fp16
 
@@ -64,7 +66,8 @@ public final class SimdLowPrecision {
         return ((IntVector) b.castShape(I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    public static void floatToBf16(float[] x, int xOffset, short[] y, int yOffset, int n) {
+    @Override
+    public void floatToBf16(float[] x, int xOffset, short[] y, int yOffset, int n) {
         int i = 0;
         for (int upper = F.loopBound(n); i < upper; i += FL) {
             toBf16(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
@@ -74,7 +77,8 @@ public final class SimdLowPrecision {
         }
     }
 
-    public static void bf16ToFloat(short[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void bf16ToFloat(short[] x, int xOffset, float[] y, int yOffset, int n) {
         int i = 0;
         for (int upper = F.loopBound(n); i < upper; i += FL) {
             fromBf16(ShortVector.fromArray(S_HALF, x, xOffset + i)).intoArray(y, yOffset + i);
@@ -84,7 +88,8 @@ public final class SimdLowPrecision {
         }
     }
 
-    public static void floatToBf16(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
+    @Override
+    public void floatToBf16(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
         long i = 0;
         for (long upper = n - n % FL; i < upper; i += FL) {
             toBf16(FloatVector.fromMemorySegment(F, x, (xOffset + i) * 4, NATIVE)).intoMemorySegment(y, (yOffset + i) * 2, NATIVE);
@@ -95,7 +100,8 @@ public final class SimdLowPrecision {
         }
     }
 
-    public static void bf16ToFloat(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
+    @Override
+    public void bf16ToFloat(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
         long i = 0;
         for (long upper = n - n % FL; i < upper; i += FL) {
             fromBf16(ShortVector.fromMemorySegment(S_HALF, x, (xOffset + i) * 2, NATIVE)).intoMemorySegment(y, (yOffset + i) * 4, NATIVE);
@@ -110,13 +116,15 @@ public final class SimdLowPrecision {
     // (Float.floatToFloat16 and float16ToFloat are intrinsics its loop vectorizer knows), into the
     // CPU's conversion instructions where it has them (F16C, AVX-512).
 
-    public static void floatToFp16(float[] x, int xOffset, short[] y, int yOffset, int n) {
+    @Override
+    public void floatToFp16(float[] x, int xOffset, short[] y, int yOffset, int n) {
         for (int i = 0; i < n; i++) {
             y[yOffset + i] = Float.floatToFloat16(x[xOffset + i]);
         }
     }
 
-    public static void fp16ToFloat(short[] x, int xOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void fp16ToFloat(short[] x, int xOffset, float[] y, int yOffset, int n) {
         for (int i = 0; i < n; i++) {
             y[yOffset + i] = Float.float16ToFloat(x[xOffset + i]);
         }
@@ -124,8 +132,9 @@ public final class SimdLowPrecision {
 
     // ================================================================ int8 quantization
 
-    public static float int8Scale(float[] x, int offset, int n) {
-        return ReferenceLowPrecision.scaleOfAbsMax(absMax(x, offset, n));
+    @Override
+    public float int8Scale(float[] x, int offset, int n) {
+        return LowPrecisionKernels.scaleOfAbsMax(absMax(x, offset, n));
     }
 
     private static float absMax(float[] x, int offset, int n) {
@@ -146,7 +155,8 @@ public final class SimdLowPrecision {
         return (IntVector) v.add(MAGIC).sub(MAGIC).convert(VectorOperators.F2I, 0);
     }
 
-    public static void quantizeInt8(float scale, float[] x, int xOffset, byte[] q, int qOffset, int n) {
+    @Override
+    public void quantizeInt8(float scale, float[] x, int xOffset, byte[] q, int qOffset, int n) {
         int i = 0;
         for (int upper = n - n % BL; i < upper; i += BL) {
             ByteVector out = ByteVector.zero(B_F);
@@ -165,7 +175,8 @@ public final class SimdLowPrecision {
         }
     }
 
-    public static void quantizeInt8Rows(float[] x, int xOffset, int rows, int cols, int ldx,
+    @Override
+    public void quantizeInt8Rows(float[] x, int xOffset, int rows, int cols, int ldx,
                                         byte[] q, int qOffset, int ldq, float[] scales, int scalesOffset) {
         for (int r = 0; r < rows; r++) {
             float s = int8Scale(x, xOffset + r * ldx, cols);
@@ -174,7 +185,8 @@ public final class SimdLowPrecision {
         }
     }
 
-    public static void dequantizeInt8(float scale, byte[] q, int qOffset, float[] y, int yOffset, int n) {
+    @Override
+    public void dequantizeInt8(float scale, byte[] q, int qOffset, float[] y, int yOffset, int n) {
         int i = 0;
         for (int upper = n - n % BL; i < upper; i += BL) {
             ByteVector b = ByteVector.fromArray(B_F, q, qOffset + i);
@@ -192,7 +204,7 @@ public final class SimdLowPrecision {
     }
 
     /** Dequantizes rows x cols of q (leading dimension ldq), row r with scales[r], into y (leading dimension ldy). */
-    public static void dequantizeInt8Rows(byte[] q, int qOffset, int ldq, float[] scales, int scalesOffset,
+    private void dequantizeInt8Rows(byte[] q, int qOffset, int ldq, float[] scales, int scalesOffset,
                                           float[] y, int yOffset, int ldy, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             dequantizeInt8(scales[scalesOffset + r], q, qOffset + r * ldq, y, yOffset + r * ldy, cols);
@@ -200,7 +212,7 @@ public final class SimdLowPrecision {
     }
 
     /** Widens rows x cols of bf16 into floats. */
-    public static void bf16ToFloatRows(short[] b, int bOffset, int ldb, float[] y, int yOffset, int ldy, int rows, int cols) {
+    private void bf16ToFloatRows(short[] b, int bOffset, int ldb, float[] y, int yOffset, int ldy, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             bf16ToFloat(b, bOffset + r * ldb, y, yOffset + r * ldy, cols);
         }
@@ -223,7 +235,8 @@ public final class SimdLowPrecision {
                 .add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
     }
 
-    public static int dotInt8(byte[] x, int xOffset, byte[] y, int yOffset, int n) {
+    @Override
+    public int dotInt8(byte[] x, int xOffset, byte[] y, int yOffset, int n) {
         IntVector a0 = IntVector.zero(I);
         IntVector a1 = a0;
         int i = 0;
@@ -244,7 +257,8 @@ public final class SimdLowPrecision {
      */
     private static final int GEMM_B_BLOCK = 128;
 
-    public static void gemmInt8(int m, int n, int k, byte[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
+    @Override
+    public void gemmInt8(int m, int n, int k, byte[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
                                 int[] c, int cOffset, int ldc) {
         for (int jb = 0; jb < n; jb += GEMM_B_BLOCK) {
             int jEnd = Math.min(n, jb + GEMM_B_BLOCK);
@@ -323,7 +337,8 @@ public final class SimdLowPrecision {
      * batch-1 case reads A once, at the width of its elements). Each row sums in FL lanes
      * ({@code n / FL} fmas per lane), then across lanes.
      */
-    public static void sgemvInt8(int m, int n, byte[] a, int aOffset, int lda, float[] scales, int scalesOffset,
+    @Override
+    public void sgemvInt8(int m, int n, byte[] a, int aOffset, int lda, float[] scales, int scalesOffset,
                                  float[] x, int xOffset, float[] y, int yOffset) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
@@ -378,7 +393,8 @@ public final class SimdLowPrecision {
     }
 
     /** As {@link #sgemvInt8}, with bf16 weights widened by a shift and no scale. */
-    public static void sgemvBf16(int m, int n, short[] a, int aOffset, int lda, float[] x, int xOffset, float[] y, int yOffset) {
+    @Override
+    public void sgemvBf16(int m, int n, short[] a, int aOffset, int lda, float[] x, int xOffset, float[] y, int yOffset) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int r0 = aOffset + i * lda;
@@ -413,5 +429,55 @@ public final class SimdLowPrecision {
             }
             y[yOffset + i] = s.reduceLanes(VectorOperators.ADD);
         }
+    }
+
+    /** Weight rows per dequantized panel: a float panel of at most this many bytes stays in L2. */
+    private static final int PANEL_BYTES = 256 * 1024;
+
+    /**
+     * Batch 1 is the GEMV, which reads each weight once as a byte. Larger batches dequantize a panel of
+     * weight rows at a time (at least 16 rows, at most PANEL_BYTES of floats, so it stays in L2) and
+     * multiply it with the float GEMM: each weight is dequantized once per call, and the GEMM's
+     * packing and blocking do the rest.
+     */
+    @Override
+    public void sgemmInt8(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
+                          float[] scales, int scalesOffset, float[] c, int cOffset, int ldc) {
+        if (m == 1 || k == 0) {
+            for (int i = 0; i < m; i++) {
+                sgemvInt8(n, k, b, bOffset, ldb, scales, scalesOffset, a, aOffset + i * lda, c, cOffset + i * ldc);
+            }
+            return;
+        }
+        int rows = panelRows(n, k);
+        float[] panel = new float[rows * k];
+        for (int j = 0; j < n; j += rows) {
+            int r = Math.min(rows, n - j);
+            dequantizeInt8Rows(b, bOffset + j * ldb, ldb, scales, scalesOffset + j, panel, 0, k, r, k);
+            gemm.sgemm(false, true, m, r, k, 1f, a, aOffset, lda, panel, 0, k, 0f, c, cOffset + j, ldc);
+        }
+    }
+
+    /** As {@link #sgemmInt8}, the panels widened from bf16. */
+    @Override
+    public void sgemmBf16(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda, short[] b, int bOffset, int ldb,
+                          float[] c, int cOffset, int ldc) {
+        if (m == 1 || k == 0) {
+            for (int i = 0; i < m; i++) {
+                sgemvBf16(n, k, b, bOffset, ldb, a, aOffset + i * lda, c, cOffset + i * ldc);
+            }
+            return;
+        }
+        int rows = panelRows(n, k);
+        float[] panel = new float[rows * k];
+        for (int j = 0; j < n; j += rows) {
+            int r = Math.min(rows, n - j);
+            bf16ToFloatRows(b, bOffset + j * ldb, ldb, panel, 0, k, r, k);
+            gemm.sgemm(false, true, m, r, k, 1f, a, aOffset, lda, panel, 0, k, 0f, c, cOffset + j, ldc);
+        }
+    }
+
+    private static int panelRows(int n, int k) {
+        return Math.min(n, Math.max(16, PANEL_BYTES / (Float.BYTES * k)));
     }
 }
