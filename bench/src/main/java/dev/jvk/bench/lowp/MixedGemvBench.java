@@ -4,6 +4,8 @@ import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.LowPrecision;
 import dev.jvk.kernels.Transpose;
 import java.util.SplittableRandom;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,15 +17,18 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Memory-bound batch-1 inference: two chained {@code size x size} layers (y1 = W1 x, y2 = W2 y1, the
  * hidden layers of the issue's 4096-4096-4096 MLP) with float weights ({@code Gemm.sgemv}, 128 MiB at
  * 4096), bf16 weights (64 MiB) and int8 weights with per-row scales (32 MiB), one thread. All three
- * are beyond the 32 MiB L3 but int8 is at its edge. Targets: bf16 >= 1.8x and int8 >= 3x float.
+ * are beyond the 32 MiB L3 but int8 is at its edge. The float baseline also runs on OpenBLAS
+ * ({@code cblas_sgemv}, one thread, off-heap): the fastest float GEMV here, so that the ratios do
+ * not flatter the low-precision kernels. Targets: bf16 >= 1.8x and int8 >= 3x float.
  *
- * <p>Run: {@code org.openjdk.jmh.Main 'lowp.MixedGemvBench'}.
+ * <p>Run: {@code OPENBLAS_CORETYPE=SkylakeX ... org.openjdk.jmh.Main 'lowp.MixedGemvBench'}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,6 +47,10 @@ public class MixedGemvBench {
     private float[] x;
     private float[] h;
     private float[] y;
+    private FloatPointer[] pw;
+    private FloatPointer px;
+    private FloatPointer ph;
+    private FloatPointer py;
 
     @Setup
     public void setUp() {
@@ -63,6 +72,28 @@ public class MixedGemvBench {
         for (int i = 0; i < size; i++) {
             x[i] = (float) random.nextGaussian();
         }
+        pw = new FloatPointer[] {new FloatPointer(w[0]), new FloatPointer(w[1])};
+        px = new FloatPointer(x);
+        ph = new FloatPointer(h);
+        py = new FloatPointer(y);
+        openblas.blas_set_num_threads(1);
+        Gemm.setThreads(1);
+    }
+
+    @TearDown
+    public void tearDown() {
+        pw[0].close();
+        pw[1].close();
+        px.close();
+        ph.close();
+        py.close();
+    }
+
+    @Benchmark
+    public FloatPointer float32OpenBlas() {
+        openblas.cblas_sgemv(openblas.CblasRowMajor, openblas.CblasNoTrans, size, size, 1f, pw[0], size, px, 1, 0f, ph, 1);
+        openblas.cblas_sgemv(openblas.CblasRowMajor, openblas.CblasNoTrans, size, size, 1f, pw[1], size, ph, 1, 0f, py, 1);
+        return py;
     }
 
     @Benchmark
