@@ -36,15 +36,16 @@ import java.lang.foreign.MemorySegment;
  *       {@code d} the length of the sum (barring underflow). The vector and scalar paths may differ
  *       within that bound; each is deterministic.</li>
  * </ul>
- * All but the mixed kernels are bitwise those of {@link dev.jvk.kernels.reference.ReferenceLowPrecision} on every path and at
- * every vector width.
+ * All but the mixed kernels are bitwise those of the scalar reference
+ * ({@code dev.jvk.kernels.reference.ReferenceLowPrecision}) on every path and at every vector width.
  *
  * <h2>Arguments</h2>
  * As the other kernels (BLAS {@code xerbla} rules with Java exceptions): a null array is a
  * {@link NullPointerException}; a negative size or offset, a short leading dimension, a quantization
- * scale that is not finite and positive, a weight scale that is not finite, or an output that overlaps
- * an input in the same array an {@link IllegalArgumentException}; an array shorter than its offset and extent an
- * {@link IndexOutOfBoundsException} naming it. All checks come before anything is written.
+ * scale that is not finite and positive, a weight scale that is not finite, or an output that
+ * overlaps an input in the same array an {@link IllegalArgumentException}; an array shorter than its
+ * offset and extent an {@link IndexOutOfBoundsException} naming it. All checks come before anything
+ * is written.
  */
 public final class LowPrecision {
     /** The longest int8 dot product (n) or GEMM depth (k) whose int32 sum cannot overflow: floor((2^31 - 1) / 128^2). */

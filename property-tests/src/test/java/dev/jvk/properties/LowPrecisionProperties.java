@@ -90,23 +90,24 @@ class LowPrecisionProperties {
 
     /** The value of a bf16 (its bits are a float's upper half), decoded field by field. */
     static double bf16Value(short b) {
-        int sign = (b >> 15) & 1;
-        int exponent = (b >> 7) & 0xff;
-        int mantissa = b & 0x7f;
-        double magnitude = exponent == 0 ? Math.scalb(mantissa / 128.0, -126)
-                : exponent == 255 ? (mantissa == 0 ? Double.POSITIVE_INFINITY : Double.NaN)
-                : Math.scalb(1 + mantissa / 128.0, exponent - 127);
-        return sign == 1 ? -magnitude : magnitude;
+        return decode(b, 8, 7);
     }
 
     /** The value of an fp16, decoded field by field. */
     static double fp16Value(short h) {
-        int sign = (h >> 15) & 1;
-        int exponent = (h >> 10) & 0x1f;
-        int mantissa = h & 0x3ff;
-        double magnitude = exponent == 0 ? Math.scalb(mantissa / 1024.0, -14)
-                : exponent == 31 ? (mantissa == 0 ? Double.POSITIVE_INFINITY : Double.NaN)
-                : Math.scalb(1 + mantissa / 1024.0, exponent - 15);
+        return decode(h, 5, 10);
+    }
+
+    /** A 16-bit IEEE-style binary format: sign, exponent bits, mantissa bits, bias 2^(e-1) - 1. */
+    static double decode(short bits, int exponentBits, int mantissaBits) {
+        int maxExponent = (1 << exponentBits) - 1;
+        int bias = maxExponent >> 1;
+        int sign = (bits >> 15) & 1;
+        int exponent = (bits >> mantissaBits) & maxExponent;
+        double fraction = (bits & ((1 << mantissaBits) - 1)) / (double) (1 << mantissaBits);
+        double magnitude = exponent == 0 ? Math.scalb(fraction, 1 - bias)
+                : exponent == maxExponent ? (fraction == 0 ? Double.POSITIVE_INFINITY : Double.NaN)
+                : Math.scalb(1 + fraction, exponent - bias);
         return sign == 1 ? -magnitude : magnitude;
     }
 

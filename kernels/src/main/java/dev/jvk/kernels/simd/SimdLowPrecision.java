@@ -26,8 +26,8 @@ import jdk.incubator.vector.VectorSpecies;
  * FL lanes would need a W/4-bit species, which at W = 128 does not exist (there is no 32-bit shape),
  * so byte data moves in vectors of {@code BL = max(8, FL)} bytes, converted to and from floats in
  * {@code BL / FL} parts. int8 products go through shorts: a W/2-bit byte vector widens to a W-bit
- * short vector, products of two int8 values fit in int16 (|-128 * -128| = 16384), and each int lane
- * of the product vector, read as two shorts, is split into their sum.
+ * short vector, and products of two int8 values fit in int16 (|-128 * -128| = 16384); how pairs of
+ * them are summed exactly in int32 is explained at {@link #dotInt8}.
  */
 public final class SimdLowPrecision implements LowPrecisionKernels {
     private static final VectorSpecies<Float> F = Species.FLOAT;
@@ -228,27 +228,58 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
         return (ShortVector) ByteVector.fromArray(B_HALF, a, offset, m).castShape(S_FULL, 0);
     }
 
-    /** acc + the pairwise sums of the int16 products in x*y: each int lane holds two products. */
-    private static IntVector madd(ShortVector x, ShortVector y, IntVector acc) {
-        IntVector p = x.mul(y).reinterpretAsInts();
-        return acc.add(p.lanewise(VectorOperators.ASHR, 16))
-                .add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+    /*
+     * Exact int8 sums without a widening multiply-add instruction. A short lane holds the sum of two
+     * int8 products, p0 + p1 in [-32512, 32768]: one value too many for a signed short, but with the
+     * bias PAIR_BIAS added (16-bit lanes, wrapping) it is q = p0 + p1 + PAIR_BIAS in [254, 65534], an
+     * unsigned short. Read as ints, each lane v holds two such q: v = qHigh * 2^16 + qLow. Summing v
+     * and v >>> 16 over the steps into two int accumulators A and H (wrapping) gives, modulo 2^32,
+     * A = 2^16 * sum(qHigh) + sum(qLow) and H = sum(qHigh), so sum(qLow) + sum(qHigh) = A + (1 - 2^16) H,
+     * from which the biases are subtracted. Everything is modulo 2^32 and the true result fits an int
+     * (k <= LowPrecision.INT8_MAX_TERMS), so the result is exact. Per pair of steps that is 2 multiplies
+     * and 5 adds or shifts, where splitting each product vector into its two shorts costs 5 per step.
+     */
+
+    /** Added to every short lane of a pair sum: maps [-32512, 32768] onto [254, 65534]. */
+    private static final short PAIR_BIAS = 32766;
+    private static final int INT_LANES = I.length();
+
+    /** The int lanes of x0*y0 + x1*y1 + PAIR_BIAS (short lanes, wrapping). */
+    private static IntVector pair(ShortVector x0, ShortVector y0, ShortVector x1, ShortVector y1) {
+        return x0.mul(y0).add(x1.mul(y1)).add(PAIR_BIAS).reinterpretAsInts();
+    }
+
+    private static IntVector high(IntVector v) {
+        return v.lanewise(VectorOperators.LSHR, 16);
+    }
+
+    /** The exact sum from the accumulators A and H after {@code pairs} pair steps. */
+    private static int unbiased(IntVector a, IntVector h, int pairs) {
+        return a.add(h.mul(1 - 65536)).reduceLanes(VectorOperators.ADD) - 2 * PAIR_BIAS * INT_LANES * pairs;
     }
 
     @Override
     public int dotInt8(byte[] x, int xOffset, byte[] y, int yOffset, int n) {
-        IntVector a0 = IntVector.zero(I);
-        IntVector a1 = a0;
+        IntVector a = IntVector.zero(I);
+        IntVector h = a;
+        int pairs = 0;
         int i = 0;
-        for (; i <= n - 2 * BHL; i += 2 * BHL) {
-            a0 = madd(widened(x, xOffset + i), widened(y, yOffset + i), a0);
-            a1 = madd(widened(x, xOffset + i + BHL), widened(y, yOffset + i + BHL), a1);
+        for (; i <= n - 2 * BHL; i += 2 * BHL, pairs++) {
+            IntVector v = pair(widened(x, xOffset + i), widened(y, yOffset + i),
+                    widened(x, xOffset + i + BHL), widened(y, yOffset + i + BHL));
+            a = a.add(v);
+            h = h.add(high(v));
         }
-        for (; i < n; i += BHL) {
-            VectorMask<Byte> m = B_HALF.indexInRange(i, n);
-            a0 = madd(widened(x, xOffset + i, m), widened(y, yOffset + i, m), a0);
+        if (i < n) {
+            VectorMask<Byte> m0 = B_HALF.indexInRange(i, n);
+            VectorMask<Byte> m1 = B_HALF.indexInRange(i + BHL, n);
+            IntVector v = pair(widened(x, xOffset + i, m0), widened(y, yOffset + i, m0),
+                    widened(x, xOffset + i + BHL, m1), widened(y, yOffset + i + BHL, m1));
+            a = a.add(v);
+            h = h.add(high(v));
+            pairs++;
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        return unbiased(a, h, pairs);
     }
 
     /**
@@ -283,51 +314,68 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
 
     /** Two rows of A against four rows of B: eight exact dot products, each A and B vector widened once. */
     private static void tile2x4(int k, byte[] a, int a0, int lda, byte[] b, int b0, int ldb, int[] c, int c0, int ldc) {
-        IntVector s00 = IntVector.zero(I), s01 = s00, s02 = s00, s03 = s00;
-        IntVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        IntVector s00 = IntVector.zero(I), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        IntVector h00 = s00, h01 = s00, h02 = s00, h03 = s00, h10 = s00, h11 = s00, h12 = s00, h13 = s00;
         int a1 = a0 + lda;
+        int pairs = 0;
         int p = 0;
-        for (; p <= k - BHL; p += BHL) {
-            ShortVector x0 = widened(a, a0 + p);
-            ShortVector x1 = widened(a, a1 + p);
-            ShortVector y = widened(b, b0 + p);
-            s00 = madd(x0, y, s00);
-            s10 = madd(x1, y, s10);
-            y = widened(b, b0 + ldb + p);
-            s01 = madd(x0, y, s01);
-            s11 = madd(x1, y, s11);
-            y = widened(b, b0 + 2 * ldb + p);
-            s02 = madd(x0, y, s02);
-            s12 = madd(x1, y, s12);
-            y = widened(b, b0 + 3 * ldb + p);
-            s03 = madd(x0, y, s03);
-            s13 = madd(x1, y, s13);
+        for (; p <= k - 2 * BHL; p += 2 * BHL, pairs++) {
+            ShortVector x00 = widened(a, a0 + p);
+            ShortVector x01 = widened(a, a0 + p + BHL);
+            ShortVector x10 = widened(a, a1 + p);
+            ShortVector x11 = widened(a, a1 + p + BHL);
+            ShortVector y0 = widened(b, b0 + p);
+            ShortVector y1 = widened(b, b0 + p + BHL);
+            IntVector v = pair(x00, y0, x01, y1);
+            s00 = s00.add(v);
+            h00 = h00.add(high(v));
+            v = pair(x10, y0, x11, y1);
+            s10 = s10.add(v);
+            h10 = h10.add(high(v));
+            y0 = widened(b, b0 + ldb + p);
+            y1 = widened(b, b0 + ldb + p + BHL);
+            v = pair(x00, y0, x01, y1);
+            s01 = s01.add(v);
+            h01 = h01.add(high(v));
+            v = pair(x10, y0, x11, y1);
+            s11 = s11.add(v);
+            h11 = h11.add(high(v));
+            y0 = widened(b, b0 + 2 * ldb + p);
+            y1 = widened(b, b0 + 2 * ldb + p + BHL);
+            v = pair(x00, y0, x01, y1);
+            s02 = s02.add(v);
+            h02 = h02.add(high(v));
+            v = pair(x10, y0, x11, y1);
+            s12 = s12.add(v);
+            h12 = h12.add(high(v));
+            y0 = widened(b, b0 + 3 * ldb + p);
+            y1 = widened(b, b0 + 3 * ldb + p + BHL);
+            v = pair(x00, y0, x01, y1);
+            s03 = s03.add(v);
+            h03 = h03.add(high(v));
+            v = pair(x10, y0, x11, y1);
+            s13 = s13.add(v);
+            h13 = h13.add(high(v));
         }
-        if (p < k) {
-            VectorMask<Byte> m = B_HALF.indexInRange(p, k);
-            ShortVector x0 = widened(a, a0 + p, m);
-            ShortVector x1 = widened(a, a1 + p, m);
-            ShortVector y = widened(b, b0 + p, m);
-            s00 = madd(x0, y, s00);
-            s10 = madd(x1, y, s10);
-            y = widened(b, b0 + ldb + p, m);
-            s01 = madd(x0, y, s01);
-            s11 = madd(x1, y, s11);
-            y = widened(b, b0 + 2 * ldb + p, m);
-            s02 = madd(x0, y, s02);
-            s12 = madd(x1, y, s12);
-            y = widened(b, b0 + 3 * ldb + p, m);
-            s03 = madd(x0, y, s03);
-            s13 = madd(x1, y, s13);
+        // The last k % (2 * BHL) terms, fewer than one pair step, in scalar code: masked loads in the
+        // loop would cost every step, and a copy of the loop for the tail is a second body to keep in step.
+        c[c0] = unbiased(s00, h00, pairs) + tail(a, a0, b, b0, p, k);
+        c[c0 + 1] = unbiased(s01, h01, pairs) + tail(a, a0, b, b0 + ldb, p, k);
+        c[c0 + 2] = unbiased(s02, h02, pairs) + tail(a, a0, b, b0 + 2 * ldb, p, k);
+        c[c0 + 3] = unbiased(s03, h03, pairs) + tail(a, a0, b, b0 + 3 * ldb, p, k);
+        c[c0 + ldc] = unbiased(s10, h10, pairs) + tail(a, a1, b, b0, p, k);
+        c[c0 + ldc + 1] = unbiased(s11, h11, pairs) + tail(a, a1, b, b0 + ldb, p, k);
+        c[c0 + ldc + 2] = unbiased(s12, h12, pairs) + tail(a, a1, b, b0 + 2 * ldb, p, k);
+        c[c0 + ldc + 3] = unbiased(s13, h13, pairs) + tail(a, a1, b, b0 + 3 * ldb, p, k);
+    }
+
+    /** sum of x[xRow + p] * y[yRow + p] for p in [from, k). */
+    private static int tail(byte[] x, int xRow, byte[] y, int yRow, int from, int k) {
+        int s = 0;
+        for (int p = from; p < k; p++) {
+            s += x[xRow + p] * y[yRow + p];
         }
-        c[c0] = s00.reduceLanes(VectorOperators.ADD);
-        c[c0 + 1] = s01.reduceLanes(VectorOperators.ADD);
-        c[c0 + 2] = s02.reduceLanes(VectorOperators.ADD);
-        c[c0 + 3] = s03.reduceLanes(VectorOperators.ADD);
-        c[c0 + ldc] = s10.reduceLanes(VectorOperators.ADD);
-        c[c0 + ldc + 1] = s11.reduceLanes(VectorOperators.ADD);
-        c[c0 + ldc + 2] = s12.reduceLanes(VectorOperators.ADD);
-        c[c0 + ldc + 3] = s13.reduceLanes(VectorOperators.ADD);
+        return s;
     }
 
     // ================================================================ float activations times low-precision weights
@@ -449,13 +497,8 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
             }
             return;
         }
-        int rows = panelRows(n, k);
-        float[] panel = new float[rows * k];
-        for (int j = 0; j < n; j += rows) {
-            int r = Math.min(rows, n - j);
-            dequantizeInt8Rows(b, bOffset + j * ldb, ldb, scales, scalesOffset + j, panel, 0, k, r, k);
-            gemm.sgemm(false, true, m, r, k, 1f, a, aOffset, lda, panel, 0, k, 0f, c, cOffset + j, ldc);
-        }
+        panels(gemm, m, n, k, a, aOffset, lda, c, cOffset, ldc,
+                (j, rows, panel) -> dequantizeInt8Rows(b, bOffset + j * ldb, ldb, scales, scalesOffset + j, panel, 0, k, rows, k));
     }
 
     /** As {@link #sgemmInt8}, the panels widened from bf16. */
@@ -468,11 +511,24 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
             }
             return;
         }
+        panels(gemm, m, n, k, a, aOffset, lda, c, cOffset, ldc,
+                (j, rows, panel) -> bf16ToFloatRows(b, bOffset + j * ldb, ldb, panel, 0, k, rows, k));
+    }
+
+    /** Writes weight rows [j, j + rows) as floats into a panel (leading dimension k). */
+    @FunctionalInterface
+    private interface PanelFill {
+        void fill(int j, int rows, float[] panel);
+    }
+
+    /** C[:, j..j+rows) = A * panel^T for each panel of weight rows. */
+    private static void panels(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda,
+                               float[] c, int cOffset, int ldc, PanelFill fill) {
         int rows = panelRows(n, k);
         float[] panel = new float[rows * k];
         for (int j = 0; j < n; j += rows) {
             int r = Math.min(rows, n - j);
-            bf16ToFloatRows(b, bOffset + j * ldb, ldb, panel, 0, k, r, k);
+            fill.fill(j, r, panel);
             gemm.sgemm(false, true, m, r, k, 1f, a, aOffset, lda, panel, 0, k, 0f, c, cOffset + j, ldc);
         }
     }
