@@ -4,11 +4,13 @@ import dev.jvk.kernels.gemm.GemmEngine;
 import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.reference.ReferenceKernels;
 import dev.jvk.kernels.simd.SimdActivations;
+import dev.jvk.kernels.simd.SimdLowPrecision;
 import dev.jvk.kernels.simd.SimdReductions;
 import dev.jvk.kernels.simd.SimdSoftmax;
 import dev.jvk.kernels.simd.SimdVectors;
 import dev.jvk.kernels.spi.ActivationKernels;
 import dev.jvk.kernels.spi.GemmKernels;
+import dev.jvk.kernels.spi.LowPrecisionKernels;
 import dev.jvk.kernels.spi.ReductionKernels;
 import dev.jvk.kernels.spi.SoftmaxKernels;
 import dev.jvk.kernels.spi.VectorKernels;
@@ -22,7 +24,8 @@ import dev.jvk.kernels.spi.VectorKernels;
 final class Dispatch {
     /** The kernels of every family, from one implementation. */
     record Implementation(ActivationKernels activations, ReductionKernels reductions, VectorKernels vectors,
-                          SoftmaxKernels softmax, GemmKernels gemm) {}
+                          SoftmaxKernels softmax, GemmKernels gemm,
+                          LowPrecisionKernels lowPrecision) {}
 
     static final Implementation CHOSEN = Platform.VECTOR ? VectorApi.implementation() : scalar();
 
@@ -30,14 +33,14 @@ final class Dispatch {
 
     private static Implementation scalar() {
         ReferenceKernels reference = new ReferenceKernels();
-        return new Implementation(reference, reference, reference, reference, reference);
+        return new Implementation(reference, reference, reference, reference, reference, reference);
     }
 
     /** Loaded only when the Vector API runs: its classes touch {@code jdk.incubator.vector}. */
     private static final class VectorApi {
         static Implementation implementation() {
             return new Implementation(new SimdActivations(), new SimdReductions(), new SimdVectors(),
-                    new SimdSoftmax(), new GemmEngine());
+                    new SimdSoftmax(), new GemmEngine(), new SimdLowPrecision());
         }
     }
 }

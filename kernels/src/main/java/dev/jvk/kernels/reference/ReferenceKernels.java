@@ -2,6 +2,7 @@ package dev.jvk.kernels.reference;
 
 import dev.jvk.kernels.spi.ActivationKernels;
 import dev.jvk.kernels.spi.GemmKernels;
+import dev.jvk.kernels.spi.LowPrecisionKernels;
 import dev.jvk.kernels.spi.ReductionKernels;
 import dev.jvk.kernels.spi.SoftmaxKernels;
 import dev.jvk.kernels.spi.VectorKernels;
@@ -10,10 +11,11 @@ import java.lang.foreign.MemorySegment;
 /**
  * The scalar reference as an implementation of the kernel interfaces: what runs where the Vector
  * API cannot. Each method is its static twin in {@link ReferenceActivations}, {@link ReferenceReductions},
- * {@link ReferenceVectors}, {@link ReferenceSoftmax} or {@link ReferenceGemm}, which tests and
+ * {@link ReferenceVectors}, {@link ReferenceSoftmax}, {@link ReferenceGemm} or {@link ReferenceLowPrecision}, which tests and
  * benchmarks call directly.
  */
-public final class ReferenceKernels implements ActivationKernels, ReductionKernels, VectorKernels, SoftmaxKernels, GemmKernels {
+public final class ReferenceKernels implements ActivationKernels, ReductionKernels, VectorKernels, SoftmaxKernels, GemmKernels,
+        LowPrecisionKernels {
 
     // ================================================================ ActivationKernels
     @Override
@@ -291,5 +293,73 @@ public final class ReferenceKernels implements ActivationKernels, ReductionKerne
     @Override
     public void dgemv(boolean transA, int m, int n, double alpha, double[] a, int aOffset, int lda, double[] x, int xOffset, double beta, double[] y, int yOffset) {
         ReferenceGemm.dgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
+    }
+
+    // ================================================================ LowPrecisionKernels
+    @Override
+    public void floatToBf16(float[] x, int xOffset, short[] y, int yOffset, int n) {
+        ReferenceLowPrecision.floatToBf16(x, xOffset, y, yOffset, n);
+    }
+    @Override
+    public void bf16ToFloat(short[] x, int xOffset, float[] y, int yOffset, int n) {
+        ReferenceLowPrecision.bf16ToFloat(x, xOffset, y, yOffset, n);
+    }
+    @Override
+    public void floatToBf16(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
+        ReferenceLowPrecision.floatToBf16(x, xOffset, y, yOffset, n);
+    }
+    @Override
+    public void bf16ToFloat(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
+        ReferenceLowPrecision.bf16ToFloat(x, xOffset, y, yOffset, n);
+    }
+    @Override
+    public void floatToFp16(float[] x, int xOffset, short[] y, int yOffset, int n) {
+        ReferenceLowPrecision.floatToFp16(x, xOffset, y, yOffset, n);
+    }
+    @Override
+    public void fp16ToFloat(short[] x, int xOffset, float[] y, int yOffset, int n) {
+        ReferenceLowPrecision.fp16ToFloat(x, xOffset, y, yOffset, n);
+    }
+    @Override
+    public float int8Scale(float[] x, int offset, int n) {
+        return ReferenceLowPrecision.int8Scale(x, offset, n);
+    }
+    @Override
+    public void quantizeInt8(float scale, float[] x, int xOffset, byte[] q, int qOffset, int n) {
+        ReferenceLowPrecision.quantizeInt8(scale, x, xOffset, q, qOffset, n);
+    }
+    @Override
+    public void quantizeInt8Rows(float[] x, int xOffset, int rows, int cols, int ldx, byte[] q, int qOffset, int ldq, float[] scales, int scalesOffset) {
+        ReferenceLowPrecision.quantizeInt8Rows(x, xOffset, rows, cols, ldx, q, qOffset, ldq, scales, scalesOffset);
+    }
+    @Override
+    public void dequantizeInt8(float scale, byte[] q, int qOffset, float[] y, int yOffset, int n) {
+        ReferenceLowPrecision.dequantizeInt8(scale, q, qOffset, y, yOffset, n);
+    }
+    @Override
+    public int dotInt8(byte[] x, int xOffset, byte[] y, int yOffset, int n) {
+        return ReferenceLowPrecision.dotInt8(x, xOffset, y, yOffset, n);
+    }
+    @Override
+    public void gemmInt8(int m, int n, int k, byte[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb, int[] c, int cOffset, int ldc) {
+        ReferenceLowPrecision.gemmInt8(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+    }
+    @Override
+    public void sgemvInt8(int m, int n, byte[] a, int aOffset, int lda, float[] scales, int scalesOffset, float[] x, int xOffset, float[] y, int yOffset) {
+        ReferenceLowPrecision.sgemvInt8(m, n, a, aOffset, lda, scales, scalesOffset, x, xOffset, y, yOffset);
+    }
+    @Override
+    public void sgemvBf16(int m, int n, short[] a, int aOffset, int lda, float[] x, int xOffset, float[] y, int yOffset) {
+        ReferenceLowPrecision.sgemvBf16(m, n, a, aOffset, lda, x, xOffset, y, yOffset);
+    }
+    @Override
+    public void sgemmInt8(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
+                          float[] scales, int scalesOffset, float[] c, int cOffset, int ldc) {
+        ReferenceLowPrecision.sgemmInt8(m, n, k, a, aOffset, lda, b, bOffset, ldb, scales, scalesOffset, c, cOffset, ldc);
+    }
+    @Override
+    public void sgemmBf16(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda, short[] b, int bOffset, int ldb,
+                          float[] c, int cOffset, int ldc) {
+        ReferenceLowPrecision.sgemmBf16(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     }
 }

@@ -83,6 +83,8 @@ final class PublicApi {
         final List<Operand> operands;
         final List<Integer> sizes;
         final Aliasing aliasing;
+        /** Bytes per element of each segment parameter, by index, where a call mixes element types (bf16 conversions); else null. */
+        int[] segmentBytes;
 
         Call(Method method, String variant, Object[] args, List<Operand> operands, List<Integer> sizes, Aliasing aliasing) {
             this.method = method;
@@ -110,6 +112,16 @@ final class PublicApi {
         /** Elements in an array, or in a segment of this call's element type. */
         long length(Object arrayOrSegment) {
             return arrayOrSegment instanceof MemorySegment s ? s.byteSize() / elementBytes() : lengthOf(arrayOrSegment);
+        }
+
+        /** Bytes per element of an operand's segment. */
+        int elementBytes(Operand op) {
+            return segmentBytes != null ? segmentBytes[op.index()] : elementBytes();
+        }
+
+        /** Elements in an operand's array or segment (given, as an attempt may have replaced it). */
+        long length(Operand op, Object arrayOrSegment) {
+            return arrayOrSegment instanceof MemorySegment s ? s.byteSize() / elementBytes(op) : lengthOf(arrayOrSegment);
         }
 
         /** An offset argument of the parameter's type (int, or long for segments). */
@@ -252,6 +264,16 @@ final class PublicApi {
             return List.of(named(m, random, "", 4, 9, Aliasing.SAME_BLOCK,
                     block("logits", "offset", "ld", false), vec("labels", "labelsOffset", "rows", false),
                     block("dLogits", "dOffset", "ldd", true)));
+        }
+        if (names.equals(List.of("x", "xOffset", "y", "yOffset", "n")) && ps[0].getType() == MemorySegment.class) {
+            return List.of(segmentConversion(m, random));
+        }
+        if (names.equals(List.of("x", "xOffset", "rows", "cols", "ldx", "q", "qOffset", "ldq", "scales", "scalesOffset"))) {
+            return List.of(named(m, random, "", 4, 9, Aliasing.NEVER, block("x", "xOffset", "ldx", false),
+                    block("q", "qOffset", "ldq", true), vec("scales", "scalesOffset", "rows", true)));
+        }
+        if (m.getDeclaringClass().getSimpleName().equals("LowPrecision") && names.get(0).equals("m") && names.get(1).equals("n")) {
+            return List.of(lowPrecisionProduct(m, random));
         }
         if (isElementwise(m)) {
             return List.of(elementwise(m, random));
@@ -421,6 +443,98 @@ final class PublicApi {
         return new Call(m, variant, args, operands, List.of(rowsIndex, colsIndex), aliasing);
     }
 
+    /**
+     * LowPrecision's float/bf16 conversions on segments: x and y of different element sizes (from
+     * the method's name: the side named "bf16" holds shorts), offsets and n in elements.
+     */
+    private static Call segmentConversion(Method m, SplittableRandom random) {
+        boolean fromFloat = m.getName().startsWith("float");
+        int xBytes = fromFloat ? Float.BYTES : Short.BYTES;
+        int yBytes = fromFloat ? Short.BYTES : Float.BYTES;
+        Object[] args = {null, 2L, null, 3L, (long) N};
+        float[] values = (float[]) randomArray(float[].class, 2 + N + 2, random);
+        MemorySegment x = Arena.ofAuto().allocate((2L + N + 2) * xBytes, 8);
+        for (int i = 0; i < values.length; i++) {
+            if (fromFloat) {
+                x.setAtIndex(ValueLayout.JAVA_FLOAT, i, values[i]);
+            } else {
+                x.setAtIndex(ValueLayout.JAVA_SHORT, i, (short) (Float.floatToRawIntBits(values[i]) >>> 16));
+            }
+        }
+        args[0] = x;
+        args[2] = Arena.ofAuto().allocate((3L + N + 2) * yBytes, 8);
+        List<Operand> operands = List.of(new Operand("x", 0, 1, -1, a -> ((Number) a[4]).longValue(), null, false),
+                new Operand("y", 2, 3, -1, a -> ((Number) a[4]).longValue(), null, true));
+        Call call = new Call(m, "", args, operands, List.of(4), Aliasing.NEVER);
+        call.segmentBytes = new int[] {xBytes, 0, yBytes, 0, 0};
+        return call;
+    }
+
+    /**
+     * LowPrecision's products, C = A * B^T with int8 or bf16 B (m, n, k first), and y = A x with int8 or
+     * bf16 A (m, n first): the operands found by name, with their extents, leading dimensions and
+     * types; m = 5, n = 7, k = 3; offsets 1, 2, 3...; leading dimensions 2 past their minimum; scales
+     * valid (finite, positive).
+     */
+    private static Call lowPrecisionProduct(Method m, SplittableRandom random) {
+        Parameter[] ps = m.getParameters();
+        List<String> names = Arrays.stream(ps).map(Parameter::getName).toList();
+        boolean gemm = names.get(2).equals("k");
+        int mi = 0;
+        int ni = 1;
+        int ki = gemm ? 2 : -1;
+        Object[] args = new Object[ps.length];
+        args[mi] = 5;
+        args[ni] = 7;
+        if (gemm) {
+            args[ki] = 3;
+        }
+        // extent and leading-dimension minimum of each operand, from the sizes
+        Map<String, ToLongFunction<Object[]>> lengths = Map.of(
+                "scales", a -> (int) a[gemm ? ni : mi],
+                "x", a -> (int) a[ni] == 0 || (int) a[mi] == 0 ? 0 : (int) a[ni],
+                "y", a -> (int) a[mi]);
+        Map<String, ToIntFunction<Object[]>> ldMinimum = gemm
+                ? Map.of("a", a -> (int) a[ki], "b", a -> (int) a[ki], "c", a -> (int) a[ni])
+                : Map.of("a", a -> (int) a[ni]);
+        Map<String, int[]> blockSizes = gemm ? Map.of("a", new int[] {mi, ki}, "b", new int[] {ni, ki}, "c", new int[] {mi, ni})
+                : Map.of("a", new int[] {mi, ni});
+        List<Operand> operands = new ArrayList<>();
+        String output = gemm ? "c" : "y";
+        for (int i = 0; i < ps.length; i++) {
+            if (!ps[i].getType().isArray()) {
+                continue;
+            }
+            String name = names.get(i);
+            int offsetIndex = i + 1;
+            args[offsetIndex] = 1 + operands.size();
+            int ldIndex = -1;
+            ToLongFunction<Object[]> extent;
+            ToIntFunction<Object[]> minimum = null;
+            if (blockSizes.containsKey(name)) {
+                int[] rc = blockSizes.get(name);
+                ldIndex = i + 2;
+                minimum = ldMinimum.get(name);
+                int ld = ldIndex;
+                extent = a -> extent((int) a[rc[0]], (int) a[rc[1]], (int) a[ld]);
+                args[ldIndex] = minimum.applyAsInt(args) + 2;
+            } else {
+                extent = lengths.get(name);
+            }
+            long length = (int) args[offsetIndex] + extent.applyAsLong(args) + 2;
+            Object array = randomArray(ps[i].getType(), (int) length, random);
+            if (name.equals("scales")) {
+                float[] positive = (float[]) array;
+                for (int j = 0; j < positive.length; j++) {
+                    positive[j] = Math.abs(positive[j]) + 0.25f;
+                }
+            }
+            args[i] = array;
+            operands.add(new Operand(name, i, offsetIndex, ldIndex, extent, minimum, name.equals(output)));
+        }
+        return new Call(m, "", args, operands, gemm ? List.of(mi, ni, ki) : List.of(mi, ni), Aliasing.NEVER);
+    }
+
     /** sgemm/dgemm on arrays (with or without offsets and leading dimensions) or segments: every transpose pair. */
     private static List<Call> gemm(Method method, SplittableRandom random, boolean full) {
         Class<?>[] types = method.getParameterTypes();
@@ -558,6 +672,25 @@ final class PublicApi {
             }
             return x;
         }
+        if (type == byte[].class) {
+            byte[] x = new byte[length];
+            random.nextBytes(x);
+            return x;
+        }
+        if (type == short[].class) { // bf16 values in [-2, 2]
+            short[] x = new short[length];
+            for (int i = 0; i < length; i++) {
+                x[i] = (short) (Float.floatToRawIntBits((float) random.nextDouble(-2, 2)) >>> 16);
+            }
+            return x;
+        }
+        if (type == int[].class) {
+            int[] x = new int[length];
+            for (int i = 0; i < length; i++) {
+                x[i] = random.nextInt();
+            }
+            return x;
+        }
         throw new IllegalArgumentException("no random " + type);
     }
 
@@ -574,6 +707,8 @@ final class PublicApi {
             case float[] f -> f.length;
             case double[] d -> d.length;
             case int[] i -> i.length;
+            case short[] h -> h.length;
+            case byte[] b -> b.length;
             default -> throw new IllegalArgumentException(String.valueOf(array));
         };
     }
@@ -583,6 +718,8 @@ final class PublicApi {
             case float[] f -> f.clone();
             case double[] d -> d.clone();
             case int[] i -> i.clone();
+            case short[] h -> h.clone();
+            case byte[] b -> b.clone();
             default -> throw new IllegalArgumentException(String.valueOf(array));
         };
     }
@@ -593,6 +730,8 @@ final class PublicApi {
             case float[] f -> Arrays.copyOf(f, length);
             case double[] d -> Arrays.copyOf(d, length);
             case int[] i -> Arrays.copyOf(i, length);
+            case short[] h -> Arrays.copyOf(h, length);
+            case byte[] b -> Arrays.copyOf(b, length);
             default -> throw new IllegalArgumentException(String.valueOf(array));
         };
     }
@@ -613,6 +752,8 @@ final class PublicApi {
             case float[] f -> MemorySegment.ofArray(f);
             case double[] d -> MemorySegment.ofArray(d);
             case int[] i -> MemorySegment.ofArray(i);
+            case short[] h -> MemorySegment.ofArray(h);
+            case byte[] b -> MemorySegment.ofArray(b);
             case MemorySegment segment -> segment;
             default -> throw new IllegalArgumentException(String.valueOf(arrayOrSegment));
         };

@@ -1,0 +1,539 @@
+package dev.jvk.kernels.simd;
+
+import dev.jvk.kernels.platform.Platform.Species;
+import dev.jvk.kernels.spi.GemmKernels;
+import dev.jvk.kernels.spi.LowPrecisionKernels;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API low-precision kernels behind {@link dev.jvk.kernels.LowPrecision}; arguments are checked
+ * there. Conversions, quantization and the int8 arithmetic are bitwise those of
+ * {@link dev.jvk.kernels.reference.ReferenceLowPrecision} (each element gets the same exactly rounded
+ * operations; integer sums are exact, and int addition wraps, so any order gives the reference's sum
+ * whenever that sum fits). The mixed GEMV sums in another order, within the bound the public class
+ * states.
+ *
+ * <p>Species: with W the float width, FL = W/32 floats, ints and so bytes per float vector. Bytes for
+ * FL lanes would need a W/4-bit species, which at W = 128 does not exist (there is no 32-bit shape),
+ * so byte data moves in vectors of {@code BL = max(8, FL)} bytes, converted to and from floats in
+ * {@code BL / FL} parts. int8 products go through shorts: a W/2-bit byte vector widens to a W-bit
+ * short vector, and products of two int8 values fit in int16 (|-128 * -128| = 16384); how pairs of
+ * them are summed exactly in int32 is explained at {@link #dotInt8}.
+ */
+public final class SimdLowPrecision implements LowPrecisionKernels {
+    private static final VectorSpecies<Float> F = Species.FLOAT;
+    private static final VectorSpecies<Integer> I = Species.INT;
+    private static final int FL = F.length();
+    private static final int W = F.vectorBitSize();
+    /** FL shorts: bf16 data. */
+    private static final VectorSpecies<Short> S_HALF = ShortVector.SPECIES_64.withShape(VectorShape.forBitSize(W / 2));
+    /** 2*FL shorts: the int8 products. */
+    private static final VectorSpecies<Short> S_FULL = ShortVector.SPECIES_64.withShape(VectorShape.forBitSize(W));
+    /** 2*FL bytes: the int8 operands, widened to S_FULL. */
+    private static final VectorSpecies<Byte> B_HALF = ByteVector.SPECIES_64.withShape(VectorShape.forBitSize(W / 2));
+    private static final int BHL = B_HALF.length();
+    /** max(8, FL) bytes: int8 data converted to and from floats in BL / FL parts. */
+    private static final VectorSpecies<Byte> B_F = ByteVector.SPECIES_64.withShape(VectorShape.forBitSize(Math.max(64, W / 4)));
+    private static final int BL = B_F.length();
+    private static final int PARTS = BL / FL;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** 1.5 * 2^23: for |v| <= 2^22, (v + MAGIC) - MAGIC is v rounded to an integer, ties to even (Math.rint). */
+    private static final float MAGIC = 12582912f;
+
+    public SimdLowPrecision() {}
+
+    // ================================================================ bf16 and fp16
+
+    /** Round to nearest even on the upper 16 bits; NaN keeps sign and upper payload and gets the quiet bit. */
+    private static ShortVector toBf16(FloatVector x) {
+        IntVector bits = x.reinterpretAsInts();
+        IntVector rounded = bits.add(bits.lanewise(VectorOperators.LSHR, 16).and(1)).add(0x7fff).lanewise(VectorOperators.LSHR, 16);
+        VectorMask<Integer> nan = bits.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000);
+        IntVector quiet = bits.lanewise(VectorOperators.LSHR, 16).or(0x0040);
+        return (ShortVector) rounded.blend(quiet, nan).castShape(S_HALF, 0);
+    }
+
+    private static FloatVector fromBf16(ShortVector b) {
+        return ((IntVector) b.castShape(I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    @Override
+    public void floatToBf16(float[] x, int xOffset, short[] y, int yOffset, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += FL) {
+            toBf16(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
+        }
+        if (i < n) {
+            toBf16(FloatVector.fromArray(F, x, xOffset + i, F.indexInRange(i, n))).intoArray(y, yOffset + i, S_HALF.indexInRange(i, n));
+        }
+    }
+
+    @Override
+    public void bf16ToFloat(short[] x, int xOffset, float[] y, int yOffset, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += FL) {
+            fromBf16(ShortVector.fromArray(S_HALF, x, xOffset + i)).intoArray(y, yOffset + i);
+        }
+        if (i < n) {
+            fromBf16(ShortVector.fromArray(S_HALF, x, xOffset + i, S_HALF.indexInRange(i, n))).intoArray(y, yOffset + i, F.indexInRange(i, n));
+        }
+    }
+
+    @Override
+    public void floatToBf16(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
+        long i = 0;
+        for (long upper = n - n % FL; i < upper; i += FL) {
+            toBf16(FloatVector.fromMemorySegment(F, x, (xOffset + i) * 4, NATIVE)).intoMemorySegment(y, (yOffset + i) * 2, NATIVE);
+        }
+        if (i < n) {
+            toBf16(FloatVector.fromMemorySegment(F, x, (xOffset + i) * 4, NATIVE, F.indexInRange(i, n)))
+                    .intoMemorySegment(y, (yOffset + i) * 2, NATIVE, S_HALF.indexInRange(i, n));
+        }
+    }
+
+    @Override
+    public void bf16ToFloat(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
+        long i = 0;
+        for (long upper = n - n % FL; i < upper; i += FL) {
+            fromBf16(ShortVector.fromMemorySegment(S_HALF, x, (xOffset + i) * 2, NATIVE)).intoMemorySegment(y, (yOffset + i) * 4, NATIVE);
+        }
+        if (i < n) {
+            fromBf16(ShortVector.fromMemorySegment(S_HALF, x, (xOffset + i) * 2, NATIVE, S_HALF.indexInRange(i, n)))
+                    .intoMemorySegment(y, (yOffset + i) * 4, NATIVE, F.indexInRange(i, n));
+        }
+    }
+
+    // The Vector API of JDK 25 has no half-precision conversion; C2 vectorizes these loops itself
+    // (Float.floatToFloat16 and float16ToFloat are intrinsics its loop vectorizer knows), into the
+    // CPU's conversion instructions where it has them (F16C, AVX-512).
+
+    @Override
+    public void floatToFp16(float[] x, int xOffset, short[] y, int yOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] = Float.floatToFloat16(x[xOffset + i]);
+        }
+    }
+
+    @Override
+    public void fp16ToFloat(short[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] = Float.float16ToFloat(x[xOffset + i]);
+        }
+    }
+
+    // ================================================================ int8 quantization
+
+    @Override
+    public float int8Scale(float[] x, int offset, int n) {
+        return LowPrecisionKernels.scaleOfAbsMax(absMax(x, offset, n));
+    }
+
+    private static float absMax(float[] x, int offset, int n) {
+        FloatVector m = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += FL) {
+            m = m.max(FloatVector.fromArray(F, x, offset + i).abs());
+        }
+        if (i < n) {
+            m = m.max(FloatVector.fromArray(F, x, offset + i, F.indexInRange(i, n)).abs());
+        }
+        return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** rint(x / scale) saturated to [-127, 127] as ints; NaN stays NaN until the cast makes it 0. */
+    private static IntVector quantized(FloatVector x, float scale) {
+        FloatVector v = x.div(scale).max(-127f).min(127f);
+        return (IntVector) v.add(MAGIC).sub(MAGIC).convert(VectorOperators.F2I, 0);
+    }
+
+    @Override
+    public void quantizeInt8(float scale, float[] x, int xOffset, byte[] q, int qOffset, int n) {
+        int i = 0;
+        for (int upper = n - n % BL; i < upper; i += BL) {
+            ByteVector out = ByteVector.zero(B_F);
+            for (int p = 0; p < PARTS; p++) {
+                out = out.or((ByteVector) quantized(FloatVector.fromArray(F, x, xOffset + i + p * FL), scale).castShape(B_F, -p));
+            }
+            out.intoArray(q, qOffset + i);
+        }
+        if (i < n) {
+            ByteVector out = ByteVector.zero(B_F);
+            for (int p = 0; p < PARTS; p++) {
+                VectorMask<Float> m = F.indexInRange(i + p * FL, n);
+                out = out.or((ByteVector) quantized(FloatVector.fromArray(F, x, xOffset + i + p * FL, m), scale).castShape(B_F, -p));
+            }
+            out.intoArray(q, qOffset + i, B_F.indexInRange(i, n));
+        }
+    }
+
+    @Override
+    public void quantizeInt8Rows(float[] x, int xOffset, int rows, int cols, int ldx,
+                                        byte[] q, int qOffset, int ldq, float[] scales, int scalesOffset) {
+        for (int r = 0; r < rows; r++) {
+            float s = int8Scale(x, xOffset + r * ldx, cols);
+            scales[scalesOffset + r] = s;
+            quantizeInt8(s, x, xOffset + r * ldx, q, qOffset + r * ldq, cols);
+        }
+    }
+
+    @Override
+    public void dequantizeInt8(float scale, byte[] q, int qOffset, float[] y, int yOffset, int n) {
+        int i = 0;
+        for (int upper = n - n % BL; i < upper; i += BL) {
+            ByteVector b = ByteVector.fromArray(B_F, q, qOffset + i);
+            for (int p = 0; p < PARTS; p++) {
+                ((FloatVector) b.convertShape(VectorOperators.B2F, F, p)).mul(scale).intoArray(y, yOffset + i + p * FL);
+            }
+        }
+        if (i < n) {
+            ByteVector b = ByteVector.fromArray(B_F, q, qOffset + i, B_F.indexInRange(i, n));
+            for (int p = 0; p < PARTS; p++) {
+                ((FloatVector) b.convertShape(VectorOperators.B2F, F, p)).mul(scale)
+                        .intoArray(y, yOffset + i + p * FL, F.indexInRange(i + p * FL, n));
+            }
+        }
+    }
+
+    /** Dequantizes rows x cols of q (leading dimension ldq), row r with scales[r], into y (leading dimension ldy). */
+    private void dequantizeInt8Rows(byte[] q, int qOffset, int ldq, float[] scales, int scalesOffset,
+                                          float[] y, int yOffset, int ldy, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            dequantizeInt8(scales[scalesOffset + r], q, qOffset + r * ldq, y, yOffset + r * ldy, cols);
+        }
+    }
+
+    /** Widens rows x cols of bf16 into floats. */
+    private void bf16ToFloatRows(short[] b, int bOffset, int ldb, float[] y, int yOffset, int ldy, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            bf16ToFloat(b, bOffset + r * ldb, y, yOffset + r * ldy, cols);
+        }
+    }
+
+    // ================================================================ int8 arithmetic
+
+    private static ShortVector widened(byte[] a, int offset) {
+        return (ShortVector) ByteVector.fromArray(B_HALF, a, offset).castShape(S_FULL, 0);
+    }
+
+    private static ShortVector widened(byte[] a, int offset, VectorMask<Byte> m) {
+        return (ShortVector) ByteVector.fromArray(B_HALF, a, offset, m).castShape(S_FULL, 0);
+    }
+
+    /*
+     * Exact int8 sums without a widening multiply-add instruction. A short lane holds the sum of two
+     * int8 products, p0 + p1 in [-32512, 32768]: one value too many for a signed short, but with the
+     * bias PAIR_BIAS added (16-bit lanes, wrapping) it is q = p0 + p1 + PAIR_BIAS in [254, 65534], an
+     * unsigned short. Read as ints, each lane v holds two such q: v = qHigh * 2^16 + qLow. Summing v
+     * and v >>> 16 over the steps into two int accumulators A and H (wrapping) gives, modulo 2^32,
+     * A = 2^16 * sum(qHigh) + sum(qLow) and H = sum(qHigh), so sum(qLow) + sum(qHigh) = A + (1 - 2^16) H,
+     * from which the biases are subtracted. Everything is modulo 2^32 and the true result fits an int
+     * (k <= LowPrecision.INT8_MAX_TERMS), so the result is exact. Per pair of steps that is 2 multiplies
+     * and 5 adds or shifts, where splitting each product vector into its two shorts costs 5 per step.
+     */
+
+    /** Added to every short lane of a pair sum: maps [-32512, 32768] onto [254, 65534]. */
+    private static final short PAIR_BIAS = 32766;
+    private static final int INT_LANES = I.length();
+
+    /** The int lanes of x0*y0 + x1*y1 + PAIR_BIAS (short lanes, wrapping). */
+    private static IntVector pair(ShortVector x0, ShortVector y0, ShortVector x1, ShortVector y1) {
+        return x0.mul(y0).add(x1.mul(y1)).add(PAIR_BIAS).reinterpretAsInts();
+    }
+
+    private static IntVector high(IntVector v) {
+        return v.lanewise(VectorOperators.LSHR, 16);
+    }
+
+    /** The exact sum from the accumulators A and H after {@code pairs} pair steps. */
+    private static int unbiased(IntVector a, IntVector h, int pairs) {
+        return a.add(h.mul(1 - 65536)).reduceLanes(VectorOperators.ADD) - 2 * PAIR_BIAS * INT_LANES * pairs;
+    }
+
+    @Override
+    public int dotInt8(byte[] x, int xOffset, byte[] y, int yOffset, int n) {
+        IntVector a = IntVector.zero(I);
+        IntVector h = a;
+        int pairs = 0;
+        int i = 0;
+        for (; i <= n - 2 * BHL; i += 2 * BHL, pairs++) {
+            IntVector v = pair(widened(x, xOffset + i), widened(y, yOffset + i),
+                    widened(x, xOffset + i + BHL), widened(y, yOffset + i + BHL));
+            a = a.add(v);
+            h = h.add(high(v));
+        }
+        if (i < n) {
+            VectorMask<Byte> m0 = B_HALF.indexInRange(i, n);
+            VectorMask<Byte> m1 = B_HALF.indexInRange(i + BHL, n);
+            IntVector v = pair(widened(x, xOffset + i, m0), widened(y, yOffset + i, m0),
+                    widened(x, xOffset + i + BHL, m1), widened(y, yOffset + i + BHL, m1));
+            a = a.add(v);
+            h = h.add(high(v));
+            pairs++;
+        }
+        return unbiased(a, h, pairs);
+    }
+
+    /**
+     * Rows of B handled while one block of them stays in cache: 128 rows of k <= 2048 bytes are at most
+     * 256 KB, within L2, and every pair of A rows walks the block.
+     */
+    private static final int GEMM_B_BLOCK = 128;
+
+    @Override
+    public void gemmInt8(int m, int n, int k, byte[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
+                                int[] c, int cOffset, int ldc) {
+        for (int jb = 0; jb < n; jb += GEMM_B_BLOCK) {
+            int jEnd = Math.min(n, jb + GEMM_B_BLOCK);
+            int i = 0;
+            for (; i + 2 <= m; i += 2) {
+                int j = jb;
+                for (; j + 4 <= jEnd; j += 4) {
+                    tile2x4(k, a, aOffset + i * lda, lda, b, bOffset + j * ldb, ldb, c, cOffset + i * ldc + j, ldc);
+                }
+                for (; j < jEnd; j++) {
+                    c[cOffset + i * ldc + j] = dotInt8(a, aOffset + i * lda, b, bOffset + j * ldb, k);
+                    c[cOffset + (i + 1) * ldc + j] = dotInt8(a, aOffset + (i + 1) * lda, b, bOffset + j * ldb, k);
+                }
+            }
+            if (i < m) {
+                for (int j = jb; j < jEnd; j++) {
+                    c[cOffset + i * ldc + j] = dotInt8(a, aOffset + i * lda, b, bOffset + j * ldb, k);
+                }
+            }
+        }
+    }
+
+    /** Two rows of A against four rows of B: eight exact dot products, each A and B vector widened once. */
+    private static void tile2x4(int k, byte[] a, int a0, int lda, byte[] b, int b0, int ldb, int[] c, int c0, int ldc) {
+        IntVector s00 = IntVector.zero(I), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        IntVector h00 = s00, h01 = s00, h02 = s00, h03 = s00, h10 = s00, h11 = s00, h12 = s00, h13 = s00;
+        int a1 = a0 + lda;
+        int pairs = 0;
+        int p = 0;
+        for (; p <= k - 2 * BHL; p += 2 * BHL, pairs++) {
+            ShortVector x00 = widened(a, a0 + p);
+            ShortVector x01 = widened(a, a0 + p + BHL);
+            ShortVector x10 = widened(a, a1 + p);
+            ShortVector x11 = widened(a, a1 + p + BHL);
+            ShortVector y0 = widened(b, b0 + p);
+            ShortVector y1 = widened(b, b0 + p + BHL);
+            IntVector v = pair(x00, y0, x01, y1);
+            s00 = s00.add(v);
+            h00 = h00.add(high(v));
+            v = pair(x10, y0, x11, y1);
+            s10 = s10.add(v);
+            h10 = h10.add(high(v));
+            y0 = widened(b, b0 + ldb + p);
+            y1 = widened(b, b0 + ldb + p + BHL);
+            v = pair(x00, y0, x01, y1);
+            s01 = s01.add(v);
+            h01 = h01.add(high(v));
+            v = pair(x10, y0, x11, y1);
+            s11 = s11.add(v);
+            h11 = h11.add(high(v));
+            y0 = widened(b, b0 + 2 * ldb + p);
+            y1 = widened(b, b0 + 2 * ldb + p + BHL);
+            v = pair(x00, y0, x01, y1);
+            s02 = s02.add(v);
+            h02 = h02.add(high(v));
+            v = pair(x10, y0, x11, y1);
+            s12 = s12.add(v);
+            h12 = h12.add(high(v));
+            y0 = widened(b, b0 + 3 * ldb + p);
+            y1 = widened(b, b0 + 3 * ldb + p + BHL);
+            v = pair(x00, y0, x01, y1);
+            s03 = s03.add(v);
+            h03 = h03.add(high(v));
+            v = pair(x10, y0, x11, y1);
+            s13 = s13.add(v);
+            h13 = h13.add(high(v));
+        }
+        // The last k % (2 * BHL) terms, fewer than one pair step, in scalar code: masked loads in the
+        // loop would cost every step, and a copy of the loop for the tail is a second body to keep in step.
+        c[c0] = unbiased(s00, h00, pairs) + tail(a, a0, b, b0, p, k);
+        c[c0 + 1] = unbiased(s01, h01, pairs) + tail(a, a0, b, b0 + ldb, p, k);
+        c[c0 + 2] = unbiased(s02, h02, pairs) + tail(a, a0, b, b0 + 2 * ldb, p, k);
+        c[c0 + 3] = unbiased(s03, h03, pairs) + tail(a, a0, b, b0 + 3 * ldb, p, k);
+        c[c0 + ldc] = unbiased(s10, h10, pairs) + tail(a, a1, b, b0, p, k);
+        c[c0 + ldc + 1] = unbiased(s11, h11, pairs) + tail(a, a1, b, b0 + ldb, p, k);
+        c[c0 + ldc + 2] = unbiased(s12, h12, pairs) + tail(a, a1, b, b0 + 2 * ldb, p, k);
+        c[c0 + ldc + 3] = unbiased(s13, h13, pairs) + tail(a, a1, b, b0 + 3 * ldb, p, k);
+    }
+
+    /** sum of x[xRow + p] * y[yRow + p] for p in [from, k). */
+    private static int tail(byte[] x, int xRow, byte[] y, int yRow, int from, int k) {
+        int s = 0;
+        for (int p = from; p < k; p++) {
+            s += x[xRow + p] * y[yRow + p];
+        }
+        return s;
+    }
+
+    // ================================================================ float activations times low-precision weights
+
+    /**
+     * Four rows of A per pass, so each vector of x is loaded once for four rows (the memory-bound
+     * batch-1 case reads A once, at the width of its elements). Each row sums in FL lanes
+     * ({@code n / FL} fmas per lane), then across lanes.
+     */
+    @Override
+    public void sgemvInt8(int m, int n, byte[] a, int aOffset, int lda, float[] scales, int scalesOffset,
+                                 float[] x, int xOffset, float[] y, int yOffset) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int r0 = aOffset + i * lda;
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            int j = 0;
+            for (; j <= n - BL; j += BL) {
+                ByteVector q0 = ByteVector.fromArray(B_F, a, r0 + j);
+                ByteVector q1 = ByteVector.fromArray(B_F, a, r0 + lda + j);
+                ByteVector q2 = ByteVector.fromArray(B_F, a, r0 + 2 * lda + j);
+                ByteVector q3 = ByteVector.fromArray(B_F, a, r0 + 3 * lda + j);
+                for (int p = 0; p < PARTS; p++) {
+                    FloatVector xv = FloatVector.fromArray(F, x, xOffset + j + p * FL);
+                    s0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).fma(xv, s0);
+                    s1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).fma(xv, s1);
+                    s2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, p)).fma(xv, s2);
+                    s3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, p)).fma(xv, s3);
+                }
+            }
+            if (j < n) {
+                VectorMask<Byte> bm = B_F.indexInRange(j, n);
+                ByteVector q0 = ByteVector.fromArray(B_F, a, r0 + j, bm);
+                ByteVector q1 = ByteVector.fromArray(B_F, a, r0 + lda + j, bm);
+                ByteVector q2 = ByteVector.fromArray(B_F, a, r0 + 2 * lda + j, bm);
+                ByteVector q3 = ByteVector.fromArray(B_F, a, r0 + 3 * lda + j, bm);
+                for (int p = 0; p < PARTS; p++) {
+                    FloatVector xv = FloatVector.fromArray(F, x, xOffset + j + p * FL, F.indexInRange(j + p * FL, n));
+                    s0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).fma(xv, s0);
+                    s1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).fma(xv, s1);
+                    s2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, p)).fma(xv, s2);
+                    s3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, p)).fma(xv, s3);
+                }
+            }
+            y[yOffset + i] = scales[scalesOffset + i] * s0.reduceLanes(VectorOperators.ADD);
+            y[yOffset + i + 1] = scales[scalesOffset + i + 1] * s1.reduceLanes(VectorOperators.ADD);
+            y[yOffset + i + 2] = scales[scalesOffset + i + 2] * s2.reduceLanes(VectorOperators.ADD);
+            y[yOffset + i + 3] = scales[scalesOffset + i + 3] * s3.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < m; i++) {
+            int r = aOffset + i * lda;
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < n; j += BL) {
+                VectorMask<Byte> bm = B_F.indexInRange(j, n);
+                ByteVector q = ByteVector.fromArray(B_F, a, r + j, bm);
+                for (int p = 0; p < PARTS; p++) {
+                    FloatVector xv = FloatVector.fromArray(F, x, xOffset + j + p * FL, F.indexInRange(j + p * FL, n));
+                    s = ((FloatVector) q.convertShape(VectorOperators.B2F, F, p)).fma(xv, s);
+                }
+            }
+            y[yOffset + i] = scales[scalesOffset + i] * s.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /** As {@link #sgemvInt8}, with bf16 weights widened by a shift and no scale. */
+    @Override
+    public void sgemvBf16(int m, int n, short[] a, int aOffset, int lda, float[] x, int xOffset, float[] y, int yOffset) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int r0 = aOffset + i * lda;
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            int j = 0;
+            for (int upper = F.loopBound(n); j < upper; j += FL) {
+                FloatVector xv = FloatVector.fromArray(F, x, xOffset + j);
+                s0 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + j)).fma(xv, s0);
+                s1 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + lda + j)).fma(xv, s1);
+                s2 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + 2 * lda + j)).fma(xv, s2);
+                s3 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + 3 * lda + j)).fma(xv, s3);
+            }
+            if (j < n) {
+                VectorMask<Short> sm = S_HALF.indexInRange(j, n);
+                FloatVector xv = FloatVector.fromArray(F, x, xOffset + j, F.indexInRange(j, n));
+                s0 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + j, sm)).fma(xv, s0);
+                s1 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + lda + j, sm)).fma(xv, s1);
+                s2 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + 2 * lda + j, sm)).fma(xv, s2);
+                s3 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + 3 * lda + j, sm)).fma(xv, s3);
+            }
+            y[yOffset + i] = s0.reduceLanes(VectorOperators.ADD);
+            y[yOffset + i + 1] = s1.reduceLanes(VectorOperators.ADD);
+            y[yOffset + i + 2] = s2.reduceLanes(VectorOperators.ADD);
+            y[yOffset + i + 3] = s3.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < m; i++) {
+            int r = aOffset + i * lda;
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < n; j += FL) {
+                FloatVector xv = FloatVector.fromArray(F, x, xOffset + j, F.indexInRange(j, n));
+                s = fromBf16(ShortVector.fromArray(S_HALF, a, r + j, S_HALF.indexInRange(j, n))).fma(xv, s);
+            }
+            y[yOffset + i] = s.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /** Weight rows per dequantized panel: a float panel of at most this many bytes stays in L2. */
+    private static final int PANEL_BYTES = 256 * 1024;
+
+    /**
+     * Batch 1 is the GEMV, which reads each weight once as a byte. Larger batches dequantize a panel of
+     * weight rows at a time (at least 16 rows, at most PANEL_BYTES of floats, so it stays in L2) and
+     * multiply it with the float GEMM: each weight is dequantized once per call, and the GEMM's
+     * packing and blocking do the rest.
+     */
+    @Override
+    public void sgemmInt8(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
+                          float[] scales, int scalesOffset, float[] c, int cOffset, int ldc) {
+        if (m == 1 || k == 0) {
+            for (int i = 0; i < m; i++) {
+                sgemvInt8(n, k, b, bOffset, ldb, scales, scalesOffset, a, aOffset + i * lda, c, cOffset + i * ldc);
+            }
+            return;
+        }
+        panels(gemm, m, n, k, a, aOffset, lda, c, cOffset, ldc,
+                (j, rows, panel) -> dequantizeInt8Rows(b, bOffset + j * ldb, ldb, scales, scalesOffset + j, panel, 0, k, rows, k));
+    }
+
+    /** As {@link #sgemmInt8}, the panels widened from bf16. */
+    @Override
+    public void sgemmBf16(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda, short[] b, int bOffset, int ldb,
+                          float[] c, int cOffset, int ldc) {
+        if (m == 1 || k == 0) {
+            for (int i = 0; i < m; i++) {
+                sgemvBf16(n, k, b, bOffset, ldb, a, aOffset + i * lda, c, cOffset + i * ldc);
+            }
+            return;
+        }
+        panels(gemm, m, n, k, a, aOffset, lda, c, cOffset, ldc,
+                (j, rows, panel) -> bf16ToFloatRows(b, bOffset + j * ldb, ldb, panel, 0, k, rows, k));
+    }
+
+    /** Writes weight rows [j, j + rows) as floats into a panel (leading dimension k). */
+    @FunctionalInterface
+    private interface PanelFill {
+        void fill(int j, int rows, float[] panel);
+    }
+
+    /** C[:, j..j+rows) = A * panel^T for each panel of weight rows. */
+    private static void panels(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda,
+                               float[] c, int cOffset, int ldc, PanelFill fill) {
+        int rows = panelRows(n, k);
+        float[] panel = new float[rows * k];
+        for (int j = 0; j < n; j += rows) {
+            int r = Math.min(rows, n - j);
+            fill.fill(j, r, panel);
+            gemm.sgemm(false, true, m, r, k, 1f, a, aOffset, lda, panel, 0, k, 0f, c, cOffset + j, ldc);
+        }
+    }
+
+    private static int panelRows(int n, int k) {
+        return Math.min(n, Math.max(16, PANEL_BYTES / (Float.BYTES * k)));
+    }
+}
