@@ -192,7 +192,7 @@ final class DistributedTraining {
         double lossSum = 0;
         long rows = 0;
         if (n > 0 && batch > 0) {
-            Optimizer optimizer = settings.gradients() ? learningRate -> { } : settings.optimizerConfig().create(parameters);
+            Optimizer optimizer = settings.gradients() ? new GradientsOnly() : settings.optimizerConfig().create(parameters);
             LearningRateSchedule schedule = settings.schedule();
             int inputs = settings.inputs();
             float[] x = new float[batch * inputs];
@@ -274,6 +274,32 @@ final class DistributedTraining {
         }
         if (at != all.length) {
             throw new IllegalStateException(all.length + " values for " + at + " parameters");
+        }
+    }
+
+    /**
+     * The task's optimizer under gradient averaging: it leaves the weights alone, so the gradients the
+     * step computed reach the driver, whose optimizer makes the one update per round.
+     */
+    private static final class GradientsOnly implements Optimizer {
+        @Override
+        public void step(float learningRate) {
+            // the driver updates
+        }
+
+        @Override
+        public float[][] state() {
+            return new float[0][];
+        }
+
+        @Override
+        public int steps() {
+            return 0;
+        }
+
+        @Override
+        public void restoreSteps(int steps) {
+            // no state to restore
         }
     }
 }
