@@ -94,8 +94,9 @@ final class MarkdownReport {
             return;
         }
         md.append("## Ceilings\n\nMeasured in this run: the FMA throughput of the Vector API per width ")
-                .append("(`dev.jvk.bench.ceiling.FmaPeakBench`: 16 independent FMA chains) and STREAM bandwidth ")
-                .append("(copy and triad over arrays far larger than the caches).\n\n");
+                .append("(`dev.jvk.bench.ceiling.FmaPeakBench`: 16 independent FMA chains) and memory bandwidth over arrays far ")
+                .append("larger than the caches: STREAM copy and triad, and two faster ways of moving the same bytes on one core "
+                        + "(System.arraycopy's non-temporal stores, an in-place update); the bandwidth ceiling of each kind is the faster of its two.\n\n");
         md.append("| ceiling | threads | measured |\n|---|---:|---:|\n");
         for (Row row : c.rows()) {
             Naming.Identity id = row.id();
@@ -136,7 +137,8 @@ final class MarkdownReport {
         } else if (shareTitle.isPresent()) {
             double streamBytes = results.ceilings().streamBytesPerCall();
             if (streamBytes > 0) {
-                md.append(" `jvk % STREAM`: jvk's GB/s over STREAM's (copy for one read per write, triad otherwise), ")
+                md.append(" `jvk % STREAM`: jvk's GB/s over the bandwidth ceiling of its kind (one read per write: the faster of "
+                        + "STREAM copy and System.arraycopy; otherwise of STREAM triad and an in-place update), ")
                         .append("for working sets of at least ").append(Math.round(streamBytes / 2 / (1 << 20)))
                         .append(" MiB, which stream from memory as STREAM's arrays do; smaller ones run from the caches.");
             }
