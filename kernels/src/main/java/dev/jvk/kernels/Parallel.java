@@ -24,9 +24,11 @@ public final class Parallel {
      * cache lines run at once on several threads, and returns when all are done. Each element is in
      * exactly one range; {@code bytesPerElement} (what one element reads and writes) sizes the work.
      *
+     * @throws NullPointerException     if {@code body} is null
      * @throws IllegalArgumentException if {@code n < 0} or {@code bytesPerElement < 1}
      */
     public static void forRange(int n, int bytesPerElement, Range body) {
+        java.util.Objects.requireNonNull(body, "body");
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0, got " + n);
         }

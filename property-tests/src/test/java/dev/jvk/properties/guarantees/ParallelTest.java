@@ -79,5 +79,6 @@ class ParallelTest {
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("n must be >= 0, got -1");
         assertThatThrownBy(() -> Parallel.forRange(10, 0, (from, to) -> { throw new AssertionError("ran"); }))
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("bytesPerElement must be >= 1, got 0");
+        assertThatThrownBy(() -> Parallel.forRange(10, 4, null)).isExactlyInstanceOf(NullPointerException.class).hasMessage("body");
     }
 }
