@@ -44,7 +44,8 @@ public class SgemmBench {
     private static final int ROW_MAJOR = openblas.CblasRowMajor;
 
     @Param({"NN:64x64x64", "NN:128x128x128", "NN:256x256x256", "NN:512x512x512", "NN:1024x1024x1024", "NN:2048x2048x2048",
-            "NN:128x256x784", "NN:128x128x256", "NN:128x10x128", "NT:128x784x256", "TN:784x256x128"})
+            "NN:128x256x784", "NN:128x128x256", "NN:128x10x128", "NT:128x784x256", "TN:784x256x128",
+            "NN:1x784x256", "NT:1x784x256", "TN:1x784x256", "TT:1x784x256", "NN:784x1x256"})
     public String shape;
 
     @Param({"1"})

@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
  * wider than a vector, where packing A would cost as much as the product) runs the same kernels on
  * A and B where they are: only a transposed B and the ragged edges are packed. It uses the same
  * K blocks and the same kernels, so every element is computed exactly as on the packed path: the
- * choice of path, like the number of threads, never changes a bit of C.
+ * choice among these paths, like the number of threads, never changes a bit of C.
  *
  * <p>A call is a {@link Problem} (what to compute, immutable, as BLIS's {@code obj_t}) and a
  * {@link Plan} (its {@link Path} and how it is split between threads); the packing buffers are
@@ -69,9 +69,10 @@ public final class Dgemm {
      * How a product is computed. PACKED: the BLIS nest, A and B packed. DIRECT: products whose
      * operands sit in L1 or L2 anyway; B packed whole per K block, A read in place. NARROW: n no
      * wider than one vector (at 512 bits, 16 columns in SGEMM: an output layer's 10 classes);
-     * one-vector kernels, A read in place.
+     * one-vector kernels, A read in place. GEMV: one row or one column of C, a matrix-vector product
+     * ({@link DgemmAsGemv}), summed in GEMV's order, on arrays and segments alike.
      */
-    enum Path { PACKED, DIRECT, NARROW }
+    enum Path { PACKED, DIRECT, NARROW, GEMV }
 
     /**
      * How the threads of a call share it. SHARED_B: the packed path's rows, one packed B block for
@@ -107,12 +108,16 @@ public final class Dgemm {
                 new Matrix(null, b, bOffset, ldb), beta, new Matrix(null, c, cOffset, ldc));
         boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
                 && c.isAccessibleBy(ANOTHER_THREAD);
-        // The direct and narrow paths read arrays only; the packed path computes the same bits.
-        run(p, Path.PACKED, shareable ? Platform.threads() : 1);
+        // The direct and narrow paths read arrays only; the packed path computes their bits.
+        Path path = path(m, n, k) == Path.GEMV ? Path.GEMV : Path.PACKED;
+        run(p, path, shareable ? Platform.threads() : 1);
     }
 
     /** The path for a shape: the one place that chooses by shape. */
     private static Path path(int m, int n, int k) {
+        if (m == 1 || n == 1) {
+            return Path.GEMV;
+        }
         if (n <= L) {
             return Path.NARROW;
         }
@@ -120,6 +125,10 @@ public final class Dgemm {
     }
 
     private static void run(Problem p, Path path, int threads) {
+        if (path == Path.GEMV) {
+            DgemmAsGemv.run(p);
+            return;
+        }
         Workspace workspace = Workspace.acquire();
         try {
             Plan plan = Plan.of(p, path, threads, workspace);

@@ -44,8 +44,13 @@ public record GemmCase(Transpose transA, Transpose transB, int m, int n, int k,
 
     /** Problems with the given dimensions, every transpose, random offsets and padded leading dimensions. */
     public static Arbitrary<GemmCase> cases(Arbitrary<Integer> dimension) {
+        return cases(dimension, dimension, dimension);
+    }
+
+    /** Problems with the given m, n and k, every transpose, random offsets and padded leading dimensions. */
+    public static Arbitrary<GemmCase> cases(Arbitrary<Integer> ms, Arbitrary<Integer> ns, Arbitrary<Integer> ks) {
         Arbitrary<Transpose> transpose = Arbitraries.of(Transpose.class);
-        Arbitrary<int[]> shape = Combinators.combine(dimension, dimension, dimension).as((m, n, k) -> new int[] {m, n, k});
+        Arbitrary<int[]> shape = Combinators.combine(ms, ns, ks).as((m, n, k) -> new int[] {m, n, k});
         Arbitrary<Integer> pad = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(0)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 9)));

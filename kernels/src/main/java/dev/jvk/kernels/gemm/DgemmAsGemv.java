@@ -1,0 +1,112 @@
+package dev.jvk.kernels.gemm;
+
+import dev.jvk.kernels.gemm.Dgemm.Matrix;
+import dev.jvk.kernels.gemm.Dgemm.Problem;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A double GEMM with one row or one column of C ({@link Dgemm.Path#GEMV}) is a matrix-vector
+ * product, bound by reading the matrix once: {@link Dgemv} streams it in its storage order, where
+ * the GEMM nest would pack it and run tiles that are 1/MR or 1/NR full.
+ * <ul>
+ *   <li>m == 1: {@code c^T = alpha * a^T op(B) + beta * c^T}, x the row of op(A), y the row of C;
+ *       B stored k x n is read as GEMV's transposed form, B stored n x k (op(B) = B^T) as its plain
+ *       form.</li>
+ *   <li>n == 1: {@code c = alpha * op(A) b + beta * c}, x the column of op(B), y the column of C.</li>
+ * </ul>
+ * A vector stored with a stride (a column of a row-major matrix) is gathered into a contiguous
+ * one first, and C's column scattered back; C is gathered only when beta is not 0, so beta == 0
+ * never reads it. Each y is a fixed-order sum in one thread: the same bits for every thread count.
+ * Segments are read into arrays, so that they get the bits arrays get.
+ */
+final class DgemmAsGemv {
+    private static final ValueLayout.OfDouble F = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+
+    private DgemmAsGemv() {}
+
+    /** Runs {@code p}, {@code p.m() == 1 || p.n() == 1}, alpha != 0, k > 0. */
+    static void run(Problem p) {
+        if (p.c().array() == null) {
+            runSegments(p);
+            return;
+        }
+        int k = p.k();
+        double[] c = p.c().array();
+        int co = (int) p.c().offset();
+        if (p.m() == 1) {
+            double[] x = vector(p.a(), k, p.transA());
+            int xo = x == p.a().array() ? (int) p.a().offset() : 0;
+            Matrix b = p.b();
+            if (p.transB()) {
+                Dgemv.gemv(false, p.n(), k, p.alpha(), b.array(), (int) b.offset(), b.ld(), x, xo, p.beta(), c, co);
+            } else {
+                Dgemv.gemv(true, k, p.n(), p.alpha(), b.array(), (int) b.offset(), b.ld(), x, xo, p.beta(), c, co);
+            }
+            return;
+        }
+        int m = p.m();
+        int ldc = p.c().ld();
+        double[] x = vector(p.b(), k, !p.transB());
+        int xo = x == p.b().array() ? (int) p.b().offset() : 0;
+        boolean strided = ldc != 1;
+        double[] y = strided ? new double[m] : c;
+        int yo = strided ? 0 : co;
+        if (strided && p.beta() != 0) {
+            for (int i = 0; i < m; i++) {
+                y[i] = c[co + i * ldc];
+            }
+        }
+        Matrix a = p.a();
+        if (p.transA()) {
+            Dgemv.gemv(true, k, m, p.alpha(), a.array(), (int) a.offset(), a.ld(), x, xo, p.beta(), y, yo);
+        } else {
+            Dgemv.gemv(false, m, k, p.alpha(), a.array(), (int) a.offset(), a.ld(), x, xo, p.beta(), y, yo);
+        }
+        if (strided) {
+            for (int i = 0; i < m; i++) {
+                c[co + i * ldc] = y[i];
+            }
+        }
+    }
+
+    /**
+     * The k values of a vector operand (one row of op(A) or one column of op(B)), stored as a
+     * column ({@code strided}: element p at p * ld) or as a row: the array itself when contiguous,
+     * else a gathered copy from index 0.
+     */
+    private static double[] vector(Matrix v, int k, boolean strided) {
+        if (!strided || v.ld() == 1 || k == 1) {
+            return v.array();
+        }
+        double[] x = new double[k];
+        int at = (int) v.offset();
+        for (int i = 0; i < k; i++) {
+            x[i] = v.array()[at + i * v.ld()];
+        }
+        return x;
+    }
+
+    /** Segments: A, B and C's span read into arrays, the product run there, and only C's elements written back. */
+    private static void runSegments(Problem p) {
+        Matrix c = p.c();
+        int cRows = p.m();
+        int cCols = p.n();
+        Problem onArrays = new Problem(p.transA(), p.transB(), p.m(), p.n(), p.k(), p.alpha(),
+                copy(p.a(), p.transA() ? p.k() : p.m(), p.transA() ? p.m() : p.k()),
+                copy(p.b(), p.transB() ? p.n() : p.k(), p.transB() ? p.k() : p.n()),
+                p.beta(), copy(c, cRows, cCols));
+        run(onArrays);
+        double[] result = onArrays.c().array();
+        for (int i = 0; i < cRows; i++) {
+            MemorySegment.copy(result, i * c.ld(), c.segment(), F, (c.offset() + (long) i * c.ld()) * Double.BYTES, cCols);
+        }
+    }
+
+    /** The span of a rows x cols matrix in a segment, as an array with (0, 0) at index 0 and the same ld. */
+    private static Matrix copy(Matrix s, int rows, int cols) {
+        double[] array = new double[(rows - 1) * s.ld() + cols];
+        MemorySegment.copy(s.segment(), F, s.offset() * Double.BYTES, array, 0, array.length);
+        return new Matrix(array, null, 0, s.ld());
+    }
+}
