@@ -4,33 +4,19 @@ import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSources;
 import dev.jvk.nn.data.FeatureScaling;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
@@ -68,13 +54,7 @@ final class ModelFile {
     // ---- writing ----
 
     /**
-     * Writes {@code mlp} to {@code file} so that it appears whole or not at all: the bytes go to a
-     * temporary file beside the target (named {@code .NAME.PID.N.tmp}), are forced to disk, and the
-     * temporary file is moved over the target. A symbolic link is written through (its target is
-     * replaced, the link stays); a target that exists and is not a regular file is refused. The new
-     * file has the mode of the file it replaces, or the one the umask gives a new file. The temporary
-     * file is removed on every failure, and on exit if the JVM is stopped mid-write; those of a killed
-     * run (their process gone) are removed by the next save to the same name.
+     * Writes {@code mlp} to {@code file} so that it appears whole or not at all, as {@link AtomicFiles#write} does.
      *
      * @throws ModelFileException when a weight is not finite, or the target is not a regular file
      */
@@ -84,91 +64,7 @@ final class ModelFile {
             // such a model came from diverged training and predicts nothing
             throw new ModelFileException(file + ": not written: " + nonFinite + " (training diverged; lower the learning rate or the weight decay)");
         }
-        byte[] bytes = encode(mlp);
-        Path target = resolveLinks(file.toAbsolutePath(), file);
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ModelFileException(file + ": not a regular file (a folder, device or FIFO); refusing to replace it with a model");
-        }
-        Path dir = target.getParent();
-        String name = target.getFileName().toString();
-        removeStaleTemporaries(dir, name);
-        Set<PosixFilePermission> mode = null;
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                mode = Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS);
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the new file keeps the default mode
-            }
-        }
-        Path temp = createTemporary(dir, name);
-        File onExit = temp.toFile();
-        onExit.deleteOnExit();
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                out.force(true);
-            }
-            if (mode != null) {
-                Files.setPosixFilePermissions(temp, mode);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    /** Follows a chain of symbolic links to the path a write must replace (the last link's target, which may not exist yet). */
-    private static Path resolveLinks(Path path, Path file) throws ModelFileException {
-        Path p = path;
-        for (int hops = 0; Files.isSymbolicLink(p); hops++) {
-            if (hops == 40) {
-                throw new ModelFileException(file + ": too many levels of symbolic links");
-            }
-            try {
-                p = p.resolveSibling(Files.readSymbolicLink(p));
-            } catch (IOException e) {
-                throw new ModelFileException(file + ": cannot read the symbolic link " + p + " (" + e.getMessage() + ")");
-            }
-        }
-        return p;
-    }
-
-    private static final AtomicLong TEMPORARIES = new AtomicLong();
-
-    /** A new, empty temporary file with the default mode (0666 less the umask), named after the target and this process. */
-    private static Path createTemporary(Path dir, String name) throws IOException {
-        long pid = ProcessHandle.current().pid();
-        while (true) {
-            Path temp = dir.resolve("." + name + "." + pid + "." + TEMPORARIES.incrementAndGet() + ".tmp");
-            try {
-                return Files.createFile(temp);
-            } catch (FileAlreadyExistsException e) {
-                // a name left by an earlier process with the same id: take the next
-            }
-        }
-    }
-
-    /** Removes {@code .NAME.PID.N.tmp} files whose process is gone: what a killed save left behind. */
-    private static void removeStaleTemporaries(Path dir, String name) {
-        Pattern ours = Pattern.compile("\\." + Pattern.quote(name) + "\\.(\\d{1,19})\\.\\d{1,19}\\.tmp");
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "." + name.replaceAll("[\\\\*?\\[\\]{}]", "?") + ".*.tmp")) {
-            for (Path entry : entries) {
-                Matcher m = ours.matcher(entry.getFileName().toString());
-                if (m.matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
-                        && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
-                    Files.deleteIfExists(entry);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // cleaning up after another run is a courtesy: a folder that cannot be listed must not stop this save
-        }
+        AtomicFiles.write(file, encode(mlp));
     }
 
     static byte[] encode(Mlp mlp) throws IOException {

@@ -1,14 +1,13 @@
 package dev.jvk.nn.onnx;
 
+import dev.jvk.nn.AtomicFiles;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.SoftmaxCrossEntropy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -115,7 +114,8 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
     /**
      * Writes {@code mlp} as an ONNX model (input {@code input}: {@code [batch, inputs]} float; output
      * {@code probabilities} after a Softmax for a classifier, else {@code output}). Class names, the
-     * loss and the scaling's kind go in {@code metadata_props}. The file appears whole or not at all.
+     * loss and the scaling's kind go in {@code metadata_props}. The file appears whole or not at all, with the
+     * mode of the file it replaces, through a symbolic link ({@link AtomicFiles#write}).
      *
      * @param classNames one per class, or empty for "0", "1", ... (classifiers only)
      * @param opset      13 to 21; {@code Gelu} is written as one node from opset 20, else as the erf sub-graph
@@ -143,17 +143,6 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
             metadata.put(CLASS_NAMES, ClassNames.json(names));
         }
         byte[] bytes = OnnxExport.encode(mlp, metadata, opset);
-        Path target = file.toAbsolutePath();
-        Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        try {
-            Files.write(temp, bytes);
-            try {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(file, bytes);
     }
 }

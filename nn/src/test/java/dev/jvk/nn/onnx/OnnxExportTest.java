@@ -15,6 +15,7 @@ import dev.jvk.nn.data.SyntheticData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,30 @@ class OnnxExportTest {
 
         OnnxModel.export(mlp, file);
         assertThat(OnnxModel.read(file).classNames()).containsExactly("0", "1", "2", "3");
+    }
+
+    @Test
+    void an_export_keeps_the_mode_it_replaces_and_writes_through_a_symbolic_link() throws IOException {
+        Mlp mlp = model(Activation.RELU, FeatureScaling.Kind.NONE, true, 1);
+        Path shared = dir.resolve("shared.onnx");
+        Files.write(shared, new byte[] {1, 2, 3});
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-r--r--"));
+        OnnxModel.export(mlp, shared);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rw-r--r--");
+        float[] x = new float[FEATURES];
+        java.util.Arrays.fill(x, 0.5f);
+        assertThat(OnnxModel.importMlp(shared).predict(x, 1)).containsExactly(mlp.predict(x, 1));
+
+        Path link = dir.resolve("latest.onnx");
+        Files.createSymbolicLink(link, Path.of("shared.onnx"));   // relative, as ln -s makes them
+        Mlp other = model(Activation.TANH, FeatureScaling.Kind.NONE, true, 2);
+        OnnxModel.export(other, link);
+        assertThat(Files.isSymbolicLink(link)).as("the link stays a link").isTrue();
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of("shared.onnx"));
+        assertThat(OnnxModel.importMlp(shared).predict(x, 1)).as("the link's target replaced").containsExactly(other.predict(x, 1))
+                .doesNotContain(mlp.predict(x, 1));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rw-r--r--");
+        assertThat(dir.toFile().list()).as("no temporary file left").containsExactlyInAnyOrder("shared.onnx", "latest.onnx");
     }
 
     @Test
