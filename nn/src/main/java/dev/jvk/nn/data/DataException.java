@@ -25,8 +25,13 @@ public class DataException extends RuntimeException {
      * drive the user's terminal.
      */
     public static String printable(String s) {
-        StringBuilder out = new StringBuilder("'");
-        for (int i = 0; i < s.length() && i < 40; i++) {
+        return "'" + escaped(s.substring(0, Math.min(s.length(), 40))) + (s.length() > 40 ? "...'" : "'");
+    }
+
+    /** {@code s} with its control and format characters (and lone surrogate halves) as {@code \\uXXXX}, so that it stays one line. */
+    public static String escaped(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || Character.isSurrogate(c)) {
                 out.append(String.format("\\u%04x", (int) c));
@@ -34,6 +39,6 @@ public class DataException extends RuntimeException {
                 out.append(c);
             }
         }
-        return out.append(s.length() > 40 ? "...'" : "'").toString();
+        return out.toString();
     }
 }

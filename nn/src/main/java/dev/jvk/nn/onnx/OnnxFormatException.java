@@ -1,6 +1,7 @@
 package dev.jvk.nn.onnx;
 
 import dev.jvk.nn.ModelFileException;
+import dev.jvk.nn.data.DataException;
 
 /**
  * An ONNX file that jvk cannot import: not a well-formed protobuf message, a claim the bytes do not
@@ -13,6 +14,7 @@ public final class OnnxFormatException extends ModelFileException {
 
     /** An unusable ONNX file. */
     public OnnxFormatException(String message) {
-        super(message);
+        // node and tensor names come from the file: a newline or terminal escape in one must not reach the user raw
+        super(DataException.escaped(message));
     }
 }
