@@ -1,6 +1,6 @@
 #!/bin/bash
-# The JMH runs behind bench/RESULTS-gemm.md, one at a time under /work/bench.lock (a shared
-# machine), each well under 8 minutes. Usage: bench/gemm-runs.sh OUTDIR [run ...]
+# The JMH runs behind bench/RESULTS-gemm.md, one at a time (under $JVK_BENCH_LOCK when set, a lock
+# file that keeps other jobs off a shared machine), each well under 8 minutes. Usage: bench/gemm-runs.sh OUTDIR [run ...]
 # Runs: sgemm1 sgemm2 peers dgemm sgemv reference sweep gc segment. Build first:
 #   mvn -q -pl bench -am package -DskipTests
 # OpenBLAS runs with its AVX-512 kernels (OPENBLAS_CORETYPE=SkylakeX; dev.jvk.bench.gemm.OpenBlasCheck
@@ -11,11 +11,10 @@ mkdir -p "$out"
 J=${J:-/usr/lib/jvm/temurin-25-jdk-amd64}
 CP=${CP:-"bench/target/classes:bench/target/lib/*"}
 export OPENBLAS_CORETYPE=SkylakeX
-LOCK=/work/bench.lock
 jmh() { # name, then JMH arguments
   local name=$1; shift
   echo "== $name: $*"
-  flock $LOCK timeout 500 $J/bin/java --add-modules jdk.incubator.vector -cp "$CP" org.openjdk.jmh.Main "$@" \
+  ${JVK_BENCH_LOCK:+flock "$JVK_BENCH_LOCK"} timeout 500 $J/bin/java --add-modules jdk.incubator.vector -cp "$CP" org.openjdk.jmh.Main "$@" \
       -wi ${WI:-8} -w 1s -i 5 -r 1s -f 1 -rf json -rff "$out/$name.json" > "$out/$name.log" 2>&1
   echo "   exit $? ($(date +%T))"
 }

@@ -14,13 +14,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Wall-clock figures behind bench/RESULTS-spark.md (not a test: run it alone, under /work/bin/quiet).
+ * Wall-clock figures behind bench/RESULTS-spark.md (not a test: run it alone, with nothing else on the machine).
  * Part 1, training: jvk's two aggregations on 1, 2 and 4 partitions against jvk on one machine and
  * MLlib's MultilayerPerceptronClassifier, on the synthetic set. Part 2, scoring: rows/s of
  * transform for jvk's and MLlib's models of the same layers, and of Mlp.predict on one machine.
  *
  * <pre>
- * /work/bin/quiet java $(spark test flags) -cp ... dev.jvk.spark.SparkTimings [trainRows] [scoreRows] [repeats]
+ * java $(spark test flags) -cp ... dev.jvk.spark.SparkTimings [trainRows] [scoreRows] [repeats]
  * </pre>
  */
 public final class SparkTimings {

@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * single-threaded.
  *
  * <p>Run (one at a time on this machine):
- * {@code flock /work/bench.lock java --add-modules jdk.incubator.vector -cp "bench/target/classes:bench/target/lib/*"
+ * {@code java --add-modules jdk.incubator.vector -cp "bench/target/classes:bench/target/lib/*"
  * org.openjdk.jmh.Main 'gemm.DgemmBench.(jvk|openblas)' -p shape=NN:1024x1024x1024 -p threads=1 -rf json -rff x.json}
  */
 @State(Scope.Benchmark)

@@ -16,7 +16,7 @@ import org.bytedeco.openblas.global.openblas;
  * with more threads the workers' time is not seen). Use it to compare variants quickly; quote JMH
  * (SgemmBench) in the results.
  *
- * <p>{@code OPENBLAS_CORETYPE=SkylakeX flock /work/bench.lock java --add-modules jdk.incubator.vector
+ * <p>{@code OPENBLAS_CORETYPE=SkylakeX java --add-modules jdk.incubator.vector
  * -cp "bench/target/classes:bench/target/lib/*" dev.jvk.bench.gemm.GemmRace 1 NN:1024x1024x1024 NN:128x256x784}
  * (first argument: threads).
  */
