@@ -15,7 +15,7 @@ public final class DoubleFromFloat {
     /** Directory of the gemm package, relative to the repository root. */
     public static final String PACKAGE_DIR = "kernels/src/main/java/dev/jvk/kernels/gemm";
     /** Float source file names; each X becomes the file named by {@link #doubleName}. */
-    public static final List<String> FLOAT_FILES = List.of("Sgemm.java", "SgemmKernels.java", "SgemmPacking.java", "Sgemv.java");
+    public static final List<String> FLOAT_FILES = List.of("Sgemm.java", "SgemmKernels.java", "SgemmPacking.java", "Sgemv.java", "SgemmAsGemv.java");
 
     private DoubleFromFloat() {}
 
