@@ -77,11 +77,11 @@ public final class Mlp {
         this.inputs = this.layers.getFirst().inputSize();
         this.classes = this.layers.getLast().outputSize();
         int first = 0;
-        while (first < this.layers.size() && this.layers.get(first).parameters().isEmpty()) {
+        while (first < this.layers.size() && !hasWeights(this.layers.get(first))) {
             first++;
         }
         if (first == this.layers.size()) {
-            throw new IllegalArgumentException("an MLP needs at least one layer with parameters");
+            throw new IllegalArgumentException("an MLP needs at least one layer with weights");
         }
         List<Pass> steps = new ArrayList<>();
         List<Integer> outputs = new ArrayList<>();
@@ -176,6 +176,10 @@ public final class Mlp {
         }
     }
 
+    private static boolean hasWeights(Layer layer) {
+        return layer instanceof QuantizedDense || !layer.parameters().isEmpty();
+    }
+
     /** A seed per layer, so that adding a layer does not shift the others' weights. */
     static long layerSeed(long seed, int layer) {
         long z = seed + 0x9E3779B97F4A7C15L * (layer + 1);
@@ -256,7 +260,7 @@ public final class Mlp {
         StringBuilder s = new StringBuilder().append(inputs);
         String activation = "";
         for (Layer layer : layers) {
-            if (layer instanceof Dense) {
+            if (layer instanceof Dense || layer instanceof QuantizedDense) {
                 s.append('-').append(layer.outputSize());
             } else if (layer instanceof ActivationLayer a && activation.isEmpty()) {
                 activation = " " + a.activation().cliName();
@@ -275,7 +279,7 @@ public final class Mlp {
                 "(B, " + inputs + ")", ""));
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            long count = 0;
+            long count = layer instanceof QuantizedDense q ? q.weightCount() + q.outputSize() : 0;
             for (Parameter p : layer.parameters()) {
                 count += p.size();
             }
@@ -288,7 +292,20 @@ public final class Mlp {
 
     // ---- passes over a workspace (package-private: the Trainer's and the tests' way in) ----
 
+    /**
+     * Buffers for passes of up to {@code capacity} rows.
+     *
+     * @throws UnsupportedOperationException for training buffers when a layer is quantized (inference only)
+     */
     Workspace workspace(int capacity, boolean training) {
+        if (training) {
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i) instanceof QuantizedDense q) {
+                    throw new UnsupportedOperationException("layer " + (i + 1) + " (" + q + ") is quantized, for inference only: "
+                            + "train the float model, then quantize it");
+                }
+            }
+        }
         return new Workspace(this, capacity, training);
     }
 
