@@ -326,12 +326,17 @@ public final class Mlp {
         }
         scaling.apply(ws.input, rows);
         if (data.isRegression()) {
-            float[] mean = metadata.targetMean();
-            float[] std = metadata.targetStd();
-            if (mean.length == classes) {
-                for (int i = 0; i < rows * classes; i++) {
-                    ws.targets[i] = (ws.targets[i] - mean[i % classes]) / std[i % classes];
-                }
+            standardiseTargets(ws, rows);
+        }
+    }
+
+    /** Standardises the first {@code rows} rows of the workspace's targets as the metadata says (nothing when it has no standardisation). */
+    private void standardiseTargets(Workspace ws, int rows) {
+        float[] mean = metadata.targetMean();
+        float[] std = metadata.targetStd();
+        if (mean.length == classes) {
+            for (int i = 0; i < rows * classes; i++) {
+                ws.targets[i] = (ws.targets[i] - mean[i % classes]) / std[i % classes];
             }
         }
     }
@@ -521,6 +526,9 @@ public final class Mlp {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(optimizer, "optimizer");
+        if (!metadata.isClassification()) {
+            throw new IllegalArgumentException("a regression model trains on targets: use trainStep(x, float[] targets, ...)");
+        }
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be >= 1, got " + rows);
         }
@@ -533,13 +541,59 @@ public final class Mlp {
                 throw new IllegalArgumentException("labels[" + r + "] = " + labels[r] + " is not a class in [0, " + classes + ")");
             }
         }
+        Workspace ws = trainingWorkspace(x, rows);
+        System.arraycopy(labels, 0, ws.labels, 0, rows);
+        return stepOn(ws, rows, optimizer, learningRate);
+    }
+
+    /**
+     * {@link #trainStep(float[], int[], int, Optimizer, float)} for a regressor ({@link #regressor}): the same
+     * pass against {@code targets}, {@code rows x classes()} values in the targets' own units, standardised as the
+     * metadata says ({@link ModelMetadata#targetMean()}, {@link ModelMetadata#targetStd()}) exactly as the
+     * {@link Trainer} does.
+     *
+     * @return the batch's mean loss on the standardised targets; when it is not finite the parameters are left unchanged
+     * @throws IllegalArgumentException when the model is a classifier, the arrays are too short, {@code rows < 1},
+     *                                  or a target is not finite
+     */
+    public float trainStep(float[] x, float[] targets, int rows, Optimizer optimizer, float learningRate) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(targets, "targets");
+        Objects.requireNonNull(optimizer, "optimizer");
+        if (metadata.isClassification()) {
+            throw new IllegalArgumentException("a classifier trains on labels: use trainStep(x, int[] labels, ...)");
+        }
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be >= 1, got " + rows);
+        }
+        if ((long) rows * inputs > x.length || (long) rows * classes > targets.length) {
+            throw new IllegalArgumentException(rows + " rows need " + (long) rows * inputs + " features and " + (long) rows * classes
+                    + " targets, got " + x.length + " and " + targets.length);
+        }
+        for (int i = 0; i < rows * classes; i++) {
+            if (!Float.isFinite(targets[i])) {
+                throw new IllegalArgumentException("targets[" + i + "] = " + targets[i] + " is not finite");
+            }
+        }
+        Workspace ws = trainingWorkspace(x, rows);
+        System.arraycopy(targets, 0, ws.targets, 0, rows * classes);
+        standardiseTargets(ws, rows);
+        return stepOn(ws, rows, optimizer, learningRate);
+    }
+
+    /** The training buffers for {@code rows} rows (grown only for a larger batch), holding {@code x} scaled. */
+    private Workspace trainingWorkspace(float[] x, int rows) {
         if (training == null || training.capacity < rows) {
             training = workspace(rows, true);
         }
         System.arraycopy(x, 0, training.input, 0, rows * inputs);
-        System.arraycopy(labels, 0, training.labels, 0, rows);
         scaling.apply(training.input, rows);
-        float meanLoss = forwardBackward(training, rows);
+        return training;
+    }
+
+    /** The pass both {@code trainStep}s share: forward, loss, backward, and the update when the loss is finite. */
+    private float stepOn(Workspace ws, int rows, Optimizer optimizer, float learningRate) {
+        float meanLoss = forwardBackward(ws, rows);
         if (Float.isFinite(meanLoss)) {
             optimizer.step(learningRate);
         }
