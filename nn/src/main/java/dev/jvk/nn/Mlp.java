@@ -77,7 +77,7 @@ public final class Mlp {
         this.inputs = this.layers.getFirst().inputSize();
         this.classes = this.layers.getLast().outputSize();
         int first = 0;
-        while (first < this.layers.size() && this.layers.get(first).parameters().isEmpty()) {
+        while (first < this.layers.size() && this.layers.get(first).parameterCount() == 0) {
             first++;
         }
         if (first == this.layers.size()) {
@@ -245,8 +245,8 @@ public final class Mlp {
     /** Total number of trainable values. */
     public long parameterCount() {
         long n = 0;
-        for (Parameter p : parameters()) {
-            n += p.size();
+        for (Layer layer : layers) {
+            n += layer.parameterCount();
         }
         return n;
     }
@@ -275,11 +275,8 @@ public final class Mlp {
                 "(B, " + inputs + ")", ""));
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            long count = 0;
-            for (Parameter p : layer.parameters()) {
-                count += p.size();
-            }
-            s.append(String.format(java.util.Locale.ROOT, "%-4d %-28s %-12s %,12d%n", i + 1, layer.toString(), "(B, " + layer.outputSize() + ")", count));
+            s.append(String.format(java.util.Locale.ROOT, "%-4d %-28s %-12s %,12d%n", i + 1, layer.toString(), "(B, " + layer.outputSize() + ")",
+                    layer.parameterCount()));
         }
         s.append(String.format(java.util.Locale.ROOT, "loss %s, %s, %,d parameters (%,d bytes as float)%n", loss.name(), metadata.task(),
                 parameterCount(), parameterCount() * 4));
@@ -399,13 +396,22 @@ public final class Mlp {
     /** The first parameter value that is not finite, as "layer I's weights[J]", or null when all are. */
     String nonFiniteParameter() {
         for (int i = 0; i < layers.size(); i++) {
-            for (Parameter p : layers.get(i).parameters()) {
-                float[] v = p.value();
-                for (int j = 0; j < v.length; j++) {
-                    if (!Float.isFinite(v[j])) {
-                        return "layer " + (i + 1) + "'s " + p.name() + "[" + j + "] = " + v[j];
-                    }
+            // the values straight from the layer: saving a model that never trained allocates no gradients
+            if (layers.get(i) instanceof Dense d) {
+                String found = nonFinite(d.weights(), "layer " + (i + 1) + "'s weights");
+                found = found != null ? found : nonFinite(d.bias(), "layer " + (i + 1) + "'s bias");
+                if (found != null) {
+                    return found;
                 }
+            }
+        }
+        return null;
+    }
+
+    private static String nonFinite(float[] v, String what) {
+        for (int j = 0; j < v.length; j++) {
+            if (!Float.isFinite(v[j])) {
+                return what + "[" + j + "] = " + v[j];
             }
         }
         return null;
