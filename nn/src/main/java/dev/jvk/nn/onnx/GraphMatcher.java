@@ -127,10 +127,10 @@ final class GraphMatcher {
                 case "Sigmoid" -> activation(Activation.SIGMOID);
                 case "LeakyRelu" -> {
                     float alpha = attrFloat(node, "alpha", 0.01f);
-                    if (alpha != Activation.LEAKY_SLOPE) {
-                        throw error(node, "has alpha " + alpha + "; jvk's leaky ReLU has slope " + Activation.LEAKY_SLOPE);
+                    if (!Float.isFinite(alpha)) {
+                        throw error(node, "has alpha " + alpha + "; jvk's leaky ReLU takes a finite slope");
                     }
-                    activation(Activation.LEAKY_RELU);
+                    addLayer(ActivationLayer.leakyRelu(alpha, (int) features()));
                 }
                 case "Gelu" -> {
                     String approximate = attribute(node, "approximate") == null ? "none" : attribute(node, "approximate").s();
