@@ -36,6 +36,11 @@ public sealed interface Layer extends Pass permits Dense, QuantizedDense, Activa
         return List.of();
     }
 
+    /** How many trainable values {@link #parameters()} holds, without allocating their gradients. */
+    default long parameterCount() {
+        return 0;
+    }
+
     /** Makes room for batches of up to {@code rows} rows in any per-batch state the layer keeps. */
     default void reserve(int rows) {}
 }

@@ -91,8 +91,8 @@ public final class Mlp {
                 trainable = steps.size();
             }
             if (i + 1 < this.layers.size() && this.layers.get(i) instanceof Dense dense
-                    && this.layers.get(i + 1) instanceof ActivationLayer a && a.activation().fusesWithBias()) {
-                steps.add(new DenseActivation(dense, a.activation()));
+                    && this.layers.get(i + 1) instanceof ActivationLayer a && a.fusesWithBias()) {
+                steps.add(new DenseActivation(dense, a));
                 i++;
             } else {
                 steps.add(this.layers.get(i));
@@ -177,7 +177,7 @@ public final class Mlp {
     }
 
     private static boolean hasWeights(Layer layer) {
-        return layer instanceof QuantizedDense || !layer.parameters().isEmpty();
+        return layer instanceof QuantizedDense || layer.parameterCount() > 0;
     }
 
     /** A seed per layer, so that adding a layer does not shift the others' weights. */
@@ -249,8 +249,8 @@ public final class Mlp {
     /** Total number of trainable values. */
     public long parameterCount() {
         long n = 0;
-        for (Parameter p : parameters()) {
-            n += p.size();
+        for (Layer layer : layers) {
+            n += layer.parameterCount();
         }
         return n;
     }
@@ -279,10 +279,7 @@ public final class Mlp {
                 "(B, " + inputs + ")", ""));
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            long count = layer instanceof QuantizedDense q ? q.weightCount() + q.outputSize() : 0;
-            for (Parameter p : layer.parameters()) {
-                count += p.size();
-            }
+            long count = layer instanceof QuantizedDense q ? q.weightCount() + q.outputSize() : layer.parameterCount();
             s.append(String.format(java.util.Locale.ROOT, "%-4d %-28s %-12s %,12d%n", i + 1, layer.toString(), "(B, " + layer.outputSize() + ")", count));
         }
         s.append(String.format(java.util.Locale.ROOT, "loss %s, %s, %,d parameters (%,d bytes as float)%n", loss.name(), metadata.task(),
@@ -421,13 +418,22 @@ public final class Mlp {
     /** The first parameter value that is not finite, as "layer I's weights[J]", or null when all are. */
     String nonFiniteParameter() {
         for (int i = 0; i < layers.size(); i++) {
-            for (Parameter p : layers.get(i).parameters()) {
-                float[] v = p.value();
-                for (int j = 0; j < v.length; j++) {
-                    if (!Float.isFinite(v[j])) {
-                        return "layer " + (i + 1) + "'s " + p.name() + "[" + j + "] = " + v[j];
-                    }
+            // the values straight from the layer: saving a model that never trained allocates no gradients
+            if (layers.get(i) instanceof Dense d) {
+                String found = nonFinite(d.weights(), "layer " + (i + 1) + "'s weights");
+                found = found != null ? found : nonFinite(d.bias(), "layer " + (i + 1) + "'s bias");
+                if (found != null) {
+                    return found;
                 }
+            }
+        }
+        return null;
+    }
+
+    private static String nonFinite(float[] v, String what) {
+        for (int j = 0; j < v.length; j++) {
+            if (!Float.isFinite(v[j])) {
+                return what + "[" + j + "] = " + v[j];
             }
         }
         return null;
@@ -720,8 +726,18 @@ public final class Mlp {
      * Writes the model (architecture, weights, scaling, loss) to {@code file} in the format of
      * {@code docs/model-format.md}. The file appears whole or not at all: it is written beside the
      * target and moved into place.
+     *
+     * @throws ModelFileException when a leaky ReLU has a slope other than {@link Activation#LEAKY_SLOPE}
+     *                            (an imported model's): the format stores that slope only; ONNX export keeps any
      */
     public void save(Path file) throws IOException {
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof ActivationLayer a && a.activation() == Activation.LEAKY_RELU
+                    && a.slope() != Activation.LEAKY_SLOPE) {
+                throw new ModelFileException(file + ": layer " + (i + 1) + " is a leaky ReLU of slope " + a.slope()
+                        + "; the jvk model file stores slope " + Activation.LEAKY_SLOPE + " only (OnnxModel.export keeps any slope)");
+            }
+        }
         ModelFile.write(this, file);
     }
 

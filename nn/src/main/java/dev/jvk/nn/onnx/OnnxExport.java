@@ -59,7 +59,7 @@ final class OnnxExport {
                     switch (a.activation()) {
                         case RELU -> nodes.add(new NodeSpec("Relu", List.of(x), out, List.of()));
                         case LEAKY_RELU -> nodes.add(new NodeSpec("LeakyRelu", List.of(x), out,
-                                List.of(floatAttribute("alpha", dev.jvk.nn.Activation.LEAKY_SLOPE))));
+                                List.of(floatAttribute("alpha", a.slope()))));
                         case TANH -> nodes.add(new NodeSpec("Tanh", List.of(x), out, List.of()));
                         case SIGMOID -> nodes.add(new NodeSpec("Sigmoid", List.of(x), out, List.of()));
                         case SILU -> {
