@@ -12,7 +12,7 @@ import java.util.Locale;
 public enum Activation {
     /** {@code max(0, x)}. */
     RELU("relu"),
-    /** {@code x > 0 ? x : 0.01 x}. */
+    /** {@code x > 0 ? x : slope x}, the slope 0.01 unless the layer says otherwise ({@link ActivationLayer#leakyRelu}). */
     LEAKY_RELU("leaky-relu"),
     /** {@code tanh(x)}. */
     TANH("tanh"),
@@ -23,7 +23,7 @@ public enum Activation {
     /** {@code x * sigmoid(x)} (also called swish). */
     SILU("silu");
 
-    /** The negative slope of {@link #LEAKY_RELU}, as PyTorch's default. */
+    /** The negative slope of {@link #LEAKY_RELU} unless a layer is given another, as PyTorch's default. */
     public static final float LEAKY_SLOPE = 0.01f;
 
     private final String cliName;
@@ -57,26 +57,27 @@ public enum Activation {
      * Whether a kernel fuses this activation with the preceding bias add ({@code y = f(z + b)} in one
      * pass, in place) and its backward can work from the output alone. True for ReLU and leaky ReLU:
      * {@code y > 0} exactly when {@code z > 0}, so {@code f'} read from {@code y} is bitwise
-     * {@code f'} read from {@code z}, and the pre-activation need not be kept.
+     * {@code f'} read from {@code z}, and the pre-activation need not be kept. Not for a leaky ReLU
+     * of negative slope, which turns negative inputs positive ({@link ActivationLayer#fusesWithBias()}).
      */
     boolean fusesWithBias() {
         return this == RELU || this == LEAKY_RELU;
     }
 
-    /** {@code y[B x cols] = f(y + b)} in place, one pass; only when {@link #fusesWithBias()}. */
-    void addBiasAndApply(float[] bias, float[] y, int rows, int cols) {
+    /** {@code y[B x cols] = f(y + b)} in place, one pass; only when {@link #fusesWithBias()}. {@code slope}: leaky ReLU's. */
+    void addBiasAndApply(float slope, float[] bias, float[] y, int rows, int cols) {
         switch (this) {
             case RELU -> Activations.addBiasRelu(bias, 0, y, 0, rows, cols, cols);
-            case LEAKY_RELU -> Activations.addBiasLeakyRelu(LEAKY_SLOPE, bias, 0, y, 0, rows, cols, cols);
+            case LEAKY_RELU -> Activations.addBiasLeakyRelu(slope, bias, 0, y, 0, rows, cols, cols);
             default -> throw new IllegalStateException(this + " has no fused bias kernel");
         }
     }
 
-    /** {@code y[0..n) = f(x[0..n))}. */
-    void forward(float[] x, float[] y, int n) {
+    /** {@code y[0..n) = f(x[0..n))}; {@code slope} is leaky ReLU's (the others ignore it). */
+    void forward(float slope, float[] x, float[] y, int n) {
         switch (this) {
             case RELU -> Activations.relu(x, 0, y, 0, n);
-            case LEAKY_RELU -> Activations.leakyRelu(LEAKY_SLOPE, x, 0, y, 0, n);
+            case LEAKY_RELU -> Activations.leakyRelu(slope, x, 0, y, 0, n);
             case TANH -> Activations.tanh(x, 0, y, 0, n);
             case SIGMOID -> Activations.sigmoid(x, 0, y, 0, n);
             case GELU -> Activations.geluErf(x, 0, y, 0, n);
@@ -88,10 +89,10 @@ public enum Activation {
      * {@code dx[0..n) = dy * f'(x)}, where {@code y = f(x)} is the forward output. For the fused
      * activations ({@link #fusesWithBias()}) {@code x} may be {@code y}: their {@code f'} reads the same from both.
      */
-    void backward(float[] x, float[] y, float[] dy, float[] dx, int n) {
+    void backward(float slope, float[] x, float[] y, float[] dy, float[] dx, int n) {
         switch (this) {
             case RELU -> Activations.reluBackward(x, 0, dy, 0, dx, 0, n);
-            case LEAKY_RELU -> Activations.leakyReluBackward(LEAKY_SLOPE, x, 0, dy, 0, dx, 0, n);
+            case LEAKY_RELU -> Activations.leakyReluBackward(slope, x, 0, dy, 0, dx, 0, n);
             case TANH -> Activations.tanhBackward(y, 0, dy, 0, dx, 0, n);
             case SIGMOID -> Activations.sigmoidBackward(y, 0, dy, 0, dx, 0, n);
             case GELU -> Activations.geluErfBackward(x, 0, dy, 0, dx, 0, n);

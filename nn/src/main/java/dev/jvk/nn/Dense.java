@@ -15,15 +15,18 @@ import java.util.List;
  * <p>Backward is three kernel calls: {@code dW} by a TN GEMM, {@code db} by column sums, and
  * {@code dx} by an NT GEMM, skipped when the caller passes no {@code dx} (the first layer: nobody
  * needs the gradient of the input data, and it is the largest GEMM of the backward pass).
+ *
+ * <p>The gradient arrays are allocated on first training use ({@link #parameters()} or
+ * {@link #backward}), not by the constructor: a model loaded or imported only to predict holds its
+ * weights and nothing more. A layer is trained by one thread at a time.
  */
 public final class Dense implements Layer {
     private final int in;
     private final int out;
     private final float[] weights;      // [in x out]
     private final float[] bias;         // [out]
-    private final float[] weightGrad;   // [in x out]
-    private final float[] biasGrad;     // [out]
-    private final List<Parameter> parameters;
+    /** Weights and bias with their gradients ([in x out], [out]); made on first training use. */
+    private List<Parameter> parameters;
 
     /** A layer with zero weights and bias; fill them with {@link #initialise} or from a model file. */
     public Dense(int in, int out) {
@@ -37,10 +40,6 @@ public final class Dense implements Layer {
         this.out = out;
         this.weights = new float[in * out];
         this.bias = new float[out];
-        this.weightGrad = new float[in * out];
-        this.biasGrad = new float[out];
-        this.parameters = List.of(new Parameter("weights", weights, weightGrad, true),
-                new Parameter("bias", bias, biasGrad, false));
     }
 
     /** Draws the weights with {@code init} from {@code seed}; the bias becomes zero. */
@@ -70,9 +69,24 @@ public final class Dense implements Layer {
         return bias;
     }
 
+    /** The weights and bias with their gradient arrays, which the first call allocates. */
     @Override
     public List<Parameter> parameters() {
+        if (parameters == null) {
+            parameters = List.of(new Parameter("weights", weights, new float[in * out], true),
+                    new Parameter("bias", bias, new float[out], false));
+        }
         return parameters;
+    }
+
+    /** Whether the gradient arrays exist yet (they do once the layer has been trained or asked for its parameters). */
+    boolean holdsGradients() {
+        return parameters != null;
+    }
+
+    @Override
+    public long parameterCount() {
+        return (long) in * out + out;
     }
 
     @Override
@@ -100,6 +114,8 @@ public final class Dense implements Layer {
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
+        float[] weightGrad = parameters().get(0).grad();
+        float[] biasGrad = parameters().get(1).grad();
         // from y = x . W:  dW[in x out] = x^T[in x B] . dy[B x out]
         Gemm.sgemm(TRANS, NO_TRANS, in, out, rows, 1f, x, 0, in, dy, 0, out, 0f, weightGrad, 0, out);
         // from y += b:     db[out] = sum over rows of dy[B x out]

@@ -11,13 +11,15 @@ package dev.jvk.nn;
 final class DenseActivation implements Pass {
     private final Dense dense;
     private final Activation activation;
+    private final float slope;
 
-    DenseActivation(Dense dense, Activation activation) {
-        if (!activation.fusesWithBias()) {
-            throw new IllegalArgumentException(activation + " cannot be fused with the bias add: its f' needs the pre-activation");
+    DenseActivation(Dense dense, ActivationLayer layer) {
+        if (!layer.fusesWithBias()) {
+            throw new IllegalArgumentException(layer + " cannot be fused with the bias add: its f' needs the pre-activation");
         }
         this.dense = dense;
-        this.activation = activation;
+        this.activation = layer.activation();
+        this.slope = layer.slope();
     }
 
     @Override
@@ -26,25 +28,25 @@ final class DenseActivation implements Pass {
         if (rows == 1) {
             // y[1 x out] = f(b + x W): Dense's GEMV, then f in place
             dense.forward(x, y, 1, training);
-            activation.forward(y, y, out);
+            activation.forward(slope, y, y, out);
             return;
         }
         // y[B x out] = x[B x in] . W[in x out]
         dense.forwardWithoutBias(x, y, rows);
         // y[B x out] = f(y + b): the bias broadcast over rows and f, one pass in place
-        activation.addBiasAndApply(dense.bias(), y, rows, out);
+        activation.addBiasAndApply(slope, dense.bias(), y, rows, out);
     }
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
         // from y = f(z): dz[B x out] = dy * f'(z), f' read from y; in place, dy is not needed after
-        activation.backward(y, y, dy, dy, rows * dense.outputSize());
+        activation.backward(slope, y, y, dy, dy, rows * dense.outputSize());
         // from z = x . W + b: dW = x^T dz, db = column sums of dz, dx = dz W^T
         dense.backward(x, y, dy, dx, rows);
     }
 
     @Override
     public String toString() {
-        return dense + " + " + activation.cliName() + " (fused)";
+        return dense + " + " + activation.cliName() + (slope != Activation.LEAKY_SLOPE && activation == Activation.LEAKY_RELU ? "(" + slope + ")" : "") + " (fused)";
     }
 }

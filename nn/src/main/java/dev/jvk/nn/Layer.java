@@ -11,7 +11,7 @@ import java.util.List;
  * <p>Contract shared by all layers: arrays are row-major with leading dimension equal to their
  * width and start at offset 0; {@code rows} may be smaller than the buffers' capacity.
  */
-public sealed interface Layer extends Pass permits Dense, ActivationLayer, Dropout {
+public sealed interface Layer extends Pass permits Dense, QuantizedDense, ActivationLayer, Dropout {
     /** Features per input row. */
     int inputSize();
 
@@ -34,6 +34,11 @@ public sealed interface Layer extends Pass permits Dense, ActivationLayer, Dropo
     /** The trainable parameters with their gradients; empty for parameter-free layers. */
     default List<Parameter> parameters() {
         return List.of();
+    }
+
+    /** How many trainable values {@link #parameters()} holds, without allocating their gradients. */
+    default long parameterCount() {
+        return 0;
     }
 
     /** Makes room for batches of up to {@code rows} rows in any per-batch state the layer keeps. */

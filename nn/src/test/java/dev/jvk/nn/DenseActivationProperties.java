@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.FloatRange;
 import net.jqwik.api.constraints.IntRange;
 
 /**
@@ -20,14 +21,14 @@ class DenseActivationProperties {
     void theFusedPassIsTheTwoLayersOneAfterTheOther(@ForAll @IntRange(min = 1, max = 7) int rows,
                                                    @ForAll @IntRange(min = 1, max = 40) int in,
                                                    @ForAll @IntRange(min = 1, max = 40) int out,
-                                                   @ForAll boolean leaky, @ForAll long seed) {
-        Activation f = leaky ? Activation.LEAKY_RELU : Activation.RELU;
+                                                   @ForAll boolean leaky, @ForAll @FloatRange(min = 0f, max = 1f) float slope,
+                                                   @ForAll long seed) {
         Random random = new Random(seed);
         Dense dense = new Dense(in, out).initialise(Init.HE, seed);
         for (int j = 0; j < out; j++) {
             dense.bias()[j] = (float) random.nextGaussian();
         }
-        ActivationLayer act = new ActivationLayer(f, out);
+        ActivationLayer act = leaky ? ActivationLayer.leakyRelu(slope, out) : new ActivationLayer(Activation.RELU, out);
         float[] x = gaussian(random, rows * in);
         float[] dy = gaussian(random, rows * out);
 
@@ -43,7 +44,7 @@ class DenseActivationProperties {
         float[] weightGrad = dense.parameters().get(0).grad().clone();
         float[] biasGrad = dense.parameters().get(1).grad().clone();
 
-        DenseActivation fused = new DenseActivation(dense, f);
+        DenseActivation fused = new DenseActivation(dense, act);
         float[] yFused = new float[rows * out];
         fused.forward(x, yFused, rows, true);
         float[] dyFused = dy.clone();

@@ -15,6 +15,7 @@ import dev.jvk.nn.onnx.OnnxProto.Node;
 import dev.jvk.nn.onnx.OnnxProto.Tensor;
 import dev.jvk.nn.onnx.OnnxProto.ValueInfo;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,10 +127,10 @@ final class GraphMatcher {
                 case "Sigmoid" -> activation(Activation.SIGMOID);
                 case "LeakyRelu" -> {
                     float alpha = attrFloat(node, "alpha", 0.01f);
-                    if (alpha != Activation.LEAKY_SLOPE) {
-                        throw error(node, "has alpha " + alpha + "; jvk's leaky ReLU has slope " + Activation.LEAKY_SLOPE);
+                    if (!Float.isFinite(alpha)) {
+                        throw error(node, "has alpha " + alpha + "; jvk's leaky ReLU takes a finite slope");
                     }
-                    activation(Activation.LEAKY_RELU);
+                    addLayer(ActivationLayer.leakyRelu(alpha, (int) features()));
                 }
                 case "Gelu" -> {
                     String approximate = attribute(node, "approximate") == null ? "none" : attribute(node, "approximate").s();
@@ -357,17 +358,7 @@ final class GraphMatcher {
         int in = (int) k;
         int out = (int) n;
         if (transB) {
-            float[] values = b.floats(node.label());
-            int block = 64;   // a tile of each matrix stays in L1 while it is transposed
-            for (int i0 = 0; i0 < in; i0 += block) {
-                for (int j0 = 0; j0 < out; j0 += block) {
-                    for (int i = i0; i < Math.min(in, i0 + block); i++) {
-                        for (int j = j0; j < Math.min(out, j0 + block); j++) {
-                            w[i * out + j] = alpha * values[j * in + i];
-                        }
-                    }
-                }
-            }
+            b.transposedInto(w, out, in, alpha, node.label());   // B is out x in (PyTorch's Linear.weight)
         } else {
             b.floatsInto(w, node.label());   // B is in x out, the layer's own layout: decoded in place
             if (alpha != 1f) {
@@ -576,10 +567,10 @@ final class GraphMatcher {
     private Dense dense(Node node, int in, int out) throws OnnxFormatException {
         weightFloats += (long) in * out + out;
         long heap = Runtime.getRuntime().maxMemory();
-        // a Dense holds its weights and their gradient buffer
-        if (weightFloats * 2 * Float.BYTES > heap) {
-            throw error(node, "brings the model to " + (weightFloats * 2 * Float.BYTES >> 20) + " MB of weights and "
-                    + "gradient buffers, more than the heap's " + (heap >> 20) + " MB (raise -Xmx)");
+        // an imported Dense holds its weights alone (gradients come with training)
+        if (weightFloats * Float.BYTES > heap) {
+            throw error(node, "brings the model to " + (weightFloats * Float.BYTES >> 20) + " MB of weights, "
+                    + "more than the heap's " + (heap >> 20) + " MB (raise -Xmx)");
         }
         return new Dense(in, out);
     }
@@ -833,6 +824,15 @@ final class GraphMatcher {
             } else {
                 float[] f = floats(user);
                 System.arraycopy(f, 0, into, 0, into.length);
+            }
+        }
+
+        /** The {@code rows x cols} constant transposed into {@code into}, times {@code alpha}. */
+        void transposedInto(float[] into, int rows, int cols, float alpha, String user) throws IOException {
+            if (tensor != null) {
+                data.floatsTransposed(tensor, user, into, rows, cols, alpha);
+            } else {
+                TensorData.transpose(FloatBuffer.wrap(floats(user)), into, rows, cols, alpha);
             }
         }
 

@@ -53,11 +53,13 @@ final class OnnxExport {
                     graph.message(5, tensor(b, new long[] {d.outputSize()}, d.bias()));
                     nodes.add(new NodeSpec("Gemm", List.of(x, w, b), out, List.of()));
                 }
+                case dev.jvk.nn.QuantizedDense q -> throw new IllegalArgumentException("layer " + index + " (" + q
+                        + ") is quantized; ONNX export writes float models: export the model before quantizing it");
                 case ActivationLayer a -> {
                     switch (a.activation()) {
                         case RELU -> nodes.add(new NodeSpec("Relu", List.of(x), out, List.of()));
                         case LEAKY_RELU -> nodes.add(new NodeSpec("LeakyRelu", List.of(x), out,
-                                List.of(floatAttribute("alpha", dev.jvk.nn.Activation.LEAKY_SLOPE))));
+                                List.of(floatAttribute("alpha", a.slope()))));
                         case TANH -> nodes.add(new NodeSpec("Tanh", List.of(x), out, List.of()));
                         case SIGMOID -> nodes.add(new NodeSpec("Sigmoid", List.of(x), out, List.of()));
                         case SILU -> {

@@ -4,6 +4,7 @@ import dev.jvk.nn.onnx.OnnxProto.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -99,6 +100,36 @@ final class TensorData {
                     default -> (float) from.varint();
                 };
             } while (values != null && values.remaining() > 0);
+        }
+    }
+
+    /**
+     * The {@code rows x cols} tensor {@code t} transposed into {@code out} ({@code cols x rows}), each
+     * value times {@code alpha}: PyTorch's {@code Gemm(transB=1)} weights, {@code [out, in]}, decoded
+     * straight into a layer's {@code in x out} matrix. Raw float values are read in place from the
+     * mapped file, so the import holds no second copy of the matrix; other encodings go through one.
+     */
+    void floatsTransposed(Tensor t, String user, float[] out, int rows, int cols, float alpha) throws IOException {
+        int n = count(t, user);
+        if (out.length != n || (long) rows * cols != n) {
+            throw new IllegalArgumentException(user + ": " + t + " has " + n + " values, the destination " + out.length
+                    + " (" + rows + " x " + cols + ")");
+        }
+        ByteBuffer raw = t.dataType() == OnnxProto.FLOAT ? raw(t, (long) n * Float.BYTES, user) : null;
+        transpose(raw != null ? raw.asFloatBuffer() : FloatBuffer.wrap(floats(t, user)), out, rows, cols, alpha);
+    }
+
+    /** {@code out[c][r] = alpha * from[r][c]} for a row-major {@code rows x cols} source. */
+    static void transpose(FloatBuffer from, float[] out, int rows, int cols, float alpha) {
+        int block = 64;   // a tile of each matrix stays in L1 while it is transposed
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            for (int c0 = 0; c0 < cols; c0 += block) {
+                for (int c = c0; c < Math.min(cols, c0 + block); c++) {
+                    for (int r = r0; r < Math.min(rows, r0 + block); r++) {
+                        out[c * rows + r] = alpha * from.get(r * cols + c);
+                    }
+                }
+            }
         }
     }
 

@@ -79,11 +79,11 @@ class OnnxUnsupportedGraphTest {
     }
 
     @Test
-    void leaky_relu_with_another_slope() {
+    void leaky_relu_with_a_slope_that_is_not_a_number() {
         TestGraph g = base().output("y");
         g.node("MatMul", "m", List.of("x", "W"), "h");
-        g.node("LeakyRelu", "keras_leaky", List.of("h"), "y", "alpha", 0.3f);
-        assertError(g, "node 'keras_leaky' (LeakyRelu)", "alpha 0.3");
+        g.node("LeakyRelu", "broken_leaky", List.of("h"), "y", "alpha", Float.NaN);
+        assertError(g, "node 'broken_leaky' (LeakyRelu)", "alpha NaN", "finite slope");
     }
 
     @Test
