@@ -18,7 +18,7 @@ public final class ActivationLayer implements Layer {
      * A leaky ReLU {@code x > 0 ? x : slope x} of any finite slope (ONNX's {@code LeakyRelu} alpha,
      * Keras's default 0.3, PyTorch's {@code negative_slope}).
      *
-     * @throws IllegalArgumentException when the slope is NaN or infinite, or size < 1
+     * @throws IllegalArgumentException when the slope is NaN or infinite, or {@code size < 1}
      */
     public static ActivationLayer leakyRelu(float slope, int size) {
         if (!Float.isFinite(slope)) {
