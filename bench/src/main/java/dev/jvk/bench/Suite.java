@@ -111,9 +111,11 @@ final class Suite {
     /** axpy and copy beyond the caches: the STREAM target of the memory-bound operations; copy against System.arraycopy. */
     static final List<String> QUICK_VECTOR_OPS = List.of("axpy", "copy");
     static final List<String> QUICK_STREAMING_SIZES = List.of("16777216");
-    /** MLP: the optimizer the PyTorch baseline uses; inference at batch 1 (the GEMV path) and 128 (GEMM). */
+    /** MLP training against PyTorch: the optimizer and batch of its baseline. */
     static final List<String> QUICK_OPTIMIZERS = List.of("sgd");
-    static final List<String> QUICK_INFERENCE_BATCHES = List.of("1", "128");
+    static final List<String> QUICK_TRAINING_BATCHES = List.of("128");
+    /** MLP inference against ONNX Runtime: batch 1 (the GEMV path), 128 (GEMM) and 1024 (where a second thread should pay). */
+    static final List<String> QUICK_INFERENCE_BATCHES = List.of("1", "128", "1024");
 
     private Suite() {}
 
@@ -186,8 +188,16 @@ final class Suite {
             }
         }
         if (all || families.contains(Family.MLP)) {
-            plan.add(new Selection("mlp", List.of(familyPattern(Family.MLP)),
-                    full ? threadParam : merged(sideBySide, Map.of("optimizer", QUICK_OPTIMIZERS, "batch", QUICK_INFERENCE_BATCHES)), 0));
+            if (full) {
+                plan.add(new Selection("mlp", List.of(familyPattern(Family.MLP)), threadParam, 0));
+            } else {
+                // two runs: training's batch is its step's, inference's the call's; jvk and each peer's class
+                // (PyTorchMlpTrainingBenchmark, OnnxRuntimeMlpInferenceBenchmark) side by side
+                plan.add(new Selection("mlp-training", List.of(ROOT + "mlp\\.\\w*Training\\w*\\.\\w+$"),
+                        merged(sideBySide, Map.of("optimizer", QUICK_OPTIMIZERS, "batch", QUICK_TRAINING_BATCHES)), 0));
+                plan.add(new Selection("mlp-inference", List.of(ROOT + "mlp\\.\\w*Inference\\w*\\.\\w+$"),
+                        merged(sideBySide, Map.of("batch", QUICK_INFERENCE_BATCHES)), 0));
+            }
         }
         if (full && all) {
             // the whole suite: benchmarks outside the families too (the report lists them raw)

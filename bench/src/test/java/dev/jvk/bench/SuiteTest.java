@@ -49,7 +49,7 @@ class SuiteTest {
         List<Suite.Selection> plan = Suite.plan(false, Set.of(), 0, List.of(128, 256, 512), 512, 2);
         assertThat(plan).extracting(Suite.Selection::name)
                 .containsExactly("ceiling", "ceiling-2threads", "gemm-sgemm", "gemm-sgemm-peers", "gemm-dgemm", "gemm-sgemv", "reductions",
-                        "elementwise-activations", "elementwise-vectors", "mlp");
+                        "elementwise-activations", "elementwise-vectors", "mlp-training", "mlp-inference");
         Suite.Selection ceiling = plan.get(0);
         assertThat(ceiling.jmhThreads()).isEqualTo(1);
         assertThat(ceiling.minWarmupIterations()).as("the ceilings warm up longer").isGreaterThan(Suite.QUICK.warmupIterations());
@@ -99,8 +99,20 @@ class SuiteTest {
         assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.copyArraycopy")).isTrue();
         assertThat(selects(vectors.includes(), "dev.jvk.bench.blas1.VectorsBench.scalJvk")).isFalse();
         assertThat(vectors.params()).containsEntry("n", List.of("16777216"));
-        assertThat(plan.get(9).params()).containsEntry("optimizer", List.of("sgd")).containsEntry("threads", List.of("1", "2"))
-                .containsEntry("batch", List.of("1", "128"));
+        Suite.Selection training = plan.get(9);
+        assertThat(training.params()).containsEntry("optimizer", List.of("sgd")).containsEntry("threads", List.of("1", "2"))
+                .as("the step's batch of the PyTorch baseline").containsEntry("batch", List.of("128"));
+        assertThat(selects(training.includes(), "dev.jvk.bench.mlp.MlpTrainingBenchmark.trainStep")).isTrue();
+        assertThat(selects(training.includes(), "dev.jvk.bench.mlp.PyTorchMlpTrainingBenchmark.trainStep")).isTrue();
+        assertThat(selects(training.includes(), "dev.jvk.bench.mlp.MlpInferenceBenchmark.predict")).isFalse();
+        Suite.Selection inference = plan.get(10);
+        assertThat(inference.params()).containsEntry("threads", List.of("1", "2")).containsEntry("batch", List.of("1", "128", "1024"))
+                .doesNotContainKey("optimizer");
+        assertThat(selects(inference.includes(), "dev.jvk.bench.mlp.MlpInferenceBenchmark.predict")).isTrue();
+        assertThat(selects(inference.includes(), "dev.jvk.bench.mlp.OnnxRuntimeMlpInferenceBenchmark.predict")).isTrue();
+        assertThat(selects(inference.includes(), "dev.jvk.bench.mlp.PyTorchMlpTrainingBenchmark.trainStep")).isFalse();
+        assertThat(selects(training.includes(), "dev.jvk.bench.mlp.OnnxImportBenchmark.importModel")
+                || selects(inference.includes(), "dev.jvk.bench.mlp.OnnxImportBenchmark.importModel")).as("no import in the quick run").isFalse();
     }
 
     @Test
@@ -110,7 +122,7 @@ class SuiteTest {
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float256")).isTrue();
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.double256")).isTrue();
         assertThat(selects(ceiling.includes(), "dev.jvk.bench.ceiling.FmaPeakBench.float512")).isFalse();
-        assertThat(plan).extracting(Suite.Selection::name).containsExactly("ceiling", "mlp");
+        assertThat(plan).extracting(Suite.Selection::name).containsExactly("ceiling", "mlp-training", "mlp-inference");
     }
 
     @Test

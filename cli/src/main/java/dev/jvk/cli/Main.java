@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code jvk} command line: {@code info}, {@code train}, {@code evaluate}.
+ * The {@code jvk} command line: {@code info}, {@code train}, {@code evaluate}, {@code predict}, {@code export}, {@code compress}, {@code bench}.
  *
  * <p>Exit codes: 0 success; 1 training diverged or an internal error; 2 bad options or bad data, or
  * data or a model that asks for more memory or stack than the JVM has (one line on stderr, no stack
@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
         description = "Pure-Java SIMD kernels on the Vector API, and an MLP that trains on them.",
         footer = {"", "Exit codes: 0 done; 2 bad options or data, or more than the heap holds (one line on stderr, nothing written;",
             "--debug adds the stack trace); 1 training diverged or an internal error. JVM options: JAVA_OPTS=-Xmx8g ./jvk ..."},
-        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, CompressCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad options or data. */
     public static final int USAGE = 2;

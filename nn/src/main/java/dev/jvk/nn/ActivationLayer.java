@@ -18,7 +18,7 @@ public final class ActivationLayer implements Layer {
      * A leaky ReLU {@code x > 0 ? x : slope x} of any finite slope (ONNX's {@code LeakyRelu} alpha,
      * Keras's default 0.3, PyTorch's {@code negative_slope}).
      *
-     * @throws IllegalArgumentException when the slope is NaN or infinite, or size < 1
+     * @throws IllegalArgumentException when the slope is NaN or infinite, or {@code size < 1}
      */
     public static ActivationLayer leakyRelu(float slope, int size) {
         if (!Float.isFinite(slope)) {
@@ -34,6 +34,11 @@ public final class ActivationLayer implements Layer {
         }
         this.size = size;
         this.slope = slope;
+    }
+
+    /** The same activation (leaky ReLU's slope included) over rows of {@code size} features: a pruned layer's. */
+    public ActivationLayer resized(int size) {
+        return new ActivationLayer(activation, size, slope);
     }
 
     /** Which non-linearity. */

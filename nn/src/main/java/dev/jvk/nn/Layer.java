@@ -11,7 +11,7 @@ import java.util.List;
  * <p>Contract shared by all layers: arrays are row-major with leading dimension equal to their
  * width and start at offset 0; {@code rows} may be smaller than the buffers' capacity.
  */
-public sealed interface Layer extends Pass permits Dense, ActivationLayer, Dropout {
+public sealed interface Layer extends Pass permits Dense, QuantizedDense, ActivationLayer, Dropout {
     /** Features per input row. */
     int inputSize();
 

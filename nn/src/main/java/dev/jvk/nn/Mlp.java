@@ -77,11 +77,11 @@ public final class Mlp {
         this.inputs = this.layers.getFirst().inputSize();
         this.classes = this.layers.getLast().outputSize();
         int first = 0;
-        while (first < this.layers.size() && this.layers.get(first).parameterCount() == 0) {
+        while (first < this.layers.size() && !hasWeights(this.layers.get(first))) {
             first++;
         }
         if (first == this.layers.size()) {
-            throw new IllegalArgumentException("an MLP needs at least one layer with parameters");
+            throw new IllegalArgumentException("an MLP needs at least one layer with weights");
         }
         List<Pass> steps = new ArrayList<>();
         List<Integer> outputs = new ArrayList<>();
@@ -176,6 +176,10 @@ public final class Mlp {
         }
     }
 
+    private static boolean hasWeights(Layer layer) {
+        return layer instanceof QuantizedDense || layer.parameterCount() > 0;
+    }
+
     /** A seed per layer, so that adding a layer does not shift the others' weights. */
     static long layerSeed(long seed, int layer) {
         long z = seed + 0x9E3779B97F4A7C15L * (layer + 1);
@@ -256,7 +260,7 @@ public final class Mlp {
         StringBuilder s = new StringBuilder().append(inputs);
         String activation = "";
         for (Layer layer : layers) {
-            if (layer instanceof Dense) {
+            if (layer instanceof Dense || layer instanceof QuantizedDense) {
                 s.append('-').append(layer.outputSize());
             } else if (layer instanceof ActivationLayer a && activation.isEmpty()) {
                 activation = " " + a.activation().cliName();
@@ -275,8 +279,8 @@ public final class Mlp {
                 "(B, " + inputs + ")", ""));
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            s.append(String.format(java.util.Locale.ROOT, "%-4d %-28s %-12s %,12d%n", i + 1, layer.toString(), "(B, " + layer.outputSize() + ")",
-                    layer.parameterCount()));
+            long count = layer instanceof QuantizedDense q ? q.weightCount() + q.outputSize() : layer.parameterCount();
+            s.append(String.format(java.util.Locale.ROOT, "%-4d %-28s %-12s %,12d%n", i + 1, layer.toString(), "(B, " + layer.outputSize() + ")", count));
         }
         s.append(String.format(java.util.Locale.ROOT, "loss %s, %s, %,d parameters (%,d bytes as float)%n", loss.name(), metadata.task(),
                 parameterCount(), parameterCount() * 4));
@@ -285,7 +289,20 @@ public final class Mlp {
 
     // ---- passes over a workspace (package-private: the Trainer's and the tests' way in) ----
 
+    /**
+     * Buffers for passes of up to {@code capacity} rows.
+     *
+     * @throws UnsupportedOperationException for training buffers when a layer is quantized (inference only)
+     */
     Workspace workspace(int capacity, boolean training) {
+        if (training) {
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i) instanceof QuantizedDense q) {
+                    throw new UnsupportedOperationException("layer " + (i + 1) + " (" + q + ") is quantized, for inference only: "
+                            + "train the float model, then quantize it");
+                }
+            }
+        }
         return new Workspace(this, capacity, training);
     }
 
@@ -306,12 +323,17 @@ public final class Mlp {
         }
         scaling.apply(ws.input, rows);
         if (data.isRegression()) {
-            float[] mean = metadata.targetMean();
-            float[] std = metadata.targetStd();
-            if (mean.length == classes) {
-                for (int i = 0; i < rows * classes; i++) {
-                    ws.targets[i] = (ws.targets[i] - mean[i % classes]) / std[i % classes];
-                }
+            standardiseTargets(ws, rows);
+        }
+    }
+
+    /** Standardises the first {@code rows} rows of the workspace's targets as the metadata says (nothing when it has no standardisation). */
+    private void standardiseTargets(Workspace ws, int rows) {
+        float[] mean = metadata.targetMean();
+        float[] std = metadata.targetStd();
+        if (mean.length == classes) {
+            for (int i = 0; i < rows * classes; i++) {
+                ws.targets[i] = (ws.targets[i] - mean[i % classes]) / std[i % classes];
             }
         }
     }
@@ -510,6 +532,9 @@ public final class Mlp {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(optimizer, "optimizer");
+        if (!metadata.isClassification()) {
+            throw new IllegalArgumentException("a regression model trains on targets: use trainStep(x, float[] targets, ...)");
+        }
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be >= 1, got " + rows);
         }
@@ -522,13 +547,59 @@ public final class Mlp {
                 throw new IllegalArgumentException("labels[" + r + "] = " + labels[r] + " is not a class in [0, " + classes + ")");
             }
         }
+        Workspace ws = trainingWorkspace(x, rows);
+        System.arraycopy(labels, 0, ws.labels, 0, rows);
+        return stepOn(ws, rows, optimizer, learningRate);
+    }
+
+    /**
+     * {@link #trainStep(float[], int[], int, Optimizer, float)} for a regressor ({@link #regressor}): the same
+     * pass against {@code targets}, {@code rows x classes()} values in the targets' own units, standardised as the
+     * metadata says ({@link ModelMetadata#targetMean()}, {@link ModelMetadata#targetStd()}) exactly as the
+     * {@link Trainer} does.
+     *
+     * @return the batch's mean loss on the standardised targets; when it is not finite the parameters are left unchanged
+     * @throws IllegalArgumentException when the model is a classifier, the arrays are too short, {@code rows < 1},
+     *                                  or a target is not finite
+     */
+    public float trainStep(float[] x, float[] targets, int rows, Optimizer optimizer, float learningRate) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(targets, "targets");
+        Objects.requireNonNull(optimizer, "optimizer");
+        if (metadata.isClassification()) {
+            throw new IllegalArgumentException("a classifier trains on labels: use trainStep(x, int[] labels, ...)");
+        }
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be >= 1, got " + rows);
+        }
+        if ((long) rows * inputs > x.length || (long) rows * classes > targets.length) {
+            throw new IllegalArgumentException(rows + " rows need " + (long) rows * inputs + " features and " + (long) rows * classes
+                    + " targets, got " + x.length + " and " + targets.length);
+        }
+        for (int i = 0; i < rows * classes; i++) {
+            if (!Float.isFinite(targets[i])) {
+                throw new IllegalArgumentException("targets[" + i + "] = " + targets[i] + " is not finite");
+            }
+        }
+        Workspace ws = trainingWorkspace(x, rows);
+        System.arraycopy(targets, 0, ws.targets, 0, rows * classes);
+        standardiseTargets(ws, rows);
+        return stepOn(ws, rows, optimizer, learningRate);
+    }
+
+    /** The training buffers for {@code rows} rows (grown only for a larger batch), holding {@code x} scaled. */
+    private Workspace trainingWorkspace(float[] x, int rows) {
         if (training == null || training.capacity < rows) {
             training = workspace(rows, true);
         }
         System.arraycopy(x, 0, training.input, 0, rows * inputs);
-        System.arraycopy(labels, 0, training.labels, 0, rows);
         scaling.apply(training.input, rows);
-        float meanLoss = forwardBackward(training, rows);
+        return training;
+    }
+
+    /** The pass both {@code trainStep}s share: forward, loss, backward, and the update when the loss is finite. */
+    private float stepOn(Workspace ws, int rows, Optimizer optimizer, float learningRate) {
+        float meanLoss = forwardBackward(ws, rows);
         if (Float.isFinite(meanLoss)) {
             optimizer.step(learningRate);
         }

@@ -20,13 +20,14 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The jvk model file, version 2; reads versions 1 and 2 (specified in {@code docs/model-format.md};
- * keep the two in step).
+ * The jvk model file, version 3; reads versions 1 to 3 (specified in {@code docs/model-format.md};
+ * keep the two in step). A model is written in the oldest version that holds it: version 2 for a float
+ * model (so that a jvk from before quantization still reads it), version 3 when a layer is quantized.
  *
  * <pre>
  * offset  size  field
  * 0       8     magic: 0x89 'J' 'V' 'K' 'M' 'L' 'P' '\n'
- * 8       4     format version (2; 1 has no metadata)
+ * 8       4     format version (3 with quantized layers, else 2; 1 has no metadata)
  * 12      8     payload length P
  * 20      P     payload: inputs, classes, loss, scaling, layers, then (version 2) the metadata
  * 20+P    4     CRC-32C of bytes [0, 20+P)
@@ -35,7 +36,9 @@ import java.util.zip.CRC32C;
  */
 final class ModelFile {
     static final byte[] MAGIC = {(byte) 0x89, 'J', 'V', 'K', 'M', 'L', 'P', '\n'};
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** The version of a model without quantized layers. */
+    static final int FLOAT_VERSION = 2;
     static final int OLDEST_VERSION = 1;
     static final int HEADER = 20;
     static final int TRAILER = 4;
@@ -45,6 +48,10 @@ final class ModelFile {
     static final int DENSE = 1;
     static final int ACTIVATION = 2;
     static final int DROPOUT = 3;
+    /** Version 3: a dense layer with int8 weights and a float scale per output unit. */
+    static final int DENSE_INT8 = 4;
+    /** Version 3: a dense layer with bf16 weights. */
+    static final int DENSE_BF16 = 5;
 
     static final int TASK_CLASSIFICATION = 0;
     static final int TASK_REGRESSION = 1;
@@ -68,7 +75,8 @@ final class ModelFile {
     }
 
     static byte[] encode(Mlp mlp) throws IOException {
-        return encode(mlp, VERSION);
+        boolean quantized = mlp.layers().stream().anyMatch(QuantizedDense.class::isInstance);
+        return encode(mlp, quantized ? VERSION : FLOAT_VERSION);
     }
 
     /** The file of {@code mlp} in format {@code version} (version 1 drops the metadata: the tests' old files). */
@@ -93,6 +101,20 @@ final class ModelFile {
                     p.writeInt(d.outputSize());
                     writeFloats(p, d.weights());
                     writeFloats(p, d.bias());
+                }
+                case QuantizedDense q -> {
+                    p.writeByte(q.format() == QuantizedDense.Format.INT8 ? DENSE_INT8 : DENSE_BF16);
+                    p.writeInt(q.inputSize());
+                    p.writeInt(q.outputSize());
+                    if (q.format() == QuantizedDense.Format.INT8) {
+                        writeFloats(p, q.scales());
+                        p.write(q.int8Weights());
+                    } else {
+                        ByteBuffer b = ByteBuffer.allocate(q.bf16Weights().length * 2).order(ByteOrder.BIG_ENDIAN);
+                        b.asShortBuffer().put(q.bf16Weights());
+                        p.write(b.array());
+                    }
+                    writeFloats(p, q.bias());
                 }
                 case ActivationLayer a -> {
                     p.writeByte(ACTIVATION);
@@ -262,10 +284,12 @@ final class ModelFile {
     private static Mlp decodePayload(ByteBuffer in, int version, String name) throws ModelFileException {
         int inputs = positive(in.getInt(), "input count", name);
         int classes = positive(in.getInt(), "class count", name);
-        // The first layer with parameters takes `inputs` values (the layers before it keep the width), so
-        // its weights alone need 4 * inputs bytes: a larger claim is refused before any array is made of it.
-        if ((long) inputs * 4 > in.remaining()) {
-            throw new ModelFileException(name + ": " + inputs + " inputs need at least " + (long) inputs * 4
+        // The first layer with weights takes `inputs` values (the layers before it keep the width), so its
+        // weights alone need 4 * inputs bytes (1 * inputs when int8, version 3): a larger claim is refused
+        // before any array is made of it.
+        long leastWeightBytes = (long) inputs * (version >= 3 ? 1 : 4);
+        if (leastWeightBytes > in.remaining()) {
+            throw new ModelFileException(name + ": " + inputs + " inputs need at least " + leastWeightBytes
                     + " bytes of weights, " + in.remaining() + " remain");
         }
         String lossName = readUtf(in, name);
@@ -312,6 +336,7 @@ final class ModelFile {
                     in.position(in.position() + dense.bias().length * 4);
                     layers.add(dense);
                 }
+                case DENSE_INT8, DENSE_BF16 -> layers.add(readQuantized(in, tag, version, i, layerIn, layerOut, name));
                 case ACTIVATION -> {
                     sameSize(layerIn, layerOut, i, name);
                     int code = in.get();
@@ -361,6 +386,45 @@ final class ModelFile {
             }
         }
         return mlp;
+    }
+
+    /**
+     * A quantized dense layer (version 3): int8 as its {@code out} scales, then {@code out x in} bytes, then the
+     * bias; bf16 as {@code out x in} shorts, then the bias. The sizes are checked against the bytes left before
+     * anything is allocated, and every scale must be finite and positive (the kernels need it, and a damaged
+     * scale would silently zero or blow up a whole output unit).
+     */
+    private static QuantizedDense readQuantized(ByteBuffer in, int tag, int version, int i, int layerIn, int layerOut, String name)
+            throws ModelFileException {
+        boolean int8 = tag == DENSE_INT8;
+        String what = "layer " + i + " (dense " + layerIn + " x " + layerOut + ", " + (int8 ? "int8" : "bf16") + ")";
+        if (version < 3) {
+            throw new ModelFileException(name + ": " + what + " is quantized, which needs format version 3; the file says " + version);
+        }
+        long weights = (long) layerIn * layerOut;
+        long bytes = int8 ? weights + 8L * layerOut : 2 * weights + 4L * layerOut;
+        if (bytes > in.remaining()) {
+            throw new ModelFileException(name + ": " + what + " needs " + bytes + " bytes, " + in.remaining() + " remain");
+        }
+        if (weights > Integer.MAX_VALUE - 8) {
+            throw new ModelFileException(name + ": " + what + " is too large for one array");
+        }
+        if (int8) {
+            float[] scales = readFloats(in, layerOut, name);
+            for (int j = 0; j < layerOut; j++) {
+                if (!(scales[j] > 0f && Float.isFinite(scales[j]))) {
+                    throw new ModelFileException(name + ": " + what + ": the scale of output unit " + j + " is " + scales[j]
+                            + ", must be finite and > 0");
+                }
+            }
+            byte[] q = new byte[(int) weights];
+            in.get(q);
+            return QuantizedDense.int8(layerIn, layerOut, q, scales, readFloats(in, layerOut, name));
+        }
+        short[] bf16 = new short[(int) weights];
+        in.asShortBuffer().get(bf16);
+        in.position(in.position() + bf16.length * 2);
+        return QuantizedDense.bf16(layerIn, layerOut, bf16, readFloats(in, layerOut, name));
     }
 
     private static ModelMetadata readMetadata(ByteBuffer in, String name) throws ModelFileException {

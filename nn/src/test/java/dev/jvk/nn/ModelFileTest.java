@@ -116,9 +116,9 @@ class ModelFileTest {
     @Test
     void a_newer_version_and_a_foreign_file_are_named() throws IOException {
         byte[] bytes = ModelFile.encode(sample());
-        ByteBuffer.wrap(bytes).putInt(8, 3);
+        ByteBuffer.wrap(bytes).putInt(8, 4);
         resign(bytes);
-        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 3, this jvk reads versions 1 to 2");
+        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 4, this jvk reads versions 1 to 3");
         Path png = dir.resolve("picture.png");
         Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0});
         assertThatThrownBy(() -> Mlp.load(png)).isInstanceOf(ModelFileException.class).hasMessage(png + ": not a jvk model file (wrong magic number)");
@@ -386,13 +386,13 @@ class ModelFileTest {
     }
 
     /** Recomputes the trailing checksum after a deliberate edit, so the edit itself is what the reader meets. */
-    private static void resign(byte[] bytes) {
+    static void resign(byte[] bytes) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bytes.length - 4);
         ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
     }
 
-    private static int[] bits(float[] values) {
+    static int[] bits(float[] values) {
         int[] bits = new int[values.length];
         for (int i = 0; i < values.length; i++) {
             bits[i] = Float.floatToRawIntBits(values[i]);

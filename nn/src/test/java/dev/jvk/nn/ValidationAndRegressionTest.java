@@ -110,6 +110,29 @@ class ValidationAndRegressionTest {
     }
 
     @Test
+    void the_regression_train_step_standardises_the_targets_and_takes_the_sgd_step_worked_by_hand() {
+        // y = w x + b with w = 2, b = 0 in standardised units; targets t standardised by mean 3, std 2
+        Dense dense = new Dense(1, 1);
+        dense.weights()[0] = 2f;
+        Mlp mlp = new Mlp(List.of(dense), new MeanSquaredError(), null,
+                new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1, new float[] {3f}, new float[] {2f}));
+        float[] x = {0f, 1f, 2f, 3f};
+        float[] t = {1f, 2f, 3f, 8f};   // standardised: -1, -0.5, 0, 2.5; outputs 0, 2, 4, 6; residuals 1, 2.5, 4, 3.5
+        var sgd = OptimizerConfig.sgd().create(mlp.parameters());
+        float loss = mlp.trainStep(x, t, 4, sgd, 0.1f);
+        assertThat(loss).isCloseTo(35.5f / 4, within(1e-5f));
+        // dL/dw = 2 (0*1 + 1*2.5 + 2*4 + 3*3.5) / 4 = 10.5, dL/db = 2 (1 + 2.5 + 4 + 3.5) / 4 = 5.5
+        assertThat(dense.weights()[0]).isCloseTo(2f - 0.1f * 10.5f, within(1e-6f));
+        assertThat(dense.bias()[0]).isCloseTo(-0.1f * 5.5f, within(1e-6f));
+        assertThatThrownBy(() -> mlp.trainStep(x, new int[4], 4, sgd, 0.1f)).hasMessageContaining("regression model trains on targets");
+        assertThatThrownBy(() -> mlp.trainStep(x, new float[] {1f, Float.NaN, 0f, 0f}, 4, sgd, 0.1f)).hasMessage("targets[1] = NaN is not finite");
+        assertThatThrownBy(() -> mlp.trainStep(x, new float[3], 4, sgd, 0.1f)).hasMessageContaining("4 targets, got 4 and 3");
+        Mlp classifier = TrainingTest.model(1);
+        assertThatThrownBy(() -> classifier.trainStep(new float[classifier.inputs()], new float[10], 1, sgd, 0.1f))
+                .hasMessageContaining("classifier trains on labels");
+    }
+
+    @Test
     void per_class_metrics_match_their_definitions() {
         // rows true, columns predicted: class 0: 5 right, 1 as class 1, 1 as class 2; class 1: 2 as 0, 2 right; class 2: no rows, predicted once
         int[][] confusion = {{5, 1, 1}, {2, 2, 0}, {0, 0, 0}};

@@ -33,10 +33,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The baseline for {@link MlpTrainingBenchmark}: the same network (784-256-128-10, ReLU, softmax
- * cross-entropy), batch and data through PyTorch 2.7.1 on the CPU via DJL 0.36, plain SGD at 0.1.
- * One operation is one sample; an invocation is one step: the batch goes into native memory, forward,
- * loss, backward, update, as a Java program using PyTorch would train. Intra-op threads are set per
- * fork ({@code threads}), inter-op threads to 1.
+ * cross-entropy), batch and data through PyTorch 2.7.1 on the CPU via DJL 0.36, plain SGD at 0.1,
+ * with the same parameters so that the report puts both on one line. As there, one operation is one
+ * sample and an invocation {@code SAMPLES / batch} steps; each step puts the batch into native
+ * memory, then forward, loss, backward, update, as a Java program using PyTorch would train.
+ * Intra-op threads are set per fork to {@code threads} (jvk's GEMM threads on the same line) and
+ * checked once PyTorch has loaded; inter-op threads 1.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp "bench/target/classes:bench/target/lib/*" org.openjdk.jmh.Main \
@@ -50,11 +52,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true"})
 public class PyTorchMlpTrainingBenchmark {
-    static final int BATCH = MlpTrainingBenchmark.BATCH;
+    static final int SAMPLES = MlpTrainingBenchmark.SAMPLES;
     static final int BATCHES = MlpTrainingBenchmark.BATCHES;
 
     @Param({"1", "2"})
     int threads;
+
+    @Param({"128"})
+    int batch;
 
     /** Only SGD (lr 0.1, the issue's baseline); a parameter so that the report pairs this row with jvk's SGD row. */
     @Param({"sgd"})
@@ -73,10 +78,13 @@ public class PyTorchMlpTrainingBenchmark {
         if (!optimizer.equals("sgd")) {
             throw new IllegalArgumentException("optimizer: only sgd is measured for PyTorch, got " + optimizer);
         }
+        if (batch < 1 || SAMPLES % batch != 0) {
+            throw new IllegalArgumentException("batch must divide " + SAMPLES + ", got " + batch);
+        }
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        data = new FashionShapedData(BATCH * BATCHES, 1);
+        data = new FashionShapedData(SAMPLES * BATCHES / 4, 1);
         // the same scaling as jvk's: pixels / 255 (min-max on this data)
         float[] scaled = data.pixels.clone();
         for (int i = 0; i < scaled.length; i++) {
@@ -95,7 +103,7 @@ public class PyTorchMlpTrainingBenchmark {
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build());
         trainer = model.newTrainer(config);
-        trainer.initialize(new Shape(BATCH, FashionShapedData.FEATURES));
+        trainer.initialize(new Shape(batch, FashionShapedData.FEATURES));
         if (JniUtils.getNumThreads() != threads) {
             throw new IllegalStateException("PyTorch runs " + JniUtils.getNumThreads() + " intra-op threads, wanted " + threads);
         }
@@ -107,16 +115,24 @@ public class PyTorchMlpTrainingBenchmark {
         model.close();
     }
 
-    /** One training step on the next batch of the pool: 128 samples. */
+    /** Training steps on the next batches of the pool: 512 samples, as {@link MlpTrainingBenchmark#trainStep}. */
     @Benchmark
-    @OperationsPerInvocation(BATCH)
+    @OperationsPerInvocation(SAMPLES)
     public float trainStep() {
-        int from = next * BATCH;
-        next = (next + 1) % BATCHES;
-        try (NDManager batch = trainer.getManager().newSubManager()) {
-            NDArray input = batch.create(java.nio.FloatBuffer.wrap(x, from * FashionShapedData.FEATURES, BATCH * FashionShapedData.FEATURES),
-                    new Shape(BATCH, FashionShapedData.FEATURES));
-            NDArray labels = batch.create(java.nio.FloatBuffer.wrap(y, from, BATCH), new Shape(BATCH));
+        float loss = 0;
+        for (int step = 0; step < SAMPLES / batch; step++) {
+            int from = next;
+            next = (next + batch) % (data.rows - batch + 1);
+            loss += step(from);
+        }
+        return loss;
+    }
+
+    private float step(int from) {
+        try (NDManager memory = trainer.getManager().newSubManager()) {
+            NDArray input = memory.create(java.nio.FloatBuffer.wrap(x, from * FashionShapedData.FEATURES, batch * FashionShapedData.FEATURES),
+                    new Shape(batch, FashionShapedData.FEATURES));
+            NDArray labels = memory.create(java.nio.FloatBuffer.wrap(y, from, batch), new Shape(batch));
             float loss;
             try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDArray predictions = trainer.forward(new NDList(input)).singletonOrThrow();

@@ -63,8 +63,9 @@ final class Charts {
             "plain", new Color(0x9467BD),
             "reference", new Color(0x7F7F7F),
             "pytorch", new Color(0x8C564B),
+            "onnxruntime", new Color(0xBCBD22),
             "stream", new Color(0x000000));
-    private static final Color[] OTHERS = {new Color(0xE377C2), new Color(0xBCBD22), new Color(0x393B79), new Color(0x637939)};
+    private static final Color[] OTHERS = {new Color(0xE377C2), new Color(0x393B79), new Color(0x637939), new Color(0x8C6D31)};
 
     private Charts() {}
 

@@ -8,7 +8,7 @@ public enum Family {
     GEMM("GEMM", List.of("jvk", "reference", "openblas", "netlib", "ejml")),
     REDUCTIONS("Reductions", List.of("jvk", "reference", "plain", "lucene")),
     ELEMENTWISE("Elementwise operations", List.of("jvk", "reference", "plain")),
-    MLP("MLP training and inference", List.of("jvk")),
+    MLP("MLP training and inference", List.of("jvk", "pytorch", "onnxruntime")),
     /** The FMA peak and STREAM bandwidth that the other tables are measured against. */
     CEILING("Ceilings", List.of());
 

@@ -47,6 +47,15 @@ final class Format {
         return String.format(Locale.ROOT, "%." + d + "fx", r);
     }
 
+    /** {@code 1.92x ± 0.05}: a ratio and its half-width, both with the ratio's decimals; the error alone is dropped when unknown. */
+    static String ratioWithError(double r, double relativeError) {
+        if (Double.isNaN(r) || Double.isInfinite(r) || Double.isNaN(relativeError)) {
+            return ratio(r);
+        }
+        int d = r >= 100 ? 0 : r >= 10 ? 1 : 2;
+        return String.format(Locale.ROOT, "%." + d + "fx ± %." + d + "f", r, Math.abs(r * relativeError));
+    }
+
     /** {@code 81%}. */
     static String percent(double share) {
         return Double.isNaN(share) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * share);

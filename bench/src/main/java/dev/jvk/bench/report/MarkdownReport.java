@@ -37,6 +37,7 @@ final class MarkdownReport {
         runLine();
         warnings();
         verdicts();
+        threads();
         comparison();
         peers();
         machine();
@@ -186,8 +187,7 @@ final class MarkdownReport {
                     cells.add("missing");
                     continue;
                 }
-                cells.add(line.row(impl).map(r -> value(r, metric) + (table.aboveBound(line, r, results.ceilings()) ? " " + ABOVE : ""))
-                        .orElse("–"));
+                cells.add(line.row(impl).map(r -> figure(table, line, r)).orElse("–"));
             }
             for (String peer : peers) {
                 double ratio = line.ratio(peer);
@@ -279,6 +279,68 @@ final class MarkdownReport {
         }
     }
 
+    private void threads() {
+        List<ThreadScaling.Problem> problems = ThreadScaling.of(tables);
+        if (problems.isEmpty()) {
+            return;
+        }
+        List<Integer> counts = problems.stream().map(ThreadScaling.Problem::threads).distinct().toList();
+        String many = counts.size() == 1 ? Ceilings.threads(counts.get(0)) : "more threads";
+        int start = md.length();
+        md.append("## 1 thread and ").append(many).append(" side by side\n\n")
+                .append("GEMM, the MLP training step and inference, each problem measured on 1 thread and on ").append(many)
+                .append(" (rows of the tables below, side by side): jvk's rate and the rate of the peer fastest with ").append(many)
+                .append(", the gain of each (its speed with ").append(many)
+                .append(" over its speed on one; at most the thread count), and jvk over that peer at each count. "
+                        + "`±` on a ratio: the root sum of squares of both JMH half-widths.\n\n");
+        String manyLabel = counts.size() == 1 ? many : "more";
+        tableHeader(List.of("work", "problem", "unit", "jvk, 1 thread", "jvk, " + manyLabel, "jvk gain", "peer",
+                "peer, 1 thread", "peer, " + manyLabel, "peer gain", "jvk/peer, 1 thread", "jvk/peer, " + manyLabel), 3);
+        boolean anyMarked = false;
+        for (ThreadScaling.Problem p : problems) {
+            FamilyTable table = p.table();
+            FamilyTable.Line one = p.one();
+            FamilyTable.Line more = p.many();
+            Metric metric = one.metric();
+            StringBuilder problem = new StringBuilder(table.opLabel(one));
+            if (!one.key().shape().label().isEmpty()) {
+                problem.append(' ').append(one.key().shape().label());
+            }
+            if (!one.key().extras().isEmpty()) {
+                problem.append(", ").append(one.key().extras());
+            }
+            if (counts.size() > 1) {
+                problem.append(" (").append(Ceilings.threads(p.threads())).append(')');
+            }
+            ThreadScaling.Pair jvk = p.jvk();
+            List<String> cells = new ArrayList<>(List.of(p.kind().label, problem.toString(), metric.unit(),
+                    figure(table, one, jvk.one()), figure(table, more, jvk.many()),
+                    Format.ratioWithError(jvk.gain(), Math.hypot(jvk.one().relativeError(), jvk.many().relativeError()))));
+            if (p.peer().isPresent()) {
+                ThreadScaling.Pair peer = p.peer().get();
+                String mark = check.atItsBest(peer.impl()) ? "" : " " + PeerCheck.MARK;
+                anyMarked |= !mark.isEmpty();
+                cells.addAll(List.of(peer.impl() + mark, figure(table, one, peer.one()), figure(table, more, peer.many()),
+                        Format.ratioWithError(peer.gain(), Math.hypot(peer.one().relativeError(), peer.many().relativeError())),
+                        Format.ratioWithError(jvk.one().callsPerSecond() / peer.one().callsPerSecond(),
+                                Math.hypot(jvk.one().relativeError(), peer.one().relativeError())) + mark,
+                        Format.ratioWithError(jvk.many().callsPerSecond() / peer.many().callsPerSecond(),
+                                Math.hypot(jvk.many().relativeError(), peer.many().relativeError())) + mark));
+            } else {
+                cells.addAll(List.of("none measured on both", "–", "–", "–", "–", "–"));
+            }
+            tableRow(cells);
+        }
+        md.append('\n');
+        if (anyMarked) {
+            md.append(PeerCheck.MARK).append(" a peer that did not run at its best (see the warning above): the ratio flatters jvk.\n\n");
+        }
+        String section = md.substring(start);
+        if (section.contains(" " + ABOVE) || section.contains(" †")) {
+            md.append(ABOVE).append(" above its ceiling, † JMH's error more than half the figure: as in the tables below.\n\n");
+        }
+    }
+
     private void comparison() {
         if (comparison.isEmpty()) {
             return;
@@ -315,6 +377,11 @@ final class MarkdownReport {
 
     /** JMH's error above this share of the score: the cell is marked, the number is not to be trusted. */
     static final double NOISY = 0.5;
+
+    /** A row's figure in its line's metric, with its marks: ‡ above the line's ceiling, † noisy. */
+    private String figure(FamilyTable table, FamilyTable.Line line, Row row) {
+        return value(row, line.metric()) + (table.aboveBound(line, row, results.ceilings()) ? " " + ABOVE : "");
+    }
 
     private static String value(Row row, Metric metric) {
         if (row.failed()) {

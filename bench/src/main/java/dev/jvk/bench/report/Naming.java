@@ -246,12 +246,26 @@ public final class Naming {
         return Shape.NONE;
     }
 
+    /** True for an MLP operation that trains: its name says {@code train} ({@code mlpTraining.trainStep}). */
+    public static boolean isTraining(String op) {
+        return op.toLowerCase(Locale.ROOT).contains("train");
+    }
+
+    /** True for an MLP operation that infers: its name says {@code inference} or {@code predict}. */
+    public static boolean isInference(String op) {
+        String name = op.toLowerCase(Locale.ROOT);
+        return !isTraining(op) && (name.contains("inference") || name.contains("predict"));
+    }
+
     /**
      * Flops and bytes per call. GEMM: {@code 2mnk} flops, A, B and C once each; GEMV: {@code 2mn},
      * A, x and y once. BLAS-1 operations and activations: by operation, {@code n} elements of 4
      * bytes (8 when the parameter {@code type} or {@code precision} is {@code double}, or for the
-     * {@code d}-prefixed BLAS names such as {@code dgemm}). MLP: {@code batch} samples per call,
-     * or one sample per JMH operation when there is no {@code batch} parameter.
+     * {@code d}-prefixed BLAS names such as {@code dgemm}). MLP training: one sample per JMH
+     * operation (a step's time depends on its batch, so training benchmarks count samples with
+     * {@code @OperationsPerInvocation}; {@code batch} is then the step's). MLP inference: a call
+     * of {@code batch} samples (one without the parameter). Other MLP operations (a model import):
+     * unknown, shown as time per call.
      */
     static Work workOf(Family family, String op, Shape shape, Map<String, String> params, String classOp) {
         String name = op.toLowerCase(Locale.ROOT);
@@ -277,9 +291,10 @@ public final class Naming {
                 return Work.UNKNOWN;
             }
             case MLP -> {
-                // a batch parameter: one call is a batch; none: one JMH operation is one sample
-                // (a training step with @OperationsPerInvocation(batch))
-                return Work.samples(longParam(params, "batch").orElse(1L));
+                if (isTraining(op)) {
+                    return Work.samples(1);
+                }
+                return isInference(op) ? Work.samples(longParam(params, "batch").orElse(1L)) : Work.UNKNOWN;
             }
             case REDUCTIONS, ELEMENTWISE -> {
                 return n == 0 ? Work.UNKNOWN : elementwiseWork(name, n, e);

@@ -31,7 +31,8 @@ final class PeerCheck {
                     + "after loading; inter-op threads 1.");
         }
         if (measured.contains("onnxruntime")) {
-            howTheyRan.add("ONNX Runtime: intra-op threads set to each row's `threads` (the same as jvk's on that row).");
+            howTheyRan.add("ONNX Runtime: intra-op threads set to each row's `threads` (the same as jvk's on that row), inter-op "
+                    + "threads 1, sequential execution, every graph optimisation; it picks its CPU kernels itself when it loads.");
         }
     }
 

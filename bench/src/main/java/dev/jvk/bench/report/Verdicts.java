@@ -159,7 +159,7 @@ final class Verdicts {
             }
             case ELEMENTWISE -> Kind.ELEMENTWISE;
             case REDUCTIONS -> Kind.REDUCTIONS;
-            case MLP -> op.contains("inference") || op.contains("predict") ? Kind.INFERENCE : Kind.MLP_TRAINING;
+            case MLP -> Naming.isInference(op) ? Kind.INFERENCE : Naming.isTraining(op) ? Kind.MLP_TRAINING : null;
             case CEILING -> null;
         };
     }

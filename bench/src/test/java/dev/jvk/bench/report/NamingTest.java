@@ -88,8 +88,14 @@ class NamingTest {
         assertThat(relu.work().bytes()).isEqualTo(80);
         assertThat(relu.work().stream()).isEqualTo(Work.StreamKind.COPY);
         Naming.Identity mlp = id("dev.jvk.bench.mlp.MlpTrainBench.jvk", Map.of("batch", "128", "threads", "1"));
-        assertThat(mlp.work().samples()).isEqualTo(128);
+        assertThat(mlp.work().samples()).as("training: one JMH operation is one sample, whatever the step's batch").isEqualTo(1);
         assertThat(mlp.extras()).containsEntry("batch", "128");
+        Naming.Identity inference = id("dev.jvk.bench.mlp.MlpInferenceBenchmark.predict", Map.of("batch", "128", "threads", "1"));
+        assertThat(inference.work().samples()).as("inference: a call is a batch").isEqualTo(128);
+        Naming.Identity batchOne = id("dev.jvk.bench.mlp.MlpInferenceBenchmark.predict", Map.of("threads", "1"));
+        assertThat(batchOne.work().samples()).isEqualTo(1);
+        Naming.Identity load = id("dev.jvk.bench.mlp.OnnxImportBenchmark.importMlp", Map.of());
+        assertThat(Metric.of(load)).as("neither training nor inference: time per call").isEqualTo(Metric.TIME);
     }
 
     @Test
@@ -127,6 +133,14 @@ class NamingTest {
         assertThat(torch.impl()).isEqualTo("pytorch");
         assertThat(torch.op()).isEqualTo(jvk.op()).isEqualTo("mlpTraining.trainStep");
         assertThat(torch.group()).isEqualTo(jvk.group()).isEqualTo("mlpTraining");
+        Map<String, String> params = Map.of("batch", "128", "threads", "2");
+        Naming.Identity ort = id("dev.jvk.bench.mlp.OnnxRuntimeMlpInferenceBenchmark.predict", params);
+        Naming.Identity jvkInference = id("dev.jvk.bench.mlp.MlpInferenceBenchmark.predict", params);
+        assertThat(ort.impl()).isEqualTo("onnxruntime");
+        assertThat(jvkInference.impl()).isEqualTo("jvk");
+        assertThat(ort.op()).isEqualTo(jvkInference.op()).isEqualTo("mlpInference.predict");
+        assertThat(ort.extras()).isEqualTo(jvkInference.extras());
+        assertThat(ort.work().samples()).isEqualTo(128);
         // "Plainly" is no peer: only a known name followed by a capital counts
         assertThat(id("dev.jvk.bench.gemm.PlainlyBench.jvk", Map.of()).op()).isEqualTo("plainly");
     }

@@ -41,7 +41,7 @@ class RecordedRunTest {
         assertThat(warning).as("above the verdicts and every table").isLessThan(md.indexOf("## Should I use jvk here?"));
         assertThat(md).contains("OpenBLAS ran its Haswell kernels (256-bit) on a CPU that runs Cooperlake's (512-bit)");
         // jvk 180 over OpenBLAS 100 GFLOP/s at 1024^3: 1.80x, marked
-        assertThat(row(md, "| sgemm | NN:1024x1024x1024 |")).contains("| 1.80x ⚠ |");
+        assertThat(row(md, "| sgemm | NN:1024x1024x1024 | 1 |")).contains("| 1.80x ⚠ |");
         assertThat(section(md, "## How the peers ran")).contains("OpenBLAS: ran its **Haswell** kernels: fixed by --openblas-core Haswell.");
         assertThat(verdict(md, "large GEMM")).contains("⚠").contains("low: the best peer did not run at its best");
     }
@@ -50,14 +50,14 @@ class RecordedRunTest {
     void anOlderRecordNamingOnlyTheCoreTypeIsJudgedByItToo() throws IOException {
         String md = report("run-legacy-haswell.json");
         assertThat(md).contains("> **Warning: openblas did not run at its best here.** OpenBLAS ran its Haswell kernels");
-        assertThat(row(md, "| sgemm | NN:1024x1024x1024 |")).contains("| 1.80x ⚠ |");
+        assertThat(row(md, "| sgemm | NN:1024x1024x1024 | 1 |")).contains("| 1.80x ⚠ |");
     }
 
     @Test
     void theBestKernelsGetNoWarningAndNoMark() throws IOException {
         String md = report("run-cooperlake.json");
         assertThat(md).doesNotContain("Warning").doesNotContain("⚠");
-        assertThat(row(md, "| sgemm | NN:1024x1024x1024 |")).contains("| 1.80x |");
+        assertThat(row(md, "| sgemm | NN:1024x1024x1024 | 1 |")).contains("| 1.80x |");
     }
 
     @Test
@@ -67,8 +67,10 @@ class RecordedRunTest {
         double peak = 2.0 * 16 * 16 * 1024 / score(recorded("results.json"), "FmaPeakBench.float512");
         assertThat(peak).isCloseTo(200, org.assertj.core.data.Offset.offset(1e-6));
         // 256^3: jvk 210 GFLOP/s is above it, OpenBLAS 120 is not; at 1024^3 neither (180, 100)
-        assertThat(row(md, "| sgemm | NN:256x256x256 |")).startsWith("| sgemm | NN:256x256x256 | 210 ± 2 ‡ | missing | 120 ± 1 |");
-        assertThat(row(md, "| sgemm | NN:1024x1024x1024 |")).doesNotContain("‡");
+        assertThat(row(md, "| sgemm | NN:256x256x256 |")).startsWith("| sgemm | NN:256x256x256 | 1 | 210 ± 2 ‡ | missing | 120 ± 1 |");
+        assertThat(row(md, "| sgemm | NN:1024x1024x1024 | 1 |")).doesNotContain("‡");
+        // on 2 threads the bound is twice the 1-thread peak, 400: jvk's 340 is under it
+        assertThat(row(md, "| sgemm | NN:1024x1024x1024 | 2 |")).doesNotContain("‡");
         // dot at 16M: 28 GB/s under STREAM triad's 30
         assertThat(row(md, "| dot | 16M |")).doesNotContain("‡");
         assertThat(section(md, "## GEMM")).contains("‡ above the FMA peak measured in this run: a measurement error");
@@ -87,12 +89,13 @@ class RecordedRunTest {
     void theVerdictsFollowFromTheRatiosAndTheirErrors() throws IOException {
         String md = report("run-cooperlake.json");
         String json = recorded("results.json");
-        // large GEMM: 256^3 and 1024^3, jvk over OpenBLAS, errors 1% and 2% on each side
+        // large GEMM: 256^3, and 1024^3 on 1 and 2 threads, jvk over OpenBLAS, errors 1% and 2% on each side
         Expected large = Expected.of(new double[][] {
                 {score(json, "SgemmBench.jvk", "256x256x256") / score(json, "SgemmBench.openblas", "256x256x256"), Math.hypot(0.01, 0.01)},
-                {score(json, "SgemmBench.jvk", "1024x1024x1024") / score(json, "SgemmBench.openblas", "1024x1024x1024"), Math.hypot(0.02, 0.02)}});
+                {score(json, "SgemmBench.jvk", "1024x1024x1024", ONE) / score(json, "SgemmBench.openblas", "1024x1024x1024", ONE), Math.hypot(0.02, 0.02)},
+                {340.0 / 190, Math.hypot(0.02, 0.02)}});
         assertThat(large.verdict()).isEqualTo("faster");
-        assertThat(verdict(md, "large GEMM")).startsWith(large.cells() + " | **faster** | low: some figures are above their ceiling | openblas | 2 (1.75x–1.80x) |");
+        assertThat(verdict(md, "large GEMM")).startsWith(large.cells() + " | **faster** | low: some figures are above their ceiling | openblas | 3 (1.75x–1.80x) |");
         Expected small = Expected.of(new double[][] {{40.0 / 80, Math.hypot(0.03, 0.03)}});
         assertThat(verdict(md, "small GEMM")).startsWith(small.cells() + " | **slower** | high | openblas | 1 |");
         // dot 28 over 27 GB/s with 5% errors on each: the interval spans 1
@@ -105,7 +108,9 @@ class RecordedRunTest {
         assertThat(verdict(md, "elementwise")).startsWith(exp.cells() + " | **faster** | high | plain | 1 |");
         Expected mlp = Expected.of(new double[][] {{250000.0 / 70000, Math.hypot(0.02, 0.02)}});
         assertThat(verdict(md, "MLP training")).startsWith(mlp.cells() + " | **faster** | high | pytorch | 1 |");
-        assertThat(verdict(md, "inference")).contains("not measured");
+        // inference at batch 128: ONNX Runtime 125 and 70 µs a call, jvk 100 and 60, on 1 and 2 threads
+        Expected inference = Expected.of(new double[][] {{125.0 / 100, Math.hypot(0.02, 0.02)}, {70.0 / 60, Math.hypot(0.02, 0.02)}});
+        assertThat(verdict(md, "inference")).startsWith(inference.cells() + " | **faster** | high | onnxruntime | 2 (1.17x–1.25x) |");
         assertThat(verdict(md, "GEMV")).contains("not measured");
     }
 
@@ -165,6 +170,40 @@ class RecordedRunTest {
         String cells() {
             return RecordedRunTest.ratio(ratio) + " | " + RecordedRunTest.ratio(low) + "–" + RecordedRunTest.ratio(high);
         }
+    }
+
+    @Test
+    void aTrainingStepsBatchIsAParameterNotAMultiplier() throws IOException {
+        String md = report("run-cooperlake.json");
+        // one JMH operation of a training benchmark is one sample: 250000 ops/s are 250000 samples/s at any batch
+        assertThat(row(section(md, "## MLP training and inference"), "| mlpTraining.trainStep | 1 | batch=128, optimizer=sgd |"))
+                .startsWith("| mlpTraining.trainStep | 1 | batch=128, optimizer=sgd | 250000 ± 5000 | 70000 ± 1400 | – | 3.57x | – |");
+        // an inference call is a batch: 128 samples in 100 µs
+        assertThat(row(section(md, "## MLP training and inference"), "| mlpInference.predict | 1 | batch=128 |"))
+                .startsWith("| mlpInference.predict | 1 | batch=128 | 1280000 ± 25600 | – | 1024000 ± 20480 | – | 1.25x |");
+    }
+
+    @Test
+    void oneThreadAndTwoStandSideBySideWithWhatTheSecondGave() throws IOException {
+        String md = report("run-cooperlake.json");
+        String threads = section(md, "## 1 thread and 2 threads side by side");
+        assertThat(md.indexOf("## 1 thread and 2 threads")).as("right after the verdicts").isLessThan(md.indexOf("## How the peers ran"));
+        double err = Math.hypot(0.02, 0.02);
+        // SGEMM 1024^3: jvk 180 -> 340 GFLOP/s, OpenBLAS 100 -> 190
+        assertThat(row(threads, "| large GEMM | sgemm NN:1024x1024x1024 |")).isEqualTo("| large GEMM | sgemm NN:1024x1024x1024 | GFLOP/s | 180 ± 4 | 340 ± 7 | "
+                + withError(340.0 / 180, err) + " | openblas | 100 ± 2 | 190 ± 4 | " + withError(190.0 / 100, err) + " | "
+                + withError(180.0 / 100, err) + " | " + withError(340.0 / 190, err) + " |");
+        // inference at batch 128: jvk 100 -> 60 µs, ONNX Runtime 125 -> 70 µs a call
+        assertThat(row(threads, "| inference | mlpInference.predict, batch=128 |")).isEqualTo("| inference | mlpInference.predict, batch=128 | samples/s | "
+                + "1280000 ± 25600 | 2133333 ± 42667 | " + withError(100.0 / 60, err) + " | onnxruntime | 1024000 ± 20480 | 1828571 ± 36571 | "
+                + withError(125.0 / 70, err) + " | " + withError(125.0 / 100, err) + " | " + withError(70.0 / 60, err) + " |");
+        assertThat(threads).as("training ran on 1 thread only").doesNotContain("mlpTraining");
+    }
+
+    private static final String ONE = "\"threads\":\"1\"";
+
+    private static String withError(double r, double relativeError) {
+        return String.format(Locale.ROOT, "%.2fx ± %.2f", r, r * relativeError);
     }
 
     private static String ratio(double r) {

@@ -27,6 +27,7 @@ final class Lanes {
     static final VectorShuffle<Float> F_ROTATE_4 = VectorShuffle.iota(F, 4 % FL, 1, true);
     static final VectorShuffle<Float> F_ROTATE_2 = VectorShuffle.iota(F, 2 % FL, 1, true);
     static final VectorShuffle<Float> F_ROTATE_1 = VectorShuffle.iota(F, 1, 1, true);
+    static final VectorShuffle<Double> D_ROTATE_8 = VectorShuffle.iota(D, 8 % DL, 1, true);
     static final VectorShuffle<Double> D_ROTATE_4 = VectorShuffle.iota(D, 4 % DL, 1, true);
     static final VectorShuffle<Double> D_ROTATE_2 = VectorShuffle.iota(D, 2 % DL, 1, true);
     static final VectorShuffle<Double> D_ROTATE_1 = VectorShuffle.iota(D, 1, 1, true);

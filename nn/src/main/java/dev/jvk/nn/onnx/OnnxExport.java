@@ -53,6 +53,8 @@ final class OnnxExport {
                     graph.message(5, tensor(b, new long[] {d.outputSize()}, d.bias()));
                     nodes.add(new NodeSpec("Gemm", List.of(x, w, b), out, List.of()));
                 }
+                case dev.jvk.nn.QuantizedDense q -> throw new IllegalArgumentException("layer " + index + " (" + q
+                        + ") is quantized; ONNX export writes float models: export the model before quantizing it");
                 case ActivationLayer a -> {
                     switch (a.activation()) {
                         case RELU -> nodes.add(new NodeSpec("Relu", List.of(x), out, List.of()));

@@ -31,13 +31,16 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * ONNX Runtime 1.23 (CPU) running jvk's own 784-256-128-10 model, exported by {@code OnnxModel.export}
- * with the weights {@link MlpInferenceBenchmark} uses: the peer for the same-run ratio. Input and
- * output tensors live in direct buffers bound once, so a call is ONNX Runtime's run alone (graph
- * optimisations on, intra-op threads = {@code threads}, inter-op 1, sequential execution).
+ * with the weights {@link MlpInferenceBenchmark} uses: the inference peer, on the same report line as
+ * jvk's (the class is named for the peer, then jvk's class; the parameters are the same). Input and
+ * output tensors live in direct buffers bound once, so a call is ONNX Runtime's run alone. ONNX
+ * Runtime at its best: every graph optimisation, sequential execution, intra-op threads =
+ * {@code threads} (jvk's GEMM threads on the same line), inter-op 1; it picks its kernels from the
+ * CPU at run time.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp "bench/target/classes:bench/target/lib/*" org.openjdk.jmh.Main \
- *   'MlpInferenceBenchmark|OrtInferenceBenchmark' -p batch=1,16,128,1024 -p threads=1,2 -f 1 -wi 3 -w 1s -i 5 -r 1s
+ *   'mlp\.(OnnxRuntime)?MlpInferenceBenchmark' -p batch=1,16,128,1024 -p threads=1,2 -f 1 -wi 3 -w 1s -i 5 -r 1s
  * </pre>
  */
 @State(Scope.Thread)
@@ -46,11 +49,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class OrtInferenceBenchmark {
-    @Param({"1", "128"})
+public class OnnxRuntimeMlpInferenceBenchmark {
+    @Param({"1", "128", "1024"})
     int batch;
 
-    @Param({"1"})
+    @Param({"1", "2"})
     int threads;
 
     private OrtSession session;

@@ -1,0 +1,112 @@
+package dev.jvk.cli;
+
+import static dev.jvk.cli.ExportCommandTest.number;
+import static dev.jvk.cli.ExportCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvk.cli.ExportCommandTest.Run;
+import dev.jvk.kernels.Gemm;
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.QuantizedDense;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code compress}: pruning with fine-tuning and quantization, a file that evaluate and predict read, and the refusals. */
+class CompressCommandTest {
+    @TempDir
+    Path dir;
+    private final int threadsBefore = Gemm.threads();
+    private Path model;
+
+    @AfterEach
+    void restoreThreads() {
+        Gemm.setThreads(threadsBefore);
+    }
+
+    @BeforeEach
+    void train() {
+        model = dir.resolve("m.jvk");
+        Run t = run("train", "--data", "synthetic", "--epochs", "2", "--layers", "32,16", "--threads", "1", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+    }
+
+    static String text(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":\"([^\"]*)\"").matcher(json);
+        assertThat(m.find()).as("%s in %s", key, json).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void prune_fine_tune_and_quantize_writes_a_model_that_evaluate_and_predict_read() throws IOException {
+        Path out = dir.resolve("small.jvk");
+        Run c = run("compress", "--model", model.toString(), "--prune", "0.5", "--fine-tune-epochs", "1", "--quantize", "int8",
+                "--data", "synthetic", "--threads", "1", "--out", out.toString(), "--json");
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(text(c.out(), "architecture_before")).isEqualTo("64-32-16-10 relu");
+        assertThat(text(c.out(), "architecture_after")).isEqualTo("64-16-8-10 relu");
+        assertThat(text(c.out(), "weights")).isEqualTo("int8");
+        assertThat(c.err()).contains("fine-tuning 1 epoch on synthetic train");
+        assertThat((long) number(c.out(), "bytes_after")).isEqualTo(Files.size(out));
+        assertThat((long) number(c.out(), "bytes_before")).isEqualTo(Files.size(model));
+
+        Mlp written = Mlp.load(out);
+        assertThat(written.layers()).filteredOn(l -> l instanceof QuantizedDense q && q.format() == QuantizedDense.Format.INT8).hasSize(3);
+        Run e = run("evaluate", "--model", out.toString(), "--data", "synthetic", "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(number(e.out(), "test_accuracy")).isEqualTo(number(c.out(), "test_accuracy_after"));
+        assertThat(number(c.out(), "test_accuracy_after")).isGreaterThan(0.2);   // twice chance after one epoch of fine-tuning; the float model has 0.45
+
+        Path csv = Files.writeString(dir.resolve("x.csv"), "0".repeat(1).concat(",0".repeat(63)) + "\n");
+        Run p = run("predict", "--model", out.toString(), "--csv", csv.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out().lines().toList()).hasSize(2).first().asString().startsWith("prediction");
+    }
+
+    @Test
+    void bf16_keeps_the_architecture_and_nearly_the_accuracy_and_halves_the_weights() throws IOException {
+        Path out = dir.resolve("half.jvk");
+        Run c = run("compress", "--model", model.toString(), "--quantize", "bf16", "--data", "synthetic", "--out", out.toString());
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("64-32-16-10 relu, bf16").contains("x smaller").contains("x faster").contains("wrote " + out);
+        long weights = 64 * 32 + 32 * 16 + 16 * 10;
+        assertThat(Files.size(out)).isEqualTo(Files.size(model) - 2 * weights);
+        Run a = run("evaluate", "--model", model.toString(), "--data", "synthetic", "--json");
+        Run b = run("evaluate", "--model", out.toString(), "--data", "synthetic", "--json");
+        assertThat(number(b.out(), "test_accuracy")).isCloseTo(number(a.out(), "test_accuracy"), org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
+    void bad_options_and_impossible_compressions_are_one_line_exit_2_and_write_nothing() throws IOException {
+        Path out = dir.resolve("out.jvk");
+        Path int8 = dir.resolve("int8.jvk");
+        assertThat(run("compress", "--model", model.toString(), "--quantize", "int8", "--data", "synthetic", "--out", int8.toString()).code()).isZero();
+        String[][] cases = {
+            {"compress", "--model", model.toString(), "--out", out.toString()},
+            {"compress", "--model", model.toString(), "--prune", "1", "--out", out.toString()},
+            {"compress", "--model", model.toString(), "--prune", "-0.1", "--out", out.toString()},
+            {"compress", "--model", model.toString(), "--quantize", "int4", "--out", out.toString()},
+            {"compress", "--model", model.toString(), "--prune", "0.5", "--fine-tune-epochs", "-1", "--out", out.toString()},
+            {"compress", "--model", model.toString(), "--quantize", "int8", "--out", dir.resolve("no/such/dir/x.jvk").toString()},
+            {"compress", "--model", dir.resolve("none.jvk").toString(), "--quantize", "int8", "--out", out.toString()},
+            {"compress", "--model", int8.toString(), "--quantize", "bf16", "--data", "synthetic", "--out", out.toString()},
+            {"compress", "--model", int8.toString(), "--prune", "0.5", "--data", "synthetic", "--out", out.toString()},
+            {"compress", "--model", model.toString(), "--prune", "0.5", "--csv", model.toString(), "--out", out.toString()},
+        };
+        for (String[] args : cases) {
+            Run r = run(args);
+            assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(2);
+            assertThat(r.err().strip().lines().filter(l -> l.startsWith("jvk")).count()).as(r.err()).isEqualTo(1);
+            assertThat(r.err()).doesNotContain("Exception");
+        }
+        assertThat(out).doesNotExist();
+        Run r = run("compress", "--model", int8.toString(), "--quantize", "bf16", "--data", "synthetic", "--out", out.toString());
+        assertThat(r.err()).contains("is quantized already: quantize the float model");
+    }
+}

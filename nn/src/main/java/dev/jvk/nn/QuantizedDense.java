@@ -1,0 +1,206 @@
+package dev.jvk.nn;
+
+import dev.jvk.kernels.LowPrecision;
+import dev.jvk.kernels.Vectors;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A fully connected layer {@code y = x W + b} for inference only, its weights stored in low precision:
+ * int8 with one scale per output unit ({@code W[i][j] = q[j][i] * scale[j]}), or bf16. The bias stays
+ * float (it is {@code out} values against {@code in x out} weights). Made from a trained {@link Dense}
+ * by {@code dev.jvk.nn.compress.Compression.quantize}, or read from a model file.
+ *
+ * <p>The weights are kept transposed, {@code out x in}: each output unit's weights are contiguous,
+ * which is what the low-precision kernels read ({@link LowPrecision#sgemvInt8} at batch 1, where a
+ * model larger than the caches is bound by memory bandwidth and a weight costs one byte instead of
+ * four; {@link LowPrecision#sgemmInt8} for larger batches). Their results are within the kernels'
+ * stated bound of the float product with the dequantized weights.
+ *
+ * <p>There is no backward pass: a model with such a layer refuses training
+ * ({@link UnsupportedOperationException}); train the float model and quantize it again.
+ */
+public final class QuantizedDense implements Layer {
+    /** How the weights are stored. */
+    public enum Format {
+        /** Symmetric int8, one scale per output unit: 1 byte per weight. */
+        INT8(1),
+        /** bfloat16 (float's exponent, 8 bits of significand): 2 bytes per weight. */
+        BF16(2);
+
+        private final int bytesPerWeight;
+
+        Format(int bytesPerWeight) {
+            this.bytesPerWeight = bytesPerWeight;
+        }
+
+        /** Bytes one stored weight takes. */
+        public int bytesPerWeight() {
+            return bytesPerWeight;
+        }
+
+        /** The name on the command line and in messages: {@code int8}, {@code bf16}. */
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Format format;
+    private final int in;
+    private final int out;
+    private final byte[] int8;      // [out x in] for INT8, else empty
+    private final float[] scales;   // [out] for INT8, else empty
+    private final short[] bf16;     // [out x in] for BF16, else empty
+    private final float[] bias;     // [out]
+
+    private QuantizedDense(Format format, int in, int out, byte[] int8, float[] scales, short[] bf16, float[] bias) {
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("a dense layer needs in >= 1 and out >= 1, got " + in + " x " + out);
+        }
+        if ((long) in * out > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("dense layer " + in + " x " + out + " is too large for one array");
+        }
+        this.format = format;
+        this.in = in;
+        this.out = out;
+        this.int8 = int8;
+        this.scales = scales;
+        this.bf16 = bf16;
+        this.bias = bias;
+        length(bias.length, out, "bias");
+    }
+
+    /**
+     * An int8 layer from its quantized weights {@code q} ({@code out x in}, row j the weights of output unit j),
+     * their scales (one per output unit, finite and positive) and the bias; the arrays are kept, not copied.
+     *
+     * @throws IllegalArgumentException when a size is below 1, an array's length does not fit the sizes, or a scale
+     *                                  is not finite and positive
+     */
+    public static QuantizedDense int8(int in, int out, byte[] q, float[] scales, float[] bias) {
+        QuantizedDense layer = new QuantizedDense(Format.INT8, in, out, Objects.requireNonNull(q, "q"),
+                Objects.requireNonNull(scales, "scales"), new short[0], Objects.requireNonNull(bias, "bias"));
+        length(q.length, (long) in * out, "q");
+        length(scales.length, out, "scales");
+        for (int j = 0; j < out; j++) {
+            if (!(scales[j] > 0f && Float.isFinite(scales[j]))) {
+                throw new IllegalArgumentException("scale of output unit " + j + " is " + scales[j] + ", must be finite and > 0");
+            }
+        }
+        return layer;
+    }
+
+    /**
+     * A bf16 layer from its weights ({@code out x in} bf16 bits, row j the weights of output unit j) and the bias;
+     * the arrays are kept, not copied.
+     *
+     * @throws IllegalArgumentException when a size is below 1 or an array's length does not fit the sizes
+     */
+    public static QuantizedDense bf16(int in, int out, short[] weights, float[] bias) {
+        QuantizedDense layer = new QuantizedDense(Format.BF16, in, out, new byte[0], new float[0],
+                Objects.requireNonNull(weights, "weights"), Objects.requireNonNull(bias, "bias"));
+        length(weights.length, (long) in * out, "weights");
+        return layer;
+    }
+
+    private static void length(int length, long expected, String name) {
+        if (length != expected) {
+            throw new IllegalArgumentException(name + " has " + length + " values, expected " + expected);
+        }
+    }
+
+    /** How the weights are stored. */
+    public Format format() {
+        return format;
+    }
+
+    @Override
+    public int inputSize() {
+        return in;
+    }
+
+    @Override
+    public int outputSize() {
+        return out;
+    }
+
+    /** The live int8 weights, {@code out x in} (empty unless {@link Format#INT8}). */
+    public byte[] int8Weights() {
+        return int8;
+    }
+
+    /** The live per-output-unit scales of the int8 weights (empty unless {@link Format#INT8}). */
+    public float[] scales() {
+        return scales;
+    }
+
+    /** The live bf16 weights, {@code out x in} (empty unless {@link Format#BF16}). */
+    public short[] bf16Weights() {
+        return bf16;
+    }
+
+    /** The live bias vector. */
+    public float[] bias() {
+        return bias;
+    }
+
+    /** Stored weights: {@code in * out}. */
+    public long weightCount() {
+        return (long) in * out;
+    }
+
+    /**
+     * The weights as the layer multiplies with them, widened to float in {@link Dense}'s layout ({@code in x out}):
+     * {@code q * scale} as {@link LowPrecision#dequantizeInt8} rounds it, or the bf16 value exactly.
+     */
+    public float[] dequantizedWeights() {
+        float[] row = new float[in];
+        float[] w = new float[in * out];
+        for (int j = 0; j < out; j++) {
+            if (format == Format.INT8) {
+                LowPrecision.dequantizeInt8(scales[j], int8, j * in, row, 0, in);
+            } else {
+                LowPrecision.bf16ToFloat(bf16, j * in, row, 0, in);
+            }
+            for (int i = 0; i < in; i++) {
+                w[i * out + j] = row[i];
+            }
+        }
+        return w;
+    }
+
+    // forward: y[B x out] = x[B x in] . W[in x out] + b, W stored transposed (out x in) in int8 or bf16
+    @Override
+    public void forward(float[] x, float[] y, int rows, boolean training) {
+        if (rows == 1) {
+            // y[out] = W^T[out x in] x[in]: each weight read once, 1 or 2 bytes
+            if (format == Format.INT8) {
+                LowPrecision.sgemvInt8(out, in, int8, 0, in, scales, 0, x, 0, y, 0);
+            } else {
+                LowPrecision.sgemvBf16(out, in, bf16, 0, in, x, 0, y, 0);
+            }
+            // y[out] += b[out]
+            Vectors.add(y, 0, bias, 0, y, 0, out);
+            return;
+        }
+        // y[B x out] = x[B x in] . (W^T[out x in])^T
+        if (format == Format.INT8) {
+            LowPrecision.sgemmInt8(rows, out, in, x, 0, in, int8, 0, in, scales, 0, y, 0, out);
+        } else {
+            LowPrecision.sgemmBf16(rows, out, in, x, 0, in, bf16, 0, in, y, 0, out);
+        }
+        // y[B x out] += b[out], broadcast over rows
+        Vectors.addBias(bias, 0, y, 0, rows, out, out);
+    }
+
+    /** Always throws: quantized weights have no gradient here. */
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
+        throw new UnsupportedOperationException(this + " is for inference only: train the float model, then quantize it");
+    }
+
+    @Override
+    public String toString() {
+        return "dense " + in + " -> " + out + " (" + format.cliName() + ")";
+    }
+}

@@ -1,0 +1,197 @@
+package dev.jvk.nn.compress;
+
+import dev.jvk.kernels.LowPrecision;
+import dev.jvk.nn.ActivationLayer;
+import dev.jvk.nn.Dense;
+import dev.jvk.nn.Dropout;
+import dev.jvk.nn.Layer;
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.QuantizedDense;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.IntStream;
+
+/**
+ * Compresses a trained float model. Both operations return a new {@link Mlp} with the same loss, feature
+ * scaling and metadata, and leave the given model as it was.
+ *
+ * <pre>{@code
+ * Mlp small = Compression.prune(mlp, 0.5);                   // half the hidden units, still float
+ * new Trainer(Trainer.Config.builder().epochs(2).build()).fit(small, train, null);   // fine-tune
+ * Mlp int8 = Compression.quantize(small, QuantizedDense.Format.INT8);                // inference only
+ * int8.save(Path.of("small-int8.jvk"));
+ * }</pre>
+ */
+public final class Compression {
+    private Compression() {}
+
+    /**
+     * The model with every {@link Dense} layer's weights quantized: int8 with one symmetric scale per output
+     * unit ({@link LowPrecision#quantizeInt8Rows}: {@code max|w| / 127}, round to nearest even), or bf16 (round
+     * to nearest even). Biases stay float. The result predicts and evaluates; it cannot be trained.
+     *
+     * @throws IllegalArgumentException when the model is already quantized
+     */
+    public static Mlp quantize(Mlp mlp, QuantizedDense.Format format) {
+        Objects.requireNonNull(mlp, "mlp");
+        Objects.requireNonNull(format, "format");
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < mlp.layers().size(); i++) {
+            Layer layer = mlp.layers().get(i);
+            switch (layer) {
+                case Dense d -> layers.add(quantize(d, format));
+                case QuantizedDense q -> throw new IllegalArgumentException("layer " + (i + 1) + " (" + q
+                        + ") is quantized already: quantize the float model");
+                default -> layers.add(elementwise(layer, layer.outputSize(), i));
+            }
+        }
+        return new Mlp(layers, mlp.loss(), mlp.scaling(), mlp.metadata());
+    }
+
+    /** One dense layer's weights, transposed to {@code out x in} (a row per output unit, as the kernels read them) and quantized. */
+    static QuantizedDense quantize(Dense dense, QuantizedDense.Format format) {
+        int in = dense.inputSize();
+        int out = dense.outputSize();
+        float[] w = dense.weights();
+        float[] rows = new float[in * out];
+        for (int i = 0; i < in; i++) {
+            for (int j = 0; j < out; j++) {
+                rows[j * in + i] = w[i * out + j];
+            }
+        }
+        float[] bias = dense.bias().clone();
+        return switch (format) {
+            case INT8 -> {
+                byte[] q = new byte[in * out];
+                float[] scales = new float[out];
+                LowPrecision.quantizeInt8Rows(rows, 0, out, in, in, q, 0, in, scales, 0);
+                yield QuantizedDense.int8(in, out, q, scales, bias);
+            }
+            case BF16 -> {
+                short[] bf16 = new short[in * out];
+                LowPrecision.floatToBf16(rows, 0, bf16, 0, in * out);
+                yield QuantizedDense.bf16(in, out, bf16, bias);
+            }
+        };
+    }
+
+    /**
+     * The model with {@code round(fraction * h)} of the {@code h} units of every hidden layer removed (at least
+     * one kept): a smaller dense model, the dense layer before each hidden layer losing output columns and the
+     * one after it the matching input rows. Fine-tune it with a {@code Trainer} to win back accuracy.
+     *
+     * <p>The units removed are those of least importance {@code ||(w_in, b)|| * ||w_out||}: the L2 norm of the
+     * unit's incoming weights and bias times that of its outgoing weights. With ReLU, scaling a unit's incoming
+     * weights by c and its outgoing ones by 1/c computes the same function, so only the product says how much
+     * the unit contributes; either norm alone would depend on that arbitrary c. Ties remove the later unit;
+     * the kept units keep their order.
+     *
+     * @param fraction in [0, 1): the share of each hidden layer's units to remove
+     * @throws IllegalArgumentException when {@code fraction} is outside [0, 1), or the model is quantized (prune
+     *                                  the float model, then quantize)
+     */
+    public static Mlp prune(Mlp mlp, double fraction) {
+        Objects.requireNonNull(mlp, "mlp");
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("the pruning fraction must be in [0, 1), got " + fraction);
+        }
+        List<Layer> layers = mlp.layers();
+        List<Integer> dense = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof QuantizedDense q) {
+                throw new IllegalArgumentException("layer " + (i + 1) + " (" + q + ") is quantized: prune the float model, then quantize it");
+            }
+            if (layers.get(i) instanceof Dense) {
+                dense.add(i);
+            }
+        }
+        List<Layer> pruned = new ArrayList<>();
+        int[] keptIn = IntStream.range(0, mlp.inputs()).toArray();
+        int next = 0;   // the position in `dense` of the next dense layer
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (layer instanceof Dense d) {
+                boolean hidden = next + 1 < dense.size();
+                int[] keptOut = hidden
+                        ? keep(importance(d, (Dense) layers.get(dense.get(next + 1))), fraction)
+                        : IntStream.range(0, d.outputSize()).toArray();
+                pruned.add(select(d, keptIn, keptOut));
+                keptIn = keptOut;
+                next++;
+            } else {
+                pruned.add(elementwise(layer, keptIn.length, i));
+            }
+        }
+        return new Mlp(pruned, mlp.loss(), mlp.scaling(), mlp.metadata());
+    }
+
+    /** Each output unit j of {@code dense}: {@code ||(W[:, j], b[j])|| * ||next.W[j, :]||}, in double. */
+    static double[] importance(Dense dense, Dense next) {
+        int in = dense.inputSize();
+        int units = dense.outputSize();
+        int out = next.outputSize();
+        float[] w = dense.weights();
+        float[] b = dense.bias();
+        float[] v = next.weights();
+        double[] score = new double[units];
+        for (int j = 0; j < units; j++) {
+            double incoming = (double) b[j] * b[j];
+            for (int i = 0; i < in; i++) {
+                incoming += (double) w[i * units + j] * w[i * units + j];
+            }
+            double outgoing = 0;
+            for (int k = 0; k < out; k++) {
+                outgoing += (double) v[j * out + k] * v[j * out + k];
+            }
+            score[j] = Math.sqrt(incoming) * Math.sqrt(outgoing);
+        }
+        return score;
+    }
+
+    /** The units to keep, ascending: all but the {@code round(fraction * n)} of least score (at least one kept). */
+    static int[] keep(double[] score, double fraction) {
+        int n = score.length;
+        int remove = (int) Math.min(n - 1, Math.round(fraction * n));
+        // least score first; of equal scores the later unit first, so that it is the one removed
+        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.<Integer>comparingDouble(j -> score[j]).thenComparing(Comparator.reverseOrder()));
+        int[] kept = new int[n - remove];
+        for (int r = remove; r < n; r++) {
+            kept[r - remove] = order[r];
+        }
+        Arrays.sort(kept);
+        return kept;
+    }
+
+    /** The dense layer restricted to input rows {@code rows} and output columns {@code columns}. */
+    private static Dense select(Dense d, int[] rows, int[] columns) {
+        int out = d.outputSize();
+        Dense s = new Dense(rows.length, columns.length);
+        float[] w = d.weights();
+        float[] ws = s.weights();
+        for (int a = 0; a < rows.length; a++) {
+            for (int c = 0; c < columns.length; c++) {
+                ws[a * columns.length + c] = w[rows[a] * out + columns[c]];
+            }
+        }
+        for (int c = 0; c < columns.length; c++) {
+            s.bias()[c] = d.bias()[columns[c]];
+        }
+        return s;
+    }
+
+    /** A fresh copy of an element-wise layer (activation, dropout) of {@code size} features, at position {@code index}. */
+    private static Layer elementwise(Layer layer, int size, int index) {
+        return switch (layer) {
+            case ActivationLayer a -> a.resized(size);
+            case Dropout d -> new Dropout(size, d.rate(), DROPOUT_SEED + index);
+            default -> throw new IllegalStateException("not an element-wise layer: " + layer);
+        };
+    }
+
+    /** Dropout masks of a compressed model come from this seed (plus the layer's position): its fine-tuning repeats bitwise. */
+    private static final long DROPOUT_SEED = 0x5EED_D80FL;
+}
