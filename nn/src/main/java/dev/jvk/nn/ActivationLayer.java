@@ -36,6 +36,11 @@ public final class ActivationLayer implements Layer {
         this.slope = slope;
     }
 
+    /** The same activation (leaky ReLU's slope included) over rows of {@code size} features: a pruned layer's. */
+    public ActivationLayer resized(int size) {
+        return new ActivationLayer(activation, size, slope);
+    }
+
     /** Which non-linearity. */
     public Activation activation() {
         return activation;

@@ -181,7 +181,7 @@ public final class Compression {
     /** A fresh copy of an element-wise layer (activation, dropout) of {@code size} features, at position {@code index}. */
     private static Layer elementwise(Layer layer, int size, int index) {
         return switch (layer) {
-            case ActivationLayer a -> new ActivationLayer(a.activation(), size);
+            case ActivationLayer a -> a.resized(size);
             case Dropout d -> new Dropout(size, d.rate(), DROPOUT_SEED + index);
             default -> throw new IllegalStateException("not an element-wise layer: " + layer);
         };
