@@ -53,8 +53,7 @@ public final class Dropout implements Layer {
     public void forward(float[] x, float[] y, int rows, boolean training) {
         int n = rows * size;
         if (!training || rate == 0f) {
-            // inference: y = x
-            Vectors.copy(x, 0, y, 0, n);
+            forwardRows(x, y, 0, rows);
             return;
         }
         reserve(rows);
@@ -67,17 +66,34 @@ public final class Dropout implements Layer {
     }
 
     @Override
+    public void forwardRows(float[] x, float[] y, int from, int rows) {
+        // inference: y = x
+        Vectors.copy(x, from * size, y, from * size, rows * size);
+    }
+
+    @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
+        backwardRows(x, y, dy, dx, 0, rows);
+    }
+
+    @Override
+    public void backwardRows(float[] x, float[] y, float[] dy, float[] dx, int from, int rows) {
         if (dx == null) {
             return;
         }
+        int o = from * size;
         int n = rows * size;
         if (rate == 0f) {
-            Vectors.copy(dy, 0, dx, 0, n);
+            Vectors.copy(dy, o, dx, o, n);
             return;
         }
         // from y = x * mask: dx = dy * mask
-        Vectors.mul(dy, 0, mask, 0, dx, 0, n);
+        Vectors.mul(dy, o, mask, o, dx, o, n);
+    }
+
+    @Override
+    public void parameterGradients(float[] x, float[] dy, int rows) {
+        // no parameters
     }
 
     @Override
