@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       system busy when A comes from DRAM. The accumulators go to a per-thread scratch and their
  *       lanes are summed there, in a fixed order.</li>
  *   <li>TRANS: y is a sum of rows of A scaled by x. The partial sums of a block of columns sit in a
- *       per-thread scratch (in L1) while eight rows at a time stream past, each row read
+ *       per-thread scratch (in L1) while four rows at a time stream past, each row read
  *       contiguously; the block covers a whole row up to {@link #COLUMN_BLOCK} columns.</li>
  * </ul>
  * Every y is its plain sum in a fixed order (NO_TRANS: lane by lane along the row, then the lanes
@@ -41,27 +41,7 @@ public final class Sgemv {
     private static final VectorShuffle<Float> FOLD_2 = VectorShuffle.iota(S, 2, 1, true);
     private static final VectorShuffle<Float> FOLD_1 = VectorShuffle.iota(S, 1, 1, true);
 
-    // Folding the eight row sums of a pass together (lanes 8 or more): the step of half-width h puts
-    // two vectors' lanes side by side (a blend on lanes i with i & h != 0) and adds each lane to its
-    // partner i ^ h, so one vector op serves two rows.
-    private static final VectorMask<Float> HALF_1 = laneBit(L / 2);
-    private static final VectorMask<Float> HALF_2 = laneBit(L / 4);
-    private static final VectorMask<Float> HALF_3 = laneBit(L / 8);
-    private static final VectorShuffle<Float> SWAP_1 = VectorShuffle.fromOp(S, i -> i ^ (L / 2));
-    private static final VectorShuffle<Float> SWAP_2 = VectorShuffle.fromOp(S, i -> i ^ (L / 4));
-    private static final VectorShuffle<Float> SWAP_3 = VectorShuffle.fromOp(S, i -> i ^ (L / 8));
-    private static final VectorShuffle<Float> SWAP_4 = VectorShuffle.fromOp(S, i -> i ^ (L / 16));
-
     private Sgemv() {}
-
-    /** The lanes i with {@code i & h != 0} (none for h = 0). */
-    private static VectorMask<Float> laneBit(int h) {
-        boolean[] bits = new boolean[L];
-        for (int i = 0; i < L; i++) {
-            bits[i] = (i & h) != 0;
-        }
-        return VectorMask.fromArray(S, bits, 0);
-    }
 
     /** {@code y = alpha * op(A) * x + beta * y}. */
     public static void gemv(boolean trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
@@ -76,7 +56,7 @@ public final class Sgemv {
         Workspace workspace = Workspace.acquire();
         try {
             gemv(trans, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset,
-                    workspace.floatGemv(Math.max((ROWS + 1) * L, COLUMN_BLOCK)));
+                    workspace.floatGemv(Math.max(ROWS * L, COLUMN_BLOCK)));
         } finally {
             Workspace.release(workspace);
         }
@@ -94,11 +74,7 @@ public final class Sgemv {
             int i = 0;
             for (; i + ROWS <= m; i += ROWS) {
                 eightRowSums(n, a, aOffset + i * lda, lda, x, xOffset, scratch);
-                if (L >= 8) {
-                    finishEightRows(scratch, alpha, beta, y, yOffset + i);
-                } else {
-                    finishRows(ROWS, scratch, alpha, beta, y, yOffset + i);
-                }
+                finishRows(ROWS, scratch, alpha, beta, y, yOffset + i);
             }
             for (; i < m; i++) {
                 rowSum(n, a, aOffset + i * lda, x, xOffset, scratch);
@@ -191,41 +167,8 @@ public final class Sgemv {
     }
 
     /**
-     * As {@link #finishRows} for the eight rows of a pass, in the same order of additions (so the
-     * same bits), with the eight vectors folded together: pairs of rows share each step's vector
-     * ops (30 ops where folding each row alone takes 64 and eight lane extractions; at 256 columns
-     * the folds took as long as the products). Row r ends in lane
-     * {@code (r & 1) * L/2 + (r >> 1 & 1) * L/4 + (r >> 2 & 1) * L/8}. Lanes: at least 8.
-     */
-    private static void finishEightRows(float[] scratch, float alpha, float beta, float[] y, int at) {
-        FloatVector s0 = FloatVector.fromArray(S, scratch, 0);
-        FloatVector s1 = FloatVector.fromArray(S, scratch, L);
-        FloatVector s2 = FloatVector.fromArray(S, scratch, 2 * L);
-        FloatVector s3 = FloatVector.fromArray(S, scratch, 3 * L);
-        FloatVector s4 = FloatVector.fromArray(S, scratch, 4 * L);
-        FloatVector s5 = FloatVector.fromArray(S, scratch, 5 * L);
-        FloatVector s6 = FloatVector.fromArray(S, scratch, 6 * L);
-        FloatVector s7 = FloatVector.fromArray(S, scratch, 7 * L);
-        FloatVector t0 = s0.blend(s1, HALF_1).add(s1.blend(s0, HALF_1).rearrange(SWAP_1));
-        FloatVector t1 = s2.blend(s3, HALF_1).add(s3.blend(s2, HALF_1).rearrange(SWAP_1));
-        FloatVector t2 = s4.blend(s5, HALF_1).add(s5.blend(s4, HALF_1).rearrange(SWAP_1));
-        FloatVector t3 = s6.blend(s7, HALF_1).add(s7.blend(s6, HALF_1).rearrange(SWAP_1));
-        FloatVector q0 = t0.blend(t1, HALF_2).add(t1.blend(t0, HALF_2).rearrange(SWAP_2));
-        FloatVector q1 = t2.blend(t3, HALF_2).add(t3.blend(t2, HALF_2).rearrange(SWAP_2));
-        FloatVector w = q0.blend(q1, HALF_3).add(q1.blend(q0, HALF_3).rearrange(SWAP_3));
-        if (L == 16) {
-            w = w.add(w.rearrange(SWAP_4));
-        }
-        w.intoArray(scratch, ROWS * L);
-        for (int r = 0; r < ROWS; r++) {
-            float s = scratch[ROWS * L + (r & 1) * (L / 2) + (r >> 1 & 1) * (L / 4) + (r >> 2 & 1) * (L / 8)];
-            y[at + r] = beta == 0 ? alpha * s : Math.fma(alpha, s, beta * y[at + r]);
-        }
-    }
-
-    /**
      * scratch[j] = sum_i A[i][j] x[i] for j < width, A's block starting at {@code block}: rows in
-     * order, eight (then four) per pass over the block (each sum j a chain of fused multiply-adds; the chains of
+     * order, four per pass over the block (each sum j a chain of fused multiply-adds; the chains of
      * different j overlap). The scratch is rounded up to whole vectors, so only A needs a mask.
      */
     private static void columnSums(int m, int width, float[] a, int block, int lda, float[] x, int xo, float[] scratch) {
@@ -236,9 +179,6 @@ public final class Sgemv {
         VectorMask<Float> tail = S.indexInRange(wv, width);
         int i = 0;
         int row = block;
-        for (; i + 8 <= m; i += 8, row += 8 * lda) {
-            eightRowsIntoColumns(width, a, row, lda, x, xo + i, scratch);
-        }
         for (; i + 4 <= m; i += 4, row += 4 * lda) {
             FloatVector x0 = FloatVector.broadcast(S, x[xo + i]);
             FloatVector x1 = FloatVector.broadcast(S, x[xo + i + 1]);
@@ -270,49 +210,6 @@ public final class Sgemv {
             if (wv < width) {
                 FloatVector.fromArray(S, a, row + wv, tail).fma(x0, FloatVector.fromArray(S, scratch, wv)).intoArray(scratch, wv);
             }
-        }
-    }
-
-    /**
-     * One pass of {@link #columnSums} over eight rows from {@code row}: each column sum loaded and
-     * stored once per eight rows rather than per four (half the traffic through L1 that is not A),
-     * and eight streams of A in flight for the memory system, as in the NO_TRANS pass.
-     */
-    private static void eightRowsIntoColumns(int width, float[] a, int row, int lda, float[] x, int xi, float[] scratch) {
-        int wv = width - width % L;
-        FloatVector x0 = FloatVector.broadcast(S, x[xi]);
-        FloatVector x1 = FloatVector.broadcast(S, x[xi + 1]);
-        FloatVector x2 = FloatVector.broadcast(S, x[xi + 2]);
-        FloatVector x3 = FloatVector.broadcast(S, x[xi + 3]);
-        FloatVector x4 = FloatVector.broadcast(S, x[xi + 4]);
-        FloatVector x5 = FloatVector.broadcast(S, x[xi + 5]);
-        FloatVector x6 = FloatVector.broadcast(S, x[xi + 6]);
-        FloatVector x7 = FloatVector.broadcast(S, x[xi + 7]);
-        int r1 = row + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
-        for (int j = 0; j < wv; j += L) {
-            FloatVector s = FloatVector.fromArray(S, scratch, j);
-            s = FloatVector.fromArray(S, a, row + j).fma(x0, s);
-            s = FloatVector.fromArray(S, a, r1 + j).fma(x1, s);
-            s = FloatVector.fromArray(S, a, r2 + j).fma(x2, s);
-            s = FloatVector.fromArray(S, a, r3 + j).fma(x3, s);
-            s = FloatVector.fromArray(S, a, r4 + j).fma(x4, s);
-            s = FloatVector.fromArray(S, a, r5 + j).fma(x5, s);
-            s = FloatVector.fromArray(S, a, r6 + j).fma(x6, s);
-            s = FloatVector.fromArray(S, a, r7 + j).fma(x7, s);
-            s.intoArray(scratch, j);
-        }
-        if (wv < width) {
-            VectorMask<Float> tail = S.indexInRange(wv, width);
-            FloatVector s = FloatVector.fromArray(S, scratch, wv);
-            s = FloatVector.fromArray(S, a, row + wv, tail).fma(x0, s);
-            s = FloatVector.fromArray(S, a, r1 + wv, tail).fma(x1, s);
-            s = FloatVector.fromArray(S, a, r2 + wv, tail).fma(x2, s);
-            s = FloatVector.fromArray(S, a, r3 + wv, tail).fma(x3, s);
-            s = FloatVector.fromArray(S, a, r4 + wv, tail).fma(x4, s);
-            s = FloatVector.fromArray(S, a, r5 + wv, tail).fma(x5, s);
-            s = FloatVector.fromArray(S, a, r6 + wv, tail).fma(x6, s);
-            s = FloatVector.fromArray(S, a, r7 + wv, tail).fma(x7, s);
-            s.intoArray(scratch, wv);
         }
     }
 
