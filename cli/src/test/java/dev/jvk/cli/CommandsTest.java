@@ -348,6 +348,25 @@ class CommandsTest {
         }
     }
 
+    @Test
+    void predict_writes_into_a_fifo_it_cannot_replace() throws Exception {
+        Path model = trainSpecies();
+        Path input = species("new.csv", 5, 5, false, ';');
+        Path fifo = dir.resolve("predictions.fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readString(fifo);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        CliTest.Run r = run("predict", "--model", model.toString(), "--csv", input.toString(), "--delimiter", ";", "--header", "--out", fifo.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(read.get(60, java.util.concurrent.TimeUnit.SECONDS).lines().toList()).hasSize(6).first().isEqualTo("prediction");
+        assertThat(Files.isRegularFile(fifo)).as("the FIFO is still a FIFO").isFalse();
+    }
+
     /** Two noisy clusters: a label flipped in one row of four, so a validation score wanders once the fit is made. */
     Path noisy(String name, int rows, long seed) throws IOException {
         Random random = new Random(seed);
