@@ -530,6 +530,26 @@ public final class Mlp {
         return null;
     }
 
+    /** The generator state of each dropout layer, in order: what a checkpoint keeps so that a resumed run draws the same masks. */
+    long[] randomStates() {
+        return layers.stream().filter(l -> l instanceof Dropout).mapToLong(l -> ((Dropout) l).randomState()).toArray();
+    }
+
+    /**
+     * Restores the dropout layers' generators from {@link #randomStates()} of the same architecture.
+     *
+     * @throws IllegalArgumentException when the count differs from this model's dropout layers
+     */
+    void restoreRandomStates(long[] states) {
+        List<Dropout> dropouts = layers.stream().filter(l -> l instanceof Dropout).map(l -> (Dropout) l).toList();
+        if (states.length != dropouts.size()) {
+            throw new IllegalArgumentException(states.length + " dropout generator states for a model of " + dropouts.size() + " dropout layers");
+        }
+        for (int i = 0; i < states.length; i++) {
+            dropouts.get(i).restoreRandomState(states[i]);
+        }
+    }
+
     /** The first parameter value that is not finite, as "layer I's weights[J]", or null when all are. */
     String nonFiniteParameter() {
         for (int i = 0; i < layers.size(); i++) {
