@@ -1,5 +1,6 @@
 package dev.jvk.nn;
 
+import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Parallel;
 import dev.jvk.kernels.Reductions;
 import dev.jvk.kernels.Vectors;
@@ -454,14 +455,23 @@ public final class Mlp {
     }
 
     /**
-     * Runs {@code task} once per chunk of {@link #chunkRows} rows of the {@code rows} rows in {@code ws}, on as many
-     * threads as {@code flopsPerRow} (the task's work on one row) pays for.
+     * Runs {@code task} once per chunk of {@link #chunkRows} rows of the {@code rows} rows in {@code ws}: the chunks
+     * at once on as many threads as {@code flopsPerRow} (the task's work on one row) pays for, when there are at
+     * least as many chunks as threads; otherwise one after the other, each chunk's products split by GEMM's
+     * threads (fewer chunks than threads would leave threads idle). Either way each chunk gets the same bits.
      */
     private void runChunks(Workspace ws, int rows, Parallel.Task task, long flopsPerRow) {
         chunked = ws;
         chunkedRows = rows;
         rowsPerChunk = chunkRows(rows);
-        Parallel.forTasks((rows + rowsPerChunk - 1) / rowsPerChunk, flopsPerRow * rows, task);
+        int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+        if (chunks < Math.min(Gemm.threads(), Runtime.getRuntime().availableProcessors())) {
+            for (int c = 0; c < chunks; c++) {
+                task.run(c);
+            }
+            return;
+        }
+        Parallel.forTasks(chunks, flopsPerRow * rows, task);
     }
 
     /** The forward pass of chunk {@code c}: its input rows loaded and scaled, then every pass on them. */
