@@ -311,13 +311,22 @@ public final class Mlp {
         StringBuilder s = new StringBuilder(String.format(java.util.Locale.ROOT, "%-4s %-28s %-12s %12s%n", "#", "layer", "output", "parameters"));
         s.append(String.format(java.util.Locale.ROOT, "%-4s %-28s %-12s %12s%n", "", "input" + (scaling.kind() == FeatureScaling.Kind.NONE ? "" : " (" + scaling.kind().cliName() + " scaling)"),
                 "(B, " + inputs + ")", ""));
+        long total = 0;
+        long bytes = 0;
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            long count = layer instanceof QuantizedDense q ? q.weightCount() + q.outputSize() : layer.parameterCount();
+            long count = layer.parameterCount();
+            bytes += 4 * count;
+            if (layer instanceof QuantizedDense q) {
+                // int8: a byte per weight, a float bias and scale per unit; bf16: two bytes per weight, a float bias per unit
+                count = q.weightCount() + q.outputSize();
+                bytes += q.weightCount() * q.format().bytesPerWeight() + 4L * q.outputSize() * (q.format() == QuantizedDense.Format.INT8 ? 2 : 1);
+            }
+            total += count;
             s.append(String.format(java.util.Locale.ROOT, "%-4d %-28s %-12s %,12d%n", i + 1, layer.toString(), "(B, " + layer.outputSize() + ")", count));
         }
-        s.append(String.format(java.util.Locale.ROOT, "loss %s, %s, %,d parameters (%,d bytes as float)%n", loss.name(), metadata.task(),
-                parameterCount(), parameterCount() * 4));
+        s.append(String.format(java.util.Locale.ROOT, "loss %s, %s, %,d parameters (%,d bytes as stored)%n", loss.name(), metadata.task(),
+                total, bytes));
         return s.toString();
     }
 

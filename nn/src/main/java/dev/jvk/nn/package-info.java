@@ -1,5 +1,6 @@
 /**
- * Multi-layer perceptrons on the jvk kernels: layers ({@link dev.jvk.nn.Dense}, activations,
+ * Multi-layer perceptrons on the jvk kernels: layers ({@link dev.jvk.nn.Dense}, its inference-only
+ * low-precision form {@link dev.jvk.nn.QuantizedDense}, activations,
  * dropout) with forward and backward side by side, losses, the {@link dev.jvk.nn.Mlp} that runs
  * them, the {@link dev.jvk.nn.Trainer}, and the model file format.
  *

@@ -142,6 +142,19 @@ class CompressionTest {
     }
 
     @Test
+    void the_summary_counts_quantized_weights_and_their_stored_bytes() {
+        Mlp mlp = trained();
+        int weights = 20 * 24 + 24 * 16 + 16 * 10;
+        int units = 24 + 16 + 10;
+        assertThat(mlp.summary()).contains(String.format(java.util.Locale.ROOT, "%,d parameters (%,d bytes as stored)", weights + units, 4 * (weights + units)));
+        String int8 = Compression.quantize(mlp, QuantizedDense.Format.INT8).summary();
+        assertThat(int8).contains("dense 20 -> 24 (int8)")
+                .contains(String.format(java.util.Locale.ROOT, "%,d parameters (%,d bytes as stored)", weights + units, weights + 8 * units));
+        assertThat(Compression.quantize(mlp, QuantizedDense.Format.BF16).summary())
+                .contains(String.format(java.util.Locale.ROOT, "%,d parameters (%,d bytes as stored)", weights + units, 2 * weights + 4 * units));
+    }
+
+    @Test
     void a_quantized_model_refuses_training_and_a_second_quantization() {
         Mlp int8 = Compression.quantize(trained(), QuantizedDense.Format.INT8);
         DataSet data = new SyntheticData(3, FEATURES).sample(64, 0, "train");

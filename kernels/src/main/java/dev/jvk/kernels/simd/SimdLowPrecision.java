@@ -315,8 +315,8 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
     /**
      * Two rows of A against two rows of B: four exact dot products, each A and B vector widened once. Four
      * products keep 8 int accumulators, 4 widened A and 2 widened B vectors and the pair temporaries within
-     * the 32 vector registers; a 2x4 tile (16 accumulators) did not fit, C2 spilled them in the loop and it
-     * ran at a tenth of the dot kernel's rate (bench/RESULTS-lowp.md).
+     * the 32 vector registers; a 2x4 tile needs 16 accumulators beside its operands and measured at half
+     * this tile's rate (bench/RESULTS-lowp.md, runs 2 and 3).
      */
     private static void tile2x2(int k, byte[] a, int a0, int lda, byte[] b, int b0, int ldb, int[] c, int c0, int ldc) {
         IntVector s00 = IntVector.zero(I), s01 = s00, s10 = s00, s11 = s00;
