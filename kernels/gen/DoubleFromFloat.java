@@ -14,6 +14,7 @@ import java.util.List;
 public final class DoubleFromFloat {
     private static final String GEMM = "kernels/src/main/java/dev/jvk/kernels/gemm/";
     private static final String SIMD = "kernels/src/main/java/dev/jvk/kernels/simd/";
+    private static final String REFERENCE = "kernels/src/main/java/dev/jvk/kernels/reference/";
 
     /**
      * A float source, relative to the repository root, and the words it needs swapped beyond those
@@ -41,7 +42,8 @@ public final class DoubleFromFloat {
                     new String[] {"Integer", "Long"},
                     new String[] {"Species.INT", "Species.LONG"},
                     new String[] {"reinterpretAsInts", "reinterpretAsLongs"},
-                    new String[] {"Lanes.F_", "Lanes.D_"})));
+                    new String[] {"Lanes.F_", "Lanes.D_"})),
+            new Source(REFERENCE + "ReferenceFloatReductions.java", List.of()));
 
     private DoubleFromFloat() {}
 

@@ -55,7 +55,8 @@ final class CompressCommand implements Callable<Integer> {
             description = "Adam learning rate of the fine-tuning, cosine-annealed (default: ${DEFAULT-VALUE}).")
     float learningRate;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Fine-tuning batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "32",
+            description = "Fine-tuning batch size (default: ${DEFAULT-VALUE}: more steps in few epochs).")
     int batch;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seeds the fine-tuning's shuffling (default: ${DEFAULT-VALUE}).")
@@ -139,8 +140,9 @@ final class CompressCommand implements Callable<Integer> {
         Mlp written = Models.load(out);   // scored as evaluate and predict will read it
         Evaluation after = written.evaluate(test);
         float[] row = Arrays.copyOf(test.features(), test.featureCount());
-        double latencyBefore = batchOneMicros(original, row);
-        double latencyAfter = batchOneMicros(written, row);
+        double[] latency = batchOneMicros(original, written, row);
+        double latencyBefore = latency[0];
+        double latencyAfter = latency[1];
         long bytesBefore = Files.size(model);
         long bytesAfter = Files.size(out);
         String kind = format == null ? "float" : format.cliName();
@@ -192,24 +194,37 @@ final class CompressCommand implements Callable<Integer> {
     }
 
     /**
-     * The median wall time of one {@code predict} of one row, in microseconds, after a warm-up: up to 2,000 calls
-     * or 0.5 s of each, at least 5 timed. A rough figure for the user; the project's latency claims come from JMH.
+     * The median wall time of one single-row {@code predict} of each model, in microseconds: both warmed up first
+     * (0.3 s each), then timed in alternating blocks of 50 calls for up to 1 s in all, so that neither gets the JIT or
+     * the machine's quiet moments alone. A rough figure for the user; the project's latency claims come from JMH.
      */
-    static double batchOneMicros(Mlp mlp, float[] row) {
-        float[] scores = new float[mlp.classes()];
-        long warmEnd = System.nanoTime() + 500_000_000L;
-        for (int i = 0; i < 2_000 && (i < 5 || System.nanoTime() < warmEnd); i++) {
-            mlp.predict(row, 1, scores);
+    static double[] batchOneMicros(Mlp a, Mlp b, float[] row) {
+        Mlp[] models = {a, b};
+        float[] scores = new float[Math.max(a.classes(), b.classes())];
+        for (Mlp m : models) {
+            long end = System.nanoTime() + 300_000_000L;
+            for (int i = 0; i < 20 || System.nanoTime() < end; i++) {
+                m.predict(row, 1, scores);
+            }
         }
-        long[] times = new long[2_000];
+        long[][] times = new long[2][2_000];
         int n = 0;
-        long end = System.nanoTime() + 500_000_000L;
-        while (n < times.length && (n < 5 || System.nanoTime() < end)) {
-            long t = System.nanoTime();
-            mlp.predict(row, 1, scores);
-            times[n++] = System.nanoTime() - t;
+        long end = System.nanoTime() + 1_000_000_000L;
+        while (n + 50 <= times[0].length && (n < 50 || System.nanoTime() < end)) {
+            for (int k = 0; k < 2; k++) {
+                for (int i = 0; i < 50; i++) {
+                    long t = System.nanoTime();
+                    models[k].predict(row, 1, scores);
+                    times[k][n + i] = System.nanoTime() - t;
+                }
+            }
+            n += 50;
         }
-        Arrays.sort(times, 0, n);
-        return times[n / 2] / 1e3;
+        double[] median = new double[2];
+        for (int k = 0; k < 2; k++) {
+            Arrays.sort(times[k], 0, n);
+            median[k] = times[k][n / 2] / 1e3;
+        }
+        return median;
     }
 }

@@ -190,10 +190,9 @@ class CompressionTest {
     }
 
     @Test
-    void pruning_removes_the_units_of_least_incoming_times_outgoing_norm_and_keeps_the_rest_exactly() {
-        // unit 0 has large incoming but tiny outgoing weights, unit 3 the reverse: both matter little.
-        // Scores are proportional to a[u] * c[u]: 0.002, 1, 1.5, 0.00001, 1.5: units 3 and 0 go
-        Mlp mlp = handMade(new double[] {2, 1, 0.5, 0.001, 1.5}, new double[] {0.001, 1, 3, 1000 * 0.00001, 1});
+    void pruning_removes_the_units_of_least_incoming_norm_and_keeps_the_rest_exactly() {
+        // incoming norms are proportional to a[u]: units 3 and 2 go, whatever their outgoing weights
+        Mlp mlp = handMade(new double[] {2, 1, 0.5, 0.001, 1.5}, new double[] {0.001, 1, 3, 10, 1});
         Mlp pruned = Compression.prune(mlp, 0.4);
         assertThat(pruned.describe()).isEqualTo("4-3-3 relu");
         // the kept units 1, 2, 4 in their order, every weight copied exactly
@@ -201,7 +200,7 @@ class CompressionTest {
         Dense second = (Dense) mlp.layers().get(2);
         Dense p1 = (Dense) pruned.layers().get(0);
         Dense p2 = (Dense) pruned.layers().get(2);
-        int[] kept = {1, 2, 4};
+        int[] kept = {0, 1, 4};
         for (int a = 0; a < 3; a++) {
             for (int i = 0; i < 4; i++) {
                 assertThat(p1.weights()[i * 3 + a]).isEqualTo(first.weights()[i * 5 + kept[a]]);
@@ -216,8 +215,9 @@ class CompressionTest {
     }
 
     @Test
-    void a_unit_whose_outgoing_weights_are_zero_is_removed_first_and_changes_nothing() {
-        Mlp mlp = handMade(new double[] {1, 1, 1, 1, 1}, new double[] {1, 2, 0, 3, 4});
+    void a_dead_unit_is_removed_first_and_changes_nothing() {
+        // unit 2's incoming weights and bias are zero: ReLU(0) = 0 whatever the input
+        Mlp mlp = handMade(new double[] {1, 2, 0, 3, 4}, new double[] {1, 1, 1, 1, 1});
         Mlp pruned = Compression.prune(mlp, 0.2);
         assertThat(pruned.describe()).isEqualTo("4-4-3 relu");
         float[] x = {0.3f, -1f, 2f, 0.5f, 1f, 1f, -1f, 0f};

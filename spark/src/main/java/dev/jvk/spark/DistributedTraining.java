@@ -4,14 +4,18 @@ import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Kernels;
 import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.Activation;
+import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.ModelMetadata;
 import dev.jvk.nn.TrainingDivergedException;
 import dev.jvk.nn.optim.LearningRateSchedule;
 import dev.jvk.nn.optim.Optimizer;
 import dev.jvk.nn.optim.OptimizerConfig;
 import dev.jvk.nn.optim.Parameter;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
@@ -53,14 +57,51 @@ final class DistributedTraining {
     /**
      * What to train (everything a task needs; serialisable, unlike nn's configuration records).
      *
+     * @param outputs    classes of a classifier; values per row of a regressor
+     * @param loss       nn's name of the loss: softmax-cross-entropy for a classifier, mse or huber for a regressor
      * @param gradients  true for gradient averaging, false for parameter averaging
      * @param localSteps steps per round with parameter averaging
      */
-    record Settings(int inputs, int[] hidden, Activation activation, int classes, long seed, int epochs, int batch,
+    record Settings(int inputs, int[] hidden, Activation activation, int outputs, String loss, long seed, int epochs, int batch,
                     float stepSize, String optimizer, boolean gradients, int localSteps, int threadsPerTask)
             implements Serializable {
-        Mlp newModel() {
-            return Mlp.classifier(inputs, hidden, activation, classes, seed);
+
+        /**
+         * What {@code stage}'s params say to train with {@code loss}; {@code outputs}, when positive, is the last
+         * layer's size the stage needs (a regressor's one label column).
+         *
+         * @throws IllegalArgumentException when the layers are not set, or do not end in {@code outputs}
+         */
+        static Settings of(JvkMlpParams<?> stage, String loss, int outputs) {
+            String name = stage.getClass().getSimpleName();
+            if (!stage.isDefined(stage.layers())) {
+                throw new IllegalArgumentException(name + " needs layers: call setLayers(new int[] {inputs, hidden..., "
+                        + (outputs > 0 ? String.valueOf(outputs) : "classes") + "})");
+            }
+            int[] sizes = stage.getLayers();
+            int last = sizes[sizes.length - 1];
+            if (outputs > 0 && last != outputs) {
+                throw new IllegalArgumentException("layers " + Arrays.toString(sizes) + " end in " + last + " outputs; a " + name
+                        + " predicts one label column: end the layers in " + outputs);
+            }
+            return new Settings(sizes[0], Arrays.copyOfRange(sizes, 1, sizes.length - 1), Activation.fromCliName(stage.getActivation()),
+                    last, loss, stage.getSeed(), stage.getMaxIter(), stage.getBlockSize(), (float) stage.getStepSize(),
+                    stage.getOptimizer().toLowerCase(Locale.ROOT), JvkMlpParams.GRADIENTS.equals(stage.getAggregation()),
+                    stage.getLocalSteps(), stage.getThreadsPerTask());
+        }
+
+        boolean regression() {
+            return !loss.equals("softmax-cross-entropy");
+        }
+
+        /** The initial model from the seed; a regressor's standardises its targets as {@code plan} measured them. */
+        Mlp newModel(Plan plan) {
+            if (!regression()) {
+                return Mlp.classifier(inputs, hidden, activation, outputs, seed);
+            }
+            Mlp mlp = Mlp.regressor(inputs, hidden, activation, 0f, outputs, Loss.named(loss), seed);
+            mlp.setMetadata(new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1, plan.targetMean(), plan.targetStd()));
+            return mlp;
         }
 
         OptimizerConfig optimizerConfig() {
@@ -84,10 +125,12 @@ final class DistributedTraining {
      * @param stepsPerEpoch  steps that make one epoch (for the learning-rate schedule)
      * @param totalSteps     steps in the whole run, on every partition
      * @param stepsPerRound  steps between two aggregations
+     * @param targetMean     a regressor's per-output target mean over the training rows (empty for a classifier)
+     * @param targetStd      a regressor's per-output target standard deviation, 1 for a constant target (empty for a classifier)
      */
-    record Plan(int[] partitionRows, int[] partitionBatch, int stepsPerEpoch, int totalSteps, int stepsPerRound)
-            implements Serializable {
-        static Plan of(Settings s, int[] partitionRows) {
+    record Plan(int[] partitionRows, int[] partitionBatch, int stepsPerEpoch, int totalSteps, int stepsPerRound,
+                float[] targetMean, float[] targetStd) implements Serializable {
+        static Plan of(Settings s, int[] partitionRows, float[] targetMean, float[] targetStd) {
             long total = 0;
             for (int n : partitionRows) {
                 total += n;
@@ -102,7 +145,8 @@ final class DistributedTraining {
             if (steps > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(s.epochs() + " epochs of " + stepsPerEpoch + " steps are too many steps");
             }
-            return new Plan(partitionRows.clone(), batch, (int) stepsPerEpoch, (int) steps, s.gradients() ? 1 : s.localSteps());
+            return new Plan(partitionRows.clone(), batch, (int) stepsPerEpoch, (int) steps, s.gradients() ? 1 : s.localSteps(),
+                    targetMean, targetStd);
         }
 
         int rounds() {
@@ -124,25 +168,55 @@ final class DistributedTraining {
     static Result fit(Dataset<?> dataset, String featuresCol, String labelCol, Settings settings) {
         Dataset<Row> columns = dataset.select(functions.col(featuresCol), functions.col(labelCol).cast("double"));
         int inputs = settings.inputs();
-        int classes = settings.classes();
+        int classes = settings.regression() ? 0 : settings.outputs();
         JavaRDD<Block> blocks = columns.toJavaRDD()
                 .mapPartitionsWithIndex((partition, rows) -> List.of(Block.of(partition, rows, inputs, classes, featuresCol, labelCol)).iterator(), true)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<Integer> sizes = blocks.map(Block::rows).collect();   // checks every row before any training
             int[] partitionRows = sizes.stream().mapToInt(Integer::intValue).toArray();
-            Plan plan = Plan.of(settings, partitionRows);
-            if (plan.rows() == 0) {
+            if (Arrays.stream(partitionRows).asLongStream().sum() == 0) {
                 throw new IllegalArgumentException("the training data has no rows");
             }
+            float[] mean = new float[0];
+            float[] std = new float[0];
+            if (settings.regression()) {
+                double m = targetMean(blocks);
+                mean = new float[] {(float) m};
+                std = new float[] {(float) targetStd(blocks, m)};
+            }
+            Plan plan = Plan.of(settings, partitionRows, mean, std);
             return train(JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()), blocks, settings, plan);
         } finally {
             blocks.unpersist(false);
         }
     }
 
+    /** The mean of the targets, summed in double per partition and over the partitions in their order (so the same on every run). */
+    private static double targetMean(JavaRDD<Block> blocks) {
+        double sum = 0;
+        long rows = 0;
+        for (double[] part : blocks.map(b -> new double[] {b.targetSum(), b.rows()}).collect()) {
+            sum += part[0];
+            rows += (long) part[1];
+        }
+        return sum / rows;
+    }
+
+    /** The population standard deviation of the targets about {@code mean}; 1 for a constant target (as {@code ./jvk train --task regression}). */
+    private static double targetStd(JavaRDD<Block> blocks, double mean) {
+        double squares = 0;
+        long rows = 0;
+        for (double[] part : blocks.map(b -> new double[] {b.squaredDeviations(mean), b.rows()}).collect()) {
+            squares += part[0];
+            rows += (long) part[1];
+        }
+        double sd = Math.sqrt(squares / rows);
+        return sd > 1e-12 && Float.isFinite((float) sd) ? sd : 1;
+    }
+
     private static Result train(JavaSparkContext sc, JavaRDD<Block> blocks, Settings settings, Plan plan) {
-        Mlp model = settings.newModel();
+        Mlp model = settings.newModel(plan);
         List<Parameter> parameters = model.parameters();
         Optimizer driverOptimizer = settings.gradients() ? settings.optimizerConfig().create(parameters) : null;
         LearningRateSchedule schedule = settings.schedule();
@@ -168,7 +242,7 @@ final class DistributedTraining {
                 unflatten(total.values(), parameters, false);
             }
         }
-        JvkMlpTrainingSummary summary = new JvkMlpTrainingSummary(settings.gradients() ? JvkMlpClassifier.GRADIENTS : JvkMlpClassifier.PARAMETERS,
+        JvkMlpTrainingSummary summary = new JvkMlpTrainingSummary(settings.gradients() ? JvkMlpParams.GRADIENTS : JvkMlpParams.PARAMETERS,
                 partitions, plan.rows(), plan.rounds(), plan.totalSteps(), losses, List.copyOf(kernels));
         return new Result(model, summary);
     }
@@ -180,7 +254,7 @@ final class DistributedTraining {
      */
     static PairwiseSum.Part localRound(Settings settings, Plan plan, float[] weights, int round, Block block) {
         Gemm.setThreads(settings.threadsPerTask());
-        Mlp mlp = settings.newModel();
+        Mlp mlp = settings.newModel(plan);
         List<Parameter> parameters = mlp.parameters();
         unflatten(weights, parameters, false);
         int p = block.partition();
@@ -196,7 +270,8 @@ final class DistributedTraining {
             LearningRateSchedule schedule = settings.schedule();
             int inputs = settings.inputs();
             float[] x = new float[batch * inputs];
-            int[] y = new int[batch];
+            int[] y = block.labels() == null ? null : new int[batch];
+            float[] t = block.targets() == null ? null : new float[batch];
             int stepsPerPass = (n + batch - 1) / batch;
             int[] order = null;
             int orderPass = -1;
@@ -211,11 +286,15 @@ final class DistributedTraining {
                 for (int i = 0; i < count; i++) {
                     int row = order[from + i];
                     System.arraycopy(block.features(), row * inputs, x, i * inputs, inputs);
-                    y[i] = block.labels()[row];
+                    if (y != null) {
+                        y[i] = block.labels()[row];
+                    } else {
+                        t[i] = block.targets()[row];
+                    }
                 }
                 int epoch = step / plan.stepsPerEpoch();
                 float rate = schedule.rate((double) step / plan.stepsPerEpoch(), settings.epochs());
-                float loss = mlp.trainStep(x, y, count, optimizer, rate);
+                float loss = y != null ? mlp.trainStep(x, y, count, optimizer, rate) : mlp.trainStep(x, t, count, optimizer, rate);
                 if (!Float.isFinite(loss)) {
                     throw new TrainingDivergedException(epoch + 1, step % plan.stepsPerEpoch() + 1, loss, rate);
                 }

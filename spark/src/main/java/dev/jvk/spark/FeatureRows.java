@@ -26,6 +26,12 @@ final class FeatureRows {
             throw new IllegalArgumentException("the features column '" + column + "' has " + v.size()
                     + " values at " + where(partition, index) + ", the model takes " + inputs + " (layers[0])");
         }
+        copy(v, dst, offset);
+    }
+
+    /** Copies {@code v}, dense or sparse, to {@code dst[offset .. offset+v.size())}, as floats. */
+    static void copy(Vector v, float[] dst, int offset) {
+        int inputs = v.size();
         switch (v) {
             case DenseVector d -> {
                 double[] values = d.values();

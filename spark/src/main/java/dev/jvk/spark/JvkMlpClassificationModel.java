@@ -4,15 +4,8 @@ import dev.jvk.nn.Dense;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
-import dev.jvk.nn.ModelFileException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.stream.IntStream;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
@@ -50,8 +43,6 @@ public final class JvkMlpClassificationModel
         extends ProbabilisticClassificationModel<Vector, JvkMlpClassificationModel>
         implements MLWritable {
     private static final long serialVersionUID = 1L;
-    /** Where {@link Writer} puts the jvk model file under the model's directory. */
-    static final String MODEL_FILE = "data/model.jvk";
 
     private final String uid;
     private final byte[] modelFile;
@@ -181,9 +172,7 @@ public final class JvkMlpClassificationModel
             throw new IllegalArgumentException("the features vector has " + features.size() + " values, the model takes " + inputs);
         }
         float[] x = new float[inputs];
-        for (int i = 0; i < inputs; i++) {
-            x[i] = (float) features.apply(i);
-        }
+        FeatureRows.copy(features, x, 0);
         float[] raw = logits.predict(x, 1);
         double[] values = new double[classes];
         for (int j = 0; j < classes; j++) {
@@ -261,15 +250,7 @@ public final class JvkMlpClassificationModel
         @Override
         public void saveImpl(String path) {
             DefaultParamsWriter.saveMetadata(model, path, sparkSession());
-            Path file = new Path(path, MODEL_FILE);
-            try {
-                FileSystem fs = file.getFileSystem(sc().hadoopConfiguration());
-                try (FSDataOutputStream out = fs.create(file, false)) {
-                    out.write(model.modelFile);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not write the jvk model file " + file, e);
-            }
+            ModelBytes.write(model.modelFile, path, sc().hadoopConfiguration());
         }
     }
 
@@ -277,22 +258,7 @@ public final class JvkMlpClassificationModel
         @Override
         public JvkMlpClassificationModel load(String path) {
             DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), JvkMlpClassificationModel.class.getName());
-            Path file = new Path(path, MODEL_FILE);
-            byte[] bytes;
-            try {
-                FileSystem fs = file.getFileSystem(sc().hadoopConfiguration());
-                long length = fs.getFileStatus(file).getLen();
-                if (length > Integer.MAX_VALUE - 8) {
-                    throw new ModelFileException(file + " has " + length + " bytes, more than a jvk model file can have");
-                }
-                bytes = new byte[(int) length];
-                try (FSDataInputStream in = fs.open(file)) {
-                    in.readFully(0, bytes);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not read the jvk model file " + file, e);
-            }
-            JvkMlpClassificationModel model = new JvkMlpClassificationModel(metadata.uid(), bytes, null);
+            JvkMlpClassificationModel model = new JvkMlpClassificationModel(metadata.uid(), ModelBytes.read(path, sc().hadoopConfiguration()), null);
             metadata.getAndSetParams(model, Option.empty());
             return model;
         }

@@ -6,6 +6,7 @@ import dev.jvk.kernels.Softmax;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
@@ -24,8 +25,11 @@ final class ScoringIterator implements Iterator<Row> {
     /** Rows per forward pass: large enough for GEMM to run at speed, small enough to keep the rows at hand. */
     static final int BATCH = 512;
 
-    /** The output columns, in the order the output schema appends them. */
-    enum Column { RAW_PREDICTION, PROBABILITY, PREDICTION }
+    /**
+     * The output columns, in the order the output schema appends them: a classifier's three, or a
+     * regressor's {@code VALUE} (its one output, in the targets' units, as the prediction).
+     */
+    enum Column { RAW_PREDICTION, PROBABILITY, PREDICTION, VALUE }
 
     /**
      * What a task needs to score its partition (serialised into the task; the model travels as a broadcast).
@@ -40,7 +44,8 @@ final class ScoringIterator implements Iterator<Row> {
         public Iterator<Row> call(Iterator<Row> rows) {
             Gemm.setThreads(threads);
             Mlp loaded = ModelBytes.load(model.value());
-            Mlp logits = new Mlp(loaded.layers(), Loss.named("mse"), loaded.scaling());
+            // a classifier's scores before softmax: the same layers under a loss that leaves the outputs as they are
+            Mlp logits = loaded.metadata().isClassification() ? new Mlp(loaded.layers(), Loss.named("mse"), loaded.scaling()) : loaded;
             TaskContext task = TaskContext.get();
             return new ScoringIterator(rows, logits, this, task == null ? -1 : task.partitionId());
         }
@@ -54,6 +59,7 @@ final class ScoringIterator implements Iterator<Row> {
     private final float[] x;
     private final float[] raw;
     private final float[] probability;
+    private final boolean softmax;
     private int filled;
     private int next;
     private long seen;
@@ -66,6 +72,7 @@ final class ScoringIterator implements Iterator<Row> {
         this.x = new float[BATCH * scorer.inputs()];
         this.raw = new float[BATCH * scorer.classes()];
         this.probability = new float[BATCH * scorer.classes()];
+        this.softmax = scorer.thresholds() != null || Arrays.asList(scorer.columns()).contains(Column.PROBABILITY);
     }
 
     @Override
@@ -96,6 +103,7 @@ final class ScoringIterator implements Iterator<Row> {
                 case RAW_PREDICTION -> vector(raw, r * classes, classes);
                 case PROBABILITY -> vector(probability, r * classes, classes);
                 case PREDICTION -> (double) predict(r * classes, classes);
+                case VALUE -> (double) raw[r * classes];
             };
         }
         return RowFactory.create(values);
@@ -115,7 +123,9 @@ final class ScoringIterator implements Iterator<Row> {
         if (n > 0) {
             int classes = scorer.classes();
             logits.predict(x, n, raw);
-            Softmax.softmax(raw, 0, n, classes, classes, probability, 0, classes);
+            if (softmax) {
+                Softmax.softmax(raw, 0, n, classes, classes, probability, 0, classes);
+            }
         }
     }
 

@@ -64,8 +64,8 @@ class BadInputTest {
         assertThatThrownBy(() -> model.transform(bad).collectAsList()).hasStackTraceContaining("the features column 'features' is null at row 1 of partition 0");
         String path = dir.resolve("model").toString();
         model.write().save(path);
-        byte[] saved = Files.readAllBytes(dir.resolve("model").resolve(JvkMlpClassificationModel.MODEL_FILE));
+        byte[] saved = Files.readAllBytes(dir.resolve("model").resolve(ModelBytes.MODEL_FILE));
         assertThatThrownBy(() -> model.write().save(path)).hasMessageContaining("already exists");
-        assertThat(Files.readAllBytes(dir.resolve("model").resolve(JvkMlpClassificationModel.MODEL_FILE))).isEqualTo(saved);
+        assertThat(Files.readAllBytes(dir.resolve("model").resolve(ModelBytes.MODEL_FILE))).isEqualTo(saved);
     }
 }

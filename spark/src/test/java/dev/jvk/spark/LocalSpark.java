@@ -32,11 +32,16 @@ final class LocalSpark {
         return spark;
     }
 
+    /** The session's context, for the RDD API. */
+    static JavaSparkContext context() {
+        return JavaSparkContext.fromSparkContext(session().sparkContext());
+    }
+
     static final StructType SCHEMA = new StructType()
             .add("features", new VectorUDT(), true)
             .add("label", DataTypes.DoubleType, true);
 
-    /** {@code data} as a DataFrame (features: an ML vector; label: a double) in exactly {@code partitions} partitions, rows in order. */
+    /** {@code data} as a DataFrame (features: an ML vector; label: a double, the class or a regressor's one target) in exactly {@code partitions} partitions, rows in order. */
     static Dataset<Row> frame(DataSet data, int partitions) {
         List<Row> rows = new ArrayList<>(data.rows());
         int f = data.featureCount();
@@ -45,9 +50,8 @@ final class LocalSpark {
             for (int c = 0; c < f; c++) {
                 x[c] = data.features()[r * f + c];
             }
-            rows.add(RowFactory.create(Vectors.dense(x), (double) data.labels()[r]));
+            rows.add(RowFactory.create(Vectors.dense(x), data.isRegression() ? (double) data.targets()[r] : (double) data.labels()[r]));
         }
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(session().sparkContext());
-        return session().createDataFrame(sc.parallelize(rows, partitions), SCHEMA);
+        return session().createDataFrame(context().parallelize(rows, partitions), SCHEMA);
     }
 }

@@ -92,8 +92,8 @@ public final class FamilyTable {
                 .thenComparing(l -> l.key().group())
                 .thenComparingDouble(l -> l.key().shape().volume())
                 .thenComparing(l -> l.key().shape().label())
-                .thenComparingInt(l -> l.key().threads())
-                .thenComparing(l -> l.key().extras()));
+                .thenComparing(l -> l.key().extras(), FamilyTable::compareNatural)
+                .thenComparingInt(l -> l.key().threads()));
         this.lines = List.copyOf(sorted);
         List<String> missingImpls = new ArrayList<>();
         if (!rows.isEmpty()) {
@@ -106,6 +106,40 @@ public final class FamilyTable {
         }
         this.implementations = List.copyOf(impls);
         this.missing = List.copyOf(missingImpls);
+    }
+
+    /** Text with numbers in it, the numbers by value: {@code batch=2} before {@code batch=16}. */
+    static int compareNatural(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i);
+            char y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int endA = digitsEnd(a, i);
+                int endB = digitsEnd(b, j);
+                int c = new java.math.BigInteger(a.substring(i, endA)).compareTo(new java.math.BigInteger(b.substring(j, endB)));
+                if (c != 0) {
+                    return c;
+                }
+                i = endA;
+                j = endB;
+            } else if (x != y) {
+                return Character.compare(x, y);
+            } else {
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    private static int digitsEnd(String s, int from) {
+        int end = from;
+        while (end < s.length() && Character.isDigit(s.charAt(end))) {
+            end++;
+        }
+        return end;
     }
 
     public Family family() {

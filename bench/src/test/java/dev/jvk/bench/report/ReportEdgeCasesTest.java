@@ -43,6 +43,24 @@ class ReportEdgeCasesTest {
     }
 
     @Test
+    void batchesAreInNumericOrderWithTheirThreadCountsSideBySide() throws IOException {
+        StringBuilder rows = new StringBuilder("[");
+        for (String batch : new String[] {"1024", "1", "128"}) {
+            for (String threads : new String[] {"2", "1"}) {
+                rows.append(rows.length() > 1 ? "," : "").append("""
+                        { "benchmark" : "dev.jvk.bench.mlp.MlpInferenceBenchmark.predict", "mode" : "avgt", "threads" : 1,
+                          "params" : { "batch" : "%s", "threads" : "%s" },
+                          "primaryMetric" : { "score" : 100, "scoreError" : 1, "scoreUnit" : "us/op" } }
+                        """.formatted(batch, threads));
+            }
+        }
+        Path json = Files.writeString(dir.resolve("results.json"), rows.append("]"));
+        String md = Files.readString(Report.generate(json, dir).markdown());
+        assertThat(md.lines().filter(l -> l.startsWith("| mlpInference.predict |")).map(l -> l.split(" \\| ")[1] + " " + l.split(" \\| ")[2]))
+                .containsExactly("1 batch=1", "2 batch=1", "1 batch=128", "2 batch=128", "1 batch=1024", "2 batch=1024");
+    }
+
+    @Test
     void withoutRunJsonTheReportSaysTheMachineWasNotRecorded() throws IOException {
         Path json = Sample.copyTo(dir);
         Files.delete(dir.resolve("run.json"));

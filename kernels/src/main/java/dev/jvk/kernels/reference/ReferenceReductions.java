@@ -17,7 +17,7 @@ public final class ReferenceReductions {
      */
     private static final double MEAN_RESCUE_SCALE = 0x1p-32;
     /**
-     * Scales double data for variance when (x - mean)^2 overflows: |x * 2^-540| <= 2^484, so every
+     * Scales double data for variance when (x - mean)^2 overflows: {@code |x * 2^-540| <= 2^484}, so every
      * square stays below 2^969 and their sum below 2^1000 for every int n.
      */
     private static final double VARIANCE_RESCUE_SCALE = 0x1p-540;
@@ -27,62 +27,30 @@ public final class ReferenceReductions {
     // ---------------------------------------------------------------- float
 
     public static float sum(float[] x, int offset, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
-            s += x[offset + i];
-        }
-        return s;
+        return ReferenceFloatReductions.sum(x, offset, n);
     }
 
     public static float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
-            s = Math.fma(x[xOffset + i], y[yOffset + i], s);
-        }
-        return s;
+        return ReferenceFloatReductions.dot(x, xOffset, y, yOffset, n);
     }
 
     /** Math.max over the elements: NaN if any is NaN, +0 over -0, -Infinity for n == 0. */
     public static float max(float[] x, int offset, int n) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            m = Math.max(m, x[offset + i]);
-        }
-        return m;
+        return ReferenceFloatReductions.max(x, offset, n);
     }
 
     /** Math.min over the elements: NaN if any is NaN, -0 under +0, +Infinity for n == 0. */
     public static float min(float[] x, int offset, int n) {
-        float m = Float.POSITIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            m = Math.min(m, x[offset + i]);
-        }
-        return m;
+        return ReferenceFloatReductions.min(x, offset, n);
     }
 
     /** The first NaN, else the first element no later element is '>' than; -1 for n == 0. */
     public static int argmax(float[] x, int offset, int n) {
-        int best = -1;
-        float bestValue = 0f;
-        for (int i = 0; i < n; i++) {
-            float v = x[offset + i];
-            if (v != v) {
-                return i;
-            }
-            if (best < 0 || v > bestValue) {
-                best = i;
-                bestValue = v;
-            }
-        }
-        return best;
+        return ReferenceFloatReductions.argmax(x, offset, n);
     }
 
     public static float asum(float[] x, int offset, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
-            s += Math.abs(x[offset + i]);
-        }
-        return s;
+        return ReferenceFloatReductions.asum(x, offset, n);
     }
 
     /**
@@ -145,59 +113,27 @@ public final class ReferenceReductions {
     // ---------------------------------------------------------------- double
 
     public static double sum(double[] x, int offset, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += x[offset + i];
-        }
-        return s;
+        return ReferenceDoubleReductions.sum(x, offset, n);
     }
 
     public static double dot(double[] x, int xOffset, double[] y, int yOffset, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s = Math.fma(x[xOffset + i], y[yOffset + i], s);
-        }
-        return s;
+        return ReferenceDoubleReductions.dot(x, xOffset, y, yOffset, n);
     }
 
     public static double max(double[] x, int offset, int n) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            m = Math.max(m, x[offset + i]);
-        }
-        return m;
+        return ReferenceDoubleReductions.max(x, offset, n);
     }
 
     public static double min(double[] x, int offset, int n) {
-        double m = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            m = Math.min(m, x[offset + i]);
-        }
-        return m;
+        return ReferenceDoubleReductions.min(x, offset, n);
     }
 
     public static int argmax(double[] x, int offset, int n) {
-        int best = -1;
-        double bestValue = 0;
-        for (int i = 0; i < n; i++) {
-            double v = x[offset + i];
-            if (v != v) {
-                return i;
-            }
-            if (best < 0 || v > bestValue) {
-                best = i;
-                bestValue = v;
-            }
-        }
-        return best;
+        return ReferenceDoubleReductions.argmax(x, offset, n);
     }
 
     public static double asum(double[] x, int offset, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += Math.abs(x[offset + i]);
-        }
-        return s;
+        return ReferenceDoubleReductions.asum(x, offset, n);
     }
 
     /**

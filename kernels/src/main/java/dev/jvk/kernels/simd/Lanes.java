@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>A call with a vector argument is only cheap when C2 inlines it; where it does not (a big
  * compilation unit, or the callee compiled alone first), the vector is boxed on every call. So no
  * helper sums the lanes: the kernels write the tree out in place with the shuffles below,
- * {@code if (L >= 16) v = v.add(v.rearrange(F_ROTATE_8))}, then 4, 2 and 1.
+ * {@code v = L >= 16 ? v.add(v.rearrange(F_ROTATE_8)) : v}, then 4, 2 and 1.
  */
 final class Lanes {
     private static final VectorSpecies<Float> F = Species.FLOAT;

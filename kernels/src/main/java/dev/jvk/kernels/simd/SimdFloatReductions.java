@@ -107,15 +107,9 @@ final class SimdFloatReductions {
         }
         FloatVector s = a0.add(a1).add(a2.add(a3));
         // The lane tree of Lanes, in place (class comment).
-        if (LANES >= 16) {
-            s = s.add(s.rearrange(Lanes.F_ROTATE_8));
-        }
-        if (LANES >= 8) {
-            s = s.add(s.rearrange(Lanes.F_ROTATE_4));
-        }
-        if (LANES >= 4) {
-            s = s.add(s.rearrange(Lanes.F_ROTATE_2));
-        }
+        s = LANES >= 16 ? s.add(s.rearrange(Lanes.F_ROTATE_8)) : s;
+        s = LANES >= 8 ? s.add(s.rearrange(Lanes.F_ROTATE_4)) : s;
+        s = LANES >= 4 ? s.add(s.rearrange(Lanes.F_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.F_ROTATE_1));
         return s.lane(0);
     }
@@ -150,15 +144,9 @@ final class SimdFloatReductions {
             }
         }
         FloatVector s = a0.add(a1).add(a2.add(a3));
-        if (LANES >= 16) {
-            s = s.add(s.rearrange(Lanes.F_ROTATE_8));
-        }
-        if (LANES >= 8) {
-            s = s.add(s.rearrange(Lanes.F_ROTATE_4));
-        }
-        if (LANES >= 4) {
-            s = s.add(s.rearrange(Lanes.F_ROTATE_2));
-        }
+        s = LANES >= 16 ? s.add(s.rearrange(Lanes.F_ROTATE_8)) : s;
+        s = LANES >= 8 ? s.add(s.rearrange(Lanes.F_ROTATE_4)) : s;
+        s = LANES >= 4 ? s.add(s.rearrange(Lanes.F_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.F_ROTATE_1));
         return s.lane(0);
     }

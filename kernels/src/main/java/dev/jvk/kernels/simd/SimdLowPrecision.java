@@ -296,8 +296,8 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
             int i = 0;
             for (; i + 2 <= m; i += 2) {
                 int j = jb;
-                for (; j + 4 <= jEnd; j += 4) {
-                    tile2x4(k, a, aOffset + i * lda, lda, b, bOffset + j * ldb, ldb, c, cOffset + i * ldc + j, ldc);
+                for (; j + 2 <= jEnd; j += 2) {
+                    tile2x2(k, a, aOffset + i * lda, lda, b, bOffset + j * ldb, ldb, c, cOffset + i * ldc + j, ldc);
                 }
                 for (; j < jEnd; j++) {
                     c[cOffset + i * ldc + j] = dotInt8(a, aOffset + i * lda, b, bOffset + j * ldb, k);
@@ -312,11 +312,17 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
         }
     }
 
-    /** Two rows of A against four rows of B: eight exact dot products, each A and B vector widened once. */
-    private static void tile2x4(int k, byte[] a, int a0, int lda, byte[] b, int b0, int ldb, int[] c, int c0, int ldc) {
-        IntVector s00 = IntVector.zero(I), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-        IntVector h00 = s00, h01 = s00, h02 = s00, h03 = s00, h10 = s00, h11 = s00, h12 = s00, h13 = s00;
+    /**
+     * Two rows of A against two rows of B: four exact dot products, each A and B vector widened once. Four
+     * products keep 8 int accumulators, 4 widened A and 2 widened B vectors and the pair temporaries within
+     * the 32 vector registers; a 2x4 tile (16 accumulators) did not fit, C2 spilled them in the loop and it
+     * ran at a tenth of the dot kernel's rate (bench/RESULTS-lowp.md).
+     */
+    private static void tile2x2(int k, byte[] a, int a0, int lda, byte[] b, int b0, int ldb, int[] c, int c0, int ldc) {
+        IntVector s00 = IntVector.zero(I), s01 = s00, s10 = s00, s11 = s00;
+        IntVector h00 = s00, h01 = s00, h10 = s00, h11 = s00;
         int a1 = a0 + lda;
+        int b1 = b0 + ldb;
         int pairs = 0;
         int p = 0;
         for (; p <= k - 2 * BHL; p += 2 * BHL, pairs++) {
@@ -324,49 +330,29 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
             ShortVector x01 = widened(a, a0 + p + BHL);
             ShortVector x10 = widened(a, a1 + p);
             ShortVector x11 = widened(a, a1 + p + BHL);
-            ShortVector y0 = widened(b, b0 + p);
-            ShortVector y1 = widened(b, b0 + p + BHL);
-            IntVector v = pair(x00, y0, x01, y1);
+            ShortVector y00 = widened(b, b0 + p);
+            ShortVector y01 = widened(b, b0 + p + BHL);
+            IntVector v = pair(x00, y00, x01, y01);
             s00 = s00.add(v);
             h00 = h00.add(high(v));
-            v = pair(x10, y0, x11, y1);
+            v = pair(x10, y00, x11, y01);
             s10 = s10.add(v);
             h10 = h10.add(high(v));
-            y0 = widened(b, b0 + ldb + p);
-            y1 = widened(b, b0 + ldb + p + BHL);
-            v = pair(x00, y0, x01, y1);
+            ShortVector y10 = widened(b, b1 + p);
+            ShortVector y11 = widened(b, b1 + p + BHL);
+            v = pair(x00, y10, x01, y11);
             s01 = s01.add(v);
             h01 = h01.add(high(v));
-            v = pair(x10, y0, x11, y1);
+            v = pair(x10, y10, x11, y11);
             s11 = s11.add(v);
             h11 = h11.add(high(v));
-            y0 = widened(b, b0 + 2 * ldb + p);
-            y1 = widened(b, b0 + 2 * ldb + p + BHL);
-            v = pair(x00, y0, x01, y1);
-            s02 = s02.add(v);
-            h02 = h02.add(high(v));
-            v = pair(x10, y0, x11, y1);
-            s12 = s12.add(v);
-            h12 = h12.add(high(v));
-            y0 = widened(b, b0 + 3 * ldb + p);
-            y1 = widened(b, b0 + 3 * ldb + p + BHL);
-            v = pair(x00, y0, x01, y1);
-            s03 = s03.add(v);
-            h03 = h03.add(high(v));
-            v = pair(x10, y0, x11, y1);
-            s13 = s13.add(v);
-            h13 = h13.add(high(v));
         }
         // The last k % (2 * BHL) terms, fewer than one pair step, in scalar code: masked loads in the
         // loop would cost every step, and a copy of the loop for the tail is a second body to keep in step.
         c[c0] = unbiased(s00, h00, pairs) + tail(a, a0, b, b0, p, k);
-        c[c0 + 1] = unbiased(s01, h01, pairs) + tail(a, a0, b, b0 + ldb, p, k);
-        c[c0 + 2] = unbiased(s02, h02, pairs) + tail(a, a0, b, b0 + 2 * ldb, p, k);
-        c[c0 + 3] = unbiased(s03, h03, pairs) + tail(a, a0, b, b0 + 3 * ldb, p, k);
+        c[c0 + 1] = unbiased(s01, h01, pairs) + tail(a, a0, b, b1, p, k);
         c[c0 + ldc] = unbiased(s10, h10, pairs) + tail(a, a1, b, b0, p, k);
-        c[c0 + ldc + 1] = unbiased(s11, h11, pairs) + tail(a, a1, b, b0 + ldb, p, k);
-        c[c0 + ldc + 2] = unbiased(s12, h12, pairs) + tail(a, a1, b, b0 + 2 * ldb, p, k);
-        c[c0 + ldc + 3] = unbiased(s13, h13, pairs) + tail(a, a1, b, b0 + 3 * ldb, p, k);
+        c[c0 + ldc + 1] = unbiased(s11, h11, pairs) + tail(a, a1, b, b1, p, k);
     }
 
     /** sum of x[xRow + p] * y[yRow + p] for p in [from, k). */

@@ -197,12 +197,8 @@ public final class SimdReductions implements ReductionKernels {
             }
         }
         DoubleVector s = a0.add(a1).add(a2.add(a3));
-        if (DL >= 8) {
-            s = s.add(s.rearrange(Lanes.D_ROTATE_4));
-        }
-        if (DL >= 4) {
-            s = s.add(s.rearrange(Lanes.D_ROTATE_2));
-        }
+        s = DL >= 8 ? s.add(s.rearrange(Lanes.D_ROTATE_4)) : s;
+        s = DL >= 4 ? s.add(s.rearrange(Lanes.D_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.D_ROTATE_1));
         return s.lane(0);
     }
@@ -230,10 +226,10 @@ public final class SimdReductions implements ReductionKernels {
      * float vector of a step). Every step loads through a mask, so the last, partial vector needs no copy of
      * the exponential; its lanes past n are masked out of the adds (they would add e^(0 - m)).
      *
-     * <p>e^t for t <= 0, t below -708 counted as -708 (see EXP_LOWEST): t = k ln2 + r, |r| <= ln2/2,
+     * <p>e^t for t &lt;= 0, t below -708 counted as -708 (see EXP_LOWEST): t = k ln2 + r, |r| &lt;= ln2/2,
      * k = round(t / ln2) by the magic-number addition, r in two fma steps (Cody and Waite), e^r by
      * its Taylor polynomial to degree 8 (truncation below 2^-32, far under a float ulp), times 2^k
-     * built in the exponent field: (k + magic)'s low bits hold k, and (k + 1023) << 52 is 2^k.
+     * built in the exponent field: (k + magic)'s low bits hold k, and {@code (k + 1023) << 52} is 2^k.
      */
     private static double sumOfExponentials(float[] x, int offset, int n, float m) {
         DoubleVector c = DoubleVector.broadcast(D, m);
@@ -279,12 +275,8 @@ public final class SimdReductions implements ReductionKernels {
             a1 = a1.add(p1.mul(twoToK1), D.indexInRange(i + DL, n));
         }
         DoubleVector s = a0.add(a1);
-        if (DL >= 8) {
-            s = s.add(s.rearrange(Lanes.D_ROTATE_4));
-        }
-        if (DL >= 4) {
-            s = s.add(s.rearrange(Lanes.D_ROTATE_2));
-        }
+        s = DL >= 8 ? s.add(s.rearrange(Lanes.D_ROTATE_4)) : s;
+        s = DL >= 4 ? s.add(s.rearrange(Lanes.D_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.D_ROTATE_1));
         return s.lane(0);
     }
@@ -292,7 +284,7 @@ public final class SimdReductions implements ReductionKernels {
     // ================================================================ exp in double lanes
 
     private static final double LOG2_E = 1.4426950408889634;
-    /** ln 2 split so that k * LN2_HIGH is exact for |k| < 2^11 (its low 11 bits are zero). */
+    /** ln 2 split so that k * LN2_HIGH is exact for |k| &lt; 2^11 (its low 11 bits are zero). */
     private static final double LN2_HIGH = 0x1.62e42fefa3800p-1;
     private static final double LN2_LOW = 0x1.ef35793c76730p-45;
     /** 1.5 * 2^52: adding it rounds a double below 2^51 in magnitude to an integer, held in the low bits. */
@@ -395,12 +387,8 @@ public final class SimdReductions implements ReductionKernels {
             }
         }
         DoubleVector s = a0.add(a1).add(a2.add(a3));
-        if (DL >= 8) {
-            s = s.add(s.rearrange(Lanes.D_ROTATE_4));
-        }
-        if (DL >= 4) {
-            s = s.add(s.rearrange(Lanes.D_ROTATE_2));
-        }
+        s = DL >= 8 ? s.add(s.rearrange(Lanes.D_ROTATE_4)) : s;
+        s = DL >= 4 ? s.add(s.rearrange(Lanes.D_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.D_ROTATE_1));
         return s.lane(0);
     }
@@ -421,7 +409,8 @@ public final class SimdReductions implements ReductionKernels {
         if (s < Double.POSITIVE_INFINITY && s >= n * 0x1p-1000) {
             return Math.sqrt(s);
         }
-        double largest = largestMagnitude(x, offset, n);
+        // No element is NaN here (the squares would be NaN).
+        double largest = Math.max(Math.abs(SimdDoubleReductions.max(x, offset, n)), Math.abs(SimdDoubleReductions.min(x, offset, n)));
         if (largest == 0 || largest == Double.POSITIVE_INFINITY) {
             return largest;
         }
@@ -429,30 +418,15 @@ public final class SimdReductions implements ReductionKernels {
         return Math.scalb(Math.sqrt(blockedDeviations(x, offset, n, Math.scalb(1.0, -exponent), 0.0, true)), exponent);
     }
 
-    private static double largestMagnitude(double[] x, int offset, int n) {
-        double largest = 0;
-        for (int i = 0; i < n; i++) {
-            largest = Math.max(largest, Math.abs(x[offset + i]));
-        }
-        return largest;
-    }
-
+    /** No element is NaN: the max is NaN exactly when one is. */
     private static boolean noNaN(double[] x, int offset, int n) {
-        for (int i = 0; i < n; i++) {
-            if (Double.isNaN(x[offset + i])) {
-                return false;
-            }
-        }
-        return true;
+        return !Double.isNaN(SimdDoubleReductions.max(x, offset, n));
     }
 
+    /** No element is NaN or infinite. */
     private static boolean allFinite(double[] x, int offset, int n) {
-        for (int i = 0; i < n; i++) {
-            if (!Double.isFinite(x[offset + i])) {
-                return false;
-            }
-        }
-        return true;
+        return SimdDoubleReductions.max(x, offset, n) < Double.POSITIVE_INFINITY
+                && SimdDoubleReductions.min(x, offset, n) > Double.NEGATIVE_INFINITY;
     }
 
     /** max + log(sum exp(x - max)) with jvk's double exp (its own polynomial); two accumulators. */
@@ -504,12 +478,8 @@ public final class SimdReductions implements ReductionKernels {
             DoubleVector twoToK = kMagic.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
             a = a.add(p.mul(twoToK), valid);
         }
-        if (DL >= 8) {
-            a = a.add(a.rearrange(Lanes.D_ROTATE_4));
-        }
-        if (DL >= 4) {
-            a = a.add(a.rearrange(Lanes.D_ROTATE_2));
-        }
+        a = DL >= 8 ? a.add(a.rearrange(Lanes.D_ROTATE_4)) : a;
+        a = DL >= 4 ? a.add(a.rearrange(Lanes.D_ROTATE_2)) : a;
         a = a.add(a.rearrange(Lanes.D_ROTATE_1));
         return a.lane(0);
     }

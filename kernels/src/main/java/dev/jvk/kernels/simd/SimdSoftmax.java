@@ -195,15 +195,9 @@ public final class SimdSoftmax implements SoftmaxKernels {
         // The lanes' sum in a fixed pairwise order that every JIT tier follows (reduceLanes(ADD) leaves
         // the order open, and the interpreter and C2 take different ones): lane i plus lane i + L/2,
         // then i + L/4, ..., the order Lanes documents.
-        if (L >= 16) {
-            sum = sum.add(sum.rearrange(Lanes.F_ROTATE_8));
-        }
-        if (L >= 8) {
-            sum = sum.add(sum.rearrange(Lanes.F_ROTATE_4));
-        }
-        if (L >= 4) {
-            sum = sum.add(sum.rearrange(Lanes.F_ROTATE_2));
-        }
+        sum = L >= 16 ? sum.add(sum.rearrange(Lanes.F_ROTATE_8)) : sum;
+        sum = L >= 8 ? sum.add(sum.rearrange(Lanes.F_ROTATE_4)) : sum;
+        sum = L >= 4 ? sum.add(sum.rearrange(Lanes.F_ROTATE_2)) : sum;
         sum = sum.add(sum.rearrange(Lanes.F_ROTATE_1));
         return sum.lane(0);
     }

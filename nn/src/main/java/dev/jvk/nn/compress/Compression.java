@@ -83,10 +83,11 @@ public final class Compression {
      * one kept): a smaller dense model, the dense layer before each hidden layer losing output columns and the
      * one after it the matching input rows. Fine-tune it with a {@code Trainer} to win back accuracy.
      *
-     * <p>The units removed are those of least importance {@code ||(w_in, b)|| * ||w_out||}: the L2 norm of the
-     * unit's incoming weights and bias times that of its outgoing weights. With ReLU, scaling a unit's incoming
-     * weights by c and its outgoing ones by 1/c computes the same function, so only the product says how much
-     * the unit contributes; either norm alone would depend on that arbitrary c. Ties remove the later unit;
+     * <p>The units removed are those whose incoming weights and bias have the least L2 norm (PyTorch's
+     * {@code ln_structured} along the output dimension): a unit whose weights are all near zero outputs about
+     * {@code f(0)} whatever the input, which the next layer's bias can stand in for. Measured on Fashion-MNIST
+     * (docs/compression.md), this keeps more accuracy before fine-tuning than the outgoing weights' norm or
+     * the product of both, and after two epochs of fine-tuning the three are level. Ties remove the later unit;
      * the kept units keep their order.
      *
      * @param fraction in [0, 1): the share of each hidden layer's units to remove
@@ -116,7 +117,7 @@ public final class Compression {
             if (layer instanceof Dense d) {
                 boolean hidden = next + 1 < dense.size();
                 int[] keptOut = hidden
-                        ? keep(importance(d, (Dense) layers.get(dense.get(next + 1))), fraction)
+                        ? keep(importance(d), fraction)
                         : IntStream.range(0, d.outputSize()).toArray();
                 pruned.add(select(d, keptIn, keptOut));
                 keptIn = keptOut;
@@ -128,25 +129,19 @@ public final class Compression {
         return new Mlp(pruned, mlp.loss(), mlp.scaling(), mlp.metadata());
     }
 
-    /** Each output unit j of {@code dense}: {@code ||(W[:, j], b[j])|| * ||next.W[j, :]||}, in double. */
-    static double[] importance(Dense dense, Dense next) {
+    /** Each output unit j of {@code dense}: {@code ||(W[:, j], b[j])||}, summed in double. */
+    static double[] importance(Dense dense) {
         int in = dense.inputSize();
         int units = dense.outputSize();
-        int out = next.outputSize();
         float[] w = dense.weights();
         float[] b = dense.bias();
-        float[] v = next.weights();
         double[] score = new double[units];
         for (int j = 0; j < units; j++) {
             double incoming = (double) b[j] * b[j];
             for (int i = 0; i < in; i++) {
                 incoming += (double) w[i * units + j] * w[i * units + j];
             }
-            double outgoing = 0;
-            for (int k = 0; k < out; k++) {
-                outgoing += (double) v[j * out + k] * v[j * out + k];
-            }
-            score[j] = Math.sqrt(incoming) * Math.sqrt(outgoing);
+            score[j] = Math.sqrt(incoming);
         }
         return score;
     }
