@@ -1,17 +1,17 @@
 package dev.jvk.cli;
 
 import dev.jvk.kernels.Reductions;
+import dev.jvk.nn.AtomicFiles;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.data.CsvTable;
 import dev.jvk.nn.data.DataSet;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -138,20 +138,18 @@ final class PredictCommand implements Callable<Integer> {
         return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
     }
 
-    /** Writes the whole file beside the target and moves it into place, so a failure leaves no half file. */
+    /**
+     * A file appears whole or not at all, as a saved model does ({@link AtomicFiles}); a stream that exists and is not a
+     * regular file ({@code /dev/stdout}, a FIFO) cannot be replaced, so the text is written into it.
+     */
     private static void write(Path target, String text) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        // created as any new file is (the umask decides its mode), unlike createTempFile's 0600
-        Path temp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            try (OutputStream stream = Files.newOutputStream(target, StandardOpenOption.WRITE)) {
+                stream.write(bytes);
             }
-        } finally {
-            Files.deleteIfExists(temp);
+        } else {
+            AtomicFiles.write(target, bytes);
         }
     }
 }

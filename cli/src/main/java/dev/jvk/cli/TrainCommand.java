@@ -71,7 +71,8 @@ final class TrainCommand implements Callable<Integer> {
     Path validationCsv;
 
     @Option(names = "--patience", paramLabel = "N",
-            description = "Early stopping: stop after N epochs without a better validation score and keep the best epoch's weights.")
+            description = "Early stopping: stop after N epochs without a better validation score and keep the best epoch's weights "
+                    + "(default: a tenth of the epochs, at least 10, when 30 or more validation rows are watched).")
     Integer patience;
 
     @Option(names = "--report-test-every-epoch", description = "Score the test set after every epoch too (only for reporting: do not tune on it).")
@@ -88,8 +89,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", paramLabel = "P", defaultValue = "0", description = "Dropout rate after each hidden activation (default: ${DEFAULT-VALUE}).")
     float dropout;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Passes over the training data, the most with early stopping (default: enough for about 4000 steps, 10 to 300).")
+    Integer epochs;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Samples per step (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -183,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
         Activation act = parse(() -> Activation.fromCliName(activation));
         OptimizerConfig.Kind kind = parse(() -> OptimizerConfig.Kind.fromCliName(optimizer));
         FeatureScaling.Kind scaling = scalingKind(scale);
-        if (epochs < 1) {
+        if (epochs != null && epochs < 1) {
             throw new UsageException("--epochs must be >= 1, got " + epochs);
         }
         if (batch < 1) {
@@ -205,12 +207,9 @@ final class TrainCommand implements Callable<Integer> {
             case ADAM -> OptimizerConfig.adamWithWeightDecay(decay);
             case ADAMW -> OptimizerConfig.adamWWithWeightDecay(decay);
         });
-        LearningRateSchedule lrSchedule = switch (schedule.toLowerCase(Locale.ROOT)) {
-            case "constant" -> LearningRateSchedule.constant(rate);
-            case "step" -> LearningRateSchedule.step(rate, Math.max(1, (epochs + 2) / 3), 0.5f);
-            case "cosine" -> LearningRateSchedule.cosine(rate, 0f);
-            default -> throw new UsageException("unknown --schedule '" + schedule + "' (expected constant, step or cosine)");
-        };
+        if (!List.of("constant", "step", "cosine").contains(schedule.toLowerCase(Locale.ROOT))) {
+            throw new UsageException("unknown --schedule '" + schedule + "' (expected constant, step or cosine)");
+        }
         if (save != null) {
             Options.checkWritable(save, "--save");
         }
@@ -246,6 +245,14 @@ final class TrainCommand implements Callable<Integer> {
             progress.print(p.notes());
         }
         DataSet train = p.train();
+        int epochs = this.epochs != null ? this.epochs : Trainer.Config.epochsFor(train.rows(), batch);
+        // a held-out set to watch makes early stopping the default: small sets overfit long before the last of their epochs
+        int patience = this.patience != null ? this.patience : p.validation() == null ? 0 : Trainer.Config.patienceFor(epochs, p.validation().rows());
+        LearningRateSchedule lrSchedule = switch (schedule.toLowerCase(Locale.ROOT)) {
+            case "constant" -> LearningRateSchedule.constant(rate);
+            case "step" -> LearningRateSchedule.step(rate, Math.max(1, (epochs + 2) / 3), 0.5f);
+            default -> LearningRateSchedule.cosine(rate, 0f);
+        };
         progress.printf(Locale.ROOT, "data: %s%s: %d training, %s and %d test samples (%s), %d features, %s, scaling %s%n",
                 p.source(), data.defaultNote(), train.rows(),
                 p.validation() == null ? "no validation" : p.validation().rows() + " validation (" + p.validationSource() + ")",
@@ -259,16 +266,17 @@ final class TrainCommand implements Callable<Integer> {
         mlp.setScaling(FeatureScaling.fit(scaling, train));
         mlp.setMetadata(p.metadata());
         progress.printf(Locale.ROOT, "model: %s, %,d parameters, loss %s; %s lr %s %s, batch %d, %s%s, seed %d, %s%n",
-                mlp.describe(), mlp.parameterCount(), mlp.loss().name(), kind.cliName(), rate, schedule, batch, plural(epochs, "epoch"),
-                patience == null ? "" : " (patience " + patience + ")", seed, plural(Gemm.threads(), "thread"));
+                mlp.describe(), mlp.parameterCount(), mlp.loss().name(), kind.cliName(), rate, schedule, batch,
+                this.epochs == null ? plural(epochs, "epoch") + " (default: about " + Trainer.Config.DEFAULT_STEPS + " steps)" : plural(epochs, "epoch"),
+                patience == 0 ? "" : " (patience " + patience + (this.patience == null ? ", the default for " + p.validation().rows() + " validation rows" : "") + ")", seed, plural(Gemm.threads(), "thread"));
 
         float[] weights = classWeights(train, mlp, regression);
-        Trainer trainer = new Trainer(new Trainer.Config(epochs, batch, seed, optimizerConfig, lrSchedule, patience == null ? 0 : patience, weights));
+        Trainer trainer = new Trainer(new Trainer.Config(epochs, batch, seed, optimizerConfig, lrSchedule, patience, weights));
         TrainingCheckpoint state = null;
         Mlp model = mlp;
         if (checkpointDir != null) {
             String fingerprint = String.format(Locale.ROOT, "%s, %s, batch %d, seed %d, %s lr %s %s, patience %d, %d training rows of %d features",
-                    mlp.describe(), plural(epochs, "epoch"), batch, seed, kind.cliName(), rate, schedule, patience == null ? 0 : patience,
+                    mlp.describe(), plural(epochs, "epoch"), batch, seed, kind.cliName(), rate, schedule, patience,
                     train.rows(), train.featureCount());
             trainer.checkpointTo(checkpointDir, fingerprint);
             if (resume) {
@@ -280,8 +288,7 @@ final class TrainCommand implements Callable<Integer> {
                 if (!model.describe().equals(mlp.describe()) || model.parameterCount() != mlp.parameterCount()) {
                     throw new UsageException("the checkpoint in " + checkpointDir + " holds a " + model.describe() + " model; these options make a " + mlp.describe());
                 }
-                progress.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", checkpointDir, state.epoch(),
-                        dropout > 0 ? " (dropout masks start again: not bitwise the uninterrupted run)" : "");
+                progress.printf(Locale.ROOT, "resuming from %s after epoch %d%n", checkpointDir, state.epoch());
             } else {
                 Files.createDirectories(checkpointDir);
             }
@@ -300,7 +307,7 @@ final class TrainCommand implements Callable<Integer> {
         if (plot != null) {
             LearningCurves.write(plot, history, listener.testScores(), regression);
         }
-        if (history.stoppedEarly() || (patience != null && history.bestEpoch() != history.epochs().size())) {
+        if (history.stoppedEarly() || (patience > 0 && history.bestEpoch() != history.epochs().size())) {
             progress.printf(Locale.ROOT, "early stopping: %s; the model keeps epoch %d's weights%n",
                     history.stoppedEarly() ? "no better validation score in " + plural(patience, "epoch") : "the last epoch was not the best", history.bestEpoch());
         }

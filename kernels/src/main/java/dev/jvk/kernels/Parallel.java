@@ -42,4 +42,39 @@ public final class Parallel {
         }
         GemmThreads.forRange(n, parts, body::run);
     }
+
+    /** One task of {@link #forTasks}: task {@code index}. */
+    @FunctionalInterface
+    public interface Task {
+        void run(int index);
+    }
+
+    /**
+     * Runs {@code body} once for every task in {@code [0, tasks)} and returns when all are done: on
+     * this thread in order, or, when the work pays for it, in runs of consecutive tasks at once on
+     * several threads (each run in increasing order). {@code flops} (the floating-point operations of
+     * all the tasks together) sizes the work by the rule GEMM uses, so each thread gets enough of it.
+     * A task that computes its own outputs from inputs no other task writes gives bitwise the same
+     * result for every thread count; GEMM calls inside a task run on that task's thread.
+     *
+     * @throws NullPointerException     if {@code body} is null
+     * @throws IllegalArgumentException if {@code tasks < 0} or {@code flops < 0}
+     */
+    public static void forTasks(int tasks, long flops, Task body) {
+        java.util.Objects.requireNonNull(body, "body");
+        if (tasks < 0) {
+            throw new IllegalArgumentException("tasks must be >= 0, got " + tasks);
+        }
+        if (flops < 0) {
+            throw new IllegalArgumentException("flops must be >= 0, got " + flops);
+        }
+        int parts = GemmThreads.forTasks(tasks, flops);
+        if (parts <= 1) {
+            for (int t = 0; t < tasks; t++) {
+                body.run(t); // no hand-over, and no allocation
+            }
+            return;
+        }
+        GemmThreads.forEachTask(tasks, parts, body::run);
+    }
 }

@@ -64,39 +64,40 @@ public enum Activation {
         return this == RELU || this == LEAKY_RELU;
     }
 
-    /** {@code y[B x cols] = f(y + b)} in place, one pass; only when {@link #fusesWithBias()}. {@code slope}: leaky ReLU's. */
-    void addBiasAndApply(float slope, float[] bias, float[] y, int rows, int cols) {
+    /** {@code y[B x cols] = f(y + b)} in place, one pass, on the rows of {@code y} from element {@code offset}; only when {@link #fusesWithBias()}. {@code slope}: leaky ReLU's. */
+    void addBiasAndApply(float slope, float[] bias, float[] y, int offset, int rows, int cols) {
         switch (this) {
-            case RELU -> Activations.addBiasRelu(bias, 0, y, 0, rows, cols, cols);
-            case LEAKY_RELU -> Activations.addBiasLeakyRelu(slope, bias, 0, y, 0, rows, cols, cols);
+            case RELU -> Activations.addBiasRelu(bias, 0, y, offset, rows, cols, cols);
+            case LEAKY_RELU -> Activations.addBiasLeakyRelu(slope, bias, 0, y, offset, rows, cols, cols);
             default -> throw new IllegalStateException(this + " has no fused bias kernel");
         }
     }
 
-    /** {@code y[0..n) = f(x[0..n))}; {@code slope} is leaky ReLU's (the others ignore it). */
-    void forward(float slope, float[] x, float[] y, int n) {
+    /** {@code y[offset..offset+n) = f(x[offset..offset+n))}; {@code slope} is leaky ReLU's (the others ignore it). */
+    void forward(float slope, float[] x, float[] y, int offset, int n) {
         switch (this) {
-            case RELU -> Activations.relu(x, 0, y, 0, n);
-            case LEAKY_RELU -> Activations.leakyRelu(slope, x, 0, y, 0, n);
-            case TANH -> Activations.tanh(x, 0, y, 0, n);
-            case SIGMOID -> Activations.sigmoid(x, 0, y, 0, n);
-            case GELU -> Activations.geluErf(x, 0, y, 0, n);
-            case SILU -> Activations.silu(x, 0, y, 0, n);
+            case RELU -> Activations.relu(x, offset, y, offset, n);
+            case LEAKY_RELU -> Activations.leakyRelu(slope, x, offset, y, offset, n);
+            case TANH -> Activations.tanh(x, offset, y, offset, n);
+            case SIGMOID -> Activations.sigmoid(x, offset, y, offset, n);
+            case GELU -> Activations.geluErf(x, offset, y, offset, n);
+            case SILU -> Activations.silu(x, offset, y, offset, n);
         }
     }
 
     /**
-     * {@code dx[0..n) = dy * f'(x)}, where {@code y = f(x)} is the forward output. For the fused
-     * activations ({@link #fusesWithBias()}) {@code x} may be {@code y}: their {@code f'} reads the same from both.
+     * {@code dx = dy * f'(x)} on elements {@code [offset, offset+n)} of each array, where {@code y = f(x)} is the
+     * forward output. For the fused activations ({@link #fusesWithBias()}) {@code x} may be {@code y}: their
+     * {@code f'} reads the same from both.
      */
-    void backward(float slope, float[] x, float[] y, float[] dy, float[] dx, int n) {
+    void backward(float slope, float[] x, float[] y, float[] dy, float[] dx, int offset, int n) {
         switch (this) {
-            case RELU -> Activations.reluBackward(x, 0, dy, 0, dx, 0, n);
-            case LEAKY_RELU -> Activations.leakyReluBackward(slope, x, 0, dy, 0, dx, 0, n);
-            case TANH -> Activations.tanhBackward(y, 0, dy, 0, dx, 0, n);
-            case SIGMOID -> Activations.sigmoidBackward(y, 0, dy, 0, dx, 0, n);
-            case GELU -> Activations.geluErfBackward(x, 0, dy, 0, dx, 0, n);
-            case SILU -> Activations.siluBackward(x, 0, dy, 0, dx, 0, n);
+            case RELU -> Activations.reluBackward(x, offset, dy, offset, dx, offset, n);
+            case LEAKY_RELU -> Activations.leakyReluBackward(slope, x, offset, dy, offset, dx, offset, n);
+            case TANH -> Activations.tanhBackward(y, offset, dy, offset, dx, offset, n);
+            case SIGMOID -> Activations.sigmoidBackward(y, offset, dy, offset, dx, offset, n);
+            case GELU -> Activations.geluErfBackward(x, offset, dy, offset, dx, offset, n);
+            case SILU -> Activations.siluBackward(x, offset, dy, offset, dx, offset, n);
         }
     }
 }

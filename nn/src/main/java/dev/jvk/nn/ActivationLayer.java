@@ -69,15 +69,30 @@ public final class ActivationLayer implements Layer {
     // forward: y[B x n] = f(x[B x n])
     @Override
     public void forward(float[] x, float[] y, int rows, boolean training) {
-        activation.forward(slope, x, y, rows * size);
+        forwardRows(x, y, 0, rows);
+    }
+
+    @Override
+    public void forwardRows(float[] x, float[] y, int from, int rows) {
+        activation.forward(slope, x, y, from * size, rows * size);
     }
 
     // backward of y = f(x): dx[B x n] = dy * f'(x), with f' from x or from y as the kernel defines it
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
+        backwardRows(x, y, dy, dx, 0, rows);
+    }
+
+    @Override
+    public void backwardRows(float[] x, float[] y, float[] dy, float[] dx, int from, int rows) {
         if (dx != null) {
-            activation.backward(slope, x, y, dy, dx, rows * size);
+            activation.backward(slope, x, y, dy, dx, from * size, rows * size);
         }
+    }
+
+    @Override
+    public void parameterGradients(float[] x, float[] dy, int rows) {
+        // no parameters
     }
 
     @Override

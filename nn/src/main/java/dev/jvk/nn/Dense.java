@@ -91,39 +91,53 @@ public final class Dense implements Layer {
 
     @Override
     public void forward(float[] x, float[] y, int rows, boolean training) {
+        forwardRows(x, y, 0, rows);
+    }
+
+    @Override
+    public void forwardRows(float[] x, float[] y, int from, int rows) {
         if (rows == 1) {
-            // batch of one (inference): y[out] = b + W^T[out x in] x[in], a GEMV that reads W once
-            Vectors.copy(bias, 0, y, 0, out);
-            Gemm.sgemv(TRANS, in, out, 1f, weights, 0, out, x, 0, 1f, y, 0);
+            // one row (inference): y[out] = b + W^T[out x in] x[in], a GEMV that reads W once
+            Vectors.copy(bias, 0, y, from * out, out);
+            Gemm.sgemv(TRANS, in, out, 1f, weights, 0, out, x, from * in, 1f, y, from * out);
             return;
         }
-        // y[B x out] = x[B x in] . W[in x out]
-        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, in, 1f, x, 0, in, weights, 0, out, 0f, y, 0, out);
+        forwardWithoutBias(x, y, from, rows);
         // y[B x out] += b[out], broadcast over rows
-        Vectors.addBias(bias, 0, y, 0, rows, out, out);
+        Vectors.addBias(bias, 0, y, from * out, rows, out, out);
     }
 
     /**
-     * The forward pass without the bias, for a caller that adds the bias fused with the activation
-     * ({@link Activation#addBiasAndApply}): {@code y[B x out] = x[B x in] . W}. Batches of two rows or more.
+     * The forward pass of rows {@code [from, from + rows)} without the bias, for a caller that adds the bias
+     * fused with the activation ({@link Activation#addBiasAndApply}): {@code y[B x out] = x[B x in] . W}. Two rows or more.
      */
-    void forwardWithoutBias(float[] x, float[] y, int rows) {
-        // y[B x out] = x[B x in] . W[in x out]; bias and activation follow in one fused pass
-        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, in, 1f, x, 0, in, weights, 0, out, 0f, y, 0, out);
+    void forwardWithoutBias(float[] x, float[] y, int from, int rows) {
+        // y[B x out] = x[B x in] . W[in x out]
+        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, in, 1f, x, from * in, in, weights, 0, out, 0f, y, from * out, out);
     }
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
+        parameterGradients(x, dy, rows);
+        backwardRows(x, y, dy, dx, 0, rows);
+    }
+
+    @Override
+    public void backwardRows(float[] x, float[] y, float[] dy, float[] dx, int from, int rows) {
+        if (dx != null) {
+            // from y = x . W:  dx[B x in] = dy[B x out] . W^T[out x in]
+            Gemm.sgemm(NO_TRANS, TRANS, rows, in, out, 1f, dy, from * out, out, weights, 0, out, 0f, dx, from * in, in);
+        }
+    }
+
+    @Override
+    public void parameterGradients(float[] x, float[] dy, int rows) {
         float[] weightGrad = parameters().get(0).grad();
         float[] biasGrad = parameters().get(1).grad();
         // from y = x . W:  dW[in x out] = x^T[in x B] . dy[B x out]
         Gemm.sgemm(TRANS, NO_TRANS, in, out, rows, 1f, x, 0, in, dy, 0, out, 0f, weightGrad, 0, out);
         // from y += b:     db[out] = sum over rows of dy[B x out]
         Vectors.columnSums(dy, 0, rows, out, out, biasGrad, 0);
-        if (dx != null) {
-            // from y = x . W:  dx[B x in] = dy[B x out] . W^T[out x in]
-            Gemm.sgemm(NO_TRANS, TRANS, rows, in, out, 1f, dy, 0, out, weights, 0, out, 0f, dx, 0, in);
-        }
     }
 
     @Override

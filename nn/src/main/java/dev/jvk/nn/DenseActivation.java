@@ -24,25 +24,43 @@ final class DenseActivation implements Pass {
 
     @Override
     public void forward(float[] x, float[] y, int rows, boolean training) {
+        forwardRows(x, y, 0, rows);
+    }
+
+    @Override
+    public void forwardRows(float[] x, float[] y, int from, int rows) {
         int out = dense.outputSize();
         if (rows == 1) {
             // y[1 x out] = f(b + x W): Dense's GEMV, then f in place
-            dense.forward(x, y, 1, training);
-            activation.forward(slope, y, y, out);
+            dense.forwardRows(x, y, from, 1);
+            activation.forward(slope, y, y, from * out, out);
             return;
         }
         // y[B x out] = x[B x in] . W[in x out]
-        dense.forwardWithoutBias(x, y, rows);
+        dense.forwardWithoutBias(x, y, from, rows);
         // y[B x out] = f(y + b): the bias broadcast over rows and f, one pass in place
-        activation.addBiasAndApply(slope, dense.bias(), y, rows, out);
+        activation.addBiasAndApply(slope, dense.bias(), y, from * out, rows, out);
     }
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
+        backwardRows(x, y, dy, dx, 0, rows);
+        parameterGradients(x, dy, rows);
+    }
+
+    @Override
+    public void backwardRows(float[] x, float[] y, float[] dy, float[] dx, int from, int rows) {
+        int out = dense.outputSize();
         // from y = f(z): dz[B x out] = dy * f'(z), f' read from y; in place, dy is not needed after
-        activation.backward(slope, y, y, dy, dy, rows * dense.outputSize());
-        // from z = x . W + b: dW = x^T dz, db = column sums of dz, dx = dz W^T
-        dense.backward(x, y, dy, dx, rows);
+        activation.backward(slope, y, y, dy, dy, from * out, rows * out);
+        // from z = x . W + b: dx = dz W^T
+        dense.backwardRows(x, y, dy, dx, from, rows);
+    }
+
+    @Override
+    public void parameterGradients(float[] x, float[] dz, int rows) {
+        // from z = x . W + b: dW = x^T dz, db = column sums of dz
+        dense.parameterGradients(x, dz, rows);
     }
 
     @Override

@@ -42,7 +42,7 @@ public final class Huber implements Loss {
     }
 
     @Override
-    public void scores(float[] out, int rows, int classes) {
+    public void scores(float[] out, int from, int rows, int classes) {
         // the raw outputs are the predictions
     }
 

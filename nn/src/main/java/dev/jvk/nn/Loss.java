@@ -33,7 +33,12 @@ public sealed interface Loss permits SoftmaxCrossEntropy, MeanSquaredError, Hube
     float loss(float[] out, int[] labels, int rows, int classes);
 
     /** Turns outputs into the class scores {@link Mlp#predict} returns, in place (softmax, or nothing). */
-    void scores(float[] out, int rows, int classes);
+    default void scores(float[] out, int rows, int classes) {
+        scores(out, 0, rows, classes);
+    }
+
+    /** {@link #scores(float[], int, int)} on rows {@code [from, from + rows)} of {@code out} alone. */
+    void scores(float[] out, int from, int rows, int classes);
 
     /** The name used in model files and messages. */
     String name();

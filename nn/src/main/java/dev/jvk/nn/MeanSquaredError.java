@@ -55,7 +55,7 @@ public final class MeanSquaredError implements Loss {
     }
 
     @Override
-    public void scores(float[] out, int rows, int classes) {
+    public void scores(float[] out, int from, int rows, int classes) {
         // the raw outputs are the scores
     }
 

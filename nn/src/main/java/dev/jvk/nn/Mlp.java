@@ -1,5 +1,6 @@
 package dev.jvk.nn;
 
+import dev.jvk.kernels.Parallel;
 import dev.jvk.kernels.Reductions;
 import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.data.DataException;
@@ -32,6 +33,15 @@ import java.util.Objects;
 public final class Mlp {
     /** Rows per pass when predicting or evaluating large inputs. */
     static final int INFERENCE_CHUNK = 256;
+    /**
+     * The fewest rows a chunk of a pass gets (see {@link #chunkRows}): measured on one thread, the forward
+     * product of 784-256 over 128 rows took 1.29x as long in chunks of 16 rows, 1.12x in 32, 1.03x in 64
+     * (bench/RESULTS-threads.md). A batch smaller than two chunks runs as one, its products split by GEMM's
+     * threads instead. {@code -Djvk.nn.minChunkRows} for sweeps and tests.
+     */
+    static final int MIN_CHUNK_ROWS = Integer.getInteger("jvk.nn.minChunkRows", 64);
+    /** The most chunks a pass is cut into (see {@link #chunkRows}): enough to balance up to 8 threads. */
+    static final int MAX_CHUNKS = Integer.getInteger("jvk.nn.maxChunks", 8);
 
     private final List<Layer> layers;
     private final Loss loss;
@@ -42,8 +52,19 @@ public final class Mlp {
     private final int firstTrainable;   // passes before it have no parameters: backward stops there
     private FeatureScaling scaling;
     private ModelMetadata metadata;
+    private final boolean drawsMasks;   // a dropout layer draws a mask over the whole batch in training
+    private final long flopsPerRow;     // multiply-adds of one row's forward pass, twice
+    private final long backwardFlopsPerRow;   // the same for the row side of backward: every dense layer's but the first's
     private Workspace inference;
     private Workspace training;
+    /** The pass the chunk tasks below work on: set before they run (a model is used by one thread at a time). */
+    private Workspace chunked;
+    private int chunkedRows;
+    private int rowsPerChunk;
+    /** Made once: a pass allocates nothing. */
+    private final Parallel.Task forwardChunk = this::forwardChunk;
+    private final Parallel.Task backwardChunk = this::backwardChunk;
+    private final Parallel.Task scoreChunk = this::scoreChunk;
 
     /**
      * A model from layers whose sizes chain ({@code layers[i].outputSize() == layers[i+1].inputSize()}),
@@ -102,6 +123,18 @@ public final class Mlp {
         this.passes = steps.toArray(Pass[]::new);
         this.outputOf = outputs.stream().mapToInt(Integer::intValue).toArray();
         this.firstTrainable = trainable;
+        this.drawsMasks = this.layers.stream().anyMatch(l -> l instanceof Dropout d && d.rate() > 0f);
+        long flops = 0;
+        long firstDense = -1;
+        for (Layer layer : this.layers) {
+            if (layer instanceof Dense) {
+                long layerFlops = 2L * layer.inputSize() * layer.outputSize();
+                firstDense = firstDense < 0 ? layerFlops : firstDense;
+                flops += layerFlops;
+            }
+        }
+        this.flopsPerRow = flops;
+        this.backwardFlopsPerRow = flops - Math.max(0, firstDense);
         this.scaling = scaling == null ? FeatureScaling.none(inputs) : scaling;
         if (this.scaling.features() != inputs) {
             throw new IllegalArgumentException("scaling has " + this.scaling.features() + " features, the model takes " + inputs);
@@ -307,21 +340,21 @@ public final class Mlp {
     }
 
     /**
-     * Copies rows {@code order[from .. from+rows)} of {@code data} into the workspace, scaled, with their
-     * labels, or for a regressor their targets standardised as the metadata says.
+     * Loads rows {@code order[from .. from+rows)} of {@code data} into the workspace: their labels, or for a
+     * regressor their targets standardised as the metadata says, now; their features during {@link #forward},
+     * which copies and scales each chunk's rows on the thread that runs it.
      */
     void loadBatch(Workspace ws, DataSet data, int[] order, int from, int rows) {
-        int f = inputs;
-        float[] x = data.features();
         for (int i = 0; i < rows; i++) {
             int r = order == null ? from + i : order[from + i];
-            System.arraycopy(x, r * f, ws.input, i * f, f);
             ws.labels[i] = data.labels()[r];
             if (data.isRegression()) {
                 System.arraycopy(data.targets(), r * classes, ws.targets, i * classes, classes);
             }
         }
-        scaling.apply(ws.input, rows);
+        ws.source = data.features();
+        ws.sourceOrder = order;
+        ws.sourceFrom = from;
         if (data.isRegression()) {
             standardiseTargets(ws, rows);
         }
@@ -373,22 +406,104 @@ public final class Mlp {
     }
 
     /**
-     * Forward through every pass: {@code outputs[outputOf[p]] = pass_p(outputs[outputOf[p-1]])}, the
-     * first pass reading the input. A Dense layer fused with its activation ({@link DenseActivation})
-     * writes the activation's buffer; the Dense layer's own buffer is then not used.
+     * How many rows each chunk of a pass over {@code rows} rows gets: the rows cut into as many chunks of at
+     * least {@code MIN_CHUNK_ROWS} as fit, at most {@code MAX_CHUNKS}, each rounded up to whole 8-row tiles of
+     * GEMM (the last takes the rest). It depends on {@code rows} alone, never on the threads: the chunks are the
+     * same whatever runs them, so the bits are too.
+     */
+    static int chunkRows(int rows) {
+        int chunks = Math.max(1, Math.min(MAX_CHUNKS, rows / MIN_CHUNK_ROWS));
+        int share = (rows + chunks - 1) / chunks;
+        return Math.max(1, Math.min(rows, (share + 7) / 8 * 8));
+    }
+
+    /**
+     * Forward through every pass: the input features scaled in place, then
+     * {@code outputs[outputOf[p]] = pass_p(outputs[outputOf[p-1]])}, the first pass reading the input. A Dense
+     * layer fused with its activation ({@link DenseActivation}) writes the activation's buffer; the Dense layer's
+     * own buffer is then not used. Rows are independent here, so the batch runs in chunks of
+     * {@link #chunkRows} rows, each chunk's whole forward pass on one thread and the chunks on as many as
+     * pay; a training pass with dropout runs the whole batch at once, each product on GEMM's threads, since
+     * the masks are drawn in order over the batch.
      */
     void forward(Workspace ws, int rows, boolean training) {
+        if (training && drawsMasks) {
+            loadInput(ws, 0, rows);
+            float[] x = ws.input;
+            for (int p = 0; p < passes.length; p++) {
+                float[] y = ws.outputs[outputOf[p]];
+                passes[p].forward(x, y, rows, true);
+                x = y;
+            }
+        } else {
+            runChunks(ws, rows, forwardChunk, flopsPerRow);
+        }
+        ws.source = null;
+    }
+
+    /** Rows {@code [from, from + n)} of the input: copied from the rows {@link #loadBatch} named, if any, then scaled in place. */
+    private void loadInput(Workspace ws, int from, int n) {
+        float[] source = ws.source;
+        if (source != null) {
+            for (int i = from; i < from + n; i++) {
+                int r = ws.sourceOrder == null ? ws.sourceFrom + i : ws.sourceOrder[ws.sourceFrom + i];
+                System.arraycopy(source, r * inputs, ws.input, i * inputs, inputs);
+            }
+        }
+        scaling.apply(ws.input, from, n);
+    }
+
+    /**
+     * Runs {@code task} once per chunk of {@link #chunkRows} rows of the {@code rows} rows in {@code ws}, on as many
+     * threads as {@code flopsPerRow} (the task's work on one row) pays for.
+     */
+    private void runChunks(Workspace ws, int rows, Parallel.Task task, long flopsPerRow) {
+        chunked = ws;
+        chunkedRows = rows;
+        rowsPerChunk = chunkRows(rows);
+        Parallel.forTasks((rows + rowsPerChunk - 1) / rowsPerChunk, flopsPerRow * rows, task);
+    }
+
+    /** The forward pass of chunk {@code c}: its input rows loaded and scaled, then every pass on them. */
+    private void forwardChunk(int c) {
+        Workspace ws = chunked;
+        int from = c * rowsPerChunk;
+        int n = Math.min(rowsPerChunk, chunkedRows - from);
+        loadInput(ws, from, n);
         float[] x = ws.input;
         for (int p = 0; p < passes.length; p++) {
             float[] y = ws.outputs[outputOf[p]];
-            passes[p].forward(x, y, rows, training);
+            passes[p].forwardRows(x, y, from, n);
             x = y;
+        }
+    }
+
+    /** The forward pass of chunk {@code c}, then its outputs turned into the scores {@link #predict} returns. */
+    private void scoreChunk(int c) {
+        forwardChunk(c);
+        int from = c * rowsPerChunk;
+        loss.scores(chunked.logits(), from, Math.min(rowsPerChunk, chunkedRows - from), classes);
+    }
+
+    /** The row side of backward for chunk {@code c}, last pass first: each output's gradient, and each input's but the data's. */
+    private void backwardChunk(int c) {
+        Workspace ws = chunked;
+        int from = c * rowsPerChunk;
+        int n = Math.min(rowsPerChunk, chunkedRows - from);
+        for (int p = passes.length - 1; p >= firstTrainable; p--) {
+            float[] x = p == 0 ? ws.input : ws.outputs[outputOf[p - 1]];
+            float[] dx = p == firstTrainable ? null : ws.gradients[outputOf[p - 1]];   // no gradient for the data
+            passes[p].backwardRows(x, ws.outputs[outputOf[p]], ws.gradients[outputOf[p]], dx, from, n);
         }
     }
 
     /**
      * One training pass: forward, loss and its gradient, backward into every parameter's gradient.
-     * Returns the mean loss; when it is not finite, backward is skipped (the caller stops).
+     * Returns the mean loss; when it is not finite, backward is skipped (the caller stops). Backward
+     * runs in two halves: the rows' side (each output's and input's gradient) in the forward pass's
+     * chunks, then each parameter gradient, a sum over all rows, as one product over the whole batch on
+     * GEMM's threads (which never split a sum): no partial sums to add, and the same bits for every
+     * thread count.
      */
     float forwardBackward(Workspace ws, int rows) {
         forward(ws, rows, true);
@@ -397,10 +512,10 @@ public final class Mlp {
         if (!Float.isFinite(meanLoss)) {
             return meanLoss;
         }
+        runChunks(ws, rows, backwardChunk, backwardFlopsPerRow);
         for (int p = passes.length - 1; p >= firstTrainable; p--) {
             float[] x = p == 0 ? ws.input : ws.outputs[outputOf[p - 1]];
-            float[] dx = p == firstTrainable ? null : ws.gradients[outputOf[p - 1]];   // no gradient for the data
-            passes[p].backward(x, ws.outputs[outputOf[p]], ws.gradients[outputOf[p]], dx, rows);
+            passes[p].parameterGradients(x, ws.gradients[outputOf[p]], rows);
         }
         return meanLoss;
     }
@@ -413,6 +528,26 @@ public final class Mlp {
             }
         }
         return null;
+    }
+
+    /** The generator state of each dropout layer, in order: what a checkpoint keeps so that a resumed run draws the same masks. */
+    long[] randomStates() {
+        return layers.stream().filter(l -> l instanceof Dropout).mapToLong(l -> ((Dropout) l).randomState()).toArray();
+    }
+
+    /**
+     * Restores the dropout layers' generators from {@link #randomStates()} of the same architecture.
+     *
+     * @throws IllegalArgumentException when the count differs from this model's dropout layers
+     */
+    void restoreRandomStates(long[] states) {
+        List<Dropout> dropouts = layers.stream().filter(l -> l instanceof Dropout).map(l -> (Dropout) l).toList();
+        if (states.length != dropouts.size()) {
+            throw new IllegalArgumentException(states.length + " dropout generator states for a model of " + dropouts.size() + " dropout layers");
+        }
+        for (int i = 0; i < states.length; i++) {
+            dropouts.get(i).restoreRandomState(states[i]);
+        }
     }
 
     /** The first parameter value that is not finite, as "layer I's weights[J]", or null when all are. */
@@ -485,10 +620,12 @@ public final class Mlp {
         Workspace ws = inferenceWorkspace(rows);
         for (int from = 0; from < rows; from += ws.capacity) {
             int n = Math.min(ws.capacity, rows - from);
-            System.arraycopy(x, from * inputs, ws.input, 0, n * inputs);
-            scaling.apply(ws.input, n);
-            forward(ws, n, false);
-            loss.scores(ws.logits(), n, classes);
+            // each chunk copies its rows of x in, scales them and runs them through
+            ws.source = x;
+            ws.sourceOrder = null;
+            ws.sourceFrom = from;
+            runChunks(ws, n, scoreChunk, flopsPerRow);
+            ws.source = null;
             System.arraycopy(ws.logits(), 0, scores, from * classes, n * classes);
         }
         float[] mean = metadata.targetMean();
@@ -587,13 +724,14 @@ public final class Mlp {
         return stepOn(ws, rows, optimizer, learningRate);
     }
 
-    /** The training buffers for {@code rows} rows (grown only for a larger batch), holding {@code x} scaled. */
+    /** The training buffers for {@code rows} rows (grown only for a larger batch), reading their input from {@code x}. */
     private Workspace trainingWorkspace(float[] x, int rows) {
         if (training == null || training.capacity < rows) {
             training = workspace(rows, true);
         }
-        System.arraycopy(x, 0, training.input, 0, rows * inputs);
-        scaling.apply(training.input, rows);
+        training.source = x;   // each chunk of the forward pass copies its rows in and scales them
+        training.sourceOrder = null;
+        training.sourceFrom = 0;
         return training;
     }
 

@@ -5,6 +5,12 @@ package dev.jvk.nn;
  * one ({@link DenseActivation}). The contract is {@link Layer}'s: {@code x} and {@code y} are the
  * forward input and output, {@code dy} the gradient of the output, {@code dx} (null for the first
  * step that has parameters) the gradient of the input.
+ *
+ * <p>Besides the whole-batch calls, each pass splits into what one row needs of that row alone
+ * (forward, and the input side of backward: {@link #forwardRows}, {@link #backwardRows}) and what
+ * sums over all rows (the parameter gradients: {@link #parameterGradients}). {@link Mlp} runs the
+ * row parts of a batch in fixed chunks on several threads, then the sums once over the whole batch,
+ * so the bits do not depend on how many threads ran the chunks.
  */
 interface Pass {
     /** {@code y[B x out] = pass(x[B x in])}. */
@@ -12,4 +18,20 @@ interface Pass {
 
     /** The parameter gradients from {@code dy}, and {@code dx} unless it is null. */
     void backward(float[] x, float[] y, float[] dy, float[] dx, int rows);
+
+    /**
+     * The forward pass of rows {@code [from, from + rows)} of {@code x} into the same rows of {@code y},
+     * as inference computes it (a dropout layer passes them through).
+     */
+    void forwardRows(float[] x, float[] y, int from, int rows);
+
+    /**
+     * The row side of backward on rows {@code [from, from + rows)}: {@code dy} becomes, in place, the
+     * gradient that {@link #parameterGradients} sums (the pre-activation's, for a pass with an
+     * activation), and {@code dx}, unless null, the gradient of the input.
+     */
+    void backwardRows(float[] x, float[] y, float[] dy, float[] dx, int from, int rows);
+
+    /** The parameter gradients (overwritten) from all {@code rows} of {@code x} and of {@code dy} as {@link #backwardRows} left it. */
+    void parameterGradients(float[] x, float[] dy, int rows);
 }

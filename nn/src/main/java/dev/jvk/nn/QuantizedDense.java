@@ -169,34 +169,57 @@ public final class QuantizedDense implements Layer {
         return w;
     }
 
-    // forward: y[B x out] = x[B x in] . W[in x out] + b, W stored transposed (out x in) in int8 or bf16
     @Override
     public void forward(float[] x, float[] y, int rows, boolean training) {
+        forwardRows(x, y, 0, rows);
+    }
+
+    // forward of rows [from, from + rows): y[B x out] = x[B x in] . W[in x out] + b, W stored transposed (out x in) in int8 or bf16
+    @Override
+    public void forwardRows(float[] x, float[] y, int from, int rows) {
+        int xOffset = from * in;
+        int yOffset = from * out;
         if (rows == 1) {
             // y[out] = W^T[out x in] x[in]: each weight read once, 1 or 2 bytes
             if (format == Format.INT8) {
-                LowPrecision.sgemvInt8(out, in, int8, 0, in, scales, 0, x, 0, y, 0);
+                LowPrecision.sgemvInt8(out, in, int8, 0, in, scales, 0, x, xOffset, y, yOffset);
             } else {
-                LowPrecision.sgemvBf16(out, in, bf16, 0, in, x, 0, y, 0);
+                LowPrecision.sgemvBf16(out, in, bf16, 0, in, x, xOffset, y, yOffset);
             }
             // y[out] += b[out]
-            Vectors.add(y, 0, bias, 0, y, 0, out);
+            Vectors.add(y, yOffset, bias, 0, y, yOffset, out);
             return;
         }
         // y[B x out] = x[B x in] . (W^T[out x in])^T
         if (format == Format.INT8) {
-            LowPrecision.sgemmInt8(rows, out, in, x, 0, in, int8, 0, in, scales, 0, y, 0, out);
+            LowPrecision.sgemmInt8(rows, out, in, x, xOffset, in, int8, 0, in, scales, 0, y, yOffset, out);
         } else {
-            LowPrecision.sgemmBf16(rows, out, in, x, 0, in, bf16, 0, in, y, 0, out);
+            LowPrecision.sgemmBf16(rows, out, in, x, xOffset, in, bf16, 0, in, y, yOffset, out);
         }
         // y[B x out] += b[out], broadcast over rows
-        Vectors.addBias(bias, 0, y, 0, rows, out, out);
+        Vectors.addBias(bias, 0, y, yOffset, rows, out, out);
     }
 
     /** Always throws: quantized weights have no gradient here. */
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
-        throw new UnsupportedOperationException(this + " is for inference only: train the float model, then quantize it");
+        throw inferenceOnly();
+    }
+
+    /** Always throws: quantized weights have no gradient here. */
+    @Override
+    public void backwardRows(float[] x, float[] y, float[] dy, float[] dx, int from, int rows) {
+        throw inferenceOnly();
+    }
+
+    /** Always throws: quantized weights have no gradient here. */
+    @Override
+    public void parameterGradients(float[] x, float[] dy, int rows) {
+        throw inferenceOnly();
+    }
+
+    private UnsupportedOperationException inferenceOnly() {
+        return new UnsupportedOperationException(this + " is for inference only: train the float model, then quantize it");
     }
 
     @Override

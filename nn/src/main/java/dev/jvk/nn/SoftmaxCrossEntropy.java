@@ -29,8 +29,8 @@ public final class SoftmaxCrossEntropy implements Loss {
     }
 
     @Override
-    public void scores(float[] out, int rows, int classes) {
-        Softmax.softmax(out, 0, rows, classes, classes, out, 0, classes);
+    public void scores(float[] out, int from, int rows, int classes) {
+        Softmax.softmax(out, from * classes, rows, classes, classes, out, from * classes, classes);
     }
 
     @Override

@@ -47,6 +47,14 @@ public final class Trainer {
         public static final long DEFAULT_SEED = 42;
         /** Default Adam learning rate: {@value}. */
         public static final float DEFAULT_ADAM_RATE = 1e-3f;
+        /** The optimizer steps {@link #epochsFor} aims at: {@value} (10 epochs of Fashion-MNIST's 54,000 rows at batch 128). */
+        public static final int DEFAULT_STEPS = 4_000;
+        /** The most epochs {@link #epochsFor} gives: {@value}. */
+        public static final int MAX_DEFAULT_EPOCHS = 300;
+        /** The least early-stopping patience {@link #patienceFor} gives: {@value}. */
+        public static final int MIN_DEFAULT_PATIENCE = 10;
+        /** The fewest validation rows {@link #patienceFor} stops early on: {@value}. */
+        public static final int MIN_VALIDATION_ROWS = 30;
 
         /** Checks the ranges. */
         public Config {
@@ -94,6 +102,32 @@ public final class Trainer {
                 w[c] = counts[c] == 0 ? 1f : (float) ((double) train.rows() / (present * counts[c]));
             }
             return w;
+        }
+
+        /**
+         * The epochs that give {@code rows} rows at {@code batchSize} about {@link #DEFAULT_STEPS} optimizer steps, between
+         * {@link #DEFAULT_EPOCHS} and {@link #MAX_DEFAULT_EPOCHS}: the optimizer needs a number of updates, not of passes, so a
+         * set of a hundred rows (one step per epoch) needs hundreds of epochs where Fashion-MNIST needs ten.
+         *
+         * @throws IllegalArgumentException when {@code rows} or {@code batchSize} is below 1
+         */
+        public static int epochsFor(int rows, int batchSize) {
+            if (rows < 1 || batchSize < 1) {
+                throw new IllegalArgumentException("rows and batch size must be >= 1, got " + rows + " and " + batchSize);
+            }
+            long steps = ((long) rows + batchSize - 1) / batchSize;
+            long epochs = (DEFAULT_STEPS + steps - 1) / steps;
+            return (int) Math.clamp(epochs, DEFAULT_EPOCHS, MAX_DEFAULT_EPOCHS);
+        }
+
+        /**
+         * The early-stopping patience of {@code ./jvk train} for a run of {@code epochs} watching {@code validationRows}
+         * rows: a tenth of the run, at least {@link #MIN_DEFAULT_PATIENCE} epochs; 0 (train every epoch) when fewer than
+         * {@link #MIN_VALIDATION_ROWS} rows are watched, since on a dozen rows one row outweighs what an epoch teaches,
+         * and the epoch kept would be chosen by that row (iris with 10% held out: 12 rows).
+         */
+        public static int patienceFor(int epochs, int validationRows) {
+            return validationRows < MIN_VALIDATION_ROWS ? 0 : Math.max(MIN_DEFAULT_PATIENCE, epochs / 10);
         }
 
         /** The defaults of {@code ./jvk train}: 10 epochs, batch 128, Adam at 1e-3 with cosine decay, seed 42, no early stopping. */
@@ -270,7 +304,7 @@ public final class Trainer {
      *
      * <p>With {@code resume} (the state of a checkpoint whose model {@code mlp} was loaded from) training continues
      * after the checkpoint's epoch: the shuffles of the epochs before are replayed from the seed and the optimizer's
-     * state restored, so the weights come out bitwise as an uninterrupted run's (dropout masks excepted).
+     * state and the dropout layers' generators restored, so the weights come out bitwise as an uninterrupted run's.
      *
      * @throws IllegalArgumentException   when the data's width or labels do not fit the model, the training set is
      *                                    empty, or {@code resume} does not fit this model and configuration
@@ -324,6 +358,7 @@ public final class Trainer {
                 System.arraycopy(resume.optimizerState()[i], 0, state[i], 0, state[i].length);
             }
             optimizer.restoreSteps(resume.optimizerSteps());
+            mlp.restoreRandomStates(resume.randomStates());
             for (int epoch = 1; epoch <= resume.epoch(); epoch++) {
                 shuffle(order, shuffle);
             }
@@ -399,13 +434,16 @@ public final class Trainer {
             mlp.save(checkpointDir.resolve(TrainingCheckpoint.MODEL));
             new TrainingCheckpoint(fingerprint, epoch, optimizer.steps(), optimizer.state(), bestEpoch,
                     bestScore == null ? Double.NaN : bestScore.accuracy(), bestScore == null ? Double.NaN : bestScore.loss(),
-                    bestWeights == null ? new float[0][] : bestWeights).write(checkpointDir);
+                    bestWeights == null ? new float[0][] : bestWeights, mlp.randomStates()).write(checkpointDir);
         } catch (IOException e) {
             throw new UncheckedIOException(checkpointDir + ": cannot write the checkpoint (" + e.getMessage() + ")", e);
         }
     }
 
-    /** Higher accuracy, ties to the lower loss, for a classifier; the lower loss for a regressor. */
+    /**
+     * Higher accuracy, ties to the lower loss, for a classifier; the lower loss for a regressor. Not the loss alone for a
+     * classifier: it bottoms out before accuracy peaks, and kept 0.3 points less Fashion-MNIST test accuracy.
+     */
     static boolean better(Evaluation a, Evaluation b) {
         if (a.isRegression()) {
             return a.loss() < b.loss();

@@ -7,20 +7,17 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
  * Where a run stands after an epoch, beside the model file of the same checkpoint: the epoch, the optimizer's
  * state and step count, and early stopping's best epoch with its score and weights. With the model's weights
  * and the seeded shuffle (replayed from the seed), {@link Trainer#fit(Mlp, dev.jvk.nn.data.DataSet,
- * dev.jvk.nn.data.DataSet, TrainingCheckpoint)} continues bitwise as the uninterrupted run would have (dropout
- * masks excepted: their generators start again).
+ * dev.jvk.nn.data.DataSet, TrainingCheckpoint)} continues bitwise as the uninterrupted run would have, dropout
+ * masks included (each dropout layer's generator state is here).
  *
  * <p>File: the magic {@code JVKSTATE}, a version, the fields big-endian, a CRC-32C of all before it.
  *
@@ -32,11 +29,12 @@ import java.util.zip.CRC32C;
  * @param bestAccuracy   its validation accuracy (NaN for none or regression)
  * @param bestLoss       its validation loss (NaN for none)
  * @param bestWeights    its parameter values, when early stopping keeps them; else empty
+ * @param randomStates   each dropout layer's generator state, in layer order (empty without dropout)
  */
 public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSteps, float[][] optimizerState, int bestEpoch,
-                                 double bestAccuracy, double bestLoss, float[][] bestWeights) {
+                                 double bestAccuracy, double bestLoss, float[][] bestWeights, long[] randomStates) {
     private static final byte[] MAGIC = "JVKSTATE".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     /** The model file and the state file in a checkpoint folder. */
     public static final String MODEL = "model.jvk";
     /** The state file in a checkpoint folder. */
@@ -56,22 +54,15 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
         out.writeDouble(bestAccuracy);
         out.writeDouble(bestLoss);
         writeArrays(out, bestWeights);
+        out.writeInt(randomStates.length);
+        for (long state : randomStates) {
+            out.writeLong(state);
+        }
         CRC32C crc = new CRC32C();
         crc.update(bytes.toByteArray());
         out.writeInt((int) crc.getValue());
         out.flush();
-        Path target = dir.resolve(STATE);
-        Path temp = dir.resolve("." + STATE + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            Files.write(temp, bytes.toByteArray(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-            try {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(dir.resolve(STATE), bytes.toByteArray());
     }
 
     private static void writeArrays(DataOutputStream out, float[][] arrays) throws IOException {
@@ -126,7 +117,15 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
             double bestAccuracy = in.readDouble();
             double bestLoss = in.readDouble();
             float[][] bestWeights = readArrays(in, bytes.length, file);
-            return new TrainingCheckpoint(fingerprint, epoch, steps, state, bestEpoch, bestAccuracy, bestLoss, bestWeights);
+            int generators = in.readInt();
+            if (generators < 0 || generators > bytes.length / 8) {
+                throw new ModelFileException(file + ": " + generators + " dropout generator states cannot fit in " + bytes.length + " bytes");
+            }
+            long[] randomStates = new long[generators];
+            for (int i = 0; i < generators; i++) {
+                randomStates[i] = in.readLong();
+            }
+            return new TrainingCheckpoint(fingerprint, epoch, steps, state, bestEpoch, bestAccuracy, bestLoss, bestWeights, randomStates);
         } catch (EOFException e) {
             throw new ModelFileException(file + ": truncated training state");
         }

@@ -42,7 +42,7 @@ class CompressionTest {
         return new SyntheticData(3, FEATURES).sample(rows, 1, "x").features();
     }
 
-    /** The network's raw outputs (before softmax) for already scaled inputs, through the model's own passes. */
+    /** The network's raw outputs (before softmax) for raw inputs, through the model's own passes (which scale them). */
     static float[] logits(Mlp mlp, float[] x, int rows) {
         Workspace ws = mlp.workspace(rows, false);
         System.arraycopy(x, 0, ws.input, 0, rows * mlp.inputs());
@@ -52,7 +52,9 @@ class CompressionTest {
 
     /** The same in double from the textbook formulas, each quantized layer's weights decoded here. */
     static double[] oracle(Mlp mlp, float[] x, int rows) {
-        double[] v = Oracle.toDouble(x, rows * mlp.inputs());
+        float[] scaled = x.clone();
+        mlp.scaling().apply(scaled, rows);
+        double[] v = Oracle.toDouble(scaled, rows * mlp.inputs());
         for (Layer layer : mlp.layers()) {
             switch (layer) {
                 case Dense d -> v = Oracle.dense(v, Oracle.toDouble(d.weights(), d.weights().length),

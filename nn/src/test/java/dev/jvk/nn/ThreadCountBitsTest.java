@@ -20,8 +20,11 @@ import org.junit.jupiter.api.Test;
  * The same seed gives bitwise the same weights after training steps, and the same predictions,
  * for 1, 2, 3 and 4 threads. The child JVM is told to split as a 4-processor machine would and to
  * split every product with a panel per thread ({@code -Djvk.gemm.processors=4
- * -Djvk.gemm.minNanosPerThread=1}), so that 3 and 4 threads really run on this 2-core machine.
- * Two batches (48 rows, and 37 that leave ragged tiles), SGD with momentum and AdamW, dropout on.
+ * -Djvk.gemm.minNanosPerThread=1}), so that 3 and 4 threads really run on this 2-core machine, and
+ * to cut batches into chunks of 16 rows ({@code -Djvk.nn.minChunkRows=16}), so that these small
+ * batches run in several chunks at once.
+ * Two batches (48 rows, and 37 that leave ragged tiles and a short last chunk), SGD and AdamW, with
+ * dropout (the whole batch at once) and without (the batch in chunks, on several threads at once).
  */
 class ThreadCountBitsTest {
 
@@ -29,7 +32,7 @@ class ThreadCountBitsTest {
     void weightsAfterTrainingStepsAndPredictionsAreBitwiseTheSameForOneToFourThreads() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector",
-                "-Djvk.gemm.processors=4", "-Djvk.gemm.minNanosPerThread=1",
+                "-Djvk.gemm.processors=4", "-Djvk.gemm.minNanosPerThread=1", "-Djvk.nn.minChunkRows=16",
                 "-cp", System.getProperty("java.class.path"), Child.class.getName()));
         Path out = Files.createTempFile("jvk-thread-bits", ".out");
         try {
@@ -79,21 +82,23 @@ class ThreadCountBitsTest {
                 labels[i] = random.nextInt(10);
             }
             StringBuilder digest = new StringBuilder();
-            for (OptimizerConfig config : List.of(OptimizerConfig.sgd(), OptimizerConfig.adamWWithWeightDecay(0.01f))) {
-                Mlp mlp = Mlp.classifier(inputs, new int[] {80, 40}, Activation.RELU, 0.2f, 10, 9);
-                Optimizer optimizer = config.create(mlp.parameters());
-                for (int step = 0; step < 6; step++) {
-                    int rows = step % 2 == 0 ? 48 : 37;
-                    float[] batch = Arrays.copyOfRange(x, step * 48 * inputs, (step * 48 + rows) * inputs);
-                    int[] y = Arrays.copyOfRange(labels, step * 48, step * 48 + rows);
-                    mlp.trainStep(batch, y, rows, optimizer, 0.05f);
+            for (float dropout : new float[] {0.2f, 0f}) {
+                for (OptimizerConfig config : List.of(OptimizerConfig.sgd(), OptimizerConfig.adamWWithWeightDecay(0.01f))) {
+                    Mlp mlp = Mlp.classifier(inputs, new int[] {80, 40}, Activation.RELU, dropout, 10, 9);
+                    Optimizer optimizer = config.create(mlp.parameters());
+                    for (int step = 0; step < 6; step++) {
+                        int rows = step % 2 == 0 ? 48 : 37;
+                        float[] batch = Arrays.copyOfRange(x, step * 48 * inputs, (step * 48 + rows) * inputs);
+                        int[] y = Arrays.copyOfRange(labels, step * 48, step * 48 + rows);
+                        mlp.trainStep(batch, y, rows, optimizer, 0.05f);
+                    }
+                    int hash = 1;
+                    for (Parameter p : mlp.parameters()) {
+                        hash = 31 * hash + Arrays.hashCode(p.value());
+                    }
+                    digest.append("weights ").append(Integer.toHexString(hash))
+                            .append(" predictions ").append(Integer.toHexString(Arrays.hashCode(mlp.predict(x, 300)))).append(' ');
                 }
-                int hash = 1;
-                for (Parameter p : mlp.parameters()) {
-                    hash = 31 * hash + Arrays.hashCode(p.value());
-                }
-                digest.append("weights ").append(Integer.toHexString(hash))
-                        .append(" predictions ").append(Integer.toHexString(Arrays.hashCode(mlp.predict(x, 300)))).append(' ');
             }
             return digest.toString().trim();
         }

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Early stopping keeps the best epoch; regression learns in the targets' units; the metrics as defined by hand. */
 class ValidationAndRegressionTest {
@@ -28,6 +30,25 @@ class ValidationAndRegressionTest {
         assertThat(h.epochs()).hasSize(4);
         assertThat(h.stoppedEarly()).isTrue();
         assertThat(h.bestEpoch()).isEqualTo(1);
+    }
+
+    @Test
+    void default_epochs_give_about_four_thousand_steps_between_ten_and_three_hundred_epochs() {
+        assertThat(Trainer.Config.epochsFor(54_000, 128)).as("Fashion-MNIST: 422 steps an epoch").isEqualTo(10);
+        assertThat(Trainer.Config.epochsFor(20_000, 128)).as("157 steps an epoch").isEqualTo(26);
+        assertThat(Trainer.Config.epochsFor(6_000, 32)).as("188 steps an epoch").isEqualTo(22);
+        assertThat(Trainer.Config.epochsFor(108, 128)).as("iris: one step an epoch").isEqualTo(300);
+        assertThat(Trainer.Config.epochsFor(1_000_000, 128)).as("7813 steps an epoch").isEqualTo(10);
+        assertThatThrownBy(() -> Trainer.Config.epochsFor(0, 128)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void default_patience_is_a_tenth_of_the_run_at_least_ten_and_none_on_fewer_than_thirty_validation_rows() {
+        assertThat(Trainer.Config.patienceFor(10, 6000)).isEqualTo(10);
+        assertThat(Trainer.Config.patienceFor(300, 35)).isEqualTo(30);
+        assertThat(Trainer.Config.patienceFor(300, 30)).isEqualTo(30);
+        assertThat(Trainer.Config.patienceFor(300, 29)).isZero();
+        assertThat(Trainer.Config.patienceFor(26, 12)).isZero();
     }
 
     @Test
@@ -51,9 +72,10 @@ class ValidationAndRegressionTest {
             assertThat(now.get(i).value()).containsExactly(best[i]);
         }
         Evaluation again = mlp.evaluate(VALIDATION);
+        assertThat(again.loss()).isEqualTo(h.best().evaluation().loss());
         assertThat(again.accuracy()).isEqualTo(h.best().evaluation().accuracy());
         for (Trainer.EpochResult r : h.epochs()) {
-            assertThat(r.evaluation().accuracy()).isLessThanOrEqualTo(again.accuracy());
+            assertThat(r.evaluation().accuracy()).as("epoch %d's validation accuracy", r.epoch()).isLessThanOrEqualTo(again.accuracy());
         }
     }
 
@@ -206,15 +228,23 @@ class ValidationAndRegressionTest {
         return sum / weights;
     }
 
-    @Test
-    void a_run_resumed_from_a_checkpoint_ends_bitwise_as_the_uninterrupted_run(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    /** {@link TrainingTest#model} with dropout after each hidden layer, when {@code dropout} is above 0. */
+    static Mlp model(long seed, float dropout) {
+        Mlp mlp = Mlp.classifier(TRAIN.featureCount(), new int[] {64, 32}, Activation.RELU, dropout, 10, seed);
+        mlp.setScaling(FeatureScaling.fit(FeatureScaling.Kind.STANDARD, TRAIN));
+        return mlp;
+    }
+
+    @ParameterizedTest(name = "dropout {0}")
+    @ValueSource(floats = {0f, 0.3f})
+    void a_run_resumed_from_a_checkpoint_ends_bitwise_as_the_uninterrupted_run(float dropout, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
         Trainer.Config config = Trainer.Config.builder().epochs(4).batchSize(64).seed(9)
                 .optimizer(OptimizerConfig.adamWithWeightDecay(1e-4f)).schedule(LearningRateSchedule.cosine(2e-3f, 0f)).build();
-        Mlp whole = TrainingTest.model(6);
+        Mlp whole = model(6, dropout);
         new Trainer(config).fit(whole, TRAIN, VALIDATION);
 
-        Mlp first = TrainingTest.model(6);
+        Mlp first = model(6, dropout);
         class Killed extends RuntimeException {
             private static final long serialVersionUID = 1L;
         }
@@ -229,6 +259,7 @@ class ValidationAndRegressionTest {
         assertThatThrownBy(() -> interrupted.fit(first, TRAIN, VALIDATION)).isInstanceOf(Killed.class);
         TrainingCheckpoint state = TrainingCheckpoint.read(dir);
         assertThat(state.epoch()).isEqualTo(2);
+        assertThat(state.randomStates()).as("one generator per dropout layer").hasSize(dropout > 0 ? 2 : 0);
         Mlp resumed = Mlp.load(dir.resolve(TrainingCheckpoint.MODEL));
         Trainer.History rest = new Trainer(config).checkpointTo(dir, "fingerprint").fit(resumed, TRAIN, VALIDATION, state);
         assertThat(rest.epochs()).extracting(Trainer.EpochResult::epoch).containsExactly(3, 4);

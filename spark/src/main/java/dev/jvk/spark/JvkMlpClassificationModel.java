@@ -6,25 +6,18 @@ import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
 import java.util.Objects;
 import java.util.stream.IntStream;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
 
@@ -41,17 +34,15 @@ import scala.Option;
  */
 public final class JvkMlpClassificationModel
         extends ProbabilisticClassificationModel<Vector, JvkMlpClassificationModel>
-        implements MLWritable {
+        implements JvkMlpModelParams<JvkMlpClassificationModel>, MLWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
-    private final byte[] modelFile;
+    private final TrainedMlp trained;
     private final int inputs;
     private final int classes;
     private final IntParam threadsPerTask;
-    private final transient JvkMlpTrainingSummary summary;
     private transient Mlp logits;
-    private transient Broadcast<byte[]> broadcast;
 
     JvkMlpClassificationModel(String uid, Mlp mlp, JvkMlpTrainingSummary summary) {
         this(uid, ModelBytes.of(mlp), summary);
@@ -59,16 +50,13 @@ public final class JvkMlpClassificationModel
 
     private JvkMlpClassificationModel(String uid, byte[] modelFile, JvkMlpTrainingSummary summary) {
         this.uid = uid;   // before super(): Spark's params read uid() while the superclass is built
-        this.modelFile = modelFile;
-        this.summary = summary;
+        this.trained = new TrainedMlp(modelFile, summary);
         Mlp scoring = logitsModel(ModelBytes.load(modelFile));
         this.logits = scoring;
         this.inputs = scoring.inputs();
         this.classes = scoring.classes();
         super();
-        threadsPerTask = new IntParam(this, "threadsPerTask", "GEMM threads each task uses (>= 1); match spark.task.cpus",
-                ParamValidators.gtEq(1));
-        setDefault(threadsPerTask, 1);
+        threadsPerTask = JvkMlpModelParams.threadsPerTask(this);
     }
 
     /**
@@ -113,26 +101,18 @@ public final class JvkMlpClassificationModel
 
     /** A copy of the jvk model (for {@code Mlp.save}, {@code predict} on one machine, ...). */
     public Mlp jvkModel() {
-        return ModelBytes.load(modelFile);
+        return trained.jvkModel();
     }
 
     /** What the fit that made this model did; absent for a loaded or wrapped model. */
     public Option<JvkMlpTrainingSummary> summary() {
-        return Option.apply(summary);
+        return trained.summary();
     }
 
-    /** GEMM threads per scoring task (default 1; the fitting classifier's value when it made the model). */
+    /** GEMM threads per scoring task (default 1); getter and setter in {@link JvkMlpModelParams}. */
+    @Override
     public IntParam threadsPerTask() {
         return threadsPerTask;
-    }
-
-    public int getThreadsPerTask() {
-        return (Integer) $(threadsPerTask);
-    }
-
-    public JvkMlpClassificationModel setThreadsPerTask(int value) {
-        set(threadsPerTask, value);
-        return this;
     }
 
     // ---- scoring ----
@@ -153,16 +133,7 @@ public final class JvkMlpClassificationModel
                     : name.equals(getProbabilityCol()) ? ScoringIterator.Column.PROBABILITY : ScoringIterator.Column.PREDICTION;
         }
         double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
-        ScoringIterator.Scorer scorer = new ScoringIterator.Scorer(broadcast(rows.sparkSession()), in.fieldIndex(getFeaturesCol()),
-                getFeaturesCol(), inputs, classes, columns, thresholds, getThreadsPerTask());
-        return rows.mapPartitions(scorer, Encoders.row(out));
-    }
-
-    private synchronized Broadcast<byte[]> broadcast(SparkSession spark) {
-        if (broadcast == null) {
-            broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(modelFile);
-        }
-        return broadcast;
+        return trained.score(rows, out, getFeaturesCol(), inputs, classes, columns, thresholds, getThreadsPerTask());
     }
 
     /** The output layer's values for one row (MLlib's per-row path; {@link #transform} scores in batches). */
@@ -213,7 +184,7 @@ public final class JvkMlpClassificationModel
 
     @Override
     public JvkMlpClassificationModel copy(ParamMap extra) {
-        JvkMlpClassificationModel copy = copyValues(new JvkMlpClassificationModel(uid, modelFile, summary), extra);
+        JvkMlpClassificationModel copy = copyValues(new JvkMlpClassificationModel(uid, trained.modelFile(), trained.summary().getOrElse(() -> null)), extra);
         return copy.setParent(parent());
     }
 
@@ -226,41 +197,16 @@ public final class JvkMlpClassificationModel
 
     @Override
     public MLWriter write() {
-        return new Writer(this);
+        return trained.writer(this);
     }
 
     /** Reads a model saved with {@code write().save(path)}. */
     public static MLReader<JvkMlpClassificationModel> read() {
-        return new Reader();
+        return TrainedMlp.reader(JvkMlpClassificationModel.class, (uid, bytes) -> new JvkMlpClassificationModel(uid, bytes, null));
     }
 
     /** {@code read().load(path)}. */
     public static JvkMlpClassificationModel load(String path) {
         return read().load(path);
-    }
-
-    /** Spark's param metadata (as every MLlib stage writes it) and the jvk model file beside it. */
-    private static final class Writer extends MLWriter {
-        private final JvkMlpClassificationModel model;
-
-        Writer(JvkMlpClassificationModel model) {
-            this.model = model;
-        }
-
-        @Override
-        public void saveImpl(String path) {
-            DefaultParamsWriter.saveMetadata(model, path, sparkSession());
-            ModelBytes.write(model.modelFile, path, sc().hadoopConfiguration());
-        }
-    }
-
-    private static final class Reader extends MLReader<JvkMlpClassificationModel> {
-        @Override
-        public JvkMlpClassificationModel load(String path) {
-            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), JvkMlpClassificationModel.class.getName());
-            JvkMlpClassificationModel model = new JvkMlpClassificationModel(metadata.uid(), ModelBytes.read(path, sc().hadoopConfiguration()), null);
-            metadata.getAndSetParams(model, Option.empty());
-            return model;
-        }
     }
 }

@@ -2,23 +2,16 @@ package dev.jvk.spark;
 
 import dev.jvk.nn.Mlp;
 import java.util.Objects;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.regression.RegressionModel;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
 
@@ -28,16 +21,15 @@ import scala.Option;
  * jvk model per task, as {@link JvkMlpClassificationModel} does. Saved and loaded the same way
  * ({@code metadata/} and {@code data/model.jvk}).
  */
-public final class JvkMlpRegressionModel extends RegressionModel<Vector, JvkMlpRegressionModel> implements MLWritable {
+public final class JvkMlpRegressionModel extends RegressionModel<Vector, JvkMlpRegressionModel>
+        implements JvkMlpModelParams<JvkMlpRegressionModel>, MLWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
-    private final byte[] modelFile;
+    private final TrainedMlp trained;
     private final int inputs;
     private final IntParam threadsPerTask;
-    private final transient JvkMlpTrainingSummary summary;
     private transient Mlp mlp;
-    private transient Broadcast<byte[]> broadcast;
 
     JvkMlpRegressionModel(String uid, Mlp mlp, JvkMlpTrainingSummary summary) {
         this(uid, ModelBytes.of(mlp), summary);
@@ -45,8 +37,7 @@ public final class JvkMlpRegressionModel extends RegressionModel<Vector, JvkMlpR
 
     private JvkMlpRegressionModel(String uid, byte[] modelFile, JvkMlpTrainingSummary summary) {
         this.uid = uid;   // before super(): Spark's params read uid() while the superclass is built
-        this.modelFile = modelFile;
-        this.summary = summary;
+        this.trained = new TrainedMlp(modelFile, summary);
         Mlp loaded = ModelBytes.load(modelFile);
         if (loaded.metadata().isClassification() || loaded.classes() != 1) {
             throw new IllegalArgumentException("a JvkMlpRegressionModel needs a regressor of one output, this model is a "
@@ -55,9 +46,7 @@ public final class JvkMlpRegressionModel extends RegressionModel<Vector, JvkMlpR
         this.mlp = loaded;
         this.inputs = loaded.inputs();
         super();
-        threadsPerTask = new IntParam(this, "threadsPerTask", "GEMM threads each task uses (>= 1); match spark.task.cpus",
-                ParamValidators.gtEq(1));
-        setDefault(threadsPerTask, 1);
+        threadsPerTask = JvkMlpModelParams.threadsPerTask(this);
     }
 
     /**
@@ -82,26 +71,18 @@ public final class JvkMlpRegressionModel extends RegressionModel<Vector, JvkMlpR
 
     /** A copy of the jvk model (for {@code Mlp.save}, {@code predict} on one machine, ...). */
     public Mlp jvkModel() {
-        return ModelBytes.load(modelFile);
+        return trained.jvkModel();
     }
 
     /** What the fit that made this model did; absent for a loaded or wrapped model. */
     public Option<JvkMlpTrainingSummary> summary() {
-        return Option.apply(summary);
+        return trained.summary();
     }
 
-    /** GEMM threads per scoring task (default 1). */
+    /** GEMM threads per scoring task (default 1); getter and setter in {@link JvkMlpModelParams}. */
+    @Override
     public IntParam threadsPerTask() {
         return threadsPerTask;
-    }
-
-    public int getThreadsPerTask() {
-        return (Integer) $(threadsPerTask);
-    }
-
-    public JvkMlpRegressionModel setThreadsPerTask(int value) {
-        set(threadsPerTask, value);
-        return this;
     }
 
     /** Adds the prediction column, scoring each partition in batches of {@value ScoringIterator#BATCH} rows. */
@@ -113,16 +94,8 @@ public final class JvkMlpRegressionModel extends RegressionModel<Vector, JvkMlpR
         if (out.size() == in.size()) {
             return rows;   // the prediction column is switched off (set to "")
         }
-        ScoringIterator.Scorer scorer = new ScoringIterator.Scorer(broadcast(rows.sparkSession()), in.fieldIndex(getFeaturesCol()), getFeaturesCol(), inputs, 1,
-                new ScoringIterator.Column[] {ScoringIterator.Column.VALUE}, null, getThreadsPerTask());
-        return rows.mapPartitions(scorer, Encoders.row(out));
-    }
-
-    private synchronized Broadcast<byte[]> broadcast(SparkSession spark) {
-        if (broadcast == null) {
-            broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(modelFile);
-        }
-        return broadcast;
+        return trained.score(rows, out, getFeaturesCol(), inputs, 1, new ScoringIterator.Column[] {ScoringIterator.Column.VALUE}, null,
+                getThreadsPerTask());
     }
 
     /** One row's prediction (MLlib's per-row path; {@link #transform} scores in batches). */
@@ -138,7 +111,7 @@ public final class JvkMlpRegressionModel extends RegressionModel<Vector, JvkMlpR
 
     @Override
     public JvkMlpRegressionModel copy(ParamMap extra) {
-        JvkMlpRegressionModel copy = copyValues(new JvkMlpRegressionModel(uid, modelFile, summary), extra);
+        JvkMlpRegressionModel copy = copyValues(new JvkMlpRegressionModel(uid, trained.modelFile(), trained.summary().getOrElse(() -> null)), extra);
         return copy.setParent(parent());
     }
 
@@ -149,26 +122,12 @@ public final class JvkMlpRegressionModel extends RegressionModel<Vector, JvkMlpR
 
     @Override
     public MLWriter write() {
-        return new MLWriter() {
-            @Override
-            public void saveImpl(String path) {
-                DefaultParamsWriter.saveMetadata(JvkMlpRegressionModel.this, path, sparkSession());
-                ModelBytes.write(modelFile, path, sc().hadoopConfiguration());
-            }
-        };
+        return trained.writer(this);
     }
 
     /** Reads a model saved with {@code write().save(path)}. */
     public static MLReader<JvkMlpRegressionModel> read() {
-        return new MLReader<>() {
-            @Override
-            public JvkMlpRegressionModel load(String path) {
-                DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), JvkMlpRegressionModel.class.getName());
-                JvkMlpRegressionModel model = new JvkMlpRegressionModel(metadata.uid(), ModelBytes.read(path, sc().hadoopConfiguration()), null);
-                metadata.getAndSetParams(model, Option.empty());
-                return model;
-            }
-        };
+        return TrainedMlp.reader(JvkMlpRegressionModel.class, (uid, bytes) -> new JvkMlpRegressionModel(uid, bytes, null));
     }
 
     /** {@code read().load(path)}. */

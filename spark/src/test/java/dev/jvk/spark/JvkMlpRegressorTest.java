@@ -42,7 +42,7 @@ class JvkMlpRegressorTest {
     }
 
     static JvkMlpRegressor regressor() {
-        return new JvkMlpRegressor().setLayers(new int[] {3, 32, 1}).setActivation("tanh").setMaxIter(10).setBlockSize(50).setStepSize(1e-2);
+        return new JvkMlpRegressor().setLayers(new int[] {3, 32, 1}).setActivation("tanh").setMaxIter(10).setBlockSize(100).setStepSize(1e-2);
     }
 
     @Test
@@ -60,7 +60,7 @@ class JvkMlpRegressorTest {
         Mlp single = Mlp.regressor(3, new int[] {32}, Activation.TANH, 0f, 1, new MeanSquaredError(), 42);
         single.setMetadata(new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1,
                 new float[] {(float) mean}, new float[] {(float) Math.sqrt(squares / TRAIN.rows())}));
-        new Trainer(new Trainer.Config(10, 50, 42, OptimizerConfig.adam(), LearningRateSchedule.cosine(1e-2f, 0f))).fit(single, TRAIN, null);
+        new Trainer(new Trainer.Config(10, 100, 42, OptimizerConfig.adam(), LearningRateSchedule.cosine(1e-2f, 0f))).fit(single, TRAIN, null);
         double expected = single.evaluate(TEST).r2();
         assertThat(expected).as("one machine learns the function").isGreaterThan(0.95);
 
@@ -81,7 +81,7 @@ class JvkMlpRegressorTest {
 
     @Test
     void parameterAveragingAndHuberLearnToo() {
-        JvkMlpRegressionModel model = regressor().setAggregation("parameters").setLocalSteps(5).setLoss("huber").setMaxIter(20)
+        JvkMlpRegressionModel model = regressor().setAggregation("parameters").setLocalSteps(10).setLoss("huber").setMaxIter(20)
                 .fit(LocalSpark.frame(TRAIN, 2));
         assertThat(model.jvkModel().loss().name()).isEqualTo("huber");
         assertThat(model.jvkModel().evaluate(TEST).r2()).isGreaterThan(0.9);

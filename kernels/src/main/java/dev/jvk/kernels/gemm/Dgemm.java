@@ -113,8 +113,8 @@ public final class Dgemm {
         run(p, path, shareable ? Platform.threads() : 1);
     }
 
-    /** The path for a shape: the one place that chooses by shape. */
-    private static Path path(int m, int n, int k) {
+    /** The path for a shape: the one place that chooses by shape (the property tests ask it which path a case takes). */
+    static Path path(int m, int n, int k) {
         if (m == 1 || n == 1) {
             return Path.GEMV;
         }

@@ -38,6 +38,8 @@ final class GemmPool {
     /** Guarded by IN_USE: reused by every call, so that a call allocates nothing here. */
     private static final Barrier BARRIER = new Barrier();
     private static volatile Thread caller;
+    /** When a worker last finished a part ({@link System#nanoTime}): until {@code SPIN_NANOS} after, it spins. */
+    private static volatile long lastPartDone = Long.MIN_VALUE / 2;
     private static volatile Throwable failure;
     private static volatile int parts;
 
@@ -88,6 +90,15 @@ final class GemmPool {
         if (failed != null) {
             throw new IllegalStateException("a GEMM worker failed", failed);
         }
+    }
+
+    /**
+     * Whether the workers are most likely still spinning after their last part, so that a hand-over now
+     * costs about a microsecond: a part finished less than half the spin time ago. A guess that only
+     * decides speed: which thread runs a part never changes a result.
+     */
+    static boolean workersSpinning() {
+        return System.nanoTime() - lastPartDone < SPIN_NANOS / 2;
     }
 
     private static void ensureWorkers(int count) {
@@ -190,6 +201,7 @@ final class GemmPool {
                     BARRIER.breakFor(e);
                 }
                 task = null;
+                lastPartDone = System.nanoTime();
                 if (UNFINISHED.decrementAndGet() == 0) {
                     LockSupport.unpark(caller);
                 }

@@ -11,7 +11,8 @@ import dev.jvk.kernels.platform.Platform;
  * nanoseconds; {@code t} threads take that over {@code t} plus the cost of handing parts to
  * workers and joining them. A thread is added only while each keeps at least
  * {@link #MIN_NANOS_PER_THREAD} of work, many times the hand-over (a few microseconds when the
- * workers spin, tens when they have parked), so that no product gets slower with more threads.
+ * workers spin, tens when they have parked), so that no product gets slower with more threads;
+ * while the workers still spin from the last call, a thread needs only {@link #MIN_NANOS_PER_THREAD_HOT}.
  * Never more threads than processors: a part queued behind another on the same core makes the whole
  * call wait for it, and spinning parts steal the core from the part they wait for.
  */
@@ -25,6 +26,13 @@ public final class GemmThreads {
      * (the 1- and 2-thread sweep); {@code -Djvk.gemm.minNanosPerThread} for sweeps.
      */
     static final long MIN_NANOS_PER_THREAD = Long.getLong("jvk.gemm.minNanosPerThread", 20_000);
+    /**
+     * The least work worth a thread while the workers still spin after a part (a call came in the last
+     * few tens of microseconds, as in a training step): the hand-over then costs about a microsecond
+     * (0.9 µs for a split and join, bench/RESULTS-threads.md), not the tens a parked worker needs.
+     * Never above {@link #MIN_NANOS_PER_THREAD}; {@code -Djvk.gemm.minNanosPerThreadHot} for sweeps.
+     */
+    static final long MIN_NANOS_PER_THREAD_HOT = Math.min(MIN_NANOS_PER_THREAD, Long.getLong("jvk.gemm.minNanosPerThreadHot", 6_000));
     /** The processors threads may run on; {@code -Djvk.gemm.processors} lets a test split as a larger machine would. */
     /**
      * Threads from which the packed path's threads share one packed B block instead of each packing
@@ -50,7 +58,42 @@ public final class GemmThreads {
         long flops = 2 * m * n * k;
         long bytes = elementBytes * (m * k + k * n + 2 * m * n);
         long nanos = flops / FLOPS_PER_NANO + bytes / BYTES_PER_NANO;
-        return (int) Math.max(1, Math.min(cap, nanos / MIN_NANOS_PER_THREAD));
+        return (int) Math.max(1, Math.min(cap, nanos / minNanosPerThread()));
+    }
+
+    /** The least work worth a thread now: less while the workers are spinning, ready for the next part. */
+    private static long minNanosPerThread() {
+        return GemmPool.workersSpinning() ? MIN_NANOS_PER_THREAD_HOT : MIN_NANOS_PER_THREAD;
+    }
+
+    /**
+     * Parts for {@code tasks} independent tasks that between them do {@code flops} floating-point
+     * operations of GEMM-like work, by the same rule as {@link #forProduct}: at most one part per task.
+     */
+    public static int forTasks(int tasks, long flops) {
+        int cap = Math.min(Platform.threads(), PROCESSORS);
+        long byWork = flops / FLOPS_PER_NANO / minNanosPerThread();
+        return (int) Math.max(1, Math.min(Math.min(cap, byWork), tasks));
+    }
+
+    /** The work of {@link #forEachTask}: task {@code index}. */
+    @FunctionalInterface
+    public interface Task {
+        void run(int index);
+    }
+
+    /**
+     * Runs tasks {@code [0, tasks)} in {@code parts} runs of consecutive tasks (part {@code p} takes
+     * {@code [p * tasks / parts, (p + 1) * tasks / parts)}, in increasing order), at once on the
+     * caller's thread and GEMM's workers, or all on the caller's thread when the workers are busy.
+     */
+    public static void forEachTask(int tasks, int parts, Task body) {
+        GemmPool.run((part, count, workspace, barrier) -> {
+            int to = (int) ((long) (part + 1) * tasks / count);
+            for (int t = (int) ((long) part * tasks / count); t < to; t++) {
+                body.run(t);
+            }
+        }, parts, null);
     }
 
     /**
@@ -60,7 +103,7 @@ public final class GemmThreads {
      */
     public static int forStream(long n, long bytes) {
         int cap = Math.min(Platform.threads(), PROCESSORS);
-        long byWork = bytes / BYTES_PER_NANO / MIN_NANOS_PER_THREAD;
+        long byWork = bytes / BYTES_PER_NANO / minNanosPerThread();
         return (int) Math.max(1, Math.min(Math.min(cap, byWork), n / RANGE_UNIT));
     }
 

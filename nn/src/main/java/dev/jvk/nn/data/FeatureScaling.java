@@ -1,5 +1,6 @@
 package dev.jvk.nn.data;
 
+import dev.jvk.kernels.Vectors;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -118,15 +119,19 @@ public final class FeatureScaling {
 
     /** Scales {@code rows x features} values in place. */
     public void apply(float[] x, int rows) {
+        apply(x, 0, rows);
+    }
+
+    /** Scales rows {@code [fromRow, fromRow + rows)} of {@code x} ({@code features} values each) in place. */
+    public void apply(float[] x, int fromRow, int rows) {
         int f = shift.length;
         if (kind == Kind.NONE) {
             return;
         }
-        for (int r = 0; r < rows; r++) {
-            int o = r * f;
-            for (int c = 0; c < f; c++) {
-                x[o + c] = (x[o + c] - shift[c]) * scale[c];
-            }
+        for (int r = fromRow; r < fromRow + rows; r++) {
+            // (x - shift) * scale, each rounded, as one loop of subtractions and products would round them
+            Vectors.sub(x, r * f, shift, 0, x, r * f, f);
+            Vectors.mul(x, r * f, scale, 0, x, r * f, f);
         }
     }
 

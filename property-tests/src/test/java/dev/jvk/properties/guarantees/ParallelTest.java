@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Parallel#forRange}: every element in exactly one range, ranges starting on multiples of
- * 64, for every thread count and for lengths around the split points; bad arguments refused before
- * the body runs.
+ * 64, for every thread count and for lengths around the split points; {@link Parallel#forTasks}:
+ * every task exactly once, on at most as many threads as there are tasks; bad arguments refused
+ * before the body runs.
  */
 class ParallelTest {
     private final int threadsBefore = Gemm.threads();
@@ -71,6 +72,42 @@ class ParallelTest {
         long parts = java.util.Arrays.stream(inParts).filter(java.util.Objects::nonNull).count();
         assertThat(parts).isBetween(1L, 2L);
         java.util.Arrays.stream(inParts).filter(java.util.Objects::nonNull).forEach(c -> assertThat(c).isEqualTo(one));
+    }
+
+    @Test
+    void everyTaskRunsExactlyOnceOnAtMostOneThreadPerTask() {
+        int checked = 0;
+        for (int threads = 1; threads <= 4; threads++) {
+            Gemm.setThreads(threads);
+            for (int tasks : new int[] {0, 1, 2, 3, 7, 64}) {
+                for (long flops : new long[] {0, 1L << 40}) {
+                    AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
+                    java.util.Set<Thread> ranOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                    Parallel.forTasks(tasks, flops, t -> {
+                        runs.incrementAndGet(t);
+                        ranOn.add(Thread.currentThread());
+                    });
+                    for (int t = 0; t < tasks; t++) {
+                        assertThat(runs.get(t)).as("task %d of %d, %d threads, %d flops", t, tasks, threads, flops).isEqualTo(1);
+                    }
+                    assertThat(ranOn.size()).isLessThanOrEqualTo(Math.max(1, Math.min(tasks, threads)));
+                    if (flops == 0) {
+                        assertThat(ranOn).as("no work: all on the caller's thread").allMatch(t -> t == Thread.currentThread());
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(48);
+    }
+
+    @Test
+    void aNegativeTaskCountOrWorkIsRefusedBeforeTheBodyRuns() {
+        assertThatThrownBy(() -> Parallel.forTasks(-1, 4, t -> { throw new AssertionError("ran"); }))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("tasks must be >= 0, got -1");
+        assertThatThrownBy(() -> Parallel.forTasks(3, -1, t -> { throw new AssertionError("ran"); }))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("flops must be >= 0, got -1");
+        assertThatThrownBy(() -> Parallel.forTasks(3, 4, null)).isExactlyInstanceOf(NullPointerException.class).hasMessage("body");
     }
 
     @Test

@@ -1,0 +1,96 @@
+package dev.jvk.properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.Kernels;
+import dev.jvk.properties.support.GemmCase;
+import dev.jvk.properties.support.GemmJudge;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * Every path the GEMM engine chooses by shape ({@code Sgemm.Path}, {@code Dgemm.Path}: the packed
+ * nest, the small direct path, the narrow one, GEMV) within the sblat3 bound and bitwise the same
+ * for 1, 2 and 3 threads, on shapes drawn around each path's edges, every transpose. Each
+ * property counts the cases per path (asking the engine which path it takes), and fails unless
+ * every path was taken: a path the shapes never reach would go untested. Where jvk runs its
+ * scalar reference there are no paths, and nothing to count.
+ */
+class GemmPathCoverageProperties {
+
+    /** Families of shapes: narrow (n up to 16), one row or column, small cubes, skinny, large enough to pack. */
+    @Provide
+    Arbitrary<GemmCase> pathCases() {
+        Arbitrary<Integer> narrowN = Arbitraries.integers().between(2, 17);
+        Arbitrary<Integer> small = Arbitraries.integers().between(2, 100);
+        Arbitrary<Integer> one = Arbitraries.just(1);
+        Arbitrary<Integer> large = Arbitraries.integers().between(90, 200);
+        return Arbitraries.frequencyOf(
+                Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, GemmCase.dimension())),
+                Tuple.of(1, Arbitraries.oneOf(GemmCase.cases(one, small, small), GemmCase.cases(small, one, small))),
+                Tuple.of(2, GemmCase.cases(small)),
+                Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(2, 33), Arbitraries.integers().between(17, 300), large)),
+                Tuple.of(1, GemmCase.cases(large)));
+    }
+
+    @Property(tries = 300)
+    void sgemmEveryPathWithinBoundAndSameBitsForEveryThreadCount(@ForAll("pathCases") GemmCase g) {
+        GemmJudge.checkSgemm(Gemm::sgemm, g);
+        GemmProperties.sgemmSameBits(g, Gemm::sgemm);
+        count("dev.jvk.kernels.gemm.Sgemm", g);
+    }
+
+    @Property(tries = 300)
+    void dgemmEveryPathWithinBoundAndSameBitsForEveryThreadCount(@ForAll("pathCases") GemmCase g) {
+        GemmJudge.checkDgemm(Gemm::dgemm, g);
+        GemmProperties.dgemmSameBits(g, Gemm::dgemm);
+        count("dev.jvk.kernels.gemm.Dgemm", g);
+    }
+
+    /** Counts the case under the path the engine takes for it, and fails unless every path was counted. */
+    private static void count(String engine, GemmCase g) {
+        if (!Kernels.info().implementation().equals("vector")) {
+            return;
+        }
+        List<String> paths = paths(engine);
+        String label = g.m() == 0 || g.n() == 0 || g.k() == 0 || g.alpha() == 0 ? "quick return" : pathOf(engine, g);
+        Statistics.label("path").collect(label);
+        Statistics.label("path").coverage(checker -> {
+            for (String path : paths) {
+                checker.check(path).count(n -> n > 0);
+            }
+        });
+    }
+
+    /** The names of the engine's paths: its enum {@code Path}. */
+    static List<String> paths(String engine) {
+        try {
+            Class<?> path = Class.forName(engine + "$Path");
+            List<String> names = Arrays.stream(path.getEnumConstants()).map(Object::toString).toList();
+            assertThat(names).as("paths of %s", engine).isNotEmpty();
+            return names;
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The path the engine chooses for the case's shape (its package-private {@code path} method). */
+    static String pathOf(String engine, GemmCase g) {
+        try {
+            Method path = Class.forName(engine).getDeclaredMethod("path", int.class, int.class, int.class);
+            path.setAccessible(true);
+            return path.invoke(null, g.m(), g.n(), g.k()).toString();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
