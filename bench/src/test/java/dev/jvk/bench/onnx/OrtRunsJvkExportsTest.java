@@ -7,10 +7,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.jvk.nn.Activation;
+import dev.jvk.nn.ActivationLayer;
 import dev.jvk.nn.Dense;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.QuantizedDense;
+import dev.jvk.nn.compress.Compression;
 import dev.jvk.nn.Trainer;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.data.FeatureScaling;
@@ -117,5 +120,27 @@ class OrtRunsJvkExportsTest {
             assertThat(custom).containsEntry("class_names", "[\"setosa\",\"versicolor\",\"virginica\"]");
             assertThat(session.getMetadata().getProducerName()).isEqualTo("jvk");
         }
+    }
+    @Test
+    void quantized_int8_and_bf16_models_and_a_leaky_relu_of_another_slope_run_in_onnx_runtime_as_in_jvk() throws IOException, OrtException {
+        SyntheticData problem = new SyntheticData(3, FEATURES);
+        DataSet train = problem.sample(400, 0, "train");
+        float[] x = problem.sample(64, 2, "x").features();
+        Mlp mlp = Mlp.classifier(FEATURES, new int[] {16, 12}, Activation.RELU, train.classes(), 5);
+        mlp.setScaling(FeatureScaling.fit(FeatureScaling.Kind.STANDARD, train));
+        new Trainer(new Trainer.Config(2, 32, 7, OptimizerConfig.adam(), LearningRateSchedule.cosine(1e-2f, 0f))).fit(mlp, train, null);
+        for (QuantizedDense.Format format : QuantizedDense.Format.values()) {
+            Mlp quantized = Compression.quantize(mlp, format);
+            Path file = dir.resolve(format.cliName() + ".onnx");
+            OnnxModel.export(quantized, file);
+            assertWithinFloat(ort(file, x, 64, FEATURES), quantized.predict(x, 64), format.cliName());
+            assertWithinFloat(ort(file, x, 1, FEATURES), quantized.predict(x, 1), format.cliName() + " batch 1");
+        }
+        List<Layer> layers = new ArrayList<>(mlp.layers());
+        layers.set(1, ActivationLayer.leakyRelu(-0.3f, layers.get(1).outputSize()));
+        Mlp leaky = new Mlp(layers, mlp.loss(), mlp.scaling());
+        Path file = dir.resolve("leaky.onnx");
+        OnnxModel.export(leaky, file);
+        assertWithinFloat(ort(file, x, 64, FEATURES), leaky.predict(x, 64), "leaky relu of slope -0.3");
     }
 }

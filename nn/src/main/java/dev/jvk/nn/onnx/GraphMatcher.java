@@ -41,7 +41,7 @@ final class GraphMatcher {
     static final int MAX_OPSET = 21;
     static final Set<String> OPS = new LinkedHashSet<>(List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu",
             "LeakyRelu", "Tanh", "Sigmoid", "Gelu", "Erf", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Identity",
-            "Dropout", "Cast", "Constant"));
+            "Dropout", "Cast", "Constant", "DequantizeLinear"));
     private static final double SQRT2 = Math.sqrt(2);
     /** The domain of ONNX's classical-ML operators, where skl2onnx puts StandardScaler's {@code Scaler}. */
     static final String ML_DOMAIN = "ai.onnx.ml";
@@ -744,6 +744,7 @@ final class GraphMatcher {
                     case "Identity" -> constant(p.input(0), p);
                     case "Cast" -> attrInt(p, "to", 0) == OnnxProto.FLOAT || attrInt(p, "to", 0) == OnnxProto.INT64
                             ? constant(p.input(0), p) : null;
+                    case "DequantizeLinear" -> dequantized(p);
                     default -> null;
                 };
             } finally {
@@ -756,6 +757,44 @@ final class GraphMatcher {
         }
         constants.put(name, c);
         return c;
+    }
+
+    /**
+     * {@code DequantizeLinear} of constants, {@code (q - zero_point) * scale} with one scale for the tensor or
+     * one per index along {@code axis}: weights stored in int8 or uint8 (as jvk exports its int8 layers),
+     * widened to float once, in the float operations ONNX defines. Null when an operand is computed at run time.
+     */
+    private Constant dequantized(Node p) throws IOException {
+        Constant q = constant(p.input(0), p);
+        Constant s = constant(p.input(1), p);
+        Constant z = p.input(2).isEmpty() ? null : constant(p.input(2), p);
+        if (q == null || s == null || z == null && !p.input(2).isEmpty()) {
+            return null;
+        }
+        if (attrInt(p, "block_size", 0) != 0) {
+            throw error(p, "has block_size " + attrInt(p, "block_size", 0) + "; jvk reads one scale per tensor or per axis");
+        }
+        long[] dims = q.dims();
+        int rank = dims.length;
+        long axis = attrInt(p, "axis", 1);
+        axis = axis < 0 ? axis + rank : axis;
+        long groups = s.count() == 1 && s.dims().length == 0 ? 1 : rank > 0 && axis >= 0 && axis < rank ? dims[(int) axis] : -1;
+        if (s.count() != groups || z != null && z.count() != groups) {
+            throw error(p, "has " + s.count() + " scales" + (z == null ? "" : " and " + z.count() + " zero points") + " for a "
+                    + Arrays.toString(dims) + " tensor at axis " + attrInt(p, "axis", 1) + "; jvk reads one per tensor or one per index along the axis");
+        }
+        float[] values = q.tensor != null ? q.floats(p.label()) : q.floats(p.label()).clone();   // an attribute's list is shared
+        float[] scale = s.floats(p.label());
+        float[] zero = z == null ? new float[(int) groups] : z.floats(p.label());
+        long inner = 1;
+        for (int d = (int) axis + 1; groups > 1 && d < rank; d++) {
+            inner *= dims[d];
+        }
+        for (int i = 0; i < values.length; i++) {
+            int k = groups == 1 ? 0 : (int) ((i / inner) % groups);
+            values[i] = (values[i] - zero[k]) * scale[k];
+        }
+        return new Constant(dims, null, values, null);
     }
 
     private Constant constantNode(Node p) throws OnnxFormatException {

@@ -5,6 +5,7 @@ import dev.jvk.nn.Dense;
 import dev.jvk.nn.Dropout;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.QuantizedDense;
 import dev.jvk.nn.SoftmaxCrossEntropy;
 import dev.jvk.nn.data.FeatureScaling;
 import java.nio.ByteBuffer;
@@ -18,7 +19,9 @@ import java.util.Map;
  * same float operations jvk performs, so bitwise the same scaled input), one {@code Gemm} per
  * {@link Dense} (weights {@code in x out} as B, bias as C), the activations ({@code Gelu} from opset
  * 20, before that the erf sub-graph PyTorch writes; SiLU as {@code Sigmoid} and {@code Mul}),
- * dropout left out (the identity at inference), and a {@code Softmax} output for classifiers.
+ * dropout left out (the identity at inference), and a {@code Softmax} output for classifiers. A
+ * {@link QuantizedDense} keeps its stored weights: int8 through {@code DequantizeLinear} (one scale
+ * per output unit), bf16 through {@code Cast}, then {@code Gemm} with {@code transB=1}.
  */
 final class OnnxExport {
     static final int DEFAULT_OPSET = 17;
@@ -53,8 +56,27 @@ final class OnnxExport {
                     graph.message(5, tensor(b, new long[] {d.outputSize()}, d.bias()));
                     nodes.add(new NodeSpec("Gemm", List.of(x, w, b), out, List.of()));
                 }
-                case dev.jvk.nn.QuantizedDense q -> throw new IllegalArgumentException("layer " + index + " (" + q
-                        + ") is quantized; ONNX export writes float models: export the model before quantizing it");
+                case QuantizedDense q -> {
+                    // weight-only quantization, as jvk computes it: the activations stay float, so the faithful graph
+                    // widens the stored weights to float (QLinearMatMul and MatMulInteger would quantize the activations)
+                    String w = "dense" + index + ".weight";
+                    String b = "dense" + index + ".bias";
+                    long[] dims = {q.outputSize(), q.inputSize()};   // out x in, as the layer stores them: Gemm's transB=1
+                    if (q.format() == QuantizedDense.Format.INT8) {
+                        graph.message(5, rawTensor(w + ".int8", dims, OnnxProto.INT8, q.int8Weights()));
+                        graph.message(5, tensor(w + ".scale", new long[] {q.outputSize()}, q.scales()));
+                        graph.message(5, rawTensor(w + ".zero_point", new long[] {q.outputSize()}, OnnxProto.INT8, new byte[q.outputSize()]));
+                        nodes.add(new NodeSpec("DequantizeLinear", List.of(w + ".int8", w + ".scale", w + ".zero_point"), w,
+                                List.of(intAttribute("axis", 0))));
+                    } else {
+                        ByteBuffer bits = ByteBuffer.allocate(q.bf16Weights().length * 2).order(ByteOrder.LITTLE_ENDIAN);
+                        bits.asShortBuffer().put(q.bf16Weights());
+                        graph.message(5, rawTensor(w + ".bf16", dims, OnnxProto.BFLOAT16, bits.array()));
+                        nodes.add(new NodeSpec("Cast", List.of(w + ".bf16"), w, List.of(intAttribute("to", OnnxProto.FLOAT))));
+                    }
+                    graph.message(5, tensor(b, new long[] {q.outputSize()}, q.bias()));
+                    nodes.add(new NodeSpec("Gemm", List.of(x, w, b), out, List.of(intAttribute("transB", 1))));
+                }
                 case ActivationLayer a -> {
                     switch (a.activation()) {
                         case RELU -> nodes.add(new NodeSpec("Relu", List.of(x), out, List.of()));
@@ -135,11 +157,16 @@ final class OnnxExport {
     static ProtoWriter tensor(String name, long[] dims, float[] values) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(values);
+        return rawTensor(name, dims, OnnxProto.FLOAT, raw.array());
+    }
+
+    /** A tensor of {@code type} whose values are {@code raw}, little-endian. */
+    static ProtoWriter rawTensor(String name, long[] dims, int type, byte[] raw) {
         ProtoWriter t = new ProtoWriter();
         if (dims.length > 0) {
             t.packedVarints(1, dims);
         }
-        return t.varint(2, OnnxProto.FLOAT).string(8, name).bytes(9, raw.array());
+        return t.varint(2, type).string(8, name).bytes(9, raw);
     }
 
     static ProtoWriter valueInfo(String name, long features) {

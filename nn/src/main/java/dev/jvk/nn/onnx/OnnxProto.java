@@ -17,10 +17,13 @@ import java.util.Map;
 final class OnnxProto {
     // TensorProto.DataType
     static final int FLOAT = 1;
+    static final int UINT8 = 2;
+    static final int INT8 = 3;
     static final int INT32 = 6;
     static final int INT64 = 7;
     static final int FLOAT16 = 10;
     static final int DOUBLE = 11;
+    static final int BFLOAT16 = 16;
 
     // AttributeProto.AttributeType
     static final int ATTR_FLOAT = 1;

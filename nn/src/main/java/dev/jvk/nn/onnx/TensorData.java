@@ -36,7 +36,7 @@ final class TensorData {
         this.file = file;
     }
 
-    /** The values of a float, float16 or double tensor (or an integer one) as float, as ONNX's Cast to float rounds them. */
+    /** The values of a float, float16, bfloat16 or double tensor (or an integer one) as float, as ONNX's Cast to float rounds them. */
     float[] floats(Tensor t, String user) throws IOException {
         float[] out = new float[backed(t, user)];
         floats(t, user, out);
@@ -57,6 +57,21 @@ final class TensorData {
                 case OnnxProto.FLOAT16 -> {
                     for (int i = 0; i < n; i++) {
                         out[i] = Float.float16ToFloat(raw.getShort(2 * i));
+                    }
+                }
+                case OnnxProto.BFLOAT16 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = bfloat16(raw.getShort(2 * i));
+                    }
+                }
+                case OnnxProto.INT8 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = raw.get(i);
+                    }
+                }
+                case OnnxProto.UINT8 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = raw.get(i) & 0xFF;
                     }
                 }
                 case OnnxProto.DOUBLE -> {
@@ -95,8 +110,11 @@ final class TensorData {
                 out[i++] = switch (field) {
                     case FLOAT_DATA -> Float.intBitsToFloat(from.fixed32());
                     case DOUBLE_DATA -> (float) Double.longBitsToDouble(from.fixed64());
-                    case INT32_DATA -> t.dataType() == OnnxProto.FLOAT16
-                            ? Float.float16ToFloat((short) from.varint()) : (float) (int) from.varint();
+                    case INT32_DATA -> switch (t.dataType()) {   // int32_data carries the 8- and 16-bit types too
+                        case OnnxProto.FLOAT16 -> Float.float16ToFloat((short) from.varint());
+                        case OnnxProto.BFLOAT16 -> bfloat16((short) from.varint());
+                        default -> (float) (int) from.varint();
+                    };
                     default -> (float) from.varint();
                 };
             } while (values != null && values.remaining() > 0);
@@ -202,10 +220,12 @@ final class TensorData {
     private int elementSize(Tensor t, String user) throws OnnxFormatException {
         return switch (t.dataType()) {
             case OnnxProto.FLOAT, OnnxProto.INT32 -> 4;
-            case OnnxProto.FLOAT16 -> 2;
+            case OnnxProto.FLOAT16, OnnxProto.BFLOAT16 -> 2;
+            case OnnxProto.INT8, OnnxProto.UINT8 -> 1;
             case OnnxProto.DOUBLE, OnnxProto.INT64 -> 8;
             default -> throw new OnnxFormatException(file + ": " + user + ": " + t + " has data type "
-                    + typeName(t.dataType()) + "; jvk reads float, float16 and double (and int64 shapes)");
+                    + typeName(t.dataType()) + "; jvk reads float, float16, bfloat16 and double (int8 and uint8 through "
+                    + "DequantizeLinear, int64 shapes)");
         };
     }
 
@@ -331,7 +351,8 @@ final class TensorData {
 
     private static int elementSizeQuiet(Tensor t) {
         return switch (t.dataType()) {
-            case OnnxProto.FLOAT16 -> 2;
+            case OnnxProto.INT8, OnnxProto.UINT8 -> 1;
+            case OnnxProto.FLOAT16, OnnxProto.BFLOAT16 -> 2;
             case OnnxProto.DOUBLE, OnnxProto.INT64 -> 8;
             default -> 4;
         };
@@ -342,7 +363,7 @@ final class TensorData {
             case OnnxProto.FLOAT -> FLOAT_DATA;
             case OnnxProto.DOUBLE -> DOUBLE_DATA;
             case OnnxProto.INT64 -> INT64_DATA;
-            default -> INT32_DATA;   // int32 and float16 (as uint16 bits)
+            default -> INT32_DATA;   // int32, and the 8- and 16-bit types (float16 and bfloat16 as their bits)
         };
     }
 
@@ -354,6 +375,11 @@ final class TensorData {
             case DOUBLE_DATA -> "double_data";
             default -> "raw_data";
         };
+    }
+
+    /** bfloat16 is float's upper half: widening is exact. */
+    private static float bfloat16(short bits) {
+        return Float.intBitsToFloat((bits & 0xFFFF) << 16);
     }
 
     static String typeName(int type) {

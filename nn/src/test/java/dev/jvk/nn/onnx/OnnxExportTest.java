@@ -9,6 +9,8 @@ import dev.jvk.nn.Dense;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.QuantizedDense;
+import dev.jvk.nn.compress.Compression;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.data.FeatureScaling;
 import dev.jvk.nn.data.SyntheticData;
@@ -190,5 +192,37 @@ class OnnxExportTest {
         assertThat(ops).containsExactly("Sub", "Mul", "Gemm", "Tanh", "Gemm", "Tanh", "Gemm", "Softmax");
         assertThat(opset).isEqualTo(17);
         assertThat(file).exists();
+    }
+    /**
+     * A quantized model exports its stored weights (int8 through DequantizeLinear with one scale per
+     * output unit, bf16 through Cast) and imports back as float layers holding exactly the weights the
+     * quantized layers multiply with; predictions within the low-precision kernels' bound (1e-5 here).
+     */
+    @Test
+    void quantized_layers_export_their_stored_weights_and_import_back_as_their_dequantized_values() throws IOException {
+        for (QuantizedDense.Format format : QuantizedDense.Format.values()) {
+            for (boolean classifier : new boolean[] {true, false}) {
+                Mlp quantized = Compression.quantize(model(Activation.GELU, FeatureScaling.Kind.STANDARD, classifier, 8), format);
+                Path file = dir.resolve(format.cliName() + ".onnx");
+                OnnxModel.export(quantized, file);
+                Mlp back = OnnxModel.importMlp(file);
+
+                List<Dense> dense = back.layers().stream().filter(l -> l instanceof Dense).map(l -> (Dense) l).toList();
+                List<QuantizedDense> stored = quantized.layers().stream().filter(l -> l instanceof QuantizedDense)
+                        .map(l -> (QuantizedDense) l).toList();
+                assertThat(dense).hasSameSizeAs(stored).isNotEmpty();
+                for (int i = 0; i < dense.size(); i++) {
+                    assertThat(bits(dense.get(i).weights())).as("%s layer %d", format, i).isEqualTo(bits(stored.get(i).dequantizedWeights()));
+                    assertThat(bits(dense.get(i).bias())).isEqualTo(bits(stored.get(i).bias()));
+                }
+                float[] x = new SyntheticData(3, FEATURES).sample(50, 1, "x").features();
+                float[] expected = quantized.predict(x, 50);
+                float[] got = back.predict(x, 50);
+                for (int i = 0; i < got.length; i++) {
+                    assertThat(got[i]).as("%s output %d", format, i)
+                            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f * Math.max(1, Math.abs(expected[i]))));
+                }
+            }
+        }
     }
 }
