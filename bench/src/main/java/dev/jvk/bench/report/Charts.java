@@ -447,7 +447,7 @@ final class Charts {
         for (boolean inference : new boolean[] {false, true}) {
             org.jfree.data.statistics.DefaultStatisticalCategoryDataset data = new org.jfree.data.statistics.DefaultStatisticalCategoryDataset();
             List<FamilyTable.Line> lines = new ArrayList<>(table.lines());
-            lines.sort(Comparator.comparing((FamilyTable.Line l) -> l.key().op()).thenComparing(l -> l.key().extras())
+            lines.sort(Comparator.comparing((FamilyTable.Line l) -> l.key().op()).thenComparing(l -> l.key().extras(), FamilyTable::compareNatural)
                     .thenComparingInt(l -> l.key().threads()));
             for (FamilyTable.Line line : lines) {
                 if (line.metric() != Metric.SAMPLES || (Verdicts.kindOf(Family.MLP, line) == Verdicts.Kind.INFERENCE) != inference) {
