@@ -883,18 +883,8 @@ public final class Mlp {
      * Writes the model (architecture, weights, scaling, loss) to {@code file} in the format of
      * {@code docs/model-format.md}. The file appears whole or not at all: it is written beside the
      * target and moved into place.
-     *
-     * @throws ModelFileException when a leaky ReLU has a slope other than {@link Activation#LEAKY_SLOPE}
-     *                            (an imported model's): the format stores that slope only; ONNX export keeps any
      */
     public void save(Path file) throws IOException {
-        for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i) instanceof ActivationLayer a && a.activation() == Activation.LEAKY_RELU
-                    && a.slope() != Activation.LEAKY_SLOPE) {
-                throw new ModelFileException(file + ": layer " + (i + 1) + " is a leaky ReLU of slope " + a.slope()
-                        + "; the jvk model file stores slope " + Activation.LEAKY_SLOPE + " only (OnnxModel.export keeps any slope)");
-            }
-        }
         ModelFile.write(this, file);
     }
 

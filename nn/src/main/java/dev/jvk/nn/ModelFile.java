@@ -121,7 +121,7 @@ final class ModelFile {
                     p.writeInt(a.inputSize());
                     p.writeInt(a.outputSize());
                     p.writeByte(a.activation().ordinal() + 1);
-                    p.writeFloat(a.activation() == Activation.LEAKY_RELU ? Activation.LEAKY_SLOPE : 0f);
+                    p.writeFloat(a.activation() == Activation.LEAKY_RELU ? a.slope() : 0f);
                 }
                 case Dropout d -> {
                     p.writeByte(DROPOUT);
@@ -346,15 +346,14 @@ final class ModelFile {
                         throw new ModelFileException(name + ": layer " + i + " has unknown activation code " + code);
                     }
                     Activation activation = all[code - 1];
-                    if (activation == Activation.LEAKY_RELU && parameter != Activation.LEAKY_SLOPE) {
-                        throw new ModelFileException(name + ": layer " + i + " is a leaky ReLU of slope " + parameter
-                                + ", this jvk supports " + Activation.LEAKY_SLOPE);
+                    if (activation == Activation.LEAKY_RELU && !Float.isFinite(parameter)) {
+                        throw new ModelFileException(name + ": layer " + i + " is a leaky ReLU of slope " + parameter + ", expected a finite slope");
                     }
                     if (activation != Activation.LEAKY_RELU && Float.floatToRawIntBits(parameter) != 0) {
                         throw new ModelFileException(name + ": layer " + i + " is a " + activation.cliName() + " with parameter " + parameter
                                 + ", which takes none (0)");
                     }
-                    layers.add(new ActivationLayer(activation, layerIn));
+                    layers.add(activation == Activation.LEAKY_RELU ? ActivationLayer.leakyRelu(parameter, layerIn) : new ActivationLayer(activation, layerIn));
                 }
                 case DROPOUT -> {
                     sameSize(layerIn, layerOut, i, name);
