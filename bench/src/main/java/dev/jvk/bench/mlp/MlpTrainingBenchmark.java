@@ -41,8 +41,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class MlpTrainingBenchmark {
-    /** The batch of the PyTorch benchmark, which runs the same network beside this one. */
-    static final int BATCH = 128;
     static final int BATCHES = 64;
     /** Samples per invocation: a whole number of steps at every batch. */
     static final int SAMPLES = 512;
