@@ -490,8 +490,9 @@ final class ModelFile {
         }
     }
 
+    /** {@code n} floats, allocated only once the bytes left are known to hold them (a negative count is refused too). */
     private static float[] readFloats(ByteBuffer in, int n, String name) throws ModelFileException {
-        if ((long) n * 4 > in.remaining()) {
+        if (n < 0 || (long) n * 4 > in.remaining()) {
             throw new ModelFileException(name + ": the payload ends in the middle of a field (inconsistent model description)");
         }
         float[] values = new float[n];
@@ -500,6 +501,7 @@ final class ModelFile {
         return values;
     }
 
+    /** A UTF-8 string of at most 65,535 bytes, allocated only once the bytes left are known to hold it. */
     private static String readUtf(ByteBuffer in, String name) throws ModelFileException {
         int length = Short.toUnsignedInt(in.getShort());
         if (length > in.remaining()) {
