@@ -30,9 +30,10 @@ import jdk.incubator.vector.VectorSpecies;
  * K blocks and the same kernels, so every element is computed exactly as on the packed path: the
  * choice among these paths, like the number of threads, never changes a bit of C.
  *
- * <p>A call is a {@link Problem} (what to compute, immutable, as BLIS's {@code obj_t}) and a
- * {@link Plan} (its {@link Path} and how it is split between threads); the packing buffers are
- * apart, in a {@link Workspace} per running thread. {@link GemmThreads} decides how many threads a
+ * <p>A call is a {@link Problem} (what to compute, as BLIS's {@code obj_t}, set when the call
+ * starts and only read after) and a {@link Plan} (its {@link Path} and how it is split between
+ * threads), both passed down the nest; the packing buffers are apart, in a {@link Workspace} per
+ * running thread, which also keeps the one problem and plan its thread's calls reuse. {@link GemmThreads} decides how many threads a
  * product gets. On the packed path, up to 3 threads split the rows or the columns of C, each part
  * packing its own operands (along the dimension that packs less twice); from 4 threads on they split
  * as BLIS does ({@link Split#SHARED_B}): all of them pack one B block together, each a slice of its
@@ -59,11 +60,119 @@ public final class Dgemm {
 
     private Dgemm() {}
 
-    /** One operand: an array or a segment (exactly one is non-null), where element (0, 0) is, in doubles, and the leading dimension. */
-    record Matrix(double[] array, MemorySegment segment, long offset, int ld) {}
+    /**
+     * One operand: an array or a segment (exactly one is non-null), where element (0, 0) is, in
+     * doubles, and the leading dimension. Part of a {@link Problem}, set with it.
+     */
+    static final class Matrix {
+        private double[] array;
+        private MemorySegment segment;
+        private long offset;
+        private int ld;
 
-    /** What one call computes: {@code C = alpha * op(A) * op(B) + beta * C}, op(A) m x k, op(B) k x n. */
-    record Problem(boolean transA, boolean transB, int m, int n, int k, double alpha, Matrix a, Matrix b, double beta, Matrix c) {}
+        Matrix set(double[] array, MemorySegment segment, long offset, int ld) {
+            this.array = array;
+            this.segment = segment;
+            this.offset = offset;
+            this.ld = ld;
+            return this;
+        }
+
+        double[] array() {
+            return array;
+        }
+
+        MemorySegment segment() {
+            return segment;
+        }
+
+        long offset() {
+            return offset;
+        }
+
+        int ld() {
+            return ld;
+        }
+    }
+
+    /**
+     * What one call computes: {@code C = alpha * op(A) * op(B) + beta * C}, op(A) m x k, op(B) k x n.
+     * Set once when the call starts and only read after that, down the whole nest and by the
+     * pool's workers. It is the calling thread's {@link Workspace}'s, reused call after call, and
+     * not a new immutable object per call: C2 cannot scalar-replace an object that the loop nest and
+     * the workers receive, and a GEMM call allocates nothing. {@link #clear} drops the operands
+     * when the call ends, so that a workspace keeps no caller's array alive.
+     */
+    static final class Problem {
+        private boolean transA;
+        private boolean transB;
+        private int m;
+        private int n;
+        private int k;
+        private double alpha;
+        private double beta;
+        private final Matrix a = new Matrix();
+        private final Matrix b = new Matrix();
+        private final Matrix c = new Matrix();
+
+        /** Sets the shape and the scalars; the operands are set through {@link #a}, {@link #b}, {@link #c}. */
+        Problem set(boolean transA, boolean transB, int m, int n, int k, double alpha, double beta) {
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.beta = beta;
+            return this;
+        }
+
+        void clear() {
+            a.set(null, null, 0, 0);
+            b.set(null, null, 0, 0);
+            c.set(null, null, 0, 0);
+        }
+
+        boolean transA() {
+            return transA;
+        }
+
+        boolean transB() {
+            return transB;
+        }
+
+        int m() {
+            return m;
+        }
+
+        int n() {
+            return n;
+        }
+
+        int k() {
+            return k;
+        }
+
+        double alpha() {
+            return alpha;
+        }
+
+        double beta() {
+            return beta;
+        }
+
+        Matrix a() {
+            return a;
+        }
+
+        Matrix b() {
+            return b;
+        }
+
+        Matrix c() {
+            return c;
+        }
+    }
 
     /**
      * How a product is computed. PACKED: the BLIS nest, A and B packed. DIRECT: products whose
@@ -90,9 +199,13 @@ public final class Dgemm {
             scale(beta, c, cOffset, ldc, m, n);
             return;
         }
-        Problem p = new Problem(transA, transB, m, n, k, alpha, new Matrix(a, null, aOffset, lda),
-                new Matrix(b, null, bOffset, ldb), beta, new Matrix(c, null, cOffset, ldc));
-        run(p, path(m, n, k), Platform.threads());
+        Workspace workspace = Workspace.acquire();
+        Plan plan = workspace.doublePlan();
+        Problem p = plan.problem().set(transA, transB, m, n, k, alpha, beta);
+        p.a().set(a, null, aOffset, lda);
+        p.b().set(b, null, bOffset, ldb);
+        p.c().set(c, null, cOffset, ldc);
+        run(plan, path(m, n, k), Platform.threads(), workspace);
     }
 
     /** {@code C = alpha * op(A) * op(B) + beta * C} on segments; offsets count doubles. */
@@ -104,13 +217,17 @@ public final class Dgemm {
             scale(beta, c, cOffset, ldc, m, n);
             return;
         }
-        Problem p = new Problem(transA, transB, m, n, k, alpha, new Matrix(null, a, aOffset, lda),
-                new Matrix(null, b, bOffset, ldb), beta, new Matrix(null, c, cOffset, ldc));
         boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
                 && c.isAccessibleBy(ANOTHER_THREAD);
         // The direct and narrow paths read arrays only; the packed path computes their bits.
         Path path = path(m, n, k) == Path.GEMV ? Path.GEMV : Path.PACKED;
-        run(p, path, shareable ? Platform.threads() : 1);
+        Workspace workspace = Workspace.acquire();
+        Plan plan = workspace.doublePlan();
+        Problem p = plan.problem().set(transA, transB, m, n, k, alpha, beta);
+        p.a().set(null, a, aOffset, lda);
+        p.b().set(null, b, bOffset, ldb);
+        p.c().set(null, c, cOffset, ldc);
+        run(plan, path, shareable ? Platform.threads() : 1, workspace);
     }
 
     /** The path for a shape: the one place that chooses by shape (the property tests ask it which path a case takes). */
@@ -124,16 +241,17 @@ public final class Dgemm {
         return (long) m * n * k <= Platform.DIRECT_MAX ? Path.DIRECT : Path.PACKED;
     }
 
-    private static void run(Problem p, Path path, int threads) {
-        if (path == Path.GEMV) {
-            DgemmAsGemv.run(p);
-            return;
-        }
-        Workspace workspace = Workspace.acquire();
+    /** Runs the plan's problem, set by the caller, on the caller's {@code workspace}, and ends the call's use of both. */
+    private static void run(Plan plan, Path path, int threads, Workspace workspace) {
         try {
-            Plan plan = Plan.of(p, path, threads, workspace);
-            GemmPool.run(plan, plan.parts(), workspace);
+            if (path == Path.GEMV) {
+                DgemmAsGemv.run(plan.problem(), workspace);
+            } else {
+                plan.split(path, threads, workspace);
+                GemmPool.run(plan, plan.parts, workspace);
+            }
         } finally {
+            plan.clear();
             Workspace.release(workspace);
         }
     }
@@ -142,9 +260,31 @@ public final class Dgemm {
      * A problem, its path, and its split into at most {@code parts} parts: ranges of whole panels.
      * {@code sharedB} is the caller's packing buffer for B when the split is {@link Split#SHARED_B}.
      * The pool runs the parts, each on its own workspace, or all of it as one part when its workers
-     * are busy.
+     * are busy. Like its {@link Problem}, a plan is the calling thread's workspace's, set when a
+     * call starts and read-only while its parts run.
      */
-    record Plan(Problem problem, Path path, int parts, Split split, double[] sharedB) implements GemmPool.Task {
+    static final class Plan implements GemmPool.Task {
+        private final Problem problem = new Problem();
+        private Path path;
+        private int parts;
+        private Split split;
+        private double[] sharedB;
+
+        Problem problem() {
+            return problem;
+        }
+
+        void clear() {
+            problem.clear();
+            sharedB = null;
+        }
+
+        private void set(Path path, int parts, Split split, double[] sharedB) {
+            this.path = path;
+            this.parts = parts;
+            this.split = split;
+            this.sharedB = sharedB;
+        }
 
         /**
          * The split for the threads {@link GemmThreads} gives this product, never more parts than
@@ -155,22 +295,25 @@ public final class Dgemm {
          * whose B panels half come from the other core's cache. From there on, the shared block:
          * duplicated packing grows with the threads, the barriers do not.
          */
-        static Plan of(Problem p, Path path, int threads, Workspace caller) {
+        void split(Path path, int threads, Workspace caller) {
+            Problem p = problem;
             int wanted = Math.min(threads, GemmThreads.forProduct(p.m(), p.n(), p.k(), Double.BYTES));
             int rowPanels = (p.m() + MR - 1) / MR;
             int colPanels = (p.n() + NR - 1) / NR;
             if (path != Path.PACKED) {
-                return new Plan(p, path, Math.min(wanted, rowPanels), Split.ROWS, null);
+                set(path, Math.min(wanted, rowPanels), Split.ROWS, null);
+                return;
             }
             if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels >= wanted) {
                 double[] sharedB = caller.doublePackedB(Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k()));
-                return new Plan(p, path, wanted, Split.SHARED_B, sharedB);
+                set(path, wanted, Split.SHARED_B, sharedB);
+                return;
             }
             boolean rowsCheaper = p.n() <= p.m(); // duplicated packing: k x n for a row split, m x k for a column split
             int cheaper = rowsCheaper ? rowPanels : colPanels;
             int other = rowsCheaper ? colPanels : rowPanels;
             boolean splitRows = cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper;
-            return new Plan(p, path, Math.min(wanted, splitRows ? rowPanels : colPanels), splitRows ? Split.ROWS : Split.COLUMNS, null);
+            set(path, Math.min(wanted, splitRows ? rowPanels : colPanels), splitRows ? Split.ROWS : Split.COLUMNS, null);
         }
 
         @Override

@@ -27,17 +27,17 @@ final class DgemmAsGemv {
 
     private DgemmAsGemv() {}
 
-    /** Runs {@code p}, {@code p.m() == 1 || p.n() == 1}, alpha != 0, k > 0. */
-    static void run(Problem p) {
+    /** Runs {@code p}, {@code p.m() == 1 || p.n() == 1}, alpha != 0, k > 0, gathering strided vectors into the caller's {@code workspace}. */
+    static void run(Problem p, Workspace workspace) {
         if (p.c().array() == null) {
-            runSegments(p);
+            runSegments(p, workspace);
             return;
         }
         int k = p.k();
         double[] c = p.c().array();
         int co = (int) p.c().offset();
         if (p.m() == 1) {
-            double[] x = vector(p.a(), k, p.transA());
+            double[] x = vector(p.a(), k, p.transA(), workspace, 1);
             int xo = x == p.a().array() ? (int) p.a().offset() : 0;
             Matrix b = p.b();
             if (p.transB()) {
@@ -49,14 +49,14 @@ final class DgemmAsGemv {
         }
         int m = p.m();
         int ldc = p.c().ld();
-        double[] x = vector(p.b(), k, !p.transB());
+        double[] x = vector(p.b(), k, !p.transB(), workspace, m);
         int xo = x == p.b().array() ? (int) p.b().offset() : 0;
         boolean strided = ldc != 1;
-        double[] y = strided ? new double[m] : c;
-        int yo = strided ? 0 : co;
+        double[] y = strided ? workspace.doubleGathered(k + m) : c; // y at [k, k + m), after a gathered x
+        int yo = strided ? k : co;
         if (strided && p.beta() != 0) {
             for (int i = 0; i < m; i++) {
-                y[i] = c[co + i * ldc];
+                y[k + i] = c[co + i * ldc];
             }
         }
         Matrix a = p.a();
@@ -67,7 +67,7 @@ final class DgemmAsGemv {
         }
         if (strided) {
             for (int i = 0; i < m; i++) {
-                c[co + i * ldc] = y[i];
+                c[co + i * ldc] = y[k + i];
             }
         }
     }
@@ -75,13 +75,14 @@ final class DgemmAsGemv {
     /**
      * The k values of a vector operand (one row of op(A) or one column of op(B)), stored as a
      * column ({@code strided}: element p at p * ld) or as a row: the array itself when contiguous,
-     * else a gathered copy from index 0.
+     * else the workspace's gathered buffer (of {@code k + m}: room for a gathered y after x), holding
+     * a copy at [0, k).
      */
-    private static double[] vector(Matrix v, int k, boolean strided) {
+    private static double[] vector(Matrix v, int k, boolean strided, Workspace workspace, int m) {
         if (!strided || v.ld() == 1 || k == 1) {
             return v.array();
         }
-        double[] x = new double[k];
+        double[] x = workspace.doubleGathered(k + m);
         int at = (int) v.offset();
         for (int i = 0; i < k; i++) {
             x[i] = v.array()[at + i * v.ld()];
@@ -90,25 +91,25 @@ final class DgemmAsGemv {
     }
 
     /** Segments: A, B and C's span read into arrays, the product run there, and only C's elements written back. */
-    private static void runSegments(Problem p) {
+    private static void runSegments(Problem p, Workspace workspace) {
         Matrix c = p.c();
         int cRows = p.m();
         int cCols = p.n();
-        Problem onArrays = new Problem(p.transA(), p.transB(), p.m(), p.n(), p.k(), p.alpha(),
-                copy(p.a(), p.transA() ? p.k() : p.m(), p.transA() ? p.m() : p.k()),
-                copy(p.b(), p.transB() ? p.n() : p.k(), p.transB() ? p.k() : p.n()),
-                p.beta(), copy(c, cRows, cCols));
-        run(onArrays);
+        Problem onArrays = new Problem().set(p.transA(), p.transB(), p.m(), p.n(), p.k(), p.alpha(), p.beta());
+        copy(p.a(), p.transA() ? p.k() : p.m(), p.transA() ? p.m() : p.k(), onArrays.a());
+        copy(p.b(), p.transB() ? p.n() : p.k(), p.transB() ? p.k() : p.n(), onArrays.b());
+        copy(c, cRows, cCols, onArrays.c());
+        run(onArrays, workspace);
         double[] result = onArrays.c().array();
         for (int i = 0; i < cRows; i++) {
             MemorySegment.copy(result, i * c.ld(), c.segment(), F, (c.offset() + (long) i * c.ld()) * Double.BYTES, cCols);
         }
     }
 
-    /** The span of a rows x cols matrix in a segment, as an array with (0, 0) at index 0 and the same ld. */
-    private static Matrix copy(Matrix s, int rows, int cols) {
+    /** The span of a rows x cols matrix in a segment, set into {@code to} as an array with (0, 0) at index 0 and the same ld. */
+    private static void copy(Matrix s, int rows, int cols, Matrix to) {
         double[] array = new double[(rows - 1) * s.ld() + cols];
         MemorySegment.copy(s.segment(), F, s.offset() * Double.BYTES, array, 0, array.length);
-        return new Matrix(array, null, 0, s.ld());
+        to.set(array, null, 0, s.ld());
     }
 }

@@ -33,6 +33,10 @@ final class Workspace {
     private double[] doubleStage = new double[0];
     private float[] floatGemv = new float[0];
     private double[] doubleGemv = new double[0];
+    private float[] floatGathered = new float[0];
+    private double[] doubleGathered = new double[0];
+    private Sgemm.Plan floatPlan;
+    private Dgemm.Plan doublePlan;
 
     Workspace(boolean borrowed) {
         this.borrowed = borrowed;
@@ -61,6 +65,24 @@ final class Workspace {
     /** Idle workspaces kept for virtual threads (for tests). */
     static int idle() {
         return IDLE.size();
+    }
+
+    /**
+     * The plan and problem of this workspace's float GEMM calls, one at a time: set by
+     * {@link Sgemm} when a call starts, cleared when it ends.
+     */
+    Sgemm.Plan floatPlan() {
+        if (floatPlan == null) {
+            floatPlan = new Sgemm.Plan();
+        }
+        return floatPlan;
+    }
+
+    Dgemm.Plan doublePlan() {
+        if (doublePlan == null) {
+            doublePlan = new Dgemm.Plan();
+        }
+        return doublePlan;
     }
 
     float[] floatPackedA(int size) {
@@ -133,5 +155,20 @@ final class Workspace {
             doubleGemv = new double[size];
         }
         return doubleGemv;
+    }
+
+    /** Strided vectors of a GEMM run as GEMV, gathered contiguous ({@link SgemmAsGemv}); apart from GEMV's own scratch. */
+    float[] floatGathered(int size) {
+        if (floatGathered.length < size) {
+            floatGathered = new float[size];
+        }
+        return floatGathered;
+    }
+
+    double[] doubleGathered(int size) {
+        if (doubleGathered.length < size) {
+            doubleGathered = new double[size];
+        }
+        return doubleGathered;
     }
 }
