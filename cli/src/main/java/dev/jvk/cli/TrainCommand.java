@@ -27,6 +27,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -140,6 +142,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON line with the results on stdout; progress goes to stderr.")
     boolean json;
+
+    /** The run's length in a checkpoint's fingerprint ("300 epochs, "). */
+    private static final Pattern RUN_LENGTH = Pattern.compile("\\d+ epochs?, ");
 
     /** The data of a run: training, validation (or null) and test sets, what the labels are, and where it all came from. */
     private record Prepared(DataSet train, DataSet validation, DataSet test, ModelMetadata metadata, String source,
@@ -275,14 +280,29 @@ final class TrainCommand implements Callable<Integer> {
         TrainingCheckpoint state = null;
         Mlp model = mlp;
         if (checkpointDir != null) {
-            String fingerprint = String.format(Locale.ROOT, "%s, %s, batch %d, seed %d, %s lr %s %s, patience %d, %d training rows of %d features",
-                    mlp.describe(), plural(epochs, "epoch"), batch, seed, kind.cliName(), rate, schedule, patience,
+            // a constant rate does not depend on the run's length, so such a run may be continued for more epochs than it had
+            boolean extensible = schedule.equalsIgnoreCase("constant");
+            String fingerprint = String.format(Locale.ROOT, "%s, %sbatch %d, seed %d, %s lr %s %s, patience %d, %d training rows of %d features",
+                    mlp.describe(), extensible ? "" : plural(epochs, "epoch") + ", ", batch, seed, kind.cliName(), rate, schedule, patience,
                     train.rows(), train.featureCount());
             trainer.checkpointTo(checkpointDir, fingerprint);
             if (resume) {
                 state = TrainingCheckpoint.read(checkpointDir);
+                if (!state.fingerprint().equals(fingerprint)) {
+                    Matcher length = RUN_LENGTH.matcher(state.fingerprint());
+                    String theirs = length.find() ? length.group() : null;
+                    if (!extensible && theirs != null && state.fingerprint().replace(theirs, "").equals(RUN_LENGTH.matcher(fingerprint).replaceFirst(""))) {
+                        throw new UsageException("the checkpoint in " + checkpointDir + " is of a run of " + theirs.substring(0, theirs.length() - 2) + "; the "
+                                + schedule + " schedule spans the epochs of the run, so resume it with those (a run of --schedule constant can be continued for more)");
+                    }
+                    throw new UsageException("the checkpoint in " + checkpointDir + " was made by a run with " + state.fingerprint() + "; this run has " + fingerprint);
+                }
                 if (state.epoch() >= epochs) {
                     throw new UsageException("the checkpoint in " + checkpointDir + " has finished all " + plural(epochs, "epoch") + "; nothing to resume");
+                }
+                if (patience > 0 && state.bestEpoch() > 0 && state.epoch() - state.bestEpoch() >= patience) {
+                    throw new UsageException("the run in " + checkpointDir + " stopped early after epoch " + state.epoch() + " (no better validation score since epoch "
+                            + state.bestEpoch() + "); nothing to resume");
                 }
                 model = Models.load(checkpointDir.resolve(TrainingCheckpoint.MODEL));
                 if (!model.describe().equals(mlp.describe()) || model.parameterCount() != mlp.parameterCount()) {

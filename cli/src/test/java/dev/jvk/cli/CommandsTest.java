@@ -6,6 +6,7 @@ import dev.jvk.kernels.Gemm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -322,7 +323,12 @@ class CommandsTest {
         CliTest.Run other = run("train", "--data", "synthetic", "--epochs", "3", "--layers", "8", "--threads", "1",
                 "--checkpoint-dir", checkpoints.toString(), "--resume");
         assertThat(other.code()).isEqualTo(2);
-        assertThat(other.err()).contains("the checkpoint was made by a run with").contains("2 epochs");
+        assertThat(other.err().strip()).isEqualTo("jvk train: the checkpoint in " + checkpoints + " is of a run of 2 epochs; the cosine schedule spans "
+                + "the epochs of the run, so resume it with those (a run of --schedule constant can be continued for more)");
+        CliTest.Run wider = run("train", "--data", "synthetic", "--epochs", "2", "--layers", "9", "--threads", "1",
+                "--checkpoint-dir", checkpoints.toString(), "--resume");
+        assertThat(wider.code()).isEqualTo(2);
+        assertThat(wider.err()).contains("the checkpoint in " + checkpoints + " was made by a run with 64-8-10 relu").contains("this run has 64-9-10 relu");
         CliTest.Run noDir = run("train", "--data", "synthetic", "--resume");
         assertThat(noDir.code()).isEqualTo(2);
     }
@@ -365,6 +371,42 @@ class CommandsTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(read.get(60, java.util.concurrent.TimeUnit.SECONDS).lines().toList()).hasSize(6).first().isEqualTo("prediction");
         assertThat(Files.isRegularFile(fifo)).as("the FIFO is still a FIFO").isFalse();
+    }
+
+    /**
+     * Interrupted and resumed through the command: a run of 3 epochs, continued from its checkpoint to 8, writes the same
+     * model file, byte for byte, as a run of 8 epochs from the start, with dropout drawing masks all along and early stopping
+     * watching the validation rows (a constant rate, so the first 3 epochs are the same in both runs).
+     */
+    @Test
+    void a_run_resumed_from_its_checkpoint_saves_the_same_bytes_as_the_uninterrupted_run() throws IOException {
+        Path train = species("train.csv", 400, 11, true, ';');
+        List<String> options = List.of("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species", "--layers", "16,8",
+                "--dropout", "0.3", "--schedule", "constant", "--lr", "0.01", "--batch", "32", "--threads", "1", "--json");
+        Path whole = dir.resolve("whole.jvk");
+        CliTest.Run uninterrupted = run(with(options, "--epochs", "8", "--save", whole.toString()));
+        assertThat(uninterrupted.code()).as(uninterrupted.err()).isZero();
+        assertThat(uninterrupted.err()).contains("(patience 10, the default for 32 validation rows)");
+        assertThat(number(uninterrupted.out(), "epochs")).isEqualTo(8);
+
+        Path checkpoints = dir.resolve("checkpoints");
+        Path first = dir.resolve("first.jvk");
+        CliTest.Run interrupted = run(with(options, "--epochs", "3", "--checkpoint-dir", checkpoints.toString(), "--save", first.toString()));
+        assertThat(interrupted.code()).as(interrupted.err()).isZero();
+        Path resumedModel = dir.resolve("resumed.jvk");
+        CliTest.Run resumed = run(with(options, "--epochs", "8", "--checkpoint-dir", checkpoints.toString(), "--resume", "--save", resumedModel.toString()));
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).contains("resuming from " + checkpoints + " after epoch 3");
+        assertThat(number(resumed.out(), "epochs")).as("epochs trained after the resumption").isEqualTo(5);
+
+        assertThat(Arrays.equals(Files.readAllBytes(first), Files.readAllBytes(whole))).as("3 epochs make another model than 8: " + uninterrupted.err() + interrupted.err()).isFalse();
+        assertThat(Arrays.equals(Files.readAllBytes(resumedModel), Files.readAllBytes(whole))).as("the resumed run's model file is the uninterrupted run's").isTrue();
+        assertThat(number(uninterrupted.out(), "best_epoch")).as("a best epoch after the interruption").isGreaterThan(3);
+        assertThat(number(resumed.out(), "test_accuracy")).isEqualTo(number(uninterrupted.out(), "test_accuracy"));
+    }
+
+    static String[] with(List<String> options, String... more) {
+        return java.util.stream.Stream.concat(options.stream(), java.util.Arrays.stream(more)).toArray(String[]::new);
     }
 
     /** Two noisy clusters: a label flipped in one row of four, so a validation score wanders once the fit is made. */
