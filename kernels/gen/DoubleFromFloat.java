@@ -28,12 +28,14 @@ public final class DoubleFromFloat {
 
     /**
      * The float sources. The reductions compare raw bits as integers of the element's width, so
-     * their int words become long ones.
+     * their int words become long ones. SimdFloatVectors and SimdFloatReductions extend the double
+     * classes generated from them (SimdVectors and SimdReductions inherit both), which extend nothing.
      */
     public static final List<Source> SOURCES = List.of(
             new Source(GEMM + "Sgemm.java", List.of()),
             new Source(GEMM + "SgemmKernels.java", List.of()),
             new Source(GEMM + "SgemmPacking.java", List.of()),
+            new Source(GEMM + "SgemmUnrolled.java", List.of()),
             new Source(GEMM + "Sgemv.java", List.of()),
             new Source(GEMM + "SgemmAsGemv.java", List.of()),
             new Source(SIMD + "SimdFloatReductions.java", List.of(
@@ -42,8 +44,11 @@ public final class DoubleFromFloat {
                     new String[] {"Integer", "Long"},
                     new String[] {"Species.INT", "Species.LONG"},
                     new String[] {"reinterpretAsInts", "reinterpretAsLongs"},
-                    new String[] {"Lanes.F_", "Lanes.D_"})),
-            new Source(REFERENCE + "ReferenceFloatReductions.java", List.of()));
+                    new String[] {"Lanes.F_", "Lanes.D_"},
+                    new String[] {" extends SimdDoubleReductions", ""})),
+            new Source(SIMD + "SimdFloatVectors.java", List.<String[]>of(new String[] {" extends SimdDoubleVectors", ""})),
+            new Source(REFERENCE + "ReferenceFloatReductions.java", List.of()),
+            new Source(REFERENCE + "ReferenceSgemm.java", List.of()));
 
     private DoubleFromFloat() {}
 

@@ -1,6 +1,7 @@
 package dev.jvk.kernels;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Array;
 
 /**
  * Argument checks shared by every public entry point, as BLAS {@code xerbla} does them but with
@@ -76,36 +77,36 @@ final class Checks {
         }
     }
 
-    /** Checks a vector argument: not null, offset >= 0, and n elements from the offset. */
-    static void vector(float[] x, int offset, int n, String name) {
+    /** Checks a vector argument (an array of any element type): not null, offset >= 0, and n elements from the offset. */
+    static void vector(Object x, int offset, int n, String name) {
         notNull(x, name);
         offsetOf(offset, name);
-        fits(x.length, offset, n, name);
+        fits(length(x), offset, n, name);
     }
 
-    static void vector(double[] x, int offset, int n, String name) {
-        notNull(x, name);
-        offsetOf(offset, name);
-        fits(x.length, offset, n, name);
-    }
-
-    /** As {@link #vector(float[], int, int, String)}, for an offset parameter not named {@code name + "Offset"}. */
-    static void vector(float[] x, int offset, String offsetName, int n, String name) {
+    /** As {@link #vector(Object, int, int, String)}, for an offset parameter not named {@code name + "Offset"}. */
+    static void vector(Object x, int offset, String offsetName, int n, String name) {
         notNull(x, name);
         offset(offset, offsetName);
-        fits(x.length, offset, n, name);
+        fits(length(x), offset, n, name);
     }
 
-    static void vector(double[] x, int offset, String offsetName, int n, String name) {
-        notNull(x, name);
-        offset(offset, offsetName);
-        fits(x.length, offset, n, name);
+    /** A one-array call's arguments, named {@code x}, {@code offset} and {@code n}: n >= 0, then x as {@link #vector}. */
+    static void xOffsetN(Object x, int offset, int n) {
+        size(n, "n");
+        vector(x, offset, "offset", n, "x");
     }
 
-    static void vector(int[] x, int offset, int n, String name) {
-        notNull(x, name);
-        offsetOf(offset, name);
-        fits(x.length, offset, n, name);
+    /** Two input vectors {@code x} and {@code y} of n elements (a dot product's; they may overlap). */
+    static void xyN(Object x, int xOffset, Object y, int yOffset, int n) {
+        size(n, "n");
+        vector(x, xOffset, n, "x");
+        vector(y, yOffset, n, "y");
+    }
+
+    /** The length of an array of any element type (C2 compiles this to a load of the length field). */
+    static int length(Object array) {
+        return Array.getLength(array);
     }
 
     /**
@@ -147,6 +148,39 @@ final class Checks {
                     + aName + " spans [" + aOffset + ", " + (aOffset + aExtent) + "), "
                     + bName + " spans [" + bOffset + ", " + (bOffset + bExtent) + ")");
         }
+    }
+
+    /** GEMM's array operands: the transposes and arrays not null, then {@link #gemmArrays}. */
+    static void gemm(Transpose transA, Transpose transB, int m, int n, int k,
+                     Object a, int aOffset, int lda, Object b, int bOffset, int ldb, Object c, int cOffset, int ldc) {
+        operands(transA, transB, a, b, c);
+        gemmArrays(transA, transB, m, n, k, a, length(a), aOffset, lda, b, length(b), bOffset, ldb, c, length(c), cOffset, ldc);
+    }
+
+    /** GEMM's segment operands: the transposes and segments not null, then {@link #gemmSegments}. */
+    static void gemm(Transpose transA, Transpose transB, int m, int n, int k,
+                     MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                     MemorySegment c, long cOffset, int ldc, int elementBytes) {
+        operands(transA, transB, a, b, c);
+        gemmSegments(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, elementBytes);
+    }
+
+    /** GEMV's arrays: the transpose and arrays not null (A, x, y), then {@link #gemvArrays}. */
+    static void gemv(Transpose transA, int m, int n, Object a, int aOffset, int lda, Object x, int xOffset, Object y, int yOffset) {
+        notNull(transA, "transA");
+        notNull(a, "a");
+        notNull(x, "x");
+        notNull(y, "y");
+        gemvArrays(transA, m, n, a, length(a), aOffset, lda, x, length(x), xOffset, y, length(y), yOffset);
+    }
+
+    /** GEMM's null checks, in the order of its parameters. */
+    private static void operands(Transpose transA, Transpose transB, Object a, Object b, Object c) {
+        notNull(transA, "transA");
+        notNull(transB, "transB");
+        notNull(a, "a");
+        notNull(b, "b");
+        notNull(c, "c");
     }
 
     /**

@@ -67,12 +67,7 @@ public final class Gemm {
                              float alpha, float[] a, int aOffset, int lda,
                              float[] b, int bOffset, int ldb,
                              float beta, float[] c, int cOffset, int ldc) {
-        Checks.notNull(transA, "transA");
-        Checks.notNull(transB, "transB");
-        Checks.notNull(a, "a");
-        Checks.notNull(b, "b");
-        Checks.notNull(c, "c");
-        Checks.gemmArrays(transA, transB, m, n, k, a, a.length, aOffset, lda, b, b.length, bOffset, ldb, c, c.length, cOffset, ldc);
+        Checks.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
         if (m == 0 || n == 0) {
             return;
         }
@@ -106,12 +101,7 @@ public final class Gemm {
                              double alpha, double[] a, int aOffset, int lda,
                              double[] b, int bOffset, int ldb,
                              double beta, double[] c, int cOffset, int ldc) {
-        Checks.notNull(transA, "transA");
-        Checks.notNull(transB, "transB");
-        Checks.notNull(a, "a");
-        Checks.notNull(b, "b");
-        Checks.notNull(c, "c");
-        Checks.gemmArrays(transA, transB, m, n, k, a, a.length, aOffset, lda, b, b.length, bOffset, ldb, c, c.length, cOffset, ldc);
+        Checks.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
         if (m == 0 || n == 0) {
             return;
         }
@@ -134,12 +124,7 @@ public final class Gemm {
                              float alpha, MemorySegment a, long aOffset, int lda,
                              MemorySegment b, long bOffset, int ldb,
                              float beta, MemorySegment c, long cOffset, int ldc) {
-        Checks.notNull(transA, "transA");
-        Checks.notNull(transB, "transB");
-        Checks.notNull(a, "a");
-        Checks.notNull(b, "b");
-        Checks.notNull(c, "c");
-        Checks.gemmSegments(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, Float.BYTES);
+        Checks.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, Float.BYTES);
         if (m == 0 || n == 0) {
             return;
         }
@@ -155,12 +140,7 @@ public final class Gemm {
                              double alpha, MemorySegment a, long aOffset, int lda,
                              MemorySegment b, long bOffset, int ldb,
                              double beta, MemorySegment c, long cOffset, int ldc) {
-        Checks.notNull(transA, "transA");
-        Checks.notNull(transB, "transB");
-        Checks.notNull(a, "a");
-        Checks.notNull(b, "b");
-        Checks.notNull(c, "c");
-        Checks.gemmSegments(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, Double.BYTES);
+        Checks.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, Double.BYTES);
         if (m == 0 || n == 0) {
             return;
         }
@@ -188,11 +168,7 @@ public final class Gemm {
      */
     public static void sgemv(Transpose transA, int m, int n, float alpha, float[] a, int aOffset, int lda,
                              float[] x, int xOffset, float beta, float[] y, int yOffset) {
-        Checks.notNull(transA, "transA");
-        Checks.notNull(a, "a");
-        Checks.notNull(x, "x");
-        Checks.notNull(y, "y");
-        Checks.gemvArrays(transA, m, n, a, a.length, aOffset, lda, x, x.length, xOffset, y, y.length, yOffset);
+        Checks.gemv(transA, m, n, a, aOffset, lda, x, xOffset, y, yOffset);
         if (m == 0 || n == 0) {
             return;
         }
@@ -205,11 +181,7 @@ public final class Gemm {
      */
     public static void dgemv(Transpose transA, int m, int n, double alpha, double[] a, int aOffset, int lda,
                              double[] x, int xOffset, double beta, double[] y, int yOffset) {
-        Checks.notNull(transA, "transA");
-        Checks.notNull(a, "a");
-        Checks.notNull(x, "x");
-        Checks.notNull(y, "y");
-        Checks.gemvArrays(transA, m, n, a, a.length, aOffset, lda, x, x.length, xOffset, y, y.length, yOffset);
+        Checks.gemv(transA, m, n, a, aOffset, lda, x, xOffset, y, yOffset);
         if (m == 0 || n == 0) {
             return;
         }

@@ -39,7 +39,7 @@ public final class Reductions {
      * Reordered: {@code |s - sum| <= gamma(d) * sum|x|} with {@code d} as in the class comment.
      */
     public static float sum(float[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.sum(x, offset, n);
     }
 
@@ -55,9 +55,7 @@ public final class Reductions {
      * the same array, overlapping in any way.
      */
     public static float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        Checks.size(n, "n");
-        Checks.vector(x, xOffset, n, "x");
-        Checks.vector(y, yOffset, n, "y");
+        Checks.xyN(x, xOffset, y, yOffset, n);
         return IMPL.dot(x, xOffset, y, yOffset, n);
     }
 
@@ -71,7 +69,7 @@ public final class Reductions {
      * {@code -Infinity} for {@code n == 0}. Exact: bitwise the reference's.
      */
     public static float max(float[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.max(x, offset, n);
     }
 
@@ -85,7 +83,7 @@ public final class Reductions {
      * {@code +Infinity} for {@code n == 0}. Exact: bitwise the reference's.
      */
     public static float min(float[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.min(x, offset, n);
     }
 
@@ -100,7 +98,7 @@ public final class Reductions {
      * if any element is NaN, the index of the first NaN; -1 for {@code n == 0}. Exact.
      */
     public static int argmax(float[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.argmax(x, offset, n);
     }
 
@@ -111,7 +109,7 @@ public final class Reductions {
 
     /** The sum of magnitudes, {@code sum |x|}: {@code |s - exact| <= gamma(d) * sum|x|} as {@link #sum(float[], int, int)}. */
     public static float asum(float[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.asum(x, offset, n);
     }
 
@@ -129,7 +127,7 @@ public final class Reductions {
      * 0 for {@code n == 0}.
      */
     public static float nrm2(float[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.nrm2(x, offset, n);
     }
 
@@ -146,7 +144,7 @@ public final class Reductions {
      * when every element is {@code -Infinity}; {@code +Infinity} if one is; NaN if one is NaN.
      */
     public static float logSumExp(float[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.logSumExp(x, offset, n);
     }
 
@@ -161,7 +159,7 @@ public final class Reductions {
      * the contract's {@code gamma(d) * sum|x/n|}. NaN for {@code n == 0}.
      */
     public static float mean(float[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.mean(x, offset, n);
     }
 
@@ -178,7 +176,7 @@ public final class Reductions {
      * Reads x twice.
      */
     public static float variance(float[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.variance(x, offset, n);
     }
 
@@ -191,7 +189,7 @@ public final class Reductions {
 
     /** As {@link #sum(float[], int, int)}, in double. */
     public static double sum(double[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.sum(x, offset, n);
     }
 
@@ -202,9 +200,7 @@ public final class Reductions {
 
     /** As {@link #dot(float[], int, float[], int, int)}, in double (underflow term {@code n * Double.MIN_VALUE}). */
     public static double dot(double[] x, int xOffset, double[] y, int yOffset, int n) {
-        Checks.size(n, "n");
-        Checks.vector(x, xOffset, n, "x");
-        Checks.vector(y, yOffset, n, "y");
+        Checks.xyN(x, xOffset, y, yOffset, n);
         return IMPL.dot(x, xOffset, y, yOffset, n);
     }
 
@@ -215,7 +211,7 @@ public final class Reductions {
 
     /** As {@link #max(float[], int, int)}, in double. Exact. */
     public static double max(double[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.max(x, offset, n);
     }
 
@@ -226,7 +222,7 @@ public final class Reductions {
 
     /** As {@link #min(float[], int, int)}, in double. Exact. */
     public static double min(double[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.min(x, offset, n);
     }
 
@@ -237,7 +233,7 @@ public final class Reductions {
 
     /** As {@link #argmax(float[], int, int)}, in double. Exact. */
     public static int argmax(double[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.argmax(x, offset, n);
     }
 
@@ -248,7 +244,7 @@ public final class Reductions {
 
     /** As {@link #asum(float[], int, int)}, in double. */
     public static double asum(double[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.asum(x, offset, n);
     }
 
@@ -265,7 +261,7 @@ public final class Reductions {
      * {@code |r - ||x||| <= (gamma(d) + 2u) * ||x|| + Double.MIN_VALUE / 2}. Specials as the float version.
      */
     public static double nrm2(double[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.nrm2(x, offset, n);
     }
 
@@ -284,7 +280,7 @@ public final class Reductions {
      * reference. Specials as the float version.
      */
     public static double logSumExp(double[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.logSumExp(x, offset, n);
     }
 
@@ -299,7 +295,7 @@ public final class Reductions {
      * (exact), so the mean of finite values is never infinite. NaN for {@code n == 0}.
      */
     public static double mean(double[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.mean(x, offset, n);
     }
 
@@ -316,24 +312,12 @@ public final class Reductions {
      * is. NaN for {@code n == 0}. Reads x twice.
      */
     public static double variance(double[] x, int offset, int n) {
-        checkVector(x, offset, n);
+        Checks.xOffsetN(x, offset, n);
         return IMPL.variance(x, offset, n);
     }
 
     /** {@link #variance(double[], int, int)} over the whole array. */
     public static double variance(double[] x) {
         return variance(x, 0, Checks.notNull(x, "x").length);
-    }
-
-    // ================================================================ checks
-
-    private static void checkVector(float[] x, int offset, int n) {
-        Checks.size(n, "n");
-        Checks.vector(x, offset, "offset", n, "x");
-    }
-
-    private static void checkVector(double[] x, int offset, int n) {
-        Checks.size(n, "n");
-        Checks.vector(x, offset, "offset", n, "x");
     }
 }

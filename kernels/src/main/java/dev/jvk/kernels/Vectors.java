@@ -43,8 +43,7 @@ public final class Vectors {
 
     /** {@code x[i] = alpha * x[i]} for i in [0, n), in place. */
     public static void scal(float alpha, float[] x, int offset, int n) {
-        Checks.size(n, "n");
-        Checks.vector(x, offset, "offset", n, "x");
+        Checks.xOffsetN(x, offset, n);
         IMPL.scal(alpha, x, offset, n);
     }
 
@@ -99,8 +98,7 @@ public final class Vectors {
 
     /** {@code x[i] = value} for i in [0, n). */
     public static void fill(float value, float[] x, int offset, int n) {
-        Checks.size(n, "n");
-        Checks.vector(x, offset, "offset", n, "x");
+        Checks.xOffsetN(x, offset, n);
         IMPL.fill(value, x, offset, n);
     }
 
@@ -116,9 +114,7 @@ public final class Vectors {
      * {@code [xOffset, xOffset + (rows-1)*ld + cols)} in the same array.
      */
     public static void addBias(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
-        long extent = checkBlock(x, xOffset, rows, cols, ld);
-        Checks.vector(bias, biasOffset, cols, "bias");
-        Checks.disjoint(bias, biasOffset, cols, "bias", x, xOffset, extent, "x");
+        checkRowAndBlock(bias, biasOffset, "bias", x, xOffset, rows, cols, ld);
         IMPL.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
     }
 
@@ -130,9 +126,7 @@ public final class Vectors {
      * per column. {@code ld >= max(1, cols)}; out must not overlap the block's index range in the same array.
      */
     public static void columnSums(float[] x, int xOffset, int rows, int cols, int ld, float[] out, int outOffset) {
-        long extent = checkBlock(x, xOffset, rows, cols, ld);
-        Checks.vector(out, outOffset, cols, "out");
-        Checks.disjoint(out, outOffset, cols, "out", x, xOffset, extent, "x");
+        checkRowAndBlock(out, outOffset, "out", x, xOffset, rows, cols, ld);
         IMPL.columnSums(x, xOffset, rows, cols, ld, out, outOffset);
     }
 
@@ -151,8 +145,7 @@ public final class Vectors {
 
     /** As {@link #scal(float, float[], int, int)}, in double. */
     public static void scal(double alpha, double[] x, int offset, int n) {
-        Checks.size(n, "n");
-        Checks.vector(x, offset, "offset", n, "x");
+        Checks.xOffsetN(x, offset, n);
         IMPL.scal(alpha, x, offset, n);
     }
 
@@ -207,8 +200,7 @@ public final class Vectors {
 
     /** As {@link #fill(float, float[], int, int)}, in double. */
     public static void fill(double value, double[] x, int offset, int n) {
-        Checks.size(n, "n");
-        Checks.vector(x, offset, "offset", n, "x");
+        Checks.xOffsetN(x, offset, n);
         IMPL.fill(value, x, offset, n);
     }
 
@@ -219,17 +211,13 @@ public final class Vectors {
 
     /** As {@link #addBias(float[], int, float[], int, int, int, int)}, in double. */
     public static void addBias(double[] bias, int biasOffset, double[] x, int xOffset, int rows, int cols, int ld) {
-        long extent = checkBlock(x, xOffset, rows, cols, ld);
-        Checks.vector(bias, biasOffset, cols, "bias");
-        Checks.disjoint(bias, biasOffset, cols, "bias", x, xOffset, extent, "x");
+        checkRowAndBlock(bias, biasOffset, "bias", x, xOffset, rows, cols, ld);
         IMPL.addBias(bias, biasOffset, x, xOffset, rows, cols, ld);
     }
 
     /** As {@link #columnSums(float[], int, int, int, int, float[], int)}, in double. */
     public static void columnSums(double[] x, int xOffset, int rows, int cols, int ld, double[] out, int outOffset) {
-        long extent = checkBlock(x, xOffset, rows, cols, ld);
-        Checks.vector(out, outOffset, cols, "out");
-        Checks.disjoint(out, outOffset, cols, "out", x, xOffset, extent, "x");
+        checkRowAndBlock(out, outOffset, "out", x, xOffset, rows, cols, ld);
         IMPL.columnSums(x, xOffset, rows, cols, ld, out, outOffset);
     }
 
@@ -238,38 +226,34 @@ public final class Vectors {
     /** x read, y written: y may be x at the same offset, no other overlap. */
     private static void checkInOut(Object x, int xOffset, Object y, int yOffset, int n) {
         Checks.size(n, "n");
-        checkArray(x, xOffset, n, "x");
-        checkArray(y, yOffset, n, "y");
+        Checks.vector(x, xOffset, n, "x");
+        Checks.vector(y, yOffset, n, "y");
         Checks.inPlaceOrDisjoint(x, xOffset, "x", y, yOffset, "y", n);
     }
 
     /** x and y read, z written: z may be x or y at the same offset, no other overlap with either. */
     private static void checkBinary(Object x, int xOffset, Object y, int yOffset, Object z, int zOffset, int n) {
         Checks.size(n, "n");
-        checkArray(x, xOffset, n, "x");
-        checkArray(y, yOffset, n, "y");
-        checkArray(z, zOffset, n, "z");
+        Checks.vector(x, xOffset, n, "x");
+        Checks.vector(y, yOffset, n, "y");
+        Checks.vector(z, zOffset, n, "z");
         Checks.inPlaceOrDisjoint(x, xOffset, "x", z, zOffset, "z", n);
         Checks.inPlaceOrDisjoint(y, yOffset, "y", z, zOffset, "z", n);
     }
 
-    private static void checkArray(Object a, int offset, int n, String name) {
-        if (a instanceof float[] f) {
-            Checks.vector(f, offset, n, name);
-        } else {
-            Checks.vector((double[]) Checks.notNull(a, name), offset, n, name);
-        }
-    }
-
-    /** A rows x cols block with leading dimension ld from xOffset; returns its extent in elements. */
-    private static long checkBlock(Object x, int xOffset, int rows, int cols, int ld) {
+    /**
+     * A rows x cols block x with leading dimension ld from xOffset, and a row of cols elements
+     * (addBias's bias, columnSums' out) that must not overlap the block's index range.
+     */
+    private static void checkRowAndBlock(Object row, int rowOffset, String rowName, Object x, int xOffset, int rows, int cols, int ld) {
         Checks.size(rows, "rows");
         Checks.size(cols, "cols");
         Checks.notNull(x, "x");
         Checks.offset(xOffset, "xOffset");
         Checks.leadingDimension(ld, cols, "ld");
         long extent = Checks.extent(rows, cols, ld);
-        Checks.fits(x instanceof float[] f ? f.length : ((double[]) x).length, xOffset, extent, "x");
-        return extent;
+        Checks.fits(Checks.length(x), xOffset, extent, "x");
+        Checks.vector(row, rowOffset, cols, rowName);
+        Checks.disjoint(row, rowOffset, cols, rowName, x, xOffset, extent, "x");
     }
 }

@@ -2,7 +2,7 @@ package dev.jvk.bench.gemm;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Transpose;
-import dev.jvk.kernels.reference.ReferenceGemm;
+import dev.jvk.kernels.reference.ReferenceDgemm;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -105,7 +105,7 @@ public class DgemmBench {
 
     @Benchmark
     public double[] reference() {
-        ReferenceGemm.dgemm(s.transA() == Transpose.TRANS, s.transB() == Transpose.TRANS, s.m(), s.n(), s.k(), 1d, a, 0, s.lda(), b, 0, s.ldb(), 0d, c, 0, s.ldc());
+        ReferenceDgemm.dgemm(s.transA() == Transpose.TRANS, s.transB() == Transpose.TRANS, s.m(), s.n(), s.k(), 1d, a, 0, s.lda(), b, 0, s.ldb(), 0d, c, 0, s.ldc());
         return c;
     }
 

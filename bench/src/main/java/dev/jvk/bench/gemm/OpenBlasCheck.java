@@ -1,7 +1,8 @@
 package dev.jvk.bench.gemm;
 
 import dev.jvk.kernels.Transpose;
-import dev.jvk.kernels.reference.ReferenceGemm;
+import dev.jvk.kernels.reference.ReferenceSgemm;
+import dev.jvk.kernels.reference.ReferenceDgemm;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -42,7 +43,7 @@ public final class OpenBlasCheck {
                     b[i] = (float) random.nextDouble(-1, 1);
                 }
                 float[] expected = new float[m * n];
-                ReferenceGemm.sgemm(ta == Transpose.TRANS, tb == Transpose.TRANS, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, expected, 0, n);
+                ReferenceSgemm.sgemm(ta == Transpose.TRANS, tb == Transpose.TRANS, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, expected, 0, n);
                 try (FloatPointer pa = new FloatPointer(a); FloatPointer pb = new FloatPointer(b); FloatPointer pc = new FloatPointer(m * n)) {
                     openblas.cblas_sgemm(openblas.CblasRowMajor, cblas(ta), cblas(tb), m, n, k, 1f, pa, lda, pb, ldb, 0f, pc, n);
                     for (int i = 0; i < m * n; i++) {
@@ -58,7 +59,7 @@ public final class OpenBlasCheck {
                     bd[i] = b[i];
                 }
                 double[] expectedD = new double[m * n];
-                ReferenceGemm.dgemm(ta == Transpose.TRANS, tb == Transpose.TRANS, m, n, k, 1, ad, 0, lda, bd, 0, ldb, 0, expectedD, 0, n);
+                ReferenceDgemm.dgemm(ta == Transpose.TRANS, tb == Transpose.TRANS, m, n, k, 1, ad, 0, lda, bd, 0, ldb, 0, expectedD, 0, n);
                 try (DoublePointer pa = new DoublePointer(ad); DoublePointer pb = new DoublePointer(bd); DoublePointer pc = new DoublePointer(m * n)) {
                     openblas.cblas_dgemm(openblas.CblasRowMajor, cblas(ta), cblas(tb), m, n, k, 1, pa, lda, pb, ldb, 0, pc, n);
                     for (int i = 0; i < m * n; i++) {

@@ -2,7 +2,7 @@ package dev.jvk.bench.gemm;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Transpose;
-import dev.jvk.kernels.reference.ReferenceGemm;
+import dev.jvk.kernels.reference.ReferenceSgemm;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +106,7 @@ public class SgemmBench {
 
     @Benchmark
     public float[] reference() {
-        ReferenceGemm.sgemm(s.transA() == Transpose.TRANS, s.transB() == Transpose.TRANS, s.m(), s.n(), s.k(), 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
+        ReferenceSgemm.sgemm(s.transA() == Transpose.TRANS, s.transB() == Transpose.TRANS, s.m(), s.n(), s.k(), 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
         return c;
     }
 

@@ -2,7 +2,7 @@ package dev.jvk.bench.gemm;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Transpose;
-import dev.jvk.kernels.reference.ReferenceGemm;
+import dev.jvk.kernels.reference.ReferenceSgemm;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +90,7 @@ public class SgemvBench {
 
     @Benchmark
     public float[] reference() {
-        ReferenceGemm.sgemv(trans == Transpose.TRANS, m, n, 1f, a, 0, n, x, 0, 0f, y, 0);
+        ReferenceSgemm.sgemv(trans == Transpose.TRANS, m, n, 1f, a, 0, n, x, 0, 0f, y, 0);
         return y;
     }
 

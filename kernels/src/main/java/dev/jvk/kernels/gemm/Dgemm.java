@@ -493,7 +493,6 @@ public final class Dgemm {
      */
     private static void narrowBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, double beta, int i0, int i1) {
         int n = p.n();
-        double alpha = p.alpha();
         double[] aArray = p.a().array();
         int ao = (int) p.a().offset();
         int lda = p.a().ld();
@@ -511,14 +510,14 @@ public final class Dgemm {
             if (p.transA()) {
                 KERNELS.colsNarrow().run(kc, aArray, ao + pc * lda + ir, lda, bp, 0, tile);
             } else {
-                DgemmKernels.rowsNarrow8(kc, aArray, ao + ir * lda + pc, lda, bp, 0, tile);
+                DgemmUnrolled.rowsNarrow8(kc, aArray, ao + ir * lda + pc, lda, bp, 0, tile);
             }
-            DgemmKernels.update(tile, step, n, alpha, beta, cArray, co + ir * ldc, ldc);
+            DgemmKernels.update(tile, step, n, p.alpha(), beta, cArray, co + ir * ldc, ldc);
         }
         if (inPlace < i1) {
             DgemmPacking.packA(aArray, ao, lda, p.transA(), inPlace, pc, i1 - inPlace, kc, tall, ap);
             KERNELS.colsNarrow().run(kc, ap, 0, tall, bp, 0, tile);
-            DgemmKernels.update(tile, i1 - inPlace, n, alpha, beta, cArray, co + inPlace * ldc, ldc);
+            DgemmKernels.update(tile, i1 - inPlace, n, p.alpha(), beta, cArray, co + inPlace * ldc, ldc);
         }
     }
 

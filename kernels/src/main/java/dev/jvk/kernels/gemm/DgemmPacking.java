@@ -74,7 +74,7 @@ final class DgemmPacking {
                 int done = 0;
                 if (TRANSPOSE8 && mr == 8 && rows == 8) {
                     done = kc - kc % L;
-                    transposeToA(a, src, lda, done, ap, dst);
+                    DgemmUnrolled.transposeToA(a, src, lda, done, ap, dst);
                 }
                 for (int p = done; p < kc; p++) {
                     int r = 0;
@@ -104,12 +104,12 @@ final class DgemmPacking {
                 int j = 0;
                 if (full > 0 && L == 16) {
                     for (; j + 16 <= cols; j += 16) {
-                        transposeToB16(b, src + j * ldb, ldb, full, bp, dst + j);
+                        DgemmUnrolled.transposeToB16(b, src + j * ldb, ldb, full, bp, dst + j);
                     }
                 }
                 if (full > 0 && L == 8) {
                     for (; j + 8 <= cols; j += 8) {
-                        transposeToB(b, src + j * ldb, ldb, full, bp, dst + j);
+                        DgemmUnrolled.transposeToB(b, src + j * ldb, ldb, full, bp, dst + j);
                     }
                 }
                 // With 16 lanes, a last group of 8-15 columns is copied by the loop below: a
@@ -175,251 +175,14 @@ final class DgemmPacking {
     }
 
     /**
-     * Index vectors of the 8-row transposition, three rounds of two per round (see
-     * {@link #transposeRounds}), or null when the vector width does not allow it (it needs 8 or 16 lanes).
+     * Index vectors of the 8-row transposition ({@link DgemmUnrolled#transposeToA} and its B forms),
+     * three rounds of two per round (see {@link #transposeRounds}), or null when the vector width
+     * does not allow it (it needs 8 or 16 lanes).
      */
-    private static final double[] ROUNDS = transposeRounds(L);
+    static final double[] ROUNDS = transposeRounds(L);
     private static final boolean TRANSPOSE8 = ROUNDS != null;
     /** Lane selections joining two vectors' lower halves (first L) and upper halves (next L). */
-    private static final double[] HALVES = halves();
-
-    /*
-     * The 8-row transposition. An 8 x L block (8 rows of a row-major source, L consecutive columns
-     * each) is loaded as 8 vectors and transposed in registers in three rounds: in round s,
-     * vectors whose row index differs in bit s are paired, and two-source lane selections (one
-     * instruction each, vpermt2ps on AVX-512) swap that bit of the row index with a bit of the
-     * column index. After the third round vector q holds columns q*L/8 .. q*L/8 + L/8 - 1, 8 rows
-     * each. Two copies of the rounds, one per destination layout: one method holding both was too
-     * large for C1, which gave up on it, leaving it to the interpreter until C2 compiled it.
-     */
-
-    /**
-     * Copies the 8 x count block {@code src[s0 + r * ld + p]} (r < 8, count a multiple of L) into
-     * a packed A panel: element (r, p) to {@code dst[d0 + p * 8 + r]}, whole vectors.
-     */
-    private static void transposeToA(double[] src, int s0, int ld, int count, double[] dst, int d0) {
-        DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);
-        DoubleVector hi0 = DoubleVector.fromArray(S, ROUNDS, L);
-        DoubleVector lo1 = DoubleVector.fromArray(S, ROUNDS, 2 * L);
-        DoubleVector hi1 = DoubleVector.fromArray(S, ROUNDS, 3 * L);
-        DoubleVector lo2 = DoubleVector.fromArray(S, ROUNDS, 4 * L);
-        DoubleVector hi2 = DoubleVector.fromArray(S, ROUNDS, 5 * L);
-        for (int p = 0; p < count; p += L) {
-            int at = s0 + p;
-            DoubleVector x0 = DoubleVector.fromArray(S, src, at);
-            DoubleVector x1 = DoubleVector.fromArray(S, src, at + ld);
-            DoubleVector x2 = DoubleVector.fromArray(S, src, at + 2 * ld);
-            DoubleVector x3 = DoubleVector.fromArray(S, src, at + 3 * ld);
-            DoubleVector x4 = DoubleVector.fromArray(S, src, at + 4 * ld);
-            DoubleVector x5 = DoubleVector.fromArray(S, src, at + 5 * ld);
-            DoubleVector x6 = DoubleVector.fromArray(S, src, at + 6 * ld);
-            DoubleVector x7 = DoubleVector.fromArray(S, src, at + 7 * ld);
-            // round 0: rows 2i and 2i+1
-            DoubleVector y0 = lo0.selectFrom(x0, x1);
-            DoubleVector y1 = hi0.selectFrom(x0, x1);
-            DoubleVector y2 = lo0.selectFrom(x2, x3);
-            DoubleVector y3 = hi0.selectFrom(x2, x3);
-            DoubleVector y4 = lo0.selectFrom(x4, x5);
-            DoubleVector y5 = hi0.selectFrom(x4, x5);
-            DoubleVector y6 = lo0.selectFrom(x6, x7);
-            DoubleVector y7 = hi0.selectFrom(x6, x7);
-            // round 1: vectors 4i + j and 4i + j + 2
-            DoubleVector z0 = lo1.selectFrom(y0, y2);
-            DoubleVector z2 = hi1.selectFrom(y0, y2);
-            DoubleVector z1 = lo1.selectFrom(y1, y3);
-            DoubleVector z3 = hi1.selectFrom(y1, y3);
-            DoubleVector z4 = lo1.selectFrom(y4, y6);
-            DoubleVector z6 = hi1.selectFrom(y4, y6);
-            DoubleVector z5 = lo1.selectFrom(y5, y7);
-            DoubleVector z7 = hi1.selectFrom(y5, y7);
-            // round 2: vectors j and j + 4
-            DoubleVector w0 = lo2.selectFrom(z0, z4);
-            DoubleVector w4 = hi2.selectFrom(z0, z4);
-            DoubleVector w1 = lo2.selectFrom(z1, z5);
-            DoubleVector w5 = hi2.selectFrom(z1, z5);
-            DoubleVector w2 = lo2.selectFrom(z2, z6);
-            DoubleVector w6 = hi2.selectFrom(z2, z6);
-            DoubleVector w3 = lo2.selectFrom(z3, z7);
-            DoubleVector w7 = hi2.selectFrom(z3, z7);
-            int d = d0 + p * 8;
-            w0.intoArray(dst, d);
-            w1.intoArray(dst, d + L);
-            w2.intoArray(dst, d + 2 * L);
-            w3.intoArray(dst, d + 3 * L);
-            w4.intoArray(dst, d + 4 * L);
-            w5.intoArray(dst, d + 5 * L);
-            w6.intoArray(dst, d + 6 * L);
-            w7.intoArray(dst, d + 7 * L);
-        }
-    }
-
-    /**
-     * Copies the 8 x count block {@code src[s0 + r * ld + p]} (r < 8, count a multiple of L) into
-     * a packed B panel: element (r, p) to {@code dst[d0 + p * NR + r]}, for vectors of 8 lanes
-     * (one column of the block per vector).
-     */
-    private static void transposeToB(double[] src, int s0, int ld, int count, double[] dst, int d0) {
-        DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);
-        DoubleVector hi0 = DoubleVector.fromArray(S, ROUNDS, L);
-        DoubleVector lo1 = DoubleVector.fromArray(S, ROUNDS, 2 * L);
-        DoubleVector hi1 = DoubleVector.fromArray(S, ROUNDS, 3 * L);
-        DoubleVector lo2 = DoubleVector.fromArray(S, ROUNDS, 4 * L);
-        DoubleVector hi2 = DoubleVector.fromArray(S, ROUNDS, 5 * L);
-        for (int p = 0; p < count; p += L) {
-            int at = s0 + p;
-            DoubleVector x0 = DoubleVector.fromArray(S, src, at);
-            DoubleVector x1 = DoubleVector.fromArray(S, src, at + ld);
-            DoubleVector x2 = DoubleVector.fromArray(S, src, at + 2 * ld);
-            DoubleVector x3 = DoubleVector.fromArray(S, src, at + 3 * ld);
-            DoubleVector x4 = DoubleVector.fromArray(S, src, at + 4 * ld);
-            DoubleVector x5 = DoubleVector.fromArray(S, src, at + 5 * ld);
-            DoubleVector x6 = DoubleVector.fromArray(S, src, at + 6 * ld);
-            DoubleVector x7 = DoubleVector.fromArray(S, src, at + 7 * ld);
-            // round 0: rows 2i and 2i+1
-            DoubleVector y0 = lo0.selectFrom(x0, x1);
-            DoubleVector y1 = hi0.selectFrom(x0, x1);
-            DoubleVector y2 = lo0.selectFrom(x2, x3);
-            DoubleVector y3 = hi0.selectFrom(x2, x3);
-            DoubleVector y4 = lo0.selectFrom(x4, x5);
-            DoubleVector y5 = hi0.selectFrom(x4, x5);
-            DoubleVector y6 = lo0.selectFrom(x6, x7);
-            DoubleVector y7 = hi0.selectFrom(x6, x7);
-            // round 1: vectors 4i + j and 4i + j + 2
-            DoubleVector z0 = lo1.selectFrom(y0, y2);
-            DoubleVector z2 = hi1.selectFrom(y0, y2);
-            DoubleVector z1 = lo1.selectFrom(y1, y3);
-            DoubleVector z3 = hi1.selectFrom(y1, y3);
-            DoubleVector z4 = lo1.selectFrom(y4, y6);
-            DoubleVector z6 = hi1.selectFrom(y4, y6);
-            DoubleVector z5 = lo1.selectFrom(y5, y7);
-            DoubleVector z7 = hi1.selectFrom(y5, y7);
-            // round 2: vectors j and j + 4
-            DoubleVector w0 = lo2.selectFrom(z0, z4);
-            DoubleVector w4 = hi2.selectFrom(z0, z4);
-            DoubleVector w1 = lo2.selectFrom(z1, z5);
-            DoubleVector w5 = hi2.selectFrom(z1, z5);
-            DoubleVector w2 = lo2.selectFrom(z2, z6);
-            DoubleVector w6 = hi2.selectFrom(z2, z6);
-            DoubleVector w3 = lo2.selectFrom(z3, z7);
-            DoubleVector w7 = hi2.selectFrom(z3, z7);
-            int d = d0 + p * NR;
-            w0.intoArray(dst, d);
-            w1.intoArray(dst, d + NR);
-            w2.intoArray(dst, d + 2 * NR);
-            w3.intoArray(dst, d + 3 * NR);
-            w4.intoArray(dst, d + 4 * NR);
-            w5.intoArray(dst, d + 5 * NR);
-            w6.intoArray(dst, d + 6 * NR);
-            w7.intoArray(dst, d + 7 * NR);
-        }
-    }
-
-    /**
-     * As {@link #transposeToB} for vectors of 16 lanes, 16 columns of op(B) at once: two 8-row
-     * transpositions, then one more selection per destination row joins their halves (lanes 0-7
-     * of each for row 2q, lanes 8-15 for row 2q + 1) into a whole vector, so every store is a
-     * whole vector.
-     */
-    private static void transposeToB16(double[] src, int s0, int ld, int count, double[] dst, int d0) {
-        DoubleVector lo0 = DoubleVector.fromArray(S, ROUNDS, 0);
-        DoubleVector hi0 = DoubleVector.fromArray(S, ROUNDS, L);
-        DoubleVector lo1 = DoubleVector.fromArray(S, ROUNDS, 2 * L);
-        DoubleVector hi1 = DoubleVector.fromArray(S, ROUNDS, 3 * L);
-        DoubleVector lo2 = DoubleVector.fromArray(S, ROUNDS, 4 * L);
-        DoubleVector hi2 = DoubleVector.fromArray(S, ROUNDS, 5 * L);
-        DoubleVector low = DoubleVector.fromArray(S, HALVES, 0);
-        DoubleVector high = DoubleVector.fromArray(S, HALVES, L);
-        for (int p = 0; p < count; p += L) {
-            int at = s0 + p;
-            DoubleVector ux0 = DoubleVector.fromArray(S, src, at);
-            DoubleVector ux1 = DoubleVector.fromArray(S, src, at + ld);
-            DoubleVector ux2 = DoubleVector.fromArray(S, src, at + 2 * ld);
-            DoubleVector ux3 = DoubleVector.fromArray(S, src, at + 3 * ld);
-            DoubleVector ux4 = DoubleVector.fromArray(S, src, at + 4 * ld);
-            DoubleVector ux5 = DoubleVector.fromArray(S, src, at + 5 * ld);
-            DoubleVector ux6 = DoubleVector.fromArray(S, src, at + 6 * ld);
-            DoubleVector ux7 = DoubleVector.fromArray(S, src, at + 7 * ld);
-            // columns 0-7, round 0: rows 2i and 2i+1
-            DoubleVector uy0 = lo0.selectFrom(ux0, ux1);
-            DoubleVector uy1 = hi0.selectFrom(ux0, ux1);
-            DoubleVector uy2 = lo0.selectFrom(ux2, ux3);
-            DoubleVector uy3 = hi0.selectFrom(ux2, ux3);
-            DoubleVector uy4 = lo0.selectFrom(ux4, ux5);
-            DoubleVector uy5 = hi0.selectFrom(ux4, ux5);
-            DoubleVector uy6 = lo0.selectFrom(ux6, ux7);
-            DoubleVector uy7 = hi0.selectFrom(ux6, ux7);
-            // columns 0-7, round 1: vectors 4i + j and 4i + j + 2
-            DoubleVector uz0 = lo1.selectFrom(uy0, uy2);
-            DoubleVector uz2 = hi1.selectFrom(uy0, uy2);
-            DoubleVector uz1 = lo1.selectFrom(uy1, uy3);
-            DoubleVector uz3 = hi1.selectFrom(uy1, uy3);
-            DoubleVector uz4 = lo1.selectFrom(uy4, uy6);
-            DoubleVector uz6 = hi1.selectFrom(uy4, uy6);
-            DoubleVector uz5 = lo1.selectFrom(uy5, uy7);
-            DoubleVector uz7 = hi1.selectFrom(uy5, uy7);
-            // columns 0-7, round 2: vectors j and j + 4
-            DoubleVector uw0 = lo2.selectFrom(uz0, uz4);
-            DoubleVector uw4 = hi2.selectFrom(uz0, uz4);
-            DoubleVector uw1 = lo2.selectFrom(uz1, uz5);
-            DoubleVector uw5 = hi2.selectFrom(uz1, uz5);
-            DoubleVector uw2 = lo2.selectFrom(uz2, uz6);
-            DoubleVector uw6 = hi2.selectFrom(uz2, uz6);
-            DoubleVector uw3 = lo2.selectFrom(uz3, uz7);
-            DoubleVector uw7 = hi2.selectFrom(uz3, uz7);
-            DoubleVector vx0 = DoubleVector.fromArray(S, src, at + 8 * ld);
-            DoubleVector vx1 = DoubleVector.fromArray(S, src, at + 9 * ld);
-            DoubleVector vx2 = DoubleVector.fromArray(S, src, at + 10 * ld);
-            DoubleVector vx3 = DoubleVector.fromArray(S, src, at + 11 * ld);
-            DoubleVector vx4 = DoubleVector.fromArray(S, src, at + 12 * ld);
-            DoubleVector vx5 = DoubleVector.fromArray(S, src, at + 13 * ld);
-            DoubleVector vx6 = DoubleVector.fromArray(S, src, at + 14 * ld);
-            DoubleVector vx7 = DoubleVector.fromArray(S, src, at + 15 * ld);
-            // columns 8-15, round 0: rows 2i and 2i+1
-            DoubleVector vy0 = lo0.selectFrom(vx0, vx1);
-            DoubleVector vy1 = hi0.selectFrom(vx0, vx1);
-            DoubleVector vy2 = lo0.selectFrom(vx2, vx3);
-            DoubleVector vy3 = hi0.selectFrom(vx2, vx3);
-            DoubleVector vy4 = lo0.selectFrom(vx4, vx5);
-            DoubleVector vy5 = hi0.selectFrom(vx4, vx5);
-            DoubleVector vy6 = lo0.selectFrom(vx6, vx7);
-            DoubleVector vy7 = hi0.selectFrom(vx6, vx7);
-            // columns 8-15, round 1: vectors 4i + j and 4i + j + 2
-            DoubleVector vz0 = lo1.selectFrom(vy0, vy2);
-            DoubleVector vz2 = hi1.selectFrom(vy0, vy2);
-            DoubleVector vz1 = lo1.selectFrom(vy1, vy3);
-            DoubleVector vz3 = hi1.selectFrom(vy1, vy3);
-            DoubleVector vz4 = lo1.selectFrom(vy4, vy6);
-            DoubleVector vz6 = hi1.selectFrom(vy4, vy6);
-            DoubleVector vz5 = lo1.selectFrom(vy5, vy7);
-            DoubleVector vz7 = hi1.selectFrom(vy5, vy7);
-            // columns 8-15, round 2: vectors j and j + 4
-            DoubleVector vw0 = lo2.selectFrom(vz0, vz4);
-            DoubleVector vw4 = hi2.selectFrom(vz0, vz4);
-            DoubleVector vw1 = lo2.selectFrom(vz1, vz5);
-            DoubleVector vw5 = hi2.selectFrom(vz1, vz5);
-            DoubleVector vw2 = lo2.selectFrom(vz2, vz6);
-            DoubleVector vw6 = hi2.selectFrom(vz2, vz6);
-            DoubleVector vw3 = lo2.selectFrom(vz3, vz7);
-            DoubleVector vw7 = hi2.selectFrom(vz3, vz7);
-            int d = d0 + p * NR;
-            low.selectFrom(uw0, vw0).intoArray(dst, d);
-            high.selectFrom(uw0, vw0).intoArray(dst, d + 1 * NR);
-            low.selectFrom(uw1, vw1).intoArray(dst, d + 2 * NR);
-            high.selectFrom(uw1, vw1).intoArray(dst, d + 3 * NR);
-            low.selectFrom(uw2, vw2).intoArray(dst, d + 4 * NR);
-            high.selectFrom(uw2, vw2).intoArray(dst, d + 5 * NR);
-            low.selectFrom(uw3, vw3).intoArray(dst, d + 6 * NR);
-            high.selectFrom(uw3, vw3).intoArray(dst, d + 7 * NR);
-            low.selectFrom(uw4, vw4).intoArray(dst, d + 8 * NR);
-            high.selectFrom(uw4, vw4).intoArray(dst, d + 9 * NR);
-            low.selectFrom(uw5, vw5).intoArray(dst, d + 10 * NR);
-            high.selectFrom(uw5, vw5).intoArray(dst, d + 11 * NR);
-            low.selectFrom(uw6, vw6).intoArray(dst, d + 12 * NR);
-            high.selectFrom(uw6, vw6).intoArray(dst, d + 13 * NR);
-            low.selectFrom(uw7, vw7).intoArray(dst, d + 14 * NR);
-            high.selectFrom(uw7, vw7).intoArray(dst, d + 15 * NR);
-        }
-    }
+    static final double[] HALVES = halves();
 
     private static double[] halves() {
         double[] h = new double[2 * L];

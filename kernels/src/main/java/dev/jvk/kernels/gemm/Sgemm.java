@@ -491,7 +491,6 @@ public final class Sgemm {
      */
     private static void narrowBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, float beta, int i0, int i1) {
         int n = p.n();
-        float alpha = p.alpha();
         float[] aArray = p.a().array();
         int ao = (int) p.a().offset();
         int lda = p.a().ld();
@@ -509,14 +508,14 @@ public final class Sgemm {
             if (p.transA()) {
                 KERNELS.colsNarrow().run(kc, aArray, ao + pc * lda + ir, lda, bp, 0, tile);
             } else {
-                SgemmKernels.rowsNarrow8(kc, aArray, ao + ir * lda + pc, lda, bp, 0, tile);
+                SgemmUnrolled.rowsNarrow8(kc, aArray, ao + ir * lda + pc, lda, bp, 0, tile);
             }
-            SgemmKernels.update(tile, step, n, alpha, beta, cArray, co + ir * ldc, ldc);
+            SgemmKernels.update(tile, step, n, p.alpha(), beta, cArray, co + ir * ldc, ldc);
         }
         if (inPlace < i1) {
             SgemmPacking.packA(aArray, ao, lda, p.transA(), inPlace, pc, i1 - inPlace, kc, tall, ap);
             KERNELS.colsNarrow().run(kc, ap, 0, tall, bp, 0, tile);
-            SgemmKernels.update(tile, i1 - inPlace, n, alpha, beta, cArray, co + inPlace * ldc, ldc);
+            SgemmKernels.update(tile, i1 - inPlace, n, p.alpha(), beta, cArray, co + inPlace * ldc, ldc);
         }
     }
 

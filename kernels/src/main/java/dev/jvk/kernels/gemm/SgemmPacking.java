@@ -72,7 +72,7 @@ final class SgemmPacking {
                 int done = 0;
                 if (TRANSPOSE8 && mr == 8 && rows == 8) {
                     done = kc - kc % L;
-                    transposeToA(a, src, lda, done, ap, dst);
+                    SgemmUnrolled.transposeToA(a, src, lda, done, ap, dst);
                 }
                 for (int p = done; p < kc; p++) {
                     int r = 0;
@@ -102,12 +102,12 @@ final class SgemmPacking {
                 int j = 0;
                 if (full > 0 && L == 16) {
                     for (; j + 16 <= cols; j += 16) {
-                        transposeToB16(b, src + j * ldb, ldb, full, bp, dst + j);
+                        SgemmUnrolled.transposeToB16(b, src + j * ldb, ldb, full, bp, dst + j);
                     }
                 }
                 if (full > 0 && L == 8) {
                     for (; j + 8 <= cols; j += 8) {
-                        transposeToB(b, src + j * ldb, ldb, full, bp, dst + j);
+                        SgemmUnrolled.transposeToB(b, src + j * ldb, ldb, full, bp, dst + j);
                     }
                 }
                 // With 16 lanes, a last group of 8-15 columns is copied by the loop below: a
@@ -173,251 +173,14 @@ final class SgemmPacking {
     }
 
     /**
-     * Index vectors of the 8-row transposition, three rounds of two per round (see
-     * {@link #transposeRounds}), or null when the vector width does not allow it (it needs 8 or 16 lanes).
+     * Index vectors of the 8-row transposition ({@link SgemmUnrolled#transposeToA} and its B forms),
+     * three rounds of two per round (see {@link #transposeRounds}), or null when the vector width
+     * does not allow it (it needs 8 or 16 lanes).
      */
-    private static final float[] ROUNDS = transposeRounds(L);
+    static final float[] ROUNDS = transposeRounds(L);
     private static final boolean TRANSPOSE8 = ROUNDS != null;
     /** Lane selections joining two vectors' lower halves (first L) and upper halves (next L). */
-    private static final float[] HALVES = halves();
-
-    /*
-     * The 8-row transposition. An 8 x L block (8 rows of a row-major source, L consecutive columns
-     * each) is loaded as 8 vectors and transposed in registers in three rounds: in round s,
-     * vectors whose row index differs in bit s are paired, and two-source lane selections (one
-     * instruction each, vpermt2ps on AVX-512) swap that bit of the row index with a bit of the
-     * column index. After the third round vector q holds columns q*L/8 .. q*L/8 + L/8 - 1, 8 rows
-     * each. Two copies of the rounds, one per destination layout: one method holding both was too
-     * large for C1, which gave up on it, leaving it to the interpreter until C2 compiled it.
-     */
-
-    /**
-     * Copies the 8 x count block {@code src[s0 + r * ld + p]} (r < 8, count a multiple of L) into
-     * a packed A panel: element (r, p) to {@code dst[d0 + p * 8 + r]}, whole vectors.
-     */
-    private static void transposeToA(float[] src, int s0, int ld, int count, float[] dst, int d0) {
-        FloatVector lo0 = FloatVector.fromArray(S, ROUNDS, 0);
-        FloatVector hi0 = FloatVector.fromArray(S, ROUNDS, L);
-        FloatVector lo1 = FloatVector.fromArray(S, ROUNDS, 2 * L);
-        FloatVector hi1 = FloatVector.fromArray(S, ROUNDS, 3 * L);
-        FloatVector lo2 = FloatVector.fromArray(S, ROUNDS, 4 * L);
-        FloatVector hi2 = FloatVector.fromArray(S, ROUNDS, 5 * L);
-        for (int p = 0; p < count; p += L) {
-            int at = s0 + p;
-            FloatVector x0 = FloatVector.fromArray(S, src, at);
-            FloatVector x1 = FloatVector.fromArray(S, src, at + ld);
-            FloatVector x2 = FloatVector.fromArray(S, src, at + 2 * ld);
-            FloatVector x3 = FloatVector.fromArray(S, src, at + 3 * ld);
-            FloatVector x4 = FloatVector.fromArray(S, src, at + 4 * ld);
-            FloatVector x5 = FloatVector.fromArray(S, src, at + 5 * ld);
-            FloatVector x6 = FloatVector.fromArray(S, src, at + 6 * ld);
-            FloatVector x7 = FloatVector.fromArray(S, src, at + 7 * ld);
-            // round 0: rows 2i and 2i+1
-            FloatVector y0 = lo0.selectFrom(x0, x1);
-            FloatVector y1 = hi0.selectFrom(x0, x1);
-            FloatVector y2 = lo0.selectFrom(x2, x3);
-            FloatVector y3 = hi0.selectFrom(x2, x3);
-            FloatVector y4 = lo0.selectFrom(x4, x5);
-            FloatVector y5 = hi0.selectFrom(x4, x5);
-            FloatVector y6 = lo0.selectFrom(x6, x7);
-            FloatVector y7 = hi0.selectFrom(x6, x7);
-            // round 1: vectors 4i + j and 4i + j + 2
-            FloatVector z0 = lo1.selectFrom(y0, y2);
-            FloatVector z2 = hi1.selectFrom(y0, y2);
-            FloatVector z1 = lo1.selectFrom(y1, y3);
-            FloatVector z3 = hi1.selectFrom(y1, y3);
-            FloatVector z4 = lo1.selectFrom(y4, y6);
-            FloatVector z6 = hi1.selectFrom(y4, y6);
-            FloatVector z5 = lo1.selectFrom(y5, y7);
-            FloatVector z7 = hi1.selectFrom(y5, y7);
-            // round 2: vectors j and j + 4
-            FloatVector w0 = lo2.selectFrom(z0, z4);
-            FloatVector w4 = hi2.selectFrom(z0, z4);
-            FloatVector w1 = lo2.selectFrom(z1, z5);
-            FloatVector w5 = hi2.selectFrom(z1, z5);
-            FloatVector w2 = lo2.selectFrom(z2, z6);
-            FloatVector w6 = hi2.selectFrom(z2, z6);
-            FloatVector w3 = lo2.selectFrom(z3, z7);
-            FloatVector w7 = hi2.selectFrom(z3, z7);
-            int d = d0 + p * 8;
-            w0.intoArray(dst, d);
-            w1.intoArray(dst, d + L);
-            w2.intoArray(dst, d + 2 * L);
-            w3.intoArray(dst, d + 3 * L);
-            w4.intoArray(dst, d + 4 * L);
-            w5.intoArray(dst, d + 5 * L);
-            w6.intoArray(dst, d + 6 * L);
-            w7.intoArray(dst, d + 7 * L);
-        }
-    }
-
-    /**
-     * Copies the 8 x count block {@code src[s0 + r * ld + p]} (r < 8, count a multiple of L) into
-     * a packed B panel: element (r, p) to {@code dst[d0 + p * NR + r]}, for vectors of 8 lanes
-     * (one column of the block per vector).
-     */
-    private static void transposeToB(float[] src, int s0, int ld, int count, float[] dst, int d0) {
-        FloatVector lo0 = FloatVector.fromArray(S, ROUNDS, 0);
-        FloatVector hi0 = FloatVector.fromArray(S, ROUNDS, L);
-        FloatVector lo1 = FloatVector.fromArray(S, ROUNDS, 2 * L);
-        FloatVector hi1 = FloatVector.fromArray(S, ROUNDS, 3 * L);
-        FloatVector lo2 = FloatVector.fromArray(S, ROUNDS, 4 * L);
-        FloatVector hi2 = FloatVector.fromArray(S, ROUNDS, 5 * L);
-        for (int p = 0; p < count; p += L) {
-            int at = s0 + p;
-            FloatVector x0 = FloatVector.fromArray(S, src, at);
-            FloatVector x1 = FloatVector.fromArray(S, src, at + ld);
-            FloatVector x2 = FloatVector.fromArray(S, src, at + 2 * ld);
-            FloatVector x3 = FloatVector.fromArray(S, src, at + 3 * ld);
-            FloatVector x4 = FloatVector.fromArray(S, src, at + 4 * ld);
-            FloatVector x5 = FloatVector.fromArray(S, src, at + 5 * ld);
-            FloatVector x6 = FloatVector.fromArray(S, src, at + 6 * ld);
-            FloatVector x7 = FloatVector.fromArray(S, src, at + 7 * ld);
-            // round 0: rows 2i and 2i+1
-            FloatVector y0 = lo0.selectFrom(x0, x1);
-            FloatVector y1 = hi0.selectFrom(x0, x1);
-            FloatVector y2 = lo0.selectFrom(x2, x3);
-            FloatVector y3 = hi0.selectFrom(x2, x3);
-            FloatVector y4 = lo0.selectFrom(x4, x5);
-            FloatVector y5 = hi0.selectFrom(x4, x5);
-            FloatVector y6 = lo0.selectFrom(x6, x7);
-            FloatVector y7 = hi0.selectFrom(x6, x7);
-            // round 1: vectors 4i + j and 4i + j + 2
-            FloatVector z0 = lo1.selectFrom(y0, y2);
-            FloatVector z2 = hi1.selectFrom(y0, y2);
-            FloatVector z1 = lo1.selectFrom(y1, y3);
-            FloatVector z3 = hi1.selectFrom(y1, y3);
-            FloatVector z4 = lo1.selectFrom(y4, y6);
-            FloatVector z6 = hi1.selectFrom(y4, y6);
-            FloatVector z5 = lo1.selectFrom(y5, y7);
-            FloatVector z7 = hi1.selectFrom(y5, y7);
-            // round 2: vectors j and j + 4
-            FloatVector w0 = lo2.selectFrom(z0, z4);
-            FloatVector w4 = hi2.selectFrom(z0, z4);
-            FloatVector w1 = lo2.selectFrom(z1, z5);
-            FloatVector w5 = hi2.selectFrom(z1, z5);
-            FloatVector w2 = lo2.selectFrom(z2, z6);
-            FloatVector w6 = hi2.selectFrom(z2, z6);
-            FloatVector w3 = lo2.selectFrom(z3, z7);
-            FloatVector w7 = hi2.selectFrom(z3, z7);
-            int d = d0 + p * NR;
-            w0.intoArray(dst, d);
-            w1.intoArray(dst, d + NR);
-            w2.intoArray(dst, d + 2 * NR);
-            w3.intoArray(dst, d + 3 * NR);
-            w4.intoArray(dst, d + 4 * NR);
-            w5.intoArray(dst, d + 5 * NR);
-            w6.intoArray(dst, d + 6 * NR);
-            w7.intoArray(dst, d + 7 * NR);
-        }
-    }
-
-    /**
-     * As {@link #transposeToB} for vectors of 16 lanes, 16 columns of op(B) at once: two 8-row
-     * transpositions, then one more selection per destination row joins their halves (lanes 0-7
-     * of each for row 2q, lanes 8-15 for row 2q + 1) into a whole vector, so every store is a
-     * whole vector.
-     */
-    private static void transposeToB16(float[] src, int s0, int ld, int count, float[] dst, int d0) {
-        FloatVector lo0 = FloatVector.fromArray(S, ROUNDS, 0);
-        FloatVector hi0 = FloatVector.fromArray(S, ROUNDS, L);
-        FloatVector lo1 = FloatVector.fromArray(S, ROUNDS, 2 * L);
-        FloatVector hi1 = FloatVector.fromArray(S, ROUNDS, 3 * L);
-        FloatVector lo2 = FloatVector.fromArray(S, ROUNDS, 4 * L);
-        FloatVector hi2 = FloatVector.fromArray(S, ROUNDS, 5 * L);
-        FloatVector low = FloatVector.fromArray(S, HALVES, 0);
-        FloatVector high = FloatVector.fromArray(S, HALVES, L);
-        for (int p = 0; p < count; p += L) {
-            int at = s0 + p;
-            FloatVector ux0 = FloatVector.fromArray(S, src, at);
-            FloatVector ux1 = FloatVector.fromArray(S, src, at + ld);
-            FloatVector ux2 = FloatVector.fromArray(S, src, at + 2 * ld);
-            FloatVector ux3 = FloatVector.fromArray(S, src, at + 3 * ld);
-            FloatVector ux4 = FloatVector.fromArray(S, src, at + 4 * ld);
-            FloatVector ux5 = FloatVector.fromArray(S, src, at + 5 * ld);
-            FloatVector ux6 = FloatVector.fromArray(S, src, at + 6 * ld);
-            FloatVector ux7 = FloatVector.fromArray(S, src, at + 7 * ld);
-            // columns 0-7, round 0: rows 2i and 2i+1
-            FloatVector uy0 = lo0.selectFrom(ux0, ux1);
-            FloatVector uy1 = hi0.selectFrom(ux0, ux1);
-            FloatVector uy2 = lo0.selectFrom(ux2, ux3);
-            FloatVector uy3 = hi0.selectFrom(ux2, ux3);
-            FloatVector uy4 = lo0.selectFrom(ux4, ux5);
-            FloatVector uy5 = hi0.selectFrom(ux4, ux5);
-            FloatVector uy6 = lo0.selectFrom(ux6, ux7);
-            FloatVector uy7 = hi0.selectFrom(ux6, ux7);
-            // columns 0-7, round 1: vectors 4i + j and 4i + j + 2
-            FloatVector uz0 = lo1.selectFrom(uy0, uy2);
-            FloatVector uz2 = hi1.selectFrom(uy0, uy2);
-            FloatVector uz1 = lo1.selectFrom(uy1, uy3);
-            FloatVector uz3 = hi1.selectFrom(uy1, uy3);
-            FloatVector uz4 = lo1.selectFrom(uy4, uy6);
-            FloatVector uz6 = hi1.selectFrom(uy4, uy6);
-            FloatVector uz5 = lo1.selectFrom(uy5, uy7);
-            FloatVector uz7 = hi1.selectFrom(uy5, uy7);
-            // columns 0-7, round 2: vectors j and j + 4
-            FloatVector uw0 = lo2.selectFrom(uz0, uz4);
-            FloatVector uw4 = hi2.selectFrom(uz0, uz4);
-            FloatVector uw1 = lo2.selectFrom(uz1, uz5);
-            FloatVector uw5 = hi2.selectFrom(uz1, uz5);
-            FloatVector uw2 = lo2.selectFrom(uz2, uz6);
-            FloatVector uw6 = hi2.selectFrom(uz2, uz6);
-            FloatVector uw3 = lo2.selectFrom(uz3, uz7);
-            FloatVector uw7 = hi2.selectFrom(uz3, uz7);
-            FloatVector vx0 = FloatVector.fromArray(S, src, at + 8 * ld);
-            FloatVector vx1 = FloatVector.fromArray(S, src, at + 9 * ld);
-            FloatVector vx2 = FloatVector.fromArray(S, src, at + 10 * ld);
-            FloatVector vx3 = FloatVector.fromArray(S, src, at + 11 * ld);
-            FloatVector vx4 = FloatVector.fromArray(S, src, at + 12 * ld);
-            FloatVector vx5 = FloatVector.fromArray(S, src, at + 13 * ld);
-            FloatVector vx6 = FloatVector.fromArray(S, src, at + 14 * ld);
-            FloatVector vx7 = FloatVector.fromArray(S, src, at + 15 * ld);
-            // columns 8-15, round 0: rows 2i and 2i+1
-            FloatVector vy0 = lo0.selectFrom(vx0, vx1);
-            FloatVector vy1 = hi0.selectFrom(vx0, vx1);
-            FloatVector vy2 = lo0.selectFrom(vx2, vx3);
-            FloatVector vy3 = hi0.selectFrom(vx2, vx3);
-            FloatVector vy4 = lo0.selectFrom(vx4, vx5);
-            FloatVector vy5 = hi0.selectFrom(vx4, vx5);
-            FloatVector vy6 = lo0.selectFrom(vx6, vx7);
-            FloatVector vy7 = hi0.selectFrom(vx6, vx7);
-            // columns 8-15, round 1: vectors 4i + j and 4i + j + 2
-            FloatVector vz0 = lo1.selectFrom(vy0, vy2);
-            FloatVector vz2 = hi1.selectFrom(vy0, vy2);
-            FloatVector vz1 = lo1.selectFrom(vy1, vy3);
-            FloatVector vz3 = hi1.selectFrom(vy1, vy3);
-            FloatVector vz4 = lo1.selectFrom(vy4, vy6);
-            FloatVector vz6 = hi1.selectFrom(vy4, vy6);
-            FloatVector vz5 = lo1.selectFrom(vy5, vy7);
-            FloatVector vz7 = hi1.selectFrom(vy5, vy7);
-            // columns 8-15, round 2: vectors j and j + 4
-            FloatVector vw0 = lo2.selectFrom(vz0, vz4);
-            FloatVector vw4 = hi2.selectFrom(vz0, vz4);
-            FloatVector vw1 = lo2.selectFrom(vz1, vz5);
-            FloatVector vw5 = hi2.selectFrom(vz1, vz5);
-            FloatVector vw2 = lo2.selectFrom(vz2, vz6);
-            FloatVector vw6 = hi2.selectFrom(vz2, vz6);
-            FloatVector vw3 = lo2.selectFrom(vz3, vz7);
-            FloatVector vw7 = hi2.selectFrom(vz3, vz7);
-            int d = d0 + p * NR;
-            low.selectFrom(uw0, vw0).intoArray(dst, d);
-            high.selectFrom(uw0, vw0).intoArray(dst, d + 1 * NR);
-            low.selectFrom(uw1, vw1).intoArray(dst, d + 2 * NR);
-            high.selectFrom(uw1, vw1).intoArray(dst, d + 3 * NR);
-            low.selectFrom(uw2, vw2).intoArray(dst, d + 4 * NR);
-            high.selectFrom(uw2, vw2).intoArray(dst, d + 5 * NR);
-            low.selectFrom(uw3, vw3).intoArray(dst, d + 6 * NR);
-            high.selectFrom(uw3, vw3).intoArray(dst, d + 7 * NR);
-            low.selectFrom(uw4, vw4).intoArray(dst, d + 8 * NR);
-            high.selectFrom(uw4, vw4).intoArray(dst, d + 9 * NR);
-            low.selectFrom(uw5, vw5).intoArray(dst, d + 10 * NR);
-            high.selectFrom(uw5, vw5).intoArray(dst, d + 11 * NR);
-            low.selectFrom(uw6, vw6).intoArray(dst, d + 12 * NR);
-            high.selectFrom(uw6, vw6).intoArray(dst, d + 13 * NR);
-            low.selectFrom(uw7, vw7).intoArray(dst, d + 14 * NR);
-            high.selectFrom(uw7, vw7).intoArray(dst, d + 15 * NR);
-        }
-    }
+    static final float[] HALVES = halves();
 
     private static float[] halves() {
         float[] h = new float[2 * L];

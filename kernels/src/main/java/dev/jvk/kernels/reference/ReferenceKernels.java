@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * The scalar reference as an implementation of the kernel interfaces: what runs where the Vector
  * API cannot. Each method is its static twin in {@link ReferenceActivations}, {@link ReferenceReductions},
- * {@link ReferenceVectors}, {@link ReferenceSoftmax}, {@link ReferenceGemm} or {@link ReferenceLowPrecision}, which tests and
+ * {@link ReferenceVectors}, {@link ReferenceSoftmax}, {@link ReferenceSgemm}, {@link ReferenceDgemm} or {@link ReferenceLowPrecision}, which tests and
  * benchmarks call directly.
  */
 public final class ReferenceKernels implements ActivationKernels, ReductionKernels, VectorKernels, SoftmaxKernels, GemmKernels,
@@ -272,27 +272,27 @@ public final class ReferenceKernels implements ActivationKernels, ReductionKerne
     // ================================================================ GemmKernels
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
-        ReferenceGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        ReferenceSgemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
     @Override
     public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb, double beta, double[] c, int cOffset, int ldc) {
-        ReferenceGemm.dgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        ReferenceDgemm.dgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb, float beta, MemorySegment c, long cOffset, int ldc) {
-        ReferenceGemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        ReferenceSgemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
     @Override
     public void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha, MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb, double beta, MemorySegment c, long cOffset, int ldc) {
-        ReferenceGemm.dgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        ReferenceDgemm.dgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
     @Override
     public void sgemv(boolean transA, int m, int n, float alpha, float[] a, int aOffset, int lda, float[] x, int xOffset, float beta, float[] y, int yOffset) {
-        ReferenceGemm.sgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
+        ReferenceSgemm.sgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
     }
     @Override
     public void dgemv(boolean transA, int m, int n, double alpha, double[] a, int aOffset, int lda, double[] x, int xOffset, double beta, double[] y, int yOffset) {
-        ReferenceGemm.dgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
+        ReferenceDgemm.dgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
     }
 
     // ================================================================ LowPrecisionKernels

@@ -20,10 +20,7 @@ public final class ReferenceSoftmax {
             int in = xOffset + r * ldx;
             int out = yOffset + r * ldy;
             double max = rowMax(x, in, cols);
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += Math.exp(x[in + j] - max);
-            }
+            double sum = expSum(x, in, cols, max);
             for (int j = 0; j < cols; j++) {
                 y[out + j] = (float) (Math.exp(x[in + j] - max) / sum);
             }
@@ -36,10 +33,7 @@ public final class ReferenceSoftmax {
             int in = xOffset + r * ldx;
             int out = yOffset + r * ldy;
             double max = rowMax(x, in, cols);
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += Math.exp(x[in + j] - max);
-            }
+            double sum = expSum(x, in, cols, max);
             double logSum = Math.log(sum);
             for (int j = 0; j < cols; j++) {
                 y[out + j] = (float) ((x[in + j] - max) - logSum);
@@ -59,10 +53,7 @@ public final class ReferenceSoftmax {
             int out = dOffset + r * ldd;
             int label = labels[labelsOffset + r];
             double max = rowMax(logits, in, cols);
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += Math.exp(logits[in + j] - max);
-            }
+            double sum = expSum(logits, in, cols, max);
             total += Math.log(sum) - (logits[in + label] - max);
             // dLogits may be logits itself (in place): each element is read before it is written.
             for (int j = 0; j < cols; j++) {
@@ -71,6 +62,15 @@ public final class ReferenceSoftmax {
             }
         }
         return rows == 0 ? 0f : (float) (total / rows);
+    }
+
+    /** The sum of e^(x_j - max) over the row, in double. */
+    private static double expSum(float[] x, int from, int cols, double max) {
+        double sum = 0;
+        for (int j = 0; j < cols; j++) {
+            sum += Math.exp(x[from + j] - max);
+        }
+        return sum;
     }
 
     /** Math.max over the row: NaN if any element is NaN, -Inf for an empty row. */

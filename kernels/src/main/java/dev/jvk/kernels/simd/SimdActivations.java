@@ -193,7 +193,7 @@ public final class SimdActivations implements ActivationKernels {
     }
 
     /**
-     * max(x, 0) + log1p(e^-|x|): e^x never overflows, and for x < 0 the result is log1p of exp. The
+     * max(x, 0) + log1p(e^-|x|): e^x never overflows, and for x &lt; 0 the result is log1p of exp. The
      * lanewise steps are written out in the loop body, not called: see {@link #geluErf} on why.
      */
     @Override
@@ -285,7 +285,7 @@ public final class SimdActivations implements ActivationKernels {
 
     /**
      * x Phi(x), Phi(x) = 0.5 (1 + erf(x / sqrt 2)) = 0.5 erfc(-x / sqrt 2), which keeps its relative
-     * accuracy for x < 0 (no 1 + erf cancellation). |x| <= 0.7: erf's odd series; beyond:
+     * accuracy for x &lt; 0 (no 1 + erf cancellation). |x| &lt;= 0.7: erf's odd series; beyond:
      * e^(-x^2/2) G(|x|), x^2 carried exactly. Beyond +-16, Phi is 0 or 1 as a float.
      *
      * <p>The lanewise steps are written out in the loop body rather than called. A lanewise helper of

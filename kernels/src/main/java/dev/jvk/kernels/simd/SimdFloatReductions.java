@@ -8,10 +8,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The reductions that are the same in both precisions (sum, asum, dot, max, min, argmax), behind
- * {@link SimdReductions}. The single-precision file is written by hand; the double-precision one is
- * generated from it (its first line names the generator) and a property test fails when the two
- * drift apart, so what is said here holds for both.
+ * The reductions that are the same in both precisions (sum, asum, dot, max, min, argmax), which
+ * {@link SimdReductions} inherits. The single-precision file is written by hand and extends the
+ * double-precision one, which is generated from it (its first line names the generator); a property
+ * test fails when the two drift apart, so what is said here holds for both.
  *
  * <p>Sums keep {@link #ACCUMULATORS} independent vector accumulators, so that the loop runs at the
  * throughput of the adds rather than their latency; the lanes and accumulators meet once, after the
@@ -34,7 +34,7 @@ import jdk.incubator.vector.VectorSpecies;
  * elements in one call is otherwise only ever compiled on-stack (OSR), which measured here once boxed
  * the vectors of these loops (megabytes per call). Blocks change no result: max and min combine exactly.
  */
-final class SimdFloatReductions {
+abstract class SimdFloatReductions extends SimdDoubleReductions {
     private static final VectorSpecies<Float> SPECIES = Species.FLOAT;
     private static final int LANES = SPECIES.length();
     /** The elements' raw bits, as integers of the same width: max, min and argmax compare these. */
@@ -49,15 +49,13 @@ final class SimdFloatReductions {
     /** argmax scans blocks of this many elements: a block is still in L1 when it is searched. */
     private static final int ARGMAX_BLOCK = 2048;
 
-    private SimdFloatReductions() {}
-
     // ================================================================ sums
 
-    static float sum(float[] x, int offset, int n) {
+    public float sum(float[] x, int offset, int n) {
         return sumOf(x, offset, n, false);
     }
 
-    static float asum(float[] x, int offset, int n) {
+    public float asum(float[] x, int offset, int n) {
         return sumOf(x, offset, n, true);
     }
 
@@ -115,7 +113,7 @@ final class SimdFloatReductions {
     }
 
     /** Each term x*y enters its accumulator through one fma: the product is never rounded on its own. */
-    static float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    public float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
         FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (; i <= n - 4 * LANES; i += 4 * LANES) {
@@ -153,7 +151,7 @@ final class SimdFloatReductions {
 
     // ================================================================ max, min, argmax
 
-    static float max(float[] x, int offset, int n) {
+    public float max(float[] x, int offset, int n) {
         float m = Float.NEGATIVE_INFINITY;
         for (int start = 0; start < n; start += BLOCK) {
             m = Math.max(m, extremum(x, offset + start, Math.min(BLOCK, n - start), true));
@@ -161,7 +159,7 @@ final class SimdFloatReductions {
         return m;
     }
 
-    static float min(float[] x, int offset, int n) {
+    public float min(float[] x, int offset, int n) {
         float m = Float.POSITIVE_INFINITY;
         for (int start = 0; start < n; start += BLOCK) {
             m = Math.min(m, extremum(x, offset + start, Math.min(BLOCK, n - start), false));
@@ -231,12 +229,12 @@ final class SimdFloatReductions {
     }
 
     /**
-     * Block by block: the block's max (NaN if it holds one) by {@link #extremum}; a block whose max
+     * Block by block: the block's max (NaN if it holds one) by {@code extremum}; a block whose max
      * is '>' the best so far becomes the best block, so the first block holding the maximum wins;
      * then the first element of that block equal ('==', so -0 == +0) to the maximum. The first NaN
      * is searched in the first block holding one, and returned at once.
      */
-    static int argmax(float[] x, int offset, int n) {
+    public int argmax(float[] x, int offset, int n) {
         if (n == 0) {
             return -1;
         }

@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API reductions behind {@link dev.jvk.kernels.Reductions}. Arguments are checked there.
  *
- * <p>What float and double do alike (sum, asum, dot, max, min, argmax) is written once, for float,
- * in {@link SimdFloatReductions}; {@link SimdDoubleReductions} is generated from it. What differs is
+ * <p>What float and double do alike (sum, asum, dot, max, min, argmax) is inherited: written once,
+ * for float, in {@link SimdFloatReductions}, which extends SimdDoubleReductions, generated from it. What differs is
  * here: the float mean, variance, nrm2 and logSumExp sum in double lanes (no overflow, one rounding
  * that matters), while the double ones rescue an overflowing sum by scaling, as the reference does.
  * The sums keep four accumulators and a fixed lane tree, as SimdFloatReductions describes, so a term
@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * measured here once boxed the vectors of these loops (megabytes per call). Blocks change no result
  * that the contract fixes: a sum of block sums has a shorter chain than the d stated in the Javadoc.
  */
-public final class SimdReductions implements ReductionKernels {
+public final class SimdReductions extends SimdFloatReductions implements ReductionKernels {
     private static final VectorSpecies<Float> F = Species.FLOAT;
     private static final VectorSpecies<Double> D = Species.DOUBLE;
     private static final int FL = F.length();
@@ -44,68 +44,6 @@ public final class SimdReductions implements ReductionKernels {
     private static final int BLOCK = 4096;
 
     public SimdReductions() {}
-
-    // ================================================================ alike in both precisions
-
-    @Override
-    public float sum(float[] x, int offset, int n) {
-        return SimdFloatReductions.sum(x, offset, n);
-    }
-
-    @Override
-    public float asum(float[] x, int offset, int n) {
-        return SimdFloatReductions.asum(x, offset, n);
-    }
-
-    @Override
-    public float dot(float[] x, int xOffset, float[] y, int yOffset, int n) {
-        return SimdFloatReductions.dot(x, xOffset, y, yOffset, n);
-    }
-
-    @Override
-    public float max(float[] x, int offset, int n) {
-        return SimdFloatReductions.max(x, offset, n);
-    }
-
-    @Override
-    public float min(float[] x, int offset, int n) {
-        return SimdFloatReductions.min(x, offset, n);
-    }
-
-    @Override
-    public int argmax(float[] x, int offset, int n) {
-        return SimdFloatReductions.argmax(x, offset, n);
-    }
-
-    @Override
-    public double sum(double[] x, int offset, int n) {
-        return SimdDoubleReductions.sum(x, offset, n);
-    }
-
-    @Override
-    public double asum(double[] x, int offset, int n) {
-        return SimdDoubleReductions.asum(x, offset, n);
-    }
-
-    @Override
-    public double dot(double[] x, int xOffset, double[] y, int yOffset, int n) {
-        return SimdDoubleReductions.dot(x, xOffset, y, yOffset, n);
-    }
-
-    @Override
-    public double max(double[] x, int offset, int n) {
-        return SimdDoubleReductions.max(x, offset, n);
-    }
-
-    @Override
-    public double min(double[] x, int offset, int n) {
-        return SimdDoubleReductions.min(x, offset, n);
-    }
-
-    @Override
-    public int argmax(double[] x, int offset, int n) {
-        return SimdDoubleReductions.argmax(x, offset, n);
-    }
 
     // ================================================================ float sums in double lanes
 
@@ -210,7 +148,7 @@ public final class SimdReductions implements ReductionKernels {
      */
     @Override
     public float logSumExp(float[] x, int offset, int n) {
-        float m = SimdFloatReductions.max(x, offset, n);
+        float m = max(x, offset, n);
         if (m != m || Float.isInfinite(m)) {
             return m; // NaN, +Infinity, or -Infinity (n == 0 or every element -Infinity)
         }
@@ -303,7 +241,7 @@ public final class SimdReductions implements ReductionKernels {
 
     @Override
     public double mean(double[] x, int offset, int n) {
-        double m = SimdDoubleReductions.sum(x, offset, n) / n;
+        double m = sum(x, offset, n) / n;
         // Rescued whenever no element is NaN: finite terms can overflow a partial sum, even to the
         // opposite infinity of an infinite element (-MAX + -MAX + Inf); scaled, they cannot.
         if (!Double.isFinite(m) && noNaN(x, offset, n)) {
@@ -410,7 +348,7 @@ public final class SimdReductions implements ReductionKernels {
             return Math.sqrt(s);
         }
         // No element is NaN here (the squares would be NaN).
-        double largest = Math.max(Math.abs(SimdDoubleReductions.max(x, offset, n)), Math.abs(SimdDoubleReductions.min(x, offset, n)));
+        double largest = Math.max(Math.abs(max(x, offset, n)), Math.abs(min(x, offset, n)));
         if (largest == 0 || largest == Double.POSITIVE_INFINITY) {
             return largest;
         }
@@ -419,20 +357,20 @@ public final class SimdReductions implements ReductionKernels {
     }
 
     /** No element is NaN: the max is NaN exactly when one is. */
-    private static boolean noNaN(double[] x, int offset, int n) {
-        return !Double.isNaN(SimdDoubleReductions.max(x, offset, n));
+    private boolean noNaN(double[] x, int offset, int n) {
+        return !Double.isNaN(max(x, offset, n));
     }
 
     /** No element is NaN or infinite. */
-    private static boolean allFinite(double[] x, int offset, int n) {
-        return SimdDoubleReductions.max(x, offset, n) < Double.POSITIVE_INFINITY
-                && SimdDoubleReductions.min(x, offset, n) > Double.NEGATIVE_INFINITY;
+    private boolean allFinite(double[] x, int offset, int n) {
+        return max(x, offset, n) < Double.POSITIVE_INFINITY
+                && min(x, offset, n) > Double.NEGATIVE_INFINITY;
     }
 
     /** max + log(sum exp(x - max)) with jvk's double exp (its own polynomial); two accumulators. */
     @Override
     public double logSumExp(double[] x, int offset, int n) {
-        double m = SimdDoubleReductions.max(x, offset, n);
+        double m = max(x, offset, n);
         if (m != m || Double.isInfinite(m)) {
             return m;
         }

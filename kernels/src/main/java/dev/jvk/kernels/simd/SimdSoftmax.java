@@ -34,7 +34,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>the output: e_j / s, (x_j - m) - ln s, or the gradient e_j / (s rows).</li>
  * </ol>
  * Row sum chain: each of the L accumulator lanes adds ceil(cols / L) terms, then log2 L adds merge the
- * lanes, so d <= ceil(cols / L) + L as documented.
+ * lanes, so d &lt;= ceil(cols / L) + L as documented.
  *
  * <p><b>The last vector of a row.</b> A masked access whose window runs past its array's end takes the
  * Vector API's slow path, which allocates (~32-48 B per access; the last row of a block that ends its
@@ -60,7 +60,7 @@ public final class SimdSoftmax implements SoftmaxKernels {
             int out = yOffset + r * ldy;
             float max = rowMax(x, in, cols);
             float sum = expAndSum(x, in, cols, max, y, out);
-            divide(y, out, cols, sum);
+            scale(y, out, cols, sum, true);
         }
     }
 
@@ -102,7 +102,7 @@ public final class SimdSoftmax implements SoftmaxKernels {
             float sum = expAndSum(logits, in, cols, max, dLogits, out);
             total += StrictMath.log(sum) - ((double) labelLogit - max);
             float labelExp = dLogits[out + label];
-            scale(dLogits, out, cols, (float) (1 / ((double) sum * rows)));
+            scale(dLogits, out, cols, (float) (1 / ((double) sum * rows)), false);
             dLogits[out + label] = (float) ((labelExp / (double) sum - 1) / rows);
         }
         return rows == 0 ? 0f : (float) (total / rows);
@@ -202,30 +202,23 @@ public final class SimdSoftmax implements SoftmaxKernels {
         return sum.lane(0);
     }
 
-    /** y_j = y_j / s: a division, not a multiplication by 1/s, which would add a rounding. */
-    private static void divide(float[] y, int from, int cols, float s) {
+    /**
+     * y_j = y_j / s ({@code divide}: softmax's division, not a multiplication by 1/s, which would add
+     * a rounding) or y_j = y_j * s (cross-entropy's scaling by 1 / (sum rows)). The flag is tested in
+     * the loop: C2 hoists the test out of it (loop unswitching).
+     */
+    private static void scale(float[] y, int from, int cols, float s, boolean divide) {
         int j = 0;
         for (; j <= cols - L; j += L) {
-            FloatVector.fromArray(F, y, from + j).div(s).intoArray(y, from + j);
+            FloatVector v = FloatVector.fromArray(F, y, from + j);
+            (divide ? v.div(s) : v.mul(s)).intoArray(y, from + j);
         }
         if (j < cols) {
             int room = y.length - from;
             int at = j + L <= room ? j : Math.max(room - L, -from); // see the class comment on the last vector
             VectorMask<Float> m = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
-            FloatVector.fromArray(F, y, from + at, m).div(s).intoArray(y, from + at, m);
-        }
-    }
-
-    private static void scale(float[] y, int from, int cols, float factor) {
-        int j = 0;
-        for (; j <= cols - L; j += L) {
-            FloatVector.fromArray(F, y, from + j).mul(factor).intoArray(y, from + j);
-        }
-        if (j < cols) {
-            int room = y.length - from;
-            int at = j + L <= room ? j : Math.max(room - L, -from); // see the class comment on the last vector
-            VectorMask<Float> m = LANE.compare(VectorOperators.GE, (float) (j - at)).and(LANE.compare(VectorOperators.LT, (float) (cols - at)));
-            FloatVector.fromArray(F, y, from + at, m).mul(factor).intoArray(y, from + at, m);
+            FloatVector v = FloatVector.fromArray(F, y, from + at, m);
+            (divide ? v.div(s) : v.mul(s)).intoArray(y, from + at, m);
         }
     }
 }

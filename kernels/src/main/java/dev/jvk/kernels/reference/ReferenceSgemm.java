@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Scalar reference GEMM and GEMV: the reference BLAS algorithm ({@code sgemm.f}, {@code sgemv.f})
+ * Scalar reference float GEMM and GEMV: the reference BLAS algorithm ({@code sgemm.f}, {@code sgemv.f})
  * written for row-major storage. The fallback where the Vector API cannot run, and the twin the
  * vector kernels are checked against.
  *
@@ -18,13 +18,13 @@ import java.lang.foreign.ValueLayout;
  * <p>Arguments are as {@code dev.jvk.kernels.Gemm} documents them, with {@code transA == true}
  * for {@code Transpose.TRANS}, and are not checked here.
  * The {@code MemorySegment} forms take offsets in elements and read native byte order, at any
- * alignment.
+ * alignment. The single-precision file is written by hand; the double-precision one is generated from
+ * it (its first line names the generator).
  */
-public final class ReferenceGemm {
+public final class ReferenceSgemm {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
 
-    private ReferenceGemm() {}
+    private ReferenceSgemm() {}
 
     /** {@code C = alpha * op(A) * op(B) + beta * C}; see {@code dev.jvk.kernels.Gemm.sgemm}. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
@@ -46,33 +46,6 @@ public final class ReferenceGemm {
             }
             for (int p = 0; p < k; p++) {
                 float t = alpha * a[aOffset + i * aRow + p * aCol];
-                int bp = bOffset + p * bRow;
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] += t * b[bp + j * bCol];
-                }
-            }
-        }
-    }
-
-    /** {@code C = alpha * op(A) * op(B) + beta * C}; see {@code dev.jvk.kernels.Gemm.dgemm}. */
-    public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
-                             double alpha, double[] a, int aOffset, int lda,
-                             double[] b, int bOffset, int ldb,
-                             double beta, double[] c, int cOffset, int ldc) {
-        int aRow = !transA ? lda : 1;
-        int aCol = !transA ? 1 : lda;
-        int bRow = !transB ? ldb : 1;
-        int bCol = !transB ? 1 : ldb;
-        for (int i = 0; i < m; i++) {
-            int ci = cOffset + i * ldc;
-            for (int j = 0; j < n; j++) {
-                c[ci + j] = beta == 0 ? 0d : beta * c[ci + j];
-            }
-            if (alpha == 0) {
-                continue;
-            }
-            for (int p = 0; p < k; p++) {
-                double t = alpha * a[aOffset + i * aRow + p * aCol];
                 int bp = bOffset + p * bRow;
                 for (int j = 0; j < n; j++) {
                     c[ci + j] += t * b[bp + j * bCol];
@@ -108,33 +81,6 @@ public final class ReferenceGemm {
         }
     }
 
-    /** Off-heap {@code C = alpha * op(A) * op(B) + beta * C}, offsets in doubles; see {@link dev.jvk.kernels.Gemm}. */
-    public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
-                             double alpha, MemorySegment a, long aOffset, int lda,
-                             MemorySegment b, long bOffset, int ldb,
-                             double beta, MemorySegment c, long cOffset, int ldc) {
-        long aRow = !transA ? lda : 1;
-        long aCol = !transA ? 1 : lda;
-        long bRow = !transB ? ldb : 1;
-        long bCol = !transB ? 1 : ldb;
-        for (int i = 0; i < m; i++) {
-            long ci = cOffset + (long) i * ldc;
-            for (int j = 0; j < n; j++) {
-                c.setAtIndex(DOUBLE, ci + j, beta == 0 ? 0d : beta * c.getAtIndex(DOUBLE, ci + j));
-            }
-            if (alpha == 0) {
-                continue;
-            }
-            for (int p = 0; p < k; p++) {
-                double t = alpha * a.getAtIndex(DOUBLE, aOffset + i * aRow + p * aCol);
-                long bp = bOffset + p * bRow;
-                for (int j = 0; j < n; j++) {
-                    c.setAtIndex(DOUBLE, ci + j, c.getAtIndex(DOUBLE, ci + j) + t * b.getAtIndex(DOUBLE, bp + j * bCol));
-                }
-            }
-        }
-    }
-
     /**
      * {@code y = alpha * op(A) * x + beta * y}, A stored {@code m x n}; see {@code dev.jvk.kernels.Gemm.sgemv}.
      * Each output is {@code beta * y} followed by one addition per term, as {@code sgemv.f} does.
@@ -150,27 +96,6 @@ public final class ReferenceGemm {
         int aCol = !transA ? 1 : lda;
         for (int i = 0; i < rows; i++) {
             float s = beta == 0 ? 0f : beta * y[yOffset + i];
-            if (alpha != 0) {
-                for (int p = 0; p < terms; p++) {
-                    s += alpha * x[xOffset + p] * a[aOffset + i * aRow + p * aCol];
-                }
-            }
-            y[yOffset + i] = s;
-        }
-    }
-
-    /** {@code y = alpha * op(A) * x + beta * y}, A stored {@code m x n}; see {@code dev.jvk.kernels.Gemm.dgemv}. */
-    public static void dgemv(boolean transA, int m, int n, double alpha, double[] a, int aOffset, int lda,
-                             double[] x, int xOffset, double beta, double[] y, int yOffset) {
-        if (m == 0 || n == 0) {
-            return; // as dgemv.f: nothing to do, y untouched
-        }
-        int rows = !transA ? m : n;
-        int terms = !transA ? n : m;
-        int aRow = !transA ? lda : 1;
-        int aCol = !transA ? 1 : lda;
-        for (int i = 0; i < rows; i++) {
-            double s = beta == 0 ? 0d : beta * y[yOffset + i];
             if (alpha != 0) {
                 for (int p = 0; p < terms; p++) {
                     s += alpha * x[xOffset + p] * a[aOffset + i * aRow + p * aCol];
