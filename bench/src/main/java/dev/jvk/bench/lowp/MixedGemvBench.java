@@ -4,6 +4,9 @@ import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.LowPrecision;
 import dev.jvk.kernels.Transpose;
 import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +31,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code cblas_sgemv}, one thread, off-heap): the fastest float GEMV here, so that the ratios do
  * not flatter the low-precision kernels. Targets: bf16 >= 1.8x and int8 >= 3x float.
  *
+ * <p>{@code readFloat32} reads the same bytes as the float GEMV (both float weight matrices) and only
+ * sums them: the read bandwidth of one core in the same run, the ceiling every GEMV here is held
+ * against (STREAM's copy and triad also write, so they measure another mix).
+ *
  * <p>Run: {@code OPENBLAS_CORETYPE=SkylakeX ... org.openjdk.jmh.Main 'lowp.MixedGemvBench'}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+@Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class MixedGemvBench {
@@ -87,6 +94,30 @@ public class MixedGemvBench {
         px.close();
         ph.close();
         py.close();
+    }
+
+    @Benchmark
+    public float readFloat32() {
+        return read(w[0]) + read(w[1]);
+    }
+
+    /** Sums a with four accumulators, so that the adds keep up with the loads. */
+    private static float read(float[] a) {
+        VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
+        int step = 4 * s.length();
+        FloatVector s0 = FloatVector.zero(s), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (int upper = a.length - a.length % step; i < upper; i += step) {
+            s0 = s0.add(FloatVector.fromArray(s, a, i));
+            s1 = s1.add(FloatVector.fromArray(s, a, i + s.length()));
+            s2 = s2.add(FloatVector.fromArray(s, a, i + 2 * s.length()));
+            s3 = s3.add(FloatVector.fromArray(s, a, i + 3 * s.length()));
+        }
+        float sum = s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
+        for (; i < a.length; i++) {
+            sum += a[i];
+        }
+        return sum;
     }
 
     @Benchmark

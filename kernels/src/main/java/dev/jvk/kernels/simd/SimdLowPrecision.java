@@ -426,28 +426,69 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
         }
     }
 
-    /** As {@link #sgemvInt8}, with bf16 weights widened by a shift and no scale. */
+    /*
+     * bf16 weights at the memory's speed. A full-width load of 2*FL shorts, read as FL ints, holds two
+     * weights per int lane: the even element in the low half (little-endian lane order, which is how
+     * the Vector API reinterprets), the odd one in the high half. Each is a float after one operation
+     * (v << 16, v & 0xffff0000), so a row costs a load, two bit operations and two fmas per 2*FL
+     * weights, where widening FL shorts to ints (a cross-lane conversion) and shifting costs a
+     * conversion and a shift per FL. x is split into its even and odd elements to match, two shuffles
+     * per step shared by the four rows of a pass.
+     */
+
+    /** Lane indices selecting the even (odd) elements of two concatenated float vectors. */
+    private static final FloatVector EVEN = FloatVector.fromArray(F, laneIndices(0), 0);
+    private static final FloatVector ODD = FloatVector.fromArray(F, laneIndices(1), 0);
+
+    private static float[] laneIndices(int first) {
+        float[] indices = new float[FL];
+        for (int l = 0; l < FL; l++) {
+            indices[l] = 2 * l + first;
+        }
+        return indices;
+    }
+
+    /** s + the 2*FL bf16 weights at a[offset..] times x's even (xe) and odd (xo) elements of the same block. */
+    private static FloatVector bf16PairFma(short[] a, int offset, FloatVector xe, FloatVector xo, FloatVector s) {
+        IntVector v = ShortVector.fromArray(S_FULL, a, offset).reinterpretAsInts();
+        FloatVector even = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        FloatVector odd = v.and(0xffff0000).reinterpretAsFloats();
+        return odd.fma(xo, even.fma(xe, s));
+    }
+
+    /**
+     * As {@link #sgemvInt8}, with bf16 weights and no scale: four rows per pass, 2*FL weights per row
+     * and step (see above), the last {@code n % (2 * FL)} columns in at most two masked steps of FL.
+     * Each row still sums in FL lanes, {@code n / FL} fmas per lane, then across lanes.
+     */
     @Override
     public void sgemvBf16(int m, int n, short[] a, int aOffset, int lda, float[] x, int xOffset, float[] y, int yOffset) {
+        int blocks = n - n % (2 * FL);
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int r0 = aOffset + i * lda;
+            int r1 = r0 + lda;
+            int r2 = r1 + lda;
+            int r3 = r2 + lda;
             FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
             int j = 0;
-            for (int upper = F.loopBound(n); j < upper; j += FL) {
-                FloatVector xv = FloatVector.fromArray(F, x, xOffset + j);
-                s0 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + j)).fma(xv, s0);
-                s1 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + lda + j)).fma(xv, s1);
-                s2 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + 2 * lda + j)).fma(xv, s2);
-                s3 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + 3 * lda + j)).fma(xv, s3);
+            for (; j < blocks; j += 2 * FL) {
+                FloatVector x0 = FloatVector.fromArray(F, x, xOffset + j);
+                FloatVector x1 = FloatVector.fromArray(F, x, xOffset + j + FL);
+                FloatVector xe = EVEN.selectFrom(x0, x1);
+                FloatVector xo = ODD.selectFrom(x0, x1);
+                s0 = bf16PairFma(a, r0 + j, xe, xo, s0);
+                s1 = bf16PairFma(a, r1 + j, xe, xo, s1);
+                s2 = bf16PairFma(a, r2 + j, xe, xo, s2);
+                s3 = bf16PairFma(a, r3 + j, xe, xo, s3);
             }
-            if (j < n) {
+            for (; j < n; j += FL) {
                 VectorMask<Short> sm = S_HALF.indexInRange(j, n);
                 FloatVector xv = FloatVector.fromArray(F, x, xOffset + j, F.indexInRange(j, n));
                 s0 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + j, sm)).fma(xv, s0);
-                s1 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + lda + j, sm)).fma(xv, s1);
-                s2 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + 2 * lda + j, sm)).fma(xv, s2);
-                s3 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + 3 * lda + j, sm)).fma(xv, s3);
+                s1 = fromBf16(ShortVector.fromArray(S_HALF, a, r1 + j, sm)).fma(xv, s1);
+                s2 = fromBf16(ShortVector.fromArray(S_HALF, a, r2 + j, sm)).fma(xv, s2);
+                s3 = fromBf16(ShortVector.fromArray(S_HALF, a, r3 + j, sm)).fma(xv, s3);
             }
             y[yOffset + i] = s0.reduceLanes(VectorOperators.ADD);
             y[yOffset + i + 1] = s1.reduceLanes(VectorOperators.ADD);
@@ -457,7 +498,13 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
         for (; i < m; i++) {
             int r = aOffset + i * lda;
             FloatVector s = FloatVector.zero(F);
-            for (int j = 0; j < n; j += FL) {
+            int j = 0;
+            for (; j < blocks; j += 2 * FL) {
+                FloatVector x0 = FloatVector.fromArray(F, x, xOffset + j);
+                FloatVector x1 = FloatVector.fromArray(F, x, xOffset + j + FL);
+                s = bf16PairFma(a, r + j, EVEN.selectFrom(x0, x1), ODD.selectFrom(x0, x1), s);
+            }
+            for (; j < n; j += FL) {
                 FloatVector xv = FloatVector.fromArray(F, x, xOffset + j, F.indexInRange(j, n));
                 s = fromBf16(ShortVector.fromArray(S_HALF, a, r + j, S_HALF.indexInRange(j, n))).fma(xv, s);
             }
