@@ -4,6 +4,7 @@ import static dev.jvk.kernels.Transpose.NO_TRANS;
 import static dev.jvk.kernels.Transpose.TRANS;
 
 import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.PackedMatrix;
 import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.optim.Parameter;
 import java.util.List;
@@ -19,6 +20,13 @@ import java.util.List;
  * <p>The gradient arrays are allocated on first training use ({@link #parameters()} or
  * {@link #backward}), not by the constructor: a model loaded or imported only to predict holds its
  * weights and nothing more. A layer is trained by one thread at a time.
+ *
+ * <p>For inference the layer keeps its weights packed as the GEMM reads them ({@link PackedMatrix}),
+ * made by {@link #packWeights} (the model's predict and evaluate) and reused by every forward pass of
+ * two rows or more, with the same bits as the unpacked product. That copy is dropped whenever the
+ * values may change: when {@link #weights()} or {@link #parameters()} hands out the live array, when
+ * the layer is initialised, and on every backward pass (an optimizer step follows). Values written
+ * through an array obtained earlier are seen once the copy is dropped: change them, then predict.
  */
 public final class Dense implements Layer {
     private final int in;
@@ -27,6 +35,8 @@ public final class Dense implements Layer {
     private final float[] bias;         // [out]
     /** Weights and bias with their gradients ([in x out], [out]); made on first training use. */
     private List<Parameter> parameters;
+    /** The weights packed for products of two rows or more, or null (see the class comment). */
+    private PackedMatrix packed;
 
     /** A layer with zero weights and bias; fill them with {@link #initialise} or from a model file. */
     public Dense(int in, int out) {
@@ -44,6 +54,7 @@ public final class Dense implements Layer {
 
     /** Draws the weights with {@code init} from {@code seed}; the bias becomes zero. */
     public Dense initialise(Init init, long seed) {
+        packed = null;
         init.fill(weights, in, out, seed);
         Vectors.fill(0f, bias, 0, out);
         return this;
@@ -59,8 +70,12 @@ public final class Dense implements Layer {
         return out;
     }
 
-    /** The live weight matrix, {@code in x out} row-major (not a copy). */
+    /**
+     * The live weight matrix, {@code in x out} row-major (not a copy). Predictions see values written
+     * into it after this call (the packed copy of the class comment is made again).
+     */
     public float[] weights() {
+        packed = null;
         return weights;
     }
 
@@ -72,6 +87,7 @@ public final class Dense implements Layer {
     /** The weights and bias with their gradient arrays, which the first call allocates. */
     @Override
     public List<Parameter> parameters() {
+        packed = null;
         if (parameters == null) {
             parameters = List.of(new Parameter("weights", weights, new float[in * out], true),
                     new Parameter("bias", bias, new float[out], false));
@@ -113,7 +129,26 @@ public final class Dense implements Layer {
      */
     void forwardWithoutBias(float[] x, float[] y, int from, int rows) {
         // y[B x out] = x[B x in] . W[in x out]
+        if (packed != null) {
+            packed.sgemm(NO_TRANS, rows, 1f, x, from * in, in, 0f, y, from * out, out);
+            return;
+        }
         Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, in, 1f, x, from * in, in, weights, 0, out, 0f, y, from * out, out);
+    }
+
+    /**
+     * Packs the weights for the forward passes of two rows or more that follow, unless they are packed
+     * already. Not for one output column, where the unpacked product sums in GEMV's order.
+     */
+    void packWeights() {
+        if (packed == null && out > 1) {
+            packed = new PackedMatrix(NO_TRANS, in, out, weights, 0, out);
+        }
+    }
+
+    /** Whether the weights are packed for inference now. */
+    boolean holdsPackedWeights() {
+        return packed != null;
     }
 
     @Override
@@ -132,6 +167,7 @@ public final class Dense implements Layer {
 
     @Override
     public void parameterGradients(float[] x, float[] dy, int rows) {
+        packed = null; // an optimizer step is about to change the weights
         float[] weightGrad = parameters().get(0).grad();
         float[] biasGrad = parameters().get(1).grad();
         // from y = x . W:  dW[in x out] = x^T[in x B] . dy[B x out]

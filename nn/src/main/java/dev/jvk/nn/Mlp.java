@@ -598,6 +598,14 @@ public final class Mlp {
      * rows, fewer when the widest layer would not fit one array, grown only when a later call needs more.
      */
     private Workspace inferenceWorkspace(int rows) {
+        if (rows > 1) {
+            // products of two rows or more read the weights packed once, not packed again by every call
+            for (Layer layer : layers) {
+                if (layer instanceof Dense dense) {
+                    dense.packWeights();
+                }
+            }
+        }
         int capacity = (int) Math.min(Math.min(Math.max(rows, 1), INFERENCE_CHUNK), Workspace.maxRows(this));
         if (inference == null || inference.capacity < capacity) {
             inference = workspace(capacity, false);

@@ -45,4 +45,15 @@ public final class GemmEngine implements GemmKernels {
                       double[] x, int xOffset, double beta, double[] y, int yOffset) {
         Dgemv.gemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
     }
+
+    @Override
+    public float[][] packB(boolean transB, int k, int n, float[] b, int bOffset, int ldb) {
+        return SgemmPrepacked.packB(transB, k, n, b, bOffset, ldb);
+    }
+
+    @Override
+    public void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                            float[][] packedB, float beta, float[] c, int cOffset, int ldc) {
+        SgemmPrepacked.gemm(transA, m, n, k, alpha, a, aOffset, lda, packedB, beta, c, cOffset, ldc);
+    }
 }

@@ -295,6 +295,22 @@ public final class ReferenceKernels implements ActivationKernels, ReductionKerne
         ReferenceDgemm.dgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
     }
 
+    /** op(B) copied as stored k x n, one block: the reference sums all of k in one pass. */
+    @Override
+    public float[][] packB(boolean transB, int k, int n, float[] b, int bOffset, int ldb) {
+        float[] copy = new float[k * n];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                copy[p * n + j] = transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
+            }
+        }
+        return new float[][] {copy};
+    }
+    @Override
+    public void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, float[][] packedB, float beta, float[] c, int cOffset, int ldc) {
+        ReferenceGemm.sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, packedB[0], 0, Math.max(1, n), beta, c, cOffset, ldc);
+    }
+
     // ================================================================ LowPrecisionKernels
     @Override
     public void floatToBf16(float[] x, int xOffset, short[] y, int yOffset, int n) {

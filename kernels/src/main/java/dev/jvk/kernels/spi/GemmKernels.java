@@ -32,4 +32,14 @@ public interface GemmKernels {
 
     void dgemv(boolean transA, int m, int n, double alpha, double[] a, int aOffset, int lda,
                double[] x, int xOffset, double beta, double[] y, int yOffset);
+
+    /**
+     * op(B) ({@code k x n}) in the layout this implementation's {@link #sgemmPacked} reads, one array
+     * per block of k it sums in; the caller keeps it and passes it to every product with that B.
+     */
+    float[][] packB(boolean transB, int k, int n, float[] b, int bOffset, int ldb);
+
+    /** {@code C = alpha * op(A) * B + beta * C} with B from {@link #packB} of the same k and n. */
+    void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                     float[][] packedB, float beta, float[] c, int cOffset, int ldc);
 }

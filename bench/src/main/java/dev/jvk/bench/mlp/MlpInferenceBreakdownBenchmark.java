@@ -1,0 +1,174 @@
+package dev.jvk.bench.mlp;
+
+import static dev.jvk.kernels.Transpose.NO_TRANS;
+import static dev.jvk.kernels.Transpose.TRANS;
+
+import dev.jvk.kernels.Activations;
+import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.Softmax;
+import dev.jvk.kernels.Vectors;
+import dev.jvk.nn.Activation;
+import dev.jvk.nn.Dense;
+import dev.jvk.nn.Mlp;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Where {@link Mlp#predict(float[], int, float[])} of 784-256-128-10 spends its time, one piece at a
+ * time: each piece is the kernel calls {@code predict} makes for it, on the same shapes and in the
+ * same chunks of rows ({@code chunk}: the rows one forward pass of a chunk takes, 64 from batch 128
+ * on), so the pieces add up to about {@code predict} minus its bookkeeping. {@code gemm1} ... {@code gemm3}
+ * are the layers' products ({@code x W}, batch 1: the GEMV with the bias), {@code bias1} ... {@code bias3}
+ * the bias and activation after them, {@code softmax} the scores, {@code copies} the input rows copied
+ * into the model's buffer and the scores out of it. One thread unless {@code -p threads=2}.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp "bench/target/classes:bench/target/lib/*" org.openjdk.jmh.Main \
+ *   MlpInferenceBreakdown -p batch=1,16,128,1024 -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class MlpInferenceBreakdownBenchmark {
+    private static final int[] WIDTHS = {FashionShapedData.FEATURES, 256, 128, FashionShapedData.CLASSES};
+
+    @Param({"1", "16", "128", "1024"})
+    int batch;
+
+    @Param({"1"})
+    int threads;
+
+    private Mlp mlp;
+    private float[] x;
+    private float[] scores;
+    private float[][] weights;
+    private float[][] biases;
+    private float[][] buffers;   // the input chunk, then each layer's output chunk
+    private int chunk;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Gemm.setThreads(threads);
+        mlp = Mlp.classifier(FashionShapedData.FEATURES, new int[] {256, 128}, Activation.RELU, FashionShapedData.CLASSES, 42);
+        x = new FashionShapedData(batch, 2).pixels;
+        scores = new float[batch * FashionShapedData.CLASSES];
+        weights = new float[3][];
+        biases = new float[3][];
+        int d = 0;
+        for (var layer : mlp.layers()) {
+            if (layer instanceof Dense dense) {
+                weights[d] = dense.weights();
+                biases[d] = dense.bias();
+                d++;
+            }
+        }
+        chunk = batch < 128 ? batch : 64;
+        buffers = new float[4][];
+        for (int i = 0; i < 4; i++) {
+            buffers[i] = new float[chunk * WIDTHS[i]];
+        }
+    }
+
+    /** The whole call, for the sum of the pieces to be held against. */
+    @Benchmark
+    public float[] predict() {
+        mlp.predict(x, batch, scores);
+        return scores;
+    }
+
+    @Benchmark
+    public float[] gemm1() {
+        return product(0);
+    }
+
+    @Benchmark
+    public float[] gemm2() {
+        return product(1);
+    }
+
+    @Benchmark
+    public float[] gemm3() {
+        return product(2);
+    }
+
+    @Benchmark
+    public float[] bias1() {
+        return biasAndActivation(0);
+    }
+
+    @Benchmark
+    public float[] bias2() {
+        return biasAndActivation(1);
+    }
+
+    @Benchmark
+    public float[] bias3() {
+        return biasAndActivation(2);
+    }
+
+    @Benchmark
+    public float[] softmax() {
+        float[] out = buffers[3];
+        for (int from = 0; from < batch; from += chunk) {
+            Softmax.softmax(out, 0, chunk, WIDTHS[3], WIDTHS[3], out, 0, WIDTHS[3]);
+        }
+        return out;
+    }
+
+    @Benchmark
+    public float[] copies() {
+        for (int from = 0; from < batch; from += chunk) {
+            System.arraycopy(x, from * WIDTHS[0], buffers[0], 0, chunk * WIDTHS[0]);
+            System.arraycopy(buffers[3], 0, scores, from * WIDTHS[3], chunk * WIDTHS[3]);
+        }
+        return scores;
+    }
+
+    private float[] product(int layer) {
+        int in = WIDTHS[layer];
+        int out = WIDTHS[layer + 1];
+        float[] a = buffers[layer];
+        float[] c = buffers[layer + 1];
+        for (int from = 0; from < batch; from += chunk) {
+            if (chunk == 1) {
+                Vectors.copy(biases[layer], 0, c, 0, out);
+                Gemm.sgemv(TRANS, in, out, 1f, weights[layer], 0, out, a, 0, 1f, c, 0);
+            } else {
+                Gemm.sgemm(NO_TRANS, NO_TRANS, chunk, out, in, 1f, a, 0, in, weights[layer], 0, out, 0f, c, 0, out);
+            }
+        }
+        return c;
+    }
+
+    private float[] biasAndActivation(int layer) {
+        int out = WIDTHS[layer + 1];
+        float[] c = buffers[layer + 1];
+        for (int from = 0; from < batch; from += chunk) {
+            if (layer == 2) {
+                if (chunk > 1) {
+                    Vectors.addBias(biases[layer], 0, c, 0, chunk, out, out);
+                }
+            } else if (chunk == 1) {
+                Activations.relu(c, 0, c, 0, out);
+            } else {
+                Activations.addBiasRelu(biases[layer], 0, c, 0, chunk, out, out);
+            }
+        }
+        return c;
+    }
+}

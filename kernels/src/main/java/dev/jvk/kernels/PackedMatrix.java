@@ -1,0 +1,86 @@
+package dev.jvk.kernels;
+
+import dev.jvk.kernels.spi.GemmKernels;
+
+/**
+ * The B of a GEMM, packed once for many products: a layer's weights, multiplied by every batch of
+ * inputs that comes. {@link Gemm#sgemm} packs op(B) into the panels its micro-kernels read on every
+ * call; for a 784 x 256 weight matrix that copy costs about as much as multiplying 16 rows by it.
+ * A {@code PackedMatrix} makes the copy once, and {@link #sgemm} reads it.
+ *
+ * <pre>{@code
+ * PackedMatrix w = new PackedMatrix(Transpose.NO_TRANS, in, out, weights, 0, out);
+ * w.sgemm(Transpose.NO_TRANS, rows, 1f, x, 0, in, 0f, y, 0, out);   // y = x W
+ * }</pre>
+ *
+ * <p>Each element of C is computed exactly as {@link Gemm#sgemm} computes it from the same operands
+ * when {@code m >= 2} and {@code n >= 2} (bitwise; a single row or column takes GEMV's summation order
+ * there): the error bound, quick returns, threads and determinism are {@link Gemm}'s. The packed
+ * matrix is a copy: later changes to the array it came from are not seen. It is immutable, may be
+ * used by several threads at once, and belongs to the kernels that packed it (one set per JVM).
+ * It holds about {@code k * n} floats ({@code n} rounded up to whole panels of two vectors).
+ */
+public final class PackedMatrix {
+    private static final GemmKernels IMPL = Dispatch.CHOSEN.gemm();
+
+    private final int k;
+    private final int n;
+    private final float[][] blocks;
+
+    /**
+     * Packs op(B), {@code k x n}: B stored {@code k x n} ({@link Transpose#NO_TRANS}, {@code ldb >= max(1, n)})
+     * or {@code n x k} and used transposed ({@link Transpose#TRANS}, {@code ldb >= max(1, k)}).
+     *
+     * @throws NullPointerException      if {@code transB} or {@code b} is null
+     * @throws IllegalArgumentException  if {@code k}, {@code n} or {@code bOffset} is negative, or {@code ldb} is short
+     * @throws IndexOutOfBoundsException if {@code b} is too short for its offset and shape
+     */
+    public PackedMatrix(Transpose transB, int k, int n, float[] b, int bOffset, int ldb) {
+        Checks.notNull(transB, "transB");
+        Checks.notNull(b, "b");
+        Checks.size(k, "k");
+        Checks.size(n, "n");
+        Checks.offsetOf(bOffset, "b");
+        boolean trans = transB == Transpose.TRANS;
+        Checks.leadingDimensionOf(ldb, trans ? k : n, "b");
+        Checks.fits(b.length, bOffset, trans ? Checks.extent(n, k, ldb) : Checks.extent(k, n, ldb), "b");
+        this.k = k;
+        this.n = n;
+        this.blocks = IMPL.packB(trans, k, n, b, bOffset, ldb);
+    }
+
+    /** Rows of op(B): the depth of the products it takes part in. */
+    public int k() {
+        return k;
+    }
+
+    /** Columns of op(B), and of C. */
+    public int n() {
+        return n;
+    }
+
+    /**
+     * {@code C = alpha * op(A) * B + beta * C} with this matrix as B: op(A) is {@code m x k()}, stored as
+     * {@link Gemm#sgemm} takes it ({@code lda >= max(1, k())} as is, {@code >= max(1, m)} transposed);
+     * C is {@code m x n()}, {@code ldc >= max(1, n())}. {@link Gemm#sgemm}'s rules: everything is checked
+     * before anything is written, C must not intersect A, {@code beta == 0} never reads C, and
+     * {@code alpha == 0} reads no A.
+     *
+     * @throws NullPointerException      if {@code transA}, {@code a} or {@code c} is null
+     * @throws IllegalArgumentException  if {@code m} or an offset is negative, a leading dimension is short, or C intersects A
+     * @throws IndexOutOfBoundsException if {@code a} or {@code c} is too short for its offset and shape
+     */
+    public void sgemm(Transpose transA, int m, float alpha, float[] a, int aOffset, int lda,
+                      float beta, float[] c, int cOffset, int ldc) {
+        Checks.notNull(transA, "transA");
+        Checks.notNull(a, "a");
+        Checks.notNull(c, "c");
+        // this matrix stands for B: an operand that fits (it was checked when packed) and is no array of C's
+        Checks.gemmArrays(transA, Transpose.NO_TRANS, m, n, k, a, a.length, aOffset, lda,
+                this, (long) k * n, 0, Math.max(1, n), c, c.length, cOffset, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        IMPL.sgemmPacked(transA == Transpose.TRANS, m, n, k, alpha, a, aOffset, lda, blocks, beta, c, cOffset, ldc);
+    }
+}

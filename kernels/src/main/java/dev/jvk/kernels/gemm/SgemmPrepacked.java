@@ -1,0 +1,180 @@
+package dev.jvk.kernels.gemm;
+
+import dev.jvk.kernels.platform.Platform;
+import dev.jvk.kernels.platform.Platform.Species;
+
+/**
+ * Float GEMM on a B packed once and kept by the caller ({@code dev.jvk.kernels.PackedMatrix}): a
+ * layer's weights, multiplied by every batch that comes. B is packed in {@link Sgemm}'s K blocks and
+ * panels, one array per K block, so each element of C is computed by the same kernels in the same
+ * order as {@link Sgemm} computes it from the same operands (the same bits), but no call packs B.
+ *
+ * <pre>
+ * for ic in m, step MC              rows of C (and of A)
+ *   for kb in K blocks              in order: each adds its block of the sum into C
+ *     pack A (MC x KC)
+ *     for jr in n, step NR          prepacked B panel: KC x NR
+ *       for ir in mc, step MR
+ *         micro-kernel
+ * </pre>
+ * C no wider than one vector (a classifier's output layer) goes through the one-vector kernels of
+ * {@link Sgemm}'s narrow path, A read in place. Threads split the column panels (nothing is packed
+ * twice but A, the small operand here), or the rows when there are fewer panels than threads.
+ * Arrays only; {@code m > 0}, {@code n > 0}, arguments checked by the public class.
+ */
+final class SgemmPrepacked {
+    private static final int L = Species.FLOAT.length();
+    private static final int MR = Platform.MR;
+    private static final int NR = SgemmKernels.NR;
+    private static final int MC = Platform.roundUp(Platform.MC, MR);
+    private static final SgemmKernels.KernelSet KERNELS = SgemmKernels.KERNELS;
+
+    private SgemmPrepacked() {}
+
+    /** op(B), {@code k x n}, packed per K block: panels of NR columns, or rows of one vector when n is no wider than one. */
+    static float[][] packB(boolean transB, int k, int n, float[] b, int bo, int ldb) {
+        int kBlocks = Sgemm.kBlocks(k);
+        float[][] blocks = new float[kBlocks][];
+        int pc = 0;
+        for (int kb = 0; kb < kBlocks; kb++) {
+            int kc = (k - pc) / (kBlocks - kb);
+            if (n <= L) {
+                blocks[kb] = new float[L * kc];
+                SgemmPacking.packBNarrow(b, bo, ldb, transB, pc, kc, n, blocks[kb]);
+            } else {
+                blocks[kb] = new float[Platform.roundUp(n, NR) * kc];
+                SgemmPacking.packB(b, bo, ldb, transB, pc, 0, kc, n, blocks[kb], 0);
+            }
+            pc += kc;
+        }
+        return blocks;
+    }
+
+    /** {@code C = alpha * op(A) * B + beta * C}, B from {@link #packB}. */
+    static void gemm(boolean transA, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+                     float[][] bp, float beta, float[] c, int co, int ldc) {
+        if (alpha == 0 || k == 0) {
+            Sgemm.scale(beta, c, co, ldc, m, n);
+            return;
+        }
+        Product p = new Product(transA, m, n, k, alpha, a, ao, lda, bp, beta, c, co, ldc);
+        int wanted = GemmThreads.forProduct(m, n, k, Float.BYTES);
+        int rowPanels = (m + MR - 1) / MR;
+        int colPanels = n <= L ? 1 : (n + NR - 1) / NR;
+        Workspace workspace = Workspace.acquire();
+        try {
+            if (wanted <= 1) {
+                p.range(workspace, 0, m, 0, n);
+            } else {
+                boolean columns = colPanels >= wanted;
+                GemmPool.run(p.new Split(columns), Math.min(wanted, columns ? colPanels : rowPanels), workspace);
+            }
+        } finally {
+            Workspace.release(workspace);
+        }
+    }
+
+    /** One call's operands. */
+    private record Product(boolean transA, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+                           float[][] bp, float beta, float[] c, int co, int ldc) {
+
+        /** The parts of a call on several threads: ranges of whole column panels, or of whole MR row panels. */
+        private final class Split implements GemmPool.Task {
+            private final boolean columns;
+
+            Split(boolean columns) {
+                this.columns = columns;
+            }
+
+            @Override
+            public void runPart(int part, int parts, Workspace workspace, GemmPool.Barrier barrier) {
+                if (columns) {
+                    int panels = (n + NR - 1) / NR;
+                    range(workspace, 0, m, part * panels / parts * NR, Math.min(n, (part + 1) * panels / parts * NR));
+                } else {
+                    int panels = (m + MR - 1) / MR;
+                    range(workspace, part * panels / parts * MR, Math.min(m, (part + 1) * panels / parts * MR), 0, n);
+                }
+            }
+        }
+
+        /** Rows [i0, i1) and columns [j0, j1) of C (j0 on a panel's edge), every K block. */
+        void range(Workspace workspace, int i0, int i1, int j0, int j1) {
+            if (n <= L) {
+                narrow(workspace, i0, i1);
+                return;
+            }
+            int kBlocks = bp.length;
+            int kcMax = (k + kBlocks - 1) / kBlocks;
+            float[] ap = workspace.floatPackedA(Platform.roundUp(Math.min(MC, i1 - i0), MR) * kcMax);
+            float[] tile = workspace.floatTile(MR * NR);
+            for (int ic = i0; ic < i1; ic += MC) {
+                int mc = Math.min(MC, i1 - ic);
+                int pc = 0;
+                for (int kb = 0; kb < kBlocks; kb++) {
+                    int kc = (k - pc) / (kBlocks - kb);
+                    float betaK = pc == 0 ? beta : 1; // later K blocks add to what the first wrote
+                    SgemmPacking.packA(a, ao, lda, transA, ic, pc, mc, kc, MR, ap);
+                    tiles(ap, bp[kb], tile, ic, mc, j0, j1, kc, betaK);
+                    pc += kc;
+                }
+            }
+        }
+
+        /** Every register tile of one packed A block (rows ic..ic+mc) times columns [j0, j1) of one prepacked K block. */
+        private void tiles(float[] ap, float[] b, float[] tile, int ic, int mc, int j0, int j1, int kc, float betaK) {
+            for (int jr = j0; jr < j1; jr += NR) {
+                int cols = Math.min(NR, j1 - jr);
+                boolean narrow = cols <= L; // a last panel no wider than one vector
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int rows = Math.min(MR, mc - ir);
+                    int ci = co + (ic + ir) * ldc + jr;
+                    boolean full = rows == MR && cols == (narrow ? L : NR);
+                    float[] target = full ? c : null;
+                    if (narrow) {
+                        KERNELS.packedNarrow().run(kc, ap, ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);
+                    } else {
+                        KERNELS.packed().run(kc, ap, ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);
+                    }
+                    if (!full) {
+                        SgemmKernels.update(tile, rows, cols, alpha, betaK, c, ci, ldc);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Rows [i0, i1) of a C no wider than one vector, as {@link Sgemm}'s narrow path computes them: A read in
+         * place 8 rows at a time (2 MR when stored transposed), the rows below the last whole tile packed.
+         */
+        private void narrow(Workspace workspace, int i0, int i1) {
+            int kBlocks = bp.length;
+            int kcMax = (k + kBlocks - 1) / kBlocks;
+            int tall = 2 * MR;
+            int step = transA ? tall : 8;
+            int inPlace = i0 + (i1 - i0) / step * step;
+            float[] ap = workspace.floatPackedA(tall * kcMax);
+            float[] tile = workspace.floatTile(tall * NR);
+            int pc = 0;
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int kc = (k - pc) / (kBlocks - kb);
+                float betaK = pc == 0 ? beta : 1;
+                float[] b = bp[kb];
+                for (int ir = i0; ir < inPlace; ir += step) {
+                    if (transA) {
+                        KERNELS.colsNarrow().run(kc, a, ao + pc * lda + ir, lda, b, 0, tile);
+                    } else {
+                        SgemmKernels.rowsNarrow8(kc, a, ao + ir * lda + pc, lda, b, 0, tile);
+                    }
+                    SgemmKernels.update(tile, step, n, alpha, betaK, c, co + ir * ldc, ldc);
+                }
+                if (inPlace < i1) {
+                    SgemmPacking.packA(a, ao, lda, transA, inPlace, pc, i1 - inPlace, kc, tall, ap);
+                    KERNELS.colsNarrow().run(kc, ap, 0, tall, b, 0, tile);
+                    SgemmKernels.update(tile, i1 - inPlace, n, alpha, betaK, c, co + inPlace * ldc, ldc);
+                }
+                pc += kc;
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.jvk.nn;
+
+import static dev.jvk.kernels.Transpose.NO_TRANS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvk.kernels.Activations;
+import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.Softmax;
+import dev.jvk.kernels.Vectors;
+import dev.jvk.nn.optim.Optimizer;
+import dev.jvk.nn.optim.OptimizerConfig;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packed weights inference uses ({@link Dense#packWeights}): the same bits as the products on the
+ * live weights, made only for two rows or more, and never stale: a model predicts what a model that never
+ * packed predicts after its weights are written through {@link Dense#weights()}, after training steps and
+ * after re-initialisation.
+ */
+class PackedWeightsTest {
+    private static final int ROWS = 37; // ragged tiles, and more than one chunk at the smallest chunk size
+
+    @Test
+    void predictionsAreBitwiseTheUnpackedForwardPass() {
+        Mlp mlp = model(3);
+        float[] x = inputs(ROWS, mlp.inputs(), 5);
+        float[] predicted = mlp.predict(x, ROWS);
+        assertThat(denses(mlp)).allMatch(Dense::holdsPackedWeights);
+        assertThat(predicted).isEqualTo(unpackedForward(mlp, x, ROWS));
+    }
+
+    @Test
+    void oneRowReadsTheLiveWeightsAndPacksNothing() {
+        Mlp mlp = model(3);
+        mlp.predict(inputs(1, mlp.inputs(), 5), 1);
+        assertThat(denses(mlp)).noneMatch(Dense::holdsPackedWeights);
+    }
+
+    @Test
+    void weightsWrittenAfterPredictingAreSeen() {
+        Mlp mlp = model(3);
+        float[] x = inputs(ROWS, mlp.inputs(), 5);
+        mlp.predict(x, ROWS);
+        float[] w = denses(mlp).getFirst().weights();
+        for (int i = 0; i < w.length; i += 3) {
+            w[i] = -w[i];
+        }
+        Mlp fresh = model(3);
+        float[] wFresh = denses(fresh).getFirst().weights();
+        System.arraycopy(w, 0, wFresh, 0, w.length);
+        assertThat(mlp.predict(x, ROWS)).isEqualTo(fresh.predict(x, ROWS)).isNotEqualTo(model(3).predict(x, ROWS));
+    }
+
+    @Test
+    void trainingStepsAfterPredictingAreSeen() {
+        Mlp predictedFirst = model(4);
+        Mlp never = model(4);
+        float[] x = inputs(ROWS, predictedFirst.inputs(), 6);
+        int[] labels = new int[ROWS];
+        for (int r = 0; r < ROWS; r++) {
+            labels[r] = r % predictedFirst.classes();
+        }
+        predictedFirst.predict(x, ROWS);
+        Optimizer a = OptimizerConfig.adam().create(predictedFirst.parameters());
+        Optimizer b = OptimizerConfig.adam().create(never.parameters());
+        for (int step = 0; step < 3; step++) {
+            predictedFirst.predict(x, ROWS); // packs again between the steps
+            assertThat(predictedFirst.trainStep(x, labels, ROWS, a, 0.01f)).isEqualTo(never.trainStep(x, labels, ROWS, b, 0.01f));
+        }
+        assertThat(predictedFirst.predict(x, ROWS)).isEqualTo(never.predict(x, ROWS));
+        assertThat(predictedFirst.predict(x, ROWS)).isNotEqualTo(model(4).predict(x, ROWS));
+    }
+
+    @Test
+    void reinitialisedWeightsAreSeen() {
+        Mlp mlp = model(3);
+        float[] x = inputs(ROWS, mlp.inputs(), 5);
+        float[] before = mlp.predict(x, ROWS);
+        denses(mlp).getFirst().initialise(Init.HE, 99);
+        Mlp fresh = model(3);
+        denses(fresh).getFirst().initialise(Init.HE, 99);
+        assertThat(mlp.predict(x, ROWS)).isEqualTo(fresh.predict(x, ROWS)).isNotEqualTo(before);
+    }
+
+    private static Mlp model(long seed) {
+        return Mlp.classifier(40, new int[] {33, 17}, Activation.RELU, 5, seed);
+    }
+
+    private static List<Dense> denses(Mlp mlp) {
+        return mlp.layers().stream().filter(l -> l instanceof Dense).map(l -> (Dense) l).toList();
+    }
+
+    private static float[] inputs(int rows, int features, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[rows * features];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble(-1, 1);
+        }
+        return x;
+    }
+
+    /** The forward pass from the public kernels on the live weights: dense, bias and ReLU, then the softmax. */
+    private static float[] unpackedForward(Mlp mlp, float[] x, int rows) {
+        float[] in = x;
+        List<Dense> denses = denses(mlp);
+        for (int d = 0; d < denses.size(); d++) {
+            Dense dense = denses.get(d);
+            int n = dense.outputSize();
+            float[] out = new float[rows * n];
+            Gemm.sgemm(NO_TRANS, NO_TRANS, rows, n, dense.inputSize(), 1f, in, 0, dense.inputSize(), dense.weights(), 0, n, 0f, out, 0, n);
+            if (d < denses.size() - 1) {
+                Activations.addBiasRelu(dense.bias(), 0, out, 0, rows, n, n);
+            } else {
+                Vectors.addBias(dense.bias(), 0, out, 0, rows, n, n);
+                Softmax.softmax(out, 0, rows, n, n, out, 0, n);
+            }
+            in = out;
+        }
+        return in;
+    }
+}

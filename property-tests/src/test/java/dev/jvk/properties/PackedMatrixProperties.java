@@ -1,0 +1,94 @@
+package dev.jvk.properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.PackedMatrix;
+import dev.jvk.kernels.Transpose;
+import dev.jvk.properties.support.GemmCase;
+import dev.jvk.properties.support.GemmJudge;
+import dev.jvk.properties.support.GemmJudge.SgemmKernel;
+import java.util.Arrays;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+/**
+ * {@link PackedMatrix}: op(B) packed once, then multiplied. Within the sblat3 bound like every GEMM,
+ * bitwise the same for 1, 2 and 3 threads, and bitwise what {@link Gemm#sgemm} gives on the same
+ * operands whenever it does not take GEMV's order (m and n at least 2): the promise that lets a
+ * layer switch to its packed weights without changing a bit. Shapes reach every K block count
+ * (k past 256), narrow C (n up to one vector) and the ragged panel edges; B is packed from a copy
+ * that is then overwritten, so a product that read the original array would be caught.
+ */
+class PackedMatrixProperties {
+
+    /** Packs B from its array, poisons the array, then multiplies: the product must use the copy alone. */
+    static final SgemmKernel PACKED = (ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) -> {
+        float[] own = b.clone();
+        PackedMatrix packed = new PackedMatrix(tb, k, n, own, bo, ldb);
+        Arrays.fill(own, Float.NaN);
+        packed.sgemm(ta, m, alpha, a, ao, lda, beta, c, co, ldc);
+    };
+
+    @Provide
+    Arbitrary<GemmCase> packedCases() {
+        Arbitrary<Integer> narrowN = Arbitraries.integers().between(1, 17);
+        Arbitrary<Integer> deep = Arbitraries.integers().between(200, 800);
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, GemmCase.cases()),
+                Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, deep)),
+                Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(1, 70), Arbitraries.integers().between(17, 300), deep)));
+    }
+
+    @Property(tries = 300)
+    void withinBoundSameBitsForEveryThreadCountAndAsGemm(@ForAll("packedCases") GemmCase g) {
+        GemmJudge.checkSgemm(PACKED, g);
+        GemmProperties.sgemmSameBits(g, PACKED);
+        if (g.m() >= 2 && g.n() >= 2) {
+            float[] a = g.floatA();
+            float[] b = g.floatB();
+            float[] c = g.floatC();
+            assertThat(GemmJudge.runSgemm(PACKED, g, a, b, c)).as("%s packed against Gemm.sgemm", g)
+                    .isEqualTo(GemmJudge.runSgemm(Gemm::sgemm, g, a, b, c));
+        }
+    }
+
+    @Example
+    void packingChecksBAndTellsItsShape() {
+        float[] b = new float[12];
+        PackedMatrix p = new PackedMatrix(Transpose.TRANS, 4, 3, b, 0, 4);
+        assertThat(p.k()).isEqualTo(4);
+        assertThat(p.n()).isEqualTo(3);
+        assertThatThrownBy(() -> new PackedMatrix(null, 4, 3, b, 0, 4)).isInstanceOf(NullPointerException.class).hasMessageContaining("transB");
+        assertThatThrownBy(() -> new PackedMatrix(Transpose.NO_TRANS, 4, 3, null, 0, 3)).isInstanceOf(NullPointerException.class).hasMessageContaining("b");
+        assertThatThrownBy(() -> new PackedMatrix(Transpose.NO_TRANS, -1, 3, b, 0, 3)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("k");
+        assertThatThrownBy(() -> new PackedMatrix(Transpose.NO_TRANS, 4, 3, b, 0, 2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ldb");
+        assertThatThrownBy(() -> new PackedMatrix(Transpose.NO_TRANS, 4, 3, b, 1, 3)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("b is too short");
+        assertThatThrownBy(() -> new PackedMatrix(Transpose.NO_TRANS, 4, 3, b, -1, 3)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bOffset");
+    }
+
+    @Example
+    void aProductIsCheckedBeforeAnythingIsWritten() {
+        PackedMatrix p = new PackedMatrix(Transpose.NO_TRANS, 4, 3, new float[12], 0, 3);
+        float[] c = {7, 7, 7, 7, 7, 7};
+        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, new float[7], 0, 4, 0f, c, 0, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("a is too short");
+        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, new float[8], 0, 4, 0f, c, 1, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("c is too short");
+        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, new float[8], 0, 3, 0f, c, 0, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lda");
+        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, -1, 1f, new float[8], 0, 4, 0f, c, 0, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("m");
+        assertThatThrownBy(() -> p.sgemm(null, 2, 1f, new float[8], 0, 4, 0f, c, 0, 3)).isInstanceOf(NullPointerException.class);
+        float[] shared = new float[20];
+        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, shared, 0, 4, 0f, shared, 4, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlaps");
+        assertThat(c).containsOnly(7f);
+    }
+}
