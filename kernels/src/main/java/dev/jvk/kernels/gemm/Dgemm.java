@@ -525,7 +525,7 @@ public final class Dgemm {
      * K is summed in equal blocks of at most KC (sizes differ by at most one; a short last block
      * would waste a pass over C). The blocks depend on k alone: never on the path or the split.
      */
-    private static int kBlocks(int k) {
+    static int kBlocks(int k) {
         return (k + KC - 1) / KC;
     }
 

@@ -164,7 +164,7 @@ final class SgemmPrepacked {
                     if (transA) {
                         KERNELS.colsNarrow().run(kc, a, ao + pc * lda + ir, lda, b, 0, tile);
                     } else {
-                        SgemmKernels.rowsNarrow8(kc, a, ao + ir * lda + pc, lda, b, 0, tile);
+                        SgemmUnrolled.rowsNarrow8(kc, a, ao + ir * lda + pc, lda, b, 0, tile);
                     }
                     SgemmKernels.update(tile, step, n, alpha, betaK, c, co + ir * ldc, ldc);
                 }

@@ -308,7 +308,7 @@ public final class ReferenceKernels implements ActivationKernels, ReductionKerne
     }
     @Override
     public void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, float[][] packedB, float beta, float[] c, int cOffset, int ldc) {
-        ReferenceGemm.sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, packedB[0], 0, Math.max(1, n), beta, c, cOffset, ldc);
+        ReferenceSgemm.sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, packedB[0], 0, Math.max(1, n), beta, c, cOffset, ldc);
     }
 
     // ================================================================ LowPrecisionKernels
