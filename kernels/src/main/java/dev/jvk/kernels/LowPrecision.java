@@ -60,17 +60,13 @@ public final class LowPrecision {
 
     /** {@code y[i] = bf16(x[i])}: round to nearest even, NaN stays NaN (quiet). */
     public static void floatToBf16(float[] x, int xOffset, short[] y, int yOffset, int n) {
-        Checks.size(n, "n");
-        Checks.vector(x, xOffset, n, "x");
-        shorts(y, yOffset, n, "y");
+        Checks.xyN(x, xOffset, y, yOffset, n);
         IMPL.floatToBf16(x, xOffset, y, yOffset, n);
     }
 
     /** {@code y[i] = float(x[i])} for bf16 x: exact. */
     public static void bf16ToFloat(short[] x, int xOffset, float[] y, int yOffset, int n) {
-        Checks.size(n, "n");
-        shorts(x, xOffset, n, "x");
-        Checks.vector(y, yOffset, n, "y");
+        Checks.xyN(x, xOffset, y, yOffset, n);
         IMPL.bf16ToFloat(x, xOffset, y, yOffset, n);
     }
 
@@ -94,17 +90,13 @@ public final class LowPrecision {
 
     /** {@code y[i] = Float.floatToFloat16(x[i])}. */
     public static void floatToFp16(float[] x, int xOffset, short[] y, int yOffset, int n) {
-        Checks.size(n, "n");
-        Checks.vector(x, xOffset, n, "x");
-        shorts(y, yOffset, n, "y");
+        Checks.xyN(x, xOffset, y, yOffset, n);
         IMPL.floatToFp16(x, xOffset, y, yOffset, n);
     }
 
     /** {@code y[i] = Float.float16ToFloat(x[i])}. */
     public static void fp16ToFloat(short[] x, int xOffset, float[] y, int yOffset, int n) {
-        Checks.size(n, "n");
-        shorts(x, xOffset, n, "x");
-        Checks.vector(y, yOffset, n, "y");
+        Checks.xyN(x, xOffset, y, yOffset, n);
         IMPL.fp16ToFloat(x, xOffset, y, yOffset, n);
     }
 
@@ -139,7 +131,7 @@ public final class LowPrecision {
         scale(scale, "scale");
         Checks.size(n, "n");
         Checks.vector(x, xOffset, n, "x");
-        bytes(q, qOffset, n, "q");
+        Checks.vector(q, qOffset, n, "q");
         IMPL.quantizeInt8(scale, x, xOffset, q, qOffset, n);
     }
 
@@ -147,7 +139,7 @@ public final class LowPrecision {
     public static void dequantizeInt8(float scale, byte[] q, int qOffset, float[] y, int yOffset, int n) {
         scale(scale, "scale");
         Checks.size(n, "n");
-        bytes(q, qOffset, n, "q");
+        Checks.vector(q, qOffset, n, "q");
         Checks.vector(y, yOffset, n, "y");
         IMPL.dequantizeInt8(scale, q, qOffset, y, yOffset, n);
     }
@@ -191,8 +183,8 @@ public final class LowPrecision {
      */
     public static int dotInt8(byte[] x, int xOffset, byte[] y, int yOffset, int n) {
         Checks.size(n, "n");
-        bytes(x, xOffset, n, "x");
-        bytes(y, yOffset, n, "y");
+        Checks.vector(x, xOffset, n, "x");
+        Checks.vector(y, yOffset, n, "y");
         terms(n, "n");
         return IMPL.dotInt8(x, xOffset, y, yOffset, n);
     }
@@ -295,18 +287,6 @@ public final class LowPrecision {
     }
 
     // ================================================================ checks
-
-    private static void bytes(byte[] x, int offset, int n, String name) {
-        Checks.notNull(x, name);
-        Checks.offsetOf(offset, name);
-        Checks.fits(x.length, offset, n, name);
-    }
-
-    private static void shorts(short[] x, int offset, int n, String name) {
-        Checks.notNull(x, name);
-        Checks.offsetOf(offset, name);
-        Checks.fits(x.length, offset, n, name);
-    }
 
     private static void scale(float scale, String name) {
         if (!(scale > 0f) || scale == Float.POSITIVE_INFINITY) {
