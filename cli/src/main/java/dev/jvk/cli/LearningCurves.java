@@ -33,7 +33,7 @@ final class LearningCurves {
     private LearningCurves() {}
 
     /** One line of a panel. */
-    private record Series(String name, Color color, List<Double> values) {}
+    record Series(String name, Color color, List<Double> values) {}
 
     static void write(Path file, Trainer.History history, List<Evaluation> testPerEpoch, boolean regression) throws IOException {
         System.setProperty("java.awt.headless", "true");
@@ -55,14 +55,16 @@ final class LearningCurves {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, WIDTH, HEIGHT);
         int best = history.bestEpoch();
-        panel(g, 0, "loss", List.of(new Series("train", TRAIN, trainLoss), new Series("validation", VALIDATION, validationLoss)), best);
+        panel(g, 0, "loss", List.of(new Series("train", TRAIN, trainLoss), new Series("validation", VALIDATION, validationLoss)), best,
+                0, Double.POSITIVE_INFINITY);
         String metricName = regression ? "R^2" : "accuracy";
         List<Series> metrics = new ArrayList<>();
         metrics.add(new Series("validation " + metricName, VALIDATION, validationMetric));
         if (!testMetric.isEmpty()) {
             metrics.add(new Series("test " + metricName, TEST, testMetric));
         }
-        panel(g, WIDTH / 2, metricName, metrics, best);
+        // accuracy lies in [0, 1]; R^2 is at most 1 and may be any negative number
+        panel(g, WIDTH / 2, metricName, metrics, best, regression ? Double.NEGATIVE_INFINITY : 0, 1);
         g.dispose();
         Path absolute = file.toAbsolutePath();
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
@@ -80,16 +82,14 @@ final class LearningCurves {
         return e.isRegression() ? e.r2() : e.accuracy();
     }
 
-    private static void panel(Graphics2D g, int x0, String title, List<Series> series, int bestEpoch) {
-        int left = x0 + 70;
-        int right = x0 + WIDTH / 2 - 20;
-        int top = 40;
-        int bottom = HEIGHT - 60;
-        int epochs = 1;
+    /**
+     * The value range a panel shows: the values' range padded by 5% on each side, but never past what the quantity can
+     * be ({@code floor}, {@code ceiling}), so that a loss axis does not run below 0 nor an accuracy axis above 1.
+     */
+    static double[] range(List<Series> series, double floor, double ceiling) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
-            epochs = Math.max(epochs, s.values().size());
             for (double v : s.values()) {
                 if (Double.isFinite(v)) {
                     min = Math.min(min, v);
@@ -98,16 +98,43 @@ final class LearningCurves {
             }
         }
         if (!(min <= max)) {
-            min = 0;
-            max = 1;
+            return new double[] {Math.max(floor, 0), Math.min(ceiling, 1)};
         }
-        if (max - min < 1e-9) {
-            max += 0.5;
-            min -= 0.5;
+        double pad = max - min < 1e-9 ? 0.5 : (max - min) * 0.05;
+        min = Math.max(floor, min - pad);
+        max = Math.min(ceiling, max + pad);
+        if (max - min < 1e-9) {   // one value on a bound (accuracy 1.0 throughout): open the range towards the other side
+            min = max == ceiling ? max - 1 : min;
+            max = max == ceiling ? max : min + 1;
         }
-        double pad = (max - min) * 0.05;
-        min -= pad;
-        max += pad;
+        return new double[] {min, max};
+    }
+
+    /** Epoch labels at 1 and at multiples of a round step (1, 2, 5, 10, 20, 50, ...), at most about ten of them. */
+    static int tickStep(int epochs) {
+        int step = 1;
+        for (int scale = 1; ; scale *= 10) {
+            for (int m : new int[] {1, 2, 5}) {
+                step = m * scale;
+                if (epochs / step <= 10) {
+                    return step;
+                }
+            }
+        }
+    }
+
+    private static void panel(Graphics2D g, int x0, String title, List<Series> series, int bestEpoch, double floor, double ceiling) {
+        int left = x0 + 70;
+        int right = x0 + WIDTH / 2 - 20;
+        int top = 40;
+        int bottom = HEIGHT - 60;
+        int epochs = 1;
+        for (Series s : series) {
+            epochs = Math.max(epochs, s.values().size());
+        }
+        double[] range = range(series, floor, ceiling);
+        double min = range[0];
+        double max = range[1];
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.drawString(title, left, top - 15);
@@ -121,10 +148,10 @@ final class LearningCurves {
             g.setColor(Color.DARK_GRAY);
             g.drawString(String.format(Locale.ROOT, "%.3g", v), x0 + 8, y + 4);
         }
-        int step = Math.max(1, (int) Math.ceil(epochs / 10.0));
-        for (int e = 1; e <= epochs; e += step) {
-            int x = xOf(e, epochs, left, right);
-            g.drawString(Integer.toString(e), x - 4, bottom + 16);
+        int step = tickStep(epochs);
+        for (int e = 1; e <= epochs; e = e == 1 && step > 1 ? step : e + step) {
+            String label = Integer.toString(e);
+            g.drawString(label, xOf(e, epochs, left, right) - g.getFontMetrics().stringWidth(label) / 2, bottom + 16);
         }
         g.drawString("epoch", (left + right) / 2 - 15, bottom + 34);
         if (bestEpoch >= 1 && series.stream().anyMatch(s -> s.values().size() > 1)) {
@@ -133,7 +160,7 @@ final class LearningCurves {
             g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
             g.drawLine(x, top + 1, x, bottom - 1);
             int labelWidth = g.getFontMetrics().stringWidth("kept");
-            g.drawString("kept", x + 3 + labelWidth < right ? x + 3 : x - 3 - labelWidth, top + 14);
+            g.drawString("kept", x + 3 + labelWidth < right ? x + 3 : x - 3 - labelWidth, bottom - 6);   // at the foot: the legend is at the head
         }
         int legendY = top - 12;
         int legendX = right;
@@ -152,7 +179,9 @@ final class LearningCurves {
                 if (previousX >= 0) {
                     g.drawLine(previousX, previousY, x, y);
                 }
-                g.fillOval(x - 3, y - 3, 6, 6);
+                if (epochs <= 50) {   // beyond, the dots would hide the line
+                    g.fillOval(x - 3, y - 3, 6, 6);
+                }
                 previousX = x;
                 previousY = y;
             }

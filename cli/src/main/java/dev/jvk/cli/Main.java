@@ -60,7 +60,7 @@ public final class Main implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, arguments) -> {
             String command = ex.getCommandLine().getCommandName();
-            ex.getCommandLine().getErr().println(prefix(command) + oneLine(ex.getMessage()) + didYouMean(ex) + " (see --help)");
+            ex.getCommandLine().getErr().println(prefix(command) + oneLine(problem(ex)) + didYouMean(ex) + " (see --help)");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -124,6 +124,19 @@ public final class Main implements Runnable {
             }
         }
         return false;
+    }
+
+    /**
+     * Picocli's message, but for a misspelt option the option alone: picocli lists the value after it too
+     * ("Unknown options: '--epocs', '3'"), which reads as if the value were a second unknown option.
+     */
+    private static String problem(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty() && u.getUnmatched().getFirst().startsWith("-")
+                && !u.getUnmatched().getFirst().matches("-[0-9.].*")) {
+            String option = u.getUnmatched().getFirst();
+            return "unknown option '" + (option.contains("=") ? option.substring(0, option.indexOf('=')) : option) + "'";
+        }
+        return ex.getMessage();
     }
 
     /** Picocli's nearest option or command names for a misspelt one, as "; did you mean --epochs?". */

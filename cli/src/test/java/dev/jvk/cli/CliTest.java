@@ -134,7 +134,22 @@ class CliTest {
     void a_misspelt_option_gets_a_did_you_mean() {
         Run r = run("train", "--epohcs", "3");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo("jvk train: Unknown options: '--epohcs', '3'; did you mean --epochs? (see --help)");
+        assertThat(r.err().strip()).isEqualTo("jvk train: unknown option '--epohcs'; did you mean --epochs? (see --help)");
+        Run joined = run("train", "--lerning-rate=0.1");
+        assertThat(joined.code()).isEqualTo(2);
+        assertThat(joined.err().strip()).startsWith("jvk train: unknown option '--lerning-rate'");
+        Run command = run("trian");
+        assertThat(command.code()).isEqualTo(2);
+        assertThat(command.err().strip()).isEqualTo("jvk: Unmatched argument at index 0: 'trian'; did you mean train? (see --help)");
+    }
+
+    @Test
+    void a_misspelt_label_column_name_gets_a_did_you_mean_and_the_header_names() throws IOException {
+        Path file = dir.resolve("fruit.csv");
+        Files.writeString(file, "\"weight (g)\",\"colour, hue\",name\n1,2,apple\n3,4,pear\n");
+        Run r = run("train", "--csv", file.toString(), "--header", "--label-column", "nme");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk train: " + file + ": no column named 'nme' (did you mean 'name'?); the header has 'weight (g)', 'colour, hue', 'name'");
     }
 
     @Test

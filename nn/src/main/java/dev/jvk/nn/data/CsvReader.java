@@ -167,9 +167,52 @@ public final class CsvReader {
         }
         if (found < 0) {
             throw new DataException(file + ": no column named " + DataException.printable(s)
-                    + (header.isEmpty() ? " (the file has no header; add --header, or give the column's index)" : " in the header " + DataException.printable(String.join(",", header))));
+                    + (header.isEmpty() ? " (the file has no header; add --header, or give the column's index)" : nearest(s, header) + "; the header has " + names(header)));
         }
         return found;
+    }
+
+    /** "(did you mean 'Species'?)" for the header name nearest to {@code s}: equal but for case, or at most a third of it misspelt. */
+    private static String nearest(String s, List<String> header) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String name : header) {
+            int d = name.equalsIgnoreCase(s) ? 0 : editDistance(s.toLowerCase(java.util.Locale.ROOT), name.toLowerCase(java.util.Locale.ROOT));
+            if (d < bestDistance) {
+                best = name;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(1, s.length() / 3) ? " (did you mean " + DataException.printable(best) + "?)" : "";
+    }
+
+    /** The header's names, each quoted (a name may hold the delimiter), the first ten of a long header. */
+    private static String names(List<String> header) {
+        StringBuilder out = new StringBuilder();
+        for (int c = 0; c < Math.min(10, header.size()); c++) {
+            out.append(c == 0 ? "" : ", ").append(DataException.printable(header.get(c)));
+        }
+        return header.size() > 10 ? out + ", ... (" + header.size() + " columns)" : out.toString();
+    }
+
+    /** Levenshtein's distance: the fewest single-character insertions, deletions and substitutions from a to b. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     // ---- the parser: one pass over characters, one record at a time ----

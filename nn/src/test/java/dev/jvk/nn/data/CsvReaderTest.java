@@ -87,8 +87,33 @@ class CsvReaderTest {
             assertThat(t.targetNames()).containsExactly("target");
             assertThat(t.classification(null).labels()).containsExactly(0, 1);
         }
-        assertThatThrownBy(() -> read(file, true, "price")).hasMessage(file + ": no column named 'price' in the header 'f1,f2,target'");
+        assertThatThrownBy(() -> read(file, true, "price")).hasMessage(file + ": no column named 'price'; the header has 'f1', 'f2', 'target'");
+        assertThatThrownBy(() -> read(file, true, "Target")).hasMessage(file + ": no column named 'Target' (did you mean 'target'?); the header has 'f1', 'f2', 'target'");
+        assertThatThrownBy(() -> read(file, true, "traget")).hasMessageContaining("(did you mean 'target'?)");
         assertThatThrownBy(() -> read(file, true, "-4")).hasMessageContaining("label column -4 does not exist (the rows have 3 columns");
+    }
+
+    @Test
+    void edit_distance_counts_insertions_deletions_and_substitutions() {
+        assertThat(CsvReader.editDistance("", "")).isZero();
+        assertThat(CsvReader.editDistance("name", "name")).isZero();
+        assertThat(CsvReader.editDistance("nme", "name")).isEqualTo(1);
+        assertThat(CsvReader.editDistance("naem", "name")).isEqualTo(2);
+        assertThat(CsvReader.editDistance("kitten", "sitting")).isEqualTo(3);
+        assertThat(CsvReader.editDistance("", "abc")).isEqualTo(3);
+    }
+
+    @Test
+    void a_long_header_is_shown_by_its_first_ten_names() throws IOException {
+        StringBuilder header = new StringBuilder();
+        StringBuilder row = new StringBuilder();
+        for (int c = 0; c < 12; c++) {
+            header.append(c == 0 ? "" : ",").append("pixel").append(c);
+            row.append(c == 0 ? "" : ",").append(c);
+        }
+        Path file = csv(header + "\n" + row + "\n");
+        assertThatThrownBy(() -> read(file, true, "label")).hasMessage(file + ": no column named 'label'; the header has 'pixel0', 'pixel1', 'pixel2', "
+                + "'pixel3', 'pixel4', 'pixel5', 'pixel6', 'pixel7', 'pixel8', 'pixel9', ... (12 columns)");
     }
 
     @Test
