@@ -36,6 +36,7 @@ public final class DoubleFromFloat {
             new Source(GEMM + "SgemmPacking.java", List.of()),
             new Source(GEMM + "Sgemv.java", List.of()),
             new Source(GEMM + "SgemmAsGemv.java", List.of()),
+            new Source(GEMM + "SgemmNarrowT.java", List.of()),
             new Source(SIMD + "SimdFloatReductions.java", List.of(
                     new String[] {"Float.intBitsToFloat", "Double.longBitsToDouble"},
                     new String[] {"IntVector", "LongVector"},
