@@ -38,6 +38,7 @@ public final class DoubleFromFloat {
             new Source(GEMM + "SgemmUnrolled.java", List.of()),
             new Source(GEMM + "Sgemv.java", List.of()),
             new Source(GEMM + "SgemmAsGemv.java", List.of()),
+            new Source(GEMM + "SgemmNarrowT.java", List.of()),
             new Source(SIMD + "SimdFloatReductions.java", List.of(
                     new String[] {"Float.intBitsToFloat", "Double.longBitsToDouble"},
                     new String[] {"IntVector", "LongVector"},

@@ -176,10 +176,12 @@ public final class Sgemm {
      * How a product is computed. PACKED: the BLIS nest, A and B packed. DIRECT: products whose
      * operands sit in L1 or L2 anyway; B packed whole per K block, A read in place. NARROW: n no
      * wider than one vector (at 512 bits, 16 columns in SGEMM: an output layer's 10 classes);
-     * one-vector kernels, A read in place. GEMV: one row or one column of C, a matrix-vector product
-     * ({@link SgemmAsGemv}), summed in GEMV's order, on arrays and segments alike.
+     * one-vector kernels, A read in place. NARROW_T: as narrow, with at least NR rows: C^T in tiles
+     * whose rows are the columns of C ({@link SgemmNarrowT}), every lane useful. GEMV: one row or
+     * one column of C, a matrix-vector product ({@link SgemmAsGemv}), summed in GEMV's order, on
+     * arrays and segments alike.
      */
-    enum Path { PACKED, DIRECT, NARROW, GEMV }
+    enum Path { PACKED, DIRECT, NARROW, NARROW_T, GEMV }
 
     /**
      * How the threads of a call share it. SHARED_B: the packed path's rows, one packed B block for
@@ -234,7 +236,7 @@ public final class Sgemm {
             return Path.GEMV;
         }
         if (n <= L) {
-            return Path.NARROW;
+            return m >= NR ? Path.NARROW_T : Path.NARROW;
         }
         return (long) m * n * k <= Platform.DIRECT_MAX ? Path.DIRECT : Path.PACKED;
     }
@@ -357,6 +359,9 @@ public final class Sgemm {
                     case PACKED -> packedBody(p, workspace, kcMax, pc, kc, beta, i0, i1, jc, nc, sharedB, part, parts, barrier);
                     case DIRECT -> directBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case NARROW -> narrowBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
+                    case NARROW_T -> SgemmNarrowT.body(p.transA(), p.transB(), p.n(), p.alpha(), p.a().array(), (int) p.a().offset(), p.a().ld(),
+                            p.b().array(), (int) p.b().offset(), p.b().ld(), beta, p.c().array(), (int) p.c().offset(), p.c().ld(),
+                            workspace, kcMax, pc, kc, i0, i1);
                 }
                 pc += kc;
             }

@@ -17,14 +17,20 @@ import jdk.incubator.vector.VectorSpecies;
  *       system busy when A comes from DRAM. The accumulators go to a per-thread scratch and their
  *       lanes are summed there, in a fixed order.</li>
  *   <li>TRANS: y is a sum of rows of A scaled by x. The partial sums of a block of columns sit in a
- *       per-thread scratch (in L1) while four rows at a time stream past, each row read
- *       contiguously; the block covers a whole row up to {@link #COLUMN_BLOCK} columns.</li>
+ *       per-thread scratch (in L1) while eight rows at a time stream past, each row read
+ *       contiguously (each partial sum through L1 once per eight rows, and eight streams of A in
+ *       flight); the block covers a whole row up to {@link #COLUMN_BLOCK} columns.</li>
  * </ul>
  * Every y is its plain sum in a fixed order (NO_TRANS: lane by lane along the row, then the lanes
  * folded in halves; TRANS: row after row), so the same bits at every JIT tier and every run.
  * No method here takes or returns a vector: a vector argument of a call that C2 declines to
  * inline is boxed (allocation per call and a 10-1000x slowdown), so vectors only cross method
- * boundaries through the scratch array. Arguments are checked by {@link dev.jvk.kernels.Gemm};
+ * boundaries through the scratch array. And every method stays small enough for C1: a method
+ * that C1 compiled at tier 2 (it does when C2's queue is long, as in a fresh JMH fork) and then
+ * fails to compile at tier 3 ("out of virtual registers in LIR generator") stays at tier 2 for
+ * good, never profiled, never given to C2, with every vector operation an object: an eight-row
+ * pass with its masked tail in one method ran SGEMV at ~1 GFLOP/s that way (bench/RESULTS-gemv.md).
+ * So the eight-row pass and its tail are two methods. Arguments are checked by {@link dev.jvk.kernels.Gemm};
  * {@code m > 0} and {@code n > 0}.
  */
 public final class Sgemv {
@@ -168,7 +174,7 @@ public final class Sgemv {
 
     /**
      * scratch[j] = sum_i A[i][j] x[i] for j < width, A's block starting at {@code block}: rows in
-     * order, four per pass over the block (each sum j a chain of fused multiply-adds; the chains of
+     * order, eight (then four, then one) per pass over the block (each sum j a chain of fused multiply-adds; the chains of
      * different j overlap). The scratch is rounded up to whole vectors, so only A needs a mask.
      */
     private static void columnSums(int m, int width, float[] a, int block, int lda, float[] x, int xo, float[] scratch) {
@@ -179,6 +185,14 @@ public final class Sgemv {
         VectorMask<Float> tail = S.indexInRange(wv, width);
         int i = 0;
         int row = block;
+        for (; i + 8 <= m; i += 8, row += 8 * lda) {
+            if (wv > 0) {
+                eightRowsIntoColumns(wv, a, row, lda, x, xo + i, scratch);
+            }
+            if (wv < width) {
+                eightRowsIntoColumnsTail(wv, width, a, row, lda, x, xo + i, scratch);
+            }
+        }
         for (; i + 4 <= m; i += 4, row += 4 * lda) {
             FloatVector x0 = FloatVector.broadcast(S, x[xo + i]);
             FloatVector x1 = FloatVector.broadcast(S, x[xo + i + 1]);
@@ -211,6 +225,50 @@ public final class Sgemv {
                 FloatVector.fromArray(S, a, row + wv, tail).fma(x0, FloatVector.fromArray(S, scratch, wv)).intoArray(scratch, wv);
             }
         }
+    }
+
+    /**
+     * One pass of {@link #columnSums} over the whole vectors ({@code j < wv}) of eight rows from
+     * {@code row}: each column sum loaded and stored once per eight rows rather than per four.
+     */
+    private static void eightRowsIntoColumns(int wv, float[] a, int row, int lda, float[] x, int xi, float[] scratch) {
+        FloatVector x0 = FloatVector.broadcast(S, x[xi]);
+        FloatVector x1 = FloatVector.broadcast(S, x[xi + 1]);
+        FloatVector x2 = FloatVector.broadcast(S, x[xi + 2]);
+        FloatVector x3 = FloatVector.broadcast(S, x[xi + 3]);
+        FloatVector x4 = FloatVector.broadcast(S, x[xi + 4]);
+        FloatVector x5 = FloatVector.broadcast(S, x[xi + 5]);
+        FloatVector x6 = FloatVector.broadcast(S, x[xi + 6]);
+        FloatVector x7 = FloatVector.broadcast(S, x[xi + 7]);
+        int r1 = row + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+        for (int j = 0; j < wv; j += L) {
+            FloatVector s = FloatVector.fromArray(S, scratch, j);
+            s = FloatVector.fromArray(S, a, row + j).fma(x0, s);
+            s = FloatVector.fromArray(S, a, r1 + j).fma(x1, s);
+            s = FloatVector.fromArray(S, a, r2 + j).fma(x2, s);
+            s = FloatVector.fromArray(S, a, r3 + j).fma(x3, s);
+            s = FloatVector.fromArray(S, a, r4 + j).fma(x4, s);
+            s = FloatVector.fromArray(S, a, r5 + j).fma(x5, s);
+            s = FloatVector.fromArray(S, a, r6 + j).fma(x6, s);
+            s = FloatVector.fromArray(S, a, r7 + j).fma(x7, s);
+            s.intoArray(scratch, j);
+        }
+    }
+
+    /** The masked last vector ({@code wv <= j < width}) of {@link #eightRowsIntoColumns}'s pass, the same sums in the same order. */
+    private static void eightRowsIntoColumnsTail(int wv, int width, float[] a, int row, int lda, float[] x, int xi, float[] scratch) {
+        VectorMask<Float> tail = S.indexInRange(wv, width);
+        int r0 = row + wv, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+        FloatVector s = FloatVector.fromArray(S, scratch, wv);
+        s = FloatVector.fromArray(S, a, r0, tail).fma(FloatVector.broadcast(S, x[xi]), s);
+        s = FloatVector.fromArray(S, a, r1, tail).fma(FloatVector.broadcast(S, x[xi + 1]), s);
+        s = FloatVector.fromArray(S, a, r2, tail).fma(FloatVector.broadcast(S, x[xi + 2]), s);
+        s = FloatVector.fromArray(S, a, r3, tail).fma(FloatVector.broadcast(S, x[xi + 3]), s);
+        s = FloatVector.fromArray(S, a, r4, tail).fma(FloatVector.broadcast(S, x[xi + 4]), s);
+        s = FloatVector.fromArray(S, a, r5, tail).fma(FloatVector.broadcast(S, x[xi + 5]), s);
+        s = FloatVector.fromArray(S, a, r6, tail).fma(FloatVector.broadcast(S, x[xi + 6]), s);
+        s = FloatVector.fromArray(S, a, r7, tail).fma(FloatVector.broadcast(S, x[xi + 7]), s);
+        s.intoArray(scratch, wv);
     }
 
     /** {@code y[at + j] = alpha * scratch[j] + beta * y[at + j]} for j < width; beta == 0 never reads y. */

@@ -32,8 +32,11 @@ class GemmPathsProperties {
         Gemm.setThreads(threadsBefore);
     }
 
-    /** m, n, k: split by rows; by columns; n past NC (2048); m past MC and k past KC (three K blocks); a small one. */
-    private static final int[][] SHAPES = {{200, 210, 100}, {40, 600, 200}, {9, 2100, 33}, {400, 50, 600}, {37, 29, 23}};
+    /**
+     * m, n, k: split by rows; by columns; n past NC (2048); m past MC and k past KC (three K blocks);
+     * a small one; a narrow one (n = 10, three K blocks), whose segment form runs the packed path.
+     */
+    private static final int[][] SHAPES = {{200, 210, 100}, {40, 600, 200}, {9, 2100, 33}, {400, 50, 600}, {37, 29, 23}, {300, 10, 600}};
 
     @Provide
     Arbitrary<int[]> shapes() {
