@@ -3,6 +3,7 @@ package dev.jvk.nn;
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Parallel;
 import dev.jvk.kernels.Reductions;
+import dev.jvk.kernels.Softmax;
 import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSet;
@@ -391,6 +392,9 @@ public final class Mlp {
         if (!metadata.isClassification()) {
             return loss.lossAndGradient(out, ws.targets, rows, classes, dOut);
         }
+        if (ws.softTargets) {
+            return softTargetLossAndGradient(out, ws.targets, rows, dOut);
+        }
         float[] w = ws.classWeights;
         if (w == null) {
             return loss.lossAndGradient(out, ws.labels, rows, classes, dOut);
@@ -413,6 +417,25 @@ public final class Mlp {
             Vectors.scal(scale, dOut, r * classes, classes);
         }
         return Float.isFinite(mean) ? (float) (weighted / weightSum) : mean;
+    }
+
+    /**
+     * Cross-entropy against a distribution t per row (distillation's soft targets):
+     * loss = mean_r( logsumexp(z_r) - sum_c t_rc z_rc ), dz = (softmax(z) - t) / rows; with a one-hot t it is
+     * the labels' loss. Each row's loss in float, their mean in double.
+     */
+    private float softTargetLossAndGradient(float[] out, float[] t, int rows, float[] dOut) {
+        if (!(loss instanceof SoftmaxCrossEntropy)) {
+            throw new IllegalStateException("soft targets need the softmax cross-entropy loss, not " + loss.name());
+        }
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            total += (double) Reductions.logSumExp(out, r * classes, classes) - Reductions.dot(t, r * classes, out, r * classes, classes);
+        }
+        Softmax.softmax(out, 0, rows, classes, classes, dOut, 0, classes);
+        Vectors.sub(dOut, 0, t, 0, dOut, 0, rows * classes);
+        Vectors.scal(1f / rows, dOut, 0, rows * classes);
+        return (float) (total / rows);
     }
 
     /**

@@ -267,6 +267,9 @@ public final class Trainer {
     private Listener listener = new Listener() {};
     private Path checkpointDir;
     private String fingerprint = "";
+    private Mlp teacher;
+    private float teacherWeight;
+    private float teacherTemperature;
 
     /** A trainer with this configuration. */
     public Trainer(Config config) {
@@ -287,6 +290,35 @@ public final class Trainer {
     public Trainer checkpointTo(Path dir, String fingerprint) {
         this.checkpointDir = Objects.requireNonNull(dir, "dir");
         this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
+        return this;
+    }
+
+    /**
+     * Knowledge distillation (Hinton, Vinyals and Dean, 2015): a classifier then learns, for each training row,
+     * {@code weight * softmax(z / temperature) + (1 - weight) * the label's one-hot} instead of the label alone, z being
+     * the teacher's logits, with the same softmax cross-entropy. The teacher's probabilities say how alike the
+     * classes look to a larger model (a shirt is more like a pullover than a boot), which is more to learn from per
+     * row than the label, and a temperature above 1 makes the small ones large enough to count. This is how a pruned
+     * model is fine-tuned back towards its unpruned self ({@code Compression.prune}; weight 0.7 at temperature 3 is
+     * what {@code ./jvk compress} uses, measured in bench/RESULTS-lowp.md). The student is trained at temperature 1,
+     * so its predictions need no rescaling. The teacher runs once over the training rows at the start of
+     * {@link #fit}, and is not changed.
+     *
+     * @param weight      in (0, 1]: the teacher's share of each target
+     * @param temperature in [1, 100]: 1 takes the teacher's probabilities as they are
+     * @throws IllegalArgumentException when {@code weight} or {@code temperature} is out of range
+     */
+    public Trainer distillFrom(Mlp teacher, float weight, float temperature) {
+        Objects.requireNonNull(teacher, "teacher");
+        if (!(weight > 0f && weight <= 1f)) {
+            throw new IllegalArgumentException("the distillation weight must be in (0, 1], got " + weight);
+        }
+        if (!(temperature >= 1f && temperature <= 100f)) {
+            throw new IllegalArgumentException("the distillation temperature must be in [1, 100], got " + temperature);
+        }
+        this.teacher = teacher;
+        this.teacherWeight = weight;
+        this.teacherTemperature = temperature;
         return this;
     }
 
@@ -330,6 +362,7 @@ public final class Trainer {
             }
             ws.classWeights = config.classWeights();
         }
+        float[] teacherScores = teacher == null ? null : teacherScores(mlp, train, ws);
         List<Parameter> parameters = mlp.parameters();
         Optimizer optimizer = config.optimizer().create(parameters);
         int[] order = new int[n];
@@ -383,6 +416,9 @@ public final class Trainer {
                 int from = step * batch;
                 int rows = Math.min(batch, n - from);
                 mlp.loadBatch(ws, train, order, from, rows);
+                if (teacherScores != null) {
+                    softTargets(ws, teacherScores, order, from, rows, mlp.classes());
+                }
                 float loss = mlp.forwardBackward(ws, rows);
                 rate = config.schedule().rate(epoch - 1 + (double) step / steps, config.epochs());
                 if (!Float.isFinite(loss)) {
@@ -461,6 +497,61 @@ public final class Trainer {
             System.arraycopy(v, 0, out[i], 0, v.length);
         }
         return out;
+    }
+
+    /**
+     * The teacher's class probabilities for every training row ({@code rows x classes}), after checking that it fits
+     * the student: a classifier of the same inputs and classes, no class weights beside it.
+     */
+    private float[] teacherScores(Mlp student, DataSet train, Workspace ws) {
+        if (train.isRegression() || !(student.loss() instanceof SoftmaxCrossEntropy) || !(teacher.loss() instanceof SoftmaxCrossEntropy)) {
+            throw new IllegalArgumentException("distillation trains a softmax cross-entropy classifier from another; the student's loss is "
+                    + student.loss().name() + ", the teacher's " + teacher.loss().name());
+        }
+        if (teacher.inputs() != student.inputs() || teacher.classes() != student.classes()) {
+            throw new IllegalArgumentException("the teacher takes " + teacher.inputs() + " features to " + teacher.classes()
+                    + " classes, the model " + student.inputs() + " to " + student.classes());
+        }
+        if (ws.classWeights != null) {
+            throw new IllegalArgumentException("distillation and class weights do not combine: the teacher's probabilities already weigh the classes");
+        }
+        ws.softTargets = true;
+        float[] p = teacher.predict(train.features(), train.rows());
+        soften(p, train.rows(), teacher.classes(), teacherTemperature);
+        return p;
+    }
+
+    /**
+     * Each row of probabilities p becomes {@code softmax(z / T)} for the logits z behind it, computed as
+     * {@code p^(1/T)} normalised (the same, since p = softmax(z)); a class whose probability underflowed to 0
+     * stays 0, where {@code softmax(z / T)} would give it less than {@code e^(-87/T)}.
+     */
+    static void soften(float[] p, int rows, int classes, float temperature) {
+        if (temperature == 1f) {
+            return;
+        }
+        double power = 1.0 / temperature;
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int c = 0; c < classes; c++) {
+                sum += Math.pow(p[r * classes + c], power);
+            }
+            for (int c = 0; c < classes; c++) {
+                p[r * classes + c] = (float) (Math.pow(p[r * classes + c], power) / sum);
+            }
+        }
+    }
+
+    /** The batch's targets: {@code teacherWeight * teacher's probabilities + (1 - teacherWeight) * onehot(label)}. */
+    private void softTargets(Workspace ws, float[] teacherScores, int[] order, int from, int rows, int classes) {
+        float own = 1f - teacherWeight;
+        for (int i = 0; i < rows; i++) {
+            int r = order[from + i];
+            for (int c = 0; c < classes; c++) {
+                ws.targets[i * classes + c] = teacherWeight * teacherScores[r * classes + c];
+            }
+            ws.targets[i * classes + ws.labels[i]] += own;
+        }
     }
 
     private static void check(Mlp mlp, DataSet data) {

@@ -15,6 +15,7 @@ final class Workspace {
     final float[][] outputs;      // outputs[i]: [capacity x layer i's outputSize]
     final float[][] gradients;    // gradients[i] = dLoss/d outputs[i]; for inference only the last one (for the loss)
     float[] classWeights;         // training only: the loss weight of each class, or null for an unweighted mean
+    boolean softTargets;          // training only: a classifier learns targets (a distribution per row, Trainer.distillFrom), not labels
     float[] source;               // features the next forward pass copies its input rows from (Mlp.loadBatch), or null: input is loaded
     int[] sourceOrder;            // the rows of source, from sourceFrom on, or null: consecutive rows
     int sourceFrom;
