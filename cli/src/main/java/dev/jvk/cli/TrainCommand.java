@@ -88,8 +88,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "relu, leaky-relu, tanh, sigmoid, gelu or silu (default: ${DEFAULT-VALUE}).")
     String activation;
 
-    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0", description = "Dropout rate after each hidden activation (default: ${DEFAULT-VALUE}).")
-    float dropout;
+    @Option(names = "--dropout", paramLabel = "P",
+            description = "Dropout rate after each hidden activation (default: 0.2 below 10000 training rows, else 0).")
+    Float dropout;
 
     @Option(names = "--epochs", paramLabel = "N",
             description = "Passes over the training data, the most with early stopping (default: enough for about 4000 steps, 10 to 300).")
@@ -117,8 +118,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Learning-rate schedule; step halves it every third of the run (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--scale", paramLabel = "minmax|standard|none", defaultValue = "standard",
-            description = "Feature scaling fitted on the training data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scale", paramLabel = "auto|minmax|standard|none", defaultValue = "auto",
+            description = "Feature scaling fitted on the training data; auto: none when every feature is within +-10 and their spreads "
+                    + "within a factor of 10 of each other, else standard (default: ${DEFAULT-VALUE}).")
     String scale;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seeds weights, shuffling and splits (default: ${DEFAULT-VALUE}).")
@@ -189,14 +191,14 @@ final class TrainCommand implements Callable<Integer> {
         int[] hidden = parseLayers(layers);
         Activation act = parse(() -> Activation.fromCliName(activation));
         OptimizerConfig.Kind kind = parse(() -> OptimizerConfig.Kind.fromCliName(optimizer));
-        FeatureScaling.Kind scaling = scalingKind(scale);
+        FeatureScaling.Kind chosenScaling = scale.equalsIgnoreCase("auto") ? null : scalingKind(scale);
         if (epochs != null && epochs < 1) {
             throw new UsageException("--epochs must be >= 1, got " + epochs);
         }
         if (batch < 1) {
             throw new UsageException("--batch must be >= 1, got " + batch);
         }
-        if (!(dropout >= 0 && dropout < 1)) {
+        if (dropout != null && !(dropout >= 0 && dropout < 1)) {
             throw new UsageException("--dropout must be in [0, 1), got " + dropout);
         }
         float rate = lr != null ? lr : (kind == OptimizerConfig.Kind.SGD ? 0.05f : Trainer.Config.DEFAULT_ADAM_RATE);
@@ -250,6 +252,8 @@ final class TrainCommand implements Callable<Integer> {
             progress.print(p.notes());
         }
         DataSet train = p.train();
+        FeatureScaling.Kind scaling = chosenScaling != null ? chosenScaling : FeatureScaling.chooseFor(train);
+        float dropout = this.dropout != null ? this.dropout : hidden.length == 0 ? 0f : Trainer.Config.dropoutFor(train.rows());
         int epochs = this.epochs != null ? this.epochs : Trainer.Config.epochsFor(train.rows(), batch);
         // a held-out set to watch makes early stopping the default: small sets overfit long before the last of their epochs
         int patience = this.patience != null ? this.patience : p.validation() == null ? 0 : Trainer.Config.patienceFor(epochs, p.validation().rows());
@@ -262,7 +266,9 @@ final class TrainCommand implements Callable<Integer> {
                 p.source(), data.defaultNote(), train.rows(),
                 p.validation() == null ? "no validation" : p.validation().rows() + " validation (" + p.validationSource() + ")",
                 p.test().rows(), p.testSource(), train.featureCount(),
-                regression ? plural(train.targetCount(), "regression target") : plural(train.classes(), "class", "classes"), scaling.cliName());
+                regression ? plural(train.targetCount(), "regression target") : plural(train.classes(), "class", "classes"),
+                scaling.cliName() + (chosenScaling != null ? "" : scaling == FeatureScaling.Kind.NONE
+                        ? " (auto: the features are within +-10 and of comparable spread)" : " (auto)"));
 
         int outputs = regression ? train.targetCount() : Math.max(train.classes(), p.test().classes());
         Mlp mlp = regression
@@ -270,8 +276,10 @@ final class TrainCommand implements Callable<Integer> {
                 : Mlp.classifier(train.featureCount(), hidden, act, dropout, outputs, seed);
         mlp.setScaling(FeatureScaling.fit(scaling, train));
         mlp.setMetadata(p.metadata());
-        progress.printf(Locale.ROOT, "model: %s, %,d parameters, loss %s; %s lr %s %s, batch %d, %s%s, seed %d, %s%n",
-                mlp.describe(), mlp.parameterCount(), mlp.loss().name(), kind.cliName(), rate, schedule, batch,
+        progress.printf(Locale.ROOT, "model: %s, %,d parameters, loss %s%s; %s lr %s %s, batch %d, %s%s, seed %d, %s%n",
+                mlp.describe(), mlp.parameterCount(), mlp.loss().name(),
+                dropout == 0 ? "" : ", dropout " + dropout + (this.dropout == null ? " (the default below " + Trainer.Config.SMALL_DATA_ROWS + " training rows)" : ""),
+                kind.cliName(), rate, schedule, batch,
                 this.epochs == null ? plural(epochs, "epoch") + " (default: about " + Trainer.Config.DEFAULT_STEPS + " steps)" : plural(epochs, "epoch"),
                 patience == 0 ? "" : " (patience " + patience + (this.patience == null ? ", the default for " + p.validation().rows() + " validation rows" : "") + ")", seed, plural(Gemm.threads(), "thread"));
 
@@ -608,7 +616,7 @@ final class TrainCommand implements Callable<Integer> {
                 return k;
             }
         }
-        throw new UsageException("unknown --scale '" + name + "' (expected minmax, standard or none)");
+        throw new UsageException("unknown --scale '" + name + "' (expected auto, minmax, standard or none)");
     }
 
     /** Runs a parse step, turning its IllegalArgumentException into a usage error. */

@@ -235,6 +235,35 @@ class CommandsTest {
         CliTest.Run filled = run("train", "--csv", file.toString(), "--header", "--missing", "mean", "--epochs", "1", "--layers", "4", "--threads", "1");
         assertThat(filled.code()).as(filled.err()).isZero();
         assertThat(filled.out()).contains("labels: column 2 ('label', by its name").contains("missing values: 1 in gaps.csv filled with the training file's column means");
+        CliTest.Run zero = run("train", "--csv", file.toString(), "--header", "--missing", "zero", "--epochs", "1", "--layers", "4", "--threads", "1");
+        assertThat(zero.code()).as(zero.err()).isZero();
+        assertThat(zero.out()).contains("missing values: 1 in gaps.csv filled with zero").contains("after 1 epoch;").doesNotContain("1 epochs");
+        CliTest.Run unknown = run("train", "--csv", file.toString(), "--header", "--missing", "median");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--missing");
+    }
+
+    @Test
+    void predict_with_data_writes_a_row_for_each_test_image() throws IOException {
+        Path model = dir.resolve("synthetic.jvk");
+        CliTest.Run t = run("train", "--data", "synthetic", "--epochs", "1", "--layers", "8", "--threads", "1", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        Path out = dir.resolve("p.csv");
+        CliTest.Run p = run("predict", "--model", model.toString(), "--data", "synthetic", "--probabilities", "--out", out.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines.getFirst()).isEqualTo("prediction,0,1,2,3,4,5,6,7,8,9");
+        assertThat(lines).hasSize(3001);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.split(",");
+            assertThat(fields).hasSize(11);
+            int predicted = Integer.parseInt(fields[0]);
+            int argmax = 1;
+            for (int c = 2; c <= 10; c++) {
+                argmax = Double.parseDouble(fields[c]) > Double.parseDouble(fields[argmax]) ? c : argmax;
+            }
+            assertThat(predicted).as(line).isEqualTo(argmax - 1);
+        }
     }
 
     @Test
@@ -382,11 +411,11 @@ class CommandsTest {
     void a_run_resumed_from_its_checkpoint_saves_the_same_bytes_as_the_uninterrupted_run() throws IOException {
         Path train = species("train.csv", 400, 11, true, ';');
         List<String> options = List.of("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species", "--layers", "16,8",
-                "--dropout", "0.3", "--schedule", "constant", "--lr", "0.01", "--batch", "32", "--threads", "1", "--json");
+                "--dropout", "0.3", "--schedule", "constant", "--lr", "0.01", "--batch", "32", "--patience", "10", "--threads", "1", "--json");
         Path whole = dir.resolve("whole.jvk");
         CliTest.Run uninterrupted = run(with(options, "--epochs", "8", "--save", whole.toString()));
         assertThat(uninterrupted.code()).as(uninterrupted.err()).isZero();
-        assertThat(uninterrupted.err()).contains("(patience 10, the default for 32 validation rows)");
+        assertThat(uninterrupted.err()).contains("(patience 10)");
         assertThat(number(uninterrupted.out(), "epochs")).isEqualTo(8);
 
         Path checkpoints = dir.resolve("checkpoints");
@@ -450,18 +479,20 @@ class CommandsTest {
 
     @Test
     void without_epochs_a_small_file_trains_for_the_step_budget_and_stops_early_on_its_validation_rows() throws IOException {
-        Path train = noisy("train.csv", 500, 8);
+        Path train = noisy("train.csv", 1300, 8);
         CliTest.Run r = run("train", "--csv", train.toString(), "--header", "--label-column", "label", "--layers", "16", "--threads", "1", "--json");
         assertThat(r.code()).as(r.err()).isZero();
-        // 500 rows: 400 after the test split, 360 after validation; 3 steps of 128 per epoch, 1334 epochs for 4000 steps, at most 300
-        assertThat(r.err()).contains("300 epochs (default: about 4000 steps) (patience 30, the default for 40 validation rows)");
-        assertThat(number(r.out(), "validation_samples")).isEqualTo(40);
+        // 1300 rows: 1040 after the test split, 936 after validation; 8 steps of 128 per epoch, 500 epochs for 4000 steps, at most 300
+        assertThat(r.err()).contains("dropout 0.2 (the default below 10000 training rows)")
+                .contains("300 epochs (default: about 4000 steps) (patience 30, the default for 104 validation rows)");
+        assertThat(number(r.out(), "validation_samples")).isEqualTo(104);
         assertThat(number(r.out(), "epochs")).isLessThanOrEqualTo(300);
 
-        Path tiny = noisy("tiny.csv", 100, 9);
-        CliTest.Run few = run("train", "--csv", tiny.toString(), "--header", "--label-column", "label", "--layers", "16", "--threads", "1", "--json");
+        Path small = noisy("small.csv", 500, 9);
+        CliTest.Run few = run("train", "--csv", small.toString(), "--header", "--label-column", "label", "--layers", "16", "--threads", "1", "--json");
         assertThat(few.code()).as(few.err()).isZero();
-        // 8 validation rows cannot rank epochs: every one of the 300 is trained
+        // 40 validation rows cannot rank epochs (one row is 2.5 points of accuracy): every one of the 300 is trained
+        assertThat(number(few.out(), "validation_samples")).isEqualTo(40);
         assertThat(few.err()).contains("300 epochs (default: about 4000 steps), seed");
         assertThat(number(few.out(), "epochs")).isEqualTo(300);
     }

@@ -43,12 +43,23 @@ class ValidationAndRegressionTest {
     }
 
     @Test
-    void default_patience_is_a_tenth_of_the_run_at_least_ten_and_none_on_fewer_than_thirty_validation_rows() {
+    void default_patience_is_a_tenth_of_the_run_at_least_ten_and_none_on_fewer_than_a_hundred_validation_rows() {
         assertThat(Trainer.Config.patienceFor(10, 6000)).isEqualTo(10);
-        assertThat(Trainer.Config.patienceFor(300, 35)).isEqualTo(30);
-        assertThat(Trainer.Config.patienceFor(300, 30)).isEqualTo(30);
-        assertThat(Trainer.Config.patienceFor(300, 29)).isZero();
+        assertThat(Trainer.Config.patienceFor(300, 135)).isEqualTo(30);
+        assertThat(Trainer.Config.patienceFor(300, 100)).isEqualTo(30);
+        assertThat(Trainer.Config.patienceFor(300, 99)).isZero();
+        assertThat(Trainer.Config.patienceFor(300, 35)).as("the diabetes set's validation rows").isZero();
         assertThat(Trainer.Config.patienceFor(26, 12)).isZero();
+    }
+
+    @Test
+    void default_dropout_is_a_fifth_below_ten_thousand_training_rows_and_none_above() {
+        assertThat(Trainer.Config.dropoutFor(0)).isEqualTo(0.2f);
+        assertThat(Trainer.Config.dropoutFor(317)).as("diabetes").isEqualTo(0.2f);
+        assertThat(Trainer.Config.dropoutFor(9_999)).isEqualTo(0.2f);
+        assertThat(Trainer.Config.dropoutFor(10_000)).isZero();
+        assertThat(Trainer.Config.dropoutFor(54_000)).as("Fashion-MNIST").isZero();
+        assertThatThrownBy(() -> Trainer.Config.dropoutFor(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -52,6 +52,46 @@ public final class FeatureScaling {
         return new FeatureScaling(Kind.NONE, new float[features], ones);
     }
 
+    /** {@link #chooseFor}'s bound on feature values of order 1: {@value}. */
+    public static final double ORDER_ONE = 10;
+
+    /**
+     * The scaling {@code ./jvk train} fits by default: {@link Kind#NONE} when the features already share one scale of order 1
+     * (every value within {@code +-}{@value #ORDER_ONE}, and no feature's standard deviation above {@value #ORDER_ONE} times
+     * another's), else {@link Kind#STANDARD}. Standardising features that share a scale gives a feature that barely varies
+     * the same weight as the one that varies most: on iris (four lengths in cm, spreads 0.4 to 1.8) it cost scikit-learn's
+     * MLP 0.987 to 0.940 test accuracy and jvk's 0.968 to 0.917 in cross-validation. Features in different units or of large
+     * magnitude (pixels in 0..255, areas in the thousands) are standardised, which training needs.
+     */
+    public static Kind chooseFor(DataSet train) {
+        int f = train.featureCount();
+        int n = train.rows();
+        float[] x = train.features();
+        double[] sum = new double[f];
+        double[] sumSq = new double[f];
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < f; c++) {
+                double v = x[r * f + c];
+                if (!(Math.abs(v) <= ORDER_ONE)) {
+                    return Kind.STANDARD;
+                }
+                sum[c] += v;
+                sumSq[c] += v * v;
+            }
+        }
+        double least = Double.POSITIVE_INFINITY;
+        double most = 0;
+        for (int c = 0; c < f && n > 0; c++) {
+            double mean = sum[c] / n;
+            double sd = Math.sqrt(Math.max(0, sumSq[c] / n - mean * mean));
+            if (sd > 1e-6) {   // a constant feature is as harmless unscaled as scaled
+                least = Math.min(least, sd);
+                most = Math.max(most, sd);
+            }
+        }
+        return most <= ORDER_ONE * least || most == 0 ? Kind.NONE : Kind.STANDARD;
+    }
+
     /** Fits {@code kind} on {@code train}'s features (in double, so large sets do not lose precision). */
     public static FeatureScaling fit(Kind kind, DataSet train) {
         int f = train.featureCount();

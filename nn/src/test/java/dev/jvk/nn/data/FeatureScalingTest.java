@@ -37,6 +37,22 @@ class FeatureScalingTest {
     }
 
     @Test
+    void auto_leaves_features_of_order_one_and_comparable_spread_and_standardises_the_others() {
+        // a row of each iris species and a fourth: lengths in cm, spreads 0.4 to 1.7
+        DataSet iris = new DataSet(new float[] {5.1f, 3.5f, 1.4f, 0.2f, 7.0f, 3.2f, 4.7f, 1.4f, 6.3f, 3.3f, 6.0f, 2.5f, 4.9f, 2.5f, 4.5f, 1.7f},
+                new int[4], 4, 4, 3, "iris");
+        assertThat(FeatureScaling.chooseFor(iris)).isEqualTo(FeatureScaling.Kind.NONE);
+        assertThat(FeatureScaling.chooseFor(data(0.5f, 1, -0.5f, 1, 0.1f, 1))).as("a constant feature does not count").isEqualTo(FeatureScaling.Kind.NONE);
+        assertThat(FeatureScaling.chooseFor(data(0.5f, 10.5f, -0.5f, 3))).as("a value beyond 10").isEqualTo(FeatureScaling.Kind.STANDARD);
+        assertThat(FeatureScaling.chooseFor(data(0.5f, -10.5f, -0.5f, 3))).as("a value beyond -10").isEqualTo(FeatureScaling.Kind.STANDARD);
+        // spreads 0.01 and 2: a factor of 200
+        assertThat(FeatureScaling.chooseFor(data(0.01f, 2, -0.01f, -2))).isEqualTo(FeatureScaling.Kind.STANDARD);
+        // spreads 0.2 and 2: a factor of 10 exactly
+        assertThat(FeatureScaling.chooseFor(data(0.2f, 2, -0.2f, -2))).isEqualTo(FeatureScaling.Kind.NONE);
+        assertThat(FeatureScaling.chooseFor(data(Float.NaN, 1, 0, 2))).as("NaN is not of order one").isEqualTo(FeatureScaling.Kind.STANDARD);
+    }
+
+    @Test
     void the_synthetic_set_is_seeded_and_balanced() {
         DataSet a = new SyntheticData(3).sample(5000, 0, "a");
         DataSet b = new SyntheticData(3).sample(5000, 0, "b");
