@@ -51,11 +51,13 @@ public final class Parallel {
 
     /**
      * Runs {@code body} once for every task in {@code [0, tasks)} and returns when all are done: on
-     * this thread in order, or, when the work pays for it, in runs of consecutive tasks at once on
-     * several threads (each run in increasing order). {@code flops} (the floating-point operations of
-     * all the tasks together) sizes the work by the rule GEMM uses, so each thread gets enough of it.
-     * A task that computes its own outputs from inputs no other task writes gives bitwise the same
-     * result for every thread count; GEMM calls inside a task run on that task's thread.
+     * this thread in order, or, when the work pays for it, on several threads at once, each thread
+     * taking the next task not yet taken whenever it is free (so a thread the machine delays, or one
+     * given a large task, leaves the rest to the others: put the largest tasks first).
+     * {@code flops} (the floating-point operations of all the tasks together) sizes the work by the
+     * rule GEMM uses, so each thread gets enough of it. A task that computes its own outputs from
+     * inputs no other task writes gives bitwise the same result for every thread count, whichever
+     * thread runs it; GEMM calls inside a task run on that task's thread.
      *
      * @throws NullPointerException     if {@code body} is null
      * @throws IllegalArgumentException if {@code tasks < 0} or {@code flops < 0}

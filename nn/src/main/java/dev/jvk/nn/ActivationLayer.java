@@ -91,11 +91,6 @@ public final class ActivationLayer implements Layer {
     }
 
     @Override
-    public void parameterGradients(float[] x, float[] dy, int rows) {
-        // no parameters
-    }
-
-    @Override
     public String toString() {
         return activation == Activation.LEAKY_RELU && slope != Activation.LEAKY_SLOPE
                 ? activation.cliName() + "(" + slope + ")" : activation.cliName();

@@ -29,6 +29,10 @@ import java.util.List;
  * through an array obtained earlier are seen once the copy is dropped: change them, then predict.
  */
 public final class Dense implements Layer {
+    /** The fewest rows of {@code dW} a part of the weight gradient gets ({@link #parameterGradientPart}). */
+    static final int MIN_SLICE_ROWS = 96;
+    /** The most parts the weight gradient is cut into. */
+    static final int MAX_SLICES = 8;
     private final int in;
     private final int out;
     private final float[] weights;      // [in x out]
@@ -165,15 +169,40 @@ public final class Dense implements Layer {
         }
     }
 
+    /** The weight gradient's parts, then the bias gradient's. */
     @Override
-    public void parameterGradients(float[] x, float[] dy, int rows) {
+    public int parameterParts() {
+        return (in + sliceRows() - 1) / sliceRows() + 1;
+    }
+
+    /**
+     * Rows of {@code dW} per part: {@code in} cut into {@code in / MIN_SLICE_ROWS} slices, at least 1 and at most
+     * {@code MAX_SLICES}, in whole 8-row tiles of GEMM. Each slice is a product of its own that packs all of
+     * {@code dy} again, so slices stay large; 8 balance up to 8 threads.
+     */
+    private int sliceRows() {
+        int slices = Math.max(1, Math.min(MAX_SLICES, in / MIN_SLICE_ROWS));
+        return ((in + slices - 1) / slices + 7) / 8 * 8;
+    }
+
+    @Override
+    public void parameterGradientPart(float[] x, float[] dy, int rows, int part, GradientReady ready) {
         packed = null; // an optimizer step is about to change the weights
-        float[] weightGrad = parameters().get(0).grad();
-        float[] biasGrad = parameters().get(1).grad();
-        // from y = x . W:  dW[in x out] = x^T[in x B] . dy[B x out]
-        Gemm.sgemm(TRANS, NO_TRANS, in, out, rows, 1f, x, 0, in, dy, 0, out, 0f, weightGrad, 0, out);
-        // from y += b:     db[out] = sum over rows of dy[B x out]
-        Vectors.columnSums(dy, 0, rows, out, out, biasGrad, 0);
+        int slice = sliceRows();
+        int slices = (in + slice - 1) / slice;
+        if (part < slices) {
+            int from = part * slice;
+            int n = Math.min(slice, in - from);
+            // from y = x . W:  dW[in x out] = x^T[in x B] . dy[B x out]; rows [from, from + n) of dW from columns [from, from + n) of x
+            Gemm.sgemm(TRANS, NO_TRANS, n, out, rows, 1f, x, from, in, dy, 0, out, 0f, parameters().get(0).grad(), from * out, out);
+            ready.ready(0, from * out, (from + n) * out);
+        } else if (part == slices) {
+            // from y += b:     db[out] = sum over rows of dy[B x out]
+            Vectors.columnSums(dy, 0, rows, out, out, parameters().get(1).grad(), 0);
+            ready.ready(1, 0, out);
+        } else {
+            throw new IllegalArgumentException(this + " has " + (slices + 1) + " parameter gradient parts, not " + (part + 1));
+        }
     }
 
     @Override

@@ -58,9 +58,14 @@ final class DenseActivation implements Pass {
     }
 
     @Override
-    public void parameterGradients(float[] x, float[] dz, int rows) {
+    public int parameterParts() {
+        return dense.parameterParts();
+    }
+
+    @Override
+    public void parameterGradientPart(float[] x, float[] dz, int rows, int part, GradientReady ready) {
         // from z = x . W + b: dW = x^T dz, db = column sums of dz
-        dense.parameterGradients(x, dz, rows);
+        dense.parameterGradientPart(x, dz, rows, part, ready);
     }
 
     @Override

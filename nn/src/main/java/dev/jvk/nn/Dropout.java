@@ -92,11 +92,6 @@ public final class Dropout implements Layer {
         Vectors.mul(dy, o, mask, o, dx, o, n);
     }
 
-    @Override
-    public void parameterGradients(float[] x, float[] dy, int rows) {
-        // no parameters
-    }
-
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     /** Stafford's variant 13 of the MurmurHash3 finaliser, SplitMix64's output function. */

@@ -8,6 +8,7 @@ import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.data.FeatureScaling;
+import dev.jvk.nn.optim.ElementwiseOptimizer;
 import dev.jvk.nn.optim.Optimizer;
 import dev.jvk.nn.optim.Parameter;
 import java.io.IOException;
@@ -57,6 +58,7 @@ public final class Mlp {
     private final boolean drawsMasks;   // a dropout layer draws a mask over the whole batch in training
     private final long flopsPerRow;     // multiply-adds of one row's forward pass, twice
     private final long backwardFlopsPerRow;   // the same for the row side of backward: every dense layer's but the first's
+    private final long parameterFlopsPerRow;  // the same for the parameter gradients: every trainable dense layer's
     private Workspace inference;
     private Workspace training;
     /** The pass the chunk tasks below work on: set before they run (a model is used by one thread at a time). */
@@ -67,6 +69,19 @@ public final class Mlp {
     private final Parallel.Task forwardChunk = this::forwardChunk;
     private final Parallel.Task backwardChunk = this::backwardChunk;
     private final Parallel.Task scoreChunk = this::scoreChunk;
+    private final Parallel.Task parameterPart = this::parameterPart;
+    /** The parts of the parameter gradients, largest layers first: part {@code partIndex[t]} of pass {@code partPass[t]}. */
+    private final int[] partPass;
+    private final int[] partIndex;
+    /** Each pass's {@link Pass.GradientReady}: updates the elements just computed when a step runs the optimizer in parts. */
+    private final Pass.GradientReady[] readyOf;
+    /** The optimizer the running step updates with as the gradient parts come ({@code null}: gradients only). */
+    private ElementwiseOptimizer updating;
+    /** The index in {@link #parameters()} of each pass's first parameter; set with {@link #checkedOptimizer}. */
+    private int[] parameterBase;
+    /** The last optimizer {@link #inParts} was asked about, and its answer. */
+    private Optimizer checkedOptimizer;
+    private ElementwiseOptimizer checkedInParts;
 
     /**
      * A model from layers whose sizes chain ({@code layers[i].outputSize() == layers[i+1].inputSize()}),
@@ -125,6 +140,26 @@ public final class Mlp {
         this.passes = steps.toArray(Pass[]::new);
         this.outputOf = outputs.stream().mapToInt(Integer::intValue).toArray();
         this.firstTrainable = trainable;
+        int parts = 0;
+        for (int p = trainable; p < passes.length; p++) {
+            parts += passes[p].parameterParts();
+        }
+        this.partPass = new int[parts];
+        this.partIndex = new int[parts];
+        this.readyOf = new Pass.GradientReady[passes.length];
+        for (int p = trainable, t = 0; p < passes.length; p++) {
+            for (int part = 0; part < passes[p].parameterParts(); part++, t++) {
+                partPass[t] = p;
+                partIndex[t] = part;
+            }
+            int pass = p;
+            readyOf[p] = (parameter, from, to) -> {
+                ElementwiseOptimizer optimizer = updating;
+                if (optimizer != null) {
+                    optimizer.update(parameterBase[pass] + parameter, from, to);
+                }
+            };
+        }
         this.drawsMasks = this.layers.stream().anyMatch(l -> l instanceof Dropout d && d.rate() > 0f);
         long flops = 0;
         long firstDense = -1;
@@ -137,6 +172,7 @@ public final class Mlp {
         }
         this.flopsPerRow = flops;
         this.backwardFlopsPerRow = flops - Math.max(0, firstDense);
+        this.parameterFlopsPerRow = flops;
         this.scaling = scaling == null ? FeatureScaling.none(inputs) : scaling;
         if (this.scaling.features() != inputs) {
             throw new IllegalArgumentException("scaling has " + this.scaling.features() + " features, the model takes " + inputs);
@@ -346,6 +382,7 @@ public final class Mlp {
                             + "train the float model, then quantize it");
                 }
             }
+            parameters();   // the gradient arrays, made here: never by parts of a pass running at once
         }
         return new Workspace(this, capacity, training);
     }
@@ -541,13 +578,64 @@ public final class Mlp {
 
     /**
      * One training pass: forward, loss and its gradient, backward into every parameter's gradient.
-     * Returns the mean loss; when it is not finite, backward is skipped (the caller stops). Backward
-     * runs in two halves: the rows' side (each output's and input's gradient) in the forward pass's
-     * chunks, then each parameter gradient, a sum over all rows, as one product over the whole batch on
-     * GEMM's threads (which never split a sum): no partial sums to add, and the same bits for every
-     * thread count.
+     * Returns the mean loss; when it is not finite, backward is skipped (the caller stops).
      */
     float forwardBackward(Workspace ws, int rows) {
+        return forwardBackward(ws, rows, null, 0f);
+    }
+
+    /**
+     * One training step: {@link #forwardBackward}, and when the loss is finite one update by {@code optimizer}
+     * at {@code learningRate}. Returns the mean loss; when it is not finite the parameters are left unchanged.
+     */
+    float trainStep(Workspace ws, int rows, Optimizer optimizer, float learningRate) {
+        ElementwiseOptimizer inParts = inParts(optimizer);
+        if (inParts != null) {
+            return forwardBackward(ws, rows, inParts, learningRate);
+        }
+        float meanLoss = forwardBackward(ws, rows);
+        if (Float.isFinite(meanLoss)) {
+            optimizer.step(learningRate);
+        }
+        return meanLoss;
+    }
+
+    /**
+     * {@code optimizer} as one that updates element by element, when it updates exactly this model's
+     * parameters in their order (as {@code create(mlp.parameters())} makes it), else null: asked once per optimizer.
+     */
+    private ElementwiseOptimizer inParts(Optimizer optimizer) {
+        if (optimizer != checkedOptimizer) {
+            List<Parameter> mine = parameters();
+            boolean same = optimizer instanceof ElementwiseOptimizer e && e.parameters().size() == mine.size();
+            for (int i = 0; same && i < mine.size(); i++) {
+                Parameter theirs = ((ElementwiseOptimizer) optimizer).parameters().get(i);
+                same = theirs.value() == mine.get(i).value() && theirs.grad() == mine.get(i).grad();
+            }
+            int[] base = new int[passes.length];
+            for (int p = 0, l = 0, index = 0; p < passes.length; p++) {
+                base[p] = index;
+                for (; l <= outputOf[p]; l++) {
+                    index += layers.get(l).parameters().size();
+                }
+            }
+            parameterBase = base;
+            checkedInParts = same ? (ElementwiseOptimizer) optimizer : null;
+            checkedOptimizer = optimizer;
+        }
+        return checkedInParts;
+    }
+
+    /**
+     * The training pass, in three parts on the threads: the rows' side of forward and backward in the
+     * forward pass's chunks (each output's and input's gradient), the loss between them on this thread;
+     * then the parameter gradients, each a sum over all rows, in the fixed parts of
+     * {@link Pass#parameterGradientPart} (row slices of each weight gradient, one product each, and the
+     * bias sums), taken by whichever thread is free. With an optimizer, each part's elements are updated
+     * as soon as they are computed, by the thread that computed them. Every chunk and every part is the
+     * same whoever runs it, and no sum is split: the same bits for every thread count.
+     */
+    private float forwardBackward(Workspace ws, int rows, ElementwiseOptimizer optimizer, float learningRate) {
         forward(ws, rows, true);
         int last = layers.size() - 1;
         float meanLoss = lossAndGradient(ws, rows, ws.gradients[last]);
@@ -555,11 +643,26 @@ public final class Mlp {
             return meanLoss;
         }
         runChunks(ws, rows, backwardChunk, backwardFlopsPerRow);
-        for (int p = passes.length - 1; p >= firstTrainable; p--) {
-            float[] x = p == 0 ? ws.input : ws.outputs[outputOf[p - 1]];
-            passes[p].parameterGradients(x, ws.gradients[outputOf[p]], rows);
+        if (optimizer != null) {
+            optimizer.startStep(learningRate);
+        }
+        chunked = ws;
+        chunkedRows = rows;
+        updating = optimizer;
+        try {
+            Parallel.forTasks(partPass.length, parameterFlopsPerRow * rows, parameterPart);
+        } finally {
+            updating = null;
         }
         return meanLoss;
+    }
+
+    /** Parameter gradient part {@code t} of the pass over the rows in {@link #chunked}, then its update if a step runs one. */
+    private void parameterPart(int t) {
+        int p = partPass[t];
+        Workspace ws = chunked;
+        float[] x = p == 0 ? ws.input : ws.outputs[outputOf[p - 1]];
+        passes[p].parameterGradientPart(x, ws.gradients[outputOf[p]], chunkedRows, partIndex[t], readyOf[p]);
     }
 
     /** Where the scaled input of the batch in {@code ws} is not finite ("row R, feature F"), or null when all of it is. */
@@ -736,7 +839,7 @@ public final class Mlp {
         }
         Workspace ws = trainingWorkspace(x, rows);
         System.arraycopy(labels, 0, ws.labels, 0, rows);
-        return stepOn(ws, rows, optimizer, learningRate);
+        return trainStep(ws, rows, optimizer, learningRate);
     }
 
     /**
@@ -771,7 +874,7 @@ public final class Mlp {
         Workspace ws = trainingWorkspace(x, rows);
         System.arraycopy(targets, 0, ws.targets, 0, rows * classes);
         standardiseTargets(ws, rows);
-        return stepOn(ws, rows, optimizer, learningRate);
+        return trainStep(ws, rows, optimizer, learningRate);
     }
 
     /** The training buffers for {@code rows} rows (grown only for a larger batch), reading their input from {@code x}. */
@@ -783,15 +886,6 @@ public final class Mlp {
         training.sourceOrder = null;
         training.sourceFrom = 0;
         return training;
-    }
-
-    /** The pass both {@code trainStep}s share: forward, loss, backward, and the update when the loss is finite. */
-    private float stepOn(Workspace ws, int rows, Optimizer optimizer, float learningRate) {
-        float meanLoss = forwardBackward(ws, rows);
-        if (Float.isFinite(meanLoss)) {
-            optimizer.step(learningRate);
-        }
-        return meanLoss;
     }
 
     /**

@@ -8,9 +8,9 @@ package dev.jvk.nn;
  *
  * <p>Besides the whole-batch calls, each pass splits into what one row needs of that row alone
  * (forward, and the input side of backward: {@link #forwardRows}, {@link #backwardRows}) and what
- * sums over all rows (the parameter gradients: {@link #parameterGradients}). {@link Mlp} runs the
- * row parts of a batch in fixed chunks on several threads, then the sums once over the whole batch,
- * so the bits do not depend on how many threads ran the chunks.
+ * sums over all rows (the parameter gradients: {@link #parameterGradientPart}). {@link Mlp} runs the
+ * row parts of a batch in fixed chunks on several threads, then the sums over the whole batch in
+ * fixed parts of the gradients, so the bits do not depend on how many threads ran them.
  */
 interface Pass {
     /** {@code y[B x out] = pass(x[B x in])}. */
@@ -33,5 +33,38 @@ interface Pass {
     void backwardRows(float[] x, float[] y, float[] dy, float[] dx, int from, int rows);
 
     /** The parameter gradients (overwritten) from all {@code rows} of {@code x} and of {@code dy} as {@link #backwardRows} left it. */
-    void parameterGradients(float[] x, float[] dy, int rows);
+    default void parameterGradients(float[] x, float[] dy, int rows) {
+        for (int part = 0; part < parameterParts(); part++) {
+            parameterGradientPart(x, dy, rows, part, GradientReady.NONE);
+        }
+    }
+
+    /**
+     * How many parts {@link #parameterGradientPart} computes the parameter gradients in (0 for a pass without
+     * parameters): fixed by the pass's shape, never by the rows or the threads, so each element of a gradient
+     * is summed the same way whoever computes it. The larger parts come first.
+     */
+    default int parameterParts() {
+        return 0;
+    }
+
+    /**
+     * Part {@code part} of the parameter gradients (overwritten) from all {@code rows} of {@code x} and of
+     * {@code dy} as {@link #backwardRows} left it, then {@code ready} told which elements of which parameter
+     * it wrote. Parts write disjoint elements and read only what backward left: they may run at once on
+     * several threads.
+     */
+    default void parameterGradientPart(float[] x, float[] dy, int rows, int part, GradientReady ready) {
+        throw new IllegalArgumentException(this + " has no parameter gradient part " + part);
+    }
+
+    /** Told by {@link #parameterGradientPart} which gradient elements are computed. */
+    @FunctionalInterface
+    interface GradientReady {
+        /** Nothing to do with them. */
+        GradientReady NONE = (parameter, from, to) -> {};
+
+        /** Elements {@code [from, to)} of the gradient of the pass's parameter {@code parameter} (its layer's {@code parameters()} index) are computed. */
+        void ready(int parameter, int from, int to);
+    }
 }

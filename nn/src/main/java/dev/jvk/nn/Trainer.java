@@ -440,13 +440,12 @@ public final class Trainer {
                 if (teacherScores != null) {
                     softTargets(ws, teacherScores, order, from, rows, mlp.classes());
                 }
-                float loss = mlp.forwardBackward(ws, rows);
                 rate = config.schedule().rate(epoch - 1 + (double) step / steps, config.epochs());
+                float loss = mlp.trainStep(ws, rows, optimizer, rate);
                 if (!Float.isFinite(loss)) {
                     throw TrainingDivergedException.blame(epoch, step + 1, "the loss became " + loss, rate,
                             config.optimizer().weightDecay(), mlp.nonFiniteInput(ws, rows));
                 }
-                optimizer.step(rate);
                 lossSum += (double) loss * rows;
                 listener.stepDone(epoch, step + 1, steps, from + rows, loss);
             }

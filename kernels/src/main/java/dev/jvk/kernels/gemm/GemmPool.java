@@ -33,6 +33,8 @@ final class GemmPool {
 
     private static final ReentrantLock IN_USE = new ReentrantLock();
     private static final AtomicInteger UNFINISHED = new AtomicInteger();
+    /** The next task a part of the current call may take ({@link #claim}); reset by each call that has its workers. */
+    private static final AtomicInteger NEXT_TASK = new AtomicInteger();
     /** Guarded by IN_USE. */
     private static Worker[] workers = new Worker[0];
     /** Guarded by IN_USE: reused by every call, so that a call allocates nothing here. */
@@ -60,6 +62,7 @@ final class GemmPool {
             failure = null;
             caller = Thread.currentThread();
             BARRIER.reset(wanted);
+            NEXT_TASK.set(0);
             parts = wanted;
             UNFINISHED.set(wanted - 1);
             for (int part = 1; part < wanted; part++) {
@@ -88,6 +91,15 @@ final class GemmPool {
         if (failed != null) {
             throw new IllegalStateException("a GEMM worker failed", failed);
         }
+    }
+
+    /**
+     * Claims the next task of the current call for the part that asks: 0, 1, 2, ... in the order asked, each
+     * to one part only. Only for a part of a call that has its workers ({@code parts > 1} in
+     * {@link Task#runPart}): a call run as one part takes its tasks in order itself.
+     */
+    static int claim() {
+        return NEXT_TASK.getAndIncrement();
     }
 
     private static void ensureWorkers(int count) {

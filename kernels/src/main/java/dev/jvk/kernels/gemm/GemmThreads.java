@@ -70,14 +70,20 @@ public final class GemmThreads {
     }
 
     /**
-     * Runs tasks {@code [0, tasks)} in {@code parts} runs of consecutive tasks (part {@code p} takes
-     * {@code [p * tasks / parts, (p + 1) * tasks / parts)}, in increasing order), at once on the
-     * caller's thread and GEMM's workers, or all on the caller's thread when the workers are busy.
+     * Runs tasks {@code [0, tasks)} on {@code parts} threads at once (the caller's and GEMM's workers), each
+     * thread taking the next task not yet taken when it is free, so that a thread delayed by the machine (or
+     * given the larger tasks) leaves the rest to the others; all on the caller's thread, in order, when the
+     * workers are busy. Put the largest tasks first: the last ones taken fill the gaps.
      */
     public static void forEachTask(int tasks, int parts, Task body) {
         GemmPool.run((part, count, workspace, barrier) -> {
-            int to = (int) ((long) (part + 1) * tasks / count);
-            for (int t = (int) ((long) part * tasks / count); t < to; t++) {
+            if (count == 1) {
+                for (int t = 0; t < tasks; t++) {
+                    body.run(t);
+                }
+                return;
+            }
+            for (int t = GemmPool.claim(); t < tasks; t = GemmPool.claim()) {
                 body.run(t);
             }
         }, parts, null);

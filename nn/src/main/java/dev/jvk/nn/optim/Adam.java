@@ -15,7 +15,7 @@ import java.util.List;
  * each on a range of its elements ({@link Parallel}): every element's update reads that element
  * alone, so the weights are bitwise the same for every thread count.
  */
-final class Adam implements Optimizer {
+final class Adam implements ElementwiseOptimizer {
     private final List<Parameter> parameters;
     private final float beta1;
     private final float beta2;
@@ -25,7 +25,7 @@ final class Adam implements Optimizer {
     private final float[][] m;
     private final float[][] v;
     private int t;
-    /** What {@link #updateRange} updates: set by {@link #step} before each parameter's ranges run. */
+    /** The parameter {@link #step}'s ranges update: set before each parameter's ranges run. */
     private int current;
     private float lr;
     private float stepSize;
@@ -51,7 +51,21 @@ final class Adam implements Optimizer {
     }
 
     @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
     public void step(float lr) {
+        startStep(lr);
+        for (int i = 0; i < m.length; i++) {
+            current = i;
+            Parallel.forRange(parameters.get(i).size(), BYTES_PER_ELEMENT, updateRange);
+        }
+    }
+
+    @Override
+    public void startStep(float lr) {
         t++;
         // bias corrections: m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t), folded into two scalars
         double correction1 = 1 - Math.pow(beta1, t);
@@ -59,10 +73,6 @@ final class Adam implements Optimizer {
         this.lr = lr;
         this.stepSize = (float) (lr / correction1);
         this.rootCorrection2 = (float) Math.sqrt(correction2);
-        for (int i = 0; i < m.length; i++) {
-            current = i;
-            Parallel.forRange(parameters.get(i).size(), BYTES_PER_ELEMENT, updateRange);
-        }
     }
 
     @Override
@@ -83,9 +93,13 @@ final class Adam implements Optimizer {
         t = steps;
     }
 
-    /** The step for elements [from, to) of parameter {@link #current}. */
     private void updateRange(int from, int to) {
-        Parameter p = parameters.get(current);
+        update(current, from, to);
+    }
+
+    @Override
+    public void update(int index, int from, int to) {
+        Parameter p = parameters.get(index);
         float[] w = p.value();
         float[] g = p.grad();
         if (weightDecay != 0f && p.decays()) {
@@ -95,7 +109,7 @@ final class Adam implements Optimizer {
                 Vectors.axpy(weightDecay, w, from, g, from, to - from);    // Adam: g += wd * w (L2)
             }
         }
-        update(w, g, m[current], v[current], from, to, stepSize, rootCorrection2);
+        update(w, g, m[index], v[index], from, to, stepSize, rootCorrection2);
     }
 
     private void update(float[] w, float[] g, float[] m, float[] v, int from, int to, float stepSize, float rootCorrection2) {

@@ -83,7 +83,7 @@ public record OptimizerConfig(Kind kind, float momentum, boolean nesterov, float
         return new OptimizerConfig(Kind.ADAMW, 0f, false, weightDecay, 0.9f, 0.999f, 1e-8f);
     }
 
-    /** An optimizer for these parameters, its state allocated now. */
+    /** An optimizer for these parameters, its state allocated now: an {@link ElementwiseOptimizer}. */
     public Optimizer create(List<Parameter> parameters) {
         return switch (kind) {
             case SGD -> new Sgd(parameters, momentum, nesterov, weightDecay);

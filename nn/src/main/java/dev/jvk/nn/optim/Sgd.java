@@ -11,13 +11,13 @@ import java.util.List;
  * GEMM's threads, each on a range of its elements ({@link Parallel}): elementwise kernels, so the
  * weights are bitwise the same for every thread count.
  */
-final class Sgd implements Optimizer {
+final class Sgd implements ElementwiseOptimizer {
     private final List<Parameter> parameters;
     private final float momentum;
     private final boolean nesterov;
     private final float weightDecay;
     private final float[][] velocity;
-    /** What {@link #updateRange} updates: set by {@link #step} before each parameter's ranges run. */
+    /** The parameter {@link #step}'s ranges update: set before each parameter's ranges run. */
     private int current;
     private float lr;
     /** Made once: a step allocates nothing. */
@@ -52,17 +52,31 @@ final class Sgd implements Optimizer {
     }
 
     @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
     public void step(float lr) {
-        this.lr = lr;
+        startStep(lr);
         for (int i = 0; i < velocity.length; i++) {
             current = i;
             Parallel.forRange(parameters.get(i).size(), BYTES_PER_ELEMENT, updateRange);
         }
     }
 
-    /** The step for elements [from, to) of parameter {@link #current}. */
+    @Override
+    public void startStep(float lr) {
+        this.lr = lr;
+    }
+
     private void updateRange(int from, int to) {
-        Parameter p = parameters.get(current);
+        update(current, from, to);
+    }
+
+    @Override
+    public void update(int index, int from, int to) {
+        Parameter p = parameters.get(index);
         float[] w = p.value();
         float[] g = p.grad();
         int n = to - from;
@@ -73,7 +87,7 @@ final class Sgd implements Optimizer {
             Vectors.axpy(-lr, g, from, w, from, n);               // w -= lr * g
             return;
         }
-        float[] v = velocity[current];
+        float[] v = velocity[index];
         Vectors.scal(momentum, v, from, n);                       // v = mu * v
         Vectors.axpy(1f, g, from, v, from, n);                    //   + g
         if (nesterov) {
