@@ -5,6 +5,7 @@ import static dev.jvk.kernels.Transpose.TRANS;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.PackedMatrix;
+import dev.jvk.kernels.Parallel;
 import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.optim.Parameter;
 import java.util.List;
@@ -117,9 +118,15 @@ public final class Dense implements Layer {
     @Override
     public void forwardRows(float[] x, float[] y, int from, int rows) {
         if (rows == 1) {
-            // one row (inference): y[out] = b + W^T[out x in] x[in], a GEMV that reads W once
-            Vectors.copy(bias, 0, y, from * out, out);
-            Gemm.sgemv(TRANS, in, out, 1f, weights, 0, out, x, from * in, 1f, y, from * out);
+            // one row (inference): y[out] = b + W^T[out x in] x[in], a GEMV that reads W once. A W that
+            // pays for it has its columns split between threads, each reading its share from its own
+            // cache; every y is summed over the rows of W alone, so the split changes no bit.
+            int xo = from * in;
+            int yo = from * out;
+            Parallel.forRange(out, in * Float.BYTES, (j0, j1) -> {
+                Vectors.copy(bias, j0, y, yo + j0, j1 - j0);
+                Gemm.sgemv(TRANS, in, j1 - j0, 1f, weights, j0, out, x, xo, 1f, y, yo + j0);
+            });
             return;
         }
         forwardWithoutBias(x, y, from, rows);

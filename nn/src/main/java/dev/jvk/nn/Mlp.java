@@ -45,6 +45,13 @@ public final class Mlp {
     static final int MIN_CHUNK_ROWS = Integer.getInteger("jvk.nn.minChunkRows", 64);
     /** The most chunks a pass is cut into (see {@link #chunkRows}): enough to balance up to 8 threads. */
     static final int MAX_CHUNKS = Integer.getInteger("jvk.nn.maxChunks", 8);
+    /**
+     * The fewest rows a chunk of {@link #predict} gets (see {@link #predictChunkRows}): one register tile of
+     * GEMM. Its products read weights packed once ({@link Dense#packWeights}), so a small chunk no longer
+     * packs them again, and a batch of 16 runs as two chunks, one per thread. {@code -Djvk.nn.minPredictChunkRows}
+     * for sweeps.
+     */
+    static final int MIN_PREDICT_CHUNK_ROWS = Integer.getInteger("jvk.nn.minPredictChunkRows", 8);
 
     private final List<Layer> layers;
     private final Loss loss;
@@ -59,6 +66,7 @@ public final class Mlp {
     private final long flopsPerRow;     // multiply-adds of one row's forward pass, twice
     private final long backwardFlopsPerRow;   // the same for the row side of backward: every dense layer's but the first's
     private final long parameterFlopsPerRow;  // the same for the parameter gradients: every trainable dense layer's
+    private final long weightBytes;           // the dense layers' weights: what every chunk of a forward pass reads
     private Workspace inference;
     private Workspace training;
     /** The pass the chunk tasks below work on: set before they run (a model is used by one thread at a time). */
@@ -163,13 +171,16 @@ public final class Mlp {
         this.drawsMasks = this.layers.stream().anyMatch(l -> l instanceof Dropout d && d.rate() > 0f);
         long flops = 0;
         long firstDense = -1;
+        long bytes = 0;
         for (Layer layer : this.layers) {
             if (layer instanceof Dense) {
                 long layerFlops = 2L * layer.inputSize() * layer.outputSize();
                 firstDense = firstDense < 0 ? layerFlops : firstDense;
                 flops += layerFlops;
+                bytes += 4L * layer.inputSize() * layer.outputSize();
             }
         }
+        this.weightBytes = bytes;
         this.flopsPerRow = flops;
         this.backwardFlopsPerRow = flops - Math.max(0, firstDense);
         this.parameterFlopsPerRow = flops;
@@ -506,7 +517,7 @@ public final class Mlp {
                 x = y;
             }
         } else {
-            runChunks(ws, rows, forwardChunk, flopsPerRow);
+            runChunks(ws, rows, chunkRows(rows), forwardChunk, flopsPerRow * rows);
         }
         ws.source = null;
     }
@@ -524,15 +535,27 @@ public final class Mlp {
     }
 
     /**
-     * Runs {@code task} once per chunk of {@link #chunkRows} rows of the {@code rows} rows in {@code ws}: the chunks
-     * at once on as many threads as {@code flopsPerRow} (the task's work on one row) pays for, when there are at
-     * least as many chunks as threads; otherwise one after the other, each chunk's products split by GEMM's
-     * threads (fewer chunks than threads would leave threads idle). Either way each chunk gets the same bits.
+     * How many rows each chunk of a {@link #predict} pass over {@code rows} rows gets: as {@link #chunkRows}, with
+     * chunks of at least {@link #MIN_PREDICT_CHUNK_ROWS}. Never a chunk of one row among larger ones (one row
+     * takes GEMV's order of summation): the same rows always give the same chunks, and so the same bits.
      */
-    private void runChunks(Workspace ws, int rows, Parallel.Task task, long flopsPerRow) {
+    static int predictChunkRows(int rows) {
+        int chunks = Math.max(1, Math.min(MAX_CHUNKS, rows / MIN_PREDICT_CHUNK_ROWS));
+        int share = (rows + chunks - 1) / chunks;
+        int tiles = Math.max(1, Math.min(rows, (share + 7) / 8 * 8));
+        return rows % tiles == 1 ? share : tiles;
+    }
+
+    /**
+     * Runs {@code task} once per chunk of {@code rowsPerChunk} rows of the {@code rows} rows in {@code ws}: the chunks
+     * at once on as many threads as {@code work} (the flops of all of them) pays for, when there are at least as
+     * many chunks as threads; otherwise one after the other, each chunk's products split by GEMM's threads (fewer
+     * chunks than threads would leave threads idle). Either way each chunk gets the same bits.
+     */
+    private void runChunks(Workspace ws, int rows, int rowsPerChunk, Parallel.Task task, long work) {
         chunked = ws;
         chunkedRows = rows;
-        rowsPerChunk = chunkRows(rows);
+        this.rowsPerChunk = rowsPerChunk;
         int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
         if (chunks < Math.min(Gemm.threads(), Runtime.getRuntime().availableProcessors())) {
             for (int c = 0; c < chunks; c++) {
@@ -540,7 +563,7 @@ public final class Mlp {
             }
             return;
         }
-        Parallel.forTasks(chunks, flopsPerRow * rows, task);
+        Parallel.forTasks(chunks, work, task);
     }
 
     /** The forward pass of chunk {@code c}: its input rows loaded and scaled, then every pass on them. */
@@ -642,7 +665,7 @@ public final class Mlp {
         if (!Float.isFinite(meanLoss)) {
             return meanLoss;
         }
-        runChunks(ws, rows, backwardChunk, backwardFlopsPerRow);
+        runChunks(ws, rows, chunkRows(rows), backwardChunk, backwardFlopsPerRow * rows);
         if (optimizer != null) {
             optimizer.startStep(learningRate);
         }
@@ -777,7 +800,11 @@ public final class Mlp {
             ws.source = x;
             ws.sourceOrder = null;
             ws.sourceFrom = from;
-            runChunks(ws, n, scoreChunk, flopsPerRow);
+            int perChunk = predictChunkRows(n);
+            // each chunk reads every weight matrix: counted as GEMM's thread rule counts an operand it reads
+            // (bytes at 10 per nanosecond against 200 flops: 20 flops a byte)
+            long work = flopsPerRow * n + (n + perChunk - 1) / perChunk * weightBytes * 20;
+            runChunks(ws, n, perChunk, scoreChunk, work);
             ws.source = null;
             System.arraycopy(ws.logits(), 0, scores, from * classes, n * classes);
         }

@@ -39,6 +39,23 @@ class PackedWeightsTest {
     }
 
     @Test
+    void oneRowIsBitwiseTheUnsplitProductOnOneAndTwoThreads() {
+        // 784 x 256 weights are enough for the GEMV's columns to be split between two threads
+        Mlp mlp = Mlp.classifier(784, new int[] {256}, Activation.RELU, 10, 7);
+        float[] x = inputs(1, mlp.inputs(), 8);
+        float[] expected = unpackedForward(mlp, x, 1);
+        int saved = Gemm.threads();
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                Gemm.setThreads(threads);
+                assertThat(mlp.predict(x, 1)).as("%d threads", threads).isEqualTo(expected);
+            }
+        } finally {
+            Gemm.setThreads(saved);
+        }
+    }
+
+    @Test
     void weightsWrittenAfterPredictingAreSeen() {
         Mlp mlp = model(3);
         float[] x = inputs(ROWS, mlp.inputs(), 5);

@@ -5,6 +5,7 @@ import static dev.jvk.kernels.Transpose.TRANS;
 
 import dev.jvk.kernels.Activations;
 import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.PackedMatrix;
 import dev.jvk.kernels.Softmax;
 import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.Activation;
@@ -27,9 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Where {@link Mlp#predict(float[], int, float[])} of 784-256-128-10 spends its time, one piece at a
  * time: each piece is the kernel calls {@code predict} makes for it, on the same shapes and in the
- * same chunks of rows ({@code chunk}: the rows one forward pass of a chunk takes, 64 from batch 128
- * on), so the pieces add up to about {@code predict} minus its bookkeeping. {@code gemm1} ... {@code gemm3}
- * are the layers' products ({@code x W}, batch 1: the GEMV with the bias), {@code bias1} ... {@code bias3}
+ * same chunks of rows (the rows one forward pass of a chunk takes: 8 at batch 16, 16 at 128, 32 at
+ * 1024; {@code -p chunkRows=64} for the 64-row chunks of a training pass), so the pieces add up to
+ * about {@code predict} minus its bookkeeping. {@code gemm1} ... {@code gemm3}
+ * are the layers' products ({@code x W}, batch 1: the GEMV with the bias) as {@link Gemm#sgemm} computes them,
+ * packing W on every call; {@code packed1} ... {@code packed3} the same products on W packed once
+ * ({@link PackedMatrix}, what {@code predict} runs from two rows on); {@code bias1} ... {@code bias3}
  * the bias and activation after them, {@code softmax} the scores, {@code copies} the input rows copied
  * into the model's buffer and the scores out of it. One thread unless {@code -p threads=2}.
  *
@@ -53,10 +57,15 @@ public class MlpInferenceBreakdownBenchmark {
     @Param({"1"})
     int threads;
 
+    /** Rows per chunk; 0: as {@code predict} cuts a batch (blocks of 256 rows in up to 8 chunks of at least 8). */
+    @Param({"0"})
+    int chunkRows;
+
     private Mlp mlp;
     private float[] x;
     private float[] scores;
     private float[][] weights;
+    private PackedMatrix[] packed;
     private float[][] biases;
     private float[][] buffers;   // the input chunk, then each layer's output chunk
     private int chunk;
@@ -77,7 +86,12 @@ public class MlpInferenceBreakdownBenchmark {
                 d++;
             }
         }
-        chunk = batch < 128 ? batch : 64;
+        packed = new PackedMatrix[3];
+        for (int i = 0; i < 3; i++) {
+            packed[i] = new PackedMatrix(NO_TRANS, WIDTHS[i], WIDTHS[i + 1], weights[i], 0, WIDTHS[i + 1]);
+        }
+        int block = Math.min(batch, 256);
+        chunk = chunkRows > 0 ? Math.min(chunkRows, batch) : block < 16 ? block : Math.max(8, block / 8);
         buffers = new float[4][];
         for (int i = 0; i < 4; i++) {
             buffers[i] = new float[chunk * WIDTHS[i]];
@@ -104,6 +118,21 @@ public class MlpInferenceBreakdownBenchmark {
     @Benchmark
     public float[] gemm3() {
         return product(2);
+    }
+
+    @Benchmark
+    public float[] packed1() {
+        return packedProduct(0);
+    }
+
+    @Benchmark
+    public float[] packed2() {
+        return packedProduct(1);
+    }
+
+    @Benchmark
+    public float[] packed3() {
+        return packedProduct(2);
     }
 
     @Benchmark
@@ -151,6 +180,16 @@ public class MlpInferenceBreakdownBenchmark {
             } else {
                 Gemm.sgemm(NO_TRANS, NO_TRANS, chunk, out, in, 1f, a, 0, in, weights[layer], 0, out, 0f, c, 0, out);
             }
+        }
+        return c;
+    }
+
+    private float[] packedProduct(int layer) {
+        int in = WIDTHS[layer];
+        int out = WIDTHS[layer + 1];
+        float[] c = buffers[layer + 1];
+        for (int from = 0; from < batch; from += chunk) {
+            packed[layer].sgemm(NO_TRANS, chunk, 1f, buffers[layer], 0, in, 0f, c, 0, out);
         }
         return c;
     }
