@@ -194,6 +194,11 @@ public final class LowPrecision {
      * ({@code ldb >= max(1, k)}: each row of B, an output channel, is contiguous, as the rows of A are),
      * C is m x n int ({@code ldc >= max(1, n)}), overwritten. {@code k <= INT8_MAX_TERMS}.
      *
+     * <p>On the vector path it runs on the float GEMM, which is exact here: a sum of at most 1024 int8
+     * products, and every partial sum of it, is an integer float holds exactly, so the product is taken
+     * in stretches of 1024 along k and the stretches are added in int. It allocates the widened blocks
+     * of A and B (at most 4 MB each) and a float block of C per call.
+     *
      * @throws IllegalArgumentException if {@code k > INT8_MAX_TERMS}, a size or offset is negative, or
      *                                   a leading dimension is short
      */
@@ -208,7 +213,7 @@ public final class LowPrecision {
         if (m == 0 || n == 0) {
             return;
         }
-        IMPL.gemmInt8(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        IMPL.gemmInt8(GEMM, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     }
 
     // ================================================================ float activations times low-precision weights

@@ -530,6 +530,41 @@ class LowPrecisionProperties {
         }
     }
 
+    /**
+     * Depths and row counts around the vector path's stretches of 1024 along k and its blocks of 1024 rows
+     * of A and B (at k = 1024), with random bytes and with every byte -128 (each stretch then sums to 2^24,
+     * the largest integer float holds with its neighbours).
+     */
+    @Example
+    void gemmInt8IsExactAcrossItsStretchesAndBlocks() {
+        int[][] shapes = {{3, 4, 1023}, {3, 4, 1024}, {3, 4, 1025}, {2, 3, 2500}, {1030, 3, 1100}, {3, 1030, 1024}};
+        SplittableRandom r = new SplittableRandom(12);
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            for (boolean extreme : new boolean[] {false, true}) {
+                byte[] a = randomBytes(r, m * k);
+                byte[] b = randomBytes(r, n * k);
+                if (extreme) {
+                    Arrays.fill(a, (byte) -128);
+                    Arrays.fill(b, (byte) -128);
+                }
+                int[] c = new int[m * n];
+                LowPrecision.gemmInt8(m, n, k, a, 0, k, b, 0, k, c, 0, n);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        long exact = 0;
+                        for (int p = 0; p < k; p++) {
+                            exact += (long) a[i * k + p] * b[j * k + p];
+                        }
+                        assertThat((long) c[i * n + j]).as("C[%d][%d] of %dx%dx%d", i, j, m, n, k).isEqualTo(exact);
+                    }
+                }
+            }
+        }
+    }
+
     // ================================================================ mixed precision
 
     @FunctionalInterface

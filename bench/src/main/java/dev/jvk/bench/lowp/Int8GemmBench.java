@@ -21,17 +21,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * int8 GEMM with int32 accumulation ({@code LowPrecision.gemmInt8}, C = A * B^T) against float SGEMM
  * on the same square shape, one thread, in the same run: 2 * size^3 operations per call for both, so
  * GOPS and GFLOP/s compare directly. SGEMM runs as NT too (B stored n x k), the layout gemmInt8 takes.
+ * gemmInt8 runs on the float GEMM in exact stretches of 1024 along k (2048 takes two), so the ratio
+ * shows what the widening of A and B and the int update of C cost on top of it.
  *
  * <p>Run: {@code org.openjdk.jmh.Main 'lowp.Int8GemmBench'}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djvk.threads=1"})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Djvk.threads=1"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class Int8GemmBench {
-    @Param({"256", "512", "1024"})
+    @Param({"256", "512", "1024", "2048"})
     public int size;
 
     private byte[] a8;

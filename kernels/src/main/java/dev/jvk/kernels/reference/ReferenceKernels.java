@@ -357,7 +357,7 @@ public final class ReferenceKernels implements ActivationKernels, ReductionKerne
         return ReferenceLowPrecision.dotInt8(x, xOffset, y, yOffset, n);
     }
     @Override
-    public void gemmInt8(int m, int n, int k, byte[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb, int[] c, int cOffset, int ldc) {
+    public void gemmInt8(GemmKernels gemm, int m, int n, int k, byte[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb, int[] c, int cOffset, int ldc) {
         ReferenceLowPrecision.gemmInt8(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     }
     @Override

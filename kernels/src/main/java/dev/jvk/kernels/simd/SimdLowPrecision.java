@@ -5,6 +5,7 @@ import dev.jvk.kernels.spi.GemmKernels;
 import dev.jvk.kernels.spi.LowPrecisionKernels;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -282,86 +283,67 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
         return unbiased(a, h, pairs);
     }
 
-    /**
-     * Rows of B handled while one block of them stays in cache: 128 rows of k <= 2048 bytes are at most
-     * 256 KB, within L2, and every pair of A rows walks the block.
+    /*
+     * int8 GEMM on the float GEMM. Every int8 product is an integer of magnitude at most 2^14, so any sum
+     * of at most FLOAT_EXACT_TERMS = 1024 of them, and every partial sum on the way in any order, is an
+     * integer of magnitude at most 2^24, which a float holds exactly: the float GEMM of the bytes
+     * widened to floats, over a stretch of at most 1024 of k, is the exact int sum, whatever its
+     * blocking, vector width or thread count. The stretches are added in int (wrapping, as the
+     * reference does). So the int8 GEMM runs at the float GEMM's rate, less the widening of A and B
+     * and the int update of C, which are O((m + n) k) and O(m n) against its O(m n k). It cannot beat
+     * float this way: without an int8 multiply-add instruction (VPDPBUSD or VPMADDWD, which the Vector
+     * API does not expose) a 512-bit step does 16 products as float, and the exact integer pattern
+     * (dotInt8's pair sums) needs about 7 instructions per 64 products, under half float's rate.
      */
-    private static final int GEMM_B_BLOCK = 128;
+
+    /** The most int8 products whose sum, and each partial sum, is exact in float: 2^24 / 2^14. */
+    private static final int FLOAT_EXACT_TERMS = 1024;
+    /** Floats in each widened block of A or B and in the float block of C: 4 MB each at most. */
+    private static final int BLOCK_FLOATS = 1 << 20;
 
     @Override
-    public void gemmInt8(int m, int n, int k, byte[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
-                                int[] c, int cOffset, int ldc) {
-        for (int jb = 0; jb < n; jb += GEMM_B_BLOCK) {
-            int jEnd = Math.min(n, jb + GEMM_B_BLOCK);
-            int i = 0;
-            for (; i + 2 <= m; i += 2) {
-                int j = jb;
-                for (; j + 2 <= jEnd; j += 2) {
-                    tile2x2(k, a, aOffset + i * lda, lda, b, bOffset + j * ldb, ldb, c, cOffset + i * ldc + j, ldc);
-                }
-                for (; j < jEnd; j++) {
-                    c[cOffset + i * ldc + j] = dotInt8(a, aOffset + i * lda, b, bOffset + j * ldb, k);
-                    c[cOffset + (i + 1) * ldc + j] = dotInt8(a, aOffset + (i + 1) * lda, b, bOffset + j * ldb, k);
-                }
+    public void gemmInt8(GemmKernels gemm, int m, int n, int k, byte[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
+                         int[] c, int cOffset, int ldc) {
+        if (k == 0) {
+            for (int i = 0; i < m; i++) {
+                Arrays.fill(c, cOffset + i * ldc, cOffset + i * ldc + n, 0);
             }
-            if (i < m) {
-                for (int j = jb; j < jEnd; j++) {
-                    c[cOffset + i * ldc + j] = dotInt8(a, aOffset + i * lda, b, bOffset + j * ldb, k);
+            return;
+        }
+        int kc = Math.min(k, FLOAT_EXACT_TERMS);
+        int mc = Math.min(m, BLOCK_FLOATS / kc);
+        int nc = Math.min(n, Math.max(1, BLOCK_FLOATS / Math.max(kc, mc)));
+        float[] af = new float[mc * kc];
+        float[] bf = new float[nc * kc];
+        float[] cf = new float[mc * nc];
+        for (int p = 0; p < k; p += kc) {
+            int kb = Math.min(kc, k - p);
+            for (int i = 0; i < m; i += mc) {
+                int mb = Math.min(mc, m - i);
+                for (int r = 0; r < mb; r++) {
+                    dequantizeInt8(1f, a, aOffset + (i + r) * lda + p, af, r * kb, kb);
+                }
+                for (int j = 0; j < n; j += nc) {
+                    int nb = Math.min(nc, n - j);
+                    for (int r = 0; r < nb; r++) {
+                        dequantizeInt8(1f, b, bOffset + (j + r) * ldb + p, bf, r * kb, kb);
+                    }
+                    gemm.sgemm(false, true, mb, nb, kb, 1f, af, 0, kb, bf, 0, kb, 0f, cf, 0, nb);
+                    addExactInts(cf, mb, nb, c, cOffset + i * ldc + j, ldc, p == 0);
                 }
             }
         }
     }
 
-    /**
-     * Two rows of A against two rows of B: four exact dot products, each A and B vector widened once. Four
-     * products keep 8 int accumulators, 4 widened A and 2 widened B vectors and the pair temporaries within
-     * the 32 vector registers; a 2x4 tile needs 16 accumulators beside its operands and measured at half
-     * this tile's rate (bench/RESULTS-lowp.md, runs 2 and 3).
-     */
-    private static void tile2x2(int k, byte[] a, int a0, int lda, byte[] b, int b0, int ldb, int[] c, int c0, int ldc) {
-        IntVector s00 = IntVector.zero(I), s01 = s00, s10 = s00, s11 = s00;
-        IntVector h00 = s00, h01 = s00, h10 = s00, h11 = s00;
-        int a1 = a0 + lda;
-        int b1 = b0 + ldb;
-        int pairs = 0;
-        int p = 0;
-        for (; p <= k - 2 * BHL; p += 2 * BHL, pairs++) {
-            ShortVector x00 = widened(a, a0 + p);
-            ShortVector x01 = widened(a, a0 + p + BHL);
-            ShortVector x10 = widened(a, a1 + p);
-            ShortVector x11 = widened(a, a1 + p + BHL);
-            ShortVector y00 = widened(b, b0 + p);
-            ShortVector y01 = widened(b, b0 + p + BHL);
-            IntVector v = pair(x00, y00, x01, y01);
-            s00 = s00.add(v);
-            h00 = h00.add(high(v));
-            v = pair(x10, y00, x11, y01);
-            s10 = s10.add(v);
-            h10 = h10.add(high(v));
-            ShortVector y10 = widened(b, b1 + p);
-            ShortVector y11 = widened(b, b1 + p + BHL);
-            v = pair(x00, y10, x01, y11);
-            s01 = s01.add(v);
-            h01 = h01.add(high(v));
-            v = pair(x10, y10, x11, y11);
-            s11 = s11.add(v);
-            h11 = h11.add(high(v));
+    /** C (rows x cols at cOffset, ldc) = (first ? 0 : C) + f, f holding integers of magnitude <= 2^24 (row-major, cols wide). */
+    private static void addExactInts(float[] f, int rows, int cols, int[] c, int cOffset, int ldc, boolean first) {
+        for (int r = 0; r < rows; r++) {
+            int row = cOffset + r * ldc;
+            for (int j = 0; j < cols; j++) {
+                int v = (int) f[r * cols + j];
+                c[row + j] = first ? v : c[row + j] + v;
+            }
         }
-        // The last k % (2 * BHL) terms, fewer than one pair step, in scalar code: masked loads in the
-        // loop would cost every step, and a copy of the loop for the tail is a second body to keep in step.
-        c[c0] = unbiased(s00, h00, pairs) + tail(a, a0, b, b0, p, k);
-        c[c0 + 1] = unbiased(s01, h01, pairs) + tail(a, a0, b, b1, p, k);
-        c[c0 + ldc] = unbiased(s10, h10, pairs) + tail(a, a1, b, b0, p, k);
-        c[c0 + ldc + 1] = unbiased(s11, h11, pairs) + tail(a, a1, b, b1, p, k);
-    }
-
-    /** sum of x[xRow + p] * y[yRow + p] for p in [from, k). */
-    private static int tail(byte[] x, int xRow, byte[] y, int yRow, int from, int k) {
-        int s = 0;
-        for (int p = from; p < k; p++) {
-            s += x[xRow + p] * y[yRow + p];
-        }
-        return s;
     }
 
     // ================================================================ float activations times low-precision weights

@@ -26,7 +26,9 @@ public interface LowPrecisionKernels {
     void dequantizeInt8(float scale, byte[] q, int qOffset, float[] y, int yOffset, int n);
 
     int dotInt8(byte[] x, int xOffset, byte[] y, int yOffset, int n);
-    void gemmInt8(int m, int n, int k, byte[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb, int[] c, int cOffset, int ldc);
+    /** {@code gemm} as for {@link #sgemmInt8}: implementations may run the exact integer product on it. */
+    void gemmInt8(GemmKernels gemm, int m, int n, int k, byte[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
+                  int[] c, int cOffset, int ldc);
 
     void sgemvInt8(int m, int n, byte[] a, int aOffset, int lda, float[] scales, int scalesOffset, float[] x, int xOffset, float[] y, int yOffset);
     void sgemvBf16(int m, int n, short[] a, int aOffset, int lda, float[] x, int xOffset, float[] y, int yOffset);
