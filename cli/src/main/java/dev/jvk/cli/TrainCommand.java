@@ -348,7 +348,7 @@ final class TrainCommand implements Callable<Integer> {
             progress.println("learning curves: " + plot);
         }
         if (json) {
-            out.println(resultJson(p, trained, kind, rate, history, test, listener.testScores(), seconds, kernels));
+            out.println(resultJson(p, trained, dropout, kind, rate, history, test, listener.testScores(), seconds, kernels));
         }
         return 0;
     }
@@ -539,7 +539,7 @@ final class TrainCommand implements Callable<Integer> {
         return n + " " + (n == 1 ? one : many);
     }
 
-    private Json resultJson(Prepared p, Mlp mlp, OptimizerConfig.Kind kind, float rate, Trainer.History history, Evaluation test,
+    private Json resultJson(Prepared p, Mlp mlp, float dropout, OptimizerConfig.Kind kind, float rate, Trainer.History history, Evaluation test,
                             List<Evaluation> testPerEpoch, double seconds, KernelInfo kernels) {
         List<Double> validationScores = new ArrayList<>();
         List<Double> validationLosses = new ArrayList<>();
@@ -564,6 +564,8 @@ final class TrainCommand implements Callable<Integer> {
                 .put(regression ? "targets" : "classes", mlp.classes())
                 .put("model", mlp.describe())
                 .put("parameters", mlp.parameterCount())
+                .put("scaling", mlp.scaling().kind().cliName())
+                .put("dropout", Double.parseDouble(Float.toString(dropout)))
                 .put("loss", mlp.loss().name())
                 .put("optimizer", kind.cliName())
                 .put("lr", Double.parseDouble(Float.toString(rate)))

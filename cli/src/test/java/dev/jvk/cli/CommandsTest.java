@@ -486,6 +486,9 @@ class CommandsTest {
         assertThat(r.err()).contains("dropout 0.2 (the default below 10000 training rows)")
                 .contains("300 epochs (default: about 4000 steps) (patience 30, the default for 104 validation rows)");
         assertThat(number(r.out(), "validation_samples")).isEqualTo(104);
+        // two features of spread about 1, within +-10: --scale auto leaves them as they are
+        assertThat(r.out()).contains("\"scaling\":\"none\"").contains("\"dropout\":0.2");
+        assertThat(r.err()).contains("scaling none (auto: the features are within +-10 and of comparable spread)");
         assertThat(number(r.out(), "epochs")).isLessThanOrEqualTo(300);
 
         Path small = noisy("small.csv", 500, 9);

@@ -129,8 +129,8 @@ public final class Trainer {
          * The early-stopping patience of {@code ./jvk train} for a run of {@code epochs} watching {@code validationRows}
          * rows: a tenth of the run, at least {@link #MIN_DEFAULT_PATIENCE} epochs; 0 (train every epoch) when fewer than
          * {@link #MIN_VALIDATION_ROWS} rows are watched, since on a few dozen rows one row outweighs what an epoch teaches,
-         * and the epoch kept would be chosen by that row: on the diabetes set's 35 validation rows (10% of 353) early stopping
-         * kept epochs that scored R^2 0.28 on the test rows where training every epoch scores 0.38 in cross-validation.
+         * and the epoch kept would be chosen by that row: in cross-validation on breast cancer's training rows (36 validation
+         * rows a fold) training every epoch scored 0.974 accuracy, early stopping 0.970.
          */
         public static int patienceFor(int epochs, int validationRows) {
             return validationRows < MIN_VALIDATION_ROWS ? 0 : Math.max(MIN_DEFAULT_PATIENCE, epochs / 10);
