@@ -65,7 +65,6 @@ public final class Mlp {
     private final boolean drawsMasks;   // a dropout layer draws a mask over the whole batch in training
     private final long flopsPerRow;     // multiply-adds of one row's forward pass, twice
     private final long backwardFlopsPerRow;   // the same for the row side of backward: every dense layer's but the first's
-    private final long parameterFlopsPerRow;  // the same for the parameter gradients: every trainable dense layer's
     private final long weightBytes;           // the dense layers' weights: what every chunk of a forward pass reads
     private Workspace inference;
     private Workspace training;
@@ -183,7 +182,6 @@ public final class Mlp {
         this.weightBytes = bytes;
         this.flopsPerRow = flops;
         this.backwardFlopsPerRow = flops - Math.max(0, firstDense);
-        this.parameterFlopsPerRow = flops;
         this.scaling = scaling == null ? FeatureScaling.none(inputs) : scaling;
         if (this.scaling.features() != inputs) {
             throw new IllegalArgumentException("scaling has " + this.scaling.features() + " features, the model takes " + inputs);
@@ -673,7 +671,7 @@ public final class Mlp {
         chunkedRows = rows;
         updating = optimizer;
         try {
-            Parallel.forTasks(partPass.length, parameterFlopsPerRow * rows, parameterPart);
+            Parallel.forTasks(partPass.length, flopsPerRow * rows, parameterPart);   // dW has the forward product's flops
         } finally {
             updating = null;
         }

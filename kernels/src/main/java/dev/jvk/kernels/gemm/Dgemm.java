@@ -319,6 +319,11 @@ public final class Dgemm {
         }
 
         @Override
+        public boolean partsMeet() {
+            return split == Split.SHARED_B;
+        }
+
+        @Override
         public void runPart(int part, int parts, Workspace workspace, GemmPool.Barrier barrier) {
             Problem p = problem;
             if (split == Split.COLUMNS) {

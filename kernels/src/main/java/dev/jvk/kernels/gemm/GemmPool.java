@@ -1,6 +1,7 @@
 package dev.jvk.kernels.gemm;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,6 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * it costs nothing), because GEMM calls tend to come in a row (training steps, benchmarks) and
  * waking a parked thread costs tens of microseconds. Workers are daemons: they never keep a JVM
  * alive.
+ *
+ * <p>A part no worker has started by the time the caller finishes its own is taken back and run by
+ * the caller (unless the parts wait for each other at the barrier): on a machine busier than its
+ * cores, a worker the scheduler has not run yet would otherwise hold up the whole call for a time
+ * slice, milliseconds, when a part is microseconds.
  */
 final class GemmPool {
     /** How long a worker (or the waiting caller) spins before parking. */
@@ -29,6 +35,14 @@ final class GemmPool {
     interface Task {
         /** Runs part {@code part} of {@code parts}, all of which run at the same time when {@code parts > 1}. */
         void runPart(int part, int parts, Workspace workspace, Barrier barrier);
+
+        /**
+         * Whether parts wait for each other at the barrier: then every part runs on its own thread, and
+         * none is taken back by the caller.
+         */
+        default boolean partsMeet() {
+            return false;
+        }
     }
 
     private static final ReentrantLock IN_USE = new ReentrantLock();
@@ -68,13 +82,19 @@ final class GemmPool {
             for (int part = 1; part < wanted; part++) {
                 workers[part - 1].assign(task, part);
             }
+            boolean ranOwn = false;
             try {
                 task.runPart(0, wanted, own, BARRIER);
+                ranOwn = true;
             } catch (Throwable e) {
                 BARRIER.breakFor(e);
                 throw e;
             } finally {
-                awaitWorkers(); // they read the task: it must not change before they are done
+                try {
+                    takeBackUnstarted(task, wanted, own, ranOwn);
+                } finally {
+                    awaitWorkers(); // they read the task: it must not change before they are done
+                }
             }
             failed = failure;
             failure = null;
@@ -112,6 +132,27 @@ final class GemmPool {
             grown[i].start();
         }
         workers = grown;
+    }
+
+    /**
+     * Takes back every part no worker has started and, when {@code run}, runs it on this thread with its
+     * workspace {@code own} (free again: this thread's own part is done); else drops it (a part failed).
+     */
+    private static void takeBackUnstarted(Task task, int wanted, Workspace own, boolean run) {
+        if (task.partsMeet()) {
+            return;
+        }
+        for (int part = 1; part < wanted; part++) {
+            if (workers[part - 1].revoke(task)) {
+                try {
+                    if (run) {
+                        task.runPart(part, wanted, own, Barrier.NONE);
+                    }
+                } finally {
+                    UNFINISHED.decrementAndGet();
+                }
+            }
+        }
     }
 
     private static void awaitWorkers() {
@@ -177,7 +218,8 @@ final class GemmPool {
     /** A daemon thread with its own workspace, running one part at a time. */
     static final class Worker extends Thread {
         final Workspace workspace = new Workspace(false);
-        private volatile Task task;
+        /** The task assigned and not yet started: the worker or the caller takes it out, whichever comes first. */
+        private final AtomicReference<Task> assigned = new AtomicReference<>();
         private int part;
 
         Worker(int index) {
@@ -187,8 +229,13 @@ final class GemmPool {
 
         void assign(Task task, int part) {
             this.part = part;
-            this.task = task; // volatile write publishes part
+            assigned.set(task); // volatile write publishes part
             LockSupport.unpark(this);
+        }
+
+        /** Takes {@code task} back unless this worker has started it; true when taken back. */
+        boolean revoke(Task task) {
+            return assigned.compareAndSet(task, null);
         }
 
         @Override
@@ -201,24 +248,32 @@ final class GemmPool {
                     failure = e;
                     BARRIER.breakFor(e);
                 }
-                task = null;
                 if (UNFINISHED.decrementAndGet() == 0) {
                     LockSupport.unpark(caller);
                 }
             }
         }
 
+        /** The next task, taken out of {@link #assigned} (so the caller can no longer take it back). */
         private Task awaitTask() {
             long spinUntil = System.nanoTime() + SPIN_NANOS;
-            Task current;
-            while ((current = task) == null) {
-                if (System.nanoTime() < spinUntil) {
-                    Thread.onSpinWait();
-                } else {
+            int spins = 0;
+            while (true) {
+                Task current = assigned.get();
+                if (current != null && assigned.compareAndSet(current, null)) {
+                    return current;
+                }
+                if (current != null) {
+                    continue; // taken back just now: wait for the next
+                }
+                if (System.nanoTime() >= spinUntil) {
                     LockSupport.park(this);
+                } else if (++spins % SPINS_PER_YIELD == 0) {
+                    Thread.yield(); // spinning must not keep a busy machine's other threads (the caller's among them) off this core
+                } else {
+                    Thread.onSpinWait();
                 }
             }
-            return current;
         }
     }
 }

@@ -317,6 +317,11 @@ public final class Sgemm {
         }
 
         @Override
+        public boolean partsMeet() {
+            return split == Split.SHARED_B;
+        }
+
+        @Override
         public void runPart(int part, int parts, Workspace workspace, GemmPool.Barrier barrier) {
             Problem p = problem;
             if (split == Split.COLUMNS) {
