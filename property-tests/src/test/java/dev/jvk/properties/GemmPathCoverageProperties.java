@@ -27,7 +27,7 @@ import net.jqwik.api.statistics.Statistics;
  */
 class GemmPathCoverageProperties {
 
-    /** Families of shapes: narrow (n up to 16), one row or column, small cubes, skinny, large enough to pack. */
+    /** Families of shapes: narrow (n up to 16), narrow and short, one row or column, small cubes, skinny, large enough to pack. */
     @Provide
     Arbitrary<GemmCase> pathCases() {
         // half of them n <= 4: the narrow path's whole range at 128 bits (2 doubles, 4 floats a vector)
@@ -35,8 +35,11 @@ class GemmPathCoverageProperties {
         Arbitrary<Integer> small = Arbitraries.integers().between(2, 100);
         Arbitrary<Integer> one = Arbitraries.just(1);
         Arbitrary<Integer> large = Arbitraries.integers().between(90, 200);
+        // narrow and short (m below NR: the one-vector path; NR is 4 doubles at 128 bits, so m 2-3)
+        Arbitrary<Integer> shortM = Arbitraries.integers().between(2, 3);
         return Arbitraries.frequencyOf(
                 Tuple.of(2, GemmCase.cases(GemmCase.dimension(), narrowN, GemmCase.dimension())),
+                Tuple.of(1, GemmCase.cases(shortM, Arbitraries.integers().between(2, 4), GemmCase.dimension())),
                 Tuple.of(1, Arbitraries.oneOf(GemmCase.cases(one, small, small), GemmCase.cases(small, one, small))),
                 Tuple.of(2, GemmCase.cases(small)),
                 Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(2, 33), Arbitraries.integers().between(17, 300), large)),

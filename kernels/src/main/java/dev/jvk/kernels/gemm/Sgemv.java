@@ -30,7 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
  * fails to compile at tier 3 ("out of virtual registers in LIR generator") stays at tier 2 for
  * good, never profiled, never given to C2, with every vector operation an object: an eight-row
  * pass with its masked tail in one method ran SGEMV at ~1 GFLOP/s that way (bench/RESULTS-gemv.md).
- * So the eight-row pass and its tail are two methods. Arguments are checked by {@link dev.jvk.kernels.Gemm};
+ * So the eight-row pass and its tail are two methods, and the tail a loop. Arguments are checked by {@link dev.jvk.kernels.Gemm};
  * {@code m > 0} and {@code n > 0}.
  */
 public final class Sgemv {
@@ -255,19 +255,18 @@ public final class Sgemv {
         }
     }
 
-    /** The masked last vector ({@code wv <= j < width}) of {@link #eightRowsIntoColumns}'s pass, the same sums in the same order. */
+    /**
+     * The masked last vector ({@code wv <= j < width}) of {@link #eightRowsIntoColumns}'s pass, the
+     * same sums in the same order. A loop, not eight rows written out: C1 expands every masked
+     * load, and the written-out form failed at tier 3 ("out of virtual registers in linear scan")
+     * and ran T:128x10 at 0.4 GFLOP/s; C2 unrolls the loop anyway.
+     */
     private static void eightRowsIntoColumnsTail(int wv, int width, float[] a, int row, int lda, float[] x, int xi, float[] scratch) {
         VectorMask<Float> tail = S.indexInRange(wv, width);
-        int r0 = row + wv, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
         FloatVector s = FloatVector.fromArray(S, scratch, wv);
-        s = FloatVector.fromArray(S, a, r0, tail).fma(FloatVector.broadcast(S, x[xi]), s);
-        s = FloatVector.fromArray(S, a, r1, tail).fma(FloatVector.broadcast(S, x[xi + 1]), s);
-        s = FloatVector.fromArray(S, a, r2, tail).fma(FloatVector.broadcast(S, x[xi + 2]), s);
-        s = FloatVector.fromArray(S, a, r3, tail).fma(FloatVector.broadcast(S, x[xi + 3]), s);
-        s = FloatVector.fromArray(S, a, r4, tail).fma(FloatVector.broadcast(S, x[xi + 4]), s);
-        s = FloatVector.fromArray(S, a, r5, tail).fma(FloatVector.broadcast(S, x[xi + 5]), s);
-        s = FloatVector.fromArray(S, a, r6, tail).fma(FloatVector.broadcast(S, x[xi + 6]), s);
-        s = FloatVector.fromArray(S, a, r7, tail).fma(FloatVector.broadcast(S, x[xi + 7]), s);
+        for (int r = 0; r < 8; r++) {
+            s = FloatVector.fromArray(S, a, row + r * lda + wv, tail).fma(FloatVector.broadcast(S, x[xi + r]), s);
+        }
         s.intoArray(scratch, wv);
     }
 
