@@ -51,9 +51,18 @@ final class CompressCommand implements Callable<Integer> {
             description = "Epochs of training after pruning, on the training set of --data (default: ${DEFAULT-VALUE}; 0 for none).")
     int fineTuneEpochs;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.0005",
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.001",
             description = "Adam learning rate of the fine-tuning, cosine-annealed (default: ${DEFAULT-VALUE}).")
     float learningRate;
+
+    @Option(names = "--distill", paramLabel = "W", defaultValue = "0.7",
+            description = {"Fine-tune towards the unpruned model: each row's target is W times its probabilities (softened by",
+                    "--temperature) plus 1 - W times the label (default: ${DEFAULT-VALUE}; 0 trains on the labels alone)."})
+    float distill;
+
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "3",
+            description = "Softens the unpruned model's probabilities for --distill, in [1, 100] (default: ${DEFAULT-VALUE}).")
+    float temperature;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "32",
             description = "Fine-tuning batch size (default: ${DEFAULT-VALUE}: more steps in few epochs).")
@@ -83,6 +92,9 @@ final class CompressCommand implements Callable<Integer> {
         if (fineTuneEpochs < 0 || batch < 1 || !(learningRate > 0 && Float.isFinite(learningRate))) {
             throw new UsageException("--fine-tune-epochs must be >= 0, --batch >= 1 and --lr positive; got "
                     + fineTuneEpochs + ", " + batch + " and " + learningRate);
+        }
+        if (!(distill >= 0 && distill <= 1) || !(temperature >= 1 && temperature <= 100)) {
+            throw new UsageException("--distill must be in [0, 1] and --temperature in [1, 100]; got " + distill + " and " + temperature);
         }
         Path folder = out.toAbsolutePath().getParent();
         if (folder == null || !Files.isDirectory(folder)) {
@@ -125,11 +137,17 @@ final class CompressCommand implements Callable<Integer> {
             compressed = Compression.prune(compressed, prune);
             progress.printf(Locale.ROOT, "pruned %.0f%% of each hidden layer's units: %s -> %s%n", 100 * prune, original.describe(), compressed.describe());
             if (fineTune) {
-                progress.printf(Locale.ROOT, "fine-tuning %d epoch%s on %s (%,d samples)%n", fineTuneEpochs, fineTuneEpochs == 1 ? "" : "s",
-                        train.name(), train.rows());
+                progress.printf(Locale.ROOT, "fine-tuning %d epoch%s on %s (%,d samples)%s%n", fineTuneEpochs, fineTuneEpochs == 1 ? "" : "s",
+                        train.name(), train.rows(), distill > 0
+                                ? String.format(Locale.ROOT, ", distilled from the unpruned model (weight %s, temperature %s)", distill, temperature)
+                                : "");
                 Trainer.Config config = Trainer.Config.builder().epochs(fineTuneEpochs).batchSize(batch).seed(seed)
                         .optimizer(OptimizerConfig.adam()).schedule(LearningRateSchedule.cosine(learningRate, 0f)).build();
-                new Trainer(config).listener(new Progress(progress, false, null)).fit(compressed, train, null);
+                Trainer trainer = new Trainer(config).listener(new Progress(progress, false, null));
+                if (distill > 0) {
+                    trainer.distillFrom(original, distill, temperature);
+                }
+                trainer.fit(compressed, train, null);
             }
         }
         if (format != null) {

@@ -52,7 +52,7 @@ class CompressCommandTest {
         assertThat(text(c.out(), "architecture_before")).isEqualTo("64-32-16-10 relu");
         assertThat(text(c.out(), "architecture_after")).isEqualTo("64-16-8-10 relu");
         assertThat(text(c.out(), "weights")).isEqualTo("int8");
-        assertThat(c.err()).contains("fine-tuning 1 epoch on synthetic train");
+        assertThat(c.err()).contains("fine-tuning 1 epoch on synthetic train").contains("distilled from the unpruned model (weight 0.7, temperature 3.0)");
         assertThat((long) number(c.out(), "bytes_after")).isEqualTo(Files.size(out));
         assertThat((long) number(c.out(), "bytes_before")).isEqualTo(Files.size(model));
 
@@ -93,6 +93,8 @@ class CompressCommandTest {
             {"compress", "--model", model.toString(), "--prune", "-0.1", "--out", out.toString()},
             {"compress", "--model", model.toString(), "--quantize", "int4", "--out", out.toString()},
             {"compress", "--model", model.toString(), "--prune", "0.5", "--fine-tune-epochs", "-1", "--out", out.toString()},
+            {"compress", "--model", model.toString(), "--prune", "0.5", "--distill", "1.5", "--out", out.toString()},
+            {"compress", "--model", model.toString(), "--prune", "0.5", "--temperature", "0.5", "--out", out.toString()},
             {"compress", "--model", model.toString(), "--quantize", "int8", "--out", dir.resolve("no/such/dir/x.jvk").toString()},
             {"compress", "--model", dir.resolve("none.jvk").toString(), "--quantize", "int8", "--out", out.toString()},
             {"compress", "--model", int8.toString(), "--quantize", "bf16", "--data", "synthetic", "--out", out.toString()},
