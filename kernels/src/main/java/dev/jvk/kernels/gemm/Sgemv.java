@@ -89,7 +89,12 @@ public final class Sgemv {
         }
     }
 
-    /** scratch[r * L ...] = lanes of the dot product of row r (r < 8) starting at {@code row0} with x. */
+    /**
+     * scratch[r * L ...] = lanes of the dot product of row r (r < 8) starting at {@code row0} with x: the
+     * whole vectors here, the masked last one in {@link #eightRowSumsTail}. In one method the two failed
+     * C1's tier 3 ("out of virtual registers in LIR generator"), so the method stayed in C1's code, where
+     * every vector is an object on the heap, and never reached C2.
+     */
     private static void eightRowSums(int n, float[] a, int row0, int lda, float[] x, int xo, float[] scratch) {
         int r0 = row0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
         int r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
@@ -106,18 +111,6 @@ public final class Sgemv {
             s6 = FloatVector.fromArray(S, a, r6 + j).fma(xv, s6);
             s7 = FloatVector.fromArray(S, a, r7 + j).fma(xv, s7);
         }
-        if (nv < n) {
-            VectorMask<Float> tail = S.indexInRange(nv, n);
-            FloatVector xv = FloatVector.fromArray(S, x, xo + nv, tail);
-            s0 = FloatVector.fromArray(S, a, r0 + nv, tail).fma(xv, s0);
-            s1 = FloatVector.fromArray(S, a, r1 + nv, tail).fma(xv, s1);
-            s2 = FloatVector.fromArray(S, a, r2 + nv, tail).fma(xv, s2);
-            s3 = FloatVector.fromArray(S, a, r3 + nv, tail).fma(xv, s3);
-            s4 = FloatVector.fromArray(S, a, r4 + nv, tail).fma(xv, s4);
-            s5 = FloatVector.fromArray(S, a, r5 + nv, tail).fma(xv, s5);
-            s6 = FloatVector.fromArray(S, a, r6 + nv, tail).fma(xv, s6);
-            s7 = FloatVector.fromArray(S, a, r7 + nv, tail).fma(xv, s7);
-        }
         s0.intoArray(scratch, 0);
         s1.intoArray(scratch, L);
         s2.intoArray(scratch, 2 * L);
@@ -126,6 +119,18 @@ public final class Sgemv {
         s5.intoArray(scratch, 5 * L);
         s6.intoArray(scratch, 6 * L);
         s7.intoArray(scratch, 7 * L);
+        if (nv < n) {
+            eightRowSumsTail(nv, n, a, row0, lda, x, xo, scratch);
+        }
+    }
+
+    /** The masked last vector ({@code nv <= j < n}) of {@link #eightRowSums}, added to each row's lanes in scratch: the same sums. */
+    private static void eightRowSumsTail(int nv, int n, float[] a, int row0, int lda, float[] x, int xo, float[] scratch) {
+        VectorMask<Float> tail = S.indexInRange(nv, n);
+        FloatVector xv = FloatVector.fromArray(S, x, xo + nv, tail);
+        for (int r = 0; r < 8; r++) {
+            FloatVector.fromArray(S, a, row0 + r * lda + nv, tail).fma(xv, FloatVector.fromArray(S, scratch, r * L)).intoArray(scratch, r * L);
+        }
     }
 
     /** scratch[0 ... L) = lanes of the dot product of one row with x: four accumulators, added in a fixed order. */

@@ -27,8 +27,11 @@ import org.junit.jupiter.api.Test;
  * internal entry points take booleans for Transpose, and the GEMM properties judge it directly).
  */
 class DispatchTwinsTest {
-    /** LowPrecision's mixed GEMMs: the public class composes them from the float GEMM and a vector dequantization, no Simd twin. */
-    private static final List<String> MIXED_GEMM = List.of("sgemmInt8", "sgemmBf16");
+    /**
+     * LowPrecision's GEMMs: the implementation takes the float GEMM as well (the mixed ones dequantize into it, the int8
+     * one sums exact stretches of k on it), so no Simd method has the public signature; LowPrecisionProperties judges them.
+     */
+    private static final List<String> MIXED_GEMM = List.of("sgemmInt8", "sgemmBf16", "gemmInt8");
 
     @Test
     void everyPublicKernelRunsTheImplementationInfoNames() throws Throwable {
