@@ -351,61 +351,71 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
     /**
      * Four rows of A per pass, so each vector of x is loaded once for four rows (the memory-bound
      * batch-1 case reads A once, at the width of its elements). Each row sums in FL lanes
-     * ({@code n / FL} fmas per lane), then across lanes.
+     * ({@code n / FL} fmas per lane), then across lanes. The pass and the single rows are methods of
+     * their own: in one method C1's tier 3 gave up ("out of virtual registers in LIR generator"), and
+     * a method C1 skips can stay in C1's boxed-vector code and never reach C2.
      */
     @Override
     public void sgemvInt8(int m, int n, byte[] a, int aOffset, int lda, float[] scales, int scalesOffset,
                                  float[] x, int xOffset, float[] y, int yOffset) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            int r0 = aOffset + i * lda;
-            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-            int j = 0;
-            for (; j <= n - BL; j += BL) {
-                ByteVector q0 = ByteVector.fromArray(B_F, a, r0 + j);
-                ByteVector q1 = ByteVector.fromArray(B_F, a, r0 + lda + j);
-                ByteVector q2 = ByteVector.fromArray(B_F, a, r0 + 2 * lda + j);
-                ByteVector q3 = ByteVector.fromArray(B_F, a, r0 + 3 * lda + j);
-                for (int p = 0; p < PARTS; p++) {
-                    FloatVector xv = FloatVector.fromArray(F, x, xOffset + j + p * FL);
-                    s0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).fma(xv, s0);
-                    s1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).fma(xv, s1);
-                    s2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, p)).fma(xv, s2);
-                    s3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, p)).fma(xv, s3);
-                }
-            }
-            if (j < n) {
-                VectorMask<Byte> bm = B_F.indexInRange(j, n);
-                ByteVector q0 = ByteVector.fromArray(B_F, a, r0 + j, bm);
-                ByteVector q1 = ByteVector.fromArray(B_F, a, r0 + lda + j, bm);
-                ByteVector q2 = ByteVector.fromArray(B_F, a, r0 + 2 * lda + j, bm);
-                ByteVector q3 = ByteVector.fromArray(B_F, a, r0 + 3 * lda + j, bm);
-                for (int p = 0; p < PARTS; p++) {
-                    FloatVector xv = FloatVector.fromArray(F, x, xOffset + j + p * FL, F.indexInRange(j + p * FL, n));
-                    s0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).fma(xv, s0);
-                    s1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).fma(xv, s1);
-                    s2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, p)).fma(xv, s2);
-                    s3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, p)).fma(xv, s3);
-                }
-            }
-            y[yOffset + i] = scales[scalesOffset + i] * s0.reduceLanes(VectorOperators.ADD);
-            y[yOffset + i + 1] = scales[scalesOffset + i + 1] * s1.reduceLanes(VectorOperators.ADD);
-            y[yOffset + i + 2] = scales[scalesOffset + i + 2] * s2.reduceLanes(VectorOperators.ADD);
-            y[yOffset + i + 3] = scales[scalesOffset + i + 3] * s3.reduceLanes(VectorOperators.ADD);
+            int8FourRows(n, a, aOffset + i * lda, lda, scales, scalesOffset + i, x, xOffset, y, yOffset + i);
         }
         for (; i < m; i++) {
-            int r = aOffset + i * lda;
-            FloatVector s = FloatVector.zero(F);
-            for (int j = 0; j < n; j += BL) {
-                VectorMask<Byte> bm = B_F.indexInRange(j, n);
-                ByteVector q = ByteVector.fromArray(B_F, a, r + j, bm);
-                for (int p = 0; p < PARTS; p++) {
-                    FloatVector xv = FloatVector.fromArray(F, x, xOffset + j + p * FL, F.indexInRange(j + p * FL, n));
-                    s = ((FloatVector) q.convertShape(VectorOperators.B2F, F, p)).fma(xv, s);
-                }
-            }
-            y[yOffset + i] = scales[scalesOffset + i] * s.reduceLanes(VectorOperators.ADD);
+            int8Row(n, a, aOffset + i * lda, scales[scalesOffset + i], x, xOffset, y, yOffset + i);
         }
+    }
+
+    /** y[yi..yi+4) = the four rows of A from r0 times x, each times its scale. */
+    private static void int8FourRows(int n, byte[] a, int r0, int lda, float[] scales, int si, float[] x, int xOffset, float[] y, int yi) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        int j = 0;
+        for (; j <= n - BL; j += BL) {
+            ByteVector q0 = ByteVector.fromArray(B_F, a, r0 + j);
+            ByteVector q1 = ByteVector.fromArray(B_F, a, r0 + lda + j);
+            ByteVector q2 = ByteVector.fromArray(B_F, a, r0 + 2 * lda + j);
+            ByteVector q3 = ByteVector.fromArray(B_F, a, r0 + 3 * lda + j);
+            for (int p = 0; p < PARTS; p++) {
+                FloatVector xv = FloatVector.fromArray(F, x, xOffset + j + p * FL);
+                s0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).fma(xv, s0);
+                s1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).fma(xv, s1);
+                s2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, p)).fma(xv, s2);
+                s3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, p)).fma(xv, s3);
+            }
+        }
+        if (j < n) {
+            VectorMask<Byte> bm = B_F.indexInRange(j, n);
+            ByteVector q0 = ByteVector.fromArray(B_F, a, r0 + j, bm);
+            ByteVector q1 = ByteVector.fromArray(B_F, a, r0 + lda + j, bm);
+            ByteVector q2 = ByteVector.fromArray(B_F, a, r0 + 2 * lda + j, bm);
+            ByteVector q3 = ByteVector.fromArray(B_F, a, r0 + 3 * lda + j, bm);
+            for (int p = 0; p < PARTS; p++) {
+                FloatVector xv = FloatVector.fromArray(F, x, xOffset + j + p * FL, F.indexInRange(j + p * FL, n));
+                s0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, p)).fma(xv, s0);
+                s1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, p)).fma(xv, s1);
+                s2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, p)).fma(xv, s2);
+                s3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, p)).fma(xv, s3);
+            }
+        }
+        y[yi] = scales[si] * s0.reduceLanes(VectorOperators.ADD);
+        y[yi + 1] = scales[si + 1] * s1.reduceLanes(VectorOperators.ADD);
+        y[yi + 2] = scales[si + 2] * s2.reduceLanes(VectorOperators.ADD);
+        y[yi + 3] = scales[si + 3] * s3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** y[yi] = scale * (the row of A at r times x). */
+    private static void int8Row(int n, byte[] a, int r, float scale, float[] x, int xOffset, float[] y, int yi) {
+        FloatVector s = FloatVector.zero(F);
+        for (int j = 0; j < n; j += BL) {
+            VectorMask<Byte> bm = B_F.indexInRange(j, n);
+            ByteVector q = ByteVector.fromArray(B_F, a, r + j, bm);
+            for (int p = 0; p < PARTS; p++) {
+                FloatVector xv = FloatVector.fromArray(F, x, xOffset + j + p * FL, F.indexInRange(j + p * FL, n));
+                s = ((FloatVector) q.convertShape(VectorOperators.B2F, F, p)).fma(xv, s);
+            }
+        }
+        y[yi] = scale * s.reduceLanes(VectorOperators.ADD);
     }
 
     /*
@@ -441,57 +451,67 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
     /**
      * As {@link #sgemvInt8}, with bf16 weights and no scale: four rows per pass, 2*FL weights per row
      * and step (see above), the last {@code n % (2 * FL)} columns in at most two masked steps of FL.
-     * Each row still sums in FL lanes, {@code n / FL} fmas per lane, then across lanes.
+     * Each row still sums in FL lanes, {@code n / FL} fmas per lane, then across lanes. The pass and
+     * the single rows are methods of their own, for C1 (as in sgemvInt8).
      */
     @Override
     public void sgemvBf16(int m, int n, short[] a, int aOffset, int lda, float[] x, int xOffset, float[] y, int yOffset) {
-        int blocks = n - n % (2 * FL);
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            int r0 = aOffset + i * lda;
-            int r1 = r0 + lda;
-            int r2 = r1 + lda;
-            int r3 = r2 + lda;
-            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-            int j = 0;
-            for (; j < blocks; j += 2 * FL) {
-                FloatVector x0 = FloatVector.fromArray(F, x, xOffset + j);
-                FloatVector x1 = FloatVector.fromArray(F, x, xOffset + j + FL);
-                FloatVector xe = EVEN.selectFrom(x0, x1);
-                FloatVector xo = ODD.selectFrom(x0, x1);
-                s0 = bf16PairFma(a, r0 + j, xe, xo, s0);
-                s1 = bf16PairFma(a, r1 + j, xe, xo, s1);
-                s2 = bf16PairFma(a, r2 + j, xe, xo, s2);
-                s3 = bf16PairFma(a, r3 + j, xe, xo, s3);
-            }
-            for (; j < n; j += FL) {
-                VectorMask<Short> sm = S_HALF.indexInRange(j, n);
-                FloatVector xv = FloatVector.fromArray(F, x, xOffset + j, F.indexInRange(j, n));
-                s0 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + j, sm)).fma(xv, s0);
-                s1 = fromBf16(ShortVector.fromArray(S_HALF, a, r1 + j, sm)).fma(xv, s1);
-                s2 = fromBf16(ShortVector.fromArray(S_HALF, a, r2 + j, sm)).fma(xv, s2);
-                s3 = fromBf16(ShortVector.fromArray(S_HALF, a, r3 + j, sm)).fma(xv, s3);
-            }
-            y[yOffset + i] = s0.reduceLanes(VectorOperators.ADD);
-            y[yOffset + i + 1] = s1.reduceLanes(VectorOperators.ADD);
-            y[yOffset + i + 2] = s2.reduceLanes(VectorOperators.ADD);
-            y[yOffset + i + 3] = s3.reduceLanes(VectorOperators.ADD);
+            bf16FourRows(n, a, aOffset + i * lda, lda, x, xOffset, y, yOffset + i);
         }
         for (; i < m; i++) {
-            int r = aOffset + i * lda;
-            FloatVector s = FloatVector.zero(F);
-            int j = 0;
-            for (; j < blocks; j += 2 * FL) {
-                FloatVector x0 = FloatVector.fromArray(F, x, xOffset + j);
-                FloatVector x1 = FloatVector.fromArray(F, x, xOffset + j + FL);
-                s = bf16PairFma(a, r + j, EVEN.selectFrom(x0, x1), ODD.selectFrom(x0, x1), s);
-            }
-            for (; j < n; j += FL) {
-                FloatVector xv = FloatVector.fromArray(F, x, xOffset + j, F.indexInRange(j, n));
-                s = fromBf16(ShortVector.fromArray(S_HALF, a, r + j, S_HALF.indexInRange(j, n))).fma(xv, s);
-            }
-            y[yOffset + i] = s.reduceLanes(VectorOperators.ADD);
+            bf16Row(n, a, aOffset + i * lda, x, xOffset, y, yOffset + i);
         }
+    }
+
+    /** y[yi..yi+4) = the four rows of A from r0 times x. */
+    private static void bf16FourRows(int n, short[] a, int r0, int lda, float[] x, int xOffset, float[] y, int yi) {
+        int blocks = n - n % (2 * FL);
+        int r1 = r0 + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        int j = 0;
+        for (; j < blocks; j += 2 * FL) {
+            FloatVector x0 = FloatVector.fromArray(F, x, xOffset + j);
+            FloatVector x1 = FloatVector.fromArray(F, x, xOffset + j + FL);
+            FloatVector xe = EVEN.selectFrom(x0, x1);
+            FloatVector xo = ODD.selectFrom(x0, x1);
+            s0 = bf16PairFma(a, r0 + j, xe, xo, s0);
+            s1 = bf16PairFma(a, r1 + j, xe, xo, s1);
+            s2 = bf16PairFma(a, r2 + j, xe, xo, s2);
+            s3 = bf16PairFma(a, r3 + j, xe, xo, s3);
+        }
+        for (; j < n; j += FL) {
+            VectorMask<Short> sm = S_HALF.indexInRange(j, n);
+            FloatVector xv = FloatVector.fromArray(F, x, xOffset + j, F.indexInRange(j, n));
+            s0 = fromBf16(ShortVector.fromArray(S_HALF, a, r0 + j, sm)).fma(xv, s0);
+            s1 = fromBf16(ShortVector.fromArray(S_HALF, a, r1 + j, sm)).fma(xv, s1);
+            s2 = fromBf16(ShortVector.fromArray(S_HALF, a, r2 + j, sm)).fma(xv, s2);
+            s3 = fromBf16(ShortVector.fromArray(S_HALF, a, r3 + j, sm)).fma(xv, s3);
+        }
+        y[yi] = s0.reduceLanes(VectorOperators.ADD);
+        y[yi + 1] = s1.reduceLanes(VectorOperators.ADD);
+        y[yi + 2] = s2.reduceLanes(VectorOperators.ADD);
+        y[yi + 3] = s3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** y[yi] = the row of A at r times x. */
+    private static void bf16Row(int n, short[] a, int r, float[] x, int xOffset, float[] y, int yi) {
+        int blocks = n - n % (2 * FL);
+        FloatVector s = FloatVector.zero(F);
+        int j = 0;
+        for (; j < blocks; j += 2 * FL) {
+            FloatVector x0 = FloatVector.fromArray(F, x, xOffset + j);
+            FloatVector x1 = FloatVector.fromArray(F, x, xOffset + j + FL);
+            s = bf16PairFma(a, r + j, EVEN.selectFrom(x0, x1), ODD.selectFrom(x0, x1), s);
+        }
+        for (; j < n; j += FL) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOffset + j, F.indexInRange(j, n));
+            s = fromBf16(ShortVector.fromArray(S_HALF, a, r + j, S_HALF.indexInRange(j, n))).fma(xv, s);
+        }
+        y[yi] = s.reduceLanes(VectorOperators.ADD);
     }
 
     /** Weight rows per dequantized panel: a float panel of at most this many bytes stays in L2. */
