@@ -78,7 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!e.isRegression()) {
             out.print(e.classificationReport(mlp.metadata().classNames()));
             if (e.confusion().length <= 30) {
-                out.print(e.confusionTable());
+                out.print(e.confusionTable(mlp.metadata().classNames()));
             }
         }
         return 0;

@@ -188,21 +188,40 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
         return s.toString();
     }
 
-    /** The confusion matrix as text: one row per true label, one column per predicted class. */
+    /** The confusion matrix as text: one row per true label, one column per predicted class, both by class number. */
     public String confusionTable() {
+        return confusionTable(List.of());
+    }
+
+    /**
+     * The confusion matrix as text: one row per true label, one column per predicted class, headed by the class names
+     * ({@code classNames} empty: by class number).
+     *
+     * @throws IllegalArgumentException when {@code classNames} is neither empty nor one name per class
+     */
+    public String confusionTable(List<String> classNames) {
         if (!hasConfusion()) {
             return "no confusion matrix: the model has more than " + MAX_CONFUSION_CLASSES + " classes\n";
         }
         int classes = confusion.length;
-        StringBuilder s = new StringBuilder("true\\pred");
+        if (!classNames.isEmpty() && classNames.size() != classes) {
+            throw new IllegalArgumentException(classNames.size() + " class names for a confusion matrix of " + classes + " classes");
+        }
+        List<String> names = new java.util.ArrayList<>();
         for (int c = 0; c < classes; c++) {
-            s.append(String.format("%7d", c));
+            names.add(classNames.isEmpty() ? Integer.toString(c) : classNames.get(c));
+        }
+        int first = Math.max("true\\pred".length(), names.stream().mapToInt(String::length).max().orElse(0));
+        int column = 2 + Math.max(5, names.stream().mapToInt(String::length).max().orElse(0));
+        StringBuilder s = new StringBuilder(String.format("%-" + first + "s", "true\\pred"));
+        for (String name : names) {
+            s.append(String.format("%" + column + "s", name));
         }
         s.append('\n');
         for (int r = 0; r < classes; r++) {
-            s.append(String.format("%9d", r));
+            s.append(String.format("%" + first + "s", names.get(r)));
             for (int c = 0; c < classes; c++) {
-                s.append(String.format("%7d", confusion[r][c]));
+                s.append(String.format("%" + column + "d", confusion[r][c]));
             }
             s.append('\n');
         }

@@ -201,6 +201,13 @@ class ValidationAndRegressionTest {
         assertThat(e.macroF1()).as("class 2 occurs as a prediction, so it counts").isCloseTo((f0 + f1 + 0) / 3, within(1e-12));
         assertThat(e.weightedF1()).isCloseTo((f0 * 7 + f1 * 4) / 11, within(1e-12));
         assertThat(e.classificationReport(List.of("cat", "dog", "eel"))).contains("cat").contains("eel").contains("macro avg");
+        assertThat(e.confusionTable(List.of("cat", "dog", "eel"))).isEqualTo(
+                "true\\pred    cat    dog    eel\n"
+                + "      cat      5      1      1\n"
+                + "      dog      2      2      0\n"
+                + "      eel      0      0      0\n");
+        assertThat(e.confusionTable()).startsWith("true\\pred      0      1      2\n        0      5      1      1\n");
+        assertThatThrownBy(() -> e.confusionTable(List.of("cat"))).hasMessage("1 class names for a confusion matrix of 3 classes");
     }
 
     @Test
