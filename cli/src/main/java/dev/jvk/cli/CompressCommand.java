@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
  * quantization of the weights to int8 or bf16; prints size, test score and batch-1 latency before and after.
  */
 @Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Make a saved model smaller and faster: --prune removes a fraction of every hidden layer's units (those that",
-                "contribute least) and fine-tunes on the training set of --data; --quantize stores the weights as int8 (one scale per",
+        description = {"Make a saved model smaller and faster: prune hidden units and fine-tune, or quantize to int8 or bf16.",
+                "--prune removes a fraction of every hidden layer's units (those that contribute least) and fine-tunes on the training set of --data; --quantize stores the weights as int8 (one scale per",
                 "output unit) or bf16, for inference only. Prints file size, test score and batch-1 latency before and after",
                 "(docs/compression.md). The result is an ordinary model file: evaluate and predict read it."})
 final class CompressCommand implements Callable<Integer> {

@@ -62,6 +62,9 @@ final class EvaluateCommand implements Callable<Integer> {
                     .put("data", source)
                     .put("samples", e.rows());
             Results.put(j, "test_", e);
+            if (e.isRegression()) {
+                j.put("target_names", Models.targetNames(mlp));
+            }
             if (!e.isRegression() && e.confusion().length <= 100) {
                 j.put("confusion", e.confusion());
             }
@@ -71,10 +74,11 @@ final class EvaluateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model %s: %s, %s%n", model, mlp.describe(), mlp.metadata().task());
         out.printf(Locale.ROOT, "data: %s%s, %d samples%n", source, data.defaultNote(), e.rows());
         out.println(Results.line(e));
+        out.print(Results.targetTable(e, Models.targetNames(mlp)));
         if (!e.isRegression()) {
             out.print(e.classificationReport(mlp.metadata().classNames()));
             if (e.confusion().length <= 30) {
-                out.print(e.confusionTable());
+                out.print(e.confusionTable(mlp.metadata().classNames()));
             }
         }
         return 0;

@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
  * with {@code --probabilities}, one column per class headed by its name.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Predict with a saved model: one CSV row per input row, 'prediction' first (class name or number, or the value),",
-                "then per-class probabilities with --probabilities. A label column in the input is recognised and skipped."})
+        description = {"Predict with a saved model: one CSV row out per input row (the class, its probabilities, or the values).",
+                "'prediction' comes first (class name or number, or the regression value), then per-class probabilities with",
+                "--probabilities. A label column in the input is recognised and skipped."})
 final class PredictCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

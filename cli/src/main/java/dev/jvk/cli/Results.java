@@ -1,13 +1,17 @@
 package dev.jvk.cli;
 
 import dev.jvk.nn.Evaluation;
+import java.util.List;
 import java.util.Locale;
 
 /** An evaluation as the commands print it: one line for people, and the keys of the --json line. */
 final class Results {
     private Results() {}
 
-    /** {@code accuracy 0.9012, macro F1 0.9003, top-5 0.9981, loss 0.2712}, or {@code R^2 0.81, RMSE 0.52, MAE 0.38, loss 0.19}. */
+    /**
+     * {@code accuracy 0.9012, macro F1 0.9003, top-5 0.9981, loss 0.2712}, or {@code R^2 0.81, RMSE 0.52, MAE 0.38, loss 0.19}
+     * (for several targets: R^2 averaged over them, RMSE and MAE pooled; {@link #targetTable} has each).
+     */
     static String line(Evaluation e) {
         if (e.isRegression()) {
             return String.format(Locale.ROOT, "R^2 %.4f, RMSE %.4g, MAE %.4g, loss %.4f", e.r2(), e.rmse(), e.mae(), e.loss());
@@ -24,10 +28,28 @@ final class Results {
                 : String.format(Locale.ROOT, "accuracy %.4f loss %.4f", e.accuracy(), e.loss());
     }
 
+    /**
+     * A regressor's figures per target, one line each under a header ({@code target  R^2  RMSE  MAE}), for more than
+     * one target; "" for one target or a classifier.
+     */
+    static String targetTable(Evaluation e, List<String> names) {
+        if (e.targets() < 2) {
+            return "";
+        }
+        int width = Math.max("all targets".length(), names.stream().mapToInt(String::length).max().orElse(0));
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s  %10s  %10s  %10s%n", "target", "R^2", "RMSE", "MAE"));
+        for (int t = 0; t < e.targets(); t++) {
+            s.append(String.format(Locale.ROOT, "%-" + width + "s  %10.4f  %10.4g  %10.4g%n", names.get(t), e.targetR2()[t], e.targetRmse()[t], e.targetMae()[t]));
+        }
+        return s.append(String.format(Locale.ROOT, "%-" + width + "s  %10.4f  %10.4g  %10.4g%n", "all targets", e.r2(), e.rmse(), e.mae())).toString();
+    }
+
     /** The evaluation's keys with {@code prefix} (test_ or validation_): accuracy, macro F1, top-k and loss, or R^2, RMSE, MAE and loss. */
     static void put(Json j, String prefix, Evaluation e) {
         if (e.isRegression()) {
-            j.put(prefix + "r2", e.r2()).put(prefix + "rmse", e.rmse()).put(prefix + "mae", e.mae());
+            j.put(prefix + "r2", e.r2()).put(prefix + "rmse", e.rmse()).put(prefix + "mae", e.mae())
+                    .put(prefix + "r2_per_target", e.targetR2()).put(prefix + "rmse_per_target", e.targetRmse())
+                    .put(prefix + "mae_per_target", e.targetMae());
         } else {
             j.put(prefix + "accuracy", e.accuracy());
             if (e.hasConfusion()) {

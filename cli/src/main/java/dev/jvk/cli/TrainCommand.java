@@ -341,6 +341,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         progress.printf(Locale.ROOT, "test %s after %s; median %,.0f training samples/s; %.1f s in all%n",
                 Results.line(test), plural(history.epochs().size(), "epoch"), history.medianSamplesPerSecond(), seconds);
+        progress.print(Results.targetTable(test, Models.targetNames(trained)));
         if (save != null) {
             progress.println("saved " + save);
         }
@@ -578,6 +579,9 @@ final class TrainCommand implements Callable<Integer> {
                 .put("threads", Gemm.threads())
                 .put("kernels", kernels.implementation() + (kernels.vectorBits() > 0 ? " " + kernels.vectorBits() + "-bit" : ""));
         Results.put(j, "test_", test);
+        if (regression) {
+            j.put("target_names", Models.targetNames(mlp));
+        }
         j.put("train_loss", history.best().trainLoss())
                 .put("samples_per_second", history.medianSamplesPerSecond())
                 .put("seconds", seconds)

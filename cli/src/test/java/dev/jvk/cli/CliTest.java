@@ -161,6 +161,18 @@ class CliTest {
         }
     }
 
+    @Test
+    void each_command_in_the_help_list_is_described_by_a_whole_sentence() {
+        // the list shows only the first line of each command's description
+        picocli.CommandLine cli = new picocli.CommandLine(new Main());
+        assertThat(cli.getSubcommands()).hasSizeGreaterThanOrEqualTo(7);
+        cli.getSubcommands().forEach((name, sub) -> {
+            String[] description = sub.getCommandSpec().usageMessage().description();
+            assertThat(description).as(name).isNotEmpty();
+            assertThat(description[0]).as(name).endsWith(".");
+        });
+    }
+
     private static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
         assertThat(m.find()).as("%s in %s", key, json).isTrue();

@@ -1,6 +1,7 @@
 package dev.jvk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.jvk.kernels.Gemm;
 import java.io.IOException;
@@ -215,6 +216,45 @@ class CommandsTest {
         String[] values = lines.get(1).split(",");
         assertThat(Double.parseDouble(values[0])).isCloseTo(1.5, org.assertj.core.data.Offset.offset(0.2));
         assertThat(Double.parseDouble(values[1])).isCloseTo(-0.25, org.assertj.core.data.Offset.offset(0.2));
+    }
+
+    @Test
+    void several_targets_are_reported_one_by_one_beside_the_average_r2() throws IOException {
+        // 'line' is learnable from x, 'noise' is not and is 100 times larger: pooled figures would hide the first
+        Random random = new Random(7);
+        StringBuilder s = new StringBuilder("x,line,noise\n");
+        for (int i = 0; i < 400; i++) {
+            double x = random.nextDouble() * 2 - 1;
+            s.append(x).append(',').append(2 * x + 0.5).append(',').append(100 * random.nextGaussian()).append('\n');
+        }
+        Path file = dir.resolve("two.csv");
+        Files.writeString(file, s);
+        Path model = dir.resolve("two.jvk");
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--label-column", "line,noise", "--layers", "16",
+                "--epochs", "40", "--batch", "16", "--lr", "0.01", "--threads", "1", "--json", "--save", model.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        double[] r2 = numbers(r.out(), "test_r2_per_target").stream().mapToDouble(Double::doubleValue).toArray();
+        double[] rmse = numbers(r.out(), "test_rmse_per_target").stream().mapToDouble(Double::doubleValue).toArray();
+        double[] mae = numbers(r.out(), "test_mae_per_target").stream().mapToDouble(Double::doubleValue).toArray();
+        assertThat(r2).hasSize(2);
+        assertThat(r2[0]).as("the learnable target").isGreaterThan(0.95);
+        assertThat(r2[1]).as("the noise").isLessThan(0.2);
+        assertThat(number(r.out(), "test_r2")).as("the headline is the uniform average").isCloseTo((r2[0] + r2[1]) / 2, within(1e-9));
+        assertThat(rmse[0]).isLessThan(0.5);
+        assertThat(rmse[1]).isBetween(50.0, 200.0);
+        assertThat(number(r.out(), "test_rmse")).as("pooled").isCloseTo(Math.sqrt((rmse[0] * rmse[0] + rmse[1] * rmse[1]) / 2), within(1e-6));
+        assertThat(number(r.out(), "test_mae")).isCloseTo((mae[0] + mae[1]) / 2, within(1e-6));
+        assertThat(r.out()).contains("\"target_names\":[\"line\",\"noise\"]");
+        assertThat(r.err()).containsPattern("(?m)^target +R\\^2 +RMSE +MAE$").containsPattern("(?m)^line +0\\.9").containsPattern("(?m)^noise ")
+                .containsPattern("(?m)^all targets ");
+
+        CliTest.Run e = run("evaluate", "--model", model.toString(), "--csv", file.toString(), "--header");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).containsPattern("(?m)^line +0\\.9").containsPattern("(?m)^noise ").containsPattern("(?m)^all targets ");
+        CliTest.Run ej = run("evaluate", "--model", model.toString(), "--csv", file.toString(), "--header", "--json");
+        assertThat(ej.code()).as(ej.err()).isZero();
+        assertThat(numbers(ej.out(), "test_r2_per_target")).hasSize(2);
+        assertThat(numbers(ej.out(), "test_r2_per_target").getFirst()).isGreaterThan(0.95);
     }
 
     @Test
@@ -530,7 +570,7 @@ class CommandsTest {
     static List<Double> numbers(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":\\[([^\\]]*)\\]").matcher(json);
         assertThat(m.find()).as("%s in %s", key, json).isTrue();
-        return java.util.Arrays.stream(m.group(1).split(",")).map(Double::parseDouble).toList();
+        return Arrays.stream(m.group(1).split(",")).map(Double::parseDouble).toList();
     }
 
     static double number(String json, String key) {

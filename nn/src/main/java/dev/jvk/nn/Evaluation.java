@@ -15,23 +15,60 @@ import java.util.Locale;
  *                      {@value #MAX_CONFUSION_CLASSES} classes, whose matrix would take {@code 4 x classes^2} bytes
  *                      (6.4e9 bytes at 40,000 classes) to say little a person can read
  * @param topKAccuracy  {@code topKAccuracy[k-1]}: fraction of samples whose label is among the k highest scores, k = 1..min(5, classes); empty for regression
- * @param rmse          regression: root mean squared error over all targets; NaN for classification
- * @param mae           regression: mean absolute error over all targets; NaN for classification
- * @param r2            regression: the coefficient of determination, averaged over the targets (scikit-learn's {@code r2_score}); NaN for classification
+ * @param rmse          regression: root mean squared error pooled over all targets (the square root of the mean of the
+ *                      targets' mean squared errors); NaN for classification
+ * @param mae           regression: mean absolute error over all targets (the mean of the targets' MAEs); NaN for classification
+ * @param r2            regression: the coefficient of determination averaged over the targets, each target weighing the
+ *                      same (scikit-learn's {@code r2_score}, {@code multioutput="uniform_average"}); NaN for classification
+ * @param targetRmse    regression: each target's RMSE, in the order of the model's outputs; empty for classification
+ * @param targetMae     regression: each target's MAE; empty for classification
+ * @param targetR2      regression: each target's R^2 (1 for a constant target fitted exactly, else 0 for a constant
+ *                      target, scikit-learn's convention); empty for classification
  */
 public record Evaluation(int rows, double accuracy, double loss, int[][] confusion, double[] topKAccuracy,
-                         double rmse, double mae, double r2) {
+                         double rmse, double mae, double r2, double[] targetRmse, double[] targetMae, double[] targetR2) {
     /** The most classes for which {@link Mlp#evaluate} counts a confusion matrix (4 MB of counts). */
     public static final int MAX_CONFUSION_CLASSES = 1000;
+
+    /** An evaluation without per-target figures (a classifier's, or a regressor's summary). */
+    public Evaluation(int rows, double accuracy, double loss, int[][] confusion, double[] topKAccuracy,
+                      double rmse, double mae, double r2) {
+        this(rows, accuracy, loss, confusion, topKAccuracy, rmse, mae, r2, new double[0], new double[0], new double[0]);
+    }
 
     /** A classifier's evaluation without top-k figures. */
     public Evaluation(int rows, double accuracy, double loss, int[][] confusion) {
         this(rows, accuracy, loss, confusion, new double[0], Double.NaN, Double.NaN, Double.NaN);
     }
 
-    /** A regressor's evaluation. */
-    static Evaluation regression(int rows, double loss, double rmse, double mae, double r2) {
-        return new Evaluation(rows, Double.NaN, loss, new int[0][0], new double[0], rmse, mae, r2);
+    /**
+     * A regressor's evaluation from each target's sums over the rows: squared and absolute errors, and squared
+     * deviations from the target's mean. The summary figures weigh every target the same.
+     */
+    static Evaluation regression(int rows, double loss, double[] squaredErrors, double[] absoluteErrors, double[] squaredDeviations) {
+        int k = squaredErrors.length;
+        double[] rmse = new double[k];
+        double[] mae = new double[k];
+        double[] r2 = new double[k];
+        double squared = 0;
+        double absolute = 0;
+        double r2Sum = 0;
+        for (int j = 0; j < k; j++) {
+            rmse[j] = Math.sqrt(squaredErrors[j] / rows);
+            mae[j] = absoluteErrors[j] / rows;
+            // a constant target: R^2 is 1 for a perfect fit, else 0 (scikit-learn's convention)
+            r2[j] = squaredDeviations[j] > 0 ? 1 - squaredErrors[j] / squaredDeviations[j] : (squaredErrors[j] == 0 ? 1 : 0);
+            squared += squaredErrors[j];
+            absolute += absoluteErrors[j];
+            r2Sum += r2[j];
+        }
+        return new Evaluation(rows, Double.NaN, loss, new int[0][0], new double[0], Math.sqrt(squared / ((double) rows * k)),
+                absolute / ((double) rows * k), r2Sum / k, rmse, mae, r2);
+    }
+
+    /** Regression: the number of targets scored one by one (0 for a classifier). */
+    public int targets() {
+        return targetR2.length;
     }
 
     /** Whether the confusion matrix was counted (a classifier of at most {@value #MAX_CONFUSION_CLASSES} classes). */
@@ -151,21 +188,40 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
         return s.toString();
     }
 
-    /** The confusion matrix as text: one row per true label, one column per predicted class. */
+    /** The confusion matrix as text: one row per true label, one column per predicted class, both by class number. */
     public String confusionTable() {
+        return confusionTable(List.of());
+    }
+
+    /**
+     * The confusion matrix as text: one row per true label, one column per predicted class, headed by the class names
+     * ({@code classNames} empty: by class number).
+     *
+     * @throws IllegalArgumentException when {@code classNames} is neither empty nor one name per class
+     */
+    public String confusionTable(List<String> classNames) {
         if (!hasConfusion()) {
             return "no confusion matrix: the model has more than " + MAX_CONFUSION_CLASSES + " classes\n";
         }
         int classes = confusion.length;
-        StringBuilder s = new StringBuilder("true\\pred");
+        if (!classNames.isEmpty() && classNames.size() != classes) {
+            throw new IllegalArgumentException(classNames.size() + " class names for a confusion matrix of " + classes + " classes");
+        }
+        List<String> names = new java.util.ArrayList<>();
         for (int c = 0; c < classes; c++) {
-            s.append(String.format("%7d", c));
+            names.add(classNames.isEmpty() ? Integer.toString(c) : classNames.get(c));
+        }
+        int first = Math.max("true\\pred".length(), names.stream().mapToInt(String::length).max().orElse(0));
+        int column = 2 + Math.max(5, names.stream().mapToInt(String::length).max().orElse(0));
+        StringBuilder s = new StringBuilder(String.format("%-" + first + "s", "true\\pred"));
+        for (String name : names) {
+            s.append(String.format("%" + column + "s", name));
         }
         s.append('\n');
         for (int r = 0; r < classes; r++) {
-            s.append(String.format("%9d", r));
+            s.append(String.format("%" + first + "s", names.get(r)));
             for (int c = 0; c < classes; c++) {
-                s.append(String.format("%7d", confusion[r][c]));
+                s.append(String.format("%" + column + "d", confusion[r][c]));
             }
             s.append('\n');
         }

@@ -1002,7 +1002,7 @@ public final class Mlp {
         boolean standardised = targetMean.length == k;
         double[] residual = new double[k];
         double[] total = new double[k];
-        double absolute = 0;
+        double[] absolute = new double[k];
         double lossSum = 0;
         for (int from = 0; from < rows; from += ws.capacity) {
             int n = Math.min(ws.capacity, rows - from);
@@ -1015,18 +1015,11 @@ public final class Mlp {
                 double c = t[from * k + i] - mean[i % k];
                 residual[i % k] += d * d;
                 total[i % k] += c * c;
-                absolute += Math.abs(d);
+                absolute[i % k] += Math.abs(d);
             }
             lossSum += (double) lossAndGradient(ws, n, ws.gradients[layers.size() - 1]) * n;
         }
-        double squared = 0;
-        double r2 = 0;
-        for (int j = 0; j < k; j++) {
-            squared += residual[j];
-            // a constant target: R^2 is 1 for a perfect fit, else 0 (scikit-learn's convention)
-            r2 += total[j] > 0 ? 1 - residual[j] / total[j] : (residual[j] == 0 ? 1 : 0);
-        }
-        return Evaluation.regression(rows, lossSum / rows, Math.sqrt(squared / ((double) rows * k)), absolute / ((double) rows * k), r2 / k);
+        return Evaluation.regression(rows, lossSum / rows, residual, absolute, total);
     }
 
     /**

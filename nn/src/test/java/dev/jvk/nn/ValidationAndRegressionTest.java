@@ -143,6 +143,25 @@ class ValidationAndRegressionTest {
     }
 
     @Test
+    void two_targets_are_scored_one_by_one_and_summarised_with_each_target_weighing_the_same() {
+        // outputs 2 x and 0, set by hand; the first target as above, the second 0, 0, 4, 0 (errors 0, 0, -4, 0)
+        Dense dense = new Dense(1, 2);
+        dense.weights()[0] = 2f;
+        Mlp mlp = new Mlp(List.of(dense), new MeanSquaredError(), null, ModelMetadata.of(ModelMetadata.REGRESSION));
+        float[] x = {0f, 1f, 2f, 3f};
+        float[] t = {1f, 0f, 2f, 0f, 3f, 4f, 8f, 0f};
+        Evaluation e = mlp.evaluate(DataSet.regression(x, t, 4, 1, 2, "two targets"));
+        assertThat(e.targets()).isEqualTo(2);
+        assertThat(e.targetRmse()).containsExactly(new double[] {Math.sqrt(6.0 / 4), Math.sqrt(16.0 / 4)}, within(1e-12));
+        assertThat(e.targetMae()).containsExactly(new double[] {1.0, 1.0}, within(1e-12));
+        // second target: mean 1, total sum of squares 1 + 1 + 9 + 1 = 12, residual 16
+        assertThat(e.targetR2()).containsExactly(new double[] {1 - 6.0 / 29, 1 - 16.0 / 12}, within(1e-12));
+        assertThat(e.r2()).as("uniform average").isCloseTo(((1 - 6.0 / 29) + (1 - 16.0 / 12)) / 2, within(1e-12));
+        assertThat(e.rmse()).as("pooled over the 8 values").isCloseTo(Math.sqrt(22.0 / 8), within(1e-12));
+        assertThat(e.mae()).isCloseTo(8.0 / 8, within(1e-12));
+    }
+
+    @Test
     void the_regression_train_step_standardises_the_targets_and_takes_the_sgd_step_worked_by_hand() {
         // y = w x + b with w = 2, b = 0 in standardised units; targets t standardised by mean 3, std 2
         Dense dense = new Dense(1, 1);
@@ -182,6 +201,13 @@ class ValidationAndRegressionTest {
         assertThat(e.macroF1()).as("class 2 occurs as a prediction, so it counts").isCloseTo((f0 + f1 + 0) / 3, within(1e-12));
         assertThat(e.weightedF1()).isCloseTo((f0 * 7 + f1 * 4) / 11, within(1e-12));
         assertThat(e.classificationReport(List.of("cat", "dog", "eel"))).contains("cat").contains("eel").contains("macro avg");
+        assertThat(e.confusionTable(List.of("cat", "dog", "eel"))).isEqualTo(
+                "true\\pred    cat    dog    eel\n"
+                + "      cat      5      1      1\n"
+                + "      dog      2      2      0\n"
+                + "      eel      0      0      0\n");
+        assertThat(e.confusionTable()).startsWith("true\\pred      0      1      2\n        0      5      1      1\n");
+        assertThatThrownBy(() -> e.confusionTable(List.of("cat"))).hasMessage("1 class names for a confusion matrix of 3 classes");
     }
 
     @Test
