@@ -9,13 +9,14 @@ import dev.jvk.kernels.Softmax;
 import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.optim.Optimizer;
 import dev.jvk.nn.optim.OptimizerConfig;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * The packed weights inference uses ({@link Dense#packWeights}): the same bits as the products on the
- * live weights, made only for two rows or more, and never stale: a model predicts what a model that never
+ * live weights (a single row: as that row in a batch), and never stale: a model predicts what a model that never
  * packed predicts after its weights are written through {@link Dense#weights()}, after training steps and
  * after re-initialisation.
  */
@@ -32,27 +33,36 @@ class PackedWeightsTest {
     }
 
     @Test
-    void oneRowReadsTheLiveWeightsAndPacksNothing() {
-        Mlp mlp = model(3);
-        mlp.predict(inputs(1, mlp.inputs(), 5), 1);
-        assertThat(denses(mlp)).noneMatch(Dense::holdsPackedWeights);
-    }
-
-    @Test
-    void oneRowIsBitwiseTheUnsplitProductOnOneAndTwoThreads() {
-        // 784 x 256 weights are enough for the GEMV's columns to be split between two threads
+    void oneRowIsBitwiseThatRowInABatchOnOneAndTwoThreads() {
+        // 784 x 256 weights are enough for the single row's product to be split between two threads
         Mlp mlp = Mlp.classifier(784, new int[] {256}, Activation.RELU, 10, 7);
-        float[] x = inputs(1, mlp.inputs(), 8);
-        float[] expected = unpackedForward(mlp, x, 1);
+        float[] x = inputs(2, mlp.inputs(), 8);
+        float[] expected = Arrays.copyOf(unpackedForward(mlp, x, 2), mlp.classes());
         int saved = Gemm.threads();
         try {
             for (int threads = 1; threads <= 2; threads++) {
                 Gemm.setThreads(threads);
                 assertThat(mlp.predict(x, 1)).as("%d threads", threads).isEqualTo(expected);
+                assertThat(denses(mlp)).allMatch(Dense::holdsPackedWeights);
             }
         } finally {
             Gemm.setThreads(saved);
         }
+    }
+
+    @Test
+    void aTrainingPassOfOneRowReadsTheLiveWeights() {
+        // one row on the live weights is a GEMV; the pass must not depend on whether a predict packed them before
+        Mlp predictedFirst = model(4);
+        Mlp never = model(4);
+        float[] x = inputs(1, predictedFirst.inputs(), 6);
+        int[] labels = {2};
+        predictedFirst.predict(x, 1);
+        Optimizer a = OptimizerConfig.sgd().create(predictedFirst.parameters());
+        Optimizer b = OptimizerConfig.sgd().create(never.parameters());
+        predictedFirst.predict(x, 1);
+        assertThat(predictedFirst.trainStep(x, labels, 1, a, 0.1f)).isEqualTo(never.trainStep(x, labels, 1, b, 0.1f));
+        assertThat(denses(predictedFirst).getFirst().weights()).isEqualTo(denses(never).getFirst().weights());
     }
 
     @Test
