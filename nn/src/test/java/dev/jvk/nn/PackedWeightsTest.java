@@ -51,6 +51,27 @@ class PackedWeightsTest {
     }
 
     @Test
+    void rowsGetTheSameScoresInAnyBatchAndTheInputIsLeftAsItWas() {
+        // 1030 rows: the first pass reads the caller's rows in place (the model scales nothing), the second
+        // (rows 1024 on) copies them; each row's scores are those it gets alone or with a few others
+        Mlp mlp = model(5);
+        int rows = Mlp.INFERENCE_CHUNK + 6;
+        int f = mlp.inputs();
+        float[] x = inputs(rows, f, 9);
+        float[] original = x.clone();
+        float[] all = mlp.predict(x, rows);
+        assertThat(x).isEqualTo(original);
+        int c = mlp.classes();
+        for (int from : new int[] {0, 17, rows - 6, rows - 1}) {
+            int n = Math.min(3, rows - from);
+            float[] some = mlp.predict(Arrays.copyOfRange(x, from * f, (from + n) * f), n);
+            assertThat(some).as("rows from %d", from).isEqualTo(Arrays.copyOfRange(all, from * c, (from + n) * c));
+            float[] one = mlp.predict(Arrays.copyOfRange(x, from * f, (from + 1) * f), 1);
+            assertThat(one).as("row %d alone", from).isEqualTo(Arrays.copyOfRange(all, from * c, (from + 1) * c));
+        }
+    }
+
+    @Test
     void aTrainingPassOfOneRowReadsTheLiveWeights() {
         // one row on the live weights is a GEMV; the pass must not depend on whether a predict packed them before
         Mlp predictedFirst = model(4);
