@@ -178,7 +178,17 @@ final class DataOptions {
         if (held < 1 || held >= data.rows()) {
             throw new DataException(data.name() + ": " + data.rows() + " rows cannot be split " + fraction + " by " + option + " and leave rows on both sides");
         }
-        int[] order = new int[data.rows()];
+        int[] order = shuffledRows(data.rows(), seed);
+        int[] keptRows = Arrays.copyOfRange(order, held, order.length);
+        int[] heldRows = Arrays.copyOfRange(order, 0, held);
+        Arrays.sort(keptRows);
+        Arrays.sort(heldRows);
+        return new DataSet[] {data.select(keptRows, data.name()), data.select(heldRows, data.name() + " held out")};
+    }
+
+    /** The row numbers 0..rows-1 in an order shuffled from {@code seed} (Fisher-Yates). */
+    static int[] shuffledRows(int rows, long seed) {
+        int[] order = new int[rows];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
@@ -189,10 +199,6 @@ final class DataOptions {
             order[i] = order[j];
             order[j] = t;
         }
-        int[] keptRows = Arrays.copyOfRange(order, held, order.length);
-        int[] heldRows = Arrays.copyOfRange(order, 0, held);
-        Arrays.sort(keptRows);
-        Arrays.sort(heldRows);
-        return new DataSet[] {data.select(keptRows, data.name()), data.select(heldRows, data.name() + " held out")};
+        return order;
     }
 }

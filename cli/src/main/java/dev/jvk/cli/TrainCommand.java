@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -84,8 +85,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hidden layer widths, comma-separated; 'none' for a linear model (default: ${DEFAULT-VALUE}).")
     String layers;
 
-    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
-            description = "relu, leaky-relu, tanh, sigmoid, gelu or silu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--activation", paramLabel = "NAME",
+            description = "relu, leaky-relu, tanh, sigmoid, gelu or silu (default: relu; from 50 to 2000 training rows, relu or tanh, "
+                    + "whichever scores better in 5-fold cross-validation on the training rows).")
     String activation;
 
     @Option(names = "--dropout", paramLabel = "P",
@@ -189,7 +191,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("unknown --loss '" + loss + "' (expected mse or huber)");
         }
         int[] hidden = parseLayers(layers);
-        Activation act = parse(() -> Activation.fromCliName(activation));
+        Activation chosenActivation = activation == null ? null : parse(() -> Activation.fromCliName(activation));
         OptimizerConfig.Kind kind = parse(() -> OptimizerConfig.Kind.fromCliName(optimizer));
         FeatureScaling.Kind chosenScaling = scale.equalsIgnoreCase("auto") ? null : scalingKind(scale);
         if (epochs != null && epochs < 1) {
@@ -271,11 +273,31 @@ final class TrainCommand implements Callable<Integer> {
                         ? " (auto: the features are within +-10 and of comparable spread)" : " (auto)"));
 
         int outputs = regression ? train.targetCount() : Math.max(train.classes(), p.test().classes());
-        Mlp mlp = regression
-                ? Mlp.regressor(train.featureCount(), hidden, act, dropout, outputs, Loss.named(loss == null ? "mse" : loss.toLowerCase(Locale.ROOT)), seed)
-                : Mlp.classifier(train.featureCount(), hidden, act, dropout, outputs, seed);
-        mlp.setScaling(FeatureScaling.fit(scaling, train));
-        mlp.setMetadata(p.metadata());
+        // a fresh model whose scaling (and target standardisation) is fitted on the given training rows
+        BiFunction<Activation, DataSet, Mlp> build = (a, rows) -> {
+            Mlp m = regression
+                    ? Mlp.regressor(rows.featureCount(), hidden, a, dropout, outputs, Loss.named(loss == null ? "mse" : loss.toLowerCase(Locale.ROOT)), seed)
+                    : Mlp.classifier(rows.featureCount(), hidden, a, dropout, outputs, seed);
+            m.setScaling(FeatureScaling.fit(scaling, rows));
+            m.setMetadata(rows == train ? p.metadata() : standardisedOn(p.metadata(), rows));
+            return m;
+        };
+        Activation act = chosenActivation != null ? chosenActivation : Activation.RELU;
+        float[] weights = classWeights(train, build.apply(act, train), regression);
+        CrossValidation.Choice choice = null;
+        if (chosenActivation == null && hidden.length > 0 && CrossValidation.applies(train.rows())) {
+            Trainer folds = new Trainer(new Trainer.Config(epochs, batch, seed, optimizerConfig, lrSchedule, 0, weights));
+            long cvStart = System.nanoTime();
+            choice = CrossValidation.chooseActivation(train, seed, folds, build);
+            double cvSeconds = (System.nanoTime() - cvStart) / 1e9;
+            act = choice.activation();
+            StringBuilder scores = new StringBuilder();
+            choice.scores().forEach((a, score) -> scores.append(scores.isEmpty() ? "" : ", ").append(a.cliName())
+                    .append(String.format(Locale.ROOT, " %.4f", score)));
+            progress.printf(Locale.ROOT, "activation: %s, the better in %d-fold cross-validation on the %d training rows (mean %s: %s; %.1f s; --activation to choose)%n",
+                    act.cliName(), CrossValidation.FOLDS, train.rows(), regression ? "R^2" : "accuracy", scores, cvSeconds);
+        }
+        Mlp mlp = build.apply(act, train);
         progress.printf(Locale.ROOT, "model: %s, %,d parameters, loss %s%s; %s lr %s %s, batch %d, %s%s, seed %d, %s%n",
                 mlp.describe(), mlp.parameterCount(), mlp.loss().name(),
                 dropout == 0 ? "" : ", dropout " + dropout + (this.dropout == null ? " (the default below " + Trainer.Config.SMALL_DATA_ROWS + " training rows)" : ""),
@@ -283,7 +305,6 @@ final class TrainCommand implements Callable<Integer> {
                 this.epochs == null ? plural(epochs, "epoch") + " (default: about " + Trainer.Config.DEFAULT_STEPS + " steps)" : plural(epochs, "epoch"),
                 patience == 0 ? "" : " (patience " + patience + (this.patience == null ? ", the default for " + p.validation().rows() + " validation rows" : "") + ")", seed, plural(Gemm.threads(), "thread"));
 
-        float[] weights = classWeights(train, mlp, regression);
         Trainer trainer = new Trainer(new Trainer.Config(epochs, batch, seed, optimizerConfig, lrSchedule, patience, weights));
         TrainingCheckpoint state = null;
         Mlp model = mlp;
@@ -349,7 +370,7 @@ final class TrainCommand implements Callable<Integer> {
             progress.println("learning curves: " + plot);
         }
         if (json) {
-            out.println(resultJson(p, trained, dropout, kind, rate, history, test, listener.testScores(), seconds, kernels));
+            out.println(resultJson(p, trained, choice, dropout, kind, rate, history, test, listener.testScores(), seconds, kernels));
         }
         return 0;
     }
@@ -509,6 +530,17 @@ final class TrainCommand implements Callable<Integer> {
         return used > 50 && data.rows() < 5 * used;
     }
 
+    /** {@code metadata} with its target standardisation fitted on {@code rows} (a classifier's: unchanged). */
+    static ModelMetadata standardisedOn(ModelMetadata metadata, DataSet rows) {
+        if (metadata.isClassification()) {
+            return metadata;
+        }
+        float[] mean = new float[rows.targetCount()];
+        float[] std = new float[rows.targetCount()];
+        standardisation(rows, mean, std);
+        return new ModelMetadata(metadata.task(), metadata.classNames(), metadata.featureNames(), metadata.targetNames(), metadata.labelColumn(), mean, std);
+    }
+
     /** Each target's mean and standard deviation (1 for a constant target) over the training rows, in double. */
     static void standardisation(DataSet train, float[] mean, float[] std) {
         int k = train.targetCount();
@@ -540,7 +572,13 @@ final class TrainCommand implements Callable<Integer> {
         return n + " " + (n == 1 ? one : many);
     }
 
-    private Json resultJson(Prepared p, Mlp mlp, float dropout, OptimizerConfig.Kind kind, float rate, Trainer.History history, Evaluation test,
+    private static Json cvJson(CrossValidation.Choice choice) {
+        Json j = new Json();
+        choice.scores().forEach((a, score) -> j.put(a.cliName(), score));
+        return j;
+    }
+
+    private Json resultJson(Prepared p, Mlp mlp, CrossValidation.Choice choice, float dropout, OptimizerConfig.Kind kind, float rate, Trainer.History history, Evaluation test,
                             List<Evaluation> testPerEpoch, double seconds, KernelInfo kernels) {
         List<Double> validationScores = new ArrayList<>();
         List<Double> validationLosses = new ArrayList<>();
@@ -566,6 +604,7 @@ final class TrainCommand implements Callable<Integer> {
                 .put("model", mlp.describe())
                 .put("parameters", mlp.parameterCount())
                 .put("scaling", mlp.scaling().kind().cliName())
+                .put("activation_cross_validation", choice == null ? null : cvJson(choice))
                 .put("dropout", Double.parseDouble(Float.toString(dropout)))
                 .put("loss", mlp.loss().name())
                 .put("optimizer", kind.cliName())

@@ -540,6 +540,41 @@ class CommandsTest {
         assertThat(number(few.out(), "epochs")).isEqualTo(300);
     }
 
+    @Test
+    void the_activation_of_a_small_file_is_chosen_by_cross_validation_on_its_training_rows_unless_given() throws IOException {
+        Path small = noisy("small.csv", 500, 9);
+        CliTest.Run r = run("train", "--csv", small.toString(), "--header", "--label-column", "label", "--layers", "16", "--epochs", "20",
+                "--threads", "1", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        // 500 rows: 400 after the test split, 360 after validation; the folds are of those 360 only
+        Matcher line = Pattern.compile("activation: (relu|tanh), the better in 5-fold cross-validation on the 360 training rows "
+                + "\\(mean accuracy: relu ([0-9.]+), tanh ([0-9.]+);").matcher(r.err());
+        assertThat(line.find()).as(r.err()).isTrue();
+        double relu = number(r.out(), "relu");
+        double tanh = number(r.out(), "tanh");
+        assertThat(relu).isBetween(0.5, 1.0).isCloseTo(Double.parseDouble(line.group(2)), within(1e-4));
+        assertThat(tanh).isBetween(0.5, 1.0).isCloseTo(Double.parseDouble(line.group(3)), within(1e-4));
+        String better = tanh > relu ? "tanh" : "relu";
+        assertThat(line.group(1)).isEqualTo(better);
+        assertThat(r.out()).containsPattern("\"model\":\"2-16-[0-9]+ " + better + "\"");
+
+        CliTest.Run given = run("train", "--csv", small.toString(), "--header", "--label-column", "label", "--layers", "16", "--epochs", "20",
+                "--activation", "relu", "--threads", "1", "--json");
+        assertThat(given.code()).as(given.err()).isZero();
+        assertThat(given.err()).doesNotContain("cross-validation");
+        assertThat(given.out()).contains("\"activation_cross_validation\":null").containsPattern("\"model\":\"2-16-[0-9]+ relu\"");
+        if (better.equals("relu")) {
+            assertThat(number(given.out(), "test_accuracy")).as("the same model as the default run").isEqualTo(number(r.out(), "test_accuracy"));
+        }
+
+        Path tiny = noisy("tiny.csv", 60, 10);   // 43 training rows: folds of 8 held-out rows would only add noise
+        CliTest.Run few = run("train", "--csv", tiny.toString(), "--header", "--label-column", "label", "--layers", "16", "--epochs", "5",
+                "--threads", "1", "--json");
+        assertThat(few.code()).as(few.err()).isZero();
+        assertThat(few.err()).doesNotContain("cross-validation");
+        assertThat(few.out()).containsPattern("\"model\":\"2-16-[0-9]+ relu\"");
+    }
+
     /**
      * Fisher's iris (1936; the UCI Machine Learning Repository's copy with the two corrections of scikit-learn's), 150
      * rows, species by name: the defaults alone must learn it. On five other splits the defaults scored 0.87-1.0
@@ -558,6 +593,7 @@ class CommandsTest {
         assertThat(number(r.out(), "test_samples")).isEqualTo(30);
         assertThat(number(r.out(), "epochs")).isEqualTo(300);
         assertThat(number(r.out(), "test_accuracy")).isGreaterThanOrEqualTo(0.85);
+        assertThat(r.err()).contains("activation: ").contains("5-fold cross-validation on the 108 training rows");
         CliTest.Run p = run("predict", "--model", model.toString(), "--csv", iris.toString(), "--header");
         assertThat(p.code()).as(p.err()).isZero();
         List<String> truth = Files.readAllLines(iris).stream().skip(1).map(l -> l.substring(l.lastIndexOf(',') + 1)).toList();

@@ -196,8 +196,9 @@ public final class LowPrecision {
      *
      * <p>On the vector path it runs on the float GEMM, which is exact here: a sum of at most 1024 int8
      * products, and every partial sum of it, is an integer float holds exactly, so the product is taken
-     * in stretches of 1024 along k and the stretches are added in int. It allocates the widened blocks
-     * of A and B (at most 4 MB each) and a float block of C per call.
+     * in stretches of 1024 along k and the stretches are added in int. The widened blocks of A and B
+     * and a float block of C (at most 4 MB each) are the calling thread's GEMM buffers, kept for its
+     * next call: a call allocates nothing once they have grown.
      *
      * @throws IllegalArgumentException if {@code k > INT8_MAX_TERMS}, a size or offset is negative, or
      *                                   a leading dimension is short

@@ -15,7 +15,10 @@ import dev.jvk.kernels.spi.GemmKernels;
  *
  * <p>Each element of C is computed exactly as {@link Gemm#sgemm} computes it from the same operands
  * when {@code m >= 2} and {@code n >= 2} (bitwise; a single row or column takes GEMV's summation order
- * there): the error bound, quick returns, threads and determinism are {@link Gemm}'s. The packed
+ * there): the error bound, quick returns, threads and determinism are {@link Gemm}'s. A single row
+ * ({@code m == 1}, batch-1 inference) is summed here as each row of a product of two rows or more is,
+ * so a row gets the same bits whatever the number of rows it comes with; it streams B at the speed
+ * of the cache that holds it rather than computing a padded register tile. The packed
  * matrix is a copy: later changes to the array it came from are not seen. It is immutable, may be
  * used by several threads at once, and belongs to the kernels that packed it (one set per JVM).
  * It holds about {@code k * n} floats ({@code n} rounded up to whole panels of two vectors).

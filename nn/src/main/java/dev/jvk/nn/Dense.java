@@ -23,10 +23,11 @@ import java.util.List;
  * weights and nothing more. A layer is trained by one thread at a time.
  *
  * <p>For inference the layer keeps its weights packed as the GEMM reads them ({@link PackedMatrix}),
- * made by {@link #packWeights} (the model's predict and evaluate) and reused by every forward pass of
- * two rows or more, with the same bits as the unpacked product. That copy is dropped whenever the
+ * made by {@link #packWeights} (the model's predict and evaluate) and reused by every inference pass,
+ * with the same bits as the unpacked product of two rows or more (a single row is summed as a row of
+ * those, not as a GEMV). That copy is dropped whenever the
  * values may change: when {@link #weights()} or {@link #parameters()} hands out the live array, when
- * the layer is initialised, and on every backward pass (an optimizer step follows). Values written
+ * the layer is initialised, and by every training pass (an optimizer step follows). Values written
  * through an array obtained earlier are seen once the copy is dropped: change them, then predict.
  */
 public final class Dense implements Layer {
@@ -117,8 +118,8 @@ public final class Dense implements Layer {
 
     @Override
     public void forwardRows(float[] x, float[] y, int from, int rows) {
-        if (rows == 1) {
-            // one row (inference): y[out] = b + W^T[out x in] x[in], a GEMV that reads W once. A W that
+        if (rows == 1 && packed == null) {
+            // one row, weights not packed (a training pass): y[out] = b + W^T[out x in] x[in], a GEMV that reads W once. A W that
             // pays for it has its columns split between threads, each reading its share from its own
             // cache; every y is summed over the rows of W alone, so the split changes no bit.
             int xo = from * in;
@@ -136,7 +137,8 @@ public final class Dense implements Layer {
 
     /**
      * The forward pass of rows {@code [from, from + rows)} without the bias, for a caller that adds the bias
-     * fused with the activation ({@link Activation#addBiasAndApply}): {@code y[B x out] = x[B x in] . W}. Two rows or more.
+     * fused with the activation ({@link Activation#addBiasAndApply}): {@code y[B x out] = x[B x in] . W}. Two rows
+     * or more, or one on packed weights ({@link #holdsPackedWeights}).
      */
     void forwardWithoutBias(float[] x, float[] y, int from, int rows) {
         // y[B x out] = x[B x in] . W[in x out]
@@ -148,13 +150,19 @@ public final class Dense implements Layer {
     }
 
     /**
-     * Packs the weights for the forward passes of two rows or more that follow, unless they are packed
-     * already. Not for one output column, where the unpacked product sums in GEMV's order.
+     * Packs the weights for the inference passes that follow, unless they are packed already. Not for one
+     * output column, where the unpacked product sums in GEMV's order. A single row on packed weights is
+     * summed as each row of a larger product is (so a row's scores do not depend on the batch it came in).
      */
     void packWeights() {
         if (packed == null && out > 1) {
             packed = new PackedMatrix(NO_TRANS, in, out, weights, 0, out);
         }
+    }
+
+    /** Drops the packed weights: the passes that follow read the live ones until {@link #packWeights}. */
+    void dropPackedWeights() {
+        packed = null;
     }
 
     /** Whether the weights are packed for inference now. */

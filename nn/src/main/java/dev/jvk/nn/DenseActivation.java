@@ -30,7 +30,7 @@ final class DenseActivation implements Pass {
     @Override
     public void forwardRows(float[] x, float[] y, int from, int rows) {
         int out = dense.outputSize();
-        if (rows == 1) {
+        if (rows == 1 && !dense.holdsPackedWeights()) {
             // y[1 x out] = f(b + x W): Dense's GEMV, then f in place
             dense.forwardRows(x, y, from, 1);
             activation.forward(slope, y, y, from * out, out);

@@ -34,8 +34,11 @@ import java.util.Objects;
  * so that a training step allocates nothing). Use one model per thread.
  */
 public final class Mlp {
-    /** Rows per pass when predicting or evaluating large inputs. */
-    static final int INFERENCE_CHUNK = 256;
+    /**
+     * Rows per pass when predicting or evaluating large inputs: a batch of up to this many is one pass, its chunks
+     * handed to the threads at once, and its input rows read where the caller put them when unscaled.
+     */
+    static final int INFERENCE_CHUNK = 1024;
     /**
      * The fewest rows a chunk of a pass gets (see {@link #chunkRows}): measured on one thread, the forward
      * product of 784-256 over 128 rows took 1.29x as long in chunks of 16 rows, 1.12x in 32, 1.03x in 64
@@ -43,6 +46,11 @@ public final class Mlp {
      * threads instead. {@code -Djvk.nn.minChunkRows} for sweeps and tests.
      */
     static final int MIN_CHUNK_ROWS = Integer.getInteger("jvk.nn.minChunkRows", 64);
+    /**
+     * Rows per chunk of the passes after the first when a batch is too small to cut into chunks of
+     * {@link #MIN_CHUNK_ROWS} (see {@link #cutsAfterFirstPass}). {@code -Djvk.nn.smallChunkRows} for sweeps and tests.
+     */
+    static final int SMALL_CHUNK_ROWS = Integer.getInteger("jvk.nn.smallChunkRows", 16);
     /** The most chunks a pass is cut into (see {@link #chunkRows}): enough to balance up to 8 threads. */
     static final int MAX_CHUNKS = Integer.getInteger("jvk.nn.maxChunks", 8);
     /**
@@ -74,6 +82,7 @@ public final class Mlp {
     private int rowsPerChunk;
     /** Made once: a pass allocates nothing. */
     private final Parallel.Task forwardChunk = this::forwardChunk;
+    private final Parallel.Task forwardAfterFirstChunk = this::forwardAfterFirstChunk;
     private final Parallel.Task backwardChunk = this::backwardChunk;
     private final Parallel.Task scoreChunk = this::scoreChunk;
     private final Parallel.Task parameterPart = this::parameterPart;
@@ -502,27 +511,68 @@ public final class Mlp {
      * layer fused with its activation ({@link DenseActivation}) writes the activation's buffer; the Dense layer's
      * own buffer is then not used. Rows are independent here, so the batch runs in chunks of
      * {@link #chunkRows} rows, each chunk's whole forward pass on one thread and the chunks on as many as
-     * pay; a training pass with dropout runs the whole batch at once, each product on GEMM's threads, since
-     * the masks are drawn in order over the batch.
+     * pay; a batch too small for two such chunks runs its first pass whole and the rest in smaller chunks
+     * ({@link #cutsAfterFirstPass}); a training pass with dropout runs the whole batch at once, each product on
+     * GEMM's threads, since the masks are drawn in order over the batch.
      */
     void forward(Workspace ws, int rows, boolean training) {
+        if (training) {
+            // a training pass sums as it always has, whether or not a predict packed the weights before it
+            // (one row takes GEMV's order on the live weights, and on packed ones the tiles')
+            for (Layer layer : layers) {
+                if (layer instanceof Dense dense) {
+                    dense.dropPackedWeights();
+                }
+            }
+        }
         if (training && drawsMasks) {
-            loadInput(ws, 0, rows);
-            float[] x = ws.input;
+            float[] x = loadInput(ws, 0, rows);
             for (int p = 0; p < passes.length; p++) {
                 float[] y = ws.outputs[outputOf[p]];
                 passes[p].forward(x, y, rows, true);
                 x = y;
             }
+        } else if (cutsAfterFirstPass(rows)) {
+            float[] x = loadInput(ws, 0, rows);
+            passes[0].forwardRows(x, ws.outputs[outputOf[0]], 0, rows);
+            // the chunks follow the first pass's product straight away, its workers still spinning: counted as the
+            // whole pass's work, since their own (~20 us at 32 rows) is under what the rule gives a thread from cold
+            runChunks(ws, rows, SMALL_CHUNK_ROWS, forwardAfterFirstChunk, flopsPerRow * rows);
         } else {
             runChunks(ws, rows, chunkRows(rows), forwardChunk, flopsPerRow * rows);
         }
         ws.source = null;
     }
 
-    /** Rows {@code [from, from + n)} of the input: copied from the rows {@link #loadBatch} named, if any, then scaled in place. */
-    private void loadInput(Workspace ws, int from, int n) {
+    /**
+     * Whether a training pass over {@code rows} rows runs its first pass over the whole batch and the passes after it
+     * in chunks of {@link #SMALL_CHUNK_ROWS}: when the batch is a single chunk of {@link #chunkRows} (under twice
+     * {@link #MIN_CHUNK_ROWS}) but holds two small chunks or more. The first pass's product is the large one (784x256
+     * weights in a 784-256-128-10 model), which GEMM splits between its threads over the whole batch, where 16-row
+     * chunks would pack its weights once per chunk (1.29x the work, bench/RESULTS-threads.md); the later passes
+     * have small weights to pack again, and products too small for GEMM to split (32x128x256: ~20 us), so they and
+     * the row side of backward run as chunks on the threads, which are still spinning from the first product. The
+     * choice depends on the rows and the model alone: the same bits for every thread count.
+     */
+    boolean cutsAfterFirstPass(int rows) {
+        return firstTrainable == 0 && passes.length > 1 && chunkRows(rows) >= rows && rows >= 2 * SMALL_CHUNK_ROWS;
+    }
+
+    /** Rows per chunk of the row side of backward over {@code rows} rows: the forward pass's chunks after its first pass. */
+    private int backwardChunkRows(int rows) {
+        return cutsAfterFirstPass(rows) ? SMALL_CHUNK_ROWS : chunkRows(rows);
+    }
+
+    /**
+     * Rows {@code [from, from + n)} of the input: copied from the rows {@link #loadBatch} named, if any, then scaled in
+     * place. Returns the array the first pass reads them from: the source itself for an inference pass that would
+     * copy its rows unchanged to where they already are (the rows from the first on, no scaling), else the input buffer.
+     */
+    private float[] loadInput(Workspace ws, int from, int n) {
         float[] source = ws.source;
+        if (source != null && !ws.training && ws.sourceOrder == null && ws.sourceFrom == 0 && scaling.kind() == FeatureScaling.Kind.NONE) {
+            return source;
+        }
         if (source != null) {
             for (int i = from; i < from + n; i++) {
                 int r = ws.sourceOrder == null ? ws.sourceFrom + i : ws.sourceOrder[ws.sourceFrom + i];
@@ -530,12 +580,13 @@ public final class Mlp {
             }
         }
         scaling.apply(ws.input, from, n);
+        return ws.input;
     }
 
     /**
      * How many rows each chunk of a {@link #predict} pass over {@code rows} rows gets: as {@link #chunkRows}, with
-     * chunks of at least {@link #MIN_PREDICT_CHUNK_ROWS}. Never a chunk of one row among larger ones (one row
-     * takes GEMV's order of summation): the same rows always give the same chunks, and so the same bits.
+     * chunks of at least {@link #MIN_PREDICT_CHUNK_ROWS}, never a chunk of one row among larger ones: the same rows
+     * always give the same chunks.
      */
     static int predictChunkRows(int rows) {
         int chunks = Math.max(1, Math.min(MAX_CHUNKS, rows / MIN_PREDICT_CHUNK_ROWS));
@@ -569,9 +620,21 @@ public final class Mlp {
         Workspace ws = chunked;
         int from = c * rowsPerChunk;
         int n = Math.min(rowsPerChunk, chunkedRows - from);
-        loadInput(ws, from, n);
-        float[] x = ws.input;
+        float[] x = loadInput(ws, from, n);
         for (int p = 0; p < passes.length; p++) {
+            float[] y = ws.outputs[outputOf[p]];
+            passes[p].forwardRows(x, y, from, n);
+            x = y;
+        }
+    }
+
+    /** The forward pass of chunk {@code c} after the first pass, which ran over the whole batch ({@link #cutsAfterFirstPass}). */
+    private void forwardAfterFirstChunk(int c) {
+        Workspace ws = chunked;
+        int from = c * rowsPerChunk;
+        int n = Math.min(rowsPerChunk, chunkedRows - from);
+        float[] x = ws.outputs[outputOf[0]];
+        for (int p = 1; p < passes.length; p++) {
             float[] y = ws.outputs[outputOf[p]];
             passes[p].forwardRows(x, y, from, n);
             x = y;
@@ -663,7 +726,9 @@ public final class Mlp {
         if (!Float.isFinite(meanLoss)) {
             return meanLoss;
         }
-        runChunks(ws, rows, chunkRows(rows), backwardChunk, backwardFlopsPerRow * rows);
+        // a batch cut after its first pass: the chunks come straight after the forward pass's, with the workers still
+        // spinning, and are counted as that pass's work (their own is too small for the rule alone)
+        runChunks(ws, rows, backwardChunkRows(rows), backwardChunk, (cutsAfterFirstPass(rows) ? flopsPerRow : backwardFlopsPerRow) * rows);
         if (optimizer != null) {
             optimizer.startStep(learningRate);
         }
@@ -745,12 +810,10 @@ public final class Mlp {
      * rows, fewer when the widest layer would not fit one array, grown only when a later call needs more.
      */
     private Workspace inferenceWorkspace(int rows) {
-        if (rows > 1) {
-            // products of two rows or more read the weights packed once, not packed again by every call
-            for (Layer layer : layers) {
-                if (layer instanceof Dense dense) {
-                    dense.packWeights();
-                }
+        // the products read the weights packed once, not packed again by every call; a single row streams them
+        for (Layer layer : layers) {
+            if (layer instanceof Dense dense) {
+                dense.packWeights();
             }
         }
         int capacity = (int) Math.min(Math.min(Math.max(rows, 1), INFERENCE_CHUNK), Workspace.maxRows(this));

@@ -20,14 +20,16 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The jvk model file, version 3; reads versions 1 to 3 (specified in {@code docs/model-format.md};
- * keep the two in step). A model is written in the oldest version that holds it: version 2 for a float
- * model (so that a jvk from before quantization still reads it), version 3 when a layer is quantized.
+ * The jvk model file, version 4; reads versions 1 to 4 (specified in {@code docs/model-format.md};
+ * keep the two in step). A float model is written in version 2, so that a jvk from before quantization
+ * still reads it; a quantized one in version 4, whose feature scaling leaves out a shift of zeros (which
+ * quantization leaves, having moved the shift into the first layer's bias) and a scale of ones.
  *
  * <pre>
  * offset  size  field
  * 0       8     magic: 0x89 'J' 'V' 'K' 'M' 'L' 'P' '\n'
- * 8       4     format version (3 with quantized layers, else 2; 1 has no metadata)
+ * 8       4     format version (4 with quantized layers, else 2; 1 has no metadata; 3 is 4 with both
+ *               scaling vectors always stored)
  * 12      8     payload length P
  * 20      P     payload: inputs, classes, loss, scaling, layers, then (version 2) the metadata
  * 20+P    4     CRC-32C of bytes [0, 20+P)
@@ -36,7 +38,7 @@ import java.util.zip.CRC32C;
  */
 final class ModelFile {
     static final byte[] MAGIC = {(byte) 0x89, 'J', 'V', 'K', 'M', 'L', 'P', '\n'};
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     /** The version of a model without quantized layers. */
     static final int FLOAT_VERSION = 2;
     static final int OLDEST_VERSION = 1;
@@ -52,6 +54,11 @@ final class ModelFile {
     static final int DENSE_INT8 = 4;
     /** Version 3: a dense layer with bf16 weights. */
     static final int DENSE_BF16 = 5;
+
+    /** Version 4, the byte after a scaling kind other than none: the shift is stored (else it is all +0). */
+    static final int SHIFT_STORED = 1;
+    /** Version 4, the same byte: the scale is stored (else it is all 1). */
+    static final int SCALE_STORED = 2;
 
     static final int TASK_CLASSIFICATION = 0;
     static final int TASK_REGRESSION = 1;
@@ -89,8 +96,19 @@ final class ModelFile {
         FeatureScaling scaling = mlp.scaling();
         p.writeByte(scaling.kind().ordinal());
         if (scaling.kind() != FeatureScaling.Kind.NONE) {
-            writeFloats(p, scaling.shift());
-            writeFloats(p, scaling.scale());
+            float[] shift = scaling.shift();
+            float[] scale = scaling.scale();
+            boolean storeShift = version < 4 || !allBits(shift, 0);
+            boolean storeScale = version < 4 || !allBits(scale, Float.floatToRawIntBits(1f));
+            if (version >= 4) {
+                p.writeByte((storeShift ? SHIFT_STORED : 0) | (storeScale ? SCALE_STORED : 0));
+            }
+            if (storeShift) {
+                writeFloats(p, shift);
+            }
+            if (storeScale) {
+                writeFloats(p, scale);
+            }
         }
         p.writeInt(mlp.layers().size());
         for (Layer layer : mlp.layers()) {
@@ -163,6 +181,16 @@ final class ModelFile {
             out.writeInt(utf.length);
             out.write(utf);
         }
+    }
+
+    /** Every value has the raw bits {@code bits} (so -0 is not +0). */
+    private static boolean allBits(float[] values, int bits) {
+        for (float v : values) {
+            if (Float.floatToRawIntBits(v) != bits) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
@@ -306,7 +334,7 @@ final class ModelFile {
         }
         FeatureScaling scaling = kinds[scalingKind] == FeatureScaling.Kind.NONE
                 ? FeatureScaling.none(inputs)
-                : new FeatureScaling(kinds[scalingKind], readFloats(in, inputs, name), readFloats(in, inputs, name));
+                : readScaling(in, kinds[scalingKind], inputs, version, name);
 
         int layerCount = positive(in.getInt(), "layer count", name);
         if (layerCount > in.remaining() / 9) {
@@ -387,8 +415,27 @@ final class ModelFile {
         return mlp;
     }
 
+    /** The shift and scale of a scaling other than none: both stored before version 4; from version 4 a byte says which. */
+    private static FeatureScaling readScaling(ByteBuffer in, FeatureScaling.Kind kind, int inputs, int version, String name)
+            throws ModelFileException {
+        int stored = version >= 4 ? Byte.toUnsignedInt(in.get()) : SHIFT_STORED | SCALE_STORED;
+        if ((stored & ~(SHIFT_STORED | SCALE_STORED)) != 0) {
+            throw new ModelFileException(name + ": feature scaling: unknown flags " + stored
+                    + " (expected 0 to 3: 1 when the shift is stored, plus 2 when the scale is)");
+        }
+        float[] shift = (stored & SHIFT_STORED) != 0 ? readFloats(in, inputs, name) : new float[inputs];
+        float[] scale;
+        if ((stored & SCALE_STORED) != 0) {
+            scale = readFloats(in, inputs, name);
+        } else {
+            scale = new float[inputs];
+            Arrays.fill(scale, 1f);
+        }
+        return new FeatureScaling(kind, shift, scale);
+    }
+
     /**
-     * A quantized dense layer (version 3): int8 as its {@code out} scales, then {@code out x in} bytes, then the
+     * A quantized dense layer (version 3 and later): int8 as its {@code out} scales, then {@code out x in} bytes, then the
      * bias; bf16 as {@code out x in} shorts, then the bias. The sizes are checked against the bytes left before
      * anything is allocated, and every scale must be finite and positive (the kernels need it, and a damaged
      * scale would silently zero or blow up a whole output unit).

@@ -137,7 +137,40 @@ class CompressionTest {
                     assertThat(Math.abs(wb[i * out + j] - w)).isLessThanOrEqualTo(Math.abs(w) * 0x1p-8);
                 }
             }
-            assertThat(q.bias()).isEqualTo(d.bias());
+            if (l > 0) {
+                assertThat(q.bias()).isEqualTo(d.bias());
+                assertThat(b.bias()).isEqualTo(d.bias());
+            }
+        }
+    }
+
+    /**
+     * Quantization moves the scaling's shift into the first layer's bias: the quantized model's outputs against
+     * the double oracle of its weights with the float model's own scaling (shift included) and biases.
+     */
+    @Test
+    void the_shift_moved_into_the_first_bias_computes_what_the_scaling_computed() {
+        Mlp mlp = trained();
+        assertThat(mlp.scaling().shift()).as("a model whose shift has something to fold").isNotEqualTo(new float[FEATURES]);
+        for (QuantizedDense.Format format : QuantizedDense.Format.values()) {
+            Mlp quantized = Compression.quantize(mlp, format);
+            assertThat(quantized.scaling().shift()).isEqualTo(new float[FEATURES]);
+            assertThat(ModelFileTest.bits(quantized.scaling().scale())).isEqualTo(ModelFileTest.bits(mlp.scaling().scale()));
+            assertThat(quantized.scaling().kind()).isEqualTo(mlp.scaling().kind());
+            List<Layer> unfolded = new ArrayList<>();
+            for (int l = 0; l < quantized.layers().size(); l++) {
+                Layer layer = quantized.layers().get(l);
+                if (layer instanceof QuantizedDense q && mlp.layers().get(l) instanceof Dense d) {
+                    layer = format == QuantizedDense.Format.INT8 ? QuantizedDense.int8(q.inputSize(), q.outputSize(), q.int8Weights(), q.scales(), d.bias())
+                            : QuantizedDense.bf16(q.inputSize(), q.outputSize(), q.bf16Weights(), d.bias());
+                }
+                unfolded.add(layer);
+            }
+            Mlp expected = new Mlp(unfolded, mlp.loss(), mlp.scaling());
+            for (int rows : new int[] {1, 37}) {
+                float[] x = inputs(rows);
+                assertNear(logits(quantized, x, rows), oracle(expected, x, rows));
+            }
         }
     }
 
@@ -289,19 +322,60 @@ class CompressionTest {
     }
 
     @Test
-    void a_float_model_is_written_as_version_2_and_a_quantized_one_as_version_3_with_one_byte_per_int8_weight() throws IOException {
+    void a_float_model_is_written_as_version_2_and_a_quantized_one_as_version_4_with_one_byte_per_int8_weight() throws IOException {
         Mlp mlp = trained();
         byte[] floats = ModelFile.encode(mlp);
         byte[] int8 = ModelFile.encode(Compression.quantize(mlp, QuantizedDense.Format.INT8));
         byte[] bf16 = ModelFile.encode(Compression.quantize(mlp, QuantizedDense.Format.BF16));
         assertThat(ByteBuffer.wrap(floats).getInt(8)).isEqualTo(2);
-        assertThat(ByteBuffer.wrap(int8).getInt(8)).isEqualTo(3);
-        assertThat(ByteBuffer.wrap(bf16).getInt(8)).isEqualTo(3);
+        assertThat(ByteBuffer.wrap(int8).getInt(8)).isEqualTo(4);
+        assertThat(ByteBuffer.wrap(bf16).getInt(8)).isEqualTo(4);
         int weights = 20 * 24 + 24 * 16 + 16 * 10;
         int units = 24 + 16 + 10;
-        // int8: 3 bytes fewer per weight, one float scale more per output unit; bf16: 2 bytes fewer per weight
-        assertThat(int8.length).isEqualTo(floats.length - 3 * weights + 4 * units);
-        assertThat(bf16.length).isEqualTo(floats.length - 2 * weights);
+        // int8: 3 bytes fewer per weight, one float scale more per output unit; bf16: 2 bytes fewer per weight;
+        // both: the shift (folded into the first bias) not stored, one byte saying so
+        int shift = 4 * FEATURES - 1;
+        assertThat(int8.length).isEqualTo(floats.length - 3 * weights + 4 * units - shift);
+        assertThat(bf16.length).isEqualTo(floats.length - 2 * weights - shift);
+    }
+
+    @Test
+    void a_version_3_quantized_file_still_loads_and_predicts_as_before() throws IOException {
+        for (QuantizedDense.Format format : QuantizedDense.Format.values()) {
+            Mlp quantized = Compression.quantize(trained(), format);
+            byte[] v3 = ModelFile.encode(quantized, 3);
+            byte[] v4 = ModelFile.encode(quantized);
+            assertThat(ByteBuffer.wrap(v3).getInt(8)).isEqualTo(3);
+            assertThat(v3.length).as("version 3 stores the shift of zeros").isEqualTo(v4.length + 4 * FEATURES - 1);
+            Mlp loaded = ModelFile.decode(v3, "v3.jvk");
+            assertThat(ModelFileTest.bits(loaded.scaling().shift())).isEqualTo(ModelFileTest.bits(quantized.scaling().shift()));
+            float[] x = inputs(9);
+            assertThat(ModelFileTest.bits(loaded.predict(x, 9))).isEqualTo(ModelFileTest.bits(quantized.predict(x, 9)));
+            assertThat(ModelFile.encode(loaded)).as("saved again: version 4").isEqualTo(v4);
+        }
+    }
+
+    @Test
+    void version_4_leaves_out_a_shift_of_zeros_and_a_scale_of_ones_and_keeps_minus_zero() throws IOException {
+        Mlp mlp = ModelFileTest.sample();
+        Mlp quantized = Compression.quantize(mlp, QuantizedDense.Format.INT8);
+        float[] ones = new float[12];
+        java.util.Arrays.fill(ones, 1f);
+        float[] minusZero = new float[12];
+        minusZero[5] = -0f;
+        float[][][] cases = {{new float[12], ones}, {minusZero, ones}, {new float[12], mlp.scaling().scale()}, {mlp.scaling().shift(), ones}};
+        int[] stored = {0, ModelFile.SHIFT_STORED, ModelFile.SCALE_STORED, ModelFile.SHIFT_STORED};
+        for (int c = 0; c < cases.length; c++) {
+            Mlp model = new Mlp(quantized.layers(), quantized.loss(), new FeatureScaling(FeatureScaling.Kind.MIN_MAX, cases[c][0], cases[c][1]));
+            byte[] bytes = ModelFile.encode(model);
+            int kindAt = scalingKind(bytes);
+            assertThat(bytes[kindAt]).isEqualTo((byte) FeatureScaling.Kind.MIN_MAX.ordinal());
+            assertThat(bytes[kindAt + 1]).as("case %d", c).isEqualTo((byte) stored[c]);
+            Mlp loaded = ModelFile.decode(bytes, "m.jvk");
+            assertThat(ModelFileTest.bits(loaded.scaling().shift())).as("case %d", c).isEqualTo(ModelFileTest.bits(cases[c][0]));
+            assertThat(ModelFileTest.bits(loaded.scaling().scale())).as("case %d", c).isEqualTo(ModelFileTest.bits(cases[c][1]));
+            assertThat(loaded.scaling().kind()).isEqualTo(FeatureScaling.Kind.MIN_MAX);
+        }
     }
 
     @Test
@@ -326,10 +400,20 @@ class CompressionTest {
         }
     }
 
-    /** The offset of the first layer's tag in a file of {@link ModelFileTest#sample()} (12 features, standard scaling). */
-    static int firstLayer(byte[] bytes) {
+    /** The offset of the scaling kind in a model file: after inputs, classes and the loss's name. */
+    static int scalingKind(byte[] bytes) {
         int lossLength = ((bytes[ModelFile.HEADER + 8] & 0xff) << 8) | (bytes[ModelFile.HEADER + 9] & 0xff);
-        return ModelFile.HEADER + 8 + 2 + lossLength + 1 + 2 * 4 * 12 + 4;
+        return ModelFile.HEADER + 8 + 2 + lossLength;
+    }
+
+    /**
+     * The offset of the first layer's tag in a version 4 file of the quantized {@link ModelFileTest#sample()} (12 features,
+     * standard scaling, its shift folded into the first bias: the scale alone stored).
+     */
+    static int firstLayer(byte[] bytes) {
+        int kind = scalingKind(bytes);
+        assertThat(bytes[kind + 1]).isEqualTo((byte) ModelFile.SCALE_STORED);
+        return kind + 2 + 4 * 12 + 4;
     }
 
     @Test
@@ -348,11 +432,17 @@ class CompressionTest {
         assertThatThrownBy(() -> ModelFile.decode(zero, "q.jvk"))
                 .hasMessage("q.jvk: layer 1 (dense 12 x 7, int8): the scale of output unit 0 is 0.0, must be finite and > 0");
 
-        byte[] old = ModelFile.encode(Compression.quantize(ModelFileTest.sample(), QuantizedDense.Format.BF16));
+        byte[] old = ModelFile.encode(Compression.quantize(ModelFileTest.sample(), QuantizedDense.Format.BF16), 3);
         ByteBuffer.wrap(old).putInt(8, 2);   // a quantized layer in a file that claims the version before quantization
         ModelFileTest.resign(old);
         assertThatThrownBy(() -> ModelFile.decode(old, "q.jvk"))
                 .hasMessage("q.jvk: layer 1 (dense 12 x 7, bf16) is quantized, which needs format version 3; the file says 2");
+
+        byte[] flags = ModelFile.encode(Compression.quantize(ModelFileTest.sample(), QuantizedDense.Format.BF16));
+        flags[scalingKind(flags) + 1] = 6;   // a flag this version does not know
+        ModelFileTest.resign(flags);
+        assertThatThrownBy(() -> ModelFile.decode(flags, "q.jvk"))
+                .hasMessage("q.jvk: feature scaling: unknown flags 6 (expected 0 to 3: 1 when the shift is stored, plus 2 when the scale is)");
 
         byte[] wide = ModelFile.encode(Compression.quantize(ModelFileTest.sample(), QuantizedDense.Format.BF16));
         ByteBuffer.wrap(wide).putInt(layer1 + 5, 7_000_000);   // claims 12 x 7,000,000 bf16 weights

@@ -7,15 +7,17 @@ import dev.jvk.kernels.Activations;
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Softmax;
 import dev.jvk.kernels.Vectors;
+import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.optim.Optimizer;
 import dev.jvk.nn.optim.OptimizerConfig;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * The packed weights inference uses ({@link Dense#packWeights}): the same bits as the products on the
- * live weights, made only for two rows or more, and never stale: a model predicts what a model that never
+ * live weights (a single row: as that row in a batch), and never stale: a model predicts what a model that never
  * packed predicts after its weights are written through {@link Dense#weights()}, after training steps and
  * after re-initialisation.
  */
@@ -32,27 +34,79 @@ class PackedWeightsTest {
     }
 
     @Test
-    void oneRowReadsTheLiveWeightsAndPacksNothing() {
-        Mlp mlp = model(3);
-        mlp.predict(inputs(1, mlp.inputs(), 5), 1);
-        assertThat(denses(mlp)).noneMatch(Dense::holdsPackedWeights);
-    }
-
-    @Test
-    void oneRowIsBitwiseTheUnsplitProductOnOneAndTwoThreads() {
-        // 784 x 256 weights are enough for the GEMV's columns to be split between two threads
+    void oneRowIsBitwiseThatRowInABatchOnOneAndTwoThreads() {
+        // 784 x 256 weights are enough for the single row's product to be split between two threads
         Mlp mlp = Mlp.classifier(784, new int[] {256}, Activation.RELU, 10, 7);
-        float[] x = inputs(1, mlp.inputs(), 8);
-        float[] expected = unpackedForward(mlp, x, 1);
+        float[] x = inputs(2, mlp.inputs(), 8);
+        float[] expected = Arrays.copyOf(unpackedForward(mlp, x, 2), mlp.classes());
         int saved = Gemm.threads();
         try {
             for (int threads = 1; threads <= 2; threads++) {
                 Gemm.setThreads(threads);
                 assertThat(mlp.predict(x, 1)).as("%d threads", threads).isEqualTo(expected);
+                assertThat(denses(mlp)).allMatch(Dense::holdsPackedWeights);
             }
         } finally {
             Gemm.setThreads(saved);
         }
+    }
+
+    @Test
+    void rowsGetTheSameScoresInAnyBatchAndTheInputIsLeftAsItWas() {
+        // 1030 rows: the first pass reads the caller's rows in place (the model scales nothing), the second
+        // (rows 1024 on) copies them; each row's scores are those it gets alone or with a few others
+        Mlp mlp = model(5);
+        int rows = Mlp.INFERENCE_CHUNK + 6;
+        int f = mlp.inputs();
+        float[] x = inputs(rows, f, 9);
+        float[] original = x.clone();
+        float[] all = mlp.predict(x, rows);
+        assertThat(x).isEqualTo(original);
+        int c = mlp.classes();
+        for (int from : new int[] {0, 17, rows - 6, rows - 1}) {
+            int n = Math.min(3, rows - from);
+            float[] some = mlp.predict(Arrays.copyOfRange(x, from * f, (from + n) * f), n);
+            assertThat(some).as("rows from %d", from).isEqualTo(Arrays.copyOfRange(all, from * c, (from + n) * c));
+            float[] one = mlp.predict(Arrays.copyOfRange(x, from * f, (from + 1) * f), 1);
+            assertThat(one).as("row %d alone", from).isEqualTo(Arrays.copyOfRange(all, from * c, (from + 1) * c));
+        }
+    }
+
+    @Test
+    void evaluateScoresTheRowsPredictScores() {
+        // 40 unscaled rows: one chunk, whose first pass may read the caller's rows in place while the passes
+        // after it run in smaller chunks; every row must be scored on its own features, not on a stale buffer
+        Mlp mlp = model(6);
+        int rows = 40;
+        float[] x = inputs(rows, mlp.inputs(), 10);
+        float[] scores = mlp.predict(x, rows);
+        int c = mlp.classes();
+        int[] labels = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 1; j < c; j++) {
+                if (scores[r * c + j] > scores[r * c + labels[r]]) {
+                    labels[r] = j;
+                }
+            }
+        }
+        assertThat(Arrays.stream(labels).distinct().count()).as("the rows' predicted classes differ").isGreaterThan(1);
+        Evaluation evaluation = mlp.evaluate(DataSet.of(x, labels, rows, mlp.inputs(), c, "rows"));
+        assertThat(evaluation.accuracy()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aTrainingPassOfOneRowReadsTheLiveWeights() {
+        // one row on the live weights is a GEMV; the pass must not depend on whether a predict packed them before
+        Mlp predictedFirst = model(4);
+        Mlp never = model(4);
+        float[] x = inputs(1, predictedFirst.inputs(), 6);
+        int[] labels = {2};
+        predictedFirst.predict(x, 1);
+        Optimizer a = OptimizerConfig.sgd().create(predictedFirst.parameters());
+        Optimizer b = OptimizerConfig.sgd().create(never.parameters());
+        predictedFirst.predict(x, 1);
+        assertThat(predictedFirst.trainStep(x, labels, 1, a, 0.1f)).isEqualTo(never.trainStep(x, labels, 1, b, 0.1f));
+        assertThat(denses(predictedFirst).getFirst().weights()).isEqualTo(denses(never).getFirst().weights());
     }
 
     @Test

@@ -22,9 +22,11 @@ import org.junit.jupiter.api.Test;
  * split every product with a panel per thread ({@code -Djvk.gemm.processors=4
  * -Djvk.gemm.minNanosPerThread=1}), so that 3 and 4 threads really run on this 2-core machine, and
  * to cut batches into chunks of 16 rows ({@code -Djvk.nn.minChunkRows=16}), so that these small
- * batches run in several chunks at once.
- * Two batches (48 rows, and 37 that leave ragged tiles and a short last chunk), SGD and AdamW, with
- * dropout (the whole batch at once) and without (the batch in chunks, on several threads at once).
+ * batches run in several chunks at once, and batches under 32 rows after their first pass into chunks
+ * of 8 ({@code -Djvk.nn.smallChunkRows=8}).
+ * Four batches (48 rows; 37, which leaves ragged tiles and a short last chunk; 20 and 27, one chunk
+ * each, cut after the first pass into 8-row chunks and a short last one), SGD and AdamW, with dropout
+ * (the whole batch at once) and without (the batch in chunks, on several threads at once).
  */
 class ThreadCountBitsTest {
 
@@ -32,7 +34,7 @@ class ThreadCountBitsTest {
     void weightsAfterTrainingStepsAndPredictionsAreBitwiseTheSameForOneToFourThreads() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector",
-                "-Djvk.gemm.processors=4", "-Djvk.gemm.minNanosPerThread=1", "-Djvk.nn.minChunkRows=16",
+                "-Djvk.gemm.processors=4", "-Djvk.gemm.minNanosPerThread=1", "-Djvk.nn.minChunkRows=16", "-Djvk.nn.smallChunkRows=8",
                 "-cp", System.getProperty("java.class.path"), Child.class.getName()));
         Path out = Files.createTempFile("jvk-thread-bits", ".out");
         try {
@@ -55,6 +57,18 @@ class ThreadCountBitsTest {
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    @Test
+    void aBatchUnderTwoChunksIsCutAfterItsFirstPassWhenItHoldsTwoSmallChunks() {
+        Mlp mlp = Mlp.classifier(784, new int[] {256, 128}, Activation.RELU, 10, 1);
+        // default chunks: at least 64 rows, 16 after the first pass
+        assertThat(mlp.cutsAfterFirstPass(31)).isFalse();
+        assertThat(mlp.cutsAfterFirstPass(32)).isTrue();
+        assertThat(mlp.cutsAfterFirstPass(127)).isTrue();
+        assertThat(mlp.cutsAfterFirstPass(128)).as("two chunks of 64 rows").isFalse();
+        Mlp oneLayer = Mlp.classifier(784, new int[0], Activation.RELU, 10, 1);
+        assertThat(oneLayer.cutsAfterFirstPass(32)).as("no pass after the first").isFalse();
     }
 
     /** The child: trains and predicts with 1, 2, 3 and 4 threads, printing a digest of every bit. */
@@ -87,7 +101,7 @@ class ThreadCountBitsTest {
                     Mlp mlp = Mlp.classifier(inputs, new int[] {80, 40}, Activation.RELU, dropout, 10, 9);
                     Optimizer optimizer = config.create(mlp.parameters());
                     for (int step = 0; step < 6; step++) {
-                        int rows = step % 2 == 0 ? 48 : 37;
+                        int rows = new int[] {48, 37, 20, 27}[step % 4];
                         float[] batch = Arrays.copyOfRange(x, step * 48 * inputs, (step * 48 + rows) * inputs);
                         int[] y = Arrays.copyOfRange(labels, step * 48, step * 48 + rows);
                         mlp.trainStep(batch, y, rows, optimizer, 0.05f);

@@ -10,6 +10,7 @@ import dev.jvk.properties.support.GemmCase;
 import dev.jvk.properties.support.GemmJudge;
 import dev.jvk.properties.support.GemmJudge.SgemmKernel;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -56,6 +57,64 @@ class PackedMatrixProperties {
             float[] c = g.floatC();
             assertThat(GemmJudge.runSgemm(PACKED, g, a, b, c)).as("%s packed against Gemm.sgemm", g)
                     .isEqualTo(GemmJudge.runSgemm(Gemm::sgemm, g, a, b, c));
+        }
+    }
+
+    /**
+     * A single row (batch-1 inference) is summed as a row of a larger product is: bitwise row 0 of the
+     * two-row product with the same first row, A as is or transposed (with a stride), on 1, 2 and 3 threads.
+     */
+    @Property(tries = 120)
+    void oneRowIsBitwiseThatRowOfALargerProduct(@ForAll("depths") int k, @ForAll("widths") int n,
+                                                @ForAll boolean transA, @ForAll boolean accumulate, @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] b = new float[k * n];
+        float[] row = new float[k];
+        float[] other = new float[k];
+        float[] c0 = new float[2 * n];
+        fill(random, b);
+        fill(random, row);
+        fill(random, other);
+        fill(random, c0);
+        float beta = accumulate ? 0.75f : 0f;
+        PackedMatrix packed = new PackedMatrix(Transpose.NO_TRANS, k, n, b, 0, n);
+        Transpose ta = transA ? Transpose.TRANS : Transpose.NO_TRANS;
+        // two rows: as is, [row; other] (lda k); transposed, k x 2 (lda 2). One row transposed: k x 1 with lda 3.
+        float[] a2 = new float[2 * k];
+        float[] a1 = new float[transA ? 3 * k : k];
+        for (int p = 0; p < k; p++) {
+            a2[transA ? 2 * p : p] = row[p];
+            a2[transA ? 2 * p + 1 : k + p] = other[p];
+            a1[transA ? 3 * p : p] = row[p];
+        }
+        float[] two = c0.clone();
+        packed.sgemm(ta, 2, 1.25f, a2, 0, transA ? 2 : k, beta, two, 0, n);
+        int saved = Gemm.threads();
+        try {
+            for (int threads = 1; threads <= 3; threads++) {
+                Gemm.setThreads(threads);
+                float[] one = Arrays.copyOf(c0, n);
+                packed.sgemm(ta, 1, 1.25f, a1, 0, transA ? 3 : k, beta, one, 0, n);
+                assertThat(one).as("k %d, n %d, %s, %d threads", k, n, ta, threads).isEqualTo(Arrays.copyOf(two, n));
+            }
+        } finally {
+            Gemm.setThreads(saved);
+        }
+    }
+
+    @Provide
+    Arbitrary<Integer> depths() {
+        return Arbitraries.integers().between(1, 800);
+    }
+
+    @Provide
+    Arbitrary<Integer> widths() {
+        return Arbitraries.integers().between(2, 300);
+    }
+
+    private static void fill(SplittableRandom random, float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble(-1, 1);
         }
     }
 

@@ -26,8 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * slice, milliseconds, when a part is microseconds.
  */
 final class GemmPool {
-    /** How long a worker (or the waiting caller) spins before parking. */
-    private static final long SPIN_NANOS = 50_000;
+    /** How long a worker (or the waiting caller) spins before parking; {@code -Djvk.gemm.spinNanos} for sweeps. */
+    private static final long SPIN_NANOS = Long.getLong("jvk.gemm.spinNanos", 50_000);
     /** Spins at a barrier between yields: a part's partner may be off the CPU on a busy machine. */
     private static final int SPINS_PER_YIELD = 1 << 10;
 

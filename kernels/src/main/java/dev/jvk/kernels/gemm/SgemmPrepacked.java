@@ -2,6 +2,8 @@ package dev.jvk.kernels.gemm;
 
 import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float GEMM on a B packed once and kept by the caller ({@code dev.jvk.kernels.PackedMatrix}): a
@@ -18,12 +20,16 @@ import dev.jvk.kernels.platform.Platform.Species;
  *         micro-kernel
  * </pre>
  * C no wider than one vector (a classifier's output layer) goes through the one-vector kernels of
- * {@link Sgemm}'s narrow path, A read in place. Threads split the column panels (nothing is packed
- * twice but A, the small operand here), or the rows when there are fewer panels than threads.
+ * {@link Sgemm}'s narrow path, A read in place. A single row of A (batch-1 inference) is memory-bound
+ * on B: it streams four panels at once with the row's value broadcast, never packing A or padding it
+ * to a register tile, and sums each element in the same order as the tiles do (so one row gets the
+ * bits it would get in a larger product). Threads split the column panels (nothing is packed twice
+ * but A, the small operand here), or the rows when there are fewer panels than threads.
  * Arrays only; {@code m > 0}, {@code n > 0}, arguments checked by the public class.
  */
 final class SgemmPrepacked {
-    private static final int L = Species.FLOAT.length();
+    private static final VectorSpecies<Float> S = Species.FLOAT;
+    private static final int L = S.length();
     private static final int MR = Platform.MR;
     private static final int NR = SgemmKernels.NR;
     private static final int MC = Platform.roundUp(Platform.MC, MR);
@@ -100,6 +106,10 @@ final class SgemmPrepacked {
 
         /** Rows [i0, i1) and columns [j0, j1) of C (j0 on a panel's edge), every K block. */
         void range(Workspace workspace, int i0, int i1, int j0, int j1) {
+            if (m == 1) {
+                oneRow(workspace, j0, j1);
+                return;
+            }
             if (n <= L) {
                 narrow(workspace, i0, i1);
                 return;
@@ -144,6 +154,40 @@ final class SgemmPrepacked {
         }
 
         /**
+         * Columns [j0, j1) of a C of one row: per K block, four column panels at a time (eight chains of
+         * fused multiply-adds, enough to hide their latency, and four streams of B), then one at a time, then
+         * C updated as the tiles update it. Each element is the chain over its K block from zero, as in a tile.
+         */
+        private void oneRow(Workspace workspace, int j0, int j1) {
+            float[] tile = workspace.floatTile(4 * NR);
+            int step = transA ? lda : 1;
+            int kBlocks = bp.length;
+            int pc = 0;
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int kc = (k - pc) / (kBlocks - kb);
+                float betaK = pc == 0 ? beta : 1;
+                float[] b = bp[kb];
+                int ai = ao + pc * step;
+                if (n <= L) {
+                    rowTimesNarrow(kc, a, ai, step, b, tile);
+                    SgemmKernels.update(tile, 1, n, alpha, betaK, c, co, ldc);
+                } else {
+                    int jr = j0;
+                    for (; jr + 4 * NR <= j1; jr += 4 * NR) {
+                        rowTimesFourPanels(kc, a, ai, step, b, jr * kc, tile);
+                        // the four panels lie side by side in C's row: update them as four rows NR apart
+                        SgemmKernels.update(tile, 4, NR, alpha, betaK, c, co + jr, NR);
+                    }
+                    for (; jr < j1; jr += NR) {
+                        rowTimesPanel(kc, a, ai, step, b, jr * kc, tile);
+                        SgemmKernels.update(tile, 1, Math.min(NR, j1 - jr), alpha, betaK, c, co + jr, ldc);
+                    }
+                }
+                pc += kc;
+            }
+        }
+
+        /**
          * Rows [i0, i1) of a C no wider than one vector, as {@link Sgemm}'s narrow path computes them: A read in
          * place 8 rows at a time (2 MR when stored transposed), the rows below the last whole tile packed.
          */
@@ -176,5 +220,53 @@ final class SgemmPrepacked {
                 pc += kc;
             }
         }
+    }
+
+    /** {@code tile[0, 4 NR)} = one row of A ({@code a[ai + p * step]}) times four adjacent packed panels of B from {@code bi}. */
+    private static void rowTimesFourPanels(int kc, float[] a, int ai, int step, float[] b, int bi, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int panel = kc * NR;
+        int b0 = bi, b1 = b0 + panel, b2 = b1 + panel, b3 = b2 + panel;
+        for (int p = 0; p < kc; p++, ai += step) {
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            int o = p * NR;
+            c00 = x.fma(FloatVector.fromArray(S, b, b0 + o), c00);
+            c01 = x.fma(FloatVector.fromArray(S, b, b0 + o + L), c01);
+            c10 = x.fma(FloatVector.fromArray(S, b, b1 + o), c10);
+            c11 = x.fma(FloatVector.fromArray(S, b, b1 + o + L), c11);
+            c20 = x.fma(FloatVector.fromArray(S, b, b2 + o), c20);
+            c21 = x.fma(FloatVector.fromArray(S, b, b2 + o + L), c21);
+            c30 = x.fma(FloatVector.fromArray(S, b, b3 + o), c30);
+            c31 = x.fma(FloatVector.fromArray(S, b, b3 + o + L), c31);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+    }
+
+    /** {@code tile[0, NR)} = one row of A times one packed panel of B from {@code bi}. */
+    private static void rowTimesPanel(int kc, float[] a, int ai, int step, float[] b, int bi, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int p = 0; p < kc; p++, ai += step, bi += NR) {
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c0 = x.fma(FloatVector.fromArray(S, b, bi), c0);
+            c1 = x.fma(FloatVector.fromArray(S, b, bi + L), c1);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+    }
+
+    /** {@code tile[0, L)} = one row of A times B packed in rows of one vector ({@link #packB} for n no wider than one). */
+    private static void rowTimesNarrow(int kc, float[] a, int ai, int step, float[] b, float[] tile) {
+        FloatVector s = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ai += step) {
+            s = FloatVector.broadcast(S, a[ai]).fma(FloatVector.fromArray(S, b, p * L), s);
+        }
+        s.intoArray(tile, 0);
     }
 }

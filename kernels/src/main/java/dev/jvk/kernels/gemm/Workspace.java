@@ -4,7 +4,8 @@ import dev.jvk.kernels.platform.Platform;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * GEMM memory for one call at a time: packing buffers, the edge tile and GEMV's partial sums. Buffers grow to the largest block seen and are then reused: no allocation
+ * GEMM memory for one call at a time: packing buffers, the edge tile, GEMV's partial sums and the
+ * blocks {@link WidenedGemm} widens from low precision. Buffers grow to the largest block seen and are then reused: no allocation
  * per call in steady state. A call {@link #acquire}s one and {@link #release}s it when done, so
  * concurrent calls never share one:
  * <ul>
@@ -35,6 +36,9 @@ final class Workspace {
     private double[] doubleGemv = new double[0];
     private float[] floatGathered = new float[0];
     private double[] doubleGathered = new double[0];
+    private float[] widenedA = new float[0];
+    private float[] widenedB = new float[0];
+    private float[] widenedC = new float[0];
     private Sgemm.Plan floatPlan;
     private Dgemm.Plan doublePlan;
 
@@ -170,5 +174,27 @@ final class Workspace {
             doubleGathered = new double[size];
         }
         return doubleGathered;
+    }
+
+    /** {@link WidenedGemm}'s float copies of a low-precision A, B and the float block of C; apart from the buffers the float GEMM it calls uses. */
+    float[] widenedA(int size) {
+        if (widenedA.length < size) {
+            widenedA = new float[size];
+        }
+        return widenedA;
+    }
+
+    float[] widenedB(int size) {
+        if (widenedB.length < size) {
+            widenedB = new float[size];
+        }
+        return widenedB;
+    }
+
+    float[] widenedC(int size) {
+        if (widenedC.length < size) {
+            widenedC = new float[size];
+        }
+        return widenedC;
     }
 }

@@ -1,11 +1,11 @@
 package dev.jvk.kernels.simd;
 
+import dev.jvk.kernels.gemm.WidenedGemm;
 import dev.jvk.kernels.platform.Platform.Species;
 import dev.jvk.kernels.spi.GemmKernels;
 import dev.jvk.kernels.spi.LowPrecisionKernels;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -91,25 +91,37 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
 
     @Override
     public void floatToBf16(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
-        long i = 0;
-        for (long upper = n - n % FL; i < upper; i += FL) {
-            toBf16(FloatVector.fromMemorySegment(F, x, (xOffset + i) * 4, NATIVE)).intoMemorySegment(y, (yOffset + i) * 2, NATIVE);
-        }
-        if (i < n) {
-            toBf16(FloatVector.fromMemorySegment(F, x, (xOffset + i) * 4, NATIVE, F.indexInRange(i, n)))
-                    .intoMemorySegment(y, (yOffset + i) * 2, NATIVE, S_HALF.indexInRange(i, n));
-        }
+        bf16Segments(true, x, xOffset, y, yOffset, n);
     }
 
     @Override
     public void bf16ToFloat(MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
+        bf16Segments(false, x, xOffset, y, yOffset, n);
+    }
+
+    /**
+     * Both conversions between float and bf16 segments (offsets in elements): FL elements a step, the
+     * last {@code n % FL} under a mask. {@code toBf16} is a constant at each call, so the compiled loop
+     * of each direction has no branch (the call is inlined and the test folded, or C2 unswitches the
+     * loop on it); no vector leaves this method.
+     */
+    private static void bf16Segments(boolean toBf16, MemorySegment x, long xOffset, MemorySegment y, long yOffset, long n) {
         long i = 0;
         for (long upper = n - n % FL; i < upper; i += FL) {
-            fromBf16(ShortVector.fromMemorySegment(S_HALF, x, (xOffset + i) * 2, NATIVE)).intoMemorySegment(y, (yOffset + i) * 4, NATIVE);
+            if (toBf16) {
+                toBf16(FloatVector.fromMemorySegment(F, x, (xOffset + i) * 4, NATIVE)).intoMemorySegment(y, (yOffset + i) * 2, NATIVE);
+            } else {
+                fromBf16(ShortVector.fromMemorySegment(S_HALF, x, (xOffset + i) * 2, NATIVE)).intoMemorySegment(y, (yOffset + i) * 4, NATIVE);
+            }
         }
         if (i < n) {
-            fromBf16(ShortVector.fromMemorySegment(S_HALF, x, (xOffset + i) * 2, NATIVE, S_HALF.indexInRange(i, n)))
-                    .intoMemorySegment(y, (yOffset + i) * 4, NATIVE, F.indexInRange(i, n));
+            VectorMask<Float> floats = F.indexInRange(i, n);
+            VectorMask<Short> shorts = S_HALF.indexInRange(i, n);
+            if (toBf16) {
+                toBf16(FloatVector.fromMemorySegment(F, x, (xOffset + i) * 4, NATIVE, floats)).intoMemorySegment(y, (yOffset + i) * 2, NATIVE, shorts);
+            } else {
+                fromBf16(ShortVector.fromMemorySegment(S_HALF, x, (xOffset + i) * 2, NATIVE, shorts)).intoMemorySegment(y, (yOffset + i) * 4, NATIVE, floats);
+            }
         }
     }
 
@@ -204,21 +216,6 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
         }
     }
 
-    /** Dequantizes rows x cols of q (leading dimension ldq), row r with scales[r], into y (leading dimension ldy). */
-    private void dequantizeInt8Rows(byte[] q, int qOffset, int ldq, float[] scales, int scalesOffset,
-                                          float[] y, int yOffset, int ldy, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            dequantizeInt8(scales[scalesOffset + r], q, qOffset + r * ldq, y, yOffset + r * ldy, cols);
-        }
-    }
-
-    /** Widens rows x cols of bf16 into floats. */
-    private void bf16ToFloatRows(short[] b, int bOffset, int ldb, float[] y, int yOffset, int ldy, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            bf16ToFloat(b, bOffset + r * ldb, y, yOffset + r * ldy, cols);
-        }
-    }
-
     // ================================================================ int8 arithmetic
 
     private static ShortVector widened(byte[] a, int offset) {
@@ -283,67 +280,11 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
         return unbiased(a, h, pairs);
     }
 
-    /*
-     * int8 GEMM on the float GEMM. Every int8 product is an integer of magnitude at most 2^14, so any sum
-     * of at most FLOAT_EXACT_TERMS = 1024 of them, and every partial sum on the way in any order, is an
-     * integer of magnitude at most 2^24, which a float holds exactly: the float GEMM of the bytes
-     * widened to floats, over a stretch of at most 1024 of k, is the exact int sum, whatever its
-     * blocking, vector width or thread count. The stretches are added in int (wrapping, as the
-     * reference does). So the int8 GEMM runs at the float GEMM's rate, less the widening of A and B
-     * and the int update of C, which are O((m + n) k) and O(m n) against its O(m n k). It cannot beat
-     * float this way: without an int8 multiply-add instruction (VPDPBUSD or VPMADDWD, which the Vector
-     * API does not expose) a 512-bit step does 16 products as float, and the exact integer pattern
-     * (dotInt8's pair sums) needs about 7 instructions per 64 products, under half float's rate.
-     */
-
-    /** The most int8 products whose sum, and each partial sum, is exact in float: 2^24 / 2^14. */
-    private static final int FLOAT_EXACT_TERMS = 1024;
-    /** Floats in each widened block of A or B and in the float block of C: 4 MB each at most. */
-    private static final int BLOCK_FLOATS = 1 << 20;
-
+    /** On the float GEMM, in exact stretches of k: see {@link WidenedGemm#gemmInt8}. */
     @Override
     public void gemmInt8(GemmKernels gemm, int m, int n, int k, byte[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
                          int[] c, int cOffset, int ldc) {
-        if (k == 0) {
-            for (int i = 0; i < m; i++) {
-                Arrays.fill(c, cOffset + i * ldc, cOffset + i * ldc + n, 0);
-            }
-            return;
-        }
-        int kc = Math.min(k, FLOAT_EXACT_TERMS);
-        int mc = Math.min(m, BLOCK_FLOATS / kc);
-        int nc = Math.min(n, Math.max(1, BLOCK_FLOATS / Math.max(kc, mc)));
-        float[] af = new float[mc * kc];
-        float[] bf = new float[nc * kc];
-        float[] cf = new float[mc * nc];
-        for (int p = 0; p < k; p += kc) {
-            int kb = Math.min(kc, k - p);
-            for (int i = 0; i < m; i += mc) {
-                int mb = Math.min(mc, m - i);
-                for (int r = 0; r < mb; r++) {
-                    dequantizeInt8(1f, a, aOffset + (i + r) * lda + p, af, r * kb, kb);
-                }
-                for (int j = 0; j < n; j += nc) {
-                    int nb = Math.min(nc, n - j);
-                    for (int r = 0; r < nb; r++) {
-                        dequantizeInt8(1f, b, bOffset + (j + r) * ldb + p, bf, r * kb, kb);
-                    }
-                    gemm.sgemm(false, true, mb, nb, kb, 1f, af, 0, kb, bf, 0, kb, 0f, cf, 0, nb);
-                    addExactInts(cf, mb, nb, c, cOffset + i * ldc + j, ldc, p == 0);
-                }
-            }
-        }
-    }
-
-    /** C (rows x cols at cOffset, ldc) = (first ? 0 : C) + f, f holding integers of magnitude <= 2^24 (row-major, cols wide). */
-    private static void addExactInts(float[] f, int rows, int cols, int[] c, int cOffset, int ldc, boolean first) {
-        for (int r = 0; r < rows; r++) {
-            int row = cOffset + r * ldc;
-            for (int j = 0; j < cols; j++) {
-                int v = (int) f[r * cols + j];
-                c[row + j] = first ? v : c[row + j] + v;
-            }
-        }
+        WidenedGemm.gemmInt8(gemm, this, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     }
 
     // ================================================================ float activations times low-precision weights
@@ -514,14 +455,9 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
         y[yi] = s.reduceLanes(VectorOperators.ADD);
     }
 
-    /** Weight rows per dequantized panel: a float panel of at most this many bytes stays in L2. */
-    private static final int PANEL_BYTES = 256 * 1024;
-
     /**
-     * Batch 1 is the GEMV, which reads each weight once as a byte. Larger batches dequantize a panel of
-     * weight rows at a time (at least 16 rows, at most PANEL_BYTES of floats, so it stays in L2) and
-     * multiply it with the float GEMM: each weight is dequantized once per call, and the GEMM's
-     * packing and blocking do the rest.
+     * Batch 1 is the GEMV, which reads each weight once as a byte. Larger batches widen panels of weight
+     * rows and multiply them with the float GEMM ({@link WidenedGemm#sgemmPanels}).
      */
     @Override
     public void sgemmInt8(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda, byte[] b, int bOffset, int ldb,
@@ -532,8 +468,7 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
             }
             return;
         }
-        panels(gemm, m, n, k, a, aOffset, lda, c, cOffset, ldc,
-                (j, rows, panel) -> dequantizeInt8Rows(b, bOffset + j * ldb, ldb, scales, scalesOffset + j, panel, 0, k, rows, k));
+        WidenedGemm.sgemmPanels(gemm, this, m, n, k, a, aOffset, lda, b, scales, scalesOffset, null, bOffset, ldb, c, cOffset, ldc);
     }
 
     /** As {@link #sgemmInt8}, the panels widened from bf16. */
@@ -546,29 +481,6 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
             }
             return;
         }
-        panels(gemm, m, n, k, a, aOffset, lda, c, cOffset, ldc,
-                (j, rows, panel) -> bf16ToFloatRows(b, bOffset + j * ldb, ldb, panel, 0, k, rows, k));
-    }
-
-    /** Writes weight rows [j, j + rows) as floats into a panel (leading dimension k). */
-    @FunctionalInterface
-    private interface PanelFill {
-        void fill(int j, int rows, float[] panel);
-    }
-
-    /** C[:, j..j+rows) = A * panel^T for each panel of weight rows. */
-    private static void panels(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda,
-                               float[] c, int cOffset, int ldc, PanelFill fill) {
-        int rows = panelRows(n, k);
-        float[] panel = new float[rows * k];
-        for (int j = 0; j < n; j += rows) {
-            int r = Math.min(rows, n - j);
-            fill.fill(j, r, panel);
-            gemm.sgemm(false, true, m, r, k, 1f, a, aOffset, lda, panel, 0, k, 0f, c, cOffset + j, ldc);
-        }
-    }
-
-    private static int panelRows(int n, int k) {
-        return Math.min(n, Math.max(16, PANEL_BYTES / (Float.BYTES * k)));
+        WidenedGemm.sgemmPanels(gemm, this, m, n, k, a, aOffset, lda, null, null, 0, b, bOffset, ldb, c, cOffset, ldc);
     }
 }

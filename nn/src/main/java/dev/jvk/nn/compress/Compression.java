@@ -7,6 +7,7 @@ import dev.jvk.nn.Dropout;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.QuantizedDense;
+import dev.jvk.nn.data.FeatureScaling;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,7 +17,8 @@ import java.util.stream.IntStream;
 
 /**
  * Compresses a trained float model. Both operations return a new {@link Mlp} with the same loss, feature
- * scaling and metadata, and leave the given model as it was.
+ * scaling (quantization moves its shift into the first layer's bias) and metadata, and leave the given model
+ * as it was.
  *
  * <pre>{@code
  * Mlp small = Compression.prune(mlp, 0.5);                   // half the hidden units, still float
@@ -33,6 +35,12 @@ public final class Compression {
      * unit ({@link LowPrecision#quantizeInt8Rows}: {@code max|w| / 127}, round to nearest even), or bf16 (round
      * to nearest even). Biases stay float. The result predicts and evaluates; it cannot be trained.
      *
+     * <p>The feature scaling's shift moves into the first layer's bias, when the first layer that is not dropout
+     * is dense: {@code W ((x - shift) * scale) + b = W (x * scale) + (b - W (shift * scale))}, the new bias
+     * computed in double from the quantized weights and rounded once, so the quantized model's scaling has a
+     * shift of zeros, which its file does not store ({@code docs/model-format.md}, version 4). The two forms
+     * differ only by float rounding, far below the quantization's.
+     *
      * @throws IllegalArgumentException when the model is already quantized
      */
     public static Mlp quantize(Mlp mlp, QuantizedDense.Format format) {
@@ -48,7 +56,55 @@ public final class Compression {
                 default -> layers.add(elementwise(layer, layer.outputSize(), i));
             }
         }
-        return new Mlp(layers, mlp.loss(), mlp.scaling(), mlp.metadata());
+        FeatureScaling scaling = mlp.scaling();
+        int first = 0;
+        while (first < layers.size() && layers.get(first) instanceof Dropout) {
+            first++;
+        }
+        if (first < layers.size() && layers.get(first) instanceof QuantizedDense q) {
+            QuantizedDense folded = withShiftFolded(q, scaling);
+            if (folded != null) {
+                layers.set(first, folded);
+                scaling = new FeatureScaling(scaling.kind(), new float[scaling.features()], scaling.scale());
+            }
+        }
+        return new Mlp(layers, mlp.loss(), scaling, mlp.metadata());
+    }
+
+    /**
+     * The first layer with bias {@code b - W (shift * scale)} (W as the layer multiplies with it), or null when
+     * there is nothing to fold (a shift of +0s) or a folded bias would not be finite.
+     */
+    private static QuantizedDense withShiftFolded(QuantizedDense q, FeatureScaling scaling) {
+        float[] shift = scaling.shift();
+        float[] scale = scaling.scale();
+        boolean zeros = true;
+        for (float s : shift) {
+            zeros &= Float.floatToRawIntBits(s) == 0;
+        }
+        if (zeros) {
+            return null;
+        }
+        int in = q.inputSize();
+        int out = q.outputSize();
+        float[] w = q.dequantizedWeights();   // in x out
+        double[] sum = new double[out];
+        for (int i = 0; i < in; i++) {
+            double c = (double) shift[i] * scale[i];
+            for (int j = 0; j < out; j++) {
+                sum[j] += w[i * out + j] * c;
+            }
+        }
+        float[] bias = q.bias().clone();
+        for (int j = 0; j < out; j++) {
+            bias[j] = (float) (bias[j] - sum[j]);
+            if (!Float.isFinite(bias[j])) {
+                return null;
+            }
+        }
+        return q.format() == QuantizedDense.Format.INT8
+                ? QuantizedDense.int8(in, out, q.int8Weights(), q.scales(), bias)
+                : QuantizedDense.bf16(in, out, q.bf16Weights(), bias);
     }
 
     /** One dense layer's weights, transposed to {@code out x in} (a row per output unit, as the kernels read them) and quantized. */
