@@ -602,8 +602,13 @@ public final class Mlp {
         int from = c * rowsPerChunk;
         int n = Math.min(rowsPerChunk, chunkedRows - from);
         loadInput(ws, from, n);
-        float[] x = ws.input;
-        for (int p = 0; p < passes.length; p++) {
+        forwardPasses(ws, 0, from, n);
+    }
+
+    /** Passes {@code first} to the last over rows {@code [from, from + n)}, the first reading the input or the output of the pass before it. */
+    private void forwardPasses(Workspace ws, int first, int from, int n) {
+        float[] x = first == 0 ? ws.input : ws.outputs[outputOf[first - 1]];
+        for (int p = first; p < passes.length; p++) {
             float[] y = ws.outputs[outputOf[p]];
             passes[p].forwardRows(x, y, from, n);
             x = y;
@@ -614,13 +619,7 @@ public final class Mlp {
     private void forwardAfterFirstChunk(int c) {
         Workspace ws = chunked;
         int from = c * rowsPerChunk;
-        int n = Math.min(rowsPerChunk, chunkedRows - from);
-        float[] x = ws.outputs[outputOf[0]];
-        for (int p = 1; p < passes.length; p++) {
-            float[] y = ws.outputs[outputOf[p]];
-            passes[p].forwardRows(x, y, from, n);
-            x = y;
-        }
+        forwardPasses(ws, 1, from, Math.min(rowsPerChunk, chunkedRows - from));
     }
 
     /** The forward pass of chunk {@code c}, then its outputs turned into the scores {@link #predict} returns. */
