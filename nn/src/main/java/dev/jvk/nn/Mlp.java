@@ -539,9 +539,9 @@ public final class Mlp {
     }
 
     /**
-     * Whether a training pass over {@code rows} rows runs its first pass over the whole batch and the passes after it
-     * in chunks of at least {@link #SMALL_CHUNK_ROWS} rows ({@link #chunkRows(int, int)}): when the batch is a single chunk of {@link #chunkRows} (under twice
-     * {@link #MIN_CHUNK_ROWS}) but holds two small chunks or more. The first pass's product is the large one (784x256
+     * Whether a pass over {@code rows} rows runs its first pass over the whole batch and the passes after it in
+     * chunks of at least {@link #SMALL_CHUNK_ROWS} rows ({@link #chunkRows(int, int)}): when the batch is a single
+     * chunk of {@link #chunkRows} (under twice {@link #MIN_CHUNK_ROWS}) but holds two small chunks or more. The first pass's product is the large one (784x256
      * weights in a 784-256-128-10 model), which GEMM splits between its threads over the whole batch, where 16-row
      * chunks would pack its weights once per chunk (1.29x the work, bench/RESULTS-threads.md); the later passes
      * have small weights to pack again, and products too small for GEMM to split (32x128x256: ~20 us), so they and
