@@ -47,7 +47,7 @@ public final class Mlp {
      */
     static final int MIN_CHUNK_ROWS = Integer.getInteger("jvk.nn.minChunkRows", 64);
     /**
-     * Rows per chunk of the passes after the first when a batch is too small to cut into chunks of
+     * The fewest rows a chunk of the passes after the first gets when a batch is too small to cut into chunks of
      * {@link #MIN_CHUNK_ROWS} (see {@link #cutsAfterFirstPass}). {@code -Djvk.nn.smallChunkRows} for sweeps and tests.
      */
     static final int SMALL_CHUNK_ROWS = Integer.getInteger("jvk.nn.smallChunkRows", 16);
@@ -500,7 +500,12 @@ public final class Mlp {
      * same whatever runs them, so the bits are too.
      */
     static int chunkRows(int rows) {
-        int chunks = Math.max(1, Math.min(MAX_CHUNKS, rows / MIN_CHUNK_ROWS));
+        return chunkRows(rows, MIN_CHUNK_ROWS);
+    }
+
+    /** {@link #chunkRows} with chunks of at least {@code minRows} rows. */
+    static int chunkRows(int rows, int minRows) {
+        int chunks = Math.max(1, Math.min(MAX_CHUNKS, rows / minRows));
         int share = (rows + chunks - 1) / chunks;
         return Math.max(1, Math.min(rows, (share + 7) / 8 * 8));
     }
@@ -537,7 +542,7 @@ public final class Mlp {
             passes[0].forwardRows(x, ws.outputs[outputOf[0]], 0, rows);
             // the chunks follow the first pass's product straight away, its workers still spinning: counted as the
             // whole pass's work, since their own (~20 us at 32 rows) is under what the rule gives a thread from cold
-            runChunks(ws, rows, SMALL_CHUNK_ROWS, forwardAfterFirstChunk, flopsPerRow * rows);
+            runChunks(ws, rows, chunkRows(rows, SMALL_CHUNK_ROWS), forwardAfterFirstChunk, flopsPerRow * rows);
         } else {
             runChunks(ws, rows, chunkRows(rows), forwardChunk, flopsPerRow * rows);
         }
@@ -545,9 +550,9 @@ public final class Mlp {
     }
 
     /**
-     * Whether a training pass over {@code rows} rows runs its first pass over the whole batch and the passes after it
-     * in chunks of {@link #SMALL_CHUNK_ROWS}: when the batch is a single chunk of {@link #chunkRows} (under twice
-     * {@link #MIN_CHUNK_ROWS}) but holds two small chunks or more. The first pass's product is the large one (784x256
+     * Whether a pass over {@code rows} rows runs its first pass over the whole batch and the passes after it in
+     * chunks of at least {@link #SMALL_CHUNK_ROWS} rows ({@link #chunkRows(int, int)}): when the batch is a single
+     * chunk of {@link #chunkRows} (under twice {@link #MIN_CHUNK_ROWS}) but holds two small chunks or more. The first pass's product is the large one (784x256
      * weights in a 784-256-128-10 model), which GEMM splits between its threads over the whole batch, where 16-row
      * chunks would pack its weights once per chunk (1.29x the work, bench/RESULTS-threads.md); the later passes
      * have small weights to pack again, and products too small for GEMM to split (32x128x256: ~20 us), so they and
@@ -560,7 +565,7 @@ public final class Mlp {
 
     /** Rows per chunk of the row side of backward over {@code rows} rows: the forward pass's chunks after its first pass. */
     private int backwardChunkRows(int rows) {
-        return cutsAfterFirstPass(rows) ? SMALL_CHUNK_ROWS : chunkRows(rows);
+        return chunkRows(rows, cutsAfterFirstPass(rows) ? SMALL_CHUNK_ROWS : MIN_CHUNK_ROWS);
     }
 
     /**
@@ -620,8 +625,12 @@ public final class Mlp {
         Workspace ws = chunked;
         int from = c * rowsPerChunk;
         int n = Math.min(rowsPerChunk, chunkedRows - from);
-        float[] x = loadInput(ws, from, n);
-        for (int p = 0; p < passes.length; p++) {
+        forwardPasses(ws, 0, loadInput(ws, from, n), from, n);
+    }
+
+    /** Passes {@code first} to the last over rows {@code [from, from + n)}, pass {@code first} reading {@code x}. */
+    private void forwardPasses(Workspace ws, int first, float[] x, int from, int n) {
+        for (int p = first; p < passes.length; p++) {
             float[] y = ws.outputs[outputOf[p]];
             passes[p].forwardRows(x, y, from, n);
             x = y;
@@ -632,13 +641,7 @@ public final class Mlp {
     private void forwardAfterFirstChunk(int c) {
         Workspace ws = chunked;
         int from = c * rowsPerChunk;
-        int n = Math.min(rowsPerChunk, chunkedRows - from);
-        float[] x = ws.outputs[outputOf[0]];
-        for (int p = 1; p < passes.length; p++) {
-            float[] y = ws.outputs[outputOf[p]];
-            passes[p].forwardRows(x, y, from, n);
-            x = y;
-        }
+        forwardPasses(ws, 1, ws.outputs[outputOf[0]], from, Math.min(rowsPerChunk, chunkedRows - from));
     }
 
     /** The forward pass of chunk {@code c}, then its outputs turned into the scores {@link #predict} returns. */

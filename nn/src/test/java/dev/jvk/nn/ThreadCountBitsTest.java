@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
  * -Djvk.gemm.minNanosPerThread=1}), so that 3 and 4 threads really run on this 2-core machine, and
  * to cut batches into chunks of 16 rows ({@code -Djvk.nn.minChunkRows=16}), so that these small
  * batches run in several chunks at once, and batches under 32 rows after their first pass into chunks
- * of 8 ({@code -Djvk.nn.smallChunkRows=8}).
+ * of at least 8 ({@code -Djvk.nn.smallChunkRows=8}).
  * Four batches (48 rows; 37, which leaves ragged tiles and a short last chunk; 20 and 27, one chunk
- * each, cut after the first pass into 8-row chunks and a short last one), SGD and AdamW, with dropout
+ * each, cut after the first pass into a 16-row chunk and a shorter one), SGD and AdamW, with dropout
  * (the whole batch at once) and without (the batch in chunks, on several threads at once).
  */
 class ThreadCountBitsTest {
@@ -67,6 +67,9 @@ class ThreadCountBitsTest {
         assertThat(mlp.cutsAfterFirstPass(32)).isTrue();
         assertThat(mlp.cutsAfterFirstPass(127)).isTrue();
         assertThat(mlp.cutsAfterFirstPass(128)).as("two chunks of 64 rows").isFalse();
+        assertThat(Mlp.chunkRows(32, 16)).isEqualTo(16);
+        assertThat(Mlp.chunkRows(33, 16)).as("two chunks in whole 8-row tiles, no chunk of one row").isEqualTo(24);
+        assertThat(Mlp.chunkRows(127, 16)).isEqualTo(24);
         Mlp oneLayer = Mlp.classifier(784, new int[0], Activation.RELU, 10, 1);
         assertThat(oneLayer.cutsAfterFirstPass(32)).as("no pass after the first").isFalse();
     }
