@@ -4,8 +4,9 @@ import dev.jvk.kernels.platform.Platform;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * GEMM memory for one call at a time: packing buffers, the edge tile, GEMV's partial sums and the
- * blocks {@link WidenedGemm} widens from low precision. Buffers grow to the largest block seen and are then reused: no allocation
+ * GEMM memory for one call at a time: packing buffers, the edge tile, GEMV's partial sums, the
+ * blocks {@link WidenedGemm} widens from low precision, and the rearranged x of the simd package's
+ * bf16 GEMV (the one use outside this package: {@link #acquire}, {@link #lowPrecisionX}, {@link #release}). Buffers grow to the largest block seen and are then reused: no allocation
  * per call in steady state. A call {@link #acquire}s one and {@link #release}s it when done, so
  * concurrent calls never share one:
  * <ul>
@@ -17,7 +18,7 @@ import java.util.concurrent.ArrayBlockingQueue;
  *       megabyte of packing buffers alive.</li>
  * </ul>
  */
-final class Workspace {
+public final class Workspace {
     private static final ThreadLocal<Workspace> OF_PLATFORM_THREAD = ThreadLocal.withInitial(() -> new Workspace(false));
     private static final ArrayBlockingQueue<Workspace> IDLE = new ArrayBlockingQueue<>(Platform.MAX_THREADS);
 
@@ -39,6 +40,7 @@ final class Workspace {
     private float[] widenedA = new float[0];
     private float[] widenedB = new float[0];
     private float[] widenedC = new float[0];
+    private float[] lowPrecisionX = new float[0];
     private Sgemm.Plan floatPlan;
     private Dgemm.Plan doublePlan;
 
@@ -47,7 +49,7 @@ final class Workspace {
     }
 
     /** A workspace for the current thread's call; give it back with {@link #release} when the call ends. */
-    static Workspace acquire() {
+    public static Workspace acquire() {
         Thread thread = Thread.currentThread();
         if (thread instanceof GemmPool.Worker worker) {
             return worker.workspace;
@@ -60,7 +62,7 @@ final class Workspace {
     }
 
     /** Ends a call's use of a workspace from {@link #acquire}: a borrowed one goes back to the pool, or to the garbage collector when the pool is full. */
-    static void release(Workspace workspace) {
+    public static void release(Workspace workspace) {
         if (workspace.borrowed) {
             IDLE.offer(workspace);
         }
@@ -196,5 +198,13 @@ final class Workspace {
             widenedC = new float[size];
         }
         return widenedC;
+    }
+
+    /** The x of a low-precision GEMV, rearranged for its kernel (the bf16 GEMV's even and odd elements apart). */
+    public float[] lowPrecisionX(int size) {
+        if (lowPrecisionX.length < size) {
+            lowPrecisionX = new float[size];
+        }
+        return lowPrecisionX;
     }
 }

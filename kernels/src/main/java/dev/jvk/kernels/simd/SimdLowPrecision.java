@@ -1,6 +1,7 @@
 package dev.jvk.kernels.simd;
 
 import dev.jvk.kernels.gemm.WidenedGemm;
+import dev.jvk.kernels.gemm.Workspace;
 import dev.jvk.kernels.platform.Platform.Species;
 import dev.jvk.kernels.spi.GemmKernels;
 import dev.jvk.kernels.spi.LowPrecisionKernels;
@@ -365,8 +366,10 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
      * the Vector API reinterprets), the odd one in the high half. Each is a float after one operation
      * (v << 16, v & 0xffff0000), so a row costs a load, two bit operations and two fmas per 2*FL
      * weights, where widening FL shorts to ints (a cross-lane conversion) and shifting costs a
-     * conversion and a shift per FL. x is split into its even and odd elements to match, two shuffles
-     * per step shared by the four rows of a pass.
+     * conversion and a shift per FL. x is rearranged to match once per call, each block of 2*FL
+     * elements as its FL even elements then its FL odd ones, into the thread's GEMM workspace: two
+     * shuffles per block once, where splitting it in every pass of four rows cost 9% of the time
+     * (4096 x 4096, bench/RESULTS-lowp.md).
      */
 
     /** Lane indices selecting the even (odd) elements of two concatenated float vectors. */
@@ -397,17 +400,30 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
      */
     @Override
     public void sgemvBf16(int m, int n, short[] a, int aOffset, int lda, float[] x, int xOffset, float[] y, int yOffset) {
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            bf16FourRows(n, a, aOffset + i * lda, lda, x, xOffset, y, yOffset + i);
-        }
-        for (; i < m; i++) {
-            bf16Row(n, a, aOffset + i * lda, x, xOffset, y, yOffset + i);
+        int blocks = n - n % (2 * FL);
+        Workspace workspace = Workspace.acquire();
+        try {
+            float[] split = workspace.lowPrecisionX(blocks);
+            for (int j = 0; j < blocks; j += 2 * FL) {
+                FloatVector x0 = FloatVector.fromArray(F, x, xOffset + j);
+                FloatVector x1 = FloatVector.fromArray(F, x, xOffset + j + FL);
+                EVEN.selectFrom(x0, x1).intoArray(split, j);
+                ODD.selectFrom(x0, x1).intoArray(split, j + FL);
+            }
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                bf16FourRows(n, a, aOffset + i * lda, lda, split, x, xOffset, y, yOffset + i);
+            }
+            for (; i < m; i++) {
+                bf16Row(n, a, aOffset + i * lda, split, x, xOffset, y, yOffset + i);
+            }
+        } finally {
+            Workspace.release(workspace);
         }
     }
 
-    /** y[yi..yi+4) = the four rows of A from r0 times x. */
-    private static void bf16FourRows(int n, short[] a, int r0, int lda, float[] x, int xOffset, float[] y, int yi) {
+    /** y[yi..yi+4) = the four rows of A from r0 times x (its whole blocks rearranged in split). */
+    private static void bf16FourRows(int n, short[] a, int r0, int lda, float[] split, float[] x, int xOffset, float[] y, int yi) {
         int blocks = n - n % (2 * FL);
         int r1 = r0 + lda;
         int r2 = r1 + lda;
@@ -415,10 +431,8 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
         FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
         int j = 0;
         for (; j < blocks; j += 2 * FL) {
-            FloatVector x0 = FloatVector.fromArray(F, x, xOffset + j);
-            FloatVector x1 = FloatVector.fromArray(F, x, xOffset + j + FL);
-            FloatVector xe = EVEN.selectFrom(x0, x1);
-            FloatVector xo = ODD.selectFrom(x0, x1);
+            FloatVector xe = FloatVector.fromArray(F, split, j);
+            FloatVector xo = FloatVector.fromArray(F, split, j + FL);
             s0 = bf16PairFma(a, r0 + j, xe, xo, s0);
             s1 = bf16PairFma(a, r1 + j, xe, xo, s1);
             s2 = bf16PairFma(a, r2 + j, xe, xo, s2);
@@ -438,15 +452,13 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
         y[yi + 3] = s3.reduceLanes(VectorOperators.ADD);
     }
 
-    /** y[yi] = the row of A at r times x. */
-    private static void bf16Row(int n, short[] a, int r, float[] x, int xOffset, float[] y, int yi) {
+    /** y[yi] = the row of A at r times x (its whole blocks rearranged in split). */
+    private static void bf16Row(int n, short[] a, int r, float[] split, float[] x, int xOffset, float[] y, int yi) {
         int blocks = n - n % (2 * FL);
         FloatVector s = FloatVector.zero(F);
         int j = 0;
         for (; j < blocks; j += 2 * FL) {
-            FloatVector x0 = FloatVector.fromArray(F, x, xOffset + j);
-            FloatVector x1 = FloatVector.fromArray(F, x, xOffset + j + FL);
-            s = bf16PairFma(a, r + j, EVEN.selectFrom(x0, x1), ODD.selectFrom(x0, x1), s);
+            s = bf16PairFma(a, r + j, FloatVector.fromArray(F, split, j), FloatVector.fromArray(F, split, j + FL), s);
         }
         for (; j < n; j += FL) {
             FloatVector xv = FloatVector.fromArray(F, x, xOffset + j, F.indexInRange(j, n));

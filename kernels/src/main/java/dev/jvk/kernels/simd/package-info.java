@@ -2,6 +2,8 @@
  * Vector API implementations of the elementwise kernels, BLAS-1 operations, reductions and softmax
  * (GEMM's are in {@code dev.jvk.kernels.gemm}). Not exported: reached only through the public entry
  * points, after their argument checks, by way of the kernel interfaces of {@code dev.jvk.kernels.spi}.
+ * The one package of jvk used here besides those two is {@code gemm}: the low-precision GEMMs run on
+ * its float GEMM ({@code WidenedGemm}), and the bf16 GEMV keeps x in its per-thread {@code Workspace}.
  * Species come from {@link dev.jvk.kernels.platform.Platform.Species}, fixed at class initialisation,
  * so the JIT sees them as constants.
  *
