@@ -75,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--patience", paramLabel = "N",
             description = "Early stopping: stop after N epochs without a better validation score and keep the best epoch's weights "
-                    + "(default: a tenth of the epochs, at least 10, when 30 or more validation rows are watched).")
+                    + "(default: a tenth of the epochs, at least 10, when " + Trainer.Config.MIN_VALIDATION_ROWS + " or more validation rows are watched).")
     Integer patience;
 
     @Option(names = "--report-test-every-epoch", description = "Score the test set after every epoch too (only for reporting: do not tune on it).")
@@ -86,8 +86,8 @@ final class TrainCommand implements Callable<Integer> {
     String layers;
 
     @Option(names = "--activation", paramLabel = "NAME",
-            description = "relu, leaky-relu, tanh, sigmoid, gelu or silu (default: relu; from 50 to 2000 training rows, relu or tanh, "
-                    + "whichever scores better in 5-fold cross-validation on the training rows).")
+            description = "relu, leaky-relu, tanh, sigmoid, gelu or silu (default: relu; from " + CrossValidation.MIN_ROWS + " to "
+                    + CrossValidation.MAX_ROWS + " training rows, relu or tanh, whichever has the lower held-out loss in 5-fold cross-validation on the training rows).")
     String activation;
 
     @Option(names = "--dropout", paramLabel = "P",
@@ -294,8 +294,8 @@ final class TrainCommand implements Callable<Integer> {
             StringBuilder scores = new StringBuilder();
             choice.scores().forEach((a, score) -> scores.append(scores.isEmpty() ? "" : ", ").append(a.cliName())
                     .append(String.format(Locale.ROOT, " %.4f", score)));
-            progress.printf(Locale.ROOT, "activation: %s, the better in %d-fold cross-validation on the %d training rows (mean %s: %s; %.1f s; --activation to choose)%n",
-                    act.cliName(), CrossValidation.FOLDS, train.rows(), regression ? "R^2" : "accuracy", scores, cvSeconds);
+            progress.printf(Locale.ROOT, "activation: %s, the better in %d-fold cross-validation on the %d training rows (mean held-out loss: %s; %.1f s; --activation to choose)%n",
+                    act.cliName(), CrossValidation.FOLDS, train.rows(), scores, cvSeconds);
         }
         Mlp mlp = build.apply(act, train);
         progress.printf(Locale.ROOT, "model: %s, %,d parameters, loss %s%s; %s lr %s %s, batch %d, %s%s, seed %d, %s%n",

@@ -548,13 +548,13 @@ class CommandsTest {
         assertThat(r.code()).as(r.err()).isZero();
         // 500 rows: 400 after the test split, 360 after validation; the folds are of those 360 only
         Matcher line = Pattern.compile("activation: (relu|tanh), the better in 5-fold cross-validation on the 360 training rows "
-                + "\\(mean accuracy: relu ([0-9.]+), tanh ([0-9.]+);").matcher(r.err());
+                + "\\(mean held-out loss: relu ([0-9.]+), tanh ([0-9.]+);").matcher(r.err());
         assertThat(line.find()).as(r.err()).isTrue();
         double relu = number(r.out(), "relu");
         double tanh = number(r.out(), "tanh");
-        assertThat(relu).isBetween(0.5, 1.0).isCloseTo(Double.parseDouble(line.group(2)), within(1e-4));
-        assertThat(tanh).isBetween(0.5, 1.0).isCloseTo(Double.parseDouble(line.group(3)), within(1e-4));
-        String better = tanh > relu ? "tanh" : "relu";
+        assertThat(relu).isBetween(0.0, 2.0).isCloseTo(Double.parseDouble(line.group(2)), within(1e-4));
+        assertThat(tanh).isBetween(0.0, 2.0).isCloseTo(Double.parseDouble(line.group(3)), within(1e-4));
+        String better = tanh < relu ? "tanh" : "relu";
         assertThat(line.group(1)).isEqualTo(better);
         assertThat(r.out()).containsPattern("\"model\":\"2-16-[0-9]+ " + better + "\"");
 
