@@ -109,29 +109,21 @@ public final class SimdReductions extends SimdFloatReductions implements Reducti
                 a3 = a3.add(d3);
             }
         }
-        // At most four half vectors remain, one per accumulator. Lanes past n would add 0 - center: zeroed instead.
+        // At most four half vectors remain, vector k of them entering ak, in a loop as in dot
+        // (SimdFloatReductions): the four written out made C1 give up on the method. Lanes past n
+        // would add 0 - center: zeroed instead.
         DoubleVector zero = DoubleVector.zero(D);
-        if (i < n) {
-            DoubleVector d0 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+        for (int k = 0; i < n; i += DL, k++) {
+            DoubleVector d = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
                     .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
-            a0 = squares ? d0.fma(d0, a0) : a0.add(d0);
-            i += DL;
-            if (i < n) {
-                DoubleVector d1 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
-                        .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
-                a1 = squares ? d1.fma(d1, a1) : a1.add(d1);
-                i += DL;
-                if (i < n) {
-                    DoubleVector d2 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
-                            .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
-                    a2 = squares ? d2.fma(d2, a2) : a2.add(d2);
-                    i += DL;
-                    if (i < n) {
-                        DoubleVector d3 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
-                                .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
-                        a3 = squares ? d3.fma(d3, a3) : a3.add(d3);
-                    }
-                }
+            if (k == 0) {
+                a0 = squares ? d.fma(d, a0) : a0.add(d);
+            } else if (k == 1) {
+                a1 = squares ? d.fma(d, a1) : a1.add(d);
+            } else if (k == 2) {
+                a2 = squares ? d.fma(d, a2) : a2.add(d);
+            } else {
+                a3 = squares ? d.fma(d, a3) : a3.add(d);
             }
         }
         DoubleVector s = a0.add(a1).add(a2.add(a3));
