@@ -36,24 +36,31 @@ import java.util.regex.Pattern;
  * {@code // GENERATED pick k: a# = a#.add(v) ...} up to {@code // END pick} sends a reduction's tail
  * vector k to accumulator k: the statement once per accumulator, {@code #} its number; a region
  * {@code // GENERATED each: a# = a#.add(v#) ...} up to {@code // END each} is the statement for every
- * accumulator in turn (the main loop's step).
+ * accumulator in turn (the main loop's step); {@code // GENERATED lanes FloatVector s = a0 + a1 + a2 + a3 ...}
+ * up to {@code // END lanes} adds the accumulators and then the lanes in the fixed tree of {@code Lanes}.
  *
  * <p>Run from the repository root after editing the template: {@code java kernels/gen/Elementwise.java};
  * {@code --check} writes nothing and exits with 1 when a region is out of date (a property test runs it).
  */
 public final class Elementwise {
     /** A source with regions, relative to the repository root, and the names of its species and lane count. */
-    record Source(String file, String species, String lanes) {}
+    record Source(String file, String species, String lanes, String lanePrefix, int widest) {
+        Source(String file, String species, String lanes) {
+            this(file, species, lanes, "", 0);
+        }
+    }
 
     public static final List<Source> FILES = List.of(
             new Source("kernels/src/main/java/dev/jvk/kernels/simd/SimdActivations.java", "F", "L"),
             new Source("kernels/src/main/java/dev/jvk/kernels/simd/SimdFloatVectors.java", "S", "L"),
-            new Source("kernels/src/main/java/dev/jvk/kernels/simd/SimdFloatReductions.java", "SPECIES", "LANES"),
-            new Source("kernels/src/main/java/dev/jvk/kernels/simd/SimdReductions.java", "D", "DL"));
+            new Source("kernels/src/main/java/dev/jvk/kernels/simd/SimdFloatReductions.java", "SPECIES", "LANES", "Lanes.F_", 16),
+            new Source("kernels/src/main/java/dev/jvk/kernels/simd/SimdReductions.java", "D", "DL", "Lanes.D_", 8));
 
     private static final String GENERATOR = "kernels/gen/Elementwise.java";
     private static final Pattern BEGIN = Pattern.compile(
             "^(\\s*)// GENERATED (exact|masked) (loop|rows) (.+?) -> (\\w+): (.+) by kernels/gen/Elementwise\\.java: do not edit up to END$");
+    private static final Pattern LANES = Pattern.compile(
+            "^(\\s*)// GENERATED lanes (\\w+) (\\w+) = a0 \\+ a1 \\+ a2 \\+ a3 by kernels/gen/Elementwise\\.java: do not edit up to END$");
     private static final Pattern PICK = Pattern.compile(
             "^(\\s*)// GENERATED (pick|each)(?: (\\w+))?: (.+) by kernels/gen/Elementwise\\.java: do not edit up to END$");
     /** Accumulators of the reductions (SimdFloatReductions.ACCUMULATORS). */
@@ -116,6 +123,16 @@ public final class Elementwise {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             out.add(lines[i]);
+            Matcher tree = LANES.matcher(lines[i]);
+            if (tree.matches()) {
+                int j = endOf(lines, i, tree.group(1) + "// END lanes");
+                for (String line : laneTree(tree.group(2), tree.group(3), source)) {
+                    out.add(tree.group(1) + line);
+                }
+                out.add(lines[j]);
+                i = j;
+                continue;
+            }
             Matcher pick = PICK.matcher(lines[i]);
             if (pick.matches()) {
                 int j = endOf(lines, i, pick.group(1) + "// END " + pick.group(2));
@@ -190,6 +207,20 @@ public final class Elementwise {
             out.add("    " + statement.replace("#", Integer.toString(a)) + ";");
         }
         out.add("}");
+        return out;
+    }
+
+    /**
+     * {@code s} = the sum of the four accumulators, (a0 + a1) + (a2 + a3), then of its lanes in the
+     * fixed pairwise tree that {@code Lanes} documents (lane i plus lane i + L/2, ..., then i + 1).
+     */
+    static List<String> laneTree(String type, String s, Source source) {
+        List<String> out = new ArrayList<>();
+        out.add(type + " " + s + " = a0.add(a1).add(a2.add(a3));");
+        for (int half = source.widest() / 2; half >= 1; half /= 2) {
+            String step = s + ".add(" + s + ".rearrange(" + source.lanePrefix() + "ROTATE_" + half + "))";
+            out.add(s + " = " + (half > 1 ? source.lanes() + " >= " + 2 * half + " ? " + step + " : " + s : step) + ";");
+        }
         return out;
     }
 

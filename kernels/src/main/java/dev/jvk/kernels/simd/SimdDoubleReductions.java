@@ -31,8 +31,8 @@ import jdk.incubator.vector.VectorSpecies;
  * make a sequence of instructions) and than compare + blend (see bench/RESULTS-blas1.md).
  *
  * <p>No method here takes or returns a vector (see the package documentation on what C2 inlines):
- * the lane tree and the tails are written out in each, the steps over the four accumulators in the
- * {@code each} and {@code pick} regions of {@code kernels/gen/Elementwise.java}. A tail is one masked
+ * the lane tree and the tails are written out in each, the steps over the four accumulators and the
+ * lane tree in the {@code each}, {@code pick} and {@code lanes} regions of {@code kernels/gen/Elementwise.java}. A tail is one masked
  * vector per step in a loop, vector k sent to accumulator k: written out four times, as the main
  * loop's step is, it made C1 give up on dot ("out of virtual registers in LIR generator"), and a
  * method C1 gives up on can stay in C1's boxed-vector code. max, min and argmax run over long arrays in
@@ -109,12 +109,13 @@ abstract class SimdDoubleReductions {
             }
             // END pick
         }
+        // GENERATED lanes DoubleVector s = a0 + a1 + a2 + a3 by kernels/gen/Elementwise.java: do not edit up to END
         DoubleVector s = a0.add(a1).add(a2.add(a3));
-        // The lane tree of Lanes, in place (class comment).
         s = LANES >= 16 ? s.add(s.rearrange(Lanes.D_ROTATE_8)) : s;
         s = LANES >= 8 ? s.add(s.rearrange(Lanes.D_ROTATE_4)) : s;
         s = LANES >= 4 ? s.add(s.rearrange(Lanes.D_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        // END lanes
         return s.lane(0);
     }
 
@@ -146,11 +147,13 @@ abstract class SimdDoubleReductions {
             }
             // END pick
         }
+        // GENERATED lanes DoubleVector s = a0 + a1 + a2 + a3 by kernels/gen/Elementwise.java: do not edit up to END
         DoubleVector s = a0.add(a1).add(a2.add(a3));
         s = LANES >= 16 ? s.add(s.rearrange(Lanes.D_ROTATE_8)) : s;
         s = LANES >= 8 ? s.add(s.rearrange(Lanes.D_ROTATE_4)) : s;
         s = LANES >= 4 ? s.add(s.rearrange(Lanes.D_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        // END lanes
         return s.lane(0);
     }
 

@@ -131,10 +131,12 @@ public final class SimdReductions extends SimdFloatReductions implements Reducti
             }
             // END pick
         }
+        // GENERATED lanes DoubleVector s = a0 + a1 + a2 + a3 by kernels/gen/Elementwise.java: do not edit up to END
         DoubleVector s = a0.add(a1).add(a2.add(a3));
         s = DL >= 8 ? s.add(s.rearrange(Lanes.D_ROTATE_4)) : s;
         s = DL >= 4 ? s.add(s.rearrange(Lanes.D_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        // END lanes
         return s.lane(0);
     }
 
@@ -317,10 +319,12 @@ public final class SimdReductions extends SimdFloatReductions implements Reducti
             }
             // END pick
         }
+        // GENERATED lanes DoubleVector s = a0 + a1 + a2 + a3 by kernels/gen/Elementwise.java: do not edit up to END
         DoubleVector s = a0.add(a1).add(a2.add(a3));
         s = DL >= 8 ? s.add(s.rearrange(Lanes.D_ROTATE_4)) : s;
         s = DL >= 4 ? s.add(s.rearrange(Lanes.D_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        // END lanes
         return s.lane(0);
     }
 
