@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Generated sources stay what their generators write, so that one structure is written once: the
  * double GEMM sources and reductions from the float ones ({@code kernels/gen/DoubleFromFloat.java}), SGEMM's micro-kernels
- * and transpositions from their loops ({@code kernels/gen/Unrolled.java}), and the steps of
- * exp and of GELU's normal CDF in the kernels that write them out ({@code kernels/gen/InlineExp.java}). Each fails when someone
+ * and transpositions from their loops ({@code kernels/gen/Unrolled.java}), the steps of
+ * exp and of GELU's normal CDF in the kernels that write them out ({@code kernels/gen/InlineExp.java}), and the
+ * loops of the elementwise kernels and the reductions' accumulator steps ({@code kernels/gen/Elementwise.java}). Each fails when someone
  * edits a source and forgets to regenerate, or edits a generated part by hand.
  */
 class GeneratedSourcesInSyncTest {
@@ -47,6 +48,20 @@ class GeneratedSourcesInSyncTest {
         // exp: VectorMath.exp, silu, softplus, geluTanh and its backward form, softmax; expm1: VectorMath;
         // Phi: geluErf and its backward form
         assertThat(regions).as("generated regions").isEqualTo(9);
+    }
+
+    @Test
+    void everyElementwiseLoopAndAccumulatorStepIsTheTemplates() throws Exception {
+        assertThat(check("kernels/gen/Elementwise.java")).isZero();
+        long regions = 0;
+        for (String file : new String[] {"SimdActivations", "SimdFloatVectors", "SimdFloatReductions", "SimdReductions"}) {
+            regions += Files.readAllLines(ROOT.resolve("kernels/src/main/java/dev/jvk/kernels/simd/" + file + ".java")).stream()
+                    .filter(l -> l.contains("// GENERATED ") && l.contains("by kernels/gen/Elementwise.java")).count();
+        }
+        // loops: SimdActivations 10 forward, 8 backward, 2 bias + activation; SimdFloatVectors axpy, scal, add,
+        // sub, mul, copy, addBias. Accumulator steps and lane trees: sum and dot 3 + 3, widenedDeviations and
+        // deviations 4 + 4.
+        assertThat(regions).as("generated regions").isEqualTo(41);
     }
 
     /** Runs a generator with --check; its exit status (0: in sync). */

@@ -25,7 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  * steps written out in the loop body instead, exp's from the template of
  * {@code kernels/gen/InlineExp.java}: see the package documentation on what C2 inlines. The smaller
  * kernels call {@code sigmoid(v)}, {@code VectorMath.exp} and the like first thing in the body,
- * which C2 inlines.
+ * which C2 inlines. The loops themselves (loads, the last vector, the store) come from one template,
+ * {@code kernels/gen/Elementwise.java}, which writes them into the {@code GENERATED ... loop}
+ * regions; a kernel's own steps sit between {@code BEGIN steps} and {@code END steps}.
  *
  * <p><b>The last vector.</b> A masked load or store whose L-lane window runs past the end of its array
  * takes the Vector API's slow path (a lane-by-lane bounds check that C2 does not fully intrinsify:
@@ -56,16 +58,20 @@ public final class SimdActivations implements ActivationKernels {
 
     @Override
     public void relu(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        // GENERATED exact loop v = x -> y: relu(v) by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
         for (; i <= n - L; i += L) {
-            relu(FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
+            relu(v).intoArray(y, yOffset + i);
         }
         if (i < n) {
             int room = Math.min(x.length - xOffset, y.length - yOffset);
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
-            relu(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            relu(v).intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     /** Math.max(0f, v) by compare + blend (lanewise MAX is several times slower here): v <= 0 (with -0) gives +0, NaN stays. */
@@ -75,16 +81,20 @@ public final class SimdActivations implements ActivationKernels {
 
     @Override
     public void leakyRelu(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
+        // GENERATED exact loop v = x -> y: leakyRelu(alpha, v) by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
         for (; i <= n - L; i += L) {
-            leakyRelu(alpha, FloatVector.fromArray(F, x, xOffset + i)).intoArray(y, yOffset + i);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
+            leakyRelu(alpha, v).intoArray(y, yOffset + i);
         }
         if (i < n) {
             int room = Math.min(x.length - xOffset, y.length - yOffset);
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
-            leakyRelu(alpha, FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            leakyRelu(alpha, v).intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     private static FloatVector leakyRelu(float alpha, FloatVector v) {
@@ -95,32 +105,41 @@ public final class SimdActivations implements ActivationKernels {
 
     @Override
     public void exp(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        // GENERATED masked loop v = x -> y: VectorMath.exp(v) by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
-            VectorMath.exp(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            VectorMath.exp(v).intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     @Override
     public void log(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        // GENERATED masked loop v = x -> y: VectorMath.log(v) by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
-            VectorMath.log(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            VectorMath.log(v).intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     @Override
     public void sigmoid(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        // GENERATED masked loop v = x -> y: sigmoid(v) by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
-            sigmoid(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            sigmoid(v).intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     /**
@@ -135,12 +154,15 @@ public final class SimdActivations implements ActivationKernels {
 
     @Override
     public void tanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        // GENERATED masked loop v = x -> y: tanh(v) by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
-            tanh(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            tanh(v).intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     /**
@@ -159,12 +181,15 @@ public final class SimdActivations implements ActivationKernels {
 
     @Override
     public void silu(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        // GENERATED masked loop v = x -> y: silu(v) by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
-            silu(FloatVector.fromArray(F, x, xOffset + at, m)).intoArray(y, yOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            silu(v).intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     /**
@@ -198,11 +223,13 @@ public final class SimdActivations implements ActivationKernels {
      */
     @Override
     public void softplus(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        // GENERATED masked loop v = x -> y: softplus by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            // BEGIN steps
             // e = e^-|x| in (0, 1] (the argument is <= 0, so only the lower clamp)
             FloatVector negAbs = v.abs().neg();
             // GENERATED exp e = e^(negAbs), clamped below by kernels/gen/InlineExp.java: do not edit up to END
@@ -229,8 +256,11 @@ public final class SimdActivations implements ActivationKernels {
                             .fma(f, FloatVector.broadcast(F, L4)).fma(f, FloatVector.broadcast(F, L3)).fma(f, FloatVector.broadcast(F, L2))
                             .fma(f, FloatVector.broadcast(F, L1)).fma(f, FloatVector.broadcast(F, L0))
                             .fma(f, FloatVector.broadcast(F, -0.5f)).fma(f.mul(f), f)));
-            FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)).add(tail).intoArray(y, yOffset + at, m);
+            FloatVector softplus = FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)).add(tail);
+            // END steps
+            softplus.intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     /**
@@ -243,11 +273,13 @@ public final class SimdActivations implements ActivationKernels {
      */
     @Override
     public void geluTanh(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        // GENERATED masked loop v = x -> y: gelu by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            // BEGIN steps
             FloatVector xc = v.blend(-20f, v.compare(VectorOperators.LT, -20f));
             // -|2u| = hi + lo, 2u = x ((x x) B + A), each step's rounding error kept (the float pair)
             VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
@@ -279,8 +311,11 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector eSecond = eBits.sub(eHalf).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector e = eP.mul(eFirst).mul(eSecond); // rounds once, also when subnormal
             // END exp e
-            xc.mul(e).blend(v, negative.not()).div(e.add(1f)).intoArray(y, yOffset + at, m);
+            FloatVector gelu = xc.mul(e).blend(v, negative.not()).div(e.add(1f));
+            // END steps
+            gelu.intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     /**
@@ -296,11 +331,13 @@ public final class SimdActivations implements ActivationKernels {
      */
     @Override
     public void geluErf(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        // GENERATED masked loop v = x -> y: gelu by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(x.length - xOffset, y.length - yOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            // BEGIN steps
             FloatVector xc = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT))
                     .blend(ERFC_TAIL_LIMIT, v.compare(VectorOperators.GT, ERFC_TAIL_LIMIT));
             // GENERATED phi cdf = Phi(xc), gauss = e^(-xc^2/2) by kernels/gen/InlineExp.java: do not edit up to END
@@ -340,8 +377,11 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector tail = erfc.mul(0.5f).blend(erfc.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
             FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
             // END phi cdf
-            v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT)).mul(cdf).intoArray(y, yOffset + at, m);
+            FloatVector gelu = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT)).mul(cdf);
+            // END steps
+            gelu.intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     /** x clamped to [-limit, limit]; NaN stays NaN. */
@@ -355,13 +395,16 @@ public final class SimdActivations implements ActivationKernels {
 
     @Override
     public void siluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        // GENERATED masked loop g = dy, v = x -> dx: g.mul(siluDerivative(v)) by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
-            g.mul(siluDerivative(FloatVector.fromArray(F, x, xOffset + at, m))).intoArray(dx, dxOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            g.mul(siluDerivative(v)).intoArray(dx, dxOffset + at, m);
         }
+        // END loop
     }
 
     /** silu'(x) = s (1 + x (1 - s)); s = sigmoid(x) and 1 - s = sigmoid(-x), both from e = e^-|x| (|x| clamped at 125). */
@@ -383,12 +426,14 @@ public final class SimdActivations implements ActivationKernels {
      */
     @Override
     public void geluTanhBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        // GENERATED masked loop g = dy, v = x -> dx: gradient by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            // BEGIN steps
             FloatVector xc = v.blend(-20f, v.compare(VectorOperators.LT, -20f)).blend(20f, v.compare(VectorOperators.GT, 20f));
             // -|2u| = hi + lo, 2u = x ((x x) B + A), each step's rounding error kept (the float pair)
             VectorMask<Float> negative = xc.compare(VectorOperators.LT, 0f);
@@ -424,8 +469,11 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector s = FloatVector.broadcast(F, 1f).blend(e, negative).mul(inverse);
             FloatVector oneMinusS = e.blend(1f, negative).mul(inverse);
             FloatVector du = xc.mul(xc).fma((float) (3 * GELU_CUBIC * SQRT_2_OVER_PI), (float) SQRT_2_OVER_PI);
-            g.mul(s.mul(xc.mul(2f).mul(oneMinusS).fma(du, FloatVector.broadcast(F, 1f)))).intoArray(dx, dxOffset + at, m);
+            FloatVector gradient = g.mul(s.mul(xc.mul(2f).mul(oneMinusS).fma(du, FloatVector.broadcast(F, 1f))));
+            // END steps
+            gradient.intoArray(dx, dxOffset + at, m);
         }
+        // END loop
     }
 
 
@@ -436,12 +484,14 @@ public final class SimdActivations implements ActivationKernels {
      */
     @Override
     public void geluErfBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        // GENERATED masked loop g = dy, v = x -> dx: gradient by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
             FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            // BEGIN steps
             FloatVector xc = v.blend(-ERFC_TAIL_LIMIT, v.compare(VectorOperators.LT, -ERFC_TAIL_LIMIT))
                     .blend(ERFC_TAIL_LIMIT, v.compare(VectorOperators.GT, ERFC_TAIL_LIMIT));
             // GENERATED phi cdf = Phi(xc), gauss = e^(-xc^2/2) by kernels/gen/InlineExp.java: do not edit up to END
@@ -481,14 +531,18 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector tail = erfc.mul(0.5f).blend(erfc.fma(-0.5f, 1f), xc.compare(VectorOperators.GE, 0f));
             FloatVector cdf = tail.blend(series, a.compare(VectorOperators.LE, ERF_SERIES_LIMIT));
             // END phi cdf
-            g.mul(xc.mul(gauss).fma(FloatVector.broadcast(F, INV_SQRT_2PI), cdf)).intoArray(dx, dxOffset + at, m);
+            FloatVector gradient = g.mul(xc.mul(gauss).fma(FloatVector.broadcast(F, INV_SQRT_2PI), cdf));
+            // END steps
+            gradient.intoArray(dx, dxOffset + at, m);
         }
+        // END loop
     }
 
     // ================================================================ backward, exact
 
     @Override
     public void reluBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        // GENERATED exact loop v = x, g = dy -> dx: g.blend(0f, v.compare(VectorOperators.GT, 0f).not()) by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
@@ -503,10 +557,12 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
             g.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(dx, dxOffset + at, m);
         }
+        // END loop
     }
 
     @Override
     public void leakyReluBackward(float alpha, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        // GENERATED exact loop v = x, g = dy -> dx: g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f)) by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOffset + i);
@@ -521,11 +577,13 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
             g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f)).intoArray(dx, dxOffset + at, m);
         }
+        // END loop
     }
 
     /** dy * fma(-y, y, y), as the reference. */
     @Override
     public void sigmoidBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        // GENERATED exact loop v = y, g = dy -> dx: g.mul(v.neg().fma(v, v)) by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(F, y, yOffset + i);
@@ -540,12 +598,14 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
             g.mul(v.neg().fma(v, v)).intoArray(dx, dxOffset + at, m);
         }
+        // END loop
     }
 
     /** dy * fma(-y, y, 1), as the reference. */
     @Override
     public void tanhBackward(float[] y, int yOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
         FloatVector one = FloatVector.broadcast(F, 1f);
+        // GENERATED exact loop v = y, g = dy -> dx: g.mul(v.neg().fma(v, one)) by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(F, y, yOffset + i);
@@ -560,23 +620,28 @@ public final class SimdActivations implements ActivationKernels {
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
             g.mul(v.neg().fma(v, one)).intoArray(dx, dxOffset + at, m);
         }
+        // END loop
     }
 
     @Override
     public void softplusBackward(float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset, int n) {
+        // GENERATED masked loop g = dy, v = x -> dx: g.mul(sigmoid(v)) by kernels/gen/Elementwise.java: do not edit up to END
         int room = Math.min(Math.min(dy.length - dyOffset, x.length - xOffset), dx.length - dxOffset);
         for (int i = 0; i < n; i += L) {
             int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(dyOffset, xOffset), dxOffset)); // see the class comment on the last vector
             VectorMask<Float> m = F.indexInRange(at, n).andNot(F.indexInRange(0, i - at));
             FloatVector g = FloatVector.fromArray(F, dy, dyOffset + at, m);
-            g.mul(sigmoid(FloatVector.fromArray(F, x, xOffset + at, m))).intoArray(dx, dxOffset + at, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOffset + at, m);
+            g.mul(sigmoid(v)).intoArray(dx, dxOffset + at, m);
         }
+        // END loop
     }
 
     // ================================================================ fused bias + activation
 
     @Override
     public void addBiasRelu(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
+        // GENERATED exact rows v = x + bias -> x: relu(v) by kernels/gen/Elementwise.java: do not edit up to END
         for (int r = 0; r < rows; r++) {
             int row = xOffset + r * ld;
             int c = 0;
@@ -592,10 +657,12 @@ public final class SimdActivations implements ActivationKernels {
                 relu(v).intoArray(x, row + at, m);
             }
         }
+        // END rows
     }
 
     @Override
     public void addBiasLeakyRelu(float alpha, float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
+        // GENERATED exact rows v = x + bias -> x: leakyRelu(alpha, v) by kernels/gen/Elementwise.java: do not edit up to END
         for (int r = 0; r < rows; r++) {
             int row = xOffset + r * ld;
             int c = 0;
@@ -611,6 +678,7 @@ public final class SimdActivations implements ActivationKernels {
                 leakyRelu(alpha, v).intoArray(x, row + at, m);
             }
         }
+        // END rows
     }
 
 }

@@ -29,7 +29,11 @@ import jdk.incubator.vector.VectorSpecies;
  * make a sequence of instructions) and than compare + blend (see bench/RESULTS-blas1.md).
  *
  * <p>No method here takes or returns a vector (see the package documentation on what C2 inlines):
- * the lane tree and the tails are written out in each. max, min and argmax run over long arrays in
+ * the lane tree and the tails are written out in each, the steps over the four accumulators and the
+ * lane tree in the {@code each}, {@code pick} and {@code lanes} regions of {@code kernels/gen/Elementwise.java}. A tail is one masked
+ * vector per step in a loop, vector k sent to accumulator k: written out four times, as the main
+ * loop's step is, it made C1 give up on dot ("out of virtual registers in LIR generator"), and a
+ * method C1 gives up on can stay in C1's boxed-vector code. max, min and argmax run over long arrays in
  * blocks, each block one call of a method that C2 compiles as a whole: a loop over millions of
  * elements in one call is otherwise only ever compiled on-stack (OSR), which measured here once boxed
  * the vectors of these loops (megabytes per call). Blocks change no result: max and min combine exactly.
@@ -72,43 +76,44 @@ abstract class SimdFloatReductions extends SimdDoubleReductions {
             FloatVector v2 = FloatVector.fromArray(SPECIES, x, offset + i + 2 * LANES);
             FloatVector v3 = FloatVector.fromArray(SPECIES, x, offset + i + 3 * LANES);
             if (absolute) {
+                // GENERATED each: a# = a#.add(v#.abs()) by kernels/gen/Elementwise.java: do not edit up to END
                 a0 = a0.add(v0.abs());
                 a1 = a1.add(v1.abs());
                 a2 = a2.add(v2.abs());
                 a3 = a3.add(v3.abs());
+                // END each
             } else {
+                // GENERATED each: a# = a#.add(v#) by kernels/gen/Elementwise.java: do not edit up to END
                 a0 = a0.add(v0);
                 a1 = a1.add(v1);
                 a2 = a2.add(v2);
                 a3 = a3.add(v3);
+                // END each
             }
         }
-        // At most four vectors remain, the last partial (masked lanes load as 0): one per accumulator.
-        if (i < n) {
-            FloatVector v0 = FloatVector.fromArray(SPECIES, x, offset + i, SPECIES.indexInRange(i, n));
-            a0 = a0.add(absolute ? v0.abs() : v0);
-            i += LANES;
-            if (i < n) {
-                FloatVector v1 = FloatVector.fromArray(SPECIES, x, offset + i, SPECIES.indexInRange(i, n));
-                a1 = a1.add(absolute ? v1.abs() : v1);
-                i += LANES;
-                if (i < n) {
-                    FloatVector v2 = FloatVector.fromArray(SPECIES, x, offset + i, SPECIES.indexInRange(i, n));
-                    a2 = a2.add(absolute ? v2.abs() : v2);
-                    i += LANES;
-                    if (i < n) {
-                        FloatVector v3 = FloatVector.fromArray(SPECIES, x, offset + i, SPECIES.indexInRange(i, n));
-                        a3 = a3.add(absolute ? v3.abs() : v3);
-                    }
-                }
+        // At most four vectors remain, the last partial (masked lanes load as 0): vector k of them enters ak.
+        for (int k = 0; i < n; i += LANES, k++) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, offset + i, SPECIES.indexInRange(i, n));
+            v = absolute ? v.abs() : v;
+            // GENERATED pick k: a# = a#.add(v) by kernels/gen/Elementwise.java: do not edit up to END
+            if (k == 0) {
+                a0 = a0.add(v);
+            } else if (k == 1) {
+                a1 = a1.add(v);
+            } else if (k == 2) {
+                a2 = a2.add(v);
+            } else {
+                a3 = a3.add(v);
             }
+            // END pick
         }
+        // GENERATED lanes FloatVector s = a0 + a1 + a2 + a3 by kernels/gen/Elementwise.java: do not edit up to END
         FloatVector s = a0.add(a1).add(a2.add(a3));
-        // The lane tree of Lanes, in place (class comment).
         s = LANES >= 16 ? s.add(s.rearrange(Lanes.F_ROTATE_8)) : s;
         s = LANES >= 8 ? s.add(s.rearrange(Lanes.F_ROTATE_4)) : s;
         s = LANES >= 4 ? s.add(s.rearrange(Lanes.F_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.F_ROTATE_1));
+        // END lanes
         return s.lane(0);
     }
 
@@ -122,30 +127,31 @@ abstract class SimdFloatReductions extends SimdDoubleReductions {
             a2 = FloatVector.fromArray(SPECIES, x, xOffset + i + 2 * LANES).fma(FloatVector.fromArray(SPECIES, y, yOffset + i + 2 * LANES), a2);
             a3 = FloatVector.fromArray(SPECIES, x, xOffset + i + 3 * LANES).fma(FloatVector.fromArray(SPECIES, y, yOffset + i + 3 * LANES), a3);
         }
-        if (i < n) {
+        // At most four vectors remain, the last partial: vector k of them enters ak (class comment).
+        // Turning the accumulators round instead of choosing one measured twice as slow at n = 100.
+        for (int k = 0; i < n; i += LANES, k++) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            a0 = FloatVector.fromArray(SPECIES, x, xOffset + i, m).fma(FloatVector.fromArray(SPECIES, y, yOffset + i, m), a0);
-            i += LANES;
-            if (i < n) {
-                m = SPECIES.indexInRange(i, n);
-                a1 = FloatVector.fromArray(SPECIES, x, xOffset + i, m).fma(FloatVector.fromArray(SPECIES, y, yOffset + i, m), a1);
-                i += LANES;
-                if (i < n) {
-                    m = SPECIES.indexInRange(i, n);
-                    a2 = FloatVector.fromArray(SPECIES, x, xOffset + i, m).fma(FloatVector.fromArray(SPECIES, y, yOffset + i, m), a2);
-                    i += LANES;
-                    if (i < n) {
-                        m = SPECIES.indexInRange(i, n);
-                        a3 = FloatVector.fromArray(SPECIES, x, xOffset + i, m).fma(FloatVector.fromArray(SPECIES, y, yOffset + i, m), a3);
-                    }
-                }
+            FloatVector xv = FloatVector.fromArray(SPECIES, x, xOffset + i, m);
+            FloatVector yv = FloatVector.fromArray(SPECIES, y, yOffset + i, m);
+            // GENERATED pick k: a# = xv.fma(yv, a#) by kernels/gen/Elementwise.java: do not edit up to END
+            if (k == 0) {
+                a0 = xv.fma(yv, a0);
+            } else if (k == 1) {
+                a1 = xv.fma(yv, a1);
+            } else if (k == 2) {
+                a2 = xv.fma(yv, a2);
+            } else {
+                a3 = xv.fma(yv, a3);
             }
+            // END pick
         }
+        // GENERATED lanes FloatVector s = a0 + a1 + a2 + a3 by kernels/gen/Elementwise.java: do not edit up to END
         FloatVector s = a0.add(a1).add(a2.add(a3));
         s = LANES >= 16 ? s.add(s.rearrange(Lanes.F_ROTATE_8)) : s;
         s = LANES >= 8 ? s.add(s.rearrange(Lanes.F_ROTATE_4)) : s;
         s = LANES >= 4 ? s.add(s.rearrange(Lanes.F_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.F_ROTATE_1));
+        // END lanes
         return s.lane(0);
     }
 

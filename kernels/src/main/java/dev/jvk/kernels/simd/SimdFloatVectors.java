@@ -13,7 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * reference (fma for axpy), so results are bitwise those of
  * {@link dev.jvk.kernels.reference.ReferenceVectors}. Loops take one full vector per step and
  * finish with one masked vector; in place (output == input at the same offset) is safe because
- * every vector is loaded before the store to the same lanes.
+ * every vector is loaded before the store to the same lanes. The loops are written by
+ * {@code kernels/gen/Elementwise.java} (the regions it marks), as SimdActivations' are.
+ *
+ * <p><b>The last vector.</b> A masked access whose window runs past the end of its array takes the
+ * Vector API's slow path, which allocates; where the last vector's window would, it is moved back to
+ * end inside every array, its mask keeping only the elements left (as in SimdActivations).
  */
 abstract class SimdFloatVectors extends SimdDoubleVectors {
     private static final VectorSpecies<Float> S = Species.FLOAT;
@@ -25,76 +30,118 @@ abstract class SimdFloatVectors extends SimdDoubleVectors {
     /** {@code y = fma(alpha, x, y)}. */
     public void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
         FloatVector a = FloatVector.broadcast(S, alpha);
+        // GENERATED exact loop v = x, w = y -> y: v.fma(a, w) by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += L) {
-            FloatVector.fromArray(S, x, xOffset + i).fma(a, FloatVector.fromArray(S, y, yOffset + i))
-                    .intoArray(y, yOffset + i);
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector w = FloatVector.fromArray(S, y, yOffset + i);
+            v.fma(a, w).intoArray(y, yOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, xOffset + i, m).fma(a, FloatVector.fromArray(S, y, yOffset + i, m))
-                    .intoArray(y, yOffset + i, m);
+            int room = Math.min(x.length - xOffset, y.length - yOffset);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = S.indexInRange(at, n).andNot(S.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + at, m);
+            FloatVector w = FloatVector.fromArray(S, y, yOffset + at, m);
+            v.fma(a, w).intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     /** {@code x = alpha * x}. */
-    public void scal(float alpha, float[] x, int offset, int n) {
+    public void scal(float alpha, float[] x, int xOffset, int n) {
+        // GENERATED exact loop v = x -> x: v.mul(alpha) by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += L) {
-            FloatVector.fromArray(S, x, offset + i).mul(alpha).intoArray(x, offset + i);
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + i);
+            v.mul(alpha).intoArray(x, xOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, offset + i, m).mul(alpha).intoArray(x, offset + i, m);
+            int room = x.length - xOffset;
+            int at = i + L <= room ? i : Math.max(room - L, -xOffset); // see the class comment on the last vector
+            VectorMask<Float> m = S.indexInRange(at, n).andNot(S.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + at, m);
+            v.mul(alpha).intoArray(x, xOffset + at, m);
         }
+        // END loop
     }
 
     /** {@code z = x + y}. */
     public void add(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
+        // GENERATED exact loop v = x, w = y -> z: v.add(w) by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += L) {
-            FloatVector.fromArray(S, x, xOffset + i).add(FloatVector.fromArray(S, y, yOffset + i)).intoArray(z, zOffset + i);
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector w = FloatVector.fromArray(S, y, yOffset + i);
+            v.add(w).intoArray(z, zOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, xOffset + i, m).add(FloatVector.fromArray(S, y, yOffset + i, m)).intoArray(z, zOffset + i, m);
+            int room = Math.min(Math.min(x.length - xOffset, y.length - yOffset), z.length - zOffset);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(xOffset, yOffset), zOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = S.indexInRange(at, n).andNot(S.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + at, m);
+            FloatVector w = FloatVector.fromArray(S, y, yOffset + at, m);
+            v.add(w).intoArray(z, zOffset + at, m);
         }
+        // END loop
     }
 
     /** {@code z = x - y}. */
     public void sub(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
+        // GENERATED exact loop v = x, w = y -> z: v.sub(w) by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += L) {
-            FloatVector.fromArray(S, x, xOffset + i).sub(FloatVector.fromArray(S, y, yOffset + i)).intoArray(z, zOffset + i);
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector w = FloatVector.fromArray(S, y, yOffset + i);
+            v.sub(w).intoArray(z, zOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, xOffset + i, m).sub(FloatVector.fromArray(S, y, yOffset + i, m)).intoArray(z, zOffset + i, m);
+            int room = Math.min(Math.min(x.length - xOffset, y.length - yOffset), z.length - zOffset);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(xOffset, yOffset), zOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = S.indexInRange(at, n).andNot(S.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + at, m);
+            FloatVector w = FloatVector.fromArray(S, y, yOffset + at, m);
+            v.sub(w).intoArray(z, zOffset + at, m);
         }
+        // END loop
     }
 
     /** {@code z = x * y}. */
     public void mul(float[] x, int xOffset, float[] y, int yOffset, float[] z, int zOffset, int n) {
+        // GENERATED exact loop v = x, w = y -> z: v.mul(w) by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += L) {
-            FloatVector.fromArray(S, x, xOffset + i).mul(FloatVector.fromArray(S, y, yOffset + i)).intoArray(z, zOffset + i);
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector w = FloatVector.fromArray(S, y, yOffset + i);
+            v.mul(w).intoArray(z, zOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, xOffset + i, m).mul(FloatVector.fromArray(S, y, yOffset + i, m)).intoArray(z, zOffset + i, m);
+            int room = Math.min(Math.min(x.length - xOffset, y.length - yOffset), z.length - zOffset);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(Math.min(xOffset, yOffset), zOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = S.indexInRange(at, n).andNot(S.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + at, m);
+            FloatVector w = FloatVector.fromArray(S, y, yOffset + at, m);
+            v.mul(w).intoArray(z, zOffset + at, m);
         }
+        // END loop
     }
 
     /** {@code y = x}. */
     public void copy(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        // GENERATED exact loop v = x -> y: v by kernels/gen/Elementwise.java: do not edit up to END
         int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += L) {
-            FloatVector.fromArray(S, x, xOffset + i).intoArray(y, yOffset + i);
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + i);
+            v.intoArray(y, yOffset + i);
         }
         if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, xOffset + i, m).intoArray(y, yOffset + i, m);
+            int room = Math.min(x.length - xOffset, y.length - yOffset);
+            int at = i + L <= room ? i : Math.max(room - L, -Math.min(xOffset, yOffset)); // see the class comment on the last vector
+            VectorMask<Float> m = S.indexInRange(at, n).andNot(S.indexInRange(0, i - at));
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + at, m);
+            v.intoArray(y, yOffset + at, m);
         }
+        // END loop
     }
 
     /** {@code x = value}. */
@@ -117,19 +164,23 @@ abstract class SimdFloatVectors extends SimdDoubleVectors {
      * array's end takes the Vector API's slow path, which allocated per call (see SimdActivations).
      */
     public void addBias(float[] bias, int biasOffset, float[] x, int xOffset, int rows, int cols, int ld) {
+        // GENERATED exact rows v = x + bias -> x: v by kernels/gen/Elementwise.java: do not edit up to END
         for (int r = 0; r < rows; r++) {
             int row = xOffset + r * ld;
             int c = 0;
-            for (int upper = S.loopBound(cols); c < upper; c += L) {
-                FloatVector.fromArray(S, x, row + c).add(FloatVector.fromArray(S, bias, biasOffset + c)).intoArray(x, row + c);
+            for (; c <= cols - L; c += L) {
+                FloatVector v = FloatVector.fromArray(S, x, row + c).add(FloatVector.fromArray(S, bias, biasOffset + c));
+                v.intoArray(x, row + c);
             }
             if (c < cols) {
                 int room = Math.min(x.length - row, bias.length - biasOffset);
-                int at = c + L <= room ? c : Math.max(room - L, -Math.min(row, biasOffset));
+                int at = c + L <= room ? c : Math.max(room - L, -Math.min(row, biasOffset)); // see the class comment on the last vector
                 VectorMask<Float> m = S.indexInRange(at, cols).andNot(S.indexInRange(0, c - at));
-                FloatVector.fromArray(S, x, row + at, m).add(FloatVector.fromArray(S, bias, biasOffset + at, m)).intoArray(x, row + at, m);
+                FloatVector v = FloatVector.fromArray(S, x, row + at, m).add(FloatVector.fromArray(S, bias, biasOffset + at, m));
+                v.intoArray(x, row + at, m);
             }
         }
+        // END rows
     }
 
     /**

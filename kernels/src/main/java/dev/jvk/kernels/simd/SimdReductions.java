@@ -98,46 +98,45 @@ public final class SimdReductions extends SimdFloatReductions implements Reducti
             DoubleVector d2 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i + 2 * DL).convertShape(VectorOperators.F2D, D, 0)).sub(c);
             DoubleVector d3 = ((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i + 3 * DL).convertShape(VectorOperators.F2D, D, 0)).sub(c);
             if (squares) {
+                // GENERATED each: a# = d#.fma(d#, a#) by kernels/gen/Elementwise.java: do not edit up to END
                 a0 = d0.fma(d0, a0);
                 a1 = d1.fma(d1, a1);
                 a2 = d2.fma(d2, a2);
                 a3 = d3.fma(d3, a3);
+                // END each
             } else {
+                // GENERATED each: a# = a#.add(d#) by kernels/gen/Elementwise.java: do not edit up to END
                 a0 = a0.add(d0);
                 a1 = a1.add(d1);
                 a2 = a2.add(d2);
                 a3 = a3.add(d3);
+                // END each
             }
         }
-        // At most four half vectors remain, one per accumulator. Lanes past n would add 0 - center: zeroed instead.
+        // At most four half vectors remain, vector k of them entering ak, in a loop (as SimdFloatReductions
+        // says, four written out made C1 give up on the method). Lanes past n would add 0 - center: zeroed.
         DoubleVector zero = DoubleVector.zero(D);
-        if (i < n) {
-            DoubleVector d0 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
+        for (int k = 0; i < n; i += DL, k++) {
+            DoubleVector d = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
                     .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
-            a0 = squares ? d0.fma(d0, a0) : a0.add(d0);
-            i += DL;
-            if (i < n) {
-                DoubleVector d1 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
-                        .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
-                a1 = squares ? d1.fma(d1, a1) : a1.add(d1);
-                i += DL;
-                if (i < n) {
-                    DoubleVector d2 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
-                            .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
-                    a2 = squares ? d2.fma(d2, a2) : a2.add(d2);
-                    i += DL;
-                    if (i < n) {
-                        DoubleVector d3 = zero.blend(((DoubleVector) FloatVector.fromArray(F_HALF, x, offset + i, F_HALF.indexInRange(i, n))
-                                .convertShape(VectorOperators.F2D, D, 0)).sub(c), D.indexInRange(i, n));
-                        a3 = squares ? d3.fma(d3, a3) : a3.add(d3);
-                    }
-                }
+            // GENERATED pick k: a# = squares ? d.fma(d, a#) : a#.add(d) by kernels/gen/Elementwise.java: do not edit up to END
+            if (k == 0) {
+                a0 = squares ? d.fma(d, a0) : a0.add(d);
+            } else if (k == 1) {
+                a1 = squares ? d.fma(d, a1) : a1.add(d);
+            } else if (k == 2) {
+                a2 = squares ? d.fma(d, a2) : a2.add(d);
+            } else {
+                a3 = squares ? d.fma(d, a3) : a3.add(d);
             }
+            // END pick
         }
+        // GENERATED lanes DoubleVector s = a0 + a1 + a2 + a3 by kernels/gen/Elementwise.java: do not edit up to END
         DoubleVector s = a0.add(a1).add(a2.add(a3));
         s = DL >= 8 ? s.add(s.rearrange(Lanes.D_ROTATE_4)) : s;
         s = DL >= 4 ? s.add(s.rearrange(Lanes.D_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        // END lanes
         return s.lane(0);
     }
 
@@ -288,46 +287,44 @@ public final class SimdReductions extends SimdFloatReductions implements Reducti
             DoubleVector d2 = DoubleVector.fromArray(D, x, offset + i + 2 * DL).fma(scale, negatedCenter);
             DoubleVector d3 = DoubleVector.fromArray(D, x, offset + i + 3 * DL).fma(scale, negatedCenter);
             if (squares) {
+                // GENERATED each: a# = d#.fma(d#, a#) by kernels/gen/Elementwise.java: do not edit up to END
                 a0 = d0.fma(d0, a0);
                 a1 = d1.fma(d1, a1);
                 a2 = d2.fma(d2, a2);
                 a3 = d3.fma(d3, a3);
+                // END each
             } else {
+                // GENERATED each: a# = a#.add(d#) by kernels/gen/Elementwise.java: do not edit up to END
                 a0 = a0.add(d0);
                 a1 = a1.add(d1);
                 a2 = a2.add(d2);
                 a3 = a3.add(d3);
+                // END each
             }
         }
-        // At most four vectors remain, one per accumulator. Lanes past n would add 0 - center: zeroed.
+        // At most four vectors remain, vector k of them entering ak. Lanes past n would add 0 - center: zeroed.
         DoubleVector zero = DoubleVector.zero(D);
-        if (i < n) {
+        for (int k = 0; i < n; i += DL, k++) {
             VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector d0 = zero.blend(DoubleVector.fromArray(D, x, offset + i, m).fma(scale, negatedCenter), m);
-            a0 = squares ? d0.fma(d0, a0) : a0.add(d0);
-            i += DL;
-            if (i < n) {
-                m = D.indexInRange(i, n);
-                DoubleVector d1 = zero.blend(DoubleVector.fromArray(D, x, offset + i, m).fma(scale, negatedCenter), m);
-                a1 = squares ? d1.fma(d1, a1) : a1.add(d1);
-                i += DL;
-                if (i < n) {
-                    m = D.indexInRange(i, n);
-                    DoubleVector d2 = zero.blend(DoubleVector.fromArray(D, x, offset + i, m).fma(scale, negatedCenter), m);
-                    a2 = squares ? d2.fma(d2, a2) : a2.add(d2);
-                    i += DL;
-                    if (i < n) {
-                        m = D.indexInRange(i, n);
-                        DoubleVector d3 = zero.blend(DoubleVector.fromArray(D, x, offset + i, m).fma(scale, negatedCenter), m);
-                        a3 = squares ? d3.fma(d3, a3) : a3.add(d3);
-                    }
-                }
+            DoubleVector d = zero.blend(DoubleVector.fromArray(D, x, offset + i, m).fma(scale, negatedCenter), m);
+            // GENERATED pick k: a# = squares ? d.fma(d, a#) : a#.add(d) by kernels/gen/Elementwise.java: do not edit up to END
+            if (k == 0) {
+                a0 = squares ? d.fma(d, a0) : a0.add(d);
+            } else if (k == 1) {
+                a1 = squares ? d.fma(d, a1) : a1.add(d);
+            } else if (k == 2) {
+                a2 = squares ? d.fma(d, a2) : a2.add(d);
+            } else {
+                a3 = squares ? d.fma(d, a3) : a3.add(d);
             }
+            // END pick
         }
+        // GENERATED lanes DoubleVector s = a0 + a1 + a2 + a3 by kernels/gen/Elementwise.java: do not edit up to END
         DoubleVector s = a0.add(a1).add(a2.add(a3));
         s = DL >= 8 ? s.add(s.rearrange(Lanes.D_ROTATE_4)) : s;
         s = DL >= 4 ? s.add(s.rearrange(Lanes.D_ROTATE_2)) : s;
         s = s.add(s.rearrange(Lanes.D_ROTATE_1));
+        // END lanes
         return s.lane(0);
     }
 

@@ -26,7 +26,8 @@
  * loop body, with no call of ours that takes or returns a vector. The steps of exp, which many
  * kernels need written out, come from one template, {@code kernels/gen/InlineExp.java}, which writes
  * them between {@code GENERATED exp} and {@code END exp} lines; a property test fails when a copy
- * differs from the template. GEMM's micro-kernels follow the same rule (the C update written out in
- * each), and so does {@code Sgemv}.
+ * differs from the template. The loops of the elementwise kernels and the reductions' steps over
+ * their accumulators are written out the same way, from {@code kernels/gen/Elementwise.java}. GEMM's
+ * micro-kernels follow the same rule (the C update written out in each), and so does {@code Sgemv}.
  */
 package dev.jvk.kernels.simd;
