@@ -27,7 +27,9 @@ public final class Unrolled {
         /** A as stored, row r at {@code a[ai + r * lda + p]}: the direct and narrow NN paths. */
         ROWS,
         /** A stored transposed, the values of one step contiguous, {@code a[ai + p * lda + r]}: the narrow TN path. */
-        COLUMNS
+        COLUMNS,
+        /** A's rows copied to a constant stride, row r at {@code a[ai + r * ROW_STRIDE + p]}: the small NN path. */
+        STRIDED
     }
 
     private Unrolled() {}
@@ -68,6 +70,7 @@ public final class Unrolled {
         s.add("    private static final VectorSpecies<Float> S = Species.FLOAT;");
         s.add("    private static final int L = S.length();");
         s.add("    private static final int NR = SgemmKernels.NR;");
+        s.add("    private static final int ROW_STRIDE = SgemmKernels.ROW_STRIDE;");
         s.add("");
         s.add("    private SgemmUnrolled() {}");
         kernels(s);
@@ -86,6 +89,12 @@ public final class Unrolled {
         kernel(s, "packed6x1", "6 rows by 1 vector from a packed A panel, for C no wider than a vector.", ALayout.PACKED, 6, 1, true);
         kernel(s, "rows8x2", "8 rows by 2 vectors, A read in place, row by row.", ALayout.ROWS, 8, 2, true);
         kernel(s, "rows6x2", "6 rows by 2 vectors, A read in place, row by row.", ALayout.ROWS, 6, 2, true);
+        kernel(s, "small8x2", "8 rows by 2 vectors, A stored transposed ({@code a[ai + p * lda + r]}; a packed panel when {@code lda = 8})"
+                + " and B where it is stored ({@code b[bi + p * ldb]}): the small path.", ALayout.COLUMNS, 8, 2, true, true);
+        kernel(s, "small6x2", "As {@link #small8x2} with 6 rows, for machines with 16 vector registers.", ALayout.COLUMNS, 6, 2, true, true);
+        kernel(s, "smallRows8x2", "8 rows by 2 vectors, A's rows copied to a constant stride ({@code a[ai + r * ROW_STRIDE + p]}: one moving"
+                + " index for all 8) and B where it is stored: the small NN product.", ALayout.STRIDED, 8, 2, true, true);
+        kernel(s, "smallRows6x2", "As {@link #smallRows8x2} with 6 rows, for machines with 16 vector registers.", ALayout.STRIDED, 6, 2, true, true);
         kernel(s, "rowsNarrow8", "8 rows of A as stored (row r from {@code a[ai + r * lda]}) by 1 vector into {@code tile}: the narrow NN product.",
                 ALayout.ROWS, 8, 1, false);
         kernel(s, "colsNarrow16", "16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1"
@@ -99,11 +108,20 @@ public final class Unrolled {
      * {@code tile} (and its B panel is one vector wide: the narrow paths' packed B).
      */
     static void kernel(List<String> s, String name, String doc, ALayout layout, int rows, int vectors, boolean updatesC) {
-        String lda = layout == ALayout.PACKED ? "" : " int lda,";
+        kernel(s, name, doc, layout, rows, vectors, updatesC, false);
+    }
+
+    /**
+     * As above; with {@code bInPlace} the kernel reads op(B) where it is stored, row p at
+     * {@code b[bi + p * ldb]} (the small path packs no B), instead of from a packed panel.
+     */
+    static void kernel(List<String> s, String name, String doc, ALayout layout, int rows, int vectors, boolean updatesC, boolean bInPlace) {
+        String lda = layout == ALayout.PACKED || layout == ALayout.STRIDED ? "" : " int lda,";
+        String ldb = bInPlace ? " int ldb," : "";
         String tail = updatesC ? "\n            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {" : " float[] tile) {";
         s.add("");
         s.add("    /** " + doc + " */");
-        s.add("    static void " + name + "(int kc, float[] a, int ai," + lda + " float[] b, int bi," + tail);
+        s.add("    static void " + name + "(int kc, float[] a, int ai," + lda + " float[] b, int bi," + ldb + tail);
         s.add("        FloatVector zero = FloatVector.zero(S);");
         List<String> accumulators = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
@@ -127,6 +145,7 @@ public final class Unrolled {
         for (int r = 0; r < rows; r++) {
             String element = switch (layout) {
                 case ROWS -> "a[a" + r + " + p]";
+                case STRIDED -> "a[ai + " + (r == 0 ? "" : r == 1 ? "ROW_STRIDE + " : r + " * ROW_STRIDE + ") + "p]";
                 default -> "a[ai" + (r == 0 ? "" : " + " + r) + "]";
             };
             if (vectors == 1) {
@@ -141,9 +160,9 @@ public final class Unrolled {
         switch (layout) {
             case PACKED -> s.add("            ai += " + rows + ";");
             case COLUMNS -> s.add("            ai += lda;");
-            case ROWS -> { }
+            case ROWS, STRIDED -> { }
         }
-        s.add("            bi += " + (updatesC ? "NR" : "L") + ";");
+        s.add("            bi += " + (bInPlace ? "ldb" : updatesC ? "NR" : "L") + ";");
         s.add("        }");
         if (updatesC) {
             s.add("        if (c == null) {");
