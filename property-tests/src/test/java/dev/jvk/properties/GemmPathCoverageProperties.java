@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Kernels;
+import dev.jvk.kernels.Transpose;
 import dev.jvk.properties.support.GemmCase;
 import dev.jvk.properties.support.GemmJudge;
 import java.lang.reflect.Method;
@@ -19,7 +20,7 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * Every path the GEMM engine chooses by shape ({@code Sgemm.Path}, {@code Dgemm.Path}: the packed
- * nest, the small direct path, the narrow one, GEMV) within the sblat3 bound and bitwise the same
+ * nest, the small path reading B in place, the direct path, the narrow ones, GEMV) within the sblat3 bound and bitwise the same
  * for 1, 2 and 3 threads, on shapes drawn around each path's edges, every transpose. Each
  * property counts the cases per path (asking the engine which path it takes), and fails unless
  * every path was taken: a path the shapes never reach would go untested. Where jvk runs its
@@ -90,9 +91,9 @@ class GemmPathCoverageProperties {
     /** The path the engine chooses for the case's shape (its package-private {@code path} method). */
     static String pathOf(String engine, GemmCase g) {
         try {
-            Method path = Class.forName(engine).getDeclaredMethod("path", int.class, int.class, int.class);
+            Method path = Class.forName(engine).getDeclaredMethod("path", boolean.class, int.class, int.class, int.class);
             path.setAccessible(true);
-            return path.invoke(null, g.m(), g.n(), g.k()).toString();
+            return path.invoke(null, g.transB() == Transpose.TRANS, g.m(), g.n(), g.k()).toString();
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }

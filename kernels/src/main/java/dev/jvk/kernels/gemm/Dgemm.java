@@ -24,11 +24,12 @@ import jdk.incubator.vector.VectorSpecies;
  *         for ir in mc, step MR
  *           micro-kernel: C[ir.., jr..] = alpha * A panel * B panel + (pc == 0 ? beta : 1) * C
  * </pre>
- * The direct path (small products, whose operands sit in L1 or L2 anyway, and narrow ones, n no
- * wider than a vector, where packing A would cost as much as the product) runs the same kernels on
- * A and B where they are: only a transposed B and the ragged edges are packed. It uses the same
- * K blocks and the same kernels, so every element is computed exactly as on the packed path: the
- * choice among these paths, like the number of threads, never changes a bit of C.
+ * The small and direct paths (small products, whose operands sit in L1 or L2 anyway, and narrow
+ * ones, n no wider than a vector, where packing A would cost as much as the product) run kernels
+ * of the same contract on A or B where they are: the small path reads B in place, the direct path
+ * A. They use the same K blocks and every element is the same chain of fused multiply-adds, so
+ * every element is computed exactly as on the packed path: the choice among these paths, like the
+ * number of threads, never changes a bit of C.
  *
  * <p>A call is a {@link Problem} (what to compute, as BLIS's {@code obj_t}, set when the call
  * starts and only read after) and a {@link Plan} (its {@link Path} and how it is split between
@@ -55,6 +56,8 @@ public final class Dgemm {
     private static final int MC = Platform.roundUp(Platform.MC, MR);
     private static final int NC = Platform.roundUp(Platform.NC, NR);
     private static final DgemmKernels.KernelSet KERNELS = DgemmKernels.KERNELS;
+    /** The largest m * n * k on the {@link Path#SMALL} path: 128^3, operands of at most 64 KB each (in L2). */
+    private static final long SMALL_MAX = 128L * 128 * 128;
     /** Any thread but the caller: confined segments are not accessible by it. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { });
 
@@ -175,15 +178,16 @@ public final class Dgemm {
     }
 
     /**
-     * How a product is computed. PACKED: the BLIS nest, A and B packed. DIRECT: products whose
-     * operands sit in L1 or L2 anyway; B packed whole per K block, A read in place. NARROW: n no
+     * How a product is computed. PACKED: the BLIS nest, A and B packed. SMALL: small products with
+     * op(B) = B, whose rows the kernel reads where they are ({@link #smallBody}). DIRECT: as small, with
+     * op(B) = B^T; B packed whole per K block (a transposition), A read in place. NARROW: n no
      * wider than one vector (at 512 bits, 16 columns in SGEMM: an output layer's 10 classes);
      * one-vector kernels, A read in place. NARROW_T: as narrow, with at least NR rows: C^T in tiles
      * whose rows are the columns of C ({@link DgemmNarrowT}), every lane useful. GEMV: one row or
      * one column of C, a matrix-vector product ({@link DgemmAsGemv}), summed in GEMV's order, on
      * arrays and segments alike.
      */
-    enum Path { PACKED, DIRECT, NARROW, NARROW_T, GEMV }
+    enum Path { PACKED, SMALL, DIRECT, NARROW, NARROW_T, GEMV }
 
     /**
      * How the threads of a call share it. SHARED_B: the packed path's rows, one packed B block for
@@ -207,7 +211,7 @@ public final class Dgemm {
         p.a().set(a, null, aOffset, lda);
         p.b().set(b, null, bOffset, ldb);
         p.c().set(c, null, cOffset, ldc);
-        run(plan, path(m, n, k), Platform.threads(), workspace);
+        run(plan, path(transB, m, n, k), Platform.threads(), workspace);
     }
 
     /** {@code C = alpha * op(A) * op(B) + beta * C} on segments; offsets count doubles. */
@@ -222,7 +226,7 @@ public final class Dgemm {
         boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
                 && c.isAccessibleBy(ANOTHER_THREAD);
         // The direct and narrow paths read arrays only; the packed path computes their bits.
-        Path path = path(m, n, k) == Path.GEMV ? Path.GEMV : Path.PACKED;
+        Path path = path(transB, m, n, k) == Path.GEMV ? Path.GEMV : Path.PACKED;
         Workspace workspace = Workspace.acquire();
         Plan plan = workspace.doublePlan();
         Problem p = plan.problem().set(transA, transB, m, n, k, alpha, beta);
@@ -233,14 +237,18 @@ public final class Dgemm {
     }
 
     /** The path for a shape: the one place that chooses by shape (the property tests ask it which path a case takes). */
-    static Path path(int m, int n, int k) {
+    static Path path(boolean transB, int m, int n, int k) {
         if (m == 1 || n == 1) {
             return Path.GEMV;
         }
         if (n <= L) {
             return m >= NR ? Path.NARROW_T : Path.NARROW;
         }
-        return (long) m * n * k <= Platform.DIRECT_MAX ? Path.DIRECT : Path.PACKED;
+        long volume = (long) m * n * k;
+        if (!transB && volume <= SMALL_MAX) {
+            return Path.SMALL;
+        }
+        return volume <= Platform.DIRECT_MAX ? Path.DIRECT : Path.PACKED;
     }
 
     /** Runs the plan's problem, set by the caller, on the caller's {@code workspace}, and ends the call's use of both. */
@@ -364,6 +372,7 @@ public final class Dgemm {
                 double beta = pc == 0 ? p.beta() : 1; // later K blocks add to what the first wrote
                 switch (path) {
                     case PACKED -> packedBody(p, workspace, kcMax, pc, kc, beta, i0, i1, jc, nc, sharedB, part, parts, barrier);
+                    case SMALL -> smallBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case DIRECT -> directBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case NARROW -> narrowBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case NARROW_T -> DgemmNarrowT.body(p.transA(), p.transB(), p.n(), p.alpha(), p.a().array(), (int) p.a().offset(), p.a().ld(),
@@ -438,6 +447,76 @@ public final class Dgemm {
                     } else {
                         DgemmKernels.update(tile, rows, cols, alpha, beta, c.segment(), ci, ldc);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * One K block of the small path over rows [i0, i1) of C, op(B) = B: the kernels read B's rows
+     * where they are, as OpenBLAS's small-matrix kernels and libxsmm do (at these sizes packing
+     * costs as much as it saves). A transposed (TN) is read in place too, the MR values of a k step
+     * contiguous. A as stored (NN) has its tile's rows copied to a constant stride
+     * ({@link DgemmKernels#ROW_STRIDE}, plain copies), so that the kernel moves one index through
+     * all of them; read in place, 8 rows need 8 address registers beside B's, and packing them
+     * k-major is a transposition that cost 10-20% of the product at 32^3-96^3 (measured here). A K
+     * block deeper than the stride, and the rows of a TN product below its last whole tile, are
+     * packed k-major instead; the columns right of the last whole panel go into one zero-padded B
+     * panel ({@code ldb = NR}). Tiles run row by row, so each copy of A serves every panel. Arrays only.
+     */
+    private static void smallBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, double beta, int i0, int i1) {
+        int n = p.n();
+        double alpha = p.alpha();
+        double[] aArray = p.a().array();
+        int ao = (int) p.a().offset();
+        int lda = p.a().ld();
+        double[] bArray = p.b().array();
+        int ldb = p.b().ld();
+        int bo = (int) p.b().offset() + pc * ldb;
+        double[] cArray = p.c().array();
+        int ldc = p.c().ld();
+        boolean copyRows = !p.transA() && kcMax <= DgemmKernels.ROW_STRIDE;
+        int inPlace = p.transA() ? i0 + (i1 - i0) / MR * MR : i0; // TN: rows from there on are packed
+        int wholeCols = n / NR * NR;
+        double[] tile = workspace.doubleTile(MR * NR);
+        double[] ap = null;
+        double[] bp = null;
+        if (copyRows) {
+            ap = workspace.doublePackedA(MR * DgemmKernels.ROW_STRIDE);
+        } else if (inPlace < i1) {
+            ap = workspace.doublePackedA(Platform.roundUp(i1 - inPlace, MR) * kcMax);
+            DgemmPacking.packA(aArray, ao, lda, p.transA(), inPlace, pc, i1 - inPlace, kc, MR, ap);
+        }
+        if (wholeCols < n) {
+            bp = workspace.doublePackedB(NR * kcMax);
+            DgemmPacking.packB(bArray, (int) p.b().offset(), ldb, false, pc, wholeCols, kc, n - wholeCols, bp, 0);
+        }
+        for (int ir = i0; ir < i1; ir += MR) {
+            int rows = Math.min(MR, i1 - ir);
+            if (copyRows) {
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(aArray, ao + (ir + r) * lda + pc, ap, r * DgemmKernels.ROW_STRIDE, kc);
+                }
+            }
+            for (int jr = 0; jr < n; jr += NR) {
+                boolean inPlaceB = jr < wholeCols;
+                double[] b = inPlaceB ? bArray : bp;
+                int bi = inPlaceB ? bo + jr : 0;
+                int bStep = inPlaceB ? ldb : NR;
+                int cols = Math.min(NR, n - jr);
+                int ci = (int) p.c().offset() + ir * ldc + jr;
+                boolean whole = rows == MR && cols == NR;
+                double[] target = whole ? cArray : null;
+                if (copyRows) {
+                    // rows of the tile below `rows` hold stale sums that update() never writes to C
+                    KERNELS.smallRows().run(kc, ap, 0, b, bi, bStep, target, ci, ldc, alpha, beta, tile);
+                } else if (ir < inPlace) {
+                    KERNELS.small().run(kc, aArray, ao + pc * lda + ir, lda, b, bi, bStep, target, ci, ldc, alpha, beta, tile);
+                } else {
+                    KERNELS.small().run(kc, ap, (ir - inPlace) * kc, MR, b, bi, bStep, target, ci, ldc, alpha, beta, tile);
+                }
+                if (!whole) {
+                    DgemmKernels.update(tile, rows, cols, alpha, beta, cArray, ci, ldc);
                 }
             }
         }

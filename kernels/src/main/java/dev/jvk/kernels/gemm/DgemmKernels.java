@@ -52,6 +52,12 @@ final class DgemmKernels {
     private static final int L = S.length();
     /** Tile width in doubles: two vectors. */
     static final int NR = Platform.NR_VECTORS * L; // the kernels below are written for 2 vectors
+    /**
+     * Where the small NN kernels find the rows of their A tile: row r at {@code r * ROW_STRIDE}, a
+     * constant, so that the 8 rows are one moving index and 8 displacements (8 row addresses of A
+     * as stored need 8 registers, and ran 10-15% slower). K blocks deeper than this take packed panels.
+     */
+    static final int ROW_STRIDE = 256;
 
     private DgemmKernels() {}
 
@@ -67,6 +73,21 @@ final class DgemmKernels {
         void run(int kc, double[] a, int ai, int lda, double[] b, int bi, double[] c, int ci, int ldc, double alpha, double beta, double[] tile);
     }
 
+    /**
+     * A kernel on A stored transposed or packed ({@code a[ai + p * lda + r]}) and op(B) where it is
+     * stored, row p from {@code b[bi + p * ldb]}.
+     */
+    @FunctionalInterface
+    interface BInPlace {
+        void run(int kc, double[] a, int ai, int lda, double[] b, int bi, int ldb, double[] c, int ci, int ldc, double alpha, double beta, double[] tile);
+    }
+
+    /** A kernel on A's rows copied to {@link #ROW_STRIDE} ({@code a[ai + r * ROW_STRIDE + p]}) and op(B) where it is stored. */
+    @FunctionalInterface
+    interface StridedRows {
+        void run(int kc, double[] a, int ai, double[] b, int bi, int ldb, double[] c, int ci, int ldc, double alpha, double beta, double[] tile);
+    }
+
     /** A one-vector-wide kernel on A as stored, into {@code tile} only. */
     @FunctionalInterface
     interface Narrow {
@@ -77,17 +98,21 @@ final class DgemmKernels {
      * The kernels of one register tile height, as the loop nest calls them. {@code packed}: MR x 2
      * vectors on packed panels; {@code packedNarrow}: MR x 1 vector, for a last panel of C no wider
      * than one vector; {@code rows}: MR x 2 vectors reading A in place; {@code colsNarrow}: 2 MR
-     * rows x 1 vector reading A stored transposed (one k step's values contiguous).
+     * rows x 1 vector reading A stored transposed (one k step's values contiguous); {@code small}:
+     * MR x 2 vectors reading B where it is, and A stored transposed or packed; {@code smallRows}: the
+     * same with A's rows copied to {@link #ROW_STRIDE}.
      */
-    record KernelSet(OnPackedA packed, OnPackedA packedNarrow, OnRowsOfA rows, Narrow colsNarrow) {}
+    record KernelSet(OnPackedA packed, OnPackedA packedNarrow, OnRowsOfA rows, Narrow colsNarrow, BInPlace small, StridedRows smallRows) {}
 
     /**
      * The kernels for {@link Platform#MR}, chosen here once (BLIS registers its kernels in a context
      * the same way): a constant, so C2 binds every call through it to one method.
      */
     static final KernelSet KERNELS = Platform.MR == 8
-            ? new KernelSet(DgemmUnrolled::packed8x2, DgemmUnrolled::packed8x1, DgemmUnrolled::rows8x2, DgemmUnrolled::colsNarrow16)
-            : new KernelSet(DgemmUnrolled::packed6x2, DgemmUnrolled::packed6x1, DgemmUnrolled::rows6x2, DgemmUnrolled::colsNarrow12);
+            ? new KernelSet(DgemmUnrolled::packed8x2, DgemmUnrolled::packed8x1, DgemmUnrolled::rows8x2, DgemmUnrolled::colsNarrow16,
+                    DgemmUnrolled::small8x2, DgemmUnrolled::smallRows8x2)
+            : new KernelSet(DgemmUnrolled::packed6x2, DgemmUnrolled::packed6x1, DgemmUnrolled::rows6x2, DgemmUnrolled::colsNarrow12,
+                    DgemmUnrolled::small6x2, DgemmUnrolled::smallRows6x2);
 
     /**
      * Applies a tile of raw accumulators (row r at {@code tile[r * NR]}) to the top-left
