@@ -1,0 +1,66 @@
+package dev.jvk.properties.guarantees;
+
+import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.Kernels;
+import dev.jvk.kernels.PackedMatrix;
+import dev.jvk.kernels.Transpose;
+import dev.jvk.properties.guarantees.PublicApi.Call;
+import java.lang.reflect.Method;
+import java.util.SplittableRandom;
+
+/**
+ * The child of {@link C1CompilesEveryKernelTest}: calls every public kernel once with PublicApi's
+ * valid arguments, then GEMM and GEMV on shapes that take each of their paths (GEMV as m == 1 and
+ * n == 1, narrow, narrow transposed, direct, packed), every transpose, with and without a tail, so
+ * that {@code -Xcomp} hands every vector method jvk runs to C1. It prints {@code INFO} with
+ * {@link Kernels#info()} first, and {@code DONE} once everything has run.
+ */
+public final class EveryKernelOnce {
+    private EveryKernelOnce() {}
+
+    /**
+     * m, n, k: GEMV (m == 1, n == 1), narrow (n within one vector), narrow transposed (m >= 32 too), small or
+     * direct (by transposes), and two past both into the packed nest.
+     */
+    private static final int[][] GEMM_SHAPES = {{1, 37, 19}, {37, 1, 19}, {5, 3, 19}, {40, 3, 19}, {21, 37, 19}, {100, 100, 100},
+        {140, 131, 129}};
+
+    public static void main(String[] args) throws Throwable {
+        System.out.println("INFO " + Kernels.info().implementation() + " " + Kernels.info().vectorBits());
+        for (Method m : PublicApi.publicMethods()) {
+            if (!PublicApi.takesNoArray(m)) {
+                for (Call call : PublicApi.callsOf(m)) {
+                    call.invoke(call.copyArgs());
+                }
+            }
+        }
+        SplittableRandom random = new SplittableRandom(1);
+        for (int[] s : GEMM_SHAPES) {
+            int m = s[0], n = s[1], k = s[2];
+            int big = Math.max(m, Math.max(n, k));
+            float[] fa = (float[]) PublicApi.randomArray(float[].class, big * big, random);
+            float[] fb = (float[]) PublicApi.randomArray(float[].class, big * big, random);
+            double[] da = (double[]) PublicApi.randomArray(double[].class, big * big, random);
+            double[] db = (double[]) PublicApi.randomArray(double[].class, big * big, random);
+            for (Transpose ta : Transpose.values()) {
+                for (Transpose tb : Transpose.values()) {
+                    int lda = ta == Transpose.NO_TRANS ? k : m;
+                    int ldb = tb == Transpose.NO_TRANS ? n : k;
+                    Gemm.sgemm(ta, tb, m, n, k, 0.5f, fa, 0, lda, fb, 0, ldb, 0.25f, new float[m * n], 0, n);
+                    Gemm.dgemm(ta, tb, m, n, k, 0.5, da, 0, lda, db, 0, ldb, 0.25, new double[m * n], 0, n);
+                    new PackedMatrix(tb, k, n, fb, 0, ldb).sgemm(ta, m, 0.5f, fa, 0, lda, 0.25f, new float[m * n], 0, n);
+                }
+            }
+        }
+        // GEMV on its own: both transposes, a whole number of vectors (64) and a tail (37)
+        for (int size : new int[] {64, 37}) {
+            float[] fa = (float[]) PublicApi.randomArray(float[].class, size * size, random);
+            double[] da = (double[]) PublicApi.randomArray(double[].class, size * size, random);
+            for (Transpose t : Transpose.values()) {
+                Gemm.sgemv(t, size, size, 0.5f, fa, 0, size, new float[size], 0, 0.25f, new float[size], 0);
+                Gemm.dgemv(t, size, size, 0.5, da, 0, size, new double[size], 0, 0.25, new double[size], 0);
+            }
+        }
+        System.out.println("DONE");
+    }
+}
