@@ -63,26 +63,60 @@ final class SgemmPrepacked {
             Sgemm.scale(beta, c, co, ldc, m, n);
             return;
         }
-        Product p = new Product(transA, m, n, k, alpha, a, ao, lda, bp, beta, c, co, ldc);
+        Workspace workspace = Workspace.acquire();
+        Product p = workspace.prepackedProduct().set(transA, m, n, k, alpha, a, ao, lda, bp, beta, c, co, ldc);
         int wanted = GemmThreads.forProduct(m, n, k, Float.BYTES);
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = n <= L ? 1 : (n + NR - 1) / NR;
-        Workspace workspace = Workspace.acquire();
         try {
             if (wanted <= 1) {
                 p.range(workspace, 0, m, 0, n);
             } else {
                 boolean columns = colPanels >= wanted;
-                GemmPool.run(p.new Split(columns), Math.min(wanted, columns ? colPanels : rowPanels), workspace);
+                GemmPool.run(columns ? p.byColumns : p.byRows, Math.min(wanted, columns ? colPanels : rowPanels), workspace);
             }
         } finally {
+            p.clear();
             Workspace.release(workspace);
         }
     }
 
-    /** One call's operands. */
-    private record Product(boolean transA, int m, int n, int k, float alpha, float[] a, int ao, int lda,
-                           float[][] bp, float beta, float[] c, int co, int ldc) {
+    /**
+     * One call's operands, kept by the calling thread's {@link Workspace} and set for each call (a call
+     * allocates nothing), cleared when it ends so that no caller's array stays reachable.
+     */
+    static final class Product {
+        private boolean transA;
+        private int m, n, k, ao, lda, co, ldc;
+        private float alpha, beta;
+        private float[] a, c;
+        private float[][] bp;
+        private final Split byColumns = new Split(true);
+        private final Split byRows = new Split(false);
+
+        Product set(boolean transA, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+                    float[][] bp, float beta, float[] c, int co, int ldc) {
+            this.transA = transA;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.ao = ao;
+            this.lda = lda;
+            this.bp = bp;
+            this.beta = beta;
+            this.c = c;
+            this.co = co;
+            this.ldc = ldc;
+            return this;
+        }
+
+        void clear() {
+            a = null;
+            c = null;
+            bp = null;
+        }
 
         /** The parts of a call on several threads: ranges of whole column panels, or of whole MR row panels. */
         private final class Split implements GemmPool.Task {

@@ -43,6 +43,7 @@ public final class Workspace {
     private float[] lowPrecisionX = new float[0];
     private Sgemm.Plan floatPlan;
     private Dgemm.Plan doublePlan;
+    private SgemmPrepacked.Product prepackedProduct;
 
     Workspace(boolean borrowed) {
         this.borrowed = borrowed;
@@ -82,6 +83,14 @@ public final class Workspace {
             floatPlan = new Sgemm.Plan();
         }
         return floatPlan;
+    }
+
+    /** The operands of this workspace's {@link SgemmPrepacked} calls, one at a time. */
+    SgemmPrepacked.Product prepackedProduct() {
+        if (prepackedProduct == null) {
+            prepackedProduct = new SgemmPrepacked.Product();
+        }
+        return prepackedProduct;
     }
 
     Dgemm.Plan doublePlan() {
