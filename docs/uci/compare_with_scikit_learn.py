@@ -12,7 +12,7 @@ The test rows are scored once. For choosing defaults without looking at them, `-
 five cross-validation folds of each training file (S-k-cv-f-train.csv / S-k-cv-f-test.csv, drawn from
 the training rows only).
 
-    python docs/uci/compare_with_scikit_learn.py --out /tmp/uci [--jvk ./jvk] [--folds]
+    python docs/uci/compare_with_scikit_learn.py --out DIR [--jvk ./jvk] [--folds]
 
 Needs scikit-learn (1.6.1 measured); jvk's tests do not use this script.
 """

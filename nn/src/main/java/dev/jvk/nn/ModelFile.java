@@ -415,7 +415,11 @@ final class ModelFile {
         return mlp;
     }
 
-    /** The shift and scale of a scaling other than none: both stored before version 4; from version 4 a byte says which. */
+    /**
+     * The shift and scale of a scaling other than none: both stored before version 4; from version 4 a byte says which.
+     * The caller has checked {@code inputs} against the bytes left (at least one weight byte per input), so the
+     * arrays of an omitted shift or scale are no larger than the file backs.
+     */
     private static FeatureScaling readScaling(ByteBuffer in, FeatureScaling.Kind kind, int inputs, int version, String name)
             throws ModelFileException {
         int stored = version >= 4 ? Byte.toUnsignedInt(in.get()) : SHIFT_STORED | SCALE_STORED;
