@@ -232,6 +232,9 @@ final class TrainCommand implements Callable<Integer> {
             // an existing folder must take the files; a new one is made in a folder that exists
             Options.checkWritable(Files.isDirectory(checkpointDir) ? checkpointDir.resolve(TrainingCheckpoint.MODEL) : checkpointDir, "--checkpoint-dir");
         }
+        if (classWeights != null && !classWeights.equalsIgnoreCase("balanced") && !Files.isRegularFile(Path.of(classWeights))) {
+            throw new UsageException("--class-weights " + classWeights + ": no such file (expected balanced, or a CSV file of 'class,weight' lines)");
+        }
         if (plot != null) {
             Options.checkWritable(plot, "--plot");
             if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
@@ -248,6 +251,9 @@ final class TrainCommand implements Callable<Integer> {
         if (loss != null && !regression) {
             throw new UsageException("--loss " + loss + " is for --task regression; a classifier trains with softmax cross-entropy");
         }
+        int outputs = regression ? p.train().targetCount() : Math.max(p.train().classes(), p.test().classes());
+        // read before the first line of progress, so that a bad weights file is one error line and nothing else
+        float[] weights = classWeights(p.train(), outputs, p.metadata(), regression);
         KernelInfo kernels = Kernels.info();
         progress.println(kernels);
         if (!p.notes().isEmpty()) {
@@ -272,7 +278,6 @@ final class TrainCommand implements Callable<Integer> {
                 scaling.cliName() + (chosenScaling != null ? "" : scaling == FeatureScaling.Kind.NONE
                         ? " (auto: the features are within +-10 and of comparable spread)" : " (auto)"));
 
-        int outputs = regression ? train.targetCount() : Math.max(train.classes(), p.test().classes());
         // a fresh model whose scaling (and target standardisation) is fitted on the given training rows
         BiFunction<Activation, DataSet, Mlp> build = (a, rows) -> {
             Mlp m = regression
@@ -283,7 +288,6 @@ final class TrainCommand implements Callable<Integer> {
             return m;
         };
         Activation act = chosenActivation != null ? chosenActivation : Activation.RELU;
-        float[] weights = classWeights(train, build.apply(act, train), regression);
         CrossValidation.Choice choice = null;
         if (chosenActivation == null && hidden.length > 0 && CrossValidation.applies(train.rows())) {
             Trainer folds = new Trainer(new Trainer.Config(epochs, batch, seed, optimizerConfig, lrSchedule, 0, weights));
@@ -299,7 +303,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Mlp mlp = build.apply(act, train);
         progress.printf(Locale.ROOT, "model: %s, %,d parameters, loss %s%s; %s lr %s %s, batch %d, %s%s, seed %d, %s%n",
-                mlp.describe(), mlp.parameterCount(), mlp.loss().name(),
+                mlp.describe(), mlp.parameterCount(), mlp.loss().name() + (weights == null ? "" : " weighted by --class-weights " + classWeights),
                 dropout == 0 ? "" : ", dropout " + dropout + (this.dropout == null ? " (the default below " + Trainer.Config.SMALL_DATA_ROWS + " training rows)" : ""),
                 kind.cliName(), rate, schedule, batch,
                 this.epochs == null ? plural(epochs, "epoch") + " (default: about " + Trainer.Config.DEFAULT_STEPS + " steps)" : plural(epochs, "epoch"),
@@ -486,8 +490,8 @@ final class TrainCommand implements Callable<Integer> {
         return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
     }
 
-    /** The --class-weights for this classifier's classes, or null. */
-    private float[] classWeights(DataSet train, Mlp mlp, boolean regression) {
+    /** The --class-weights for a classifier of {@code classes} classes named as {@code metadata} names them, or null. */
+    private float[] classWeights(DataSet train, int classes, ModelMetadata metadata, boolean regression) {
         if (classWeights == null) {
             return null;
         }
@@ -495,15 +499,15 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--class-weights weighs a classifier's classes; this is a regression");
         }
         if (classWeights.equalsIgnoreCase("balanced")) {
-            return Trainer.Config.balancedClassWeights(train.withClasses(mlp.classes()));
+            return Trainer.Config.balancedClassWeights(train.withClasses(classes));
         }
         Path file = Path.of(classWeights);
         // one 'class,weight' line per class: the class by name (or number), the weight a positive number
-        DataSet lines = CsvReader.read(file, CsvReader.Format.CSV, List.of("0"), CsvReader.Missing.ERROR).classification(mlp.metadata().classNames());
+        DataSet lines = CsvReader.read(file, CsvReader.Format.CSV, List.of("0"), CsvReader.Missing.ERROR).classification(metadata.classNames());
         if (lines.featureCount() != 1) {
             throw new DataException(file + ": expected 'class,weight' lines, found " + (lines.featureCount() + 1) + " columns");
         }
-        float[] weights = new float[mlp.classes()];
+        float[] weights = new float[classes];
         java.util.Arrays.fill(weights, Float.NaN);
         for (int r = 0; r < lines.rows(); r++) {
             int c = lines.labels()[r];
@@ -518,7 +522,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         for (int c = 0; c < weights.length; c++) {
             if (Float.isNaN(weights[c])) {
-                throw new DataException(file + ": no weight for class " + Models.className(mlp, c));
+                throw new DataException(file + ": no weight for class " + Models.className(metadata, c));
             }
         }
         return weights;

@@ -374,6 +374,14 @@ class CommandsTest {
                 "--epochs", "1", "--class-weights", weights.toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo("jvk train: " + weights + ": no weight for class virginica, the third");
+        assertThat(missing.out()).as("the error comes before any progress").isEmpty();
+        Path absent = dir.resolve("no-weights.csv");
+        CliTest.Run noFile = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--epochs", "1", "--class-weights", absent.toString());
+        assertThat(noFile.code()).isEqualTo(2);
+        assertThat(noFile.out()).isEmpty();
+        assertThat(noFile.err().strip()).isEqualTo("jvk train: --class-weights " + absent
+                + ": no such file (expected balanced, or a CSV file of 'class,weight' lines)");
     }
 
     @Test
