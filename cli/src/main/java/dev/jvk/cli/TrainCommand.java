@@ -622,6 +622,7 @@ final class TrainCommand implements Callable<Integer> {
                 .put("threads", Gemm.threads())
                 .put("kernels", kernels.implementation() + (kernels.vectorBits() > 0 ? " " + kernels.vectorBits() + "-bit" : ""));
         Results.put(j, "test_", test);
+        Results.putPerClass(j, "test_", test, mlp);
         if (regression) {
             j.put("target_names", Models.targetNames(mlp));
         }

@@ -131,6 +131,41 @@ class CommandsTest {
     }
 
     @Test
+    void evaluate_json_has_per_class_precision_recall_f1_and_support_as_predict_makes_them() throws IOException {
+        trainSpecies();
+        Path model = dir.resolve("weak.jvk");
+        // one epoch of a 2-unit layer: a model that still misreads rows, so the per-class figures differ
+        CliTest.Run t = run("train", "--csv", dir.resolve("train.csv").toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "2", "--activation", "relu", "--epochs", "1", "--threads", "1", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        Path labelled = species("labelled.csv", 60, 4, true, ';');
+        CliTest.Run e = run("evaluate", "--model", model.toString(), "--csv", labelled.toString(), "--delimiter", ";", "--header", "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        CliTest.Run p = run("predict", "--model", model.toString(), "--csv", labelled.toString(), "--delimiter", ";", "--header");
+        assertThat(p.code()).as(p.err()).isZero();
+        List<String> truth = Files.readAllLines(labelled).subList(1, 61).stream()
+                .map(l -> l.substring(l.indexOf('"') + 1, l.lastIndexOf('"'))).toList();
+        List<String> predicted = p.out().lines().skip(1).map(l -> l.startsWith("\"") ? l.substring(1, l.length() - 1) : l).toList();
+        assertThat(strings(e.out(), "class_names")).isEqualTo(SPECIES);
+        List<Double> precision = numbers(e.out(), "precision_per_class");
+        List<Double> recall = numbers(e.out(), "recall_per_class");
+        List<Double> f1 = numbers(e.out(), "f1_per_class");
+        List<Double> support = numbers(e.out(), "support_per_class");
+        for (int c = 0; c < 3; c++) {
+            String name = SPECIES.get(c);
+            long hits = java.util.stream.IntStream.range(0, 60).filter(i -> truth.get(i).equals(name) && predicted.get(i).equals(name)).count();
+            long asThis = predicted.stream().filter(name::equals).count();
+            long rows = truth.stream().filter(name::equals).count();
+            double pr = asThis == 0 ? 0 : (double) hits / asThis;
+            double re = rows == 0 ? 0 : (double) hits / rows;
+            assertThat(precision.get(c)).as("precision of %s", name).isCloseTo(pr, within(1e-12));
+            assertThat(recall.get(c)).as("recall of %s", name).isCloseTo(re, within(1e-12));
+            assertThat(f1.get(c)).as("F1 of %s", name).isCloseTo(pr + re == 0 ? 0 : 2 * pr * re / (pr + re), within(1e-12));
+            assertThat(support.get(c)).as("support of %s", name).isEqualTo((double) rows);
+        }
+    }
+
+    @Test
     void evaluate_does_not_guess_column_0_for_a_model_that_does_not_know_its_label_column() throws IOException {
         Path model = dir.resolve("synthetic.jvk");
         CliTest.Run t = run("train", "--data", "synthetic", "--epochs", "1", "--layers", "8", "--threads", "1", "--save", model.toString());
@@ -609,6 +644,18 @@ class CommandsTest {
         assertThat(predicted).hasSize(150).allMatch(List.of("setosa", "versicolor", "virginica")::contains);
         long right = java.util.stream.IntStream.range(0, 150).filter(i -> predicted.get(i).equals(truth.get(i))).count();
         assertThat(right).as("flowers named right of 150, training rows included").isGreaterThanOrEqualTo(140);
+    }
+
+    /** The strings of the JSON list under {@code key}, unescaped. */
+    static List<String> strings(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":\\[((?:\"(?:[^\"\\\\]|\\\\.)*\",?)*)\\]").matcher(json);
+        assertThat(m.find()).as("%s in %s", key, json).isTrue();
+        Matcher item = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(m.group(1));
+        List<String> items = new java.util.ArrayList<>();
+        while (item.find()) {
+            items.add(item.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+        }
+        return items;
     }
 
     static List<Double> numbers(String json, String key) {
