@@ -67,7 +67,8 @@ final class TrainCommand implements Callable<Integer> {
     Double testSplit;
 
     @Option(names = "--validation-split", paramLabel = "F",
-            description = "Hold out this fraction of the training rows to watch each epoch; 0 for none (default: 0.1).")
+            description = "Hold out this fraction of the training rows to watch each epoch; 0 for none (default: 0.1 when that makes "
+                    + Trainer.Config.MIN_VALIDATION_ROWS + " rows or more, or --patience is given, else 0: fewer rows could not choose an epoch, so they train).")
     Double validationSplit;
 
     @Option(names = "--validation-csv", paramLabel = "FILE", description = "A CSV file of validation samples (same columns as --csv).")
@@ -393,15 +394,10 @@ final class TrainCommand implements Callable<Integer> {
                 test = parts[1];
                 testSource = Math.round(testSplit * 100) + "% of the training set";
             }
-            DataSet validation = null;
-            String validationSource = null;
-            double v = validationSplit == null ? 0.1 : validationSplit;
-            if (v > 0) {
-                DataSet[] parts = DataOptions.split(train, v, seed + 1, "--validation-split");
-                train = parts[0];
-                validation = parts[1];
-                validationSource = Math.round(v * 100) + "% of the training rows" + (validationSplit == null ? ", the default --validation-split 0.1" : "");
-            }
+            Watched watched = splitValidation(train, notes);
+            train = watched.train();
+            DataSet validation = watched.validation();
+            String validationSource = watched.source();
             return new Prepared(train, validation, test, ModelMetadata.of(ModelMetadata.CLASSIFICATION), data.resolvedName(),
                     validationSource, testSource, notes.toString());
         }
@@ -469,13 +465,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         String validationSource = validationTable == null ? null : validationTable.name();
         if (validation == null) {
-            double v = validationSplit == null ? 0.1 : validationSplit;
-            if (v > 0) {
-                DataSet[] parts = DataOptions.split(train, v, seed + 1, "--validation-split");
-                train = parts[0];
-                validation = parts[1];
-                validationSource = Math.round(v * 100) + "% of the training rows" + (validationSplit == null ? ", the default --validation-split 0.1" : "");
-            }
+            Watched watched = splitValidation(train, notes);
+            train = watched.train();
+            validation = watched.validation();
+            validationSource = watched.source();
         }
         float[] mean = new float[0];
         float[] std = new float[0];
@@ -488,6 +481,31 @@ final class TrainCommand implements Callable<Integer> {
         ModelMetadata metadata = new ModelMetadata(resolvedTask, classNames, table.featureNames(), table.targetNames(),
                 labelColumns.length == 1 ? labelColumns[0] : -1, mean, std);
         return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
+    }
+
+    /** The training rows, the validation rows split off them (null when none) and where those came from (null when none). */
+    private record Watched(DataSet train, DataSet validation, String source) {}
+
+    /**
+     * Splits the validation rows off {@code train}: {@code --validation-split}, else (with {@code --patience}, which needs
+     * rows to watch) the default fraction, else {@link Trainer.Config#validationSplitFor}, which keeps every row of a small
+     * set for training and says so in {@code notes}.
+     */
+    private Watched splitValidation(DataSet train, StringBuilder notes) {
+        double v = validationSplit != null ? validationSplit
+                : patience != null ? Trainer.Config.DEFAULT_VALIDATION_SPLIT : Trainer.Config.validationSplitFor(train.rows());
+        if (v == 0) {
+            if (validationSplit == null) {
+                notes.append(String.format(Locale.ROOT, "validation: none; %d%% of the %d training rows would be %d, too few to choose an epoch by "
+                        + "(early stopping watches %d or more), so every row trains (--validation-split %s to watch them anyway)%n",
+                        Math.round(Trainer.Config.DEFAULT_VALIDATION_SPLIT * 100), train.rows(), Math.round(Trainer.Config.DEFAULT_VALIDATION_SPLIT * train.rows()),
+                        Trainer.Config.MIN_VALIDATION_ROWS, Trainer.Config.DEFAULT_VALIDATION_SPLIT));
+            }
+            return new Watched(train, null, null);
+        }
+        DataSet[] parts = DataOptions.split(train, v, seed + 1, "--validation-split");
+        return new Watched(parts[0], parts[1], Math.round(v * 100) + "% of the training rows"
+                + (validationSplit == null ? ", the default --validation-split " + Trainer.Config.DEFAULT_VALIDATION_SPLIT : ""));
     }
 
     /** The --class-weights for a classifier of {@code classes} classes named as {@code metadata} names them, or null. */

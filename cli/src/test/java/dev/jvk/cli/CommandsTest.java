@@ -577,8 +577,12 @@ class CommandsTest {
         Path small = noisy("small.csv", 500, 9);
         CliTest.Run few = run("train", "--csv", small.toString(), "--header", "--label-column", "label", "--layers", "16", "--threads", "1", "--json");
         assertThat(few.code()).as(few.err()).isZero();
-        // 40 validation rows cannot rank epochs (one row is 2.5 points of accuracy): every one of the 300 is trained
-        assertThat(number(few.out(), "validation_samples")).isEqualTo(40);
+        // 400 training rows: a tenth, 40 rows, could not rank epochs (one row is 2.5 points of accuracy), so none is held out
+        // and every one of the 300 epochs is trained on all 400
+        assertThat(number(few.out(), "validation_samples")).isEqualTo(0);
+        assertThat(number(few.out(), "train_samples")).isEqualTo(400);
+        assertThat(few.err()).contains("validation: none; 10% of the 400 training rows would be 40, too few to choose an epoch by");
+        assertThat(numbers(few.out(), "train_loss_per_epoch")).hasSize(300);
         assertThat(few.err()).contains("300 epochs (default: about 4000 steps), seed");
         assertThat(number(few.out(), "epochs")).isEqualTo(300);
     }
@@ -589,8 +593,8 @@ class CommandsTest {
         CliTest.Run r = run("train", "--csv", small.toString(), "--header", "--label-column", "label", "--layers", "16", "--epochs", "20",
                 "--threads", "1", "--json");
         assertThat(r.code()).as(r.err()).isZero();
-        // 500 rows: 400 after the test split, 360 after validation; the folds are of those 360 only
-        Matcher line = Pattern.compile("activation: (relu|tanh), the better in 5-fold cross-validation on the 360 training rows "
+        // 500 rows: 400 after the test split (too few to hold out validation rows); the folds are of those 400 only
+        Matcher line = Pattern.compile("activation: (relu|tanh), the better in 5-fold cross-validation on the 400 training rows "
                 + "\\(mean held-out loss: relu ([0-9.]+), tanh ([0-9.]+);").matcher(r.err());
         assertThat(line.find()).as(r.err()).isTrue();
         double relu = number(r.out(), "relu");
@@ -610,7 +614,7 @@ class CommandsTest {
             assertThat(number(given.out(), "test_accuracy")).as("the same model as the default run").isEqualTo(number(r.out(), "test_accuracy"));
         }
 
-        Path tiny = noisy("tiny.csv", 60, 10);   // 43 training rows: folds of 8 held-out rows would only add noise
+        Path tiny = noisy("tiny.csv", 60, 10);   // 48 training rows: folds of 9 or 10 held-out rows would only add noise
         CliTest.Run few = run("train", "--csv", tiny.toString(), "--header", "--label-column", "label", "--layers", "16", "--epochs", "5",
                 "--threads", "1", "--json");
         assertThat(few.code()).as(few.err()).isZero();
@@ -636,7 +640,8 @@ class CommandsTest {
         assertThat(number(r.out(), "test_samples")).isEqualTo(30);
         assertThat(number(r.out(), "epochs")).isEqualTo(300);
         assertThat(number(r.out(), "test_accuracy")).isGreaterThanOrEqualTo(0.85);
-        assertThat(r.err()).contains("activation: ").contains("5-fold cross-validation on the 108 training rows");
+        assertThat(r.err()).contains("activation: ").contains("5-fold cross-validation on the 120 training rows");
+        assertThat(number(r.out(), "validation_samples")).as("12 validation rows could not choose an epoch: all 120 train").isEqualTo(0);
         CliTest.Run p = run("predict", "--model", model.toString(), "--csv", iris.toString(), "--header");
         assertThat(p.code()).as(p.err()).isZero();
         List<String> truth = Files.readAllLines(iris).stream().skip(1).map(l -> l.substring(l.lastIndexOf(',') + 1)).toList();
