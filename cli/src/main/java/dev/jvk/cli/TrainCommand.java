@@ -192,6 +192,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("unknown --loss '" + loss + "' (expected mse or huber)");
         }
         int[] hidden = parseLayers(layers);
+        if (hidden.length == 0 && (activation != null || (dropout != null && dropout != 0))) {
+            throw new UsageException((activation != null ? "--activation" : "--dropout") + " acts on hidden layers; --layers " + layers
+                    + " has none, so it would be ignored");
+        }
         Activation chosenActivation = activation == null ? null : parse(() -> Activation.fromCliName(activation));
         OptimizerConfig.Kind kind = parse(() -> OptimizerConfig.Kind.fromCliName(optimizer));
         FeatureScaling.Kind chosenScaling = scale.equalsIgnoreCase("auto") ? null : scalingKind(scale);

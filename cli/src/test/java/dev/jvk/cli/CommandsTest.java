@@ -366,6 +366,12 @@ class CommandsTest {
         CliTest.Run loss = run("train", "--data", "synthetic", "--loss", "huber", "--epochs", "1");
         assertThat(loss.code()).isEqualTo(2);
         assertThat(loss.err()).contains("--loss huber is for --task regression");
+        CliTest.Run linearDropout = run("train", "--data", "synthetic", "--layers", "none", "--dropout", "0.3");
+        assertThat(linearDropout.code()).isEqualTo(2);
+        assertThat(linearDropout.err().strip()).isEqualTo("jvk train: --dropout acts on hidden layers; --layers none has none, so it would be ignored");
+        CliTest.Run linearActivation = run("train", "--data", "synthetic", "--layers", "none", "--activation", "tanh");
+        assertThat(linearActivation.code()).isEqualTo(2);
+        assertThat(linearActivation.err().strip()).isEqualTo("jvk train: --activation acts on hidden layers; --layers none has none, so it would be ignored");
     }
 
     @Test
