@@ -398,6 +398,26 @@ class CommandsTest {
     }
 
     @Test
+    void plot_of_a_run_without_validation_rows_says_how_to_watch_some() throws IOException {
+        Path small = noisy("small.csv", 200, 12);   // 160 training rows: none held out by default
+        Path png = dir.resolve("curves.png");
+        CliTest.Run r = run("train", "--csv", small.toString(), "--header", "--label-column", "label", "--layers", "8", "--activation", "relu",
+                "--epochs", "3", "--threads", "1", "--json", "--plot", png.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(number(r.out(), "validation_samples")).isZero();
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        // the metric panel's frame is x 570-980, y 40-360: without a line to draw, only the message is dark there
+        boolean text = false;
+        for (int y = 41; y < 360; y++) {
+            for (int x = 571; x < 980; x++) {
+                int rgb = image.getRGB(x, y);
+                text |= ((rgb >> 16) & 0xff) < 0x80 && ((rgb >> 8) & 0xff) < 0x80 && (rgb & 0xff) < 0x80;
+            }
+        }
+        assertThat(text).as("the message in the empty metric panel").isTrue();
+    }
+
+    @Test
     void class_weights_balanced_or_from_a_file_of_class_names() throws IOException {
         trainSpecies();
         Path train = dir.resolve("train.csv");
