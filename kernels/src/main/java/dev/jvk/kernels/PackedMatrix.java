@@ -75,58 +75,15 @@ public final class PackedMatrix {
      */
     public void sgemm(Transpose transA, int m, float alpha, float[] a, int aOffset, int lda,
                       float beta, float[] c, int cOffset, int ldc) {
-        checkProduct(transA, m, a, aOffset, lda, c, cOffset, ldc);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        IMPL.sgemmPacked(transA == Transpose.TRANS, m, n, k, alpha, a, aOffset, lda, blocks, beta, c, cOffset, ldc, null, 0, false);
-    }
-
-    /**
-     * A dense layer's forward pass, {@code C = op(A) * B + bias} ({@code bias} added to every row: {@code n()}
-     * values from {@code biasOffset}): bitwise {@link #sgemm} with {@code alpha = 1, beta = 0} followed by
-     * {@link Vectors#addBias}, but the bias is added to each block of C as the product finishes it, while it is
-     * in the cache, rather than in a second pass over C. Arguments as {@link #sgemm}'s; C is not read.
-     *
-     * @throws NullPointerException      if {@code transA}, {@code a}, {@code bias} or {@code c} is null
-     * @throws IllegalArgumentException  if {@code m} or an offset is negative, a leading dimension is short, or C intersects A or the bias
-     * @throws IndexOutOfBoundsException if {@code a}, {@code bias} or {@code c} is too short for its offset and shape
-     */
-    public void sgemmBias(Transpose transA, int m, float[] a, int aOffset, int lda, float[] bias, int biasOffset,
-                          float[] c, int cOffset, int ldc) {
-        layer(transA, m, a, aOffset, lda, bias, biasOffset, c, cOffset, ldc, false);
-    }
-
-    /**
-     * {@code C = max(0, op(A) * B + bias)}: as {@link #sgemmBias}, then ReLU on each block as it is finished;
-     * bitwise {@link #sgemm} ({@code alpha = 1, beta = 0}) followed by {@link Activations#addBiasRelu}.
-     *
-     * @throws NullPointerException      if {@code transA}, {@code a}, {@code bias} or {@code c} is null
-     * @throws IllegalArgumentException  if {@code m} or an offset is negative, a leading dimension is short, or C intersects A or the bias
-     * @throws IndexOutOfBoundsException if {@code a}, {@code bias} or {@code c} is too short for its offset and shape
-     */
-    public void sgemmBiasRelu(Transpose transA, int m, float[] a, int aOffset, int lda, float[] bias, int biasOffset,
-                              float[] c, int cOffset, int ldc) {
-        layer(transA, m, a, aOffset, lda, bias, biasOffset, c, cOffset, ldc, true);
-    }
-
-    private void layer(Transpose transA, int m, float[] a, int aOffset, int lda, float[] bias, int biasOffset,
-                       float[] c, int cOffset, int ldc, boolean relu) {
-        checkProduct(transA, m, a, aOffset, lda, c, cOffset, ldc);
-        Checks.vector(bias, biasOffset, n, "bias");
-        Checks.disjoint(bias, biasOffset, n, "bias", c, cOffset, Checks.extent(m, n, ldc), "c");
-        if (m == 0 || n == 0) {
-            return;
-        }
-        IMPL.sgemmPacked(transA == Transpose.TRANS, m, n, k, 1f, a, aOffset, lda, blocks, 0f, c, cOffset, ldc, bias, biasOffset, relu);
-    }
-
-    private void checkProduct(Transpose transA, int m, float[] a, int aOffset, int lda, float[] c, int cOffset, int ldc) {
         Checks.notNull(transA, "transA");
         Checks.notNull(a, "a");
         Checks.notNull(c, "c");
         // this matrix stands for B: an operand that fits (it was checked when packed) and is no array of C's
         Checks.gemmArrays(transA, Transpose.NO_TRANS, m, n, k, a, a.length, aOffset, lda,
                 this, (long) k * n, 0, Math.max(1, n), c, c.length, cOffset, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        IMPL.sgemmPacked(transA == Transpose.TRANS, m, n, k, alpha, a, aOffset, lda, blocks, beta, c, cOffset, ldc);
     }
 }

@@ -118,12 +118,7 @@ public final class Dense implements Layer {
 
     @Override
     public void forwardRows(float[] x, float[] y, int from, int rows) {
-        if (packed != null) {
-            // y[B x out] = x[B x in] . W[in x out] + b[out]: the bias added to each tile of y as the product finishes it
-            packed.sgemmBias(NO_TRANS, rows, x, from * in, in, bias, 0, y, from * out, out);
-            return;
-        }
-        if (rows == 1) {
+        if (rows == 1 && packed == null) {
             // one row, weights not packed (a training pass): y[out] = b + W^T[out x in] x[in], a GEMV that reads W once. A W that
             // pays for it has its columns split between threads, each reading its share from its own
             // cache; every y is summed over the rows of W alone, so the split changes no bit.
@@ -163,15 +158,6 @@ public final class Dense implements Layer {
         if (packed == null && out > 1) {
             packed = new PackedMatrix(NO_TRANS, in, out, weights, 0, out);
         }
-    }
-
-    /**
-     * {@code y = max(0, x W + b)} for rows {@code [from, from + rows)} on the packed weights ({@link #holdsPackedWeights}):
-     * ReLU and the bias applied to each tile of y as the product finishes it, bitwise {@link #forwardWithoutBias}
-     * followed by {@code Activations.addBiasRelu}.
-     */
-    void forwardRelu(float[] x, float[] y, int from, int rows) {
-        packed.sgemmBiasRelu(NO_TRANS, rows, x, from * in, in, bias, 0, y, from * out, out);
     }
 
     /** Drops the packed weights: the passes that follow read the live ones until {@link #packWeights}. */

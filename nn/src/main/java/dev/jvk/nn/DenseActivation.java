@@ -30,11 +30,6 @@ final class DenseActivation implements Pass {
     @Override
     public void forwardRows(float[] x, float[] y, int from, int rows) {
         int out = dense.outputSize();
-        if (activation == Activation.RELU && dense.holdsPackedWeights()) {
-            // y[B x out] = max(0, x[B x in] . W[in x out] + b): one product that finishes each tile of y
-            dense.forwardRelu(x, y, from, rows);
-            return;
-        }
         if (rows == 1 && !dense.holdsPackedWeights()) {
             // y[1 x out] = f(b + x W): Dense's GEMV, then f in place
             dense.forwardRows(x, y, from, 1);

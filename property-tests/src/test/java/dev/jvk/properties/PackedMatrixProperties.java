@@ -3,11 +3,9 @@ package dev.jvk.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jvk.kernels.Activations;
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.PackedMatrix;
 import dev.jvk.kernels.Transpose;
-import dev.jvk.kernels.Vectors;
 import dev.jvk.properties.support.GemmCase;
 import dev.jvk.properties.support.GemmJudge;
 import dev.jvk.properties.support.GemmJudge.SgemmKernel;
@@ -104,63 +102,6 @@ class PackedMatrixProperties {
         }
     }
 
-    /**
-     * A layer's forward pass on packed weights, {@code sgemmBias} and {@code sgemmBiasRelu}: bitwise the product
-     * ({@code alpha = 1, beta = 0}) followed by {@link Vectors#addBias} or {@link Activations#addBiasRelu}, on 1, 2 and
-     * 3 threads, for one row, narrow C, every K block count and ragged panel edges; C (filled with NaN first) is not read.
-     */
-    @Property(tries = 200)
-    void aLayerIsBitwiseTheProductThenItsBiasAndActivation(@ForAll("rowCounts") int m, @ForAll("depths") int k,
-                                                           @ForAll("layerWidths") int n, @ForAll boolean transA,
-                                                           @ForAll boolean relu, @ForAll long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        int lda = transA ? m + 2 : k + 1;
-        int ldc = n + 3;
-        int biasOffset = random.nextInt(4);
-        float[] a = new float[(transA ? k : m) * lda];
-        float[] b = new float[k * n];
-        float[] bias = new float[biasOffset + n + random.nextInt(3)];
-        fill(random, a);
-        fill(random, b);
-        fill(random, bias);
-        PackedMatrix packed = new PackedMatrix(Transpose.NO_TRANS, k, n, b, 0, n);
-        Transpose ta = transA ? Transpose.TRANS : Transpose.NO_TRANS;
-        float[] expected = new float[m * ldc + 1];
-        Arrays.fill(expected, Float.NaN);
-        packed.sgemm(ta, m, 1f, a, 0, lda, 0f, expected, 1, ldc);
-        if (relu) {
-            Activations.addBiasRelu(bias, biasOffset, expected, 1, m, n, ldc);
-        } else {
-            Vectors.addBias(bias, biasOffset, expected, 1, m, n, ldc);
-        }
-        int saved = Gemm.threads();
-        try {
-            for (int threads = 1; threads <= 3; threads++) {
-                Gemm.setThreads(threads);
-                float[] c = new float[m * ldc + 1];
-                Arrays.fill(c, Float.NaN);
-                if (relu) {
-                    packed.sgemmBiasRelu(ta, m, a, 0, lda, bias, biasOffset, c, 1, ldc);
-                } else {
-                    packed.sgemmBias(ta, m, a, 0, lda, bias, biasOffset, c, 1, ldc);
-                }
-                assertThat(c).as("m %d, k %d, n %d, %s, relu %b, %d threads", m, k, n, ta, relu, threads).isEqualTo(expected);
-            }
-        } finally {
-            Gemm.setThreads(saved);
-        }
-    }
-
-    @Provide
-    Arbitrary<Integer> rowCounts() {
-        return Arbitraries.integers().between(1, 70).edgeCases(e -> e.add(8, 16));
-    }
-
-    @Provide
-    Arbitrary<Integer> layerWidths() {
-        return Arbitraries.integers().between(1, 300).edgeCases(e -> e.add(10, 16, 32, 256));
-    }
-
     @Provide
     Arbitrary<Integer> depths() {
         return Arbitraries.integers().between(1, 800);
@@ -207,24 +148,6 @@ class PackedMatrixProperties {
         float[] shared = new float[20];
         assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, shared, 0, 4, 0f, shared, 4, 3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlaps");
-        assertThat(c).containsOnly(7f);
-    }
-
-    @Example
-    void aLayerChecksItsBiasBeforeAnythingIsWritten() {
-        PackedMatrix p = new PackedMatrix(Transpose.NO_TRANS, 4, 3, new float[12], 0, 3);
-        float[] c = {7, 7, 7, 7, 7, 7};
-        float[] a = new float[8];
-        assertThatThrownBy(() -> p.sgemmBias(Transpose.NO_TRANS, 2, a, 0, 4, null, 0, c, 0, 3))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("bias");
-        assertThatThrownBy(() -> p.sgemmBiasRelu(Transpose.NO_TRANS, 2, a, 0, 4, new float[3], 1, c, 0, 3))
-                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("bias is too short");
-        assertThatThrownBy(() -> p.sgemmBias(Transpose.NO_TRANS, 2, a, 0, 4, new float[3], -1, c, 0, 3))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("biasOffset");
-        assertThatThrownBy(() -> p.sgemmBiasRelu(Transpose.NO_TRANS, 2, a, 0, 4, c, 3, c, 0, 3))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias overlaps c");
-        assertThatThrownBy(() -> p.sgemmBias(Transpose.NO_TRANS, 2, a, 0, 4, new float[3], 0, c, 1, 3))
-                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("c is too short");
         assertThat(c).containsOnly(7f);
     }
 }

@@ -53,7 +53,7 @@ public final class GemmEngine implements GemmKernels {
 
     @Override
     public void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
-                            float[][] packedB, float beta, float[] c, int cOffset, int ldc, float[] bias, int biasOffset, boolean relu) {
-        SgemmPrepacked.gemm(transA, m, n, k, alpha, a, aOffset, lda, packedB, beta, c, cOffset, ldc, bias, biasOffset, relu);
+                            float[][] packedB, float beta, float[] c, int cOffset, int ldc) {
+        SgemmPrepacked.gemm(transA, m, n, k, alpha, a, aOffset, lda, packedB, beta, c, cOffset, ldc);
     }
 }

@@ -3,8 +3,6 @@ package dev.jvk.kernels.gemm;
 import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,11 +26,6 @@ import jdk.incubator.vector.VectorSpecies;
  * to a register tile, and sums each element in the same order as the tiles do (so one row gets the
  * bits it would get in a larger product). Threads split the column panels (nothing is packed twice
  * but A, the small operand here), or the rows when there are fewer panels than threads.
- *
- * <p>A layer's forward pass adds its bias, and applies ReLU, to each register tile as the last K block
- * finishes it ({@link Product#finish}): C written once, while the tile is in L1, instead of a second
- * pass over C. The steps are those of the unfused calls in their order (the tile's C update, then
- * {@code c + bias}, then ReLU as the activation kernels compute it), so the bits are theirs.
  * Arrays only; {@code m > 0}, {@code n > 0}, arguments checked by the public class.
  */
 final class SgemmPrepacked {
@@ -64,23 +57,15 @@ final class SgemmPrepacked {
         return blocks;
     }
 
-    /**
-     * {@code C = alpha * op(A) * B + beta * C}, B from {@link #packB}; then, unless {@code bias} is null,
-     * {@code C += bias} (one value per column, from {@code bias[biasOffset]}) and, if {@code relu}, ReLU.
-     */
+    /** {@code C = alpha * op(A) * B + beta * C}, B from {@link #packB}. */
     static void gemm(boolean transA, int m, int n, int k, float alpha, float[] a, int ao, int lda,
-                     float[][] bp, float beta, float[] c, int co, int ldc, float[] bias, int biasOffset, boolean relu) {
+                     float[][] bp, float beta, float[] c, int co, int ldc) {
         if (alpha == 0 || k == 0) {
             Sgemm.scale(beta, c, co, ldc, m, n);
-            if (bias != null) {
-                for (int i = 0; i < m; i++) {
-                    addBias(c, co + i * ldc, n, bias, biasOffset, relu);
-                }
-            }
             return;
         }
         Workspace workspace = Workspace.acquire();
-        Product p = workspace.prepackedProduct().set(transA, m, n, k, alpha, a, ao, lda, bp, beta, c, co, ldc, bias, biasOffset, relu);
+        Product p = workspace.prepackedProduct().set(transA, m, n, k, alpha, a, ao, lda, bp, beta, c, co, ldc);
         int wanted = GemmThreads.forProduct(m, n, k, Float.BYTES);
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = n <= L ? 1 : (n + NR - 1) / NR;
@@ -107,17 +92,11 @@ final class SgemmPrepacked {
         private float alpha, beta;
         private float[] a, c;
         private float[][] bp;
-        /** Added to each row of C after the product, then ReLU if {@code relu}; null: C is the product alone. */
-        private float[] bias;
-        private int biasOffset;
-        private boolean relu;
-        /** The last bias vector of a row whose bias ends the bias array: see {@link #biasVector}. */
-        private final float[] biasTail = new float[L];
         private final Split byColumns = new Split(true);
         private final Split byRows = new Split(false);
 
         Product set(boolean transA, int m, int n, int k, float alpha, float[] a, int ao, int lda,
-                    float[][] bp, float beta, float[] c, int co, int ldc, float[] bias, int biasOffset, boolean relu) {
+                    float[][] bp, float beta, float[] c, int co, int ldc) {
             this.transA = transA;
             this.m = m;
             this.n = n;
@@ -131,9 +110,6 @@ final class SgemmPrepacked {
             this.c = c;
             this.co = co;
             this.ldc = ldc;
-            this.bias = bias;
-            this.biasOffset = biasOffset;
-            this.relu = relu;
             return this;
         }
 
@@ -141,7 +117,6 @@ final class SgemmPrepacked {
             a = null;
             c = null;
             bp = null;
-            bias = null;
         }
 
         /** The parts of a call on several threads: ranges of whole column panels, or of whole MR row panels. */
@@ -185,17 +160,14 @@ final class SgemmPrepacked {
                     int kc = (k - pc) / (kBlocks - kb);
                     float betaK = pc == 0 ? beta : 1; // later K blocks add to what the first wrote
                     SgemmPacking.packA(a, ao, lda, transA, ic, pc, mc, kc, MR, ap);
-                    tiles(ap, bp[kb], tile, ic, mc, j0, j1, kc, betaK, kb == kBlocks - 1 && bias != null);
+                    tiles(ap, bp[kb], tile, ic, mc, j0, j1, kc, betaK);
                     pc += kc;
                 }
             }
         }
 
-        /**
-         * Every register tile of one packed A block (rows ic..ic+mc) times columns [j0, j1) of one prepacked K block;
-         * {@code finishes}: the last K block of a call with a bias, each tile's sums go through {@link #finish}.
-         */
-        private void tiles(float[] ap, float[] b, float[] tile, int ic, int mc, int j0, int j1, int kc, float betaK, boolean finishes) {
+        /** Every register tile of one packed A block (rows ic..ic+mc) times columns [j0, j1) of one prepacked K block. */
+        private void tiles(float[] ap, float[] b, float[] tile, int ic, int mc, int j0, int j1, int kc, float betaK) {
             for (int jr = j0; jr < j1; jr += NR) {
                 int cols = Math.min(NR, j1 - jr);
                 boolean narrow = cols <= L; // a last panel no wider than one vector
@@ -203,63 +175,17 @@ final class SgemmPrepacked {
                     int rows = Math.min(MR, mc - ir);
                     int ci = co + (ic + ir) * ldc + jr;
                     boolean full = rows == MR && cols == (narrow ? L : NR);
-                    float[] target = full && !finishes ? c : null;
+                    float[] target = full ? c : null;
                     if (narrow) {
                         KERNELS.packedNarrow().run(kc, ap, ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);
                     } else {
                         KERNELS.packed().run(kc, ap, ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);
                     }
-                    if (finishes) {
-                        finish(tile, rows, cols, betaK, ci, ldc, jr, 0);
-                    } else if (!full) {
+                    if (!full) {
                         SgemmKernels.update(tile, rows, cols, alpha, betaK, c, ci, ldc);
                     }
                 }
             }
-        }
-
-        /**
-         * The last K block's sums of a {@code rows x cols} tile (row r at {@code tile[r * NR]}) into C at {@code ci}:
-         * the C update of {@link SgemmKernels#update}, then the bias from column {@code column} ({@code column +
-         * r * columnStep} for row r, when a tile's rows are panels of one row of C) and ReLU, while the tile is in L1.
-         */
-        private void finish(float[] tile, int rows, int cols, float betaK, int ci, int ld, int column, int columnStep) {
-            FloatVector va = FloatVector.broadcast(S, alpha);
-            FloatVector vb = FloatVector.broadcast(S, betaK);
-            int bo = biasOffset + column;
-            // a tile is at most NR = 2 vectors wide: its bias is two vectors, loaded once for all its rows
-            FloatVector b0 = biasVector(bo, cols);
-            FloatVector b1 = cols > L ? biasVector(bo + L, cols - L) : b0;
-            for (int r = 0; r < rows; r++, ci += ld) {
-                if (columnStep != 0 && r > 0) {
-                    bo += columnStep;
-                    b0 = biasVector(bo, cols);
-                    b1 = cols > L ? biasVector(bo + L, cols - L) : b0;
-                }
-                for (int j = 0; j < cols; j += L) {
-                    VectorMask<Float> in = S.indexInRange(j, cols);
-                    FloatVector s = FloatVector.fromArray(S, tile, r * NR + j);
-                    FloatVector v = betaK != 0
-                            ? s.fma(va, FloatVector.fromArray(S, c, ci + j, in).mul(vb))
-                            : s.mul(va);
-                    v = v.add(j == 0 ? b0 : b1);
-                    (relu ? v.blend(0f, v.compare(VectorOperators.LE, 0f)) : v).intoArray(c, ci + j, in);
-                }
-            }
-        }
-
-        /**
-         * {@code bias[at, at + count)} in the first lanes of a vector (the other lanes are not used). Where a vector
-         * from {@code at} would run past the bias array's end, from a copy: a masked access there takes the Vector
-         * API's slow path, which allocates.
-         */
-        private FloatVector biasVector(int at, int count) {
-            if (at + L <= bias.length) {
-                return FloatVector.fromArray(S, bias, at);
-            }
-            int lanes = Math.min(count, L);
-            System.arraycopy(bias, at, biasTail, 0, lanes);
-            return FloatVector.fromArray(S, biasTail, 0);
         }
 
         /**
@@ -277,32 +203,19 @@ final class SgemmPrepacked {
                 float betaK = pc == 0 ? beta : 1;
                 float[] b = bp[kb];
                 int ai = ao + pc * step;
-                boolean finishes = kb == kBlocks - 1 && bias != null;
                 if (n <= L) {
                     rowTimesNarrow(kc, a, ai, step, b, tile);
-                    if (finishes) {
-                        finish(tile, 1, n, betaK, co, ldc, 0, 0);
-                    } else {
-                        SgemmKernels.update(tile, 1, n, alpha, betaK, c, co, ldc);
-                    }
+                    SgemmKernels.update(tile, 1, n, alpha, betaK, c, co, ldc);
                 } else {
                     int jr = j0;
                     for (; jr + 4 * NR <= j1; jr += 4 * NR) {
                         rowTimesFourPanels(kc, a, ai, step, b, jr * kc, tile);
                         // the four panels lie side by side in C's row: update them as four rows NR apart
-                        if (finishes) {
-                            finish(tile, 4, NR, betaK, co + jr, NR, jr, NR);
-                        } else {
-                            SgemmKernels.update(tile, 4, NR, alpha, betaK, c, co + jr, NR);
-                        }
+                        SgemmKernels.update(tile, 4, NR, alpha, betaK, c, co + jr, NR);
                     }
                     for (; jr < j1; jr += NR) {
                         rowTimesPanel(kc, a, ai, step, b, jr * kc, tile);
-                        if (finishes) {
-                            finish(tile, 1, Math.min(NR, j1 - jr), betaK, co + jr, ldc, jr, 0);
-                        } else {
-                            SgemmKernels.update(tile, 1, Math.min(NR, j1 - jr), alpha, betaK, c, co + jr, ldc);
-                        }
+                        SgemmKernels.update(tile, 1, Math.min(NR, j1 - jr), alpha, betaK, c, co + jr, ldc);
                     }
                 }
                 pc += kc;
@@ -311,8 +224,8 @@ final class SgemmPrepacked {
 
         /**
          * Rows [i0, i1) of a C no wider than one vector and at least NR rows tall, as {@link Sgemm}'s path
-         * NARROW_T computes them ({@link SgemmNarrowT}: C^T with C's rows in the lanes, every lane useful), then
-         * each row's bias.
+         * NARROW_T computes them ({@link SgemmNarrowT}: C^T with C's rows in the lanes, every lane useful; the
+         * one-vector kernels leave 6 of 16 lanes idle at n = 10).
          */
         private void narrowTransposed(Workspace workspace, int kcMax, int i0, int i1) {
             int pc = 0;
@@ -322,11 +235,6 @@ final class SgemmPrepacked {
                 SgemmNarrowT.body(transA, false, n, alpha, a, ao, lda, bp[kb], -pc * L, L, pc == 0 ? beta : 1, c, co, ldc,
                         workspace, kcMax, pc, kc, i0, i1);
                 pc += kc;
-            }
-            if (bias != null) {
-                for (int i = i0; i < i1; i++) {
-                    addBias(c, co + i * ldc, n, bias, biasOffset, relu);
-                }
             }
         }
 
@@ -351,46 +259,21 @@ final class SgemmPrepacked {
                 int kc = (k - pc) / (kBlocks - kb);
                 float betaK = pc == 0 ? beta : 1;
                 float[] b = bp[kb];
-                boolean finishes = kb == kBlocks - 1 && bias != null;
                 for (int ir = i0; ir < inPlace; ir += step) {
                     if (transA) {
                         KERNELS.colsNarrow().run(kc, a, ao + pc * lda + ir, lda, b, 0, tile);
                     } else {
                         SgemmUnrolled.rowsNarrow8(kc, a, ao + ir * lda + pc, lda, b, 0, tile);
                     }
-                    if (finishes) {
-                        finish(tile, step, n, betaK, co + ir * ldc, ldc, 0, 0);
-                    } else {
-                        SgemmKernels.update(tile, step, n, alpha, betaK, c, co + ir * ldc, ldc);
-                    }
+                    SgemmKernels.update(tile, step, n, alpha, betaK, c, co + ir * ldc, ldc);
                 }
                 if (inPlace < i1) {
                     SgemmPacking.packA(a, ao, lda, transA, inPlace, pc, i1 - inPlace, kc, tall, ap);
                     KERNELS.colsNarrow().run(kc, ap, 0, tall, b, 0, tile);
-                    if (finishes) {
-                        finish(tile, i1 - inPlace, n, betaK, co + inPlace * ldc, ldc, 0, 0);
-                    } else {
-                        SgemmKernels.update(tile, i1 - inPlace, n, alpha, betaK, c, co + inPlace * ldc, ldc);
-                    }
+                    SgemmKernels.update(tile, i1 - inPlace, n, alpha, betaK, c, co + inPlace * ldc, ldc);
                 }
                 pc += kc;
             }
-        }
-    }
-
-    /**
-     * {@code c[ci, ci + n) += bias[bo, bo + n)}, then ReLU if {@code relu}, for a row of C no tile finished: the
-     * arithmetic of {@link Product#finish} (x + b, then 0 where the sum is <= 0, NaN kept), lane by lane.
-     */
-    private static void addBias(float[] c, int ci, int n, float[] bias, int bo, boolean relu) {
-        int j = 0;
-        for (; j + L <= n; j += L) {
-            FloatVector v = FloatVector.fromArray(S, c, ci + j).add(FloatVector.fromArray(S, bias, bo + j));
-            (relu ? v.blend(0f, v.compare(VectorOperators.LE, 0f)) : v).intoArray(c, ci + j);
-        }
-        for (; j < n; j++) {
-            float v = c[ci + j] + bias[bo + j];
-            c[ci + j] = relu && v <= 0 ? 0f : v;
         }
     }
 

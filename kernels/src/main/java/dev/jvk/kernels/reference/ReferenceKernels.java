@@ -307,14 +307,8 @@ public final class ReferenceKernels implements ActivationKernels, ReductionKerne
         return new float[][] {copy};
     }
     @Override
-    public void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, float[][] packedB, float beta, float[] c, int cOffset, int ldc,
-                            float[] bias, int biasOffset, boolean relu) {
+    public void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, float[][] packedB, float beta, float[] c, int cOffset, int ldc) {
         ReferenceSgemm.sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, packedB[0], 0, Math.max(1, n), beta, c, cOffset, ldc);
-        if (relu) {
-            ReferenceActivations.addBiasRelu(bias, biasOffset, c, cOffset, m, n, ldc);
-        } else if (bias != null) {
-            addBias(bias, biasOffset, c, cOffset, m, n, ldc);
-        }
     }
 
     // ================================================================ LowPrecisionKernels

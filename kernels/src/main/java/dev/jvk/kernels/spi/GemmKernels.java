@@ -39,11 +39,7 @@ public interface GemmKernels {
      */
     float[][] packB(boolean transB, int k, int n, float[] b, int bOffset, int ldb);
 
-    /**
-     * {@code C = alpha * op(A) * B + beta * C} with B from {@link #packB} of the same k and n; then, unless
-     * {@code bias} is null, {@code C += bias} (row by row, {@code n} values from {@code biasOffset}) and, if
-     * {@code relu}, {@code C = max(0, C)}: bitwise the product followed by {@code addBias} or {@code addBiasRelu}.
-     */
+    /** {@code C = alpha * op(A) * B + beta * C} with B from {@link #packB} of the same k and n. */
     void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
-                     float[][] packedB, float beta, float[] c, int cOffset, int ldc, float[] bias, int biasOffset, boolean relu);
+                     float[][] packedB, float beta, float[] c, int cOffset, int ldc);
 }

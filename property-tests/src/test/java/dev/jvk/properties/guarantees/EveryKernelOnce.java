@@ -48,10 +48,7 @@ public final class EveryKernelOnce {
                     int ldb = tb == Transpose.NO_TRANS ? n : k;
                     Gemm.sgemm(ta, tb, m, n, k, 0.5f, fa, 0, lda, fb, 0, ldb, 0.25f, new float[m * n], 0, n);
                     Gemm.dgemm(ta, tb, m, n, k, 0.5, da, 0, lda, db, 0, ldb, 0.25, new double[m * n], 0, n);
-                    PackedMatrix packed = new PackedMatrix(tb, k, n, fb, 0, ldb);
-                    packed.sgemm(ta, m, 0.5f, fa, 0, lda, 0.25f, new float[m * n], 0, n);
-                    packed.sgemmBias(ta, m, fa, 0, lda, fb, 0, new float[m * n], 0, n);
-                    packed.sgemmBiasRelu(ta, m, fa, 0, lda, fb, 0, new float[m * n], 0, n);
+                    new PackedMatrix(tb, k, n, fb, 0, ldb).sgemm(ta, m, 0.5f, fa, 0, lda, 0.25f, new float[m * n], 0, n);
                 }
             }
         }
