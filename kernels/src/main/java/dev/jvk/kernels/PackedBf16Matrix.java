@@ -18,7 +18,7 @@ import dev.jvk.kernels.spi.LowPrecisionKernels;
  * }</pre>
  *
  * <p>Layout: groups of 32 rows, each a contiguous {@code k x 32} block in which rows t and 16 + t
- * (t < 16) sit side by side, then the last {@code n % 32} rows as one {@code k x (n % 32)} block:
+ * ({@code t < 16}) sit side by side, then the last {@code n % 32} rows as one {@code k x (n % 32)} block:
  * exactly {@code n * k} shorts, the bytes of the rows. It does not depend on the vector width, so one
  * layout serves every path.
  *
