@@ -465,7 +465,7 @@ final class TrainCommand implements Callable<Integer> {
             DataSet[] parts = DataOptions.split(train, fraction, seed, "--test-split");
             train = parts[0];
             test = parts[1];
-            testSource = Math.round(fraction * 100) + "% of " + table.name() + (testSplit == null ? " (default --test-split 0.2)" : "");
+            testSource = Math.round(fraction * 100) + "% of " + table.name() + (testSplit == null ? ", the default --test-split 0.2" : "");
         }
         String validationSource = validationTable == null ? null : validationTable.name();
         if (validation == null) {
