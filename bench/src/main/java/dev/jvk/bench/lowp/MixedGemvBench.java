@@ -1,15 +1,11 @@
 package dev.jvk.bench.lowp;
 
+import dev.jvk.bench.ceiling.ReadCeiling;
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.LowPrecision;
 import dev.jvk.kernels.PackedBf16Matrix;
 import dev.jvk.kernels.Transpose;
 import java.util.SplittableRandom;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import java.util.concurrent.TimeUnit;
@@ -107,50 +103,12 @@ public class MixedGemvBench {
 
     @Benchmark
     public float readFloat32() {
-        return read(w[0]) + read(w[1]);
-    }
-
-    /** Sums a with four accumulators, so that the adds keep up with the loads. */
-    private static float read(float[] a) {
-        VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
-        int step = 4 * s.length();
-        FloatVector s0 = FloatVector.zero(s), s1 = s0, s2 = s0, s3 = s0;
-        int i = 0;
-        for (int upper = a.length - a.length % step; i < upper; i += step) {
-            s0 = s0.add(FloatVector.fromArray(s, a, i));
-            s1 = s1.add(FloatVector.fromArray(s, a, i + s.length()));
-            s2 = s2.add(FloatVector.fromArray(s, a, i + 2 * s.length()));
-            s3 = s3.add(FloatVector.fromArray(s, a, i + 3 * s.length()));
-        }
-        float sum = s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
-        for (; i < a.length; i++) {
-            sum += a[i];
-        }
-        return sum;
+        return ReadCeiling.sum(w[0]) + ReadCeiling.sum(w[1]);
     }
 
     @Benchmark
     public int readBf16() {
-        return read(wBf16[0]) + read(wBf16[1]);
-    }
-
-    /** Sums a's bits as ints, a full vector of shorts at a time, with four accumulators. */
-    private static int read(short[] a) {
-        VectorSpecies<Short> s = ShortVector.SPECIES_PREFERRED;
-        int step = 4 * s.length();
-        IntVector s0 = IntVector.zero(IntVector.SPECIES_PREFERRED), s1 = s0, s2 = s0, s3 = s0;
-        int i = 0;
-        for (int upper = a.length - a.length % step; i < upper; i += step) {
-            s0 = s0.add(ShortVector.fromArray(s, a, i).reinterpretAsInts());
-            s1 = s1.add(ShortVector.fromArray(s, a, i + s.length()).reinterpretAsInts());
-            s2 = s2.add(ShortVector.fromArray(s, a, i + 2 * s.length()).reinterpretAsInts());
-            s3 = s3.add(ShortVector.fromArray(s, a, i + 3 * s.length()).reinterpretAsInts());
-        }
-        int sum = s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
-        for (; i < a.length; i++) {
-            sum += a[i];
-        }
-        return sum;
+        return ReadCeiling.sum(wBf16[0]) + ReadCeiling.sum(wBf16[1]);
     }
 
     @Benchmark

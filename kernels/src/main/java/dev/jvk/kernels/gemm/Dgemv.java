@@ -345,9 +345,9 @@ public final class Dgemv {
 
     /**
      * As {@link #eightVectorsOfColumns} for sixteen vectors of columns (a whole 256-double row at 512
-     * bits): sixteen chains leave the FMA units slack where eight keep them exactly busy, and each
-     * row is read as one contiguous run (SGEMV T:784x256 1.2x the eight-vector block,
-     * bench/RESULTS-gemv.md).
+     * bits): sixteen chains leave the FMA units slack where eight (four cycles of latency, two FMAs
+     * a cycle) keep them exactly busy, and such a row is read as one contiguous run instead of two
+     * passes over half rows.
      */
     private static void sixteenVectorsOfColumns(int m, double[] a, int block, int lda, double[] x, int xo, double[] scratch, int at) {
         DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
