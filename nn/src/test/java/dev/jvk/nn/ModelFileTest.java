@@ -221,6 +221,18 @@ class ModelFileTest {
         }
     }
 
+    @Test
+    void a_quantized_model_keeps_its_means_in_version_5() throws IOException {
+        Mlp int8 = dev.jvk.nn.compress.Compression.quantize(withMeans(), QuantizedDense.Format.INT8);
+        byte[] bytes = ModelFile.encode(int8);
+        assertThat(ByteBuffer.wrap(bytes).getInt(8)).isEqualTo(5);
+        Mlp loaded = ModelFile.decode(bytes, "q.jvk");
+        assertThat(bits(loaded.metadata().missingValueMeans())).isEqualTo(bits(MEANS));
+        float[] x = new SyntheticData(5, 12).sample(20, 1, "x").features();
+        assertThat(bits(loaded.predict(x, 20))).isEqualTo(bits(int8.predict(x, 20)));
+        assertThat(ModelFile.encode(loaded)).isEqualTo(bytes);
+    }
+
     /** {@code file} with the last {@code cut} bytes of its payload removed, re-framed and re-signed. */
     static byte[] cutPayload(byte[] file, int cut) {
         byte[] shorter = new byte[file.length - cut];
