@@ -41,8 +41,8 @@ final class DataOptions {
     String delimiter;
 
     @Option(names = "--missing", paramLabel = "error|mean|zero", description = "Missing feature values (empty, NA, ?, NaN): an error (default), "
-            + "the column's mean, or zero. train fills its test and validation files with the training file's means; evaluate and predict "
-            + "fill with the means of the file they read (a model does not store its training means).")
+            + "the column's mean, or zero. train fills its test and validation files with the training file's means and stores them in "
+            + "the model; evaluate and predict fill with the means the model stores (an error when it has none).")
     String missing;
 
     /** A training set (null for evaluation) and a held-out set, and where they came from. */

@@ -41,8 +41,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Mlp mlp = Models.load(model);
         DataSet test;
         String source;
+        String notes = "";
         if (data.csv != null) {
             CsvTable table = data.read(data.csv, Models.labels(mlp, data.labelColumns(), true, data.csv));
+            notes = Models.fillMissing(mlp, model, table, data.missing());
             test = Models.labelled(mlp, table);
             source = table.name();
         } else {
@@ -54,6 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Evaluation e = mlp.evaluate(test);
         PrintWriter out = spec.commandLine().getOut();
+        (json ? spec.commandLine().getErr() : out).print(notes);
         if (json) {
             Json j = new Json()
                     .put("model", model.toString())
@@ -65,6 +68,8 @@ final class EvaluateCommand implements Callable<Integer> {
             if (e.isRegression()) {
                 j.put("target_names", Models.targetNames(mlp));
             }
+            // train's keys for the test set, and the same figures under evaluate's own unprefixed names, which scripts read
+            Results.putPerClass(j, "test_", e, mlp);
             Results.putPerClass(j, "", e, mlp);
             out.println(j);
             return 0;

@@ -31,6 +31,33 @@ final class Models {
         return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
     }
 
+    /**
+     * Fills the missing feature values of {@code table}, a file scored by {@code mlp}: under {@code --missing mean} with the
+     * training means the model stores, never the file's own (those would make a row's prediction depend on the rows read
+     * with it). Returns the line that tells the user how, or "" when nothing was missing. A table of another width is
+     * left to the caller's width check.
+     *
+     * @throws UsageException when values are missing, {@code how} is mean and the model stores no means
+     */
+    static String fillMissing(Mlp mlp, Path model, CsvTable table, CsvReader.Missing how) {
+        int missing = table.missingValues();
+        if (missing == 0 || table.featureCount() != mlp.inputs()) {
+            return "";
+        }
+        String values = missing == 1 ? "1 missing value" : missing + " missing values";
+        if (how == CsvReader.Missing.ZERO) {
+            table.fillMissing(how, null);
+            return "missing values: " + missing + " in " + table.name() + " filled with zero\n";
+        }
+        float[] means = mlp.metadata().missingValueMeans();
+        if (means.length == 0) {
+            throw new UsageException(model + " stores no training means (it was trained without --missing mean), so the " + values + " in "
+                    + table.name() + " cannot be filled as in training; retrain with --missing mean, or give --missing zero");
+        }
+        table.fillMissing(how, means);
+        return "missing values: " + missing + " in " + table.name() + " filled with the training file's column means stored in " + model + "\n";
+    }
+
     /** Label or target columns per row: 1 for a classifier, one per output for a regressor. */
     static int targetCount(Mlp mlp) {
         return mlp.metadata().isClassification() ? 1 : mlp.classes();

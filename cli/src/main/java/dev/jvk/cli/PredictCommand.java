@@ -71,6 +71,8 @@ final class PredictCommand implements Callable<Integer> {
                 throw new UsageException(data.csv + ": " + table.featureCount() + " feature columns besides the label, the model takes " + mlp.inputs());
             }
             Models.checkFeatureNames(mlp, table);
+            // stdout may carry the predictions: the note goes to stderr
+            spec.commandLine().getErr().print(Models.fillMissing(mlp, model, table, data.missing()));
             x = table.features();
             rows = table.rows();
         } else {

@@ -420,9 +420,10 @@ final class TrainCommand implements Callable<Integer> {
                 throw new DataException(other.name() + " has " + other.featureCount() + " features, " + table.name() + " has " + table.featureCount());
             }
         }
+        // fill every file with the training file's means, so no information flows from the held-out rows; the model keeps
+        // them, so that predict and evaluate fill a gap in a row the same way whatever other rows come with it
+        float[] means = data.missing() == CsvReader.Missing.MEAN ? table.columnMeans() : new float[0];
         if (table.missingValues() > 0 || (testTable != null && testTable.missingValues() > 0) || (validationTable != null && validationTable.missingValues() > 0)) {
-            // fill every file with the training file's means, so no information flows from the held-out rows
-            float[] means = table.columnMeans();
             table.fillMissing(data.missing(), means);
             if (testTable != null) {
                 testTable.fillMissing(data.missing(), means);
@@ -483,7 +484,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         int[] labelColumns = table.labelColumns();
         ModelMetadata metadata = new ModelMetadata(resolvedTask, classNames, table.featureNames(), table.targetNames(),
-                labelColumns.length == 1 ? labelColumns[0] : -1, mean, std);
+                labelColumns.length == 1 ? labelColumns[0] : -1, mean, std, means);
         return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
     }
 
@@ -564,7 +565,8 @@ final class TrainCommand implements Callable<Integer> {
         float[] mean = new float[rows.targetCount()];
         float[] std = new float[rows.targetCount()];
         standardisation(rows, mean, std);
-        return new ModelMetadata(metadata.task(), metadata.classNames(), metadata.featureNames(), metadata.targetNames(), metadata.labelColumn(), mean, std);
+        return new ModelMetadata(metadata.task(), metadata.classNames(), metadata.featureNames(), metadata.targetNames(), metadata.labelColumn(), mean, std,
+                metadata.missingValueMeans());
     }
 
     /** Each target's mean and standard deviation (1 for a constant target) over the training rows, in double. */

@@ -163,6 +163,12 @@ class CommandsTest {
             assertThat(f1.get(c)).as("F1 of %s", name).isCloseTo(pr + re == 0 ? 0 : 2 * pr * re / (pr + re), within(1e-12));
             assertThat(support.get(c)).as("support of %s", name).isEqualTo((double) rows);
         }
+        // the keys train --json gives the test set, beside the unprefixed ones scripts already read
+        assertThat(numbers(e.out(), "test_precision_per_class")).isEqualTo(precision);
+        assertThat(numbers(e.out(), "test_recall_per_class")).isEqualTo(recall);
+        assertThat(numbers(e.out(), "test_f1_per_class")).isEqualTo(f1);
+        assertThat(numbers(e.out(), "test_support_per_class")).isEqualTo(support);
+        assertThat(e.out()).contains("\"test_confusion\":[[").contains("\"confusion\":[[");
     }
 
     @Test
@@ -290,6 +296,73 @@ class CommandsTest {
         assertThat(ej.code()).as(ej.err()).isZero();
         assertThat(numbers(ej.out(), "test_r2_per_target")).hasSize(2);
         assertThat(numbers(ej.out(), "test_r2_per_target").getFirst()).isGreaterThan(0.95);
+    }
+
+    @Test
+    void predict_fills_a_gap_with_the_training_mean_stored_in_the_model_whatever_rows_come_with_it() throws IOException {
+        StringBuilder s = new StringBuilder("a,b,y\n");
+        Random random = new Random(11);
+        double sum = 0;
+        int present = 0;
+        for (int i = 0; i < 120; i++) {
+            double a = random.nextGaussian() * 2 + 3;
+            double b = random.nextGaussian();
+            boolean gap = i % 10 == 4;
+            if (!gap) {
+                // the mean as the reader sees the values: each parsed to a float
+                sum += (float) a;
+                present++;
+            }
+            s.append(gap ? "" : Double.toString(a)).append(',').append(b).append(',').append(a + 0.5 * b + 0.25).append('\n');
+        }
+        Path train = dir.resolve("gappy.csv");
+        Files.writeString(train, s);
+        float mean = (float) (sum / present);
+        Path model = dir.resolve("gappy.jvk");
+        CliTest.Run t = run("train", "--csv", train.toString(), "--header", "--missing", "mean", "--layers", "4", "--epochs", "3",
+                "--threads", "1", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+
+        Path gap = dir.resolve("one.csv");
+        Files.writeString(gap, "a,b\n,0.7\n");
+        Path written = dir.resolve("written.csv");
+        Files.writeString(written, "a,b\n" + mean + ",0.7\n");
+        Path withOthers = dir.resolve("others.csv");
+        Files.writeString(withOthers, "a,b\n,0.7\n100,0.7\n");
+        CliTest.Run one = run("predict", "--model", model.toString(), "--csv", gap.toString(), "--header", "--missing", "mean");
+        CliTest.Run reference = run("predict", "--model", model.toString(), "--csv", written.toString(), "--header");
+        CliTest.Run others = run("predict", "--model", model.toString(), "--csv", withOthers.toString(), "--header", "--missing", "mean");
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(reference.code()).as(reference.err()).isZero();
+        assertThat(others.code()).as(others.err()).isZero();
+        String expected = reference.out().lines().toList().get(1);
+        assertThat(one.out().lines().toList()).containsExactly("prediction", expected);
+        assertThat(others.out().lines().toList().get(1)).as("the other rows of the file do not change the filled row").isEqualTo(expected);
+        assertThat(one.err()).contains("missing values: 1 in one.csv filled with the training file's column means stored in " + model);
+
+        CliTest.Run zero = run("predict", "--model", model.toString(), "--csv", gap.toString(), "--header", "--missing", "zero");
+        Path zeroWritten = dir.resolve("zero.csv");
+        Files.writeString(zeroWritten, "a,b\n0,0.7\n");
+        CliTest.Run zeroReference = run("predict", "--model", model.toString(), "--csv", zeroWritten.toString(), "--header");
+        assertThat(zero.out()).isEqualTo(zeroReference.out());
+
+        Path labelled = dir.resolve("labelled.csv");
+        Files.writeString(labelled, "a,b,y\n,0.7,3.6\n1,2,2.25\n");
+        CliTest.Run e = run("evaluate", "--model", model.toString(), "--csv", labelled.toString(), "--header", "--missing", "mean");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).startsWith("missing values: 1 in labelled.csv filled with the training file's column means stored in " + model);
+
+        // a model trained without --missing mean has no means: filling from the file would be the trap, so it is refused
+        Path complete = dir.resolve("complete.csv");
+        Files.writeString(complete, s.toString().lines().filter(l -> !l.startsWith(",")).map(l -> l + "\n").reduce("", String::concat));
+        Path plain = dir.resolve("plain.jvk");
+        CliTest.Run p = run("train", "--csv", complete.toString(), "--header", "--layers", "4", "--epochs", "1", "--threads", "1", "--save", plain.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        CliTest.Run refused = run("predict", "--model", plain.toString(), "--csv", gap.toString(), "--header", "--missing", "mean");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err().strip()).isEqualTo("jvk predict: " + plain + " stores no training means (it was trained without --missing mean), "
+                + "so the 1 missing value in one.csv cannot be filled as in training; retrain with --missing mean, or give --missing zero");
     }
 
     @Test

@@ -20,25 +20,32 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The jvk model file, version 4; reads versions 1 to 4 (specified in {@code docs/model-format.md};
+ * The jvk model file, version 5; reads versions 1 to 5 (specified in {@code docs/model-format.md};
  * keep the two in step). A float model is written in version 2, so that a jvk from before quantization
  * still reads it; a quantized one in version 4, whose feature scaling leaves out a shift of zeros (which
- * quantization leaves, having moved the shift into the first layer's bias) and a scale of ones.
+ * quantization leaves, having moved the shift into the first layer's bias) and a scale of ones; a model
+ * with missing-value means in version 5, which is version 4 with those means after the metadata (only
+ * such a model needs a reader that knows them).
  *
  * <pre>
  * offset  size  field
  * 0       8     magic: 0x89 'J' 'V' 'K' 'M' 'L' 'P' '\n'
- * 8       4     format version (4 with quantized layers, else 2; 1 has no metadata; 3 is 4 with both
- *               scaling vectors always stored)
+ * 8       4     format version (5 with missing-value means, else 4 with quantized layers, else 2; 1 has no
+ *               metadata; 3 is 4 with both scaling vectors always stored)
  * 12      8     payload length P
- * 20      P     payload: inputs, classes, loss, scaling, layers, then (version 2) the metadata
+ * 20      P     payload: inputs, classes, loss, scaling, layers, then (version 2) the metadata, then
+ *               (version 5) the missing-value means
  * 20+P    4     CRC-32C of bytes [0, 20+P)
  * </pre>
  * All integers and floats big-endian; floats as their IEEE 754 bits, so a round trip is bitwise.
  */
 final class ModelFile {
     static final byte[] MAGIC = {(byte) 0x89, 'J', 'V', 'K', 'M', 'L', 'P', '\n'};
-    static final int VERSION = 4;
+    static final int VERSION = 5;
+    /** The version of a model with quantized layers and no missing-value means. */
+    static final int QUANTIZED_VERSION = 4;
+    /** The version of a model with missing-value means: version 4 with them after the metadata. */
+    static final int MEANS_VERSION = 5;
     /** The version of a model without quantized layers. */
     static final int FLOAT_VERSION = 2;
     static final int OLDEST_VERSION = 1;
@@ -83,7 +90,8 @@ final class ModelFile {
 
     static byte[] encode(Mlp mlp) throws IOException {
         boolean quantized = mlp.layers().stream().anyMatch(QuantizedDense.class::isInstance);
-        return encode(mlp, quantized ? VERSION : FLOAT_VERSION);
+        int version = mlp.metadata().missingValueMeans().length > 0 ? MEANS_VERSION : quantized ? QUANTIZED_VERSION : FLOAT_VERSION;
+        return encode(mlp, version);
     }
 
     /** The file of {@code mlp} in format {@code version} (version 1 drops the metadata: the tests' old files). */
@@ -152,6 +160,11 @@ final class ModelFile {
         }
         if (version >= 2) {
             writeMetadata(p, mlp.metadata());
+        }
+        if (version >= MEANS_VERSION) {
+            float[] means = mlp.metadata().missingValueMeans();
+            p.writeInt(means.length);
+            writeFloats(p, means);
         }
         p.flush();
         byte[] payload = payloadBytes.toByteArray();
@@ -407,6 +420,9 @@ final class ModelFile {
         }
         if (version >= 2) {
             ModelMetadata metadata = readMetadata(in, name);
+            if (version >= MEANS_VERSION) {
+                metadata = readMissingValueMeans(in, metadata, inputs, name);
+            }
             try {
                 mlp.setMetadata(metadata);
             } catch (IllegalArgumentException e) {
@@ -500,6 +516,30 @@ final class ModelFile {
             return new ModelMetadata(task, classNames, featureNames, targetNames, labelColumn, mean, std);
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(name + ": metadata: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Version 5: the count, which must be {@code inputs} (a file without means is written in an older version),
+     * then that many finite float32; the count is checked against the bytes left before anything is allocated.
+     */
+    private static ModelMetadata readMissingValueMeans(ByteBuffer in, ModelMetadata metadata, int inputs, String name)
+            throws ModelFileException {
+        String what = name + ": missing-value means: ";
+        if (in.remaining() < 4) {
+            throw new ModelFileException(what + "the section is missing or cut short (" + in.remaining() + " bytes left, its count needs 4)");
+        }
+        int count = in.getInt();
+        if (count < 0 || (long) count * 4 > in.remaining()) {
+            throw new ModelFileException(what + count + " values cannot fit in the remaining " + in.remaining() + " bytes");
+        }
+        if (count != inputs) {
+            throw new ModelFileException(what + count + " values for a model of " + inputs + " features");
+        }
+        try {
+            return metadata.withMissingValueMeans(readFloats(in, count, name));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(what + e.getMessage());
         }
     }
 

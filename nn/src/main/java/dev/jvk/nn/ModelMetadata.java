@@ -15,9 +15,12 @@ import java.util.Objects;
  * @param labelColumn   the 0-based column the labels or targets came from, {@code -1} when unknown
  * @param targetMean    regression: the per-output mean subtracted from the targets before training, empty for classification
  * @param targetStd     regression: the per-output standard deviation the targets were divided by; same length as {@code targetMean}
+ * @param missingValueMeans a finite mean per input feature over the training file's present values, which fills a missing
+ *                      value in the data the model is applied to (so a row's prediction does not depend on the other rows
+ *                      read with it); empty when the model was not trained with {@code --missing mean}
  */
 public record ModelMetadata(String task, List<String> classNames, List<String> featureNames, List<String> targetNames,
-                            int labelColumn, float[] targetMean, float[] targetStd) {
+                            int labelColumn, float[] targetMean, float[] targetStd, float[] missingValueMeans) {
     /** The task of a model that predicts one of a set of classes. */
     public static final String CLASSIFICATION = "classification";
     /** The task of a model that predicts real numbers. */
@@ -27,7 +30,8 @@ public record ModelMetadata(String task, List<String> classNames, List<String> f
      * Checks and copies every argument.
      *
      * @throws IllegalArgumentException when the task is unknown, the label column is below -1, the mean and
-     *                                  standard deviation differ in length, a classifier has them, or a standard deviation is not positive and finite
+     *                                  standard deviation differ in length, a classifier has them, a standard deviation is not positive and finite,
+     *                                  or a missing-value mean is not finite
      * @throws NullPointerException     when an argument or a name is null
      */
     public ModelMetadata {
@@ -55,6 +59,23 @@ public record ModelMetadata(String task, List<String> classNames, List<String> f
                         + targetStd[i] + "; the mean must be finite and the deviation positive and finite");
             }
         }
+        missingValueMeans = missingValueMeans.clone();
+        for (int i = 0; i < missingValueMeans.length; i++) {
+            if (!Float.isFinite(missingValueMeans[i])) {
+                throw new IllegalArgumentException("the missing-value mean of feature " + i + " is " + missingValueMeans[i] + ", must be finite");
+            }
+        }
+    }
+
+    /** The metadata of a model trained without missing-value means. */
+    public ModelMetadata(String task, List<String> classNames, List<String> featureNames, List<String> targetNames,
+                         int labelColumn, float[] targetMean, float[] targetStd) {
+        this(task, classNames, featureNames, targetNames, labelColumn, targetMean, targetStd, new float[0]);
+    }
+
+    /** This metadata with {@code means} as its {@link #missingValueMeans()} (empty: none). */
+    public ModelMetadata withMissingValueMeans(float[] means) {
+        return new ModelMetadata(task, classNames, featureNames, targetNames, labelColumn, targetMean, targetStd, means);
     }
 
     /** A model of {@code task} of which nothing else is known: no names, label column -1, no target standardisation. */
@@ -79,6 +100,12 @@ public record ModelMetadata(String task, List<String> classNames, List<String> f
         return targetStd.clone();
     }
 
+    /** A copy of the per-feature means that fill missing values (empty when the model has none). */
+    @Override
+    public float[] missingValueMeans() {
+        return missingValueMeans.clone();
+    }
+
     /**
      * Checks that these names and this standardisation fit a model of {@code inputs} features and
      * {@code outputs} outputs: every non-empty list has one entry per feature, class or output.
@@ -95,6 +122,9 @@ public record ModelMetadata(String task, List<String> classNames, List<String> f
         if (targetMean.length != 0 && targetMean.length != outputs) {
             throw new IllegalArgumentException("target standardisation of " + targetMean.length + " values for a model of " + outputs + " outputs");
         }
+        if (missingValueMeans.length != 0 && missingValueMeans.length != inputs) {
+            throw new IllegalArgumentException(missingValueMeans.length + " missing-value means for a model of " + inputs + " features");
+        }
         if (!isClassification() && !targetNames.isEmpty() && targetNames.size() != outputs) {
             throw new IllegalArgumentException(targetNames.size() + " target names for a regression model of " + outputs + " outputs");
         }
@@ -104,18 +134,20 @@ public record ModelMetadata(String task, List<String> classNames, List<String> f
     public boolean equals(Object o) {
         return o instanceof ModelMetadata m && task.equals(m.task) && classNames.equals(m.classNames)
                 && featureNames.equals(m.featureNames) && targetNames.equals(m.targetNames) && labelColumn == m.labelColumn
-                && Arrays.equals(targetMean, m.targetMean) && Arrays.equals(targetStd, m.targetStd);
+                && Arrays.equals(targetMean, m.targetMean) && Arrays.equals(targetStd, m.targetStd)
+                && Arrays.equals(missingValueMeans, m.missingValueMeans);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(task, classNames, featureNames, targetNames, labelColumn, Arrays.hashCode(targetMean), Arrays.hashCode(targetStd));
+        return Objects.hash(task, classNames, featureNames, targetNames, labelColumn, Arrays.hashCode(targetMean), Arrays.hashCode(targetStd),
+                Arrays.hashCode(missingValueMeans));
     }
 
     @Override
     public String toString() {
         return "ModelMetadata[task=" + task + ", classNames=" + classNames + ", featureNames=" + featureNames + ", targetNames="
                 + targetNames + ", labelColumn=" + labelColumn + ", targetMean=" + Arrays.toString(targetMean)
-                + ", targetStd=" + Arrays.toString(targetStd) + "]";
+                + ", targetStd=" + Arrays.toString(targetStd) + ", missingValueMeans=" + Arrays.toString(missingValueMeans) + "]";
     }
 }

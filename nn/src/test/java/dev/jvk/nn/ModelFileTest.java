@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32C;
@@ -116,9 +117,9 @@ class ModelFileTest {
     @Test
     void a_newer_version_and_a_foreign_file_are_named() throws IOException {
         byte[] bytes = ModelFile.encode(sample());
-        ByteBuffer.wrap(bytes).putInt(8, 5);
+        ByteBuffer.wrap(bytes).putInt(8, 6);
         resign(bytes);
-        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 5, this jvk reads versions 1 to 4");
+        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 6, this jvk reads versions 1 to 5");
         Path png = dir.resolve("picture.png");
         Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0});
         assertThatThrownBy(() -> Mlp.load(png)).isInstanceOf(ModelFileException.class).hasMessage(png + ": not a jvk model file (wrong magic number)");
@@ -172,6 +173,122 @@ class ModelFileTest {
                 .hasMessageContaining("\"clustering\"");
         assertThatThrownBy(() -> new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1,
                 new float[] {0f}, new float[] {0f})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deviation positive");
+    }
+
+    static final float[] MEANS = {0.5f, -0f, 1e-40f, 3e38f, -7.25f, 0f, 1f, 2f, 3f, 4f, 5f, Float.MIN_VALUE};
+
+    static Mlp withMeans() {
+        Mlp mlp = sample();
+        mlp.setMetadata(namedMetadata().withMissingValueMeans(MEANS));
+        return mlp;
+    }
+
+    @Test
+    void missing_value_means_round_trip_bitwise_in_version_5_and_a_model_without_them_stays_version_2() throws IOException {
+        Mlp mlp = withMeans();
+        Path file = dir.resolve("means.jvk");
+        mlp.save(file);
+        byte[] bytes = Files.readAllBytes(file);
+        assertThat(ByteBuffer.wrap(bytes).getInt(8)).isEqualTo(5);
+        Mlp loaded = Mlp.load(file);
+        assertThat(bits(loaded.metadata().missingValueMeans())).isEqualTo(bits(MEANS));
+        assertThat(loaded.metadata()).isEqualTo(mlp.metadata());
+        float[] x = new SyntheticData(5, 12).sample(20, 1, "x").features();
+        assertThat(bits(loaded.predict(x, 20))).isEqualTo(bits(mlp.predict(x, 20)));
+        Path again = dir.resolve("again.jvk");
+        loaded.save(again);
+        assertThat(Files.readAllBytes(again)).isEqualTo(bytes);
+
+        // without means: the file is the version 2 file of the same model, byte for byte (older readers keep reading it)
+        Mlp plain = sample();
+        plain.setMetadata(namedMetadata());
+        byte[] v2 = ModelFile.encode(plain);
+        assertThat(ByteBuffer.wrap(v2).getInt(8)).isEqualTo(2);
+        assertThat(ModelFile.encode(plain, 2)).isEqualTo(v2);
+        // version 5 is version 4 and the means section: 4 bytes of count and 4 per feature more
+        assertThat(bytes.length).isEqualTo(ModelFile.encode(mlp, 4).length + 4 + 4 * 12);
+        assertThat(ModelFile.decode(v2, "m.jvk").metadata().missingValueMeans()).isEmpty();
+    }
+
+    @Test
+    void files_of_every_older_version_load_without_means() throws IOException {
+        Mlp mlp = withMeans();
+        float[] x = new SyntheticData(5, 12).sample(20, 1, "x").features();
+        for (int version = 1; version <= 4; version++) {
+            Mlp old = ModelFile.decode(ModelFile.encode(mlp, version), "v" + version + ".jvk");
+            assertThat(old.metadata().missingValueMeans()).as("version %d", version).isEmpty();
+            assertThat(bits(old.predict(x, 20))).as("version %d", version).isEqualTo(bits(mlp.predict(x, 20)));
+        }
+    }
+
+    @Test
+    void a_quantized_model_keeps_its_means_in_version_5() throws IOException {
+        Mlp int8 = dev.jvk.nn.compress.Compression.quantize(withMeans(), QuantizedDense.Format.INT8);
+        byte[] bytes = ModelFile.encode(int8);
+        assertThat(ByteBuffer.wrap(bytes).getInt(8)).isEqualTo(5);
+        Mlp loaded = ModelFile.decode(bytes, "q.jvk");
+        assertThat(bits(loaded.metadata().missingValueMeans())).isEqualTo(bits(MEANS));
+        float[] x = new SyntheticData(5, 12).sample(20, 1, "x").features();
+        assertThat(bits(loaded.predict(x, 20))).isEqualTo(bits(int8.predict(x, 20)));
+        assertThat(ModelFile.encode(loaded)).isEqualTo(bytes);
+    }
+
+    /** {@code file} with the last {@code cut} bytes of its payload removed, re-framed and re-signed. */
+    static byte[] cutPayload(byte[] file, int cut) {
+        byte[] shorter = new byte[file.length - cut];
+        System.arraycopy(file, 0, shorter, 0, shorter.length - 4);
+        ByteBuffer.wrap(shorter).putLong(12, shorter.length - ModelFile.HEADER - ModelFile.TRAILER);
+        resign(shorter);
+        return shorter;
+    }
+
+    @Test
+    void a_truncated_or_damaged_means_section_fails_naming_it() throws IOException {
+        byte[] good = ModelFile.encode(withMeans());
+        int count = good.length - 4 - 4 * 12 - 4;
+        assertThat(ByteBuffer.wrap(good).getInt(count)).isEqualTo(12);
+
+        assertThatThrownBy(() -> ModelFile.decode(cutPayload(good, 8), "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: missing-value means: 12 values cannot fit in the remaining 40 bytes");
+        assertThatThrownBy(() -> ModelFile.decode(cutPayload(good, 4 * 12 + 2), "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: missing-value means: the section is missing or cut short (2 bytes left, its count needs 4)");
+        assertThatThrownBy(() -> ModelFile.decode(cutPayload(good, 4 * 12 + 4), "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: missing-value means: the section is missing or cut short (0 bytes left, its count needs 4)");
+
+        byte[] huge = good.clone();
+        ByteBuffer.wrap(huge).putInt(count, Integer.MAX_VALUE);
+        resign(huge);
+        assertThatThrownBy(() -> ModelFile.decode(huge, "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: missing-value means: 2147483647 values cannot fit in the remaining 48 bytes");
+        byte[] negative = good.clone();
+        ByteBuffer.wrap(negative).putInt(count, -1);
+        resign(negative);
+        assertThatThrownBy(() -> ModelFile.decode(negative, "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: missing-value means: -1 values cannot fit in the remaining 48 bytes");
+        byte[] fewer = good.clone();
+        ByteBuffer.wrap(fewer).putInt(count, 11);
+        resign(fewer);
+        assertThatThrownBy(() -> ModelFile.decode(fewer, "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: missing-value means: 11 values for a model of 12 features");
+        byte[] nan = good.clone();
+        ByteBuffer.wrap(nan).putInt(count + 4 + 4 * 3, 0x7fc0_0000);
+        resign(nan);
+        assertThatThrownBy(() -> ModelFile.decode(nan, "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: missing-value means: the missing-value mean of feature 3 is NaN, must be finite");
+        byte[] extra = Arrays.copyOf(good, good.length + 4);
+        ByteBuffer.wrap(extra).putLong(12, extra.length - ModelFile.HEADER - ModelFile.TRAILER);
+        resign(extra);
+        assertThatThrownBy(() -> ModelFile.decode(extra, "m.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessage("m.jvk: 4 unexpected bytes after the last layer");
+    }
+
+    @Test
+    void means_that_do_not_fit_the_model_are_refused_when_attached() {
+        Mlp mlp = sample();
+        assertThatThrownBy(() -> mlp.setMetadata(ModelMetadata.of(ModelMetadata.CLASSIFICATION).withMissingValueMeans(new float[3])))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("3 missing-value means for a model of 12 features");
+        assertThatThrownBy(() -> ModelMetadata.of(ModelMetadata.CLASSIFICATION).withMissingValueMeans(new float[] {1f, Float.POSITIVE_INFINITY}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("the missing-value mean of feature 1 is Infinity, must be finite");
     }
 
     @Test
