@@ -1,5 +1,6 @@
 package dev.jvk.nn;
 
+import dev.jvk.kernels.LowPrecision;
 import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSources;
 import dev.jvk.nn.data.FeatureScaling;
@@ -20,15 +21,17 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The jvk model file, version 4; reads versions 1 to 4 (specified in {@code docs/model-format.md};
+ * The jvk model file, version 5; reads versions 1 to 5 (specified in {@code docs/model-format.md};
  * keep the two in step). A float model is written in version 2, so that a jvk from before quantization
- * still reads it; a quantized one in version 4, whose feature scaling leaves out a shift of zeros (which
+ * still reads it; a quantized one in version 4 (5 when a layer is dynamically quantized, so that a jvk
+ * without that layer kind names the version rather than an unknown layer), whose feature scaling leaves out a shift of zeros (which
  * quantization leaves, having moved the shift into the first layer's bias) and a scale of ones.
  *
  * <pre>
  * offset  size  field
  * 0       8     magic: 0x89 'J' 'V' 'K' 'M' 'L' 'P' '\n'
- * 8       4     format version (4 with quantized layers, else 2; 1 has no metadata; 3 is 4 with both
+ * 8       4     format version (5 with a dynamically quantized layer, 4 with other quantized layers, else 2;
+ *               1 has no metadata; 3 is 4 with both
  *               scaling vectors always stored)
  * 12      8     payload length P
  * 20      P     payload: inputs, classes, loss, scaling, layers, then (version 2) the metadata
@@ -38,7 +41,9 @@ import java.util.zip.CRC32C;
  */
 final class ModelFile {
     static final byte[] MAGIC = {(byte) 0x89, 'J', 'V', 'K', 'M', 'L', 'P', '\n'};
-    static final int VERSION = 4;
+    static final int VERSION = 5;
+    /** The version of a model with int8 or bf16 layers and no dynamically quantized one. */
+    static final int QUANTIZED_VERSION = 4;
     /** The version of a model without quantized layers. */
     static final int FLOAT_VERSION = 2;
     static final int OLDEST_VERSION = 1;
@@ -54,6 +59,8 @@ final class ModelFile {
     static final int DENSE_INT8 = 4;
     /** Version 3: a dense layer with bf16 weights. */
     static final int DENSE_BF16 = 5;
+    /** Version 5: a dense layer with int8 weights, its inputs quantized per row at inference; stored as {@link #DENSE_INT8}. */
+    static final int DENSE_INT8_DYNAMIC = 6;
 
     /** Version 4, the byte after a scaling kind other than none: the shift is stored (else it is all +0). */
     static final int SHIFT_STORED = 1;
@@ -82,8 +89,9 @@ final class ModelFile {
     }
 
     static byte[] encode(Mlp mlp) throws IOException {
+        boolean dynamic = mlp.layers().stream().anyMatch(l -> l instanceof QuantizedDense q && q.format() == QuantizedDense.Format.INT8_DYNAMIC);
         boolean quantized = mlp.layers().stream().anyMatch(QuantizedDense.class::isInstance);
-        return encode(mlp, quantized ? VERSION : FLOAT_VERSION);
+        return encode(mlp, dynamic ? VERSION : quantized ? QUANTIZED_VERSION : FLOAT_VERSION);
     }
 
     /** The file of {@code mlp} in format {@code version} (version 1 drops the metadata: the tests' old files). */
@@ -121,10 +129,14 @@ final class ModelFile {
                     writeFloats(p, d.bias());
                 }
                 case QuantizedDense q -> {
-                    p.writeByte(q.format() == QuantizedDense.Format.INT8 ? DENSE_INT8 : DENSE_BF16);
+                    p.writeByte(switch (q.format()) {
+                        case INT8 -> DENSE_INT8;
+                        case INT8_DYNAMIC -> DENSE_INT8_DYNAMIC;
+                        case BF16 -> DENSE_BF16;
+                    });
                     p.writeInt(q.inputSize());
                     p.writeInt(q.outputSize());
-                    if (q.format() == QuantizedDense.Format.INT8) {
+                    if (q.format().int8Weights()) {
                         writeFloats(p, q.scales());
                         p.write(q.int8Weights());
                     } else {
@@ -365,7 +377,7 @@ final class ModelFile {
                     in.position(in.position() + dense.bias().length * 4);
                     layers.add(dense);
                 }
-                case DENSE_INT8, DENSE_BF16 -> layers.add(readQuantized(in, tag, version, i, layerIn, layerOut, name));
+                case DENSE_INT8, DENSE_BF16, DENSE_INT8_DYNAMIC -> layers.add(readQuantized(in, tag, version, i, layerIn, layerOut, name));
                 case ACTIVATION -> {
                     sameSize(layerIn, layerOut, i, name);
                     int code = in.get();
@@ -440,17 +452,25 @@ final class ModelFile {
     }
 
     /**
-     * A quantized dense layer (version 3 and later): int8 as its {@code out} scales, then {@code out x in} bytes, then the
-     * bias; bf16 as {@code out x in} shorts, then the bias. The sizes are checked against the bytes left before
+     * A quantized dense layer (version 3 and later): int8 (and int8-dynamic, version 5) as its {@code out} scales, then
+     * {@code out x in} bytes, then the bias; bf16 as {@code out x in} shorts, then the bias. The sizes are checked against the bytes left before
      * anything is allocated, and every scale must be finite and positive (the kernels need it, and a damaged
      * scale would silently zero or blow up a whole output unit).
      */
     private static QuantizedDense readQuantized(ByteBuffer in, int tag, int version, int i, int layerIn, int layerOut, String name)
             throws ModelFileException {
-        boolean int8 = tag == DENSE_INT8;
-        String what = "layer " + i + " (dense " + layerIn + " x " + layerOut + ", " + (int8 ? "int8" : "bf16") + ")";
+        boolean dynamic = tag == DENSE_INT8_DYNAMIC;
+        boolean int8 = tag == DENSE_INT8 || dynamic;
+        String what = "layer " + i + " (dense " + layerIn + " x " + layerOut + ", " + (dynamic ? "int8-dynamic" : int8 ? "int8" : "bf16") + ")";
         if (version < 3) {
             throw new ModelFileException(name + ": " + what + " is quantized, which needs format version 3; the file says " + version);
+        }
+        if (dynamic && version < 5) {
+            throw new ModelFileException(name + ": " + what + " is dynamically quantized, which needs format version 5; the file says " + version);
+        }
+        if (dynamic && layerIn > LowPrecision.INT8_MAX_TERMS) {
+            throw new ModelFileException(name + ": " + what + " takes more than " + LowPrecision.INT8_MAX_TERMS
+                    + " inputs, beyond which an int32 sum of int8 products could overflow");
         }
         long weights = (long) layerIn * layerOut;
         long bytes = int8 ? weights + 8L * layerOut : 2 * weights + 4L * layerOut;
@@ -470,7 +490,8 @@ final class ModelFile {
             }
             byte[] q = new byte[(int) weights];
             in.get(q);
-            return QuantizedDense.int8(layerIn, layerOut, q, scales, readFloats(in, layerOut, name));
+            float[] bias = readFloats(in, layerOut, name);
+            return dynamic ? QuantizedDense.int8Dynamic(layerIn, layerOut, q, scales, bias) : QuantizedDense.int8(layerIn, layerOut, q, scales, bias);
         }
         short[] bf16 = new short[(int) weights];
         in.asShortBuffer().get(bf16);

@@ -116,9 +116,9 @@ class ModelFileTest {
     @Test
     void a_newer_version_and_a_foreign_file_are_named() throws IOException {
         byte[] bytes = ModelFile.encode(sample());
-        ByteBuffer.wrap(bytes).putInt(8, 5);
+        ByteBuffer.wrap(bytes).putInt(8, 6);
         resign(bytes);
-        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 5, this jvk reads versions 1 to 4");
+        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 6, this jvk reads versions 1 to 5");
         Path png = dir.resolve("picture.png");
         Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0});
         assertThatThrownBy(() -> Mlp.load(png)).isInstanceOf(ModelFileException.class).hasMessage(png + ": not a jvk model file (wrong magic number)");
