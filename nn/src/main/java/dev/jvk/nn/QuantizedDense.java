@@ -68,6 +68,10 @@ public final class QuantizedDense implements Layer {
     private final float[] scales;   // [out] for INT8 and INT8_DYNAMIC, else empty
     private final PackedBf16Matrix bf16;   // out x in for BF16, else null
     private final float[] bias;     // [out]
+    private float[] ones;           // [out] of 1f, INT8_DYNAMIC at batch 1
+
+    /** The most int8 products (127 x 127 each) whose every partial sum float holds exactly: floor(2^24 / 127^2). */
+    static final int EXACT_FLOAT_TERMS = (1 << 24) / (127 * 127);
 
     private QuantizedDense(Format format, int in, int out, byte[] int8, float[] scales, PackedBf16Matrix bf16, float[] bias) {
         if (in < 1 || out < 1) {
@@ -251,9 +255,21 @@ public final class QuantizedDense implements Layer {
         byte[] qx = new byte[rows * in];
         float[] rowScales = new float[rows];
         LowPrecision.quantizeInt8Rows(x, xOffset, rows, in, in, qx, 0, in, rowScales, 0);
+        if (rows == 1 && in <= EXACT_FLOAT_TERMS) {
+            // the batch-1 int8 GEMV, each weight read once as a byte, with unit scales and the integer row widened: every
+            // product and partial sum is an integer below 2^24, so its float sum is the exact int32 one (and faster than
+            // int8 dot products, which the Vector API widens through shorts)
+            float[] widened = new float[in];
+            LowPrecision.dequantizeInt8(1f, qx, 0, widened, 0, in);
+            LowPrecision.sgemvInt8(out, in, int8, 0, in, ones(), 0, widened, 0, y, yOffset);
+            double rowScale = rowScales[0];
+            for (int j = 0; j < out; j++) {
+                y[yOffset + j] = (float) (y[yOffset + j] * (rowScale * scales[j]));
+            }
+            return;
+        }
         int[] sums = new int[rows * out];
         if (rows == 1) {
-            // each weight row read once, a byte per weight: the widened GEMM would convert every weight per call
             for (int j = 0; j < out; j++) {
                 sums[j] = LowPrecision.dotInt8(qx, 0, int8, j * in, in);
             }
@@ -267,6 +283,17 @@ public final class QuantizedDense implements Layer {
                 y[yOffset + r * out + j] = (float) (sums[r * out + j] * (rowScale * scales[j]));
             }
         }
+    }
+
+    /** A scale of 1 per output unit, made on first use (a race makes equal arrays). */
+    private float[] ones() {
+        float[] o = ones;
+        if (o == null) {
+            o = new float[out];
+            java.util.Arrays.fill(o, 1f);
+            ones = o;
+        }
+        return o;
     }
 
     /** Always throws: quantized weights have no gradient here. */
