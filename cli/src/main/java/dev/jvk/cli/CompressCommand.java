@@ -24,12 +24,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jvk compress}: a smaller, faster model from a saved one, by structured pruning (then fine-tuning) and
- * quantization of the weights to int8 or bf16; prints size, test score and batch-1 latency before and after.
+ * quantization of the weights to int8 or bf16 (or int8 weights with int8 activations quantized per row at inference); prints size, test score and batch-1 latency before and after.
  */
 @Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Make a saved model smaller and faster: prune hidden units and fine-tune, or quantize to int8 or bf16.",
                 "--prune removes a fraction of every hidden layer's units (those that contribute least) and fine-tunes on the training set of --data; --quantize stores the weights as int8 (one scale per",
-                "output unit) or bf16, for inference only. Prints file size, test score and batch-1 latency before and after",
+                "output unit) or bf16, for inference only; int8-dynamic also quantizes each input row of a layer to int8 at inference, as PyTorch's dynamic quantization. Prints file size, test score and batch-1 latency before and after",
                 "(docs/compression.md). The result is an ordinary model file: evaluate and predict read it."})
 final class CompressCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -41,7 +41,8 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The compressed model file to write.")
     Path out;
 
-    @Option(names = "--quantize", paramLabel = "int8|bf16", description = "Store the weights as int8 or bf16 (after pruning, if both).")
+    @Option(names = "--quantize", paramLabel = "int8|bf16|int8-dynamic",
+            description = "Store the weights as int8 or bf16, or int8 with int8 activations per row (after pruning, if both).")
     String quantize;
 
     @Option(names = "--prune", paramLabel = "F", description = "Remove this fraction of each hidden layer's units, in [0, 1).")
@@ -84,7 +85,7 @@ final class CompressCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         QuantizedDense.Format format = format(quantize);
         if (format == null && prune == null) {
-            throw new UsageException("nothing to do: give --quantize int8|bf16, --prune F, or both");
+            throw new UsageException("nothing to do: give --quantize int8|bf16|int8-dynamic, --prune F, or both");
         }
         if (prune != null && !(prune >= 0 && prune < 1)) {
             throw new UsageException("--prune must be in [0, 1), got " + prune);
@@ -208,7 +209,7 @@ final class CompressCommand implements Callable<Integer> {
                 return f;
             }
         }
-        throw new UsageException("unknown --quantize '" + name + "' (expected int8 or bf16)");
+        throw new UsageException("unknown --quantize '" + name + "' (expected int8, bf16 or int8-dynamic)");
     }
 
     /**

@@ -83,6 +83,25 @@ class CompressCommandTest {
     }
 
     @Test
+    void int8_dynamic_writes_int8_weights_that_quantize_their_inputs_and_keeps_the_accuracy() throws IOException {
+        Path int8 = dir.resolve("int8.jvk");
+        Path dynamic = dir.resolve("dynamic.jvk");
+        assertThat(run("compress", "--model", model.toString(), "--quantize", "int8", "--data", "synthetic", "--out", int8.toString()).code()).isZero();
+        Run c = run("compress", "--model", model.toString(), "--quantize", "INT8-Dynamic", "--data", "synthetic", "--out", dynamic.toString(), "--json");
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(text(c.out(), "architecture_after")).isEqualTo("64-32-16-10 relu");
+        assertThat(text(c.out(), "weights")).isEqualTo("int8-dynamic");
+        assertThat((long) number(c.out(), "bytes_after")).isEqualTo(Files.size(dynamic)).isEqualTo(Files.size(int8));
+        assertThat(Mlp.load(dynamic).layers()).filteredOn(l -> l instanceof QuantizedDense q && q.format() == QuantizedDense.Format.INT8_DYNAMIC).hasSize(3);
+        Run e = run("evaluate", "--model", dynamic.toString(), "--data", "synthetic", "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(number(e.out(), "test_accuracy")).isEqualTo(number(c.out(), "test_accuracy_after"));
+        assertThat(number(c.out(), "test_accuracy_after")).isCloseTo(number(c.out(), "test_accuracy_before"), org.assertj.core.data.Offset.offset(0.02));
+        Run text = run("compress", "--model", model.toString(), "--quantize", "int8-dynamic", "--data", "synthetic", "--out", dynamic.toString());
+        assertThat(text.out()).contains("64-32-16-10 relu, int8-dynamic").contains("x smaller").contains("x faster");
+    }
+
+    @Test
     void bad_options_and_impossible_compressions_are_one_line_exit_2_and_write_nothing() throws IOException {
         Path out = dir.resolve("out.jvk");
         Path int8 = dir.resolve("int8.jvk");

@@ -375,7 +375,7 @@ public final class Mlp {
             if (layer instanceof QuantizedDense q) {
                 // int8: a byte per weight, a float bias and scale per unit; bf16: two bytes per weight, a float bias per unit
                 count = q.weightCount() + q.outputSize();
-                bytes += q.weightCount() * q.format().bytesPerWeight() + 4L * q.outputSize() * (q.format() == QuantizedDense.Format.INT8 ? 2 : 1);
+                bytes += q.weightCount() * q.format().bytesPerWeight() + 4L * q.outputSize() * (q.format().int8Weights() ? 2 : 1);
             }
             total += count;
             s.append(String.format(java.util.Locale.ROOT, "%-4d %-28s %-12s %,12d%n", i + 1, layer.toString(), "(B, " + layer.outputSize() + ")", count));

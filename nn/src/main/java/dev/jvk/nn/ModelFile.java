@@ -1,5 +1,6 @@
 package dev.jvk.nn;
 
+import dev.jvk.kernels.LowPrecision;
 import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSources;
 import dev.jvk.nn.data.FeatureScaling;
@@ -20,32 +21,36 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The jvk model file, version 5; reads versions 1 to 5 (specified in {@code docs/model-format.md};
+ * The jvk model file, version 6; reads versions 1 to 6 (specified in {@code docs/model-format.md};
  * keep the two in step). A float model is written in version 2, so that a jvk from before quantization
  * still reads it; a quantized one in version 4, whose feature scaling leaves out a shift of zeros (which
- * quantization leaves, having moved the shift into the first layer's bias) and a scale of ones; a model
- * with missing-value means in version 5, which is version 4 with those means after the metadata (only
- * such a model needs a reader that knows them).
+ * quantization leaves, having moved the shift into the first layer's bias) and a scale of ones; one with a
+ * dynamically quantized layer in version 5 (so that a jvk without that layer kind names the version rather
+ * than an unknown layer); a model with missing-value means in version 6, which is version 5 with those
+ * means after the metadata (only such a model needs a reader that knows them).
  *
  * <pre>
  * offset  size  field
  * 0       8     magic: 0x89 'J' 'V' 'K' 'M' 'L' 'P' '\n'
- * 8       4     format version (5 with missing-value means, else 4 with quantized layers, else 2; 1 has no
- *               metadata; 3 is 4 with both scaling vectors always stored)
+ * 8       4     format version (6 with missing-value means, else 5 with a dynamically quantized layer,
+ *               else 4 with quantized layers, else 2; 1 has no metadata; 3 is 4 with both scaling vectors
+ *               always stored)
  * 12      8     payload length P
  * 20      P     payload: inputs, classes, loss, scaling, layers, then (version 2) the metadata, then
- *               (version 5) the missing-value means
+ *               (version 6) the missing-value means
  * 20+P    4     CRC-32C of bytes [0, 20+P)
  * </pre>
  * All integers and floats big-endian; floats as their IEEE 754 bits, so a round trip is bitwise.
  */
 final class ModelFile {
     static final byte[] MAGIC = {(byte) 0x89, 'J', 'V', 'K', 'M', 'L', 'P', '\n'};
-    static final int VERSION = 5;
-    /** The version of a model with quantized layers and no missing-value means. */
+    static final int VERSION = 6;
+    /** The version of a model with int8 or bf16 layers, none dynamically quantized, and no missing-value means. */
     static final int QUANTIZED_VERSION = 4;
-    /** The version of a model with missing-value means: version 4 with them after the metadata. */
-    static final int MEANS_VERSION = 5;
+    /** The version of a model with a dynamically quantized layer and no missing-value means. */
+    static final int DYNAMIC_VERSION = 5;
+    /** The version of a model with missing-value means: version 5 with them after the metadata. */
+    static final int MEANS_VERSION = 6;
     /** The version of a model without quantized layers. */
     static final int FLOAT_VERSION = 2;
     static final int OLDEST_VERSION = 1;
@@ -61,6 +66,8 @@ final class ModelFile {
     static final int DENSE_INT8 = 4;
     /** Version 3: a dense layer with bf16 weights. */
     static final int DENSE_BF16 = 5;
+    /** Version 5: a dense layer with int8 weights, its inputs quantized per row at inference; stored as {@link #DENSE_INT8}. */
+    static final int DENSE_INT8_DYNAMIC = 6;
 
     /** Version 4, the byte after a scaling kind other than none: the shift is stored (else it is all +0). */
     static final int SHIFT_STORED = 1;
@@ -89,8 +96,10 @@ final class ModelFile {
     }
 
     static byte[] encode(Mlp mlp) throws IOException {
+        boolean dynamic = mlp.layers().stream().anyMatch(l -> l instanceof QuantizedDense q && q.format() == QuantizedDense.Format.INT8_DYNAMIC);
         boolean quantized = mlp.layers().stream().anyMatch(QuantizedDense.class::isInstance);
-        int version = mlp.metadata().missingValueMeans().length > 0 ? MEANS_VERSION : quantized ? QUANTIZED_VERSION : FLOAT_VERSION;
+        int version = mlp.metadata().missingValueMeans().length > 0 ? MEANS_VERSION
+                : dynamic ? DYNAMIC_VERSION : quantized ? QUANTIZED_VERSION : FLOAT_VERSION;
         return encode(mlp, version);
     }
 
@@ -129,10 +138,14 @@ final class ModelFile {
                     writeFloats(p, d.bias());
                 }
                 case QuantizedDense q -> {
-                    p.writeByte(q.format() == QuantizedDense.Format.INT8 ? DENSE_INT8 : DENSE_BF16);
+                    p.writeByte(switch (q.format()) {
+                        case INT8 -> DENSE_INT8;
+                        case INT8_DYNAMIC -> DENSE_INT8_DYNAMIC;
+                        case BF16 -> DENSE_BF16;
+                    });
                     p.writeInt(q.inputSize());
                     p.writeInt(q.outputSize());
-                    if (q.format() == QuantizedDense.Format.INT8) {
+                    if (q.format().int8Weights()) {
                         writeFloats(p, q.scales());
                         p.write(q.int8Weights());
                     } else {
@@ -378,7 +391,7 @@ final class ModelFile {
                     in.position(in.position() + dense.bias().length * 4);
                     layers.add(dense);
                 }
-                case DENSE_INT8, DENSE_BF16 -> layers.add(readQuantized(in, tag, version, i, layerIn, layerOut, name));
+                case DENSE_INT8, DENSE_BF16, DENSE_INT8_DYNAMIC -> layers.add(readQuantized(in, tag, version, i, layerIn, layerOut, name));
                 case ACTIVATION -> {
                     sameSize(layerIn, layerOut, i, name);
                     int code = in.get();
@@ -456,17 +469,25 @@ final class ModelFile {
     }
 
     /**
-     * A quantized dense layer (version 3 and later): int8 as its {@code out} scales, then {@code out x in} bytes, then the
-     * bias; bf16 as {@code out x in} shorts, then the bias. The sizes are checked against the bytes left before
+     * A quantized dense layer (version 3 and later): int8 (and int8-dynamic, version 5) as its {@code out} scales, then
+     * {@code out x in} bytes, then the bias; bf16 as {@code out x in} shorts, then the bias. The sizes are checked against the bytes left before
      * anything is allocated, and every scale must be finite and positive (the kernels need it, and a damaged
      * scale would silently zero or blow up a whole output unit).
      */
     private static QuantizedDense readQuantized(ByteBuffer in, int tag, int version, int i, int layerIn, int layerOut, String name)
             throws ModelFileException {
-        boolean int8 = tag == DENSE_INT8;
-        String what = "layer " + i + " (dense " + layerIn + " x " + layerOut + ", " + (int8 ? "int8" : "bf16") + ")";
+        boolean dynamic = tag == DENSE_INT8_DYNAMIC;
+        boolean int8 = tag == DENSE_INT8 || dynamic;
+        String what = "layer " + i + " (dense " + layerIn + " x " + layerOut + ", " + (dynamic ? "int8-dynamic" : int8 ? "int8" : "bf16") + ")";
         if (version < 3) {
             throw new ModelFileException(name + ": " + what + " is quantized, which needs format version 3; the file says " + version);
+        }
+        if (dynamic && version < DYNAMIC_VERSION) {
+            throw new ModelFileException(name + ": " + what + " is dynamically quantized, which needs format version " + DYNAMIC_VERSION + "; the file says " + version);
+        }
+        if (dynamic && layerIn > LowPrecision.INT8_MAX_TERMS) {
+            throw new ModelFileException(name + ": " + what + " takes more than " + LowPrecision.INT8_MAX_TERMS
+                    + " inputs, beyond which an int32 sum of int8 products could overflow");
         }
         long weights = (long) layerIn * layerOut;
         long bytes = int8 ? weights + 8L * layerOut : 2 * weights + 4L * layerOut;
@@ -486,7 +507,8 @@ final class ModelFile {
             }
             byte[] q = new byte[(int) weights];
             in.get(q);
-            return QuantizedDense.int8(layerIn, layerOut, q, scales, readFloats(in, layerOut, name));
+            float[] bias = readFloats(in, layerOut, name);
+            return dynamic ? QuantizedDense.int8Dynamic(layerIn, layerOut, q, scales, bias) : QuantizedDense.int8(layerIn, layerOut, q, scales, bias);
         }
         short[] bf16 = new short[(int) weights];
         in.asShortBuffer().get(bf16);
@@ -520,7 +542,7 @@ final class ModelFile {
     }
 
     /**
-     * Version 5: the count, which must be {@code inputs} (a file without means is written in an older version),
+     * Version 6: the count, which must be {@code inputs} (a file without means is written in an older version),
      * then that many finite float32; the count is checked against the bytes left before anything is allocated.
      */
     private static ModelMetadata readMissingValueMeans(ByteBuffer in, ModelMetadata metadata, int inputs, String name)

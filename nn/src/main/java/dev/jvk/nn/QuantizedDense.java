@@ -8,7 +8,11 @@ import java.util.Objects;
 
 /**
  * A fully connected layer {@code y = x W + b} for inference only, its weights stored in low precision:
- * int8 with one scale per output unit ({@code W[i][j] = q[j][i] * scale[j]}), or bf16. The bias stays
+ * int8 with one scale per output unit ({@code W[i][j] = q[j][i] * scale[j]}), or bf16. With
+ * {@link Format#INT8_DYNAMIC} the inputs are quantized too, as PyTorch's dynamic quantization does: each
+ * input row gets its own symmetric int8 scale at inference ({@link LowPrecision#quantizeInt8Rows}), the
+ * product of int8 rows and int8 weights is exact in int32, and output j of row r is that sum times
+ * {@code rowScale[r] * scale[j]} (the three multiplied in double, rounded once to float), plus the bias. The bias stays
  * float (it is {@code out} values against {@code in x out} weights). Made from a trained {@link Dense}
  * by {@code dev.jvk.nn.compress.Compression.quantize}, or read from a model file.
  *
@@ -28,7 +32,12 @@ public final class QuantizedDense implements Layer {
         /** Symmetric int8, one scale per output unit: 1 byte per weight. */
         INT8(1),
         /** bfloat16 (float's exponent, 8 bits of significand): 2 bytes per weight. */
-        BF16(2);
+        BF16(2),
+        /**
+         * int8 weights as {@link #INT8}, and each input row quantized to int8 with its own scale at inference:
+         * integer products, 1 byte per weight.
+         */
+        INT8_DYNAMIC(1);
 
         private final int bytesPerWeight;
 
@@ -41,19 +50,28 @@ public final class QuantizedDense implements Layer {
             return bytesPerWeight;
         }
 
-        /** The name on the command line and in messages: {@code int8}, {@code bf16}. */
+        /** Whether the weights are int8 with a scale per output unit. */
+        public boolean int8Weights() {
+            return this != BF16;
+        }
+
+        /** The name on the command line and in messages: {@code int8}, {@code bf16}, {@code int8-dynamic}. */
         public String cliName() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
     private final Format format;
     private final int in;
     private final int out;
-    private final byte[] int8;      // [out x in] for INT8, else empty
-    private final float[] scales;   // [out] for INT8, else empty
+    private final byte[] int8;      // [out x in] for INT8 and INT8_DYNAMIC, else empty
+    private final float[] scales;   // [out] for INT8 and INT8_DYNAMIC, else empty
     private final PackedBf16Matrix bf16;   // out x in for BF16, else null
     private final float[] bias;     // [out]
+    private float[] ones;           // [out] of 1f, INT8_DYNAMIC at batch 1
+
+    /** The most int8 products (127 x 127 each) whose every partial sum float holds exactly: floor(2^24 / 127^2). */
+    static final int EXACT_FLOAT_TERMS = (1 << 24) / (127 * 127);
 
     private QuantizedDense(Format format, int in, int out, byte[] int8, float[] scales, PackedBf16Matrix bf16, float[] bias) {
         if (in < 1 || out < 1) {
@@ -80,7 +98,25 @@ public final class QuantizedDense implements Layer {
      *                                  is not finite and positive
      */
     public static QuantizedDense int8(int in, int out, byte[] q, float[] scales, float[] bias) {
-        QuantizedDense layer = new QuantizedDense(Format.INT8, in, out, Objects.requireNonNull(q, "q"),
+        return int8(Format.INT8, in, out, q, scales, bias);
+    }
+
+    /**
+     * A dynamically quantized int8 layer ({@link Format#INT8_DYNAMIC}) from the same arrays as {@link #int8}; its
+     * input size is at most {@link LowPrecision#INT8_MAX_TERMS}, so that the int32 sums cannot overflow.
+     *
+     * @throws IllegalArgumentException as {@link #int8}, or when {@code in > LowPrecision.INT8_MAX_TERMS}
+     */
+    public static QuantizedDense int8Dynamic(int in, int out, byte[] q, float[] scales, float[] bias) {
+        if (in > LowPrecision.INT8_MAX_TERMS) {
+            throw new IllegalArgumentException("a dynamically quantized layer takes at most " + LowPrecision.INT8_MAX_TERMS
+                    + " inputs (beyond, an int32 sum of int8 products could overflow), got " + in);
+        }
+        return int8(Format.INT8_DYNAMIC, in, out, q, scales, bias);
+    }
+
+    private static QuantizedDense int8(Format format, int in, int out, byte[] q, float[] scales, float[] bias) {
+        QuantizedDense layer = new QuantizedDense(format, in, out, Objects.requireNonNull(q, "q"),
                 Objects.requireNonNull(scales, "scales"), null, Objects.requireNonNull(bias, "bias"));
         length(q.length, (long) in * out, "q");
         length(scales.length, out, "scales");
@@ -129,12 +165,12 @@ public final class QuantizedDense implements Layer {
         return out;
     }
 
-    /** The live int8 weights, {@code out x in} (empty unless {@link Format#INT8}). */
+    /** The live int8 weights, {@code out x in} (empty for {@link Format#BF16}). */
     public byte[] int8Weights() {
         return int8;
     }
 
-    /** The live per-output-unit scales of the int8 weights (empty unless {@link Format#INT8}). */
+    /** The live per-output-unit scales of the int8 weights (empty for {@link Format#BF16}). */
     public float[] scales() {
         return scales;
     }
@@ -168,7 +204,7 @@ public final class QuantizedDense implements Layer {
         float[] w = new float[in * out];
         short[] bf16Rows = bf16Weights();
         for (int j = 0; j < out; j++) {
-            if (format == Format.INT8) {
+            if (format.int8Weights()) {
                 LowPrecision.dequantizeInt8(scales[j], int8, j * in, row, 0, in);
             } else {
                 LowPrecision.bf16ToFloat(bf16Rows, j * in, row, 0, in);
@@ -190,25 +226,74 @@ public final class QuantizedDense implements Layer {
     public void forwardRows(float[] x, float[] y, int from, int rows) {
         int xOffset = from * in;
         int yOffset = from * out;
-        if (rows == 1) {
+        if (format == Format.INT8_DYNAMIC) {
+            forwardDynamic(x, xOffset, y, yOffset, rows);
+        } else if (rows == 1) {
             // y[out] = W^T[out x in] x[in]: each weight read once, 1 or 2 bytes
             if (format == Format.INT8) {
                 LowPrecision.sgemvInt8(out, in, int8, 0, in, scales, 0, x, xOffset, y, yOffset);
             } else {
                 bf16.sgemv(x, xOffset, y, yOffset);
             }
-            // y[out] += b[out]
-            Vectors.add(y, yOffset, bias, 0, y, yOffset, out);
-            return;
-        }
-        // y[B x out] = x[B x in] . (W^T[out x in])^T
-        if (format == Format.INT8) {
+        } else if (format == Format.INT8) {
+            // y[B x out] = x[B x in] . (W^T[out x in])^T
             LowPrecision.sgemmInt8(rows, out, in, x, xOffset, in, int8, 0, in, scales, 0, y, yOffset, out);
         } else {
             bf16.sgemm(rows, x, xOffset, in, y, yOffset, out);
         }
         // y[B x out] += b[out], broadcast over rows
         Vectors.addBias(bias, 0, y, yOffset, rows, out, out);
+    }
+
+    /**
+     * y[B x out] = diag(rowScale) . (qx[B x in] . q^T[in x out]) . diag(scale), qx the rows of x quantized each
+     * with its own scale; the buffers are the call's own, as forwardRows runs on several threads at once.
+     *
+     * @throws IllegalArgumentException when an input is NaN or infinite (no int8 scale represents it)
+     */
+    private void forwardDynamic(float[] x, int xOffset, float[] y, int yOffset, int rows) {
+        byte[] qx = new byte[rows * in];
+        float[] rowScales = new float[rows];
+        LowPrecision.quantizeInt8Rows(x, xOffset, rows, in, in, qx, 0, in, rowScales, 0);
+        if (rows == 1 && in <= EXACT_FLOAT_TERMS) {
+            // the batch-1 int8 GEMV, each weight read once as a byte, with unit scales and the integer row widened: every
+            // product and partial sum is an integer below 2^24, so its float sum is the exact int32 one (and faster than
+            // int8 dot products, which the Vector API widens through shorts)
+            float[] widened = new float[in];
+            LowPrecision.dequantizeInt8(1f, qx, 0, widened, 0, in);
+            LowPrecision.sgemvInt8(out, in, int8, 0, in, ones(), 0, widened, 0, y, yOffset);
+            double rowScale = rowScales[0];
+            for (int j = 0; j < out; j++) {
+                y[yOffset + j] = (float) (y[yOffset + j] * (rowScale * scales[j]));
+            }
+            return;
+        }
+        int[] sums = new int[rows * out];
+        if (rows == 1) {
+            for (int j = 0; j < out; j++) {
+                sums[j] = LowPrecision.dotInt8(qx, 0, int8, j * in, in);
+            }
+        } else {
+            LowPrecision.gemmInt8(rows, out, in, qx, 0, in, int8, 0, in, sums, 0, out);
+        }
+        for (int r = 0; r < rows; r++) {
+            // rowScale * scale is exact in double (24 + 24 significant bits): one rounding of the sum's product, one to float
+            double rowScale = rowScales[r];
+            for (int j = 0; j < out; j++) {
+                y[yOffset + r * out + j] = (float) (sums[r * out + j] * (rowScale * scales[j]));
+            }
+        }
+    }
+
+    /** A scale of 1 per output unit, made on first use (a race makes equal arrays). */
+    private float[] ones() {
+        float[] o = ones;
+        if (o == null) {
+            o = new float[out];
+            java.util.Arrays.fill(o, 1f);
+            ones = o;
+        }
+        return o;
     }
 
     /** Always throws: quantized weights have no gradient here. */

@@ -80,7 +80,7 @@ class CompressionTest {
         short[] bf16 = q.bf16Weights();
         for (int j = 0; j < out; j++) {
             for (int i = 0; i < in; i++) {
-                w[i * out + j] = q.format() == QuantizedDense.Format.INT8
+                w[i * out + j] = q.format().int8Weights()
                         ? q.int8Weights()[j * in + i] * (double) q.scales()[j]
                         : Float.intBitsToFloat(bf16[j * in + i] << 16);
             }
@@ -99,7 +99,8 @@ class CompressionTest {
     @Test
     void int8_and_bf16_models_compute_their_decoded_weights_at_batch_1_and_above() {
         Mlp mlp = trained();
-        for (QuantizedDense.Format format : QuantizedDense.Format.values()) {
+        // int8-dynamic quantizes the activations too: DynamicQuantizationTest holds it to its own oracle
+        for (QuantizedDense.Format format : List.of(QuantizedDense.Format.INT8, QuantizedDense.Format.BF16)) {
             Mlp quantized = Compression.quantize(mlp, format);
             assertThat(quantized.layers()).filteredOn(l -> l instanceof QuantizedDense).hasSize(3);
             assertThat(quantized.describe()).isEqualTo(mlp.describe());
@@ -153,7 +154,7 @@ class CompressionTest {
     void the_shift_moved_into_the_first_bias_computes_what_the_scaling_computed() {
         Mlp mlp = trained();
         assertThat(mlp.scaling().shift()).as("a model whose shift has something to fold").isNotEqualTo(new float[FEATURES]);
-        for (QuantizedDense.Format format : QuantizedDense.Format.values()) {
+        for (QuantizedDense.Format format : List.of(QuantizedDense.Format.INT8, QuantizedDense.Format.BF16)) {
             Mlp quantized = Compression.quantize(mlp, format);
             assertThat(quantized.scaling().shift()).isEqualTo(new float[FEATURES]);
             assertThat(ModelFileTest.bits(quantized.scaling().scale())).isEqualTo(ModelFileTest.bits(mlp.scaling().scale()));
@@ -342,7 +343,7 @@ class CompressionTest {
 
     @Test
     void a_version_3_quantized_file_still_loads_and_predicts_as_before() throws IOException {
-        for (QuantizedDense.Format format : QuantizedDense.Format.values()) {
+        for (QuantizedDense.Format format : List.of(QuantizedDense.Format.INT8, QuantizedDense.Format.BF16)) {
             Mlp quantized = Compression.quantize(trained(), format);
             byte[] v3 = ModelFile.encode(quantized, 3);
             byte[] v4 = ModelFile.encode(quantized);

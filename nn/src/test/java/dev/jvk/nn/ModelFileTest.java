@@ -117,9 +117,9 @@ class ModelFileTest {
     @Test
     void a_newer_version_and_a_foreign_file_are_named() throws IOException {
         byte[] bytes = ModelFile.encode(sample());
-        ByteBuffer.wrap(bytes).putInt(8, 6);
+        ByteBuffer.wrap(bytes).putInt(8, 7);
         resign(bytes);
-        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 6, this jvk reads versions 1 to 5");
+        assertThatThrownBy(() -> ModelFile.decode(bytes, "m.jvk")).hasMessage("m.jvk: model format version 7, this jvk reads versions 1 to 6");
         Path png = dir.resolve("picture.png");
         Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0});
         assertThatThrownBy(() -> Mlp.load(png)).isInstanceOf(ModelFileException.class).hasMessage(png + ": not a jvk model file (wrong magic number)");
@@ -184,12 +184,12 @@ class ModelFileTest {
     }
 
     @Test
-    void missing_value_means_round_trip_bitwise_in_version_5_and_a_model_without_them_stays_version_2() throws IOException {
+    void missing_value_means_round_trip_bitwise_in_version_6_and_a_model_without_them_stays_version_2() throws IOException {
         Mlp mlp = withMeans();
         Path file = dir.resolve("means.jvk");
         mlp.save(file);
         byte[] bytes = Files.readAllBytes(file);
-        assertThat(ByteBuffer.wrap(bytes).getInt(8)).isEqualTo(5);
+        assertThat(ByteBuffer.wrap(bytes).getInt(8)).isEqualTo(6);
         Mlp loaded = Mlp.load(file);
         assertThat(bits(loaded.metadata().missingValueMeans())).isEqualTo(bits(MEANS));
         assertThat(loaded.metadata()).isEqualTo(mlp.metadata());
@@ -205,8 +205,8 @@ class ModelFileTest {
         byte[] v2 = ModelFile.encode(plain);
         assertThat(ByteBuffer.wrap(v2).getInt(8)).isEqualTo(2);
         assertThat(ModelFile.encode(plain, 2)).isEqualTo(v2);
-        // version 5 is version 4 and the means section: 4 bytes of count and 4 per feature more
-        assertThat(bytes.length).isEqualTo(ModelFile.encode(mlp, 4).length + 4 + 4 * 12);
+        // version 6 is version 5 (4 for a float model) and the means section: 4 bytes of count and 4 per feature more
+        assertThat(bytes.length).isEqualTo(ModelFile.encode(mlp, 5).length + 4 + 4 * 12);
         assertThat(ModelFile.decode(v2, "m.jvk").metadata().missingValueMeans()).isEmpty();
     }
 
@@ -214,7 +214,7 @@ class ModelFileTest {
     void files_of_every_older_version_load_without_means() throws IOException {
         Mlp mlp = withMeans();
         float[] x = new SyntheticData(5, 12).sample(20, 1, "x").features();
-        for (int version = 1; version <= 4; version++) {
+        for (int version = 1; version <= 5; version++) {
             Mlp old = ModelFile.decode(ModelFile.encode(mlp, version), "v" + version + ".jvk");
             assertThat(old.metadata().missingValueMeans()).as("version %d", version).isEmpty();
             assertThat(bits(old.predict(x, 20))).as("version %d", version).isEqualTo(bits(mlp.predict(x, 20)));
@@ -222,15 +222,17 @@ class ModelFileTest {
     }
 
     @Test
-    void a_quantized_model_keeps_its_means_in_version_5() throws IOException {
-        Mlp int8 = dev.jvk.nn.compress.Compression.quantize(withMeans(), QuantizedDense.Format.INT8);
-        byte[] bytes = ModelFile.encode(int8);
-        assertThat(ByteBuffer.wrap(bytes).getInt(8)).isEqualTo(5);
-        Mlp loaded = ModelFile.decode(bytes, "q.jvk");
-        assertThat(bits(loaded.metadata().missingValueMeans())).isEqualTo(bits(MEANS));
-        float[] x = new SyntheticData(5, 12).sample(20, 1, "x").features();
-        assertThat(bits(loaded.predict(x, 20))).isEqualTo(bits(int8.predict(x, 20)));
-        assertThat(ModelFile.encode(loaded)).isEqualTo(bytes);
+    void a_quantized_model_keeps_its_means_in_version_6() throws IOException {
+        for (QuantizedDense.Format format : QuantizedDense.Format.values()) {
+            Mlp quantized = dev.jvk.nn.compress.Compression.quantize(withMeans(), format);
+            byte[] bytes = ModelFile.encode(quantized);
+            assertThat(ByteBuffer.wrap(bytes).getInt(8)).as("%s", format).isEqualTo(6);
+            Mlp loaded = ModelFile.decode(bytes, "q.jvk");
+            assertThat(bits(loaded.metadata().missingValueMeans())).as("%s", format).isEqualTo(bits(MEANS));
+            float[] x = new SyntheticData(5, 12).sample(20, 1, "x").features();
+            assertThat(bits(loaded.predict(x, 20))).as("%s", format).isEqualTo(bits(quantized.predict(x, 20)));
+            assertThat(ModelFile.encode(loaded)).as("%s", format).isEqualTo(bytes);
+        }
     }
 
     /** {@code file} with the last {@code cut} bytes of its payload removed, re-framed and re-signed. */

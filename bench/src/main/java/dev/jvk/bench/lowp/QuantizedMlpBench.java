@@ -43,7 +43,7 @@ public class QuantizedMlpBench {
     @Param({"4096-4096-4096-10", "784-256-128-10", "784-128-64-10"})
     public String model;
 
-    @Param({"float", "bf16", "int8"})
+    @Param({"float", "bf16", "int8", "int8-dynamic"})
     public String weights;
 
     private Mlp mlp;
@@ -58,7 +58,8 @@ public class QuantizedMlpBench {
             case "float" -> floats;
             case "bf16" -> Compression.quantize(floats, QuantizedDense.Format.BF16);
             case "int8" -> Compression.quantize(floats, QuantizedDense.Format.INT8);
-            default -> throw new IllegalArgumentException("weights: float, bf16 or int8, got " + weights);
+            case "int8-dynamic" -> Compression.quantize(floats, QuantizedDense.Format.INT8_DYNAMIC);
+            default -> throw new IllegalArgumentException("weights: float, bf16, int8 or int8-dynamic, got " + weights);
         };
         Gemm.setThreads(1);
         SplittableRandom random = new SplittableRandom(7);

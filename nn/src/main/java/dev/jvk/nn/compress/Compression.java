@@ -32,8 +32,9 @@ public final class Compression {
 
     /**
      * The model with every {@link Dense} layer's weights quantized: int8 with one symmetric scale per output
-     * unit ({@link LowPrecision#quantizeInt8Rows}: {@code max|w| / 127}, round to nearest even), or bf16 (round
-     * to nearest even). Biases stay float. The result predicts and evaluates; it cannot be trained.
+     * unit ({@link LowPrecision#quantizeInt8Rows}: {@code max|w| / 127}, round to nearest even), the same int8
+     * weights with each input row quantized to int8 at inference ({@link QuantizedDense.Format#INT8_DYNAMIC}, as
+     * PyTorch's dynamic quantization), or bf16 (round to nearest even). Biases stay float. The result predicts and evaluates; it cannot be trained.
      *
      * <p>The feature scaling's shift moves into the first layer's bias, when the first layer that is not dropout
      * is dense: {@code W ((x - shift) * scale) + b = W (x * scale) + (b - W (shift * scale))}, the new bias
@@ -102,9 +103,11 @@ public final class Compression {
                 return null;
             }
         }
-        return q.format() == QuantizedDense.Format.INT8
-                ? QuantizedDense.int8(in, out, q.int8Weights(), q.scales(), bias)
-                : QuantizedDense.bf16(in, out, q.bf16Weights(), bias);
+        return switch (q.format()) {
+            case INT8 -> QuantizedDense.int8(in, out, q.int8Weights(), q.scales(), bias);
+            case INT8_DYNAMIC -> QuantizedDense.int8Dynamic(in, out, q.int8Weights(), q.scales(), bias);
+            case BF16 -> QuantizedDense.bf16(in, out, q.bf16Weights(), bias);
+        };
     }
 
     /** One dense layer's weights, transposed to {@code out x in} (a row per output unit, as the kernels read them) and quantized. */
@@ -120,11 +123,13 @@ public final class Compression {
         }
         float[] bias = dense.bias().clone();
         return switch (format) {
-            case INT8 -> {
+            case INT8, INT8_DYNAMIC -> {
                 byte[] q = new byte[in * out];
                 float[] scales = new float[out];
                 LowPrecision.quantizeInt8Rows(rows, 0, out, in, in, q, 0, in, scales, 0);
-                yield QuantizedDense.int8(in, out, q, scales, bias);
+                yield format == QuantizedDense.Format.INT8
+                        ? QuantizedDense.int8(in, out, q, scales, bias)
+                        : QuantizedDense.int8Dynamic(in, out, q, scales, bias);
             }
             case BF16 -> {
                 short[] bf16 = new short[in * out];

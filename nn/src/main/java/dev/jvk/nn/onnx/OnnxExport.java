@@ -57,6 +57,11 @@ final class OnnxExport {
                     nodes.add(new NodeSpec("Gemm", List.of(x, w, b), out, List.of()));
                 }
                 case QuantizedDense q -> {
+                    if (q.format() == QuantizedDense.Format.INT8_DYNAMIC) {
+                        // DynamicQuantizeLinear rounds its scale and zero point otherwise than jvk: the graph would not compute this model
+                        throw new IllegalArgumentException(q + " quantizes its inputs at inference, which this export does not write:"
+                                + " export the float model, or its int8 (weight-only) quantization");
+                    }
                     // weight-only quantization, as jvk computes it: the activations stay float, so the faithful graph
                     // widens the stored weights to float (QLinearMatMul and MatMulInteger would quantize the activations)
                     String w = "dense" + index + ".weight";
