@@ -25,12 +25,10 @@ public final class Unrolled {
     enum ALayout {
         /** A packed k-major, {@code a[ai + p * rows + r]}: the packed path. */
         PACKED,
-        /** A as stored, row r at {@code a[ai + r * lda + p]}: the direct and narrow NN paths. */
+        /** A as stored, row r at {@code a[ai + r * lda + p]}: the direct, small and narrow NN paths. */
         ROWS,
         /** A stored transposed, the values of one step contiguous, {@code a[ai + p * lda + r]}: the narrow TN path. */
-        COLUMNS,
-        /** A's rows copied to a constant stride, row r at {@code a[ai + r * ROW_STRIDE + p]}: the small NN path. */
-        STRIDED
+        COLUMNS
     }
 
     private Unrolled() {}
@@ -71,7 +69,6 @@ public final class Unrolled {
         s.add("    private static final VectorSpecies<Float> S = Species.FLOAT;");
         s.add("    private static final int L = S.length();");
         s.add("    private static final int NR = SgemmKernels.NR;");
-        s.add("    private static final int ROW_STRIDE = SgemmKernels.ROW_STRIDE;");
         s.add("");
         s.add("    private SgemmUnrolled() {}");
         kernels(s);
@@ -96,9 +93,8 @@ public final class Unrolled {
         kernel(s, "small8x2", "8 rows by 2 vectors, A stored transposed ({@code a[ai + p * lda + r]}; a packed panel when {@code lda = 8})"
                 + " and B where it is stored ({@code b[bi + p * ldb]}): the small path.", ALayout.COLUMNS, 8, 2, true, true);
         kernel(s, "small6x2", "As {@link #small8x2} with 6 rows, for machines with 16 vector registers.", ALayout.COLUMNS, 6, 2, true, true);
-        kernel(s, "smallRows8x2", "8 rows by 2 vectors, A's rows copied to a constant stride ({@code a[ai + r * ROW_STRIDE + p]}: one moving"
-                + " index for all 8) and B where it is stored: the small NN product.", ALayout.STRIDED, 8, 2, true, true);
-        kernel(s, "smallRows6x2", "As {@link #smallRows8x2} with 6 rows, for machines with 16 vector registers.", ALayout.STRIDED, 6, 2, true, true);
+        kernel(s, "smallRows4x2", "4 rows by 2 vectors, A read in place row by row ({@code a[ai + r * lda + p]}: 4 row addresses)"
+                + " and B where it is stored: the small NN product (8 accumulators, so for any register file).", ALayout.ROWS, 4, 2, true, true);
         kernel(s, "rowsNarrow8", "8 rows of A as stored (row r from {@code a[ai + r * lda]}) by 1 vector into {@code tile}: the narrow NN product.",
                 ALayout.ROWS, 8, 1, false);
         kernel(s, "colsNarrow16", "16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1"
@@ -120,7 +116,7 @@ public final class Unrolled {
      * {@code b[bi + p * ldb]} (the small path packs no B), instead of from a packed panel.
      */
     static void kernel(List<String> s, String name, String doc, ALayout layout, int rows, int vectors, boolean updatesC, boolean bInPlace) {
-        String lda = layout == ALayout.PACKED || layout == ALayout.STRIDED ? "" : " int lda,";
+        String lda = layout == ALayout.PACKED ? "" : " int lda,";
         String ldb = bInPlace ? " int ldb," : "";
         String tail = updatesC ? "\n            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {" : " float[] tile) {";
         s.add("");
@@ -144,12 +140,11 @@ public final class Unrolled {
         }
         s.add("        for (int p = 0; p < kc; p++) {");
         for (int v = 0; v < vectors; v++) {
-            s.add("            FloatVector b" + v + " = FloatVector.fromArray(S, b, bi" + (v == 0 ? "" : " + L") + ");");
+            s.add("            FloatVector b" + v + " = FloatVector.fromArray(S, b, bi" + (v == 0 ? "" : v == 1 ? " + L" : " + " + v + " * L") + ");");
         }
         for (int r = 0; r < rows; r++) {
             String element = switch (layout) {
                 case ROWS -> "a[a" + r + " + p]";
-                case STRIDED -> "a[ai + " + (r == 0 ? "" : r == 1 ? "ROW_STRIDE + " : r + " * ROW_STRIDE + ") + "p]";
                 default -> "a[ai" + (r == 0 ? "" : " + " + r) + "]";
             };
             if (vectors == 1) {
@@ -164,7 +159,7 @@ public final class Unrolled {
         switch (layout) {
             case PACKED -> s.add("            ai += " + rows + ";");
             case COLUMNS -> s.add("            ai += lda;");
-            case ROWS, STRIDED -> { }
+            case ROWS -> { }
         }
         s.add("            bi += " + (bInPlace ? "ldb" : updatesC ? "NR" : "L") + ";");
         s.add("        }");
@@ -233,7 +228,8 @@ public final class Unrolled {
         for (int r = 0; r < rows; r++) {
             for (int v = 0; v < vectors; v++) {
                 String row = r == 0 ? "" : r == 1 ? "NR" : r + " * NR";
-                String at = v == 0 ? (row.isEmpty() ? "0" : row) : (row.isEmpty() ? "L" : row + " + L");
+                String vl = v == 1 ? "L" : v + " * L";
+                String at = v == 0 ? (row.isEmpty() ? "0" : row) : (row.isEmpty() ? vl : row + " + " + vl);
                 s.add(indent + acc(r, v, vectors) + ".intoArray(tile, " + at + ");");
             }
         }
@@ -246,7 +242,7 @@ public final class Unrolled {
                 s.add("            ci += ldc;");
             }
             for (int v = 0; v < vectors; v++) {
-                String at = v == 0 ? "ci" : "ci + L";
+                String at = v == 0 ? "ci" : v == 1 ? "ci + L" : "ci + " + v + " * L";
                 String sum = acc(r, v, vectors);
                 s.add("            " + (readsC
                         ? sum + ".fma(va, FloatVector.fromArray(S, c, " + at + ").mul(vb))"

@@ -41,7 +41,8 @@ final class DataOptions {
     String delimiter;
 
     @Option(names = "--missing", paramLabel = "error|mean|zero", description = "Missing feature values (empty, NA, ?, NaN): an error (default), "
-            + "the column's training mean, or zero.")
+            + "the column's mean, or zero. train fills its test and validation files with the training file's means; evaluate and predict "
+            + "fill with the means of the file they read (a model does not store its training means).")
     String missing;
 
     /** A training set (null for evaluation) and a held-out set, and where they came from. */

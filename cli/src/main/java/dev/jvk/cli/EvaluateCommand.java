@@ -65,9 +65,7 @@ final class EvaluateCommand implements Callable<Integer> {
             if (e.isRegression()) {
                 j.put("target_names", Models.targetNames(mlp));
             }
-            if (!e.isRegression() && e.confusion().length <= 100) {
-                j.put("confusion", e.confusion());
-            }
+            Results.putPerClass(j, "", e, mlp);
             out.println(j);
             return 0;
         }

@@ -56,7 +56,7 @@ final class LearningCurves {
         g.fillRect(0, 0, WIDTH, HEIGHT);
         int best = history.bestEpoch();
         panel(g, 0, "loss", List.of(new Series("train", TRAIN, trainLoss), new Series("validation", VALIDATION, validationLoss)), best,
-                0, Double.POSITIVE_INFINITY);
+                0, Double.POSITIVE_INFINITY, trainLoss.size(), null);
         String metricName = regression ? "R^2" : "accuracy";
         List<Series> metrics = new ArrayList<>();
         metrics.add(new Series("validation " + metricName, VALIDATION, validationMetric));
@@ -64,7 +64,10 @@ final class LearningCurves {
             metrics.add(new Series("test " + metricName, TEST, testMetric));
         }
         // accuracy lies in [0, 1]; R^2 is at most 1 and may be any negative number
-        panel(g, WIDTH / 2, metricName, metrics, best, regression ? Double.NEGATIVE_INFINITY : 0, 1);
+        // a small set trains on every row by default, so there may be no metric to draw: say how to get one
+        String nothing = validationMetric.isEmpty() && testMetric.isEmpty()
+                ? "no validation set: --validation-split F or --validation-csv FILE watches one" : null;
+        panel(g, WIDTH / 2, metricName, metrics, best, regression ? Double.NEGATIVE_INFINITY : 0, 1, trainLoss.size(), nothing);
         g.dispose();
         Path absolute = file.toAbsolutePath();
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
@@ -123,12 +126,14 @@ final class LearningCurves {
         }
     }
 
-    private static void panel(Graphics2D g, int x0, String title, List<Series> series, int bestEpoch, double floor, double ceiling) {
+    /** A panel of {@code series} over the run's {@code runEpochs} epochs; {@code nothing}, when not null, written in the middle. */
+    private static void panel(Graphics2D g, int x0, String title, List<Series> series, int bestEpoch, double floor, double ceiling,
+                              int runEpochs, String nothing) {
         int left = x0 + 70;
         int right = x0 + WIDTH / 2 - 20;
         int top = 40;
         int bottom = HEIGHT - 60;
-        int epochs = 1;
+        int epochs = Math.max(1, runEpochs);
         for (Series s : series) {
             epochs = Math.max(epochs, s.values().size());
         }
@@ -154,6 +159,9 @@ final class LearningCurves {
             g.drawString(label, xOf(e, epochs, left, right) - g.getFontMetrics().stringWidth(label) / 2, bottom + 16);
         }
         g.drawString("epoch", (left + right) / 2 - 15, bottom + 34);
+        if (nothing != null) {
+            g.drawString(nothing, (left + right - g.getFontMetrics().stringWidth(nothing)) / 2, (top + bottom) / 2);
+        }
         if (bestEpoch >= 1 && series.stream().anyMatch(s -> s.values().size() > 1)) {
             int x = xOf(bestEpoch, epochs, left, right);
             g.setColor(Color.GRAY);

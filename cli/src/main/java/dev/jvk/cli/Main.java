@@ -136,6 +136,10 @@ public final class Main implements Runnable {
             String option = u.getUnmatched().getFirst();
             return "unknown option '" + (option.contains("=") ? option.substring(0, option.indexOf('=')) : option) + "'";
         }
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty() && ex.getCommandLine().getParent() == null
+                && ex.getCommandLine().getParseResult() != null && !ex.getCommandLine().getParseResult().hasSubcommand()) {
+            return "unknown command '" + u.getUnmatched().getFirst() + "'";
+        }
         return ex.getMessage();
     }
 

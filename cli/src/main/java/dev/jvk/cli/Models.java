@@ -99,7 +99,12 @@ final class Models {
 
     /** The name of class {@code c}: its stored name, or its number. */
     static String className(Mlp mlp, int c) {
-        List<String> names = mlp.metadata().classNames();
+        return className(mlp.metadata(), c);
+    }
+
+    /** Class {@code c} by the name {@code metadata} stores, or its number. */
+    static String className(ModelMetadata metadata, int c) {
+        List<String> names = metadata.classNames();
         return names.isEmpty() ? Integer.toString(c) : names.get(c);
     }
 

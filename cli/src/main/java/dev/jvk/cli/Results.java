@@ -1,6 +1,8 @@
 package dev.jvk.cli;
 
 import dev.jvk.nn.Evaluation;
+import dev.jvk.nn.Mlp;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -60,5 +62,35 @@ final class Results {
             }
         }
         j.put(prefix + "loss", e.loss());
+    }
+
+    /** The most classes whose per-class figures and confusion matrix go into --json. */
+    static final int MAX_JSON_CLASSES = 100;
+
+    /**
+     * A classifier's per-class keys for up to {@link #MAX_JSON_CLASSES} classes: {@code class_names} (the stored names,
+     * or the class numbers), then with {@code prefix} {@code precision_per_class}, {@code recall_per_class},
+     * {@code f1_per_class}, {@code support_per_class} and {@code confusion} (rows: true class, columns: predicted),
+     * all in the order of the names; nothing for a regressor.
+     */
+    static void putPerClass(Json j, String prefix, Evaluation e, Mlp mlp) {
+        if (e.isRegression() || !e.hasConfusion() || e.confusion().length > MAX_JSON_CLASSES) {
+            return;
+        }
+        int classes = e.confusion().length;
+        List<String> names = new ArrayList<>();
+        List<Double> precision = new ArrayList<>();
+        List<Double> recall = new ArrayList<>();
+        List<Double> f1 = new ArrayList<>();
+        List<Long> support = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            names.add(c < mlp.classes() ? Models.className(mlp, c) : Integer.toString(c));
+            precision.add(e.precision(c));
+            recall.add(e.recall(c));
+            f1.add(e.f1(c));
+            support.add(e.support(c));
+        }
+        j.put("class_names", names).put(prefix + "precision_per_class", precision).put(prefix + "recall_per_class", recall)
+                .put(prefix + "f1_per_class", f1).put(prefix + "support_per_class", support).put(prefix + "confusion", e.confusion());
     }
 }

@@ -67,7 +67,8 @@ final class TrainCommand implements Callable<Integer> {
     Double testSplit;
 
     @Option(names = "--validation-split", paramLabel = "F",
-            description = "Hold out this fraction of the training rows to watch each epoch; 0 for none (default: 0.1).")
+            description = "Hold out this fraction of the training rows to watch each epoch; 0 for none (default: 0.1 when that makes "
+                    + Trainer.Config.MIN_VALIDATION_ROWS + " rows or more, or --patience is given, else 0: fewer rows could not choose an epoch, so they train).")
     Double validationSplit;
 
     @Option(names = "--validation-csv", paramLabel = "FILE", description = "A CSV file of validation samples (same columns as --csv).")
@@ -191,6 +192,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("unknown --loss '" + loss + "' (expected mse or huber)");
         }
         int[] hidden = parseLayers(layers);
+        if (hidden.length == 0 && (activation != null || (dropout != null && dropout != 0))) {
+            throw new UsageException((activation != null ? "--activation" : "--dropout") + " acts on hidden layers; --layers " + layers
+                    + " has none, so it would be ignored");
+        }
         Activation chosenActivation = activation == null ? null : parse(() -> Activation.fromCliName(activation));
         OptimizerConfig.Kind kind = parse(() -> OptimizerConfig.Kind.fromCliName(optimizer));
         FeatureScaling.Kind chosenScaling = scale.equalsIgnoreCase("auto") ? null : scalingKind(scale);
@@ -232,6 +237,9 @@ final class TrainCommand implements Callable<Integer> {
             // an existing folder must take the files; a new one is made in a folder that exists
             Options.checkWritable(Files.isDirectory(checkpointDir) ? checkpointDir.resolve(TrainingCheckpoint.MODEL) : checkpointDir, "--checkpoint-dir");
         }
+        if (classWeights != null && !classWeights.equalsIgnoreCase("balanced") && !Files.isRegularFile(Path.of(classWeights))) {
+            throw new UsageException("--class-weights " + classWeights + ": no such file (expected balanced, or a CSV file of 'class,weight' lines)");
+        }
         if (plot != null) {
             Options.checkWritable(plot, "--plot");
             if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
@@ -248,6 +256,9 @@ final class TrainCommand implements Callable<Integer> {
         if (loss != null && !regression) {
             throw new UsageException("--loss " + loss + " is for --task regression; a classifier trains with softmax cross-entropy");
         }
+        int outputs = regression ? p.train().targetCount() : Math.max(p.train().classes(), p.test().classes());
+        // read before the first line of progress, so that a bad weights file is one error line and nothing else
+        float[] weights = classWeights(p.train(), outputs, p.metadata(), regression);
         KernelInfo kernels = Kernels.info();
         progress.println(kernels);
         if (!p.notes().isEmpty()) {
@@ -272,7 +283,6 @@ final class TrainCommand implements Callable<Integer> {
                 scaling.cliName() + (chosenScaling != null ? "" : scaling == FeatureScaling.Kind.NONE
                         ? " (auto: the features are within +-10 and of comparable spread)" : " (auto)"));
 
-        int outputs = regression ? train.targetCount() : Math.max(train.classes(), p.test().classes());
         // a fresh model whose scaling (and target standardisation) is fitted on the given training rows
         BiFunction<Activation, DataSet, Mlp> build = (a, rows) -> {
             Mlp m = regression
@@ -283,7 +293,6 @@ final class TrainCommand implements Callable<Integer> {
             return m;
         };
         Activation act = chosenActivation != null ? chosenActivation : Activation.RELU;
-        float[] weights = classWeights(train, build.apply(act, train), regression);
         CrossValidation.Choice choice = null;
         if (chosenActivation == null && hidden.length > 0 && CrossValidation.applies(train.rows())) {
             Trainer folds = new Trainer(new Trainer.Config(epochs, batch, seed, optimizerConfig, lrSchedule, 0, weights));
@@ -299,7 +308,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Mlp mlp = build.apply(act, train);
         progress.printf(Locale.ROOT, "model: %s, %,d parameters, loss %s%s; %s lr %s %s, batch %d, %s%s, seed %d, %s%n",
-                mlp.describe(), mlp.parameterCount(), mlp.loss().name(),
+                mlp.describe(), mlp.parameterCount(), mlp.loss().name() + (weights == null ? "" : " weighted by --class-weights " + classWeights),
                 dropout == 0 ? "" : ", dropout " + dropout + (this.dropout == null ? " (the default below " + Trainer.Config.SMALL_DATA_ROWS + " training rows)" : ""),
                 kind.cliName(), rate, schedule, batch,
                 this.epochs == null ? plural(epochs, "epoch") + " (default: about " + Trainer.Config.DEFAULT_STEPS + " steps)" : plural(epochs, "epoch"),
@@ -389,15 +398,10 @@ final class TrainCommand implements Callable<Integer> {
                 test = parts[1];
                 testSource = Math.round(testSplit * 100) + "% of the training set";
             }
-            DataSet validation = null;
-            String validationSource = null;
-            double v = validationSplit == null ? 0.1 : validationSplit;
-            if (v > 0) {
-                DataSet[] parts = DataOptions.split(train, v, seed + 1, "--validation-split");
-                train = parts[0];
-                validation = parts[1];
-                validationSource = Math.round(v * 100) + "% of the training rows" + (validationSplit == null ? ", the default --validation-split 0.1" : "");
-            }
+            Watched watched = splitValidation(train, notes);
+            train = watched.train();
+            DataSet validation = watched.validation();
+            String validationSource = watched.source();
             return new Prepared(train, validation, test, ModelMetadata.of(ModelMetadata.CLASSIFICATION), data.resolvedName(),
                     validationSource, testSource, notes.toString());
         }
@@ -461,17 +465,14 @@ final class TrainCommand implements Callable<Integer> {
             DataSet[] parts = DataOptions.split(train, fraction, seed, "--test-split");
             train = parts[0];
             test = parts[1];
-            testSource = Math.round(fraction * 100) + "% of " + table.name() + (testSplit == null ? " (default --test-split 0.2)" : "");
+            testSource = Math.round(fraction * 100) + "% of " + table.name() + (testSplit == null ? ", the default --test-split 0.2" : "");
         }
         String validationSource = validationTable == null ? null : validationTable.name();
         if (validation == null) {
-            double v = validationSplit == null ? 0.1 : validationSplit;
-            if (v > 0) {
-                DataSet[] parts = DataOptions.split(train, v, seed + 1, "--validation-split");
-                train = parts[0];
-                validation = parts[1];
-                validationSource = Math.round(v * 100) + "% of the training rows" + (validationSplit == null ? ", the default --validation-split 0.1" : "");
-            }
+            Watched watched = splitValidation(train, notes);
+            train = watched.train();
+            validation = watched.validation();
+            validationSource = watched.source();
         }
         float[] mean = new float[0];
         float[] std = new float[0];
@@ -486,8 +487,33 @@ final class TrainCommand implements Callable<Integer> {
         return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
     }
 
-    /** The --class-weights for this classifier's classes, or null. */
-    private float[] classWeights(DataSet train, Mlp mlp, boolean regression) {
+    /** The training rows, the validation rows split off them (null when none) and where those came from (null when none). */
+    private record Watched(DataSet train, DataSet validation, String source) {}
+
+    /**
+     * Splits the validation rows off {@code train}: {@code --validation-split}, else (with {@code --patience}, which needs
+     * rows to watch) the default fraction, else {@link Trainer.Config#validationSplitFor}, which keeps every row of a small
+     * set for training and says so in {@code notes}.
+     */
+    private Watched splitValidation(DataSet train, StringBuilder notes) {
+        double v = validationSplit != null ? validationSplit
+                : patience != null ? Trainer.Config.DEFAULT_VALIDATION_SPLIT : Trainer.Config.validationSplitFor(train.rows());
+        if (v == 0) {
+            if (validationSplit == null) {
+                notes.append(String.format(Locale.ROOT, "validation: none; %d%% of the %d training rows would be %d, too few to choose an epoch by "
+                        + "(early stopping watches %d or more), so every row trains (--validation-split %s to watch them anyway)%n",
+                        Math.round(Trainer.Config.DEFAULT_VALIDATION_SPLIT * 100), train.rows(), Math.round(Trainer.Config.DEFAULT_VALIDATION_SPLIT * train.rows()),
+                        Trainer.Config.MIN_VALIDATION_ROWS, Trainer.Config.DEFAULT_VALIDATION_SPLIT));
+            }
+            return new Watched(train, null, null);
+        }
+        DataSet[] parts = DataOptions.split(train, v, seed + 1, "--validation-split");
+        return new Watched(parts[0], parts[1], Math.round(v * 100) + "% of the training rows"
+                + (validationSplit == null ? ", the default --validation-split " + Trainer.Config.DEFAULT_VALIDATION_SPLIT : ""));
+    }
+
+    /** The --class-weights for a classifier of {@code classes} classes named as {@code metadata} names them, or null. */
+    private float[] classWeights(DataSet train, int classes, ModelMetadata metadata, boolean regression) {
         if (classWeights == null) {
             return null;
         }
@@ -495,15 +521,15 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--class-weights weighs a classifier's classes; this is a regression");
         }
         if (classWeights.equalsIgnoreCase("balanced")) {
-            return Trainer.Config.balancedClassWeights(train.withClasses(mlp.classes()));
+            return Trainer.Config.balancedClassWeights(train.withClasses(classes));
         }
         Path file = Path.of(classWeights);
         // one 'class,weight' line per class: the class by name (or number), the weight a positive number
-        DataSet lines = CsvReader.read(file, CsvReader.Format.CSV, List.of("0"), CsvReader.Missing.ERROR).classification(mlp.metadata().classNames());
+        DataSet lines = CsvReader.read(file, CsvReader.Format.CSV, List.of("0"), CsvReader.Missing.ERROR).classification(metadata.classNames());
         if (lines.featureCount() != 1) {
             throw new DataException(file + ": expected 'class,weight' lines, found " + (lines.featureCount() + 1) + " columns");
         }
-        float[] weights = new float[mlp.classes()];
+        float[] weights = new float[classes];
         java.util.Arrays.fill(weights, Float.NaN);
         for (int r = 0; r < lines.rows(); r++) {
             int c = lines.labels()[r];
@@ -518,7 +544,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         for (int c = 0; c < weights.length; c++) {
             if (Float.isNaN(weights[c])) {
-                throw new DataException(file + ": no weight for class " + Models.className(mlp, c));
+                throw new DataException(file + ": no weight for class " + Models.className(metadata, c));
             }
         }
         return weights;
@@ -618,6 +644,7 @@ final class TrainCommand implements Callable<Integer> {
                 .put("threads", Gemm.threads())
                 .put("kernels", kernels.implementation() + (kernels.vectorBits() > 0 ? " " + kernels.vectorBits() + "-bit" : ""));
         Results.put(j, "test_", test);
+        Results.putPerClass(j, "test_", test, mlp);
         if (regression) {
             j.put("target_names", Models.targetNames(mlp));
         }

@@ -140,7 +140,7 @@ class CliTest {
         assertThat(joined.err().strip()).startsWith("jvk train: unknown option '--lerning-rate'");
         Run command = run("trian");
         assertThat(command.code()).isEqualTo(2);
-        assertThat(command.err().strip()).isEqualTo("jvk: Unmatched argument at index 0: 'trian'; did you mean train? (see --help)");
+        assertThat(command.err().strip()).isEqualTo("jvk: unknown command 'trian'; did you mean train? (see --help)");
     }
 
     @Test

@@ -131,6 +131,41 @@ class CommandsTest {
     }
 
     @Test
+    void evaluate_json_has_per_class_precision_recall_f1_and_support_as_predict_makes_them() throws IOException {
+        trainSpecies();
+        Path model = dir.resolve("weak.jvk");
+        // one epoch of a 2-unit layer: a model that still misreads rows, so the per-class figures differ
+        CliTest.Run t = run("train", "--csv", dir.resolve("train.csv").toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "2", "--activation", "relu", "--epochs", "1", "--threads", "1", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        Path labelled = species("labelled.csv", 60, 4, true, ';');
+        CliTest.Run e = run("evaluate", "--model", model.toString(), "--csv", labelled.toString(), "--delimiter", ";", "--header", "--json");
+        assertThat(e.code()).as(e.err()).isZero();
+        CliTest.Run p = run("predict", "--model", model.toString(), "--csv", labelled.toString(), "--delimiter", ";", "--header");
+        assertThat(p.code()).as(p.err()).isZero();
+        List<String> truth = Files.readAllLines(labelled).subList(1, 61).stream()
+                .map(l -> l.substring(l.indexOf('"') + 1, l.lastIndexOf('"'))).toList();
+        List<String> predicted = p.out().lines().skip(1).map(l -> l.startsWith("\"") ? l.substring(1, l.length() - 1) : l).toList();
+        assertThat(strings(e.out(), "class_names")).isEqualTo(SPECIES);
+        List<Double> precision = numbers(e.out(), "precision_per_class");
+        List<Double> recall = numbers(e.out(), "recall_per_class");
+        List<Double> f1 = numbers(e.out(), "f1_per_class");
+        List<Double> support = numbers(e.out(), "support_per_class");
+        for (int c = 0; c < 3; c++) {
+            String name = SPECIES.get(c);
+            long hits = java.util.stream.IntStream.range(0, 60).filter(i -> truth.get(i).equals(name) && predicted.get(i).equals(name)).count();
+            long asThis = predicted.stream().filter(name::equals).count();
+            long rows = truth.stream().filter(name::equals).count();
+            double pr = asThis == 0 ? 0 : (double) hits / asThis;
+            double re = rows == 0 ? 0 : (double) hits / rows;
+            assertThat(precision.get(c)).as("precision of %s", name).isCloseTo(pr, within(1e-12));
+            assertThat(recall.get(c)).as("recall of %s", name).isCloseTo(re, within(1e-12));
+            assertThat(f1.get(c)).as("F1 of %s", name).isCloseTo(pr + re == 0 ? 0 : 2 * pr * re / (pr + re), within(1e-12));
+            assertThat(support.get(c)).as("support of %s", name).isEqualTo((double) rows);
+        }
+    }
+
+    @Test
     void evaluate_does_not_guess_column_0_for_a_model_that_does_not_know_its_label_column() throws IOException {
         Path model = dir.resolve("synthetic.jvk");
         CliTest.Run t = run("train", "--data", "synthetic", "--epochs", "1", "--layers", "8", "--threads", "1", "--save", model.toString());
@@ -331,6 +366,12 @@ class CommandsTest {
         CliTest.Run loss = run("train", "--data", "synthetic", "--loss", "huber", "--epochs", "1");
         assertThat(loss.code()).isEqualTo(2);
         assertThat(loss.err()).contains("--loss huber is for --task regression");
+        CliTest.Run linearDropout = run("train", "--data", "synthetic", "--layers", "none", "--dropout", "0.3");
+        assertThat(linearDropout.code()).isEqualTo(2);
+        assertThat(linearDropout.err().strip()).isEqualTo("jvk train: --dropout acts on hidden layers; --layers none has none, so it would be ignored");
+        CliTest.Run linearActivation = run("train", "--data", "synthetic", "--layers", "none", "--activation", "tanh");
+        assertThat(linearActivation.code()).isEqualTo(2);
+        assertThat(linearActivation.err().strip()).isEqualTo("jvk train: --activation acts on hidden layers; --layers none has none, so it would be ignored");
     }
 
     @Test
@@ -357,6 +398,26 @@ class CommandsTest {
     }
 
     @Test
+    void plot_of_a_run_without_validation_rows_says_how_to_watch_some() throws IOException {
+        Path small = noisy("small.csv", 200, 12);   // 160 training rows: none held out by default
+        Path png = dir.resolve("curves.png");
+        CliTest.Run r = run("train", "--csv", small.toString(), "--header", "--label-column", "label", "--layers", "8", "--activation", "relu",
+                "--epochs", "3", "--threads", "1", "--json", "--plot", png.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(number(r.out(), "validation_samples")).isZero();
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        // the metric panel's frame is x 570-980, y 40-360: without a line to draw, only the message is dark there
+        boolean text = false;
+        for (int y = 41; y < 360; y++) {
+            for (int x = 571; x < 980; x++) {
+                int rgb = image.getRGB(x, y);
+                text |= ((rgb >> 16) & 0xff) < 0x80 && ((rgb >> 8) & 0xff) < 0x80 && (rgb & 0xff) < 0x80;
+            }
+        }
+        assertThat(text).as("the message in the empty metric panel").isTrue();
+    }
+
+    @Test
     void class_weights_balanced_or_from_a_file_of_class_names() throws IOException {
         trainSpecies();
         Path train = dir.resolve("train.csv");
@@ -374,6 +435,14 @@ class CommandsTest {
                 "--epochs", "1", "--class-weights", weights.toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo("jvk train: " + weights + ": no weight for class virginica, the third");
+        assertThat(missing.out()).as("the error comes before any progress").isEmpty();
+        Path absent = dir.resolve("no-weights.csv");
+        CliTest.Run noFile = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--epochs", "1", "--class-weights", absent.toString());
+        assertThat(noFile.code()).isEqualTo(2);
+        assertThat(noFile.out()).isEmpty();
+        assertThat(noFile.err().strip()).isEqualTo("jvk train: --class-weights " + absent
+                + ": no such file (expected balanced, or a CSV file of 'class,weight' lines)");
     }
 
     @Test
@@ -534,8 +603,12 @@ class CommandsTest {
         Path small = noisy("small.csv", 500, 9);
         CliTest.Run few = run("train", "--csv", small.toString(), "--header", "--label-column", "label", "--layers", "16", "--threads", "1", "--json");
         assertThat(few.code()).as(few.err()).isZero();
-        // 40 validation rows cannot rank epochs (one row is 2.5 points of accuracy): every one of the 300 is trained
-        assertThat(number(few.out(), "validation_samples")).isEqualTo(40);
+        // 400 training rows: a tenth, 40 rows, could not rank epochs (one row is 2.5 points of accuracy), so none is held out
+        // and every one of the 300 epochs is trained on all 400
+        assertThat(number(few.out(), "validation_samples")).isEqualTo(0);
+        assertThat(number(few.out(), "train_samples")).isEqualTo(400);
+        assertThat(few.err()).contains("validation: none; 10% of the 400 training rows would be 40, too few to choose an epoch by");
+        assertThat(numbers(few.out(), "train_loss_per_epoch")).hasSize(300);
         assertThat(few.err()).contains("300 epochs (default: about 4000 steps), seed");
         assertThat(number(few.out(), "epochs")).isEqualTo(300);
     }
@@ -546,8 +619,8 @@ class CommandsTest {
         CliTest.Run r = run("train", "--csv", small.toString(), "--header", "--label-column", "label", "--layers", "16", "--epochs", "20",
                 "--threads", "1", "--json");
         assertThat(r.code()).as(r.err()).isZero();
-        // 500 rows: 400 after the test split, 360 after validation; the folds are of those 360 only
-        Matcher line = Pattern.compile("activation: (relu|tanh), the better in 5-fold cross-validation on the 360 training rows "
+        // 500 rows: 400 after the test split (too few to hold out validation rows); the folds are of those 400 only
+        Matcher line = Pattern.compile("activation: (relu|tanh), the better in 5-fold cross-validation on the 400 training rows "
                 + "\\(mean held-out loss: relu ([0-9.]+), tanh ([0-9.]+);").matcher(r.err());
         assertThat(line.find()).as(r.err()).isTrue();
         double relu = number(r.out(), "relu");
@@ -567,7 +640,7 @@ class CommandsTest {
             assertThat(number(given.out(), "test_accuracy")).as("the same model as the default run").isEqualTo(number(r.out(), "test_accuracy"));
         }
 
-        Path tiny = noisy("tiny.csv", 60, 10);   // 43 training rows: folds of 8 held-out rows would only add noise
+        Path tiny = noisy("tiny.csv", 60, 10);   // 48 training rows: folds of 9 or 10 held-out rows would only add noise
         CliTest.Run few = run("train", "--csv", tiny.toString(), "--header", "--label-column", "label", "--layers", "16", "--epochs", "5",
                 "--threads", "1", "--json");
         assertThat(few.code()).as(few.err()).isZero();
@@ -593,7 +666,8 @@ class CommandsTest {
         assertThat(number(r.out(), "test_samples")).isEqualTo(30);
         assertThat(number(r.out(), "epochs")).isEqualTo(300);
         assertThat(number(r.out(), "test_accuracy")).isGreaterThanOrEqualTo(0.85);
-        assertThat(r.err()).contains("activation: ").contains("5-fold cross-validation on the 108 training rows");
+        assertThat(r.err()).contains("activation: ").contains("5-fold cross-validation on the 120 training rows");
+        assertThat(number(r.out(), "validation_samples")).as("12 validation rows could not choose an epoch: all 120 train").isEqualTo(0);
         CliTest.Run p = run("predict", "--model", model.toString(), "--csv", iris.toString(), "--header");
         assertThat(p.code()).as(p.err()).isZero();
         List<String> truth = Files.readAllLines(iris).stream().skip(1).map(l -> l.substring(l.lastIndexOf(',') + 1)).toList();
@@ -601,6 +675,18 @@ class CommandsTest {
         assertThat(predicted).hasSize(150).allMatch(List.of("setosa", "versicolor", "virginica")::contains);
         long right = java.util.stream.IntStream.range(0, 150).filter(i -> predicted.get(i).equals(truth.get(i))).count();
         assertThat(right).as("flowers named right of 150, training rows included").isGreaterThanOrEqualTo(140);
+    }
+
+    /** The strings of the JSON list under {@code key}, unescaped. */
+    static List<String> strings(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":\\[((?:\"(?:[^\"\\\\]|\\\\.)*\",?)*)\\]").matcher(json);
+        assertThat(m.find()).as("%s in %s", key, json).isTrue();
+        Matcher item = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(m.group(1));
+        List<String> items = new java.util.ArrayList<>();
+        while (item.find()) {
+            items.add(item.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+        }
+        return items;
     }
 
     static List<Double> numbers(String json, String key) {

@@ -36,6 +36,9 @@ import java.lang.foreign.MemorySegment;
  *       {@code d} the length of the sum (barring underflow). The vector and scalar paths may differ
  *       within that bound; each is deterministic.</li>
  * </ul>
+ * bf16 weights multiplied by many inputs are best packed once as a {@link PackedBf16Matrix}, whose
+ * batch-1 GEMV streams them faster than {@link #sgemvBf16} reads rows and sums each output as the
+ * reference does.
  * All but the mixed kernels are bitwise those of the scalar reference
  * ({@code dev.jvk.kernels.reference.ReferenceLowPrecision}) on every path and at every vector width.
  *

@@ -51,9 +51,11 @@ public final class Parallel {
 
     /**
      * Runs {@code body} once for every task in {@code [0, tasks)} and returns when all are done: on
-     * this thread in order, or, when the work pays for it, on several threads at once, each thread
-     * taking the next task not yet taken whenever it is free (so a thread the machine delays, or one
-     * given a large task, leaves the rest to the others: put the largest tasks first).
+     * this thread in order, or, when the work pays for it, on {@code p} threads at once: thread
+     * {@code i} runs tasks {@code i, i + p, i + 2p, ...} (so a task goes to the same thread call after
+     * call, and what it writes stays in that core's cache), then takes over, from the last task down,
+     * those no thread has started (so a thread the machine delays, or one given larger tasks, leaves
+     * the rest to the others: put the largest tasks first, the smallest last).
      * {@code flops} (the floating-point operations of all the tasks together) sizes the work by the
      * rule GEMM uses, so each thread gets enough of it. A task that computes its own outputs from
      * inputs no other task writes gives bitwise the same result for every thread count, whichever

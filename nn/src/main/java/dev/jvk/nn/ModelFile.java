@@ -128,8 +128,9 @@ final class ModelFile {
                         writeFloats(p, q.scales());
                         p.write(q.int8Weights());
                     } else {
-                        ByteBuffer b = ByteBuffer.allocate(q.bf16Weights().length * 2).order(ByteOrder.BIG_ENDIAN);
-                        b.asShortBuffer().put(q.bf16Weights());
+                        short[] weights = q.bf16Weights();
+                        ByteBuffer b = ByteBuffer.allocate(weights.length * 2).order(ByteOrder.BIG_ENDIAN);
+                        b.asShortBuffer().put(weights);
                         p.write(b.array());
                     }
                     writeFloats(p, q.bias());

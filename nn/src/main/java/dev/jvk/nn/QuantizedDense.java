@@ -1,6 +1,7 @@
 package dev.jvk.nn;
 
 import dev.jvk.kernels.LowPrecision;
+import dev.jvk.kernels.PackedBf16Matrix;
 import dev.jvk.kernels.Vectors;
 import java.util.Locale;
 import java.util.Objects;
@@ -14,8 +15,9 @@ import java.util.Objects;
  * <p>The weights are kept transposed, {@code out x in}: each output unit's weights are contiguous,
  * which is what the low-precision kernels read ({@link LowPrecision#sgemvInt8} at batch 1, where a
  * model larger than the caches is bound by memory bandwidth and a weight costs one byte instead of
- * four; {@link LowPrecision#sgemmInt8} for larger batches). Their results are within the kernels'
- * stated bound of the float product with the dequantized weights.
+ * four; {@link LowPrecision#sgemmInt8} for larger batches). bf16 weights are kept packed once, as a
+ * {@link PackedBf16Matrix} (the same bytes, laid out for the batch-1 GEMV to stream them). Results are
+ * within the kernels' stated bound of the float product with the dequantized weights.
  *
  * <p>There is no backward pass: a model with such a layer refuses training
  * ({@link UnsupportedOperationException}); train the float model and quantize it again.
@@ -50,10 +52,10 @@ public final class QuantizedDense implements Layer {
     private final int out;
     private final byte[] int8;      // [out x in] for INT8, else empty
     private final float[] scales;   // [out] for INT8, else empty
-    private final short[] bf16;     // [out x in] for BF16, else empty
+    private final PackedBf16Matrix bf16;   // out x in for BF16, else null
     private final float[] bias;     // [out]
 
-    private QuantizedDense(Format format, int in, int out, byte[] int8, float[] scales, short[] bf16, float[] bias) {
+    private QuantizedDense(Format format, int in, int out, byte[] int8, float[] scales, PackedBf16Matrix bf16, float[] bias) {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException("a dense layer needs in >= 1 and out >= 1, got " + in + " x " + out);
         }
@@ -79,7 +81,7 @@ public final class QuantizedDense implements Layer {
      */
     public static QuantizedDense int8(int in, int out, byte[] q, float[] scales, float[] bias) {
         QuantizedDense layer = new QuantizedDense(Format.INT8, in, out, Objects.requireNonNull(q, "q"),
-                Objects.requireNonNull(scales, "scales"), new short[0], Objects.requireNonNull(bias, "bias"));
+                Objects.requireNonNull(scales, "scales"), null, Objects.requireNonNull(bias, "bias"));
         length(q.length, (long) in * out, "q");
         length(scales.length, out, "scales");
         for (int j = 0; j < out; j++) {
@@ -92,15 +94,18 @@ public final class QuantizedDense implements Layer {
 
     /**
      * A bf16 layer from its weights ({@code out x in} bf16 bits, row j the weights of output unit j) and the bias;
-     * the arrays are kept, not copied.
+     * the bias is kept, the weights are packed (copied) into a {@link PackedBf16Matrix}.
      *
      * @throws IllegalArgumentException when a size is below 1 or an array's length does not fit the sizes
      */
     public static QuantizedDense bf16(int in, int out, short[] weights, float[] bias) {
-        QuantizedDense layer = new QuantizedDense(Format.BF16, in, out, new byte[0], new float[0],
-                Objects.requireNonNull(weights, "weights"), Objects.requireNonNull(bias, "bias"));
+        Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(bias, "bias");
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("a dense layer needs in >= 1 and out >= 1, got " + in + " x " + out);
+        }
         length(weights.length, (long) in * out, "weights");
-        return layer;
+        return new QuantizedDense(Format.BF16, in, out, new byte[0], new float[0], new PackedBf16Matrix(out, in, weights, 0, in), bias);
     }
 
     private static void length(int length, long expected, String name) {
@@ -134,9 +139,14 @@ public final class QuantizedDense implements Layer {
         return scales;
     }
 
-    /** The live bf16 weights, {@code out x in} (empty unless {@link Format#BF16}). */
+    /** A copy of the bf16 weights, {@code out x in} (empty unless {@link Format#BF16}): the layer keeps them packed. */
     public short[] bf16Weights() {
-        return bf16;
+        if (bf16 == null) {
+            return new short[0];
+        }
+        short[] rows = new short[in * out];
+        bf16.copyTo(rows, 0, in);
+        return rows;
     }
 
     /** The live bias vector. */
@@ -156,11 +166,12 @@ public final class QuantizedDense implements Layer {
     public float[] dequantizedWeights() {
         float[] row = new float[in];
         float[] w = new float[in * out];
+        short[] bf16Rows = bf16Weights();
         for (int j = 0; j < out; j++) {
             if (format == Format.INT8) {
                 LowPrecision.dequantizeInt8(scales[j], int8, j * in, row, 0, in);
             } else {
-                LowPrecision.bf16ToFloat(bf16, j * in, row, 0, in);
+                LowPrecision.bf16ToFloat(bf16Rows, j * in, row, 0, in);
             }
             for (int i = 0; i < in; i++) {
                 w[i * out + j] = row[i];
@@ -184,7 +195,7 @@ public final class QuantizedDense implements Layer {
             if (format == Format.INT8) {
                 LowPrecision.sgemvInt8(out, in, int8, 0, in, scales, 0, x, xOffset, y, yOffset);
             } else {
-                LowPrecision.sgemvBf16(out, in, bf16, 0, in, x, xOffset, y, yOffset);
+                bf16.sgemv(x, xOffset, y, yOffset);
             }
             // y[out] += b[out]
             Vectors.add(y, yOffset, bias, 0, y, yOffset, out);
@@ -194,7 +205,7 @@ public final class QuantizedDense implements Layer {
         if (format == Format.INT8) {
             LowPrecision.sgemmInt8(rows, out, in, x, xOffset, in, int8, 0, in, scales, 0, y, yOffset, out);
         } else {
-            LowPrecision.sgemmBf16(rows, out, in, x, xOffset, in, bf16, 0, in, y, yOffset, out);
+            bf16.sgemm(rows, x, xOffset, in, y, yOffset, out);
         }
         // y[B x out] += b[out], broadcast over rows
         Vectors.addBias(bias, 0, y, yOffset, rows, out, out);

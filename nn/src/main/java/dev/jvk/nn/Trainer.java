@@ -56,6 +56,9 @@ public final class Trainer {
         /** The fewest validation rows {@link #patienceFor} stops early on: {@value}. */
         public static final int MIN_VALIDATION_ROWS = 100;
 
+        /** The fraction of the training rows {@link #validationSplitFor} holds out when it holds any: {@value}. */
+        public static final double DEFAULT_VALIDATION_SPLIT = 0.1;
+
         /** Training rows below which {@link #dropoutFor} gives dropout: {@value}. */
         public static final int SMALL_DATA_ROWS = 10_000;
         /** The dropout rate {@link #dropoutFor} gives a small set: {@value}. */
@@ -134,6 +137,23 @@ public final class Trainer {
          */
         public static int patienceFor(int epochs, int validationRows) {
             return validationRows < MIN_VALIDATION_ROWS ? 0 : Math.max(MIN_DEFAULT_PATIENCE, epochs / 10);
+        }
+
+        /**
+         * The fraction of {@code rows} training rows that {@code ./jvk train} holds out as its validation set:
+         * {@link #DEFAULT_VALIDATION_SPLIT} when that makes at least {@link #MIN_VALIDATION_ROWS} rows, else 0. Fewer rows
+         * cannot choose the epoch to keep ({@link #patienceFor}), so they would only be reported, at the price of a tenth of
+         * the data: in cross-validation on the training rows of four UCI sets (docs/train.md), training on them too scored
+         * level on iris and diabetes and higher on wine (0.979 against 0.976; 0.972 against 0.969 with another seed) and,
+         * with that seed, on breast cancer (0.974 against 0.969; level with the first).
+         *
+         * @throws IllegalArgumentException when {@code rows} is negative
+         */
+        public static double validationSplitFor(int rows) {
+            if (rows < 0) {
+                throw new IllegalArgumentException("rows must be >= 0, got " + rows);
+            }
+            return Math.round(DEFAULT_VALIDATION_SPLIT * rows) >= MIN_VALIDATION_ROWS ? DEFAULT_VALIDATION_SPLIT : 0;
         }
 
         /**

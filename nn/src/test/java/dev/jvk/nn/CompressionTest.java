@@ -77,11 +77,12 @@ class CompressionTest {
         int in = q.inputSize();
         int out = q.outputSize();
         double[] w = new double[in * out];
+        short[] bf16 = q.bf16Weights();
         for (int j = 0; j < out; j++) {
             for (int i = 0; i < in; i++) {
                 w[i * out + j] = q.format() == QuantizedDense.Format.INT8
                         ? q.int8Weights()[j * in + i] * (double) q.scales()[j]
-                        : Float.intBitsToFloat(q.bf16Weights()[j * in + i] << 16);
+                        : Float.intBitsToFloat(bf16[j * in + i] << 16);
             }
         }
         return w;

@@ -53,6 +53,18 @@ class ValidationAndRegressionTest {
     }
 
     @Test
+    void default_validation_split_is_a_tenth_when_that_makes_a_hundred_rows_else_none() {
+        assertThat(Trainer.Config.validationSplitFor(60_000)).as("Fashion-MNIST").isEqualTo(0.1);
+        assertThat(Trainer.Config.validationSplitFor(1_000)).isEqualTo(0.1);
+        assertThat(Trainer.Config.validationSplitFor(995)).as("99.5 rounds to 100").isEqualTo(0.1);
+        assertThat(Trainer.Config.validationSplitFor(994)).isZero();
+        assertThat(Trainer.Config.validationSplitFor(455)).as("breast cancer").isZero();
+        assertThat(Trainer.Config.validationSplitFor(120)).as("iris").isZero();
+        assertThat(Trainer.Config.validationSplitFor(0)).isZero();
+        assertThatThrownBy(() -> Trainer.Config.validationSplitFor(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void default_dropout_is_a_fifth_below_ten_thousand_training_rows_and_none_above() {
         assertThat(Trainer.Config.dropoutFor(0)).isEqualTo(0.2f);
         assertThat(Trainer.Config.dropoutFor(317)).as("diabetes").isEqualTo(0.2f);

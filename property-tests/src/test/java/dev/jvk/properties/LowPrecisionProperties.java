@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jvk.kernels.LowPrecision;
+import dev.jvk.kernels.PackedBf16Matrix;
 import dev.jvk.kernels.reference.ReferenceLowPrecision;
 import dev.jvk.properties.support.Bounds;
 import java.lang.foreign.Arena;
@@ -662,6 +663,86 @@ class LowPrecisionProperties {
             kernel.apply(m, n, k, a, 2, lda, bf, 1, ldb, c, 3, ldc);
             checkMixed(c, 3, ldc, m, n, k, a, 2, lda, wBf16);
         }
+    }
+
+    /**
+     * The packed bf16 matrix: its GEMV bitwise the reference's row-major GEMV (the in-order fma chain) on every
+     * path and width, and like it within the bound of the double oracle; its GEMM within the bound; copyTo gives
+     * back the bits packed. Sizes cross the groups of 32 rows and the passes of up to four groups.
+     */
+    @Property(tries = 300)
+    void packedBf16MatrixComputesTheRowsItWasPackedFrom(
+            @ForAll long seed, @ForAll @IntRange(min = 0, max = 6) int m, @ForAll @IntRange(min = 0, max = 200) int n,
+            @ForAll @IntRange(min = 0, max = 150) int k, @ForAll @IntRange(min = 0, max = 3) int pad) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int lda = Math.max(1, k + pad);
+        int ldb = Math.max(1, k + pad + 1);
+        int ldc = Math.max(1, n + pad);
+        float[] a = new float[2 + m * lda];
+        Arrays.fill(a, Float.NaN);
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                a[2 + i * lda + p] = (float) r.nextDouble(-1, 1);
+            }
+        }
+        short[] bf = new short[1 + n * ldb];
+        double[][] w = new double[n][k];
+        for (int j = 0; j < n; j++) {
+            for (int p = 0; p < k; p++) {
+                bf[1 + j * ldb + p] = ReferenceLowPrecision.floatToBf16((float) r.nextDouble(-1, 1));
+                w[j][p] = bf16Value(bf[1 + j * ldb + p]);
+            }
+        }
+        PackedBf16Matrix packed = new PackedBf16Matrix(n, k, bf, 1, ldb);
+        assertThat(packed.n()).isEqualTo(n);
+        assertThat(packed.k()).isEqualTo(k);
+
+        short[] back = shortsWithSentinels(2, Math.max(0, (n - 1) * ldb + k));
+        packed.copyTo(back, 2, ldb);
+        for (int i = 0; i < back.length; i++) {
+            int j = (i - 2) / ldb;
+            int p = (i - 2) % ldb;
+            if (i >= 2 && j < n && p < k) {
+                assertThat(back[i]).as("B[%d][%d]", j, p).isEqualTo(bf[1 + j * ldb + p]);
+            } else {
+                assertThat(back[i]).as("b[%d] outside B", i).isEqualTo(SHORT_SENTINEL);
+            }
+        }
+
+        float[] rows = floatsWithSentinels(3, m * ldc);
+        float[] expected = floatsWithSentinels(3, m * ldc);
+        for (int i = 0; i < m; i++) {
+            packed.sgemv(a, 2 + i * lda, rows, 3 + i * ldc);
+            ReferenceLowPrecision.sgemvBf16(n, k, bf, 1, ldb, a, 2 + i * lda, expected, 3 + i * ldc);
+        }
+        for (int i = 0; i < rows.length; i++) {
+            assertThat(Float.floatToIntBits(rows[i])).as("sgemv's y[%d] (bitwise the reference's)", i)
+                    .isEqualTo(Float.floatToIntBits(expected[i]));
+        }
+        checkMixed(rows, 3, ldc, m, n, k, a, 2, lda, w);
+
+        float[] c = floatsWithSentinels(3, m * ldc);
+        packed.sgemm(m, a, 2, lda, c, 3, ldc);
+        checkMixed(c, 3, ldc, m, n, k, a, 2, lda, w);
+    }
+
+    /** The packed matrix's arguments are checked before anything is written, and named. */
+    @Example
+    void packedBf16MatrixRejectsBadArguments() {
+        short[] b = new short[6];
+        assertThatThrownBy(() -> new PackedBf16Matrix(2, 3, null, 0, 3)).isInstanceOf(NullPointerException.class).hasMessageContaining("b");
+        assertThatThrownBy(() -> new PackedBf16Matrix(-1, 3, b, 0, 3)).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("n");
+        assertThatThrownBy(() -> new PackedBf16Matrix(2, 3, b, 0, 2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ldb");
+        assertThatThrownBy(() -> new PackedBf16Matrix(2, 3, b, 1, 3)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("b");
+        PackedBf16Matrix packed = new PackedBf16Matrix(2, 3, b, 0, 3);
+        float[] x = new float[5];
+        float[] y = floatsWithSentinels(0, 2);
+        assertThatThrownBy(() -> packed.sgemv(x, 3, y, 0)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("x");
+        assertThatThrownBy(() -> packed.sgemv(x, 0, y, 4)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("y");
+        assertThatThrownBy(() -> packed.sgemv(x, 0, x, 2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap");
+        assertThatThrownBy(() -> packed.sgemm(2, x, 0, 3, y, 0, 2)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("a");
+        assertThatThrownBy(() -> packed.copyTo(new short[5], 0, 3)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("b");
+        assertThat(y).containsOnly(FLOAT_SENTINEL);
     }
 
     // ================================================================ the checks can fail

@@ -1,5 +1,6 @@
 package dev.jvk.bench.gemm;
 
+import dev.jvk.bench.ceiling.ReadCeiling;
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Transpose;
 import dev.jvk.kernels.reference.ReferenceSgemm;
@@ -26,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (cblas_sgemv, one thread, off-heap) and netlib's VectorBLAS. Shapes {@code "N:256x784"} (y has
  * 256 entries: a dense layer stored out x in) and {@code "T:784x256"} (y has 256: stored in x out),
  * the 10-class output layer, and 4096 x 4096 (A from memory, not cache). Score: calls per second;
- * GB/s of A = score * 4mn / 1e9.
+ * GB/s of A = score * 4mn / 1e9. {@code read} only sums A ({@link ReadCeiling}): the read ceiling
+ * of the same run, in cache and from DRAM.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -99,6 +101,11 @@ public class SgemvBench {
         openblas.cblas_sgemv(openblas.CblasRowMajor, trans == Transpose.TRANS ? openblas.CblasTrans : openblas.CblasNoTrans,
                 m, n, 1f, pa, n, px, 1, 0f, py, 1);
         return py;
+    }
+
+    @Benchmark
+    public float read() {
+        return ReadCeiling.sum(a);
     }
 
     /** netlib is column-major: row-major A (m x n) is column-major A^T, so the transpose flag flips. */

@@ -1,12 +1,11 @@
 package dev.jvk.bench.lowp;
 
+import dev.jvk.bench.ceiling.ReadCeiling;
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.LowPrecision;
+import dev.jvk.kernels.PackedBf16Matrix;
 import dev.jvk.kernels.Transpose;
 import java.util.SplittableRandom;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import java.util.concurrent.TimeUnit;
@@ -26,14 +25,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Memory-bound batch-1 inference: two chained {@code size x size} layers (y1 = W1 x, y2 = W2 y1, the
  * hidden layers of the issue's 4096-4096-4096 MLP) with float weights ({@code Gemm.sgemv}, 128 MiB at
- * 4096), bf16 weights (64 MiB) and int8 weights with per-row scales (32 MiB), one thread. All three
+ * 4096), bf16 weights (64 MiB; row-major through {@code LowPrecision.sgemvBf16} and packed once
+ * through {@code PackedBf16Matrix.sgemv}, what a bf16 model runs) and int8 weights with per-row scales
+ * (32 MiB), one thread. All three
  * are beyond the 32 MiB L3 but int8 is at its edge. The float baseline also runs on OpenBLAS
  * ({@code cblas_sgemv}, one thread, off-heap): the fastest float GEMV here, so that the ratios do
  * not flatter the low-precision kernels. Targets: bf16 >= 1.8x and int8 >= 3x float.
  *
  * <p>{@code readFloat32} reads the same bytes as the float GEMV (both float weight matrices) and only
  * sums them: the read bandwidth of one core in the same run, the ceiling every GEMV here is held
- * against (STREAM's copy and triad also write, so they measure another mix).
+ * against (STREAM's copy and triad also write, so they measure another mix); {@code readBf16} does the
+ * same with the bf16 bytes, loaded as the bf16 kernels load them (a vector of shorts read as ints).
  *
  * <p>Run: {@code OPENBLAS_CORETYPE=SkylakeX ... org.openjdk.jmh.Main 'lowp.MixedGemvBench'}.
  */
@@ -49,6 +51,7 @@ public class MixedGemvBench {
 
     private float[][] w;
     private short[][] wBf16;
+    private PackedBf16Matrix[] packedBf16;
     private byte[][] wInt8;
     private float[][] scales;
     private float[] x;
@@ -64,6 +67,7 @@ public class MixedGemvBench {
         SplittableRandom random = new SplittableRandom(42);
         w = new float[2][size * size];
         wBf16 = new short[2][size * size];
+        packedBf16 = new PackedBf16Matrix[2];
         wInt8 = new byte[2][size * size];
         scales = new float[2][size];
         for (int l = 0; l < 2; l++) {
@@ -71,6 +75,7 @@ public class MixedGemvBench {
                 w[l][i] = (float) (random.nextGaussian() / Math.sqrt(size));
             }
             LowPrecision.floatToBf16(w[l], 0, wBf16[l], 0, size * size);
+            packedBf16[l] = new PackedBf16Matrix(size, size, wBf16[l], 0, size);
             LowPrecision.quantizeInt8Rows(w[l], 0, size, size, size, wInt8[l], 0, size, scales[l], 0);
         }
         x = new float[size];
@@ -98,26 +103,12 @@ public class MixedGemvBench {
 
     @Benchmark
     public float readFloat32() {
-        return read(w[0]) + read(w[1]);
+        return ReadCeiling.sum(w[0]) + ReadCeiling.sum(w[1]);
     }
 
-    /** Sums a with four accumulators, so that the adds keep up with the loads. */
-    private static float read(float[] a) {
-        VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
-        int step = 4 * s.length();
-        FloatVector s0 = FloatVector.zero(s), s1 = s0, s2 = s0, s3 = s0;
-        int i = 0;
-        for (int upper = a.length - a.length % step; i < upper; i += step) {
-            s0 = s0.add(FloatVector.fromArray(s, a, i));
-            s1 = s1.add(FloatVector.fromArray(s, a, i + s.length()));
-            s2 = s2.add(FloatVector.fromArray(s, a, i + 2 * s.length()));
-            s3 = s3.add(FloatVector.fromArray(s, a, i + 3 * s.length()));
-        }
-        float sum = s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
-        for (; i < a.length; i++) {
-            sum += a[i];
-        }
-        return sum;
+    @Benchmark
+    public int readBf16() {
+        return ReadCeiling.sum(wBf16[0]) + ReadCeiling.sum(wBf16[1]);
     }
 
     @Benchmark
@@ -138,6 +129,13 @@ public class MixedGemvBench {
     public float[] bf16() {
         LowPrecision.sgemvBf16(size, size, wBf16[0], 0, size, x, 0, h, 0);
         LowPrecision.sgemvBf16(size, size, wBf16[1], 0, size, h, 0, y, 0);
+        return y;
+    }
+
+    @Benchmark
+    public float[] bf16Packed() {
+        packedBf16[0].sgemv(x, 0, h, 0);
+        packedBf16[1].sgemv(h, 0, y, 0);
         return y;
     }
 

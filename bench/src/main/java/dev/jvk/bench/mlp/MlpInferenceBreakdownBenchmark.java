@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * about {@code predict} minus its bookkeeping. {@code gemm1} ... {@code gemm3}
  * are the layers' products ({@code x W}, batch 1: the GEMV with the bias) as {@link Gemm#sgemm} computes them,
  * packing W on every call; {@code packed1} ... {@code packed3} the same products on W packed once
- * ({@link PackedMatrix}, what {@code predict} runs from two rows on); {@code bias1} ... {@code bias3}
+ * ({@link PackedMatrix}, what {@code predict} runs from two rows on), {@code packed1FromInput} the first
+ * of them reading each chunk's rows from the whole batch as {@code predict} does (the chunk buffer of
+ * {@code packed1} stays in L2; the batch of 1024 rows, 3.2 MB, does not); {@code bias1} ... {@code bias3}
  * the bias and activation after them, {@code softmax} the scores, {@code copies} the input rows copied
  * into the model's buffer and the scores out of it. One thread unless {@code -p threads=2}.
  *
@@ -123,6 +125,16 @@ public class MlpInferenceBreakdownBenchmark {
     @Benchmark
     public float[] packed1() {
         return packedProduct(0);
+    }
+
+    /** {@code packed1} reading each chunk's rows where {@code predict} reads them, in the caller's whole batch (beyond L2 from batch 1024). */
+    @Benchmark
+    public float[] packed1FromInput() {
+        float[] c = buffers[1];
+        for (int from = 0; from < batch; from += chunk) {
+            packed[0].sgemm(NO_TRANS, chunk, 1f, x, from * WIDTHS[0], WIDTHS[0], 0f, c, 0, WIDTHS[1]);
+        }
+        return c;
     }
 
     @Benchmark

@@ -455,18 +455,16 @@ public final class Dgemm {
     /**
      * One K block of the small path over rows [i0, i1) of C, op(B) = B: the kernels read B's rows
      * where they are, as OpenBLAS's small-matrix kernels and libxsmm do (at these sizes packing
-     * costs as much as it saves). A transposed (TN) is read in place too, the MR values of a k step
-     * contiguous. A as stored (NN) has its tile's rows copied to a constant stride
-     * ({@link DgemmKernels#ROW_STRIDE}, plain copies), so that the kernel moves one index through
-     * all of them; read in place, 8 rows need 8 address registers beside B's, and packing them
-     * k-major is a transposition that cost 10-20% of the product at 32^3-96^3 (measured here). A K
-     * block deeper than the stride, and the rows of a TN product below its last whole tile, are
-     * packed k-major instead; the columns right of the last whole panel go into one zero-padded B
-     * panel ({@code ldb = NR}). Tiles run row by row, so each copy of A serves every panel. Arrays only.
+     * costs as much as it saves), and A where it is too: transposed (TN) in tiles of MR rows, the MR
+     * values of a k step contiguous; as stored (NN) in tiles of {@link DgemmKernels#SMALL_ROWS}
+     * rows, one address per row. The rows below the last whole tile are packed (TN: k-major; NN:
+     * copied row by row, at stride kc), and the columns right of the last whole panel go into one
+     * zero-padded B panel ({@code ldb = NR}); a tile's rows past C's are never written to C. Arrays only.
      */
     private static void smallBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, double beta, int i0, int i1) {
         int n = p.n();
         double alpha = p.alpha();
+        boolean transA = p.transA();
         double[] aArray = p.a().array();
         int ao = (int) p.a().offset();
         int lda = p.a().ld();
@@ -475,29 +473,32 @@ public final class Dgemm {
         int bo = (int) p.b().offset() + pc * ldb;
         double[] cArray = p.c().array();
         int ldc = p.c().ld();
-        boolean copyRows = !p.transA() && kcMax <= DgemmKernels.ROW_STRIDE;
-        int inPlace = p.transA() ? i0 + (i1 - i0) / MR * MR : i0; // TN: rows from there on are packed
+        int height = transA ? MR : DgemmKernels.SMALL_ROWS;
+        int inPlace = i0 + (i1 - i0) / height * height; // rows from there on are packed
         int wholeCols = n / NR * NR;
         double[] tile = workspace.doubleTile(MR * NR);
         double[] ap = null;
         double[] bp = null;
-        if (copyRows) {
-            ap = workspace.doublePackedA(MR * DgemmKernels.ROW_STRIDE);
-        } else if (inPlace < i1) {
-            ap = workspace.doublePackedA(Platform.roundUp(i1 - inPlace, MR) * kcMax);
-            DgemmPacking.packA(aArray, ao, lda, p.transA(), inPlace, pc, i1 - inPlace, kc, MR, ap);
+        if (inPlace < i1) {
+            ap = workspace.doublePackedA(height * kcMax);
+            if (transA) {
+                DgemmPacking.packA(aArray, ao, lda, true, inPlace, pc, i1 - inPlace, kc, MR, ap);
+            } else {
+                for (int r = 0; r < i1 - inPlace; r++) {
+                    System.arraycopy(aArray, ao + (inPlace + r) * lda + pc, ap, r * kc, kc);
+                }
+            }
         }
         if (wholeCols < n) {
             bp = workspace.doublePackedB(NR * kcMax);
             DgemmPacking.packB(bArray, (int) p.b().offset(), ldb, false, pc, wholeCols, kc, n - wholeCols, bp, 0);
         }
-        for (int ir = i0; ir < i1; ir += MR) {
-            int rows = Math.min(MR, i1 - ir);
-            if (copyRows) {
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(aArray, ao + (ir + r) * lda + pc, ap, r * DgemmKernels.ROW_STRIDE, kc);
-                }
-            }
+        for (int ir = i0; ir < i1; ir += height) {
+            int rows = Math.min(height, i1 - ir);
+            boolean packed = ir >= inPlace;
+            double[] a = packed ? ap : aArray;
+            int ai = packed ? 0 : transA ? ao + pc * lda + ir : ao + ir * lda + pc;
+            int aStep = !packed ? lda : transA ? MR : kc;
             for (int jr = 0; jr < n; jr += NR) {
                 boolean inPlaceB = jr < wholeCols;
                 double[] b = inPlaceB ? bArray : bp;
@@ -505,15 +506,12 @@ public final class Dgemm {
                 int bStep = inPlaceB ? ldb : NR;
                 int cols = Math.min(NR, n - jr);
                 int ci = (int) p.c().offset() + ir * ldc + jr;
-                boolean whole = rows == MR && cols == NR;
+                boolean whole = rows == height && cols == NR;
                 double[] target = whole ? cArray : null;
-                if (copyRows) {
-                    // rows of the tile below `rows` hold stale sums that update() never writes to C
-                    KERNELS.smallRows().run(kc, ap, 0, b, bi, bStep, target, ci, ldc, alpha, beta, tile);
-                } else if (ir < inPlace) {
-                    KERNELS.small().run(kc, aArray, ao + pc * lda + ir, lda, b, bi, bStep, target, ci, ldc, alpha, beta, tile);
+                if (transA) {
+                    KERNELS.small().run(kc, a, ai, aStep, b, bi, bStep, target, ci, ldc, alpha, beta, tile);
                 } else {
-                    KERNELS.small().run(kc, ap, (ir - inPlace) * kc, MR, b, bi, bStep, target, ci, ldc, alpha, beta, tile);
+                    DgemmUnrolled.smallRows4x2(kc, a, ai, aStep, b, bi, bStep, target, ci, ldc, alpha, beta, tile);
                 }
                 if (!whole) {
                     DgemmKernels.update(tile, rows, cols, alpha, beta, cArray, ci, ldc);

@@ -18,10 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  *       fused multiply-add chains cover the FMA latency, and eight streams keep the memory
  *       system busy when A comes from DRAM. The accumulators go to a per-thread scratch and their
  *       lanes are summed there, in a fixed order.</li>
- *   <li>TRANS: y is a sum of rows of A scaled by x. The partial sums of a block of columns sit in a
- *       per-thread scratch (in L1) while eight rows at a time stream past, each row read
- *       contiguously (each partial sum through L1 once per eight rows, and eight streams of A in
- *       flight); the block covers a whole row up to {@link #COLUMN_BLOCK} columns.</li>
+ *   <li>TRANS: y is a sum of rows of A scaled by x. Rows of up to {@link #REGISTER_ROW} columns
+ *       keep their column sums in registers, sixteen or eight vectors at a time, while every row
+ *       streams past. Wider rows: the partial sums of a block of columns sit in a per-thread
+ *       scratch (in L1) while eight rows at a time stream past, each row read contiguously (each
+ *       partial sum through L1 once per eight rows, and eight streams of A in flight); the block
+ *       covers a whole row up to {@link #COLUMN_BLOCK} columns. A matrix from DRAM is read in its
+ *       storage order that way, where column blocks would read it in short runs far apart.</li>
  * </ul>
  * Every y is its plain sum in a fixed order (NO_TRANS: lane by lane along the row, then the lanes
  * folded in halves; TRANS: row after row), so the same bits at every JIT tier and every run.
@@ -42,12 +45,26 @@ public final class Dgemv {
     private static final int ROWS = 8;
     /** TRANS: columns whose partial sums stay in the scratch (16 or 32 KB, within L1) while all rows stream past. */
     static final int COLUMN_BLOCK = 4096;
+    /** TRANS: rows of up to this many columns keep their column sums in registers ({@link #sixteenVectorsOfColumns}). */
+    private static final int REGISTER_ROW = 32 * L;
 
     // Lane i takes lane i + h (mod L): the folds of the lane sums.
     private static final VectorShuffle<Double> FOLD_8 = VectorShuffle.iota(S, 8, 1, true);
     private static final VectorShuffle<Double> FOLD_4 = VectorShuffle.iota(S, 4, 1, true);
     private static final VectorShuffle<Double> FOLD_2 = VectorShuffle.iota(S, 2, 1, true);
     private static final VectorShuffle<Double> FOLD_1 = VectorShuffle.iota(S, 1, 1, true);
+
+    // The three levels of finishEightRows's tree (L >= 8): at level h, the lanes with bit h of their
+    // index set (UPPER_h) take the second row of a pair, and SWAP_h exchanges lanes i and i ^ h.
+    private static final int H1 = L / 2;
+    private static final int H2 = L / 4;
+    private static final int H3 = Math.max(1, L / 8);
+    private static final VectorMask<Double> UPPER_1 = upper(H1);
+    private static final VectorMask<Double> UPPER_2 = upper(H2);
+    private static final VectorMask<Double> UPPER_3 = upper(H3);
+    private static final VectorShuffle<Double> SWAP_1 = VectorShuffle.fromOp(S, i -> i ^ H1);
+    private static final VectorShuffle<Double> SWAP_2 = VectorShuffle.fromOp(S, i -> i ^ H2);
+    private static final VectorShuffle<Double> SWAP_3 = VectorShuffle.fromOp(S, i -> i ^ H3);
 
     private Dgemv() {}
 
@@ -72,7 +89,22 @@ public final class Dgemv {
 
     private static void gemv(boolean trans, int m, int n, double alpha, double[] a, int aOffset, int lda,
                              double[] x, int xOffset, double beta, double[] y, int yOffset, double[] scratch) {
-        if (trans) {
+        if (trans && n <= REGISTER_ROW) {
+            int j = 0;
+            for (; j + 16 * L <= n; j += 16 * L) {
+                sixteenVectorsOfColumns(m, a, aOffset + j, lda, x, xOffset, scratch, j);
+            }
+            for (; j + 8 * L <= n; j += 8 * L) {
+                eightVectorsOfColumns(m, a, aOffset + j, lda, x, xOffset, scratch, j);
+            }
+            for (; j + L <= n; j += L) {
+                vectorOfColumns(m, a, aOffset + j, lda, x, xOffset, scratch, j);
+            }
+            if (j < n) {
+                maskedVectorOfColumns(m, n - j, a, aOffset + j, lda, x, xOffset, scratch, j);
+            }
+            finishColumns(n, scratch, alpha, beta, y, yOffset);
+        } else if (trans) {
             for (int j = 0; j < n; j += COLUMN_BLOCK) {
                 int width = Math.min(COLUMN_BLOCK, n - j);
                 columnSums(m, width, a, aOffset + j, lda, x, xOffset, scratch);
@@ -82,7 +114,11 @@ public final class Dgemv {
             int i = 0;
             for (; i + ROWS <= m; i += ROWS) {
                 eightRowSums(n, a, aOffset + i * lda, lda, x, xOffset, scratch);
-                finishRows(ROWS, scratch, alpha, beta, y, yOffset + i);
+                if (L >= 8) {
+                    finishEightRows(scratch, alpha, beta, y, yOffset + i);
+                } else {
+                    finishRows(ROWS, scratch, alpha, beta, y, yOffset + i);
+                }
             }
             for (; i < m; i++) {
                 rowSum(n, a, aOffset + i * lda, x, xOffset, scratch);
@@ -179,6 +215,50 @@ public final class Dgemv {
         }
     }
 
+    /** Lanes whose index has bit {@code h} set. */
+    private static VectorMask<Double> upper(int h) {
+        boolean[] set = new boolean[L];
+        for (int i = 0; i < L; i++) {
+            set[i] = (i & h) != 0;
+        }
+        return VectorMask.fromArray(S, set, 0);
+    }
+
+    /**
+     * {@link #finishRows} for the eight rows of an {@link #eightRowSums} pass (L >= 8), their lanes
+     * summed as one tree instead of row by row: each level pairs vectors u and v into one whose
+     * lanes with bit h clear hold u folded at h ({@code u[i] + u[i + h]}) and whose other lanes hold v
+     * folded at h, so three levels (h = L/2, L/4, L/8) leave the eight rows side by side in one
+     * vector, in groups of L/8 lanes, which a last fold sums at L = 16. 7 pairings and a fold instead
+     * of 8 rows x log2(L) folds: the folds were a quarter of N:10x128's time. A fixed tree: the same
+     * bits at every JIT tier.
+     */
+    private static void finishEightRows(double[] scratch, double alpha, double beta, double[] y, int at) {
+        DoubleVector v0 = DoubleVector.fromArray(S, scratch, 0);
+        DoubleVector v1 = DoubleVector.fromArray(S, scratch, L);
+        DoubleVector v2 = DoubleVector.fromArray(S, scratch, 2 * L);
+        DoubleVector v3 = DoubleVector.fromArray(S, scratch, 3 * L);
+        DoubleVector v4 = DoubleVector.fromArray(S, scratch, 4 * L);
+        DoubleVector v5 = DoubleVector.fromArray(S, scratch, 5 * L);
+        DoubleVector v6 = DoubleVector.fromArray(S, scratch, 6 * L);
+        DoubleVector v7 = DoubleVector.fromArray(S, scratch, 7 * L);
+        DoubleVector w01 = v0.blend(v1, UPPER_1).add(v1.blend(v0, UPPER_1).rearrange(SWAP_1));
+        DoubleVector w23 = v2.blend(v3, UPPER_1).add(v3.blend(v2, UPPER_1).rearrange(SWAP_1));
+        DoubleVector w45 = v4.blend(v5, UPPER_1).add(v5.blend(v4, UPPER_1).rearrange(SWAP_1));
+        DoubleVector w67 = v6.blend(v7, UPPER_1).add(v7.blend(v6, UPPER_1).rearrange(SWAP_1));
+        DoubleVector w03 = w01.blend(w23, UPPER_2).add(w23.blend(w01, UPPER_2).rearrange(SWAP_2));
+        DoubleVector w47 = w45.blend(w67, UPPER_2).add(w67.blend(w45, UPPER_2).rearrange(SWAP_2));
+        DoubleVector w = w03.blend(w47, UPPER_3).add(w47.blend(w03, UPPER_3).rearrange(SWAP_3));
+        if (L > 8) {
+            w = w.add(w.rearrange(FOLD_1));
+        }
+        w.intoArray(scratch, 0);
+        for (int r = 0; r < 8; r++) {
+            double s = scratch[(r & 1) * H1 + (r >> 1 & 1) * H2 + (r >> 2) * H3];
+            y[at + r] = beta == 0 ? alpha * s : Math.fma(alpha, s, beta * y[at + r]);
+        }
+    }
+
     /**
      * scratch[j] = sum_i A[i][j] x[i] for j < width, A's block starting at {@code block}: rows in
      * order, eight (then four, then one) per pass over the block (each sum j a chain of fused multiply-adds; the chains of
@@ -232,6 +312,100 @@ public final class Dgemv {
                 DoubleVector.fromArray(S, a, row + wv, tail).fma(x0, DoubleVector.fromArray(S, scratch, wv)).intoArray(scratch, wv);
             }
         }
+    }
+
+    /**
+     * scratch[at + j] = sum_i A[i][j] x[i] for j < 8L, A's columns starting at {@code block}: eight
+     * vectors of column sums held in registers while all m rows stream past, each sum a chain of
+     * fused multiply-adds row after row (the order of {@link #columnSums}, so the same bits). No
+     * partial sum goes through memory, and eight independent chains cover the FMA latency.
+     */
+    private static void eightVectorsOfColumns(int m, double[] a, int block, int lda, double[] x, int xo, double[] scratch, int at) {
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        for (int i = 0, row = block; i < m; i++, row += lda) {
+            DoubleVector xi = DoubleVector.broadcast(S, x[xo + i]);
+            s0 = DoubleVector.fromArray(S, a, row).fma(xi, s0);
+            s1 = DoubleVector.fromArray(S, a, row + L).fma(xi, s1);
+            s2 = DoubleVector.fromArray(S, a, row + 2 * L).fma(xi, s2);
+            s3 = DoubleVector.fromArray(S, a, row + 3 * L).fma(xi, s3);
+            s4 = DoubleVector.fromArray(S, a, row + 4 * L).fma(xi, s4);
+            s5 = DoubleVector.fromArray(S, a, row + 5 * L).fma(xi, s5);
+            s6 = DoubleVector.fromArray(S, a, row + 6 * L).fma(xi, s6);
+            s7 = DoubleVector.fromArray(S, a, row + 7 * L).fma(xi, s7);
+        }
+        s0.intoArray(scratch, at);
+        s1.intoArray(scratch, at + L);
+        s2.intoArray(scratch, at + 2 * L);
+        s3.intoArray(scratch, at + 3 * L);
+        s4.intoArray(scratch, at + 4 * L);
+        s5.intoArray(scratch, at + 5 * L);
+        s6.intoArray(scratch, at + 6 * L);
+        s7.intoArray(scratch, at + 7 * L);
+    }
+
+    /**
+     * As {@link #eightVectorsOfColumns} for sixteen vectors of columns (a whole 256-double row at 512
+     * bits): sixteen chains leave the FMA units slack where eight (four cycles of latency, two FMAs
+     * a cycle) keep them exactly busy, and such a row is read as one contiguous run instead of two
+     * passes over half rows.
+     */
+    private static void sixteenVectorsOfColumns(int m, double[] a, int block, int lda, double[] x, int xo, double[] scratch, int at) {
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        DoubleVector s8 = s0, s9 = s0, s10 = s0, s11 = s0, s12 = s0, s13 = s0, s14 = s0, s15 = s0;
+        for (int i = 0, row = block; i < m; i++, row += lda) {
+            DoubleVector xi = DoubleVector.broadcast(S, x[xo + i]);
+            s0 = DoubleVector.fromArray(S, a, row + 0 * L).fma(xi, s0);
+            s1 = DoubleVector.fromArray(S, a, row + 1 * L).fma(xi, s1);
+            s2 = DoubleVector.fromArray(S, a, row + 2 * L).fma(xi, s2);
+            s3 = DoubleVector.fromArray(S, a, row + 3 * L).fma(xi, s3);
+            s4 = DoubleVector.fromArray(S, a, row + 4 * L).fma(xi, s4);
+            s5 = DoubleVector.fromArray(S, a, row + 5 * L).fma(xi, s5);
+            s6 = DoubleVector.fromArray(S, a, row + 6 * L).fma(xi, s6);
+            s7 = DoubleVector.fromArray(S, a, row + 7 * L).fma(xi, s7);
+            s8 = DoubleVector.fromArray(S, a, row + 8 * L).fma(xi, s8);
+            s9 = DoubleVector.fromArray(S, a, row + 9 * L).fma(xi, s9);
+            s10 = DoubleVector.fromArray(S, a, row + 10 * L).fma(xi, s10);
+            s11 = DoubleVector.fromArray(S, a, row + 11 * L).fma(xi, s11);
+            s12 = DoubleVector.fromArray(S, a, row + 12 * L).fma(xi, s12);
+            s13 = DoubleVector.fromArray(S, a, row + 13 * L).fma(xi, s13);
+            s14 = DoubleVector.fromArray(S, a, row + 14 * L).fma(xi, s14);
+            s15 = DoubleVector.fromArray(S, a, row + 15 * L).fma(xi, s15);
+        }
+        s0.intoArray(scratch, at + 0 * L);
+        s1.intoArray(scratch, at + 1 * L);
+        s2.intoArray(scratch, at + 2 * L);
+        s3.intoArray(scratch, at + 3 * L);
+        s4.intoArray(scratch, at + 4 * L);
+        s5.intoArray(scratch, at + 5 * L);
+        s6.intoArray(scratch, at + 6 * L);
+        s7.intoArray(scratch, at + 7 * L);
+        s8.intoArray(scratch, at + 8 * L);
+        s9.intoArray(scratch, at + 9 * L);
+        s10.intoArray(scratch, at + 10 * L);
+        s11.intoArray(scratch, at + 11 * L);
+        s12.intoArray(scratch, at + 12 * L);
+        s13.intoArray(scratch, at + 13 * L);
+        s14.intoArray(scratch, at + 14 * L);
+        s15.intoArray(scratch, at + 15 * L);
+    }
+
+    /** As {@link #eightVectorsOfColumns} for one vector of columns. */
+    private static void vectorOfColumns(int m, double[] a, int block, int lda, double[] x, int xo, double[] scratch, int at) {
+        DoubleVector s = DoubleVector.zero(S);
+        for (int i = 0, row = block; i < m; i++, row += lda) {
+            s = DoubleVector.fromArray(S, a, row).fma(DoubleVector.broadcast(S, x[xo + i]), s);
+        }
+        s.intoArray(scratch, at);
+    }
+
+    /** As {@link #vectorOfColumns} for the last {@code width < L} columns; the scratch is rounded up to whole vectors. */
+    private static void maskedVectorOfColumns(int m, int width, double[] a, int block, int lda, double[] x, int xo, double[] scratch, int at) {
+        VectorMask<Double> in = S.indexInRange(0, width);
+        DoubleVector s = DoubleVector.zero(S);
+        for (int i = 0, row = block; i < m; i++, row += lda) {
+            s = DoubleVector.fromArray(S, a, row, in).fma(DoubleVector.broadcast(S, x[xo + i]), s);
+        }
+        s.intoArray(scratch, at);
     }
 
     /**

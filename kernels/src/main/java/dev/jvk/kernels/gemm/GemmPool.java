@@ -1,6 +1,7 @@
 package dev.jvk.kernels.gemm;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,8 +48,12 @@ final class GemmPool {
 
     private static final ReentrantLock IN_USE = new ReentrantLock();
     private static final AtomicInteger UNFINISHED = new AtomicInteger();
-    /** The next task a part of the current call may take ({@link #claim}); reset by each call that has its workers. */
-    private static final AtomicInteger NEXT_TASK = new AtomicInteger();
+    /**
+     * Guarded by IN_USE (grown and stamped by the caller before its workers start): task {@code t} of the current
+     * call is taken when {@code taken[t] == stamp} ({@link #take}). A new stamp per call frees every task at once.
+     */
+    private static AtomicIntegerArray taken = new AtomicIntegerArray(0);
+    private static int stamp;
     /** Guarded by IN_USE. */
     private static Worker[] workers = new Worker[0];
     /** Guarded by IN_USE: reused by every call, so that a call allocates nothing here. */
@@ -65,6 +70,14 @@ final class GemmPool {
      * thread when {@code wanted <= 1} or the workers are busy with another call.
      */
     static void run(Task task, int wanted, Workspace own) {
+        run(task, wanted, own, 0);
+    }
+
+    /**
+     * {@link #run(Task, int, Workspace)} for a task whose parts {@link #take} tasks {@code [0, tasks)} of their call:
+     * each task goes to the first part that asks for it.
+     */
+    static void run(Task task, int wanted, Workspace own, int tasks) {
         // a part that itself splits work (a Parallel body calling GEMM) already holds the lock: the lock is reentrant
         if (wanted <= 1 || IN_USE.isHeldByCurrentThread() || !IN_USE.tryLock()) {
             task.runPart(0, 1, own, Barrier.NONE);
@@ -76,7 +89,7 @@ final class GemmPool {
             failure = null;
             caller = Thread.currentThread();
             BARRIER.reset(wanted);
-            NEXT_TASK.set(0);
+            freeTasks(tasks);
             parts = wanted;
             UNFINISHED.set(wanted - 1);
             for (int part = 1; part < wanted; part++) {
@@ -114,12 +127,27 @@ final class GemmPool {
     }
 
     /**
-     * Claims the next task of the current call for the part that asks: 0, 1, 2, ... in the order asked, each
-     * to one part only. Only for a part of a call that has its workers ({@code parts > 1} in
-     * {@link Task#runPart}): a call run as one part takes its tasks in order itself.
+     * Takes task {@code t} of the current call for the part that asks: true for the first part that asks, false
+     * for every other. Only for a part of a call that has its workers ({@code parts > 1} in {@link Task#runPart}),
+     * started with the number of tasks: a call run as one part runs its tasks itself.
      */
-    static int claim() {
-        return NEXT_TASK.getAndIncrement();
+    static boolean take(int t) {
+        int mine = stamp;
+        return taken.get(t) != mine && taken.getAndSet(t, mine) != mine;
+    }
+
+    /** Frees tasks {@code [0, tasks)} for the call about to start (guarded by IN_USE; allocates only to grow). */
+    private static void freeTasks(int tasks) {
+        if (taken.length() < tasks) {
+            taken = new AtomicIntegerArray(Math.max(tasks, 2 * taken.length()));
+        }
+        if (++stamp == 0) {
+            // a stamp comes back after 2^32 calls: clear what an old call left with it
+            for (int t = 0; t < taken.length(); t++) {
+                taken.set(t, 0);
+            }
+            stamp = 1;
+        }
     }
 
     private static void ensureWorkers(int count) {

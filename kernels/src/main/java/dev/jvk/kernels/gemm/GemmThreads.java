@@ -70,10 +70,16 @@ public final class GemmThreads {
     }
 
     /**
-     * Runs tasks {@code [0, tasks)} on {@code parts} threads at once (the caller's and GEMM's workers), each
-     * thread taking the next task not yet taken when it is free, so that a thread delayed by the machine (or
-     * given the larger tasks) leaves the rest to the others; all on the caller's thread, in order, when the
-     * workers are busy. Put the largest tasks first: the last ones taken fill the gaps.
+     * Runs tasks {@code [0, tasks)} on {@code parts} threads at once (the caller's and GEMM's workers): part
+     * {@code p} first runs its own tasks {@code p, p + parts, p + 2 parts, ...} in that order, then takes whatever
+     * no part has taken yet, from the last task down. All on the caller's thread, in order, when the workers are
+     * busy. Each task runs once.
+     *
+     * <p>Why own tasks: the same task goes to the same thread call after call while the machine lets every part
+     * run, so what a task writes (a slice of a weight gradient, and the weights it updates) stays in that core's
+     * cache for the next call instead of moving to the other core (measured in bench/RESULTS-threads.md). Why
+     * from the last down: a part that finishes early (or a thread the machine delays) leaves the others' last,
+     * smallest tasks to whoever is free. Put the largest tasks first.
      */
     public static void forEachTask(int tasks, int parts, Task body) {
         GemmPool.run((part, count, workspace, barrier) -> {
@@ -83,10 +89,17 @@ public final class GemmThreads {
                 }
                 return;
             }
-            for (int t = GemmPool.claim(); t < tasks; t = GemmPool.claim()) {
-                body.run(t);
+            for (int t = part; t < tasks; t += count) {
+                if (GemmPool.take(t)) {
+                    body.run(t);
+                }
             }
-        }, parts, null);
+            for (int t = tasks - 1; t >= 0; t--) {
+                if (GemmPool.take(t)) {
+                    body.run(t);
+                }
+            }
+        }, parts, null, tasks);
     }
 
     /**

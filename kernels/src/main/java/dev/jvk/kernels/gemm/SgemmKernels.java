@@ -51,11 +51,11 @@ final class SgemmKernels {
     /** Tile width in floats: two vectors. */
     static final int NR = Platform.NR_VECTORS * L; // the kernels below are written for 2 vectors
     /**
-     * Where the small NN kernels find the rows of their A tile: row r at {@code r * ROW_STRIDE}, a
-     * constant, so that the 8 rows are one moving index and 8 displacements (8 row addresses of A
-     * as stored need 8 registers, and ran 10-15% slower). K blocks deeper than this take packed panels.
+     * Rows of the small NN kernel's tile ({@link SgemmUnrolled#smallRows4x2}), which reads A's rows
+     * where they are stored: 4 row addresses beside B's. With 8 rows (8 addresses) the same kernel
+     * ran 15-20% slower, and copying 8 rows to one stride first cost 12% of a 32^3 product (measured here).
      */
-    static final int ROW_STRIDE = 256;
+    static final int SMALL_ROWS = 4;
 
     private SgemmKernels() {}
 
@@ -80,12 +80,6 @@ final class SgemmKernels {
         void run(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci, int ldc, float alpha, float beta, float[] tile);
     }
 
-    /** A kernel on A's rows copied to {@link #ROW_STRIDE} ({@code a[ai + r * ROW_STRIDE + p]}) and op(B) where it is stored. */
-    @FunctionalInterface
-    interface StridedRows {
-        void run(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, int ldc, float alpha, float beta, float[] tile);
-    }
-
     /** A one-vector-wide kernel on A as stored, into {@code tile} only. */
     @FunctionalInterface
     interface Narrow {
@@ -97,10 +91,10 @@ final class SgemmKernels {
      * vectors on packed panels; {@code packedNarrow}: MR x 1 vector, for a last panel of C no wider
      * than one vector; {@code rows}: MR x 2 vectors reading A in place; {@code colsNarrow}: 2 MR
      * rows x 1 vector reading A stored transposed (one k step's values contiguous); {@code small}:
-     * MR x 2 vectors reading B where it is, and A stored transposed or packed; {@code smallRows}: the
-     * same with A's rows copied to {@link #ROW_STRIDE}.
+     * MR x 2 vectors reading B where it is, and A stored transposed or packed (the small NN product
+     * has one kernel for every MR: {@link #SMALL_ROWS}).
      */
-    record KernelSet(OnPackedA packed, OnPackedA packedNarrow, OnRowsOfA rows, Narrow colsNarrow, BInPlace small, StridedRows smallRows) {}
+    record KernelSet(OnPackedA packed, OnPackedA packedNarrow, OnRowsOfA rows, Narrow colsNarrow, BInPlace small) {}
 
     /**
      * The kernels for {@link Platform#MR}, chosen here once (BLIS registers its kernels in a context
@@ -108,9 +102,9 @@ final class SgemmKernels {
      */
     static final KernelSet KERNELS = Platform.MR == 8
             ? new KernelSet(SgemmUnrolled::packed8x2, SgemmUnrolled::packed8x1, SgemmUnrolled::rows8x2, SgemmUnrolled::colsNarrow16,
-                    SgemmUnrolled::small8x2, SgemmUnrolled::smallRows8x2)
+                    SgemmUnrolled::small8x2)
             : new KernelSet(SgemmUnrolled::packed6x2, SgemmUnrolled::packed6x1, SgemmUnrolled::rows6x2, SgemmUnrolled::colsNarrow12,
-                    SgemmUnrolled::small6x2, SgemmUnrolled::smallRows6x2);
+                    SgemmUnrolled::small6x2);
 
     /**
      * Applies a tile of raw accumulators (row r at {@code tile[r * NR]}) to the top-left

@@ -19,8 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       for ir in mc, step MR
  *         micro-kernel
  * </pre>
- * C no wider than one vector (a classifier's output layer) goes through the one-vector kernels of
- * {@link Sgemm}'s narrow path, A read in place. A single row of A (batch-1 inference) is memory-bound
+ * C no wider than one vector (a classifier's output layer) takes the path {@link Sgemm} takes for it: C^T
+ * with C's rows in the vector lanes ({@link SgemmNarrowT}) from NR rows on, else the one-vector kernels of
+ * the narrow path, A read in place. A single row of A (batch-1 inference) is memory-bound
  * on B: it streams four panels at once with the row's value broadcast, never packing A or padding it
  * to a register tile, and sums each element in the same order as the tiles do (so one row gets the
  * bits it would get in a larger product). Threads split the column panels (nothing is packed twice
@@ -222,12 +223,32 @@ final class SgemmPrepacked {
         }
 
         /**
+         * Rows [i0, i1) of a C no wider than one vector and at least NR rows tall, as {@link Sgemm}'s path
+         * NARROW_T computes them ({@link SgemmNarrowT}: C^T with C's rows in the lanes, every lane useful; the
+         * one-vector kernels leave 6 of 16 lanes idle at n = 10).
+         */
+        private void narrowTransposed(Workspace workspace, int kcMax, int i0, int i1) {
+            int pc = 0;
+            for (int kb = 0; kb < bp.length; kb++) {
+                int kc = (k - pc) / (bp.length - kb);
+                // bp[kb] holds rows pc.. of op(B) from its start: the offset -pc * L makes row p's index (p - pc) * L
+                SgemmNarrowT.body(transA, false, n, alpha, a, ao, lda, bp[kb], -pc * L, L, pc == 0 ? beta : 1, c, co, ldc,
+                        workspace, kcMax, pc, kc, i0, i1);
+                pc += kc;
+            }
+        }
+
+        /**
          * Rows [i0, i1) of a C no wider than one vector, as {@link Sgemm}'s narrow path computes them: A read in
          * place 8 rows at a time (2 MR when stored transposed), the rows below the last whole tile packed.
          */
         private void narrow(Workspace workspace, int i0, int i1) {
             int kBlocks = bp.length;
             int kcMax = (k + kBlocks - 1) / kBlocks;
+            if (m >= NR) {
+                narrowTransposed(workspace, kcMax, i0, i1);
+                return;
+            }
             int tall = 2 * MR;
             int step = transA ? tall : 8;
             int inPlace = i0 + (i1 - i0) / step * step;

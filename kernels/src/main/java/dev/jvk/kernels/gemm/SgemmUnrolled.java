@@ -15,7 +15,6 @@ final class SgemmUnrolled {
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = S.length();
     private static final int NR = SgemmKernels.NR;
-    private static final int ROW_STRIDE = SgemmKernels.ROW_STRIDE;
 
     private SgemmUnrolled() {}
 
@@ -733,39 +732,30 @@ final class SgemmUnrolled {
         }
     }
 
-    /** 8 rows by 2 vectors, A's rows copied to a constant stride ({@code a[ai + r * ROW_STRIDE + p]}: one moving index for all 8) and B where it is stored: the small NN product. */
-    static void smallRows8x2(int kc, float[] a, int ai, float[] b, int bi, int ldb,
+    /** 4 rows by 2 vectors, A read in place row by row ({@code a[ai + r * lda + p]}: 4 row addresses) and B where it is stored: the small NN product (8 accumulators, so for any register file). */
+    static void smallRows4x2(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
             float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-        FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
+        int a0 = ai;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector ar = FloatVector.broadcast(S, a[ai + p]);
+            FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
             c00 = ar.fma(b0, c00);
             c01 = ar.fma(b1, c01);
-            ar = FloatVector.broadcast(S, a[ai + ROW_STRIDE + p]);
+            ar = FloatVector.broadcast(S, a[a1 + p]);
             c10 = ar.fma(b0, c10);
             c11 = ar.fma(b1, c11);
-            ar = FloatVector.broadcast(S, a[ai + 2 * ROW_STRIDE + p]);
+            ar = FloatVector.broadcast(S, a[a2 + p]);
             c20 = ar.fma(b0, c20);
             c21 = ar.fma(b1, c21);
-            ar = FloatVector.broadcast(S, a[ai + 3 * ROW_STRIDE + p]);
+            ar = FloatVector.broadcast(S, a[a3 + p]);
             c30 = ar.fma(b0, c30);
             c31 = ar.fma(b1, c31);
-            ar = FloatVector.broadcast(S, a[ai + 4 * ROW_STRIDE + p]);
-            c40 = ar.fma(b0, c40);
-            c41 = ar.fma(b1, c41);
-            ar = FloatVector.broadcast(S, a[ai + 5 * ROW_STRIDE + p]);
-            c50 = ar.fma(b0, c50);
-            c51 = ar.fma(b1, c51);
-            ar = FloatVector.broadcast(S, a[ai + 6 * ROW_STRIDE + p]);
-            c60 = ar.fma(b0, c60);
-            c61 = ar.fma(b1, c61);
-            ar = FloatVector.broadcast(S, a[ai + 7 * ROW_STRIDE + p]);
-            c70 = ar.fma(b0, c70);
-            c71 = ar.fma(b1, c71);
             bi += ldb;
         }
         if (c == null) {
@@ -777,14 +767,6 @@ final class SgemmUnrolled {
             c21.intoArray(tile, 2 * NR + L);
             c30.intoArray(tile, 3 * NR);
             c31.intoArray(tile, 3 * NR + L);
-            c40.intoArray(tile, 4 * NR);
-            c41.intoArray(tile, 4 * NR + L);
-            c50.intoArray(tile, 5 * NR);
-            c51.intoArray(tile, 5 * NR + L);
-            c60.intoArray(tile, 6 * NR);
-            c61.intoArray(tile, 6 * NR + L);
-            c70.intoArray(tile, 7 * NR);
-            c71.intoArray(tile, 7 * NR + L);
             return;
         }
         FloatVector va = FloatVector.broadcast(S, alpha);
@@ -800,18 +782,6 @@ final class SgemmUnrolled {
             ci += ldc;
             c30.mul(va).intoArray(c, ci);
             c31.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c40.mul(va).intoArray(c, ci);
-            c41.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c50.mul(va).intoArray(c, ci);
-            c51.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c60.mul(va).intoArray(c, ci);
-            c61.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c70.mul(va).intoArray(c, ci);
-            c71.mul(va).intoArray(c, ci + L);
         } else {
             FloatVector vb = FloatVector.broadcast(S, beta);
             c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
@@ -825,103 +795,6 @@ final class SgemmUnrolled {
             ci += ldc;
             c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
             c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            ci += ldc;
-            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c41.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            ci += ldc;
-            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c51.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            ci += ldc;
-            c60.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c61.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            ci += ldc;
-            c70.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c71.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-        }
-    }
-
-    /** As {@link #smallRows8x2} with 6 rows, for machines with 16 vector registers. */
-    static void smallRows6x2(int kc, float[] a, int ai, float[] b, int bi, int ldb,
-            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-        FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector ar = FloatVector.broadcast(S, a[ai + p]);
-            c00 = ar.fma(b0, c00);
-            c01 = ar.fma(b1, c01);
-            ar = FloatVector.broadcast(S, a[ai + ROW_STRIDE + p]);
-            c10 = ar.fma(b0, c10);
-            c11 = ar.fma(b1, c11);
-            ar = FloatVector.broadcast(S, a[ai + 2 * ROW_STRIDE + p]);
-            c20 = ar.fma(b0, c20);
-            c21 = ar.fma(b1, c21);
-            ar = FloatVector.broadcast(S, a[ai + 3 * ROW_STRIDE + p]);
-            c30 = ar.fma(b0, c30);
-            c31 = ar.fma(b1, c31);
-            ar = FloatVector.broadcast(S, a[ai + 4 * ROW_STRIDE + p]);
-            c40 = ar.fma(b0, c40);
-            c41 = ar.fma(b1, c41);
-            ar = FloatVector.broadcast(S, a[ai + 5 * ROW_STRIDE + p]);
-            c50 = ar.fma(b0, c50);
-            c51 = ar.fma(b1, c51);
-            bi += ldb;
-        }
-        if (c == null) {
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, L);
-            c10.intoArray(tile, NR);
-            c11.intoArray(tile, NR + L);
-            c20.intoArray(tile, 2 * NR);
-            c21.intoArray(tile, 2 * NR + L);
-            c30.intoArray(tile, 3 * NR);
-            c31.intoArray(tile, 3 * NR + L);
-            c40.intoArray(tile, 4 * NR);
-            c41.intoArray(tile, 4 * NR + L);
-            c50.intoArray(tile, 5 * NR);
-            c51.intoArray(tile, 5 * NR + L);
-            return;
-        }
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c00.mul(va).intoArray(c, ci);
-            c01.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c10.mul(va).intoArray(c, ci);
-            c11.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c20.mul(va).intoArray(c, ci);
-            c21.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c30.mul(va).intoArray(c, ci);
-            c31.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c40.mul(va).intoArray(c, ci);
-            c41.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c50.mul(va).intoArray(c, ci);
-            c51.mul(va).intoArray(c, ci + L);
-        } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            ci += ldc;
-            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            ci += ldc;
-            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            ci += ldc;
-            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            ci += ldc;
-            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c41.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            ci += ldc;
-            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c51.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
         }
     }
 

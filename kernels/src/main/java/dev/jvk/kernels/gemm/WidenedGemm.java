@@ -118,4 +118,46 @@ public final class WidenedGemm {
             Workspace.release(workspace);
         }
     }
+
+    /**
+     * C (m x n) = A (float, m x k) * B^T with B bf16 packed ({@code LowPrecisionKernels.bf16PackedIndex}): a group
+     * of 32 rows of B is contiguous, k x 32 shorts, so {@code widen}'s bf16 conversion makes it a k x 32 float
+     * block whose column 2t is row t of the group and column 2t + 1 row 16 + t; {@code gemm} multiplies A by it
+     * (NN) into a float block of C's rows, whose columns go to their places in C. The last n % 32 rows, k x
+     * (n % 32) in order, widen into a block whose product goes straight into C. Each weight is widened once per
+     * call. m, n > 0.
+     */
+    public static void sgemmBf16Packed(GemmKernels gemm, LowPrecisionKernels widen, int m, int n, int k,
+                                       float[] a, int aOffset, int lda, short[] packed, float[] c, int cOffset, int ldc) {
+        int group = LowPrecisionKernels.BF16_GROUP;
+        int half = group / 2;
+        int full = n - n % group;
+        int mc = Math.min(m, Math.max(1, BLOCK_FLOATS / group));
+        Workspace workspace = Workspace.acquire();
+        try {
+            float[] panel = workspace.widenedB(group * k);
+            float[] block = workspace.widenedC(mc * group);
+            for (int j0 = 0; j0 < full; j0 += group) {
+                widen.bf16ToFloat(packed, j0 * k, panel, 0, group * k);
+                for (int i = 0; i < m; i += mc) {
+                    int mb = Math.min(mc, m - i);
+                    gemm.sgemm(false, false, mb, group, k, 1f, a, aOffset + i * lda, lda, panel, 0, group, 0f, block, 0, group);
+                    for (int r = 0; r < mb; r++) {
+                        int row = cOffset + (i + r) * ldc + j0;
+                        for (int t = 0; t < half; t++) {
+                            c[row + t] = block[r * group + 2 * t];
+                            c[row + half + t] = block[r * group + 2 * t + 1];
+                        }
+                    }
+                }
+            }
+            if (full < n) {
+                int tail = n - full;
+                widen.bf16ToFloat(packed, full * k, panel, 0, tail * k);
+                gemm.sgemm(false, false, m, tail, k, 1f, a, aOffset, lda, panel, 0, tail, 0f, c, cOffset + full, ldc);
+            }
+        } finally {
+            Workspace.release(workspace);
+        }
+    }
 }

@@ -209,7 +209,7 @@ public final class Workspace {
         return widenedC;
     }
 
-    /** The x of a low-precision GEMV, rearranged for its kernel (the bf16 GEMV's even and odd elements apart). */
+    /** The x of a low-precision GEMV rearranged for its kernel (the bf16 GEMV's even and odd elements apart), or the packed bf16 GEMV's tile of outputs. */
     public float[] lowPrecisionX(int size) {
         if (lowPrecisionX.length < size) {
             lowPrecisionX = new float[size];

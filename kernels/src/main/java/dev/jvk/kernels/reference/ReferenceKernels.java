@@ -378,4 +378,13 @@ public final class ReferenceKernels implements ActivationKernels, ReductionKerne
                           float[] c, int cOffset, int ldc) {
         ReferenceLowPrecision.sgemmBf16(m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     }
+    @Override
+    public void sgemvBf16Packed(int n, int k, short[] packed, float[] x, int xOffset, float[] y, int yOffset) {
+        ReferenceLowPrecision.sgemvBf16Packed(n, k, packed, x, xOffset, y, yOffset);
+    }
+    @Override
+    public void sgemmBf16Packed(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda, short[] packed,
+                                float[] c, int cOffset, int ldc) {
+        ReferenceLowPrecision.sgemmBf16Packed(m, n, k, a, aOffset, lda, packed, c, cOffset, ldc);
+    }
 }

@@ -187,4 +187,25 @@ public final class ReferenceLowPrecision {
             sgemvBf16(n, k, b, bOffset, ldb, a, aOffset + i * lda, c, cOffset + i * ldc);
         }
     }
+
+    /** y = B x with B n x k bf16 packed (LowPrecisionKernels.bf16PackedIndex): each y[j] as {@link #sgemvBf16} sums row j. */
+    public static void sgemvBf16Packed(int n, int k, short[] packed, float[] x, int xOffset, float[] y, int yOffset) {
+        for (int j = 0; j < n; j++) {
+            int at = (int) LowPrecisionKernels.bf16PackedIndex(j, n, k);
+            int stride = LowPrecisionKernels.bf16PackedStride(j, n);
+            float s = 0f;
+            for (int p = 0; p < k; p++) {
+                s = Math.fma(bf16ToFloat(packed[at + p * stride]), x[xOffset + p], s);
+            }
+            y[yOffset + j] = s;
+        }
+    }
+
+    /** C = A * B^T with B packed: each row of C as {@link #sgemvBf16Packed} computes it. */
+    public static void sgemmBf16Packed(int m, int n, int k, float[] a, int aOffset, int lda, short[] packed,
+                                       float[] c, int cOffset, int ldc) {
+        for (int i = 0; i < m; i++) {
+            sgemvBf16Packed(n, k, packed, a, aOffset + i * lda, c, cOffset + i * ldc);
+        }
+    }
 }

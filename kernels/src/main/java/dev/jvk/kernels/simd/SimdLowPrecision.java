@@ -467,6 +467,134 @@ public final class SimdLowPrecision implements LowPrecisionKernels {
         y[yi] = s.reduceLanes(VectorOperators.ADD);
     }
 
+    /*
+     * bf16 weights packed (LowPrecisionKernels.bf16PackedIndex): a group's column p is 64 bytes, 2 * PER
+     * float vectors of rows after a shift or a mask, each multiplied by x[p] broadcast, so each output
+     * is one lane's fma chain over p in order, the reference's sum, at every width. A pass reads four
+     * int vectors per p (four groups at 512 bits, two at 256, one at 128) into eight accumulators: eight
+     * chains hide the fma latency, and at 512 bits four streams of weights are in flight, which read
+     * faster than one (bench/RESULTS-lowp.md: 1.5x the four-row kernel above on 4096 x 4096, faster
+     * than a plain one-stream read of the same bytes). Nothing is split or reduced across lanes. The
+     * last n % 32 rows, stored column by column, take masked loads of FL shorts.
+     */
+
+    /** Int vectors per group and column: 16 ints (32 bf16) over FL lanes. */
+    private static final int PER = BF16_GROUP / 2 / FL;
+    /** Groups per pass: four int vectors. */
+    private static final int PASS_GROUPS = 4 / PER;
+    /** Rows per pass: 8 float vectors. */
+    private static final int PASS_ROWS = PASS_GROUPS * BF16_GROUP;
+
+    @Override
+    public void sgemvBf16Packed(int n, int k, short[] packed, float[] x, int xOffset, float[] y, int yOffset) {
+        int groups = n / BF16_GROUP;
+        int groupShorts = k * BF16_GROUP;
+        Workspace workspace = Workspace.acquire();
+        try {
+            float[] tile = workspace.lowPrecisionX(PASS_ROWS);
+            int g = 0;
+            for (; g + PASS_GROUPS <= groups; g += PASS_GROUPS) {
+                bf16PackedPass(k, packed, g * groupShorts, x, xOffset, tile);
+                System.arraycopy(tile, 0, y, yOffset + g * BF16_GROUP, PASS_ROWS);
+            }
+            for (; g < groups; g++) {
+                bf16PackedGroup(k, packed, g * groupShorts, x, xOffset, tile);
+                System.arraycopy(tile, 0, y, yOffset + g * BF16_GROUP, BF16_GROUP);
+            }
+            int tail = n - groups * BF16_GROUP;
+            if (tail > 0) {
+                bf16PackedTail(k, tail, packed, groups * groupShorts, x, xOffset, tile);
+                System.arraycopy(tile, 0, y, yOffset + groups * BF16_GROUP, tail);
+            }
+        } finally {
+            Workspace.release(workspace);
+        }
+    }
+
+    /** The offset of int vector {@code slot} of a pass from the pass's start, in shorts, and its first row's place in the pass. */
+    private static int slotOffset(int slot, int groupShorts) {
+        return slot / PER * groupShorts + slot % PER * 2 * FL;
+    }
+
+    private static int slotRow(int slot) {
+        return slot / PER * BF16_GROUP + slot % PER * FL;
+    }
+
+    /** tile[0, PASS_ROWS) = the rows of PASS_GROUPS groups from {@code base} times x. */
+    private static void bf16PackedPass(int k, short[] b, int base, float[] x, int xOffset, float[] tile) {
+        int groupShorts = k * BF16_GROUP;
+        int o0 = base + slotOffset(0, groupShorts);
+        int o1 = base + slotOffset(1, groupShorts);
+        int o2 = base + slotOffset(2, groupShorts);
+        int o3 = base + slotOffset(3, groupShorts);
+        FloatVector e0 = FloatVector.zero(F), d0 = e0, e1 = e0, d1 = e0, e2 = e0, d2 = e0, e3 = e0, d3 = e0;
+        for (int p = 0, at = 0; p < k; p++, at += BF16_GROUP) {
+            FloatVector xp = FloatVector.broadcast(F, x[xOffset + p]);
+            IntVector v0 = ShortVector.fromArray(S_FULL, b, o0 + at).reinterpretAsInts();
+            IntVector v1 = ShortVector.fromArray(S_FULL, b, o1 + at).reinterpretAsInts();
+            IntVector v2 = ShortVector.fromArray(S_FULL, b, o2 + at).reinterpretAsInts();
+            IntVector v3 = ShortVector.fromArray(S_FULL, b, o3 + at).reinterpretAsInts();
+            e0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xp, e0);
+            d0 = v0.and(0xffff0000).reinterpretAsFloats().fma(xp, d0);
+            e1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xp, e1);
+            d1 = v1.and(0xffff0000).reinterpretAsFloats().fma(xp, d1);
+            e2 = v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xp, e2);
+            d2 = v2.and(0xffff0000).reinterpretAsFloats().fma(xp, d2);
+            e3 = v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xp, e3);
+            d3 = v3.and(0xffff0000).reinterpretAsFloats().fma(xp, d3);
+        }
+        int half = BF16_GROUP / 2;
+        e0.intoArray(tile, slotRow(0));
+        d0.intoArray(tile, slotRow(0) + half);
+        e1.intoArray(tile, slotRow(1));
+        d1.intoArray(tile, slotRow(1) + half);
+        e2.intoArray(tile, slotRow(2));
+        d2.intoArray(tile, slotRow(2) + half);
+        e3.intoArray(tile, slotRow(3));
+        d3.intoArray(tile, slotRow(3) + half);
+    }
+
+    /** tile[0, BF16_GROUP) = the rows of one group from {@code base} times x, PER int vectors of it at a time. */
+    private static void bf16PackedGroup(int k, short[] b, int base, float[] x, int xOffset, float[] tile) {
+        for (int h = 0; h < PER; h++) {
+            int o = base + h * 2 * FL;
+            FloatVector e = FloatVector.zero(F), d = e;
+            for (int p = 0, at = 0; p < k; p++, at += BF16_GROUP) {
+                FloatVector xp = FloatVector.broadcast(F, x[xOffset + p]);
+                IntVector v = ShortVector.fromArray(S_FULL, b, o + at).reinterpretAsInts();
+                e = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xp, e);
+                d = v.and(0xffff0000).reinterpretAsFloats().fma(xp, d);
+            }
+            e.intoArray(tile, h * FL);
+            d.intoArray(tile, h * FL + BF16_GROUP / 2);
+        }
+    }
+
+    /** tile[0, rows) = the last rows (fewer than a group, stored column by column from {@code base}) times x, FL rows at a time under a mask. */
+    private static void bf16PackedTail(int k, int rows, short[] b, int base, float[] x, int xOffset, float[] tile) {
+        for (int h = 0; h < rows; h += FL) {
+            VectorMask<Short> m = S_HALF.indexInRange(h, rows);
+            FloatVector s = FloatVector.zero(F);
+            for (int p = 0, at = base + h; p < k; p++, at += rows) {
+                s = fromBf16(ShortVector.fromArray(S_HALF, b, at, m)).fma(FloatVector.broadcast(F, x[xOffset + p]), s);
+            }
+            s.intoArray(tile, h);
+        }
+    }
+
+    /** Batch 1 is the packed GEMV; larger batches widen a group at a time for the float GEMM ({@link WidenedGemm#sgemmBf16Packed}). */
+    @Override
+    public void sgemmBf16Packed(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda, short[] packed,
+                                float[] c, int cOffset, int ldc) {
+        if (m == 1 || k == 0) {
+            for (int i = 0; i < m; i++) {
+                sgemvBf16Packed(n, k, packed, a, aOffset + i * lda, c, cOffset + i * ldc);
+            }
+            return;
+        }
+        WidenedGemm.sgemmBf16Packed(gemm, this, m, n, k, a, aOffset, lda, packed, c, cOffset, ldc);
+    }
+
     /**
      * Batch 1 is the GEMV, which reads each weight once as a byte. Larger batches widen panels of weight
      * rows and multiply them with the float GEMM ({@link WidenedGemm#sgemmPanels}).

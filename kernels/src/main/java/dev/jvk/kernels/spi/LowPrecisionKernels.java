@@ -43,6 +43,42 @@ public interface LowPrecisionKernels {
     void sgemmBf16(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda, short[] b, int bOffset, int ldb,
                    float[] c, int cOffset, int ldc);
 
+    /*
+     * The packed bf16 layout of dev.jvk.kernels.PackedBf16Matrix: an n x k bf16 B (a row per output) in
+     * groups of BF16_GROUP = 32 rows, each group k x 32 shorts, contiguous. At column p a group holds 32
+     * shorts, rows t and 16 + t (t < 16) side by side at 2t and 2t + 1: read as 16 ints, lane t is row t
+     * in its low half and row 16 + t in its high half, so a float vector of rows t.. comes from one shift
+     * and one of rows 16 + t.. from one mask, at any width up to 512 bits, with x's element p broadcast
+     * to every lane. The last n % 32 rows follow as one k x (n % 32) block, column by column (no padding:
+     * the layout holds exactly n * k shorts).
+     */
+
+    /** Rows of B per group of the packed bf16 layout. */
+    int BF16_GROUP = 32;
+
+    /** Where row j of the packed bf16 layout of an n x k B starts: its element at column p is at this + p * bf16PackedStride(j, n). */
+    static long bf16PackedIndex(int j, int n, int k) {
+        int full = n - n % BF16_GROUP;
+        if (j >= full) {
+            return (long) full * k + (j - full);
+        }
+        int t = j % BF16_GROUP;
+        return (long) (j / BF16_GROUP) * BF16_GROUP * k + (t < BF16_GROUP / 2 ? 2 * t : 2 * (t - BF16_GROUP / 2) + 1);
+    }
+
+    /** The distance between row j's elements of consecutive columns in the packed bf16 layout of an n-row B. */
+    static int bf16PackedStride(int j, int n) {
+        int full = n - n % BF16_GROUP;
+        return j >= full ? n - full : BF16_GROUP;
+    }
+
+    /** y (n) = B x (x has k) with B packed (bf16PackedIndex): each y[j] the fma chain over p in order from 0. */
+    void sgemvBf16Packed(int n, int k, short[] packed, float[] x, int xOffset, float[] y, int yOffset);
+
+    /** C (m x n) = A (m x k) * B^T with B packed; {@code gemm} as for {@link #sgemmInt8}. */
+    void sgemmBf16Packed(GemmKernels gemm, int m, int n, int k, float[] a, int aOffset, int lda, short[] packed,
+                         float[] c, int cOffset, int ldc);
+
     /**
      * The symmetric int8 scale from the largest magnitude: {@code max / 127}, 1 when max is 0, at least
      * {@link Float#MIN_VALUE}; NaN when max is not finite. One formula for both implementations.

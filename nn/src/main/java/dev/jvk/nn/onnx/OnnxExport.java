@@ -69,8 +69,9 @@ final class OnnxExport {
                         nodes.add(new NodeSpec("DequantizeLinear", List.of(w + ".int8", w + ".scale", w + ".zero_point"), w,
                                 List.of(intAttribute("axis", 0))));
                     } else {
-                        ByteBuffer bits = ByteBuffer.allocate(q.bf16Weights().length * 2).order(ByteOrder.LITTLE_ENDIAN);
-                        bits.asShortBuffer().put(q.bf16Weights());
+                        short[] weights = q.bf16Weights();
+                        ByteBuffer bits = ByteBuffer.allocate(weights.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+                        bits.asShortBuffer().put(weights);
                         graph.message(5, rawTensor(w + ".bf16", dims, OnnxProto.BFLOAT16, bits.array()));
                         nodes.add(new NodeSpec("Cast", List.of(w + ".bf16"), w, List.of(intAttribute("to", OnnxProto.FLOAT))));
                     }

@@ -2,6 +2,7 @@ package dev.jvk.properties.guarantees;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Kernels;
+import dev.jvk.kernels.PackedBf16Matrix;
 import dev.jvk.kernels.PackedMatrix;
 import dev.jvk.kernels.Transpose;
 import dev.jvk.properties.guarantees.PublicApi.Call;
@@ -60,6 +61,14 @@ public final class EveryKernelOnce {
                 Gemm.sgemv(t, size, size, 0.5f, fa, 0, size, new float[size], 0, 0.25f, new float[size], 0);
                 Gemm.dgemv(t, size, size, 0.5, da, 0, size, new double[size], 0, 0.25, new double[size], 0);
             }
+        }
+        // the packed bf16 GEMV's passes and single groups, and its GEMM on the float GEMM
+        for (int n : new int[] {37, 140}) {
+            short[] bf = new short[n * 19];
+            PackedBf16Matrix packed = new PackedBf16Matrix(n, 19, bf, 0, 19);
+            float[] fa = (float[]) PublicApi.randomArray(float[].class, 3 * 19, random);
+            packed.sgemv(fa, 0, new float[n], 0);
+            packed.sgemm(3, fa, 0, 19, new float[3 * n], 0, n);
         }
         System.out.println("DONE");
     }

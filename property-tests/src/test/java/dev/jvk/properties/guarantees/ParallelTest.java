@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Parallel#forRange}: every element in exactly one range, ranges starting on multiples of
  * 64, for every thread count and for lengths around the split points; {@link Parallel#forTasks}:
- * every task exactly once, on at most as many threads as there are tasks; bad arguments refused
+ * every task exactly once, on at most as many threads as there are tasks, each thread's own tasks first;
+ * bad arguments refused
  * before the body runs.
  */
 class ParallelTest {
@@ -99,6 +100,40 @@ class ParallelTest {
             }
         }
         assertThat(checked).isEqualTo(48);
+    }
+
+    /**
+     * Each thread runs its own tasks first, in order ({@code i, i + p, ...} for thread {@code i} of {@code p}; the
+     * caller is thread 0 and starts with task 0), then those left, from the last down: whatever the machine's
+     * timing, a thread's sequence is an ascending run of one residue mod p followed by a descending run.
+     */
+    @Test
+    void eachThreadRunsItsOwnTasksInOrderThenTakesTheRestFromTheLastDown() {
+        Gemm.setThreads(2);
+        int checked = 0;
+        for (int round = 0; round < 200; round++) {
+            int tasks = 14 + round % 7;
+            java.util.Map<Thread, java.util.List<Integer>> ran = new java.util.concurrent.ConcurrentHashMap<>();
+            Parallel.forTasks(tasks, 1L << 40, t -> ran.computeIfAbsent(Thread.currentThread(), k -> new java.util.ArrayList<>()).add(t));
+            assertThat(ran.values().stream().mapToInt(java.util.List::size).sum()).isEqualTo(tasks);
+            for (var e : ran.entrySet()) {
+                java.util.List<Integer> order = e.getValue();
+                // own tasks: the longest ascending run of one residue; a task taken from the rest may come after it
+                // at a higher index (the rest starts from the last), but then only lower ones
+                int own = 1;
+                while (own < order.size() && order.get(own) > order.get(own - 1) && order.get(own) % 2 == order.get(0) % 2) {
+                    own++;
+                }
+                for (int i = own + 1; i < order.size(); i++) {
+                    assertThat(order.get(i)).as("the rest from the last down: %s", order).isLessThan(order.get(i - 1));
+                }
+                if (e.getKey() == Thread.currentThread()) {
+                    assertThat(order.get(0)).as("the caller starts with task 0: %s", order).isZero();
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isBetween(200, 400);
     }
 
     @Test
