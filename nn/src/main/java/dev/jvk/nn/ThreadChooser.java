@@ -17,11 +17,16 @@ public final class ThreadChooser {
     /** Windows per count in one probe, alternating: {@value}. */
     public static final int ROUNDS = 2;
     /**
-     * Steps on the chosen count between probes: {@value}. At Fashion-MNIST's ~1.3 ms step this is ~0.5 s, shorter
+     * The most steps on the chosen count between probes: {@value}. At Fashion-MNIST's ~1.3 ms step this is ~0.5 s, shorter
      * than the seconds a level lasts; a probe's {@code WINDOW x ROUNDS} steps on the slower count cost under 4% of
      * the stretch when one count is 1.5x the other, nothing when they are equal.
      */
     public static final int STRETCH = 400;
+    /**
+     * The first stretch: {@value}, each next one twice as long up to {@link #STRETCH}. The first probes run while the
+     * JIT is still compiling the step, when their times say little, so a wrong first choice is not kept for long.
+     */
+    public static final int FIRST_STRETCH = 50;
 
     private final int candidate;
     private final long[] steps = new long[2];
@@ -29,6 +34,7 @@ public final class ThreadChooser {
     /** Position in the current probe ({@code < 2 x ROUNDS x WINDOW}), or -1 while running a stretch. */
     private int probeStep;
     private int stretchLeft;
+    private int nextStretch = FIRST_STRETCH;
     private int chosen;
 
     /**
@@ -86,7 +92,8 @@ public final class ThreadChooser {
             // Ties go to the candidate: the default before this chooser, and the faster when the machine is idle.
             chosen = probeNanos[0] < probeNanos[1] ? 1 : candidate;
             probeStep = -1;
-            stretchLeft = STRETCH;
+            stretchLeft = nextStretch;
+            nextStretch = Math.min(2 * nextStretch, STRETCH);
         }
     }
 

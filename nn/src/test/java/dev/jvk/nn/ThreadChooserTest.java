@@ -34,7 +34,7 @@ class ThreadChooserTest {
     void keepsOneThreadForAStretchWhenOneIsFaster() {
         ThreadChooser chooser = new ThreadChooser(2);
         run(chooser, 20, t -> t == 1 ? 1000 : 1300);
-        List<Integer> stretch = run(chooser, 400, t -> t == 1 ? 1000 : 1300);
+        List<Integer> stretch = run(chooser, ThreadChooser.FIRST_STRETCH, t -> t == 1 ? 1000 : 1300);
         assertThat(stretch).containsOnly(1);
         assertThat(chooser.probing()).as("a new probe after the stretch").isTrue();
     }
@@ -43,7 +43,7 @@ class ThreadChooserTest {
     void keepsTheCandidateWhenItIsFasterOrEqual() {
         ThreadChooser faster = new ThreadChooser(2);
         run(faster, 20, t -> t == 1 ? 1000 : 600);
-        assertThat(run(faster, 400, t -> 600)).containsOnly(2);
+        assertThat(run(faster, 50, t -> 600)).containsOnly(2);
         ThreadChooser equal = new ThreadChooser(2);
         run(equal, 20, t -> 1000);
         assertThat(equal.threads()).as("a tie keeps the candidate").isEqualTo(2);
@@ -52,16 +52,34 @@ class ThreadChooserTest {
     @Test
     void reprobesAndFollowsALevelThatChanges() {
         ThreadChooser chooser = new ThreadChooser(2);
-        run(chooser, 420, t -> t == 1 ? 1000 : 600);
+        run(chooser, 20 + 50, t -> t == 1 ? 1000 : 600);
         assertThat(chooser.threads()).as("the second probe starts on one thread").isEqualTo(1);
         // the machine turns slow for two threads: the second probe sees it and picks one
         run(chooser, 20, t -> t == 1 ? 1000 : 1200);
-        assertThat(run(chooser, 400, t -> 1000)).containsOnly(1);
+        assertThat(run(chooser, 100, t -> 1000)).containsOnly(1);
         // and fast again: the third probe goes back to two
         run(chooser, 20, t -> t == 1 ? 1000 : 600);
         assertThat(chooser.threads()).isEqualTo(2);
-        assertThat(chooser.stepsOnOne() + chooser.stepsOnCandidate()).isEqualTo(860);
-        assertThat(chooser.stepsOnOne()).isEqualTo(10 + 10 + 400 + 10);
+        assertThat(chooser.stepsOnOne() + chooser.stepsOnCandidate()).isEqualTo(20 + 50 + 20 + 100 + 20);
+        assertThat(chooser.stepsOnOne()).isEqualTo(10 + 10 + 100 + 10);
+    }
+
+    @Test
+    void stretchesBetweenProbesDoubleFromTheFirstUpToTheLongest() {
+        ThreadChooser chooser = new ThreadChooser(2);
+        List<Integer> stretches = new ArrayList<>();
+        int length = 0;
+        for (int i = 0; i < 3000; i++) {
+            boolean probing = chooser.probing();
+            chooser.stepTook(1000);
+            if (!probing) {
+                length++;
+            } else if (length > 0) {
+                stretches.add(length);
+                length = 0;
+            }
+        }
+        assertThat(stretches.subList(0, 6)).isEqualTo(List.of(50, 100, 200, 400, 400, 400));
     }
 
     @Test
@@ -84,9 +102,9 @@ class ThreadChooserTest {
         assertThat(one.describe()).isEqualTo("auto (1)");
         ThreadChooser two = new ThreadChooser(2);
         run(two, 20, t -> t == 1 ? 1000 : 600);
-        run(two, 80, t -> 600);
-        // 10 of 100 steps on one thread
-        assertThat(two.describe()).isEqualTo("auto (2 for 90% of steps, 1 for the rest)");
+        run(two, 50, t -> 600);
+        // 10 of 70 steps on one thread
+        assertThat(two.describe()).isEqualTo("auto (2 for 86% of steps, 1 for the rest)");
     }
 
     @Test
