@@ -8,6 +8,7 @@ import dev.jvk.nn.Evaluation;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.ModelMetadata;
+import dev.jvk.nn.ThreadChooser;
 import dev.jvk.nn.Trainer;
 import dev.jvk.nn.TrainingCheckpoint;
 import dev.jvk.nn.data.CsvReader;
@@ -129,8 +130,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seeds weights, shuffling and splits (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "GEMM threads, at most the processors (default: the available processors).")
+    @Option(names = "--threads", paramLabel = "N", description = "GEMM threads, at most the processors, for the whole run (default: auto, the faster of 1 and all the available "
+            + "processors, measured in short windows while training and measured again every few hundred steps).")
     Integer threads;
+
+    /** Without --threads, picks the count during training; null with --threads or on one processor. */
+    private ThreadChooser chooser;
 
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model here (docs/model-format.md).")
     Path save;
@@ -312,9 +317,14 @@ final class TrainCommand implements Callable<Integer> {
                 dropout == 0 ? "" : ", dropout " + dropout + (this.dropout == null ? " (the default below " + Trainer.Config.SMALL_DATA_ROWS + " training rows)" : ""),
                 kind.cliName(), rate, schedule, batch,
                 this.epochs == null ? plural(epochs, "epoch") + " (default: about " + Trainer.Config.DEFAULT_STEPS + " steps)" : plural(epochs, "epoch"),
-                patience == 0 ? "" : " (patience " + patience + (this.patience == null ? ", the default for " + p.validation().rows() + " validation rows" : "") + ")", seed, plural(Gemm.threads(), "thread"));
+                patience == 0 ? "" : " (patience " + patience + (this.patience == null ? ", the default for " + p.validation().rows() + " validation rows" : "") + ")", seed,
+                threads == null && Gemm.threads() > 1 ? "threads auto (1 or " + Gemm.threads() + ")" : plural(Gemm.threads(), "thread"));
 
         Trainer trainer = new Trainer(new Trainer.Config(epochs, batch, seed, optimizerConfig, lrSchedule, patience, weights));
+        if (threads == null && Gemm.threads() > 1) {
+            chooser = new ThreadChooser(Gemm.threads());
+            trainer.chooseThreads(chooser);
+        }
         TrainingCheckpoint state = null;
         Mlp model = mlp;
         if (checkpointDir != null) {
@@ -372,6 +382,9 @@ final class TrainCommand implements Callable<Integer> {
         progress.printf(Locale.ROOT, "test %s after %s; median %,.0f training samples/s; %.1f s in all%n",
                 Results.line(test), plural(history.epochs().size(), "epoch"), history.medianSamplesPerSecond(), seconds);
         progress.print(Results.targetTable(test, Models.targetNames(trained)));
+        if (chooser != null) {
+            progress.println("threads: " + chooser.describe());
+        }
         if (save != null) {
             progress.println("saved " + save);
         }
@@ -644,6 +657,9 @@ final class TrainCommand implements Callable<Integer> {
                 .put("stopped_early", history.stoppedEarly())
                 .put("seed", seed)
                 .put("threads", Gemm.threads())
+                .put("threads_auto", chooser != null)
+                .put("steps_on_1_thread", chooser == null ? null : chooser.stepsOnOne())
+                .put("steps_on_all_threads", chooser == null ? null : chooser.stepsOnCandidate())
                 .put("kernels", kernels.implementation() + (kernels.vectorBits() > 0 ? " " + kernels.vectorBits() + "-bit" : ""));
         Results.put(j, "test_", test);
         Results.putPerClass(j, "test_", test, mlp);

@@ -65,6 +65,29 @@ class CommandsTest {
     }
 
     @Test
+    void train_without_threads_chooses_between_one_and_all_threads_and_with_threads_keeps_the_count() throws IOException {
+        Path train = species("train.csv", 300, 1, true, ';');
+        Gemm.setThreads(2);
+        CliTest.Run auto = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "8", "--epochs", "5", "--batch", "16", "--json");
+        assertThat(auto.code()).as(auto.err()).isZero();
+        assertThat(auto.out()).contains("\"threads\":2,\"threads_auto\":true");
+        // the first probe runs 10 steps on each count
+        assertThat(number(auto.out(), "steps_on_1_thread")).isGreaterThanOrEqualTo(10);
+        assertThat(number(auto.out(), "steps_on_all_threads")).isGreaterThanOrEqualTo(10);
+        assertThat(auto.err()).contains("threads auto (1 or 2)").containsPattern("threads: auto \\(2 for [0-9]+% of steps, 1 for the rest\\)");
+        assertThat(Gemm.threads()).as("the count before training, restored").isEqualTo(2);
+
+        CliTest.Run fixed = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "8", "--epochs", "5", "--batch", "16", "--threads", "2", "--json");
+        assertThat(fixed.code()).as(fixed.err()).isZero();
+        assertThat(fixed.out()).contains("\"threads\":2,\"threads_auto\":false,\"steps_on_1_thread\":null,\"steps_on_all_threads\":null");
+        assertThat(fixed.err()).contains("seed 42, 2 threads").doesNotContain("threads: auto");
+        assertThat(number(fixed.out(), "test_accuracy")).as("the same weights, so the same test accuracy").isEqualTo(number(auto.out(), "test_accuracy"));
+        assertThat(number(fixed.out(), "test_loss")).isEqualTo(number(auto.out(), "test_loss"));
+    }
+
+    @Test
     void predict_writes_class_names_first_then_probabilities_headed_by_class_names() throws IOException {
         Path model = trainSpecies();
         Path input = species("new.csv", 20, 2, false, ';');

@@ -1,5 +1,6 @@
 package dev.jvk.nn;
 
+import dev.jvk.kernels.Gemm;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.optim.LearningRateSchedule;
 import dev.jvk.nn.optim.Optimizer;
@@ -311,6 +312,7 @@ public final class Trainer {
     private Mlp teacher;
     private float teacherWeight;
     private float teacherTemperature;
+    private ThreadChooser threadChooser;
 
     /** A trainer with this configuration. */
     public Trainer(Config config) {
@@ -363,6 +365,15 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Runs each step on the thread count {@code chooser} picks ({@link Gemm#setThreads}), timing it for the chooser,
+     * and restores GEMM's thread count after {@link #fit}. The weights are the same as on any fixed count.
+     */
+    public Trainer chooseThreads(ThreadChooser chooser) {
+        this.threadChooser = Objects.requireNonNull(chooser, "chooser");
+        return this;
+    }
+
     /** {@link #fit(Mlp, DataSet, DataSet, TrainingCheckpoint)} from the first epoch. */
     public History fit(Mlp mlp, DataSet train, DataSet validation) {
         return fit(mlp, train, validation, null);
@@ -385,6 +396,17 @@ public final class Trainer {
      * @throws UncheckedIOException       when a checkpoint cannot be written
      */
     public History fit(Mlp mlp, DataSet train, DataSet validation, TrainingCheckpoint resume) {
+        int threads = Gemm.threads();
+        try {
+            return train(mlp, train, validation, resume);
+        } finally {
+            if (Gemm.threads() != threads) {
+                Gemm.setThreads(threads);
+            }
+        }
+    }
+
+    private History train(Mlp mlp, DataSet train, DataSet validation, TrainingCheckpoint resume) {
         check(mlp, train);
         if (validation != null) {
             check(mlp, validation);
@@ -456,12 +478,22 @@ public final class Trainer {
             for (int step = 0; step < steps; step++) {
                 int from = step * batch;
                 int rows = Math.min(batch, n - from);
+                long stepStart = 0;
+                if (threadChooser != null) {
+                    if (threadChooser.threads() != Gemm.threads()) {
+                        Gemm.setThreads(threadChooser.threads());
+                    }
+                    stepStart = System.nanoTime();
+                }
                 mlp.loadBatch(ws, train, order, from, rows);
                 if (teacherScores != null) {
                     softTargets(ws, teacherScores, order, from, rows, mlp.classes());
                 }
                 rate = config.schedule().rate(epoch - 1 + (double) step / steps, config.epochs());
                 float loss = mlp.trainStep(ws, rows, optimizer, rate);
+                if (threadChooser != null) {
+                    threadChooser.stepTook(System.nanoTime() - stepStart);
+                }
                 if (!Float.isFinite(loss)) {
                     throw TrainingDivergedException.blame(epoch, step + 1, "the loss became " + loss, rate,
                             config.optimizer().weightDecay(), mlp.nonFiniteInput(ws, rows));

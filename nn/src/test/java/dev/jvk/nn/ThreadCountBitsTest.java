@@ -3,6 +3,7 @@ package dev.jvk.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jvk.kernels.Gemm;
+import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.optim.Optimizer;
 import dev.jvk.nn.optim.OptimizerConfig;
 import dev.jvk.nn.optim.Parameter;
@@ -32,10 +33,36 @@ class ThreadCountBitsTest {
 
     @Test
     void weightsAfterTrainingStepsAndPredictionsAreBitwiseTheSameForOneToFourThreads() throws Exception {
+        String output = runChild(Child.class);
+        List<String> runs = output.lines().filter(l -> l.startsWith("THREADS ")).toList();
+        assertThat(runs).as(output).hasSize(4);
+        String first = runs.get(0).substring("THREADS 1 ".length());
+        assertThat(first).as("a run produced weights and predictions").contains("weights ").contains("predictions ");
+        for (int t = 1; t < runs.size(); t++) {
+            assertThat(runs.get(t)).isEqualTo("THREADS " + (t + 1) + " " + first);
+        }
+        assertThat(output).contains("WORKERS 3");
+    }
+
+    @Test
+    void trainingWithTheThreadChooserGivesBitwiseTheWeightsOfOneAndOfTwoThreads() throws Exception {
+        String output = runChild(AutoChild.class);
+        List<String> runs = output.lines().filter(l -> l.startsWith("TRAINER ")).toList();
+        assertThat(runs).as(output).hasSize(3);
+        String one = runs.get(0).substring("TRAINER 1 ".length());
+        assertThat(one).as(output).startsWith("weights ");
+        assertThat(runs.get(1)).isEqualTo("TRAINER 2 " + one);
+        assertThat(runs.get(2)).isEqualTo("TRAINER auto " + one);
+        // the first probe runs windows on both counts, whatever the times
+        assertThat(output).containsPattern("STEPS one [1-9][0-9]* two [1-9][0-9]* total 63");
+        assertThat(output).as("GEMM's count restored after fit").contains("AFTER 2");
+    }
+
+    private static String runChild(Class<?> child) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector",
                 "-Djvk.gemm.processors=4", "-Djvk.gemm.minNanosPerThread=1", "-Djvk.nn.minChunkRows=16", "-Djvk.nn.smallChunkRows=8",
-                "-cp", System.getProperty("java.class.path"), Child.class.getName()));
+                "-cp", System.getProperty("java.class.path"), child.getName()));
         Path out = Files.createTempFile("jvk-thread-bits", ".out");
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -46,14 +73,7 @@ class ThreadCountBitsTest {
             String output = Files.readString(out);
             assertThat(exited).as("child finished: %s", output).isTrue();
             assertThat(p.exitValue()).as(output).isZero();
-            List<String> runs = output.lines().filter(l -> l.startsWith("THREADS ")).toList();
-            assertThat(runs).as(output).hasSize(4);
-            String first = runs.get(0).substring("THREADS 1 ".length());
-            assertThat(first).as("a run produced weights and predictions").contains("weights ").contains("predictions ");
-            for (int t = 1; t < runs.size(); t++) {
-                assertThat(runs.get(t)).isEqualTo("THREADS " + (t + 1) + " " + first);
-            }
-            assertThat(output).contains("WORKERS 3");
+            return output;
         } finally {
             Files.deleteIfExists(out);
         }
@@ -118,6 +138,48 @@ class ThreadCountBitsTest {
                 }
             }
             return digest.toString().trim();
+        }
+    }
+
+    /** The child: trains with {@link Trainer} on 1 thread, on 2, and with a {@link ThreadChooser} of 2, printing digests. */
+    public static final class AutoChild {
+        private AutoChild() {}
+
+        public static void main(String[] args) {
+            int inputs = 120;
+            int rows = 300;
+            SplittableRandom random = new SplittableRandom(7);
+            float[] x = new float[rows * inputs];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextDouble(-1, 1);
+            }
+            int[] labels = new int[rows];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = random.nextInt(10);
+            }
+            DataSet data = DataSet.of(x, labels, rows, inputs, 10, "random");
+            // 300 rows in batches of 48: 7 steps an epoch, 63 steps in all, more than one probe and a part of a stretch
+            Trainer.Config config = Trainer.Config.builder().epochs(9).batchSize(48).seed(3).optimizer(OptimizerConfig.adamWWithWeightDecay(0.01f)).build();
+            for (int threads = 1; threads <= 2; threads++) {
+                Gemm.setThreads(threads);
+                System.out.println("TRAINER " + threads + " " + train(new Trainer(config), data));
+            }
+            ThreadChooser chooser = new ThreadChooser(2);
+            Gemm.setThreads(2);
+            System.out.println("TRAINER auto " + train(new Trainer(config).chooseThreads(chooser), data));
+            System.out.println("STEPS one " + chooser.stepsOnOne() + " two " + chooser.stepsOnCandidate() + " total "
+                    + (chooser.stepsOnOne() + chooser.stepsOnCandidate()));
+            System.out.println("AFTER " + Gemm.threads());
+        }
+
+        private static String train(Trainer trainer, DataSet data) {
+            Mlp mlp = Mlp.classifier(data.featureCount(), new int[] {80, 40}, Activation.RELU, 10, 9);
+            trainer.fit(mlp, data, null);
+            int hash = 1;
+            for (Parameter p : mlp.parameters()) {
+                hash = 31 * hash + Arrays.hashCode(p.value());
+            }
+            return "weights " + Integer.toHexString(hash);
         }
     }
 }
