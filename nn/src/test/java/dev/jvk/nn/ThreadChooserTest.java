@@ -47,6 +47,12 @@ class ThreadChooserTest {
         ThreadChooser equal = new ThreadChooser(2);
         run(equal, 20, t -> 1000);
         assertThat(equal.threads()).as("a tie keeps the candidate").isEqualTo(2);
+        ThreadChooser near = new ThreadChooser(2);
+        run(near, 20, t -> t == 1 ? 1000 : 1100);
+        assertThat(near.threads()).as("one thread 0.91x the candidate's time: within the margin").isEqualTo(2);
+        ThreadChooser beyond = new ThreadChooser(2);
+        run(beyond, 20, t -> t == 1 ? 1000 : 1120);
+        assertThat(beyond.threads()).as("one thread 0.89x the candidate's time").isEqualTo(1);
     }
 
     @Test
@@ -55,7 +61,7 @@ class ThreadChooserTest {
         run(chooser, 20 + 50, t -> t == 1 ? 1000 : 600);
         assertThat(chooser.threads()).as("the second probe starts on one thread").isEqualTo(1);
         // the machine turns slow for two threads: the second probe sees it and picks one
-        run(chooser, 20, t -> t == 1 ? 1000 : 1200);
+        run(chooser, 20, t -> t == 1 ? 1000 : 1300);
         assertThat(run(chooser, 100, t -> 1000)).containsOnly(1);
         // and fast again: the third probe goes back to two
         run(chooser, 20, t -> t == 1 ? 1000 : 600);
