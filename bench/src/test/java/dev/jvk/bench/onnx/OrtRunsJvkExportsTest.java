@@ -129,7 +129,8 @@ class OrtRunsJvkExportsTest {
         Mlp mlp = Mlp.classifier(FEATURES, new int[] {16, 12}, Activation.RELU, train.classes(), 5);
         mlp.setScaling(FeatureScaling.fit(FeatureScaling.Kind.STANDARD, train));
         new Trainer(new Trainer.Config(2, 32, 7, OptimizerConfig.adam(), LearningRateSchedule.cosine(1e-2f, 0f))).fit(mlp, train, null);
-        for (QuantizedDense.Format format : QuantizedDense.Format.values()) {
+        // int8-dynamic is refused by the export (OnnxExportTest): ONNX's DynamicQuantizeLinear rounds otherwise
+        for (QuantizedDense.Format format : List.of(QuantizedDense.Format.INT8, QuantizedDense.Format.BF16)) {
             Mlp quantized = Compression.quantize(mlp, format);
             Path file = dir.resolve(format.cliName() + ".onnx");
             OnnxModel.export(quantized, file);
