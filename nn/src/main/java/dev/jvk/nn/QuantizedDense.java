@@ -69,6 +69,9 @@ public final class QuantizedDense implements Layer {
     private final PackedBf16Matrix bf16;   // out x in for BF16, else null
     private final float[] bias;     // [out]
     private float[] ones;           // [out] of 1f, INT8_DYNAMIC at batch 1
+    // INT8_DYNAMIC's quantized rows, their scales and int32 sums: per thread (forwardRows runs on several at
+    // once), grown to the largest batch seen and kept, so a serving loop allocates nothing per call
+    private final ThreadLocal<DynamicBuffers> dynamicBuffers = ThreadLocal.withInitial(DynamicBuffers::new);
 
     /** The most int8 products (127 x 127 each) whose every partial sum float holds exactly: floor(2^24 / 127^2). */
     static final int EXACT_FLOAT_TERMS = (1 << 24) / (127 * 127);
@@ -247,19 +250,20 @@ public final class QuantizedDense implements Layer {
 
     /**
      * y[B x out] = diag(rowScale) . (qx[B x in] . q^T[in x out]) . diag(scale), qx the rows of x quantized each
-     * with its own scale; the buffers are the call's own, as forwardRows runs on several threads at once.
+     * with its own scale; the buffers are the calling thread's, as forwardRows runs on several threads at once.
      *
      * @throws IllegalArgumentException when an input is NaN or infinite (no int8 scale represents it)
      */
     private void forwardDynamic(float[] x, int xOffset, float[] y, int yOffset, int rows) {
-        byte[] qx = new byte[rows * in];
-        float[] rowScales = new float[rows];
+        DynamicBuffers buffers = dynamicBuffers.get().fit(rows, in, out);
+        byte[] qx = buffers.qx;
+        float[] rowScales = buffers.rowScales;
         LowPrecision.quantizeInt8Rows(x, xOffset, rows, in, in, qx, 0, in, rowScales, 0);
         if (rows == 1 && in <= EXACT_FLOAT_TERMS) {
             // the batch-1 int8 GEMV, each weight read once as a byte, with unit scales and the integer row widened: every
             // product and partial sum is an integer below 2^24, so its float sum is the exact int32 one (and faster than
             // int8 dot products, which the Vector API widens through shorts)
-            float[] widened = new float[in];
+            float[] widened = buffers.widened;
             LowPrecision.dequantizeInt8(1f, qx, 0, widened, 0, in);
             LowPrecision.sgemvInt8(out, in, int8, 0, in, ones(), 0, widened, 0, y, yOffset);
             double rowScale = rowScales[0];
@@ -268,7 +272,7 @@ public final class QuantizedDense implements Layer {
             }
             return;
         }
-        int[] sums = new int[rows * out];
+        int[] sums = buffers.sums;
         if (rows == 1) {
             for (int j = 0; j < out; j++) {
                 sums[j] = LowPrecision.dotInt8(qx, 0, int8, j * in, in);
@@ -282,6 +286,30 @@ public final class QuantizedDense implements Layer {
             for (int j = 0; j < out; j++) {
                 y[yOffset + r * out + j] = (float) (sums[r * out + j] * (rowScale * scales[j]));
             }
+        }
+    }
+
+    /** One thread's buffers of {@link #forwardDynamic}, at least as large as the last call needed. */
+    private static final class DynamicBuffers {
+        byte[] qx = new byte[0];
+        float[] rowScales = new float[0];
+        float[] widened = new float[0];
+        int[] sums = new int[0];
+
+        DynamicBuffers fit(int rows, int in, int out) {
+            if (qx.length < rows * in) {
+                qx = new byte[rows * in];
+            }
+            if (rowScales.length < rows) {
+                rowScales = new float[rows];
+            }
+            if (widened.length < in) {
+                widened = new float[in];
+            }
+            if (sums.length < rows * out) {
+                sums = new int[rows * out];
+            }
+            return this;
         }
     }
 
