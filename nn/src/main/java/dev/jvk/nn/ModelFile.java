@@ -447,8 +447,8 @@ final class ModelFile {
 
     /**
      * The shift and scale of a scaling other than none: both stored before version 4; from version 4 a byte says which.
-     * The caller has checked {@code inputs} against the bytes left (at least one weight byte per input), so the
-     * arrays of an omitted shift or scale are no larger than the file backs.
+     * An omitted shift or scale is made of {@code inputs} values the file does not hold, so {@code inputs} is checked
+     * here against the bytes left: the first layer's weights, still to come, need at least one byte per input.
      */
     private static FeatureScaling readScaling(ByteBuffer in, FeatureScaling.Kind kind, int inputs, int version, String name)
             throws ModelFileException {
@@ -456,6 +456,10 @@ final class ModelFile {
         if ((stored & ~(SHIFT_STORED | SCALE_STORED)) != 0) {
             throw new ModelFileException(name + ": feature scaling: unknown flags " + stored
                     + " (expected 0 to 3: 1 when the shift is stored, plus 2 when the scale is)");
+        }
+        if (inputs > in.remaining()) {
+            throw new ModelFileException(name + ": " + inputs + " inputs need at least " + inputs
+                    + " bytes of weights, " + in.remaining() + " remain");
         }
         float[] shift = (stored & SHIFT_STORED) != 0 ? readFloats(in, inputs, name) : new float[inputs];
         float[] scale;
