@@ -119,8 +119,7 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
      *
      * @param classNames one per class, or empty for "0", "1", ... (classifiers only)
      * @param opset      13 to 21; {@code Gelu} is written as one node from opset 20, else as the erf sub-graph
-     * @throws IllegalArgumentException when the opset is out of range, the class names do not match the model, or a layer
-     *                                  is int8-dynamic (its activation quantization is not written)
+     * @throws IllegalArgumentException when the opset is out of range or the class names do not match the model
      */
     public static void export(Mlp mlp, Path file, List<String> classNames, int opset) throws IOException {
         Objects.requireNonNull(mlp, "mlp");

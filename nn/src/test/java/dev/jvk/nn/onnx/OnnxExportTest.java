@@ -200,11 +200,6 @@ class OnnxExportTest {
      */
     @Test
     void quantized_layers_export_their_stored_weights_and_import_back_as_their_dequantized_values() throws IOException {
-        Mlp dynamic = Compression.quantize(model(Activation.GELU, FeatureScaling.Kind.STANDARD, true, 8), QuantizedDense.Format.INT8_DYNAMIC);
-        Path refused = dir.resolve("dynamic.onnx");
-        assertThatThrownBy(() -> OnnxModel.export(dynamic, refused)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("(int8-dynamic) quantizes its inputs at inference");
-        assertThat(refused).doesNotExist();
         for (QuantizedDense.Format format : List.of(QuantizedDense.Format.INT8, QuantizedDense.Format.BF16)) {
             for (boolean classifier : new boolean[] {true, false}) {
                 Mlp quantized = Compression.quantize(model(Activation.GELU, FeatureScaling.Kind.STANDARD, classifier, 8), format);
