@@ -108,6 +108,13 @@ class OrtRunsJvkExportsTest {
         OnnxModel.export(mlp, file);
         float[] x = new SyntheticData(3, FEATURES).sample(32, 4, "x").features();
         assertWithinFloat(ort(file, x, 32, FEATURES), mlp.predict(x, 32), "mse");
+
+        // trained on standardised targets (./jvk train --task regression): predict maps the outputs back, so must the graph
+        Mlp standardised = new Mlp(layers, Loss.named("mse"), null, new dev.jvk.nn.ModelMetadata(dev.jvk.nn.ModelMetadata.REGRESSION,
+                List.of(), List.of(), List.of(), -1, new float[] {150f, -3f, 0.25f}, new float[] {80f, 2f, 0.5f}));
+        Path mapped = dir.resolve("mse-standardised.onnx");
+        OnnxModel.export(standardised, mapped);
+        assertWithinFloat(ort(mapped, x, 32, FEATURES), standardised.predict(x, 32), "mse on standardised targets");
     }
 
     @Test

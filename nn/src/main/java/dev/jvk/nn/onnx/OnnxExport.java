@@ -19,7 +19,8 @@ import java.util.Map;
  * same float operations jvk performs, so bitwise the same scaled input), one {@code Gemm} per
  * {@link Dense} (weights {@code in x out} as B, bias as C), the activations ({@code Gelu} from opset
  * 20, before that the erf sub-graph PyTorch writes; SiLU as {@code Sigmoid} and {@code Mul}),
- * dropout left out (the identity at inference), and a {@code Softmax} output for classifiers. A
+ * dropout left out (the identity at inference), a {@code Softmax} output for classifiers, and for a regressor
+ * trained on standardised targets {@code Mul} and {@code Add} that map its outputs back, as {@link Mlp#predict} does. A
  * {@link QuantizedDense} keeps its stored weights: int8 through {@code DequantizeLinear} (one scale
  * per output unit), bf16 through {@code Cast}, then {@code Gemm} with {@code transB=1}; an int8-dynamic
  * layer as the sub-graph of float operations that quantizes each input row as jvk does
@@ -129,6 +130,12 @@ final class OnnxExport {
         String output = classifier ? "probabilities" : "output";
         if (classifier) {
             nodes.add(new NodeSpec("Softmax", List.of(x), output, List.of(intAttribute("axis", 1))));
+        } else if (mlp.metadata().targetStd().length > 0) {
+            // the targets were standardised for training: predict maps the outputs back, y * std + mean, two roundings
+            graph.message(5, tensor("target.std", new long[] {mlp.classes()}, mlp.metadata().targetStd()));
+            graph.message(5, tensor("target.mean", new long[] {mlp.classes()}, mlp.metadata().targetMean()));
+            nodes.add(new NodeSpec("Mul", List.of(x, "target.std"), "output.unstandardised", List.of()));
+            nodes.add(new NodeSpec("Add", List.of("output.unstandardised", "target.mean"), output, List.of()));
         } else {
             NodeSpec last = nodes.removeLast();
             nodes.add(new NodeSpec(last.op(), last.inputs(), output, last.attributes()));
