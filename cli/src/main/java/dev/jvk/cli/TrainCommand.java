@@ -280,10 +280,10 @@ final class TrainCommand implements Callable<Integer> {
             case "step" -> LearningRateSchedule.step(rate, Math.max(1, (epochs + 2) / 3), 0.5f);
             default -> LearningRateSchedule.cosine(rate, 0f);
         };
-        progress.printf(Locale.ROOT, "data: %s%s: %d training, %s and %d test samples (%s), %d features, %s, scaling %s%n",
+        progress.printf(Locale.ROOT, "data: %s%s: %d training, %s and %s (%s), %s, %s, scaling %s%n",
                 p.source(), data.defaultNote(), train.rows(),
                 p.validation() == null ? "no validation" : p.validation().rows() + " validation (" + p.validationSource() + ")",
-                p.test().rows(), p.testSource(), train.featureCount(),
+                plural(p.test().rows(), "test sample"), p.testSource(), plural(train.featureCount(), "feature"),
                 regression ? plural(train.targetCount(), "regression target") : plural(train.classes(), "class", "classes"),
                 scaling.cliName() + (chosenScaling != null ? "" : scaling == FeatureScaling.Kind.NONE
                         ? " (auto: the features are within +-10 and of comparable spread)" : " (auto)"));
