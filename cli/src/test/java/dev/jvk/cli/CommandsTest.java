@@ -646,6 +646,11 @@ class CommandsTest {
         assertThat(Arrays.equals(Files.readAllBytes(resumedModel), Files.readAllBytes(whole))).as("the resumed run's model file is the uninterrupted run's").isTrue();
         assertThat(number(uninterrupted.out(), "best_epoch")).as("a best epoch after the interruption").isGreaterThan(3);
         assertThat(number(resumed.out(), "test_accuracy")).isEqualTo(number(uninterrupted.out(), "test_accuracy"));
+        // the resumed run counts its epochs from the run's start, as the uninterrupted one, and says the same about the epoch it keeps
+        assertThat(resumed.err()).contains(" after 8 epochs (5 since the checkpoint); ");
+        assertThat(uninterrupted.err()).contains(" after 8 epochs; ");
+        assertThat(resumed.err().lines().filter(l -> l.startsWith("early stopping:")).toList())
+                .isEqualTo(uninterrupted.err().lines().filter(l -> l.startsWith("early stopping:")).toList());
     }
 
     static String[] with(List<String> options, String... more) {
