@@ -75,7 +75,7 @@ final class EvaluateCommand implements Callable<Integer> {
             return 0;
         }
         out.printf(Locale.ROOT, "model %s: %s, %s%n", model, mlp.describe(), mlp.metadata().task());
-        out.printf(Locale.ROOT, "data: %s%s, %d samples%n", source, data.defaultNote(), e.rows());
+        out.printf(Locale.ROOT, "data: %s%s, %s%n", source, data.defaultNote(), TrainCommand.plural(e.rows(), "sample"));
         out.println(Results.line(e));
         out.print(Results.targetTable(e, Models.targetNames(mlp)));
         if (!e.isRegression()) {

@@ -86,16 +86,16 @@ final class Models {
                 if (k == 1 && m.labelColumn() >= 0 && m.labelColumn() < columns) {
                     return List.of(Integer.toString(m.labelColumn()));
                 }
-                throw new DataException(file + ": " + columns + " columns, the model takes " + inputs + " features and does not know which "
+                throw new DataException(file + ": " + columns + " columns, the model takes " + TrainCommand.plural(inputs, "feature") + " and does not know which "
                         + (k == 1 ? "column is the label" : "columns are the targets") + "; give --label-column");
             }
             if (columns == inputs && !required) {
                 return List.of();
             }
             if (columns == inputs) {
-                throw new DataException(file + ": " + columns + " columns, as many as the model's features: there is no label column to evaluate against");
+                throw new DataException(file + ": " + TrainCommand.plural(columns, "column") + ", as many as the model's features: there is no label column to evaluate against");
             }
-            throw new DataException(file + ": " + columns + " columns fit neither the model's " + inputs + " features nor "
+            throw new DataException(file + ": " + TrainCommand.plural(columns, "column fits", "columns fit") + " neither the model's " + TrainCommand.plural(inputs, "feature") + " nor "
                     + (inputs + k) + " with its " + (k == 1 ? "label" : k + " targets") + " (wrong file or wrong --delimiter?)");
         };
     }

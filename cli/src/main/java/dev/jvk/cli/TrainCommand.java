@@ -280,10 +280,10 @@ final class TrainCommand implements Callable<Integer> {
             case "step" -> LearningRateSchedule.step(rate, Math.max(1, (epochs + 2) / 3), 0.5f);
             default -> LearningRateSchedule.cosine(rate, 0f);
         };
-        progress.printf(Locale.ROOT, "data: %s%s: %d training, %s and %d test samples (%s), %d features, %s, scaling %s%n",
+        progress.printf(Locale.ROOT, "data: %s%s: %d training, %s and %s (%s), %s, %s, scaling %s%n",
                 p.source(), data.defaultNote(), train.rows(),
                 p.validation() == null ? "no validation" : p.validation().rows() + " validation (" + p.validationSource() + ")",
-                p.test().rows(), p.testSource(), train.featureCount(),
+                plural(p.test().rows(), "test sample"), p.testSource(), plural(train.featureCount(), "feature"),
                 regression ? plural(train.targetCount(), "regression target") : plural(train.classes(), "class", "classes"),
                 scaling.cliName() + (chosenScaling != null ? "" : scaling == FeatureScaling.Kind.NONE
                         ? " (auto: the features are within +-10 and of comparable spread)" : " (auto)"));
@@ -375,12 +375,15 @@ final class TrainCommand implements Callable<Integer> {
         if (plot != null) {
             LearningCurves.write(plot, history, listener.testScores(), regression);
         }
-        if (history.stoppedEarly() || (patience > 0 && history.bestEpoch() != history.epochs().size())) {
+        // epochs are numbered from the start of the run, a resumed one's too; its history holds the epochs since the checkpoint
+        int lastEpoch = history.last().epoch();
+        if (history.stoppedEarly() || (patience > 0 && history.bestEpoch() != lastEpoch)) {
             progress.printf(Locale.ROOT, "early stopping: %s; the model keeps epoch %d's weights%n",
                     history.stoppedEarly() ? "no better validation score in " + plural(patience, "epoch") : "the last epoch was not the best", history.bestEpoch());
         }
-        progress.printf(Locale.ROOT, "test %s after %s; median %,.0f training samples/s; %.1f s in all%n",
-                Results.line(test), plural(history.epochs().size(), "epoch"), history.medianSamplesPerSecond(), seconds);
+        progress.printf(Locale.ROOT, "test %s after %s%s; median %,.0f training samples/s; %.1f s in all%n",
+                Results.line(test), plural(lastEpoch, "epoch"), state == null ? "" : " (" + history.epochs().size() + " since the checkpoint)",
+                history.medianSamplesPerSecond(), seconds);
         progress.print(Results.targetTable(test, Models.targetNames(trained)));
         if (chooser != null) {
             progress.println("threads: " + chooser.describe());

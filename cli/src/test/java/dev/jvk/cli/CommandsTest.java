@@ -139,6 +139,11 @@ class CommandsTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("jvk predict: " + wide + ": 4 columns fit neither the model's 2 features nor 3 with its label (wrong file or wrong --delimiter?)");
         assertThat(out).doesNotExist();
+        // the usual way to meet this: a file read with the wrong delimiter is one column wide
+        CliTest.Run one = run("predict", "--model", model.toString(), "--csv", wide.toString(), "--delimiter", ";", "--out", out.toString());
+        assertThat(one.code()).isEqualTo(2);
+        assertThat(one.err().strip()).isEqualTo("jvk predict: " + wide + ": 1 column fits neither the model's 2 features nor 3 with its label (wrong file or wrong --delimiter?)");
+        assertThat(out).doesNotExist();
     }
 
     @Test
@@ -150,7 +155,11 @@ class CommandsTest {
         assertThat(number(r.out(), "test_accuracy")).isGreaterThan(0.95);
         assertThat(number(r.out(), "samples")).isEqualTo(60);
         CliTest.Run text = run("evaluate", "--model", model.toString(), "--csv", labelled.toString(), "--delimiter", ";", "--header");
-        assertThat(text.out()).contains("versicolor").contains("macro avg").contains("precision");
+        assertThat(text.out()).contains("versicolor").contains("macro avg").contains("precision").contains(", 60 samples\n");
+        Path one = species("one.csv", 1, 4, true, ';');
+        CliTest.Run single = run("evaluate", "--model", model.toString(), "--csv", one.toString(), "--delimiter", ";", "--header");
+        assertThat(single.code()).as(single.err()).isZero();
+        assertThat(single.out()).contains(", 1 sample\n");
     }
 
     @Test
@@ -637,6 +646,11 @@ class CommandsTest {
         assertThat(Arrays.equals(Files.readAllBytes(resumedModel), Files.readAllBytes(whole))).as("the resumed run's model file is the uninterrupted run's").isTrue();
         assertThat(number(uninterrupted.out(), "best_epoch")).as("a best epoch after the interruption").isGreaterThan(3);
         assertThat(number(resumed.out(), "test_accuracy")).isEqualTo(number(uninterrupted.out(), "test_accuracy"));
+        // the resumed run counts its epochs from the run's start, as the uninterrupted one, and says the same about the epoch it keeps
+        assertThat(resumed.err()).contains(" after 8 epochs (5 since the checkpoint); ");
+        assertThat(uninterrupted.err()).contains(" after 8 epochs; ");
+        assertThat(resumed.err().lines().filter(l -> l.startsWith("early stopping:")).toList())
+                .isEqualTo(uninterrupted.err().lines().filter(l -> l.startsWith("early stopping:")).toList());
     }
 
     static String[] with(List<String> options, String... more) {
