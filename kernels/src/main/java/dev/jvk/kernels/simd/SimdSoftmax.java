@@ -34,7 +34,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>the output: e_j / s, (x_j - m) - ln s, or the gradient e_j / (s rows).</li>
  * </ol>
  * Row sum chain: each of the L accumulator lanes adds ceil(cols / L) terms, then log2 L adds merge the
- * lanes, so d &lt;= ceil(cols / L) + L as documented.
+ * lanes, so d &lt;= ceil(cols / L) + L as documented. Softmax of rows no wider than one vector (a
+ * classifier's scores) runs the same steps on L rows at once, transposed ({@link #softmaxTransposed}),
+ * with the same bits.
  *
  * <p><b>The last vector of a row.</b> A masked access whose window runs past its array's end takes the
  * Vector API's slow path, which allocates (~32-48 B per access; the last row of a block that ends its
