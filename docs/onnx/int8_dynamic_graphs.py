@@ -33,6 +33,17 @@ scale = (rng.random(784).astype(np.float32) * 0.02 + 0.001).astype(np.float32)
 
 def c(name, arr): return nh.from_array(arr, name)
 
+def scaled_output(nodes, inits, p, s, out):
+    """The integer sums p+"sum" times the row scale p+"t" and the unit scales s in double, to float, plus the bias."""
+    inits.append(c(p + "sd", s.astype(np.float64)))
+    nodes += [h.make_node("Cast", [p + "sum"], [p + "sumd"], to=T.DOUBLE),
+              h.make_node("Cast", [p + "t"], [p + "td"], to=T.DOUBLE),
+              h.make_node("Mul", [p + "td", p + "sd"], [p + "ts"]),
+              h.make_node("Mul", [p + "sumd", p + "ts"], [p + "yd"]),
+              h.make_node("Cast", [p + "yd"], [p + "yf"], to=T.FLOAT),
+              h.make_node("Add", [p + "yf", p + "b"], [out])]
+
+
 def build(kind):
     nodes, inits = [], []
     inits.append(c("scaling.scale", scale))
@@ -66,13 +77,7 @@ def build(kind):
             inits.append(c(p + "q", q))
             nodes.append(h.make_node("Cast", [p + "q"], [p + "qf"], to=T.FLOAT))
             nodes.append(h.make_node("Gemm", [p + "qx", p + "qf"], [p + "sum"], transB=1))
-            inits.append(c(p + "sd", s.astype(np.float64)))
-            nodes += [h.make_node("Cast", [p + "sum"], [p + "sumd"], to=T.DOUBLE),
-                      h.make_node("Cast", [p + "t"], [p + "td"], to=T.DOUBLE),
-                      h.make_node("Mul", [p + "td", p + "sd"], [p + "ts"]),
-                      h.make_node("Mul", [p + "sumd", p + "ts"], [p + "yd"]),
-                      h.make_node("Cast", [p + "yd"], [p + "yf"], to=T.FLOAT),
-                      h.make_node("Add", [p + "yf", p + "b"], [out])]
+            scaled_output(nodes, inits, p, s, out)
         elif kind in ("rowf", "rowi"):
             nodes += [h.make_node("Abs", [x], [p + "abs"]),
                       h.make_node("ReduceMax", [p + "abs"], [p + "m"], axes=[1], keepdims=1),
@@ -90,13 +95,7 @@ def build(kind):
                 nodes.append(h.make_node("Cast", [p + "qx"], [p + "qx8"], to=T.INT8))
                 nodes.append(h.make_node("MatMulInteger", [p + "qx8", p + "qT"], [p + "sum0"]))
                 nodes.append(h.make_node("Cast", [p + "sum0"], [p + "sum"], to=T.INT64))
-            inits.append(c(p + "sd", s.astype(np.float64)))
-            nodes += [h.make_node("Cast", [p + "sum"], [p + "sumd"], to=T.DOUBLE),
-                      h.make_node("Cast", [p + "t"], [p + "td"], to=T.DOUBLE),
-                      h.make_node("Mul", [p + "td", p + "sd"], [p + "ts"]),
-                      h.make_node("Mul", [p + "sumd", p + "ts"], [p + "yd"]),
-                      h.make_node("Cast", [p + "yd"], [p + "yf"], to=T.FLOAT),
-                      h.make_node("Add", [p + "yf", p + "b"], [out])]
+            scaled_output(nodes, inits, p, s, out)
         elif kind == "dql":   # ORT quantize_dynamic style: per-tensor uint8
             inits += [c(p + "qT", np.ascontiguousarray(q.T)), c(p + "s", s)]
             nodes += [h.make_node("DynamicQuantizeLinear", [x], [p + "xq", p + "xs", p + "xz"]),

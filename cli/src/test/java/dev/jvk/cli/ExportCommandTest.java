@@ -72,6 +72,15 @@ class ExportCommandTest {
         OnnxModel back = OnnxModel.read(onnx);
         assertThat(back.classNames()).containsExactly("cat", "dog", "bird");
         assertThat(back.opset()).isEqualTo(20);
+
+        // predict on the ONNX file speaks the names, as it does on the jvk model trained with them
+        Path csv = Files.writeString(dir.resolve("rows.csv"), "a,b,c,d,e\n0.1,0.2,0.3,0.4,0.5\n-1,2,-3,4,-5\n3,1,4,1,5\n");
+        Run p = run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header");
+        assertThat(p.code()).as(p.err()).isZero();
+        java.util.List<String> lines = p.out().strip().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.getFirst()).isEqualTo("prediction");
+        assertThat(lines.subList(1, 4)).allMatch(l -> l.equals("cat") || l.equals("dog") || l.equals("bird"), "a class name");
     }
 
     /** An int8-dynamic model (compress --quantize int8-dynamic) exports with its per-row quantization in the graph. */
