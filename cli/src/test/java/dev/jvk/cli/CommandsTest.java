@@ -697,6 +697,41 @@ class CommandsTest {
     }
 
     @Test
+    void the_test_set_is_scored_once_at_the_end_unless_every_epoch_is_asked_for() throws IOException {
+        Path train = species("train.csv", 300, 1, true, ';');
+        Path test = species("test.csv", 90, 2, true, ';');
+        List<String> options = List.of("train", "--csv", train.toString(), "--test-csv", test.toString(), "--delimiter", ";", "--header",
+                "--label-column", "species", "--layers", "8", "--activation", "relu", "--epochs", "3", "--batch", "16", "--threads", "1", "--json");
+        CliTest.Run once = run(options.toArray(String[]::new));
+        assertThat(once.code()).as(once.err()).isZero();
+        assertThat(once.out()).doesNotContain("test_accuracy_per_epoch");
+        List<String> epochLines = once.err().lines().filter(l -> l.startsWith("epoch ")).toList();
+        assertThat(epochLines).hasSize(3).noneMatch(l -> l.contains(" test "));
+
+        CliTest.Run every = run(with(options, "--report-test-every-epoch"));
+        assertThat(every.code()).as(every.err()).isZero();
+        List<Double> perEpoch = numbers(every.out(), "test_accuracy_per_epoch");
+        assertThat(perEpoch).hasSize(3);
+        // no early stopping: the model scored at the end is the last epoch's
+        assertThat(perEpoch.getLast()).isEqualTo(number(every.out(), "test_accuracy")).isEqualTo(number(once.out(), "test_accuracy"));
+        assertThat(every.err().lines().filter(l -> l.startsWith("epoch ")).toList()).hasSize(3).allMatch(l -> l.contains("  test accuracy "));
+    }
+
+    @Test
+    void validation_split_holds_that_fraction_of_the_training_rows_out_and_watches_it_each_epoch() throws IOException {
+        Path train = species("train.csv", 300, 1, true, ';');
+        Path test = species("test.csv", 90, 2, true, ';');
+        CliTest.Run r = run("train", "--csv", train.toString(), "--test-csv", test.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--validation-split", "0.2", "--layers", "8", "--activation", "relu", "--epochs", "3", "--batch", "16", "--threads", "1", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(number(r.out(), "validation_samples")).isEqualTo(60);
+        assertThat(number(r.out(), "train_samples")).isEqualTo(240);
+        assertThat(number(r.out(), "test_samples")).isEqualTo(90);
+        assertThat(numbers(r.out(), "validation_accuracy_per_epoch")).hasSize(3);
+        assertThat(r.err()).contains("240 training, 60 validation (20% of the training rows) and 90 test samples (test.csv)");
+    }
+
+    @Test
     void without_epochs_a_small_file_trains_for_the_step_budget_and_stops_early_on_its_validation_rows() throws IOException {
         Path train = noisy("train.csv", 1300, 8);
         CliTest.Run r = run("train", "--csv", train.toString(), "--header", "--label-column", "label", "--layers", "16", "--threads", "1", "--json");
