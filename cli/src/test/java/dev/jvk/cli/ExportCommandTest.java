@@ -74,6 +74,20 @@ class ExportCommandTest {
         assertThat(back.opset()).isEqualTo(20);
     }
 
+    /** An int8-dynamic model (compress --quantize int8-dynamic) exports with its per-row quantization in the graph. */
+    @Test
+    void an_int8_dynamic_model_exports() throws IOException {
+        Path model = dir.resolve("dynamic.jvk");
+        dev.jvk.nn.compress.Compression.quantize(Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.RELU, 3, 1),
+                dev.jvk.nn.QuantizedDense.Format.INT8_DYNAMIC).save(model);
+        Path onnx = dir.resolve("dynamic.onnx");
+        Run x = run("export", "--model", model.toString(), "--onnx", onnx.toString());
+        assertThat(x.code()).as(x.err()).isZero();
+        assertThat(x.out()).contains("wrote " + onnx);
+        String bytes = new String(Files.readAllBytes(onnx), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(bytes).contains("ReduceMax").contains("Round").doesNotContain("DequantizeLinear");
+    }
+
     @Test
     void bad_options_are_one_line_exit_2_and_write_nothing() throws IOException {
         Path model = dir.resolve("m.jvk");

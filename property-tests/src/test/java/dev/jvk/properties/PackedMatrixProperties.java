@@ -24,7 +24,8 @@ import net.jqwik.api.Tuple;
  * bitwise the same for 1, 2 and 3 threads, and bitwise what {@link Gemm#sgemm} gives on the same
  * operands whenever it does not take GEMV's order (m and n at least 2): the promise that lets a
  * layer switch to its packed weights without changing a bit. Shapes reach every K block count
- * (k past 256), narrow C (n up to one vector) and the ragged panel edges; B is packed from a copy
+ * (k past 256), A packed for all K blocks at once and block by block, narrow C (n up to one vector)
+ * and the ragged panel edges; B is packed from a copy
  * that is then overwritten, so a product that read the original array would be caught.
  */
 class PackedMatrixProperties {
@@ -44,7 +45,10 @@ class PackedMatrixProperties {
         return Arbitraries.frequencyOf(
                 Tuple.of(3, GemmCase.cases()),
                 Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, deep)),
-                Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(1, 70), Arbitraries.integers().between(17, 300), deep)));
+                Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(1, 70), Arbitraries.integers().between(17, 300), deep)),
+                // rows x k beyond what is packed for every K block at once: each K block packs its own piece
+                Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(170, 260), Arbitraries.integers().between(17, 40),
+                        Arbitraries.integers().between(700, 800))));
     }
 
     @Property(tries = 300)

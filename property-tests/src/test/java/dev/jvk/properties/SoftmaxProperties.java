@@ -57,8 +57,52 @@ class SoftmaxProperties {
                 Tuple.of(2, Arbitraries.integers().between(71, 300)),
                 Tuple.of(1, Arbitraries.of(1000, 1025, 4099)));
         Arbitrary<Integer> small = Arbitraries.integers().between(0, 9);
-        return Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(0, 6), cols, small, small, small, small,
+        Arbitrary<Integer> rows = Arbitraries.frequencyOf(
+                Tuple.of(4, Arbitraries.integers().between(0, 6)),
+                Tuple.of(1, Arbitraries.integers().between(7, 40)));
+        return Combinators.combine(Arbitraries.longs(), rows, cols, small, small, small, small,
                 Arbitraries.of(false, true)).as(Case::new);
+    }
+
+    /** Blocks of many short rows (up to a little over one 512-bit vector), which the vector kernel takes a vector of rows at a time. */
+    @Provide
+    Arbitrary<Case> shortRows() {
+        Arbitrary<Integer> small = Arbitraries.integers().between(0, 9);
+        return Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(1, 70), Arbitraries.integers().between(1, 18),
+                small, small, small, small, Arbitraries.of(false, true)).as(Case::new);
+    }
+
+    /**
+     * Each row of a block gets the bits it gets alone: a row's softmax does not depend on the rows it comes with
+     * (short rows, a vector of them at a time, and the rows left over, one by one), NaN, infinities and a
+     * +-0 maximum included; in place and not.
+     */
+    @Property
+    void aRowGetsTheSameBitsInABlockAsAlone(@ForAll("shortRows") Case c) {
+        Block in = c.in();
+        Block out = c.out();
+        float[] x = c.logits();
+        SplittableRandom random = new SplittableRandom(c.seed() ^ 0x5eed);
+        for (int r = 0; r < in.rows(); r += 3) {
+            // maxima of +0 and -0 in either order
+            for (int j = 0; j < in.cols(); j++) {
+                x[in.index(r, j)] = random.nextBoolean() ? 0f : random.nextBoolean() ? -0f : -random.nextFloat();
+            }
+        }
+        float[] together = c.inPlace() ? x.clone() : new float[out.offset() + out.extent() + 4];
+        Block target = c.inPlace() ? in : out;
+        Softmax.softmax(c.inPlace() ? together : x, in.offset(), in.rows(), in.cols(), in.ld(), together, target.offset(), target.ld());
+        for (int r = 0; r < in.rows(); r++) {
+            float[] alone = new float[in.cols()];
+            Softmax.softmax(x, in.index(r, 0), 1, in.cols(), in.ld(), alone, 0, in.cols());
+            for (int j = 0; j < in.cols(); j++) {
+                float got = together[target.index(r, j)];
+                if (Float.floatToIntBits(got) != Float.floatToIntBits(alone[j])) {
+                    throw new AssertionError("softmax of " + in.rows() + " x " + in.cols() + ": row " + r + " col " + j + " is "
+                            + got + " in the block, " + alone[j] + " alone (" + Kernels.info() + ")");
+                }
+            }
+        }
     }
 
     @Property

@@ -108,6 +108,13 @@ class OrtRunsJvkExportsTest {
         OnnxModel.export(mlp, file);
         float[] x = new SyntheticData(3, FEATURES).sample(32, 4, "x").features();
         assertWithinFloat(ort(file, x, 32, FEATURES), mlp.predict(x, 32), "mse");
+
+        // trained on standardised targets (./jvk train --task regression): predict maps the outputs back, so must the graph
+        Mlp standardised = new Mlp(layers, Loss.named("mse"), null, new dev.jvk.nn.ModelMetadata(dev.jvk.nn.ModelMetadata.REGRESSION,
+                List.of(), List.of(), List.of(), -1, new float[] {150f, -3f, 0.25f}, new float[] {80f, 2f, 0.5f}));
+        Path mapped = dir.resolve("mse-standardised.onnx");
+        OnnxModel.export(standardised, mapped);
+        assertWithinFloat(ort(mapped, x, 32, FEATURES), standardised.predict(x, 32), "mse on standardised targets");
     }
 
     @Test
@@ -129,7 +136,6 @@ class OrtRunsJvkExportsTest {
         Mlp mlp = Mlp.classifier(FEATURES, new int[] {16, 12}, Activation.RELU, train.classes(), 5);
         mlp.setScaling(FeatureScaling.fit(FeatureScaling.Kind.STANDARD, train));
         new Trainer(new Trainer.Config(2, 32, 7, OptimizerConfig.adam(), LearningRateSchedule.cosine(1e-2f, 0f))).fit(mlp, train, null);
-        // int8-dynamic is refused by the export (OnnxExportTest): ONNX's DynamicQuantizeLinear rounds otherwise
         for (QuantizedDense.Format format : List.of(QuantizedDense.Format.INT8, QuantizedDense.Format.BF16)) {
             Mlp quantized = Compression.quantize(mlp, format);
             Path file = dir.resolve(format.cliName() + ".onnx");
@@ -143,5 +149,106 @@ class OrtRunsJvkExportsTest {
         Path file = dir.resolve("leaky.onnx");
         OnnxModel.export(leaky, file);
         assertWithinFloat(ort(file, x, 64, FEATURES), leaky.predict(x, 64), "leaky relu of slope -0.3");
+    }
+
+    static Mlp dynamicModel(DataSet train, int[] hidden, Activation activation) {
+        Mlp mlp = Mlp.classifier(FEATURES, hidden, activation, train.classes(), 5);
+        mlp.setScaling(FeatureScaling.fit(FeatureScaling.Kind.STANDARD, train));
+        new Trainer(new Trainer.Config(2, 32, 7, OptimizerConfig.adam(), LearningRateSchedule.cosine(1e-2f, 0f))).fit(mlp, train, null);
+        return Compression.quantize(mlp, QuantizedDense.Format.INT8_DYNAMIC);
+    }
+
+    /** 64 rows of inputs, one all zeros (scale 1 in jvk, its first layer's outputs the bias) and one 1e4 times the data's range. */
+    static float[] dynamicInputs(SyntheticData problem) {
+        float[] x = problem.sample(64, 2, "x").features();
+        java.util.Arrays.fill(x, 5 * FEATURES, 6 * FEATURES, 0f);
+        for (int i = 7 * FEATURES; i < 8 * FEATURES; i++) {
+            x[i] *= 1e4f;
+        }
+        return x;
+    }
+
+    /**
+     * An int8-dynamic model's graph quantizes each input row as jvk does, so ONNX Runtime computes jvk's numbers: with
+     * (leaky) ReLU, exact in both, a regressor's outputs bitwise (every layer has fewer than 1,041 inputs, where the
+     * float Gemm's integer sums are exact) and a classifier's within float tolerance (ORT's softmax is its own); at
+     * batch 1 (jvk's GEMV path) and 64 (its int8 GEMM), at the opsets either side of ReduceMax's change (axes an
+     * attribute to 17, an input from 18).
+     */
+    @Test
+    void int8_dynamic_models_run_in_onnx_runtime_bitwise_as_jvk_quantizes_them() throws IOException, OrtException {
+        SyntheticData problem = new SyntheticData(3, FEATURES);
+        DataSet train = problem.sample(400, 0, "train");
+        float[] x = dynamicInputs(problem);
+        int checked = 0;
+        for (Activation activation : List.of(Activation.RELU, Activation.LEAKY_RELU)) {
+            Mlp classifier = dynamicModel(train, new int[] {16, 12}, activation);
+            Mlp regressor = new Mlp(classifier.layers(), Loss.named("mse"), classifier.scaling());
+            for (int opset : new int[] {13, 17, 18, 20}) {
+                String what = activation + " int8-dynamic opset " + opset;
+                Path file = dir.resolve("dynamic-" + activation + "-" + opset + ".onnx");
+                OnnxModel.export(classifier, file, List.of(), opset);
+                assertWithinFloat(ort(file, x, 64, FEATURES), classifier.predict(x, 64), what);
+                assertWithinFloat(ort(file, x, 1, FEATURES), classifier.predict(x, 1), what + " batch 1");
+                Path raw = dir.resolve("dynamic-mse-" + activation + "-" + opset + ".onnx");
+                OnnxModel.export(regressor, raw, List.of(), opset);
+                assertThat(ort(raw, x, 64, FEATURES)).as(what + " regressor").containsExactly(regressor.predict(x, 64));
+                for (int r : new int[] {0, 5, 7}) {
+                    float[] row = java.util.Arrays.copyOfRange(x, r * FEATURES, (r + 1) * FEATURES);
+                    assertThat(ort(raw, row, 1, FEATURES)).as(what + " regressor, row %d alone", r).containsExactly(regressor.predict(row, 1));
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(8);
+    }
+
+    /**
+     * After an activation that ONNX Runtime computes within a few ulps of jvk (GELU, tanh, sigmoid, SiLU), the next
+     * layer's row scale can differ by an ulp and a quotient that lies that close to k + 1/2 rounds to the other integer:
+     * each int8 input moves by at most one step, so output j of row r is within {@code t_r s_j sum_i |Q_ji|} (t_r the
+     * row's scale, s_j and Q_j the unit's scale and int8 weights) plus 2^-22 relative of jvk's. One hidden layer, so
+     * the first layer (after jvk's own scaling, bitwise in both) is the same in both and the bound is that of the second.
+     */
+    @Test
+    void int8_dynamic_after_a_transcendental_activation_is_within_one_int8_step_per_input() throws IOException, OrtException {
+        SyntheticData problem = new SyntheticData(3, FEATURES);
+        DataSet train = problem.sample(400, 0, "train");
+        float[] x = dynamicInputs(problem);
+        int checked = 0;
+        for (Activation activation : List.of(Activation.GELU, Activation.TANH, Activation.SIGMOID, Activation.SILU)) {
+            Mlp quantized = dynamicModel(train, new int[] {16}, activation);
+            Mlp regressor = new Mlp(quantized.layers(), Loss.named("mse"), quantized.scaling());
+            Mlp hidden = new Mlp(quantized.layers().subList(0, 2), Loss.named("mse"), quantized.scaling());
+            QuantizedDense last = (QuantizedDense) quantized.layers().get(2);
+            int units = last.outputSize();
+            int in = last.inputSize();
+            float[] h = hidden.predict(x, 64);
+            float[] jvk = regressor.predict(x, 64);
+            for (int opset : new int[] {17, 20}) {
+                Path raw = dir.resolve("dynamic-mse-" + activation + "-" + opset + ".onnx");
+                OnnxModel.export(regressor, raw, List.of(), opset);
+                float[] got = ort(raw, x, 64, FEATURES);
+                for (int r = 0; r < 64; r++) {
+                    double max = 0;
+                    for (int i = 0; i < in; i++) {
+                        max = Math.max(max, Math.abs(h[r * in + i]));
+                    }
+                    double t = max / 127;
+                    for (int j = 0; j < units; j++) {
+                        double steps = 0;
+                        for (int i = 0; i < in; i++) {
+                            steps += Math.abs(last.int8Weights()[j * in + i]);
+                        }
+                        double y = jvk[r * units + j];
+                        double bound = t * 1.000001 * last.scales()[j] * steps + 0x1p-22 * Math.abs(y) + 4 * Math.ulp((float) y);
+                        assertThat((double) got[r * units + j]).as("%s opset %d row %d output %d", activation, opset, r, j)
+                                .isCloseTo(y, org.assertj.core.data.Offset.offset(bound));
+                    }
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(8);
     }
 }

@@ -46,9 +46,14 @@ final class DgemmPacking {
 
     /** Packs {@code mc x kc} of op(A) from (i0, p0) into panels of {@code mr} rows. */
     static void packA(double[] a, int ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr, double[] ap) {
+        packA(a, ao, lda, trans, i0, p0, mc, kc, mr, ap, 0);
+    }
+
+    /** {@link #packA(double[], int, int, boolean, int, int, int, int, int, double[])} into {@code ap} from {@code apo}. */
+    static void packA(double[] a, int ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr, double[] ap, int apo) {
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
-            int dst = ir * kc;
+            int dst = apo + ir * kc;
             if (trans) {
                 // op(A)[i][p] = a[ao + p * lda + i]: the mr values of one p are contiguous, one
                 // vector of mr lanes where there is such a species.

@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>NO_TRANS: each y is the dot product of a row of A with x. Eight rows per pass share every
  *       load of x (an eighth of the x traffic), each with its own accumulator: eight independent
  *       fused multiply-add chains cover the FMA latency, and eight streams keep the memory
- *       system busy when A comes from DRAM. The accumulators go to a per-thread scratch and their
- *       lanes are summed there, in a fixed order.</li>
+ *       system busy when A comes from DRAM. Their lanes are summed in registers, in a fixed
+ *       tree, and written to y together.</li>
  *   <li>TRANS: y is a sum of rows of A scaled by x. Rows of up to {@link #REGISTER_ROW} columns
  *       keep their column sums in registers, sixteen or eight vectors at a time, while every row
  *       streams past. Wider rows: the partial sums of a block of columns sit in a per-thread
@@ -54,7 +54,7 @@ public final class Dgemv {
     private static final VectorShuffle<Double> FOLD_2 = VectorShuffle.iota(S, 2, 1, true);
     private static final VectorShuffle<Double> FOLD_1 = VectorShuffle.iota(S, 1, 1, true);
 
-    // The three levels of finishEightRows's tree (L >= 8): at level h, the lanes with bit h of their
+    // The three levels of eightRows's tree (L >= 8): at level h, the lanes with bit h of their
     // index set (UPPER_h) take the second row of a pair, and SWAP_h exchanges lanes i and i ^ h.
     private static final int H1 = L / 2;
     private static final int H2 = L / 4;
@@ -65,6 +65,10 @@ public final class Dgemv {
     private static final VectorShuffle<Double> SWAP_1 = VectorShuffle.fromOp(S, i -> i ^ H1);
     private static final VectorShuffle<Double> SWAP_2 = VectorShuffle.fromOp(S, i -> i ^ H2);
     private static final VectorShuffle<Double> SWAP_3 = VectorShuffle.fromOp(S, i -> i ^ H3);
+    /** After the tree and a last fold at L = 16, row r's sum is in lane 2r: lane i takes lane 2i. */
+    private static final VectorShuffle<Double> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i % L);
+    /** The eight outputs of a pass: every lane at L = 8. */
+    private static final VectorMask<Double> FIRST_8 = S.indexInRange(0, 8);
 
     private Dgemv() {}
 
@@ -78,6 +82,10 @@ public final class Dgemv {
             }
             return;
         }
+        if (!needsScratch(trans, n)) {
+            gemv(trans, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset, null);
+            return;
+        }
         Workspace workspace = Workspace.acquire();
         try {
             gemv(trans, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset,
@@ -85,6 +93,15 @@ public final class Dgemv {
         } finally {
             Workspace.release(workspace);
         }
+    }
+
+    /**
+     * Whether a call passes partial sums through the per-thread scratch. NO_TRANS rows of whole
+     * vectors at L >= 8 sum in registers to the end, and then the call skips the workspace lookup,
+     * a fifth of a 10x128 call.
+     */
+    private static boolean needsScratch(boolean trans, int n) {
+        return trans || L < 8 || n % L != 0;
     }
 
     private static void gemv(boolean trans, int m, int n, double alpha, double[] a, int aOffset, int lda,
@@ -113,27 +130,29 @@ public final class Dgemv {
         } else {
             int i = 0;
             for (; i + ROWS <= m; i += ROWS) {
-                eightRowSums(n, a, aOffset + i * lda, lda, x, xOffset, scratch);
-                if (L >= 8) {
-                    finishEightRows(scratch, alpha, beta, y, yOffset + i);
-                } else {
-                    finishRows(ROWS, scratch, alpha, beta, y, yOffset + i);
-                }
+                eightRows(n, a, aOffset + i * lda, lda, x, xOffset, alpha, beta, y, yOffset + i, scratch);
             }
             for (; i < m; i++) {
-                rowSum(n, a, aOffset + i * lda, x, xOffset, scratch);
-                finishRows(1, scratch, alpha, beta, y, yOffset + i);
+                oneRow(n, a, aOffset + i * lda, x, xOffset, alpha, beta, y, yOffset + i);
             }
         }
     }
 
     /**
-     * scratch[r * L ...] = lanes of the dot product of row r (r < 8) starting at {@code row0} with x: the
-     * whole vectors here, the masked last one in {@link #eightRowSumsTail}. In one method the two failed
-     * C1's tier 3 ("out of virtual registers in LIR generator"), so the method stayed in C1's code, where
-     * every vector is an object on the heap, and never reached C2.
+     * {@code y[at + r] = alpha * (row r . x) + beta * y[at + r]} for the eight rows r from {@code row0}:
+     * eight accumulators of lane sums, then (L >= 8) their lanes summed as one tree instead of row by
+     * row: each level pairs vectors u and v into one whose lanes with bit h clear hold u folded at h
+     * ({@code u[i] + u[i + h]}) and whose other lanes hold v folded at h, so three levels (h = L/2,
+     * L/4, L/8) leave row r in the r-th group of L/8 lanes of one vector, which a last fold sums at
+     * L = 16. 7 pairings and a fold instead of 8 rows x log2(L) folds (the folds were a quarter of
+     * N:10x128's time), and a fixed tree: the same bits at every JIT tier. All in registers unless the
+     * row has a masked last vector ({@link #eightRowSumsTail}) or L < 8 (rows folded one by one,
+     * {@link #finishRows}): those go through the scratch. A masked load of each row in this method
+     * failed C1's tier 3 ("out of virtual registers in LIR generator"), which leaves a method in C1's
+     * code for good, every vector an object on the heap, never reaching C2.
      */
-    private static void eightRowSums(int n, double[] a, int row0, int lda, double[] x, int xo, double[] scratch) {
+    private static void eightRows(int n, double[] a, int row0, int lda, double[] x, int xo,
+                                  double alpha, double beta, double[] y, int at, double[] scratch) {
         int r0 = row0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
         int r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
         DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
@@ -149,20 +168,47 @@ public final class Dgemv {
             s6 = DoubleVector.fromArray(S, a, r6 + j).fma(xv, s6);
             s7 = DoubleVector.fromArray(S, a, r7 + j).fma(xv, s7);
         }
-        s0.intoArray(scratch, 0);
-        s1.intoArray(scratch, L);
-        s2.intoArray(scratch, 2 * L);
-        s3.intoArray(scratch, 3 * L);
-        s4.intoArray(scratch, 4 * L);
-        s5.intoArray(scratch, 5 * L);
-        s6.intoArray(scratch, 6 * L);
-        s7.intoArray(scratch, 7 * L);
-        if (nv < n) {
-            eightRowSumsTail(nv, n, a, row0, lda, x, xo, scratch);
+        if (nv < n || L < 8) { // needsScratch: the scratch is there
+            s0.intoArray(scratch, 0);
+            s1.intoArray(scratch, L);
+            s2.intoArray(scratch, 2 * L);
+            s3.intoArray(scratch, 3 * L);
+            s4.intoArray(scratch, 4 * L);
+            s5.intoArray(scratch, 5 * L);
+            s6.intoArray(scratch, 6 * L);
+            s7.intoArray(scratch, 7 * L);
+            if (nv < n) {
+                eightRowSumsTail(nv, n, a, row0, lda, x, xo, scratch);
+            }
+            if (L < 8) {
+                finishRows(ROWS, scratch, alpha, beta, y, at);
+                return;
+            }
+            s0 = DoubleVector.fromArray(S, scratch, 0);
+            s1 = DoubleVector.fromArray(S, scratch, L);
+            s2 = DoubleVector.fromArray(S, scratch, 2 * L);
+            s3 = DoubleVector.fromArray(S, scratch, 3 * L);
+            s4 = DoubleVector.fromArray(S, scratch, 4 * L);
+            s5 = DoubleVector.fromArray(S, scratch, 5 * L);
+            s6 = DoubleVector.fromArray(S, scratch, 6 * L);
+            s7 = DoubleVector.fromArray(S, scratch, 7 * L);
         }
+        DoubleVector w04 = s0.blend(s4, UPPER_1).add(s4.blend(s0, UPPER_1).rearrange(SWAP_1));
+        DoubleVector w15 = s1.blend(s5, UPPER_1).add(s5.blend(s1, UPPER_1).rearrange(SWAP_1));
+        DoubleVector w26 = s2.blend(s6, UPPER_1).add(s6.blend(s2, UPPER_1).rearrange(SWAP_1));
+        DoubleVector w37 = s3.blend(s7, UPPER_1).add(s7.blend(s3, UPPER_1).rearrange(SWAP_1));
+        DoubleVector w0426 = w04.blend(w26, UPPER_2).add(w26.blend(w04, UPPER_2).rearrange(SWAP_2));
+        DoubleVector w1537 = w15.blend(w37, UPPER_2).add(w37.blend(w15, UPPER_2).rearrange(SWAP_2));
+        DoubleVector w = w0426.blend(w1537, UPPER_3).add(w1537.blend(w0426, UPPER_3).rearrange(SWAP_3));
+        if (L > 8) {
+            w = w.add(w.rearrange(FOLD_1)).rearrange(EVEN_LANES);
+        }
+        DoubleVector sums = beta == 0 ? w.mul(alpha)
+                : w.fma(DoubleVector.broadcast(S, alpha), DoubleVector.fromArray(S, y, at, FIRST_8).mul(beta));
+        sums.intoArray(y, at, FIRST_8);
     }
 
-    /** The masked last vector ({@code nv <= j < n}) of {@link #eightRowSums}, added to each row's lanes in scratch: the same sums. */
+    /** The masked last vector ({@code nv <= j < n}) of {@link #eightRows}, added to each row's lanes in scratch: the same sums. */
     private static void eightRowSumsTail(int nv, int n, double[] a, int row0, int lda, double[] x, int xo, double[] scratch) {
         VectorMask<Double> tail = S.indexInRange(nv, n);
         DoubleVector xv = DoubleVector.fromArray(S, x, xo + nv, tail);
@@ -171,8 +217,8 @@ public final class Dgemv {
         }
     }
 
-    /** scratch[0 ... L) = lanes of the dot product of one row with x: four accumulators, added in a fixed order. */
-    private static void rowSum(int n, double[] a, int row, double[] x, int xo, double[] scratch) {
+    /** {@code y[at] = alpha * (row . x) + beta * y[at]}: four accumulators, added and their lanes folded as {@link #finishRows} does. */
+    private static void oneRow(int n, double[] a, int row, double[] x, int xo, double alpha, double beta, double[] y, int at) {
         DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
         int nv = n - n % L;
         int j = 0;
@@ -189,7 +235,18 @@ public final class Dgemv {
             VectorMask<Double> tail = S.indexInRange(nv, n);
             s1 = DoubleVector.fromArray(S, a, row + nv, tail).fma(DoubleVector.fromArray(S, x, xo + nv, tail), s1);
         }
-        s0.add(s1).add(s2.add(s3)).intoArray(scratch, 0);
+        DoubleVector v = s0.add(s1).add(s2.add(s3));
+        if (L > 8) {
+            v = v.add(v.rearrange(FOLD_8));
+        }
+        if (L > 4) {
+            v = v.add(v.rearrange(FOLD_4));
+        }
+        if (L > 2) {
+            v = v.add(v.rearrange(FOLD_2));
+        }
+        double s = v.add(v.rearrange(FOLD_1)).lane(0);
+        y[at] = beta == 0 ? alpha * s : Math.fma(alpha, s, beta * y[at]);
     }
 
     /**
@@ -222,41 +279,6 @@ public final class Dgemv {
             set[i] = (i & h) != 0;
         }
         return VectorMask.fromArray(S, set, 0);
-    }
-
-    /**
-     * {@link #finishRows} for the eight rows of an {@link #eightRowSums} pass (L >= 8), their lanes
-     * summed as one tree instead of row by row: each level pairs vectors u and v into one whose
-     * lanes with bit h clear hold u folded at h ({@code u[i] + u[i + h]}) and whose other lanes hold v
-     * folded at h, so three levels (h = L/2, L/4, L/8) leave the eight rows side by side in one
-     * vector, in groups of L/8 lanes, which a last fold sums at L = 16. 7 pairings and a fold instead
-     * of 8 rows x log2(L) folds: the folds were a quarter of N:10x128's time. A fixed tree: the same
-     * bits at every JIT tier.
-     */
-    private static void finishEightRows(double[] scratch, double alpha, double beta, double[] y, int at) {
-        DoubleVector v0 = DoubleVector.fromArray(S, scratch, 0);
-        DoubleVector v1 = DoubleVector.fromArray(S, scratch, L);
-        DoubleVector v2 = DoubleVector.fromArray(S, scratch, 2 * L);
-        DoubleVector v3 = DoubleVector.fromArray(S, scratch, 3 * L);
-        DoubleVector v4 = DoubleVector.fromArray(S, scratch, 4 * L);
-        DoubleVector v5 = DoubleVector.fromArray(S, scratch, 5 * L);
-        DoubleVector v6 = DoubleVector.fromArray(S, scratch, 6 * L);
-        DoubleVector v7 = DoubleVector.fromArray(S, scratch, 7 * L);
-        DoubleVector w01 = v0.blend(v1, UPPER_1).add(v1.blend(v0, UPPER_1).rearrange(SWAP_1));
-        DoubleVector w23 = v2.blend(v3, UPPER_1).add(v3.blend(v2, UPPER_1).rearrange(SWAP_1));
-        DoubleVector w45 = v4.blend(v5, UPPER_1).add(v5.blend(v4, UPPER_1).rearrange(SWAP_1));
-        DoubleVector w67 = v6.blend(v7, UPPER_1).add(v7.blend(v6, UPPER_1).rearrange(SWAP_1));
-        DoubleVector w03 = w01.blend(w23, UPPER_2).add(w23.blend(w01, UPPER_2).rearrange(SWAP_2));
-        DoubleVector w47 = w45.blend(w67, UPPER_2).add(w67.blend(w45, UPPER_2).rearrange(SWAP_2));
-        DoubleVector w = w03.blend(w47, UPPER_3).add(w47.blend(w03, UPPER_3).rearrange(SWAP_3));
-        if (L > 8) {
-            w = w.add(w.rearrange(FOLD_1));
-        }
-        w.intoArray(scratch, 0);
-        for (int r = 0; r < 8; r++) {
-            double s = scratch[(r & 1) * H1 + (r >> 1 & 1) * H2 + (r >> 2) * H3];
-            y[at + r] = beta == 0 ? alpha * s : Math.fma(alpha, s, beta * y[at + r]);
-        }
     }
 
     /**

@@ -44,9 +44,14 @@ final class SgemmPacking {
 
     /** Packs {@code mc x kc} of op(A) from (i0, p0) into panels of {@code mr} rows. */
     static void packA(float[] a, int ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr, float[] ap) {
+        packA(a, ao, lda, trans, i0, p0, mc, kc, mr, ap, 0);
+    }
+
+    /** {@link #packA(float[], int, int, boolean, int, int, int, int, int, float[])} into {@code ap} from {@code apo}. */
+    static void packA(float[] a, int ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr, float[] ap, int apo) {
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
-            int dst = ir * kc;
+            int dst = apo + ir * kc;
             if (trans) {
                 // op(A)[i][p] = a[ao + p * lda + i]: the mr values of one p are contiguous, one
                 // vector of mr lanes where there is such a species.

@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <pre>
  * for ic in m, step MC              rows of C (and of A)
+ *   (pack A, MC x K, every K block at once when it fits: Product.packWholeRows)
  *   for kb in K blocks              in order: each adds its block of the sum into C
- *     pack A (MC x KC)
+ *     pack A (MC x KC), unless packed above
  *     for jr in n, step NR          prepacked B panel: KC x NR
  *       for ir in mc, step MR
  *         micro-kernel
@@ -35,6 +36,12 @@ final class SgemmPrepacked {
     private static final int NR = SgemmKernels.NR;
     private static final int MC = Platform.roundUp(Platform.MC, MR);
     private static final SgemmKernels.KernelSet KERNELS = SgemmKernels.KERNELS;
+    /**
+     * The most floats of A packed at once for all K blocks ({@link Product#packWholeRows}): 128 rows of
+     * 784 inputs (401 KB) and more fit; beyond it each K block packs its own piece, and the packed rows
+     * need no more than the workspace's one block.
+     */
+    private static final long WHOLE_ROWS_MAX = 1 << 17;
 
     private SgemmPrepacked() {}
 
@@ -151,23 +158,51 @@ final class SgemmPrepacked {
             }
             int kBlocks = bp.length;
             int kcMax = (k + kBlocks - 1) / kBlocks;
-            float[] ap = workspace.floatPackedA(Platform.roundUp(Math.min(MC, i1 - i0), MR) * kcMax);
+            int mcMax = Platform.roundUp(Math.min(MC, i1 - i0), MR);
+            boolean wholeRows = !transA && kBlocks > 1 && (long) mcMax * k <= WHOLE_ROWS_MAX;
+            float[] ap = workspace.floatPackedA(mcMax * (wholeRows ? k : kcMax));
             float[] tile = workspace.floatTile(MR * NR);
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
+                if (wholeRows) {
+                    packWholeRows(ic, mc, ap);
+                }
                 int pc = 0;
                 for (int kb = 0; kb < kBlocks; kb++) {
                     int kc = (k - pc) / (kBlocks - kb);
                     float betaK = pc == 0 ? beta : 1; // later K blocks add to what the first wrote
-                    SgemmPacking.packA(a, ao, lda, transA, ic, pc, mc, kc, MR, ap);
-                    tiles(ap, bp[kb], tile, ic, mc, j0, j1, kc, betaK);
+                    int apo = wholeRows ? Platform.roundUp(mc, MR) * pc : 0;
+                    if (!wholeRows) {
+                        SgemmPacking.packA(a, ao, lda, transA, ic, pc, mc, kc, MR, ap);
+                    }
+                    tiles(ap, apo, bp[kb], tile, ic, mc, j0, j1, kc, betaK);
                     pc += kc;
                 }
             }
         }
 
-        /** Every register tile of one packed A block (rows ic..ic+mc) times columns [j0, j1) of one prepacked K block. */
-        private void tiles(float[] ap, float[] b, float[] tile, int ic, int mc, int j0, int j1, int kc, float betaK) {
+        /**
+         * Packs rows [ic, ic + mc) of A (stored as is) for every K block at once, each block where the
+         * per-block packing would put it ({@code roundUp(mc, MR) * pc} on): MR rows at a time, each row read
+         * from its first element to its last, so a batch beyond the caches streams in as MR sequential
+         * reads rather than one short piece of every row per K block.
+         */
+        private void packWholeRows(int ic, int mc, float[] ap) {
+            int blockRows = Platform.roundUp(mc, MR);
+            int kBlocks = bp.length;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int rows = Math.min(MR, mc - ir);
+                int pc = 0;
+                for (int kb = 0; kb < kBlocks; kb++) {
+                    int kc = (k - pc) / (kBlocks - kb);
+                    SgemmPacking.packA(a, ao, lda, false, ic + ir, pc, rows, kc, MR, ap, blockRows * pc + ir * kc);
+                    pc += kc;
+                }
+            }
+        }
+
+        /** Every register tile of one packed A block (rows ic..ic+mc, from {@code ap[apo]}) times columns [j0, j1) of one prepacked K block. */
+        private void tiles(float[] ap, int apo, float[] b, float[] tile, int ic, int mc, int j0, int j1, int kc, float betaK) {
             for (int jr = j0; jr < j1; jr += NR) {
                 int cols = Math.min(NR, j1 - jr);
                 boolean narrow = cols <= L; // a last panel no wider than one vector
@@ -177,9 +212,9 @@ final class SgemmPrepacked {
                     boolean full = rows == MR && cols == (narrow ? L : NR);
                     float[] target = full ? c : null;
                     if (narrow) {
-                        KERNELS.packedNarrow().run(kc, ap, ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);
+                        KERNELS.packedNarrow().run(kc, ap, apo + ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);
                     } else {
-                        KERNELS.packed().run(kc, ap, ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);
+                        KERNELS.packed().run(kc, ap, apo + ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);
                     }
                     if (!full) {
                         SgemmKernels.update(tile, rows, cols, alpha, betaK, c, ci, ldc);

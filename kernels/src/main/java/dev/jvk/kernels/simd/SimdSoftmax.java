@@ -50,12 +50,21 @@ public final class SimdSoftmax implements SoftmaxKernels {
     private static final int L = F.length();
     /** The lane numbers 0, 1, ..., L - 1, as floats (exact). */
     private static final FloatVector LANE = FloatVector.broadcast(F, 0f).addIndex(1);
+    /** Per thread: L rows of at most L elements, transposed, and the L / 2 partial sums of their lane tree ({@link #softmaxTransposed}). */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[L * L + L / 2 * L]);
 
     public SimdSoftmax() {}
 
     @Override
     public void softmax(float[] x, int xOffset, int rows, int cols, int ldx, float[] y, int yOffset, int ldy) {
-        for (int r = 0; r < rows; r++) {
+        int r = 0;
+        if (cols > 0 && cols <= L && rows >= L) {
+            float[] scratch = SCRATCH.get();
+            for (; r <= rows - L; r += L) {
+                softmaxTransposed(x, xOffset + r * ldx, cols, ldx, y, yOffset + r * ldy, ldy, scratch);
+            }
+        }
+        for (; r < rows; r++) {
             int in = xOffset + r * ldx;
             int out = yOffset + r * ldy;
             float max = rowMax(x, in, cols);
@@ -106,6 +115,77 @@ public final class SimdSoftmax implements SoftmaxKernels {
             dLogits[out + label] = (float) ((labelExp / (double) sum - 1) / rows);
         }
         return rows == 0 ? 0f : (float) (total / rows);
+    }
+
+    /**
+     * Softmax of L rows of at most one vector each, transposed: lane i of vector j is element j of row i, so
+     * the maximum, the sum and the division work across vectors, lanewise, with no step across lanes (a row
+     * of one vector spends most of its time in such steps, one row at a time). The same bits as the row
+     * path ({@link #rowMax}, {@link #expAndSum}, {@link #scale}): the maximum is exact, each exponential is
+     * the same steps on the same pair, and the sum follows the row path's lane tree (lane i plus lane
+     * i + L/2, then i + L/4, ...), whose lanes past the row's end hold zeros; adding such a zero leaves an
+     * exponential's sum unchanged, so the tree's additions with those lanes are skipped here.
+     * {@code scratch} holds the L rows transposed, then the tree's partial sums.
+     */
+    private static void softmaxTransposed(float[] x, int in, int cols, int ldx, float[] y, int out, int ldy, float[] scratch) {
+        for (int i = 0; i < L; i++) {
+            for (int j = 0; j < cols; j++) {
+                scratch[j * L + i] = x[in + i * ldx + j];
+            }
+        }
+        FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < cols; j++) {
+            FloatVector v = FloatVector.fromArray(F, scratch, j * L);
+            max = max.blend(v, v.compare(VectorOperators.GT, max));
+        }
+        FloatVector negMax = max.neg();
+        for (int j = 0; j < cols; j++) {
+            FloatVector v = FloatVector.fromArray(F, scratch, j * L);
+            // x_j - max = hi + lo exactly (Knuth's TwoSum), as in expAndSum
+            FloatVector hi = v.add(negMax);
+            FloatVector bVirtual = hi.sub(v);
+            FloatVector aVirtual = hi.sub(bVirtual);
+            FloatVector lo = v.sub(aVirtual).add(negMax.sub(bVirtual));
+            // GENERATED exp e = e^(hi + lo), clamped both by kernels/gen/InlineExp.java: do not edit up to END
+            VectorMask<Float> eOutside = hi.compare(VectorOperators.LT, EXP_MIN).or(hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector eX = hi.blend(EXP_MIN, hi.compare(VectorOperators.LT, EXP_MIN)).blend(EXP_MAX, hi.compare(VectorOperators.GT, EXP_MAX));
+            FloatVector eK = eX.fma(LOG2E, ROUND); // n + 1.5 * 2^23: n = round(x / ln 2) in the low bits
+            FloatVector eN = eK.sub(ROUND);
+            FloatVector eR = eN.fma(FloatVector.broadcast(F, -LN2_HI), eX); // exact (Sterbenz)
+            eR = eN.fma(FloatVector.broadcast(F, -LN2_LO), eR).add(lo.blend(0f, eOutside));
+            FloatVector eP = eR.fma(E5, E4).fma(eR, FloatVector.broadcast(F, E3)).fma(eR, FloatVector.broadcast(F, E2))
+                    .fma(eR, FloatVector.broadcast(F, E1)).fma(eR, FloatVector.broadcast(F, E0)).fma(eR.mul(eR), eR).add(1f); // e^r
+            IntVector eBits = eK.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector eHalf = eBits.lanewise(VectorOperators.ASHR, 1);
+            FloatVector eFirst = eHalf.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector eSecond = eBits.sub(eHalf).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = eP.mul(eFirst).mul(eSecond); // rounds once, also when subnormal
+            // END exp e
+            e.intoArray(scratch, j * L);
+        }
+        // the lane tree of expAndSum, level by level: sums[i] = e_i + e_{i + half}, then sums[i] += sums[i + half]
+        int sums = L * L;
+        int live = cols;
+        for (int half = L / 2; half >= 1; half /= 2) {
+            int from = half == L / 2 ? 0 : sums;
+            for (int i = 0; i < Math.min(half, live); i++) {
+                FloatVector s = FloatVector.fromArray(F, scratch, from + i * L);
+                if (i + half < live) {
+                    s = s.add(FloatVector.fromArray(F, scratch, from + (i + half) * L));
+                }
+                s.intoArray(scratch, sums + i * L);
+            }
+            live = Math.min(live, half);
+        }
+        FloatVector sum = FloatVector.fromArray(F, scratch, sums);
+        for (int j = 0; j < cols; j++) {
+            FloatVector.fromArray(F, scratch, j * L).div(sum).intoArray(scratch, j * L);
+        }
+        for (int i = 0; i < L; i++) {
+            for (int j = 0; j < cols; j++) {
+                y[out + i * ldy + j] = scratch[j * L + i];
+            }
+        }
     }
 
     /** The row maximum, NaN skipped; -Inf for an empty row or one of only NaN and -Inf. */

@@ -6,6 +6,7 @@ import dev.jvk.nn.Dense;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.ModelMetadata;
 import dev.jvk.nn.data.FeatureScaling;
 import dev.jvk.nn.onnx.OnnxProto.Attribute;
 import dev.jvk.nn.onnx.OnnxProto.Dim;
@@ -67,6 +68,8 @@ final class GraphMatcher {
     private Dense open;            // the last Dense while an Add may still fold into its bias
     private float[] shift;
     private float[] scale;
+    private float[] targetStd;     // y * std + mean after the last layer: a regressor's standardised targets mapped back
+    private float[] targetMean;
     private long weightFloats;
 
     GraphMatcher(Model model, String file, TensorData data) {
@@ -98,6 +101,10 @@ final class GraphMatcher {
             }
             if (next.isEmpty()) {
                 throw error("value '" + v + "' leads nowhere: the graph's output '" + output + "' is not reached from its input");
+            }
+            if (targetStd != null && (next.size() > 1 || !(next.getFirst().opType().equals("Add") && targetMean == null))) {
+                throw error(next.getFirst(), "follows the Mul (and Add) by constants after the last layer; jvk maps those only "
+                        + "as the last step, y * std + mean of a regressor's standardised targets");
             }
             if (next.size() > 1) {
                 v = activationPattern(v, next);
@@ -171,7 +178,15 @@ final class GraphMatcher {
             Arrays.fill(ones, 1f);
             scaling = new FeatureScaling(scalingKind(), shift == null ? new float[f] : shift, scale == null ? ones : scale);
         }
-        return new Matched(new Mlp(layers, loss, scaling), opset, logSoftmax);
+        ModelMetadata metadata = ModelMetadata.of(ModelMetadata.CLASSIFICATION);
+        String trainedWith = model.metadata().getOrDefault("jvk.loss", "softmax-cross-entropy");
+        if (targetStd != null || (!ended && !trainedWith.equals("softmax-cross-entropy"))) {
+            int outputs = layers.getLast().outputSize();
+            metadata = targetStd == null ? ModelMetadata.of(ModelMetadata.REGRESSION)
+                    : new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1,
+                            targetMean == null ? new float[outputs] : targetMean, targetStd);
+        }
+        return new Matched(new Mlp(layers, loss, scaling, metadata), opset, logSoftmax);
     }
 
     // ---- checks before the walk ----
@@ -396,6 +411,10 @@ final class GraphMatcher {
 
     private void add(Node node, String v) throws IOException {
         Constant c = otherConstant(node, v);
+        if (targetStd != null && targetMean == null) {
+            targetMean = perFeature(c, node, featureDims);
+            return;
+        }
         if (open != null) {
             float[] bias = perFeature(c, node, featureDims);
             float[] target = open.bias();
@@ -419,6 +438,12 @@ final class GraphMatcher {
     }
 
     private void scaling(Node node, String v) throws IOException {
+        if (!layers.isEmpty() && node.opType().equals("Mul") && targetStd == null && layers.getLast() instanceof Dense) {
+            // the outputs of the last layer scaled, then perhaps shifted: jvk's mapping back of standardised targets
+            targetStd = perFeature(otherConstant(node, v), node, featureDims);
+            open = null;
+            return;
+        }
         if (!layers.isEmpty()) {
             throw error(node, "comes after " + layers.getLast() + "; jvk maps Sub, Mul and Div by constants only as "
                     + "input scaling before the first layer (and Div/Mul inside the GELU pattern)");

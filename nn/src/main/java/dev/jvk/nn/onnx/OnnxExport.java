@@ -19,9 +19,12 @@ import java.util.Map;
  * same float operations jvk performs, so bitwise the same scaled input), one {@code Gemm} per
  * {@link Dense} (weights {@code in x out} as B, bias as C), the activations ({@code Gelu} from opset
  * 20, before that the erf sub-graph PyTorch writes; SiLU as {@code Sigmoid} and {@code Mul}),
- * dropout left out (the identity at inference), and a {@code Softmax} output for classifiers. A
+ * dropout left out (the identity at inference), a {@code Softmax} output for classifiers, and for a regressor
+ * trained on standardised targets {@code Mul} and {@code Add} that map its outputs back, as {@link Mlp#predict} does. A
  * {@link QuantizedDense} keeps its stored weights: int8 through {@code DequantizeLinear} (one scale
- * per output unit), bf16 through {@code Cast}, then {@code Gemm} with {@code transB=1}.
+ * per output unit), bf16 through {@code Cast}, then {@code Gemm} with {@code transB=1}; an int8-dynamic
+ * layer as the sub-graph of float operations that quantizes each input row as jvk does
+ * ({@code dynamicLayer}).
  */
 final class OnnxExport {
     static final int DEFAULT_OPSET = 17;
@@ -44,6 +47,7 @@ final class OnnxExport {
             x = "scaled";
         }
         boolean geluConstants = false;
+        boolean dynamicConstants = false;
         int index = 0;
         for (Layer layer : mlp.layers()) {
             index++;
@@ -56,12 +60,14 @@ final class OnnxExport {
                     graph.message(5, tensor(b, new long[] {d.outputSize()}, d.bias()));
                     nodes.add(new NodeSpec("Gemm", List.of(x, w, b), out, List.of()));
                 }
-                case QuantizedDense q -> {
-                    if (q.format() == QuantizedDense.Format.INT8_DYNAMIC) {
-                        // DynamicQuantizeLinear rounds its scale and zero point otherwise than jvk: the graph would not compute this model
-                        throw new IllegalArgumentException(q + " quantizes its inputs at inference, which this export does not write:"
-                                + " export the float model, or its int8 (weight-only) quantization");
+                case QuantizedDense q when q.format() == QuantizedDense.Format.INT8_DYNAMIC -> {
+                    if (!dynamicConstants) {
+                        dynamicConstants(graph, opset);
+                        dynamicConstants = true;
                     }
+                    dynamicLayer(graph, nodes, q, "dense" + index + ".", x, out, opset);
+                }
+                case QuantizedDense q -> {
                     // weight-only quantization, as jvk computes it: the activations stay float, so the faithful graph
                     // widens the stored weights to float (QLinearMatMul and MatMulInteger would quantize the activations)
                     String w = "dense" + index + ".weight";
@@ -124,6 +130,12 @@ final class OnnxExport {
         String output = classifier ? "probabilities" : "output";
         if (classifier) {
             nodes.add(new NodeSpec("Softmax", List.of(x), output, List.of(intAttribute("axis", 1))));
+        } else if (mlp.metadata().targetStd().length > 0) {
+            // the targets were standardised for training: predict maps the outputs back, y * std + mean, two roundings
+            graph.message(5, tensor("target.std", new long[] {mlp.classes()}, mlp.metadata().targetStd()));
+            graph.message(5, tensor("target.mean", new long[] {mlp.classes()}, mlp.metadata().targetMean()));
+            nodes.add(new NodeSpec("Mul", List.of(x, "target.std"), "output.unstandardised", List.of()));
+            nodes.add(new NodeSpec("Add", List.of("output.unstandardised", "target.mean"), output, List.of()));
         } else {
             NodeSpec last = nodes.removeLast();
             nodes.add(new NodeSpec(last.op(), last.inputs(), output, last.attributes()));
@@ -153,6 +165,65 @@ final class OnnxExport {
             model.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
         }
         return model.toByteArray();
+    }
+
+    private static final String DYNAMIC_127 = "dynamic.127";
+    private static final String DYNAMIC_MINUS_127 = "dynamic.minus127";
+    private static final String DYNAMIC_MIN_SCALE = "dynamic.min_scale";
+    private static final String DYNAMIC_AXES = "dynamic.axes";
+
+    /** The constants every int8-dynamic layer's sub-graph shares. */
+    private static void dynamicConstants(ProtoWriter graph, int opset) {
+        graph.message(5, tensor(DYNAMIC_127, new long[0], new float[] {127f}));
+        graph.message(5, tensor(DYNAMIC_MINUS_127, new long[0], new float[] {-127f}));
+        graph.message(5, tensor(DYNAMIC_MIN_SCALE, new long[0], new float[] {Float.MIN_VALUE}));
+        if (opset >= 18) {
+            graph.message(5, rawTensor(DYNAMIC_AXES, new long[] {1}, OnnxProto.INT64, new byte[] {1, 0, 0, 0, 0, 0, 0, 0}));
+        }
+    }
+
+    /**
+     * An int8-dynamic layer as the float operations jvk performs ({@link QuantizedDense}, {@code LowPrecision.quantizeInt8Rows}):
+     * row scale {@code t = max(max|x| / 127, MIN_VALUE)}, {@code q = rint(clamp(x / t, -127, 127))}, the integer sums
+     * {@code q . Q^T}, then {@code (float) (sum * (t * s_j))} in double, then the bias. jvk gives an all-zero row the
+     * scale 1 where this gives MIN_VALUE: any positive scale quantizes it to zeros, so the outputs are the same. The
+     * sums run through a float Gemm on integer-valued floats, exact while every partial sum stays below 2^24 (inputs
+     * up to {@code QuantizedDense.EXACT_FLOAT_TERMS}); ONNX Runtime ran this graph faster than {@code MatMulInteger}
+     * on int8 and than {@code DequantizeLinear} with float activations at batch 1 (bench/RESULTS-onnx.md).
+     */
+    private static void dynamicLayer(ProtoWriter graph, List<NodeSpec> nodes, QuantizedDense q, String p, String x, String out,
+                                     int opset) {
+        double[] scales = new double[q.outputSize()];
+        for (int j = 0; j < scales.length; j++) {
+            scales[j] = q.scales()[j];
+        }
+        ByteBuffer scaleBytes = ByteBuffer.allocate(scales.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        scaleBytes.asDoubleBuffer().put(scales);
+        graph.message(5, rawTensor(p + "weight.int8", new long[] {q.outputSize(), q.inputSize()}, OnnxProto.INT8, q.int8Weights()));
+        graph.message(5, rawTensor(p + "weight.scale", new long[] {q.outputSize()}, OnnxProto.DOUBLE, scaleBytes.array()));
+        graph.message(5, tensor(p + "bias", new long[] {q.outputSize()}, q.bias()));
+        nodes.add(new NodeSpec("Abs", List.of(x), p + "abs", List.of()));
+        if (opset >= 18) {   // ReduceMax takes its axes as an input from opset 18, as an attribute before
+            nodes.add(new NodeSpec("ReduceMax", List.of(p + "abs", DYNAMIC_AXES), p + "abs_max", List.of(intAttribute("keepdims", 1))));
+        } else {
+            nodes.add(new NodeSpec("ReduceMax", List.of(p + "abs"), p + "abs_max",
+                    List.of(intsAttribute("axes", 1), intAttribute("keepdims", 1))));
+        }
+        nodes.add(new NodeSpec("Div", List.of(p + "abs_max", DYNAMIC_127), p + "row_scale.quotient", List.of()));
+        nodes.add(new NodeSpec("Max", List.of(p + "row_scale.quotient", DYNAMIC_MIN_SCALE), p + "row_scale", List.of()));
+        nodes.add(new NodeSpec("Div", List.of(x, p + "row_scale"), p + "divided", List.of()));
+        nodes.add(new NodeSpec("Clip", List.of(p + "divided", DYNAMIC_MINUS_127, DYNAMIC_127), p + "clipped", List.of()));
+        nodes.add(new NodeSpec("Round", List.of(p + "clipped"), p + "input.int8", List.of()));   // half to even, as rint
+        nodes.add(new NodeSpec("Cast", List.of(p + "weight.int8"), p + "weight.int8_values", List.of(intAttribute("to", OnnxProto.FLOAT))));
+        nodes.add(new NodeSpec("Gemm", List.of(p + "input.int8", p + "weight.int8_values"), p + "sums",
+                List.of(intAttribute("transB", 1))));
+        nodes.add(new NodeSpec("Cast", List.of(p + "sums"), p + "sums.double", List.of(intAttribute("to", OnnxProto.DOUBLE))));
+        nodes.add(new NodeSpec("Cast", List.of(p + "row_scale"), p + "row_scale.double", List.of(intAttribute("to", OnnxProto.DOUBLE))));
+        // t * s_j is exact in double (24 + 24 significant bits); the product with the sum rounds once, then to float
+        nodes.add(new NodeSpec("Mul", List.of(p + "row_scale.double", p + "weight.scale"), p + "scales", List.of()));
+        nodes.add(new NodeSpec("Mul", List.of(p + "sums.double", p + "scales"), p + "product.double", List.of()));
+        nodes.add(new NodeSpec("Cast", List.of(p + "product.double"), p + "product", List.of(intAttribute("to", OnnxProto.FLOAT))));
+        nodes.add(new NodeSpec("Add", List.of(p + "product", p + "bias"), out, List.of()));
     }
 
     /** The IR version that goes with an opset (ONNX's versioning table), the oldest a runtime must read. */
@@ -185,6 +256,14 @@ final class OnnxExport {
 
     static ProtoWriter intAttribute(String name, long value) {
         return new ProtoWriter().string(1, name).varint(3, value).varint(20, OnnxProto.ATTR_INT);
+    }
+
+    static ProtoWriter intsAttribute(String name, long... values) {
+        ProtoWriter a = new ProtoWriter().string(1, name);
+        for (long v : values) {
+            a.varint(8, v);
+        }
+        return a.varint(20, OnnxProto.ATTR_INTS);
     }
 
     static ProtoWriter floatAttribute(String name, float value) {

@@ -2,6 +2,7 @@ package dev.jvk.nn.onnx;
 
 import dev.jvk.nn.AtomicFiles;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.ModelMetadata;
 import dev.jvk.nn.SoftmaxCrossEntropy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -97,6 +98,10 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
                         + matched.mlp().classes() + " outputs");
             }
         }
+        if (!classes.isEmpty() && matched.mlp().metadata().isClassification()) {
+            matched.mlp().setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, classes, List.of(), List.of(), -1,
+                    new float[0], new float[0]));
+        }
         String producer = (model.producer() + " " + model.producerVersion()).strip();
         return new OnnxModel(matched.mlp(), classes, model.metadata(), producer, matched.opset(), matched.logSoftmax());
     }
@@ -106,7 +111,7 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         return read(file).mlp();
     }
 
-    /** {@link #export(Mlp, Path, List, int)} at opset 17, classes named "0", "1", ... for a classifier. */
+    /** {@link #export(Mlp, Path, List, int)} at opset 17 with the model's own class names (or "0", "1", ...). */
     public static void export(Mlp mlp, Path file) throws IOException {
         export(mlp, file, List.of(), OnnxExport.DEFAULT_OPSET);
     }
@@ -117,10 +122,10 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
      * loss and the scaling's kind go in {@code metadata_props}. The file appears whole or not at all, with the
      * mode of the file it replaces, through a symbolic link ({@link AtomicFiles#write}).
      *
-     * @param classNames one per class, or empty for "0", "1", ... (classifiers only)
+     * @param classNames one per class, or empty for the model's own ({@code mlp.metadata().classNames()}), else "0", "1", ...
+     *                   (classifiers only)
      * @param opset      13 to 21; {@code Gelu} is written as one node from opset 20, else as the erf sub-graph
-     * @throws IllegalArgumentException when the opset is out of range, the class names do not match the model, or a layer
-     *                                  is int8-dynamic (its activation quantization is not written)
+     * @throws IllegalArgumentException when the opset is out of range or the class names do not match the model
      */
     public static void export(Mlp mlp, Path file, List<String> classNames, int opset) throws IOException {
         Objects.requireNonNull(mlp, "mlp");
@@ -132,6 +137,9 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         boolean classifier = mlp.loss() instanceof SoftmaxCrossEntropy;
         if (!classNames.isEmpty() && classNames.size() != mlp.classes()) {
             throw new IllegalArgumentException(classNames.size() + " class names for a model with " + mlp.classes() + " classes");
+        }
+        if (classNames.isEmpty()) {
+            classNames = mlp.metadata().classNames();   // the names the model was trained with, if any
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("jvk.loss", mlp.loss().name());

@@ -4,6 +4,7 @@ import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Kernels;
 import dev.jvk.kernels.PackedBf16Matrix;
 import dev.jvk.kernels.PackedMatrix;
+import dev.jvk.kernels.Softmax;
 import dev.jvk.kernels.Transpose;
 import dev.jvk.properties.guarantees.PublicApi.Call;
 import java.lang.reflect.Method;
@@ -21,10 +22,11 @@ public final class EveryKernelOnce {
 
     /**
      * m, n, k: GEMV (m == 1, n == 1), narrow (n within one vector), narrow transposed (m >= 32 too), small or
-     * direct (by transposes), and two past both into the packed nest.
+     * direct (by transposes), two past both into the packed nest, and one past a K block (PackedMatrix packs A's
+     * rows for every K block at once).
      */
     private static final int[][] GEMM_SHAPES = {{1, 37, 19}, {37, 1, 19}, {5, 3, 19}, {40, 3, 19}, {21, 37, 19}, {100, 100, 100},
-        {140, 131, 129}};
+        {140, 131, 129}, {40, 37, 300}};
 
     public static void main(String[] args) throws Throwable {
         System.out.println("INFO " + Kernels.info().implementation() + " " + Kernels.info().vectorBits());
@@ -70,6 +72,9 @@ public final class EveryKernelOnce {
             packed.sgemv(fa, 0, new float[n], 0);
             packed.sgemm(3, fa, 0, 19, new float[3 * n], 0, n);
         }
+        // softmax of rows no wider than a vector, a vector of rows at a time, and the rows left over
+        float[] logits = (float[]) PublicApi.randomArray(float[].class, 40 * 10, random);
+        Softmax.softmax(logits, 0, 40, 10, 10, new float[40 * 10], 0, 10);
         System.out.println("DONE");
     }
 }
