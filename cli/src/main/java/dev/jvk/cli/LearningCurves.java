@@ -32,11 +32,20 @@ final class LearningCurves {
 
     private LearningCurves() {}
 
-    /** One line of a panel. */
+    /** One line of a panel: its value at each epoch of the run from the first, NaN where it has none. */
     record Series(String name, Color color, List<Double> values) {}
 
-    static void write(Path file, Trainer.History history, List<Evaluation> testPerEpoch, boolean regression) throws IOException {
-        System.setProperty("java.awt.headless", "true");
+    /**
+     * What the picture shows: the loss panel's lines, the metric panel's, the metric's name, the epoch kept (marked in
+     * both) and the run's epochs (the x axis).
+     */
+    record Curves(List<Series> loss, List<Series> metric, String metricName, int bestEpoch, int epochs) {}
+
+    /**
+     * The curves of a run from its {@code history} (every epoch from the first, a resumed run's too) and the test
+     * metric per epoch ({@code --report-test-every-epoch}; NaN for an epoch without a test score, empty for none).
+     */
+    static Curves curves(Trainer.History history, List<Double> testMetric, boolean regression) {
         List<Double> trainLoss = new ArrayList<>();
         List<Double> validationLoss = new ArrayList<>();
         List<Double> validationMetric = new ArrayList<>();
@@ -47,27 +56,31 @@ final class LearningCurves {
                 validationMetric.add(metric(r.evaluation()));
             }
         }
-        List<Double> testMetric = testPerEpoch.stream().map(LearningCurves::metric).toList();
+        String metricName = regression ? "R^2" : "accuracy";
+        List<Series> metrics = new ArrayList<>();
+        metrics.add(new Series("validation " + metricName, VALIDATION, validationMetric));
+        if (!testMetric.isEmpty()) {
+            metrics.add(new Series("test " + metricName, TEST, List.copyOf(testMetric)));
+        }
+        return new Curves(List.of(new Series("train", TRAIN, trainLoss), new Series("validation", VALIDATION, validationLoss)), List.copyOf(metrics),
+                metricName, history.bestEpoch(), trainLoss.size());
+    }
+
+    static void write(Path file, Trainer.History history, List<Double> testMetric, boolean regression) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Curves curves = curves(history, testMetric, regression);
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, WIDTH, HEIGHT);
-        int best = history.bestEpoch();
-        panel(g, 0, "loss", List.of(new Series("train", TRAIN, trainLoss), new Series("validation", VALIDATION, validationLoss)), best,
-                0, Double.POSITIVE_INFINITY, trainLoss.size(), null);
-        String metricName = regression ? "R^2" : "accuracy";
-        List<Series> metrics = new ArrayList<>();
-        metrics.add(new Series("validation " + metricName, VALIDATION, validationMetric));
-        if (!testMetric.isEmpty()) {
-            metrics.add(new Series("test " + metricName, TEST, testMetric));
-        }
+        panel(g, 0, "loss", curves.loss(), curves.bestEpoch(), 0, Double.POSITIVE_INFINITY, curves.epochs(), null);
         // accuracy lies in [0, 1]; R^2 is at most 1 and may be any negative number
         // a small set trains on every row by default, so there may be no metric to draw: say how to get one
-        String nothing = validationMetric.isEmpty() && testMetric.isEmpty()
+        String nothing = curves.metric().stream().allMatch(s -> s.values().stream().noneMatch(Double::isFinite))
                 ? "no validation set: --validation-split F or --validation-csv FILE watches one" : null;
-        panel(g, WIDTH / 2, metricName, metrics, best, regression ? Double.NEGATIVE_INFINITY : 0, 1, trainLoss.size(), nothing);
+        panel(g, WIDTH / 2, curves.metricName(), curves.metric(), curves.bestEpoch(), regression ? Double.NEGATIVE_INFINITY : 0, 1, curves.epochs(), nothing);
         g.dispose();
         Path absolute = file.toAbsolutePath();
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
@@ -81,7 +94,8 @@ final class LearningCurves {
         }
     }
 
-    private static double metric(Evaluation e) {
+    /** The figure the metric panel shows of an evaluation: accuracy, or R^2 for a regressor. */
+    static double metric(Evaluation e) {
         return e.isRegression() ? e.r2() : e.accuracy();
     }
 
@@ -182,8 +196,13 @@ final class LearningCurves {
             int previousX = -1;
             int previousY = -1;
             for (int e = 1; e <= s.values().size(); e++) {
+                double v = s.values().get(e - 1);
+                if (!Double.isFinite(v)) {   // no figure for this epoch (a test score before a resumption): a gap in the line
+                    previousX = -1;
+                    continue;
+                }
                 int x = xOf(e, epochs, left, right);
-                int y = yOf(s.values().get(e - 1), min, max, top, bottom);
+                int y = yOf(v, min, max, top, bottom);
                 if (previousX >= 0) {
                     g.drawLine(previousX, previousY, x, y);
                 }
@@ -207,7 +226,6 @@ final class LearningCurves {
     }
 
     private static int yOf(double v, double min, double max, int top, int bottom) {
-        double clamped = Double.isFinite(v) ? v : min;
-        return bottom - (int) Math.round((bottom - top) * (clamped - min) / (max - min));
+        return bottom - (int) Math.round((bottom - top) * (v - min) / (max - min));
     }
 }

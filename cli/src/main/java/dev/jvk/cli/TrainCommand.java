@@ -356,7 +356,8 @@ final class TrainCommand implements Callable<Integer> {
                 if (!model.describe().equals(mlp.describe()) || model.parameterCount() != mlp.parameterCount()) {
                     throw new UsageException("the checkpoint in " + checkpointDir + " holds a " + model.describe() + " model; these options make a " + mlp.describe());
                 }
-                progress.printf(Locale.ROOT, "resuming from %s after epoch %d%n", checkpointDir, state.epoch());
+                progress.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", checkpointDir, state.epoch(), reportTestEveryEpoch
+                        ? " (the checkpoint keeps no test scores: --report-test-every-epoch scores epochs " + (state.epoch() + 1) + " on)" : "");
             } else {
                 Files.createDirectories(checkpointDir);
             }
@@ -368,21 +369,24 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.History history = trainer.fit(trained, train, p.validation(), state);
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation test = trained.evaluate(p.test());
+        // the checkpoint keeps the trainer's figures, not the test scores of --report-test-every-epoch: none before a resumption
+        List<Double> testPerEpoch = new ArrayList<>(java.util.Collections.nCopies(state == null || !reportTestEveryEpoch ? 0 : state.epoch(), Double.NaN));
+        listener.testScores().forEach(e -> testPerEpoch.add(LearningCurves.metric(e)));
 
         if (save != null) {
             trained.save(save);
         }
         if (plot != null) {
-            LearningCurves.write(plot, history, listener.testScores(), regression);
+            LearningCurves.write(plot, history, testPerEpoch, regression);
         }
-        // epochs are numbered from the start of the run, a resumed one's too; its history holds the epochs since the checkpoint
+        // epochs are numbered from the start of the run, a resumed one's too, whose history begins with the checkpoint's epochs
         int lastEpoch = history.last().epoch();
         if (history.stoppedEarly() || (patience > 0 && history.bestEpoch() != lastEpoch)) {
             progress.printf(Locale.ROOT, "early stopping: %s; the model keeps epoch %d's weights%n",
                     history.stoppedEarly() ? "no better validation score in " + plural(patience, "epoch") : "the last epoch was not the best", history.bestEpoch());
         }
         progress.printf(Locale.ROOT, "test %s after %s%s; median %,.0f training samples/s; %.1f s in all%n",
-                Results.line(test), plural(lastEpoch, "epoch"), state == null ? "" : " (" + history.epochs().size() + " since the checkpoint)",
+                Results.line(test), plural(lastEpoch, "epoch"), state == null ? "" : " (" + (lastEpoch - state.epoch()) + " since the checkpoint)",
                 history.medianSamplesPerSecond(), seconds);
         progress.print(Results.targetTable(test, Models.targetNames(trained)));
         if (chooser != null) {
@@ -395,7 +399,7 @@ final class TrainCommand implements Callable<Integer> {
             progress.println("learning curves: " + plot);
         }
         if (json) {
-            out.println(resultJson(p, trained, choice, dropout, kind, rate, history, test, listener.testScores(), seconds, kernels));
+            out.println(resultJson(p, trained, choice, dropout, kind, rate, history, test, testPerEpoch, seconds, kernels));
         }
         return 0;
     }
@@ -623,14 +627,14 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Json resultJson(Prepared p, Mlp mlp, CrossValidation.Choice choice, float dropout, OptimizerConfig.Kind kind, float rate, Trainer.History history, Evaluation test,
-                            List<Evaluation> testPerEpoch, double seconds, KernelInfo kernels) {
+                            List<Double> testPerEpoch, double seconds, KernelInfo kernels) {
         List<Double> validationScores = new ArrayList<>();
         List<Double> validationLosses = new ArrayList<>();
         List<Double> rates = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         for (Trainer.EpochResult r : history.epochs()) {
             if (r.evaluation() != null) {
-                validationScores.add(r.evaluation().isRegression() ? r.evaluation().r2() : r.evaluation().accuracy());
+                validationScores.add(LearningCurves.metric(r.evaluation()));
                 validationLosses.add(r.evaluation().loss());
             }
             rates.add(r.samplesPerSecond());
@@ -677,8 +681,7 @@ final class TrainCommand implements Callable<Integer> {
                 .put("validation_loss_per_epoch", validationLosses)
                 .put("samples_per_second_per_epoch", rates);
         if (!testPerEpoch.isEmpty()) {
-            j.put(regression ? "test_r2_per_epoch" : "test_accuracy_per_epoch",
-                    testPerEpoch.stream().map(e -> e.isRegression() ? e.r2() : e.accuracy()).toList());
+            j.put(regression ? "test_r2_per_epoch" : "test_accuracy_per_epoch", testPerEpoch);
         }
         return j.put("saved", save == null ? null : save.toString());
     }

@@ -627,7 +627,8 @@ class CommandsTest {
         List<String> options = List.of("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species", "--layers", "16,8",
                 "--dropout", "0.3", "--schedule", "constant", "--lr", "0.01", "--batch", "32", "--patience", "10", "--threads", "1", "--json");
         Path whole = dir.resolve("whole.jvk");
-        CliTest.Run uninterrupted = run(with(options, "--epochs", "8", "--save", whole.toString()));
+        Path wholePlot = dir.resolve("whole.png");
+        CliTest.Run uninterrupted = run(with(options, "--epochs", "8", "--save", whole.toString(), "--plot", wholePlot.toString()));
         assertThat(uninterrupted.code()).as(uninterrupted.err()).isZero();
         assertThat(uninterrupted.err()).contains("(patience 10)");
         assertThat(number(uninterrupted.out(), "epochs")).isEqualTo(8);
@@ -637,10 +638,15 @@ class CommandsTest {
         CliTest.Run interrupted = run(with(options, "--epochs", "3", "--checkpoint-dir", checkpoints.toString(), "--save", first.toString()));
         assertThat(interrupted.code()).as(interrupted.err()).isZero();
         Path resumedModel = dir.resolve("resumed.jvk");
-        CliTest.Run resumed = run(with(options, "--epochs", "8", "--checkpoint-dir", checkpoints.toString(), "--resume", "--save", resumedModel.toString()));
+        Path resumedPlot = dir.resolve("resumed.png");
+        CliTest.Run resumed = run(with(options, "--epochs", "8", "--checkpoint-dir", checkpoints.toString(), "--resume", "--save", resumedModel.toString(),
+                "--plot", resumedPlot.toString()));
         assertThat(resumed.code()).as(resumed.err()).isZero();
         assertThat(resumed.err()).contains("resuming from " + checkpoints + " after epoch 3");
-        assertThat(number(resumed.out(), "epochs")).as("epochs trained after the resumption").isEqualTo(5);
+        // the checkpoint carries the first 3 epochs' figures: the JSON and the learning curves are the whole run's, the kept epoch where it was
+        assertThat(withoutClockOrPaths(resumed.out())).isEqualTo(withoutClockOrPaths(uninterrupted.out()));
+        assertThat(numbers(resumed.out(), "validation_accuracy_per_epoch")).hasSize(8);
+        assertThat(Arrays.equals(Files.readAllBytes(resumedPlot), Files.readAllBytes(wholePlot))).as("the resumed run's plot is the uninterrupted run's").isTrue();
 
         assertThat(Arrays.equals(Files.readAllBytes(first), Files.readAllBytes(whole))).as("3 epochs make another model than 8: " + uninterrupted.err() + interrupted.err()).isFalse();
         assertThat(Arrays.equals(Files.readAllBytes(resumedModel), Files.readAllBytes(whole))).as("the resumed run's model file is the uninterrupted run's").isTrue();
@@ -651,6 +657,12 @@ class CommandsTest {
         assertThat(uninterrupted.err()).contains(" after 8 epochs; ");
         assertThat(resumed.err().lines().filter(l -> l.startsWith("early stopping:")).toList())
                 .isEqualTo(uninterrupted.err().lines().filter(l -> l.startsWith("early stopping:")).toList());
+    }
+
+    /** A train --json line without the figures that depend on the clock and the file names a run was given. */
+    static String withoutClockOrPaths(String json) {
+        return json.strip().replaceAll("\"(seconds|samples_per_second)\":[^,}]*,?", "").replaceAll("\"samples_per_second_per_epoch\":\\[[^\\]]*\\],?", "")
+                .replaceAll("\"saved\":\"[^\"]*\"", "");
     }
 
     static String[] with(List<String> options, String... more) {
@@ -694,6 +706,41 @@ class CommandsTest {
         assertThat(number(e.out(), "test_accuracy")).isEqualTo(accuracies.get(best - 1)).isEqualTo(java.util.Collections.max(accuracies));
         assertThat(number(e.out(), "test_loss")).isCloseTo(losses.get(best - 1), org.assertj.core.data.Offset.offset(1e-6))
                 .isNotCloseTo(losses.getLast(), org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void the_test_set_is_scored_once_at_the_end_unless_every_epoch_is_asked_for() throws IOException {
+        Path train = species("train.csv", 300, 1, true, ';');
+        Path test = species("test.csv", 90, 2, true, ';');
+        List<String> options = List.of("train", "--csv", train.toString(), "--test-csv", test.toString(), "--delimiter", ";", "--header",
+                "--label-column", "species", "--layers", "8", "--activation", "relu", "--epochs", "3", "--batch", "16", "--threads", "1", "--json");
+        CliTest.Run once = run(options.toArray(String[]::new));
+        assertThat(once.code()).as(once.err()).isZero();
+        assertThat(once.out()).doesNotContain("test_accuracy_per_epoch");
+        List<String> epochLines = once.err().lines().filter(l -> l.startsWith("epoch ")).toList();
+        assertThat(epochLines).hasSize(3).noneMatch(l -> l.contains(" test "));
+
+        CliTest.Run every = run(with(options, "--report-test-every-epoch"));
+        assertThat(every.code()).as(every.err()).isZero();
+        List<Double> perEpoch = numbers(every.out(), "test_accuracy_per_epoch");
+        assertThat(perEpoch).hasSize(3);
+        // no early stopping: the model scored at the end is the last epoch's
+        assertThat(perEpoch.getLast()).isEqualTo(number(every.out(), "test_accuracy")).isEqualTo(number(once.out(), "test_accuracy"));
+        assertThat(every.err().lines().filter(l -> l.startsWith("epoch ")).toList()).hasSize(3).allMatch(l -> l.contains("  test accuracy "));
+    }
+
+    @Test
+    void validation_split_holds_that_fraction_of_the_training_rows_out_and_watches_it_each_epoch() throws IOException {
+        Path train = species("train.csv", 300, 1, true, ';');
+        Path test = species("test.csv", 90, 2, true, ';');
+        CliTest.Run r = run("train", "--csv", train.toString(), "--test-csv", test.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--validation-split", "0.2", "--layers", "8", "--activation", "relu", "--epochs", "3", "--batch", "16", "--threads", "1", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(number(r.out(), "validation_samples")).isEqualTo(60);
+        assertThat(number(r.out(), "train_samples")).isEqualTo(240);
+        assertThat(number(r.out(), "test_samples")).isEqualTo(90);
+        assertThat(numbers(r.out(), "validation_accuracy_per_epoch")).hasSize(3);
+        assertThat(r.err()).contains("240 training, 60 validation (20% of the training rows) and 90 test samples (test.csv)");
     }
 
     @Test

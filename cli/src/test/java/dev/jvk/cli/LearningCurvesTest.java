@@ -2,12 +2,23 @@ package dev.jvk.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jvk.nn.Activation;
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.Trainer;
+import dev.jvk.nn.TrainingCheckpoint;
+import dev.jvk.nn.data.DataSet;
 import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The axes of the learning-curve picture: never past what a loss, an accuracy or an R^2 can be. */
+/** The learning-curve picture: axes never past what a loss, an accuracy or an R^2 can be; a resumed run's curves are the whole run's. */
 class LearningCurvesTest {
     static List<LearningCurves.Series> series(Double... values) {
         return List.of(new LearningCurves.Series("s", Color.BLACK, List.of(values)));
@@ -34,5 +45,48 @@ class LearningCurvesTest {
         assertThat(LearningCurves.tickStep(25)).isEqualTo(5);
         assertThat(LearningCurves.tickStep(300)).isEqualTo(50);
         assertThat(LearningCurves.tickStep(1000)).isEqualTo(100);
+    }
+
+    /** Two overlapping clusters in 4 features, so that the validation accuracy moves from epoch to epoch. */
+    static DataSet clusters(int rows, long seed) {
+        Random random = new Random(seed);
+        float[] x = new float[rows * 4];
+        int[] y = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            y[r] = random.nextInt(2);
+            for (int f = 0; f < 4; f++) {
+                x[r * 4 + f] = (float) (y[r] * 0.8 + random.nextGaussian());
+            }
+        }
+        return DataSet.of(x, y, rows, 4, 2, "clusters");
+    }
+
+    @Test
+    void a_run_resumed_from_its_checkpoint_draws_the_uninterrupted_runs_curves(@TempDir Path dir) throws IOException {
+        DataSet train = clusters(300, 1);
+        DataSet validation = clusters(100, 2);
+        Trainer.Config config = Trainer.Config.builder().epochs(6).batchSize(32).seed(3).patience(4).build();
+        Trainer.History whole = new Trainer(config).fit(Mlp.classifier(4, new int[] {8}, Activation.RELU, 2, 5), train, validation);
+
+        class Killed extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+        }
+        Trainer interrupted = new Trainer(config).checkpointTo(dir, "run").listener(new Trainer.Listener() {
+            @Override
+            public void epochDone(Trainer.EpochResult result) {
+                if (result.epoch() == 3) {
+                    throw new Killed();   // as if the process died after the third epoch's checkpoint
+                }
+            }
+        });
+        assertThatThrownBy(() -> interrupted.fit(Mlp.classifier(4, new int[] {8}, Activation.RELU, 2, 5), train, validation)).isInstanceOf(Killed.class);
+        Trainer.History resumed = new Trainer(config).checkpointTo(dir, "run")
+                .fit(Mlp.load(dir.resolve(TrainingCheckpoint.MODEL)), train, validation, TrainingCheckpoint.read(dir));
+
+        LearningCurves.Curves expected = LearningCurves.curves(whole, List.of(), false);
+        LearningCurves.Curves actual = LearningCurves.curves(resumed, List.of(), false);
+        assertThat(expected.epochs()).isEqualTo(6);
+        assertThat(expected.loss()).allSatisfy(s -> assertThat(s.values()).hasSize(6));
+        assertThat(actual).isEqualTo(expected);
     }
 }

@@ -287,14 +287,14 @@ public final class Trainer {
             return epochs.getLast();
         }
 
-        /** The epoch whose weights the model holds (the last one trained when the best came before a resumption). */
+        /** The epoch whose weights the model holds. */
         public EpochResult best() {
             for (EpochResult r : epochs) {
                 if (r.epoch() == bestEpoch) {
                     return r;
                 }
             }
-            return last();   // a resumed run whose best epoch came before the resumption
+            return last();
         }
 
         /** Median training samples/s over the epochs after the first (the first includes JIT warm-up); the first's alone if there is one epoch. */
@@ -388,7 +388,8 @@ public final class Trainer {
      *
      * <p>With {@code resume} (the state of a checkpoint whose model {@code mlp} was loaded from) training continues
      * after the checkpoint's epoch: the shuffles of the epochs before are replayed from the seed and the optimizer's
-     * state and the dropout layers' generators restored, so the weights come out bitwise as an uninterrupted run's.
+     * state and the dropout layers' generators restored, so the weights come out bitwise as an uninterrupted run's. The
+     * history returned starts with the checkpoint's epochs, as the uninterrupted run's does.
      *
      * @throws IllegalArgumentException   when the data's width or labels do not fit the model, the training set is
      *                                    empty, or {@code resume} does not fit this model and configuration
@@ -459,6 +460,7 @@ public final class Trainer {
                 shuffle(order, shuffle);
             }
             firstEpoch = resume.epoch() + 1;
+            results.addAll(resume.history());
             bestEpoch = resume.bestEpoch();
             if (resume.bestEpoch() > 0 && !Double.isNaN(resume.bestLoss())) {
                 bestScore = new Evaluation(0, resume.bestAccuracy(), resume.bestLoss(), new int[0][], new double[0],
@@ -521,7 +523,7 @@ public final class Trainer {
             EpochResult result = new EpochResult(epoch, lossSum / n, seconds, n / seconds, rate, evaluation, best);
             results.add(result);
             if (checkpointDir != null) {
-                writeCheckpoint(mlp, optimizer, epoch, bestEpoch, bestScore, stopping ? bestWeights : null);
+                writeCheckpoint(mlp, optimizer, epoch, bestEpoch, bestScore, stopping ? bestWeights : null, results);
             }
             listener.epochDone(result);
             if (stopping && epoch - bestEpoch >= config.patience() && epoch < config.epochs()) {
@@ -537,12 +539,13 @@ public final class Trainer {
         return new History(List.copyOf(results), bestEpoch, stoppedEarly);
     }
 
-    private void writeCheckpoint(Mlp mlp, Optimizer optimizer, int epoch, int bestEpoch, Evaluation bestScore, float[][] bestWeights) {
+    private void writeCheckpoint(Mlp mlp, Optimizer optimizer, int epoch, int bestEpoch, Evaluation bestScore, float[][] bestWeights,
+                                 List<EpochResult> history) {
         try {
             mlp.save(checkpointDir.resolve(TrainingCheckpoint.MODEL));
             new TrainingCheckpoint(fingerprint, epoch, optimizer.steps(), optimizer.state(), bestEpoch,
                     bestScore == null ? Double.NaN : bestScore.accuracy(), bestScore == null ? Double.NaN : bestScore.loss(),
-                    bestWeights == null ? new float[0][] : bestWeights, mlp.randomStates()).write(checkpointDir);
+                    bestWeights == null ? new float[0][] : bestWeights, mlp.randomStates(), history).write(checkpointDir);
         } catch (IOException e) {
             throw new UncheckedIOException(checkpointDir + ": cannot write the checkpoint (" + e.getMessage() + ")", e);
         }

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -19,7 +21,8 @@ import java.util.zip.CRC32C;
  * dev.jvk.nn.data.DataSet, TrainingCheckpoint)} continues bitwise as the uninterrupted run would have, dropout
  * masks included (each dropout layer's generator state is here).
  *
- * <p>File: the magic {@code JVKSTATE}, a version, the fields big-endian, a CRC-32C of all before it.
+ * <p>File: the magic {@code JVKSTATE}, a version, the fields big-endian, a CRC-32C of all before it. A version 2 file (without
+ * the history) is refused with a message rather than resumed into curves and figures that would begin at the resumption.
  *
  * @param fingerprint    the settings that must not change between the run and its resumption (epochs, batch, seed, optimizer, data shape)
  * @param epoch          epochs completed
@@ -30,15 +33,34 @@ import java.util.zip.CRC32C;
  * @param bestLoss       its validation loss (NaN for none)
  * @param bestWeights    its parameter values, when early stopping keeps them; else empty
  * @param randomStates   each dropout layer's generator state, in layer order (empty without dropout)
+ * @param history        the figures of epochs 1 to {@code epoch}, so that a resumed run reports and plots the whole run;
+ *                       an evaluation keeps its summary figures (accuracy, loss, RMSE, MAE, R^2), not its confusion matrix
  */
 public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSteps, float[][] optimizerState, int bestEpoch,
-                                 double bestAccuracy, double bestLoss, float[][] bestWeights, long[] randomStates) {
+                                 double bestAccuracy, double bestLoss, float[][] bestWeights, long[] randomStates,
+                                 List<Trainer.EpochResult> history) {
     private static final byte[] MAGIC = "JVKSTATE".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
+    /** The fewest bytes an epoch takes in the file: training loss, seconds, samples/s, rate, best flag, evaluation flag. */
+    private static final int EPOCH_BYTES = 3 * 8 + 4 + 1 + 1;
+
     /** The model file and the state file in a checkpoint folder. */
     public static final String MODEL = "model.jvk";
     /** The state file in a checkpoint folder. */
     public static final String STATE = "trainer.state";
+
+    /** Checks that {@code history} holds epochs 1 to {@code epoch} in order. */
+    public TrainingCheckpoint {
+        history = List.copyOf(history);
+        for (int i = 0; i < history.size(); i++) {
+            if (history.get(i).epoch() != i + 1) {
+                throw new IllegalArgumentException("history entry " + i + " is epoch " + history.get(i).epoch() + ", expected " + (i + 1));
+            }
+        }
+        if (history.size() != epoch) {
+            throw new IllegalArgumentException("the history holds " + history.size() + " epochs, the checkpoint is after epoch " + epoch);
+        }
+    }
 
     /** Writes the state file into {@code dir} whole or not at all (beside it, then moved into place). */
     void write(Path dir) throws IOException {
@@ -57,6 +79,21 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
         out.writeInt(randomStates.length);
         for (long state : randomStates) {
             out.writeLong(state);
+        }
+        for (Trainer.EpochResult r : history) {
+            out.writeDouble(r.trainLoss());
+            out.writeDouble(r.trainSeconds());
+            out.writeDouble(r.samplesPerSecond());
+            out.writeFloat(r.learningRate());
+            out.writeBoolean(r.best());
+            Evaluation e = r.evaluation();
+            out.writeBoolean(e != null);
+            if (e != null) {
+                out.writeInt(e.rows());
+                for (double v : new double[] {e.accuracy(), e.loss(), e.rmse(), e.mae(), e.r2()}) {
+                    out.writeDouble(v);
+                }
+            }
         }
         CRC32C crc = new CRC32C();
         crc.update(bytes.toByteArray());
@@ -106,6 +143,11 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 4))) {
             in.skipNBytes(MAGIC.length);
             int version = in.readInt();
+            if (version == 2) {
+                // resumed, it would draw and report the run from the resumption on, as if the epochs before had not been
+                throw new ModelFileException(file + ": training state version 2 keeps no per-epoch figures, which a resumed run's learning "
+                        + "curves and --json need; this jvk reads version " + VERSION + ": train again without --resume");
+            }
             if (version != VERSION) {
                 throw new ModelFileException(file + ": training state version " + version + ", this jvk reads " + VERSION);
             }
@@ -125,7 +167,29 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
             for (int i = 0; i < generators; i++) {
                 randomStates[i] = in.readLong();
             }
-            return new TrainingCheckpoint(fingerprint, epoch, steps, state, bestEpoch, bestAccuracy, bestLoss, bestWeights, randomStates);
+            if (epoch < 0 || (long) epoch * EPOCH_BYTES > bytes.length) {
+                throw new ModelFileException(file + ": the figures of " + epoch + " epochs cannot fit in " + bytes.length + " bytes");
+            }
+            List<Trainer.EpochResult> history = new ArrayList<>(epoch);
+            for (int e = 1; e <= epoch; e++) {
+                double trainLoss = in.readDouble();
+                double seconds = in.readDouble();
+                double samplesPerSecond = in.readDouble();
+                float rate = in.readFloat();
+                boolean best = in.readBoolean();
+                Evaluation evaluation = null;
+                if (in.readBoolean()) {
+                    int rows = in.readInt();
+                    double accuracy = in.readDouble();
+                    double loss = in.readDouble();
+                    double rmse = in.readDouble();
+                    double mae = in.readDouble();
+                    double r2 = in.readDouble();
+                    evaluation = new Evaluation(rows, accuracy, loss, new int[0][], new double[0], rmse, mae, r2);
+                }
+                history.add(new Trainer.EpochResult(e, trainLoss, seconds, samplesPerSecond, rate, evaluation, best));
+            }
+            return new TrainingCheckpoint(fingerprint, epoch, steps, state, bestEpoch, bestAccuracy, bestLoss, bestWeights, randomStates, history);
         } catch (EOFException e) {
             throw new ModelFileException(file + ": truncated training state");
         }

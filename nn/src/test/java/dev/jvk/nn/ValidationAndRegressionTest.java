@@ -291,7 +291,7 @@ class ValidationAndRegressionTest {
         Trainer.Config config = Trainer.Config.builder().epochs(4).batchSize(64).seed(9)
                 .optimizer(OptimizerConfig.adamWithWeightDecay(1e-4f)).schedule(LearningRateSchedule.cosine(2e-3f, 0f)).build();
         Mlp whole = model(6, dropout);
-        new Trainer(config).fit(whole, TRAIN, VALIDATION);
+        Trainer.History uninterrupted = new Trainer(config).fit(whole, TRAIN, VALIDATION);
 
         Mlp first = model(6, dropout);
         class Killed extends RuntimeException {
@@ -311,7 +311,10 @@ class ValidationAndRegressionTest {
         assertThat(state.randomStates()).as("one generator per dropout layer").hasSize(dropout > 0 ? 2 : 0);
         Mlp resumed = Mlp.load(dir.resolve(TrainingCheckpoint.MODEL));
         Trainer.History rest = new Trainer(config).checkpointTo(dir, "fingerprint").fit(resumed, TRAIN, VALIDATION, state);
-        assertThat(rest.epochs()).extracting(Trainer.EpochResult::epoch).containsExactly(3, 4);
+        // the whole run's figures, the checkpoint's epochs first: what the learning curves and --json are drawn from
+        assertThat(rest.epochs()).extracting(Trainer.EpochResult::epoch).containsExactly(1, 2, 3, 4);
+        assertThat(figures(rest)).isEqualTo(figures(uninterrupted));
+        assertThat(rest.bestEpoch()).isEqualTo(uninterrupted.bestEpoch());
         List<Parameter> expected = whole.parameters();
         List<Parameter> actual = resumed.parameters();
         for (int i = 0; i < expected.size(); i++) {
@@ -319,6 +322,30 @@ class ValidationAndRegressionTest {
         }
         assertThatThrownBy(() -> new Trainer(config).checkpointTo(dir, "other settings").fit(Mlp.load(dir.resolve(TrainingCheckpoint.MODEL)),
                 TRAIN, VALIDATION, TrainingCheckpoint.read(dir))).hasMessageContaining("the checkpoint was made by a run with fingerprint");
+    }
+
+    /** Each epoch's figures that do not depend on the clock, as text so that a difference shows where it is. */
+    static List<String> figures(Trainer.History history) {
+        return history.epochs().stream().map(r -> r.epoch() + ": train loss " + r.trainLoss() + ", rate " + r.learningRate() + ", best " + r.best()
+                + ", validation accuracy " + r.evaluation().accuracy() + ", loss " + r.evaluation().loss() + " on " + r.evaluation().rows()).toList();
+    }
+
+    @Test
+    void a_training_state_of_version_2_without_the_epochs_figures_is_refused_with_what_to_do(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeBytes("JVKSTATE");
+        out.writeInt(2);
+        out.writeUTF("fingerprint");
+        out.writeInt(3);   // the epoch; the rest does not matter: the version is refused first
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes.toByteArray());
+        out.writeInt((int) crc.getValue());
+        java.nio.file.Files.write(dir.resolve(TrainingCheckpoint.STATE), bytes.toByteArray());
+        assertThatThrownBy(() -> TrainingCheckpoint.read(dir)).isInstanceOf(ModelFileException.class)
+                .hasMessage(dir.resolve(TrainingCheckpoint.STATE) + ": training state version 2 keeps no per-epoch figures, which a resumed run's "
+                        + "learning curves and --json need; this jvk reads version 3: train again without --resume");
     }
 
     @Test
