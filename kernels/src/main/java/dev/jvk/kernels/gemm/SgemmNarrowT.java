@@ -100,7 +100,7 @@ final class SgemmNarrowT {
     /**
      * Whether C^T is turned back into rows by the packing's vector transposition (8 or 16 lanes),
      * else gathered: at 128x10x128 the gathers (lane j reading {@code tile[j * NR + r]}, a row of
-     * C at a time) took 1.0-1.2 µs of a 6 µs product, the transposition and a row-wise update 0.6.
+     * C at a time) took 0.8-1.2 µs of a 6 µs product, the transposition and a row-wise update 0.6.
      */
     private static final boolean TRANSPOSE = SgemmPacking.ROUNDS != null;
     /** Lane j reads element j * NR + r of the tile: row r of C from the transposed tile, where there is no transposition. */
