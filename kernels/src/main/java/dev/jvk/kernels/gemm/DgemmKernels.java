@@ -111,21 +111,41 @@ final class DgemmKernels {
     /**
      * Applies a tile of raw accumulators (row r at {@code tile[r * NR]}) to the top-left
      * {@code rows x cols} corner of a C tile: {@code C = alpha * s + beta * C}, as the kernels do
-     * when they write C in place.
+     * when they write C in place. The masks are made once (made per row they cost more than the
+     * row's update), and a row whose vectors would pass the end of {@code c} is updated lane by
+     * lane: a masked access past an array's end, even with those lanes off, takes the Vector API's
+     * slow path (measured at ~0.2 µs a row: half the update of a 128x10 C, whose last rows end at
+     * the array's end).
      */
     static void update(double[] tile, int rows, int cols, double alpha, double beta, double[] c, int ci, int ldc) {
         DoubleVector va = DoubleVector.broadcast(S, alpha);
         DoubleVector vb = DoubleVector.broadcast(S, beta);
+        VectorMask<Double> first = S.indexInRange(0, cols);
+        VectorMask<Double> second = S.indexInRange(L, cols);
+        boolean two = cols > L;
+        int reach = two ? NR : L;
         for (int r = 0; r < rows; r++, ci += ldc) {
-            for (int j = 0; j < cols; j += L) {
-                VectorMask<Double> in = S.indexInRange(j, cols);
-                DoubleVector s = DoubleVector.fromArray(S, tile, r * NR + j);
-                DoubleVector v = beta != 0
-                        ? s.fma(va, DoubleVector.fromArray(S, c, ci + j, in).mul(vb))
-                        : s.mul(va);
-                v.intoArray(c, ci + j, in);
+            int t = r * NR;
+            if (ci + reach > c.length) {
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] = update(tile[t + j], alpha, beta, c[ci + j]);
+                }
+                continue;
+            }
+            DoubleVector s = DoubleVector.fromArray(S, tile, t);
+            DoubleVector v = beta != 0 ? s.fma(va, DoubleVector.fromArray(S, c, ci, first).mul(vb)) : s.mul(va);
+            v.intoArray(c, ci, first);
+            if (two) {
+                s = DoubleVector.fromArray(S, tile, t + L);
+                v = beta != 0 ? s.fma(va, DoubleVector.fromArray(S, c, ci + L, second).mul(vb)) : s.mul(va);
+                v.intoArray(c, ci + L, second);
             }
         }
+    }
+
+    /** One element of C updated as the vectors do it: {@code fma(s, alpha, beta * c)}, or {@code s * alpha} when beta is 0 (c not read). */
+    static double update(double s, double alpha, double beta, double c) {
+        return beta != 0 ? Math.fma(s, alpha, c * beta) : s * alpha;
     }
 
     /** As {@link #update} for C off-heap; {@code ci} counts doubles. */

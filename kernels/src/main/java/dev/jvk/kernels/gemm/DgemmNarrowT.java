@@ -42,7 +42,7 @@ final class DgemmNarrowT {
 
     /**
      * One K block ({@code pc}, {@code kc}) over rows [i0, i1) of C, its n columns whole, n at most
-     * one vector: pack op(B) and what is packed of op(A)^T, then for each panel of NR rows every
+     * one vector: pack op(B), then for each panel of NR rows (packed first, if it is packed) every
      * part of the columns (the panel stays in L1 across the parts), and C's rows from the tile.
      */
     static void body(boolean transA, boolean transB, int n, double alpha, double[] a, int ao, int lda,
@@ -52,24 +52,25 @@ final class DgemmNarrowT {
         // TN: the rows of op(A)^T are rows of A as stored, so whole panels are read where they
         // are (packing them cost more than half the kernels' time at 128x10x128); the rest is packed.
         int inPlace = transA ? rows / NR * NR : 0;
-        double[] ap = workspace.doublePackedA(Platform.roundUp(rows - inPlace, NR) * kcMax);
+        double[] ap = inPlace < rows ? workspace.doublePackedA(NR * kcMax) : null;
         double[] bp = workspace.doublePackedB(L * kcMax);
-        double[] tile = workspace.doubleTile(L * NR);
-        if (inPlace < rows) {
-            // X = op(A)^T, kc x rows, X[p][i] = op(A)[i][p]: stored as op(B) with the other transpose
-            DgemmPacking.packB(a, ao, lda, !transA, pc, i0 + inPlace, kc, rows - inPlace, ap, 0);
-        }
+        double[] tile = workspace.doubleTile(AT + L * NR);
         DgemmPacking.packBNarrow(b, bo, ldb, transB, pc, kc, n, bp);
         int parts = (n + MAX_HEIGHT - 1) / MAX_HEIGHT;
         for (int ir = 0; ir < rows; ir += NR) {
             boolean stored = ir < inPlace;
+            if (!stored) {
+                // X = op(A)^T, kc x NR, X[p][i] = op(A)[i][p]: stored as op(B) with the other transpose,
+                // a panel at a time, so that the kernels read it from L1
+                DgemmPacking.packB(a, ao, lda, !transA, pc, i0 + ir, kc, Math.min(NR, rows - ir), ap, 0);
+            }
             double[] x = stored ? a : ap;
-            int xi = stored ? ao + pc * lda + i0 + ir : (ir - inPlace) * kc;
+            int xi = stored ? ao + pc * lda + i0 + ir : 0;
             int xs = stored ? lda : NR;
             int j0 = 0;
             for (int part = 0; part < parts; part++) {
                 int h = (n - j0 + parts - part - 1) / (parts - part);
-                kernel(h, kc, x, xi, xs, bp, j0, tile, j0 * NR);
+                kernel(h, kc, x, xi, xs, bp, j0, tile, AT + j0 * NR);
                 j0 += h;
             }
             update(tile, n, Math.min(NR, rows - ir), alpha, beta, c, co + (i0 + ir) * ldc, ldc);
@@ -93,7 +94,18 @@ final class DgemmNarrowT {
         }
     }
 
-    /** Lane j reads element j * NR + r of the tile: row r of C from the transposed tile. */
+    /**
+     * Where the kernels write C^T in the tile (row j, C's column j, at {@code AT + j * NR}); the
+     * rows of C, turned back, go before it (row r at {@code r * NR}).
+     */
+    private static final int AT = NR * NR;
+    /**
+     * Whether C^T is turned back into rows by the packing's vector transposition (8 or 16 lanes),
+     * else gathered: at 128x10x128 the gathers (lane j reading {@code tile[j * NR + r]}, a row of
+     * C at a time) took 0.8-1.2 µs of a 6 µs product, the transposition and a row-wise update 0.6.
+     */
+    private static final boolean TRANSPOSE = DgemmPacking.ROUNDS != null;
+    /** Lane j reads element j * NR + r of the tile: row r of C from the transposed tile, where there is no transposition. */
     private static final int[] ROW_OF_TILE = rowOfTile();
 
     private static int[] rowOfTile() {
@@ -105,16 +117,32 @@ final class DgemmNarrowT {
     }
 
     /**
-     * C[r][j] = alpha * s + beta * C[r][j] for r < rows, j < n, s = tile[j * NR + r] (C from
-     * {@code ci}): {@link DgemmKernels#update}'s arithmetic, a row of C at a time, gathered from
-     * the tile, which is C^T. beta == 0 never reads C.
+     * C[r][j] = alpha * s + beta * C[r][j] for r < rows, j < n, s = tile[AT + j * NR + r] (C from
+     * {@code ci}): {@link DgemmKernels#update}'s arithmetic on the rows of C, which the tile holds
+     * transposed (all L of its rows are read, those past n never stored). beta == 0 never reads C.
      */
     private static void update(double[] tile, int n, int rows, double alpha, double beta, double[] c, int ci, int ldc) {
+        if (TRANSPOSE) {
+            int count = Platform.roundUp(rows, L);
+            if (L == 16) {
+                DgemmUnrolled.transposeToB16(tile, AT, NR, count, tile, 0);
+            } else {
+                DgemmUnrolled.transposeToB(tile, AT, NR, count, tile, 0);
+            }
+            DgemmKernels.update(tile, rows, n, alpha, beta, c, ci, ldc);
+            return;
+        }
         DoubleVector va = DoubleVector.broadcast(S, alpha);
         DoubleVector vb = DoubleVector.broadcast(S, beta);
         VectorMask<Double> in = S.indexInRange(0, n);
         for (int r = 0; r < rows; r++, ci += ldc) {
-            DoubleVector s = DoubleVector.fromArray(S, tile, r, ROW_OF_TILE, 0, in);
+            if (ci + L > c.length) { // past the array's end: lane by lane (DgemmKernels.update says why)
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] = DgemmKernels.update(tile[AT + j * NR + r], alpha, beta, c[ci + j]);
+                }
+                continue;
+            }
+            DoubleVector s = DoubleVector.fromArray(S, tile, AT + r, ROW_OF_TILE, 0, in);
             DoubleVector v = beta != 0 ? s.fma(va, DoubleVector.fromArray(S, c, ci, in).mul(vb)) : s.mul(va);
             v.intoArray(c, ci, in);
         }

@@ -170,9 +170,20 @@ final class SgemmPacking {
                 }
             }
         } else {
+            // a row whose vector would pass the end of b is copied element by element: a masked load
+            // there takes the Vector API's slow path (SgemmKernels.update)
             VectorMask<Float> in = S.indexInRange(0, n);
+            FloatVector zero = FloatVector.zero(S);
             for (int p = 0; p < kc; p++) {
-                FloatVector.fromArray(S, b, bo + (p0 + p) * ldb, in).intoArray(bp, p * L);
+                int src = bo + (p0 + p) * ldb;
+                if (src + L <= b.length) {
+                    FloatVector.fromArray(S, b, src, in).intoArray(bp, p * L);
+                } else {
+                    zero.intoArray(bp, p * L);
+                    for (int j = 0; j < n; j++) { // n may be 0 with src past the end (a packed empty B)
+                        bp[p * L + j] = b[src + j];
+                    }
+                }
             }
         }
     }
