@@ -15,6 +15,8 @@ import dev.jvk.nn.Mlp;
 import dev.jvk.nn.QuantizedDense;
 import dev.jvk.nn.compress.Compression;
 import dev.jvk.nn.Trainer;
+import dev.jvk.nn.data.CsvReader;
+import dev.jvk.nn.data.CsvTable;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.data.FeatureScaling;
 import dev.jvk.nn.data.SyntheticData;
@@ -115,6 +117,56 @@ class OrtRunsJvkExportsTest {
         Path mapped = dir.resolve("mse-standardised.onnx");
         OnnxModel.export(standardised, mapped);
         assertWithinFloat(ort(mapped, x, 32, FEATURES), standardised.predict(x, 32), "mse on standardised targets");
+    }
+
+    @Test
+    void missing_values_as_nan_get_the_training_means_as_jvks_predict_fills_missing_cells() throws IOException, OrtException {
+        SyntheticData problem = new SyntheticData(3, FEATURES);
+        DataSet train = problem.sample(400, 0, "train");
+        Mlp mlp = Mlp.classifier(FEATURES, new int[] {16}, Activation.RELU, train.classes(), 5);
+        mlp.setScaling(FeatureScaling.fit(FeatureScaling.Kind.STANDARD, train));
+        float[] means = new float[FEATURES];
+        for (int j = 0; j < FEATURES; j++) {
+            means[j] = 0.375f * j - 2.5f;   // far from what a zero or the scaling's shift would give
+        }
+        Mlp withMeans = new Mlp(mlp.layers(), mlp.loss(), mlp.scaling(), mlp.metadata().withMissingValueMeans(means));
+        Path file = dir.resolve("means.onnx");
+        OnnxModel.export(withMeans, file);
+
+        // rows with empty cells, filled as ./jvk predict --missing mean fills them: the file read, then the model's means
+        int rows = 6;
+        float[] x = problem.sample(rows, 2, "x").features();
+        float[] withNan = x.clone();
+        StringBuilder csv = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < FEATURES; j++) {
+                boolean missing = (r + j) % 5 == 0 || r == rows - 1;   // the last row wholly missing
+                if (missing) {
+                    withNan[r * FEATURES + j] = Float.NaN;
+                }
+                csv.append(missing ? "" : Float.toString(x[r * FEATURES + j])).append(',');
+            }
+            csv.append("0\n");
+        }
+        Path data = java.nio.file.Files.writeString(dir.resolve("rows.csv"), csv);
+        CsvTable table = CsvReader.read(data, CsvReader.Format.CSV, List.of(Integer.toString(FEATURES)), CsvReader.Missing.MEAN);
+        table.fillMissing(CsvReader.Missing.MEAN, means);
+        float[] filled = table.features();
+        assertThat(filled[FEATURES * (rows - 1) + 3]).isEqualTo(means[3]);
+
+        float[] fromNan = ort(file, withNan, rows, FEATURES);
+        assertThat(fromNan).doesNotContain(Float.NaN);
+        // Where copies the mean: ONNX Runtime's answer on the NaN rows is bitwise its answer on the rows jvk filled
+        assertThat(bits(fromNan)).isEqualTo(bits(ort(file, filled, rows, FEATURES)));
+        assertWithinFloat(fromNan, withMeans.predict(filled, rows), "NaN rows filled with the training means");
+    }
+
+    static int[] bits(float[] x) {
+        int[] b = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            b[i] = Float.floatToRawIntBits(x[i]);
+        }
+        return b;
     }
 
     @Test

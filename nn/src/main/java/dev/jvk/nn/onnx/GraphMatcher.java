@@ -28,8 +28,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Matches an ONNX graph onto jvk's layers by walking from its one input to its one output: input
- * scaling ({@code Sub}/{@code Add} then {@code Mul}/{@code Div} by constants), then {@code Gemm} or
+ * Matches an ONNX graph onto jvk's layers by walking from its one input to its one output: the
+ * missing-value fill {@code Where(IsNaN(x), means, x)} by a constant (into {@link ModelMetadata#missingValueMeans()}),
+ * input scaling ({@code Sub}/{@code Add} then {@code Mul}/{@code Div} by constants), then {@code Gemm} or
  * {@code MatMul} (+ {@code Add} folded into the bias) as {@link Dense}, element-wise activations as
  * {@link ActivationLayer}s (the erf-GELU and SiLU sub-graphs recognised as one), shape-only nodes
  * ({@code Flatten}, {@code Reshape} to 2-D, {@code Identity}, {@code Dropout}, {@code Cast} to float)
@@ -42,7 +43,7 @@ final class GraphMatcher {
     static final int MAX_OPSET = 21;
     static final Set<String> OPS = new LinkedHashSet<>(List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu",
             "LeakyRelu", "Tanh", "Sigmoid", "Gelu", "Erf", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Identity",
-            "Dropout", "Cast", "Constant", "DequantizeLinear"));
+            "Dropout", "Cast", "Constant", "DequantizeLinear", "IsNaN", "Where"));
     private static final double SQRT2 = Math.sqrt(2);
     /** The domain of ONNX's classical-ML operators, where skl2onnx puts StandardScaler's {@code Scaler}. */
     static final String ML_DOMAIN = "ai.onnx.ml";
@@ -70,6 +71,7 @@ final class GraphMatcher {
     private float[] scale;
     private float[] targetStd;     // y * std + mean after the last layer: a regressor's standardised targets mapped back
     private float[] targetMean;
+    private float[] missingMeans;  // Where(IsNaN(x), means, x) on the input
     private long weightFloats;
 
     GraphMatcher(Model model, String file, TensorData data) {
@@ -105,6 +107,13 @@ final class GraphMatcher {
             if (targetStd != null && (next.size() > 1 || !(next.getFirst().opType().equals("Add") && targetMean == null))) {
                 throw error(next.getFirst(), "follows the Mul (and Add) by constants after the last layer; jvk maps those only "
                         + "as the last step, y * std + mean of a regressor's standardised targets");
+            }
+            if (next.size() == 2) {
+                String filled = missingFill(v, next);
+                if (filled != null) {
+                    v = filled;
+                    continue;
+                }
             }
             if (next.size() > 1) {
                 v = activationPattern(v, next);
@@ -146,6 +155,8 @@ final class GraphMatcher {
                     }
                     activation(Activation.GELU);
                 }
+                case "IsNaN", "Where" -> throw error(node, "is not part of the missing-value fill Where(IsNaN(x), means, x) "
+                        + "on the graph's input; jvk maps IsNaN and Where only there, before any scaling or layer");
                 case "Erf" -> throw error(node, "is not part of the GELU pattern x * 0.5 * (1 + erf(x / sqrt(2))); "
                         + "jvk maps Erf only there");
                 case "Softmax", "LogSoftmax" -> {
@@ -185,6 +196,13 @@ final class GraphMatcher {
             metadata = targetStd == null ? ModelMetadata.of(ModelMetadata.REGRESSION)
                     : new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1,
                             targetMean == null ? new float[outputs] : targetMean, targetStd);
+        }
+        if (missingMeans != null) {
+            if (missingMeans.length != layers.getFirst().inputSize()) {
+                throw error("the missing-value fill has " + missingMeans.length + " means for "
+                        + layers.getFirst().inputSize() + " input features");
+            }
+            metadata = metadata.withMissingValueMeans(missingMeans);
         }
         return new Matched(new Mlp(layers, loss, scaling, metadata), opset, logSoftmax);
     }
@@ -527,6 +545,43 @@ final class GraphMatcher {
         }
         throw error("value '" + v + "' feeds " + next.size() + " nodes (" + which + "); jvk maps a chain of layers, "
                 + "and the GELU (x * 0.5 * (1 + erf(x / sqrt 2))) and SiLU (x * sigmoid(x)) patterns");
+    }
+
+    /**
+     * {@code Where(IsNaN(v), means, v)} with constant means on the graph's input: jvk's fill of missing values before
+     * scaling, kept as the model's {@link ModelMetadata#missingValueMeans()}. Returns the filled value, or null when
+     * {@code next} is not an IsNaN and a Where; any other use of the two is an error naming the Where.
+     */
+    private String missingFill(String v, List<Node> next) throws IOException {
+        int i = is(next.get(0), "IsNaN") ? 0 : 1;
+        Node isNan = next.get(i);
+        Node where = next.get(1 - i);
+        if (!is(isNan, "IsNaN") || !is(where, "Where")) {
+            return null;
+        }
+        if (!layers.isEmpty() || shift != null || scale != null || missingMeans != null) {
+            throw error(where, "fills NaNs after " + (layers.isEmpty() ? "the input scaling" : layers.getLast().toString())
+                    + "; jvk fills missing values only on the graph's input, before scaling");
+        }
+        if (where.inputs().size() != 3 || !where.input(0).equals(onlyOutput(isNan)) || sole(onlyOutput(isNan)) != where
+                || !where.input(2).equals(v) || where.input(1).equals(v)) {
+            throw error(where, "is not Where(IsNaN(x), means, x); jvk maps IsNaN and Where only as that fill of missing values");
+        }
+        Constant c = constant(where.input(1), where);
+        if (c == null) {
+            throw error(where, "fills the NaNs of the input with the computed value '" + where.input(1)
+                    + "'; jvk fills missing values with constant means");
+        }
+        float[] means = perFeature(c, where, featureDims);
+        for (int j = 0; j < means.length; j++) {
+            if (!Float.isFinite(means[j])) {
+                throw error(where, "fills feature " + j + " with " + means[j] + "; a missing-value mean must be finite");
+            }
+        }
+        used.add(isNan);
+        used.add(where);
+        missingMeans = means;
+        return onlyOutput(where);
     }
 
     private String gelu(String v, Node first, Node other) throws IOException {

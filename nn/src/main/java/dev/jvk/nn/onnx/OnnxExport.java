@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes an {@link Mlp} as an ONNX graph: {@code Sub} and {@code Mul} for the input scaling (the
+ * Writes an {@link Mlp} as an ONNX graph: for a model that stores missing-value means, {@code IsNaN} and
+ * {@code Where} that put the training mean in place of a NaN (a missing value) before anything else, as
+ * jvk's predict fills a missing cell; {@code Sub} and {@code Mul} for the input scaling (the
  * same float operations jvk performs, so bitwise the same scaled input), one {@code Gemm} per
  * {@link Dense} (weights {@code in x out} as B, bias as C), the activations ({@code Gelu} from opset
  * 20, before that the erf sub-graph PyTorch writes; SiLU as {@code Sigmoid} and {@code Mul}),
@@ -29,6 +31,7 @@ import java.util.Map;
 final class OnnxExport {
     static final int DEFAULT_OPSET = 17;
     static final int MIN_OPSET = 13;
+    static final String MISSING_MEANS = "missing.means";
 
     private OnnxExport() {}
 
@@ -38,6 +41,14 @@ final class OnnxExport {
         List<NodeSpec> nodes = new ArrayList<>();
         ProtoWriter graph = new ProtoWriter();
         String x = "input";
+        float[] means = mlp.metadata().missingValueMeans();
+        if (means.length > 0) {
+            // IsNaN (opset 9, 13, 20) and Where (9, 16) cover every opset the export writes; Where copies, so bitwise the fill
+            graph.message(5, tensor(MISSING_MEANS, new long[] {means.length}, means));
+            nodes.add(new NodeSpec("IsNaN", List.of(x), "input.missing", List.of()));
+            nodes.add(new NodeSpec("Where", List.of("input.missing", MISSING_MEANS, x), "filled", List.of()));
+            x = "filled";
+        }
         FeatureScaling scaling = mlp.scaling();
         if (scaling.kind() != FeatureScaling.Kind.NONE) {
             graph.message(5, tensor("scaling.shift", new long[] {scaling.features()}, scaling.shift()));

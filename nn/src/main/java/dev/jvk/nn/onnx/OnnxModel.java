@@ -100,7 +100,7 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         }
         if (!classes.isEmpty() && matched.mlp().metadata().isClassification()) {
             matched.mlp().setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, classes, List.of(), List.of(), -1,
-                    new float[0], new float[0]));
+                    new float[0], new float[0], matched.mlp().metadata().missingValueMeans()));
         }
         String producer = (model.producer() + " " + model.producerVersion()).strip();
         return new OnnxModel(matched.mlp(), classes, model.metadata(), producer, matched.opset(), matched.logSoftmax());

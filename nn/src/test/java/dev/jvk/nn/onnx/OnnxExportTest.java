@@ -259,6 +259,38 @@ class OnnxExportTest {
     }
 
     /**
+     * A model trained with {@code --missing mean} fills a missing value with the training mean before scaling: the
+     * export starts with {@code Where(IsNaN(x), means, x)}, and the import takes the means back into the metadata.
+     */
+    @Test
+    void missing_value_means_export_as_isnan_and_where_before_the_scaling_and_import_back() throws IOException {
+        Mlp plain = model(Activation.RELU, FeatureScaling.Kind.STANDARD, true, 6);
+        float[] means = new float[FEATURES];
+        for (int j = 0; j < FEATURES; j++) {
+            means[j] = 1.5f * j - 4f;
+        }
+        Mlp mlp = new Mlp(plain.layers(), plain.loss(), plain.scaling(), plain.metadata().withMissingValueMeans(means));
+        for (int opset : new int[] {13, 17, 21}) {
+            List<String> ops = new ArrayList<>();
+            decode(OnnxExport.encode(mlp, java.util.Map.of(), opset), ops);
+            assertThat(ops).as("opset %d", opset)
+                    .containsExactly("IsNaN", "Where", "Sub", "Mul", "Gemm", "Relu", "Gemm", "Relu", "Gemm", "Softmax");
+            Path file = dir.resolve("means" + opset + ".onnx");
+            OnnxModel.export(mlp, file, List.of(), opset);
+            Mlp back = OnnxModel.importMlp(file);
+            assertThat(back.metadata().missingValueMeans()).as("opset %d", opset).containsExactly(means);
+            float[] x = new SyntheticData(4, FEATURES).sample(30, 7, "x").features();
+            assertThat(bits(back.predict(x, 30))).isEqualTo(bits(mlp.predict(x, 30)));
+        }
+        List<String> without = new ArrayList<>();
+        decode(OnnxExport.encode(plain, java.util.Map.of(), 17), without);
+        assertThat(without).doesNotContain("IsNaN", "Where");
+        Path file = dir.resolve("plain-means.onnx");
+        OnnxModel.export(plain, file);
+        assertThat(OnnxModel.importMlp(file).metadata().missingValueMeans()).isEmpty();
+    }
+
+    /**
      * A regressor trained on standardised targets predicts {@code y * std + mean}: the export ends in that Mul and Add,
      * and the import maps them back onto the model's target standardisation, so predictions come back bitwise.
      */

@@ -69,6 +69,43 @@ class OnnxUnsupportedGraphTest {
     }
 
     @Test
+    void a_gemm_with_the_data_transposed() {
+        TestGraph g = new TestGraph().input("x", "n", 4).output("y");
+        g.init("W", new long[] {4, 3}, new double[12], FLOAT_RAW);
+        g.node("Gemm", "gemm_t", List.of("x", "W"), "y", "transA", 1L);
+        assertError(g, "node 'gemm_t' (Gemm)", "transA=1");
+    }
+
+    @Test
+    void isnan_and_where_other_than_the_fill_of_the_input_with_constant_means() {
+        TestGraph inverted = base().output("y");
+        inverted.init("means", new long[] {4}, new double[] {1, 2, 3, 4}, FLOAT_RAW);
+        inverted.node("IsNaN", "nan", List.of("x"), "missing");
+        inverted.node("Where", "fill", List.of("missing", "x", "means"), "filled");
+        inverted.node("MatMul", "m", List.of("filled", "W"), "y");
+        assertError(inverted, "node 'fill' (Where)", "is not Where(IsNaN(x), means, x)");
+
+        TestGraph afterLayer = base().output("y");
+        afterLayer.init("means", new long[] {3}, new double[] {1, 2, 3}, FLOAT_RAW);
+        afterLayer.node("MatMul", "m", List.of("x", "W"), "h");
+        afterLayer.node("IsNaN", "nan", List.of("h"), "missing");
+        afterLayer.node("Where", "fill", List.of("missing", "means", "h"), "y");
+        assertError(afterLayer, "node 'fill' (Where)", "only on the graph's input");
+
+        TestGraph alone = base().output("y");
+        alone.node("MatMul", "m", List.of("x", "W"), "h");
+        alone.node("IsNaN", "nan", List.of("h"), "y");
+        assertError(alone, "node 'nan' (IsNaN)", "missing-value fill");
+
+        TestGraph infinite = base().output("y");
+        infinite.init("means", new long[] {4}, new double[] {1, Double.POSITIVE_INFINITY, 3, 4}, FLOAT_RAW);
+        infinite.node("IsNaN", "nan", List.of("x"), "missing");
+        infinite.node("Where", "fill", List.of("missing", "means", "x"), "filled");
+        infinite.node("MatMul", "m", List.of("filled", "W"), "y");
+        assertError(infinite, "node 'fill' (Where)", "feature 1", "must be finite");
+    }
+
+    @Test
     void softmax_before_the_last_layer() {
         TestGraph g = base().output("y");
         g.init("W2", new long[] {3, 2}, new double[6], FLOAT_RAW);
