@@ -144,7 +144,7 @@ final class CompressCommand implements Callable<Integer> {
                                 : "");
                 Trainer.Config config = Trainer.Config.builder().epochs(fineTuneEpochs).batchSize(batch).seed(seed)
                         .optimizer(OptimizerConfig.adam()).schedule(LearningRateSchedule.cosine(learningRate, 0f)).build();
-                Trainer trainer = new Trainer(config).listener(new Progress(progress, false, null));
+                Trainer trainer = new Trainer(config).listener(new Progress(progress, false));
                 if (distill > 0) {
                     trainer.distillFrom(original, distill, temperature);
                 }

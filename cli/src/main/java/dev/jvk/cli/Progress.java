@@ -1,12 +1,8 @@
 package dev.jvk.cli;
 
-import dev.jvk.nn.Evaluation;
 import dev.jvk.nn.Trainer;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
 
 /**
  * Training progress for people: a bar redrawn in place (at most ten times a second) when the output
@@ -18,22 +14,13 @@ final class Progress implements Trainer.Listener {
 
     private final PrintWriter out;
     private final boolean bar;
-    private final Supplier<Evaluation> testEachEpoch;
-    private final List<Evaluation> testScores = new ArrayList<>();
     private long epochStart;
     private long lastDraw;
     private double smoothedLoss = Double.NaN;
 
-    /** {@code testEachEpoch}: scores the test set after each epoch (--report-test-every-epoch), or null. */
-    Progress(PrintWriter out, boolean bar, Supplier<Evaluation> testEachEpoch) {
+    Progress(PrintWriter out, boolean bar) {
         this.out = out;
         this.bar = bar;
-        this.testEachEpoch = testEachEpoch;
-    }
-
-    /** The test scores of each epoch, when asked for. */
-    List<Evaluation> testScores() {
-        return testScores;
     }
 
     @Override
@@ -66,21 +53,17 @@ final class Progress implements Trainer.Listener {
         if (bar) {
             out.print("\r" + " ".repeat(BAR_WIDTH + 60) + "\r");
         }
-        Evaluation test = testEachEpoch == null ? null : testEachEpoch.get();
-        if (test != null) {
-            testScores.add(test);
-        }
-        out.println(epochLine(r, test));
+        out.println(epochLine(r));
         out.flush();
     }
 
-    static String epochLine(Trainer.EpochResult r, Evaluation test) {
+    static String epochLine(Trainer.EpochResult r) {
         String line = String.format(Locale.ROOT, "epoch %2d  train loss %.4f", r.epoch(), r.trainLoss());
         if (r.evaluation() != null) {
             line += "  validation " + Results.shortLine(r.evaluation()) + (r.best() ? " *" : "");
         }
-        if (test != null) {
-            line += "  test " + Results.shortLine(test);
+        if (r.test() != null) {
+            line += "  test " + Results.shortLine(r.test());
         }
         return line + String.format(Locale.ROOT, "  %,.0f samples/s  %.2f s  lr %.3g", r.samplesPerSecond(), r.trainSeconds(), r.learningRate());
     }

@@ -356,22 +356,27 @@ final class TrainCommand implements Callable<Integer> {
                 if (!model.describe().equals(mlp.describe()) || model.parameterCount() != mlp.parameterCount()) {
                     throw new UsageException("the checkpoint in " + checkpointDir + " holds a " + model.describe() + " model; these options make a " + mlp.describe());
                 }
-                progress.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", checkpointDir, state.epoch(), reportTestEveryEpoch
-                        ? " (the checkpoint keeps no test scores: --report-test-every-epoch scores epochs " + (state.epoch() + 1) + " on)" : "");
+                progress.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", checkpointDir, state.epoch(),
+                        reportTestEveryEpoch && state.history().stream().anyMatch(r -> r.test() == null)
+                                ? " (the run before it did not score the test set each epoch: --report-test-every-epoch scores epochs " + (state.epoch() + 1) + " on)" : "");
             } else {
                 Files.createDirectories(checkpointDir);
             }
         }
         Mlp trained = model;
-        Progress listener = new Progress(progress, terminal && !json, reportTestEveryEpoch ? () -> trained.evaluate(p.test()) : null);
-        trainer.listener(listener);
+        trainer.listener(new Progress(progress, terminal && !json));
+        if (reportTestEveryEpoch) {
+            trainer.testEachEpoch(p.test());
+        }
         long start = System.nanoTime();
         Trainer.History history = trainer.fit(trained, train, p.validation(), state);
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation test = trained.evaluate(p.test());
-        // the checkpoint keeps the trainer's figures, not the test scores of --report-test-every-epoch: none before a resumption
-        List<Double> testPerEpoch = new ArrayList<>(java.util.Collections.nCopies(state == null || !reportTestEveryEpoch ? 0 : state.epoch(), Double.NaN));
-        listener.testScores().forEach(e -> testPerEpoch.add(LearningCurves.metric(e)));
+        // NaN for the epochs of a checkpoint made by a run without --report-test-every-epoch
+        List<Double> testPerEpoch = new ArrayList<>();
+        if (reportTestEveryEpoch) {
+            history.epochs().forEach(r -> testPerEpoch.add(r.test() == null ? Double.NaN : LearningCurves.metric(r.test())));
+        }
 
         if (save != null) {
             trained.save(save);

@@ -625,7 +625,8 @@ class CommandsTest {
     void a_run_resumed_from_its_checkpoint_saves_the_same_bytes_as_the_uninterrupted_run() throws IOException {
         Path train = species("train.csv", 400, 11, true, ';');
         List<String> options = List.of("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species", "--layers", "16,8",
-                "--dropout", "0.3", "--schedule", "constant", "--lr", "0.01", "--batch", "32", "--patience", "10", "--threads", "1", "--json");
+                "--dropout", "0.3", "--schedule", "constant", "--lr", "0.01", "--batch", "32", "--patience", "10", "--threads", "1", "--json",
+                "--report-test-every-epoch");
         Path whole = dir.resolve("whole.jvk");
         Path wholePlot = dir.resolve("whole.png");
         CliTest.Run uninterrupted = run(with(options, "--epochs", "8", "--save", whole.toString(), "--plot", wholePlot.toString()));
@@ -643,9 +644,12 @@ class CommandsTest {
                 "--plot", resumedPlot.toString()));
         assertThat(resumed.code()).as(resumed.err()).isZero();
         assertThat(resumed.err()).contains("resuming from " + checkpoints + " after epoch 3");
-        // the checkpoint carries the first 3 epochs' figures: the JSON and the learning curves are the whole run's, the kept epoch where it was
+        // the checkpoint carries the first 3 epochs' figures, their test scores too: the JSON and the learning curves are the whole run's,
+        // the kept epoch where it was
         assertThat(withoutClockOrPaths(resumed.out())).isEqualTo(withoutClockOrPaths(uninterrupted.out()));
         assertThat(numbers(resumed.out(), "validation_accuracy_per_epoch")).hasSize(8);
+        assertThat(numbers(resumed.out(), "test_accuracy_per_epoch")).hasSize(8).allMatch(a -> a > 0 && a <= 1);
+        assertThat(resumed.err()).doesNotContain("scores epochs 4 on");
         assertThat(Arrays.equals(Files.readAllBytes(resumedPlot), Files.readAllBytes(wholePlot))).as("the resumed run's plot is the uninterrupted run's").isTrue();
 
         assertThat(Arrays.equals(Files.readAllBytes(first), Files.readAllBytes(whole))).as("3 epochs make another model than 8: " + uninterrupted.err() + interrupted.err()).isFalse();

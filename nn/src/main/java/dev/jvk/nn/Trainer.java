@@ -269,9 +269,10 @@ public final class Trainer {
      * @param learningRate     the rate at the epoch's last step
      * @param evaluation       on the validation (held-out) set, or null when there is none
      * @param best             whether this epoch's validation score is the best so far
+     * @param test             on the test set of {@link #testEachEpoch(DataSet)}, or null when none was given
      */
     public record EpochResult(int epoch, double trainLoss, double trainSeconds, double samplesPerSecond,
-                              float learningRate, Evaluation evaluation, boolean best) {}
+                              float learningRate, Evaluation evaluation, boolean best, Evaluation test) {}
 
     /**
      * All epochs of a run.
@@ -309,6 +310,7 @@ public final class Trainer {
     private Listener listener = new Listener() {};
     private Path checkpointDir;
     private String fingerprint = "";
+    private DataSet testEachEpoch;
     private Mlp teacher;
     private float teacherWeight;
     private float teacherTemperature;
@@ -322,6 +324,15 @@ public final class Trainer {
     /** Sets who hears about progress. */
     public Trainer listener(Listener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
+     * Scores {@code test} after every epoch into {@link EpochResult#test()}, for reporting only: nothing the trainer decides
+     * reads it. The scores are in the checkpoint, so a resumed run reports them for the epochs before the resumption too.
+     */
+    public Trainer testEachEpoch(DataSet test) {
+        this.testEachEpoch = Objects.requireNonNull(test, "test");
         return this;
     }
 
@@ -411,6 +422,9 @@ public final class Trainer {
         check(mlp, train);
         if (validation != null) {
             check(mlp, validation);
+        }
+        if (testEachEpoch != null) {
+            check(mlp, testEachEpoch);
         }
         int n = train.rows();
         if (n == 0) {
@@ -520,7 +534,8 @@ public final class Trainer {
                     bestWeights = copy(parameters, bestWeights);
                 }
             }
-            EpochResult result = new EpochResult(epoch, lossSum / n, seconds, n / seconds, rate, evaluation, best);
+            Evaluation test = testEachEpoch == null ? null : mlp.evaluate(testEachEpoch);
+            EpochResult result = new EpochResult(epoch, lossSum / n, seconds, n / seconds, rate, evaluation, best, test);
             results.add(result);
             if (checkpointDir != null) {
                 writeCheckpoint(mlp, optimizer, epoch, bestEpoch, bestScore, stopping ? bestWeights : null, results);

@@ -33,16 +33,17 @@ import java.util.zip.CRC32C;
  * @param bestLoss       its validation loss (NaN for none)
  * @param bestWeights    its parameter values, when early stopping keeps them; else empty
  * @param randomStates   each dropout layer's generator state, in layer order (empty without dropout)
- * @param history        the figures of epochs 1 to {@code epoch}, so that a resumed run reports and plots the whole run;
- *                       an evaluation keeps its summary figures (accuracy, loss, RMSE, MAE, R^2), not its confusion matrix
+ * @param history        the figures of epochs 1 to {@code epoch}, the test scores of {@link Trainer#testEachEpoch} included, so that
+ *                       a resumed run reports and plots the whole run; an evaluation keeps its summary figures (accuracy, loss,
+ *                       RMSE, MAE, R^2), not its confusion matrix
  */
 public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSteps, float[][] optimizerState, int bestEpoch,
                                  double bestAccuracy, double bestLoss, float[][] bestWeights, long[] randomStates,
                                  List<Trainer.EpochResult> history) {
     private static final byte[] MAGIC = "JVKSTATE".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 3;
-    /** The fewest bytes an epoch takes in the file: training loss, seconds, samples/s, rate, best flag, evaluation flag. */
-    private static final int EPOCH_BYTES = 3 * 8 + 4 + 1 + 1;
+    private static final int VERSION = 4;
+    /** The fewest bytes an epoch takes in the file: training loss, seconds, samples/s, rate, best flag, the two evaluation flags. */
+    private static final int EPOCH_BYTES = 3 * 8 + 4 + 1 + 1 + 1;
 
     /** The model file and the state file in a checkpoint folder. */
     public static final String MODEL = "model.jvk";
@@ -86,20 +87,38 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
             out.writeDouble(r.samplesPerSecond());
             out.writeFloat(r.learningRate());
             out.writeBoolean(r.best());
-            Evaluation e = r.evaluation();
-            out.writeBoolean(e != null);
-            if (e != null) {
-                out.writeInt(e.rows());
-                for (double v : new double[] {e.accuracy(), e.loss(), e.rmse(), e.mae(), e.r2()}) {
-                    out.writeDouble(v);
-                }
-            }
+            writeEvaluation(out, r.evaluation());
+            writeEvaluation(out, r.test());
         }
         CRC32C crc = new CRC32C();
         crc.update(bytes.toByteArray());
         out.writeInt((int) crc.getValue());
         out.flush();
         AtomicFiles.write(dir.resolve(STATE), bytes.toByteArray());
+    }
+
+    private static void writeEvaluation(DataOutputStream out, Evaluation e) throws IOException {
+        out.writeBoolean(e != null);
+        if (e != null) {
+            out.writeInt(e.rows());
+            for (double v : new double[] {e.accuracy(), e.loss(), e.rmse(), e.mae(), e.r2()}) {
+                out.writeDouble(v);
+            }
+        }
+    }
+
+    /** An evaluation as {@link #writeEvaluation} wrote it, or null. */
+    private static Evaluation readEvaluation(DataInputStream in) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        int rows = in.readInt();
+        double accuracy = in.readDouble();
+        double loss = in.readDouble();
+        double rmse = in.readDouble();
+        double mae = in.readDouble();
+        double r2 = in.readDouble();
+        return new Evaluation(rows, accuracy, loss, new int[0][], new double[0], rmse, mae, r2);
     }
 
     private static void writeArrays(DataOutputStream out, float[][] arrays) throws IOException {
@@ -149,7 +168,8 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
                         + "curves and --json need; this jvk reads version " + VERSION + ": train again without --resume");
             }
             if (version != VERSION) {
-                throw new ModelFileException(file + ": training state version " + version + ", this jvk reads " + VERSION);
+                throw new ModelFileException(file + ": training state version " + version + ", this jvk reads " + VERSION
+                        + (0 < version && version < VERSION ? ": train again without --resume" : ""));
             }
             String fingerprint = in.readUTF();
             int epoch = in.readInt();
@@ -177,17 +197,9 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
                 double samplesPerSecond = in.readDouble();
                 float rate = in.readFloat();
                 boolean best = in.readBoolean();
-                Evaluation evaluation = null;
-                if (in.readBoolean()) {
-                    int rows = in.readInt();
-                    double accuracy = in.readDouble();
-                    double loss = in.readDouble();
-                    double rmse = in.readDouble();
-                    double mae = in.readDouble();
-                    double r2 = in.readDouble();
-                    evaluation = new Evaluation(rows, accuracy, loss, new int[0][], new double[0], rmse, mae, r2);
-                }
-                history.add(new Trainer.EpochResult(e, trainLoss, seconds, samplesPerSecond, rate, evaluation, best));
+                Evaluation evaluation = readEvaluation(in);
+                Evaluation test = readEvaluation(in);
+                history.add(new Trainer.EpochResult(e, trainLoss, seconds, samplesPerSecond, rate, evaluation, best, test));
             }
             return new TrainingCheckpoint(fingerprint, epoch, steps, state, bestEpoch, bestAccuracy, bestLoss, bestWeights, randomStates, history);
         } catch (EOFException e) {

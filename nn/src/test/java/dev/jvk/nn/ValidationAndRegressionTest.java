@@ -290,14 +290,15 @@ class ValidationAndRegressionTest {
             throws java.io.IOException {
         Trainer.Config config = Trainer.Config.builder().epochs(4).batchSize(64).seed(9)
                 .optimizer(OptimizerConfig.adamWithWeightDecay(1e-4f)).schedule(LearningRateSchedule.cosine(2e-3f, 0f)).build();
+        DataSet test = TrainingTest.TEST.slice(500, 800, "test");
         Mlp whole = model(6, dropout);
-        Trainer.History uninterrupted = new Trainer(config).fit(whole, TRAIN, VALIDATION);
+        Trainer.History uninterrupted = new Trainer(config).testEachEpoch(test).fit(whole, TRAIN, VALIDATION);
 
         Mlp first = model(6, dropout);
         class Killed extends RuntimeException {
             private static final long serialVersionUID = 1L;
         }
-        Trainer interrupted = new Trainer(config).checkpointTo(dir, "fingerprint").listener(new Trainer.Listener() {
+        Trainer interrupted = new Trainer(config).testEachEpoch(test).checkpointTo(dir, "fingerprint").listener(new Trainer.Listener() {
             @Override
             public void epochDone(Trainer.EpochResult result) {
                 if (result.epoch() == 2) {
@@ -310,10 +311,11 @@ class ValidationAndRegressionTest {
         assertThat(state.epoch()).isEqualTo(2);
         assertThat(state.randomStates()).as("one generator per dropout layer").hasSize(dropout > 0 ? 2 : 0);
         Mlp resumed = Mlp.load(dir.resolve(TrainingCheckpoint.MODEL));
-        Trainer.History rest = new Trainer(config).checkpointTo(dir, "fingerprint").fit(resumed, TRAIN, VALIDATION, state);
+        Trainer.History rest = new Trainer(config).testEachEpoch(test).checkpointTo(dir, "fingerprint").fit(resumed, TRAIN, VALIDATION, state);
         // the whole run's figures, the checkpoint's epochs first: what the learning curves and --json are drawn from
         assertThat(rest.epochs()).extracting(Trainer.EpochResult::epoch).containsExactly(1, 2, 3, 4);
         assertThat(figures(rest)).isEqualTo(figures(uninterrupted));
+        assertThat(rest.epochs()).allMatch(r -> r.test() != null && r.test().rows() == 300, "a test score of 300 rows each epoch");
         assertThat(rest.bestEpoch()).isEqualTo(uninterrupted.bestEpoch());
         List<Parameter> expected = whole.parameters();
         List<Parameter> actual = resumed.parameters();
@@ -327,7 +329,8 @@ class ValidationAndRegressionTest {
     /** Each epoch's figures that do not depend on the clock, as text so that a difference shows where it is. */
     static List<String> figures(Trainer.History history) {
         return history.epochs().stream().map(r -> r.epoch() + ": train loss " + r.trainLoss() + ", rate " + r.learningRate() + ", best " + r.best()
-                + ", validation accuracy " + r.evaluation().accuracy() + ", loss " + r.evaluation().loss() + " on " + r.evaluation().rows()).toList();
+                + ", validation accuracy " + r.evaluation().accuracy() + ", loss " + r.evaluation().loss() + " on " + r.evaluation().rows()
+                + (r.test() == null ? "" : ", test accuracy " + r.test().accuracy() + ", loss " + r.test().loss() + " on " + r.test().rows())).toList();
     }
 
     @Test
@@ -345,7 +348,7 @@ class ValidationAndRegressionTest {
         java.nio.file.Files.write(dir.resolve(TrainingCheckpoint.STATE), bytes.toByteArray());
         assertThatThrownBy(() -> TrainingCheckpoint.read(dir)).isInstanceOf(ModelFileException.class)
                 .hasMessage(dir.resolve(TrainingCheckpoint.STATE) + ": training state version 2 keeps no per-epoch figures, which a resumed run's "
-                        + "learning curves and --json need; this jvk reads version 3: train again without --resume");
+                        + "learning curves and --json need; this jvk reads version 4: train again without --resume");
     }
 
     @Test
