@@ -83,6 +83,59 @@ class ExportCommandTest {
         assertThat(lines.subList(1, 4)).allMatch(l -> l.equals("cat") || l.equals("dog") || l.equals("bird"), "a class name");
     }
 
+    /** The training means of --missing mean travel in the ONNX graph; predict from it fills empty cells with them, as from the jvk model. */
+    @Test
+    void predict_from_the_onnx_file_fills_missing_values_with_the_training_means_it_carries() throws IOException {
+        java.util.Random random = new java.util.Random(5);
+        StringBuilder s = new StringBuilder("a,b,label\n");
+        double sumA = 0;
+        double sumB = 0;
+        int presentA = 0;
+        int presentB = 0;
+        for (int i = 0; i < 200; i++) {
+            int c = random.nextInt(2);
+            double a = c * 4 + 3 + random.nextGaussian();
+            double b = -2 * c - 1 + random.nextGaussian();
+            boolean gapA = i % 10 == 3;
+            boolean gapB = i % 10 == 7;
+            // the means as the reader sees the values: each parsed to a float
+            if (!gapA) {
+                sumA += (float) a;
+                presentA++;
+            }
+            if (!gapB) {
+                sumB += (float) b;
+                presentB++;
+            }
+            s.append(gapA ? "" : Double.toString(a)).append(',').append(gapB ? "" : Double.toString(b)).append(',').append(c == 0 ? "low" : "high").append('\n');
+        }
+        Path train = Files.writeString(dir.resolve("gappy.csv"), s);
+        float meanA = (float) (sumA / presentA);
+        float meanB = (float) (sumB / presentB);
+        Path model = dir.resolve("gappy.jvk");
+        Path onnx = dir.resolve("gappy.onnx");
+        Run t = run("train", "--csv", train.toString(), "--header", "--missing", "mean", "--layers", "8", "--epochs", "3", "--threads", "1",
+                "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        Run x = run("export", "--model", model.toString(), "--onnx", onnx.toString());
+        assertThat(x.code()).as(x.err()).isZero();
+
+        Path gaps = Files.writeString(dir.resolve("gaps.csv"), "a,b\n,0.5\n6.5,\n,\n1,-1\n");
+        Path filled = Files.writeString(dir.resolve("filled.csv"), "a,b\n" + meanA + ",0.5\n6.5," + meanB + "\n" + meanA + "," + meanB + "\n1,-1\n");
+        Path zeros = Files.writeString(dir.resolve("zeros.csv"), "a,b\n0,0.5\n6.5,0\n0,0\n1,-1\n");
+        Run fromOnnx = run("predict", "--model", onnx.toString(), "--csv", gaps.toString(), "--header", "--missing", "mean", "--probabilities");
+        Run fromJvk = run("predict", "--model", model.toString(), "--csv", gaps.toString(), "--header", "--missing", "mean", "--probabilities");
+        Run written = run("predict", "--model", onnx.toString(), "--csv", filled.toString(), "--header", "--probabilities");
+        Run zero = run("predict", "--model", onnx.toString(), "--csv", zeros.toString(), "--header", "--probabilities");
+        for (Run r : java.util.List.of(fromOnnx, fromJvk, written, zero)) {
+            assertThat(r.code()).as(r.err()).isZero();
+        }
+        assertThat(fromOnnx.out().lines().toList()).hasSize(5);
+        assertThat(fromOnnx.out()).isEqualTo(fromJvk.out()).isEqualTo(written.out()).isNotEqualTo(zero.out());
+        assertThat(fromOnnx.err()).contains("missing values: 4 in gaps.csv filled with the training file's column means stored in " + onnx);
+        assertThat(Models.load(onnx).metadata().missingValueMeans()).containsExactly(meanA, meanB);
+    }
+
     /** An int8-dynamic model (compress --quantize int8-dynamic) exports with its per-row quantization in the graph. */
     @Test
     void an_int8_dynamic_model_exports() throws IOException {
