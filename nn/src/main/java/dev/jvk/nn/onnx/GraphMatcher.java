@@ -3,6 +3,7 @@ package dev.jvk.nn.onnx;
 import dev.jvk.nn.Activation;
 import dev.jvk.nn.ActivationLayer;
 import dev.jvk.nn.Dense;
+import dev.jvk.nn.Huber;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
@@ -189,13 +190,19 @@ final class GraphMatcher {
             Arrays.fill(ones, 1f);
             scaling = new FeatureScaling(scalingKind(), shift == null ? new float[f] : shift, scale == null ? ones : scale);
         }
-        ModelMetadata metadata = ModelMetadata.of(ModelMetadata.CLASSIFICATION);
-        String trainedWith = model.metadata().getOrDefault("jvk.loss", "softmax-cross-entropy");
-        if (targetStd != null || (!ended && !trainedWith.equals("softmax-cross-entropy"))) {
+        if (!ended) {
+            loss = trainedWith();
+        }
+        String task = task(ended);
+        ModelMetadata metadata = ModelMetadata.of(task);
+        if (targetStd != null) {
+            if (task.equals(ModelMetadata.CLASSIFICATION)) {
+                throw error("the graph maps its outputs back as y * std + mean, as a regressor's, but "
+                        + OnnxModel.TASK + " says classification");
+            }
             int outputs = layers.getLast().outputSize();
-            metadata = targetStd == null ? ModelMetadata.of(ModelMetadata.REGRESSION)
-                    : new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1,
-                            targetMean == null ? new float[outputs] : targetMean, targetStd);
+            metadata = new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1,
+                    targetMean == null ? new float[outputs] : targetMean, targetStd);
         }
         if (missingMeans != null) {
             if (missingMeans.length != layers.getFirst().inputSize()) {
@@ -205,6 +212,57 @@ final class GraphMatcher {
             metadata = metadata.withMissingValueMeans(missingMeans);
         }
         return new Matched(new Mlp(layers, loss, scaling, metadata), opset, logSoftmax);
+    }
+
+    /**
+     * The loss of a graph without a final softmax: the one {@code jvk.loss} names (with {@code jvk.huber_delta} jvk's
+     * delta), else mean squared error. Only the loss of further training and of {@code evaluate} depends on it.
+     */
+    private Loss trainedWith() throws OnnxFormatException {
+        String name = model.metadata().get(OnnxModel.LOSS);
+        if (name == null || name.equals("softmax-cross-entropy")) {
+            return Loss.named("mse");   // a softmax cross-entropy model exported without its softmax trains on as MSE
+        }
+        Loss loss;
+        try {
+            loss = Loss.named(name);
+        } catch (IllegalArgumentException e) {
+            throw error(OnnxModel.LOSS + " is '" + name + "', not a loss jvk knows (mse, huber, softmax-cross-entropy)");
+        }
+        String delta = model.metadata().get(OnnxModel.HUBER_DELTA);
+        if (delta != null) {
+            float d;
+            try {
+                d = Float.parseFloat(delta);
+            } catch (NumberFormatException e) {
+                d = Float.NaN;
+            }
+            if (!(loss instanceof Huber) || d != Huber.DELTA) {
+                throw error(OnnxModel.HUBER_DELTA + " is '" + delta + "' with " + OnnxModel.LOSS + " '" + name
+                        + "'; jvk's Huber loss has delta " + Huber.DELTA);
+            }
+        }
+        return loss;
+    }
+
+    /**
+     * {@code jvk.task} when the file says; else a regression for outputs mapped back from standardised targets or a
+     * regression loss in {@code jvk.loss}, and a classifier otherwise (the raw scores of a graph without softmax).
+     */
+    private String task(boolean softmax) throws OnnxFormatException {
+        String task = model.metadata().get(OnnxModel.TASK);
+        if (task == null) {
+            String loss = model.metadata().getOrDefault(OnnxModel.LOSS, "softmax-cross-entropy");
+            return targetStd != null || !softmax && !loss.equals("softmax-cross-entropy")
+                    ? ModelMetadata.REGRESSION : ModelMetadata.CLASSIFICATION;
+        }
+        if (!task.equals(ModelMetadata.CLASSIFICATION) && !task.equals(ModelMetadata.REGRESSION)) {
+            throw error(OnnxModel.TASK + " is '" + task + "'; jvk knows " + ModelMetadata.CLASSIFICATION + " and " + ModelMetadata.REGRESSION);
+        }
+        if (softmax && task.equals(ModelMetadata.REGRESSION)) {
+            throw error("the graph ends in a softmax, as a classifier's, but " + OnnxModel.TASK + " says regression");
+        }
+        return task;
     }
 
     // ---- checks before the walk ----

@@ -8,7 +8,9 @@ import dev.jvk.nn.ActivationLayer;
 import dev.jvk.nn.Dense;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
+import dev.jvk.nn.Huber;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.ModelMetadata;
 import dev.jvk.nn.QuantizedDense;
 import dev.jvk.nn.compress.Compression;
 import dev.jvk.nn.data.DataSet;
@@ -38,7 +40,7 @@ class OnnxExportTest {
         } else {
             Mlp donor = Mlp.classifier(FEATURES, new int[] {9}, activation, 3, seed);
             List<Layer> layers = new ArrayList<>(donor.layers());
-            mlp = new Mlp(layers, Loss.named("mse"), null);
+            mlp = new Mlp(layers, Loss.named("mse"), null, ModelMetadata.of(ModelMetadata.REGRESSION));
         }
         // non-zero biases, so that a lost bias shows
         for (Layer l : mlp.layers()) {
@@ -335,5 +337,68 @@ class OnnxExportTest {
         assertThat(back.classNames()).isEqualTo(names);
         assertThat(back.mlp().metadata().classNames()).isEqualTo(names);
         assertThat(back.mlp().metadata().isClassification()).isTrue();
+    }
+
+    /** A Huber regressor imports back with its loss and delta (further training and evaluate's loss depend on it). */
+    @Test
+    void a_huber_regressor_imports_back_as_huber_and_a_loss_jvk_does_not_have_is_refused() throws IOException {
+        Mlp mlp = Mlp.regressor(FEATURES, new int[] {6}, Activation.TANH, 0f, 2, Loss.named("huber"), 3);
+        Path file = dir.resolve("huber.onnx");
+        OnnxModel.export(mlp, file);
+        OnnxModel back = OnnxModel.read(file);
+        assertThat(back.mlp().loss()).isInstanceOf(Huber.class);
+        assertThat(back.mlp().metadata().isClassification()).isFalse();
+        assertThat(back.metadata()).containsEntry("jvk.loss", "huber").containsEntry("jvk.huber_delta", "1.0");
+
+        for (java.util.Map<String, String> wrong : List.of(java.util.Map.of("jvk.loss", "huber", "jvk.huber_delta", "2.5"),
+                java.util.Map.of("jvk.loss", "mse", "jvk.huber_delta", "1.0"), java.util.Map.of("jvk.loss", "quantile"),
+                java.util.Map.of("jvk.loss", "mse", "jvk.task", "ranking"))) {
+            Path bad = Files.write(dir.resolve("bad.onnx"), OnnxExport.encode(mlp, wrong, 17));
+            assertThatThrownBy(() -> OnnxModel.read(bad)).as("%s", wrong).isInstanceOf(OnnxFormatException.class)
+                    .hasMessageContaining(bad.toString()).hasMessageContaining(wrong.containsKey("jvk.task") ? "jvk.task is 'ranking'"
+                            : wrong.containsKey("jvk.huber_delta") ? "jvk.huber_delta is '" + wrong.get("jvk.huber_delta") + "'"
+                            : "jvk.loss is 'quantile'");
+        }
+    }
+
+    /**
+     * What a jvk model file holds beside the graph (task, class, feature and target names, label column, target
+     * standardisation, missing-value means) travels in the metadata and comes back equal, so that predict and evaluate
+     * find a CSV's label column and check its header from the ONNX file as from the jvk file.
+     */
+    @Test
+    void the_models_metadata_comes_back_equal() throws IOException {
+        Mlp classifier = model(Activation.RELU, FeatureScaling.Kind.STANDARD, true, 2);
+        List<String> features = new ArrayList<>();
+        float[] means = new float[FEATURES];
+        for (int j = 0; j < FEATURES; j++) {
+            features.add("f \"" + j + "\"");
+            means[j] = j - 3.5f;
+        }
+        ModelMetadata named = new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("a", "b", "c", "d"), features, List.of("kind"), 7,
+                new float[0], new float[0], means);
+        Mlp regressor = model(Activation.TANH, FeatureScaling.Kind.NONE, false, 2);
+        ModelMetadata target = new ModelMetadata(ModelMetadata.REGRESSION, List.of(), features,
+                List.of("price", "volume", "delay"), -1, new float[] {10f, 20f, 30f}, new float[] {2f, 3f, 4f});
+        Mlp mseClassifier = new Mlp(regressor.layers(), Loss.named("mse"), null);   // a classifier scored by its raw outputs
+        List<Mlp> models = List.of(
+                new Mlp(classifier.layers(), classifier.loss(), classifier.scaling(), named),
+                new Mlp(classifier.layers(), classifier.loss(), classifier.scaling()),   // no names: "0", "1", ... in the file only
+                new Mlp(regressor.layers(), regressor.loss(), regressor.scaling(), target),
+                mseClassifier);
+        int i = 0;
+        for (Mlp mlp : models) {
+            Path file = dir.resolve("meta" + i++ + ".onnx");
+            OnnxModel.export(mlp, file);
+            Mlp back = OnnxModel.importMlp(file);
+            assertThat(back.metadata()).as("model %d", i).isEqualTo(mlp.metadata());
+            assertThat(back.loss().name()).as("model %d", i).isEqualTo(mlp.loss().name());
+        }
+        Path bad = Files.write(dir.resolve("bad.onnx"), OnnxExport.encode(classifier, java.util.Map.of("jvk.label_column", "-3"), 17));
+        assertThatThrownBy(() -> OnnxModel.read(bad)).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("jvk.label_column is '-3'");
+        Path few = Files.write(dir.resolve("few.onnx"), OnnxExport.encode(classifier, java.util.Map.of("jvk.feature_names", "[\"x\"]"), 17));
+        assertThatThrownBy(() -> OnnxModel.read(few)).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("jvk.feature_names lists 1 names, the graph has 12 inputs");
     }
 }
