@@ -8,6 +8,7 @@ import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.ModelMetadata;
+import dev.jvk.nn.QuantizedDense;
 import dev.jvk.nn.data.FeatureScaling;
 import dev.jvk.nn.onnx.OnnxProto.Attribute;
 import dev.jvk.nn.onnx.OnnxProto.Dim;
@@ -44,7 +45,7 @@ final class GraphMatcher {
     static final int MAX_OPSET = 21;
     static final Set<String> OPS = new LinkedHashSet<>(List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu",
             "LeakyRelu", "Tanh", "Sigmoid", "Gelu", "Erf", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Identity",
-            "Dropout", "Cast", "Constant", "DequantizeLinear", "IsNaN", "Where"));
+            "Dropout", "Cast", "Constant", "DequantizeLinear", "IsNaN", "Where", "Abs", "ReduceMax", "Max", "Clip", "Round"));
     private static final double SQRT2 = Math.sqrt(2);
     /** The domain of ONNX's classical-ML operators, where skl2onnx puts StandardScaler's {@code Scaler}. */
     static final String ML_DOMAIN = "ai.onnx.ml";
@@ -73,7 +74,7 @@ final class GraphMatcher {
     private float[] targetStd;     // y * std + mean after the last layer: a regressor's standardised targets mapped back
     private float[] targetMean;
     private float[] missingMeans;  // Where(IsNaN(x), means, x) on the input
-    private long weightFloats;
+    private long weightBytes;
 
     GraphMatcher(Model model, String file, TensorData data) {
         this.model = model;
@@ -115,6 +116,10 @@ final class GraphMatcher {
                     v = filled;
                     continue;
                 }
+            }
+            if (next.size() == 2 && (is(next.get(0), "Abs") || is(next.get(1), "Abs"))) {
+                v = int8Dynamic(v, next);
+                continue;
             }
             if (next.size() > 1) {
                 v = activationPattern(v, next);
@@ -158,6 +163,8 @@ final class GraphMatcher {
                 }
                 case "IsNaN", "Where" -> throw error(node, "is not part of the missing-value fill Where(IsNaN(x), means, x) "
                         + "on the graph's input; jvk maps IsNaN and Where only there, before any scaling or layer");
+                case "Abs", "ReduceMax", "Max", "Clip", "Round" -> throw error(node, "is not part of " + INT8_DYNAMIC
+                        + "; jvk maps " + node.opType() + " only there");
                 case "Erf" -> throw error(node, "is not part of the GELU pattern x * 0.5 * (1 + erf(x / sqrt(2))); "
                         + "jvk maps Erf only there");
                 case "Softmax", "LogSoftmax" -> {
@@ -180,7 +187,7 @@ final class GraphMatcher {
                 throw error(node, "is not on the path from the input to the output; jvk maps a chain of layers");
             }
         }
-        if (layers.stream().noneMatch(l -> l instanceof Dense)) {
+        if (layers.stream().noneMatch(l -> l instanceof Dense || l instanceof QuantizedDense)) {
             throw error("the graph has no Gemm or MatMul: nothing for jvk's layers to hold");
         }
         FeatureScaling scaling = null;
@@ -514,7 +521,8 @@ final class GraphMatcher {
     }
 
     private void scaling(Node node, String v) throws IOException {
-        if (!layers.isEmpty() && node.opType().equals("Mul") && targetStd == null && layers.getLast() instanceof Dense) {
+        if (!layers.isEmpty() && node.opType().equals("Mul") && targetStd == null
+                && (layers.getLast() instanceof Dense || layers.getLast() instanceof QuantizedDense)) {
             // the outputs of the last layer scaled, then perhaps shifted: jvk's mapping back of standardised targets
             targetStd = perFeature(otherConstant(node, v), node, featureDims);
             open = null;
@@ -685,6 +693,144 @@ final class GraphMatcher {
         return end;
     }
 
+    private static final String INT8_DYNAMIC = "jvk's int8-dynamic layer as its export writes it (Abs, ReduceMax over axis 1, "
+            + "Div by 127, Max with the smallest float, Div of the input, Clip to [-127, 127], Round, Gemm with int8 weights "
+            + "cast to float and transB=1, the sums and the row scale cast to double, Mul by double scales, Mul, Cast to float, "
+            + "Add of the bias)";
+
+    /**
+     * jvk's int8-dynamic layer ({@code OnnxExport.dynamicLayer}): each input row quantized with its own scale
+     * {@code t = max(max|x| / 127, MIN_VALUE)} to {@code rint(clamp(x / t, -127, 127))}, the integer sums with the int8
+     * weights, {@code (float) (sum * (t * s_j))} in double, plus the bias. Matched back into a {@link QuantizedDense}
+     * of format {@code INT8_DYNAMIC} holding the same bytes, scales and bias, so the import predicts bitwise what the
+     * exported model did. Every node and constant must be the export's: a near miss (another divisor or clip bound, a
+     * scale that is no float) quantizes otherwise, and is an error naming the node where the graph departs.
+     * Returns the value after the bias.
+     */
+    private String int8Dynamic(String v, List<Node> next) throws IOException {
+        Node abs = is(next.get(0), "Abs") ? next.get(0) : next.get(1);
+        Node divide = next.get(0) == abs ? next.get(1) : next.get(0);
+        requireRows(abs);
+        List<Node> matched = new ArrayList<>(List.of(abs));
+        Node reduce = follow(abs, "ReduceMax", matched);
+        String absMax = onlyOutput(reduce);
+        String axesInput = reduce.input(1);
+        long[] axes = axesInput.isEmpty() ? (attribute(reduce, "axes") == null ? null : attribute(reduce, "axes").ints())
+                : constant(axesInput, reduce) == null ? null : constant(axesInput, reduce).longs(reduce.label());
+        if (axes == null || axes.length != 1 || (axes[0] != 1 && axes[0] != -1) || attrInt(reduce, "keepdims", 1) != 1) {
+            throw departs(reduce, "the maximum over axis 1, keepdims=1");
+        }
+        Node quotient = follow(reduce, "Div", matched);
+        if (!quotient.input(0).equals(absMax) || scalar(quotient, absMax) != 127) {
+            throw departs(quotient, "Div by 127");
+        }
+        Node max = follow(quotient, "Max", matched);
+        if (scalar(max, onlyOutput(quotient)) != Float.MIN_VALUE) {
+            throw departs(max, "Max with the smallest float, 1.4e-45");
+        }
+        String t = onlyOutput(max);
+        List<Node> rowScaleUsers = consumers.getOrDefault(t, List.of());
+        Node rowScaleCast = rowScaleUsers.size() == 2 && rowScaleUsers.contains(divide)
+                ? rowScaleUsers.get(rowScaleUsers.get(0) == divide ? 1 : 0) : null;
+        if (!is(divide, "Div") || divide.inputs().size() != 2 || !divide.input(0).equals(v) || !divide.input(1).equals(t)
+                || !isCast(rowScaleCast, OnnxProto.DOUBLE)) {
+            throw departs(max, "its output read by Div(input, scale) and a Cast to double, nothing else");
+        }
+        matched.add(divide);
+        matched.add(rowScaleCast);
+        Node clip = follow(divide, "Clip", matched);
+        if (clip.inputs().size() != 3 || !clip.input(0).equals(onlyOutput(divide)) || scalarConstant(clip.input(1), clip) != -127
+                || scalarConstant(clip.input(2), clip) != 127) {
+            throw departs(clip, "Clip to [-127, 127] by constant inputs");
+        }
+        Node round = follow(clip, "Round", matched);
+        Node gemm = follow(round, "Gemm", matched);
+        if (!gemm.input(0).equals(onlyOutput(round)) || gemm.inputs().size() > 3 || !gemm.input(2).isEmpty()
+                || attrInt(gemm, "transA", 0) != 0 || attrInt(gemm, "transB", 0) != 1 || attrFloat(gemm, "alpha", 1f) != 1f) {
+            throw departs(gemm, "Gemm(quantized input, weights) with transB=1, alpha 1 and no C");
+        }
+        Constant w = constant(gemm.input(1), gemm);
+        if (w == null || w.tensor == null || w.tensor.dataType() != OnnxProto.INT8 || w.dims().length != 2) {
+            throw departs(gemm, "weights that are a 2-D int8 initializer cast to float");
+        }
+        int in = (int) features();
+        checkInner(gemm, w, w.dims()[1], " (transB=1)");
+        int out = (int) w.dims()[0];
+        Node sumsCast = follow(gemm, "Cast", matched);
+        if (!isCast(sumsCast, OnnxProto.DOUBLE)) {
+            throw departs(sumsCast, "Cast of the sums to double");
+        }
+        Node scales = follow(rowScaleCast, "Mul", matched);
+        String rowScale = onlyOutput(rowScaleCast);
+        Constant s = scales.inputs().size() == 2 && !scales.input(0).equals(scales.input(1))
+                ? otherConstant(scales, rowScale) : null;
+        if (s == null || s.tensor == null || s.tensor.dataType() != OnnxProto.DOUBLE || s.count() != out
+                || !perFeatureShape(s, out)) {
+            throw departs(scales, "Mul of the row scale by " + out + " double scales, one per output");
+        }
+        Node product = follow(sumsCast, "Mul", matched);
+        if (!takes(product, onlyOutput(sumsCast), onlyOutput(scales)) || sole(onlyOutput(scales)) != product) {
+            throw departs(product, "Mul of the sums by the scales");
+        }
+        Node toFloat = follow(product, "Cast", matched);
+        if (!isCast(toFloat, OnnxProto.FLOAT)) {
+            throw departs(toFloat, "Cast of the product to float");
+        }
+        Node addBias = follow(toFloat, "Add", matched);
+        featureDims = new long[] {out};
+        float[] bias = perFeature(otherConstant(addBias, onlyOutput(toFloat)), addBias, featureDims);
+        double[] scaleValues = data.doubles(s.tensor, scales.label());
+        float[] unitScales = new float[out];
+        for (int j = 0; j < out; j++) {
+            unitScales[j] = (float) scaleValues[j];
+            if (unitScales[j] != scaleValues[j] || !(unitScales[j] > 0f) || !Float.isFinite(unitScales[j])) {
+                throw error(scales, "has scale " + scaleValues[j] + " for output " + j + "; jvk's int8 scales are positive "
+                        + "finite floats (the double the export writes holds one exactly)");
+            }
+        }
+        reserve(gemm, (long) in * out + 2L * Float.BYTES * out);
+        byte[] q = data.int8s(w.tensor, gemm.label());
+        for (int i = 0; i < q.length; i++) {
+            if (q[i] == Byte.MIN_VALUE) {
+                throw error(gemm, "has the int8 weight -128 at " + i + "; jvk's int8 weights are symmetric, in [-127, 127]");
+            }
+        }
+        used.addAll(matched);
+        addLayer(QuantizedDense.int8Dynamic(in, out, q, unitScales, bias));
+        return onlyOutput(addBias);
+    }
+
+    /** The one node reading {@code from}'s output, which must be {@code op}; added to {@code matched}. */
+    private Node follow(Node from, String op, List<Node> matched) throws OnnxFormatException {
+        Node node = sole(onlyOutput(from));
+        if (!is(node, op)) {
+            throw departs(from, "its output read by one " + op + " and nothing else");
+        }
+        matched.add(node);
+        return node;
+    }
+
+    private OnnxFormatException departs(Node node, String expected) {
+        return error(node, "departs from " + INT8_DYNAMIC + ": expected " + expected + "; jvk maps Abs, ReduceMax, Max, Clip "
+                + "and Round only as that layer");
+    }
+
+    private boolean isCast(Node node, int to) throws OnnxFormatException {
+        return is(node, "Cast") && attrInt(node, "to", 0) == to;
+    }
+
+    /** The value of a one-element constant, or NaN when {@code name} is computed or holds more. */
+    private double scalarConstant(String name, Node user) throws IOException {
+        Constant c = name.isEmpty() ? null : constant(name, user);
+        return c == null || c.count() != 1 ? Double.NaN : c.floats(user.label())[0];
+    }
+
+    /** Whether a constant of {@code count} values is shaped {@code [count]} or {@code [1, count]}: one per output. */
+    private static boolean perFeatureShape(Constant c, int count) {
+        long[] d = c.dims();
+        return d.length == 1 && d[0] == count || d.length == 2 && d[0] == 1 && d[1] == count;
+    }
+
     private String silu(String v, Node first, Node other) throws OnnxFormatException {
         if (is(first, "Sigmoid") && is(other, "Mul") && takes(other, v, onlyOutput(first)) && sole(onlyOutput(first)) == other) {
             used.add(first);
@@ -703,14 +849,19 @@ final class GraphMatcher {
     }
 
     private Dense dense(Node node, int in, int out) throws OnnxFormatException {
-        weightFloats += (long) in * out + out;
-        long heap = Runtime.getRuntime().maxMemory();
         // an imported Dense holds its weights alone (gradients come with training)
-        if (weightFloats * Float.BYTES > heap) {
-            throw error(node, "brings the model to " + (weightFloats * Float.BYTES >> 20) + " MB of weights, "
+        reserve(node, ((long) in * out + out) * Float.BYTES);
+        return new Dense(in, out);
+    }
+
+    /** Counts a layer's {@code bytes} of weights against the heap before they are allocated. */
+    private void reserve(Node node, long bytes) throws OnnxFormatException {
+        weightBytes += bytes;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (weightBytes > heap) {
+            throw error(node, "brings the model to " + (weightBytes >> 20) + " MB of weights, "
                     + "more than the heap's " + (heap >> 20) + " MB (raise -Xmx)");
         }
-        return new Dense(in, out);
     }
 
     private Constant weight(Node node, String name) throws IOException {

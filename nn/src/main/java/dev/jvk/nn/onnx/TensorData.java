@@ -121,6 +121,58 @@ final class TensorData {
         }
     }
 
+    /** The values of a double tensor exactly, or of another numeric one as {@link #floats(Tensor, String)} widened. */
+    double[] doubles(Tensor t, String user) throws IOException {
+        if (t.dataType() != OnnxProto.DOUBLE) {
+            float[] f = floats(t, user);
+            double[] out = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                out[i] = f[i];
+            }
+            return out;
+        }
+        double[] out = new double[backed(t, user)];
+        ByteBuffer raw = raw(t, (long) out.length * Double.BYTES, user);
+        if (raw != null) {
+            raw.asDoubleBuffer().get(out);
+            return out;
+        }
+        ProtoReader r = ProtoReader.again(t.body(), file + ": " + t);
+        int i = 0;
+        while (r.next()) {
+            if (r.field() != DOUBLE_DATA) {
+                r.skip();
+                continue;
+            }
+            ProtoReader values = r.wireType() == ProtoReader.LENGTH ? r.nested("packed values") : null;
+            do {
+                out[i++] = Double.longBitsToDouble((values == null ? r : values).fixed64());
+            } while (values != null && values.remaining() > 0);
+        }
+        return out;
+    }
+
+    /** The values of an int8 tensor as they are stored: jvk's int8 weights, one byte each (no float copy). */
+    byte[] int8s(Tensor t, String user) throws IOException {
+        if (t.dataType() != OnnxProto.INT8) {
+            throw new OnnxFormatException(file + ": " + user + ": " + t + " is " + typeName(t.dataType()) + ", expected int8");
+        }
+        byte[] out = new byte[backed(t, user)];
+        ByteBuffer raw = raw(t, out.length, user);
+        if (raw != null) {
+            raw.get(0, out);
+            return out;
+        }
+        float[] typed = floats(t, user);   // int32_data, one varint per value: small tensors in practice
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) typed[i];
+            if (out[i] != typed[i]) {
+                throw new OnnxFormatException(file + ": " + user + ": " + t + " holds " + typed[i] + " at " + i + ", outside int8");
+            }
+        }
+        return out;
+    }
+
     /**
      * The {@code rows x cols} tensor {@code t} transposed into {@code out} ({@code cols x rows}), each
      * value times {@code alpha}: PyTorch's {@code Gemm(transB=1)} weights, {@code [out, in]}, decoded

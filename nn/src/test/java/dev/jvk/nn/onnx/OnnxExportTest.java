@@ -237,27 +237,91 @@ class OnnxExportTest {
 
     /**
      * An int8-dynamic model exports with its input rows quantized inside the graph (ONNX Runtime runs it as jvk:
-     * bench's OrtRunsJvkExportsTest); jvk's import does not map that sub-graph and says which node it stops at.
+     * bench's OrtRunsJvkExportsTest) and imports back as the same int8-dynamic layers, the same bytes, scales and
+     * bias, so with bitwise the same predictions at batch 1 and 300, an all-zero row included; at every opset the
+     * export writes (ReduceMax's axes an attribute to opset 17, an input from 18).
      */
     @Test
-    void an_int8_dynamic_model_exports_its_row_quantization_which_the_import_refuses_by_node() throws IOException {
-        Mlp dynamic = Compression.quantize(model(Activation.RELU, FeatureScaling.Kind.STANDARD, true, 8), QuantizedDense.Format.INT8_DYNAMIC);
-        for (int opset : new int[] {17, 18}) {
-            List<String> ops = new ArrayList<>();
-            decode(OnnxExport.encode(dynamic, java.util.Map.of(), opset), ops);
-            List<String> layer = List.of("Abs", "ReduceMax", "Div", "Max", "Div", "Clip", "Round", "Cast", "Gemm", "Cast", "Cast", "Mul",
-                    "Mul", "Cast", "Add");
-            List<String> expected = new ArrayList<>(List.of("Sub", "Mul"));
-            for (int i = 0; i < 3; i++) {
-                expected.addAll(layer);
-                expected.add(i < 2 ? "Relu" : "Softmax");
+    void an_int8_dynamic_model_exports_its_row_quantization_and_imports_back_as_the_same_layers() throws IOException {
+        List<String> layer = List.of("Abs", "ReduceMax", "Div", "Max", "Div", "Clip", "Round", "Cast", "Gemm", "Cast", "Cast", "Mul",
+                "Mul", "Cast", "Add");
+        int checked = 0;
+        for (Activation activation : List.of(Activation.RELU, Activation.GELU)) {
+            for (boolean classifier : new boolean[] {true, false}) {
+                Mlp donor = model(activation, FeatureScaling.Kind.STANDARD, classifier, 8);
+                if (!classifier) {   // a regressor on standardised targets: the Mul and Add after the last layer
+                    float[] mean = new float[donor.classes()];
+                    float[] std = new float[donor.classes()];
+                    java.util.Arrays.fill(mean, 40f);
+                    java.util.Arrays.fill(std, 3.5f);
+                    donor = new Mlp(donor.layers(), donor.loss(), donor.scaling(),
+                            new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1, mean, std));
+                }
+                Mlp dynamic = Compression.quantize(donor, QuantizedDense.Format.INT8_DYNAMIC);
+                float[] x = new SyntheticData(5, FEATURES).sample(300, 3, "x").features();
+                System.arraycopy(dynamic.scaling().shift(), 0, x, 0, FEATURES);   // scales to a row of zeros
+                for (int opset : new int[] {13, 17, 18, 21}) {
+                    List<String> ops = new ArrayList<>();
+                    decode(OnnxExport.encode(dynamic, java.util.Map.of(), opset), ops);
+                    assertThat(ops.subList(2, 2 + layer.size())).as("opset %d", opset).isEqualTo(layer);
+                    Path file = dir.resolve("dynamic" + checked + ".onnx");
+                    OnnxModel.export(dynamic, file, List.of(), opset);
+                    Mlp back = OnnxModel.importMlp(file);
+                    String what = activation + (classifier ? " classifier" : " regressor") + " opset " + opset;
+                    List<QuantizedDense> expected = dynamic.layers().stream().filter(l -> l instanceof QuantizedDense)
+                            .map(l -> (QuantizedDense) l).toList();
+                    List<QuantizedDense> got = back.layers().stream().filter(l -> l instanceof QuantizedDense)
+                            .map(l -> (QuantizedDense) l).toList();
+                    assertThat(got).as(what).hasSize(classifier ? 3 : 2).hasSameSizeAs(expected);
+                    assertThat(back.layers()).as(what + ": dropout left out").hasSameSizeAs(dynamic.layers().stream()
+                            .filter(l -> !(l instanceof dev.jvk.nn.Dropout)).toList());
+                    for (int i = 0; i < got.size(); i++) {
+                        assertThat(got.get(i).format()).as(what).isEqualTo(QuantizedDense.Format.INT8_DYNAMIC);
+                        assertThat(got.get(i).int8Weights()).as(what).isEqualTo(expected.get(i).int8Weights());
+                        assertThat(bits(got.get(i).scales())).as(what).isEqualTo(bits(expected.get(i).scales()));
+                        assertThat(bits(got.get(i).bias())).as(what).isEqualTo(bits(expected.get(i).bias()));
+                    }
+                    assertThat(bits(back.predict(x, 300))).as(what).isEqualTo(bits(dynamic.predict(x, 300)));
+                    assertThat(bits(back.predict(x, 1))).as(what).isEqualTo(bits(dynamic.predict(x, 1)));
+                    assertThat(back.metadata()).as(what).isEqualTo(dynamic.metadata());
+                    checked++;
+                }
             }
-            assertThat(ops).as("opset %d", opset).isEqualTo(expected);
         }
-        Path file = dir.resolve("dynamic.onnx");
-        OnnxModel.export(dynamic, file);
-        assertThatThrownBy(() -> OnnxModel.read(file)).isInstanceOf(OnnxFormatException.class)
-                .hasMessageContaining("(Abs)").hasMessageContaining(file.toString());
+        assertThat(checked).isEqualTo(16);
+    }
+
+    /**
+     * The int8-dynamic sub-graph imports only as the export writes it: another divisor than 127 or another floor
+     * than the smallest float would quantize otherwise, so each is refused naming the node where the graph departs.
+     */
+    @Test
+    void an_int8_dynamic_sub_graph_with_another_constant_is_refused_at_its_node() throws IOException {
+        Mlp dynamic = Compression.quantize(model(Activation.RELU, FeatureScaling.Kind.NONE, true, 8), QuantizedDense.Format.INT8_DYNAMIC);
+        byte[] bytes = OnnxExport.encode(dynamic, java.util.Map.of(), 17);
+        Object[][] cases = {{"dynamic.127", 100f, "'dense1.row_scale.quotient' (Div)", "Div by 127"},
+            {"dynamic.min_scale", 1e-30f, "'dense1.row_scale' (Max)", "Max with the smallest float"}};
+        for (Object[] c : cases) {
+            Path file = Files.write(dir.resolve("changed.onnx"), withConstant(bytes, (String) c[0], (float) c[1]));
+            assertThatThrownBy(() -> OnnxModel.read(file)).as("%s", c[0]).isInstanceOf(OnnxFormatException.class)
+                    .hasMessageContaining((String) c[2]).hasMessageContaining("departs from jvk's int8-dynamic layer")
+                    .hasMessageContaining("expected " + c[3]);
+        }
+    }
+
+    /** {@code bytes} with the 4-byte raw value of the scalar float initializer {@code name} set to {@code value}. */
+    static byte[] withConstant(byte[] bytes, String name, float value) {
+        byte[] key = (name + "J\u0004").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);   // name, then raw_data (field 9) of 4 bytes
+        byte[] out = bytes.clone();
+        int found = -1;
+        for (int i = 0; i + key.length + 4 <= out.length && found < 0; i++) {
+            if (java.util.Arrays.equals(out, i, i + key.length, key, 0, key.length)) {
+                found = i + key.length;
+            }
+        }
+        assertThat(found).as("initializer %s", name).isPositive();
+        java.nio.ByteBuffer.wrap(out, found, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(value);
+        return out;
     }
 
     /**
