@@ -165,7 +165,8 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
      * @param classNames one per class, or empty for the model's own ({@code mlp.metadata().classNames()}), else "0", "1", ...
      *                   (classifiers only)
      * @param opset      13 to 21; {@code Gelu} is written as one node from opset 20, else as the erf sub-graph
-     * @throws IllegalArgumentException when the opset is out of range or the class names do not match the model
+     * @throws IllegalArgumentException when the opset is out of range, or class names are given for a regression model or
+     *                                  not one per class
      */
     public static void export(Mlp mlp, Path file, List<String> classNames, int opset) throws IOException {
         Objects.requireNonNull(mlp, "mlp");
@@ -175,6 +176,9 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
             throw new IllegalArgumentException("opset must be in [" + OnnxExport.MIN_OPSET + ", " + GraphMatcher.MAX_OPSET + "], got " + opset);
         }
         ModelMetadata m = mlp.metadata();
+        if (!classNames.isEmpty() && !m.isClassification()) {
+            throw new IllegalArgumentException(classNames.size() + " class names for a regression model");
+        }
         if (!classNames.isEmpty() && classNames.size() != mlp.classes()) {
             throw new IllegalArgumentException(classNames.size() + " class names for a model with " + mlp.classes() + " classes");
         }
