@@ -190,6 +190,7 @@ final class GraphMatcher {
         if (layers.stream().noneMatch(l -> l instanceof Dense || l instanceof QuantizedDense)) {
             throw error("the graph has no Gemm or MatMul: nothing for jvk's layers to hold");
         }
+        checkDeclaredOutput(graph.outputs().getFirst(), layers.getLast().outputSize());
         FeatureScaling scaling = null;
         if (shift != null || scale != null) {
             int f = layers.getFirst().inputSize();
@@ -390,6 +391,24 @@ final class GraphMatcher {
         features();   // checks the product fits
         batch = dims.getFirst().value() > 0 ? dims.getFirst().value() : -1;
         return in;
+    }
+
+    /** The output's declared shape, when the file gives one, must be what the layers compute: [batch, outputs]. */
+    private void checkDeclaredOutput(ValueInfo output, int outputs) throws OnnxFormatException {
+        List<Dim> dims = output.shape();
+        if (dims == null) {
+            return;
+        }
+        long[] fixed = new long[dims.size()];
+        String[] shown = new String[dims.size()];
+        for (int i = 0; i < fixed.length; i++) {
+            fixed[i] = dims.get(i).value();
+            shown[i] = fixed[i] > 0 ? Long.toString(fixed[i]) : dims.get(i).param().isEmpty() ? "?" : dims.get(i).param();
+        }
+        if (fixed.length != 2 || fixed[1] > 0 && fixed[1] != outputs || fixed[0] > 0 && batch > 0 && fixed[0] != batch) {
+            throw error("output '" + output.name() + "' is declared [" + String.join(", ", shown) + "] but the graph computes [batch, "
+                    + outputs + "]");
+        }
     }
 
     // ---- the nodes ----

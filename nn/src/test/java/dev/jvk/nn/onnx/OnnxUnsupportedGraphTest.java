@@ -212,4 +212,22 @@ class OnnxUnsupportedGraphTest {
         n.node("Relu", "r", List.of("x"), "y");
         assertError(n, "no Gemm or MatMul");
     }
+
+    /** A graph whose declared output shape is not what its layers compute: an error, not a model of another width. */
+    @Test
+    void an_output_declared_with_another_shape_than_the_graph_computes() throws java.io.IOException {
+        TestGraph wide = base().output("y", "n", 5);
+        wide.node("MatMul", "m", List.of("x", "W"), "y");
+        assertError(wide, "output 'y' is declared [n, 5]", "computes [batch, 3]");
+        TestGraph flat = base().output("y", "n");
+        flat.node("MatMul", "m", List.of("x", "W"), "y");
+        assertError(flat, "output 'y' is declared [n]");
+
+        TestGraph symbolic = base().output("y", "n", "classes");   // symbolic or fixed and equal: fine
+        symbolic.node("MatMul", "m", List.of("x", "W"), "y");
+        org.assertj.core.api.Assertions.assertThat(OnnxModel.importMlp(symbolic.write(dir.resolve("s.onnx"))).classes()).isEqualTo(3);
+        TestGraph fixed = base().output("y", 1, 3);
+        fixed.node("MatMul", "m", List.of("x", "W"), "y");
+        org.assertj.core.api.Assertions.assertThat(OnnxModel.importMlp(fixed.write(dir.resolve("f.onnx"))).classes()).isEqualTo(3);
+    }
 }
