@@ -465,6 +465,11 @@ final class GraphMatcher {
         boolean transB = attrInt(node, "transB", 0) != 0;
         float alpha = attrFloat(node, "alpha", 1f);
         float beta = attrFloat(node, "beta", 1f);
+        QuantizedDense stored = transB && alpha == 1f ? storedQuantized(node, beta) : null;
+        if (stored != null) {
+            addLayer(stored);
+            return;
+        }
         Constant b = weight(node, node.input(1));
         long k = transB ? b.dims()[1] : b.dims()[0];
         long n = transB ? b.dims()[0] : b.dims()[1];
@@ -485,17 +490,76 @@ final class GraphMatcher {
             }
         }
         if (!node.input(2).isEmpty()) {
-            Constant c = constant(node.input(2), node);
-            if (c == null) {
-                throw error(node, "has a computed C ('" + node.input(2) + "'); jvk needs a constant bias");
-            }
-            float[] bias = perFeature(c, node, new long[] {out});
-            float[] target = dense.bias();
-            for (int j = 0; j < out; j++) {
-                target[j] = beta * bias[j];
-            }
+            System.arraycopy(gemmBias(node, out, beta), 0, dense.bias(), 0, out);
         }
         addLayer(dense);
+    }
+
+    /** Gemm's {@code beta * C} as one bias per output (zeros without C). */
+    private float[] gemmBias(Node node, int out, float beta) throws IOException {
+        float[] bias = new float[out];
+        if (node.input(2).isEmpty()) {
+            return bias;
+        }
+        Constant c = constant(node.input(2), node);
+        if (c == null) {
+            throw error(node, "has a computed C ('" + node.input(2) + "'); jvk needs a constant bias");
+        }
+        float[] values = perFeature(c, node, new long[] {out});
+        for (int j = 0; j < out; j++) {
+            bias[j] = beta * values[j];
+        }
+        return bias;
+    }
+
+    /**
+     * A {@code Gemm(x, W, C)} with {@code transB=1} and alpha 1 whose {@code W}, read by it alone, is weights stored as
+     * jvk's quantized layers store them and its export writes them: int8 {@code [out, in]} through
+     * {@code DequantizeLinear} (axis 0, one positive finite float scale per output unit, zero points 0), or bfloat16
+     * through {@code Cast} to float. Becomes that {@link QuantizedDense}, holding the same bytes: the weights stay one or
+     * two bytes each and the predictions are the quantized model's. Null for any other Gemm, whose weights are then
+     * widened to float as ONNX defines.
+     */
+    private QuantizedDense storedQuantized(Node node, float beta) throws IOException {
+        String w = node.input(1);
+        Node p = producer.get(w);
+        if (p == null || sole(w) != node) {
+            return null;
+        }
+        Constant q = p.inputs().isEmpty() ? null : constant(p.input(0), p);
+        if (q == null || q.tensor == null || q.dims().length != 2 || q.dims()[1] != features() || q.dims()[0] < 1) {
+            return null;
+        }
+        int out = (int) q.dims()[0];
+        int in = (int) q.dims()[1];
+        if (is(p, "DequantizeLinear") && q.tensor.dataType() == OnnxProto.INT8 && attrInt(p, "axis", 1) == 0
+                && attrInt(p, "block_size", 0) == 0) {
+            Constant s = constant(p.input(1), p);
+            Constant z = p.input(2).isEmpty() ? null : constant(p.input(2), p);
+            if (s == null || s.tensor == null || s.tensor.dataType() != OnnxProto.FLOAT || s.dims().length != 1 || s.count() != out
+                    || !p.input(2).isEmpty() && (z == null || z.tensor == null || z.tensor.dataType() != OnnxProto.INT8
+                    || z.count() != out)) {
+                return null;
+            }
+            float[] scales = s.floats(p.label());
+            float[] zeros = z == null ? new float[out] : z.floats(p.label());
+            for (int j = 0; j < out; j++) {
+                if (!(scales[j] > 0f && Float.isFinite(scales[j])) || zeros[j] != 0f) {
+                    return null;
+                }
+            }
+            float[] bias = gemmBias(node, out, beta);
+            reserve(node, (long) in * out + 2L * Float.BYTES * out);
+            used.add(p);
+            return QuantizedDense.int8(in, out, data.int8s(q.tensor, p.label()), scales, bias);
+        }
+        if (isCast(p, OnnxProto.FLOAT) && q.tensor.dataType() == OnnxProto.BFLOAT16) {
+            float[] bias = gemmBias(node, out, beta);
+            reserve(node, 2L * in * out + (long) Float.BYTES * out);
+            used.add(p);
+            return QuantizedDense.bf16(in, out, data.bfloat16s(q.tensor, p.label()), bias);
+        }
+        return null;
     }
 
     private void matMul(Node node, String v) throws IOException {

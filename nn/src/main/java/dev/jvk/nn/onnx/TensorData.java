@@ -152,6 +152,24 @@ final class TensorData {
         return out;
     }
 
+    /** The bits of a bfloat16 tensor as they are stored: jvk's bf16 weights, two bytes each (no float copy). */
+    short[] bfloat16s(Tensor t, String user) throws IOException {
+        if (t.dataType() != OnnxProto.BFLOAT16) {
+            throw new OnnxFormatException(file + ": " + user + ": " + t + " is " + typeName(t.dataType()) + ", expected bfloat16");
+        }
+        short[] out = new short[backed(t, user)];
+        ByteBuffer raw = raw(t, 2L * out.length, user);
+        if (raw != null) {
+            raw.asShortBuffer().get(out);
+            return out;
+        }
+        float[] typed = floats(t, user);   // bfloat16 widens to float exactly: its upper half is the bits
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (short) (Float.floatToRawIntBits(typed[i]) >>> 16);
+        }
+        return out;
+    }
+
     /** The values of an int8 tensor as they are stored: jvk's int8 weights, one byte each (no float copy). */
     byte[] int8s(Tensor t, String user) throws IOException {
         if (t.dataType() != OnnxProto.INT8) {
