@@ -530,6 +530,7 @@ final class GraphMatcher {
         if (q == null || q.tensor == null || q.dims().length != 2 || q.dims()[1] != features() || q.dims()[0] < 1) {
             return null;
         }
+        q.checkCount(node.label());   // the claimed [out, in] fits an array and is backed by the file's bytes
         int out = (int) q.dims()[0];
         int in = (int) q.dims()[1];
         if (is(p, "DequantizeLinear") && q.tensor.dataType() == OnnxProto.INT8 && attrInt(p, "axis", 1) == 0
@@ -833,11 +834,12 @@ final class GraphMatcher {
             throw departs(gemm, "Gemm(quantized input, weights) with transB=1, alpha 1 and no C");
         }
         Constant w = constant(gemm.input(1), gemm);
-        if (w == null || w.tensor == null || w.tensor.dataType() != OnnxProto.INT8 || w.dims().length != 2) {
+        if (w == null || w.tensor == null || w.tensor.dataType() != OnnxProto.INT8 || w.dims().length != 2 || w.dims()[0] < 1) {
             throw departs(gemm, "weights that are a 2-D int8 initializer cast to float");
         }
         int in = (int) features();
         checkInner(gemm, w, w.dims()[1], " (transB=1)");
+        w.checkCount(gemm.label());   // the claimed [out, in] fits an array and is backed by the file's bytes
         int out = (int) w.dims()[0];
         Node sumsCast = follow(gemm, "Cast", matched);
         if (!isCast(sumsCast, OnnxProto.DOUBLE)) {
