@@ -36,7 +36,9 @@ import java.util.Set;
  * {@code MatMul} (+ {@code Add} folded into the bias) as {@link Dense}, element-wise activations as
  * {@link ActivationLayer}s (the erf-GELU and SiLU sub-graphs recognised as one), shape-only nodes
  * ({@code Flatten}, {@code Reshape} to 2-D, {@code Identity}, {@code Dropout}, {@code Cast} to float)
- * skipped, and a final {@code Softmax} or {@code LogSoftmax} as the classifier's output. Anything
+ * skipped, and a final {@code Softmax} or {@code LogSoftmax} as the classifier's output. jvk's own exports
+ * of quantized layers (int8 and bf16 weights, the int8-dynamic sub-graph) come back as those
+ * {@link QuantizedDense} layers, and its {@code jvk.*} metadata as the model's loss and task. Anything
  * else is an {@link OnnxFormatException} naming the node: jvk never runs a graph it would compute
  * differently.
  */
