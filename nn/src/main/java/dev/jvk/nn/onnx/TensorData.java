@@ -93,6 +93,29 @@ final class TensorData {
             return;
         }
         int field = typedField(t.dataType());
+        typed(t, n, user, (i, from) -> out[i] = switch (field) {
+            case FLOAT_DATA -> Float.intBitsToFloat(from.fixed32());
+            case DOUBLE_DATA -> (float) Double.longBitsToDouble(from.fixed64());
+            case INT32_DATA -> switch (t.dataType()) {   // int32_data carries the 8- and 16-bit types too
+                case OnnxProto.FLOAT16 -> Float.float16ToFloat((short) from.varint());
+                case OnnxProto.BFLOAT16 -> bfloat16((short) from.varint());
+                default -> (float) (int) from.varint();
+            };
+            default -> (float) from.varint();
+        });
+    }
+
+    /** Reads one value of a typed field from {@code from} as element {@code index}. */
+    private interface TypedValue {
+        void read(int index, ProtoReader from) throws OnnxFormatException;
+    }
+
+    /**
+     * Walks the {@code n} values of {@code t}'s typed field ({@code float_data}, {@code int32_data}, ...), packed or one
+     * per tag, once their count is known to be {@code n}.
+     */
+    private void typed(Tensor t, int n, String user, TypedValue each) throws OnnxFormatException {
+        int field = typedField(t.dataType());
         int found = countTyped(t, field, user);
         if (found != n) {
             throw mismatch(t, user, n, found + " values in its " + fieldName(field));
@@ -106,17 +129,7 @@ final class TensorData {
             }
             ProtoReader values = r.wireType() == ProtoReader.LENGTH ? r.nested("packed values") : null;
             do {
-                ProtoReader from = values == null ? r : values;
-                out[i++] = switch (field) {
-                    case FLOAT_DATA -> Float.intBitsToFloat(from.fixed32());
-                    case DOUBLE_DATA -> (float) Double.longBitsToDouble(from.fixed64());
-                    case INT32_DATA -> switch (t.dataType()) {   // int32_data carries the 8- and 16-bit types too
-                        case OnnxProto.FLOAT16 -> Float.float16ToFloat((short) from.varint());
-                        case OnnxProto.BFLOAT16 -> bfloat16((short) from.varint());
-                        default -> (float) (int) from.varint();
-                    };
-                    default -> (float) from.varint();
-                };
+                each.read(i++, values == null ? r : values);
             } while (values != null && values.remaining() > 0);
         }
     }
@@ -137,18 +150,7 @@ final class TensorData {
             raw.asDoubleBuffer().get(out);
             return out;
         }
-        ProtoReader r = ProtoReader.again(t.body(), file + ": " + t);
-        int i = 0;
-        while (r.next()) {
-            if (r.field() != DOUBLE_DATA) {
-                r.skip();
-                continue;
-            }
-            ProtoReader values = r.wireType() == ProtoReader.LENGTH ? r.nested("packed values") : null;
-            do {
-                out[i++] = Double.longBitsToDouble((values == null ? r : values).fixed64());
-            } while (values != null && values.remaining() > 0);
-        }
+        typed(t, out.length, user, (i, from) -> out[i] = Double.longBitsToDouble(from.fixed64()));
         return out;
     }
 
@@ -236,24 +238,10 @@ final class TensorData {
             }
             return out;
         }
-        int field = typedField(t.dataType());
-        int found = countTyped(t, field, user);
-        if (found != n) {
-            throw mismatch(t, user, n, found + " values in its " + fieldName(field));
-        }
-        ProtoReader r = ProtoReader.again(t.body(), file + ": " + t);
-        int i = 0;
-        while (r.next()) {
-            if (r.field() != field) {
-                r.skip();
-                continue;
-            }
-            ProtoReader values = r.wireType() == ProtoReader.LENGTH ? r.nested("packed values") : null;
-            do {
-                long v = (values == null ? r : values).varint();
-                out[i++] = size == 8 ? v : (int) v;
-            } while (values != null && values.remaining() > 0);
-        }
+        typed(t, n, user, (i, from) -> {
+            long v = from.varint();
+            out[i] = size == 8 ? v : (int) v;
+        });
         return out;
     }
 
