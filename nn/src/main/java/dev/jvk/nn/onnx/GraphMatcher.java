@@ -415,9 +415,15 @@ final class GraphMatcher {
 
     // ---- the nodes ----
 
-    private void dropout(Node node) throws OnnxFormatException {
-        if (!node.input(2).isEmpty()) {
-            throw error(node, "has a training_mode input; jvk imports inference graphs, where Dropout is the identity");
+    /** Dropout is the identity at inference: without a training_mode input, or with a constant false one. */
+    private void dropout(Node node) throws IOException {
+        if (node.input(2).isEmpty()) {
+            return;
+        }
+        Constant mode = constant(node.input(2), node);
+        if (mode == null || mode.count() != 1 || mode.floats(node.label())[0] != 0f) {
+            throw error(node, "has training_mode " + (mode == null ? "computed at run time" : mode.count() != 1 ? "of " + mode.count() + " values" : "true")
+                    + "; jvk imports inference graphs, where Dropout is the identity (training_mode absent or a constant false)");
         }
     }
 

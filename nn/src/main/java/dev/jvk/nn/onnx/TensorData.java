@@ -69,7 +69,7 @@ final class TensorData {
                         out[i] = raw.get(i);
                     }
                 }
-                case OnnxProto.UINT8 -> {
+                case OnnxProto.UINT8, OnnxProto.BOOL -> {
                     for (int i = 0; i < n; i++) {
                         out[i] = raw.get(i) & 0xFF;
                     }
@@ -279,11 +279,11 @@ final class TensorData {
         return switch (t.dataType()) {
             case OnnxProto.FLOAT, OnnxProto.INT32 -> 4;
             case OnnxProto.FLOAT16, OnnxProto.BFLOAT16 -> 2;
-            case OnnxProto.INT8, OnnxProto.UINT8 -> 1;
+            case OnnxProto.INT8, OnnxProto.UINT8, OnnxProto.BOOL -> 1;
             case OnnxProto.DOUBLE, OnnxProto.INT64 -> 8;
             default -> throw new OnnxFormatException(file + ": " + user + ": " + t + " has data type "
                     + typeName(t.dataType()) + "; jvk reads float, float16, bfloat16 and double (int8 and uint8 through "
-                    + "DequantizeLinear, int64 shapes)");
+                    + "DequantizeLinear, int64 shapes, bool for Dropout's training_mode)");
         };
     }
 
@@ -409,7 +409,7 @@ final class TensorData {
 
     private static int elementSizeQuiet(Tensor t) {
         return switch (t.dataType()) {
-            case OnnxProto.INT8, OnnxProto.UINT8 -> 1;
+            case OnnxProto.INT8, OnnxProto.UINT8, OnnxProto.BOOL -> 1;
             case OnnxProto.FLOAT16, OnnxProto.BFLOAT16 -> 2;
             case OnnxProto.DOUBLE, OnnxProto.INT64 -> 8;
             default -> 4;
