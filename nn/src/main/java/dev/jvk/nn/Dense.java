@@ -150,6 +150,33 @@ public final class Dense implements Layer {
     }
 
     /**
+     * The product over inputs {@code [k0, k1)} alone, for a training pass that splits the first layer's product by
+     * inputs ({@link #inputSplit}): {@code y[B x out] = x[B x (k0..k1)] . W[(k0..k1) x out]} over rows
+     * {@code [0, rows)}, without the bias.
+     */
+    void forwardInputs(float[] x, float[] y, int rows, int k0, int k1) {
+        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, k1 - k0, 1f, x, k0, in, weights, k0 * out, out, 0f, y, 0, out);
+    }
+
+    /**
+     * Where a training pass splits this layer's product by inputs, when it is the model's first ({@link Mlp}):
+     * the first row of {@code W} of the second half, at a boundary of the weight gradient's slices, so that the thread
+     * that multiplies with the rows of one half also computes and updates their gradient ({@link #parameterGradientPart}
+     * gives the first half's slices the even parts); 0 when the gradient is one slice. Fixed by the shape alone.
+     */
+    int inputSplit() {
+        int slice = sliceRows();
+        int slices = (in + slice - 1) / slice;
+        return slices < 2 ? 0 : (slices + 1) / 2 * slice;
+    }
+
+    /** {@link #forwardRows} after {@code y = x . W} was summed elsewhere: {@code y += b}. */
+    @Override
+    public void forwardAfterProduct(float[] y, int from, int rows) {
+        Vectors.addBias(bias, 0, y, from * out, rows, out, out);
+    }
+
+    /**
      * Packs the weights for the inference passes that follow, unless they are packed already. Not for one
      * output column, where the unpacked product sums in GEMV's order. A single row on packed weights is
      * summed as each row of a larger product is (so a row's scores do not depend on the batch it came in).
@@ -206,7 +233,10 @@ public final class Dense implements Layer {
         int slice = sliceRows();
         int slices = (in + slice - 1) / slice;
         if (part < slices) {
-            int from = part * slice;
+            // the first half's slices at the even parts, the second half's at the odd: a thread that runs every
+            // other task of two threads (Parallel.forTasks) takes the rows it multiplied with in the forward pass
+            int half = (slices + 1) / 2;
+            int from = (part % 2 == 0 ? part / 2 : half + part / 2) * slice;
             int n = Math.min(slice, in - from);
             // from y = x . W:  dW[in x out] = x^T[in x B] . dy[B x out]; rows [from, from + n) of dW from columns [from, from + n) of x
             Gemm.sgemm(TRANS, NO_TRANS, n, out, rows, 1f, x, from, in, dy, 0, out, 0f, parameters().get(0).grad(), from * out, out);
