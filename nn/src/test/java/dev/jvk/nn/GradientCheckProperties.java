@@ -223,6 +223,65 @@ class GradientCheckProperties {
         }
     }
 
+    /**
+     * A first layer wide enough that a training pass splits its product by inputs in two halves ({@link
+     * Mlp#splitsFirstProduct}), fused with ReLU and alone before tanh: the loss against the double forward of the whole
+     * product, every parameter gradient of the later layers, and first-layer weights drawn from both halves, against
+     * finite differences.
+     */
+    @Property(tries = 20)
+    void mlpWithTheFirstProductSplitByInputsMatchesFiniteDifferences(@ForAll @IntRange(min = 1, max = 3) int rows,
+                                                                     @ForAll @IntRange(min = 192, max = 330) int inputs,
+                                                                     @ForAll @IntRange(min = 1, max = 3) int hidden,
+                                                                     @ForAll boolean relu,
+                                                                     @ForAll long seed) {
+        Activation activation = relu ? Activation.RELU : Activation.TANH;
+        Mlp mlp = Mlp.classifier(inputs, new int[] {hidden, 2}, activation, 3, seed);
+        assertThat(mlp.splitsFirstProduct()).isTrue();
+        Random random = new Random(seed);
+        Workspace ws = mlp.workspace(rows, true);
+        for (int i = 0; i < rows * inputs; i++) {
+            ws.input[i] = (float) random.nextGaussian();
+        }
+        for (int r = 0; r < rows; r++) {
+            ws.labels[r] = random.nextInt(3);
+        }
+        float loss = mlp.forwardBackward(ws, rows);
+
+        double[] x = Oracle.toDouble(ws.input, rows * inputs);
+        int[] labels = java.util.Arrays.copyOf(ws.labels, rows);
+        List<Parameter> parameters = mlp.parameters();
+        double[][] values = new double[parameters.size()][];
+        for (int p = 0; p < values.length; p++) {
+            values[p] = Oracle.toDouble(parameters.get(p).value(), parameters.get(p).size());
+        }
+        assertThat((double) loss).isCloseTo(networkLoss(mlp, values, x, labels, rows), org.assertj.core.data.Offset.offset(1e-4));
+        if (relu) {
+            net.jqwik.api.Assume.that(awayFromKinks(mlp, values, x, rows));
+        }
+        int split = ((Dense) mlp.layers().getFirst()).inputSplit();
+        for (int p = 0; p < values.length; p++) {
+            int which = p;
+            int size = values[p].length;
+            // the first weights: 12 drawn from each half of the inputs (rows of W); every element of the rest
+            int[] elements = p == 0
+                    ? java.util.stream.IntStream.concat(random.ints(12, 0, split * hidden), random.ints(12, split * hidden, size)).toArray()
+                    : java.util.stream.IntStream.range(0, size).toArray();
+            for (int e : elements) {
+                double[] up = values[p].clone();
+                double[] down = values[p].clone();
+                up[e] += H;
+                down[e] -= H;
+                double[][] trialUp = values.clone();
+                double[][] trialDown = values.clone();
+                trialUp[which] = up;
+                trialDown[which] = down;
+                double fd = (networkLoss(mlp, trialUp, x, labels, rows) - networkLoss(mlp, trialDown, x, labels, rows)) / (2 * H);
+                assertClose(new float[] {parameters.get(p).grad()[e]}, new double[] {fd}, "mlp parameter " + p + " element " + e);
+            }
+        }
+    }
+
     /** The double forward of the classifier's Dense/activation stack and its cross-entropy. */
     static double networkLoss(Mlp mlp, double[][] parameterValues, double[] x, int[] labels, int rows) {
         double[] a = x;
