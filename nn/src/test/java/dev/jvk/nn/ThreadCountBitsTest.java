@@ -98,8 +98,10 @@ class ThreadCountBitsTest {
     @Test
     void aTrainingPassSplitsTheFirstProductByInputsAtABoundaryOfTheGradientSlices() {
         assertThat(Mlp.classifier(784, new int[] {256, 128}, Activation.RELU, 10, 1).splitsFirstProduct()).isTrue();
-        assertThat(new Dense(784, 256).inputSplit()).as("8 slices of 104 rows: the first 4").isEqualTo(416);
-        assertThat(new Dense(300, 80).inputSplit()).as("3 slices of 104 rows: the first 2").isEqualTo(208);
+        assertThat(new Dense(784, 256).inputSplit()).as("half of the rows").isEqualTo(392);
+        assertThat(new Dense(784, 256).parameterParts()).as("4 slices of the weight gradient in each half, the bias").isEqualTo(9);
+        assertThat(new Dense(300, 80).inputSplit()).as("half, in whole 8-row tiles").isEqualTo(152);
+        assertThat(new Dense(300, 80).parameterParts()).as("3 slices made 4: two in each half").isEqualTo(5);
         assertThat(new Dense(120, 80).inputSplit()).as("one slice: no split").isZero();
         assertThat(Mlp.classifier(120, new int[] {80}, Activation.RELU, 10, 1).splitsFirstProduct()).isFalse();
         assertThat(Mlp.classifier(784, new int[] {256}, Activation.RELU, 0.2f, 10, 1).splitsFirstProduct())
@@ -120,7 +122,7 @@ class ThreadCountBitsTest {
         }
 
         private static String run() {
-            int inputs = 300;   // three slices of the first layer's gradient: its product split by inputs at 208
+            int inputs = 300;   // the first layer's product split by inputs at 152, its gradient in two slices of each half
             SplittableRandom random = new SplittableRandom(5);
             float[] x = new float[300 * inputs];
             for (int i = 0; i < x.length; i++) {
