@@ -75,7 +75,7 @@ public final class Mlp {
     private final long backwardFlopsPerRow;   // the same for the row side of backward: every dense layer's but the first's
     private final long weightBytes;           // the dense layers' weights: what every chunk of a forward pass reads
     /** The first pass's dense layer when a training pass splits its product by inputs ({@link #splitsFirstProduct}), else null. */
-    private final Dense firstDense;
+    private final Dense splitDense;
     /** The first input of the second half of that split ({@link Dense#inputSplit}). */
     private final int firstSplit;
     private Workspace inference;
@@ -186,7 +186,7 @@ public final class Mlp {
         Dense firstPassDense = trainable != 0 ? null
                 : passes[0] instanceof Dense d ? d : passes[0] instanceof DenseActivation da ? da.dense() : null;
         this.firstSplit = firstPassDense == null ? 0 : firstPassDense.inputSplit();
-        this.firstDense = firstSplit > 0 ? firstPassDense : null;
+        this.splitDense = firstSplit > 0 ? firstPassDense : null;
         long flops = 0;
         long firstDense = -1;
         long bytes = 0;
@@ -551,7 +551,7 @@ public final class Mlp {
             chunked = ws;
             chunkedRows = rows;
             // two halves of the inputs, each loaded and multiplied by its rows of W on its own thread (two threads or more)
-            Parallel.forTasks(2, 2L * inputs * firstDense.outputSize() * rows, firstProductHalf);
+            Parallel.forTasks(2, 2L * inputs * splitDense.outputSize() * rows, firstProductHalf);
             int rowsPerChunk = cutsAfterFirstPass(rows) ? chunkRows(rows, SMALL_CHUNK_ROWS) : chunkRows(rows);
             // the chunks follow the halves straight away, the workers still spinning: counted as the whole pass's work
             runChunks(ws, rows, rowsPerChunk, forwardAfterSplitChunk, flopsPerRow * rows);
@@ -594,7 +594,7 @@ public final class Mlp {
      * every thread count.
      */
     boolean splitsFirstProduct() {
-        return firstDense != null && !drawsMasks;
+        return splitDense != null && !drawsMasks;
     }
 
     /** Half {@code h} of the first pass's product ({@link #splitsFirstProduct}): its columns of the input loaded and multiplied. */
@@ -602,9 +602,9 @@ public final class Mlp {
         Workspace ws = chunked;
         int k0 = h == 0 ? 0 : firstSplit;
         int k1 = h == 0 ? firstSplit : inputs;
-        loadInputColumns(ws, chunkedRows, k0, k1);
+        loadInput(ws, 0, chunkedRows, k0, k1);
         float[] partial = h == 0 ? ws.outputs[outputOf[0]] : ws.gradients[outputOf[0]];
-        firstDense.forwardInputs(ws.input, partial, chunkedRows, k0, k1);
+        splitDense.forwardInputs(ws.input, partial, chunkedRows, k0, k1);
     }
 
     /** The forward pass of chunk {@code c} after the first pass's two halves: their sum, the bias and activation, then every pass after it. */
@@ -613,7 +613,7 @@ public final class Mlp {
         int from = c * rowsPerChunk;
         int n = Math.min(rowsPerChunk, chunkedRows - from);
         float[] y = ws.outputs[outputOf[0]];
-        int out = firstDense.outputSize();
+        int out = splitDense.outputSize();
         Vectors.add(y, from * out, ws.gradients[outputOf[0]], from * out, y, from * out, n * out);
         passes[0].forwardAfterProduct(y, from, n);
         forwardPasses(ws, 1, y, from, n);
@@ -634,26 +634,20 @@ public final class Mlp {
         if (source != null && !ws.training && ws.sourceOrder == null && ws.sourceFrom == 0 && scaling.kind() == FeatureScaling.Kind.NONE) {
             return source;
         }
-        if (source != null) {
-            for (int i = from; i < from + n; i++) {
-                int r = ws.sourceOrder == null ? ws.sourceFrom + i : ws.sourceOrder[ws.sourceFrom + i];
-                System.arraycopy(source, r * inputs, ws.input, i * inputs, inputs);
-            }
-        }
-        scaling.apply(ws.input, from, n);
+        loadInput(ws, from, n, 0, inputs);
         return ws.input;
     }
 
-    /** Columns {@code [k0, k1)} of input rows {@code [0, rows)}: copied from the rows {@link #loadBatch} named, if any, then scaled in place. */
-    private void loadInputColumns(Workspace ws, int rows, int k0, int k1) {
+    /** Columns {@code [k0, k1)} of input rows {@code [from, from + n)}: copied from the rows {@link #loadBatch} named, if any, then scaled in place. */
+    private void loadInput(Workspace ws, int from, int n, int k0, int k1) {
         float[] source = ws.source;
         if (source != null) {
-            for (int i = 0; i < rows; i++) {
+            for (int i = from; i < from + n; i++) {
                 int r = ws.sourceOrder == null ? ws.sourceFrom + i : ws.sourceOrder[ws.sourceFrom + i];
                 System.arraycopy(source, r * inputs + k0, ws.input, i * inputs + k0, k1 - k0);
             }
         }
-        scaling.apply(ws.input, 0, rows, k0, k1 - k0);
+        scaling.apply(ws.input, from, n, k0, k1 - k0);
     }
 
     /**
