@@ -6,6 +6,7 @@ import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -67,8 +68,13 @@ public final class Dgemv {
     private static final VectorShuffle<Double> SWAP_3 = VectorShuffle.fromOp(S, i -> i ^ H3);
     /** After the tree and a last fold at L = 16, row r's sum is in lane 2r: lane i takes lane 2i. */
     private static final VectorShuffle<Double> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i % L);
-    /** The eight outputs of a pass: every lane at L = 8. */
-    private static final VectorMask<Double> FIRST_8 = S.indexInRange(0, 8);
+    /**
+     * Eight lanes, the outputs of one NO_TRANS pass (S itself at L = 8), so that they are read and
+     * written with no mask: a masked access whose whole vector would pass the end of y (the last
+     * pass of every y stored tightly, and all of a 10-row y) takes the Vector API's slow path,
+     * even with those lanes off.
+     */
+    private static final VectorSpecies<Double> EIGHT = VectorSpecies.of(double.class, VectorShape.forBitSize(8 * Double.SIZE));
 
     private Dgemv() {}
 
@@ -203,9 +209,10 @@ public final class Dgemv {
         if (L > 8) {
             w = w.add(w.rearrange(FOLD_1)).rearrange(EVEN_LANES);
         }
-        DoubleVector sums = beta == 0 ? w.mul(alpha)
-                : w.fma(DoubleVector.broadcast(S, alpha), DoubleVector.fromArray(S, y, at, FIRST_8).mul(beta));
-        sums.intoArray(y, at, FIRST_8);
+        DoubleVector w8 = (DoubleVector) w.reinterpretShape(EIGHT, 0);
+        DoubleVector sums = beta == 0 ? w8.mul(alpha)
+                : w8.fma(DoubleVector.broadcast(EIGHT, alpha), DoubleVector.fromArray(EIGHT, y, at).mul(beta));
+        sums.intoArray(y, at);
     }
 
     /** The masked last vector ({@code nv <= j < n}) of {@link #eightRows}, added to each row's lanes in scratch: the same sums. */

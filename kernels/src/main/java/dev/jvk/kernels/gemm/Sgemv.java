@@ -4,6 +4,7 @@ import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -65,8 +66,13 @@ public final class Sgemv {
     private static final VectorShuffle<Float> SWAP_3 = VectorShuffle.fromOp(S, i -> i ^ H3);
     /** After the tree and a last fold at L = 16, row r's sum is in lane 2r: lane i takes lane 2i. */
     private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i % L);
-    /** The eight outputs of a pass: every lane at L = 8. */
-    private static final VectorMask<Float> FIRST_8 = S.indexInRange(0, 8);
+    /**
+     * Eight lanes, the outputs of one NO_TRANS pass (S itself at L = 8), so that they are read and
+     * written with no mask: a masked access whose whole vector would pass the end of y (the last
+     * pass of every y stored tightly, and all of a 10-row y) takes the Vector API's slow path,
+     * even with those lanes off.
+     */
+    private static final VectorSpecies<Float> EIGHT = VectorSpecies.of(float.class, VectorShape.forBitSize(8 * Float.SIZE));
 
     private Sgemv() {}
 
@@ -201,9 +207,10 @@ public final class Sgemv {
         if (L > 8) {
             w = w.add(w.rearrange(FOLD_1)).rearrange(EVEN_LANES);
         }
-        FloatVector sums = beta == 0 ? w.mul(alpha)
-                : w.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, y, at, FIRST_8).mul(beta));
-        sums.intoArray(y, at, FIRST_8);
+        FloatVector w8 = (FloatVector) w.reinterpretShape(EIGHT, 0);
+        FloatVector sums = beta == 0 ? w8.mul(alpha)
+                : w8.fma(FloatVector.broadcast(EIGHT, alpha), FloatVector.fromArray(EIGHT, y, at).mul(beta));
+        sums.intoArray(y, at);
     }
 
     /** The masked last vector ({@code nv <= j < n}) of {@link #eightRows}, added to each row's lanes in scratch: the same sums. */
