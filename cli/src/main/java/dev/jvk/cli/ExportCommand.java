@@ -20,7 +20,7 @@ final class ExportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model written by train --save.")
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model written by train --save (or an .onnx file).")
     Path model;
 
     @Option(names = "--onnx", paramLabel = "FILE", required = true, description = "The ONNX file to write.")
@@ -30,7 +30,7 @@ final class ExportCommand implements Callable<Integer> {
     int opset = 17;
 
     @Option(names = "--class-names", paramLabel = "NAMES", split = ",",
-            description = "Comma-separated class names, one per class (default: 0, 1, ...).")
+            description = "Comma-separated class names, one per class, for a classifier (default: the model's own, else 0, 1, ...).")
     List<String> classNames = List.of();
 
     @Override
@@ -43,6 +43,9 @@ final class ExportCommand implements Callable<Integer> {
             throw new UsageException("--onnx " + onnx + ": folder " + folder + " does not exist");
         }
         Mlp mlp = Models.load(model);
+        if (!classNames.isEmpty() && !mlp.metadata().isClassification()) {
+            throw new UsageException("--class-names is for a classifier; " + model + " is a regression model");
+        }
         if (!classNames.isEmpty() && classNames.size() != mlp.classes()) {
             throw new UsageException("--class-names has " + classNames.size() + " names, the model has " + mlp.classes() + " classes");
         }

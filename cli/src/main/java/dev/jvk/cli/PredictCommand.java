@@ -33,7 +33,7 @@ final class PredictCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model written by train --save.")
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model written by train --save (or an .onnx file).")
     Path model;
 
     @Mixin

@@ -183,4 +183,70 @@ class ExportCommandTest {
         assertThat(j.code()).isEqualTo(2);
         assertThat(j.err()).contains("a jvk model file, not ONNX");
     }
+
+    /**
+     * What a jvk model file knows beside its graph travels in the ONNX file: evaluate finds a CSV's named label or target
+     * column (not the last) without --label-column, and scores with the model's loss (Huber for a regressor trained with
+     * it), so evaluate's JSON from the ONNX file is the jvk file's; int8-dynamic too. Before, the ONNX file knew no label
+     * column, imported a Huber regressor as MSE and refused an int8-dynamic graph.
+     */
+    @Test
+    void evaluate_on_the_onnx_file_finds_the_label_column_and_scores_as_the_jvk_file() throws IOException {
+        java.util.Random random = new java.util.Random(3);
+        StringBuilder classes = new StringBuilder("a,kind,b,c\n");
+        StringBuilder prices = new StringBuilder("a,b,price,c\n");
+        for (int i = 0; i < 150; i++) {
+            double a = random.nextGaussian();
+            double b = random.nextGaussian();
+            double c = random.nextGaussian();
+            classes.append(a).append(',').append(a + b > 0 ? "up" : "down").append(',').append(b).append(',').append(c).append('\n');
+            double price = 3 * a - 2 * b + (i % 25 == 0 ? 40 : 0.1 * random.nextGaussian());   // outliers: Huber's loss differs from MSE's
+            prices.append(a).append(',').append(b).append(',').append(price).append(',').append(c).append('\n');
+        }
+        Path classCsv = Files.writeString(dir.resolve("kinds.csv"), classes);
+        Path priceCsv = Files.writeString(dir.resolve("prices.csv"), prices);
+        String[][] trainings = {
+            {"train", "--csv", classCsv.toString(), "--header", "--label-column", "kind"},
+            {"train", "--csv", priceCsv.toString(), "--header", "--label-column", "price", "--task", "regression", "--loss", "huber"},
+        };
+        int i = 0;
+        for (String[] training : trainings) {
+            Path model = dir.resolve("m" + i + ".jvk");
+            Path dynamic = dir.resolve("d" + i + ".jvk");
+            Run t = run(concat(training, "--layers", "8", "--epochs", "3", "--threads", "1", "--save", model.toString()));
+            assertThat(t.code()).as(t.err()).isZero();
+            Run q = run("compress", "--model", model.toString(), "--quantize", "int8-dynamic", "--out", dynamic.toString(), "--csv", training[2],
+                    "--header", "--threads", "1");
+            assertThat(q.code()).as(q.err()).isZero();
+            for (Path jvk : java.util.List.of(model, dynamic)) {
+                Path onnx = dir.resolve(jvk.getFileName() + ".onnx");
+                Run x = run("export", "--model", jvk.toString(), "--onnx", onnx.toString());
+                assertThat(x.code()).as(x.err()).isZero();
+                Run fromJvk = run("evaluate", "--model", jvk.toString(), "--csv", training[2], "--header", "--json", "--threads", "1");
+                Run fromOnnx = run("evaluate", "--model", onnx.toString(), "--csv", training[2], "--header", "--json", "--threads", "1");
+                assertThat(fromJvk.code()).as(fromJvk.err()).isZero();
+                assertThat(fromOnnx.code()).as(fromOnnx.err()).isZero();
+                assertThat(fromOnnx.out()).as("%s", onnx).contains(i == 0 ? "\"class_names\":[\"down\",\"up\"]" : "\"target_names\":[\"price\"]")
+                        .isEqualTo(fromJvk.out().replace(jvk.toString(), onnx.toString()));
+            }
+            i++;
+        }
+    }
+
+    @Test
+    void class_names_for_a_regression_model_are_refused() throws IOException {
+        Path model = dir.resolve("r.jvk");
+        Mlp.regressor(3, new int[] {4}, dev.jvk.nn.Activation.RELU, 0f, 1, dev.jvk.nn.Loss.named("mse"), 1).save(model);
+        Path onnx = dir.resolve("r.onnx");
+        Run r = run("export", "--model", model.toString(), "--onnx", onnx.toString(), "--class-names", "a");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--class-names is for a classifier").doesNotContain("Exception");
+        assertThat(onnx).doesNotExist();
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }

@@ -150,6 +150,32 @@ public final class Dense implements Layer {
     }
 
     /**
+     * The product over inputs {@code [k0, k1)} alone, for a training pass that splits the first layer's product by
+     * inputs ({@link #inputSplit}): {@code y[B x out] = x[B x (k0..k1)] . W[(k0..k1) x out]} over rows
+     * {@code [0, rows)}, without the bias.
+     */
+    void forwardInputs(float[] x, float[] y, int rows, int k0, int k1) {
+        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, k1 - k0, 1f, x, k0, in, weights, k0 * out, out, 0f, y, 0, out);
+    }
+
+    /**
+     * Where a training pass splits this layer's product by inputs, when it is the model's first ({@link Mlp}): the
+     * first row of {@code W} of the second half, half of the rows in whole 8-row tiles, and a boundary of the weight
+     * gradient's slices, so that the thread that multiplies with the rows of one half also computes and updates their
+     * gradient ({@link #parameterGradientPart} gives the first half's slices the even parts); 0 when the gradient is
+     * one slice. Fixed by the shape alone.
+     */
+    int inputSplit() {
+        return weightSlices() < 2 ? 0 : (in / 2 + 7) / 8 * 8;
+    }
+
+    /** {@link #forwardRows} after {@code y = x . W} was summed elsewhere: {@code y += b}. */
+    @Override
+    public void forwardAfterProduct(float[] y, int from, int rows) {
+        Vectors.addBias(bias, 0, y, from * out, rows, out, out);
+    }
+
+    /**
      * Packs the weights for the inference passes that follow, unless they are packed already. Not for one
      * output column, where the unpacked product sums in GEMV's order. A single row on packed weights is
      * summed as each row of a larger product is (so a row's scores do not depend on the batch it came in).
@@ -187,30 +213,43 @@ public final class Dense implements Layer {
     /** The weight gradient's parts, then the bias gradient's. */
     @Override
     public int parameterParts() {
-        return (in + sliceRows() - 1) / sliceRows() + 1;
+        return weightSlices() + 1;
     }
 
     /**
-     * Rows of {@code dW} per part: {@code in} cut into {@code in / MIN_SLICE_ROWS} slices, at least 1 and at most
-     * {@code MAX_SLICES}, in whole 8-row tiles of GEMM. Each slice is a product of its own that packs all of
-     * {@code dy} again, so slices stay large; 8 balance up to 8 threads.
+     * How many row slices of {@code dW} the weight gradient is cut into: {@code in / MIN_SLICE_ROWS}, at least 1 and
+     * at most {@code MAX_SLICES}; from two on an even number, half of them in each half of the inputs
+     * ({@link #inputSplit}). Each slice is a product of its own that packs all of {@code dy} again, so slices stay
+     * large; 8 balance up to 8 threads.
      */
-    private int sliceRows() {
+    private int weightSlices() {
         int slices = Math.max(1, Math.min(MAX_SLICES, in / MIN_SLICE_ROWS));
-        return ((in + slices - 1) / slices + 7) / 8 * 8;
+        return slices < 2 ? 1 : (slices + 1) / 2 * 2;
     }
 
     @Override
     public void parameterGradientPart(float[] x, float[] dy, int rows, int part, GradientReady ready) {
         packed = null; // an optimizer step is about to change the weights
-        int slice = sliceRows();
-        int slices = (in + slice - 1) / slice;
+        int slices = weightSlices();
         if (part < slices) {
-            int from = part * slice;
-            int n = Math.min(slice, in - from);
-            // from y = x . W:  dW[in x out] = x^T[in x B] . dy[B x out]; rows [from, from + n) of dW from columns [from, from + n) of x
-            Gemm.sgemm(TRANS, NO_TRANS, n, out, rows, 1f, x, from, in, dy, 0, out, 0f, parameters().get(0).grad(), from * out, out);
-            ready.ready(0, from * out, (from + n) * out);
+            int from = 0;
+            int n = in;
+            if (slices > 1) {
+                // the first half's slices at the even parts, the second half's at the odd: a thread that runs every
+                // other task of two threads (Parallel.forTasks) takes the rows it multiplied with in the forward pass
+                int split = inputSplit();
+                int start = part % 2 == 0 ? 0 : split;
+                int end = part % 2 == 0 ? split : in;
+                int perHalf = slices / 2;
+                int sliceRows = ((end - start + perHalf - 1) / perHalf + 7) / 8 * 8;   // whole 8-row tiles of GEMM
+                from = start + part / 2 * sliceRows;
+                n = Math.min(sliceRows, end - from);
+            }
+            if (n > 0) {
+                // from y = x . W:  dW[in x out] = x^T[in x B] . dy[B x out]; rows [from, from + n) of dW from columns [from, from + n) of x
+                Gemm.sgemm(TRANS, NO_TRANS, n, out, rows, 1f, x, from, in, dy, 0, out, 0f, parameters().get(0).grad(), from * out, out);
+                ready.ready(0, from * out, (from + n) * out);
+            }
         } else if (part == slices) {
             // from y += b:     db[out] = sum over rows of dy[B x out]
             Vectors.columnSums(dy, 0, rows, out, out, parameters().get(1).grad(), 0);

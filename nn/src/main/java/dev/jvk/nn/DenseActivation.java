@@ -42,6 +42,17 @@ final class DenseActivation implements Pass {
         activation.addBiasAndApply(slope, dense.bias(), y, from * out, rows, out);
     }
 
+    /** The dense layer this pass multiplies by. */
+    Dense dense() {
+        return dense;
+    }
+
+    @Override
+    public void forwardAfterProduct(float[] y, int from, int rows) {
+        // y[B x out] = f(y + b), y = x . W summed elsewhere
+        activation.addBiasAndApply(slope, dense.bias(), y, from * dense.outputSize(), rows, dense.outputSize());
+    }
+
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
         backwardRows(x, y, dy, dx, 0, rows);

@@ -74,6 +74,10 @@ public final class Mlp {
     private final long flopsPerRow;     // multiply-adds of one row's forward pass, twice
     private final long backwardFlopsPerRow;   // the same for the row side of backward: every dense layer's but the first's
     private final long weightBytes;           // the dense layers' weights: what every chunk of a forward pass reads
+    /** The first pass's dense layer when a training pass splits its product by inputs ({@link #splitsFirstProduct}), else null. */
+    private final Dense splitDense;
+    /** The first input of the second half of that split ({@link Dense#inputSplit}). */
+    private final int firstSplit;
     private Workspace inference;
     private Workspace training;
     /** The pass the chunk tasks below work on: set before they run (a model is used by one thread at a time). */
@@ -85,6 +89,8 @@ public final class Mlp {
     private final Parallel.Task forwardAfterFirstChunk = this::forwardAfterFirstChunk;
     private final Parallel.Task backwardChunk = this::backwardChunk;
     private final Parallel.Task scoreChunk = this::scoreChunk;
+    private final Parallel.Task firstProductHalf = this::firstProductHalf;
+    private final Parallel.Task forwardAfterSplitChunk = this::forwardAfterSplitChunk;
     private final Parallel.Task parameterPart = this::parameterPart;
     /** The parts of the parameter gradients, largest layers first: part {@code partIndex[t]} of pass {@code partPass[t]}. */
     private final int[] partPass;
@@ -177,6 +183,10 @@ public final class Mlp {
             };
         }
         this.drawsMasks = this.layers.stream().anyMatch(l -> l instanceof Dropout d && d.rate() > 0f);
+        Dense firstPassDense = trainable != 0 ? null
+                : passes[0] instanceof Dense d ? d : passes[0] instanceof DenseActivation da ? da.dense() : null;
+        this.firstSplit = firstPassDense == null ? 0 : firstPassDense.inputSplit();
+        this.splitDense = firstSplit > 0 ? firstPassDense : null;
         long flops = 0;
         long firstDense = -1;
         long bytes = 0;
@@ -537,6 +547,14 @@ public final class Mlp {
                 passes[p].forward(x, y, rows, true);
                 x = y;
             }
+        } else if (training && splitsFirstProduct()) {
+            chunked = ws;
+            chunkedRows = rows;
+            // two halves of the inputs, each loaded and multiplied by its rows of W on its own thread (two threads or more)
+            Parallel.forTasks(2, 2L * inputs * splitDense.outputSize() * rows, firstProductHalf);
+            int rowsPerChunk = cutsAfterFirstPass(rows) ? chunkRows(rows, SMALL_CHUNK_ROWS) : chunkRows(rows);
+            // the chunks follow the halves straight away, the workers still spinning: counted as the whole pass's work
+            runChunks(ws, rows, rowsPerChunk, forwardAfterSplitChunk, flopsPerRow * rows);
         } else if (cutsAfterFirstPass(rows)) {
             float[] x = loadInput(ws, 0, rows);
             passes[0].forwardRows(x, ws.outputs[outputOf[0]], 0, rows);
@@ -563,6 +581,44 @@ public final class Mlp {
         return firstTrainable == 0 && passes.length > 1 && chunkRows(rows) >= rows && rows >= 2 * SMALL_CHUNK_ROWS;
     }
 
+    /**
+     * Whether a training pass splits the first pass's product by inputs, in two halves at {@link Dense#inputSplit}: when
+     * the first pass multiplies the data by a weight matrix whose gradient is cut into two slices or more. Each half
+     * loads its columns of the input, multiplies them by its rows of {@code W} into a partial sum of its own (the
+     * second half's in the first output's gradient buffer, free until backward), and the passes after it add the two
+     * in one order. With two threads each half runs on its own, and so do the slices of {@code W}'s gradient and update
+     * that belong to it ({@link Dense#parameterGradientPart}): each core reads, differentiates and writes only its
+     * rows of {@code W} (the first layer's weights, most of the model), and only its columns of the input, step
+     * after step, where a split by rows or by output columns has both cores read all of {@code W} or half of every
+     * row, the update then writing lines the other core holds. The halves are fixed by the shape: the same bits for
+     * every thread count.
+     */
+    boolean splitsFirstProduct() {
+        return splitDense != null && !drawsMasks;
+    }
+
+    /** Half {@code h} of the first pass's product ({@link #splitsFirstProduct}): its columns of the input loaded and multiplied. */
+    private void firstProductHalf(int h) {
+        Workspace ws = chunked;
+        int k0 = h == 0 ? 0 : firstSplit;
+        int k1 = h == 0 ? firstSplit : inputs;
+        loadInput(ws, 0, chunkedRows, k0, k1);
+        float[] partial = h == 0 ? ws.outputs[outputOf[0]] : ws.gradients[outputOf[0]];
+        splitDense.forwardInputs(ws.input, partial, chunkedRows, k0, k1);
+    }
+
+    /** The forward pass of chunk {@code c} after the first pass's two halves: their sum, the bias and activation, then every pass after it. */
+    private void forwardAfterSplitChunk(int c) {
+        Workspace ws = chunked;
+        int from = c * rowsPerChunk;
+        int n = Math.min(rowsPerChunk, chunkedRows - from);
+        float[] y = ws.outputs[outputOf[0]];
+        int out = splitDense.outputSize();
+        Vectors.add(y, from * out, ws.gradients[outputOf[0]], from * out, y, from * out, n * out);
+        passes[0].forwardAfterProduct(y, from, n);
+        forwardPasses(ws, 1, y, from, n);
+    }
+
     /** Rows per chunk of the row side of backward over {@code rows} rows: the forward pass's chunks after its first pass. */
     private int backwardChunkRows(int rows) {
         return chunkRows(rows, cutsAfterFirstPass(rows) ? SMALL_CHUNK_ROWS : MIN_CHUNK_ROWS);
@@ -578,14 +634,20 @@ public final class Mlp {
         if (source != null && !ws.training && ws.sourceOrder == null && ws.sourceFrom == 0 && scaling.kind() == FeatureScaling.Kind.NONE) {
             return source;
         }
+        loadInput(ws, from, n, 0, inputs);
+        return ws.input;
+    }
+
+    /** Columns {@code [k0, k1)} of input rows {@code [from, from + n)}: copied from the rows {@link #loadBatch} named, if any, then scaled in place. */
+    private void loadInput(Workspace ws, int from, int n, int k0, int k1) {
+        float[] source = ws.source;
         if (source != null) {
             for (int i = from; i < from + n; i++) {
                 int r = ws.sourceOrder == null ? ws.sourceFrom + i : ws.sourceOrder[ws.sourceFrom + i];
-                System.arraycopy(source, r * inputs, ws.input, i * inputs, inputs);
+                System.arraycopy(source, r * inputs + k0, ws.input, i * inputs + k0, k1 - k0);
             }
         }
-        scaling.apply(ws.input, from, n);
-        return ws.input;
+        scaling.apply(ws.input, from, n, k0, k1 - k0);
     }
 
     /**

@@ -26,6 +26,15 @@ interface Pass {
     void forwardRows(float[] x, float[] y, int from, int rows);
 
     /**
+     * What {@link #forwardRows} does after its product, for rows {@code [from, from + rows)} of {@code y} that already
+     * hold {@code x . W} (summed elsewhere, in parts): the bias, and the activation of a fused pass. Only for a pass
+     * with a dense product.
+     */
+    default void forwardAfterProduct(float[] y, int from, int rows) {
+        throw new UnsupportedOperationException(this + " has no dense product");
+    }
+
+    /**
      * The row side of backward on rows {@code [from, from + rows)}: {@code dy} becomes, in place, the
      * gradient that {@link #parameterGradients} sums (the pre-activation's, for a pass with an
      * activation), and {@code dx}, unless null, the gradient of the input.

@@ -191,23 +191,11 @@ class GradientCheckProperties {
                                                      @ForAll long seed) {
         Mlp mlp = Mlp.classifier(inputs, new int[] {hidden1, hidden2}, activation, classes, seed);
         Random random = new Random(seed);
-        Workspace ws = mlp.workspace(rows, true);
-        for (int i = 0; i < rows * inputs; i++) {
-            ws.input[i] = (float) random.nextGaussian();
-        }
-        for (int r = 0; r < rows; r++) {
-            ws.labels[r] = random.nextInt(classes);
-        }
-        float loss = mlp.forwardBackward(ws, rows);
-
-        double[] x = Oracle.toDouble(ws.input, rows * inputs);
-        int[] labels = java.util.Arrays.copyOf(ws.labels, rows);
+        Checked checked = forwardBackwardChecked(mlp, randomBatch(mlp, rows, random), rows);
+        double[] x = checked.x();
+        int[] labels = checked.labels();
+        double[][] values = checked.values();
         List<Parameter> parameters = mlp.parameters();
-        double[][] values = new double[parameters.size()][];
-        for (int p = 0; p < values.length; p++) {
-            values[p] = Oracle.toDouble(parameters.get(p).value(), parameters.get(p).size());
-        }
-        assertThat((double) loss).isCloseTo(networkLoss(mlp, values, x, labels, rows), org.assertj.core.data.Offset.offset(1e-4));
         for (int p = 0; p < values.length; p++) {
             int which = p;
             double[] fd = Oracle.gradient(v -> {
@@ -221,6 +209,84 @@ class GradientCheckProperties {
             }
             assertClose(parameters.get(p).grad(), fd, "mlp parameter " + p + " (" + parameters.get(p).name() + ")");
         }
+    }
+
+    /**
+     * A first layer wide enough that a training pass splits its product by inputs in two halves ({@link
+     * Mlp#splitsFirstProduct}), fused with ReLU and alone before tanh: the loss against the double forward of the whole
+     * product, every parameter gradient of the later layers, and first-layer weights drawn from both halves, against
+     * finite differences.
+     */
+    @Property(tries = 20)
+    void mlpWithTheFirstProductSplitByInputsMatchesFiniteDifferences(@ForAll @IntRange(min = 1, max = 3) int rows,
+                                                                     @ForAll @IntRange(min = 192, max = 330) int inputs,
+                                                                     @ForAll @IntRange(min = 1, max = 3) int hidden,
+                                                                     @ForAll boolean relu,
+                                                                     @ForAll long seed) {
+        Activation activation = relu ? Activation.RELU : Activation.TANH;
+        Mlp mlp = Mlp.classifier(inputs, new int[] {hidden, 2}, activation, 3, seed);
+        assertThat(mlp.splitsFirstProduct()).isTrue();
+        Random random = new Random(seed);
+        Checked batch = forwardBackwardChecked(mlp, randomBatch(mlp, rows, random), rows);
+        double[][] values = batch.values();
+        if (relu) {
+            net.jqwik.api.Assume.that(awayFromKinks(mlp, values, batch.x(), rows));
+        }
+        int split = ((Dense) mlp.layers().getFirst()).inputSplit();
+        for (int p = 0; p < values.length; p++) {
+            int which = p;
+            int size = values[p].length;
+            // the first weights: 12 drawn from each half of the inputs (rows of W); every element of the rest
+            int[] elements = p == 0
+                    ? java.util.stream.IntStream.concat(random.ints(12, 0, split * hidden), random.ints(12, split * hidden, size)).toArray()
+                    : java.util.stream.IntStream.range(0, size).toArray();
+            for (int e : elements) {
+                double[] up = values[p].clone();
+                double[] down = values[p].clone();
+                up[e] += H;
+                down[e] -= H;
+                double[][] trialUp = values.clone();
+                double[][] trialDown = values.clone();
+                trialUp[which] = up;
+                trialDown[which] = down;
+                double fd = (networkLoss(mlp, trialUp, batch.x(), batch.labels(), rows) - networkLoss(mlp, trialDown, batch.x(), batch.labels(), rows)) / (2 * H);
+                assertClose(new float[] {mlp.parameters().get(p).grad()[e]}, new double[] {fd}, "mlp parameter " + p + " element " + e);
+            }
+        }
+    }
+
+    /** A training workspace holding {@code rows} rows of standard normal inputs and random labels. */
+    static Workspace randomBatch(Mlp mlp, int rows, Random random) {
+        Workspace ws = mlp.workspace(rows, true);
+        for (int i = 0; i < rows * mlp.inputs(); i++) {
+            ws.input[i] = (float) random.nextGaussian();
+        }
+        for (int r = 0; r < rows; r++) {
+            ws.labels[r] = random.nextInt(mlp.classes());
+        }
+        return ws;
+    }
+
+    /** What {@link #forwardBackwardChecked} leaves for the finite differences: the batch and the parameters in double. */
+    record Checked(double[] x, int[] labels, double[][] values) {}
+
+    /** One {@link Mlp#forwardBackward} over the workspace's rows, its loss checked against the double forward. */
+    static Checked forwardBackwardChecked(Mlp mlp, Workspace ws, int rows) {
+        float loss = mlp.forwardBackward(ws, rows);
+        double[] x = Oracle.toDouble(ws.input, rows * mlp.inputs());
+        int[] labels = java.util.Arrays.copyOf(ws.labels, rows);
+        double[][] values = parameterValues(mlp.parameters());
+        assertThat((double) loss).isCloseTo(networkLoss(mlp, values, x, labels, rows), org.assertj.core.data.Offset.offset(1e-4));
+        return new Checked(x, labels, values);
+    }
+
+    /** Each parameter's values in double. */
+    static double[][] parameterValues(List<Parameter> parameters) {
+        double[][] values = new double[parameters.size()][];
+        for (int p = 0; p < values.length; p++) {
+            values[p] = Oracle.toDouble(parameters.get(p).value(), parameters.get(p).size());
+        }
+        return values;
     }
 
     /** The double forward of the classifier's Dense/activation stack and its cross-entropy. */

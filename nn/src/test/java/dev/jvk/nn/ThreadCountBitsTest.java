@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * of at least 8 ({@code -Djvk.nn.smallChunkRows=8}).
  * Four batches (48 rows; 37, which leaves ragged tiles and a short last chunk; 20 and 27, one chunk
  * each, cut after the first pass into a 16-row chunk and a shorter one), SGD and AdamW, with dropout
- * (the whole batch at once) and without (the batch in chunks, on several threads at once).
+ * (the whole batch at once) and without (the first product split by inputs in two halves, the rest in
+ * chunks, on several threads at once).
  */
 class ThreadCountBitsTest {
 
@@ -94,6 +95,19 @@ class ThreadCountBitsTest {
         assertThat(oneLayer.cutsAfterFirstPass(32)).as("no pass after the first").isFalse();
     }
 
+    @Test
+    void aTrainingPassSplitsTheFirstProductByInputsAtABoundaryOfTheGradientSlices() {
+        assertThat(Mlp.classifier(784, new int[] {256, 128}, Activation.RELU, 10, 1).splitsFirstProduct()).isTrue();
+        assertThat(new Dense(784, 256).inputSplit()).as("half of the rows").isEqualTo(392);
+        assertThat(new Dense(784, 256).parameterParts()).as("4 slices of the weight gradient in each half, the bias").isEqualTo(9);
+        assertThat(new Dense(300, 80).inputSplit()).as("half, in whole 8-row tiles").isEqualTo(152);
+        assertThat(new Dense(300, 80).parameterParts()).as("3 slices made 4: two in each half").isEqualTo(5);
+        assertThat(new Dense(120, 80).inputSplit()).as("one slice: no split").isZero();
+        assertThat(Mlp.classifier(120, new int[] {80}, Activation.RELU, 10, 1).splitsFirstProduct()).isFalse();
+        assertThat(Mlp.classifier(784, new int[] {256}, Activation.RELU, 0.2f, 10, 1).splitsFirstProduct())
+                .as("dropout draws its masks over the whole batch").isFalse();
+    }
+
     /** The child: trains and predicts with 1, 2, 3 and 4 threads, printing a digest of every bit. */
     public static final class Child {
         private Child() {}
@@ -108,7 +122,7 @@ class ThreadCountBitsTest {
         }
 
         private static String run() {
-            int inputs = 120;
+            int inputs = 300;   // the first layer's product split by inputs at 152, its gradient in two slices of each half
             SplittableRandom random = new SplittableRandom(5);
             float[] x = new float[300 * inputs];
             for (int i = 0; i < x.length; i++) {

@@ -2,7 +2,11 @@ package dev.jvk.bench.mlp;
 
 import com.sun.management.ThreadMXBean;
 import dev.jvk.nn.Activation;
+import dev.jvk.nn.Dense;
+import dev.jvk.nn.Layer;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.QuantizedDense;
+import dev.jvk.nn.compress.Compression;
 import dev.jvk.nn.onnx.OnnxModel;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -24,7 +28,9 @@ import java.util.Locale;
  * </pre>
  *
  * Without a file it writes jvk's own export of a 4096-4096-2048-10 ReLU classifier (25.2M weights,
- * 100.8 MB; {@code Gemm} with {@code transB=0}) to a temporary file first. A PyTorch export of the
+ * 100.8 MB; {@code Gemm} with {@code transB=0}) to a temporary file first; with {@code --quantize
+ * int8|bf16|int8-dynamic}, the export of that model quantized (the import keeps the stored bytes, so
+ * the weights' bytes are 1 or 2 per weight plus the scales and biases). A PyTorch export of the
  * same shape ({@code transB=1}) comes from {@code docs/onnx/make_test_models.py --big FILE}.
  */
 public final class OnnxImportFootprint {
@@ -34,10 +40,16 @@ public final class OnnxImportFootprint {
 
     public static void main(String[] args) throws IOException {
         Path file;
-        boolean temporary = args.length == 0;
+        boolean temporary = args.length == 0 || args[0].equals("--quantize");
         if (temporary) {
             file = Files.createTempFile("jvk-import-footprint", ".onnx");
-            OnnxModel.export(Mlp.classifier(4096, new int[] {4096, 2048}, Activation.RELU, 10, 1), file);
+            Mlp mlp = Mlp.classifier(4096, new int[] {4096, 2048}, Activation.RELU, 10, 1);
+            if (args.length == 2) {
+                QuantizedDense.Format format = Arrays.stream(QuantizedDense.Format.values()).filter(f -> f.cliName().equals(args[1]))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("--quantize int8|bf16|int8-dynamic, got " + args[1]));
+                mlp = Compression.quantize(mlp, format);
+            }
+            OnnxModel.export(mlp, file);
         } else {
             file = Path.of(args[0]);
         }
@@ -59,7 +71,7 @@ public final class OnnxImportFootprint {
         double coldMs = (System.nanoTime() - start) / 1e6;
         long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
         long retained = usedAfterGc() - before;
-        long weightBytes = mlp.parameterCount() * Float.BYTES;
+        long weightBytes = weightBytes(mlp);
 
         double[] warm = new double[REPEATS];
         for (int i = 0; i < REPEATS; i++) {
@@ -72,7 +84,7 @@ public final class OnnxImportFootprint {
         }
         Arrays.sort(warm);
         System.out.printf(Locale.ROOT, "file                 %s (%,d bytes)%n", file.getFileName(), Files.size(file));
-        System.out.printf(Locale.ROOT, "model                %s, %,d weights = %,d bytes as float%n", mlp.describe(), mlp.parameterCount(), weightBytes);
+        System.out.printf(Locale.ROOT, "model                %s, %,d bytes of weights, scales and biases as stored%n", mlp.describe(), weightBytes);
         System.out.printf(Locale.ROOT, "first import         %.1f ms (fresh JVM)%n", coldMs);
         System.out.printf(Locale.ROOT, "next %d imports      min %.1f, median %.1f, max %.1f ms%n", REPEATS, warm[0], warm[REPEATS / 2], warm[REPEATS - 1]);
         System.out.printf(Locale.ROOT, "retained heap        %,d bytes = %.3fx the weights (used heap after a full GC, model held, minus before)%n",
@@ -83,6 +95,19 @@ public final class OnnxImportFootprint {
         if (mlp.predict(new float[mlp.inputs()], 1).length != mlp.classes()) {
             throw new IllegalStateException("the imported model does not predict");
         }
+    }
+
+    /** The bytes a model's parameters take as its layers store them: float, or int8/bf16 weights with float scales and bias. */
+    private static long weightBytes(Mlp mlp) {
+        long bytes = 0;
+        for (Layer layer : mlp.layers()) {
+            if (layer instanceof Dense d) {
+                bytes += (long) Float.BYTES * (d.weights().length + d.bias().length);
+            } else if (layer instanceof QuantizedDense q) {
+                bytes += q.weightCount() * q.format().bytesPerWeight() + (long) Float.BYTES * (q.bias().length + q.scales().length);
+            }
+        }
+        return bytes;
     }
 
     private static long usedAfterGc() {

@@ -164,14 +164,23 @@ public final class FeatureScaling {
 
     /** Scales rows {@code [fromRow, fromRow + rows)} of {@code x} ({@code features} values each) in place. */
     public void apply(float[] x, int fromRow, int rows) {
+        apply(x, fromRow, rows, 0, shift.length);
+    }
+
+    /**
+     * Scales features {@code [fromFeature, fromFeature + count)} of rows {@code [fromRow, fromRow + rows)} of
+     * {@code x} ({@code features} values each) in place: each value as {@link #apply(float[], int, int)} scales it.
+     */
+    public void apply(float[] x, int fromRow, int rows, int fromFeature, int count) {
         int f = shift.length;
         if (kind == Kind.NONE) {
             return;
         }
         for (int r = fromRow; r < fromRow + rows; r++) {
             // (x - shift) * scale, each rounded, as one loop of subtractions and products would round them
-            Vectors.sub(x, r * f, shift, 0, x, r * f, f);
-            Vectors.mul(x, r * f, scale, 0, x, r * f, f);
+            int at = r * f + fromFeature;
+            Vectors.sub(x, at, shift, fromFeature, x, at, count);
+            Vectors.mul(x, at, scale, fromFeature, x, at, count);
         }
     }
 

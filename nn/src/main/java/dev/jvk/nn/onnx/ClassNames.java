@@ -3,7 +3,7 @@ package dev.jvk.nn.onnx;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Class names as a JSON array of strings: the one metadata value that ONNX tools and people can both read. */
+/** Names (of classes, features, targets) as a JSON array of strings: a metadata value that ONNX tools and people can both read. */
 final class ClassNames {
     private ClassNames() {}
 
@@ -29,12 +29,13 @@ final class ClassNames {
         return s.append(']').toString();
     }
 
-    static List<String> parse(String json, String file) throws OnnxFormatException {
+    /** The names in {@code json}, the value of the metadata entry {@code key}. */
+    static List<String> parse(String json, String file, String key) throws OnnxFormatException {
         List<String> names = new ArrayList<>();
         String s = json.strip();
         int i = 0;
         if (s.isEmpty() || s.charAt(i++) != '[') {
-            throw bad(file, json);
+            throw bad(file, key, json);
         }
         while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
             i++;
@@ -47,7 +48,7 @@ final class ClassNames {
                 i++;
             }
             if (i >= s.length() || s.charAt(i++) != '"') {
-                throw bad(file, json);
+                throw bad(file, key, json);
             }
             StringBuilder n = new StringBuilder();
             while (i < s.length() && s.charAt(i) != '"') {
@@ -60,12 +61,12 @@ final class ClassNames {
                         case 'r' -> n.append('\r');
                         case 'u' -> {
                             if (i + 4 > s.length()) {
-                                throw bad(file, json);
+                                throw bad(file, key, json);
                             }
                             try {
                                 n.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
                             } catch (NumberFormatException x) {
-                                throw bad(file, json);
+                                throw bad(file, key, json);
                             }
                             i += 4;
                         }
@@ -76,7 +77,7 @@ final class ClassNames {
                 }
             }
             if (i++ >= s.length()) {
-                throw bad(file, json);
+                throw bad(file, key, json);
             }
             names.add(n.toString());
             while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
@@ -87,13 +88,13 @@ final class ClassNames {
             } else if (i < s.length() && s.charAt(i) == ']' && i == s.length() - 1) {
                 return names;
             } else {
-                throw bad(file, json);
+                throw bad(file, key, json);
             }
         }
     }
 
-    private static OnnxFormatException bad(String file, String json) {
+    private static OnnxFormatException bad(String file, String key, String json) {
         String shown = json.length() > 60 ? json.substring(0, 60) + "..." : json;
-        return new OnnxFormatException(file + ": class_names is not a JSON array of strings: " + shown);
+        return new OnnxFormatException(file + ": " + key + " is not a JSON array of strings: " + shown);
     }
 }

@@ -3,10 +3,12 @@ package dev.jvk.nn.onnx;
 import dev.jvk.nn.Activation;
 import dev.jvk.nn.ActivationLayer;
 import dev.jvk.nn.Dense;
+import dev.jvk.nn.Huber;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.ModelMetadata;
+import dev.jvk.nn.QuantizedDense;
 import dev.jvk.nn.data.FeatureScaling;
 import dev.jvk.nn.onnx.OnnxProto.Attribute;
 import dev.jvk.nn.onnx.OnnxProto.Dim;
@@ -34,7 +36,9 @@ import java.util.Set;
  * {@code MatMul} (+ {@code Add} folded into the bias) as {@link Dense}, element-wise activations as
  * {@link ActivationLayer}s (the erf-GELU and SiLU sub-graphs recognised as one), shape-only nodes
  * ({@code Flatten}, {@code Reshape} to 2-D, {@code Identity}, {@code Dropout}, {@code Cast} to float)
- * skipped, and a final {@code Softmax} or {@code LogSoftmax} as the classifier's output. Anything
+ * skipped, and a final {@code Softmax} or {@code LogSoftmax} as the classifier's output. jvk's own exports
+ * of quantized layers (int8 and bf16 weights, the int8-dynamic sub-graph) come back as those
+ * {@link QuantizedDense} layers, and its {@code jvk.*} metadata as the model's loss and task. Anything
  * else is an {@link OnnxFormatException} naming the node: jvk never runs a graph it would compute
  * differently.
  */
@@ -43,7 +47,7 @@ final class GraphMatcher {
     static final int MAX_OPSET = 21;
     static final Set<String> OPS = new LinkedHashSet<>(List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu",
             "LeakyRelu", "Tanh", "Sigmoid", "Gelu", "Erf", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Identity",
-            "Dropout", "Cast", "Constant", "DequantizeLinear", "IsNaN", "Where"));
+            "Dropout", "Cast", "Constant", "DequantizeLinear", "IsNaN", "Where", "Abs", "ReduceMax", "Max", "Clip", "Round"));
     private static final double SQRT2 = Math.sqrt(2);
     /** The domain of ONNX's classical-ML operators, where skl2onnx puts StandardScaler's {@code Scaler}. */
     static final String ML_DOMAIN = "ai.onnx.ml";
@@ -72,7 +76,7 @@ final class GraphMatcher {
     private float[] targetStd;     // y * std + mean after the last layer: a regressor's standardised targets mapped back
     private float[] targetMean;
     private float[] missingMeans;  // Where(IsNaN(x), means, x) on the input
-    private long weightFloats;
+    private long weightBytes;
 
     GraphMatcher(Model model, String file, TensorData data) {
         this.model = model;
@@ -114,6 +118,10 @@ final class GraphMatcher {
                     v = filled;
                     continue;
                 }
+            }
+            if (next.size() == 2 && (is(next.get(0), "Abs") || is(next.get(1), "Abs"))) {
+                v = int8Dynamic(v, next);
+                continue;
             }
             if (next.size() > 1) {
                 v = activationPattern(v, next);
@@ -157,6 +165,8 @@ final class GraphMatcher {
                 }
                 case "IsNaN", "Where" -> throw error(node, "is not part of the missing-value fill Where(IsNaN(x), means, x) "
                         + "on the graph's input; jvk maps IsNaN and Where only there, before any scaling or layer");
+                case "Abs", "ReduceMax", "Max", "Clip", "Round" -> throw error(node, "is not part of " + INT8_DYNAMIC
+                        + "; jvk maps " + node.opType() + " only there");
                 case "Erf" -> throw error(node, "is not part of the GELU pattern x * 0.5 * (1 + erf(x / sqrt(2))); "
                         + "jvk maps Erf only there");
                 case "Softmax", "LogSoftmax" -> {
@@ -179,9 +189,10 @@ final class GraphMatcher {
                 throw error(node, "is not on the path from the input to the output; jvk maps a chain of layers");
             }
         }
-        if (layers.stream().noneMatch(l -> l instanceof Dense)) {
+        if (layers.stream().noneMatch(l -> l instanceof Dense || l instanceof QuantizedDense)) {
             throw error("the graph has no Gemm or MatMul: nothing for jvk's layers to hold");
         }
+        checkDeclaredOutput(graph.outputs().getFirst(), layers.getLast().outputSize());
         FeatureScaling scaling = null;
         if (shift != null || scale != null) {
             int f = layers.getFirst().inputSize();
@@ -189,13 +200,19 @@ final class GraphMatcher {
             Arrays.fill(ones, 1f);
             scaling = new FeatureScaling(scalingKind(), shift == null ? new float[f] : shift, scale == null ? ones : scale);
         }
-        ModelMetadata metadata = ModelMetadata.of(ModelMetadata.CLASSIFICATION);
-        String trainedWith = model.metadata().getOrDefault("jvk.loss", "softmax-cross-entropy");
-        if (targetStd != null || (!ended && !trainedWith.equals("softmax-cross-entropy"))) {
+        if (!ended) {
+            loss = trainedWith();
+        }
+        String task = task(ended);
+        ModelMetadata metadata = ModelMetadata.of(task);
+        if (targetStd != null) {
+            if (task.equals(ModelMetadata.CLASSIFICATION)) {
+                throw error("the graph maps its outputs back as y * std + mean, as a regressor's, but "
+                        + OnnxModel.TASK + " says classification");
+            }
             int outputs = layers.getLast().outputSize();
-            metadata = targetStd == null ? ModelMetadata.of(ModelMetadata.REGRESSION)
-                    : new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1,
-                            targetMean == null ? new float[outputs] : targetMean, targetStd);
+            metadata = new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1,
+                    targetMean == null ? new float[outputs] : targetMean, targetStd);
         }
         if (missingMeans != null) {
             if (missingMeans.length != layers.getFirst().inputSize()) {
@@ -205,6 +222,57 @@ final class GraphMatcher {
             metadata = metadata.withMissingValueMeans(missingMeans);
         }
         return new Matched(new Mlp(layers, loss, scaling, metadata), opset, logSoftmax);
+    }
+
+    /**
+     * The loss of a graph without a final softmax: the one {@code jvk.loss} names (with {@code jvk.huber_delta} jvk's
+     * delta), else mean squared error. Only the loss of further training and of {@code evaluate} depends on it.
+     */
+    private Loss trainedWith() throws OnnxFormatException {
+        String name = model.metadata().get(OnnxModel.LOSS);
+        if (name == null || name.equals("softmax-cross-entropy")) {
+            return Loss.named("mse");   // a softmax cross-entropy model exported without its softmax trains on as MSE
+        }
+        Loss loss;
+        try {
+            loss = Loss.named(name);
+        } catch (IllegalArgumentException e) {
+            throw error(OnnxModel.LOSS + " is '" + name + "', not a loss jvk knows (mse, huber, softmax-cross-entropy)");
+        }
+        String delta = model.metadata().get(OnnxModel.HUBER_DELTA);
+        if (delta != null) {
+            float d;
+            try {
+                d = Float.parseFloat(delta);
+            } catch (NumberFormatException e) {
+                d = Float.NaN;
+            }
+            if (!(loss instanceof Huber) || d != Huber.DELTA) {
+                throw error(OnnxModel.HUBER_DELTA + " is '" + delta + "' with " + OnnxModel.LOSS + " '" + name
+                        + "'; jvk's Huber loss has delta " + Huber.DELTA);
+            }
+        }
+        return loss;
+    }
+
+    /**
+     * {@code jvk.task} when the file says; else a regression for outputs mapped back from standardised targets or a
+     * regression loss in {@code jvk.loss}, and a classifier otherwise (the raw scores of a graph without softmax).
+     */
+    private String task(boolean softmax) throws OnnxFormatException {
+        String task = model.metadata().get(OnnxModel.TASK);
+        if (task == null) {
+            String loss = model.metadata().getOrDefault(OnnxModel.LOSS, "softmax-cross-entropy");
+            return targetStd != null || !softmax && !loss.equals("softmax-cross-entropy")
+                    ? ModelMetadata.REGRESSION : ModelMetadata.CLASSIFICATION;
+        }
+        if (!task.equals(ModelMetadata.CLASSIFICATION) && !task.equals(ModelMetadata.REGRESSION)) {
+            throw error(OnnxModel.TASK + " is '" + task + "'; jvk knows " + ModelMetadata.CLASSIFICATION + " and " + ModelMetadata.REGRESSION);
+        }
+        if (softmax && task.equals(ModelMetadata.REGRESSION)) {
+            throw error("the graph ends in a softmax, as a classifier's, but " + OnnxModel.TASK + " says regression");
+        }
+        return task;
     }
 
     // ---- checks before the walk ----
@@ -327,11 +395,35 @@ final class GraphMatcher {
         return in;
     }
 
+    /** The output's declared shape, when the file gives one, must be what the layers compute: [batch, outputs]. */
+    private void checkDeclaredOutput(ValueInfo output, int outputs) throws OnnxFormatException {
+        List<Dim> dims = output.shape();
+        if (dims == null) {
+            return;
+        }
+        long[] fixed = new long[dims.size()];
+        String[] shown = new String[dims.size()];
+        for (int i = 0; i < fixed.length; i++) {
+            fixed[i] = dims.get(i).value();
+            shown[i] = fixed[i] > 0 ? Long.toString(fixed[i]) : dims.get(i).param().isEmpty() ? "?" : dims.get(i).param();
+        }
+        if (fixed.length != 2 || fixed[1] > 0 && fixed[1] != outputs || fixed[0] > 0 && batch > 0 && fixed[0] != batch) {
+            throw error("output '" + output.name() + "' is declared [" + String.join(", ", shown) + "] but the graph computes [batch, "
+                    + outputs + "]");
+        }
+    }
+
     // ---- the nodes ----
 
-    private void dropout(Node node) throws OnnxFormatException {
-        if (!node.input(2).isEmpty()) {
-            throw error(node, "has a training_mode input; jvk imports inference graphs, where Dropout is the identity");
+    /** Dropout is the identity at inference: without a training_mode input, or with a constant false one. */
+    private void dropout(Node node) throws IOException {
+        if (node.input(2).isEmpty()) {
+            return;
+        }
+        Constant mode = constant(node.input(2), node);
+        if (mode == null || mode.count() != 1 || mode.floats(node.label())[0] != 0f) {
+            throw error(node, "has training_mode " + (mode == null ? "computed at run time" : mode.count() != 1 ? "of " + mode.count() + " values" : "true")
+                    + "; jvk imports inference graphs, where Dropout is the identity (training_mode absent or a constant false)");
         }
     }
 
@@ -381,6 +473,11 @@ final class GraphMatcher {
         boolean transB = attrInt(node, "transB", 0) != 0;
         float alpha = attrFloat(node, "alpha", 1f);
         float beta = attrFloat(node, "beta", 1f);
+        QuantizedDense stored = transB && alpha == 1f ? storedQuantized(node, beta) : null;
+        if (stored != null) {
+            addLayer(stored);
+            return;
+        }
         Constant b = weight(node, node.input(1));
         long k = transB ? b.dims()[1] : b.dims()[0];
         long n = transB ? b.dims()[0] : b.dims()[1];
@@ -401,17 +498,77 @@ final class GraphMatcher {
             }
         }
         if (!node.input(2).isEmpty()) {
-            Constant c = constant(node.input(2), node);
-            if (c == null) {
-                throw error(node, "has a computed C ('" + node.input(2) + "'); jvk needs a constant bias");
-            }
-            float[] bias = perFeature(c, node, new long[] {out});
-            float[] target = dense.bias();
-            for (int j = 0; j < out; j++) {
-                target[j] = beta * bias[j];
-            }
+            System.arraycopy(gemmBias(node, out, beta), 0, dense.bias(), 0, out);
         }
         addLayer(dense);
+    }
+
+    /** Gemm's {@code beta * C} as one bias per output (zeros without C). */
+    private float[] gemmBias(Node node, int out, float beta) throws IOException {
+        float[] bias = new float[out];
+        if (node.input(2).isEmpty()) {
+            return bias;
+        }
+        Constant c = constant(node.input(2), node);
+        if (c == null) {
+            throw error(node, "has a computed C ('" + node.input(2) + "'); jvk needs a constant bias");
+        }
+        float[] values = perFeature(c, node, new long[] {out});
+        for (int j = 0; j < out; j++) {
+            bias[j] = beta * values[j];
+        }
+        return bias;
+    }
+
+    /**
+     * A {@code Gemm(x, W, C)} with {@code transB=1} and alpha 1 whose {@code W}, read by it alone, is weights stored as
+     * jvk's quantized layers store them and its export writes them: int8 {@code [out, in]} through
+     * {@code DequantizeLinear} (axis 0, one positive finite float scale per output unit, zero points 0), or bfloat16
+     * through {@code Cast} to float. Becomes that {@link QuantizedDense}, holding the same bytes: the weights stay one or
+     * two bytes each and the predictions are the quantized model's. Null for any other Gemm, whose weights are then
+     * widened to float as ONNX defines.
+     */
+    private QuantizedDense storedQuantized(Node node, float beta) throws IOException {
+        String w = node.input(1);
+        Node p = producer.get(w);
+        if (p == null || sole(w) != node) {
+            return null;
+        }
+        Constant q = p.inputs().isEmpty() ? null : constant(p.input(0), p);
+        if (q == null || q.tensor == null || q.dims().length != 2 || q.dims()[1] != features() || q.dims()[0] < 1) {
+            return null;
+        }
+        q.checkCount(node.label());   // the claimed [out, in] fits an array and is backed by the file's bytes
+        int out = (int) q.dims()[0];
+        int in = (int) q.dims()[1];
+        if (is(p, "DequantizeLinear") && q.tensor.dataType() == OnnxProto.INT8 && attrInt(p, "axis", 1) == 0
+                && attrInt(p, "block_size", 0) == 0) {
+            Constant s = constant(p.input(1), p);
+            Constant z = p.input(2).isEmpty() ? null : constant(p.input(2), p);
+            if (s == null || s.tensor == null || s.tensor.dataType() != OnnxProto.FLOAT || s.dims().length != 1 || s.count() != out
+                    || !p.input(2).isEmpty() && (z == null || z.tensor == null || z.tensor.dataType() != OnnxProto.INT8
+                    || z.count() != out)) {
+                return null;
+            }
+            float[] scales = s.floats(p.label());
+            float[] zeros = z == null ? new float[out] : z.floats(p.label());
+            for (int j = 0; j < out; j++) {
+                if (!(scales[j] > 0f && Float.isFinite(scales[j])) || zeros[j] != 0f) {
+                    return null;
+                }
+            }
+            float[] bias = gemmBias(node, out, beta);
+            reserve(node, (long) in * out + 2L * Float.BYTES * out);
+            used.add(p);
+            return QuantizedDense.int8(in, out, data.int8s(q.tensor, p.label()), scales, bias);
+        }
+        if (isCast(p, OnnxProto.FLOAT) && q.tensor.dataType() == OnnxProto.BFLOAT16) {
+            float[] bias = gemmBias(node, out, beta);
+            reserve(node, 2L * in * out + (long) Float.BYTES * out);
+            used.add(p);
+            return QuantizedDense.bf16(in, out, data.bfloat16s(q.tensor, p.label()), bias);
+        }
+        return null;
     }
 
     private void matMul(Node node, String v) throws IOException {
@@ -456,7 +613,8 @@ final class GraphMatcher {
     }
 
     private void scaling(Node node, String v) throws IOException {
-        if (!layers.isEmpty() && node.opType().equals("Mul") && targetStd == null && layers.getLast() instanceof Dense) {
+        if (!layers.isEmpty() && node.opType().equals("Mul") && targetStd == null
+                && (layers.getLast() instanceof Dense || layers.getLast() instanceof QuantizedDense)) {
             // the outputs of the last layer scaled, then perhaps shifted: jvk's mapping back of standardised targets
             targetStd = perFeature(otherConstant(node, v), node, featureDims);
             open = null;
@@ -627,6 +785,145 @@ final class GraphMatcher {
         return end;
     }
 
+    private static final String INT8_DYNAMIC = "jvk's int8-dynamic layer as its export writes it (Abs, ReduceMax over axis 1, "
+            + "Div by 127, Max with the smallest float, Div of the input, Clip to [-127, 127], Round, Gemm with int8 weights "
+            + "cast to float and transB=1, the sums and the row scale cast to double, Mul by double scales, Mul, Cast to float, "
+            + "Add of the bias)";
+
+    /**
+     * jvk's int8-dynamic layer ({@code OnnxExport.dynamicLayer}): each input row quantized with its own scale
+     * {@code t = max(max|x| / 127, MIN_VALUE)} to {@code rint(clamp(x / t, -127, 127))}, the integer sums with the int8
+     * weights, {@code (float) (sum * (t * s_j))} in double, plus the bias. Matched back into a {@link QuantizedDense}
+     * of format {@code INT8_DYNAMIC} holding the same bytes, scales and bias, so the import predicts bitwise what the
+     * exported model did. Every node and constant must be the export's: a near miss (another divisor or clip bound, a
+     * scale that is no float) quantizes otherwise, and is an error naming the node where the graph departs.
+     * Returns the value after the bias.
+     */
+    private String int8Dynamic(String v, List<Node> next) throws IOException {
+        Node abs = is(next.get(0), "Abs") ? next.get(0) : next.get(1);
+        Node divide = next.get(0) == abs ? next.get(1) : next.get(0);
+        requireRows(abs);
+        List<Node> matched = new ArrayList<>(List.of(abs));
+        Node reduce = follow(abs, "ReduceMax", matched);
+        String absMax = onlyOutput(reduce);
+        String axesInput = reduce.input(1);
+        long[] axes = axesInput.isEmpty() ? (attribute(reduce, "axes") == null ? null : attribute(reduce, "axes").ints())
+                : constant(axesInput, reduce) == null ? null : constant(axesInput, reduce).longs(reduce.label());
+        if (axes == null || axes.length != 1 || (axes[0] != 1 && axes[0] != -1) || attrInt(reduce, "keepdims", 1) != 1) {
+            throw departs(reduce, "the maximum over axis 1, keepdims=1");
+        }
+        Node quotient = follow(reduce, "Div", matched);
+        if (!quotient.input(0).equals(absMax) || scalar(quotient, absMax) != 127) {
+            throw departs(quotient, "Div by 127");
+        }
+        Node max = follow(quotient, "Max", matched);
+        if (scalar(max, onlyOutput(quotient)) != Float.MIN_VALUE) {
+            throw departs(max, "Max with the smallest float, 1.4e-45");
+        }
+        String t = onlyOutput(max);
+        List<Node> rowScaleUsers = consumers.getOrDefault(t, List.of());
+        Node rowScaleCast = rowScaleUsers.size() == 2 && rowScaleUsers.contains(divide)
+                ? rowScaleUsers.get(rowScaleUsers.get(0) == divide ? 1 : 0) : null;
+        if (!is(divide, "Div") || divide.inputs().size() != 2 || !divide.input(0).equals(v) || !divide.input(1).equals(t)
+                || !isCast(rowScaleCast, OnnxProto.DOUBLE)) {
+            throw departs(max, "its output read by Div(input, scale) and a Cast to double, nothing else");
+        }
+        matched.add(divide);
+        matched.add(rowScaleCast);
+        Node clip = follow(divide, "Clip", matched);
+        if (clip.inputs().size() != 3 || !clip.input(0).equals(onlyOutput(divide)) || scalarConstant(clip.input(1), clip) != -127
+                || scalarConstant(clip.input(2), clip) != 127) {
+            throw departs(clip, "Clip to [-127, 127] by constant inputs");
+        }
+        Node round = follow(clip, "Round", matched);
+        Node gemm = follow(round, "Gemm", matched);
+        if (!gemm.input(0).equals(onlyOutput(round)) || gemm.inputs().size() > 3 || !gemm.input(2).isEmpty()
+                || attrInt(gemm, "transA", 0) != 0 || attrInt(gemm, "transB", 0) != 1 || attrFloat(gemm, "alpha", 1f) != 1f) {
+            throw departs(gemm, "Gemm(quantized input, weights) with transB=1, alpha 1 and no C");
+        }
+        Constant w = constant(gemm.input(1), gemm);
+        if (w == null || w.tensor == null || w.tensor.dataType() != OnnxProto.INT8 || w.dims().length != 2 || w.dims()[0] < 1) {
+            throw departs(gemm, "weights that are a 2-D int8 initializer cast to float");
+        }
+        int in = (int) features();
+        checkInner(gemm, w, w.dims()[1], " (transB=1)");
+        w.checkCount(gemm.label());   // the claimed [out, in] fits an array and is backed by the file's bytes
+        int out = (int) w.dims()[0];
+        Node sumsCast = follow(gemm, "Cast", matched);
+        if (!isCast(sumsCast, OnnxProto.DOUBLE)) {
+            throw departs(sumsCast, "Cast of the sums to double");
+        }
+        Node scales = follow(rowScaleCast, "Mul", matched);
+        String rowScale = onlyOutput(rowScaleCast);
+        Constant s = scales.inputs().size() == 2 && !scales.input(0).equals(scales.input(1))
+                ? otherConstant(scales, rowScale) : null;
+        if (s == null || s.tensor == null || s.tensor.dataType() != OnnxProto.DOUBLE || s.count() != out
+                || !perFeatureShape(s, out)) {
+            throw departs(scales, "Mul of the row scale by " + out + " double scales, one per output");
+        }
+        Node product = follow(sumsCast, "Mul", matched);
+        if (!takes(product, onlyOutput(sumsCast), onlyOutput(scales)) || sole(onlyOutput(scales)) != product) {
+            throw departs(product, "Mul of the sums by the scales");
+        }
+        Node toFloat = follow(product, "Cast", matched);
+        if (!isCast(toFloat, OnnxProto.FLOAT)) {
+            throw departs(toFloat, "Cast of the product to float");
+        }
+        Node addBias = follow(toFloat, "Add", matched);
+        featureDims = new long[] {out};
+        float[] bias = perFeature(otherConstant(addBias, onlyOutput(toFloat)), addBias, featureDims);
+        double[] scaleValues = data.doubles(s.tensor, scales.label());
+        float[] unitScales = new float[out];
+        for (int j = 0; j < out; j++) {
+            unitScales[j] = (float) scaleValues[j];
+            if (unitScales[j] != scaleValues[j] || !(unitScales[j] > 0f) || !Float.isFinite(unitScales[j])) {
+                throw error(scales, "has scale " + scaleValues[j] + " for output " + j + "; jvk's int8 scales are positive "
+                        + "finite floats (the double the export writes holds one exactly)");
+            }
+        }
+        reserve(gemm, (long) in * out + 2L * Float.BYTES * out);
+        byte[] q = data.int8s(w.tensor, gemm.label());
+        for (int i = 0; i < q.length; i++) {
+            if (q[i] == Byte.MIN_VALUE) {
+                throw error(gemm, "has the int8 weight -128 at " + i + "; jvk's int8 weights are symmetric, in [-127, 127]");
+            }
+        }
+        used.addAll(matched);
+        addLayer(QuantizedDense.int8Dynamic(in, out, q, unitScales, bias));
+        return onlyOutput(addBias);
+    }
+
+    /** The one node reading {@code from}'s output, which must be {@code op}; added to {@code matched}. */
+    private Node follow(Node from, String op, List<Node> matched) throws OnnxFormatException {
+        Node node = sole(onlyOutput(from));
+        if (!is(node, op)) {
+            throw departs(from, "its output read by one " + op + " and nothing else");
+        }
+        matched.add(node);
+        return node;
+    }
+
+    private OnnxFormatException departs(Node node, String expected) {
+        return error(node, "departs from " + INT8_DYNAMIC + ": expected " + expected + "; jvk maps Abs, ReduceMax, Max, Clip "
+                + "and Round only as that layer");
+    }
+
+    private boolean isCast(Node node, int to) throws OnnxFormatException {
+        return is(node, "Cast") && attrInt(node, "to", 0) == to;
+    }
+
+    /** The value of a one-element constant, or NaN when {@code name} is computed or holds more. */
+    private double scalarConstant(String name, Node user) throws IOException {
+        Constant c = name.isEmpty() ? null : constant(name, user);
+        return c == null || c.count() != 1 ? Double.NaN : c.floats(user.label())[0];
+    }
+
+    /** Whether a constant of {@code count} values is shaped {@code [count]} or {@code [1, count]}: one per output. */
+    private static boolean perFeatureShape(Constant c, int count) {
+        long[] d = c.dims();
+        return d.length == 1 && d[0] == count || d.length == 2 && d[0] == 1 && d[1] == count;
+    }
+
     private String silu(String v, Node first, Node other) throws OnnxFormatException {
         if (is(first, "Sigmoid") && is(other, "Mul") && takes(other, v, onlyOutput(first)) && sole(onlyOutput(first)) == other) {
             used.add(first);
@@ -645,14 +942,19 @@ final class GraphMatcher {
     }
 
     private Dense dense(Node node, int in, int out) throws OnnxFormatException {
-        weightFloats += (long) in * out + out;
-        long heap = Runtime.getRuntime().maxMemory();
         // an imported Dense holds its weights alone (gradients come with training)
-        if (weightFloats * Float.BYTES > heap) {
-            throw error(node, "brings the model to " + (weightFloats * Float.BYTES >> 20) + " MB of weights, "
+        reserve(node, ((long) in * out + out) * Float.BYTES);
+        return new Dense(in, out);
+    }
+
+    /** Counts a layer's {@code bytes} of weights against the heap before they are allocated. */
+    private void reserve(Node node, long bytes) throws OnnxFormatException {
+        weightBytes += bytes;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (weightBytes > heap) {
+            throw error(node, "brings the model to " + (weightBytes >> 20) + " MB of weights, "
                     + "more than the heap's " + (heap >> 20) + " MB (raise -Xmx)");
         }
-        return new Dense(in, out);
     }
 
     private Constant weight(Node node, String name) throws IOException {

@@ -1,9 +1,9 @@
 package dev.jvk.nn.onnx;
 
 import dev.jvk.nn.AtomicFiles;
+import dev.jvk.nn.Huber;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.ModelMetadata;
-import dev.jvk.nn.SoftmaxCrossEntropy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -41,6 +41,14 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
                         boolean logProbabilities) {
     /** The metadata key under which class names are stored, as a JSON array of strings. */
     public static final String CLASS_NAMES = "class_names";
+    // what else a jvk model file holds, so that an exported model imports back as the model it was
+    static final String LOSS = "jvk.loss";
+    static final String HUBER_DELTA = "jvk.huber_delta";
+    static final String TASK = "jvk.task";
+    static final String SCALING = "jvk.scaling";
+    static final String FEATURE_NAMES = "jvk.feature_names";
+    static final String TARGET_NAMES = "jvk.target_names";
+    static final String LABEL_COLUMN = "jvk.label_column";
 
     private static final byte[] JVK_MAGIC = {(byte) 0x89, 'J', 'V', 'K', 'M', 'L', 'P', '\n'};
 
@@ -89,21 +97,53 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         } catch (IllegalArgumentException e) {
             throw new OnnxFormatException(name + ": " + e.getMessage());
         }
-        List<String> classes = List.of();
-        String names = model.metadata().get(CLASS_NAMES);
-        if (names != null) {
-            classes = ClassNames.parse(names, name);
-            if (classes.size() != matched.mlp().classes()) {
-                throw new OnnxFormatException(name + ": " + CLASS_NAMES + " lists " + classes.size() + " names, the graph has "
-                        + matched.mlp().classes() + " outputs");
-            }
+        Mlp mlp = matched.mlp();
+        List<String> classes = names(model, CLASS_NAMES, mlp.classes(), "outputs", name);
+        ModelMetadata graphs = mlp.metadata();
+        List<String> numbered = new ArrayList<>();
+        for (int c = 0; c < classes.size(); c++) {
+            numbered.add(Integer.toString(c));
         }
-        if (!classes.isEmpty() && matched.mlp().metadata().isClassification()) {
-            matched.mlp().setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, classes, List.of(), List.of(), -1,
-                    new float[0], new float[0], matched.mlp().metadata().missingValueMeans()));
+        try {
+            // "0", "1", ... are what the export writes for a model without names: the model gets none, as it had
+            mlp.setMetadata(new ModelMetadata(graphs.task(), graphs.isClassification() && !classes.equals(numbered) ? classes : List.of(),
+                    names(model, FEATURE_NAMES, mlp.inputs(), "inputs", name),
+                    names(model, TARGET_NAMES, graphs.isClassification() ? -1 : mlp.classes(), "outputs", name),
+                    labelColumn(model, name), graphs.targetMean(), graphs.targetStd(), graphs.missingValueMeans()));
+        } catch (IllegalArgumentException e) {
+            throw new OnnxFormatException(name + ": " + e.getMessage());
         }
         String producer = (model.producer() + " " + model.producerVersion()).strip();
-        return new OnnxModel(matched.mlp(), classes, model.metadata(), producer, matched.opset(), matched.logSoftmax());
+        return new OnnxModel(mlp, classes, model.metadata(), producer, matched.opset(), matched.logSoftmax());
+    }
+
+    /** The names in the metadata entry {@code key}, one per {@code what} ({@code count}; -1: any number), or empty when there is none. */
+    private static List<String> names(OnnxProto.Model model, String key, int count, String what, String file) throws OnnxFormatException {
+        String json = model.metadata().get(key);
+        if (json == null) {
+            return List.of();
+        }
+        List<String> names = ClassNames.parse(json, file, key);
+        if (count >= 0 && names.size() != count) {
+            throw new OnnxFormatException(file + ": " + key + " lists " + names.size() + " names, the graph has " + count + " " + what);
+        }
+        return names;
+    }
+
+    private static int labelColumn(OnnxProto.Model model, String file) throws OnnxFormatException {
+        String column = model.metadata().get(LABEL_COLUMN);
+        if (column == null) {
+            return -1;
+        }
+        try {
+            int c = Integer.parseInt(column);
+            if (c >= 0) {
+                return c;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new OnnxFormatException(file + ": " + LABEL_COLUMN + " is '" + column + "'; expected a 0-based column number");
     }
 
     /** {@link #read}'s model alone. */
@@ -125,7 +165,8 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
      * @param classNames one per class, or empty for the model's own ({@code mlp.metadata().classNames()}), else "0", "1", ...
      *                   (classifiers only)
      * @param opset      13 to 21; {@code Gelu} is written as one node from opset 20, else as the erf sub-graph
-     * @throws IllegalArgumentException when the opset is out of range or the class names do not match the model
+     * @throws IllegalArgumentException when the opset is out of range, or class names are given for a regression model or
+     *                                  not one per class
      */
     public static void export(Mlp mlp, Path file, List<String> classNames, int opset) throws IOException {
         Objects.requireNonNull(mlp, "mlp");
@@ -134,22 +175,38 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         if (opset < OnnxExport.MIN_OPSET || opset > GraphMatcher.MAX_OPSET) {
             throw new IllegalArgumentException("opset must be in [" + OnnxExport.MIN_OPSET + ", " + GraphMatcher.MAX_OPSET + "], got " + opset);
         }
-        boolean classifier = mlp.loss() instanceof SoftmaxCrossEntropy;
+        ModelMetadata m = mlp.metadata();
+        if (!classNames.isEmpty() && !m.isClassification()) {
+            throw new IllegalArgumentException(classNames.size() + " class names for a regression model");
+        }
         if (!classNames.isEmpty() && classNames.size() != mlp.classes()) {
             throw new IllegalArgumentException(classNames.size() + " class names for a model with " + mlp.classes() + " classes");
         }
         if (classNames.isEmpty()) {
-            classNames = mlp.metadata().classNames();   // the names the model was trained with, if any
+            classNames = m.classNames();   // the names the model was trained with, if any
         }
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("jvk.loss", mlp.loss().name());
-        metadata.put("jvk.scaling", mlp.scaling().kind().cliName());
-        if (classifier) {
+        metadata.put(LOSS, mlp.loss().name());
+        if (mlp.loss() instanceof Huber) {
+            metadata.put(HUBER_DELTA, Float.toString(Huber.DELTA));
+        }
+        metadata.put(TASK, m.task());
+        metadata.put(SCALING, mlp.scaling().kind().cliName());
+        if (m.isClassification()) {
             List<String> names = new ArrayList<>(classNames);
             for (int i = names.size(); i < mlp.classes(); i++) {
                 names.add(Integer.toString(i));
             }
             metadata.put(CLASS_NAMES, ClassNames.json(names));
+        }
+        if (!m.featureNames().isEmpty()) {
+            metadata.put(FEATURE_NAMES, ClassNames.json(m.featureNames()));
+        }
+        if (!m.targetNames().isEmpty()) {
+            metadata.put(TARGET_NAMES, ClassNames.json(m.targetNames()));
+        }
+        if (m.labelColumn() >= 0) {
+            metadata.put(LABEL_COLUMN, Integer.toString(m.labelColumn()));
         }
         byte[] bytes = OnnxExport.encode(mlp, metadata, opset);
         AtomicFiles.write(file, bytes);

@@ -21,6 +21,7 @@ final class OnnxProto {
     static final int INT8 = 3;
     static final int INT32 = 6;
     static final int INT64 = 7;
+    static final int BOOL = 9;
     static final int FLOAT16 = 10;
     static final int DOUBLE = 11;
     static final int BFLOAT16 = 16;

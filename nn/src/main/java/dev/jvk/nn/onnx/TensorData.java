@@ -69,7 +69,7 @@ final class TensorData {
                         out[i] = raw.get(i);
                     }
                 }
-                case OnnxProto.UINT8 -> {
+                case OnnxProto.UINT8, OnnxProto.BOOL -> {
                     for (int i = 0; i < n; i++) {
                         out[i] = raw.get(i) & 0xFF;
                     }
@@ -93,6 +93,29 @@ final class TensorData {
             return;
         }
         int field = typedField(t.dataType());
+        typed(t, n, user, (i, from) -> out[i] = switch (field) {
+            case FLOAT_DATA -> Float.intBitsToFloat(from.fixed32());
+            case DOUBLE_DATA -> (float) Double.longBitsToDouble(from.fixed64());
+            case INT32_DATA -> switch (t.dataType()) {   // int32_data carries the 8- and 16-bit types too
+                case OnnxProto.FLOAT16 -> Float.float16ToFloat((short) from.varint());
+                case OnnxProto.BFLOAT16 -> bfloat16((short) from.varint());
+                default -> (float) (int) from.varint();
+            };
+            default -> (float) from.varint();
+        });
+    }
+
+    /** Reads one value of a typed field from {@code from} as element {@code index}. */
+    private interface TypedValue {
+        void read(int index, ProtoReader from) throws OnnxFormatException;
+    }
+
+    /**
+     * Walks the {@code n} values of {@code t}'s typed field ({@code float_data}, {@code int32_data}, ...), packed or one
+     * per tag, once their count is known to be {@code n}.
+     */
+    private void typed(Tensor t, int n, String user, TypedValue each) throws OnnxFormatException {
+        int field = typedField(t.dataType());
         int found = countTyped(t, field, user);
         if (found != n) {
             throw mismatch(t, user, n, found + " values in its " + fieldName(field));
@@ -106,19 +129,68 @@ final class TensorData {
             }
             ProtoReader values = r.wireType() == ProtoReader.LENGTH ? r.nested("packed values") : null;
             do {
-                ProtoReader from = values == null ? r : values;
-                out[i++] = switch (field) {
-                    case FLOAT_DATA -> Float.intBitsToFloat(from.fixed32());
-                    case DOUBLE_DATA -> (float) Double.longBitsToDouble(from.fixed64());
-                    case INT32_DATA -> switch (t.dataType()) {   // int32_data carries the 8- and 16-bit types too
-                        case OnnxProto.FLOAT16 -> Float.float16ToFloat((short) from.varint());
-                        case OnnxProto.BFLOAT16 -> bfloat16((short) from.varint());
-                        default -> (float) (int) from.varint();
-                    };
-                    default -> (float) from.varint();
-                };
+                each.read(i++, values == null ? r : values);
             } while (values != null && values.remaining() > 0);
         }
+    }
+
+    /** The values of a double tensor exactly, or of another numeric one as {@link #floats(Tensor, String)} widened. */
+    double[] doubles(Tensor t, String user) throws IOException {
+        if (t.dataType() != OnnxProto.DOUBLE) {
+            float[] f = floats(t, user);
+            double[] out = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                out[i] = f[i];
+            }
+            return out;
+        }
+        double[] out = new double[backed(t, user)];
+        ByteBuffer raw = raw(t, (long) out.length * Double.BYTES, user);
+        if (raw != null) {
+            raw.asDoubleBuffer().get(out);
+            return out;
+        }
+        typed(t, out.length, user, (i, from) -> out[i] = Double.longBitsToDouble(from.fixed64()));
+        return out;
+    }
+
+    /** The bits of a bfloat16 tensor as they are stored: jvk's bf16 weights, two bytes each (no float copy). */
+    short[] bfloat16s(Tensor t, String user) throws IOException {
+        if (t.dataType() != OnnxProto.BFLOAT16) {
+            throw new OnnxFormatException(file + ": " + user + ": " + t + " is " + typeName(t.dataType()) + ", expected bfloat16");
+        }
+        short[] out = new short[backed(t, user)];
+        ByteBuffer raw = raw(t, 2L * out.length, user);
+        if (raw != null) {
+            raw.asShortBuffer().get(out);
+            return out;
+        }
+        float[] typed = floats(t, user);   // bfloat16 widens to float exactly: its upper half is the bits
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (short) (Float.floatToRawIntBits(typed[i]) >>> 16);
+        }
+        return out;
+    }
+
+    /** The values of an int8 tensor as they are stored: jvk's int8 weights, one byte each (no float copy). */
+    byte[] int8s(Tensor t, String user) throws IOException {
+        if (t.dataType() != OnnxProto.INT8) {
+            throw new OnnxFormatException(file + ": " + user + ": " + t + " is " + typeName(t.dataType()) + ", expected int8");
+        }
+        byte[] out = new byte[backed(t, user)];
+        ByteBuffer raw = raw(t, out.length, user);
+        if (raw != null) {
+            raw.get(0, out);
+            return out;
+        }
+        float[] typed = floats(t, user);   // int32_data, one varint per value: small tensors in practice
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) typed[i];
+            if (out[i] != typed[i]) {
+                throw new OnnxFormatException(file + ": " + user + ": " + t + " holds " + typed[i] + " at " + i + ", outside int8");
+            }
+        }
+        return out;
     }
 
     /**
@@ -166,24 +238,10 @@ final class TensorData {
             }
             return out;
         }
-        int field = typedField(t.dataType());
-        int found = countTyped(t, field, user);
-        if (found != n) {
-            throw mismatch(t, user, n, found + " values in its " + fieldName(field));
-        }
-        ProtoReader r = ProtoReader.again(t.body(), file + ": " + t);
-        int i = 0;
-        while (r.next()) {
-            if (r.field() != field) {
-                r.skip();
-                continue;
-            }
-            ProtoReader values = r.wireType() == ProtoReader.LENGTH ? r.nested("packed values") : null;
-            do {
-                long v = (values == null ? r : values).varint();
-                out[i++] = size == 8 ? v : (int) v;
-            } while (values != null && values.remaining() > 0);
-        }
+        typed(t, n, user, (i, from) -> {
+            long v = from.varint();
+            out[i] = size == 8 ? v : (int) v;
+        });
         return out;
     }
 
@@ -221,11 +279,11 @@ final class TensorData {
         return switch (t.dataType()) {
             case OnnxProto.FLOAT, OnnxProto.INT32 -> 4;
             case OnnxProto.FLOAT16, OnnxProto.BFLOAT16 -> 2;
-            case OnnxProto.INT8, OnnxProto.UINT8 -> 1;
+            case OnnxProto.INT8, OnnxProto.UINT8, OnnxProto.BOOL -> 1;
             case OnnxProto.DOUBLE, OnnxProto.INT64 -> 8;
             default -> throw new OnnxFormatException(file + ": " + user + ": " + t + " has data type "
                     + typeName(t.dataType()) + "; jvk reads float, float16, bfloat16 and double (int8 and uint8 through "
-                    + "DequantizeLinear, int64 shapes)");
+                    + "DequantizeLinear, int64 shapes, bool for Dropout's training_mode)");
         };
     }
 
@@ -351,7 +409,7 @@ final class TensorData {
 
     private static int elementSizeQuiet(Tensor t) {
         return switch (t.dataType()) {
-            case OnnxProto.INT8, OnnxProto.UINT8 -> 1;
+            case OnnxProto.INT8, OnnxProto.UINT8, OnnxProto.BOOL -> 1;
             case OnnxProto.FLOAT16, OnnxProto.BFLOAT16 -> 2;
             case OnnxProto.DOUBLE, OnnxProto.INT64 -> 8;
             default -> 4;

@@ -8,7 +8,9 @@ import dev.jvk.nn.ActivationLayer;
 import dev.jvk.nn.Dense;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
+import dev.jvk.nn.Huber;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.ModelMetadata;
 import dev.jvk.nn.QuantizedDense;
 import dev.jvk.nn.compress.Compression;
 import dev.jvk.nn.data.DataSet;
@@ -38,7 +40,7 @@ class OnnxExportTest {
         } else {
             Mlp donor = Mlp.classifier(FEATURES, new int[] {9}, activation, 3, seed);
             List<Layer> layers = new ArrayList<>(donor.layers());
-            mlp = new Mlp(layers, Loss.named("mse"), null);
+            mlp = new Mlp(layers, Loss.named("mse"), null, ModelMetadata.of(ModelMetadata.REGRESSION));
         }
         // non-zero biases, so that a lost bias shows
         for (Layer l : mlp.layers()) {
@@ -201,12 +203,12 @@ class OnnxExportTest {
     }
 
     /**
-     * A quantized model exports its stored weights (int8 through DequantizeLinear with one scale per
-     * output unit, bf16 through Cast) and imports back as float layers holding exactly the weights the
-     * quantized layers multiply with; predictions within the low-precision kernels' bound (1e-5 here).
+     * A quantized model exports its stored weights (int8 through DequantizeLinear with one scale per output unit, bf16
+     * through Cast) and imports back as the same quantized layers: the same bytes, scales and bias, so bitwise the same
+     * predictions and the same memory (a float copy would be 4x or 2x the stored weights).
      */
     @Test
-    void quantized_layers_export_their_stored_weights_and_import_back_as_their_dequantized_values() throws IOException {
+    void quantized_layers_export_their_stored_weights_and_import_back_as_the_same_layers() throws IOException {
         for (QuantizedDense.Format format : List.of(QuantizedDense.Format.INT8, QuantizedDense.Format.BF16)) {
             for (boolean classifier : new boolean[] {true, false}) {
                 Mlp quantized = Compression.quantize(model(Activation.GELU, FeatureScaling.Kind.STANDARD, classifier, 8), format);
@@ -214,48 +216,113 @@ class OnnxExportTest {
                 OnnxModel.export(quantized, file);
                 Mlp back = OnnxModel.importMlp(file);
 
-                List<Dense> dense = back.layers().stream().filter(l -> l instanceof Dense).map(l -> (Dense) l).toList();
+                List<QuantizedDense> got = back.layers().stream().filter(l -> l instanceof QuantizedDense).map(l -> (QuantizedDense) l).toList();
                 List<QuantizedDense> stored = quantized.layers().stream().filter(l -> l instanceof QuantizedDense)
                         .map(l -> (QuantizedDense) l).toList();
-                assertThat(dense).hasSameSizeAs(stored).isNotEmpty();
-                for (int i = 0; i < dense.size(); i++) {
-                    assertThat(bits(dense.get(i).weights())).as("%s layer %d", format, i).isEqualTo(bits(stored.get(i).dequantizedWeights()));
-                    assertThat(bits(dense.get(i).bias())).isEqualTo(bits(stored.get(i).bias()));
+                assertThat(back.layers()).noneMatch(l -> l instanceof Dense);
+                assertThat(got).hasSameSizeAs(stored).isNotEmpty();
+                for (int i = 0; i < got.size(); i++) {
+                    String what = format + " layer " + i;
+                    assertThat(got.get(i).format()).as(what).isEqualTo(format);
+                    assertThat(got.get(i).int8Weights()).as(what).isEqualTo(stored.get(i).int8Weights());
+                    assertThat(bits(got.get(i).scales())).as(what).isEqualTo(bits(stored.get(i).scales()));
+                    assertThat(got.get(i).bf16Weights()).as(what).isEqualTo(stored.get(i).bf16Weights());
+                    assertThat(bits(got.get(i).bias())).as(what).isEqualTo(bits(stored.get(i).bias()));
                 }
                 float[] x = new SyntheticData(3, FEATURES).sample(50, 1, "x").features();
-                float[] expected = quantized.predict(x, 50);
-                float[] got = back.predict(x, 50);
-                for (int i = 0; i < got.length; i++) {
-                    assertThat(got[i]).as("%s output %d", format, i)
-                            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f * Math.max(1, Math.abs(expected[i]))));
-                }
+                assertThat(bits(back.predict(x, 50))).as("%s", format).isEqualTo(bits(quantized.predict(x, 50)));
+                assertThat(bits(back.predict(x, 1))).as("%s", format).isEqualTo(bits(quantized.predict(x, 1)));
             }
         }
     }
 
     /**
      * An int8-dynamic model exports with its input rows quantized inside the graph (ONNX Runtime runs it as jvk:
-     * bench's OrtRunsJvkExportsTest); jvk's import does not map that sub-graph and says which node it stops at.
+     * bench's OrtRunsJvkExportsTest) and imports back as the same int8-dynamic layers, the same bytes, scales and
+     * bias, so with bitwise the same predictions at batch 1 and 300, an all-zero row included; at every opset the
+     * export writes (ReduceMax's axes an attribute to opset 17, an input from 18).
      */
     @Test
-    void an_int8_dynamic_model_exports_its_row_quantization_which_the_import_refuses_by_node() throws IOException {
-        Mlp dynamic = Compression.quantize(model(Activation.RELU, FeatureScaling.Kind.STANDARD, true, 8), QuantizedDense.Format.INT8_DYNAMIC);
-        for (int opset : new int[] {17, 18}) {
-            List<String> ops = new ArrayList<>();
-            decode(OnnxExport.encode(dynamic, java.util.Map.of(), opset), ops);
-            List<String> layer = List.of("Abs", "ReduceMax", "Div", "Max", "Div", "Clip", "Round", "Cast", "Gemm", "Cast", "Cast", "Mul",
-                    "Mul", "Cast", "Add");
-            List<String> expected = new ArrayList<>(List.of("Sub", "Mul"));
-            for (int i = 0; i < 3; i++) {
-                expected.addAll(layer);
-                expected.add(i < 2 ? "Relu" : "Softmax");
+    void an_int8_dynamic_model_exports_its_row_quantization_and_imports_back_as_the_same_layers() throws IOException {
+        List<String> layer = List.of("Abs", "ReduceMax", "Div", "Max", "Div", "Clip", "Round", "Cast", "Gemm", "Cast", "Cast", "Mul",
+                "Mul", "Cast", "Add");
+        int checked = 0;
+        for (Activation activation : List.of(Activation.RELU, Activation.GELU)) {
+            for (boolean classifier : new boolean[] {true, false}) {
+                Mlp donor = model(activation, FeatureScaling.Kind.STANDARD, classifier, 8);
+                if (!classifier) {   // a regressor on standardised targets: the Mul and Add after the last layer
+                    float[] mean = new float[donor.classes()];
+                    float[] std = new float[donor.classes()];
+                    java.util.Arrays.fill(mean, 40f);
+                    java.util.Arrays.fill(std, 3.5f);
+                    donor = new Mlp(donor.layers(), donor.loss(), donor.scaling(),
+                            new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of(), List.of(), -1, mean, std));
+                }
+                Mlp dynamic = Compression.quantize(donor, QuantizedDense.Format.INT8_DYNAMIC);
+                float[] x = new SyntheticData(5, FEATURES).sample(300, 3, "x").features();
+                System.arraycopy(dynamic.scaling().shift(), 0, x, 0, FEATURES);   // scales to a row of zeros
+                for (int opset : new int[] {13, 17, 18, 21}) {
+                    List<String> ops = new ArrayList<>();
+                    decode(OnnxExport.encode(dynamic, java.util.Map.of(), opset), ops);
+                    assertThat(ops.subList(2, 2 + layer.size())).as("opset %d", opset).isEqualTo(layer);
+                    Path file = dir.resolve("dynamic" + checked + ".onnx");
+                    OnnxModel.export(dynamic, file, List.of(), opset);
+                    Mlp back = OnnxModel.importMlp(file);
+                    String what = activation + (classifier ? " classifier" : " regressor") + " opset " + opset;
+                    List<QuantizedDense> expected = dynamic.layers().stream().filter(l -> l instanceof QuantizedDense)
+                            .map(l -> (QuantizedDense) l).toList();
+                    List<QuantizedDense> got = back.layers().stream().filter(l -> l instanceof QuantizedDense)
+                            .map(l -> (QuantizedDense) l).toList();
+                    assertThat(got).as(what).hasSize(classifier ? 3 : 2).hasSameSizeAs(expected);
+                    assertThat(back.layers()).as(what + ": dropout left out").hasSameSizeAs(dynamic.layers().stream()
+                            .filter(l -> !(l instanceof dev.jvk.nn.Dropout)).toList());
+                    for (int i = 0; i < got.size(); i++) {
+                        assertThat(got.get(i).format()).as(what).isEqualTo(QuantizedDense.Format.INT8_DYNAMIC);
+                        assertThat(got.get(i).int8Weights()).as(what).isEqualTo(expected.get(i).int8Weights());
+                        assertThat(bits(got.get(i).scales())).as(what).isEqualTo(bits(expected.get(i).scales()));
+                        assertThat(bits(got.get(i).bias())).as(what).isEqualTo(bits(expected.get(i).bias()));
+                    }
+                    assertThat(bits(back.predict(x, 300))).as(what).isEqualTo(bits(dynamic.predict(x, 300)));
+                    assertThat(bits(back.predict(x, 1))).as(what).isEqualTo(bits(dynamic.predict(x, 1)));
+                    assertThat(back.metadata()).as(what).isEqualTo(dynamic.metadata());
+                    checked++;
+                }
             }
-            assertThat(ops).as("opset %d", opset).isEqualTo(expected);
         }
-        Path file = dir.resolve("dynamic.onnx");
-        OnnxModel.export(dynamic, file);
-        assertThatThrownBy(() -> OnnxModel.read(file)).isInstanceOf(OnnxFormatException.class)
-                .hasMessageContaining("(Abs)").hasMessageContaining(file.toString());
+        assertThat(checked).isEqualTo(16);
+    }
+
+    /**
+     * The int8-dynamic sub-graph imports only as the export writes it: another divisor than 127 or another floor
+     * than the smallest float would quantize otherwise, so each is refused naming the node where the graph departs.
+     */
+    @Test
+    void an_int8_dynamic_sub_graph_with_another_constant_is_refused_at_its_node() throws IOException {
+        Mlp dynamic = Compression.quantize(model(Activation.RELU, FeatureScaling.Kind.NONE, true, 8), QuantizedDense.Format.INT8_DYNAMIC);
+        byte[] bytes = OnnxExport.encode(dynamic, java.util.Map.of(), 17);
+        Object[][] cases = {{"dynamic.127", 100f, "'dense1.row_scale.quotient' (Div)", "Div by 127"},
+            {"dynamic.min_scale", 1e-30f, "'dense1.row_scale' (Max)", "Max with the smallest float"}};
+        for (Object[] c : cases) {
+            Path file = Files.write(dir.resolve("changed.onnx"), withConstant(bytes, (String) c[0], (float) c[1]));
+            assertThatThrownBy(() -> OnnxModel.read(file)).as("%s", c[0]).isInstanceOf(OnnxFormatException.class)
+                    .hasMessageContaining((String) c[2]).hasMessageContaining("departs from jvk's int8-dynamic layer")
+                    .hasMessageContaining("expected " + c[3]);
+        }
+    }
+
+    /** {@code bytes} with the 4-byte raw value of the scalar float initializer {@code name} set to {@code value}. */
+    static byte[] withConstant(byte[] bytes, String name, float value) {
+        byte[] key = (name + "J\u0004").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);   // name, then raw_data (field 9) of 4 bytes
+        byte[] out = bytes.clone();
+        int found = -1;
+        for (int i = 0; i + key.length + 4 <= out.length && found < 0; i++) {
+            if (java.util.Arrays.equals(out, i, i + key.length, key, 0, key.length)) {
+                found = i + key.length;
+            }
+        }
+        assertThat(found).as("initializer %s", name).isPositive();
+        java.nio.ByteBuffer.wrap(out, found, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(value);
+        return out;
     }
 
     /**
@@ -335,5 +402,68 @@ class OnnxExportTest {
         assertThat(back.classNames()).isEqualTo(names);
         assertThat(back.mlp().metadata().classNames()).isEqualTo(names);
         assertThat(back.mlp().metadata().isClassification()).isTrue();
+    }
+
+    /** A Huber regressor imports back with its loss and delta (further training and evaluate's loss depend on it). */
+    @Test
+    void a_huber_regressor_imports_back_as_huber_and_a_loss_jvk_does_not_have_is_refused() throws IOException {
+        Mlp mlp = Mlp.regressor(FEATURES, new int[] {6}, Activation.TANH, 0f, 2, Loss.named("huber"), 3);
+        Path file = dir.resolve("huber.onnx");
+        OnnxModel.export(mlp, file);
+        OnnxModel back = OnnxModel.read(file);
+        assertThat(back.mlp().loss()).isInstanceOf(Huber.class);
+        assertThat(back.mlp().metadata().isClassification()).isFalse();
+        assertThat(back.metadata()).containsEntry("jvk.loss", "huber").containsEntry("jvk.huber_delta", "1.0");
+
+        for (java.util.Map<String, String> wrong : List.of(java.util.Map.of("jvk.loss", "huber", "jvk.huber_delta", "2.5"),
+                java.util.Map.of("jvk.loss", "mse", "jvk.huber_delta", "1.0"), java.util.Map.of("jvk.loss", "quantile"),
+                java.util.Map.of("jvk.loss", "mse", "jvk.task", "ranking"))) {
+            Path bad = Files.write(dir.resolve("bad.onnx"), OnnxExport.encode(mlp, wrong, 17));
+            assertThatThrownBy(() -> OnnxModel.read(bad)).as("%s", wrong).isInstanceOf(OnnxFormatException.class)
+                    .hasMessageContaining(bad.toString()).hasMessageContaining(wrong.containsKey("jvk.task") ? "jvk.task is 'ranking'"
+                            : wrong.containsKey("jvk.huber_delta") ? "jvk.huber_delta is '" + wrong.get("jvk.huber_delta") + "'"
+                            : "jvk.loss is 'quantile'");
+        }
+    }
+
+    /**
+     * What a jvk model file holds beside the graph (task, class, feature and target names, label column, target
+     * standardisation, missing-value means) travels in the metadata and comes back equal, so that predict and evaluate
+     * find a CSV's label column and check its header from the ONNX file as from the jvk file.
+     */
+    @Test
+    void the_models_metadata_comes_back_equal() throws IOException {
+        Mlp classifier = model(Activation.RELU, FeatureScaling.Kind.STANDARD, true, 2);
+        List<String> features = new ArrayList<>();
+        float[] means = new float[FEATURES];
+        for (int j = 0; j < FEATURES; j++) {
+            features.add("f \"" + j + "\"");
+            means[j] = j - 3.5f;
+        }
+        ModelMetadata named = new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("a", "b", "c", "d"), features, List.of("kind"), 7,
+                new float[0], new float[0], means);
+        Mlp regressor = model(Activation.TANH, FeatureScaling.Kind.NONE, false, 2);
+        ModelMetadata target = new ModelMetadata(ModelMetadata.REGRESSION, List.of(), features,
+                List.of("price", "volume", "delay"), -1, new float[] {10f, 20f, 30f}, new float[] {2f, 3f, 4f});
+        Mlp mseClassifier = new Mlp(regressor.layers(), Loss.named("mse"), null);   // a classifier scored by its raw outputs
+        List<Mlp> models = List.of(
+                new Mlp(classifier.layers(), classifier.loss(), classifier.scaling(), named),
+                new Mlp(classifier.layers(), classifier.loss(), classifier.scaling()),   // no names: "0", "1", ... in the file only
+                new Mlp(regressor.layers(), regressor.loss(), regressor.scaling(), target),
+                mseClassifier);
+        int i = 0;
+        for (Mlp mlp : models) {
+            Path file = dir.resolve("meta" + i++ + ".onnx");
+            OnnxModel.export(mlp, file);
+            Mlp back = OnnxModel.importMlp(file);
+            assertThat(back.metadata()).as("model %d", i).isEqualTo(mlp.metadata());
+            assertThat(back.loss().name()).as("model %d", i).isEqualTo(mlp.loss().name());
+        }
+        Path bad = Files.write(dir.resolve("bad.onnx"), OnnxExport.encode(classifier, java.util.Map.of("jvk.label_column", "-3"), 17));
+        assertThatThrownBy(() -> OnnxModel.read(bad)).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("jvk.label_column is '-3'");
+        Path few = Files.write(dir.resolve("few.onnx"), OnnxExport.encode(classifier, java.util.Map.of("jvk.feature_names", "[\"x\"]"), 17));
+        assertThatThrownBy(() -> OnnxModel.read(few)).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("jvk.feature_names lists 1 names, the graph has 12 inputs");
     }
 }

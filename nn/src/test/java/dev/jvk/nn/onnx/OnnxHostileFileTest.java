@@ -62,12 +62,24 @@ class OnnxHostileFileTest {
         assertThat(errors).isGreaterThan(whole.length - 6);
     }
 
+    /** jvk's exports of a small model quantized each way: the int8 (DequantizeLinear), bf16 (Cast) and int8-dynamic matchers. */
+    static List<byte[]> quantizedExports() {
+        List<byte[]> files = new java.util.ArrayList<>();
+        for (dev.jvk.nn.QuantizedDense.Format f : dev.jvk.nn.QuantizedDense.Format.values()) {
+            Mlp mlp = Mlp.classifier(4, new int[] {3}, Activation.RELU, 2, 5);
+            files.add(OnnxExport.encode(dev.jvk.nn.compress.Compression.quantize(mlp, f), java.util.Map.of(), 18));
+        }
+        return files;
+    }
+
     @Test
     void flipped_bytes_give_a_model_or_an_onnx_error_and_nothing_else() throws IOException {
-        byte[] whole = small().bytes();
+        List<byte[]> sources = new java.util.ArrayList<>(List.of(small().bytes()));
+        sources.addAll(quantizedExports());
         SplittableRandom random = new SplittableRandom(11);
         int errors = 0;
-        for (int trial = 0; trial < 500; trial++) {
+        for (int trial = 0; trial < 2000; trial++) {
+            byte[] whole = sources.get(trial % sources.size());
             byte[] b = whole.clone();
             for (int k = 0; k < 1 + trial % 3; k++) {
                 b[random.nextInt(b.length)] ^= (byte) (1 + random.nextInt(255));
@@ -80,7 +92,7 @@ class OnnxHostileFileTest {
                 assertThat(expected.getMessage()).contains("hostile.onnx");
             }
         }
-        assertThat(errors).isGreaterThan(50);
+        assertThat(errors).isGreaterThan(200);
     }
 
     @Test

@@ -212,4 +212,56 @@ class OnnxUnsupportedGraphTest {
         n.node("Relu", "r", List.of("x"), "y");
         assertError(n, "no Gemm or MatMul");
     }
+
+    /** A graph whose declared output shape is not what its layers compute: an error, not a model of another width. */
+    @Test
+    void an_output_declared_with_another_shape_than_the_graph_computes() throws java.io.IOException {
+        TestGraph wide = base().output("y", "n", 5);
+        wide.node("MatMul", "m", List.of("x", "W"), "y");
+        assertError(wide, "output 'y' is declared [n, 5]", "computes [batch, 3]");
+        TestGraph flat = base().output("y", "n");
+        flat.node("MatMul", "m", List.of("x", "W"), "y");
+        assertError(flat, "output 'y' is declared [n]");
+
+        TestGraph symbolic = base().output("y", "n", "classes");   // symbolic or fixed and equal: fine
+        symbolic.node("MatMul", "m", List.of("x", "W"), "y");
+        org.assertj.core.api.Assertions.assertThat(OnnxModel.importMlp(symbolic.write(dir.resolve("s.onnx"))).classes()).isEqualTo(3);
+        TestGraph fixed = base().output("y", 1, 3);
+        fixed.node("MatMul", "m", List.of("x", "W"), "y");
+        org.assertj.core.api.Assertions.assertThat(OnnxModel.importMlp(fixed.write(dir.resolve("f.onnx"))).classes()).isEqualTo(3);
+    }
+
+    /**
+     * Dropout with a training_mode input (PyTorch's exporter with TrainingMode.PRESERVE, opset 12+): a constant false is
+     * inference, the identity; true, or a mode computed at run time, would drop units and is refused by name.
+     */
+    @Test
+    void dropout_with_a_constant_training_mode() throws java.io.IOException {
+        float[] x = {0.5f, -1f, 2f, 0.25f, 1f, 1f, -3f, 0.5f};
+        TestGraph plain = base().output("y");
+        plain.init("W", new long[] {4, 3}, new double[] {1, -2, 3, 0.5, 4, -1, 2, 2, -3, 1, 0, 1}, FLOAT_RAW);
+        plain.node("MatMul", "m", List.of("x", "W"), "y");
+        float[] expected = OnnxModel.importMlp(plain.write(dir.resolve("plain.onnx"))).predict(x, 2);
+        for (int mode : new int[] {0, 1}) {
+            TestGraph g = base().output("y");
+            g.opset = 13;
+            g.init("W", new long[] {4, 3}, new double[] {1, -2, 3, 0.5, 4, -1, 2, 2, -3, 1, 0, 1}, FLOAT_RAW);
+            g.init("ratio", new long[0], new double[] {0.5}, FLOAT_RAW);
+            g.rawInitializers.add(OnnxExport.rawTensor("training", new long[0], 9, new byte[] {(byte) mode}));   // BOOL
+            g.node("Dropout", "drop", List.of("x", "ratio", "training"), "xd");
+            g.node("MatMul", "m", List.of("xd", "W"), "y");
+            if (mode == 0) {
+                org.assertj.core.api.Assertions.assertThat(OnnxModel.importMlp(g.write(dir.resolve("eval.onnx"))).predict(x, 2))
+                        .containsExactly(expected);
+            } else {
+                assertError(g, "node 'drop' (Dropout)", "training_mode true");
+            }
+        }
+        TestGraph computed = base().output("y");
+        computed.opset = 13;
+        computed.node("Greater", "gt", List.of("x", "x"), "flag");
+        computed.node("Dropout", "drop", List.of("x", "", "flag"), "xd");
+        computed.node("MatMul", "m", List.of("xd", "W"), "y");
+        assertError(computed, "node 'gt' (Greater)");   // an operator jvk does not import, named before the walk
+    }
 }

@@ -32,6 +32,7 @@ final class TestGraph {
     final Map<String, Init> inits = new LinkedHashMap<>();
     final List<Object[]> inputs = new ArrayList<>();    // name, dims (Long or String)
     final List<String> outputs = new ArrayList<>();
+    final Map<String, Object[]> outputDims = new HashMap<>();
     final Map<String, String> metadata = new LinkedHashMap<>();
     /** Node name to operator domain, for nodes outside the default one. */
     final Map<String, String> domains = new HashMap<>();
@@ -49,6 +50,12 @@ final class TestGraph {
     TestGraph output(String name) {
         outputs.add(name);
         return this;
+    }
+
+    /** An output whose declared shape is {@code dims} (numbers fixed, strings symbolic), as exporters write it. */
+    TestGraph output(String name, Object... dims) {
+        outputDims.put(name, dims);
+        return output(name);
     }
 
     /** An initializer; its values are rounded to what {@code store} can hold, as the file will carry them. */
@@ -124,21 +131,15 @@ final class TestGraph {
         }
         rawInitializers.forEach(t -> graph.message(5, t));
         for (Object[] in : inputs) {
-            ProtoWriter shape = new ProtoWriter();
-            for (int i = 1; i < in.length; i++) {
-                ProtoWriter d = new ProtoWriter();
-                if (in[i] instanceof String p) {
-                    d.string(2, p);
-                } else {
-                    d.varint(1, ((Number) in[i]).longValue());
-                }
-                shape.message(1, d);
-            }
-            ProtoWriter type = new ProtoWriter().message(1, new ProtoWriter().varint(1, 1).message(2, shape));
+            ProtoWriter type = new ProtoWriter().message(1, new ProtoWriter().varint(1, 1).message(2, shape(in, 1)));
             graph.message(11, new ProtoWriter().string(1, (String) in[0]).message(2, type));
         }
         for (String out : outputs) {
-            ProtoWriter type = new ProtoWriter().message(1, new ProtoWriter().varint(1, 1));
+            ProtoWriter tensorType = new ProtoWriter().varint(1, 1);
+            if (outputDims.containsKey(out)) {
+                tensorType.message(2, shape(outputDims.get(out), 0));
+            }
+            ProtoWriter type = new ProtoWriter().message(1, tensorType);
             graph.message(12, new ProtoWriter().string(1, out).message(2, type));
         }
         ProtoWriter model = new ProtoWriter().varint(1, 8).string(2, producer).message(7, graph)
@@ -148,6 +149,21 @@ final class TestGraph {
         }
         metadata.forEach((k, v) -> model.message(14, new ProtoWriter().string(1, k).string(2, v)));
         return model.toByteArray();
+    }
+
+    /** A TensorShapeProto of {@code dims} from index {@code from}: numbers fixed, strings symbolic. */
+    private static ProtoWriter shape(Object[] dims, int from) {
+        ProtoWriter shape = new ProtoWriter();
+        for (int i = from; i < dims.length; i++) {
+            ProtoWriter d = new ProtoWriter();
+            if (dims[i] instanceof String p) {
+                d.string(2, p);
+            } else {
+                d.varint(1, ((Number) dims[i]).longValue());
+            }
+            shape.message(1, d);
+        }
+        return shape;
     }
 
     Path write(Path file) throws IOException {
