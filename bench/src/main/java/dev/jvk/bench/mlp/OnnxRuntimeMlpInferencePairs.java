@@ -1,0 +1,83 @@
+package dev.jvk.bench.mlp;
+
+import java.util.Arrays;
+
+/**
+ * jvk's {@code Mlp.predict} and ONNX Runtime's run of the same model, timed in alternating blocks in one JVM on one
+ * thread: each block times a fixed number of calls of one side (about 0.1 s of them), the two sides take turns,
+ * which of them goes first alternating, and each pair of neighbouring blocks gives one ratio, jvk's time over ONNX
+ * Runtime's within the same fraction of a second. The calls are those of {@link MlpInferenceBenchmark} and
+ * {@link OnnxRuntimeMlpInferenceBenchmark} (their setup and their benchmark method, so the same model, data and
+ * bound tensors). Why beside JMH: this shared host changes speed for seconds at a time, so JMH's forks, run one
+ * after the other, differ by 5-10% where the paired ratios' quartiles span 2-3%. One thread only: with two, each
+ * runtime's idle workers spin and take the core the other side's worker needs.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:bench/target/lib/*" \
+ *   dev.jvk.bench.mlp.OnnxRuntimeMlpInferencePairs 1024 [pairs, default 40] [warm-up seconds, default 8]
+ * </pre>
+ */
+public final class OnnxRuntimeMlpInferencePairs {
+    private OnnxRuntimeMlpInferencePairs() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: OnnxRuntimeMlpInferencePairs BATCH [PAIRS] [WARM_UP_SECONDS]");
+            System.exit(2);
+        }
+        int batch = Integer.parseInt(args[0]);
+        int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        long warmUpNanos = (args.length > 2 ? Long.parseLong(args[2]) : 8) * 1_000_000_000L;
+        MlpInferenceBenchmark jvk = new MlpInferenceBenchmark();
+        jvk.batch = batch;
+        jvk.threads = 1;
+        jvk.setUp();
+        OnnxRuntimeMlpInferenceBenchmark ort = new OnnxRuntimeMlpInferenceBenchmark();
+        ort.batch = batch;
+        ort.threads = 1;
+        ort.setUp();
+        try {
+            int calls = Math.max(1, 20_000 / batch);
+            for (long end = System.nanoTime() + warmUpNanos; System.nanoTime() < end; ) {
+                block(jvk, ort, true, calls);
+                block(jvk, ort, false, calls);
+            }
+            double[] jvkMicros = new double[pairs];
+            double[] ortMicros = new double[pairs];
+            double[] ratios = new double[pairs];
+            for (int i = 0; i < pairs; i++) {
+                boolean jvkFirst = i % 2 == 0;
+                double first = block(jvk, ort, jvkFirst, calls) / 1e3 / calls;
+                double second = block(jvk, ort, !jvkFirst, calls) / 1e3 / calls;
+                jvkMicros[i] = jvkFirst ? first : second;
+                ortMicros[i] = jvkFirst ? second : first;
+                ratios[i] = jvkMicros[i] / ortMicros[i];
+            }
+            System.out.printf("batch %d, 1 thread, %d pairs of %d calls: jvk %s us, ONNX Runtime %s us, jvk time / ORT time %s%n",
+                    batch, pairs, calls, quartiles(jvkMicros, "%.1f"), quartiles(ortMicros, "%.1f"), quartiles(ratios, "%.4f"));
+        } finally {
+            ort.tearDown();
+        }
+    }
+
+    /** Nanoseconds for {@code calls} calls of jvk ({@code jvkSide}) or ONNX Runtime. */
+    private static long block(MlpInferenceBenchmark jvk, OnnxRuntimeMlpInferenceBenchmark ort, boolean jvkSide, int calls) throws Exception {
+        long start = System.nanoTime();
+        for (int c = 0; c < calls; c++) {
+            if (jvkSide) {
+                jvk.predict();
+            } else {
+                ort.predict();
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** "median (q25-q75)" of {@code values}. */
+    private static String quartiles(double[] values, String format) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return String.format(format + " (" + format + "-" + format + ")", sorted[n / 2], sorted[n / 4], sorted[(3 * n) / 4]);
+    }
+}
