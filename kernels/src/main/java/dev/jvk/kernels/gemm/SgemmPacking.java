@@ -153,39 +153,52 @@ final class SgemmPacking {
     }
 
     /**
-     * Packs {@code kc x n} of op(B) from (p0, 0), n no wider than one vector, into rows of one
-     * vector, zero-padded: element (p, j) at {@code bp[p * L + j]}. The panel of the narrow kernels.
+     * Packs {@code kc x n} of op(B) from (p0, 0), n no wider than two vectors, into rows of
+     * {@link #narrowWidth}(n) floats (one vector, or two), zero-padded: element (p, j) at
+     * {@code bp[p * narrowWidth(n) + j]}. The panel of the narrow kernels.
      */
     static void packBNarrow(float[] b, int bo, int ldb, boolean trans, int p0, int kc, int n, float[] bp) {
+        int w = narrowWidth(n);
+        FloatVector zero = FloatVector.zero(S);
         if (trans) {
-            // op(B)[p][j] = b[bo + j * ldb + p]: n short contiguous columns, written with stride L
-            FloatVector zero = FloatVector.zero(S);
-            for (int p = 0; p < kc; p++) {
-                zero.intoArray(bp, p * L);
+            // op(B)[p][j] = b[bo + j * ldb + p]: n short contiguous columns, written with stride w
+            for (int i = 0; i < kc * w; i += L) {
+                zero.intoArray(bp, i);
             }
             for (int j = 0; j < n; j++) {
                 int src = bo + j * ldb + p0;
                 for (int p = 0; p < kc; p++) {
-                    bp[p * L + j] = b[src + p];
+                    bp[p * w + j] = b[src + p];
                 }
             }
         } else {
-            // a row whose vector would pass the end of b is copied element by element: a masked load
+            // a row whose vectors would pass the end of b is copied element by element: a masked load
             // there takes the Vector API's slow path (SgemmKernels.update)
-            VectorMask<Float> in = S.indexInRange(0, n);
-            FloatVector zero = FloatVector.zero(S);
+            VectorMask<Float> first = S.indexInRange(0, n);
+            VectorMask<Float> second = S.indexInRange(L, n);
             for (int p = 0; p < kc; p++) {
                 int src = bo + (p0 + p) * ldb;
-                if (src + L <= b.length) {
-                    FloatVector.fromArray(S, b, src, in).intoArray(bp, p * L);
+                int dst = p * w;
+                if (src + w <= b.length) {
+                    FloatVector.fromArray(S, b, src, first).intoArray(bp, dst);
+                    if (w > L) {
+                        FloatVector.fromArray(S, b, src + L, second).intoArray(bp, dst + L);
+                    }
                 } else {
-                    zero.intoArray(bp, p * L);
+                    for (int i = 0; i < w; i += L) {
+                        zero.intoArray(bp, dst + i);
+                    }
                     for (int j = 0; j < n; j++) { // n may be 0 with src past the end (a packed empty B)
-                        bp[p * L + j] = b[src + j];
+                        bp[dst + j] = b[src + j];
                     }
                 }
             }
         }
+    }
+
+    /** The row of {@link #packBNarrow}'s panel: one vector for n up to one, else two. */
+    static int narrowWidth(int n) {
+        return n <= L ? L : 2 * L;
     }
 
     /**
