@@ -102,9 +102,9 @@ class GemmPathCoverageProperties {
     /** The path the engine chooses for the case's shape (its package-private {@code path} method). */
     static String pathOf(String engine, GemmCase g) {
         try {
-            Method path = Class.forName(engine).getDeclaredMethod("path", boolean.class, boolean.class, int.class, int.class, int.class);
+            Method path = Class.forName(engine).getDeclaredMethod("path", boolean.class, int.class, int.class, int.class);
             path.setAccessible(true);
-            return path.invoke(null, g.transA() == Transpose.TRANS, g.transB() == Transpose.TRANS, g.m(), g.n(), g.k()).toString();
+            return path.invoke(null, g.transB() == Transpose.TRANS, g.m(), g.n(), g.k()).toString();
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }

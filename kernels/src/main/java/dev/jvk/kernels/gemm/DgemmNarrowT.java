@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * than a vector (DGEMM's n = 10 at 512 bits: 10 of 16 lanes). Here a k step of an h-column tile is
  * 2 vector loads of op(A)^T, h broadcasts of op(B) and 2h FMAs (h = 5: 7 loads per 10 FMAs).
  *
- * <p>op(B) is packed into rows of one or two vectors ({@link DgemmPacking#packBNarrow}). op(A)^T is read
+ * <p>op(B) is read where it is when B is stored as is, else packed into rows of one or two vectors
+ * ({@link DgemmPacking#packBNarrow}). op(A)^T is read
  * where it is when A is stored transposed (TN: a k step's rows of C are contiguous in A), whole
  * panels of NR rows of C; otherwise, and for the rows below the last whole panel, it is packed as
  * the packed path packs op(B) ({@link DgemmPacking#packB}: k-major panels of NR, the NN form
@@ -39,9 +40,9 @@ final class DgemmNarrowT {
      */
     static final int MAX_HEIGHT = Platform.MR;
     /**
-     * The widest C taken ({@link Dgemm#path}, wider than one vector only when A or B is stored
-     * transposed): one vector and a half. Beyond that a two-vector tile of the other paths wastes at
-     * most a quarter of its lanes.
+     * The widest C taken ({@link Dgemm#path}): one vector and a half. Beyond that a two-vector tile
+     * of the other paths wastes at most a quarter of its lanes (measured at 512 bits, NN, 128 rows,
+     * k = 128: NARROW_T 0.87x the small path's time at n = 20 doubles, 0.97x at 24).
      */
     static final int MAX_COLUMNS = L + L / 2;
 
@@ -49,8 +50,9 @@ final class DgemmNarrowT {
 
     /**
      * One K block ({@code pc}, {@code kc}) over rows [i0, i1) of C, its n columns whole, n at most
-     * {@link #MAX_COLUMNS}: pack op(B), then for each panel of NR rows (packed first, if it is packed) every
-     * part of the columns (the panel stays in L1 across the parts), and C's rows from the tile.
+     * {@link #MAX_COLUMNS}: pack op(B) if B is stored transposed, then for each panel of NR rows (packed
+     * first, if it is packed) every part of the columns (the panel stays in L1 across the parts), and
+     * C's rows from the tile.
      */
     static void body(boolean transA, boolean transB, int n, double alpha, double[] a, int ao, int lda,
                      double[] b, int bo, int ldb, double beta, double[] c, int co, int ldc,
@@ -60,10 +62,16 @@ final class DgemmNarrowT {
         // are (packing them cost more than half the kernels' time at 128x10x128); the rest is packed.
         int inPlace = transA ? rows / NR * NR : 0;
         double[] ap = inPlace < rows ? workspace.doublePackedA(NR * kcMax) : null;
-        int bs = DgemmPacking.narrowWidth(n);
-        double[] bp = workspace.doublePackedB(bs * kcMax);
-        double[] tile = workspace.doubleTile(AT + bs * NR);
-        DgemmPacking.packBNarrow(b, bo, ldb, transB, pc, kc, n, bp);
+        // B as stored: the kernels broadcast op(B)'s elements one by one, so its rows are read where
+        // they are (packing them took 0.4 of DGEMM TN 128x10x128's 7.5 µs); B^T is packed into rows.
+        boolean bStored = !transB;
+        int bs = bStored ? ldb : DgemmPacking.narrowWidth(n);
+        double[] bp = bStored ? b : workspace.doublePackedB(bs * kcMax);
+        int bi = bStored ? bo + pc * ldb : 0;
+        double[] tile = workspace.doubleTile(AT + 2 * L * NR);
+        if (!bStored) {
+            DgemmPacking.packBNarrow(b, bo, ldb, true, pc, kc, n, bp);
+        }
         int parts = (n + MAX_HEIGHT - 1) / MAX_HEIGHT;
         for (int ir = 0; ir < rows; ir += NR) {
             boolean stored = ir < inPlace;
@@ -78,7 +86,7 @@ final class DgemmNarrowT {
             int j0 = 0;
             for (int part = 0; part < parts; part++) {
                 int h = (n - j0 + parts - part - 1) / (parts - part);
-                kernel(h, kc, x, xi, xs, bp, j0, bs, tile, AT + j0 * NR);
+                kernel(h, kc, x, xi, xs, bp, bi + j0, bs, tile, AT + j0 * NR);
                 j0 += h;
             }
             update(tile, n, Math.min(NR, rows - ir), alpha, beta, c, co + (i0 + ir) * ldc, ldc);
@@ -133,15 +141,26 @@ final class DgemmNarrowT {
      */
     private static void update(double[] tile, int n, int rows, double alpha, double beta, double[] c, int ci, int ldc) {
         if (TRANSPOSE) {
+            // A block of L rows of C^T is turned back whole when at least half of it holds columns of C;
+            // the columns of a block less full are updated one by one (DGEMM's n = 10: 2 of 8)
             int count = Platform.roundUp(rows, L);
-            for (int j0 = 0; j0 < n; j0 += L) {
+            int turned = 0;
+            for (; turned < n && n - turned >= L / 2; turned += L) {
                 if (L == 16) {
-                    DgemmUnrolled.transposeToB16(tile, AT + j0 * NR, NR, count, tile, j0);
+                    DgemmUnrolled.transposeToB16(tile, AT + turned * NR, NR, count, tile, turned);
                 } else {
-                    DgemmUnrolled.transposeToB(tile, AT + j0 * NR, NR, count, tile, j0);
+                    DgemmUnrolled.transposeToB(tile, AT + turned * NR, NR, count, tile, turned);
                 }
             }
-            DgemmKernels.update(tile, rows, n, alpha, beta, c, ci, ldc);
+            turned = Math.min(turned, n);
+            if (turned > 0) {
+                DgemmKernels.update(tile, rows, turned, alpha, beta, c, ci, ldc);
+            }
+            for (int r = 0; r < rows && turned < n; r++, ci += ldc) {
+                for (int j = turned; j < n; j++) {
+                    c[ci + j] = DgemmKernels.update(tile[AT + j * NR + r], alpha, beta, c[ci + j]);
+                }
+            }
             return;
         }
         DoubleVector va = DoubleVector.broadcast(S, alpha);

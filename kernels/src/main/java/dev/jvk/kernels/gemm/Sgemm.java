@@ -180,9 +180,9 @@ public final class Sgemm {
      * op(B) = B, whose rows the kernel reads where they are ({@link #smallBody}). DIRECT: as small, with
      * op(B) = B^T; B packed whole per K block (a transposition), A read in place. NARROW: n no
      * wider than one vector (at 512 bits, 16 columns in SGEMM: an output layer's 10 classes);
-     * one-vector kernels, A read in place. NARROW_T: n up to one vector, or up to a vector and a half
-     * (DGEMM's 10 classes at 512 bits) when A or B is stored transposed, with at least NR rows: C^T
-     * in tiles whose rows are the columns of C ({@link SgemmNarrowT}), every lane useful. GEMV: one row or
+     * one-vector kernels, A read in place. NARROW_T: n up to a vector and a half (DGEMM's 10 classes
+     * at 512 bits), with at least NR rows: C^T in tiles whose rows are the columns of C
+     * ({@link SgemmNarrowT}), every lane useful. GEMV: one row or
      * one column of C, a matrix-vector product ({@link SgemmAsGemv}), summed in GEMV's order, on
      * arrays and segments alike.
      */
@@ -210,7 +210,7 @@ public final class Sgemm {
         p.a().set(a, null, aOffset, lda);
         p.b().set(b, null, bOffset, ldb);
         p.c().set(c, null, cOffset, ldc);
-        run(plan, path(transA, transB, m, n, k), Platform.threads(), workspace);
+        run(plan, path(transB, m, n, k), Platform.threads(), workspace);
     }
 
     /** {@code C = alpha * op(A) * op(B) + beta * C} on segments; offsets count floats. */
@@ -225,7 +225,7 @@ public final class Sgemm {
         boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
                 && c.isAccessibleBy(ANOTHER_THREAD);
         // The direct and narrow paths read arrays only; the packed path computes their bits.
-        Path path = path(transA, transB, m, n, k) == Path.GEMV ? Path.GEMV : Path.PACKED;
+        Path path = path(transB, m, n, k) == Path.GEMV ? Path.GEMV : Path.PACKED;
         Workspace workspace = Workspace.acquire();
         Plan plan = workspace.floatPlan();
         Problem p = plan.problem().set(transA, transB, m, n, k, alpha, beta);
@@ -236,15 +236,14 @@ public final class Sgemm {
     }
 
     /** The path for a shape: the one place that chooses by shape (the property tests ask it which path a case takes). */
-    static Path path(boolean transA, boolean transB, int m, int n, int k) {
+    static Path path(boolean transB, int m, int n, int k) {
         if (m == 1 || n == 1) {
             return Path.GEMV;
         }
         if (n <= L) {
             return m >= NR ? Path.NARROW_T : Path.NARROW;
         }
-        // NN stays on the small path: B read in place by two-vector tiles ran as fast as NARROW_T with A transposed (measured)
-        if (n <= SgemmNarrowT.MAX_COLUMNS && m >= NR && (transA || transB)) {
+        if (n <= SgemmNarrowT.MAX_COLUMNS && m >= NR) {
             return Path.NARROW_T;
         }
         long volume = (long) m * n * k;

@@ -153,15 +153,15 @@ final class SgemmPacking {
     }
 
     /**
-     * Packs {@code kc x n} of op(B) from (p0, 0), n no wider than two vectors, into rows of
-     * {@link #narrowWidth}(n) floats (one vector, or two), zero-padded: element (p, j) at
-     * {@code bp[p * narrowWidth(n) + j]}. The panel of the narrow kernels.
+     * Packs {@code kc x n} of op(B) from (p0, 0) into rows of {@link #narrowWidth}(n) floats,
+     * zero-padded: element (p, j) at {@code bp[p * narrowWidth(n) + j]}. n is no wider than one
+     * vector, or two when B is stored transposed. The panel of the narrow kernels.
      */
     static void packBNarrow(float[] b, int bo, int ldb, boolean trans, int p0, int kc, int n, float[] bp) {
-        int w = narrowWidth(n);
         FloatVector zero = FloatVector.zero(S);
         if (trans) {
             // op(B)[p][j] = b[bo + j * ldb + p]: n short contiguous columns, written with stride w
+            int w = narrowWidth(n);
             for (int i = 0; i < kc * w; i += L) {
                 zero.intoArray(bp, i);
             }
@@ -172,24 +172,17 @@ final class SgemmPacking {
                 }
             }
         } else {
-            // a row whose vectors would pass the end of b is copied element by element: a masked load
+            // a row whose vector would pass the end of b is copied element by element: a masked load
             // there takes the Vector API's slow path (SgemmKernels.update)
-            VectorMask<Float> first = S.indexInRange(0, n);
-            VectorMask<Float> second = S.indexInRange(L, n);
+            VectorMask<Float> in = S.indexInRange(0, n);
             for (int p = 0; p < kc; p++) {
                 int src = bo + (p0 + p) * ldb;
-                int dst = p * w;
-                if (src + w <= b.length) {
-                    FloatVector.fromArray(S, b, src, first).intoArray(bp, dst);
-                    if (w > L) {
-                        FloatVector.fromArray(S, b, src + L, second).intoArray(bp, dst + L);
-                    }
+                if (src + L <= b.length) {
+                    FloatVector.fromArray(S, b, src, in).intoArray(bp, p * L);
                 } else {
-                    for (int i = 0; i < w; i += L) {
-                        zero.intoArray(bp, dst + i);
-                    }
+                    zero.intoArray(bp, p * L);
                     for (int j = 0; j < n; j++) { // n may be 0 with src past the end (a packed empty B)
-                        bp[dst + j] = b[src + j];
+                        bp[p * L + j] = b[src + j];
                     }
                 }
             }
