@@ -188,8 +188,8 @@ public final class Unrolled {
      */
     static void narrowT(List<String> s, int h) {
         s.add("");
-        s.add("    /** " + h + " column" + (h == 1 ? "" : "s") + " of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */");
-        s.add("    static void columns" + h + "(int kc, float[] a, int ai, int as, float[] b, int bi, float[] tile, int t) {");
+        s.add("    /** " + h + " column" + (h == 1 ? "" : "s") + " of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */");
+        s.add("    static void columns" + h + "(int kc, float[] a, int ai, int as, float[] b, int bi, int bs, float[] tile, int t) {");
         s.add("        FloatVector zero = FloatVector.zero(S);");
         List<String> accumulators = new ArrayList<>();
         for (int j = 0; j < h; j++) {
@@ -208,7 +208,7 @@ public final class Unrolled {
             s.add("            " + acc(j, 1, 2) + " = bj.fma(a1, " + acc(j, 1, 2) + ");");
         }
         s.add("            ai += as;");
-        s.add("            bi += L;");
+        s.add("            bi += bs;");
         s.add("        }");
         for (int j = 0; j < h; j++) {
             String row = j == 0 ? "t" : j == 1 ? "t + NR" : "t + " + j + " * NR";

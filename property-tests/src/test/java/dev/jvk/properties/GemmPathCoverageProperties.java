@@ -8,6 +8,7 @@ import dev.jvk.kernels.Transpose;
 import dev.jvk.properties.support.GemmCase;
 import dev.jvk.properties.support.GemmJudge;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -23,16 +24,18 @@ import net.jqwik.api.statistics.Statistics;
  * nest, the small path reading B in place, the direct path, the narrow ones, GEMV) within the sblat3 bound and bitwise the same
  * for 1, 2 and 3 threads, on shapes drawn around each path's edges, every transpose. Each
  * property counts the cases per path (asking the engine which path it takes), and fails unless
- * every path was taken: a path the shapes never reach would go untested. Where jvk runs its
+ * every path was taken: a path the shapes never reach would go untested. NARROW_T is counted apart
+ * for C over one vector wide (its tile turned back into rows of two vectors). Where jvk runs its
  * scalar reference there are no paths, and nothing to count.
  */
 class GemmPathCoverageProperties {
 
-    /** Families of shapes: narrow (n up to 16), narrow and short, one row or column, small cubes, skinny, large enough to pack. */
+    /** Families of shapes: narrow (n up to 26), narrow and short, one row or column, small cubes, skinny, large enough to pack. */
     @Provide
     Arbitrary<GemmCase> pathCases() {
-        // half of them n <= 4: the narrow path's whole range at 128 bits (2 doubles, 4 floats a vector)
-        Arbitrary<Integer> narrowN = Arbitraries.oneOf(Arbitraries.integers().between(2, 4), Arbitraries.integers().between(5, 17));
+        // half of them n <= 4: the narrow path's whole range at 128 bits (2 doubles, 4 floats a vector);
+        // NARROW_T takes up to a vector and a half: 24 floats at 512 bits
+        Arbitrary<Integer> narrowN = Arbitraries.oneOf(Arbitraries.integers().between(2, 4), Arbitraries.integers().between(5, 26));
         Arbitrary<Integer> small = Arbitraries.integers().between(2, 100);
         Arbitrary<Integer> one = Arbitraries.just(1);
         Arbitrary<Integer> large = Arbitraries.integers().between(90, 200);
@@ -66,8 +69,13 @@ class GemmPathCoverageProperties {
         if (!Kernels.info().implementation().equals("vector")) {
             return;
         }
-        List<String> paths = paths(engine);
+        List<String> paths = new ArrayList<>(paths(engine));
+        paths.add(NARROW_T_WIDE);
         String label = g.m() == 0 || g.n() == 0 || g.k() == 0 || g.alpha() == 0 ? "quick return" : pathOf(engine, g);
+        int lanes = Kernels.info().vectorBits() / (engine.endsWith("Sgemm") ? Float.SIZE : Double.SIZE);
+        if (label.equals("NARROW_T") && g.n() > lanes) {
+            label = NARROW_T_WIDE;
+        }
         Statistics.label("path").collect(label);
         Statistics.label("path").coverage(checker -> {
             for (String path : paths) {
@@ -75,6 +83,9 @@ class GemmPathCoverageProperties {
             }
         });
     }
+
+    /** The label of NARROW_T for C wider than one vector. */
+    private static final String NARROW_T_WIDE = "NARROW_T over one vector";
 
     /** The names of the engine's paths: its enum {@code Path}. */
     static List<String> paths(String engine) {

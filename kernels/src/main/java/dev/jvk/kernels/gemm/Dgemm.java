@@ -182,8 +182,9 @@ public final class Dgemm {
      * op(B) = B, whose rows the kernel reads where they are ({@link #smallBody}). DIRECT: as small, with
      * op(B) = B^T; B packed whole per K block (a transposition), A read in place. NARROW: n no
      * wider than one vector (at 512 bits, 16 columns in SGEMM: an output layer's 10 classes);
-     * one-vector kernels, A read in place. NARROW_T: as narrow, with at least NR rows: C^T in tiles
-     * whose rows are the columns of C ({@link DgemmNarrowT}), every lane useful. GEMV: one row or
+     * one-vector kernels, A read in place. NARROW_T: n up to a vector and a half (DGEMM's 10 classes
+     * at 512 bits), with at least NR rows: C^T in tiles whose rows are the columns of C
+     * ({@link DgemmNarrowT}), every lane useful. GEMV: one row or
      * one column of C, a matrix-vector product ({@link DgemmAsGemv}), summed in GEMV's order, on
      * arrays and segments alike.
      */
@@ -243,6 +244,9 @@ public final class Dgemm {
         }
         if (n <= L) {
             return m >= NR ? Path.NARROW_T : Path.NARROW;
+        }
+        if (n <= DgemmNarrowT.MAX_COLUMNS && m >= NR) {
+            return Path.NARROW_T;
         }
         long volume = (long) m * n * k;
         if (!transB && volume <= SMALL_MAX) {

@@ -10,20 +10,22 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The narrow product computed transposed (the path {@code NARROW_T} of {@link Dgemm}): C^T = op(B)^T
- * op(A)^T for C with few columns (an output layer's 10 classes) and enough rows to fill vectors.
- * The rows of C run along the vector lanes and the n columns of C are the tile's rows, so every
- * lane does useful work, where the one-vector kernels of the narrow path leave 6 of 16 lanes idle
- * at n = 10 (bench/RESULTS-gemm.md measured them at ~60% of that lane-limited ceiling: 17 loads
- * per 16 FMAs). Here a k step of an h-column tile is 2 vector loads of op(A)^T, h broadcasts of
- * op(B) and 2h FMAs (h = 5: 7 loads per 10 FMAs).
+ * op(A)^T for C with few columns (an output layer's 10 classes; up to {@link #MAX_COLUMNS}) and
+ * enough rows to fill vectors. The rows of C run along the vector lanes and the n columns of C are
+ * the tile's rows, so every lane does useful work, where the one-vector kernels of the narrow path
+ * leave 6 of 16 lanes idle at n = 10 (bench/RESULTS-gemm.md measured them at ~60% of that
+ * lane-limited ceiling: 17 loads per 16 FMAs), and a two-vector tile as many for n a little wider
+ * than a vector (DGEMM's n = 10 at 512 bits: 10 of 16 lanes). Here a k step of an h-column tile is
+ * 2 vector loads of op(A)^T, h broadcasts of op(B) and 2h FMAs (h = 5: 7 loads per 10 FMAs).
  *
- * <p>op(B) is packed into rows of one vector ({@link DgemmPacking#packBNarrow}). op(A)^T is read
+ * <p>op(B) is read where it is when B is stored as is, else packed into rows of one or two vectors
+ * ({@link DgemmPacking#packBNarrow}). op(A)^T is read
  * where it is when A is stored transposed (TN: a k step's rows of C are contiguous in A), whole
  * panels of NR rows of C; otherwise, and for the rows below the last whole panel, it is packed as
  * the packed path packs op(B) ({@link DgemmPacking#packB}: k-major panels of NR, the NN form
  * through the vector transposition). The n columns are cut into ceil(n / {@link #MAX_HEIGHT})
- * parts of nearly equal height (at 512 bits 10 = 5 + 5, 16 = 8 + 8), each one kernel of that
- * height (no loop over the tile's rows inside a kernel).
+ * parts of nearly equal height (at 512 bits 10 = 5 + 5, 16 = 8 + 8, 24 = 8 + 8 + 8), each one kernel
+ * of that height (no loop over the tile's rows inside a kernel).
  * Every element of C is the same chain of fused multiply-adds in k order and the same
  * {@code alpha * s + beta * C} as on every other path ({@link DgemmKernels}' rule), so the choice of
  * this path changes no bit of C. Arrays only.
@@ -37,13 +39,20 @@ final class DgemmNarrowT {
      * vector registers at MR = 8, 15 of AVX2's 16 at MR = 6.
      */
     static final int MAX_HEIGHT = Platform.MR;
+    /**
+     * The widest C taken ({@link Dgemm#path}): one vector and a half. Beyond that a two-vector tile
+     * of the other paths wastes at most a quarter of its lanes (measured at 512 bits, NN, 128 rows,
+     * k = 128: NARROW_T 0.87x the small path's time at n = 20 doubles, 0.97x at 24).
+     */
+    static final int MAX_COLUMNS = L + L / 2;
 
     private DgemmNarrowT() {}
 
     /**
      * One K block ({@code pc}, {@code kc}) over rows [i0, i1) of C, its n columns whole, n at most
-     * one vector: pack op(B), then for each panel of NR rows (packed first, if it is packed) every
-     * part of the columns (the panel stays in L1 across the parts), and C's rows from the tile.
+     * {@link #MAX_COLUMNS}: pack op(B) if B is stored transposed, then for each panel of NR rows (packed
+     * first, if it is packed) every part of the columns (the panel stays in L1 across the parts), and
+     * C's rows from the tile.
      */
     static void body(boolean transA, boolean transB, int n, double alpha, double[] a, int ao, int lda,
                      double[] b, int bo, int ldb, double beta, double[] c, int co, int ldc,
@@ -53,9 +62,16 @@ final class DgemmNarrowT {
         // are (packing them cost more than half the kernels' time at 128x10x128); the rest is packed.
         int inPlace = transA ? rows / NR * NR : 0;
         double[] ap = inPlace < rows ? workspace.doublePackedA(NR * kcMax) : null;
-        double[] bp = workspace.doublePackedB(L * kcMax);
-        double[] tile = workspace.doubleTile(AT + L * NR);
-        DgemmPacking.packBNarrow(b, bo, ldb, transB, pc, kc, n, bp);
+        // B as stored: the kernels broadcast op(B)'s elements one by one, so its rows are read where
+        // they are (packing them took 0.4 of DGEMM TN 128x10x128's 7.5 µs); B^T is packed into rows.
+        boolean bStored = !transB;
+        int bs = bStored ? ldb : DgemmPacking.narrowWidth(n);
+        double[] bp = bStored ? b : workspace.doublePackedB(bs * kcMax);
+        int bi = bStored ? bo + pc * ldb : 0;
+        double[] tile = workspace.doubleTile(AT + 2 * L * NR);
+        if (!bStored) {
+            DgemmPacking.packBNarrow(b, bo, ldb, true, pc, kc, n, bp);
+        }
         int parts = (n + MAX_HEIGHT - 1) / MAX_HEIGHT;
         for (int ir = 0; ir < rows; ir += NR) {
             boolean stored = ir < inPlace;
@@ -70,7 +86,7 @@ final class DgemmNarrowT {
             int j0 = 0;
             for (int part = 0; part < parts; part++) {
                 int h = (n - j0 + parts - part - 1) / (parts - part);
-                kernel(h, kc, x, xi, xs, bp, j0, tile, AT + j0 * NR);
+                kernel(h, kc, x, xi, xs, bp, bi + j0, bs, tile, AT + j0 * NR);
                 j0 += h;
             }
             update(tile, n, Math.min(NR, rows - ir), alpha, beta, c, co + (i0 + ir) * ldc, ldc);
@@ -79,18 +95,19 @@ final class DgemmNarrowT {
 
     /**
      * The kernel of height h (1 to 8): tile[t + j * NR + r] = sum_p X[p][r] op(B)[p][j], X[p] at
-     * {@code a[ai + p * as]}. Generated ({@link DgemmUnrolled}): each height keeps its accumulators in locals of its own.
+     * {@code a[ai + p * as]}, op(B)[p] at {@code b[bi + p * bs]}. Generated ({@link DgemmUnrolled}):
+     * each height keeps its accumulators in locals of its own.
      */
-    private static void kernel(int h, int kc, double[] a, int ai, int as, double[] b, int bi, double[] tile, int t) {
+    private static void kernel(int h, int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
         switch (h) {
-            case 1 -> DgemmUnrolled.columns1(kc, a, ai, as, b, bi, tile, t);
-            case 2 -> DgemmUnrolled.columns2(kc, a, ai, as, b, bi, tile, t);
-            case 3 -> DgemmUnrolled.columns3(kc, a, ai, as, b, bi, tile, t);
-            case 4 -> DgemmUnrolled.columns4(kc, a, ai, as, b, bi, tile, t);
-            case 5 -> DgemmUnrolled.columns5(kc, a, ai, as, b, bi, tile, t);
-            case 6 -> DgemmUnrolled.columns6(kc, a, ai, as, b, bi, tile, t);
-            case 7 -> DgemmUnrolled.columns7(kc, a, ai, as, b, bi, tile, t);
-            default -> DgemmUnrolled.columns8(kc, a, ai, as, b, bi, tile, t);
+            case 1 -> DgemmUnrolled.columns1(kc, a, ai, as, b, bi, bs, tile, t);
+            case 2 -> DgemmUnrolled.columns2(kc, a, ai, as, b, bi, bs, tile, t);
+            case 3 -> DgemmUnrolled.columns3(kc, a, ai, as, b, bi, bs, tile, t);
+            case 4 -> DgemmUnrolled.columns4(kc, a, ai, as, b, bi, bs, tile, t);
+            case 5 -> DgemmUnrolled.columns5(kc, a, ai, as, b, bi, bs, tile, t);
+            case 6 -> DgemmUnrolled.columns6(kc, a, ai, as, b, bi, bs, tile, t);
+            case 7 -> DgemmUnrolled.columns7(kc, a, ai, as, b, bi, bs, tile, t);
+            default -> DgemmUnrolled.columns8(kc, a, ai, as, b, bi, bs, tile, t);
         }
     }
 
@@ -119,32 +136,54 @@ final class DgemmNarrowT {
     /**
      * C[r][j] = alpha * s + beta * C[r][j] for r < rows, j < n, s = tile[AT + j * NR + r] (C from
      * {@code ci}): {@link DgemmKernels#update}'s arithmetic on the rows of C, which the tile holds
-     * transposed (all L of its rows are read, those past n never stored). beta == 0 never reads C.
+     * transposed, one block of L of its rows per vector of C's row (all L rows of a block are read,
+     * those past n never stored). beta == 0 never reads C.
      */
     private static void update(double[] tile, int n, int rows, double alpha, double beta, double[] c, int ci, int ldc) {
         if (TRANSPOSE) {
+            // A block of L rows of C^T is turned back whole when at least half of it holds columns of C;
+            // the columns of a block less full are updated one by one (DGEMM's n = 10: 2 of 8)
             int count = Platform.roundUp(rows, L);
-            if (L == 16) {
-                DgemmUnrolled.transposeToB16(tile, AT, NR, count, tile, 0);
-            } else {
-                DgemmUnrolled.transposeToB(tile, AT, NR, count, tile, 0);
+            int turned = 0;
+            for (; turned < n && n - turned >= L / 2; turned += L) {
+                if (L == 16) {
+                    DgemmUnrolled.transposeToB16(tile, AT + turned * NR, NR, count, tile, turned);
+                } else {
+                    DgemmUnrolled.transposeToB(tile, AT + turned * NR, NR, count, tile, turned);
+                }
             }
-            DgemmKernels.update(tile, rows, n, alpha, beta, c, ci, ldc);
+            turned = Math.min(turned, n);
+            if (turned > 0) {
+                DgemmKernels.update(tile, rows, turned, alpha, beta, c, ci, ldc);
+            }
+            for (int r = 0; r < rows && turned < n; r++, ci += ldc) {
+                for (int j = turned; j < n; j++) {
+                    c[ci + j] = DgemmKernels.update(tile[AT + j * NR + r], alpha, beta, c[ci + j]);
+                }
+            }
             return;
         }
         DoubleVector va = DoubleVector.broadcast(S, alpha);
         DoubleVector vb = DoubleVector.broadcast(S, beta);
-        VectorMask<Double> in = S.indexInRange(0, n);
+        VectorMask<Double> first = S.indexInRange(0, n);
+        VectorMask<Double> second = S.indexInRange(L, n);
+        boolean two = n > L;
+        int reach = two ? NR : L;
         for (int r = 0; r < rows; r++, ci += ldc) {
-            if (ci + L > c.length) { // past the array's end: lane by lane (DgemmKernels.update says why)
+            if (ci + reach > c.length) { // past the array's end: lane by lane (DgemmKernels.update says why)
                 for (int j = 0; j < n; j++) {
                     c[ci + j] = DgemmKernels.update(tile[AT + j * NR + r], alpha, beta, c[ci + j]);
                 }
                 continue;
             }
-            DoubleVector s = DoubleVector.fromArray(S, tile, AT + r, ROW_OF_TILE, 0, in);
-            DoubleVector v = beta != 0 ? s.fma(va, DoubleVector.fromArray(S, c, ci, in).mul(vb)) : s.mul(va);
-            v.intoArray(c, ci, in);
+            DoubleVector s = DoubleVector.fromArray(S, tile, AT + r, ROW_OF_TILE, 0, first);
+            DoubleVector v = beta != 0 ? s.fma(va, DoubleVector.fromArray(S, c, ci, first).mul(vb)) : s.mul(va);
+            v.intoArray(c, ci, first);
+            if (two) {
+                s = DoubleVector.fromArray(S, tile, AT + L * NR + r, ROW_OF_TILE, 0, second);
+                v = beta != 0 ? s.fma(va, DoubleVector.fromArray(S, c, ci + L, second).mul(vb)) : s.mul(va);
+                v.intoArray(c, ci + L, second);
+            }
         }
     }
 }

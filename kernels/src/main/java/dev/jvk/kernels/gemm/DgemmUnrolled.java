@@ -914,8 +914,8 @@ final class DgemmUnrolled {
         c11.intoArray(tile, 11 * NR);
     }
 
-    /** 1 column of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns1(int kc, double[] a, int ai, int as, double[] b, int bi, double[] tile, int t) {
+    /** 1 column of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns1(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c00 = zero, c01 = zero;
         for (int p = 0; p < kc; p++) {
@@ -925,14 +925,14 @@ final class DgemmUnrolled {
             c00 = bj.fma(a0, c00);
             c01 = bj.fma(a1, c01);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
     }
 
-    /** 2 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns2(int kc, double[] a, int ai, int as, double[] b, int bi, double[] tile, int t) {
+    /** 2 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns2(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero;
         for (int p = 0; p < kc; p++) {
@@ -945,7 +945,7 @@ final class DgemmUnrolled {
             c10 = bj.fma(a0, c10);
             c11 = bj.fma(a1, c11);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -953,8 +953,8 @@ final class DgemmUnrolled {
         c11.intoArray(tile, t + NR + L);
     }
 
-    /** 3 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns3(int kc, double[] a, int ai, int as, double[] b, int bi, double[] tile, int t) {
+    /** 3 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns3(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
         for (int p = 0; p < kc; p++) {
@@ -970,7 +970,7 @@ final class DgemmUnrolled {
             c20 = bj.fma(a0, c20);
             c21 = bj.fma(a1, c21);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -980,8 +980,8 @@ final class DgemmUnrolled {
         c21.intoArray(tile, t + 2 * NR + L);
     }
 
-    /** 4 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns4(int kc, double[] a, int ai, int as, double[] b, int bi, double[] tile, int t) {
+    /** 4 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns4(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         for (int p = 0; p < kc; p++) {
@@ -1000,7 +1000,7 @@ final class DgemmUnrolled {
             c30 = bj.fma(a0, c30);
             c31 = bj.fma(a1, c31);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -1012,8 +1012,8 @@ final class DgemmUnrolled {
         c31.intoArray(tile, t + 3 * NR + L);
     }
 
-    /** 5 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns5(int kc, double[] a, int ai, int as, double[] b, int bi, double[] tile, int t) {
+    /** 5 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns5(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         DoubleVector c40 = zero, c41 = zero;
@@ -1036,7 +1036,7 @@ final class DgemmUnrolled {
             c40 = bj.fma(a0, c40);
             c41 = bj.fma(a1, c41);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -1050,8 +1050,8 @@ final class DgemmUnrolled {
         c41.intoArray(tile, t + 4 * NR + L);
     }
 
-    /** 6 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns6(int kc, double[] a, int ai, int as, double[] b, int bi, double[] tile, int t) {
+    /** 6 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns6(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         DoubleVector c40 = zero, c41 = zero, c50 = zero, c51 = zero;
@@ -1077,7 +1077,7 @@ final class DgemmUnrolled {
             c50 = bj.fma(a0, c50);
             c51 = bj.fma(a1, c51);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -1093,8 +1093,8 @@ final class DgemmUnrolled {
         c51.intoArray(tile, t + 5 * NR + L);
     }
 
-    /** 7 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns7(int kc, double[] a, int ai, int as, double[] b, int bi, double[] tile, int t) {
+    /** 7 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns7(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         DoubleVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero;
@@ -1123,7 +1123,7 @@ final class DgemmUnrolled {
             c60 = bj.fma(a0, c60);
             c61 = bj.fma(a1, c61);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -1141,8 +1141,8 @@ final class DgemmUnrolled {
         c61.intoArray(tile, t + 6 * NR + L);
     }
 
-    /** 8 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns8(int kc, double[] a, int ai, int as, double[] b, int bi, double[] tile, int t) {
+    /** 8 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns8(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         DoubleVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
@@ -1174,7 +1174,7 @@ final class DgemmUnrolled {
             c70 = bj.fma(a0, c70);
             c71 = bj.fma(a1, c71);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);

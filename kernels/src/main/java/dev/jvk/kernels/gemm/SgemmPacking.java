@@ -153,27 +153,28 @@ final class SgemmPacking {
     }
 
     /**
-     * Packs {@code kc x n} of op(B) from (p0, 0), n no wider than one vector, into rows of one
-     * vector, zero-padded: element (p, j) at {@code bp[p * L + j]}. The panel of the narrow kernels.
+     * Packs {@code kc x n} of op(B) from (p0, 0) into rows of {@link #narrowWidth}(n) floats,
+     * zero-padded: element (p, j) at {@code bp[p * narrowWidth(n) + j]}. n is no wider than one
+     * vector, or two when B is stored transposed. The panel of the narrow kernels.
      */
     static void packBNarrow(float[] b, int bo, int ldb, boolean trans, int p0, int kc, int n, float[] bp) {
+        FloatVector zero = FloatVector.zero(S);
         if (trans) {
-            // op(B)[p][j] = b[bo + j * ldb + p]: n short contiguous columns, written with stride L
-            FloatVector zero = FloatVector.zero(S);
-            for (int p = 0; p < kc; p++) {
-                zero.intoArray(bp, p * L);
+            // op(B)[p][j] = b[bo + j * ldb + p]: n short contiguous columns, written with stride w
+            int w = narrowWidth(n);
+            for (int i = 0; i < kc * w; i += L) {
+                zero.intoArray(bp, i);
             }
             for (int j = 0; j < n; j++) {
                 int src = bo + j * ldb + p0;
                 for (int p = 0; p < kc; p++) {
-                    bp[p * L + j] = b[src + p];
+                    bp[p * w + j] = b[src + p];
                 }
             }
         } else {
             // a row whose vector would pass the end of b is copied element by element: a masked load
             // there takes the Vector API's slow path (SgemmKernels.update)
             VectorMask<Float> in = S.indexInRange(0, n);
-            FloatVector zero = FloatVector.zero(S);
             for (int p = 0; p < kc; p++) {
                 int src = bo + (p0 + p) * ldb;
                 if (src + L <= b.length) {
@@ -186,6 +187,11 @@ final class SgemmPacking {
                 }
             }
         }
+    }
+
+    /** The row of {@link #packBNarrow}'s panel: one vector for n up to one, else two. */
+    static int narrowWidth(int n) {
+        return n <= L ? L : 2 * L;
     }
 
     /**

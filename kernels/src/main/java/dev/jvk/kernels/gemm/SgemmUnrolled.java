@@ -912,8 +912,8 @@ final class SgemmUnrolled {
         c11.intoArray(tile, 11 * NR);
     }
 
-    /** 1 column of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns1(int kc, float[] a, int ai, int as, float[] b, int bi, float[] tile, int t) {
+    /** 1 column of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns1(int kc, float[] a, int ai, int as, float[] b, int bi, int bs, float[] tile, int t) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero;
         for (int p = 0; p < kc; p++) {
@@ -923,14 +923,14 @@ final class SgemmUnrolled {
             c00 = bj.fma(a0, c00);
             c01 = bj.fma(a1, c01);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
     }
 
-    /** 2 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns2(int kc, float[] a, int ai, int as, float[] b, int bi, float[] tile, int t) {
+    /** 2 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns2(int kc, float[] a, int ai, int as, float[] b, int bi, int bs, float[] tile, int t) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero;
         for (int p = 0; p < kc; p++) {
@@ -943,7 +943,7 @@ final class SgemmUnrolled {
             c10 = bj.fma(a0, c10);
             c11 = bj.fma(a1, c11);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -951,8 +951,8 @@ final class SgemmUnrolled {
         c11.intoArray(tile, t + NR + L);
     }
 
-    /** 3 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns3(int kc, float[] a, int ai, int as, float[] b, int bi, float[] tile, int t) {
+    /** 3 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns3(int kc, float[] a, int ai, int as, float[] b, int bi, int bs, float[] tile, int t) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
         for (int p = 0; p < kc; p++) {
@@ -968,7 +968,7 @@ final class SgemmUnrolled {
             c20 = bj.fma(a0, c20);
             c21 = bj.fma(a1, c21);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -978,8 +978,8 @@ final class SgemmUnrolled {
         c21.intoArray(tile, t + 2 * NR + L);
     }
 
-    /** 4 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns4(int kc, float[] a, int ai, int as, float[] b, int bi, float[] tile, int t) {
+    /** 4 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns4(int kc, float[] a, int ai, int as, float[] b, int bi, int bs, float[] tile, int t) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         for (int p = 0; p < kc; p++) {
@@ -998,7 +998,7 @@ final class SgemmUnrolled {
             c30 = bj.fma(a0, c30);
             c31 = bj.fma(a1, c31);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -1010,8 +1010,8 @@ final class SgemmUnrolled {
         c31.intoArray(tile, t + 3 * NR + L);
     }
 
-    /** 5 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns5(int kc, float[] a, int ai, int as, float[] b, int bi, float[] tile, int t) {
+    /** 5 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns5(int kc, float[] a, int ai, int as, float[] b, int bi, int bs, float[] tile, int t) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         FloatVector c40 = zero, c41 = zero;
@@ -1034,7 +1034,7 @@ final class SgemmUnrolled {
             c40 = bj.fma(a0, c40);
             c41 = bj.fma(a1, c41);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -1048,8 +1048,8 @@ final class SgemmUnrolled {
         c41.intoArray(tile, t + 4 * NR + L);
     }
 
-    /** 6 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns6(int kc, float[] a, int ai, int as, float[] b, int bi, float[] tile, int t) {
+    /** 6 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns6(int kc, float[] a, int ai, int as, float[] b, int bi, int bs, float[] tile, int t) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero;
@@ -1075,7 +1075,7 @@ final class SgemmUnrolled {
             c50 = bj.fma(a0, c50);
             c51 = bj.fma(a1, c51);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -1091,8 +1091,8 @@ final class SgemmUnrolled {
         c51.intoArray(tile, t + 5 * NR + L);
     }
 
-    /** 7 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns7(int kc, float[] a, int ai, int as, float[] b, int bi, float[] tile, int t) {
+    /** 7 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns7(int kc, float[] a, int ai, int as, float[] b, int bi, int bs, float[] tile, int t) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero;
@@ -1121,7 +1121,7 @@ final class SgemmUnrolled {
             c60 = bj.fma(a0, c60);
             c61 = bj.fma(a1, c61);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);
@@ -1139,8 +1139,8 @@ final class SgemmUnrolled {
         c61.intoArray(tile, t + 6 * NR + L);
     }
 
-    /** 8 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}. */
-    static void columns8(int kc, float[] a, int ai, int as, float[] b, int bi, float[] tile, int t) {
+    /** 8 columns of C (rows of C^T, {@link SgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns8(int kc, float[] a, int ai, int as, float[] b, int bi, int bs, float[] tile, int t) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
         FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
@@ -1172,7 +1172,7 @@ final class SgemmUnrolled {
             c70 = bj.fma(a0, c70);
             c71 = bj.fma(a1, c71);
             ai += as;
-            bi += L;
+            bi += bs;
         }
         c00.intoArray(tile, t);
         c01.intoArray(tile, t + L);

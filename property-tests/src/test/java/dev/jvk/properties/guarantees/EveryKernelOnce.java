@@ -21,12 +21,12 @@ public final class EveryKernelOnce {
     private EveryKernelOnce() {}
 
     /**
-     * m, n, k: GEMV (m == 1, n == 1), narrow (n within one vector), narrow transposed (m >= 32 too), small or
-     * direct (by transposes), two past both into the packed nest, and one past a K block (PackedMatrix packs A's
-     * rows for every K block at once).
+     * m, n, k: GEMV (m == 1, n == 1), narrow (n within one vector), narrow transposed (m >= 32 too; n = 11 and 20
+     * over one vector of doubles and of floats at 512 bits), small or direct (by transposes), two past both into
+     * the packed nest, and one past a K block (PackedMatrix packs A's rows for every K block at once).
      */
-    private static final int[][] GEMM_SHAPES = {{1, 37, 19}, {37, 1, 19}, {5, 3, 19}, {40, 3, 19}, {21, 37, 19}, {100, 100, 100},
-        {140, 131, 129}, {40, 37, 300}};
+    private static final int[][] GEMM_SHAPES = {{1, 37, 19}, {37, 1, 19}, {5, 3, 19}, {40, 3, 19}, {40, 11, 19}, {40, 20, 19},
+        {21, 37, 19}, {100, 100, 100}, {140, 131, 129}, {40, 37, 300}};
 
     public static void main(String[] args) throws Throwable {
         System.out.println("INFO " + Kernels.info().implementation() + " " + Kernels.info().vectorBits());
