@@ -27,7 +27,12 @@ public final class OnnxRuntimeMlpInferencePairs {
         }
         int batch = Integer.parseInt(args[0]);
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-        long warmUpNanos = (args.length > 2 ? Long.parseLong(args[2]) : 8) * 1_000_000_000L;
+        long warmUpSeconds = args.length > 2 ? Long.parseLong(args[2]) : 8;
+        if (batch < 1 || pairs < 1 || warmUpSeconds < 0 || warmUpSeconds > 3600) {
+            throw new IllegalArgumentException("BATCH and PAIRS must be >= 1 and WARM_UP_SECONDS in [0, 3600], got "
+                    + batch + ", " + pairs + ", " + warmUpSeconds);
+        }
+        long warmUpNanos = warmUpSeconds * 1_000_000_000L;
         MlpInferenceBenchmark jvk = new MlpInferenceBenchmark();
         jvk.batch = batch;
         jvk.threads = 1;

@@ -170,9 +170,15 @@ public final class FeatureScaling {
     /**
      * Scales features {@code [fromFeature, fromFeature + count)} of rows {@code [fromRow, fromRow + rows)} of
      * {@code x} ({@code features} values each) in place: each value as {@link #apply(float[], int, int)} scales it.
+     *
+     * @throws IllegalArgumentException if the features are not a range of {@code [0, features)}
      */
     public void apply(float[] x, int fromRow, int rows, int fromFeature, int count) {
         int f = shift.length;
+        if (fromFeature < 0 || count < 0 || fromFeature > f - count) {
+            throw new IllegalArgumentException("features [" + fromFeature + ", " + fromFeature + " + " + count
+                    + ") must lie within the " + f + " features");
+        }
         if (kind == Kind.NONE) {
             return;
         }

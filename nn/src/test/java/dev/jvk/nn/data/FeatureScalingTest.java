@@ -65,4 +65,20 @@ class FeatureScalingTest {
             assertThat(count).isBetween(400, 600);
         }
     }
+
+    @Test
+    void a_range_of_features_is_scaled_as_the_whole_row_scales_it_and_a_range_past_the_features_is_refused() {
+        DataSet train = data(0, 5, 10, 15, 4, 9);
+        FeatureScaling s = FeatureScaling.fit(FeatureScaling.Kind.MIN_MAX, train);
+        float[] whole = {2, 7, 8, 11};
+        s.apply(whole, 0, 2);
+        float[] second = {2, 7, 8, 11};
+        s.apply(second, 0, 2, 1, 1);
+        assertThat(second).containsExactly(2f, whole[1], 8f, whole[3]);   // the first feature untouched
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.apply(second, 0, 2, 1, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("within the 2 features");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.apply(second, 0, 2, -1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(second).containsExactly(2f, whole[1], 8f, whole[3]);   // nothing written by a refused call
+    }
 }
