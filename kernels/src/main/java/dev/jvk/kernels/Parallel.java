@@ -43,6 +43,22 @@ public final class Parallel {
         GemmThreads.forRange(n, parts, body::run);
     }
 
+    /**
+     * How many threads {@link #forTasks} runs tasks of {@code flops} floating-point operations in all on, when there
+     * are at least that many tasks and the workers are free: at least 1, at most {@link Gemm#threads()} and the
+     * processors. For a caller that cuts its work into as many tasks as there are threads to run them; the count
+     * may differ from call to call (the thread count, other callers), so tasks cut by it must give the same bits
+     * however many there are.
+     *
+     * @throws IllegalArgumentException if {@code flops < 0}
+     */
+    public static int threadsFor(long flops) {
+        if (flops < 0) {
+            throw new IllegalArgumentException("flops must be >= 0, got " + flops);
+        }
+        return GemmThreads.forTasks(Integer.MAX_VALUE, flops);
+    }
+
     /** One task of {@link #forTasks}: task {@code index}. */
     @FunctionalInterface
     public interface Task {

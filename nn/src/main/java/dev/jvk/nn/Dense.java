@@ -35,6 +35,10 @@ public final class Dense implements Layer {
     static final int MIN_SLICE_ROWS = 96;
     /** The most parts the weight gradient is cut into. */
     static final int MAX_SLICES = 8;
+    /** The narrowest column block of {@link #columnBlocks}: two vectors at 512 bits, a register tile of GEMM. */
+    static final int MIN_BLOCK_COLUMNS = 32;
+    /** Column blocks start on multiples of this many columns ({@link #blockStart}): 16 floats, 64 bytes. */
+    static final int BLOCK_UNIT = 16;
     private final int in;
     private final int out;
     private final float[] weights;      // [in x out]
@@ -150,12 +154,53 @@ public final class Dense implements Layer {
     }
 
     /**
-     * The product over inputs {@code [k0, k1)} alone, for a training pass that splits the first layer's product by
-     * inputs ({@link #inputSplit}): {@code y[B x out] = x[B x (k0..k1)] . W[(k0..k1) x out]} over rows
-     * {@code [0, rows)}, without the bias.
+     * The product over inputs {@code [k0, k1)} alone, into output columns {@code [j0, j1)}, for a training pass that
+     * splits the first layer's product by inputs ({@link #inputSplit}) and, on more than two threads, by blocks of
+     * output columns ({@link #columnBlocks}): {@code y[B x (j0..j1)] = x[B x (k0..k1)] . W[(k0..k1) x (j0..j1)]} over
+     * rows {@code [0, rows)}, without the bias. Each element is GEMM's chain of multiply-adds over {@code k0..k1} in
+     * order whatever the columns around it, so a block of columns has the bits of the whole half's product.
      */
-    void forwardInputs(float[] x, float[] y, int rows, int k0, int k1) {
-        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, k1 - k0, 1f, x, k0, in, weights, k0 * out, out, 0f, y, 0, out);
+    void forwardInputs(float[] x, float[] y, int rows, int k0, int k1, int j0, int j1) {
+        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, j1 - j0, k1 - k0, 1f, x, k0, in, weights, k0 * out + j0, out, 0f, y, j0, out);
+    }
+
+    /**
+     * How many blocks of output columns each half of the split product ({@link #inputSplit}) is cut into on a pool of
+     * {@code threads} threads: 1 up to two threads (a half per thread); from three, half the threads for an even count
+     * (task {@code t} is half {@code t % 2}, block {@code t / 2}, so thread {@code i} of {@code p} multiplies, and then
+     * differentiates and updates, one block of half {@code i % 2} alone), the threads for an odd one (two blocks each, one
+     * in each half), at most {@code out / MIN_BLOCK_COLUMNS}. The blocks change no bit ({@link #forwardInputs}), so
+     * they may follow the threads.
+     */
+    int columnBlocks(int threads) {
+        if (threads <= 2 || inputSplit() == 0) {
+            return 1;
+        }
+        return Math.max(1, Math.min(threads % 2 == 0 ? threads / 2 : threads, out / MIN_BLOCK_COLUMNS));
+    }
+
+    /**
+     * The first output column of block {@code block} of {@code blocks} ({@code out} for {@code block == blocks}): the
+     * columns cut in whole units of {@code BLOCK_UNIT} (a cache line of floats, so that the updates of two blocks
+     * never write one line of a row of {@code W}), the blocks within a unit of each other.
+     */
+    int blockStart(int block, int blocks) {
+        int units = (out + BLOCK_UNIT - 1) / BLOCK_UNIT;
+        return Math.min(out, block * units / blocks * BLOCK_UNIT);
+    }
+
+    /**
+     * The weight gradient over inputs {@code [k0, k1)} and output columns {@code [j0, j1)}, then {@code ready} told each
+     * row's run of elements: the part of {@code dW} that one column block of a half multiplied ({@link #columnBlocks}),
+     * for the thread that multiplied it. Each element is the same sum over the rows as in {@link #parameterGradientPart}.
+     */
+    void weightGradientBlock(float[] x, float[] dy, int rows, int k0, int k1, int j0, int j1, GradientReady ready) {
+        packed = null; // an optimizer step is about to change the weights
+        // from y = x . W:  dW[(k0..k1) x (j0..j1)] = x^T[(k0..k1) x B] . dy[B x (j0..j1)]
+        Gemm.sgemm(TRANS, NO_TRANS, k1 - k0, j1 - j0, rows, 1f, x, k0, in, dy, j0, out, 0f, parameters().get(0).grad(), k0 * out + j0, out);
+        for (int r = k0; r < k1; r++) {
+            ready.ready(0, r * out + j0, r * out + j1);
+        }
     }
 
     /**

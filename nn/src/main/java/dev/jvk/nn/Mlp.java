@@ -78,6 +78,11 @@ public final class Mlp {
     private final Dense splitDense;
     /** The first input of the second half of that split ({@link Dense#inputSplit}). */
     private final int firstSplit;
+    /**
+     * The column blocks each half of that split is cut into in the running step ({@link Dense#columnBlocks}): 1 on up
+     * to two threads; set by the training pass's forward, read again by its parameter gradients.
+     */
+    private int firstBlocks = 1;
     private Workspace inference;
     private Workspace training;
     /** The pass the chunk tasks below work on: set before they run (a model is used by one thread at a time). */
@@ -90,6 +95,7 @@ public final class Mlp {
     private final Parallel.Task backwardChunk = this::backwardChunk;
     private final Parallel.Task scoreChunk = this::scoreChunk;
     private final Parallel.Task firstProductHalf = this::firstProductHalf;
+    private final Parallel.Task firstProductBlock = this::firstProductBlock;
     private final Parallel.Task forwardAfterSplitChunk = this::forwardAfterSplitChunk;
     private final Parallel.Task parameterPart = this::parameterPart;
     /** The parts of the parameter gradients, largest layers first: part {@code partIndex[t]} of pass {@code partPass[t]}. */
@@ -531,6 +537,7 @@ public final class Mlp {
      * GEMM's threads, since the masks are drawn in order over the batch.
      */
     void forward(Workspace ws, int rows, boolean training) {
+        firstBlocks = 1;
         if (training) {
             // a training pass sums as it always has, whether or not a predict packed the weights before it
             // (one row takes GEMV's order on the live weights, and on packed ones the tiles')
@@ -550,8 +557,15 @@ public final class Mlp {
         } else if (training && splitsFirstProduct()) {
             chunked = ws;
             chunkedRows = rows;
-            // two halves of the inputs, each loaded and multiplied by its rows of W on its own thread (two threads or more)
-            Parallel.forTasks(2, 2L * inputs * splitDense.outputSize() * rows, firstProductHalf);
+            long flops = 2L * inputs * splitDense.outputSize() * rows;
+            // one row is GEMV's sum, whose order the columns around an element may change: its halves stay whole
+            firstBlocks = rows < 2 ? 1 : splitDense.columnBlocks(Parallel.threadsFor(flops));
+            // two halves of the inputs, each loaded (and multiplied by its rows of W, when whole) on its own thread
+            Parallel.forTasks(2, flops, firstProductHalf);
+            if (firstBlocks > 1) {
+                // then the halves' column blocks, block b of half h as task 2 b + h
+                Parallel.forTasks(2 * firstBlocks, flops, firstProductBlock);
+            }
             int rowsPerChunk = cutsAfterFirstPass(rows) ? chunkRows(rows, SMALL_CHUNK_ROWS) : chunkRows(rows);
             // the chunks follow the halves straight away, the workers still spinning: counted as the whole pass's work
             runChunks(ws, rows, rowsPerChunk, forwardAfterSplitChunk, flopsPerRow * rows);
@@ -597,14 +611,30 @@ public final class Mlp {
         return splitDense != null && !drawsMasks;
     }
 
-    /** Half {@code h} of the first pass's product ({@link #splitsFirstProduct}): its columns of the input loaded and multiplied. */
+    /**
+     * Half {@code h} of the first pass's product ({@link #splitsFirstProduct}): its columns of the input loaded, and
+     * multiplied when the half is one block.
+     */
     private void firstProductHalf(int h) {
         Workspace ws = chunked;
-        int k0 = h == 0 ? 0 : firstSplit;
-        int k1 = h == 0 ? firstSplit : inputs;
-        loadInput(ws, 0, chunkedRows, k0, k1);
+        loadInput(ws, 0, chunkedRows, halfStart(h), halfStart(h + 1));
+        if (firstBlocks == 1) {
+            firstProductBlock(h);
+        }
+    }
+
+    /** Task {@code t} of the first pass's product: column block {@code t / 2} of half {@code t % 2}, into that half's partial sum. */
+    private void firstProductBlock(int t) {
+        Workspace ws = chunked;
+        int h = t % 2;
         float[] partial = h == 0 ? ws.outputs[outputOf[0]] : ws.gradients[outputOf[0]];
-        splitDense.forwardInputs(ws.input, partial, chunkedRows, k0, k1);
+        splitDense.forwardInputs(ws.input, partial, chunkedRows, halfStart(h), halfStart(h + 1),
+                splitDense.blockStart(t / 2, firstBlocks), splitDense.blockStart(t / 2 + 1, firstBlocks));
+    }
+
+    /** The first input of half {@code h} of the first pass's product ({@code inputs} for {@code h == 2}). */
+    private int halfStart(int h) {
+        return h == 0 ? 0 : h == 1 ? firstSplit : inputs;
     }
 
     /** The forward pass of chunk {@code c} after the first pass's two halves: their sum, the bias and activation, then every pass after it. */
@@ -800,18 +830,34 @@ public final class Mlp {
         chunked = ws;
         chunkedRows = rows;
         updating = optimizer;
+        // the first layer's weight gradient in the forward pass's column blocks, when it ran in blocks, at the same tasks
+        int tasks = firstBlocks == 1 ? partPass.length : partPass.length - (passes[0].parameterParts() - 1) + 2 * firstBlocks;
         try {
-            Parallel.forTasks(partPass.length, flopsPerRow * rows, parameterPart);   // dW has the forward product's flops
+            Parallel.forTasks(tasks, flopsPerRow * rows, parameterPart);   // dW has the forward product's flops
         } finally {
             updating = null;
         }
         return meanLoss;
     }
 
-    /** Parameter gradient part {@code t} of the pass over the rows in {@link #chunked}, then its update if a step runs one. */
+    /**
+     * Parameter gradient part {@code t} of the pass over the rows in {@link #chunked}, then its update if a step runs one.
+     * When the first product ran in column blocks, the first {@code 2 * firstBlocks} parts are its weight gradient in
+     * the same blocks (task {@code t} the block task {@code t} multiplied, which goes to the same thread), in place of
+     * that gradient's slices.
+     */
     private void parameterPart(int t) {
-        int p = partPass[t];
         Workspace ws = chunked;
+        if (firstBlocks > 1) {
+            int h = t % 2;
+            if (t < 2 * firstBlocks) {
+                splitDense.weightGradientBlock(ws.input, ws.gradients[outputOf[0]], chunkedRows, halfStart(h), halfStart(h + 1),
+                        splitDense.blockStart(t / 2, firstBlocks), splitDense.blockStart(t / 2 + 1, firstBlocks), readyOf[0]);
+                return;
+            }
+            t += passes[0].parameterParts() - 1 - 2 * firstBlocks;
+        }
+        int p = partPass[t];
         float[] x = p == 0 ? ws.input : ws.outputs[outputOf[p - 1]];
         passes[p].parameterGradientPart(x, ws.gradients[outputOf[p]], chunkedRows, partIndex[t], readyOf[p]);
     }

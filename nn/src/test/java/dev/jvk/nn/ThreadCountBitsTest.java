@@ -3,6 +3,7 @@ package dev.jvk.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.Parallel;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.optim.Optimizer;
 import dev.jvk.nn.optim.OptimizerConfig;
@@ -15,13 +16,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
  * The same seed gives bitwise the same weights after training steps, and the same predictions,
- * for 1, 2, 3 and 4 threads. The child JVM is told to split as a 4-processor machine would and to
- * split every product with a panel per thread ({@code -Djvk.gemm.processors=4
- * -Djvk.gemm.minNanosPerThread=1}), so that 3 and 4 threads really run on this 2-core machine, and
+ * for 1, 2, 3, 4 and 8 threads. The child JVM is told to split as an 8-processor machine would and to
+ * split every product with a panel per thread ({@code -XX:ActiveProcessorCount=8
+ * -Djvk.gemm.minNanosPerThread=1}), so that 3, 4 and 8 threads really run on a 2-core machine (and the first
+ * product's halves are cut into 3, 2 and 4 column blocks), and
  * to cut batches into chunks of 16 rows ({@code -Djvk.nn.minChunkRows=16}), so that these small
  * batches run in several chunks at once, and batches under 32 rows after their first pass into chunks
  * of at least 8 ({@code -Djvk.nn.smallChunkRows=8}).
@@ -33,16 +36,17 @@ import org.junit.jupiter.api.Test;
 class ThreadCountBitsTest {
 
     @Test
-    void weightsAfterTrainingStepsAndPredictionsAreBitwiseTheSameForOneToFourThreads() throws Exception {
+    void weightsAfterTrainingStepsAndPredictionsAreBitwiseTheSameForOneToEightThreads() throws Exception {
         String output = runChild(Child.class);
         List<String> runs = output.lines().filter(l -> l.startsWith("THREADS ")).toList();
-        assertThat(runs).as(output).hasSize(4);
+        assertThat(runs).as(output).hasSize(Child.THREADS.length);
         String first = runs.get(0).substring("THREADS 1 ".length());
         assertThat(first).as("a run produced weights and predictions").contains("weights ").contains("predictions ");
         for (int t = 1; t < runs.size(); t++) {
-            assertThat(runs.get(t)).isEqualTo("THREADS " + (t + 1) + " " + first);
+            assertThat(runs.get(t)).isEqualTo("THREADS " + Child.THREADS[t] + " " + first);
         }
-        assertThat(output).contains("WORKERS 3");
+        assertThat(output).as("column blocks per half of the first product, by thread count").contains("BLOCKS 1 1 3 2 4");
+        assertThat(output).contains("WORKERS 7");
     }
 
     @Test
@@ -62,7 +66,7 @@ class ThreadCountBitsTest {
     private static String runChild(Class<?> child) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector",
-                "-Djvk.gemm.processors=4", "-Djvk.gemm.minNanosPerThread=1", "-Djvk.nn.minChunkRows=16", "-Djvk.nn.smallChunkRows=8",
+                "-XX:ActiveProcessorCount=8", "-Djvk.gemm.minNanosPerThread=1", "-Djvk.nn.minChunkRows=16", "-Djvk.nn.smallChunkRows=8",
                 "-cp", System.getProperty("java.class.path"), child.getName()));
         Path out = Files.createTempFile("jvk-thread-bits", ".out");
         try {
@@ -108,21 +112,44 @@ class ThreadCountBitsTest {
                 .as("dropout draws its masks over the whole batch").isFalse();
     }
 
-    /** The child: trains and predicts with 1, 2, 3 and 4 threads, printing a digest of every bit. */
+    @Test
+    void onMoreThanTwoThreadsEachHalfOfTheFirstProductIsCutIntoColumnBlocksOfWholeCacheLines() {
+        Dense first = new Dense(784, 256);
+        int[] threads = {1, 2, 3, 4, 5, 6, 8, 16, 64};
+        int[] blocks = {1, 1, 3, 2, 5, 3, 4, 8, 8};
+        for (int i = 0; i < threads.length; i++) {
+            assertThat(first.columnBlocks(threads[i])).as("%d threads: half the threads when even, as many when odd, at most 256 / 32",
+                    threads[i]).isEqualTo(blocks[i]);
+        }
+        assertThat(IntStream.rangeClosed(0, 3).map(b -> first.blockStart(b, 3)).toArray()).as("16 lines in 3 blocks").containsExactly(0, 80, 160, 256);
+        assertThat(IntStream.rangeClosed(0, 4).map(b -> first.blockStart(b, 4)).toArray()).containsExactly(0, 64, 128, 192, 256);
+        assertThat(IntStream.rangeClosed(0, 8).map(b -> first.blockStart(b, 8)).toArray()).containsExactly(0, 32, 64, 96, 128, 160, 192, 224, 256);
+        Dense narrow = new Dense(300, 80);
+        assertThat(narrow.columnBlocks(8)).as("80 columns: two blocks of 32 or more").isEqualTo(2);
+        assertThat(IntStream.rangeClosed(0, 2).map(b -> narrow.blockStart(b, 2)).toArray()).as("5 lines: 2 and 3").containsExactly(0, 32, 80);
+        assertThat(new Dense(120, 80).columnBlocks(8)).as("a product not split by inputs").isEqualTo(1);
+    }
+
+    /** The child: trains and predicts with 1, 2, 3, 4 and 8 threads, printing a digest of every bit. */
     public static final class Child {
+        static final int[] THREADS = {1, 2, 3, 4, 8};
+
         private Child() {}
 
         public static void main(String[] args) {
-            for (int threads = 1; threads <= 4; threads++) {
+            StringBuilder blocks = new StringBuilder("BLOCKS");
+            for (int threads : THREADS) {
                 Gemm.setThreads(threads);
                 System.out.println("THREADS " + threads + " " + run());
+                blocks.append(' ').append(new Dense(300, 128).columnBlocks(Parallel.threadsFor(1L << 40)));
             }
+            System.out.println(blocks);
             System.out.println("WORKERS " + Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().startsWith("jvk-gemm-")).count());
         }
 
         private static String run() {
-            int inputs = 300;   // the first layer's product split by inputs at 152, its gradient in two slices of each half
+            int inputs = 300;   // the first layer's product split by inputs at 152, its gradient in two slices of each half, 128 columns in up to 4 blocks
             SplittableRandom random = new SplittableRandom(5);
             float[] x = new float[300 * inputs];
             for (int i = 0; i < x.length; i++) {
@@ -135,7 +162,7 @@ class ThreadCountBitsTest {
             StringBuilder digest = new StringBuilder();
             for (float dropout : new float[] {0.2f, 0f}) {
                 for (OptimizerConfig config : List.of(OptimizerConfig.sgd(), OptimizerConfig.adamWWithWeightDecay(0.01f))) {
-                    Mlp mlp = Mlp.classifier(inputs, new int[] {80, 40}, Activation.RELU, dropout, 10, 9);
+                    Mlp mlp = Mlp.classifier(inputs, new int[] {128, 40}, Activation.RELU, dropout, 10, 9);
                     Optimizer optimizer = config.create(mlp.parameters());
                     for (int step = 0; step < 6; step++) {
                         int rows = new int[] {48, 37, 20, 27}[step % 4];

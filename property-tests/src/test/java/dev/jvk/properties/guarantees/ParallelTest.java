@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * {@link Parallel#forRange}: every element in exactly one range, ranges starting on multiples of
  * 64, for every thread count and for lengths around the split points; {@link Parallel#forTasks}:
  * every task exactly once, on at most as many threads as there are tasks, each thread's own tasks first;
- * bad arguments refused
+ * {@link Parallel#threadsFor}: the threads tasks of that work run on; bad arguments refused
  * before the body runs.
  */
 class ParallelTest {
@@ -134,6 +134,25 @@ class ParallelTest {
             }
         }
         assertThat(checked).isBetween(200, 400);
+    }
+
+    /** The threads a caller may cut its work for: one for no work, the thread count and the processors for much, never fewer than run. */
+    @Test
+    void threadsForIsOneWithoutWorkAndTheThreadsTheTasksOfMuchWorkRunOn() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        int checked = 0;
+        for (int threads = 1; threads <= 4; threads++) {
+            Gemm.setThreads(threads);
+            assertThat(Parallel.threadsFor(0)).as("no work, %d threads", threads).isEqualTo(1);
+            assertThat(Parallel.threadsFor(1L << 40)).as("much work, %d threads", threads).isEqualTo(Math.min(threads, processors));
+            java.util.Set<Thread> ranOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Parallel.forTasks(64, 1L << 40, t -> ranOn.add(Thread.currentThread()));
+            assertThat(ranOn.size()).isLessThanOrEqualTo(Parallel.threadsFor(1L << 40));
+            checked++;
+        }
+        assertThat(checked).isEqualTo(4);
+        assertThatThrownBy(() -> Parallel.threadsFor(-1)).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("flops must be >= 0, got -1");
     }
 
     @Test
