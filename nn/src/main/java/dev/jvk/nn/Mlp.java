@@ -83,6 +83,13 @@ public final class Mlp {
      * to two threads; set by the training pass's forward, read again by its parameter gradients.
      */
     private int firstBlocks = 1;
+    /**
+     * Whether the running training pass takes each chunk from its forward pass through its loss to the row side of its
+     * backward in one task ({@link #lossInChunks}); set by {@link #forwardBackward} around its forward pass.
+     */
+    private boolean rowSideInChunks;
+    /** Each chunk's mean loss in such a pass, chunk by chunk. */
+    private final double[] chunkLoss = new double[MAX_CHUNKS];
     private Workspace inference;
     private Workspace training;
     /** The pass the chunk tasks below work on: set before they run (a model is used by one thread at a time). */
@@ -647,6 +654,7 @@ public final class Mlp {
         Vectors.add(y, from * out, ws.gradients[outputOf[0]], from * out, y, from * out, n * out);
         passes[0].forwardAfterProduct(y, from, n);
         forwardPasses(ws, 1, y, from, n);
+        rowSideAfterForward(c);
     }
 
     /** Rows per chunk of the row side of backward over {@code rows} rows: the forward pass's chunks after its first pass. */
@@ -668,16 +676,24 @@ public final class Mlp {
         return ws.input;
     }
 
-    /** Columns {@code [k0, k1)} of input rows {@code [from, from + n)}: copied from the rows {@link #loadBatch} named, if any, then scaled in place. */
+    /**
+     * Columns {@code [k0, k1)} of input rows {@code [from, from + n)}: copied from the rows {@link #loadBatch} named and
+     * scaled on the way, or, with no rows named, scaled in place. Columns from the first on go row after row, others
+     * (the second half of a split first product, loaded at once beside the first) from the last row up, so that the two
+     * threads meet at the cache line a row's halves share in one row instead of in every row. Each half's load at batch
+     * 32 took 3.5 us on one thread and 8-10 on two; copied scaled and in these orders 2.8 and 5-6
+     * (bench/RESULTS-threads.md, ninth session).
+     */
     private void loadInput(Workspace ws, int from, int n, int k0, int k1) {
         float[] source = ws.source;
-        if (source != null) {
-            for (int i = from; i < from + n; i++) {
-                int r = ws.sourceOrder == null ? ws.sourceFrom + i : ws.sourceOrder[ws.sourceFrom + i];
-                System.arraycopy(source, r * inputs + k0, ws.input, i * inputs + k0, k1 - k0);
-            }
+        if (source == null && scaling.kind() == FeatureScaling.Kind.NONE) {
+            return;
         }
-        scaling.apply(ws.input, from, n, k0, k1 - k0);
+        for (int j = 0; j < n; j++) {
+            int i = k0 == 0 ? from + j : from + n - 1 - j;
+            int r = source == null ? i : ws.sourceOrder == null ? ws.sourceFrom + i : ws.sourceOrder[ws.sourceFrom + i];
+            scaling.copyScaled(source == null ? ws.input : source, r * inputs + k0, ws.input, i * inputs + k0, k0, k1 - k0);
+        }
     }
 
     /**
@@ -718,6 +734,7 @@ public final class Mlp {
         int from = c * rowsPerChunk;
         int n = Math.min(rowsPerChunk, chunkedRows - from);
         forwardPasses(ws, 0, loadInput(ws, from, n), from, n);
+        rowSideAfterForward(c);
     }
 
     /** Passes {@code first} to the last over rows {@code [from, from + n)}, pass {@code first} reading {@code x}. */
@@ -734,6 +751,23 @@ public final class Mlp {
         Workspace ws = chunked;
         int from = c * rowsPerChunk;
         forwardPasses(ws, 1, ws.outputs[outputOf[0]], from, Math.min(rowsPerChunk, chunkedRows - from));
+        rowSideAfterForward(c);
+    }
+
+    /**
+     * In a training pass whose loss runs in the chunks ({@link #rowSideInChunks}), what follows chunk {@code c}'s forward
+     * pass on the same thread: its rows' loss and gradient, then the row side of its backward. Nothing otherwise.
+     */
+    private void rowSideAfterForward(int c) {
+        if (!rowSideInChunks) {
+            return;
+        }
+        Workspace ws = chunked;
+        int from = c * rowsPerChunk;
+        int n = Math.min(rowsPerChunk, chunkedRows - from);
+        chunkLoss[c] = ((SoftmaxCrossEntropy) loss).lossAndGradientRows(ws.logits(), ws.labels, from, n, chunkedRows, classes,
+                ws.gradients[layers.size() - 1]);
+        backwardChunk(c);
     }
 
     /** The forward pass of chunk {@code c}, then its outputs turned into the scores {@link #predict} returns. */
@@ -757,7 +791,7 @@ public final class Mlp {
 
     /**
      * One training pass: forward, loss and its gradient, backward into every parameter's gradient.
-     * Returns the mean loss; when it is not finite, backward is skipped (the caller stops).
+     * Returns the mean loss; when it is not finite, no parameter gradient is computed (the caller stops).
      */
     float forwardBackward(Workspace ws, int rows) {
         return forwardBackward(ws, rows, null, 0f);
@@ -806,8 +840,21 @@ public final class Mlp {
     }
 
     /**
+     * Whether a training pass over the batch in {@code ws} computes its loss in the forward pass's chunks
+     * ({@link SoftmaxCrossEntropy#lossAndGradientRows}), each chunk going on, on the same thread, to the row side of its
+     * backward: one hand-over instead of two, and no loss on this thread alone between them (at batch 128 on two
+     * threads, 13 us of a step: bench/RESULTS-threads.md, ninth session). Every row's gradient is its own, so only the
+     * mean needs all the rows: the chunks' means are added in chunk order. For labels against softmax cross-entropy,
+     * unweighted, and a forward pass in chunks (no dropout); other losses run over the whole batch between the passes.
+     */
+    private boolean lossInChunks(Workspace ws) {
+        return !drawsMasks && loss instanceof SoftmaxCrossEntropy && metadata.isClassification() && !ws.softTargets && ws.classWeights == null;
+    }
+
+    /**
      * The training pass, in three parts on the threads: the rows' side of forward and backward in the
-     * forward pass's chunks (each output's and input's gradient), the loss between them on this thread;
+     * forward pass's chunks (each output's and input's gradient), the loss between them on this thread or, for most
+     * classifiers, in each chunk ({@link #lossInChunks});
      * then the parameter gradients, each a sum over all rows, in the fixed parts of
      * {@link Pass#parameterGradientPart} (row slices of each weight gradient, one product each, and the
      * bias sums), taken by whichever thread is free. With an optimizer, each part's elements are updated
@@ -815,15 +862,32 @@ public final class Mlp {
      * same whoever runs it, and no sum is split: the same bits for every thread count.
      */
     private float forwardBackward(Workspace ws, int rows, ElementwiseOptimizer optimizer, float learningRate) {
-        forward(ws, rows, true);
-        int last = layers.size() - 1;
-        float meanLoss = lossAndGradient(ws, rows, ws.gradients[last]);
+        boolean inChunks = lossInChunks(ws);
+        rowSideInChunks = inChunks;
+        try {
+            forward(ws, rows, true);
+        } finally {
+            rowSideInChunks = false;
+        }
+        float meanLoss;
+        if (inChunks) {
+            // the chunks' means, weighted by their rows, in chunk order (one chunk: its mean, exactly)
+            double total = 0;
+            for (int from = 0, c = 0; from < rows; from += rowsPerChunk, c++) {
+                total += chunkLoss[c] * Math.min(rowsPerChunk, rows - from);
+            }
+            meanLoss = (float) (total / rows);
+        } else {
+            meanLoss = lossAndGradient(ws, rows, ws.gradients[layers.size() - 1]);
+            if (Float.isFinite(meanLoss)) {
+                // a batch cut after its first pass: the chunks come straight after the forward pass's, with the workers
+                // still spinning, and are counted as that pass's work (their own is too small for the rule alone)
+                runChunks(ws, rows, backwardChunkRows(rows), backwardChunk, (cutsAfterFirstPass(rows) ? flopsPerRow : backwardFlopsPerRow) * rows);
+            }
+        }
         if (!Float.isFinite(meanLoss)) {
             return meanLoss;
         }
-        // a batch cut after its first pass: the chunks come straight after the forward pass's, with the workers still
-        // spinning, and are counted as that pass's work (their own is too small for the rule alone)
-        runChunks(ws, rows, backwardChunkRows(rows), backwardChunk, (cutsAfterFirstPass(rows) ? flopsPerRow : backwardFlopsPerRow) * rows);
         if (optimizer != null) {
             optimizer.startStep(learningRate);
         }

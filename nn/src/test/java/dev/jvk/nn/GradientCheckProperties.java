@@ -190,6 +190,27 @@ class GradientCheckProperties {
                                                      @ForAll Activation activation,
                                                      @ForAll long seed) {
         Mlp mlp = Mlp.classifier(inputs, new int[] {hidden1, hidden2}, activation, classes, seed);
+        assertEveryGradientMatches(mlp, rows, seed, activation == Activation.RELU || activation == Activation.LEAKY_RELU);
+    }
+
+    /**
+     * A batch cut into row chunks after its first pass ({@link Mlp#cutsAfterFirstPass}: 32 to 72 rows, chunks of 16 rows
+     * or more), each chunk computing the loss and its gradient for its own rows
+     * ({@link SoftmaxCrossEntropy#lossAndGradientRows}): the mean loss and every parameter gradient against the double
+     * forward of the whole batch.
+     */
+    @Property(tries = 15)
+    void mlpWithItsLossInRowChunksMatchesFiniteDifferences(@ForAll @IntRange(min = 32, max = 72) int rows,
+                                                           @ForAll @IntRange(min = 1, max = 6) int inputs,
+                                                           @ForAll @IntRange(min = 1, max = 5) int hidden,
+                                                           @ForAll long seed) {
+        Mlp mlp = Mlp.classifier(inputs, new int[] {hidden, 3}, Activation.TANH, 3, seed);
+        assertThat(mlp.cutsAfterFirstPass(rows)).isTrue();
+        assertEveryGradientMatches(mlp, rows, seed, false);
+    }
+
+    /** {@link Mlp#forwardBackward} on a random batch of {@code rows} rows: its loss and every parameter gradient against the double forward. */
+    private static void assertEveryGradientMatches(Mlp mlp, int rows, long seed, boolean kinks) {
         Random random = new Random(seed);
         Checked checked = forwardBackwardChecked(mlp, randomBatch(mlp, rows, random), rows);
         double[] x = checked.x();
@@ -204,7 +225,7 @@ class GradientCheckProperties {
                 return networkLoss(mlp, trial, x, labels, rows);
             }, values[p].clone(), H);
             // a kink of relu / leaky relu within H of a pre-activation makes the difference meaningless: skip such draws
-            if (activation == Activation.RELU || activation == Activation.LEAKY_RELU) {
+            if (kinks) {
                 net.jqwik.api.Assume.that(awayFromKinks(mlp, values, x, rows));
             }
             assertClose(parameters.get(p).grad(), fd, "mlp parameter " + p + " (" + parameters.get(p).name() + ")");

@@ -174,19 +174,41 @@ public final class FeatureScaling {
      * @throws IllegalArgumentException if the features are not a range of {@code [0, features)}
      */
     public void apply(float[] x, int fromRow, int rows, int fromFeature, int count) {
+        checkFeatures(fromFeature, count);
         int f = shift.length;
-        if (fromFeature < 0 || count < 0 || fromFeature > f - count) {
-            throw new IllegalArgumentException("features [" + fromFeature + ", " + fromFeature + " + " + count
-                    + ") must lie within the " + f + " features");
-        }
         if (kind == Kind.NONE) {
             return;
         }
         for (int r = fromRow; r < fromRow + rows; r++) {
-            // (x - shift) * scale, each rounded, as one loop of subtractions and products would round them
-            int at = r * f + fromFeature;
-            Vectors.sub(x, at, shift, fromFeature, x, at, count);
-            Vectors.mul(x, at, scale, fromFeature, x, at, count);
+            copyScaled(x, r * f + fromFeature, x, r * f + fromFeature, fromFeature, count);
+        }
+    }
+
+    /**
+     * Features {@code [fromFeature, fromFeature + count)} of one row, copied from {@code source} (the row's feature
+     * {@code fromFeature} at {@code sourceOffset}) into {@code x} (at {@code xOffset}) and scaled there: the values
+     * of a copy followed by {@link #apply(float[], int, int, int, int)}, with one pass over {@code x} fewer ({@code source}
+     * may be {@code x} at the same offset: that scaling in place).
+     *
+     * @throws IllegalArgumentException  if the features are not a range of {@code [0, features)}
+     * @throws IndexOutOfBoundsException if either array is too short for its offset and {@code count}
+     */
+    public void copyScaled(float[] source, int sourceOffset, float[] x, int xOffset, int fromFeature, int count) {
+        checkFeatures(fromFeature, count);
+        if (kind == Kind.NONE) {
+            System.arraycopy(source, sourceOffset, x, xOffset, count);
+            return;
+        }
+        // (x - shift) * scale, each rounded, as one loop of subtractions and products would round them
+        Vectors.sub(source, sourceOffset, shift, fromFeature, x, xOffset, count);
+        Vectors.mul(x, xOffset, scale, fromFeature, x, xOffset, count);
+    }
+
+    private void checkFeatures(int fromFeature, int count) {
+        int f = shift.length;
+        if (fromFeature < 0 || count < 0 || fromFeature > f - count) {
+            throw new IllegalArgumentException("features [" + fromFeature + ", " + fromFeature + " + " + count
+                    + ") must lie within the " + f + " features");
         }
     }
 

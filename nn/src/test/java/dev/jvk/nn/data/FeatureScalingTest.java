@@ -81,4 +81,24 @@ class FeatureScalingTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(second).containsExactly(2f, whole[1], 8f, whole[3]);   // nothing written by a refused call
     }
+
+    @Test
+    void a_row_copied_scaled_holds_what_a_copy_then_apply_gives_and_a_refused_range_writes_nothing() {
+        DataSet train = data(0, 5, 10, 15, 4, 9);
+        for (FeatureScaling.Kind kind : new FeatureScaling.Kind[] {FeatureScaling.Kind.MIN_MAX, FeatureScaling.Kind.STANDARD, FeatureScaling.Kind.NONE}) {
+            FeatureScaling s = kind == FeatureScaling.Kind.NONE ? FeatureScaling.none(2) : FeatureScaling.fit(kind, train);
+            float[] source = {-1, 3, 7, 12};   // the second row: 7, 12
+            float[] expected = {7, 12};
+            s.apply(expected, 0, 1);
+            float[] x = {99, 99, 99};
+            s.copyScaled(source, 2, x, 1, 0, 2);
+            assertThat(x).as(kind.toString()).containsExactly(99f, expected[0], expected[1]);
+            float[] feature = {99, 99};
+            s.copyScaled(source, 3, feature, 0, 1, 1);
+            assertThat(feature).as(kind.toString()).containsExactly(expected[1], 99f);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.copyScaled(source, 2, feature, 0, 1, 2))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("within the 2 features");
+            assertThat(feature).containsExactly(expected[1], 99f);
+        }
+    }
 }
