@@ -167,10 +167,12 @@ public final class Dense implements Layer {
     /**
      * How many blocks of output columns each half of the split product ({@link #inputSplit}) is cut into on a pool of
      * {@code threads} threads: 1 up to two threads (a half per thread); from three, half the threads for an even count
-     * (task {@code t} is half {@code t % 2}, block {@code t / 2}, so thread {@code i} of {@code p} multiplies, and then
-     * differentiates and updates, one block of half {@code i % 2} alone), the threads for an odd one (two blocks each, one
-     * in each half), at most {@code out / MIN_BLOCK_COLUMNS}. The blocks change no bit ({@link #forwardInputs}), so
-     * they may follow the threads.
+     * (task {@code t} is half {@code t % 2}, block {@code t / 2}, so thread {@code i} of {@code p} multiplies one block of
+     * half {@code i % 2} alone, and then computes and updates slices of the same half, {@link #parameterGradientPart}),
+     * the threads for an odd one (two blocks each, one in each half), at most {@code out / MIN_BLOCK_COLUMNS}. The blocks
+     * change no bit ({@link #forwardInputs}), so they may follow the threads. The weight gradient stays in row slices:
+     * in these blocks its update ran one short run per row, and each block's product packed the half's inputs again
+     * (on one core, 2.2x and 1.4x the parameter phase's time at batch 32 and 128 in 4 blocks, bench/RESULTS-threads.md).
      */
     int columnBlocks(int threads) {
         if (threads <= 2 || inputSplit() == 0) {
@@ -187,20 +189,6 @@ public final class Dense implements Layer {
     int blockStart(int block, int blocks) {
         int units = (out + BLOCK_UNIT - 1) / BLOCK_UNIT;
         return Math.min(out, block * units / blocks * BLOCK_UNIT);
-    }
-
-    /**
-     * The weight gradient over inputs {@code [k0, k1)} and output columns {@code [j0, j1)}, then {@code ready} told each
-     * row's run of elements: the part of {@code dW} that one column block of a half multiplied ({@link #columnBlocks}),
-     * for the thread that multiplied it. Each element is the same sum over the rows as in {@link #parameterGradientPart}.
-     */
-    void weightGradientBlock(float[] x, float[] dy, int rows, int k0, int k1, int j0, int j1, GradientReady ready) {
-        packed = null; // an optimizer step is about to change the weights
-        // from y = x . W:  dW[(k0..k1) x (j0..j1)] = x^T[(k0..k1) x B] . dy[B x (j0..j1)]
-        Gemm.sgemm(TRANS, NO_TRANS, k1 - k0, j1 - j0, rows, 1f, x, k0, in, dy, j0, out, 0f, parameters().get(0).grad(), k0 * out + j0, out);
-        for (int r = k0; r < k1; r++) {
-            ready.ready(0, r * out + j0, r * out + j1);
-        }
     }
 
     /**

@@ -78,10 +78,7 @@ public final class Mlp {
     private final Dense splitDense;
     /** The first input of the second half of that split ({@link Dense#inputSplit}). */
     private final int firstSplit;
-    /**
-     * The column blocks each half of that split is cut into in the running step ({@link Dense#columnBlocks}): 1 on up
-     * to two threads; set by the training pass's forward, read again by its parameter gradients.
-     */
+    /** The column blocks each half of that split is cut into in the running training pass ({@link Dense#columnBlocks}): 1 on up to two threads. */
     private int firstBlocks = 1;
     /**
      * Whether the running training pass takes each chunk from its forward pass through its loss to the row side of its
@@ -544,7 +541,6 @@ public final class Mlp {
      * GEMM's threads, since the masks are drawn in order over the batch.
      */
     void forward(Workspace ws, int rows, boolean training) {
-        firstBlocks = 1;
         if (training) {
             // a training pass sums as it always has, whether or not a predict packed the weights before it
             // (one row takes GEMV's order on the live weights, and on packed ones the tiles')
@@ -894,33 +890,17 @@ public final class Mlp {
         chunked = ws;
         chunkedRows = rows;
         updating = optimizer;
-        // the first layer's weight gradient in the forward pass's column blocks, when it ran in blocks, at the same tasks
-        int tasks = firstBlocks == 1 ? partPass.length : partPass.length - (passes[0].parameterParts() - 1) + 2 * firstBlocks;
         try {
-            Parallel.forTasks(tasks, flopsPerRow * rows, parameterPart);   // dW has the forward product's flops
+            Parallel.forTasks(partPass.length, flopsPerRow * rows, parameterPart);   // dW has the forward product's flops
         } finally {
             updating = null;
         }
         return meanLoss;
     }
 
-    /**
-     * Parameter gradient part {@code t} of the pass over the rows in {@link #chunked}, then its update if a step runs one.
-     * When the first product ran in column blocks, the first {@code 2 * firstBlocks} parts are its weight gradient in
-     * the same blocks (task {@code t} the block task {@code t} multiplied, which goes to the same thread), in place of
-     * that gradient's slices.
-     */
+    /** Parameter gradient part {@code t} of the pass over the rows in {@link #chunked}, then its update if a step runs one. */
     private void parameterPart(int t) {
         Workspace ws = chunked;
-        if (firstBlocks > 1) {
-            int h = t % 2;
-            if (t < 2 * firstBlocks) {
-                splitDense.weightGradientBlock(ws.input, ws.gradients[outputOf[0]], chunkedRows, halfStart(h), halfStart(h + 1),
-                        splitDense.blockStart(t / 2, firstBlocks), splitDense.blockStart(t / 2 + 1, firstBlocks), readyOf[0]);
-                return;
-            }
-            t += passes[0].parameterParts() - 1 - 2 * firstBlocks;
-        }
         int p = partPass[t];
         float[] x = p == 0 ? ws.input : ws.outputs[outputOf[p - 1]];
         passes[p].parameterGradientPart(x, ws.gradients[outputOf[p]], chunkedRows, partIndex[t], readyOf[p]);
