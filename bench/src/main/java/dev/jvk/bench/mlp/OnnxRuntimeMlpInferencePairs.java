@@ -9,37 +9,42 @@ import java.util.Arrays;
  * Runtime's within the same fraction of a second. The calls are those of {@link MlpInferenceBenchmark} and
  * {@link OnnxRuntimeMlpInferenceBenchmark} (their setup and their benchmark method, so the same model, data and
  * bound tensors). Why beside JMH: this shared host changes speed for seconds at a time, so JMH's forks, run one
- * after the other, differ by 5-10% where the paired ratios' quartiles span 2-3%. One thread only: with two, each
- * runtime's idle workers spin and take the core the other side's worker needs.
+ * after the other, differ by 5-10% where the paired ratios' quartiles span 2-3%. On more than one thread each
+ * runtime's idle workers spin for a while after its block and would take the core the other side's worker needs,
+ * so the blocks are then {@link #SETTLE_MILLIS} apart, long enough for both runtimes' workers to stop spinning.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:bench/target/lib/*" \
- *   dev.jvk.bench.mlp.OnnxRuntimeMlpInferencePairs 1024 [pairs, default 40] [warm-up seconds, default 8]
+ *   dev.jvk.bench.mlp.OnnxRuntimeMlpInferencePairs 1024 [pairs, default 40] [warm-up seconds, default 8] [threads, default 1]
  * </pre>
  */
 public final class OnnxRuntimeMlpInferencePairs {
+    /** The pause between blocks on more than one thread (see the class comment). */
+    private static final long SETTLE_MILLIS = 30;
+
     private OnnxRuntimeMlpInferencePairs() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: OnnxRuntimeMlpInferencePairs BATCH [PAIRS] [WARM_UP_SECONDS]");
+            System.err.println("usage: OnnxRuntimeMlpInferencePairs BATCH [PAIRS] [WARM_UP_SECONDS] [THREADS]");
             System.exit(2);
         }
         int batch = Integer.parseInt(args[0]);
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 40;
         long warmUpSeconds = args.length > 2 ? Long.parseLong(args[2]) : 8;
-        if (batch < 1 || pairs < 1 || warmUpSeconds < 0 || warmUpSeconds > 3600) {
-            throw new IllegalArgumentException("BATCH and PAIRS must be >= 1 and WARM_UP_SECONDS in [0, 3600], got "
-                    + batch + ", " + pairs + ", " + warmUpSeconds);
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        if (batch < 1 || pairs < 1 || warmUpSeconds < 0 || warmUpSeconds > 3600 || threads < 1) {
+            throw new IllegalArgumentException("BATCH, PAIRS and THREADS must be >= 1 and WARM_UP_SECONDS in [0, 3600], got "
+                    + batch + ", " + pairs + ", " + threads + ", " + warmUpSeconds);
         }
         long warmUpNanos = warmUpSeconds * 1_000_000_000L;
         MlpInferenceBenchmark jvk = new MlpInferenceBenchmark();
         jvk.batch = batch;
-        jvk.threads = 1;
+        jvk.threads = threads;
         jvk.setUp();
         OnnxRuntimeMlpInferenceBenchmark ort = new OnnxRuntimeMlpInferenceBenchmark();
         ort.batch = batch;
-        ort.threads = 1;
+        ort.threads = threads;
         ort.setUp();
         try {
             int calls = Math.max(1, 20_000 / batch);
@@ -58,8 +63,8 @@ public final class OnnxRuntimeMlpInferencePairs {
                 ortMicros[i] = jvkFirst ? second : first;
                 ratios[i] = jvkMicros[i] / ortMicros[i];
             }
-            System.out.printf("batch %d, 1 thread, %d pairs of %d calls: jvk %s us, ONNX Runtime %s us, jvk time / ORT time %s%n",
-                    batch, pairs, calls, quartiles(jvkMicros, "%.1f"), quartiles(ortMicros, "%.1f"), quartiles(ratios, "%.4f"));
+            System.out.printf("batch %d, %d thread(s), %d pairs of %d calls: jvk %s us, ONNX Runtime %s us, jvk time / ORT time %s%n",
+                    batch, threads, pairs, calls, quartiles(jvkMicros, "%.1f"), quartiles(ortMicros, "%.1f"), quartiles(ratios, "%.4f"));
         } finally {
             ort.tearDown();
         }
@@ -67,6 +72,9 @@ public final class OnnxRuntimeMlpInferencePairs {
 
     /** Nanoseconds for {@code calls} calls of jvk ({@code jvkSide}) or ONNX Runtime. */
     private static long block(MlpInferenceBenchmark jvk, OnnxRuntimeMlpInferenceBenchmark ort, boolean jvkSide, int calls) throws Exception {
+        if (jvk.threads > 1) {
+            Thread.sleep(SETTLE_MILLIS);
+        }
         long start = System.nanoTime();
         for (int c = 0; c < calls; c++) {
             if (jvkSide) {
