@@ -134,6 +134,45 @@ class GemvProperties {
         }
     }
 
+    /**
+     * A row's bits do not depend on the rows around it: NO_TRANS sums a row in one order whether it
+     * falls in a pass of eight rows or in a pair of the rows left over (only a lone last row, m odd,
+     * has its own order). An even run of rows from an even start, alone, gives bitwise the same y
+     * as those rows give inside the whole call; eight of them run as one pass where the whole call
+     * may split them into a pass's tail and pairs.
+     */
+    @Property(tries = 300)
+    void rowBitsDoNotDependOnTheirGroup(@ForAll("cases") Case c) {
+        int paired = c.m() - c.m() % 2;
+        if (paired < 2 || c.n() == 0) {
+            return;
+        }
+        Case g = new Case(Transpose.NO_TRANS, c.m(), c.n(), c.alpha(), c.beta(), c.aOffset(), c.lda(), c.xOffset(), c.yOffset(), c.seed());
+        SplittableRandom random = new SplittableRandom(g.seed());
+        int start = 2 * random.nextInt(paired / 2);
+        int room = (paired - start) / 2;
+        int rows = 2 * Math.min(room, switch (random.nextInt(3)) { case 0 -> 1; case 1 -> 4; default -> 1 + random.nextInt(room); });
+        float[] a = floats(g.a());
+        float[] x = floats(g.x());
+        float[] whole = floats(g.y());
+        float[] part = whole.clone();
+        Gemm.sgemv(Transpose.NO_TRANS, g.m(), g.n(), (float) g.alpha(), a, g.aOffset(), g.lda(), x, g.xOffset(), (float) g.beta(), whole, g.yOffset());
+        Gemm.sgemv(Transpose.NO_TRANS, rows, g.n(), (float) g.alpha(), a, g.aOffset() + start * g.lda(), g.lda(), x, g.xOffset(),
+                (float) g.beta(), part, g.yOffset() + start);
+        int from = g.yOffset() + start;
+        assertThat(Arrays.copyOfRange(part, from, from + rows)).as("rows %d..%d alone, %s", start, start + rows, g)
+                .isEqualTo(Arrays.copyOfRange(whole, from, from + rows));
+        double[] ad = g.a();
+        double[] xd = g.x();
+        double[] wholeD = g.y();
+        double[] partD = wholeD.clone();
+        Gemm.dgemv(Transpose.NO_TRANS, g.m(), g.n(), g.alpha(), ad, g.aOffset(), g.lda(), xd, g.xOffset(), g.beta(), wholeD, g.yOffset());
+        Gemm.dgemv(Transpose.NO_TRANS, rows, g.n(), g.alpha(), ad, g.aOffset() + start * g.lda(), g.lda(), xd, g.xOffset(),
+                g.beta(), partD, g.yOffset() + start);
+        assertThat(Arrays.copyOfRange(partD, from, from + rows)).as("double rows %d..%d alone, %s", start, start + rows, g)
+                .isEqualTo(Arrays.copyOfRange(wholeD, from, from + rows));
+    }
+
     @Example
     void catchesWrongKernels() {
         Sgemv dropsLastTerm = (t, m, n, alpha, a, ao, lda, x, xo, beta, y, yo) -> {

@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       load of x (an eighth of the x traffic), each with its own accumulator: eight independent
  *       fused multiply-add chains cover the FMA latency, and eight streams keep the memory
  *       system busy when A comes from DRAM. Their lanes are summed in registers, in a fixed
- *       tree, and written to y together.</li>
+ *       tree, and written to y together. The rows left over go in pairs through the same tree
+ *       ({@link #twoRows}), and a lone last row (m odd) alone.</li>
  *   <li>TRANS: y is a sum of rows of A scaled by x. Rows of up to {@link #REGISTER_ROW} columns
  *       keep their column sums in registers, sixteen or eight vectors at a time, while every row
  *       streams past. Wider rows: the partial sums of a block of columns sit in a per-thread
@@ -25,8 +26,13 @@ import jdk.incubator.vector.VectorSpecies;
  *       covers a whole row up to {@link #COLUMN_BLOCK} columns. A matrix from DRAM is read in its
  *       storage order that way, where column blocks would read it in short runs far apart.</li>
  * </ul>
- * Every y is its plain sum in a fixed order (NO_TRANS: lane by lane along the row, then the lanes
- * folded in halves; TRANS: row after row), so the same bits at every JIT tier and every run.
+ * Every y is its plain sum in a fixed order, so the same bits at every JIT tier and every run.
+ * NO_TRANS: lane by lane along the row (lane l sums columns l, l + L, l + 2L, ... in one chain of
+ * fused multiply-adds), then the lanes folded in halves; the longest chain of additions a term
+ * passes through is {@code d = ceil(n / L) + log2(L)}, and a row gets the same bits in a pass of
+ * eight and in a pair. A lone last row sums four such accumulators (columns in steps of 4L) and
+ * adds them before the folds: {@code d = ceil(n / 4L) + 2 + log2(L)}. TRANS: row after row,
+ * {@code d = m}. Both within the {@code gamma(d + 2)} bound that {@code Gemm.sgemv} states.
  * No method here takes or returns a vector: a vector argument of a call that C2 declines to
  * inline is boxed (allocation per call and a 10-1000x slowdown), so vectors only cross method
  * boundaries through the scratch array. And every method stays small enough for C1: a method
@@ -64,6 +70,8 @@ public final class Sgemv {
     private static final VectorShuffle<Float> SWAP_1 = VectorShuffle.fromOp(S, i -> i ^ H1);
     private static final VectorShuffle<Float> SWAP_2 = VectorShuffle.fromOp(S, i -> i ^ H2);
     private static final VectorShuffle<Float> SWAP_3 = VectorShuffle.fromOp(S, i -> i ^ H3);
+    /** The last level of {@link #twoRows}'s tree at L = 16: lanes i and i ^ 1. */
+    private static final VectorShuffle<Float> SWAP_4 = VectorShuffle.fromOp(S, i -> i ^ Math.max(1, L / 16));
     /** After the tree and a last fold at L = 16, row r's sum is in lane 2r: lane i takes lane 2i. */
     private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i % L);
     /**
@@ -87,13 +95,17 @@ public final class Sgemv {
             return;
         }
         if (!needsScratch(trans, n)) {
-            gemv(trans, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset, null);
+            rows(m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset, null);
             return;
         }
         Workspace workspace = Workspace.acquire();
         try {
-            gemv(trans, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset,
-                    workspace.floatGemv(Math.max(ROWS * L, COLUMN_BLOCK)));
+            float[] scratch = workspace.floatGemv(Math.max(ROWS * L, COLUMN_BLOCK));
+            if (trans) {
+                columns(m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset, scratch);
+            } else {
+                rows(m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset, scratch);
+            }
         } finally {
             Workspace.release(workspace);
         }
@@ -108,9 +120,13 @@ public final class Sgemv {
         return trans || L < 8 || n % L != 0;
     }
 
-    private static void gemv(boolean trans, int m, int n, float alpha, float[] a, int aOffset, int lda,
-                             float[] x, int xOffset, float beta, float[] y, int yOffset, float[] scratch) {
-        if (trans && n <= REGISTER_ROW) {
+    /**
+     * TRANS, {@code y = alpha * A^T x + beta * y}: column sums in registers for rows of up to
+     * {@link #REGISTER_ROW} columns, else through the scratch a block of columns at a time.
+     */
+    private static void columns(int m, int n, float alpha, float[] a, int aOffset, int lda,
+                                float[] x, int xOffset, float beta, float[] y, int yOffset, float[] scratch) {
+        if (n <= REGISTER_ROW) {
             int j = 0;
             for (; j + 16 * L <= n; j += 16 * L) {
                 sixteenVectorsOfColumns(m, a, aOffset + j, lda, x, xOffset, scratch, j);
@@ -125,20 +141,31 @@ public final class Sgemv {
                 maskedVectorOfColumns(m, n - j, a, aOffset + j, lda, x, xOffset, scratch, j);
             }
             finishColumns(n, scratch, alpha, beta, y, yOffset);
-        } else if (trans) {
+        } else {
             for (int j = 0; j < n; j += COLUMN_BLOCK) {
                 int width = Math.min(COLUMN_BLOCK, n - j);
                 columnSums(m, width, a, aOffset + j, lda, x, xOffset, scratch);
                 finishColumns(width, scratch, alpha, beta, y, yOffset + j);
             }
-        } else {
-            int i = 0;
-            for (; i + ROWS <= m; i += ROWS) {
-                eightRows(n, a, aOffset + i * lda, lda, x, xOffset, alpha, beta, y, yOffset + i, scratch);
-            }
-            for (; i < m; i++) {
-                oneRow(n, a, aOffset + i * lda, x, xOffset, alpha, beta, y, yOffset + i);
-            }
+        }
+    }
+
+    /**
+     * NO_TRANS, {@code y = alpha * A x + beta * y}: eight rows per pass, then pairs, then a lone
+     * row. Small, so that C2 inlines it into {@link #gemv}: one call fewer on the way to the
+     * kernels, which is felt on a 10 x 128 product.
+     */
+    private static void rows(int m, int n, float alpha, float[] a, int aOffset, int lda,
+                             float[] x, int xOffset, float beta, float[] y, int yOffset, float[] scratch) {
+        int i = 0;
+        for (; i + ROWS <= m; i += ROWS) {
+            eightRows(n, a, aOffset + i * lda, lda, x, xOffset, alpha, beta, y, yOffset + i, scratch);
+        }
+        for (; i + 2 <= m; i += 2) {
+            twoRows(n, a, aOffset + i * lda, lda, x, xOffset, alpha, beta, y, yOffset + i);
+        }
+        if (i < m) {
+            oneRow(n, a, aOffset + i * lda, x, xOffset, alpha, beta, y, yOffset + i);
         }
     }
 
@@ -222,7 +249,47 @@ public final class Sgemv {
         }
     }
 
-    /** {@code y[at] = alpha * (row . x) + beta * y[at]}: four accumulators, added and their lanes folded as {@link #finishRows} does. */
+    /**
+     * {@code y[at + r] = alpha * (row r . x) + beta * y[at + r]} for the two rows r from {@code row0}
+     * (the rows that {@link #eightRows} leaves, in pairs): one accumulator per row, as there, and the
+     * same tree: the first level pairs the two rows into one vector (row 0 in the lower half of the
+     * lanes, row 1 in the upper), the folds that follow sum both halves at once. So each row gets
+     * the bits an eight-row pass would give it, at a quarter of the shuffles of two single-row
+     * folds, and with nothing through the scratch: the two leftover rows of a 10 x 128 product cost
+     * more than a third of the call when folded one at a time.
+     */
+    private static void twoRows(int n, float[] a, int row0, int lda, float[] x, int xo, float alpha, float beta, float[] y, int at) {
+        int row1 = row0 + lda;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        int nv = n - n % L;
+        for (int j = 0; j < nv; j += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xo + j);
+            s0 = FloatVector.fromArray(S, a, row0 + j).fma(xv, s0);
+            s1 = FloatVector.fromArray(S, a, row1 + j).fma(xv, s1);
+        }
+        if (nv < n) {
+            VectorMask<Float> tail = S.indexInRange(nv, n);
+            FloatVector xv = FloatVector.fromArray(S, x, xo + nv, tail);
+            s0 = FloatVector.fromArray(S, a, row0 + nv, tail).fma(xv, s0);
+            s1 = FloatVector.fromArray(S, a, row1 + nv, tail).fma(xv, s1);
+        }
+        FloatVector w = s0.blend(s1, UPPER_1).add(s1.blend(s0, UPPER_1).rearrange(SWAP_1));
+        if (L > 2) {
+            w = w.add(w.rearrange(SWAP_2));
+        }
+        if (L > 4) {
+            w = w.add(w.rearrange(SWAP_3));
+        }
+        if (L > 8) {
+            w = w.add(w.rearrange(SWAP_4));
+        }
+        float u = w.lane(0);
+        float v = w.lane(H1);
+        y[at] = beta == 0 ? alpha * u : Math.fma(alpha, u, beta * y[at]);
+        y[at + 1] = beta == 0 ? alpha * v : Math.fma(alpha, v, beta * y[at + 1]);
+    }
+
+    /** {@code y[at] = alpha * (row . x) + beta * y[at]}, a lone last row (m odd): four accumulators, added and their lanes folded as {@link #finishRows} does. */
     private static void oneRow(int n, float[] a, int row, float[] x, int xo, float alpha, float beta, float[] y, int at) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
         int nv = n - n % L;
