@@ -226,16 +226,16 @@ public final class Unrolled {
 
     /**
      * The kernel of {@code SgemmNarrowDot} of height h: 4 rows of A as stored (row r from {@code ar}),
-     * times h rows of B^T ({@code bt[b0 + j * kp]}), the lanes running along k; the raw lane sums into
-     * {@code tile}, (r, j) at {@code t + (r * h + j) * L}. The last {@code kc % L} values of each row come
+     * times h rows of B^T ({@code bt[b0 + j * kp]}), the lanes running along k; each row's h dot products
+     * summed across the lanes ({@link #laneSums}) into one vector, {@code tile[t + r * ts]}. The last {@code kc % L} values of each row come
      * from {@code rest} (row r at {@code r0 + r * L}, zero-padded), so that no load is masked or passes
      * the end of A.
      */
     static void dots(List<String> s, int h) {
         s.add("");
-        s.add("    /** 4 rows of A by " + h + " row" + (h == 1 ? "" : "s") + " of B^T, lanes along k ({@link SgemmNarrowDot}); the 4 x " + h + " raw lane sums into {@code tile}. */");
+        s.add("    /** 4 rows of A by " + h + " row" + (h == 1 ? "" : "s") + " of B^T, lanes along k ({@link SgemmNarrowDot}); row r's " + h + " sums into lanes 0.." + (h - 1) + " of {@code tile[t + r * ts]}. */");
         s.add("    static void dots4x" + h + "(int kc, float[] a, int a0, int a1, int a2, int a3, float[] rest, int r0,");
-        s.add("                         float[] bt, int b0, int kp, float[] tile, int t) {");
+        s.add("                         float[] bt, int b0, int kp, float[] tile, int t, int ts) {");
         s.add("        FloatVector zero = FloatVector.zero(S);");
         List<String> accumulators = new ArrayList<>();
         for (int r = 0; r < 4; r++) {
@@ -259,13 +259,57 @@ public final class Unrolled {
         }
         dotSteps(s, h, "whole");
         s.add("        }");
+        laneSums(s, h);
+        s.add("    }");
+    }
+
+    /**
+     * The lane sums of {@link #dots} ({@code SgemmNarrowDot}'s tree), in registers: the rounds that pair
+     * a row's h accumulators down to one vector written out, then the rounds left for L lanes in a loop
+     * on that vector; row r's sums (lane j: column j of the part) into {@code tile[t + r * ts]}.
+     */
+    private static void laneSums(List<String> s, int h) {
+        List<List<String>> rows = new ArrayList<>();
         for (int r = 0; r < 4; r++) {
+            List<String> v = new ArrayList<>();
             for (int j = 0; j < h; j++) {
-                int at = r * h + j;
-                s.add("        d" + r + j + ".intoArray(tile, t" + (at == 0 ? "" : " + " + (at == 1 ? "L" : at + " * L")) + ");");
+                v.add("d" + r + j);
+            }
+            rows.add(v);
+        }
+        s.add("        float[] tree = SgemmNarrowDot.TREE;");
+        int round = 0;
+        for (; rows.get(0).size() > 1; round++) {
+            String lo = round == 0 ? "FloatVector lo" : "lo";
+            String hi = round == 0 ? "FloatVector hi" : "hi";
+            s.add("        " + lo + " = FloatVector.fromArray(S, tree, " + (round == 0 ? "0" : (2 * round) + " * L") + ");");
+            s.add("        " + hi + " = FloatVector.fromArray(S, tree, " + (round == 0 ? "L" : (2 * round + 1) + " * L") + ");");
+            for (int r = 0; r < 4; r++) {
+                List<String> v = rows.get(r);
+                List<String> next = new ArrayList<>();
+                for (int q = 0; q < v.size(); q += 2) {
+                    String x = v.get(q);
+                    String y = q + 1 < v.size() ? v.get(q + 1) : x;
+                    String name = "s" + round + r + q / 2;
+                    s.add("        FloatVector " + name + " = lo.selectFrom(" + x + ", " + y + ").add(hi.selectFrom(" + x + ", " + y + "));");
+                    next.add(name);
+                }
+                rows.set(r, next);
             }
         }
-        s.add("    }");
+        for (int r = 0; r < 4; r++) {
+            s.add("        FloatVector g" + r + " = " + rows.get(r).get(0) + ";");
+        }
+        s.add("        for (int s = " + round + "; s < SgemmNarrowDot.STAGES; s++) {");
+        s.add("            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);");
+        s.add("            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);");
+        for (int r = 0; r < 4; r++) {
+            s.add("            g" + r + " = l.selectFrom(g" + r + ", g" + r + ").add(u.selectFrom(g" + r + ", g" + r + "));");
+        }
+        s.add("        }");
+        for (int r = 0; r < 4; r++) {
+            s.add("        g" + r + ".intoArray(tile, t" + (r == 0 ? "" : " + " + (r == 1 ? "ts" : r + " * ts")) + ");");
+        }
     }
 
     /** One step of {@link #dots}: each row of B^T loaded once at {@code p} and multiplied into the 4 rows' accumulators. */

@@ -41,7 +41,7 @@ class GemmPathCoverageProperties {
         Arbitrary<Integer> large = Arbitraries.integers().between(90, 200);
         // narrow and short (m below NR: the one-vector path; NR is 4 doubles at 128 bits, so m 2-3)
         Arbitrary<Integer> shortM = Arbitraries.integers().between(2, 3);
-        // narrow and deep: the narrow dot products take A as stored from k = 32 vectors (512 floats at 512 bits)
+        // narrow and deep: the narrow dot products take A as stored from k = 16 vectors (256 floats at 512 bits)
         Arbitrary<Integer> deep = Arbitraries.integers().between(200, 1100);
         return Arbitraries.frequencyOf(
                 Tuple.of(2, GemmCase.cases(GemmCase.dimension(), narrowN, GemmCase.dimension())),

@@ -3,7 +3,6 @@ package dev.jvk.kernels.gemm;
 import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,11 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * in 16x16 blocks, ~0.5 vector instruction per element of A) and no broadcast: every lane is
  * useful, and a k step of the 4 x 5 kernel is 9 loads for 20 FMAs. What it costs instead is the
  * sum across the lanes at the end, ~2 two-source selections and an add per element of C whatever
- * k is ({@link #laneSums}), and packing B^T: so it pays from a depth of {@link #MIN_K}.
+ * k is ({@link #TREE}), and packing B^T: so it pays from a depth of {@link #MIN_K}.
  *
  * <p>Each element is summed in its own fixed order: lane l of its accumulator takes the products
  * p = l, l + L, ... in k order (the last {@code k % L} from a zero-padded copy), then the L lanes are
- * added in the fixed tree of {@link #laneSums}, then {@code alpha * s + beta * C} as every path does.
+ * added in the fixed tree of {@link #TREE}, then {@code alpha * s + beta * C} as every path does.
  * All of k is one pass (the K blocks of the other paths would each pay the lane sums). The order
  * depends on k and the vector width alone, never on the rows around an element, the thread split,
  * or m: a row of C gets the same bits in any product ({@link SgemmPrepacked} takes this path for
@@ -34,19 +33,28 @@ final class SgemmNarrowDot {
     /** Columns of C per kernel call: at most 5 (20 accumulators), and no more than one vector's lanes for the lane sums. */
     private static final int MAX_HEIGHT = Math.min(5, L);
     /**
-     * The shallowest product taken: 32 vectors of k. Measured at 512 bits, 128 x 10, one thread, against
-     * NARROW_T (bench/RESULTS-gemm.md): NN at k = 784 (49 float vectors, 98 double ones) 0.76x its time in
-     * floats, 0.71x in doubles; at k = 128 1.22x in floats (8 vectors) and 1.34x in doubles (16): the lane
-     * sums, a fixed cost per element of C, outweigh what they save there.
+     * The shallowest product taken: 16 vectors of k, where the lane sums (a fixed cost per element of C)
+     * and packing B^T come to less than NARROW_T's transposition of A (a cost per element of A).
+     * Measured at 512 bits, 128 x 10 NN, one thread, each form in a fresh JVM (bench/RESULTS-gemm.md):
+     * floats at k = 128 (8 vectors) 0.98x NARROW_T's time, 256 0.82x, 784 0.58x; doubles at 128 (16
+     * vectors) 0.84x, 784 0.72x.
      */
-    static final int MIN_K = 32 * L;
-    /** The rounds of {@link #laneSums}: log2(L). */
-    private static final int STAGES = Integer.numberOfTrailingZeros(L);
-    /** The lane selections of {@link #laneSums}, round s: {@code lo} at {@code 2 s L}, {@code hi} at {@code (2 s + 1) L}. */
-    private static final float[] TREE = tree();
-    /** The tile's regions: rows of C (stride NR, one vector of room after), the accumulators, the rows' last values. */
-    private static final int ACC = ROWS * NR + L;
-    private static final int REST = ACC + ROWS * SgemmNarrowT.MAX_COLUMNS * L;
+    static final int MIN_K = 16 * L;
+    /** The rounds of the lane sums ({@link #TREE}): log2(L). */
+    static final int STAGES = Integer.numberOfTrailingZeros(L);
+    /**
+     * The lane selections of the sums across the lanes, round s: {@code lo} at {@code 2 s L}, {@code hi}
+     * at {@code (2 s + 1) L}. A row's h accumulators (h <= L) are summed across their lanes in log2(L)
+     * rounds; each adds pairs of vectors into one (a last one without a partner paired with itself),
+     * lanes of the first in the lower half of every block, of the second in the upper (two selections
+     * and an add), halving the blocks, so that lane j of the one vector left holds the sum of vector j
+     * and lane l of each is added in a tree fixed by L alone. The lanes from h on hold sums of no
+     * vector (never read). Written out in the kernels ({@link SgemmUnrolled}).
+     */
+    static final float[] TREE = tree();
+    /** The tile: C's rows of a group (stride RS: a part's whole vector at its first column stays in its row), then the rows' last values. */
+    private static final int RS = NR + L;
+    private static final int REST = ROWS * RS;
     private static final int TILE = REST + ROWS * L;
 
     private SgemmNarrowDot() {}
@@ -127,29 +135,19 @@ final class SgemmNarrowDot {
                     }
                 }
             }
+            // each part's sums go into the rows as whole vectors at the part's first column, left to
+            // right: the lanes past a part are overwritten by the next
             int j0 = 0;
             for (int part = 0; part < parts; part++) {
                 int h = (n - j0 + parts - part - 1) / (parts - part);
-                kernel(h, k, a, a0, a1, a2, a3, tile, bt, j0 * kp, kp, ACC + ROWS * j0 * L);
+                kernel(h, k, a, a0, a1, a2, a3, tile, bt, j0 * kp, kp, j0);
                 j0 += h;
-            }
-            // a row's sums go into the tile's row a part at a time, each as a whole vector at its first
-            // column: the lanes past a part are overwritten by the next part, or by the next row
-            for (int r = 0; r < rows; r++) {
-                j0 = 0;
-                for (int part = 0; part < parts; part++) {
-                    int h = (n - j0 + parts - part - 1) / (parts - part);
-                    int t = ACC + ROWS * j0 * L + r * h * L;
-                    laneSums(tile, t, h);
-                    FloatVector.fromArray(S, tile, t).intoArray(tile, r * NR + j0);
-                    j0 += h;
-                }
             }
             long ci = co + (long) ir * ldc;
             if (c != null) {
-                SgemmKernels.update(tile, rows, n, alpha, beta, c, (int) ci, ldc);
+                SgemmKernels.update(tile, RS, rows, n, alpha, beta, c, (int) ci, ldc);
             } else {
-                SgemmKernels.update(tile, rows, n, alpha, beta, cs, ci, ldc);
+                SgemmKernels.update(tile, RS, rows, n, alpha, beta, cs, ci, ldc);
             }
         }
     }
@@ -157,36 +155,11 @@ final class SgemmNarrowDot {
     /** The kernel of height h (1 to 5), generated ({@link SgemmUnrolled}): each height keeps its accumulators in locals of its own. */
     private static void kernel(int h, int kc, float[] a, int a0, int a1, int a2, int a3, float[] tile, float[] bt, int b0, int kp, int t) {
         switch (h) {
-            case 1 -> SgemmUnrolled.dots4x1(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t);
-            case 2 -> SgemmUnrolled.dots4x2(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t);
-            case 3 -> SgemmUnrolled.dots4x3(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t);
-            case 4 -> SgemmUnrolled.dots4x4(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t);
-            default -> SgemmUnrolled.dots4x5(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t);
-        }
-    }
-
-    /**
-     * Sums each of the h vectors at {@code tile[t + j * L]} (h <= L) across its lanes, in place: lane j of
-     * the vector left at {@code tile[t]} holds the sum of vector j. log2(L) rounds; each adds pairs of
-     * vectors into one, lanes of the first in the lower half of every block, of the second in the upper
-     * (two selections and an add), halving the blocks, so lane l of vector j is added in a tree fixed by
-     * L alone. The lanes from h on hold sums of no vector (never read).
-     */
-    static void laneSums(float[] tile, int t, int h) {
-        int count = h;
-        for (int s = 0; s < STAGES; s++) {
-            FloatVector lo = FloatVector.fromArray(S, TREE, 2 * s * L);
-            FloatVector hi = FloatVector.fromArray(S, TREE, (2 * s + 1) * L);
-            int pairs = (count + 1) / 2;
-            for (int q = 0; q < pairs; q++) {
-                // a last vector without a partner is paired with itself (read twice: a vector chosen by a
-                // condition would be a boxed object to C2)
-                int second = 2 * q + 1 < count ? 2 * q + 1 : 2 * q;
-                FloatVector x = FloatVector.fromArray(S, tile, t + 2 * q * L);
-                FloatVector y = FloatVector.fromArray(S, tile, t + second * L);
-                lo.selectFrom(x, y).add(hi.selectFrom(x, y)).intoArray(tile, t + q * L);
-            }
-            count = pairs;
+            case 1 -> SgemmUnrolled.dots4x1(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t, RS);
+            case 2 -> SgemmUnrolled.dots4x2(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t, RS);
+            case 3 -> SgemmUnrolled.dots4x3(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t, RS);
+            case 4 -> SgemmUnrolled.dots4x4(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t, RS);
+            default -> SgemmUnrolled.dots4x5(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t, RS);
         }
     }
 

@@ -1192,9 +1192,9 @@ final class SgemmUnrolled {
         c71.intoArray(tile, t + 7 * NR + L);
     }
 
-    /** 4 rows of A by 1 row of B^T, lanes along k ({@link SgemmNarrowDot}); the 4 x 1 raw lane sums into {@code tile}. */
+    /** 4 rows of A by 1 row of B^T, lanes along k ({@link SgemmNarrowDot}); row r's 1 sums into lanes 0..0 of {@code tile[t + r * ts]}. */
     static void dots4x1(int kc, float[] a, int a0, int a1, int a2, int a3, float[] rest, int r0,
-                         float[] bt, int b0, int kp, float[] tile, int t) {
+                         float[] bt, int b0, int kp, float[] tile, int t, int ts) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector d00 = zero, d10 = zero, d20 = zero, d30 = zero;
         int whole = kc - kc % L;
@@ -1220,15 +1220,28 @@ final class SgemmUnrolled {
             d20 = x2.fma(bj, d20);
             d30 = x3.fma(bj, d30);
         }
-        d00.intoArray(tile, t);
-        d10.intoArray(tile, t + L);
-        d20.intoArray(tile, t + 2 * L);
-        d30.intoArray(tile, t + 3 * L);
+        float[] tree = SgemmNarrowDot.TREE;
+        FloatVector g0 = d00;
+        FloatVector g1 = d10;
+        FloatVector g2 = d20;
+        FloatVector g3 = d30;
+        for (int s = 0; s < SgemmNarrowDot.STAGES; s++) {
+            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);
+            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);
+            g0 = l.selectFrom(g0, g0).add(u.selectFrom(g0, g0));
+            g1 = l.selectFrom(g1, g1).add(u.selectFrom(g1, g1));
+            g2 = l.selectFrom(g2, g2).add(u.selectFrom(g2, g2));
+            g3 = l.selectFrom(g3, g3).add(u.selectFrom(g3, g3));
+        }
+        g0.intoArray(tile, t);
+        g1.intoArray(tile, t + ts);
+        g2.intoArray(tile, t + 2 * ts);
+        g3.intoArray(tile, t + 3 * ts);
     }
 
-    /** 4 rows of A by 2 rows of B^T, lanes along k ({@link SgemmNarrowDot}); the 4 x 2 raw lane sums into {@code tile}. */
+    /** 4 rows of A by 2 rows of B^T, lanes along k ({@link SgemmNarrowDot}); row r's 2 sums into lanes 0..1 of {@code tile[t + r * ts]}. */
     static void dots4x2(int kc, float[] a, int a0, int a1, int a2, int a3, float[] rest, int r0,
-                         float[] bt, int b0, int kp, float[] tile, int t) {
+                         float[] bt, int b0, int kp, float[] tile, int t, int ts) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector d00 = zero, d01 = zero, d10 = zero, d11 = zero, d20 = zero, d21 = zero, d30 = zero, d31 = zero;
         int whole = kc - kc % L;
@@ -1264,19 +1277,34 @@ final class SgemmUnrolled {
             d21 = x2.fma(bj, d21);
             d31 = x3.fma(bj, d31);
         }
-        d00.intoArray(tile, t);
-        d01.intoArray(tile, t + L);
-        d10.intoArray(tile, t + 2 * L);
-        d11.intoArray(tile, t + 3 * L);
-        d20.intoArray(tile, t + 4 * L);
-        d21.intoArray(tile, t + 5 * L);
-        d30.intoArray(tile, t + 6 * L);
-        d31.intoArray(tile, t + 7 * L);
+        float[] tree = SgemmNarrowDot.TREE;
+        FloatVector lo = FloatVector.fromArray(S, tree, 0);
+        FloatVector hi = FloatVector.fromArray(S, tree, L);
+        FloatVector s000 = lo.selectFrom(d00, d01).add(hi.selectFrom(d00, d01));
+        FloatVector s010 = lo.selectFrom(d10, d11).add(hi.selectFrom(d10, d11));
+        FloatVector s020 = lo.selectFrom(d20, d21).add(hi.selectFrom(d20, d21));
+        FloatVector s030 = lo.selectFrom(d30, d31).add(hi.selectFrom(d30, d31));
+        FloatVector g0 = s000;
+        FloatVector g1 = s010;
+        FloatVector g2 = s020;
+        FloatVector g3 = s030;
+        for (int s = 1; s < SgemmNarrowDot.STAGES; s++) {
+            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);
+            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);
+            g0 = l.selectFrom(g0, g0).add(u.selectFrom(g0, g0));
+            g1 = l.selectFrom(g1, g1).add(u.selectFrom(g1, g1));
+            g2 = l.selectFrom(g2, g2).add(u.selectFrom(g2, g2));
+            g3 = l.selectFrom(g3, g3).add(u.selectFrom(g3, g3));
+        }
+        g0.intoArray(tile, t);
+        g1.intoArray(tile, t + ts);
+        g2.intoArray(tile, t + 2 * ts);
+        g3.intoArray(tile, t + 3 * ts);
     }
 
-    /** 4 rows of A by 3 rows of B^T, lanes along k ({@link SgemmNarrowDot}); the 4 x 3 raw lane sums into {@code tile}. */
+    /** 4 rows of A by 3 rows of B^T, lanes along k ({@link SgemmNarrowDot}); row r's 3 sums into lanes 0..2 of {@code tile[t + r * ts]}. */
     static void dots4x3(int kc, float[] a, int a0, int a1, int a2, int a3, float[] rest, int r0,
-                         float[] bt, int b0, int kp, float[] tile, int t) {
+                         float[] bt, int b0, int kp, float[] tile, int t, int ts) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector d00 = zero, d01 = zero, d02 = zero, d10 = zero, d11 = zero, d12 = zero, d20 = zero, d21 = zero;
         FloatVector d22 = zero, d30 = zero, d31 = zero, d32 = zero;
@@ -1323,23 +1351,44 @@ final class SgemmUnrolled {
             d22 = x2.fma(bj, d22);
             d32 = x3.fma(bj, d32);
         }
-        d00.intoArray(tile, t);
-        d01.intoArray(tile, t + L);
-        d02.intoArray(tile, t + 2 * L);
-        d10.intoArray(tile, t + 3 * L);
-        d11.intoArray(tile, t + 4 * L);
-        d12.intoArray(tile, t + 5 * L);
-        d20.intoArray(tile, t + 6 * L);
-        d21.intoArray(tile, t + 7 * L);
-        d22.intoArray(tile, t + 8 * L);
-        d30.intoArray(tile, t + 9 * L);
-        d31.intoArray(tile, t + 10 * L);
-        d32.intoArray(tile, t + 11 * L);
+        float[] tree = SgemmNarrowDot.TREE;
+        FloatVector lo = FloatVector.fromArray(S, tree, 0);
+        FloatVector hi = FloatVector.fromArray(S, tree, L);
+        FloatVector s000 = lo.selectFrom(d00, d01).add(hi.selectFrom(d00, d01));
+        FloatVector s001 = lo.selectFrom(d02, d02).add(hi.selectFrom(d02, d02));
+        FloatVector s010 = lo.selectFrom(d10, d11).add(hi.selectFrom(d10, d11));
+        FloatVector s011 = lo.selectFrom(d12, d12).add(hi.selectFrom(d12, d12));
+        FloatVector s020 = lo.selectFrom(d20, d21).add(hi.selectFrom(d20, d21));
+        FloatVector s021 = lo.selectFrom(d22, d22).add(hi.selectFrom(d22, d22));
+        FloatVector s030 = lo.selectFrom(d30, d31).add(hi.selectFrom(d30, d31));
+        FloatVector s031 = lo.selectFrom(d32, d32).add(hi.selectFrom(d32, d32));
+        lo = FloatVector.fromArray(S, tree, 2 * L);
+        hi = FloatVector.fromArray(S, tree, 3 * L);
+        FloatVector s100 = lo.selectFrom(s000, s001).add(hi.selectFrom(s000, s001));
+        FloatVector s110 = lo.selectFrom(s010, s011).add(hi.selectFrom(s010, s011));
+        FloatVector s120 = lo.selectFrom(s020, s021).add(hi.selectFrom(s020, s021));
+        FloatVector s130 = lo.selectFrom(s030, s031).add(hi.selectFrom(s030, s031));
+        FloatVector g0 = s100;
+        FloatVector g1 = s110;
+        FloatVector g2 = s120;
+        FloatVector g3 = s130;
+        for (int s = 2; s < SgemmNarrowDot.STAGES; s++) {
+            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);
+            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);
+            g0 = l.selectFrom(g0, g0).add(u.selectFrom(g0, g0));
+            g1 = l.selectFrom(g1, g1).add(u.selectFrom(g1, g1));
+            g2 = l.selectFrom(g2, g2).add(u.selectFrom(g2, g2));
+            g3 = l.selectFrom(g3, g3).add(u.selectFrom(g3, g3));
+        }
+        g0.intoArray(tile, t);
+        g1.intoArray(tile, t + ts);
+        g2.intoArray(tile, t + 2 * ts);
+        g3.intoArray(tile, t + 3 * ts);
     }
 
-    /** 4 rows of A by 4 rows of B^T, lanes along k ({@link SgemmNarrowDot}); the 4 x 4 raw lane sums into {@code tile}. */
+    /** 4 rows of A by 4 rows of B^T, lanes along k ({@link SgemmNarrowDot}); row r's 4 sums into lanes 0..3 of {@code tile[t + r * ts]}. */
     static void dots4x4(int kc, float[] a, int a0, int a1, int a2, int a3, float[] rest, int r0,
-                         float[] bt, int b0, int kp, float[] tile, int t) {
+                         float[] bt, int b0, int kp, float[] tile, int t, int ts) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector d00 = zero, d01 = zero, d02 = zero, d03 = zero, d10 = zero, d11 = zero, d12 = zero, d13 = zero;
         FloatVector d20 = zero, d21 = zero, d22 = zero, d23 = zero, d30 = zero, d31 = zero, d32 = zero, d33 = zero;
@@ -1396,27 +1445,44 @@ final class SgemmUnrolled {
             d23 = x2.fma(bj, d23);
             d33 = x3.fma(bj, d33);
         }
-        d00.intoArray(tile, t);
-        d01.intoArray(tile, t + L);
-        d02.intoArray(tile, t + 2 * L);
-        d03.intoArray(tile, t + 3 * L);
-        d10.intoArray(tile, t + 4 * L);
-        d11.intoArray(tile, t + 5 * L);
-        d12.intoArray(tile, t + 6 * L);
-        d13.intoArray(tile, t + 7 * L);
-        d20.intoArray(tile, t + 8 * L);
-        d21.intoArray(tile, t + 9 * L);
-        d22.intoArray(tile, t + 10 * L);
-        d23.intoArray(tile, t + 11 * L);
-        d30.intoArray(tile, t + 12 * L);
-        d31.intoArray(tile, t + 13 * L);
-        d32.intoArray(tile, t + 14 * L);
-        d33.intoArray(tile, t + 15 * L);
+        float[] tree = SgemmNarrowDot.TREE;
+        FloatVector lo = FloatVector.fromArray(S, tree, 0);
+        FloatVector hi = FloatVector.fromArray(S, tree, L);
+        FloatVector s000 = lo.selectFrom(d00, d01).add(hi.selectFrom(d00, d01));
+        FloatVector s001 = lo.selectFrom(d02, d03).add(hi.selectFrom(d02, d03));
+        FloatVector s010 = lo.selectFrom(d10, d11).add(hi.selectFrom(d10, d11));
+        FloatVector s011 = lo.selectFrom(d12, d13).add(hi.selectFrom(d12, d13));
+        FloatVector s020 = lo.selectFrom(d20, d21).add(hi.selectFrom(d20, d21));
+        FloatVector s021 = lo.selectFrom(d22, d23).add(hi.selectFrom(d22, d23));
+        FloatVector s030 = lo.selectFrom(d30, d31).add(hi.selectFrom(d30, d31));
+        FloatVector s031 = lo.selectFrom(d32, d33).add(hi.selectFrom(d32, d33));
+        lo = FloatVector.fromArray(S, tree, 2 * L);
+        hi = FloatVector.fromArray(S, tree, 3 * L);
+        FloatVector s100 = lo.selectFrom(s000, s001).add(hi.selectFrom(s000, s001));
+        FloatVector s110 = lo.selectFrom(s010, s011).add(hi.selectFrom(s010, s011));
+        FloatVector s120 = lo.selectFrom(s020, s021).add(hi.selectFrom(s020, s021));
+        FloatVector s130 = lo.selectFrom(s030, s031).add(hi.selectFrom(s030, s031));
+        FloatVector g0 = s100;
+        FloatVector g1 = s110;
+        FloatVector g2 = s120;
+        FloatVector g3 = s130;
+        for (int s = 2; s < SgemmNarrowDot.STAGES; s++) {
+            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);
+            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);
+            g0 = l.selectFrom(g0, g0).add(u.selectFrom(g0, g0));
+            g1 = l.selectFrom(g1, g1).add(u.selectFrom(g1, g1));
+            g2 = l.selectFrom(g2, g2).add(u.selectFrom(g2, g2));
+            g3 = l.selectFrom(g3, g3).add(u.selectFrom(g3, g3));
+        }
+        g0.intoArray(tile, t);
+        g1.intoArray(tile, t + ts);
+        g2.intoArray(tile, t + 2 * ts);
+        g3.intoArray(tile, t + 3 * ts);
     }
 
-    /** 4 rows of A by 5 rows of B^T, lanes along k ({@link SgemmNarrowDot}); the 4 x 5 raw lane sums into {@code tile}. */
+    /** 4 rows of A by 5 rows of B^T, lanes along k ({@link SgemmNarrowDot}); row r's 5 sums into lanes 0..4 of {@code tile[t + r * ts]}. */
     static void dots4x5(int kc, float[] a, int a0, int a1, int a2, int a3, float[] rest, int r0,
-                         float[] bt, int b0, int kp, float[] tile, int t) {
+                         float[] bt, int b0, int kp, float[] tile, int t, int ts) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector d00 = zero, d01 = zero, d02 = zero, d03 = zero, d04 = zero, d10 = zero, d11 = zero, d12 = zero;
         FloatVector d13 = zero, d14 = zero, d20 = zero, d21 = zero, d22 = zero, d23 = zero, d24 = zero, d30 = zero;
@@ -1484,26 +1550,53 @@ final class SgemmUnrolled {
             d24 = x2.fma(bj, d24);
             d34 = x3.fma(bj, d34);
         }
-        d00.intoArray(tile, t);
-        d01.intoArray(tile, t + L);
-        d02.intoArray(tile, t + 2 * L);
-        d03.intoArray(tile, t + 3 * L);
-        d04.intoArray(tile, t + 4 * L);
-        d10.intoArray(tile, t + 5 * L);
-        d11.intoArray(tile, t + 6 * L);
-        d12.intoArray(tile, t + 7 * L);
-        d13.intoArray(tile, t + 8 * L);
-        d14.intoArray(tile, t + 9 * L);
-        d20.intoArray(tile, t + 10 * L);
-        d21.intoArray(tile, t + 11 * L);
-        d22.intoArray(tile, t + 12 * L);
-        d23.intoArray(tile, t + 13 * L);
-        d24.intoArray(tile, t + 14 * L);
-        d30.intoArray(tile, t + 15 * L);
-        d31.intoArray(tile, t + 16 * L);
-        d32.intoArray(tile, t + 17 * L);
-        d33.intoArray(tile, t + 18 * L);
-        d34.intoArray(tile, t + 19 * L);
+        float[] tree = SgemmNarrowDot.TREE;
+        FloatVector lo = FloatVector.fromArray(S, tree, 0);
+        FloatVector hi = FloatVector.fromArray(S, tree, L);
+        FloatVector s000 = lo.selectFrom(d00, d01).add(hi.selectFrom(d00, d01));
+        FloatVector s001 = lo.selectFrom(d02, d03).add(hi.selectFrom(d02, d03));
+        FloatVector s002 = lo.selectFrom(d04, d04).add(hi.selectFrom(d04, d04));
+        FloatVector s010 = lo.selectFrom(d10, d11).add(hi.selectFrom(d10, d11));
+        FloatVector s011 = lo.selectFrom(d12, d13).add(hi.selectFrom(d12, d13));
+        FloatVector s012 = lo.selectFrom(d14, d14).add(hi.selectFrom(d14, d14));
+        FloatVector s020 = lo.selectFrom(d20, d21).add(hi.selectFrom(d20, d21));
+        FloatVector s021 = lo.selectFrom(d22, d23).add(hi.selectFrom(d22, d23));
+        FloatVector s022 = lo.selectFrom(d24, d24).add(hi.selectFrom(d24, d24));
+        FloatVector s030 = lo.selectFrom(d30, d31).add(hi.selectFrom(d30, d31));
+        FloatVector s031 = lo.selectFrom(d32, d33).add(hi.selectFrom(d32, d33));
+        FloatVector s032 = lo.selectFrom(d34, d34).add(hi.selectFrom(d34, d34));
+        lo = FloatVector.fromArray(S, tree, 2 * L);
+        hi = FloatVector.fromArray(S, tree, 3 * L);
+        FloatVector s100 = lo.selectFrom(s000, s001).add(hi.selectFrom(s000, s001));
+        FloatVector s101 = lo.selectFrom(s002, s002).add(hi.selectFrom(s002, s002));
+        FloatVector s110 = lo.selectFrom(s010, s011).add(hi.selectFrom(s010, s011));
+        FloatVector s111 = lo.selectFrom(s012, s012).add(hi.selectFrom(s012, s012));
+        FloatVector s120 = lo.selectFrom(s020, s021).add(hi.selectFrom(s020, s021));
+        FloatVector s121 = lo.selectFrom(s022, s022).add(hi.selectFrom(s022, s022));
+        FloatVector s130 = lo.selectFrom(s030, s031).add(hi.selectFrom(s030, s031));
+        FloatVector s131 = lo.selectFrom(s032, s032).add(hi.selectFrom(s032, s032));
+        lo = FloatVector.fromArray(S, tree, 4 * L);
+        hi = FloatVector.fromArray(S, tree, 5 * L);
+        FloatVector s200 = lo.selectFrom(s100, s101).add(hi.selectFrom(s100, s101));
+        FloatVector s210 = lo.selectFrom(s110, s111).add(hi.selectFrom(s110, s111));
+        FloatVector s220 = lo.selectFrom(s120, s121).add(hi.selectFrom(s120, s121));
+        FloatVector s230 = lo.selectFrom(s130, s131).add(hi.selectFrom(s130, s131));
+        FloatVector g0 = s200;
+        FloatVector g1 = s210;
+        FloatVector g2 = s220;
+        FloatVector g3 = s230;
+        for (int s = 3; s < SgemmNarrowDot.STAGES; s++) {
+            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);
+            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);
+            g0 = l.selectFrom(g0, g0).add(u.selectFrom(g0, g0));
+            g1 = l.selectFrom(g1, g1).add(u.selectFrom(g1, g1));
+            g2 = l.selectFrom(g2, g2).add(u.selectFrom(g2, g2));
+            g3 = l.selectFrom(g3, g3).add(u.selectFrom(g3, g3));
+        }
+        g0.intoArray(tile, t);
+        g1.intoArray(tile, t + ts);
+        g2.intoArray(tile, t + 2 * ts);
+        g3.intoArray(tile, t + 3 * ts);
     }
 
     /*
