@@ -44,8 +44,9 @@ import jdk.incubator.vector.VectorSpecies;
  * before they get here; {@code m > 0} and {@code n > 0}.
  *
  * <p>The nest is one method, {@link #loopNest}: a JC loop, then one K loop whose body is the path's
- * ({@link #packedBody}, {@link #directBody}, {@link #narrowBody}). A new small-matrix path is a new
- * {@link Path}, chosen by shape in {@link #path}.
+ * ({@link #packedBody}, {@link #directBody}, {@link #narrowBody}); NARROW_DOT takes all of k in one
+ * pass instead ({@link SgemmNarrowDot#body}). A new small-matrix path is a new {@link Path}, chosen by
+ * shape in {@link #path}.
  */
 public final class Sgemm {
     private static final VectorSpecies<Float> S = Species.FLOAT;
