@@ -32,8 +32,12 @@ final class DgemmNarrowDot {
     private static final int NR = DgemmKernels.NR;
     /** Rows of A per kernel call. */
     private static final int ROWS = 4;
-    /** Columns of C per kernel call: at most 5 (20 accumulators), and no more than one vector's lanes for the lane sums. */
-    private static final int MAX_HEIGHT = Math.min(5, L);
+    /**
+     * Columns of C per kernel call: 5 with 32 vector registers (20 accumulators, the 4 rows of A and a
+     * row of B^T), 2 with AVX2's 16 (MR 6; unmeasured there), and no more than one vector's lanes for
+     * the lane sums.
+     */
+    private static final int MAX_HEIGHT = Math.min(Platform.MR == 8 ? 5 : 2, L);
     /**
      * The shallowest product taken: 16 vectors of k, where the lane sums (a fixed cost per element of C)
      * and packing B^T come to less than NARROW_T's transposition of A (a cost per element of A).
