@@ -39,6 +39,7 @@ public final class DoubleFromFloat {
             new Source(GEMM + "Sgemv.java", List.of()),
             new Source(GEMM + "SgemmAsGemv.java", List.of()),
             new Source(GEMM + "SgemmNarrowT.java", List.of()),
+            new Source(GEMM + "SgemmNarrowDot.java", List.of()),
             new Source(SIMD + "SimdFloatReductions.java", List.of(
                     new String[] {"Float.intBitsToFloat", "Double.longBitsToDouble"},
                     new String[] {"IntVector", "LongVector"},

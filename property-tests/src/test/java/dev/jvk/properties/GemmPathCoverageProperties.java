@@ -30,7 +30,7 @@ import net.jqwik.api.statistics.Statistics;
  */
 class GemmPathCoverageProperties {
 
-    /** Families of shapes: narrow (n up to 26), narrow and short, one row or column, small cubes, skinny, large enough to pack. */
+    /** Families of shapes: narrow (n up to 26), narrow and deep, narrow and short, one row or column, small cubes, skinny, large enough to pack. */
     @Provide
     Arbitrary<GemmCase> pathCases() {
         // half of them n <= 4: the narrow path's whole range at 128 bits (2 doubles, 4 floats a vector);
@@ -41,8 +41,11 @@ class GemmPathCoverageProperties {
         Arbitrary<Integer> large = Arbitraries.integers().between(90, 200);
         // narrow and short (m below NR: the one-vector path; NR is 4 doubles at 128 bits, so m 2-3)
         Arbitrary<Integer> shortM = Arbitraries.integers().between(2, 3);
+        // narrow and deep: the narrow dot products take A as stored from k = 16 vectors (256 floats at 512 bits)
+        Arbitrary<Integer> deep = Arbitraries.integers().between(200, 1100);
         return Arbitraries.frequencyOf(
                 Tuple.of(2, GemmCase.cases(GemmCase.dimension(), narrowN, GemmCase.dimension())),
+                Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, deep)),
                 Tuple.of(1, GemmCase.cases(shortM, Arbitraries.integers().between(2, 4), GemmCase.dimension())),
                 Tuple.of(1, Arbitraries.oneOf(GemmCase.cases(one, small, small), GemmCase.cases(small, one, small))),
                 Tuple.of(2, GemmCase.cases(small)),
@@ -102,9 +105,9 @@ class GemmPathCoverageProperties {
     /** The path the engine chooses for the case's shape (its package-private {@code path} method). */
     static String pathOf(String engine, GemmCase g) {
         try {
-            Method path = Class.forName(engine).getDeclaredMethod("path", boolean.class, int.class, int.class, int.class);
+            Method path = Class.forName(engine).getDeclaredMethod("path", boolean.class, boolean.class, int.class, int.class, int.class);
             path.setAccessible(true);
-            return path.invoke(null, g.transB() == Transpose.TRANS, g.m(), g.n(), g.k()).toString();
+            return path.invoke(null, g.transA() == Transpose.TRANS, g.transB() == Transpose.TRANS, g.m(), g.n(), g.k()).toString();
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }

@@ -29,7 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * of the same contract on A or B where they are: the small path reads B in place, the direct path
  * A. They use the same K blocks and every element is the same chain of fused multiply-adds, so
  * every element is computed exactly as on the packed path: the choice among these paths, like the
- * number of threads, never changes a bit of C.
+ * number of threads, never changes a bit of C. One path sums in an order of its own: the narrow dot
+ * products ({@link DgemmNarrowDot}, A as stored and k deep), each element a dot product along k in
+ * a fixed order that depends on k and the vector width alone (so never on the thread split or on m).
  *
  * <p>A call is a {@link Problem} (what to compute, as BLIS's {@code obj_t}, set when the call
  * starts and only read after) and a {@link Plan} (its {@link Path} and how it is split between
@@ -44,8 +46,9 @@ import jdk.incubator.vector.VectorSpecies;
  * before they get here; {@code m > 0} and {@code n > 0}.
  *
  * <p>The nest is one method, {@link #loopNest}: a JC loop, then one K loop whose body is the path's
- * ({@link #packedBody}, {@link #directBody}, {@link #narrowBody}). A new small-matrix path is a new
- * {@link Path}, chosen by shape in {@link #path}.
+ * ({@link #packedBody}, {@link #directBody}, {@link #narrowBody}); NARROW_DOT takes all of k in one
+ * pass instead ({@link DgemmNarrowDot#body}). A new small-matrix path is a new {@link Path}, chosen by
+ * shape in {@link #path}.
  */
 public final class Dgemm {
     private static final VectorSpecies<Double> S = Species.DOUBLE;
@@ -184,11 +187,13 @@ public final class Dgemm {
      * wider than one vector (at 512 bits, 16 columns in SGEMM: an output layer's 10 classes);
      * one-vector kernels, A read in place. NARROW_T: n up to a vector and a half (DGEMM's 10 classes
      * at 512 bits), with at least NR rows: C^T in tiles whose rows are the columns of C
-     * ({@link DgemmNarrowT}), every lane useful. GEMV: one row or
+     * ({@link DgemmNarrowT}), every lane useful. NARROW_DOT: as NARROW_T's shapes with A stored as is
+     * and k deep ({@link DgemmNarrowDot#takes}): each element a dot product with the lanes along k,
+     * A read in place, summed in an order of its own (all of k in one pass). GEMV: one row or
      * one column of C, a matrix-vector product ({@link DgemmAsGemv}), summed in GEMV's order, on
      * arrays and segments alike.
      */
-    enum Path { PACKED, SMALL, DIRECT, NARROW, NARROW_T, GEMV }
+    enum Path { PACKED, SMALL, DIRECT, NARROW, NARROW_T, NARROW_DOT, GEMV }
 
     /**
      * How the threads of a call share it. SHARED_B: the packed path's rows, one packed B block for
@@ -212,7 +217,7 @@ public final class Dgemm {
         p.a().set(a, null, aOffset, lda);
         p.b().set(b, null, bOffset, ldb);
         p.c().set(c, null, cOffset, ldc);
-        run(plan, path(transB, m, n, k), Platform.threads(), workspace);
+        run(plan, path(transA, transB, m, n, k), Platform.threads(), workspace);
     }
 
     /** {@code C = alpha * op(A) * op(B) + beta * C} on segments; offsets count doubles. */
@@ -226,8 +231,10 @@ public final class Dgemm {
         }
         boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
                 && c.isAccessibleBy(ANOTHER_THREAD);
-        // The direct and narrow paths read arrays only; the packed path computes their bits.
-        Path path = path(transB, m, n, k) == Path.GEMV ? Path.GEMV : Path.PACKED;
+        // The direct and narrow paths read arrays only; the packed path computes their bits. The narrow
+        // dot products, which sum in their own order, copy the segments' operands to arrays.
+        Path chosen = path(transA, transB, m, n, k);
+        Path path = chosen == Path.GEMV || chosen == Path.NARROW_DOT ? chosen : Path.PACKED;
         Workspace workspace = Workspace.acquire();
         Plan plan = workspace.doublePlan();
         Problem p = plan.problem().set(transA, transB, m, n, k, alpha, beta);
@@ -238,9 +245,12 @@ public final class Dgemm {
     }
 
     /** The path for a shape: the one place that chooses by shape (the property tests ask it which path a case takes). */
-    static Path path(boolean transB, int m, int n, int k) {
+    static Path path(boolean transA, boolean transB, int m, int n, int k) {
         if (m == 1 || n == 1) {
             return Path.GEMV;
+        }
+        if (DgemmNarrowDot.takes(transA, n, k)) {
+            return Path.NARROW_DOT;
         }
         if (n <= L) {
             return m >= NR ? Path.NARROW_T : Path.NARROW;
@@ -365,6 +375,16 @@ public final class Dgemm {
      */
     private static void loopNest(Problem p, Path path, Workspace workspace, int i0, int i1, int j0, int j1,
                                  double[] sharedB, int part, int parts, GemmPool.Barrier barrier) {
+        if (path == Path.NARROW_DOT && p.a().array() != null) {
+            DgemmNarrowDot.body(p.n(), p.k(), p.alpha(), p.a().array(), (int) p.a().offset(), p.a().ld(), p.b().array(), (int) p.b().offset(),
+                    p.b().ld(), p.transB(), p.beta(), p.c().array(), (int) p.c().offset(), p.c().ld(), workspace, i0, i1);
+            return;
+        }
+        if (path == Path.NARROW_DOT) {
+            DgemmNarrowDot.body(p.n(), p.k(), p.alpha(), p.a().segment(), p.a().offset(), p.a().ld(), p.b().segment(), p.b().offset(),
+                    p.b().ld(), p.transB(), p.beta(), p.c().segment(), p.c().offset(), p.c().ld(), workspace, i0, i1);
+            return;
+        }
         int kBlocks = kBlocks(p.k());
         int kcMax = kcMax(p.k());
         int ncStep = path == Path.PACKED ? NC : j1 - j0;

@@ -278,7 +278,7 @@ final class DgemmPacking {
     }
 
     /** Copies rows x cols doubles of a segment, row r from element {@code first + r * ld}, into {@code stage} (ld = cols). */
-    private static void stage(MemorySegment x, long first, int ld, int rows, int cols, double[] stage) {
+    static void stage(MemorySegment x, long first, int ld, int rows, int cols, double[] stage) {
         for (int r = 0; r < rows; r++) {
             MemorySegment.copy(x, ELEMENT, (first + (long) r * ld) * Double.BYTES, stage, r * cols, cols);
         }

@@ -276,7 +276,7 @@ final class SgemmPacking {
     }
 
     /** Copies rows x cols floats of a segment, row r from element {@code first + r * ld}, into {@code stage} (ld = cols). */
-    private static void stage(MemorySegment x, long first, int ld, int rows, int cols, float[] stage) {
+    static void stage(MemorySegment x, long first, int ld, int rows, int cols, float[] stage) {
         for (int r = 0; r < rows; r++) {
             MemorySegment.copy(x, ELEMENT, (first + (long) r * ld) * Float.BYTES, stage, r * cols, cols);
         }

@@ -20,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       for ir in mc, step MR
  *         micro-kernel
  * </pre>
- * C no wider than one vector (a classifier's output layer) takes the path {@link Sgemm} takes for it: C^T
+ * A narrow C with A as stored and k deep takes {@link SgemmNarrowDot}'s dot products, as {@link Sgemm} does.
+ * Other C no wider than one vector (a classifier's output layer) takes the path {@link Sgemm} takes for it: C^T
  * with C's rows in the vector lanes ({@link SgemmNarrowT}) from NR rows on, else the one-vector kernels of
  * the narrow path, A read in place. A single row of A (batch-1 inference) is memory-bound
  * on B: it streams four panels at once with the row's value broadcast, never packing A or padding it
@@ -148,6 +149,10 @@ final class SgemmPrepacked {
 
         /** Rows [i0, i1) and columns [j0, j1) of C (j0 on a panel's edge), every K block. */
         void range(Workspace workspace, int i0, int i1, int j0, int j1) {
+            if (SgemmNarrowDot.takes(transA, n, k)) {
+                dot(workspace, i0, i1);
+                return;
+            }
             if (m == 1) {
                 oneRow(workspace, j0, j1);
                 return;
@@ -255,6 +260,25 @@ final class SgemmPrepacked {
                 }
                 pc += kc;
             }
+        }
+
+        /**
+         * Rows [i0, i1) as {@link Sgemm}'s path NARROW_DOT computes them ({@link SgemmNarrowDot}), a single row
+         * too (its order does not depend on the rows around it): op(B)^T gathered from the K blocks, then the
+         * dot products.
+         */
+        private void dot(Workspace workspace, int i0, int i1) {
+            int kp = Platform.roundUp(k, L);
+            float[] bt = workspace.floatPackedB(n * kp);
+            int ld = n <= L ? L : NR; // the blocks' row: packBNarrow's, or one panel of packB's
+            int pc = 0;
+            for (int kb = 0; kb < bp.length; kb++) {
+                int kc = (k - pc) / (bp.length - kb);
+                // bp[kb] holds rows pc.. of op(B) from its start
+                SgemmNarrowDot.packBT(bp[kb], -pc * ld, ld, false, pc, kc, n, bt, kp);
+                pc += kc;
+            }
+            SgemmNarrowDot.rows(n, k, alpha, a, ao, lda, bt, kp, beta, c, null, co, ldc, workspace, i0, i1);
         }
 
         /**
