@@ -35,7 +35,11 @@ public final class Dense implements Layer {
     static final int MIN_SLICE_ROWS = 96;
     /** The most parts the weight gradient is cut into. */
     static final int MAX_SLICES = 8;
-    /** The narrowest column block of {@link #columnBlocks}: two vectors at 512 bits, a register tile of GEMM. */
+    /**
+     * The narrowest column block of {@link #columnBlocks}: two vectors at 512 bits, a register tile of GEMM. It must stay
+     * wider than GEMM's narrow paths take (a vector and a half at most): those sum in their own order, so a block that
+     * took one would lose the whole half's bits.
+     */
     static final int MIN_BLOCK_COLUMNS = 32;
     /** Column blocks start on multiples of this many columns ({@link #blockStart}): 16 floats, 64 bytes. */
     static final int BLOCK_UNIT = 16;

@@ -22,6 +22,9 @@ public final class OnnxRuntimeMlpInferencePairs {
     /** The pause between blocks on more than one thread (see the class comment). */
     private static final long SETTLE_MILLIS = 30;
 
+    private static final int MAX_BATCH = 1 << 16;
+    private static final int MAX_PAIRS = 100_000;
+
     private OnnxRuntimeMlpInferencePairs() {}
 
     public static void main(String[] args) throws Exception {
@@ -33,9 +36,12 @@ public final class OnnxRuntimeMlpInferencePairs {
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 40;
         long warmUpSeconds = args.length > 2 ? Long.parseLong(args[2]) : 8;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-        if (batch < 1 || pairs < 1 || warmUpSeconds < 0 || warmUpSeconds > 3600 || threads < 1) {
-            throw new IllegalArgumentException("BATCH, PAIRS and THREADS must be >= 1 and WARM_UP_SECONDS in [0, 3600], got "
-                    + batch + ", " + pairs + ", " + threads + ", " + warmUpSeconds);
+        // the bounds keep the inputs (batch x 784 floats per runtime) and the pairs' arrays small whatever is typed
+        if (batch < 1 || batch > MAX_BATCH || pairs < 1 || pairs > MAX_PAIRS || warmUpSeconds < 0 || warmUpSeconds > 3600
+                || threads < 1 || threads > Runtime.getRuntime().availableProcessors()) {
+            throw new IllegalArgumentException("BATCH must be in [1, " + MAX_BATCH + "], PAIRS in [1, " + MAX_PAIRS
+                    + "], THREADS in [1, the processors: " + Runtime.getRuntime().availableProcessors()
+                    + "] and WARM_UP_SECONDS in [0, 3600], got " + batch + ", " + pairs + ", " + threads + ", " + warmUpSeconds);
         }
         long warmUpNanos = warmUpSeconds * 1_000_000_000L;
         MlpInferenceBenchmark jvk = new MlpInferenceBenchmark();
