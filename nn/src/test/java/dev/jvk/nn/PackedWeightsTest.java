@@ -34,6 +34,24 @@ class PackedWeightsTest {
     }
 
     @Test
+    void predictionsThroughAnActivationOfItsOwnAreBitwiseTheUnpackedForwardPass() {
+        // tanh is a pass of its own (not fused with the bias): each chunk's hidden rows go through it from one of the
+        // chunk's buffers to the next, at other rows than the batch's
+        Mlp mlp = Mlp.classifier(40, new int[] {33, 17}, Activation.TANH, 5, 11);
+        float[] x = inputs(ROWS, mlp.inputs(), 12);
+        float[] expected = unpackedForward(mlp, x, ROWS, Activation.TANH);
+        int saved = Gemm.threads();
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                Gemm.setThreads(threads);
+                assertThat(mlp.predict(x, ROWS)).as("%d threads", threads).isEqualTo(expected);
+            }
+        } finally {
+            Gemm.setThreads(saved);
+        }
+    }
+
+    @Test
     void oneRowIsBitwiseThatRowInABatchOnOneAndTwoThreads() {
         // 784 x 256 weights are enough for the single row's product to be split between two threads
         Mlp mlp = Mlp.classifier(784, new int[] {256}, Activation.RELU, 10, 7);
@@ -174,6 +192,11 @@ class PackedWeightsTest {
 
     /** The forward pass from the public kernels on the live weights: dense, bias and ReLU, then the softmax. */
     private static float[] unpackedForward(Mlp mlp, float[] x, int rows) {
+        return unpackedForward(mlp, x, rows, Activation.RELU);
+    }
+
+    /** {@link #unpackedForward(Mlp, float[], int)} with ReLU or tanh between the dense layers. */
+    private static float[] unpackedForward(Mlp mlp, float[] x, int rows, Activation activation) {
         float[] in = x;
         List<Dense> denses = denses(mlp);
         for (int d = 0; d < denses.size(); d++) {
@@ -181,8 +204,11 @@ class PackedWeightsTest {
             int n = dense.outputSize();
             float[] out = new float[rows * n];
             Gemm.sgemm(NO_TRANS, NO_TRANS, rows, n, dense.inputSize(), 1f, in, 0, dense.inputSize(), dense.weights(), 0, n, 0f, out, 0, n);
-            if (d < denses.size() - 1) {
+            if (d < denses.size() - 1 && activation == Activation.RELU) {
                 Activations.addBiasRelu(dense.bias(), 0, out, 0, rows, n, n);
+            } else if (d < denses.size() - 1) {
+                Vectors.addBias(dense.bias(), 0, out, 0, rows, n, n);
+                Activations.tanh(out, 0, out, 0, rows * n);
             } else {
                 Vectors.addBias(dense.bias(), 0, out, 0, rows, n, n);
                 Softmax.softmax(out, 0, rows, n, n, out, 0, n);
