@@ -66,9 +66,14 @@ public enum Activation {
 
     /** {@code y[B x cols] = f(y + b)} in place, one pass, on the rows of {@code y} from element {@code offset}; only when {@link #fusesWithBias()}. {@code slope}: leaky ReLU's. */
     void addBiasAndApply(float slope, float[] bias, float[] y, int offset, int rows, int cols) {
+        addBiasAndApply(slope, bias, 0, y, offset, rows, cols, cols);
+    }
+
+    /** {@code y[B x cols] = f(y + b[biasOffset..])} in place on a block of rows {@code ld} apart; only when {@link #fusesWithBias()}. */
+    void addBiasAndApply(float slope, float[] bias, int biasOffset, float[] y, int offset, int rows, int cols, int ld) {
         switch (this) {
-            case RELU -> Activations.addBiasRelu(bias, 0, y, offset, rows, cols, cols);
-            case LEAKY_RELU -> Activations.addBiasLeakyRelu(slope, bias, 0, y, offset, rows, cols, cols);
+            case RELU -> Activations.addBiasRelu(bias, biasOffset, y, offset, rows, cols, ld);
+            case LEAKY_RELU -> Activations.addBiasLeakyRelu(slope, bias, biasOffset, y, offset, rows, cols, ld);
             default -> throw new IllegalStateException(this + " has no fused bias kernel");
         }
     }

@@ -169,6 +169,16 @@ public final class Dense implements Layer {
     }
 
     /**
+     * The input gradient over inputs {@code [k0, k1)} alone, for a training pass that splits this layer's product by
+     * inputs as the second of the model ({@code Mlp}): {@code dx[B x (k0..k1)] = dy[B x out] . W[(k0..k1) x out]^T} over
+     * rows {@code [0, rows)}. Each element sums over all of {@code out}; the thread that runs it reads only its rows of
+     * {@code W}, the ones it multiplied with in the forward pass and updates after.
+     */
+    void backwardInputs(float[] dy, float[] dx, int rows, int k0, int k1) {
+        Gemm.sgemm(NO_TRANS, TRANS, rows, k1 - k0, out, 1f, dy, 0, out, weights, k0 * out, out, 0f, dx, k0, in);
+    }
+
+    /**
      * How many blocks of output columns each half of the split product ({@link #inputSplit}) is cut into on a pool of
      * {@code threads} threads: 1 up to two threads (a half per thread); from three, half the threads for an even count
      * (task {@code t} is half {@code t % 2}, block {@code t / 2}, so thread {@code i} of {@code p} multiplies one block of

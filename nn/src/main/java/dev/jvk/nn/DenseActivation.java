@@ -53,6 +53,19 @@ final class DenseActivation implements Pass {
         activation.addBiasAndApply(slope, dense.bias(), y, from * dense.outputSize(), rows, dense.outputSize());
     }
 
+    /** {@code y[B x (c0..c1)] = f(y + b)} on rows {@code [0, rows)}: {@link #forwardAfterProduct} on a block of columns. */
+    void forwardAfterProductColumns(float[] y, int rows, int c0, int c1) {
+        activation.addBiasAndApply(slope, dense.bias(), c0, y, c0, rows, c1 - c0, dense.outputSize());
+    }
+
+    /** {@code dy[B x (c0..c1)] *= f'(z)}, f' read from {@code y}, on rows {@code [0, rows)}: the activation's part of {@link #backwardRows} on a block of columns. */
+    void activationBackwardColumns(float[] y, float[] dy, int rows, int c0, int c1) {
+        int out = dense.outputSize();
+        for (int r = 0; r < rows; r++) {
+            activation.backward(slope, y, y, dy, dy, r * out + c0, c1 - c0);
+        }
+    }
+
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, int rows) {
         backwardRows(x, y, dy, dx, 0, rows);

@@ -78,6 +78,21 @@ public final class Mlp {
     private final Dense splitDense;
     /** The first input of the second half of that split ({@link Dense#inputSplit}). */
     private final int firstSplit;
+    /**
+     * The second pass's dense layer when a training pass over a small batch splits its product by inputs too
+     * ({@link #splitsSecondProduct}), else null.
+     */
+    private final Dense secondDense;
+    /** The first input of the second half of that split ({@link Dense#inputSplit}): a boundary of its gradient's slices. */
+    private final int secondSplit;
+    /**
+     * Which half of the second split task 0 of its passes takes: that of the second pass's gradient slice the parameter
+     * phase gives to the same thread ({@link Parallel#forTasks} runs tasks {@code i, i + 2, ...} on thread {@code i} of
+     * two), so that each core multiplies with, differentiates through and updates the same rows of {@code W}.
+     */
+    private final int secondParity;
+    /** Whether the running training pass splits the second product ({@link #splitsSecondProduct}); set by {@link #forwardBackward}. */
+    private boolean secondSplitRunning;
     /** The column blocks each half of that split is cut into in the running training pass ({@link Dense#columnBlocks}): 1 on up to two threads. */
     private int firstBlocks = 1;
     /**
@@ -101,6 +116,9 @@ public final class Mlp {
     private final Parallel.Task firstProductHalf = this::firstProductHalf;
     private final Parallel.Task firstProductBlock = this::firstProductBlock;
     private final Parallel.Task forwardAfterSplitChunk = this::forwardAfterSplitChunk;
+    private final Parallel.Task secondProductHalf = this::secondProductHalf;
+    private final Parallel.Task forwardAfterSecondSplitChunk = this::forwardAfterSecondSplitChunk;
+    private final Parallel.Task secondBackwardHalf = this::secondBackwardHalf;
     private final Parallel.Task parameterPart = this::parameterPart;
     /** The parts of the parameter gradients, largest layers first: part {@code partIndex[t]} of pass {@code partPass[t]}. */
     private final int[] partPass;
@@ -197,6 +215,11 @@ public final class Mlp {
                 : passes[0] instanceof Dense d ? d : passes[0] instanceof DenseActivation da ? da.dense() : null;
         this.firstSplit = firstPassDense == null ? 0 : firstPassDense.inputSplit();
         this.splitDense = firstSplit > 0 ? firstPassDense : null;
+        Dense secondPassDense = splitDense == null || passes.length < 2 || !(passes[0] instanceof DenseActivation) ? null
+                : passes[1] instanceof Dense d ? d : passes[1] instanceof DenseActivation da ? da.dense() : null;
+        this.secondSplit = secondPassDense == null ? 0 : secondPassDense.inputSplit();
+        this.secondDense = secondSplit > 0 ? secondPassDense : null;
+        this.secondParity = passes[0].parameterParts() % 2;   // the second pass's first part follows the first pass's parts
         long flops = 0;
         long firstDense = -1;
         long bytes = 0;
@@ -570,8 +593,13 @@ public final class Mlp {
                 Parallel.forTasks(2 * firstBlocks, flops, firstProductBlock);
             }
             int rowsPerChunk = cutsAfterFirstPass(rows) ? chunkRows(rows, SMALL_CHUNK_ROWS) : chunkRows(rows);
-            // the chunks follow the halves straight away, the workers still spinning: counted as the whole pass's work
-            runChunks(ws, rows, rowsPerChunk, forwardAfterSplitChunk, flopsPerRow * rows);
+            // the passes after the halves follow them straight away, the workers still spinning: counted as the whole pass's work
+            if (secondSplitRunning) {
+                Parallel.forTasks(2, flopsPerRow * rows, secondProductHalf);
+                runChunks(ws, rows, rowsPerChunk, forwardAfterSecondSplitChunk, flopsPerRow * rows);
+            } else {
+                runChunks(ws, rows, rowsPerChunk, forwardAfterSplitChunk, flopsPerRow * rows);
+            }
         } else if (cutsAfterFirstPass(rows)) {
             float[] x = loadInput(ws, 0, rows);
             passes[0].forwardRows(x, ws.outputs[outputOf[0]], 0, rows);
@@ -633,6 +661,76 @@ public final class Mlp {
         float[] partial = h == 0 ? ws.outputs[outputOf[0]] : ws.gradients[outputOf[0]];
         splitDense.forwardInputs(ws.input, partial, chunkedRows, halfStart(h), halfStart(h + 1),
                 splitDense.blockStart(t / 2, firstBlocks), splitDense.blockStart(t / 2 + 1, firstBlocks));
+    }
+
+    /**
+     * Whether a training pass over {@code rows} rows splits the second pass's product by inputs as well, in two halves at
+     * its {@link Dense#inputSplit}: when it splits the first ({@link #splitsFirstProduct}), the first pass is a dense layer
+     * fused with its activation, the second a dense layer whose gradient is cut into two slices or more, and the batch is
+     * small enough to be cut after its first pass ({@link #cutsAfterFirstPass}). Half {@code h} then adds the first
+     * product's partial sums, bias and activation on columns {@code h} of the first output (the second layer's inputs
+     * of half {@code h}) and multiplies them by its rows of the second layer's {@code W} into a partial sum of its own;
+     * the chunks add the two; after the row side of backward, half {@code h} computes the first output's gradient on
+     * its columns from its rows of {@code W}. Each core then reads and writes only its rows of the second {@code W} too:
+     * in row chunks both read all of it, the other core's update having written half of its lines (at batch 32 on two
+     * threads, its update 3.6x its one-thread CPU, bench/RESULTS-threads.md). Fixed by the shape and the rows: the same
+     * bits for every thread count.
+     */
+    boolean splitsSecondProduct(int rows) {
+        return secondDense != null && splitsFirstProduct() && cutsAfterFirstPass(rows);
+    }
+
+    /** The first input of half {@code h} of the second pass's product: {@code [secondInput(h), secondInput(h + 1))}. */
+    private int secondInput(int h) {
+        return h == 0 ? 0 : h == 1 ? secondSplit : secondDense.inputSize();
+    }
+
+    /**
+     * Task {@code t} of the second product's halves ({@link #splitsSecondProduct}): the first pass's output on the half's
+     * columns (the two partial sums added, then bias and activation), multiplied by the half's rows of the second
+     * {@code W} into the half's partial sum (the second half's in the second output's gradient buffer, free until backward).
+     */
+    private void secondProductHalf(int t) {
+        Workspace ws = chunked;
+        int h = (t + secondParity) % 2;
+        int c0 = secondInput(h);
+        int c1 = secondInput(h + 1);
+        int out = splitDense.outputSize();
+        float[] y = ws.outputs[outputOf[0]];
+        float[] partial = ws.gradients[outputOf[0]];
+        for (int r = 0; r < chunkedRows; r++) {
+            Vectors.add(y, r * out + c0, partial, r * out + c0, y, r * out + c0, c1 - c0);
+        }
+        ((DenseActivation) passes[0]).forwardAfterProductColumns(y, chunkedRows, c0, c1);
+        float[] sum = h == 0 ? ws.outputs[outputOf[1]] : ws.gradients[outputOf[1]];
+        secondDense.forwardInputs(y, sum, chunkedRows, c0, c1, 0, secondDense.outputSize());
+    }
+
+    /** The forward pass of chunk {@code c} after the second product's halves: their sum, the second pass's bias and activation, then every pass after it. */
+    private void forwardAfterSecondSplitChunk(int c) {
+        Workspace ws = chunked;
+        int from = c * rowsPerChunk;
+        int n = Math.min(rowsPerChunk, chunkedRows - from);
+        float[] y = ws.outputs[outputOf[1]];
+        int out = secondDense.outputSize();
+        Vectors.add(y, from * out, ws.gradients[outputOf[1]], from * out, y, from * out, n * out);
+        passes[1].forwardAfterProduct(y, from, n);
+        forwardPasses(ws, 2, y, from, n);
+        rowSideAfterForward(c);
+    }
+
+    /**
+     * Task {@code t} of the second product's halves in backward: the first output's gradient on the half's columns from
+     * the half's rows of the second {@code W}, then through the first pass's activation on those columns.
+     */
+    private void secondBackwardHalf(int t) {
+        Workspace ws = chunked;
+        int h = (t + secondParity) % 2;
+        int c0 = secondInput(h);
+        int c1 = secondInput(h + 1);
+        float[] dx = ws.gradients[outputOf[0]];
+        secondDense.backwardInputs(ws.gradients[outputOf[1]], dx, chunkedRows, c0, c1);
+        ((DenseActivation) passes[0]).activationBackwardColumns(ws.outputs[outputOf[0]], dx, chunkedRows, c0, c1);
     }
 
     /** The first input of half {@code h} of the first pass's product ({@code inputs} for {@code h == 2}). */
@@ -778,9 +876,11 @@ public final class Mlp {
         Workspace ws = chunked;
         int from = c * rowsPerChunk;
         int n = Math.min(rowsPerChunk, chunkedRows - from);
-        for (int p = passes.length - 1; p >= firstTrainable; p--) {
+        // with the second product split, the chunk stops at the second pass's activation: its input gradient goes by halves
+        int last = secondSplitRunning ? 1 : firstTrainable;
+        for (int p = passes.length - 1; p >= last; p--) {
             float[] x = p == 0 ? ws.input : ws.outputs[outputOf[p - 1]];
-            float[] dx = p == firstTrainable ? null : ws.gradients[outputOf[p - 1]];   // no gradient for the data
+            float[] dx = p == last ? null : ws.gradients[outputOf[p - 1]];   // no gradient for the data
             passes[p].backwardRows(x, ws.outputs[outputOf[p]], ws.gradients[outputOf[p]], dx, from, n);
         }
     }
@@ -858,6 +958,15 @@ public final class Mlp {
      * same whoever runs it, and no sum is split: the same bits for every thread count.
      */
     private float forwardBackward(Workspace ws, int rows, ElementwiseOptimizer optimizer, float learningRate) {
+        secondSplitRunning = splitsSecondProduct(rows);
+        try {
+            return forwardBackwardPasses(ws, rows, optimizer, learningRate);
+        } finally {
+            secondSplitRunning = false;
+        }
+    }
+
+    private float forwardBackwardPasses(Workspace ws, int rows, ElementwiseOptimizer optimizer, float learningRate) {
         boolean inChunks = lossInChunks(ws);
         rowSideInChunks = inChunks;
         try {
@@ -883,6 +992,9 @@ public final class Mlp {
         }
         if (!Float.isFinite(meanLoss)) {
             return meanLoss;
+        }
+        if (secondSplitRunning) {
+            Parallel.forTasks(2, flopsPerRow * rows, secondBackwardHalf);
         }
         if (optimizer != null) {
             optimizer.startStep(learningRate);

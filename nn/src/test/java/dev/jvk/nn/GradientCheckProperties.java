@@ -276,6 +276,53 @@ class GradientCheckProperties {
         }
     }
 
+    /**
+     * A batch small enough to be cut after its first pass, and a second layer wide enough that a training pass splits its
+     * product by inputs as well ({@link Mlp#splitsSecondProduct}): the loss against the double forward, and against
+     * finite differences first- and second-layer weights drawn from both halves of their inputs, first-layer biases from
+     * both halves of its outputs, every parameter of the layers after. The first layer's biases, +6 and -6 in turn, keep
+     * its pre-activations away from ReLU's kink while half of its units pass no gradient, so a half that skipped the
+     * activation's derivative would be seen.
+     */
+    @Property(tries = 8)
+    void mlpWithTheSecondProductSplitByInputsMatchesFiniteDifferences(@ForAll @IntRange(min = 32, max = 48) int rows,
+                                                                      @ForAll @IntRange(min = 192, max = 240) int inputs,
+                                                                      @ForAll @IntRange(min = 192, max = 232) int hidden,
+                                                                      @ForAll @IntRange(min = 1, max = 3) int second,
+                                                                      @ForAll long seed) {
+        Mlp mlp = Mlp.classifier(inputs, new int[] {hidden, second}, Activation.RELU, 3, seed);
+        assertThat(mlp.splitsSecondProduct(rows)).isTrue();
+        float[] bias = ((Dense) mlp.layers().getFirst()).bias();
+        for (int j = 0; j < hidden; j++) {
+            bias[j] = j % 2 == 0 ? 6f : -6f;
+        }
+        Random random = new Random(seed);
+        Checked batch = forwardBackwardChecked(mlp, randomBatch(mlp, rows, random), rows);
+        double[][] values = batch.values();
+        net.jqwik.api.Assume.that(awayFromKinks(mlp, values, batch.x(), rows));
+        int firstSplit = ((Dense) mlp.layers().getFirst()).inputSplit();
+        int secondSplit = ((Dense) mlp.layers().get(2)).inputSplit();
+        for (int p = 0; p < values.length; p++) {
+            int size = values[p].length;
+            // W1, b1 and W2 drawn from both halves of their split (rows of W; b1's columns, the second layer's inputs)
+            int split = p == 0 ? firstSplit * hidden : p == 1 ? secondSplit : p == 2 ? secondSplit * second : -1;
+            int[] elements = split < 0 ? java.util.stream.IntStream.range(0, size).toArray()
+                    : java.util.stream.IntStream.concat(random.ints(p == 1 ? 4 : 10, 0, split), random.ints(p == 1 ? 4 : 10, split, size)).toArray();
+            for (int e : elements) {
+                double[] up = values[p].clone();
+                double[] down = values[p].clone();
+                up[e] += H;
+                down[e] -= H;
+                double[][] trialUp = values.clone();
+                double[][] trialDown = values.clone();
+                trialUp[p] = up;
+                trialDown[p] = down;
+                double fd = (networkLoss(mlp, trialUp, batch.x(), batch.labels(), rows) - networkLoss(mlp, trialDown, batch.x(), batch.labels(), rows)) / (2 * H);
+                assertClose(new float[] {mlp.parameters().get(p).grad()[e]}, new double[] {fd}, "mlp parameter " + p + " element " + e);
+            }
+        }
+    }
+
     /** A training workspace holding {@code rows} rows of standard normal inputs and random labels. */
     static Workspace randomBatch(Mlp mlp, int rows, Random random) {
         Workspace ws = mlp.workspace(rows, true);

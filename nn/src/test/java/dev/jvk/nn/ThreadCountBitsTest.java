@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * Four batches (48 rows; 37, which leaves ragged tiles and a short last chunk; 20 and 27, one chunk
  * each, cut after the first pass into a 16-row chunk and a shorter one), SGD and AdamW, with dropout
  * (the whole batch at once) and without (the first product split by inputs in two halves, the rest in
- * chunks, on several threads at once).
+ * chunks, on several threads at once), and with 128 and 200 hidden units in the first layer (with 200 the
+ * second layer's product is split by inputs too at batches 20 and 27).
  */
 class ThreadCountBitsTest {
 
@@ -113,6 +114,22 @@ class ThreadCountBitsTest {
     }
 
     @Test
+    void aSmallBatchSplitsTheSecondProductByInputsWhenTheFirstIsSplitAndFusedAndTheSecondHasTwoSlices() {
+        Mlp mlp = Mlp.classifier(784, new int[] {256, 128}, Activation.RELU, 10, 1);
+        assertThat(mlp.splitsSecondProduct(32)).isTrue();
+        assertThat(mlp.splitsSecondProduct(127)).isTrue();
+        assertThat(mlp.splitsSecondProduct(31)).as("one chunk: the second product split by GEMM's threads").isFalse();
+        assertThat(mlp.splitsSecondProduct(128)).as("chunks of 64 rows").isFalse();
+        assertThat(new Dense(256, 128).inputSplit()).as("the second layer's gradient in two slices, split at half").isEqualTo(128);
+        assertThat(Mlp.classifier(784, new int[] {256, 128}, Activation.TANH, 10, 1).splitsSecondProduct(32))
+                .as("a first pass not fused with its activation").isFalse();
+        assertThat(Mlp.classifier(784, new int[] {120, 128}, Activation.RELU, 10, 1).splitsSecondProduct(32))
+                .as("a second weight gradient of one slice").isFalse();
+        assertThat(Mlp.classifier(784, new int[] {256, 128}, Activation.RELU, 0.1f, 10, 1).splitsSecondProduct(32))
+                .as("dropout").isFalse();
+    }
+
+    @Test
     void onMoreThanTwoThreadsEachHalfOfTheFirstProductIsCutIntoColumnBlocksOfWholeCacheLines() {
         Dense first = new Dense(784, 256);
         int[] threads = {1, 2, 3, 4, 5, 6, 8, 16, 64};
@@ -160,22 +177,25 @@ class ThreadCountBitsTest {
                 labels[i] = random.nextInt(10);
             }
             StringBuilder digest = new StringBuilder();
-            for (float dropout : new float[] {0.2f, 0f}) {
-                for (OptimizerConfig config : List.of(OptimizerConfig.sgd(), OptimizerConfig.adamWWithWeightDecay(0.01f))) {
-                    Mlp mlp = Mlp.classifier(inputs, new int[] {128, 40}, Activation.RELU, dropout, 10, 9);
-                    Optimizer optimizer = config.create(mlp.parameters());
-                    for (int step = 0; step < 6; step++) {
-                        int rows = new int[] {48, 37, 20, 27}[step % 4];
-                        float[] batch = Arrays.copyOfRange(x, step * 48 * inputs, (step * 48 + rows) * inputs);
-                        int[] y = Arrays.copyOfRange(labels, step * 48, step * 48 + rows);
-                        mlp.trainStep(batch, y, rows, optimizer, 0.05f);
+            // 200 hidden: the second layer's gradient in two slices, so batches 20 and 27 split its product by inputs too
+            for (int[] hidden : new int[][] {{128, 40}, {200, 40}}) {
+                for (float dropout : new float[] {0.2f, 0f}) {
+                    for (OptimizerConfig config : List.of(OptimizerConfig.sgd(), OptimizerConfig.adamWWithWeightDecay(0.01f))) {
+                        Mlp mlp = Mlp.classifier(inputs, hidden, Activation.RELU, dropout, 10, 9);
+                        Optimizer optimizer = config.create(mlp.parameters());
+                        for (int step = 0; step < 6; step++) {
+                            int rows = new int[] {48, 37, 20, 27}[step % 4];
+                            float[] batch = Arrays.copyOfRange(x, step * 48 * inputs, (step * 48 + rows) * inputs);
+                            int[] y = Arrays.copyOfRange(labels, step * 48, step * 48 + rows);
+                            mlp.trainStep(batch, y, rows, optimizer, 0.05f);
+                        }
+                        int hash = 1;
+                        for (Parameter p : mlp.parameters()) {
+                            hash = 31 * hash + Arrays.hashCode(p.value());
+                        }
+                        digest.append("weights ").append(Integer.toHexString(hash))
+                                .append(" predictions ").append(Integer.toHexString(Arrays.hashCode(mlp.predict(x, 300)))).append(' ');
                     }
-                    int hash = 1;
-                    for (Parameter p : mlp.parameters()) {
-                        hash = 31 * hash + Arrays.hashCode(p.value());
-                    }
-                    digest.append("weights ").append(Integer.toHexString(hash))
-                            .append(" predictions ").append(Integer.toHexString(Arrays.hashCode(mlp.predict(x, 300)))).append(' ');
                 }
             }
             return digest.toString().trim();
