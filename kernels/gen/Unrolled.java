@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Writes {@code gemm/SgemmUnrolled.java}: the parts of SGEMM that must be written out in full, one
  * statement per register, from the loops over rows and vectors below (the micro-kernels, the
- * transposed narrow product's kernels of heights 1-8, the 8-row transpositions). A micro-kernel keeps each
+ * transposed narrow product's kernels of heights 1-12, the 8-row transpositions). A micro-kernel keeps each
  * accumulator in a local of its own (C2 puts locals in registers, never the elements of an array),
  * so it has no loop over MR or NR; the 8-row transposition of the packing routines keeps its 8
  * rows in 8 locals for the same reason. Written by hand, each of these is the previous one with
@@ -72,7 +72,7 @@ public final class Unrolled {
         s.add("");
         s.add("    private SgemmUnrolled() {}");
         kernels(s);
-        for (int h = 1; h <= 8; h++) {
+        for (int h = 1; h <= 12; h++) {
             narrowT(s, h);
         }
         for (int h = 1; h <= DOT_HEIGHT; h++) {

@@ -23,9 +23,10 @@ import jdk.incubator.vector.VectorSpecies;
  * where it is when A is stored transposed (TN: a k step's rows of C are contiguous in A), whole
  * panels of NR rows of C; otherwise, and for the rows below the last whole panel, it is packed as
  * the packed path packs op(B) ({@link DgemmPacking#packB}: k-major panels of NR, the NN form
- * through the vector transposition). The n columns are cut into ceil(n / {@link #MAX_HEIGHT})
- * parts of nearly equal height (at 512 bits 10 = 5 + 5, 16 = 8 + 8, 24 = 8 + 8 + 8), each one kernel
- * of that height (no loop over the tile's rows inside a kernel).
+ * through the vector transposition). The n columns are cut into parts of nearly equal height, at
+ * most {@link #MAX_HEIGHT} on packed panels (at 512 bits 10 = 5 + 5, 16 = 8 + 8, 24 = 8 + 8 + 8) and
+ * {@link #MAX_HEIGHT_IN_PLACE} on A read in place (10 in one part, 24 = 12 + 12), each one kernel of
+ * that height (no loop over the tile's rows inside a kernel).
  * Every element of C is the same chain of fused multiply-adds in k order and the same
  * {@code alpha * s + beta * C} as on every other path ({@link DgemmKernels}' rule), so the choice of
  * this path changes no bit of C. Arrays only.
@@ -35,10 +36,21 @@ final class DgemmNarrowT {
     private static final int L = S.length();
     private static final int NR = DgemmKernels.NR;
     /**
-     * The tallest kernel used: 2 x MR accumulators, with the 2 loads and a broadcast 19 of 32
-     * vector registers at MR = 8, 15 of AVX2's 16 at MR = 6.
+     * The tallest kernel used on a packed op(A)^T panel: 2 x MR accumulators, with the 2 loads and a
+     * broadcast 19 of 32 vector registers at MR = 8, 15 of AVX2's 16 at MR = 6.
      */
     static final int MAX_HEIGHT = Platform.MR;
+    /**
+     * The tallest kernel used on A read where it is stored (TN, TT): 24 accumulators and 3 more
+     * registers of 32 at MR = 8, so that an output layer's 10 columns are one part and A is read
+     * once. Each part reads the panel's columns of every row of A, a slab of NR values per row at
+     * A's stride, and such a slab misses L1 between parts: at lda = 128 doubles its 256 lines fall into
+     * 16 of L1's sets (192 lines at 12 ways). Measured on an Intel Xeon (two 512-bit FMA units),
+     * 128x10x128, one part of 10 against two of 5 (bench/RESULTS-gemm.md, issue 11 on the Intel
+     * machine): SGEMM TN 1.37x faster, DGEMM TN 1.35x, TT 1.13x / 1.28x. On the packed panel, which
+     * stays in L1, the taller kernel was no faster (NN level or slower), so it keeps {@link #MAX_HEIGHT}.
+     */
+    static final int MAX_HEIGHT_IN_PLACE = Platform.MR == 8 ? 12 : Platform.MR;
     /**
      * The widest C taken ({@link Dgemm#path}): one vector and a half. Beyond that a two-vector tile
      * of the other paths wastes at most a quarter of its lanes (measured at 512 bits, NN, 128 rows,
@@ -72,7 +84,8 @@ final class DgemmNarrowT {
         if (!bStored) {
             DgemmPacking.packBNarrow(b, bo, ldb, true, pc, kc, n, bp);
         }
-        int parts = (n + MAX_HEIGHT - 1) / MAX_HEIGHT;
+        int height = transA ? MAX_HEIGHT_IN_PLACE : MAX_HEIGHT;
+        int parts = (n + height - 1) / height;
         for (int ir = 0; ir < rows; ir += NR) {
             boolean stored = ir < inPlace;
             if (!stored) {
@@ -94,7 +107,7 @@ final class DgemmNarrowT {
     }
 
     /**
-     * The kernel of height h (1 to 8): tile[t + j * NR + r] = sum_p X[p][r] op(B)[p][j], X[p] at
+     * The kernel of height h (1 to 12): tile[t + j * NR + r] = sum_p X[p][r] op(B)[p][j], X[p] at
      * {@code a[ai + p * as]}, op(B)[p] at {@code b[bi + p * bs]}. Generated ({@link DgemmUnrolled}):
      * each height keeps its accumulators in locals of its own.
      */
@@ -107,7 +120,11 @@ final class DgemmNarrowT {
             case 5 -> DgemmUnrolled.columns5(kc, a, ai, as, b, bi, bs, tile, t);
             case 6 -> DgemmUnrolled.columns6(kc, a, ai, as, b, bi, bs, tile, t);
             case 7 -> DgemmUnrolled.columns7(kc, a, ai, as, b, bi, bs, tile, t);
-            default -> DgemmUnrolled.columns8(kc, a, ai, as, b, bi, bs, tile, t);
+            case 8 -> DgemmUnrolled.columns8(kc, a, ai, as, b, bi, bs, tile, t);
+            case 9 -> DgemmUnrolled.columns9(kc, a, ai, as, b, bi, bs, tile, t);
+            case 10 -> DgemmUnrolled.columns10(kc, a, ai, as, b, bi, bs, tile, t);
+            case 11 -> DgemmUnrolled.columns11(kc, a, ai, as, b, bi, bs, tile, t);
+            default -> DgemmUnrolled.columns12(kc, a, ai, as, b, bi, bs, tile, t);
         }
     }
 

@@ -1194,6 +1194,272 @@ final class DgemmUnrolled {
         c71.intoArray(tile, t + 7 * NR + L);
     }
 
+    /** 9 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns9(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        DoubleVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
+        DoubleVector c80 = zero, c81 = zero;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector a0 = DoubleVector.fromArray(S, a, ai);
+            DoubleVector a1 = DoubleVector.fromArray(S, a, ai + L);
+            DoubleVector bj = DoubleVector.broadcast(S, b[bi]);
+            c00 = bj.fma(a0, c00);
+            c01 = bj.fma(a1, c01);
+            bj = DoubleVector.broadcast(S, b[bi + 1]);
+            c10 = bj.fma(a0, c10);
+            c11 = bj.fma(a1, c11);
+            bj = DoubleVector.broadcast(S, b[bi + 2]);
+            c20 = bj.fma(a0, c20);
+            c21 = bj.fma(a1, c21);
+            bj = DoubleVector.broadcast(S, b[bi + 3]);
+            c30 = bj.fma(a0, c30);
+            c31 = bj.fma(a1, c31);
+            bj = DoubleVector.broadcast(S, b[bi + 4]);
+            c40 = bj.fma(a0, c40);
+            c41 = bj.fma(a1, c41);
+            bj = DoubleVector.broadcast(S, b[bi + 5]);
+            c50 = bj.fma(a0, c50);
+            c51 = bj.fma(a1, c51);
+            bj = DoubleVector.broadcast(S, b[bi + 6]);
+            c60 = bj.fma(a0, c60);
+            c61 = bj.fma(a1, c61);
+            bj = DoubleVector.broadcast(S, b[bi + 7]);
+            c70 = bj.fma(a0, c70);
+            c71 = bj.fma(a1, c71);
+            bj = DoubleVector.broadcast(S, b[bi + 8]);
+            c80 = bj.fma(a0, c80);
+            c81 = bj.fma(a1, c81);
+            ai += as;
+            bi += bs;
+        }
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + L);
+        c10.intoArray(tile, t + NR);
+        c11.intoArray(tile, t + NR + L);
+        c20.intoArray(tile, t + 2 * NR);
+        c21.intoArray(tile, t + 2 * NR + L);
+        c30.intoArray(tile, t + 3 * NR);
+        c31.intoArray(tile, t + 3 * NR + L);
+        c40.intoArray(tile, t + 4 * NR);
+        c41.intoArray(tile, t + 4 * NR + L);
+        c50.intoArray(tile, t + 5 * NR);
+        c51.intoArray(tile, t + 5 * NR + L);
+        c60.intoArray(tile, t + 6 * NR);
+        c61.intoArray(tile, t + 6 * NR + L);
+        c70.intoArray(tile, t + 7 * NR);
+        c71.intoArray(tile, t + 7 * NR + L);
+        c80.intoArray(tile, t + 8 * NR);
+        c81.intoArray(tile, t + 8 * NR + L);
+    }
+
+    /** 10 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns10(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        DoubleVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
+        DoubleVector c80 = zero, c81 = zero, c90 = zero, c91 = zero;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector a0 = DoubleVector.fromArray(S, a, ai);
+            DoubleVector a1 = DoubleVector.fromArray(S, a, ai + L);
+            DoubleVector bj = DoubleVector.broadcast(S, b[bi]);
+            c00 = bj.fma(a0, c00);
+            c01 = bj.fma(a1, c01);
+            bj = DoubleVector.broadcast(S, b[bi + 1]);
+            c10 = bj.fma(a0, c10);
+            c11 = bj.fma(a1, c11);
+            bj = DoubleVector.broadcast(S, b[bi + 2]);
+            c20 = bj.fma(a0, c20);
+            c21 = bj.fma(a1, c21);
+            bj = DoubleVector.broadcast(S, b[bi + 3]);
+            c30 = bj.fma(a0, c30);
+            c31 = bj.fma(a1, c31);
+            bj = DoubleVector.broadcast(S, b[bi + 4]);
+            c40 = bj.fma(a0, c40);
+            c41 = bj.fma(a1, c41);
+            bj = DoubleVector.broadcast(S, b[bi + 5]);
+            c50 = bj.fma(a0, c50);
+            c51 = bj.fma(a1, c51);
+            bj = DoubleVector.broadcast(S, b[bi + 6]);
+            c60 = bj.fma(a0, c60);
+            c61 = bj.fma(a1, c61);
+            bj = DoubleVector.broadcast(S, b[bi + 7]);
+            c70 = bj.fma(a0, c70);
+            c71 = bj.fma(a1, c71);
+            bj = DoubleVector.broadcast(S, b[bi + 8]);
+            c80 = bj.fma(a0, c80);
+            c81 = bj.fma(a1, c81);
+            bj = DoubleVector.broadcast(S, b[bi + 9]);
+            c90 = bj.fma(a0, c90);
+            c91 = bj.fma(a1, c91);
+            ai += as;
+            bi += bs;
+        }
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + L);
+        c10.intoArray(tile, t + NR);
+        c11.intoArray(tile, t + NR + L);
+        c20.intoArray(tile, t + 2 * NR);
+        c21.intoArray(tile, t + 2 * NR + L);
+        c30.intoArray(tile, t + 3 * NR);
+        c31.intoArray(tile, t + 3 * NR + L);
+        c40.intoArray(tile, t + 4 * NR);
+        c41.intoArray(tile, t + 4 * NR + L);
+        c50.intoArray(tile, t + 5 * NR);
+        c51.intoArray(tile, t + 5 * NR + L);
+        c60.intoArray(tile, t + 6 * NR);
+        c61.intoArray(tile, t + 6 * NR + L);
+        c70.intoArray(tile, t + 7 * NR);
+        c71.intoArray(tile, t + 7 * NR + L);
+        c80.intoArray(tile, t + 8 * NR);
+        c81.intoArray(tile, t + 8 * NR + L);
+        c90.intoArray(tile, t + 9 * NR);
+        c91.intoArray(tile, t + 9 * NR + L);
+    }
+
+    /** 11 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns11(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        DoubleVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
+        DoubleVector c80 = zero, c81 = zero, c90 = zero, c91 = zero, c100 = zero, c101 = zero;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector a0 = DoubleVector.fromArray(S, a, ai);
+            DoubleVector a1 = DoubleVector.fromArray(S, a, ai + L);
+            DoubleVector bj = DoubleVector.broadcast(S, b[bi]);
+            c00 = bj.fma(a0, c00);
+            c01 = bj.fma(a1, c01);
+            bj = DoubleVector.broadcast(S, b[bi + 1]);
+            c10 = bj.fma(a0, c10);
+            c11 = bj.fma(a1, c11);
+            bj = DoubleVector.broadcast(S, b[bi + 2]);
+            c20 = bj.fma(a0, c20);
+            c21 = bj.fma(a1, c21);
+            bj = DoubleVector.broadcast(S, b[bi + 3]);
+            c30 = bj.fma(a0, c30);
+            c31 = bj.fma(a1, c31);
+            bj = DoubleVector.broadcast(S, b[bi + 4]);
+            c40 = bj.fma(a0, c40);
+            c41 = bj.fma(a1, c41);
+            bj = DoubleVector.broadcast(S, b[bi + 5]);
+            c50 = bj.fma(a0, c50);
+            c51 = bj.fma(a1, c51);
+            bj = DoubleVector.broadcast(S, b[bi + 6]);
+            c60 = bj.fma(a0, c60);
+            c61 = bj.fma(a1, c61);
+            bj = DoubleVector.broadcast(S, b[bi + 7]);
+            c70 = bj.fma(a0, c70);
+            c71 = bj.fma(a1, c71);
+            bj = DoubleVector.broadcast(S, b[bi + 8]);
+            c80 = bj.fma(a0, c80);
+            c81 = bj.fma(a1, c81);
+            bj = DoubleVector.broadcast(S, b[bi + 9]);
+            c90 = bj.fma(a0, c90);
+            c91 = bj.fma(a1, c91);
+            bj = DoubleVector.broadcast(S, b[bi + 10]);
+            c100 = bj.fma(a0, c100);
+            c101 = bj.fma(a1, c101);
+            ai += as;
+            bi += bs;
+        }
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + L);
+        c10.intoArray(tile, t + NR);
+        c11.intoArray(tile, t + NR + L);
+        c20.intoArray(tile, t + 2 * NR);
+        c21.intoArray(tile, t + 2 * NR + L);
+        c30.intoArray(tile, t + 3 * NR);
+        c31.intoArray(tile, t + 3 * NR + L);
+        c40.intoArray(tile, t + 4 * NR);
+        c41.intoArray(tile, t + 4 * NR + L);
+        c50.intoArray(tile, t + 5 * NR);
+        c51.intoArray(tile, t + 5 * NR + L);
+        c60.intoArray(tile, t + 6 * NR);
+        c61.intoArray(tile, t + 6 * NR + L);
+        c70.intoArray(tile, t + 7 * NR);
+        c71.intoArray(tile, t + 7 * NR + L);
+        c80.intoArray(tile, t + 8 * NR);
+        c81.intoArray(tile, t + 8 * NR + L);
+        c90.intoArray(tile, t + 9 * NR);
+        c91.intoArray(tile, t + 9 * NR + L);
+        c100.intoArray(tile, t + 10 * NR);
+        c101.intoArray(tile, t + 10 * NR + L);
+    }
+
+    /** 12 columns of C (rows of C^T, {@link DgemmNarrowT}) by 2 vectors of its rows, into {@code tile}; op(B)'s rows {@code bs} apart. */
+    static void columns12(int kc, double[] a, int ai, int as, double[] b, int bi, int bs, double[] tile, int t) {
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        DoubleVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
+        DoubleVector c80 = zero, c81 = zero, c90 = zero, c91 = zero, c100 = zero, c101 = zero, c110 = zero, c111 = zero;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector a0 = DoubleVector.fromArray(S, a, ai);
+            DoubleVector a1 = DoubleVector.fromArray(S, a, ai + L);
+            DoubleVector bj = DoubleVector.broadcast(S, b[bi]);
+            c00 = bj.fma(a0, c00);
+            c01 = bj.fma(a1, c01);
+            bj = DoubleVector.broadcast(S, b[bi + 1]);
+            c10 = bj.fma(a0, c10);
+            c11 = bj.fma(a1, c11);
+            bj = DoubleVector.broadcast(S, b[bi + 2]);
+            c20 = bj.fma(a0, c20);
+            c21 = bj.fma(a1, c21);
+            bj = DoubleVector.broadcast(S, b[bi + 3]);
+            c30 = bj.fma(a0, c30);
+            c31 = bj.fma(a1, c31);
+            bj = DoubleVector.broadcast(S, b[bi + 4]);
+            c40 = bj.fma(a0, c40);
+            c41 = bj.fma(a1, c41);
+            bj = DoubleVector.broadcast(S, b[bi + 5]);
+            c50 = bj.fma(a0, c50);
+            c51 = bj.fma(a1, c51);
+            bj = DoubleVector.broadcast(S, b[bi + 6]);
+            c60 = bj.fma(a0, c60);
+            c61 = bj.fma(a1, c61);
+            bj = DoubleVector.broadcast(S, b[bi + 7]);
+            c70 = bj.fma(a0, c70);
+            c71 = bj.fma(a1, c71);
+            bj = DoubleVector.broadcast(S, b[bi + 8]);
+            c80 = bj.fma(a0, c80);
+            c81 = bj.fma(a1, c81);
+            bj = DoubleVector.broadcast(S, b[bi + 9]);
+            c90 = bj.fma(a0, c90);
+            c91 = bj.fma(a1, c91);
+            bj = DoubleVector.broadcast(S, b[bi + 10]);
+            c100 = bj.fma(a0, c100);
+            c101 = bj.fma(a1, c101);
+            bj = DoubleVector.broadcast(S, b[bi + 11]);
+            c110 = bj.fma(a0, c110);
+            c111 = bj.fma(a1, c111);
+            ai += as;
+            bi += bs;
+        }
+        c00.intoArray(tile, t);
+        c01.intoArray(tile, t + L);
+        c10.intoArray(tile, t + NR);
+        c11.intoArray(tile, t + NR + L);
+        c20.intoArray(tile, t + 2 * NR);
+        c21.intoArray(tile, t + 2 * NR + L);
+        c30.intoArray(tile, t + 3 * NR);
+        c31.intoArray(tile, t + 3 * NR + L);
+        c40.intoArray(tile, t + 4 * NR);
+        c41.intoArray(tile, t + 4 * NR + L);
+        c50.intoArray(tile, t + 5 * NR);
+        c51.intoArray(tile, t + 5 * NR + L);
+        c60.intoArray(tile, t + 6 * NR);
+        c61.intoArray(tile, t + 6 * NR + L);
+        c70.intoArray(tile, t + 7 * NR);
+        c71.intoArray(tile, t + 7 * NR + L);
+        c80.intoArray(tile, t + 8 * NR);
+        c81.intoArray(tile, t + 8 * NR + L);
+        c90.intoArray(tile, t + 9 * NR);
+        c91.intoArray(tile, t + 9 * NR + L);
+        c100.intoArray(tile, t + 10 * NR);
+        c101.intoArray(tile, t + 10 * NR + L);
+        c110.intoArray(tile, t + 11 * NR);
+        c111.intoArray(tile, t + 11 * NR + L);
+    }
+
     /** 4 rows of A by 1 row of B^T, lanes along k ({@link DgemmNarrowDot}); row r's 1 sums into lanes 0..0 of {@code tile[t + r * ts]}. */
     static void dots4x1(int kc, double[] a, int a0, int a1, int a2, int a3, double[] rest, int r0,
                          double[] bt, int b0, int kp, double[] tile, int t, int ts) {

@@ -21,9 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * where it is when A is stored transposed (TN: a k step's rows of C are contiguous in A), whole
  * panels of NR rows of C; otherwise, and for the rows below the last whole panel, it is packed as
  * the packed path packs op(B) ({@link SgemmPacking#packB}: k-major panels of NR, the NN form
- * through the vector transposition). The n columns are cut into ceil(n / {@link #MAX_HEIGHT})
- * parts of nearly equal height (at 512 bits 10 = 5 + 5, 16 = 8 + 8, 24 = 8 + 8 + 8), each one kernel
- * of that height (no loop over the tile's rows inside a kernel).
+ * through the vector transposition). The n columns are cut into parts of nearly equal height, at
+ * most {@link #MAX_HEIGHT} on packed panels (at 512 bits 10 = 5 + 5, 16 = 8 + 8, 24 = 8 + 8 + 8) and
+ * {@link #MAX_HEIGHT_IN_PLACE} on A read in place (10 in one part, 24 = 12 + 12), each one kernel of
+ * that height (no loop over the tile's rows inside a kernel).
  * Every element of C is the same chain of fused multiply-adds in k order and the same
  * {@code alpha * s + beta * C} as on every other path ({@link SgemmKernels}' rule), so the choice of
  * this path changes no bit of C. Arrays only.
@@ -33,10 +34,21 @@ final class SgemmNarrowT {
     private static final int L = S.length();
     private static final int NR = SgemmKernels.NR;
     /**
-     * The tallest kernel used: 2 x MR accumulators, with the 2 loads and a broadcast 19 of 32
-     * vector registers at MR = 8, 15 of AVX2's 16 at MR = 6.
+     * The tallest kernel used on a packed op(A)^T panel: 2 x MR accumulators, with the 2 loads and a
+     * broadcast 19 of 32 vector registers at MR = 8, 15 of AVX2's 16 at MR = 6.
      */
     static final int MAX_HEIGHT = Platform.MR;
+    /**
+     * The tallest kernel used on A read where it is stored (TN, TT): 24 accumulators and 3 more
+     * registers of 32 at MR = 8, so that an output layer's 10 columns are one part and A is read
+     * once. Each part reads the panel's columns of every row of A, a slab of NR values per row at
+     * A's stride, and such a slab misses L1 between parts: at lda = 128 floats its 256 lines fall into
+     * 16 of L1's sets (192 lines at 12 ways). Measured on an Intel Xeon (two 512-bit FMA units),
+     * 128x10x128, one part of 10 against two of 5 (bench/RESULTS-gemm.md, issue 11 on the Intel
+     * machine): SGEMM TN 1.37x faster, DGEMM TN 1.35x, TT 1.13x / 1.28x. On the packed panel, which
+     * stays in L1, the taller kernel was no faster (NN level or slower), so it keeps {@link #MAX_HEIGHT}.
+     */
+    static final int MAX_HEIGHT_IN_PLACE = Platform.MR == 8 ? 12 : Platform.MR;
     /**
      * The widest C taken ({@link Sgemm#path}): one vector and a half. Beyond that a two-vector tile
      * of the other paths wastes at most a quarter of its lanes (measured at 512 bits, NN, 128 rows,
@@ -70,7 +82,8 @@ final class SgemmNarrowT {
         if (!bStored) {
             SgemmPacking.packBNarrow(b, bo, ldb, true, pc, kc, n, bp);
         }
-        int parts = (n + MAX_HEIGHT - 1) / MAX_HEIGHT;
+        int height = transA ? MAX_HEIGHT_IN_PLACE : MAX_HEIGHT;
+        int parts = (n + height - 1) / height;
         for (int ir = 0; ir < rows; ir += NR) {
             boolean stored = ir < inPlace;
             if (!stored) {
@@ -92,7 +105,7 @@ final class SgemmNarrowT {
     }
 
     /**
-     * The kernel of height h (1 to 8): tile[t + j * NR + r] = sum_p X[p][r] op(B)[p][j], X[p] at
+     * The kernel of height h (1 to 12): tile[t + j * NR + r] = sum_p X[p][r] op(B)[p][j], X[p] at
      * {@code a[ai + p * as]}, op(B)[p] at {@code b[bi + p * bs]}. Generated ({@link SgemmUnrolled}):
      * each height keeps its accumulators in locals of its own.
      */
@@ -105,7 +118,11 @@ final class SgemmNarrowT {
             case 5 -> SgemmUnrolled.columns5(kc, a, ai, as, b, bi, bs, tile, t);
             case 6 -> SgemmUnrolled.columns6(kc, a, ai, as, b, bi, bs, tile, t);
             case 7 -> SgemmUnrolled.columns7(kc, a, ai, as, b, bi, bs, tile, t);
-            default -> SgemmUnrolled.columns8(kc, a, ai, as, b, bi, bs, tile, t);
+            case 8 -> SgemmUnrolled.columns8(kc, a, ai, as, b, bi, bs, tile, t);
+            case 9 -> SgemmUnrolled.columns9(kc, a, ai, as, b, bi, bs, tile, t);
+            case 10 -> SgemmUnrolled.columns10(kc, a, ai, as, b, bi, bs, tile, t);
+            case 11 -> SgemmUnrolled.columns11(kc, a, ai, as, b, bi, bs, tile, t);
+            default -> SgemmUnrolled.columns12(kc, a, ai, as, b, bi, bs, tile, t);
         }
     }
 
