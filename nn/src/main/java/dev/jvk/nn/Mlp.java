@@ -706,18 +706,6 @@ public final class Mlp {
         secondDense.forwardInputs(y, sum, chunkedRows, c0, c1, 0, secondDense.outputSize());
     }
 
-    /** The forward pass of chunk {@code c} after the second product's halves: their sum, the second pass's bias and activation, then every pass after it. */
-    private void forwardAfterSecondSplitChunk(int c) {
-        Workspace ws = chunked;
-        int from = c * rowsPerChunk;
-        int n = Math.min(rowsPerChunk, chunkedRows - from);
-        float[] y = ws.outputs[outputOf[1]];
-        int out = secondDense.outputSize();
-        Vectors.add(y, from * out, ws.gradients[outputOf[1]], from * out, y, from * out, n * out);
-        passes[1].forwardAfterProduct(y, from, n);
-        forwardPasses(ws, 2, y, from, n);
-        rowSideAfterForward(c);
-    }
 
     /**
      * Task {@code t} of the second product's halves in backward: the first output's gradient on the half's columns from
@@ -738,16 +726,28 @@ public final class Mlp {
         return h == 0 ? 0 : h == 1 ? firstSplit : inputs;
     }
 
-    /** The forward pass of chunk {@code c} after the first pass's two halves: their sum, the bias and activation, then every pass after it. */
     private void forwardAfterSplitChunk(int c) {
+        forwardAfterHalvesChunk(c, 0, splitDense);
+    }
+
+    private void forwardAfterSecondSplitChunk(int c) {
+        forwardAfterHalvesChunk(c, 1, secondDense);
+    }
+
+    /**
+     * The forward pass of chunk {@code c} after the halves of pass {@code pass}'s product (the first pass's, or the
+     * second's too): the halves' sum (the second half's partial product waits in that output's gradient buffer), the
+     * pass's bias and activation, then every pass after it.
+     */
+    private void forwardAfterHalvesChunk(int c, int pass, Dense dense) {
         Workspace ws = chunked;
         int from = c * rowsPerChunk;
         int n = Math.min(rowsPerChunk, chunkedRows - from);
-        float[] y = ws.outputs[outputOf[0]];
-        int out = splitDense.outputSize();
-        Vectors.add(y, from * out, ws.gradients[outputOf[0]], from * out, y, from * out, n * out);
-        passes[0].forwardAfterProduct(y, from, n);
-        forwardPasses(ws, 1, y, from, n);
+        float[] y = ws.outputs[outputOf[pass]];
+        int out = dense.outputSize();
+        Vectors.add(y, from * out, ws.gradients[outputOf[pass]], from * out, y, from * out, n * out);
+        passes[pass].forwardAfterProduct(y, from, n);
+        forwardPasses(ws, pass + 1, y, from, n);
         rowSideAfterForward(c);
     }
 

@@ -255,23 +255,13 @@ class GradientCheckProperties {
         }
         int split = ((Dense) mlp.layers().getFirst()).inputSplit();
         for (int p = 0; p < values.length; p++) {
-            int which = p;
             int size = values[p].length;
             // the first weights: 12 drawn from each half of the inputs (rows of W); every element of the rest
             int[] elements = p == 0
                     ? java.util.stream.IntStream.concat(random.ints(12, 0, split * hidden), random.ints(12, split * hidden, size)).toArray()
                     : java.util.stream.IntStream.range(0, size).toArray();
             for (int e : elements) {
-                double[] up = values[p].clone();
-                double[] down = values[p].clone();
-                up[e] += H;
-                down[e] -= H;
-                double[][] trialUp = values.clone();
-                double[][] trialDown = values.clone();
-                trialUp[which] = up;
-                trialDown[which] = down;
-                double fd = (networkLoss(mlp, trialUp, batch.x(), batch.labels(), rows) - networkLoss(mlp, trialDown, batch.x(), batch.labels(), rows)) / (2 * H);
-                assertClose(new float[] {mlp.parameters().get(p).grad()[e]}, new double[] {fd}, "mlp parameter " + p + " element " + e);
+                assertGradientMatchesFiniteDifference(mlp, batch, rows, p, e);
             }
         }
     }
@@ -309,16 +299,7 @@ class GradientCheckProperties {
             int[] elements = split < 0 ? java.util.stream.IntStream.range(0, size).toArray()
                     : java.util.stream.IntStream.concat(random.ints(p == 1 ? 4 : 10, 0, split), random.ints(p == 1 ? 4 : 10, split, size)).toArray();
             for (int e : elements) {
-                double[] up = values[p].clone();
-                double[] down = values[p].clone();
-                up[e] += H;
-                down[e] -= H;
-                double[][] trialUp = values.clone();
-                double[][] trialDown = values.clone();
-                trialUp[p] = up;
-                trialDown[p] = down;
-                double fd = (networkLoss(mlp, trialUp, batch.x(), batch.labels(), rows) - networkLoss(mlp, trialDown, batch.x(), batch.labels(), rows)) / (2 * H);
-                assertClose(new float[] {mlp.parameters().get(p).grad()[e]}, new double[] {fd}, "mlp parameter " + p + " element " + e);
+                assertGradientMatchesFiniteDifference(mlp, batch, rows, p, e);
             }
         }
     }
@@ -336,6 +317,21 @@ class GradientCheckProperties {
     }
 
     /** What {@link #forwardBackwardChecked} leaves for the finite differences: the batch and the parameters in double. */
+    /** Parameter {@code p}'s element {@code e}: its gradient against the central difference of the double loss. */
+    private static void assertGradientMatchesFiniteDifference(Mlp mlp, Checked batch, int rows, int p, int e) {
+        double[][] values = batch.values();
+        double[] up = values[p].clone();
+        double[] down = values[p].clone();
+        up[e] += H;
+        down[e] -= H;
+        double[][] trialUp = values.clone();
+        double[][] trialDown = values.clone();
+        trialUp[p] = up;
+        trialDown[p] = down;
+        double fd = (networkLoss(mlp, trialUp, batch.x(), batch.labels(), rows) - networkLoss(mlp, trialDown, batch.x(), batch.labels(), rows)) / (2 * H);
+        assertClose(new float[] {mlp.parameters().get(p).grad()[e]}, new double[] {fd}, "mlp parameter " + p + " element " + e);
+    }
+
     record Checked(double[] x, int[] labels, double[][] values) {}
 
     /** One {@link Mlp#forwardBackward} over the workspace's rows, its loss checked against the double forward. */
