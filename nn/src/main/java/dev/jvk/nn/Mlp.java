@@ -706,7 +706,6 @@ public final class Mlp {
         secondDense.forwardInputs(y, sum, chunkedRows, c0, c1, 0, secondDense.outputSize());
     }
 
-
     /**
      * Task {@code t} of the second product's halves in backward: the first output's gradient on the half's columns from
      * the half's rows of the second {@code W}, then through the first pass's activation on those columns.
