@@ -98,6 +98,8 @@ public final class Unrolled {
         kernel(s, "small6x2", "As {@link #small8x2} with 6 rows, for machines with 16 vector registers.", ALayout.COLUMNS, 6, 2, true, true);
         kernel(s, "smallRows4x2", "4 rows by 2 vectors, A read in place row by row ({@code a[ai + r * lda + p]}: 4 row addresses)"
                 + " and B where it is stored: the small NN product (8 accumulators, so for any register file).", ALayout.ROWS, 4, 2, true, true);
+        kernel(s, "smallRows4x4", "As {@link #smallRows4x2} with 4 vectors (16 accumulators, 8 loads per 16 FMAs; the raw sums in"
+                + " {@code tile} 4 vectors apart): the small NN product where 4 vectors of B fit.", ALayout.ROWS, 4, 4, true, true);
         kernel(s, "rowsNarrow8", "8 rows of A as stored (row r from {@code a[ai + r * lda]}) by 1 vector into {@code tile}: the narrow NN product.",
                 ALayout.ROWS, 8, 1, false);
         kernel(s, "colsNarrow16", "16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1"
@@ -328,11 +330,11 @@ public final class Unrolled {
         return vectors == 1 ? "c" + r : "c" + r + v;
     }
 
-    /** The raw sums into {@code tile}, row r at {@code r * NR}. */
+    /** The raw sums into {@code tile}, row r at {@code r * NR} (at {@code r * vectors * L} when wider than NR). */
     static void storeTile(List<String> s, String indent, int rows, int vectors) {
         for (int r = 0; r < rows; r++) {
             for (int v = 0; v < vectors; v++) {
-                String row = r == 0 ? "" : r == 1 ? "NR" : r + " * NR";
+                String row = r == 0 ? "" : vectors > 2 ? r + " * " + vectors + " * L" : r == 1 ? "NR" : r + " * NR";
                 String vl = v == 1 ? "L" : v + " * L";
                 String at = v == 0 ? (row.isEmpty() ? "0" : row) : (row.isEmpty() ? vl : row + " + " + vl);
                 s.add(indent + acc(r, v, vectors) + ".intoArray(tile, " + at + ");");

@@ -58,6 +58,11 @@ final class DgemmKernels {
      * ran 15-20% slower, and copying 8 rows to one stride first cost 12% of a 32^3 product (measured here).
      */
     static final int SMALL_ROWS = 4;
+    /**
+     * Whether the small NN product runs 4 vectors wide where B's panels allow ({@link DgemmUnrolled#smallRows4x4}:
+     * 16 accumulators, 21 vector registers): only where MR is 8, the machines with 32 of them.
+     */
+    static final boolean SMALL_WIDE = Platform.MR == 8;
 
     private DgemmKernels() {}
 
