@@ -26,7 +26,8 @@ import net.jqwik.api.statistics.Statistics;
  * property counts the cases per path (asking the engine which path it takes), and fails unless
  * every path was taken: a path the shapes never reach would go untested. NARROW_T is counted apart
  * for C over one vector wide (its tile turned back into rows of two vectors), and SMALL apart for the NN
- * products whose tiles run 4 vectors wide (n of at least 4 vectors, m of at least 4). Where jvk runs its
+ * products whose tiles run 4 vectors wide (n of at least 4 vectors, m of at least 4), and those with a
+ * first panel 6 vectors wide (an odd number of whole 2-vector panels, at least 3). Where jvk runs its
  * scalar reference there are no paths, and nothing to count.
  */
 class GemmPathCoverageProperties {
@@ -86,8 +87,10 @@ class GemmPathCoverageProperties {
         }
         if (smallWide) {
             paths.add(SMALL_WIDE);
-            if (label.equals("SMALL") && g.transA() == Transpose.NO_TRANS && g.m() >= 4 && g.n() >= 4 * lanes) {
-                label = SMALL_WIDE;
+            paths.add(SMALL_SIX);
+            int panels = g.n() / (2 * lanes); // whole panels of 2 vectors
+            if (label.equals("SMALL") && g.transA() == Transpose.NO_TRANS && g.m() >= 4 && panels >= 2) {
+                label = panels % 2 == 1 ? SMALL_SIX : SMALL_WIDE;
             }
         }
         Statistics.label("path").collect(label);
@@ -98,8 +101,10 @@ class GemmPathCoverageProperties {
         });
     }
 
-    /** The label of SMALL for the NN products whose first row tiles run 4 vectors wide ({@code smallRows4x4}). */
+    /** The label of SMALL for the NN products whose whole row tiles run 4 vectors wide ({@code smallRows4x4}). */
     private static final String SMALL_WIDE = "SMALL 4 vectors wide";
+    /** As {@link #SMALL_WIDE}, with a first panel 6 vectors wide ({@code smallRows4x6}): an odd number of 2-vector panels. */
+    private static final String SMALL_SIX = "SMALL 6 and 4 vectors wide";
 
     /** The label of NARROW_T for C wider than one vector. */
     private static final String NARROW_T_WIDE = "NARROW_T over one vector";

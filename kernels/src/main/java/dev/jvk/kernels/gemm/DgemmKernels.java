@@ -59,8 +59,9 @@ final class DgemmKernels {
      */
     static final int SMALL_ROWS = 4;
     /**
-     * Whether the small NN product runs 4 vectors wide where B's panels allow ({@link DgemmUnrolled#smallRows4x4}:
-     * 16 accumulators, 21 vector registers): only where MR is 8, the machines with 32 of them.
+     * Whether the small NN product runs 4 or 6 vectors wide where B's panels allow ({@link DgemmUnrolled#smallRows4x4},
+     * {@link DgemmUnrolled#smallRows4x6}: 21 and 31 vector registers; whole tiles, C updated in place):
+     * only where MR is 8, the machines with 32 of them.
      */
     static final boolean SMALL_WIDE = Platform.MR == 8;
 
