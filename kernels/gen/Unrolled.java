@@ -98,6 +98,10 @@ public final class Unrolled {
         kernel(s, "small6x2", "As {@link #small8x2} with 6 rows, for machines with 16 vector registers.", ALayout.COLUMNS, 6, 2, true, true);
         kernel(s, "smallRows4x2", "4 rows by 2 vectors, A read in place row by row ({@code a[ai + r * lda + p]}: 4 row addresses)"
                 + " and B where it is stored: the small NN product (8 accumulators, so for any register file).", ALayout.ROWS, 4, 2, true, true);
+        kernel(s, "smallRows4x4", "As {@link #smallRows4x2} with 4 vectors (16 accumulators, 8 loads per 16 FMAs), C updated in place"
+                + " (whole tiles only): the small NN product where 4 vectors of B fit.", ALayout.ROWS, 4, 4, true, true, false);
+        kernel(s, "smallRows4x6", "As {@link #smallRows4x4} with 6 vectors (24 accumulators, 31 of 32 registers): the first panel"
+                + " when B's whole panels are an odd number of 2 vectors.", ALayout.ROWS, 4, 6, true, true, false);
         kernel(s, "rowsNarrow8", "8 rows of A as stored (row r from {@code a[ai + r * lda]}) by 1 vector into {@code tile}: the narrow NN product.",
                 ALayout.ROWS, 8, 1, false);
         kernel(s, "colsNarrow16", "16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1"
@@ -119,9 +123,19 @@ public final class Unrolled {
      * {@code b[bi + p * ldb]} (the small path packs no B), instead of from a packed panel.
      */
     static void kernel(List<String> s, String name, String doc, ALayout layout, int rows, int vectors, boolean updatesC, boolean bInPlace) {
+        kernel(s, name, doc, layout, rows, vectors, updatesC, bInPlace, true);
+    }
+
+    /**
+     * As above; without {@code tile} the kernel updates C in place only (whole tiles): a kernel of 24
+     * accumulators with the tile's stores as well grew past what C1 can compile ("out of virtual
+     * registers in linear scan"), as the narrow ones did (SgemmKernels).
+     */
+    static void kernel(List<String> s, String name, String doc, ALayout layout, int rows, int vectors, boolean updatesC, boolean bInPlace,
+                       boolean tile) {
         String lda = layout == ALayout.PACKED ? "" : " int lda,";
         String ldb = bInPlace ? " int ldb," : "";
-        String tail = updatesC ? "\n            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {" : " float[] tile) {";
+        String tail = updatesC ? "\n            float[] c, int ci, int ldc, float alpha, float beta" + (tile ? ", float[] tile) {" : ") {") : " float[] tile) {";
         s.add("");
         s.add("    /** " + doc + " */");
         s.add("    static void " + name + "(int kc, float[] a, int ai," + lda + " float[] b, int bi," + ldb + tail);
@@ -167,10 +181,12 @@ public final class Unrolled {
         s.add("            bi += " + (bInPlace ? "ldb" : updatesC ? "NR" : "L") + ";");
         s.add("        }");
         if (updatesC) {
-            s.add("        if (c == null) {");
-            storeTile(s, "            ", rows, vectors);
-            s.add("            return;");
-            s.add("        }");
+            if (tile) {
+                s.add("        if (c == null) {");
+                storeTile(s, "            ", rows, vectors);
+                s.add("            return;");
+                s.add("        }");
+            }
             s.add("        FloatVector va = FloatVector.broadcast(S, alpha);");
             s.add("        if (beta == 0) {");
             updateC(s, rows, vectors, false);

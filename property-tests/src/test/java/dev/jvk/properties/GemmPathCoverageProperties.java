@@ -25,7 +25,9 @@ import net.jqwik.api.statistics.Statistics;
  * for 1, 2 and 3 threads, on shapes drawn around each path's edges, every transpose. Each
  * property counts the cases per path (asking the engine which path it takes), and fails unless
  * every path was taken: a path the shapes never reach would go untested. NARROW_T is counted apart
- * for C over one vector wide (its tile turned back into rows of two vectors). Where jvk runs its
+ * for C over one vector wide (its tile turned back into rows of two vectors), and SMALL apart for the NN
+ * products whose tiles run 4 vectors wide (n of at least 4 vectors, m of at least 4), and those with a
+ * first panel 6 vectors wide (an odd number of whole 2-vector panels, at least 3). Where jvk runs its
  * scalar reference there are no paths, and nothing to count.
  */
 class GemmPathCoverageProperties {
@@ -49,6 +51,8 @@ class GemmPathCoverageProperties {
                 Tuple.of(1, GemmCase.cases(shortM, Arbitraries.integers().between(2, 4), GemmCase.dimension())),
                 Tuple.of(1, Arbitraries.oneOf(GemmCase.cases(one, small, small), GemmCase.cases(small, one, small))),
                 Tuple.of(2, GemmCase.cases(small)),
+                // small and wide: the small NN path 4 vectors wide needs n >= 4 vectors (64 floats at 512 bits) and m >= 4
+                Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(2, 40), Arbitraries.integers().between(60, 128), small)),
                 Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(2, 33), Arbitraries.integers().between(17, 300), large)),
                 Tuple.of(1, GemmCase.cases(large)));
     }
@@ -76,8 +80,18 @@ class GemmPathCoverageProperties {
         paths.add(NARROW_T_WIDE);
         String label = g.m() == 0 || g.n() == 0 || g.k() == 0 || g.alpha() == 0 ? "quick return" : pathOf(engine, g);
         int lanes = Kernels.info().vectorBits() / (engine.endsWith("Sgemm") ? Float.SIZE : Double.SIZE);
+        // the 4-vector small kernel needs 32 vector registers: not at 256 bits (MR 6, AVX2's 16)
+        boolean smallWide = Kernels.info().vectorBits() != 256;
         if (label.equals("NARROW_T") && g.n() > lanes) {
             label = NARROW_T_WIDE;
+        }
+        if (smallWide) {
+            paths.add(SMALL_WIDE);
+            paths.add(SMALL_SIX);
+            int panels = g.n() / (2 * lanes); // whole panels of 2 vectors
+            if (label.equals("SMALL") && g.transA() == Transpose.NO_TRANS && g.m() >= 4 && panels >= 2) {
+                label = panels % 2 == 1 ? SMALL_SIX : SMALL_WIDE;
+            }
         }
         Statistics.label("path").collect(label);
         Statistics.label("path").coverage(checker -> {
@@ -86,6 +100,11 @@ class GemmPathCoverageProperties {
             }
         });
     }
+
+    /** The label of SMALL for the NN products whose whole row tiles run 4 vectors wide ({@code smallRows4x4}). */
+    private static final String SMALL_WIDE = "SMALL 4 vectors wide";
+    /** As {@link #SMALL_WIDE}, with a first panel 6 vectors wide ({@code smallRows4x6}): an odd number of 2-vector panels. */
+    private static final String SMALL_SIX = "SMALL 6 and 4 vectors wide";
 
     /** The label of NARROW_T for C wider than one vector. */
     private static final String NARROW_T_WIDE = "NARROW_T over one vector";

@@ -55,9 +55,17 @@ final class DgemmKernels {
     /**
      * Rows of the small NN kernel's tile ({@link DgemmUnrolled#smallRows4x2}), which reads A's rows
      * where they are stored: 4 row addresses beside B's. With 8 rows (8 addresses) the same kernel
-     * ran 15-20% slower, and copying 8 rows to one stride first cost 12% of a 32^3 product (measured here).
+     * ran 15-20% slower (C2 spills the row addresses to the stack and to vector registers, and each
+     * reload is a scalar uop on an FMA port), and copying 8 rows to one stride first cost 12% of a
+     * 32^3 product (measured here).
      */
     static final int SMALL_ROWS = 4;
+    /**
+     * Whether the small NN product runs 4 or 6 vectors wide where B's panels allow ({@link DgemmUnrolled#smallRows4x4},
+     * {@link DgemmUnrolled#smallRows4x6}: 21 and 31 vector registers; whole tiles, C updated in place):
+     * only where MR is 8, the machines with 32 of them.
+     */
+    static final boolean SMALL_WIDE = Platform.MR == 8;
 
     private DgemmKernels() {}
 

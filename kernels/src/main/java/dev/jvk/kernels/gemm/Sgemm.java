@@ -479,9 +479,10 @@ public final class Sgemm {
      * where they are, as OpenBLAS's small-matrix kernels and libxsmm do (at these sizes packing
      * costs as much as it saves), and A where it is too: transposed (TN) in tiles of MR rows, the MR
      * values of a k step contiguous; as stored (NN) in tiles of {@link SgemmKernels#SMALL_ROWS}
-     * rows, one address per row. The rows below the last whole tile are packed (TN: k-major; NN:
-     * copied row by row, at stride kc), and the columns right of the last whole panel go into one
-     * zero-padded B panel ({@code ldb = NR}); a tile's rows past C's are never written to C. Arrays only.
+     * rows, one address per row, 4 (or 6) vectors wide where B's whole panels allow ({@link SgemmKernels#SMALL_WIDE}),
+     * else 2. The rows below the last whole tile are packed (TN: k-major; NN: copied row by row, at
+     * stride kc), and the columns right of the last whole panel go into one zero-padded B panel
+     * ({@code ldb = NR}); a tile's rows past C's are never written to C. Arrays only.
      */
     private static void smallBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, float beta, int i0, int i1) {
         int n = p.n();
@@ -515,13 +516,30 @@ public final class Sgemm {
             bp = workspace.floatPackedB(NR * kcMax);
             SgemmPacking.packB(bArray, (int) p.b().offset(), ldb, false, pc, wholeCols, kc, n - wholeCols, bp, 0);
         }
+        // B's whole panels 4 vectors at a time (the first 6 when they are an odd number of 2): 16 or 24
+        // accumulators leave the two FMA units slack for the loads and the scalar addressing, which 8
+        // (4 x 2) do not on a core with two 512-bit FMA units. Panel by panel, each over every whole row
+        // tile: the panel of B (kc x 4 or 6 vectors) stays in L1 while A's rows pass.
+        int wide = SgemmKernels.SMALL_WIDE && !transA && wholeCols >= 2 * NR ? wholeCols : 0;
+        int first = wide % (2 * NR) == 0 ? 2 * NR : 3 * NR;
+        for (int jr = 0; jr < wide; jr += jr == 0 ? first : 2 * NR) {
+            for (int ir = i0; ir < inPlace; ir += height) {
+                int ai = ao + ir * lda + pc;
+                int ci = (int) p.c().offset() + ir * ldc + jr;
+                if (jr == 0 && first == 3 * NR) {
+                    SgemmUnrolled.smallRows4x6(kc, aArray, ai, lda, bArray, bo + jr, ldb, cArray, ci, ldc, alpha, beta);
+                } else {
+                    SgemmUnrolled.smallRows4x4(kc, aArray, ai, lda, bArray, bo + jr, ldb, cArray, ci, ldc, alpha, beta);
+                }
+            }
+        }
         for (int ir = i0; ir < i1; ir += height) {
             int rows = Math.min(height, i1 - ir);
             boolean packed = ir >= inPlace;
             float[] a = packed ? ap : aArray;
             int ai = packed ? 0 : transA ? ao + pc * lda + ir : ao + ir * lda + pc;
             int aStep = !packed ? lda : transA ? MR : kc;
-            for (int jr = 0; jr < n; jr += NR) {
+            for (int jr = packed ? 0 : wide; jr < n; jr += NR) {
                 boolean inPlaceB = jr < wholeCols;
                 float[] b = inPlaceB ? bArray : bp;
                 int bi = inPlaceB ? bo + jr : 0;
