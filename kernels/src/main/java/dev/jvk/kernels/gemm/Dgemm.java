@@ -6,6 +6,7 @@ import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -293,6 +294,9 @@ public final class Dgemm {
         private int parts;
         private Split split;
         private double[] sharedB;
+        /** {@link Split#SHARED_B}: rows of C per dealt block, and the tickets that deal the blocks (see {@link #sharedNest}). */
+        private int blockRows;
+        private final AtomicInteger tickets = new AtomicInteger();
 
         Problem problem() {
             return problem;
@@ -328,9 +332,13 @@ public final class Dgemm {
                 set(path, Math.min(wanted, rowPanels), Split.ROWS, null);
                 return;
             }
-            if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels >= wanted) {
-                double[] sharedB = caller.doublePackedB(Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k()));
+            if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels >= 2 * wanted) {
+                // two B blocks: the parts pack the next step's while the last row blocks of this one run
+                double[] sharedB = caller.doublePackedB(2 * Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k()));
                 set(path, wanted, Split.SHARED_B, sharedB);
+                int perPart = (p.m() + GemmThreads.BLOCKS_PER_PART * wanted - 1) / (GemmThreads.BLOCKS_PER_PART * wanted);
+                blockRows = Math.min(MC, Math.max(2 * MR, Platform.roundUp(perPart, MR)));
+                tickets.set(0);
                 return;
             }
             boolean rowsCheaper = p.n() <= p.m(); // duplicated packing: k x n for a row split, m x k for a column split
@@ -348,20 +356,18 @@ public final class Dgemm {
         @Override
         public void runPart(int part, int parts, Workspace workspace, GemmPool.Barrier barrier) {
             Problem p = problem;
-            if (split == Split.COLUMNS) {
+            if (split == Split.SHARED_B) {
+                sharedNest(p, workspace, sharedB, blockRows, tickets, parts, barrier);
+            } else if (split == Split.COLUMNS) {
                 int panels = (p.n() + NR - 1) / NR;
                 int j0 = part * panels / parts * NR;
                 int j1 = Math.min(p.n(), (part + 1) * panels / parts * NR);
-                loopNest(p, path, workspace, 0, p.m(), j0, j1, null, 0, 1, GemmPool.Barrier.NONE);
+                loopNest(p, path, workspace, 0, p.m(), j0, j1);
             } else {
                 int panels = (p.m() + MR - 1) / MR;
                 int i0 = part * panels / parts * MR;
                 int i1 = Math.min(p.m(), (part + 1) * panels / parts * MR);
-                if (split == Split.SHARED_B) {
-                    loopNest(p, path, workspace, i0, i1, 0, p.n(), sharedB, part, parts, barrier);
-                } else {
-                    loopNest(p, path, workspace, i0, i1, 0, p.n(), null, 0, 1, GemmPool.Barrier.NONE);
-                }
+                loopNest(p, path, workspace, i0, i1, 0, p.n());
             }
         }
     }
@@ -369,12 +375,9 @@ public final class Dgemm {
     /**
      * The loop nest over rows [i0, i1) and columns [j0, j1) of C, all of k: JC blocks of NC columns
      * (the packed path; the others take all columns at once), then one K loop in equal blocks, each
-     * running the path's body with the beta of its block. With {@code sharedB} (the packed path,
-     * split {@link Split#SHARED_B}) this is part {@code part} of {@code parts}, which run at once and
-     * pack B together; otherwise {@code part} and {@code parts} are 0 and 1.
+     * running the path's body with the beta of its block.
      */
-    private static void loopNest(Problem p, Path path, Workspace workspace, int i0, int i1, int j0, int j1,
-                                 double[] sharedB, int part, int parts, GemmPool.Barrier barrier) {
+    private static void loopNest(Problem p, Path path, Workspace workspace, int i0, int i1, int j0, int j1) {
         if (path == Path.NARROW_DOT && p.a().array() != null) {
             DgemmNarrowDot.body(p.n(), p.k(), p.alpha(), p.a().array(), (int) p.a().offset(), p.a().ld(), p.b().array(), (int) p.b().offset(),
                     p.b().ld(), p.transB(), p.beta(), p.c().array(), (int) p.c().offset(), p.c().ld(), workspace, i0, i1);
@@ -395,7 +398,7 @@ public final class Dgemm {
                 int kc = (p.k() - pc) / (kBlocks - kb);
                 double beta = pc == 0 ? p.beta() : 1; // later K blocks add to what the first wrote
                 switch (path) {
-                    case PACKED -> packedBody(p, workspace, kcMax, pc, kc, beta, i0, i1, jc, nc, sharedB, part, parts, barrier);
+                    case PACKED -> packedBody(p, workspace, kcMax, pc, kc, beta, i0, i1, jc, nc);
                     case SMALL -> smallBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case DIRECT -> directBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case NARROW -> narrowBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
@@ -409,37 +412,106 @@ public final class Dgemm {
     }
 
     /**
-     * One K block of the packed path: pack B (KC x NC), then for each MC block of rows pack A and run
-     * the macro-kernel. Parts sharing B pack a slice of its panels each, between two barriers: the
-     * first waits until every part is done with the previous block, the second until this one is whole.
+     * One K block of the packed path over rows [i0, i1): pack B (KC x NC), then for each MC block of
+     * rows pack A and run the macro-kernel.
      */
-    private static void packedBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, double beta,
-                                   int i0, int i1, int jc, int nc, double[] sharedB, int part, int parts, GemmPool.Barrier barrier) {
-        Matrix a = p.a();
-        Matrix b = p.b();
-        double[] bp = sharedB != null ? sharedB : workspace.doublePackedB(Platform.roundUp(Math.min(NC, nc), NR) * kcMax);
+    private static void packedBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, double beta, int i0, int i1, int jc, int nc) {
+        double[] bp = workspace.doublePackedB(Platform.roundUp(Math.min(NC, nc), NR) * kcMax);
         double[] ap = workspace.doublePackedA(Platform.roundUp(Math.min(MC, Math.max(i1 - i0, 1)), MR) * kcMax);
-        double[] stage = a.array() == null ? workspace.doubleStage(Math.max(Math.min(MC, i1 - i0), Math.min(NC, nc)) * kcMax) : null;
-        int panels = (nc + NR - 1) / NR;
-        int j0 = part * panels / parts * NR;
-        int j1 = Math.min(nc, (part + 1) * panels / parts * NR);
-        barrier.await();
-        if (j0 < j1) {
-            if (b.array() != null) {
-                DgemmPacking.packB(b.array(), (int) b.offset(), b.ld(), p.transB(), pc, jc + j0, kc, j1 - j0, bp, j0 * kc);
-            } else {
-                DgemmPacking.packB(b.segment(), b.offset(), b.ld(), p.transB(), pc, jc + j0, kc, j1 - j0, bp, j0 * kc, stage);
-            }
-        }
-        barrier.await();
+        double[] stage = p.a().array() == null ? workspace.doubleStage(Math.max(Math.min(MC, i1 - i0), Math.min(NC, nc)) * kcMax) : null;
+        packPanels(p, pc, kc, jc, 0, nc, bp, 0, stage);
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
-            if (a.array() != null) {
-                DgemmPacking.packA(a.array(), (int) a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap);
-            } else {
-                DgemmPacking.packA(a.segment(), a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap, stage);
+            packRows(p, ic, pc, mc, kc, ap, stage);
+            macroKernel(p, ap, bp, 0, workspace.doubleTile(MR * NR), ic, jc, mc, nc, kc, beta);
+        }
+    }
+
+    /**
+     * The packed path shared by parts that run at once ({@link Split#SHARED_B}), BLIS's IC-loop split with
+     * the blocks dealt instead of fixed: the steps (jc, pc) run in the one-thread order, and within a step
+     * the row blocks of C against its one packed B block go to the parts as they ask for them, so that a
+     * faster core takes more (on a host whose cores change speed second by second, fixed halves wait
+     * for the slower one). A part that finds no row block left packs panels of the next step's B block,
+     * dealt the same way, into the other of two buffers. One barrier per step: a row block's next K
+     * block adds to what this one wrote, and the buffer a step reads is repacked two steps later; so a
+     * part waits at most one block at each. Which part computes a block never changes its bits: every
+     * element is the same chain over the same K blocks in order.
+     *
+     * <p>The tickets never go back to 0 within a call: every part takes tickets until one is past the
+     * phase's {@code count} (so each part overshoots exactly once), and all parts meet at the barrier
+     * before the next phase, whose tickets start at {@code base + count + parts}.
+     */
+    private static void sharedNest(Problem p, Workspace workspace, double[] sharedB, int blockRows, AtomicInteger tickets,
+                                   int parts, GemmPool.Barrier barrier) {
+        int m = p.m();
+        int n = p.n();
+        int k = p.k();
+        int kBlocks = kBlocks(k);
+        int kcMax = kcMax(k);
+        int half = Platform.roundUp(Math.min(NC, n), NR) * kcMax;
+        int blocks = (m + blockRows - 1) / blockRows;
+        int steps = (n + NC - 1) / NC * kBlocks;
+        double[] ap = workspace.doublePackedA(blockRows * kcMax);
+        double[] stage = p.a().array() == null ? workspace.doubleStage(Math.max(blockRows, Math.min(NC, n)) * kcMax) : null;
+        double[] tile = workspace.doubleTile(MR * NR);
+        int base = 0;
+        // step -1 has no rows: it packs step 0's B block
+        for (int s = -1, jc = 0, nc = 0, pc = 0, kc = 0; s < steps; s++) {
+            int next = s + 1;
+            int nextJc = next / kBlocks * NC;
+            int nextNc = next < steps ? Math.min(NC, n - nextJc) : 0;
+            int nextPc = next < steps ? kStart(k, kBlocks, next % kBlocks) : 0;
+            int nextKc = next < steps ? kStart(k, kBlocks, next % kBlocks + 1) - nextPc : 0;
+            int rowBlocks = s < 0 ? 0 : blocks;
+            int count = rowBlocks + (nextNc + NR - 1) / NR;
+            double beta = pc == 0 ? p.beta() : 1;
+            for (int t = tickets.getAndIncrement() - base; t < count; t = tickets.getAndIncrement() - base) {
+                if (t < rowBlocks) {
+                    int ic = t * blockRows;
+                    int mc = Math.min(blockRows, m - ic);
+                    packRows(p, ic, pc, mc, kc, ap, stage);
+                    macroKernel(p, ap, sharedB, (s & 1) * half, tile, ic, jc, mc, nc, kc, beta);
+                } else {
+                    int jr = (t - rowBlocks) * NR;
+                    packPanels(p, nextPc, nextKc, nextJc, jr, Math.min(NR, nextNc - jr), sharedB, (next & 1) * half + jr * nextKc, stage);
+                }
             }
-            macroKernel(p, ap, bp, workspace.doubleTile(MR * NR), ic, jc, mc, nc, kc, beta);
+            base += count + parts;
+            barrier.await();
+            jc = nextJc;
+            nc = nextNc;
+            pc = nextPc;
+            kc = nextKc;
+        }
+    }
+
+    /** Where K block {@code kb} of {@code kBlocks} starts (block {@code kBlocks}: at k): the blocks of {@link #loopNest}. */
+    private static int kStart(int k, int kBlocks, int kb) {
+        int pc = 0;
+        for (int b = 0; b < kb; b++) {
+            pc += (k - pc) / (kBlocks - b);
+        }
+        return pc;
+    }
+
+    /** Packs columns [jc + jr, jc + jr + cols) of op(B), K block [pc, pc + kc), into {@code bp} from {@code bpo}. */
+    private static void packPanels(Problem p, int pc, int kc, int jc, int jr, int cols, double[] bp, int bpo, double[] stage) {
+        Matrix b = p.b();
+        if (b.array() != null) {
+            DgemmPacking.packB(b.array(), (int) b.offset(), b.ld(), p.transB(), pc, jc + jr, kc, cols, bp, bpo);
+        } else {
+            DgemmPacking.packB(b.segment(), b.offset(), b.ld(), p.transB(), pc, jc + jr, kc, cols, bp, bpo, stage);
+        }
+    }
+
+    /** Packs rows [ic, ic + mc) of op(A), K block [pc, pc + kc), into {@code ap}. */
+    private static void packRows(Problem p, int ic, int pc, int mc, int kc, double[] ap, double[] stage) {
+        Matrix a = p.a();
+        if (a.array() != null) {
+            DgemmPacking.packA(a.array(), (int) a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap);
+        } else {
+            DgemmPacking.packA(a.segment(), a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap, stage);
         }
     }
 
@@ -447,7 +519,7 @@ public final class Dgemm {
      * All tiles of one packed A block times one packed B block: the JR and IR loops. A last B panel
      * no wider than one vector gets the 1-vector kernel (half the work of a padded 2-vector tile).
      */
-    private static void macroKernel(Problem p, double[] ap, double[] bp, double[] tile, int ic, int jc, int mc, int nc, int kc, double beta) {
+    private static void macroKernel(Problem p, double[] ap, double[] bp, int bo, double[] tile, int ic, int jc, int mc, int nc, int kc, double beta) {
         double alpha = p.alpha();
         Matrix c = p.c();
         double[] cArray = c.array();
@@ -461,9 +533,9 @@ public final class Dgemm {
                 boolean inPlace = cArray != null && rows == MR && cols == (narrow ? L : NR);
                 double[] target = inPlace ? cArray : null;
                 if (narrow) {
-                    KERNELS.packedNarrow().run(kc, ap, ir * kc, bp, jr * kc, target, (int) ci, ldc, alpha, beta, tile);
+                    KERNELS.packedNarrow().run(kc, ap, ir * kc, bp, bo + jr * kc, target, (int) ci, ldc, alpha, beta, tile);
                 } else {
-                    KERNELS.packed().run(kc, ap, ir * kc, bp, jr * kc, target, (int) ci, ldc, alpha, beta, tile);
+                    KERNELS.packed().run(kc, ap, ir * kc, bp, bo + jr * kc, target, (int) ci, ldc, alpha, beta, tile);
                 }
                 if (!inPlace) {
                     if (cArray != null) {
