@@ -7,6 +7,7 @@ import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -38,11 +39,10 @@ import jdk.incubator.vector.VectorSpecies;
  * starts and only read after) and a {@link Plan} (its {@link Path} and how it is split between
  * threads), both passed down the nest; the packing buffers are apart, in a {@link Workspace} per
  * running thread, which also keeps the one problem and plan its thread's calls reuse. {@link GemmThreads} decides how many threads a
- * product gets. On the packed path, up to 3 threads split the rows or the columns of C, each part
- * packing its own operands (along the dimension that packs less twice); from 4 threads on they split
- * as BLIS does ({@link Split#SHARED_B}): all of them pack one B block together, each a slice of its
- * panels, into the caller's buffer, wait for each other, and then each runs the IC loop on its own
- * range of rows of C against that one block (two barriers per block of B, no B packed twice). The
+ * product gets. On the packed path, threads share each packed B block as BLIS's IC-loop split does
+ * ({@link Split#SHARED_B}), but the row blocks of C and the panels of the next B block are dealt
+ * to the threads as they free up, not in fixed ranges ({@link #sharedNest}); products with too
+ * few rows for that split the rows or the columns of C, each part packing its own operands. The
  * direct and narrow paths, whose B is small, split rows, each part packing its own. Arguments are checked by {@code dev.jvk.kernels.Gemm}
  * before they get here; {@code m > 0} and {@code n > 0}.
  *
@@ -197,8 +197,8 @@ public final class Dgemm {
     enum Path { PACKED, SMALL, DIRECT, NARROW, NARROW_T, NARROW_DOT, GEMV }
 
     /**
-     * How the threads of a call share it. SHARED_B: the packed path's rows, one packed B block for
-     * all (BLIS's IC-loop split). ROWS: ranges of whole row panels, each part packing its own B.
+     * How the threads of a call share it. SHARED_B: the packed path's row blocks, dealt as threads free
+     * up, one packed B block for all (BLIS's IC-loop split, dynamic). ROWS: ranges of whole row panels, each part packing its own B.
      * COLUMNS: ranges of whole column panels, each part packing its own B columns and all of A.
      */
     enum Split { SHARED_B, ROWS, COLUMNS }
@@ -294,9 +294,14 @@ public final class Dgemm {
         private int parts;
         private Split split;
         private double[] sharedB;
-        /** {@link Split#SHARED_B}: rows of C per dealt block, and the tickets that deal the blocks (see {@link #sharedNest}). */
+        /**
+         * {@link Split#SHARED_B} (see {@link #sharedNest}): rows of C per dealt block; the next ticket; per B buffer,
+         * the panels packed into it in this call; per row block, the steps done.
+         */
         private int blockRows;
         private final AtomicInteger tickets = new AtomicInteger();
+        private final AtomicIntegerArray panelsPacked = new AtomicIntegerArray(2);
+        private AtomicIntegerArray stepsDone = new AtomicIntegerArray(0);
 
         Problem problem() {
             return problem;
@@ -316,12 +321,13 @@ public final class Dgemm {
 
         /**
          * The split for the threads {@link GemmThreads} gives this product, never more parts than
-         * whole panels. Up to {@link GemmThreads#SHARE_B_FROM} threads, each part packs its own
-         * operand, along the dimension whose split packs less twice (a row split packs all of B in
-         * every part, a column split all of A): measured at 2 threads, that beat the shared B block
-         * on every shape (bench/RESULTS-threads.md), whose barriers wait for the slowest part and
-         * whose B panels half come from the other core's cache. From there on, the shared block:
-         * duplicated packing grows with the threads, the barriers do not.
+         * whole panels. The packed path shares its B blocks and deals row blocks of at least 4 MR rows
+         * ({@link GemmThreads#BLOCKS_PER_PART} per thread, at most MC) when there are at least two
+         * blocks' worth of row panels per thread: on a host whose cores change speed independently,
+         * fixed ranges wait for the slower core, and with fixed halves the shared block lost to
+         * private packing (bench/RESULTS-threads.md). Fewer rows: each part packs its own operand,
+         * along the dimension whose split packs less twice (a row split packs all of B in every part,
+         * a column split all of A).
          */
         void split(Path path, int threads, Workspace caller) {
             Problem p = problem;
@@ -332,12 +338,21 @@ public final class Dgemm {
                 set(path, Math.min(wanted, rowPanels), Split.ROWS, null);
                 return;
             }
-            if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels >= 2 * wanted) {
+            if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels / 4 >= 2 * wanted) {
                 // two B blocks: the parts pack the next step's while the last row blocks of this one run
                 double[] sharedB = caller.doublePackedB(2 * Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k()));
                 set(path, wanted, Split.SHARED_B, sharedB);
                 int perPart = (p.m() + GemmThreads.BLOCKS_PER_PART * wanted - 1) / (GemmThreads.BLOCKS_PER_PART * wanted);
-                blockRows = Math.min(MC, Math.max(2 * MR, Platform.roundUp(perPart, MR)));
+                blockRows = Math.min(MC, Math.max(4 * MR, Platform.roundUp(perPart, MR)));
+                int blocks = (p.m() + blockRows - 1) / blockRows;
+                if (stepsDone.length() < blocks) {
+                    stepsDone = new AtomicIntegerArray(Math.max(blocks, 2 * stepsDone.length()));
+                }
+                for (int t = 0; t < blocks; t++) {
+                    stepsDone.set(t, 0);
+                }
+                panelsPacked.set(0, 0);
+                panelsPacked.set(1, 0);
                 tickets.set(0);
                 return;
             }
@@ -349,15 +364,10 @@ public final class Dgemm {
         }
 
         @Override
-        public boolean partsMeet() {
-            return split == Split.SHARED_B;
-        }
-
-        @Override
-        public void runPart(int part, int parts, Workspace workspace, GemmPool.Barrier barrier) {
+        public void runPart(int part, int parts, Workspace workspace, GemmPool.Waiting waiting) {
             Problem p = problem;
             if (split == Split.SHARED_B) {
-                sharedNest(p, workspace, sharedB, blockRows, tickets, parts, barrier);
+                sharedNest(this, workspace, waiting);
             } else if (split == Split.COLUMNS) {
                 int panels = (p.n() + NR - 1) / NR;
                 int j0 = part * panels / parts * NR;
@@ -428,22 +438,28 @@ public final class Dgemm {
     }
 
     /**
-     * The packed path shared by parts that run at once ({@link Split#SHARED_B}), BLIS's IC-loop split with
-     * the blocks dealt instead of fixed: the steps (jc, pc) run in the one-thread order, and within a step
-     * the row blocks of C against its one packed B block go to the parts as they ask for them, so that a
-     * faster core takes more (on a host whose cores change speed second by second, fixed halves wait
-     * for the slower one). A part that finds no row block left packs panels of the next step's B block,
-     * dealt the same way, into the other of two buffers. One barrier per step: a row block's next K
-     * block adds to what this one wrote, and the buffer a step reads is repacked two steps later; so a
-     * part waits at most one block at each. Which part computes a block never changes its bits: every
+     * The packed path shared by the parts of a call ({@link Split#SHARED_B}): BLIS's IC-loop split, with the
+     * work dealt as parts free up instead of in fixed ranges, so that a faster core takes more (on a host
+     * whose cores change speed second by second, fixed halves wait for the slower one). The steps (jc, pc)
+     * run in the one-thread order, each on one packed B block shared by all parts, double-buffered. The
+     * work is one stream of tickets: the panels of step 0's B block; then per step s, its row blocks (pack
+     * A, macro-kernel), then the panels of step s + 1's B block. A part takes the next ticket, waits until
+     * what that ticket reads is written, and does it: a row block of step s waits for all of step s's B
+     * panels and for its own rows' step s - 1 (the next K block adds to what the last one wrote); a B
+     * panel of step s + 1 waits until every row block of step s - 1, which read that buffer, is done.
+     * Every wait is for an earlier ticket, so some part can always go on, and no part ever needs another
+     * to have started: one part alone runs the whole stream. There is no barrier between steps: a part
+     * that ends its share of one step goes on with the next, and the parts wait for each other only
+     * within the last row block of the call. Which part computes a block never changes a bit: every
      * element is the same chain over the same K blocks in order.
-     *
-     * <p>The tickets never go back to 0 within a call: every part takes tickets until one is past the
-     * phase's {@code count} (so each part overshoots exactly once), and all parts meet at the barrier
-     * before the next phase, whose tickets start at {@code base + count + parts}.
      */
-    private static void sharedNest(Problem p, Workspace workspace, double[] sharedB, int blockRows, AtomicInteger tickets,
-                                   int parts, GemmPool.Barrier barrier) {
+    private static void sharedNest(Plan plan, Workspace workspace, GemmPool.Waiting waiting) {
+        Problem p = plan.problem;
+        double[] sharedB = plan.sharedB;
+        int blockRows = plan.blockRows;
+        AtomicInteger tickets = plan.tickets;
+        AtomicIntegerArray panelsPacked = plan.panelsPacked;
+        AtomicIntegerArray stepsDone = plan.stepsDone;
         int m = p.m();
         int n = p.n();
         int k = p.k();
@@ -455,34 +471,68 @@ public final class Dgemm {
         double[] ap = workspace.doublePackedA(blockRows * kcMax);
         double[] stage = p.a().array() == null ? workspace.doubleStage(Math.max(blockRows, Math.min(NC, n)) * kcMax) : null;
         double[] tile = workspace.doubleTile(MR * NR);
-        int base = 0;
-        // step -1 has no rows: it packs step 0's B block
-        for (int s = -1, jc = 0, nc = 0, pc = 0, kc = 0; s < steps; s++) {
-            int next = s + 1;
-            int nextJc = next / kBlocks * NC;
-            int nextNc = next < steps ? Math.min(NC, n - nextJc) : 0;
-            int nextPc = next < steps ? kStart(k, kBlocks, next % kBlocks) : 0;
-            int nextKc = next < steps ? kStart(k, kBlocks, next % kBlocks + 1) - nextPc : 0;
-            int rowBlocks = s < 0 ? 0 : blocks;
-            int count = rowBlocks + (nextNc + NR - 1) / NR;
-            double beta = pc == 0 ? p.beta() : 1;
-            for (int t = tickets.getAndIncrement() - base; t < count; t = tickets.getAndIncrement() - base) {
-                if (t < rowBlocks) {
-                    int ic = t * blockRows;
-                    int mc = Math.min(blockRows, m - ic);
-                    packRows(p, ic, pc, mc, kc, ap, stage);
-                    macroKernel(p, ap, sharedB, (s & 1) * half, tile, ic, jc, mc, nc, kc, beta);
+        // this part's place in the stream: step s's row blocks are tickets [rowsFrom, panelsFrom), step s + 1's panels
+        // [panelsFrom, phaseEnd); s = -1 has no row blocks. Per buffer, the panels it holds once step s's are packed.
+        int s = -1;
+        int rowsFrom = 0;
+        int panelsFrom = 0;
+        int phaseEnd = (Math.min(NC, n) + NR - 1) / NR;
+        int ready0 = phaseEnd;
+        int ready1 = 0;
+        int jc = 0;
+        int nc = 0;
+        int pc = 0;
+        int kc = 0;
+        int nextJc = 0;
+        int nextNc = Math.min(NC, n);
+        int nextPc = 0;
+        int nextKc = kStart(k, kBlocks, 1);
+        for (int t = tickets.getAndIncrement(); ; t = tickets.getAndIncrement()) {
+            while (t >= phaseEnd) {
+                if (++s == steps) {
+                    return;
+                }
+                jc = nextJc;
+                nc = nextNc;
+                pc = nextPc;
+                kc = nextKc;
+                int next = s + 1;
+                nextJc = next / kBlocks * NC;
+                nextNc = next < steps ? Math.min(NC, n - nextJc) : 0;
+                nextPc = next < steps ? kStart(k, kBlocks, next % kBlocks) : 0;
+                nextKc = next < steps ? kStart(k, kBlocks, next % kBlocks + 1) - nextPc : 0;
+                rowsFrom = phaseEnd;
+                panelsFrom = rowsFrom + blocks;
+                int nextPanels = (nextNc + NR - 1) / NR;
+                phaseEnd = panelsFrom + nextPanels;
+                if ((next & 1) == 0) {
+                    ready0 += nextPanels;
                 } else {
-                    int jr = (t - rowBlocks) * NR;
-                    packPanels(p, nextPc, nextKc, nextJc, jr, Math.min(NR, nextNc - jr), sharedB, (next & 1) * half + jr * nextKc, stage);
+                    ready1 += nextPanels;
                 }
             }
-            base += count + parts;
-            barrier.await();
-            jc = nextJc;
-            nc = nextNc;
-            pc = nextPc;
-            kc = nextKc;
+            if (t < panelsFrom) {
+                int block = t - rowsFrom;
+                int ready = (s & 1) == 0 ? ready0 : ready1;
+                for (int spins = 0; panelsPacked.get(s & 1) < ready || stepsDone.get(block) < s; spins++) {
+                    waiting.pause(spins);
+                }
+                int ic = block * blockRows;
+                int mc = Math.min(blockRows, m - ic);
+                packRows(p, ic, pc, mc, kc, ap, stage);
+                macroKernel(p, ap, sharedB, (s & 1) * half, tile, ic, jc, mc, nc, kc, pc == 0 ? p.beta() : 1);
+                stepsDone.set(block, s + 1);
+            } else {
+                int next = s + 1;
+                for (int b = 0; b < blocks && s > 0; b++) {
+                    for (int spins = 0; stepsDone.get(b) < s; spins++) {
+                        waiting.pause(spins);
+                    }
+                }
+                int jr = (t - panelsFrom) * NR;
+                packPanels(p, nextPc, nextKc, nextJc, jr, Math.min(NR, nextNc - jr), sharedB, (next & 1) * half + jr * nextKc, stage);
+                panelsPacked.incrementAndGet(next & 1);
+            }
         }
     }
 

@@ -35,7 +35,7 @@ public final class GemmThreads {
      * Row blocks per thread in each step of the shared B block (at most MC rows, at least two tiles):
      * a thread waits at most one block per step for the others; {@code -Djvk.gemm.blocksPerPart} for sweeps.
      */
-    static final int BLOCKS_PER_PART = Integer.getInteger("jvk.gemm.blocksPerPart", 8);
+    static final int BLOCKS_PER_PART = Integer.getInteger("jvk.gemm.blocksPerPart", 4);
     /** The processors threads may run on; {@code -Djvk.gemm.processors} lets a test split as a larger machine would. */
     /** Elements per unit of an elementwise range: 64 floats are four cache lines, never shared by two parts. */
     static final int RANGE_UNIT = 64;
@@ -88,7 +88,7 @@ public final class GemmThreads {
      * smallest tasks to whoever is free. Put the largest tasks first.
      */
     public static void forEachTask(int tasks, int parts, Task body) {
-        GemmPool.run((part, count, workspace, barrier) -> {
+        GemmPool.run((part, count, workspace, waiting) -> {
             if (count == 1) {
                 for (int t = 0; t < tasks; t++) {
                     body.run(t);
@@ -131,7 +131,7 @@ public final class GemmThreads {
      * all on the caller's thread when the workers are busy.
      */
     public static void forRange(int n, int parts, Range body) {
-        GemmPool.run((part, count, workspace, barrier) -> {
+        GemmPool.run((part, count, workspace, waiting) -> {
             int units = (n + RANGE_UNIT - 1) / RANGE_UNIT;
             int from = (int) Math.min(n, (long) part * units / count * RANGE_UNIT);
             int to = (int) Math.min(n, (long) (part + 1) * units / count * RANGE_UNIT);
