@@ -60,6 +60,12 @@ public final class Sgemm {
     private static final SgemmKernels.KernelSet KERNELS = SgemmKernels.KERNELS;
     /** The largest m * n * k on the {@link Path#SMALL} path: 128^3, operands of at most 64 KB each (in L2). */
     private static final long SMALL_MAX = 128L * 128 * 128;
+    /**
+     * The least m * n * k per thread for the dealt shared-B split: below it (128x128x256 on 2 threads) the
+     * other core's half of every B block cost more than the dealing saved (0.77x the fixed row split,
+     * bench/RESULTS-threads.md); 128x256x784 and 256^3 gained or held.
+     */
+    private static final long DEALT_MIN_VOLUME = 1L << 23;
     /** Any thread but the caller: confined segments are not accessible by it. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { });
 
@@ -321,7 +327,7 @@ public final class Sgemm {
          * The split for the threads {@link GemmThreads} gives this product, never more parts than
          * whole panels. The packed path shares its B blocks and deals row blocks of at least 4 MR rows
          * ({@link GemmThreads#BLOCKS_PER_PART} per thread, at most MC) when there are at least two
-         * blocks' worth of row panels per thread: on a host whose cores change speed independently,
+         * blocks' worth of row panels and {@link #DEALT_MIN_VOLUME} per thread: on a host whose cores change speed independently,
          * fixed ranges wait for the slower core, and with fixed halves the shared block lost to
          * private packing (bench/RESULTS-threads.md). Fewer rows: each part packs its own operand,
          * along the dimension whose split packs less twice (a row split packs all of B in every part,
@@ -336,7 +342,7 @@ public final class Sgemm {
                 set(path, Math.min(wanted, rowPanels), Split.ROWS, null);
                 return;
             }
-            if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels / 4 >= 2 * wanted) {
+            if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels / 4 >= 2 * wanted && (long) p.m() * p.n() * p.k() >= wanted * DEALT_MIN_VOLUME) {
                 // two B blocks: the parts pack the next step's while the last row blocks of this one run
                 float[] sharedB = caller.floatPackedB(2 * Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k()));
                 set(path, wanted, Split.SHARED_B, sharedB);
