@@ -22,28 +22,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * alive.
  *
  * <p>A part no worker has started by the time the caller finishes its own is taken back and run by
- * the caller (unless the parts wait for each other at the barrier): on a machine busier than its
+ * the caller: on a machine busier than its
  * cores, a worker the scheduler has not run yet would otherwise hold up the whole call for a time
  * slice, milliseconds, when a part is microseconds.
  */
 final class GemmPool {
     /** How long a worker (or the waiting caller) spins before parking; {@code -Djvk.gemm.spinNanos} for sweeps. */
     private static final long SPIN_NANOS = Long.getLong("jvk.gemm.spinNanos", 50_000);
-    /** Spins at a barrier between yields: a part's partner may be off the CPU on a busy machine. */
+    /** Spins between yields while a part waits: the part it waits for may be off the CPU on a busy machine. */
     private static final int SPINS_PER_YIELD = 1 << 10;
 
-    /** Work split into parts that may wait for each other at a {@link Barrier}. */
+    /**
+     * Work split into parts that may wait for what another part writes ({@link Waiting}), never for another
+     * part to start: one part may run the others' share, or the parts may run one after another.
+     */
     interface Task {
-        /** Runs part {@code part} of {@code parts}, all of which run at the same time when {@code parts > 1}. */
-        void runPart(int part, int parts, Workspace workspace, Barrier barrier);
-
-        /**
-         * Whether parts wait for each other at the barrier: then every part runs on its own thread, and
-         * none is taken back by the caller.
-         */
-        default boolean partsMeet() {
-            return false;
-        }
+        /** Runs part {@code part} of {@code parts}. */
+        void runPart(int part, int parts, Workspace workspace, Waiting waiting);
     }
 
     private static final ReentrantLock IN_USE = new ReentrantLock();
@@ -57,7 +52,7 @@ final class GemmPool {
     /** Guarded by IN_USE. */
     private static Worker[] workers = new Worker[0];
     /** Guarded by IN_USE: reused by every call, so that a call allocates nothing here. */
-    private static final Barrier BARRIER = new Barrier();
+    private static final Waiting WAITING = new Waiting();
     private static volatile Thread caller;
     private static volatile Throwable failure;
     private static volatile int parts;
@@ -80,7 +75,7 @@ final class GemmPool {
     static void run(Task task, int wanted, Workspace own, int tasks) {
         // a part that itself splits work (a Parallel body calling GEMM) already holds the lock: the lock is reentrant
         if (wanted <= 1 || IN_USE.isHeldByCurrentThread() || !IN_USE.tryLock()) {
-            task.runPart(0, 1, own, Barrier.NONE);
+            task.runPart(0, 1, own, Waiting.NONE);
             return;
         }
         Throwable failed;
@@ -88,7 +83,7 @@ final class GemmPool {
             ensureWorkers(wanted - 1);
             failure = null;
             caller = Thread.currentThread();
-            BARRIER.reset(wanted);
+            WAITING.reset();
             freeTasks(tasks);
             parts = wanted;
             UNFINISHED.set(wanted - 1);
@@ -97,10 +92,10 @@ final class GemmPool {
             }
             boolean ranOwn = false;
             try {
-                task.runPart(0, wanted, own, BARRIER);
+                task.runPart(0, wanted, own, WAITING);
                 ranOwn = true;
             } catch (Throwable e) {
-                BARRIER.breakFor(e);
+                WAITING.breakFor(e);
                 throw e;
             } finally {
                 try {
@@ -167,14 +162,11 @@ final class GemmPool {
      * workspace {@code own} (free again: this thread's own part is done); else drops it (a part failed).
      */
     private static void takeBackUnstarted(Task task, int wanted, Workspace own, boolean run) {
-        if (task.partsMeet()) {
-            return;
-        }
         for (int part = 1; part < wanted; part++) {
             if (workers[part - 1].revoke(task)) {
                 try {
                     if (run) {
-                        task.runPart(part, wanted, own, Barrier.NONE);
+                        task.runPart(part, wanted, own, Waiting.NONE);
                     }
                 } finally {
                     UNFINISHED.decrementAndGet();
@@ -195,46 +187,31 @@ final class GemmPool {
     }
 
     /**
-     * Where the parts of one call wait for each other (all of them run at once: a call that cannot
-     * have its workers runs as one part, whose barrier is {@link #NONE}). A part that fails breaks
-     * it, so that the others stop instead of waiting forever.
+     * How the parts of one call wait for what another part writes: spinning, yielding now and then, and
+     * stopping when another part has failed instead of waiting forever.
      */
-    static final class Barrier {
-        /** The barrier of a call run as one part: never waits. */
-        static final Barrier NONE = new Barrier();
+    static final class Waiting {
+        /** For a call run as one part, whose parts never wait. */
+        static final Waiting NONE = new Waiting();
 
-        private final AtomicInteger arrived = new AtomicInteger();
-        private volatile int generation;
         private volatile Throwable broken;
-        private int parties = 1;
 
-        void reset(int parties) {
-            this.parties = parties;
-            this.broken = null;
-            arrived.set(0);
+        void reset() {
+            broken = null;
         }
 
-        /** Returns when every part has called it as often as this one. */
-        void await() {
-            if (parties == 1) {
-                return;
+        /**
+         * One turn of a wait (call with 0, 1, 2, ... until what is awaited is there): spins, yields now and
+         * then (the part waited for may be off the CPU on a busy machine), and throws when another part failed.
+         */
+        void pause(int spins) {
+            if (broken != null) {
+                throw new IllegalStateException("another part of this GEMM failed", broken);
             }
-            int g = generation;
-            if (arrived.incrementAndGet() == parties) {
-                arrived.set(0);
-                generation = g + 1; // volatile write: releases the others, and publishes what this part wrote
-                return;
-            }
-            int spins = 0;
-            while (generation == g) {
-                if (broken != null) {
-                    throw new IllegalStateException("another part of this GEMM failed", broken);
-                }
-                if (++spins % SPINS_PER_YIELD == 0) {
-                    Thread.yield();
-                } else {
-                    Thread.onSpinWait();
-                }
+            if ((spins + 1) % SPINS_PER_YIELD == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
             }
         }
 
@@ -271,10 +248,10 @@ final class GemmPool {
             while (true) {
                 Task current = awaitTask();
                 try {
-                    current.runPart(part, parts, workspace, BARRIER);
+                    current.runPart(part, parts, workspace, WAITING);
                 } catch (Throwable e) {
                     failure = e;
-                    BARRIER.breakFor(e);
+                    WAITING.breakFor(e);
                 }
                 if (UNFINISHED.decrementAndGet() == 0) {
                     LockSupport.unpark(caller);

@@ -25,12 +25,18 @@ public final class GemmThreads {
      * (the 1- and 2-thread sweep); {@code -Djvk.gemm.minNanosPerThread} for sweeps.
      */
     static final long MIN_NANOS_PER_THREAD = Long.getLong("jvk.gemm.minNanosPerThread", 20_000);
-    /** The processors threads may run on; {@code -Djvk.gemm.processors} lets a test split as a larger machine would. */
     /**
-     * Threads from which the packed path's threads share one packed B block instead of each packing
-     * its own operand (see {@code Sgemm.Plan.of}); {@code -Djvk.gemm.shareBFrom} for sweeps.
+     * Threads from which the packed path's threads share one packed B block, its row blocks dealt as
+     * threads free up, instead of each packing its own operand for a fixed range (see
+     * {@code Sgemm.Plan.split}); {@code -Djvk.gemm.shareBFrom} for sweeps.
      */
-    static final int SHARE_B_FROM = Integer.getInteger("jvk.gemm.shareBFrom", 4);
+    static final int SHARE_B_FROM = Integer.getInteger("jvk.gemm.shareBFrom", 2);
+    /**
+     * Row blocks per thread in each step of the shared B block (at most MC rows, at least two tiles):
+     * a thread waits at most one block per step for the others; {@code -Djvk.gemm.blocksPerPart} for sweeps.
+     */
+    static final int BLOCKS_PER_PART = Integer.getInteger("jvk.gemm.blocksPerPart", 4);
+    /** The processors threads may run on; {@code -Djvk.gemm.processors} lets a test split as a larger machine would. */
     /** Elements per unit of an elementwise range: 64 floats are four cache lines, never shared by two parts. */
     static final int RANGE_UNIT = 64;
     static final int PROCESSORS = Integer.getInteger("jvk.gemm.processors", Runtime.getRuntime().availableProcessors());
@@ -82,7 +88,7 @@ public final class GemmThreads {
      * smallest tasks to whoever is free. Put the largest tasks first.
      */
     public static void forEachTask(int tasks, int parts, Task body) {
-        GemmPool.run((part, count, workspace, barrier) -> {
+        GemmPool.run((part, count, workspace, waiting) -> {
             if (count == 1) {
                 for (int t = 0; t < tasks; t++) {
                     body.run(t);
@@ -125,7 +131,7 @@ public final class GemmThreads {
      * all on the caller's thread when the workers are busy.
      */
     public static void forRange(int n, int parts, Range body) {
-        GemmPool.run((part, count, workspace, barrier) -> {
+        GemmPool.run((part, count, workspace, waiting) -> {
             int units = (n + RANGE_UNIT - 1) / RANGE_UNIT;
             int from = (int) Math.min(n, (long) part * units / count * RANGE_UNIT);
             int to = (int) Math.min(n, (long) (part + 1) * units / count * RANGE_UNIT);

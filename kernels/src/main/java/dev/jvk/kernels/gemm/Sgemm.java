@@ -4,6 +4,8 @@ import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -35,11 +37,10 @@ import jdk.incubator.vector.VectorSpecies;
  * starts and only read after) and a {@link Plan} (its {@link Path} and how it is split between
  * threads), both passed down the nest; the packing buffers are apart, in a {@link Workspace} per
  * running thread, which also keeps the one problem and plan its thread's calls reuse. {@link GemmThreads} decides how many threads a
- * product gets. On the packed path, up to 3 threads split the rows or the columns of C, each part
- * packing its own operands (along the dimension that packs less twice); from 4 threads on they split
- * as BLIS does ({@link Split#SHARED_B}): all of them pack one B block together, each a slice of its
- * panels, into the caller's buffer, wait for each other, and then each runs the IC loop on its own
- * range of rows of C against that one block (two barriers per block of B, no B packed twice). The
+ * product gets. On the packed path, threads share each packed B block as BLIS's IC-loop split does
+ * ({@link Split#SHARED_B}), but the row blocks of C and the panels of the next B block are dealt
+ * to the threads as they free up, not in fixed ranges ({@link #sharedNest}); products with too
+ * few rows for that split the rows or the columns of C, each part packing its own operands. The
  * direct and narrow paths, whose B is small, split rows, each part packing its own. Arguments are checked by {@code dev.jvk.kernels.Gemm}
  * before they get here; {@code m > 0} and {@code n > 0}.
  *
@@ -59,6 +60,12 @@ public final class Sgemm {
     private static final SgemmKernels.KernelSet KERNELS = SgemmKernels.KERNELS;
     /** The largest m * n * k on the {@link Path#SMALL} path: 128^3, operands of at most 64 KB each (in L2). */
     private static final long SMALL_MAX = 128L * 128 * 128;
+    /**
+     * The least m * n * k per thread for the dealt shared-B split: below it (128x128x256 on 2 threads) the
+     * other core's half of every B block cost more than the dealing saved (0.77x the fixed row split,
+     * bench/RESULTS-threads.md); 128x256x784 and 256^3 gained or held.
+     */
+    private static final long DEALT_MIN_VOLUME = 1L << 23;
     /** Any thread but the caller: confined segments are not accessible by it. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { });
 
@@ -194,8 +201,8 @@ public final class Sgemm {
     enum Path { PACKED, SMALL, DIRECT, NARROW, NARROW_T, NARROW_DOT, GEMV }
 
     /**
-     * How the threads of a call share it. SHARED_B: the packed path's rows, one packed B block for
-     * all (BLIS's IC-loop split). ROWS: ranges of whole row panels, each part packing its own B.
+     * How the threads of a call share it. SHARED_B: the packed path's row blocks, dealt as threads free
+     * up, one packed B block for all (BLIS's IC-loop split, dynamic). ROWS: ranges of whole row panels, each part packing its own B.
      * COLUMNS: ranges of whole column panels, each part packing its own B columns and all of A.
      */
     enum Split { SHARED_B, ROWS, COLUMNS }
@@ -291,6 +298,14 @@ public final class Sgemm {
         private int parts;
         private Split split;
         private float[] sharedB;
+        /**
+         * {@link Split#SHARED_B} (see {@link #sharedNest}): rows of C per dealt block; the next ticket; per B buffer,
+         * the panels packed into it in this call; per row block, the steps done.
+         */
+        private int blockRows;
+        private final AtomicInteger tickets = new AtomicInteger();
+        private final AtomicIntegerArray panelsPacked = new AtomicIntegerArray(2);
+        private AtomicIntegerArray stepsDone = new AtomicIntegerArray(0);
 
         Problem problem() {
             return problem;
@@ -310,12 +325,13 @@ public final class Sgemm {
 
         /**
          * The split for the threads {@link GemmThreads} gives this product, never more parts than
-         * whole panels. Up to {@link GemmThreads#SHARE_B_FROM} threads, each part packs its own
-         * operand, along the dimension whose split packs less twice (a row split packs all of B in
-         * every part, a column split all of A): measured at 2 threads, that beat the shared B block
-         * on every shape (bench/RESULTS-threads.md), whose barriers wait for the slowest part and
-         * whose B panels half come from the other core's cache. From there on, the shared block:
-         * duplicated packing grows with the threads, the barriers do not.
+         * whole panels. The packed path shares its B blocks and deals row blocks of at least 4 MR rows
+         * ({@link GemmThreads#BLOCKS_PER_PART} per thread, at most MC) when there are at least two
+         * blocks' worth of row panels and {@link #DEALT_MIN_VOLUME} per thread: on a host whose cores change speed independently,
+         * fixed ranges wait for the slower core, and with fixed halves the shared block lost to
+         * private packing (bench/RESULTS-threads.md). Fewer rows: each part packs its own operand,
+         * along the dimension whose split packs less twice (a row split packs all of B in every part,
+         * a column split all of A).
          */
         void split(Path path, int threads, Workspace caller) {
             Problem p = problem;
@@ -326,9 +342,22 @@ public final class Sgemm {
                 set(path, Math.min(wanted, rowPanels), Split.ROWS, null);
                 return;
             }
-            if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels >= wanted) {
-                float[] sharedB = caller.floatPackedB(Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k()));
+            if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels / 4 >= 2 * wanted && (long) p.m() * p.n() * p.k() >= wanted * DEALT_MIN_VOLUME) {
+                // two B blocks: the parts pack the next step's while the last row blocks of this one run
+                float[] sharedB = caller.floatPackedB(2 * Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k()));
                 set(path, wanted, Split.SHARED_B, sharedB);
+                int perPart = (p.m() + GemmThreads.BLOCKS_PER_PART * wanted - 1) / (GemmThreads.BLOCKS_PER_PART * wanted);
+                blockRows = Math.min(MC, Math.max(4 * MR, Platform.roundUp(perPart, MR)));
+                int blocks = (p.m() + blockRows - 1) / blockRows;
+                if (stepsDone.length() < blocks) {
+                    stepsDone = new AtomicIntegerArray(Math.max(blocks, 2 * stepsDone.length()));
+                }
+                for (int t = 0; t < blocks; t++) {
+                    stepsDone.set(t, 0);
+                }
+                panelsPacked.set(0, 0);
+                panelsPacked.set(1, 0);
+                tickets.set(0);
                 return;
             }
             boolean rowsCheaper = p.n() <= p.m(); // duplicated packing: k x n for a row split, m x k for a column split
@@ -339,27 +368,20 @@ public final class Sgemm {
         }
 
         @Override
-        public boolean partsMeet() {
-            return split == Split.SHARED_B;
-        }
-
-        @Override
-        public void runPart(int part, int parts, Workspace workspace, GemmPool.Barrier barrier) {
+        public void runPart(int part, int parts, Workspace workspace, GemmPool.Waiting waiting) {
             Problem p = problem;
-            if (split == Split.COLUMNS) {
+            if (split == Split.SHARED_B) {
+                sharedNest(this, workspace, waiting);
+            } else if (split == Split.COLUMNS) {
                 int panels = (p.n() + NR - 1) / NR;
                 int j0 = part * panels / parts * NR;
                 int j1 = Math.min(p.n(), (part + 1) * panels / parts * NR);
-                loopNest(p, path, workspace, 0, p.m(), j0, j1, null, 0, 1, GemmPool.Barrier.NONE);
+                loopNest(p, path, workspace, 0, p.m(), j0, j1);
             } else {
                 int panels = (p.m() + MR - 1) / MR;
                 int i0 = part * panels / parts * MR;
                 int i1 = Math.min(p.m(), (part + 1) * panels / parts * MR);
-                if (split == Split.SHARED_B) {
-                    loopNest(p, path, workspace, i0, i1, 0, p.n(), sharedB, part, parts, barrier);
-                } else {
-                    loopNest(p, path, workspace, i0, i1, 0, p.n(), null, 0, 1, GemmPool.Barrier.NONE);
-                }
+                loopNest(p, path, workspace, i0, i1, 0, p.n());
             }
         }
     }
@@ -367,12 +389,9 @@ public final class Sgemm {
     /**
      * The loop nest over rows [i0, i1) and columns [j0, j1) of C, all of k: JC blocks of NC columns
      * (the packed path; the others take all columns at once), then one K loop in equal blocks, each
-     * running the path's body with the beta of its block. With {@code sharedB} (the packed path,
-     * split {@link Split#SHARED_B}) this is part {@code part} of {@code parts}, which run at once and
-     * pack B together; otherwise {@code part} and {@code parts} are 0 and 1.
+     * running the path's body with the beta of its block.
      */
-    private static void loopNest(Problem p, Path path, Workspace workspace, int i0, int i1, int j0, int j1,
-                                 float[] sharedB, int part, int parts, GemmPool.Barrier barrier) {
+    private static void loopNest(Problem p, Path path, Workspace workspace, int i0, int i1, int j0, int j1) {
         if (path == Path.NARROW_DOT && p.a().array() != null) {
             SgemmNarrowDot.body(p.n(), p.k(), p.alpha(), p.a().array(), (int) p.a().offset(), p.a().ld(), p.b().array(), (int) p.b().offset(),
                     p.b().ld(), p.transB(), p.beta(), p.c().array(), (int) p.c().offset(), p.c().ld(), workspace, i0, i1);
@@ -393,7 +412,7 @@ public final class Sgemm {
                 int kc = (p.k() - pc) / (kBlocks - kb);
                 float beta = pc == 0 ? p.beta() : 1; // later K blocks add to what the first wrote
                 switch (path) {
-                    case PACKED -> packedBody(p, workspace, kcMax, pc, kc, beta, i0, i1, jc, nc, sharedB, part, parts, barrier);
+                    case PACKED -> packedBody(p, workspace, kcMax, pc, kc, beta, i0, i1, jc, nc);
                     case SMALL -> smallBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case DIRECT -> directBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case NARROW -> narrowBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
@@ -407,37 +426,146 @@ public final class Sgemm {
     }
 
     /**
-     * One K block of the packed path: pack B (KC x NC), then for each MC block of rows pack A and run
-     * the macro-kernel. Parts sharing B pack a slice of its panels each, between two barriers: the
-     * first waits until every part is done with the previous block, the second until this one is whole.
+     * One K block of the packed path over rows [i0, i1): pack B (KC x NC), then for each MC block of
+     * rows pack A and run the macro-kernel.
      */
-    private static void packedBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, float beta,
-                                   int i0, int i1, int jc, int nc, float[] sharedB, int part, int parts, GemmPool.Barrier barrier) {
-        Matrix a = p.a();
-        Matrix b = p.b();
-        float[] bp = sharedB != null ? sharedB : workspace.floatPackedB(Platform.roundUp(Math.min(NC, nc), NR) * kcMax);
+    private static void packedBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, float beta, int i0, int i1, int jc, int nc) {
+        float[] bp = workspace.floatPackedB(Platform.roundUp(Math.min(NC, nc), NR) * kcMax);
         float[] ap = workspace.floatPackedA(Platform.roundUp(Math.min(MC, Math.max(i1 - i0, 1)), MR) * kcMax);
-        float[] stage = a.array() == null ? workspace.floatStage(Math.max(Math.min(MC, i1 - i0), Math.min(NC, nc)) * kcMax) : null;
-        int panels = (nc + NR - 1) / NR;
-        int j0 = part * panels / parts * NR;
-        int j1 = Math.min(nc, (part + 1) * panels / parts * NR);
-        barrier.await();
-        if (j0 < j1) {
-            if (b.array() != null) {
-                SgemmPacking.packB(b.array(), (int) b.offset(), b.ld(), p.transB(), pc, jc + j0, kc, j1 - j0, bp, j0 * kc);
-            } else {
-                SgemmPacking.packB(b.segment(), b.offset(), b.ld(), p.transB(), pc, jc + j0, kc, j1 - j0, bp, j0 * kc, stage);
-            }
-        }
-        barrier.await();
+        float[] stage = p.a().array() == null ? workspace.floatStage(Math.max(Math.min(MC, i1 - i0), Math.min(NC, nc)) * kcMax) : null;
+        packPanels(p, pc, kc, jc, 0, nc, bp, 0, stage);
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
-            if (a.array() != null) {
-                SgemmPacking.packA(a.array(), (int) a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap);
-            } else {
-                SgemmPacking.packA(a.segment(), a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap, stage);
+            packRows(p, ic, pc, mc, kc, ap, stage);
+            macroKernel(p, ap, bp, 0, workspace.floatTile(MR * NR), ic, jc, mc, nc, kc, beta);
+        }
+    }
+
+    /**
+     * The packed path shared by the parts of a call ({@link Split#SHARED_B}): BLIS's IC-loop split, with the
+     * work dealt as parts free up instead of in fixed ranges, so that a faster core takes more (on a host
+     * whose cores change speed second by second, fixed halves wait for the slower one). The steps (jc, pc)
+     * run in the one-thread order, each on one packed B block shared by all parts, double-buffered. The
+     * work is one stream of tickets: the panels of step 0's B block; then per step s, its row blocks (pack
+     * A, macro-kernel), then the panels of step s + 1's B block. A part takes the next ticket, waits until
+     * what that ticket reads is written, and does it: a row block of step s waits for all of step s's B
+     * panels and for its own rows' step s - 1 (the next K block adds to what the last one wrote); a B
+     * panel of step s + 1 waits until every row block of step s - 1, which read that buffer, is done.
+     * Every wait is for an earlier ticket, so some part can always go on, and no part ever needs another
+     * to have started: one part alone runs the whole stream. There is no barrier between steps: a part
+     * that ends its share of one step goes on with the next, and the parts wait for each other only
+     * within the last row block of the call. Which part computes a block never changes a bit: every
+     * element is the same chain over the same K blocks in order.
+     */
+    private static void sharedNest(Plan plan, Workspace workspace, GemmPool.Waiting waiting) {
+        Problem p = plan.problem;
+        float[] sharedB = plan.sharedB;
+        int blockRows = plan.blockRows;
+        AtomicInteger tickets = plan.tickets;
+        AtomicIntegerArray panelsPacked = plan.panelsPacked;
+        AtomicIntegerArray stepsDone = plan.stepsDone;
+        int m = p.m();
+        int n = p.n();
+        int k = p.k();
+        int kBlocks = kBlocks(k);
+        int kcMax = kcMax(k);
+        int half = Platform.roundUp(Math.min(NC, n), NR) * kcMax;
+        int blocks = (m + blockRows - 1) / blockRows;
+        int steps = (n + NC - 1) / NC * kBlocks;
+        float[] ap = workspace.floatPackedA(blockRows * kcMax);
+        float[] stage = p.a().array() == null ? workspace.floatStage(Math.max(blockRows, Math.min(NC, n)) * kcMax) : null;
+        float[] tile = workspace.floatTile(MR * NR);
+        // this part's place in the stream: step s's row blocks are tickets [rowsFrom, panelsFrom), step s + 1's panels
+        // [panelsFrom, phaseEnd); s = -1 has no row blocks. Per buffer, the panels it holds once step s's are packed.
+        int s = -1;
+        int rowsFrom = 0;
+        int panelsFrom = 0;
+        int phaseEnd = (Math.min(NC, n) + NR - 1) / NR;
+        int ready0 = phaseEnd;
+        int ready1 = 0;
+        int jc = 0;
+        int nc = 0;
+        int pc = 0;
+        int kc = 0;
+        int nextJc = 0;
+        int nextNc = Math.min(NC, n);
+        int nextPc = 0;
+        int nextKc = kStart(k, kBlocks, 1);
+        for (int t = tickets.getAndIncrement(); ; t = tickets.getAndIncrement()) {
+            while (t >= phaseEnd) {
+                if (++s == steps) {
+                    return;
+                }
+                jc = nextJc;
+                nc = nextNc;
+                pc = nextPc;
+                kc = nextKc;
+                int next = s + 1;
+                nextJc = next / kBlocks * NC;
+                nextNc = next < steps ? Math.min(NC, n - nextJc) : 0;
+                nextPc = next < steps ? kStart(k, kBlocks, next % kBlocks) : 0;
+                nextKc = next < steps ? kStart(k, kBlocks, next % kBlocks + 1) - nextPc : 0;
+                rowsFrom = phaseEnd;
+                panelsFrom = rowsFrom + blocks;
+                int nextPanels = (nextNc + NR - 1) / NR;
+                phaseEnd = panelsFrom + nextPanels;
+                if ((next & 1) == 0) {
+                    ready0 += nextPanels;
+                } else {
+                    ready1 += nextPanels;
+                }
             }
-            macroKernel(p, ap, bp, workspace.floatTile(MR * NR), ic, jc, mc, nc, kc, beta);
+            if (t < panelsFrom) {
+                int block = t - rowsFrom;
+                int ready = (s & 1) == 0 ? ready0 : ready1;
+                for (int spins = 0; panelsPacked.get(s & 1) < ready || stepsDone.get(block) < s; spins++) {
+                    waiting.pause(spins);
+                }
+                int ic = block * blockRows;
+                int mc = Math.min(blockRows, m - ic);
+                packRows(p, ic, pc, mc, kc, ap, stage);
+                macroKernel(p, ap, sharedB, (s & 1) * half, tile, ic, jc, mc, nc, kc, pc == 0 ? p.beta() : 1);
+                stepsDone.set(block, s + 1);
+            } else {
+                int next = s + 1;
+                for (int b = 0; b < blocks && s > 0; b++) {
+                    for (int spins = 0; stepsDone.get(b) < s; spins++) {
+                        waiting.pause(spins);
+                    }
+                }
+                int jr = (t - panelsFrom) * NR;
+                packPanels(p, nextPc, nextKc, nextJc, jr, Math.min(NR, nextNc - jr), sharedB, (next & 1) * half + jr * nextKc, stage);
+                panelsPacked.incrementAndGet(next & 1);
+            }
+        }
+    }
+
+    /** Where K block {@code kb} of {@code kBlocks} starts (block {@code kBlocks}: at k): the blocks of {@link #loopNest}. */
+    private static int kStart(int k, int kBlocks, int kb) {
+        int pc = 0;
+        for (int b = 0; b < kb; b++) {
+            pc += (k - pc) / (kBlocks - b);
+        }
+        return pc;
+    }
+
+    /** Packs columns [jc + jr, jc + jr + cols) of op(B), K block [pc, pc + kc), into {@code bp} from {@code bpo}. */
+    private static void packPanels(Problem p, int pc, int kc, int jc, int jr, int cols, float[] bp, int bpo, float[] stage) {
+        Matrix b = p.b();
+        if (b.array() != null) {
+            SgemmPacking.packB(b.array(), (int) b.offset(), b.ld(), p.transB(), pc, jc + jr, kc, cols, bp, bpo);
+        } else {
+            SgemmPacking.packB(b.segment(), b.offset(), b.ld(), p.transB(), pc, jc + jr, kc, cols, bp, bpo, stage);
+        }
+    }
+
+    /** Packs rows [ic, ic + mc) of op(A), K block [pc, pc + kc), into {@code ap}. */
+    private static void packRows(Problem p, int ic, int pc, int mc, int kc, float[] ap, float[] stage) {
+        Matrix a = p.a();
+        if (a.array() != null) {
+            SgemmPacking.packA(a.array(), (int) a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap);
+        } else {
+            SgemmPacking.packA(a.segment(), a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap, stage);
         }
     }
 
@@ -445,7 +573,7 @@ public final class Sgemm {
      * All tiles of one packed A block times one packed B block: the JR and IR loops. A last B panel
      * no wider than one vector gets the 1-vector kernel (half the work of a padded 2-vector tile).
      */
-    private static void macroKernel(Problem p, float[] ap, float[] bp, float[] tile, int ic, int jc, int mc, int nc, int kc, float beta) {
+    private static void macroKernel(Problem p, float[] ap, float[] bp, int bo, float[] tile, int ic, int jc, int mc, int nc, int kc, float beta) {
         float alpha = p.alpha();
         Matrix c = p.c();
         float[] cArray = c.array();
@@ -459,9 +587,9 @@ public final class Sgemm {
                 boolean inPlace = cArray != null && rows == MR && cols == (narrow ? L : NR);
                 float[] target = inPlace ? cArray : null;
                 if (narrow) {
-                    KERNELS.packedNarrow().run(kc, ap, ir * kc, bp, jr * kc, target, (int) ci, ldc, alpha, beta, tile);
+                    KERNELS.packedNarrow().run(kc, ap, ir * kc, bp, bo + jr * kc, target, (int) ci, ldc, alpha, beta, tile);
                 } else {
-                    KERNELS.packed().run(kc, ap, ir * kc, bp, jr * kc, target, (int) ci, ldc, alpha, beta, tile);
+                    KERNELS.packed().run(kc, ap, ir * kc, bp, bo + jr * kc, target, (int) ci, ldc, alpha, beta, tile);
                 }
                 if (!inPlace) {
                     if (cArray != null) {

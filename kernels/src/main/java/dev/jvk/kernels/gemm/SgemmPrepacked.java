@@ -136,7 +136,7 @@ final class SgemmPrepacked {
             }
 
             @Override
-            public void runPart(int part, int parts, Workspace workspace, GemmPool.Barrier barrier) {
+            public void runPart(int part, int parts, Workspace workspace, GemmPool.Waiting waiting) {
                 if (columns) {
                     int panels = (n + NR - 1) / NR;
                     range(workspace, 0, m, part * panels / parts * NR, Math.min(n, (part + 1) * panels / parts * NR));
