@@ -58,7 +58,6 @@ public final class Unrolled {
         s.add("");
         s.add("import dev.jvk.kernels.platform.Platform.Species;");
         s.add("import jdk.incubator.vector.FloatVector;");
-        s.add("import jdk.incubator.vector.VectorMask;");
         s.add("import jdk.incubator.vector.VectorSpecies;");
         s.add("");
         s.add("/**");
@@ -88,14 +87,9 @@ public final class Unrolled {
     static void kernels(List<String> s) {
         kernel(s, "packed8x2", "8 rows by 2 vectors from a packed A panel: 16 accumulators, 8 broadcasts and 2 loads per k step.",
                 ALayout.PACKED, 8, 2, true);
-        tileKernel(s, "packed12x2", "12 rows by 2 vectors from a 12-row packed A panel: 24 accumulators, 12 broadcasts and 2 loads per k"
-                + " step (27 of 32 registers), for machines with two FMA units ({@link dev.jvk.kernels.platform.Platform#TALL_MR}); the raw sums"
-                + " into {@code tile} (row r at {@code r * NR}), always: with C's update written out too, C1 gave up on the method (out of"
-                + " virtual registers) and it ran interpreted until C2 compiled it, seconds later.", 12, 2);
         kernel(s, "packed6x2", "6 rows by 2 vectors from a packed A panel: 12 accumulators, for machines with 16 vector registers (AVX2).",
                 ALayout.PACKED, 6, 2, true);
         kernel(s, "packed8x1", "8 rows by 1 vector from a packed A panel, for C no wider than a vector.", ALayout.PACKED, 8, 1, true);
-        tileKernel(s, "packed12x1", "12 rows by 1 vector from a 12-row packed A panel, for C no wider than a vector; the raw sums into {@code tile}.", 12, 1);
         kernel(s, "packed6x1", "6 rows by 1 vector from a packed A panel, for C no wider than a vector.", ALayout.PACKED, 6, 1, true);
         kernel(s, "rows8x2", "8 rows by 2 vectors, A read in place, row by row.", ALayout.ROWS, 8, 2, true);
         kernel(s, "rows6x2", "6 rows by 2 vectors, A read in place, row by row.", ALayout.ROWS, 6, 2, true);
@@ -109,23 +103,6 @@ public final class Unrolled {
         kernel(s, "colsNarrow16", "16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1"
                 + " vector into {@code tile}: the narrow TN product, and packed edge rows ({@code lda = 16}).", ALayout.COLUMNS, 16, 1, false);
         kernel(s, "colsNarrow12", "As {@link #colsNarrow16} with 12 rows, for machines with 16 vector registers.", ALayout.COLUMNS, 12, 1, false);
-    }
-
-    /** A kernel on a packed A panel and a packed B panel (rows NR apart) that writes its raw sums into {@code tile} only. */
-    static void tileKernel(List<String> s, String name, String doc, int rows, int vectors) {
-        List<String> body = new ArrayList<>();
-        kernel(body, name, doc, ALayout.PACKED, rows, vectors, true);
-        // the same kernel with its C update cut: the loop, then the tile
-        int cut = body.indexOf("        if (c == null) {");
-        int end = body.indexOf("            return;");
-        List<String> out = new ArrayList<>(body.subList(0, cut));
-        for (String line : body.subList(cut + 1, end)) {
-            out.add(line.substring(4));
-        }
-        out.add("    }");
-        out.set(2, out.get(2).replace("\n            float[] c, int ci, int ldc, float alpha, float beta, float[] tile) {", " float[] tile) {")
-                .replace("\n            float[] c, int ci, int ldc, float alpha, float beta,", ""));
-        s.addAll(out);
     }
 
     /**
@@ -403,69 +380,6 @@ public final class Unrolled {
         s.add("            int d = d0 + p * 8;");
         for (int q = 0; q < 8; q++) {
             s.add("            w" + q + ".intoArray(dst, d" + (q == 0 ? "" : q == 1 ? " + L" : " + " + q + " * L") + ");");
-        }
-        s.add("        }");
-        s.add("    }");
-        s.add("");
-        s.add("    /**");
-        s.add("     * Copies the 12 x count block {@code src[s0 + r * ld + p]} (r < 12, count a multiple of L, 16 lanes only) into");
-        s.add("     * a 12-row packed A panel: element (r, p) to {@code dst[d0 + p * 12 + r]}. Rows 0-7 go through the 8-row");
-        s.add("     * transposition (each result vector two columns of 8 rows, stored as two masked halves), rows 8-11");
-        s.add("     * through a 4-row one in two rounds (SgemmPacking.ROUNDS4: each result vector four columns of 4 rows,");
-        s.add("     * stored as four masked quarters). Every masked store lies inside the columns written, so none");
-        s.add("     * passes the panel's end (which would take the Vector API's slow path). Two methods: as one, C1 gave up");
-        s.add("     * on it (out of virtual registers), which left it interpreted for seconds.");
-        s.add("     */");
-        s.add("    static void transposeToA12(float[] src, int s0, int ld, int count, float[] dst, int d0) {");
-        s.add("        transposeToA12Top(src, s0, ld, count, dst, d0);");
-        s.add("        transposeToA12Bottom(src, s0 + 8 * ld, ld, count, dst, d0 + 8);");
-        s.add("    }");
-        s.add("");
-        s.add("    /** Rows 0-7 of {@link #transposeToA12}. */");
-        s.add("    static void transposeToA12Top(float[] src, int s0, int ld, int count, float[] dst, int d0) {");
-        s.add("        VectorMask<Float> lower = VectorMask.fromLong(S, 0xFFL);");
-        s.add("        VectorMask<Float> upper = VectorMask.fromLong(S, 0xFF00L);");
-        roundsHeader(s, false);
-        transpose(s, "", "rows 0-7, ", 0);
-        s.add("            int d = d0 + p * 12;");
-        for (int q = 0; q < 8; q++) {
-            // columns 2q and 2q + 1: lanes 0-7 to column 2q's place, lanes 8-15 to column 2q + 1's
-            s.add("            w" + q + ".intoArray(dst, d" + (q == 0 ? "" : " + " + (24 * q)) + ", lower);");
-            s.add("            w" + q + ".intoArray(dst, d + " + (24 * q + 12 - 8) + ", upper);");
-        }
-        s.add("        }");
-        s.add("    }");
-        s.add("");
-        s.add("    /** Rows 8-11 of {@link #transposeToA12}: 4 rows from {@code src[s0]} to {@code dst[d0 + p * 12 + r]}, r < 4. */");
-        s.add("    static void transposeToA12Bottom(float[] src, int s0, int ld, int count, float[] dst, int d0) {");
-        for (int u = 0; u < 4; u++) {
-            s.add("        VectorMask<Float> quarter" + u + " = VectorMask.fromLong(S, 0xFL << " + (4 * u) + ");");
-        }
-        for (int round = 0; round < 2; round++) {
-            s.add("        FloatVector four" + round + "lo = FloatVector.fromArray(S, SgemmPacking.ROUNDS4, " + vectorAt(2 * round) + ");");
-            s.add("        FloatVector four" + round + "hi = FloatVector.fromArray(S, SgemmPacking.ROUNDS4, " + vectorAt(2 * round + 1) + ");");
-        }
-        s.add("        for (int p = 0; p < count; p += L) {");
-        s.add("            int at = s0 + p;");
-        s.add("            int d = d0 + p * 12;");
-        for (int r = 0; r < 4; r++) {
-            s.add("            FloatVector f" + r + " = FloatVector.fromArray(S, src, at" + (r == 0 ? "" : r == 1 ? " + ld" : " + " + r + " * ld") + ");");
-        }
-        s.add("            // rows 8-11, round 0: rows 8i and 8i+1 interleaved, columns 0-7 (lo) and 8-15 (hi)");
-        s.add("            FloatVector g0 = four0lo.selectFrom(f0, f1);");
-        s.add("            FloatVector g1 = four0hi.selectFrom(f0, f1);");
-        s.add("            FloatVector g2 = four0lo.selectFrom(f2, f3);");
-        s.add("            FloatVector g3 = four0hi.selectFrom(f2, f3);");
-        s.add("            // round 1: the pairs of rows joined, 4 columns of 4 rows per vector");
-        s.add("            FloatVector h0 = four1lo.selectFrom(g0, g2);");
-        s.add("            FloatVector h1 = four1hi.selectFrom(g0, g2);");
-        s.add("            FloatVector h2 = four1lo.selectFrom(g1, g3);");
-        s.add("            FloatVector h3 = four1hi.selectFrom(g1, g3);");
-        for (int q = 0; q < 4; q++) {
-            for (int u = 0; u < 4; u++) {
-                // column 4q + u, rows 8-11: lanes 4u..4u+3 of h_q
-                s.add("            h" + q + ".intoArray(dst, d" + (12 * (4 * q + u) - 4 * u == 0 ? "" : " + " + (12 * (4 * q + u) - 4 * u)) + ", quarter" + u + ");");
-            }
         }
         s.add("        }");
         s.add("    }");

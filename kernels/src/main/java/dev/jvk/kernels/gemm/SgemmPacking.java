@@ -72,15 +72,12 @@ final class SgemmPacking {
                     }
                 }
             } else {
-                // op(A)[i][p] = a[ao + i * lda + p]: rows are contiguous; transpose 8 (or 12) rows at a time.
+                // op(A)[i][p] = a[ao + i * lda + p]: rows are contiguous; transpose 8 rows at a time.
                 int src = ao + (i0 + ir) * lda + p0;
                 int done = 0;
                 if (TRANSPOSE8 && mr == 8 && rows == 8) {
                     done = kc - kc % L;
                     SgemmUnrolled.transposeToA(a, src, lda, done, ap, dst);
-                } else if (TRANSPOSE12 && mr == 12 && rows == 12) {
-                    done = kc - kc % L;
-                    SgemmUnrolled.transposeToA12(a, src, lda, done, ap, dst);
                 }
                 for (int p = done; p < kc; p++) {
                     int r = 0;
@@ -204,10 +201,6 @@ final class SgemmPacking {
      */
     static final float[] ROUNDS = transposeRounds(L);
     private static final boolean TRANSPOSE8 = ROUNDS != null;
-    /** Index vectors of the 4-row transposition of {@link SgemmUnrolled#transposeToA12} (see {@link #fourRowRounds}), or null below 16 lanes. */
-    static final float[] ROUNDS4 = fourRowRounds(L);
-    /** Whether 12-row A panels ({@link dev.jvk.kernels.platform.Platform#TALL_MR}) pack by whole vectors: 16 lanes only. */
-    private static final boolean TRANSPOSE12 = ROUNDS4 != null;
     /** Lane selections joining two vectors' lower halves (first L) and upper halves (next L). */
     static final float[] HALVES = halves();
 
@@ -252,31 +245,6 @@ final class SgemmPacking {
                             : 2 * (t % 4) + h + 16 * (q & 1) + 8 * (q >> 1);
                     rounds[(2 * s + h) * lanes + t] = index;
                 }
-            }
-        }
-        return rounds;
-    }
-
-    /**
-     * The lane selections of the 4-row transposition (rows 8-11 of a 12-row A panel) for 16 lanes: for each of
-     * its two rounds, {@code lo} then {@code hi}, 16 indexes each into the 32 lanes of the pair. Round 0 pairs
-     * rows 0 and 1 (and 2 and 3) and interleaves them, columns 0-7 ({@code lo}) or 8-15 ({@code hi}): lane
-     * {@code 2c + r} takes {@code 16 r + c + 8 h}. Round 1 pairs the interleaved rows 0-1 with rows 2-3 of the
-     * same columns: lane {@code t = 4c + r} takes lane {@code 2 (c + 4 h) + r} of the first ({@code r < 2}) or
-     * lane {@code 2 (c + 4 h) + r - 2} of the second. Element (r, p) of the 4 x 16 block ends in vector
-     * {@code p / 4}, lane {@code (p % 4) * 4 + r} (a test follows every element through the rounds). Null for other widths.
-     */
-    static float[] fourRowRounds(int lanes) {
-        if (lanes != 16) {
-            return null;
-        }
-        float[] rounds = new float[4 * lanes];
-        for (int h = 0; h < 2; h++) {
-            for (int t = 0; t < lanes; t++) {
-                rounds[h * lanes + t] = 16 * (t % 2) + t / 2 + 8 * h;
-                int c = t / 4 + 4 * h;
-                int r = t % 4;
-                rounds[(2 + h) * lanes + t] = r < 2 ? 2 * c + r : 16 + 2 * c + r - 2;
             }
         }
         return rounds;

@@ -14,7 +14,6 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  * for ic in m, step MC              rows of C (and of A)
  *   (pack A, MC x K, every K block at once when it fits: Product.packWholeRows)
- *   (A's first rows in TALL-row panels where that pays, Product.tallRows; the rest in MR-row panels)
  *   for kb in K blocks              in order: each adds its block of the sum into C
  *     pack A (MC x KC), unless packed above
  *     for jr in n, step NR          prepacked B panel: KC x NR
@@ -35,8 +34,6 @@ final class SgemmPrepacked {
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = S.length();
     private static final int MR = Platform.MR;
-    /** The taller tile's rows ({@link Platform#TALL_MR}: 12 where two FMA units want more chains, else MR). */
-    private static final int TALL = Platform.TALL_MR;
     private static final int NR = SgemmKernels.NR;
     private static final int MC = Platform.roundUp(Platform.MC, MR);
     private static final SgemmKernels.KernelSet KERNELS = SgemmKernels.KERNELS;
@@ -168,105 +165,58 @@ final class SgemmPrepacked {
             int kcMax = (k + kBlocks - 1) / kBlocks;
             int mcMax = Platform.roundUp(Math.min(MC, i1 - i0), MR);
             boolean wholeRows = !transA && kBlocks > 1 && (long) mcMax * k <= WHOLE_ROWS_MAX;
-            int rowsMax = Math.max(packedRows(Math.min(MC, i1 - i0)), packedRows((i1 - i0) % MC));
-            float[] ap = workspace.floatPackedA(rowsMax * (wholeRows ? k : kcMax));
-            float[] tile = workspace.floatTile(TALL * NR);
+            float[] ap = workspace.floatPackedA(mcMax * (wholeRows ? k : kcMax));
+            float[] tile = workspace.floatTile(MR * NR);
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
-                int tall = tallRows(mc);
                 if (wholeRows) {
-                    packWholeRows(ic, mc, tall, ap);
+                    packWholeRows(ic, mc, ap);
                 }
                 int pc = 0;
                 for (int kb = 0; kb < kBlocks; kb++) {
                     int kc = (k - pc) / (kBlocks - kb);
                     float betaK = pc == 0 ? beta : 1; // later K blocks add to what the first wrote
-                    int apo = wholeRows ? packedRows(mc) * pc : 0;
+                    int apo = wholeRows ? Platform.roundUp(mc, MR) * pc : 0;
                     if (!wholeRows) {
-                        SgemmPacking.packA(a, ao, lda, transA, ic, pc, Math.min(tall, mc), kc, TALL, ap);
-                        if (tall < mc) {
-                            SgemmPacking.packA(a, ao, lda, transA, ic + tall, pc, mc - tall, kc, MR, ap, tall * kc);
-                        }
+                        SgemmPacking.packA(a, ao, lda, transA, ic, pc, mc, kc, MR, ap);
                     }
-                    tiles(ap, apo, bp[kb], tile, ic, mc, tall, j0, j1, kc, betaK);
+                    tiles(ap, apo, bp[kb], tile, ic, mc, j0, j1, kc, betaK);
                     pc += kc;
                 }
             }
-        }
-
-        /**
-         * How many of a block's mc rows of A (as stored) go in TALL-row panels: a multiple of TALL, the last one
-         * zero-padded when more than MR rows are left for it; the rows after them go in MR-row panels. None when
-         * A is stored transposed or there is no taller tile, or when the taller tiles do not pay: a 12-row tile
-         * took ~1.4 times an 8-row tile's time (0.89-0.93 of it per row), so 16 rows take two 8-row tiles, not a
-         * 12-row one and a third-full 8-row one (bench/RESULTS-onnx.md). The height never changes the bits.
-         */
-        int tallRows(int mc) {
-            if (TALL == MR || transA) {
-                return 0;
-            }
-            int tiles = mc / TALL;
-            int rest = mc % TALL;
-            if (rest > MR) {
-                tiles++;
-                rest = 0;
-            }
-            int mixed = 14 * tiles + 10 * ((rest + MR - 1) / MR);
-            int plain = 10 * ((mc + MR - 1) / MR);
-            return mixed < plain ? tiles * TALL : 0;
-        }
-
-        /** Rows of a packed block of mc rows: its TALL-row panels ({@link #tallRows}), then its MR-row panels. */
-        int packedRows(int mc) {
-            int tall = tallRows(mc);
-            return tall + Platform.roundUp(Math.max(0, mc - tall), MR);
         }
 
         /**
          * Packs rows [ic, ic + mc) of A (stored as is) for every K block at once, each block where the
-         * per-block packing would put it ({@code packedRows(mc) * pc} on): a panel at a time, each row read
+         * per-block packing would put it ({@code roundUp(mc, MR) * pc} on): MR rows at a time, each row read
          * from its first element to its last, so a batch beyond the caches streams in as MR sequential
          * reads rather than one short piece of every row per K block.
          */
-        private void packWholeRows(int ic, int mc, int tall, float[] ap) {
-            int blockRows = packedRows(mc);
+        private void packWholeRows(int ic, int mc, float[] ap) {
+            int blockRows = Platform.roundUp(mc, MR);
             int kBlocks = bp.length;
-            for (int ir = 0, h; ir < mc; ir += h) {
-                h = ir < tall ? TALL : MR;
-                int rows = Math.min(h, mc - ir);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int rows = Math.min(MR, mc - ir);
                 int pc = 0;
                 for (int kb = 0; kb < kBlocks; kb++) {
                     int kc = (k - pc) / (kBlocks - kb);
-                    SgemmPacking.packA(a, ao, lda, false, ic + ir, pc, rows, kc, h, ap, blockRows * pc + ir * kc);
+                    SgemmPacking.packA(a, ao, lda, false, ic + ir, pc, rows, kc, MR, ap, blockRows * pc + ir * kc);
                     pc += kc;
                 }
             }
         }
 
-        /**
-         * Every register tile of one packed A block (rows ic..ic+mc, from {@code ap[apo]}, its first {@code tall} rows
-         * in TALL-row panels) times columns [j0, j1) of one prepacked K block.
-         */
-        private void tiles(float[] ap, int apo, float[] b, float[] tile, int ic, int mc, int tall, int j0, int j1, int kc, float betaK) {
+        /** Every register tile of one packed A block (rows ic..ic+mc, from {@code ap[apo]}) times columns [j0, j1) of one prepacked K block. */
+        private void tiles(float[] ap, int apo, float[] b, float[] tile, int ic, int mc, int j0, int j1, int kc, float betaK) {
             for (int jr = j0; jr < j1; jr += NR) {
                 int cols = Math.min(NR, j1 - jr);
                 boolean narrow = cols <= L; // a last panel no wider than one vector
-                for (int ir = 0, h; ir < mc; ir += h) {
-                    h = ir < tall ? TALL : MR;
-                    int rows = Math.min(h, mc - ir);
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int rows = Math.min(MR, mc - ir);
                     int ci = co + (ic + ir) * ldc + jr;
-                    boolean full = rows == h && cols == (narrow ? L : NR);
+                    boolean full = rows == MR && cols == (narrow ? L : NR);
                     float[] target = full ? c : null;
-                    if (h != MR) {
-                        // the taller kernels write their sums into tile only (see SgemmUnrolled.packed12x2)
-                        if (narrow) {
-                            SgemmUnrolled.packed12x1(kc, ap, apo + ir * kc, b, jr * kc, tile);
-                        } else {
-                            SgemmUnrolled.packed12x2(kc, ap, apo + ir * kc, b, jr * kc, tile);
-                        }
-                        SgemmKernels.update(tile, rows, cols, alpha, betaK, c, ci, ldc);
-                        continue;
-                    } else if (narrow) {
+                    if (narrow) {
                         KERNELS.packedNarrow().run(kc, ap, apo + ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);
                     } else {
                         KERNELS.packed().run(kc, ap, apo + ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);

@@ -4,7 +4,6 @@ package dev.jvk.kernels.gemm;
 
 import dev.jvk.kernels.platform.Platform.Species;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -125,80 +124,6 @@ final class SgemmUnrolled {
             c70.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
             c71.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
         }
-    }
-
-    /** 12 rows by 2 vectors from a 12-row packed A panel: 24 accumulators, 12 broadcasts and 2 loads per k step (27 of 32 registers), for machines with two FMA units ({@link dev.jvk.kernels.platform.Platform#TALL_MR}); the raw sums into {@code tile} (row r at {@code r * NR}), always: with C's update written out too, C1 gave up on the method (out of virtual registers) and it ran interpreted until C2 compiled it, seconds later. */
-    static void packed12x2(int kc, float[] a, int ai, float[] b, int bi, float[] tile) {
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-        FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
-        FloatVector c80 = zero, c81 = zero, c90 = zero, c91 = zero, c100 = zero, c101 = zero, c110 = zero, c111 = zero;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector ar = FloatVector.broadcast(S, a[ai]);
-            c00 = ar.fma(b0, c00);
-            c01 = ar.fma(b1, c01);
-            ar = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = ar.fma(b0, c10);
-            c11 = ar.fma(b1, c11);
-            ar = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = ar.fma(b0, c20);
-            c21 = ar.fma(b1, c21);
-            ar = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = ar.fma(b0, c30);
-            c31 = ar.fma(b1, c31);
-            ar = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = ar.fma(b0, c40);
-            c41 = ar.fma(b1, c41);
-            ar = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = ar.fma(b0, c50);
-            c51 = ar.fma(b1, c51);
-            ar = FloatVector.broadcast(S, a[ai + 6]);
-            c60 = ar.fma(b0, c60);
-            c61 = ar.fma(b1, c61);
-            ar = FloatVector.broadcast(S, a[ai + 7]);
-            c70 = ar.fma(b0, c70);
-            c71 = ar.fma(b1, c71);
-            ar = FloatVector.broadcast(S, a[ai + 8]);
-            c80 = ar.fma(b0, c80);
-            c81 = ar.fma(b1, c81);
-            ar = FloatVector.broadcast(S, a[ai + 9]);
-            c90 = ar.fma(b0, c90);
-            c91 = ar.fma(b1, c91);
-            ar = FloatVector.broadcast(S, a[ai + 10]);
-            c100 = ar.fma(b0, c100);
-            c101 = ar.fma(b1, c101);
-            ar = FloatVector.broadcast(S, a[ai + 11]);
-            c110 = ar.fma(b0, c110);
-            c111 = ar.fma(b1, c111);
-            ai += 12;
-            bi += NR;
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + L);
-        c80.intoArray(tile, 8 * NR);
-        c81.intoArray(tile, 8 * NR + L);
-        c90.intoArray(tile, 9 * NR);
-        c91.intoArray(tile, 9 * NR + L);
-        c100.intoArray(tile, 10 * NR);
-        c101.intoArray(tile, 10 * NR + L);
-        c110.intoArray(tile, 11 * NR);
-        c111.intoArray(tile, 11 * NR + L);
     }
 
     /** 6 rows by 2 vectors from a packed A panel: 12 accumulators, for machines with 16 vector registers (AVX2). */
@@ -351,42 +276,6 @@ final class SgemmUnrolled {
             ci += ldc;
             c7.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
         }
-    }
-
-    /** 12 rows by 1 vector from a 12-row packed A panel, for C no wider than a vector; the raw sums into {@code tile}. */
-    static void packed12x1(int kc, float[] a, int ai, float[] b, int bi, float[] tile) {
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
-        FloatVector c8 = zero, c9 = zero, c10 = zero, c11 = zero;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[ai + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, a[ai + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, a[ai + 5]).fma(b0, c5);
-            c6 = FloatVector.broadcast(S, a[ai + 6]).fma(b0, c6);
-            c7 = FloatVector.broadcast(S, a[ai + 7]).fma(b0, c7);
-            c8 = FloatVector.broadcast(S, a[ai + 8]).fma(b0, c8);
-            c9 = FloatVector.broadcast(S, a[ai + 9]).fma(b0, c9);
-            c10 = FloatVector.broadcast(S, a[ai + 10]).fma(b0, c10);
-            c11 = FloatVector.broadcast(S, a[ai + 11]).fma(b0, c11);
-            ai += 12;
-            bi += NR;
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, NR);
-        c2.intoArray(tile, 2 * NR);
-        c3.intoArray(tile, 3 * NR);
-        c4.intoArray(tile, 4 * NR);
-        c5.intoArray(tile, 5 * NR);
-        c6.intoArray(tile, 6 * NR);
-        c7.intoArray(tile, 7 * NR);
-        c8.intoArray(tile, 8 * NR);
-        c9.intoArray(tile, 9 * NR);
-        c10.intoArray(tile, 10 * NR);
-        c11.intoArray(tile, 11 * NR);
     }
 
     /** 6 rows by 1 vector from a packed A panel, for C no wider than a vector. */
@@ -2044,133 +1933,6 @@ final class SgemmUnrolled {
             w5.intoArray(dst, d + 5 * L);
             w6.intoArray(dst, d + 6 * L);
             w7.intoArray(dst, d + 7 * L);
-        }
-    }
-
-    /**
-     * Copies the 12 x count block {@code src[s0 + r * ld + p]} (r < 12, count a multiple of L, 16 lanes only) into
-     * a 12-row packed A panel: element (r, p) to {@code dst[d0 + p * 12 + r]}. Rows 0-7 go through the 8-row
-     * transposition (each result vector two columns of 8 rows, stored as two masked halves), rows 8-11
-     * through a 4-row one in two rounds (SgemmPacking.ROUNDS4: each result vector four columns of 4 rows,
-     * stored as four masked quarters). Every masked store lies inside the columns written, so none
-     * passes the panel's end (which would take the Vector API's slow path). Two methods: as one, C1 gave up
-     * on it (out of virtual registers), which left it interpreted for seconds.
-     */
-    static void transposeToA12(float[] src, int s0, int ld, int count, float[] dst, int d0) {
-        transposeToA12Top(src, s0, ld, count, dst, d0);
-        transposeToA12Bottom(src, s0 + 8 * ld, ld, count, dst, d0 + 8);
-    }
-
-    /** Rows 0-7 of {@link #transposeToA12}. */
-    static void transposeToA12Top(float[] src, int s0, int ld, int count, float[] dst, int d0) {
-        VectorMask<Float> lower = VectorMask.fromLong(S, 0xFFL);
-        VectorMask<Float> upper = VectorMask.fromLong(S, 0xFF00L);
-        FloatVector lo0 = FloatVector.fromArray(S, SgemmPacking.ROUNDS, 0);
-        FloatVector hi0 = FloatVector.fromArray(S, SgemmPacking.ROUNDS, L);
-        FloatVector lo1 = FloatVector.fromArray(S, SgemmPacking.ROUNDS, 2 * L);
-        FloatVector hi1 = FloatVector.fromArray(S, SgemmPacking.ROUNDS, 3 * L);
-        FloatVector lo2 = FloatVector.fromArray(S, SgemmPacking.ROUNDS, 4 * L);
-        FloatVector hi2 = FloatVector.fromArray(S, SgemmPacking.ROUNDS, 5 * L);
-        for (int p = 0; p < count; p += L) {
-            int at = s0 + p;
-            FloatVector x0 = FloatVector.fromArray(S, src, at);
-            FloatVector x1 = FloatVector.fromArray(S, src, at + ld);
-            FloatVector x2 = FloatVector.fromArray(S, src, at + 2 * ld);
-            FloatVector x3 = FloatVector.fromArray(S, src, at + 3 * ld);
-            FloatVector x4 = FloatVector.fromArray(S, src, at + 4 * ld);
-            FloatVector x5 = FloatVector.fromArray(S, src, at + 5 * ld);
-            FloatVector x6 = FloatVector.fromArray(S, src, at + 6 * ld);
-            FloatVector x7 = FloatVector.fromArray(S, src, at + 7 * ld);
-            // rows 0-7, round 0: rows 2i and 2i+1
-            FloatVector y0 = lo0.selectFrom(x0, x1);
-            FloatVector y1 = hi0.selectFrom(x0, x1);
-            FloatVector y2 = lo0.selectFrom(x2, x3);
-            FloatVector y3 = hi0.selectFrom(x2, x3);
-            FloatVector y4 = lo0.selectFrom(x4, x5);
-            FloatVector y5 = hi0.selectFrom(x4, x5);
-            FloatVector y6 = lo0.selectFrom(x6, x7);
-            FloatVector y7 = hi0.selectFrom(x6, x7);
-            // rows 0-7, round 1: vectors 4i + j and 4i + j + 2
-            FloatVector z0 = lo1.selectFrom(y0, y2);
-            FloatVector z2 = hi1.selectFrom(y0, y2);
-            FloatVector z1 = lo1.selectFrom(y1, y3);
-            FloatVector z3 = hi1.selectFrom(y1, y3);
-            FloatVector z4 = lo1.selectFrom(y4, y6);
-            FloatVector z6 = hi1.selectFrom(y4, y6);
-            FloatVector z5 = lo1.selectFrom(y5, y7);
-            FloatVector z7 = hi1.selectFrom(y5, y7);
-            // rows 0-7, round 2: vectors j and j + 4
-            FloatVector w0 = lo2.selectFrom(z0, z4);
-            FloatVector w4 = hi2.selectFrom(z0, z4);
-            FloatVector w1 = lo2.selectFrom(z1, z5);
-            FloatVector w5 = hi2.selectFrom(z1, z5);
-            FloatVector w2 = lo2.selectFrom(z2, z6);
-            FloatVector w6 = hi2.selectFrom(z2, z6);
-            FloatVector w3 = lo2.selectFrom(z3, z7);
-            FloatVector w7 = hi2.selectFrom(z3, z7);
-            int d = d0 + p * 12;
-            w0.intoArray(dst, d, lower);
-            w0.intoArray(dst, d + 4, upper);
-            w1.intoArray(dst, d + 24, lower);
-            w1.intoArray(dst, d + 28, upper);
-            w2.intoArray(dst, d + 48, lower);
-            w2.intoArray(dst, d + 52, upper);
-            w3.intoArray(dst, d + 72, lower);
-            w3.intoArray(dst, d + 76, upper);
-            w4.intoArray(dst, d + 96, lower);
-            w4.intoArray(dst, d + 100, upper);
-            w5.intoArray(dst, d + 120, lower);
-            w5.intoArray(dst, d + 124, upper);
-            w6.intoArray(dst, d + 144, lower);
-            w6.intoArray(dst, d + 148, upper);
-            w7.intoArray(dst, d + 168, lower);
-            w7.intoArray(dst, d + 172, upper);
-        }
-    }
-
-    /** Rows 8-11 of {@link #transposeToA12}: 4 rows from {@code src[s0]} to {@code dst[d0 + p * 12 + r]}, r < 4. */
-    static void transposeToA12Bottom(float[] src, int s0, int ld, int count, float[] dst, int d0) {
-        VectorMask<Float> quarter0 = VectorMask.fromLong(S, 0xFL << 0);
-        VectorMask<Float> quarter1 = VectorMask.fromLong(S, 0xFL << 4);
-        VectorMask<Float> quarter2 = VectorMask.fromLong(S, 0xFL << 8);
-        VectorMask<Float> quarter3 = VectorMask.fromLong(S, 0xFL << 12);
-        FloatVector four0lo = FloatVector.fromArray(S, SgemmPacking.ROUNDS4, 0);
-        FloatVector four0hi = FloatVector.fromArray(S, SgemmPacking.ROUNDS4, L);
-        FloatVector four1lo = FloatVector.fromArray(S, SgemmPacking.ROUNDS4, 2 * L);
-        FloatVector four1hi = FloatVector.fromArray(S, SgemmPacking.ROUNDS4, 3 * L);
-        for (int p = 0; p < count; p += L) {
-            int at = s0 + p;
-            int d = d0 + p * 12;
-            FloatVector f0 = FloatVector.fromArray(S, src, at);
-            FloatVector f1 = FloatVector.fromArray(S, src, at + ld);
-            FloatVector f2 = FloatVector.fromArray(S, src, at + 2 * ld);
-            FloatVector f3 = FloatVector.fromArray(S, src, at + 3 * ld);
-            // rows 8-11, round 0: rows 8i and 8i+1 interleaved, columns 0-7 (lo) and 8-15 (hi)
-            FloatVector g0 = four0lo.selectFrom(f0, f1);
-            FloatVector g1 = four0hi.selectFrom(f0, f1);
-            FloatVector g2 = four0lo.selectFrom(f2, f3);
-            FloatVector g3 = four0hi.selectFrom(f2, f3);
-            // round 1: the pairs of rows joined, 4 columns of 4 rows per vector
-            FloatVector h0 = four1lo.selectFrom(g0, g2);
-            FloatVector h1 = four1hi.selectFrom(g0, g2);
-            FloatVector h2 = four1lo.selectFrom(g1, g3);
-            FloatVector h3 = four1hi.selectFrom(g1, g3);
-            h0.intoArray(dst, d, quarter0);
-            h0.intoArray(dst, d + 8, quarter1);
-            h0.intoArray(dst, d + 16, quarter2);
-            h0.intoArray(dst, d + 24, quarter3);
-            h1.intoArray(dst, d + 48, quarter0);
-            h1.intoArray(dst, d + 56, quarter1);
-            h1.intoArray(dst, d + 64, quarter2);
-            h1.intoArray(dst, d + 72, quarter3);
-            h2.intoArray(dst, d + 96, quarter0);
-            h2.intoArray(dst, d + 104, quarter1);
-            h2.intoArray(dst, d + 112, quarter2);
-            h2.intoArray(dst, d + 120, quarter3);
-            h3.intoArray(dst, d + 144, quarter0);
-            h3.intoArray(dst, d + 152, quarter1);
-            h3.intoArray(dst, d + 160, quarter2);
-            h3.intoArray(dst, d + 168, quarter3);
         }
     }
 

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The facts every kernel is built from, fixed once per JVM: whether the Vector API runs and how
  * wide, the species, GEMM's threads and GEMM's register tile and cache blocks. The bottom layer:
- * it reads system properties, the JVM and the CPU vendor's name ({@link #TALL_MR}), and nothing else in jvk. The public classes, {@code simd},
+ * it reads system properties and the JVM, and nothing else in jvk. The public classes, {@code simd},
  * {@code gemm} and {@code reference} read it; it reads none of them.
  *
  * <h2>Vector or scalar</h2>
@@ -74,18 +74,6 @@ public final class Platform {
 
     /** Rows of the register tile: values of A broadcast per k step. */
     public static final int MR;
-    /**
-     * Rows of the taller register tile of the prepacked product's blocks, or {@link #MR} when there is none: 12 rows
-     * by 2 vectors (24 accumulators, 27 of the 32 registers) with 512-bit vectors on an Intel CPU, else MR. Two
-     * 512-bit FMA units with a latency of 4 cycles need 8 independent chains in flight; the 8 x 2 tile's 16 leave
-     * too little slack for its 8 broadcasts and 2 loads, and on a Sapphire/Emerald Rapids core the 12 x 2 tile ran
-     * the 784 -> 256 layer's product in 0.89-0.93 of its time (bench/RESULTS-onnx.md). On a Zen 4 core (one 512-bit
-     * FMA a cycle) the 8 x 2 tile already ran at 96% of the ceiling and 12 x 2 was not measured there, so the rule
-     * is the conservative one: the CPU's vendor as Linux reports it ({@code /proc/cpuinfo}), 8 rows wherever that
-     * is not "GenuineIntel" or cannot be read. {@code -Djvk.gemm.tallRows=8|12} decides instead (for sweeps, or to
-     * try 12 elsewhere). The tile's height never changes a result's bits (every element's sum runs in the same order).
-     */
-    public static final int TALL_MR;
     /** Columns of the register tile, in vectors (B vectors loaded per k step). */
     public static final int NR_VECTORS = 2;
     /** Rows of C per packed block of A (L2). */
@@ -109,7 +97,6 @@ public final class Platform {
         REASON = choice.reason;
         VECTOR = choice.bits > 0;
         MR = VECTOR_BITS == 256 ? 6 : 8;
-        TALL_MR = tallRows(VECTOR_BITS, MR);
         MC = property("jvk.gemm.mc", 192, 1 << 20);
         KC = property("jvk.gemm.kc", 256, 1 << 20);
         NC = property("jvk.gemm.nc", 512, 1 << 20);
@@ -238,27 +225,6 @@ public final class Platform {
     }
 
     /** An integer property in 1..max, else the fallback with a warning. */
-    /** {@link #TALL_MR}: 12 with 512-bit vectors on an Intel CPU or when asked for, else {@code mr}. */
-    private static int tallRows(int bits, int mr) {
-        if (bits != 512) {
-            return mr;
-        }
-        String asked = System.getProperty("jvk.gemm.tallRows", "").trim();
-        if (asked.equals("8") || asked.equals("12")) {
-            return Integer.parseInt(asked);
-        }
-        if (!asked.isEmpty()) {
-            LOG.log(Level.WARNING, "jvk: ignoring -Djvk.gemm.tallRows=" + asked + " (expected 8 or 12)");
-        }
-        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-            boolean intel = lines.filter(line -> line.startsWith("vendor_id")).findFirst()
-                    .map(line -> line.endsWith("GenuineIntel")).orElse(false);
-            return intel ? 12 : mr;
-        } catch (java.io.IOException | RuntimeException unreadable) {
-            return mr; // not Linux, or not allowed to read it
-        }
-    }
-
     private static int property(String name, int fallback, int max) {
         String text = System.getProperty(name, "").trim();
         if (text.isEmpty()) {
