@@ -69,6 +69,11 @@ public final class Dgemm {
      */
     private static final int SMALL_MAX_ROWS = 32;
     /**
+     * The most elements of B ({@code k x n}) for {@link #SMALL_MAX_ROWS}: B in L2 (1 MB of doubles, 2 MB of doubles). Read in place from
+     * memory, row by row at a stride of ldb, B ran slower than packed (SGEMM 32x2048x2048 0.73-0.86x).
+     */
+    private static final long SMALL_MAX_B = 256L * 1024;
+    /**
      * The least m * n * k per thread for the dealt shared-B split: below it (128x128x256 on 2 threads) the
      * other core's half of every B block cost more than the dealing saved (0.77x the fixed row split,
      * bench/RESULTS-threads.md); 128x256x784 and 256^3 gained or held.
@@ -272,7 +277,7 @@ public final class Dgemm {
             return Path.NARROW_T;
         }
         long volume = (long) m * n * k;
-        if (!transB && (volume <= SMALL_MAX || m <= SMALL_MAX_ROWS)) {
+        if (!transB && (volume <= SMALL_MAX || m <= SMALL_MAX_ROWS && (long) n * k <= SMALL_MAX_B)) {
             return Path.SMALL;
         }
         return volume <= Platform.DIRECT_MAX ? Path.DIRECT : Path.PACKED;
