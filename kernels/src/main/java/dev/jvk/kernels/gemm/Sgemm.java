@@ -58,7 +58,7 @@ public final class Sgemm {
     private static final int MC = Platform.roundUp(Platform.MC, MR);
     private static final int NC = Platform.roundUp(Platform.NC, NR);
     private static final SgemmKernels.KernelSet KERNELS = SgemmKernels.KERNELS;
-    /** The largest m * n * k on the {@link Path#SMALL} path: 128^3, operands of at most 64 KB each (in L2). */
+    /** The largest m * n * k on the {@link Path#SMALL} path (but see {@link #SMALL_MAX_ROWS}): 128^3, operands of at most 64 KB each (in L2). */
     private static final long SMALL_MAX = 128L * 128 * 128;
     /**
      * NN products of at most this many rows take the small path at any volume: packing B is a pass
