@@ -27,7 +27,8 @@ import net.jqwik.api.statistics.Statistics;
  * every path was taken: a path the shapes never reach would go untested. NARROW_T is counted apart
  * for C over one vector wide (its tile turned back into rows of two vectors), and SMALL apart for the NN
  * products whose tiles run 4 vectors wide (n of at least 4 vectors, m of at least 4), and those with a
- * first panel 6 vectors wide (an odd number of whole 2-vector panels, at least 3). Where jvk runs its
+ * first panel 6 vectors wide (an odd number of whole 2-vector panels, at least 3), and those past 128^3
+ * that it takes for their few rows. Where jvk runs its
  * scalar reference there are no paths, and nothing to count.
  */
 class GemmPathCoverageProperties {
@@ -54,6 +55,9 @@ class GemmPathCoverageProperties {
                 // small and wide: the small NN path 4 vectors wide needs n >= 4 vectors (64 floats at 512 bits) and m >= 4
                 Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(2, 40), Arbitraries.integers().between(60, 128), small)),
                 Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(2, 33), Arbitraries.integers().between(17, 300), large)),
+                // few rows, wide and deep: NN products of at most 32 rows take the small path past 128^3
+                Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(8, 34), Arbitraries.integers().between(150, 300),
+                        Arbitraries.integers().between(500, 900))),
                 Tuple.of(1, GemmCase.cases(large)));
     }
 
@@ -85,13 +89,18 @@ class GemmPathCoverageProperties {
         if (label.equals("NARROW_T") && g.n() > lanes) {
             label = NARROW_T_WIDE;
         }
-        if (smallWide) {
-            paths.add(SMALL_WIDE);
-            paths.add(SMALL_SIX);
+        paths.add(SMALL_FEW_ROWS);
+        if (label.equals("SMALL") && (long) g.m() * g.n() * g.k() > 128L * 128 * 128) {
+            label = SMALL_FEW_ROWS;
+        } else if (smallWide) {
             int panels = g.n() / (2 * lanes); // whole panels of 2 vectors
             if (label.equals("SMALL") && g.transA() == Transpose.NO_TRANS && g.m() >= 4 && panels >= 2) {
                 label = panels % 2 == 1 ? SMALL_SIX : SMALL_WIDE;
             }
+        }
+        if (smallWide) {
+            paths.add(SMALL_WIDE);
+            paths.add(SMALL_SIX);
         }
         Statistics.label("path").collect(label);
         Statistics.label("path").coverage(checker -> {
@@ -105,6 +114,9 @@ class GemmPathCoverageProperties {
     private static final String SMALL_WIDE = "SMALL 4 vectors wide";
     /** As {@link #SMALL_WIDE}, with a first panel 6 vectors wide ({@code smallRows4x6}): an odd number of 2-vector panels. */
     private static final String SMALL_SIX = "SMALL 6 and 4 vectors wide";
+
+    /** The label of SMALL for the NN products past 128^3 that it takes for their few rows (at most 32). */
+    private static final String SMALL_FEW_ROWS = "SMALL past 128^3, few rows";
 
     /** The label of NARROW_T for C wider than one vector. */
     private static final String NARROW_T_WIDE = "NARROW_T over one vector";

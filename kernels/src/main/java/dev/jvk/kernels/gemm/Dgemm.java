@@ -60,8 +60,19 @@ public final class Dgemm {
     private static final int MC = Platform.roundUp(Platform.MC, MR);
     private static final int NC = Platform.roundUp(Platform.NC, NR);
     private static final DgemmKernels.KernelSet KERNELS = DgemmKernels.KERNELS;
-    /** The largest m * n * k on the {@link Path#SMALL} path: 128^3, operands of at most 64 KB each (in L2). */
+    /** The largest m * n * k on the {@link Path#SMALL} path (but see {@link #SMALL_MAX_ROWS}): 128^3, operands of at most 64 KB each (in L2). */
     private static final long SMALL_MAX = 128L * 128 * 128;
+    /**
+     * NN products of at most this many rows take the small path at any volume: packing B is a pass
+     * over all of B for m rows of work, which at 16 rows cost more than the panels save (DGEMM
+     * 16x256x784 1.3-1.4x, SGEMM 32x256x784 1.15-1.2x the packed path; bench/RESULTS-gemm.md).
+     */
+    private static final int SMALL_MAX_ROWS = 32;
+    /**
+     * The most elements of B ({@code k x n}) for {@link #SMALL_MAX_ROWS}: B in L2 (1 MB of doubles, 2 MB of doubles). Read in place from
+     * memory, row by row at a stride of ldb, B ran slower than packed (SGEMM 32x2048x2048 0.73-0.86x).
+     */
+    private static final long SMALL_MAX_B = 256L * 1024;
     /**
      * The least m * n * k per thread for the dealt shared-B split: below it (128x128x256 on 2 threads) the
      * other core's half of every B block cost more than the dealing saved (0.77x the fixed row split,
@@ -189,7 +200,7 @@ public final class Dgemm {
 
     /**
      * How a product is computed. PACKED: the BLIS nest, A and B packed. SMALL: small products with
-     * op(B) = B, whose rows the kernel reads where they are ({@link #smallBody}). DIRECT: as small, with
+     * op(B) = B, and NN products of few rows at any volume, B's rows read where they are ({@link #smallBody}). DIRECT: as small, with
      * op(B) = B^T; B packed whole per K block (a transposition), A read in place. NARROW: n no
      * wider than one vector (at 512 bits, 16 columns in SGEMM: an output layer's 10 classes);
      * one-vector kernels, A read in place. NARROW_T: n up to a vector and a half (DGEMM's 10 classes
@@ -266,7 +277,7 @@ public final class Dgemm {
             return Path.NARROW_T;
         }
         long volume = (long) m * n * k;
-        if (!transB && volume <= SMALL_MAX) {
+        if (!transB && (volume <= SMALL_MAX || m <= SMALL_MAX_ROWS && (long) n * k <= SMALL_MAX_B)) {
             return Path.SMALL;
         }
         return volume <= Platform.DIRECT_MAX ? Path.DIRECT : Path.PACKED;
