@@ -4,6 +4,7 @@ import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Transpose;
 import dev.jvk.kernels.reference.ReferenceSgemm;
 import dev.ludovic.netlib.blas.JavaBLAS;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
@@ -51,10 +52,18 @@ public class SgemmBench {
     @Param({"1"})
     public int threads;
 
+    /** {@link Placement}: {@code heap} (as allocated) or the byte offset modulo 64 at which every operand of every library starts. */
+    @Param({Placement.HEAP})
+    public String align;
+
     private Shape s;
     private float[] a;
     private float[] b;
     private float[] c;
+    private int ao;
+    private int bo;
+    private int co;
+    private Placement placement;
     private FloatPointer pa;
     private FloatPointer pb;
     private FloatPointer pc;
@@ -67,21 +76,33 @@ public class SgemmBench {
     public void setUp() {
         OpenBlas.load();
         s = Shape.parse(shape);
+        placement = Placement.parse(align);
+        int slack = placement == null ? 0 : Placement.SLACK;
+        int an = s.m() * s.k();
+        int bn = s.k() * s.n();
+        int cn = s.m() * s.n();
+        a = new float[an + slack];
+        b = new float[bn + slack];
+        c = new float[cn + slack];
+        if (placement != null) {
+            System.gc(); // out of the young generation, so that nothing moves them while measured
+            ao = placement.offset(a);
+            bo = placement.offset(b);
+            co = placement.offset(c);
+        }
         SplittableRandom random = new SplittableRandom(42);
-        a = new float[s.m() * s.k()];
-        b = new float[s.k() * s.n()];
-        c = new float[s.m() * s.n()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) random.nextDouble(-1, 1);
+        for (int i = 0; i < an; i++) {
+            a[ao + i] = (float) random.nextDouble(-1, 1);
         }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (float) random.nextDouble(-1, 1);
+        for (int i = 0; i < bn; i++) {
+            b[bo + i] = (float) random.nextDouble(-1, 1);
         }
-        pa = new FloatPointer(a);
-        pb = new FloatPointer(b);
-        pc = new FloatPointer(c);
-        ea = s.aTransposed() ? new FMatrixRMaj(s.k(), s.m(), true, a) : new FMatrixRMaj(s.m(), s.k(), true, a);
-        eb = s.bTransposed() ? new FMatrixRMaj(s.n(), s.k(), true, b) : new FMatrixRMaj(s.k(), s.n(), true, b);
+        pa = placement == null ? new FloatPointer(a) : placement.copy(a, ao, an);
+        pb = placement == null ? new FloatPointer(b) : placement.copy(b, bo, bn);
+        pc = placement == null ? new FloatPointer(c) : placement.copy(c, co, cn);
+        System.out.println(Placement.describe(new String[] {"a", "b", "c"}, new float[][] {a, b, c}, new int[] {ao, bo, co}, new FloatPointer[] {pa, pb, pc}));
+        ea = s.aTransposed() ? new FMatrixRMaj(s.k(), s.m(), true, operand(a, ao, an)) : new FMatrixRMaj(s.m(), s.k(), true, operand(a, ao, an));
+        eb = s.bTransposed() ? new FMatrixRMaj(s.n(), s.k(), true, operand(b, bo, bn)) : new FMatrixRMaj(s.k(), s.n(), true, operand(b, bo, bn));
         ec = new FMatrixRMaj(s.m(), s.n());
         netlib = JavaBLAS.getInstance(); // VectorBLAS when jdk.incubator.vector is there
         if (!netlib.getClass().getSimpleName().equals("VectorBLAS")) {
@@ -93,6 +114,9 @@ public class SgemmBench {
 
     @TearDown
     public void tearDown() {
+        if (placement != null && !(placement.offsetStill(a, ao) && placement.offsetStill(b, bo) && placement.offsetStill(c, co))) {
+            throw new IllegalStateException("a garbage collection moved the operands off placement " + align + ": discard this fork");
+        }
         pa.close();
         pb.close();
         pc.close();
@@ -100,13 +124,13 @@ public class SgemmBench {
 
     @Benchmark
     public float[] jvk() {
-        Gemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
+        Gemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, ao, s.lda(), b, bo, s.ldb(), 0f, c, co, s.ldc());
         return c;
     }
 
     @Benchmark
     public float[] reference() {
-        ReferenceSgemm.sgemm(s.transA() == Transpose.TRANS, s.transB() == Transpose.TRANS, s.m(), s.n(), s.k(), 1f, a, 0, s.lda(), b, 0, s.ldb(), 0f, c, 0, s.ldc());
+        ReferenceSgemm.sgemm(s.transA() == Transpose.TRANS, s.transB() == Transpose.TRANS, s.m(), s.n(), s.k(), 1f, a, ao, s.lda(), b, bo, s.ldb(), 0f, c, co, s.ldc());
         return c;
     }
 
@@ -136,7 +160,12 @@ public class SgemmBench {
     @Benchmark
     public float[] netlib() {
         netlib.sgemm(s.bTransposed() ? "T" : "N", s.aTransposed() ? "T" : "N", s.n(), s.m(), s.k(),
-                1f, b, s.ldb(), a, s.lda(), 0f, c, s.ldc());
+                1f, b, bo, s.ldb(), a, ao, s.lda(), 0f, c, co, s.ldc());
         return c;
+    }
+
+    /** The operand's elements alone, for EJML, which takes whole arrays (no offset). */
+    private static float[] operand(float[] array, int offset, int length) {
+        return offset == 0 && array.length == length ? array : Arrays.copyOfRange(array, offset, offset + length);
     }
 }

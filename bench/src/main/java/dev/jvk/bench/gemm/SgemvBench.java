@@ -40,12 +40,20 @@ public class SgemvBench {
     @Param({"N:256x784", "T:784x256", "N:10x128", "T:128x10", "N:4096x4096", "T:4096x4096"})
     public String shape;
 
+    /** {@link Placement}: {@code heap} (as allocated) or the byte offset modulo 64 at which every operand of every library starts. */
+    @Param({Placement.HEAP})
+    public String align;
+
     private Transpose trans;
     private int m;
     private int n;
     private float[] a;
     private float[] x;
     private float[] y;
+    private int ao;
+    private int xo;
+    private int yo;
+    private Placement placement;
     private FloatPointer pa;
     private FloatPointer px;
     private FloatPointer py;
@@ -59,19 +67,30 @@ public class SgemvBench {
         String[] dims = parts[1].split("x");
         m = Integer.parseInt(dims[0]);
         n = Integer.parseInt(dims[1]);
+        placement = Placement.parse(align);
+        int slack = placement == null ? 0 : Placement.SLACK;
+        int xn = trans == Transpose.NO_TRANS ? n : m;
+        int yn = trans == Transpose.NO_TRANS ? m : n;
+        a = new float[m * n + slack];
+        x = new float[xn + slack];
+        y = new float[yn + slack];
+        if (placement != null) {
+            System.gc(); // out of the young generation, so that nothing moves them while measured
+            ao = placement.offset(a);
+            xo = placement.offset(x);
+            yo = placement.offset(y);
+        }
         SplittableRandom random = new SplittableRandom(7);
-        a = new float[m * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) random.nextDouble(-1, 1);
+        for (int i = 0; i < m * n; i++) {
+            a[ao + i] = (float) random.nextDouble(-1, 1);
         }
-        x = new float[trans == Transpose.NO_TRANS ? n : m];
-        y = new float[trans == Transpose.NO_TRANS ? m : n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextDouble(-1, 1);
+        for (int i = 0; i < xn; i++) {
+            x[xo + i] = (float) random.nextDouble(-1, 1);
         }
-        pa = new FloatPointer(a);
-        px = new FloatPointer(x);
-        py = new FloatPointer(y);
+        pa = placement == null ? new FloatPointer(a) : placement.copy(a, ao, m * n);
+        px = placement == null ? new FloatPointer(x) : placement.copy(x, xo, xn);
+        py = placement == null ? new FloatPointer(y) : placement.copy(y, yo, yn);
+        System.out.println(Placement.describe(new String[] {"a", "x", "y"}, new float[][] {a, x, y}, new int[] {ao, xo, yo}, new FloatPointer[] {pa, px, py}));
         openblas.blas_set_num_threads(1);
         Gemm.setThreads(1);
         netlib = JavaBLAS.getInstance();
@@ -79,6 +98,9 @@ public class SgemvBench {
 
     @TearDown
     public void tearDown() {
+        if (placement != null && !(placement.offsetStill(a, ao) && placement.offsetStill(x, xo) && placement.offsetStill(y, yo))) {
+            throw new IllegalStateException("a garbage collection moved the operands off placement " + align + ": discard this fork");
+        }
         pa.close();
         px.close();
         py.close();
@@ -86,13 +108,13 @@ public class SgemvBench {
 
     @Benchmark
     public float[] jvk() {
-        Gemm.sgemv(trans, m, n, 1f, a, 0, n, x, 0, 0f, y, 0);
+        Gemm.sgemv(trans, m, n, 1f, a, ao, n, x, xo, 0f, y, yo);
         return y;
     }
 
     @Benchmark
     public float[] reference() {
-        ReferenceSgemm.sgemv(trans == Transpose.TRANS, m, n, 1f, a, 0, n, x, 0, 0f, y, 0);
+        ReferenceSgemm.sgemv(trans == Transpose.TRANS, m, n, 1f, a, ao, n, x, xo, 0f, y, yo);
         return y;
     }
 
@@ -111,7 +133,7 @@ public class SgemvBench {
     /** netlib is column-major: row-major A (m x n) is column-major A^T, so the transpose flag flips. */
     @Benchmark
     public float[] netlib() {
-        netlib.sgemv(trans == Transpose.TRANS ? "N" : "T", n, m, 1f, a, n, x, 1, 0f, y, 1);
+        netlib.sgemv(trans == Transpose.TRANS ? "N" : "T", n, m, 1f, a, ao, n, x, xo, 1, 0f, y, yo, 1);
         return y;
     }
 }
