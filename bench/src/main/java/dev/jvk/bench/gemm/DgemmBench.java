@@ -4,9 +4,11 @@ import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Transpose;
 import dev.jvk.kernels.reference.ReferenceDgemm;
 import dev.ludovic.netlib.blas.JavaBLAS;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -50,10 +52,18 @@ public class DgemmBench {
     @Param({"1"})
     public int threads;
 
+    /** {@link Placement}: {@code heap} (as allocated) or the byte offset modulo 64 (a multiple of 8) at which every operand of every library starts. */
+    @Param({Placement.HEAP})
+    public String align;
+
     private Shape s;
     private double[] a;
     private double[] b;
     private double[] c;
+    private int ao;
+    private int bo;
+    private int co;
+    private Placement placement;
     private DoublePointer pa;
     private DoublePointer pb;
     private DoublePointer pc;
@@ -66,21 +76,33 @@ public class DgemmBench {
     public void setUp() {
         OpenBlas.load();
         s = Shape.parse(shape);
+        placement = Placement.parse(align);
+        int slack = placement == null ? 0 : Placement.SLACK;
+        int an = s.m() * s.k();
+        int bn = s.k() * s.n();
+        int cn = s.m() * s.n();
+        a = new double[an + slack];
+        b = new double[bn + slack];
+        c = new double[cn + slack];
+        if (placement != null) {
+            System.gc(); // out of the young generation, so that nothing moves them while measured
+            ao = placement.offset(a);
+            bo = placement.offset(b);
+            co = placement.offset(c);
+        }
         SplittableRandom random = new SplittableRandom(42);
-        a = new double[s.m() * s.k()];
-        b = new double[s.k() * s.n()];
-        c = new double[s.m() * s.n()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (double) random.nextDouble(-1, 1);
+        for (int i = 0; i < an; i++) {
+            a[ao + i] = random.nextDouble(-1, 1);
         }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (double) random.nextDouble(-1, 1);
+        for (int i = 0; i < bn; i++) {
+            b[bo + i] = random.nextDouble(-1, 1);
         }
-        pa = new DoublePointer(a);
-        pb = new DoublePointer(b);
-        pc = new DoublePointer(c);
-        ea = s.aTransposed() ? new DMatrixRMaj(s.k(), s.m(), true, a) : new DMatrixRMaj(s.m(), s.k(), true, a);
-        eb = s.bTransposed() ? new DMatrixRMaj(s.n(), s.k(), true, b) : new DMatrixRMaj(s.k(), s.n(), true, b);
+        pa = placement == null ? new DoublePointer(a) : placement.copy(a, ao, an);
+        pb = placement == null ? new DoublePointer(b) : placement.copy(b, bo, bn);
+        pc = placement == null ? new DoublePointer(c) : placement.copy(c, co, cn);
+        System.out.println(Placement.describe(new String[] {"a", "b", "c"}, new Object[] {a, b, c}, new int[] {ao, bo, co}, new Pointer[] {pa, pb, pc}));
+        ea = s.aTransposed() ? new DMatrixRMaj(s.k(), s.m(), true, operand(a, ao, an)) : new DMatrixRMaj(s.m(), s.k(), true, operand(a, ao, an));
+        eb = s.bTransposed() ? new DMatrixRMaj(s.n(), s.k(), true, operand(b, bo, bn)) : new DMatrixRMaj(s.k(), s.n(), true, operand(b, bo, bn));
         ec = new DMatrixRMaj(s.m(), s.n());
         netlib = JavaBLAS.getInstance(); // VectorBLAS when jdk.incubator.vector is there
         if (!netlib.getClass().getSimpleName().equals("VectorBLAS")) {
@@ -92,6 +114,9 @@ public class DgemmBench {
 
     @TearDown
     public void tearDown() {
+        if (placement != null && !(placement.offsetStill(a, ao) && placement.offsetStill(b, bo) && placement.offsetStill(c, co))) {
+            throw new IllegalStateException("a garbage collection moved the operands off placement " + align + ": discard this fork");
+        }
         pa.close();
         pb.close();
         pc.close();
@@ -99,13 +124,13 @@ public class DgemmBench {
 
     @Benchmark
     public double[] jvk() {
-        Gemm.dgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1d, a, 0, s.lda(), b, 0, s.ldb(), 0d, c, 0, s.ldc());
+        Gemm.dgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1d, a, ao, s.lda(), b, bo, s.ldb(), 0d, c, co, s.ldc());
         return c;
     }
 
     @Benchmark
     public double[] reference() {
-        ReferenceDgemm.dgemm(s.transA() == Transpose.TRANS, s.transB() == Transpose.TRANS, s.m(), s.n(), s.k(), 1d, a, 0, s.lda(), b, 0, s.ldb(), 0d, c, 0, s.ldc());
+        ReferenceDgemm.dgemm(s.transA() == Transpose.TRANS, s.transB() == Transpose.TRANS, s.m(), s.n(), s.k(), 1d, a, ao, s.lda(), b, bo, s.ldb(), 0d, c, co, s.ldc());
         return c;
     }
 
@@ -135,7 +160,12 @@ public class DgemmBench {
     @Benchmark
     public double[] netlib() {
         netlib.dgemm(s.bTransposed() ? "T" : "N", s.aTransposed() ? "T" : "N", s.n(), s.m(), s.k(),
-                1d, b, s.ldb(), a, s.lda(), 0d, c, s.ldc());
+                1d, b, bo, s.ldb(), a, ao, s.lda(), 0d, c, co, s.ldc());
         return c;
+    }
+
+    /** The operand's elements alone, for EJML, which takes whole arrays (no offset). */
+    private static double[] operand(double[] array, int offset, int length) {
+        return offset == 0 && array.length == length ? array : Arrays.copyOfRange(array, offset, offset + length);
     }
 }

@@ -5,7 +5,9 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * Where a benchmark's operands lie modulo a 64-byte cache line. On the Intel machine a GEMV reading A
@@ -22,7 +24,7 @@ import org.bytedeco.javacpp.FloatPointer;
 final class Placement {
     /** The placement as it falls: arrays where the heap puts them, OpenBLAS's copies where malloc does. */
     static final String HEAP = "heap";
-    /** Floats of room before an operand, enough to reach any 4-byte position in a cache line. */
+    /** Elements of room before an operand, enough to reach any position in a cache line. */
     static final int SLACK = 16;
     private static final MethodHandle MEMSET = memset();
 
@@ -51,7 +53,12 @@ final class Placement {
      * check with {@link #offsetStill} at tear-down.
      */
     int offset(float[] array) {
-        return offsetAt(address(array));
+        return offsetAt(address(MemorySegment.ofArray(array)), Float.BYTES);
+    }
+
+    /** As {@link #offset(float[])} for doubles (the placement a multiple of 8 bytes). */
+    int offset(double[] array) {
+        return offsetAt(address(MemorySegment.ofArray(array)), Double.BYTES);
     }
 
     /** Whether {@code array} still puts {@code offset} at the placement (a garbage collection may have moved it). */
@@ -59,32 +66,50 @@ final class Placement {
         return offset(array) == offset;
     }
 
+    /** As {@link #offsetStill(float[], int)} for doubles. */
+    boolean offsetStill(double[] array, int offset) {
+        return offset(array) == offset;
+    }
+
     /** A native copy of {@code values} (read by OpenBLAS) positioned so that element 0 is at the placement. */
     FloatPointer copy(float[] values, int from, int length) {
         FloatPointer p = new FloatPointer(length + SLACK);
-        p.position(offsetAt(p.address()));
+        p.position(offsetAt(p.address(), Float.BYTES));
+        p.put(values, from, length);
+        return p;
+    }
+
+    /** As {@link #copy(float[], int, int)} for doubles. */
+    DoublePointer copy(double[] values, int from, int length) {
+        DoublePointer p = new DoublePointer(length + SLACK);
+        p.position(offsetAt(p.address(), Double.BYTES));
         p.put(values, from, length);
         return p;
     }
 
     /** One line for the fork's output: each operand's first element, bytes past a cache line, in the heap array and in OpenBLAS's copy. */
-    static String describe(String[] names, float[][] arrays, int[] offsets, FloatPointer[] copies) {
+    static String describe(String[] names, Object[] arrays, int[] offsets, Pointer[] copies) {
         StringBuilder line = new StringBuilder("[placement] bytes past a cache line, heap / OpenBLAS:");
         for (int i = 0; i < names.length; i++) {
-            long copy = copies[i].address() + copies[i].position() * Float.BYTES;
-            line.append(' ').append(names[i]).append(' ').append(Math.floorMod(address(arrays[i]) + (long) offsets[i] * Float.BYTES, 64L))
+            int size = arrays[i] instanceof double[] ? Double.BYTES : Float.BYTES;
+            MemorySegment array = arrays[i] instanceof double[] d ? MemorySegment.ofArray(d) : MemorySegment.ofArray((float[]) arrays[i]);
+            long copy = copies[i].address() + copies[i].position() * size;
+            line.append(' ').append(names[i]).append(' ').append(Math.floorMod(address(array) + (long) offsets[i] * size, 64L))
                     .append(" / ").append(Math.floorMod(copy, 64L));
         }
         return line.toString();
     }
 
-    private int offsetAt(long address) {
-        return (int) Math.floorMod(bytes - address, 64L) / Float.BYTES;
+    private int offsetAt(long address, int size) {
+        if (bytes % size != 0) {
+            throw new IllegalArgumentException("align " + bytes + " is not a multiple of " + size + " bytes");
+        }
+        return (int) Math.floorMod(bytes - address, 64L) / size;
     }
 
-    private static long address(float[] array) {
+    private static long address(MemorySegment array) {
         try {
-            return ((MemorySegment) MEMSET.invokeExact(MemorySegment.ofArray(array), 0, 0L)).address();
+            return ((MemorySegment) MEMSET.invokeExact(array, 0, 0L)).address();
         } catch (Throwable t) {
             throw new IllegalStateException("cannot read an array's address", t);
         }

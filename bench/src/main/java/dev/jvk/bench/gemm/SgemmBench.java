@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
@@ -100,7 +101,7 @@ public class SgemmBench {
         pa = placement == null ? new FloatPointer(a) : placement.copy(a, ao, an);
         pb = placement == null ? new FloatPointer(b) : placement.copy(b, bo, bn);
         pc = placement == null ? new FloatPointer(c) : placement.copy(c, co, cn);
-        System.out.println(Placement.describe(new String[] {"a", "b", "c"}, new float[][] {a, b, c}, new int[] {ao, bo, co}, new FloatPointer[] {pa, pb, pc}));
+        System.out.println(Placement.describe(new String[] {"a", "b", "c"}, new Object[] {a, b, c}, new int[] {ao, bo, co}, new Pointer[] {pa, pb, pc}));
         ea = s.aTransposed() ? new FMatrixRMaj(s.k(), s.m(), true, operand(a, ao, an)) : new FMatrixRMaj(s.m(), s.k(), true, operand(a, ao, an));
         eb = s.bTransposed() ? new FMatrixRMaj(s.n(), s.k(), true, operand(b, bo, bn)) : new FMatrixRMaj(s.k(), s.n(), true, operand(b, bo, bn));
         ec = new FMatrixRMaj(s.m(), s.n());

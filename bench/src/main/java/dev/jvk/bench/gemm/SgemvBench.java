@@ -8,6 +8,7 @@ import dev.ludovic.netlib.blas.JavaBLAS;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -90,7 +91,7 @@ public class SgemvBench {
         pa = placement == null ? new FloatPointer(a) : placement.copy(a, ao, m * n);
         px = placement == null ? new FloatPointer(x) : placement.copy(x, xo, xn);
         py = placement == null ? new FloatPointer(y) : placement.copy(y, yo, yn);
-        System.out.println(Placement.describe(new String[] {"a", "x", "y"}, new float[][] {a, x, y}, new int[] {ao, xo, yo}, new FloatPointer[] {pa, px, py}));
+        System.out.println(Placement.describe(new String[] {"a", "x", "y"}, new Object[] {a, x, y}, new int[] {ao, xo, yo}, new Pointer[] {pa, px, py}));
         openblas.blas_set_num_threads(1);
         Gemm.setThreads(1);
         netlib = JavaBLAS.getInstance();

@@ -3,6 +3,7 @@ package dev.jvk.bench.gemm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +50,21 @@ class PlacementTest {
             assertThat(Math.floorMod(at - at0, Placement.SLACK)).as("bytes %d", bytes).isEqualTo(bytes / Float.BYTES);
             assertThat(placement.offsetStill(array, at)).isTrue();
         }
+    }
+
+    @Test
+    void doublesTakeWholeDoublePositions() {
+        double[] values = {1.5, 2.5, 3.5, 4.5};
+        for (int bytes = 0; bytes < 64; bytes += 8) {
+            try (DoublePointer p = Placement.parse(Integer.toString(bytes)).copy(values, 1, 3)) {
+                assertThat(Math.floorMod(p.address() + p.position() * Double.BYTES, 64L)).as("bytes %d", bytes).isEqualTo(bytes);
+                assertThat(p.get(0)).isEqualTo(2.5);
+                assertThat(p.get(2)).isEqualTo(4.5);
+            }
+        }
+        double[] array = new double[10 + Placement.SLACK];
+        int at0 = Placement.parse("0").offset(array);
+        assertThat(Math.floorMod(Placement.parse("24").offset(array) - at0, 8)).isEqualTo(3);
+        assertThatThrownBy(() -> Placement.parse("4").offset(array)).isInstanceOf(IllegalArgumentException.class);
     }
 }
