@@ -11,8 +11,8 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * Where a benchmark's operands lie modulo a 64-byte cache line. On the Intel machine a GEMV reading A
- * from L2 runs 1.5-1.9x faster when A's rows start on a cache line (64-byte loads that straddle two
- * lines cost twice): jvk, OpenBLAS, netlib and a plain read of A alike (bench/RESULTS-gemv.md). Java
+ * from L2 runs 1.5-1.9x faster when A's rows start on a cache line (otherwise every 64-byte load
+ * straddles two lines): jvk, OpenBLAS, netlib and a plain read of A alike (bench/RESULTS-gemv.md). Java
  * places a heap array's data wherever the allocator leaves it (one fork in eight on a line), while
  * OpenBLAS reads JavaCPP's native copies, placed by malloc: so with the placement left as it falls
  * ({@link #HEAP}) a comparison measures the two placements as much as the two kernels. Any other value
