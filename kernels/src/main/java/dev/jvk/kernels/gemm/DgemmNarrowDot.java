@@ -5,6 +5,7 @@ package dev.jvk.kernels.gemm;
 import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -226,7 +227,7 @@ final class DgemmNarrowDot {
             }
             int[][] labels = new int[h][L];
             for (int j = 0; j < h; j++) {
-                java.util.Arrays.fill(labels[j], j);
+                Arrays.fill(labels[j], j);
             }
             for (int s = 0; s < STAGES; s++) {
                 int w = L >> (s + 1);
