@@ -58,6 +58,7 @@ public final class Unrolled {
         s.add("");
         s.add("import dev.jvk.kernels.platform.Platform.Species;");
         s.add("import jdk.incubator.vector.FloatVector;");
+        s.add("import jdk.incubator.vector.VectorMask;");
         s.add("import jdk.incubator.vector.VectorSpecies;");
         s.add("");
         s.add("/**");
@@ -282,7 +283,11 @@ public final class Unrolled {
     /**
      * The lane sums of {@link #dots} ({@code SgemmNarrowDot}'s tree), in registers: the rounds that pair
      * a row's h accumulators down to one vector written out, then the rounds left for L lanes in a loop
-     * on that vector; row r's sums (lane j: column j of the part) into {@code tile[t + r * ts]}.
+     * on that vector, then the lanes put in column order; row r's sums (lane j: column j of the part)
+     * into {@code tile[t + r * ts]}. A pair (x, y) is {@code x.blend(y, m) + w.selectFrom(y.blend(x, m))}:
+     * two blends, one one-source permutation and an add, where a two-source selection per half cost
+     * C2 a copy of its index each (it overwrites it) on the FMA ports; a vector without a partner is
+     * added to its own permutation. The pairing here is the one {@code SgemmNarrowDot.order} follows.
      */
     private static void laneSums(List<String> s, int h) {
         List<List<String>> rows = new ArrayList<>();
@@ -294,20 +299,27 @@ public final class Unrolled {
             rows.add(v);
         }
         s.add("        float[] tree = SgemmNarrowDot.TREE;");
+        s.add("        boolean[] upper = SgemmNarrowDot.UPPER;");
         int round = 0;
         for (; rows.get(0).size() > 1; round++) {
-            String lo = round == 0 ? "FloatVector lo" : "lo";
-            String hi = round == 0 ? "FloatVector hi" : "hi";
-            s.add("        " + lo + " = FloatVector.fromArray(S, tree, " + (round == 0 ? "0" : (2 * round) + " * L") + ");");
-            s.add("        " + hi + " = FloatVector.fromArray(S, tree, " + (round == 0 ? "L" : (2 * round + 1) + " * L") + ");");
+            String at = round == 0 ? "0" : round == 1 ? "L" : round + " * L";
+            s.add("        FloatVector w" + round + " = FloatVector.fromArray(S, tree, " + at + ");");
+            s.add("        VectorMask<Float> m" + round + " = VectorMask.fromArray(S, upper, " + at + ");");
             for (int r = 0; r < 4; r++) {
                 List<String> v = rows.get(r);
                 List<String> next = new ArrayList<>();
                 for (int q = 0; q < v.size(); q += 2) {
                     String x = v.get(q);
-                    String y = q + 1 < v.size() ? v.get(q + 1) : x;
                     String name = "s" + round + r + q / 2;
-                    s.add("        FloatVector " + name + " = lo.selectFrom(" + x + ", " + y + ").add(hi.selectFrom(" + x + ", " + y + "));");
+                    String w = "w" + round;
+                    String m = "m" + round;
+                    if (q + 1 < v.size()) {
+                        String y = v.get(q + 1);
+                        s.add("        FloatVector " + name + " = " + x + ".blend(" + y + ", " + m + ").add(" + w + ".selectFrom("
+                                + y + ".blend(" + x + ", " + m + ")));");
+                    } else {
+                        s.add("        FloatVector " + name + " = " + x + ".add(" + w + ".selectFrom(" + x + "));");
+                    }
                     next.add(name);
                 }
                 rows.set(r, next);
@@ -317,14 +329,14 @@ public final class Unrolled {
             s.add("        FloatVector g" + r + " = " + rows.get(r).get(0) + ";");
         }
         s.add("        for (int s = " + round + "; s < SgemmNarrowDot.STAGES; s++) {");
-        s.add("            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);");
-        s.add("            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);");
+        s.add("            FloatVector w = FloatVector.fromArray(S, tree, s * L);");
         for (int r = 0; r < 4; r++) {
-            s.add("            g" + r + " = l.selectFrom(g" + r + ", g" + r + ").add(u.selectFrom(g" + r + ", g" + r + "));");
+            s.add("            g" + r + " = g" + r + ".add(w.selectFrom(g" + r + "));");
         }
         s.add("        }");
+        s.add("        FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, " + (h == 1 ? "0" : (h - 1) + " * L") + ");");
         for (int r = 0; r < 4; r++) {
-            s.add("        g" + r + ".intoArray(tile, t" + (r == 0 ? "" : " + " + (r == 1 ? "ts" : r + " * ts")) + ");");
+            s.add("        order.selectFrom(g" + r + ").intoArray(tile, t" + (r == 0 ? "" : " + " + (r == 1 ? "ts" : r + " * ts")) + ");");
         }
     }
 

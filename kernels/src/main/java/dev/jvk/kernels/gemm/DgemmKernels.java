@@ -126,11 +126,11 @@ final class DgemmKernels {
      * the array's end).
      */
     static void update(double[] tile, int rows, int cols, double alpha, double beta, double[] c, int ci, int ldc) {
-        update(tile, NR, rows, cols, alpha, beta, c, ci, ldc);
+        update(tile, 0, NR, rows, cols, alpha, beta, c, ci, ldc);
     }
 
-    /** As {@link #update}, the tile's rows {@code ts} apart. */
-    static void update(double[] tile, int ts, int rows, int cols, double alpha, double beta, double[] c, int ci, int ldc) {
+    /** As {@link #update}, the tile's rows {@code ts} apart from {@code t0}. */
+    static void update(double[] tile, int t0, int ts, int rows, int cols, double alpha, double beta, double[] c, int ci, int ldc) {
         DoubleVector va = DoubleVector.broadcast(S, alpha);
         DoubleVector vb = DoubleVector.broadcast(S, beta);
         VectorMask<Double> first = S.indexInRange(0, cols);
@@ -138,7 +138,7 @@ final class DgemmKernels {
         boolean two = cols > L;
         int reach = two ? NR : L;
         for (int r = 0; r < rows; r++, ci += ldc) {
-            int t = r * ts;
+            int t = t0 + r * ts;
             if (ci + reach > c.length) {
                 for (int j = 0; j < cols; j++) {
                     c[ci + j] = update(tile[t + j], alpha, beta, c[ci + j]);
@@ -163,11 +163,11 @@ final class DgemmKernels {
 
     /** As {@link #update} for C off-heap; {@code ci} counts doubles. */
     static void update(double[] tile, int rows, int cols, double alpha, double beta, MemorySegment c, long ci, int ldc) {
-        update(tile, NR, rows, cols, alpha, beta, c, ci, ldc);
+        update(tile, 0, NR, rows, cols, alpha, beta, c, ci, ldc);
     }
 
-    /** As {@link #update} off-heap, the tile's rows {@code ts} apart. */
-    static void update(double[] tile, int ts, int rows, int cols, double alpha, double beta, MemorySegment c, long ci, int ldc) {
+    /** As {@link #update} off-heap, the tile's rows {@code ts} apart from {@code t0}. */
+    static void update(double[] tile, int t0, int ts, int rows, int cols, double alpha, double beta, MemorySegment c, long ci, int ldc) {
         DoubleVector va = DoubleVector.broadcast(S, alpha);
         DoubleVector vb = DoubleVector.broadcast(S, beta);
         ByteOrder order = ByteOrder.nativeOrder();
@@ -175,7 +175,7 @@ final class DgemmKernels {
             for (int j = 0; j < cols; j += L) {
                 VectorMask<Double> in = S.indexInRange(j, cols);
                 long at = (ci + j) * Double.BYTES;
-                DoubleVector s = DoubleVector.fromArray(S, tile, r * ts + j);
+                DoubleVector s = DoubleVector.fromArray(S, tile, t0 + r * ts + j);
                 DoubleVector v = beta != 0
                         ? s.fma(va, DoubleVector.fromMemorySegment(S, c, at, order, in).mul(vb))
                         : s.mul(va);

@@ -124,11 +124,11 @@ final class SgemmKernels {
      * the array's end).
      */
     static void update(float[] tile, int rows, int cols, float alpha, float beta, float[] c, int ci, int ldc) {
-        update(tile, NR, rows, cols, alpha, beta, c, ci, ldc);
+        update(tile, 0, NR, rows, cols, alpha, beta, c, ci, ldc);
     }
 
-    /** As {@link #update}, the tile's rows {@code ts} apart. */
-    static void update(float[] tile, int ts, int rows, int cols, float alpha, float beta, float[] c, int ci, int ldc) {
+    /** As {@link #update}, the tile's rows {@code ts} apart from {@code t0}. */
+    static void update(float[] tile, int t0, int ts, int rows, int cols, float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector va = FloatVector.broadcast(S, alpha);
         FloatVector vb = FloatVector.broadcast(S, beta);
         VectorMask<Float> first = S.indexInRange(0, cols);
@@ -136,7 +136,7 @@ final class SgemmKernels {
         boolean two = cols > L;
         int reach = two ? NR : L;
         for (int r = 0; r < rows; r++, ci += ldc) {
-            int t = r * ts;
+            int t = t0 + r * ts;
             if (ci + reach > c.length) {
                 for (int j = 0; j < cols; j++) {
                     c[ci + j] = update(tile[t + j], alpha, beta, c[ci + j]);
@@ -161,11 +161,11 @@ final class SgemmKernels {
 
     /** As {@link #update} for C off-heap; {@code ci} counts floats. */
     static void update(float[] tile, int rows, int cols, float alpha, float beta, MemorySegment c, long ci, int ldc) {
-        update(tile, NR, rows, cols, alpha, beta, c, ci, ldc);
+        update(tile, 0, NR, rows, cols, alpha, beta, c, ci, ldc);
     }
 
-    /** As {@link #update} off-heap, the tile's rows {@code ts} apart. */
-    static void update(float[] tile, int ts, int rows, int cols, float alpha, float beta, MemorySegment c, long ci, int ldc) {
+    /** As {@link #update} off-heap, the tile's rows {@code ts} apart from {@code t0}. */
+    static void update(float[] tile, int t0, int ts, int rows, int cols, float alpha, float beta, MemorySegment c, long ci, int ldc) {
         FloatVector va = FloatVector.broadcast(S, alpha);
         FloatVector vb = FloatVector.broadcast(S, beta);
         ByteOrder order = ByteOrder.nativeOrder();
@@ -173,7 +173,7 @@ final class SgemmKernels {
             for (int j = 0; j < cols; j += L) {
                 VectorMask<Float> in = S.indexInRange(j, cols);
                 long at = (ci + j) * Float.BYTES;
-                FloatVector s = FloatVector.fromArray(S, tile, r * ts + j);
+                FloatVector s = FloatVector.fromArray(S, tile, t0 + r * ts + j);
                 FloatVector v = beta != 0
                         ? s.fma(va, FloatVector.fromMemorySegment(S, c, at, order, in).mul(vb))
                         : s.mul(va);

@@ -3,6 +3,7 @@ package dev.jvk.kernels.gemm;
 import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * per call, the lanes running along k. No transposition of A (NARROW_T's NN form transposes op(A)
  * in 16x16 blocks, ~0.5 vector instruction per element of A) and no broadcast: every lane is
  * useful, and a k step of the 4 x 5 kernel is 9 loads for 20 FMAs. What it costs instead is the
- * sum across the lanes at the end, ~2 two-source selections and an add per element of C whatever
+ * sum across the lanes at the end, ~2 blends, a permutation and an add per element of C whatever
  * k is ({@link #TREE}), and packing B^T: so it pays from a depth of {@link #MIN_K}.
  *
  * <p>Each element is summed in its own fixed order: lane l of its accumulator takes the products
@@ -46,16 +47,22 @@ final class SgemmNarrowDot {
     static final int MIN_K = 16 * L;
     /** The rounds of the lane sums ({@link #TREE}): log2(L). */
     static final int STAGES = Integer.numberOfTrailingZeros(L);
+    /** The heights of the generated kernels ({@code SgemmUnrolled.dots4x1} to {@code dots4x5}), whatever L is. */
+    private static final int HEIGHTS = 5;
     /**
-     * The lane selections of the sums across the lanes, round s: {@code lo} at {@code 2 s L}, {@code hi}
-     * at {@code (2 s + 1) L}. A row's h accumulators (h <= L) are summed across their lanes in log2(L)
-     * rounds; each adds pairs of vectors into one (a last one without a partner paired with itself),
-     * lanes of the first in the lower half of every block, of the second in the upper (two selections
-     * and an add), halving the blocks, so that lane j of the one vector left holds the sum of vector j
-     * and lane l of each is added in a tree fixed by L alone. The lanes from h on hold sums of no
-     * vector (never read). Written out in the kernels ({@link SgemmUnrolled}).
+     * The permutations of the lane sums, round s at {@code s L}: lane l takes lane {@code l ^ w}, w = L / 2^(s+1).
+     * A row's h accumulators (h <= L) are summed across their lanes in log2(L) rounds; each adds pairs of
+     * vectors into one (a last one without a partner paired with itself): in each block of 2w lanes the
+     * lower w lanes take the first vector's, the upper w the second's ({@link #UPPER}), and each lane adds
+     * its partner w away (the permutation), so every vector's lane l is added to its lane l + w, then
+     * those sums w/2 apart, and so on: a tree fixed by L alone. The one vector left holds vector j's sum in
+     * the lane {@link #ORDER} names. Written out in the kernels ({@link SgemmUnrolled}).
      */
-    static final float[] TREE = tree();
+    static final float[] TREE = swaps();
+    /** Round s's blend at {@code s L}: the upper w lanes of each block of 2w, which take the second vector of a pair. */
+    static final boolean[] UPPER = upper();
+    /** For height h at {@code (h - 1) L}: lane j names the lane where the rounds left vector j's sum (j < h). */
+    static final float[] ORDER = order();
     /** The tile: C's rows of a group (stride RS: a part's whole vector at its first column stays in its row), then the rows' last values. */
     private static final int RS = NR + L;
     private static final int REST = ROWS * RS;
@@ -118,14 +125,18 @@ final class SgemmNarrowDot {
 
     /**
      * Rows [i0, i1) of C, in the array c or else the segment cs, B^T packed ({@link #packBT}): 4 rows of
-     * A at a time (a last group repeats its last row), every part of the columns, then C.
+     * A at a time (a last group repeats its last row), every part of the columns, then C. Two tiles in
+     * turn, C updated from a group's tile after the next group's kernels: the parts' sums are vector
+     * stores that overlap (each at its part's first column), and a load of C's row right after them
+     * spans two stores still in flight, which the store buffer cannot forward.
      */
     static void rows(int n, int k, float alpha, float[] a, int ao, int lda, float[] bt, int kp,
                      float beta, float[] c, MemorySegment cs, long co, int ldc, Workspace workspace, int i0, int i1) {
-        float[] tile = workspace.floatTile(TILE);
+        float[] tile = workspace.floatTile(2 * TILE);
         int parts = (n + MAX_HEIGHT - 1) / MAX_HEIGHT;
         int whole = k - k % L;
-        for (int ir = i0; ir < i1; ir += ROWS) {
+        int waiting = 0; // rows of the previous group, not yet in C
+        for (int ir = i0, turn = 0; ir < i1; ir += ROWS, turn ^= TILE) {
             int rows = Math.min(ROWS, i1 - ir);
             int a0 = ao + ir * lda;
             int a1 = rows > 1 ? a0 + lda : a0;
@@ -135,7 +146,7 @@ final class SgemmNarrowDot {
                 for (int r = 0; r < ROWS; r++) {
                     int from = a0 + Math.min(r, rows - 1) * lda + whole;
                     for (int q = 0; q < L; q++) {
-                        tile[REST + r * L + q] = q < k - whole ? a[from + q] : 0;
+                        tile[turn + REST + r * L + q] = q < k - whole ? a[from + q] : 0;
                     }
                 }
             }
@@ -144,46 +155,93 @@ final class SgemmNarrowDot {
             int j0 = 0;
             for (int part = 0; part < parts; part++) {
                 int h = (n - j0 + parts - part - 1) / (parts - part);
-                kernel(h, k, a, a0, a1, a2, a3, tile, bt, j0 * kp, kp, j0);
+                kernel(h, k, a, a0, a1, a2, a3, tile, turn + REST, bt, j0 * kp, kp, turn + j0);
                 j0 += h;
             }
-            long ci = co + (long) ir * ldc;
-            if (c != null) {
-                SgemmKernels.update(tile, RS, rows, n, alpha, beta, c, (int) ci, ldc);
-            } else {
-                SgemmKernels.update(tile, RS, rows, n, alpha, beta, cs, ci, ldc);
+            if (waiting > 0) {
+                update(tile, turn ^ TILE, waiting, n, alpha, beta, c, cs, co + (long) (ir - ROWS) * ldc, ldc);
             }
+            waiting = rows;
+        }
+        if (waiting > 0) {
+            int last = i0 + (i1 - i0 - 1) / ROWS * ROWS;
+            update(tile, (i1 - i0 - 1) / ROWS % 2 * TILE, waiting, n, alpha, beta, c, cs, co + (long) last * ldc, ldc);
+        }
+    }
+
+    private static void update(float[] tile, int t0, int rows, int n, float alpha, float beta, float[] c, MemorySegment cs, long ci, int ldc) {
+        if (c != null) {
+            SgemmKernels.update(tile, t0, RS, rows, n, alpha, beta, c, (int) ci, ldc);
+        } else {
+            SgemmKernels.update(tile, t0, RS, rows, n, alpha, beta, cs, ci, ldc);
         }
     }
 
     /** The kernel of height h (1 to 5), generated ({@link SgemmUnrolled}): each height keeps its accumulators in locals of its own. */
-    private static void kernel(int h, int kc, float[] a, int a0, int a1, int a2, int a3, float[] tile, float[] bt, int b0, int kp, int t) {
+    private static void kernel(int h, int kc, float[] a, int a0, int a1, int a2, int a3, float[] tile, int rest, float[] bt, int b0, int kp,
+                               int t) {
         switch (h) {
-            case 1 -> SgemmUnrolled.dots4x1(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t, RS);
-            case 2 -> SgemmUnrolled.dots4x2(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t, RS);
-            case 3 -> SgemmUnrolled.dots4x3(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t, RS);
-            case 4 -> SgemmUnrolled.dots4x4(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t, RS);
-            default -> SgemmUnrolled.dots4x5(kc, a, a0, a1, a2, a3, tile, REST, bt, b0, kp, tile, t, RS);
+            case 1 -> SgemmUnrolled.dots4x1(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, tile, t, RS);
+            case 2 -> SgemmUnrolled.dots4x2(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, tile, t, RS);
+            case 3 -> SgemmUnrolled.dots4x3(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, tile, t, RS);
+            case 4 -> SgemmUnrolled.dots4x4(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, tile, t, RS);
+            default -> SgemmUnrolled.dots4x5(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, tile, t, RS);
         }
     }
 
-    /**
-     * Round s (half-block w = L / 2^(s+1)): the pair's result is blocks of w lanes, those of the first
-     * vector's blocks of 2w, then the second's; block c takes lanes e of the lower half (lo) and the upper
-     * half (hi) of its source block.
-     */
-    private static float[] tree() {
-        float[] index = new float[2 * STAGES * L];
-        int s = 0;
-        for (int w = L / 2; w >= 1; w /= 2, s++) {
-            int blocks = L / (2 * w);
+    private static float[] swaps() {
+        float[] index = new float[STAGES * L];
+        for (int s = 0; s < STAGES; s++) {
             for (int lane = 0; lane < L; lane++) {
-                int block = lane / w;
-                int from = (block < blocks ? 0 : L) + block % blocks * 2 * w + lane % w;
-                index[2 * s * L + lane] = from;
-                index[(2 * s + 1) * L + lane] = from + w;
+                index[s * L + lane] = lane ^ (L >> (s + 1));
             }
         }
         return index;
+    }
+
+    private static boolean[] upper() {
+        boolean[] upper = new boolean[STAGES * L];
+        for (int s = 0; s < STAGES; s++) {
+            for (int lane = 0; lane < L; lane++) {
+                upper[s * L + lane] = (lane & L >> (s + 1)) != 0;
+            }
+        }
+        return upper;
+    }
+
+    /**
+     * Follows the kernels' pairing (neighbours paired, a last odd one alone, until one vector is left, then
+     * the rounds left on it) with each lane labelled by the vector whose sum it holds: a pair's lane takes
+     * the first vector's label in the lower w lanes of its block, the second's in the upper.
+     */
+    private static float[] order() {
+        float[] order = new float[HEIGHTS * L];
+        for (int h = 1; h <= HEIGHTS; h++) {
+            for (int j = 0; j < L; j++) {
+                order[(h - 1) * L + j] = j; // lanes past h (and heights past L) are never read
+            }
+            if (h > L) {
+                continue;
+            }
+            int[][] labels = new int[h][L];
+            for (int j = 0; j < h; j++) {
+                Arrays.fill(labels[j], j);
+            }
+            for (int s = 0; s < STAGES; s++) {
+                int w = L >> (s + 1);
+                int[][] next = new int[(labels.length + 1) / 2][L];
+                for (int q = 0; q < labels.length; q += 2) {
+                    int[] y = labels[Math.min(q + 1, labels.length - 1)];
+                    for (int lane = 0; lane < L; lane++) {
+                        next[q / 2][lane] = (lane & w) == 0 ? labels[q][lane] : y[lane];
+                    }
+                }
+                labels = next;
+            }
+            for (int lane = L - 1; lane >= 0; lane--) {
+                order[(h - 1) * L + labels[0][lane]] = lane;
+            }
+        }
+        return order;
     }
 }

@@ -4,6 +4,7 @@ package dev.jvk.kernels.gemm;
 
 import dev.jvk.kernels.platform.Platform.Species;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -1678,22 +1679,23 @@ final class SgemmUnrolled {
             d30 = x3.fma(bj, d30);
         }
         float[] tree = SgemmNarrowDot.TREE;
+        boolean[] upper = SgemmNarrowDot.UPPER;
         FloatVector g0 = d00;
         FloatVector g1 = d10;
         FloatVector g2 = d20;
         FloatVector g3 = d30;
         for (int s = 0; s < SgemmNarrowDot.STAGES; s++) {
-            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);
-            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);
-            g0 = l.selectFrom(g0, g0).add(u.selectFrom(g0, g0));
-            g1 = l.selectFrom(g1, g1).add(u.selectFrom(g1, g1));
-            g2 = l.selectFrom(g2, g2).add(u.selectFrom(g2, g2));
-            g3 = l.selectFrom(g3, g3).add(u.selectFrom(g3, g3));
+            FloatVector w = FloatVector.fromArray(S, tree, s * L);
+            g0 = g0.add(w.selectFrom(g0));
+            g1 = g1.add(w.selectFrom(g1));
+            g2 = g2.add(w.selectFrom(g2));
+            g3 = g3.add(w.selectFrom(g3));
         }
-        g0.intoArray(tile, t);
-        g1.intoArray(tile, t + ts);
-        g2.intoArray(tile, t + 2 * ts);
-        g3.intoArray(tile, t + 3 * ts);
+        FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, 0);
+        order.selectFrom(g0).intoArray(tile, t);
+        order.selectFrom(g1).intoArray(tile, t + ts);
+        order.selectFrom(g2).intoArray(tile, t + 2 * ts);
+        order.selectFrom(g3).intoArray(tile, t + 3 * ts);
     }
 
     /** 4 rows of A by 2 rows of B^T, lanes along k ({@link SgemmNarrowDot}); row r's 2 sums into lanes 0..1 of {@code tile[t + r * ts]}. */
@@ -1735,28 +1737,29 @@ final class SgemmUnrolled {
             d31 = x3.fma(bj, d31);
         }
         float[] tree = SgemmNarrowDot.TREE;
-        FloatVector lo = FloatVector.fromArray(S, tree, 0);
-        FloatVector hi = FloatVector.fromArray(S, tree, L);
-        FloatVector s000 = lo.selectFrom(d00, d01).add(hi.selectFrom(d00, d01));
-        FloatVector s010 = lo.selectFrom(d10, d11).add(hi.selectFrom(d10, d11));
-        FloatVector s020 = lo.selectFrom(d20, d21).add(hi.selectFrom(d20, d21));
-        FloatVector s030 = lo.selectFrom(d30, d31).add(hi.selectFrom(d30, d31));
+        boolean[] upper = SgemmNarrowDot.UPPER;
+        FloatVector w0 = FloatVector.fromArray(S, tree, 0);
+        VectorMask<Float> m0 = VectorMask.fromArray(S, upper, 0);
+        FloatVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+        FloatVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+        FloatVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+        FloatVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
         FloatVector g0 = s000;
         FloatVector g1 = s010;
         FloatVector g2 = s020;
         FloatVector g3 = s030;
         for (int s = 1; s < SgemmNarrowDot.STAGES; s++) {
-            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);
-            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);
-            g0 = l.selectFrom(g0, g0).add(u.selectFrom(g0, g0));
-            g1 = l.selectFrom(g1, g1).add(u.selectFrom(g1, g1));
-            g2 = l.selectFrom(g2, g2).add(u.selectFrom(g2, g2));
-            g3 = l.selectFrom(g3, g3).add(u.selectFrom(g3, g3));
+            FloatVector w = FloatVector.fromArray(S, tree, s * L);
+            g0 = g0.add(w.selectFrom(g0));
+            g1 = g1.add(w.selectFrom(g1));
+            g2 = g2.add(w.selectFrom(g2));
+            g3 = g3.add(w.selectFrom(g3));
         }
-        g0.intoArray(tile, t);
-        g1.intoArray(tile, t + ts);
-        g2.intoArray(tile, t + 2 * ts);
-        g3.intoArray(tile, t + 3 * ts);
+        FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, 1 * L);
+        order.selectFrom(g0).intoArray(tile, t);
+        order.selectFrom(g1).intoArray(tile, t + ts);
+        order.selectFrom(g2).intoArray(tile, t + 2 * ts);
+        order.selectFrom(g3).intoArray(tile, t + 3 * ts);
     }
 
     /** 4 rows of A by 3 rows of B^T, lanes along k ({@link SgemmNarrowDot}); row r's 3 sums into lanes 0..2 of {@code tile[t + r * ts]}. */
@@ -1809,38 +1812,39 @@ final class SgemmUnrolled {
             d32 = x3.fma(bj, d32);
         }
         float[] tree = SgemmNarrowDot.TREE;
-        FloatVector lo = FloatVector.fromArray(S, tree, 0);
-        FloatVector hi = FloatVector.fromArray(S, tree, L);
-        FloatVector s000 = lo.selectFrom(d00, d01).add(hi.selectFrom(d00, d01));
-        FloatVector s001 = lo.selectFrom(d02, d02).add(hi.selectFrom(d02, d02));
-        FloatVector s010 = lo.selectFrom(d10, d11).add(hi.selectFrom(d10, d11));
-        FloatVector s011 = lo.selectFrom(d12, d12).add(hi.selectFrom(d12, d12));
-        FloatVector s020 = lo.selectFrom(d20, d21).add(hi.selectFrom(d20, d21));
-        FloatVector s021 = lo.selectFrom(d22, d22).add(hi.selectFrom(d22, d22));
-        FloatVector s030 = lo.selectFrom(d30, d31).add(hi.selectFrom(d30, d31));
-        FloatVector s031 = lo.selectFrom(d32, d32).add(hi.selectFrom(d32, d32));
-        lo = FloatVector.fromArray(S, tree, 2 * L);
-        hi = FloatVector.fromArray(S, tree, 3 * L);
-        FloatVector s100 = lo.selectFrom(s000, s001).add(hi.selectFrom(s000, s001));
-        FloatVector s110 = lo.selectFrom(s010, s011).add(hi.selectFrom(s010, s011));
-        FloatVector s120 = lo.selectFrom(s020, s021).add(hi.selectFrom(s020, s021));
-        FloatVector s130 = lo.selectFrom(s030, s031).add(hi.selectFrom(s030, s031));
+        boolean[] upper = SgemmNarrowDot.UPPER;
+        FloatVector w0 = FloatVector.fromArray(S, tree, 0);
+        VectorMask<Float> m0 = VectorMask.fromArray(S, upper, 0);
+        FloatVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+        FloatVector s001 = d02.add(w0.selectFrom(d02));
+        FloatVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+        FloatVector s011 = d12.add(w0.selectFrom(d12));
+        FloatVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+        FloatVector s021 = d22.add(w0.selectFrom(d22));
+        FloatVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
+        FloatVector s031 = d32.add(w0.selectFrom(d32));
+        FloatVector w1 = FloatVector.fromArray(S, tree, L);
+        VectorMask<Float> m1 = VectorMask.fromArray(S, upper, L);
+        FloatVector s100 = s000.blend(s001, m1).add(w1.selectFrom(s001.blend(s000, m1)));
+        FloatVector s110 = s010.blend(s011, m1).add(w1.selectFrom(s011.blend(s010, m1)));
+        FloatVector s120 = s020.blend(s021, m1).add(w1.selectFrom(s021.blend(s020, m1)));
+        FloatVector s130 = s030.blend(s031, m1).add(w1.selectFrom(s031.blend(s030, m1)));
         FloatVector g0 = s100;
         FloatVector g1 = s110;
         FloatVector g2 = s120;
         FloatVector g3 = s130;
         for (int s = 2; s < SgemmNarrowDot.STAGES; s++) {
-            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);
-            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);
-            g0 = l.selectFrom(g0, g0).add(u.selectFrom(g0, g0));
-            g1 = l.selectFrom(g1, g1).add(u.selectFrom(g1, g1));
-            g2 = l.selectFrom(g2, g2).add(u.selectFrom(g2, g2));
-            g3 = l.selectFrom(g3, g3).add(u.selectFrom(g3, g3));
+            FloatVector w = FloatVector.fromArray(S, tree, s * L);
+            g0 = g0.add(w.selectFrom(g0));
+            g1 = g1.add(w.selectFrom(g1));
+            g2 = g2.add(w.selectFrom(g2));
+            g3 = g3.add(w.selectFrom(g3));
         }
-        g0.intoArray(tile, t);
-        g1.intoArray(tile, t + ts);
-        g2.intoArray(tile, t + 2 * ts);
-        g3.intoArray(tile, t + 3 * ts);
+        FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, 2 * L);
+        order.selectFrom(g0).intoArray(tile, t);
+        order.selectFrom(g1).intoArray(tile, t + ts);
+        order.selectFrom(g2).intoArray(tile, t + 2 * ts);
+        order.selectFrom(g3).intoArray(tile, t + 3 * ts);
     }
 
     /** 4 rows of A by 4 rows of B^T, lanes along k ({@link SgemmNarrowDot}); row r's 4 sums into lanes 0..3 of {@code tile[t + r * ts]}. */
@@ -1903,38 +1907,39 @@ final class SgemmUnrolled {
             d33 = x3.fma(bj, d33);
         }
         float[] tree = SgemmNarrowDot.TREE;
-        FloatVector lo = FloatVector.fromArray(S, tree, 0);
-        FloatVector hi = FloatVector.fromArray(S, tree, L);
-        FloatVector s000 = lo.selectFrom(d00, d01).add(hi.selectFrom(d00, d01));
-        FloatVector s001 = lo.selectFrom(d02, d03).add(hi.selectFrom(d02, d03));
-        FloatVector s010 = lo.selectFrom(d10, d11).add(hi.selectFrom(d10, d11));
-        FloatVector s011 = lo.selectFrom(d12, d13).add(hi.selectFrom(d12, d13));
-        FloatVector s020 = lo.selectFrom(d20, d21).add(hi.selectFrom(d20, d21));
-        FloatVector s021 = lo.selectFrom(d22, d23).add(hi.selectFrom(d22, d23));
-        FloatVector s030 = lo.selectFrom(d30, d31).add(hi.selectFrom(d30, d31));
-        FloatVector s031 = lo.selectFrom(d32, d33).add(hi.selectFrom(d32, d33));
-        lo = FloatVector.fromArray(S, tree, 2 * L);
-        hi = FloatVector.fromArray(S, tree, 3 * L);
-        FloatVector s100 = lo.selectFrom(s000, s001).add(hi.selectFrom(s000, s001));
-        FloatVector s110 = lo.selectFrom(s010, s011).add(hi.selectFrom(s010, s011));
-        FloatVector s120 = lo.selectFrom(s020, s021).add(hi.selectFrom(s020, s021));
-        FloatVector s130 = lo.selectFrom(s030, s031).add(hi.selectFrom(s030, s031));
+        boolean[] upper = SgemmNarrowDot.UPPER;
+        FloatVector w0 = FloatVector.fromArray(S, tree, 0);
+        VectorMask<Float> m0 = VectorMask.fromArray(S, upper, 0);
+        FloatVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+        FloatVector s001 = d02.blend(d03, m0).add(w0.selectFrom(d03.blend(d02, m0)));
+        FloatVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+        FloatVector s011 = d12.blend(d13, m0).add(w0.selectFrom(d13.blend(d12, m0)));
+        FloatVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+        FloatVector s021 = d22.blend(d23, m0).add(w0.selectFrom(d23.blend(d22, m0)));
+        FloatVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
+        FloatVector s031 = d32.blend(d33, m0).add(w0.selectFrom(d33.blend(d32, m0)));
+        FloatVector w1 = FloatVector.fromArray(S, tree, L);
+        VectorMask<Float> m1 = VectorMask.fromArray(S, upper, L);
+        FloatVector s100 = s000.blend(s001, m1).add(w1.selectFrom(s001.blend(s000, m1)));
+        FloatVector s110 = s010.blend(s011, m1).add(w1.selectFrom(s011.blend(s010, m1)));
+        FloatVector s120 = s020.blend(s021, m1).add(w1.selectFrom(s021.blend(s020, m1)));
+        FloatVector s130 = s030.blend(s031, m1).add(w1.selectFrom(s031.blend(s030, m1)));
         FloatVector g0 = s100;
         FloatVector g1 = s110;
         FloatVector g2 = s120;
         FloatVector g3 = s130;
         for (int s = 2; s < SgemmNarrowDot.STAGES; s++) {
-            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);
-            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);
-            g0 = l.selectFrom(g0, g0).add(u.selectFrom(g0, g0));
-            g1 = l.selectFrom(g1, g1).add(u.selectFrom(g1, g1));
-            g2 = l.selectFrom(g2, g2).add(u.selectFrom(g2, g2));
-            g3 = l.selectFrom(g3, g3).add(u.selectFrom(g3, g3));
+            FloatVector w = FloatVector.fromArray(S, tree, s * L);
+            g0 = g0.add(w.selectFrom(g0));
+            g1 = g1.add(w.selectFrom(g1));
+            g2 = g2.add(w.selectFrom(g2));
+            g3 = g3.add(w.selectFrom(g3));
         }
-        g0.intoArray(tile, t);
-        g1.intoArray(tile, t + ts);
-        g2.intoArray(tile, t + 2 * ts);
-        g3.intoArray(tile, t + 3 * ts);
+        FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, 3 * L);
+        order.selectFrom(g0).intoArray(tile, t);
+        order.selectFrom(g1).intoArray(tile, t + ts);
+        order.selectFrom(g2).intoArray(tile, t + 2 * ts);
+        order.selectFrom(g3).intoArray(tile, t + 3 * ts);
     }
 
     /** 4 rows of A by 5 rows of B^T, lanes along k ({@link SgemmNarrowDot}); row r's 5 sums into lanes 0..4 of {@code tile[t + r * ts]}. */
@@ -2008,52 +2013,53 @@ final class SgemmUnrolled {
             d34 = x3.fma(bj, d34);
         }
         float[] tree = SgemmNarrowDot.TREE;
-        FloatVector lo = FloatVector.fromArray(S, tree, 0);
-        FloatVector hi = FloatVector.fromArray(S, tree, L);
-        FloatVector s000 = lo.selectFrom(d00, d01).add(hi.selectFrom(d00, d01));
-        FloatVector s001 = lo.selectFrom(d02, d03).add(hi.selectFrom(d02, d03));
-        FloatVector s002 = lo.selectFrom(d04, d04).add(hi.selectFrom(d04, d04));
-        FloatVector s010 = lo.selectFrom(d10, d11).add(hi.selectFrom(d10, d11));
-        FloatVector s011 = lo.selectFrom(d12, d13).add(hi.selectFrom(d12, d13));
-        FloatVector s012 = lo.selectFrom(d14, d14).add(hi.selectFrom(d14, d14));
-        FloatVector s020 = lo.selectFrom(d20, d21).add(hi.selectFrom(d20, d21));
-        FloatVector s021 = lo.selectFrom(d22, d23).add(hi.selectFrom(d22, d23));
-        FloatVector s022 = lo.selectFrom(d24, d24).add(hi.selectFrom(d24, d24));
-        FloatVector s030 = lo.selectFrom(d30, d31).add(hi.selectFrom(d30, d31));
-        FloatVector s031 = lo.selectFrom(d32, d33).add(hi.selectFrom(d32, d33));
-        FloatVector s032 = lo.selectFrom(d34, d34).add(hi.selectFrom(d34, d34));
-        lo = FloatVector.fromArray(S, tree, 2 * L);
-        hi = FloatVector.fromArray(S, tree, 3 * L);
-        FloatVector s100 = lo.selectFrom(s000, s001).add(hi.selectFrom(s000, s001));
-        FloatVector s101 = lo.selectFrom(s002, s002).add(hi.selectFrom(s002, s002));
-        FloatVector s110 = lo.selectFrom(s010, s011).add(hi.selectFrom(s010, s011));
-        FloatVector s111 = lo.selectFrom(s012, s012).add(hi.selectFrom(s012, s012));
-        FloatVector s120 = lo.selectFrom(s020, s021).add(hi.selectFrom(s020, s021));
-        FloatVector s121 = lo.selectFrom(s022, s022).add(hi.selectFrom(s022, s022));
-        FloatVector s130 = lo.selectFrom(s030, s031).add(hi.selectFrom(s030, s031));
-        FloatVector s131 = lo.selectFrom(s032, s032).add(hi.selectFrom(s032, s032));
-        lo = FloatVector.fromArray(S, tree, 4 * L);
-        hi = FloatVector.fromArray(S, tree, 5 * L);
-        FloatVector s200 = lo.selectFrom(s100, s101).add(hi.selectFrom(s100, s101));
-        FloatVector s210 = lo.selectFrom(s110, s111).add(hi.selectFrom(s110, s111));
-        FloatVector s220 = lo.selectFrom(s120, s121).add(hi.selectFrom(s120, s121));
-        FloatVector s230 = lo.selectFrom(s130, s131).add(hi.selectFrom(s130, s131));
+        boolean[] upper = SgemmNarrowDot.UPPER;
+        FloatVector w0 = FloatVector.fromArray(S, tree, 0);
+        VectorMask<Float> m0 = VectorMask.fromArray(S, upper, 0);
+        FloatVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+        FloatVector s001 = d02.blend(d03, m0).add(w0.selectFrom(d03.blend(d02, m0)));
+        FloatVector s002 = d04.add(w0.selectFrom(d04));
+        FloatVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+        FloatVector s011 = d12.blend(d13, m0).add(w0.selectFrom(d13.blend(d12, m0)));
+        FloatVector s012 = d14.add(w0.selectFrom(d14));
+        FloatVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+        FloatVector s021 = d22.blend(d23, m0).add(w0.selectFrom(d23.blend(d22, m0)));
+        FloatVector s022 = d24.add(w0.selectFrom(d24));
+        FloatVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
+        FloatVector s031 = d32.blend(d33, m0).add(w0.selectFrom(d33.blend(d32, m0)));
+        FloatVector s032 = d34.add(w0.selectFrom(d34));
+        FloatVector w1 = FloatVector.fromArray(S, tree, L);
+        VectorMask<Float> m1 = VectorMask.fromArray(S, upper, L);
+        FloatVector s100 = s000.blend(s001, m1).add(w1.selectFrom(s001.blend(s000, m1)));
+        FloatVector s101 = s002.add(w1.selectFrom(s002));
+        FloatVector s110 = s010.blend(s011, m1).add(w1.selectFrom(s011.blend(s010, m1)));
+        FloatVector s111 = s012.add(w1.selectFrom(s012));
+        FloatVector s120 = s020.blend(s021, m1).add(w1.selectFrom(s021.blend(s020, m1)));
+        FloatVector s121 = s022.add(w1.selectFrom(s022));
+        FloatVector s130 = s030.blend(s031, m1).add(w1.selectFrom(s031.blend(s030, m1)));
+        FloatVector s131 = s032.add(w1.selectFrom(s032));
+        FloatVector w2 = FloatVector.fromArray(S, tree, 2 * L);
+        VectorMask<Float> m2 = VectorMask.fromArray(S, upper, 2 * L);
+        FloatVector s200 = s100.blend(s101, m2).add(w2.selectFrom(s101.blend(s100, m2)));
+        FloatVector s210 = s110.blend(s111, m2).add(w2.selectFrom(s111.blend(s110, m2)));
+        FloatVector s220 = s120.blend(s121, m2).add(w2.selectFrom(s121.blend(s120, m2)));
+        FloatVector s230 = s130.blend(s131, m2).add(w2.selectFrom(s131.blend(s130, m2)));
         FloatVector g0 = s200;
         FloatVector g1 = s210;
         FloatVector g2 = s220;
         FloatVector g3 = s230;
         for (int s = 3; s < SgemmNarrowDot.STAGES; s++) {
-            FloatVector l = FloatVector.fromArray(S, tree, 2 * s * L);
-            FloatVector u = FloatVector.fromArray(S, tree, (2 * s + 1) * L);
-            g0 = l.selectFrom(g0, g0).add(u.selectFrom(g0, g0));
-            g1 = l.selectFrom(g1, g1).add(u.selectFrom(g1, g1));
-            g2 = l.selectFrom(g2, g2).add(u.selectFrom(g2, g2));
-            g3 = l.selectFrom(g3, g3).add(u.selectFrom(g3, g3));
+            FloatVector w = FloatVector.fromArray(S, tree, s * L);
+            g0 = g0.add(w.selectFrom(g0));
+            g1 = g1.add(w.selectFrom(g1));
+            g2 = g2.add(w.selectFrom(g2));
+            g3 = g3.add(w.selectFrom(g3));
         }
-        g0.intoArray(tile, t);
-        g1.intoArray(tile, t + ts);
-        g2.intoArray(tile, t + 2 * ts);
-        g3.intoArray(tile, t + 3 * ts);
+        FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, 4 * L);
+        order.selectFrom(g0).intoArray(tile, t);
+        order.selectFrom(g1).intoArray(tile, t + ts);
+        order.selectFrom(g2).intoArray(tile, t + 2 * ts);
+        order.selectFrom(g3).intoArray(tile, t + 3 * ts);
     }
 
     /*
