@@ -800,16 +800,79 @@ final class DgemmUnrolled {
         }
     }
 
-    /** As {@link #smallRows4x2} with 4 vectors (16 accumulators, 8 loads per 16 FMAs), C updated in place (whole tiles only): the small NN product where 4 vectors of B fit. */
-    static void smallRows4x4(int kc, double[] a, int ai, int lda, double[] b, int bi, int ldb,
+    /** {@code tiles} whole tiles of {@link #smallRows4x2} one below the other (A's rows and C's 4 apart), C updated in place: the small NN product's whole row tiles in one call. */
+    static void tilesRows4x2(int tiles, int kc, double[] a, int ai, int lda, double[] b, int bStart, int ldb,
             double[] c, int ci, int ldc, double alpha, double beta) {
         DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector va = DoubleVector.broadcast(S, alpha);
+        DoubleVector vb = DoubleVector.broadcast(S, beta);
+        for (int t = 0; t < tiles; t++, ai += 4 * lda) {
+        DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        int a0 = ai;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int bi = bStart;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
+            DoubleVector ar = DoubleVector.broadcast(S, a[a0 + p]);
+            c00 = ar.fma(b0, c00);
+            c01 = ar.fma(b1, c01);
+            ar = DoubleVector.broadcast(S, a[a1 + p]);
+            c10 = ar.fma(b0, c10);
+            c11 = ar.fma(b1, c11);
+            ar = DoubleVector.broadcast(S, a[a2 + p]);
+            c20 = ar.fma(b0, c20);
+            c21 = ar.fma(b1, c21);
+            ar = DoubleVector.broadcast(S, a[a3 + p]);
+            c30 = ar.fma(b0, c30);
+            c31 = ar.fma(b1, c31);
+            bi += ldb;
+        }
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            c01.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            c11.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            c21.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            c31.mul(va).intoArray(c, ci + L);
+        } else {
+            c00.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c01.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c10.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c11.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c20.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c21.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c30.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c31.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        }
+        ci += ldc;
+        }
+    }
+
+    /** As {@link #tilesRows4x2} 4 vectors wide (16 accumulators, 8 loads per 16 FMAs): where 4 vectors of B fit. */
+    static void tilesRows4x4(int tiles, int kc, double[] a, int ai, int lda, double[] b, int bStart, int ldb,
+            double[] c, int ci, int ldc, double alpha, double beta) {
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector va = DoubleVector.broadcast(S, alpha);
+        DoubleVector vb = DoubleVector.broadcast(S, beta);
+        for (int t = 0; t < tiles; t++, ai += 4 * lda) {
         DoubleVector c00 = zero, c01 = zero, c02 = zero, c03 = zero, c10 = zero, c11 = zero, c12 = zero, c13 = zero;
         DoubleVector c20 = zero, c21 = zero, c22 = zero, c23 = zero, c30 = zero, c31 = zero, c32 = zero, c33 = zero;
         int a0 = ai;
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
+        int bi = bStart;
         for (int p = 0; p < kc; p++) {
             DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
             DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
@@ -837,7 +900,6 @@ final class DgemmUnrolled {
             c33 = ar.fma(b3, c33);
             bi += ldb;
         }
-        DoubleVector va = DoubleVector.broadcast(S, alpha);
         if (beta == 0) {
             c00.mul(va).intoArray(c, ci);
             c01.mul(va).intoArray(c, ci + L);
@@ -859,7 +921,6 @@ final class DgemmUnrolled {
             c32.mul(va).intoArray(c, ci + 2 * L);
             c33.mul(va).intoArray(c, ci + 3 * L);
         } else {
-            DoubleVector vb = DoubleVector.broadcast(S, beta);
             c00.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
             c01.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
             c02.fma(va, DoubleVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
@@ -880,12 +941,17 @@ final class DgemmUnrolled {
             c32.fma(va, DoubleVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
             c33.fma(va, DoubleVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
         }
+        ci += ldc;
+        }
     }
 
-    /** As {@link #smallRows4x4} with 6 vectors (24 accumulators, 31 of 32 registers): the first panel when B's whole panels are an odd number of 2 vectors. */
-    static void smallRows4x6(int kc, double[] a, int ai, int lda, double[] b, int bi, int ldb,
+    /** As {@link #tilesRows4x4} 6 vectors wide (24 accumulators, 31 of 32 registers): the first panel when B's whole panels are an odd number of 2 vectors. */
+    static void tilesRows4x6(int tiles, int kc, double[] a, int ai, int lda, double[] b, int bStart, int ldb,
             double[] c, int ci, int ldc, double alpha, double beta) {
         DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector va = DoubleVector.broadcast(S, alpha);
+        DoubleVector vb = DoubleVector.broadcast(S, beta);
+        for (int t = 0; t < tiles; t++, ai += 4 * lda) {
         DoubleVector c00 = zero, c01 = zero, c02 = zero, c03 = zero, c04 = zero, c05 = zero, c10 = zero, c11 = zero;
         DoubleVector c12 = zero, c13 = zero, c14 = zero, c15 = zero, c20 = zero, c21 = zero, c22 = zero, c23 = zero;
         DoubleVector c24 = zero, c25 = zero, c30 = zero, c31 = zero, c32 = zero, c33 = zero, c34 = zero, c35 = zero;
@@ -893,6 +959,7 @@ final class DgemmUnrolled {
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
+        int bi = bStart;
         for (int p = 0; p < kc; p++) {
             DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
             DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
@@ -930,7 +997,6 @@ final class DgemmUnrolled {
             c35 = ar.fma(b5, c35);
             bi += ldb;
         }
-        DoubleVector va = DoubleVector.broadcast(S, alpha);
         if (beta == 0) {
             c00.mul(va).intoArray(c, ci);
             c01.mul(va).intoArray(c, ci + L);
@@ -960,7 +1026,6 @@ final class DgemmUnrolled {
             c34.mul(va).intoArray(c, ci + 4 * L);
             c35.mul(va).intoArray(c, ci + 5 * L);
         } else {
-            DoubleVector vb = DoubleVector.broadcast(S, beta);
             c00.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
             c01.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
             c02.fma(va, DoubleVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
@@ -988,6 +1053,8 @@ final class DgemmUnrolled {
             c33.fma(va, DoubleVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
             c34.fma(va, DoubleVector.fromArray(S, c, ci + 4 * L).mul(vb)).intoArray(c, ci + 4 * L);
             c35.fma(va, DoubleVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
+        }
+        ci += ldc;
         }
     }
 

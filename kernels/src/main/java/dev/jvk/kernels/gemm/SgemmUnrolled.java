@@ -798,16 +798,79 @@ final class SgemmUnrolled {
         }
     }
 
-    /** As {@link #smallRows4x2} with 4 vectors (16 accumulators, 8 loads per 16 FMAs), C updated in place (whole tiles only): the small NN product where 4 vectors of B fit. */
-    static void smallRows4x4(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
+    /** {@code tiles} whole tiles of {@link #smallRows4x2} one below the other (A's rows and C's 4 apart), C updated in place: the small NN product's whole row tiles in one call. */
+    static void tilesRows4x2(int tiles, int kc, float[] a, int ai, int lda, float[] b, int bStart, int ldb,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector zero = FloatVector.zero(S);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        for (int t = 0; t < tiles; t++, ai += 4 * lda) {
+        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        int a0 = ai;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int bi = bStart;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = ar.fma(b0, c00);
+            c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = ar.fma(b0, c10);
+            c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = ar.fma(b0, c20);
+            c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = ar.fma(b0, c30);
+            c31 = ar.fma(b1, c31);
+            bi += ldb;
+        }
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            c01.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            c11.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            c21.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            c31.mul(va).intoArray(c, ci + L);
+        } else {
+            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        }
+        ci += ldc;
+        }
+    }
+
+    /** As {@link #tilesRows4x2} 4 vectors wide (16 accumulators, 8 loads per 16 FMAs): where 4 vectors of B fit. */
+    static void tilesRows4x4(int tiles, int kc, float[] a, int ai, int lda, float[] b, int bStart, int ldb,
+            float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        for (int t = 0; t < tiles; t++, ai += 4 * lda) {
         FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero, c10 = zero, c11 = zero, c12 = zero, c13 = zero;
         FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero, c30 = zero, c31 = zero, c32 = zero, c33 = zero;
         int a0 = ai;
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
+        int bi = bStart;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
@@ -835,7 +898,6 @@ final class SgemmUnrolled {
             c33 = ar.fma(b3, c33);
             bi += ldb;
         }
-        FloatVector va = FloatVector.broadcast(S, alpha);
         if (beta == 0) {
             c00.mul(va).intoArray(c, ci);
             c01.mul(va).intoArray(c, ci + L);
@@ -857,7 +919,6 @@ final class SgemmUnrolled {
             c32.mul(va).intoArray(c, ci + 2 * L);
             c33.mul(va).intoArray(c, ci + 3 * L);
         } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
             c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
             c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
             c02.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
@@ -878,12 +939,17 @@ final class SgemmUnrolled {
             c32.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
             c33.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
         }
+        ci += ldc;
+        }
     }
 
-    /** As {@link #smallRows4x4} with 6 vectors (24 accumulators, 31 of 32 registers): the first panel when B's whole panels are an odd number of 2 vectors. */
-    static void smallRows4x6(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
+    /** As {@link #tilesRows4x4} 6 vectors wide (24 accumulators, 31 of 32 registers): the first panel when B's whole panels are an odd number of 2 vectors. */
+    static void tilesRows4x6(int tiles, int kc, float[] a, int ai, int lda, float[] b, int bStart, int ldb,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector zero = FloatVector.zero(S);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        for (int t = 0; t < tiles; t++, ai += 4 * lda) {
         FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero, c04 = zero, c05 = zero, c10 = zero, c11 = zero;
         FloatVector c12 = zero, c13 = zero, c14 = zero, c15 = zero, c20 = zero, c21 = zero, c22 = zero, c23 = zero;
         FloatVector c24 = zero, c25 = zero, c30 = zero, c31 = zero, c32 = zero, c33 = zero, c34 = zero, c35 = zero;
@@ -891,6 +957,7 @@ final class SgemmUnrolled {
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
+        int bi = bStart;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
@@ -928,7 +995,6 @@ final class SgemmUnrolled {
             c35 = ar.fma(b5, c35);
             bi += ldb;
         }
-        FloatVector va = FloatVector.broadcast(S, alpha);
         if (beta == 0) {
             c00.mul(va).intoArray(c, ci);
             c01.mul(va).intoArray(c, ci + L);
@@ -958,7 +1024,6 @@ final class SgemmUnrolled {
             c34.mul(va).intoArray(c, ci + 4 * L);
             c35.mul(va).intoArray(c, ci + 5 * L);
         } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
             c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
             c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
             c02.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
@@ -986,6 +1051,8 @@ final class SgemmUnrolled {
             c33.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
             c34.fma(va, FloatVector.fromArray(S, c, ci + 4 * L).mul(vb)).intoArray(c, ci + 4 * L);
             c35.fma(va, FloatVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
+        }
+        ci += ldc;
         }
     }
 
