@@ -217,6 +217,7 @@ public final class Unrolled {
         s.add("        FloatVector va = FloatVector.broadcast(S, alpha);");
         s.add("        FloatVector vb = FloatVector.broadcast(S, beta);");
         s.add("        for (int t = 0; t < tiles; t++, ai += " + rows + " * lda) {");
+        int start = s.size();
         List<String> accumulators = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
             for (int v = 0; v < vectors; v++) {
@@ -249,6 +250,9 @@ public final class Unrolled {
         updateC(s, rows, vectors, true);
         s.add("        }");
         s.add("        ci += ldc;");
+        for (int i = start; i < s.size(); i++) {
+            s.set(i, "    " + s.get(i)); // the tile loop's body, one level in
+        }
         s.add("        }");
         s.add("    }");
     }
