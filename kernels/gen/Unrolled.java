@@ -99,10 +99,12 @@ public final class Unrolled {
         kernel(s, "small6x2", "As {@link #small8x2} with 6 rows, for machines with 16 vector registers.", ALayout.COLUMNS, 6, 2, true, true);
         kernel(s, "smallRows4x2", "4 rows by 2 vectors, A read in place row by row ({@code a[ai + r * lda + p]}: 4 row addresses)"
                 + " and B where it is stored: the small NN product (8 accumulators, so for any register file).", ALayout.ROWS, 4, 2, true, true);
-        kernel(s, "smallRows4x4", "As {@link #smallRows4x2} with 4 vectors (16 accumulators, 8 loads per 16 FMAs), C updated in place"
-                + " (whole tiles only): the small NN product where 4 vectors of B fit.", ALayout.ROWS, 4, 4, true, true, false);
-        kernel(s, "smallRows4x6", "As {@link #smallRows4x4} with 6 vectors (24 accumulators, 31 of 32 registers): the first panel"
-                + " when B's whole panels are an odd number of 2 vectors.", ALayout.ROWS, 4, 6, true, true, false);
+        tiles(s, "tilesRows4x2", "{@code tiles} whole tiles of {@link #smallRows4x2} one below the other (A's rows and C's 4 apart),"
+                + " C updated in place: the small NN product's whole row tiles in one call.", 4, 2);
+        tiles(s, "tilesRows4x4", "As {@link #tilesRows4x2} 4 vectors wide (16 accumulators, 8 loads per 16 FMAs): where 4 vectors of B"
+                + " fit.", 4, 4);
+        tiles(s, "tilesRows4x6", "As {@link #tilesRows4x4} 6 vectors wide (24 accumulators, 31 of 32 registers): the first panel"
+                + " when B's whole panels are an odd number of 2 vectors.", 4, 6);
         kernel(s, "rowsNarrow8", "8 rows of A as stored (row r from {@code a[ai + r * lda]}) by 1 vector into {@code tile}: the narrow NN product.",
                 ALayout.ROWS, 8, 1, false);
         kernel(s, "colsNarrow16", "16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1"
@@ -198,6 +200,61 @@ public final class Unrolled {
         } else {
             storeTile(s, "        ", rows, vectors);
         }
+        s.add("    }");
+    }
+
+    /**
+     * A kernel of {@code rows} rows of A read in place ({@link ALayout#ROWS}) by {@code vectors} vectors of B
+     * where it is stored, over {@code tiles} row tiles one below the other: C updated in place, no tile (whole
+     * tiles only: with the tile's stores, a 24-accumulator kernel grew past what C1 can compile). Each tile's
+     * elements are the same chain of FMAs in k order, and the same update, as the one-tile kernels'.
+     */
+    static void tiles(List<String> s, String name, String doc, int rows, int vectors) {
+        s.add("");
+        s.add("    /** " + doc + " */");
+        s.add("    static void " + name + "(int tiles, int kc, float[] a, int ai, int lda, float[] b, int bStart, int ldb,");
+        s.add("            float[] c, int ci, int ldc, float alpha, float beta) {");
+        s.add("        FloatVector zero = FloatVector.zero(S);");
+        s.add("        FloatVector va = FloatVector.broadcast(S, alpha);");
+        s.add("        FloatVector vb = FloatVector.broadcast(S, beta);");
+        s.add("        for (int t = 0; t < tiles; t++, ai += " + rows + " * lda) {");
+        int start = s.size();
+        List<String> accumulators = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            for (int v = 0; v < vectors; v++) {
+                accumulators.add(acc(r, v, vectors) + " = zero");
+            }
+        }
+        for (int i = 0; i < accumulators.size(); i += 8) {
+            s.add("        FloatVector " + String.join(", ", accumulators.subList(i, Math.min(i + 8, accumulators.size()))) + ";");
+        }
+        s.add("        int a0 = ai;");
+        for (int r = 1; r < rows; r++) {
+            s.add("        int a" + r + " = a" + (r - 1) + " + lda;");
+        }
+        s.add("        int bi = bStart;");
+        s.add("        for (int p = 0; p < kc; p++) {");
+        for (int v = 0; v < vectors; v++) {
+            s.add("            FloatVector b" + v + " = FloatVector.fromArray(S, b, bi" + (v == 0 ? "" : v == 1 ? " + L" : " + " + v + " * L") + ");");
+        }
+        for (int r = 0; r < rows; r++) {
+            s.add("            " + (r == 0 ? "FloatVector " : "") + "ar = FloatVector.broadcast(S, a[a" + r + " + p]);");
+            for (int v = 0; v < vectors; v++) {
+                s.add("            " + acc(r, v, vectors) + " = ar.fma(b" + v + ", " + acc(r, v, vectors) + ");");
+            }
+        }
+        s.add("            bi += ldb;");
+        s.add("        }");
+        s.add("        if (beta == 0) {");
+        updateC(s, rows, vectors, false);
+        s.add("        } else {");
+        updateC(s, rows, vectors, true);
+        s.add("        }");
+        s.add("        ci += ldc;");
+        for (int i = start; i < s.size(); i++) {
+            s.set(i, "    " + s.get(i)); // the tile loop's body, one level in
+        }
+        s.add("        }");
         s.add("    }");
     }
 

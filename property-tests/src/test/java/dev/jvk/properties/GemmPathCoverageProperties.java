@@ -110,9 +110,9 @@ class GemmPathCoverageProperties {
         });
     }
 
-    /** The label of SMALL for the NN products whose whole row tiles run 4 vectors wide ({@code smallRows4x4}). */
+    /** The label of SMALL for the NN products whose whole row tiles run 4 vectors wide ({@code tilesRows4x4}). */
     private static final String SMALL_WIDE = "SMALL 4 vectors wide";
-    /** As {@link #SMALL_WIDE}, with a first panel 6 vectors wide ({@code smallRows4x6}): an odd number of 2-vector panels. */
+    /** As {@link #SMALL_WIDE}, with a first panel 6 vectors wide ({@code tilesRows4x6}): an odd number of 2-vector panels. */
     private static final String SMALL_SIX = "SMALL 6 and 4 vectors wide";
 
     /** The label of SMALL for the NN products past 128^3 that it takes for their few rows (at most 32). */

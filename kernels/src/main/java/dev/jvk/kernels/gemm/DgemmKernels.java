@@ -61,8 +61,8 @@ final class DgemmKernels {
      */
     static final int SMALL_ROWS = 4;
     /**
-     * Whether the small NN product runs 4 or 6 vectors wide where B's panels allow ({@link DgemmUnrolled#smallRows4x4},
-     * {@link DgemmUnrolled#smallRows4x6}: 21 and 31 vector registers; whole tiles, C updated in place):
+     * Whether the small NN product runs 4 or 6 vectors wide where B's panels allow ({@link DgemmUnrolled#tilesRows4x4},
+     * {@link DgemmUnrolled#tilesRows4x6}: 21 and 31 vector registers; whole tiles, C updated in place):
      * only where MR is 8, the machines with 32 of them.
      */
     static final boolean SMALL_WIDE = Platform.MR == 8;

@@ -658,19 +658,23 @@ public final class Sgemm {
         // B's whole panels 4 vectors at a time (the first 6 when they are an odd number of 2): 16 or 24
         // accumulators leave the two FMA units slack for the loads and the scalar addressing, which 8
         // (4 x 2) do not on a core with two 512-bit FMA units. Panel by panel, each over every whole row
-        // tile: the panel of B (kc x 4 or 6 vectors) stays in L1 while A's rows pass.
+        // tile: the panel of B (kc x 4 or 6 vectors) stays in L1 while A's rows pass. One call runs all the
+        // whole row tiles of a panel (tilesRows4x*): a call per tile cost about 40 cycles (arguments, frame,
+        // the loop's range-check predicates), a tenth of a 4 x 2 tile's work at k = 32.
         int wide = SgemmKernels.SMALL_WIDE && !transA && wholeCols >= 2 * NR ? wholeCols : 0;
         int first = wide % (2 * NR) == 0 ? 2 * NR : 3 * NR;
-        for (int jr = 0; jr < wide; jr += jr == 0 ? first : 2 * NR) {
-            for (int ir = i0; ir < inPlace; ir += height) {
-                int ai = ao + ir * lda + pc;
-                int ci = (int) p.c().offset() + ir * ldc + jr;
-                if (jr == 0 && first == 3 * NR) {
-                    SgemmUnrolled.smallRows4x6(kc, aArray, ai, lda, bArray, bo + jr, ldb, cArray, ci, ldc, alpha, beta);
-                } else {
-                    SgemmUnrolled.smallRows4x4(kc, aArray, ai, lda, bArray, bo + jr, ldb, cArray, ci, ldc, alpha, beta);
-                }
+        int tiles = transA ? 0 : (inPlace - i0) / height;
+        int ai0 = ao + i0 * lda + pc;
+        int ci0 = (int) p.c().offset() + i0 * ldc;
+        for (int jr = 0; jr < wide && tiles > 0; jr += jr == 0 ? first : 2 * NR) {
+            if (jr == 0 && first == 3 * NR) {
+                SgemmUnrolled.tilesRows4x6(tiles, kc, aArray, ai0, lda, bArray, bo + jr, ldb, cArray, ci0 + jr, ldc, alpha, beta);
+            } else {
+                SgemmUnrolled.tilesRows4x4(tiles, kc, aArray, ai0, lda, bArray, bo + jr, ldb, cArray, ci0 + jr, ldc, alpha, beta);
             }
+        }
+        for (int jr = wide; jr < wholeCols && tiles > 0; jr += NR) {
+            SgemmUnrolled.tilesRows4x2(tiles, kc, aArray, ai0, lda, bArray, bo + jr, ldb, cArray, ci0 + jr, ldc, alpha, beta);
         }
         for (int ir = i0; ir < i1; ir += height) {
             int rows = Math.min(height, i1 - ir);
@@ -678,7 +682,7 @@ public final class Sgemm {
             float[] a = packed ? ap : aArray;
             int ai = packed ? 0 : transA ? ao + pc * lda + ir : ao + ir * lda + pc;
             int aStep = !packed ? lda : transA ? MR : kc;
-            for (int jr = packed ? 0 : wide; jr < n; jr += NR) {
+            for (int jr = packed ? 0 : transA ? wide : wholeCols; jr < n; jr += NR) {
                 boolean inPlaceB = jr < wholeCols;
                 float[] b = inPlaceB ? bArray : bp;
                 int bi = inPlaceB ? bo + jr : 0;

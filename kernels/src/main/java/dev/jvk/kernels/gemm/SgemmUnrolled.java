@@ -799,194 +799,261 @@ final class SgemmUnrolled {
         }
     }
 
-    /** As {@link #smallRows4x2} with 4 vectors (16 accumulators, 8 loads per 16 FMAs), C updated in place (whole tiles only): the small NN product where 4 vectors of B fit. */
-    static void smallRows4x4(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
+    /** {@code tiles} whole tiles of {@link #smallRows4x2} one below the other (A's rows and C's 4 apart), C updated in place: the small NN product's whole row tiles in one call. */
+    static void tilesRows4x2(int tiles, int kc, float[] a, int ai, int lda, float[] b, int bStart, int ldb,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector zero = FloatVector.zero(S);
-        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero, c10 = zero, c11 = zero, c12 = zero, c13 = zero;
-        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero, c30 = zero, c31 = zero, c32 = zero, c33 = zero;
-        int a0 = ai;
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
-            FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = ar.fma(b0, c00);
-            c01 = ar.fma(b1, c01);
-            c02 = ar.fma(b2, c02);
-            c03 = ar.fma(b3, c03);
-            ar = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = ar.fma(b0, c10);
-            c11 = ar.fma(b1, c11);
-            c12 = ar.fma(b2, c12);
-            c13 = ar.fma(b3, c13);
-            ar = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = ar.fma(b0, c20);
-            c21 = ar.fma(b1, c21);
-            c22 = ar.fma(b2, c22);
-            c23 = ar.fma(b3, c23);
-            ar = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = ar.fma(b0, c30);
-            c31 = ar.fma(b1, c31);
-            c32 = ar.fma(b2, c32);
-            c33 = ar.fma(b3, c33);
-            bi += ldb;
-        }
         FloatVector va = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c00.mul(va).intoArray(c, ci);
-            c01.mul(va).intoArray(c, ci + L);
-            c02.mul(va).intoArray(c, ci + 2 * L);
-            c03.mul(va).intoArray(c, ci + 3 * L);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        for (int t = 0; t < tiles; t++, ai += 4 * lda) {
+            FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+            int a0 = ai;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            int bi = bStart;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = ar.fma(b0, c00);
+                c01 = ar.fma(b1, c01);
+                ar = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = ar.fma(b0, c10);
+                c11 = ar.fma(b1, c11);
+                ar = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = ar.fma(b0, c20);
+                c21 = ar.fma(b1, c21);
+                ar = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = ar.fma(b0, c30);
+                c31 = ar.fma(b1, c31);
+                bi += ldb;
+            }
+            if (beta == 0) {
+                c00.mul(va).intoArray(c, ci);
+                c01.mul(va).intoArray(c, ci + L);
+                ci += ldc;
+                c10.mul(va).intoArray(c, ci);
+                c11.mul(va).intoArray(c, ci + L);
+                ci += ldc;
+                c20.mul(va).intoArray(c, ci);
+                c21.mul(va).intoArray(c, ci + L);
+                ci += ldc;
+                c30.mul(va).intoArray(c, ci);
+                c31.mul(va).intoArray(c, ci + L);
+            } else {
+                c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                ci += ldc;
+                c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                ci += ldc;
+                c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                ci += ldc;
+                c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            }
             ci += ldc;
-            c10.mul(va).intoArray(c, ci);
-            c11.mul(va).intoArray(c, ci + L);
-            c12.mul(va).intoArray(c, ci + 2 * L);
-            c13.mul(va).intoArray(c, ci + 3 * L);
-            ci += ldc;
-            c20.mul(va).intoArray(c, ci);
-            c21.mul(va).intoArray(c, ci + L);
-            c22.mul(va).intoArray(c, ci + 2 * L);
-            c23.mul(va).intoArray(c, ci + 3 * L);
-            ci += ldc;
-            c30.mul(va).intoArray(c, ci);
-            c31.mul(va).intoArray(c, ci + L);
-            c32.mul(va).intoArray(c, ci + 2 * L);
-            c33.mul(va).intoArray(c, ci + 3 * L);
-        } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c02.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            c03.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
-            ci += ldc;
-            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c12.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            c13.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
-            ci += ldc;
-            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c22.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            c23.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
-            ci += ldc;
-            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c32.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            c33.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
         }
     }
 
-    /** As {@link #smallRows4x4} with 6 vectors (24 accumulators, 31 of 32 registers): the first panel when B's whole panels are an odd number of 2 vectors. */
-    static void smallRows4x6(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
+    /** As {@link #tilesRows4x2} 4 vectors wide (16 accumulators, 8 loads per 16 FMAs): where 4 vectors of B fit. */
+    static void tilesRows4x4(int tiles, int kc, float[] a, int ai, int lda, float[] b, int bStart, int ldb,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector zero = FloatVector.zero(S);
-        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero, c04 = zero, c05 = zero, c10 = zero, c11 = zero;
-        FloatVector c12 = zero, c13 = zero, c14 = zero, c15 = zero, c20 = zero, c21 = zero, c22 = zero, c23 = zero;
-        FloatVector c24 = zero, c25 = zero, c30 = zero, c31 = zero, c32 = zero, c33 = zero, c34 = zero, c35 = zero;
-        int a0 = ai;
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
-            FloatVector b4 = FloatVector.fromArray(S, b, bi + 4 * L);
-            FloatVector b5 = FloatVector.fromArray(S, b, bi + 5 * L);
-            FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = ar.fma(b0, c00);
-            c01 = ar.fma(b1, c01);
-            c02 = ar.fma(b2, c02);
-            c03 = ar.fma(b3, c03);
-            c04 = ar.fma(b4, c04);
-            c05 = ar.fma(b5, c05);
-            ar = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = ar.fma(b0, c10);
-            c11 = ar.fma(b1, c11);
-            c12 = ar.fma(b2, c12);
-            c13 = ar.fma(b3, c13);
-            c14 = ar.fma(b4, c14);
-            c15 = ar.fma(b5, c15);
-            ar = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = ar.fma(b0, c20);
-            c21 = ar.fma(b1, c21);
-            c22 = ar.fma(b2, c22);
-            c23 = ar.fma(b3, c23);
-            c24 = ar.fma(b4, c24);
-            c25 = ar.fma(b5, c25);
-            ar = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = ar.fma(b0, c30);
-            c31 = ar.fma(b1, c31);
-            c32 = ar.fma(b2, c32);
-            c33 = ar.fma(b3, c33);
-            c34 = ar.fma(b4, c34);
-            c35 = ar.fma(b5, c35);
-            bi += ldb;
-        }
         FloatVector va = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c00.mul(va).intoArray(c, ci);
-            c01.mul(va).intoArray(c, ci + L);
-            c02.mul(va).intoArray(c, ci + 2 * L);
-            c03.mul(va).intoArray(c, ci + 3 * L);
-            c04.mul(va).intoArray(c, ci + 4 * L);
-            c05.mul(va).intoArray(c, ci + 5 * L);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        for (int t = 0; t < tiles; t++, ai += 4 * lda) {
+            FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero, c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+            FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero, c30 = zero, c31 = zero, c32 = zero, c33 = zero;
+            int a0 = ai;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            int bi = bStart;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+                FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+                FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = ar.fma(b0, c00);
+                c01 = ar.fma(b1, c01);
+                c02 = ar.fma(b2, c02);
+                c03 = ar.fma(b3, c03);
+                ar = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = ar.fma(b0, c10);
+                c11 = ar.fma(b1, c11);
+                c12 = ar.fma(b2, c12);
+                c13 = ar.fma(b3, c13);
+                ar = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = ar.fma(b0, c20);
+                c21 = ar.fma(b1, c21);
+                c22 = ar.fma(b2, c22);
+                c23 = ar.fma(b3, c23);
+                ar = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = ar.fma(b0, c30);
+                c31 = ar.fma(b1, c31);
+                c32 = ar.fma(b2, c32);
+                c33 = ar.fma(b3, c33);
+                bi += ldb;
+            }
+            if (beta == 0) {
+                c00.mul(va).intoArray(c, ci);
+                c01.mul(va).intoArray(c, ci + L);
+                c02.mul(va).intoArray(c, ci + 2 * L);
+                c03.mul(va).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c10.mul(va).intoArray(c, ci);
+                c11.mul(va).intoArray(c, ci + L);
+                c12.mul(va).intoArray(c, ci + 2 * L);
+                c13.mul(va).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c20.mul(va).intoArray(c, ci);
+                c21.mul(va).intoArray(c, ci + L);
+                c22.mul(va).intoArray(c, ci + 2 * L);
+                c23.mul(va).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c30.mul(va).intoArray(c, ci);
+                c31.mul(va).intoArray(c, ci + L);
+                c32.mul(va).intoArray(c, ci + 2 * L);
+                c33.mul(va).intoArray(c, ci + 3 * L);
+            } else {
+                c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c02.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c03.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c12.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c13.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c22.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c23.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c32.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c33.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+            }
             ci += ldc;
-            c10.mul(va).intoArray(c, ci);
-            c11.mul(va).intoArray(c, ci + L);
-            c12.mul(va).intoArray(c, ci + 2 * L);
-            c13.mul(va).intoArray(c, ci + 3 * L);
-            c14.mul(va).intoArray(c, ci + 4 * L);
-            c15.mul(va).intoArray(c, ci + 5 * L);
+        }
+    }
+
+    /** As {@link #tilesRows4x4} 6 vectors wide (24 accumulators, 31 of 32 registers): the first panel when B's whole panels are an odd number of 2 vectors. */
+    static void tilesRows4x6(int tiles, int kc, float[] a, int ai, int lda, float[] b, int bStart, int ldb,
+            float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        for (int t = 0; t < tiles; t++, ai += 4 * lda) {
+            FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero, c04 = zero, c05 = zero, c10 = zero, c11 = zero;
+            FloatVector c12 = zero, c13 = zero, c14 = zero, c15 = zero, c20 = zero, c21 = zero, c22 = zero, c23 = zero;
+            FloatVector c24 = zero, c25 = zero, c30 = zero, c31 = zero, c32 = zero, c33 = zero, c34 = zero, c35 = zero;
+            int a0 = ai;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            int bi = bStart;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+                FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+                FloatVector b4 = FloatVector.fromArray(S, b, bi + 4 * L);
+                FloatVector b5 = FloatVector.fromArray(S, b, bi + 5 * L);
+                FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = ar.fma(b0, c00);
+                c01 = ar.fma(b1, c01);
+                c02 = ar.fma(b2, c02);
+                c03 = ar.fma(b3, c03);
+                c04 = ar.fma(b4, c04);
+                c05 = ar.fma(b5, c05);
+                ar = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = ar.fma(b0, c10);
+                c11 = ar.fma(b1, c11);
+                c12 = ar.fma(b2, c12);
+                c13 = ar.fma(b3, c13);
+                c14 = ar.fma(b4, c14);
+                c15 = ar.fma(b5, c15);
+                ar = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = ar.fma(b0, c20);
+                c21 = ar.fma(b1, c21);
+                c22 = ar.fma(b2, c22);
+                c23 = ar.fma(b3, c23);
+                c24 = ar.fma(b4, c24);
+                c25 = ar.fma(b5, c25);
+                ar = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = ar.fma(b0, c30);
+                c31 = ar.fma(b1, c31);
+                c32 = ar.fma(b2, c32);
+                c33 = ar.fma(b3, c33);
+                c34 = ar.fma(b4, c34);
+                c35 = ar.fma(b5, c35);
+                bi += ldb;
+            }
+            if (beta == 0) {
+                c00.mul(va).intoArray(c, ci);
+                c01.mul(va).intoArray(c, ci + L);
+                c02.mul(va).intoArray(c, ci + 2 * L);
+                c03.mul(va).intoArray(c, ci + 3 * L);
+                c04.mul(va).intoArray(c, ci + 4 * L);
+                c05.mul(va).intoArray(c, ci + 5 * L);
+                ci += ldc;
+                c10.mul(va).intoArray(c, ci);
+                c11.mul(va).intoArray(c, ci + L);
+                c12.mul(va).intoArray(c, ci + 2 * L);
+                c13.mul(va).intoArray(c, ci + 3 * L);
+                c14.mul(va).intoArray(c, ci + 4 * L);
+                c15.mul(va).intoArray(c, ci + 5 * L);
+                ci += ldc;
+                c20.mul(va).intoArray(c, ci);
+                c21.mul(va).intoArray(c, ci + L);
+                c22.mul(va).intoArray(c, ci + 2 * L);
+                c23.mul(va).intoArray(c, ci + 3 * L);
+                c24.mul(va).intoArray(c, ci + 4 * L);
+                c25.mul(va).intoArray(c, ci + 5 * L);
+                ci += ldc;
+                c30.mul(va).intoArray(c, ci);
+                c31.mul(va).intoArray(c, ci + L);
+                c32.mul(va).intoArray(c, ci + 2 * L);
+                c33.mul(va).intoArray(c, ci + 3 * L);
+                c34.mul(va).intoArray(c, ci + 4 * L);
+                c35.mul(va).intoArray(c, ci + 5 * L);
+            } else {
+                c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c02.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c03.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                c04.fma(va, FloatVector.fromArray(S, c, ci + 4 * L).mul(vb)).intoArray(c, ci + 4 * L);
+                c05.fma(va, FloatVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
+                ci += ldc;
+                c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c12.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c13.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                c14.fma(va, FloatVector.fromArray(S, c, ci + 4 * L).mul(vb)).intoArray(c, ci + 4 * L);
+                c15.fma(va, FloatVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
+                ci += ldc;
+                c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c22.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c23.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                c24.fma(va, FloatVector.fromArray(S, c, ci + 4 * L).mul(vb)).intoArray(c, ci + 4 * L);
+                c25.fma(va, FloatVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
+                ci += ldc;
+                c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c32.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c33.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                c34.fma(va, FloatVector.fromArray(S, c, ci + 4 * L).mul(vb)).intoArray(c, ci + 4 * L);
+                c35.fma(va, FloatVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
+            }
             ci += ldc;
-            c20.mul(va).intoArray(c, ci);
-            c21.mul(va).intoArray(c, ci + L);
-            c22.mul(va).intoArray(c, ci + 2 * L);
-            c23.mul(va).intoArray(c, ci + 3 * L);
-            c24.mul(va).intoArray(c, ci + 4 * L);
-            c25.mul(va).intoArray(c, ci + 5 * L);
-            ci += ldc;
-            c30.mul(va).intoArray(c, ci);
-            c31.mul(va).intoArray(c, ci + L);
-            c32.mul(va).intoArray(c, ci + 2 * L);
-            c33.mul(va).intoArray(c, ci + 3 * L);
-            c34.mul(va).intoArray(c, ci + 4 * L);
-            c35.mul(va).intoArray(c, ci + 5 * L);
-        } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c02.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            c03.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
-            c04.fma(va, FloatVector.fromArray(S, c, ci + 4 * L).mul(vb)).intoArray(c, ci + 4 * L);
-            c05.fma(va, FloatVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
-            ci += ldc;
-            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c12.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            c13.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
-            c14.fma(va, FloatVector.fromArray(S, c, ci + 4 * L).mul(vb)).intoArray(c, ci + 4 * L);
-            c15.fma(va, FloatVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
-            ci += ldc;
-            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c22.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            c23.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
-            c24.fma(va, FloatVector.fromArray(S, c, ci + 4 * L).mul(vb)).intoArray(c, ci + 4 * L);
-            c25.fma(va, FloatVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
-            ci += ldc;
-            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c32.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            c33.fma(va, FloatVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
-            c34.fma(va, FloatVector.fromArray(S, c, ci + 4 * L).mul(vb)).intoArray(c, ci + 4 * L);
-            c35.fma(va, FloatVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
         }
     }
 
