@@ -37,8 +37,9 @@ import jdk.incubator.vector.VectorSpecies;
  * threads), both passed down the nest; the packing buffers are apart, in a {@link Workspace} per
  * running thread, which also keeps the one problem and plan its thread's calls reuse. {@link GemmThreads} decides how many threads a
  * product gets. On the packed path, threads share each packed B block as BLIS's IC-loop split does
- * ({@link Split#SHARED_B}), but the row blocks of C and the panels of the next B block are dealt
- * to the threads as they free up, not in fixed ranges ({@link #sharedNest}); products with too
+ * ({@link Split#SHARED_B}), or, for wide products, each packed A block as its JC-loop split does
+ * ({@link Split#SHARED_A}), but the blocks of C and the units of the next shared block are dealt
+ * to the threads as they free up, each its own first, not in fixed ranges ({@link #sharedNest}); products with too
  * few rows for that split the rows or the columns of C, each part packing its own operands. The
  * direct and narrow paths, whose B is small, split rows, each part packing its own. Arguments are checked by {@code dev.jvk.kernels.Gemm}
  * before they get here; {@code m > 0} and {@code n > 0}.
@@ -214,7 +215,8 @@ public final class Sgemm {
 
     /**
      * How the threads of a call share it. SHARED_B: the packed path's row blocks, dealt as threads free
-     * up, one packed B block for all (BLIS's IC-loop split, dynamic). ROWS: ranges of whole row panels, each part packing its own B.
+     * up, one packed B block for all (BLIS's IC-loop split, dynamic). SHARED_A: for wide products, column blocks
+     * dealt, each packing its own columns of B, one packed block of all of A's rows for all (the JC-loop split). ROWS: ranges of whole row panels, each part packing its own B.
      * COLUMNS: ranges of whole column panels, each part packing its own B columns and all of A.
      */
     enum Split { SHARED_B, SHARED_A, ROWS, COLUMNS }
@@ -344,7 +346,9 @@ public final class Sgemm {
          * ({@link GemmThreads#BLOCKS_PER_PART} per thread, at most MC) when there are at least two
          * blocks' worth of row panels and {@link #DEALT_MIN_VOLUME} per thread: on a host whose cores change speed independently,
          * fixed ranges wait for the slower core, and with fixed halves the shared block lost to
-         * private packing (bench/RESULTS-threads.md). Fewer rows: each part packs its own operand,
+         * private packing (bench/RESULTS-threads.md). Wide products (n > m) share A's block instead and deal
+         * column blocks, so that no core reads B the other packed (1.04-1.12x the shared B at 128x256x784 on 2
+         * threads, bench/RESULTS-threads.md). Fewer rows: each part packs its own operand,
          * along the dimension whose split packs less twice (a row split packs all of B in every part,
          * a column split all of A).
          */
