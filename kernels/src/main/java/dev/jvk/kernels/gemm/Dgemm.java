@@ -6,7 +6,6 @@ import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -40,8 +39,9 @@ import jdk.incubator.vector.VectorSpecies;
  * threads), both passed down the nest; the packing buffers are apart, in a {@link Workspace} per
  * running thread, which also keeps the one problem and plan its thread's calls reuse. {@link GemmThreads} decides how many threads a
  * product gets. On the packed path, threads share each packed B block as BLIS's IC-loop split does
- * ({@link Split#SHARED_B}), but the row blocks of C and the panels of the next B block are dealt
- * to the threads as they free up, not in fixed ranges ({@link #sharedNest}); products with too
+ * ({@link Split#SHARED_B}), or, for wide products, each packed A block as its JC-loop split does
+ * ({@link Split#SHARED_A}), but the blocks of C and the units of the next shared block are dealt
+ * to the threads as they free up, each its own first, not in fixed ranges ({@link #sharedNest}); products with too
  * few rows for that split the rows or the columns of C, each part packing its own operands. The
  * direct and narrow paths, whose B is small, split rows, each part packing its own. Arguments are checked by {@code dev.jvk.kernels.Gemm}
  * before they get here; {@code m > 0} and {@code n > 0}.
@@ -79,6 +79,8 @@ public final class Dgemm {
      * bench/RESULTS-threads.md); 128x256x784 and 256^3 gained or held.
      */
     private static final long DEALT_MIN_VOLUME = 1L << 23;
+    /** The most rows for {@link Split#SHARED_A}: two packed A blocks of all m rows (2 x 512 KB at KC 256) stay in L2. */
+    private static final int SHARED_A_MAX_ROWS = Integer.getInteger("jvk.gemm.sharedAMaxRows", 512);
     /** Any thread but the caller: confined segments are not accessible by it. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { });
 
@@ -215,10 +217,11 @@ public final class Dgemm {
 
     /**
      * How the threads of a call share it. SHARED_B: the packed path's row blocks, dealt as threads free
-     * up, one packed B block for all (BLIS's IC-loop split, dynamic). ROWS: ranges of whole row panels, each part packing its own B.
+     * up, one packed B block for all (BLIS's IC-loop split, dynamic). SHARED_A: for wide products, column blocks
+     * dealt, each packing its own columns of B, one packed block of all of A's rows for all (the JC-loop split). ROWS: ranges of whole row panels, each part packing its own B.
      * COLUMNS: ranges of whole column panels, each part packing its own B columns and all of A.
      */
-    enum Split { SHARED_B, ROWS, COLUMNS }
+    enum Split { SHARED_B, SHARED_A, ROWS, COLUMNS }
 
     /** {@code C = alpha * op(A) * op(B) + beta * C} on arrays. */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -300,7 +303,7 @@ public final class Dgemm {
 
     /**
      * A problem, its path, and its split into at most {@code parts} parts: ranges of whole panels.
-     * {@code sharedB} is the caller's packing buffer for B when the split is {@link Split#SHARED_B}.
+     * {@code shared} is the caller's packing buffer for B (A) when the split is {@link Split#SHARED_B} ({@link Split#SHARED_A}).
      * The pool runs the parts, each on its own workspace, or all of it as one part when its workers
      * are busy. Like its {@link Problem}, a plan is the calling thread's workspace's, set when a
      * call starts and read-only while its parts run.
@@ -310,15 +313,18 @@ public final class Dgemm {
         private Path path;
         private int parts;
         private Split split;
-        private double[] sharedB;
+        private double[] shared;
         /**
-         * {@link Split#SHARED_B} (see {@link #sharedNest}): rows of C per dealt block; the next ticket; per B buffer,
-         * the panels packed into it in this call; per row block, the steps done.
+         * {@link Split#SHARED_B} ({@link Split#SHARED_A}), see {@link #sharedNest}: rows (columns) of C per dealt
+         * block; columns of B (rows of A) per unit of the shared block; per shared buffer, the units packed into it
+         * in this call; per dealt block, the steps done; per block and per unit, the steps claimed.
          */
-        private int blockRows;
-        private final AtomicInteger tickets = new AtomicInteger();
-        private final AtomicIntegerArray panelsPacked = new AtomicIntegerArray(2);
+        private int blockSize;
+        private int unitSize;
+        private final AtomicIntegerArray unitsPacked = new AtomicIntegerArray(2);
         private AtomicIntegerArray stepsDone = new AtomicIntegerArray(0);
+        private AtomicIntegerArray blocksClaimed = new AtomicIntegerArray(0);
+        private AtomicIntegerArray unitsClaimed = new AtomicIntegerArray(0);
 
         Problem problem() {
             return problem;
@@ -326,14 +332,14 @@ public final class Dgemm {
 
         void clear() {
             problem.clear();
-            sharedB = null;
+            shared = null;
         }
 
-        private void set(Path path, int parts, Split split, double[] sharedB) {
+        private void set(Path path, int parts, Split split, double[] shared) {
             this.path = path;
             this.parts = parts;
             this.split = split;
-            this.sharedB = sharedB;
+            this.shared = shared;
         }
 
         /**
@@ -342,7 +348,9 @@ public final class Dgemm {
          * ({@link GemmThreads#BLOCKS_PER_PART} per thread, at most MC) when there are at least two
          * blocks' worth of row panels and {@link #DEALT_MIN_VOLUME} per thread: on a host whose cores change speed independently,
          * fixed ranges wait for the slower core, and with fixed halves the shared block lost to
-         * private packing (bench/RESULTS-threads.md). Fewer rows: each part packs its own operand,
+         * private packing (bench/RESULTS-threads.md). Wide products (n > m) share A's block instead and deal
+         * column blocks, so that no core reads B the other packed (1.04-1.12x the shared B at 128x256x784 on 2
+         * threads, bench/RESULTS-threads.md). Fewer rows: each part packs its own operand,
          * along the dimension whose split packs less twice (a row split packs all of B in every part,
          * a column split all of A).
          */
@@ -355,22 +363,22 @@ public final class Dgemm {
                 set(path, Math.min(wanted, rowPanels), Split.ROWS, null);
                 return;
             }
-            if (wanted >= GemmThreads.SHARE_B_FROM && rowPanels / 4 >= 2 * wanted && (long) p.m() * p.n() * p.k() >= wanted * DEALT_MIN_VOLUME) {
+            boolean dealt = wanted >= GemmThreads.SHARE_B_FROM && (long) p.m() * p.n() * p.k() >= wanted * DEALT_MIN_VOLUME;
+            int ways = GemmThreads.BLOCKS_PER_PART * wanted;
+            if (dealt && p.n() > p.m() && p.m() <= SHARED_A_MAX_ROWS && colPanels >= 2 * wanted * GemmThreads.COLUMN_PANELS) {
+                // two A blocks (all m rows): the parts pack the next K block's while the last column blocks of this one run
+                set(path, wanted, Split.SHARED_A, caller.doublePackedA(2 * Platform.roundUp(p.m(), MR) * kcMax(p.k())));
+                blockSize = Math.min(NC, Math.max(GemmThreads.COLUMN_PANELS * NR, Platform.roundUp((p.n() + ways - 1) / ways, NR)));
+                unitSize = Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR)));
+                startDealing((p.n() + blockSize - 1) / blockSize, (p.m() + unitSize - 1) / unitSize);
+                return;
+            }
+            if (dealt && rowPanels / 4 >= 2 * wanted) {
                 // two B blocks: the parts pack the next step's while the last row blocks of this one run
-                double[] sharedB = caller.doublePackedB(2 * Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k()));
-                set(path, wanted, Split.SHARED_B, sharedB);
-                int perPart = (p.m() + GemmThreads.BLOCKS_PER_PART * wanted - 1) / (GemmThreads.BLOCKS_PER_PART * wanted);
-                blockRows = Math.min(MC, Math.max(4 * MR, Platform.roundUp(perPart, MR)));
-                int blocks = (p.m() + blockRows - 1) / blockRows;
-                if (stepsDone.length() < blocks) {
-                    stepsDone = new AtomicIntegerArray(Math.max(blocks, 2 * stepsDone.length()));
-                }
-                for (int t = 0; t < blocks; t++) {
-                    stepsDone.set(t, 0);
-                }
-                panelsPacked.set(0, 0);
-                panelsPacked.set(1, 0);
-                tickets.set(0);
+                set(path, wanted, Split.SHARED_B, caller.doublePackedB(2 * Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k())));
+                blockSize = Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR)));
+                unitSize = NR;
+                startDealing((p.m() + blockSize - 1) / blockSize, (Math.min(NC, p.n()) + NR - 1) / NR);
                 return;
             }
             boolean rowsCheaper = p.n() <= p.m(); // duplicated packing: k x n for a row split, m x k for a column split
@@ -380,11 +388,31 @@ public final class Dgemm {
             set(path, Math.min(wanted, splitRows ? rowPanels : colPanels), splitRows ? Split.ROWS : Split.COLUMNS, null);
         }
 
+        /** Resets the dealing of {@link #sharedNest} for a call of {@code blocks} dealt blocks and at most {@code units} units per step. */
+        private void startDealing(int blocks, int units) {
+            stepsDone = cleared(stepsDone, blocks);
+            blocksClaimed = cleared(blocksClaimed, blocks);
+            unitsClaimed = cleared(unitsClaimed, units);
+            unitsPacked.set(0, 0);
+            unitsPacked.set(1, 0);
+        }
+
+        /** {@code a} with its first {@code length} elements 0, grown (to at least twice) when shorter. */
+        private static AtomicIntegerArray cleared(AtomicIntegerArray a, int length) {
+            if (a.length() < length) {
+                return new AtomicIntegerArray(Math.max(length, 2 * a.length()));
+            }
+            for (int i = 0; i < length; i++) {
+                a.set(i, 0);
+            }
+            return a;
+        }
+
         @Override
         public void runPart(int part, int parts, Workspace workspace, GemmPool.Waiting waiting) {
             Problem p = problem;
-            if (split == Split.SHARED_B) {
-                sharedNest(this, workspace, waiting);
+            if (split == Split.SHARED_B || split == Split.SHARED_A) {
+                sharedNest(this, part, parts, workspace, waiting);
             } else if (split == Split.COLUMNS) {
                 int panels = (p.n() + NR - 1) / NR;
                 int j0 = part * panels / parts * NR;
@@ -449,108 +477,164 @@ public final class Dgemm {
         packPanels(p, pc, kc, jc, 0, nc, bp, 0, stage);
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
-            packRows(p, ic, pc, mc, kc, ap, stage);
-            macroKernel(p, ap, bp, 0, workspace.doubleTile(MR * NR), ic, jc, mc, nc, kc, beta);
+            packRows(p, ic, pc, mc, kc, ap, 0, stage);
+            macroKernel(p, ap, 0, bp, 0, workspace.doubleTile(MR * NR), ic, jc, mc, nc, kc, beta);
         }
     }
 
     /**
-     * The packed path shared by the parts of a call ({@link Split#SHARED_B}): BLIS's IC-loop split, with the
-     * work dealt as parts free up instead of in fixed ranges, so that a faster core takes more (on a host
-     * whose cores change speed second by second, fixed halves wait for the slower one). The steps (jc, pc)
-     * run in the one-thread order, each on one packed B block shared by all parts, double-buffered. The
-     * work is one stream of tickets: the panels of step 0's B block; then per step s, its row blocks (pack
-     * A, macro-kernel), then the panels of step s + 1's B block. A part takes the next ticket, waits until
-     * what that ticket reads is written, and does it: a row block of step s waits for all of step s's B
-     * panels and for its own rows' step s - 1 (the next K block adds to what the last one wrote); a B
-     * panel of step s + 1 waits until every row block of step s - 1, which read that buffer, is done.
-     * Every wait is for an earlier ticket, so some part can always go on, and no part ever needs another
-     * to have started: one part alone runs the whole stream. There is no barrier between steps: a part
-     * that ends its share of one step goes on with the next, and the parts wait for each other only
-     * within the last row block of the call. Which part computes a block never changes a bit: every
-     * element is the same chain over the same K blocks in order.
+     * The packed path shared by the parts of a call: BLIS's IC-loop split ({@link Split#SHARED_B}: row blocks
+     * of C, each part packing its rows of A, against one packed B block) or JC-loop split ({@link Split#SHARED_A},
+     * for wide products: column blocks of C, each part packing its columns of B, against one packed block of all
+     * of A's rows), with the blocks dealt as parts free up instead of in fixed ranges, so that a faster core takes
+     * more (on a host whose cores change speed second by second, fixed halves wait for the slower one). The steps
+     * (jc, pc; SHARED_A: pc alone) run in the one-thread order, each on one shared packed block, double-buffered.
+     * Per step s a part does its own blocks (part i of p: the i-th p-th of them, the same every step and every
+     * call, so that its rows or columns of C and what it packs stay in its core's cache), then packs units of
+     * step s + 1's shared block, its own first, then takes the others' blocks of step s nobody has started, from
+     * the last down. Each block and unit is claimed once per step ({@link #claim}). A part waits only for what it
+     * reads: a block of step s for all of step s's shared units and for its own step s - 1 (the next K block adds
+     * to what the last one wrote); a unit of step s + 1 for every block of step s - 1, which read that buffer.
+     * Every wait is for work claimed earlier, so some part can always go on, and no part ever needs another to
+     * have started: one part alone runs it all. There is no barrier between steps. Which part computes a block
+     * never changes a bit: every element is the same chain over the same K blocks in order.
      */
-    private static void sharedNest(Plan plan, Workspace workspace, GemmPool.Waiting waiting) {
+    private static void sharedNest(Plan plan, int part, int parts, Workspace workspace, GemmPool.Waiting waiting) {
         Problem p = plan.problem;
-        double[] sharedB = plan.sharedB;
-        int blockRows = plan.blockRows;
-        AtomicInteger tickets = plan.tickets;
-        AtomicIntegerArray panelsPacked = plan.panelsPacked;
-        AtomicIntegerArray stepsDone = plan.stepsDone;
+        boolean columns = plan.split == Split.SHARED_A;
+        int size = plan.blockSize;
+        int unit = plan.unitSize;
+        AtomicIntegerArray unitsPacked = plan.unitsPacked;
         int m = p.m();
         int n = p.n();
         int k = p.k();
         int kBlocks = kBlocks(k);
         int kcMax = kcMax(k);
-        int half = Platform.roundUp(Math.min(NC, n), NR) * kcMax;
-        int blocks = (m + blockRows - 1) / blockRows;
-        int steps = (n + NC - 1) / NC * kBlocks;
-        double[] ap = workspace.doublePackedA(blockRows * kcMax);
-        double[] stage = p.a().array() == null ? workspace.doubleStage(Math.max(blockRows, Math.min(NC, n)) * kcMax) : null;
+        // SHARED_A: the steps are the K blocks alone (the shared block is all of A's rows); SHARED_B: (jc, pc)
+        int ncStep = columns ? n : NC;
+        int half = (columns ? Platform.roundUp(m, MR) : Platform.roundUp(Math.min(NC, n), NR)) * kcMax;
+        int blocks = ((columns ? n : m) + size - 1) / size;
+        int steps = (n + ncStep - 1) / ncStep * kBlocks;
+        double[] own = columns ? workspace.doublePackedB(Platform.roundUp(size, NR) * kcMax) : workspace.doublePackedA(size * kcMax);
+        double[] stage = p.a().array() == null ? workspace.doubleStage(Math.max(size, columns ? unit : Math.min(NC, n)) * kcMax) : null;
         double[] tile = workspace.doubleTile(MR * NR);
-        // this part's place in the stream: step s's row blocks are tickets [rowsFrom, panelsFrom), step s + 1's panels
-        // [panelsFrom, phaseEnd); s = -1 has no row blocks. Per buffer, the panels it holds once step s's are packed.
-        int s = -1;
-        int rowsFrom = 0;
-        int panelsFrom = 0;
-        int phaseEnd = (Math.min(NC, n) + NR - 1) / NR;
-        int ready0 = phaseEnd;
+        int ownFrom = part * blocks / parts;
+        int ownTo = (part + 1) * blocks / parts;
+        // per buffer, the units it holds once the last step packed into it is
+        int ready0 = 0;
         int ready1 = 0;
-        int jc = 0;
-        int nc = 0;
-        int pc = 0;
-        int kc = 0;
-        int nextJc = 0;
-        int nextNc = Math.min(NC, n);
-        int nextPc = 0;
-        int nextKc = kStart(k, kBlocks, 1);
-        for (int t = tickets.getAndIncrement(); ; t = tickets.getAndIncrement()) {
-            while (t >= phaseEnd) {
-                if (++s == steps) {
-                    return;
-                }
-                jc = nextJc;
-                nc = nextNc;
-                pc = nextPc;
-                kc = nextKc;
-                int next = s + 1;
-                nextJc = next / kBlocks * NC;
-                nextNc = next < steps ? Math.min(NC, n - nextJc) : 0;
-                nextPc = next < steps ? kStart(k, kBlocks, next % kBlocks) : 0;
-                nextKc = next < steps ? kStart(k, kBlocks, next % kBlocks + 1) - nextPc : 0;
-                rowsFrom = phaseEnd;
-                panelsFrom = rowsFrom + blocks;
-                int nextPanels = (nextNc + NR - 1) / NR;
-                phaseEnd = panelsFrom + nextPanels;
-                if ((next & 1) == 0) {
-                    ready0 += nextPanels;
-                } else {
-                    ready1 += nextPanels;
+        for (int s = -1; s < steps; s++) {
+            int ready = (s & 1) == 0 ? ready0 : ready1;
+            if (s >= 0) {
+                for (int b = ownFrom; b < ownTo; b++) {
+                    block(plan, s, b, own, stage, tile, ready, waiting);
                 }
             }
-            if (t < panelsFrom) {
-                int block = t - rowsFrom;
-                int ready = (s & 1) == 0 ? ready0 : ready1;
-                for (int spins = 0; panelsPacked.get(s & 1) < ready || stepsDone.get(block) < s; spins++) {
-                    waiting.pause(spins);
+            int next = s + 1;
+            if (next < steps) {
+                int units = ((columns ? m : Math.min(ncStep, n - next / kBlocks * ncStep)) + unit - 1) / unit;
+                if ((next & 1) == 0) {
+                    ready0 += units;
+                } else {
+                    ready1 += units;
                 }
-                int ic = block * blockRows;
-                int mc = Math.min(blockRows, m - ic);
-                packRows(p, ic, pc, mc, kc, ap, stage);
-                macroKernel(p, ap, sharedB, (s & 1) * half, tile, ic, jc, mc, nc, kc, pc == 0 ? p.beta() : 1);
-                stepsDone.set(block, s + 1);
-            } else {
-                int next = s + 1;
-                for (int b = 0; b < blocks && s > 0; b++) {
-                    for (int spins = 0; stepsDone.get(b) < s; spins++) {
-                        waiting.pause(spins);
+                int unitsFrom = part * units / parts;
+                int unitsTo = (part + 1) * units / parts;
+                for (int u = unitsFrom; u < unitsTo; u++) {
+                    unit(plan, next, u, blocks, stage, waiting);
+                }
+                for (int u = units - 1; u >= 0; u--) {
+                    if (u < unitsFrom || u >= unitsTo) {
+                        unit(plan, next, u, blocks, stage, waiting);
                     }
                 }
-                int jr = (t - panelsFrom) * NR;
-                packPanels(p, nextPc, nextKc, nextJc, jr, Math.min(NR, nextNc - jr), sharedB, (next & 1) * half + jr * nextKc, stage);
-                panelsPacked.incrementAndGet(next & 1);
+            }
+            for (int b = blocks - 1; b >= 0 && s >= 0; b--) {
+                if (b < ownFrom || b >= ownTo) {
+                    block(plan, s, b, own, stage, tile, ready, waiting);
+                }
             }
         }
+    }
+
+    /**
+     * Unit {@code u} of step {@code s}'s shared block in {@link #sharedNest} (NR columns of B, or rows of A),
+     * unless another part has claimed it: waits until every block of step s - 2, which read that buffer, is done.
+     */
+    private static void unit(Plan plan, int s, int u, int blocks, double[] stage, GemmPool.Waiting waiting) {
+        if (!claim(plan.unitsClaimed, u, s)) {
+            return;
+        }
+        for (int b = 0; b < blocks && s > 1; b++) {
+            for (int spins = 0; plan.stepsDone.get(b) < s - 1; spins++) {
+                waiting.pause(spins);
+            }
+        }
+        Problem p = plan.problem;
+        boolean columns = plan.split == Split.SHARED_A;
+        int m = p.m();
+        int n = p.n();
+        int k = p.k();
+        int kBlocks = kBlocks(k);
+        int ncStep = columns ? n : NC;
+        int jc = s / kBlocks * ncStep;
+        int nc = Math.min(ncStep, n - jc);
+        int pc = kStart(k, kBlocks, s % kBlocks);
+        int kc = kStart(k, kBlocks, s % kBlocks + 1) - pc;
+        int half = (columns ? Platform.roundUp(m, MR) : Platform.roundUp(Math.min(NC, n), NR)) * kcMax(k);
+        int from = u * plan.unitSize;
+        int to = (s & 1) * half + from * kc;
+        if (columns) {
+            packRows(p, from, pc, Math.min(plan.unitSize, m - from), kc, plan.shared, to, stage);
+        } else {
+            packPanels(p, pc, kc, jc, from, Math.min(plan.unitSize, nc - from), plan.shared, to, stage);
+        }
+        plan.unitsPacked.incrementAndGet(s & 1);
+    }
+
+    /**
+     * Block {@code b} of step {@code s} of {@link #sharedNest}, unless another part has claimed it: waits for
+     * {@code ready} units in the step's shared buffer and for the block's own step s - 1, packs the part's own
+     * operand (rows of A or columns of B) and runs the macro-kernel against the shared block.
+     */
+    private static void block(Plan plan, int s, int b, double[] own, double[] stage, double[] tile, int ready, GemmPool.Waiting waiting) {
+        if (!claim(plan.blocksClaimed, b, s)) {
+            return;
+        }
+        Problem p = plan.problem;
+        boolean columns = plan.split == Split.SHARED_A;
+        int m = p.m();
+        int n = p.n();
+        int k = p.k();
+        int kBlocks = kBlocks(k);
+        int ncStep = columns ? n : NC;
+        int jc = s / kBlocks * ncStep;
+        int nc = Math.min(ncStep, n - jc);
+        int pc = kStart(k, kBlocks, s % kBlocks);
+        int kc = kStart(k, kBlocks, s % kBlocks + 1) - pc;
+        int half = (columns ? Platform.roundUp(m, MR) : Platform.roundUp(Math.min(NC, n), NR)) * kcMax(k);
+        for (int spins = 0; plan.unitsPacked.get(s & 1) < ready || plan.stepsDone.get(b) < s; spins++) {
+            waiting.pause(spins);
+        }
+        int size = plan.blockSize;
+        int from = b * size;
+        double beta = pc == 0 ? p.beta() : 1;
+        if (columns) {
+            int cols = Math.min(size, n - from);
+            packPanels(p, pc, kc, from, 0, cols, own, 0, stage);
+            macroKernel(p, plan.shared, (s & 1) * half, own, 0, tile, 0, from, m, cols, kc, beta);
+        } else {
+            int mc = Math.min(size, m - from);
+            packRows(p, from, pc, mc, kc, own, 0, stage);
+            macroKernel(p, own, 0, plan.shared, (s & 1) * half, tile, from, jc, mc, nc, kc, beta);
+        }
+        plan.stepsDone.set(b, s + 1);
+    }
+
+    /** Claims item {@code i} for step {@code step} (0, 1, ... in order, each step's items claimed before the next's): true for one part. */
+    private static boolean claim(AtomicIntegerArray claimed, int i, int step) {
+        int c = claimed.get(i);
+        return c <= step && claimed.compareAndSet(i, c, step + 1);
     }
 
     /** Where K block {@code kb} of {@code kBlocks} starts (block {@code kBlocks}: at k): the blocks of {@link #loopNest}. */
@@ -572,13 +656,13 @@ public final class Dgemm {
         }
     }
 
-    /** Packs rows [ic, ic + mc) of op(A), K block [pc, pc + kc), into {@code ap}. */
-    private static void packRows(Problem p, int ic, int pc, int mc, int kc, double[] ap, double[] stage) {
+    /** Packs rows [ic, ic + mc) of op(A), K block [pc, pc + kc), into {@code ap} from {@code apo}. */
+    private static void packRows(Problem p, int ic, int pc, int mc, int kc, double[] ap, int apo, double[] stage) {
         Matrix a = p.a();
         if (a.array() != null) {
-            DgemmPacking.packA(a.array(), (int) a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap);
+            DgemmPacking.packA(a.array(), (int) a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap, apo);
         } else {
-            DgemmPacking.packA(a.segment(), a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap, stage);
+            DgemmPacking.packA(a.segment(), a.offset(), a.ld(), p.transA(), ic, pc, mc, kc, MR, ap, apo, stage);
         }
     }
 
@@ -586,7 +670,7 @@ public final class Dgemm {
      * All tiles of one packed A block times one packed B block: the JR and IR loops. A last B panel
      * no wider than one vector gets the 1-vector kernel (half the work of a padded 2-vector tile).
      */
-    private static void macroKernel(Problem p, double[] ap, double[] bp, int bo, double[] tile, int ic, int jc, int mc, int nc, int kc, double beta) {
+    private static void macroKernel(Problem p, double[] ap, int ao, double[] bp, int bo, double[] tile, int ic, int jc, int mc, int nc, int kc, double beta) {
         double alpha = p.alpha();
         Matrix c = p.c();
         double[] cArray = c.array();
@@ -600,9 +684,9 @@ public final class Dgemm {
                 boolean inPlace = cArray != null && rows == MR && cols == (narrow ? L : NR);
                 double[] target = inPlace ? cArray : null;
                 if (narrow) {
-                    KERNELS.packedNarrow().run(kc, ap, ir * kc, bp, bo + jr * kc, target, (int) ci, ldc, alpha, beta, tile);
+                    KERNELS.packedNarrow().run(kc, ap, ao + ir * kc, bp, bo + jr * kc, target, (int) ci, ldc, alpha, beta, tile);
                 } else {
-                    KERNELS.packed().run(kc, ap, ir * kc, bp, bo + jr * kc, target, (int) ci, ldc, alpha, beta, tile);
+                    KERNELS.packed().run(kc, ap, ao + ir * kc, bp, bo + jr * kc, target, (int) ci, ldc, alpha, beta, tile);
                 }
                 if (!inPlace) {
                     if (cArray != null) {

@@ -36,6 +36,8 @@ public final class GemmThreads {
      * a thread waits at most one block per step for the others; {@code -Djvk.gemm.blocksPerPart} for sweeps.
      */
     static final int BLOCKS_PER_PART = Integer.getInteger("jvk.gemm.blocksPerPart", 4);
+    /** The least NR-column panels per dealt column block of the shared-A split; {@code -Djvk.gemm.columnPanels} for sweeps. */
+    static final int COLUMN_PANELS = Integer.getInteger("jvk.gemm.columnPanels", 1);
     /** Elements per unit of an elementwise range: 64 floats are four cache lines, never shared by two parts. */
     static final int RANGE_UNIT = 64;
     /** The processors threads may run on; {@code -Djvk.gemm.processors} lets a test split as a larger machine would. */

@@ -257,12 +257,18 @@ final class SgemmPacking {
      */
     static void packA(MemorySegment a, long ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr,
                       float[] ap, float[] stage) {
+        packA(a, ao, lda, trans, i0, p0, mc, kc, mr, ap, 0, stage);
+    }
+
+    /** {@link #packA(MemorySegment, long, int, boolean, int, int, int, int, int, float[], float[])} into {@code ap} from {@code apo}. */
+    static void packA(MemorySegment a, long ao, int lda, boolean trans, int i0, int p0, int mc, int kc, int mr,
+                      float[] ap, int apo, float[] stage) {
         // Stored rows i0..i0+mc, columns p0..p0+kc (as is), or rows p0..p0+kc, columns i0..i0+mc (transposed).
         int rows = trans ? kc : mc;
         int cols = trans ? mc : kc;
         long first = trans ? ao + (long) p0 * lda + i0 : ao + (long) i0 * lda + p0;
         stage(a, first, lda, rows, cols, stage);
-        packA(stage, 0, cols, trans, 0, 0, mc, kc, mr, ap);
+        packA(stage, 0, cols, trans, 0, 0, mc, kc, mr, ap, apo);
     }
 
     /** Packs {@code kc x nc} of op(B) from a segment ({@code bo} counts floats), through {@code stage} as {@link #packA}. */
