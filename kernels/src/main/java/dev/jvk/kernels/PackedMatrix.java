@@ -28,6 +28,8 @@ public final class PackedMatrix {
 
     private final int k;
     private final int n;
+    /** B stored transposed: Gemm's path for a shape depends on it, and so do the bits this matrix must match. */
+    private final boolean transB;
     private final float[][] blocks;
 
     /**
@@ -49,6 +51,7 @@ public final class PackedMatrix {
         Checks.fits(b.length, bOffset, trans ? Checks.extent(n, k, ldb) : Checks.extent(k, n, ldb), "b");
         this.k = k;
         this.n = n;
+        this.transB = trans;
         this.blocks = IMPL.packB(trans, k, n, b, bOffset, ldb);
     }
 
@@ -84,6 +87,6 @@ public final class PackedMatrix {
         if (m == 0 || n == 0) {
             return;
         }
-        IMPL.sgemmPacked(transA == Transpose.TRANS, m, n, k, alpha, a, aOffset, lda, blocks, beta, c, cOffset, ldc);
+        IMPL.sgemmPacked(transA == Transpose.TRANS, transB, m, n, k, alpha, a, aOffset, lda, blocks, beta, c, cOffset, ldc);
     }
 }

@@ -28,7 +28,7 @@ import net.jqwik.api.statistics.Statistics;
  * for C over one vector wide (its tile turned back into rows of two vectors), and SMALL apart for the NN
  * products whose tiles run 4 vectors wide (n of at least 4 vectors, m of at least 4), and those with a
  * first panel 6 vectors wide (an odd number of whole 2-vector panels, at least 3), and those past 128^3
- * that it takes for their few rows. Where jvk runs its
+ * that it takes for their few rows; NARROW_DOT apart below 16 vectors of k (B stored transposed only). Where jvk runs its
  * scalar reference there are no paths, and nothing to count.
  */
 class GemmPathCoverageProperties {
@@ -46,9 +46,12 @@ class GemmPathCoverageProperties {
         Arbitrary<Integer> shortM = Arbitraries.integers().between(2, 3);
         // narrow and deep: the narrow dot products take A as stored from k = 16 vectors (256 floats at 512 bits)
         Arbitrary<Integer> deep = Arbitraries.integers().between(200, 1100);
+        // and with B stored transposed from 8 vectors (128 floats, 64 doubles at 512 bits)
+        Arbitrary<Integer> middling = Arbitraries.integers().between(30, 260);
         return Arbitraries.frequencyOf(
                 Tuple.of(2, GemmCase.cases(GemmCase.dimension(), narrowN, GemmCase.dimension())),
                 Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, deep)),
+                Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, middling)),
                 Tuple.of(1, GemmCase.cases(shortM, Arbitraries.integers().between(2, 4), GemmCase.dimension())),
                 Tuple.of(1, Arbitraries.oneOf(GemmCase.cases(one, small, small), GemmCase.cases(small, one, small))),
                 Tuple.of(2, GemmCase.cases(small)),
@@ -89,6 +92,10 @@ class GemmPathCoverageProperties {
         if (label.equals("NARROW_T") && g.n() > lanes) {
             label = NARROW_T_WIDE;
         }
+        paths.add(NARROW_DOT_TRANS_B);
+        if (label.equals("NARROW_DOT") && g.k() < 16 * lanes) {
+            label = NARROW_DOT_TRANS_B;
+        }
         paths.add(SMALL_FEW_ROWS);
         if (label.equals("SMALL") && (long) g.m() * g.n() * g.k() > 128L * 128 * 128) {
             label = SMALL_FEW_ROWS;
@@ -117,6 +124,9 @@ class GemmPathCoverageProperties {
 
     /** The label of SMALL for the NN products past 128^3 that it takes for their few rows (at most 32). */
     private static final String SMALL_FEW_ROWS = "SMALL past 128^3, few rows";
+
+    /** The label of NARROW_DOT below 16 vectors of k, where it takes only a B stored transposed. */
+    private static final String NARROW_DOT_TRANS_B = "NARROW_DOT, B^T from 8 vectors";
 
     /** The label of NARROW_T for C wider than one vector. */
     private static final String NARROW_T_WIDE = "NARROW_T over one vector";

@@ -25,7 +25,7 @@ import net.jqwik.api.Tuple;
  * operands whenever it does not take GEMV's order (m and n at least 2): the promise that lets a
  * layer switch to its packed weights without changing a bit. Shapes reach every K block count
  * (k past 256), A packed for all K blocks at once and block by block, narrow C (n up to one vector)
- * and the ragged panel edges; B is packed from a copy
+ * at depths around where the narrow dot products start (which depends on how B was stored), and the ragged panel edges; B is packed from a copy
  * that is then overwritten, so a product that read the original array would be caught.
  */
 class PackedMatrixProperties {
@@ -45,6 +45,9 @@ class PackedMatrixProperties {
         return Arbitraries.frequencyOf(
                 Tuple.of(3, GemmCase.cases()),
                 Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, deep)),
+                // narrow, 4 to 20 vectors of k at 512 bits: NARROW_DOT takes B^T from 8 vectors and B from 16, so the
+                // packed form must know how B was stored to take Sgemm's path (and its bits)
+                Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, Arbitraries.integers().between(60, 320))),
                 Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(1, 70), Arbitraries.integers().between(17, 300), deep)),
                 // rows x k beyond what is packed for every K block at once: each K block packs its own piece
                 Tuple.of(1, GemmCase.cases(Arbitraries.integers().between(170, 260), Arbitraries.integers().between(17, 40),

@@ -270,7 +270,7 @@ public final class Dgemm {
         if (m == 1 || n == 1) {
             return Path.GEMV;
         }
-        if (DgemmNarrowDot.takes(transA, n, k)) {
+        if (DgemmNarrowDot.takes(transA, transB, n, k)) {
             return Path.NARROW_DOT;
         }
         if (n <= L) {

@@ -47,6 +47,14 @@ final class DgemmNarrowDot {
      * vectors) 0.84x, 784 0.72x.
      */
     static final int MIN_K = 16 * L;
+    /**
+     * The shallowest product taken with op(B) = B^T: 8 vectors of k. B^T is then packed by whole rows of B
+     * (NARROW_T gathers it element by element), which moves the break-even down: SGEMM NT:128x10x128 (8
+     * vectors at 512 bits) ran 1.12x faster here than on NARROW_T, where NN at the same depth ran 0.85x
+     * (bench/RESULTS-gemm.md). {@link DgemmPrepacked} keeps the transpose B was packed with, so that it
+     * takes the path for the same shapes as {@link Dgemm} and gives its bits.
+     */
+    static final int MIN_K_TRANS_B = 8 * L;
     /** The rounds of the lane sums ({@link #TREE}): log2(L). */
     static final int STAGES = Integer.numberOfTrailingZeros(L);
     /** The heights of the generated kernels ({@code DgemmUnrolled.dots4x1} to {@code dots4x5}), whatever L is. */
@@ -72,9 +80,12 @@ final class DgemmNarrowDot {
 
     private DgemmNarrowDot() {}
 
-    /** Whether a product takes this path when C has two rows or more ({@link Dgemm#path}); op(B)^T is packed, so either transpose of B. */
-    static boolean takes(boolean transA, int n, int k) {
-        return !transA && n <= DgemmNarrowT.MAX_COLUMNS && k >= MIN_K;
+    /**
+     * Whether a product takes this path when C has two rows or more ({@link Dgemm#path}, {@link DgemmPrepacked}):
+     * op(B)^T is packed, so either transpose of B, from a shallower k when B is stored transposed.
+     */
+    static boolean takes(boolean transA, boolean transB, int n, int k) {
+        return !transA && n <= DgemmNarrowT.MAX_COLUMNS && k >= (transB ? MIN_K_TRANS_B : MIN_K);
     }
 
     /** Rows [i0, i1) of C = alpha * A * op(B) + beta * C, all of k: op(B)^T packed, then {@link #rows}. */

@@ -52,8 +52,8 @@ public final class GemmEngine implements GemmKernels {
     }
 
     @Override
-    public void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+    public void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
                             float[][] packedB, float beta, float[] c, int cOffset, int ldc) {
-        SgemmPrepacked.gemm(transA, m, n, k, alpha, a, aOffset, lda, packedB, beta, c, cOffset, ldc);
+        SgemmPrepacked.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, packedB, beta, c, cOffset, ldc);
     }
 }

@@ -268,7 +268,7 @@ public final class Sgemm {
         if (m == 1 || n == 1) {
             return Path.GEMV;
         }
-        if (SgemmNarrowDot.takes(transA, n, k)) {
+        if (SgemmNarrowDot.takes(transA, transB, n, k)) {
             return Path.NARROW_DOT;
         }
         if (n <= L) {

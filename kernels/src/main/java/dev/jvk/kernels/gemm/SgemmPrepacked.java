@@ -65,15 +65,15 @@ final class SgemmPrepacked {
         return blocks;
     }
 
-    /** {@code C = alpha * op(A) * B + beta * C}, B from {@link #packB}. */
-    static void gemm(boolean transA, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+    /** {@code C = alpha * op(A) * B + beta * C}, B from {@link #packB} with {@code transB}. */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int ao, int lda,
                      float[][] bp, float beta, float[] c, int co, int ldc) {
         if (alpha == 0 || k == 0) {
             Sgemm.scale(beta, c, co, ldc, m, n);
             return;
         }
         Workspace workspace = Workspace.acquire();
-        Product p = workspace.prepackedProduct().set(transA, m, n, k, alpha, a, ao, lda, bp, beta, c, co, ldc);
+        Product p = workspace.prepackedProduct().set(transA, transB, m, n, k, alpha, a, ao, lda, bp, beta, c, co, ldc);
         int wanted = GemmThreads.forProduct(m, n, k, Float.BYTES);
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = n <= L ? 1 : (n + NR - 1) / NR;
@@ -96,6 +96,8 @@ final class SgemmPrepacked {
      */
     static final class Product {
         private boolean transA;
+        /** How B was stored when packed: it chooses the path as in {@link Sgemm#path} (not the layout, which is op(B)'s). */
+        private boolean transB;
         private int m, n, k, ao, lda, co, ldc;
         private float alpha, beta;
         private float[] a, c;
@@ -103,9 +105,10 @@ final class SgemmPrepacked {
         private final Split byColumns = new Split(true);
         private final Split byRows = new Split(false);
 
-        Product set(boolean transA, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+        Product set(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int ao, int lda,
                     float[][] bp, float beta, float[] c, int co, int ldc) {
             this.transA = transA;
+            this.transB = transB;
             this.m = m;
             this.n = n;
             this.k = k;
@@ -149,7 +152,7 @@ final class SgemmPrepacked {
 
         /** Rows [i0, i1) and columns [j0, j1) of C (j0 on a panel's edge), every K block. */
         void range(Workspace workspace, int i0, int i1, int j0, int j1) {
-            if (SgemmNarrowDot.takes(transA, n, k)) {
+            if (SgemmNarrowDot.takes(transA, transB, n, k)) {
                 dot(workspace, i0, i1);
                 return;
             }

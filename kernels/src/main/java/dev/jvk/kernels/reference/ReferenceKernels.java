@@ -307,7 +307,7 @@ public final class ReferenceKernels implements ActivationKernels, ReductionKerne
         return new float[][] {copy};
     }
     @Override
-    public void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, float[][] packedB, float beta, float[] c, int cOffset, int ldc) {
+    public void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, float[][] packedB, float beta, float[] c, int cOffset, int ldc) {
         ReferenceSgemm.sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, packedB[0], 0, Math.max(1, n), beta, c, cOffset, ldc);
     }
 

@@ -39,7 +39,10 @@ public interface GemmKernels {
      */
     float[][] packB(boolean transB, int k, int n, float[] b, int bOffset, int ldb);
 
-    /** {@code C = alpha * op(A) * B + beta * C} with B from {@link #packB} of the same k and n. */
-    void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+    /**
+     * {@code C = alpha * op(A) * B + beta * C} with B from {@link #packB} of the same transB, k and n: transB
+     * is how B was stored when packed, since a path chosen by shape may depend on it (as {@code sgemm}'s does).
+     */
+    void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
                      float[][] packedB, float beta, float[] c, int cOffset, int ldc);
 }
