@@ -64,8 +64,29 @@ final class SgemmKernels {
      * only where MR is 8, the machines with 32 of them.
      */
     static final boolean SMALL_WIDE = Platform.MR == 8;
+    /** The stride of A's rows copied for {@link SgemmUnrolled#tilesCopied8x2}: a constant, so row r is a displacement off k's index. */
+    static final int COPY_STRIDE = Platform.KC;
 
     private SgemmKernels() {}
+
+    /**
+     * Copies {@code rows} rows of kc elements ({@code a[ai + r * lda + p]}) to {@code to[r * COPY_STRIDE + p]}
+     * with vector moves, all rows at each step of L columns (no {@code arraycopy} call per row: at kc = 32 the
+     * calls cost what the constant stride saved).
+     */
+    static void copyRows(int rows, int kc, float[] a, int ai, int lda, float[] to) {
+        int whole = S.loopBound(kc);
+        for (int q = 0; q < whole; q += L) {
+            for (int r = 0, at = ai + q; r < rows; r++, at += lda) {
+                FloatVector.fromArray(S, a, at).intoArray(to, r * COPY_STRIDE + q);
+            }
+        }
+        for (int q = whole; q < kc; q++) {
+            for (int r = 0, at = ai + q; r < rows; r++, at += lda) {
+                to[r * COPY_STRIDE + q] = a[at];
+            }
+        }
+    }
 
     /** A kernel on a packed A panel ({@code a[ai + p * MR + r]}) and a packed B panel. */
     @FunctionalInterface
