@@ -106,9 +106,10 @@ public final class Unrolled {
                 + " fit.", 4, 4);
         tiles(s, "tilesRows4x6", "As {@link #tilesRows4x4} 6 vectors wide (24 accumulators, 31 of 32 registers): the first panel"
                 + " when B's whole panels are an odd number of 2 vectors.", 4, 6);
-        tiles(s, "tilesCopied8x2", "As {@link #tilesRows4x2} 8 rows high, each tile's 8 rows of A first copied into {@code ac} at the"
+        tiles(s, "tileCopied8x2", "One tile of {@link #tilesRows4x2}'s kind 8 rows high, its 8 rows of A first copied into {@code ac} at the"
                 + " constant stride {@link SgemmKernels#COPY_STRIDE} ({@link SgemmKernels#copyRows}): one index register for A and"
-                + " B's row address are all the scalar work of a k step (16 accumulators, 32 registers).", 8, 2, true);
+                + " B's row address are all the scalar work of a k step (16 accumulators, 32 registers). One tile a call: with the"
+                + " loop over tiles inside, C2 spilled B's base and step from the k loop.", 8, 2, true);
         kernel(s, "rowsNarrow8", "8 rows of A as stored (row r from {@code a[ai + r * lda]}) by 1 vector into {@code tile}: the narrow NN product.",
                 ALayout.ROWS, 8, 1, false);
         kernel(s, "colsNarrow16", "16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1"
@@ -218,18 +219,20 @@ public final class Unrolled {
     }
 
     /**
-     * As above; with {@code copied} each tile's rows of A are first copied into {@code ac}, row r at
+     * As above; with {@code copied} one tile, its rows of A first copied into {@code ac}, row r at
      * {@code ac[r * COPY_STRIDE]}, and read from there at constant displacements off the k index.
      */
     static void tiles(List<String> s, String name, String doc, int rows, int vectors, boolean copied) {
         s.add("");
         s.add("    /** " + doc + " */");
-        s.add("    static void " + name + "(int tiles, int kc, float[] a, int ai, int lda, float[] b, int bStart, int ldb,");
+        s.add("    static void " + name + "(" + (copied ? "" : "int tiles, ") + "int kc, float[] a, int ai, int lda, float[] b, int bStart, int ldb,");
         s.add("            float[] c, int ci, int ldc, float alpha, float beta" + (copied ? ", float[] ac" : "") + ") {");
         s.add("        FloatVector zero = FloatVector.zero(S);");
         s.add("        FloatVector va = FloatVector.broadcast(S, alpha);");
         s.add("        FloatVector vb = FloatVector.broadcast(S, beta);");
-        s.add("        for (int t = 0; t < tiles; t++, ai += " + rows + " * lda) {");
+        if (!copied) {
+            s.add("        for (int t = 0; t < tiles; t++, ai += " + rows + " * lda) {");
+        }
         int start = s.size();
         List<String> accumulators = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
@@ -267,11 +270,13 @@ public final class Unrolled {
         s.add("        } else {");
         updateC(s, rows, vectors, true);
         s.add("        }");
-        s.add("        ci += ldc;");
-        for (int i = start; i < s.size(); i++) {
-            s.set(i, "    " + s.get(i)); // the tile loop's body, one level in
+        if (!copied) {
+            s.add("        ci += ldc;");
+            for (int i = start; i < s.size(); i++) {
+                s.set(i, "    " + s.get(i)); // the tile loop's body, one level in
+            }
+            s.add("        }");
         }
-        s.add("        }");
         s.add("    }");
     }
 
