@@ -70,6 +70,7 @@ public final class Unrolled {
         s.add("    private static final VectorSpecies<Float> S = Species.FLOAT;");
         s.add("    private static final int L = S.length();");
         s.add("    private static final int NR = SgemmKernels.NR;");
+        s.add("    private static final int STRIDE = SgemmKernels.COPY_STRIDE;");
         s.add("");
         s.add("    private SgemmUnrolled() {}");
         kernels(s);
@@ -105,6 +106,10 @@ public final class Unrolled {
                 + " fit.", 4, 4);
         tiles(s, "tilesRows4x6", "As {@link #tilesRows4x4} 6 vectors wide (24 accumulators, 31 of 32 registers): the first panel"
                 + " when B's whole panels are an odd number of 2 vectors.", 4, 6);
+        tiles(s, "tileCopied8x2", "One tile of {@link #tilesRows4x2}'s kind 8 rows high, its 8 rows of A first copied into {@code ac} at the"
+                + " constant stride {@link SgemmKernels#COPY_STRIDE} ({@link SgemmKernels#copyRows}): one index register for A and"
+                + " B's row address are all the scalar work of a k step (16 accumulators, 32 registers). One tile a call: with the"
+                + " loop over tiles inside, C2 spilled B's base and step from the k loop.", 8, 2, true);
         kernel(s, "rowsNarrow8", "8 rows of A as stored (row r from {@code a[ai + r * lda]}) by 1 vector into {@code tile}: the narrow NN product.",
                 ALayout.ROWS, 8, 1, false);
         kernel(s, "colsNarrow16", "16 rows of A stored transposed (the 16 values of one k step contiguous, {@code a[ai + p * lda + r]}) by 1"
@@ -210,14 +215,24 @@ public final class Unrolled {
      * elements are the same chain of FMAs in k order, and the same update, as the one-tile kernels'.
      */
     static void tiles(List<String> s, String name, String doc, int rows, int vectors) {
+        tiles(s, name, doc, rows, vectors, false);
+    }
+
+    /**
+     * As above; with {@code copied} one tile, its rows of A first copied into {@code ac}, row r at
+     * {@code ac[r * COPY_STRIDE]}, and read from there at constant displacements off the k index.
+     */
+    static void tiles(List<String> s, String name, String doc, int rows, int vectors, boolean copied) {
         s.add("");
         s.add("    /** " + doc + " */");
-        s.add("    static void " + name + "(int tiles, int kc, float[] a, int ai, int lda, float[] b, int bStart, int ldb,");
-        s.add("            float[] c, int ci, int ldc, float alpha, float beta) {");
+        s.add("    static void " + name + "(" + (copied ? "" : "int tiles, ") + "int kc, float[] a, int ai, int lda, float[] b, int bStart, int ldb,");
+        s.add("            float[] c, int ci, int ldc, float alpha, float beta" + (copied ? ", float[] ac" : "") + ") {");
         s.add("        FloatVector zero = FloatVector.zero(S);");
         s.add("        FloatVector va = FloatVector.broadcast(S, alpha);");
         s.add("        FloatVector vb = FloatVector.broadcast(S, beta);");
-        s.add("        for (int t = 0; t < tiles; t++, ai += " + rows + " * lda) {");
+        if (!copied) {
+            s.add("        for (int t = 0; t < tiles; t++, ai += " + rows + " * lda) {");
+        }
         int start = s.size();
         List<String> accumulators = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
@@ -228,9 +243,13 @@ public final class Unrolled {
         for (int i = 0; i < accumulators.size(); i += 8) {
             s.add("        FloatVector " + String.join(", ", accumulators.subList(i, Math.min(i + 8, accumulators.size()))) + ";");
         }
-        s.add("        int a0 = ai;");
-        for (int r = 1; r < rows; r++) {
-            s.add("        int a" + r + " = a" + (r - 1) + " + lda;");
+        if (copied) {
+            s.add("        SgemmKernels.copyRows(" + rows + ", kc, a, ai, lda, ac);");
+        } else {
+            s.add("        int a0 = ai;");
+            for (int r = 1; r < rows; r++) {
+                s.add("        int a" + r + " = a" + (r - 1) + " + lda;");
+            }
         }
         s.add("        int bi = bStart;");
         s.add("        for (int p = 0; p < kc; p++) {");
@@ -238,7 +257,8 @@ public final class Unrolled {
             s.add("            FloatVector b" + v + " = FloatVector.fromArray(S, b, bi" + (v == 0 ? "" : v == 1 ? " + L" : " + " + v + " * L") + ");");
         }
         for (int r = 0; r < rows; r++) {
-            s.add("            " + (r == 0 ? "FloatVector " : "") + "ar = FloatVector.broadcast(S, a[a" + r + " + p]);");
+            String at = !copied ? "a[a" + r + " + p]" : r == 0 ? "ac[p]" : r == 1 ? "ac[p + STRIDE]" : "ac[p + " + r + " * STRIDE]";
+            s.add("            " + (r == 0 ? "FloatVector " : "") + "ar = FloatVector.broadcast(S, " + at + ");");
             for (int v = 0; v < vectors; v++) {
                 s.add("            " + acc(r, v, vectors) + " = ar.fma(b" + v + ", " + acc(r, v, vectors) + ");");
             }
@@ -250,11 +270,13 @@ public final class Unrolled {
         s.add("        } else {");
         updateC(s, rows, vectors, true);
         s.add("        }");
-        s.add("        ci += ldc;");
-        for (int i = start; i < s.size(); i++) {
-            s.set(i, "    " + s.get(i)); // the tile loop's body, one level in
+        if (!copied) {
+            s.add("        ci += ldc;");
+            for (int i = start; i < s.size(); i++) {
+                s.set(i, "    " + s.get(i)); // the tile loop's body, one level in
+            }
+            s.add("        }");
         }
-        s.add("        }");
         s.add("    }");
     }
 

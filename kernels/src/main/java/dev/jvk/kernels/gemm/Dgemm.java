@@ -759,8 +759,20 @@ public final class Dgemm {
                 DgemmUnrolled.tilesRows4x4(tiles, kc, aArray, ai0, lda, bArray, bo + jr, ldb, cArray, ci0 + jr, ldc, alpha, beta);
             }
         }
+        // The 2-vector panels 8 rows at a time from a copy of A's rows at a constant stride where 32 vector
+        // registers hold 16 accumulators: 4 row addresses per k step (4 x 2) kept the FMA ports waiting.
+        // From kc = 2 vectors: below it, the copy and a call per 8 rows cost more than the k loop saves (kc = 8: 25% slower).
+        int pairs = DgemmKernels.SMALL_WIDE && wide < wholeCols && kc >= 2 * L ? tiles / 2 : 0;
+        double[] ac = pairs > 0 ? workspace.doubleStage(8 * DgemmKernels.COPY_STRIDE) : null;
         for (int jr = wide; jr < wholeCols && tiles > 0; jr += NR) {
-            DgemmUnrolled.tilesRows4x2(tiles, kc, aArray, ai0, lda, bArray, bo + jr, ldb, cArray, ci0 + jr, ldc, alpha, beta);
+            for (int q = 0; q < pairs; q++) {
+                DgemmUnrolled.tileCopied8x2(kc, aArray, ai0 + 8 * q * lda, lda, bArray, bo + jr, ldb, cArray, ci0 + 8 * q * ldc + jr, ldc,
+                        alpha, beta, ac);
+            }
+            if (tiles > 2 * pairs) {
+                DgemmUnrolled.tilesRows4x2(tiles - 2 * pairs, kc, aArray, ai0 + 8 * pairs * lda, lda, bArray, bo + jr, ldb,
+                        cArray, ci0 + 8 * pairs * ldc + jr, ldc, alpha, beta);
+            }
         }
         for (int ir = i0; ir < i1; ir += height) {
             int rows = Math.min(height, i1 - ir);

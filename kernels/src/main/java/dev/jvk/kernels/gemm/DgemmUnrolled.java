@@ -18,6 +18,7 @@ final class DgemmUnrolled {
     private static final VectorSpecies<Double> S = Species.DOUBLE;
     private static final int L = S.length();
     private static final int NR = DgemmKernels.NR;
+    private static final int STRIDE = DgemmKernels.COPY_STRIDE;
 
     private DgemmUnrolled() {}
 
@@ -1056,6 +1057,96 @@ final class DgemmUnrolled {
                 c35.fma(va, DoubleVector.fromArray(S, c, ci + 5 * L).mul(vb)).intoArray(c, ci + 5 * L);
             }
             ci += ldc;
+        }
+    }
+
+    /** One tile of {@link #tilesRows4x2}'s kind 8 rows high, its 8 rows of A first copied into {@code ac} at the constant stride {@link DgemmKernels#COPY_STRIDE} ({@link DgemmKernels#copyRows}): one index register for A and B's row address are all the scalar work of a k step (16 accumulators, 32 registers). One tile a call: with the loop over tiles inside, C2 spilled B's base and step from the k loop. */
+    static void tileCopied8x2(int kc, double[] a, int ai, int lda, double[] b, int bStart, int ldb,
+            double[] c, int ci, int ldc, double alpha, double beta, double[] ac) {
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector va = DoubleVector.broadcast(S, alpha);
+        DoubleVector vb = DoubleVector.broadcast(S, beta);
+        DoubleVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        DoubleVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
+        DgemmKernels.copyRows(8, kc, a, ai, lda, ac);
+        int bi = bStart;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
+            DoubleVector ar = DoubleVector.broadcast(S, ac[p]);
+            c00 = ar.fma(b0, c00);
+            c01 = ar.fma(b1, c01);
+            ar = DoubleVector.broadcast(S, ac[p + STRIDE]);
+            c10 = ar.fma(b0, c10);
+            c11 = ar.fma(b1, c11);
+            ar = DoubleVector.broadcast(S, ac[p + 2 * STRIDE]);
+            c20 = ar.fma(b0, c20);
+            c21 = ar.fma(b1, c21);
+            ar = DoubleVector.broadcast(S, ac[p + 3 * STRIDE]);
+            c30 = ar.fma(b0, c30);
+            c31 = ar.fma(b1, c31);
+            ar = DoubleVector.broadcast(S, ac[p + 4 * STRIDE]);
+            c40 = ar.fma(b0, c40);
+            c41 = ar.fma(b1, c41);
+            ar = DoubleVector.broadcast(S, ac[p + 5 * STRIDE]);
+            c50 = ar.fma(b0, c50);
+            c51 = ar.fma(b1, c51);
+            ar = DoubleVector.broadcast(S, ac[p + 6 * STRIDE]);
+            c60 = ar.fma(b0, c60);
+            c61 = ar.fma(b1, c61);
+            ar = DoubleVector.broadcast(S, ac[p + 7 * STRIDE]);
+            c70 = ar.fma(b0, c70);
+            c71 = ar.fma(b1, c71);
+            bi += ldb;
+        }
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            c01.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            c11.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            c21.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            c31.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            c41.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+            c51.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c60.mul(va).intoArray(c, ci);
+            c61.mul(va).intoArray(c, ci + L);
+            ci += ldc;
+            c70.mul(va).intoArray(c, ci);
+            c71.mul(va).intoArray(c, ci + L);
+        } else {
+            c00.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c01.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c10.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c11.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c20.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c21.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c30.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c31.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c40.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c41.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c50.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c51.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c60.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c61.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            ci += ldc;
+            c70.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c71.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
         }
     }
 
