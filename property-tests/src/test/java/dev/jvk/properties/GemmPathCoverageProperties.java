@@ -36,9 +36,11 @@ class GemmPathCoverageProperties {
     /** Families of shapes: narrow (n up to 26), narrow and deep, narrow and short, one row or column, small cubes, skinny, large enough to pack. */
     @Provide
     Arbitrary<GemmCase> pathCases() {
-        // half of them n <= 4: the narrow path's whole range at 128 bits (2 doubles, 4 floats a vector);
-        // NARROW_T takes up to a vector and a half: 24 floats at 512 bits
-        Arbitrary<Integer> narrowN = Arbitraries.oneOf(Arbitraries.integers().between(2, 4), Arbitraries.integers().between(5, 26));
+        // a third of them n <= 4: the narrow path's whole range at 128 bits (2 doubles, 4 floats a vector);
+        // NARROW_T takes up to a vector and a half: 24 floats at 512 bits, 6 at 128, where a third in 5-8
+        // keeps C over one vector reached now that NARROW_DOT takes B^T from 8 vectors of k
+        Arbitrary<Integer> narrowN = Arbitraries.oneOf(Arbitraries.integers().between(2, 4), Arbitraries.integers().between(5, 8),
+                Arbitraries.integers().between(9, 26));
         Arbitrary<Integer> small = Arbitraries.integers().between(2, 100);
         Arbitrary<Integer> one = Arbitraries.just(1);
         Arbitrary<Integer> large = Arbitraries.integers().between(90, 200);
@@ -47,11 +49,16 @@ class GemmPathCoverageProperties {
         // narrow and deep: the narrow dot products take A as stored from k = 16 vectors (256 floats at 512 bits)
         Arbitrary<Integer> deep = Arbitraries.integers().between(200, 1100);
         // and with B stored transposed from 8 vectors (128 floats, 64 doubles at 512 bits)
-        Arbitrary<Integer> middling = Arbitraries.integers().between(30, 260);
+        // (32 floats at 128 bits: the range follows the width, the floats' and the doubles' 8 to 16 vectors)
+        int floats = Math.max(4, Kernels.info().vectorBits() / Float.SIZE);
+        Arbitrary<Integer> middling = Arbitraries.integers().between(4 * floats - 2, 16 * floats + 4);
         return Arbitraries.frequencyOf(
                 Tuple.of(2, GemmCase.cases(GemmCase.dimension(), narrowN, GemmCase.dimension())),
                 Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, deep)),
                 Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, middling)),
+                // narrow, B^T's depth alone (8 to 16 vectors): a quarter of them NT, NARROW_DOT's shallower range
+                Tuple.of(2, GemmCase.cases(Arbitraries.integers().between(2, 40), Arbitraries.integers().between(2, 4),
+                        Arbitraries.integers().between(8 * floats, 16 * floats - 1))),
                 Tuple.of(1, GemmCase.cases(shortM, Arbitraries.integers().between(2, 4), GemmCase.dimension())),
                 Tuple.of(1, Arbitraries.oneOf(GemmCase.cases(one, small, small), GemmCase.cases(small, one, small))),
                 Tuple.of(2, GemmCase.cases(small)),
