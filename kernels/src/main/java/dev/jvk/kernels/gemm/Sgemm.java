@@ -319,6 +319,9 @@ public final class Sgemm {
          */
         private int blockSize;
         private int unitSize;
+        /** {@link #sharedNest}: columns of C per step (SHARED_A: all n; SHARED_B: NC), and the elements of one of the two shared buffers. */
+        private int stepColumns;
+        private int sharedHalf;
         private final AtomicIntegerArray unitsPacked = new AtomicIntegerArray(2);
         private AtomicIntegerArray stepsDone = new AtomicIntegerArray(0);
         private AtomicIntegerArray blocksClaimed = new AtomicIntegerArray(0);
@@ -365,7 +368,9 @@ public final class Sgemm {
             int ways = GemmThreads.BLOCKS_PER_PART * wanted;
             if (dealt && p.n() > p.m() && p.m() <= SHARED_A_MAX_ROWS && colPanels >= 2 * wanted * GemmThreads.COLUMN_PANELS) {
                 // two A blocks (all m rows): the parts pack the next K block's while the last column blocks of this one run
-                set(path, wanted, Split.SHARED_A, caller.floatPackedA(2 * Platform.roundUp(p.m(), MR) * kcMax(p.k())));
+                stepColumns = p.n();
+                sharedHalf = Platform.roundUp(p.m(), MR) * kcMax(p.k());
+                set(path, wanted, Split.SHARED_A, caller.floatPackedA(2 * sharedHalf));
                 blockSize = Math.min(NC, Math.max(GemmThreads.COLUMN_PANELS * NR, Platform.roundUp((p.n() + ways - 1) / ways, NR)));
                 unitSize = Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR)));
                 startDealing((p.n() + blockSize - 1) / blockSize, (p.m() + unitSize - 1) / unitSize);
@@ -373,7 +378,9 @@ public final class Sgemm {
             }
             if (dealt && rowPanels / 4 >= 2 * wanted) {
                 // two B blocks: the parts pack the next step's while the last row blocks of this one run
-                set(path, wanted, Split.SHARED_B, caller.floatPackedB(2 * Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k())));
+                stepColumns = NC;
+                sharedHalf = Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k());
+                set(path, wanted, Split.SHARED_B, caller.floatPackedB(2 * sharedHalf));
                 blockSize = Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR)));
                 unitSize = NR;
                 startDealing((p.m() + blockSize - 1) / blockSize, (Math.min(NC, p.n()) + NR - 1) / NR);
@@ -509,8 +516,7 @@ public final class Sgemm {
         int kBlocks = kBlocks(k);
         int kcMax = kcMax(k);
         // SHARED_A: the steps are the K blocks alone (the shared block is all of A's rows); SHARED_B: (jc, pc)
-        int ncStep = columns ? n : NC;
-        int half = (columns ? Platform.roundUp(m, MR) : Platform.roundUp(Math.min(NC, n), NR)) * kcMax;
+        int ncStep = plan.stepColumns;
         int blocks = ((columns ? n : m) + size - 1) / size;
         int steps = (n + ncStep - 1) / ncStep * kBlocks;
         float[] own = columns ? workspace.floatPackedB(Platform.roundUp(size, NR) * kcMax) : workspace.floatPackedA(size * kcMax);
@@ -574,12 +580,11 @@ public final class Sgemm {
         int n = p.n();
         int k = p.k();
         int kBlocks = kBlocks(k);
-        int ncStep = columns ? n : NC;
-        int jc = s / kBlocks * ncStep;
-        int nc = Math.min(ncStep, n - jc);
+        int jc = s / kBlocks * plan.stepColumns;
+        int nc = Math.min(plan.stepColumns, n - jc);
         int pc = kStart(k, kBlocks, s % kBlocks);
         int kc = kStart(k, kBlocks, s % kBlocks + 1) - pc;
-        int half = (columns ? Platform.roundUp(m, MR) : Platform.roundUp(Math.min(NC, n), NR)) * kcMax(k);
+        int half = plan.sharedHalf;
         int from = u * plan.unitSize;
         int to = (s & 1) * half + from * kc;
         if (columns) {
@@ -605,12 +610,11 @@ public final class Sgemm {
         int n = p.n();
         int k = p.k();
         int kBlocks = kBlocks(k);
-        int ncStep = columns ? n : NC;
-        int jc = s / kBlocks * ncStep;
-        int nc = Math.min(ncStep, n - jc);
+        int jc = s / kBlocks * plan.stepColumns;
+        int nc = Math.min(plan.stepColumns, n - jc);
         int pc = kStart(k, kBlocks, s % kBlocks);
         int kc = kStart(k, kBlocks, s % kBlocks + 1) - pc;
-        int half = (columns ? Platform.roundUp(m, MR) : Platform.roundUp(Math.min(NC, n), NR)) * kcMax(k);
+        int half = plan.sharedHalf;
         for (int spins = 0; plan.unitsPacked.get(s & 1) < ready || plan.stepsDone.get(b) < s; spins++) {
             waiting.pause(spins);
         }
