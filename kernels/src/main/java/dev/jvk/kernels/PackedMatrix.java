@@ -21,16 +21,20 @@ import dev.jvk.kernels.spi.GemmKernels;
  * of the cache that holds it rather than computing a padded register tile. The packed
  * matrix is a copy: later changes to the array it came from are not seen. It is immutable, may be
  * used by several threads at once, and belongs to the kernels that packed it (one set per JVM).
- * It holds about {@code k * n} floats ({@code n} rounded up to whole panels of two vectors).
+ * It holds about {@code k * n} floats ({@code n} rounded up to whole panels of two vectors), outside the Java heap
+ * when n is wider than one vector: there each block of it starts on a cache line, which a heap array does only
+ * by chance, and a product reading a misaligned copy from L2 runs up to 1.6x as long (bench/RESULTS-onnx.md).
+ * {@link #close} frees that memory at once; otherwise it is freed after the matrix becomes unreachable.
  */
-public final class PackedMatrix {
+public final class PackedMatrix implements AutoCloseable {
     private static final GemmKernels IMPL = Dispatch.CHOSEN.gemm();
 
     private final int k;
     private final int n;
     /** B stored transposed: Gemm's path for a shape depends on it, and so do the bits this matrix must match. */
     private final boolean transB;
-    private final float[][] blocks;
+    private final GemmKernels.PackedB blocks;
+    private volatile boolean closed;
 
     /**
      * Packs op(B), {@code k x n}: B stored {@code k x n} ({@link Transpose#NO_TRANS}, {@code ldb >= max(1, n)})
@@ -75,9 +79,13 @@ public final class PackedMatrix {
      * @throws NullPointerException      if {@code transA}, {@code a} or {@code c} is null
      * @throws IllegalArgumentException  if {@code m} or an offset is negative, a leading dimension is short, or C intersects A
      * @throws IndexOutOfBoundsException if {@code a} or {@code c} is too short for its offset and shape
+     * @throws IllegalStateException     if this matrix is closed
      */
     public void sgemm(Transpose transA, int m, float alpha, float[] a, int aOffset, int lda,
                       float beta, float[] c, int cOffset, int ldc) {
+        if (closed) {
+            throw new IllegalStateException("this packed matrix is closed");
+        }
         Checks.notNull(transA, "transA");
         Checks.notNull(a, "a");
         Checks.notNull(c, "c");
@@ -88,5 +96,17 @@ public final class PackedMatrix {
             return;
         }
         IMPL.sgemmPacked(transA == Transpose.TRANS, transB, m, n, k, alpha, a, aOffset, lda, blocks, beta, c, cOffset, ldc);
+    }
+
+    /**
+     * Frees the packed copy now rather than when the garbage collector finds this matrix unreachable (its memory,
+     * outside the heap, does not prompt a collection): for a caller that packs again and again, such as a model
+     * whose weights change between evaluations. Later products throw {@link IllegalStateException}; a second call
+     * does nothing. Not while another thread multiplies by this matrix.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        blocks.free();
     }
 }

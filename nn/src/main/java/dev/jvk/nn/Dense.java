@@ -68,7 +68,7 @@ public final class Dense implements Layer {
 
     /** Draws the weights with {@code init} from {@code seed}; the bias becomes zero. */
     public Dense initialise(Init init, long seed) {
-        packed = null;
+        dropPackedWeights();
         init.fill(weights, in, out, seed);
         Vectors.fill(0f, bias, 0, out);
         return this;
@@ -89,7 +89,7 @@ public final class Dense implements Layer {
      * into it after this call (the packed copy of the class comment is made again).
      */
     public float[] weights() {
-        packed = null;
+        dropPackedWeights();
         return weights;
     }
 
@@ -101,7 +101,7 @@ public final class Dense implements Layer {
     /** The weights and bias with their gradient arrays, which the first call allocates. */
     @Override
     public List<Parameter> parameters() {
-        packed = null;
+        dropPackedWeights();
         if (parameters == null) {
             parameters = List.of(new Parameter("weights", weights, new float[in * out], true),
                     new Parameter("bias", bias, new float[out], false));
@@ -233,9 +233,17 @@ public final class Dense implements Layer {
         }
     }
 
-    /** Drops the packed weights: the passes that follow read the live ones until {@link #packWeights}. */
+    /**
+     * Drops the packed weights, freeing their memory at once (it lies outside the heap, where a layer packed again
+     * after every evaluation of a long training would otherwise pile copies up until a collection): the passes that
+     * follow read the live ones until {@link #packWeights}.
+     */
     void dropPackedWeights() {
-        packed = null;
+        PackedMatrix dropped = packed;
+        if (dropped != null) {
+            packed = null;
+            dropped.close();
+        }
     }
 
     /** Whether the weights are packed for inference now. */
@@ -276,7 +284,7 @@ public final class Dense implements Layer {
 
     @Override
     public void parameterGradientPart(float[] x, float[] dy, int rows, int part, GradientReady ready) {
-        packed = null; // an optimizer step is about to change the weights
+        dropPackedWeights(); // an optimizer step is about to change the weights
         int slices = weightSlices();
         if (part < slices) {
             int from = 0;

@@ -2,14 +2,17 @@ package dev.jvk.nn;
 
 import static dev.jvk.kernels.Transpose.NO_TRANS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jvk.kernels.Activations;
 import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.PackedMatrix;
 import dev.jvk.kernels.Softmax;
 import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.optim.Optimizer;
 import dev.jvk.nn.optim.OptimizerConfig;
+import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -171,6 +174,34 @@ class PackedWeightsTest {
         Mlp fresh = model(3);
         denses(fresh).getFirst().initialise(Init.HE, 99);
         assertThat(mlp.predict(x, ROWS)).isEqualTo(fresh.predict(x, ROWS)).isNotEqualTo(before);
+    }
+
+    /**
+     * A layer whose weights change frees their packed copy at once (it lies outside the heap, where copies packed after
+     * every evaluation of a long training would pile up until a collection): a product on the dropped copy is refused.
+     */
+    @Test
+    void droppedPackedWeightsAreFreedAtOnce() throws ReflectiveOperationException {
+        Mlp mlp = model(3);
+        float[] x = inputs(ROWS, mlp.inputs(), 5);
+        int[] labels = new int[ROWS];
+        Optimizer sgd = OptimizerConfig.sgd().create(mlp.parameters());
+        List<Runnable> drops = List.of(
+                () -> denses(mlp).getFirst().weights(),
+                () -> mlp.trainStep(x, labels, ROWS, sgd, 0.01f),
+                () -> denses(mlp).getFirst().initialise(Init.HE, 7),
+                () -> denses(mlp).getFirst().parameters());
+        Field packedField = Dense.class.getDeclaredField("packed");
+        packedField.setAccessible(true);
+        for (int i = 0; i < drops.size(); i++) {
+            mlp.predict(x, ROWS);
+            PackedMatrix packed = (PackedMatrix) packedField.get(denses(mlp).getFirst());
+            packed.sgemm(NO_TRANS, 1, 1f, x, 0, mlp.inputs(), 0f, new float[packed.n()], 0, packed.n()); // open
+            drops.get(i).run();
+            assertThat(denses(mlp).getFirst().holdsPackedWeights()).as("drop %d", i).isFalse();
+            assertThatThrownBy(() -> packed.sgemm(NO_TRANS, 1, 1f, x, 0, mlp.inputs(), 0f, new float[packed.n()], 0, packed.n()))
+                    .as("drop %d", i).isInstanceOf(IllegalStateException.class);
+        }
     }
 
     private static Mlp model(long seed) {

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jvk.kernels.Gemm;
+import dev.jvk.kernels.Kernels;
 import dev.jvk.kernels.PackedMatrix;
 import dev.jvk.kernels.Transpose;
 import dev.jvk.properties.support.GemmCase;
 import dev.jvk.properties.support.GemmJudge;
 import dev.jvk.properties.support.GemmJudge.SgemmKernel;
+import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
@@ -156,5 +159,59 @@ class PackedMatrixProperties {
         assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, shared, 0, 4, 0f, shared, 4, 3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlaps");
         assertThat(c).containsOnly(7f);
+    }
+
+    @Example
+    void aClosedMatrixRefusesProductsAndWritesNothing() {
+        PackedMatrix p = new PackedMatrix(Transpose.NO_TRANS, 300, 40, new float[300 * 40], 0, 40);
+        float[] c = {7, 7, 7, 7};
+        p.sgemm(Transpose.NO_TRANS, 0, 1f, new float[0], 0, 300, 0f, new float[0], 0, 40); // open: an empty product is fine
+        p.close();
+        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 0, 1f, new float[0], 0, 300, 0f, c, 0, 40))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 1, 1f, new float[300], 0, 300, 0f, new float[40], 0, 40))
+                .isInstanceOf(IllegalStateException.class);
+        p.close(); // a second close does nothing
+        assertThat(c).containsOnly(7f);
+    }
+
+    /**
+     * The vector kernels keep B's panels (n wider than one vector) in native memory with every K block on a 64-byte
+     * line, the placement their speed from L2 depends on; narrow B stays in arrays. Read through the kernels'
+     * internals, which only this check looks at.
+     */
+    @Example
+    void panelsStartOnACacheLineInEveryKBlock() throws ReflectiveOperationException {
+        // 771 = blocks of 192, 193, 193, 193: at 128 bits (panels of 8) a block of 40 columns and odd depth ends mid-line
+        for (int[] shape : new int[][] {{784, 256}, {771, 40}, {257, 33}, {1000, 17}, {5, 300}, {300, 3}}) {
+            int k = shape[0];
+            int n = shape[1];
+            PackedMatrix p = new PackedMatrix(Transpose.NO_TRANS, k, n, new float[k * n], 0, n);
+            Object packed = field(PackedMatrix.class, "blocks").get(p);
+            if (!Kernels.info().implementation().equals("vector")) {
+                assertThat(packed.getClass().getName()).as("the reference's copy").startsWith("dev.jvk.kernels.reference.");
+                continue;
+            }
+            MemorySegment panels = (MemorySegment) field(packed.getClass(), "panels").get(packed);
+            long[] blockAt = (long[]) field(packed.getClass(), "blockAt").get(packed);
+            boolean narrow = n <= Kernels.info().vectorBits() / Float.SIZE;
+            assertThat(panels == null).as("k %d n %d: panels only for n over one vector", k, n).isEqualTo(narrow);
+            if (narrow) {
+                continue;
+            }
+            assertThat(panels.isNative()).isTrue();
+            assertThat(blockAt).as("k %d n %d", k, n).isNotEmpty();
+            for (long at : blockAt) {
+                assertThat((panels.address() + at) % 64).as("k %d n %d: block at %d", k, n, at).isZero();
+            }
+            p.close();
+            assertThat(panels.scope().isAlive()).as("k %d n %d: freed by close", k, n).isFalse();
+        }
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        Field f = type.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
     }
 }

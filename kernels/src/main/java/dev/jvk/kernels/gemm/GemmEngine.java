@@ -47,13 +47,13 @@ public final class GemmEngine implements GemmKernels {
     }
 
     @Override
-    public float[][] packB(boolean transB, int k, int n, float[] b, int bOffset, int ldb) {
+    public PackedB packB(boolean transB, int k, int n, float[] b, int bOffset, int ldb) {
         return SgemmPrepacked.packB(transB, k, n, b, bOffset, ldb);
     }
 
     @Override
     public void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
-                            float[][] packedB, float beta, float[] c, int cOffset, int ldc) {
-        SgemmPrepacked.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, packedB, beta, c, cOffset, ldc);
+                            PackedB packedB, float beta, float[] c, int cOffset, int ldc) {
+        SgemmPrepacked.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, (SgemmPrepacked.Packed) packedB, beta, c, cOffset, ldc);
     }
 }

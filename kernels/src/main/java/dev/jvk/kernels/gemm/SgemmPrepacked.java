@@ -2,13 +2,19 @@ package dev.jvk.kernels.gemm;
 
 import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
+import dev.jvk.kernels.spi.GemmKernels;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Cleaner;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float GEMM on a B packed once and kept by the caller ({@code dev.jvk.kernels.PackedMatrix}): a
  * layer's weights, multiplied by every batch that comes. B is packed in {@link Sgemm}'s K blocks and
- * panels, one array per K block, so each element of C is computed by the same kernels in the same
+ * panels ({@link Packed}), so each element of C is computed by the same chains of multiply-adds in the same
  * order as {@link Sgemm} computes it from the same operands (the same bits), but no call packs B.
  *
  * <pre>
@@ -43,31 +49,102 @@ final class SgemmPrepacked {
      * need no more than the workspace's one block.
      */
     private static final long WHOLE_ROWS_MAX = 1 << 17;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** Where a K block of panels starts: a cache line (64 bytes on every machine jvk targets). */
+    private static final long LINE = 64;
+    /** The packed-path micro-kernels of {@link Platform#MR} rows on B in a segment, chosen once as {@link SgemmKernels#KERNELS} is. */
+    private static final OnPanels PANELS = Platform.MR == 8 ? SgemmSegmentUnrolled::packed8x2 : SgemmSegmentUnrolled::packed6x2;
+    private static final OnPanels PANEL_NARROW = Platform.MR == 8 ? SgemmSegmentUnrolled::packed8x1 : SgemmSegmentUnrolled::packed6x1;
+    /** Frees the native memory of a {@link Packed} that nobody closed once it is unreachable. */
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private SgemmPrepacked() {}
 
+    /** {@link SgemmKernels.OnPackedA} with B in a segment, {@code bi} in bytes ({@link SgemmSegmentUnrolled}). */
+    @FunctionalInterface
+    interface OnPanels {
+        void run(int kc, float[] a, int ai, MemorySegment b, long bi, float[] c, int ci, int ldc, float alpha, float beta, float[] tile);
+    }
+
+    /**
+     * op(B) packed per K block: for n no wider than one vector, rows of one vector in arrays (the narrow paths'
+     * form, a few KB read from L1); otherwise panels of NR columns in native memory, every K block from a cache
+     * line on, freed by {@link #free} or, failing that, when the holder is unreachable.
+     */
+    static final class Packed implements GemmKernels.PackedB {
+        /** Each K block's rows of one vector, for n no wider than one; else null. */
+        final float[][] rows;
+        /** Otherwise every K block's panels, block after block; else null. */
+        final MemorySegment panels;
+        /** Where each K block starts in {@link #panels}, in bytes (a multiple of {@link #LINE}). */
+        final long[] blockAt;
+        private final Cleaner.Cleanable cleanable;
+
+        private Packed(float[][] rows) {
+            this.rows = rows;
+            this.panels = null;
+            this.blockAt = null;
+            this.cleanable = null;
+        }
+
+        private Packed(long[] blockAt, long bytes) {
+            Arena arena = Arena.ofShared();
+            this.rows = null;
+            this.panels = arena.allocate(bytes, LINE);
+            this.blockAt = blockAt;
+            this.cleanable = CLEANER.register(this, arena::close);
+        }
+
+        /** K blocks: as many as {@link Sgemm#kBlocks} cuts k into. */
+        int blocks() {
+            return rows != null ? rows.length : blockAt.length;
+        }
+
+        @Override
+        public void free() {
+            if (cleanable != null) {
+                cleanable.clean();
+            }
+        }
+    }
+
     /** op(B), {@code k x n}, packed per K block: panels of NR columns, or rows of one vector when n is no wider than one. */
-    static float[][] packB(boolean transB, int k, int n, float[] b, int bo, int ldb) {
+    static Packed packB(boolean transB, int k, int n, float[] b, int bo, int ldb) {
         int kBlocks = Sgemm.kBlocks(k);
-        float[][] blocks = new float[kBlocks][];
-        int pc = 0;
-        for (int kb = 0; kb < kBlocks; kb++) {
-            int kc = (k - pc) / (kBlocks - kb);
-            if (n <= L) {
+        if (n <= L) {
+            float[][] blocks = new float[kBlocks][];
+            for (int kb = 0, pc = 0; kb < kBlocks; kb++) {
+                int kc = (k - pc) / (kBlocks - kb);
                 blocks[kb] = new float[L * kc];
                 SgemmPacking.packBNarrow(b, bo, ldb, transB, pc, kc, n, blocks[kb]);
-            } else {
-                blocks[kb] = new float[Platform.roundUp(n, NR) * kc];
-                SgemmPacking.packB(b, bo, ldb, transB, pc, 0, kc, n, blocks[kb], 0);
+                pc += kc;
             }
+            return new Packed(blocks);
+        }
+        int width = Platform.roundUp(n, NR);
+        long[] blockAt = new long[kBlocks];
+        long bytes = 0;
+        for (int kb = 0, pc = 0; kb < kBlocks; kb++) {
+            int kc = (k - pc) / (kBlocks - kb);
+            blockAt[kb] = bytes;
+            bytes = (bytes + (long) width * kc * Float.BYTES + LINE - 1) / LINE * LINE;
             pc += kc;
         }
-        return blocks;
+        Packed packed = new Packed(blockAt, bytes);
+        // each block packed on the heap by the one packing routine, then copied in
+        float[] block = new float[kBlocks == 0 ? 0 : width * ((k + kBlocks - 1) / kBlocks)];
+        for (int kb = 0, pc = 0; kb < kBlocks; kb++) {
+            int kc = (k - pc) / (kBlocks - kb);
+            SgemmPacking.packB(b, bo, ldb, transB, pc, 0, kc, n, block, 0);
+            MemorySegment.copy(block, 0, packed.panels, ValueLayout.JAVA_FLOAT, blockAt[kb], width * kc);
+            pc += kc;
+        }
+        return packed;
     }
 
     /** {@code C = alpha * op(A) * B + beta * C}, B from {@link #packB} with {@code transB}. */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int ao, int lda,
-                     float[][] bp, float beta, float[] c, int co, int ldc) {
+                     Packed bp, float beta, float[] c, int co, int ldc) {
         if (alpha == 0 || k == 0) {
             Sgemm.scale(beta, c, co, ldc, m, n);
             return;
@@ -101,12 +178,12 @@ final class SgemmPrepacked {
         private int m, n, k, ao, lda, co, ldc;
         private float alpha, beta;
         private float[] a, c;
-        private float[][] bp;
+        private Packed bp;
         private final Split byColumns = new Split(true);
         private final Split byRows = new Split(false);
 
         Product set(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int ao, int lda,
-                    float[][] bp, float beta, float[] c, int co, int ldc) {
+                    Packed bp, float beta, float[] c, int co, int ldc) {
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -164,7 +241,7 @@ final class SgemmPrepacked {
                 narrow(workspace, i0, i1);
                 return;
             }
-            int kBlocks = bp.length;
+            int kBlocks = bp.blocks();
             int kcMax = (k + kBlocks - 1) / kBlocks;
             int mcMax = Platform.roundUp(Math.min(MC, i1 - i0), MR);
             boolean wholeRows = !transA && kBlocks > 1 && (long) mcMax * k <= WHOLE_ROWS_MAX;
@@ -183,7 +260,7 @@ final class SgemmPrepacked {
                     if (!wholeRows) {
                         SgemmPacking.packA(a, ao, lda, transA, ic, pc, mc, kc, MR, ap);
                     }
-                    tiles(ap, apo, bp[kb], tile, ic, mc, j0, j1, kc, betaK);
+                    tiles(ap, apo, bp.blockAt[kb], tile, ic, mc, j0, j1, kc, betaK);
                     pc += kc;
                 }
             }
@@ -197,7 +274,7 @@ final class SgemmPrepacked {
          */
         private void packWholeRows(int ic, int mc, float[] ap) {
             int blockRows = Platform.roundUp(mc, MR);
-            int kBlocks = bp.length;
+            int kBlocks = bp.blocks();
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
                 int pc = 0;
@@ -209,8 +286,12 @@ final class SgemmPrepacked {
             }
         }
 
-        /** Every register tile of one packed A block (rows ic..ic+mc, from {@code ap[apo]}) times columns [j0, j1) of one prepacked K block. */
-        private void tiles(float[] ap, int apo, float[] b, float[] tile, int ic, int mc, int j0, int j1, int kc, float betaK) {
+        /**
+         * Every register tile of one packed A block (rows ic..ic+mc, from {@code ap[apo]}) times columns [j0, j1) of the
+         * prepacked K block at byte {@code block} of the panels.
+         */
+        private void tiles(float[] ap, int apo, long block, float[] tile, int ic, int mc, int j0, int j1, int kc, float betaK) {
+            MemorySegment b = bp.panels;
             for (int jr = j0; jr < j1; jr += NR) {
                 int cols = Math.min(NR, j1 - jr);
                 boolean narrow = cols <= L; // a last panel no wider than one vector
@@ -219,10 +300,11 @@ final class SgemmPrepacked {
                     int ci = co + (ic + ir) * ldc + jr;
                     boolean full = rows == MR && cols == (narrow ? L : NR);
                     float[] target = full ? c : null;
+                    long bi = block + (long) jr * kc * Float.BYTES;
                     if (narrow) {
-                        KERNELS.packedNarrow().run(kc, ap, apo + ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);
+                        PANEL_NARROW.run(kc, ap, apo + ir * kc, b, bi, target, ci, ldc, alpha, betaK, tile);
                     } else {
-                        KERNELS.packed().run(kc, ap, apo + ir * kc, b, jr * kc, target, ci, ldc, alpha, betaK, tile);
+                        PANELS.run(kc, ap, apo + ir * kc, b, bi, target, ci, ldc, alpha, betaK, tile);
                     }
                     if (!full) {
                         SgemmKernels.update(tile, rows, cols, alpha, betaK, c, ci, ldc);
@@ -239,25 +321,26 @@ final class SgemmPrepacked {
         private void oneRow(Workspace workspace, int j0, int j1) {
             float[] tile = workspace.floatTile(4 * NR);
             int step = transA ? lda : 1;
-            int kBlocks = bp.length;
+            int kBlocks = bp.blocks();
             int pc = 0;
             for (int kb = 0; kb < kBlocks; kb++) {
                 int kc = (k - pc) / (kBlocks - kb);
                 float betaK = pc == 0 ? beta : 1;
-                float[] b = bp[kb];
                 int ai = ao + pc * step;
                 if (n <= L) {
-                    rowTimesNarrow(kc, a, ai, step, b, tile);
+                    rowTimesNarrow(kc, a, ai, step, bp.rows[kb], tile);
                     SgemmKernels.update(tile, 1, n, alpha, betaK, c, co, ldc);
                 } else {
+                    MemorySegment b = bp.panels;
+                    long block = bp.blockAt[kb];
                     int jr = j0;
                     for (; jr + 4 * NR <= j1; jr += 4 * NR) {
-                        rowTimesFourPanels(kc, a, ai, step, b, jr * kc, tile);
+                        rowTimesFourPanels(kc, a, ai, step, b, block + (long) jr * kc * Float.BYTES, tile);
                         // the four panels lie side by side in C's row: update them as four rows NR apart
                         SgemmKernels.update(tile, 4, NR, alpha, betaK, c, co + jr, NR);
                     }
                     for (; jr < j1; jr += NR) {
-                        rowTimesPanel(kc, a, ai, step, b, jr * kc, tile);
+                        rowTimesPanel(kc, a, ai, step, b, block + (long) jr * kc * Float.BYTES, tile);
                         SgemmKernels.update(tile, 1, Math.min(NR, j1 - jr), alpha, betaK, c, co + jr, ldc);
                     }
                 }
@@ -273,12 +356,18 @@ final class SgemmPrepacked {
         private void dot(Workspace workspace, int i0, int i1) {
             int kp = Platform.roundUp(k, L);
             float[] bt = workspace.floatPackedB(n * kp);
-            int ld = n <= L ? L : NR; // the blocks' row: packBNarrow's, or one panel of packB's
+            int ld = n <= L ? L : NR; // the blocks' row: packBNarrow's, or the one panel of packB's (n is under NR here)
+            int kBlocks = bp.blocks();
+            float[] staged = n <= L ? null : workspace.floatStage(NR * ((k + kBlocks - 1) / kBlocks));
             int pc = 0;
-            for (int kb = 0; kb < bp.length; kb++) {
-                int kc = (k - pc) / (bp.length - kb);
-                // bp[kb] holds rows pc.. of op(B) from its start
-                SgemmNarrowDot.packBT(bp[kb], -pc * ld, ld, false, pc, kc, n, bt, kp);
+            for (int kb = 0; kb < kBlocks; kb++) {
+                int kc = (k - pc) / (kBlocks - kb);
+                float[] block = bp.rows != null ? bp.rows[kb] : staged;
+                if (block == staged) {
+                    MemorySegment.copy(bp.panels, ValueLayout.JAVA_FLOAT, bp.blockAt[kb], staged, 0, NR * kc);
+                }
+                // the block holds rows pc.. of op(B) from its start
+                SgemmNarrowDot.packBT(block, -pc * ld, ld, false, pc, kc, n, bt, kp);
                 pc += kc;
             }
             SgemmNarrowDot.rows(n, k, alpha, a, ao, lda, bt, kp, beta, c, null, co, ldc, workspace, i0, i1);
@@ -291,10 +380,10 @@ final class SgemmPrepacked {
          */
         private void narrowTransposed(Workspace workspace, int kcMax, int i0, int i1) {
             int pc = 0;
-            for (int kb = 0; kb < bp.length; kb++) {
-                int kc = (k - pc) / (bp.length - kb);
-                // bp[kb] holds rows pc.. of op(B) from its start: the offset -pc * L makes row p's index (p - pc) * L
-                SgemmNarrowT.body(transA, false, n, alpha, a, ao, lda, bp[kb], -pc * L, L, pc == 0 ? beta : 1, c, co, ldc,
+            for (int kb = 0; kb < bp.rows.length; kb++) {
+                int kc = (k - pc) / (bp.rows.length - kb);
+                // rows[kb] holds rows pc.. of op(B) from its start: the offset -pc * L makes row p's index (p - pc) * L
+                SgemmNarrowT.body(transA, false, n, alpha, a, ao, lda, bp.rows[kb], -pc * L, L, pc == 0 ? beta : 1, c, co, ldc,
                         workspace, kcMax, pc, kc, i0, i1);
                 pc += kc;
             }
@@ -305,7 +394,7 @@ final class SgemmPrepacked {
          * place 8 rows at a time (2 MR when stored transposed), the rows below the last whole tile packed.
          */
         private void narrow(Workspace workspace, int i0, int i1) {
-            int kBlocks = bp.length;
+            int kBlocks = bp.rows.length;
             int kcMax = (k + kBlocks - 1) / kBlocks;
             if (m >= NR) {
                 narrowTransposed(workspace, kcMax, i0, i1);
@@ -320,7 +409,7 @@ final class SgemmPrepacked {
             for (int kb = 0; kb < kBlocks; kb++) {
                 int kc = (k - pc) / (kBlocks - kb);
                 float betaK = pc == 0 ? beta : 1;
-                float[] b = bp[kb];
+                float[] b = bp.rows[kb];
                 for (int ir = i0; ir < inPlace; ir += step) {
                     if (transA) {
                         KERNELS.colsNarrow().run(kc, a, ao + pc * lda + ir, lda, b, 0, tile);
@@ -339,22 +428,23 @@ final class SgemmPrepacked {
         }
     }
 
-    /** {@code tile[0, 4 NR)} = one row of A ({@code a[ai + p * step]}) times four adjacent packed panels of B from {@code bi}. */
-    private static void rowTimesFourPanels(int kc, float[] a, int ai, int step, float[] b, int bi, float[] tile) {
+    /** {@code tile[0, 4 NR)} = one row of A ({@code a[ai + p * step]}) times four adjacent packed panels of B from byte {@code bi}. */
+    private static void rowTimesFourPanels(int kc, float[] a, int ai, int step, MemorySegment b, long bi, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        int panel = kc * NR;
-        int b0 = bi, b1 = b0 + panel, b2 = b1 + panel, b3 = b2 + panel;
+        long panel = (long) kc * NR * Float.BYTES;
+        long b0 = bi, b1 = b0 + panel, b2 = b1 + panel, b3 = b2 + panel;
+        int lb = L * Float.BYTES;
         for (int p = 0; p < kc; p++, ai += step) {
             FloatVector x = FloatVector.broadcast(S, a[ai]);
-            int o = p * NR;
-            c00 = x.fma(FloatVector.fromArray(S, b, b0 + o), c00);
-            c01 = x.fma(FloatVector.fromArray(S, b, b0 + o + L), c01);
-            c10 = x.fma(FloatVector.fromArray(S, b, b1 + o), c10);
-            c11 = x.fma(FloatVector.fromArray(S, b, b1 + o + L), c11);
-            c20 = x.fma(FloatVector.fromArray(S, b, b2 + o), c20);
-            c21 = x.fma(FloatVector.fromArray(S, b, b2 + o + L), c21);
-            c30 = x.fma(FloatVector.fromArray(S, b, b3 + o), c30);
-            c31 = x.fma(FloatVector.fromArray(S, b, b3 + o + L), c31);
+            long o = (long) p * NR * Float.BYTES;
+            c00 = x.fma(FloatVector.fromMemorySegment(S, b, b0 + o, ORDER), c00);
+            c01 = x.fma(FloatVector.fromMemorySegment(S, b, b0 + o + lb, ORDER), c01);
+            c10 = x.fma(FloatVector.fromMemorySegment(S, b, b1 + o, ORDER), c10);
+            c11 = x.fma(FloatVector.fromMemorySegment(S, b, b1 + o + lb, ORDER), c11);
+            c20 = x.fma(FloatVector.fromMemorySegment(S, b, b2 + o, ORDER), c20);
+            c21 = x.fma(FloatVector.fromMemorySegment(S, b, b2 + o + lb, ORDER), c21);
+            c30 = x.fma(FloatVector.fromMemorySegment(S, b, b3 + o, ORDER), c30);
+            c31 = x.fma(FloatVector.fromMemorySegment(S, b, b3 + o + lb, ORDER), c31);
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
@@ -366,13 +456,13 @@ final class SgemmPrepacked {
         c31.intoArray(tile, 3 * NR + L);
     }
 
-    /** {@code tile[0, NR)} = one row of A times one packed panel of B from {@code bi}. */
-    private static void rowTimesPanel(int kc, float[] a, int ai, int step, float[] b, int bi, float[] tile) {
+    /** {@code tile[0, NR)} = one row of A times one packed panel of B from byte {@code bi}. */
+    private static void rowTimesPanel(int kc, float[] a, int ai, int step, MemorySegment b, long bi, float[] tile) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0;
-        for (int p = 0; p < kc; p++, ai += step, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += step, bi += NR * Float.BYTES) {
             FloatVector x = FloatVector.broadcast(S, a[ai]);
-            c0 = x.fma(FloatVector.fromArray(S, b, bi), c0);
-            c1 = x.fma(FloatVector.fromArray(S, b, bi + L), c1);
+            c0 = x.fma(FloatVector.fromMemorySegment(S, b, bi, ORDER), c0);
+            c1 = x.fma(FloatVector.fromMemorySegment(S, b, bi + L * Float.BYTES, ORDER), c1);
         }
         c0.intoArray(tile, 0);
         c1.intoArray(tile, L);

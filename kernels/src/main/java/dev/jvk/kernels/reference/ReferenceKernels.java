@@ -295,20 +295,25 @@ public final class ReferenceKernels implements ActivationKernels, ReductionKerne
         ReferenceDgemm.dgemv(transA, m, n, alpha, a, aOffset, lda, x, xOffset, beta, y, yOffset);
     }
 
-    /** op(B) copied as stored k x n, one block: the reference sums all of k in one pass. */
+    /** op(B) copied as stored k x n, on the heap: the reference sums all of k in one pass. */
+    private record Copied(float[] values) implements PackedB {
+        @Override
+        public void free() {}
+    }
+
     @Override
-    public float[][] packB(boolean transB, int k, int n, float[] b, int bOffset, int ldb) {
+    public PackedB packB(boolean transB, int k, int n, float[] b, int bOffset, int ldb) {
         float[] copy = new float[k * n];
         for (int p = 0; p < k; p++) {
             for (int j = 0; j < n; j++) {
                 copy[p * n + j] = transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
             }
         }
-        return new float[][] {copy};
+        return new Copied(copy);
     }
     @Override
-    public void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, float[][] packedB, float beta, float[] c, int cOffset, int ldc) {
-        ReferenceSgemm.sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, packedB[0], 0, Math.max(1, n), beta, c, cOffset, ldc);
+    public void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, PackedB packedB, float beta, float[] c, int cOffset, int ldc) {
+        ReferenceSgemm.sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, ((Copied) packedB).values(), 0, Math.max(1, n), beta, c, cOffset, ldc);
     }
 
     // ================================================================ LowPrecisionKernels

@@ -34,15 +34,21 @@ public interface GemmKernels {
                double[] x, int xOffset, double beta, double[] y, int yOffset);
 
     /**
-     * op(B) ({@code k x n}) in the layout this implementation's {@link #sgemmPacked} reads, one array
-     * per block of k it sums in; the caller keeps it and passes it to every product with that B.
+     * op(B) packed by {@link #packB}, in the layout the same implementation's {@link #sgemmPacked} reads; the
+     * caller keeps it, passes it to every product with that B, and frees it when done.
      */
-    float[][] packB(boolean transB, int k, int n, float[] b, int bOffset, int ldb);
+    interface PackedB {
+        /** Frees the memory it holds now, when that is not the heap's (no product may use it after); a second call does nothing. */
+        void free();
+    }
+
+    /** op(B) ({@code k x n}) in the layout this implementation's {@link #sgemmPacked} reads. */
+    PackedB packB(boolean transB, int k, int n, float[] b, int bOffset, int ldb);
 
     /**
      * {@code C = alpha * op(A) * B + beta * C} with B from {@link #packB} of the same transB, k and n: transB
      * is how B was stored when packed, since a path chosen by shape may depend on it (as {@code sgemm}'s does).
      */
     void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
-                     float[][] packedB, float beta, float[] c, int cOffset, int ldc);
+                     PackedB packedB, float beta, float[] c, int cOffset, int ldc);
 }
