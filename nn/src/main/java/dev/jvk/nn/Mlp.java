@@ -1170,7 +1170,8 @@ public final class Mlp {
      *
      * @param optimizer made by {@code OptimizerConfig.create(mlp.parameters())}
      * @return the batch's mean loss; when it is not finite the parameters are left unchanged
-     * @throws IllegalArgumentException when the arrays are too short, {@code rows < 1}, or a label is outside {@code [0, classes())}
+     * @throws IllegalArgumentException when the arrays are too short, {@code rows < 1}, a label is outside {@code [0, classes())},
+     *                                  or {@code learningRate} is negative, infinite or NaN
      */
     public float trainStep(float[] x, int[] labels, int rows, Optimizer optimizer, float learningRate) {
         Objects.requireNonNull(x, "x");
@@ -1179,6 +1180,7 @@ public final class Mlp {
         if (!metadata.isClassification()) {
             throw new IllegalArgumentException("a regression model trains on targets: use trainStep(x, float[] targets, ...)");
         }
+        learningRate(learningRate);
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be >= 1, got " + rows);
         }
@@ -1204,7 +1206,7 @@ public final class Mlp {
      *
      * @return the batch's mean loss on the standardised targets; when it is not finite the parameters are left unchanged
      * @throws IllegalArgumentException when the model is a classifier, the arrays are too short, {@code rows < 1},
-     *                                  or a target is not finite
+     *                                  a target is not finite, or {@code learningRate} is negative, infinite or NaN
      */
     public float trainStep(float[] x, float[] targets, int rows, Optimizer optimizer, float learningRate) {
         Objects.requireNonNull(x, "x");
@@ -1213,6 +1215,7 @@ public final class Mlp {
         if (metadata.isClassification()) {
             throw new IllegalArgumentException("a classifier trains on labels: use trainStep(x, int[] labels, ...)");
         }
+        learningRate(learningRate);
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be >= 1, got " + rows);
         }
@@ -1229,6 +1232,16 @@ public final class Mlp {
         System.arraycopy(targets, 0, ws.targets, 0, rows * classes);
         standardiseTargets(ws, rows);
         return trainStep(ws, rows, optimizer, learningRate);
+    }
+
+    /**
+     * A NaN or infinite rate makes every weight NaN in one update, and a negative one climbs the loss: refused before
+     * the step, as the loss's own NaN is (a schedule may end at 0, which changes nothing).
+     */
+    private static void learningRate(float learningRate) {
+        if (!(learningRate >= 0f && learningRate < Float.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("learningRate must be finite and >= 0, got " + learningRate);
+        }
     }
 
     /** The training buffers for {@code rows} rows (grown only for a larger batch), reading their input from {@code x}. */

@@ -1,0 +1,61 @@
+package dev.jvk.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jvk.nn.optim.Optimizer;
+import dev.jvk.nn.optim.OptimizerConfig;
+import dev.jvk.nn.optim.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The public Mlp calls as a user makes them: a bad argument is refused by name before the model changes. */
+class MlpArgumentsTest {
+    private static List<float[]> weights(Mlp mlp) {
+        List<float[]> copy = new ArrayList<>();
+        for (Parameter p : mlp.parameters()) {
+            copy.add(p.value().clone());
+        }
+        return copy;
+    }
+
+    private static void assertUnchanged(Mlp mlp, List<float[]> before) {
+        List<Parameter> now = mlp.parameters();
+        for (int i = 0; i < now.size(); i++) {
+            assertThat(now.get(i).value()).as(now.get(i).name()).isEqualTo(before.get(i));
+        }
+    }
+
+    @Test
+    void a_learning_rate_that_is_nan_infinite_or_negative_is_refused_and_the_weights_stay() {
+        for (OptimizerConfig config : List.of(OptimizerConfig.adam(), OptimizerConfig.sgdWithMomentum(0.9f, false, 0f))) {
+            for (float lr : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.01f}) {
+                Mlp mlp = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+                Optimizer optimizer = config.create(mlp.parameters());
+                List<float[]> before = weights(mlp);
+                assertThatThrownBy(() -> mlp.trainStep(new float[] {1, 2, 3, 4}, new int[] {2}, 1, optimizer, lr))
+                        .as("lr %s", lr).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("learningRate must be finite and >= 0, got " + lr);
+                assertUnchanged(mlp, before);
+
+                Mlp regressor = Mlp.regressor(4, new int[] {8}, Activation.RELU, 0f, 2, new MeanSquaredError(), 1);
+                Optimizer its = config.create(regressor.parameters());
+                List<float[]> itsBefore = weights(regressor);
+                assertThatThrownBy(() -> regressor.trainStep(new float[] {1, 2, 3, 4}, new float[] {1, 2}, 1, its, lr))
+                        .as("lr %s", lr).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("learningRate must be finite and >= 0, got " + lr);
+                assertUnchanged(regressor, itsBefore);
+            }
+        }
+    }
+
+    @Test
+    void a_learning_rate_of_zero_is_a_step_that_changes_nothing() {
+        Mlp mlp = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+        Optimizer optimizer = OptimizerConfig.sgd().create(mlp.parameters());
+        List<float[]> before = weights(mlp);
+        assertThat(mlp.trainStep(new float[] {1, 2, 3, 4}, new int[] {2}, 1, optimizer, 0f)).isFinite();
+        assertUnchanged(mlp, before);
+    }
+}
