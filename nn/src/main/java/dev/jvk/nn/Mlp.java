@@ -915,6 +915,18 @@ public final class Mlp {
     private ElementwiseOptimizer inParts(Optimizer optimizer) {
         if (optimizer != checkedOptimizer) {
             List<Parameter> mine = parameters();
+            if (optimizer instanceof ElementwiseOptimizer e) {
+                // another model's optimizer would step that model's weights with its stale gradients, and this model
+                // would never learn: refused, while one made for a part of this model (fine-tuning a layer) is not
+                java.util.Set<float[]> own = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                mine.forEach(p -> own.add(p.value()));
+                for (Parameter theirs : e.parameters()) {
+                    if (!own.contains(theirs.value())) {
+                        throw new IllegalArgumentException("the optimizer updates a parameter (" + theirs.name()
+                                + ") that is not this model's: make it with create(mlp.parameters()) of the model it trains");
+                    }
+                }
+            }
             boolean same = optimizer instanceof ElementwiseOptimizer e && e.parameters().size() == mine.size();
             for (int i = 0; same && i < mine.size(); i++) {
                 Parameter theirs = ((ElementwiseOptimizer) optimizer).parameters().get(i);
@@ -1171,7 +1183,8 @@ public final class Mlp {
      * @param optimizer made by {@code OptimizerConfig.create(mlp.parameters())}
      * @return the batch's mean loss; when it is not finite the parameters are left unchanged
      * @throws IllegalArgumentException when the arrays are too short, {@code rows < 1}, a label is outside {@code [0, classes())},
-     *                                  or {@code learningRate} is negative, infinite or NaN
+     *                                  {@code learningRate} is negative, infinite or NaN, or {@code optimizer} updates
+     *                                  a parameter of another model
      */
     public float trainStep(float[] x, int[] labels, int rows, Optimizer optimizer, float learningRate) {
         Objects.requireNonNull(x, "x");
@@ -1206,7 +1219,8 @@ public final class Mlp {
      *
      * @return the batch's mean loss on the standardised targets; when it is not finite the parameters are left unchanged
      * @throws IllegalArgumentException when the model is a classifier, the arrays are too short, {@code rows < 1},
-     *                                  a target is not finite, or {@code learningRate} is negative, infinite or NaN
+     *                                  a target is not finite, {@code learningRate} is negative, infinite or NaN, or
+     *                                  {@code optimizer} updates a parameter of another model
      */
     public float trainStep(float[] x, float[] targets, int rows, Optimizer optimizer, float learningRate) {
         Objects.requireNonNull(x, "x");

@@ -58,4 +58,37 @@ class MlpArgumentsTest {
         assertThat(mlp.trainStep(new float[] {1, 2, 3, 4}, new int[] {2}, 1, optimizer, 0f)).isFinite();
         assertUnchanged(mlp, before);
     }
+
+    @Test
+    void another_models_optimizer_is_refused_and_neither_model_changes() {
+        Mlp mine = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+        Mlp other = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 2);
+        Optimizer others = OptimizerConfig.adam().create(other.parameters());
+        List<float[]> mineBefore = weights(mine);
+        List<float[]> otherBefore = weights(other);
+        assertThatThrownBy(() -> mine.trainStep(new float[] {1, 2, 3, 4}, new int[] {2}, 1, others, 0.01f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not this model's");
+        assertUnchanged(mine, mineBefore);
+        assertUnchanged(other, otherBefore);
+    }
+
+    @Test
+    void an_optimizer_of_some_of_the_models_parameters_trains_those_alone() {
+        Mlp mlp = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+        List<Parameter> last = mlp.layers().getLast().parameters();
+        Optimizer optimizer = OptimizerConfig.sgd().create(last);
+        List<float[]> before = weights(mlp);
+        mlp.trainStep(new float[] {1, 2, 3, 4}, new int[] {2}, 1, optimizer, 0.1f);
+        List<Parameter> now = mlp.parameters();
+        for (int i = 0; i < now.size(); i++) {
+            float[] value = now.get(i).value();
+            boolean trained = last.stream().anyMatch(p -> p.value() == value);
+            if (trained) {
+                assertThat(now.get(i).value()).as(now.get(i).name()).isNotEqualTo(before.get(i));
+            } else {
+                assertThat(now.get(i).value()).as(now.get(i).name()).isEqualTo(before.get(i));
+            }
+        }
+    }
 }
