@@ -271,6 +271,12 @@ public final class Mlp {
     }
 
     private static List<Layer> stack(int inputs, int[] hidden, Activation activation, float dropout, int outputs, long seed) {
+        Objects.requireNonNull(hidden, "hidden");
+        Objects.requireNonNull(activation, "activation");
+        // only a rate above 0 adds Dropout layers, whose constructor checks it: a NaN or negative rate would pass unseen
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + dropout);
+        }
         planParameters(inputs, hidden, outputs);
         List<Layer> layers = new ArrayList<>();
         int width = inputs;

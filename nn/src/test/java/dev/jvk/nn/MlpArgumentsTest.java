@@ -91,4 +91,25 @@ class MlpArgumentsTest {
             }
         }
     }
+
+    @Test
+    void a_dropout_rate_outside_zero_to_one_is_refused_not_ignored() {
+        for (float rate : new float[] {Float.NaN, -0.1f, 1f, Float.NEGATIVE_INFINITY}) {
+            assertThatThrownBy(() -> Mlp.classifier(4, new int[] {8}, Activation.RELU, rate, 3, 1))
+                    .as("rate %s", rate).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("dropout rate must be in [0, 1), got " + rate);
+            assertThatThrownBy(() -> Mlp.regressor(4, new int[] {8}, Activation.RELU, rate, 1, new MeanSquaredError(), 1))
+                    .as("rate %s", rate).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("dropout rate must be in [0, 1), got " + rate);
+        }
+        assertThat(Mlp.classifier(4, new int[] {8}, Activation.RELU, 0f, 3, 1).layers()).noneMatch(l -> l instanceof Dropout);
+    }
+
+    @Test
+    void null_hidden_sizes_or_activation_are_named() {
+        assertThatThrownBy(() -> Mlp.classifier(4, null, Activation.RELU, 3, 1)).isInstanceOf(NullPointerException.class)
+                .hasMessage("hidden");
+        assertThatThrownBy(() -> Mlp.classifier(4, new int[] {8}, null, 3, 1)).isInstanceOf(NullPointerException.class)
+                .hasMessage("activation");
+    }
 }
