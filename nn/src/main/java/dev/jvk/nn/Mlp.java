@@ -1117,10 +1117,18 @@ public final class Mlp {
      * @throws IllegalArgumentException when {@code rows < 0} or {@code x} is shorter than {@code rows * inputs()}
      */
     public float[] predict(float[] x, int rows) {
+        Objects.requireNonNull(x, "x");
         if (rows < 0) {
             throw new IllegalArgumentException("rows must be >= 0, got " + rows);
         }
-        float[] scores = new float[Math.multiplyExact(rows, classes)];
+        // before the scores are sized, whose rows x classes may pass the int range
+        if ((long) rows * inputs > x.length) {
+            throw new IllegalArgumentException("x has " + x.length + " values, " + rows + " rows of " + inputs + " features need " + (long) rows * inputs);
+        }
+        if ((long) rows * classes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(rows + " rows of " + classes + " scores are more than a float[] holds: predict them into a scores array in parts");
+        }
+        float[] scores = new float[rows * classes];
         predict(x, rows, scores);
         return scores;
     }

@@ -112,4 +112,15 @@ class MlpArgumentsTest {
         assertThatThrownBy(() -> Mlp.classifier(4, new int[] {8}, null, 3, 1)).isInstanceOf(NullPointerException.class)
                 .hasMessage("activation");
     }
+
+    @Test
+    void predicting_more_rows_than_x_holds_is_an_illegal_argument_even_past_the_int_range() {
+        Mlp mlp = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+        assertThatThrownBy(() -> mlp.predict(new float[4], Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("x has 4 values, " + Integer.MAX_VALUE + " rows of 4 features need " + 4L * Integer.MAX_VALUE);
+        assertThatThrownBy(() -> mlp.predictClasses(new float[4], Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> mlp.predict(null, 1)).isInstanceOf(NullPointerException.class).hasMessage("x");
+        assertThatThrownBy(() -> mlp.predict(new float[4], -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("rows must be >= 0, got -1");
+    }
 }
