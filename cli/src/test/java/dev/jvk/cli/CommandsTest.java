@@ -109,6 +109,27 @@ class CommandsTest {
     }
 
     @Test
+    void predict_names_no_class_for_a_row_whose_scores_are_nan_and_says_how_many() throws IOException {
+        // 2 x1 + 2 x2 is +Inf + -Inf = NaN at (3e38, -3e38): every score of that row is NaN
+        dev.jvk.nn.Dense dense = new dev.jvk.nn.Dense(2, 3);
+        java.util.Arrays.fill(dense.weights(), 2f);
+        dev.jvk.nn.Mlp mlp = new dev.jvk.nn.Mlp(List.of(dense), new dev.jvk.nn.SoftmaxCrossEntropy(), null);
+        Path model = dir.resolve("nan.jvk");
+        mlp.save(model);
+        Path input = dir.resolve("far.csv");
+        Files.writeString(input, "a,b\n3e38,-3e38\n1,2\n");
+        CliTest.Run p = run("predict", "--model", model.toString(), "--csv", input.toString(), "--header", "--probabilities");
+        assertThat(p.code()).as(p.err()).isZero();
+        List<String> lines = p.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).isEqualTo(",NaN,NaN,NaN");   // no class: the first NaN would have named class 0
+        assertThat(lines.get(2)).startsWith("0,");            // equal scores: the first class
+        assertThat(p.err()).contains("1 of 2 rows").contains("NaN");
+        CliTest.Run plain = run("predict", "--model", model.toString(), "--csv", input.toString(), "--header");
+        assertThat(plain.out().lines().toList()).containsExactly("prediction", "", "0");
+    }
+
+    @Test
     void predict_to_a_file_equals_predict_to_stdout_and_recognises_the_label_column() throws IOException {
         Path model = trainSpecies();
         Path labelled = species("labelled.csv", 30, 3, true, ';');
