@@ -97,13 +97,7 @@ final class CompressCommand implements Callable<Integer> {
         if (!(distill >= 0 && distill <= 1) || !(temperature >= 1 && temperature <= 100)) {
             throw new UsageException("--distill must be in [0, 1] and --temperature in [1, 100]; got " + distill + " and " + temperature);
         }
-        Path folder = out.toAbsolutePath().getParent();
-        if (folder == null || !Files.isDirectory(folder)) {
-            throw new UsageException("--out " + out + ": folder " + folder + " does not exist");
-        }
-        if (Files.isDirectory(out)) {
-            throw new UsageException("--out " + out + " is a folder");
-        }
+        Options.checkModelTarget(out, "--out");
         data.validate();
         Options.setThreads(threads);
         boolean fineTune = prune != null && fineTuneEpochs > 0;

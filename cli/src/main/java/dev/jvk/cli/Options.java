@@ -33,4 +33,15 @@ final class Options {
             throw new UsageException(option + " " + file + ": the folder " + dir + " is not writable");
         }
     }
+
+    /**
+     * {@link #checkWritable}, and not a device or FIFO: a model file replaces only a regular file ({@code AtomicFiles}), and
+     * would say so only once training or compressing is done.
+     */
+    static void checkModelTarget(Path file, String option) {
+        checkWritable(file, option);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new UsageException(option + " " + file + ": not a regular file (a device or FIFO); a model replaces only a regular file");
+        }
+    }
 }

@@ -230,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("unknown --schedule '" + schedule + "' (expected constant, step or cosine)");
         }
         if (save != null) {
-            Options.checkWritable(save, "--save");
+            Options.checkModelTarget(save, "--save");
         }
         if (resume && checkpointDir == null) {
             throw new UsageException("--resume continues the run in --checkpoint-dir DIR; give the folder");

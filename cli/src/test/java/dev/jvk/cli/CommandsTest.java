@@ -109,6 +109,25 @@ class CommandsTest {
     }
 
     @Test
+    void a_model_target_that_is_a_device_is_refused_before_training_or_compressing() throws IOException {
+        Path model = trainSpecies();
+        Path train = dir.resolve("train.csv");
+        CliTest.Run t = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "8", "--epochs", "3", "--threads", "1", "--save", "/dev/null");
+        assertThat(t.code()).isEqualTo(2);
+        assertThat(t.err()).contains("--save /dev/null").contains("not a regular file");
+        assertThat(t.out()).doesNotContain("epoch");
+        CliTest.Run c = run("compress", "--model", model.toString(), "--quantize", "int8", "--csv", train.toString(),
+                "--delimiter", ";", "--header", "--out", "/dev/null");
+        assertThat(c.code()).isEqualTo(2);
+        assertThat(c.err()).contains("--out /dev/null").contains("not a regular file");
+        assertThat(c.out()).doesNotContain("latency");
+        CliTest.Run e = run("export", "--model", model.toString(), "--onnx", "/dev/null");
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err()).contains("--onnx /dev/null").contains("not a regular file");
+    }
+
+    @Test
     void predict_names_no_class_for_a_row_whose_scores_are_nan_and_says_how_many() throws IOException {
         // 2 x1 + 2 x2 is +Inf + -Inf = NaN at (3e38, -3e38): every score of that row is NaN
         dev.jvk.nn.Dense dense = new dev.jvk.nn.Dense(2, 3);
