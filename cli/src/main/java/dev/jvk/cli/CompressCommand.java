@@ -99,6 +99,7 @@ final class CompressCommand implements Callable<Integer> {
         }
         Options.checkModelTarget(out, "--out");
         data.validate();
+        Options.standardInputOnce("--model", model, "--csv", data.csv);
         Options.setThreads(threads);
         boolean fineTune = prune != null && fineTuneEpochs > 0;
         PrintWriter progress = json ? spec.commandLine().getErr() : spec.commandLine().getOut();

@@ -3,6 +3,8 @@ package dev.jvk.cli;
 import dev.jvk.kernels.Gemm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Checks shared by the commands' options, made before anything is read or written. */
 final class Options {
@@ -18,6 +20,23 @@ final class Options {
             throw new UsageException("--threads must be between 1 and the " + processors + " available processor" + (processors == 1 ? "" : "s") + ", got " + threads);
         }
         Gemm.setThreads(threads);
+    }
+
+    /**
+     * Standard input can be read once: two options naming {@code -} would leave the second an empty file, or take a
+     * CSV file for a model. {@code optionsAndFiles} pairs an option's name with its file (null when not given).
+     */
+    static void standardInputOnce(Object... optionsAndFiles) {
+        List<String> readers = new ArrayList<>();
+        for (int i = 0; i < optionsAndFiles.length; i += 2) {
+            Object file = optionsAndFiles[i + 1];
+            if (file != null && file.toString().equals("-")) {
+                readers.add(optionsAndFiles[i] + " -");
+            }
+        }
+        if (readers.size() > 1) {
+            throw new UsageException(String.join(" and ", readers) + " both read standard input, which can be read once: give one of them a file");
+        }
     }
 
     /** That {@code file} can be created or replaced: its folder exists and is writable, and it is not a folder. */

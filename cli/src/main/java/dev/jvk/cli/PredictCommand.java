@@ -51,6 +51,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         data.validate();
+        Options.standardInputOnce("--model", model, "--csv", data.csv);
         if (data.csv == null && data.data == null) {
             throw new UsageException("give the rows to predict: --csv FILE (- for stdin) or --data DIR");
         }

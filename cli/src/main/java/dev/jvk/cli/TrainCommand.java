@@ -164,6 +164,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         // Everything is checked before any data is read or anything written.
         data.validate();
+        Options.standardInputOnce("--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv);
         if (testCsv != null && testSplit != null) {
             throw new UsageException("give either --test-csv or --test-split, not both");
         }
