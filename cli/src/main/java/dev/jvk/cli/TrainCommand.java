@@ -240,6 +240,11 @@ final class TrainCommand implements Callable<Integer> {
             if (resume ? !Files.isDirectory(checkpointDir) : Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir)) {
                 throw new UsageException("--checkpoint-dir " + checkpointDir + (resume ? ": no such folder to resume from" : " is not a folder"));
             }
+            // before the data is read and the activation cross-validated, which the resumed run does again
+            Path state = checkpointDir.resolve(TrainingCheckpoint.STATE);
+            if (resume && !Files.exists(state)) {
+                throw new UsageException(state + ": no such file (no checkpoint to resume from in " + checkpointDir + ")");
+            }
             // an existing folder must take the files; a new one is made in a folder that exists
             Options.checkWritable(Files.isDirectory(checkpointDir) ? checkpointDir.resolve(TrainingCheckpoint.MODEL) : checkpointDir, "--checkpoint-dir");
         }

@@ -109,6 +109,17 @@ class CommandsTest {
     }
 
     @Test
+    void resuming_from_a_folder_without_a_checkpoint_is_refused_before_the_data_is_read() throws IOException {
+        Path train = species("train.csv", 300, 1, true, ';');
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        CliTest.Run r = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--epochs", "3", "--threads", "1", "--checkpoint-dir", empty.toString(), "--resume");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk train: " + empty.resolve("trainer.state") + ": no such file (no checkpoint to resume from in " + empty + ")");
+        assertThat(r.out()).isEmpty();   // neither the data's summary nor the activation's cross-validation
+    }
+
+    @Test
     void a_model_target_that_is_a_device_is_refused_before_training_or_compressing() throws IOException {
         Path model = trainSpecies();
         Path train = dir.resolve("train.csv");
