@@ -105,6 +105,10 @@ final class CompressCommand implements Callable<Integer> {
         PrintWriter progress = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
 
         Mlp original = Models.load(model);
+        if (prune != null && prune > 0 && original.layers().stream().filter(l -> l.parameterCount() > 0 || l instanceof QuantizedDense).count() < 2) {
+            // Compression.prune would return the model as it is, and the output would say it pruned it
+            throw new UsageException("--prune: " + model + " (" + original.describe() + ") has no hidden layer, no unit to remove");
+        }
         DataSet test;
         DataSet train = null;
         String source;
