@@ -572,6 +572,14 @@ final class TrainCommand implements Callable<Integer> {
             if (!(w > 0f)) {
                 throw new DataException(file + " line " + (r + 1) + ": weight " + w + " must be positive");
             }
+            if (!Float.isNaN(weights[c])) {
+                int first = 0;
+                while (lines.labels()[first] != c) {
+                    first++;
+                }
+                throw new DataException(file + " line " + (r + 1) + ": a second weight for class " + Models.className(metadata, c)
+                        + " (line " + (first + 1) + " gave " + weights[c] + ")");
+            }
             weights[c] = w;
         }
         for (int c = 0; c < weights.length; c++) {

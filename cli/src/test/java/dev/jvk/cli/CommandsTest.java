@@ -592,6 +592,12 @@ class CommandsTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo("jvk train: " + weights + ": no weight for class virginica, the third");
         assertThat(missing.out()).as("the error comes before any progress").isEmpty();
+        Files.writeString(weights, "setosa,1\nversicolor,2\n\"virginica, the third\",0.5\nsetosa,5\n");
+        CliTest.Run twice = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--epochs", "1", "--class-weights", weights.toString());
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err().strip()).isEqualTo("jvk train: " + weights + " line 4: a second weight for class setosa (line 1 gave 1.0)");
+        assertThat(twice.out()).isEmpty();
         Path absent = dir.resolve("no-weights.csv");
         CliTest.Run noFile = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
                 "--epochs", "1", "--class-weights", absent.toString());
