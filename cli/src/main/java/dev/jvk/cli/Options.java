@@ -39,6 +39,31 @@ final class Options {
         }
     }
 
+    /**
+     * That the output {@code file} of {@code option} is none of the inputs ({@code optionsAndFiles}: an option's name, then its
+     * file or null), which writing it would replace: a training file replaced by a model, or a model by predictions.
+     */
+    static void notAnInput(Path file, String option, Object... optionsAndFiles) {
+        if (file == null || !Files.exists(file)) {
+            return;
+        }
+        for (int i = 0; i < optionsAndFiles.length; i += 2) {
+            Object input = optionsAndFiles[i + 1];
+            if (input == null || input.toString().equals("-")) {
+                continue;
+            }
+            Path path = Path.of(input.toString());
+            try {
+                if (Files.exists(path) && Files.isSameFile(file, path)) {
+                    throw new UsageException(option + " " + file + " is the " + optionsAndFiles[i] + " file; it would be replaced by the "
+                            + (option.equals("--out") ? "predictions" : option.equals("--plot") ? "plot" : "model"));
+                }
+            } catch (java.io.IOException e) {
+                // unreadable: the reading itself will say so
+            }
+        }
+    }
+
     /** That {@code file} can be created or replaced: its folder exists and is writable, and it is not a folder. */
     static void checkWritable(Path file, String option) {
         Path dir = file.toAbsolutePath().getParent();

@@ -232,6 +232,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (save != null) {
             Options.checkModelTarget(save, "--save");
+            Options.notAnInput(save, "--save", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
+                    "--class-weights", classWeights);
         }
         if (resume && checkpointDir == null) {
             throw new UsageException("--resume continues the run in --checkpoint-dir DIR; give the folder");
@@ -253,6 +255,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (plot != null) {
             Options.checkWritable(plot, "--plot");
+            Options.notAnInput(plot, "--plot", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
+                    "--class-weights", classWeights);
             if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
                 throw new UsageException("--plot " + plot + ": the learning curves are written as PNG; name the file *.png");
             }

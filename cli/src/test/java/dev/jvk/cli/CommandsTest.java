@@ -109,6 +109,29 @@ class CommandsTest {
     }
 
     @Test
+    void an_output_that_is_one_of_the_inputs_is_refused_and_the_input_kept() throws IOException {
+        Path model = trainSpecies();
+        Path train = dir.resolve("train.csv");
+        byte[] data = Files.readAllBytes(train);
+        byte[] weights = Files.readAllBytes(model);
+        CliTest.Run t = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "8", "--epochs", "2", "--threads", "1", "--save", train.toString());
+        assertThat(t.code()).isEqualTo(2);
+        assertThat(t.err().strip()).isEqualTo("jvk train: --save " + train + " is the --csv file; it would be replaced by the model");
+        assertThat(t.out()).isEmpty();
+        CliTest.Run p = run("predict", "--model", model.toString(), "--csv", train.toString(), "--delimiter", ";", "--header",
+                "--out", dir.resolve(".").resolve("train.csv").toString());
+        assertThat(p.code()).isEqualTo(2);
+        assertThat(p.err()).contains("is the --csv file");
+        CliTest.Run m = run("predict", "--model", model.toString(), "--csv", train.toString(), "--delimiter", ";", "--header",
+                "--out", model.toString());
+        assertThat(m.code()).isEqualTo(2);
+        assertThat(m.err()).contains("is the --model file");
+        assertThat(Files.readAllBytes(train)).isEqualTo(data);
+        assertThat(Files.readAllBytes(model)).isEqualTo(weights);
+    }
+
+    @Test
     void resuming_from_a_folder_without_a_checkpoint_is_refused_before_the_data_is_read() throws IOException {
         Path train = species("train.csv", 300, 1, true, ';');
         Path empty = Files.createDirectory(dir.resolve("empty"));
