@@ -491,8 +491,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!regression && manyClassesFewRows(all) && !ModelMetadata.CLASSIFICATION.equals(taskName)) {
             long used = Arrays.stream(all.classCounts()).filter(c -> c > 0).count();
-            notes.append(String.format(Locale.ROOT, "warning: %d classes with %.1f rows each on average: if the labels are quantities "
-                    + "(as the diabetes set's whole-number targets), --task regression fits them better%n", used, (double) all.rows() / used));
+            // text cannot be a quantity: names of nearly one row each are identifiers (an id column), not classes
+            notes.append(String.format(Locale.ROOT, "warning: %d classes with %.1f rows each on average: %s%n", used, (double) all.rows() / used,
+                    classNames.isEmpty()
+                            ? "if the labels are quantities (as the diabetes set's whole-number targets), --task regression fits them better"
+                            : "text labels this rare name rows rather than classes; is --label-column the right column?"));
         }
         DataSet train = all;
         String testSource = testTable == null ? null : testTable.name();

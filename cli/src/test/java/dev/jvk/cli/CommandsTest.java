@@ -534,6 +534,21 @@ class CommandsTest {
     }
 
     @Test
+    void many_text_classes_with_few_rows_each_question_the_label_column_not_the_task() throws IOException {
+        StringBuilder s = new StringBuilder("id,x,label\n");
+        for (int i = 0; i < 200; i++) {
+            s.append("user").append(i).append(',').append(i * 0.01).append(',').append(i % 2).append('\n');
+        }
+        Path file = dir.resolve("ids.csv");
+        Files.writeString(file, s);
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--label-column", "id", "--epochs", "1", "--layers", "4",
+                "--threads", "1", "--activation", "relu");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: 200 classes with 1.0 rows each").contains("is --label-column the right column?")
+                .doesNotContain("--task regression");
+    }
+
+    @Test
     void options_the_chosen_optimizer_ignores_and_too_many_threads_are_errors() {
         CliTest.Run momentum = run("train", "--data", "synthetic", "--momentum", "0.5");
         assertThat(momentum.code()).isEqualTo(2);
