@@ -489,6 +489,12 @@ final class TrainCommand implements Callable<Integer> {
             test = test == null ? null : test.withClasses(classes);
             validation = validation == null ? null : validation.withClasses(classes);
         }
+        if (!regression && Arrays.stream(all.classCounts()).filter(c -> c > 0).count() == 1) {
+            // a classifier of one class scores 1.0 on everything and learns nothing: most likely the wrong column
+            int only = all.labels().length == 0 ? 0 : all.labels()[0];
+            notes.append(String.format(Locale.ROOT, "warning: every row of %s has the label '%s': the model can only predict it; "
+                    + "is --label-column the right column?%n", table.name(), classNames.isEmpty() ? Integer.toString(only) : classNames.get(only)));
+        }
         if (!regression && manyClassesFewRows(all) && !ModelMetadata.CLASSIFICATION.equals(taskName)) {
             long used = Arrays.stream(all.classCounts()).filter(c -> c > 0).count();
             // text cannot be a quantity: names of nearly one row each are identifiers (an id column), not classes

@@ -534,6 +534,20 @@ class CommandsTest {
     }
 
     @Test
+    void a_label_column_of_one_class_is_warned_about() throws IOException {
+        StringBuilder s = new StringBuilder("x,y,species\n");
+        for (int i = 0; i < 60; i++) {
+            s.append(i * 0.01).append(',').append(i % 7).append(",setosa\n");
+        }
+        Path file = dir.resolve("one-class.csv");
+        Files.writeString(file, s);
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--label-column", "species", "--epochs", "1", "--layers", "4",
+                "--threads", "1", "--activation", "relu");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: every row of one-class.csv has the label 'setosa'");
+    }
+
+    @Test
     void many_text_classes_with_few_rows_each_question_the_label_column_not_the_task() throws IOException {
         StringBuilder s = new StringBuilder("id,x,label\n");
         for (int i = 0; i < 200; i++) {
