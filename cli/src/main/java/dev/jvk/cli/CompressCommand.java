@@ -97,19 +97,18 @@ final class CompressCommand implements Callable<Integer> {
         if (!(distill >= 0 && distill <= 1) || !(temperature >= 1 && temperature <= 100)) {
             throw new UsageException("--distill must be in [0, 1] and --temperature in [1, 100]; got " + distill + " and " + temperature);
         }
-        Path folder = out.toAbsolutePath().getParent();
-        if (folder == null || !Files.isDirectory(folder)) {
-            throw new UsageException("--out " + out + ": folder " + folder + " does not exist");
-        }
-        if (Files.isDirectory(out)) {
-            throw new UsageException("--out " + out + " is a folder");
-        }
+        Options.checkModelTarget(out, "--out");
         data.validate();
+        Options.standardInputOnce("--model", model, "--csv", data.csv);
         Options.setThreads(threads);
         boolean fineTune = prune != null && fineTuneEpochs > 0;
         PrintWriter progress = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
 
         Mlp original = Models.load(model);
+        if (prune != null && prune > 0 && original.layers().stream().filter(l -> l.parameterCount() > 0 || l instanceof QuantizedDense).count() < 2) {
+            // Compression.prune would return the model as it is, and the output would say it pruned it
+            throw new UsageException("--prune: " + model + " (" + original.describe() + ") has no hidden layer, no unit to remove");
+        }
         DataSet test;
         DataSet train = null;
         String source;

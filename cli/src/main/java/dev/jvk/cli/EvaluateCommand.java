@@ -37,6 +37,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         data.validate();
+        Options.standardInputOnce("--model", model, "--csv", data.csv);
         Options.setThreads(threads);
         Mlp mlp = Models.load(model);
         DataSet test;

@@ -38,10 +38,7 @@ final class ExportCommand implements Callable<Integer> {
         if (opset < 13 || opset > 21) {
             throw new UsageException("--opset must be in [13, 21], got " + opset);
         }
-        Path folder = onnx.toAbsolutePath().getParent();
-        if (folder == null || !Files.isDirectory(folder)) {
-            throw new UsageException("--onnx " + onnx + ": folder " + folder + " does not exist");
-        }
+        Options.checkModelTarget(onnx, "--onnx");
         Mlp mlp = Models.load(model);
         if (!classNames.isEmpty() && !mlp.metadata().isClassification()) {
             throw new UsageException("--class-names is for a classifier; " + model + " is a regression model");

@@ -3,6 +3,8 @@ package dev.jvk.cli;
 import dev.jvk.kernels.Gemm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Checks shared by the commands' options, made before anything is read or written. */
 final class Options {
@@ -20,6 +22,48 @@ final class Options {
         Gemm.setThreads(threads);
     }
 
+    /**
+     * Standard input can be read once: two options naming {@code -} would leave the second an empty file, or take a
+     * CSV file for a model. {@code optionsAndFiles} pairs an option's name with its file (null when not given).
+     */
+    static void standardInputOnce(Object... optionsAndFiles) {
+        List<String> readers = new ArrayList<>();
+        for (int i = 0; i < optionsAndFiles.length; i += 2) {
+            Object file = optionsAndFiles[i + 1];
+            if (file != null && file.toString().equals("-")) {
+                readers.add(optionsAndFiles[i] + " -");
+            }
+        }
+        if (readers.size() > 1) {
+            throw new UsageException(String.join(" and ", readers) + " both read standard input, which can be read once: give one of them a file");
+        }
+    }
+
+    /**
+     * That the output {@code file} of {@code option} is none of the inputs ({@code optionsAndFiles}: an option's name, then its
+     * file or null), which writing it would replace: a training file replaced by a model, or a model by predictions.
+     */
+    static void notAnInput(Path file, String option, Object... optionsAndFiles) {
+        if (file == null || !Files.exists(file)) {
+            return;
+        }
+        for (int i = 0; i < optionsAndFiles.length; i += 2) {
+            Object input = optionsAndFiles[i + 1];
+            if (input == null || input.toString().equals("-")) {
+                continue;
+            }
+            Path path = Path.of(input.toString());
+            try {
+                if (Files.exists(path) && Files.isSameFile(file, path)) {
+                    throw new UsageException(option + " " + file + " is the " + optionsAndFiles[i] + " file; it would be replaced by the "
+                            + (option.equals("--out") ? "predictions" : option.equals("--plot") ? "plot" : "model"));
+                }
+            } catch (java.io.IOException e) {
+                // unreadable: the reading itself will say so
+            }
+        }
+    }
+
     /** That {@code file} can be created or replaced: its folder exists and is writable, and it is not a folder. */
     static void checkWritable(Path file, String option) {
         Path dir = file.toAbsolutePath().getParent();
@@ -31,6 +75,17 @@ final class Options {
         }
         if (!Files.isWritable(dir)) {
             throw new UsageException(option + " " + file + ": the folder " + dir + " is not writable");
+        }
+    }
+
+    /**
+     * {@link #checkWritable}, and not a device or FIFO: a model file replaces only a regular file ({@code AtomicFiles}), and
+     * would say so only once training or compressing is done.
+     */
+    static void checkModelTarget(Path file, String option) {
+        checkWritable(file, option);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new UsageException(option + " " + file + ": not a regular file (a device or FIFO); a model replaces only a regular file");
         }
     }
 }

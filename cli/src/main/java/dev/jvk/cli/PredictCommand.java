@@ -51,12 +51,14 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         data.validate();
+        Options.standardInputOnce("--model", model, "--csv", data.csv);
         if (data.csv == null && data.data == null) {
             throw new UsageException("give the rows to predict: --csv FILE (- for stdin) or --data DIR");
         }
         Path target = out.equals("-") ? null : Path.of(out);
         if (target != null) {
             Options.checkWritable(target, "--out");
+            Options.notAnInput(target, "--out", "--model", model, "--csv", data.csv);
         }
         Options.setThreads(threads);
         Mlp mlp = Models.load(model);
@@ -85,6 +87,12 @@ final class PredictCommand implements Callable<Integer> {
         }
         float[] scores = mlp.predict(x, rows);
         String csv = format(mlp, scores, rows);
+        int undefined = nanRows(scores, rows, mlp.classes());
+        if (undefined > 0) {
+            spec.commandLine().getErr().printf("jvk predict: %d of %d rows have NaN outputs and %s (features far outside the "
+                    + "training data's range, or NaN, overflow the model)%n", undefined, rows,
+                    mlp.metadata().isClassification() ? "no predicted class" : "NaN predictions");
+        }
         if (target == null) {
             PrintWriter w = spec.commandLine().getOut();
             w.print(csv);
@@ -115,7 +123,11 @@ final class PredictCommand implements Callable<Integer> {
         for (int r = 0; r < rows; r++) {
             line.setLength(0);
             if (classifier) {
-                line.append(field(Models.className(mlp, Reductions.argmax(scores, r * k, k))));
+                int best = Reductions.argmax(scores, r * k, k);
+                // argmax's first NaN would name a class that nothing chose: the field stays empty, as a missing value
+                if (!Float.isNaN(scores[r * k + best])) {
+                    line.append(field(Models.className(mlp, best)));
+                }
                 if (probabilities) {
                     for (int c = 0; c < k; c++) {
                         line.append(',').append(scores[r * k + c]);
@@ -129,6 +141,19 @@ final class PredictCommand implements Callable<Integer> {
             s.append(line).append('\n');
         }
         return s.toString();
+    }
+
+    private static int nanRows(float[] scores, int rows, int k) {
+        int count = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < k; j++) {
+                if (Float.isNaN(scores[r * k + j])) {
+                    count++;
+                    break;
+                }
+            }
+        }
+        return count;
     }
 
     /** A CSV field, quoted as RFC 4180 says when it holds a comma, a quote, a line break or outer spaces. */

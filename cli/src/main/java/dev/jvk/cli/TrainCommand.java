@@ -164,6 +164,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         // Everything is checked before any data is read or anything written.
         data.validate();
+        Options.standardInputOnce("--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv);
         if (testCsv != null && testSplit != null) {
             throw new UsageException("give either --test-csv or --test-split, not both");
         }
@@ -230,7 +231,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException("unknown --schedule '" + schedule + "' (expected constant, step or cosine)");
         }
         if (save != null) {
-            Options.checkWritable(save, "--save");
+            Options.checkModelTarget(save, "--save");
+            Options.notAnInput(save, "--save", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
+                    "--class-weights", classWeights);
         }
         if (resume && checkpointDir == null) {
             throw new UsageException("--resume continues the run in --checkpoint-dir DIR; give the folder");
@@ -238,6 +241,11 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointDir != null) {
             if (resume ? !Files.isDirectory(checkpointDir) : Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir)) {
                 throw new UsageException("--checkpoint-dir " + checkpointDir + (resume ? ": no such folder to resume from" : " is not a folder"));
+            }
+            // before the data is read and the activation cross-validated, which the resumed run does again
+            Path state = checkpointDir.resolve(TrainingCheckpoint.STATE);
+            if (resume && !Files.exists(state)) {
+                throw new UsageException(state + ": no such file (no checkpoint to resume from in " + checkpointDir + ")");
             }
             // an existing folder must take the files; a new one is made in a folder that exists
             Options.checkWritable(Files.isDirectory(checkpointDir) ? checkpointDir.resolve(TrainingCheckpoint.MODEL) : checkpointDir, "--checkpoint-dir");
@@ -247,6 +255,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (plot != null) {
             Options.checkWritable(plot, "--plot");
+            Options.notAnInput(plot, "--plot", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
+                    "--class-weights", classWeights);
             if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
                 throw new UsageException("--plot " + plot + ": the learning curves are written as PNG; name the file *.png");
             }
@@ -479,10 +489,19 @@ final class TrainCommand implements Callable<Integer> {
             test = test == null ? null : test.withClasses(classes);
             validation = validation == null ? null : validation.withClasses(classes);
         }
+        if (!regression && Arrays.stream(all.classCounts()).filter(c -> c > 0).count() == 1) {
+            // a classifier of one class scores 1.0 on everything and learns nothing: most likely the wrong column
+            int only = all.labels().length == 0 ? 0 : all.labels()[0];
+            notes.append(String.format(Locale.ROOT, "warning: every row of %s has the label '%s': the model can only predict it; "
+                    + "is --label-column the right column?%n", table.name(), classNames.isEmpty() ? Integer.toString(only) : classNames.get(only)));
+        }
         if (!regression && manyClassesFewRows(all) && !ModelMetadata.CLASSIFICATION.equals(taskName)) {
             long used = Arrays.stream(all.classCounts()).filter(c -> c > 0).count();
-            notes.append(String.format(Locale.ROOT, "warning: %d classes with %.1f rows each on average: if the labels are quantities "
-                    + "(as the diabetes set's whole-number targets), --task regression fits them better%n", used, (double) all.rows() / used));
+            // text cannot be a quantity: names of nearly one row each are identifiers (an id column), not classes
+            notes.append(String.format(Locale.ROOT, "warning: %d classes with %.1f rows each on average: %s%n", used, (double) all.rows() / used,
+                    classNames.isEmpty()
+                            ? "if the labels are quantities (as the diabetes set's whole-number targets), --task regression fits them better"
+                            : "text labels this rare name rows rather than classes; is --label-column the right column?"));
         }
         DataSet train = all;
         String testSource = testTable == null ? null : testTable.name();
@@ -565,6 +584,14 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (!(w > 0f)) {
                 throw new DataException(file + " line " + (r + 1) + ": weight " + w + " must be positive");
+            }
+            if (!Float.isNaN(weights[c])) {
+                int first = 0;
+                while (lines.labels()[first] != c) {
+                    first++;
+                }
+                throw new DataException(file + " line " + (r + 1) + ": a second weight for class " + Models.className(metadata, c)
+                        + " (line " + (first + 1) + " gave " + weights[c] + ")");
             }
             weights[c] = w;
         }

@@ -68,6 +68,31 @@ class CliTest {
         assertThat(r.out()).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "train --csv - --test-csv - --header",
+        "train --csv - --validation-csv - --header",
+        "evaluate --model - --csv - --header",
+        "predict --model - --csv - --header",
+        "compress --model - --csv - --header --quantize int8 --out OUT",
+    })
+    void standard_input_is_read_by_one_option_at_most(String line) {
+        String[] args = line.replace("OUT", dir.resolve("small.jvk").toString()).split(" ");
+        java.io.InputStream stdin = System.in;
+        Run r;
+        try {
+            // one file on standard input, the iris-like rows a user pipes in
+            System.setIn(new java.io.ByteArrayInputStream("a,b,label\n1,2,0\n3,4,1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            r = run(args);
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("standard input").contains("--csv -").containsPattern("--(test-csv|validation-csv|model) -");
+        assertThat(r.out()).isEmpty();
+    }
+
     @Test
     void a_bad_csv_row_is_reported_with_its_line_and_no_model_is_written() throws IOException {
         Path csv = dir.resolve("bad.csv");

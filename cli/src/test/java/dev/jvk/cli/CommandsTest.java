@@ -109,6 +109,80 @@ class CommandsTest {
     }
 
     @Test
+    void an_output_that_is_one_of_the_inputs_is_refused_and_the_input_kept() throws IOException {
+        Path model = trainSpecies();
+        Path train = dir.resolve("train.csv");
+        byte[] data = Files.readAllBytes(train);
+        byte[] weights = Files.readAllBytes(model);
+        CliTest.Run t = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "8", "--epochs", "2", "--threads", "1", "--save", train.toString());
+        assertThat(t.code()).isEqualTo(2);
+        assertThat(t.err().strip()).isEqualTo("jvk train: --save " + train + " is the --csv file; it would be replaced by the model");
+        assertThat(t.out()).isEmpty();
+        CliTest.Run p = run("predict", "--model", model.toString(), "--csv", train.toString(), "--delimiter", ";", "--header",
+                "--out", dir.resolve(".").resolve("train.csv").toString());
+        assertThat(p.code()).isEqualTo(2);
+        assertThat(p.err()).contains("is the --csv file");
+        CliTest.Run m = run("predict", "--model", model.toString(), "--csv", train.toString(), "--delimiter", ";", "--header",
+                "--out", model.toString());
+        assertThat(m.code()).isEqualTo(2);
+        assertThat(m.err()).contains("is the --model file");
+        assertThat(Files.readAllBytes(train)).isEqualTo(data);
+        assertThat(Files.readAllBytes(model)).isEqualTo(weights);
+    }
+
+    @Test
+    void resuming_from_a_folder_without_a_checkpoint_is_refused_before_the_data_is_read() throws IOException {
+        Path train = species("train.csv", 300, 1, true, ';');
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        CliTest.Run r = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--epochs", "3", "--threads", "1", "--checkpoint-dir", empty.toString(), "--resume");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk train: " + empty.resolve("trainer.state") + ": no such file (no checkpoint to resume from in " + empty + ")");
+        assertThat(r.out()).isEmpty();   // neither the data's summary nor the activation's cross-validation
+    }
+
+    @Test
+    void a_model_target_that_is_a_device_is_refused_before_training_or_compressing() throws IOException {
+        Path model = trainSpecies();
+        Path train = dir.resolve("train.csv");
+        CliTest.Run t = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "8", "--epochs", "3", "--threads", "1", "--save", "/dev/null");
+        assertThat(t.code()).isEqualTo(2);
+        assertThat(t.err()).contains("--save /dev/null").contains("not a regular file");
+        assertThat(t.out()).doesNotContain("epoch");
+        CliTest.Run c = run("compress", "--model", model.toString(), "--quantize", "int8", "--csv", train.toString(),
+                "--delimiter", ";", "--header", "--out", "/dev/null");
+        assertThat(c.code()).isEqualTo(2);
+        assertThat(c.err()).contains("--out /dev/null").contains("not a regular file");
+        assertThat(c.out()).doesNotContain("latency");
+        CliTest.Run e = run("export", "--model", model.toString(), "--onnx", "/dev/null");
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err()).contains("--onnx /dev/null").contains("not a regular file");
+    }
+
+    @Test
+    void predict_names_no_class_for_a_row_whose_scores_are_nan_and_says_how_many() throws IOException {
+        // 2 x1 + 2 x2 is +Inf + -Inf = NaN at (3e38, -3e38): every score of that row is NaN
+        dev.jvk.nn.Dense dense = new dev.jvk.nn.Dense(2, 3);
+        java.util.Arrays.fill(dense.weights(), 2f);
+        dev.jvk.nn.Mlp mlp = new dev.jvk.nn.Mlp(List.of(dense), new dev.jvk.nn.SoftmaxCrossEntropy(), null);
+        Path model = dir.resolve("nan.jvk");
+        mlp.save(model);
+        Path input = dir.resolve("far.csv");
+        Files.writeString(input, "a,b\n3e38,-3e38\n1,2\n");
+        CliTest.Run p = run("predict", "--model", model.toString(), "--csv", input.toString(), "--header", "--probabilities");
+        assertThat(p.code()).as(p.err()).isZero();
+        List<String> lines = p.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).isEqualTo(",NaN,NaN,NaN");   // no class: the first NaN would have named class 0
+        assertThat(lines.get(2)).startsWith("0,");            // equal scores: the first class
+        assertThat(p.err()).contains("1 of 2 rows").contains("NaN");
+        CliTest.Run plain = run("predict", "--model", model.toString(), "--csv", input.toString(), "--header");
+        assertThat(plain.out().lines().toList()).containsExactly("prediction", "", "0");
+    }
+
+    @Test
     void predict_to_a_file_equals_predict_to_stdout_and_recognises_the_label_column() throws IOException {
         Path model = trainSpecies();
         Path labelled = species("labelled.csv", 30, 3, true, ';');
@@ -460,6 +534,35 @@ class CommandsTest {
     }
 
     @Test
+    void a_label_column_of_one_class_is_warned_about() throws IOException {
+        StringBuilder s = new StringBuilder("x,y,species\n");
+        for (int i = 0; i < 60; i++) {
+            s.append(i * 0.01).append(',').append(i % 7).append(",setosa\n");
+        }
+        Path file = dir.resolve("one-class.csv");
+        Files.writeString(file, s);
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--label-column", "species", "--epochs", "1", "--layers", "4",
+                "--threads", "1", "--activation", "relu");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: every row of one-class.csv has the label 'setosa'");
+    }
+
+    @Test
+    void many_text_classes_with_few_rows_each_question_the_label_column_not_the_task() throws IOException {
+        StringBuilder s = new StringBuilder("id,x,label\n");
+        for (int i = 0; i < 200; i++) {
+            s.append("user").append(i).append(',').append(i * 0.01).append(',').append(i % 2).append('\n');
+        }
+        Path file = dir.resolve("ids.csv");
+        Files.writeString(file, s);
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--label-column", "id", "--epochs", "1", "--layers", "4",
+                "--threads", "1", "--activation", "relu");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: 200 classes with 1.0 rows each").contains("is --label-column the right column?")
+                .doesNotContain("--task regression");
+    }
+
+    @Test
     void options_the_chosen_optimizer_ignores_and_too_many_threads_are_errors() {
         CliTest.Run momentum = run("train", "--data", "synthetic", "--momentum", "0.5");
         assertThat(momentum.code()).isEqualTo(2);
@@ -541,6 +644,12 @@ class CommandsTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo("jvk train: " + weights + ": no weight for class virginica, the third");
         assertThat(missing.out()).as("the error comes before any progress").isEmpty();
+        Files.writeString(weights, "setosa,1\nversicolor,2\n\"virginica, the third\",0.5\nsetosa,5\n");
+        CliTest.Run twice = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--epochs", "1", "--class-weights", weights.toString());
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err().strip()).isEqualTo("jvk train: " + weights + " line 4: a second weight for class setosa (line 1 gave 1.0)");
+        assertThat(twice.out()).isEmpty();
         Path absent = dir.resolve("no-weights.csv");
         CliTest.Run noFile = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
                 "--epochs", "1", "--class-weights", absent.toString());

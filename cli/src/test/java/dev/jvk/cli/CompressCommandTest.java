@@ -44,6 +44,20 @@ class CompressCommandTest {
     }
 
     @Test
+    void pruning_a_model_without_hidden_units_is_refused_not_reported_as_done() {
+        Path linear = dir.resolve("linear.jvk");
+        Run t = run("train", "--data", "synthetic", "--epochs", "1", "--layers", "none", "--threads", "1", "--save", linear.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        Path out = dir.resolve("pruned.jvk");
+        Run c = run("compress", "--model", linear.toString(), "--prune", "0.5", "--fine-tune-epochs", "0", "--data", "synthetic",
+                "--threads", "1", "--out", out.toString());
+        assertThat(c.code()).isEqualTo(2);
+        assertThat(c.err().strip()).isEqualTo("jvk compress: --prune: " + linear + " (64-10) has no hidden layer, no unit to remove");
+        assertThat(c.out()).isEmpty();
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void prune_fine_tune_and_quantize_writes_a_model_that_evaluate_and_predict_read() throws IOException {
         Path out = dir.resolve("small.jvk");
         Run c = run("compress", "--model", model.toString(), "--prune", "0.5", "--fine-tune-epochs", "1", "--quantize", "int8",

@@ -32,7 +32,7 @@ public final class AtomicFiles {
      * file is removed on every failure, and on exit if the JVM is stopped mid-write; those of a killed
      * run (their process gone) are removed by the next save to the same name.
      *
-     * @throws ModelFileException when the target is not a regular file or its symbolic links cannot be followed
+     * @throws ModelFileException when the target is not a regular file, its folder does not exist, or its symbolic links cannot be followed
      */
     public static void write(Path file, byte[] bytes) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -42,6 +42,10 @@ public final class AtomicFiles {
             throw new ModelFileException(file + ": not a regular file (a folder, device or FIFO); refusing to replace it with a model");
         }
         Path dir = target.getParent();
+        if (!Files.isDirectory(dir)) {
+            // else the temporary file's name would be the one in the NoSuchFileException
+            throw new ModelFileException(file + ": the folder " + dir + " does not exist");
+        }
         String name = target.getFileName().toString();
         removeStaleTemporaries(dir, name);
         Set<PosixFilePermission> mode = null;

@@ -78,7 +78,8 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
 
     /** True for a regressor's evaluation (RMSE, MAE, R^2), false for a classifier's. */
     public boolean isRegression() {
-        return !Double.isNaN(rmse);
+        // a regressor whose predictions overflow has a NaN RMSE: its NaN accuracy says what it is all the same
+        return !Double.isNaN(rmse) || Double.isNaN(accuracy);
     }
 
     /** Of the rows predicted as {@code c}, the fraction that are {@code c}; 0 when none is predicted as {@code c}. */

@@ -271,6 +271,12 @@ public final class Mlp {
     }
 
     private static List<Layer> stack(int inputs, int[] hidden, Activation activation, float dropout, int outputs, long seed) {
+        Objects.requireNonNull(hidden, "hidden");
+        Objects.requireNonNull(activation, "activation");
+        // only a rate above 0 adds Dropout layers, whose constructor checks it: a NaN or negative rate would pass unseen
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + dropout);
+        }
         planParameters(inputs, hidden, outputs);
         List<Layer> layers = new ArrayList<>();
         int width = inputs;
@@ -915,6 +921,18 @@ public final class Mlp {
     private ElementwiseOptimizer inParts(Optimizer optimizer) {
         if (optimizer != checkedOptimizer) {
             List<Parameter> mine = parameters();
+            if (optimizer instanceof ElementwiseOptimizer e) {
+                // another model's optimizer would step that model's weights with its stale gradients, and this model
+                // would never learn: refused, while one made for a part of this model (fine-tuning a layer) is not
+                java.util.Set<float[]> own = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                mine.forEach(p -> own.add(p.value()));
+                for (Parameter theirs : e.parameters()) {
+                    if (!own.contains(theirs.value())) {
+                        throw new IllegalArgumentException("the optimizer updates a parameter (" + theirs.name()
+                                + ") that is not this model's: make it with create(mlp.parameters()) of the model it trains");
+                    }
+                }
+            }
             boolean same = optimizer instanceof ElementwiseOptimizer e && e.parameters().size() == mine.size();
             for (int i = 0; same && i < mine.size(); i++) {
                 Parameter theirs = ((ElementwiseOptimizer) optimizer).parameters().get(i);
@@ -1099,10 +1117,18 @@ public final class Mlp {
      * @throws IllegalArgumentException when {@code rows < 0} or {@code x} is shorter than {@code rows * inputs()}
      */
     public float[] predict(float[] x, int rows) {
+        Objects.requireNonNull(x, "x");
         if (rows < 0) {
             throw new IllegalArgumentException("rows must be >= 0, got " + rows);
         }
-        float[] scores = new float[Math.multiplyExact(rows, classes)];
+        // before the scores are sized, whose rows x classes may pass the int range
+        if ((long) rows * inputs > x.length) {
+            throw new IllegalArgumentException("x has " + x.length + " values, " + rows + " rows of " + inputs + " features need " + (long) rows * inputs);
+        }
+        if ((long) rows * classes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(rows + " rows of " + classes + " scores are more than a float[] holds: predict them into a scores array in parts");
+        }
+        float[] scores = new float[rows * classes];
         predict(x, rows, scores);
         return scores;
     }
@@ -1170,7 +1196,9 @@ public final class Mlp {
      *
      * @param optimizer made by {@code OptimizerConfig.create(mlp.parameters())}
      * @return the batch's mean loss; when it is not finite the parameters are left unchanged
-     * @throws IllegalArgumentException when the arrays are too short, {@code rows < 1}, or a label is outside {@code [0, classes())}
+     * @throws IllegalArgumentException when the arrays are too short, {@code rows < 1}, a label is outside {@code [0, classes())},
+     *                                  {@code learningRate} is negative, infinite or NaN, or {@code optimizer} updates
+     *                                  a parameter of another model
      */
     public float trainStep(float[] x, int[] labels, int rows, Optimizer optimizer, float learningRate) {
         Objects.requireNonNull(x, "x");
@@ -1179,6 +1207,7 @@ public final class Mlp {
         if (!metadata.isClassification()) {
             throw new IllegalArgumentException("a regression model trains on targets: use trainStep(x, float[] targets, ...)");
         }
+        learningRate(learningRate);
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be >= 1, got " + rows);
         }
@@ -1204,7 +1233,8 @@ public final class Mlp {
      *
      * @return the batch's mean loss on the standardised targets; when it is not finite the parameters are left unchanged
      * @throws IllegalArgumentException when the model is a classifier, the arrays are too short, {@code rows < 1},
-     *                                  or a target is not finite
+     *                                  a target is not finite, {@code learningRate} is negative, infinite or NaN, or
+     *                                  {@code optimizer} updates a parameter of another model
      */
     public float trainStep(float[] x, float[] targets, int rows, Optimizer optimizer, float learningRate) {
         Objects.requireNonNull(x, "x");
@@ -1213,6 +1243,7 @@ public final class Mlp {
         if (metadata.isClassification()) {
             throw new IllegalArgumentException("a classifier trains on labels: use trainStep(x, int[] labels, ...)");
         }
+        learningRate(learningRate);
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be >= 1, got " + rows);
         }
@@ -1229,6 +1260,16 @@ public final class Mlp {
         System.arraycopy(targets, 0, ws.targets, 0, rows * classes);
         standardiseTargets(ws, rows);
         return trainStep(ws, rows, optimizer, learningRate);
+    }
+
+    /**
+     * A NaN or infinite rate makes every weight NaN in one update, and a negative one climbs the loss: refused before
+     * the step, as the loss's own NaN is (a schedule may end at 0, which changes nothing).
+     */
+    private static void learningRate(float learningRate) {
+        if (!(learningRate >= 0f && learningRate < Float.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("learningRate must be finite and >= 0, got " + learningRate);
+        }
     }
 
     /** The training buffers for {@code rows} rows (grown only for a larger batch), reading their input from {@code x}. */

@@ -338,6 +338,16 @@ class ModelFileTest {
         }
     }
 
+    @Test
+    void a_save_into_a_missing_folder_names_the_folder_not_a_temporary_file() {
+        Path missing = dir.resolve("no-such-folder").resolve("m.jvk");
+        assertThatThrownBy(() -> sample().save(missing)).isInstanceOf(ModelFileException.class)
+                .hasMessage(missing + ": the folder " + missing.getParent() + " does not exist");
+        assertThatThrownBy(() -> dev.jvk.nn.onnx.OnnxModel.export(sample(), missing.resolveSibling("m.onnx")))
+                .isInstanceOf(ModelFileException.class)
+                .hasMessage(missing.resolveSibling("m.onnx") + ": the folder " + missing.getParent() + " does not exist");
+    }
+
     /** A file of {@code payload} framed as the format says: magic, version 2, length, payload, CRC-32C. */
     static byte[] frame(byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(ModelFile.HEADER + payload.length + ModelFile.TRAILER);

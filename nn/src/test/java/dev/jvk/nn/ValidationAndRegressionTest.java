@@ -155,6 +155,20 @@ class ValidationAndRegressionTest {
     }
 
     @Test
+    void a_regressor_whose_predictions_overflow_is_still_scored_as_a_regressor() {
+        // y = 2 x1 + 2 x2 is +Inf + -Inf = NaN at (3e38, -3e38): the errors, and so RMSE, MAE and R^2, are NaN
+        Dense dense = new Dense(2, 1);
+        dense.weights()[0] = 2f;
+        dense.weights()[1] = 2f;
+        Mlp mlp = new Mlp(List.of(dense), new MeanSquaredError(), null, ModelMetadata.of(ModelMetadata.REGRESSION));
+        Evaluation e = mlp.evaluate(DataSet.regression(new float[] {3e38f, -3e38f, 1f, 1f}, new float[] {1f, 2f}, 2, 2, 1, "overflow"));
+        assertThat(e.rmse()).isNaN();
+        assertThat(e.isRegression()).isTrue();
+        assertThat(e.toString()).doesNotContain("accuracy");
+        assertThat(e.targets()).isEqualTo(1);
+    }
+
+    @Test
     void two_targets_are_scored_one_by_one_and_summarised_with_each_target_weighing_the_same() {
         // outputs 2 x and 0, set by hand; the first target as above, the second 0, 0, 4, 0 (errors 0, 0, -4, 0)
         Dense dense = new Dense(1, 2);

@@ -1,0 +1,126 @@
+package dev.jvk.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jvk.nn.optim.Optimizer;
+import dev.jvk.nn.optim.OptimizerConfig;
+import dev.jvk.nn.optim.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The public Mlp calls as a user makes them: a bad argument is refused by name before the model changes. */
+class MlpArgumentsTest {
+    private static List<float[]> weights(Mlp mlp) {
+        List<float[]> copy = new ArrayList<>();
+        for (Parameter p : mlp.parameters()) {
+            copy.add(p.value().clone());
+        }
+        return copy;
+    }
+
+    private static void assertUnchanged(Mlp mlp, List<float[]> before) {
+        List<Parameter> now = mlp.parameters();
+        for (int i = 0; i < now.size(); i++) {
+            assertThat(now.get(i).value()).as(now.get(i).name()).isEqualTo(before.get(i));
+        }
+    }
+
+    @Test
+    void a_learning_rate_that_is_nan_infinite_or_negative_is_refused_and_the_weights_stay() {
+        for (OptimizerConfig config : List.of(OptimizerConfig.adam(), OptimizerConfig.sgdWithMomentum(0.9f, false, 0f))) {
+            for (float lr : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.01f}) {
+                Mlp mlp = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+                Optimizer optimizer = config.create(mlp.parameters());
+                List<float[]> before = weights(mlp);
+                assertThatThrownBy(() -> mlp.trainStep(new float[] {1, 2, 3, 4}, new int[] {2}, 1, optimizer, lr))
+                        .as("lr %s", lr).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("learningRate must be finite and >= 0, got " + lr);
+                assertUnchanged(mlp, before);
+
+                Mlp regressor = Mlp.regressor(4, new int[] {8}, Activation.RELU, 0f, 2, new MeanSquaredError(), 1);
+                Optimizer its = config.create(regressor.parameters());
+                List<float[]> itsBefore = weights(regressor);
+                assertThatThrownBy(() -> regressor.trainStep(new float[] {1, 2, 3, 4}, new float[] {1, 2}, 1, its, lr))
+                        .as("lr %s", lr).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("learningRate must be finite and >= 0, got " + lr);
+                assertUnchanged(regressor, itsBefore);
+            }
+        }
+    }
+
+    @Test
+    void a_learning_rate_of_zero_is_a_step_that_changes_nothing() {
+        Mlp mlp = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+        Optimizer optimizer = OptimizerConfig.sgd().create(mlp.parameters());
+        List<float[]> before = weights(mlp);
+        assertThat(mlp.trainStep(new float[] {1, 2, 3, 4}, new int[] {2}, 1, optimizer, 0f)).isFinite();
+        assertUnchanged(mlp, before);
+    }
+
+    @Test
+    void another_models_optimizer_is_refused_and_neither_model_changes() {
+        Mlp mine = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+        Mlp other = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 2);
+        Optimizer others = OptimizerConfig.adam().create(other.parameters());
+        List<float[]> mineBefore = weights(mine);
+        List<float[]> otherBefore = weights(other);
+        assertThatThrownBy(() -> mine.trainStep(new float[] {1, 2, 3, 4}, new int[] {2}, 1, others, 0.01f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not this model's");
+        assertUnchanged(mine, mineBefore);
+        assertUnchanged(other, otherBefore);
+    }
+
+    @Test
+    void an_optimizer_of_some_of_the_models_parameters_trains_those_alone() {
+        Mlp mlp = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+        List<Parameter> last = mlp.layers().getLast().parameters();
+        Optimizer optimizer = OptimizerConfig.sgd().create(last);
+        List<float[]> before = weights(mlp);
+        mlp.trainStep(new float[] {1, 2, 3, 4}, new int[] {2}, 1, optimizer, 0.1f);
+        List<Parameter> now = mlp.parameters();
+        for (int i = 0; i < now.size(); i++) {
+            float[] value = now.get(i).value();
+            boolean trained = last.stream().anyMatch(p -> p.value() == value);
+            if (trained) {
+                assertThat(now.get(i).value()).as(now.get(i).name()).isNotEqualTo(before.get(i));
+            } else {
+                assertThat(now.get(i).value()).as(now.get(i).name()).isEqualTo(before.get(i));
+            }
+        }
+    }
+
+    @Test
+    void a_dropout_rate_outside_zero_to_one_is_refused_not_ignored() {
+        for (float rate : new float[] {Float.NaN, -0.1f, 1f, Float.NEGATIVE_INFINITY}) {
+            assertThatThrownBy(() -> Mlp.classifier(4, new int[] {8}, Activation.RELU, rate, 3, 1))
+                    .as("rate %s", rate).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("dropout rate must be in [0, 1), got " + rate);
+            assertThatThrownBy(() -> Mlp.regressor(4, new int[] {8}, Activation.RELU, rate, 1, new MeanSquaredError(), 1))
+                    .as("rate %s", rate).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("dropout rate must be in [0, 1), got " + rate);
+        }
+        assertThat(Mlp.classifier(4, new int[] {8}, Activation.RELU, 0f, 3, 1).layers()).noneMatch(l -> l instanceof Dropout);
+    }
+
+    @Test
+    void null_hidden_sizes_or_activation_are_named() {
+        assertThatThrownBy(() -> Mlp.classifier(4, null, Activation.RELU, 3, 1)).isInstanceOf(NullPointerException.class)
+                .hasMessage("hidden");
+        assertThatThrownBy(() -> Mlp.classifier(4, new int[] {8}, null, 3, 1)).isInstanceOf(NullPointerException.class)
+                .hasMessage("activation");
+    }
+
+    @Test
+    void predicting_more_rows_than_x_holds_is_an_illegal_argument_even_past_the_int_range() {
+        Mlp mlp = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+        assertThatThrownBy(() -> mlp.predict(new float[4], Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("x has 4 values, " + Integer.MAX_VALUE + " rows of 4 features need " + 4L * Integer.MAX_VALUE);
+        assertThatThrownBy(() -> mlp.predictClasses(new float[4], Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> mlp.predict(null, 1)).isInstanceOf(NullPointerException.class).hasMessage("x");
+        assertThatThrownBy(() -> mlp.predict(new float[4], -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("rows must be >= 0, got -1");
+    }
+}
