@@ -62,6 +62,8 @@ final class GraphMatcher {
     private final Map<String, Node> producer = new HashMap<>();
     private final Map<String, List<Node>> consumers = new HashMap<>();
     private final Set<Node> used = new HashSet<>();
+    /** The nodes the graph's outputs depend on; the others are dead code, which ONNX Runtime never runs either. */
+    private final Set<Node> live = new HashSet<>();
     private final Map<String, Constant> constants = new HashMap<>();
     private final Set<String> resolving = new HashSet<>();
     private int opset;
@@ -185,7 +187,7 @@ final class GraphMatcher {
             v = out;
         }
         for (Node node : graph.nodes()) {
-            if (!used.contains(node) && !node.opType().equals("Constant")) {
+            if (live.contains(node) && !used.contains(node) && !node.opType().equals("Constant")) {
                 throw error(node, "is not on the path from the input to the output; jvk maps a chain of layers");
             }
         }
@@ -364,10 +366,25 @@ final class GraphMatcher {
                 }
             }
         }
+        // Exporters leave dead code (a side branch nothing reads, nodes after the declared output, such as an
+        // intermediate value exported as the output): it does not change the output, so the walk does not see it.
+        ArrayDeque<String> wanted = new ArrayDeque<>();
+        graph.outputs().forEach(o -> wanted.add(o.name()));
+        while (!wanted.isEmpty()) {
+            Node p = producer.get(wanted.poll());
+            if (p != null && live.add(p)) {
+                p.inputs().stream().filter(in -> !in.isEmpty()).forEach(wanted::add);
+            }
+        }
+        consumers.values().forEach(c -> c.removeIf(node -> !live.contains(node)));
     }
 
     private ValueInfo theInput() throws OnnxFormatException {
         List<ValueInfo> inputs = graph.inputs().stream().filter(i -> !graph.initializers().containsKey(i.name())).toList();
+        List<ValueInfo> read = inputs.stream().filter(i -> !consumers.getOrDefault(i.name(), List.of()).isEmpty()).toList();
+        if (read.size() == 1) {
+            inputs = read;   // ONNX Runtime runs a graph without the inputs nothing reads: so does jvk
+        }
         if (inputs.size() != 1) {
             throw error("the graph has " + inputs.size() + " inputs " + names(inputs) + " besides its initializers; jvk maps one");
         }
@@ -1095,7 +1112,7 @@ final class GraphMatcher {
         for (int i = 1; i < node.outputs().size(); i++) {
             String extra = node.outputs().get(i);
             boolean isOutput = graph.outputs().stream().anyMatch(o -> o.name().equals(extra));
-            if (!extra.isEmpty() && (consumers.containsKey(extra) || isOutput)) {
+            if (!extra.isEmpty() && (!consumers.getOrDefault(extra, List.of()).isEmpty() || isOutput)) {
                 throw error(node, "has its output '" + extra + "' used; jvk maps only the first output");
             }
         }

@@ -115,6 +115,39 @@ class OnnxImportTest {
         assertThat(m.mlp().describe()).isEqualTo("6-2 sigmoid");
     }
 
+    /** x[n, 6] -> Gemm (transB=1) 5 -> Relu -> Gemm 3, the start of the dead-code tests. */
+    TestGraph twoLayers(int opset) {
+        TestGraph g = new TestGraph();
+        g.opset = opset;
+        g.input("x", "n", 6);
+        g.init("W1", new long[] {5, 6}, graphs.values(30, 0.5), FLOAT_RAW);
+        g.init("b1", new long[] {5}, graphs.values(5, 0.5), FLOAT_RAW);
+        g.init("W2", new long[] {5, 3}, graphs.values(15, 0.5), FLOAT_RAW);
+        g.init("b2", new long[] {3}, graphs.values(3, 0.5), FLOAT_RAW);
+        g.node("Gemm", "g1", List.of("x", "W1", "b1"), "h", "transB", 1L);
+        g.node("Relu", "r", List.of("h"), "hr");
+        g.node("Gemm", "g2", List.of("hr", "W2", "b2"), "z");
+        return g;
+    }
+
+    /**
+     * Dead code, which ONNX Runtime runs past (bench's OrtImportAuditTest): a side branch nothing reads, nodes after
+     * the output, an unused initializer, an input nothing reads, and an intermediate value exported as the output.
+     * jvk used to refuse each ("feeds 2 nodes", "not on the path"); the output does not depend on them.
+     */
+    @Test
+    void dead_code_and_an_unread_input_are_left_out() throws IOException {
+        TestGraph g = twoLayers(13).output("z");
+        g.input("unread", "n", 2);
+        g.init("unused", new long[] {2}, new double[] {1, 2}, FLOAT_RAW);
+        g.node("Sigmoid", "side", List.of("h"), "hs");
+        g.node("Tanh", "tail", List.of("z"), "zt");
+        assertThat(importAndCompare(g, 4, 6).mlp().describe()).isEqualTo("6-5-3 relu");
+
+        TestGraph hidden = twoLayers(13).output("h");
+        assertThat(importAndCompare(hidden, 4, 6).mlp().describe()).isEqualTo("6-5");
+    }
+
     @Test
     void external_data_next_to_the_model_at_an_offset() throws IOException {
         double[] w = graphs.values(24, 1);
