@@ -48,6 +48,8 @@ final class GraphMatcher {
     static final Set<String> OPS = new LinkedHashSet<>(List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu",
             "LeakyRelu", "Tanh", "Sigmoid", "Gelu", "Erf", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Identity",
             "Dropout", "Cast", "Constant", "DequantizeLinear", "IsNaN", "Where", "Abs", "ReduceMax", "Max", "Clip", "Round"));
+    /** Nodes that leave the values as they are at inference (Cast and Dropout checked where they are met), also after the last step. */
+    private static final Set<String> SHAPE_ONLY = Set.of("Identity", "Dropout", "Cast");
     private static final double SQRT2 = Math.sqrt(2);
     /** The domain of ONNX's classical-ML operators, where skl2onnx puts StandardScaler's {@code Scaler}. */
     static final String ML_DOMAIN = "ai.onnx.ml";
@@ -103,14 +105,15 @@ final class GraphMatcher {
         boolean ended = false;
         while (!v.equals(output)) {
             List<Node> next = consumers.getOrDefault(v, List.of());
-            if (ended) {
+            boolean passThrough = next.size() == 1 && SHAPE_ONLY.contains(next.getFirst().opType());
+            if (ended && !passThrough) {
                 throw error("the graph's output '" + output + "' does not come right after its Softmax; jvk applies "
                         + "softmax only as a classifier's last step");
             }
             if (next.isEmpty()) {
                 throw error("value '" + v + "' leads nowhere: the graph's output '" + output + "' is not reached from its input");
             }
-            if (targetStd != null && (next.size() > 1 || !(next.getFirst().opType().equals("Add") && targetMean == null))) {
+            if (targetStd != null && !passThrough && (next.size() > 1 || !(next.getFirst().opType().equals("Add") && targetMean == null))) {
                 throw error(next.getFirst(), "follows the Mul (and Add) by constants after the last layer; jvk maps those only "
                         + "as the last step, y * std + mean of a regressor's standardised targets");
             }

@@ -148,6 +148,17 @@ class OnnxImportTest {
         assertThat(importAndCompare(hidden, 4, 6).mlp().describe()).isEqualTo("6-5");
     }
 
+    /** Identity (and Cast to float, Dropout) after the final Softmax, as some converters name the output: still the classifier. */
+    @Test
+    void identity_and_cast_after_the_softmax() throws IOException {
+        TestGraph g = twoLayers(13).output("y");
+        g.node("Softmax", "s", List.of("z"), "p");
+        g.node("Identity", "i", List.of("p"), "pi");
+        g.node("Cast", "c", List.of("pi"), "y", "to", 1L);
+        OnnxModel m = importAndCompare(g, 4, 6);
+        assertThat(m.mlp().loss().name()).isEqualTo("softmax-cross-entropy");
+    }
+
     @Test
     void external_data_next_to_the_model_at_an_offset() throws IOException {
         double[] w = graphs.values(24, 1);
