@@ -453,7 +453,7 @@ final class GraphMatcher {
         if (axis < 0) {
             axis += rank;
         }
-        if (axis != 1) {
+        if (axis != 1 && !(axis == 0 && batch == 1)) {   // at axis 0 a batch of 1 stays one row
             throw error(node, "has axis " + attrInt(node, "axis", 1) + " on a rank-" + rank + " value; jvk keeps one row per sample (axis 1)");
         }
         featureDims = new long[] {features()};

@@ -159,6 +159,20 @@ class OnnxImportTest {
         assertThat(m.mlp().loss().name()).isEqualTo("softmax-cross-entropy");
     }
 
+    /**
+     * A fixed batch of 1 (the exporter's example input): Flatten at axis 0 keeps it one row, so jvk maps it. jvk then
+     * predicts any number of rows, each as the graph computes it alone (ONNX Runtime refuses other batch sizes).
+     */
+    @Test
+    void flatten_at_axis_0_with_a_fixed_batch_of_1() throws IOException {
+        TestGraph g = new TestGraph().input("x", 1, 1, 2, 3).output("y");
+        g.init("W", new long[] {6, 3}, graphs.values(18, 0.5), FLOAT_RAW);
+        g.node("Flatten", "f", List.of("x"), "xf", "axis", 0L);
+        g.node("MatMul", "m", List.of("xf", "W"), "y");
+        importAndCompare(g, 1, 6);
+        importAndCompare(g, 3, 6);   // the oracle flattens each row alone
+    }
+
     @Test
     void external_data_next_to_the_model_at_an_offset() throws IOException {
         double[] w = graphs.values(24, 1);
