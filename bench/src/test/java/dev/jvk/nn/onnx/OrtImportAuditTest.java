@@ -347,6 +347,16 @@ class OrtImportAuditTest {
             g.node("Gemm", "g2", List.of("h", "W2", "b2"), "y");
             same("unused_second_input", g, 3, 6);
         }
+        for (String op : new String[] {"Mul", "Div"}) {
+            TestGraph g = mlp(13, "N", 6, 5, 4);
+            g.init("T", new long[0], new double[] {0.7}, FLOAT_RAW);
+            g.node("Gemm", "g1", List.of("x", "W1", "b1"), "h", "transB", 1L);
+            g.node("Relu", "r", List.of("h"), "hr");
+            g.node("Gemm", "g2", List.of("hr", "W2", "b2"), "z");
+            g.node(op, "t", List.of("z", "T"), "zt");
+            g.node("Softmax", "s", List.of("zt"), "y");
+            same("temperature_" + op, g, 3, 6);
+        }
         {   // external data in a subfolder, at an offset
             java.nio.file.Files.createDirectories(dir.resolve("weights/sub"));
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 4 * 24).order(java.nio.ByteOrder.LITTLE_ENDIAN);

@@ -113,7 +113,8 @@ final class GraphMatcher {
             if (next.isEmpty()) {
                 throw error("value '" + v + "' leads nowhere: the graph's output '" + output + "' is not reached from its input");
             }
-            if (targetStd != null && !passThrough && (next.size() > 1 || !(next.getFirst().opType().equals("Add") && targetMean == null))) {
+            if (targetStd != null && !passThrough && (next.size() > 1 || !(next.getFirst().opType().equals("Add") && targetMean == null
+                    || is(next.getFirst(), "Softmax") || is(next.getFirst(), "LogSoftmax")))) {
                 throw error(next.getFirst(), "follows the Mul (and Add) by constants after the last layer; jvk maps those only "
                         + "as the last step, y * std + mean of a regressor's standardised targets");
             }
@@ -179,6 +180,9 @@ final class GraphMatcher {
                     long axis = attrInt(node, "axis", opset >= 13 ? -1 : 1);
                     if (axis != 1 && axis != -1) {
                         throw error(node, "has axis " + axis + "; jvk applies softmax over the features (axis 1)");
+                    }
+                    if (targetStd != null) {
+                        foldLogitScaling(node);
                     }
                     loss = Loss.named("softmax-cross-entropy");
                     logSoftmax = node.opType().equals("LogSoftmax");
@@ -633,10 +637,17 @@ final class GraphMatcher {
     }
 
     private void scaling(Node node, String v) throws IOException {
-        if (!layers.isEmpty() && node.opType().equals("Mul") && targetStd == null
+        boolean dataFirst = node.input(0).equals(v);
+        if (!layers.isEmpty() && (node.opType().equals("Mul") || node.opType().equals("Div") && dataFirst) && targetStd == null
                 && (layers.getLast() instanceof Dense || layers.getLast() instanceof QuantizedDense)) {
-            // the outputs of the last layer scaled, then perhaps shifted: jvk's mapping back of standardised targets
+            // the outputs of the last layer scaled, then perhaps shifted: jvk's mapping back of standardised targets, or
+            // before a Softmax a temperature (logits / T), folded into the last layer there
             targetStd = perFeature(otherConstant(node, v), node, featureDims);
+            if (node.opType().equals("Div")) {
+                for (int j = 0; j < targetStd.length; j++) {
+                    targetStd[j] = 1f / targetStd[j];   // y / d within half an ulp of y * (1 / d), as for the input scaling
+                }
+            }
             open = null;
             return;
         }
@@ -667,6 +678,34 @@ final class GraphMatcher {
             // x / d is within half an ulp of x * (1 / d); a Div-scaled graph is matched to that (Mul: bitwise)
             scale[i] = node.opType().equals("Div") ? 1f / c[i] : c[i];
         }
+    }
+
+    /**
+     * {@code Softmax(y * s + m)} after the last dense layer (a temperature, {@code logits / T}, or a calibration):
+     * folded into that layer as weights {@code W s} and bias {@code b s + m}, which rounds each weight once where the
+     * graph rounds each logit once: within the import's bound of ONNX Runtime's outputs.
+     */
+    private void foldLogitScaling(Node softmax) throws OnnxFormatException {
+        if (!(layers.getLast() instanceof Dense dense)) {
+            throw error(softmax, "follows a Mul by constants after a quantized layer; jvk folds a scaling of the logits "
+                    + "into float weights only");
+        }
+        for (float f : targetStd) {
+            if (!Float.isFinite(f)) {
+                throw error(softmax, "follows a Mul of the logits by " + f + "; jvk folds only finite scales into the last layer");
+            }
+        }
+        float[] w = dense.weights();
+        float[] b = dense.bias();
+        int out = b.length;
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= targetStd[i % out];
+        }
+        for (int j = 0; j < out; j++) {
+            b[j] = b[j] * targetStd[j] + (targetMean == null ? 0f : targetMean[j]);
+        }
+        targetStd = null;
+        targetMean = null;
     }
 
     /** {@code ai.onnx.ml.Scaler}: {@code (x - offset) * scale}, jvk's input scaling exactly; one value or one per feature. */

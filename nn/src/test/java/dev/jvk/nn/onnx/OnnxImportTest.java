@@ -173,6 +173,33 @@ class OnnxImportTest {
         importAndCompare(g, 3, 6);   // the oracle flattens each row alone
     }
 
+    /**
+     * Logits scaled before the Softmax, a temperature ({@code Div} by T, or {@code Mul} by 1/T) perhaps with a per-class
+     * shift: folded into the last layer. jvk used to refuse the file ('comes after dense', 'follows the Mul').
+     * A regressor's outputs divided by a constant are its target mapping, as a Mul by the reciprocal.
+     */
+    @Test
+    void a_temperature_before_the_softmax_and_a_division_of_a_regressors_outputs() throws IOException {
+        for (String op : List.of("Mul", "Div", "MulAdd")) {
+            TestGraph g = twoLayers(op.equals("Div") ? 11 : 13).output("y");
+            g.init("T", new long[0], new double[] {0.37}, FLOAT_RAW);
+            g.init("shift", new long[] {1, 3}, new double[] {0.5, -1, 2}, FLOAT_RAW);
+            g.node(op.equals("Div") ? "Div" : "Mul", "t", List.of(op.equals("Mul") ? "T" : "z", op.equals("Mul") ? "z" : "T"), "zt");
+            String logits = "zt";
+            if (op.equals("MulAdd")) {
+                g.node("Add", "a", List.of("zt", "shift"), "zs");
+                logits = "zs";
+            }
+            g.node(op.equals("Div") ? "LogSoftmax" : "Softmax", "s", List.of(logits), "y");
+            OnnxModel m = importAndCompare(g, 5, 6);
+            assertThat(m.mlp().loss().name()).as(op).isEqualTo("softmax-cross-entropy");
+        }
+        TestGraph r = twoLayers(13).output("y");
+        r.init("d", new long[] {3}, new double[] {4, 0.25, 3}, FLOAT_RAW);
+        r.node("Div", "t", List.of("z", "d"), "y");
+        importAndCompare(r, 5, 6);
+    }
+
     @Test
     void external_data_next_to_the_model_at_an_offset() throws IOException {
         double[] w = graphs.values(24, 1);
