@@ -357,6 +357,45 @@ class OrtImportAuditTest {
             g.node("Softmax", "s", List.of("zt"), "y");
             same("temperature_" + op, g, 3, 6);
         }
+        {   // torchvision-style per-channel normalisation of an image input before Flatten
+            TestGraph g = new TestGraph();
+            g.input("x", "N", 3, 2, 2).output("y");
+            g.init("mean", new long[] {1, 3, 1, 1}, new double[] {0.485, 0.456, 0.406}, FLOAT_RAW);
+            g.init("std", new long[] {3, 1, 1}, new double[] {0.229, 0.224, 0.225}, FLOAT_RAW);
+            g.init("W", new long[] {3, 12}, r.values(36, 0.5), FLOAT_RAW);
+            g.node("Sub", "sub", List.of("x", "mean"), "xs");
+            g.node("Div", "div", List.of("xs", "std"), "xn");
+            g.node("Flatten", "f", List.of("xn"), "xf");
+            g.node("Gemm", "g", List.of("xf", "W"), "y", "transB", 1L);
+            same("image_normalisation", g, 3, 3, 2, 2);
+        }
+        for (boolean sigmoidFirst : new boolean[] {true, false}) {   // SiLU as x * Sigmoid(x), either operand order
+            TestGraph g = mlp(13, "N", 6, 5, 3);
+            g.node("Gemm", "g1", List.of("x", "W1", "b1"), "h", "transB", 1L);
+            g.node("Sigmoid", "sg", List.of("h"), "hs");
+            g.node("Mul", "m", sigmoidFirst ? List.of("hs", "h") : List.of("h", "hs"), "hm");
+            g.node("Gemm", "g2", List.of("hm", "W2", "b2"), "y");
+            same("silu_sigmoid_first_" + sigmoidFirst, g, 3, 6);
+        }
+        {   // uint8 weights with a zero point per output column (axis 1) through DequantizeLinear, and a Constant weight
+            TestGraph g = new TestGraph();
+            g.opset = 13;
+            g.input("x", "N", 4).output("y");
+            byte[] q = new byte[12];
+            for (int i = 0; i < q.length; i++) {
+                q[i] = (byte) (i * 37 + 11);
+            }
+            g.rawInitializers.add(OnnxExport.rawTensor("Wq", new long[] {4, 3}, 2, q));   // UINT8
+            g.init("s", new long[] {3}, new double[] {0.01, 0.02, 0.005}, FLOAT_RAW);
+            g.rawInitializers.add(OnnxExport.rawTensor("z", new long[] {3}, 2, new byte[] {(byte) 128, 100, (byte) 140}));
+            g.node("DequantizeLinear", "dq", List.of("Wq", "s", "z"), "W", "axis", 1L);
+            g.node("MatMul", "m", List.of("x", "W"), "xw");
+            TestGraph.Init w2 = new TestGraph.Init("W2", new long[] {3, 2}, r.values(6, 0.5), TestGraph.Store.FLOAT_TYPED);
+            g.node("Constant", "k", List.of(), "W2c", "value", w2);
+            g.node("Relu", "r", List.of("xw"), "h");
+            g.node("MatMul", "m2", List.of("h", "W2c"), "y");
+            same("dequantize_uint8_axis1_and_constant_weight", g, 3, 4);
+        }
         {   // external data in a subfolder, at an offset
             java.nio.file.Files.createDirectories(dir.resolve("weights/sub"));
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 4 * 24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
