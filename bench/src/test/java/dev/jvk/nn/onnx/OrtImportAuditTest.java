@@ -396,6 +396,33 @@ class OrtImportAuditTest {
             g.node("MatMul", "m2", List.of("h", "W2c"), "y");
             same("dequantize_uint8_axis1_and_constant_weight", g, 3, 4);
         }
+        {   // a double input cast to float first (ORT is fed doubles, jvk floats: the same values)
+            TestGraph g = mlp(13, "N", 6, 5, 3);
+            g.inputType = 11;
+            g.node("Cast", "c", List.of("x"), "xf", "to", 1L);
+            g.node("Gemm", "g1", List.of("xf", "W1", "b1"), "h", "transB", 1L);
+            g.node("Gemm", "g2", List.of("h", "W2", "b2"), "y");
+            float[] x = r.inputs(18);
+            double[] xd = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                xd[i] = x[i];
+            }
+            Path file = g.write(dir.resolve("double_input.onnx"));
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            try (OrtSession s = env.createSession(file.toString());
+                 OnnxTensor in = OnnxTensor.createTensor(env, java.nio.DoubleBuffer.wrap(xd), new long[] {3, 6});
+                 OrtSession.Result res = s.run(Map.of("x", in))) {
+                FloatBuffer out = ((OnnxTensor) res.get(0)).getFloatBuffer();
+                float[] theirs = new float[out.remaining()];
+                out.get(theirs);
+                float[] ours = OnnxModel.importMlp(file).predict(x, 3);
+                softly.assertThat(ours).as("double input").hasSameSizeAs(theirs);
+                for (int i = 0; i < Math.min(ours.length, theirs.length); i++) {
+                    softly.assertThat((double) ours[i]).as("double input %d", i)
+                            .isCloseTo(theirs[i], org.assertj.core.data.Offset.offset(1e-5 * Math.max(1, Math.abs(theirs[i]))));
+                }
+            }
+        }
         {   // external data in a subfolder, at an offset
             java.nio.file.Files.createDirectories(dir.resolve("weights/sub"));
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 4 * 24).order(java.nio.ByteOrder.LITTLE_ENDIAN);

@@ -396,9 +396,14 @@ final class GraphMatcher {
             throw error("the graph has " + inputs.size() + " inputs " + names(inputs) + " besides its initializers; jvk maps one");
         }
         ValueInfo in = inputs.getFirst();
-        if (!in.tensor() || in.elemType() != OnnxProto.FLOAT) {
+        // A double input cast to float first (as converters write for double data): jvk's float rows are what the graph
+        // computes on after that Cast. Other types would round the data otherwise (float16) or compute in them.
+        List<Node> readers = consumers.getOrDefault(in.name(), List.of());
+        boolean castFirst = in.tensor() && in.elemType() == OnnxProto.DOUBLE && readers.size() == 1
+                && is(readers.getFirst(), "Cast") && attrInt(readers.getFirst(), "to", 0) == OnnxProto.FLOAT;
+        if (!in.tensor() || in.elemType() != OnnxProto.FLOAT && !castFirst) {
             throw error("input '" + in.name() + "' is " + (in.tensor() ? "a " + TensorData.typeName(in.elemType()) + " tensor" : "not a tensor")
-                    + "; jvk takes a float tensor");
+                    + "; jvk takes a float tensor (or a double one whose only reader is a Cast to float)");
         }
         if (in.shape() == null || in.shape().size() < 2) {
             throw error("input '" + in.name() + "' has " + (in.shape() == null ? "no shape" : "rank " + in.shape().size())
