@@ -425,26 +425,28 @@ class OrtImportAuditTest {
         }
         {   // external data in a subfolder, at an offset
             java.nio.file.Files.createDirectories(dir.resolve("weights/sub"));
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 4 * 24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 4 * 24 + 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             b.position(8);
             for (double v : r.values(24, 1)) {
                 b.putFloat((float) v);
             }
             java.nio.file.Files.write(dir.resolve("weights/sub/w.bin"), b.array());
-            Path model = OnnxImportTest.externalModel(dir, "weights/sub/w.bin", 8, 96);
-            float[] x = r.inputs(8);
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            try (OrtSession s = env.createSession(model.toString());
-                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {2, 4});
-                 OrtSession.Result res = s.run(Map.of("x", in))) {
-                FloatBuffer out = ((OnnxTensor) res.get(0)).getFloatBuffer();
-                float[] theirs = new float[out.remaining()];
-                out.get(theirs);
-                float[] ours = OnnxModel.importMlp(model).predict(x, 2);
-                softly.assertThat(ours).as("external data").hasSameSizeAs(theirs);
-                for (int i = 0; i < Math.min(ours.length, theirs.length); i++) {
-                    softly.assertThat((double) ours[i]).as("external data %d", i)
-                            .isCloseTo(theirs[i], org.assertj.core.data.Offset.offset(1e-5 * Math.max(1, Math.abs(theirs[i]))));
+            for (long length : new long[] {96, -1}) {   // -1: no length entry, the tensor's own size from the offset
+                Path model = OnnxImportTest.externalModel(dir, "weights/sub/w.bin", 8, length);
+                float[] x = r.inputs(8);
+                OrtEnvironment env = OrtEnvironment.getEnvironment();
+                try (OrtSession s = env.createSession(model.toString());
+                     OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {2, 4});
+                     OrtSession.Result res = s.run(Map.of("x", in))) {
+                    FloatBuffer out = ((OnnxTensor) res.get(0)).getFloatBuffer();
+                    float[] theirs = new float[out.remaining()];
+                    out.get(theirs);
+                    float[] ours = OnnxModel.importMlp(model).predict(x, 2);
+                    softly.assertThat(ours).as("external data").hasSameSizeAs(theirs);
+                    for (int i = 0; i < Math.min(ours.length, theirs.length); i++) {
+                        softly.assertThat((double) ours[i]).as("external data %d", i)
+                                .isCloseTo(theirs[i], org.assertj.core.data.Offset.offset(1e-5 * Math.max(1, Math.abs(theirs[i]))));
+                    }
                 }
             }
         }

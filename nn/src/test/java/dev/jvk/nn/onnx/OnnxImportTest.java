@@ -225,6 +225,30 @@ class OnnxImportTest {
         }
     }
 
+    /**
+     * External data given by its offset alone in a file that holds more (writers that put every tensor in one file):
+     * the tensor's own size from the offset, as ONNX Runtime reads it. jvk used to require the rest of the file to be
+     * exactly the tensor ('needs 24 values, the file has 112 bytes').
+     */
+    @Test
+    void external_data_without_a_length_in_a_file_holding_more() throws IOException {
+        double[] w = graphs.values(24, 1);
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 * 24 + 16).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(8);
+        for (double v : w) {
+            b.putFloat((float) v);
+        }
+        Files.createDirectories(dir.resolve("data/sub"));
+        Files.write(dir.resolve("data/sub/all.bin"), b.array());
+        Dense dense = (Dense) OnnxModel.importMlp(externalModel(dir, "./data/sub/all.bin", 8, -1)).layers().getFirst();
+        for (int i = 0; i < 24; i++) {
+            assertThat(dense.weights()[i]).isEqualTo((float) w[i]);
+        }
+        Path past = externalModel(dir, "data/sub/all.bin", 8 + 4 * 24, -1);   // 16 bytes left for 96
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxModel.read(past)).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("do not fit in 'data/sub/all.bin'");
+    }
+
     @Test
     void external_data_next_to_the_model_at_an_offset() throws IOException {
         double[] w = graphs.values(24, 1);
@@ -242,16 +266,18 @@ class OnnxImportTest {
         }
     }
 
-    /** A 4 -> 6 MatMul whose weights live in {@code location}. */
+    /** A 4 -> 6 MatMul whose weights live in {@code location} (no {@code length} entry when it is negative). */
     static Path externalModel(Path dir, String location, long offset, long length) throws IOException {
         TestGraph g = new TestGraph();
         g.input("x", "n", 4).output("y");
         g.node("MatMul", "m", List.of("x", "W"), "y");
-        g.rawInitializers.add(new ProtoWriter().packedVarints(1, new long[] {4, 6}).varint(2, 1).string(8, "W")
+        ProtoWriter w = new ProtoWriter().packedVarints(1, new long[] {4, 6}).varint(2, 1).string(8, "W")
                 .message(13, new ProtoWriter().string(1, "location").string(2, location))
-                .message(13, new ProtoWriter().string(1, "offset").string(2, Long.toString(offset)))
-                .message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(length)))
-                .varint(14, 1));
+                .message(13, new ProtoWriter().string(1, "offset").string(2, Long.toString(offset)));
+        if (length >= 0) {
+            w.message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(length)));
+        }
+        g.rawInitializers.add(w.varint(14, 1));
         Path model = dir.resolve("ext.onnx");
         g.write(model);
         return model;
