@@ -198,6 +198,11 @@ final class GraphMatcher {
                 throw error(node, "is not on the path from the input to the output; jvk maps a chain of layers");
             }
         }
+        if (targetStd != null && layers.getLast() instanceof Dense && !standardisation()) {
+            // y * s + m with a scale no standard deviation can be (negative, zero): not a target mapping jvk stores,
+            // but the same outputs from the last layer with s and m folded in
+            foldLogitScaling(null);
+        }
         if (layers.stream().noneMatch(l -> l instanceof Dense || l instanceof QuantizedDense)) {
             throw error("the graph has no Gemm or MatMul: nothing for jvk's layers to hold");
         }
@@ -686,8 +691,8 @@ final class GraphMatcher {
     }
 
     /**
-     * {@code Softmax(y * s + m)} after the last dense layer (a temperature, {@code logits / T}, or a calibration):
-     * folded into that layer as weights {@code W s} and bias {@code b s + m}, which rounds each weight once where the
+     * {@code Softmax(y * s + m)} after the last dense layer (a temperature, {@code logits / T}, or a calibration), or
+     * {@code y * s + m} ending the graph with a scale that is no standard deviation (negative, zero): folded into that layer as weights {@code W s} and bias {@code b s + m}, which rounds each weight once where the
      * graph rounds each logit once: within the import's bound of ONNX Runtime's outputs.
      */
     private void foldLogitScaling(Node softmax) throws OnnxFormatException {
@@ -697,7 +702,8 @@ final class GraphMatcher {
         }
         for (float f : targetStd) {
             if (!Float.isFinite(f)) {
-                throw error(softmax, "follows a Mul of the logits by " + f + "; jvk folds only finite scales into the last layer");
+                String what = "a Mul of the outputs by " + f + "; jvk folds only finite scales into the last layer";
+                throw softmax == null ? error("the graph ends in " + what) : error(softmax, "follows " + what);
             }
         }
         float[] w = dense.weights();
@@ -711,6 +717,16 @@ final class GraphMatcher {
         }
         targetStd = null;
         targetMean = null;
+    }
+
+    /** Whether {@code y * targetStd + targetMean} is a standardisation jvk's model holds: positive finite scales, finite shifts. */
+    private boolean standardisation() {
+        for (int j = 0; j < targetStd.length; j++) {
+            if (!(targetStd[j] > 0 && Float.isFinite(targetStd[j])) || targetMean != null && !Float.isFinite(targetMean[j])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code ai.onnx.ml.Scaler}: {@code (x - offset) * scale}, jvk's input scaling exactly; one value or one per feature. */

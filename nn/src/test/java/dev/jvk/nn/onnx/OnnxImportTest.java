@@ -201,6 +201,21 @@ class OnnxImportTest {
     }
 
     /**
+     * A regressor's outputs times a scale no standard deviation can be (negative, zero), plus a shift: folded into the
+     * last layer where it used to be refused ('standard deviation -2.0; ... positive and finite').
+     */
+    @Test
+    void outputs_scaled_by_a_negative_or_zero_constant() throws IOException {
+        TestGraph g = twoLayers(13).output("y");
+        g.init("s", new long[] {3}, new double[] {-2, 0.5, 0}, FLOAT_RAW);
+        g.init("m", new long[] {3}, new double[] {1, 2, 3}, FLOAT_RAW);
+        g.node("Mul", "t", List.of("z", "s"), "zs");
+        g.node("Add", "a", List.of("m", "zs"), "y");
+        OnnxModel m = importAndCompare(g, 5, 6);
+        assertThat(m.mlp().metadata().targetStd()).isEmpty();
+    }
+
+    /**
      * A double input whose only reader is a Cast to float: imported (jvk's float rows are the Cast's output), where it
      * used to be refused as 'a DOUBLE tensor'. A double input read by a layer, or a float16 one, is still refused.
      */
