@@ -48,6 +48,8 @@ final class GraphMatcher {
     static final Set<String> OPS = new LinkedHashSet<>(List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu",
             "LeakyRelu", "Tanh", "Sigmoid", "Gelu", "Erf", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Identity",
             "Dropout", "Cast", "Constant", "DequantizeLinear", "IsNaN", "Where", "Abs", "ReduceMax", "Max", "Clip", "Round"));
+    /** Nodes that leave the values as they are at inference (Cast and Dropout checked where they are met), also after the last step. */
+    private static final Set<String> SHAPE_ONLY = Set.of("Identity", "Dropout", "Cast");
     private static final double SQRT2 = Math.sqrt(2);
     /** The domain of ONNX's classical-ML operators, where skl2onnx puts StandardScaler's {@code Scaler}. */
     static final String ML_DOMAIN = "ai.onnx.ml";
@@ -62,6 +64,8 @@ final class GraphMatcher {
     private final Map<String, Node> producer = new HashMap<>();
     private final Map<String, List<Node>> consumers = new HashMap<>();
     private final Set<Node> used = new HashSet<>();
+    /** The nodes the graph's outputs depend on; the others are dead code, which ONNX Runtime never runs either. */
+    private final Set<Node> live = new HashSet<>();
     private final Map<String, Constant> constants = new HashMap<>();
     private final Set<String> resolving = new HashSet<>();
     private int opset;
@@ -101,14 +105,16 @@ final class GraphMatcher {
         boolean ended = false;
         while (!v.equals(output)) {
             List<Node> next = consumers.getOrDefault(v, List.of());
-            if (ended) {
+            boolean passThrough = next.size() == 1 && SHAPE_ONLY.contains(next.getFirst().opType());
+            if (ended && !passThrough) {
                 throw error("the graph's output '" + output + "' does not come right after its Softmax; jvk applies "
                         + "softmax only as a classifier's last step");
             }
             if (next.isEmpty()) {
                 throw error("value '" + v + "' leads nowhere: the graph's output '" + output + "' is not reached from its input");
             }
-            if (targetStd != null && (next.size() > 1 || !(next.getFirst().opType().equals("Add") && targetMean == null))) {
+            if (targetStd != null && !passThrough && (next.size() > 1 || !(next.getFirst().opType().equals("Add") && targetMean == null
+                    || is(next.getFirst(), "Softmax") || is(next.getFirst(), "LogSoftmax")))) {
                 throw error(next.getFirst(), "follows the Mul (and Add) by constants after the last layer; jvk maps those only "
                         + "as the last step, y * std + mean of a regressor's standardised targets");
             }
@@ -175,6 +181,9 @@ final class GraphMatcher {
                     if (axis != 1 && axis != -1) {
                         throw error(node, "has axis " + axis + "; jvk applies softmax over the features (axis 1)");
                     }
+                    if (targetStd != null) {
+                        foldLogitScaling(node);
+                    }
                     loss = Loss.named("softmax-cross-entropy");
                     logSoftmax = node.opType().equals("LogSoftmax");
                     ended = true;
@@ -185,9 +194,14 @@ final class GraphMatcher {
             v = out;
         }
         for (Node node : graph.nodes()) {
-            if (!used.contains(node) && !node.opType().equals("Constant")) {
+            if (live.contains(node) && !used.contains(node) && !node.opType().equals("Constant")) {
                 throw error(node, "is not on the path from the input to the output; jvk maps a chain of layers");
             }
+        }
+        if (targetStd != null && layers.getLast() instanceof Dense && !standardisation()) {
+            // y * s + m with a scale no standard deviation can be (negative, zero): not a target mapping jvk stores,
+            // but the same outputs from the last layer with s and m folded in
+            foldLogitScaling(null);
         }
         if (layers.stream().noneMatch(l -> l instanceof Dense || l instanceof QuantizedDense)) {
             throw error("the graph has no Gemm or MatMul: nothing for jvk's layers to hold");
@@ -364,17 +378,37 @@ final class GraphMatcher {
                 }
             }
         }
+        // Exporters leave dead code (a side branch nothing reads, nodes after the declared output, such as an
+        // intermediate value exported as the output): it does not change the output, so the walk does not see it.
+        ArrayDeque<String> wanted = new ArrayDeque<>();
+        graph.outputs().forEach(o -> wanted.add(o.name()));
+        while (!wanted.isEmpty()) {
+            Node p = producer.get(wanted.poll());
+            if (p != null && live.add(p)) {
+                p.inputs().stream().filter(in -> !in.isEmpty()).forEach(wanted::add);
+            }
+        }
+        consumers.values().forEach(c -> c.removeIf(node -> !live.contains(node)));
     }
 
     private ValueInfo theInput() throws OnnxFormatException {
         List<ValueInfo> inputs = graph.inputs().stream().filter(i -> !graph.initializers().containsKey(i.name())).toList();
+        List<ValueInfo> read = inputs.stream().filter(i -> !consumers.getOrDefault(i.name(), List.of()).isEmpty()).toList();
+        if (read.size() == 1) {
+            inputs = read;   // ONNX Runtime runs a graph without the inputs nothing reads: so does jvk
+        }
         if (inputs.size() != 1) {
             throw error("the graph has " + inputs.size() + " inputs " + names(inputs) + " besides its initializers; jvk maps one");
         }
         ValueInfo in = inputs.getFirst();
-        if (!in.tensor() || in.elemType() != OnnxProto.FLOAT) {
+        // A double input cast to float first (as converters write for double data): jvk's float rows are what the graph
+        // computes on after that Cast. Other types would round the data otherwise (float16) or compute in them.
+        List<Node> readers = consumers.getOrDefault(in.name(), List.of());
+        boolean castFirst = in.tensor() && in.elemType() == OnnxProto.DOUBLE && readers.size() == 1
+                && is(readers.getFirst(), "Cast") && attrInt(readers.getFirst(), "to", 0) == OnnxProto.FLOAT;
+        if (!in.tensor() || in.elemType() != OnnxProto.FLOAT && !castFirst) {
             throw error("input '" + in.name() + "' is " + (in.tensor() ? "a " + TensorData.typeName(in.elemType()) + " tensor" : "not a tensor")
-                    + "; jvk takes a float tensor");
+                    + "; jvk takes a float tensor (or a double one whose only reader is a Cast to float)");
         }
         if (in.shape() == null || in.shape().size() < 2) {
             throw error("input '" + in.name() + "' has " + (in.shape() == null ? "no shape" : "rank " + in.shape().size())
@@ -433,7 +467,7 @@ final class GraphMatcher {
         if (axis < 0) {
             axis += rank;
         }
-        if (axis != 1) {
+        if (axis != 1 && !(axis == 0 && batch == 1)) {   // at axis 0 a batch of 1 stays one row
             throw error(node, "has axis " + attrInt(node, "axis", 1) + " on a rank-" + rank + " value; jvk keeps one row per sample (axis 1)");
         }
         featureDims = new long[] {features()};
@@ -613,10 +647,17 @@ final class GraphMatcher {
     }
 
     private void scaling(Node node, String v) throws IOException {
-        if (!layers.isEmpty() && node.opType().equals("Mul") && targetStd == null
+        boolean dataFirst = node.input(0).equals(v);
+        if (!layers.isEmpty() && (node.opType().equals("Mul") || node.opType().equals("Div") && dataFirst) && targetStd == null
                 && (layers.getLast() instanceof Dense || layers.getLast() instanceof QuantizedDense)) {
-            // the outputs of the last layer scaled, then perhaps shifted: jvk's mapping back of standardised targets
+            // the outputs of the last layer scaled, then perhaps shifted: jvk's mapping back of standardised targets, or
+            // before a Softmax a temperature (logits / T), folded into the last layer there
             targetStd = perFeature(otherConstant(node, v), node, featureDims);
+            if (node.opType().equals("Div")) {
+                for (int j = 0; j < targetStd.length; j++) {
+                    targetStd[j] = 1f / targetStd[j];   // y / d within half an ulp of y * (1 / d), as for the input scaling
+                }
+            }
             open = null;
             return;
         }
@@ -647,6 +688,45 @@ final class GraphMatcher {
             // x / d is within half an ulp of x * (1 / d); a Div-scaled graph is matched to that (Mul: bitwise)
             scale[i] = node.opType().equals("Div") ? 1f / c[i] : c[i];
         }
+    }
+
+    /**
+     * {@code Softmax(y * s + m)} after the last dense layer (a temperature, {@code logits / T}, or a calibration), or
+     * {@code y * s + m} ending the graph with a scale that is no standard deviation (negative, zero): folded into that layer as weights {@code W s} and bias {@code b s + m}, which rounds each weight once where the
+     * graph rounds each logit once: within the import's bound of ONNX Runtime's outputs.
+     */
+    private void foldLogitScaling(Node softmax) throws OnnxFormatException {
+        if (!(layers.getLast() instanceof Dense dense)) {
+            throw error(softmax, "follows a Mul by constants after a quantized layer; jvk folds a scaling of the logits "
+                    + "into float weights only");
+        }
+        for (float f : targetStd) {
+            if (!Float.isFinite(f)) {
+                String what = "a Mul of the outputs by " + f + "; jvk folds only finite scales into the last layer";
+                throw softmax == null ? error("the graph ends in " + what) : error(softmax, "follows " + what);
+            }
+        }
+        float[] w = dense.weights();
+        float[] b = dense.bias();
+        int out = b.length;
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= targetStd[i % out];
+        }
+        for (int j = 0; j < out; j++) {
+            b[j] = b[j] * targetStd[j] + (targetMean == null ? 0f : targetMean[j]);
+        }
+        targetStd = null;
+        targetMean = null;
+    }
+
+    /** Whether {@code y * targetStd + targetMean} is a standardisation jvk's model holds: positive finite scales, finite shifts. */
+    private boolean standardisation() {
+        for (int j = 0; j < targetStd.length; j++) {
+            if (!(targetStd[j] > 0 && Float.isFinite(targetStd[j])) || targetMean != null && !Float.isFinite(targetMean[j])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code ai.onnx.ml.Scaler}: {@code (x - offset) * scale}, jvk's input scaling exactly; one value or one per feature. */
@@ -1095,7 +1175,7 @@ final class GraphMatcher {
         for (int i = 1; i < node.outputs().size(); i++) {
             String extra = node.outputs().get(i);
             boolean isOutput = graph.outputs().stream().anyMatch(o -> o.name().equals(extra));
-            if (!extra.isEmpty() && (consumers.containsKey(extra) || isOutput)) {
+            if (!extra.isEmpty() && (!consumers.getOrDefault(extra, List.of()).isEmpty() || isOutput)) {
                 throw error(node, "has its output '" + extra + "' used; jvk maps only the first output");
             }
         }

@@ -333,7 +333,9 @@ final class TensorData {
         }
         long size = Files.size(real);
         long offset = number(t, "offset", 0, where);
-        long length = number(t, "length", size - offset, where);
+        // Without a length the tensor takes its own size from the offset, as ONNX Runtime reads it: writers that put
+        // several tensors in one file may give only offsets.
+        long length = number(t, "length", bytes, where);
         if (offset < 0 || length < 0 || offset > size || length > size - offset) {
             throw new OnnxFormatException(where + ": offset " + offset + " and length " + length + " do not fit in '"
                     + location + "' (" + size + " bytes)");

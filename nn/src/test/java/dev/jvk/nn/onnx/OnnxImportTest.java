@@ -115,6 +115,155 @@ class OnnxImportTest {
         assertThat(m.mlp().describe()).isEqualTo("6-2 sigmoid");
     }
 
+    /** x[n, 6] -> Gemm (transB=1) 5 -> Relu -> Gemm 3, the start of the dead-code tests. */
+    TestGraph twoLayers(int opset) {
+        TestGraph g = new TestGraph();
+        g.opset = opset;
+        g.input("x", "n", 6);
+        g.init("W1", new long[] {5, 6}, graphs.values(30, 0.5), FLOAT_RAW);
+        g.init("b1", new long[] {5}, graphs.values(5, 0.5), FLOAT_RAW);
+        g.init("W2", new long[] {5, 3}, graphs.values(15, 0.5), FLOAT_RAW);
+        g.init("b2", new long[] {3}, graphs.values(3, 0.5), FLOAT_RAW);
+        g.node("Gemm", "g1", List.of("x", "W1", "b1"), "h", "transB", 1L);
+        g.node("Relu", "r", List.of("h"), "hr");
+        g.node("Gemm", "g2", List.of("hr", "W2", "b2"), "z");
+        return g;
+    }
+
+    /**
+     * Dead code, which ONNX Runtime runs past (bench's OrtImportAuditTest): a side branch nothing reads, nodes after
+     * the output, an unused initializer, an input nothing reads, and an intermediate value exported as the output.
+     * jvk used to refuse each ("feeds 2 nodes", "not on the path"); the output does not depend on them.
+     */
+    @Test
+    void dead_code_and_an_unread_input_are_left_out() throws IOException {
+        TestGraph g = twoLayers(13).output("z");
+        g.input("unread", "n", 2);
+        g.init("unused", new long[] {2}, new double[] {1, 2}, FLOAT_RAW);
+        g.node("Sigmoid", "side", List.of("h"), "hs");
+        g.node("Tanh", "tail", List.of("z"), "zt");
+        assertThat(importAndCompare(g, 4, 6).mlp().describe()).isEqualTo("6-5-3 relu");
+
+        TestGraph hidden = twoLayers(13).output("h");
+        assertThat(importAndCompare(hidden, 4, 6).mlp().describe()).isEqualTo("6-5");
+    }
+
+    /** Identity (and Cast to float, Dropout) after the final Softmax, as some converters name the output: still the classifier. */
+    @Test
+    void identity_and_cast_after_the_softmax() throws IOException {
+        TestGraph g = twoLayers(13).output("y");
+        g.node("Softmax", "s", List.of("z"), "p");
+        g.node("Identity", "i", List.of("p"), "pi");
+        g.node("Cast", "c", List.of("pi"), "y", "to", 1L);
+        OnnxModel m = importAndCompare(g, 4, 6);
+        assertThat(m.mlp().loss().name()).isEqualTo("softmax-cross-entropy");
+    }
+
+    /**
+     * A fixed batch of 1 (the exporter's example input): Flatten at axis 0 keeps it one row, so jvk maps it. jvk then
+     * predicts any number of rows, each as the graph computes it alone (ONNX Runtime refuses other batch sizes).
+     */
+    @Test
+    void flatten_at_axis_0_with_a_fixed_batch_of_1() throws IOException {
+        TestGraph g = new TestGraph().input("x", 1, 1, 2, 3).output("y");
+        g.init("W", new long[] {6, 3}, graphs.values(18, 0.5), FLOAT_RAW);
+        g.node("Flatten", "f", List.of("x"), "xf", "axis", 0L);
+        g.node("MatMul", "m", List.of("xf", "W"), "y");
+        importAndCompare(g, 1, 6);
+        importAndCompare(g, 3, 6);   // the oracle flattens each row alone
+    }
+
+    /**
+     * Logits scaled before the Softmax, a temperature ({@code Div} by T, or {@code Mul} by 1/T) perhaps with a per-class
+     * shift: folded into the last layer. jvk used to refuse the file ('comes after dense', 'follows the Mul').
+     * A regressor's outputs divided by a constant are its target mapping, as a Mul by the reciprocal.
+     */
+    @Test
+    void a_temperature_before_the_softmax_and_a_division_of_a_regressors_outputs() throws IOException {
+        for (String op : List.of("Mul", "Div", "MulAdd")) {
+            TestGraph g = twoLayers(op.equals("Div") ? 11 : 13).output("y");
+            g.init("T", new long[0], new double[] {0.37}, FLOAT_RAW);
+            g.init("shift", new long[] {1, 3}, new double[] {0.5, -1, 2}, FLOAT_RAW);
+            g.node(op.equals("Div") ? "Div" : "Mul", "t", List.of(op.equals("Mul") ? "T" : "z", op.equals("Mul") ? "z" : "T"), "zt");
+            String logits = "zt";
+            if (op.equals("MulAdd")) {
+                g.node("Add", "a", List.of("zt", "shift"), "zs");
+                logits = "zs";
+            }
+            g.node(op.equals("Div") ? "LogSoftmax" : "Softmax", "s", List.of(logits), "y");
+            OnnxModel m = importAndCompare(g, 5, 6);
+            assertThat(m.mlp().loss().name()).as(op).isEqualTo("softmax-cross-entropy");
+        }
+        TestGraph r = twoLayers(13).output("y");
+        r.init("d", new long[] {3}, new double[] {4, 0.25, 3}, FLOAT_RAW);
+        r.node("Div", "t", List.of("z", "d"), "y");
+        importAndCompare(r, 5, 6);
+    }
+
+    /**
+     * A regressor's outputs times a scale no standard deviation can be (negative, zero), plus a shift: folded into the
+     * last layer where it used to be refused ('standard deviation -2.0; ... positive and finite').
+     */
+    @Test
+    void outputs_scaled_by_a_negative_or_zero_constant() throws IOException {
+        TestGraph g = twoLayers(13).output("y");
+        g.init("s", new long[] {3}, new double[] {-2, 0.5, 0}, FLOAT_RAW);
+        g.init("m", new long[] {3}, new double[] {1, 2, 3}, FLOAT_RAW);
+        g.node("Mul", "t", List.of("z", "s"), "zs");
+        g.node("Add", "a", List.of("m", "zs"), "y");
+        OnnxModel m = importAndCompare(g, 5, 6);
+        assertThat(m.mlp().metadata().targetStd()).isEmpty();
+    }
+
+    /**
+     * A double input whose only reader is a Cast to float: imported (jvk's float rows are the Cast's output), where it
+     * used to be refused as 'a DOUBLE tensor'. A double input read by a layer, or a float16 one, is still refused.
+     */
+    @Test
+    void a_double_input_cast_to_float_first() throws IOException {
+        TestGraph g = new TestGraph().input("x", "n", 6).output("y");
+        g.inputType = 11;
+        g.init("W", new long[] {6, 3}, graphs.values(18, 0.5), FLOAT_RAW);
+        g.node("Cast", "c", List.of("x"), "xf", "to", 1L);
+        g.node("MatMul", "m", List.of("xf", "W"), "y");
+        importAndCompare(g, 4, 6);
+
+        for (int type : new int[] {11, 10}) {
+            TestGraph bad = new TestGraph().input("x", "n", 6).output("y");
+            bad.inputType = type;
+            bad.init("W", new long[] {6, 3}, graphs.values(18, 0.5), FLOAT_RAW);
+            bad.node(type == 11 ? "Relu" : "Cast", "first", List.of("x"), "xf", "to", 1L);
+            bad.node("MatMul", "m", List.of("xf", "W"), "y");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxModel.read(bad.write(dir.resolve("bad.onnx"))))
+                    .isInstanceOf(OnnxFormatException.class)
+                    .hasMessageContaining("input 'x' is a " + (type == 11 ? "DOUBLE" : "FLOAT16") + " tensor; jvk takes a float tensor");
+        }
+    }
+
+    /**
+     * External data given by its offset alone in a file that holds more (writers that put every tensor in one file):
+     * the tensor's own size from the offset, as ONNX Runtime reads it. jvk used to require the rest of the file to be
+     * exactly the tensor ('needs 24 values, the file has 112 bytes').
+     */
+    @Test
+    void external_data_without_a_length_in_a_file_holding_more() throws IOException {
+        double[] w = graphs.values(24, 1);
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 * 24 + 16).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(8);
+        for (double v : w) {
+            b.putFloat((float) v);
+        }
+        Files.createDirectories(dir.resolve("data/sub"));
+        Files.write(dir.resolve("data/sub/all.bin"), b.array());
+        Dense dense = (Dense) OnnxModel.importMlp(externalModel(dir, "./data/sub/all.bin", 8, -1)).layers().getFirst();
+        for (int i = 0; i < 24; i++) {
+            assertThat(dense.weights()[i]).isEqualTo((float) w[i]);
+        }
+        Path past = externalModel(dir, "data/sub/all.bin", 8 + 4 * 24, -1);   // 16 bytes left for 96
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxModel.read(past)).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("do not fit in 'data/sub/all.bin'");
+    }
+
     @Test
     void external_data_next_to_the_model_at_an_offset() throws IOException {
         double[] w = graphs.values(24, 1);
@@ -132,16 +281,18 @@ class OnnxImportTest {
         }
     }
 
-    /** A 4 -> 6 MatMul whose weights live in {@code location}. */
+    /** A 4 -> 6 MatMul whose weights live in {@code location} (no {@code length} entry when it is negative). */
     static Path externalModel(Path dir, String location, long offset, long length) throws IOException {
         TestGraph g = new TestGraph();
         g.input("x", "n", 4).output("y");
         g.node("MatMul", "m", List.of("x", "W"), "y");
-        g.rawInitializers.add(new ProtoWriter().packedVarints(1, new long[] {4, 6}).varint(2, 1).string(8, "W")
+        ProtoWriter w = new ProtoWriter().packedVarints(1, new long[] {4, 6}).varint(2, 1).string(8, "W")
                 .message(13, new ProtoWriter().string(1, "location").string(2, location))
-                .message(13, new ProtoWriter().string(1, "offset").string(2, Long.toString(offset)))
-                .message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(length)))
-                .varint(14, 1));
+                .message(13, new ProtoWriter().string(1, "offset").string(2, Long.toString(offset)));
+        if (length >= 0) {
+            w.message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(length)));
+        }
+        g.rawInitializers.add(w.varint(14, 1));
         Path model = dir.resolve("ext.onnx");
         g.write(model);
         return model;

@@ -27,6 +27,10 @@ final class TestGraph {
     record Node(String op, String name, List<String> inputs, List<String> outputs, Map<String, Object> attributes) {}
 
     int opset = 17;
+    /** The model's IR version (3 and 4: every initializer also listed among the graph's inputs, as older exporters wrote). */
+    int irVersion = 8;
+    /** The element type of the graph's inputs (1 float, 10 float16, 11 double). */
+    int inputType = 1;
     String producer = "test";
     final List<Node> nodes = new ArrayList<>();
     final Map<String, Init> inits = new LinkedHashMap<>();
@@ -131,7 +135,7 @@ final class TestGraph {
         }
         rawInitializers.forEach(t -> graph.message(5, t));
         for (Object[] in : inputs) {
-            ProtoWriter type = new ProtoWriter().message(1, new ProtoWriter().varint(1, 1).message(2, shape(in, 1)));
+            ProtoWriter type = new ProtoWriter().message(1, new ProtoWriter().varint(1, inputType).message(2, shape(in, 1)));
             graph.message(11, new ProtoWriter().string(1, (String) in[0]).message(2, type));
         }
         for (String out : outputs) {
@@ -142,7 +146,7 @@ final class TestGraph {
             ProtoWriter type = new ProtoWriter().message(1, tensorType);
             graph.message(12, new ProtoWriter().string(1, out).message(2, type));
         }
-        ProtoWriter model = new ProtoWriter().varint(1, 8).string(2, producer).message(7, graph)
+        ProtoWriter model = new ProtoWriter().varint(1, irVersion).string(2, producer).message(7, graph)
                 .message(8, new ProtoWriter().string(1, "").varint(2, opset));
         if (!domains.isEmpty()) {
             model.message(8, new ProtoWriter().string(1, "ai.onnx.ml").varint(2, 1));
