@@ -151,6 +151,8 @@ public final class Unrolled {
                 + " fit.", 4, 4);
         tiles(s, "tilesRows4x6", "As {@link #tilesRows4x4} 6 vectors wide (24 accumulators, 31 of 32 registers): the first panel"
                 + " when B's whole panels are an odd number of 2 vectors.", 4, 6);
+        tiles(s, "tilesRows6x4", "As {@link #tilesRows4x4} 6 rows high (24 accumulators, 6 broadcasts and 4 loads per 24 FMAs; 29 of 32"
+                + " registers): 4-vector panels, 12 rows where {@link #tilesRows4x4} runs 3 tiles.", 6, 4);
         tiles(s, "tileCopied8x2", "One tile of {@link #tilesRows4x2}'s kind 8 rows high, its 8 rows of A first copied into {@code ac} at the"
                 + " constant stride {@link SgemmKernels#COPY_STRIDE} ({@link SgemmKernels#copyRows}): one index register for A and"
                 + " B's row address are all the scalar work of a k step (16 accumulators, 32 registers). One tile a call: with the"

@@ -109,12 +109,13 @@ class GemmPathCoverageProperties {
         } else if (smallWide) {
             int panels = g.n() / (2 * lanes); // whole panels of 2 vectors
             if (label.equals("SMALL") && g.transA() == Transpose.NO_TRANS && g.m() >= 4 && panels >= 2) {
-                label = panels % 2 == 1 ? SMALL_SIX : SMALL_WIDE;
+                label = panels % 2 == 1 ? SMALL_SIX : g.m() >= 12 ? SMALL_TALL : SMALL_WIDE;
             }
         }
         if (smallWide) {
             paths.add(SMALL_WIDE);
             paths.add(SMALL_SIX);
+            paths.add(SMALL_TALL);
         }
         Statistics.label("path").collect(label);
         Statistics.label("path").coverage(checker -> {
@@ -126,6 +127,8 @@ class GemmPathCoverageProperties {
 
     /** The label of SMALL for the NN products whose whole row tiles run 4 vectors wide ({@code tilesRows4x4}). */
     private static final String SMALL_WIDE = "SMALL 4 vectors wide";
+    /** As {@link #SMALL_WIDE}, 12 rows and more: 6-row tiles ({@code tilesRows6x4}), 4-row ones for the rest. */
+    private static final String SMALL_TALL = "SMALL 6 rows by 4 vectors";
     /** As {@link #SMALL_WIDE}, with a first panel 6 vectors wide ({@code tilesRows4x6}): an odd number of 2-vector panels. */
     private static final String SMALL_SIX = "SMALL 6 and 4 vectors wide";
 

@@ -704,6 +704,23 @@ public final class Dgemm {
     }
 
     /**
+     * A 4-vector panel over {@code tiles} whole 4-row tiles: each 3 of them (12 rows) as 2 tiles of 6
+     * ({@link DgemmUnrolled#tilesRows6x4}: 6 broadcasts and 4 loads per 24 FMAs where 4 x 4 has 4 and 4
+     * per 16), the last {@code tiles % 3} by 4 x 4. Each element is the same chain of FMAs in k order
+     * either way, so the split does not change C's bits.
+     */
+    private static void tallPanel(int tiles, int kc, double[] a, int ai, int lda, double[] b, int bi, int ldb, double[] c, int ci, int ldc,
+                                  double alpha, double beta) {
+        int tall = tiles / 3 * 2;
+        if (tall > 0) {
+            DgemmUnrolled.tilesRows6x4(tall, kc, a, ai, lda, b, bi, ldb, c, ci, ldc, alpha, beta);
+        }
+        if (tiles % 3 > 0) {
+            DgemmUnrolled.tilesRows4x4(tiles % 3, kc, a, ai + 6 * tall * lda, lda, b, bi, ldb, c, ci + 6 * tall * ldc, ldc, alpha, beta);
+        }
+    }
+
+    /**
      * One K block of the small path over rows [i0, i1) of C, op(B) = B: the kernels read B's rows
      * where they are, as OpenBLAS's small-matrix kernels and libxsmm do (at these sizes packing
      * costs as much as it saves), and A where it is too: transposed (TN) in tiles of MR rows, the MR
@@ -750,7 +767,8 @@ public final class Dgemm {
         // (4 x 2) do not on a core with two 512-bit FMA units. Panel by panel, each over every whole row
         // tile: the panel of B (kc x 4 or 6 vectors) stays in L1 while A's rows pass. One call runs all the
         // whole row tiles of a panel (tilesRows4x*): a call per tile cost about 40 cycles (arguments, frame,
-        // the loop's range-check predicates), a tenth of a 4 x 2 tile's work at k = 32.
+        // the loop's range-check predicates), a tenth of a 4 x 2 tile's work at k = 32. A 4-vector panel runs
+        // 6-row tiles where there are 12 rows (tallPanel): DGEMM 32^3-96^3 7-15% faster than 4 x 4 alone.
         int wide = DgemmKernels.SMALL_WIDE && !transA && wholeCols >= 2 * NR ? wholeCols : 0;
         int first = wide % (2 * NR) == 0 ? 2 * NR : 3 * NR;
         int tiles = transA ? 0 : (inPlace - i0) / height;
@@ -760,7 +778,7 @@ public final class Dgemm {
             if (jr == 0 && first == 3 * NR) {
                 DgemmUnrolled.tilesRows4x6(tiles, kc, aArray, ai0, lda, bArray, bo + jr, ldb, cArray, ci0 + jr, ldc, alpha, beta);
             } else {
-                DgemmUnrolled.tilesRows4x4(tiles, kc, aArray, ai0, lda, bArray, bo + jr, ldb, cArray, ci0 + jr, ldc, alpha, beta);
+                tallPanel(tiles, kc, aArray, ai0, lda, bArray, bo + jr, ldb, cArray, ci0 + jr, ldc, alpha, beta);
             }
         }
         // The 2-vector panels 8 rows at a time from a copy of A's rows at a constant stride where 32 vector

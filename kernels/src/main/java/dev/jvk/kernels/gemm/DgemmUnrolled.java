@@ -1060,6 +1060,125 @@ final class DgemmUnrolled {
         }
     }
 
+    /** As {@link #tilesRows4x4} 6 rows high (24 accumulators, 6 broadcasts and 4 loads per 24 FMAs; 29 of 32 registers): 4-vector panels, 12 rows where {@link #tilesRows4x4} runs 3 tiles. */
+    static void tilesRows6x4(int tiles, int kc, double[] a, int ai, int lda, double[] b, int bStart, int ldb,
+            double[] c, int ci, int ldc, double alpha, double beta) {
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector va = DoubleVector.broadcast(S, alpha);
+        DoubleVector vb = DoubleVector.broadcast(S, beta);
+        for (int t = 0; t < tiles; t++, ai += 6 * lda) {
+            DoubleVector c00 = zero, c01 = zero, c02 = zero, c03 = zero, c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+            DoubleVector c20 = zero, c21 = zero, c22 = zero, c23 = zero, c30 = zero, c31 = zero, c32 = zero, c33 = zero;
+            DoubleVector c40 = zero, c41 = zero, c42 = zero, c43 = zero, c50 = zero, c51 = zero, c52 = zero, c53 = zero;
+            int a0 = ai;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            int a4 = a3 + lda;
+            int a5 = a4 + lda;
+            int bi = bStart;
+            for (int p = 0; p < kc; p++) {
+                DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
+                DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
+                DoubleVector b2 = DoubleVector.fromArray(S, b, bi + 2 * L);
+                DoubleVector b3 = DoubleVector.fromArray(S, b, bi + 3 * L);
+                DoubleVector ar = DoubleVector.broadcast(S, a[a0 + p]);
+                c00 = ar.fma(b0, c00);
+                c01 = ar.fma(b1, c01);
+                c02 = ar.fma(b2, c02);
+                c03 = ar.fma(b3, c03);
+                ar = DoubleVector.broadcast(S, a[a1 + p]);
+                c10 = ar.fma(b0, c10);
+                c11 = ar.fma(b1, c11);
+                c12 = ar.fma(b2, c12);
+                c13 = ar.fma(b3, c13);
+                ar = DoubleVector.broadcast(S, a[a2 + p]);
+                c20 = ar.fma(b0, c20);
+                c21 = ar.fma(b1, c21);
+                c22 = ar.fma(b2, c22);
+                c23 = ar.fma(b3, c23);
+                ar = DoubleVector.broadcast(S, a[a3 + p]);
+                c30 = ar.fma(b0, c30);
+                c31 = ar.fma(b1, c31);
+                c32 = ar.fma(b2, c32);
+                c33 = ar.fma(b3, c33);
+                ar = DoubleVector.broadcast(S, a[a4 + p]);
+                c40 = ar.fma(b0, c40);
+                c41 = ar.fma(b1, c41);
+                c42 = ar.fma(b2, c42);
+                c43 = ar.fma(b3, c43);
+                ar = DoubleVector.broadcast(S, a[a5 + p]);
+                c50 = ar.fma(b0, c50);
+                c51 = ar.fma(b1, c51);
+                c52 = ar.fma(b2, c52);
+                c53 = ar.fma(b3, c53);
+                bi += ldb;
+            }
+            if (beta == 0) {
+                c00.mul(va).intoArray(c, ci);
+                c01.mul(va).intoArray(c, ci + L);
+                c02.mul(va).intoArray(c, ci + 2 * L);
+                c03.mul(va).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c10.mul(va).intoArray(c, ci);
+                c11.mul(va).intoArray(c, ci + L);
+                c12.mul(va).intoArray(c, ci + 2 * L);
+                c13.mul(va).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c20.mul(va).intoArray(c, ci);
+                c21.mul(va).intoArray(c, ci + L);
+                c22.mul(va).intoArray(c, ci + 2 * L);
+                c23.mul(va).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c30.mul(va).intoArray(c, ci);
+                c31.mul(va).intoArray(c, ci + L);
+                c32.mul(va).intoArray(c, ci + 2 * L);
+                c33.mul(va).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c40.mul(va).intoArray(c, ci);
+                c41.mul(va).intoArray(c, ci + L);
+                c42.mul(va).intoArray(c, ci + 2 * L);
+                c43.mul(va).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c50.mul(va).intoArray(c, ci);
+                c51.mul(va).intoArray(c, ci + L);
+                c52.mul(va).intoArray(c, ci + 2 * L);
+                c53.mul(va).intoArray(c, ci + 3 * L);
+            } else {
+                c00.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c01.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c02.fma(va, DoubleVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c03.fma(va, DoubleVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c10.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c11.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c12.fma(va, DoubleVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c13.fma(va, DoubleVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c20.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c21.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c22.fma(va, DoubleVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c23.fma(va, DoubleVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c30.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c31.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c32.fma(va, DoubleVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c33.fma(va, DoubleVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c40.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c41.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c42.fma(va, DoubleVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c43.fma(va, DoubleVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c50.fma(va, DoubleVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+                c51.fma(va, DoubleVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+                c52.fma(va, DoubleVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+                c53.fma(va, DoubleVector.fromArray(S, c, ci + 3 * L).mul(vb)).intoArray(c, ci + 3 * L);
+            }
+            ci += ldc;
+        }
+    }
+
     /** One tile of {@link #tilesRows4x2}'s kind 8 rows high, its 8 rows of A first copied into {@code ac} at the constant stride {@link DgemmKernels#COPY_STRIDE} ({@link DgemmKernels#copyRows}): one index register for A and B's row address are all the scalar work of a k step (16 accumulators, 32 registers). One tile a call: with the loop over tiles inside, C2 spilled B's base and step from the k loop. */
     static void tileCopied8x2(int kc, double[] a, int ai, int lda, double[] b, int bStart, int ldb,
             double[] c, int ci, int ldc, double alpha, double beta, double[] ac) {

@@ -60,7 +60,8 @@ final class SgemmKernels {
     static final int SMALL_ROWS = 4;
     /**
      * Whether the small NN product runs 4 or 6 vectors wide where B's panels allow ({@link SgemmUnrolled#tilesRows4x4},
-     * {@link SgemmUnrolled#tilesRows4x6}: 21 and 31 vector registers; whole tiles, C updated in place):
+     * {@link SgemmUnrolled#tilesRows4x6}: 21 and 31 vector registers; 4 vectors wide in 6-row tiles where there are 12 rows,
+     * {@link SgemmUnrolled#tilesRows6x4}, 29; whole tiles, C updated in place):
      * only where MR is 8, the machines with 32 of them.
      */
     static final boolean SMALL_WIDE = Platform.MR == 8;

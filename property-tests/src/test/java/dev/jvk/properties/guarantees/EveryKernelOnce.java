@@ -22,12 +22,13 @@ public final class EveryKernelOnce {
 
     /**
      * m, n, k: GEMV (m == 1, n == 1), narrow (n within one vector), narrow transposed (m >= 32 too; n = 9, 11, 12 and 20:
-     * parts of 9 to 12 columns, over one vector of doubles and of floats at 512 bits), small or direct (by transposes), two past both into
+     * parts of 9 to 12 columns, over one vector of doubles and of floats at 512 bits), small or direct (by transposes; 28 x 64 NN: 6-row
+     * and 4-row tiles 4 vectors wide in both types at 512 bits), two past both into
      * the packed nest, one past a K block (PackedMatrix packs A's rows for every K block at once), and narrow
      * dot products (k >= 16 vectors: parts of 5, 4 and 3 columns, a row group of 2 and k's tail).
      */
     private static final int[][] GEMM_SHAPES = {{1, 37, 19}, {37, 1, 19}, {5, 3, 19}, {40, 3, 19}, {40, 9, 19}, {40, 11, 19}, {40, 12, 19}, {40, 20, 19},
-        {21, 37, 19}, {100, 100, 100}, {140, 131, 129}, {40, 37, 300}, {40, 10, 520}, {6, 17, 520}, {40, 3, 520}};
+        {21, 37, 19}, {28, 64, 19}, {100, 100, 100}, {140, 131, 129}, {40, 37, 300}, {40, 10, 520}, {6, 17, 520}, {40, 3, 520}};
 
     public static void main(String[] args) throws Throwable {
         System.out.println("INFO " + Kernels.info().implementation() + " " + Kernels.info().vectorBits());
