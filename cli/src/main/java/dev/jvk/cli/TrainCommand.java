@@ -720,7 +720,11 @@ final class TrainCommand implements Callable<Integer> {
 
     static int[] parseLayers(String spec) {
         String s = spec.strip();
-        if (s.equalsIgnoreCase("none") || s.isEmpty()) {
+        if (s.isEmpty()) {
+            // an unset shell variable ("--layers $WIDTHS") should not silently train a linear model
+            throw new UsageException("--layers '" + spec + "' is empty: give hidden widths (256,128), or none for a model without hidden layers");
+        }
+        if (s.equalsIgnoreCase("none")) {
             return new int[0];
         }
         String[] parts = s.split(",");
