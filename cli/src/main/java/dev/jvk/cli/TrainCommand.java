@@ -570,7 +570,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path file = Path.of(classWeights);
         // one 'class,weight' line per class: the class by name (or number), the weight a positive number
-        DataSet lines = CsvReader.read(file, CsvReader.Format.CSV, List.of("0"), CsvReader.Missing.ERROR).classification(metadata.classNames());
+        DataSet lines;
+        try {
+            lines = CsvReader.read(file, new CsvReader.Format(',', false, false), List.of("0"), CsvReader.Missing.ERROR)
+                    .classification(metadata.classNames());
+        } catch (DataException e) {
+            throw new DataException(e.getMessage() + " (a --class-weights file holds 'class,weight' lines)", e);
+        }
         if (lines.featureCount() != 1) {
             throw new DataException(file + ": expected 'class,weight' lines, found " + (lines.featureCount() + 1) + " columns");
         }

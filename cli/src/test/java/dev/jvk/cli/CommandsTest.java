@@ -650,6 +650,16 @@ class CommandsTest {
         assertThat(twice.code()).isEqualTo(2);
         assertThat(twice.err().strip()).isEqualTo("jvk train: " + weights + " line 4: a second weight for class setosa (line 1 gave 1.0)");
         assertThat(twice.out()).isEmpty();
+        // the data file's --header and --missing do not read this file: its errors must not suggest them
+        for (String bad : new String[] {"setosa,heavy\nversicolor,2\n", "setosa,1\nversicolor,NA\n"}) {
+            Files.writeString(weights, bad);
+            CliTest.Run wrong = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                    "--epochs", "1", "--class-weights", weights.toString());
+            assertThat(wrong.code()).isEqualTo(2);
+            assertThat(wrong.err()).startsWith("jvk train: " + weights + " line ").contains("(a --class-weights file holds 'class,weight' lines)")
+                    .doesNotContain("--header").doesNotContain("--missing");
+            assertThat(wrong.out()).isEmpty();
+        }
         Path absent = dir.resolve("no-weights.csv");
         CliTest.Run noFile = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
                 "--epochs", "1", "--class-weights", absent.toString());

@@ -43,10 +43,17 @@ public final class CsvReader {
      *
      * @param delimiter the field separator (not a quote, a line break or a space-like character other than tab)
      * @param header    whether the first record holds column names
+     * @param dataFile  whether the file is read as a data file, whose errors may suggest the data options
+     *                  (--header, --missing); false for a file those options do not read (a class-weights file)
      */
-    public record Format(char delimiter, boolean header) {
+    public record Format(char delimiter, boolean header, boolean dataFile) {
         /** Comma-separated, no header. */
         public static final Format CSV = new Format(',', false);
+
+        /** A data file's format. */
+        public Format(char delimiter, boolean header) {
+            this(delimiter, header, true);
+        }
 
         /** Checks the delimiter. */
         public Format {
@@ -286,11 +293,11 @@ public final class CsvReader {
                     String cell = p.cellString(c);
                     if (!isMissing(cell)) {
                         throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": " + DataException.printable(cell)
-                                + " is not a number" + (rows == 0 && !format.header() ? " (is line " + p.recordLine + " a header? then give --header)" : ""));
+                                + " is not a number" + (rows == 0 && !format.header() && format.dataFile() ? " (is line " + p.recordLine + " a header? then give --header)" : ""));
                     }
                     if (missing == Missing.ERROR) {
                         throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c)
-                                + ": missing value (give --missing mean or --missing zero to fill it)");
+                                + ": missing value" + (format.dataFile() ? " (give --missing mean or --missing zero to fill it)" : ""));
                     }
                     if (missingCells == missingAt.length) {
                         missingAt = Arrays.copyOf(missingAt, Math.max(16, 2 * missingCells));
