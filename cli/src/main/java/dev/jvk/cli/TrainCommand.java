@@ -437,6 +437,7 @@ final class TrainCommand implements Callable<Integer> {
             train = watched.train();
             DataSet validation = watched.validation();
             String validationSource = watched.source();
+            notes.append(unseenClasses(train, validation, test, List.of()));
             return new Prepared(train, validation, test, ModelMetadata.of(ModelMetadata.CLASSIFICATION), data.resolvedName(),
                     validationSource, testSource, notes.toString());
         }
@@ -519,6 +520,9 @@ final class TrainCommand implements Callable<Integer> {
             validation = watched.validation();
             validationSource = watched.source();
         }
+        if (!regression) {
+            notes.append(unseenClasses(train, validation, test, classNames));
+        }
         float[] mean = new float[0];
         float[] std = new float[0];
         if (regression) {
@@ -530,6 +534,28 @@ final class TrainCommand implements Callable<Integer> {
         ModelMetadata metadata = new ModelMetadata(resolvedTask, classNames, table.featureNames(), table.targetNames(),
                 labelColumns.length == 1 ? labelColumns[0] : -1, mean, std, means);
         return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
+    }
+
+    /**
+     * A warning line for each class that has held-out rows (test or validation) but no training row: a split that put every
+     * row of a rare class aside, or a test file with a class the training file lacks. The model never sees it in training,
+     * and its held-out rows are all misread.
+     */
+    static String unseenClasses(DataSet train, DataSet validation, DataSet test, List<String> classNames) {
+        int[] trained = train.classCounts();
+        int[] tested = test == null ? new int[0] : test.classCounts();
+        int[] watched = validation == null ? new int[0] : validation.classCounts();
+        StringBuilder lines = new StringBuilder();
+        for (int c = 0; c < Math.max(tested.length, watched.length); c++) {
+            int t = c < tested.length ? tested[c] : 0;
+            int v = c < watched.length ? watched[c] : 0;
+            if ((t > 0 || v > 0) && (c >= trained.length || trained[c] == 0)) {
+                String rows = t > 0 && v > 0 ? plural(t, "test row") + ", " + plural(v, "validation row") : t > 0 ? plural(t, "test row") : plural(v, "validation row");
+                lines.append("warning: class '").append(c < classNames.size() ? classNames.get(c) : Integer.toString(c)).append("' has no training row (")
+                        .append(rows).append("): the model never sees it in training and cannot learn it\n");
+            }
+        }
+        return lines.toString();
     }
 
     /** The training rows, the validation rows split off them (null when none) and where those came from (null when none). */

@@ -626,6 +626,29 @@ class CommandsTest {
     }
 
     @Test
+    void a_class_whose_every_row_falls_in_the_test_split_is_named_in_a_warning() throws IOException {
+        int rows = 40;
+        // the row the default --test-split 0.2 with --seed 42 holds out first: the one row of class 'rare' goes there
+        int held = DataOptions.shuffledRows(rows, 42)[0];
+        StringBuilder csv = new StringBuilder("x,y,label\n");
+        for (int r = 0; r < rows; r++) {
+            csv.append(r % 7).append(',').append(r % 3).append(',').append(r == held ? "rare" : r % 2 == 0 ? "even" : "odd").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("rare.csv"), csv);
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--label-column", "label", "--layers", "4", "--epochs", "1", "--activation", "relu",
+                "--threads", "1", "--seed", "42");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: class 'rare' has no training row (1 test row): the model never sees it in training and cannot learn it")
+                .doesNotContain("class 'even' has no").doesNotContain("class 'odd' has no");
+        // with the same rows in training, no warning
+        Path test = Files.writeString(dir.resolve("rare-test.csv"), "x,y,label\n1,1,even\n2,2,odd\n");
+        CliTest.Run seen = run("train", "--csv", file.toString(), "--test-csv", test.toString(), "--header", "--label-column", "label", "--layers", "4", "--epochs", "1",
+                "--activation", "relu", "--threads", "1");
+        assertThat(seen.code()).as(seen.err()).isZero();
+        assertThat(seen.out()).doesNotContain("no training row");
+    }
+
+    @Test
     void class_weights_balanced_or_from_a_file_of_class_names() throws IOException {
         trainSpecies();
         Path train = dir.resolve("train.csv");
