@@ -183,6 +183,27 @@ class CommandsTest {
     }
 
     @Test
+    void evaluate_counts_a_row_whose_scores_are_nan_as_wrong_and_apart_not_as_class_0() throws IOException {
+        // 2 x overflows to +Inf at 3e38, and the zero weights of the output layer make Inf * 0 = NaN scores, however the sums are fused
+        dev.jvk.nn.Dense first = new dev.jvk.nn.Dense(1, 1);
+        java.util.Arrays.fill(first.weights(), 2f);
+        dev.jvk.nn.Dense output = new dev.jvk.nn.Dense(1, 3);
+        java.util.Arrays.fill(output.weights(), 0f);
+        dev.jvk.nn.Mlp mlp = new dev.jvk.nn.Mlp(List.of(first, output), new dev.jvk.nn.SoftmaxCrossEntropy(), null);
+        Path model = dir.resolve("nan.jvk");
+        mlp.save(model);
+        // row 1 (label 0) has NaN scores; row 2's equal scores pick class 0, its label
+        Path input = Files.writeString(dir.resolve("far.csv"), "a,label\n3e38,0\n1,0\n");
+        CliTest.Run text = run("evaluate", "--model", model.toString(), "--csv", input.toString(), "--header", "--label-column", "label");
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out()).contains("accuracy 0.5000").contains("1 row without a prediction (NaN outputs)");
+        CliTest.Run json = run("evaluate", "--model", model.toString(), "--csv", input.toString(), "--header", "--label-column", "label", "--json");
+        assertThat(json.code()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"test_accuracy\":0.5").contains("\"test_rows_without_prediction\":1")
+                .contains("\"confusion\":[[1,0,0],[0,0,0],[0,0,0]]").contains("\"support_per_class\":[2,0,0]");
+    }
+
+    @Test
     void predict_to_a_file_equals_predict_to_stdout_and_recognises_the_label_column() throws IOException {
         Path model = trainSpecies();
         Path labelled = species("labelled.csv", 30, 3, true, ';');
