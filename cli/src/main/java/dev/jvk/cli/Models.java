@@ -125,12 +125,26 @@ final class Models {
         if (expected.isEmpty() || found.isEmpty()) {
             return;
         }
+        int[] labels = table.labelColumns();
+        int column = -1;   // the file's column of feature i: features are the columns that are not labels, in order
         for (int i = 0; i < Math.min(expected.size(), found.size()); i++) {
+            do {
+                column++;
+            } while (contains(labels, column));
             if (!expected.get(i).equals(found.get(i))) {
-                throw new DataException(table.name() + ": feature " + (i + 1) + " is '" + found.get(i) + "', the model was trained with '"
-                        + expected.get(i) + "' there (same columns, same order expected)");
+                throw new DataException(table.name() + ": column " + (column + 1) + " is " + DataException.printable(found.get(i))
+                        + ", the model was trained with " + DataException.printable(expected.get(i)) + " there (same columns, same order expected)");
             }
         }
+    }
+
+    private static boolean contains(int[] values, int v) {
+        for (int x : values) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The labelled rows of a table for this model: class labels by its class names, or its regression targets. */

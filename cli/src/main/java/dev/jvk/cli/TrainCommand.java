@@ -597,9 +597,10 @@ final class TrainCommand implements Callable<Integer> {
         Path file = Path.of(classWeights);
         // one 'class,weight' line per class: the class by name (or number), the weight a positive number
         DataSet lines;
+        CsvTable table;
         try {
-            lines = CsvReader.read(file, new CsvReader.Format(',', false, false), List.of("0"), CsvReader.Missing.ERROR)
-                    .classification(metadata.classNames());
+            table = CsvReader.read(file, new CsvReader.Format(',', false, false), List.of("0"), CsvReader.Missing.ERROR);
+            lines = table.classification(metadata.classNames());
         } catch (DataException e) {
             throw new DataException(e.getMessage() + " (a --class-weights file holds 'class,weight' lines)", e);
         }
@@ -612,18 +613,18 @@ final class TrainCommand implements Callable<Integer> {
             int c = lines.labels()[r];
             float w = lines.features()[r];
             if (c >= weights.length) {
-                throw new DataException(file + " line " + (r + 1) + ": class " + c + " is not one of the " + weights.length + " classes");
+                throw new DataException(file + " line " + table.line(r) + ": class " + c + " is not one of the " + weights.length + " classes");
             }
             if (!(w > 0f)) {
-                throw new DataException(file + " line " + (r + 1) + ": weight " + w + " must be positive");
+                throw new DataException(file + " line " + table.line(r) + ": weight " + w + " must be positive");
             }
             if (!Float.isNaN(weights[c])) {
                 int first = 0;
                 while (lines.labels()[first] != c) {
                     first++;
                 }
-                throw new DataException(file + " line " + (r + 1) + ": a second weight for class " + Models.className(metadata, c)
-                        + " (line " + (first + 1) + " gave " + weights[c] + ")");
+                throw new DataException(file + " line " + table.line(r) + ": a second weight for class " + Models.className(metadata, c)
+                        + " (line " + table.line(first) + " gave " + weights[c] + ")");
             }
             weights[c] = w;
         }

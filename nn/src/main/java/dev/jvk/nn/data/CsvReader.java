@@ -242,6 +242,7 @@ public final class CsvReader {
         Map<String, String> distinct = new HashMap<>();
         int[] missingAt = new int[0];
         int missingCells = 0;
+        int[] lines = new int[64];
         int rows = 0;
         while (p.nextRecord()) {
             if (columns < 0) {
@@ -283,7 +284,7 @@ public final class CsvReader {
                 if (isLabel[c]) {
                     String cell = p.cellString(c);
                     if (isMissing(cell)) {
-                        throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": the label is missing");
+                        throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": the label is missing");
                     }
                     targets[t++] = distinct.size() < 100_000 ? distinct.computeIfAbsent(cell, k -> k) : cell;
                     continue;
@@ -292,11 +293,11 @@ public final class CsvReader {
                 if (Float.isNaN(v)) {
                     String cell = p.cellString(c);
                     if (!isMissing(cell)) {
-                        throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": " + DataException.printable(cell)
+                        throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": " + DataException.printable(cell)
                                 + " is not a number" + (rows == 0 && !format.header() && format.dataFile() ? " (is line " + p.recordLine + " a header? then give --header)" : ""));
                     }
                     if (missing == Missing.ERROR) {
-                        throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c)
+                        throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c)
                                 + ": missing value" + (format.dataFile() ? " (give --missing mean or --missing zero to fill it)" : ""));
                     }
                     if (missingCells == missingAt.length) {
@@ -304,11 +305,15 @@ public final class CsvReader {
                     }
                     missingAt[missingCells++] = f;
                 } else if (!Float.isFinite(v)) {
-                    throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": "
+                    throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": "
                             + DataException.printable(p.cellString(c)) + " is not a finite number");
                 }
                 x[f++] = v;
             }
+            if (rows == lines.length) {
+                lines = Arrays.copyOf(lines, (int) Math.min(Integer.MAX_VALUE - 8L, 2L * lines.length));
+            }
+            lines[rows] = (int) p.recordLine;
             rows++;
         }
         if (rows == 0) {
@@ -332,7 +337,7 @@ public final class CsvReader {
         int features = columns - labelColumns.length;
         CsvTable table = new CsvTable(shortName(file), columns, rows, Arrays.copyOf(x, rows * features), features, List.copyOf(header),
                 List.copyOf(featureNames), labelColumns.clone(), List.copyOf(targetNames),
-                Arrays.copyOf(targets, rows * labelColumns.length), Arrays.copyOf(missingAt, missingCells));
+                Arrays.copyOf(targets, rows * labelColumns.length), Arrays.copyOf(missingAt, missingCells), Arrays.copyOf(lines, rows));
         if (missingCells > 0) {
             table.fillMissing(missing, null);
         }
