@@ -127,6 +127,7 @@ final class CompressCommand implements Callable<Integer> {
             }
             DataSources.TrainTest sets = data.builtIn();
             test = sets.test();
+            Models.checkBuiltInWidth(original, model, test, data);
             train = sets.train();
             source = data.resolvedName() + " test set";
         }

@@ -116,11 +116,11 @@ final class DataOptions {
         return (h, columns) -> {
             for (int c = 0; c < h.size(); c++) {
                 if (LABEL_NAMES.contains(h.get(c).toLowerCase(Locale.ROOT))) {
-                    note.append("labels: column ").append(c).append(" ('").append(h.get(c)).append("', by its name; --label-column to choose)");
+                    note.append("labels: column ").append(c + 1).append(" ('").append(h.get(c)).append("', by its name; --label-column to choose)");
                     return List.of(Integer.toString(c));
                 }
             }
-            note.append("labels: column 0 (the default; --label-column N|NAME|last to choose)");
+            note.append("labels: column 1, the first (the default; --label-column NAME|N|last to choose, N counting from 0)");
             return List.of("0");
         };
     }

@@ -52,7 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
             if (!mlp.metadata().isClassification()) {
                 throw new UsageException(model + " is a regression model: evaluate it on a --csv file with its target columns");
             }
-            test = data.builtIn().test();
+            test = Models.builtInTest(mlp, model, data);
             source = data.resolvedName() + " test set";
         }
         Evaluation e = mlp.evaluate(test);

@@ -58,6 +58,24 @@ final class Models {
         return "missing values: " + missing + " in " + table.name() + " filled with the training file's column means stored in " + model + "\n";
     }
 
+    /**
+     * A built-in set's test rows ({@code --data}, or the default), refused when their width is not the model's: a model
+     * trained on a CSV file is scored on that kind of file, which only --csv reads.
+     */
+    static DataSet builtInTest(Mlp mlp, Path model, DataOptions data) {
+        DataSet test = data.builtIn().test();
+        checkBuiltInWidth(mlp, model, test, data);
+        return test;
+    }
+
+    /** Refuses a built-in set of another width than {@code mlp}'s inputs, naming both and pointing to --csv. */
+    static void checkBuiltInWidth(Mlp mlp, Path model, DataSet set, DataOptions data) {
+        if (set.featureCount() != mlp.inputs()) {
+            throw new UsageException(model + " expects " + TrainCommand.plural(mlp.inputs(), "feature") + ", the " + data.resolvedName()
+                    + " test set has " + set.featureCount() + ": score it on its own data with --csv FILE");
+        }
+    }
+
     /** Label or target columns per row: 1 for a classifier, one per output for a regressor. */
     static int targetCount(Mlp mlp) {
         return mlp.metadata().isClassification() ? 1 : mlp.classes();
@@ -107,12 +125,26 @@ final class Models {
         if (expected.isEmpty() || found.isEmpty()) {
             return;
         }
+        int[] labels = table.labelColumns();
+        int column = -1;   // the file's column of feature i: features are the columns that are not labels, in order
         for (int i = 0; i < Math.min(expected.size(), found.size()); i++) {
+            do {
+                column++;
+            } while (contains(labels, column));
             if (!expected.get(i).equals(found.get(i))) {
-                throw new DataException(table.name() + ": feature " + (i + 1) + " is '" + found.get(i) + "', the model was trained with '"
-                        + expected.get(i) + "' there (same columns, same order expected)");
+                throw new DataException(table.name() + ": column " + (column + 1) + " is " + DataException.printable(found.get(i))
+                        + ", the model was trained with " + DataException.printable(expected.get(i)) + " there (same columns, same order expected)");
             }
         }
+    }
+
+    private static boolean contains(int[] values, int v) {
+        for (int x : values) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The labelled rows of a table for this model: class labels by its class names, or its regression targets. */

@@ -78,10 +78,7 @@ final class PredictCommand implements Callable<Integer> {
             x = table.features();
             rows = table.rows();
         } else {
-            DataSet test = data.builtIn().test();
-            if (test.featureCount() != mlp.inputs()) {
-                throw new UsageException(data.data + ": " + test.featureCount() + " features, the model takes " + mlp.inputs());
-            }
+            DataSet test = Models.builtInTest(mlp, model, data);
             x = test.features();
             rows = test.rows();
         }

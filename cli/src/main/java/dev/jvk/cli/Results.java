@@ -20,7 +20,7 @@ final class Results {
         }
         String topK = e.topKAccuracy().length >= 5 ? String.format(Locale.ROOT, ", top-5 %.4f", e.topKAccuracy()[4]) : "";
         String f1 = e.hasConfusion() ? String.format(Locale.ROOT, ", macro F1 %.4f", e.macroF1()) : "";
-        return String.format(Locale.ROOT, "accuracy %.4f%s%s, loss %.4f", e.accuracy(), f1, topK, e.loss());
+        return String.format(Locale.ROOT, "accuracy %.4f%s%s, loss %.4f", e.accuracy(), f1, topK, e.loss()) + e.unpredictedNote();
     }
 
     /** The short form for a line per epoch: {@code accuracy 0.9012 loss 0.2712}, or {@code R^2 0.8100 loss 0.1900}. */
@@ -53,7 +53,7 @@ final class Results {
                     .put(prefix + "r2_per_target", e.targetR2()).put(prefix + "rmse_per_target", e.targetRmse())
                     .put(prefix + "mae_per_target", e.targetMae());
         } else {
-            j.put(prefix + "accuracy", e.accuracy());
+            j.put(prefix + "accuracy", e.accuracy()).put(prefix + "rows_without_prediction", e.unpredictedRows());
             if (e.hasConfusion()) {
                 j.put(prefix + "macro_f1", e.macroF1()).put(prefix + "weighted_f1", e.weightedF1());
             }

@@ -437,6 +437,7 @@ final class TrainCommand implements Callable<Integer> {
             train = watched.train();
             DataSet validation = watched.validation();
             String validationSource = watched.source();
+            notes.append(unseenClasses(train, validation, test, List.of()));
             return new Prepared(train, validation, test, ModelMetadata.of(ModelMetadata.CLASSIFICATION), data.resolvedName(),
                     validationSource, testSource, notes.toString());
         }
@@ -519,6 +520,9 @@ final class TrainCommand implements Callable<Integer> {
             validation = watched.validation();
             validationSource = watched.source();
         }
+        if (!regression) {
+            notes.append(unseenClasses(train, validation, test, classNames));
+        }
         float[] mean = new float[0];
         float[] std = new float[0];
         if (regression) {
@@ -530,6 +534,28 @@ final class TrainCommand implements Callable<Integer> {
         ModelMetadata metadata = new ModelMetadata(resolvedTask, classNames, table.featureNames(), table.targetNames(),
                 labelColumns.length == 1 ? labelColumns[0] : -1, mean, std, means);
         return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
+    }
+
+    /**
+     * A warning line for each class that has held-out rows (test or validation) but no training row: a split that put every
+     * row of a rare class aside, or a test file with a class the training file lacks. The model never sees it in training,
+     * and its held-out rows are all misread.
+     */
+    static String unseenClasses(DataSet train, DataSet validation, DataSet test, List<String> classNames) {
+        int[] trained = train.classCounts();
+        int[] tested = test == null ? new int[0] : test.classCounts();
+        int[] watched = validation == null ? new int[0] : validation.classCounts();
+        StringBuilder lines = new StringBuilder();
+        for (int c = 0; c < Math.max(tested.length, watched.length); c++) {
+            int t = c < tested.length ? tested[c] : 0;
+            int v = c < watched.length ? watched[c] : 0;
+            if ((t > 0 || v > 0) && (c >= trained.length || trained[c] == 0)) {
+                String rows = t > 0 && v > 0 ? plural(t, "test row") + ", " + plural(v, "validation row") : t > 0 ? plural(t, "test row") : plural(v, "validation row");
+                lines.append("warning: class '").append(c < classNames.size() ? classNames.get(c) : Integer.toString(c)).append("' has no training row (")
+                        .append(rows).append("): the model never sees it in training and cannot learn it\n");
+            }
+        }
+        return lines.toString();
     }
 
     /** The training rows, the validation rows split off them (null when none) and where those came from (null when none). */
@@ -570,7 +596,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path file = Path.of(classWeights);
         // one 'class,weight' line per class: the class by name (or number), the weight a positive number
-        DataSet lines = CsvReader.read(file, CsvReader.Format.CSV, List.of("0"), CsvReader.Missing.ERROR).classification(metadata.classNames());
+        DataSet lines;
+        CsvTable table;
+        try {
+            table = CsvReader.read(file, new CsvReader.Format(',', false, false), List.of("0"), CsvReader.Missing.ERROR);
+            lines = table.classification(metadata.classNames());
+        } catch (DataException e) {
+            throw new DataException(e.getMessage() + " (a --class-weights file holds 'class,weight' lines)", e);
+        }
         if (lines.featureCount() != 1) {
             throw new DataException(file + ": expected 'class,weight' lines, found " + (lines.featureCount() + 1) + " columns");
         }
@@ -580,18 +613,18 @@ final class TrainCommand implements Callable<Integer> {
             int c = lines.labels()[r];
             float w = lines.features()[r];
             if (c >= weights.length) {
-                throw new DataException(file + " line " + (r + 1) + ": class " + c + " is not one of the " + weights.length + " classes");
+                throw new DataException(file + " line " + table.line(r) + ": class " + c + " is not one of the " + weights.length + " classes");
             }
             if (!(w > 0f)) {
-                throw new DataException(file + " line " + (r + 1) + ": weight " + w + " must be positive");
+                throw new DataException(file + " line " + table.line(r) + ": weight " + w + " must be positive");
             }
             if (!Float.isNaN(weights[c])) {
                 int first = 0;
                 while (lines.labels()[first] != c) {
                     first++;
                 }
-                throw new DataException(file + " line " + (r + 1) + ": a second weight for class " + Models.className(metadata, c)
-                        + " (line " + (first + 1) + " gave " + weights[c] + ")");
+                throw new DataException(file + " line " + table.line(r) + ": a second weight for class " + Models.className(metadata, c)
+                        + " (line " + table.line(first) + " gave " + weights[c] + ")");
             }
             weights[c] = w;
         }
@@ -720,7 +753,11 @@ final class TrainCommand implements Callable<Integer> {
 
     static int[] parseLayers(String spec) {
         String s = spec.strip();
-        if (s.equalsIgnoreCase("none") || s.isEmpty()) {
+        if (s.isEmpty()) {
+            // an unset shell variable ("--layers $WIDTHS") should not silently train a linear model
+            throw new UsageException("--layers '" + spec + "' is empty: give hidden widths (256,128), or none for a model without hidden layers");
+        }
+        if (s.equalsIgnoreCase("none")) {
             return new int[0];
         }
         String[] parts = s.split(",");

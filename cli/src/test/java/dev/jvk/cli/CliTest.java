@@ -37,6 +37,16 @@ class CliTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"", " "})
+    void an_empty_layers_value_is_refused_not_taken_for_none(String value) {
+        Path model = dir.resolve("m.jvk");
+        Run r = run("train", "--data", "synthetic", "--layers", value, "--epochs", "1", "--threads", "1", "--save", model.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk train: --layers '" + value + "' is empty: give hidden widths (256,128), or none for a model without hidden layers");
+        assertThat(model).doesNotExist();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {
         "train --epochs 0",
         "train --epochs x",

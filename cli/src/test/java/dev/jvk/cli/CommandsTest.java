@@ -183,6 +183,41 @@ class CommandsTest {
     }
 
     @Test
+    void a_file_whose_header_differs_from_the_models_features_names_the_column_as_a_spreadsheet_counts_it() throws IOException {
+        Path train = Files.writeString(dir.resolve("abc.csv"), "label,a,b\n0,1,2\n1,2,1\n0,1,3\n1,3,1\n0,0,2\n1,2,0\n");
+        Path model = dir.resolve("abc.jvk");
+        CliTest.Run t = run("train", "--csv", train.toString(), "--header", "--label-column", "label", "--test-split", "0.34", "--layers", "4",
+                "--epochs", "1", "--activation", "relu", "--threads", "1", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        Path other = Files.writeString(dir.resolve("abd.csv"), "label,a,d\n0,1,2\n");
+        CliTest.Run e = run("evaluate", "--model", model.toString(), "--csv", other.toString(), "--header", "--label-column", "label");
+        assertThat(e.code()).isEqualTo(2);
+        // the label is column 1, so feature 2 is the file's column 3
+        assertThat(e.err().strip()).isEqualTo("jvk evaluate: abd.csv: column 3 is 'd', the model was trained with 'b' there (same columns, same order expected)");
+    }
+
+    @Test
+    void evaluate_counts_a_row_whose_scores_are_nan_as_wrong_and_apart_not_as_class_0() throws IOException {
+        // 2 x overflows to +Inf at 3e38, and the zero weights of the output layer make Inf * 0 = NaN scores, however the sums are fused
+        dev.jvk.nn.Dense first = new dev.jvk.nn.Dense(1, 1);
+        java.util.Arrays.fill(first.weights(), 2f);
+        dev.jvk.nn.Dense output = new dev.jvk.nn.Dense(1, 3);
+        java.util.Arrays.fill(output.weights(), 0f);
+        dev.jvk.nn.Mlp mlp = new dev.jvk.nn.Mlp(List.of(first, output), new dev.jvk.nn.SoftmaxCrossEntropy(), null);
+        Path model = dir.resolve("nan.jvk");
+        mlp.save(model);
+        // row 1 (label 0) has NaN scores; row 2's equal scores pick class 0, its label
+        Path input = Files.writeString(dir.resolve("far.csv"), "a,label\n3e38,0\n1,0\n");
+        CliTest.Run text = run("evaluate", "--model", model.toString(), "--csv", input.toString(), "--header", "--label-column", "label");
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out()).contains("accuracy 0.5000").contains("1 row without a prediction (NaN outputs)");
+        CliTest.Run json = run("evaluate", "--model", model.toString(), "--csv", input.toString(), "--header", "--label-column", "label", "--json");
+        assertThat(json.code()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"test_accuracy\":0.5").contains("\"test_rows_without_prediction\":1")
+                .contains("\"confusion\":[[1,0,0],[0,0,0],[0,0,0]]").contains("\"support_per_class\":[2,0,0]");
+    }
+
+    @Test
     void predict_to_a_file_equals_predict_to_stdout_and_recognises_the_label_column() throws IOException {
         Path model = trainSpecies();
         Path labelled = species("labelled.csv", 30, 3, true, ';');
@@ -484,11 +519,11 @@ class CommandsTest {
         Path model = dir.resolve("m.jvk");
         CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--epochs", "1", "--save", model.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo("jvk train: " + file + " line 7, column 0 ('a'): missing value (give --missing mean or --missing zero to fill it)");
+        assertThat(r.err().strip()).isEqualTo("jvk train: " + file + " line 7, column 1 ('a'): missing value (give --missing mean or --missing zero to fill it)");
         assertThat(model).doesNotExist();
         CliTest.Run filled = run("train", "--csv", file.toString(), "--header", "--missing", "mean", "--epochs", "1", "--layers", "4", "--threads", "1");
         assertThat(filled.code()).as(filled.err()).isZero();
-        assertThat(filled.out()).contains("labels: column 2 ('label', by its name").contains("missing values: 1 in gaps.csv filled with the training file's column means");
+        assertThat(filled.out()).contains("labels: column 3 ('label', by its name").contains("missing values: 1 in gaps.csv filled with the training file's column means");
         CliTest.Run zero = run("train", "--csv", file.toString(), "--header", "--missing", "zero", "--epochs", "1", "--layers", "4", "--threads", "1");
         assertThat(zero.code()).as(zero.err()).isZero();
         assertThat(zero.out()).contains("missing values: 1 in gaps.csv filled with zero").contains("after 1 epoch;").doesNotContain("1 epochs");
@@ -626,6 +661,29 @@ class CommandsTest {
     }
 
     @Test
+    void a_class_whose_every_row_falls_in_the_test_split_is_named_in_a_warning() throws IOException {
+        int rows = 40;
+        // the row the default --test-split 0.2 with --seed 42 holds out first: the one row of class 'rare' goes there
+        int held = DataOptions.shuffledRows(rows, 42)[0];
+        StringBuilder csv = new StringBuilder("x,y,label\n");
+        for (int r = 0; r < rows; r++) {
+            csv.append(r % 7).append(',').append(r % 3).append(',').append(r == held ? "rare" : r % 2 == 0 ? "even" : "odd").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("rare.csv"), csv);
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--label-column", "label", "--layers", "4", "--epochs", "1", "--activation", "relu",
+                "--threads", "1", "--seed", "42");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: class 'rare' has no training row (1 test row): the model never sees it in training and cannot learn it")
+                .doesNotContain("class 'even' has no").doesNotContain("class 'odd' has no");
+        // with the same rows in training, no warning
+        Path test = Files.writeString(dir.resolve("rare-test.csv"), "x,y,label\n1,1,even\n2,2,odd\n");
+        CliTest.Run seen = run("train", "--csv", file.toString(), "--test-csv", test.toString(), "--header", "--label-column", "label", "--layers", "4", "--epochs", "1",
+                "--activation", "relu", "--threads", "1");
+        assertThat(seen.code()).as(seen.err()).isZero();
+        assertThat(seen.out()).doesNotContain("no training row");
+    }
+
+    @Test
     void class_weights_balanced_or_from_a_file_of_class_names() throws IOException {
         trainSpecies();
         Path train = dir.resolve("train.csv");
@@ -644,12 +702,22 @@ class CommandsTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo("jvk train: " + weights + ": no weight for class virginica, the third");
         assertThat(missing.out()).as("the error comes before any progress").isEmpty();
-        Files.writeString(weights, "setosa,1\nversicolor,2\n\"virginica, the third\",0.5\nsetosa,5\n");
+        Files.writeString(weights, "setosa,1\n\nversicolor,2\n\"virginica, the third\",0.5\nsetosa,5\n");   // lines of the file, the blank one too
         CliTest.Run twice = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
                 "--epochs", "1", "--class-weights", weights.toString());
         assertThat(twice.code()).isEqualTo(2);
-        assertThat(twice.err().strip()).isEqualTo("jvk train: " + weights + " line 4: a second weight for class setosa (line 1 gave 1.0)");
+        assertThat(twice.err().strip()).isEqualTo("jvk train: " + weights + " line 5: a second weight for class setosa (line 1 gave 1.0)");
         assertThat(twice.out()).isEmpty();
+        // the data file's --header and --missing do not read this file: its errors must not suggest them
+        for (String bad : new String[] {"setosa,heavy\nversicolor,2\n", "setosa,1\nversicolor,NA\n"}) {
+            Files.writeString(weights, bad);
+            CliTest.Run wrong = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                    "--epochs", "1", "--class-weights", weights.toString());
+            assertThat(wrong.code()).isEqualTo(2);
+            assertThat(wrong.err()).startsWith("jvk train: " + weights + " line ").contains("(a --class-weights file holds 'class,weight' lines)")
+                    .doesNotContain("--header").doesNotContain("--missing");
+            assertThat(wrong.out()).isEmpty();
+        }
         Path absent = dir.resolve("no-weights.csv");
         CliTest.Run noFile = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
                 "--epochs", "1", "--class-weights", absent.toString());

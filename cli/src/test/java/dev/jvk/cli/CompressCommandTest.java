@@ -44,6 +44,31 @@ class CompressCommandTest {
     }
 
     @Test
+    void a_csv_trained_model_scored_on_the_built_in_set_names_its_width_and_asks_for_its_csv() throws IOException {
+        StringBuilder rows = new StringBuilder("a,b,c,label\n");
+        for (int i = 0; i < 40; i++) {
+            rows.append(i % 7).append(',').append(i % 5).append(',').append(i % 3).append(',').append(i % 2).append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("small.csv"), rows);
+        Path small = dir.resolve("small.jvk");
+        Run t = run("train", "--csv", csv.toString(), "--header", "--epochs", "1", "--layers", "4", "--activation", "relu", "--threads", "1",
+                "--save", small.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        String expected = small + " expects 3 features, the synthetic test set has 64: score it on its own data with --csv FILE";
+        Path out = dir.resolve("q.jvk");
+        Run c = run("compress", "--model", small.toString(), "--quantize", "int8", "--data", "synthetic", "--threads", "1", "--out", out.toString());
+        assertThat(c.code()).isEqualTo(2);
+        assertThat(c.err().strip()).isEqualTo("jvk compress: " + expected);
+        assertThat(out).doesNotExist();
+        Run e = run("evaluate", "--model", small.toString(), "--data", "synthetic");
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err().strip()).isEqualTo("jvk evaluate: " + expected);
+        Run p = run("predict", "--model", small.toString(), "--data", "synthetic");
+        assertThat(p.code()).isEqualTo(2);
+        assertThat(p.err().strip()).isEqualTo("jvk predict: " + expected);
+    }
+
+    @Test
     void pruning_a_model_without_hidden_units_is_refused_not_reported_as_done() {
         Path linear = dir.resolve("linear.jvk");
         Run t = run("train", "--data", "synthetic", "--epochs", "1", "--layers", "none", "--threads", "1", "--save", linear.toString());

@@ -24,11 +24,24 @@ import java.util.Locale;
  * @param targetMae     regression: each target's MAE; empty for classification
  * @param targetR2      regression: each target's R^2 (1 for a constant target fitted exactly, else 0 for a constant
  *                      target, scikit-learn's convention); empty for classification
+ * @param unpredicted   classification: {@code unpredicted[label]} counts the rows of that label whose scores hold a NaN
+ *                      (features far outside the training range overflow the model, or are NaN): they have no predicted
+ *                      class, as {@code ./jvk predict} leaves their prediction empty, so they count as wrong in the
+ *                      accuracy and as misses in their class's recall and support, but enter no column of the confusion
+ *                      matrix and no class's precision; empty when the model does not count them (regression, or an
+ *                      evaluation made without)
  */
 public record Evaluation(int rows, double accuracy, double loss, int[][] confusion, double[] topKAccuracy,
-                         double rmse, double mae, double r2, double[] targetRmse, double[] targetMae, double[] targetR2) {
+                        double rmse, double mae, double r2, double[] targetRmse, double[] targetMae, double[] targetR2,
+                        int[] unpredicted) {
     /** The most classes for which {@link Mlp#evaluate} counts a confusion matrix (4 MB of counts). */
     public static final int MAX_CONFUSION_CLASSES = 1000;
+
+    /** An evaluation without rows lacking a prediction. */
+    public Evaluation(int rows, double accuracy, double loss, int[][] confusion, double[] topKAccuracy,
+                      double rmse, double mae, double r2, double[] targetRmse, double[] targetMae, double[] targetR2) {
+        this(rows, accuracy, loss, confusion, topKAccuracy, rmse, mae, r2, targetRmse, targetMae, targetR2, new int[0]);
+    }
 
     /** An evaluation without per-target figures (a classifier's, or a regressor's summary). */
     public Evaluation(int rows, double accuracy, double loss, int[][] confusion, double[] topKAccuracy,
@@ -101,9 +114,18 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
-    /** Rows whose label is {@code c}. */
-    public long support(int c) {
+    /** Rows whose scores hold a NaN, so that they have no predicted class (counted as wrong). */
+    public long unpredictedRows() {
         long n = 0;
+        for (int v : unpredicted) {
+            n += v;
+        }
+        return n;
+    }
+
+    /** Rows whose label is {@code c}, with those that have no predicted class. */
+    public long support(int c) {
+        long n = c < unpredicted.length ? unpredicted[c] : 0;
         for (int v : confusion[c]) {
             n += v;
         }
@@ -233,6 +255,12 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
     public String toString() {
         return isRegression()
                 ? String.format(Locale.ROOT, "R^2 %.4f, RMSE %.4g, MAE %.4g, loss %.4f on %d samples", r2, rmse, mae, loss, rows)
-                : String.format(Locale.ROOT, "accuracy %.4f, loss %.4f on %d samples", accuracy, loss, rows);
+                : String.format(Locale.ROOT, "accuracy %.4f, loss %.4f on %d samples", accuracy, loss, rows) + unpredictedNote();
+    }
+
+    /** ", N rows without a prediction (NaN outputs)" when there are such rows, else "". */
+    public String unpredictedNote() {
+        long n = unpredictedRows();
+        return n == 0 ? "" : ", " + n + (n == 1 ? " row" : " rows") + " without a prediction (NaN outputs)";
     }
 }

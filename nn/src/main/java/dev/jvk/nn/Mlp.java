@@ -1316,6 +1316,7 @@ public final class Mlp {
         int[][] confusion = classes <= Evaluation.MAX_CONFUSION_CLASSES ? new int[classes][classes] : new int[0][];
         int topK = Math.min(5, classes);
         long[] inTopK = new long[topK];
+        int[] unpredicted = new int[classes];
         double lossSum = 0;
         int correct = 0;
         for (int from = 0; from < data.rows(); from += ws.capacity) {
@@ -1326,6 +1327,11 @@ public final class Mlp {
             for (int r = 0; r < n; r++) {
                 int predicted = Reductions.argmax(out, r * classes, classes);
                 int label = ws.labels[r];
+                if (Float.isNaN(out[r * classes + predicted])) {
+                    // argmax names a row's first NaN: no class was chosen, so none is credited or blamed (predict leaves it empty)
+                    unpredicted[label]++;
+                    predicted = -1;
+                }
                 if (predicted == label) {
                     correct++;
                 }
@@ -1352,7 +1358,8 @@ public final class Mlp {
         for (int k = 0; k < topK; k++) {
             topKAccuracy[k] = (double) inTopK[k] / rows;
         }
-        return new Evaluation(rows, (double) correct / rows, lossSum / rows, confusion, topKAccuracy, Double.NaN, Double.NaN, Double.NaN);
+        return new Evaluation(rows, (double) correct / rows, lossSum / rows, confusion, topKAccuracy, Double.NaN, Double.NaN, Double.NaN,
+                new double[0], new double[0], new double[0], unpredicted);
     }
 
     private Evaluation evaluateRegression(DataSet data) {

@@ -239,11 +239,21 @@ final class ModelFile {
         try {
             input = DataSources.openInput(file);
         } catch (DataException e) {
+            if (java.nio.file.Files.isRegularFile(file.resolve(TrainingCheckpoint.STATE))
+                    || java.nio.file.Files.isRegularFile(file.resolve(TrainingCheckpoint.MODEL))) {
+                throw new ModelFileException(name + ": a training checkpoint folder (train --checkpoint-dir), not a model file; its model is "
+                        + file.resolve(TrainingCheckpoint.MODEL));
+            }
             throw new ModelFileException(e.getMessage());
         }
         try (input) {
             InputStream in = input.stream();
             byte[] head = in.readNBytes(HEADER);
+            if (head.length >= TrainingCheckpoint.MAGIC.length && Arrays.equals(head, 0, TrainingCheckpoint.MAGIC.length,
+                    TrainingCheckpoint.MAGIC, 0, TrainingCheckpoint.MAGIC.length)) {
+                throw new ModelFileException(name + ": a training checkpoint's state (train --checkpoint-dir), not a model; its model is "
+                        + (file.getParent() != null ? file.getParent() : Path.of("")).resolve(TrainingCheckpoint.MODEL));
+            }
             long length = input.length();
             long payloadLength = checkFrame(head, length >= 0 ? length : head.length == HEADER ? Long.MAX_VALUE : head.length, name);
             int total = (int) (HEADER + payloadLength + TRAILER);

@@ -40,7 +40,7 @@ import java.util.zip.CRC32C;
 public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSteps, float[][] optimizerState, int bestEpoch,
                                  double bestAccuracy, double bestLoss, float[][] bestWeights, long[] randomStates,
                                  List<Trainer.EpochResult> history) {
-    private static final byte[] MAGIC = "JVKSTATE".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] MAGIC = "JVKSTATE".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 4;
     /** The fewest bytes an epoch takes in the file: training loss, seconds, samples/s, rate, best flag, the two evaluation flags. */
     private static final int EPOCH_BYTES = 3 * 8 + 4 + 1 + 1 + 1;

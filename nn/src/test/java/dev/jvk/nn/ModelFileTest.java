@@ -125,6 +125,18 @@ class ModelFileTest {
         assertThatThrownBy(() -> Mlp.load(png)).isInstanceOf(ModelFileException.class).hasMessage(png + ": not a jvk model file (wrong magic number)");
     }
 
+    @Test
+    void a_checkpoints_state_file_or_folder_given_as_a_model_points_to_its_model_file() throws IOException {
+        Path checkpoint = Files.createDirectory(dir.resolve("ckpt"));
+        Path state = checkpoint.resolve(TrainingCheckpoint.STATE);
+        Files.write(state, Arrays.copyOf("JVKSTATE".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 64));
+        Path model = checkpoint.resolve(TrainingCheckpoint.MODEL);
+        assertThatThrownBy(() -> Mlp.load(state)).isInstanceOf(ModelFileException.class)
+                .hasMessage(state + ": a training checkpoint's state (train --checkpoint-dir), not a model; its model is " + model);
+        assertThatThrownBy(() -> Mlp.load(checkpoint)).isInstanceOf(ModelFileException.class)
+                .hasMessage(checkpoint + ": a training checkpoint folder (train --checkpoint-dir), not a model file; its model is " + model);
+    }
+
     static ModelMetadata namedMetadata() {
         List<String> features = new java.util.ArrayList<>();
         for (int i = 0; i < 12; i++) {

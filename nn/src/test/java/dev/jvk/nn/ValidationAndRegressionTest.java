@@ -211,6 +211,30 @@ class ValidationAndRegressionTest {
     }
 
     @Test
+    void a_row_with_nan_outputs_has_no_predicted_class_counts_as_wrong_and_is_reported_apart() {
+        Mlp mlp = Mlp.classifier(2, new int[] {4}, Activation.RELU, 0f, 3, 7);
+        // row 0: NaN features give NaN scores; rows 1 to 3 are finite
+        float[] x = {Float.NaN, 1f, 0.5f, -1f, 2f, 0.25f, -0.5f, 1.5f};
+        int[] labels = {1, 0, 1, 2};
+        dev.jvk.nn.data.DataSet data = new dev.jvk.nn.data.DataSet(x.clone(), labels.clone(), 4, 2, 3, "d");
+        int[] predicted = mlp.predictClasses(java.util.Arrays.copyOfRange(x, 2, 8), 3);
+        int correct = 0;
+        for (int r = 0; r < 3; r++) {
+            correct += predicted[r] == labels[r + 1] ? 1 : 0;
+        }
+        Evaluation e = mlp.evaluate(data);
+        assertThat(e.accuracy()).as("the NaN row is not credited to class 0").isEqualTo(correct / 4.0);
+        assertThat(java.util.Arrays.stream(e.confusion()).flatMapToInt(java.util.Arrays::stream).sum())
+                .as("only rows with a predicted class enter the confusion matrix").isEqualTo(3);
+        assertThat(e.unpredicted()).containsExactly(0, 1, 0);
+        assertThat(e.unpredictedRows()).isEqualTo(1);
+        assertThat(e.support(1)).as("the row still belongs to its class: a miss in its recall").isEqualTo(2);
+        long predictedAsZero = e.confusion()[0][0] + e.confusion()[1][0] + e.confusion()[2][0];
+        assertThat(predictedAsZero).isEqualTo(java.util.Arrays.stream(predicted).filter(p -> p == 0).count());
+        assertThat(e.toString()).contains("1 row without a prediction (NaN outputs)");
+    }
+
+    @Test
     void per_class_metrics_match_their_definitions() {
         // rows true, columns predicted: class 0: 5 right, 1 as class 1, 1 as class 2; class 1: 2 as 0, 2 right; class 2: no rows, predicted once
         int[][] confusion = {{5, 1, 1}, {2, 2, 0}, {0, 0, 0}};

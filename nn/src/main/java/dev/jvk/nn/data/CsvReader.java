@@ -43,10 +43,17 @@ public final class CsvReader {
      *
      * @param delimiter the field separator (not a quote, a line break or a space-like character other than tab)
      * @param header    whether the first record holds column names
+     * @param dataFile  whether the file is read as a data file, whose errors may suggest the data options
+     *                  (--header, --missing); false for a file those options do not read (a class-weights file)
      */
-    public record Format(char delimiter, boolean header) {
+    public record Format(char delimiter, boolean header, boolean dataFile) {
         /** Comma-separated, no header. */
         public static final Format CSV = new Format(',', false);
+
+        /** A data file's format. */
+        public Format(char delimiter, boolean header) {
+            this(delimiter, header, true);
+        }
 
         /** Checks the delimiter. */
         public Format {
@@ -235,6 +242,7 @@ public final class CsvReader {
         Map<String, String> distinct = new HashMap<>();
         int[] missingAt = new int[0];
         int missingCells = 0;
+        int[] lines = new int[64];
         int rows = 0;
         while (p.nextRecord()) {
             if (columns < 0) {
@@ -276,7 +284,7 @@ public final class CsvReader {
                 if (isLabel[c]) {
                     String cell = p.cellString(c);
                     if (isMissing(cell)) {
-                        throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": the label is missing");
+                        throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": the label is missing");
                     }
                     targets[t++] = distinct.size() < 100_000 ? distinct.computeIfAbsent(cell, k -> k) : cell;
                     continue;
@@ -285,23 +293,27 @@ public final class CsvReader {
                 if (Float.isNaN(v)) {
                     String cell = p.cellString(c);
                     if (!isMissing(cell)) {
-                        throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": " + DataException.printable(cell)
-                                + " is not a number" + (rows == 0 && !format.header() ? " (is line " + p.recordLine + " a header? then give --header)" : ""));
+                        throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": " + DataException.printable(cell)
+                                + " is not a number" + (rows == 0 && !format.header() && format.dataFile() ? " (is line " + p.recordLine + " a header? then give --header)" : ""));
                     }
                     if (missing == Missing.ERROR) {
-                        throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c)
-                                + ": missing value (give --missing mean or --missing zero to fill it)");
+                        throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c)
+                                + ": missing value" + (format.dataFile() ? " (give --missing mean or --missing zero to fill it)" : ""));
                     }
                     if (missingCells == missingAt.length) {
                         missingAt = Arrays.copyOf(missingAt, Math.max(16, 2 * missingCells));
                     }
                     missingAt[missingCells++] = f;
                 } else if (!Float.isFinite(v)) {
-                    throw new DataException(file + " line " + p.recordLine + ", column " + c + columnName(header, c) + ": "
+                    throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": "
                             + DataException.printable(p.cellString(c)) + " is not a finite number");
                 }
                 x[f++] = v;
             }
+            if (rows == lines.length) {
+                lines = Arrays.copyOf(lines, (int) Math.min(Integer.MAX_VALUE - 8L, 2L * lines.length));
+            }
+            lines[rows] = (int) p.recordLine;
             rows++;
         }
         if (rows == 0) {
@@ -325,7 +337,7 @@ public final class CsvReader {
         int features = columns - labelColumns.length;
         CsvTable table = new CsvTable(shortName(file), columns, rows, Arrays.copyOf(x, rows * features), features, List.copyOf(header),
                 List.copyOf(featureNames), labelColumns.clone(), List.copyOf(targetNames),
-                Arrays.copyOf(targets, rows * labelColumns.length), Arrays.copyOf(missingAt, missingCells));
+                Arrays.copyOf(targets, rows * labelColumns.length), Arrays.copyOf(missingAt, missingCells), Arrays.copyOf(lines, rows));
         if (missingCells > 0) {
             table.fillMissing(missing, null);
         }

@@ -32,9 +32,11 @@ public final class CsvTable {
     private final List<String> targetNames;
     private final String[] targets;
     private final int[] missingAt;
+    private final int[] lines;
 
     CsvTable(String name, int columns, int rows, float[] features, int featureCount, List<String> header, List<String> featureNames,
-             int[] labelColumns, List<String> targetNames, String[] targets, int[] missingAt) {
+             int[] labelColumns, List<String> targetNames, String[] targets, int[] missingAt, int[] lines) {
+        this.lines = lines;
         this.name = name;
         this.columns = columns;
         this.rows = rows;
@@ -46,6 +48,11 @@ public final class CsvTable {
         this.targetNames = targetNames;
         this.targets = targets;
         this.missingAt = missingAt;
+    }
+
+    /** The line of the file where data row {@code row} (0-based) starts, 1-based as an editor counts, for messages. */
+    public int line(int row) {
+        return lines[row];
     }
 
     /** The file's name, for messages. */
@@ -266,7 +273,7 @@ public final class CsvTable {
     private String where(int row, int target) {
         int column = labelColumns[target];
         String label = header.isEmpty() ? "" : " (" + DataException.printable(header.get(column)) + ")";
-        return name + " data row " + (row + 1) + ", column " + column + label;
+        return name + " line " + lines[row] + ", column " + (column + 1) + label;
     }
 
     private void requireLabels() {

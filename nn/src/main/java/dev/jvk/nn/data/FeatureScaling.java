@@ -92,11 +92,24 @@ public final class FeatureScaling {
         return most <= ORDER_ONE * least || most == 0 ? Kind.NONE : Kind.STANDARD;
     }
 
-    /** Fits {@code kind} on {@code train}'s features (in double, so large sets do not lose precision). */
+    /**
+     * Fits {@code kind} on {@code train}'s features (in double, so large sets do not lose precision).
+     *
+     * @throws DataException naming the row and feature of a NaN or infinite value: one would make that feature's shift NaN
+     *                       and every training step after it, so missing values are filled before (as the CSV reader's
+     *                       {@code --missing} refuses them by default and fills them only when asked)
+     */
     public static FeatureScaling fit(Kind kind, DataSet train) {
         int f = train.featureCount();
         int n = train.rows();
         float[] x = train.features();
+        for (long i = 0; i < (long) n * f; i++) {
+            if (!Float.isFinite(x[(int) i])) {
+                throw new DataException(train.name() + " row " + (i / f + 1) + ", feature " + (i % f + 1) + ": " + x[(int) i]
+                        + " is not a finite number, the scaling cannot be fitted (fill missing values first: CsvTable.fillMissing, "
+                        + "or train's --missing mean|zero)");
+            }
+        }
         float[] shift = new float[f];
         float[] scale = new float[f];
         switch (kind) {

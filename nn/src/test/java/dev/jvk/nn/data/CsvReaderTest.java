@@ -124,10 +124,10 @@ class CsvReaderTest {
         assertThat(names).containsExactly("setosa", "versicolor", "virginica");
         assertThat(t.classification(names).labels()).containsExactly(1, 0, 2, 0);
         Path test = dir.resolve("test.csv");
-        Files.writeString(test, "x,y\n5,virginica\n6,daisy\n");
+        Files.writeString(test, "x,y\n5,virginica\n\n6,daisy\n");   // the blank line counts: messages name the file's lines
         CsvTable u = read(test, true, "y");
         assertThatThrownBy(() -> u.classification(names))
-                .hasMessage("test.csv data row 2, column 1 ('y'): label 'daisy' is not one of the 3 classes 'setosa, versicolor, virginica'");
+                .hasMessage("test.csv line 4, column 2 ('y'): label 'daisy' is not one of the 3 classes 'setosa, versicolor, virginica'");
     }
 
     @Test
@@ -161,7 +161,7 @@ class CsvReaderTest {
     void missing_values_are_an_error_naming_line_and_column_unless_filled() throws IOException {
         Path file = csv("y,a,b\n0,1,\n1,3,NA\n0,?,6\n");
         assertThatThrownBy(() -> read(file, true, "y"))
-                .hasMessage(file + " line 2, column 2 ('b'): missing value (give --missing mean or --missing zero to fill it)");
+                .hasMessage(file + " line 2, column 3 ('b'): missing value (give --missing mean or --missing zero to fill it)");
         CsvTable mean = CsvReader.read(file, new CsvReader.Format(',', true), List.of("y"), CsvReader.Missing.MEAN);
         assertThat(mean.missingValues()).isEqualTo(3);
         assertThat(mean.features()).containsExactly(1f, 6f, 3f, 6f, 2f, 6f);
@@ -170,14 +170,14 @@ class CsvReaderTest {
         zero.fillMissing(CsvReader.Missing.MEAN, new float[] {10f, 20f});
         assertThat(zero.features()).containsExactly(1f, 20f, 3f, 20f, 10f, 6f);
         Path noLabel = csv("y,a\n,1\n");
-        assertThatThrownBy(() -> read(noLabel, true, "y")).hasMessage(noLabel + " line 2, column 0 ('y'): the label is missing");
+        assertThatThrownBy(() -> read(noLabel, true, "y")).hasMessage(noLabel + " line 2, column 1 ('y'): the label is missing");
     }
 
     @Test
     void a_header_line_not_declared_is_named_as_the_likely_cause() throws IOException {
         Path file = csv("a,b,label\n1,2,0\n");
         assertThatThrownBy(() -> read(file, false, "2"))
-                .hasMessage(file + " line 1, column 0: 'a' is not a number (is line 1 a header? then give --header)");
+                .hasMessage(file + " line 1, column 1: 'a' is not a number (is line 1 a header? then give --header)");
     }
 
     @Test
@@ -205,16 +205,16 @@ class CsvReaderTest {
     void a_value_that_is_not_a_number_names_line_and_column() throws IOException {
         Path file = csv("1,2,3\n0,abc,3\n");
         assertThatThrownBy(() -> CsvReader.read(file, 0, false)).isInstanceOf(DataException.class)
-                .hasMessage(file + " line 2, column 1: 'abc' is not a number");
+                .hasMessage(file + " line 2, column 2: 'abc' is not a number");
         Path inf = csv("1,1e39\n");
-        assertThatThrownBy(() -> CsvReader.read(inf, 0, false)).hasMessage(inf + " line 1, column 1: '1e39' is not a finite number");
+        assertThatThrownBy(() -> CsvReader.read(inf, 0, false)).hasMessage(inf + " line 1, column 2: '1e39' is not a finite number");
     }
 
     @Test
     void numeric_labels_must_be_small_non_negative_integers_else_they_are_names() throws IOException {
         Path fraction = csv("1.5,2\n");
         assertThatThrownBy(() -> CsvReader.read(fraction, 0, false)).isInstanceOf(DataException.class)
-                .hasMessage("d.csv data row 1, column 0: label '1.5' is not a class number (0..999)");
+                .hasMessage("d.csv line 1, column 1: label '1.5' is not a class number (0..999)");
         Path negative = csv("1,-1\n2,1\n");
         CsvTable t = read(negative, false, "1");
         assertThat(t.inferredClassNames()).containsExactly("-1", "1");

@@ -24,6 +24,18 @@ class FeatureScalingTest {
     }
 
     @Test
+    void a_value_that_is_not_finite_is_refused_at_fit_time_naming_its_row_and_feature() {
+        for (FeatureScaling.Kind kind : FeatureScaling.Kind.values()) {
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+                DataSet train = data(1, 2, 3, bad, 5, 6);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureScaling.fit(kind, train)).isInstanceOf(DataException.class)
+                        .hasMessage("d row 2, feature 2: " + bad + " is not a finite number, the scaling cannot be fitted"
+                                + " (fill missing values first: CsvTable.fillMissing, or train's --missing mean|zero)");
+            }
+        }
+    }
+
+    @Test
     void standardising_gives_mean_zero_and_unit_deviation_on_the_training_data() {
         DataSet train = data(1, 100, 2, 100, 3, 100, 4, 100);
         FeatureScaling s = FeatureScaling.fit(FeatureScaling.Kind.STANDARD, train);
