@@ -105,8 +105,10 @@ final class DataOptions {
     }
 
     /**
-     * The training file's label columns: --label-column, else a header column named label, target, class or y,
-     * else column 0; {@code note} receives how it was chosen when it was not given.
+     * The training file's label columns: --label-column, else a header column named label, target, class or y
+     * (the first of those names that a column has, in that order, wherever the column stands: with columns x, y and
+     * label the label is "label", not the coordinate y), else column 0; {@code note} receives how it was chosen when
+     * it was not given.
      */
     CsvReader.LabelColumns trainingLabels(StringBuilder note) {
         List<String> given = labelColumns();
@@ -114,10 +116,12 @@ final class DataOptions {
             return (h, columns) -> given;
         }
         return (h, columns) -> {
-            for (int c = 0; c < h.size(); c++) {
-                if (LABEL_NAMES.contains(h.get(c).toLowerCase(Locale.ROOT))) {
-                    note.append("labels: column ").append(c + 1).append(" ('").append(h.get(c)).append("', by its name; --label-column to choose)");
-                    return List.of(Integer.toString(c));
+            for (String name : LABEL_NAMES) {
+                for (int c = 0; c < h.size(); c++) {
+                    if (name.equals(h.get(c).toLowerCase(Locale.ROOT))) {
+                        note.append("labels: column ").append(c + 1).append(" ('").append(h.get(c)).append("', by its name; --label-column to choose)");
+                        return List.of(Integer.toString(c));
+                    }
                 }
             }
             note.append("labels: column 1, the first (the default; --label-column NAME|N|last to choose, N counting from 0)");

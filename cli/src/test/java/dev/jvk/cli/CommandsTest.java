@@ -507,6 +507,21 @@ class CommandsTest {
     }
 
     @Test
+    void a_column_named_label_is_the_label_even_after_a_coordinate_named_y() throws IOException {
+        StringBuilder s = new StringBuilder("x,y,label\n");
+        Random random = new Random(11);
+        for (int i = 0; i < 60; i++) {
+            int c = random.nextInt(3);
+            s.append(random.nextGaussian()).append(',').append(c + random.nextGaussian() * 0.1).append(",class").append(c).append('\n');
+        }
+        Path file = dir.resolve("xy.csv");
+        Files.writeString(file, s);
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--epochs", "1", "--layers", "4", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("labels: column 3 ('label', by its name").doesNotContain("('y', by its name");
+    }
+
+    @Test
     void missing_values_are_an_error_naming_line_and_column_unless_filled() throws IOException {
         StringBuilder s = new StringBuilder("a,b,label\n");
         Random random = new Random(7);
