@@ -15,8 +15,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A multi-layer perceptron: a stack of {@link Layer}s, a {@link Loss} on top, and the input
@@ -924,7 +927,7 @@ public final class Mlp {
             if (optimizer instanceof ElementwiseOptimizer e) {
                 // another model's optimizer would step that model's weights with its stale gradients, and this model
                 // would never learn: refused, while one made for a part of this model (fine-tuning a layer) is not
-                java.util.Set<float[]> own = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                Set<float[]> own = Collections.newSetFromMap(new IdentityHashMap<>());
                 mine.forEach(p -> own.add(p.value()));
                 for (Parameter theirs : e.parameters()) {
                     if (!own.contains(theirs.value())) {
