@@ -729,8 +729,8 @@ final class GraphMatcher {
      */
     private void foldLogitScaling(Node softmax) throws OnnxFormatException {
         if (!(layers.getLast() instanceof Dense dense)) {
-            throw error(softmax, "follows a Mul by constants after a quantized layer; jvk folds a scaling of the logits "
-                    + "into float weights only");
+            String why = "a Mul by constants after a quantized layer; jvk folds a scaling of the logits into float weights only";
+            throw softmax == null ? error("the graph ends in " + why) : error(softmax, "follows " + why);
         }
         for (float f : targetStd) {
             if (!Float.isFinite(f)) {
