@@ -28,6 +28,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
+    @Option(names = "--task", paramLabel = "classification|regression",
+            description = {"For an .onnx model: what its outputs are. classification: a classifier's logits (a graph without a final",
+                    "Softmax, as PyTorch exports most classifiers): predictions are their softmax. Default: as the file says."})
+    String task;
+
     @Option(names = "--threads", paramLabel = "N", description = "GEMM threads (default: the available processors).")
     Integer threads;
 
@@ -39,7 +44,7 @@ final class EvaluateCommand implements Callable<Integer> {
         data.validate();
         Options.standardInputOnce("--model", model, "--csv", data.csv);
         Options.setThreads(threads);
-        Mlp mlp = Models.load(model);
+        Mlp mlp = Models.load(model, Models.task(task));
         DataSet test;
         String source;
         String notes = "";

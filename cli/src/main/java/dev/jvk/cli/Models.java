@@ -26,6 +26,37 @@ final class Models {
         return isOnnx(file) ? OnnxModel.importMlp(file) : Mlp.load(file);
     }
 
+    /**
+     * {@link #load(Path)} for {@code predict} and {@code evaluate --task}: an ONNX file's outputs taken as {@code task}'s
+     * ({@link OnnxModel#read(Path, String)}: classification makes a graph without a final softmax a classifier of its
+     * logits). A jvk model file stores its task: one that differs from {@code task} is refused.
+     *
+     * @param task the task's name ({@link #task}), or null for the file's own
+     */
+    static Mlp load(Path file, String task) throws IOException {
+        if (task == null) {
+            return load(file);
+        }
+        if (isOnnx(file)) {
+            return OnnxModel.read(file, task).mlp();
+        }
+        Mlp mlp = Mlp.load(file);
+        if (!mlp.metadata().task().equals(task)) {
+            throw new UsageException("--task " + task + ": " + file + " is a " + mlp.metadata().task() + " model, as its file says; "
+                    + "--task sets the task of an .onnx model's outputs only");
+        }
+        return mlp;
+    }
+
+    /** The task named by a {@code --task} option (train, predict, evaluate), or null when it is not given. */
+    static String task(String option) {
+        return option == null ? null : switch (option.toLowerCase(Locale.ROOT)) {
+            case "classification" -> ModelMetadata.CLASSIFICATION;
+            case "regression" -> ModelMetadata.REGRESSION;
+            default -> throw new UsageException("unknown --task '" + option + "' (expected classification or regression)");
+        };
+    }
+
     static boolean isOnnx(Path file) {
         Path name = file.getFileName();
         return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx");

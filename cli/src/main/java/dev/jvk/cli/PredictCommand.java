@@ -45,6 +45,11 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--probabilities", description = "Add one column per class: its probability, headed by the class name.")
     boolean probabilities;
 
+    @Option(names = "--task", paramLabel = "classification|regression",
+            description = {"For an .onnx model: what its outputs are. classification: a classifier's logits (a graph without a final",
+                    "Softmax, as PyTorch exports most classifiers): predictions are their softmax. Default: as the file says."})
+    String task;
+
     @Option(names = "--threads", paramLabel = "N", description = "GEMM threads (default: the available processors).")
     Integer threads;
 
@@ -61,7 +66,7 @@ final class PredictCommand implements Callable<Integer> {
             Options.notAnInput(target, "--out", "--model", model, "--csv", data.csv);
         }
         Options.setThreads(threads);
-        Mlp mlp = Models.load(model);
+        Mlp mlp = Models.load(model, Models.task(task));
         if (probabilities && !mlp.metadata().isClassification()) {
             throw new UsageException("--probabilities: " + model + " is a regression model, it has no class probabilities");
         }

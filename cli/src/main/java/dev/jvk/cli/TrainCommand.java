@@ -186,11 +186,7 @@ final class TrainCommand implements Callable<Integer> {
         if (patience != null && validationSplit != null && validationSplit == 0) {
             throw new UsageException("--patience watches the validation set; --validation-split 0 leaves none");
         }
-        String taskName = task == null ? null : switch (task.toLowerCase(Locale.ROOT)) {
-            case "classification" -> ModelMetadata.CLASSIFICATION;
-            case "regression" -> ModelMetadata.REGRESSION;
-            default -> throw new UsageException("unknown --task '" + task + "' (expected classification or regression)");
-        };
+        String taskName = Models.task(task);
         if (ModelMetadata.REGRESSION.equals(taskName) && data.csv == null) {
             throw new UsageException("--task regression needs a --csv file with numeric targets");
         }

@@ -452,4 +452,42 @@ class OrtImportAuditTest {
         }
         softly.assertAll();
     }
+
+    /**
+     * PyTorch's classifier exported without its Softmax ([N, 1, 4, 4] flattened, 16 -> 20 -> 12 -> 5 logits): imported with the task
+     * classification, jvk's probabilities are within 1e-5 of the softmax, in double, of ONNX Runtime's outputs.
+     */
+    @Test
+    void logits_imported_as_a_classifier_give_the_softmax_of_onnx_runtimes_outputs() throws Exception {
+        Path file = r.pytorch().write(dir.resolve("logits.onnx"));
+        int rows = 9;
+        int k = 5;
+        float[] x = r.inputs(rows * 16);
+        float[] theirs;
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession s = env.createSession(file.toString());
+             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {rows, 1, 4, 4});
+             OrtSession.Result res = s.run(Map.of(s.getInputNames().iterator().next(), in))) {
+            FloatBuffer out = ((OnnxTensor) res.get(0)).getFloatBuffer();
+            theirs = new float[out.remaining()];
+            out.get(theirs);
+        }
+        float[] ours = OnnxModel.read(file, dev.jvk.nn.ModelMetadata.CLASSIFICATION).mlp().predict(x, rows);
+        org.assertj.core.api.Assertions.assertThat(ours).hasSize(rows * k).hasSameSizeAs(theirs);
+        for (int row = 0; row < rows; row++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                max = Math.max(max, theirs[row * k + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                sum += Math.exp(theirs[row * k + c] - max);
+            }
+            for (int c = 0; c < k; c++) {
+                double p = Math.exp(theirs[row * k + c] - max) / sum;
+                org.assertj.core.api.Assertions.assertThat((double) ours[row * k + c]).as("row %d class %d", row, c)
+                        .isCloseTo(p, org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+    }
 }

@@ -61,6 +61,8 @@ final class GraphMatcher {
     private final Graph graph;
     private final String file;
     private final TensorData data;
+    /** The task the caller says the outputs are for ({@link OnnxModel#read(java.nio.file.Path, String)}), or null: as the file says. */
+    private final String task;
     private final Map<String, Node> producer = new HashMap<>();
     private final Map<String, List<Node>> consumers = new HashMap<>();
     private final Set<Node> used = new HashSet<>();
@@ -82,11 +84,12 @@ final class GraphMatcher {
     private float[] missingMeans;  // Where(IsNaN(x), means, x) on the input
     private long weightBytes;
 
-    GraphMatcher(Model model, String file, TensorData data) {
+    GraphMatcher(Model model, String file, TensorData data, String task) {
         this.model = model;
         this.graph = model.graph();
         this.file = file;
         this.data = data;
+        this.task = task;
     }
 
     Matched match() throws IOException {
@@ -198,7 +201,11 @@ final class GraphMatcher {
                 throw error(node, "is not on the path from the input to the output; jvk maps a chain of layers");
             }
         }
-        if (targetStd != null && layers.getLast() instanceof Dense && !standardisation()) {
+        boolean logits = !ended && ModelMetadata.CLASSIFICATION.equals(task);
+        if (logits) {
+            logitsChecks();
+        }
+        if (targetStd != null && (logits || layers.getLast() instanceof Dense && !standardisation())) {
             // y * s + m with a scale no standard deviation can be (negative, zero): not a target mapping jvk stores,
             // but the same outputs from the last layer with s and m folded in
             foldLogitScaling(null);
@@ -214,7 +221,10 @@ final class GraphMatcher {
             Arrays.fill(ones, 1f);
             scaling = new FeatureScaling(scalingKind(), shift == null ? new float[f] : shift, scale == null ? ones : scale);
         }
-        if (!ended) {
+        if (logits) {
+            // the outputs are a classifier's logits: predict gives their softmax, as after a Softmax node
+            loss = Loss.named("softmax-cross-entropy");
+        } else if (!ended) {
             loss = trainedWith();
         }
         String task = task(ended);
@@ -274,6 +284,12 @@ final class GraphMatcher {
      * regression loss in {@code jvk.loss}, and a classifier otherwise (the raw scores of a graph without softmax).
      */
     private String task(boolean softmax) throws OnnxFormatException {
+        if (this.task != null) {
+            if (softmax && this.task.equals(ModelMetadata.REGRESSION)) {
+                throw error("the graph ends in a softmax, a classifier's output; it cannot be imported as a regression");
+            }
+            return this.task;
+        }
         String task = model.metadata().get(OnnxModel.TASK);
         if (task == null) {
             String loss = model.metadata().getOrDefault(OnnxModel.LOSS, "softmax-cross-entropy");
@@ -287,6 +303,22 @@ final class GraphMatcher {
             throw error("the graph ends in a softmax, as a classifier's, but " + OnnxModel.TASK + " says regression");
         }
         return task;
+    }
+
+    /**
+     * Refuses what cannot be a classifier's logits: one output (its softmax is 1 on every row) and a file jvk wrote as a
+     * regressor. Before the scaling of the outputs is folded, so a regressor's {@code y * std + mean} is named as such.
+     */
+    private void logitsChecks() throws OnnxFormatException {
+        int outputs = layers.isEmpty() ? 0 : layers.getLast().outputSize();
+        if (outputs == 1) {
+            throw error("the graph has 1 output; as a classifier's logits its softmax would be 1 for every row (a binary "
+                    + "classifier with one logit needs a sigmoid, not a softmax): import it as it is");
+        }
+        String declared = model.metadata().get(OnnxModel.TASK);
+        if (declared != null && !declared.equals(ModelMetadata.CLASSIFICATION)) {
+            throw error(OnnxModel.TASK + " says '" + declared + "': the file's outputs are not a classifier's logits");
+        }
     }
 
     // ---- checks before the walk ----
@@ -697,8 +729,8 @@ final class GraphMatcher {
      */
     private void foldLogitScaling(Node softmax) throws OnnxFormatException {
         if (!(layers.getLast() instanceof Dense dense)) {
-            throw error(softmax, "follows a Mul by constants after a quantized layer; jvk folds a scaling of the logits "
-                    + "into float weights only");
+            String why = "a Mul by constants after a quantized layer; jvk folds a scaling of the logits into float weights only";
+            throw softmax == null ? error("the graph ends in " + why) : error(softmax, "follows " + why);
         }
         for (float f : targetStd) {
             if (!Float.isFinite(f)) {

@@ -69,7 +69,30 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
      * @throws IOException         when the file cannot be read
      */
     public static OnnxModel read(Path file) throws IOException {
+        return read(file, null);
+    }
+
+    /**
+     * {@link #read(Path)}, with the task the graph's outputs are for when the file does not say it by a final softmax.
+     * Most PyTorch classifiers are exported without their softmax ({@code CrossEntropyLoss} takes the logits): with
+     * {@code task} {@link ModelMetadata#CLASSIFICATION} such a graph imports as a classifier whose {@link Mlp#predict}
+     * gives the softmax of the graph's outputs (jvk's softmax kernel, as after a {@code Softmax} node; the argmax is the
+     * logits'), with the {@code class_names} of the file, if any. A graph that already ends in {@code Softmax} or
+     * {@code LogSoftmax} is a classifier as it is: the task changes nothing there. With {@link ModelMetadata#REGRESSION}
+     * the outputs are values (the loss {@code jvk.loss} names, else MSE).
+     *
+     * @param task {@code "classification"}, {@code "regression"}, or null for what the file says ({@link #read(Path)})
+     * @throws IllegalArgumentException when {@code task} is another string
+     * @throws OnnxFormatException      as {@link #read(Path)}; also for classification when the graph has one output
+     *                                  (its softmax would be 1 on every row) or the file's {@code jvk.task} says regression,
+     *                                  and for regression when the graph ends in a softmax
+     */
+    public static OnnxModel read(Path file, String task) throws IOException {
         Objects.requireNonNull(file, "file");
+        if (task != null && !task.equals(ModelMetadata.CLASSIFICATION) && !task.equals(ModelMetadata.REGRESSION)) {
+            throw new IllegalArgumentException("task must be " + ModelMetadata.CLASSIFICATION + ", " + ModelMetadata.REGRESSION
+                    + " or null, got '" + task + "'");
+        }
         String name = file.toString();
         if (!Files.isRegularFile(file)) {
             if (!Files.exists(file)) {
@@ -93,7 +116,7 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         Path dir = file.toAbsolutePath().getParent();
         GraphMatcher.Matched matched;
         try {
-            matched = new GraphMatcher(model, name, new TensorData(dir, name)).match();
+            matched = new GraphMatcher(model, name, new TensorData(dir, name), task).match();
         } catch (IllegalArgumentException e) {
             throw new OnnxFormatException(name + ": " + e.getMessage());
         }
