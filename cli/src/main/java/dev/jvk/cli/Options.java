@@ -1,6 +1,7 @@
 package dev.jvk.cli;
 
 import dev.jvk.kernels.Gemm;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ final class Options {
                     throw new UsageException(option + " " + file + " is the " + optionsAndFiles[i] + " file; it would be replaced by the "
                             + (option.equals("--out") ? "predictions" : option.equals("--plot") ? "plot" : "model"));
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // unreadable: the reading itself will say so
             }
         }

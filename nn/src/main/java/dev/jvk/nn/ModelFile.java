@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -239,8 +240,8 @@ final class ModelFile {
         try {
             input = DataSources.openInput(file);
         } catch (DataException e) {
-            if (java.nio.file.Files.isRegularFile(file.resolve(TrainingCheckpoint.STATE))
-                    || java.nio.file.Files.isRegularFile(file.resolve(TrainingCheckpoint.MODEL))) {
+            if (Files.isRegularFile(file.resolve(TrainingCheckpoint.STATE))
+                    || Files.isRegularFile(file.resolve(TrainingCheckpoint.MODEL))) {
                 throw new ModelFileException(name + ": a training checkpoint folder (train --checkpoint-dir), not a model file; its model is "
                         + file.resolve(TrainingCheckpoint.MODEL));
             }
