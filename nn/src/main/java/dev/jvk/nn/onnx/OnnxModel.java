@@ -122,6 +122,14 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         }
         Mlp mlp = matched.mlp();
         List<String> classes = names(model, CLASS_NAMES, mlp.classes(), "outputs", name);
+        if (!matched.labels().isEmpty()) {
+            // a classifier's label or probability-map output names its classes (skl2onnx's ArrayFeatureExtractor, ZipMap)
+            if (!classes.isEmpty() && !classes.equals(matched.labels())) {
+                throw new OnnxFormatException(name + ": " + CLASS_NAMES + " " + classes + " disagrees with the class labels "
+                        + matched.labels() + " of " + matched.labelledBy());
+            }
+            classes = matched.labels();
+        }
         ModelMetadata graphs = mlp.metadata();
         List<String> numbered = new ArrayList<>();
         for (int c = 0; c < classes.size(); c++) {
