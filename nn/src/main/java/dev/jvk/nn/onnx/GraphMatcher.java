@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Matches an ONNX graph onto jvk's layers by walking from its one input to its one output: the
+ * Matches an ONNX graph onto jvk's layers by walking from its one input to its scores: the
  * missing-value fill {@code Where(IsNaN(x), means, x)} by a constant (into {@link ModelMetadata#missingValueMeans()}),
  * input scaling ({@code Sub}/{@code Add} then {@code Mul}/{@code Div} by constants), then {@code Gemm} or
  * {@code MatMul} (+ {@code Add} folded into the bias) as {@link Dense}, element-wise activations as
@@ -38,7 +38,10 @@ import java.util.Set;
  * ({@code Flatten}, {@code Reshape} to 2-D, {@code Identity}, {@code Dropout}, {@code Cast} to float)
  * skipped, and a final {@code Softmax} or {@code LogSoftmax} as the classifier's output. jvk's own exports
  * of quantized layers (int8 and bf16 weights, the int8-dynamic sub-graph) come back as those
- * {@link QuantizedDense} layers, and its {@code jvk.*} metadata as the model's loss and task. Anything
+ * {@link QuantizedDense} layers, and its {@code jvk.*} metadata as the model's loss and task. A classifier's
+ * outputs derived from its scores (an ArgMax label, through ArrayFeatureExtractor over constant class labels, and a
+ * ZipMap of the probabilities, as skl2onnx writes them) are checked against the scores and give the class names;
+ * skl2onnx's binary output {@code [1 - p, p]} of a sigmoid becomes a softmax over two units. Anything
  * else is an {@link OnnxFormatException} naming the node: jvk never runs a graph it would compute
  * differently.
  */
@@ -274,9 +277,9 @@ final class GraphMatcher {
             }
             metadata = metadata.withMissingValueMeans(missingMeans);
         }
-        if (!labels.isEmpty() && !ModelMetadata.CLASSIFICATION.equals(metadata.task())) {
-            throw error("the graph has class labels (" + labelledBy + ") but " + (this.task != null ? "the task given" : OnnxModel.TASK)
-                    + " is regression");
+        if (!derived.isEmpty() && !ModelMetadata.CLASSIFICATION.equals(metadata.task())) {
+            throw error("output '" + derived.getFirst().output() + "' is a classifier's label or probability map ("
+                    + derived.getFirst().head().label() + ") but " + (this.task != null ? "the task given" : OnnxModel.TASK) + " is regression");
         }
         return new Matched(new Mlp(layers, loss, scaling, metadata), opset, logSoftmax, labels, labelledBy);
     }

@@ -87,6 +87,9 @@ class OnnxClassifierOutputsTest {
             assertThat(classes[r]).isEqualTo(argmax(logits, r * 5, 5));
         }
 
+        assertThatThrownBy(() -> OnnxModel.read(file, ModelMetadata.REGRESSION)).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContainingAll("output 'preds' is a classifier's label", "node '/ArgMax' (ArgMax)", "regression");
+
         TestGraph keras = graphs.keras();   // ends in Softmax 'dense_1'; tf.argmax of the probabilities, cast to int32
         keras.node("ArgMax", "ArgMax", List.of("dense_1"), "am", "axis", -1L, "keepdims", 0L);
         keras.node("Cast", "Cast", List.of("am"), "class_ids", "to", 6L);
@@ -94,6 +97,31 @@ class OnnxClassifierOutputsTest {
         keras.outputTypes.put("class_ids", TestGraph.tensorType(6));
         float[] xk = graphs.inputs(5 * 12);
         OnnxImportTest.assertClose(OnnxModel.read(keras.write(dir.resolve("keras.onnx"))).mlp().predict(xk, 5), keras.evaluate(xk, 5));
+    }
+
+    @Test
+    void skl2onnx_mlp_regressor_with_its_reshape_imports_as_before() throws IOException {
+        TestGraph g = new TestGraph();
+        g.opset = 15;
+        g.producer = "skl2onnx";
+        g.input("float_input", "N", 6).output("variable");
+        g.init("coefficient", new long[] {6, 5}, sklearn.random.values(30, 0.5), FLOAT_RAW);
+        g.init("intercepts", new long[] {1, 5}, sklearn.random.values(5, 0.5), FLOAT_RAW);
+        g.init("coefficient1", new long[] {5, 1}, sklearn.random.values(5, 0.5), FLOAT_RAW);
+        g.init("intercepts1", new long[] {1, 1}, sklearn.random.values(1, 0.5), FLOAT_RAW);
+        g.init("shape_tensor", new long[] {2}, new double[] {-1, 1}, TestGraph.Store.INT64_RAW);
+        g.node("Cast", "Cast", List.of("float_input"), "cast_input", "to", 1L);
+        g.node("MatMul", "MatMul", List.of("cast_input", "coefficient"), "mul_result");
+        g.node("Add", "Add", List.of("mul_result", "intercepts"), "add_result");
+        g.node("Tanh", "Tanh", List.of("add_result"), "next_activations");
+        g.node("MatMul", "MatMul1", List.of("next_activations", "coefficient1"), "mul_result1");
+        g.node("Add", "Add1", List.of("mul_result1", "intercepts1"), "add_result1");
+        g.node("Identity", "Tanh1", List.of("add_result1"), "out_activations_result");
+        g.node("Reshape", "Reshape", List.of("out_activations_result", "shape_tensor"), "variable");
+        float[] x = sklearn.random.inputs(9 * 6);
+        OnnxModel m = OnnxModel.read(g.write(dir.resolve("regressor.onnx")), ModelMetadata.REGRESSION);
+        OnnxImportTest.assertClose(m.mlp().predict(x, 9), g.evaluate(x, 9));
+        assertThat(m.classNames()).isEmpty();
     }
 
     /** A variant of skl2onnx's 3-class classifier with string labels and ZipMap, changed by {@code change}. */
