@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * skl2onnx's MLPClassifier in every converter variant (2 and 3 classes, ZipMap on and off, int64 and string labels,
- * Identity kept or optimised away), and ArgMax labels beside PyTorch's logits and Keras's probabilities, run in ONNX
+ * Identity kept or optimised away; behind a StandardScaler's Scaler in a pipeline), and ArgMax labels beside PyTorch's logits and Keras's probabilities, run in ONNX
  * Runtime 1.23.2 (its ai.onnx.ml ZipMap and ArrayFeatureExtractor) and imported by jvk on the same random rows: jvk's
  * probabilities within 1e-5 of ORT's (its tensor, or its ZipMap's maps, whose keys are jvk's class names in order) and
  * jvk's predicted class name ORT's label on every row whose two largest probabilities are further apart than that.
@@ -135,6 +135,13 @@ class OrtClassifierOutputsTest {
             OnnxModel m = OnnxModel.read(file);
             softly.assertThat(m.classNames()).as(o + ": class names").isEqualTo(SklearnGraphs.labels(o.classes(), o.stringLabels()));
             compare(softly, o.toString(), m.mlp().predict(x, rows), m.mlp().predictClasses(x, rows), m.classNames(), theirs, o.classes());
+        }
+        for (SklearnGraphs.Options o : List.of(new SklearnGraphs.Options(3, true, true, true), new SklearnGraphs.Options(2, true, false, true))) {
+            Path file = sklearn.pipeline(o).write(dir.resolve("pipeline.onnx"));   // StandardScaler + MLPClassifier
+            float[] x = sklearn.random.inputs(rows * SklearnGraphs.FEATURES);
+            OnnxModel m = OnnxModel.read(file);
+            compare(softly, "pipeline " + o, m.mlp().predict(x, rows), m.mlp().predictClasses(x, rows), m.classNames(),
+                    run(file, "float_input", x, rows, SklearnGraphs.FEATURES), o.classes());
         }
         softly.assertAll();
     }

@@ -71,6 +71,27 @@ final class SklearnGraphs {
         return g;
     }
 
+    /**
+     * {@link #classifier} behind a StandardScaler in a pipeline: skl2onnx's {@code ai.onnx.ml} {@code Scaler} (offset =
+     * the means, scale = 1 / the deviations) before the classifier's Cast of its input.
+     */
+    TestGraph pipeline(Options o) {
+        TestGraph g = classifier(o);
+        float[] offset = new float[FEATURES];
+        float[] scale = new float[FEATURES];
+        double[] mean = random.values(FEATURES, 2);
+        double[] spread = random.values(FEATURES, 1);
+        for (int i = 0; i < FEATURES; i++) {
+            offset[i] = (float) mean[i];
+            scale[i] = (float) (1 / (1.5 + spread[i]));
+        }
+        g.nodes.replaceAll(n -> n.name().equals("Cast") ? new TestGraph.Node("Cast", "Cast", List.of("variable"), n.outputs(), n.attributes()) : n);
+        g.nodes.addFirst(new TestGraph.Node("Scaler", "Scaler", List.of("float_input"), List.of("variable"),
+                java.util.Map.of("offset", offset, "scale", scale)));
+        g.domains.put("Scaler", GraphMatcher.ML_DOMAIN);
+        return g;
+    }
+
     /** The label and probability outputs after {@code probabilities}, as the converter and its ZipMap write them. */
     static void labelNodes(TestGraph g, Options o, String probabilities) {
         List<String> names = labels(o.classes(), o.stringLabels());
