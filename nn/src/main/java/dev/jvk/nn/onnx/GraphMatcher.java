@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Matches an ONNX graph onto jvk's layers by walking from its one input to its one output: the
+ * Matches an ONNX graph onto jvk's layers by walking from its one input to its scores: the
  * missing-value fill {@code Where(IsNaN(x), means, x)} by a constant (into {@link ModelMetadata#missingValueMeans()}),
  * input scaling ({@code Sub}/{@code Add} then {@code Mul}/{@code Div} by constants), then {@code Gemm} or
  * {@code MatMul} (+ {@code Add} folded into the bias) as {@link Dense}, element-wise activations as
@@ -38,7 +38,10 @@ import java.util.Set;
  * ({@code Flatten}, {@code Reshape} to 2-D, {@code Identity}, {@code Dropout}, {@code Cast} to float)
  * skipped, and a final {@code Softmax} or {@code LogSoftmax} as the classifier's output. jvk's own exports
  * of quantized layers (int8 and bf16 weights, the int8-dynamic sub-graph) come back as those
- * {@link QuantizedDense} layers, and its {@code jvk.*} metadata as the model's loss and task. Anything
+ * {@link QuantizedDense} layers, and its {@code jvk.*} metadata as the model's loss and task. A classifier's
+ * outputs derived from its scores (an ArgMax label, through ArrayFeatureExtractor over constant class labels, and a
+ * ZipMap of the probabilities, as skl2onnx writes them) are checked against the scores and give the class names;
+ * skl2onnx's binary output {@code [1 - p, p]} of a sigmoid becomes a softmax over two units. Anything
  * else is an {@link OnnxFormatException} naming the node: jvk never runs a graph it would compute
  * differently.
  */
@@ -47,15 +50,28 @@ final class GraphMatcher {
     static final int MAX_OPSET = 21;
     static final Set<String> OPS = new LinkedHashSet<>(List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu",
             "LeakyRelu", "Tanh", "Sigmoid", "Gelu", "Erf", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Identity",
-            "Dropout", "Cast", "Constant", "DequantizeLinear", "IsNaN", "Where", "Abs", "ReduceMax", "Max", "Clip", "Round"));
+            "Dropout", "Cast", "Constant", "DequantizeLinear", "IsNaN", "Where", "Abs", "ReduceMax", "Max", "Clip", "Round",
+            "ArgMax", "Concat"));
+    /** The {@code ai.onnx.ml} operators jvk maps: skl2onnx's StandardScaler, and a classifier's label and probability map. */
+    static final Set<String> ML_OPS = new LinkedHashSet<>(List.of("Scaler", "ArrayFeatureExtractor", "ZipMap"));
     /** Nodes that leave the values as they are at inference (Cast and Dropout checked where they are met), also after the last step. */
     private static final Set<String> SHAPE_ONLY = Set.of("Identity", "Dropout", "Cast");
     private static final double SQRT2 = Math.sqrt(2);
     /** The domain of ONNX's classical-ML operators, where skl2onnx puts StandardScaler's {@code Scaler}. */
     static final String ML_DOMAIN = "ai.onnx.ml";
 
-    /** What the walk found: the model, the opset it was read at, and whether the graph ends in LogSoftmax. */
-    record Matched(Mlp mlp, int opset, boolean logSoftmax) {}
+    /**
+     * What the walk found: the model, the opset it was read at, whether the graph ends in LogSoftmax, and the class labels
+     * the graph's label or probability-map outputs carry (empty when it has none), with the node that carries them.
+     */
+    record Matched(Mlp mlp, int opset, boolean logSoftmax, List<String> labels, String labelledBy) {}
+
+    /**
+     * A graph output computed from the model's scores rather than being them: a classifier's label ({@code ArgMax}, then
+     * perhaps {@code ArrayFeatureExtractor}, {@code Reshape}, {@code Cast}, {@code Identity}) or its probability map
+     * ({@code ZipMap}). {@code path} is the nodes after {@code head} in the order they run.
+     */
+    private record Derived(String output, Node head, List<Node> path) {}
 
     private final Model model;
     private final Graph graph;
@@ -65,6 +81,9 @@ final class GraphMatcher {
     private final String task;
     private final Map<String, Node> producer = new HashMap<>();
     private final Map<String, List<Node>> consumers = new HashMap<>();
+    /** The consumers of every value, dead code included: where a label's ArgMax may read the logits before a softmax. */
+    private final Map<String, List<Node>> allConsumers = new HashMap<>();
+    private final List<Derived> derived = new ArrayList<>();
     private final Set<Node> used = new HashSet<>();
     /** The nodes the graph's outputs depend on; the others are dead code, which ONNX Runtime never runs either. */
     private final Set<Node> live = new HashSet<>();
@@ -96,12 +115,9 @@ final class GraphMatcher {
         opset = checkOpset();
         checkOperators();
         index();
+        String output = mainOutput();
+        keepLive(output);
         ValueInfo input = theInput();
-        if (graph.outputs().size() != 1) {
-            throw error("the graph has " + graph.outputs().size() + " outputs " + names(graph.outputs())
-                    + "; jvk maps a graph with one output");
-        }
-        String output = graph.outputs().getFirst().name();
         String v = input.name();
         Loss loss = Loss.named("mse");
         boolean logSoftmax = false;
@@ -130,6 +146,12 @@ final class GraphMatcher {
             }
             if (next.size() == 2 && (is(next.get(0), "Abs") || is(next.get(1), "Abs"))) {
                 v = int8Dynamic(v, next);
+                continue;
+            }
+            if (next.size() == 2 && (is(next.get(0), "Concat") || is(next.get(1), "Concat"))) {
+                v = binaryProbabilities(v, next);
+                loss = Loss.named("softmax-cross-entropy");
+                ended = true;
                 continue;
             }
             if (next.size() > 1) {
@@ -178,6 +200,11 @@ final class GraphMatcher {
                         + "; jvk maps " + node.opType() + " only there");
                 case "Erf" -> throw error(node, "is not part of the GELU pattern x * 0.5 * (1 + erf(x / sqrt(2))); "
                         + "jvk maps Erf only there");
+                case "ArgMax", "ArrayFeatureExtractor", "ZipMap" -> throw error(node, "is on the way from the input to the "
+                        + "scores '" + output + "'; jvk maps " + node.opType() + " only on a second output derived from the scores "
+                        + "(a classifier's label or probability map)");
+                case "Concat" -> throw error(node, "is not the [1 - p, p] of a binary classifier's sigmoid output; "
+                        + "jvk maps Concat only there");
                 case "Softmax", "LogSoftmax" -> {
                     requireRows(node);
                     long axis = attrInt(node, "axis", opset >= 13 ? -1 : 1);
@@ -213,7 +240,12 @@ final class GraphMatcher {
         if (layers.stream().noneMatch(l -> l instanceof Dense || l instanceof QuantizedDense)) {
             throw error("the graph has no Gemm or MatMul: nothing for jvk's layers to hold");
         }
-        checkDeclaredOutput(graph.outputs().getFirst(), layers.getLast().outputSize());
+        for (ValueInfo declared : graph.outputs()) {
+            if (declared.name().equals(output)) {
+                checkDeclaredOutput(declared, layers.getLast().outputSize());
+            }
+        }
+        List<String> labels = derivedLabels(output, layers.getLast().outputSize());
         FeatureScaling scaling = null;
         if (shift != null || scale != null) {
             int f = layers.getFirst().inputSize();
@@ -245,7 +277,11 @@ final class GraphMatcher {
             }
             metadata = metadata.withMissingValueMeans(missingMeans);
         }
-        return new Matched(new Mlp(layers, loss, scaling, metadata), opset, logSoftmax);
+        if (!derived.isEmpty() && !ModelMetadata.CLASSIFICATION.equals(metadata.task())) {
+            throw error("output '" + derived.getFirst().output() + "' is a classifier's label or probability map ("
+                    + derived.getFirst().head().label() + ") but " + (this.task != null ? "the task given" : OnnxModel.TASK) + " is regression");
+        }
+        return new Matched(new Mlp(layers, loss, scaling, metadata), opset, logSoftmax, labels, labelledBy);
     }
 
     /**
@@ -336,12 +372,12 @@ final class GraphMatcher {
 
     private void checkOperators() throws OnnxFormatException {
         for (Node node : graph.nodes()) {
-            if (node.domain().equals(ML_DOMAIN) && node.opType().equals("Scaler")) {
+            if (node.domain().equals(ML_DOMAIN) && ML_OPS.contains(node.opType())) {
                 continue;
             }
             if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
                 throw error(node, "is in domain '" + node.domain() + "'; jvk imports the standard ONNX operators " + OPS
-                        + " and " + ML_DOMAIN + "'s Scaler");
+                        + " and " + ML_DOMAIN + "'s " + String.join(", ", ML_OPS));
             }
             if (!OPS.contains(node.opType())) {
                 throw error(node, "is not an operator jvk imports (it maps " + String.join(", ", OPS) + ")");
@@ -410,10 +446,17 @@ final class GraphMatcher {
                 }
             }
         }
-        // Exporters leave dead code (a side branch nothing reads, nodes after the declared output, such as an
-        // intermediate value exported as the output): it does not change the output, so the walk does not see it.
+        consumers.forEach((value, nodes) -> allConsumers.put(value, List.copyOf(nodes)));
+    }
+
+    /**
+     * Keeps the nodes the scores {@code output} depends on. Exporters leave dead code (a side branch nothing reads, nodes
+     * after the declared output, such as an intermediate value exported as the output): it does not change the output,
+     * so the walk does not see it; nor the label and probability-map outputs computed from the scores, checked apart.
+     */
+    private void keepLive(String output) {
         ArrayDeque<String> wanted = new ArrayDeque<>();
-        graph.outputs().forEach(o -> wanted.add(o.name()));
+        wanted.add(output);
         while (!wanted.isEmpty()) {
             Node p = producer.get(wanted.poll());
             if (p != null && live.add(p)) {
@@ -421,6 +464,334 @@ final class GraphMatcher {
             }
         }
         consumers.values().forEach(c -> c.removeIf(node -> !live.contains(node)));
+    }
+
+    // ---- the outputs: the scores, and what is derived from them ----
+
+    /**
+     * The value the model's {@code predict} returns: the graph's one output that is not derived from another's scores.
+     * Classifiers as converters write them have more: skl2onnx's {@code label} (ArgMax, ArrayFeatureExtractor over the
+     * class labels, Reshape, Cast) and {@code probabilities} (or {@code output_probability}, a ZipMap of them), tf2onnx's
+     * and PyTorch's ArgMax beside the probabilities or logits. Those are kept in {@link #derived} and checked after the
+     * walk; with a ZipMap and no probabilities tensor among the outputs, the scores are what the ZipMap reads. Any other
+     * output (a hidden layer exposed, a second head) is an error naming it.
+     */
+    private String mainOutput() throws OnnxFormatException {
+        List<ValueInfo> tensors = new ArrayList<>();
+        for (ValueInfo o : graph.outputs()) {
+            Derived d = derivedFrom(o.name());
+            if (d != null) {
+                derived.add(d);
+            } else {
+                tensors.add(o);
+            }
+        }
+        if (tensors.isEmpty()) {
+            if (derived.isEmpty()) {
+                throw error("the graph has no output");
+            }
+            Derived zipMap = derived.stream().filter(d -> is(d.head(), "ZipMap")).findFirst().orElse(derived.getFirst());
+            return zipMap.head().input(0);   // the probabilities the map is made of (or the scores an ArgMax reads)
+        }
+        Map<String, Set<String>> ancestors = new HashMap<>();
+        for (ValueInfo t : tensors) {
+            ancestors.put(t.name(), ancestors(t.name()));
+        }
+        List<ValueInfo> last = new ArrayList<>();
+        for (ValueInfo t : tensors) {
+            ValueInfo later = tensors.stream().filter(o -> o != t && ancestors.get(o.name()).contains(t.name())).findFirst().orElse(null);
+            if (later != null) {
+                throw error("output '" + t.name() + "' is an intermediate value of the graph (output '" + later.name() + "' is computed "
+                        + "from it); jvk's model returns its scores, and maps beside them only outputs derived from them: " + DERIVED);
+            }
+            last.add(t);
+        }
+        if (last.size() > 1) {
+            throw error("the graph has " + last.size() + " outputs " + names(last) + " that are not derived from one another's "
+                    + "scores; jvk maps one output of scores, and beside it only outputs derived from them: " + DERIVED);
+        }
+        return last.getFirst().name();
+    }
+
+    private static final String DERIVED = "a label (ArgMax over the classes, then ArrayFeatureExtractor over constant class "
+            + "labels, Reshape, Cast, Identity) or a ZipMap of the probabilities";
+
+    /** The values {@code value} is computed from, itself included. */
+    private Set<String> ancestors(String value) {
+        Set<String> seen = new HashSet<>();
+        ArrayDeque<String> todo = new ArrayDeque<>(List.of(value));
+        while (!todo.isEmpty()) {
+            String v = todo.poll();
+            if (seen.add(v) && producer.containsKey(v)) {
+                producer.get(v).inputs().stream().filter(in -> !in.isEmpty()).forEach(todo::add);
+            }
+        }
+        return seen;
+    }
+
+    /**
+     * The output {@code output} as a label or probability map: walking back through Identity, Cast, Reshape and
+     * ArrayFeatureExtractor (its indices) to an ArgMax or a ZipMap. Null when it is not one (checked as scores).
+     */
+    private Derived derivedFrom(String output) {
+        List<Node> path = new ArrayList<>();
+        String v = output;
+        while (true) {
+            Node p = producer.get(v);
+            if (p == null) {
+                return null;
+            }
+            switch (p.opType()) {
+                case "ArgMax", "ZipMap" -> {
+                    return new Derived(output, p, path.reversed());
+                }
+                case "ArrayFeatureExtractor" -> v = p.input(1);
+                case "Identity", "Cast", "Reshape" -> v = p.input(0);
+                default -> {
+                    return null;
+                }
+            }
+            path.add(p);
+        }
+    }
+
+    /**
+     * The values equal to the scores {@code scores} (through Identity, Dropout and Cast to float, either way), and with
+     * {@code ranked} also those ranking the classes as they do: the logits before a Softmax or LogSoftmax over the classes.
+     */
+    private Set<String> sameAs(String scores, boolean ranked) throws OnnxFormatException {
+        Set<String> same = new HashSet<>();
+        ArrayDeque<String> todo = new ArrayDeque<>(List.of(scores));
+        while (!todo.isEmpty()) {
+            String v = todo.poll();
+            if (!same.add(v)) {
+                continue;
+            }
+            Node p = producer.get(v);
+            if (p != null && keepsRanks(p, ranked)) {
+                todo.add(p.input(0));
+            }
+            for (Node c : allConsumers.getOrDefault(v, List.of())) {
+                if (c.input(0).equals(v) && keepsRanks(c, ranked) && !c.outputs().isEmpty()) {
+                    todo.add(c.outputs().getFirst());
+                }
+            }
+        }
+        return same;
+    }
+
+    private boolean keepsRanks(Node node, boolean ranked) throws OnnxFormatException {
+        return switch (node.opType()) {
+            case "Identity" -> true;
+            case "Dropout" -> node.input(2).isEmpty();
+            case "Cast" -> attrInt(node, "to", 0) == OnnxProto.FLOAT;
+            case "Softmax", "LogSoftmax" -> ranked && (attrInt(node, "axis", opset >= 13 ? -1 : 1) == 1
+                    || attrInt(node, "axis", opset >= 13 ? -1 : 1) == -1);
+            default -> false;
+        };
+    }
+
+    /** Which derived output named the classes, for errors. */
+    private String labelledBy = "";
+
+    /**
+     * Checks each label and probability-map output against the scores {@code scores} of {@code classes} columns, and
+     * returns the class labels they carry (ArrayFeatureExtractor's constant, ZipMap's classlabels), the same in each, or
+     * empty when none carries any (an ArgMax alone gives the class index).
+     */
+    private List<String> derivedLabels(String scores, int classes) throws IOException {
+        List<String> names = List.of();
+        if (derived.isEmpty()) {
+            return names;
+        }
+        Set<String> same = sameAs(scores, false);
+        Set<String> ranked = sameAs(scores, true);
+        for (Derived d : derived) {
+            Node head = d.head();
+            Node namer = head;   // the node holding the labels: the ZipMap, or the ArrayFeatureExtractor after an ArgMax
+            List<String> found = null;
+            if (is(head, "ZipMap")) {
+                if (!same.contains(head.input(0))) {
+                    throw error(head, "of output '" + d.output() + "' maps '" + head.input(0) + "', not the scores '" + scores
+                            + "' the model returns; jvk maps a ZipMap only of the probabilities (scores) themselves");
+                }
+                found = zipMapLabels(head, classes);
+                for (Node n : d.path()) {
+                    if (!is(n, "Identity")) {
+                        throw error(n, "follows the ZipMap of output '" + d.output() + "'; jvk maps only Identity there");
+                    }
+                }
+            } else {
+                if (!ranked.contains(head.input(0))) {
+                    throw error(head, "of output '" + d.output() + "' takes the argmax of '" + head.input(0) + "', which is not the "
+                            + "scores '" + scores + "' the model returns (nor the logits before their softmax); jvk's label is the "
+                            + "argmax of its scores");
+                }
+                long axis = attrInt(head, "axis", 0);
+                if (axis != 1 && axis != -1) {
+                    throw error(head, "of output '" + d.output() + "' has axis " + axis + "; a classifier's label is the argmax "
+                            + "over the classes, axis 1 of [batch, " + classes + "]");
+                }
+                if (attrInt(head, "select_last_index", 0) != 0) {
+                    throw error(head, "of output '" + d.output() + "' has select_last_index=1 (the last of equal maxima); jvk's "
+                            + "label is the first, as ONNX's default and numpy's, PyTorch's and TensorFlow's argmax");
+                }
+                boolean text = false;
+                String carried = onlyOutput(head);
+                for (Node n : d.path()) {
+                    switch (n.opType()) {
+                        case "ArrayFeatureExtractor" -> {
+                            if (found != null || !n.input(1).equals(carried)) {
+                                throw error(n, "of output '" + d.output() + "' is not one ArrayFeatureExtractor(class labels, "
+                                        + "argmax); jvk maps it only as the pick of the argmax's class label");
+                            }
+                            Constant c = constant(n.input(0), n);
+                            if (c == null) {
+                                throw error(n, "picks from the computed value '" + n.input(0) + "'; jvk reads class labels from a constant");
+                            }
+                            text = c.tensor != null && c.tensor.dataType() == OnnxProto.STRING;
+                            found = classLabels(n, c, classes);
+                            namer = n;
+                        }
+                        case "Reshape" -> {
+                            Constant c = n.inputs().size() == 2 ? constant(n.input(1), n) : null;
+                            long[] shape = c == null ? null : c.longs(n.label());
+                            if (shape == null || !oneLabelPerRow(shape)) {
+                                throw error(n, "of output '" + d.output() + "' reshapes the labels to "
+                                        + (shape == null ? "a computed shape" : Arrays.toString(shape))
+                                        + "; jvk maps [-1] (one label per row), or -1 with dimensions of 1");
+                            }
+                        }
+                        case "Cast" -> {
+                            long to = attrInt(n, "to", 0);
+                            boolean ok = text ? to == OnnxProto.STRING : to == OnnxProto.INT64 || to == OnnxProto.INT32;
+                            if (!ok) {
+                                throw error(n, "of output '" + d.output() + "' casts the " + (text ? "string" : "integer")
+                                        + " labels to " + TensorData.typeName((int) to) + "; jvk maps label casts to "
+                                        + (text ? "STRING" : "INT64 or INT32") + " only");
+                            }
+                        }
+                        default -> { }   // Identity
+                    }
+                    carried = onlyOutput(n);
+                }
+            }
+            if (found != null) {
+                if (!names.isEmpty() && !names.equals(found)) {
+                    throw error(namer, "of output '" + d.output() + "' names the classes " + found + ", " + labelledBy + " names them "
+                            + names);
+                }
+                names = found;
+                labelledBy = namer.label() + " of output '" + d.output() + "'";
+            }
+        }
+        return names;
+    }
+
+    /** A Reshape target that keeps the labels one per row, in order: one -1, the other dimensions 1. */
+    private static boolean oneLabelPerRow(long[] shape) {
+        int inferred = 0;
+        for (long d : shape) {
+            if (d == -1) {
+                inferred++;
+            } else if (d != 1) {
+                return false;
+            }
+        }
+        return inferred == 1;
+    }
+
+    /** ArrayFeatureExtractor's class labels: a constant of {@code classes} integers or strings, {@code [classes]} or {@code [1, classes]}. */
+    private List<String> classLabels(Node node, Constant c, int classes) throws IOException {
+        if (!perFeatureShape(c, classes)) {
+            throw error(node, "picks from " + c.count() + " class labels " + Arrays.toString(c.dims()) + "; the scores have "
+                    + classes + " classes");
+        }
+        List<String> labels = new ArrayList<>();
+        if (c.tensor != null && c.tensor.dataType() == OnnxProto.STRING) {
+            labels.addAll(List.of(data.strings(c.tensor, node.label())));
+        } else if (c.tensor != null && c.tensor.dataType() != OnnxProto.INT64 && c.tensor.dataType() != OnnxProto.INT32) {
+            throw error(node, "picks from class labels of type " + TensorData.typeName(c.tensor.dataType())
+                    + "; jvk reads integer or string class labels");
+        } else {
+            for (long l : c.longs(node.label())) {
+                labels.add(Long.toString(l));
+            }
+        }
+        return distinct(node, labels);
+    }
+
+    /** ZipMap's keys: {@code classlabels_int64s} or {@code classlabels_strings} (one of them), one per class. */
+    private List<String> zipMapLabels(Node node, int classes) throws OnnxFormatException {
+        Attribute ints = attribute(node, "classlabels_int64s");
+        Attribute strings = attribute(node, "classlabels_strings");
+        List<String> labels = new ArrayList<>();
+        if (ints != null && ints.ints().length > 0 && (strings == null || strings.strings().isEmpty())) {
+            for (long l : ints.ints()) {
+                labels.add(Long.toString(l));
+            }
+        } else if (strings != null && !strings.strings().isEmpty() && (ints == null || ints.ints().length == 0)) {
+            labels.addAll(strings.strings());
+        } else {
+            throw error(node, "has " + (ints == null && strings == null ? "neither" : "both") + " classlabels_int64s "
+                    + (ints == null && strings == null ? "nor" : "and") + " classlabels_strings; ZipMap takes exactly one");
+        }
+        if (labels.size() != classes) {
+            throw error(node, "has " + labels.size() + " class labels; the scores it maps have " + classes + " classes");
+        }
+        return distinct(node, labels);
+    }
+
+    private List<String> distinct(Node node, List<String> labels) throws OnnxFormatException {
+        Set<String> seen = new HashSet<>();
+        for (String l : labels) {
+            if (!seen.add(l)) {
+                throw error(node, "lists the class label '" + l + "' twice");
+            }
+        }
+        return labels;
+    }
+
+    /**
+     * skl2onnx's binary classifier: {@code p = Sigmoid(x w + b)} of one unit, then {@code Concat([Sub(1, p), p], axis 1)}.
+     * {@code [1 - p, p]} is the softmax of {@code [0, x w + b]}, so the last layer becomes two units, the first with
+     * zero weights and bias, and the model a softmax classifier (the probabilities within the import's bound of the
+     * graph's: its {@code 1 - p} rounds once more). Returns the value after the Concat.
+     */
+    private String binaryProbabilities(String v, List<Node> next) throws IOException {
+        Node concat = is(next.get(0), "Concat") ? next.get(0) : next.get(1);
+        Node sub = next.get(0) == concat ? next.get(1) : next.get(0);
+        String what = "; jvk maps Sub and Concat after the last layer only as a binary classifier's [1 - p, p] of "
+                + "p = Sigmoid(x w + b) of one unit (skl2onnx's logistic output): Concat([Sub(1, p), p], axis=1)";
+        int n = layers.size();
+        if (n < 2 || !(layers.getLast() instanceof ActivationLayer sigmoid) || sigmoid.activation() != Activation.SIGMOID
+                || !(layers.get(n - 2) instanceof Dense last) || last.outputSize() != 1) {
+            throw error(concat, "does not follow a Sigmoid of one unit after a dense layer" + what);
+        }
+        if (!is(sub, "Sub") || sub.inputs().size() != 2 || !sub.input(1).equals(v) || scalar(sub, v) != 1.0) {
+            throw error(is(sub, "Sub") ? sub : concat, "is not Sub(1, p)" + what);
+        }
+        String negative = onlyOutput(sub);
+        Attribute axis = attribute(concat, "axis");
+        if (concat.inputs().size() != 2 || !concat.input(0).equals(negative) || !concat.input(1).equals(v) || sole(negative) != concat
+                || axis == null || axis.i() != 1 && axis.i() != -1) {
+            throw error(concat, "is not Concat([1 - p, p], axis=1)" + what);
+        }
+        int in = last.inputSize();
+        Dense two = dense(concat, in, 2);
+        float[] w = last.weights();
+        float[] w2 = two.weights();
+        for (int i = 0; i < in; i++) {
+            w2[2 * i + 1] = w[i];   // the first unit stays 0: softmax([0, z]) = [1 - sigmoid(z), sigmoid(z)]
+        }
+        two.bias()[1] = last.bias()[0];
+        layers.removeLast();
+        layers.removeLast();
+        addLayer(two);
+        open = null;
+        used.add(sub);
+        used.add(concat);
+        return onlyOutput(concat);
     }
 
     private ValueInfo theInput() throws OnnxFormatException {

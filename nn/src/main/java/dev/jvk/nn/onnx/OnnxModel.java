@@ -29,8 +29,10 @@ import java.util.Objects;
  * <p>What imports, and the errors for the rest: {@code docs/onnx.md}.
  *
  * @param mlp              the model, ready to predict
- * @param classNames       the class names from the {@code class_names} metadata entry (a JSON array of
- *                         strings, as {@link #export} writes it), or empty when the file has none
+ * @param classNames       the class names: the labels of the graph's label or probability-map output (skl2onnx's
+ *                         ArrayFeatureExtractor constant, ZipMap's {@code classlabels_*}), else the {@code class_names}
+ *                         metadata entry (a JSON array of strings, as {@link #export} writes it), or empty when the file
+ *                         has neither; when both exist they must agree
  * @param metadata         the model's {@code metadata_props}
  * @param producer         the tool that wrote the file, with its version
  * @param opset            the default-domain operator set the graph was read at
@@ -122,6 +124,14 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         }
         Mlp mlp = matched.mlp();
         List<String> classes = names(model, CLASS_NAMES, mlp.classes(), "outputs", name);
+        if (!matched.labels().isEmpty()) {
+            // a classifier's label or probability-map output names its classes (skl2onnx's ArrayFeatureExtractor, ZipMap)
+            if (!classes.isEmpty() && !classes.equals(matched.labels())) {
+                throw new OnnxFormatException(name + ": " + CLASS_NAMES + " " + classes + " disagrees with the class labels "
+                        + matched.labels() + " of " + matched.labelledBy());
+            }
+            classes = matched.labels();
+        }
         ModelMetadata graphs = mlp.metadata();
         List<String> numbered = new ArrayList<>();
         for (int c = 0; c < classes.size(); c++) {

@@ -21,6 +21,7 @@ final class OnnxProto {
     static final int INT8 = 3;
     static final int INT32 = 6;
     static final int INT64 = 7;
+    static final int STRING = 8;
     static final int BOOL = 9;
     static final int FLOAT16 = 10;
     static final int DOUBLE = 11;
@@ -33,6 +34,7 @@ final class OnnxProto {
     static final int ATTR_TENSOR = 4;
     static final int ATTR_FLOATS = 6;
     static final int ATTR_INTS = 7;
+    static final int ATTR_STRINGS = 8;
 
     /** More dimensions than any tensor jvk could use; bounds what a hostile {@code dims} list costs. */
     static final int MAX_RANK = 32;
@@ -58,7 +60,7 @@ final class OnnxProto {
         }
     }
 
-    record Attribute(String name, int type, float f, long i, String s, Tensor t, float[] floats, long[] ints) {}
+    record Attribute(String name, int type, float f, long i, String s, Tensor t, float[] floats, long[] ints, List<String> strings) {}
 
     /** A tensor's header and a view of its whole {@code TensorProto} message, for {@link TensorData}. */
     record Tensor(String name, long[] dims, int dataType, boolean external, Map<String, String> externalData,
@@ -189,6 +191,7 @@ final class OnnxProto {
         Tensor t = null;
         FloatList floats = new FloatList();
         LongList ints = new LongList();
+        List<String> strings = new ArrayList<>();   // each read from at least one byte of the file
         while (r.next()) {
             switch (r.field()) {
                 case 1 -> name = r.string();
@@ -208,10 +211,11 @@ final class OnnxProto {
                     }
                 }
                 case 8 -> varints(r, ints, Integer.MAX_VALUE);
+                case 9 -> strings.add(r.string());   // ZipMap's classlabels_strings
                 default -> r.skip();   // graphs, sparse tensors, type protos: no op jvk maps has them
             }
         }
-        return new Attribute(name, type, f, i, s, t, floats.toArray(), ints.toArray());
+        return new Attribute(name, type, f, i, s, t, floats.toArray(), ints.toArray(), List.copyOf(strings));
     }
 
     static Tensor tensor(ProtoReader r) throws OnnxFormatException {

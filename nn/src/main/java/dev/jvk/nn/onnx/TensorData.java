@@ -23,6 +23,7 @@ final class TensorData {
 
     private static final int FLOAT_DATA = 4;
     private static final int INT32_DATA = 5;
+    private static final int STRING_DATA = 6;
     private static final int INT64_DATA = 7;
     private static final int RAW_DATA = 9;
     private static final int DOUBLE_DATA = 10;
@@ -242,6 +243,42 @@ final class TensorData {
             long v = from.varint();
             out[i] = size == 8 ? v : (int) v;
         });
+        return out;
+    }
+
+    /**
+     * The values of a string tensor ({@code string_data}, UTF-8), such as the class labels skl2onnx's classifiers pick
+     * from. The count the dimensions claim is checked against the entries the file holds before anything is allocated.
+     */
+    String[] strings(Tensor t, String user) throws IOException {
+        if (t.dataType() != OnnxProto.STRING) {
+            throw new OnnxFormatException(file + ": " + user + ": " + t + " is " + typeName(t.dataType()) + ", expected strings");
+        }
+        if (t.external()) {
+            throw new OnnxFormatException(file + ": " + user + ": " + t + " keeps strings in external data; ONNX stores them in string_data");
+        }
+        long n = t.elements();
+        ProtoReader r = ProtoReader.again(t.body(), file + ": " + t);
+        long found = 0;
+        while (r.next()) {
+            if (r.field() == STRING_DATA) {
+                found++;
+            }
+            r.skip();
+        }
+        if (n < 0 || found != n) {
+            throw mismatch(t, user, n, found + " entries in its string_data");
+        }
+        String[] out = new String[(int) n];
+        r = ProtoReader.again(t.body(), file + ": " + t);
+        int i = 0;
+        while (r.next()) {
+            if (r.field() == STRING_DATA) {
+                out[i++] = r.string();
+            } else {
+                r.skip();
+            }
+        }
         return out;
     }
 

@@ -76,6 +76,9 @@ class OnnxHostileFileTest {
     void flipped_bytes_give_a_model_or_an_onnx_error_and_nothing_else() throws IOException {
         List<byte[]> sources = new java.util.ArrayList<>(List.of(small().bytes()));
         sources.addAll(quantizedExports());
+        SklearnGraphs sklearn = new SklearnGraphs(2);   // string and int32 class labels, ZipMap attributes, the binary Concat
+        sources.add(sklearn.classifier(new SklearnGraphs.Options(3, true, true, true)).bytes());
+        sources.add(sklearn.classifier(new SklearnGraphs.Options(2, true, false, true)).bytes());
         SplittableRandom random = new SplittableRandom(11);
         int errors = 0;
         for (int trial = 0; trial < 2000; trial++) {
@@ -118,6 +121,20 @@ class OnnxHostileFileTest {
         h.node("MatMul", "m", List.of("x", "W"), "y");
         assertThatThrownBy(() -> OnnxModel.read(h.write(dir.resolve("claim2.onnx")))).isInstanceOf(OnnxFormatException.class)
                 .hasMessageContainingAll("needs 67108864 values", "16 bytes of raw_data");
+    }
+
+    @Test
+    void class_labels_claiming_two_to_the_31_strings_over_a_few_bytes() throws IOException {
+        TestGraph g = new SklearnGraphs(2).classifier(new SklearnGraphs.Options(3, false, true, true));
+        g.rawInitializers.clear();
+        g.rawInitializers.add(new ProtoWriter().packedVarints(1, new long[] {65536, 32768}).varint(2, 8).string(8, "classes")
+                .string(6, "a").string(6, "b"));
+        assertThatThrownBy(() -> OnnxModel.read(g.write(dir.resolve("labels.onnx")))).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContainingAll("node 'ArrayFeatureExtractor' (ArrayFeatureExtractor)", "2147483648 class labels");
+        g.rawInitializers.clear();
+        g.rawInitializers.add(new ProtoWriter().packedVarints(1, new long[] {3}).varint(2, 8).string(8, "classes").string(6, "a"));
+        assertThatThrownBy(() -> OnnxModel.read(g.write(dir.resolve("labels.onnx")))).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContainingAll("needs 3 values", "1 entries in its string_data");
     }
 
     @Test

@@ -40,7 +40,9 @@ final class TestGraph {
     final Map<String, String> metadata = new LinkedHashMap<>();
     /** Node name to operator domain, for nodes outside the default one. */
     final Map<String, String> domains = new HashMap<>();
-    /** Initializers written as given (external data, hostile claims); the oracle does not see them. */
+    /** Output name to its TypeProto, for outputs that are not float tensors (labels, ZipMap's sequence of maps). */
+    final Map<String, ProtoWriter> outputTypes = new HashMap<>();
+    /** Initializers written as given (external data, hostile claims, class labels); the oracle does not see them. */
     final List<ProtoWriter> rawInitializers = new ArrayList<>();
 
     TestGraph input(String name, Object... dims) {
@@ -123,6 +125,18 @@ final class TestGraph {
                         a.varint(20, 6);
                     }
                     case ProtoWriter g -> a.message(6, g).varint(20, 5);
+                    case long[] ints -> {
+                        for (long l : ints) {
+                            a.varint(8, l);
+                        }
+                        a.varint(20, 7);
+                    }
+                    case String[] strings -> {
+                        for (String str : strings) {
+                            a.string(9, str);
+                        }
+                        a.varint(20, 8);
+                    }
                     default -> throw new IllegalArgumentException("attribute " + e);
                 }
                 node.message(5, a);
@@ -143,7 +157,7 @@ final class TestGraph {
             if (outputDims.containsKey(out)) {
                 tensorType.message(2, shape(outputDims.get(out), 0));
             }
-            ProtoWriter type = new ProtoWriter().message(1, tensorType);
+            ProtoWriter type = outputTypes.getOrDefault(out, new ProtoWriter().message(1, tensorType));
             graph.message(12, new ProtoWriter().string(1, out).message(2, type));
         }
         ProtoWriter model = new ProtoWriter().varint(1, irVersion).string(2, producer).message(7, graph)
@@ -168,6 +182,33 @@ final class TestGraph {
             shape.message(1, d);
         }
         return shape;
+    }
+
+    /** A TypeProto of a tensor of {@code elemType} and shape {@code [N]} (a label output). */
+    static ProtoWriter tensorType(int elemType) {
+        return new ProtoWriter().message(1, new ProtoWriter().varint(1, elemType)
+                .message(2, new ProtoWriter().message(1, new ProtoWriter().string(2, "N"))));
+    }
+
+    /** The TypeProto of ZipMap's output: a sequence of maps from {@code keyType} (7 int64, 8 string) to float. */
+    static ProtoWriter sequenceOfMaps(int keyType) {
+        ProtoWriter map = new ProtoWriter().varint(1, keyType).message(2, new ProtoWriter().message(1, new ProtoWriter().varint(1, 1)));
+        return new ProtoWriter().message(4, new ProtoWriter().message(1, new ProtoWriter().message(5, map)));
+    }
+
+    /** A 1-D int32 initializer in {@code int32_data} (how onnx.helper writes class labels). */
+    static ProtoWriter int32Tensor(String name, long... values) {
+        ProtoWriter w = new ProtoWriter().varint(1, values.length).varint(2, 6).string(8, name);
+        return w.packedVarints(5, values);
+    }
+
+    /** A 1-D string initializer in {@code string_data}. */
+    static ProtoWriter stringTensor(String name, String... values) {
+        ProtoWriter w = new ProtoWriter().varint(1, values.length).varint(2, 8).string(8, name);
+        for (String v : values) {
+            w.string(6, v);
+        }
+        return w;
     }
 
     Path write(Path file) throws IOException {
@@ -255,8 +296,16 @@ final class TestGraph {
         }
     }
 
-    /** The graph's one output for {@code rows} samples of {@code x}, in double. */
+    /** The graph's first output for {@code rows} samples of {@code x}, in double. */
     double[] evaluate(float[] x, int rows) {
+        return evaluate(x, rows, outputs.getFirst());
+    }
+
+    /**
+     * The value {@code output} for {@code rows} samples of {@code x}, in double. Nodes reading what the oracle does not
+     * compute (labels: ArgMax, ArrayFeatureExtractor, ZipMap, and what follows them) are left out.
+     */
+    double[] evaluate(float[] x, int rows, String output) {
         Map<String, Arr> values = new HashMap<>();
         inits.values().forEach(t -> values.put(t.name(), new Arr(t.dims(), t.values())));
         Object[] in = inputs.getFirst();
@@ -274,12 +323,16 @@ final class TestGraph {
         values.put((String) in[0], new Arr(dims, xv));
         for (Node n : nodes) {
             List<Arr> a = new ArrayList<>();
+            boolean computed = !List.of("ArgMax", "ArrayFeatureExtractor", "ZipMap").contains(n.op());
             for (String i : n.inputs()) {
                 a.add(i.isEmpty() ? null : values.get(i));
+                computed &= i.isEmpty() || values.containsKey(i);
             }
-            values.put(n.outputs().getFirst(), apply(n, a));
+            if (computed) {
+                values.put(n.outputs().getFirst(), apply(n, a));
+            }
         }
-        return values.get(outputs.getFirst()).v();
+        return values.get(output).v();
     }
 
     private Arr apply(Node n, List<Arr> a) {
@@ -325,6 +378,19 @@ final class TestGraph {
             case "Sub" -> binary(a.get(0), a.get(1), (p, q) -> p - q);
             case "Mul" -> binary(a.get(0), a.get(1), (p, q) -> p * q);
             case "Div" -> binary(a.get(0), a.get(1), (p, q) -> p / q);
+            case "Concat" -> {   // of [rows, p] and [rows, q] along axis 1
+                Arr p = a.get(0);
+                Arr q = a.get(1);
+                int rows = (int) p.dims()[0];
+                int pc = p.size() / rows;
+                int qc = q.size() / rows;
+                double[] out = new double[p.size() + q.size()];
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(p.v(), r * pc, out, r * (pc + qc), pc);
+                    System.arraycopy(q.v(), r * qc, out, r * (pc + qc) + pc, qc);
+                }
+                yield new Arr(new long[] {rows, pc + qc}, out);
+            }
             case "Flatten" -> {
                 long[] d = a.get(0).dims();
                 yield new Arr(new long[] {d[0], a.get(0).size() / d[0]}, a.get(0).v());
