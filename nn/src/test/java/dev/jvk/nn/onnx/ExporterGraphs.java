@@ -79,7 +79,7 @@ final class ExporterGraphs {
         TORCHSCRIPT,
         /** transformers' gelu_new and Keras through tf2onnx: Pow(x, 3), Mul 0.044715, Add, Mul sqrt(2/pi), Tanh, Add 1, (x * 0.5) * (1 + t); initializers. */
         POW,
-        /** Another association: sqrt(2/pi) x + (sqrt(2/pi) 0.044715) ((x x) x), then (x + x t) / 2 through Sub and Div. */
+        /** Another association: sqrt(2/pi) x + (sqrt(2/pi) 0.044715) ((x x) x), then ((x - 0) + (x t) * 1) / 2 through Sub and Div. */
         DISTRIBUTED
     }
 
@@ -88,6 +88,12 @@ final class ExporterGraphs {
      * {@code form} with the given constants (0.044715, sqrt(2/pi), 0.5, 3 make the tanh-GELU; anything else does not).
      */
     TestGraph geluTanh(GeluTanhForm form, int opset, int in, int hidden, int out, double cubic, double scale, double half, double exponent) {
+        return geluTanh(form, opset, in, hidden, out, cubic, scale, half, exponent, 1, 0);
+    }
+
+    /** As above; the {@link GeluTanhForm#DISTRIBUTED} form also with the weight of its x t term (1) and the constant it subtracts from x (0). */
+    TestGraph geluTanh(GeluTanhForm form, int opset, int in, int hidden, int out, double cubic, double scale, double half, double exponent,
+                       double tanhWeight, double offset) {
         TestGraph g = new TestGraph();
         g.opset = opset;
         g.producer = form == GeluTanhForm.TORCHSCRIPT ? "pytorch" : "test";
@@ -134,14 +140,16 @@ final class ExporterGraphs {
                 g.init("scale", new long[0], new double[] {scale}, FLOAT_RAW);
                 g.init("scaled_cubic", new long[0], new double[] {(float) scale * (float) cubic}, FLOAT_RAW);
                 g.init("two", new long[0], new double[] {1 / half}, FLOAT_RAW);
-                g.init("zero", new long[0], new double[] {0}, FLOAT_RAW);
+                g.init("zero", new long[0], new double[] {offset}, FLOAT_RAW);
+                g.init("tanh_weight", new long[0], new double[] {tanhWeight}, FLOAT_RAW);
                 g.node("Mul", "square", List.of("h", "h"), "sq");
                 g.node("Mul", "cube", List.of("sq", "h"), "cube");
                 g.node("Mul", "linear", List.of("h", "scale"), "lin");
                 g.node("Mul", "cubic", List.of("scaled_cubic", "cube"), "cub");
                 g.node("Add", "arg", List.of("lin", "cub"), "arg");
                 g.node("Tanh", "tanh", List.of("arg"), "t");
-                g.node("Mul", "xt", List.of("t", "h"), "xt");
+                g.node("Mul", "xt", List.of("t", "h"), "xt1");
+                g.node("Mul", "weigh", List.of("xt1", "tanh_weight"), "xt");
                 g.node("Sub", "minus_zero", List.of("h", "zero"), "h0");
                 g.node("Add", "sum", List.of("h0", "xt"), "sum");
                 g.node("Div", "halve", List.of("sum", "two"), "g");

@@ -59,6 +59,14 @@ class OnnxUnsupportedGraphTest {
                         .hasMessageContainingAll("value 'h' feeds", "tanh-GELU");
             }
         }
+        // a term off that the others do not move: the x t term's weight alone, and a small constant term
+        for (double[] w : new double[][] {{1.02, 0}, {1, 1e-4}}) {
+            TestGraph g = graphs.geluTanh(ExporterGraphs.GeluTanhForm.DISTRIBUTED, 17, 4, 3, 2, cubic, scale, 0.5, 3, w[0], w[1]);
+            assertThatThrownBy(() -> OnnxModel.read(g.write(dir.resolve("bad.onnx"))))
+                    .as("x t weighted %s, x - %s", w[0], w[1])
+                    .isInstanceOf(OnnxFormatException.class)
+                    .hasMessageContainingAll("value 'h' feeds", "tanh-GELU");
+        }
     }
 
     @Test
