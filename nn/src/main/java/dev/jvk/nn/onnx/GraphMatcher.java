@@ -54,7 +54,7 @@ final class GraphMatcher {
     private static final double SQRT2 = Math.sqrt(2);
     /** The constants of GELU's tanh form 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI), GELU_CUBIC = 0.044715;
-    /** What the tanh-GELU sub-graph is built of, and the most nodes it may take (PyTorch writes 8 to 10). */
+    /** What the tanh-GELU sub-graph is built of, and the most nodes it may take (the spellings in the tests take 8 to 11). */
     private static final Set<String> TANH_GELU_OPS = Set.of("Mul", "Add", "Sub", "Div", "Pow", "Tanh");
     private static final int TANH_GELU_NODES = 16;
     /** The domain of ONNX's classical-ML operators, where skl2onnx puts StandardScaler's {@code Scaler}. */
