@@ -88,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
     String layers;
 
     @Option(names = "--activation", paramLabel = "NAME",
-            description = "relu, leaky-relu, tanh, sigmoid, gelu or silu (default: relu; from " + CrossValidation.MIN_ROWS + " to "
+            description = "relu, leaky-relu, tanh, sigmoid, gelu (exact, erf), gelu-tanh (its tanh approximation) or silu (default: relu; from " + CrossValidation.MIN_ROWS + " to "
                     + CrossValidation.MAX_ROWS + " training rows, relu or tanh, whichever has the lower held-out loss in 5-fold cross-validation on the training rows).")
     String activation;
 

@@ -78,6 +78,16 @@ class CliTest {
         assertThat(r.out()).isEmpty();
     }
 
+    @Test
+    void the_activation_names_in_the_help_and_in_the_error_include_gelu_tanh() {
+        Run help = run("train", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("gelu (exact, erf), gelu-tanh (its tanh approximation) or silu");
+        Run bad = run("train", "--activation", "gelu_tanh");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown activation 'gelu_tanh'").contains("gelu, silu, gelu-tanh");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "train --csv - --test-csv - --header",

@@ -62,6 +62,27 @@ class ExportCommandTest {
         assertThat(Models.load(onnx).describe()).isEqualTo(Mlp.load(model).describe());
     }
 
+    /** --activation gelu-tanh trains, saves, exports at opset 17 (the sub-graph) and 20 (one Gelu node) and reads back the same. */
+    @Test
+    void train_with_gelu_tanh_then_export_at_opsets_17_and_20() throws IOException {
+        Path model = dir.resolve("gt.jvk");
+        Run t = run("train", "--data", "synthetic", "--epochs", "1", "--layers", "16", "--activation", "gelu-tanh", "--threads", "1",
+                "--json", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("gelu-tanh");
+        assertThat(Mlp.load(model).describe()).contains("gelu-tanh");
+        Run a = run("evaluate", "--model", model.toString(), "--data", "synthetic", "--json");
+        for (String opset : new String[] {"17", "20"}) {
+            Path onnx = dir.resolve("gt" + opset + ".onnx");
+            Run x = run("export", "--model", model.toString(), "--onnx", onnx.toString(), "--opset", opset);
+            assertThat(x.code()).as(x.err()).isZero();
+            assertThat(Models.load(onnx).describe()).isEqualTo(Mlp.load(model).describe());
+            Run b = run("evaluate", "--model", onnx.toString(), "--data", "synthetic", "--json");
+            assertThat(b.code()).as(b.err()).isZero();
+            assertThat(number(b.out(), "test_loss")).isEqualTo(number(a.out(), "test_loss"));
+        }
+    }
+
     @Test
     void class_names_and_opset_reach_the_file() throws IOException {
         Path model = dir.resolve("m.jvk");

@@ -21,7 +21,13 @@ public enum Activation {
     /** The exact (erf) GELU {@code x * Phi(x)}, as PyTorch's default {@code nn.GELU}. */
     GELU("gelu"),
     /** {@code x * sigmoid(x)} (also called swish). */
-    SILU("silu");
+    SILU("silu"),
+    /**
+     * GELU's tanh approximation {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}, as PyTorch's
+     * {@code nn.GELU(approximate='tanh')} and Keras's {@code gelu(approximate=True)}: within 1e-3 of {@link #GELU}, not equal to it.
+     * Last, so that the model file's activation codes of the others stay as they were.
+     */
+    GELU_TANH("gelu-tanh");
 
     /** The negative slope of {@link #LEAKY_RELU} unless a layer is given another, as PyTorch's default. */
     public static final float LEAKY_SLOPE = 0.01f;
@@ -32,7 +38,7 @@ public enum Activation {
         this.cliName = cliName;
     }
 
-    /** The command-line spelling: relu, leaky-relu, tanh, sigmoid, gelu, silu. */
+    /** The command-line spelling: relu, leaky-relu, tanh, sigmoid, gelu, silu, gelu-tanh. */
     public String cliName() {
         return cliName;
     }
@@ -87,6 +93,7 @@ public enum Activation {
             case SIGMOID -> Activations.sigmoid(x, offset, y, offset, n);
             case GELU -> Activations.geluErf(x, offset, y, offset, n);
             case SILU -> Activations.silu(x, offset, y, offset, n);
+            case GELU_TANH -> Activations.geluTanh(x, offset, y, offset, n);
         }
     }
 
@@ -103,6 +110,7 @@ public enum Activation {
             case SIGMOID -> Activations.sigmoidBackward(y, offset, dy, offset, dx, offset, n);
             case GELU -> Activations.geluErfBackward(x, offset, dy, offset, dx, offset, n);
             case SILU -> Activations.siluBackward(x, offset, dy, offset, dx, offset, n);
+            case GELU_TANH -> Activations.geluTanhBackward(x, offset, dy, offset, dx, offset, n);
         }
     }
 }

@@ -405,7 +405,7 @@ final class ModelFile {
                 case DENSE_INT8, DENSE_BF16, DENSE_INT8_DYNAMIC -> layers.add(readQuantized(in, tag, version, i, layerIn, layerOut, name));
                 case ACTIVATION -> {
                     sameSize(layerIn, layerOut, i, name);
-                    int code = in.get();
+                    int code = Byte.toUnsignedInt(in.get());   // uint8, as docs/model-format.md says
                     float parameter = in.getFloat();
                     Activation[] all = Activation.values();
                     if (code < 1 || code > all.length) {

@@ -59,6 +59,7 @@ final class Oracle {
             case SIGMOID -> 1 / (1 + Math.exp(-x));
             case GELU -> 0.5 * x * (1 + erf(x / Math.sqrt(2)));
             case SILU -> x / (1 + Math.exp(-x));
+            case GELU_TANH -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
         };
     }
 

@@ -9,6 +9,7 @@ import static dev.jvk.properties.support.ActivationChecks.gradients;
 import static dev.jvk.properties.support.ActivationChecks.grid;
 import static dev.jvk.properties.support.ActivationChecks.sweep;
 import static dev.jvk.properties.support.ActivationChecks.values;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jvk.kernels.Activations;
 import dev.jvk.kernels.Kernels;
@@ -433,6 +434,41 @@ class ActivationsProperties {
                 sweep(name + " negative tail", k, f.oracle(), f.bound(), floatsBetween(-16f, -1f, 401));
                 sweep(name + " positive side", k, f.oracle(), f.bound(), floatsBetween(1f, 12f, 1009));
                 sweep(name + " over every float", k, f.oracle(), f.bound(), floatsBetween(-Float.MAX_VALUE, Float.MAX_VALUE, 65537));
+            }
+        }
+    }
+
+    /**
+     * GELU's tanh form where x^3 overflows a float (|x| above ~7e12) or its argument saturates the tanh: the forward
+     * result is x itself for x > 0 and a zero for x < 0, the derivative 1 or 0 (so dx = dy or a zero), never NaN,
+     * in the kernel and in the reference.
+     */
+    @Example
+    void geluTanhHasItsLimitsWhereTheCubeOverflows() {
+        float[] big = {25f, 200f, 7e12f, 1e13f, 3e13f, 1e20f, 1e30f, Float.MAX_VALUE, Float.POSITIVE_INFINITY};
+        float[] x = new float[2 * big.length];
+        for (int i = 0; i < big.length; i++) {
+            x[2 * i] = big[i];
+            x[2 * i + 1] = -big[i];
+        }
+        float[] dy = new float[x.length];
+        java.util.Arrays.fill(dy, 3f);
+        for (boolean reference : new boolean[] {false, true}) {
+            Unary forward = reference ? ReferenceActivations::geluTanh : Activations::geluTanh;
+            Backward backward = reference ? ReferenceActivations::geluTanhBackward : Activations::geluTanhBackward;
+            float[] y = new float[x.length];
+            float[] dx = new float[x.length];
+            forward.apply(x, 0, y, 0, x.length);
+            backward.apply(x, 0, dy, 0, dx, 0, x.length);
+            for (int i = 0; i < x.length; i++) {
+                String at = (reference ? "reference " : "") + "at " + x[i];
+                if (x[i] > 0) {
+                    assertThat(y[i]).as("geluTanh " + at).isEqualTo(x[i]);
+                    assertThat(dx[i]).as("geluTanhBackward " + at).isEqualTo(3f);
+                } else {
+                    assertThat(y[i]).as("geluTanh " + at).isZero();
+                    assertThat(dx[i]).as("geluTanhBackward " + at).isZero();
+                }
             }
         }
     }

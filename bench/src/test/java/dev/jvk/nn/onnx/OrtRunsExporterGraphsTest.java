@@ -79,4 +79,12 @@ class OrtRunsExporterGraphsTest {
     void gemm_attributes_every_activation_and_log_softmax() throws IOException, OrtException {
         compare(graphs.everyActivation(), "every", 5, new long[] {5, 2, 5});
     }
+
+    @Test
+    void the_tanh_gelu_as_one_node_and_as_each_sub_graph() throws IOException, OrtException {
+        for (ExporterGraphs.GeluTanhForm form : ExporterGraphs.GeluTanhForm.values()) {
+            int opset = form == ExporterGraphs.GeluTanhForm.NODE ? 20 : 17;
+            compare(graphs.geluTanh(form, opset, 6, 9, 3, 0.044715, Math.sqrt(2 / Math.PI), 0.5, 3), "gelu_tanh_" + form, 40, new long[] {40, 6});
+        }
+    }
 }

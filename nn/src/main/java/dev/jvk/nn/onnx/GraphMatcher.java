@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ import java.util.Set;
  * missing-value fill {@code Where(IsNaN(x), means, x)} by a constant (into {@link ModelMetadata#missingValueMeans()}),
  * input scaling ({@code Sub}/{@code Add} then {@code Mul}/{@code Div} by constants), then {@code Gemm} or
  * {@code MatMul} (+ {@code Add} folded into the bias) as {@link Dense}, element-wise activations as
- * {@link ActivationLayer}s (the erf-GELU and SiLU sub-graphs recognised as one), shape-only nodes
+ * {@link ActivationLayer}s (the erf-GELU, tanh-GELU and SiLU sub-graphs recognised as one), shape-only nodes
  * ({@code Flatten}, {@code Reshape} to 2-D, {@code Identity}, {@code Dropout}, {@code Cast} to float)
  * skipped, and a final {@code Softmax} or {@code LogSoftmax} as the classifier's output. jvk's own exports
  * of quantized layers (int8 and bf16 weights, the int8-dynamic sub-graph) come back as those
@@ -51,12 +52,17 @@ final class GraphMatcher {
     static final Set<String> OPS = new LinkedHashSet<>(List.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu",
             "LeakyRelu", "Tanh", "Sigmoid", "Gelu", "Erf", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Identity",
             "Dropout", "Cast", "Constant", "DequantizeLinear", "IsNaN", "Where", "Abs", "ReduceMax", "Max", "Clip", "Round",
-            "ArgMax", "Concat"));
+            "ArgMax", "Concat", "Pow"));
     /** The {@code ai.onnx.ml} operators jvk maps: skl2onnx's StandardScaler, and a classifier's label and probability map. */
     static final Set<String> ML_OPS = new LinkedHashSet<>(List.of("Scaler", "ArrayFeatureExtractor", "ZipMap"));
     /** Nodes that leave the values as they are at inference (Cast and Dropout checked where they are met), also after the last step. */
     private static final Set<String> SHAPE_ONLY = Set.of("Identity", "Dropout", "Cast");
     private static final double SQRT2 = Math.sqrt(2);
+    /** The constants of GELU's tanh form 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI), GELU_CUBIC = 0.044715;
+    /** What the tanh-GELU sub-graph is built of, and the most nodes it may take (the spellings in the tests take 8 to 11). */
+    private static final Set<String> TANH_GELU_OPS = Set.of("Mul", "Add", "Sub", "Div", "Pow", "Tanh");
+    private static final int TANH_GELU_NODES = 16;
     /** The domain of ONNX's classical-ML operators, where skl2onnx puts StandardScaler's {@code Scaler}. */
     static final String ML_DOMAIN = "ai.onnx.ml";
 
@@ -189,10 +195,11 @@ final class GraphMatcher {
                 }
                 case "Gelu" -> {
                     String approximate = attribute(node, "approximate") == null ? "none" : attribute(node, "approximate").s();
-                    if (!approximate.equals("none")) {
-                        throw error(node, "has approximate='" + approximate + "'; jvk's GELU is the exact (erf) one");
+                    switch (approximate) {
+                        case "none" -> activation(Activation.GELU);
+                        case "tanh" -> activation(Activation.GELU_TANH);
+                        default -> throw error(node, "has approximate='" + approximate + "'; ONNX defines 'none' (erf) and 'tanh'");
                     }
-                    activation(Activation.GELU);
                 }
                 case "IsNaN", "Where" -> throw error(node, "is not part of the missing-value fill Where(IsNaN(x), means, x) "
                         + "on the graph's input; jvk maps IsNaN and Where only there, before any scaling or layer");
@@ -205,6 +212,7 @@ final class GraphMatcher {
                         + "(a classifier's label or probability map)");
                 case "Concat" -> throw error(node, "is not the [1 - p, p] of a binary classifier's sigmoid output; "
                         + "jvk maps Concat only there");
+                case "Pow" -> throw error(node, "is not part of the tanh-GELU pattern " + TANH_GELU + "; jvk maps Pow only there");
                 case "Softmax", "LogSoftmax" -> {
                     requireRows(node);
                     long axis = attrInt(node, "axis", opset >= 13 ? -1 : 1);
@@ -1161,7 +1169,8 @@ final class GraphMatcher {
 
     /**
      * A value that feeds two nodes: the erf-GELU {@code x * 0.5 * (1 + erf(x / sqrt 2))} in the
-     * orders exporters write it, or SiLU {@code x * sigmoid(x)}. Returns the value after it.
+     * orders exporters write it, or SiLU {@code x * sigmoid(x)}; or two or more: the tanh-GELU ({@link #geluTanh}).
+     * Returns the value after it.
      */
     private String activationPattern(String v, List<Node> next) throws IOException {
         if (next.size() == 2) {
@@ -1180,12 +1189,17 @@ final class GraphMatcher {
                 }
             }
         }
+        String end = geluTanh(v);
+        if (end != null) {
+            activation(Activation.GELU_TANH);
+            return end;
+        }
         StringBuilder which = new StringBuilder();
         for (Node n : next) {
             which.append(which.isEmpty() ? "" : ", ").append(n.label());
         }
         throw error("value '" + v + "' feeds " + next.size() + " nodes (" + which + "); jvk maps a chain of layers, "
-                + "and the GELU (x * 0.5 * (1 + erf(x / sqrt 2))) and SiLU (x * sigmoid(x)) patterns");
+                + "and the GELU (x * 0.5 * (1 + erf(x / sqrt 2))), tanh-GELU (" + TANH_GELU + ") and SiLU (x * sigmoid(x)) patterns");
     }
 
     /**
@@ -1266,6 +1280,189 @@ final class GraphMatcher {
             used.addAll(matched);
         }
         return end;
+    }
+
+    private static final String TANH_GELU = "0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))";
+
+    /**
+     * GELU's tanh form as exporters spell it out: PyTorch before opset 20 ({@code x * (x * x)}, Mul by 0.044715, Add x,
+     * Mul by sqrt(2/pi), Tanh, Add 1, Mul x, Mul 0.5), {@code Pow(x, 3)} (transformers' gelu_new, Keras through tf2onnx),
+     * and every other order and association of the same steps. Rather than list the spellings, the nodes from
+     * {@code v} on are evaluated symbolically, one whose inputs are all known at a time, as polynomials in x and
+     * t = tanh(arg) ({@link GeluTanhTerms}), until the values read outside them narrow to one; that one must be
+     * exactly {@code 0.5 x + 0.5 x t} with {@code arg = c x + c k x^3}, c = sqrt(2/pi) and k = 0.044715 as floats
+     * hold them (within 1e-6 relative), every other coefficient exactly 0. Another constant (0.0447, 0.79788, 0.49) or
+     * term is no tanh-GELU and nothing is matched. Returns the value after it, or null.
+     */
+    private String geluTanh(String v) throws IOException {
+        Map<String, GeluTanhTerms> values = new LinkedHashMap<>();
+        values.put(v, GeluTanhTerms.x());
+        Set<Node> region = new LinkedHashSet<>();
+        GeluTanhTerms argument = null;
+        while (region.size() <= TANH_GELU_NODES) {
+            List<String> open = new ArrayList<>();
+            for (String value : values.keySet()) {
+                boolean isOutput = graph.outputs().stream().anyMatch(o -> o.name().equals(value));
+                if (isOutput || !region.containsAll(consumers.getOrDefault(value, List.of()))) {
+                    open.add(value);
+                }
+            }
+            if (open.size() == 1 && !open.getFirst().equals(v) && argument != null
+                    && values.get(open.getFirst()).isGeluTanh() && argument.isGeluTanhArgument()) {
+                used.addAll(region);
+                return open.getFirst();
+            }
+            Node step = null;
+            GeluTanhTerms result = null;
+            for (int i = 0; i < open.size() && step == null; i++) {
+                for (Node c : consumers.getOrDefault(open.get(i), List.of())) {
+                    if (!region.contains(c) && TANH_GELU_OPS.contains(c.opType()) && c.outputs().size() == 1
+                            && (result = evaluate(c, values)) != null) {
+                        step = c;
+                        break;
+                    }
+                }
+            }
+            if (step == null || (is(step, "Tanh") && argument != null)) {
+                return null;
+            }
+            if (is(step, "Tanh")) {
+                argument = values.get(step.input(0));
+            }
+            region.add(step);
+            values.put(onlyOutput(step), result);
+        }
+        return null;
+    }
+
+    /** A tanh-GELU step's value from its inputs' (computed ones in {@code values}, others scalar constants), or null. */
+    private GeluTanhTerms evaluate(Node node, Map<String, GeluTanhTerms> values) throws IOException {
+        if (is(node, "Tanh")) {
+            GeluTanhTerms a = node.inputs().size() == 1 ? values.get(node.input(0)) : null;
+            return a == null || a.hasT() ? null : GeluTanhTerms.t();
+        }
+        if (node.inputs().size() != 2) {
+            return null;
+        }
+        GeluTanhTerms a = values.get(node.input(0));
+        GeluTanhTerms b = values.get(node.input(1));
+        double ca = a == null ? scalarConstant(node.input(0), node) : Double.NaN;
+        double cb = b == null ? scalarConstant(node.input(1), node) : Double.NaN;
+        if (a == null && b == null || a == null && Double.isNaN(ca) || b == null && Double.isNaN(cb)) {
+            return null;   // an input not computed yet, or neither a known value nor a scalar constant
+        }
+        GeluTanhTerms left = a != null ? a : GeluTanhTerms.constant(ca);
+        GeluTanhTerms right = b != null ? b : GeluTanhTerms.constant(cb);
+        return switch (node.opType()) {
+            case "Add" -> left.plus(right, 1);
+            case "Sub" -> left.plus(right, -1);
+            case "Mul" -> left.times(right);
+            case "Div" -> b == null && cb != 0 ? left.times(GeluTanhTerms.constant(1 / cb)) : null;
+            case "Pow" -> b == null && (cb == 1 || cb == 2 || cb == 3) ? left.power((int) cb) : null;
+            default -> null;
+        };
+    }
+
+    /**
+     * A value of the tanh-GELU sub-graph: {@code sum c[j][i] x^i t^j}, j at most 1 (t = the one Tanh's output), i below
+     * {@link #DEGREES}; the coefficients in double from the graph's float constants.
+     */
+    private record GeluTanhTerms(double[][] c) {
+        static final int DEGREES = 8;
+
+        static GeluTanhTerms constant(double value) {
+            double[][] c = new double[2][DEGREES];
+            c[0][0] = value;
+            return new GeluTanhTerms(c);
+        }
+
+        static GeluTanhTerms x() {
+            double[][] c = new double[2][DEGREES];
+            c[0][1] = 1;
+            return new GeluTanhTerms(c);
+        }
+
+        static GeluTanhTerms t() {
+            double[][] c = new double[2][DEGREES];
+            c[1][0] = 1;
+            return new GeluTanhTerms(c);
+        }
+
+        GeluTanhTerms plus(GeluTanhTerms o, double sign) {
+            double[][] r = new double[2][DEGREES];
+            for (int j = 0; j < 2; j++) {
+                for (int i = 0; i < DEGREES; i++) {
+                    r[j][i] = c[j][i] + sign * o.c[j][i];
+                }
+            }
+            return new GeluTanhTerms(r);
+        }
+
+        /** The product, or null past t^1 or x^(DEGREES-1): no tanh-GELU computes such a term. */
+        GeluTanhTerms times(GeluTanhTerms o) {
+            double[][] r = new double[2][DEGREES];
+            for (int j = 0; j < 2; j++) {
+                for (int i = 0; i < DEGREES; i++) {
+                    for (int k = 0; k < 2; k++) {
+                        for (int l = 0; l < DEGREES; l++) {
+                            if (c[j][i] != 0 && o.c[k][l] != 0) {
+                                if (j + k > 1 || i + l >= DEGREES) {
+                                    return null;
+                                }
+                                r[j + k][i + l] += c[j][i] * o.c[k][l];
+                            }
+                        }
+                    }
+                }
+            }
+            return new GeluTanhTerms(r);
+        }
+
+        /** {@code this^n}, n >= 1, or null as {@link #times}. */
+        GeluTanhTerms power(int n) {
+            GeluTanhTerms r = this;
+            for (int i = 1; i < n && r != null; i++) {
+                r = r.times(this);
+            }
+            return r;
+        }
+
+        boolean hasT() {
+            for (double v : c[1]) {
+                if (v != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Exactly {@code 0.5 x + 0.5 x t}. */
+        boolean isGeluTanh() {
+            return only(new int[][] {{0, 1}, {1, 1}}, new double[] {0.5, 0.5});
+        }
+
+        /** Exactly {@code c x + c k x^3}. */
+        boolean isGeluTanhArgument() {
+            return only(new int[][] {{0, 1}, {0, 3}}, new double[] {SQRT_2_OVER_PI, SQRT_2_OVER_PI * GELU_CUBIC});
+        }
+
+        /** Whether the terms at {@code where} ({t degree, x degree}) are near {@code expected} and every other is 0. */
+        private boolean only(int[][] where, double[] expected) {
+            for (int j = 0; j < 2; j++) {
+                for (int i = 0; i < DEGREES; i++) {
+                    double want = 0;
+                    for (int w = 0; w < where.length; w++) {
+                        if (where[w][0] == j && where[w][1] == i) {
+                            want = expected[w];
+                        }
+                    }
+                    if (want == 0 ? c[j][i] != 0 : !near(c[j][i], want)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
     }
 
     private static final String INT8_DYNAMIC = "jvk's int8-dynamic layer as its export writes it (Abs, ReduceMax over axis 1, "

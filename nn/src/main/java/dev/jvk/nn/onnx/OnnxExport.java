@@ -20,7 +20,8 @@ import java.util.Map;
  * jvk's predict fills a missing cell; {@code Sub} and {@code Mul} for the input scaling (the
  * same float operations jvk performs, so bitwise the same scaled input), one {@code Gemm} per
  * {@link Dense} (weights {@code in x out} as B, bias as C), the activations ({@code Gelu} from opset
- * 20, before that the erf sub-graph PyTorch writes; SiLU as {@code Sigmoid} and {@code Mul}),
+ * 20, with {@code approximate="tanh"} for the tanh form; before that the sub-graphs PyTorch writes, erf's and
+ * {@code 0.5 x (1 + Tanh(sqrt(2/pi) (x + 0.044715 Pow(x, 3))))}; SiLU as {@code Sigmoid} and {@code Mul}),
  * dropout left out (the identity at inference), a {@code Softmax} output for classifiers, and for a regressor
  * trained on standardised targets {@code Mul} and {@code Add} that map its outputs back, as {@link Mlp#predict} does. A
  * {@link QuantizedDense} keeps its stored weights: int8 through {@code DequantizeLinear} (one scale
@@ -58,6 +59,7 @@ final class OnnxExport {
             x = "scaled";
         }
         boolean geluConstants = false;
+        boolean geluTanhConstants = false;
         boolean dynamicConstants = false;
         int index = 0;
         for (Layer layer : mlp.layers()) {
@@ -127,6 +129,30 @@ final class OnnxExport {
                                 nodes.add(new NodeSpec("Add", List.of(out + ".erf", "gelu.one"), out + ".add", List.of()));
                                 nodes.add(new NodeSpec("Mul", List.of(x, out + ".add"), out + ".mul", List.of()));
                                 nodes.add(new NodeSpec("Mul", List.of(out + ".mul", "gelu.half"), out, List.of()));
+                            }
+                        }
+                        case GELU_TANH -> {
+                            if (opset >= 20) {
+                                nodes.add(new NodeSpec("Gelu", List.of(x), out, List.of(stringAttribute("approximate", "tanh"))));
+                            } else {
+                                if (!geluTanhConstants) {
+                                    graph.message(5, tensor("gelu_tanh.three", new long[0], new float[] {3f}));
+                                    graph.message(5, tensor("gelu_tanh.cubic", new long[0], new float[] {0.044715f}));
+                                    graph.message(5, tensor("gelu_tanh.scale", new long[0], new float[] {(float) Math.sqrt(2 / Math.PI)}));
+                                    graph.message(5, tensor("gelu_tanh.one", new long[0], new float[] {1f}));
+                                    graph.message(5, tensor("gelu_tanh.half", new long[0], new float[] {0.5f}));
+                                    geluTanhConstants = true;
+                                }
+                                // (x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))) * 0.5: PyTorch's steps, with Pow for the
+                                // cube as transformers' gelu_new and tf2onnx write it (and ONNX Runtime fuses into FastGelu)
+                                nodes.add(new NodeSpec("Pow", List.of(x, "gelu_tanh.three"), out + ".cube", List.of()));
+                                nodes.add(new NodeSpec("Mul", List.of(out + ".cube", "gelu_tanh.cubic"), out + ".cubic", List.of()));
+                                nodes.add(new NodeSpec("Add", List.of(x, out + ".cubic"), out + ".inner", List.of()));
+                                nodes.add(new NodeSpec("Mul", List.of(out + ".inner", "gelu_tanh.scale"), out + ".argument", List.of()));
+                                nodes.add(new NodeSpec("Tanh", List.of(out + ".argument"), out + ".tanh", List.of()));
+                                nodes.add(new NodeSpec("Add", List.of(out + ".tanh", "gelu_tanh.one"), out + ".add", List.of()));
+                                nodes.add(new NodeSpec("Mul", List.of(x, out + ".add"), out + ".mul", List.of()));
+                                nodes.add(new NodeSpec("Mul", List.of(out + ".mul", "gelu_tanh.half"), out, List.of()));
                             }
                         }
                     }
@@ -275,6 +301,10 @@ final class OnnxExport {
             a.varint(8, v);
         }
         return a.varint(20, OnnxProto.ATTR_INTS);
+    }
+
+    static ProtoWriter stringAttribute(String name, String value) {
+        return new ProtoWriter().string(1, name).string(4, value).varint(20, OnnxProto.ATTR_STRING);
     }
 
     static ProtoWriter floatAttribute(String name, float value) {

@@ -197,7 +197,8 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
      *
      * @param classNames one per class, or empty for the model's own ({@code mlp.metadata().classNames()}), else "0", "1", ...
      *                   (classifiers only)
-     * @param opset      13 to 21; {@code Gelu} is written as one node from opset 20, else as the erf sub-graph
+     * @param opset      13 to 21; {@code Gelu} is written as one node from opset 20 (with {@code approximate="tanh"} for
+     *                   {@code GELU_TANH}), else as the erf or the tanh sub-graph
      * @throws IllegalArgumentException when the opset is out of range, or class names are given for a regression model or
      *                                  not one per class
      */

@@ -71,6 +71,95 @@ final class ExporterGraphs {
         return g;
     }
 
+    /** The spellings of GELU's tanh form {@link #geluTanh} writes. */
+    enum GeluTanhForm {
+        /** One {@code Gelu} node, approximate="tanh" (opset 20). */
+        NODE,
+        /** PyTorch's exporter before opset 20: x * (x * x), Mul by 0.044715 first, Add x, Mul by sqrt(2/pi) first, Tanh, Add 1 first, Mul x, Mul by 0.5 first; Constant nodes. */
+        TORCHSCRIPT,
+        /** transformers' gelu_new and Keras through tf2onnx: Pow(x, 3), Mul 0.044715, Add, Mul sqrt(2/pi), Tanh, Add 1, (x * 0.5) * (1 + t); initializers. */
+        POW,
+        /** Another association: sqrt(2/pi) x + (sqrt(2/pi) 0.044715) ((x x) x), then ((x - 0) + (x t) * 1) / 2 through Sub and Div. */
+        DISTRIBUTED
+    }
+
+    /**
+     * {@code x -> MatMul W1 + b1 -> GELU, tanh form -> MatMul W2 + b2 -> y}: in features to hidden to out, written in
+     * {@code form} with the given constants (0.044715, sqrt(2/pi), 0.5, 3 make the tanh-GELU; anything else does not).
+     */
+    TestGraph geluTanh(GeluTanhForm form, int opset, int in, int hidden, int out, double cubic, double scale, double half, double exponent) {
+        return geluTanh(form, opset, in, hidden, out, cubic, scale, half, exponent, 1, 0);
+    }
+
+    /** As above; the {@link GeluTanhForm#DISTRIBUTED} form also with the weight of its x t term (1) and the constant it subtracts from x (0). */
+    TestGraph geluTanh(GeluTanhForm form, int opset, int in, int hidden, int out, double cubic, double scale, double half, double exponent,
+                       double tanhWeight, double offset) {
+        TestGraph g = new TestGraph();
+        g.opset = opset;
+        g.producer = form == GeluTanhForm.TORCHSCRIPT ? "pytorch" : "test";
+        g.input("x", "batch", in).output("y");
+        g.init("W1", new long[] {in, hidden}, values(in * hidden, 0.6), FLOAT_RAW);
+        g.init("b1", new long[] {hidden}, values(hidden, 0.5), FLOAT_RAW);
+        g.init("W2", new long[] {hidden, out}, values(hidden * out, 0.5), FLOAT_RAW);
+        g.init("b2", new long[] {out}, values(out, 0.5), FLOAT_RAW);
+        g.node("MatMul", "mm1", List.of("x", "W1"), "mm1_out");
+        g.node("Add", "bias1", List.of("mm1_out", "b1"), "h");
+        switch (form) {
+            case NODE -> g.node("Gelu", "gelu", List.of("h"), "g", "approximate", "tanh");
+            case TORCHSCRIPT -> {
+                g.node("Mul", "/act/Mul", List.of("h", "h"), "/act/Mul_output_0");
+                g.node("Mul", "/act/Mul_1", List.of("h", "/act/Mul_output_0"), "/act/Mul_1_output_0");
+                g.constant("/act/Constant_output_0", cubic);
+                g.node("Mul", "/act/Mul_2", List.of("/act/Constant_output_0", "/act/Mul_1_output_0"), "/act/Mul_2_output_0");
+                g.node("Add", "/act/Add", List.of("h", "/act/Mul_2_output_0"), "/act/Add_output_0");
+                g.constant("/act/Constant_1_output_0", scale);
+                g.node("Mul", "/act/Mul_3", List.of("/act/Constant_1_output_0", "/act/Add_output_0"), "/act/Mul_3_output_0");
+                g.node("Tanh", "/act/Tanh", List.of("/act/Mul_3_output_0"), "/act/Tanh_output_0");
+                g.constant("/act/Constant_2_output_0", 1.0);
+                g.node("Add", "/act/Add_1", List.of("/act/Constant_2_output_0", "/act/Tanh_output_0"), "/act/Add_1_output_0");
+                g.node("Mul", "/act/Mul_4", List.of("h", "/act/Add_1_output_0"), "/act/Mul_4_output_0");
+                g.constant("/act/Constant_3_output_0", half);
+                g.node("Mul", "/act/Mul_5", List.of("/act/Constant_3_output_0", "/act/Mul_4_output_0"), "g");
+            }
+            case POW -> {
+                g.init("three", new long[0], new double[] {exponent}, FLOAT_RAW);
+                g.init("cubic", new long[0], new double[] {cubic}, FLOAT_RAW);
+                g.init("scale", new long[0], new double[] {scale}, FLOAT_RAW);
+                g.init("one", new long[0], new double[] {1}, FLOAT_RAW);
+                g.init("half", new long[0], new double[] {half}, FLOAT_RAW);
+                g.node("Pow", "pow", List.of("h", "three"), "cube");
+                g.node("Mul", "mul_cubic", List.of("cube", "cubic"), "kc");
+                g.node("Add", "add_x", List.of("h", "kc"), "inner");
+                g.node("Mul", "mul_scale", List.of("inner", "scale"), "arg");
+                g.node("Tanh", "tanh", List.of("arg"), "t");
+                g.node("Add", "add_one", List.of("t", "one"), "one_plus");
+                g.node("Mul", "mul_half", List.of("h", "half"), "half_x");
+                g.node("Mul", "mul_last", List.of("half_x", "one_plus"), "g");
+            }
+            case DISTRIBUTED -> {
+                g.init("scale", new long[0], new double[] {scale}, FLOAT_RAW);
+                g.init("scaled_cubic", new long[0], new double[] {(float) scale * (float) cubic}, FLOAT_RAW);
+                g.init("two", new long[0], new double[] {1 / half}, FLOAT_RAW);
+                g.init("zero", new long[0], new double[] {offset}, FLOAT_RAW);
+                g.init("tanh_weight", new long[0], new double[] {tanhWeight}, FLOAT_RAW);
+                g.node("Mul", "square", List.of("h", "h"), "sq");
+                g.node("Mul", "cube", List.of("sq", "h"), "cube");
+                g.node("Mul", "linear", List.of("h", "scale"), "lin");
+                g.node("Mul", "cubic", List.of("scaled_cubic", "cube"), "cub");
+                g.node("Add", "arg", List.of("lin", "cub"), "arg");
+                g.node("Tanh", "tanh", List.of("arg"), "t");
+                g.node("Mul", "xt", List.of("t", "h"), "xt1");
+                g.node("Mul", "weigh", List.of("xt1", "tanh_weight"), "xt");
+                g.node("Sub", "minus_zero", List.of("h", "zero"), "h0");
+                g.node("Add", "sum", List.of("h0", "xt"), "sum");
+                g.node("Div", "halve", List.of("sum", "two"), "g");
+            }
+        }
+        g.node("MatMul", "mm2", List.of("g", "W2"), "mm2_out");
+        g.node("Add", "bias2", List.of("mm2_out", "b2"), "y");
+        return g;
+    }
+
     /** tf2onnx's Keras Sequential: MatMul + Add with float16 weights cast to float, Relu, Identity (dropout), MatMul + Add (bias first), Softmax: 12 -> 10 -> 4, opset 13. */
     TestGraph keras() {
         TestGraph g = new TestGraph();

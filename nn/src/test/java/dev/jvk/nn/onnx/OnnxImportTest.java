@@ -94,6 +94,22 @@ class OnnxImportTest {
         assertThat(activations).containsExactly(Activation.LEAKY_RELU, Activation.SILU, Activation.GELU);
     }
 
+    static final double GELU_CUBIC = 0.044715, SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+    @Test
+    void the_tanh_gelu_as_one_node_and_in_the_spellings_exporters_write_imports_as_gelu_tanh() throws IOException {
+        for (ExporterGraphs.GeluTanhForm form : ExporterGraphs.GeluTanhForm.values()) {
+            int opset = form == ExporterGraphs.GeluTanhForm.NODE ? 20 : 17;
+            TestGraph g = graphs.geluTanh(form, opset, 6, 9, 3, GELU_CUBIC, SQRT_2_OVER_PI, 0.5, 3);
+            // inputs of [-2, 2) through weights of +-0.6: the hidden values span GELU's curved part and its tails
+            OnnxModel m = importAndCompare(g, 40, 6);
+            List<Activation> activations = m.mlp().layers().stream().filter(l -> l instanceof ActivationLayer)
+                    .map(l -> ((ActivationLayer) l).activation()).toList();
+            assertThat(activations).as(form.name()).containsExactly(Activation.GELU_TANH);
+            assertThat(m.mlp().describe()).as(form.name()).isEqualTo("6-9-3 gelu-tanh");
+        }
+    }
+
     @Test
     void skl2onnx_standard_scaler_as_the_ml_domain_scaler() throws IOException {
         OnnxModel m = importAndCompare(graphs.sklearnScaler(), 13, 6);

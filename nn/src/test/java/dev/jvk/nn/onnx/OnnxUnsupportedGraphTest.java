@@ -36,6 +36,48 @@ class OnnxUnsupportedGraphTest {
         assertError(g, "node 'conv1' (Conv)", "not an operator jvk imports");
     }
 
+    /**
+     * The tanh-GELU sub-graphs with one constant off (as a typo or another approximation would have it): each is
+     * refused naming the value that feeds the pattern, never imported as GELU_TANH (nor as anything else).
+     */
+    @Test
+    void a_tanh_gelu_sub_graph_with_another_constant_is_refused() {
+        ExporterGraphs graphs = new ExporterGraphs(5);
+        double cubic = 0.044715, scale = Math.sqrt(2 / Math.PI);
+        for (ExporterGraphs.GeluTanhForm form : List.of(ExporterGraphs.GeluTanhForm.TORCHSCRIPT, ExporterGraphs.GeluTanhForm.POW,
+                ExporterGraphs.GeluTanhForm.DISTRIBUTED)) {
+            double[][] wrong = {{0.0447, scale, 0.5, 3}, {cubic, 0.7978, 0.5, 3}, {cubic, scale, 0.49, 3}, {cubic, scale, 0.5, 2},
+                    {cubic, 2 * scale, 0.5, 3}, {cubic, scale, 1, 3}, {cubic * (1 + 2e-6), scale, 0.5, 3}};
+            for (double[] w : wrong) {
+                if (form != ExporterGraphs.GeluTanhForm.POW && w[3] != 3) {
+                    continue;   // only the Pow form has an exponent
+                }
+                TestGraph g = graphs.geluTanh(form, 17, 4, 3, 2, w[0], w[1], w[2], w[3]);
+                assertThatThrownBy(() -> OnnxModel.read(g.write(dir.resolve("bad.onnx"))))
+                        .as("%s with %s", form, java.util.Arrays.toString(w))
+                        .isInstanceOf(OnnxFormatException.class)
+                        .hasMessageContainingAll("value 'h' feeds", "tanh-GELU");
+            }
+        }
+        // a term off that the others do not move: the x t term's weight alone, and a small constant term
+        for (double[] w : new double[][] {{1.02, 0}, {1, 1e-4}}) {
+            TestGraph g = graphs.geluTanh(ExporterGraphs.GeluTanhForm.DISTRIBUTED, 17, 4, 3, 2, cubic, scale, 0.5, 3, w[0], w[1]);
+            assertThatThrownBy(() -> OnnxModel.read(g.write(dir.resolve("bad.onnx"))))
+                    .as("x t weighted %s, x - %s", w[0], w[1])
+                    .isInstanceOf(OnnxFormatException.class)
+                    .hasMessageContainingAll("value 'h' feeds", "tanh-GELU");
+        }
+    }
+
+    @Test
+    void a_pow_outside_the_tanh_gelu_is_named() {
+        TestGraph g = base().output("y");
+        g.init("two", new long[0], new double[] {2}, FLOAT_RAW);
+        g.node("MatMul", "m", List.of("x", "W"), "h");
+        g.node("Pow", "p", List.of("h", "two"), "y");
+        assertError(g, "node 'p' (Pow)", "tanh-GELU pattern");
+    }
+
     @Test
     void an_operator_in_another_domain() {
         TestGraph g = base().output("y");
@@ -125,12 +167,12 @@ class OnnxUnsupportedGraphTest {
     }
 
     @Test
-    void tanh_approximate_gelu_and_gelu_before_opset_20() {
+    void an_unknown_gelu_approximation_and_gelu_before_opset_20() {
         TestGraph g = base().output("y");
         g.opset = 20;
         g.node("MatMul", "m", List.of("x", "W"), "h");
-        g.node("Gelu", "g", List.of("h"), "y", "approximate", "tanh");
-        assertError(g, "node 'g' (Gelu)", "approximate='tanh'");
+        g.node("Gelu", "g", List.of("h"), "y", "approximate", "fast");
+        assertError(g, "node 'g' (Gelu)", "approximate='fast'", "'none' (erf) and 'tanh'");
         g.opset = 17;
         g.nodes.set(1, new TestGraph.Node("Gelu", "g", List.of("h"), List.of("y"), java.util.Map.of()));
         assertError(g, "node 'g' (Gelu)", "opset 20");

@@ -373,7 +373,10 @@ final class TestGraph {
             case "Tanh" -> map(a.get(0), Math::tanh);
             case "Sigmoid" -> map(a.get(0), v -> 1 / (1 + Math.exp(-v)));
             case "Erf" -> map(a.get(0), TestGraph::erf);
-            case "Gelu" -> map(a.get(0), v -> 0.5 * v * (1 + erf(v / Math.sqrt(2))));
+            case "Gelu" -> "tanh".equals(at.get("approximate"))
+                    ? map(a.get(0), v -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))))
+                    : map(a.get(0), v -> 0.5 * v * (1 + erf(v / Math.sqrt(2))));
+            case "Pow" -> binary(a.get(0), a.get(1), Math::pow);
             case "Add" -> binary(a.get(0), a.get(1), Double::sum);
             case "Sub" -> binary(a.get(0), a.get(1), (p, q) -> p - q);
             case "Mul" -> binary(a.get(0), a.get(1), (p, q) -> p * q);
