@@ -44,6 +44,9 @@ import jdk.incubator.vector.VectorSpecies;
  * direct and narrow paths, whose B is small, split rows, each part packing its own. Arguments are checked by {@code dev.jvk.kernels.Gemm}
  * before they get here; {@code m > 0} and {@code n > 0}.
  *
+ * <p>A SMALL product that gets one part skips both: {@link #gemm} calls {@link #smallNest}, what that part would run,
+ * at once (the problem, split, pool and nest were most of what a 32^3 call cost beyond OpenBLAS's).
+ *
  * <p>The nest is one method, {@link #loopNest}: a JC loop, then one K loop whose body is the path's
  * ({@link #packedBody}, {@link #directBody}, {@link #narrowBody}); NARROW_DOT takes all of k in one
  * pass instead ({@link SgemmNarrowDot#body}). A new small-matrix path is a new {@link Path}, chosen by
