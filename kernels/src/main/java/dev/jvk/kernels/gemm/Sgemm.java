@@ -44,6 +44,9 @@ import jdk.incubator.vector.VectorSpecies;
  * direct and narrow paths, whose B is small, split rows, each part packing its own. Arguments are checked by {@code dev.jvk.kernels.Gemm}
  * before they get here; {@code m > 0} and {@code n > 0}.
  *
+ * <p>A SMALL product that gets one part skips both: {@link #gemm} calls {@link #smallNest}, what that part would run,
+ * at once (the problem, split, pool and nest were most of what a 32^3 call cost beyond OpenBLAS's).
+ *
  * <p>The nest is one method, {@link #loopNest}: a JC loop, then one K loop whose body is the path's
  * ({@link #packedBody}, {@link #directBody}, {@link #narrowBody}); NARROW_DOT takes all of k in one
  * pass instead ({@link SgemmNarrowDot#body}). A new small-matrix path is a new {@link Path}, chosen by
@@ -230,13 +233,29 @@ public final class Sgemm {
             scale(beta, c, cOffset, ldc, m, n);
             return;
         }
+        Path path = path(transA, transB, m, n, k);
         Workspace workspace = Workspace.acquire();
+        if (path == Path.SMALL && oneThread(m, n, k)) {
+            // What the plan's one part would run, without the problem, plan, split and pool around it: at 32^3
+            // those layers were most of the ~35 ns a call cost more than OpenBLAS's before any work
+            try {
+                smallNest(transA, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, workspace, 0, m);
+            } finally {
+                Workspace.release(workspace);
+            }
+            return;
+        }
         Plan plan = workspace.floatPlan();
         Problem p = plan.problem().set(transA, transB, m, n, k, alpha, beta);
         p.a().set(a, null, aOffset, lda);
         p.b().set(b, null, bOffset, ldb);
         p.c().set(c, null, cOffset, ldc);
-        run(plan, path(transA, transB, m, n, k), Platform.threads(), workspace);
+        run(plan, path, Platform.threads(), workspace);
+    }
+
+    /** Whether {@link Plan#split} gives a product of the direct, small or narrow paths one part (a ROWS split: all rows on the caller). */
+    private static boolean oneThread(int m, int n, int k) {
+        return m <= MR || GemmThreads.forProduct(m, n, k, Float.BYTES) <= 1;
     }
 
     /** {@code C = alpha * op(A) * op(B) + beta * C} on segments; offsets count floats. */
@@ -448,6 +467,11 @@ public final class Sgemm {
                     p.b().ld(), p.transB(), p.beta(), p.c().segment(), p.c().offset(), p.c().ld(), workspace, i0, i1);
             return;
         }
+        if (path == Path.SMALL) {
+            smallNest(p.transA(), p.n(), p.k(), p.alpha(), p.a().array(), (int) p.a().offset(), p.a().ld(), p.b().array(),
+                    (int) p.b().offset(), p.b().ld(), p.beta(), p.c().array(), (int) p.c().offset(), p.c().ld(), workspace, i0, i1);
+            return;
+        }
         int kBlocks = kBlocks(p.k());
         int kcMax = kcMax(p.k());
         int ncStep = path == Path.PACKED ? NC : j1 - j0;
@@ -459,7 +483,6 @@ public final class Sgemm {
                 float beta = pc == 0 ? p.beta() : 1; // later K blocks add to what the first wrote
                 switch (path) {
                     case PACKED -> packedBody(p, workspace, kcMax, pc, kc, beta, i0, i1, jc, nc);
-                    case SMALL -> smallBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case DIRECT -> directBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case NARROW -> narrowBody(p, workspace, kcMax, pc, kc, beta, i0, i1);
                     case NARROW_T -> SgemmNarrowT.body(p.transA(), p.transB(), p.n(), p.alpha(), p.a().array(), (int) p.a().offset(), p.a().ld(),
@@ -718,6 +741,23 @@ public final class Sgemm {
         }
     }
 
+    /** The small path over rows [i0, i1) of C, all of k: {@link #smallBody} per K block, each with the beta of its block. */
+    private static void smallNest(boolean transA, int n, int k, float alpha, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                                  float beta, float[] c, int cOffset, int ldc, Workspace workspace, int i0, int i1) {
+        if (k <= KC) { // one K block: kBlocks and kcMax without their divisions
+            smallBody(transA, n, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, workspace, k, 0, k, beta, i0, i1);
+            return;
+        }
+        int kBlocks = kBlocks(k);
+        int kcMax = kcMax(k);
+        int pc = 0;
+        for (int kb = 0; kb < kBlocks; kb++) {
+            int kc = (k - pc) / (kBlocks - kb);
+            smallBody(transA, n, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, workspace, kcMax, pc, kc, pc == 0 ? beta : 1, i0, i1);
+            pc += kc;
+        }
+    }
+
     /**
      * One K block of the small path over rows [i0, i1) of C, op(B) = B: the kernels read B's rows
      * where they are, as OpenBLAS's small-matrix kernels and libxsmm do (at these sizes packing
@@ -728,20 +768,13 @@ public final class Sgemm {
      * stride kc), and the columns right of the last whole panel go into one zero-padded B panel
      * ({@code ldb = NR}); a tile's rows past C's are never written to C. Arrays only.
      */
-    private static void smallBody(Problem p, Workspace workspace, int kcMax, int pc, int kc, float beta, int i0, int i1) {
-        int n = p.n();
-        float alpha = p.alpha();
-        boolean transA = p.transA();
-        float[] aArray = p.a().array();
-        int ao = (int) p.a().offset();
-        int lda = p.a().ld();
-        float[] bArray = p.b().array();
-        int ldb = p.b().ld();
-        int bo = (int) p.b().offset() + pc * ldb;
-        float[] cArray = p.c().array();
-        int ldc = p.c().ld();
+    private static void smallBody(boolean transA, int n, float alpha, float[] aArray, int ao, int lda, float[] bArray, int bOffset, int ldb,
+                                  float[] cArray, int co, int ldc, Workspace workspace, int kcMax, int pc, int kc, float beta, int i0, int i1) {
+        int bo = bOffset + pc * ldb;
         int height = transA ? MR : SgemmKernels.SMALL_ROWS;
-        int inPlace = i0 + (i1 - i0) / height * height; // rows from there on are packed
+        // divided by each constant apart, not by height: C2 turns a constant divisor into a shift, a variable one into an idiv
+        int wholeTiles = transA ? (i1 - i0) / MR : (i1 - i0) / SgemmKernels.SMALL_ROWS;
+        int inPlace = i0 + wholeTiles * height; // rows from there on are packed
         int wholeCols = n / NR * NR;
         float[] tile = workspace.floatTile(MR * NR);
         float[] ap = null;
@@ -758,7 +791,7 @@ public final class Sgemm {
         }
         if (wholeCols < n) {
             bp = workspace.floatPackedB(NR * kcMax);
-            SgemmPacking.packB(bArray, (int) p.b().offset(), ldb, false, pc, wholeCols, kc, n - wholeCols, bp, 0);
+            SgemmPacking.packB(bArray, bOffset, ldb, false, pc, wholeCols, kc, n - wholeCols, bp, 0);
         }
         // B's whole panels 4 vectors at a time (the first 6 when they are an odd number of 2): 16 or 24
         // accumulators leave the two FMA units slack for the loads and the scalar addressing, which 8
@@ -769,9 +802,9 @@ public final class Sgemm {
         // 6-row tiles where there are 12 rows (tallPanel): DGEMM 32^3-96^3 7-15% faster than 4 x 4 alone.
         int wide = SgemmKernels.SMALL_WIDE && !transA && wholeCols >= 2 * NR ? wholeCols : 0;
         int first = wide % (2 * NR) == 0 ? 2 * NR : 3 * NR;
-        int tiles = transA ? 0 : (inPlace - i0) / height;
+        int tiles = transA ? 0 : wholeTiles;
         int ai0 = ao + i0 * lda + pc;
-        int ci0 = (int) p.c().offset() + i0 * ldc;
+        int ci0 = co + i0 * ldc;
         for (int jr = 0; jr < wide && tiles > 0; jr += jr == 0 ? first : 2 * NR) {
             if (jr == 0 && first == 3 * NR) {
                 SgemmUnrolled.tilesRows4x6(tiles, kc, aArray, ai0, lda, bArray, bo + jr, ldb, cArray, ci0 + jr, ldc, alpha, beta);
@@ -806,7 +839,7 @@ public final class Sgemm {
                 int bi = inPlaceB ? bo + jr : 0;
                 int bStep = inPlaceB ? ldb : NR;
                 int cols = Math.min(NR, n - jr);
-                int ci = (int) p.c().offset() + ir * ldc + jr;
+                int ci = co + ir * ldc + jr;
                 boolean whole = rows == height && cols == NR;
                 float[] target = whole ? cArray : null;
                 if (transA) {
