@@ -63,13 +63,6 @@ public final class Mlp {
      * for sweeps.
      */
     static final int MIN_PREDICT_CHUNK_ROWS = Integer.getInteger("jvk.nn.minPredictChunkRows", 8);
-    /**
-     * The fewest rows a chunk of {@link #predict} gets when GEMM has one thread, where chunks balance nothing: eight
-     * row tiles, so that each K block of a weight panel, read from L2, serves eight tiles from L1 instead of two
-     * (16-row chunks read the first layer's 800 KB from L2 eight times at batch 128). Measured on one thread at batch
-     * 128: 0.97x the time of 16-row chunks (bench/RESULTS-onnx.md). {@code -Djvk.nn.onePredictChunkRows} for sweeps.
-     */
-    static final int ONE_THREAD_PREDICT_CHUNK_ROWS = Integer.getInteger("jvk.nn.onePredictChunkRows", 64);
 
     private final List<Layer> layers;
     private final Loss loss;
@@ -807,11 +800,11 @@ public final class Mlp {
 
     /**
      * How many rows each chunk of a {@link #predict} pass over {@code rows} rows gets: as {@link #chunkRows}, with
-     * chunks of at least {@code minRows}, never a chunk of one row among larger ones. A row's scores do not depend
-     * on the chunk it is in (each is computed as that row alone), so the chunks may follow the thread count.
+     * chunks of at least {@link #MIN_PREDICT_CHUNK_ROWS}, never a chunk of one row among larger ones: the same rows
+     * always give the same chunks.
      */
-    static int predictChunkRows(int rows, int minRows) {
-        int chunks = Math.max(1, Math.min(MAX_CHUNKS, rows / minRows));
+    static int predictChunkRows(int rows) {
+        int chunks = Math.max(1, Math.min(MAX_CHUNKS, rows / MIN_PREDICT_CHUNK_ROWS));
         int share = (rows + chunks - 1) / chunks;
         int tiles = Math.max(1, Math.min(rows, (share + 7) / 8 * 8));
         return rows % tiles == 1 ? share : tiles;
@@ -1163,7 +1156,7 @@ public final class Mlp {
             ws.source = x;
             ws.sourceOrder = null;
             ws.sourceFrom = from;
-            int perChunk = predictChunkRows(n, Gemm.threads() == 1 ? ONE_THREAD_PREDICT_CHUNK_ROWS : MIN_PREDICT_CHUNK_ROWS);
+            int perChunk = predictChunkRows(n);
             // each chunk reads every weight matrix: counted as GEMM's thread rule counts an operand it reads
             // (bytes at 10 per nanosecond against 200 flops: 20 flops a byte)
             long work = flopsPerRow * n + (n + perChunk - 1) / perChunk * weightBytes * 20;

@@ -55,28 +55,6 @@ class PackedWeightsTest {
     }
 
     @Test
-    void oneThreadsLargerChunksGiveTheBitsOfTheUnpackedPass() {
-        // on one thread predict cuts 150 rows into chunks of 80 and 70 (two threads: 8 chunks of 24 and less); both
-        // must be each row's own scores
-        assertThat(Mlp.predictChunkRows(150, Mlp.ONE_THREAD_PREDICT_CHUNK_ROWS)).isEqualTo(80);
-        assertThat(Mlp.predictChunkRows(128, Mlp.ONE_THREAD_PREDICT_CHUNK_ROWS)).isEqualTo(64);
-        assertThat(Mlp.predictChunkRows(128, Mlp.MIN_PREDICT_CHUNK_ROWS)).isEqualTo(16);
-        Mlp mlp = Mlp.classifier(70, new int[] {48, 20}, Activation.RELU, 10, 13);
-        int rows = 150;
-        float[] x = inputs(rows, mlp.inputs(), 14);
-        float[] expected = unpackedForward(mlp, x, rows);
-        int saved = Gemm.threads();
-        try {
-            for (int threads = 1; threads <= 2; threads++) {
-                Gemm.setThreads(threads);
-                assertThat(mlp.predict(x, rows)).as("%d threads", threads).isEqualTo(expected);
-            }
-        } finally {
-            Gemm.setThreads(saved);
-        }
-    }
-
-    @Test
     void oneRowIsBitwiseThatRowInABatchOnOneAndTwoThreads() {
         // 784 x 256 weights are enough for the single row's product to be split between two threads
         Mlp mlp = Mlp.classifier(784, new int[] {256}, Activation.RELU, 10, 7);
