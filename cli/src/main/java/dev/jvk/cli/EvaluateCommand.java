@@ -47,10 +47,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Mlp mlp = Models.load(model, Models.task(task));
         DataSet test;
         String source;
-        String notes = "";
+        String notes = Models.rawScoresNote(model, mlp, Models.task(task));
         if (data.csv != null) {
             CsvTable table = data.read(data.csv, Models.labels(mlp, data.labelColumns(), true, data.csv));
-            notes = Models.fillMissing(mlp, model, table, data.missing());
+            notes += Models.fillMissing(mlp, model, table, data.missing());
             test = Models.labelled(mlp, table);
             source = table.name();
         } else {

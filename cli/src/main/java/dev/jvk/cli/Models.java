@@ -2,6 +2,7 @@ package dev.jvk.cli;
 
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.ModelMetadata;
+import dev.jvk.nn.SoftmaxCrossEntropy;
 import dev.jvk.nn.data.CsvReader;
 import dev.jvk.nn.data.CsvTable;
 import dev.jvk.nn.data.DataException;
@@ -46,6 +47,26 @@ final class Models {
                     + "--task sets the task of an .onnx model's outputs only");
         }
         return mlp;
+    }
+
+    /**
+     * Whether {@code mlp}, read from {@code file} without a {@code --task}, is an ONNX classifier whose outputs are raw
+     * class scores: its graph ends without a softmax and nothing said to take one, so its outputs are scores (the largest
+     * names the class) but not probabilities. Most PyTorch classifiers are exported so
+     * ({@code CrossEntropyLoss} takes the logits); a regressor with several outputs looks the same.
+     */
+    static boolean rawScores(Path file, Mlp mlp, String task) {
+        return task == null && isOnnx(file) && mlp.metadata().isClassification() && !(mlp.loss() instanceof SoftmaxCrossEntropy);
+    }
+
+    /** The note for stderr when {@link #rawScores}: what jvk assumed and the option that says otherwise; else "". */
+    static String rawScoresNote(Path file, Mlp mlp, String task) {
+        if (!rawScores(file, mlp, task)) {
+            return "";
+        }
+        return String.format("note: %s ends without a softmax: its %d outputs are read as raw class scores, not probabilities "
+                + "(the largest names the class); --task classification takes their softmax as probabilities, "
+                + "--task regression reads them as values%n", file, mlp.classes());
     }
 
     /** The task named by a {@code --task} option (train, predict, evaluate), or null when it is not given. */

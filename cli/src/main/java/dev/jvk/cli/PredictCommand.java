@@ -70,6 +70,12 @@ final class PredictCommand implements Callable<Integer> {
         if (probabilities && !mlp.metadata().isClassification()) {
             throw new UsageException("--probabilities: " + model + " is a regression model, it has no class probabilities");
         }
+        if (probabilities && Models.rawScores(model, mlp, Models.task(task))) {
+            throw new UsageException("--probabilities: " + model + " ends without a softmax: its outputs are raw class scores, "
+                    + "not probabilities; add --task classification to take their softmax");
+        }
+        // stdout may carry the predictions: the note goes to stderr
+        spec.commandLine().getErr().print(Models.rawScoresNote(model, mlp, Models.task(task)));
         float[] x;
         int rows;
         if (data.csv != null) {

@@ -137,4 +137,41 @@ class OnnxLogitsCommandTest {
         assertThat(u.code()).isEqualTo(2);
         assertThat(u.err()).contains("unknown --task 'logits'");
     }
+
+    @Test
+    void without_task_the_raw_scores_name_the_class_a_note_says_so_and_probabilities_are_refused() throws IOException {
+        Path onnx = logitsFile();
+        Path csv = csv();
+
+        ExportCommandTest.Run p = ExportCommandTest.run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+                "--label-column", "label");
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.err()).contains("ends without a softmax").contains("--task classification");
+        String[] lines = p.out().split("\n");
+        assertThat(lines).hasSize(ROWS.length + 1);
+        for (int r = 0; r < ROWS.length; r++) {
+            double[] expected = softmax(ROWS[r]);
+            int best = 0;
+            for (int c = 1; c < 3; c++) {
+                best = expected[c] > expected[best] ? c : best;
+            }
+            assertThat(lines[r + 1]).as("row %d", r).isEqualTo(Integer.toString(best));
+        }
+
+        ExportCommandTest.Run q = ExportCommandTest.run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+                "--label-column", "label", "--probabilities");
+        assertThat(q.code()).isEqualTo(2);
+        assertThat(q.out()).isEmpty();
+        assertThat(q.err()).contains("--probabilities").contains("raw class scores").contains("--task classification");
+
+        ExportCommandTest.Run e = ExportCommandTest.run("evaluate", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+                "--label-column", "label");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("ends without a softmax").contains("accuracy 0.7500");
+
+        // a file that ends in its softmax gets no note
+        ExportCommandTest.Run s = ExportCommandTest.run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+                "--label-column", "label", "--task", "classification");
+        assertThat(s.err()).doesNotContain("ends without a softmax");
+    }
 }
