@@ -37,4 +37,15 @@ class UserEdgeCasesTest {
                     .hasStackTraceContaining("the features column 'features' has");
         }
     }
+
+    @Test
+    void aRowWithNaNScoresHasNoPredictedClass() {
+        JvkMlpClassificationModel model = BadInputTest.classifier().fit(frame(1, row(0, 1, 2, 3), row(1, 3, 2, 1)));
+        List<Row> scored = model.transform(frame(1, row(0, 1, Double.NaN, 3), row(1, 3, 2, 1))).select("rawPrediction", "prediction").collectAsList();
+        assertThat(((Vector) scored.get(0).getAs(0)).apply(0)).isNaN();
+        assertThat(scored.get(0).getDouble(1)).as("argmax's first NaN would name class 0").isNaN();
+        assertThat(scored.get(1).getDouble(1)).isIn(0.0, 1.0);
+        model.setThresholds(new double[] {0.5, 0.5});
+        assertThat(model.transform(frame(1, row(0, 1, Double.NaN, 3))).select("prediction").first().getDouble(0)).isNaN();
+    }
 }
