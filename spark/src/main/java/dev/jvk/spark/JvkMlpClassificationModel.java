@@ -133,6 +133,11 @@ public final class JvkMlpClassificationModel
                     : name.equals(getProbabilityCol()) ? ScoringIterator.Column.PROBABILITY : ScoringIterator.Column.PREDICTION;
         }
         double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
+        // MLlib's transform checks this (this one replaces it); the estimator's setThresholds cannot, not knowing the classes
+        if (thresholds != null && thresholds.length != classes) {
+            throw new IllegalArgumentException("thresholds has " + thresholds.length + " values, the model has " + classes
+                    + " classes (layers[last]): give one threshold per class");
+        }
         return trained.score(rows, out, getFeaturesCol(), inputs, classes, columns, thresholds, getThreadsPerTask());
     }
 

@@ -48,4 +48,14 @@ class UserEdgeCasesTest {
         model.setThresholds(new double[] {0.5, 0.5});
         assertThat(model.transform(frame(1, row(0, 1, Double.NaN, 3))).select("prediction").first().getDouble(0)).isNaN();
     }
+
+    @Test
+    void thresholdsOfTheWrongLengthAreRefusedAtTransform() {
+        for (double[] thresholds : new double[][] {{0.5}, {0.2, 0.3, 0.5}}) {
+            // the estimator does not know the classes when its thresholds are set; the model they are copied to does
+            JvkMlpClassificationModel model = BadInputTest.classifier().setThresholds(thresholds).fit(frame(1, row(0, 1, 2, 3), row(1, 3, 2, 1)));
+            assertThatThrownBy(() -> model.transform(frame(1, row(0, 1, 2, 3)))).as("%d thresholds", thresholds.length)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thresholds").hasMessageContaining("2 classes");
+        }
+    }
 }
