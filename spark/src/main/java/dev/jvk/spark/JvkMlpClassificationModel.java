@@ -4,6 +4,7 @@ import dev.jvk.nn.Dense;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.QuantizedDense;
 import java.util.Objects;
 import java.util.stream.IntStream;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
@@ -95,7 +96,7 @@ public final class JvkMlpClassificationModel
 
     /** The layer sizes, input first, classes last (as {@link JvkMlpClassifier#setLayers} takes them). */
     public int[] layers() {
-        IntStream dense = logits.layers().stream().filter(l -> l instanceof Dense).mapToInt(Layer::outputSize);
+        IntStream dense = logits.layers().stream().filter(l -> l instanceof Dense || l instanceof QuantizedDense).mapToInt(Layer::outputSize);
         return IntStream.concat(IntStream.of(inputs), dense).toArray();
     }
 

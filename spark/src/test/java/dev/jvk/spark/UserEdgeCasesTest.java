@@ -58,4 +58,31 @@ class UserEdgeCasesTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thresholds").hasMessageContaining("2 classes");
         }
     }
+
+    @Test
+    void emptyPartitionsTrainAsTheRowsAlone() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rows.add(row(i % 2, i % 2, (i * 7) % 5, 1));
+        }
+        // 5 partitions for 2 non-empty slices: parallelize of 40 rows into 5 slices, then the first three emptied by a filter
+        Dataset<Row> data = LocalSpark.session().createDataFrame(LocalSpark.context().parallelize(rows, 5), LocalSpark.SCHEMA)
+                .filter("features is not null").limit(40).repartition(1).union(frame(3));
+        for (String aggregation : new String[] {"gradients", "parameters"}) {
+            JvkMlpClassificationModel model = BadInputTest.classifier().setAggregation(aggregation).setMaxIter(2).fit(data);
+            for (float w : model.jvkModel().parameters().get(0).value()) {
+                assertThat(w).as(aggregation).isFinite();
+            }
+            assertThat(model.transform(frame(2)).count()).isZero();
+            assertThat(model.transform(frame(2)).columns()).contains("prediction", "probability", "rawPrediction");
+        }
+    }
+
+    @Test
+    void aWrappedQuantizedModelReportsItsLayers() {
+        Mlp mlp = Mlp.classifier(3, new int[] {5}, Activation.RELU, 2, 1);
+        Mlp int8 = Compression.quantize(mlp, QuantizedDense.Format.INT8);
+        assertThat(JvkMlpClassificationModel.fromJvkModel(int8).layers()).containsExactly(3, 5, 2);
+        assertThat(JvkMlpClassificationModel.fromJvkModel(mlp).layers()).containsExactly(3, 5, 2);
+    }
 }
