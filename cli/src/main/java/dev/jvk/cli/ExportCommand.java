@@ -39,6 +39,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new UsageException("--opset must be in [13, 21], got " + opset);
         }
         Options.checkModelTarget(onnx, "--onnx");
+        Options.notAnInput(onnx, "--onnx", "the ONNX file", "--model", model);
         Mlp mlp = Models.load(model);
         if (!classNames.isEmpty() && !mlp.metadata().isClassification()) {
             throw new UsageException("--class-names is for a classifier; " + model + " is a regression model");

@@ -228,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (save != null) {
             Options.checkModelTarget(save, "--save");
-            Options.notAnInput(save, "--save", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
+            Options.notAnInput(save, "--save", "the model", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
                     "--class-weights", classWeights);
         }
         if (resume && checkpointDir == null) {
@@ -251,7 +251,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (plot != null) {
             Options.checkWritable(plot, "--plot");
-            Options.notAnInput(plot, "--plot", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
+            Options.notAnInput(plot, "--plot", "the plot", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
                     "--class-weights", classWeights);
             if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
                 throw new UsageException("--plot " + plot + ": the learning curves are written as PNG; name the file *.png");

@@ -63,6 +63,17 @@ class ExportCommandTest {
     }
 
     @Test
+    void an_onnx_target_naming_the_model_is_refused_and_the_model_kept() throws IOException {
+        Path model = dir.resolve("m.jvk");
+        Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.RELU, 3, 1).save(model);
+        byte[] before = Files.readAllBytes(model);
+        Run x = run("export", "--model", model.toString(), "--onnx", model.toString());
+        assertThat(x.code()).isEqualTo(2);
+        assertThat(x.err().strip()).isEqualTo("jvk export: --onnx " + model + " is the --model file; it would be replaced by the ONNX file");
+        assertThat(Files.readAllBytes(model)).isEqualTo(before);
+    }
+
+    @Test
     void class_names_and_opset_reach_the_file() throws IOException {
         Path model = dir.resolve("m.jvk");
         Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.GELU, 3, 1).save(model);
