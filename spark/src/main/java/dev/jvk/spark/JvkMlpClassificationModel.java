@@ -158,6 +158,27 @@ public final class JvkMlpClassificationModel
         return Vectors.dense(values);
     }
 
+    /** MLlib's class for these scores, or NaN when they are NaN, as {@link #transform} gives it (MLlib's argmax would say 0). */
+    @Override
+    public double raw2prediction(Vector rawPrediction) {
+        return hasNaN(rawPrediction) ? Double.NaN : super.raw2prediction(rawPrediction);
+    }
+
+    /** MLlib's class for these probabilities (with thresholds), or NaN when they are NaN, as {@link #transform} gives it. */
+    @Override
+    public double probability2prediction(Vector probability) {
+        return hasNaN(probability) ? Double.NaN : super.probability2prediction(probability);
+    }
+
+    private static boolean hasNaN(Vector v) {
+        for (int j = 0; j < v.size(); j++) {
+            if (Double.isNaN(v.apply(j))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Softmax in place. */
     @Override
     public Vector raw2probabilityInPlace(Vector rawPrediction) {

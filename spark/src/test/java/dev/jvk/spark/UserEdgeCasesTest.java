@@ -50,6 +50,17 @@ class UserEdgeCasesTest {
     }
 
     @Test
+    void thePerRowPredictOfNaNScoresIsNaNAsTransformGivesIt() {
+        JvkMlpClassificationModel model = BadInputTest.classifier().fit(frame(1, row(0, 1, 2, 3), row(1, 3, 2, 1)));
+        Vector nan = Vectors.dense(1, Double.NaN, 3);
+        assertThat(model.predict(nan)).isNaN();
+        assertThat(model.predict(Vectors.dense(1, 2, 3))).isIn(0.0, 1.0);
+        model.setThresholds(new double[] {0.5, 0.5});
+        assertThat(model.predict(nan)).isNaN();
+        assertThat(model.predict(Vectors.dense(1, 2, 3))).isIn(0.0, 1.0);
+    }
+
+    @Test
     void thresholdsOfTheWrongLengthAreRefusedAtTransform() {
         for (double[] thresholds : new double[][] {{0.5}, {0.2, 0.3, 0.5}}) {
             // the estimator does not know the classes when its thresholds are set; the model they are copied to does
