@@ -74,6 +74,20 @@ class ExportCommandTest {
     }
 
     @Test
+    void duplicate_or_empty_class_names_are_refused_and_nothing_written() throws IOException {
+        Path model = dir.resolve("m.jvk");
+        Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.RELU, 3, 1).save(model);
+        Path onnx = dir.resolve("named.onnx");
+        Run twice = run("export", "--model", model.toString(), "--onnx", onnx.toString(), "--class-names", "cat,dog,cat");
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err().strip()).isEqualTo("jvk export: --class-names: class 2's name 'cat' is given twice; give each class its own name");
+        Run empty = run("export", "--model", model.toString(), "--onnx", onnx.toString(), "--class-names", "cat,,dog");
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.err().strip()).isEqualTo("jvk export: --class-names: class 1's name is empty; give each class its own name");
+        assertThat(onnx).doesNotExist();
+    }
+
+    @Test
     void class_names_and_opset_reach_the_file() throws IOException {
         Path model = dir.resolve("m.jvk");
         Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.GELU, 3, 1).save(model);
