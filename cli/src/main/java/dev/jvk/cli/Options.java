@@ -81,10 +81,14 @@ final class Options {
     }
 
     /**
-     * {@link #checkWritable}, and not a device or FIFO: a model file replaces only a regular file ({@code AtomicFiles}), and
+     * {@link #checkWritable}, not {@code -}, and not a device or FIFO: a model file replaces only a regular file ({@code AtomicFiles}), and
      * would say so only once training or compressing is done.
      */
     static void checkModelTarget(Path file, String option) {
+        if (file.toString().equals("-")) {
+            // "-" reads standard input everywhere in jvk; a model written to a file named so would be read back from it
+            throw new UsageException(option + " -: a model is written to a file, not to standard output; give a file name (./- for a file named -)");
+        }
         checkWritable(file, option);
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new UsageException(option + " " + file + ": not a regular file (a device or FIFO); a model replaces only a regular file");

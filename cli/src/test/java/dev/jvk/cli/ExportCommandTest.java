@@ -88,6 +88,24 @@ class ExportCommandTest {
     }
 
     @Test
+    void a_model_target_of_dash_is_refused_before_anything_is_written() throws IOException {
+        Path model = dir.resolve("m.jvk");
+        Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.RELU, 3, 1).save(model);
+        String[][] commands = {
+            {"export", "--model", model.toString(), "--onnx", "-"},
+            {"compress", "--model", model.toString(), "--quantize", "int8", "--data", "synthetic", "--threads", "1", "--out", "-"},
+            {"train", "--data", "synthetic", "--epochs", "1", "--layers", "4", "--threads", "1", "--save", "-"}};
+        for (String[] command : commands) {
+            Run r = run(command);
+            String option = command[command.length - 2];
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err().strip()).isEqualTo("jvk " + command[0] + ": " + option
+                    + " -: a model is written to a file, not to standard output; give a file name (./- for a file named -)");
+            assertThat(Path.of("-")).as("a file named - in the working folder").doesNotExist();
+        }
+    }
+
+    @Test
     void class_names_and_opset_reach_the_file() throws IOException {
         Path model = dir.resolve("m.jvk");
         Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.GELU, 3, 1).save(model);
