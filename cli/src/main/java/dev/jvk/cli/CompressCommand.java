@@ -98,6 +98,7 @@ final class CompressCommand implements Callable<Integer> {
             throw new UsageException("--distill must be in [0, 1] and --temperature in [1, 100]; got " + distill + " and " + temperature);
         }
         Options.checkModelTarget(out, "--out");
+        Options.notAnInput(out, "--out", "the compressed model", "--model", model, "--csv", data.csv);
         data.validate();
         Options.standardInputOnce("--model", model, "--csv", data.csv);
         Options.setThreads(threads);

@@ -5,8 +5,10 @@ import dev.jvk.nn.onnx.OnnxModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,12 +41,22 @@ final class ExportCommand implements Callable<Integer> {
             throw new UsageException("--opset must be in [13, 21], got " + opset);
         }
         Options.checkModelTarget(onnx, "--onnx");
+        Options.notAnInput(onnx, "--onnx", "the ONNX file", "--model", model);
         Mlp mlp = Models.load(model);
         if (!classNames.isEmpty() && !mlp.metadata().isClassification()) {
             throw new UsageException("--class-names is for a classifier; " + model + " is a regression model");
         }
         if (!classNames.isEmpty() && classNames.size() != mlp.classes()) {
             throw new UsageException("--class-names has " + classNames.size() + " names, the model has " + mlp.classes() + " classes");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int j = 0; j < classNames.size(); j++) {
+            String name = classNames.get(j);
+            if (name.isBlank() || !seen.add(name)) {
+                // predict prints the name of the class it chose, and evaluate's confusion matrix a row per name: each must say which
+                throw new UsageException("--class-names: class " + j + "'s name " + (name.isBlank() ? "is empty" : "'" + name + "' is given twice")
+                        + "; give each class its own name");
+            }
         }
         OnnxModel.export(mlp, onnx, classNames, opset);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s, opset %d, %d bytes%n", onnx, mlp.describe(), opset, Files.size(onnx));

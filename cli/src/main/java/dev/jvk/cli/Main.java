@@ -58,7 +58,8 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setParameterExceptionHandler((ex, arguments) -> {
+        cli.setParameterExceptionHandler((parseError, arguments) -> {
+            CommandLine.ParameterException ex = misspeltOption(parseError, arguments);
             String command = ex.getCommandLine().getCommandName();
             ex.getCommandLine().getErr().println(prefix(command) + oneLine(problem(ex)) + didYouMean(ex) + " (see --help)");
             return USAGE;
@@ -141,6 +142,34 @@ public final class Main implements Runnable {
             return "unknown command '" + u.getUnmatched().getFirst() + "'";
         }
         return ex.getMessage();
+    }
+
+    /**
+     * For a required option reported missing, the misspelt option that stood for it, if any: picocli checks the required
+     * options before the unmatched ones, so "--modle m.jvk" would say "Missing required option: '--model=FILE'" and
+     * leave the typo unnamed.
+     */
+    private static CommandLine.ParameterException misspeltOption(CommandLine.ParameterException ex, String[] arguments) {
+        if (!(ex instanceof CommandLine.MissingParameterException)) {
+            return ex;
+        }
+        boolean value = false;
+        for (String argument : arguments) {
+            String name = argument.contains("=") ? argument.substring(0, argument.indexOf('=')) : argument;
+            if (value || !name.startsWith("-") || name.equals("-") || name.matches("-[0-9.].*")) {
+                value = false;   // not an option: the value of the one before, standard input or a negative number
+                continue;
+            }
+            CommandLine.Model.OptionSpec option = null;
+            for (CommandLine c = ex.getCommandLine(); c != null && option == null; c = c.getParent()) {
+                option = c.getCommandSpec().findOption(name);
+            }
+            if (option == null) {
+                return new CommandLine.UnmatchedArgumentException(ex.getCommandLine(), List.of(argument));
+            }
+            value = !argument.contains("=") && option.arity().max() > 0;
+        }
+        return ex;
     }
 
     /** Picocli's nearest option or command names for a misspelt one, as "; did you mean --epochs?". */

@@ -43,8 +43,10 @@ final class Options {
     /**
      * That the output {@code file} of {@code option} is none of the inputs ({@code optionsAndFiles}: an option's name, then its
      * file or null), which writing it would replace: a training file replaced by a model, or a model by predictions.
+     *
+     * @param written what {@code option} writes, for the message ("the model", "the predictions")
      */
-    static void notAnInput(Path file, String option, Object... optionsAndFiles) {
+    static void notAnInput(Path file, String option, String written, Object... optionsAndFiles) {
         if (file == null || !Files.exists(file)) {
             return;
         }
@@ -56,8 +58,7 @@ final class Options {
             Path path = Path.of(input.toString());
             try {
                 if (Files.exists(path) && Files.isSameFile(file, path)) {
-                    throw new UsageException(option + " " + file + " is the " + optionsAndFiles[i] + " file; it would be replaced by the "
-                            + (option.equals("--out") ? "predictions" : option.equals("--plot") ? "plot" : "model"));
+                    throw new UsageException(option + " " + file + " is the " + optionsAndFiles[i] + " file; it would be replaced by " + written);
                 }
             } catch (IOException e) {
                 // unreadable: the reading itself will say so
@@ -80,10 +81,14 @@ final class Options {
     }
 
     /**
-     * {@link #checkWritable}, and not a device or FIFO: a model file replaces only a regular file ({@code AtomicFiles}), and
+     * {@link #checkWritable}, not {@code -}, and not a device or FIFO: a model file replaces only a regular file ({@code AtomicFiles}), and
      * would say so only once training or compressing is done.
      */
     static void checkModelTarget(Path file, String option) {
+        if (file.toString().equals("-")) {
+            // "-" reads standard input everywhere in jvk; a model written to a file named so would be read back from it
+            throw new UsageException(option + " -: a model is written to a file, not to standard output; give a file name (./- for a file named -)");
+        }
         checkWritable(file, option);
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new UsageException(option + " " + file + ": not a regular file (a device or FIFO); a model replaces only a regular file");

@@ -63,7 +63,7 @@ final class PredictCommand implements Callable<Integer> {
         Path target = out.equals("-") ? null : Path.of(out);
         if (target != null) {
             Options.checkWritable(target, "--out");
-            Options.notAnInput(target, "--out", "--model", model, "--csv", data.csv);
+            Options.notAnInput(target, "--out", "the predictions", "--model", model, "--csv", data.csv);
         }
         Options.setThreads(threads);
         Mlp mlp = Models.load(model, Models.task(task));

@@ -228,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (save != null) {
             Options.checkModelTarget(save, "--save");
-            Options.notAnInput(save, "--save", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
+            Options.notAnInput(save, "--save", "the model", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
                     "--class-weights", classWeights);
         }
         if (resume && checkpointDir == null) {
@@ -251,7 +251,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (plot != null) {
             Options.checkWritable(plot, "--plot");
-            Options.notAnInput(plot, "--plot", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
+            Options.notAnInput(plot, "--plot", "the plot", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
                     "--class-weights", classWeights);
             if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
                 throw new UsageException("--plot " + plot + ": the learning curves are written as PNG; name the file *.png");
@@ -494,9 +494,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!regression && manyClassesFewRows(all) && !ModelMetadata.CLASSIFICATION.equals(taskName)) {
             long used = Arrays.stream(all.classCounts()).filter(c -> c > 0).count();
-            // text cannot be a quantity: names of nearly one row each are identifiers (an id column), not classes
+            // text cannot be a quantity: names of nearly one row each are identifiers (an id column), not classes; whole numbers
+            // of 100 and more (prices in whole units) have class names too, and are quantities all the same
             notes.append(String.format(Locale.ROOT, "warning: %d classes with %.1f rows each on average: %s%n", used, (double) all.rows() / used,
-                    classNames.isEmpty()
+                    classNames.isEmpty() || table.numericLabels()
                             ? "if the labels are quantities (as the diabetes set's whole-number targets), --task regression fits them better"
                             : "text labels this rare name rows rather than classes; is --label-column the right column?"));
         }

@@ -189,6 +189,20 @@ class CliTest {
     }
 
     @Test
+    void a_misspelt_required_option_is_named_not_reported_missing() {
+        Run evaluate = run("evaluate", "--modle", "m.jvk");
+        assertThat(evaluate.code()).isEqualTo(2);
+        assertThat(evaluate.err().strip()).isEqualTo("jvk evaluate: unknown option '--modle'; did you mean --model? (see --help)");
+        Run export = run("export", "--model", "m.jvk", "--onx=m.onnx");
+        assertThat(export.code()).isEqualTo(2);
+        assertThat(export.err().strip()).isEqualTo("jvk export: unknown option '--onx'; did you mean --onnx? (see --help)");
+        Run missing = run("predict", "--csv", "-", "--threads", "1");
+        assertThat(missing.err().strip()).isEqualTo("jvk predict: Missing required option: '--model=FILE' (see --help)");
+        Run global = run("--debug", "compress", "--debug", "--out", "-x");
+        assertThat(global.err().strip()).isEqualTo("jvk compress: Missing required option: '--model=FILE' (see --help)");
+    }
+
+    @Test
     void a_misspelt_label_column_name_gets_a_did_you_mean_and_the_header_names() throws IOException {
         Path file = dir.resolve("fruit.csv");
         Files.writeString(file, "\"weight (g)\",\"colour, hue\",name\n1,2,apple\n3,4,pear\n");

@@ -584,6 +584,20 @@ class CommandsTest {
     }
 
     @Test
+    void whole_number_prices_as_labels_suggest_regression_not_a_text_column() throws IOException {
+        StringBuilder s = new StringBuilder("area,price\n");
+        for (int i = 0; i < 200; i++) {
+            s.append(50 + i).append(',').append(100_000 + 997 * i).append('\n');
+        }
+        Path file = dir.resolve("houses.csv");
+        Files.writeString(file, s);
+        CliTest.Run r = run("train", "--csv", file.toString(), "--header", "--label-column", "price", "--epochs", "1", "--layers", "4",
+                "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: 200 classes with 1.0 rows each").contains("--task regression").doesNotContain("text labels");
+    }
+
+    @Test
     void a_label_column_of_one_class_is_warned_about() throws IOException {
         StringBuilder s = new StringBuilder("x,y,species\n");
         for (int i = 0; i < 60; i++) {

@@ -44,6 +44,15 @@ class CompressCommandTest {
     }
 
     @Test
+    void an_out_naming_the_model_is_refused_and_the_model_kept() throws IOException {
+        byte[] before = Files.readAllBytes(model);
+        Run c = run("compress", "--model", model.toString(), "--quantize", "int8", "--data", "synthetic", "--threads", "1", "--out", model.toString());
+        assertThat(c.code()).isEqualTo(2);
+        assertThat(c.err().strip()).isEqualTo("jvk compress: --out " + model + " is the --model file; it would be replaced by the compressed model");
+        assertThat(Files.readAllBytes(model)).isEqualTo(before);
+    }
+
+    @Test
     void a_csv_trained_model_scored_on_the_built_in_set_names_its_width_and_asks_for_its_csv() throws IOException {
         StringBuilder rows = new StringBuilder("a,b,c,label\n");
         for (int i = 0; i < 40; i++) {

@@ -84,6 +84,49 @@ class ExportCommandTest {
     }
 
     @Test
+    void an_onnx_target_naming_the_model_is_refused_and_the_model_kept() throws IOException {
+        Path model = dir.resolve("m.jvk");
+        Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.RELU, 3, 1).save(model);
+        byte[] before = Files.readAllBytes(model);
+        Run x = run("export", "--model", model.toString(), "--onnx", model.toString());
+        assertThat(x.code()).isEqualTo(2);
+        assertThat(x.err().strip()).isEqualTo("jvk export: --onnx " + model + " is the --model file; it would be replaced by the ONNX file");
+        assertThat(Files.readAllBytes(model)).isEqualTo(before);
+    }
+
+    @Test
+    void duplicate_or_empty_class_names_are_refused_and_nothing_written() throws IOException {
+        Path model = dir.resolve("m.jvk");
+        Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.RELU, 3, 1).save(model);
+        Path onnx = dir.resolve("named.onnx");
+        Run twice = run("export", "--model", model.toString(), "--onnx", onnx.toString(), "--class-names", "cat,dog,cat");
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err().strip()).isEqualTo("jvk export: --class-names: class 2's name 'cat' is given twice; give each class its own name");
+        Run empty = run("export", "--model", model.toString(), "--onnx", onnx.toString(), "--class-names", "cat,,dog");
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.err().strip()).isEqualTo("jvk export: --class-names: class 1's name is empty; give each class its own name");
+        assertThat(onnx).doesNotExist();
+    }
+
+    @Test
+    void a_model_target_of_dash_is_refused_before_anything_is_written() throws IOException {
+        Path model = dir.resolve("m.jvk");
+        Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.RELU, 3, 1).save(model);
+        String[][] commands = {
+            {"export", "--model", model.toString(), "--onnx", "-"},
+            {"compress", "--model", model.toString(), "--quantize", "int8", "--data", "synthetic", "--threads", "1", "--out", "-"},
+            {"train", "--data", "synthetic", "--epochs", "1", "--layers", "4", "--threads", "1", "--save", "-"}};
+        for (String[] command : commands) {
+            Run r = run(command);
+            String option = command[command.length - 2];
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err().strip()).isEqualTo("jvk " + command[0] + ": " + option
+                    + " -: a model is written to a file, not to standard output; give a file name (./- for a file named -)");
+            assertThat(Path.of("-")).as("a file named - in the working folder").doesNotExist();
+        }
+    }
+
+    @Test
     void class_names_and_opset_reach_the_file() throws IOException {
         Path model = dir.resolve("m.jvk");
         Mlp.classifier(5, new int[] {4}, dev.jvk.nn.Activation.GELU, 3, 1).save(model);

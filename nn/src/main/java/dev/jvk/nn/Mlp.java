@@ -1068,8 +1068,12 @@ public final class Mlp {
         }
     }
 
-    /** The first parameter value that is not finite, as "layer I's weights[J]", or null when all are. */
-    String nonFiniteParameter() {
+    /**
+     * The first dense layer's weight or bias that is not finite, named as in {@code "layer 2's weights[5] = NaN"}
+     * (layers counted from 1), or null when all are: such a model came from diverged training, and is neither saved
+     * nor quantized.
+     */
+    public String nonFiniteParameter() {
         for (int i = 0; i < layers.size(); i++) {
             // the values straight from the layer: saving a model that never trained allocates no gradients
             if (layers.get(i) instanceof Dense d) {

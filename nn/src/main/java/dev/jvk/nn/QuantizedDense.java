@@ -2,7 +2,9 @@ package dev.jvk.nn;
 
 import dev.jvk.kernels.LowPrecision;
 import dev.jvk.kernels.PackedBf16Matrix;
+import dev.jvk.kernels.Reductions;
 import dev.jvk.kernels.Vectors;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -252,13 +254,27 @@ public final class QuantizedDense implements Layer {
      * y[B x out] = diag(rowScale) . (qx[B x in] . q^T[in x out]) . diag(scale), qx the rows of x quantized each
      * with its own scale; the buffers are the calling thread's, as forwardRows runs on several threads at once.
      *
-     * @throws IllegalArgumentException when an input is NaN or infinite (no int8 scale represents it)
+     * <p>A row holding a NaN or an infinity (a feature far outside the training range overflows the layer before)
+     * has no int8 scale: its scale is NaN and its quantized row zeros, so its outputs are NaN, as a float layer's
+     * are, and the other rows are what they are alone.
      */
     private void forwardDynamic(float[] x, int xOffset, float[] y, int yOffset, int rows) {
         DynamicBuffers buffers = dynamicBuffers.get().fit(rows, in, out);
         byte[] qx = buffers.qx;
         float[] rowScales = buffers.rowScales;
-        LowPrecision.quantizeInt8Rows(x, xOffset, rows, in, in, qx, 0, in, rowScales, 0);
+        if (Float.isFinite(Reductions.sum(x, xOffset, rows * in))) {
+            // a finite sum has no NaN or infinite term: the common case, one call
+            LowPrecision.quantizeInt8Rows(x, xOffset, rows, in, in, qx, 0, in, rowScales, 0);
+        } else {
+            for (int r = 0; r < rows; r++) {
+                if (finite(x, xOffset + r * in, in)) {
+                    LowPrecision.quantizeInt8Rows(x, xOffset + r * in, 1, in, in, qx, r * in, in, rowScales, r);
+                } else {
+                    Arrays.fill(qx, r * in, (r + 1) * in, (byte) 0);
+                    rowScales[r] = Float.NaN;
+                }
+            }
+        }
         if (rows == 1 && in <= EXACT_FLOAT_TERMS) {
             // the batch-1 int8 GEMV, each weight read once as a byte, with unit scales and the integer row widened: every
             // product and partial sum is an integer below 2^24, so its float sum is the exact int32 one (and faster than
@@ -287,6 +303,15 @@ public final class QuantizedDense implements Layer {
                 y[yOffset + r * out + j] = (float) (sums[r * out + j] * (rowScale * scales[j]));
             }
         }
+    }
+
+    private static boolean finite(float[] x, int offset, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(x[offset + i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One thread's buffers of {@link #forwardDynamic}, at least as large as the last call needed. */
@@ -318,7 +343,7 @@ public final class QuantizedDense implements Layer {
         float[] o = ones;
         if (o == null) {
             o = new float[out];
-            java.util.Arrays.fill(o, 1f);
+            Arrays.fill(o, 1f);
             ones = o;
         }
         return o;

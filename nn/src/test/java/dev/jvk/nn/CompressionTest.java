@@ -97,6 +97,19 @@ class CompressionTest {
     }
 
     @Test
+    void aModelWithANonFiniteWeightIsRefusedNamingTheWeight() {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            for (QuantizedDense.Format format : QuantizedDense.Format.values()) {
+                Mlp mlp = Mlp.classifier(4, new int[] {3}, Activation.RELU, 2, 1);
+                ((Dense) mlp.layers().get(0)).weights()[5] = bad;
+                assertThatThrownBy(() -> Compression.quantize(mlp, format)).as("%s, %s", bad, format)
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("cannot quantize a model whose layer 1's weights[5] = " + bad + ": NaN or infinite weights come from diverged training");
+            }
+        }
+    }
+
+    @Test
     void int8_and_bf16_models_compute_their_decoded_weights_at_batch_1_and_above() {
         Mlp mlp = trained();
         // int8-dynamic quantizes the activations too: DynamicQuantizationTest holds it to its own oracle

@@ -108,11 +108,31 @@ class DynamicQuantizationTest {
     }
 
     @Test
-    void a_non_finite_input_is_refused_by_name() {
-        QuantizedDense layer = layer(4, 2, 9);
-        float[] x = {1f, Float.NaN, 0f, 2f};
-        assertThatThrownBy(() -> layer.forward(x, new float[2], 1, false)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("non-finite");
+    void a_non_finite_row_gives_nan_outputs_and_leaves_the_other_rows_as_they_are_alone() {
+        QuantizedDense layer = layer(40, 3, 9);
+        float[] x = inputs(4, 40, 11);
+        float[] alone = new float[4 * 3];
+        for (int r = 0; r < 4; r++) {
+            layer.forwardRows(x, alone, r, 1);
+        }
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float[] hostile = x.clone();
+            hostile[40 + 7] = bad;
+            for (int rows : new int[] {1, 4}) {
+                float[] y = new float[4 * 3];
+                int from = rows == 1 ? 1 : 0;
+                layer.forwardRows(hostile, y, from, rows);
+                for (int r = from; r < from + rows; r++) {
+                    float[] got = java.util.Arrays.copyOfRange(y, r * 3, r * 3 + 3);
+                    if (r == 1) {
+                        assertThat(got).as("%s, %d rows", bad, rows).containsOnly(Float.NaN);
+                    } else {
+                        assertThat(ModelFileTest.bits(got)).as("row %d of %d", r, rows)
+                                .isEqualTo(ModelFileTest.bits(java.util.Arrays.copyOfRange(alone, r * 3, r * 3 + 3)));
+                    }
+                }
+            }
+        }
     }
 
     /**

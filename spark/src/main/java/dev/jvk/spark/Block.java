@@ -20,7 +20,7 @@ record Block(int partition, float[] features, int[] labels, float[] targets, int
      * The block of {@code rows}, whose field 0 is the features vector and field 1 the label (a double).
      *
      * @param classes the classes the labels must be in, or 0 for a regressor's real-valued targets
-     * @throws IllegalArgumentException on a null or wrong-length vector, or a label that is null, or for a
+     * @throws IllegalArgumentException on a null or wrong-length vector, a feature that is not a finite float, or a label that is null, or for a
      *                                  classifier not a whole number in {@code [0, classes)}, for a regressor not finite
      */
     static Block of(int partition, Iterator<Row> rows, int inputs, int classes, String featuresCol, String labelCol) {
@@ -38,6 +38,7 @@ record Block(int partition, float[] features, int[] labels, float[] targets, int
                 x = Arrays.copyOf(x, y.length * inputs);
             }
             FeatureRows.copy(row, 0, featuresCol, partition, n, inputs, x, n * inputs);
+            FeatureRows.requireFinite(row, 0, featuresCol, partition, n, x, n * inputs, inputs);
             y[n] = label(row, labelCol, partition, n, classes);
             n++;
         }

@@ -55,6 +55,22 @@ final class FeatureRows {
         }
     }
 
+    /**
+     * Refuses a training row whose features, as floats, are not all finite: a NaN, an infinity or a
+     * double beyond the float range would make the first step's loss NaN, which reads as a diverged
+     * training rather than as the row it is.
+     *
+     * @throws IllegalArgumentException naming the column, the row, its partition and the vector's index
+     */
+    static void requireFinite(Row row, int field, String column, int partition, long index, float[] x, int offset, int inputs) {
+        for (int i = 0; i < inputs; i++) {
+            if (!Float.isFinite(x[offset + i])) {
+                throw new IllegalArgumentException("the features column '" + column + "' has " + ((Vector) row.get(field)).apply(i) + " at "
+                        + where(partition, index) + ", index " + i + " of the vector: training features must be finite floats");
+            }
+        }
+    }
+
     /** A row's place for a message. */
     static String where(int partition, long index) {
         return "row " + index + " of partition " + partition;

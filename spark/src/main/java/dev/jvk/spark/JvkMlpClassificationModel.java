@@ -4,6 +4,7 @@ import dev.jvk.nn.Dense;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.QuantizedDense;
 import java.util.Objects;
 import java.util.stream.IntStream;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
@@ -95,7 +96,7 @@ public final class JvkMlpClassificationModel
 
     /** The layer sizes, input first, classes last (as {@link JvkMlpClassifier#setLayers} takes them). */
     public int[] layers() {
-        IntStream dense = logits.layers().stream().filter(l -> l instanceof Dense).mapToInt(Layer::outputSize);
+        IntStream dense = logits.layers().stream().filter(l -> l instanceof Dense || l instanceof QuantizedDense).mapToInt(Layer::outputSize);
         return IntStream.concat(IntStream.of(inputs), dense).toArray();
     }
 
@@ -133,6 +134,11 @@ public final class JvkMlpClassificationModel
                     : name.equals(getProbabilityCol()) ? ScoringIterator.Column.PROBABILITY : ScoringIterator.Column.PREDICTION;
         }
         double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
+        // MLlib's transform checks this (this one replaces it); the estimator's setThresholds cannot, not knowing the classes
+        if (thresholds != null && thresholds.length != classes) {
+            throw new IllegalArgumentException("thresholds has " + thresholds.length + " values, the model has " + classes
+                    + " classes (layers[last]): give one threshold per class");
+        }
         return trained.score(rows, out, getFeaturesCol(), inputs, classes, columns, thresholds, getThreadsPerTask());
     }
 
@@ -150,6 +156,27 @@ public final class JvkMlpClassificationModel
             values[j] = raw[j];
         }
         return Vectors.dense(values);
+    }
+
+    /** MLlib's class for these scores, or NaN when they are NaN, as {@link #transform} gives it (MLlib's argmax would say 0). */
+    @Override
+    public double raw2prediction(Vector rawPrediction) {
+        return hasNaN(rawPrediction) ? Double.NaN : super.raw2prediction(rawPrediction);
+    }
+
+    /** MLlib's class for these probabilities (with thresholds), or NaN when they are NaN, as {@link #transform} gives it. */
+    @Override
+    public double probability2prediction(Vector probability) {
+        return hasNaN(probability) ? Double.NaN : super.probability2prediction(probability);
+    }
+
+    private static boolean hasNaN(Vector v) {
+        for (int j = 0; j < v.size(); j++) {
+            if (Double.isNaN(v.apply(j))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Softmax in place. */

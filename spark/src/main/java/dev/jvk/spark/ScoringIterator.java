@@ -102,7 +102,7 @@ final class ScoringIterator implements Iterator<Row> {
             values[at++] = switch (column) {
                 case RAW_PREDICTION -> vector(raw, r * classes, classes);
                 case PROBABILITY -> vector(probability, r * classes, classes);
-                case PREDICTION -> (double) predict(r * classes, classes);
+                case PREDICTION -> predict(r * classes, classes);
                 case VALUE -> (double) raw[r * classes];
             };
         }
@@ -129,11 +129,19 @@ final class ScoringIterator implements Iterator<Row> {
         }
     }
 
-    /** The class MLlib predicts: the most probable one, or with thresholds the largest probability / threshold. */
-    private int predict(int offset, int classes) {
+    /**
+     * The class MLlib predicts: the most probable one, or with thresholds the largest probability / threshold;
+     * NaN for a row whose scores are NaN (a NaN feature, or one that overflows the model), where argmax's
+     * first NaN, or MLlib's first index, would name a class that no score chose.
+     */
+    private double predict(int offset, int classes) {
+        int first = Reductions.argmax(raw, offset, classes);
+        if (Float.isNaN(raw[offset + first])) {
+            return Double.NaN;
+        }
         double[] t = scorer.thresholds();
         if (t == null) {
-            return Reductions.argmax(raw, offset, classes);
+            return first;
         }
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;

@@ -42,11 +42,16 @@ public final class Compression {
      * shift of zeros, which its file does not store ({@code docs/model-format.md}, version 4). The two forms
      * differ only by float rounding, far below the quantization's.
      *
-     * @throws IllegalArgumentException when the model is already quantized
+     * @throws IllegalArgumentException when the model is already quantized, or a weight or bias is NaN or infinite
      */
     public static Mlp quantize(Mlp mlp, QuantizedDense.Format format) {
         Objects.requireNonNull(mlp, "mlp");
         Objects.requireNonNull(format, "format");
+        String nonFinite = mlp.nonFiniteParameter();
+        if (nonFinite != null) {
+            // int8 has no scale for it (the kernel would name its transposed copy), bf16 would make every output NaN
+            throw new IllegalArgumentException("cannot quantize a model whose " + nonFinite + ": NaN or infinite weights come from diverged training");
+        }
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < mlp.layers().size(); i++) {
             Layer layer = mlp.layers().get(i);

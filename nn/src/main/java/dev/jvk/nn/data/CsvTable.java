@@ -146,6 +146,17 @@ public final class CsvTable {
         }
     }
 
+    /** Whether every label is a decimal number (whole or not) rather than text: a quantity, not a name. */
+    public boolean numericLabels() {
+        requireLabels();
+        for (String t : targets) {
+            if (Double.isNaN(CsvReader.parseDecimal(t))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Classification when every label is an integer or any label is not a number; regression when they are
      * numbers and at least one has a fraction. Needs exactly one label column for classification.

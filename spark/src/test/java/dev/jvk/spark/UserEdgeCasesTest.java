@@ -1,0 +1,99 @@
+package dev.jvk.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jvk.nn.Activation;
+import dev.jvk.nn.Mlp;
+import dev.jvk.nn.QuantizedDense;
+import dev.jvk.nn.compress.Compression;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+
+/** What a Spark user meets at the edges: non-finite features, thresholds of the wrong length, empty partitions, wrapped compressed models. */
+class UserEdgeCasesTest {
+    private static Dataset<Row> frame(int partitions, Row... rows) {
+        return LocalSpark.session().createDataFrame(LocalSpark.context().parallelize(List.of(rows), partitions), LocalSpark.SCHEMA);
+    }
+
+    private static Row row(double label, double... x) {
+        return RowFactory.create(Vectors.dense(x), label);
+    }
+
+    @Test
+    void aNonFiniteFeatureIsRefusedBeforeTrainingNamingItsRow() {
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, 1e39}) {
+            Dataset<Row> data = frame(1, row(0, 1, 2, 3), row(1, 3, bad, 1));
+            assertThatThrownBy(() -> BadInputTest.classifier().fit(data)).as("feature %s", bad)
+                    .hasStackTraceContaining("IllegalArgumentException: the features column 'features' has " + (bad == 1e39 ? "1.0E39" : Double.toString(bad))
+                            + " at row 1 of partition 0, index 1 of the vector");
+            assertThatThrownBy(() -> new JvkMlpRegressor().setLayers(new int[] {3, 4, 1}).setMaxIter(1).fit(data)).as("regressor, feature %s", bad)
+                    .hasStackTraceContaining("the features column 'features' has");
+        }
+    }
+
+    @Test
+    void aRowWithNaNScoresHasNoPredictedClass() {
+        JvkMlpClassificationModel model = BadInputTest.classifier().fit(frame(1, row(0, 1, 2, 3), row(1, 3, 2, 1)));
+        List<Row> scored = model.transform(frame(1, row(0, 1, Double.NaN, 3), row(1, 3, 2, 1))).select("rawPrediction", "prediction").collectAsList();
+        assertThat(((Vector) scored.get(0).getAs(0)).apply(0)).isNaN();
+        assertThat(scored.get(0).getDouble(1)).as("argmax's first NaN would name class 0").isNaN();
+        assertThat(scored.get(1).getDouble(1)).isIn(0.0, 1.0);
+        model.setThresholds(new double[] {0.5, 0.5});
+        assertThat(model.transform(frame(1, row(0, 1, Double.NaN, 3))).select("prediction").first().getDouble(0)).isNaN();
+    }
+
+    @Test
+    void thePerRowPredictOfNaNScoresIsNaNAsTransformGivesIt() {
+        JvkMlpClassificationModel model = BadInputTest.classifier().fit(frame(1, row(0, 1, 2, 3), row(1, 3, 2, 1)));
+        Vector nan = Vectors.dense(1, Double.NaN, 3);
+        assertThat(model.predict(nan)).isNaN();
+        assertThat(model.predict(Vectors.dense(1, 2, 3))).isIn(0.0, 1.0);
+        model.setThresholds(new double[] {0.5, 0.5});
+        assertThat(model.predict(nan)).isNaN();
+        assertThat(model.predict(Vectors.dense(1, 2, 3))).isIn(0.0, 1.0);
+    }
+
+    @Test
+    void thresholdsOfTheWrongLengthAreRefusedAtTransform() {
+        for (double[] thresholds : new double[][] {{0.5}, {0.2, 0.3, 0.5}}) {
+            // the estimator does not know the classes when its thresholds are set; the model they are copied to does
+            JvkMlpClassificationModel model = BadInputTest.classifier().setThresholds(thresholds).fit(frame(1, row(0, 1, 2, 3), row(1, 3, 2, 1)));
+            assertThatThrownBy(() -> model.transform(frame(1, row(0, 1, 2, 3)))).as("%d thresholds", thresholds.length)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thresholds").hasMessageContaining("2 classes");
+        }
+    }
+
+    @Test
+    void emptyPartitionsTrainAsTheRowsAlone() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rows.add(row(i % 2, i % 2, (i * 7) % 5, 1));
+        }
+        // 5 partitions for 2 non-empty slices: parallelize of 40 rows into 5 slices, then the first three emptied by a filter
+        Dataset<Row> data = LocalSpark.session().createDataFrame(LocalSpark.context().parallelize(rows, 5), LocalSpark.SCHEMA)
+                .filter("features is not null").limit(40).repartition(1).union(frame(3));
+        for (String aggregation : new String[] {"gradients", "parameters"}) {
+            JvkMlpClassificationModel model = BadInputTest.classifier().setAggregation(aggregation).setMaxIter(2).fit(data);
+            for (float w : model.jvkModel().parameters().get(0).value()) {
+                assertThat(w).as(aggregation).isFinite();
+            }
+            assertThat(model.transform(frame(2)).count()).isZero();
+            assertThat(model.transform(frame(2)).columns()).contains("prediction", "probability", "rawPrediction");
+        }
+    }
+
+    @Test
+    void aWrappedQuantizedModelReportsItsLayers() {
+        Mlp mlp = Mlp.classifier(3, new int[] {5}, Activation.RELU, 2, 1);
+        Mlp int8 = Compression.quantize(mlp, QuantizedDense.Format.INT8);
+        assertThat(JvkMlpClassificationModel.fromJvkModel(int8).layers()).containsExactly(3, 5, 2);
+        assertThat(JvkMlpClassificationModel.fromJvkModel(mlp).layers()).containsExactly(3, 5, 2);
+    }
+}
