@@ -1069,19 +1069,38 @@ public final class Mlp {
     }
 
     /**
-     * The first dense layer's weight or bias that is not finite, named as in {@code "layer 2's weights[5] = NaN"}
-     * (layers counted from 1), or null when all are: such a model came from diverged training, and is neither saved
-     * nor quantized.
+     * The first parameter a prediction reads that is not finite, named as in {@code "layer 2's weights[5] = NaN"}
+     * (layers counted from 1): a dense layer's weight or bias, a quantized layer's bf16 weight, int8 scale or bias.
+     * Null when all are: such a model came from diverged training (or a damaged file), and is neither saved, quantized
+     * nor loaded.
      */
     public String nonFiniteParameter() {
         for (int i = 0; i < layers.size(); i++) {
+            String layer = "layer " + (i + 1);
+            String found = null;
             // the values straight from the layer: saving a model that never trained allocates no gradients
             if (layers.get(i) instanceof Dense d) {
-                String found = nonFinite(d.weights(), "layer " + (i + 1) + "'s weights");
-                found = found != null ? found : nonFinite(d.bias(), "layer " + (i + 1) + "'s bias");
-                if (found != null) {
-                    return found;
-                }
+                found = nonFinite(d.weights(), layer + "'s weights");
+                found = found != null ? found : nonFinite(d.bias(), layer + "'s bias");
+            } else if (layers.get(i) instanceof QuantizedDense q) {
+                // the scales' array is live, so its construction-time check does not cover a later write;
+                // bf16 keeps float's exponent, so its infinities and NaNs survive into every product
+                found = q.format() == QuantizedDense.Format.BF16 ? nonFiniteBf16(q.bf16Weights(), layer + "'s bf16 weights")
+                        : nonFinite(q.scales(), layer + "'s scales");
+                found = found != null ? found : nonFinite(q.bias(), layer + "'s bias");
+            }
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static String nonFiniteBf16(short[] bits, String what) {
+        for (int j = 0; j < bits.length; j++) {
+            float v = Float.intBitsToFloat(bits[j] << 16);
+            if (!Float.isFinite(v)) {
+                return what + "[" + j + "] = " + v;
             }
         }
         return null;

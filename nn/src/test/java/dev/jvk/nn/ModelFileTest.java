@@ -498,6 +498,38 @@ class ModelFileTest {
         assertThat(file).doesNotExist();
     }
 
+    /** A 3 -> 2 classifier of one quantized layer, built through its public factories. */
+    private static Mlp quantized(QuantizedDense layer) {
+        return new Mlp(List.of(layer), new SoftmaxCrossEntropy(), null);
+    }
+
+    private static short bf16(float v) {
+        return (short) (Float.floatToRawIntBits(v) >>> 16);
+    }
+
+    @Test
+    void a_quantized_model_with_a_non_finite_weight_scale_or_bias_is_not_written() {
+        short[] weights = {bf16(1f), bf16(-2f), bf16(0.5f), bf16(3f), bf16(0.25f), bf16(-1f)};
+        float[] bias = {0.5f, -0.5f};
+        assertThat(quantized(QuantizedDense.bf16(3, 2, weights, bias)).nonFiniteParameter()).isNull();
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            short[] w = weights.clone();
+            w[4] = bf16(bad);
+            assertThat(quantized(QuantizedDense.bf16(3, 2, w, bias)).nonFiniteParameter()).isEqualTo("layer 1's bf16 weights[4] = " + bad);
+        }
+        float[] nanBias = {0.5f, Float.NaN};
+        assertThat(quantized(QuantizedDense.bf16(3, 2, weights, nanBias)).nonFiniteParameter()).isEqualTo("layer 1's bias[1] = NaN");
+        byte[] q = {1, -2, 3, 4, 5, -6};
+        QuantizedDense int8 = QuantizedDense.int8(3, 2, q, new float[] {0.1f, 0.2f}, new float[] {0f, Float.POSITIVE_INFINITY});
+        Path file = dir.resolve("nan-int8.jvk");
+        assertThatThrownBy(() -> quantized(int8).save(file)).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith(file + ": not written: layer 1's bias[1] = Infinity");
+        assertThat(file).doesNotExist();
+        QuantizedDense dynamic = QuantizedDense.int8Dynamic(3, 2, q, new float[] {0.1f, 0.2f}, new float[] {0f, 1f});
+        dynamic.scales()[1] = Float.NaN;   // the scales are live
+        assertThat(quantized(dynamic).nonFiniteParameter()).isEqualTo("layer 1's scales[1] = NaN");
+    }
+
     @Test
     void saving_keeps_the_mode_of_the_file_it_replaces_and_gives_a_new_file_the_umask_mode() throws IOException {
         Path plain = dir.resolve("plain");
