@@ -442,6 +442,11 @@ final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(name + ": wrong architecture: " + e.getMessage());
         }
+        // save refuses such a model (it predicts NaN for every row), so the file was damaged or not written by jvk
+        String nonFinite = mlp.nonFiniteParameter();
+        if (nonFinite != null) {
+            throw new ModelFileException(name + ": " + nonFinite + ": a model file holds finite weights only (jvk refuses to save any other)");
+        }
         if (version >= 2) {
             ModelMetadata metadata = readMetadata(in, name);
             if (version >= MEANS_VERSION) {

@@ -174,11 +174,15 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
             String fingerprint = in.readUTF();
             int epoch = in.readInt();
             int steps = in.readInt();
-            float[][] state = readArrays(in, bytes.length, file);
+            // A NaN moment would turn the resumed run's first update into NaN weights, blamed on the learning rate. Adam's
+            // second moment may be +Infinity (a gradient whose square overflows float): the run that wrote it carried it
+            // on with finite weights, so a resumed run must too.
+            float[][] state = readArrays(in, bytes.length, file, "optimizer state", true);
             int bestEpoch = in.readInt();
             double bestAccuracy = in.readDouble();
             double bestLoss = in.readDouble();
-            float[][] bestWeights = readArrays(in, bytes.length, file);
+            // the weights of an epoch whose model was checked finite (and saved): early stopping restores them
+            float[][] bestWeights = readArrays(in, bytes.length, file, "best epoch's weights", false);
             int generators = in.readInt();
             if (generators < 0 || generators > bytes.length / 8) {
                 throw new ModelFileException(file + ": " + generators + " dropout generator states cannot fit in " + bytes.length + " bytes");
@@ -207,8 +211,11 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
         }
     }
 
-    /** Arrays whose claimed lengths are held against the file's size before anything is allocated. */
-    private static float[][] readArrays(DataInputStream in, int fileBytes, Path file) throws IOException {
+    /**
+     * Arrays whose claimed lengths are held against the file's size before anything is allocated; a NaN (or an
+     * infinity, unless {@code infinities}) is refused naming the array and index, as a model file's weights are.
+     */
+    private static float[][] readArrays(DataInputStream in, int fileBytes, Path file, String what, boolean infinities) throws IOException {
         int count = in.readInt();
         if (count < 0 || count > fileBytes / 4) {
             throw new ModelFileException(file + ": " + count + " state arrays cannot fit in " + fileBytes + " bytes");
@@ -221,7 +228,12 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
             }
             arrays[i] = new float[n];
             for (int j = 0; j < n; j++) {
-                arrays[i][j] = in.readFloat();
+                float v = in.readFloat();
+                if (Float.isNaN(v) || (!infinities && Float.isInfinite(v))) {
+                    throw new ModelFileException(file + ": " + what + " array " + i + "[" + j + "] = " + v
+                            + ": a training state holds " + (infinities ? "no NaN" : "finite values only") + " (jvk writes no other)");
+                }
+                arrays[i][j] = v;
             }
         }
         return arrays;

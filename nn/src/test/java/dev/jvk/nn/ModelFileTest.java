@@ -531,6 +531,31 @@ class ModelFileTest {
     }
 
     @Test
+    void a_file_with_a_non_finite_weight_and_a_valid_checksum_is_refused_naming_the_layer_and_index() throws IOException {
+        Mlp mlp = sample();
+        Dense second = (Dense) mlp.layers().stream().filter(l -> l instanceof Dense).skip(1).findFirst().orElseThrow();
+        second.bias()[3] = Float.POSITIVE_INFINITY;
+        // encode, unlike save, does not check: the bytes a hand-made file would hold, framed and checksummed
+        byte[] floats = ModelFile.encode(mlp);
+        Path file = dir.resolve("inf.jvk");
+        Files.write(file, floats);
+        assertThatThrownBy(() -> Mlp.load(file)).isInstanceOf(ModelFileException.class)
+                .hasMessage(file + ": layer 4's bias[3] = Infinity: a model file holds finite weights only (jvk refuses to save any other)");
+
+        short[] weights = {bf16(1f), bf16(-2f), bf16(0.5f), bf16(3f), bf16(Float.NaN), bf16(-1f)};
+        assertThatThrownBy(() -> ModelFile.decode(ModelFile.encode(quantized(QuantizedDense.bf16(3, 2, weights, new float[2]))), "b.jvk"))
+                .isInstanceOf(ModelFileException.class).hasMessageStartingWith("b.jvk: layer 1's bf16 weights[4] = NaN: ");
+        byte[] q = {1, -2, 3, 4, 5, -6};
+        for (QuantizedDense int8 : List.of(QuantizedDense.int8(3, 2, q, new float[] {0.1f, 0.2f}, new float[] {Float.NaN, 0f}),
+                QuantizedDense.int8Dynamic(3, 2, q, new float[] {0.1f, 0.2f}, new float[] {Float.NaN, 0f}))) {
+            assertThatThrownBy(() -> ModelFile.decode(ModelFile.encode(quantized(int8)), "q.jvk"))
+                    .isInstanceOf(ModelFileException.class).hasMessageStartingWith("q.jvk: layer 1's bias[0] = NaN: ");
+        }
+        second.bias()[3] = 0.5f;
+        assertThat(ModelFile.decode(ModelFile.encode(mlp), "ok.jvk").describe()).isEqualTo(mlp.describe());
+    }
+
+    @Test
     void saving_keeps_the_mode_of_the_file_it_replaces_and_gives_a_new_file_the_umask_mode() throws IOException {
         Path plain = dir.resolve("plain");
         Files.createFile(plain);   // the mode any new file gets here: 0666 less the umask

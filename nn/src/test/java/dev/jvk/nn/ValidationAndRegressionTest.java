@@ -372,6 +372,24 @@ class ValidationAndRegressionTest {
     }
 
     @Test
+    void a_training_state_with_a_nan_moment_or_a_non_finite_best_weight_is_refused_naming_the_array_and_index(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve(TrainingCheckpoint.STATE);
+        java.util.function.BiFunction<float[][], float[][], TrainingCheckpoint> state = (moments, best) ->
+                new TrainingCheckpoint("fingerprint", 0, 5, moments, 1, 0.5, 0.25, best, new long[0], List.of());
+        float[][] finite = {{1f, 2f}, {3f, 4f, 5f}};
+        state.apply(new float[][] {{1f, 2f}, {3f, Float.NaN, 5f}}, finite).write(dir);
+        assertThatThrownBy(() -> TrainingCheckpoint.read(dir)).isInstanceOf(ModelFileException.class)
+                .hasMessage(file + ": optimizer state array 1[1] = NaN: a training state holds no NaN (jvk writes no other)");
+        state.apply(finite, new float[][] {{1f, Float.NEGATIVE_INFINITY}}).write(dir);
+        assertThatThrownBy(() -> TrainingCheckpoint.read(dir)).isInstanceOf(ModelFileException.class)
+                .hasMessage(file + ": best epoch's weights array 0[1] = -Infinity: a training state holds finite values only (jvk writes no other)");
+        // a saturated second moment is what the run that wrote it carried on with
+        state.apply(new float[][] {{1f, Float.POSITIVE_INFINITY}}, finite).write(dir);
+        assertThat(TrainingCheckpoint.read(dir).optimizerState()[0][1]).isEqualTo(Float.POSITIVE_INFINITY);
+    }
+
+    @Test
     void a_training_state_of_version_2_without_the_epochs_figures_is_refused_with_what_to_do(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
