@@ -4,6 +4,7 @@ import dev.jvk.nn.InsufficientMemoryException;
 import dev.jvk.nn.MemoryPlan;
 import dev.jvk.nn.ModelFileException;
 import dev.jvk.nn.TrainingDivergedException;
+import dev.jvk.nn.data.CsvReader;
 import dev.jvk.nn.data.DataException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,8 +29,8 @@ import picocli.CommandLine.Option;
         description = "Pure-Java SIMD kernels on the Vector API, and an MLP that trains on them.",
         footer = {"", "Exit codes: 0 done; 2 bad options or data, or more than the heap holds (one line on stderr, nothing written;",
             "--debug adds the stack trace); 1 training diverged or an internal error. JVM options: JAVA_OPTS=-Xmx8g ./jvk ..."},
-        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, CompressCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, CompressCommand.class, BenchCommand.class, Main.Help.class})
+public final class Main implements Callable<Integer> {
     /** Exit code for bad options or data. */
     public static final int USAGE = 2;
     /** Exit code for a run that failed for another reason (diverged training, a bug). */
@@ -139,9 +141,19 @@ public final class Main implements Runnable {
         }
         if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty() && ex.getCommandLine().getParent() == null
                 && ex.getCommandLine().getParseResult() != null && !ex.getCommandLine().getParseResult().hasSubcommand()) {
-            return "unknown command '" + u.getUnmatched().getFirst() + "'";
+            return unknownCommand(u.getUnmatched().getFirst(), ex.getCommandLine());
         }
         return ex.getMessage();
+    }
+
+    /**
+     * "unknown command 'trian'; did you mean train?", or the commands when none is close: what {@code jvk trian} and
+     * {@code jvk help trian} both say.
+     */
+    static String unknownCommand(String name, CommandLine root) {
+        String closest = CsvReader.closestName(name, root.getSubcommands().keySet());
+        return "unknown command " + DataException.printable(name)
+                + (closest != null ? "; did you mean " + closest + "?" : "; the commands are " + String.join(", ", root.getSubcommands().keySet()));
     }
 
     /**
@@ -172,11 +184,16 @@ public final class Main implements Runnable {
         return ex;
     }
 
-    /** Picocli's nearest option or command names for a misspelt one, as "; did you mean --epochs?". */
+    /**
+     * For a misspelt option, the command's option it is closest to, as "; did you mean --epochs?", when one is close
+     * ({@link CsvReader#closestName}); an unknown command has its own ({@link #unknownCommand}).
+     */
     private static String didYouMean(CommandLine.ParameterException ex) {
-        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
-            List<String> s = u.getSuggestions();
-            return "; did you mean " + String.join(" or ", s.subList(0, Math.min(3, s.size()))) + "?";
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty() && problem(ex).startsWith("unknown option '")) {
+            String option = u.getUnmatched().getFirst();
+            String closest = CsvReader.closestName(option.contains("=") ? option.substring(0, option.indexOf('=')) : option,
+                    ex.getCommandLine().getCommandSpec().optionsMap().keySet());
+            return closest != null ? "; did you mean " + closest + "?" : "";
         }
         return "";
     }
@@ -200,9 +217,40 @@ public final class Main implements Runnable {
         return s.replace('\n', ' ').replace('\r', ' ').strip();
     }
 
+    /** No command: a usage error, as any other (the usage on stderr, exit 2); {@code --help} and {@code help} print it on stdout. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
+    }
+
+    /**
+     * {@code help [COMMAND]}: the usage of jvk or of a command on stdout; an unknown command is refused as {@code jvk
+     * COMMAND} refuses it (picocli's own help command said "Unknown subcommand" and suggested nothing).
+     */
+    @Command(name = "help", helpCommand = true, description = "Print the usage of jvk, or of a command.")
+    static final class Help implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Parameters(arity = "0..1", paramLabel = "COMMAND", description = "The command whose usage to print.")
+        String command;
+
+        @Override
+        public Integer call() {
+            CommandLine root = spec.parent().commandLine();
+            if (command == null) {
+                root.usage(root.getOut());
+                return 0;
+            }
+            CommandLine sub = root.getSubcommands().get(command);
+            if (sub == null) {
+                root.getErr().println(prefix("jvk") + unknownCommand(command, root) + " (see --help)");
+                return USAGE;
+            }
+            sub.usage(root.getOut());
+            return 0;
+        }
     }
 
     /** The version line. */

@@ -189,6 +189,32 @@ class CliTest {
     }
 
     @Test
+    void an_unknown_command_gets_the_same_message_from_help_a_close_name_only_and_else_the_commands() {
+        String commands = "the commands are info, train, evaluate, predict, export, compress, bench, help";
+        for (String[] args : new String[][] {{"nosuch"}, {"help", "nosuch"}}) {
+            Run r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err().strip()).isEqualTo("jvk: unknown command 'nosuch'; " + commands + " (see --help)");
+        }
+        for (String[] args : new String[][] {{"evalute"}, {"help", "evalute"}}) {
+            assertThat(run(args).err().strip()).isEqualTo("jvk: unknown command 'evalute'; did you mean evaluate? (see --help)");
+        }
+        Run option = run("train", "--zzz");
+        assertThat(option.err().strip()).as("no option is close").isEqualTo("jvk train: unknown option '--zzz' (see --help)");
+        Run help = run("help", "train");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--epochs");
+        Run all = run("help");
+        assertThat(all.code()).isZero();
+        assertThat(all.out()).containsPattern("(?m)^ +bench ");
+        Run none = run();
+        assertThat(none.code()).as("no command is a usage error").isEqualTo(2);
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err()).isEqualTo(all.out());
+    }
+
+    @Test
     void a_misspelt_required_option_is_named_not_reported_missing() {
         Run evaluate = run("evaluate", "--modle", "m.jvk");
         assertThat(evaluate.code()).isEqualTo(2);

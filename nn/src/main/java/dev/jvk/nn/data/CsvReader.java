@@ -179,18 +179,28 @@ public final class CsvReader {
         return found;
     }
 
-    /** "(did you mean 'Species'?)" for the header name nearest to {@code s}: equal but for case, or at most a third of it misspelt. */
+    /** "(did you mean 'Species'?)" for the header name nearest to {@code s}, as {@link #closestName} finds it. */
     private static String nearest(String s, List<String> header) {
+        String best = closestName(s, header);
+        return best != null ? " (did you mean " + DataException.printable(best) + "?)" : "";
+    }
+
+    /**
+     * The name in {@code names} nearest to {@code s} when it is close enough to be what was meant: equal but for
+     * case, or at most a third of {@code s} misspelt (at least one edit; a swapped pair of letters is one); else
+     * null. What every "did you mean" of jvk suggests: a column name, a command, an option.
+     */
+    public static String closestName(String s, java.util.Collection<String> names) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String name : header) {
+        for (String name : names) {
             int d = name.equalsIgnoreCase(s) ? 0 : editDistance(s.toLowerCase(java.util.Locale.ROOT), name.toLowerCase(java.util.Locale.ROOT));
             if (d < bestDistance) {
                 best = name;
                 bestDistance = d;
             }
         }
-        return best != null && bestDistance <= Math.max(1, s.length() / 3) ? " (did you mean " + DataException.printable(best) + "?)" : "";
+        return best != null && bestDistance <= Math.max(1, s.length() / 3) ? best : null;
     }
 
     /** The header's names, each quoted (a name may hold the delimiter), the first ten of a long header. */
@@ -202,8 +212,12 @@ public final class CsvReader {
         return header.size() > 10 ? out + ", ... (" + header.size() + " columns)" : out.toString();
     }
 
-    /** Levenshtein's distance: the fewest single-character insertions, deletions and substitutions from a to b. */
+    /**
+     * The fewest single-character insertions, deletions, substitutions and swaps of two adjacent characters from
+     * a to b (Levenshtein's distance with transpositions, each substring edited once): "trian" is one typo of "train".
+     */
     static int editDistance(String a, String b) {
+        int[] beforePrevious = new int[b.length() + 1];
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
@@ -214,8 +228,12 @@ public final class CsvReader {
             for (int j = 1; j <= b.length(); j++) {
                 int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
                 current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    current[j] = Math.min(current[j], beforePrevious[j - 2] + 1);
+                }
             }
-            int[] t = previous;
+            int[] t = beforePrevious;
+            beforePrevious = previous;
             previous = current;
             current = t;
         }

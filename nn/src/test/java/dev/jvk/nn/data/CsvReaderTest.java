@@ -94,13 +94,28 @@ class CsvReaderTest {
     }
 
     @Test
-    void edit_distance_counts_insertions_deletions_and_substitutions() {
+    void edit_distance_counts_insertions_deletions_substitutions_and_swaps() {
         assertThat(CsvReader.editDistance("", "")).isZero();
         assertThat(CsvReader.editDistance("name", "name")).isZero();
         assertThat(CsvReader.editDistance("nme", "name")).isEqualTo(1);
-        assertThat(CsvReader.editDistance("naem", "name")).isEqualTo(2);
+        assertThat(CsvReader.editDistance("naem", "name")).isEqualTo(1);
+        assertThat(CsvReader.editDistance("trian", "train")).isEqualTo(1);
+        assertThat(CsvReader.editDistance("abdc", "bacd")).isEqualTo(2);
+        assertThat(CsvReader.editDistance("ca", "abc")).as("each substring edited once").isEqualTo(3);
         assertThat(CsvReader.editDistance("kitten", "sitting")).isEqualTo(3);
         assertThat(CsvReader.editDistance("", "abc")).isEqualTo(3);
+    }
+
+    @Test
+    void the_closest_name_is_suggested_only_when_at_most_a_third_of_it_is_misspelt() {
+        List<String> commands = List.of("info", "train", "evaluate", "predict", "bench");
+        assertThat(CsvReader.closestName("trian", commands)).isEqualTo("train");
+        assertThat(CsvReader.closestName("TRAIN", commands)).isEqualTo("train");
+        assertThat(CsvReader.closestName("evalute", commands)).isEqualTo("evaluate");
+        assertThat(CsvReader.closestName("nosuch", commands)).isNull();
+        assertThat(CsvReader.closestName("bnch", commands)).isEqualTo("bench");
+        assertThat(CsvReader.closestName("bxnxh", commands)).as("two edits in five letters").isNull();
+        assertThat(CsvReader.closestName("x", List.of())).isNull();
     }
 
     @Test
