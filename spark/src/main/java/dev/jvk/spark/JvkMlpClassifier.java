@@ -48,7 +48,7 @@ public final class JvkMlpClassifier
     public JvkMlpClassifier(String uid) {
         this.uid = uid;   // before super(): Spark's params read uid() while the superclass is built
         super();
-        fields = Fields.of(this);
+        fields = Fields.of(this, 2);
     }
 
     @Override

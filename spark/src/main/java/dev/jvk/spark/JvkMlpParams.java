@@ -186,12 +186,16 @@ public interface JvkMlpParams<T extends JvkMlpParams<T>> extends Params {
                   Param<String> activation, Param<String> optimizer, Param<String> aggregation, IntParam localSteps,
                   IntParam threadsPerTask) implements Serializable {
 
-        /** The params of {@code owner}, with their defaults set on it. */
-        static Fields of(Params owner) {
+        /**
+         * The params of {@code owner}, with their defaults set on it; its {@code layers} must end in at least
+         * {@code leastOutputs} (a classifier's 2: softmax over one class is 1 whatever the input).
+         */
+        static Fields of(Params owner, int leastOutputs) {
             Fields f = new Fields(
                     new IntArrayParam(owner, "layers",
-                            "sizes of the layers from input to output, e.g. [784, 256, 128, 10]: the input size, the hidden sizes, the outputs",
-                            v -> validLayers((int[]) v)),
+                            "sizes of the layers from input to output, e.g. [784, 256, 128, 10]: the input size, the hidden sizes, the outputs"
+                                    + (leastOutputs > 1 ? " (>= " + leastOutputs + ")" : ""),
+                            v -> validLayers((int[]) v, leastOutputs)),
                     new IntParam(owner, "maxIter", "epochs: passes over the training data (>= 1)", ParamValidators.gtEq(1)),
                     new IntParam(owner, "blockSize", "rows per training step (>= 1)", ParamValidators.gtEq(1)),
                     new DoubleParam(owner, "stepSize", "learning rate at the start of training (> 0)", ParamValidators.gt(0)),
@@ -219,7 +223,7 @@ public interface JvkMlpParams<T extends JvkMlpParams<T>> extends Params {
             return f;
         }
 
-        private static boolean validLayers(int[] sizes) {
+        private static boolean validLayers(int[] sizes, int leastOutputs) {
             if (sizes == null || sizes.length < 2) {
                 return false;
             }
@@ -227,6 +231,14 @@ public interface JvkMlpParams<T extends JvkMlpParams<T>> extends Params {
                 if (s < 1) {
                     return false;
                 }
+            }
+            int last = sizes[sizes.length - 1];
+            if (last < leastOutputs) {
+                // Spark's own refusal names neither the rule nor the way out; this one is thrown where Spark sets the
+                // param (setLayers, a ParamMap given to fit, a saved stage read back), before any data is read
+                throw new IllegalArgumentException("layers " + Arrays.toString(sizes) + " end in " + last + " output"
+                        + (last == 1 ? "" : "s") + "; a classifier needs at least " + leastOutputs
+                        + " (one score per class); for one real-valued output use JvkMlpRegressor");
             }
             return true;
         }

@@ -41,7 +41,7 @@ public final class JvkMlpRegressor extends Regressor<Vector, JvkMlpRegressor, Jv
     public JvkMlpRegressor(String uid) {
         this.uid = uid;   // before super(): Spark's params read uid() while the superclass is built
         super();
-        fields = Fields.of(this);
+        fields = Fields.of(this, 1);
         loss = new Param<>(this, "loss", "squaredError (mean squared error) or huber (Huber loss on the standardised targets, threshold 1)",
                 v -> "squarederror".equals(lower(v)) || "huber".equals(lower(v)));
         setDefault(loss, "squaredError");

@@ -51,6 +51,20 @@ class BadInputTest {
     }
 
     @Test
+    void aClassifierOfOneOutputIsRefusedWhenItsLayersAreSet() {
+        String expected = "layers [3, 4, 1] end in 1 output; a classifier needs at least 2 (one score per class); "
+                + "for one real-valued output use JvkMlpRegressor";
+        assertThatThrownBy(() -> new JvkMlpClassifier().setLayers(new int[] {3, 4, 1})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(expected);
+        JvkMlpClassifier stage = classifier();
+        assertThatThrownBy(() -> stage.fit(frame(RowFactory.create(Vectors.dense(1, 2, 3), 0.0)),
+                new org.apache.spark.ml.param.ParamMap().put(stage.layers(), new int[] {3, 4, 1})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
+        assertThat(new JvkMlpClassifier().setLayers(new int[] {3, 2}).getLayers()).containsExactly(3, 2);
+        assertThat(new JvkMlpRegressor().setLayers(new int[] {3, 4, 1}).getLayers()).as("a regressor's one output").containsExactly(3, 4, 1);
+    }
+
+    @Test
     void missingLayersAreNamed() {
         Dataset<Row> data = frame(RowFactory.create(Vectors.dense(1, 2, 3), 0.0));
         assertThatThrownBy(() -> new JvkMlpClassifier().fit(data)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("setLayers");
