@@ -321,10 +321,15 @@ public final class Unrolled {
         s.add("            bi += ldb;");
         s.add("        }");
         // alpha = 1 (the benchmarks, and every product the nn layers and the ONNX import run): the sums
-        // stored as they are, the same bits (x * 1 = x), a multiply less per accumulator on the tile's way out
-        s.add("        if (beta == 0 && alpha == 1) {");
-        updateC(s, rows, vectors, false, false);
-        s.add("        } else if (beta == 0) {");
+        // stored as they are, the same bits (x * 1 = x), a multiply less per accumulator on the tile's way out.
+        // Up to 16 accumulators: with 24, a third copy of the update ran C1 out of virtual registers.
+        if (rows * vectors <= 16) {
+            s.add("        if (beta == 0 && alpha == 1) {");
+            updateC(s, rows, vectors, false, false);
+            s.add("        } else if (beta == 0) {");
+        } else {
+            s.add("        if (beta == 0) {");
+        }
         updateC(s, rows, vectors, false, true);
         s.add("        } else {");
         updateC(s, rows, vectors, true, true);

@@ -1029,35 +1029,7 @@ final class SgemmUnrolled {
                 c35 = ar.fma(b5, c35);
                 bi += ldb;
             }
-            if (beta == 0 && alpha == 1) {
-                c00.intoArray(c, ci);
-                c01.intoArray(c, ci + L);
-                c02.intoArray(c, ci + 2 * L);
-                c03.intoArray(c, ci + 3 * L);
-                c04.intoArray(c, ci + 4 * L);
-                c05.intoArray(c, ci + 5 * L);
-                ci += ldc;
-                c10.intoArray(c, ci);
-                c11.intoArray(c, ci + L);
-                c12.intoArray(c, ci + 2 * L);
-                c13.intoArray(c, ci + 3 * L);
-                c14.intoArray(c, ci + 4 * L);
-                c15.intoArray(c, ci + 5 * L);
-                ci += ldc;
-                c20.intoArray(c, ci);
-                c21.intoArray(c, ci + L);
-                c22.intoArray(c, ci + 2 * L);
-                c23.intoArray(c, ci + 3 * L);
-                c24.intoArray(c, ci + 4 * L);
-                c25.intoArray(c, ci + 5 * L);
-                ci += ldc;
-                c30.intoArray(c, ci);
-                c31.intoArray(c, ci + L);
-                c32.intoArray(c, ci + 2 * L);
-                c33.intoArray(c, ci + 3 * L);
-                c34.intoArray(c, ci + 4 * L);
-                c35.intoArray(c, ci + 5 * L);
-            } else if (beta == 0) {
+            if (beta == 0) {
                 c00.mul(va).intoArray(c, ci);
                 c01.mul(va).intoArray(c, ci + L);
                 c02.mul(va).intoArray(c, ci + 2 * L);
@@ -1172,37 +1144,7 @@ final class SgemmUnrolled {
                 c53 = ar.fma(b3, c53);
                 bi += ldb;
             }
-            if (beta == 0 && alpha == 1) {
-                c00.intoArray(c, ci);
-                c01.intoArray(c, ci + L);
-                c02.intoArray(c, ci + 2 * L);
-                c03.intoArray(c, ci + 3 * L);
-                ci += ldc;
-                c10.intoArray(c, ci);
-                c11.intoArray(c, ci + L);
-                c12.intoArray(c, ci + 2 * L);
-                c13.intoArray(c, ci + 3 * L);
-                ci += ldc;
-                c20.intoArray(c, ci);
-                c21.intoArray(c, ci + L);
-                c22.intoArray(c, ci + 2 * L);
-                c23.intoArray(c, ci + 3 * L);
-                ci += ldc;
-                c30.intoArray(c, ci);
-                c31.intoArray(c, ci + L);
-                c32.intoArray(c, ci + 2 * L);
-                c33.intoArray(c, ci + 3 * L);
-                ci += ldc;
-                c40.intoArray(c, ci);
-                c41.intoArray(c, ci + L);
-                c42.intoArray(c, ci + 2 * L);
-                c43.intoArray(c, ci + 3 * L);
-                ci += ldc;
-                c50.intoArray(c, ci);
-                c51.intoArray(c, ci + L);
-                c52.intoArray(c, ci + 2 * L);
-                c53.intoArray(c, ci + 3 * L);
-            } else if (beta == 0) {
+            if (beta == 0) {
                 c00.mul(va).intoArray(c, ci);
                 c01.mul(va).intoArray(c, ci + L);
                 c02.mul(va).intoArray(c, ci + 2 * L);
