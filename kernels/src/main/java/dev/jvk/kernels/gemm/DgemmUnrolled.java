@@ -832,7 +832,19 @@ final class DgemmUnrolled {
                 c31 = ar.fma(b1, c31);
                 bi += ldb;
             }
-            if (beta == 0) {
+            if (beta == 0 && alpha == 1) {
+                c00.intoArray(c, ci);
+                c01.intoArray(c, ci + L);
+                ci += ldc;
+                c10.intoArray(c, ci);
+                c11.intoArray(c, ci + L);
+                ci += ldc;
+                c20.intoArray(c, ci);
+                c21.intoArray(c, ci + L);
+                ci += ldc;
+                c30.intoArray(c, ci);
+                c31.intoArray(c, ci + L);
+            } else if (beta == 0) {
                 c00.mul(va).intoArray(c, ci);
                 c01.mul(va).intoArray(c, ci + L);
                 ci += ldc;
@@ -902,7 +914,27 @@ final class DgemmUnrolled {
                 c33 = ar.fma(b3, c33);
                 bi += ldb;
             }
-            if (beta == 0) {
+            if (beta == 0 && alpha == 1) {
+                c00.intoArray(c, ci);
+                c01.intoArray(c, ci + L);
+                c02.intoArray(c, ci + 2 * L);
+                c03.intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c10.intoArray(c, ci);
+                c11.intoArray(c, ci + L);
+                c12.intoArray(c, ci + 2 * L);
+                c13.intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c20.intoArray(c, ci);
+                c21.intoArray(c, ci + L);
+                c22.intoArray(c, ci + 2 * L);
+                c23.intoArray(c, ci + 3 * L);
+                ci += ldc;
+                c30.intoArray(c, ci);
+                c31.intoArray(c, ci + L);
+                c32.intoArray(c, ci + 2 * L);
+                c33.intoArray(c, ci + 3 * L);
+            } else if (beta == 0) {
                 c00.mul(va).intoArray(c, ci);
                 c01.mul(va).intoArray(c, ci + L);
                 c02.mul(va).intoArray(c, ci + 2 * L);
@@ -1218,7 +1250,31 @@ final class DgemmUnrolled {
             c71 = ar.fma(b1, c71);
             bi += ldb;
         }
-        if (beta == 0) {
+        if (beta == 0 && alpha == 1) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            ci += ldc;
+            c10.intoArray(c, ci);
+            c11.intoArray(c, ci + L);
+            ci += ldc;
+            c20.intoArray(c, ci);
+            c21.intoArray(c, ci + L);
+            ci += ldc;
+            c30.intoArray(c, ci);
+            c31.intoArray(c, ci + L);
+            ci += ldc;
+            c40.intoArray(c, ci);
+            c41.intoArray(c, ci + L);
+            ci += ldc;
+            c50.intoArray(c, ci);
+            c51.intoArray(c, ci + L);
+            ci += ldc;
+            c60.intoArray(c, ci);
+            c61.intoArray(c, ci + L);
+            ci += ldc;
+            c70.intoArray(c, ci);
+            c71.intoArray(c, ci + L);
+        } else if (beta == 0) {
             c00.mul(va).intoArray(c, ci);
             c01.mul(va).intoArray(c, ci + L);
             ci += ldc;
