@@ -145,6 +145,13 @@ class OnnxNonFiniteTest {
         constant.node("Mul", "s", List.of("x", "k"), "c");
         constant.node("MatMul", "m", List.of("c", "W"), "y");
         assertRefused(constant, "node 's' (Mul) reads constant 'k'[0] = NaN as the input scale");
+        // ai.onnx.ml's Scaler holds its scaling in attributes, named as such
+        for (String attribute : List.of("offset", "scale")) {
+            TestGraph scaler = new ExporterGraphs(5).sklearnScaler();
+            ((float[]) scaler.nodes.getFirst().attributes().get(attribute))[3] = Float.NEGATIVE_INFINITY;
+            assertRefused(scaler, "node 'Scaler' (Scaler) has " + attribute + "[3] = -Infinity");
+        }
+        assertThat(OnnxModel.read(new ExporterGraphs(5).sklearnScaler().write(dir.resolve("scaler.onnx"))).mlp().scaling().nonFiniteValue()).isNull();
     }
 
     @Test
