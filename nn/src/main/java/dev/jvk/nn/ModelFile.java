@@ -85,9 +85,13 @@ final class ModelFile {
     /**
      * Writes {@code mlp} to {@code file} so that it appears whole or not at all, as {@link AtomicFiles#write} does.
      *
-     * @throws ModelFileException when a weight is not finite, or the target is not a regular file
+     * @throws ModelFileException when a weight or the feature scaling is not finite, or the target is not a regular file
      */
     static void write(Mlp mlp, Path file) throws IOException {
+        String scaling = mlp.scaling().nonFiniteValue();
+        if (scaling != null) {
+            throw new ModelFileException(file + ": not written: " + scaling + " (FeatureScaling.fit on finite data makes finite ones only)");
+        }
         String nonFinite = mlp.nonFiniteParameter();
         if (nonFinite != null) {
             // such a model came from diverged training and predicts nothing
@@ -485,7 +489,13 @@ final class ModelFile {
             scale = new float[inputs];
             Arrays.fill(scale, 1f);
         }
-        return new FeatureScaling(kind, shift, scale);
+        FeatureScaling scaling = new FeatureScaling(kind, shift, scale);
+        // save refuses such a scaling (it makes its feature NaN or infinite for every row), as it refuses such weights
+        String nonFinite = scaling.nonFiniteValue();
+        if (nonFinite != null) {
+            throw new ModelFileException(name + ": " + nonFinite + ": a model file holds a finite scaling only (jvk refuses to save any other)");
+        }
+        return scaling;
     }
 
     /**

@@ -556,6 +556,78 @@ class ModelFileTest {
     }
 
     @Test
+    void a_non_finite_feature_scaling_is_neither_saved_nor_loaded_naming_the_field_and_index() throws IOException {
+        Mlp mlp = sample();
+        FeatureScaling fitted = mlp.scaling();
+        float[] shift = fitted.shift();
+        float[] scale = fitted.scale();
+        shift[4] = Float.NaN;
+        Path file = dir.resolve("s.jvk");
+        mlp.setScaling(new FeatureScaling(fitted.kind(), shift, scale));
+        assertThatThrownBy(() -> mlp.save(file)).isInstanceOf(ModelFileException.class)
+                .hasMessage(file + ": not written: feature scaling's shift[4] = NaN (FeatureScaling.fit on finite data makes finite ones only)");
+        assertThat(file).doesNotExist();
+        // encode, unlike save, does not check: the bytes a hand-made file would hold, framed and checksummed
+        assertThatThrownBy(() -> ModelFile.decode(ModelFile.encode(mlp), "s.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessage("s.jvk: feature scaling's shift[4] = NaN: a model file holds a finite scaling only (jvk refuses to save any other)");
+        assertThatThrownBy(() -> dev.jvk.nn.compress.Compression.quantize(mlp, QuantizedDense.Format.INT8))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("cannot quantize a model whose feature scaling's shift[4] = NaN: ");
+
+        shift[4] = fitted.shift()[4];
+        scale[11] = Float.NEGATIVE_INFINITY;
+        mlp.setScaling(new FeatureScaling(fitted.kind(), shift, scale));
+        assertThatThrownBy(() -> ModelFile.decode(ModelFile.encode(mlp), "s.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith("s.jvk: feature scaling's scale[11] = -Infinity: ");
+        // version 4 stores a quantized model's scale alone: its check is the same
+        scale[11] = fitted.scale()[11];
+        Mlp quantized = dev.jvk.nn.compress.Compression.quantize(new Mlp(mlp.layers(), mlp.loss(), new FeatureScaling(fitted.kind(), shift, scale)),
+                QuantizedDense.Format.INT8);
+        float[] infinite = quantized.scaling().scale();
+        infinite[0] = Float.POSITIVE_INFINITY;
+        Mlp damaged = new Mlp(quantized.layers(), quantized.loss(), new FeatureScaling(fitted.kind(), quantized.scaling().shift(), infinite));
+        assertThatThrownBy(() -> ModelFile.decode(ModelFile.encode(damaged), "q.jvk")).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith("q.jvk: feature scaling's scale[0] = Infinity: ");
+
+        // a scale of zero ignores its feature and a negative one flips it: both finite, both kept
+        scale[2] = 0f;
+        scale[3] = -scale[3];
+        mlp.setScaling(new FeatureScaling(fitted.kind(), shift, scale));
+        mlp.save(file);
+        assertThat(bits(Mlp.load(file).scaling().scale())).isEqualTo(bits(scale));
+    }
+
+    @Test
+    void a_scaling_fitted_on_a_feature_of_a_subnormal_range_is_finite() {
+        float[] x = {0f, 1f, Float.MIN_VALUE, 2f, 0f, 3f};
+        DataSet data = new DataSet(x, new int[] {0, 1, 0}, 3, 2, 2, "subnormal");
+        FeatureScaling scaling = FeatureScaling.fit(FeatureScaling.Kind.MIN_MAX, data);
+        assertThat(scaling.nonFiniteValue()).isNull();
+        float[] scaled = x.clone();
+        scaling.apply(scaled, 3);
+        for (float v : scaled) {
+            assertThat(v).isFinite();
+        }
+    }
+
+    @Test
+    void a_regressor_file_with_a_nan_target_deviation_and_a_valid_checksum_is_refused_naming_the_target() throws IOException {
+        List<Layer> layers = List.of(new Dense(3, 2).initialise(Init.XAVIER, 1));
+        ModelMetadata meta = new ModelMetadata(ModelMetadata.REGRESSION, List.of(), List.of("a", "b", "c"), List.of("y1", "y2"), 0,
+                new float[] {1.5f, -2f}, new float[] {0.5f, 4f});
+        byte[] bytes = ModelFile.encode(new Mlp(layers, new MeanSquaredError(), null, meta));
+        // version 2 ends with the target means, then the deviations, then the checksum
+        int std1 = bytes.length - 8;
+        assertThat(ByteBuffer.wrap(bytes).getFloat(std1)).isEqualTo(4f);
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, 0f, -4f}) {
+            ByteBuffer.wrap(bytes).putFloat(std1, bad);
+            resign(bytes);
+            assertThatThrownBy(() -> ModelFile.decode(bytes, "r.jvk")).isInstanceOf(ModelFileException.class)
+                    .hasMessage("r.jvk: metadata: target 1 has mean -2.0 and standard deviation " + bad
+                            + "; the mean must be finite and the deviation positive and finite");
+        }
+    }
+
+    @Test
     void saving_keeps_the_mode_of_the_file_it_replaces_and_gives_a_new_file_the_umask_mode() throws IOException {
         Path plain = dir.resolve("plain");
         Files.createFile(plain);   // the mode any new file gets here: 0666 less the umask

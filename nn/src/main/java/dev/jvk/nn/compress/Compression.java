@@ -42,7 +42,7 @@ public final class Compression {
      * shift of zeros, which its file does not store ({@code docs/model-format.md}, version 4). The two forms
      * differ only by float rounding, far below the quantization's.
      *
-     * @throws IllegalArgumentException when the model is already quantized, or a weight or bias is NaN or infinite
+     * @throws IllegalArgumentException when the model is already quantized, or a weight, bias, shift or scale is NaN or infinite
      */
     public static Mlp quantize(Mlp mlp, QuantizedDense.Format format) {
         Objects.requireNonNull(mlp, "mlp");
@@ -51,6 +51,11 @@ public final class Compression {
         if (nonFinite != null) {
             // int8 has no scale for it (the kernel would name its transposed copy), bf16 would make every output NaN
             throw new IllegalArgumentException("cannot quantize a model whose " + nonFinite + ": NaN or infinite weights come from diverged training");
+        }
+        String nonFiniteScaling = mlp.scaling().nonFiniteValue();
+        if (nonFiniteScaling != null) {
+            // the shift folds into the first layer's bias, which would then be blamed for it
+            throw new IllegalArgumentException("cannot quantize a model whose " + nonFiniteScaling + ": FeatureScaling.fit on finite data makes finite ones only");
         }
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < mlp.layers().size(); i++) {

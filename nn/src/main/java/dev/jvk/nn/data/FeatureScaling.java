@@ -131,7 +131,10 @@ public final class FeatureScaling {
                 for (int c = 0; c < f; c++) {
                     double range = (double) max[c] - min[c];
                     shift[c] = n == 0 ? 0f : min[c];
-                    scale[c] = range > 0 ? (float) (1.0 / range) : 1f;
+                    // a range of a few subnormals has a reciprocal beyond float: as good as constant, and an infinite
+                    // scale would make the feature's minimum 0 x Infinity = NaN
+                    float reciprocal = (float) (1.0 / range);
+                    scale[c] = range > 0 && Float.isFinite(reciprocal) ? reciprocal : 1f;
                 }
             }
             case STANDARD -> {
@@ -243,5 +246,23 @@ public final class FeatureScaling {
     /** A copy of the per-feature scales. */
     public float[] scale() {
         return scale.clone();
+    }
+
+    /**
+     * The first shift or scale that is NaN or infinite, named as in {@code "feature scaling's scale[2] = Infinity"}
+     * (features counted from 0), or null when all are finite. Such a scaling turns its feature into NaN or an
+     * infinity for every row (0 x Infinity, x - NaN), so {@link #fit} never makes one, and a model holding one is
+     * neither saved, quantized nor loaded. A scale of zero (the feature ignored) or a negative one is finite and kept.
+     */
+    public String nonFiniteValue() {
+        for (int j = 0; j < shift.length; j++) {
+            if (!Float.isFinite(shift[j])) {
+                return "feature scaling's shift[" + j + "] = " + shift[j];
+            }
+            if (!Float.isFinite(scale[j])) {
+                return "feature scaling's scale[" + j + "] = " + scale[j];
+            }
+        }
+        return null;
     }
 }

@@ -289,7 +289,15 @@ final class GraphMatcher {
             throw error("output '" + derived.getFirst().output() + "' is a classifier's label or probability map ("
                     + derived.getFirst().head().label() + ") but " + (this.task != null ? "the task given" : OnnxModel.TASK) + " is regression");
         }
-        return new Matched(new Mlp(layers, loss, scaling, metadata), opset, logSoftmax, labels, labelledBy);
+        Mlp mlp = new Mlp(layers, loss, scaling, metadata);
+        // every constant was checked where it was read; a sum of finite ones (a bias and an Add, a weight and a
+        // folded temperature) may still overflow
+        String nonFinite = scaling == null ? null : scaling.nonFiniteValue();
+        nonFinite = nonFinite != null ? nonFinite : mlp.nonFiniteParameter();
+        if (nonFinite != null) {
+            throw error("the imported model's " + nonFinite + " (finite constants that overflow float together); " + FINITE);
+        }
+        return new Matched(mlp, opset, logSoftmax, labels, labelledBy);
     }
 
     /**
@@ -942,6 +950,13 @@ final class GraphMatcher {
                 }
             }
         }
+        for (int i = 0; i < w.length; i++) {
+            if (!Float.isFinite(w[i])) {
+                long at = transB ? (long) (i % out) * in + i / out : i;   // the index in B as stored
+                throw alpha == 1f ? nonFinite(node, b, at, w[i], "a weight")
+                        : error(node, "makes " + b.what() + "[" + at + "] times alpha " + alpha + " a weight of " + w[i] + "; " + FINITE);
+            }
+        }
         if (!node.input(2).isEmpty()) {
             System.arraycopy(gemmBias(node, out, beta), 0, dense.bias(), 0, out);
         }
@@ -958,9 +973,13 @@ final class GraphMatcher {
         if (c == null) {
             throw error(node, "has a computed C ('" + node.input(2) + "'); jvk needs a constant bias");
         }
+        requireFinite(node, c, "a bias");
         float[] values = perFeature(c, node, new long[] {out});
         for (int j = 0; j < out; j++) {
             bias[j] = beta * values[j];
+            if (!Float.isFinite(bias[j])) {
+                throw error(node, "has beta " + beta + ", which makes bias " + j + " " + bias[j] + "; " + FINITE);
+            }
         }
         return bias;
     }
@@ -1010,8 +1029,16 @@ final class GraphMatcher {
         if (isCast(p, OnnxProto.FLOAT) && q.tensor.dataType() == OnnxProto.BFLOAT16) {
             float[] bias = gemmBias(node, out, beta);
             reserve(node, 2L * in * out + (long) Float.BYTES * out);
+            short[] weights = data.bfloat16s(q.tensor, p.label());
+            for (int i = 0; i < weights.length; i++) {
+                // bfloat16 keeps float's exponent: its infinities and NaNs are float's
+                float value = Float.intBitsToFloat(weights[i] << 16);
+                if (!Float.isFinite(value)) {
+                    throw nonFinite(node, q, i, value, "a bf16 weight");
+                }
+            }
             used.add(p);
-            return QuantizedDense.bf16(in, out, data.bfloat16s(q.tensor, p.label()), bias);
+            return QuantizedDense.bf16(in, out, weights, bias);
         }
         return null;
     }
@@ -1025,12 +1052,20 @@ final class GraphMatcher {
         checkInner(node, b, b.dims()[0], "");
         b.checkCount(node.label());
         Dense dense = dense(node, (int) b.dims()[0], (int) b.dims()[1]);
-        b.floatsInto(dense.weights(), node.label());
+        float[] w = dense.weights();
+        b.floatsInto(w, node.label());   // [in, out], the layer's own layout
+        for (int i = 0; i < w.length; i++) {
+            if (!Float.isFinite(w[i])) {
+                throw nonFinite(node, b, i, w[i], "a weight");
+            }
+        }
         addLayer(dense);
     }
 
     private void add(Node node, String v) throws IOException {
         Constant c = otherConstant(node, v);
+        requireFinite(node, c, targetStd != null && targetMean == null ? "an output shift (a regressor's target mean)"
+                : open != null ? "a bias" : "the input shift");
         if (targetStd != null && targetMean == null) {
             targetMean = perFeature(c, node, featureDims);
             return;
@@ -1063,10 +1098,13 @@ final class GraphMatcher {
                 && (layers.getLast() instanceof Dense || layers.getLast() instanceof QuantizedDense)) {
             // the outputs of the last layer scaled, then perhaps shifted: jvk's mapping back of standardised targets, or
             // before a Softmax a temperature (logits / T), folded into the last layer there
-            targetStd = perFeature(otherConstant(node, v), node, featureDims);
+            Constant c = otherConstant(node, v);
+            requireFinite(node, c, "an output scale (a regressor's target deviation, or a temperature)");
+            targetStd = perFeature(c, node, featureDims);
             if (node.opType().equals("Div")) {
                 for (int j = 0; j < targetStd.length; j++) {
-                    targetStd[j] = 1f / targetStd[j];   // y / d within half an ulp of y * (1 / d), as for the input scaling
+                    // y / d within half an ulp of y * (1 / d), as for the input scaling
+                    targetStd[j] = reciprocal(node, c, targetStd, j, "the output scale");
                 }
             }
             open = null;
@@ -1080,7 +1118,9 @@ final class GraphMatcher {
         if ((sub || node.opType().equals("Div")) && !node.input(0).equals(v)) {
             throw error(node, "has the data as its second operand; jvk's input scaling is (x - shift) * scale");
         }
-        float[] c = perFeature(otherConstant(node, v), node, featureDims);
+        Constant constant = otherConstant(node, v);
+        requireFinite(node, constant, sub ? "the input shift" : "the input scale");
+        float[] c = perFeature(constant, node, featureDims);
         if (sub) {
             if (scale != null) {
                 throw error(node, "shifts the input after scaling it; jvk's input scaling is (x - shift) * scale");
@@ -1097,7 +1137,7 @@ final class GraphMatcher {
         scale = new float[c.length];
         for (int i = 0; i < c.length; i++) {
             // x / d is within half an ulp of x * (1 / d); a Div-scaled graph is matched to that (Mul: bitwise)
-            scale[i] = node.opType().equals("Div") ? 1f / c[i] : c[i];
+            scale[i] = node.opType().equals("Div") ? reciprocal(node, constant, c, i, "the input scale") : c[i];
         }
     }
 
@@ -1155,6 +1195,11 @@ final class GraphMatcher {
     private float[] spread(Node node, String name, float[] values, int f) throws OnnxFormatException {
         if (values.length != 1 && values.length != f) {
             throw error(node, "has " + values.length + " " + name + " values for " + f + " features (expected 1 or " + f + ")");
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw error(node, "has " + name + "[" + i + "] = " + values[i] + "; " + FINITE);
+            }
         }
         float[] out = new float[f];
         for (int i = 0; i < f; i++) {
@@ -1551,7 +1596,9 @@ final class GraphMatcher {
         }
         Node addBias = follow(toFloat, "Add", matched);
         featureDims = new long[] {out};
-        float[] bias = perFeature(otherConstant(addBias, onlyOutput(toFloat)), addBias, featureDims);
+        Constant biasConstant = otherConstant(addBias, onlyOutput(toFloat));
+        requireFinite(addBias, biasConstant, "a bias");
+        float[] bias = perFeature(biasConstant, addBias, featureDims);
         double[] scaleValues = data.doubles(s.tensor, scales.label());
         float[] unitScales = new float[out];
         for (int j = 0; j < out; j++) {
@@ -1614,6 +1661,37 @@ final class GraphMatcher {
     }
 
     // ---- helpers ----
+
+    /**
+     * Refuses a NaN or infinity in {@code c} where it becomes {@code role}: a layer's weight or bias, the input scaling, the
+     * mapping of the outputs. Such a model predicts NaN or infinity for every row and jvk refuses to save it, so it is
+     * refused here, before it could be used. Constants that fold into a pattern or may be infinite (Clip's and the GELU's,
+     * int8-dynamic's, the missing-value fill's IsNaN) are not read through this.
+     */
+    private void requireFinite(Node node, Constant c, String role) throws IOException {
+        float[] values = c.floats(node.label());
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw nonFinite(node, c, i, values[i], role);
+            }
+        }
+    }
+
+    private OnnxFormatException nonFinite(Node node, Constant c, long index, float value, String role) {
+        return error(node, "reads " + c.what() + "[" + index + "] = " + value + " as " + role + "; " + FINITE);
+    }
+
+    private static final String FINITE = "jvk imports finite weights, biases, scaling and output mappings only "
+            + "(the model would predict NaN or infinity for every row)";
+
+    /** The scale {@code 1 / c[i]} of a Div by {@code c}, refused when it is not finite (a divisor of 0 or a subnormal). */
+    private float reciprocal(Node node, Constant c, float[] values, int i, String role) throws OnnxFormatException {
+        float r = 1f / values[i];
+        if (!Float.isFinite(r)) {
+            throw error(node, "divides by " + c.what() + "[" + i + "] = " + values[i] + ", which makes " + role + " " + r + "; " + FINITE);
+        }
+        return r;
+    }
 
     private void addLayer(Layer layer) {
         layers.add(layer);
@@ -1817,6 +1895,10 @@ final class GraphMatcher {
             }
             used.add(p);
         }
+        if (c.name == null) {
+            // Identity and Cast pass their input's constant on: it keeps the initializer's name
+            c.name = name;
+        }
         constants.put(name, c);
         return c;
     }
@@ -1892,6 +1974,7 @@ final class GraphMatcher {
         private final Tensor tensor;
         private final float[] floats;
         private final long[] longs;
+        private String name;   // the value it was first resolved as: an initializer's name, or a node's output
 
         Constant(long[] dims, Tensor tensor, float[] floats, long[] longs) {
             this.dims = dims;
@@ -1902,6 +1985,11 @@ final class GraphMatcher {
 
         long[] dims() {
             return dims;
+        }
+
+        /** How an error names it: {@code initializer 'fc1.weight'}, or {@code constant 'x'} for a node's output. */
+        String what() {
+            return (graph.initializers().containsKey(name) ? "initializer '" : "constant '") + name + "'";
         }
 
         long count() {
