@@ -200,7 +200,8 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
      * @param opset      13 to 21; {@code Gelu} is written as one node from opset 20 (with {@code approximate="tanh"} for
      *                   {@code GELU_TANH}), else as the erf or the tanh sub-graph
      * @throws IllegalArgumentException when the opset is out of range, or class names are given for a regression model or
-     *                                  not one per class
+     *                                  not one per class, or a weight or the feature scaling is NaN or infinite (nothing is
+     *                                  written)
      */
     public static void export(Mlp mlp, Path file, List<String> classNames, int opset) throws IOException {
         Objects.requireNonNull(mlp, "mlp");
@@ -215,6 +216,12 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         }
         if (!classNames.isEmpty() && classNames.size() != mlp.classes()) {
             throw new IllegalArgumentException(classNames.size() + " class names for a model with " + mlp.classes() + " classes");
+        }
+        String nonFinite = mlp.scaling().nonFiniteValue();
+        nonFinite = nonFinite != null ? nonFinite : mlp.nonFiniteParameter();
+        if (nonFinite != null) {
+            // as Mlp.save: such a model predicts nothing, and jvk's import (like its model-file reader) refuses it
+            throw new IllegalArgumentException(file + ": not written: " + nonFinite + "; an exported model holds finite values only");
         }
         if (classNames.isEmpty()) {
             classNames = m.classNames();   // the names the model was trained with, if any

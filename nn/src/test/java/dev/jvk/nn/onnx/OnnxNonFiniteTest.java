@@ -8,11 +8,14 @@ import static dev.jvk.nn.onnx.TestGraph.Store.FLOAT_TYPED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jvk.nn.Dense;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.QuantizedDense;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -173,14 +176,19 @@ class OnnxNonFiniteTest {
         assertThat(m.mlp().metadata().targetStd()).containsExactly(2f, 3f);
     }
 
-    /** jvk's own quantized layers as its export writes them (the export does not check: the bytes a hand-made file holds). */
+    /**
+     * jvk's own quantized layers as its export writes them, one value then replaced in the file's bytes (the export refuses
+     * a non-finite value: these are the bytes a hand-made file holds).
+     */
     @Test
     void a_non_finite_bf16_weight_or_int8_dynamic_bias_is_refused() throws IOException {
+        short marker = (short) 0x4B5A;   // a bf16 weight whose two bytes occur once in the file
         short nan = (short) (Float.floatToRawIntBits(Float.NaN) >>> 16);
         short one = (short) (Float.floatToRawIntBits(1f) >>> 16);
-        short[] weights = {one, one, one, one, nan, one};
+        short[] weights = {one, one, one, one, marker, one};
         Path bf16 = dir.resolve("bf16.onnx");
         OnnxModel.export(new Mlp(List.of(QuantizedDense.bf16(3, 2, weights, new float[2])), Loss.named("mse"), null), bf16);
+        replaceOnce(bf16, new byte[] {(byte) marker, (byte) (marker >>> 8)}, new byte[] {(byte) nan, (byte) (nan >>> 8)});
         assertThatThrownBy(() -> OnnxModel.read(bf16)).isInstanceOf(OnnxFormatException.class)
                 .hasMessageContaining("[4] = NaN as a bf16 weight" + WHY);
         weights[4] = one;
@@ -188,13 +196,45 @@ class OnnxNonFiniteTest {
         assertThat(OnnxModel.read(bf16).mlp().layers().getFirst()).isInstanceOf(QuantizedDense.class);
 
         byte[] q = {1, -2, 3, 4, 5, -6};
+        float biasMarker = 1234.5677f;
         Path dynamic = dir.resolve("dynamic.onnx");
-        OnnxModel.export(new Mlp(List.of(QuantizedDense.int8Dynamic(3, 2, q, new float[] {0.1f, 0.2f}, new float[] {0f, Float.NaN})),
+        OnnxModel.export(new Mlp(List.of(QuantizedDense.int8Dynamic(3, 2, q, new float[] {0.1f, 0.2f}, new float[] {0f, biasMarker})),
                 Loss.named("mse"), null), dynamic);
+        replaceOnce(dynamic, littleEndian(biasMarker), littleEndian(Float.NaN));
         assertThatThrownBy(() -> OnnxModel.read(dynamic)).isInstanceOf(OnnxFormatException.class)
                 .hasMessageContaining("[1] = NaN as a bias" + WHY);
         OnnxModel.export(new Mlp(List.of(QuantizedDense.int8Dynamic(3, 2, q, new float[] {0.1f, 0.2f}, new float[] {0f, 1f})),
                 Loss.named("mse"), null), dynamic);
         assertThat(OnnxModel.read(dynamic).mlp().layers().getFirst()).isInstanceOf(QuantizedDense.class);
+    }
+
+    @Test
+    void the_export_refuses_a_non_finite_weight_and_writes_nothing() {
+        Dense dense = new Dense(3, 2);
+        dense.weights()[5] = Float.POSITIVE_INFINITY;
+        Path file = dir.resolve("inf.onnx");
+        assertThatThrownBy(() -> OnnxModel.export(new Mlp(List.of(dense), Loss.named("mse"), null), file))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not written").hasMessageContaining("Infinity");
+        assertThat(file).doesNotExist();
+    }
+
+    private static byte[] littleEndian(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        return new byte[] {(byte) bits, (byte) (bits >>> 8), (byte) (bits >>> 16), (byte) (bits >>> 24)};
+    }
+
+    /** Replaces the one occurrence of {@code from} in {@code file} by {@code to} (fails when it is not exactly one). */
+    private static void replaceOnce(Path file, byte[] from, byte[] to) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int at = -1;
+        for (int i = 0; i + from.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + from.length, from, 0, from.length)) {
+                assertThat(at).as("a second occurrence of the marker at byte %d", i).isEqualTo(-1);
+                at = i;
+            }
+        }
+        assertThat(at).as("the marker's bytes in %s", file).isNotNegative();
+        System.arraycopy(to, 0, bytes, at, to.length);
+        Files.write(file, bytes);
     }
 }
