@@ -43,7 +43,8 @@ class OnnxLogitsImportTest {
         return p;
     }
 
-    private static int argmax(double[] v, int from, int k) {
+    /** The index in {@code [0, k)} of the largest of {@code v[from .. from + k)}, the first of equals. */
+    static int argmax(double[] v, int from, int k) {
         int best = from;
         for (int i = from + 1; i < from + k; i++) {
             if (v[i] > v[best]) {

@@ -22,6 +22,11 @@ class OnnxUnsupportedGraphTest {
     }
 
     void assertError(TestGraph g, String... parts) {
+        assertError(dir, g, parts);
+    }
+
+    /** {@code g}, written to {@code dir}, is refused on import with a message naming the file and holding every part. */
+    static void assertError(Path dir, TestGraph g, String... parts) {
         assertThatThrownBy(() -> OnnxModel.read(g.write(dir.resolve("bad.onnx"))))
                 .isInstanceOf(OnnxFormatException.class)
                 .hasMessageContaining("bad.onnx")
