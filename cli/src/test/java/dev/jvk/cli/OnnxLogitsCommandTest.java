@@ -62,6 +62,15 @@ class OnnxLogitsCommandTest {
         return p;
     }
 
+    /** The class of the largest probability, the first of equals. */
+    private static int argmax(double[] p) {
+        int best = 0;
+        for (int c = 1; c < p.length; c++) {
+            best = p[c] > p[best] ? c : best;
+        }
+        return best;
+    }
+
     @Test
     void evaluate_reports_accuracy_and_the_cross_entropy_of_the_logits_softmax() throws IOException {
         Path onnx = logitsFile();
@@ -101,11 +110,7 @@ class OnnxLogitsCommandTest {
         for (int r = 0; r < ROWS.length; r++) {
             String[] f = lines[r + 1].split(",");
             double[] expected = softmax(ROWS[r]);
-            int best = 0;
-            for (int c = 1; c < 3; c++) {
-                best = expected[c] > expected[best] ? c : best;
-            }
-            assertThat(f[0]).as("row %d", r).isEqualTo(Integer.toString(best));
+            assertThat(f[0]).as("row %d", r).isEqualTo(Integer.toString(argmax(expected)));
             for (int c = 0; c < 3; c++) {
                 assertThat(Double.parseDouble(f[1 + c])).as("row %d class %d", r, c).isCloseTo(expected[c], offset(1e-6));
             }
@@ -150,12 +155,7 @@ class OnnxLogitsCommandTest {
         String[] lines = p.out().split("\n");
         assertThat(lines).hasSize(ROWS.length + 1);
         for (int r = 0; r < ROWS.length; r++) {
-            double[] expected = softmax(ROWS[r]);
-            int best = 0;
-            for (int c = 1; c < 3; c++) {
-                best = expected[c] > expected[best] ? c : best;
-            }
-            assertThat(lines[r + 1]).as("row %d", r).isEqualTo(Integer.toString(best));
+            assertThat(lines[r + 1]).as("row %d", r).isEqualTo(Integer.toString(argmax(softmax(ROWS[r]))));
         }
 
         ExportCommandTest.Run q = ExportCommandTest.run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",

@@ -40,6 +40,21 @@ final class ExporterGraphs {
         return x;
     }
 
+    /** x[n, 6] -> Gemm (transB=1) 5 -> Relu -> Gemm 3 (output z, not yet declared): a small graph for tests to extend. */
+    TestGraph twoLayers(int opset) {
+        TestGraph g = new TestGraph();
+        g.opset = opset;
+        g.input("x", "n", 6);
+        g.init("W1", new long[] {5, 6}, values(30, 0.5), FLOAT_RAW);
+        g.init("b1", new long[] {5}, values(5, 0.5), FLOAT_RAW);
+        g.init("W2", new long[] {5, 3}, values(15, 0.5), FLOAT_RAW);
+        g.init("b2", new long[] {3}, values(3, 0.5), FLOAT_RAW);
+        g.node("Gemm", "g1", List.of("x", "W1", "b1"), "h", "transB", 1L);
+        g.node("Relu", "r", List.of("h"), "hr");
+        g.node("Gemm", "g2", List.of("hr", "W2", "b2"), "z");
+        return g;
+    }
+
     /** PyTorch's torch.onnx.export of Flatten, Linear (Gemm, transB=1), ReLU, Linear, GELU (the erf sub-graph with Constant nodes), Linear: 16 -> 20 -> 12 -> 5 logits, opset 17. */
     TestGraph pytorch() {
         TestGraph g = new TestGraph();

@@ -131,19 +131,9 @@ class OnnxImportTest {
         assertThat(m.mlp().describe()).isEqualTo("6-2 sigmoid");
     }
 
-    /** x[n, 6] -> Gemm (transB=1) 5 -> Relu -> Gemm 3, the start of the dead-code tests. */
+    /** The start of the dead-code tests: {@link ExporterGraphs#twoLayers}. */
     TestGraph twoLayers(int opset) {
-        TestGraph g = new TestGraph();
-        g.opset = opset;
-        g.input("x", "n", 6);
-        g.init("W1", new long[] {5, 6}, graphs.values(30, 0.5), FLOAT_RAW);
-        g.init("b1", new long[] {5}, graphs.values(5, 0.5), FLOAT_RAW);
-        g.init("W2", new long[] {5, 3}, graphs.values(15, 0.5), FLOAT_RAW);
-        g.init("b2", new long[] {3}, graphs.values(3, 0.5), FLOAT_RAW);
-        g.node("Gemm", "g1", List.of("x", "W1", "b1"), "h", "transB", 1L);
-        g.node("Relu", "r", List.of("h"), "hr");
-        g.node("Gemm", "g2", List.of("hr", "W2", "b2"), "z");
-        return g;
+        return graphs.twoLayers(opset);
     }
 
     /**

@@ -78,7 +78,7 @@ class OnnxLogitsImportTest {
 
     @Test
     void class_names_come_from_the_files_metadata_and_a_logit_scaling_is_folded() throws IOException {
-        TestGraph g = twoLayers().output("y");
+        TestGraph g = graphs.twoLayers(13).output("y");
         g.init("T", new long[0], new double[] {0.37}, FLOAT_RAW);
         g.init("m", new long[] {3}, new double[] {0.5, -1, 2}, FLOAT_RAW);
         g.node("Mul", "t", List.of("z", "T"), "zt");
@@ -120,7 +120,7 @@ class OnnxLogitsImportTest {
         assertThatThrownBy(() -> OnnxModel.read(single, ModelMetadata.CLASSIFICATION))
                 .isInstanceOf(OnnxFormatException.class).hasMessageContaining("1 output");
 
-        TestGraph regressor = twoLayers().output("z");
+        TestGraph regressor = graphs.twoLayers(13).output("z");
         regressor.metadata.put(OnnxModel.TASK, ModelMetadata.REGRESSION);
         Path r = regressor.write(dir.resolve("regressor.onnx"));
         assertThatThrownBy(() -> OnnxModel.read(r, ModelMetadata.CLASSIFICATION))
@@ -129,19 +129,5 @@ class OnnxLogitsImportTest {
 
         assertThatThrownBy(() -> OnnxModel.read(r, "logits"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("task");
-    }
-
-    private TestGraph twoLayers() {
-        TestGraph g = new TestGraph();
-        g.opset = 13;
-        g.input("x", "n", 6);
-        g.init("W1", new long[] {5, 6}, graphs.values(30, 0.5), FLOAT_RAW);
-        g.init("b1", new long[] {5}, graphs.values(5, 0.5), FLOAT_RAW);
-        g.init("W2", new long[] {5, 3}, graphs.values(15, 0.5), FLOAT_RAW);
-        g.init("b2", new long[] {3}, graphs.values(3, 0.5), FLOAT_RAW);
-        g.node("Gemm", "g1", List.of("x", "W1", "b1"), "h", "transB", 1L);
-        g.node("Relu", "r", List.of("h"), "hr");
-        g.node("Gemm", "g2", List.of("hr", "W2", "b2"), "z");
-        return g;
     }
 }
