@@ -108,9 +108,9 @@ final class DataOptions {
      * The training file's label columns: --label-column, else a header column named label, target, class or y
      * (the first of those names that a column has, in that order, wherever the column stands: with columns x, y and
      * label the label is "label", not the coordinate y), else column 0; {@code note} receives how it was chosen when
-     * it was not given.
+     * it was not given. Two columns of the name chosen are refused, naming both.
      */
-    CsvReader.LabelColumns trainingLabels(StringBuilder note) {
+    CsvReader.LabelColumns trainingLabels(Path file, StringBuilder note) {
         List<String> given = labelColumns();
         if (given != null) {
             return (h, columns) -> given;
@@ -119,6 +119,14 @@ final class DataOptions {
             for (String name : LABEL_NAMES) {
                 for (int c = 0; c < h.size(); c++) {
                     if (name.equals(h.get(c).toLowerCase(Locale.ROOT))) {
+                        // two columns of the name (a joined file's duplicate): taking the first would train on the wrong one as often as not
+                        for (int other = c + 1; other < h.size(); other++) {
+                            if (name.equals(h.get(other).toLowerCase(Locale.ROOT))) {
+                                throw new DataException((file.toString().equals(CsvReader.STDIN) ? "standard input" : file) + ": columns " + (c + 1) + " and " + (other + 1) + " are both named "
+                                        + DataException.printable(h.get(c)) + "; give the label column by its 0-based index: --label-column "
+                                        + c + " or " + other);
+                            }
+                        }
                         note.append("labels: column ").append(c + 1).append(" ('").append(h.get(c)).append("', by its name; --label-column to choose)");
                         return List.of(Integer.toString(c));
                     }

@@ -172,7 +172,16 @@ final class Models {
 
     /** Checks a file's feature names against the model's, when both are known. */
     static void checkFeatureNames(Mlp mlp, CsvTable table) {
-        List<String> expected = mlp.metadata().featureNames();
+        checkFeatureNames(mlp.metadata().featureNames(), "the model was trained with", table);
+    }
+
+    /**
+     * Checks a file's feature names against {@code expected} (the model's, or the training file's for train's test and
+     * validation files), when both are known: a file whose columns come in another order would be read silently wrong.
+     *
+     * @param whose "the model was trained with", or "train.csv has": who has {@code expected}, for the message
+     */
+    static void checkFeatureNames(List<String> expected, String whose, CsvTable table) {
         List<String> found = table.featureNames();
         if (expected.isEmpty() || found.isEmpty()) {
             return;
@@ -185,7 +194,7 @@ final class Models {
             } while (contains(labels, column));
             if (!expected.get(i).equals(found.get(i))) {
                 throw new DataException(table.name() + ": column " + (column + 1) + " is " + DataException.printable(found.get(i))
-                        + ", the model was trained with " + DataException.printable(expected.get(i)) + " there (same columns, same order expected)");
+                        + ", " + whose + " " + DataException.printable(expected.get(i)) + " there (same columns, same order expected)");
             }
         }
     }

@@ -422,6 +422,13 @@ final class TrainCommand implements Callable<Integer> {
             DataSources.TrainTest sets = data.builtIn();
             DataSet train = sets.train();
             DataSet test = sets.test();
+            // an IDX folder may hold a file of 0 images: refused now, not after the training it would have wasted
+            // (--test-split takes the test rows from the training set instead)
+            for (DataSet set : testSplit == null ? new DataSet[] {train, test} : new DataSet[] {train}) {
+                if (set.rows() == 0) {
+                    throw new DataException(set.name() + ": no rows (its IDX files hold 0 images)");
+                }
+            }
             String testSource = data.resolvedName().equals("synthetic") ? "an independent synthetic sample" : "its test set";
             if (testSplit != null) {
                 DataSet[] parts = DataOptions.split(train, testSplit, seed, "--test-split");
@@ -438,7 +445,7 @@ final class TrainCommand implements Callable<Integer> {
                     validationSource, testSource, notes.toString());
         }
         StringBuilder labelNote = new StringBuilder();
-        CsvTable table = data.read(data.csv, data.trainingLabels(labelNote));
+        CsvTable table = data.read(data.csv, data.trainingLabels(data.csv, labelNote));
         if (!labelNote.isEmpty()) {
             notes.append(labelNote).append('\n');
         }
@@ -450,6 +457,10 @@ final class TrainCommand implements Callable<Integer> {
         for (CsvTable other : new CsvTable[] {testTable, validationTable}) {
             if (other != null && other.featureCount() != table.featureCount()) {
                 throw new DataException(other.name() + " has " + other.featureCount() + " features, " + table.name() + " has " + table.featureCount());
+            }
+            if (other != null) {
+                // as evaluate checks a file against the model: columns in another order would be scored silently wrong
+                Models.checkFeatureNames(table.featureNames(), table.name() + " has", other);
             }
         }
         // fill every file with the training file's means, so no information flows from the held-out rows; the model keeps

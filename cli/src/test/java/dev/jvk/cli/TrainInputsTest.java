@@ -1,0 +1,110 @@
+package dev.jvk.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvk.kernels.Gemm;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files a user hands to train that differ from what the developers wrote: each is refused before training, naming what is wrong. */
+class TrainInputsTest {
+    @TempDir
+    Path dir;
+    private final int threadsBefore = Gemm.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Gemm.setThreads(threadsBefore);
+    }
+
+    /** {@code rows} rows of two features and a 0/1 label, under {@code header}, the columns in the order {@code order} gives (indexes into a, b, label). */
+    Path csv(String name, String header, int rows, long seed, int... order) throws IOException {
+        Random random = new Random(seed);
+        StringBuilder s = new StringBuilder(header).append('\n');
+        for (int r = 0; r < rows; r++) {
+            double a = random.nextGaussian();
+            double b = random.nextGaussian();
+            String[] cells = {Double.toString(a), Double.toString(b), a > b ? "1" : "0"};
+            for (int i = 0; i < order.length; i++) {
+                s.append(i == 0 ? "" : ",").append(cells[order[i]]);
+            }
+            s.append('\n');
+        }
+        return Files.writeString(dir.resolve(name), s);
+    }
+
+    @Test
+    void a_test_or_validation_file_whose_columns_come_in_another_order_is_refused_before_training() throws IOException {
+        Path train = csv("train.csv", "a,b,label", 60, 1, 0, 1, 2);
+        Path swapped = csv("swapped.csv", "b,a,label", 20, 2, 1, 0, 2);
+        Path model = dir.resolve("m.jvk");
+        for (String option : new String[] {"--test-csv", "--validation-csv"}) {
+            CliTest.Run r = CliTest.run("train", "--csv", train.toString(), option, swapped.toString(), "--header", "--layers", "4",
+                    "--epochs", "1", "--activation", "relu", "--threads", "1", "--save", model.toString());
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err().strip()).isEqualTo("jvk train: swapped.csv: column 1 is 'b', train.csv has 'a' there (same columns, same order expected)");
+            assertThat(r.out()).as("nothing trained").doesNotContain("epoch");
+            assertThat(model).doesNotExist();
+        }
+        // the same columns in the same order, the label elsewhere: read by name, accepted
+        Path labelFirst = csv("label-first.csv", "label,a,b", 20, 3, 2, 0, 1);
+        CliTest.Run ok = CliTest.run("train", "--csv", train.toString(), "--test-csv", labelFirst.toString(), "--header", "--layers", "4",
+                "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(ok.code()).as(ok.err()).isZero();
+    }
+
+    @Test
+    void two_columns_named_label_are_refused_naming_both_rather_than_training_on_the_first() throws IOException {
+        Path file = csv("joined.csv", "a,label,Label", 40, 4, 0, 1, 2);
+        CliTest.Run r = CliTest.run("train", "--csv", file.toString(), "--header", "--layers", "4", "--epochs", "1", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk train: " + file + ": columns 2 and 3 are both named 'label'; "
+                + "give the label column by its 0-based index: --label-column 1 or 2");
+        CliTest.Run chosen = CliTest.run("train", "--csv", file.toString(), "--header", "--label-column", "2", "--layers", "4", "--epochs", "1",
+                "--activation", "relu", "--threads", "1", "--json");
+        assertThat(chosen.code()).as(chosen.err()).isZero();
+        assertThat(chosen.out()).contains("\"task\":\"classification\"");
+    }
+
+    static byte[] idx(int magic, int count, int... dims) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(magic);
+        out.writeInt(count);
+        int values = count;
+        for (int d : dims) {
+            out.writeInt(d);
+            values *= d;
+        }
+        for (int i = 0; i < values; i++) {
+            out.writeByte(magic == 0x801 ? i % 3 : (i * 37) % 256);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void an_idx_folder_whose_test_files_hold_no_image_is_refused_before_training_not_after() throws IOException {
+        Files.write(dir.resolve("train-images-idx3-ubyte"), idx(0x803, 60, 2, 2));
+        Files.write(dir.resolve("train-labels-idx1-ubyte"), idx(0x801, 60));
+        Files.write(dir.resolve("t10k-images-idx3-ubyte"), idx(0x803, 0, 2, 2));
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(0x801, 0));
+        Path model = dir.resolve("m.jvk");
+        CliTest.Run r = CliTest.run("train", "--data", dir.toString(), "--layers", "4", "--epochs", "1", "--activation", "relu",
+                "--threads", "1", "--save", model.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk train: " + dir.getFileName() + " test: no rows (its IDX files hold 0 images)");
+        assertThat(r.out()).doesNotContain("epoch");
+        assertThat(model).doesNotExist();
+        // --test-split takes its test rows from the training images: the empty test files are not read for it
+        CliTest.Run split = CliTest.run("train", "--data", dir.toString(), "--test-split", "0.25", "--layers", "4", "--epochs", "1",
+                "--activation", "relu", "--threads", "1");
+        assertThat(split.code()).as(split.err()).isZero();
+    }
+}
