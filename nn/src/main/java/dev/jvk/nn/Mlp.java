@@ -136,6 +136,9 @@ public final class Mlp {
     private Optimizer checkedOptimizer;
     private ElementwiseOptimizer checkedInParts;
 
+    /** What {@link #predictClasses} gives a row whose scores are NaN: no class. */
+    public static final int NO_CLASS = -1;
+
     /**
      * A model from layers whose sizes chain ({@code layers[i].outputSize() == layers[i+1].inputSize()}),
      * with the metadata of a classifier of which nothing else is known ({@code ModelMetadata.of("classification")}).
@@ -1198,7 +1201,10 @@ public final class Mlp {
 
     /**
      * The predicted class of each of {@code rows} raw samples: the index of the highest score (the first of
-     * equal ones). Class names, when the model has them, are {@code metadata().classNames().get(class)}.
+     * equal ones), or {@link #NO_CLASS} (-1) for a row whose scores are NaN (a NaN feature, or features far
+     * outside the training range that overflow the model): no class was chosen, as {@link #evaluate} counts such a
+     * row and {@code ./jvk predict} leaves its prediction empty. Class names, when the model has them, are
+     * {@code metadata().classNames().get(class)}.
      *
      * @throws IllegalArgumentException as {@link #predict(float[], int)}, or for a regression model
      */
@@ -1209,7 +1215,9 @@ public final class Mlp {
         float[] scores = predict(x, rows);
         int[] classesOut = new int[rows];
         for (int r = 0; r < rows; r++) {
-            classesOut[r] = Reductions.argmax(scores, r * classes, classes);
+            int best = Reductions.argmax(scores, r * classes, classes);
+            // argmax names a row's first NaN, a class nothing chose: 0 would be a silent wrong answer
+            classesOut[r] = Float.isNaN(scores[r * classes + best]) ? NO_CLASS : best;
         }
         return classesOut;
     }
