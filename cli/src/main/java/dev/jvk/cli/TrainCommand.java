@@ -21,6 +21,7 @@ import dev.jvk.nn.optim.LearningRateSchedule;
 import dev.jvk.nn.optim.OptimizerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -339,17 +341,26 @@ final class TrainCommand implements Callable<Integer> {
             String fingerprint = String.format(Locale.ROOT, "%s, %sbatch %d, seed %d, %s lr %s %s, patience %d, %d training rows of %d features",
                     mlp.describe(), extensible ? "" : plural(epochs, "epoch") + ", ", batch, seed, kind.cliName(), rate, schedule, patience,
                     train.rows(), train.featureCount());
-            trainer.checkpointTo(checkpointDir, fingerprint);
+            // the rest of what decides the epochs: a resumption that changed one of them (or the data, same row count) would not be
+            // the run it continues, yet carry on from its weights and moments
+            String fullFingerprint = fingerprint + String.format(Locale.ROOT, "; dropout %s, weight decay %s, momentum %s%s, scaling %s, loss %s, "
+                            + "class weights %s, training data %s, validation data %s",
+                    dropout, optimizerConfig.weightDecay(), optimizerConfig.momentum(), optimizerConfig.nesterov() ? " nesterov" : "", scaling.cliName(),
+                    mlp.loss().name(), weights == null ? "none" : checksum(weights),
+                    checksum(train), p.validation() == null ? "none" : checksum(p.validation()));
+            trainer.checkpointTo(checkpointDir, fullFingerprint);
             if (resume) {
                 state = TrainingCheckpoint.read(checkpointDir);
-                if (!state.fingerprint().equals(fingerprint)) {
+                if (!state.fingerprint().equals(fullFingerprint)) {
+                    String ours = fullFingerprint;
                     Matcher length = RUN_LENGTH.matcher(state.fingerprint());
                     String theirs = length.find() ? length.group() : null;
-                    if (!extensible && theirs != null && state.fingerprint().replace(theirs, "").equals(RUN_LENGTH.matcher(fingerprint).replaceFirst(""))) {
+                    if (!extensible && theirs != null && state.fingerprint().replace(theirs, "").equals(RUN_LENGTH.matcher(ours).replaceFirst(""))) {
                         throw new UsageException("the checkpoint in " + checkpointDir + " is of a run of " + theirs.substring(0, theirs.length() - 2) + "; the "
                                 + schedule + " schedule spans the epochs of the run, so resume it with those (a run of --schedule constant can be continued for more)");
                     }
-                    throw new UsageException("the checkpoint in " + checkpointDir + " was made by a run with " + state.fingerprint() + "; this run has " + fingerprint);
+                    throw new UsageException("the checkpoint in " + checkpointDir + " was made by a run with " + state.fingerprint() + "; this run has "
+                            + ours + differences(state.fingerprint(), ours));
                 }
                 if (state.epoch() >= epochs) {
                     throw new UsageException("the checkpoint in " + checkpointDir + " has finished all " + plural(epochs, "epoch") + "; nothing to resume");
@@ -683,6 +694,54 @@ final class TrainCommand implements Callable<Integer> {
             mean[j] = (float) sum[j];
             std[j] = sd > 1e-12 && Float.isFinite((float) sd) ? (float) sd : 1f;
         }
+    }
+
+    /** A CRC-32C of a data set's features and labels or targets, in hex, standing for the data in a checkpoint's fingerprint. */
+    static String checksum(DataSet data) {
+        CRC32C crc = new CRC32C();
+        update(crc, data.features());
+        ByteBuffer labels = ByteBuffer.allocate(4 * data.labels().length);
+        labels.asIntBuffer().put(data.labels());
+        crc.update(labels);
+        if (data.targets() != null) {
+            update(crc, data.targets());
+        }
+        return data.rows() + " rows crc " + Long.toHexString(crc.getValue());
+    }
+
+    /** A CRC-32C of {@code values}' bits, in hex. */
+    static String checksum(float[] values) {
+        CRC32C crc = new CRC32C();
+        update(crc, values);
+        return "crc " + Long.toHexString(crc.getValue());
+    }
+
+    /** Feeds {@code values}' bits to {@code crc} through a small buffer (a training set may be hundreds of megabytes). */
+    private static void update(CRC32C crc, float[] values) {
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+        for (int from = 0; from < values.length; from += chunk.capacity() / 4) {
+            int n = Math.min(chunk.capacity() / 4, values.length - from);
+            chunk.clear();
+            chunk.asFloatBuffer().put(values, from, n);
+            chunk.limit(4 * n);
+            crc.update(chunk);
+        }
+    }
+
+    /** ": it differs in X (this run: Y), ..." for two fingerprints of the same items, or "" when they do not line up. */
+    static String differences(String theirs, String ours) {
+        String[] a = theirs.split("[,;] ");
+        String[] b = ours.split("[,;] ");
+        if (a.length != b.length) {
+            return "";
+        }
+        List<String> differ = new ArrayList<>();
+        for (int i = 0; i < a.length; i++) {
+            if (!a[i].equals(b[i])) {
+                differ.add(a[i] + " (this run: " + b[i] + ")");
+            }
+        }
+        return differ.isEmpty() ? "" : ": it differs in " + String.join(", ", differ);
     }
 
     static String plural(long n, String word) {

@@ -107,4 +107,36 @@ class TrainInputsTest {
                 "--activation", "relu", "--threads", "1");
         assertThat(split.code()).as(split.err()).isZero();
     }
+
+    @Test
+    void a_resumption_with_other_dropout_weight_decay_scaling_or_data_of_the_same_size_is_refused_naming_what_differs() throws IOException {
+        Path train = csv("train.csv", "a,b,label", 60, 1, 0, 1, 2);
+        Path other = csv("other.csv", "a,b,label", 60, 5, 0, 1, 2);
+        Path checkpoints = dir.resolve("checkpoints");
+        String[] options = {"train", "--header", "--layers", "4", "--activation", "relu", "--schedule", "constant", "--threads", "1",
+                "--checkpoint-dir", checkpoints.toString()};
+        CliTest.Run first = CliTest.run(with(options, "--csv", train.toString(), "--epochs", "2", "--dropout", "0.1"));
+        assertThat(first.code()).as(first.err()).isZero();
+        String[][] changes = {
+                {"--dropout", "0.3"}, {"--dropout", "0.1", "--weight-decay", "0.5"}, {"--dropout", "0.1", "--scale", "minmax"},
+        };
+        String[] differs = {"dropout 0.1 (this run: dropout 0.3)", "weight decay 0.0 (this run: weight decay 0.5)", "scaling none (this run: scaling minmax)"};
+        for (int i = 0; i < changes.length; i++) {
+            CliTest.Run r = CliTest.run(with(with(options, "--csv", train.toString(), "--epochs", "4", "--resume"), changes[i]));
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("jvk train: the checkpoint in " + checkpoints + " was made by a run with ").endsWith(": it differs in " + differs[i] + "\n");
+        }
+        CliTest.Run data = CliTest.run(with(options, "--csv", other.toString(), "--epochs", "4", "--dropout", "0.1", "--resume"));
+        assertThat(data.code()).as(data.err()).isEqualTo(2);
+        assertThat(data.err()).contains(": it differs in training data 48 rows crc ");
+        CliTest.Run same = CliTest.run(with(options, "--csv", train.toString(), "--epochs", "4", "--dropout", "0.1", "--resume"));
+        assertThat(same.code()).as(same.err()).isZero();
+        assertThat(same.out()).contains("resuming from " + checkpoints + " after epoch 2");
+    }
+
+    static String[] with(String[] options, String... more) {
+        String[] all = java.util.Arrays.copyOf(options, options.length + more.length);
+        System.arraycopy(more, 0, all, options.length, more.length);
+        return all;
+    }
 }
