@@ -460,6 +460,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!labelNote.isEmpty()) {
             notes.append(labelNote).append('\n');
         }
+        notes.append(rowNumberColumn(table));
         // the other files name the same columns: by header name when there is a header, else by index
         List<String> sameColumns = table.targetNames().isEmpty()
                 ? Arrays.stream(table.labelColumns()).mapToObj(Integer::toString).toList() : table.targetNames();
@@ -653,6 +654,56 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return weights;
+    }
+
+    /** Rows a file needs before a feature counting 0, 1, 2, ... (or 1, 2, 3, ...) down them is taken for row numbers. */
+    static final int ROW_NUMBER_ROWS = 10;
+
+    /**
+     * A warning when a feature column of {@code table} holds the row numbers, 0 to rows - 1 or 1 to rows down the file: an
+     * index written with the data (pandas's {@code to_csv} writes one by default, under an empty name; R's row names too).
+     * As a feature it is worse than nothing: a file sorted by class teaches the model to read the class off the row number,
+     * which the random test split rewards, and every other file's rows have unrelated numbers. Else "".
+     */
+    static String rowNumberColumn(CsvTable table) {
+        int rows = table.rows();
+        int features = table.featureCount();
+        float[] x = table.features();
+        int[] labels = table.labelColumns();
+        if (rows < ROW_NUMBER_ROWS) {
+            return "";
+        }
+        for (int j = 0, column = 0; j < features; j++, column++) {
+            while (contains(labels, column)) {
+                column++;
+            }
+            float first = x[j];
+            if (first != 0f && first != 1f) {
+                continue;
+            }
+            int r = 1;
+            while (r < rows && x[r * features + j] == first + r) {
+                r++;
+            }
+            if (r == rows) {
+                String name = table.header().isEmpty() ? "" : table.header().get(column).isEmpty() ? " (unnamed)"
+                        : " (" + DataException.printable(table.header().get(column)) + ")";
+                return String.format(Locale.ROOT, "warning: column %d%s of %s holds the row numbers %d, %d, %d, ... (an index written with "
+                        + "the data, as pandas's to_csv writes one unless index=False?): the model learns from it as from any feature, "
+                        + "though another file's rows have unrelated numbers; write the file without it%n",
+                        column + 1, name, table.name(), (int) first, (int) first + 1, (int) first + 2);
+            }
+        }
+        return "";
+    }
+
+    private static boolean contains(int[] values, int v) {
+        for (int x : values) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** More than 50 classes in use with fewer than 5 rows each on average: numbers that look like classes but are quantities. */

@@ -139,4 +139,31 @@ class TrainInputsTest {
         System.arraycopy(more, 0, all, options.length, more.length);
         return all;
     }
+
+    @Test
+    void a_column_of_row_numbers_written_with_the_data_is_warned_about_and_an_ordinary_feature_is_not() throws IOException {
+        // as pandas's to_csv writes a frame sorted by class: the index, unnamed, first; the label last
+        StringBuilder s = new StringBuilder(",a,b,label\n");
+        Random random = new Random(6);
+        for (int r = 0; r < 30; r++) {
+            s.append(r).append(',').append(random.nextGaussian()).append(',').append(random.nextGaussian()).append(',').append(r < 15 ? "x" : "y").append('\n');
+        }
+        Path indexed = Files.writeString(dir.resolve("indexed.csv"), s);
+        CliTest.Run r = CliTest.run("train", "--csv", indexed.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: column 1 (unnamed) of indexed.csv holds the row numbers 0, 1, 2, ... (an index written with the data");
+        // the same numbers from 1, under a name, among the columns after the label
+        Path numbered = Files.writeString(dir.resolve("numbered.csv"), s.toString().replace(",a,b,label", "label,a,b,n")
+                .lines().skip(1).map(line -> {
+                    String[] c = line.split(",");
+                    return c[3] + "," + c[1] + "," + c[2] + "," + (Integer.parseInt(c[0]) + 1);
+                }).reduce("label,a,b,n", (a, b) -> a + "\n" + b) + "\n");
+        CliTest.Run n = CliTest.run("train", "--csv", numbered.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(n.code()).as(n.err()).isZero();
+        assertThat(n.out()).contains("warning: column 4 ('n') of numbered.csv holds the row numbers 1, 2, 3, ...");
+        Path plain = csv("plain.csv", "a,b,label", 30, 7, 0, 1, 2);
+        CliTest.Run p = CliTest.run("train", "--csv", plain.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out()).doesNotContain("row numbers");
+    }
 }
