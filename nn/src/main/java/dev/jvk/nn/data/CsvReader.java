@@ -1,5 +1,6 @@
 package dev.jvk.nn.data;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -131,11 +132,35 @@ public final class CsvReader {
         Objects.requireNonNull(missing, "missing");
         String name = file.toString().equals(STDIN) ? "standard input" : file.toString();
         try (DataSources.Input in = DataSources.openInput(file)) {
-            return parse(new InputStreamReader(in.stream(), decoder()), name, format, labelColumns, missing);
+            BufferedInputStream bytes = new BufferedInputStream(in.stream(), 1 << 16);
+            refuseBinary(bytes, name);
+            return parse(new InputStreamReader(bytes, decoder()), name, format, labelColumns, missing);
         } catch (CharacterCodingException e) {
             throw new DataException(name + ": not UTF-8 text", e);
         } catch (IOException e) {
             throw new DataException(name + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Refuses, by their first bytes, the files people hand a CSV reader that are not UTF-8 text, naming what they are and
+     * what to do: otherwise each would fail as "not UTF-8 text" (or, a UTF-16 file of digits, as a cell that is no number).
+     */
+    private static void refuseBinary(BufferedInputStream in, String name) throws IOException {
+        in.mark(4);
+        int b0 = in.read();
+        int b1 = in.read();
+        int b2 = in.read();
+        int b3 = in.read();
+        in.reset();
+        if (b0 == 0x1f && b1 == 0x8b) {
+            throw new DataException(name + ": gzip-compressed; decompress it first (gunzip -k FILE), or pipe it in: zcat FILE | jvk ... --csv -");
+        }
+        if ((b0 == 0xff && b1 == 0xfe) || (b0 == 0xfe && b1 == 0xff)) {
+            throw new DataException(name + ": UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8 (CSV UTF-8 in a spreadsheet's Save As)");
+        }
+        if (b0 == 'P' && b1 == 'K' && b2 == 3 && b3 == 4) {
+            throw new DataException(name + ": a ZIP archive (an .xlsx workbook?), not CSV text; export the sheet as CSV UTF-8, or unzip it");
         }
     }
 

@@ -29,6 +29,35 @@ class CsvReaderTest {
     }
 
     @Test
+    void a_gzipped_utf16_or_zip_file_is_named_as_such_not_as_bad_text() throws IOException {
+        String text = "a,label\n1,0\n2,1\n";
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        Path gzipped = Files.write(dir.resolve("d.csv.gz"), gz.toByteArray());
+        assertThatThrownBy(() -> read(gzipped, true, "label")).isInstanceOf(DataException.class)
+                .hasMessage(gzipped + ": gzip-compressed; decompress it first (gunzip -k FILE), or pipe it in: zcat FILE | jvk ... --csv -");
+        for (java.nio.charset.Charset utf16 : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+            Path wide = Files.write(dir.resolve("wide.csv"), ("\uFEFF" + text).getBytes(utf16));
+            assertThatThrownBy(() -> read(wide, true, "label")).isInstanceOf(DataException.class)
+                    .hasMessageStartingWith(wide + ": UTF-16 text");
+        }
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("sheet1.xml"));
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        Path workbook = Files.write(dir.resolve("book.xlsx"), zip.toByteArray());
+        assertThatThrownBy(() -> read(workbook, true, "label")).isInstanceOf(DataException.class)
+                .hasMessageStartingWith(workbook + ": a ZIP archive (an .xlsx workbook?)");
+        // the same text as UTF-8, with or without its byte order mark, reads
+        Path plain = Files.write(dir.resolve("plain.csv"), ("\uFEFF" + text).getBytes(StandardCharsets.UTF_8));
+        assertThat(read(plain, true, "label").rows()).isEqualTo(2);
+        assertThat(read(csv("1,0\n"), false, "1").rows()).as("a file shorter than the bytes looked at").isEqualTo(1);
+    }
+
+    @Test
     void reads_features_and_labels_from_any_column_with_a_header() throws IOException {
         Path file = csv("a,label,b\n1.5,2,-3\n\n0,0,1e2\n  4 , 1 , 5 \n");
         DataSet data = CsvReader.read(file, 1, true);
