@@ -270,7 +270,7 @@ public final class Mlp {
      * @throws IllegalArgumentException when {@code loss} is not a regression loss
      */
     public static Mlp regressor(int inputs, int[] hidden, Activation activation, float dropout, int outputs, Loss loss, long seed) {
-        if (!loss.forRegression()) {
+        if (!Objects.requireNonNull(loss, "loss").forRegression()) {
             throw new IllegalArgumentException(loss.name() + " is not a regression loss (mse or huber)");
         }
         return new Mlp(stack(inputs, hidden, activation, dropout, outputs, seed), loss, null, ModelMetadata.of(ModelMetadata.REGRESSION));
@@ -1326,7 +1326,7 @@ public final class Mlp {
      *                       its classes, the data has no rows, or its kind (labels or targets) does not fit the model
      */
     public Evaluation evaluate(DataSet data) {
-        if (data.featureCount() != inputs) {
+        if (Objects.requireNonNull(data, "data").featureCount() != inputs) {
             throw new DataException("the model takes " + inputs + " features, " + data.name() + " has " + data.featureCount());
         }
         if (data.rows() == 0) {
@@ -1450,6 +1450,6 @@ public final class Mlp {
      * @throws IOException        when it cannot be read
      */
     public static Mlp load(Path file) throws IOException {
-        return ModelFile.read(file);
+        return ModelFile.read(Objects.requireNonNull(file, "file"));
     }
 }
