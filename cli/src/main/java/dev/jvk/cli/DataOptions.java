@@ -161,6 +161,10 @@ final class DataOptions {
     /** IDX or synthetic data: its training and test sets. */
     DataSources.TrainTest builtIn() {
         String name = resolvedName();
+        if (!name.equals("synthetic") && !name.equals("fashion-mnist") && java.nio.file.Files.isRegularFile(Path.of(name))) {
+            throw new UsageException("--data " + name + " is a file; --data takes fashion-mnist, synthetic or a folder of IDX files "
+                    + "(a CSV file is read by --csv " + name + ")");
+        }
         return switch (name) {
             case "synthetic" -> synthetic();
             case "fashion-mnist" -> DataSources.fashionMnist();

@@ -212,7 +212,15 @@ final class Models {
     static DataSet labelled(Mlp mlp, CsvTable table) {
         checkFeatureNames(mlp, table);
         if (mlp.metadata().isClassification()) {
-            return table.classification(mlp.metadata().classNames());
+            DataSet labelled = table.classification(mlp.metadata().classNames());
+            // class numbers (a model without names) past the model's classes: the line, as a name it does not know is named
+            for (int r = 0; r < labelled.rows(); r++) {
+                if (labelled.labels()[r] >= mlp.classes()) {
+                    throw new DataException(table.name() + " line " + table.line(r) + ": label " + labelled.labels()[r] + " is not one of the model's "
+                            + mlp.classes() + " classes (0.." + (mlp.classes() - 1) + ")");
+                }
+            }
+            return labelled;
         }
         return table.regression();
     }

@@ -166,4 +166,21 @@ class TrainInputsTest {
         assertThat(p.code()).as(p.err()).isZero();
         assertThat(p.out()).doesNotContain("row numbers");
     }
+
+    @Test
+    void evaluate_names_the_line_of_a_class_number_the_model_does_not_have_and_data_names_a_csv_file_as_such() throws IOException {
+        Path train = csv("train.csv", "a,b,label", 40, 8, 0, 1, 2);
+        Path model = dir.resolve("m.jvk");
+        CliTest.Run t = CliTest.run("train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu",
+                "--threads", "1", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        Path test = Files.writeString(dir.resolve("test.csv"), "a,b,label\n0.5,1,0\n\n1,2,7\n");
+        CliTest.Run e = CliTest.run("evaluate", "--model", model.toString(), "--csv", test.toString(), "--header");
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err().strip()).isEqualTo("jvk evaluate: test.csv line 4: label 7 is not one of the model's 2 classes (0..1)");
+        CliTest.Run d = CliTest.run("train", "--data", train.toString(), "--epochs", "1");
+        assertThat(d.code()).isEqualTo(2);
+        assertThat(d.err().strip()).isEqualTo("jvk train: --data " + train + " is a file; --data takes fashion-mnist, synthetic or a folder of IDX files "
+                + "(a CSV file is read by --csv " + train + ")");
+    }
 }
