@@ -2,9 +2,11 @@ package dev.jvk.nn.data;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -132,11 +134,10 @@ public final class CsvReader {
         Objects.requireNonNull(missing, "missing");
         String name = file.toString().equals(STDIN) ? "standard input" : file.toString();
         try (DataSources.Input in = DataSources.openInput(file)) {
-            BufferedInputStream bytes = new BufferedInputStream(in.stream(), 1 << 16);
+            // the parser decodes in chunks of its own: this buffer only lets the first bytes be looked at and put back
+            BufferedInputStream bytes = new BufferedInputStream(in.stream(), 16);
             refuseBinary(bytes, name);
-            return parse(new InputStreamReader(bytes, decoder()), name, format, labelColumns, missing);
-        } catch (CharacterCodingException e) {
-            throw new DataException(name + ": not UTF-8 text", e);
+            return parse(bytes, name, format, labelColumns, missing);
         } catch (IOException e) {
             throw new DataException(name + ": cannot read (" + e.getMessage() + ")", e);
         }
@@ -267,8 +268,8 @@ public final class CsvReader {
 
     // ---- the parser: one pass over characters, one record at a time ----
 
-    private static CsvTable parse(Reader reader, String file, Format format, LabelColumns chooser, Missing missing) throws IOException {
-        Parser p = new Parser(reader, format.delimiter(), file);
+    private static CsvTable parse(InputStream bytes, String file, Format format, LabelColumns chooser, Missing missing) throws IOException {
+        Parser p = new Parser(bytes, format.delimiter(), file);
         List<String> header = List.of();
         if (format.header()) {
             List<String> names = p.nextRecordAsStrings();
@@ -466,7 +467,12 @@ public final class CsvReader {
      * no object per cell; unquoted cells are trimmed of spaces and tabs, quoted ones kept as written.
      */
     private static final class Parser {
-        private final Reader in;
+        private final InputStream in;
+        /** UTF-8, strict: a byte that is not UTF-8 is an error naming its line, not a replacement character. */
+        private final CharsetDecoder decoder = decoder();
+        private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16).flip();
+        private boolean endOfBytes;
+        private boolean flushed;
         private final char delimiter;
         private final String file;
         private final char[] buffer = new char[1 << 16];
@@ -482,7 +488,7 @@ public final class CsvReader {
         int cellCount;
         int recordLine;
 
-        Parser(Reader in, char delimiter, String file) {
+        Parser(InputStream in, char delimiter, String file) {
             this.in = in;
             this.delimiter = delimiter;
             this.file = file;
@@ -490,7 +496,7 @@ public final class CsvReader {
 
         private int read() throws IOException {
             if (position == limit) {
-                limit = in.read(buffer, 0, buffer.length);
+                limit = decode();
                 position = 0;
                 if (limit <= 0) {
                     limit = 0;
@@ -505,6 +511,43 @@ public final class CsvReader {
                 }
             }
             return buffer[position++];
+        }
+
+        /**
+         * Decodes the next characters into {@code buffer}: their count, or -1 at the end. The text before a byte that is not
+         * UTF-8 comes first, so that when the next call meets the byte the lines counted so far name the line holding it
+         * (an InputStreamReader throws for the whole chunk, tens of kilobytes earlier).
+         */
+        private int decode() throws IOException {
+            if (flushed) {
+                return -1;
+            }
+            CharBuffer chars = CharBuffer.wrap(buffer);
+            while (true) {
+                CoderResult result = decoder.decode(bytes, chars, endOfBytes);
+                if (result.isError()) {
+                    if (chars.position() > 0) {
+                        return chars.position();
+                    }
+                    throw new DataException(file + " line " + line + ": not UTF-8 text (Latin-1 or Windows-1252? save the file as UTF-8)");
+                }
+                if (result.isOverflow()) {
+                    return chars.position();
+                }
+                if (endOfBytes) {
+                    decoder.flush(chars);   // UTF-8 keeps no state to flush: nothing is written
+                    flushed = true;
+                    return chars.position() > 0 ? chars.position() : -1;
+                }
+                bytes.compact();
+                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                if (n < 0) {
+                    endOfBytes = true;
+                } else {
+                    bytes.position(bytes.position() + n);
+                }
+                bytes.flip();
+            }
         }
 
         private void unread() {

@@ -58,6 +58,21 @@ class CsvReaderTest {
     }
 
     @Test
+    void a_byte_that_is_not_utf8_is_refused_naming_its_line() throws IOException {
+        StringBuilder s = new StringBuilder("a,label\n");
+        for (int r = 0; r < 20_000; r++) {
+            s.append(r).append(",x\n");   // more than one buffer of text before the bad byte
+        }
+        byte[] head = s.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] latin1 = "1,caf\u00e9\n2,y\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + latin1.length);
+        System.arraycopy(latin1, 0, all, head.length, latin1.length);
+        Path file = Files.write(dir.resolve("latin1.csv"), all);
+        assertThatThrownBy(() -> read(file, true, "label")).isInstanceOf(DataException.class)
+                .hasMessage(file + " line 20002: not UTF-8 text (Latin-1 or Windows-1252? save the file as UTF-8)");
+    }
+
+    @Test
     void reads_features_and_labels_from_any_column_with_a_header() throws IOException {
         Path file = csv("a,label,b\n1.5,2,-3\n\n0,0,1e2\n  4 , 1 , 5 \n");
         DataSet data = CsvReader.read(file, 1, true);
