@@ -337,8 +337,11 @@ public final class CsvReader {
                 if (Float.isNaN(v)) {
                     String cell = p.cellString(c);
                     if (!isMissing(cell)) {
+                        // numpy, pandas and R write infinities as inf, Infinity or Inf: a number, but none a network can take
+                        boolean infinity = cell.matches("(?i)[+-]?inf(inity)?");
                         throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": " + DataException.printable(cell)
-                                + " is not a number" + (rows == 0 && !format.header() && format.dataFile() ? " (is line " + p.recordLine + " a header? then give --header)" : ""));
+                                + (infinity ? " is not a finite number" : " is not a number"
+                                        + (rows == 0 && !format.header() && format.dataFile() ? " (is line " + p.recordLine + " a header? then give --header)" : "")));
                     }
                     if (missing == Missing.ERROR) {
                         throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c)

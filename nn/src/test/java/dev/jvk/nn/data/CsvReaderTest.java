@@ -73,6 +73,17 @@ class CsvReaderTest {
     }
 
     @Test
+    void an_infinity_as_numpy_pandas_or_r_write_it_is_refused_as_not_finite_not_as_not_a_number() throws IOException {
+        for (String inf : List.of("inf", "-inf", "Infinity", "-Infinity", "Inf", "+INF")) {
+            Path file = csv("a,label\n1,0\n" + inf + ",1\n");
+            assertThatThrownBy(() -> read(file, true, "label")).as(inf).isInstanceOf(DataException.class)
+                    .hasMessage(file + " line 3, column 1 ('a'): '" + inf + "' is not a finite number");
+        }
+        Path word = csv("a,label\n1,0\ninfo,1\n");
+        assertThatThrownBy(() -> read(word, true, "label")).isInstanceOf(DataException.class).hasMessageEndingWith("'info' is not a number");
+    }
+
+    @Test
     void reads_features_and_labels_from_any_column_with_a_header() throws IOException {
         Path file = csv("a,label,b\n1.5,2,-3\n\n0,0,1e2\n  4 , 1 , 5 \n");
         DataSet data = CsvReader.read(file, 1, true);
