@@ -359,7 +359,7 @@ public final class Mlp {
 
     /** Sets the scaling applied to raw features (fitted on training data); it must have {@link #inputs()} features. */
     public void setScaling(FeatureScaling scaling) {
-        if (scaling.features() != inputs) {
+        if (Objects.requireNonNull(scaling, "scaling").features() != inputs) {
             throw new IllegalArgumentException("scaling has " + scaling.features() + " features, the model takes " + inputs);
         }
         this.scaling = scaling;

@@ -38,6 +38,18 @@ class MlpArgumentsTest {
         assertThatThrownBy(() -> trainer.fit(mlp, null, null)).isInstanceOf(NullPointerException.class).hasMessage("train");
         assertThatThrownBy(() -> mlp.evaluate(null)).isInstanceOf(NullPointerException.class).hasMessage("data");
         assertThatThrownBy(() -> Mlp.load(null)).isInstanceOf(NullPointerException.class).hasMessage("file");
+        assertThatThrownBy(() -> mlp.setScaling(null)).isInstanceOf(NullPointerException.class).hasMessage("scaling");
+    }
+
+    @Test
+    void class_names_given_twice_are_refused_since_a_label_would_name_two_classes() {
+        Mlp mlp = Mlp.classifier(2, new int[] {4}, Activation.RELU, 3, 1);
+        assertThatThrownBy(() -> mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("cat", "dog", "cat"), List.of(), List.of(), -1,
+                new float[0], new float[0]))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("class names must be distinct: 'cat' names classes 0 and 2");
+        assertThat(mlp.metadata().classNames()).as("unchanged").isEmpty();
+        mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("cat", "dog", "Cat"), List.of(), List.of(), -1, new float[0], new float[0]));
+        assertThat(mlp.metadata().classNames()).containsExactly("cat", "dog", "Cat");
     }
 
     @Test
