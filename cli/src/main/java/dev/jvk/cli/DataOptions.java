@@ -193,7 +193,7 @@ final class DataOptions {
         }
         int held = (int) Math.round(fraction * data.rows());
         if (held < 1 || held >= data.rows()) {
-            throw new DataException(data.name() + ": " + data.rows() + " rows cannot be split " + fraction + " by " + option + " and leave rows on both sides");
+            throw new DataException(data.name() + ": " + TrainCommand.plural(data.rows(), "row") + " cannot be split " + fraction + " by " + option + " and leave rows on both sides");
         }
         int[] order = shuffledRows(data.rows(), seed);
         int[] keptRows = Arrays.copyOfRange(order, held, order.length);

@@ -183,4 +183,12 @@ class TrainInputsTest {
         assertThat(d.err().strip()).isEqualTo("jvk train: --data " + train + " is a file; --data takes fashion-mnist, synthetic or a folder of IDX files "
                 + "(a CSV file is read by --csv " + train + ")");
     }
+
+    @Test
+    void a_file_of_one_row_cannot_be_split_and_says_so_in_the_singular() throws IOException {
+        Path one = Files.writeString(dir.resolve("one.csv"), "a,b,label\n1,2,0\n");
+        CliTest.Run r = CliTest.run("train", "--csv", one.toString(), "--header", "--epochs", "1", "--threads", "1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk train: one.csv: 1 row cannot be split 0.2 by --test-split and leave rows on both sides");
+    }
 }

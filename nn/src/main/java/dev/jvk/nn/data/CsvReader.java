@@ -344,8 +344,12 @@ public final class CsvReader {
                                         + (rows == 0 && !format.header() && format.dataFile() ? " (is line " + p.recordLine + " a header? then give --header)" : "")));
                     }
                     if (missing == Missing.ERROR) {
+                        // an empty last cell under an empty last name (or in the first row of a file without a header): a delimiter
+                        // ending every line, as some exporters write, not a value to fill (filling would make a constant feature)
+                        boolean trailing = c == columns - 1 && cell.isEmpty() && (header.isEmpty() ? rows == 0 : header.get(c).isEmpty());
                         throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c)
-                                + ": missing value" + (format.dataFile() ? " (give --missing mean or --missing zero to fill it)" : ""));
+                                + ": missing value" + (trailing ? " (does every line end with '" + format.delimiter() + "'? that makes an empty last column: remove it)"
+                                        : format.dataFile() ? " (give --missing mean or --missing zero to fill it)" : ""));
                     }
                     if (missingCells == missingAt.length) {
                         missingAt = Arrays.copyOf(missingAt, Math.max(16, 2 * missingCells));

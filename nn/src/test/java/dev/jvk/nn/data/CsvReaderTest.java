@@ -84,6 +84,20 @@ class CsvReaderTest {
     }
 
     @Test
+    void a_delimiter_ending_every_line_is_named_as_such_not_as_a_value_to_fill() throws IOException {
+        Path headed = csv("a,label,\n1,0,\n2,1,\n");
+        assertThatThrownBy(() -> read(headed, true, "label")).isInstanceOf(DataException.class)
+                .hasMessage(headed + " line 2, column 3: missing value (does every line end with ','? that makes an empty last column: remove it)");
+        Path bare = csv("1,0,\n2,1,\n");
+        assertThatThrownBy(() -> read(bare, false, "1")).isInstanceOf(DataException.class)
+                .hasMessage(bare + " line 1, column 3: missing value (does every line end with ','? that makes an empty last column: remove it)");
+        // a gap in a named last column, or further down, is a missing value
+        Path gap = csv("a,label,b\n1,0,\n");
+        assertThatThrownBy(() -> read(gap, true, "label")).isInstanceOf(DataException.class)
+                .hasMessage(gap + " line 2, column 3 ('b'): missing value (give --missing mean or --missing zero to fill it)");
+    }
+
+    @Test
     void reads_features_and_labels_from_any_column_with_a_header() throws IOException {
         Path file = csv("a,label,b\n1.5,2,-3\n\n0,0,1e2\n  4 , 1 , 5 \n");
         DataSet data = CsvReader.read(file, 1, true);
