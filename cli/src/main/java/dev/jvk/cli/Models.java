@@ -199,7 +199,8 @@ final class Models {
         }
     }
 
-    private static boolean contains(int[] values, int v) {
+    /** Whether {@code values} holds {@code v}. */
+    static boolean contains(int[] values, int v) {
         for (int x : values) {
             if (x == v) {
                 return true;

@@ -674,7 +674,7 @@ final class TrainCommand implements Callable<Integer> {
             return "";
         }
         for (int j = 0, column = 0; j < features; j++, column++) {
-            while (contains(labels, column)) {
+            while (Models.contains(labels, column)) {
                 column++;
             }
             float first = x[j];
@@ -695,15 +695,6 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return "";
-    }
-
-    private static boolean contains(int[] values, int v) {
-        for (int x : values) {
-            if (x == v) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** More than 50 classes in use with fewer than 5 rows each on average: numbers that look like classes but are quantities. */
