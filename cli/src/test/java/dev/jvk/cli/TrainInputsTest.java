@@ -191,4 +191,25 @@ class TrainInputsTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("jvk train: one.csv: 1 row cannot be split 0.2 by --test-split and leave rows on both sides");
     }
+
+    @Test
+    void labels_that_are_sparse_codes_make_one_output_each_and_predict_names_them() throws IOException {
+        Random random = new Random(9);
+        int[] codes = {100, 200, 404};
+        StringBuilder s = new StringBuilder("a,b,code\n");
+        for (int r = 0; r < 90; r++) {
+            int c = codes[r % 3];
+            s.append(c / 100.0 + random.nextGaussian() * 0.2).append(',').append(random.nextGaussian()).append(',').append(c).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("codes.csv"), s);
+        Path model = dir.resolve("codes.jvk");
+        CliTest.Run t = CliTest.run("train", "--csv", file.toString(), "--header", "--label-column", "code", "--layers", "8", "--epochs", "30",
+                "--activation", "relu", "--threads", "1", "--json", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("\"classes\":3").contains("\"class_names\":[\"100\",\"200\",\"404\"]");
+        CliTest.Run p = CliTest.run("predict", "--model", model.toString(), "--csv", file.toString(), "--header", "--probabilities");
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out().lines().findFirst().orElseThrow()).isEqualTo("prediction,100,200,404");
+        assertThat(p.out().lines().skip(1)).allMatch(line -> line.startsWith("100,") || line.startsWith("200,") || line.startsWith("404,"));
+    }
 }

@@ -98,6 +98,19 @@ class CsvReaderTest {
     }
 
     @Test
+    void sparse_class_numbers_are_codes_that_become_names_and_dense_ones_stay_the_class() throws IOException {
+        CsvTable codes = read(csv("a,code\n1,100\n2,404\n3,200\n4,100.0\n"), true, "code");
+        assertThat(codes.inferredClassNames()).containsExactly("100", "200", "404");
+        DataSet d = codes.classification(codes.inferredClassNames());
+        assertThat(d.classes()).as("one output per code, not 405").isEqualTo(3);
+        assertThat(d.labels()).containsExactly(0, 2, 1, 0);
+        // UCI wine's 1, 2, 3 (0 unused) and a subset of digits with as many used as unused stay numbers: the class is the number
+        assertThat(read(csv("a,c\n1,1\n2,2\n3,3\n"), true, "c").inferredClassNames()).isEmpty();
+        assertThat(read(csv("a,c\n1,0\n2,3\n3,1\n"), true, "c").inferredClassNames()).isEmpty();
+        assertThat(read(csv("a,c\n1,2\n2,4\n3,6\n"), true, "c").inferredClassNames()).containsExactly("2", "4", "6");
+    }
+
+    @Test
     void reads_features_and_labels_from_any_column_with_a_header() throws IOException {
         Path file = csv("a,label,b\n1.5,2,-3\n\n0,0,1e2\n  4 , 1 , 5 \n");
         DataSet data = CsvReader.read(file, 1, true);
