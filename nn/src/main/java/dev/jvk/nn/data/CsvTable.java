@@ -199,11 +199,11 @@ public final class CsvTable {
                 max = Math.max(max, (int) v);
             }
         }
-        int distinct = 0;
+        int usedNumbers = 0;
         for (boolean u : used) {
-            distinct += u ? 1 : 0;
+            usedNumbers += u ? 1 : 0;
         }
-        if (classNumbers && distinct >= max + 1 - distinct) {
+        if (classNumbers && usedNumbers >= max + 1 - usedNumbers) {
             return List.of();
         }
         TreeSet<String> distinct = numbers
