@@ -108,9 +108,9 @@ final class DataOptions {
      * The training file's label columns: --label-column, else a header column named label, target, class or y
      * (the first of those names that a column has, in that order, wherever the column stands: with columns x, y and
      * label the label is "label", not the coordinate y), else column 0; {@code note} receives how it was chosen when
-     * it was not given.
+     * it was not given. Two columns of the name chosen are refused, naming both.
      */
-    CsvReader.LabelColumns trainingLabels(StringBuilder note) {
+    CsvReader.LabelColumns trainingLabels(Path file, StringBuilder note) {
         List<String> given = labelColumns();
         if (given != null) {
             return (h, columns) -> given;
@@ -119,6 +119,14 @@ final class DataOptions {
             for (String name : LABEL_NAMES) {
                 for (int c = 0; c < h.size(); c++) {
                     if (name.equals(h.get(c).toLowerCase(Locale.ROOT))) {
+                        // two columns of the name (a joined file's duplicate): taking the first would train on the wrong one as often as not
+                        for (int other = c + 1; other < h.size(); other++) {
+                            if (name.equals(h.get(other).toLowerCase(Locale.ROOT))) {
+                                throw new DataException((file.toString().equals(CsvReader.STDIN) ? "standard input" : file) + ": columns " + (c + 1) + " and " + (other + 1) + " are both named "
+                                        + DataException.printable(h.get(c)) + "; give the label column by its 0-based index: --label-column "
+                                        + c + " or " + other);
+                            }
+                        }
                         note.append("labels: column ").append(c + 1).append(" ('").append(h.get(c)).append("', by its name; --label-column to choose)");
                         return List.of(Integer.toString(c));
                     }
@@ -153,6 +161,10 @@ final class DataOptions {
     /** IDX or synthetic data: its training and test sets. */
     DataSources.TrainTest builtIn() {
         String name = resolvedName();
+        if (!name.equals("synthetic") && !name.equals("fashion-mnist") && java.nio.file.Files.isRegularFile(Path.of(name))) {
+            throw new UsageException("--data " + name + " is a file; --data takes fashion-mnist, synthetic or a folder of IDX files "
+                    + "(a CSV file is read by --csv " + name + ")");
+        }
         return switch (name) {
             case "synthetic" -> synthetic();
             case "fashion-mnist" -> DataSources.fashionMnist();
@@ -181,7 +193,7 @@ final class DataOptions {
         }
         int held = (int) Math.round(fraction * data.rows());
         if (held < 1 || held >= data.rows()) {
-            throw new DataException(data.name() + ": " + data.rows() + " rows cannot be split " + fraction + " by " + option + " and leave rows on both sides");
+            throw new DataException(data.name() + ": " + TrainCommand.plural(data.rows(), "row") + " cannot be split " + fraction + " by " + option + " and leave rows on both sides");
         }
         int[] order = shuffledRows(data.rows(), seed);
         int[] keptRows = Arrays.copyOfRange(order, held, order.length);

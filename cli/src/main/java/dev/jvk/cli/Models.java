@@ -172,7 +172,16 @@ final class Models {
 
     /** Checks a file's feature names against the model's, when both are known. */
     static void checkFeatureNames(Mlp mlp, CsvTable table) {
-        List<String> expected = mlp.metadata().featureNames();
+        checkFeatureNames(mlp.metadata().featureNames(), "the model was trained with", table);
+    }
+
+    /**
+     * Checks a file's feature names against {@code expected} (the model's, or the training file's for train's test and
+     * validation files), when both are known: a file whose columns come in another order would be read silently wrong.
+     *
+     * @param whose "the model was trained with", or "train.csv has": who has {@code expected}, for the message
+     */
+    static void checkFeatureNames(List<String> expected, String whose, CsvTable table) {
         List<String> found = table.featureNames();
         if (expected.isEmpty() || found.isEmpty()) {
             return;
@@ -185,12 +194,13 @@ final class Models {
             } while (contains(labels, column));
             if (!expected.get(i).equals(found.get(i))) {
                 throw new DataException(table.name() + ": column " + (column + 1) + " is " + DataException.printable(found.get(i))
-                        + ", the model was trained with " + DataException.printable(expected.get(i)) + " there (same columns, same order expected)");
+                        + ", " + whose + " " + DataException.printable(expected.get(i)) + " there (same columns, same order expected)");
             }
         }
     }
 
-    private static boolean contains(int[] values, int v) {
+    /** Whether {@code values} holds {@code v}. */
+    static boolean contains(int[] values, int v) {
         for (int x : values) {
             if (x == v) {
                 return true;
@@ -203,7 +213,15 @@ final class Models {
     static DataSet labelled(Mlp mlp, CsvTable table) {
         checkFeatureNames(mlp, table);
         if (mlp.metadata().isClassification()) {
-            return table.classification(mlp.metadata().classNames());
+            DataSet labelled = table.classification(mlp.metadata().classNames());
+            // class numbers (a model without names) past the model's classes: the line, as a name it does not know is named
+            for (int r = 0; r < labelled.rows(); r++) {
+                if (labelled.labels()[r] >= mlp.classes()) {
+                    throw new DataException(table.name() + " line " + table.line(r) + ": label " + labelled.labels()[r] + " is not one of the model's "
+                            + mlp.classes() + " classes (0.." + (mlp.classes() - 1) + ")");
+                }
+            }
+            return labelled;
         }
         return table.regression();
     }

@@ -21,6 +21,7 @@ import dev.jvk.nn.optim.LearningRateSchedule;
 import dev.jvk.nn.optim.OptimizerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -339,17 +341,26 @@ final class TrainCommand implements Callable<Integer> {
             String fingerprint = String.format(Locale.ROOT, "%s, %sbatch %d, seed %d, %s lr %s %s, patience %d, %d training rows of %d features",
                     mlp.describe(), extensible ? "" : plural(epochs, "epoch") + ", ", batch, seed, kind.cliName(), rate, schedule, patience,
                     train.rows(), train.featureCount());
-            trainer.checkpointTo(checkpointDir, fingerprint);
+            // the rest of what decides the epochs: a resumption that changed one of them (or the data, same row count) would not be
+            // the run it continues, yet carry on from its weights and moments
+            String fullFingerprint = fingerprint + String.format(Locale.ROOT, "; dropout %s, weight decay %s, momentum %s%s, scaling %s, loss %s, "
+                            + "class weights %s, training data %s, validation data %s",
+                    dropout, optimizerConfig.weightDecay(), optimizerConfig.momentum(), optimizerConfig.nesterov() ? " nesterov" : "", scaling.cliName(),
+                    mlp.loss().name(), weights == null ? "none" : checksum(weights),
+                    checksum(train), p.validation() == null ? "none" : checksum(p.validation()));
+            trainer.checkpointTo(checkpointDir, fullFingerprint);
             if (resume) {
                 state = TrainingCheckpoint.read(checkpointDir);
-                if (!state.fingerprint().equals(fingerprint)) {
+                if (!state.fingerprint().equals(fullFingerprint)) {
+                    String ours = fullFingerprint;
                     Matcher length = RUN_LENGTH.matcher(state.fingerprint());
                     String theirs = length.find() ? length.group() : null;
-                    if (!extensible && theirs != null && state.fingerprint().replace(theirs, "").equals(RUN_LENGTH.matcher(fingerprint).replaceFirst(""))) {
+                    if (!extensible && theirs != null && state.fingerprint().replace(theirs, "").equals(RUN_LENGTH.matcher(ours).replaceFirst(""))) {
                         throw new UsageException("the checkpoint in " + checkpointDir + " is of a run of " + theirs.substring(0, theirs.length() - 2) + "; the "
                                 + schedule + " schedule spans the epochs of the run, so resume it with those (a run of --schedule constant can be continued for more)");
                     }
-                    throw new UsageException("the checkpoint in " + checkpointDir + " was made by a run with " + state.fingerprint() + "; this run has " + fingerprint);
+                    throw new UsageException("the checkpoint in " + checkpointDir + " was made by a run with " + state.fingerprint() + "; this run has "
+                            + ours + differences(state.fingerprint(), ours));
                 }
                 if (state.epoch() >= epochs) {
                     throw new UsageException("the checkpoint in " + checkpointDir + " has finished all " + plural(epochs, "epoch") + "; nothing to resume");
@@ -422,6 +433,13 @@ final class TrainCommand implements Callable<Integer> {
             DataSources.TrainTest sets = data.builtIn();
             DataSet train = sets.train();
             DataSet test = sets.test();
+            // an IDX folder may hold a file of 0 images: refused now, not after the training it would have wasted
+            // (--test-split takes the test rows from the training set instead)
+            for (DataSet set : testSplit == null ? new DataSet[] {train, test} : new DataSet[] {train}) {
+                if (set.rows() == 0) {
+                    throw new DataException(set.name() + ": no rows (its IDX files hold 0 images)");
+                }
+            }
             String testSource = data.resolvedName().equals("synthetic") ? "an independent synthetic sample" : "its test set";
             if (testSplit != null) {
                 DataSet[] parts = DataOptions.split(train, testSplit, seed, "--test-split");
@@ -438,10 +456,11 @@ final class TrainCommand implements Callable<Integer> {
                     validationSource, testSource, notes.toString());
         }
         StringBuilder labelNote = new StringBuilder();
-        CsvTable table = data.read(data.csv, data.trainingLabels(labelNote));
+        CsvTable table = data.read(data.csv, data.trainingLabels(data.csv, labelNote));
         if (!labelNote.isEmpty()) {
             notes.append(labelNote).append('\n');
         }
+        notes.append(rowNumberColumn(table));
         // the other files name the same columns: by header name when there is a header, else by index
         List<String> sameColumns = table.targetNames().isEmpty()
                 ? Arrays.stream(table.labelColumns()).mapToObj(Integer::toString).toList() : table.targetNames();
@@ -450,6 +469,10 @@ final class TrainCommand implements Callable<Integer> {
         for (CsvTable other : new CsvTable[] {testTable, validationTable}) {
             if (other != null && other.featureCount() != table.featureCount()) {
                 throw new DataException(other.name() + " has " + other.featureCount() + " features, " + table.name() + " has " + table.featureCount());
+            }
+            if (other != null) {
+                // as evaluate checks a file against the model: columns in another order would be scored silently wrong
+                Models.checkFeatureNames(table.featureNames(), table.name() + " has", other);
             }
         }
         // fill every file with the training file's means, so no information flows from the held-out rows; the model keeps
@@ -633,6 +656,47 @@ final class TrainCommand implements Callable<Integer> {
         return weights;
     }
 
+    /** Rows a file needs before a feature counting 0, 1, 2, ... (or 1, 2, 3, ...) down them is taken for row numbers. */
+    static final int ROW_NUMBER_ROWS = 10;
+
+    /**
+     * A warning when a feature column of {@code table} holds the row numbers, 0 to rows - 1 or 1 to rows down the file: an
+     * index written with the data (pandas's {@code to_csv} writes one by default, under an empty name; R's row names too).
+     * As a feature it is worse than nothing: a file sorted by class teaches the model to read the class off the row number,
+     * which the random test split rewards, and every other file's rows have unrelated numbers. Else "".
+     */
+    static String rowNumberColumn(CsvTable table) {
+        int rows = table.rows();
+        int features = table.featureCount();
+        float[] x = table.features();
+        int[] labels = table.labelColumns();
+        if (rows < ROW_NUMBER_ROWS) {
+            return "";
+        }
+        for (int j = 0, column = 0; j < features; j++, column++) {
+            while (Models.contains(labels, column)) {
+                column++;
+            }
+            float first = x[j];
+            if (first != 0f && first != 1f) {
+                continue;
+            }
+            int r = 1;
+            while (r < rows && x[r * features + j] == first + r) {
+                r++;
+            }
+            if (r == rows) {
+                String name = table.header().isEmpty() ? "" : table.header().get(column).isEmpty() ? " (unnamed)"
+                        : " (" + DataException.printable(table.header().get(column)) + ")";
+                return String.format(Locale.ROOT, "warning: column %d%s of %s holds the row numbers %d, %d, %d, ... (an index written with "
+                        + "the data, as pandas's to_csv writes one unless index=False?): the model learns from it as from any feature, "
+                        + "though another file's rows have unrelated numbers; write the file without it%n",
+                        column + 1, name, table.name(), (int) first, (int) first + 1, (int) first + 2);
+            }
+        }
+        return "";
+    }
+
     /** More than 50 classes in use with fewer than 5 rows each on average: numbers that look like classes but are quantities. */
     static boolean manyClassesFewRows(DataSet data) {
         long used = Arrays.stream(data.classCounts()).filter(c -> c > 0).count();
@@ -672,6 +736,54 @@ final class TrainCommand implements Callable<Integer> {
             mean[j] = (float) sum[j];
             std[j] = sd > 1e-12 && Float.isFinite((float) sd) ? (float) sd : 1f;
         }
+    }
+
+    /** A CRC-32C of a data set's features and labels or targets, in hex, standing for the data in a checkpoint's fingerprint. */
+    static String checksum(DataSet data) {
+        CRC32C crc = new CRC32C();
+        update(crc, data.features());
+        ByteBuffer labels = ByteBuffer.allocate(4 * data.labels().length);
+        labels.asIntBuffer().put(data.labels());
+        crc.update(labels);
+        if (data.targets() != null) {
+            update(crc, data.targets());
+        }
+        return data.rows() + " rows crc " + Long.toHexString(crc.getValue());
+    }
+
+    /** A CRC-32C of {@code values}' bits, in hex. */
+    static String checksum(float[] values) {
+        CRC32C crc = new CRC32C();
+        update(crc, values);
+        return "crc " + Long.toHexString(crc.getValue());
+    }
+
+    /** Feeds {@code values}' bits to {@code crc} through a small buffer (a training set may be hundreds of megabytes). */
+    private static void update(CRC32C crc, float[] values) {
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+        for (int from = 0; from < values.length; from += chunk.capacity() / 4) {
+            int n = Math.min(chunk.capacity() / 4, values.length - from);
+            chunk.clear();
+            chunk.asFloatBuffer().put(values, from, n);
+            chunk.limit(4 * n);
+            crc.update(chunk);
+        }
+    }
+
+    /** ": it differs in X (this run: Y), ..." for two fingerprints of the same items, or "" when they do not line up. */
+    static String differences(String theirs, String ours) {
+        String[] a = theirs.split("[,;] ");
+        String[] b = ours.split("[,;] ");
+        if (a.length != b.length) {
+            return "";
+        }
+        List<String> differ = new ArrayList<>();
+        for (int i = 0; i < a.length; i++) {
+            if (!a[i].equals(b[i])) {
+                differ.add(a[i] + " (this run: " + b[i] + ")");
+            }
+        }
+        return differ.isEmpty() ? "" : ": it differs in " + String.join(", ", differ);
     }
 
     static String plural(long n, String word) {

@@ -136,6 +136,9 @@ public final class Mlp {
     private Optimizer checkedOptimizer;
     private ElementwiseOptimizer checkedInParts;
 
+    /** What {@link #predictClasses} gives a row whose scores are NaN: no class. */
+    public static final int NO_CLASS = -1;
+
     /**
      * A model from layers whose sizes chain ({@code layers[i].outputSize() == layers[i+1].inputSize()}),
      * with the metadata of a classifier of which nothing else is known ({@code ModelMetadata.of("classification")}).
@@ -267,7 +270,7 @@ public final class Mlp {
      * @throws IllegalArgumentException when {@code loss} is not a regression loss
      */
     public static Mlp regressor(int inputs, int[] hidden, Activation activation, float dropout, int outputs, Loss loss, long seed) {
-        if (!loss.forRegression()) {
+        if (!Objects.requireNonNull(loss, "loss").forRegression()) {
             throw new IllegalArgumentException(loss.name() + " is not a regression loss (mse or huber)");
         }
         return new Mlp(stack(inputs, hidden, activation, dropout, outputs, seed), loss, null, ModelMetadata.of(ModelMetadata.REGRESSION));
@@ -356,7 +359,7 @@ public final class Mlp {
 
     /** Sets the scaling applied to raw features (fitted on training data); it must have {@link #inputs()} features. */
     public void setScaling(FeatureScaling scaling) {
-        if (scaling.features() != inputs) {
+        if (Objects.requireNonNull(scaling, "scaling").features() != inputs) {
             throw new IllegalArgumentException("scaling has " + scaling.features() + " features, the model takes " + inputs);
         }
         this.scaling = scaling;
@@ -1198,7 +1201,10 @@ public final class Mlp {
 
     /**
      * The predicted class of each of {@code rows} raw samples: the index of the highest score (the first of
-     * equal ones). Class names, when the model has them, are {@code metadata().classNames().get(class)}.
+     * equal ones), or {@link #NO_CLASS} (-1) for a row whose scores are NaN (a NaN feature, or features far
+     * outside the training range that overflow the model): no class was chosen, as {@link #evaluate} counts such a
+     * row and {@code ./jvk predict} leaves its prediction empty. Class names, when the model has them, are
+     * {@code metadata().classNames().get(class)}.
      *
      * @throws IllegalArgumentException as {@link #predict(float[], int)}, or for a regression model
      */
@@ -1209,7 +1215,9 @@ public final class Mlp {
         float[] scores = predict(x, rows);
         int[] classesOut = new int[rows];
         for (int r = 0; r < rows; r++) {
-            classesOut[r] = Reductions.argmax(scores, r * classes, classes);
+            int best = Reductions.argmax(scores, r * classes, classes);
+            // argmax names a row's first NaN, a class nothing chose: 0 would be a silent wrong answer
+            classesOut[r] = Float.isNaN(scores[r * classes + best]) ? NO_CLASS : best;
         }
         return classesOut;
     }
@@ -1318,7 +1326,7 @@ public final class Mlp {
      *                       its classes, the data has no rows, or its kind (labels or targets) does not fit the model
      */
     public Evaluation evaluate(DataSet data) {
-        if (data.featureCount() != inputs) {
+        if (Objects.requireNonNull(data, "data").featureCount() != inputs) {
             throw new DataException("the model takes " + inputs + " features, " + data.name() + " has " + data.featureCount());
         }
         if (data.rows() == 0) {
@@ -1442,6 +1450,6 @@ public final class Mlp {
      * @throws IOException        when it cannot be read
      */
     public static Mlp load(Path file) throws IOException {
-        return ModelFile.read(file);
+        return ModelFile.read(Objects.requireNonNull(file, "file"));
     }
 }

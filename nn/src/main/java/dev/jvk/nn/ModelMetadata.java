@@ -29,7 +29,7 @@ public record ModelMetadata(String task, List<String> classNames, List<String> f
     /**
      * Checks and copies every argument.
      *
-     * @throws IllegalArgumentException when the task is unknown, the label column is below -1, the mean and
+     * @throws IllegalArgumentException when the task is unknown, two class names are equal, the label column is below -1, the mean and
      *                                  standard deviation differ in length, a classifier has them, a standard deviation is not positive and finite,
      *                                  or a missing-value mean is not finite
      * @throws NullPointerException     when an argument or a name is null
@@ -40,6 +40,14 @@ public record ModelMetadata(String task, List<String> classNames, List<String> f
             throw new IllegalArgumentException("task must be \"" + CLASSIFICATION + "\" or \"" + REGRESSION + "\", got \"" + task + "\"");
         }
         classNames = List.copyOf(classNames);
+        // evaluate and predict map a label to its class by name: a name given twice would credit one class with the other's rows
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            Integer first = seen.putIfAbsent(classNames.get(c), c);
+            if (first != null) {
+                throw new IllegalArgumentException("class names must be distinct: '" + classNames.get(c) + "' names classes " + first + " and " + c);
+            }
+        }
         featureNames = List.copyOf(featureNames);
         targetNames = List.copyOf(targetNames);
         if (labelColumn < -1) {

@@ -408,6 +408,8 @@ public final class Trainer {
      * @throws UncheckedIOException       when a checkpoint cannot be written
      */
     public History fit(Mlp mlp, DataSet train, DataSet validation, TrainingCheckpoint resume) {
+        Objects.requireNonNull(mlp, "mlp");
+        Objects.requireNonNull(train, "train");
         int threads = Gemm.threads();
         try {
             return train(mlp, train, validation, resume);

@@ -28,6 +28,31 @@ class MlpArgumentsTest {
     }
 
     @Test
+    void a_null_argument_is_refused_by_its_name_not_by_a_dereference_deep_inside() {
+        Mlp mlp = Mlp.classifier(2, new int[] {4}, Activation.RELU, 3, 1);
+        Trainer trainer = new Trainer(Trainer.Config.builder().epochs(1).build());
+        dev.jvk.nn.data.DataSet data = dev.jvk.nn.data.DataSet.of(new float[4], new int[2], 2, 2, 3, "d");
+        assertThatThrownBy(() -> Mlp.regressor(2, new int[] {4}, Activation.RELU, 0f, 1, null, 1))
+                .isInstanceOf(NullPointerException.class).hasMessage("loss");
+        assertThatThrownBy(() -> trainer.fit(null, data, null)).isInstanceOf(NullPointerException.class).hasMessage("mlp");
+        assertThatThrownBy(() -> trainer.fit(mlp, null, null)).isInstanceOf(NullPointerException.class).hasMessage("train");
+        assertThatThrownBy(() -> mlp.evaluate(null)).isInstanceOf(NullPointerException.class).hasMessage("data");
+        assertThatThrownBy(() -> Mlp.load(null)).isInstanceOf(NullPointerException.class).hasMessage("file");
+        assertThatThrownBy(() -> mlp.setScaling(null)).isInstanceOf(NullPointerException.class).hasMessage("scaling");
+    }
+
+    @Test
+    void class_names_given_twice_are_refused_since_a_label_would_name_two_classes() {
+        Mlp mlp = Mlp.classifier(2, new int[] {4}, Activation.RELU, 3, 1);
+        assertThatThrownBy(() -> mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("cat", "dog", "cat"), List.of(), List.of(), -1,
+                new float[0], new float[0]))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("class names must be distinct: 'cat' names classes 0 and 2");
+        assertThat(mlp.metadata().classNames()).as("unchanged").isEmpty();
+        mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("cat", "dog", "Cat"), List.of(), List.of(), -1, new float[0], new float[0]));
+        assertThat(mlp.metadata().classNames()).containsExactly("cat", "dog", "Cat");
+    }
+
+    @Test
     void a_learning_rate_that_is_nan_infinite_or_negative_is_refused_and_the_weights_stay() {
         for (OptimizerConfig config : List.of(OptimizerConfig.adam(), OptimizerConfig.sgdWithMomentum(0.9f, false, 0f))) {
             for (float lr : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.01f}) {

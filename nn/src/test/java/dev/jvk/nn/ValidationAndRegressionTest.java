@@ -228,6 +228,10 @@ class ValidationAndRegressionTest {
                 .as("only rows with a predicted class enter the confusion matrix").isEqualTo(3);
         assertThat(e.unpredicted()).containsExactly(0, 1, 0);
         assertThat(e.unpredictedRows()).isEqualTo(1);
+        // predictClasses on all four rows: the NaN row has no class (not class 0), the others theirs
+        int[] all = mlp.predictClasses(x, 4);
+        assertThat(all[0]).as("the NaN row").isEqualTo(Mlp.NO_CLASS);
+        assertThat(java.util.Arrays.copyOfRange(all, 1, 4)).containsExactly(predicted);
         assertThat(e.support(1)).as("the row still belongs to its class: a miss in its recall").isEqualTo(2);
         long predictedAsZero = e.confusion()[0][0] + e.confusion()[1][0] + e.confusion()[2][0];
         assertThat(predictedAsZero).isEqualTo(java.util.Arrays.stream(predicted).filter(p -> p == 0).count());

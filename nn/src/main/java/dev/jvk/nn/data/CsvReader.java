@@ -1,9 +1,12 @@
 package dev.jvk.nn.data;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -131,11 +134,34 @@ public final class CsvReader {
         Objects.requireNonNull(missing, "missing");
         String name = file.toString().equals(STDIN) ? "standard input" : file.toString();
         try (DataSources.Input in = DataSources.openInput(file)) {
-            return parse(new InputStreamReader(in.stream(), decoder()), name, format, labelColumns, missing);
-        } catch (CharacterCodingException e) {
-            throw new DataException(name + ": not UTF-8 text", e);
+            // the parser decodes in chunks of its own: this buffer only lets the first bytes be looked at and put back
+            BufferedInputStream bytes = new BufferedInputStream(in.stream(), 16);
+            refuseBinary(bytes, name);
+            return parse(bytes, name, format, labelColumns, missing);
         } catch (IOException e) {
             throw new DataException(name + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Refuses, by their first bytes, the files people hand a CSV reader that are not UTF-8 text, naming what they are and
+     * what to do: otherwise each would fail as "not UTF-8 text" (or, a UTF-16 file of digits, as a cell that is no number).
+     */
+    private static void refuseBinary(BufferedInputStream in, String name) throws IOException {
+        in.mark(4);
+        int b0 = in.read();
+        int b1 = in.read();
+        int b2 = in.read();
+        int b3 = in.read();
+        in.reset();
+        if (b0 == 0x1f && b1 == 0x8b) {
+            throw new DataException(name + ": gzip-compressed; decompress it first (gunzip -k FILE), or pipe it in: zcat FILE | jvk ... --csv -");
+        }
+        if ((b0 == 0xff && b1 == 0xfe) || (b0 == 0xfe && b1 == 0xff)) {
+            throw new DataException(name + ": UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8 (CSV UTF-8 in a spreadsheet's Save As)");
+        }
+        if (b0 == 'P' && b1 == 'K' && b2 == 3 && b3 == 4) {
+            throw new DataException(name + ": a ZIP archive (an .xlsx workbook?), not CSV text; export the sheet as CSV UTF-8, or unzip it");
         }
     }
 
@@ -242,8 +268,8 @@ public final class CsvReader {
 
     // ---- the parser: one pass over characters, one record at a time ----
 
-    private static CsvTable parse(Reader reader, String file, Format format, LabelColumns chooser, Missing missing) throws IOException {
-        Parser p = new Parser(reader, format.delimiter(), file);
+    private static CsvTable parse(InputStream bytes, String file, Format format, LabelColumns chooser, Missing missing) throws IOException {
+        Parser p = new Parser(bytes, format.delimiter(), file);
         List<String> header = List.of();
         if (format.header()) {
             List<String> names = p.nextRecordAsStrings();
@@ -311,12 +337,19 @@ public final class CsvReader {
                 if (Float.isNaN(v)) {
                     String cell = p.cellString(c);
                     if (!isMissing(cell)) {
+                        // numpy, pandas and R write infinities as inf, Infinity or Inf: a number, but none a network can take
+                        boolean infinity = cell.matches("(?i)[+-]?inf(inity)?");
                         throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": " + DataException.printable(cell)
-                                + " is not a number" + (rows == 0 && !format.header() && format.dataFile() ? " (is line " + p.recordLine + " a header? then give --header)" : ""));
+                                + (infinity ? " is not a finite number" : " is not a number"
+                                        + (rows == 0 && !format.header() && format.dataFile() ? " (is line " + p.recordLine + " a header? then give --header)" : "")));
                     }
                     if (missing == Missing.ERROR) {
+                        // an empty last cell under an empty last name (or in the first row of a file without a header): a delimiter
+                        // ending every line, as some exporters write, not a value to fill (filling would make a constant feature)
+                        boolean trailing = c == columns - 1 && cell.isEmpty() && (header.isEmpty() ? rows == 0 : header.get(c).isEmpty());
                         throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c)
-                                + ": missing value" + (format.dataFile() ? " (give --missing mean or --missing zero to fill it)" : ""));
+                                + ": missing value" + (trailing ? " (does every line end with '" + format.delimiter() + "'? that makes an empty last column: remove it)"
+                                        : format.dataFile() ? " (give --missing mean or --missing zero to fill it)" : ""));
                     }
                     if (missingCells == missingAt.length) {
                         missingAt = Arrays.copyOf(missingAt, Math.max(16, 2 * missingCells));
@@ -441,7 +474,12 @@ public final class CsvReader {
      * no object per cell; unquoted cells are trimmed of spaces and tabs, quoted ones kept as written.
      */
     private static final class Parser {
-        private final Reader in;
+        private final InputStream in;
+        /** UTF-8, strict: a byte that is not UTF-8 is an error naming its line, not a replacement character. */
+        private final CharsetDecoder decoder = decoder();
+        private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16).flip();
+        private boolean endOfBytes;
+        private boolean flushed;
         private final char delimiter;
         private final String file;
         private final char[] buffer = new char[1 << 16];
@@ -457,7 +495,7 @@ public final class CsvReader {
         int cellCount;
         int recordLine;
 
-        Parser(Reader in, char delimiter, String file) {
+        Parser(InputStream in, char delimiter, String file) {
             this.in = in;
             this.delimiter = delimiter;
             this.file = file;
@@ -465,7 +503,7 @@ public final class CsvReader {
 
         private int read() throws IOException {
             if (position == limit) {
-                limit = in.read(buffer, 0, buffer.length);
+                limit = decode();
                 position = 0;
                 if (limit <= 0) {
                     limit = 0;
@@ -480,6 +518,43 @@ public final class CsvReader {
                 }
             }
             return buffer[position++];
+        }
+
+        /**
+         * Decodes the next characters into {@code buffer}: their count, or -1 at the end. The text before a byte that is not
+         * UTF-8 comes first, so that when the next call meets the byte the lines counted so far name the line holding it
+         * (an InputStreamReader throws for the whole chunk, tens of kilobytes earlier).
+         */
+        private int decode() throws IOException {
+            if (flushed) {
+                return -1;
+            }
+            CharBuffer chars = CharBuffer.wrap(buffer);
+            while (true) {
+                CoderResult result = decoder.decode(bytes, chars, endOfBytes);
+                if (result.isError()) {
+                    if (chars.position() > 0) {
+                        return chars.position();
+                    }
+                    throw new DataException(file + " line " + line + ": not UTF-8 text (Latin-1 or Windows-1252? save the file as UTF-8)");
+                }
+                if (result.isOverflow()) {
+                    return chars.position();
+                }
+                if (endOfBytes) {
+                    decoder.flush(chars);   // UTF-8 keeps no state to flush: nothing is written
+                    flushed = true;
+                    return chars.position() > 0 ? chars.position() : -1;
+                }
+                bytes.compact();
+                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                if (n < 0) {
+                    endOfBytes = true;
+                } else {
+                    bytes.position(bytes.position() + n);
+                }
+                bytes.flip();
+            }
         }
 
         private void unread() {

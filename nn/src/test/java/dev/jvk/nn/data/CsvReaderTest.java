@@ -29,6 +29,88 @@ class CsvReaderTest {
     }
 
     @Test
+    void a_gzipped_utf16_or_zip_file_is_named_as_such_not_as_bad_text() throws IOException {
+        String text = "a,label\n1,0\n2,1\n";
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        Path gzipped = Files.write(dir.resolve("d.csv.gz"), gz.toByteArray());
+        assertThatThrownBy(() -> read(gzipped, true, "label")).isInstanceOf(DataException.class)
+                .hasMessage(gzipped + ": gzip-compressed; decompress it first (gunzip -k FILE), or pipe it in: zcat FILE | jvk ... --csv -");
+        for (java.nio.charset.Charset utf16 : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+            Path wide = Files.write(dir.resolve("wide.csv"), ("\uFEFF" + text).getBytes(utf16));
+            assertThatThrownBy(() -> read(wide, true, "label")).isInstanceOf(DataException.class)
+                    .hasMessageStartingWith(wide + ": UTF-16 text");
+        }
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("sheet1.xml"));
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        Path workbook = Files.write(dir.resolve("book.xlsx"), zip.toByteArray());
+        assertThatThrownBy(() -> read(workbook, true, "label")).isInstanceOf(DataException.class)
+                .hasMessageStartingWith(workbook + ": a ZIP archive (an .xlsx workbook?)");
+        // the same text as UTF-8, with or without its byte order mark, reads
+        Path plain = Files.write(dir.resolve("plain.csv"), ("\uFEFF" + text).getBytes(StandardCharsets.UTF_8));
+        assertThat(read(plain, true, "label").rows()).isEqualTo(2);
+        assertThat(read(csv("1,0\n"), false, "1").rows()).as("a file shorter than the bytes looked at").isEqualTo(1);
+    }
+
+    @Test
+    void a_byte_that_is_not_utf8_is_refused_naming_its_line() throws IOException {
+        StringBuilder s = new StringBuilder("a,label\n");
+        for (int r = 0; r < 20_000; r++) {
+            s.append(r).append(",x\n");   // more than one buffer of text before the bad byte
+        }
+        byte[] head = s.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] latin1 = "1,caf\u00e9\n2,y\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + latin1.length);
+        System.arraycopy(latin1, 0, all, head.length, latin1.length);
+        Path file = Files.write(dir.resolve("latin1.csv"), all);
+        assertThatThrownBy(() -> read(file, true, "label")).isInstanceOf(DataException.class)
+                .hasMessage(file + " line 20002: not UTF-8 text (Latin-1 or Windows-1252? save the file as UTF-8)");
+    }
+
+    @Test
+    void an_infinity_as_numpy_pandas_or_r_write_it_is_refused_as_not_finite_not_as_not_a_number() throws IOException {
+        for (String inf : List.of("inf", "-inf", "Infinity", "-Infinity", "Inf", "+INF")) {
+            Path file = csv("a,label\n1,0\n" + inf + ",1\n");
+            assertThatThrownBy(() -> read(file, true, "label")).as(inf).isInstanceOf(DataException.class)
+                    .hasMessage(file + " line 3, column 1 ('a'): '" + inf + "' is not a finite number");
+        }
+        Path word = csv("a,label\n1,0\ninfo,1\n");
+        assertThatThrownBy(() -> read(word, true, "label")).isInstanceOf(DataException.class).hasMessageEndingWith("'info' is not a number");
+    }
+
+    @Test
+    void a_delimiter_ending_every_line_is_named_as_such_not_as_a_value_to_fill() throws IOException {
+        Path headed = csv("a,label,\n1,0,\n2,1,\n");
+        assertThatThrownBy(() -> read(headed, true, "label")).isInstanceOf(DataException.class)
+                .hasMessage(headed + " line 2, column 3: missing value (does every line end with ','? that makes an empty last column: remove it)");
+        Path bare = csv("1,0,\n2,1,\n");
+        assertThatThrownBy(() -> read(bare, false, "1")).isInstanceOf(DataException.class)
+                .hasMessage(bare + " line 1, column 3: missing value (does every line end with ','? that makes an empty last column: remove it)");
+        // a gap in a named last column, or further down, is a missing value
+        Path gap = csv("a,label,b\n1,0,\n");
+        assertThatThrownBy(() -> read(gap, true, "label")).isInstanceOf(DataException.class)
+                .hasMessage(gap + " line 2, column 3 ('b'): missing value (give --missing mean or --missing zero to fill it)");
+    }
+
+    @Test
+    void sparse_class_numbers_are_codes_that_become_names_and_dense_ones_stay_the_class() throws IOException {
+        CsvTable codes = read(csv("a,code\n1,100\n2,404\n3,200\n4,100.0\n"), true, "code");
+        assertThat(codes.inferredClassNames()).containsExactly("100", "200", "404");
+        DataSet d = codes.classification(codes.inferredClassNames());
+        assertThat(d.classes()).as("one output per code, not 405").isEqualTo(3);
+        assertThat(d.labels()).containsExactly(0, 2, 1, 0);
+        // UCI wine's 1, 2, 3 (0 unused) and a subset of digits with as many used as unused stay numbers: the class is the number
+        assertThat(read(csv("a,c\n1,1\n2,2\n3,3\n"), true, "c").inferredClassNames()).isEmpty();
+        assertThat(read(csv("a,c\n1,0\n2,3\n3,1\n"), true, "c").inferredClassNames()).isEmpty();
+        assertThat(read(csv("a,c\n1,2\n2,4\n3,6\n"), true, "c").inferredClassNames()).containsExactly("2", "4", "6");
+    }
+
+    @Test
     void reads_features_and_labels_from_any_column_with_a_header() throws IOException {
         Path file = csv("a,label,b\n1.5,2,-3\n\n0,0,1e2\n  4 , 1 , 5 \n");
         DataSet data = CsvReader.read(file, 1, true);
