@@ -322,15 +322,17 @@ public final class Unrolled {
         s.add("        }");
         // alpha = 1 (the benchmarks, and every product the nn layers and the ONNX import run): the sums
         // stored as they are, the same bits (x * 1 = x), a multiply less per accumulator on the tile's way out.
-        // Up to 16 accumulators: with 24, a third copy of the update ran C1 out of virtual registers.
-        if (rows * vectors <= 16) {
-            s.add("        if (beta == 0 && alpha == 1) {");
-            updateC(s, rows, vectors, false, false);
-            s.add("        } else if (beta == 0) {");
-        } else {
-            s.add("        if (beta == 0) {");
+        // The multiply by alpha apart from the stores, so that the stores are written once for beta = 0: with
+        // a third copy of the update C1 gave up on the 24-accumulator kernels (out of virtual registers).
+        s.add("        if (beta == 0) {");
+        s.add("            if (alpha != 1) {");
+        for (int r = 0; r < rows; r++) {
+            for (int v = 0; v < vectors; v++) {
+                s.add("                " + acc(r, v, vectors) + " = " + acc(r, v, vectors) + ".mul(va);");
+            }
         }
-        updateC(s, rows, vectors, false, true);
+        s.add("            }");
+        updateC(s, rows, vectors, false, false);
         s.add("        } else {");
         updateC(s, rows, vectors, true, true);
         s.add("        }");

@@ -830,7 +830,17 @@ final class SgemmUnrolled {
                 c31 = ar.fma(b1, c31);
                 bi += ldb;
             }
-            if (beta == 0 && alpha == 1) {
+            if (beta == 0) {
+                if (alpha != 1) {
+                    c00 = c00.mul(va);
+                    c01 = c01.mul(va);
+                    c10 = c10.mul(va);
+                    c11 = c11.mul(va);
+                    c20 = c20.mul(va);
+                    c21 = c21.mul(va);
+                    c30 = c30.mul(va);
+                    c31 = c31.mul(va);
+                }
                 c00.intoArray(c, ci);
                 c01.intoArray(c, ci + L);
                 ci += ldc;
@@ -842,18 +852,6 @@ final class SgemmUnrolled {
                 ci += ldc;
                 c30.intoArray(c, ci);
                 c31.intoArray(c, ci + L);
-            } else if (beta == 0) {
-                c00.mul(va).intoArray(c, ci);
-                c01.mul(va).intoArray(c, ci + L);
-                ci += ldc;
-                c10.mul(va).intoArray(c, ci);
-                c11.mul(va).intoArray(c, ci + L);
-                ci += ldc;
-                c20.mul(va).intoArray(c, ci);
-                c21.mul(va).intoArray(c, ci + L);
-                ci += ldc;
-                c30.mul(va).intoArray(c, ci);
-                c31.mul(va).intoArray(c, ci + L);
             } else {
                 c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
                 c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
@@ -912,7 +910,25 @@ final class SgemmUnrolled {
                 c33 = ar.fma(b3, c33);
                 bi += ldb;
             }
-            if (beta == 0 && alpha == 1) {
+            if (beta == 0) {
+                if (alpha != 1) {
+                    c00 = c00.mul(va);
+                    c01 = c01.mul(va);
+                    c02 = c02.mul(va);
+                    c03 = c03.mul(va);
+                    c10 = c10.mul(va);
+                    c11 = c11.mul(va);
+                    c12 = c12.mul(va);
+                    c13 = c13.mul(va);
+                    c20 = c20.mul(va);
+                    c21 = c21.mul(va);
+                    c22 = c22.mul(va);
+                    c23 = c23.mul(va);
+                    c30 = c30.mul(va);
+                    c31 = c31.mul(va);
+                    c32 = c32.mul(va);
+                    c33 = c33.mul(va);
+                }
                 c00.intoArray(c, ci);
                 c01.intoArray(c, ci + L);
                 c02.intoArray(c, ci + 2 * L);
@@ -932,26 +948,6 @@ final class SgemmUnrolled {
                 c31.intoArray(c, ci + L);
                 c32.intoArray(c, ci + 2 * L);
                 c33.intoArray(c, ci + 3 * L);
-            } else if (beta == 0) {
-                c00.mul(va).intoArray(c, ci);
-                c01.mul(va).intoArray(c, ci + L);
-                c02.mul(va).intoArray(c, ci + 2 * L);
-                c03.mul(va).intoArray(c, ci + 3 * L);
-                ci += ldc;
-                c10.mul(va).intoArray(c, ci);
-                c11.mul(va).intoArray(c, ci + L);
-                c12.mul(va).intoArray(c, ci + 2 * L);
-                c13.mul(va).intoArray(c, ci + 3 * L);
-                ci += ldc;
-                c20.mul(va).intoArray(c, ci);
-                c21.mul(va).intoArray(c, ci + L);
-                c22.mul(va).intoArray(c, ci + 2 * L);
-                c23.mul(va).intoArray(c, ci + 3 * L);
-                ci += ldc;
-                c30.mul(va).intoArray(c, ci);
-                c31.mul(va).intoArray(c, ci + L);
-                c32.mul(va).intoArray(c, ci + 2 * L);
-                c33.mul(va).intoArray(c, ci + 3 * L);
             } else {
                 c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
                 c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
@@ -1030,33 +1026,59 @@ final class SgemmUnrolled {
                 bi += ldb;
             }
             if (beta == 0) {
-                c00.mul(va).intoArray(c, ci);
-                c01.mul(va).intoArray(c, ci + L);
-                c02.mul(va).intoArray(c, ci + 2 * L);
-                c03.mul(va).intoArray(c, ci + 3 * L);
-                c04.mul(va).intoArray(c, ci + 4 * L);
-                c05.mul(va).intoArray(c, ci + 5 * L);
+                if (alpha != 1) {
+                    c00 = c00.mul(va);
+                    c01 = c01.mul(va);
+                    c02 = c02.mul(va);
+                    c03 = c03.mul(va);
+                    c04 = c04.mul(va);
+                    c05 = c05.mul(va);
+                    c10 = c10.mul(va);
+                    c11 = c11.mul(va);
+                    c12 = c12.mul(va);
+                    c13 = c13.mul(va);
+                    c14 = c14.mul(va);
+                    c15 = c15.mul(va);
+                    c20 = c20.mul(va);
+                    c21 = c21.mul(va);
+                    c22 = c22.mul(va);
+                    c23 = c23.mul(va);
+                    c24 = c24.mul(va);
+                    c25 = c25.mul(va);
+                    c30 = c30.mul(va);
+                    c31 = c31.mul(va);
+                    c32 = c32.mul(va);
+                    c33 = c33.mul(va);
+                    c34 = c34.mul(va);
+                    c35 = c35.mul(va);
+                }
+                c00.intoArray(c, ci);
+                c01.intoArray(c, ci + L);
+                c02.intoArray(c, ci + 2 * L);
+                c03.intoArray(c, ci + 3 * L);
+                c04.intoArray(c, ci + 4 * L);
+                c05.intoArray(c, ci + 5 * L);
                 ci += ldc;
-                c10.mul(va).intoArray(c, ci);
-                c11.mul(va).intoArray(c, ci + L);
-                c12.mul(va).intoArray(c, ci + 2 * L);
-                c13.mul(va).intoArray(c, ci + 3 * L);
-                c14.mul(va).intoArray(c, ci + 4 * L);
-                c15.mul(va).intoArray(c, ci + 5 * L);
+                c10.intoArray(c, ci);
+                c11.intoArray(c, ci + L);
+                c12.intoArray(c, ci + 2 * L);
+                c13.intoArray(c, ci + 3 * L);
+                c14.intoArray(c, ci + 4 * L);
+                c15.intoArray(c, ci + 5 * L);
                 ci += ldc;
-                c20.mul(va).intoArray(c, ci);
-                c21.mul(va).intoArray(c, ci + L);
-                c22.mul(va).intoArray(c, ci + 2 * L);
-                c23.mul(va).intoArray(c, ci + 3 * L);
-                c24.mul(va).intoArray(c, ci + 4 * L);
-                c25.mul(va).intoArray(c, ci + 5 * L);
+                c20.intoArray(c, ci);
+                c21.intoArray(c, ci + L);
+                c22.intoArray(c, ci + 2 * L);
+                c23.intoArray(c, ci + 3 * L);
+                c24.intoArray(c, ci + 4 * L);
+                c25.intoArray(c, ci + 5 * L);
                 ci += ldc;
-                c30.mul(va).intoArray(c, ci);
-                c31.mul(va).intoArray(c, ci + L);
-                c32.mul(va).intoArray(c, ci + 2 * L);
-                c33.mul(va).intoArray(c, ci + 3 * L);
-                c34.mul(va).intoArray(c, ci + 4 * L);
-                c35.mul(va).intoArray(c, ci + 5 * L);
+                c30.intoArray(c, ci);
+                c31.intoArray(c, ci + L);
+                c32.intoArray(c, ci + 2 * L);
+                c33.intoArray(c, ci + 3 * L);
+                c34.intoArray(c, ci + 4 * L);
+                c35.intoArray(c, ci + 5 * L);
             } else {
                 c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
                 c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
@@ -1145,35 +1167,61 @@ final class SgemmUnrolled {
                 bi += ldb;
             }
             if (beta == 0) {
-                c00.mul(va).intoArray(c, ci);
-                c01.mul(va).intoArray(c, ci + L);
-                c02.mul(va).intoArray(c, ci + 2 * L);
-                c03.mul(va).intoArray(c, ci + 3 * L);
+                if (alpha != 1) {
+                    c00 = c00.mul(va);
+                    c01 = c01.mul(va);
+                    c02 = c02.mul(va);
+                    c03 = c03.mul(va);
+                    c10 = c10.mul(va);
+                    c11 = c11.mul(va);
+                    c12 = c12.mul(va);
+                    c13 = c13.mul(va);
+                    c20 = c20.mul(va);
+                    c21 = c21.mul(va);
+                    c22 = c22.mul(va);
+                    c23 = c23.mul(va);
+                    c30 = c30.mul(va);
+                    c31 = c31.mul(va);
+                    c32 = c32.mul(va);
+                    c33 = c33.mul(va);
+                    c40 = c40.mul(va);
+                    c41 = c41.mul(va);
+                    c42 = c42.mul(va);
+                    c43 = c43.mul(va);
+                    c50 = c50.mul(va);
+                    c51 = c51.mul(va);
+                    c52 = c52.mul(va);
+                    c53 = c53.mul(va);
+                }
+                c00.intoArray(c, ci);
+                c01.intoArray(c, ci + L);
+                c02.intoArray(c, ci + 2 * L);
+                c03.intoArray(c, ci + 3 * L);
                 ci += ldc;
-                c10.mul(va).intoArray(c, ci);
-                c11.mul(va).intoArray(c, ci + L);
-                c12.mul(va).intoArray(c, ci + 2 * L);
-                c13.mul(va).intoArray(c, ci + 3 * L);
+                c10.intoArray(c, ci);
+                c11.intoArray(c, ci + L);
+                c12.intoArray(c, ci + 2 * L);
+                c13.intoArray(c, ci + 3 * L);
                 ci += ldc;
-                c20.mul(va).intoArray(c, ci);
-                c21.mul(va).intoArray(c, ci + L);
-                c22.mul(va).intoArray(c, ci + 2 * L);
-                c23.mul(va).intoArray(c, ci + 3 * L);
+                c20.intoArray(c, ci);
+                c21.intoArray(c, ci + L);
+                c22.intoArray(c, ci + 2 * L);
+                c23.intoArray(c, ci + 3 * L);
                 ci += ldc;
-                c30.mul(va).intoArray(c, ci);
-                c31.mul(va).intoArray(c, ci + L);
-                c32.mul(va).intoArray(c, ci + 2 * L);
-                c33.mul(va).intoArray(c, ci + 3 * L);
+                c30.intoArray(c, ci);
+                c31.intoArray(c, ci + L);
+                c32.intoArray(c, ci + 2 * L);
+                c33.intoArray(c, ci + 3 * L);
                 ci += ldc;
-                c40.mul(va).intoArray(c, ci);
-                c41.mul(va).intoArray(c, ci + L);
-                c42.mul(va).intoArray(c, ci + 2 * L);
-                c43.mul(va).intoArray(c, ci + 3 * L);
+                c40.intoArray(c, ci);
+                c41.intoArray(c, ci + L);
+                c42.intoArray(c, ci + 2 * L);
+                c43.intoArray(c, ci + 3 * L);
                 ci += ldc;
-                c50.mul(va).intoArray(c, ci);
-                c51.mul(va).intoArray(c, ci + L);
-                c52.mul(va).intoArray(c, ci + 2 * L);
-                c53.mul(va).intoArray(c, ci + 3 * L);
+                c50.intoArray(c, ci);
+                c51.intoArray(c, ci + L);
+                c52.intoArray(c, ci + 2 * L);
+                c53.intoArray(c, ci + 3 * L);
             } else {
                 c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
                 c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
@@ -1248,7 +1296,25 @@ final class SgemmUnrolled {
             c71 = ar.fma(b1, c71);
             bi += ldb;
         }
-        if (beta == 0 && alpha == 1) {
+        if (beta == 0) {
+            if (alpha != 1) {
+                c00 = c00.mul(va);
+                c01 = c01.mul(va);
+                c10 = c10.mul(va);
+                c11 = c11.mul(va);
+                c20 = c20.mul(va);
+                c21 = c21.mul(va);
+                c30 = c30.mul(va);
+                c31 = c31.mul(va);
+                c40 = c40.mul(va);
+                c41 = c41.mul(va);
+                c50 = c50.mul(va);
+                c51 = c51.mul(va);
+                c60 = c60.mul(va);
+                c61 = c61.mul(va);
+                c70 = c70.mul(va);
+                c71 = c71.mul(va);
+            }
             c00.intoArray(c, ci);
             c01.intoArray(c, ci + L);
             ci += ldc;
@@ -1272,30 +1338,6 @@ final class SgemmUnrolled {
             ci += ldc;
             c70.intoArray(c, ci);
             c71.intoArray(c, ci + L);
-        } else if (beta == 0) {
-            c00.mul(va).intoArray(c, ci);
-            c01.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c10.mul(va).intoArray(c, ci);
-            c11.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c20.mul(va).intoArray(c, ci);
-            c21.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c30.mul(va).intoArray(c, ci);
-            c31.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c40.mul(va).intoArray(c, ci);
-            c41.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c50.mul(va).intoArray(c, ci);
-            c51.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c60.mul(va).intoArray(c, ci);
-            c61.mul(va).intoArray(c, ci + L);
-            ci += ldc;
-            c70.mul(va).intoArray(c, ci);
-            c71.mul(va).intoArray(c, ci + L);
         } else {
             c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
             c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
