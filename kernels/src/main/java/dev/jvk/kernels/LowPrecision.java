@@ -109,7 +109,11 @@ public final class LowPrecision {
      * The symmetric int8 scale of x: {@code max|x[i]| / 127}, so that the largest magnitude quantizes
      * to ±127; 1 when every element is zero (any positive scale quantizes zeros to zeros, and 1
      * dequantizes them exactly), and at least {@link Float#MIN_VALUE} (a tiny maximum must not
-     * round the scale to 0).
+     * round the scale to 0). Every element then comes back from {@link #quantizeInt8} and
+     * {@link #dequantizeInt8} within half a step (plus the two roundings) at both ends of the range:
+     * near {@code MAX_VALUE} the quotient is taken one float lower where {@code 127 * scale} would
+     * overflow, and where the scale is subnormal (max below about 1.5e-36), one float higher where
+     * max would saturate; there the largest magnitude may quantize to less than 127.
      *
      * @throws IllegalArgumentException if an element is NaN or infinite (no finite scale represents it)
      */

@@ -308,8 +308,8 @@ public final class Reductions {
      * The population variance (divides by n), two-pass: the mean, then the squared deviations from it.
      * {@code |v - var| <= 3 * gamma(d + 2) * var + 2 * (gamma(d + 2) * sum|x| / n)^2 + Double.MIN_VALUE}.
      * If a square overflows while every element is finite, both passes run again on the data scaled by
-     * 2<sup>-540</sup> (exact) and the result is scaled back, so it is infinite only when the variance
-     * is. NaN for {@code n == 0}. Reads x twice.
+     * 2<sup>-540</sup> (exact) and shifted by its first element (so that equal elements deviate by
+     * exactly 0), and the result is scaled back, so it is infinite only when the variance is. NaN for {@code n == 0}. Reads x twice.
      */
     public static double variance(double[] x, int offset, int n) {
         Checks.xOffsetN(x, offset, n);

@@ -29,7 +29,8 @@ public final class Vectors {
 
     /**
      * {@code y[i] = fma(alpha, x[i], y[i])} for i in [0, n): one rounding per element. y may be x at
-     * the same offset; any other overlap of y with x is rejected.
+     * the same offset; any other overlap of y with x is rejected. Unlike BLAS {@code saxpy}, alpha = 0
+     * is not a quick return: x is read, and a NaN or infinity in it makes that y NaN.
      */
     public static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
         checkInOut(x, xOffset, y, yOffset, n);

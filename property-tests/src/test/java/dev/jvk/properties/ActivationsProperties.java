@@ -481,6 +481,14 @@ class ActivationsProperties {
                 float[] dy = new float[x.length];
                 java.util.Arrays.fill(dy, 1f);
                 backwardAgainstOracle(s.name() + " sweep, dy = 1", k, s.derivative(), s.terms(), s.bound(), x, 0, dy, 0, 0, x.length, Aliasing.SEPARATE, 1);
+                // the whole float range: saturation, x^3 beyond float, tiny and subnormal x; a dy whose product overflows
+                float[] all = floatsBetween(-Float.MAX_VALUE, Float.MAX_VALUE, 16411);
+                for (float g : new float[] {1f, -3f, 1e-30f, 3e38f}) {
+                    float[] dyAll = new float[all.length];
+                    java.util.Arrays.fill(dyAll, g);
+                    backwardAgainstOracle(s.name() + " over every float, dy = " + g, k, s.derivative(), s.terms(), s.bound(), all, 0, dyAll, 0, 0,
+                            all.length, Aliasing.SEPARATE, 2);
+                }
             }
         }
     }

@@ -12,7 +12,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -448,6 +450,42 @@ class LowPrecisionProperties {
         assertThat(LowPrecision.int8Scale(new float[] {0f, -0f}, 0, 2)).isEqualTo(1f);
         assertThat(LowPrecision.int8Scale(new float[] {Float.MIN_VALUE}, 0, 1)).isEqualTo(Float.MIN_VALUE);
         assertThat(LowPrecision.int8Scale(new float[] {-254f, 3f}, 0, 2)).isEqualTo(2f);
+    }
+
+    /**
+     * At the ends of the float range max / 127 rounds far enough to break the round trip: near
+     * MAX_VALUE it rounds up so that 127 * scale overflows (the largest element dequantized to
+     * infinity), and a subnormal quotient rounds to a scale so coarse that max / scale passes 127.5
+     * (the largest saturated, e.g. 190 * MIN_VALUE back as 127 * MIN_VALUE). Every element of a
+     * row must come back within half a step of itself, through int8Scale and quantizeInt8Rows alike.
+     */
+    @Example
+    void theLargestMagnitudeRoundTripsWithinHalfAStepAtBothEndsOfTheRange() {
+        List<Float> maxima = new ArrayList<>(List.of(Float.MAX_VALUE, Math.nextDown(Float.MAX_VALUE), 0x1.fffffcp127f,
+                3.3e38f, 127f * Float.MIN_NORMAL, Float.MIN_NORMAL, Math.nextDown(Float.MIN_NORMAL)));
+        for (int k = 1; k <= 1000; k++) {
+            maxima.add(k * Float.MIN_VALUE);
+        }
+        for (float max : maxima) {
+            for (float[] x : new float[][] {{max, -max / 3}, {-max, 0f, max / 2}}) {
+                float scale = LowPrecision.int8Scale(x, 0, x.length);
+                byte[] q = new byte[x.length];
+                float[] back = new float[x.length];
+                LowPrecision.quantizeInt8(scale, x, 0, q, 0, x.length);
+                LowPrecision.dequantizeInt8(scale, q, 0, back, 0, x.length);
+                byte[] rowQ = new byte[x.length];
+                float[] rowScale = new float[1];
+                LowPrecision.quantizeInt8Rows(x, 0, 1, x.length, x.length, rowQ, 0, x.length, rowScale, 0);
+                assertThat(rowScale[0]).as("quantizeInt8Rows' scale for max %s", max).isEqualTo(scale);
+                assertThat(rowQ).as("quantizeInt8Rows for max %s", max).isEqualTo(q);
+                for (int i = 0; i < x.length; i++) {
+                    // half a step, and the roundings of q * scale and of x / scale
+                    double allowed = 0.5 * scale + Math.ulp(x[i]) + Float.MIN_VALUE;
+                    assertThat(Math.abs((double) back[i] - x[i])).as("x = %s (max %s): scale %s, q %s, back %s",
+                            x[i], max, scale, q[i], back[i]).isLessThanOrEqualTo(allowed);
+                }
+            }
+        }
     }
 
     // ================================================================ int8 arithmetic

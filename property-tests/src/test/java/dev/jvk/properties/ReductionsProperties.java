@@ -259,6 +259,23 @@ class ReductionsProperties {
         ReductionChecks.variance(ReferenceReductions::variance, c, c.n());
     }
 
+    /**
+     * The Javadoc: the rescued variance "is infinite only when the variance is". Above about 2^564 the
+     * mean of equal elements, off by an ulp, leaves deviations whose squares overflow, and scaling
+     * the data keeps that ulp (scaled back it overflows again): equal elements gave +Inf, not 0.
+     */
+    @Example
+    void doubleVarianceOfEqualHugeElementsIsZeroNotInfinite() {
+        for (double v : new double[] {Double.MAX_VALUE, 1.7e308, -1.7e308, 1e300, 1e250, -1e200, 0x1p570}) {
+            for (int n = 1; n <= 300; n++) {
+                double[] x = new double[n + 2];
+                java.util.Arrays.fill(x, 1, n + 1, v);
+                assertThat(Reductions.variance(x, 1, n)).as("variance of %d x %s", n, v).isEqualTo(0.0);
+                assertThat(ReferenceReductions.variance(x, 1, n)).as("reference variance of %d x %s", n, v).isEqualTo(0.0);
+            }
+        }
+    }
+
     // ================================================================ transformed cases
 
     /** The case with every positive element negated (zeros keep their signs, NaN stays): maxima at zeros of both signs. */

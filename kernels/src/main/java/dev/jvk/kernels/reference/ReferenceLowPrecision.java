@@ -90,8 +90,10 @@ public final class ReferenceLowPrecision {
     }
 
     /**
-     * The symmetric int8 scale {@code max|x| / 127}: 1 when max|x| is 0, at least {@link Float#MIN_VALUE};
-     * NaN when x holds a NaN or an infinity (no finite scale represents it).
+     * The symmetric int8 scale {@code max|x| / 127}: 1 when max|x| is 0, at least {@link Float#MIN_VALUE},
+     * one float off the quotient at the ends of the range where the round trip needs it
+     * ({@link LowPrecisionKernels#scaleOfAbsMax}); NaN when x holds a NaN or an infinity (no finite
+     * scale represents it).
      */
     public static float int8Scale(float[] x, int offset, int n) {
         return LowPrecisionKernels.scaleOfAbsMax(absMax(x, offset, n));

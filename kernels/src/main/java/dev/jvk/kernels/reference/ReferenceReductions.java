@@ -188,18 +188,27 @@ public final class ReferenceReductions {
     /**
      * Population variance (divides by n), two-pass: the mean, then the squared deviations from it.
      * If a square overflows while every element is finite, both passes run again on the data scaled
-     * by 2^-540 (exact), and the result is scaled back by 2^1080.
+     * by 2^-540 (exact) and shifted by its first element, and the result is scaled back by 2^1080.
+     * The shift is what makes the rescue work: above about 2^564 a mean off by one ulp leaves
+     * deviations whose squares overflow once scaled back (equal elements gave +Inf); measured from
+     * the first element, equal elements deviate by exactly 0, and the mean's error is relative to
+     * the spread of the data rather than to its magnitude.
      */
     public static double variance(double[] x, int offset, int n) {
-        double v = twoPassVariance(x, offset, n, 1.0);
-        if (!Double.isFinite(v) && allFinite(x, offset, n)) {
-            v = Math.scalb(twoPassVariance(x, offset, n, VARIANCE_RESCUE_SCALE), 1080);
+        double v = twoPassVariance(x, offset, n, 1.0, 0.0);
+        if (!Double.isFinite(v) && n > 0 && allFinite(x, offset, n)) { // n == 0: NaN, nothing to rescue
+            v = Math.scalb(twoPassVariance(x, offset, n, VARIANCE_RESCUE_SCALE, x[offset] * VARIANCE_RESCUE_SCALE), 1080);
         }
         return v;
     }
 
-    private static double twoPassVariance(double[] x, int offset, int n, double scale) {
-        double mean = scaledSum(x, offset, n, scale) / n;
+    /** The variance of x * scale: the mean as shift + mean(x * scale - shift), then the squared deviations from it. */
+    private static double twoPassVariance(double[] x, int offset, int n, double scale, double shift) {
+        double shifted = 0;
+        for (int i = 0; i < n; i++) {
+            shifted += x[offset + i] * scale - shift;
+        }
+        double mean = shift + shifted / n;
         double s = 0;
         for (int i = 0; i < n; i++) {
             double d = x[offset + i] * scale - mean;

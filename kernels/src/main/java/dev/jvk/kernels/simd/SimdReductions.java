@@ -251,15 +251,17 @@ public final class SimdReductions extends SimdFloatReductions implements Reducti
 
     @Override
     public double variance(double[] x, int offset, int n) {
-        double v = twoPassVariance(x, offset, n, 1.0);
-        if (!Double.isFinite(v) && allFinite(x, offset, n)) {
-            v = Math.scalb(twoPassVariance(x, offset, n, VARIANCE_RESCUE_SCALE), 1080);
+        double v = twoPassVariance(x, offset, n, 1.0, 0.0);
+        if (!Double.isFinite(v) && n > 0 && allFinite(x, offset, n)) { // n == 0: NaN, nothing to rescue
+            // shifted by the first element as well as scaled: see ReferenceReductions.variance
+            v = Math.scalb(twoPassVariance(x, offset, n, VARIANCE_RESCUE_SCALE, x[offset] * VARIANCE_RESCUE_SCALE), 1080);
         }
         return v;
     }
 
-    private static double twoPassVariance(double[] x, int offset, int n, double scale) {
-        double mean = blockedDeviations(x, offset, n, scale, 0.0, false) / n;
+    /** The variance of x * scale, its mean taken as shift + mean(x * scale - shift). */
+    private static double twoPassVariance(double[] x, int offset, int n, double scale, double shift) {
+        double mean = shift + blockedDeviations(x, offset, n, scale, shift, false) / n;
         return blockedDeviations(x, offset, n, scale, mean, true) / n;
     }
 

@@ -82,11 +82,25 @@ public interface LowPrecisionKernels {
     /**
      * The symmetric int8 scale from the largest magnitude: {@code max / 127}, 1 when max is 0, at least
      * {@link Float#MIN_VALUE}; NaN when max is not finite. One formula for both implementations.
+     * At the ends of the range the rounded quotient is moved by one float so that the largest
+     * magnitude still comes back within half a step: below the normal range the scale is so coarse
+     * that {@code max / 127} can round down until max saturates (190 * MIN_VALUE would quantize to
+     * 127 * MIN_VALUE), and near MAX_VALUE it can round up until {@code 127 * scale} overflows.
      */
     static float scaleOfAbsMax(float max) {
         if (!Float.isFinite(max)) {
             return Float.NaN;
         }
-        return max == 0f ? 1f : Math.max(max / 127f, Float.MIN_VALUE);
+        if (max == 0f) {
+            return 1f;
+        }
+        float scale = Math.max(max / 127f, Float.MIN_VALUE);
+        if (max / scale > 127.5f) {
+            scale = Math.nextUp(scale); // enough: the quotient was rounded by at most half a subnormal step
+        }
+        if (Float.isInfinite(127f * scale)) {
+            scale = Math.nextDown(scale);
+        }
+        return scale;
     }
 }
