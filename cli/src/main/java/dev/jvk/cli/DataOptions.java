@@ -41,7 +41,7 @@ final class DataOptions {
     String delimiter;
 
     @Option(names = "--missing", paramLabel = "error|mean|zero", description = "Missing feature values (empty, NA, ?, NaN): an error (default), "
-            + "the column's mean, or zero. train fills its test and validation files with the training file's means and stores them in "
+            + "the column's mean, or zero. train takes the means over its training rows (after the test and validation splits) and fills every set with them, and stores them in "
             + "the model; evaluate and predict fill with the means the model stores (an error when it has none).")
     String missing;
 

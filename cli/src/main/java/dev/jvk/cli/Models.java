@@ -107,7 +107,7 @@ final class Models {
                     + table.name() + " cannot be filled as in training; retrain with --missing mean, or give --missing zero");
         }
         table.fillMissing(how, means);
-        return "missing values: " + missing + " in " + table.name() + " filled with the training file's column means stored in " + model + "\n";
+        return "missing values: " + missing + " in " + table.name() + " filled with the training rows' column means stored in " + model + "\n";
     }
 
     /**

@@ -475,19 +475,25 @@ final class TrainCommand implements Callable<Integer> {
                 Models.checkFeatureNames(table.featureNames(), table.name() + " has", other);
             }
         }
-        // fill every file with the training file's means, so no information flows from the held-out rows; the model keeps
-        // them, so that predict and evaluate fill a gap in a row the same way whatever other rows come with it
-        float[] means = data.missing() == CsvReader.Missing.MEAN ? table.columnMeans() : new float[0];
-        if (table.missingValues() > 0 || (testTable != null && testTable.missingValues() > 0) || (validationTable != null && validationTable.missingValues() > 0)) {
-            table.fillMissing(data.missing(), means);
+        long missingValues = table.missingValues() + (testTable == null ? 0 : testTable.missingValues())
+                + (validationTable == null ? 0 : validationTable.missingValues());
+        boolean byMeans = data.missing() == CsvReader.Missing.MEAN;
+        for (CsvTable t : new CsvTable[] {table, testTable, validationTable}) {
+            if (byMeans && t != null) {
+                // the reader filled each file with its own means; the gaps are filled below from the training rows
+                t.markMissing();
+            }
+        }
+        if (missingValues > 0 && !byMeans) {
+            // zero needs nothing from the rows, and error refuses before anything trains
+            table.fillMissing(data.missing(), null);
             if (testTable != null) {
-                testTable.fillMissing(data.missing(), means);
+                testTable.fillMissing(data.missing(), null);
             }
             if (validationTable != null) {
-                validationTable.fillMissing(data.missing(), means);
+                validationTable.fillMissing(data.missing(), null);
             }
-            notes.append(String.format(Locale.ROOT, "missing values: %d in %s filled with %s%n", table.missingValues(), table.name(),
-                    data.missing() == CsvReader.Missing.ZERO ? "zero" : "the training file's column means"));
+            notes.append(String.format(Locale.ROOT, "missing values: %d in %s filled with zero%n", table.missingValues(), table.name()));
         }
         String resolvedTask = taskName;
         if (resolvedTask == null) {
@@ -543,6 +549,16 @@ final class TrainCommand implements Callable<Integer> {
         if (!regression) {
             notes.append(unseenClasses(train, validation, test, classNames));
         }
+        // the means come from the rows that train, after the splits, so that nothing of the held-out rows flows into them
+        // (a split-off test row's value would move the fill of every training row); every set is filled with them, and the
+        // model keeps them, so that predict and evaluate fill a gap in a row the same way whatever other rows come with it
+        float[] means = byMeans ? featureMeans(train) : new float[0];
+        if (byMeans && missingValues > 0) {
+            for (DataSet set : new DataSet[] {train, validation, test}) {
+                fillGaps(set, means);
+            }
+            notes.append(String.format(Locale.ROOT, "missing values: %d in %s filled with the training rows' column means%n", table.missingValues(), table.name()));
+        }
         float[] mean = new float[0];
         float[] std = new float[0];
         if (regression) {
@@ -554,6 +570,38 @@ final class TrainCommand implements Callable<Integer> {
         ModelMetadata metadata = new ModelMetadata(resolvedTask, classNames, table.featureNames(), table.targetNames(),
                 labelColumns.length == 1 ? labelColumns[0] : -1, mean, std, means);
         return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
+    }
+
+    /** Each feature column's mean over the rows of {@code set}, its missing values (NaN) skipped; 0 for a column with none. */
+    private static float[] featureMeans(DataSet set) {
+        int n = set.featureCount();
+        double[] sum = new double[n];
+        long[] count = new long[n];
+        float[] x = set.features();
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isNaN(x[i])) {
+                sum[i % n] += x[i];
+                count[i % n]++;
+            }
+        }
+        float[] means = new float[n];
+        for (int c = 0; c < n; c++) {
+            means[c] = count[c] == 0 ? 0f : (float) (sum[c] / count[c]);
+        }
+        return means;
+    }
+
+    /** Puts {@code means[c]} in place of each missing value (NaN) of column c of {@code set}, when there is a set. */
+    private static void fillGaps(DataSet set, float[] means) {
+        if (set == null) {
+            return;
+        }
+        float[] x = set.features();
+        for (int i = 0; i < x.length; i++) {
+            if (Float.isNaN(x[i])) {
+                x[i] = means[i % means.length];
+            }
+        }
     }
 
     /**

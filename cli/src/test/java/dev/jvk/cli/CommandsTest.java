@@ -460,8 +460,10 @@ class CommandsTest {
         Files.writeString(train, s);
         float mean = (float) (sum / present);
         Path model = dir.resolve("gappy.jvk");
+        // every row of the file trains (a separate test file, no validation rows), so the file's mean is the training mean
+        Path heldOut = Files.writeString(dir.resolve("complete-test.csv"), "a,b,y\n1,0.5,1.5\n2,-0.5,2\n");
         CliTest.Run t = run("train", "--csv", train.toString(), "--header", "--missing", "mean", "--layers", "4", "--epochs", "3",
-                "--threads", "1", "--save", model.toString());
+                "--test-csv", heldOut.toString(), "--validation-split", "0", "--threads", "1", "--save", model.toString());
         assertThat(t.code()).as(t.err()).isZero();
 
         Path gap = dir.resolve("one.csv");
@@ -479,7 +481,7 @@ class CommandsTest {
         String expected = reference.out().lines().toList().get(1);
         assertThat(one.out().lines().toList()).containsExactly("prediction", expected);
         assertThat(others.out().lines().toList().get(1)).as("the other rows of the file do not change the filled row").isEqualTo(expected);
-        assertThat(one.err()).contains("missing values: 1 in one.csv filled with the training file's column means stored in " + model);
+        assertThat(one.err()).contains("missing values: 1 in one.csv filled with the training rows' column means stored in " + model);
 
         CliTest.Run zero = run("predict", "--model", model.toString(), "--csv", gap.toString(), "--header", "--missing", "zero");
         Path zeroWritten = dir.resolve("zero.csv");
@@ -491,7 +493,7 @@ class CommandsTest {
         Files.writeString(labelled, "a,b,y\n,0.7,3.6\n1,2,2.25\n");
         CliTest.Run e = run("evaluate", "--model", model.toString(), "--csv", labelled.toString(), "--header", "--missing", "mean");
         assertThat(e.code()).as(e.err()).isZero();
-        assertThat(e.out()).startsWith("missing values: 1 in labelled.csv filled with the training file's column means stored in " + model);
+        assertThat(e.out()).startsWith("missing values: 1 in labelled.csv filled with the training rows' column means stored in " + model);
 
         // a model trained without --missing mean has no means: filling from the file would be the trap, so it is refused
         Path complete = dir.resolve("complete.csv");
@@ -504,6 +506,59 @@ class CommandsTest {
         assertThat(refused.out()).isEmpty();
         assertThat(refused.err().strip()).isEqualTo("jvk predict: " + plain + " stores no training means (it was trained without --missing mean), "
                 + "so the 1 missing value in one.csv cannot be filled as in training; retrain with --missing mean, or give --missing zero");
+    }
+
+    /** --missing mean takes its means over the rows that train: the rows --test-split holds out do not move the fill. */
+    @Test
+    void the_means_of_missing_mean_come_from_the_training_rows_alone() throws IOException {
+        int rows = 40;
+        Random random = new Random(3);
+        float[] a = new float[rows];
+        float[] b = new float[rows];
+        boolean[] gap = new boolean[rows];
+        StringBuilder s = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < rows; i++) {
+            a[i] = random.nextInt(1000);
+            b[i] = random.nextInt(1000) - 500;
+            gap[i] = i % 7 == 2;
+            s.append(gap[i] ? "" : Float.toString(a[i])).append(',').append(b[i]).append(',').append(random.nextBoolean() ? "yes" : "no").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("held.csv"), s);
+        Path model = dir.resolve("held.jvk");
+        CliTest.Run t = run("train", "--csv", file.toString(), "--header", "--missing", "mean", "--test-split", "0.25", "--validation-split", "0",
+                "--seed", "42", "--layers", "4", "--epochs", "1", "--threads", "1", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("missing values: 6 in held.csv filled with the training rows' column means");
+
+        // the split's rows: the first quarter of the shuffled order is held out
+        boolean[] held = new boolean[rows];
+        int[] order = DataOptions.shuffledRows(rows, 42);
+        for (int i = 0; i < Math.round(0.25 * rows); i++) {
+            held[order[i]] = true;
+        }
+        double sumA = 0;
+        double sumB = 0;
+        double allA = 0;
+        int presentA = 0;
+        int trained = 0;
+        int presentAll = 0;
+        for (int i = 0; i < rows; i++) {
+            if (!gap[i]) {
+                allA += a[i];
+                presentAll++;
+            }
+            if (!held[i]) {
+                trained++;
+                sumB += b[i];
+                if (!gap[i]) {
+                    sumA += a[i];
+                    presentA++;
+                }
+            }
+        }
+        float[] expected = {(float) (sumA / presentA), (float) (sumB / trained)};
+        assertThat(expected[0]).as("the held-out rows move the whole file's mean").isNotEqualTo((float) (allA / presentAll));
+        assertThat(Models.load(model).metadata().missingValueMeans()).containsExactly(expected);
     }
 
     @Test
@@ -538,7 +593,7 @@ class CommandsTest {
         assertThat(model).doesNotExist();
         CliTest.Run filled = run("train", "--csv", file.toString(), "--header", "--missing", "mean", "--epochs", "1", "--layers", "4", "--threads", "1");
         assertThat(filled.code()).as(filled.err()).isZero();
-        assertThat(filled.out()).contains("labels: column 3 ('label', by its name").contains("missing values: 1 in gaps.csv filled with the training file's column means");
+        assertThat(filled.out()).contains("labels: column 3 ('label', by its name").contains("missing values: 1 in gaps.csv filled with the training rows' column means");
         CliTest.Run zero = run("train", "--csv", file.toString(), "--header", "--missing", "zero", "--epochs", "1", "--layers", "4", "--threads", "1");
         assertThat(zero.code()).as(zero.err()).isZero();
         assertThat(zero.out()).contains("missing values: 1 in gaps.csv filled with zero").contains("after 1 epoch;").doesNotContain("1 epochs");

@@ -178,8 +178,10 @@ class ExportCommandTest {
         float meanB = (float) (sumB / presentB);
         Path model = dir.resolve("gappy.jvk");
         Path onnx = dir.resolve("gappy.onnx");
+        // every row of the file trains (a separate test file, no validation rows), so the file's means are the training means
+        Path heldOut = Files.writeString(dir.resolve("complete-test.csv"), "a,b,label\n3,-1,low\n7,-3,high\n");
         Run t = run("train", "--csv", train.toString(), "--header", "--missing", "mean", "--layers", "8", "--epochs", "3", "--threads", "1",
-                "--save", model.toString());
+                "--test-csv", heldOut.toString(), "--validation-split", "0", "--save", model.toString());
         assertThat(t.code()).as(t.err()).isZero();
         Run x = run("export", "--model", model.toString(), "--onnx", onnx.toString());
         assertThat(x.code()).as(x.err()).isZero();
@@ -196,7 +198,7 @@ class ExportCommandTest {
         }
         assertThat(fromOnnx.out().lines().toList()).hasSize(5);
         assertThat(fromOnnx.out()).isEqualTo(fromJvk.out()).isEqualTo(written.out()).isNotEqualTo(zero.out());
-        assertThat(fromOnnx.err()).contains("missing values: 4 in gaps.csv filled with the training file's column means stored in " + onnx);
+        assertThat(fromOnnx.err()).contains("missing values: 4 in gaps.csv filled with the training rows' column means stored in " + onnx);
         assertThat(Models.load(onnx).metadata().missingValueMeans()).containsExactly(meanA, meanB);
     }
 

@@ -146,6 +146,16 @@ public final class CsvTable {
         }
     }
 
+    /**
+     * Puts NaN back in place of every missing value the reader filled, for a caller that fills them from other rows than
+     * this file's (train takes its means from the rows that train, after the test and validation splits).
+     */
+    public void markMissing() {
+        for (int i : missingAt) {
+            features[i] = Float.NaN;
+        }
+    }
+
     /** Whether every label is a decimal number (whole or not) rather than text: a quantity, not a name. */
     public boolean numericLabels() {
         requireLabels();
