@@ -223,7 +223,10 @@ final class OnnxExport {
      * An int8-dynamic layer as the float operations jvk performs ({@link QuantizedDense}, {@code LowPrecision.quantizeInt8Rows}):
      * row scale {@code t = max(max|x| / 127, MIN_VALUE)}, {@code q = rint(clamp(x / t, -127, 127))}, the integer sums
      * {@code q . Q^T}, then {@code (float) (sum * (t * s_j))} in double, then the bias. jvk gives an all-zero row the
-     * scale 1 where this gives MIN_VALUE: any positive scale quantizes it to zeros, so the outputs are the same. The
+     * scale 1 where this gives MIN_VALUE: any positive scale quantizes it to zeros, so the outputs are the same. At the
+     * float range's two ends jvk moves t by one float (a row whose max|x| is below ~1.5e-36, where the quotient rounds
+     * the largest element past 127, or so near MAX_VALUE that 127 t overflows); the graph keeps the plain formula, so
+     * such a row's outputs may differ by a quantization step there. The
      * sums run through a float Gemm on integer-valued floats, exact while every partial sum stays below 2^24 (inputs
      * up to {@code QuantizedDense.EXACT_FLOAT_TERMS}); ONNX Runtime ran this graph faster than {@code MatMulInteger}
      * on int8 and than {@code DequantizeLinear} with float activations at batch 1 (bench/RESULTS-onnx.md).
