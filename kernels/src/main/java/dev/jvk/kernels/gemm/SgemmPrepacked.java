@@ -22,9 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   (pack A, MC x K, every K block at once when it fits: Product.packWholeRows)
  *   for kb in K blocks              in order: each adds its block of the sum into C
  *     pack A (MC x KC), unless packed above
- *     for jr in n, step NR          prepacked B panel: KC x NR
- *       for ir in mc, step MR
- *         micro-kernel
+ *     for jr in n, step 3 vectors   one and a half prepacked B panels (KC x NR each), where MR is 8
+ *       for ir in mc, step MR         whole 8-row tiles: the 8 x 3-vector kernel
+ *     the rest (columns past the last 3 vectors, rows below the last whole tile): panel by panel, 8 x 2 / 8 x 1
  * </pre>
  * A narrow C with A as stored and k deep takes {@link SgemmNarrowDot}'s dot products, as {@link Sgemm} does.
  * Other C no wider than one vector (a classifier's output layer) takes the path {@link Sgemm} takes for it: C^T
