@@ -91,6 +91,10 @@ public final class Unrolled {
         kernel(s, "packed6x2", "{@link SgemmUnrolled#packed6x2} with B in a segment.", ALayout.PACKED, 6, 2, true, false, true, true);
         kernel(s, "packed8x1", "{@link SgemmUnrolled#packed8x1} with B in a segment.", ALayout.PACKED, 8, 1, true, false, true, true);
         kernel(s, "packed6x1", "{@link SgemmUnrolled#packed6x1} with B in a segment.", ALayout.PACKED, 6, 1, true, false, true, true);
+        // 24 accumulators: C in place only, whole tiles (with the tile's stores too, C1 gives up on such a kernel)
+        kernel(s, "packed8x3", "8 rows by 3 vectors, vector v > 0 of B's row at {@code bi + dv}: 24 accumulators, 8 broadcasts"
+                + " and 3 loads per k step (24 FMAs per 11 loads, 8 x 2: 16 per 10).",
+                ALayout.PACKED, 8, 3, true, false, false, true, true);
         s.add("}");
         return String.join("\n", s) + "\n";
     }
@@ -194,8 +198,25 @@ public final class Unrolled {
     /** As above; with {@code bSegment} B is read from a {@code MemorySegment}, {@code bi} counting bytes. */
     static void kernel(List<String> s, String name, String doc, ALayout layout, int rows, int vectors, boolean updatesC, boolean bInPlace,
                        boolean tile, boolean bSegment) {
+        kernel(s, name, doc, layout, rows, vectors, updatesC, bInPlace, tile, bSegment, false);
+    }
+
+    /**
+     * As above; with {@code spread} vector v > 0 of B's row p is read at {@code bi + dv} (bytes, {@code d1},
+     * {@code d2}, ...) instead of {@code bi + v * L}: a tile of 3 vectors reads one and a half NR panels, the
+     * two panels at their own places, each still NR wide.
+     */
+    static void kernel(List<String> s, String name, String doc, ALayout layout, int rows, int vectors, boolean updatesC, boolean bInPlace,
+                       boolean tile, boolean bSegment, boolean spread) {
         String lda = layout == ALayout.PACKED ? "" : " int lda,";
         String ldb = bInPlace ? " int ldb," : "";
+        if (spread) {
+            StringBuilder deltas = new StringBuilder();
+            for (int v = 1; v < vectors; v++) {
+                deltas.append(" long d").append(v).append(",");
+            }
+            ldb += deltas;
+        }
         String tail = updatesC ? "\n            float[] c, int ci, int ldc, float alpha, float beta" + (tile ? ", float[] tile) {" : ") {") : " float[] tile) {";
         s.add("");
         s.add("    /** " + doc + " */");
@@ -218,7 +239,8 @@ public final class Unrolled {
         }
         s.add("        for (int p = 0; p < kc; p++) {");
         for (int v = 0; v < vectors; v++) {
-            String at = "bi" + (v == 0 ? "" : v == 1 ? " + L" : " + " + v + " * L") + (bSegment && v > 0 ? " * Float.BYTES" : "");
+            String at = spread ? "bi" + (v == 0 ? "" : " + d" + v)
+                    : "bi" + (v == 0 ? "" : v == 1 ? " + L" : " + " + v + " * L") + (bSegment && v > 0 ? " * Float.BYTES" : "");
             s.add("            FloatVector b" + v + " = " + (bSegment ? "FloatVector.fromMemorySegment(S, b, " + at + ", ORDER);"
                     : "FloatVector.fromArray(S, b, " + at + ");"));
         }

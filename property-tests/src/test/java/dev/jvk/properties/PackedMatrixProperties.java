@@ -71,6 +71,34 @@ class PackedMatrixProperties {
     }
 
     /**
+     * The widest register tile of the packed product (8 rows by 3 vectors: one panel of B and half the next) and
+     * its edges: rows below the last whole 8, columns past the last whole 3 vectors (a panel's second vector
+     * alone, then whole or ragged panels), tiles that start mid-panel; bitwise {@link Gemm#sgemm} on 1-3 threads.
+     */
+    @Property(tries = 200)
+    void wideTileAndItsEdgesGiveGemmsBits(@ForAll("wideTileCases") GemmCase g) {
+        GemmProperties.sgemmSameBits(g, PACKED);
+        float[] a = g.floatA();
+        float[] b = g.floatB();
+        float[] c = g.floatC();
+        assertThat(GemmJudge.runSgemm(PACKED, g, a, b, c)).as("%s packed against Gemm.sgemm", g)
+                .isEqualTo(GemmJudge.runSgemm(Gemm::sgemm, g, a, b, c));
+    }
+
+    /** m around multiples of 8 rows, n from just over one vector to ten (every remainder of 3 vectors), k to 300. */
+    @Provide
+    Arbitrary<GemmCase> wideTileCases() {
+        int lanes = Math.max(4, Kernels.info().vectorBits() / Float.SIZE);
+        Arbitrary<Integer> ms = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.integers().between(2, 40)),
+                Tuple.of(1, Arbitraries.integers().between(41, 140)));
+        Arbitrary<Integer> ns = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.integers().between(lanes + 1, 10 * lanes)),
+                Tuple.of(1, Arbitraries.integers().between(2, 9).map(v -> v * lanes)));
+        return GemmCase.cases(ms, ns, Arbitraries.integers().between(1, 300));
+    }
+
+    /**
      * A single row (batch-1 inference) is summed as a row of a larger product is: bitwise row 0 of the
      * two-row product with the same first row, A as is or transposed (with a stride), on 1, 2 and 3 threads.
      */

@@ -22,9 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   (pack A, MC x K, every K block at once when it fits: Product.packWholeRows)
  *   for kb in K blocks              in order: each adds its block of the sum into C
  *     pack A (MC x KC), unless packed above
- *     for jr in n, step NR          prepacked B panel: KC x NR
- *       for ir in mc, step MR
- *         micro-kernel
+ *     for jr in n, step 3 vectors   one and a half prepacked B panels (KC x NR each), where MR is 8
+ *       for ir in mc, step MR         whole 8-row tiles: the 8 x 3-vector kernel
+ *     the rest (columns past the last 3 vectors, rows below the last whole tile): panel by panel, 8 x 2 / 8 x 1
  * </pre>
  * A narrow C with A as stored and k deep takes {@link SgemmNarrowDot}'s dot products, as {@link Sgemm} does.
  * Other C no wider than one vector (a classifier's output layer) takes the path {@link Sgemm} takes for it: C^T
@@ -55,6 +55,12 @@ final class SgemmPrepacked {
     /** The packed-path micro-kernels of {@link Platform#MR} rows on B in a segment, chosen once as {@link SgemmKernels#KERNELS} is. */
     private static final OnPanels PANELS = Platform.MR == 8 ? SgemmSegmentUnrolled::packed8x2 : SgemmSegmentUnrolled::packed6x2;
     private static final OnPanels PANEL_NARROW = Platform.MR == 8 ? SgemmSegmentUnrolled::packed8x1 : SgemmSegmentUnrolled::packed6x1;
+    /**
+     * Columns of the widest tile on the packed panels: 8 rows by 3 vectors (24 accumulators, each load of B
+     * serving 8 rows and 3 loads per 8 broadcasts, against 8 x 2's 2), where the tile is 8 rows and the machine
+     * has the 32 vector registers it takes; 0 elsewhere (6 rows: 16 registers).
+     */
+    private static final int WIDE = Platform.MR == 8 ? 3 * L : 0;
     /** Frees the native memory of a {@link Packed} that nobody closed once it is unreachable. */
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -288,28 +294,58 @@ final class SgemmPrepacked {
 
         /**
          * Every register tile of one packed A block (rows ic..ic+mc, from {@code ap[apo]}) times columns [j0, j1) of the
-         * prepacked K block at byte {@code block} of the panels.
+         * prepacked K block at byte {@code block} of the panels: whole 8-row tiles of {@link #WIDE} columns first
+         * (one and a half NR panels each, {@link SgemmSegmentUnrolled#packed8x3}), the rest, and the rows below the
+         * last whole tile, through the NR and one-vector kernels, a panel's piece at a time. Every element is the
+         * same chain of FMAs over the block from zero and the same update in any of these kernels: the same bits.
          */
         private void tiles(float[] ap, int apo, long block, float[] tile, int ic, int mc, int j0, int j1, int kc, float betaK) {
             MemorySegment b = bp.panels;
-            for (int jr = j0; jr < j1; jr += NR) {
-                int cols = Math.min(NR, j1 - jr);
-                boolean narrow = cols <= L; // a last panel no wider than one vector
-                for (int ir = 0; ir < mc; ir += MR) {
-                    int rows = Math.min(MR, mc - ir);
-                    int ci = co + (ic + ir) * ldc + jr;
-                    boolean full = rows == MR && cols == (narrow ? L : NR);
-                    float[] target = full ? c : null;
-                    long bi = block + (long) jr * kc * Float.BYTES;
-                    if (narrow) {
-                        PANEL_NARROW.run(kc, ap, apo + ir * kc, b, bi, target, ci, ldc, alpha, betaK, tile);
-                    } else {
-                        PANELS.run(kc, ap, apo + ir * kc, b, bi, target, ci, ldc, alpha, betaK, tile);
+            int jr = j0;
+            if (WIDE > 0) {
+                int whole = mc / MR * MR;
+                for (; jr + WIDE <= j1; jr += WIDE) {
+                    long b0 = at(block, jr, kc);
+                    long d1 = at(block, jr + L, kc) - b0;
+                    long d2 = at(block, jr + 2 * L, kc) - b0;
+                    for (int ir = 0; ir < whole; ir += MR) {
+                        SgemmSegmentUnrolled.packed8x3(kc, ap, apo + ir * kc, b, b0, d1, d2, c, co + (ic + ir) * ldc + jr, ldc,
+                                alpha, betaK);
                     }
-                    if (!full) {
-                        SgemmKernels.update(tile, rows, cols, alpha, betaK, c, ci, ldc);
+                    if (whole < mc) {
+                        for (int j = jr, cols; j < jr + WIDE; j += cols) {
+                            cols = Math.min(NR - j % NR, jr + WIDE - j);
+                            piece(ap, apo, block, tile, ic, whole, mc - whole, j, cols, kc, betaK);
+                        }
                     }
                 }
+            }
+            for (int cols; jr < j1; jr += cols) {
+                cols = Math.min(NR - jr % NR, j1 - jr);
+                for (int ir = 0; ir < mc; ir += MR) {
+                    piece(ap, apo, block, tile, ic, ir, Math.min(MR, mc - ir), jr, cols, kc, betaK);
+                }
+            }
+        }
+
+        /**
+         * Rows [ir, ir + rows) of the packed A block times columns [jr, jr + cols) of one panel: the whole panel
+         * (2 vectors), or one vector of it from {@code jr}, which may be the panel's second vector.
+         */
+        private void piece(float[] ap, int apo, long block, float[] tile, int ic, int ir, int rows, int jr, int cols, int kc,
+                           float betaK) {
+            boolean narrow = cols <= L;
+            int ci = co + (ic + ir) * ldc + jr;
+            boolean full = rows == MR && cols == (narrow ? L : NR);
+            float[] target = full ? c : null;
+            long bi = at(block, jr, kc);
+            if (narrow) {
+                PANEL_NARROW.run(kc, ap, apo + ir * kc, bp.panels, bi, target, ci, ldc, alpha, betaK, tile);
+            } else {
+                PANELS.run(kc, ap, apo + ir * kc, bp.panels, bi, target, ci, ldc, alpha, betaK, tile);
+            }
+            if (!full) {
+                SgemmKernels.update(tile, rows, cols, alpha, betaK, c, ci, ldc);
             }
         }
 
@@ -426,6 +462,11 @@ final class SgemmPrepacked {
                 pc += kc;
             }
         }
+    }
+
+    /** Byte of column {@code col}'s first row in the K block of depth {@code kc} at byte {@code block}: panels of NR columns, k-major. */
+    private static long at(long block, int col, int kc) {
+        return block + ((long) (col / NR) * kc * NR + col % NR) * Float.BYTES;
     }
 
     /** {@code tile[0, 4 NR)} = one row of A ({@code a[ai + p * step]}) times four adjacent packed panels of B from byte {@code bi}. */

@@ -334,4 +334,119 @@ final class SgemmSegmentUnrolled {
             c5.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
         }
     }
+
+    /** 8 rows by 3 vectors, vector v > 0 of B's row at {@code bi + dv}: 24 accumulators, 8 broadcasts and 3 loads per k step (24 FMAs per 11 loads, 8 x 2: 16 per 10). */
+    static void packed8x3(int kc, float[] a, int ai, MemorySegment b, long bi, long d1, long d2,
+            float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero, c02 = zero, c10 = zero, c11 = zero, c12 = zero, c20 = zero, c21 = zero;
+        FloatVector c22 = zero, c30 = zero, c31 = zero, c32 = zero, c40 = zero, c41 = zero, c42 = zero, c50 = zero;
+        FloatVector c51 = zero, c52 = zero, c60 = zero, c61 = zero, c62 = zero, c70 = zero, c71 = zero, c72 = zero;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + d1, ORDER);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, b, bi + d2, ORDER);
+            FloatVector ar = FloatVector.broadcast(S, a[ai]);
+            c00 = ar.fma(b0, c00);
+            c01 = ar.fma(b1, c01);
+            c02 = ar.fma(b2, c02);
+            ar = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = ar.fma(b0, c10);
+            c11 = ar.fma(b1, c11);
+            c12 = ar.fma(b2, c12);
+            ar = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = ar.fma(b0, c20);
+            c21 = ar.fma(b1, c21);
+            c22 = ar.fma(b2, c22);
+            ar = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = ar.fma(b0, c30);
+            c31 = ar.fma(b1, c31);
+            c32 = ar.fma(b2, c32);
+            ar = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = ar.fma(b0, c40);
+            c41 = ar.fma(b1, c41);
+            c42 = ar.fma(b2, c42);
+            ar = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = ar.fma(b0, c50);
+            c51 = ar.fma(b1, c51);
+            c52 = ar.fma(b2, c52);
+            ar = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = ar.fma(b0, c60);
+            c61 = ar.fma(b1, c61);
+            c62 = ar.fma(b2, c62);
+            ar = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = ar.fma(b0, c70);
+            c71 = ar.fma(b1, c71);
+            c72 = ar.fma(b2, c72);
+            ai += 8;
+            bi += NR * Float.BYTES;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c00.mul(va).intoArray(c, ci);
+            c01.mul(va).intoArray(c, ci + L);
+            c02.mul(va).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c10.mul(va).intoArray(c, ci);
+            c11.mul(va).intoArray(c, ci + L);
+            c12.mul(va).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c20.mul(va).intoArray(c, ci);
+            c21.mul(va).intoArray(c, ci + L);
+            c22.mul(va).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c30.mul(va).intoArray(c, ci);
+            c31.mul(va).intoArray(c, ci + L);
+            c32.mul(va).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c40.mul(va).intoArray(c, ci);
+            c41.mul(va).intoArray(c, ci + L);
+            c42.mul(va).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c50.mul(va).intoArray(c, ci);
+            c51.mul(va).intoArray(c, ci + L);
+            c52.mul(va).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c60.mul(va).intoArray(c, ci);
+            c61.mul(va).intoArray(c, ci + L);
+            c62.mul(va).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c70.mul(va).intoArray(c, ci);
+            c71.mul(va).intoArray(c, ci + L);
+            c72.mul(va).intoArray(c, ci + 2 * L);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            c02.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            c12.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            c22.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            c32.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c41.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            c42.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c51.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            c52.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c60.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c61.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            c62.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+            ci += ldc;
+            c70.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
+            c71.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+            c72.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+        }
+    }
 }
