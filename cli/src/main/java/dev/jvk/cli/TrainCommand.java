@@ -11,6 +11,7 @@ import dev.jvk.nn.ModelMetadata;
 import dev.jvk.nn.ThreadChooser;
 import dev.jvk.nn.Trainer;
 import dev.jvk.nn.TrainingCheckpoint;
+import dev.jvk.nn.TrainingDivergedException;
 import dev.jvk.nn.data.CsvReader;
 import dev.jvk.nn.data.CsvTable;
 import dev.jvk.nn.data.DataException;
@@ -389,6 +390,11 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.History history = trainer.fit(trained, train, p.validation(), state);
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation test = trained.evaluate(p.test());
+        if (!Double.isFinite(test.loss())) {
+            // the trainer scores each epoch's last batch again; a test row beyond their range can still overflow, and such a
+            // model is neither reported nor saved
+            throw TrainingDivergedException.afterTraining("the test loss became " + test.loss(), history.last().epoch(), history.last().learningRate());
+        }
         // NaN for the epochs of a checkpoint made by a run without --report-test-every-epoch
         List<Double> testPerEpoch = new ArrayList<>();
         if (reportTestEveryEpoch) {

@@ -653,6 +653,33 @@ class CommandsTest {
     }
 
     @Test
+    void weights_that_overflow_the_forward_pass_in_the_last_update_are_refused_and_nothing_is_written() throws IOException {
+        // 60 rows, no validation, batch 128: one epoch of one step, whose loss is the initial weights' (finite); its update
+        // leaves finite weights of about 1e30, whose products overflow (inf - inf = NaN) in the next forward pass
+        StringBuilder s = new StringBuilder();
+        Random random = new Random(1);
+        for (int i = 0; i < 60; i++) {
+            double a = random.nextDouble();
+            double b = random.nextDouble();
+            s.append(String.format(java.util.Locale.ROOT, "%.3f,%.3f,%d%n", a, b, a + b > 1 ? 1 : 0));
+        }
+        Path file = dir.resolve("overflow.csv");
+        Files.writeString(file, s);
+        Path model = dir.resolve("overflow.jvk");
+        Path checkpoints = dir.resolve("checkpoints");
+        CliTest.Run r = run("train", "--csv", file.toString(), "--label-column", "last", "--optimizer", "sgd", "--lr", "1e30", "--epochs", "1",
+                "--layers", "8", "--activation", "relu", "--threads", "1", "--save", model.toString(), "--checkpoint-dir", checkpoints.toString());
+        assertThat(r.code()).as(r.out()).isEqualTo(Main.FAILED);
+        assertThat(r.err()).startsWith("jvk train: training diverged: the outputs for training row ").contains(" became NaN at epoch 1, step 1 ")
+                .endsWith("try a smaller --lr)\n");
+        assertThat(r.err().strip()).doesNotContain("\n");
+        assertThat(r.out()).doesNotContain("test accuracy").doesNotContain("saved");
+        assertThat(model).doesNotExist();
+        assertThat(checkpoints.resolve("model.jvk")).doesNotExist();
+        assertThat(checkpoints.resolve("trainer.state")).doesNotExist();
+    }
+
+    @Test
     void a_label_column_of_one_class_is_warned_about() throws IOException {
         StringBuilder s = new StringBuilder("x,y,species\n");
         for (int i = 0; i < 60; i++) {

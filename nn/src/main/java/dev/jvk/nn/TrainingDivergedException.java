@@ -43,6 +43,15 @@ public class TrainingDivergedException extends RuntimeException {
                 epoch, step);
     }
 
+    /**
+     * Training ended with weights that score held-out rows as NaN or infinite ({@code what}, e.g. "the test loss became NaN"):
+     * finite, yet so large that the forward pass overflows. {@link #step()} is 0: no step's loss showed it.
+     */
+    public static TrainingDivergedException afterTraining(String what, int epoch, float learningRate) {
+        return new TrainingDivergedException("training diverged: " + what + " after epoch " + epoch + " (learning rate " + learningRate
+                + "; try a smaller --lr)", epoch, 0);
+    }
+
     /** The epoch (1-based) in which the loss stopped being finite. */
     public int epoch() {
         return epoch;
