@@ -446,6 +446,7 @@ final class TrainCommand implements Callable<Integer> {
                     throw new DataException(set.name() + ": no rows (its IDX files hold 0 images)");
                 }
             }
+            notes.append(oneClass(train, train.name(), List.of(), "are its train-labels file's labels the right ones?"));
             String testSource = data.resolvedName().equals("synthetic") ? "an independent synthetic sample" : "its test set";
             if (testSplit != null) {
                 DataSet[] parts = DataOptions.split(train, testSplit, seed, "--test-split");
@@ -521,11 +522,8 @@ final class TrainCommand implements Callable<Integer> {
             test = test == null ? null : test.withClasses(classes);
             validation = validation == null ? null : validation.withClasses(classes);
         }
-        if (!regression && Arrays.stream(all.classCounts()).filter(c -> c > 0).count() == 1) {
-            // a classifier of one class scores 1.0 on everything and learns nothing: most likely the wrong column
-            int only = all.labels().length == 0 ? 0 : all.labels()[0];
-            notes.append(String.format(Locale.ROOT, "warning: every row of %s has the label '%s': the model can only predict it; "
-                    + "is --label-column the right column?%n", table.name(), classNames.isEmpty() ? Integer.toString(only) : classNames.get(only)));
+        if (!regression) {
+            notes.append(oneClass(all, table.name(), classNames, "is --label-column the right column?"));
         }
         if (!regression && manyClassesFewRows(all) && !ModelMetadata.CLASSIFICATION.equals(taskName)) {
             long used = Arrays.stream(all.classCounts()).filter(c -> c > 0).count();
@@ -749,6 +747,19 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return "";
+    }
+
+    /**
+     * A warning when every row of {@code rows} (read from {@code name}) has the same label, else "": a classifier of one class
+     * scores 1.0 on everything and learns nothing, so the labels are most likely the wrong ones, which {@code question} asks.
+     */
+    static String oneClass(DataSet rows, String name, List<String> classNames, String question) {
+        if (Arrays.stream(rows.classCounts()).filter(c -> c > 0).count() != 1) {
+            return "";
+        }
+        int only = rows.labels()[0];
+        return String.format(Locale.ROOT, "warning: every row of %s has the label '%s': the model can only predict it; %s%n",
+                name, only < classNames.size() ? classNames.get(only) : Integer.toString(only), question);
     }
 
     /** More than 50 classes in use with fewer than 5 rows each on average: numbers that look like classes but are quantities. */
