@@ -671,7 +671,7 @@ final class TrainCommand implements Callable<Integer> {
         DataSet lines;
         CsvTable table;
         try {
-            table = CsvReader.read(file, new CsvReader.Format(',', false, false), List.of("0"), CsvReader.Missing.ERROR);
+            table = classWeightsTable(file, metadata.classNames());
             lines = table.classification(metadata.classNames());
         } catch (DataException e) {
             throw new DataException(e.getMessage() + " (a --class-weights file holds 'class,weight' lines)", e);
@@ -706,6 +706,41 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return weights;
+    }
+
+    /**
+     * A --class-weights file's lines, after a header line when it has one: a first line whose weight is not a number and whose
+     * class is neither a number nor one of {@code classNames} ("class,weight", as pandas's to_csv writes it). A first line
+     * that fails only one of those is a data line, refused below naming its line.
+     */
+    private static CsvTable classWeightsTable(Path file, List<String> classNames) {
+        java.util.function.Predicate<List<String>> header = first -> first.size() == 2 && !isNumber(first.get(1)) && !isNumber(first.get(0))
+                && !classNames.contains(first.get(0));
+        List<List<String>> firstLine = new ArrayList<>();
+        try {
+            CsvTable withHeader = CsvReader.read(file, new CsvReader.Format(',', true, false), (names, columns) -> {
+                firstLine.add(names);
+                return List.of("0");
+            }, CsvReader.Missing.ERROR);
+            if (header.test(withHeader.header())) {
+                return withHeader;
+            }
+        } catch (DataException e) {
+            if (!firstLine.isEmpty() && header.test(firstLine.getFirst())) {
+                throw e;   // a line after the header
+            }
+            // else the first line is no header: read again without one, whose error names the line as before
+        }
+        return CsvReader.read(file, new CsvReader.Format(',', false, false), List.of("0"), CsvReader.Missing.ERROR);
+    }
+
+    private static boolean isNumber(String cell) {
+        try {
+            Float.parseFloat(cell.strip());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Rows a file needs before a feature counting 0, 1, 2, ... (or 1, 2, 3, ...) down them is taken for row numbers. */

@@ -807,6 +807,20 @@ class CommandsTest {
                 "--layers", "8", "--epochs", "2", "--threads", "1", "--class-weights", weights.toString(), "--json");
         assertThat(file.code()).as(file.err()).isZero();
         assertThat(number(file.out(), "train_loss")).isNotEqualTo(number(balanced.out(), "train_loss"));
+        // a header line, as pandas's to_csv writes one, is the same file
+        Files.writeString(weights, "class,weight\nsetosa,1\nversicolor,2\n\"virginica, the third\",0.5\n");
+        CliTest.Run headed = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "8", "--epochs", "2", "--threads", "1", "--class-weights", weights.toString(), "--json");
+        assertThat(headed.code()).as(headed.err()).isZero();
+        assertThat(number(headed.out(), "train_loss")).isEqualTo(number(file.out(), "train_loss"));
+        // ... and a malformed line after it is refused naming its line
+        Files.writeString(weights, "class,weight\nsetosa,1\nversicolor,heavy\n\"virginica, the third\",0.5\n");
+        CliTest.Run malformed = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--epochs", "1", "--class-weights", weights.toString());
+        assertThat(malformed.code()).isEqualTo(2);
+        assertThat(malformed.err().strip()).startsWith("jvk train: " + weights + " line 3, column 2").contains("'heavy' is not a number")
+                .endsWith("(a --class-weights file holds 'class,weight' lines)");
+        assertThat(malformed.out()).isEmpty();
         Files.writeString(weights, "setosa,1\nversicolor,2\n");
         CliTest.Run missing = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
                 "--epochs", "1", "--class-weights", weights.toString());
