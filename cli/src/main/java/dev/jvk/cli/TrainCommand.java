@@ -391,9 +391,10 @@ final class TrainCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation test = trained.evaluate(p.test());
         if (!Double.isFinite(test.loss())) {
-            // the trainer scores each epoch's last batch again; a test row beyond their range can still overflow, and such a
-            // model is neither reported nor saved
-            throw TrainingDivergedException.afterTraining("the test loss became " + test.loss(), history.last().epoch(), history.last().learningRate());
+            // the trainer scores each epoch's last batch again; a test row beyond their range can still overflow (or lie far
+            // outside the training rows), and such a model is neither reported nor saved
+            throw TrainingDivergedException.afterTraining("the test loss became " + test.loss(), history.last().epoch(), history.last().learningRate(),
+                    "check the range of the test rows (" + p.testSource() + ")");
         }
         // NaN for the epochs of a checkpoint made by a run without --report-test-every-epoch
         List<Double> testPerEpoch = new ArrayList<>();

@@ -680,6 +680,27 @@ class CommandsTest {
     }
 
     @Test
+    void a_test_loss_that_overflows_after_training_is_refused_and_nothing_is_saved() throws IOException {
+        Path train = dir.resolve("small.csv");
+        Path test = dir.resolve("huge.csv");
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            s.append(i % 5 * 0.2).append(',').append(i % 3 * 0.3).append(',').append(i % 2).append('\n');
+        }
+        Files.writeString(train, s);
+        // finite features whose products with the weights overflow: the trainer's rows never show it, the test rows do
+        Files.writeString(test, "0.2,0.3,1\n3e38,3e38,1\n");
+        Path model = dir.resolve("huge.jvk");
+        CliTest.Run r = run("train", "--csv", train.toString(), "--test-csv", test.toString(), "--label-column", "last", "--scale", "none",
+                "--epochs", "1", "--layers", "8", "--activation", "relu", "--threads", "1", "--save", model.toString());
+        assertThat(r.code()).as(r.out()).isEqualTo(Main.FAILED);
+        assertThat(r.err().strip()).matches("jvk train: training diverged, or the held-out rows lie far beyond the training rows: the test loss became "
+                + "(NaN|Infinity) after epoch 1 \\(learning rate .*; try a smaller --lr, or check the range of the test rows \\(huge.csv\\)\\)");
+        assertThat(r.out()).doesNotContain("test accuracy").doesNotContain("saved");
+        assertThat(model).doesNotExist();
+    }
+
+    @Test
     void a_label_column_of_one_class_is_warned_about() throws IOException {
         StringBuilder s = new StringBuilder("x,y,species\n");
         for (int i = 0; i < 60; i++) {
