@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -60,6 +61,14 @@ public final class Main implements Callable<Integer> {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        // Path.of("") is the working folder: an empty value (an unset shell variable) would be read as a folder, or a
+        // file's folder, and refused as that or worse
+        cli.registerConverter(Path.class, value -> {
+            if (value.isEmpty()) {
+                throw new CommandLine.TypeConversionException("an empty path; give a file name");
+            }
+            return Path.of(value);
+        });
         cli.setParameterExceptionHandler((parseError, arguments) -> {
             CommandLine.ParameterException ex = misspeltOption(parseError, arguments);
             String command = ex.getCommandLine().getCommandName();

@@ -40,7 +40,7 @@ final class PredictCommand implements Callable<Integer> {
     DataOptions data = new DataOptions();
 
     @Option(names = "--out", paramLabel = "FILE|-", defaultValue = "-", description = "Where the predictions go (default: - for stdout).")
-    String out;
+    Path out;
 
     @Option(names = "--probabilities", description = "Add one column per class: its probability, headed by the class name.")
     boolean probabilities;
@@ -60,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
         if (data.csv == null && data.data == null) {
             throw new UsageException("give the rows to predict: --csv FILE (- for stdin) or --data DIR");
         }
-        Path target = out.equals("-") ? null : Path.of(out);
+        Path target = out.toString().equals("-") ? null : out;
         if (target != null) {
             Options.checkWritable(target, "--out");
             Options.notAnInput(target, "--out", "the predictions", "--model", model, "--csv", data.csv);

@@ -11,6 +11,7 @@ import dev.jvk.nn.ModelMetadata;
 import dev.jvk.nn.ThreadChooser;
 import dev.jvk.nn.Trainer;
 import dev.jvk.nn.TrainingCheckpoint;
+import dev.jvk.nn.TrainingDivergedException;
 import dev.jvk.nn.data.CsvReader;
 import dev.jvk.nn.data.CsvTable;
 import dev.jvk.nn.data.DataException;
@@ -389,6 +390,12 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.History history = trainer.fit(trained, train, p.validation(), state);
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation test = trained.evaluate(p.test());
+        if (!Double.isFinite(test.loss())) {
+            // the trainer scores each epoch's last batch again; a test row beyond their range can still overflow (or lie far
+            // outside the training rows), and such a model is neither reported nor saved
+            throw TrainingDivergedException.afterTraining("the test loss became " + test.loss(), history.last().epoch(), history.last().learningRate(),
+                    "check the range of the test rows (" + p.testSource() + ")");
+        }
         // NaN for the epochs of a checkpoint made by a run without --report-test-every-epoch
         List<Double> testPerEpoch = new ArrayList<>();
         if (reportTestEveryEpoch) {
@@ -440,6 +447,7 @@ final class TrainCommand implements Callable<Integer> {
                     throw new DataException(set.name() + ": no rows (its IDX files hold 0 images)");
                 }
             }
+            notes.append(oneClass(train, train.name(), List.of(), "are its train-labels file's labels the right ones?"));
             String testSource = data.resolvedName().equals("synthetic") ? "an independent synthetic sample" : "its test set";
             if (testSplit != null) {
                 DataSet[] parts = DataOptions.split(train, testSplit, seed, "--test-split");
@@ -515,11 +523,8 @@ final class TrainCommand implements Callable<Integer> {
             test = test == null ? null : test.withClasses(classes);
             validation = validation == null ? null : validation.withClasses(classes);
         }
-        if (!regression && Arrays.stream(all.classCounts()).filter(c -> c > 0).count() == 1) {
-            // a classifier of one class scores 1.0 on everything and learns nothing: most likely the wrong column
-            int only = all.labels().length == 0 ? 0 : all.labels()[0];
-            notes.append(String.format(Locale.ROOT, "warning: every row of %s has the label '%s': the model can only predict it; "
-                    + "is --label-column the right column?%n", table.name(), classNames.isEmpty() ? Integer.toString(only) : classNames.get(only)));
+        if (!regression) {
+            notes.append(oneClass(all, table.name(), classNames, "is --label-column the right column?"));
         }
         if (!regression && manyClassesFewRows(all) && !ModelMetadata.CLASSIFICATION.equals(taskName)) {
             long used = Arrays.stream(all.classCounts()).filter(c -> c > 0).count();
@@ -667,7 +672,7 @@ final class TrainCommand implements Callable<Integer> {
         DataSet lines;
         CsvTable table;
         try {
-            table = CsvReader.read(file, new CsvReader.Format(',', false, false), List.of("0"), CsvReader.Missing.ERROR);
+            table = classWeightsTable(file, metadata.classNames());
             lines = table.classification(metadata.classNames());
         } catch (DataException e) {
             throw new DataException(e.getMessage() + " (a --class-weights file holds 'class,weight' lines)", e);
@@ -702,6 +707,41 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return weights;
+    }
+
+    /**
+     * A --class-weights file's lines, after a header line when it has one: a first line whose weight is not a number and whose
+     * class is neither a number nor one of {@code classNames} ("class,weight", as pandas's to_csv writes it). A first line
+     * that fails only one of those is a data line, refused below naming its line.
+     */
+    private static CsvTable classWeightsTable(Path file, List<String> classNames) {
+        java.util.function.Predicate<List<String>> header = first -> first.size() == 2 && !isNumber(first.get(1)) && !isNumber(first.get(0))
+                && !classNames.contains(first.get(0));
+        List<List<String>> firstLine = new ArrayList<>();
+        try {
+            CsvTable withHeader = CsvReader.read(file, new CsvReader.Format(',', true, false), (names, columns) -> {
+                firstLine.add(names);
+                return List.of("0");
+            }, CsvReader.Missing.ERROR);
+            if (header.test(withHeader.header())) {
+                return withHeader;
+            }
+        } catch (DataException e) {
+            if (!firstLine.isEmpty() && header.test(firstLine.getFirst())) {
+                throw e;   // a line after the header
+            }
+            // else the first line is no header: read again without one, whose error names the line as before
+        }
+        return CsvReader.read(file, new CsvReader.Format(',', false, false), List.of("0"), CsvReader.Missing.ERROR);
+    }
+
+    private static boolean isNumber(String cell) {
+        try {
+            Float.parseFloat(cell.strip());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Rows a file needs before a feature counting 0, 1, 2, ... (or 1, 2, 3, ...) down them is taken for row numbers. */
@@ -743,6 +783,19 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return "";
+    }
+
+    /**
+     * A warning when every row of {@code rows} (read from {@code name}) has the same label, else "": a classifier of one class
+     * scores 1.0 on everything and learns nothing, so the labels are most likely the wrong ones, which {@code question} asks.
+     */
+    static String oneClass(DataSet rows, String name, List<String> classNames, String question) {
+        if (Arrays.stream(rows.classCounts()).filter(c -> c > 0).count() != 1) {
+            return "";
+        }
+        int only = rows.labels()[0];
+        return String.format(Locale.ROOT, "warning: every row of %s has the label '%s': the model can only predict it; %s%n",
+                name, only < classNames.size() ? classNames.get(only) : Integer.toString(only), question);
     }
 
     /** More than 50 classes in use with fewer than 5 rows each on average: numbers that look like classes but are quantities. */

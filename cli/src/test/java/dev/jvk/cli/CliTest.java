@@ -37,6 +37,20 @@ class CliTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"train --data synthetic --save", "train --data synthetic --checkpoint-dir", "train --data synthetic --plot", "train --csv",
+            "predict --model m.jvk --csv x.csv --out", "compress --model m.jvk --out", "export --model m.jvk --onnx", "evaluate --model"})
+    void an_empty_path_is_refused_naming_its_option(String command) {
+        String[] words = command.split(" ");
+        String[] args = java.util.Arrays.copyOf(words, words.length + 1);
+        args[words.length] = "";
+        Run r = run(args);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jvk " + words[0] + ": Invalid value for option '" + words[words.length - 1]
+                + "': an empty path; give a file name (see --help)");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"", " "})
     void an_empty_layers_value_is_refused_not_taken_for_none(String value) {
         Path model = dir.resolve("m.jvk");

@@ -653,6 +653,54 @@ class CommandsTest {
     }
 
     @Test
+    void weights_that_overflow_the_forward_pass_in_the_last_update_are_refused_and_nothing_is_written() throws IOException {
+        // 60 rows, no validation, batch 128: one epoch of one step, whose loss is the initial weights' (finite); its update
+        // leaves finite weights of about 1e30, whose products overflow (inf - inf = NaN) in the next forward pass
+        StringBuilder s = new StringBuilder();
+        Random random = new Random(1);
+        for (int i = 0; i < 60; i++) {
+            double a = random.nextDouble();
+            double b = random.nextDouble();
+            s.append(String.format(java.util.Locale.ROOT, "%.3f,%.3f,%d%n", a, b, a + b > 1 ? 1 : 0));
+        }
+        Path file = dir.resolve("overflow.csv");
+        Files.writeString(file, s);
+        Path model = dir.resolve("overflow.jvk");
+        Path checkpoints = dir.resolve("checkpoints");
+        CliTest.Run r = run("train", "--csv", file.toString(), "--label-column", "last", "--optimizer", "sgd", "--lr", "1e30", "--epochs", "1",
+                "--layers", "8", "--activation", "relu", "--threads", "1", "--save", model.toString(), "--checkpoint-dir", checkpoints.toString());
+        assertThat(r.code()).as(r.out()).isEqualTo(Main.FAILED);
+        assertThat(r.err()).startsWith("jvk train: training diverged: the outputs for training row ").contains(" became NaN at epoch 1, step 1 ")
+                .endsWith("try a smaller --lr)\n");
+        assertThat(r.err().strip()).doesNotContain("\n");
+        assertThat(r.out()).doesNotContain("test accuracy").doesNotContain("saved");
+        assertThat(model).doesNotExist();
+        assertThat(checkpoints.resolve("model.jvk")).doesNotExist();
+        assertThat(checkpoints.resolve("trainer.state")).doesNotExist();
+    }
+
+    @Test
+    void a_test_loss_that_overflows_after_training_is_refused_and_nothing_is_saved() throws IOException {
+        Path train = dir.resolve("small.csv");
+        Path test = dir.resolve("huge.csv");
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            s.append(i % 5 * 0.2).append(',').append(i % 3 * 0.3).append(',').append(i % 2).append('\n');
+        }
+        Files.writeString(train, s);
+        // finite features whose products with the weights overflow: the trainer's rows never show it, the test rows do
+        Files.writeString(test, "0.2,0.3,1\n3e38,3e38,1\n");
+        Path model = dir.resolve("huge.jvk");
+        CliTest.Run r = run("train", "--csv", train.toString(), "--test-csv", test.toString(), "--label-column", "last", "--scale", "none",
+                "--epochs", "1", "--layers", "8", "--activation", "relu", "--threads", "1", "--save", model.toString());
+        assertThat(r.code()).as(r.out()).isEqualTo(Main.FAILED);
+        assertThat(r.err().strip()).matches("jvk train: training diverged, or the held-out rows lie far beyond the training rows: the test loss became "
+                + "(NaN|Infinity) after epoch 1 \\(learning rate .*; try a smaller --lr, or check the range of the test rows \\(huge.csv\\)\\)");
+        assertThat(r.out()).doesNotContain("test accuracy").doesNotContain("saved");
+        assertThat(model).doesNotExist();
+    }
+
+    @Test
     void a_label_column_of_one_class_is_warned_about() throws IOException {
         StringBuilder s = new StringBuilder("x,y,species\n");
         for (int i = 0; i < 60; i++) {
@@ -780,6 +828,20 @@ class CommandsTest {
                 "--layers", "8", "--epochs", "2", "--threads", "1", "--class-weights", weights.toString(), "--json");
         assertThat(file.code()).as(file.err()).isZero();
         assertThat(number(file.out(), "train_loss")).isNotEqualTo(number(balanced.out(), "train_loss"));
+        // a header line, as pandas's to_csv writes one, is the same file
+        Files.writeString(weights, "class,weight\nsetosa,1\nversicolor,2\n\"virginica, the third\",0.5\n");
+        CliTest.Run headed = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--layers", "8", "--epochs", "2", "--threads", "1", "--class-weights", weights.toString(), "--json");
+        assertThat(headed.code()).as(headed.err()).isZero();
+        assertThat(number(headed.out(), "train_loss")).isEqualTo(number(file.out(), "train_loss"));
+        // ... and a malformed line after it is refused naming its line
+        Files.writeString(weights, "class,weight\nsetosa,1\nversicolor,heavy\n\"virginica, the third\",0.5\n");
+        CliTest.Run malformed = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                "--epochs", "1", "--class-weights", weights.toString());
+        assertThat(malformed.code()).isEqualTo(2);
+        assertThat(malformed.err().strip()).startsWith("jvk train: " + weights + " line 3, column 2").contains("'heavy' is not a number")
+                .endsWith("(a --class-weights file holds 'class,weight' lines)");
+        assertThat(malformed.out()).isEmpty();
         Files.writeString(weights, "setosa,1\nversicolor,2\n");
         CliTest.Run missing = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
                 "--epochs", "1", "--class-weights", weights.toString());

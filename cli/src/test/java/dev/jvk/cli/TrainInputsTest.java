@@ -90,6 +90,25 @@ class TrainInputsTest {
     }
 
     @Test
+    void an_idx_folder_whose_training_labels_are_all_one_class_is_warned_about_as_a_csv_file_is() throws IOException {
+        Files.write(dir.resolve("train-images-idx3-ubyte"), idx(0x803, 60, 2, 2));
+        byte[] labels = idx(0x801, 60);
+        java.util.Arrays.fill(labels, 8, labels.length, (byte) 2);
+        Files.write(dir.resolve("train-labels-idx1-ubyte"), labels);
+        Files.write(dir.resolve("t10k-images-idx3-ubyte"), idx(0x803, 6, 2, 2));
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(0x801, 6));
+        CliTest.Run r = CliTest.run("train", "--data", dir.toString(), "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: every row of " + dir.getFileName() + " train has the label '2': the model can only predict it; "
+                + "are its train-labels file's labels the right ones?");
+        // labels of three classes: no warning
+        Files.write(dir.resolve("train-labels-idx1-ubyte"), idx(0x801, 60));
+        CliTest.Run mixed = CliTest.run("train", "--data", dir.toString(), "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(mixed.code()).as(mixed.err()).isZero();
+        assertThat(mixed.out()).doesNotContain("warning: every row");
+    }
+
+    @Test
     void an_idx_folder_whose_test_files_hold_no_image_is_refused_before_training_not_after() throws IOException {
         Files.write(dir.resolve("train-images-idx3-ubyte"), idx(0x803, 60, 2, 2));
         Files.write(dir.resolve("train-labels-idx1-ubyte"), idx(0x801, 60));

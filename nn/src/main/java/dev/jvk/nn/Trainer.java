@@ -519,10 +519,16 @@ public final class Trainer {
                 lossSum += (double) loss * rows;
                 listener.stepDone(epoch, step + 1, steps, from + rows, loss);
             }
-            // The next step's loss checks this epoch's last update, but after the last epoch's there is no next step.
+            // The next step's loss checks this epoch's last update, but after the last epoch's there is no next step. Weights
+            // can also stay finite yet so large that the forward pass overflows (inf - inf = NaN): the epoch's last batch is
+            // scored again, before a checkpoint or the caller's save keeps weights that predict NaN.
             String weight = mlp.nonFiniteParameter();
             if (weight != null) {
                 throw TrainingDivergedException.blame(epoch, steps, weight + " became non-finite", rate, config.optimizer().weightDecay(), null);
+            }
+            String scores = nonFiniteScores(mlp, train, order, (steps - 1) * batch, n);
+            if (scores != null) {
+                throw TrainingDivergedException.blame(epoch, steps, scores, rate, config.optimizer().weightDecay(), null);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation evaluation = validation == null ? null : mlp.evaluate(validation);
@@ -554,6 +560,25 @@ public final class Trainer {
             }
         }
         return new History(List.copyOf(results), bestEpoch, stoppedEarly);
+    }
+
+    /**
+     * "the outputs for training row R became NaN" when the model's outputs for one of the rows {@code order[from..to)} of
+     * {@code train} are not finite, else null.
+     */
+    private static String nonFiniteScores(Mlp mlp, DataSet train, int[] order, int from, int to) {
+        int k = train.featureCount();
+        float[] x = new float[(to - from) * k];
+        for (int i = from; i < to; i++) {
+            System.arraycopy(train.features(), order[i] * k, x, (i - from) * k, k);
+        }
+        float[] scores = mlp.predict(x, to - from);
+        for (int i = 0; i < scores.length; i++) {
+            if (!Float.isFinite(scores[i])) {
+                return "the outputs for training row " + (order[from + i / mlp.classes()] + 1) + " became " + scores[i];
+            }
+        }
+        return null;
     }
 
     private void writeCheckpoint(Mlp mlp, Optimizer optimizer, int epoch, int bestEpoch, Evaluation bestScore, float[][] bestWeights,

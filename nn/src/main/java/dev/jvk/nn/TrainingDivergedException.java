@@ -43,6 +43,16 @@ public class TrainingDivergedException extends RuntimeException {
                 epoch, step);
     }
 
+    /**
+     * Training ended with a model whose outputs for held-out rows are NaN or infinite ({@code what}, e.g. "the test loss became
+     * NaN"): weights finite yet so large that the forward pass overflows, or rows far beyond the training rows' range, which
+     * {@code advice} names with the learning rate. {@link #step()} is 0: no step's loss showed it.
+     */
+    public static TrainingDivergedException afterTraining(String what, int epoch, float learningRate, String advice) {
+        return new TrainingDivergedException("training diverged, or the held-out rows lie far beyond the training rows: " + what + " after epoch "
+                + epoch + " (learning rate " + learningRate + "; try a smaller --lr, or " + advice + ")", epoch, 0);
+    }
+
     /** The epoch (1-based) in which the loss stopped being finite. */
     public int epoch() {
         return epoch;

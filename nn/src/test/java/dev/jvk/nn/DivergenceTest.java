@@ -37,6 +37,19 @@ class DivergenceTest {
     }
 
     @Test
+    void finite_weights_that_overflow_the_forward_pass_after_the_last_step_stop_training_before_a_checkpoint() {
+        Mlp mlp = Mlp.classifier(8, new int[] {16}, Activation.RELU, 10, 3);
+        // one epoch of one step at 1e30: finite weights of about 1e30, whose products overflow in the next forward pass
+        Trainer trainer = new Trainer(new Trainer.Config(1, 64, 1, OptimizerConfig.sgd(), LearningRateSchedule.constant(1e30f)));
+        trainer.checkpointTo(dir, "run");
+        assertThatThrownBy(() -> trainer.fit(mlp, DATA, null)).isInstanceOf(TrainingDivergedException.class)
+                .hasMessageMatching("training diverged: the outputs for training row \\d+ became (NaN|-?Infinity) at epoch 1, step 1 "
+                        + "\\(learning rate 1.0E30; try a smaller --lr\\)");
+        assertThat(mlp.nonFiniteParameter()).isNull();
+        assertThat(dir.resolve(TrainingCheckpoint.MODEL)).doesNotExist();
+    }
+
+    @Test
     void a_weight_decay_that_flips_the_weights_is_blamed() {
         Mlp mlp = Mlp.classifier(8, new int[] {16}, Activation.RELU, 10, 3);
         // lr x wd = 20: each step multiplies the weights by about -19
