@@ -557,7 +557,7 @@ final class TrainCommand implements Callable<Integer> {
         // the means come from the rows that train, after the splits, so that nothing of the held-out rows flows into them
         // (a split-off test row's value would move the fill of every training row); every set is filled with them, and the
         // model keeps them, so that predict and evaluate fill a gap in a row the same way whatever other rows come with it
-        float[] means = byMeans ? featureMeans(train) : new float[0];
+        float[] means = byMeans ? train.featureMeans() : new float[0];
         if (byMeans && missingValues > 0) {
             for (DataSet set : new DataSet[] {train, validation, test}) {
                 fillGaps(set, means);
@@ -575,25 +575,6 @@ final class TrainCommand implements Callable<Integer> {
         ModelMetadata metadata = new ModelMetadata(resolvedTask, classNames, table.featureNames(), table.targetNames(),
                 labelColumns.length == 1 ? labelColumns[0] : -1, mean, std, means);
         return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
-    }
-
-    /** Each feature column's mean over the rows of {@code set}, its missing values (NaN) skipped; 0 for a column with none. */
-    private static float[] featureMeans(DataSet set) {
-        int n = set.featureCount();
-        double[] sum = new double[n];
-        long[] count = new long[n];
-        float[] x = set.features();
-        for (int i = 0; i < x.length; i++) {
-            if (!Float.isNaN(x[i])) {
-                sum[i % n] += x[i];
-                count[i % n]++;
-            }
-        }
-        float[] means = new float[n];
-        for (int c = 0; c < n; c++) {
-            means[c] = count[c] == 0 ? 0f : (float) (sum[c] / count[c]);
-        }
-        return means;
     }
 
     /** Puts {@code means[c]} in place of each missing value (NaN) of column c of {@code set}, when there is a set. */

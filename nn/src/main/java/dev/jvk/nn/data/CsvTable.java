@@ -107,23 +107,11 @@ public final class CsvTable {
 
     /** Each feature column's mean over the values present in the file (0 for a column with none). */
     public float[] columnMeans() {
-        double[] sum = new double[featureCount];
-        long[] count = new long[featureCount];
         boolean[] missing = new boolean[features.length];
         for (int i : missingAt) {
             missing[i] = true;
         }
-        for (int i = 0; i < features.length; i++) {
-            if (!missing[i]) {
-                sum[i % featureCount] += features[i];
-                count[i % featureCount]++;
-            }
-        }
-        float[] means = new float[featureCount];
-        for (int c = 0; c < featureCount; c++) {
-            means[c] = count[c] == 0 ? 0f : (float) (sum[c] / count[c]);
-        }
-        return means;
+        return DataSet.columnMeans(features, featureCount, i -> missing[i]);
     }
 
     /**

@@ -118,6 +118,31 @@ public record DataSet(float[] features, int[] labels, int rows, int featureCount
         return new DataSet(x, y, order.length, featureCount, classes, selectionName, t, targetCount);
     }
 
+    /**
+     * Each feature column's mean over the rows, its missing values (NaN) skipped; 0 for a column with none. A caller
+     * that splits rows off first takes its fill values from the rows that train ({@code ./jvk train --missing mean}).
+     */
+    public float[] featureMeans() {
+        return columnMeans(features, featureCount, i -> Float.isNaN(features[i]));
+    }
+
+    /** The mean of each of the {@code columns} columns of row-major {@code x}, in double, the values {@code skip} names left out; 0 for none. */
+    static float[] columnMeans(float[] x, int columns, java.util.function.IntPredicate skip) {
+        double[] sum = new double[columns];
+        long[] count = new long[columns];
+        for (int i = 0; i < x.length; i++) {
+            if (!skip.test(i)) {
+                sum[i % columns] += x[i];
+                count[i % columns]++;
+            }
+        }
+        float[] means = new float[columns];
+        for (int c = 0; c < columns; c++) {
+            means[c] = count[c] == 0 ? 0f : (float) (sum[c] / count[c]);
+        }
+        return means;
+    }
+
     /** Counts of each label. */
     public int[] classCounts() {
         int[] counts = new int[classes];
