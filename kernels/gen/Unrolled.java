@@ -411,7 +411,8 @@ public final class Unrolled {
     /**
      * The kernel of {@code SgemmNarrowDot} of height h: 4 rows of A as stored (row r from {@code ar}),
      * times h rows of B^T ({@code bt[b0 + j * kp]}), the lanes running along k; each row's h dot products
-     * summed across the lanes ({@link #laneSums}) into one vector, {@code tile[t + r * ts]}. The last {@code kc % L} values of each row come
+     * summed across the lanes ({@link #laneSums}) into the first h lanes of {@code tile[t + r * ts]} (a masked
+     * store: the array may be C itself, its rows ts apart). The last {@code kc % L} values of each row come
      * from {@code rest} (row r at {@code r0 + r * L}, zero-padded), so that no load is masked or passes
      * the end of A.
      */
@@ -502,8 +503,9 @@ public final class Unrolled {
         }
         s.add("        }");
         s.add("        FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, " + (h == 1 ? "0" : (h - 1) + " * L") + ");");
+        s.add("        VectorMask<Float> sums = S.indexInRange(0, " + h + ");");
         for (int r = 0; r < 4; r++) {
-            s.add("        order.selectFrom(g" + r + ").intoArray(tile, t" + (r == 0 ? "" : " + " + (r == 1 ? "ts" : r + " * ts")) + ");");
+            s.add("        order.selectFrom(g" + r + ").intoArray(tile, t" + (r == 0 ? "" : " + " + (r == 1 ? "ts" : r + " * ts")) + ", sums);");
         }
     }
 

@@ -85,6 +85,46 @@ class GemmPathCoverageProperties {
         count("dev.jvk.kernels.gemm.Dgemm", g);
     }
 
+    /**
+     * NARROW_DOT at alpha 1, beta 0 on 16 rows and more, A as stored: whole groups of rows store their sums into C
+     * itself. Apart from {@link #pathCases}, whose families it would thin.
+     */
+    @Provide
+    Arbitrary<GemmCase> intoCCases() {
+        // n from 2: NARROW_DOT takes up to a vector and a half, 3 doubles at 128 bits
+        return GemmCase.cases(Arbitraries.integers().between(16, 60),
+                        Arbitraries.oneOf(Arbitraries.integers().between(2, 3), Arbitraries.integers().between(4, 26)),
+                        Arbitraries.integers().between(200, 1100))
+                .map(g -> g.with(Transpose.NO_TRANS, g.transB(), 1, 0));
+    }
+
+    @Property(tries = 100)
+    void sgemmNarrowDotIntoCWithinBoundAndSameBitsForEveryThreadCount(@ForAll("intoCCases") GemmCase g) {
+        GemmJudge.checkSgemm(Gemm::sgemm, g);
+        GemmProperties.sgemmSameBits(g, Gemm::sgemm);
+        countIntoC("dev.jvk.kernels.gemm.Sgemm", g);
+    }
+
+    @Property(tries = 100)
+    void dgemmNarrowDotIntoCWithinBoundAndSameBitsForEveryThreadCount(@ForAll("intoCCases") GemmCase g) {
+        GemmJudge.checkDgemm(Gemm::dgemm, g);
+        GemmProperties.dgemmSameBits(g, Gemm::dgemm);
+        countIntoC("dev.jvk.kernels.gemm.Dgemm", g);
+    }
+
+    /** Counts {@link #intoCCases}' case as NARROW_DOT into C or other, and fails unless the first was counted. */
+    private static void countIntoC(String engine, GemmCase g) {
+        if (!Kernels.info().implementation().equals("vector")) {
+            return;
+        }
+        boolean intoC = pathOf(engine, g).equals("NARROW_DOT") && g.alpha() == 1 && g.beta() == 0 && g.m() >= 16;
+        Statistics.label("form").collect(intoC ? NARROW_DOT_INTO_C : "other");
+        Statistics.label("form").coverage(checker -> checker.check(NARROW_DOT_INTO_C).count(n -> n > 0));
+    }
+
+    /** NARROW_DOT at alpha 1, beta 0 with 16 rows and more: whole groups of rows store their sums into C. */
+    private static final String NARROW_DOT_INTO_C = "NARROW_DOT, sums into C";
+
     /** Counts the case under the path the engine takes for it, and fails unless every path was counted. */
     private static void count(String engine, GemmCase g) {
         if (!Kernels.info().implementation().equals("vector")) {

@@ -2069,10 +2069,11 @@ final class DgemmUnrolled {
             g3 = g3.add(w.selectFrom(g3));
         }
         DoubleVector order = DoubleVector.fromArray(S, DgemmNarrowDot.ORDER, 0);
-        order.selectFrom(g0).intoArray(tile, t);
-        order.selectFrom(g1).intoArray(tile, t + ts);
-        order.selectFrom(g2).intoArray(tile, t + 2 * ts);
-        order.selectFrom(g3).intoArray(tile, t + 3 * ts);
+        VectorMask<Double> sums = S.indexInRange(0, 1);
+        order.selectFrom(g0).intoArray(tile, t, sums);
+        order.selectFrom(g1).intoArray(tile, t + ts, sums);
+        order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+        order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
     }
 
     /** 4 rows of A by 2 rows of B^T, lanes along k ({@link DgemmNarrowDot}); row r's 2 sums into lanes 0..1 of {@code tile[t + r * ts]}. */
@@ -2133,10 +2134,11 @@ final class DgemmUnrolled {
             g3 = g3.add(w.selectFrom(g3));
         }
         DoubleVector order = DoubleVector.fromArray(S, DgemmNarrowDot.ORDER, 1 * L);
-        order.selectFrom(g0).intoArray(tile, t);
-        order.selectFrom(g1).intoArray(tile, t + ts);
-        order.selectFrom(g2).intoArray(tile, t + 2 * ts);
-        order.selectFrom(g3).intoArray(tile, t + 3 * ts);
+        VectorMask<Double> sums = S.indexInRange(0, 2);
+        order.selectFrom(g0).intoArray(tile, t, sums);
+        order.selectFrom(g1).intoArray(tile, t + ts, sums);
+        order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+        order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
     }
 
     /** 4 rows of A by 3 rows of B^T, lanes along k ({@link DgemmNarrowDot}); row r's 3 sums into lanes 0..2 of {@code tile[t + r * ts]}. */
@@ -2218,10 +2220,11 @@ final class DgemmUnrolled {
             g3 = g3.add(w.selectFrom(g3));
         }
         DoubleVector order = DoubleVector.fromArray(S, DgemmNarrowDot.ORDER, 2 * L);
-        order.selectFrom(g0).intoArray(tile, t);
-        order.selectFrom(g1).intoArray(tile, t + ts);
-        order.selectFrom(g2).intoArray(tile, t + 2 * ts);
-        order.selectFrom(g3).intoArray(tile, t + 3 * ts);
+        VectorMask<Double> sums = S.indexInRange(0, 3);
+        order.selectFrom(g0).intoArray(tile, t, sums);
+        order.selectFrom(g1).intoArray(tile, t + ts, sums);
+        order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+        order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
     }
 
     /** 4 rows of A by 4 rows of B^T, lanes along k ({@link DgemmNarrowDot}); row r's 4 sums into lanes 0..3 of {@code tile[t + r * ts]}. */
@@ -2313,10 +2316,11 @@ final class DgemmUnrolled {
             g3 = g3.add(w.selectFrom(g3));
         }
         DoubleVector order = DoubleVector.fromArray(S, DgemmNarrowDot.ORDER, 3 * L);
-        order.selectFrom(g0).intoArray(tile, t);
-        order.selectFrom(g1).intoArray(tile, t + ts);
-        order.selectFrom(g2).intoArray(tile, t + 2 * ts);
-        order.selectFrom(g3).intoArray(tile, t + 3 * ts);
+        VectorMask<Double> sums = S.indexInRange(0, 4);
+        order.selectFrom(g0).intoArray(tile, t, sums);
+        order.selectFrom(g1).intoArray(tile, t + ts, sums);
+        order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+        order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
     }
 
     /** 4 rows of A by 5 rows of B^T, lanes along k ({@link DgemmNarrowDot}); row r's 5 sums into lanes 0..4 of {@code tile[t + r * ts]}. */
@@ -2433,10 +2437,11 @@ final class DgemmUnrolled {
             g3 = g3.add(w.selectFrom(g3));
         }
         DoubleVector order = DoubleVector.fromArray(S, DgemmNarrowDot.ORDER, 4 * L);
-        order.selectFrom(g0).intoArray(tile, t);
-        order.selectFrom(g1).intoArray(tile, t + ts);
-        order.selectFrom(g2).intoArray(tile, t + 2 * ts);
-        order.selectFrom(g3).intoArray(tile, t + 3 * ts);
+        VectorMask<Double> sums = S.indexInRange(0, 5);
+        order.selectFrom(g0).intoArray(tile, t, sums);
+        order.selectFrom(g1).intoArray(tile, t + ts, sums);
+        order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+        order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
     }
 
     /*

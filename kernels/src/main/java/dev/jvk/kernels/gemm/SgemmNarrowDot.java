@@ -139,7 +139,9 @@ final class SgemmNarrowDot {
      * A at a time (a last group repeats its last row), every part of the columns, then C. Two tiles in
      * turn, C updated from a group's tile after the next group's kernels: the parts' sums are vector
      * stores that overlap (each at its part's first column), and a load of C's row right after them
-     * spans two stores still in flight, which the store buffer cannot forward.
+     * spans two stores still in flight, which the store buffer cannot forward. At alpha 1 and beta 0 a
+     * whole group's kernels store their sums into C itself (masked to each part's columns) and nothing
+     * waits: the update of C from the tile was a tenth of DGEMM 128x10x128's time (bench/RESULTS-gemm.md).
      */
     static void rows(int n, int k, float alpha, float[] a, int ao, int lda, float[] bt, int kp,
                      float beta, float[] c, MemorySegment cs, long co, int ldc, Workspace workspace, int i0, int i1) {
@@ -161,18 +163,26 @@ final class SgemmNarrowDot {
                     }
                 }
             }
-            // each part's sums go into the rows as whole vectors at the part's first column, left to
-            // right: the lanes past a part are overwritten by the next
+            // each part's sums go into the first lanes of a vector at the part's first column of each row:
+            // C's own rows when C = the sums (alpha 1, beta 0: what update would store, bit for bit) and
+            // all 4 rows are C's with every vector within the array (a masked store whose vector passes the
+            // array's end takes the Vector API's slow path), else the tile's, updated into C later
+            int ci = (int) co + ir * ldc;
+            boolean direct = c != null && alpha == 1 && beta == 0 && rows == ROWS && ci + (ROWS - 1) * ldc + n - 1 + L <= c.length;
             int j0 = 0;
             for (int part = 0; part < parts; part++) {
                 int h = (n - j0 + parts - part - 1) / (parts - part);
-                kernel(h, k, a, a0, a1, a2, a3, tile, turn + REST, bt, j0 * kp, kp, turn + j0);
+                if (direct) {
+                    kernel(h, k, a, a0, a1, a2, a3, tile, turn + REST, bt, j0 * kp, kp, c, ci + j0, ldc);
+                } else {
+                    kernel(h, k, a, a0, a1, a2, a3, tile, turn + REST, bt, j0 * kp, kp, tile, turn + j0, RS);
+                }
                 j0 += h;
             }
             if (waiting > 0) {
                 update(tile, turn ^ TILE, waiting, n, alpha, beta, c, cs, co + (long) (ir - ROWS) * ldc, ldc);
             }
-            waiting = rows;
+            waiting = direct ? 0 : rows;
         }
         if (waiting > 0) {
             int last = i0 + (i1 - i0 - 1) / ROWS * ROWS;
@@ -188,15 +198,18 @@ final class SgemmNarrowDot {
         }
     }
 
-    /** The kernel of height h (1 to 5), generated ({@link SgemmUnrolled}): each height keeps its accumulators in locals of its own. */
+    /**
+     * The kernel of height h (1 to 5), generated ({@link SgemmUnrolled}): each height keeps its accumulators in
+     * locals of its own. The rows' sums go to {@code out[t + r * ts]}, the tile or C.
+     */
     private static void kernel(int h, int kc, float[] a, int a0, int a1, int a2, int a3, float[] tile, int rest, float[] bt, int b0, int kp,
-                               int t) {
+                               float[] out, int t, int ts) {
         switch (h) {
-            case 1 -> SgemmUnrolled.dots4x1(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, tile, t, RS);
-            case 2 -> SgemmUnrolled.dots4x2(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, tile, t, RS);
-            case 3 -> SgemmUnrolled.dots4x3(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, tile, t, RS);
-            case 4 -> SgemmUnrolled.dots4x4(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, tile, t, RS);
-            default -> SgemmUnrolled.dots4x5(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, tile, t, RS);
+            case 1 -> SgemmUnrolled.dots4x1(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, out, t, ts);
+            case 2 -> SgemmUnrolled.dots4x2(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, out, t, ts);
+            case 3 -> SgemmUnrolled.dots4x3(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, out, t, ts);
+            case 4 -> SgemmUnrolled.dots4x4(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, out, t, ts);
+            default -> SgemmUnrolled.dots4x5(kc, a, a0, a1, a2, a3, tile, rest, bt, b0, kp, out, t, ts);
         }
     }
 
