@@ -137,8 +137,8 @@ final class SgemmNarrowDot {
     /**
      * Rows [i0, i1) of C, in the array c or else the segment cs, B^T packed ({@link #packBT}): 4 rows of
      * A at a time (a last group repeats its last row), every part of the columns, then C. Two tiles in
-     * turn, C updated from a group's tile after the next group's kernels: the parts' sums are vector
-     * stores that overlap (each at its part's first column), and a load of C's row right after them
+     * turn, C updated from a group's tile after the next group's kernels: the parts' sums are masked vector
+     * stores side by side (each at its part's first column), and a load of the tile's row right after them
      * spans two stores still in flight, which the store buffer cannot forward. At alpha 1 and beta 0 a
      * whole group's kernels store their sums into C itself (masked to each part's columns) and nothing
      * waits: the update of C from the tile was a tenth of DGEMM 128x10x128's time (bench/RESULTS-gemm.md).
@@ -168,7 +168,7 @@ final class SgemmNarrowDot {
             // all 4 rows are C's with every vector within the array (a masked store whose vector passes the
             // array's end takes the Vector API's slow path), else the tile's, updated into C later
             int ci = (int) co + ir * ldc;
-            boolean direct = c != null && alpha == 1 && beta == 0 && rows == ROWS && ci + (ROWS - 1) * ldc + n - 1 + L <= c.length;
+            boolean direct = c != null && alpha == 1 && beta == 0 && rows == ROWS && ci + (ROWS - 1) * (long) ldc + n - 1 + L <= c.length;
             int j0 = 0;
             for (int part = 0; part < parts; part++) {
                 int h = (n - j0 + parts - part - 1) / (parts - part);
