@@ -43,6 +43,7 @@ public final class JvkMlpClassificationModel
     private final int inputs;
     private final int classes;
     private final IntParam threadsPerTask;
+    /** The scoring model of {@link #predictRaw}; rebuilt from the model file after Java serialisation (a UDF's closure). */
     private transient Mlp logits;
 
     JvkMlpClassificationModel(String uid, Mlp mlp, JvkMlpTrainingSummary summary) {
@@ -96,7 +97,7 @@ public final class JvkMlpClassificationModel
 
     /** The layer sizes, input first, classes last (as {@link JvkMlpClassifier#setLayers} takes them). */
     public int[] layers() {
-        IntStream dense = logits.layers().stream().filter(l -> l instanceof Dense || l instanceof QuantizedDense).mapToInt(Layer::outputSize);
+        IntStream dense = logits().layers().stream().filter(l -> l instanceof Dense || l instanceof QuantizedDense).mapToInt(Layer::outputSize);
         return IntStream.concat(IntStream.of(inputs), dense).toArray();
     }
 
@@ -150,7 +151,7 @@ public final class JvkMlpClassificationModel
         }
         float[] x = new float[inputs];
         FeatureRows.copy(features, x, 0);
-        float[] raw = logits.predict(x, 1);
+        float[] raw = logits().predict(x, 1);
         double[] values = new double[classes];
         for (int j = 0; j < classes; j++) {
             values[j] = raw[j];
@@ -168,6 +169,17 @@ public final class JvkMlpClassificationModel
     @Override
     public double probability2prediction(Vector probability) {
         return hasNaN(probability) ? Double.NaN : super.probability2prediction(probability);
+    }
+
+    /**
+     * The output layer's model: a field holds no {@code Mlp} across Java serialisation (Spark ships a model that a UDF or a
+     * closure calls this way), so a deserialised copy loads it again from the model file it carries.
+     */
+    private synchronized Mlp logits() {
+        if (logits == null) {
+            logits = logitsModel(trained.jvkModel());
+        }
+        return logits;
     }
 
     private static boolean hasNaN(Vector v) {
@@ -217,7 +229,7 @@ public final class JvkMlpClassificationModel
 
     @Override
     public String toString() {
-        return "JvkMlpClassificationModel: uid=" + uid + ", " + logits.describe();
+        return "JvkMlpClassificationModel: uid=" + uid + ", " + logits().describe();
     }
 
     // ---- persistence ----
