@@ -119,6 +119,8 @@ final class CompressCommand implements Callable<Integer> {
                         + "not --csv; give --fine-tune-epochs 0 to prune without it");
             }
             CsvTable table = data.read(data.csv, Models.labels(original, data.labelColumns(), true, data.csv));
+            // as evaluate fills them (the training means the model stores), so that the scores before and after are evaluate's
+            progress.print(Models.fillMissing(original, model, table, data.missing()));
             test = Models.labelled(original, table);
             source = table.name();
         } else {

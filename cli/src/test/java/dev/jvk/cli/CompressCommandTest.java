@@ -44,6 +44,35 @@ class CompressCommandTest {
     }
 
     @Test
+    void missing_values_of_a_csv_file_are_filled_with_the_models_training_means_as_evaluate_fills_them() throws IOException {
+        StringBuilder rows = new StringBuilder("a,b,c,label\n");
+        for (int i = 0; i < 60; i++) {
+            rows.append(i % 7).append(',').append(i % 11 == 0 ? "" : Integer.toString(i % 5)).append(',').append(i % 3).append(',').append(i % 2).append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("gaps.csv"), rows);
+        Path withMeans = dir.resolve("means.jvk");
+        Path withoutMeans = dir.resolve("zero.jvk");
+        for (String[] trained : new String[][] {{"mean", withMeans.toString()}, {"zero", withoutMeans.toString()}}) {
+            Run t = run("train", "--csv", csv.toString(), "--header", "--missing", trained[0], "--epochs", "1", "--layers", "4", "--activation", "relu",
+                    "--threads", "1", "--save", trained[1]);
+            assertThat(t.code()).as(t.err()).isZero();
+        }
+        Path out = dir.resolve("q.jvk");
+        // the file's own means would make the scores depend on the rows read with them; evaluate refuses a model without means
+        Run e = run("evaluate", "--model", withoutMeans.toString(), "--csv", csv.toString(), "--header", "--missing", "mean");
+        assertThat(e.code()).isEqualTo(2);
+        Run refused = run("compress", "--model", withoutMeans.toString(), "--quantize", "int8", "--csv", csv.toString(), "--header", "--missing", "mean",
+                "--threads", "1", "--out", out.toString());
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err().strip()).isEqualTo(e.err().strip().replace("jvk evaluate: ", "jvk compress: "));
+        assertThat(out).doesNotExist();
+        Run filled = run("compress", "--model", withMeans.toString(), "--quantize", "int8", "--csv", csv.toString(), "--header", "--missing", "mean",
+                "--threads", "1", "--out", out.toString());
+        assertThat(filled.code()).as(filled.err()).isZero();
+        assertThat(filled.out()).contains("missing values: 6 in gaps.csv filled with the training rows' column means stored in " + withMeans);
+    }
+
+    @Test
     void an_out_naming_the_model_is_refused_and_the_model_kept() throws IOException {
         byte[] before = Files.readAllBytes(model);
         Run c = run("compress", "--model", model.toString(), "--quantize", "int8", "--data", "synthetic", "--threads", "1", "--out", model.toString());
