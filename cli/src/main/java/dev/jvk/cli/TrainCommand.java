@@ -377,8 +377,6 @@ final class TrainCommand implements Callable<Integer> {
                 progress.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", checkpointDir, state.epoch(),
                         reportTestEveryEpoch && state.history().stream().anyMatch(r -> r.test() == null)
                                 ? " (the run before it did not score the test set each epoch: --report-test-every-epoch scores epochs " + (state.epoch() + 1) + " on)" : "");
-            } else {
-                Files.createDirectories(checkpointDir);
             }
         }
         Mlp trained = model;
