@@ -28,9 +28,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Make a saved model smaller and faster: prune hidden units and fine-tune, or quantize to int8 or bf16.",
-                "--prune removes a fraction of every hidden layer's units (those that contribute least) and fine-tunes on the training set of --data; --quantize stores the weights as int8 (one scale per",
-                "output unit) or bf16, for inference only; int8-dynamic also quantizes each input row of a layer to int8 at inference, as PyTorch's dynamic quantization. Prints file size, test score and batch-1 latency before and after",
-                "(docs/compression.md). The result is an ordinary model file: evaluate and predict read it."})
+                "--prune removes a fraction of every hidden layer's units (those that contribute least) and fine-tunes on the training set of --data; "
+                        + "--quantize stores the weights as int8 (one scale per output unit) or bf16, for inference only; int8-dynamic also quantizes "
+                        + "each input row of a layer to int8 at inference, as PyTorch's dynamic quantization.",
+                "Prints file size, test score and batch-1 latency before and after (docs/compression.md). The result is an ordinary model file: "
+                        + "evaluate and predict read it."})
 final class CompressCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,8 +59,8 @@ final class CompressCommand implements Callable<Integer> {
     float learningRate;
 
     @Option(names = "--distill", paramLabel = "W", defaultValue = "0.7",
-            description = {"Fine-tune towards the unpruned model: each row's target is W times its probabilities (softened by",
-                    "--temperature) plus 1 - W times the label (default: ${DEFAULT-VALUE}; 0 trains on the labels alone)."})
+            description = "Fine-tune towards the unpruned model: each row's target is W times its probabilities (softened by "
+                    + "--temperature) plus 1 - W times the label (default: ${DEFAULT-VALUE}; 0 trains on the labels alone).")
     float distill;
 
     @Option(names = "--temperature", paramLabel = "T", defaultValue = "3",

@@ -92,6 +92,34 @@ class CliTest {
         assertThat(r.out()).isEmpty();
     }
 
+    /**
+     * Picocli starts each element of a description array on a line of its own: an element that stops mid-sentence breaks
+     * the --help text there ("one scale per" / "output unit)").
+     */
+    @Test
+    void every_help_paragraph_ends_a_sentence() {
+        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        java.util.List<String> broken = new java.util.ArrayList<>();
+        int checked = 0;
+        for (picocli.CommandLine command : root.getSubcommands().values()) {
+            java.util.Map<String, String[]> texts = new java.util.LinkedHashMap<>();
+            texts.put(command.getCommandName(), command.getCommandSpec().usageMessage().description());
+            for (picocli.CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+                texts.put(command.getCommandName() + " " + option.longestName(), option.description());
+            }
+            for (var text : texts.entrySet()) {
+                for (String paragraph : text.getValue().length > 1 ? text.getValue() : new String[0]) {
+                    checked++;
+                    if (!paragraph.strip().matches("(?s).*[.?!)]")) {
+                        broken.add(text.getKey() + ": '" + paragraph + "'");
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("paragraphs of descriptions in several").isGreaterThanOrEqualTo(8);
+        assertThat(broken).isEmpty();
+    }
+
     @Test
     void the_activation_names_in_the_help_and_in_the_error_include_gelu_tanh() {
         Run help = run("train", "--help");
