@@ -1,5 +1,6 @@
 package dev.jvk.spark;
 
+import dev.jvk.kernels.Softmax;
 import dev.jvk.nn.Dense;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
@@ -191,21 +192,20 @@ public final class JvkMlpClassificationModel
         return false;
     }
 
-    /** Softmax in place. */
+    /**
+     * Softmax in place, in float through jvk's kernel as {@link #transform} and the jvk model's {@code predict} take it, so
+     * that {@code predictProbability} gives their probabilities bitwise (a softmax in double differed in the last bits).
+     */
     @Override
     public Vector raw2probabilityInPlace(Vector rawPrediction) {
         double[] v = ((DenseVector) rawPrediction).values();
-        double max = Double.NEGATIVE_INFINITY;
-        for (double value : v) {
-            max = Math.max(max, value);
-        }
-        double sum = 0;
+        float[] p = new float[v.length];
         for (int j = 0; j < v.length; j++) {
-            v[j] = Math.exp(v[j] - max);
-            sum += v[j];
+            p[j] = (float) v[j];
         }
+        Softmax.softmax(p, 0, 1, p.length, p.length, p, 0, p.length);
         for (int j = 0; j < v.length; j++) {
-            v[j] /= sum;
+            v[j] = p[j];
         }
         return rawPrediction;
     }
