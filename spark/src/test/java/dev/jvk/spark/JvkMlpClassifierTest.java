@@ -132,6 +132,9 @@ class JvkMlpClassifierTest {
         assertThatThrownBy(() -> new JvkMlpClassifier().setMaxIter(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxIter");
         assertThatThrownBy(() -> new JvkMlpClassifier().setBlockSize(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blockSize");
         assertThatThrownBy(() -> new JvkMlpClassifier().setStepSize(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stepSize");
+        assertThatThrownBy(() -> new JvkMlpClassifier().setStepSize(Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stepSize");
+        assertThatThrownBy(() -> new JvkMlpRegressor().setStepSize(Double.NaN)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stepSize");
         assertThatThrownBy(() -> new JvkMlpClassifier().setActivation("swish2")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("activation");
         assertThatThrownBy(() -> new JvkMlpClassifier().setOptimizer("lbfgs")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("optimizer");
         assertThatThrownBy(() -> new JvkMlpClassifier().setAggregation("both")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("aggregation");
