@@ -1,40 +1,24 @@
 package dev.jvk.cli;
 
+import static dev.jvk.cli.Cli.number;
+import static dev.jvk.cli.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jvk.kernels.Gemm;
+import dev.jvk.cli.Cli.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command line: exit codes, one-line errors, nothing written on failure, and the --json line. */
+@ExtendWith(Cli.KeepsThreads.class)
 class CliTest {
     @TempDir
     Path dir;
-    private final int threadsBefore = Gemm.threads();
-
-    @AfterEach
-    void restoreThreads() {
-        Gemm.setThreads(threadsBefore);
-    }
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"train --data synthetic --save", "train --data synthetic --checkpoint-dir", "train --data synthetic --plot", "train --csv",
@@ -298,11 +282,5 @@ class CliTest {
             assertThat(description).as(name).isNotEmpty();
             assertThat(description[0]).as(name).endsWith(".");
         });
-    }
-
-    private static double number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
-        assertThat(m.find()).as("%s in %s", key, json).isTrue();
-        return Double.parseDouble(m.group(1));
     }
 }

@@ -1,11 +1,11 @@
 package dev.jvk.cli;
 
-import static dev.jvk.cli.ExportCommandTest.number;
-import static dev.jvk.cli.ExportCommandTest.run;
+import static dev.jvk.cli.Cli.number;
+import static dev.jvk.cli.Cli.run;
+import static dev.jvk.cli.Cli.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jvk.cli.ExportCommandTest.Run;
-import dev.jvk.kernels.Gemm;
+import dev.jvk.cli.Cli.Run;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.QuantizedDense;
 import java.io.IOException;
@@ -13,24 +13,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code compress}: pruning with fine-tuning and quantization, a file that evaluate and predict read, and the refusals. */
+@ExtendWith(Cli.KeepsThreads.class)
 class CompressCommandTest {
     @TempDir
     Path dir;
-    private final int threadsBefore = Gemm.threads();
-    private Path model;
 
-    @AfterEach
-    void restoreThreads() {
-        Gemm.setThreads(threadsBefore);
-    }
+    private Path model;
 
     @BeforeEach
     void train() {
@@ -103,7 +99,7 @@ class CompressCommandTest {
         assertThat(t.code()).as(t.err()).isZero();
         String[] compress = {"compress", "--model", regressor.toString(), "--quantize", "int8", "--csv", csv.toString(), "--header", "--threads", "1",
             "--out", dir.resolve("q.jvk").toString()};
-        Run json = run(ExportCommandTest.concat(compress, "--json"));
+        Run json = run(with(compress, "--json"));
         assertThat(json.code()).as(json.err()).isZero();
         double change = number(json.out(), "test_rmse_after") - number(json.out(), "test_rmse_before");
         Run text = run(compress);
