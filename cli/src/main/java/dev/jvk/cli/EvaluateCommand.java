@@ -29,8 +29,8 @@ final class EvaluateCommand implements Callable<Integer> {
     DataOptions data = new DataOptions();
 
     @Option(names = "--task", paramLabel = "classification|regression",
-            description = {"For an .onnx model: what its outputs are. classification: a classifier's logits (a graph without a final",
-                    "Softmax, as PyTorch exports most classifiers): predictions are their softmax. Default: as the file says."})
+            description = "For an .onnx model: what its outputs are. classification: a classifier's logits (a graph without a final "
+                    + "Softmax, as PyTorch exports most classifiers): predictions are their softmax. Default: as the file says.")
     String task;
 
     @Option(names = "--threads", paramLabel = "N", description = "GEMM threads (default: the available processors).")

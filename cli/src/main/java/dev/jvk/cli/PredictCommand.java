@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict with a saved model: one CSV row out per input row (the class, its probabilities, or the values).",
-                "'prediction' comes first (class name or number, or the regression value), then per-class probabilities with",
-                "--probabilities. A label column in the input is recognised and skipped."})
+                "'prediction' comes first (class name or number, or the regression value), then per-class probabilities with "
+                        + "--probabilities. A label column in the input is recognised and skipped."})
 final class PredictCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,8 +46,8 @@ final class PredictCommand implements Callable<Integer> {
     boolean probabilities;
 
     @Option(names = "--task", paramLabel = "classification|regression",
-            description = {"For an .onnx model: what its outputs are. classification: a classifier's logits (a graph without a final",
-                    "Softmax, as PyTorch exports most classifiers): predictions are their softmax. Default: as the file says."})
+            description = "For an .onnx model: what its outputs are. classification: a classifier's logits (a graph without a final "
+                    + "Softmax, as PyTorch exports most classifiers): predictions are their softmax. Default: as the file says.")
     String task;
 
     @Option(names = "--threads", paramLabel = "N", description = "GEMM threads (default: the available processors).")

@@ -377,8 +377,6 @@ final class TrainCommand implements Callable<Integer> {
                 progress.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", checkpointDir, state.epoch(),
                         reportTestEveryEpoch && state.history().stream().anyMatch(r -> r.test() == null)
                                 ? " (the run before it did not score the test set each epoch: --report-test-every-epoch scores epochs " + (state.epoch() + 1) + " on)" : "");
-            } else {
-                Files.createDirectories(checkpointDir);
             }
         }
         Mlp trained = model;
@@ -392,7 +390,13 @@ final class TrainCommand implements Callable<Integer> {
         Evaluation test = trained.evaluate(p.test());
         if (!Double.isFinite(test.loss())) {
             // the trainer scores each epoch's last batch again; a test row beyond their range can still overflow (or lie far
-            // outside the training rows), and such a model is neither reported nor saved
+            // outside the training rows), and such a model is neither reported nor saved. When every training row scores
+            // finite the model is sound where it was trained: the test rows are bad data (exit 2), not a diverged run (exit 1)
+            if (Double.isFinite(trained.evaluate(train).loss())) {
+                throw new DataException("the test loss became " + test.loss() + " after epoch " + history.last().epoch() + ", though the model's outputs "
+                        + "for every training row are finite: test rows (" + p.testSource() + ") lie far beyond the training rows' range; "
+                        + "check their range and units");
+            }
             throw TrainingDivergedException.afterTraining("the test loss became " + test.loss(), history.last().epoch(), history.last().learningRate(),
                     "check the range of the test rows (" + p.testSource() + ")");
         }

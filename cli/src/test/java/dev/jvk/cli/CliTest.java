@@ -1,40 +1,24 @@
 package dev.jvk.cli;
 
+import static dev.jvk.cli.Cli.number;
+import static dev.jvk.cli.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jvk.kernels.Gemm;
+import dev.jvk.cli.Cli.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command line: exit codes, one-line errors, nothing written on failure, and the --json line. */
+@ExtendWith(Cli.KeepsThreads.class)
 class CliTest {
     @TempDir
     Path dir;
-    private final int threadsBefore = Gemm.threads();
-
-    @AfterEach
-    void restoreThreads() {
-        Gemm.setThreads(threadsBefore);
-    }
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"train --data synthetic --save", "train --data synthetic --checkpoint-dir", "train --data synthetic --plot", "train --csv",
@@ -90,6 +74,34 @@ class CliTest {
         assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).startsWith("jvk ").doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.out()).isEmpty();
+    }
+
+    /**
+     * Picocli starts each element of a description array on a line of its own: an element that stops mid-sentence breaks
+     * the --help text there ("one scale per" / "output unit)").
+     */
+    @Test
+    void every_help_paragraph_ends_a_sentence() {
+        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        java.util.List<String> broken = new java.util.ArrayList<>();
+        int checked = 0;
+        for (picocli.CommandLine command : root.getSubcommands().values()) {
+            java.util.Map<String, String[]> texts = new java.util.LinkedHashMap<>();
+            texts.put(command.getCommandName(), command.getCommandSpec().usageMessage().description());
+            for (picocli.CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+                texts.put(command.getCommandName() + " " + option.longestName(), option.description());
+            }
+            for (var text : texts.entrySet()) {
+                for (String paragraph : text.getValue().length > 1 ? text.getValue() : new String[0]) {
+                    checked++;
+                    if (!paragraph.strip().matches("(?s).*[.?!)]")) {
+                        broken.add(text.getKey() + ": '" + paragraph + "'");
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("paragraphs of descriptions in several").isGreaterThanOrEqualTo(8);
+        assertThat(broken).isEmpty();
     }
 
     @Test
@@ -270,11 +282,5 @@ class CliTest {
             assertThat(description).as(name).isNotEmpty();
             assertThat(description[0]).as(name).endsWith(".");
         });
-    }
-
-    private static double number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
-        assertThat(m.find()).as("%s in %s", key, json).isTrue();
-        return Double.parseDouble(m.group(1));
     }
 }

@@ -1,11 +1,11 @@
 package dev.jvk.cli;
 
-import static dev.jvk.cli.ExportCommandTest.number;
-import static dev.jvk.cli.ExportCommandTest.run;
+import static dev.jvk.cli.Cli.number;
+import static dev.jvk.cli.Cli.run;
+import static dev.jvk.cli.Cli.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jvk.cli.ExportCommandTest.Run;
-import dev.jvk.kernels.Gemm;
+import dev.jvk.cli.Cli.Run;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.QuantizedDense;
 import java.io.IOException;
@@ -13,22 +13,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code compress}: pruning with fine-tuning and quantization, a file that evaluate and predict read, and the refusals. */
+@ExtendWith(Cli.KeepsThreads.class)
 class CompressCommandTest {
     @TempDir
     Path dir;
-    private final int threadsBefore = Gemm.threads();
-    private Path model;
 
-    @AfterEach
-    void restoreThreads() {
-        Gemm.setThreads(threadsBefore);
-    }
+    private Path model;
 
     @BeforeEach
     void train() {
@@ -41,6 +39,73 @@ class CompressCommandTest {
         Matcher m = Pattern.compile("\"" + key + "\":\"([^\"]*)\"").matcher(json);
         assertThat(m.find()).as("%s in %s", key, json).isTrue();
         return m.group(1);
+    }
+
+    @Test
+    void missing_values_of_a_csv_file_are_filled_with_the_models_training_means_as_evaluate_fills_them() throws IOException {
+        StringBuilder rows = new StringBuilder("a,b,c,label\n");
+        for (int i = 0; i < 60; i++) {
+            rows.append(i % 7).append(',').append(i % 11 == 0 ? "" : Integer.toString(i % 5)).append(',').append(i % 3).append(',').append(i % 2).append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("gaps.csv"), rows);
+        Path withMeans = dir.resolve("means.jvk");
+        Path withoutMeans = dir.resolve("zero.jvk");
+        for (String[] trained : new String[][] {{"mean", withMeans.toString()}, {"zero", withoutMeans.toString()}}) {
+            Run t = run("train", "--csv", csv.toString(), "--header", "--missing", trained[0], "--epochs", "1", "--layers", "4", "--activation", "relu",
+                    "--threads", "1", "--save", trained[1]);
+            assertThat(t.code()).as(t.err()).isZero();
+        }
+        Path out = dir.resolve("q.jvk");
+        // the file's own means would make the scores depend on the rows read with them; evaluate refuses a model without means
+        Run e = run("evaluate", "--model", withoutMeans.toString(), "--csv", csv.toString(), "--header", "--missing", "mean");
+        assertThat(e.code()).isEqualTo(2);
+        Run refused = run("compress", "--model", withoutMeans.toString(), "--quantize", "int8", "--csv", csv.toString(), "--header", "--missing", "mean",
+                "--threads", "1", "--out", out.toString());
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err().strip()).isEqualTo(e.err().strip().replace("jvk evaluate: ", "jvk compress: "));
+        assertThat(out).doesNotExist();
+        Run filled = run("compress", "--model", withMeans.toString(), "--quantize", "int8", "--csv", csv.toString(), "--header", "--missing", "mean",
+                "--threads", "1", "--out", out.toString());
+        assertThat(filled.code()).as(filled.err()).isZero();
+        assertThat(filled.out()).contains("missing values: 6 in gaps.csv filled with the training rows' column means stored in " + withMeans);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--fine-tune-epochs|-1|--fine-tune-epochs must be >= 0, got -1",
+        "--batch|0|--batch must be >= 1, got 0",
+        "--lr|0|--lr must be > 0 and finite, got 0.0",
+        "--lr|Infinity|--lr must be > 0 and finite, got Infinity",
+        "--distill|1.5|--distill must be in [0, 1], got 1.5",
+        "--temperature|0.5|--temperature must be in [1, 100], got 0.5"})
+    void a_bad_value_is_refused_naming_its_option_alone(String option, String value, String message) {
+        Path out = dir.resolve("q.jvk");
+        Run c = run("compress", "--model", model.toString(), "--prune", "0.5", "--data", "synthetic", "--threads", "1", option, value, "--out", out.toString());
+        assertThat(c.code()).isEqualTo(2);
+        assertThat(c.err().strip()).isEqualTo("jvk compress: " + message);
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void a_regressors_rmse_change_is_printed_at_the_scores_precision() throws IOException {
+        StringBuilder rows = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 80; i++) {
+            rows.append(i % 7).append(',').append(i % 5).append(',').append(0.37 * (i % 7) - 0.11 * (i % 5) + 0.01 * (i % 3)).append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("reg.csv"), rows);
+        Path regressor = dir.resolve("reg.jvk");
+        Run t = run("train", "--csv", csv.toString(), "--header", "--task", "regression", "--epochs", "2", "--layers", "16", "--activation", "relu",
+                "--threads", "1", "--save", regressor.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        String[] compress = {"compress", "--model", regressor.toString(), "--quantize", "int8", "--csv", csv.toString(), "--header", "--threads", "1",
+            "--out", dir.resolve("q.jvk").toString()};
+        Run json = run(with(compress, "--json"));
+        assertThat(json.code()).as(json.err()).isZero();
+        double change = number(json.out(), "test_rmse_after") - number(json.out(), "test_rmse_before");
+        Run text = run(compress);
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out().lines().filter(l -> l.startsWith("test rmse")).findFirst().orElseThrow().strip())
+                .endsWith(" " + String.format(java.util.Locale.ROOT, "%+.4f", change));
     }
 
     @Test

@@ -1,46 +1,25 @@
 package dev.jvk.cli;
 
+import static dev.jvk.cli.Cli.number;
+import static dev.jvk.cli.Cli.run;
+import static dev.jvk.cli.Cli.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jvk.kernels.Gemm;
+import dev.jvk.cli.Cli.Run;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.onnx.OnnxModel;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code export}, and {@code evaluate --model FILE.onnx} through {@link Models#load}. */
+@ExtendWith(Cli.KeepsThreads.class)
 class ExportCommandTest {
     @TempDir
     Path dir;
-    private final int threadsBefore = Gemm.threads();
-
-    @AfterEach
-    void restoreThreads() {
-        Gemm.setThreads(threadsBefore);
-    }
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    static double number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":([-0-9.eE]+)").matcher(json);
-        assertThat(m.find()).as("%s in %s", key, json).isTrue();
-        return Double.parseDouble(m.group(1));
-    }
 
     @Test
     void train_export_then_evaluate_the_onnx_file_gives_the_same_accuracy() throws IOException {
@@ -279,7 +258,7 @@ class ExportCommandTest {
         for (String[] training : trainings) {
             Path model = dir.resolve("m" + i + ".jvk");
             Path dynamic = dir.resolve("d" + i + ".jvk");
-            Run t = run(concat(training, "--layers", "8", "--epochs", "3", "--threads", "1", "--save", model.toString()));
+            Run t = run(with(training, "--layers", "8", "--epochs", "3", "--threads", "1", "--save", model.toString()));
             assertThat(t.code()).as(t.err()).isZero();
             Run q = run("compress", "--model", model.toString(), "--quantize", "int8-dynamic", "--out", dynamic.toString(), "--csv", training[2],
                     "--header", "--threads", "1");
@@ -308,11 +287,5 @@ class ExportCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--class-names is for a classifier").doesNotContain("Exception");
         assertThat(onnx).doesNotExist();
-    }
-
-    static String[] concat(String[] a, String... b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 }

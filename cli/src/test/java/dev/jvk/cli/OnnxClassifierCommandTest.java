@@ -1,8 +1,11 @@
 package dev.jvk.cli;
 
+import static dev.jvk.cli.Cli.number;
+import static dev.jvk.cli.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.jvk.cli.Cli.Run;
 import dev.jvk.nn.onnx.SklearnFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +61,7 @@ class OnnxClassifierCommandTest {
                 }
                 Path csv = csv(x, expected);
 
-                ExportCommandTest.Run p = ExportCommandTest.run("predict", "--model", w.path().toString(), "--csv", csv.toString(),
+                Run p = run("predict", "--model", w.path().toString(), "--csv", csv.toString(),
                         "--header", "--label-column", "label", "--probabilities");
 
                 assertThat(p.code()).as(p.err()).isZero();
@@ -74,10 +77,10 @@ class OnnxClassifierCommandTest {
                     }
                 }
 
-                ExportCommandTest.Run e = ExportCommandTest.run("evaluate", "--model", w.path().toString(), "--csv", csv.toString(),
+                Run e = run("evaluate", "--model", w.path().toString(), "--csv", csv.toString(),
                         "--header", "--label-column", "label", "--json");
                 assertThat(e.code()).as(e.err()).isZero();
-                assertThat(ExportCommandTest.number(e.out(), "test_accuracy")).as("%d classes, strings %s", classes, strings).isEqualTo(1.0);
+                assertThat(number(e.out(), "test_accuracy")).as("%d classes, strings %s", classes, strings).isEqualTo(1.0);
             }
         }
     }

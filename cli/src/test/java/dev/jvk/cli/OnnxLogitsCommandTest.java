@@ -1,8 +1,11 @@
 package dev.jvk.cli;
 
+import static dev.jvk.cli.Cli.number;
+import static dev.jvk.cli.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.jvk.cli.Cli.Run;
 import dev.jvk.nn.Dense;
 import dev.jvk.nn.Loss;
 import dev.jvk.nn.Mlp;
@@ -81,15 +84,15 @@ class OnnxLogitsCommandTest {
         }
         loss /= ROWS.length;
 
-        ExportCommandTest.Run e = ExportCommandTest.run("evaluate", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+        Run e = run("evaluate", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
                 "--label-column", "label", "--task", "classification", "--json");
 
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(e.out()).contains("\"task\":\"classification\"");
-        assertThat(ExportCommandTest.number(e.out(), "test_accuracy")).isEqualTo(0.75);
-        assertThat(ExportCommandTest.number(e.out(), "test_loss")).isCloseTo(loss, offset(1e-5));
+        assertThat(number(e.out(), "test_accuracy")).isEqualTo(0.75);
+        assertThat(number(e.out(), "test_loss")).isCloseTo(loss, offset(1e-5));
 
-        ExportCommandTest.Run text = ExportCommandTest.run("evaluate", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+        Run text = run("evaluate", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
                 "--label-column", "label", "--task", "classification");
         assertThat(text.code()).as(text.err()).isZero();
         assertThat(text.out()).contains("accuracy 0.7500");
@@ -100,7 +103,7 @@ class OnnxLogitsCommandTest {
         Path onnx = logitsFile();
         Path csv = csv();
 
-        ExportCommandTest.Run p = ExportCommandTest.run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+        Run p = run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
                 "--label-column", "label", "--task", "classification", "--probabilities");
 
         assertThat(p.code()).as(p.err()).isZero();
@@ -125,7 +128,7 @@ class OnnxLogitsCommandTest {
         regressor.save(jvk);
         Path csv = csv();
 
-        ExportCommandTest.Run j = ExportCommandTest.run("predict", "--model", jvk.toString(), "--csv", csv.toString(), "--header",
+        Run j = run("predict", "--model", jvk.toString(), "--csv", csv.toString(), "--header",
                 "--label-column", "label", "--task", "classification");
         assertThat(j.code()).isEqualTo(2);
         assertThat(j.err()).contains("--task classification").contains("is a regression model");
@@ -133,12 +136,12 @@ class OnnxLogitsCommandTest {
         Mlp single = new Mlp(List.of(new Dense(3, 1)), Loss.named("mse"), null, ModelMetadata.of(ModelMetadata.CLASSIFICATION));
         Path onnx = dir.resolve("one.onnx");
         OnnxModel.export(single, onnx);
-        ExportCommandTest.Run o = ExportCommandTest.run("evaluate", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+        Run o = run("evaluate", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
                 "--label-column", "label", "--task", "classification");
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("1 output");
 
-        ExportCommandTest.Run u = ExportCommandTest.run("evaluate", "--model", onnx.toString(), "--csv", csv.toString(), "--task", "logits");
+        Run u = run("evaluate", "--model", onnx.toString(), "--csv", csv.toString(), "--task", "logits");
         assertThat(u.code()).isEqualTo(2);
         assertThat(u.err()).contains("unknown --task 'logits'");
     }
@@ -148,7 +151,7 @@ class OnnxLogitsCommandTest {
         Path onnx = logitsFile();
         Path csv = csv();
 
-        ExportCommandTest.Run p = ExportCommandTest.run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+        Run p = run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
                 "--label-column", "label");
         assertThat(p.code()).as(p.err()).isZero();
         assertThat(p.err()).contains("ends without a softmax").contains("--task classification");
@@ -158,19 +161,19 @@ class OnnxLogitsCommandTest {
             assertThat(lines[r + 1]).as("row %d", r).isEqualTo(Integer.toString(argmax(softmax(ROWS[r]))));
         }
 
-        ExportCommandTest.Run q = ExportCommandTest.run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+        Run q = run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
                 "--label-column", "label", "--probabilities");
         assertThat(q.code()).isEqualTo(2);
         assertThat(q.out()).isEmpty();
         assertThat(q.err()).contains("--probabilities").contains("raw class scores").contains("--task classification");
 
-        ExportCommandTest.Run e = ExportCommandTest.run("evaluate", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+        Run e = run("evaluate", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
                 "--label-column", "label");
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(e.out()).contains("ends without a softmax").contains("accuracy 0.7500");
 
         // a file that ends in its softmax gets no note
-        ExportCommandTest.Run s = ExportCommandTest.run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
+        Run s = run("predict", "--model", onnx.toString(), "--csv", csv.toString(), "--header",
                 "--label-column", "label", "--task", "classification");
         assertThat(s.err()).doesNotContain("ends without a softmax");
     }

@@ -1,29 +1,25 @@
 package dev.jvk.cli;
 
+import static dev.jvk.cli.Cli.run;
+import static dev.jvk.cli.Cli.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jvk.kernels.Gemm;
+import dev.jvk.cli.Cli.Run;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Files a user hands to train that differ from what the developers wrote: each is refused before training, naming what is wrong. */
+@ExtendWith(Cli.KeepsThreads.class)
 class TrainInputsTest {
     @TempDir
     Path dir;
-    private final int threadsBefore = Gemm.threads();
-
-    @AfterEach
-    void restoreThreads() {
-        Gemm.setThreads(threadsBefore);
-    }
-
     /** {@code rows} rows of two features and a 0/1 label, under {@code header}, the columns in the order {@code order} gives (indexes into a, b, label). */
     Path csv(String name, String header, int rows, long seed, int... order) throws IOException {
         Random random = new Random(seed);
@@ -46,7 +42,7 @@ class TrainInputsTest {
         Path swapped = csv("swapped.csv", "b,a,label", 20, 2, 1, 0, 2);
         Path model = dir.resolve("m.jvk");
         for (String option : new String[] {"--test-csv", "--validation-csv"}) {
-            CliTest.Run r = CliTest.run("train", "--csv", train.toString(), option, swapped.toString(), "--header", "--layers", "4",
+            Run r = run("train", "--csv", train.toString(), option, swapped.toString(), "--header", "--layers", "4",
                     "--epochs", "1", "--activation", "relu", "--threads", "1", "--save", model.toString());
             assertThat(r.code()).as(r.err()).isEqualTo(2);
             assertThat(r.err().strip()).isEqualTo("jvk train: swapped.csv: column 1 is 'b', train.csv has 'a' there (same columns, same order expected)");
@@ -55,7 +51,7 @@ class TrainInputsTest {
         }
         // the same columns in the same order, the label elsewhere: read by name, accepted
         Path labelFirst = csv("label-first.csv", "label,a,b", 20, 3, 2, 0, 1);
-        CliTest.Run ok = CliTest.run("train", "--csv", train.toString(), "--test-csv", labelFirst.toString(), "--header", "--layers", "4",
+        Run ok = run("train", "--csv", train.toString(), "--test-csv", labelFirst.toString(), "--header", "--layers", "4",
                 "--epochs", "1", "--activation", "relu", "--threads", "1");
         assertThat(ok.code()).as(ok.err()).isZero();
     }
@@ -63,11 +59,11 @@ class TrainInputsTest {
     @Test
     void two_columns_named_label_are_refused_naming_both_rather_than_training_on_the_first() throws IOException {
         Path file = csv("joined.csv", "a,label,Label", 40, 4, 0, 1, 2);
-        CliTest.Run r = CliTest.run("train", "--csv", file.toString(), "--header", "--layers", "4", "--epochs", "1", "--threads", "1");
+        Run r = run("train", "--csv", file.toString(), "--header", "--layers", "4", "--epochs", "1", "--threads", "1");
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("jvk train: " + file + ": columns 2 and 3 are both named 'label'; "
                 + "give the label column by its 0-based index: --label-column 1 or 2");
-        CliTest.Run chosen = CliTest.run("train", "--csv", file.toString(), "--header", "--label-column", "2", "--layers", "4", "--epochs", "1",
+        Run chosen = run("train", "--csv", file.toString(), "--header", "--label-column", "2", "--layers", "4", "--epochs", "1",
                 "--activation", "relu", "--threads", "1", "--json");
         assertThat(chosen.code()).as(chosen.err()).isZero();
         assertThat(chosen.out()).contains("\"task\":\"classification\"");
@@ -97,13 +93,13 @@ class TrainInputsTest {
         Files.write(dir.resolve("train-labels-idx1-ubyte"), labels);
         Files.write(dir.resolve("t10k-images-idx3-ubyte"), idx(0x803, 6, 2, 2));
         Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(0x801, 6));
-        CliTest.Run r = CliTest.run("train", "--data", dir.toString(), "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        Run r = run("train", "--data", dir.toString(), "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("warning: every row of " + dir.getFileName() + " train has the label '2': the model can only predict it; "
                 + "are its train-labels file's labels the right ones?");
         // labels of three classes: no warning
         Files.write(dir.resolve("train-labels-idx1-ubyte"), idx(0x801, 60));
-        CliTest.Run mixed = CliTest.run("train", "--data", dir.toString(), "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        Run mixed = run("train", "--data", dir.toString(), "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
         assertThat(mixed.code()).as(mixed.err()).isZero();
         assertThat(mixed.out()).doesNotContain("warning: every row");
     }
@@ -115,14 +111,14 @@ class TrainInputsTest {
         Files.write(dir.resolve("t10k-images-idx3-ubyte"), idx(0x803, 0, 2, 2));
         Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(0x801, 0));
         Path model = dir.resolve("m.jvk");
-        CliTest.Run r = CliTest.run("train", "--data", dir.toString(), "--layers", "4", "--epochs", "1", "--activation", "relu",
+        Run r = run("train", "--data", dir.toString(), "--layers", "4", "--epochs", "1", "--activation", "relu",
                 "--threads", "1", "--save", model.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("jvk train: " + dir.getFileName() + " test: no rows (its IDX files hold 0 images)");
         assertThat(r.out()).doesNotContain("epoch");
         assertThat(model).doesNotExist();
         // --test-split takes its test rows from the training images: the empty test files are not read for it
-        CliTest.Run split = CliTest.run("train", "--data", dir.toString(), "--test-split", "0.25", "--layers", "4", "--epochs", "1",
+        Run split = run("train", "--data", dir.toString(), "--test-split", "0.25", "--layers", "4", "--epochs", "1",
                 "--activation", "relu", "--threads", "1");
         assertThat(split.code()).as(split.err()).isZero();
     }
@@ -134,29 +130,23 @@ class TrainInputsTest {
         Path checkpoints = dir.resolve("checkpoints");
         String[] options = {"train", "--header", "--layers", "4", "--activation", "relu", "--schedule", "constant", "--threads", "1",
                 "--checkpoint-dir", checkpoints.toString()};
-        CliTest.Run first = CliTest.run(with(options, "--csv", train.toString(), "--epochs", "2", "--dropout", "0.1"));
+        Run first = run(with(options, "--csv", train.toString(), "--epochs", "2", "--dropout", "0.1"));
         assertThat(first.code()).as(first.err()).isZero();
         String[][] changes = {
                 {"--dropout", "0.3"}, {"--dropout", "0.1", "--weight-decay", "0.5"}, {"--dropout", "0.1", "--scale", "minmax"},
         };
         String[] differs = {"dropout 0.1 (this run: dropout 0.3)", "weight decay 0.0 (this run: weight decay 0.5)", "scaling none (this run: scaling minmax)"};
         for (int i = 0; i < changes.length; i++) {
-            CliTest.Run r = CliTest.run(with(with(options, "--csv", train.toString(), "--epochs", "4", "--resume"), changes[i]));
+            Run r = run(with(with(options, "--csv", train.toString(), "--epochs", "4", "--resume"), changes[i]));
             assertThat(r.code()).as(r.err()).isEqualTo(2);
             assertThat(r.err()).contains("jvk train: the checkpoint in " + checkpoints + " was made by a run with ").endsWith(": it differs in " + differs[i] + "\n");
         }
-        CliTest.Run data = CliTest.run(with(options, "--csv", other.toString(), "--epochs", "4", "--dropout", "0.1", "--resume"));
+        Run data = run(with(options, "--csv", other.toString(), "--epochs", "4", "--dropout", "0.1", "--resume"));
         assertThat(data.code()).as(data.err()).isEqualTo(2);
         assertThat(data.err()).contains(": it differs in training data 48 rows crc ");
-        CliTest.Run same = CliTest.run(with(options, "--csv", train.toString(), "--epochs", "4", "--dropout", "0.1", "--resume"));
+        Run same = run(with(options, "--csv", train.toString(), "--epochs", "4", "--dropout", "0.1", "--resume"));
         assertThat(same.code()).as(same.err()).isZero();
         assertThat(same.out()).contains("resuming from " + checkpoints + " after epoch 2");
-    }
-
-    static String[] with(String[] options, String... more) {
-        String[] all = java.util.Arrays.copyOf(options, options.length + more.length);
-        System.arraycopy(more, 0, all, options.length, more.length);
-        return all;
     }
 
     @Test
@@ -168,7 +158,7 @@ class TrainInputsTest {
             s.append(r).append(',').append(random.nextGaussian()).append(',').append(random.nextGaussian()).append(',').append(r < 15 ? "x" : "y").append('\n');
         }
         Path indexed = Files.writeString(dir.resolve("indexed.csv"), s);
-        CliTest.Run r = CliTest.run("train", "--csv", indexed.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        Run r = run("train", "--csv", indexed.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("warning: column 1 (unnamed) of indexed.csv holds the row numbers 0, 1, 2, ... (an index written with the data");
         // the same numbers from 1, under a name, among the columns after the label
@@ -177,11 +167,11 @@ class TrainInputsTest {
                     String[] c = line.split(",");
                     return c[3] + "," + c[1] + "," + c[2] + "," + (Integer.parseInt(c[0]) + 1);
                 }).reduce("label,a,b,n", (a, b) -> a + "\n" + b) + "\n");
-        CliTest.Run n = CliTest.run("train", "--csv", numbered.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        Run n = run("train", "--csv", numbered.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
         assertThat(n.code()).as(n.err()).isZero();
         assertThat(n.out()).contains("warning: column 4 ('n') of numbered.csv holds the row numbers 1, 2, 3, ...");
         Path plain = csv("plain.csv", "a,b,label", 30, 7, 0, 1, 2);
-        CliTest.Run p = CliTest.run("train", "--csv", plain.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        Run p = run("train", "--csv", plain.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
         assertThat(p.code()).as(p.err()).isZero();
         assertThat(p.out()).doesNotContain("row numbers");
     }
@@ -190,14 +180,14 @@ class TrainInputsTest {
     void evaluate_names_the_line_of_a_class_number_the_model_does_not_have_and_data_names_a_csv_file_as_such() throws IOException {
         Path train = csv("train.csv", "a,b,label", 40, 8, 0, 1, 2);
         Path model = dir.resolve("m.jvk");
-        CliTest.Run t = CliTest.run("train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu",
+        Run t = run("train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu",
                 "--threads", "1", "--save", model.toString());
         assertThat(t.code()).as(t.err()).isZero();
         Path test = Files.writeString(dir.resolve("test.csv"), "a,b,label\n0.5,1,0\n\n1,2,7\n");
-        CliTest.Run e = CliTest.run("evaluate", "--model", model.toString(), "--csv", test.toString(), "--header");
+        Run e = run("evaluate", "--model", model.toString(), "--csv", test.toString(), "--header");
         assertThat(e.code()).isEqualTo(2);
         assertThat(e.err().strip()).isEqualTo("jvk evaluate: test.csv line 4: label 7 is not one of the model's 2 classes (0..1)");
-        CliTest.Run d = CliTest.run("train", "--data", train.toString(), "--epochs", "1");
+        Run d = run("train", "--data", train.toString(), "--epochs", "1");
         assertThat(d.code()).isEqualTo(2);
         assertThat(d.err().strip()).isEqualTo("jvk train: --data " + train + " is a file; --data takes fashion-mnist, synthetic or a folder of IDX files "
                 + "(a CSV file is read by --csv " + train + ")");
@@ -206,7 +196,7 @@ class TrainInputsTest {
     @Test
     void a_file_of_one_row_cannot_be_split_and_says_so_in_the_singular() throws IOException {
         Path one = Files.writeString(dir.resolve("one.csv"), "a,b,label\n1,2,0\n");
-        CliTest.Run r = CliTest.run("train", "--csv", one.toString(), "--header", "--epochs", "1", "--threads", "1");
+        Run r = run("train", "--csv", one.toString(), "--header", "--epochs", "1", "--threads", "1");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("jvk train: one.csv: 1 row cannot be split 0.2 by --test-split and leave rows on both sides");
     }
@@ -222,11 +212,11 @@ class TrainInputsTest {
         }
         Path file = Files.writeString(dir.resolve("codes.csv"), s);
         Path model = dir.resolve("codes.jvk");
-        CliTest.Run t = CliTest.run("train", "--csv", file.toString(), "--header", "--label-column", "code", "--layers", "8", "--epochs", "30",
+        Run t = run("train", "--csv", file.toString(), "--header", "--label-column", "code", "--layers", "8", "--epochs", "30",
                 "--activation", "relu", "--threads", "1", "--json", "--save", model.toString());
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(t.out()).contains("\"classes\":3").contains("\"class_names\":[\"100\",\"200\",\"404\"]");
-        CliTest.Run p = CliTest.run("predict", "--model", model.toString(), "--csv", file.toString(), "--header", "--probabilities");
+        Run p = run("predict", "--model", model.toString(), "--csv", file.toString(), "--header", "--probabilities");
         assertThat(p.code()).as(p.err()).isZero();
         assertThat(p.out().lines().findFirst().orElseThrow()).isEqualTo("prediction,100,200,404");
         assertThat(p.out().lines().skip(1)).allMatch(line -> line.startsWith("100,") || line.startsWith("200,") || line.startsWith("404,"));

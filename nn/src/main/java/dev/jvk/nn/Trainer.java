@@ -8,6 +8,7 @@ import dev.jvk.nn.optim.OptimizerConfig;
 import dev.jvk.nn.optim.Parameter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -338,8 +339,9 @@ public final class Trainer {
 
     /**
      * After every epoch, writes a checkpoint into {@code dir}: the model ({@link TrainingCheckpoint#MODEL}) and the
-     * trainer's state ({@link TrainingCheckpoint#STATE}), each whole or not at all. {@code fingerprint} names the
-     * settings a resumption must share (it is compared when resuming).
+     * trainer's state ({@link TrainingCheckpoint#STATE}), each whole or not at all. {@code dir} is made (in a parent
+     * folder that exists) with the first checkpoint, so a run that fails before its first epoch ends leaves nothing.
+     * {@code fingerprint} names the settings a resumption must share (it is compared when resuming).
      */
     public Trainer checkpointTo(Path dir, String fingerprint) {
         this.checkpointDir = Objects.requireNonNull(dir, "dir");
@@ -584,6 +586,7 @@ public final class Trainer {
     private void writeCheckpoint(Mlp mlp, Optimizer optimizer, int epoch, int bestEpoch, Evaluation bestScore, float[][] bestWeights,
                                  List<EpochResult> history) {
         try {
+            Files.createDirectories(checkpointDir);
             mlp.save(checkpointDir.resolve(TrainingCheckpoint.MODEL));
             new TrainingCheckpoint(fingerprint, epoch, optimizer.steps(), optimizer.state(), bestEpoch,
                     bestScore == null ? Double.NaN : bestScore.accuracy(), bestScore == null ? Double.NaN : bestScore.loss(),

@@ -1,5 +1,6 @@
 package dev.jvk.spark;
 
+import dev.jvk.kernels.Softmax;
 import dev.jvk.nn.Dense;
 import dev.jvk.nn.Layer;
 import dev.jvk.nn.Loss;
@@ -43,6 +44,7 @@ public final class JvkMlpClassificationModel
     private final int inputs;
     private final int classes;
     private final IntParam threadsPerTask;
+    /** The scoring model of {@link #predictRaw}; rebuilt from the model file after Java serialisation (a UDF's closure). */
     private transient Mlp logits;
 
     JvkMlpClassificationModel(String uid, Mlp mlp, JvkMlpTrainingSummary summary) {
@@ -96,7 +98,7 @@ public final class JvkMlpClassificationModel
 
     /** The layer sizes, input first, classes last (as {@link JvkMlpClassifier#setLayers} takes them). */
     public int[] layers() {
-        IntStream dense = logits.layers().stream().filter(l -> l instanceof Dense || l instanceof QuantizedDense).mapToInt(Layer::outputSize);
+        IntStream dense = logits().layers().stream().filter(l -> l instanceof Dense || l instanceof QuantizedDense).mapToInt(Layer::outputSize);
         return IntStream.concat(IntStream.of(inputs), dense).toArray();
     }
 
@@ -150,7 +152,7 @@ public final class JvkMlpClassificationModel
         }
         float[] x = new float[inputs];
         FeatureRows.copy(features, x, 0);
-        float[] raw = logits.predict(x, 1);
+        float[] raw = logits().predict(x, 1);
         double[] values = new double[classes];
         for (int j = 0; j < classes; j++) {
             values[j] = raw[j];
@@ -170,6 +172,17 @@ public final class JvkMlpClassificationModel
         return hasNaN(probability) ? Double.NaN : super.probability2prediction(probability);
     }
 
+    /**
+     * The output layer's model: a field holds no {@code Mlp} across Java serialisation (Spark ships a model that a UDF or a
+     * closure calls this way), so a deserialised copy loads it again from the model file it carries.
+     */
+    private synchronized Mlp logits() {
+        if (logits == null) {
+            logits = logitsModel(trained.jvkModel());
+        }
+        return logits;
+    }
+
     private static boolean hasNaN(Vector v) {
         for (int j = 0; j < v.size(); j++) {
             if (Double.isNaN(v.apply(j))) {
@@ -179,21 +192,20 @@ public final class JvkMlpClassificationModel
         return false;
     }
 
-    /** Softmax in place. */
+    /**
+     * Softmax in place, in float through jvk's kernel as {@link #transform} and the jvk model's {@code predict} take it, so
+     * that {@code predictProbability} gives their probabilities bitwise (a softmax in double differed in the last bits).
+     */
     @Override
     public Vector raw2probabilityInPlace(Vector rawPrediction) {
         double[] v = ((DenseVector) rawPrediction).values();
-        double max = Double.NEGATIVE_INFINITY;
-        for (double value : v) {
-            max = Math.max(max, value);
-        }
-        double sum = 0;
+        float[] p = new float[v.length];
         for (int j = 0; j < v.length; j++) {
-            v[j] = Math.exp(v[j] - max);
-            sum += v[j];
+            p[j] = (float) v[j];
         }
+        Softmax.softmax(p, 0, 1, p.length, p.length, p, 0, p.length);
         for (int j = 0; j < v.length; j++) {
-            v[j] /= sum;
+            v[j] = p[j];
         }
         return rawPrediction;
     }
@@ -217,7 +229,7 @@ public final class JvkMlpClassificationModel
 
     @Override
     public String toString() {
-        return "JvkMlpClassificationModel: uid=" + uid + ", " + logits.describe();
+        return "JvkMlpClassificationModel: uid=" + uid + ", " + logits().describe();
     }
 
     // ---- persistence ----

@@ -198,7 +198,9 @@ public interface JvkMlpParams<T extends JvkMlpParams<T>> extends Params {
                             v -> validLayers((int[]) v, leastOutputs)),
                     new IntParam(owner, "maxIter", "epochs: passes over the training data (>= 1)", ParamValidators.gtEq(1)),
                     new IntParam(owner, "blockSize", "rows per training step (>= 1)", ParamValidators.gtEq(1)),
-                    new DoubleParam(owner, "stepSize", "learning rate at the start of training (> 0)", ParamValidators.gt(0)),
+                    // Spark's gt(0) takes Infinity, which reached the schedule only once fit had read and cached the data
+                    new DoubleParam(owner, "stepSize", "learning rate at the start of training (> 0, finite)",
+                            v -> (Double) v > 0 && Double.isFinite((Double) v)),
                     new LongParam(owner, "seed", "seeds the initial weights and every partition's shuffling"),
                     new Param<>(owner, "activation", "hidden-layer activation: "
                             + String.join(", ", Arrays.stream(Activation.values()).map(Activation::cliName).toList()),

@@ -29,6 +29,7 @@ public final class JvkMlpRegressionModel extends RegressionModel<Vector, JvkMlpR
     private final TrainedMlp trained;
     private final int inputs;
     private final IntParam threadsPerTask;
+    /** The model of {@link #predict}; reloaded from the model file after Java serialisation (a UDF's closure). */
     private transient Mlp mlp;
 
     JvkMlpRegressionModel(String uid, Mlp mlp, JvkMlpTrainingSummary summary) {
@@ -106,7 +107,15 @@ public final class JvkMlpRegressionModel extends RegressionModel<Vector, JvkMlpR
         }
         float[] x = new float[inputs];
         FeatureRows.copy(features, x, 0);
-        return mlp.predict(x, 1)[0];
+        return mlp().predict(x, 1)[0];
+    }
+
+    /** A field holds no {@code Mlp} across Java serialisation: a deserialised copy loads it again from the model file it carries. */
+    private synchronized Mlp mlp() {
+        if (mlp == null) {
+            mlp = trained.jvkModel();
+        }
+        return mlp;
     }
 
     @Override
@@ -117,7 +126,7 @@ public final class JvkMlpRegressionModel extends RegressionModel<Vector, JvkMlpR
 
     @Override
     public String toString() {
-        return "JvkMlpRegressionModel: uid=" + uid + ", " + mlp.describe();
+        return "JvkMlpRegressionModel: uid=" + uid + ", " + mlp().describe();
     }
 
     @Override

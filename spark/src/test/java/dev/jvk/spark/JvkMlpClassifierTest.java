@@ -14,6 +14,7 @@ import dev.jvk.nn.optim.OptimizerConfig;
 import dev.jvk.nn.optim.Parameter;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,13 @@ class JvkMlpClassifierTest {
             Vector raw = scored.get(r).getAs(0);
             assertThat(raw.argmax()).isEqualTo(best);
             assertThat(scored.get(r).getDouble(2)).isEqualTo(best);
+            // MLlib's per-row path (predictRaw, then raw2probabilityInPlace) gives the same probabilities bitwise
+            double[] x = new double[FEATURES];
+            for (int c = 0; c < FEATURES; c++) {
+                x[c] = rows.features()[r * FEATURES + c];
+            }
+            assertThat(model.predictProbability(Vectors.dense(x)).toArray()).as("row %d", r).isEqualTo(probability.toArray());
+            assertThat(model.predictRaw(Vectors.dense(x)).toArray()).as("row %d", r).isEqualTo(raw.toArray());
         }
     }
 
@@ -124,6 +132,9 @@ class JvkMlpClassifierTest {
         assertThatThrownBy(() -> new JvkMlpClassifier().setMaxIter(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxIter");
         assertThatThrownBy(() -> new JvkMlpClassifier().setBlockSize(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blockSize");
         assertThatThrownBy(() -> new JvkMlpClassifier().setStepSize(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stepSize");
+        assertThatThrownBy(() -> new JvkMlpClassifier().setStepSize(Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stepSize");
+        assertThatThrownBy(() -> new JvkMlpRegressor().setStepSize(Double.NaN)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stepSize");
         assertThatThrownBy(() -> new JvkMlpClassifier().setActivation("swish2")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("activation");
         assertThatThrownBy(() -> new JvkMlpClassifier().setOptimizer("lbfgs")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("optimizer");
         assertThatThrownBy(() -> new JvkMlpClassifier().setAggregation("both")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("aggregation");

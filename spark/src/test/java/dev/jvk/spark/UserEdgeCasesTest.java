@@ -7,6 +7,10 @@ import dev.jvk.nn.Activation;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.QuantizedDense;
 import dev.jvk.nn.compress.Compression;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
@@ -87,6 +91,36 @@ class UserEdgeCasesTest {
             assertThat(model.transform(frame(2)).count()).isZero();
             assertThat(model.transform(frame(2)).columns()).contains("prediction", "probability", "rawPrediction");
         }
+    }
+
+    /** Java serialisation, as Spark ships a model that a UDF or a closure calls per row. */
+    static <T> T serialisedCopy(T object) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(object);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            @SuppressWarnings("unchecked")
+            T copy = (T) in.readObject();
+            return copy;
+        }
+    }
+
+    @Test
+    void aModelShippedByJavaSerialisationPredictsPerRowAsTheOriginal() throws Exception {
+        Dataset<Row> data = frame(1, row(0, 1, 2, 3), row(1, 3, 2, 1), row(1, 0, 1, 2));
+        Vector x = Vectors.dense(0.5, 2, -1);
+        JvkMlpClassificationModel classifier = BadInputTest.classifier().fit(data);
+        JvkMlpClassificationModel classifierCopy = serialisedCopy(classifier);
+        assertThat(classifierCopy.predictRaw(x)).isEqualTo(classifier.predictRaw(x));
+        assertThat(classifierCopy.predictProbability(x)).isEqualTo(classifier.predictProbability(x));
+        assertThat(classifierCopy.predict(x)).isEqualTo(classifier.predict(x));
+        assertThat(classifierCopy.layers()).containsExactly(3, 4, 2);
+        assertThat(classifierCopy.toString()).isEqualTo(classifier.toString());
+        JvkMlpRegressionModel regressor = new JvkMlpRegressor().setLayers(new int[] {3, 4, 1}).setMaxIter(1).fit(data);
+        JvkMlpRegressionModel regressorCopy = serialisedCopy(regressor);
+        assertThat(regressorCopy.predict(x)).isEqualTo(regressor.predict(x));
+        assertThat(regressorCopy.toString()).isEqualTo(regressor.toString());
     }
 
     @Test
