@@ -426,7 +426,7 @@ final class GraphMatcher {
                 }
             }
         }
-        Map<Node, Integer> pending = new HashMap<>();
+        int[] pending = new int[graph.nodes().size()];   // by Node.index, the node's place in the list
         ArrayDeque<Node> ready = new ArrayDeque<>();
         for (Node node : graph.nodes()) {
             int n = 0;
@@ -438,7 +438,7 @@ final class GraphMatcher {
                     n++;
                 }
             }
-            pending.put(node, n);
+            pending[node.index()] = n;
             if (n == 0) {
                 ready.add(node);
             }
@@ -449,7 +449,7 @@ final class GraphMatcher {
             done++;
             for (String out : node.outputs()) {
                 for (Node c : consumers.getOrDefault(out, List.of())) {
-                    if (pending.merge(c, -1, Integer::sum) == 0) {
+                    if (--pending[c.index()] == 0) {
                         ready.add(c);
                     }
                 }
@@ -457,7 +457,7 @@ final class GraphMatcher {
         }
         if (done < graph.nodes().size()) {
             for (Node node : graph.nodes()) {
-                if (pending.get(node) > 0) {
+                if (pending[node.index()] > 0) {
                     throw error(node, "is on a cycle: the graph is not a DAG");
                 }
             }

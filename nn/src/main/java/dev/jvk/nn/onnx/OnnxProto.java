@@ -41,6 +41,14 @@ final class OnnxProto {
 
     private OnnxProto() {}
 
+    /** The operators jvk maps, each name once, for the nodes that name them. */
+    private static final Map<String, String> KNOWN_OPS = new java.util.HashMap<>();
+
+    static {
+        GraphMatcher.OPS.forEach(op -> KNOWN_OPS.put(op, op));
+        GraphMatcher.ML_OPS.forEach(op -> KNOWN_OPS.put(op, op));
+    }
+
     record Model(long irVersion, Map<String, Long> opsets, String producer, String producerVersion, Graph graph,
                  Map<String, String> metadata) {}
 
@@ -179,7 +187,15 @@ final class OnnxProto {
                 default -> r.skip();
             }
         }
-        return new Node(index, name, op, domain, inputs, outputs, attributes);
+        if (op.isEmpty()) {
+            // refused here, not after the whole list: a two-byte empty node would otherwise cost the heap ~100 times its size
+            throw r.error("node #" + index + (name.isEmpty() ? "" : " '" + name + "'") + " has no op_type");
+        }
+        // the shared empty list and map where a node has none, and the operator's name shared with every node of that
+        // operator: a node costs the heap a few times the bytes it was read from
+        String known = KNOWN_OPS.get(op);
+        return new Node(index, name, known != null ? known : op, domain, inputs.isEmpty() ? List.of() : inputs, outputs.isEmpty() ? List.of() : outputs,
+                attributes.isEmpty() ? Map.of() : attributes);
     }
 
     private static Attribute attribute(ProtoReader r) throws OnnxFormatException {
