@@ -493,6 +493,11 @@ final class GraphMatcher {
      * output (a hidden layer exposed, a second head) is an error naming it.
      */
     private String mainOutput() throws OnnxFormatException {
+        if (graph.outputs().size() > MAX_OUTPUTS) {
+            // refused before the outputs are compared with one another, which costs outputs x nodes
+            throw error("the graph has " + graph.outputs().size() + " outputs " + names(graph.outputs()) + "; jvk maps one "
+                    + "output of scores, and beside it only outputs derived from them: " + DERIVED);
+        }
         List<ValueInfo> tensors = new ArrayList<>();
         for (ValueInfo o : graph.outputs()) {
             Derived d = derivedFrom(o.name());
@@ -528,6 +533,9 @@ final class GraphMatcher {
         }
         return last.getFirst().name();
     }
+
+    /** More outputs than the scores and every label and probability map derived from them that a converter writes. */
+    static final int MAX_OUTPUTS = 16;
 
     private static final String DERIVED = "a label (ArgMax over the classes, then ArrayFeatureExtractor over constant class "
             + "labels, Reshape, Cast, Identity) or a ZipMap of the probabilities";
@@ -1239,11 +1247,8 @@ final class GraphMatcher {
             activation(Activation.GELU_TANH);
             return end;
         }
-        StringBuilder which = new StringBuilder();
-        for (Node n : next) {
-            which.append(which.isEmpty() ? "" : ", ").append(n.label());
-        }
-        throw error("value '" + v + "' feeds " + next.size() + " nodes (" + which + "); jvk maps a chain of layers, "
+        String which = listed(next.stream().map(Node::label).toList());
+        throw error("value '" + v + "' feeds " + next.size() + " nodes (" + which.substring(1, which.length() - 1) + "); jvk maps a chain of layers, "
                 + "and the GELU (x * 0.5 * (1 + erf(x / sqrt 2))), tanh-GELU (" + TANH_GELU + ") and SiLU (x * sigmoid(x)) patterns");
     }
 
@@ -2087,7 +2092,17 @@ final class GraphMatcher {
     }
 
     private static String names(List<ValueInfo> values) {
-        return values.stream().map(v -> "'" + v.name() + "'").toList().toString();
+        return listed(values.stream().map(v -> "'" + v.name() + "'").toList());
+    }
+
+    /** {@code [a, b, ...]} of at most 8 items, then how many there are in all: a file's lists are as long as it likes. */
+    private static String listed(List<String> items) {
+        int shown = 8;
+        if (items.size() <= shown) {
+            return items.toString();
+        }
+        String head = items.subList(0, shown).toString();
+        return head.substring(0, head.length() - 1) + ", ... (" + items.size() + " in all)]";
     }
 
     private static String joined(long[] dims) {
