@@ -88,6 +88,20 @@ class HostileInputTest {
             graph.write(node.length);
             graph.write(node, 0, node.length);
         }
+        return onnxOfGraph(graph);
+    }
+
+    /** An ONNX file of {@code megabytes} MB of initializers, each a name of four bytes and nothing else (8 bytes each). */
+    private Path onnxOfInitializers(int megabytes) throws IOException {
+        ByteArrayOutputStream graph = new ByteArrayOutputStream();
+        for (int i = 0; graph.size() < megabytes * 1024 * 1024; i++) {
+            graph.write(new byte[] {5 << 3 | 2, 6, 8 << 3 | 2, 4,   // GraphProto.initializer { TensorProto.name }
+                    (byte) ('!' + i % 94), (byte) ('!' + i / 94 % 94), (byte) ('!' + i / 8836 % 94), (byte) ('!' + i / 830584 % 94)});
+        }
+        return onnxOfGraph(graph);
+    }
+
+    private Path onnxOfGraph(ByteArrayOutputStream graph) throws IOException {
         ByteArrayOutputStream model = new ByteArrayOutputStream();
         model.write(new byte[] {1 << 3, 8, 8 << 3 | 2, 4, 1 << 3 | 2, 0, 2 << 3, 13});   // ir_version 8, opset_import {"", 13}
         model.write(7 << 3 | 2);   // ModelProto.graph
@@ -109,6 +123,14 @@ class HostileInputTest {
         Files.writeString(dir.resolve("x.csv"), "1,2\n");
         Run r = jvk("predict", "--model", model.toString(), "--csv", dir.resolve("x.csv").toString()).refusedInOneLine("predict", files());
         assertThat(r.line()).contains(model + ": ModelProto > GraphProto > NodeProto").endsWith("node #0 has no op_type");
+    }
+
+    @Test
+    void an_onnx_graph_of_8_mb_of_initializers_is_read_within_the_heap_cap() throws IOException {
+        Path model = onnxOfInitializers(8);   // a million tensors of 8 bytes; once ~250 bytes of heap each
+        Files.writeString(dir.resolve("x.csv"), "1,2\n");
+        Run r = jvk("predict", "--model", model.toString(), "--csv", dir.resolve("x.csv").toString()).refusedInOneLine("predict", files());
+        assertThat(r.line()).isEqualTo("jvk predict: " + model + ": the graph has no output");
     }
 
     @Test

@@ -406,17 +406,19 @@ final class GraphMatcher {
 
     /** Producers and consumers of every value, and a topological order that proves the graph has no cycle. */
     private void index() throws OnnxFormatException {
-        Set<String> available = new HashSet<>(graph.initializers().keySet());
+        Set<String> inputs = new HashSet<>();
         for (ValueInfo in : graph.inputs()) {
-            available.add(in.name());
+            inputs.add(in.name());
         }
+        // the initializers are looked up where they are: a copy of their names would cost the heap as much again
+        java.util.function.Predicate<String> available = v -> inputs.contains(v) || graph.initializers().containsKey(v);
         for (Node node : graph.nodes()) {
             for (String out : node.outputs()) {
                 if (out.isEmpty()) {
                     continue;
                 }
                 Node before = producer.put(out, node);
-                if (before != null || available.contains(out)) {
+                if (before != null || available.test(out)) {
                     throw error(node, "writes '" + out + "', which " + (before != null ? before.label() : "an input or initializer") + " already defines");
                 }
             }
@@ -431,7 +433,7 @@ final class GraphMatcher {
         for (Node node : graph.nodes()) {
             int n = 0;
             for (String in : new LinkedHashSet<>(node.inputs())) {
-                if (!in.isEmpty() && !available.contains(in)) {
+                if (!in.isEmpty() && !available.test(in)) {
                     if (!producer.containsKey(in)) {
                         throw error(node, "reads '" + in + "', which no node, input or initializer defines");
                     }
