@@ -1867,6 +1867,9 @@ final class GraphMatcher {
         return node.outputs().getFirst();
     }
 
+    /** More nodes between a constant and its user than any exporter writes (PyTorch: Constant, then Cast or Identity). */
+    static final int MAX_CONSTANT_STEPS = 64;
+
     /** The constant named {@code name} (initializer, Constant node, or Cast/Identity of one), or null for a computed value. */
     private Constant constant(String name, Node user) throws IOException {
         Constant known = constants.get(name);
@@ -1884,6 +1887,11 @@ final class GraphMatcher {
             }
             if (!resolving.add(name)) {
                 throw error(p, "is on a cycle of constants");
+            }
+            if (resolving.size() > MAX_CONSTANT_STEPS) {
+                // each step is a recursion: a file's chain of ten thousand Identity nodes would overflow the stack
+                throw error(p, "is more than " + MAX_CONSTANT_STEPS + " nodes (Identity, Cast, DequantizeLinear) up the chain that "
+                        + "computes a constant; jvk folds chains of up to " + MAX_CONSTANT_STEPS);
             }
             try {
                 c = switch (p.opType()) {

@@ -147,6 +147,30 @@ class OnnxHostileFileTest {
                 .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(800));
     }
 
+    /** Weights through a chain of {@code length} Identity nodes, then a MatMul. */
+    private Path identityChain(int length) throws IOException {
+        TestGraph g = new TestGraph().input("x", "N", 4).output("y");
+        g.init("W", new long[] {4, 3}, new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, FLOAT_RAW);
+        String w = "W";
+        for (int i = 0; i < length; i++) {
+            g.node("Identity", "i" + i, List.of(w), "w" + i);
+            w = "w" + i;
+        }
+        g.node("MatMul", "m", List.of("x", w), "y");
+        return g.write(dir.resolve("chain" + length + ".onnx"));
+    }
+
+    /** Constants are resolved by recursion: 10,000 Identity nodes (330 kB) before the weights overflowed the stack. */
+    @Test
+    void a_chain_of_ten_thousand_identity_nodes_to_the_weights_is_refused_not_a_stack_overflow() throws IOException {
+        assertThatThrownBy(() -> OnnxModel.read(identityChain(10_000))).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("(Identity) is more than 64 nodes (Identity, Cast, "
+                        + "DequantizeLinear) up the chain that computes a constant");
+        float[] x = {1, -1, 0.5f, 2};
+        assertThat(OnnxModel.importMlp(identityChain(63)).predict(x, 1))
+                .containsExactly(1 - 4 + 3.5f + 20, 2 - 5 + 4 + 22, 3 - 6 + 4.5f + 24);
+    }
+
     @Test
     void an_initializer_claiming_two_to_the_31_elements_over_16_bytes() throws IOException {
         TestGraph g = new TestGraph().input("x", "n", 65536).output("y");
