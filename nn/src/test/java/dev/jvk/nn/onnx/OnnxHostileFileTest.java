@@ -107,7 +107,7 @@ class OnnxHostileFileTest {
     }
 
     /**
-     * Lists as long as a file likes: 20,000 outputs (outputs were compared pairwise, outputs x nodes: 15 s for these 300 kB,
+     * Lists as long as a file likes: 20,000 outputs (outputs were compared pairwise, outputs x nodes: seconds for these 300 kB,
      * hours for a few MB), 20,000 inputs, a value read by 20,000 nodes. Each is refused in a message that names a few and
      * counts them, not in a line of every name.
      */
