@@ -71,6 +71,76 @@ class HostileInputTest {
         assertThat(r.line()).isEqualTo("jvk evaluate: " + model + ": 2147483647 inputs need at least 8589934588 bytes of weights, 37 remain");
     }
 
+    /**
+     * An ONNX file that is nothing but a graph of {@code megabytes} MB of nodes, each with the operator {@code op} only
+     * (empty: two bytes per node), and the default opset: every node is read before the graph is matched.
+     */
+    private Path onnxOfNodes(int megabytes, String op) throws IOException {
+        byte[] opField = new byte[2 + op.length()];
+        opField[0] = 4 << 3 | 2;   // NodeProto.op_type
+        opField[1] = (byte) op.length();
+        System.arraycopy(op.getBytes(StandardCharsets.US_ASCII), 0, opField, 2, op.length());
+        byte[] node = op.isEmpty() ? new byte[0] : opField;
+        int count = megabytes * 1024 * 1024 / (2 + node.length);
+        ByteArrayOutputStream graph = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            graph.write(1 << 3 | 2);   // GraphProto.node
+            graph.write(node.length);
+            graph.write(node, 0, node.length);
+        }
+        return onnxOfGraph(graph);
+    }
+
+    /** An ONNX file of {@code megabytes} MB of initializers, each a name of four bytes and nothing else (8 bytes each). */
+    private Path onnxOfInitializers(int megabytes) throws IOException {
+        ByteArrayOutputStream graph = new ByteArrayOutputStream();
+        for (int i = 0; graph.size() < megabytes * 1024 * 1024; i++) {
+            graph.write(new byte[] {5 << 3 | 2, 6, 8 << 3 | 2, 4,   // GraphProto.initializer { TensorProto.name }
+                    (byte) ('!' + i % 94), (byte) ('!' + i / 94 % 94), (byte) ('!' + i / 8836 % 94), (byte) ('!' + i / 830584 % 94)});
+        }
+        return onnxOfGraph(graph);
+    }
+
+    private Path onnxOfGraph(ByteArrayOutputStream graph) throws IOException {
+        ByteArrayOutputStream model = new ByteArrayOutputStream();
+        model.write(new byte[] {1 << 3, 8, 8 << 3 | 2, 4, 1 << 3 | 2, 0, 2 << 3, 13});   // ir_version 8, opset_import {"", 13}
+        model.write(7 << 3 | 2);   // ModelProto.graph
+        for (int len = graph.size(); ; len >>>= 7) {
+            model.write(len >= 0x80 ? len & 0x7F | 0x80 : len);
+            if (len < 0x80) {
+                break;
+            }
+        }
+        graph.writeTo(model);
+        Path file = dir.resolve("nodes.onnx");
+        Files.write(file, model.toByteArray());
+        return file;
+    }
+
+    @Test
+    void an_onnx_graph_of_8_mb_of_empty_nodes_is_refused_at_the_first_one() throws IOException {
+        Path model = onnxOfNodes(8, "");   // 4 million nodes; once ~100 bytes of heap each
+        Files.writeString(dir.resolve("x.csv"), "1,2\n");
+        Run r = jvk("predict", "--model", model.toString(), "--csv", dir.resolve("x.csv").toString()).refusedInOneLine("predict", files());
+        assertThat(r.line()).contains(model + ": ModelProto > GraphProto > NodeProto").endsWith("node #0 has no op_type");
+    }
+
+    @Test
+    void an_onnx_graph_of_8_mb_of_initializers_is_read_within_the_heap_cap() throws IOException {
+        Path model = onnxOfInitializers(8);   // a million tensors of 8 bytes; once ~250 bytes of heap each
+        Files.writeString(dir.resolve("x.csv"), "1,2\n");
+        Run r = jvk("predict", "--model", model.toString(), "--csv", dir.resolve("x.csv").toString()).refusedInOneLine("predict", files());
+        assertThat(r.line()).isEqualTo("jvk predict: " + model + ": the graph has no output");
+    }
+
+    @Test
+    void an_onnx_graph_of_16_mb_of_nodes_is_read_within_the_heap_cap() throws IOException {
+        Path model = onnxOfNodes(16, "Abs");   // 2.4 million nodes of 7 bytes
+        Files.writeString(dir.resolve("x.csv"), "1,2\n");
+        Run r = jvk("predict", "--model", model.toString(), "--csv", dir.resolve("x.csv").toString()).refusedInOneLine("predict", files());
+        assertThat(r.line()).isEqualTo("jvk predict: " + model + ": the graph has no output");
+    }
+
     @Test
     void an_8_byte_label_file_claiming_2_billion_labels() throws IOException {
         idxFolder();

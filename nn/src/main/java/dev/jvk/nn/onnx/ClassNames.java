@@ -59,6 +59,8 @@ final class ClassNames {
                         case 'n' -> n.append('\n');
                         case 't' -> n.append('\t');
                         case 'r' -> n.append('\r');
+                        case 'b' -> n.append('\b');
+                        case 'f' -> n.append('\f');
                         case 'u' -> {
                             if (i + 4 > s.length()) {
                                 throw bad(file, key, json);

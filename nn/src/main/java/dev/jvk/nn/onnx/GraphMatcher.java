@@ -406,17 +406,19 @@ final class GraphMatcher {
 
     /** Producers and consumers of every value, and a topological order that proves the graph has no cycle. */
     private void index() throws OnnxFormatException {
-        Set<String> available = new HashSet<>(graph.initializers().keySet());
+        Set<String> inputs = new HashSet<>();
         for (ValueInfo in : graph.inputs()) {
-            available.add(in.name());
+            inputs.add(in.name());
         }
+        // the initializers are looked up where they are: a copy of their names would cost the heap as much again
+        java.util.function.Predicate<String> available = v -> inputs.contains(v) || graph.initializers().containsKey(v);
         for (Node node : graph.nodes()) {
             for (String out : node.outputs()) {
                 if (out.isEmpty()) {
                     continue;
                 }
                 Node before = producer.put(out, node);
-                if (before != null || available.contains(out)) {
+                if (before != null || available.test(out)) {
                     throw error(node, "writes '" + out + "', which " + (before != null ? before.label() : "an input or initializer") + " already defines");
                 }
             }
@@ -426,19 +428,19 @@ final class GraphMatcher {
                 }
             }
         }
-        Map<Node, Integer> pending = new HashMap<>();
+        int[] pending = new int[graph.nodes().size()];   // by Node.index, the node's place in the list
         ArrayDeque<Node> ready = new ArrayDeque<>();
         for (Node node : graph.nodes()) {
             int n = 0;
             for (String in : new LinkedHashSet<>(node.inputs())) {
-                if (!in.isEmpty() && !available.contains(in)) {
+                if (!in.isEmpty() && !available.test(in)) {
                     if (!producer.containsKey(in)) {
                         throw error(node, "reads '" + in + "', which no node, input or initializer defines");
                     }
                     n++;
                 }
             }
-            pending.put(node, n);
+            pending[node.index()] = n;
             if (n == 0) {
                 ready.add(node);
             }
@@ -449,7 +451,7 @@ final class GraphMatcher {
             done++;
             for (String out : node.outputs()) {
                 for (Node c : consumers.getOrDefault(out, List.of())) {
-                    if (pending.merge(c, -1, Integer::sum) == 0) {
+                    if (--pending[c.index()] == 0) {
                         ready.add(c);
                     }
                 }
@@ -457,7 +459,7 @@ final class GraphMatcher {
         }
         if (done < graph.nodes().size()) {
             for (Node node : graph.nodes()) {
-                if (pending.get(node) > 0) {
+                if (pending[node.index()] > 0) {
                     throw error(node, "is on a cycle: the graph is not a DAG");
                 }
             }
@@ -493,6 +495,11 @@ final class GraphMatcher {
      * output (a hidden layer exposed, a second head) is an error naming it.
      */
     private String mainOutput() throws OnnxFormatException {
+        if (graph.outputs().size() > MAX_OUTPUTS) {
+            // refused before the outputs are compared with one another, which costs outputs x nodes
+            throw error("the graph has " + graph.outputs().size() + " outputs " + names(graph.outputs()) + "; jvk maps one "
+                    + "output of scores, and beside it only outputs derived from them: " + DERIVED);
+        }
         List<ValueInfo> tensors = new ArrayList<>();
         for (ValueInfo o : graph.outputs()) {
             Derived d = derivedFrom(o.name());
@@ -528,6 +535,9 @@ final class GraphMatcher {
         }
         return last.getFirst().name();
     }
+
+    /** More outputs than the scores and every label and probability map derived from them that a converter writes. */
+    static final int MAX_OUTPUTS = 16;
 
     private static final String DERIVED = "a label (ArgMax over the classes, then ArrayFeatureExtractor over constant class "
             + "labels, Reshape, Cast, Identity) or a ZipMap of the probabilities";
@@ -1239,11 +1249,8 @@ final class GraphMatcher {
             activation(Activation.GELU_TANH);
             return end;
         }
-        StringBuilder which = new StringBuilder();
-        for (Node n : next) {
-            which.append(which.isEmpty() ? "" : ", ").append(n.label());
-        }
-        throw error("value '" + v + "' feeds " + next.size() + " nodes (" + which + "); jvk maps a chain of layers, "
+        String which = listed(next.stream().map(Node::label).toList());
+        throw error("value '" + v + "' feeds " + next.size() + " nodes (" + which.substring(1, which.length() - 1) + "); jvk maps a chain of layers, "
                 + "and the GELU (x * 0.5 * (1 + erf(x / sqrt 2))), tanh-GELU (" + TANH_GELU + ") and SiLU (x * sigmoid(x)) patterns");
     }
 
@@ -1860,6 +1867,9 @@ final class GraphMatcher {
         return node.outputs().getFirst();
     }
 
+    /** More nodes between a constant and its user than any exporter writes (PyTorch: Constant, then Cast or Identity). */
+    static final int MAX_CONSTANT_STEPS = 64;
+
     /** The constant named {@code name} (initializer, Constant node, or Cast/Identity of one), or null for a computed value. */
     private Constant constant(String name, Node user) throws IOException {
         Constant known = constants.get(name);
@@ -1877,6 +1887,11 @@ final class GraphMatcher {
             }
             if (!resolving.add(name)) {
                 throw error(p, "is on a cycle of constants");
+            }
+            if (resolving.size() > MAX_CONSTANT_STEPS) {
+                // each step is a recursion: a file's chain of ten thousand Identity nodes would overflow the stack
+                throw error(p, "is more than " + MAX_CONSTANT_STEPS + " nodes (Identity, Cast, DequantizeLinear) up the chain that "
+                        + "computes a constant; jvk folds chains of up to " + MAX_CONSTANT_STEPS);
             }
             try {
                 c = switch (p.opType()) {
@@ -2087,7 +2102,17 @@ final class GraphMatcher {
     }
 
     private static String names(List<ValueInfo> values) {
-        return values.stream().map(v -> "'" + v.name() + "'").toList().toString();
+        return listed(values.stream().map(v -> "'" + v.name() + "'").toList());
+    }
+
+    /** {@code [a, b, ...]} of at most 8 items, then how many there are in all: a file's lists are as long as it likes. */
+    private static String listed(List<String> items) {
+        int shown = 8;
+        if (items.size() <= shown) {
+            return items.toString();
+        }
+        String head = items.subList(0, shown).toString();
+        return head.substring(0, head.length() - 1) + ", ... (" + items.size() + " in all)]";
     }
 
     private static String joined(long[] dims) {

@@ -1,6 +1,7 @@
 package dev.jvk.nn.onnx;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,6 +42,14 @@ final class OnnxProto {
 
     private OnnxProto() {}
 
+    /** The operators jvk maps, each name once, for the nodes that name them. */
+    private static final Map<String, String> KNOWN_OPS = new java.util.HashMap<>();
+
+    static {
+        GraphMatcher.OPS.forEach(op -> KNOWN_OPS.put(op, op));
+        GraphMatcher.ML_OPS.forEach(op -> KNOWN_OPS.put(op, op));
+    }
+
     record Model(long irVersion, Map<String, Long> opsets, String producer, String producerVersion, Graph graph,
                  Map<String, String> metadata) {}
 
@@ -62,9 +71,17 @@ final class OnnxProto {
 
     record Attribute(String name, int type, float f, long i, String s, Tensor t, float[] floats, long[] ints, List<String> strings) {}
 
-    /** A tensor's header and a view of its whole {@code TensorProto} message, for {@link TensorData}. */
+    /**
+     * A tensor's header and where its whole {@code TensorProto} message is in the file, for {@link TensorData}: the
+     * offsets rather than a view, which would cost the heap more than a small tensor's bytes.
+     */
     record Tensor(String name, long[] dims, int dataType, boolean external, Map<String, String> externalData,
-                  ByteBuffer body) {
+                  ByteBuffer file, int start, int length) {
+        /** A view of the {@code TensorProto} message's bytes. */
+        ByteBuffer body() {
+            return file.slice(start, length).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
         long elements() {
             long n = 1;
             for (long d : dims) {
@@ -179,7 +196,15 @@ final class OnnxProto {
                 default -> r.skip();
             }
         }
-        return new Node(index, name, op, domain, inputs, outputs, attributes);
+        if (op.isEmpty()) {
+            // refused here, not after the whole list: a two-byte empty node would otherwise cost the heap ~100 times its size
+            throw r.error("node #" + index + (name.isEmpty() ? "" : " '" + name + "'") + " has no op_type");
+        }
+        // the shared empty list and map where a node has none, and the operator's name shared with every node of that
+        // operator: a node costs the heap a few times the bytes it was read from
+        String known = KNOWN_OPS.get(op);
+        return new Node(index, name, known != null ? known : op, domain, inputs.isEmpty() ? List.of() : inputs, outputs.isEmpty() ? List.of() : outputs,
+                attributes.isEmpty() ? Map.of() : attributes);
     }
 
     private static Attribute attribute(ProtoReader r) throws OnnxFormatException {
@@ -219,7 +244,6 @@ final class OnnxProto {
     }
 
     static Tensor tensor(ProtoReader r) throws OnnxFormatException {
-        ByteBuffer body = r.bodyView();
         String name = "";
         LongList dims = new LongList();
         int type = 0;
@@ -245,7 +269,9 @@ final class OnnxProto {
                 throw r.error("tensor '" + name + "' has a negative dimension " + Arrays.toString(d));
             }
         }
-        return new Tensor(name, d, type, external, externalData, body);
+        // the shared empty map where there is no external data: a tensor costs the heap a few times the bytes it was read from
+        return new Tensor(name, d, type, external, externalData.isEmpty() ? Map.of() : externalData, r.buffer(),
+                r.start(), r.size());
     }
 
     private static ValueInfo valueInfo(ProtoReader r) throws OnnxFormatException {
@@ -332,7 +358,8 @@ final class OnnxProto {
 
     /** A growing long array; every value added was read from at least one byte of the file. */
     static final class LongList {
-        private long[] values = new long[4];
+        private static final long[] NONE = new long[0];
+        private long[] values = NONE;   // most lists are empty (a scalar's dims): nothing allocated for them
         private int size;
 
         void add(long v, int max, ProtoReader r) throws OnnxFormatException {
@@ -340,30 +367,31 @@ final class OnnxProto {
                 throw r.error("more than " + max + " values in a repeated field");
             }
             if (size == values.length) {
-                values = Arrays.copyOf(values, 2 * size);
+                values = Arrays.copyOf(values, Math.max(4, 2 * size));
             }
             values[size++] = v;
         }
 
         long[] toArray() {
-            return Arrays.copyOf(values, size);
+            return size == 0 ? NONE : Arrays.copyOf(values, size);
         }
     }
 
     /** A growing float array; every value added was read from four bytes of the file. */
     static final class FloatList {
-        private float[] values = new float[4];
+        private static final float[] NONE = new float[0];
+        private float[] values = NONE;
         private int size;
 
         void add(float v) {
             if (size == values.length) {
-                values = Arrays.copyOf(values, 2 * size);
+                values = Arrays.copyOf(values, Math.max(4, 2 * size));
             }
             values[size++] = v;
         }
 
         float[] toArray() {
-            return Arrays.copyOf(values, size);
+            return size == 0 ? NONE : Arrays.copyOf(values, size);
         }
     }
 }

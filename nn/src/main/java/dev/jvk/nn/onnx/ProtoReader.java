@@ -157,12 +157,20 @@ final class ProtoReader {
         }
     }
 
-    /** A view of this message's bytes (from its start, whatever has been read), for a second pass over it. */
-    ByteBuffer bodyView() {
-        return buffer.slice(start, end - start).order(ByteOrder.LITTLE_ENDIAN);
+    /** The buffer this message is in, and where: for a second pass over it ({@link OnnxProto.Tensor#body()}). */
+    ByteBuffer buffer() {
+        return buffer;
     }
 
-    /** A reader of a message's bytes taken earlier with {@link #bodyView()}, at depth {@code 0}. */
+    int start() {
+        return start;
+    }
+
+    int size() {
+        return end - start;
+    }
+
+    /** A reader of a message's bytes taken earlier ({@link OnnxProto.Tensor#body()}), at depth {@code 0}. */
     static ProtoReader again(ByteBuffer body, String message) {
         return of(body.duplicate().order(ByteOrder.LITTLE_ENDIAN), message);
     }

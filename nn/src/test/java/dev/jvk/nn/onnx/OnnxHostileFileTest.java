@@ -106,6 +106,71 @@ class OnnxHostileFileTest {
                 .hasMessageContaining("claims 1099511627776 bytes, 3 are left");
     }
 
+    /**
+     * Lists as long as a file likes: 20,000 outputs (outputs were compared pairwise, outputs x nodes: seconds for these 300 kB,
+     * hours for a few MB), 20,000 inputs, a value read by 20,000 nodes. Each is refused in a message that names a few and
+     * counts them, not in a line of every name.
+     */
+    @Test
+    void twenty_thousand_outputs_inputs_or_readers_are_refused_in_a_short_message() throws IOException {
+        TestGraph outputs = new TestGraph().input("x", "N", 4);
+        outputs.init("W", new long[] {4, 3}, new double[12], FLOAT_RAW);
+        outputs.node("MatMul", "m", List.of("x", "W"), "y");
+        for (int i = 0; i < 20_000; i++) {
+            outputs.output("out" + i);
+        }
+        assertThatThrownBy(() -> OnnxModel.read(outputs.write(dir.resolve("outputs.onnx")))).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContainingAll("the graph has 20000 outputs ['out0', 'out1', ", "'out7', ... (20000 in all)]")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
+
+        TestGraph inputs = new TestGraph().output("y");   // nothing reads any of them
+        inputs.init("y", new long[] {1, 3}, new double[3], FLOAT_RAW);
+        for (int i = 0; i < 20_000; i++) {
+            inputs.input("in" + i, "N", 4);
+        }
+        assertThatThrownBy(() -> OnnxModel.read(inputs.write(dir.resolve("inputs.onnx")))).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContainingAll("the graph has 20000 inputs ['in0', ", "'in7', ... (20000 in all)]")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
+
+        TestGraph readers = new TestGraph().input("x", "N", 4);
+        readers.init("W", new long[] {4, 4}, new double[16], FLOAT_RAW);
+        readers.node("MatMul", "m", List.of("x", "W"), "h");
+        String sum = "h";
+        for (int i = 0; i < 20_000; i++) {   // sum of Relu(h), 20,000 times: each Relu reads h
+            readers.node("Relu", "r" + i, List.of("h"), "y" + i);
+            readers.node("Add", "a" + i, List.of(sum, "y" + i), "sum" + i);
+            sum = "sum" + i;
+        }
+        readers.output(sum);
+        assertThatThrownBy(() -> OnnxModel.read(readers.write(dir.resolve("readers.onnx")))).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContainingAll("value 'h' feeds 20001 nodes (node 'r0' (Relu), ", "... (20001 in all))")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(800));
+    }
+
+    /** Weights through a chain of {@code length} Identity nodes, then a MatMul. */
+    private Path identityChain(int length) throws IOException {
+        TestGraph g = new TestGraph().input("x", "N", 4).output("y");
+        g.init("W", new long[] {4, 3}, new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, FLOAT_RAW);
+        String w = "W";
+        for (int i = 0; i < length; i++) {
+            g.node("Identity", "i" + i, List.of(w), "w" + i);
+            w = "w" + i;
+        }
+        g.node("MatMul", "m", List.of("x", w), "y");
+        return g.write(dir.resolve("chain" + length + ".onnx"));
+    }
+
+    /** Constants are resolved by recursion: 10,000 Identity nodes (330 kB) before the weights overflowed the stack. */
+    @Test
+    void a_chain_of_ten_thousand_identity_nodes_to_the_weights_is_refused_not_a_stack_overflow() throws IOException {
+        assertThatThrownBy(() -> OnnxModel.read(identityChain(10_000))).isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("(Identity) is more than 64 nodes (Identity, Cast, "
+                        + "DequantizeLinear) up the chain that computes a constant");
+        float[] x = {1, -1, 0.5f, 2};
+        assertThat(OnnxModel.importMlp(identityChain(63)).predict(x, 1))
+                .containsExactly(1 - 4 + 3.5f + 20, 2 - 5 + 4 + 22, 3 - 6 + 4.5f + 24);
+    }
+
     @Test
     void an_initializer_claiming_two_to_the_31_elements_over_16_bytes() throws IOException {
         TestGraph g = new TestGraph().input("x", "n", 65536).output("y");

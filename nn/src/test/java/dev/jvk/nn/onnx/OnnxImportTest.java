@@ -50,6 +50,18 @@ class OnnxImportTest {
         return m;
     }
 
+    /** JSON's escapes in class_names as Python's json.dumps writes them: \\b and \\f were read as the letters b and f. */
+    @Test
+    void class_names_are_read_with_every_json_escape() throws IOException {
+        TestGraph g = new TestGraph().input("x", "N", 2).output("y");
+        g.init("W", new long[] {2, 3}, new double[] {1, 2, 3, 4, 5, 6}, FLOAT_RAW);
+        g.node("MatMul", "m", List.of("x", "W"), "z");
+        g.node("Softmax", "s", List.of("z"), "y");
+        g.metadata.put(OnnxModel.CLASS_NAMES, "[\"a\\bb\", \"c\\fd\", \"e\\n\\t\\r\\\"\\\\\\/\\u00e9\"]");
+        assertThat(OnnxModel.read(g.write(dir.resolve("names.onnx"))).classNames())
+                .containsExactly("a\bb", "c\fd", "e\n\t\r\"\\/\u00e9");
+    }
+
     @Test
     void pytorch_style_gemm_with_transB_constants_and_the_erf_gelu_pattern() throws IOException {
         TestGraph g = graphs.pytorch();
