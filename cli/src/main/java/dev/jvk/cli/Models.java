@@ -9,6 +9,8 @@ import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.onnx.OnnxModel;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +21,9 @@ final class Models {
     private Models() {}
 
     /**
-     * Reads the model in {@code file}: an ONNX file by its {@code .onnx} name, else a jvk model file. Every
-     * command loads models here. Either reader fails with a {@code ModelFileException} naming the file and
-     * what is wrong (the ONNX reader also recognises a jvk file given an {@code .onnx} name).
+     * Reads the model in {@code file}: a jvk model file or an ONNX file, told apart by their first bytes
+     * ({@link #isOnnx}). Every command loads models here. Either reader fails with a {@code ModelFileException}
+     * naming the file and what is wrong.
      */
     static Mlp load(Path file) throws IOException {
         return isOnnx(file) ? OnnxModel.importMlp(file) : Mlp.load(file);
@@ -55,12 +57,12 @@ final class Models {
      * names the class) but not probabilities. Most PyTorch classifiers are exported so
      * ({@code CrossEntropyLoss} takes the logits); a regressor with several outputs looks the same.
      */
-    static boolean rawScores(Path file, Mlp mlp, String task) {
+    static boolean rawScores(Path file, Mlp mlp, String task) throws IOException {
         return task == null && isOnnx(file) && mlp.metadata().isClassification() && !(mlp.loss() instanceof SoftmaxCrossEntropy);
     }
 
     /** The note for stderr when {@link #rawScores}: what jvk assumed and the option that says otherwise; else "". */
-    static String rawScoresNote(Path file, Mlp mlp, String task) {
+    static String rawScoresNote(Path file, Mlp mlp, String task) throws IOException {
         if (!rawScores(file, mlp, task)) {
             return "";
         }
@@ -78,10 +80,29 @@ final class Models {
         };
     }
 
-    static boolean isOnnx(Path file) {
+    /**
+     * Whether {@code file} is read as ONNX: never a file that begins with jvk's magic number, whatever its name; else one
+     * named {@code .onnx}, or one whose first byte is the tag of {@code ModelProto.ir_version} (field 1, a varint), which
+     * every ONNX writer puts first: a model saved under another name is read by what it holds.
+     */
+    static boolean isOnnx(Path file) throws IOException {
+        if (Mlp.isModelFile(file)) {
+            return false;
+        }
         Path name = file.getFileName();
-        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+        if (name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            return true;
+        }
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == IR_VERSION_TAG;
+        }
     }
+
+    /** Protobuf's tag of field 1 as a varint: {@code (1 << 3) | 0}. */
+    private static final int IR_VERSION_TAG = 0x08;
 
     /**
      * Fills the missing feature values of {@code table}, a file scored by {@code mlp}: under {@code --missing mean} with the

@@ -12,6 +12,8 @@ import dev.jvk.nn.optim.ElementwiseOptimizer;
 import dev.jvk.nn.optim.Optimizer;
 import dev.jvk.nn.optim.Parameter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -1451,5 +1453,20 @@ public final class Mlp {
      */
     public static Mlp load(Path file) throws IOException {
         return ModelFile.read(Objects.requireNonNull(file, "file"));
+    }
+
+    /**
+     * Whether {@code file} is a regular file that begins with the magic number {@link #save} writes: a program that
+     * takes models of several formats (jvk's, ONNX) chooses the reader by it, since a file's name can say otherwise.
+     *
+     * @throws IOException when the file exists but cannot be read
+     */
+    public static boolean isModelFile(Path file) throws IOException {
+        if (!Files.isRegularFile(Objects.requireNonNull(file, "file"))) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(ModelFile.MAGIC.length), ModelFile.MAGIC);
+        }
     }
 }
