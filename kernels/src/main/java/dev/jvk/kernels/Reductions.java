@@ -24,6 +24,8 @@ import dev.jvk.kernels.spi.ReductionKernels;
  * double, {@code gammaD} below uses the double {@code u} and the double lane count.
  * The bounds assume no partial sum overflows: when {@code sum|terms|} exceeds {@code MAX_VALUE}, a sum
  * may overflow to an infinity or NaN. A NaN element gives NaN; infinities of one sign give that infinity.
+ * Every sum starts from +0, as netlib's loops do ({@code TEMP = ZERO}) and {@code s = 0; s += x[i]} does, so a
+ * sum of -0 terms is +0 (sum, dot, asum, nrm2, mean; GEMM and GEMV likewise) on every path and width.
  *
  * <p>Results are deterministic: bitwise the same on every run and at every JIT tier for a given
  * vector width (widths and the scalar path may differ within the bounds; max, min and argmax never do).
