@@ -113,7 +113,11 @@ final class DgemmAsGemv {
      */
     private static void copy(Matrix s, int rows, int cols, Matrix to) {
         double[] array = new double[rows * cols];
-        DgemmPacking.stage(s.segment(), s.offset(), s.ld(), rows, cols, array);
+        if (s.ld() == cols) { // dense: one copy, not one per row (a column of one element each)
+            MemorySegment.copy(s.segment(), F, s.offset() * Double.BYTES, array, 0, array.length);
+        } else {
+            DgemmPacking.stage(s.segment(), s.offset(), s.ld(), rows, cols, array);
+        }
         to.set(array, null, 0, cols);
     }
 }

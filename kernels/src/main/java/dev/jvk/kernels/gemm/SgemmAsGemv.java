@@ -111,7 +111,11 @@ final class SgemmAsGemv {
      */
     private static void copy(Matrix s, int rows, int cols, Matrix to) {
         float[] array = new float[rows * cols];
-        SgemmPacking.stage(s.segment(), s.offset(), s.ld(), rows, cols, array);
+        if (s.ld() == cols) { // dense: one copy, not one per row (a column of one element each)
+            MemorySegment.copy(s.segment(), F, s.offset() * Float.BYTES, array, 0, array.length);
+        } else {
+            SgemmPacking.stage(s.segment(), s.offset(), s.ld(), rows, cols, array);
+        }
         to.set(array, null, 0, cols);
     }
 }
