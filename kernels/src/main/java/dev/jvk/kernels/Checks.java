@@ -104,6 +104,20 @@ final class Checks {
         vector(y, yOffset, n, "y");
     }
 
+    /**
+     * The whole-array form of a two-vector op (a dot product): x and y of one length, as Lucene's
+     * {@code VectorUtil.dotProduct} requires; a shorter x would silently drop y's tail.
+     */
+    static int sameLength(Object x, Object y) {
+        int n = length(notNull(x, "x"));
+        int yLength = length(notNull(y, "y"));
+        if (n != yLength) {
+            throw new IllegalArgumentException("x and y differ in length: x.length = " + n + ", y.length = " + yLength
+                    + "; pass n and offsets to use part of one");
+        }
+        return n;
+    }
+
     /** The length of an array of any element type (C2 compiles this to a load of the length field). */
     static int length(Object array) {
         return Array.getLength(array);

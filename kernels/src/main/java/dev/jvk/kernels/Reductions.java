@@ -10,7 +10,8 @@ import dev.jvk.kernels.spi.ReductionKernels;
  * A null array is a {@link NullPointerException}; a negative {@code n} or offset an
  * {@link IllegalArgumentException}; an array shorter than {@code offset + n} an
  * {@link IndexOutOfBoundsException} naming it. Nothing is ever written. The forms without offsets
- * take the whole array ({@code dot(x, y)}: {@code n = x.length}, and {@code y} must be at least as long).
+ * take the whole array ({@code dot(x, y)}: x and y must be of one length, else an
+ * {@link IllegalArgumentException}, as Lucene's {@code VectorUtil.dotProduct}).
  *
  * <h2>Error bounds</h2>
  * {@code u} is the unit roundoff (2<sup>-24</sup> for float, 2<sup>-53</sup> for double),
@@ -23,6 +24,8 @@ import dev.jvk.kernels.spi.ReductionKernels;
  * double, {@code gammaD} below uses the double {@code u} and the double lane count.
  * The bounds assume no partial sum overflows: when {@code sum|terms|} exceeds {@code MAX_VALUE}, a sum
  * may overflow to an infinity or NaN. A NaN element gives NaN; infinities of one sign give that infinity.
+ * Every sum starts from +0, as netlib's loops do ({@code TEMP = ZERO}) and {@code s = 0; s += x[i]} does, so a
+ * sum of -0 terms is +0 (sum, dot, asum, nrm2, mean; GEMM and GEMV likewise) on every path and width.
  *
  * <p>Results are deterministic: bitwise the same on every run and at every JIT tier for a given
  * vector width (widths and the scalar path may differ within the bounds; max, min and argmax never do).
@@ -59,9 +62,9 @@ public final class Reductions {
         return IMPL.dot(x, xOffset, y, yOffset, n);
     }
 
-    /** {@link #dot(float[], int, float[], int, int)} with {@code n = x.length}. */
+    /** {@link #dot(float[], int, float[], int, int)} over the whole arrays, which must be of one length. */
     public static float dot(float[] x, float[] y) {
-        return dot(x, 0, y, 0, Checks.notNull(x, "x").length);
+        return dot(x, 0, y, 0, Checks.sameLength(x, y));
     }
 
     /**
@@ -204,9 +207,9 @@ public final class Reductions {
         return IMPL.dot(x, xOffset, y, yOffset, n);
     }
 
-    /** {@link #dot(double[], int, double[], int, int)} with {@code n = x.length}. */
+    /** {@link #dot(double[], int, double[], int, int)} over the whole arrays, which must be of one length. */
     public static double dot(double[] x, double[] y) {
-        return dot(x, 0, y, 0, Checks.notNull(x, "x").length);
+        return dot(x, 0, y, 0, Checks.sameLength(x, y));
     }
 
     /** As {@link #max(float[], int, int)}, in double. Exact. */

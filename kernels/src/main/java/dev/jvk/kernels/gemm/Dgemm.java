@@ -271,10 +271,12 @@ public final class Dgemm {
         }
         boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
                 && c.isAccessibleBy(ANOTHER_THREAD);
-        // The direct and narrow paths read arrays only; the packed path computes their bits. The narrow
-        // dot products, which sum in their own order, copy the segments' operands to arrays.
+        // The direct and narrow paths read arrays only; the packed path computes their bits. GEMV and the
+        // narrow dot products, which sum in their own order, copy the segments' operands to arrays; an
+        // operand too large for an array (which no array form can pass either) streams through the packed path.
         Path chosen = path(transA, transB, m, n, k);
-        Path path = chosen == Path.GEMV || chosen == Path.NARROW_DOT ? chosen : Path.PACKED;
+        boolean staged = (chosen == Path.GEMV || chosen == Path.NARROW_DOT) && stageable(m, n, k);
+        Path path = staged ? chosen : Path.PACKED;
         Workspace workspace = Workspace.acquire();
         Plan plan = workspace.doublePlan();
         Problem p = plan.problem().set(transA, transB, m, n, k, alpha, beta);
@@ -303,6 +305,16 @@ public final class Dgemm {
             return Path.SMALL;
         }
         return volume <= Platform.DIRECT_MAX ? Path.DIRECT : Path.PACKED;
+    }
+
+    /**
+     * Whether op(A), op(B) and C ({@code m x k}, {@code k x n}, {@code m x n}), and op(B)^T padded to whole
+     * vectors, each fit in one array, where {@link DgemmAsGemv} and {@link DgemmNarrowDot} copy segments' operands.
+     * Every shape the array form takes does (its operands are arrays), so segments get the arrays' bits.
+     */
+    private static boolean stageable(int m, int n, int k) {
+        long most = Integer.MAX_VALUE - 8; // the longest array every JVM allocates
+        return (long) m * k <= most && (long) n * Platform.roundUp(k, L) <= most && (long) m * n <= most;
     }
 
     /** Runs the plan's problem, set by the caller, on the caller's {@code workspace}, and ends the call's use of both. */

@@ -102,14 +102,22 @@ final class DgemmAsGemv {
         run(onArrays, workspace);
         double[] result = onArrays.c().array();
         for (int i = 0; i < cRows; i++) {
-            MemorySegment.copy(result, i * c.ld(), c.segment(), F, (c.offset() + (long) i * c.ld()) * Double.BYTES, cCols);
+            MemorySegment.copy(result, i * cCols, c.segment(), F, (c.offset() + (long) i * c.ld()) * Double.BYTES, cCols);
         }
     }
 
-    /** The span of a rows x cols matrix in a segment, set into {@code to} as an array with (0, 0) at index 0 and the same ld. */
+    /**
+     * The elements of a rows x cols matrix in a segment, set into {@code to} as a dense array (ld = cols): not the
+     * span between them, which a long ld makes far larger than an array (Dgemm sends here only matrices an
+     * array holds). Dgemv's order of sums does not depend on ld, so the bits are those of the strided original.
+     */
     private static void copy(Matrix s, int rows, int cols, Matrix to) {
-        double[] array = new double[(rows - 1) * s.ld() + cols];
-        MemorySegment.copy(s.segment(), F, s.offset() * Double.BYTES, array, 0, array.length);
-        to.set(array, null, 0, s.ld());
+        double[] array = new double[rows * cols];
+        if (s.ld() == cols) { // dense: one copy, not one per row (a column of one element each)
+            MemorySegment.copy(s.segment(), F, s.offset() * Double.BYTES, array, 0, array.length);
+        } else {
+            DgemmPacking.stage(s.segment(), s.offset(), s.ld(), rows, cols, array);
+        }
+        to.set(array, null, 0, cols);
     }
 }

@@ -29,4 +29,26 @@ class CheckMessagesTest {
                 .isExactlyInstanceOf(IndexOutOfBoundsException.class)
                 .hasMessage("x is too short: needs 10 elements (offset 2 + extent 8), has 9");
     }
+
+    /**
+     * The whole-array dot of vectors of two lengths: once the dot of x with y's first x.length elements, silently
+     * (Lucene's VectorUtil.dotProduct, which users port, refuses it). The same with the arrays swapped, in double too.
+     */
+    @Test
+    void aWholeArrayDotOfTwoLengthsIsRefused() {
+        float[] x = {1, 2, 3};
+        float[] y = {1, 1, 1, 100};
+        assertThatThrownBy(() -> dev.jvk.kernels.Reductions.dot(x, y))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("x and y differ in length: x.length = 3, y.length = 4");
+        assertThatThrownBy(() -> dev.jvk.kernels.Reductions.dot(y, x))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("x and y differ in length: x.length = 4, y.length = 3");
+        assertThatThrownBy(() -> dev.jvk.kernels.Reductions.dot(new double[2], new double[5]))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("x and y differ in length: x.length = 2, y.length = 5");
+        assertThatThrownBy(() -> dev.jvk.kernels.Reductions.dot(x, null))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("y must not be null");
+        org.assertj.core.api.Assertions.assertThat(dev.jvk.kernels.Reductions.dot(x, new float[] {1, 1, 1})).isEqualTo(1 + 2 + 3);
+    }
 }
