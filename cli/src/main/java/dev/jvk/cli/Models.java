@@ -234,15 +234,8 @@ final class Models {
     static DataSet labelled(Mlp mlp, CsvTable table) {
         checkFeatureNames(mlp, table);
         if (mlp.metadata().isClassification()) {
-            DataSet labelled = table.classification(mlp.metadata().classNames());
-            // class numbers (a model without names) past the model's classes: the line, as a name it does not know is named
-            for (int r = 0; r < labelled.rows(); r++) {
-                if (labelled.labels()[r] >= mlp.classes()) {
-                    throw new DataException(table.name() + " line " + table.line(r) + ": label " + labelled.labels()[r] + " is not one of the model's "
-                            + mlp.classes() + " classes (0.." + (mlp.classes() - 1) + ")");
-                }
-            }
-            return labelled;
+            return table.classification(mlp.metadata().classNames(), mlp.classes(), "; the model has no class names (./jvk export "
+                    + "--class-names names an ONNX model's classes; a jvk model trained on named labels stores them)");
         }
         return table.regression();
     }

@@ -186,11 +186,36 @@ class TrainInputsTest {
         Path test = Files.writeString(dir.resolve("test.csv"), "a,b,label\n0.5,1,0\n\n1,2,7\n");
         Run e = run("evaluate", "--model", model.toString(), "--csv", test.toString(), "--header");
         assertThat(e.code()).isEqualTo(2);
-        assertThat(e.err().strip()).isEqualTo("jvk evaluate: test.csv line 4: label 7 is not one of the model's 2 classes (0..1)");
+        assertThat(e.err().strip()).isEqualTo("jvk evaluate: test.csv line 4, column 3 ('label'): label '7' is not a class number (0..1)");
         Run d = run("train", "--data", train.toString(), "--epochs", "1");
         assertThat(d.code()).isEqualTo(2);
         assertThat(d.err().strip()).isEqualTo("jvk train: --data " + train + " is a file; --data takes fashion-mnist, synthetic or a folder of IDX files "
                 + "(a CSV file is read by --csv " + train + ")");
+    }
+
+    /** The range is the model's classes, not the CSV reader's cap, and the message says why the labels must be numbers. */
+    @Test
+    void evaluate_of_a_model_without_class_names_on_named_labels_names_its_classes_and_how_to_name_them() throws IOException {
+        Path train = csv("train.csv", "a,b,label", 40, 8, 0, 1, 2);
+        Path model = dir.resolve("m.jvk");
+        Run t = run("train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu",
+                "--threads", "1", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        Path test = Files.writeString(dir.resolve("test.csv"), "a,b,label\n0.5,1,0\n1,2,cat\n");
+        Run e = run("evaluate", "--model", model.toString(), "--csv", test.toString(), "--header");
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err().strip()).isEqualTo("jvk evaluate: test.csv line 3, column 3 ('label'): label 'cat' is not a class number (0..1); "
+                + "the model has no class names (./jvk export --class-names names an ONNX model's classes; "
+                + "a jvk model trained on named labels stores them)");
+        // a model trained on named labels keeps reading them
+        Path named = Files.writeString(dir.resolve("named.csv"), Files.readString(train).replaceAll(",0\n", ",cat\n").replaceAll(",1\n", ",dog\n"));
+        Path namedModel = dir.resolve("named.jvk");
+        Run n = run("train", "--csv", named.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu",
+                "--threads", "1", "--save", namedModel.toString());
+        assertThat(n.code()).as(n.err()).isZero();
+        Path namedTest = Files.writeString(dir.resolve("named-test.csv"), "a,b,label\n0.5,1,dog\n1,2,cat\n");
+        Run ne = run("evaluate", "--model", namedModel.toString(), "--csv", namedTest.toString(), "--header");
+        assertThat(ne.code()).as(ne.err()).isZero();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.jvk.spark;
 
-import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Kernels;
 import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.Activation;
@@ -253,7 +252,15 @@ final class DistributedTraining {
      * averaging) or the gradient summed over the step's rows (gradient averaging).
      */
     static PairwiseSum.Part localRound(Settings settings, Plan plan, float[] weights, int round, Block block) {
-        Gemm.setThreads(settings.threadsPerTask());
+        TaskThreads.begin(settings.threadsPerTask());
+        try {
+            return round(settings, plan, weights, round, block);
+        } finally {
+            TaskThreads.end();
+        }
+    }
+
+    private static PairwiseSum.Part round(Settings settings, Plan plan, float[] weights, int round, Block block) {
         Mlp mlp = settings.newModel(plan);
         List<Parameter> parameters = mlp.parameters();
         unflatten(weights, parameters, false);

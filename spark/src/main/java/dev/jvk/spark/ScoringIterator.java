@@ -1,6 +1,5 @@
 package dev.jvk.spark;
 
-import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Reductions;
 import dev.jvk.kernels.Softmax;
 import dev.jvk.nn.Loss;
@@ -9,9 +8,11 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -42,12 +43,23 @@ final class ScoringIterator implements Iterator<Row> {
                   Column[] columns, double[] thresholds, int threads) implements MapPartitionsFunction<Row, Row>, Serializable {
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
-            Gemm.setThreads(threads);
-            Mlp loaded = ModelBytes.load(model.value());
-            // a classifier's scores before softmax: the same layers under a loss that leaves the outputs as they are
-            Mlp logits = loaded.metadata().isClassification() ? new Mlp(loaded.layers(), Loss.named("mse"), loaded.scaling()) : loaded;
-            TaskContext task = TaskContext.get();
-            return new ScoringIterator(rows, logits, this, task == null ? -1 : task.partitionId());
+            TaskThreads.begin(threads);
+            ScoringIterator scoring;
+            try {
+                Mlp loaded = ModelBytes.load(model.value());
+                // a classifier's scores before softmax: the same layers under a loss that leaves the outputs as they are
+                Mlp logits = loaded.metadata().isClassification() ? new Mlp(loaded.layers(), Loss.named("mse"), loaded.scaling()) : loaded;
+                TaskContext task = TaskContext.get();
+                scoring = new ScoringIterator(rows, logits, this, task == null ? -1 : task.partitionId());
+                if (task != null) {
+                    // a task that stops before the last row (a limit, a failure, a kill) ends the work here
+                    task.addTaskCompletionListener((TaskCompletionListener) context -> scoring.end());
+                }
+            } catch (RuntimeException | Error e) {
+                TaskThreads.end();
+                throw e;
+            }
+            return scoring;
         }
     }
 
@@ -63,6 +75,7 @@ final class ScoringIterator implements Iterator<Row> {
     private int filled;
     private int next;
     private long seen;
+    private final AtomicBoolean ended = new AtomicBoolean();
 
     private ScoringIterator(Iterator<Row> input, Mlp logits, Scorer scorer, int partition) {
         this.input = input;
@@ -81,7 +94,17 @@ final class ScoringIterator implements Iterator<Row> {
             return true;
         }
         fill();
+        if (filled == 0) {
+            end();
+        }
         return filled > 0;
+    }
+
+    /** The partition's rows are scored (or its task is over): GEMM's threads go back, once. */
+    private void end() {
+        if (ended.compareAndSet(false, true)) {
+            TaskThreads.end();
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.jvk.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jvk.kernels.Gemm;
 import dev.jvk.nn.Activation;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.QuantizedDense;
@@ -28,6 +29,33 @@ class UserEdgeCasesTest {
 
     private static Row row(double label, double... x) {
         return RowFactory.create(Vectors.dense(x), label);
+    }
+
+    /**
+     * In local mode the tasks run in the driver's JVM, where GEMM's thread count is the user's setting: a fit, a transform
+     * read to the end, and one stopped after its first row (its task's completion ends the work) leave it as it was.
+     */
+    @Test
+    void fitAndTransformLeaveTheDriversGemmThreadsAsTheyWere() {
+        int before = Gemm.threads();
+        try {
+            int mine = 3;   // not the tasks' 1
+            Gemm.setThreads(mine);
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                rows.add(row(i % 2, i, 40 - i, i % 5));
+            }
+            Dataset<Row> data = frame(2, rows.toArray(Row[]::new));
+            JvkMlpClassificationModel model = BadInputTest.classifier().setThreadsPerTask(1).fit(data);
+            assertThat(Gemm.threads()).as("after fit").isEqualTo(mine);
+            model.setThreadsPerTask(1);
+            assertThat(model.transform(data).collectAsList()).hasSize(40);
+            assertThat(Gemm.threads()).as("after transform").isEqualTo(mine);
+            assertThat(model.transform(data).first()).isNotNull();
+            assertThat(Gemm.threads()).as("after a transform read to its first row").isEqualTo(mine);
+        } finally {
+            Gemm.setThreads(before);
+        }
     }
 
     @Test

@@ -224,6 +224,17 @@ public final class CsvTable {
      * @throws DataException naming the row and column of a label that is neither
      */
     public DataSet classification(List<String> classNames) {
+        return classification(classNames, CsvReader.MAX_CLASSES, "");
+    }
+
+    /**
+     * {@link #classification(List)} for a model of {@code classes} classes: with {@code classNames} empty a label must be
+     * a class number below {@code classes}, and {@code noNames} follows the message of a label that is not a number
+     * (what to do about a model that has no names for its classes).
+     *
+     * @throws DataException naming the row and column of a label that is neither
+     */
+    public DataSet classification(List<String> classNames, int classes, String noNames) {
         requireOneLabelColumn();
         List<String> names = classNames == null ? inferredClassNames() : classNames;
         int[] labels = new int[rows];
@@ -237,10 +248,10 @@ public final class CsvTable {
             Integer label;
             if (names.isEmpty()) {
                 double v = CsvReader.parseDecimal(t);
-                label = v >= 0 && v < CsvReader.MAX_CLASSES && v == Math.rint(v) ? (int) v : null;
+                label = v >= 0 && v < classes && v == Math.rint(v) ? (int) v : null;
                 if (label == null) {
                     throw new DataException(where(r, 0) + ": label " + DataException.printable(t) + " is not a class number (0.."
-                            + (CsvReader.MAX_CLASSES - 1) + ")");
+                            + (classes - 1) + ")" + (Double.isNaN(v) ? noNames : ""));
                 }
             } else {
                 label = index.get(t);
@@ -255,8 +266,7 @@ public final class CsvTable {
             labels[r] = label;
             maxLabel = Math.max(maxLabel, label);
         }
-        int classes = names.isEmpty() ? maxLabel + 1 : names.size();
-        return new DataSet(features, labels, rows, featureCount, classes, name);
+        return new DataSet(features, labels, rows, featureCount, names.isEmpty() ? maxLabel + 1 : names.size(), name);
     }
 
     /** "3" for a class named "3.0": numbers compare as numbers. */

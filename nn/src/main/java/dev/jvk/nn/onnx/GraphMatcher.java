@@ -1937,7 +1937,8 @@ final class GraphMatcher {
         int rank = dims.length;
         long axis = attrInt(p, "axis", 1);
         axis = axis < 0 ? axis + rank : axis;
-        long groups = s.count() == 1 && s.dims().length == 0 ? 1 : rank > 0 && axis >= 0 && axis < rank ? dims[(int) axis] : -1;
+        // a one-element 1-D scale ([1]) is per-tensor too: quantizers write it so, and ONNX Runtime runs it as such
+        long groups = s.count() == 1 && s.dims().length <= 1 ? 1 : rank > 0 && axis >= 0 && axis < rank ? dims[(int) axis] : -1;
         if (s.count() != groups || z != null && z.count() != groups) {
             throw error(p, "has " + s.count() + " scales" + (z == null ? "" : " and " + z.count() + " zero points") + " for a "
                     + Arrays.toString(dims) + " tensor at axis " + attrInt(p, "axis", 1) + "; jvk reads one per tensor or one per index along the axis");

@@ -299,6 +299,43 @@ class OnnxImportTest {
         }
     }
 
+    /**
+     * Per-tensor quantization written with a one-element 1-D scale and zero point ({@code [1]}, as some quantizers
+     * write it; ONNX Runtime runs it) imports as the same graph with scalar ones, and predicts what a plain loop over
+     * the dequantized weights does.
+     */
+    @Test
+    void dequantize_linear_with_a_one_element_scale_is_per_tensor() throws IOException {
+        byte[] q = {-7, 3, 0, 12, -128, 127, 5, -1, 9, 2, -60, 33};   // [4, 3]
+        float scale = 0.0371f;
+        byte zero = 3;
+        float[] x = graphs.inputs(5 * 4);
+        float[] scalar = OnnxModel.importMlp(dequantizedModel("scalar.onnx", q, scale, zero, new long[0])).predict(x, 5);
+        float[] oneElement = OnnxModel.importMlp(dequantizedModel("one.onnx", q, scale, zero, new long[] {1})).predict(x, 5);
+        assertThat(oneElement).isEqualTo(scalar);
+        double[] loop = new double[5 * 3];
+        for (int r = 0; r < 5; r++) {
+            for (int j = 0; j < 3; j++) {
+                for (int k = 0; k < 4; k++) {
+                    loop[r * 3 + j] += x[r * 4 + k] * (double) ((q[k * 3 + j] - zero) * scale);
+                }
+            }
+        }
+        assertClose(oneElement, loop);
+    }
+
+    /** {@code x [n, 4]} times int8 weights {@code q [4, 3]} through DequantizeLinear with a scale and zero point of {@code dims}. */
+    private Path dequantizedModel(String name, byte[] q, float scale, byte zero, long[] dims) throws IOException {
+        TestGraph g = new TestGraph().input("x", "n", 4).output("y");
+        g.node("DequantizeLinear", "dq", List.of("Wq", "s", "z"), "W");
+        g.node("MatMul", "m", List.of("x", "W"), "y");
+        g.rawInitializers.add(new ProtoWriter().packedVarints(1, new long[] {4, 3}).varint(2, 3).string(8, "Wq").bytes(9, q));
+        g.rawInitializers.add(new ProtoWriter().packedVarints(1, dims).varint(2, 1).string(8, "s")
+                .bytes(9, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(scale).array()));
+        g.rawInitializers.add(new ProtoWriter().packedVarints(1, dims).varint(2, 3).string(8, "z").bytes(9, new byte[] {zero}));
+        return g.write(dir.resolve(name));
+    }
+
     /** A 4 -> 6 MatMul whose weights live in {@code location} (no {@code length} entry when it is negative). */
     static Path externalModel(Path dir, String location, long offset, long length) throws IOException {
         TestGraph g = new TestGraph();
