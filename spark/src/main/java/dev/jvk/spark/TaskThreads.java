@@ -17,7 +17,13 @@ final class TaskThreads {
     /** Sets GEMM's threads for a task's work; {@link #end()} once when that work ends. */
     static synchronized void begin(int threads) {
         int before = Gemm.threads();
-        Gemm.setThreads(threads);   // first, so that a refused value leaves nothing to end
+        try {
+            Gemm.setThreads(threads);   // first, so that a refused value leaves nothing to end
+        } catch (IllegalArgumentException e) {
+            // the driver cannot know the executors' cores, so the param's upper bound is checked here, in the task
+            throw new IllegalArgumentException("threadsPerTask " + threads + " is more than this executor takes: "
+                    + e.getMessage() + "; match spark.task.cpus", e);
+        }
         if (running++ == 0) {
             kept = before;
         }

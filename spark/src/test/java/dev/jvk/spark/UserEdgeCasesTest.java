@@ -58,6 +58,17 @@ class UserEdgeCasesTest {
         }
     }
 
+    /** More threads per task than an executor takes fails in the task (the driver cannot know its cores), naming the param. */
+    @Test
+    void threadsPerTaskBeyondWhatTheExecutorTakesIsRefusedNamingTheParam() {
+        int before = Gemm.threads();
+        int tooMany = 4 * Runtime.getRuntime().availableProcessors() + 1;
+        Dataset<Row> data = frame(1, row(0, 1, 2, 3), row(1, 3, 2, 1));
+        assertThatThrownBy(() -> BadInputTest.classifier().setThreadsPerTask(tooMany).fit(data))
+                .hasStackTraceContaining("IllegalArgumentException: threadsPerTask " + tooMany + " is more than this executor takes");
+        assertThat(Gemm.threads()).as("the driver's setting after the refused task").isEqualTo(before);
+    }
+
     @Test
     void aNonFiniteFeatureIsRefusedBeforeTrainingNamingItsRow() {
         for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, 1e39}) {
