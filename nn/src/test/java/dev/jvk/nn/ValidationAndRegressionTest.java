@@ -168,6 +168,18 @@ class ValidationAndRegressionTest {
         assertThat(e.targets()).isEqualTo(1);
     }
 
+    /** A rows the arrays cannot hold is the shape's error, before anything is allocated from it. */
+    @Test
+    void a_regression_set_of_more_or_fewer_rows_than_its_arrays_is_refused_before_allocating() {
+        float[] x = {1f, 2f};
+        float[] t = {1f, 2f};
+        for (int rows : new int[] {Integer.MAX_VALUE, 1 << 30, 3, -1}) {
+            assertThatThrownBy(() -> DataSet.regression(x, t, rows, 1, 1, "shape")).as("rows %d", rows)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rows");
+        }
+        assertThat(DataSet.regression(x, t, 2, 1, 1, "shape").labels()).hasSize(2);
+    }
+
     @Test
     void two_targets_are_scored_one_by_one_and_summarised_with_each_target_weighing_the_same() {
         // outputs 2 x and 0, set by hand; the first target as above, the second 0, 0, 4, 0 (errors 0, 0, -4, 0)

@@ -125,6 +125,7 @@ public final class CsvTable {
         if (how == CsvReader.Missing.ERROR) {
             throw new DataException(name + ": " + missingAt.length + " missing values");
         }
+        // featureCount: the columns of the rows read (a missing value means there is one), not a size the file claims
         float[] fill = how == CsvReader.Missing.ZERO ? new float[featureCount] : means != null ? means : columnMeans();
         if (fill.length != featureCount) {
             throw new IllegalArgumentException(fill.length + " means for " + featureCount + " feature columns");
@@ -237,7 +238,7 @@ public final class CsvTable {
     public DataSet classification(List<String> classNames, int classes, String noNames) {
         requireOneLabelColumn();
         List<String> names = classNames == null ? inferredClassNames() : classNames;
-        int[] labels = new int[rows];
+        int[] labels = new int[rows];   // one per row read: targets holds them already
         int maxLabel = 0;
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {

@@ -82,7 +82,11 @@ public record DataSet(float[] features, int[] labels, int rows, int featureCount
      * @throws DataException            when a target is not finite
      */
     public static DataSet regression(float[] features, float[] targets, int rows, int featureCount, int targetCount, String name) {
-        return new DataSet(features, new int[rows], rows, featureCount, 1, name, Objects.requireNonNull(targets, "targets"), targetCount);
+        Objects.requireNonNull(targets, "targets");
+        // the labels' array only for a rows the targets can hold (at least one each): any other is the shape check's
+        // clear error, not an allocation sized by the argument (gigabytes, or a NegativeArraySizeException)
+        int[] labels = new int[rows >= 0 && rows <= targets.length ? rows : 0];
+        return new DataSet(features, labels, rows, featureCount, 1, name, targets, targetCount);
     }
 
     /** True when the rows carry real targets rather than class labels. */
