@@ -21,6 +21,15 @@ class TrainInputsTest {
     @TempDir
     Path dir;
     /** {@code rows} rows of two features and a 0/1 label, under {@code header}, the columns in the order {@code order} gives (indexes into a, b, label). */
+    /** A small model trained on {@code csv} (its header, one epoch), saved in the test folder as {@code name}. */
+    Path saved(Path csv, String name) {
+        Path model = dir.resolve(name);
+        Run t = run("train", "--csv", csv.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu",
+                "--threads", "1", "--save", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        return model;
+    }
+
     Path csv(String name, String header, int rows, long seed, int... order) throws IOException {
         Random random = new Random(seed);
         StringBuilder s = new StringBuilder(header).append('\n');
@@ -179,10 +188,7 @@ class TrainInputsTest {
     @Test
     void evaluate_names_the_line_of_a_class_number_the_model_does_not_have_and_data_names_a_csv_file_as_such() throws IOException {
         Path train = csv("train.csv", "a,b,label", 40, 8, 0, 1, 2);
-        Path model = dir.resolve("m.jvk");
-        Run t = run("train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu",
-                "--threads", "1", "--save", model.toString());
-        assertThat(t.code()).as(t.err()).isZero();
+        Path model = saved(train, "m.jvk");
         Path test = Files.writeString(dir.resolve("test.csv"), "a,b,label\n0.5,1,0\n\n1,2,7\n");
         Run e = run("evaluate", "--model", model.toString(), "--csv", test.toString(), "--header");
         assertThat(e.code()).isEqualTo(2);
@@ -197,10 +203,7 @@ class TrainInputsTest {
     @Test
     void evaluate_of_a_model_without_class_names_on_named_labels_names_its_classes_and_how_to_name_them() throws IOException {
         Path train = csv("train.csv", "a,b,label", 40, 8, 0, 1, 2);
-        Path model = dir.resolve("m.jvk");
-        Run t = run("train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu",
-                "--threads", "1", "--save", model.toString());
-        assertThat(t.code()).as(t.err()).isZero();
+        Path model = saved(train, "m.jvk");
         Path test = Files.writeString(dir.resolve("test.csv"), "a,b,label\n0.5,1,0\n1,2,cat\n");
         Run e = run("evaluate", "--model", model.toString(), "--csv", test.toString(), "--header");
         assertThat(e.code()).isEqualTo(2);
@@ -209,10 +212,7 @@ class TrainInputsTest {
                 + "a jvk model trained on named labels stores them)");
         // a model trained on named labels keeps reading them
         Path named = Files.writeString(dir.resolve("named.csv"), Files.readString(train).replaceAll(",0\n", ",cat\n").replaceAll(",1\n", ",dog\n"));
-        Path namedModel = dir.resolve("named.jvk");
-        Run n = run("train", "--csv", named.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu",
-                "--threads", "1", "--save", namedModel.toString());
-        assertThat(n.code()).as(n.err()).isZero();
+        Path namedModel = saved(named, "named.jvk");
         Path namedTest = Files.writeString(dir.resolve("named-test.csv"), "a,b,label\n0.5,1,dog\n1,2,cat\n");
         Run ne = run("evaluate", "--model", namedModel.toString(), "--csv", namedTest.toString(), "--header");
         assertThat(ne.code()).as(ne.err()).isZero();
