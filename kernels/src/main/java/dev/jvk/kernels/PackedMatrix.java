@@ -95,43 +95,7 @@ public final class PackedMatrix implements AutoCloseable {
         if (m == 0 || n == 0) {
             return;
         }
-        IMPL.sgemmPacked(transA == Transpose.TRANS, transB, m, n, k, alpha, a, aOffset, lda, blocks, beta, c, cOffset, ldc,
-                null, 0f, null, 0);
-    }
-
-    /**
-     * {@link #sgemm(Transpose, int, float, float[], int, int, float, float[], int, int)} followed by a dense layer's bias
-     * and activation on every element of C, {@code c[i][j] = f(c[i][j] + bias[biasOffset + j])}, done as each tile
-     * of C is written by the last K block rather than in a second pass: bitwise the product followed by
-     * {@link Vectors#addBias}, {@link Activations#addBiasRelu} or {@link Activations#addBiasLeakyRelu} over the
-     * {@code m x n()} block of C ({@link Epilogue}), for every shape and thread count. {@code slope} is leaky
-     * ReLU's negative slope; the other epilogues ignore it. The bias applies also where the product is empty
-     * ({@code k() == 0} or {@code alpha == 0}: C is {@code beta * C}, then the epilogue).
-     *
-     * @throws NullPointerException      as the product, or if {@code epilogue} or {@code bias} is null
-     * @throws IllegalArgumentException  as the product, or if {@code biasOffset} is negative or the bias lies in C's block
-     * @throws IndexOutOfBoundsException as the product, or if {@code bias} has fewer than {@code n()} elements from {@code biasOffset}
-     * @throws IllegalStateException     if this matrix is closed
-     */
-    public void sgemm(Transpose transA, int m, float alpha, float[] a, int aOffset, int lda,
-                      float beta, float[] c, int cOffset, int ldc, Epilogue epilogue, float slope, float[] bias, int biasOffset) {
-        if (closed) {
-            throw new IllegalStateException("this packed matrix is closed");
-        }
-        Checks.notNull(transA, "transA");
-        Checks.notNull(a, "a");
-        Checks.notNull(c, "c");
-        Checks.notNull(epilogue, "epilogue");
-        Checks.gemmArrays(transA, Transpose.NO_TRANS, m, n, k, a, a.length, aOffset, lda,
-                this, (long) k * n, 0, Math.max(1, n), c, c.length, cOffset, ldc);
-        Checks.vector(bias, biasOffset, n, "bias");
-        // the epilogue reads the bias while it writes C: a bias inside C's block would change under it
-        Checks.disjoint(bias, biasOffset, m == 0 ? 0 : n, "bias", c, cOffset, Checks.extent(m, n, ldc), "c");
-        if (m == 0 || n == 0) {
-            return;
-        }
-        IMPL.sgemmPacked(transA == Transpose.TRANS, transB, m, n, k, alpha, a, aOffset, lda, blocks, beta, c, cOffset, ldc,
-                epilogue, slope, bias, biasOffset);
+        IMPL.sgemmPacked(transA == Transpose.TRANS, transB, m, n, k, alpha, a, aOffset, lda, blocks, beta, c, cOffset, ldc);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.jvk.nn;
 
 import dev.jvk.kernels.Activations;
-import dev.jvk.kernels.Epilogue;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -69,15 +68,6 @@ public enum Activation {
      */
     boolean fusesWithBias() {
         return this == RELU || this == LEAKY_RELU;
-    }
-
-    /** The product's epilogue that applies {@link #addBiasAndApply}'s bias and f; only when {@link #fusesWithBias()}. */
-    Epilogue epilogue() {
-        return switch (this) {
-            case RELU -> Epilogue.BIAS_RELU;
-            case LEAKY_RELU -> Epilogue.BIAS_LEAKY_RELU;
-            default -> throw new IllegalStateException(this + " has no fused bias kernel");
-        };
     }
 
     /** {@code y[B x cols] = f(y + b)} in place, one pass, on the rows of {@code y} from element {@code offset}; only when {@link #fusesWithBias()}. {@code slope}: leaky ReLU's. */

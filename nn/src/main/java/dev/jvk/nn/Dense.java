@@ -4,7 +4,6 @@ import static dev.jvk.kernels.Transpose.NO_TRANS;
 import static dev.jvk.kernels.Transpose.TRANS;
 
 import dev.jvk.kernels.Gemm;
-import dev.jvk.kernels.Epilogue;
 import dev.jvk.kernels.PackedMatrix;
 import dev.jvk.kernels.Parallel;
 import dev.jvk.kernels.Vectors;
@@ -139,32 +138,22 @@ public final class Dense implements Layer {
             });
             return;
         }
-        if (packed != null) {
-            forwardPacked(x, y, from, rows, Epilogue.BIAS, 0f);
-            return;
-        }
         forwardWithoutBias(x, y, from, rows);
         // y[B x out] += b[out], broadcast over rows
         Vectors.addBias(bias, 0, y, from * out, rows, out, out);
     }
 
     /**
-     * Rows {@code [from, from + rows)} on the packed weights ({@link #holdsPackedWeights}) with the bias, and the
-     * activation {@code epilogue} names, applied as the product writes each tile of y: {@code y = f(x W + b)}, bitwise
-     * the product followed by the separate bias (and activation) pass, without that second pass over y.
-     * {@code slope}: leaky ReLU's.
-     */
-    void forwardPacked(float[] x, float[] y, int from, int rows, Epilogue epilogue, float slope) {
-        packed.sgemm(NO_TRANS, rows, 1f, x, from * in, in, 0f, y, from * out, out, epilogue, slope, bias, 0);
-    }
-
-    /**
      * The forward pass of rows {@code [from, from + rows)} without the bias, for a caller that adds the bias
      * fused with the activation ({@link Activation#addBiasAndApply}): {@code y[B x out] = x[B x in] . W}. Two rows
-     * or more, on weights not packed (on packed ones {@link #forwardPacked} adds the bias itself).
+     * or more, or one on packed weights ({@link #holdsPackedWeights}).
      */
     void forwardWithoutBias(float[] x, float[] y, int from, int rows) {
         // y[B x out] = x[B x in] . W[in x out]
+        if (packed != null) {
+            packed.sgemm(NO_TRANS, rows, 1f, x, from * in, in, 0f, y, from * out, out);
+            return;
+        }
         Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, in, 1f, x, from * in, in, weights, 0, out, 0f, y, from * out, out);
     }
 

@@ -30,12 +30,7 @@ final class DenseActivation implements Pass {
     @Override
     public void forwardRows(float[] x, float[] y, int from, int rows) {
         int out = dense.outputSize();
-        if (dense.holdsPackedWeights()) {
-            // y[B x out] = f(x W + b): the bias and f applied by the product as it writes each tile
-            dense.forwardPacked(x, y, from, rows, activation.epilogue(), slope);
-            return;
-        }
-        if (rows == 1) {
+        if (rows == 1 && !dense.holdsPackedWeights()) {
             // y[1 x out] = f(b + x W): Dense's GEMV, then f in place
             dense.forwardRows(x, y, from, 1);
             activation.forward(slope, y, y, from * out, out);

@@ -54,56 +54,6 @@ class PackedWeightsTest {
         }
     }
 
-    /**
-     * The bias and activation the product applies as it writes each tile ({@code dev.jvk.kernels.Epilogue}): with
-     * biases that are not zero (a model's start at zero would hide a bias skipped or added twice), ReLU and leaky
-     * ReLU, hidden widths off the tile edges, a batch and a single row, 1 and 2 threads: bitwise the product followed
-     * by the bias and the activation's scalar definition, then the softmax.
-     */
-    @Test
-    void predictionsWithBiasesAreBitwiseTheProductThenTheBiasAndActivation() {
-        for (Activation activation : new Activation[] {Activation.RELU, Activation.LEAKY_RELU}) {
-            Mlp mlp = Mlp.classifier(40, new int[] {70, 33}, activation, 5, 21);
-            SplittableRandom random = new SplittableRandom(22);
-            for (Dense dense : denses(mlp)) {
-                float[] bias = dense.bias();
-                for (int j = 0; j < bias.length; j++) {
-                    bias[j] = (float) random.nextDouble(-0.5, 0.5);
-                }
-            }
-            float[] x = inputs(ROWS, mlp.inputs(), 23);
-            float[] expected = new float[ROWS * mlp.classes()];
-            List<Dense> denses = denses(mlp);
-            float[] in = x;
-            for (int d = 0; d < denses.size(); d++) {
-                Dense dense = denses.get(d);
-                int n = dense.outputSize();
-                float[] out = new float[ROWS * n];
-                Gemm.sgemm(NO_TRANS, NO_TRANS, ROWS, n, dense.inputSize(), 1f, in, 0, dense.inputSize(), dense.weights(), 0, n, 0f, out, 0, n);
-                for (int i = 0; i < out.length; i++) {
-                    float v = out[i] + dense.bias()[i % n];
-                    out[i] = d == denses.size() - 1 ? v : activation == Activation.RELU ? Math.max(0f, v) : v > 0 ? v : Activation.LEAKY_SLOPE * v;
-                }
-                if (d == denses.size() - 1) {
-                    Softmax.softmax(out, 0, ROWS, n, n, expected, 0, n);
-                }
-                in = out;
-            }
-            int saved = Gemm.threads();
-            try {
-                for (int threads = 1; threads <= 2; threads++) {
-                    Gemm.setThreads(threads);
-                    assertThat(mlp.predict(x, ROWS)).as("%s, %d threads", activation, threads).isEqualTo(expected);
-                    assertThat(mlp.predict(x, 1)).as("%s, one row, %d threads", activation, threads)
-                            .isEqualTo(Arrays.copyOf(expected, mlp.classes()));
-                }
-            } finally {
-                Gemm.setThreads(saved);
-            }
-            assertThat(denses).allMatch(Dense::holdsPackedWeights);
-        }
-    }
-
     @Test
     void oneRowIsBitwiseThatRowInABatchOnOneAndTwoThreads() {
         // 784 x 256 weights are enough for the single row's product to be split between two threads

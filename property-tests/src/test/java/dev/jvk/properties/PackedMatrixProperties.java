@@ -3,13 +3,10 @@ package dev.jvk.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jvk.kernels.Activations;
-import dev.jvk.kernels.Epilogue;
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Kernels;
 import dev.jvk.kernels.PackedMatrix;
 import dev.jvk.kernels.Transpose;
-import dev.jvk.kernels.Vectors;
 import dev.jvk.properties.support.GemmCase;
 import dev.jvk.properties.support.GemmJudge;
 import dev.jvk.properties.support.GemmJudge.SgemmKernel;
@@ -99,117 +96,6 @@ class PackedMatrixProperties {
                 Tuple.of(3, Arbitraries.integers().between(lanes + 1, 10 * lanes)),
                 Tuple.of(1, Arbitraries.integers().between(2, 9).map(v -> v * lanes)));
         return GemmCase.cases(ms, ns, Arbitraries.integers().between(1, 300));
-    }
-
-    /**
-     * A product with an {@link Epilogue} gives, on every element, the bits of the product followed by the separate
-     * pass it stands for ({@link Vectors#addBias}, {@link Activations#addBiasRelu}, {@link Activations#addBiasLeakyRelu}),
-     * and those are the bits of the scalar definition ({@code v = c + bias[j]} rounded once, then the function) on
-     * every element wherever the tiles' edges and the separate pass's vectors fall: on 1, 2 and 3 threads, at tile
-     * edges, over several K blocks (an epilogue applied to any K block's partial sum but the last is seen, as is one
-     * skipped or applied twice), on the narrow and one-row paths and the empty product. Some rows of A are zero and
-     * the bias holds -0, NaN, infinities and subnormals, so that ReLU meets -0 and NaN in both forms. Nothing outside
-     * C's block is written.
-     */
-    @Property(tries = 300)
-    void anEpilogueGivesTheProductThenTheSeparatePassBits(@ForAll("epilogueCases") GemmCase g, @ForAll Epilogue epilogue,
-                                                          @ForAll("slopes") float slope, @ForAll long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] a = g.floatA();
-        for (int i = 0; i < g.m(); i += 3) {
-            for (int p = 0; p < g.k(); p++) {
-                a[g.aIndex(i, p)] = 0f; // c = alpha * (+0): -0 for a negative alpha when beta is 0
-            }
-        }
-        int bo = random.nextInt(4);
-        float[] bias = new float[bo + g.n() + random.nextInt(3)];
-        float[] special = {-0f, 0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE};
-        for (int j = 0; j < bias.length; j++) {
-            bias[j] = random.nextInt(6) == 0 ? special[random.nextInt(special.length)] : (float) random.nextDouble(-1, 1);
-        }
-        float[] own = g.floatB();
-        PackedMatrix packed = new PackedMatrix(g.transB(), g.k(), g.n(), own, g.bOffset(), g.ldb());
-        float[] c0 = g.floatC();
-        float[] product = c0.clone();
-        packed.sgemm(g.transA(), g.m(), g.alphaF(), a, g.aOffset(), g.lda(), g.betaF(), product, g.cOffset(), g.ldc());
-        float[] separate = product.clone();
-        float[] scalar = product.clone();
-        if (g.m() > 0 && g.n() > 0) {
-            switch (epilogue) {
-                case BIAS -> Vectors.addBias(bias, bo, separate, g.cOffset(), g.m(), g.n(), g.ldc());
-                case BIAS_RELU -> Activations.addBiasRelu(bias, bo, separate, g.cOffset(), g.m(), g.n(), g.ldc());
-                case BIAS_LEAKY_RELU -> Activations.addBiasLeakyRelu(slope, bias, bo, separate, g.cOffset(), g.m(), g.n(), g.ldc());
-            }
-            for (int i = 0; i < g.m(); i++) {
-                for (int j = 0; j < g.n(); j++) {
-                    float v = scalar[g.cIndex(i, j)] + bias[bo + j];
-                    scalar[g.cIndex(i, j)] = switch (epilogue) {
-                        case BIAS -> v;
-                        case BIAS_RELU -> Math.max(0f, v);
-                        case BIAS_LEAKY_RELU -> v > 0 ? v : slope * v;
-                    };
-                }
-            }
-        }
-        assertThat(separate).as("%s: the separate %s pass against its scalar definition", g, epilogue).isEqualTo(scalar);
-        int saved = Gemm.threads();
-        try {
-            for (int threads = 1; threads <= 3; threads++) {
-                Gemm.setThreads(threads);
-                float[] fused = c0.clone();
-                packed.sgemm(g.transA(), g.m(), g.alphaF(), a, g.aOffset(), g.lda(), g.betaF(), fused, g.cOffset(), g.ldc(),
-                        epilogue, slope, bias, bo);
-                assertThat(fused).as("%s, %s, %d threads", g, epilogue, threads).isEqualTo(separate);
-            }
-        } finally {
-            Gemm.setThreads(saved);
-        }
-    }
-
-    /**
-     * The wide tile's cases (k to 300: one or two K blocks), several K blocks (k past 512) at tile edges, and the
-     * general cases (empty, narrow, one row, every layout).
-     */
-    @Provide
-    Arbitrary<GemmCase> epilogueCases() {
-        int lanes = Math.max(4, Kernels.info().vectorBits() / Float.SIZE);
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, wideTileCases()),
-                Tuple.of(2, GemmCase.cases(Arbitraries.integers().between(1, 40), Arbitraries.integers().between(1, 10 * lanes),
-                        Arbitraries.integers().between(257, 800))),
-                Tuple.of(1, GemmCase.cases()));
-    }
-
-    @Provide
-    Arbitrary<Float> slopes() {
-        return Arbitraries.oneOf(Arbitraries.just(0.01f), Arbitraries.floats().between(-2f, 2f));
-    }
-
-    @Example
-    void anEpilogueIsCheckedBeforeAnythingIsWritten() {
-        PackedMatrix p = new PackedMatrix(Transpose.NO_TRANS, 4, 3, new float[12], 0, 3);
-        float[] a = new float[8];
-        float[] c = {7, 7, 7, 7, 7, 7};
-        float[] bias = {1, 2, 3};
-        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, a, 0, 4, 0f, c, 0, 3, null, 0f, bias, 0))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("epilogue");
-        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, a, 0, 4, 0f, c, 0, 3, Epilogue.BIAS_RELU, 0f, null, 0))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("bias");
-        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, a, 0, 4, 0f, c, 0, 3, Epilogue.BIAS, 0f, bias, 1))
-                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("bias is too short");
-        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, a, 0, 4, 0f, c, 0, 3, Epilogue.BIAS, 0f, bias, -1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("biasOffset");
-        float[] shared = {7, 7, 7, 7, 7, 7, 7, 7};
-        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, a, 0, 4, 0f, shared, 0, 3, Epilogue.BIAS_LEAKY_RELU, 0.1f, shared, 5))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias overlaps c");
-        // the product's own arguments come first, as in the product without an epilogue
-        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, new float[7], 0, 4, 0f, c, 0, 3, Epilogue.BIAS, 0f, bias, 0))
-                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("a is too short");
-        p.close();
-        assertThatThrownBy(() -> p.sgemm(Transpose.NO_TRANS, 2, 1f, a, 0, 4, 0f, c, 0, 3, Epilogue.BIAS, 0f, bias, 0))
-                .isInstanceOf(IllegalStateException.class);
-        assertThat(c).containsOnly(7f);
-        assertThat(shared).containsOnly(7f);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.jvk.kernels.gemm;
 
-import dev.jvk.kernels.Epilogue;
 import dev.jvk.kernels.spi.GemmKernels;
 import java.lang.foreign.MemorySegment;
 
@@ -54,9 +53,7 @@ public final class GemmEngine implements GemmKernels {
 
     @Override
     public void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
-                            PackedB packedB, float beta, float[] c, int cOffset, int ldc,
-                            Epilogue epilogue, float slope, float[] bias, int biasOffset) {
-        SgemmPrepacked.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, (SgemmPrepacked.Packed) packedB, beta, c, cOffset, ldc,
-                epilogue, slope, bias, biasOffset);
+                            PackedB packedB, float beta, float[] c, int cOffset, int ldc) {
+        SgemmPrepacked.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, (SgemmPrepacked.Packed) packedB, beta, c, cOffset, ldc);
     }
 }

@@ -1,10 +1,7 @@
 package dev.jvk.kernels.gemm;
 
-import dev.jvk.kernels.Epilogue;
 import dev.jvk.kernels.platform.Platform;
 import dev.jvk.kernels.platform.Platform.Species;
-import dev.jvk.kernels.simd.SimdActivations;
-import dev.jvk.kernels.simd.SimdVectors;
 import dev.jvk.kernels.spi.GemmKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -66,9 +63,6 @@ final class SgemmPrepacked {
     private static final int WIDE = Platform.MR == 8 ? 3 * L : 0;
     /** Frees the native memory of a {@link Packed} that nobody closed once it is unreachable. */
     private static final Cleaner CLEANER = Cleaner.create();
-    /** The bias and activation kernels of the separate passes an {@link Epilogue} stands for. */
-    private static final SimdActivations ACTIVATIONS = new SimdActivations();
-    private static final SimdVectors VECTORS = new SimdVectors();
 
     private SgemmPrepacked() {}
 
@@ -154,20 +148,15 @@ final class SgemmPrepacked {
         return packed;
     }
 
-    /**
-     * {@code C = alpha * op(A) * B + beta * C}, B from {@link #packB} with {@code transB}; then, unless {@code epilogue}
-     * is null, the bias and activation on every element of C ({@link Product#epilogue}).
-     */
+    /** {@code C = alpha * op(A) * B + beta * C}, B from {@link #packB} with {@code transB}. */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int ao, int lda,
-                     Packed bp, float beta, float[] c, int co, int ldc, Epilogue epilogue, float slope, float[] bias, int bo) {
+                     Packed bp, float beta, float[] c, int co, int ldc) {
         if (alpha == 0 || k == 0) {
             Sgemm.scale(beta, c, co, ldc, m, n);
-            finish(epilogue, slope, bias, bo, c, co, m, n, ldc);
             return;
         }
         Workspace workspace = Workspace.acquire();
         Product p = workspace.prepackedProduct().set(transA, transB, m, n, k, alpha, a, ao, lda, bp, beta, c, co, ldc);
-        p.epilogue(epilogue, slope, bias, bo);
         int wanted = GemmThreads.forProduct(m, n, k, Float.BYTES);
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = n <= L ? 1 : (n + NR - 1) / NR;
@@ -196,11 +185,6 @@ final class SgemmPrepacked {
         private float alpha, beta;
         private float[] a, c;
         private Packed bp;
-        /** Applied to each element once its sum is complete ({@link #epilogue}), or null: with leaky ReLU's slope, the bias and its offset. */
-        private Epilogue epilogue;
-        private float slope;
-        private float[] bias;
-        private int bo;
         private final Split byColumns = new Split(true);
         private final Split byRows = new Split(false);
 
@@ -227,21 +211,6 @@ final class SgemmPrepacked {
             a = null;
             c = null;
             bp = null;
-            epilogue = null;
-            bias = null;
-        }
-
-        /** The bias and activation every element of C gets once its sum is complete; none for a null {@code epilogue}. */
-        void epilogue(Epilogue epilogue, float slope, float[] bias, int bo) {
-            this.epilogue = epilogue;
-            this.slope = slope;
-            this.bias = bias;
-            this.bo = bo;
-        }
-
-        /** The epilogue on rows {@code [i, i + rows)} and columns {@code [j, j + cols)} of C, all of whose sums are complete. */
-        private void finishBlock(int i, int rows, int j, int cols) {
-            finish(epilogue, slope, bias, bo + j, c, co + i * ldc + j, rows, cols, ldc);
         }
 
         /** The parts of a call on several threads: ranges of whole column panels, or of whole MR row panels. */
@@ -266,21 +235,16 @@ final class SgemmPrepacked {
 
         /** Rows [i0, i1) and columns [j0, j1) of C (j0 on a panel's edge), every K block. */
         void range(Workspace workspace, int i0, int i1, int j0, int j1) {
-            // the paths of a narrow C or a single row write each element once per K block, or all of it at the end:
-            // their epilogue is one pass over the part, just after it (in the cache of the thread that wrote it)
             if (SgemmNarrowDot.takes(transA, transB, n, k)) {
                 dot(workspace, i0, i1);
-                finishBlock(i0, i1 - i0, j0, j1 - j0);
                 return;
             }
             if (m == 1) {
                 oneRow(workspace, j0, j1);
-                finishBlock(i0, i1 - i0, j0, j1 - j0);
                 return;
             }
             if (n <= L) {
                 narrow(workspace, i0, i1);
-                finishBlock(i0, i1 - i0, j0, j1 - j0);
                 return;
             }
             int kBlocks = bp.blocks();
@@ -302,7 +266,7 @@ final class SgemmPrepacked {
                     if (!wholeRows) {
                         SgemmPacking.packA(a, ao, lda, transA, ic, pc, mc, kc, MR, ap);
                     }
-                    tiles(ap, apo, bp.blockAt[kb], tile, ic, mc, j0, j1, kc, betaK, kb == kBlocks - 1);
+                    tiles(ap, apo, bp.blockAt[kb], tile, ic, mc, j0, j1, kc, betaK);
                     pc += kc;
                 }
             }
@@ -334,10 +298,8 @@ final class SgemmPrepacked {
          * (one and a half NR panels each, {@link SgemmSegmentUnrolled#packed8x3}), the rest, and the rows below the
          * last whole tile, through the NR and one-vector kernels, a panel's piece at a time. Every element is the
          * same chain of FMAs over the block from zero and the same update in any of these kernels: the same bits.
-         * In the {@code last} K block each tile gets the epilogue as soon as its kernel has written it, from L1.
          */
-        private void tiles(float[] ap, int apo, long block, float[] tile, int ic, int mc, int j0, int j1, int kc, float betaK,
-                           boolean last) {
+        private void tiles(float[] ap, int apo, long block, float[] tile, int ic, int mc, int j0, int j1, int kc, float betaK) {
             MemorySegment b = bp.panels;
             int jr = j0;
             if (WIDE > 0) {
@@ -349,14 +311,11 @@ final class SgemmPrepacked {
                     for (int ir = 0; ir < whole; ir += MR) {
                         SgemmSegmentUnrolled.packed8x3(kc, ap, apo + ir * kc, b, b0, d1, d2, c, co + (ic + ir) * ldc + jr, ldc,
                                 alpha, betaK);
-                        if (last && epilogue != null) {
-                            finishBlock(ic + ir, MR, jr, WIDE);
-                        }
                     }
                     if (whole < mc) {
                         for (int j = jr, cols; j < jr + WIDE; j += cols) {
                             cols = Math.min(NR - j % NR, jr + WIDE - j);
-                            piece(ap, apo, block, tile, ic, whole, mc - whole, j, cols, kc, betaK, last);
+                            piece(ap, apo, block, tile, ic, whole, mc - whole, j, cols, kc, betaK);
                         }
                     }
                 }
@@ -364,18 +323,17 @@ final class SgemmPrepacked {
             for (int cols; jr < j1; jr += cols) {
                 cols = Math.min(NR - jr % NR, j1 - jr);
                 for (int ir = 0; ir < mc; ir += MR) {
-                    piece(ap, apo, block, tile, ic, ir, Math.min(MR, mc - ir), jr, cols, kc, betaK, last);
+                    piece(ap, apo, block, tile, ic, ir, Math.min(MR, mc - ir), jr, cols, kc, betaK);
                 }
             }
         }
 
         /**
          * Rows [ir, ir + rows) of the packed A block times columns [jr, jr + cols) of one panel: the whole panel
-         * (2 vectors), or one vector of it from {@code jr}, which may be the panel's second vector; with the epilogue
-         * when it is the {@code last} K block's.
+         * (2 vectors), or one vector of it from {@code jr}, which may be the panel's second vector.
          */
         private void piece(float[] ap, int apo, long block, float[] tile, int ic, int ir, int rows, int jr, int cols, int kc,
-                           float betaK, boolean last) {
+                           float betaK) {
             boolean narrow = cols <= L;
             int ci = co + (ic + ir) * ldc + jr;
             boolean full = rows == MR && cols == (narrow ? L : NR);
@@ -388,9 +346,6 @@ final class SgemmPrepacked {
             }
             if (!full) {
                 SgemmKernels.update(tile, rows, cols, alpha, betaK, c, ci, ldc);
-            }
-            if (last && epilogue != null) {
-                finishBlock(ic + ir, rows, jr, cols);
             }
         }
 
@@ -506,22 +461,6 @@ final class SgemmPrepacked {
                 }
                 pc += kc;
             }
-        }
-    }
-
-    /**
-     * {@code c[r][j] = f(c[r][j] + bias[bo + j])} on a rows x cols block of C from {@code ci}, by the kernels of the
-     * separate pass ({@link Epilogue}): the same vector code on any block, whose elements' bits do not depend on
-     * where the block starts (every lane computes its own element, the last vector masked). Nothing for a null epilogue.
-     */
-    static void finish(Epilogue epilogue, float slope, float[] bias, int bo, float[] c, int ci, int rows, int cols, int ldc) {
-        if (epilogue == null) {
-            return;
-        }
-        switch (epilogue) {
-            case BIAS -> VECTORS.addBias(bias, bo, c, ci, rows, cols, ldc);
-            case BIAS_RELU -> ACTIVATIONS.addBiasRelu(bias, bo, c, ci, rows, cols, ldc);
-            case BIAS_LEAKY_RELU -> ACTIVATIONS.addBiasLeakyRelu(slope, bias, bo, c, ci, rows, cols, ldc);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.jvk.kernels.reference;
 
-import dev.jvk.kernels.Epilogue;
 import dev.jvk.kernels.spi.ActivationKernels;
 import dev.jvk.kernels.spi.GemmKernels;
 import dev.jvk.kernels.spi.LowPrecisionKernels;
@@ -313,17 +312,8 @@ public final class ReferenceKernels implements ActivationKernels, ReductionKerne
         return new Copied(copy);
     }
     @Override
-    public void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, PackedB packedB, float beta, float[] c, int cOffset, int ldc,
-                            Epilogue epilogue, float slope, float[] bias, int biasOffset) {
+    public void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, PackedB packedB, float beta, float[] c, int cOffset, int ldc) {
         ReferenceSgemm.sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, ((Copied) packedB).values(), 0, Math.max(1, n), beta, c, cOffset, ldc);
-        // the reference's epilogue is the separate pass it stands for
-        if (epilogue != null) {
-            switch (epilogue) {
-                case BIAS -> ReferenceVectors.addBias(bias, biasOffset, c, cOffset, m, n, ldc);
-                case BIAS_RELU -> ReferenceActivations.addBiasRelu(bias, biasOffset, c, cOffset, m, n, ldc);
-                case BIAS_LEAKY_RELU -> ReferenceActivations.addBiasLeakyRelu(slope, bias, biasOffset, c, cOffset, m, n, ldc);
-            }
-        }
     }
 
     // ================================================================ LowPrecisionKernels

@@ -1,6 +1,5 @@
 package dev.jvk.kernels.spi;
 
-import dev.jvk.kernels.Epilogue;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -49,10 +48,7 @@ public interface GemmKernels {
     /**
      * {@code C = alpha * op(A) * B + beta * C} with B from {@link #packB} of the same transB, k and n: transB
      * is how B was stored when packed, since a path chosen by shape may depend on it (as {@code sgemm}'s does).
-     * Then, unless {@code epilogue} is null, {@code c[i][j] = f(c[i][j] + bias[biasOffset + j])} as
-     * {@code dev.jvk.kernels.Epilogue} defines it ({@code slope}: leaky ReLU's), m and n at least 1.
      */
     void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
-                     PackedB packedB, float beta, float[] c, int cOffset, int ldc,
-                     Epilogue epilogue, float slope, float[] bias, int biasOffset);
+                     PackedB packedB, float beta, float[] c, int cOffset, int ldc);
 }
