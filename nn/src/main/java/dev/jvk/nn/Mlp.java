@@ -581,11 +581,7 @@ public final class Mlp {
         if (training) {
             // a training pass sums as it always has, whether or not a predict packed the weights before it
             // (one row takes GEMV's order on the live weights, and on packed ones the tiles')
-            for (Layer layer : layers) {
-                if (layer instanceof Dense dense) {
-                    dense.dropPackedWeights();
-                }
-            }
+            dropPackedWeights();
         }
         if (training && drawsMasks) {
             float[] x = loadInput(ws, 0, rows);
@@ -1051,6 +1047,18 @@ public final class Mlp {
             }
         }
         return null;
+    }
+
+    /**
+     * Drops every dense layer's packed copy of its weights ({@link Dense#dropPackedWeights}): for a caller that wrote
+     * the weights through arrays it held from before the last prediction (as early stopping restores the best epoch's).
+     */
+    void dropPackedWeights() {
+        for (Layer layer : layers) {
+            if (layer instanceof Dense dense) {
+                dense.dropPackedWeights();
+            }
+        }
     }
 
     /** The generator state of each dropout layer, in order: what a checkpoint keeps so that a resumed run draws the same masks. */

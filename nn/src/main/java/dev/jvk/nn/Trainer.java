@@ -560,6 +560,8 @@ public final class Trainer {
             for (int i = 0; i < parameters.size(); i++) {
                 System.arraycopy(bestWeights[i], 0, parameters.get(i).value(), 0, bestWeights[i].length);
             }
+            // the epochs' evaluations packed the last epoch's weights for inference: predict must see the best ones
+            mlp.dropPackedWeights();
         }
         return new History(List.copyOf(results), bestEpoch, stoppedEarly);
     }

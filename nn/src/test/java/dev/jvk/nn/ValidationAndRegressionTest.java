@@ -102,6 +102,24 @@ class ValidationAndRegressionTest {
         }
     }
 
+    @Test
+    void a_model_stopped_early_predicts_with_the_best_epochs_weights_as_its_saved_file_does(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // no listener: one that reads mlp.parameters() after each epoch (as the test above does) hides what this one saw, a
+        // predict after the run multiplying by the last epoch's weights, packed by its evaluation, not the best epoch's
+        Mlp mlp = TrainingTest.model(4);
+        Trainer.History h = new Trainer(Trainer.Config.builder().epochs(12).batchSize(32).seed(2)
+                .optimizer(OptimizerConfig.sgdWithMomentum(0.9f, false, 0f)).schedule(LearningRateSchedule.constant(0.2f)).patience(12).build())
+                .fit(mlp, TRAIN, VALIDATION);
+        assertThat(h.bestEpoch()).as("this run's best epoch is not its last").isLessThan(h.last().epoch());
+        float[] predicted = mlp.predict(VALIDATION.features(), VALIDATION.rows());
+        java.nio.file.Path file = dir.resolve("best.jvk");
+        mlp.save(file);
+        assertThat(java.util.Arrays.equals(predicted, Mlp.load(file).predict(VALIDATION.features(), VALIDATION.rows())))
+                .as("predict after early stopping gives bitwise what the saved model predicts").isTrue();
+        assertThat(mlp.evaluate(VALIDATION).accuracy()).isEqualTo(h.best().evaluation().accuracy());
+    }
+
     /** y1 = 50 + 10 (x0 - x1), y2 = -3 x2^2: far from mean 0 and variance 1, so the standardisation inside the model matters. */
     static DataSet regressionSet(int rows, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
