@@ -404,8 +404,9 @@ public final class Trainer {
      * state and the dropout layers' generators restored, so the weights come out bitwise as an uninterrupted run's. The
      * history returned starts with the checkpoint's epochs, as the uninterrupted run's does.
      *
-     * @throws IllegalArgumentException   when the data's width or labels do not fit the model, the training set is
-     *                                    empty, or {@code resume} does not fit this model and configuration
+     * @throws IllegalArgumentException   when the data's width or labels do not fit the model, the training set, the
+     *                                    validation set or the {@link #testEachEpoch} set is empty, or {@code resume}
+     *                                    does not fit this model and configuration (all before the first step)
      * @throws TrainingDivergedException  when the loss stops being finite
      * @throws UncheckedIOException       when a checkpoint cannot be written
      */
@@ -424,11 +425,14 @@ public final class Trainer {
 
     private History train(Mlp mlp, DataSet train, DataSet validation, TrainingCheckpoint resume) {
         check(mlp, train);
+        // an empty set to score after each epoch would fail only after the first epoch had changed the weights
         if (validation != null) {
             check(mlp, validation);
+            nonEmpty(validation, "validation");
         }
         if (testEachEpoch != null) {
             check(mlp, testEachEpoch);
+            nonEmpty(testEachEpoch, "test");
         }
         int n = train.rows();
         if (n == 0) {
@@ -673,6 +677,12 @@ public final class Trainer {
                 ws.targets[i * classes + c] = teacherWeight * teacherScores[r * classes + c];
             }
             ws.targets[i * classes + ws.labels[i]] += own;
+        }
+    }
+
+    private static void nonEmpty(DataSet data, String role) {
+        if (data.rows() == 0) {
+            throw new IllegalArgumentException("the " + role + " set " + data.name() + " has no rows to evaluate on");
         }
     }
 

@@ -42,6 +42,21 @@ class MlpArgumentsTest {
     }
 
     @Test
+    void an_empty_validation_or_test_set_is_refused_before_the_first_step_not_after_the_first_epoch() {
+        dev.jvk.nn.data.DataSet train = new dev.jvk.nn.data.SyntheticData(3, 16).sample(100, 0, "train");
+        dev.jvk.nn.data.DataSet empty = dev.jvk.nn.data.DataSet.of(new float[0], new int[0], 0, 16, 10, "empty");
+        Mlp mlp = Mlp.classifier(16, new int[] {8}, Activation.RELU, 10, 1);
+        List<float[]> before = weights(mlp);
+        Trainer.Config config = Trainer.Config.builder().epochs(2).batchSize(32).build();
+        assertThatThrownBy(() -> new Trainer(config).fit(mlp, train, empty)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the validation set empty has no rows to evaluate on");
+        assertUnchanged(mlp, before);
+        assertThatThrownBy(() -> new Trainer(config).testEachEpoch(empty).fit(mlp, train, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the test set empty has no rows to evaluate on");
+        assertUnchanged(mlp, before);
+    }
+
+    @Test
     void class_names_given_twice_are_refused_since_a_label_would_name_two_classes() {
         Mlp mlp = Mlp.classifier(2, new int[] {4}, Activation.RELU, 3, 1);
         assertThatThrownBy(() -> mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("cat", "dog", "cat"), List.of(), List.of(), -1,
