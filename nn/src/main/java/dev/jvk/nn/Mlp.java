@@ -145,7 +145,8 @@ public final class Mlp {
      * A model from layers whose sizes chain ({@code layers[i].outputSize() == layers[i+1].inputSize()}),
      * with the metadata of a classifier of which nothing else is known ({@code ModelMetadata.of("classification")}).
      *
-     * @throws IllegalArgumentException when the sizes do not chain, there is no layer, or no layer has parameters
+     * @throws IllegalArgumentException when the sizes do not chain, there is no layer, no layer has parameters, or a
+     *                                  layer other than an {@link ActivationLayer} appears twice
      */
     public Mlp(List<Layer> layers, Loss loss, FeatureScaling scaling) {
         this(layers, loss, scaling, ModelMetadata.of(ModelMetadata.CLASSIFICATION));
@@ -154,8 +155,9 @@ public final class Mlp {
     /**
      * A model from layers whose sizes chain, with what it is for ({@code metadata}, stored in its model file).
      *
-     * @throws IllegalArgumentException when the sizes do not chain, there is no layer, no layer has parameters,
-     *                                  or the metadata's names or target standardisation do not fit the model's inputs and outputs
+     * @throws IllegalArgumentException when the sizes do not chain, there is no layer, no layer has parameters, a layer
+     *                                  other than an {@link ActivationLayer} appears twice (the same object), or the
+     *                                  metadata's names or target standardisation do not fit the model's inputs and outputs
      */
     public Mlp(List<Layer> layers, Loss loss, FeatureScaling scaling, ModelMetadata metadata) {
         this.layers = List.copyOf(layers);
@@ -168,6 +170,17 @@ public final class Mlp {
                 throw new IllegalArgumentException("layer " + (i + 1) + " (" + this.layers.get(i) + ") takes "
                         + this.layers.get(i).inputSize() + " inputs but layer " + i + " (" + this.layers.get(i - 1)
                         + ") gives " + this.layers.get(i - 1).outputSize());
+            }
+        }
+        // a layer's gradients and dropout mask belong to one place in the stack: a second use would overwrite the first's
+        // gradient (or mask) and put its parameters twice in parameters(), each updated twice per step; an activation
+        // layer holds nothing and may be used again
+        java.util.Map<Layer, Integer> seen = new IdentityHashMap<>();
+        for (int i = 0; i < this.layers.size(); i++) {
+            Integer first = this.layers.get(i) instanceof ActivationLayer ? null : seen.putIfAbsent(this.layers.get(i), i);
+            if (first != null) {
+                throw new IllegalArgumentException("layer " + (i + 1) + " (" + this.layers.get(i) + ") is layer " + (first + 1)
+                        + " again: a layer with weights or a dropout mask takes one place in a model (make another for weights of its own)");
             }
         }
         this.inputs = this.layers.getFirst().inputSize();

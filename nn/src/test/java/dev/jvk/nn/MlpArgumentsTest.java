@@ -57,6 +57,22 @@ class MlpArgumentsTest {
     }
 
     @Test
+    void a_dense_or_dropout_layer_given_twice_in_the_list_is_refused_an_activation_layer_may_be_reused() {
+        // used twice, one Dense had its gradient overwritten by its second use and its parameters listed (and stepped) twice
+        Dense square = new Dense(8, 8).initialise(Init.HE, 3);
+        ActivationLayer relu = new ActivationLayer(Activation.RELU, 8);
+        Dense out = new Dense(8, 3).initialise(Init.XAVIER, 4);
+        assertThatThrownBy(() -> new Mlp(List.of(square, relu, square, out), new SoftmaxCrossEntropy(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("layer 3 (dense 8 -> 8) is layer 1 again");
+        Dropout dropout = new Dropout(8, 0.5f, 1);
+        Dense second = new Dense(8, 8).initialise(Init.HE, 5);
+        assertThatThrownBy(() -> new Mlp(List.of(square, dropout, second, dropout, out), new SoftmaxCrossEntropy(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("layer 4 (" + dropout + ") is layer 2 again");
+        Mlp reused = new Mlp(List.of(square, relu, second, relu, out), new SoftmaxCrossEntropy(), null);
+        assertThat(reused.parameters()).hasSize(6);
+    }
+
+    @Test
     void class_names_given_twice_are_refused_since_a_label_would_name_two_classes() {
         Mlp mlp = Mlp.classifier(2, new int[] {4}, Activation.RELU, 3, 1);
         assertThatThrownBy(() -> mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("cat", "dog", "cat"), List.of(), List.of(), -1,
