@@ -409,14 +409,17 @@ public final class Trainer {
      *                                    does not fit this model and configuration (all before the first step)
      * @throws TrainingDivergedException  when the loss stops being finite
      * @throws UncheckedIOException       when a checkpoint cannot be written
+     * @throws java.util.ConcurrentModificationException when another thread is inside a call on {@code mlp} (see {@link Mlp})
      */
     public History fit(Mlp mlp, DataSet train, DataSet validation, TrainingCheckpoint resume) {
         Objects.requireNonNull(mlp, "mlp");
         Objects.requireNonNull(train, "train");
         int threads = Gemm.threads();
+        boolean entered = mlp.enter();
         try {
             return train(mlp, train, validation, resume);
         } finally {
+            mlp.exit(entered);
             if (Gemm.threads() != threads) {
                 Gemm.setThreads(threads);
             }
