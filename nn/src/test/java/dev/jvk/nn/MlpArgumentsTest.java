@@ -73,6 +73,19 @@ class MlpArgumentsTest {
     }
 
     @Test
+    void an_optimizer_over_a_parameter_listed_twice_or_with_an_infinite_epsilon_is_refused_when_made() {
+        // listed twice, a parameter was stepped twice per trainStep; an infinite epsilon made every Adam step zero
+        Mlp mlp = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+        List<Parameter> twice = new ArrayList<>(mlp.parameters());
+        twice.addAll(mlp.parameters());
+        assertThatThrownBy(() -> OptimizerConfig.sgd().create(twice)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameters[4] (weights) updates the values of parameters[0] again: each step would move them twice");
+        assertThatThrownBy(() -> OptimizerConfig.adam().create(null)).isInstanceOf(NullPointerException.class).hasMessage("parameters");
+        assertThatThrownBy(() -> new OptimizerConfig(OptimizerConfig.Kind.ADAM, 0f, false, 0f, 0.9f, 0.999f, Float.POSITIVE_INFINITY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("epsilon must be > 0 and finite, got Infinity");
+    }
+
+    @Test
     void class_names_given_twice_are_refused_since_a_label_would_name_two_classes() {
         Mlp mlp = Mlp.classifier(2, new int[] {4}, Activation.RELU, 3, 1);
         assertThatThrownBy(() -> mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("cat", "dog", "cat"), List.of(), List.of(), -1,
