@@ -406,9 +406,28 @@ class ValidationAndRegressionTest {
     }
 
     @Test
+    void a_checkpoint_whose_model_is_of_another_epoch_than_its_state_is_refused_not_resumed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // the model is written first, then the state, each whole: a run stopped between the two left epoch 3's model beside
+        // epoch 2's state, which resumed epoch 2's optimizer state and shuffles on epoch 3's weights, silently
+        Trainer.Config config = Trainer.Config.builder().epochs(3).batchSize(64).seed(9).build();
+        new Trainer(config).checkpointTo(dir, "fingerprint").fit(model(6, 0f), TRAIN.slice(0, 500, "train"), null);
+        java.nio.file.Path model = dir.resolve(TrainingCheckpoint.MODEL);
+        byte[] third = java.nio.file.Files.readAllBytes(model);
+        new Trainer(Trainer.Config.builder().epochs(2).batchSize(64).seed(9).build()).checkpointTo(dir, "fingerprint")
+                .fit(model(6, 0f), TRAIN.slice(0, 500, "train"), null);
+        assertThat(TrainingCheckpoint.read(dir).epoch()).isEqualTo(2);
+        java.nio.file.Files.write(model, third);   // as the stopped run left them
+        assertThatThrownBy(() -> TrainingCheckpoint.read(dir)).isInstanceOf(ModelFileException.class)
+                .hasMessage(model + " is not the model " + dir.resolve(TrainingCheckpoint.STATE) + " was written with (a run stopped between "
+                        + "writing the two?): its optimizer state would continue on another epoch's weights; train again without --resume");
+    }
+
+    @Test
     void a_training_state_with_a_nan_moment_or_a_non_finite_best_weight_is_refused_naming_the_array_and_index(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
         java.nio.file.Path file = dir.resolve(TrainingCheckpoint.STATE);
+        Mlp.classifier(2, new int[] {2}, Activation.RELU, 2, 1).save(dir.resolve(TrainingCheckpoint.MODEL));   // the state's model
         java.util.function.BiFunction<float[][], float[][], TrainingCheckpoint> state = (moments, best) ->
                 new TrainingCheckpoint("fingerprint", 0, 5, moments, 1, 0.5, 0.25, best, new long[0], List.of());
         float[][] finite = {{1f, 2f}, {3f, 4f, 5f}};
@@ -438,7 +457,7 @@ class ValidationAndRegressionTest {
         java.nio.file.Files.write(dir.resolve(TrainingCheckpoint.STATE), bytes.toByteArray());
         assertThatThrownBy(() -> TrainingCheckpoint.read(dir)).isInstanceOf(ModelFileException.class)
                 .hasMessage(dir.resolve(TrainingCheckpoint.STATE) + ": training state version 2 keeps no per-epoch figures, which a resumed run's "
-                        + "learning curves and --json need; this jvk reads version 4: train again without --resume");
+                        + "learning curves and --json need; this jvk reads version 5: train again without --resume");
     }
 
     @Test
