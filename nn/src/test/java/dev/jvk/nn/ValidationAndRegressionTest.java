@@ -285,6 +285,11 @@ class ValidationAndRegressionTest {
         assertThat(e.macroF1()).as("class 2 occurs as a prediction, so it counts").isCloseTo((f0 + f1 + 0) / 3, within(1e-12));
         assertThat(e.weightedF1()).isCloseTo((f0 * 7 + f1 * 4) / 11, within(1e-12));
         assertThat(e.classificationReport(List.of("cat", "dog", "eel"))).contains("cat").contains("eel").contains("macro avg");
+        // too few names failed at the first class past them with the list's IndexOutOfBoundsException, too many went unseen
+        assertThatThrownBy(() -> e.classificationReport(List.of("cat", "dog"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("2 class names for an evaluation of 3 classes");
+        assertThatThrownBy(() -> e.classificationReport(List.of("cat", "dog", "eel", "fox"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("4 class names for an evaluation of 3 classes");
         assertThat(e.confusionTable(List.of("cat", "dog", "eel"))).isEqualTo(
                 "true\\pred    cat    dog    eel\n"
                 + "      cat      5      1      1\n"
