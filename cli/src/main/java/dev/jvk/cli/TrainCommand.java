@@ -127,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--scale", paramLabel = "auto|minmax|standard|none", defaultValue = "auto",
             description = "Feature scaling fitted on the training data; auto: none when every feature is within +-10 and their spreads "
-                    + "within a factor of 10 of each other, else standard (default: ${DEFAULT-VALUE}).")
+                    + "within a factor of 10 of each other and of order 1 (the largest at least 0.1), else standard (default: ${DEFAULT-VALUE}).")
     String scale;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seeds weights, shuffling and splits (default: ${DEFAULT-VALUE}).")
@@ -295,7 +295,7 @@ final class TrainCommand implements Callable<Integer> {
                 plural(p.test().rows(), "test sample"), p.testSource(), plural(train.featureCount(), "feature"),
                 regression ? plural(train.targetCount(), "regression target") : plural(train.classes(), "class", "classes"),
                 scaling.cliName() + (chosenScaling != null ? "" : scaling == FeatureScaling.Kind.NONE
-                        ? " (auto: the features are within +-10 and of comparable spread)" : " (auto)"));
+                        ? " (auto: the features are within +-10 and of comparable spread, of order 1)" : " (auto)"));
 
         // a fresh model whose scaling (and target standardisation) is fitted on the given training rows
         BiFunction<Activation, DataSet, Mlp> build = (a, rows) -> {

@@ -65,6 +65,50 @@ class FeatureScalingTest {
     }
 
     @Test
+    void features_in_tiny_units_are_standardised_not_taken_for_constants() {
+        // iris's four lengths in hundreds of kilometres (1e-7 of a cm): the same flowers, the same spreads relative to each other
+        float[] cm = {5.1f, 3.5f, 1.4f, 0.2f, 7.0f, 3.2f, 4.7f, 1.4f, 6.3f, 3.3f, 6.0f, 2.5f, 4.9f, 2.5f, 4.5f, 1.7f};
+        float[] tiny = cm.clone();
+        for (int i = 0; i < tiny.length; i++) {
+            tiny[i] *= 1e-7f;
+        }
+        DataSet iris = new DataSet(tiny, new int[4], 4, 4, 3, "iris in 100 km");
+        assertThat(FeatureScaling.chooseFor(iris)).as("spreads of 1e-7 are not of order one: left unscaled, no feature can move a unit")
+                .isEqualTo(FeatureScaling.Kind.STANDARD);
+        FeatureScaling s = FeatureScaling.fit(FeatureScaling.Kind.STANDARD, iris);
+        s.applyTo(iris);
+        for (int c = 0; c < 4; c++) {
+            double mean = 0;
+            double sq = 0;
+            for (int r = 0; r < 4; r++) {
+                mean += iris.features()[r * 4 + c] / 4.0;
+            }
+            for (int r = 0; r < 4; r++) {
+                double d = iris.features()[r * 4 + c] - mean;
+                sq += d * d / 4;
+            }
+            assertThat(mean).as("feature %d's mean", c).isCloseTo(0, within(1e-5));
+            assertThat(sq).as("feature %d's variance", c).isCloseTo(1, within(1e-4));
+        }
+        // one feature in tiny units beside one of order one: its spread is 1e-13 of the other's, and it is a feature all the same
+        DataSet mixed = data(1e-13f, 1, 3e-13f, -1, 2e-13f, 0.5f);
+        assertThat(FeatureScaling.chooseFor(mixed)).isEqualTo(FeatureScaling.Kind.STANDARD);
+        FeatureScaling m = FeatureScaling.fit(FeatureScaling.Kind.STANDARD, mixed);
+        m.applyTo(mixed);
+        assertThat(mixed.features()[0]).isCloseTo(-1.2247449f, within(1e-5f));
+        assertThat(mixed.features()[2]).isCloseTo(1.2247449f, within(1e-5f));
+        assertThat(mixed.features()[4]).isCloseTo(0f, within(1e-5f));
+        // a constant column stays a constant 0, whatever its value, and still does not count in auto's choice
+        DataSet constant = data(0.5f, 0.1f, -0.5f, 0.1f, 0.2f, 0.1f);
+        assertThat(FeatureScaling.chooseFor(constant)).isEqualTo(FeatureScaling.Kind.NONE);
+        FeatureScaling c = FeatureScaling.fit(FeatureScaling.Kind.STANDARD, constant);
+        assertThat(c.scale()[1]).isEqualTo(1f);
+        c.applyTo(constant);
+        assertThat(constant.features()[1]).isZero();
+        assertThat(constant.features()[3]).isZero();
+    }
+
+    @Test
     void the_synthetic_set_is_seeded_and_balanced() {
         DataSet a = new SyntheticData(3).sample(5000, 0, "a");
         DataSet b = new SyntheticData(3).sample(5000, 0, "b");
