@@ -229,6 +229,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!List.of("constant", "step", "cosine").contains(schedule.toLowerCase(Locale.ROOT))) {
             throw new UsageException("unknown --schedule '" + schedule + "' (expected constant, step or cosine)");
         }
+        Options.distinctOutputs("--save", save, "--plot", plot,
+                "--checkpoint-dir", checkpointDir == null ? null : checkpointDir.resolve(TrainingCheckpoint.MODEL),
+                "--checkpoint-dir", checkpointDir == null ? null : checkpointDir.resolve(TrainingCheckpoint.STATE));
         if (save != null) {
             Options.checkModelTarget(save, "--save");
             Options.notAnInput(save, "--save", "the model", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,

@@ -246,4 +246,32 @@ class TrainInputsTest {
         assertThat(p.out().lines().findFirst().orElseThrow()).isEqualTo("prediction,100,200,404");
         assertThat(p.out().lines().skip(1)).allMatch(line -> line.startsWith("100,") || line.startsWith("200,") || line.startsWith("404,"));
     }
+
+    @Test
+    void two_outputs_naming_one_file_are_refused_before_training_rather_than_the_plot_replacing_the_model() throws IOException {
+        Path train = csv("train.csv", "a,b,label", 60, 11, 0, 1, 2);
+        Path both = dir.resolve("out.png");
+        Path checkpoints = dir.resolve("checkpoints");
+        String[][] cases = {
+            {"--save", both.toString(), "--plot", both.toString()},
+            // the same file by another spelling of its path
+            {"--save", both.toString(), "--plot", dir.resolve("sub").resolve("..").resolve("out.png").toString()},
+            {"--save", checkpoints.resolve("model.jvk").toString(), "--checkpoint-dir", checkpoints.toString()},
+            {"--plot", checkpoints.resolve("trainer.state").toString().replace("trainer.state", "model.png"), "--save",
+                    checkpoints.resolve("trainer.state").toString(), "--checkpoint-dir", checkpoints.toString()},
+        };
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createDirectories(checkpoints);
+        for (String[] outputs : cases) {
+            Run r = run(with(new String[] {"train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "1",
+                    "--activation", "relu", "--threads", "1"}, outputs));
+            assertThat(r.code()).as(String.join(" ", outputs) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err().strip()).as(String.join(" ", outputs)).startsWith("jvk train: ").contains(" both name ").doesNotContain("Exception");
+            assertThat(r.out()).as("nothing trained").doesNotContain("epoch");
+            assertThat(both).doesNotExist();
+            assertThat(checkpoints).isEmptyDirectory();
+        }
+        assertThat(run("train", "--csv", train.toString(), "--header", "--save", both.toString(), "--plot", both.toString()).err().strip())
+                .isEqualTo("jvk train: --save " + both + " and --plot " + both + " both name one file; the second written would replace the first");
+    }
 }
