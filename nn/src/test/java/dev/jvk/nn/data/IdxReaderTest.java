@@ -197,7 +197,13 @@ class IdxReaderTest {
         assertThatThrownBy(() -> IdxReader.readImages(cut)).isInstanceOf(DataException.class)
                 .hasMessageStartingWith(cut + ": truncated: header promises 78400 pixel values, the gzipped file breaks off after ")
                 .hasMessageEndingWith(" (cut short in a download or copy?)");
-        byte[] labelsGz = Files.readAllBytes(write("labels.gz", labels(5000, 5000, 10), true));
+        byte[] labelBytes = labels(5000, 0, 10);
+        byte[] randomLabels = java.util.Arrays.copyOf(labelBytes, labelBytes.length + 5000);
+        java.util.Random random = new java.util.Random(6);
+        for (int i = labelBytes.length; i < randomLabels.length; i++) {
+            randomLabels[i] = (byte) random.nextInt(10);
+        }
+        byte[] labelsGz = Files.readAllBytes(write("labels.gz", randomLabels, true));
         Path cutLabels = dir.resolve("cut-labels.gz");
         Files.write(cutLabels, java.util.Arrays.copyOf(labelsGz, labelsGz.length - 12));   // the stored CRC and length, and the last block's end
         assertThatThrownBy(() -> IdxReader.readLabels(cutLabels)).isInstanceOf(DataException.class)
