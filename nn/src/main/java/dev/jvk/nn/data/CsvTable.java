@@ -296,7 +296,8 @@ public final class CsvTable {
         for (int i = 0; i < y.length; i++) {
             double v = CsvReader.parseDecimal(targets[i]);
             if (Double.isNaN(v) || !Double.isFinite((float) v)) {
-                throw new DataException(where(i / k, i % k) + ": target " + DataException.printable(targets[i]) + " is not a finite number");
+                throw new DataException(where(i / k, i % k) + ": target " + DataException.printable(targets[i])
+                        + (Double.isNaN(v) ? " is not a finite number" : CsvReader.BEYOND_FLOAT));
             }
             y[i] = (float) v;
         }

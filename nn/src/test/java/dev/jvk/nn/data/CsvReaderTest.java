@@ -278,6 +278,47 @@ class CsvReaderTest {
     }
 
     @Test
+    void a_text_column_in_the_first_row_points_to_the_label_column_not_to_a_header() throws IOException {
+        // UCI's iris.data: no header, the species last; read with the label in column 0, line 1 is data, not a header
+        Path iris = csv("5.1,3.5,1.4,0.2,Iris-setosa\n4.9,3.0,1.4,0.2,Iris-setosa\n");
+        assertThatThrownBy(() -> read(iris, false, "0"))
+                .hasMessage(iris + " line 1, column 5: 'Iris-setosa' is not a number (a feature must be; if this column is the label, give --label-column last)");
+        Path named = csv("sepal_length,species,petal_length\n5.1,Iris-setosa,1.4\n");
+        assertThatThrownBy(() -> read(named, true, "0"))
+                .hasMessage(named + " line 2, column 2 ('species'): 'Iris-setosa' is not a number (a feature must be; if this column is the label, give --label-column species)");
+        Path middle = csv("5.1,Iris-setosa,1.4\n");
+        assertThatThrownBy(() -> read(middle, false, "0"))
+                .hasMessage(middle + " line 1, column 2: 'Iris-setosa' is not a number (a feature must be; if this column is the label, give --label-column 1)");
+        // a stray word further down is a bad cell, not a column of labels
+        Path stray = csv("1,2,0\n1,oops,1\n");
+        assertThatThrownBy(() -> read(stray, false, "2")).hasMessage(stray + " line 2, column 2: 'oops' is not a number");
+    }
+
+    @Test
+    void a_file_separated_by_semicolons_or_tabs_read_as_commas_names_the_delimiter_to_give() throws IOException {
+        Path semicolons = csv("a;b;label\n1;2;0\n3;4;1\n");
+        assertThatThrownBy(() -> read(semicolons, true, "label"))
+                .hasMessage(semicolons + ": no column named 'label'; the header has 'a;b;label' (one column: is the file separated by ';'? give --delimiter ';')");
+        assertThatThrownBy(() -> read(semicolons, true, "0"))
+                .hasMessage(semicolons + " line 2: a row needs at least one feature besides the label (one column: is the file separated by ';'? give --delimiter ';')");
+        assertThat(CsvReader.read(semicolons, new CsvReader.Format(';', true), List.of("label"), CsvReader.Missing.ERROR).rows()).isEqualTo(2);
+        Path tabs = csv("1\t2\t0\n3\t4\t1\n");
+        assertThatThrownBy(() -> read(tabs, false, "0"))
+                .hasMessage(tabs + " line 1: a row needs at least one feature besides the label (one column: is the file separated by tabs? give --delimiter tab)");
+    }
+
+    @Test
+    void a_number_beyond_float_is_named_so_not_called_infinite() throws IOException {
+        Path big = csv("1,1e39\n");
+        assertThatThrownBy(() -> CsvReader.read(big, 0, false)).hasMessage(big + " line 1, column 2: '1e39' is beyond float's range (magnitudes up to 3.4e38)");
+        Path target = csv("x,y\n1,-4e38\n");
+        assertThatThrownBy(() -> read(target, true, "y").regression())
+                .hasMessage("d.csv line 2, column 2 ('y'): target '-4e38' is beyond float's range (magnitudes up to 3.4e38)");
+        Path inf = csv("1,inf\n");
+        assertThatThrownBy(() -> CsvReader.read(inf, 0, false)).hasMessage(inf + " line 1, column 2: 'inf' is not a finite number");
+    }
+
+    @Test
     void regression_targets_and_the_inferred_task() throws IOException {
         Path file = csv("a,price,rooms\n1,2.5,3\n2,-1e1,4\n");
         CsvTable one = read(file, true, "price");
@@ -304,7 +345,7 @@ class CsvReaderTest {
         assertThatThrownBy(() -> CsvReader.read(file, 0, false)).isInstanceOf(DataException.class)
                 .hasMessage(file + " line 2, column 2: 'abc' is not a number");
         Path inf = csv("1,1e39\n");
-        assertThatThrownBy(() -> CsvReader.read(inf, 0, false)).hasMessage(inf + " line 1, column 2: '1e39' is not a finite number");
+        assertThatThrownBy(() -> CsvReader.read(inf, 0, false)).hasMessage(inf + " line 1, column 2: '1e39' is beyond float's range (magnitudes up to 3.4e38)");
     }
 
     @Test
