@@ -22,7 +22,7 @@ import java.util.Objects;
  * Reads CSV files as people have them: RFC 4180 quoting (a quoted field may hold the delimiter, line
  * breaks and doubled quotes), any one-character delimiter, an optional header line whose names can
  * pick the label column, a UTF-8 byte order mark, {@code \n}, {@code \r\n} or {@code \r} line ends,
- * blank lines skipped. Feature cells are decimal numbers; the label (or target) columns are kept as
+ * blank lines and rows of empty cells ({@code ,,,}) skipped. Feature cells are decimal numbers; the label (or target) columns are kept as
  * text until {@link CsvTable#classification} or {@link CsvTable#regression} decide what they are.
  *
  * <p>Numbers are decimal only ({@code -1.5}, {@code 2e-3}, {@code .5}): Java's own {@code 0x1p1},
@@ -641,14 +641,22 @@ public final class CsvReader {
                 recordLine = line;
                 length = 0;
                 cellCount = 0;
+                anyCellQuoted = false;
                 readRecord();
-                if (!(cellCount == 1 && start[0] == end[0] && !lastCellQuoted)) {
+                if (anyCellQuoted) {
                     return true;
+                }
+                // a blank line, or a row of delimiters only (",,,": what spreadsheets export for rows once formatted, now empty),
+                // holds no value to read or fill: skipped, as a blank line is
+                for (int i = 0; i < cellCount; i++) {
+                    if (start[i] != end[i]) {
+                        return true;
+                    }
                 }
             }
         }
 
-        private boolean lastCellQuoted;
+        private boolean anyCellQuoted;
 
         private void readRecord() throws IOException {
             int cellStart = 0;
@@ -663,7 +671,7 @@ public final class CsvReader {
                 }
                 if (c < 0 || c == '\n' || c == '\r' || c == delimiter) {
                     endCell(cellStart, quoted);
-                    lastCellQuoted = quoted;
+                    anyCellQuoted |= quoted;
                     if (c == delimiter) {
                         cellStart = length;
                         quoted = false;

@@ -98,6 +98,21 @@ class CsvReaderTest {
     }
 
     @Test
+    void a_row_of_empty_cells_as_spreadsheets_export_below_the_data_is_skipped_as_a_blank_line_is() throws IOException {
+        // Excel writes ",,," for rows once formatted and now empty; they hold nothing to fill, and the label they lack is no error
+        Path file = csv("a,b,label\n1,2,0\n,,\n3,4,1\n,,\n  , ,\n\n");
+        CsvTable t = read(file, true, "label");
+        assertThat(t.rows()).isEqualTo(2);
+        assertThat(t.features()).containsExactly(1f, 2f, 3f, 4f);
+        assertThat(t.line(1)).as("lines are still counted as the file has them").isEqualTo(4);
+        // a row with one value is data with gaps, and a quoted empty cell is a value someone wrote
+        Path partial = csv("a,b,label\n1,2,0\n,,1\n");
+        assertThatThrownBy(() -> read(partial, true, "label")).hasMessage(partial + " line 3, column 1 ('a'): missing value (give --missing mean or --missing zero to fill it)");
+        Path quoted = csv("a,b,label\n1,2,0\n\"\",,\n");
+        assertThatThrownBy(() -> read(quoted, true, "label")).hasMessageStartingWith(quoted + " line 3, column 1 ('a'): missing value");
+    }
+
+    @Test
     void sparse_class_numbers_are_codes_that_become_names_and_dense_ones_stay_the_class() throws IOException {
         CsvTable codes = read(csv("a,code\n1,100\n2,404\n3,200\n4,100.0\n"), true, "code");
         assertThat(codes.inferredClassNames()).containsExactly("100", "200", "404");
