@@ -319,7 +319,7 @@ final class TrainCommand implements Callable<Integer> {
             act = choice.activation();
             StringBuilder scores = new StringBuilder();
             choice.scores().forEach((a, score) -> scores.append(scores.isEmpty() ? "" : ", ").append(a.cliName())
-                    .append(String.format(Locale.ROOT, " %.4f", score)));
+                    .append(" ").append(Results.figure(score)));
             progress.printf(Locale.ROOT, "activation: %s, the better in %d-fold cross-validation on the %d training rows (mean held-out loss: %s; %.1f s; --activation to choose)%n",
                     act.cliName(), CrossValidation.FOLDS, train.rows(), scores, cvSeconds);
         }

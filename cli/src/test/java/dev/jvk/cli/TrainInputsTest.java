@@ -274,4 +274,18 @@ class TrainInputsTest {
         assertThat(run("train", "--csv", train.toString(), "--header", "--save", both.toString(), "--plot", both.toString()).err().strip())
                 .isEqualTo("jvk train: --save " + both + " and --plot " + both + " both name one file; the second written would replace the first");
     }
+
+    @Test
+    void a_loss_in_the_billions_is_printed_in_a_readable_form_not_as_twenty_digits() throws IOException {
+        Path train = csv("train.csv", "a,b,label", 60, 12, 0, 1, 2);
+        // Adam's steps are the rate's size: at 1e10 the weights reach the billions and so does the loss, finite all the same
+        Run r = run("train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "5", "--activation", "relu",
+                "--threads", "1", "--lr", "1e10");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).as("the run does reach such a loss").containsPattern("train loss [0-9.]+e\\+[0-9]{2}");
+        assertThat(r.out()).doesNotContainPattern("[0-9]{8}\\.[0-9]{4}");
+        // ordinary losses keep their four decimals
+        Run calm = run("train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "2", "--activation", "relu", "--threads", "1");
+        assertThat(calm.out()).containsPattern("epoch  1  train loss [0-9]\\.[0-9]{4}  ").containsPattern("test accuracy [01]\\.[0-9]{4}, .*loss [0-9]\\.[0-9]{4} ");
+    }
 }
