@@ -297,7 +297,8 @@ public final class CsvTable {
             double v = CsvReader.parseDecimal(targets[i]);
             if (Double.isNaN(v) || !Double.isFinite((float) v)) {
                 throw new DataException(where(i / k, i % k) + ": target " + DataException.printable(targets[i])
-                        + (Double.isNaN(v) ? " is not a finite number" : CsvReader.BEYOND_FLOAT));
+                        + (Double.isNaN(v) ? " is not a number (a regression target is one; labels such as this are classes: --task classification)"
+                                : CsvReader.BEYOND_FLOAT));
             }
             y[i] = (float) v;
         }

@@ -331,6 +331,9 @@ class CsvReaderTest {
                 .hasMessage("d.csv line 2, column 2 ('y'): target '-4e38' is beyond float's range (magnitudes up to 3.4e38)");
         Path inf = csv("1,inf\n");
         assertThatThrownBy(() -> CsvReader.read(inf, 0, false)).hasMessage(inf + " line 1, column 2: 'inf' is not a finite number");
+        Path names = csv("x,y\n1,setosa\n");
+        assertThatThrownBy(() -> read(names, true, "y").regression()).hasMessage("d.csv line 2, column 2 ('y'): target 'setosa' is not a number "
+                + "(a regression target is one; labels such as this are classes: --task classification)");
     }
 
     @Test
