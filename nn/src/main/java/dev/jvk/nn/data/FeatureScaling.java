@@ -176,6 +176,18 @@ public final class FeatureScaling {
                 }
             }
         }
+        // finite values can still lie further apart than float holds (3e38 and -3e38): x - shift, the first step of applying the
+        // map, would be infinite although the scaled value is of order 1, and training would stop as diverged on good weights
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < f; c++) {
+                float v = x[r * f + c];
+                if (Float.isInfinite(v - shift[c])) {
+                    throw new DataException(train.name() + " row " + (r + 1) + ", feature " + (c + 1) + ": " + v + " lies more than float's range (3.4e38) from the "
+                            + "feature's " + (kind == Kind.STANDARD ? "mean" : "minimum") + " (" + shift[c] + "), so the scaling cannot map it; divide the "
+                            + "feature by a power of ten");
+                }
+            }
+        }
         return new FeatureScaling(kind, shift, scale);
     }
 

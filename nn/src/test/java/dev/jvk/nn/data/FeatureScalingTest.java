@@ -36,6 +36,24 @@ class FeatureScalingTest {
     }
 
     @Test
+    void values_whose_distance_from_the_shift_overflows_float_are_refused_at_fit_time_not_left_to_become_infinite() {
+        // finite values, but 3e38 lies 4e38 from the mean of -1e38: (x - shift) * scale would be Infinity in float
+        for (FeatureScaling.Kind kind : new FeatureScaling.Kind[] {FeatureScaling.Kind.STANDARD, FeatureScaling.Kind.MIN_MAX}) {
+            DataSet train = data(1, 3e38f, 2, -3e38f, 3, -3e38f);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureScaling.fit(kind, train)).isInstanceOf(DataException.class)
+                    .hasMessageStartingWith("d row 1, feature 2: 3.0E38 lies more than float's range "
+                            + "(3.4e38) from the feature's " + (kind == FeatureScaling.Kind.STANDARD ? "mean" : "minimum"));
+            // within reach, the same spread of signs scales to finite values
+            DataSet fine = data(1, 1e38f, 2, -1e38f, 3, -1e38f);
+            FeatureScaling s = FeatureScaling.fit(kind, fine);
+            s.applyTo(fine);
+            for (float v : fine.features()) {
+                assertThat(Float.isFinite(v)).as(kind + ": " + java.util.Arrays.toString(fine.features())).isTrue();
+            }
+        }
+    }
+
+    @Test
     void standardising_gives_mean_zero_and_unit_deviation_on_the_training_data() {
         DataSet train = data(1, 100, 2, 100, 3, 100, 4, 100);
         FeatureScaling s = FeatureScaling.fit(FeatureScaling.Kind.STANDARD, train);
