@@ -476,6 +476,7 @@ final class TrainCommand implements Callable<Integer> {
             notes.append(labelNote).append('\n');
         }
         notes.append(rowNumberColumn(table));
+        notes.append(sameFiles());
         // the other files name the same columns: by header name when there is a header, else by index
         List<String> sameColumns = table.targetNames().isEmpty()
                 ? Arrays.stream(table.labelColumns()).mapToObj(Integer::toString).toList() : table.targetNames();
@@ -582,6 +583,33 @@ final class TrainCommand implements Callable<Integer> {
         ModelMetadata metadata = new ModelMetadata(resolvedTask, classNames, table.featureNames(), table.targetNames(),
                 labelColumns.length == 1 ? labelColumns[0] : -1, mean, std, means);
         return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
+    }
+
+    /**
+     * A warning for a held-out file that is a file the model learns from or tunes on: the test score of a model scored on its own
+     * training rows says nothing of new data, and a validation file holding the test rows chooses the epoch by the test score.
+     * A warning, not a refusal: a smoke test may score the training file on purpose.
+     */
+    private String sameFiles() {
+        StringBuilder lines = new StringBuilder();
+        Object[][] pairs = {
+            {"--test-csv", testCsv, "--csv", data.csv, "the test score is the training rows' score, which says nothing of new data; give another file, or --test-split"},
+            {"--validation-csv", validationCsv, "--csv", data.csv, "the validation rows are training rows"
+                    + (testCsv == null ? " and hold the test rows split off it" : "") + "; early stopping cannot see overfitting on them"},
+            {"--validation-csv", validationCsv, "--test-csv", testCsv, "early stopping chooses the epoch by the test rows' score, which is then no test"},
+        };
+        for (Object[] pair : pairs) {
+            Path a = (Path) pair[1];
+            Path b = (Path) pair[3];
+            try {
+                if (a != null && b != null && !a.toString().equals("-") && !b.toString().equals("-") && Files.isSameFile(a, b)) {
+                    lines.append("warning: ").append(pair[0]).append(' ').append(a).append(" is the ").append(pair[2]).append(" file: ").append(pair[4]).append('\n');
+                }
+            } catch (IOException e) {
+                // unreadable: reading it has said so already
+            }
+        }
+        return lines.toString();
     }
 
     /** Puts {@code means[c]} in place of each missing value (NaN) of column c of {@code set}, when there is a set. */

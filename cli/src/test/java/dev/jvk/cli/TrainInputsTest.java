@@ -288,4 +288,23 @@ class TrainInputsTest {
         Run calm = run("train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "2", "--activation", "relu", "--threads", "1");
         assertThat(calm.out()).containsPattern("epoch  1  train loss [0-9]\\.[0-9]{4}  ").containsPattern("test accuracy [01]\\.[0-9]{4}, .*loss [0-9]\\.[0-9]{4} ");
     }
+
+    @Test
+    void a_test_or_validation_file_that_is_the_training_file_is_warned_about_rather_than_scored_in_silence() throws IOException {
+        Path train = csv("train.csv", "a,b,label", 60, 13, 0, 1, 2);
+        Path other = csv("other.csv", "a,b,label", 30, 14, 0, 1, 2);
+        Run test = run("train", "--csv", train.toString(), "--test-csv", dir.resolve(".").resolve("train.csv").toString(), "--header", "--layers", "4",
+                "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(test.code()).as(test.err()).isZero();
+        assertThat(test.out()).contains("warning: --test-csv " + dir.resolve(".").resolve("train.csv") + " is the --csv file: the test score is the training rows' score");
+        Run validation = run("train", "--csv", train.toString(), "--validation-csv", train.toString(), "--header", "--layers", "4",
+                "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(validation.out()).contains("warning: --validation-csv " + train + " is the --csv file: the validation rows are training rows and hold the test rows");
+        Run tuned = run("train", "--csv", train.toString(), "--validation-csv", other.toString(), "--test-csv", other.toString(), "--header",
+                "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(tuned.out()).contains("warning: --validation-csv " + other + " is the --test-csv file: early stopping chooses the epoch by the test rows' score");
+        Run apart = run("train", "--csv", train.toString(), "--test-csv", other.toString(), "--header", "--layers", "4", "--epochs", "1",
+                "--activation", "relu", "--threads", "1");
+        assertThat(apart.out()).doesNotContain("warning");
+    }
 }
