@@ -22,7 +22,7 @@ import java.util.Objects;
  * Reads CSV files as people have them: RFC 4180 quoting (a quoted field may hold the delimiter, line
  * breaks and doubled quotes), any one-character delimiter, an optional header line whose names can
  * pick the label column, a UTF-8 byte order mark, {@code \n}, {@code \r\n} or {@code \r} line ends,
- * blank lines and rows of empty cells ({@code ,,,}) skipped. Feature cells are decimal numbers; the label (or target) columns are kept as
+ * blank lines skipped. Feature cells are decimal numbers; the label (or target) columns are kept as
  * text until {@link CsvTable#classification} or {@link CsvTable#regression} decide what they are.
  *
  * <p>Numbers are decimal only ({@code -1.5}, {@code 2e-3}, {@code .5}): Java's own {@code 0x1p1},
@@ -308,6 +308,12 @@ public final class CsvReader {
                     throw new DataException(file + " line " + p.recordLine + ": a row needs at least one feature besides the label"
                             + (columns == 1 ? otherDelimiter(p.cellString(0)) : ""));
                 }
+            }
+            if (labelColumns.length > 0 && p.allCellsEmpty() && format.dataFile()) {
+                // what spreadsheets export below the data for rows once formatted: no label to learn or score, and a missing value
+                // there would point to --missing, which cannot give a label either
+                throw new DataException(file + " line " + p.recordLine + ": every cell is empty (a spreadsheet's empty rows, exported with the data?); "
+                        + "delete the line" + (rows > 0 ? " and any like it below" : ""));
             }
             if (p.cellCount != columns) {
                 throw new DataException(file + " line " + p.recordLine + ": expected " + columns + " columns"
@@ -643,17 +649,23 @@ public final class CsvReader {
                 cellCount = 0;
                 anyCellQuoted = false;
                 readRecord();
-                if (anyCellQuoted) {
+                if (!(cellCount == 1 && start[0] == end[0] && !anyCellQuoted)) {
                     return true;
                 }
-                // a blank line, or a row of delimiters only (",,,": what spreadsheets export for rows once formatted, now empty),
-                // holds no value to read or fill: skipped, as a blank line is
-                for (int i = 0; i < cellCount; i++) {
-                    if (start[i] != end[i]) {
-                        return true;
-                    }
+            }
+        }
+
+        /**
+         * Whether every cell of the record is empty and unquoted: a row of delimiters only ({@code ,,,}). Not skipped as a blank
+         * line is: to predict, it is a row whose every feature is missing, and its prediction keeps the output's rows in step.
+         */
+        boolean allCellsEmpty() {
+            for (int i = 0; i < cellCount; i++) {
+                if (start[i] != end[i]) {
+                    return false;
                 }
             }
+            return !anyCellQuoted;
         }
 
         private boolean anyCellQuoted;

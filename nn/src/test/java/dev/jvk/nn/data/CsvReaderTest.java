@@ -98,18 +98,22 @@ class CsvReaderTest {
     }
 
     @Test
-    void a_row_of_empty_cells_as_spreadsheets_export_below_the_data_is_skipped_as_a_blank_line_is() throws IOException {
-        // Excel writes ",,," for rows once formatted and now empty; they hold nothing to fill, and the label they lack is no error
-        Path file = csv("a,b,label\n1,2,0\n,,\n3,4,1\n,,\n  , ,\n\n");
-        CsvTable t = read(file, true, "label");
-        assertThat(t.rows()).isEqualTo(2);
-        assertThat(t.features()).containsExactly(1f, 2f, 3f, 4f);
-        assertThat(t.line(1)).as("lines are still counted as the file has them").isEqualTo(4);
+    void a_row_of_empty_cells_as_spreadsheets_export_below_the_data_is_named_as_such_not_as_a_value_to_fill() throws IOException {
+        // Excel writes ",,," for rows once formatted and now empty; --missing, which the message of a missing value points to,
+        // cannot give them the label they lack
+        Path file = csv("a,b,label\n1,2,0\n3,4,1\n,,\n  , ,\n\n");
+        assertThatThrownBy(() -> read(file, true, "label"))
+                .hasMessage(file + " line 4: every cell is empty (a spreadsheet's empty rows, exported with the data?); delete the line and any like it below");
         // a row with one value is data with gaps, and a quoted empty cell is a value someone wrote
         Path partial = csv("a,b,label\n1,2,0\n,,1\n");
         assertThatThrownBy(() -> read(partial, true, "label")).hasMessage(partial + " line 3, column 1 ('a'): missing value (give --missing mean or --missing zero to fill it)");
         Path quoted = csv("a,b,label\n1,2,0\n\"\",,\n");
         assertThatThrownBy(() -> read(quoted, true, "label")).hasMessageStartingWith(quoted + " line 3, column 1 ('a'): missing value");
+        // without a label column (predict) such a row is a row of gaps to fill, and keeps its place among the predictions
+        Path features = csv("a,b\n1,2\n,\n3,4\n");
+        CsvTable gaps = CsvReader.read(features, new CsvReader.Format(',', true), List.of(), CsvReader.Missing.ZERO);
+        assertThat(gaps.rows()).isEqualTo(3);
+        assertThat(gaps.features()).containsExactly(1f, 2f, 0f, 0f, 3f, 4f);
     }
 
     @Test
