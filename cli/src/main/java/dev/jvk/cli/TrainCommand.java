@@ -533,6 +533,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!regression) {
             notes.append(oneClass(all, table.name(), classNames, "is --label-column the right column?"));
+            notes.append(unusedClassNumbers(all, test, validation, classNames));
         }
         if (!regression && manyClassesFewRows(all) && !ModelMetadata.CLASSIFICATION.equals(taskName)) {
             long used = Arrays.stream(all.classCounts()).filter(c -> c > 0).count();
@@ -812,6 +813,38 @@ final class TrainCommand implements Callable<Integer> {
         int only = rows.labels()[0];
         return String.format(Locale.ROOT, "warning: every row of %s has the label '%s': the model can only predict it; %s%n",
                 name, only < classNames.size() ? classNames.get(only) : Integer.toString(only), question);
+    }
+
+    /**
+     * A note when labels are class numbers (no names) and some number below the largest occurs in no file: labels 1, 2, 3 make
+     * classes 0 to 3, as the class is the number, and class 0 gets an output that no row trains. Said, since the data has 3
+     * classes and the model 4 (scikit-learn would have made 3 of the same labels).
+     */
+    static String unusedClassNumbers(DataSet all, DataSet test, DataSet validation, List<String> classNames) {
+        if (!classNames.isEmpty()) {
+            return "";
+        }
+        int[] counts = all.classCounts().clone();
+        for (DataSet other : new DataSet[] {test, validation}) {
+            if (other != null) {
+                int[] more = other.classCounts();
+                for (int c = 0; c < Math.min(counts.length, more.length); c++) {
+                    counts[c] += more[c];
+                }
+            }
+        }
+        List<String> unused = new ArrayList<>();
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) {
+                unused.add(Integer.toString(c));
+            }
+        }
+        if (unused.isEmpty()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "note: the labels are class numbers 0..%d (the class is the number) and %s %s in no row: %s output%s no row trains%n",
+                counts.length - 1, unused.size() > 5 ? unused.size() + " of them" : String.join(", ", unused), unused.size() == 1 ? "occurs" : "occur",
+                unused.size() == 1 ? "its" : "their", unused.size() == 1 ? "" : "s");
     }
 
     /** More than 50 classes in use with fewer than 5 rows each on average: numbers that look like classes but are quantities. */

@@ -307,4 +307,22 @@ class TrainInputsTest {
                 "--activation", "relu", "--threads", "1");
         assertThat(apart.out()).doesNotContain("warning");
     }
+
+    @Test
+    void labels_counted_from_1_keep_their_numbers_and_the_unused_class_0_is_said() throws IOException {
+        StringBuilder rows = new StringBuilder("a,b,label\n");
+        Random random = new Random(15);
+        for (int r = 0; r < 60; r++) {
+            int label = 1 + r % 3;
+            rows.append(label + random.nextGaussian() * 0.1).append(',').append(random.nextGaussian()).append(',').append(label).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("one-based.csv"), rows);
+        Run r = run("train", "--csv", file.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("note: the labels are class numbers 0..3 (the class is the number) and 0 occurs in no row: its output no row trains")
+                .contains("4 classes");
+        Run zeroBased = run("train", "--csv", csv("zero.csv", "a,b,label", 60, 16, 0, 1, 2).toString(), "--header", "--layers", "4", "--epochs", "1",
+                "--activation", "relu", "--threads", "1");
+        assertThat(zeroBased.out()).doesNotContain("note: the labels");
+    }
 }
