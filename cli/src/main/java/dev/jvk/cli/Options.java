@@ -66,6 +66,38 @@ final class Options {
         }
     }
 
+    /**
+     * That no two outputs name one file ({@code optionsAndFiles}: an option's name, then the file it writes or null): the
+     * second written would replace the first, a model by its learning curves, with nothing said. Paths are compared as the
+     * file system resolves them ({@code a/../m.jvk}, a link to a folder), for files that do not exist yet through their folder.
+     */
+    static void distinctOutputs(Object... optionsAndFiles) {
+        for (int i = 0; i < optionsAndFiles.length; i += 2) {
+            for (int j = i + 2; j < optionsAndFiles.length; j += 2) {
+                Path a = (Path) optionsAndFiles[i + 1];
+                Path b = (Path) optionsAndFiles[j + 1];
+                if (a != null && b != null && resolved(a).equals(resolved(b))) {
+                    throw new UsageException(optionsAndFiles[i] + " " + a + " and " + optionsAndFiles[j] + " " + b
+                            + " both name one file; the second written would replace the first");
+                }
+            }
+        }
+    }
+
+    /** {@code file} as the file system resolves it: its real path, or its folder's real path and its name when it does not exist. */
+    private static Path resolved(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        try {
+            if (Files.exists(absolute)) {
+                return absolute.toRealPath();
+            }
+            Path dir = absolute.getParent();
+            return dir != null && Files.isDirectory(dir) && absolute.getFileName() != null ? dir.toRealPath().resolve(absolute.getFileName()) : absolute;
+        } catch (IOException e) {
+            return absolute;
+        }
+    }
+
     /** That {@code file} can be created or replaced: its folder exists and is writable, and it is not a folder. */
     static void checkWritable(Path file, String option) {
         Path dir = file.toAbsolutePath().getParent();

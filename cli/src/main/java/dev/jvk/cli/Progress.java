@@ -43,8 +43,8 @@ final class Progress implements Trainer.Listener {
         lastDraw = now;
         int filled = (int) ((long) BAR_WIDTH * step / steps);
         double rate = samples / Math.max(1e-9, (now - epochStart) / 1e9);
-        out.print(String.format(Locale.ROOT, "\repoch %d [%s%s] %3d%%  %,.0f samples/s  loss %.4f ",
-                epoch, "=".repeat(filled), " ".repeat(BAR_WIDTH - filled), 100L * step / steps, rate, smoothedLoss));
+        out.print(String.format(Locale.ROOT, "\repoch %d [%s%s] %3d%%  %,.0f samples/s  loss %s ",
+                epoch, "=".repeat(filled), " ".repeat(BAR_WIDTH - filled), 100L * step / steps, rate, Results.figure(smoothedLoss)));
         out.flush();
     }
 
@@ -58,7 +58,7 @@ final class Progress implements Trainer.Listener {
     }
 
     static String epochLine(Trainer.EpochResult r) {
-        String line = String.format(Locale.ROOT, "epoch %2d  train loss %.4f", r.epoch(), r.trainLoss());
+        String line = String.format(Locale.ROOT, "epoch %2d  train loss %s", r.epoch(), Results.figure(r.trainLoss()));
         if (r.evaluation() != null) {
             line += "  validation " + Results.shortLine(r.evaluation()) + (r.best() ? " *" : "");
         }

@@ -16,18 +16,26 @@ final class Results {
      */
     static String line(Evaluation e) {
         if (e.isRegression()) {
-            return String.format(Locale.ROOT, "R^2 %.4f, RMSE %.4g, MAE %.4g, loss %.4f", e.r2(), e.rmse(), e.mae(), e.loss());
+            return String.format(Locale.ROOT, "R^2 %s, RMSE %.4g, MAE %.4g, loss %s", figure(e.r2()), e.rmse(), e.mae(), figure(e.loss()));
         }
         String topK = e.topKAccuracy().length >= 5 ? String.format(Locale.ROOT, ", top-5 %.4f", e.topKAccuracy()[4]) : "";
         String f1 = e.hasConfusion() ? String.format(Locale.ROOT, ", macro F1 %.4f", e.macroF1()) : "";
-        return String.format(Locale.ROOT, "accuracy %.4f%s%s, loss %.4f", e.accuracy(), f1, topK, e.loss()) + e.unpredictedNote();
+        return String.format(Locale.ROOT, "accuracy %.4f%s%s, loss %s", e.accuracy(), f1, topK, figure(e.loss())) + e.unpredictedNote();
     }
 
     /** The short form for a line per epoch: {@code accuracy 0.9012 loss 0.2712}, or {@code R^2 0.8100 loss 0.1900}. */
     static String shortLine(Evaluation e) {
         return e.isRegression()
-                ? String.format(Locale.ROOT, "R^2 %.4f loss %.4f", e.r2(), e.loss())
-                : String.format(Locale.ROOT, "accuracy %.4f loss %.4f", e.accuracy(), e.loss());
+                ? String.format(Locale.ROOT, "R^2 %s loss %s", figure(e.r2()), figure(e.loss()))
+                : String.format(Locale.ROOT, "accuracy %.4f loss %s", e.accuracy(), figure(e.loss()));
+    }
+
+    /**
+     * A loss or R^2 as the lines print it: four decimals ({@code 0.2712}), and from a million on four significant digits
+     * ({@code 3.561e+19}): a run whose rate is far too large reaches losses of twenty digits, as a float prints them.
+     */
+    static String figure(double v) {
+        return String.format(Locale.ROOT, Math.abs(v) < 1e6 || !Double.isFinite(v) ? "%.4f" : "%.4g", v);
     }
 
     /**
@@ -41,9 +49,9 @@ final class Results {
         int width = Math.max("all targets".length(), names.stream().mapToInt(String::length).max().orElse(0));
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s  %10s  %10s  %10s%n", "target", "R^2", "RMSE", "MAE"));
         for (int t = 0; t < e.targets(); t++) {
-            s.append(String.format(Locale.ROOT, "%-" + width + "s  %10.4f  %10.4g  %10.4g%n", names.get(t), e.targetR2()[t], e.targetRmse()[t], e.targetMae()[t]));
+            s.append(String.format(Locale.ROOT, "%-" + width + "s  %10s  %10.4g  %10.4g%n", names.get(t), figure(e.targetR2()[t]), e.targetRmse()[t], e.targetMae()[t]));
         }
-        return s.append(String.format(Locale.ROOT, "%-" + width + "s  %10.4f  %10.4g  %10.4g%n", "all targets", e.r2(), e.rmse(), e.mae())).toString();
+        return s.append(String.format(Locale.ROOT, "%-" + width + "s  %10s  %10.4g  %10.4g%n", "all targets", figure(e.r2()), e.rmse(), e.mae())).toString();
     }
 
     /** The evaluation's keys with {@code prefix} (test_ or validation_): accuracy, macro F1, top-k and loss, or R^2, RMSE, MAE and loss. */

@@ -127,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--scale", paramLabel = "auto|minmax|standard|none", defaultValue = "auto",
             description = "Feature scaling fitted on the training data; auto: none when every feature is within +-10 and their spreads "
-                    + "within a factor of 10 of each other, else standard (default: ${DEFAULT-VALUE}).")
+                    + "within a factor of 10 of each other and of order 1 (the largest at least 0.1), else standard (default: ${DEFAULT-VALUE}).")
     String scale;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seeds weights, shuffling and splits (default: ${DEFAULT-VALUE}).")
@@ -229,6 +229,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!List.of("constant", "step", "cosine").contains(schedule.toLowerCase(Locale.ROOT))) {
             throw new UsageException("unknown --schedule '" + schedule + "' (expected constant, step or cosine)");
         }
+        Options.distinctOutputs("--save", save, "--plot", plot,
+                "--checkpoint-dir", checkpointDir == null ? null : checkpointDir.resolve(TrainingCheckpoint.MODEL),
+                "--checkpoint-dir", checkpointDir == null ? null : checkpointDir.resolve(TrainingCheckpoint.STATE));
         if (save != null) {
             Options.checkModelTarget(save, "--save");
             Options.notAnInput(save, "--save", "the model", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
@@ -295,7 +298,7 @@ final class TrainCommand implements Callable<Integer> {
                 plural(p.test().rows(), "test sample"), p.testSource(), plural(train.featureCount(), "feature"),
                 regression ? plural(train.targetCount(), "regression target") : plural(train.classes(), "class", "classes"),
                 scaling.cliName() + (chosenScaling != null ? "" : scaling == FeatureScaling.Kind.NONE
-                        ? " (auto: the features are within +-10 and of comparable spread)" : " (auto)"));
+                        ? " (auto: the features are within +-10 and of comparable spread, of order 1)" : " (auto)"));
 
         // a fresh model whose scaling (and target standardisation) is fitted on the given training rows
         BiFunction<Activation, DataSet, Mlp> build = (a, rows) -> {
@@ -316,7 +319,7 @@ final class TrainCommand implements Callable<Integer> {
             act = choice.activation();
             StringBuilder scores = new StringBuilder();
             choice.scores().forEach((a, score) -> scores.append(scores.isEmpty() ? "" : ", ").append(a.cliName())
-                    .append(String.format(Locale.ROOT, " %.4f", score)));
+                    .append(" ").append(Results.figure(score)));
             progress.printf(Locale.ROOT, "activation: %s, the better in %d-fold cross-validation on the %d training rows (mean held-out loss: %s; %.1f s; --activation to choose)%n",
                     act.cliName(), CrossValidation.FOLDS, train.rows(), scores, cvSeconds);
         }
@@ -473,6 +476,7 @@ final class TrainCommand implements Callable<Integer> {
             notes.append(labelNote).append('\n');
         }
         notes.append(rowNumberColumn(table));
+        notes.append(sameFiles());
         // the other files name the same columns: by header name when there is a header, else by index
         List<String> sameColumns = table.targetNames().isEmpty()
                 ? Arrays.stream(table.labelColumns()).mapToObj(Integer::toString).toList() : table.targetNames();
@@ -529,6 +533,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!regression) {
             notes.append(oneClass(all, table.name(), classNames, "is --label-column the right column?"));
+            notes.append(unusedClassNumbers(all, test, validation, classNames));
         }
         if (!regression && manyClassesFewRows(all) && !ModelMetadata.CLASSIFICATION.equals(taskName)) {
             long used = Arrays.stream(all.classCounts()).filter(c -> c > 0).count();
@@ -579,6 +584,33 @@ final class TrainCommand implements Callable<Integer> {
         ModelMetadata metadata = new ModelMetadata(resolvedTask, classNames, table.featureNames(), table.targetNames(),
                 labelColumns.length == 1 ? labelColumns[0] : -1, mean, std, means);
         return new Prepared(train, validation, test, metadata, table.name(), validationSource, testSource, notes.toString());
+    }
+
+    /**
+     * A warning for a held-out file that is a file the model learns from or tunes on: the test score of a model scored on its own
+     * training rows says nothing of new data, and a validation file holding the test rows chooses the epoch by the test score.
+     * A warning, not a refusal: a smoke test may score the training file on purpose.
+     */
+    private String sameFiles() {
+        StringBuilder lines = new StringBuilder();
+        Object[][] pairs = {
+            {"--test-csv", testCsv, "--csv", data.csv, "the test score is the training rows' score, which says nothing of new data; give another file, or --test-split"},
+            {"--validation-csv", validationCsv, "--csv", data.csv, "the validation rows are training rows"
+                    + (testCsv == null ? " and hold the test rows split off it" : "") + "; early stopping cannot see overfitting on them"},
+            {"--validation-csv", validationCsv, "--test-csv", testCsv, "early stopping chooses the epoch by the test rows' score, which is then no test"},
+        };
+        for (Object[] pair : pairs) {
+            Path a = (Path) pair[1];
+            Path b = (Path) pair[3];
+            try {
+                if (a != null && b != null && !a.toString().equals("-") && !b.toString().equals("-") && Files.isSameFile(a, b)) {
+                    lines.append("warning: ").append(pair[0]).append(' ').append(a).append(" is the ").append(pair[2]).append(" file: ").append(pair[4]).append('\n');
+                }
+            } catch (IOException e) {
+                // unreadable: reading it has said so already
+            }
+        }
+        return lines.toString();
     }
 
     /** Puts {@code means[c]} in place of each missing value (NaN) of column c of {@code set}, when there is a set. */
@@ -781,6 +813,38 @@ final class TrainCommand implements Callable<Integer> {
         int only = rows.labels()[0];
         return String.format(Locale.ROOT, "warning: every row of %s has the label '%s': the model can only predict it; %s%n",
                 name, only < classNames.size() ? classNames.get(only) : Integer.toString(only), question);
+    }
+
+    /**
+     * A note when labels are class numbers (no names) and some number below the largest occurs in no file: labels 1, 2, 3 make
+     * classes 0 to 3, as the class is the number, and class 0 gets an output that no row trains. Said, since the data has 3
+     * classes and the model 4 (scikit-learn would have made 3 of the same labels).
+     */
+    static String unusedClassNumbers(DataSet all, DataSet test, DataSet validation, List<String> classNames) {
+        if (!classNames.isEmpty()) {
+            return "";
+        }
+        int[] counts = all.classCounts().clone();
+        for (DataSet other : new DataSet[] {test, validation}) {
+            if (other != null) {
+                int[] more = other.classCounts();
+                for (int c = 0; c < Math.min(counts.length, more.length); c++) {
+                    counts[c] += more[c];
+                }
+            }
+        }
+        List<String> unused = new ArrayList<>();
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) {
+                unused.add(Integer.toString(c));
+            }
+        }
+        if (unused.isEmpty()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "note: the labels are class numbers 0..%d (the class is the number) and %s %s in no row: %s output%s no row trains%n",
+                counts.length - 1, unused.size() > 5 ? unused.size() + " of them" : String.join(", ", unused), unused.size() == 1 ? "occurs" : "occur",
+                unused.size() == 1 ? "its" : "their", unused.size() == 1 ? "" : "s");
     }
 
     /** More than 50 classes in use with fewer than 5 rows each on average: numbers that look like classes but are quantities. */

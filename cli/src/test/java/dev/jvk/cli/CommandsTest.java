@@ -1072,7 +1072,7 @@ class CommandsTest {
         assertThat(number(r.out(), "validation_samples")).isEqualTo(104);
         // two features of spread about 1, within +-10: --scale auto leaves them as they are
         assertThat(r.out()).contains("\"scaling\":\"none\"").contains("\"dropout\":0.2");
-        assertThat(r.err()).contains("scaling none (auto: the features are within +-10 and of comparable spread)");
+        assertThat(r.err()).contains("scaling none (auto: the features are within +-10 and of comparable spread, of order 1)");
         assertThat(number(r.out(), "epochs")).isLessThanOrEqualTo(300);
 
         Path small = noisy("small.csv", 500, 9);

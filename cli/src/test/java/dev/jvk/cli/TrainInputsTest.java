@@ -246,4 +246,83 @@ class TrainInputsTest {
         assertThat(p.out().lines().findFirst().orElseThrow()).isEqualTo("prediction,100,200,404");
         assertThat(p.out().lines().skip(1)).allMatch(line -> line.startsWith("100,") || line.startsWith("200,") || line.startsWith("404,"));
     }
+
+    @Test
+    void two_outputs_naming_one_file_are_refused_before_training_rather_than_the_plot_replacing_the_model() throws IOException {
+        Path train = csv("train.csv", "a,b,label", 60, 11, 0, 1, 2);
+        Path both = dir.resolve("out.png");
+        Path checkpoints = dir.resolve("checkpoints");
+        String[][] cases = {
+            {"--save", both.toString(), "--plot", both.toString()},
+            // the same file by another spelling of its path
+            {"--save", both.toString(), "--plot", dir.resolve("sub").resolve("..").resolve("out.png").toString()},
+            {"--save", checkpoints.resolve("model.jvk").toString(), "--checkpoint-dir", checkpoints.toString()},
+            {"--plot", checkpoints.resolve("trainer.state").toString().replace("trainer.state", "model.png"), "--save",
+                    checkpoints.resolve("trainer.state").toString(), "--checkpoint-dir", checkpoints.toString()},
+        };
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createDirectories(checkpoints);
+        for (String[] outputs : cases) {
+            Run r = run(with(new String[] {"train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "1",
+                    "--activation", "relu", "--threads", "1"}, outputs));
+            assertThat(r.code()).as(String.join(" ", outputs) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err().strip()).as(String.join(" ", outputs)).startsWith("jvk train: ").contains(" both name ").doesNotContain("Exception");
+            assertThat(r.out()).as("nothing trained").doesNotContain("epoch");
+            assertThat(both).doesNotExist();
+            assertThat(checkpoints).isEmptyDirectory();
+        }
+        assertThat(run("train", "--csv", train.toString(), "--header", "--save", both.toString(), "--plot", both.toString()).err().strip())
+                .isEqualTo("jvk train: --save " + both + " and --plot " + both + " both name one file; the second written would replace the first");
+    }
+
+    @Test
+    void a_loss_in_the_billions_is_printed_in_a_readable_form_not_as_twenty_digits() throws IOException {
+        Path train = csv("train.csv", "a,b,label", 60, 12, 0, 1, 2);
+        // Adam's steps are the rate's size: at 1e10 the weights reach the billions and so does the loss, finite all the same
+        Run r = run("train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "5", "--activation", "relu",
+                "--threads", "1", "--lr", "1e10");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).as("the run does reach such a loss").containsPattern("train loss [0-9.]+e\\+[0-9]{2}");
+        assertThat(r.out()).doesNotContainPattern("[0-9]{8}\\.[0-9]{4}");
+        // ordinary losses keep their four decimals
+        Run calm = run("train", "--csv", train.toString(), "--header", "--layers", "4", "--epochs", "2", "--activation", "relu", "--threads", "1");
+        assertThat(calm.out()).containsPattern("epoch  1  train loss [0-9]\\.[0-9]{4}  ").containsPattern("test accuracy [01]\\.[0-9]{4}, .*loss [0-9]\\.[0-9]{4} ");
+    }
+
+    @Test
+    void a_test_or_validation_file_that_is_the_training_file_is_warned_about_rather_than_scored_in_silence() throws IOException {
+        Path train = csv("train.csv", "a,b,label", 60, 13, 0, 1, 2);
+        Path other = csv("other.csv", "a,b,label", 30, 14, 0, 1, 2);
+        Run test = run("train", "--csv", train.toString(), "--test-csv", dir.resolve(".").resolve("train.csv").toString(), "--header", "--layers", "4",
+                "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(test.code()).as(test.err()).isZero();
+        assertThat(test.out()).contains("warning: --test-csv " + dir.resolve(".").resolve("train.csv") + " is the --csv file: the test score is the training rows' score");
+        Run validation = run("train", "--csv", train.toString(), "--validation-csv", train.toString(), "--header", "--layers", "4",
+                "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(validation.out()).contains("warning: --validation-csv " + train + " is the --csv file: the validation rows are training rows and hold the test rows");
+        Run tuned = run("train", "--csv", train.toString(), "--validation-csv", other.toString(), "--test-csv", other.toString(), "--header",
+                "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(tuned.out()).contains("warning: --validation-csv " + other + " is the --test-csv file: early stopping chooses the epoch by the test rows' score");
+        Run apart = run("train", "--csv", train.toString(), "--test-csv", other.toString(), "--header", "--layers", "4", "--epochs", "1",
+                "--activation", "relu", "--threads", "1");
+        assertThat(apart.out()).doesNotContain("warning");
+    }
+
+    @Test
+    void labels_counted_from_1_keep_their_numbers_and_the_unused_class_0_is_said() throws IOException {
+        StringBuilder rows = new StringBuilder("a,b,label\n");
+        Random random = new Random(15);
+        for (int r = 0; r < 60; r++) {
+            int label = 1 + r % 3;
+            rows.append(label + random.nextGaussian() * 0.1).append(',').append(random.nextGaussian()).append(',').append(label).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("one-based.csv"), rows);
+        Run r = run("train", "--csv", file.toString(), "--header", "--layers", "4", "--epochs", "1", "--activation", "relu", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("note: the labels are class numbers 0..3 (the class is the number) and 0 occurs in no row: its output no row trains")
+                .contains("4 classes");
+        Run zeroBased = run("train", "--csv", csv("zero.csv", "a,b,label", 60, 16, 0, 1, 2).toString(), "--header", "--layers", "4", "--epochs", "1",
+                "--activation", "relu", "--threads", "1");
+        assertThat(zeroBased.out()).doesNotContain("note: the labels");
+    }
 }

@@ -56,7 +56,14 @@ public final class AtomicFiles {
                 // not a POSIX file system: the new file keeps the default mode
             }
         }
-        Path temp = createTemporary(dir, name);
+        Path temp;
+        try {
+            temp = createTemporary(dir, name);
+        } catch (IOException e) {
+            // a read-only folder or file system: the exception names the temporary file, which the user never asked for
+            throw new ModelFileException(file + ": cannot write a file in " + dir + " (" + (e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.NoSuchFileException ? "it takes no new files" : e.getMessage()) + ")");
+        }
         File onExit = temp.toFile();
         onExit.deleteOnExit();
         try {

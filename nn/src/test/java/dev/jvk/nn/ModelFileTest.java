@@ -408,6 +408,17 @@ class ModelFileTest {
                 .hasMessage(missing.resolveSibling("m.onnx") + ": the folder " + missing.getParent() + " does not exist");
     }
 
+    @Test
+    void a_folder_that_takes_no_new_file_is_named_with_the_target_not_the_temporary_file() {
+        // /proc is a folder that exists and refuses new files even to root, as a read-only mount or folder refuses a user
+        Path proc = Path.of("/proc");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc.resolve("self")), "Linux /proc");
+        Path target = proc.resolve("jvk-model.jvk");
+        assertThatThrownBy(() -> sample().save(target)).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith(target + ": cannot write a file in " + proc + " (")
+                .hasMessageNotContaining(".tmp");
+    }
+
     /** A file of {@code payload} framed as the format says: magic, version 2, length, payload, CRC-32C. */
     static byte[] frame(byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(ModelFile.HEADER + payload.length + ModelFile.TRAILER);

@@ -200,7 +200,8 @@ public final class CsvReader {
         }
         if (found < 0) {
             throw new DataException(file + ": no column named " + DataException.printable(s)
-                    + (header.isEmpty() ? " (the file has no header; add --header, or give the column's index)" : nearest(s, header) + "; the header has " + names(header)));
+                    + (header.isEmpty() ? " (the file has no header; add --header, or give the column's index)" : nearest(s, header) + "; the header has " + names(header)
+                            + (header.size() == 1 ? otherDelimiter(header.get(0)) : "")));
         }
         return found;
     }
@@ -304,8 +305,15 @@ public final class CsvReader {
                     isLabel[labelColumns[i]] = true;
                 }
                 if (columns - labelColumns.length < 1) {
-                    throw new DataException(file + " line " + p.recordLine + ": a row needs at least one feature besides the label");
+                    throw new DataException(file + " line " + p.recordLine + ": a row needs at least one feature besides the label"
+                            + (columns == 1 ? otherDelimiter(p.cellString(0)) : ""));
                 }
+            }
+            if (labelColumns.length > 0 && p.allCellsEmpty() && format.dataFile()) {
+                // what spreadsheets export below the data for rows once formatted: no label to learn or score, and a missing value
+                // there would point to --missing, which cannot give a label either
+                throw new DataException(file + " line " + p.recordLine + ": every cell is empty (a spreadsheet's empty rows, exported with the data?); "
+                        + "delete the line" + (rows > 0 ? " and any like it below" : ""));
             }
             if (p.cellCount != columns) {
                 throw new DataException(file + " line " + p.recordLine + ": expected " + columns + " columns"
@@ -340,8 +348,7 @@ public final class CsvReader {
                         // numpy, pandas and R write infinities as inf, Infinity or Inf: a number, but none a network can take
                         boolean infinity = cell.matches("(?i)[+-]?inf(inity)?");
                         throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": " + DataException.printable(cell)
-                                + (infinity ? " is not a finite number" : " is not a number"
-                                        + (rows == 0 && !format.header() && format.dataFile() ? " (is line " + p.recordLine + " a header? then give --header)" : "")));
+                                + (infinity ? " is not a finite number" : " is not a number" + (rows == 0 && format.dataFile() ? firstRowHint(p, format, header, c, columns) : "")));
                     }
                     if (missing == Missing.ERROR) {
                         // an empty last cell under an empty last name (or in the first row of a file without a header): a delimiter
@@ -356,8 +363,9 @@ public final class CsvReader {
                     }
                     missingAt[missingCells++] = f;
                 } else if (!Float.isFinite(v)) {
+                    // a decimal whose float rounds to infinity: the text is a finite number, too large for the features' floats
                     throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": "
-                            + DataException.printable(p.cellString(c)) + " is not a finite number");
+                            + DataException.printable(p.cellString(c)) + BEYOND_FLOAT);
                 }
                 x[f++] = v;
             }
@@ -402,6 +410,46 @@ public final class CsvReader {
 
     static boolean isMissing(String cell) {
         return cell.isEmpty() || cell.equals("?") || cell.equalsIgnoreCase("NA") || cell.equalsIgnoreCase("N/A") || cell.equalsIgnoreCase("NaN");
+    }
+
+    /** What a decimal too large for float is told: {@value}. */
+    static final String BEYOND_FLOAT = " is beyond float's range (magnitudes up to 3.4e38)";
+
+    /**
+     * Why a feature cell of the first data row may hold text: line 1 of a file read without {@code --header} is its header when
+     * no cell of it is a number; otherwise the column is text all the way down, most often the label of a file whose label is
+     * not where it was looked for (UCI's iris.data: the species last, the label taken from column 0).
+     */
+    private static String firstRowHint(Parser p, Format format, List<String> header, int c, int columns) {
+        if (!format.header()) {
+            boolean anyNumber = false;
+            for (int i = 0; i < p.cellCount && !anyNumber; i++) {
+                anyNumber = !Float.isNaN(p.cellNumber(i));
+            }
+            if (!anyNumber) {
+                return " (is line " + p.recordLine + " a header? then give --header)";
+            }
+        }
+        String name = header.isEmpty() ? "" : header.get(c);
+        // the name when it picks the column alone (resolveColumn reads a number as an index, and a name must be unique)
+        boolean byName = !name.isEmpty() && !name.strip().matches("[+-]?[0-9]{1,9}") && !name.equalsIgnoreCase("last") && !name.contains(",")
+                && name.equals(name.strip()) && header.stream().filter(name::equals).count() == 1;
+        String column = byName ? name : c == columns - 1 ? "last" : Integer.toString(c);
+        return " (a feature must be; if this column is the label, give --label-column " + column + ")";
+    }
+
+    /**
+     * " (one column: is the file separated by ';'? give --delimiter ';')" when the one cell of a row or header holds a
+     * delimiter other than the comma people forget to give (Excel writes ';' where the decimal mark is a comma), else "".
+     */
+    private static String otherDelimiter(String cell) {
+        for (char d : new char[] {';', '\t', '|', ','}) {
+            if (cell.indexOf(d) >= 0) {
+                return d == '\t' ? " (one column: is the file separated by tabs? give --delimiter tab)"
+                        : " (one column: is the file separated by '" + d + "'? give --delimiter '" + d + "')";
+            }
+        }
+        return "";
     }
 
     private static String columnName(List<String> header, int c) {
@@ -599,14 +647,28 @@ public final class CsvReader {
                 recordLine = line;
                 length = 0;
                 cellCount = 0;
+                anyCellQuoted = false;
                 readRecord();
-                if (!(cellCount == 1 && start[0] == end[0] && !lastCellQuoted)) {
+                if (!(cellCount == 1 && start[0] == end[0] && !anyCellQuoted)) {
                     return true;
                 }
             }
         }
 
-        private boolean lastCellQuoted;
+        /**
+         * Whether every cell of the record is empty and unquoted: a row of delimiters only ({@code ,,,}). Not skipped as a blank
+         * line is: to predict, it is a row whose every feature is missing, and its prediction keeps the output's rows in step.
+         */
+        boolean allCellsEmpty() {
+            for (int i = 0; i < cellCount; i++) {
+                if (start[i] != end[i]) {
+                    return false;
+                }
+            }
+            return !anyCellQuoted;
+        }
+
+        private boolean anyCellQuoted;
 
         private void readRecord() throws IOException {
             int cellStart = 0;
@@ -621,7 +683,7 @@ public final class CsvReader {
                 }
                 if (c < 0 || c == '\n' || c == '\r' || c == delimiter) {
                     endCell(cellStart, quoted);
-                    lastCellQuoted = quoted;
+                    anyCellQuoted |= quoted;
                     if (c == delimiter) {
                         cellStart = length;
                         quoted = false;

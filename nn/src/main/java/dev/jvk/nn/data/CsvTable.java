@@ -296,7 +296,9 @@ public final class CsvTable {
         for (int i = 0; i < y.length; i++) {
             double v = CsvReader.parseDecimal(targets[i]);
             if (Double.isNaN(v) || !Double.isFinite((float) v)) {
-                throw new DataException(where(i / k, i % k) + ": target " + DataException.printable(targets[i]) + " is not a finite number");
+                throw new DataException(where(i / k, i % k) + ": target " + DataException.printable(targets[i])
+                        + (Double.isNaN(v) ? " is not a number (a regression target is one; labels such as this are classes: --task classification)"
+                                : CsvReader.BEYOND_FLOAT));
             }
             y[i] = (float) v;
         }

@@ -59,39 +59,66 @@ public final class FeatureScaling {
 
     /**
      * The scaling {@code ./jvk train} fits by default: {@link Kind#NONE} when the features already share one scale of order 1
-     * (every value within {@code +-}{@value #ORDER_ONE}, and no feature's standard deviation above {@value #ORDER_ONE} times
-     * another's), else {@link Kind#STANDARD}. Standardising features that share a scale gives a feature that barely varies
-     * the same weight as the one that varies most: on iris (four lengths in cm, spreads 0.4 to 1.8) it cost scikit-learn's
-     * MLP 0.987 to 0.940 test accuracy and jvk's 0.968 to 0.917 in cross-validation. Features in different units or of large
-     * magnitude (pixels in 0..255, areas in the thousands) are standardised, which training needs.
+     * (every value within {@code +-}{@value #ORDER_ONE}, the largest standard deviation at least 1/{@value #ORDER_ONE}, and no
+     * feature's standard deviation above {@value #ORDER_ONE} times another's), else {@link Kind#STANDARD}. Standardising features
+     * that share a scale gives a feature that barely varies the same weight as the one that varies most: on iris (four lengths
+     * in cm, spreads 0.4 to 1.8) it cost scikit-learn's MLP 0.987 to 0.940 test accuracy and jvk's 0.968 to 0.917 in
+     * cross-validation. Features in different units or of large magnitude (pixels in 0..255, areas in the thousands) are
+     * standardised, which training needs, and so are features in tiny units (spreads of 1e-8: unscaled, no weight a network
+     * starts from can tell their rows apart). A constant feature (the same value in every row) does not count.
      */
     public static Kind chooseFor(DataSet train) {
         int f = train.featureCount();
         int n = train.rows();
         float[] x = train.features();
-        double[] sum = new double[f];
+        for (int i = 0; i < n * f; i++) {
+            if (!(Math.abs(x[i]) <= ORDER_ONE)) {
+                return Kind.STANDARD;
+            }
+        }
+        double[] sd = deviations(x, n, f, means(x, n, f));
+        double least = Double.POSITIVE_INFINITY;
+        double most = 0;
+        for (int c = 0; c < f; c++) {
+            if (sd[c] > 0) {   // a constant feature is as harmless unscaled as scaled
+                least = Math.min(least, sd[c]);
+                most = Math.max(most, sd[c]);
+            }
+        }
+        return most == 0 || (most >= 1 / ORDER_ONE && most <= ORDER_ONE * least) ? Kind.NONE : Kind.STANDARD;
+    }
+
+    /** Each feature's mean over the {@code n} rows, in double (0 without rows). */
+    private static double[] means(float[] x, int n, int f) {
+        double[] mean = new double[f];
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < f; c++) {
+                mean[c] += x[r * f + c];
+            }
+        }
+        for (int c = 0; c < f; c++) {
+            mean[c] = n == 0 ? 0 : mean[c] / n;
+        }
+        return mean;
+    }
+
+    /**
+     * Each feature's standard deviation about {@code mean}, from the deviations (not {@code E[x^2] - E[x]^2}, whose cancellation
+     * leaves a constant column a spread of rounding error): exactly 0 for a column of one value, as the sum of fewer than 2^29
+     * copies of a float is exact in double, and so is their mean.
+     */
+    private static double[] deviations(float[] x, int n, int f, double[] mean) {
         double[] sumSq = new double[f];
         for (int r = 0; r < n; r++) {
             for (int c = 0; c < f; c++) {
-                double v = x[r * f + c];
-                if (!(Math.abs(v) <= ORDER_ONE)) {
-                    return Kind.STANDARD;
-                }
-                sum[c] += v;
-                sumSq[c] += v * v;
+                double d = x[r * f + c] - mean[c];
+                sumSq[c] += d * d;
             }
         }
-        double least = Double.POSITIVE_INFINITY;
-        double most = 0;
-        for (int c = 0; c < f && n > 0; c++) {
-            double mean = sum[c] / n;
-            double sd = Math.sqrt(Math.max(0, sumSq[c] / n - mean * mean));
-            if (sd > 1e-6) {   // a constant feature is as harmless unscaled as scaled
-                least = Math.min(least, sd);
-                most = Math.max(most, sd);
-            }
+        for (int c = 0; c < f; c++) {
+            sumSq[c] = n == 0 ? 0 : Math.sqrt(sumSq[c] / n);
         }
-        return most <= ORDER_ONE * least || most == 0 ? Kind.NONE : Kind.STANDARD;
+        return sumSq;
     }
 
     /**
@@ -140,27 +167,26 @@ public final class FeatureScaling {
                 }
             }
             case STANDARD -> {
-                double[] sum = new double[f];
-                double[] sumSq = new double[f];
-                for (int r = 0; r < n; r++) {
-                    for (int c = 0; c < f; c++) {
-                        double v = x[r * f + c];
-                        sum[c] += v;
-                    }
-                }
+                double[] mean = means(x, n, f);
+                double[] sd = deviations(x, n, f, mean);
                 for (int c = 0; c < f; c++) {
-                    sum[c] = n == 0 ? 0 : sum[c] / n;
+                    shift[c] = (float) mean[c];
+                    // any spread but none is a feature, however small its unit (1e-13 is a unit too); only a spread whose reciprocal
+                    // float cannot hold (below ~3e-39) is left unscaled, as a constant is
+                    float reciprocal = (float) (1.0 / sd[c]);
+                    scale[c] = sd[c] > 0 && Float.isFinite(reciprocal) ? reciprocal : 1f;
                 }
-                for (int r = 0; r < n; r++) {
-                    for (int c = 0; c < f; c++) {
-                        double d = x[r * f + c] - sum[c];
-                        sumSq[c] += d * d;
-                    }
-                }
-                for (int c = 0; c < f; c++) {
-                    double sd = n == 0 ? 0 : Math.sqrt(sumSq[c] / n);
-                    shift[c] = (float) sum[c];
-                    scale[c] = sd > 1e-12 ? (float) (1.0 / sd) : 1f;
+            }
+        }
+        // finite values can still lie further apart than float holds (3e38 and -3e38): x - shift, the first step of applying the
+        // map, would be infinite although the scaled value is of order 1, and training would stop as diverged on good weights
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < f; c++) {
+                float v = x[r * f + c];
+                if (Float.isInfinite(v - shift[c])) {
+                    throw new DataException(train.name() + " row " + (r + 1) + ", feature " + (c + 1) + ": " + v + " lies more than float's range (3.4e38) from the "
+                            + "feature's " + (kind == Kind.STANDARD ? "mean" : "minimum") + " (" + shift[c] + "), so the scaling cannot map it; divide the "
+                            + "feature by a power of ten");
                 }
             }
         }

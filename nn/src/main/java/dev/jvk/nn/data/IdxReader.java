@@ -203,18 +203,25 @@ public final class IdxReader {
             // Grows with the bytes that arrive, so a short stream costs what it holds, not what it claims.
             byte[] bytes = new byte[(int) Math.min(n, CHUNK)];
             int read = 0;
-            while (read < n) {
-                if (read == bytes.length) {
-                    bytes = Arrays.copyOf(bytes, (int) Math.min(n, 2L * bytes.length));
+            try {
+                while (read < n) {
+                    if (read == bytes.length) {
+                        bytes = Arrays.copyOf(bytes, (int) Math.min(n, 2L * bytes.length));
+                    }
+                    int got = in.read(bytes, read, bytes.length - read);
+                    if (got < 0) {
+                        throw new DataException(file + ": truncated: header promises " + n + " " + what + ", file has " + read);
+                    }
+                    read += got;
                 }
-                int got = in.read(bytes, read, bytes.length - read);
-                if (got < 0) {
-                    throw new DataException(file + ": truncated: header promises " + n + " " + what + ", file has " + read);
+                if (in.read() != -1) {
+                    throw new DataException(file + ": longer than its header says (" + n + " " + what + ", then more bytes)");
                 }
-                read += got;
-            }
-            if (in.read() != -1) {
-                throw new DataException(file + ": longer than its header says (" + n + " " + what + ", then more bytes)");
+            } catch (EOFException e) {
+                // a gzip stream cut short (its last blocks or its trailer missing) ends in an EOFException, not at -1: the header
+                // was read whole, so the values are what is short
+                throw new DataException(file + ": truncated: header promises " + n + " " + what + ", the gzipped file breaks off after "
+                        + read + " (cut short in a download or copy?)", e);
             }
             return bytes;
         }

@@ -98,6 +98,25 @@ class CsvReaderTest {
     }
 
     @Test
+    void a_row_of_empty_cells_as_spreadsheets_export_below_the_data_is_named_as_such_not_as_a_value_to_fill() throws IOException {
+        // Excel writes ",,," for rows once formatted and now empty; --missing, which the message of a missing value points to,
+        // cannot give them the label they lack
+        Path file = csv("a,b,label\n1,2,0\n3,4,1\n,,\n  , ,\n\n");
+        assertThatThrownBy(() -> read(file, true, "label"))
+                .hasMessage(file + " line 4: every cell is empty (a spreadsheet's empty rows, exported with the data?); delete the line and any like it below");
+        // a row with one value is data with gaps, and a quoted empty cell is a value someone wrote
+        Path partial = csv("a,b,label\n1,2,0\n,,1\n");
+        assertThatThrownBy(() -> read(partial, true, "label")).hasMessage(partial + " line 3, column 1 ('a'): missing value (give --missing mean or --missing zero to fill it)");
+        Path quoted = csv("a,b,label\n1,2,0\n\"\",,\n");
+        assertThatThrownBy(() -> read(quoted, true, "label")).hasMessageStartingWith(quoted + " line 3, column 1 ('a'): missing value");
+        // without a label column (predict) such a row is a row of gaps to fill, and keeps its place among the predictions
+        Path features = csv("a,b\n1,2\n,\n3,4\n");
+        CsvTable gaps = CsvReader.read(features, new CsvReader.Format(',', true), List.of(), CsvReader.Missing.ZERO);
+        assertThat(gaps.rows()).isEqualTo(3);
+        assertThat(gaps.features()).containsExactly(1f, 2f, 0f, 0f, 3f, 4f);
+    }
+
+    @Test
     void sparse_class_numbers_are_codes_that_become_names_and_dense_ones_stay_the_class() throws IOException {
         CsvTable codes = read(csv("a,code\n1,100\n2,404\n3,200\n4,100.0\n"), true, "code");
         assertThat(codes.inferredClassNames()).containsExactly("100", "200", "404");
@@ -278,6 +297,50 @@ class CsvReaderTest {
     }
 
     @Test
+    void a_text_column_in_the_first_row_points_to_the_label_column_not_to_a_header() throws IOException {
+        // UCI's iris.data: no header, the species last; read with the label in column 0, line 1 is data, not a header
+        Path iris = csv("5.1,3.5,1.4,0.2,Iris-setosa\n4.9,3.0,1.4,0.2,Iris-setosa\n");
+        assertThatThrownBy(() -> read(iris, false, "0"))
+                .hasMessage(iris + " line 1, column 5: 'Iris-setosa' is not a number (a feature must be; if this column is the label, give --label-column last)");
+        Path named = csv("sepal_length,species,petal_length\n5.1,Iris-setosa,1.4\n");
+        assertThatThrownBy(() -> read(named, true, "0"))
+                .hasMessage(named + " line 2, column 2 ('species'): 'Iris-setosa' is not a number (a feature must be; if this column is the label, give --label-column species)");
+        Path middle = csv("5.1,Iris-setosa,1.4\n");
+        assertThatThrownBy(() -> read(middle, false, "0"))
+                .hasMessage(middle + " line 1, column 2: 'Iris-setosa' is not a number (a feature must be; if this column is the label, give --label-column 1)");
+        // a stray word further down is a bad cell, not a column of labels
+        Path stray = csv("1,2,0\n1,oops,1\n");
+        assertThatThrownBy(() -> read(stray, false, "2")).hasMessage(stray + " line 2, column 2: 'oops' is not a number");
+    }
+
+    @Test
+    void a_file_separated_by_semicolons_or_tabs_read_as_commas_names_the_delimiter_to_give() throws IOException {
+        Path semicolons = csv("a;b;label\n1;2;0\n3;4;1\n");
+        assertThatThrownBy(() -> read(semicolons, true, "label"))
+                .hasMessage(semicolons + ": no column named 'label'; the header has 'a;b;label' (one column: is the file separated by ';'? give --delimiter ';')");
+        assertThatThrownBy(() -> read(semicolons, true, "0"))
+                .hasMessage(semicolons + " line 2: a row needs at least one feature besides the label (one column: is the file separated by ';'? give --delimiter ';')");
+        assertThat(CsvReader.read(semicolons, new CsvReader.Format(';', true), List.of("label"), CsvReader.Missing.ERROR).rows()).isEqualTo(2);
+        Path tabs = csv("1\t2\t0\n3\t4\t1\n");
+        assertThatThrownBy(() -> read(tabs, false, "0"))
+                .hasMessage(tabs + " line 1: a row needs at least one feature besides the label (one column: is the file separated by tabs? give --delimiter tab)");
+    }
+
+    @Test
+    void a_number_beyond_float_is_named_so_not_called_infinite() throws IOException {
+        Path big = csv("1,1e39\n");
+        assertThatThrownBy(() -> CsvReader.read(big, 0, false)).hasMessage(big + " line 1, column 2: '1e39' is beyond float's range (magnitudes up to 3.4e38)");
+        Path target = csv("x,y\n1,-4e38\n");
+        assertThatThrownBy(() -> read(target, true, "y").regression())
+                .hasMessage("d.csv line 2, column 2 ('y'): target '-4e38' is beyond float's range (magnitudes up to 3.4e38)");
+        Path inf = csv("1,inf\n");
+        assertThatThrownBy(() -> CsvReader.read(inf, 0, false)).hasMessage(inf + " line 1, column 2: 'inf' is not a finite number");
+        Path names = csv("x,y\n1,setosa\n");
+        assertThatThrownBy(() -> read(names, true, "y").regression()).hasMessage("d.csv line 2, column 2 ('y'): target 'setosa' is not a number "
+                + "(a regression target is one; labels such as this are classes: --task classification)");
+    }
+
+    @Test
     void regression_targets_and_the_inferred_task() throws IOException {
         Path file = csv("a,price,rooms\n1,2.5,3\n2,-1e1,4\n");
         CsvTable one = read(file, true, "price");
@@ -304,7 +367,7 @@ class CsvReaderTest {
         assertThatThrownBy(() -> CsvReader.read(file, 0, false)).isInstanceOf(DataException.class)
                 .hasMessage(file + " line 2, column 2: 'abc' is not a number");
         Path inf = csv("1,1e39\n");
-        assertThatThrownBy(() -> CsvReader.read(inf, 0, false)).hasMessage(inf + " line 1, column 2: '1e39' is not a finite number");
+        assertThatThrownBy(() -> CsvReader.read(inf, 0, false)).hasMessage(inf + " line 1, column 2: '1e39' is beyond float's range (magnitudes up to 3.4e38)");
     }
 
     @Test

@@ -36,6 +36,24 @@ class FeatureScalingTest {
     }
 
     @Test
+    void values_whose_distance_from_the_shift_overflows_float_are_refused_at_fit_time_not_left_to_become_infinite() {
+        // finite values, but 3e38 lies 4e38 from the mean of -1e38: (x - shift) * scale would be Infinity in float
+        for (FeatureScaling.Kind kind : new FeatureScaling.Kind[] {FeatureScaling.Kind.STANDARD, FeatureScaling.Kind.MIN_MAX}) {
+            DataSet train = data(1, 3e38f, 2, -3e38f, 3, -3e38f);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureScaling.fit(kind, train)).isInstanceOf(DataException.class)
+                    .hasMessageStartingWith("d row 1, feature 2: 3.0E38 lies more than float's range "
+                            + "(3.4e38) from the feature's " + (kind == FeatureScaling.Kind.STANDARD ? "mean" : "minimum"));
+            // within reach, the same spread of signs scales to finite values
+            DataSet fine = data(1, 1e38f, 2, -1e38f, 3, -1e38f);
+            FeatureScaling s = FeatureScaling.fit(kind, fine);
+            s.applyTo(fine);
+            for (float v : fine.features()) {
+                assertThat(Float.isFinite(v)).as(kind + ": " + java.util.Arrays.toString(fine.features())).isTrue();
+            }
+        }
+    }
+
+    @Test
     void standardising_gives_mean_zero_and_unit_deviation_on_the_training_data() {
         DataSet train = data(1, 100, 2, 100, 3, 100, 4, 100);
         FeatureScaling s = FeatureScaling.fit(FeatureScaling.Kind.STANDARD, train);
@@ -62,6 +80,50 @@ class FeatureScalingTest {
         // spreads 0.2 and 2: a factor of 10 exactly
         assertThat(FeatureScaling.chooseFor(data(0.2f, 2, -0.2f, -2))).isEqualTo(FeatureScaling.Kind.NONE);
         assertThat(FeatureScaling.chooseFor(data(Float.NaN, 1, 0, 2))).as("NaN is not of order one").isEqualTo(FeatureScaling.Kind.STANDARD);
+    }
+
+    @Test
+    void features_in_tiny_units_are_standardised_not_taken_for_constants() {
+        // iris's four lengths in hundreds of kilometres (1e-7 of a cm): the same flowers, the same spreads relative to each other
+        float[] cm = {5.1f, 3.5f, 1.4f, 0.2f, 7.0f, 3.2f, 4.7f, 1.4f, 6.3f, 3.3f, 6.0f, 2.5f, 4.9f, 2.5f, 4.5f, 1.7f};
+        float[] tiny = cm.clone();
+        for (int i = 0; i < tiny.length; i++) {
+            tiny[i] *= 1e-7f;
+        }
+        DataSet iris = new DataSet(tiny, new int[4], 4, 4, 3, "iris in 100 km");
+        assertThat(FeatureScaling.chooseFor(iris)).as("spreads of 1e-7 are not of order one: left unscaled, no feature can move a unit")
+                .isEqualTo(FeatureScaling.Kind.STANDARD);
+        FeatureScaling s = FeatureScaling.fit(FeatureScaling.Kind.STANDARD, iris);
+        s.applyTo(iris);
+        for (int c = 0; c < 4; c++) {
+            double mean = 0;
+            double sq = 0;
+            for (int r = 0; r < 4; r++) {
+                mean += iris.features()[r * 4 + c] / 4.0;
+            }
+            for (int r = 0; r < 4; r++) {
+                double d = iris.features()[r * 4 + c] - mean;
+                sq += d * d / 4;
+            }
+            assertThat(mean).as("feature %d's mean", c).isCloseTo(0, within(1e-5));
+            assertThat(sq).as("feature %d's variance", c).isCloseTo(1, within(1e-4));
+        }
+        // one feature in tiny units beside one of order one: its spread is 1e-13 of the other's, and it is a feature all the same
+        DataSet mixed = data(1e-13f, 1, 3e-13f, -1, 2e-13f, 0.5f);
+        assertThat(FeatureScaling.chooseFor(mixed)).isEqualTo(FeatureScaling.Kind.STANDARD);
+        FeatureScaling m = FeatureScaling.fit(FeatureScaling.Kind.STANDARD, mixed);
+        m.applyTo(mixed);
+        assertThat(mixed.features()[0]).isCloseTo(-1.2247449f, within(1e-5f));
+        assertThat(mixed.features()[2]).isCloseTo(1.2247449f, within(1e-5f));
+        assertThat(mixed.features()[4]).isCloseTo(0f, within(1e-5f));
+        // a constant column stays a constant 0, whatever its value, and still does not count in auto's choice
+        DataSet constant = data(0.5f, 0.1f, -0.5f, 0.1f, 0.2f, 0.1f);
+        assertThat(FeatureScaling.chooseFor(constant)).isEqualTo(FeatureScaling.Kind.NONE);
+        FeatureScaling c = FeatureScaling.fit(FeatureScaling.Kind.STANDARD, constant);
+        assertThat(c.scale()[1]).isEqualTo(1f);
+        c.applyTo(constant);
+        assertThat(constant.features()[1]).isZero();
+        assertThat(constant.features()[3]).isZero();
     }
 
     @Test

@@ -185,6 +185,32 @@ class IdxReaderTest {
     }
 
     @Test
+    void a_gzipped_file_cut_short_in_its_values_is_named_truncated_not_a_bad_header() throws IOException {
+        byte[] content = images(IdxReader.IMAGES_MAGIC, 100, 28, 28, 0);
+        byte[] noise = new byte[100 * 28 * 28];
+        new java.util.Random(5).nextBytes(noise);   // incompressible: half the gzip stream holds about half the pixels
+        byte[] whole = java.util.Arrays.copyOf(content, content.length + noise.length);
+        System.arraycopy(noise, 0, whole, content.length, noise.length);
+        byte[] gz = Files.readAllBytes(write("whole.gz", whole, true));
+        Path cut = dir.resolve("cut.gz");
+        Files.write(cut, java.util.Arrays.copyOf(gz, gz.length / 2));
+        assertThatThrownBy(() -> IdxReader.readImages(cut)).isInstanceOf(DataException.class)
+                .hasMessageStartingWith(cut + ": truncated: header promises 78400 pixel values, the gzipped file breaks off after ")
+                .hasMessageEndingWith(" (cut short in a download or copy?)");
+        byte[] labelBytes = labels(5000, 0, 10);
+        byte[] randomLabels = java.util.Arrays.copyOf(labelBytes, labelBytes.length + 5000);
+        java.util.Random random = new java.util.Random(6);
+        for (int i = labelBytes.length; i < randomLabels.length; i++) {
+            randomLabels[i] = (byte) random.nextInt(10);
+        }
+        byte[] labelsGz = Files.readAllBytes(write("labels.gz", randomLabels, true));
+        Path cutLabels = dir.resolve("cut-labels.gz");
+        Files.write(cutLabels, java.util.Arrays.copyOf(labelsGz, labelsGz.length - 12));   // the stored CRC and length, and the last block's end
+        assertThatThrownBy(() -> IdxReader.readLabels(cutLabels)).isInstanceOf(DataException.class)
+                .hasMessageStartingWith(cutLabels + ": truncated: header promises 5000 labels, the gzipped file breaks off after ");
+    }
+
+    @Test
     void counts_of_images_and_labels_must_agree() throws IOException {
         Path x = write("x", images(IdxReader.IMAGES_MAGIC, 3, 1, 1, 3), false);
         Path y = write("y", labels(4, 4, 2), false);
