@@ -174,8 +174,15 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
     /**
      * Precision, recall, F1 and support per class, then the macro and weighted averages, one line each;
      * {@code classNames} labels the rows (empty: the class numbers).
+     *
+     * @throws IllegalArgumentException when {@code classNames} is neither empty nor one name per class of the confusion matrix
+     *                                  (as {@link #confusionTable(List)})
      */
     public String classificationReport(List<String> classNames) {
+        // too few names failed with the list's IndexOutOfBoundsException at the first class past them, too many went unseen
+        if (!classNames.isEmpty() && hasConfusion() && classNames.size() != confusion.length) {
+            throw new IllegalArgumentException(classNames.size() + " class names for an evaluation of " + confusion.length + " classes");
+        }
         int width = 9;
         for (String name : classNames) {
             width = Math.max(width, Math.min(30, name.length()));

@@ -32,10 +32,14 @@ public enum Init {
         }
     }
 
-    /** A standard normal deviate by Box-Muller, from two uniforms. */
+    /**
+     * A standard normal deviate by Box-Muller, from two uniforms. {@code StrictMath}: {@code Math.cos} is an intrinsic whose
+     * result may differ by an ulp between CPUs and JVMs (here it differs from fdlibm's in 3% of draws), which would make the
+     * "same weights on every JVM" of the class comment a matter of luck in the float rounding.
+     */
     static double gaussian(SplittableRandom random) {
         double u1 = random.nextDouble();
         double u2 = random.nextDouble();
-        return Math.sqrt(-2.0 * Math.log1p(-u1)) * Math.cos(2.0 * Math.PI * u2);
+        return StrictMath.sqrt(-2.0 * StrictMath.log1p(-u1)) * StrictMath.cos(2.0 * Math.PI * u2);
     }
 }

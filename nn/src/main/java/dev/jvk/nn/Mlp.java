@@ -22,6 +22,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A multi-layer perceptron: a stack of {@link Layer}s, a {@link Loss} on top, and the input
@@ -36,7 +37,11 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Not thread-safe: a model owns the buffers its passes use (allocated once per batch size,
- * so that a training step allocates nothing). Use one model per thread.
+ * so that a training step allocates nothing). Use one model per thread, or hand a model from one thread
+ * to the next. A call of {@link #predict}, {@link #predictClasses}, {@link #evaluate}, {@link #trainStep},
+ * {@link #save} or {@link Trainer#fit} that begins while another thread is inside one of them on the same model
+ * throws {@link java.util.ConcurrentModificationException} instead of giving either thread wrong scores
+ * (the passes would share those buffers); calls on one thread may nest (a {@link Trainer.Listener} may predict).
  */
 public final class Mlp {
     /**
@@ -140,6 +145,9 @@ public final class Mlp {
     private Optimizer checkedOptimizer;
     private ElementwiseOptimizer checkedInParts;
 
+    /** The thread inside one of the model's calls ({@link #enter}), or null. */
+    private final AtomicReference<Thread> user = new AtomicReference<>();
+
     /** What {@link #predictClasses} gives a row whose scores are NaN: no class. */
     public static final int NO_CLASS = -1;
 
@@ -147,7 +155,8 @@ public final class Mlp {
      * A model from layers whose sizes chain ({@code layers[i].outputSize() == layers[i+1].inputSize()}),
      * with the metadata of a classifier of which nothing else is known ({@code ModelMetadata.of("classification")}).
      *
-     * @throws IllegalArgumentException when the sizes do not chain, there is no layer, or no layer has parameters
+     * @throws IllegalArgumentException when the sizes do not chain, there is no layer, no layer has parameters, or a
+     *                                  layer other than an {@link ActivationLayer} appears twice
      */
     public Mlp(List<Layer> layers, Loss loss, FeatureScaling scaling) {
         this(layers, loss, scaling, ModelMetadata.of(ModelMetadata.CLASSIFICATION));
@@ -156,8 +165,9 @@ public final class Mlp {
     /**
      * A model from layers whose sizes chain, with what it is for ({@code metadata}, stored in its model file).
      *
-     * @throws IllegalArgumentException when the sizes do not chain, there is no layer, no layer has parameters,
-     *                                  or the metadata's names or target standardisation do not fit the model's inputs and outputs
+     * @throws IllegalArgumentException when the sizes do not chain, there is no layer, no layer has parameters, a layer
+     *                                  other than an {@link ActivationLayer} appears twice (the same object), or the
+     *                                  metadata's names or target standardisation do not fit the model's inputs and outputs
      */
     public Mlp(List<Layer> layers, Loss loss, FeatureScaling scaling, ModelMetadata metadata) {
         this.layers = List.copyOf(layers);
@@ -170,6 +180,17 @@ public final class Mlp {
                 throw new IllegalArgumentException("layer " + (i + 1) + " (" + this.layers.get(i) + ") takes "
                         + this.layers.get(i).inputSize() + " inputs but layer " + i + " (" + this.layers.get(i - 1)
                         + ") gives " + this.layers.get(i - 1).outputSize());
+            }
+        }
+        // a layer's gradients and dropout mask belong to one place in the stack: a second use would overwrite the first's
+        // gradient (or mask) and put its parameters twice in parameters(), each updated twice per step; an activation
+        // layer holds nothing and may be used again
+        java.util.Map<Layer, Integer> seen = new IdentityHashMap<>();
+        for (int i = 0; i < this.layers.size(); i++) {
+            Integer first = this.layers.get(i) instanceof ActivationLayer ? null : seen.putIfAbsent(this.layers.get(i), i);
+            if (first != null) {
+                throw new IllegalArgumentException("layer " + (i + 1) + " (" + this.layers.get(i) + ") is layer " + (first + 1)
+                        + " again: a layer with weights or a dropout mask takes one place in a model (make another for weights of its own)");
             }
         }
         this.inputs = this.layers.getFirst().inputSize();
@@ -589,11 +610,7 @@ public final class Mlp {
         if (training) {
             // a training pass sums as it always has, whether or not a predict packed the weights before it
             // (one row takes GEMV's order on the live weights, and on packed ones the tiles')
-            for (Layer layer : layers) {
-                if (layer instanceof Dense dense) {
-                    dense.dropPackedWeights();
-                }
-            }
+            dropPackedWeights();
         }
         if (training && drawsMasks) {
             float[] x = loadInput(ws, 0, rows);
@@ -1082,6 +1099,18 @@ public final class Mlp {
         return null;
     }
 
+    /**
+     * Drops every dense layer's packed copy of its weights ({@link Dense#dropPackedWeights}): for a caller that wrote
+     * the weights through arrays it held from before the last prediction (as early stopping restores the best epoch's).
+     */
+    void dropPackedWeights() {
+        for (Layer layer : layers) {
+            if (layer instanceof Dense dense) {
+                dense.dropPackedWeights();
+            }
+        }
+    }
+
     /** The generator state of each dropout layer, in order: what a checkpoint keeps so that a resumed run draws the same masks. */
     long[] randomStates() {
         return layers.stream().filter(l -> l instanceof Dropout).mapToLong(l -> ((Dropout) l).randomState()).toArray();
@@ -1167,6 +1196,30 @@ public final class Mlp {
         return inference;
     }
 
+    /**
+     * Marks the model in use by this thread for a call that runs passes or reads the weights: true when this call took
+     * it (pass it to {@link #exit}), false when this thread holds it already (a call inside another, such as a
+     * listener's predict inside {@link Trainer#fit}).
+     *
+     * @throws java.util.ConcurrentModificationException when another thread is inside a call on this model
+     */
+    boolean enter() {
+        Thread me = Thread.currentThread();
+        Thread other = user.compareAndExchange(null, me);
+        if (other != null && other != me) {
+            throw new java.util.ConcurrentModificationException("this model is in use by thread '" + other.getName()
+                    + "': a model runs one call at a time (its passes share its buffers); use one model per thread");
+        }
+        return other == null;
+    }
+
+    /** Ends the call {@link #enter} began when it returned true. */
+    void exit(boolean entered) {
+        if (entered) {
+            user.set(null);
+        }
+    }
+
     // ---- the user API ----
 
     /**
@@ -1206,6 +1259,15 @@ public final class Mlp {
         if ((long) rows * classes > scores.length) {
             throw new IllegalArgumentException("scores has " + scores.length + " values, " + rows + " rows of " + classes + " classes need " + (long) rows * classes);
         }
+        boolean entered = enter();
+        try {
+            predictInto(x, rows, scores);
+        } finally {
+            exit(entered);
+        }
+    }
+
+    private void predictInto(float[] x, int rows, float[] scores) {
         Workspace ws = inferenceWorkspace(rows);
         for (int from = 0; from < rows; from += ws.capacity) {
             int n = Math.min(ws.capacity, rows - from);
@@ -1285,9 +1347,14 @@ public final class Mlp {
                 throw new IllegalArgumentException("labels[" + r + "] = " + labels[r] + " is not a class in [0, " + classes + ")");
             }
         }
-        Workspace ws = trainingWorkspace(x, rows);
-        System.arraycopy(labels, 0, ws.labels, 0, rows);
-        return trainStep(ws, rows, optimizer, learningRate);
+        boolean entered = enter();
+        try {
+            Workspace ws = trainingWorkspace(x, rows);
+            System.arraycopy(labels, 0, ws.labels, 0, rows);
+            return trainStep(ws, rows, optimizer, learningRate);
+        } finally {
+            exit(entered);
+        }
     }
 
     /**
@@ -1321,10 +1388,15 @@ public final class Mlp {
                 throw new IllegalArgumentException("targets[" + i + "] = " + targets[i] + " is not finite");
             }
         }
-        Workspace ws = trainingWorkspace(x, rows);
-        System.arraycopy(targets, 0, ws.targets, 0, rows * classes);
-        standardiseTargets(ws, rows);
-        return trainStep(ws, rows, optimizer, learningRate);
+        boolean entered = enter();
+        try {
+            Workspace ws = trainingWorkspace(x, rows);
+            System.arraycopy(targets, 0, ws.targets, 0, rows * classes);
+            standardiseTargets(ws, rows);
+            return trainStep(ws, rows, optimizer, learningRate);
+        } finally {
+            exit(entered);
+        }
     }
 
     /**
@@ -1367,9 +1439,15 @@ public final class Mlp {
             throw new DataException(data.name() + (data.isRegression() ? " has " + data.targetCount() + " regression targets" : " has class labels")
                     + ", the model " + (metadata.isClassification() ? "predicts classes" : "predicts " + classes + " values"));
         }
-        if (data.isRegression()) {
-            return evaluateRegression(data);
+        boolean entered = enter();
+        try {
+            return data.isRegression() ? evaluateRegression(data) : evaluateClassification(data);
+        } finally {
+            exit(entered);
         }
+    }
+
+    private Evaluation evaluateClassification(DataSet data) {
         if (data.classes() > classes) {
             for (int label : data.labels()) {
                 if (label >= classes) {
@@ -1470,7 +1548,12 @@ public final class Mlp {
      * target and moved into place.
      */
     public void save(Path file) throws IOException {
-        ModelFile.write(this, file);
+        boolean entered = enter();
+        try {
+            ModelFile.write(this, file);
+        } finally {
+            exit(entered);
+        }
     }
 
     /**

@@ -404,18 +404,22 @@ public final class Trainer {
      * state and the dropout layers' generators restored, so the weights come out bitwise as an uninterrupted run's. The
      * history returned starts with the checkpoint's epochs, as the uninterrupted run's does.
      *
-     * @throws IllegalArgumentException   when the data's width or labels do not fit the model, the training set is
-     *                                    empty, or {@code resume} does not fit this model and configuration
+     * @throws IllegalArgumentException   when the data's width or labels do not fit the model, the training set, the
+     *                                    validation set or the {@link #testEachEpoch} set is empty, or {@code resume}
+     *                                    does not fit this model and configuration (all before the first step)
      * @throws TrainingDivergedException  when the loss stops being finite
      * @throws UncheckedIOException       when a checkpoint cannot be written
+     * @throws java.util.ConcurrentModificationException when another thread is inside a call on {@code mlp} (see {@link Mlp})
      */
     public History fit(Mlp mlp, DataSet train, DataSet validation, TrainingCheckpoint resume) {
         Objects.requireNonNull(mlp, "mlp");
         Objects.requireNonNull(train, "train");
         int threads = Gemm.threads();
+        boolean entered = mlp.enter();
         try {
             return train(mlp, train, validation, resume);
         } finally {
+            mlp.exit(entered);
             if (Gemm.threads() != threads) {
                 Gemm.setThreads(threads);
             }
@@ -424,11 +428,14 @@ public final class Trainer {
 
     private History train(Mlp mlp, DataSet train, DataSet validation, TrainingCheckpoint resume) {
         check(mlp, train);
+        // an empty set to score after each epoch would fail only after the first epoch had changed the weights
         if (validation != null) {
             check(mlp, validation);
+            nonEmpty(validation, "validation");
         }
         if (testEachEpoch != null) {
             check(mlp, testEachEpoch);
+            nonEmpty(testEachEpoch, "test");
         }
         int n = train.rows();
         if (n == 0) {
@@ -560,6 +567,8 @@ public final class Trainer {
             for (int i = 0; i < parameters.size(); i++) {
                 System.arraycopy(bestWeights[i], 0, parameters.get(i).value(), 0, bestWeights[i].length);
             }
+            // the epochs' evaluations packed the last epoch's weights for inference: predict must see the best ones
+            mlp.dropPackedWeights();
         }
         return new History(List.copyOf(results), bestEpoch, stoppedEarly);
     }
@@ -671,6 +680,12 @@ public final class Trainer {
                 ws.targets[i * classes + c] = teacherWeight * teacherScores[r * classes + c];
             }
             ws.targets[i * classes + ws.labels[i]] += own;
+        }
+    }
+
+    private static void nonEmpty(DataSet data, String role) {
+        if (data.rows() == 0) {
+            throw new IllegalArgumentException("the " + role + " set " + data.name() + " has no rows to evaluate on");
         }
     }
 

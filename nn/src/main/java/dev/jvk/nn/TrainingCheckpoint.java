@@ -21,8 +21,11 @@ import java.util.zip.CRC32C;
  * dev.jvk.nn.data.DataSet, TrainingCheckpoint)} continues bitwise as the uninterrupted run would have, dropout
  * masks included (each dropout layer's generator state is here).
  *
- * <p>File: the magic {@code JVKSTATE}, a version, the fields big-endian, a CRC-32C of all before it. A version 2 file (without
- * the history) is refused with a message rather than resumed into curves and figures that would begin at the resumption.
+ * <p>File: the magic {@code JVKSTATE}, a version, the CRC-32C of the checkpoint's model file (version 5), the fields
+ * big-endian, a CRC-32C of all before it. The two files are each written whole or not at all, the model first: a run stopped
+ * between the two leaves the next epoch's model beside this epoch's state, which {@link #read} refuses by that checksum
+ * rather than resuming one epoch's optimizer state on the next epoch's weights. A version 2 file (without the history) is
+ * refused with a message rather than resumed into curves and figures that would begin at the resumption.
  *
  * @param fingerprint    the settings that must not change between the run and its resumption (epochs, batch, seed, optimizer, data shape)
  * @param epoch          epochs completed
@@ -41,7 +44,7 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
                                  double bestAccuracy, double bestLoss, float[][] bestWeights, long[] randomStates,
                                  List<Trainer.EpochResult> history) {
     static final byte[] MAGIC = "JVKSTATE".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 4;
+    private static final int VERSION = 5;
     /** The fewest bytes an epoch takes in the file: training loss, seconds, samples/s, rate, best flag, the two evaluation flags. */
     private static final int EPOCH_BYTES = 3 * 8 + 4 + 1 + 1 + 1;
 
@@ -69,6 +72,7 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(MAGIC);
         out.writeInt(VERSION);
+        out.writeInt(modelChecksum(dir));
         out.writeUTF(fingerprint);
         out.writeInt(epoch);
         out.writeInt(optimizerSteps);
@@ -131,10 +135,27 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
         }
     }
 
+    /** The CRC-32C of the checkpoint's model file in {@code dir}, as {@link #write} stores it. */
+    private static int modelChecksum(Path dir) throws IOException {
+        Path model = dir.resolve(MODEL);
+        if (!Files.isRegularFile(model)) {
+            throw new ModelFileException(model + ": no model file beside the training state");
+        }
+        CRC32C crc = new CRC32C();
+        try (InputStream in = Files.newInputStream(model)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                crc.update(buffer, 0, n);
+            }
+        }
+        return (int) crc.getValue();
+    }
+
     /**
      * Reads the state file of the checkpoint in {@code dir}.
      *
-     * @throws ModelFileException when it is missing, damaged or of another version
+     * @throws ModelFileException when it is missing, damaged or of another version, or the model file beside it is not the
+     *                            one it was written with (a run stopped between writing the two)
      */
     public static TrainingCheckpoint read(Path dir) throws IOException {
         Path file = dir.resolve(STATE);
@@ -170,6 +191,10 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
             if (version != VERSION) {
                 throw new ModelFileException(file + ": training state version " + version + ", this jvk reads " + VERSION
                         + (0 < version && version < VERSION ? ": train again without --resume" : ""));
+            }
+            if (in.readInt() != modelChecksum(dir)) {
+                throw new ModelFileException(dir.resolve(MODEL) + " is not the model " + file + " was written with (a run stopped between "
+                        + "writing the two?): its optimizer state would continue on another epoch's weights; train again without --resume");
             }
             String fingerprint = in.readUTF();
             int epoch = in.readInt();

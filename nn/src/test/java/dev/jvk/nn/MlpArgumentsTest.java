@@ -42,6 +42,50 @@ class MlpArgumentsTest {
     }
 
     @Test
+    void an_empty_validation_or_test_set_is_refused_before_the_first_step_not_after_the_first_epoch() {
+        dev.jvk.nn.data.DataSet train = new dev.jvk.nn.data.SyntheticData(3, 16).sample(100, 0, "train");
+        dev.jvk.nn.data.DataSet empty = dev.jvk.nn.data.DataSet.of(new float[0], new int[0], 0, 16, 10, "empty");
+        Mlp mlp = Mlp.classifier(16, new int[] {8}, Activation.RELU, 10, 1);
+        List<float[]> before = weights(mlp);
+        Trainer.Config config = Trainer.Config.builder().epochs(2).batchSize(32).build();
+        assertThatThrownBy(() -> new Trainer(config).fit(mlp, train, empty)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the validation set empty has no rows to evaluate on");
+        assertUnchanged(mlp, before);
+        assertThatThrownBy(() -> new Trainer(config).testEachEpoch(empty).fit(mlp, train, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the test set empty has no rows to evaluate on");
+        assertUnchanged(mlp, before);
+    }
+
+    @Test
+    void a_dense_or_dropout_layer_given_twice_in_the_list_is_refused_an_activation_layer_may_be_reused() {
+        // used twice, one Dense had its gradient overwritten by its second use and its parameters listed (and stepped) twice
+        Dense square = new Dense(8, 8).initialise(Init.HE, 3);
+        ActivationLayer relu = new ActivationLayer(Activation.RELU, 8);
+        Dense out = new Dense(8, 3).initialise(Init.XAVIER, 4);
+        assertThatThrownBy(() -> new Mlp(List.of(square, relu, square, out), new SoftmaxCrossEntropy(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("layer 3 (dense 8 -> 8) is layer 1 again");
+        Dropout dropout = new Dropout(8, 0.5f, 1);
+        Dense second = new Dense(8, 8).initialise(Init.HE, 5);
+        assertThatThrownBy(() -> new Mlp(List.of(square, dropout, second, dropout, out), new SoftmaxCrossEntropy(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("layer 4 (" + dropout + ") is layer 2 again");
+        Mlp reused = new Mlp(List.of(square, relu, second, relu, out), new SoftmaxCrossEntropy(), null);
+        assertThat(reused.parameters()).hasSize(6);
+    }
+
+    @Test
+    void an_optimizer_over_a_parameter_listed_twice_or_with_an_infinite_epsilon_is_refused_when_made() {
+        // listed twice, a parameter was stepped twice per trainStep; an infinite epsilon made every Adam step zero
+        Mlp mlp = Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1);
+        List<Parameter> twice = new ArrayList<>(mlp.parameters());
+        twice.addAll(mlp.parameters());
+        assertThatThrownBy(() -> OptimizerConfig.sgd().create(twice)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameters[4] (weights) updates the values of parameters[0] again: each step would move them twice");
+        assertThatThrownBy(() -> OptimizerConfig.adam().create(null)).isInstanceOf(NullPointerException.class).hasMessage("parameters");
+        assertThatThrownBy(() -> new OptimizerConfig(OptimizerConfig.Kind.ADAM, 0f, false, 0f, 0.9f, 0.999f, Float.POSITIVE_INFINITY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("epsilon must be > 0 and finite, got Infinity");
+    }
+
+    @Test
     void class_names_given_twice_are_refused_since_a_label_would_name_two_classes() {
         Mlp mlp = Mlp.classifier(2, new int[] {4}, Activation.RELU, 3, 1);
         assertThatThrownBy(() -> mlp.setMetadata(new ModelMetadata(ModelMetadata.CLASSIFICATION, List.of("cat", "dog", "cat"), List.of(), List.of(), -1,

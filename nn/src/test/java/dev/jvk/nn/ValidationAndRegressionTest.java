@@ -102,6 +102,24 @@ class ValidationAndRegressionTest {
         }
     }
 
+    @Test
+    void a_model_stopped_early_predicts_with_the_best_epochs_weights_as_its_saved_file_does(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // no listener: one that reads mlp.parameters() after each epoch (as the test above does) hides what this one saw, a
+        // predict after the run multiplying by the last epoch's weights, packed by its evaluation, not the best epoch's
+        Mlp mlp = TrainingTest.model(4);
+        Trainer.History h = new Trainer(Trainer.Config.builder().epochs(12).batchSize(32).seed(2)
+                .optimizer(OptimizerConfig.sgdWithMomentum(0.9f, false, 0f)).schedule(LearningRateSchedule.constant(0.2f)).patience(12).build())
+                .fit(mlp, TRAIN, VALIDATION);
+        assertThat(h.bestEpoch()).as("this run's best epoch is not its last").isLessThan(h.last().epoch());
+        float[] predicted = mlp.predict(VALIDATION.features(), VALIDATION.rows());
+        java.nio.file.Path file = dir.resolve("best.jvk");
+        mlp.save(file);
+        assertThat(java.util.Arrays.equals(predicted, Mlp.load(file).predict(VALIDATION.features(), VALIDATION.rows())))
+                .as("predict after early stopping gives bitwise what the saved model predicts").isTrue();
+        assertThat(mlp.evaluate(VALIDATION).accuracy()).isEqualTo(h.best().evaluation().accuracy());
+    }
+
     /** y1 = 50 + 10 (x0 - x1), y2 = -3 x2^2: far from mean 0 and variance 1, so the standardisation inside the model matters. */
     static DataSet regressionSet(int rows, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -267,6 +285,11 @@ class ValidationAndRegressionTest {
         assertThat(e.macroF1()).as("class 2 occurs as a prediction, so it counts").isCloseTo((f0 + f1 + 0) / 3, within(1e-12));
         assertThat(e.weightedF1()).isCloseTo((f0 * 7 + f1 * 4) / 11, within(1e-12));
         assertThat(e.classificationReport(List.of("cat", "dog", "eel"))).contains("cat").contains("eel").contains("macro avg");
+        // too few names failed at the first class past them with the list's IndexOutOfBoundsException, too many went unseen
+        assertThatThrownBy(() -> e.classificationReport(List.of("cat", "dog"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("2 class names for an evaluation of 3 classes");
+        assertThatThrownBy(() -> e.classificationReport(List.of("cat", "dog", "eel", "fox"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("4 class names for an evaluation of 3 classes");
         assertThat(e.confusionTable(List.of("cat", "dog", "eel"))).isEqualTo(
                 "true\\pred    cat    dog    eel\n"
                 + "      cat      5      1      1\n"
@@ -388,9 +411,28 @@ class ValidationAndRegressionTest {
     }
 
     @Test
+    void a_checkpoint_whose_model_is_of_another_epoch_than_its_state_is_refused_not_resumed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // the model is written first, then the state, each whole: a run stopped between the two left epoch 3's model beside
+        // epoch 2's state, which resumed epoch 2's optimizer state and shuffles on epoch 3's weights, silently
+        Trainer.Config config = Trainer.Config.builder().epochs(3).batchSize(64).seed(9).build();
+        new Trainer(config).checkpointTo(dir, "fingerprint").fit(model(6, 0f), TRAIN.slice(0, 500, "train"), null);
+        java.nio.file.Path model = dir.resolve(TrainingCheckpoint.MODEL);
+        byte[] third = java.nio.file.Files.readAllBytes(model);
+        new Trainer(Trainer.Config.builder().epochs(2).batchSize(64).seed(9).build()).checkpointTo(dir, "fingerprint")
+                .fit(model(6, 0f), TRAIN.slice(0, 500, "train"), null);
+        assertThat(TrainingCheckpoint.read(dir).epoch()).isEqualTo(2);
+        java.nio.file.Files.write(model, third);   // as the stopped run left them
+        assertThatThrownBy(() -> TrainingCheckpoint.read(dir)).isInstanceOf(ModelFileException.class)
+                .hasMessage(model + " is not the model " + dir.resolve(TrainingCheckpoint.STATE) + " was written with (a run stopped between "
+                        + "writing the two?): its optimizer state would continue on another epoch's weights; train again without --resume");
+    }
+
+    @Test
     void a_training_state_with_a_nan_moment_or_a_non_finite_best_weight_is_refused_naming_the_array_and_index(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
         java.nio.file.Path file = dir.resolve(TrainingCheckpoint.STATE);
+        Mlp.classifier(2, new int[] {2}, Activation.RELU, 2, 1).save(dir.resolve(TrainingCheckpoint.MODEL));   // the state's model
         java.util.function.BiFunction<float[][], float[][], TrainingCheckpoint> state = (moments, best) ->
                 new TrainingCheckpoint("fingerprint", 0, 5, moments, 1, 0.5, 0.25, best, new long[0], List.of());
         float[][] finite = {{1f, 2f}, {3f, 4f, 5f}};
@@ -420,7 +462,7 @@ class ValidationAndRegressionTest {
         java.nio.file.Files.write(dir.resolve(TrainingCheckpoint.STATE), bytes.toByteArray());
         assertThatThrownBy(() -> TrainingCheckpoint.read(dir)).isInstanceOf(ModelFileException.class)
                 .hasMessage(dir.resolve(TrainingCheckpoint.STATE) + ": training state version 2 keeps no per-epoch figures, which a resumed run's "
-                        + "learning curves and --json need; this jvk reads version 4: train again without --resume");
+                        + "learning curves and --json need; this jvk reads version 5: train again without --resume");
     }
 
     @Test

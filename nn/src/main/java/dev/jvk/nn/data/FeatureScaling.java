@@ -38,6 +38,8 @@ public final class FeatureScaling {
     /** A scaling with the given per-feature shift and scale (copied); both arrays have one entry per feature. */
     public FeatureScaling(Kind kind, float[] shift, float[] scale) {
         this.kind = Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(shift, "shift");
+        Objects.requireNonNull(scale, "scale");
         if (shift.length != scale.length) {
             throw new IllegalArgumentException("shift has " + shift.length + " features, scale " + scale.length);
         }
@@ -173,7 +175,7 @@ public final class FeatureScaling {
         apply(data.features(), data.rows());
     }
 
-    /** Scales {@code rows x features} values in place. */
+    /** Scales {@code rows x features} values in place (nothing when {@code x} is too short: see {@link #apply(float[], int, int, int, int)}). */
     public void apply(float[] x, int rows) {
         apply(x, 0, rows);
     }
@@ -187,11 +189,22 @@ public final class FeatureScaling {
      * Scales features {@code [fromFeature, fromFeature + count)} of rows {@code [fromRow, fromRow + rows)} of
      * {@code x} ({@code features} values each) in place: each value as {@link #apply(float[], int, int)} scales it.
      *
-     * @throws IllegalArgumentException if the features are not a range of {@code [0, features)}
+     * @throws IllegalArgumentException  if the features are not a range of {@code [0, features)}, or {@code fromRow} or
+     *                                   {@code rows} is negative
+     * @throws IndexOutOfBoundsException if {@code x} does not hold the rows (nothing is scaled)
      */
     public void apply(float[] x, int fromRow, int rows, int fromFeature, int count) {
+        Objects.requireNonNull(x, "x");
         checkFeatures(fromFeature, count);
         int f = shift.length;
+        if (fromRow < 0 || rows < 0) {
+            throw new IllegalArgumentException("fromRow and rows must be >= 0, got " + fromRow + " and " + rows);
+        }
+        // checked before the first row is scaled: a short x used to end in an exception with its first rows scaled
+        if (rows > 0 && ((long) fromRow + rows) * f > x.length) {
+            throw new IndexOutOfBoundsException("x is too short: rows [" + fromRow + ", " + ((long) fromRow + rows) + ") of " + f
+                    + " features need " + ((long) fromRow + rows) * f + " values, it has " + x.length);
+        }
         if (kind == Kind.NONE) {
             return;
         }

@@ -199,9 +199,10 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
      *                   (classifiers only)
      * @param opset      13 to 21; {@code Gelu} is written as one node from opset 20 (with {@code approximate="tanh"} for
      *                   {@code GELU_TANH}), else as the erf or the tanh sub-graph
-     * @throws IllegalArgumentException when the opset is out of range, or class names are given for a regression model or
-     *                                  not one per class, or a weight or the feature scaling is NaN or infinite (nothing is
-     *                                  written)
+     * @throws IllegalArgumentException when the opset is out of range, or class names are given for a regression model,
+     *                                  not one per class or not distinct, or a weight or the feature scaling is NaN or
+     *                                  infinite (nothing is written)
+     * @throws NullPointerException     when a class name is null (nothing is written)
      */
     public static void export(Mlp mlp, Path file, List<String> classNames, int opset) throws IOException {
         Objects.requireNonNull(mlp, "mlp");
@@ -216,6 +217,14 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         }
         if (!classNames.isEmpty() && classNames.size() != mlp.classes()) {
             throw new IllegalArgumentException(classNames.size() + " class names for a model with " + mlp.classes() + " classes");
+        }
+        // a name given twice made a file that read() (and ModelMetadata) then refused; null failed deep in the encoding
+        Map<String, Integer> named = new java.util.HashMap<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            Integer first = named.putIfAbsent(Objects.requireNonNull(classNames.get(c), "classNames[" + c + "]"), c);
+            if (first != null) {
+                throw new IllegalArgumentException("class names must be distinct: '" + classNames.get(c) + "' names classes " + first + " and " + c);
+            }
         }
         String nonFinite = mlp.scaling().nonFiniteValue();
         nonFinite = nonFinite != null ? nonFinite : mlp.nonFiniteParameter();

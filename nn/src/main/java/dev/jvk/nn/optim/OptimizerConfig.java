@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param weightDecay L2 (SGD, Adam) or decoupled (AdamW) weight decay, &gt;= 0; biases never decay
  * @param beta1       Adam's first-moment decay
  * @param beta2       Adam's second-moment decay
- * @param epsilon     Adam's denominator guard
+ * @param epsilon     Adam's denominator guard, &gt; 0 and finite
  */
 public record OptimizerConfig(Kind kind, float momentum, boolean nesterov, float weightDecay,
                               float beta1, float beta2, float epsilon) {
@@ -53,8 +53,9 @@ public record OptimizerConfig(Kind kind, float momentum, boolean nesterov, float
         if (!(beta1 >= 0f && beta1 < 1f) || !(beta2 >= 0f && beta2 < 1f)) {
             throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
-        if (!(epsilon > 0f)) {
-            throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
+        if (!(epsilon > 0f) || !Float.isFinite(epsilon)) {
+            // an infinite guard makes every Adam step zero: training that silently learns nothing
+            throw new IllegalArgumentException("epsilon must be > 0 and finite, got " + epsilon);
         }
     }
 
@@ -83,8 +84,22 @@ public record OptimizerConfig(Kind kind, float momentum, boolean nesterov, float
         return new OptimizerConfig(Kind.ADAMW, 0f, false, weightDecay, 0.9f, 0.999f, 1e-8f);
     }
 
-    /** An optimizer for these parameters, its state allocated now: an {@link ElementwiseOptimizer}. */
+    /**
+     * An optimizer for these parameters, its state allocated now: an {@link ElementwiseOptimizer}.
+     *
+     * @throws NullPointerException     when {@code parameters} or one of them is null
+     * @throws IllegalArgumentException when a parameter's values appear twice in the list (each step would update them twice)
+     */
     public Optimizer create(List<Parameter> parameters) {
+        Objects.requireNonNull(parameters, "parameters");
+        java.util.Map<float[], Integer> seen = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            Integer first = seen.putIfAbsent(Objects.requireNonNull(parameters.get(i), "parameters[" + i + "]").value(), i);
+            if (first != null) {
+                throw new IllegalArgumentException("parameters[" + i + "] (" + parameters.get(i).name() + ") updates the values of parameters["
+                        + first + "] again: each step would move them twice");
+            }
+        }
         return switch (kind) {
             case SGD -> new Sgd(parameters, momentum, nesterov, weightDecay);
             case ADAM -> new Adam(parameters, beta1, beta2, epsilon, weightDecay, false);

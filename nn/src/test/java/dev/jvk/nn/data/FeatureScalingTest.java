@@ -113,4 +113,21 @@ class FeatureScalingTest {
             assertThat(feature).containsExactly(expected[1], 99f);
         }
     }
+
+    @Test
+    void applying_to_rows_past_the_end_of_x_scales_nothing_and_names_x() {
+        FeatureScaling standard = new FeatureScaling(FeatureScaling.Kind.STANDARD, new float[] {1, 1}, new float[] {2, 2});
+        float[] x = {1, 2, 3, 4, 5};
+        // two rows and a half: the first two used to be scaled before the third failed
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> standard.apply(x, 3)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessage("x is too short: rows [0, 3) of 2 features need 6 values, it has 5");
+        assertThat(x).containsExactly(1, 2, 3, 4, 5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> standard.apply(x, 2, -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fromRow and rows must be >= 0, got 2 and -1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureScaling.none(2).apply(x, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FeatureScaling(FeatureScaling.Kind.STANDARD, null, new float[1]))
+                .isInstanceOf(NullPointerException.class).hasMessage("shift");
+        standard.apply(x, 2);
+        assertThat(x).containsExactly(0, 2, 4, 6, 5);
+    }
 }

@@ -117,6 +117,20 @@ class OnnxExportTest {
     }
 
     @Test
+    void class_names_given_twice_or_null_are_refused_and_the_file_there_stays() throws IOException {
+        // a name given twice was written, and the file then refused by read() ("class names must be distinct")
+        Mlp mlp = model(Activation.RELU, FeatureScaling.Kind.STANDARD, true, 1);
+        Path file = dir.resolve("kept.onnx");
+        OnnxModel.export(mlp, file);
+        byte[] before = Files.readAllBytes(file);
+        assertThatThrownBy(() -> OnnxModel.export(mlp, file, List.of("cat", "dog", "cat", "bird"), 17))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("class names must be distinct: 'cat' names classes 0 and 2");
+        assertThatThrownBy(() -> OnnxModel.export(mlp, file, java.util.Arrays.asList("cat", null, "dog", "bird"), 17))
+                .isInstanceOf(NullPointerException.class).hasMessage("classNames[1]");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    }
+
+    @Test
     void an_export_keeps_the_mode_it_replaces_and_writes_through_a_symbolic_link() throws IOException {
         Mlp mlp = model(Activation.RELU, FeatureScaling.Kind.NONE, true, 1);
         Path shared = dir.resolve("shared.onnx");
