@@ -99,6 +99,45 @@ public final class PackedMatrix implements AutoCloseable {
     }
 
     /**
+     * {@link #sgemm} of A as stored ({@link Transpose#NO_TRANS}) with each column p of A read as
+     * {@code (a - shift[shiftOffset + p]) * scale[scaleOffset + p]}: the difference rounded to float, then the
+     * product, never one fused operation, as a loop of them (or {@link Vectors#sub} then {@link Vectors#mul}) rounds
+     * them. C gets bitwise what {@link #sgemm} gives on a copy of A mapped so beforehand; A is not changed. For the
+     * input layer of a model whose features are standardised: where the product packs A (two rows or more and C
+     * wider than one vector) the map is applied as A is packed, so the pass that writes a mapped copy of the input
+     * and the one that packs the copy become one; the other shapes read A in place, and take a mapped copy made
+     * first in the calling thread's buffers (as much as A: they then cost what mapping a copy beforehand costs).
+     * {@code alpha == 0} reads neither A nor the map.
+     *
+     * @throws NullPointerException      if {@code a}, {@code shift}, {@code scale} or {@code c} is null
+     * @throws IllegalArgumentException  as {@link #sgemm}, or if C intersects {@code shift} or {@code scale}
+     * @throws IndexOutOfBoundsException as {@link #sgemm}, or if {@code shift} or {@code scale} holds fewer than
+     *                                   {@link #k()} values from its offset
+     * @throws IllegalStateException     if this matrix is closed
+     */
+    public void sgemmMapped(int m, float alpha, float[] a, int aOffset, int lda, float[] shift, int shiftOffset,
+                            float[] scale, int scaleOffset, float beta, float[] c, int cOffset, int ldc) {
+        if (closed) {
+            throw new IllegalStateException("this packed matrix is closed");
+        }
+        Checks.notNull(a, "a");
+        Checks.notNull(c, "c");
+        Checks.gemmArrays(Transpose.NO_TRANS, Transpose.NO_TRANS, m, n, k, a, a.length, aOffset, lda,
+                this, (long) k * n, 0, Math.max(1, n), c, c.length, cOffset, ldc);
+        Checks.vector(shift, shiftOffset, k, "shift");
+        Checks.vector(scale, scaleOffset, k, "scale");
+        // later K blocks pack A after C's first writes: C must not hold the map either
+        long cExtent = Checks.extent(m, n, ldc);
+        Checks.disjoint(c, cOffset, cExtent, "c", shift, shiftOffset, k, "shift");
+        Checks.disjoint(c, cOffset, cExtent, "c", scale, scaleOffset, k, "scale");
+        if (m == 0 || n == 0) {
+            return;
+        }
+        IMPL.sgemmPackedMapped(transB, m, n, k, alpha, a, aOffset, lda, shift, shiftOffset, scale, scaleOffset, blocks, beta,
+                c, cOffset, ldc);
+    }
+
+    /**
      * Frees the packed copy now rather than when the garbage collector finds this matrix unreachable (its memory,
      * outside the heap, does not prompt a collection): for a caller that packs again and again, such as a model
      * whose weights change between evaluations. Later products throw {@link IllegalStateException}; a second call

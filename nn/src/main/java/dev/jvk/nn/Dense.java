@@ -157,6 +157,28 @@ public final class Dense implements Layer {
         Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, in, 1f, x, from * in, in, weights, 0, out, 0f, y, from * out, out);
     }
 
+    @Override
+    public boolean forwardRowsMapped(float[] x, int xFrom, float[] shift, float[] scale, float[] y, int from, int rows) {
+        if (!forwardMappedWithoutBias(x, xFrom, shift, scale, y, from, rows)) {
+            return false;
+        }
+        Vectors.addBias(bias, 0, y, from * out, rows, out, out);
+        return true;
+    }
+
+    /**
+     * {@link #forwardWithoutBias} of rows {@code [xFrom, xFrom + rows)} of {@code x} mapped as {@link Pass#forwardRowsMapped}
+     * maps them, into rows {@code [from, from + rows)} of {@code y}: on packed weights, whose product maps the rows
+     * as it packs them ({@link PackedMatrix#sgemmMapped}); false, nothing written, on the live ones.
+     */
+    boolean forwardMappedWithoutBias(float[] x, int xFrom, float[] shift, float[] scale, float[] y, int from, int rows) {
+        if (packed == null) {
+            return false;
+        }
+        packed.sgemmMapped(rows, 1f, x, xFrom * in, in, shift, 0, scale, 0, 0f, y, from * out, out);
+        return true;
+    }
+
     /**
      * The product over inputs {@code [k0, k1)} alone, into output columns {@code [j0, j1)}, for a training pass that
      * splits the first layer's product by inputs ({@link #inputSplit}) and, on more than two threads, by blocks of

@@ -42,6 +42,15 @@ final class DenseActivation implements Pass {
         activation.addBiasAndApply(slope, dense.bias(), y, from * out, rows, out);
     }
 
+    @Override
+    public boolean forwardRowsMapped(float[] x, int xFrom, float[] shift, float[] scale, float[] y, int from, int rows) {
+        if (!dense.forwardMappedWithoutBias(x, xFrom, shift, scale, y, from, rows)) {
+            return false;
+        }
+        activation.addBiasAndApply(slope, dense.bias(), y, from * dense.outputSize(), rows, dense.outputSize());
+        return true;
+    }
+
     /** The dense layer this pass multiplies by. */
     Dense dense() {
         return dense;

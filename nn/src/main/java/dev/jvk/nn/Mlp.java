@@ -79,6 +79,8 @@ public final class Mlp {
     private final int[] outputOf;       // passes[p] writes the output buffer of layer outputOf[p]
     private final int firstTrainable;   // passes before it have no parameters: backward stops there
     private FeatureScaling scaling;
+    /** The scaling's shifts and scales, copied once for the first product that maps the input as it packs it ({@link #mapsInFirstProduct}). */
+    private float[] scalingShift, scalingScale;
     private ModelMetadata metadata;
     private final boolean drawsMasks;   // a dropout layer draws a mask over the whole batch in training
     private final long flopsPerRow;     // multiply-adds of one row's forward pass, twice
@@ -263,7 +265,7 @@ public final class Mlp {
         this.weightBytes = bytes;
         this.flopsPerRow = flops;
         this.backwardFlopsPerRow = flops - Math.max(0, firstDense);
-        this.scaling = scaling == null ? FeatureScaling.none(inputs) : scaling;
+        useScaling(scaling == null ? FeatureScaling.none(inputs) : scaling);
         if (this.scaling.features() != inputs) {
             throw new IllegalArgumentException("scaling has " + this.scaling.features() + " features, the model takes " + inputs);
         }
@@ -375,6 +377,12 @@ public final class Mlp {
         return classes;
     }
 
+    private void useScaling(FeatureScaling scaling) {
+        this.scaling = scaling;
+        this.scalingShift = scaling.shift();
+        this.scalingScale = scaling.scale();
+    }
+
     /** The scaling applied to raw features before the first layer. */
     public FeatureScaling scaling() {
         return scaling;
@@ -385,7 +393,7 @@ public final class Mlp {
         if (Objects.requireNonNull(scaling, "scaling").features() != inputs) {
             throw new IllegalArgumentException("scaling has " + scaling.features() + " features, the model takes " + inputs);
         }
-        this.scaling = scaling;
+        useScaling(scaling);
     }
 
     /** What the model is for: task, class, feature and target names, the label column, target standardisation. */
@@ -852,13 +860,34 @@ public final class Mlp {
         Parallel.forTasks(chunks, work, task);
     }
 
-    /** The forward pass of chunk {@code c}: its input rows loaded and scaled, then every pass on them. */
+    /**
+     * The forward pass of chunk {@code c}: its input rows loaded and scaled, then every pass on them; or, where the
+     * first pass can ({@link #mapsInFirstProduct}), the first pass reading the caller's rows and scaling them as its
+     * product packs them, then the passes after it.
+     */
     private void forwardChunk(int c) {
         Workspace ws = chunked;
         int from = c * rowsPerChunk;
         int n = Math.min(rowsPerChunk, chunkedRows - from);
-        forwardPasses(ws, 0, loadInput(ws, from, n), from, n);
+        float[] y = ws.outputs[outputOf[0]];
+        if (mapsInFirstProduct(ws) && passes[0].forwardRowsMapped(ws.source, ws.sourceFrom + from, scalingShift, scalingScale, y, from, n)) {
+            forwardPasses(ws, 1, y, from, n);
+        } else {
+            forwardPasses(ws, 0, loadInput(ws, from, n), from, n);
+        }
         rowSideAfterForward(c);
+    }
+
+    /**
+     * Whether an inference pass over consecutive rows of the caller's features that the model scales hands the
+     * scaling to its first pass ({@link Pass#forwardRowsMapped}): a dense product on packed weights then scales
+     * each row as it packs it (the same float operations as {@link FeatureScaling#copyScaled}, so the same bits),
+     * where the rows would otherwise be copied scaled into the input buffer and packed from there, one more pass
+     * over them (at batch 128 of 784 features 7-8% of predict's time, bench/RESULTS-onnx.md). Unscaled rows are
+     * read in place by {@link #loadInput} already.
+     */
+    private boolean mapsInFirstProduct(Workspace ws) {
+        return ws.source != null && !ws.training && ws.sourceOrder == null && scaling.kind() != FeatureScaling.Kind.NONE;
     }
 
     /** Passes {@code first} to the last over rows {@code [from, from + n)}, pass {@code first} reading {@code x}. */

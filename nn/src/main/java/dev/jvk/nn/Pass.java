@@ -26,6 +26,17 @@ interface Pass {
     void forwardRows(float[] x, float[] y, int from, int rows);
 
     /**
+     * {@link #forwardRows} of rows {@code [xFrom, xFrom + rows)} of {@code x} into rows {@code [from, from + rows)} of
+     * {@code y}, each input feature p read as {@code (x - shift[p]) * scale[p]} (a model's feature scaling: the
+     * difference rounded, then the product) and {@code x} left as it is; the same bits as {@link #forwardRows} on
+     * rows scaled beforehand. Returns false, having written nothing, where the pass cannot: the caller then scales
+     * a copy of the rows. Only for inference.
+     */
+    default boolean forwardRowsMapped(float[] x, int xFrom, float[] shift, float[] scale, float[] y, int from, int rows) {
+        return false;
+    }
+
+    /**
      * What {@link #forwardRows} does after its product, for rows {@code [from, from + rows)} of {@code y} that already
      * hold {@code x . W} (summed elsewhere, in parts): the bias, and the activation of a fused pass. Only for a pass
      * with a dense product.

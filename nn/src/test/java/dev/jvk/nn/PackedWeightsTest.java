@@ -10,6 +10,7 @@ import dev.jvk.kernels.PackedMatrix;
 import dev.jvk.kernels.Softmax;
 import dev.jvk.kernels.Vectors;
 import dev.jvk.nn.data.DataSet;
+import dev.jvk.nn.data.FeatureScaling;
 import dev.jvk.nn.optim.Optimizer;
 import dev.jvk.nn.optim.OptimizerConfig;
 import java.lang.reflect.Field;
@@ -91,6 +92,81 @@ class PackedWeightsTest {
             float[] one = mlp.predict(Arrays.copyOfRange(x, from * f, (from + 1) * f), 1);
             assertThat(one).as("row %d alone", from).isEqualTo(Arrays.copyOfRange(all, from * c, (from + 1) * c));
         }
+    }
+
+    /**
+     * Unscaled rows (up to {@link Mlp#INFERENCE_CHUNK}) are read where the caller put them: the input buffer is never
+     * written, and each row gets the bits of the unpacked forward pass on those rows.
+     */
+    @Test
+    void unscaledRowsAreReadInPlace() throws ReflectiveOperationException {
+        Mlp mlp = model(3);
+        float[] x = inputs(ROWS, mlp.inputs(), 5);
+        float[] expected = unpackedForward(mlp, x, ROWS);
+        float[] input = poisonedInput(mlp, ROWS);
+        assertThat(mlp.predict(x, ROWS)).isEqualTo(expected);
+        assertThat(input).as("the input buffer, never written").containsOnly(Float.NaN);
+    }
+
+    /**
+     * Scaled rows go to the first product as they are, which scales them as it packs them (the input buffer is never
+     * written) with the bits of the rows scaled by {@link FeatureScaling#apply} and multiplied unpacked: on 1 and 2
+     * threads, in every path of the product (8-row tiles and their edges, one row, a first layer no wider than one
+     * vector, whose product reads its input in place from a scaled copy), and past {@link Mlp#INFERENCE_CHUNK} rows,
+     * where the second pass starts mid-array.
+     */
+    @Test
+    void scaledRowsAreScaledAsTheFirstProductPacksThemWithTheBitsOfAScaledCopy() throws ReflectiveOperationException {
+        int saved = Gemm.threads();
+        try {
+            for (int[] shape : new int[][] {{40, 33, ROWS}, {40, 33, 1}, {40, 33, 2}, {6, 10, ROWS}, {6, 10, 1}, {40, 33, Mlp.INFERENCE_CHUNK + 6}}) {
+                Mlp mlp = Mlp.classifier(shape[0], new int[] {shape[1], 17}, Activation.RELU, 5, 3);
+                FeatureScaling scaling = scaling(mlp.inputs(), 13);
+                mlp.setScaling(scaling);
+                int rows = shape[2];
+                float[] x = inputs(rows, mlp.inputs(), 5);
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = x[i] * 300 + 20; // raw features of their own scale: every rounding of the map shows
+                }
+                float[] original = x.clone();
+                // one row is summed as a row of a larger product: as the first of two
+                int batch = Math.max(rows, 2);
+                float[] scaled = Arrays.copyOf(x, batch * mlp.inputs());
+                scaling.apply(scaled, batch);
+                float[] expected = Arrays.copyOf(unpackedForward(mlp, scaled, batch), rows * mlp.classes());
+                for (int threads = 1; threads <= 2; threads++) {
+                    Gemm.setThreads(threads);
+                    float[] input = poisonedInput(mlp, rows);
+                    assertThat(mlp.predict(x, rows)).as("%s, %d threads", Arrays.toString(shape), threads).isEqualTo(expected);
+                    assertThat(input).as("%s: the input buffer, never written", Arrays.toString(shape)).containsOnly(Float.NaN);
+                    assertThat(x).isEqualTo(original);
+                }
+            }
+        } finally {
+            Gemm.setThreads(saved);
+        }
+    }
+
+    /** A standardisation of {@code features} features: shifts and scales that no power of two gives. */
+    private static FeatureScaling scaling(int features, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] shift = new float[features];
+        float[] scale = new float[features];
+        for (int j = 0; j < features; j++) {
+            shift[j] = (float) random.nextDouble(-50, 80);
+            scale[j] = (float) (1 / random.nextDouble(30, 200));
+        }
+        return new FeatureScaling(FeatureScaling.Kind.STANDARD, shift, scale);
+    }
+
+    /** The input buffer of {@code mlp}'s inference workspace for {@code rows} rows, made by a predict, then filled with NaN. */
+    private static float[] poisonedInput(Mlp mlp, int rows) throws ReflectiveOperationException {
+        mlp.predict(new float[rows * mlp.inputs()], rows);
+        Field field = Mlp.class.getDeclaredField("inference");
+        field.setAccessible(true);
+        float[] input = ((Workspace) field.get(mlp)).input;
+        Arrays.fill(input, Float.NaN);
+        return input;
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -138,6 +139,132 @@ class PackedMatrixProperties {
         } finally {
             Gemm.setThreads(saved);
         }
+    }
+
+    /**
+     * {@link PackedMatrix#sgemmMapped}: bitwise {@link PackedMatrix#sgemm} on a copy of A whose column p was mapped
+     * to {@code (a - shift[p]) * scale[p]} beforehand, on 1-3 threads, in every path of the product (register tiles
+     * with A packed for all K blocks at once or block by block, their edges, one row, C no wider than one vector,
+     * the narrow dot products), A, shift and scale left as they were. Values of their own scale with shifts and
+     * scales no power of two gives, so that a map rounded once (a fused multiply-add) or not applied in one path
+     * changes bits.
+     */
+    @Property(tries = 200)
+    void mappedAIsBitwiseTheProductOfAMappedCopy(@ForAll("mappedShapes") int[] shape, @ForAll boolean transB,
+                                                @ForAll boolean accumulate, @ForAll long seed) {
+        int m = shape[0];
+        int n = shape[1];
+        int k = shape[2];
+        SplittableRandom random = new SplittableRandom(seed);
+        int lda = k + random.nextInt(3);
+        int ao = random.nextInt(3);
+        int so = random.nextInt(3);
+        float[] a = new float[ao + Math.max(0, (m - 1) * lda + k)];
+        float[] shift = new float[so + k];
+        float[] scale = new float[so + 1 + k];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) random.nextDouble(-300, 300);
+        }
+        for (int p = 0; p < k; p++) {
+            shift[so + p] = (float) random.nextDouble(-50, 80);
+            scale[so + 1 + p] = (float) (1 / random.nextDouble(30, 200));
+        }
+        float[] b = new float[k * n];
+        fill(random, b);
+        float[] c0 = new float[m * n];
+        fill(random, c0);
+        float beta = accumulate ? 0.75f : 0f;
+        PackedMatrix packed = transB ? new PackedMatrix(Transpose.TRANS, k, n, transposed(b, k, n), 0, k)
+                : new PackedMatrix(Transpose.NO_TRANS, k, n, b, 0, n);
+        float[] mappedCopy = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                mappedCopy[i * k + p] = (a[ao + i * lda + p] - shift[so + p]) * scale[so + 1 + p];
+            }
+        }
+        float[] expected = c0.clone();
+        packed.sgemm(Transpose.NO_TRANS, m, 1.25f, mappedCopy, 0, k, beta, expected, 0, n);
+        float[] aBefore = a.clone();
+        float[] shiftBefore = shift.clone();
+        float[] scaleBefore = scale.clone();
+        int saved = Gemm.threads();
+        try {
+            for (int threads = 1; threads <= 3; threads++) {
+                Gemm.setThreads(threads);
+                float[] c = c0.clone();
+                packed.sgemmMapped(m, 1.25f, a, ao, lda, shift, so, scale, so + 1, beta, c, 0, n);
+                assertThat(c).as("m %d, n %d, k %d, transB %s, %d threads", m, n, k, transB, threads).isEqualTo(expected);
+            }
+        } finally {
+            Gemm.setThreads(saved);
+        }
+        assertThat(a).isEqualTo(aBefore);
+        assertThat(shift).isEqualTo(shiftBefore);
+        assertThat(scale).isEqualTo(scaleBefore);
+    }
+
+    /** m x n x k: register tiles and their edges, one row, narrow C (and its dot products when deep), A past what is packed at once. */
+    @Provide
+    Arbitrary<int[]> mappedShapes() {
+        int lanes = Math.max(4, Kernels.info().vectorBits() / Float.SIZE);
+        Arbitrary<Integer> rows = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.integers().between(2, 40)),
+                Tuple.of(1, Arbitraries.integers().between(1, 1)),
+                Tuple.of(1, Arbitraries.integers().between(41, 140)));
+        Arbitrary<Integer> cols = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.integers().between(lanes + 1, 10 * lanes)),
+                Tuple.of(1, Arbitraries.integers().between(1, lanes)));
+        Arbitrary<Integer> depth = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.integers().between(1, 300)),
+                Tuple.of(1, Arbitraries.integers().between(300, 800)));
+        return Arbitraries.frequencyOf(
+                Tuple.of(6, Combinators.combine(rows, cols, depth).as((m, n, k) -> new int[] {m, n, k})),
+                // rows x k beyond what is packed for every K block at once: each K block packs its own piece
+                Tuple.of(1, Combinators.combine(Arbitraries.integers().between(170, 260),
+                        Arbitraries.integers().between(lanes + 1, 3 * lanes), Arbitraries.integers().between(700, 800))
+                        .as((m, n, k) -> new int[] {m, n, k})));
+    }
+
+    private static float[] transposed(float[] b, int k, int n) {
+        float[] t = new float[k * n];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                t[j * k + p] = b[p * n + j];
+            }
+        }
+        return t;
+    }
+
+    @Example
+    void aMappedProductIsCheckedBeforeAnythingIsWritten() {
+        PackedMatrix p = new PackedMatrix(Transpose.NO_TRANS, 4, 3, new float[12], 0, 3);
+        float[] c = {7, 7, 7, 7, 7, 7};
+        float[] a = new float[8];
+        float[] four = new float[4];
+        assertThatThrownBy(() -> p.sgemmMapped(2, 1f, a, 0, 4, null, 0, four, 0, 0f, c, 0, 3))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("shift");
+        assertThatThrownBy(() -> p.sgemmMapped(2, 1f, a, 0, 4, four, 0, null, 0, 0f, c, 0, 3))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("scale");
+        assertThatThrownBy(() -> p.sgemmMapped(2, 1f, a, 0, 4, four, 1, four, 0, 0f, c, 0, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("shift is too short");
+        assertThatThrownBy(() -> p.sgemmMapped(2, 1f, a, 0, 4, four, 0, new float[3], 0, 0f, c, 0, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("scale is too short");
+        assertThatThrownBy(() -> p.sgemmMapped(2, 1f, a, 0, 4, four, 0, four, -1, 0f, c, 0, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scaleOffset");
+        assertThatThrownBy(() -> p.sgemmMapped(2, 1f, new float[7], 0, 4, four, 0, four, 0, 0f, c, 0, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("a is too short");
+        assertThatThrownBy(() -> p.sgemmMapped(2, 1f, a, 0, 4, four, 0, four, 0, 0f, null, 0, 3))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("c");
+        float[] shared = new float[12];
+        assertThatThrownBy(() -> p.sgemmMapped(2, 1f, a, 0, 4, shared, 4, four, 0, 0f, shared, 0, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlaps shift");
+        assertThatThrownBy(() -> p.sgemmMapped(2, 1f, a, 0, 4, four, 0, shared, 2, 0f, shared, 5, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlaps scale");
+        assertThat(c).containsOnly(7f);
+        assertThat(shared).containsOnly(0f);
+        p.close();
+        assertThatThrownBy(() -> p.sgemmMapped(2, 1f, a, 0, 4, four, 0, four, 0, 0f, c, 0, 3)).isInstanceOf(IllegalStateException.class);
+        assertThat(c).containsOnly(7f);
     }
 
     @Provide

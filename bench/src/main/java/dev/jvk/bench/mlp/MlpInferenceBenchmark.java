@@ -3,6 +3,8 @@ package dev.jvk.bench.mlp;
 import dev.jvk.kernels.Gemm;
 import dev.jvk.nn.Activation;
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.data.DataSet;
+import dev.jvk.nn.data.FeatureScaling;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,6 +42,13 @@ public class MlpInferenceBenchmark {
     @Param({"1", "2"})
     int threads;
 
+    /**
+     * The model's input scaling: {@code none}, or {@code standard} (fitted on the batch's pixels), which the models
+     * {@code ./jvk train} writes carry for pixels and which predict applies on the way in. {@code -p scaling=standard}.
+     */
+    @Param({"none"})
+    String scaling = "none";
+
     private Mlp mlp;
     private float[] x;
     private float[] scores;
@@ -48,9 +57,21 @@ public class MlpInferenceBenchmark {
     public void setUp() {
         Gemm.setThreads(threads);
         FashionShapedData data = new FashionShapedData(batch, 2);
-        mlp = Mlp.classifier(FashionShapedData.FEATURES, new int[] {256, 128}, Activation.RELU, FashionShapedData.CLASSES, 42);
+        mlp = model(scaling, data);
         x = data.pixels;
         scores = new float[batch * FashionShapedData.CLASSES];
+    }
+
+    /** The benchmarks' 784-256-128-10 classifier, with the input scaling named ({@code none} or {@code standard}) fitted on {@code data}. */
+    static Mlp model(String scaling, FashionShapedData data) {
+        Mlp mlp = Mlp.classifier(FashionShapedData.FEATURES, new int[] {256, 128}, Activation.RELU, FashionShapedData.CLASSES, 42);
+        switch (scaling) {
+            case "none" -> { }
+            case "standard" -> mlp.setScaling(FeatureScaling.fit(FeatureScaling.Kind.STANDARD, DataSet.of(data.pixels, data.labels,
+                    data.rows, FashionShapedData.FEATURES, FashionShapedData.CLASSES, "fashion-shaped")));
+            default -> throw new IllegalArgumentException("scaling must be none or standard, got " + scaling);
+        }
+        return mlp;
     }
 
     /** Class probabilities for one batch. */

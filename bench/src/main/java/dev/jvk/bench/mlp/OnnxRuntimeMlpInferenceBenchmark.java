@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.jvk.nn.Activation;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.onnx.OnnxModel;
 import java.io.IOException;
@@ -56,6 +55,10 @@ public class OnnxRuntimeMlpInferenceBenchmark {
     @Param({"1", "2"})
     int threads;
 
+    /** The model's input scaling, as {@link MlpInferenceBenchmark#scaling}: exported as the graph's Sub and Mul. */
+    @Param({"none"})
+    String scaling = "none";
+
     private OrtSession session;
     private OnnxTensor input;
     private OnnxTensor output;
@@ -64,7 +67,8 @@ public class OnnxRuntimeMlpInferenceBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, OrtException {
-        Mlp mlp = Mlp.classifier(FashionShapedData.FEATURES, new int[] {256, 128}, Activation.RELU, FashionShapedData.CLASSES, 42);
+        FashionShapedData data = new FashionShapedData(batch, 2);
+        Mlp mlp = MlpInferenceBenchmark.model(scaling, data);
         Path file = Files.createTempFile("jvk-ort-bench", ".onnx");
         try {
             OnnxModel.export(mlp, file);
@@ -78,7 +82,6 @@ public class OnnxRuntimeMlpInferenceBenchmark {
         } finally {
             Files.deleteIfExists(file);
         }
-        FashionShapedData data = new FashionShapedData(batch, 2);
         input = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), direct(batch * FashionShapedData.FEATURES).put(data.pixels).rewind(),
                 new long[] {batch, FashionShapedData.FEATURES});
         output = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), direct(batch * FashionShapedData.CLASSES),

@@ -15,7 +15,8 @@ import java.util.Arrays;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:bench/target/lib/*" \
- *   dev.jvk.bench.mlp.OnnxRuntimeMlpInferencePairs 1024 [pairs, default 40] [warm-up seconds, default 8] [threads, default 1]
+ *   dev.jvk.bench.mlp.OnnxRuntimeMlpInferencePairs 1024 [pairs, default 40] [warm-up seconds, default 8] [threads, default 1] \
+ *   [scaling: none (default) or standard, as MlpInferenceBenchmark's]
  * </pre>
  */
 public final class OnnxRuntimeMlpInferencePairs {
@@ -29,13 +30,14 @@ public final class OnnxRuntimeMlpInferencePairs {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: OnnxRuntimeMlpInferencePairs BATCH [PAIRS] [WARM_UP_SECONDS] [THREADS]");
+            System.err.println("usage: OnnxRuntimeMlpInferencePairs BATCH [PAIRS] [WARM_UP_SECONDS] [THREADS] [none|standard]");
             System.exit(2);
         }
         int batch = Integer.parseInt(args[0]);
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 40;
         long warmUpSeconds = args.length > 2 ? Long.parseLong(args[2]) : 8;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        String scaling = args.length > 4 ? args[4] : "none";
         // the bounds keep the inputs (batch x 784 floats per runtime) and the pairs' arrays small whatever is typed
         if (batch < 1 || batch > MAX_BATCH || pairs < 1 || pairs > MAX_PAIRS || warmUpSeconds < 0 || warmUpSeconds > 3600
                 || threads < 1 || threads > Runtime.getRuntime().availableProcessors()) {
@@ -47,10 +49,12 @@ public final class OnnxRuntimeMlpInferencePairs {
         MlpInferenceBenchmark jvk = new MlpInferenceBenchmark();
         jvk.batch = batch;
         jvk.threads = threads;
+        jvk.scaling = scaling;
         jvk.setUp();
         OnnxRuntimeMlpInferenceBenchmark ort = new OnnxRuntimeMlpInferenceBenchmark();
         ort.batch = batch;
         ort.threads = threads;
+        ort.scaling = scaling;
         ort.setUp();
         try {
             int calls = Math.max(1, 20_000 / batch);
@@ -69,8 +73,8 @@ public final class OnnxRuntimeMlpInferencePairs {
                 ortMicros[i] = jvkFirst ? second : first;
                 ratios[i] = jvkMicros[i] / ortMicros[i];
             }
-            System.out.printf("batch %d, %d thread(s), %d pairs of %d calls: jvk %s us, ONNX Runtime %s us, jvk time / ORT time %s%n",
-                    batch, threads, pairs, calls, quartiles(jvkMicros, "%.1f"), quartiles(ortMicros, "%.1f"), quartiles(ratios, "%.4f"));
+            System.out.printf("batch %d, %d thread(s), scaling %s, %d pairs of %d calls: jvk %s us, ONNX Runtime %s us, jvk time / ORT time %s%n",
+                    batch, threads, scaling, pairs, calls, quartiles(jvkMicros, "%.1f"), quartiles(ortMicros, "%.1f"), quartiles(ratios, "%.4f"));
         } finally {
             ort.tearDown();
         }

@@ -56,4 +56,12 @@ public final class GemmEngine implements GemmKernels {
                             PackedB packedB, float beta, float[] c, int cOffset, int ldc) {
         SgemmPrepacked.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, (SgemmPrepacked.Packed) packedB, beta, c, cOffset, ldc);
     }
+
+    @Override
+    public void sgemmPackedMapped(boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                                  float[] shift, int shiftOffset, float[] scale, int scaleOffset,
+                                  PackedB packedB, float beta, float[] c, int cOffset, int ldc) {
+        SgemmPrepacked.gemmMapped(transB, m, n, k, alpha, a, aOffset, lda, shift, shiftOffset, scale, scaleOffset,
+                (SgemmPrepacked.Packed) packedB, beta, c, cOffset, ldc);
+    }
 }

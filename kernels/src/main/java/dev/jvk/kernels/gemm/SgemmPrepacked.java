@@ -61,6 +61,8 @@ final class SgemmPrepacked {
      * has the 32 vector registers it takes; 0 elsewhere (6 rows: 16 registers).
      */
     private static final int WIDE = Platform.MR == 8 ? 3 * L : 0;
+    /** Whether 8 rows of A are packed by the 8-row transposition (which needs 8 or 16 lanes): {@link #packAMapped}. */
+    private static final boolean TRANSPOSE8 = Platform.MR == 8 && SgemmPacking.ROUNDS != null;
     /** Frees the native memory of a {@link Packed} that nobody closed once it is unreachable. */
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -156,7 +158,46 @@ final class SgemmPrepacked {
             return;
         }
         Workspace workspace = Workspace.acquire();
-        Product p = workspace.prepackedProduct().set(transA, transB, m, n, k, alpha, a, ao, lda, bp, beta, c, co, ldc);
+        try {
+            run(workspace, workspace.prepackedProduct().set(transA, transB, m, n, k, alpha, a, ao, lda, bp, beta, c, co, ldc));
+        } finally {
+            Workspace.release(workspace);
+        }
+    }
+
+    /**
+     * {@link #gemm} of A as stored with column p of A read as {@code (a - shift[so + p]) * scale[sco + p]}
+     * ({@link #mapRow}): the bits of {@link #gemm} on a mapped copy of A. Where the product packs A
+     * (the register tiles) the map is applied as A is packed and no copy is made; the paths that read A in place
+     * (dot products, one row, C no wider than one vector) read a mapped copy made first in the workspace.
+     */
+    static void gemmMapped(boolean transB, int m, int n, int k, float alpha, float[] a, int ao, int lda,
+                           float[] shift, int so, float[] scale, int sco, Packed bp, float beta, float[] c, int co, int ldc) {
+        if (alpha == 0 || k == 0) {
+            Sgemm.scale(beta, c, co, ldc, m, n);
+            return;
+        }
+        Workspace workspace = Workspace.acquire();
+        try {
+            Product p = workspace.prepackedProduct();
+            // range's order of paths: only its register tiles pack A
+            if (!SgemmNarrowDot.takes(false, transB, n, k) && m > 1 && n > L) {
+                run(workspace, p.set(false, transB, m, n, k, alpha, a, ao, lda, bp, beta, c, co, ldc).mapped(shift, so, scale, sco));
+            } else {
+                float[] mapped = workspace.floatMappedA(m * k);
+                for (int i = 0; i < m; i++) {
+                    mapRow(a, ao + i * lda, shift, so, scale, sco, mapped, i * k, k);
+                }
+                run(workspace, p.set(false, transB, m, n, k, alpha, mapped, 0, k, bp, beta, c, co, ldc));
+            }
+        } finally {
+            Workspace.release(workspace);
+        }
+    }
+
+    /** Runs the product set in {@code p} (this thread's), on GEMM's threads when it pays, and clears it. */
+    private static void run(Workspace workspace, Product p) {
+        int m = p.m, n = p.n, k = p.k;
         int wanted = GemmThreads.forProduct(m, n, k, Float.BYTES);
         int rowPanels = (m + MR - 1) / MR;
         int colPanels = n <= L ? 1 : (n + NR - 1) / NR;
@@ -169,7 +210,6 @@ final class SgemmPrepacked {
             }
         } finally {
             p.clear();
-            Workspace.release(workspace);
         }
     }
 
@@ -185,6 +225,9 @@ final class SgemmPrepacked {
         private float alpha, beta;
         private float[] a, c;
         private Packed bp;
+        /** A's column map as it is packed ({@link #mapped}), or null. */
+        private float[] shift, scale;
+        private int so, sco;
         private final Split byColumns = new Split(true);
         private final Split byRows = new Split(false);
 
@@ -207,10 +250,33 @@ final class SgemmPrepacked {
             return this;
         }
 
+        /** Maps A's columns as it is packed ({@link SgemmPrepacked#gemmMapped}); {@link #clear} ends it. */
+        Product mapped(float[] shift, int so, float[] scale, int sco) {
+            this.shift = shift;
+            this.so = so;
+            this.scale = scale;
+            this.sco = sco;
+            return this;
+        }
+
         void clear() {
             a = null;
             c = null;
             bp = null;
+            shift = null;
+            scale = null;
+        }
+
+        /**
+         * Packs rows [i0, i0 + mc), columns [p0, p0 + kc) of op(A) from {@code ap[apo]}, mapped when {@link #mapped}
+         * (through {@code stage}, MR x kc floats).
+         */
+        private void packA(int i0, int p0, int mc, int kc, float[] ap, int apo, float[] stage) {
+            if (shift == null) {
+                SgemmPacking.packA(a, ao, lda, transA, i0, p0, mc, kc, MR, ap, apo);
+            } else {
+                packAMapped(a, ao, lda, i0, p0, mc, kc, ap, apo, shift, so + p0, scale, sco + p0, stage);
+            }
         }
 
         /** The parts of a call on several threads: ranges of whole column panels, or of whole MR row panels. */
@@ -253,10 +319,11 @@ final class SgemmPrepacked {
             boolean wholeRows = !transA && kBlocks > 1 && (long) mcMax * k <= WHOLE_ROWS_MAX;
             float[] ap = workspace.floatPackedA(mcMax * (wholeRows ? k : kcMax));
             float[] tile = workspace.floatTile(MR * NR);
+            float[] stage = shift == null ? null : workspace.floatStage(MR * kcMax);
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
                 if (wholeRows) {
-                    packWholeRows(ic, mc, ap);
+                    packWholeRows(ic, mc, ap, stage);
                 }
                 int pc = 0;
                 for (int kb = 0; kb < kBlocks; kb++) {
@@ -264,7 +331,7 @@ final class SgemmPrepacked {
                     float betaK = pc == 0 ? beta : 1; // later K blocks add to what the first wrote
                     int apo = wholeRows ? Platform.roundUp(mc, MR) * pc : 0;
                     if (!wholeRows) {
-                        SgemmPacking.packA(a, ao, lda, transA, ic, pc, mc, kc, MR, ap);
+                        packA(ic, pc, mc, kc, ap, 0, stage);
                     }
                     tiles(ap, apo, bp.blockAt[kb], tile, ic, mc, j0, j1, kc, betaK);
                     pc += kc;
@@ -278,7 +345,7 @@ final class SgemmPrepacked {
          * from its first element to its last, so a batch beyond the caches streams in as MR sequential
          * reads rather than one short piece of every row per K block.
          */
-        private void packWholeRows(int ic, int mc, float[] ap) {
+        private void packWholeRows(int ic, int mc, float[] ap, float[] stage) {
             int blockRows = Platform.roundUp(mc, MR);
             int kBlocks = bp.blocks();
             for (int ir = 0; ir < mc; ir += MR) {
@@ -286,7 +353,7 @@ final class SgemmPrepacked {
                 int pc = 0;
                 for (int kb = 0; kb < kBlocks; kb++) {
                     int kc = (k - pc) / (kBlocks - kb);
-                    SgemmPacking.packA(a, ao, lda, false, ic + ir, pc, rows, kc, MR, ap, blockRows * pc + ir * kc);
+                    packA(ic + ir, pc, rows, kc, ap, blockRows * pc + ir * kc, stage);
                     pc += kc;
                 }
             }
@@ -461,6 +528,51 @@ final class SgemmPrepacked {
                 }
                 pc += kc;
             }
+        }
+    }
+
+    /**
+     * {@code SgemmPacking.packA} of rows [i0, i0 + mc), columns [p0, p0 + kc) of A as stored into panels of MR rows from
+     * {@code ap[apo]}, with column {@code p0 + p} read as {@code (a - shift[so + p]) * scale[sco + p]} ({@link #mapRow}):
+     * the values packA takes from a mapped copy of A, which is never made. Whole groups of 8 rows are mapped as the
+     * 8-row transposition loads them; other groups are mapped into {@code stage} (MR x kc) and packed from there.
+     */
+    private static void packAMapped(float[] a, int ao, int lda, int i0, int p0, int mc, int kc, float[] ap, int apo,
+                                    float[] shift, int so, float[] scale, int sco, float[] stage) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir);
+            int dst = apo + ir * kc;
+            int src = ao + (i0 + ir) * lda + p0;
+            if (TRANSPOSE8 && rows == 8) {
+                int done = kc - kc % L;
+                SgemmSegmentUnrolled.transposeToAMapped(a, src, lda, done, shift, so, scale, sco, ap, dst);
+                for (int p = done; p < kc; p++) {
+                    for (int r = 0; r < 8; r++) {
+                        ap[dst + p * 8 + r] = (a[src + r * lda + p] - shift[so + p]) * scale[sco + p];
+                    }
+                }
+                continue;
+            }
+            for (int r = 0; r < rows; r++) {
+                mapRow(a, src + r * lda, shift, so, scale, sco, stage, r * kc, kc);
+            }
+            SgemmPacking.packA(stage, 0, kc, false, 0, 0, rows, kc, MR, ap, dst);
+        }
+    }
+
+    /**
+     * {@code y[yo + i] = (x[xo + i] - shift[so + i]) * scale[sco + i]} for {@code i < n}: the difference rounded to
+     * float, then the product (never one fused operation), as a scalar loop of them or a subtraction then a product
+     * in two passes round them (the map of a model's feature scaling).
+     */
+    private static void mapRow(float[] x, int xo, float[] shift, int so, float[] scale, int sco, float[] y, int yo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xo + i).sub(FloatVector.fromArray(S, shift, so + i))
+                    .mul(FloatVector.fromArray(S, scale, sco + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] = (x[xo + i] - shift[so + i]) * scale[sco + i];
         }
     }
 

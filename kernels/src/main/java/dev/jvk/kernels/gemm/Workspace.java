@@ -29,6 +29,7 @@ public final class Workspace {
     private float[] floatPackedB = new float[0];
     private float[] floatTile = new float[0];
     private float[] floatStage = new float[0];
+    private float[] floatMappedA = new float[0];
     private double[] doublePackedA = new double[0];
     private double[] doublePackedB = new double[0];
     private double[] doubleTile = new double[0];
@@ -121,7 +122,7 @@ public final class Workspace {
         return floatTile;
     }
 
-    /** Rows of a segment operand, copied in bulk before packing. */
+    /** Rows of a segment operand, copied in bulk before packing; or rows of A mapped before packing (SgemmPrepacked's mapped A). */
     float[] floatStage(int size) {
         if (floatStage.length < size) {
             floatStage = new float[size];
@@ -155,6 +156,14 @@ public final class Workspace {
             doubleTile = new double[size];
         }
         return doubleTile;
+    }
+
+    /** A mapped copy of A for a product that reads A in place ({@link SgemmPrepacked#gemmMapped}). */
+    float[] floatMappedA(int size) {
+        if (floatMappedA.length < size) {
+            floatMappedA = new float[size];
+        }
+        return floatMappedA;
     }
 
     /** GEMV's partial sums (lane sums of a few rows, or a block of column sums). */

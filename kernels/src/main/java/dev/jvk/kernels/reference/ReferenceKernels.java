@@ -315,6 +315,28 @@ public final class ReferenceKernels implements ActivationKernels, ReductionKerne
     public void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda, PackedB packedB, float beta, float[] c, int cOffset, int ldc) {
         ReferenceSgemm.sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, ((Copied) packedB).values(), 0, Math.max(1, n), beta, c, cOffset, ldc);
     }
+    @Override
+    public void sgemmPackedMapped(boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                                  float[] shift, int shiftOffset, float[] scale, int scaleOffset,
+                                  PackedB packedB, float beta, float[] c, int cOffset, int ldc) {
+        // ReferenceSgemm's loops on B as copied, each element of A mapped as it is read (so no copy of A is made)
+        float[] b = ((Copied) packedB).values();
+        for (int i = 0; i < m; i++) {
+            int ci = cOffset + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[ci + j] = beta == 0 ? 0f : beta * c[ci + j];
+            }
+            if (alpha == 0) {
+                continue;
+            }
+            for (int p = 0; p < k; p++) {
+                float t = alpha * ((a[aOffset + i * lda + p] - shift[shiftOffset + p]) * scale[scaleOffset + p]);
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += t * b[p * n + j];
+                }
+            }
+        }
+    }
 
     // ================================================================ LowPrecisionKernels
     @Override

@@ -51,4 +51,13 @@ public interface GemmKernels {
      */
     void sgemmPacked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
                      PackedB packedB, float beta, float[] c, int cOffset, int ldc);
+
+    /**
+     * {@link #sgemmPacked} of A as stored with column p of A read as {@code (a - shift[shiftOffset + p]) *
+     * scale[scaleOffset + p]}, the difference rounded to float and then the product: C gets the bits
+     * {@code sgemmPacked} gives on A so mapped beforehand, and A is not changed.
+     */
+    void sgemmPackedMapped(boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                           float[] shift, int shiftOffset, float[] scale, int scaleOffset,
+                           PackedB packedB, float beta, float[] c, int cOffset, int ldc);
 }

@@ -254,7 +254,8 @@ public final class FeatureScaling {
             System.arraycopy(source, sourceOffset, x, xOffset, count);
             return;
         }
-        // (x - shift) * scale, each rounded, as one loop of subtractions and products would round them
+        // (x - shift) * scale, each rounded, as one loop of subtractions and products would round them; a model's
+        // inference maps its input rows so as its first product packs them (PackedMatrix.sgemmMapped): the same map
         Vectors.sub(source, sourceOffset, shift, fromFeature, x, xOffset, count);
         Vectors.mul(x, xOffset, scale, fromFeature, x, xOffset, count);
     }
