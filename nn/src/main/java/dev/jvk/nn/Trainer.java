@@ -663,10 +663,10 @@ public final class Trainer {
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             for (int c = 0; c < classes; c++) {
-                sum += Math.pow(p[r * classes + c], power);
+                sum += StrictMath.pow(p[r * classes + c], power);
             }
             for (int c = 0; c < classes; c++) {
-                p[r * classes + c] = (float) (Math.pow(p[r * classes + c], power) / sum);
+                p[r * classes + c] = (float) (StrictMath.pow(p[r * classes + c], power) / sum);
             }
         }
     }

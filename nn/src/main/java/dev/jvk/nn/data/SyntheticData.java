@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * no linear model separates the classes well, while a small MLP learns most of the structure. The
  * blobs overlap a little, so no model reaches 100%.
  *
- * <p>The same seed gives the same problem and the same samples; train and test sets drawn from one
+ * <p>The same seed gives the same problem and the same samples, bitwise on every CPU and JVM (its functions are
+ * {@code StrictMath}'s); train and test sets drawn from one
  * {@code SyntheticData} come from the same distribution with independent samples.
  */
 public final class SyntheticData {
@@ -85,7 +86,7 @@ public final class SyntheticData {
                 for (int j = 0; j < LATENT; j++) {
                     s += mixing[i][j] * z[j];
                 }
-                x[r * features + i] = (float) (Math.tanh(s) + OBSERVATION_NOISE * gaussian(random));
+                x[r * features + i] = (float) (StrictMath.tanh(s) + OBSERVATION_NOISE * gaussian(random));
             }
             y[r] = label;
         }
@@ -97,10 +98,13 @@ public final class SyntheticData {
         return features;
     }
 
-    /** A standard normal deviate (Box-Muller; SplittableRandom has no nextGaussian of its own that is seed-stable across JDKs). */
+    /**
+     * A standard normal deviate (Box-Muller; SplittableRandom has no nextGaussian of its own that is seed-stable across JDKs).
+     * {@code StrictMath}: {@code Math}'s intrinsics may round the last bit differently on another CPU or JVM.
+     */
     static double gaussian(SplittableRandom random) {
         double u1 = random.nextDouble();
         double u2 = random.nextDouble();
-        return Math.sqrt(-2.0 * Math.log1p(-u1)) * Math.cos(2.0 * Math.PI * u2);
+        return StrictMath.sqrt(-2.0 * StrictMath.log1p(-u1)) * StrictMath.cos(2.0 * Math.PI * u2);
     }
 }

@@ -67,9 +67,10 @@ final class Adam implements ElementwiseOptimizer {
     @Override
     public void startStep(float lr) {
         t++;
+        // StrictMath: the same bits on every CPU and JVM (Math.pow is an intrinsic that may round otherwise)
         // bias corrections: m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t), folded into two scalars
-        double correction1 = 1 - Math.pow(beta1, t);
-        double correction2 = 1 - Math.pow(beta2, t);
+        double correction1 = 1 - StrictMath.pow(beta1, t);
+        double correction2 = 1 - StrictMath.pow(beta2, t);
         this.lr = lr;
         this.stepSize = (float) (lr / correction1);
         this.rootCorrection2 = (float) Math.sqrt(correction2);

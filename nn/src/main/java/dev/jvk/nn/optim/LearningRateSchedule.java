@@ -23,7 +23,7 @@ public interface LearningRateSchedule {
         if (everyEpochs < 1 || !(gamma > 0f && gamma <= 1f)) {
             throw new IllegalArgumentException("step schedule needs everyEpochs >= 1 and gamma in (0, 1], got " + everyEpochs + ", " + gamma);
         }
-        return (progress, total) -> (float) (rate * Math.pow(gamma, Math.floor(progress / everyEpochs)));
+        return (progress, total) -> (float) (rate * StrictMath.pow(gamma, Math.floor(progress / everyEpochs)));
     }
 
     /** Cosine annealing from {@code rate} at the start to {@code minRate} at the end of the run. */
@@ -32,7 +32,7 @@ public interface LearningRateSchedule {
         if (!(minRate >= 0f && minRate <= rate)) {
             throw new IllegalArgumentException("cosine schedule needs 0 <= minRate <= rate, got " + minRate);
         }
-        return (progress, total) -> (float) (minRate + (rate - minRate) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1.0, progress / total))));
+        return (progress, total) -> (float) (minRate + (rate - minRate) * 0.5 * (1 + StrictMath.cos(Math.PI * Math.min(1.0, progress / total))));
     }
 
     private static void positive(float rate) {
