@@ -62,7 +62,7 @@ public final class BenchMain implements Callable<Integer> {
     List<String> only = new ArrayList<>();
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Threads for GEMM and MLP benchmarks (their 'threads' parameter); the ceilings are measured on N threads too. Quick default: 1.")
+            description = "Threads for GEMM and MLP benchmarks (their 'threads' parameter); the ceilings are measured on N threads too. Default: 1 and all cores side by side.")
     Integer threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write results and report (default: bench-results/<timestamp>/).")
@@ -240,6 +240,11 @@ public final class BenchMain implements Callable<Integer> {
         Path results = report.get(0);
         Report.Written written;
         try {
+            for (Path file : report) {
+                if (JmhJson.read(file).isEmpty()) {
+                    throw bad("--report: " + file + " holds no JMH results (an empty array): nothing to draw");
+                }
+            }
             if (report.size() > 1) {
                 results = dir.resolve("results.json");
                 for (Path file : report) {

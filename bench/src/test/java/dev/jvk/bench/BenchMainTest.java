@@ -74,4 +74,27 @@ class BenchMainTest {
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err().lines().toList()).singleElement().satisfies(l -> assertThat(l).contains("notes.json"));
     }
+
+    @Test
+    void aJmhFileWithNoResultsIsABadArgumentNamingIt() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.json"), "[]\n");
+        Outcome o = run("--report", empty.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err().lines().toList()).singleElement().satisfies(l -> assertThat(l).contains("empty.json").contains("no JMH results"));
+        assertThat(dir.resolve("report.md")).doesNotExist();
+    }
+
+    @Test
+    void malformedJsonIsOneLineNamingTheFile() throws IOException {
+        Path garbage = Files.writeString(dir.resolve("garbage.json"), "garbage{");
+        Outcome o = run("--report", garbage.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err().lines().toList()).singleElement().satisfies(l -> assertThat(l).contains("garbage.json"));
+    }
+
+    @Test
+    void helpGivesTheThreadsDefaultTheReadmeGives() {
+        // picocli wraps the description: compare the words
+        assertThat(run("--help").out().replaceAll("\\s+", " ")).contains("Default: 1 and all cores side by side");
+    }
 }
