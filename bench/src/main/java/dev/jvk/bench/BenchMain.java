@@ -130,6 +130,16 @@ public final class BenchMain implements Callable<Integer> {
         if (compare != null && !Files.isRegularFile(compare)) {
             throw bad("--compare: no such file: " + compare);
         }
+        if (compare != null) {
+            // read before measuring: a file that is not JMH's would otherwise end the run after every benchmark ran
+            try {
+                if (JmhJson.read(compare).isEmpty()) {
+                    throw bad("--compare: " + compare + " holds no JMH results (an empty array): nothing to compare with");
+                }
+            } catch (IllegalArgumentException notJmh) {
+                throw bad("--compare: " + notJmh.getMessage());
+            }
+        }
         if (openblasCore != null && OpenBlasCores.bits(openblasCore) == 0) {
             throw bad("--openblas-core takes an OpenBLAS x86-64 core type such as SkylakeX, Cooperlake, Zen or Haswell, not '"
                     + openblasCore + "'");

@@ -97,4 +97,18 @@ class BenchMainTest {
         // picocli wraps the description: compare the words
         assertThat(run("--help").out().replaceAll("\\s+", " ")).contains("Default: 1 and all cores side by side");
     }
+
+    /** Refused before anything runs: no run.json, no jmh directory in --out. */
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage{", "[]", "{\"a\": 1}"})
+    void aCompareFileThatIsNotJmhResultsIsRefusedBeforeMeasuring(String content) throws IOException {
+        Path old = Files.writeString(dir.resolve("old.json"), content);
+        Path out = dir.resolve("out");
+        Outcome o = run("--include", "^dev\\.jvk\\.bench\\.ceiling\\.FmaPeakBench\\.float128$", "--forks", "0", "--warmup", "0",
+                "--iterations", "1", "--time", "10ms", "--compare", old.toString(), "--out", out.toString());
+        assertThat(o.code()).as(content).isEqualTo(2);
+        assertThat(o.err().lines().toList()).as(content).singleElement()
+                .satisfies(l -> assertThat(l).startsWith("jvk bench: --compare: ").contains("old.json"));
+        assertThat(out).as(content).doesNotExist();
+    }
 }
