@@ -62,7 +62,7 @@ public final class BenchMain implements Callable<Integer> {
     List<String> only = new ArrayList<>();
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Threads for GEMM and MLP benchmarks (their 'threads' parameter); the ceilings are measured on N threads too. Quick default: 1.")
+            description = "Threads for GEMM and MLP benchmarks (their 'threads' parameter); the ceilings are measured on N threads too. Default: 1 and all cores side by side.")
     Integer threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write results and report (default: bench-results/<timestamp>/).")
@@ -129,6 +129,16 @@ public final class BenchMain implements Callable<Integer> {
     public Integer call() throws IOException {
         if (compare != null && !Files.isRegularFile(compare)) {
             throw bad("--compare: no such file: " + compare);
+        }
+        if (compare != null) {
+            // read before measuring: a file that is not JMH's would otherwise end the run after every benchmark ran
+            try {
+                if (JmhJson.read(compare).isEmpty()) {
+                    throw bad("--compare: " + compare + " holds no JMH results (an empty array): nothing to compare with");
+                }
+            } catch (IllegalArgumentException notJmh) {
+                throw bad("--compare: " + notJmh.getMessage());
+            }
         }
         if (openblasCore != null && OpenBlasCores.bits(openblasCore) == 0) {
             throw bad("--openblas-core takes an OpenBLAS x86-64 core type such as SkylakeX, Cooperlake, Zen or Haswell, not '"
@@ -240,6 +250,11 @@ public final class BenchMain implements Callable<Integer> {
         Path results = report.get(0);
         Report.Written written;
         try {
+            for (Path file : report) {
+                if (JmhJson.read(file).isEmpty()) {
+                    throw bad("--report: " + file + " holds no JMH results (an empty array): nothing to draw");
+                }
+            }
             if (report.size() > 1) {
                 results = dir.resolve("results.json");
                 for (Path file : report) {

@@ -192,10 +192,11 @@ final class Suite {
                 plan.add(new Selection("mlp", List.of(familyPattern(Family.MLP)), threadParam, 0));
             } else {
                 // two runs: training's batch is its step's, inference's the call's; jvk and each peer's class
-                // (PyTorchMlpTrainingBenchmark, OnnxRuntimeMlpInferenceBenchmark) side by side
-                plan.add(new Selection("mlp-training", List.of(ROOT + "mlp\\.\\w*Training\\w*\\.\\w+$"),
+                // (PyTorchMlpTrainingBenchmark, OnnxRuntimeMlpInferenceBenchmark) side by side; not the diagnostic
+                // classes beside them (MlpInferenceBreakdownBenchmark: 14 pieces, half the quick run's forks)
+                plan.add(new Selection("mlp-training", List.of(ROOT + "mlp\\.\\w*Training(Bench|Benchmark)\\.\\w+$"),
                         merged(sideBySide, Map.of("optimizer", QUICK_OPTIMIZERS, "batch", QUICK_TRAINING_BATCHES)), 0));
-                plan.add(new Selection("mlp-inference", List.of(ROOT + "mlp\\.\\w*Inference\\w*\\.\\w+$"),
+                plan.add(new Selection("mlp-inference", List.of(ROOT + "mlp\\.\\w*Inference(Bench|Benchmark)\\.\\w+$"),
                         merged(sideBySide, Map.of("batch", QUICK_INFERENCE_BATCHES)), 0));
             }
         }

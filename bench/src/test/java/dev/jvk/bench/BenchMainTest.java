@@ -74,4 +74,41 @@ class BenchMainTest {
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err().lines().toList()).singleElement().satisfies(l -> assertThat(l).contains("notes.json"));
     }
+
+    @Test
+    void aJmhFileWithNoResultsIsABadArgumentNamingIt() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.json"), "[]\n");
+        Outcome o = run("--report", empty.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err().lines().toList()).singleElement().satisfies(l -> assertThat(l).contains("empty.json").contains("no JMH results"));
+        assertThat(dir.resolve("report.md")).doesNotExist();
+    }
+
+    @Test
+    void malformedJsonIsOneLineNamingTheFile() throws IOException {
+        Path garbage = Files.writeString(dir.resolve("garbage.json"), "garbage{");
+        Outcome o = run("--report", garbage.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err().lines().toList()).singleElement().satisfies(l -> assertThat(l).contains("garbage.json"));
+    }
+
+    @Test
+    void helpGivesTheThreadsDefaultTheReadmeGives() {
+        // picocli wraps the description: compare the words
+        assertThat(run("--help").out().replaceAll("\\s+", " ")).contains("Default: 1 and all cores side by side");
+    }
+
+    /** Refused before anything runs: no run.json, no jmh directory in --out. */
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage{", "[]", "{\"a\": 1}"})
+    void aCompareFileThatIsNotJmhResultsIsRefusedBeforeMeasuring(String content) throws IOException {
+        Path old = Files.writeString(dir.resolve("old.json"), content);
+        Path out = dir.resolve("out");
+        Outcome o = run("--include", "^dev\\.jvk\\.bench\\.ceiling\\.FmaPeakBench\\.float128$", "--forks", "0", "--warmup", "0",
+                "--iterations", "1", "--time", "10ms", "--compare", old.toString(), "--out", out.toString());
+        assertThat(o.code()).as(content).isEqualTo(2);
+        assertThat(o.err().lines().toList()).as(content).singleElement()
+                .satisfies(l -> assertThat(l).startsWith("jvk bench: --compare: ").contains("old.json"));
+        assertThat(out).as(content).doesNotExist();
+    }
 }

@@ -111,6 +111,7 @@ class SuiteTest {
         assertThat(selects(inference.includes(), "dev.jvk.bench.mlp.MlpInferenceBenchmark.predict")).isTrue();
         assertThat(selects(inference.includes(), "dev.jvk.bench.mlp.OnnxRuntimeMlpInferenceBenchmark.predict")).isTrue();
         assertThat(selects(inference.includes(), "dev.jvk.bench.mlp.PyTorchMlpTrainingBenchmark.trainStep")).isFalse();
+        assertThat(selects(inference.includes(), "dev.jvk.bench.mlp.MlpInferenceBreakdownBenchmark.gemm1")).as("a diagnostic, not a peer").isFalse();
         assertThat(selects(training.includes(), "dev.jvk.bench.mlp.OnnxImportBenchmark.importModel")
                 || selects(inference.includes(), "dev.jvk.bench.mlp.OnnxImportBenchmark.importModel")).as("no import in the quick run").isFalse();
     }

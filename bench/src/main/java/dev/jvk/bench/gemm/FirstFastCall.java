@@ -25,13 +25,18 @@ public final class FirstFastCall {
 
     public static void main(String[] args) {
         String what = args.length > 0 ? args[0] : "sgemm";
-        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 8;
+        double seconds = 8;
+        try {
+            seconds = args.length > 1 ? Double.parseDouble(args[1]) : 8;
+        } catch (NumberFormatException e) {
+            seconds = Double.NaN;
+        }
+        if (!(what.equals("sgemm") || what.equals("predict")) || !(seconds > 0 && seconds <= 3600) || args.length > 2) {
+            System.err.println("FirstFastCall: usage: FirstFastCall [sgemm|predict] [SECONDS in (0, 3600]], got " + String.join(" ", args));
+            System.exit(2);
+        }
         Gemm.setThreads(1);
-        Runnable call = switch (what) {
-            case "sgemm" -> sgemm(512);
-            case "predict" -> predict();
-            default -> throw new IllegalArgumentException("what: sgemm or predict, not " + what);
-        };
+        Runnable call = what.equals("sgemm") ? sgemm(512) : predict();
         int capacity = 1 << 22;
         long[] ends = new long[capacity];
         long[] durations = new long[capacity];

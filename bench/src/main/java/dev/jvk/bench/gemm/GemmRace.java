@@ -3,7 +3,9 @@ package dev.jvk.bench.gemm;
 import dev.jvk.kernels.Gemm;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
@@ -30,13 +32,25 @@ public final class GemmRace {
     private GemmRace() {}
 
     public static void main(String[] args) {
-        int threads = Integer.parseInt(args[0]);
+        int threads;
+        List<Shape> shapes = new ArrayList<>();
+        try {
+            if (args.length < 2) {
+                throw new IllegalArgumentException("no shape given");
+            }
+            threads = ThreadPairs.positive("THREADS", args[0]);
+            for (int i = 1; i < args.length; i++) {
+                shapes.add(Shape.parse(args[i]));
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("GemmRace: " + e.getMessage() + "; usage: GemmRace THREADS SHAPE... (e.g. 1 NN:1024x1024x1024)");
+            System.exit(2);
+            return;
+        }
         Gemm.setThreads(threads);
         OpenBlas.load();
         openblas.blas_set_num_threads(threads);
-        for (int i = 1; i < args.length; i++) {
-            race(Shape.parse(args[i]));
-        }
+        shapes.forEach(GemmRace::race);
     }
 
     private static void race(Shape s) {

@@ -39,7 +39,12 @@ final class Placement {
         if (value.equals(HEAP)) {
             return null;
         }
-        int bytes = Integer.parseInt(value);
+        int bytes;
+        try {
+            bytes = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            bytes = -1;
+        }
         if (bytes < 0 || bytes >= 64 || bytes % Float.BYTES != 0) {
             throw new IllegalArgumentException("align must be heap or a multiple of 4 in [0, 64), got " + value);
         }

@@ -1,7 +1,9 @@
 package dev.jvk.bench.gemm;
 
 import dev.jvk.kernels.Gemm;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
@@ -29,10 +31,37 @@ public final class ThreadPairs {
     private ThreadPairs() {}
 
     public static void main(String[] args) throws InterruptedException {
-        System.out.println("OpenBLAS kernels: " + OpenBlas.load());
-        for (String arg : args) {
-            run(arg, Shape.parse(arg));
+        List<Shape> shapes = new ArrayList<>();
+        try {
+            if (args.length == 0) {
+                throw new IllegalArgumentException("no shape given");
+            }
+            for (String arg : args) {
+                shapes.add(Shape.parse(arg));
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("ThreadPairs: " + e.getMessage() + "; usage: ThreadPairs SHAPE... (e.g. NN:256x256x256)");
+            System.exit(2);
+            return;
         }
+        System.out.println("OpenBLAS kernels: " + OpenBlas.load());
+        for (int i = 0; i < args.length; i++) {
+            run(args[i], shapes.get(i));
+        }
+    }
+
+    /** {@code text} as an int of at least 1, or an exception naming {@code what}. */
+    static int positive(String what, String text) {
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            value = 0;
+        }
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be a whole number at least 1, not '" + text + "'");
+        }
+        return value;
     }
 
     private static float[] random(int n, long seed) {

@@ -39,19 +39,31 @@ public final class OnnxImportFootprint {
     private OnnxImportFootprint() {}
 
     public static void main(String[] args) throws IOException {
-        Path file;
         boolean temporary = args.length == 0 || args[0].equals("--quantize");
+        QuantizedDense.Format format = null;
+        Path file = null;
+        // every argument checked before the temporary model is written
+        if (temporary && args.length > 0) {
+            if (args.length != 2) {
+                exit("--quantize takes one of int8, bf16, int8-dynamic");
+            }
+            format = Arrays.stream(QuantizedDense.Format.values()).filter(f -> f.cliName().equals(args[1])).findFirst().orElse(null);
+            if (format == null) {
+                exit("--quantize takes one of int8, bf16, int8-dynamic, not '" + args[1] + "'");
+            }
+        } else if (!temporary) {
+            file = Path.of(args[0]);
+            if (args.length > 1 || !Files.isRegularFile(file)) {
+                exit(args.length > 1 ? "one MODEL.onnx only" : "no such file: " + file);
+            }
+        }
         if (temporary) {
             file = Files.createTempFile("jvk-import-footprint", ".onnx");
             Mlp mlp = Mlp.classifier(4096, new int[] {4096, 2048}, Activation.RELU, 10, 1);
-            if (args.length == 2) {
-                QuantizedDense.Format format = Arrays.stream(QuantizedDense.Format.values()).filter(f -> f.cliName().equals(args[1]))
-                        .findFirst().orElseThrow(() -> new IllegalArgumentException("--quantize int8|bf16|int8-dynamic, got " + args[1]));
+            if (format != null) {
                 mlp = Compression.quantize(mlp, format);
             }
             OnnxModel.export(mlp, file);
-        } else {
-            file = Path.of(args[0]);
         }
         try {
             measure(file);
@@ -60,6 +72,11 @@ public final class OnnxImportFootprint {
                 Files.deleteIfExists(file);
             }
         }
+    }
+
+    private static void exit(String problem) {
+        System.err.println("OnnxImportFootprint: " + problem + "; usage: OnnxImportFootprint [MODEL.onnx | --quantize int8|bf16|int8-dynamic]");
+        System.exit(2);
     }
 
     private static void measure(Path file) throws IOException {

@@ -20,6 +20,27 @@ import java.util.Arrays;
  * </pre>
  */
 public final class OnnxRuntimeMlpInferencePairs {
+    private static int whole(String name, String text, int least) {
+        if (text == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + text + "'");
+        }
+        if (value < least) {
+            throw new IllegalArgumentException(name + " must be at least " + least + ", not " + value);
+        }
+        return value;
+    }
+
+    private static void usage(String problem) {
+        System.err.println("OnnxRuntimeMlpInferencePairs: " + problem + "; usage: OnnxRuntimeMlpInferencePairs BATCH [PAIRS] [WARM_UP_SECONDS] [THREADS] [none|standard]");
+        System.exit(2);
+    }
+
     /** The pause between blocks on more than one thread (see the class comment). */
     private static final long SETTLE_MILLIS = 30;
 
@@ -29,21 +50,28 @@ public final class OnnxRuntimeMlpInferencePairs {
     private OnnxRuntimeMlpInferencePairs() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1) {
-            System.err.println("usage: OnnxRuntimeMlpInferencePairs BATCH [PAIRS] [WARM_UP_SECONDS] [THREADS] [none|standard]");
-            System.exit(2);
+        int batch = 0;
+        int pairs = 0;
+        long warmUpSeconds = -1;
+        int threads = 0;
+        try {
+            batch = whole("BATCH", args.length > 0 ? args[0] : null, 1);
+            pairs = whole("PAIRS", args.length > 1 ? args[1] : "40", 1);
+            warmUpSeconds = whole("WARM_UP_SECONDS", args.length > 2 ? args[2] : "8", 0);
+            threads = whole("THREADS", args.length > 3 ? args[3] : "1", 1);
+            if (args.length > 4 && !args[4].equals("none") && !args[4].equals("standard")) {
+                throw new IllegalArgumentException("SCALING must be none or standard, got '" + args[4] + "'");
+            }
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
         }
-        int batch = Integer.parseInt(args[0]);
-        int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-        long warmUpSeconds = args.length > 2 ? Long.parseLong(args[2]) : 8;
-        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         String scaling = args.length > 4 ? args[4] : "none";
         // the bounds keep the inputs (batch x 784 floats per runtime) and the pairs' arrays small whatever is typed
-        if (batch < 1 || batch > MAX_BATCH || pairs < 1 || pairs > MAX_PAIRS || warmUpSeconds < 0 || warmUpSeconds > 3600
-                || threads < 1 || threads > Runtime.getRuntime().availableProcessors()) {
-            throw new IllegalArgumentException("BATCH must be in [1, " + MAX_BATCH + "], PAIRS in [1, " + MAX_PAIRS
+        if (args.length > 5 || batch > MAX_BATCH || pairs > MAX_PAIRS || warmUpSeconds > 3600
+                || threads > Runtime.getRuntime().availableProcessors()) {
+            usage("BATCH must be in [1, " + MAX_BATCH + "], PAIRS in [1, " + MAX_PAIRS
                     + "], THREADS in [1, the processors: " + Runtime.getRuntime().availableProcessors()
-                    + "] and WARM_UP_SECONDS in [0, 3600], got " + batch + ", " + pairs + ", " + threads + ", " + warmUpSeconds);
+                    + "] and WARM_UP_SECONDS in [0, 3600], got " + String.join(" ", args));
         }
         long warmUpNanos = warmUpSeconds * 1_000_000_000L;
         MlpInferenceBenchmark jvk = new MlpInferenceBenchmark();

@@ -95,7 +95,13 @@ public class PyTorchMlpTrainingBenchmark {
         for (int r = 0; r < data.rows; r++) {
             y[r] = data.labels[r];
         }
-        model = Model.newInstance("mlp", "PyTorch");
+        try {
+            model = Model.newInstance("mlp", "PyTorch");
+        } catch (ai.djl.engine.EngineException e) {
+            // offline, DJL's own message is about its download cache ("Failed to save pytorch index file"), not what is missing
+            throw new IllegalStateException("PyTorch (DJL) could not load libtorch: this benchmark runs offline and needs the jar "
+                    + "ai.djl.pytorch:pytorch-native-cpu for this OS and CPU in bench/target/lib (DJL: " + e.getMessage() + ")", e);
+        }
         model.setBlock(new SequentialBlock()
                 .add(Linear.builder().setUnits(256).build()).add(Activation::relu)
                 .add(Linear.builder().setUnits(128).build()).add(Activation::relu)

@@ -1,5 +1,6 @@
 package dev.jvk.bench.report;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -10,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -67,7 +70,7 @@ public final class JmhJson {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = JsonParser.parseReader(in);
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException(file + " is not JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException(file + " is not JSON (" + where(e) + ")", e);
         }
         if (!root.isJsonArray()) {
             throw new IllegalArgumentException(file + " is not a JMH JSON result file (expected an array of results)");
@@ -108,6 +111,16 @@ public final class JmhJson {
     private static String text(JsonObject o, String name) {
         JsonElement e = o.get(name);
         return e == null || e.isJsonNull() ? "" : e.getAsString();
+    }
+
+    // Gson's message runs over two lines with advice for Gson's users; the command prints one line.
+    private static String where(JsonParseException e) {
+        String message = String.valueOf(e.getMessage());
+        Matcher at = Pattern.compile("line \\d+ column \\d+").matcher(message);
+        if (at.find()) {
+            return (e.getCause() instanceof EOFException ? "it ends too soon, at " : "at ") + at.group();
+        }
+        return message.lines().findFirst().orElse("unreadable");
     }
 
     private static JsonElement required(JsonObject o, String name) {

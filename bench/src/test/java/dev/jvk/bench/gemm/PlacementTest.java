@@ -17,7 +17,8 @@ class PlacementTest {
     @Test
     void rejectsAPlacementThatIsNotAFloatPositionInALine() {
         for (String bad : new String[] {"-4", "2", "64", "aligned"}) {
-            assertThatThrownBy(() -> Placement.parse(bad)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Placement.parse(bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("align must be heap or").hasMessageContaining(bad);
         }
     }
 

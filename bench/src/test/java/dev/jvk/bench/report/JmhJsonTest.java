@@ -62,4 +62,15 @@ class JmhJsonTest {
         assertThatThrownBy(() -> JmhJson.read(noMetric)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("entry 0").hasMessageContaining("primaryMetric");
     }
+
+    /** The command prints the message as its one line on stderr. */
+    @Test
+    void malformedJsonIsRejectedOnOneLineWithTheFileAndWhere() throws IOException {
+        Path garbage = Files.writeString(dir.resolve("garbage.json"), "garbage{\n");
+        assertThatThrownBy(() -> JmhJson.read(garbage)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(garbage + " is not JSON (at line 1 column 9)");
+        Path cut = Files.writeString(dir.resolve("cut.json"), "[{\"benchmark\": \"x\"\n");
+        assertThatThrownBy(() -> JmhJson.read(cut)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(cut + " is not JSON (it ends too soon, at line ").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
 }
