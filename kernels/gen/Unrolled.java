@@ -131,6 +131,9 @@ public final class Unrolled {
         for (int h = 1; h <= DOT_HEIGHT; h++) {
             dots(s, h);
         }
+        for (int h = 1; h <= DOT_HEIGHT; h++) {
+            dotGroups(s, h);
+        }
         transpositions(s);
         s.add("}");
         return String.join("\n", s) + "\n";
@@ -447,6 +450,52 @@ public final class Unrolled {
         dotSteps(s, h, "whole");
         s.add("        }");
         laneSums(s, h);
+        s.add("    }");
+    }
+
+    /**
+     * {@link #dots}'s kernel of height h over whole groups of 4 rows and parts of h rows of B^T in one
+     * call: for each group (rows {@code a0 + 4 g lda}...), each part (B^T's rows {@code part h kp}...), the
+     * same k loop and lane sums, the sums into {@code tile[t0 + 4 g ts + r ts + part h]} (C itself). A call
+     * per group and part paid its arguments, frame and dispatch each time: 64 calls of 16 k steps in DGEMM
+     * 128 x 10 x 128. k is a multiple of L here (no rows' tails).
+     */
+    static void dotGroups(List<String> s, int h) {
+        s.add("");
+        s.add("    /** {@code dots4x" + h + "} over groups of 4 rows of A at {@code a0 + 4 g lda} and parts of " + h + " rows of B^T, kc a multiple of L; sums into {@code tile[t0 + 4 g ts + r ts + part " + h + "]}. */");
+        s.add("    static void dotGroups4x" + h + "(int kc, float[] a, int a0g, int lda, int groups, int parts,");
+        s.add("                         float[] bt, int kp, float[] tile, int t0, int ts) {");
+        s.add("        FloatVector zero = FloatVector.zero(S);");
+        s.add("        for (int g = 0; g < groups; g++) {");
+        s.add("            int a0 = a0g + 4 * g * lda;");
+        s.add("            int a1 = a0 + lda;");
+        s.add("            int a2 = a1 + lda;");
+        s.add("            int a3 = a2 + lda;");
+        s.add("            for (int part = 0; part < parts; part++) {");
+        s.add("                int b0 = part * " + h + " * kp;");
+        s.add("                int t = t0 + 4 * g * ts + part * " + h + ";");
+        List<String> body = new ArrayList<>();
+        List<String> accumulators = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            for (int j = 0; j < h; j++) {
+                accumulators.add("d" + r + j + " = zero");
+            }
+        }
+        for (int i = 0; i < accumulators.size(); i += 8) {
+            body.add("        FloatVector " + String.join(", ", accumulators.subList(i, Math.min(i + 8, accumulators.size()))) + ";");
+        }
+        body.add("        for (int p = 0; p < kc; p += L) {");
+        for (int r = 0; r < 4; r++) {
+            body.add("            FloatVector x" + r + " = FloatVector.fromArray(S, a, a" + r + " + p);");
+        }
+        dotSteps(body, h, "p");
+        body.add("        }");
+        laneSums(body, h);
+        for (String line : body) {
+            s.add("        " + line);
+        }
+        s.add("            }");
+        s.add("        }");
         s.add("    }");
     }
 

@@ -94,7 +94,8 @@ class GemmPathCoverageProperties {
         // n from 2: NARROW_DOT takes up to a vector and a half, 3 doubles at 128 bits
         return GemmCase.cases(Arbitraries.integers().between(16, 60),
                         Arbitraries.oneOf(Arbitraries.integers().between(2, 3), Arbitraries.integers().between(4, 26)),
-                        Arbitraries.integers().between(200, 1100))
+                        // k a multiple of 16 as often as not: whole vectors of k at every width, where runs of groups take one call
+                        Arbitraries.oneOf(Arbitraries.integers().between(200, 1100), Arbitraries.integers().between(13, 68).map(q -> 16 * q)))
                 .map(g -> g.with(Transpose.NO_TRANS, g.transB(), 1, 0));
     }
 
@@ -118,11 +119,19 @@ class GemmPathCoverageProperties {
             return;
         }
         boolean intoC = pathOf(engine, g).equals("NARROW_DOT") && g.alpha() == 1 && g.beta() == 0 && g.m() >= 16;
-        Statistics.label("form").collect(intoC ? NARROW_DOT_INTO_C : "other");
-        Statistics.label("form").coverage(checker -> checker.check(NARROW_DOT_INTO_C).count(n -> n > 0));
+        int lanes = Kernels.info().vectorBits() / (engine.endsWith("Sgemm") ? Float.SIZE : Double.SIZE);
+        String form = !intoC ? "other" : g.k() % lanes == 0 ? NARROW_DOT_GROUPS : NARROW_DOT_INTO_C;
+        Statistics.label("form").collect(form);
+        Statistics.label("form").coverage(checker -> {
+            checker.check(NARROW_DOT_INTO_C).count(n -> n > 0);
+            checker.check(NARROW_DOT_GROUPS).count(n -> n > 0);
+        });
     }
 
-    /** NARROW_DOT at alpha 1, beta 0 with 16 rows and more: whole groups of rows store their sums into C. */
+    /** As {@link #NARROW_DOT_INTO_C} with k whole vectors: the leading groups of rows in one kernel call ({@code dotGroups4x5}...). */
+    private static final String NARROW_DOT_GROUPS = "NARROW_DOT, groups of rows in one call";
+
+    /** NARROW_DOT at alpha 1, beta 0 with 16 rows and more, k with a tail: whole groups of rows store their sums into C a call each. */
     private static final String NARROW_DOT_INTO_C = "NARROW_DOT, sums into C";
 
     /** Counts the case under the path the engine takes for it, and fails unless every path was counted. */

@@ -144,6 +144,9 @@ final class DgemmNarrowDot {
      * spans two stores still in flight, which the store buffer cannot forward. At alpha 1 and beta 0 a
      * whole group's kernels store their sums into C itself (masked to each part's columns) and nothing
      * waits: the update of C from the tile was a tenth of DGEMM 128x10x128's time (bench/RESULTS-gemm.md).
+     * When k is whole vectors and the parts are of one height, the leading direct groups are one kernel call
+     * ({@link #batchedGroups}): a call per group and part paid its entry (14 arguments, the frame, the switch
+     * on h) 64 times in DGEMM 128x10x128, which ran 1.07x faster in one call (bench/RESULTS-gemm.md).
      */
     static void rows(int n, int k, double alpha, double[] a, int ao, int lda, double[] bt, int kp,
                      double beta, double[] c, MemorySegment cs, long co, int ldc, Workspace workspace, int i0, int i1) {
@@ -151,7 +154,20 @@ final class DgemmNarrowDot {
         int parts = (n + MAX_HEIGHT - 1) / MAX_HEIGHT;
         int whole = k - k % L;
         int waiting = 0; // rows of the previous group, not yet in C
-        for (int ir = i0, turn = 0; ir < i1; ir += ROWS, turn ^= TILE) {
+        int batched = batchedGroups(n, k, alpha, beta, c, co, ldc, parts, i0, i1);
+        if (batched > 0) {
+            int h = n / parts;
+            int ci = (int) co + i0 * ldc;
+            int a0 = ao + i0 * lda;
+            switch (h) {
+                case 1 -> DgemmUnrolled.dotGroups4x1(k, a, a0, lda, batched, parts, bt, kp, c, ci, ldc);
+                case 2 -> DgemmUnrolled.dotGroups4x2(k, a, a0, lda, batched, parts, bt, kp, c, ci, ldc);
+                case 3 -> DgemmUnrolled.dotGroups4x3(k, a, a0, lda, batched, parts, bt, kp, c, ci, ldc);
+                case 4 -> DgemmUnrolled.dotGroups4x4(k, a, a0, lda, batched, parts, bt, kp, c, ci, ldc);
+                default -> DgemmUnrolled.dotGroups4x5(k, a, a0, lda, batched, parts, bt, kp, c, ci, ldc);
+            }
+        }
+        for (int ir = i0 + batched * ROWS, turn = batched % 2 * TILE; ir < i1; ir += ROWS, turn ^= TILE) {
             int rows = Math.min(ROWS, i1 - ir);
             int a0 = ao + ir * lda;
             int a1 = rows > 1 ? a0 + lda : a0;
@@ -190,6 +206,22 @@ final class DgemmNarrowDot {
             int last = i0 + (i1 - i0 - 1) / ROWS * ROWS;
             update(tile, (i1 - i0 - 1) / ROWS % 2 * TILE, waiting, n, alpha, beta, c, cs, co + (long) last * ldc, ldc);
         }
+    }
+
+    /**
+     * The leading groups of rows [i0, i1) whose sums the kernels store into C straight from one call
+     * ({@code DgemmUnrolled.dotGroups4x5} and its heights): alpha 1, beta 0, C an array, k a multiple of L
+     * (no rows' tails), parts all of one height, and each group's 4 rows within C with every vector in the array
+     * (as {@link #rows}' direct groups). The same kernel, loop and lane sums as a group at a time, so the same bits.
+     */
+    static int batchedGroups(int n, int k, double alpha, double beta, double[] c, long co, int ldc, int parts, int i0, int i1) {
+        if (c == null || alpha != 1 || beta != 0 || k % L != 0 || n % parts != 0 || n / parts > HEIGHTS) {
+            return 0;
+        }
+        int groups = (i1 - i0) / ROWS;
+        // the last row's vector at its last part's first column must end within c: c.length >= ci + 3 ldc + n - 1 + L
+        long last = Math.floorDiv(c.length - n + 1 - L - co - (long) (ROWS - 1) * ldc, (long) ldc); // the last group's first row
+        return last < i0 ? 0 : (int) Math.min(groups, (last - i0) / ROWS + 1);
     }
 
     private static void update(double[] tile, int t0, int rows, int n, double alpha, double beta, double[] c, MemorySegment cs, long ci, int ldc) {

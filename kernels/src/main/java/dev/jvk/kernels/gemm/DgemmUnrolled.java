@@ -2444,6 +2444,363 @@ final class DgemmUnrolled {
         order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
     }
 
+    /** {@code dots4x1} over groups of 4 rows of A at {@code a0 + 4 g lda} and parts of 1 rows of B^T, kc a multiple of L; sums into {@code tile[t0 + 4 g ts + r ts + part 1]}. */
+    static void dotGroups4x1(int kc, double[] a, int a0g, int lda, int groups, int parts,
+                         double[] bt, int kp, double[] tile, int t0, int ts) {
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int g = 0; g < groups; g++) {
+            int a0 = a0g + 4 * g * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            for (int part = 0; part < parts; part++) {
+                int b0 = part * 1 * kp;
+                int t = t0 + 4 * g * ts + part * 1;
+                DoubleVector d00 = zero, d10 = zero, d20 = zero, d30 = zero;
+                for (int p = 0; p < kc; p += L) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, a, a0 + p);
+                    DoubleVector x1 = DoubleVector.fromArray(S, a, a1 + p);
+                    DoubleVector x2 = DoubleVector.fromArray(S, a, a2 + p);
+                    DoubleVector x3 = DoubleVector.fromArray(S, a, a3 + p);
+                    DoubleVector bj = DoubleVector.fromArray(S, bt, b0 + p);
+                    d00 = x0.fma(bj, d00);
+                    d10 = x1.fma(bj, d10);
+                    d20 = x2.fma(bj, d20);
+                    d30 = x3.fma(bj, d30);
+                }
+                double[] tree = DgemmNarrowDot.TREE;
+                boolean[] upper = DgemmNarrowDot.UPPER;
+                DoubleVector g0 = d00;
+                DoubleVector g1 = d10;
+                DoubleVector g2 = d20;
+                DoubleVector g3 = d30;
+                for (int s = 0; s < DgemmNarrowDot.STAGES; s++) {
+                    DoubleVector w = DoubleVector.fromArray(S, tree, s * L);
+                    g0 = g0.add(w.selectFrom(g0));
+                    g1 = g1.add(w.selectFrom(g1));
+                    g2 = g2.add(w.selectFrom(g2));
+                    g3 = g3.add(w.selectFrom(g3));
+                }
+                DoubleVector order = DoubleVector.fromArray(S, DgemmNarrowDot.ORDER, 0);
+                VectorMask<Double> sums = S.indexInRange(0, 1);
+                order.selectFrom(g0).intoArray(tile, t, sums);
+                order.selectFrom(g1).intoArray(tile, t + ts, sums);
+                order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+                order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
+            }
+        }
+    }
+
+    /** {@code dots4x2} over groups of 4 rows of A at {@code a0 + 4 g lda} and parts of 2 rows of B^T, kc a multiple of L; sums into {@code tile[t0 + 4 g ts + r ts + part 2]}. */
+    static void dotGroups4x2(int kc, double[] a, int a0g, int lda, int groups, int parts,
+                         double[] bt, int kp, double[] tile, int t0, int ts) {
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int g = 0; g < groups; g++) {
+            int a0 = a0g + 4 * g * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            for (int part = 0; part < parts; part++) {
+                int b0 = part * 2 * kp;
+                int t = t0 + 4 * g * ts + part * 2;
+                DoubleVector d00 = zero, d01 = zero, d10 = zero, d11 = zero, d20 = zero, d21 = zero, d30 = zero, d31 = zero;
+                for (int p = 0; p < kc; p += L) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, a, a0 + p);
+                    DoubleVector x1 = DoubleVector.fromArray(S, a, a1 + p);
+                    DoubleVector x2 = DoubleVector.fromArray(S, a, a2 + p);
+                    DoubleVector x3 = DoubleVector.fromArray(S, a, a3 + p);
+                    DoubleVector bj = DoubleVector.fromArray(S, bt, b0 + p);
+                    d00 = x0.fma(bj, d00);
+                    d10 = x1.fma(bj, d10);
+                    d20 = x2.fma(bj, d20);
+                    d30 = x3.fma(bj, d30);
+                    bj = DoubleVector.fromArray(S, bt, b0 + kp + p);
+                    d01 = x0.fma(bj, d01);
+                    d11 = x1.fma(bj, d11);
+                    d21 = x2.fma(bj, d21);
+                    d31 = x3.fma(bj, d31);
+                }
+                double[] tree = DgemmNarrowDot.TREE;
+                boolean[] upper = DgemmNarrowDot.UPPER;
+                DoubleVector w0 = DoubleVector.fromArray(S, tree, 0);
+                VectorMask<Double> m0 = VectorMask.fromArray(S, upper, 0);
+                DoubleVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+                DoubleVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+                DoubleVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+                DoubleVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
+                DoubleVector g0 = s000;
+                DoubleVector g1 = s010;
+                DoubleVector g2 = s020;
+                DoubleVector g3 = s030;
+                for (int s = 1; s < DgemmNarrowDot.STAGES; s++) {
+                    DoubleVector w = DoubleVector.fromArray(S, tree, s * L);
+                    g0 = g0.add(w.selectFrom(g0));
+                    g1 = g1.add(w.selectFrom(g1));
+                    g2 = g2.add(w.selectFrom(g2));
+                    g3 = g3.add(w.selectFrom(g3));
+                }
+                DoubleVector order = DoubleVector.fromArray(S, DgemmNarrowDot.ORDER, 1 * L);
+                VectorMask<Double> sums = S.indexInRange(0, 2);
+                order.selectFrom(g0).intoArray(tile, t, sums);
+                order.selectFrom(g1).intoArray(tile, t + ts, sums);
+                order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+                order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
+            }
+        }
+    }
+
+    /** {@code dots4x3} over groups of 4 rows of A at {@code a0 + 4 g lda} and parts of 3 rows of B^T, kc a multiple of L; sums into {@code tile[t0 + 4 g ts + r ts + part 3]}. */
+    static void dotGroups4x3(int kc, double[] a, int a0g, int lda, int groups, int parts,
+                         double[] bt, int kp, double[] tile, int t0, int ts) {
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int g = 0; g < groups; g++) {
+            int a0 = a0g + 4 * g * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            for (int part = 0; part < parts; part++) {
+                int b0 = part * 3 * kp;
+                int t = t0 + 4 * g * ts + part * 3;
+                DoubleVector d00 = zero, d01 = zero, d02 = zero, d10 = zero, d11 = zero, d12 = zero, d20 = zero, d21 = zero;
+                DoubleVector d22 = zero, d30 = zero, d31 = zero, d32 = zero;
+                for (int p = 0; p < kc; p += L) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, a, a0 + p);
+                    DoubleVector x1 = DoubleVector.fromArray(S, a, a1 + p);
+                    DoubleVector x2 = DoubleVector.fromArray(S, a, a2 + p);
+                    DoubleVector x3 = DoubleVector.fromArray(S, a, a3 + p);
+                    DoubleVector bj = DoubleVector.fromArray(S, bt, b0 + p);
+                    d00 = x0.fma(bj, d00);
+                    d10 = x1.fma(bj, d10);
+                    d20 = x2.fma(bj, d20);
+                    d30 = x3.fma(bj, d30);
+                    bj = DoubleVector.fromArray(S, bt, b0 + kp + p);
+                    d01 = x0.fma(bj, d01);
+                    d11 = x1.fma(bj, d11);
+                    d21 = x2.fma(bj, d21);
+                    d31 = x3.fma(bj, d31);
+                    bj = DoubleVector.fromArray(S, bt, b0 + 2 * kp + p);
+                    d02 = x0.fma(bj, d02);
+                    d12 = x1.fma(bj, d12);
+                    d22 = x2.fma(bj, d22);
+                    d32 = x3.fma(bj, d32);
+                }
+                double[] tree = DgemmNarrowDot.TREE;
+                boolean[] upper = DgemmNarrowDot.UPPER;
+                DoubleVector w0 = DoubleVector.fromArray(S, tree, 0);
+                VectorMask<Double> m0 = VectorMask.fromArray(S, upper, 0);
+                DoubleVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+                DoubleVector s001 = d02.add(w0.selectFrom(d02));
+                DoubleVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+                DoubleVector s011 = d12.add(w0.selectFrom(d12));
+                DoubleVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+                DoubleVector s021 = d22.add(w0.selectFrom(d22));
+                DoubleVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
+                DoubleVector s031 = d32.add(w0.selectFrom(d32));
+                DoubleVector w1 = DoubleVector.fromArray(S, tree, L);
+                VectorMask<Double> m1 = VectorMask.fromArray(S, upper, L);
+                DoubleVector s100 = s000.blend(s001, m1).add(w1.selectFrom(s001.blend(s000, m1)));
+                DoubleVector s110 = s010.blend(s011, m1).add(w1.selectFrom(s011.blend(s010, m1)));
+                DoubleVector s120 = s020.blend(s021, m1).add(w1.selectFrom(s021.blend(s020, m1)));
+                DoubleVector s130 = s030.blend(s031, m1).add(w1.selectFrom(s031.blend(s030, m1)));
+                DoubleVector g0 = s100;
+                DoubleVector g1 = s110;
+                DoubleVector g2 = s120;
+                DoubleVector g3 = s130;
+                for (int s = 2; s < DgemmNarrowDot.STAGES; s++) {
+                    DoubleVector w = DoubleVector.fromArray(S, tree, s * L);
+                    g0 = g0.add(w.selectFrom(g0));
+                    g1 = g1.add(w.selectFrom(g1));
+                    g2 = g2.add(w.selectFrom(g2));
+                    g3 = g3.add(w.selectFrom(g3));
+                }
+                DoubleVector order = DoubleVector.fromArray(S, DgemmNarrowDot.ORDER, 2 * L);
+                VectorMask<Double> sums = S.indexInRange(0, 3);
+                order.selectFrom(g0).intoArray(tile, t, sums);
+                order.selectFrom(g1).intoArray(tile, t + ts, sums);
+                order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+                order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
+            }
+        }
+    }
+
+    /** {@code dots4x4} over groups of 4 rows of A at {@code a0 + 4 g lda} and parts of 4 rows of B^T, kc a multiple of L; sums into {@code tile[t0 + 4 g ts + r ts + part 4]}. */
+    static void dotGroups4x4(int kc, double[] a, int a0g, int lda, int groups, int parts,
+                         double[] bt, int kp, double[] tile, int t0, int ts) {
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int g = 0; g < groups; g++) {
+            int a0 = a0g + 4 * g * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            for (int part = 0; part < parts; part++) {
+                int b0 = part * 4 * kp;
+                int t = t0 + 4 * g * ts + part * 4;
+                DoubleVector d00 = zero, d01 = zero, d02 = zero, d03 = zero, d10 = zero, d11 = zero, d12 = zero, d13 = zero;
+                DoubleVector d20 = zero, d21 = zero, d22 = zero, d23 = zero, d30 = zero, d31 = zero, d32 = zero, d33 = zero;
+                for (int p = 0; p < kc; p += L) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, a, a0 + p);
+                    DoubleVector x1 = DoubleVector.fromArray(S, a, a1 + p);
+                    DoubleVector x2 = DoubleVector.fromArray(S, a, a2 + p);
+                    DoubleVector x3 = DoubleVector.fromArray(S, a, a3 + p);
+                    DoubleVector bj = DoubleVector.fromArray(S, bt, b0 + p);
+                    d00 = x0.fma(bj, d00);
+                    d10 = x1.fma(bj, d10);
+                    d20 = x2.fma(bj, d20);
+                    d30 = x3.fma(bj, d30);
+                    bj = DoubleVector.fromArray(S, bt, b0 + kp + p);
+                    d01 = x0.fma(bj, d01);
+                    d11 = x1.fma(bj, d11);
+                    d21 = x2.fma(bj, d21);
+                    d31 = x3.fma(bj, d31);
+                    bj = DoubleVector.fromArray(S, bt, b0 + 2 * kp + p);
+                    d02 = x0.fma(bj, d02);
+                    d12 = x1.fma(bj, d12);
+                    d22 = x2.fma(bj, d22);
+                    d32 = x3.fma(bj, d32);
+                    bj = DoubleVector.fromArray(S, bt, b0 + 3 * kp + p);
+                    d03 = x0.fma(bj, d03);
+                    d13 = x1.fma(bj, d13);
+                    d23 = x2.fma(bj, d23);
+                    d33 = x3.fma(bj, d33);
+                }
+                double[] tree = DgemmNarrowDot.TREE;
+                boolean[] upper = DgemmNarrowDot.UPPER;
+                DoubleVector w0 = DoubleVector.fromArray(S, tree, 0);
+                VectorMask<Double> m0 = VectorMask.fromArray(S, upper, 0);
+                DoubleVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+                DoubleVector s001 = d02.blend(d03, m0).add(w0.selectFrom(d03.blend(d02, m0)));
+                DoubleVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+                DoubleVector s011 = d12.blend(d13, m0).add(w0.selectFrom(d13.blend(d12, m0)));
+                DoubleVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+                DoubleVector s021 = d22.blend(d23, m0).add(w0.selectFrom(d23.blend(d22, m0)));
+                DoubleVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
+                DoubleVector s031 = d32.blend(d33, m0).add(w0.selectFrom(d33.blend(d32, m0)));
+                DoubleVector w1 = DoubleVector.fromArray(S, tree, L);
+                VectorMask<Double> m1 = VectorMask.fromArray(S, upper, L);
+                DoubleVector s100 = s000.blend(s001, m1).add(w1.selectFrom(s001.blend(s000, m1)));
+                DoubleVector s110 = s010.blend(s011, m1).add(w1.selectFrom(s011.blend(s010, m1)));
+                DoubleVector s120 = s020.blend(s021, m1).add(w1.selectFrom(s021.blend(s020, m1)));
+                DoubleVector s130 = s030.blend(s031, m1).add(w1.selectFrom(s031.blend(s030, m1)));
+                DoubleVector g0 = s100;
+                DoubleVector g1 = s110;
+                DoubleVector g2 = s120;
+                DoubleVector g3 = s130;
+                for (int s = 2; s < DgemmNarrowDot.STAGES; s++) {
+                    DoubleVector w = DoubleVector.fromArray(S, tree, s * L);
+                    g0 = g0.add(w.selectFrom(g0));
+                    g1 = g1.add(w.selectFrom(g1));
+                    g2 = g2.add(w.selectFrom(g2));
+                    g3 = g3.add(w.selectFrom(g3));
+                }
+                DoubleVector order = DoubleVector.fromArray(S, DgemmNarrowDot.ORDER, 3 * L);
+                VectorMask<Double> sums = S.indexInRange(0, 4);
+                order.selectFrom(g0).intoArray(tile, t, sums);
+                order.selectFrom(g1).intoArray(tile, t + ts, sums);
+                order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+                order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
+            }
+        }
+    }
+
+    /** {@code dots4x5} over groups of 4 rows of A at {@code a0 + 4 g lda} and parts of 5 rows of B^T, kc a multiple of L; sums into {@code tile[t0 + 4 g ts + r ts + part 5]}. */
+    static void dotGroups4x5(int kc, double[] a, int a0g, int lda, int groups, int parts,
+                         double[] bt, int kp, double[] tile, int t0, int ts) {
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int g = 0; g < groups; g++) {
+            int a0 = a0g + 4 * g * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            for (int part = 0; part < parts; part++) {
+                int b0 = part * 5 * kp;
+                int t = t0 + 4 * g * ts + part * 5;
+                DoubleVector d00 = zero, d01 = zero, d02 = zero, d03 = zero, d04 = zero, d10 = zero, d11 = zero, d12 = zero;
+                DoubleVector d13 = zero, d14 = zero, d20 = zero, d21 = zero, d22 = zero, d23 = zero, d24 = zero, d30 = zero;
+                DoubleVector d31 = zero, d32 = zero, d33 = zero, d34 = zero;
+                for (int p = 0; p < kc; p += L) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, a, a0 + p);
+                    DoubleVector x1 = DoubleVector.fromArray(S, a, a1 + p);
+                    DoubleVector x2 = DoubleVector.fromArray(S, a, a2 + p);
+                    DoubleVector x3 = DoubleVector.fromArray(S, a, a3 + p);
+                    DoubleVector bj = DoubleVector.fromArray(S, bt, b0 + p);
+                    d00 = x0.fma(bj, d00);
+                    d10 = x1.fma(bj, d10);
+                    d20 = x2.fma(bj, d20);
+                    d30 = x3.fma(bj, d30);
+                    bj = DoubleVector.fromArray(S, bt, b0 + kp + p);
+                    d01 = x0.fma(bj, d01);
+                    d11 = x1.fma(bj, d11);
+                    d21 = x2.fma(bj, d21);
+                    d31 = x3.fma(bj, d31);
+                    bj = DoubleVector.fromArray(S, bt, b0 + 2 * kp + p);
+                    d02 = x0.fma(bj, d02);
+                    d12 = x1.fma(bj, d12);
+                    d22 = x2.fma(bj, d22);
+                    d32 = x3.fma(bj, d32);
+                    bj = DoubleVector.fromArray(S, bt, b0 + 3 * kp + p);
+                    d03 = x0.fma(bj, d03);
+                    d13 = x1.fma(bj, d13);
+                    d23 = x2.fma(bj, d23);
+                    d33 = x3.fma(bj, d33);
+                    bj = DoubleVector.fromArray(S, bt, b0 + 4 * kp + p);
+                    d04 = x0.fma(bj, d04);
+                    d14 = x1.fma(bj, d14);
+                    d24 = x2.fma(bj, d24);
+                    d34 = x3.fma(bj, d34);
+                }
+                double[] tree = DgemmNarrowDot.TREE;
+                boolean[] upper = DgemmNarrowDot.UPPER;
+                DoubleVector w0 = DoubleVector.fromArray(S, tree, 0);
+                VectorMask<Double> m0 = VectorMask.fromArray(S, upper, 0);
+                DoubleVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+                DoubleVector s001 = d02.blend(d03, m0).add(w0.selectFrom(d03.blend(d02, m0)));
+                DoubleVector s002 = d04.add(w0.selectFrom(d04));
+                DoubleVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+                DoubleVector s011 = d12.blend(d13, m0).add(w0.selectFrom(d13.blend(d12, m0)));
+                DoubleVector s012 = d14.add(w0.selectFrom(d14));
+                DoubleVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+                DoubleVector s021 = d22.blend(d23, m0).add(w0.selectFrom(d23.blend(d22, m0)));
+                DoubleVector s022 = d24.add(w0.selectFrom(d24));
+                DoubleVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
+                DoubleVector s031 = d32.blend(d33, m0).add(w0.selectFrom(d33.blend(d32, m0)));
+                DoubleVector s032 = d34.add(w0.selectFrom(d34));
+                DoubleVector w1 = DoubleVector.fromArray(S, tree, L);
+                VectorMask<Double> m1 = VectorMask.fromArray(S, upper, L);
+                DoubleVector s100 = s000.blend(s001, m1).add(w1.selectFrom(s001.blend(s000, m1)));
+                DoubleVector s101 = s002.add(w1.selectFrom(s002));
+                DoubleVector s110 = s010.blend(s011, m1).add(w1.selectFrom(s011.blend(s010, m1)));
+                DoubleVector s111 = s012.add(w1.selectFrom(s012));
+                DoubleVector s120 = s020.blend(s021, m1).add(w1.selectFrom(s021.blend(s020, m1)));
+                DoubleVector s121 = s022.add(w1.selectFrom(s022));
+                DoubleVector s130 = s030.blend(s031, m1).add(w1.selectFrom(s031.blend(s030, m1)));
+                DoubleVector s131 = s032.add(w1.selectFrom(s032));
+                DoubleVector w2 = DoubleVector.fromArray(S, tree, 2 * L);
+                VectorMask<Double> m2 = VectorMask.fromArray(S, upper, 2 * L);
+                DoubleVector s200 = s100.blend(s101, m2).add(w2.selectFrom(s101.blend(s100, m2)));
+                DoubleVector s210 = s110.blend(s111, m2).add(w2.selectFrom(s111.blend(s110, m2)));
+                DoubleVector s220 = s120.blend(s121, m2).add(w2.selectFrom(s121.blend(s120, m2)));
+                DoubleVector s230 = s130.blend(s131, m2).add(w2.selectFrom(s131.blend(s130, m2)));
+                DoubleVector g0 = s200;
+                DoubleVector g1 = s210;
+                DoubleVector g2 = s220;
+                DoubleVector g3 = s230;
+                for (int s = 3; s < DgemmNarrowDot.STAGES; s++) {
+                    DoubleVector w = DoubleVector.fromArray(S, tree, s * L);
+                    g0 = g0.add(w.selectFrom(g0));
+                    g1 = g1.add(w.selectFrom(g1));
+                    g2 = g2.add(w.selectFrom(g2));
+                    g3 = g3.add(w.selectFrom(g3));
+                }
+                DoubleVector order = DoubleVector.fromArray(S, DgemmNarrowDot.ORDER, 4 * L);
+                VectorMask<Double> sums = S.indexInRange(0, 5);
+                order.selectFrom(g0).intoArray(tile, t, sums);
+                order.selectFrom(g1).intoArray(tile, t + ts, sums);
+                order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+                order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
+            }
+        }
+    }
+
     /*
      * The 8-row transposition. An 8 x L block (8 rows of a row-major source, L consecutive columns
      * each) is loaded as 8 vectors and transposed in registers in three rounds: in round s,

@@ -2442,6 +2442,363 @@ final class SgemmUnrolled {
         order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
     }
 
+    /** {@code dots4x1} over groups of 4 rows of A at {@code a0 + 4 g lda} and parts of 1 rows of B^T, kc a multiple of L; sums into {@code tile[t0 + 4 g ts + r ts + part 1]}. */
+    static void dotGroups4x1(int kc, float[] a, int a0g, int lda, int groups, int parts,
+                         float[] bt, int kp, float[] tile, int t0, int ts) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int g = 0; g < groups; g++) {
+            int a0 = a0g + 4 * g * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            for (int part = 0; part < parts; part++) {
+                int b0 = part * 1 * kp;
+                int t = t0 + 4 * g * ts + part * 1;
+                FloatVector d00 = zero, d10 = zero, d20 = zero, d30 = zero;
+                for (int p = 0; p < kc; p += L) {
+                    FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+                    FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
+                    FloatVector x2 = FloatVector.fromArray(S, a, a2 + p);
+                    FloatVector x3 = FloatVector.fromArray(S, a, a3 + p);
+                    FloatVector bj = FloatVector.fromArray(S, bt, b0 + p);
+                    d00 = x0.fma(bj, d00);
+                    d10 = x1.fma(bj, d10);
+                    d20 = x2.fma(bj, d20);
+                    d30 = x3.fma(bj, d30);
+                }
+                float[] tree = SgemmNarrowDot.TREE;
+                boolean[] upper = SgemmNarrowDot.UPPER;
+                FloatVector g0 = d00;
+                FloatVector g1 = d10;
+                FloatVector g2 = d20;
+                FloatVector g3 = d30;
+                for (int s = 0; s < SgemmNarrowDot.STAGES; s++) {
+                    FloatVector w = FloatVector.fromArray(S, tree, s * L);
+                    g0 = g0.add(w.selectFrom(g0));
+                    g1 = g1.add(w.selectFrom(g1));
+                    g2 = g2.add(w.selectFrom(g2));
+                    g3 = g3.add(w.selectFrom(g3));
+                }
+                FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, 0);
+                VectorMask<Float> sums = S.indexInRange(0, 1);
+                order.selectFrom(g0).intoArray(tile, t, sums);
+                order.selectFrom(g1).intoArray(tile, t + ts, sums);
+                order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+                order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
+            }
+        }
+    }
+
+    /** {@code dots4x2} over groups of 4 rows of A at {@code a0 + 4 g lda} and parts of 2 rows of B^T, kc a multiple of L; sums into {@code tile[t0 + 4 g ts + r ts + part 2]}. */
+    static void dotGroups4x2(int kc, float[] a, int a0g, int lda, int groups, int parts,
+                         float[] bt, int kp, float[] tile, int t0, int ts) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int g = 0; g < groups; g++) {
+            int a0 = a0g + 4 * g * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            for (int part = 0; part < parts; part++) {
+                int b0 = part * 2 * kp;
+                int t = t0 + 4 * g * ts + part * 2;
+                FloatVector d00 = zero, d01 = zero, d10 = zero, d11 = zero, d20 = zero, d21 = zero, d30 = zero, d31 = zero;
+                for (int p = 0; p < kc; p += L) {
+                    FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+                    FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
+                    FloatVector x2 = FloatVector.fromArray(S, a, a2 + p);
+                    FloatVector x3 = FloatVector.fromArray(S, a, a3 + p);
+                    FloatVector bj = FloatVector.fromArray(S, bt, b0 + p);
+                    d00 = x0.fma(bj, d00);
+                    d10 = x1.fma(bj, d10);
+                    d20 = x2.fma(bj, d20);
+                    d30 = x3.fma(bj, d30);
+                    bj = FloatVector.fromArray(S, bt, b0 + kp + p);
+                    d01 = x0.fma(bj, d01);
+                    d11 = x1.fma(bj, d11);
+                    d21 = x2.fma(bj, d21);
+                    d31 = x3.fma(bj, d31);
+                }
+                float[] tree = SgemmNarrowDot.TREE;
+                boolean[] upper = SgemmNarrowDot.UPPER;
+                FloatVector w0 = FloatVector.fromArray(S, tree, 0);
+                VectorMask<Float> m0 = VectorMask.fromArray(S, upper, 0);
+                FloatVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+                FloatVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+                FloatVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+                FloatVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
+                FloatVector g0 = s000;
+                FloatVector g1 = s010;
+                FloatVector g2 = s020;
+                FloatVector g3 = s030;
+                for (int s = 1; s < SgemmNarrowDot.STAGES; s++) {
+                    FloatVector w = FloatVector.fromArray(S, tree, s * L);
+                    g0 = g0.add(w.selectFrom(g0));
+                    g1 = g1.add(w.selectFrom(g1));
+                    g2 = g2.add(w.selectFrom(g2));
+                    g3 = g3.add(w.selectFrom(g3));
+                }
+                FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, 1 * L);
+                VectorMask<Float> sums = S.indexInRange(0, 2);
+                order.selectFrom(g0).intoArray(tile, t, sums);
+                order.selectFrom(g1).intoArray(tile, t + ts, sums);
+                order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+                order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
+            }
+        }
+    }
+
+    /** {@code dots4x3} over groups of 4 rows of A at {@code a0 + 4 g lda} and parts of 3 rows of B^T, kc a multiple of L; sums into {@code tile[t0 + 4 g ts + r ts + part 3]}. */
+    static void dotGroups4x3(int kc, float[] a, int a0g, int lda, int groups, int parts,
+                         float[] bt, int kp, float[] tile, int t0, int ts) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int g = 0; g < groups; g++) {
+            int a0 = a0g + 4 * g * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            for (int part = 0; part < parts; part++) {
+                int b0 = part * 3 * kp;
+                int t = t0 + 4 * g * ts + part * 3;
+                FloatVector d00 = zero, d01 = zero, d02 = zero, d10 = zero, d11 = zero, d12 = zero, d20 = zero, d21 = zero;
+                FloatVector d22 = zero, d30 = zero, d31 = zero, d32 = zero;
+                for (int p = 0; p < kc; p += L) {
+                    FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+                    FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
+                    FloatVector x2 = FloatVector.fromArray(S, a, a2 + p);
+                    FloatVector x3 = FloatVector.fromArray(S, a, a3 + p);
+                    FloatVector bj = FloatVector.fromArray(S, bt, b0 + p);
+                    d00 = x0.fma(bj, d00);
+                    d10 = x1.fma(bj, d10);
+                    d20 = x2.fma(bj, d20);
+                    d30 = x3.fma(bj, d30);
+                    bj = FloatVector.fromArray(S, bt, b0 + kp + p);
+                    d01 = x0.fma(bj, d01);
+                    d11 = x1.fma(bj, d11);
+                    d21 = x2.fma(bj, d21);
+                    d31 = x3.fma(bj, d31);
+                    bj = FloatVector.fromArray(S, bt, b0 + 2 * kp + p);
+                    d02 = x0.fma(bj, d02);
+                    d12 = x1.fma(bj, d12);
+                    d22 = x2.fma(bj, d22);
+                    d32 = x3.fma(bj, d32);
+                }
+                float[] tree = SgemmNarrowDot.TREE;
+                boolean[] upper = SgemmNarrowDot.UPPER;
+                FloatVector w0 = FloatVector.fromArray(S, tree, 0);
+                VectorMask<Float> m0 = VectorMask.fromArray(S, upper, 0);
+                FloatVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+                FloatVector s001 = d02.add(w0.selectFrom(d02));
+                FloatVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+                FloatVector s011 = d12.add(w0.selectFrom(d12));
+                FloatVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+                FloatVector s021 = d22.add(w0.selectFrom(d22));
+                FloatVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
+                FloatVector s031 = d32.add(w0.selectFrom(d32));
+                FloatVector w1 = FloatVector.fromArray(S, tree, L);
+                VectorMask<Float> m1 = VectorMask.fromArray(S, upper, L);
+                FloatVector s100 = s000.blend(s001, m1).add(w1.selectFrom(s001.blend(s000, m1)));
+                FloatVector s110 = s010.blend(s011, m1).add(w1.selectFrom(s011.blend(s010, m1)));
+                FloatVector s120 = s020.blend(s021, m1).add(w1.selectFrom(s021.blend(s020, m1)));
+                FloatVector s130 = s030.blend(s031, m1).add(w1.selectFrom(s031.blend(s030, m1)));
+                FloatVector g0 = s100;
+                FloatVector g1 = s110;
+                FloatVector g2 = s120;
+                FloatVector g3 = s130;
+                for (int s = 2; s < SgemmNarrowDot.STAGES; s++) {
+                    FloatVector w = FloatVector.fromArray(S, tree, s * L);
+                    g0 = g0.add(w.selectFrom(g0));
+                    g1 = g1.add(w.selectFrom(g1));
+                    g2 = g2.add(w.selectFrom(g2));
+                    g3 = g3.add(w.selectFrom(g3));
+                }
+                FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, 2 * L);
+                VectorMask<Float> sums = S.indexInRange(0, 3);
+                order.selectFrom(g0).intoArray(tile, t, sums);
+                order.selectFrom(g1).intoArray(tile, t + ts, sums);
+                order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+                order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
+            }
+        }
+    }
+
+    /** {@code dots4x4} over groups of 4 rows of A at {@code a0 + 4 g lda} and parts of 4 rows of B^T, kc a multiple of L; sums into {@code tile[t0 + 4 g ts + r ts + part 4]}. */
+    static void dotGroups4x4(int kc, float[] a, int a0g, int lda, int groups, int parts,
+                         float[] bt, int kp, float[] tile, int t0, int ts) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int g = 0; g < groups; g++) {
+            int a0 = a0g + 4 * g * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            for (int part = 0; part < parts; part++) {
+                int b0 = part * 4 * kp;
+                int t = t0 + 4 * g * ts + part * 4;
+                FloatVector d00 = zero, d01 = zero, d02 = zero, d03 = zero, d10 = zero, d11 = zero, d12 = zero, d13 = zero;
+                FloatVector d20 = zero, d21 = zero, d22 = zero, d23 = zero, d30 = zero, d31 = zero, d32 = zero, d33 = zero;
+                for (int p = 0; p < kc; p += L) {
+                    FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+                    FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
+                    FloatVector x2 = FloatVector.fromArray(S, a, a2 + p);
+                    FloatVector x3 = FloatVector.fromArray(S, a, a3 + p);
+                    FloatVector bj = FloatVector.fromArray(S, bt, b0 + p);
+                    d00 = x0.fma(bj, d00);
+                    d10 = x1.fma(bj, d10);
+                    d20 = x2.fma(bj, d20);
+                    d30 = x3.fma(bj, d30);
+                    bj = FloatVector.fromArray(S, bt, b0 + kp + p);
+                    d01 = x0.fma(bj, d01);
+                    d11 = x1.fma(bj, d11);
+                    d21 = x2.fma(bj, d21);
+                    d31 = x3.fma(bj, d31);
+                    bj = FloatVector.fromArray(S, bt, b0 + 2 * kp + p);
+                    d02 = x0.fma(bj, d02);
+                    d12 = x1.fma(bj, d12);
+                    d22 = x2.fma(bj, d22);
+                    d32 = x3.fma(bj, d32);
+                    bj = FloatVector.fromArray(S, bt, b0 + 3 * kp + p);
+                    d03 = x0.fma(bj, d03);
+                    d13 = x1.fma(bj, d13);
+                    d23 = x2.fma(bj, d23);
+                    d33 = x3.fma(bj, d33);
+                }
+                float[] tree = SgemmNarrowDot.TREE;
+                boolean[] upper = SgemmNarrowDot.UPPER;
+                FloatVector w0 = FloatVector.fromArray(S, tree, 0);
+                VectorMask<Float> m0 = VectorMask.fromArray(S, upper, 0);
+                FloatVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+                FloatVector s001 = d02.blend(d03, m0).add(w0.selectFrom(d03.blend(d02, m0)));
+                FloatVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+                FloatVector s011 = d12.blend(d13, m0).add(w0.selectFrom(d13.blend(d12, m0)));
+                FloatVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+                FloatVector s021 = d22.blend(d23, m0).add(w0.selectFrom(d23.blend(d22, m0)));
+                FloatVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
+                FloatVector s031 = d32.blend(d33, m0).add(w0.selectFrom(d33.blend(d32, m0)));
+                FloatVector w1 = FloatVector.fromArray(S, tree, L);
+                VectorMask<Float> m1 = VectorMask.fromArray(S, upper, L);
+                FloatVector s100 = s000.blend(s001, m1).add(w1.selectFrom(s001.blend(s000, m1)));
+                FloatVector s110 = s010.blend(s011, m1).add(w1.selectFrom(s011.blend(s010, m1)));
+                FloatVector s120 = s020.blend(s021, m1).add(w1.selectFrom(s021.blend(s020, m1)));
+                FloatVector s130 = s030.blend(s031, m1).add(w1.selectFrom(s031.blend(s030, m1)));
+                FloatVector g0 = s100;
+                FloatVector g1 = s110;
+                FloatVector g2 = s120;
+                FloatVector g3 = s130;
+                for (int s = 2; s < SgemmNarrowDot.STAGES; s++) {
+                    FloatVector w = FloatVector.fromArray(S, tree, s * L);
+                    g0 = g0.add(w.selectFrom(g0));
+                    g1 = g1.add(w.selectFrom(g1));
+                    g2 = g2.add(w.selectFrom(g2));
+                    g3 = g3.add(w.selectFrom(g3));
+                }
+                FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, 3 * L);
+                VectorMask<Float> sums = S.indexInRange(0, 4);
+                order.selectFrom(g0).intoArray(tile, t, sums);
+                order.selectFrom(g1).intoArray(tile, t + ts, sums);
+                order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+                order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
+            }
+        }
+    }
+
+    /** {@code dots4x5} over groups of 4 rows of A at {@code a0 + 4 g lda} and parts of 5 rows of B^T, kc a multiple of L; sums into {@code tile[t0 + 4 g ts + r ts + part 5]}. */
+    static void dotGroups4x5(int kc, float[] a, int a0g, int lda, int groups, int parts,
+                         float[] bt, int kp, float[] tile, int t0, int ts) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int g = 0; g < groups; g++) {
+            int a0 = a0g + 4 * g * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            for (int part = 0; part < parts; part++) {
+                int b0 = part * 5 * kp;
+                int t = t0 + 4 * g * ts + part * 5;
+                FloatVector d00 = zero, d01 = zero, d02 = zero, d03 = zero, d04 = zero, d10 = zero, d11 = zero, d12 = zero;
+                FloatVector d13 = zero, d14 = zero, d20 = zero, d21 = zero, d22 = zero, d23 = zero, d24 = zero, d30 = zero;
+                FloatVector d31 = zero, d32 = zero, d33 = zero, d34 = zero;
+                for (int p = 0; p < kc; p += L) {
+                    FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+                    FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
+                    FloatVector x2 = FloatVector.fromArray(S, a, a2 + p);
+                    FloatVector x3 = FloatVector.fromArray(S, a, a3 + p);
+                    FloatVector bj = FloatVector.fromArray(S, bt, b0 + p);
+                    d00 = x0.fma(bj, d00);
+                    d10 = x1.fma(bj, d10);
+                    d20 = x2.fma(bj, d20);
+                    d30 = x3.fma(bj, d30);
+                    bj = FloatVector.fromArray(S, bt, b0 + kp + p);
+                    d01 = x0.fma(bj, d01);
+                    d11 = x1.fma(bj, d11);
+                    d21 = x2.fma(bj, d21);
+                    d31 = x3.fma(bj, d31);
+                    bj = FloatVector.fromArray(S, bt, b0 + 2 * kp + p);
+                    d02 = x0.fma(bj, d02);
+                    d12 = x1.fma(bj, d12);
+                    d22 = x2.fma(bj, d22);
+                    d32 = x3.fma(bj, d32);
+                    bj = FloatVector.fromArray(S, bt, b0 + 3 * kp + p);
+                    d03 = x0.fma(bj, d03);
+                    d13 = x1.fma(bj, d13);
+                    d23 = x2.fma(bj, d23);
+                    d33 = x3.fma(bj, d33);
+                    bj = FloatVector.fromArray(S, bt, b0 + 4 * kp + p);
+                    d04 = x0.fma(bj, d04);
+                    d14 = x1.fma(bj, d14);
+                    d24 = x2.fma(bj, d24);
+                    d34 = x3.fma(bj, d34);
+                }
+                float[] tree = SgemmNarrowDot.TREE;
+                boolean[] upper = SgemmNarrowDot.UPPER;
+                FloatVector w0 = FloatVector.fromArray(S, tree, 0);
+                VectorMask<Float> m0 = VectorMask.fromArray(S, upper, 0);
+                FloatVector s000 = d00.blend(d01, m0).add(w0.selectFrom(d01.blend(d00, m0)));
+                FloatVector s001 = d02.blend(d03, m0).add(w0.selectFrom(d03.blend(d02, m0)));
+                FloatVector s002 = d04.add(w0.selectFrom(d04));
+                FloatVector s010 = d10.blend(d11, m0).add(w0.selectFrom(d11.blend(d10, m0)));
+                FloatVector s011 = d12.blend(d13, m0).add(w0.selectFrom(d13.blend(d12, m0)));
+                FloatVector s012 = d14.add(w0.selectFrom(d14));
+                FloatVector s020 = d20.blend(d21, m0).add(w0.selectFrom(d21.blend(d20, m0)));
+                FloatVector s021 = d22.blend(d23, m0).add(w0.selectFrom(d23.blend(d22, m0)));
+                FloatVector s022 = d24.add(w0.selectFrom(d24));
+                FloatVector s030 = d30.blend(d31, m0).add(w0.selectFrom(d31.blend(d30, m0)));
+                FloatVector s031 = d32.blend(d33, m0).add(w0.selectFrom(d33.blend(d32, m0)));
+                FloatVector s032 = d34.add(w0.selectFrom(d34));
+                FloatVector w1 = FloatVector.fromArray(S, tree, L);
+                VectorMask<Float> m1 = VectorMask.fromArray(S, upper, L);
+                FloatVector s100 = s000.blend(s001, m1).add(w1.selectFrom(s001.blend(s000, m1)));
+                FloatVector s101 = s002.add(w1.selectFrom(s002));
+                FloatVector s110 = s010.blend(s011, m1).add(w1.selectFrom(s011.blend(s010, m1)));
+                FloatVector s111 = s012.add(w1.selectFrom(s012));
+                FloatVector s120 = s020.blend(s021, m1).add(w1.selectFrom(s021.blend(s020, m1)));
+                FloatVector s121 = s022.add(w1.selectFrom(s022));
+                FloatVector s130 = s030.blend(s031, m1).add(w1.selectFrom(s031.blend(s030, m1)));
+                FloatVector s131 = s032.add(w1.selectFrom(s032));
+                FloatVector w2 = FloatVector.fromArray(S, tree, 2 * L);
+                VectorMask<Float> m2 = VectorMask.fromArray(S, upper, 2 * L);
+                FloatVector s200 = s100.blend(s101, m2).add(w2.selectFrom(s101.blend(s100, m2)));
+                FloatVector s210 = s110.blend(s111, m2).add(w2.selectFrom(s111.blend(s110, m2)));
+                FloatVector s220 = s120.blend(s121, m2).add(w2.selectFrom(s121.blend(s120, m2)));
+                FloatVector s230 = s130.blend(s131, m2).add(w2.selectFrom(s131.blend(s130, m2)));
+                FloatVector g0 = s200;
+                FloatVector g1 = s210;
+                FloatVector g2 = s220;
+                FloatVector g3 = s230;
+                for (int s = 3; s < SgemmNarrowDot.STAGES; s++) {
+                    FloatVector w = FloatVector.fromArray(S, tree, s * L);
+                    g0 = g0.add(w.selectFrom(g0));
+                    g1 = g1.add(w.selectFrom(g1));
+                    g2 = g2.add(w.selectFrom(g2));
+                    g3 = g3.add(w.selectFrom(g3));
+                }
+                FloatVector order = FloatVector.fromArray(S, SgemmNarrowDot.ORDER, 4 * L);
+                VectorMask<Float> sums = S.indexInRange(0, 5);
+                order.selectFrom(g0).intoArray(tile, t, sums);
+                order.selectFrom(g1).intoArray(tile, t + ts, sums);
+                order.selectFrom(g2).intoArray(tile, t + 2 * ts, sums);
+                order.selectFrom(g3).intoArray(tile, t + 3 * ts, sums);
+            }
+        }
+    }
+
     /*
      * The 8-row transposition. An 8 x L block (8 rows of a row-major source, L consecutive columns
      * each) is loaded as 8 vectors and transposed in registers in three rounds: in round s,
