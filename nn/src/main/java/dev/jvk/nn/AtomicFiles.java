@@ -1,6 +1,5 @@
 package dev.jvk.nn;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,8 +64,7 @@ public final class AtomicFiles {
             throw new ModelFileException(file + ": cannot write a file in " + dir + " (" + (e instanceof java.nio.file.AccessDeniedException ? "permission denied"
                     : e instanceof java.nio.file.NoSuchFileException ? "it takes no new files" : e.getMessage()) + ")");
         }
-        File onExit = temp.toFile();
-        onExit.deleteOnExit();
+        IN_FLIGHT.add(temp);
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -83,8 +82,39 @@ public final class AtomicFiles {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
-            Files.deleteIfExists(temp);
+            try {
+                Files.deleteIfExists(temp);
+            } finally {
+                IN_FLIGHT.remove(temp);
+            }
         }
+    }
+
+    /**
+     * The temporary files of the saves under way, removed by one shutdown hook if the JVM stops mid-write. Not
+     * {@code File.deleteOnExit}, whose list only grows: a process that checkpoints every epoch for weeks would keep
+     * one entry per save it ever made.
+     */
+    private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::removeInFlight, "jvk-unfinished-saves"));
+    }
+
+    /** Removes the temporary files of the saves under way (the shutdown hook). */
+    static void removeInFlight() {
+        for (Path temp : IN_FLIGHT) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // the JVM is stopping: the next save to the same name removes what is left (removeStaleTemporaries)
+            }
+        }
+    }
+
+    /** How many saves are under way (for tests). */
+    static int savesUnderWay() {
+        return IN_FLIGHT.size();
     }
 
     /** Follows a chain of symbolic links to the path a write must replace (the last link's target, which may not exist yet). */
