@@ -95,14 +95,21 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
         return !Double.isNaN(rmse) || Double.isNaN(accuracy);
     }
 
-    /** Of the rows predicted as {@code c}, the fraction that are {@code c}; 0 when none is predicted as {@code c}. */
+    /**
+     * Of the rows predicted as {@code c}, the fraction that are {@code c}; 0 when none is predicted as {@code c}.
+     *
+     * @throws IllegalArgumentException (as {@link #recall}, {@link #f1} and {@link #support}) when {@code c} is not a class of
+     *                                  the confusion matrix, or there is none ({@link #hasConfusion})
+     */
     public double precision(int c) {
+        checkClass(c);
         long predicted = precisionDenominator(c);
         return predicted == 0 ? 0 : (double) confusion[c][c] / predicted;
     }
 
     /** Of the rows of class {@code c}, the fraction predicted as {@code c}; 0 when the class has no rows. */
     public double recall(int c) {
+        checkClass(c);
         long actual = support(c);
         return actual == 0 ? 0 : (double) confusion[c][c] / actual;
     }
@@ -112,6 +119,15 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
         double p = precision(c);
         double r = recall(c);
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
+
+    private void checkClass(int c) {
+        if (c < 0 || c >= confusion.length) {
+            throw new IllegalArgumentException(confusion.length == 0
+                    ? "class " + c + ": this evaluation has no confusion matrix (a regressor's, or a classifier of more than "
+                            + MAX_CONFUSION_CLASSES + " classes)"
+                    : "class " + c + " is not in [0, " + confusion.length + "), the classes of the confusion matrix");
+        }
     }
 
     /** Rows whose scores hold a NaN, so that they have no predicted class (counted as wrong). */
@@ -125,6 +141,7 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
 
     /** Rows whose label is {@code c}, with those that have no predicted class. */
     public long support(int c) {
+        checkClass(c);
         long n = c < unpredicted.length ? unpredicted[c] : 0;
         for (int v : confusion[c]) {
             n += v;

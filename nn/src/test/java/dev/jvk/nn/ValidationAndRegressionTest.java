@@ -297,6 +297,15 @@ class ValidationAndRegressionTest {
                 + "      eel      0      0      0\n");
         assertThat(e.confusionTable()).startsWith("true\\pred      0      1      2\n        0      5      1      1\n");
         assertThatThrownBy(() -> e.confusionTable(List.of("cat"))).hasMessage("1 class names for a confusion matrix of 3 classes");
+        // a class past the matrix was the array's bare ArrayIndexOutOfBoundsException
+        assertThatThrownBy(() -> e.precision(3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("class 3 is not in [0, 3), the classes of the confusion matrix");
+        assertThatThrownBy(() -> e.recall(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("class -1");
+        assertThatThrownBy(() -> e.f1(7)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("class 7");
+        assertThatThrownBy(() -> e.support(3)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("class 3");
+        Evaluation regression = Evaluation.regression(2, 0.5, new double[] {1}, new double[] {1}, new double[] {2});
+        assertThatThrownBy(() -> regression.precision(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no confusion matrix");
     }
 
     @Test
