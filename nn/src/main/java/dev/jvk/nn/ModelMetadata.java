@@ -1,5 +1,6 @@
 package dev.jvk.nn;
 
+import dev.jvk.nn.data.DataException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +46,7 @@ public record ModelMetadata(String task, List<String> classNames, List<String> f
         for (int c = 0; c < classNames.size(); c++) {
             Integer first = seen.putIfAbsent(classNames.get(c), c);
             if (first != null) {
-                throw new IllegalArgumentException("class names must be distinct: '" + classNames.get(c) + "' names classes " + first + " and " + c);
+                throw new IllegalArgumentException("class names must be distinct: " + DataException.printable(classNames.get(c)) + " names classes " + first + " and " + c);
             }
         }
         featureNames = List.copyOf(featureNames);

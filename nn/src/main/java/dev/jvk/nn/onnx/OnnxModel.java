@@ -4,6 +4,7 @@ import dev.jvk.nn.AtomicFiles;
 import dev.jvk.nn.Huber;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.ModelMetadata;
+import dev.jvk.nn.data.DataException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -223,7 +224,7 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         for (int c = 0; c < classNames.size(); c++) {
             Integer first = named.putIfAbsent(Objects.requireNonNull(classNames.get(c), "classNames[" + c + "]"), c);
             if (first != null) {
-                throw new IllegalArgumentException("class names must be distinct: '" + classNames.get(c) + "' names classes " + first + " and " + c);
+                throw new IllegalArgumentException("class names must be distinct: " + DataException.printable(classNames.get(c)) + " names classes " + first + " and " + c);
             }
         }
         String nonFinite = mlp.scaling().nonFiniteValue();
