@@ -46,7 +46,11 @@ import java.lang.foreign.MemorySegment;
  * 20 microseconds of work each; smaller products run on the caller's thread, so a product is never
  * slower for more threads. Calls from several threads at once are safe; one call at a time gets
  * the daemon threads, and the others run on their callers' threads alone, so callers that are
- * already parallel are not oversubscribed (docs/threads.md).
+ * already parallel are not oversubscribed (docs/threads.md). An interrupt does not stop a call (the
+ * daemon threads may still be reading and writing its operands): the call completes and the caller's
+ * interrupt status is kept. The daemon threads live as long as the JVM and take nothing from the
+ * thread whose call starts them: no {@link InheritableThreadLocal} values, and jvk's own class loader
+ * as their context class loader.
  */
 public final class Gemm {
     private static final GemmKernels IMPL = Dispatch.CHOSEN.gemm();

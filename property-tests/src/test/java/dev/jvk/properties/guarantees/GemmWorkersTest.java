@@ -1,0 +1,210 @@
+package dev.jvk.properties.guarantees;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvk.kernels.Parallel;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What jvk's GEMM threads (the daemon workers beside the caller) take from the program around them, as
+ * a service running them for weeks sees it: nothing of the thread that happened to start them, and no
+ * core spinning after an interrupt. Each check runs in a child JVM told to use 2 threads
+ * ({@code -Djvk.threads=2 -Djvk.gemm.processors=2}), whatever this machine has, so that its workers are
+ * started by the child's own first call and the caller can be watched while a worker holds the call.
+ */
+@Tag("child-jvm")
+class GemmWorkersTest {
+    /** Work enough for {@link Parallel#forTasks} to use both threads. */
+    static final long MUCH_WORK = 10_000_000_000L;
+    /** How long a thread may take to settle in a wait; a child that sees it spinning this long reports it. */
+    static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+    /**
+     * The workers start on the first call that needs them, in whatever thread makes it (a request's thread in a
+     * server): they must not inherit its InheritableThreadLocal values (kept reachable for the life of the JVM)
+     * nor its context class loader (an application's, which a server that unloads it expects to be unreachable).
+     */
+    @Test
+    void workersInheritNothingFromTheThreadThatStartsThem() throws Exception {
+        assertThat(child("inherit")).contains("WORKER RAN", "WORKER SEES NO INHERITED VALUE", "WORKER HAS NOT THE CALLER'S LOADER");
+    }
+
+    /**
+     * A Parallel task that restores an interrupt it caught (the usual idiom) leaves the worker's flag set: the
+     * worker must still park when idle, not spin on a core for the rest of the JVM's life.
+     */
+    @Test
+    void aWorkerLeftInterruptedParksWhenIdle() throws Exception {
+        assertThat(child("interruptedWorker")).contains("WORKER RAN", "WORKER PARKED");
+    }
+
+    /**
+     * A caller interrupted during a call (a cancelled request) waits for the workers, which read its arrays, as
+     * parked as before, not spinning on a core the workers need: its flag held aside while it waits, and set
+     * again when the call returns.
+     */
+    @Test
+    void anInterruptedCallerWaitsParkedAndKeepsItsInterrupt() throws Exception {
+        assertThat(child("interruptedCaller")).contains("WORKER RAN", "CALLER PARKED", "CALLER STILL INTERRUPTED");
+    }
+
+    private static String child(String check) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> command = List.of(java, "-Xmx256m", "--add-modules", "jdk.incubator.vector",
+                "-Djvk.threads=2", "-Djvk.gemm.processors=2",
+                "-cp", PlatformPathsTest.kernels() + File.pathSeparator + location(Workers.class), Workers.class.getName(), check);
+        Path out = Files.createTempFile("jvk-workers", ".out");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            boolean exited = p.waitFor(120, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly();
+            }
+            String output = Files.readString(out);
+            assertThat(exited).as("child finished: %s", output).isTrue();
+            assertThat(p.exitValue()).as(output).isZero();
+            return output;
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** The child: one check, its findings printed as lines the test looks for. */
+    public static final class Workers {
+        private static final InheritableThreadLocal<String> CONTEXT = new InheritableThreadLocal<>();
+
+        private Workers() {}
+
+        public static void main(String[] args) throws Exception {
+            switch (args[0]) {
+                case "inherit" -> inherit();
+                case "interruptedWorker" -> interruptedWorker();
+                case "interruptedCaller" -> interruptedCaller();
+                default -> throw new IllegalArgumentException(args[0]);
+            }
+        }
+
+        private static void inherit() throws Exception {
+            ClassLoader application = new URLClassLoader(new URL[0]);
+            AtomicReference<Thread> worker = new AtomicReference<>();
+            AtomicReference<String> seen = new AtomicReference<>();
+            Thread request = new Thread(() -> {
+                CONTEXT.set("a request's context");
+                Thread.currentThread().setContextClassLoader(application);
+                onAWorker(() -> {
+                    worker.set(Thread.currentThread());
+                    seen.set(CONTEXT.get());
+                });
+            });
+            request.start();
+            request.join();
+            report(worker.get() != null, "WORKER RAN");
+            report(seen.get() == null, "WORKER SEES NO INHERITED VALUE");
+            report(worker.get() != null && worker.get().getContextClassLoader() != application, "WORKER HAS NOT THE CALLER'S LOADER");
+        }
+
+        private static void interruptedWorker() {
+            AtomicReference<Thread> worker = new AtomicReference<>();
+            onAWorker(() -> {
+                worker.set(Thread.currentThread());
+                Thread.currentThread().interrupt(); // as a task restoring an interrupt it caught does
+            });
+            report(worker.get() != null, "WORKER RAN");
+            report(worker.get() != null && settlesParked(worker.get()), "WORKER PARKED");
+        }
+
+        private static void interruptedCaller() throws Exception {
+            Thread caller = Thread.currentThread();
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicReference<Boolean> parked = new AtomicReference<>(false);
+            Thread watcher = new Thread(() -> {
+                parked.set(settlesParked(caller));
+                release.countDown();
+            });
+            AtomicReference<Thread> worker = new AtomicReference<>();
+            onAWorker(() -> {
+                worker.set(Thread.currentThread());
+                caller.interrupt(); // the request is cancelled while the call runs
+                watcher.start();
+                try {
+                    release.await(); // the worker holds the call until the watcher has seen the caller wait
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            report(worker.get() != null, "WORKER RAN");
+            report(parked.get(), "CALLER PARKED");
+            report(Thread.interrupted(), "CALLER STILL INTERRUPTED");
+        }
+
+        /**
+         * Runs a two-task {@link Parallel#forTasks} whose tasks on the caller's thread only wait until a worker has
+         * started, so that the caller never takes a worker's task: {@code onWorker} runs once, on the first worker
+         * task; any other worker task does nothing. (A part runs its own task first and then takes whatever is
+         * left, so a quick worker may run both tasks, and a quick caller could otherwise run both.)
+         */
+        private static void onAWorker(Runnable onWorker) {
+            Thread caller = Thread.currentThread();
+            CountDownLatch started = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean();
+            Parallel.forTasks(2, MUCH_WORK, t -> {
+                if (Thread.currentThread() != caller) {
+                    if (first.compareAndSet(false, true)) {
+                        started.countDown();
+                        onWorker.run();
+                    }
+                    return;
+                }
+                try {
+                    if (!started.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("no worker started");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the worker interrupts this thread just after it has started
+                }
+            });
+        }
+
+        /**
+         * True once the thread has been seen parked (WAITING) with its interrupt flag clear 200 times in a row, 1 ms
+         * apart; false if not in 20 s. A set flag makes every park return at once: a thread seen WAITING with its
+         * flag set is only between two turns of a spin (or off its core while the machine is busy).
+         */
+        private static boolean settlesParked(Thread thread) {
+            long deadline = System.nanoTime() + SETTLE_NANOS;
+            int inARow = 0;
+            while (inARow < 200 && System.nanoTime() < deadline) {
+                inARow = thread.getState() == Thread.State.WAITING && !thread.isInterrupted() ? inARow + 1 : 0;
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return inARow >= 200;
+        }
+
+        private static void report(boolean holds, String finding) {
+            System.out.println(holds ? finding : "NOT: " + finding);
+        }
+    }
+
+    private static Path location(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
