@@ -14,7 +14,8 @@ import dev.jvk.kernels.gemm.GemmThreads;
  * the caller's thread-local state: jvk's threads hold no {@link InheritableThreadLocal} values of the
  * caller, their context class loader is jvk's own, and an interrupt a body leaves on one of them
  * (restoring one it caught) is cleared when its part ends. An exception thrown by a body on any thread
- * is thrown to the caller once every part has ended.
+ * is thrown to the caller once every part has ended; when bodies fail on two threads, the caller's
+ * thread throws its own with the other's {@linkplain Throwable#getSuppressed() suppressed} in it.
  */
 public final class Parallel {
     private Parallel() {}

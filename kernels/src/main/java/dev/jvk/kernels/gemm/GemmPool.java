@@ -78,7 +78,7 @@ final class GemmPool {
             task.runPart(0, 1, own, Waiting.NONE);
             return;
         }
-        Throwable failed;
+        Throwable failed = null;
         try {
             ensureWorkers(wanted - 1);
             failure = null;
@@ -90,23 +90,28 @@ final class GemmPool {
             for (int part = 1; part < wanted; part++) {
                 workers[part - 1].assign(task, part);
             }
-            boolean ranOwn = false;
+            Throwable ownFailure = null;
             try {
                 task.runPart(0, wanted, own, WAITING);
-                ranOwn = true;
             } catch (Throwable e) {
+                ownFailure = e;
                 WAITING.breakFor(e);
                 throw e;
             } finally {
                 try {
-                    takeBackUnstarted(task, wanted, own, ranOwn);
+                    takeBackUnstarted(task, wanted, own, ownFailure == null);
                 } finally {
                     awaitWorkers(); // they read the task: it must not change before they are done
+                    failed = failure;
+                    failure = null;
+                    caller = null;
+                    // a worker that failed on its own (not only stopped by this part's failure) goes with the
+                    // failure this thread throws, rather than being lost
+                    if (ownFailure != null && failed != null && failed.getCause() != ownFailure) {
+                        ownFailure.addSuppressed(failed);
+                    }
                 }
             }
-            failed = failure;
-            failure = null;
-            caller = null;
         } finally {
             IN_USE.unlock();
         }

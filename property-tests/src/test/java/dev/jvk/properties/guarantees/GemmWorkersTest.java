@@ -59,6 +59,12 @@ class GemmWorkersTest {
         assertThat(child("interruptedCaller")).contains("WORKER RAN", "CALLER PARKED", "CALLER STILL INTERRUPTED");
     }
 
+    /** Both threads' tasks fail: the caller throws its own failure, with the worker's suppressed in it rather than lost. */
+    @Test
+    void aFailureOnEachThreadIsThrownWithTheOtherSuppressed() throws Exception {
+        assertThat(child("bothFail")).contains("BOTH FAILURES REPORTED");
+    }
+
     private static String child(String check) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = List.of(java, "-Xmx256m", "--add-modules", "jdk.incubator.vector",
@@ -91,6 +97,7 @@ class GemmWorkersTest {
                 case "inherit" -> inherit();
                 case "interruptedWorker" -> interruptedWorker();
                 case "interruptedCaller" -> interruptedCaller();
+                case "bothFail" -> bothFail();
                 default -> throw new IllegalArgumentException(args[0]);
             }
         }
@@ -146,6 +153,30 @@ class GemmWorkersTest {
             report(worker.get() != null, "WORKER RAN");
             report(parked.get(), "CALLER PARKED");
             report(Thread.interrupted(), "CALLER STILL INTERRUPTED");
+        }
+
+        private static void bothFail() {
+            // two parties: the tasks meet, so they run on two threads at once, and then each fails
+            java.util.concurrent.CyclicBarrier met = new java.util.concurrent.CyclicBarrier(2);
+            try {
+                Parallel.forTasks(2, MUCH_WORK, t -> {
+                    try {
+                        met.await(60, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the tasks did not meet", e);
+                    }
+                    throw new UnsupportedOperationException("task " + t);
+                });
+                report(false, "BOTH FAILURES REPORTED");
+            } catch (UnsupportedOperationException e) {
+                java.util.Set<String> messages = new java.util.TreeSet<>();
+                messages.add(e.getMessage());
+                for (Throwable s : e.getSuppressed()) {
+                    messages.add(s.getMessage());
+                }
+                System.out.println("thrown: " + messages);
+                report(messages.equals(java.util.Set.of("task 0", "task 1")), "BOTH FAILURES REPORTED");
+            }
         }
 
         /**
