@@ -1,6 +1,7 @@
 package dev.jvk.kernels.gemm;
 
 import dev.jvk.kernels.platform.Platform;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The one place that decides how many threads a product gets: from its work (flops and bytes), the
@@ -43,7 +44,25 @@ public final class GemmThreads {
     /** The processors threads may run on; {@code -Djvk.gemm.processors} lets a test split as a larger machine would. */
     static final int PROCESSORS = Integer.getInteger("jvk.gemm.processors", Runtime.getRuntime().availableProcessors());
 
+    /**
+     * Any thread but a caller: a segment it may use is not confined to the caller's thread, so workers may use it
+     * too. Never started; made without the InheritableThreadLocal values and the context class loader of the
+     * thread that happens to load this class, which a static field would keep reachable for good.
+     */
+    private static final Thread ANOTHER_THREAD = unstartedThread();
+
     private GemmThreads() {}
+
+    private static Thread unstartedThread() {
+        Thread thread = Thread.ofPlatform().inheritInheritableThreadLocals(false).unstarted(() -> { });
+        thread.setContextClassLoader(null);
+        return thread;
+    }
+
+    /** Whether a product of these segments may be split between threads: none of them is confined to the caller's. */
+    static boolean shareable(MemorySegment a, MemorySegment b, MemorySegment c) {
+        return a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD) && c.isAccessibleBy(ANOTHER_THREAD);
+    }
 
     /**
      * Threads for {@code C (m x n) = A (m x k) * B (k x n)} with elements of {@code elementBytes}:

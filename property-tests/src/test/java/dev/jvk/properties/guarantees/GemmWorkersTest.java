@@ -41,6 +41,17 @@ class GemmWorkersTest {
     }
 
     /**
+     * The same from the other side: once a thread that set an InheritableThreadLocal value and a context class
+     * loader has made one call of each kind (arrays and segments, float and double, split between threads or
+     * not, a packed matrix, Parallel) and ended, neither its value nor its loader is reachable from anything jvk
+     * keeps.
+     */
+    @Test
+    void nothingOfAFinishedCallersThreadStaysReachable() throws Exception {
+        assertThat(child("unreachable")).contains("CALLS RAN", "VALUE COLLECTED", "LOADER COLLECTED");
+    }
+
+    /**
      * A Parallel task that restores an interrupt it caught (the usual idiom) leaves the worker's flag set: the
      * worker must still park when idle, not spin on a core for the rest of the JVM's life.
      */
@@ -89,6 +100,7 @@ class GemmWorkersTest {
     /** The child: one check, its findings printed as lines the test looks for. */
     public static final class Workers {
         private static final InheritableThreadLocal<String> CONTEXT = new InheritableThreadLocal<>();
+        private static final InheritableThreadLocal<byte[]> CONTEXT_VALUE = new InheritableThreadLocal<>();
 
         private Workers() {}
 
@@ -98,6 +110,7 @@ class GemmWorkersTest {
                 case "interruptedWorker" -> interruptedWorker();
                 case "interruptedCaller" -> interruptedCaller();
                 case "bothFail" -> bothFail();
+                case "unreachable" -> unreachable();
                 default -> throw new IllegalArgumentException(args[0]);
             }
         }
@@ -119,6 +132,65 @@ class GemmWorkersTest {
             report(worker.get() != null, "WORKER RAN");
             report(seen.get() == null, "WORKER SEES NO INHERITED VALUE");
             report(worker.get() != null && worker.get().getContextClassLoader() != application, "WORKER HAS NOT THE CALLER'S LOADER");
+        }
+
+        private static void unreachable() throws Exception {
+            java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+            java.lang.ref.WeakReference<?>[] refs = finishedRequest(ran);
+            report(ran.get(), "CALLS RAN");
+            for (int i = 0; i < 20 && (refs[0].get() != null || refs[1].get() != null); i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            report(refs[0].get() == null, "VALUE COLLECTED");
+            report(refs[1].get() == null, "LOADER COLLECTED");
+        }
+
+        /**
+         * A thread with an InheritableThreadLocal value and a context class loader of its own makes the calls and
+         * ends; returns weak references to the value and the loader. In a frame of its own, so that the ended
+         * thread (which keeps its context class loader) is not reachable from the caller's.
+         */
+        private static java.lang.ref.WeakReference<?>[] finishedRequest(java.util.concurrent.atomic.AtomicBoolean ran)
+                throws InterruptedException {
+            java.lang.ref.WeakReference<?>[] refs = new java.lang.ref.WeakReference<?>[2];
+            Thread request = new Thread(() -> {
+                byte[] value = new byte[1 << 20];
+                ClassLoader application = new URLClassLoader(new URL[0]);
+                refs[0] = new java.lang.ref.WeakReference<>(value);
+                refs[1] = new java.lang.ref.WeakReference<>(application);
+                CONTEXT_VALUE.set(value);
+                Thread.currentThread().setContextClassLoader(application);
+                ran.set(callsOfEveryKind());
+            });
+            request.start();
+            request.join();
+            return refs;
+        }
+
+        /** One call of each kind, on operands large enough to be split between the two threads; true when all ran. */
+        private static boolean callsOfEveryKind() {
+            int n = 256;
+            float[] a = new float[n * n];
+            java.util.Arrays.fill(a, 1f);
+            float[] c = new float[n * n];
+            dev.jvk.kernels.Gemm.sgemm(dev.jvk.kernels.Transpose.NO_TRANS, dev.jvk.kernels.Transpose.NO_TRANS, n, n, n, 1f, a, a, 0f, c);
+            try (java.lang.foreign.Arena shared = java.lang.foreign.Arena.ofShared();
+                 java.lang.foreign.Arena confined = java.lang.foreign.Arena.ofConfined()) {
+                for (java.lang.foreign.Arena arena : List.of(shared, confined)) {
+                    java.lang.foreign.MemorySegment s = arena.allocate((long) n * n * Double.BYTES);
+                    java.lang.foreign.MemorySegment t = arena.allocate((long) n * n * Double.BYTES);
+                    dev.jvk.kernels.Gemm.sgemm(dev.jvk.kernels.Transpose.NO_TRANS, dev.jvk.kernels.Transpose.NO_TRANS,
+                            n, n, n, 1f, s, 0, n, s, 0, n, 0f, t, 0, n);
+                    dev.jvk.kernels.Gemm.dgemm(dev.jvk.kernels.Transpose.NO_TRANS, dev.jvk.kernels.Transpose.NO_TRANS,
+                            n, n, n, 1, s, 0, n, s, 0, n, 0, t, 0, n);
+                }
+            }
+            try (dev.jvk.kernels.PackedMatrix packed = new dev.jvk.kernels.PackedMatrix(dev.jvk.kernels.Transpose.NO_TRANS, n, n, a, 0, n)) {
+                packed.sgemm(dev.jvk.kernels.Transpose.NO_TRANS, n, 1f, a, 0, n, 0f, c, 0, n);
+            }
+            Parallel.forTasks(2, MUCH_WORK, t -> { });
+            return c[n * n - 1] == n;
         }
 
         private static void interruptedWorker() {
