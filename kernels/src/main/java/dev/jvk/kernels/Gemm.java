@@ -118,7 +118,9 @@ public final class Gemm {
      * arena's allocation) or any {@link MemorySegment}. Offsets count floats, not bytes; elements are
      * read and written in the native byte order at any alignment. The same contract as the array
      * form: a segment too small for its offset and shape is an {@link IndexOutOfBoundsException};
-     * C overlapping A or B anywhere in memory an {@link IllegalArgumentException}; a read-only C an
+     * C overlapping A or B anywhere in memory an {@link IllegalArgumentException} (found by address:
+     * two mappings of the same region of a file are different memory to this check, so C must not be
+     * mapped over the file bytes A or B are mapped from); a read-only C an
      * {@link IllegalArgumentException}. A segment of a closed arena gives an
      * {@link IllegalStateException}, one confined to another thread a {@link WrongThreadException},
      * both before anything is written. Segments confined to the caller's thread are multiplied on
