@@ -18,14 +18,14 @@ import java.lang.foreign.MemorySegment;
  */
 public final class GemmThreads {
     /** One core's multiply-add throughput on the packed path, 2 flops each (about 200 GFLOP/s at 512 bits, bench/RESULTS-gemm.md). */
-    static final long FLOPS_PER_NANO = Long.getLong("jvk.gemm.flopsPerNano", 200);
+    static final long FLOPS_PER_NANO = Platform.property("jvk.gemm.flopsPerNano", 200, Integer.MAX_VALUE);
     /** One core's share of memory bandwidth for operands that do not stay in cache (a conservative 10 GB/s). */
     static final long BYTES_PER_NANO = 10;
     /**
      * The least work worth a thread, in nanoseconds of one core: measured in bench/RESULTS-threads.md
      * (the 1- and 2-thread sweep); {@code -Djvk.gemm.minNanosPerThread} for sweeps.
      */
-    static final long MIN_NANOS_PER_THREAD = Long.getLong("jvk.gemm.minNanosPerThread", 20_000);
+    static final long MIN_NANOS_PER_THREAD = Platform.property("jvk.gemm.minNanosPerThread", 20_000, Integer.MAX_VALUE);
     /**
      * Threads from which the packed path's threads share one packed B block, its row blocks dealt as
      * threads free up, instead of each packing its own operand for a fixed range (see
@@ -36,7 +36,7 @@ public final class GemmThreads {
      * Row blocks per thread in each step of the shared B block (at most MC rows, at least two tiles):
      * a thread waits at most one block per step for the others; {@code -Djvk.gemm.blocksPerPart} for sweeps.
      */
-    static final int BLOCKS_PER_PART = Integer.getInteger("jvk.gemm.blocksPerPart", 4);
+    static final int BLOCKS_PER_PART = Platform.property("jvk.gemm.blocksPerPart", 4, 1 << 10);
     /** The least NR-column panels per dealt column block of the shared-A split; {@code -Djvk.gemm.columnPanels} for sweeps. */
     static final int COLUMN_PANELS = Integer.getInteger("jvk.gemm.columnPanels", 1);
     /** Elements per unit of an elementwise range: 64 floats are four cache lines, never shared by two parts. */
