@@ -49,8 +49,8 @@ import java.lang.foreign.MemorySegment;
  * already parallel are not oversubscribed (docs/threads.md). An interrupt does not stop a call (the
  * daemon threads may still be reading and writing its operands): the call completes and the caller's
  * interrupt status is kept. The daemon threads live as long as the JVM and take nothing from the
- * thread whose call starts them: no {@link InheritableThreadLocal} values, and jvk's own class loader
- * as their context class loader.
+ * thread whose call starts them: no {@link InheritableThreadLocal} values, jvk's own class loader
+ * as their context class loader, and the normal priority.
  */
 public final class Gemm {
     private static final GemmKernels IMPL = Dispatch.CHOSEN.gemm();

@@ -11,7 +11,8 @@ import dev.jvk.kernels.gemm.GemmThreads;
  * thread count.
  *
  * <p>A body may run on the caller's thread or on one of jvk's daemon threads, so it must not count on
- * the caller's thread-local state: jvk's threads hold no {@link InheritableThreadLocal} values of the
+ * the caller's thread-local state, nor use a {@link java.lang.foreign.MemorySegment} confined to the
+ * caller's thread (a {@link WrongThreadException} there): jvk's threads hold no {@link InheritableThreadLocal} values of the
  * caller, their context class loader is jvk's own, and an interrupt a body leaves on one of them
  * (restoring one it caught) is cleared when its part ends. An exception thrown by a body on any thread
  * is thrown to the caller once every part has ended; when bodies fail on two threads, the caller's

@@ -247,8 +247,10 @@ final class GemmPool {
             // it takes none of that thread's InheritableThreadLocal values, which it would keep reachable for good,
             super(null, null, "jvk-gemm-" + index, 0, false);
             setDaemon(true);
-            // nor its context class loader (an application's, which a server unloading it expects to let go of)
+            // nor its context class loader (an application's, which a server unloading it expects to let go of),
             setContextClassLoader(GemmPool.class.getClassLoader());
+            // nor its priority (a background job's low one would hold back every later caller's products)
+            setPriority(NORM_PRIORITY);
         }
 
         void assign(Task task, int part) {

@@ -32,12 +32,14 @@ class GemmWorkersTest {
 
     /**
      * The workers start on the first call that needs them, in whatever thread makes it (a request's thread in a
-     * server): they must not inherit its InheritableThreadLocal values (kept reachable for the life of the JVM)
-     * nor its context class loader (an application's, which a server that unloads it expects to be unreachable).
+     * server): they must not inherit its InheritableThreadLocal values (kept reachable for the life of the JVM),
+     * its context class loader (an application's, which a server that unloads it expects to be unreachable), nor
+     * its priority (a background job's low one would slow every later product where priorities count).
      */
     @Test
     void workersInheritNothingFromTheThreadThatStartsThem() throws Exception {
-        assertThat(child("inherit")).contains("WORKER RAN", "WORKER SEES NO INHERITED VALUE", "WORKER HAS NOT THE CALLER'S LOADER");
+        assertThat(child("inherit")).contains("WORKER RAN", "WORKER SEES NO INHERITED VALUE", "WORKER HAS NOT THE CALLER'S LOADER",
+                "WORKER HAS THE NORMAL PRIORITY");
     }
 
     /**
@@ -122,6 +124,7 @@ class GemmWorkersTest {
             Thread request = new Thread(() -> {
                 CONTEXT.set("a request's context");
                 Thread.currentThread().setContextClassLoader(application);
+                Thread.currentThread().setPriority(Thread.MIN_PRIORITY); // a background job's thread
                 onAWorker(() -> {
                     worker.set(Thread.currentThread());
                     seen.set(CONTEXT.get());
@@ -132,6 +135,7 @@ class GemmWorkersTest {
             report(worker.get() != null, "WORKER RAN");
             report(seen.get() == null, "WORKER SEES NO INHERITED VALUE");
             report(worker.get() != null && worker.get().getContextClassLoader() != application, "WORKER HAS NOT THE CALLER'S LOADER");
+            report(worker.get() != null && worker.get().getPriority() == Thread.NORM_PRIORITY, "WORKER HAS THE NORMAL PRIORITY");
         }
 
         private static void unreachable() throws Exception {
