@@ -46,7 +46,11 @@ import java.lang.foreign.MemorySegment;
  * 20 microseconds of work each; smaller products run on the caller's thread, so a product is never
  * slower for more threads. Calls from several threads at once are safe; one call at a time gets
  * the daemon threads, and the others run on their callers' threads alone, so callers that are
- * already parallel are not oversubscribed (docs/threads.md).
+ * already parallel are not oversubscribed (docs/threads.md). An interrupt does not stop a call (the
+ * daemon threads may still be reading and writing its operands): the call completes and the caller's
+ * interrupt status is kept. The daemon threads live as long as the JVM and take nothing from the
+ * thread whose call starts them: no {@link InheritableThreadLocal} values, jvk's own class loader
+ * as their context class loader, and the normal priority.
  */
 public final class Gemm {
     private static final GemmKernels IMPL = Dispatch.CHOSEN.gemm();
@@ -114,7 +118,9 @@ public final class Gemm {
      * arena's allocation) or any {@link MemorySegment}. Offsets count floats, not bytes; elements are
      * read and written in the native byte order at any alignment. The same contract as the array
      * form: a segment too small for its offset and shape is an {@link IndexOutOfBoundsException};
-     * C overlapping A or B anywhere in memory an {@link IllegalArgumentException}; a read-only C an
+     * C overlapping A or B anywhere in memory an {@link IllegalArgumentException} (found by address:
+     * two mappings of the same region of a file are different memory to this check, so C must not be
+     * mapped over the file bytes A or B are mapped from); a read-only C an
      * {@link IllegalArgumentException}. A segment of a closed arena gives an
      * {@link IllegalStateException}, one confined to another thread a {@link WrongThreadException},
      * both before anything is written. Segments confined to the caller's thread are multiplied on

@@ -9,6 +9,14 @@ import dev.jvk.kernels.gemm.GemmThreads;
  * than the processors, and each part gets enough work), and the parts are contiguous ranges: a body
  * that computes each element from that element alone gives bitwise the same result for every
  * thread count.
+ *
+ * <p>A body may run on the caller's thread or on one of jvk's daemon threads, so it must not count on
+ * the caller's thread-local state, nor use a {@link java.lang.foreign.MemorySegment} confined to the
+ * caller's thread (a {@link WrongThreadException} there): jvk's threads hold no {@link InheritableThreadLocal} values of the
+ * caller, their context class loader is jvk's own, and an interrupt a body leaves on one of them
+ * (restoring one it caught) is cleared when its part ends. An exception thrown by a body on any thread
+ * is thrown to the caller once every part has ended; when bodies fail on two threads, the caller's
+ * thread throws its own with the other's {@linkplain Throwable#getSuppressed() suppressed} in it.
  */
 public final class Parallel {
     private Parallel() {}

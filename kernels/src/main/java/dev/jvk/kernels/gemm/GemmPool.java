@@ -78,7 +78,7 @@ final class GemmPool {
             task.runPart(0, 1, own, Waiting.NONE);
             return;
         }
-        Throwable failed;
+        Throwable failed = null;
         try {
             ensureWorkers(wanted - 1);
             failure = null;
@@ -90,23 +90,28 @@ final class GemmPool {
             for (int part = 1; part < wanted; part++) {
                 workers[part - 1].assign(task, part);
             }
-            boolean ranOwn = false;
+            Throwable ownFailure = null;
             try {
                 task.runPart(0, wanted, own, WAITING);
-                ranOwn = true;
             } catch (Throwable e) {
+                ownFailure = e;
                 WAITING.breakFor(e);
                 throw e;
             } finally {
                 try {
-                    takeBackUnstarted(task, wanted, own, ranOwn);
+                    takeBackUnstarted(task, wanted, own, ownFailure == null);
                 } finally {
                     awaitWorkers(); // they read the task: it must not change before they are done
+                    failed = failure;
+                    failure = null;
+                    caller = null;
+                    // a worker that failed on its own (not only stopped by this part's failure) goes with the
+                    // failure this thread throws, rather than being lost
+                    if (ownFailure != null && failed != null && failed.getCause() != ownFailure) {
+                        ownFailure.addSuppressed(failed);
+                    }
                 }
             }
-            failed = failure;
-            failure = null;
-            caller = null;
         } finally {
             IN_USE.unlock();
         }
@@ -175,14 +180,24 @@ final class GemmPool {
         }
     }
 
+    /**
+     * Waits until every worker's part is done, however the caller is interrupted: the workers read and write the
+     * caller's operands, so the call cannot end before them. An interrupt makes {@code park} return at once, so the
+     * flag is cleared while waiting (else the caller would spin on a core the workers need) and set again after.
+     */
     private static void awaitWorkers() {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
+        boolean interrupted = false;
         while (UNFINISHED.get() != 0) {
             if (System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.park(GemmPool.class);
+                interrupted |= Thread.interrupted();
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -228,8 +243,14 @@ final class GemmPool {
         private int part;
 
         Worker(int index) {
-            super("jvk-gemm-" + index);
+            // Started by whichever thread first needs it (a request's, in a server) and alive as long as the JVM:
+            // it takes none of that thread's InheritableThreadLocal values, which it would keep reachable for good,
+            super(null, null, "jvk-gemm-" + index, 0, false);
             setDaemon(true);
+            // nor its context class loader (an application's, which a server unloading it expects to let go of),
+            setContextClassLoader(GemmPool.class.getClassLoader());
+            // nor its priority (a background job's low one would hold back every later caller's products)
+            setPriority(NORM_PRIORITY);
         }
 
         void assign(Task task, int part) {
@@ -253,6 +274,9 @@ final class GemmPool {
                     failure = e;
                     WAITING.breakFor(e);
                 }
+                // an interrupt a part left (a Parallel task restoring one it caught) is that part's: not the next
+                // part's, and not the idle worker's, whose park would return at once and spin on the core for good
+                Thread.interrupted();
                 if (UNFINISHED.decrementAndGet() == 0) {
                     LockSupport.unpark(caller);
                 }
@@ -272,6 +296,7 @@ final class GemmPool {
                     continue; // taken back just now: wait for the next
                 }
                 if (System.nanoTime() >= spinUntil) {
+                    Thread.interrupted(); // nothing stops a worker: an interrupt from outside must not make it spin
                     LockSupport.park(this);
                 } else if (++spins % SPINS_PER_YIELD == 0) {
                     Thread.yield(); // spinning must not keep a busy machine's other threads (the caller's among them) off this core

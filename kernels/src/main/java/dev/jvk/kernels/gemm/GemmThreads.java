@@ -1,6 +1,7 @@
 package dev.jvk.kernels.gemm;
 
 import dev.jvk.kernels.platform.Platform;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The one place that decides how many threads a product gets: from its work (flops and bytes), the
@@ -17,14 +18,14 @@ import dev.jvk.kernels.platform.Platform;
  */
 public final class GemmThreads {
     /** One core's multiply-add throughput on the packed path, 2 flops each (about 200 GFLOP/s at 512 bits, bench/RESULTS-gemm.md). */
-    static final long FLOPS_PER_NANO = Long.getLong("jvk.gemm.flopsPerNano", 200);
+    static final long FLOPS_PER_NANO = Platform.property("jvk.gemm.flopsPerNano", 200, Integer.MAX_VALUE);
     /** One core's share of memory bandwidth for operands that do not stay in cache (a conservative 10 GB/s). */
     static final long BYTES_PER_NANO = 10;
     /**
      * The least work worth a thread, in nanoseconds of one core: measured in bench/RESULTS-threads.md
      * (the 1- and 2-thread sweep); {@code -Djvk.gemm.minNanosPerThread} for sweeps.
      */
-    static final long MIN_NANOS_PER_THREAD = Long.getLong("jvk.gemm.minNanosPerThread", 20_000);
+    static final long MIN_NANOS_PER_THREAD = Platform.property("jvk.gemm.minNanosPerThread", 20_000, Integer.MAX_VALUE);
     /**
      * Threads from which the packed path's threads share one packed B block, its row blocks dealt as
      * threads free up, instead of each packing its own operand for a fixed range (see
@@ -35,7 +36,7 @@ public final class GemmThreads {
      * Row blocks per thread in each step of the shared B block (at most MC rows, at least two tiles):
      * a thread waits at most one block per step for the others; {@code -Djvk.gemm.blocksPerPart} for sweeps.
      */
-    static final int BLOCKS_PER_PART = Integer.getInteger("jvk.gemm.blocksPerPart", 4);
+    static final int BLOCKS_PER_PART = Platform.property("jvk.gemm.blocksPerPart", 4, 1 << 10);
     /** The least NR-column panels per dealt column block of the shared-A split; {@code -Djvk.gemm.columnPanels} for sweeps. */
     static final int COLUMN_PANELS = Integer.getInteger("jvk.gemm.columnPanels", 1);
     /** Elements per unit of an elementwise range: 64 floats are four cache lines, never shared by two parts. */
@@ -43,7 +44,25 @@ public final class GemmThreads {
     /** The processors threads may run on; {@code -Djvk.gemm.processors} lets a test split as a larger machine would. */
     static final int PROCESSORS = Integer.getInteger("jvk.gemm.processors", Runtime.getRuntime().availableProcessors());
 
+    /**
+     * Any thread but a caller: a segment it may use is not confined to the caller's thread, so workers may use it
+     * too. Never started; made without the InheritableThreadLocal values and the context class loader of the
+     * thread that happens to load this class, which a static field would keep reachable for good.
+     */
+    private static final Thread ANOTHER_THREAD = unstartedThread();
+
     private GemmThreads() {}
+
+    private static Thread unstartedThread() {
+        Thread thread = Thread.ofPlatform().inheritInheritableThreadLocals(false).unstarted(() -> { });
+        thread.setContextClassLoader(null);
+        return thread;
+    }
+
+    /** Whether a product of these segments may be split between threads: none of them is confined to the caller's. */
+    static boolean shareable(MemorySegment a, MemorySegment b, MemorySegment c) {
+        return a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD) && c.isAccessibleBy(ANOTHER_THREAD);
+    }
 
     /**
      * Threads for {@code C (m x n) = A (m x k) * B (k x n)} with elements of {@code elementBytes}:

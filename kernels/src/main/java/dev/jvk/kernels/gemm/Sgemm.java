@@ -82,8 +82,6 @@ public final class Sgemm {
     private static final long DEALT_MIN_VOLUME = 1L << 23;
     /** The most rows for {@link Split#SHARED_A}: two packed A blocks of all m rows (2 x 512 KB at KC 256) stay in L2. */
     private static final int SHARED_A_MAX_ROWS = Integer.getInteger("jvk.gemm.sharedAMaxRows", 512);
-    /** Any thread but the caller: confined segments are not accessible by it. */
-    private static final Thread ANOTHER_THREAD = new Thread(() -> { });
 
     private Sgemm() {}
 
@@ -267,8 +265,7 @@ public final class Sgemm {
             scale(beta, c, cOffset, ldc, m, n);
             return;
         }
-        boolean shareable = a.isAccessibleBy(ANOTHER_THREAD) && b.isAccessibleBy(ANOTHER_THREAD)
-                && c.isAccessibleBy(ANOTHER_THREAD);
+        boolean shareable = GemmThreads.shareable(a, b, c);
         // The direct and narrow paths read arrays only; the packed path computes their bits. GEMV and the
         // narrow dot products, which sum in their own order, copy the segments' operands to arrays; an
         // operand too large for an array (which no array form can pass either) streams through the packed path.

@@ -224,8 +224,11 @@ public final class Platform {
         }
     }
 
-    /** An integer property in 1..max, else the fallback with a warning. */
-    private static int property(String name, int fallback, int max) {
+    /**
+     * An integer {@code -D} property in 1..max, else (unset) the fallback, or (anything else) the fallback with a
+     * warning: every tuning property of the kernels is read here, so that none can make a size or divisor zero.
+     */
+    public static int property(String name, int fallback, int max) {
         String text = System.getProperty(name, "").trim();
         if (text.isEmpty()) {
             return fallback;

@@ -67,6 +67,62 @@ class GemmThreadsTest {
         }
     }
 
+    /**
+     * The thread decision's tuning properties set to 0 (as one might to mean "no minimum") are ignored with a
+     * warning, as the block sizes' are, and the products they decide on come out right: not an
+     * ArithmeticException from every product large enough to split.
+     */
+    @Test
+    @Tag("child-jvm")
+    void threadTuningPropertiesOfZeroAreIgnoredWithAWarning() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "--add-modules", "jdk.incubator.vector",
+                "-Djvk.threads=2", "-Djvk.gemm.processors=2",
+                "-Djvk.gemm.minNanosPerThread=0", "-Djvk.gemm.flopsPerNano=0", "-Djvk.gemm.blocksPerPart=0",
+                "-cp", PlatformPathsTest.kernels() + File.pathSeparator + location(ZeroTuning.class), ZeroTuning.class.getName()));
+        Path out = Files.createTempFile("jvk-tuning", ".out");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            boolean exited = p.waitFor(120, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly();
+            }
+            String output = Files.readString(out);
+            assertThat(exited).as("child finished: %s", output).isTrue();
+            assertThat(p.exitValue()).as(output).isZero();
+            assertThat(output).contains("PRODUCTS RIGHT 2").doesNotContain("ArithmeticException")
+                    .contains("ignoring -Djvk.gemm.minNanosPerThread=0", "ignoring -Djvk.gemm.flopsPerNano=0",
+                            "ignoring -Djvk.gemm.blocksPerPart=0");
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** The child: a float and a double product of ones large enough to split, each element checked against k. */
+    public static final class ZeroTuning {
+        private ZeroTuning() {}
+
+        public static void main(String[] args) {
+            int n = 400;
+            float[] a = new float[n * n];
+            java.util.Arrays.fill(a, 1f);
+            float[] c = new float[n * n];
+            Gemm.sgemm(Transpose.NO_TRANS, Transpose.NO_TRANS, n, n, n, 1f, a, a, 0f, c);
+            double[] ad = new double[n * n];
+            java.util.Arrays.fill(ad, 1);
+            double[] cd = new double[n * n];
+            Gemm.dgemm(Transpose.NO_TRANS, Transpose.NO_TRANS, n, n, n, 1, ad, 0, n, ad, 0, n, 0, cd, 0, n);
+            int right = 0;
+            if (java.util.stream.IntStream.range(0, n * n).allMatch(i -> c[i] == n)) {
+                right++;
+            }
+            if (java.util.stream.IntStream.range(0, n * n).allMatch(i -> cd[i] == n)) {
+                right++;
+            }
+            System.out.println("PRODUCTS RIGHT " + right);
+        }
+    }
+
     /** The child: 1000 virtual threads multiply, then all wait together before they end. */
     public static final class ManyVirtualThreads {
         private ManyVirtualThreads() {}

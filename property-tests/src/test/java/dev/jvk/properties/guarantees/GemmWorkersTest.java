@@ -1,0 +1,317 @@
+package dev.jvk.properties.guarantees;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvk.kernels.Parallel;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What jvk's GEMM threads (the daemon workers beside the caller) take from the program around them, as
+ * a service running them for weeks sees it: nothing of the thread that happened to start them, and no
+ * core spinning after an interrupt. Each check runs in a child JVM told to use 2 threads
+ * ({@code -Djvk.threads=2 -Djvk.gemm.processors=2}), whatever this machine has, so that its workers are
+ * started by the child's own first call and the caller can be watched while a worker holds the call.
+ */
+@Tag("child-jvm")
+class GemmWorkersTest {
+    /** Work enough for {@link Parallel#forTasks} to use both threads. */
+    static final long MUCH_WORK = 10_000_000_000L;
+    /** How long a thread may take to settle in a wait; a child that sees it spinning this long reports it. */
+    static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+    /**
+     * The workers start on the first call that needs them, in whatever thread makes it (a request's thread in a
+     * server): they must not inherit its InheritableThreadLocal values (kept reachable for the life of the JVM),
+     * its context class loader (an application's, which a server that unloads it expects to be unreachable), nor
+     * its priority (a background job's low one would slow every later product where priorities count).
+     */
+    @Test
+    void workersInheritNothingFromTheThreadThatStartsThem() throws Exception {
+        assertThat(child("inherit")).contains("WORKER RAN", "WORKER SEES NO INHERITED VALUE", "WORKER HAS NOT THE CALLER'S LOADER",
+                "WORKER HAS THE NORMAL PRIORITY");
+    }
+
+    /**
+     * The same from the other side: once a thread that set an InheritableThreadLocal value and a context class
+     * loader has made one call of each kind (arrays and segments, float and double, split between threads or
+     * not, a packed matrix, Parallel) and ended, neither its value nor its loader is reachable from anything jvk
+     * keeps.
+     */
+    @Test
+    void nothingOfAFinishedCallersThreadStaysReachable() throws Exception {
+        assertThat(child("unreachable")).contains("CALLS RAN", "VALUE COLLECTED", "LOADER COLLECTED");
+    }
+
+    /**
+     * A Parallel task that restores an interrupt it caught (the usual idiom) leaves the worker's flag set: the
+     * worker must still park when idle, not spin on a core for the rest of the JVM's life.
+     */
+    @Test
+    void aWorkerLeftInterruptedParksWhenIdle() throws Exception {
+        assertThat(child("interruptedWorker")).contains("WORKER RAN", "WORKER PARKED");
+    }
+
+    /**
+     * A caller interrupted during a call (a cancelled request) waits for the workers, which read its arrays, as
+     * parked as before, not spinning on a core the workers need: its flag held aside while it waits, and set
+     * again when the call returns.
+     */
+    @Test
+    void anInterruptedCallerWaitsParkedAndKeepsItsInterrupt() throws Exception {
+        assertThat(child("interruptedCaller")).contains("WORKER RAN", "CALLER PARKED", "CALLER STILL INTERRUPTED");
+    }
+
+    /** Both threads' tasks fail: the caller throws its own failure, with the worker's suppressed in it rather than lost. */
+    @Test
+    void aFailureOnEachThreadIsThrownWithTheOtherSuppressed() throws Exception {
+        assertThat(child("bothFail")).contains("BOTH FAILURES REPORTED");
+    }
+
+    private static String child(String check) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> command = List.of(java, "-Xmx256m", "--add-modules", "jdk.incubator.vector",
+                "-Djvk.threads=2", "-Djvk.gemm.processors=2",
+                "-cp", PlatformPathsTest.kernels() + File.pathSeparator + location(Workers.class), Workers.class.getName(), check);
+        Path out = Files.createTempFile("jvk-workers", ".out");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            boolean exited = p.waitFor(120, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly();
+            }
+            String output = Files.readString(out);
+            assertThat(exited).as("child finished: %s", output).isTrue();
+            assertThat(p.exitValue()).as(output).isZero();
+            return output;
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** The child: one check, its findings printed as lines the test looks for. */
+    public static final class Workers {
+        private static final InheritableThreadLocal<String> CONTEXT = new InheritableThreadLocal<>();
+        private static final InheritableThreadLocal<byte[]> CONTEXT_VALUE = new InheritableThreadLocal<>();
+
+        private Workers() {}
+
+        public static void main(String[] args) throws Exception {
+            switch (args[0]) {
+                case "inherit" -> inherit();
+                case "interruptedWorker" -> interruptedWorker();
+                case "interruptedCaller" -> interruptedCaller();
+                case "bothFail" -> bothFail();
+                case "unreachable" -> unreachable();
+                default -> throw new IllegalArgumentException(args[0]);
+            }
+        }
+
+        private static void inherit() throws Exception {
+            ClassLoader application = new URLClassLoader(new URL[0]);
+            AtomicReference<Thread> worker = new AtomicReference<>();
+            AtomicReference<String> seen = new AtomicReference<>();
+            Thread request = new Thread(() -> {
+                CONTEXT.set("a request's context");
+                Thread.currentThread().setContextClassLoader(application);
+                Thread.currentThread().setPriority(Thread.MIN_PRIORITY); // a background job's thread
+                onAWorker(() -> {
+                    worker.set(Thread.currentThread());
+                    seen.set(CONTEXT.get());
+                });
+            });
+            request.start();
+            request.join();
+            report(worker.get() != null, "WORKER RAN");
+            report(seen.get() == null, "WORKER SEES NO INHERITED VALUE");
+            report(worker.get() != null && worker.get().getContextClassLoader() != application, "WORKER HAS NOT THE CALLER'S LOADER");
+            report(worker.get() != null && worker.get().getPriority() == Thread.NORM_PRIORITY, "WORKER HAS THE NORMAL PRIORITY");
+        }
+
+        private static void unreachable() throws Exception {
+            java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+            java.lang.ref.WeakReference<?>[] refs = finishedRequest(ran);
+            report(ran.get(), "CALLS RAN");
+            for (int i = 0; i < 20 && (refs[0].get() != null || refs[1].get() != null); i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            report(refs[0].get() == null, "VALUE COLLECTED");
+            report(refs[1].get() == null, "LOADER COLLECTED");
+        }
+
+        /**
+         * A thread with an InheritableThreadLocal value and a context class loader of its own makes the calls and
+         * ends; returns weak references to the value and the loader. In a frame of its own, so that the ended
+         * thread (which keeps its context class loader) is not reachable from the caller's.
+         */
+        private static java.lang.ref.WeakReference<?>[] finishedRequest(java.util.concurrent.atomic.AtomicBoolean ran)
+                throws InterruptedException {
+            java.lang.ref.WeakReference<?>[] refs = new java.lang.ref.WeakReference<?>[2];
+            Thread request = new Thread(() -> {
+                byte[] value = new byte[1 << 20];
+                ClassLoader application = new URLClassLoader(new URL[0]);
+                refs[0] = new java.lang.ref.WeakReference<>(value);
+                refs[1] = new java.lang.ref.WeakReference<>(application);
+                CONTEXT_VALUE.set(value);
+                Thread.currentThread().setContextClassLoader(application);
+                ran.set(callsOfEveryKind());
+            });
+            request.start();
+            request.join();
+            return refs;
+        }
+
+        /** One call of each kind, on operands large enough to be split between the two threads; true when all ran. */
+        private static boolean callsOfEveryKind() {
+            int n = 256;
+            float[] a = new float[n * n];
+            java.util.Arrays.fill(a, 1f);
+            float[] c = new float[n * n];
+            dev.jvk.kernels.Gemm.sgemm(dev.jvk.kernels.Transpose.NO_TRANS, dev.jvk.kernels.Transpose.NO_TRANS, n, n, n, 1f, a, a, 0f, c);
+            try (java.lang.foreign.Arena shared = java.lang.foreign.Arena.ofShared();
+                 java.lang.foreign.Arena confined = java.lang.foreign.Arena.ofConfined()) {
+                for (java.lang.foreign.Arena arena : List.of(shared, confined)) {
+                    java.lang.foreign.MemorySegment s = arena.allocate((long) n * n * Double.BYTES);
+                    java.lang.foreign.MemorySegment t = arena.allocate((long) n * n * Double.BYTES);
+                    dev.jvk.kernels.Gemm.sgemm(dev.jvk.kernels.Transpose.NO_TRANS, dev.jvk.kernels.Transpose.NO_TRANS,
+                            n, n, n, 1f, s, 0, n, s, 0, n, 0f, t, 0, n);
+                    dev.jvk.kernels.Gemm.dgemm(dev.jvk.kernels.Transpose.NO_TRANS, dev.jvk.kernels.Transpose.NO_TRANS,
+                            n, n, n, 1, s, 0, n, s, 0, n, 0, t, 0, n);
+                }
+            }
+            try (dev.jvk.kernels.PackedMatrix packed = new dev.jvk.kernels.PackedMatrix(dev.jvk.kernels.Transpose.NO_TRANS, n, n, a, 0, n)) {
+                packed.sgemm(dev.jvk.kernels.Transpose.NO_TRANS, n, 1f, a, 0, n, 0f, c, 0, n);
+            }
+            Parallel.forTasks(2, MUCH_WORK, t -> { });
+            return c[n * n - 1] == n;
+        }
+
+        private static void interruptedWorker() {
+            AtomicReference<Thread> worker = new AtomicReference<>();
+            onAWorker(() -> {
+                worker.set(Thread.currentThread());
+                Thread.currentThread().interrupt(); // as a task restoring an interrupt it caught does
+            });
+            report(worker.get() != null, "WORKER RAN");
+            report(worker.get() != null && settlesParked(worker.get()), "WORKER PARKED");
+        }
+
+        private static void interruptedCaller() throws Exception {
+            Thread caller = Thread.currentThread();
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicReference<Boolean> parked = new AtomicReference<>(false);
+            Thread watcher = new Thread(() -> {
+                parked.set(settlesParked(caller));
+                release.countDown();
+            });
+            AtomicReference<Thread> worker = new AtomicReference<>();
+            onAWorker(() -> {
+                worker.set(Thread.currentThread());
+                caller.interrupt(); // the request is cancelled while the call runs
+                watcher.start();
+                try {
+                    release.await(); // the worker holds the call until the watcher has seen the caller wait
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            report(worker.get() != null, "WORKER RAN");
+            report(parked.get(), "CALLER PARKED");
+            report(Thread.interrupted(), "CALLER STILL INTERRUPTED");
+        }
+
+        private static void bothFail() {
+            // two parties: the tasks meet, so they run on two threads at once, and then each fails
+            java.util.concurrent.CyclicBarrier met = new java.util.concurrent.CyclicBarrier(2);
+            try {
+                Parallel.forTasks(2, MUCH_WORK, t -> {
+                    try {
+                        met.await(60, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the tasks did not meet", e);
+                    }
+                    throw new UnsupportedOperationException("task " + t);
+                });
+                report(false, "BOTH FAILURES REPORTED");
+            } catch (UnsupportedOperationException e) {
+                java.util.Set<String> messages = new java.util.TreeSet<>();
+                messages.add(e.getMessage());
+                for (Throwable s : e.getSuppressed()) {
+                    messages.add(s.getMessage());
+                }
+                System.out.println("thrown: " + messages);
+                report(messages.equals(java.util.Set.of("task 0", "task 1")), "BOTH FAILURES REPORTED");
+            }
+        }
+
+        /**
+         * Runs a two-task {@link Parallel#forTasks} whose tasks on the caller's thread only wait until a worker has
+         * started, so that the caller never takes a worker's task: {@code onWorker} runs once, on the first worker
+         * task; any other worker task does nothing. (A part runs its own task first and then takes whatever is
+         * left, so a quick worker may run both tasks, and a quick caller could otherwise run both.)
+         */
+        private static void onAWorker(Runnable onWorker) {
+            Thread caller = Thread.currentThread();
+            CountDownLatch started = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean();
+            Parallel.forTasks(2, MUCH_WORK, t -> {
+                if (Thread.currentThread() != caller) {
+                    if (first.compareAndSet(false, true)) {
+                        started.countDown();
+                        onWorker.run();
+                    }
+                    return;
+                }
+                try {
+                    if (!started.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("no worker started");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the worker interrupts this thread just after it has started
+                }
+            });
+        }
+
+        /**
+         * True once the thread has been seen parked (WAITING) with its interrupt flag clear 200 times in a row, 1 ms
+         * apart; false if not in 20 s. A set flag makes every park return at once: a thread seen WAITING with its
+         * flag set is only between two turns of a spin (or off its core while the machine is busy).
+         */
+        private static boolean settlesParked(Thread thread) {
+            long deadline = System.nanoTime() + SETTLE_NANOS;
+            int inARow = 0;
+            while (inARow < 200 && System.nanoTime() < deadline) {
+                inARow = thread.getState() == Thread.State.WAITING && !thread.isInterrupted() ? inARow + 1 : 0;
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return inARow >= 200;
+        }
+
+        private static void report(boolean holds, String finding) {
+            System.out.println(holds ? finding : "NOT: " + finding);
+        }
+    }
+
+    private static Path location(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
