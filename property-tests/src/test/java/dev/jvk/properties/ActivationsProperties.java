@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jvk.kernels.Activations;
 import dev.jvk.kernels.Kernels;
 import dev.jvk.kernels.reference.ReferenceActivations;
+import dev.jvk.properties.support.ActivationChecks;
 import dev.jvk.properties.support.ActivationChecks.Aliasing;
 import dev.jvk.properties.support.ActivationChecks.Backward;
 import dev.jvk.properties.support.ActivationChecks.BackwardBound;
@@ -178,8 +179,12 @@ class ActivationsProperties {
 
     /** The contract of the transcendental backward forms: 16u |dy| T(x) + |dy| 2^-120 (+ 2^-149). */
     static final BackwardBound TRANSCENDENTAL_BACKWARD = BackwardBound.terms(16);
-    /** sigmoidBackward rounds y (1 - y) before multiplying by dy: a subnormal y (1 - y) costs up to |dy| 2^-150. */
-    static final BackwardBound PRODUCT_BACKWARD = BackwardBound.ulps(2, 0x1p-150);
+    /**
+     * sigmoidBackward and tanhBackward round y (1 - y) (or 1 - y^2) before multiplying by dy: 1.5 ulp as their
+     * Javadoc states (u of the product from the first rounding, half an ulp from the second); a subnormal
+     * y (1 - y) costs up to |dy| 2^-150.
+     */
+    static final BackwardBound PRODUCT_BACKWARD = BackwardBound.ulps(1.5, 0x1p-150);
 
     static final BackwardSpec SILU_BACKWARD = new BackwardSpec("siluBackward", Activations::siluBackward, ReferenceActivations::siluBackward,
             ActivationOracles::siluDerivative, ActivationOracles::siluTerms, TRANSCENDENTAL_BACKWARD, -110, 30);
@@ -237,15 +242,39 @@ class ActivationsProperties {
     }
 
     @Property
-    void sigmoidBackwardBitwiseAndWithin2Ulp(@ForAll("backwardCases") BackwardCase c) {
+    void sigmoidBackwardBitwiseAndWithinOneAndAHalfUlp(@ForAll("backwardCases") BackwardCase c) {
         backward(SIGMOID_BACKWARD, c);
         exactBackward(SIGMOID_BACKWARD, c);
     }
 
     @Property
-    void tanhBackwardBitwiseAndWithin2Ulp(@ForAll("backwardCases") BackwardCase c) {
+    void tanhBackwardBitwiseAndWithinOneAndAHalfUlp(@ForAll("backwardCases") BackwardCase c) {
         backward(TANH_BACKWARD, c);
         exactBackward(TANH_BACKWARD, c);
+    }
+
+    /**
+     * Two roundings are not one ulp: the Javadoc once promised "within 1 ulp" of the exact dy y (1 - y) and
+     * dy (1 - y^2). These inputs miss by more than 1 ulp (exact products in double: 24-bit factors), and
+     * stay within the 1.5 ulp now stated, in the kernel and in the reference.
+     */
+    @Example
+    void productBackwardCanMissByMoreThanOneUlp() {
+        float[] y = {0.06713043f};
+        float[] dy = {1.99456f};
+        float[] yt = {0.70326763f};
+        float[] dyt = {1.960872f};
+        for (boolean reference : new boolean[] {false, true}) {
+            Backward sigmoid = reference ? ReferenceActivations::sigmoidBackward : Activations::sigmoidBackward;
+            Backward tanh = reference ? ReferenceActivations::tanhBackward : Activations::tanhBackward;
+            float[] dx = new float[1];
+            sigmoid.apply(y, 0, dy, 0, dx, 0, 1);
+            double exact = (double) dy[0] * ((double) y[0] * (1 - (double) y[0]));
+            assertThat(ActivationChecks.floatUlps(dx[0], exact)).as("sigmoidBackward" + (reference ? " (reference)" : "")).isGreaterThan(1).isLessThanOrEqualTo(1.5);
+            tanh.apply(yt, 0, dyt, 0, dx, 0, 1);
+            double exactT = (double) dyt[0] * (1 - (double) yt[0] * yt[0]);
+            assertThat(ActivationChecks.floatUlps(dx[0], exactT)).as("tanhBackward" + (reference ? " (reference)" : "")).isGreaterThan(1).isLessThanOrEqualTo(1.5);
+        }
     }
 
     private static void exactBackward(BackwardSpec s, BackwardCase c) {
