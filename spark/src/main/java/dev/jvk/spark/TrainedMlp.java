@@ -10,10 +10,13 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
 
@@ -49,13 +52,22 @@ final class TrainedMlp implements Serializable {
 
     /**
      * {@code rows} with the {@code columns} of the output schema {@code out} appended, each partition scored
-     * in batches of {@value ScoringIterator#BATCH} rows by one jvk model per task.
+     * in batches of {@value ScoringIterator#BATCH} rows by one jvk model per task. The result has {@code out}'s
+     * metadata on every column, as MLlib's stages give it: a row encoder keeps the types alone, and a stage after
+     * this one may read the label's class names (StringIndexer's), the features' names or the prediction's classes.
      */
     Dataset<Row> score(Dataset<Row> rows, StructType out, String featuresCol, int inputs, int outputs,
                        ScoringIterator.Column[] columns, double[] thresholds, int threads) {
         ScoringIterator.Scorer scorer = new ScoringIterator.Scorer(broadcast(rows.sparkSession()), rows.schema().fieldIndex(featuresCol),
                 featuresCol, inputs, outputs, columns, thresholds, threads);
-        return rows.mapPartitions(scorer, Encoders.row(out));
+        Dataset<Row> scored = rows.mapPartitions(scorer, Encoders.row(out));
+        Column[] withMetadata = new Column[out.size()];
+        for (int i = 0; i < withMetadata.length; i++) {
+            StructField field = out.fields()[i];
+            // quoted: a name with a dot is one column here, not a struct's field
+            withMetadata[i] = functions.col("`" + field.name().replace("`", "``") + "`").as(field.name(), field.metadata());
+        }
+        return scored.select(withMetadata);
     }
 
     private synchronized Broadcast<byte[]> broadcast(SparkSession spark) {
