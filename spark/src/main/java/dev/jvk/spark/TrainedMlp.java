@@ -3,6 +3,7 @@ package dev.jvk.spark;
 import dev.jvk.nn.Mlp;
 import java.io.Serializable;
 import java.util.function.BiFunction;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.param.Params;
@@ -30,6 +31,8 @@ final class TrainedMlp implements Serializable {
     private final byte[] modelFile;
     private final transient JvkMlpTrainingSummary summary;
     private transient Broadcast<byte[]> broadcast;
+    /** The context {@link #broadcast} belongs to. */
+    private transient SparkContext broadcastContext;
 
     TrainedMlp(byte[] modelFile, JvkMlpTrainingSummary summary) {
         this.modelFile = modelFile;
@@ -70,9 +73,16 @@ final class TrainedMlp implements Serializable {
         return scored.select(withMetadata);
     }
 
+    /**
+     * The model file's broadcast in {@code spark}'s context, made once per context: a model outlives its session
+     * (a notebook or a service stops Spark and starts it again), and a broadcast of a stopped context has no blocks
+     * left for the tasks of the next one to read.
+     */
     private synchronized Broadcast<byte[]> broadcast(SparkSession spark) {
-        if (broadcast == null) {
-            broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(modelFile);
+        SparkContext context = spark.sparkContext();
+        if (broadcast == null || broadcastContext != context) {
+            broadcast = JavaSparkContext.fromSparkContext(context).broadcast(modelFile);
+            broadcastContext = context;
         }
         return broadcast;
     }

@@ -117,6 +117,29 @@ class PersistenceAndPipelineTest {
         assertThat(regressor.transform(prepared).schema()).isEqualTo(regressor.transformSchema(prepared.schema()));
     }
 
+    /**
+     * A model is a driver-side object that outlives a session (a notebook, a service that restarts Spark): after
+     * {@code spark.stop()} and a new session it scores there as before, and a pipeline saved in the old session loads
+     * and scores bitwise the same in the new one.
+     */
+    @Test
+    void aModelScoresInANewSessionAfterTheOldOneStopped(@TempDir Path dir) throws Exception {
+        Dataset<Row> table = table(60);
+        PipelineModel prepare = indexedAndAssembled(table);
+        JvkMlpClassificationModel classifier = new JvkMlpClassifier().setLayers(new int[] {2, 4, 2}).setMaxIter(2).fit(prepare.transform(table));
+        JvkMlpRegressionModel regressor = new JvkMlpRegressor().setLayers(new int[] {2, 4, 1}).setMaxIter(2).fit(prepare.transform(table));
+        List<Row> before = classifier.transform(prepare.transform(table)).select("probability", "prediction").collectAsList();
+        List<Row> regressedBefore = regressor.transform(prepare.transform(table)).select("prediction").collectAsList();
+        String path = dir.resolve("pipeline").toString();
+        new PipelineModel("saved", new org.apache.spark.ml.Transformer[] {prepare, classifier}).write().save(path);
+
+        LocalSpark.restart();
+        Dataset<Row> again = table(60);
+        assertThat(classifier.transform(prepare.transform(again)).select("probability", "prediction").collectAsList()).isEqualTo(before);
+        assertThat(regressor.transform(prepare.transform(again)).select("prediction").collectAsList()).isEqualTo(regressedBefore);
+        assertThat(PipelineModel.load(path).transform(again).select("probability", "prediction").collectAsList()).isEqualTo(before);
+    }
+
     /** The data set with one double column per feature ("f0", "f1", ...) and the label last. */
     static Dataset<Row> columns(dev.jvk.nn.data.DataSet data, int partitions) {
         StructType schema = new StructType();
