@@ -43,7 +43,7 @@ public final class JvkMlpRegressor extends Regressor<Vector, JvkMlpRegressor, Jv
         super();
         fields = Fields.of(this, 1);
         loss = new Param<>(this, "loss", "squaredError (mean squared error) or huber (Huber loss on the standardised targets, threshold 1)",
-                v -> "squarederror".equals(lower(v)) || "huber".equals(lower(v)));
+                v -> "squarederror".equals(lower(Fields.requireValue(v, "loss"))) || "huber".equals(lower(v)));
         setDefault(loss, "squaredError");
     }
 

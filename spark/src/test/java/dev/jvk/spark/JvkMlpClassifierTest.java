@@ -140,4 +140,21 @@ class JvkMlpClassifierTest {
         assertThatThrownBy(() -> new JvkMlpClassifier().setAggregation("both")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("aggregation");
         assertThatThrownBy(() -> new JvkMlpClassifier().setThreadsPerTask(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threadsPerTask");
     }
+
+    /** Spark's refusal prints the value with toString(): for null that was a bare NullPointerException naming no param. */
+    @Test
+    void nullParamsAreRefusedWithTheirName() {
+        assertThatThrownBy(() -> new JvkMlpClassifier().setLayers(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter layers given null");
+        assertThatThrownBy(() -> new JvkMlpRegressor().setLayers(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter layers given null");
+        assertThatThrownBy(() -> new JvkMlpClassifier().setActivation(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter activation given null");
+        assertThatThrownBy(() -> new JvkMlpClassifier().setOptimizer(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter optimizer given null");
+        assertThatThrownBy(() -> new JvkMlpClassifier().setAggregation(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter aggregation given null");
+        assertThatThrownBy(() -> new JvkMlpRegressor().setLoss(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter loss given null");
+    }
 }
