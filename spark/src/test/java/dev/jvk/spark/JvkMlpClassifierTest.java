@@ -157,4 +157,17 @@ class JvkMlpClassifierTest {
         assertThatThrownBy(() -> new JvkMlpRegressor().setLoss(null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("parameter loss given null");
     }
+
+    /** The step count is known once the rows are: too many is refused naming maxIter, and the rounds near the limit do not overflow. */
+    @Test
+    void aRunOfTooManyStepsIsRefusedNamingMaxIter() {
+        JvkMlpClassifier stage = new JvkMlpClassifier().setLayers(new int[] {3, 4, 2}).setMaxIter(Integer.MAX_VALUE).setBlockSize(2);
+        DistributedTraining.Settings settings = DistributedTraining.Settings.of(stage, "softmax-cross-entropy", 0);
+        assertThatThrownBy(() -> DistributedTraining.Plan.of(settings, new int[] {5}, new float[0], new float[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxIter 2147483647 epochs of 3 steps (blockSize 2 of 5 rows) make more than 2147483647 steps: lower maxIter or raise blockSize");
+        // one row: one step per epoch, 2^31 - 1 steps in rounds of 32: 2^26 rounds, the last one short
+        DistributedTraining.Settings averaging = DistributedTraining.Settings.of(stage.setAggregation("parameters").setLocalSteps(32), "softmax-cross-entropy", 0);
+        assertThat(DistributedTraining.Plan.of(averaging, new int[] {1}, new float[0], new float[0]).rounds()).isEqualTo(1 << 26);
+    }
 }
