@@ -13,6 +13,7 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -84,6 +85,12 @@ public final class JvkMlpClassificationModel
     @Override
     public String uid() {
         return uid;
+    }
+
+    /** Spark's line for the param, with an array value ({@code layers}, {@code thresholds}) written out rather than as an identity. */
+    @Override
+    public String explainParam(Param<?> param) {
+        return ParamText.explain(this, param, super.explainParam(param));
     }
 
     @Override

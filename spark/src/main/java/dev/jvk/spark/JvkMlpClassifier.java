@@ -2,6 +2,7 @@ package dev.jvk.spark;
 
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -54,6 +55,12 @@ public final class JvkMlpClassifier
     @Override
     public String uid() {
         return uid;
+    }
+
+    /** Spark's line for the param, with an array value ({@code layers}, {@code thresholds}) written out rather than as an identity. */
+    @Override
+    public String explainParam(Param<?> param) {
+        return ParamText.explain(this, param, super.explainParam(param));
     }
 
     /** The param objects; the accessors, getters and setters are {@link JvkMlpParams}'s. */

@@ -52,6 +52,12 @@ public final class JvkMlpRegressor extends Regressor<Vector, JvkMlpRegressor, Jv
         return uid;
     }
 
+    /** Spark's line for the param, with an array value ({@code layers}, {@code thresholds}) written out rather than as an identity. */
+    @Override
+    public String explainParam(Param<?> param) {
+        return ParamText.explain(this, param, super.explainParam(param));
+    }
+
     /** The param objects; the accessors, getters and setters are {@link JvkMlpParams}'s. */
     @Override
     public Fields mlpParams() {

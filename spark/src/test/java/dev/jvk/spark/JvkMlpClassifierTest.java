@@ -141,6 +141,19 @@ class JvkMlpClassifierTest {
         assertThatThrownBy(() -> new JvkMlpClassifier().setThreadsPerTask(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threadsPerTask");
     }
 
+    /** Spark writes an array param's value with toString(), an identity ([I@3ba8ef4e) that says nothing of what was set. */
+    @Test
+    void explainParamsWritesOutTheLayersAndThresholds() {
+        String classifier = new JvkMlpClassifier().setLayers(new int[] {4, 8, 3}).setThresholds(new double[] {0.2, 0.3, 0.5}).setMaxIter(2).explainParams();
+        assertThat(classifier).contains("the outputs (>= 2) (current: [4, 8, 3])").contains("is the class's threshold (current: [0.2, 0.3, 0.5])")
+                .contains("maxIter: epochs: passes over the training data (>= 1) (default: 10, current: 2)")
+                .doesNotContain("[I@").doesNotContain("[D@");
+        JvkMlpClassificationModel model = JvkMlpClassificationModel.fromJvkModel(Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1))
+                .setThresholds(new double[] {0.5, 0.25, 0.25});
+        assertThat(model.explainParams()).contains("(current: [0.5, 0.25, 0.25])").doesNotContain("[D@");
+        assertThat(new JvkMlpRegressor().setLayers(new int[] {4, 1}).explainParams()).contains("the outputs (current: [4, 1])").doesNotContain("[I@");
+    }
+
     /** Spark's refusal prints the value with toString(): for null that was a bare NullPointerException naming no param. */
     @Test
     void nullParamsAreRefusedWithTheirName() {
