@@ -63,14 +63,15 @@ final class TrainedMlp implements Serializable {
                        ScoringIterator.Column[] columns, double[] thresholds, int threads) {
         ScoringIterator.Scorer scorer = new ScoringIterator.Scorer(broadcast(rows.sparkSession()), rows.schema().fieldIndex(featuresCol),
                 featuresCol, inputs, outputs, columns, thresholds, threads);
-        Dataset<Row> scored = rows.mapPartitions(scorer, Encoders.row(out));
+        // each column is found by its place, under a name of its own: the input may hold two columns of one name (a join's)
+        String[] places = new String[out.size()];
         Column[] withMetadata = new Column[out.size()];
-        for (int i = 0; i < withMetadata.length; i++) {
+        for (int i = 0; i < places.length; i++) {
             StructField field = out.fields()[i];
-            // quoted: a name with a dot is one column here, not a struct's field
-            withMetadata[i] = functions.col("`" + field.name().replace("`", "``") + "`").as(field.name(), field.metadata());
+            places[i] = "c" + i;
+            withMetadata[i] = functions.col(places[i]).as(field.name(), field.metadata());
         }
-        return scored.select(withMetadata);
+        return rows.mapPartitions(scorer, Encoders.row(out)).toDF(places).select(withMetadata);
     }
 
     /**

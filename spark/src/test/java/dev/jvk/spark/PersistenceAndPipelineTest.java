@@ -16,6 +16,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,17 @@ class PersistenceAndPipelineTest {
 
         JvkMlpRegressionModel regressor = new JvkMlpRegressor().setLayers(new int[] {2, 4, 1}).setMaxIter(1).fit(prepared);
         assertThat(regressor.transform(prepared).schema()).isEqualTo(regressor.transformSchema(prepared.schema()));
+
+        // two columns of one name, as a join leaves them: each keeps its place and its values
+        Dataset<Row> twice = prepared.select(functions.col("a"), functions.col("b").as("a"), functions.col("features"), functions.col("label"));
+        Dataset<Row> twiceScored = classifier.transform(twice);
+        assertThat(twiceScored.columns()).containsExactly("a", "a", "features", "label", "prediction", "rawPrediction", "probability");
+        List<Row> rows = twiceScored.collectAsList();
+        List<Row> expected = prepared.select("a", "b").collectAsList();
+        for (int r = 0; r < rows.size(); r++) {
+            assertThat(rows.get(r).getDouble(0)).isEqualTo(expected.get(r).getDouble(0));
+            assertThat(rows.get(r).getDouble(1)).isEqualTo(expected.get(r).getDouble(1));
+        }
     }
 
     /**
