@@ -168,6 +168,7 @@ final class DistributedTraining {
     record Result(Mlp model, JvkMlpTrainingSummary summary) {}
 
     static Result fit(Dataset<?> dataset, String featuresCol, String labelCol, Settings settings) {
+        FeatureRows.requireSize(dataset.schema(), featuresCol, settings.inputs());
         Dataset<Row> columns = dataset.select(functions.col(featuresCol), functions.col(labelCol).cast("double"));
         int inputs = settings.inputs();
         int classes = settings.regression() ? 0 : settings.outputs();
