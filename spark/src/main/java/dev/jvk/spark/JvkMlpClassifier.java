@@ -74,6 +74,7 @@ public final class JvkMlpClassifier
     @Override
     public JvkMlpClassificationModel train(Dataset<?> dataset) {
         DistributedTraining.Settings settings = DistributedTraining.Settings.of(this, "softmax-cross-entropy", 0);
+        JvkMlpClassificationModel.requireThresholds(isDefined(thresholds()) ? getThresholds() : null, settings.outputs());
         DistributedTraining.Result result = DistributedTraining.fit(dataset, getFeaturesCol(), getLabelCol(), settings);
         return new JvkMlpClassificationModel(uid, result.model(), result.summary());
     }
