@@ -8,6 +8,7 @@ import dev.jvk.nn.Activation;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.QuantizedDense;
 import dev.jvk.nn.compress.Compression;
+import dev.jvk.nn.optim.Parameter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -123,6 +124,23 @@ class UserEdgeCasesTest {
             assertThatThrownBy(() -> copy.predict(Vectors.dense(1, 2, 3))).as("predict, %d thresholds", thresholds.length)
                     .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
         }
+    }
+
+    /**
+     * MLlib's rule with thresholds is the largest probability / threshold, so a zero threshold makes its class certain
+     * unless that class's probability is 0 as well (0 / 0 is NaN, never the largest): transform chose such a class.
+     */
+    @Test
+    void aZeroThresholdDoesNotChooseAClassOfProbabilityZero() {
+        Mlp mlp = Mlp.classifier(1, new int[0], Activation.RELU, 2, 1);
+        List<Parameter> parameters = mlp.parameters();
+        System.arraycopy(new float[] {100, -100}, 0, parameters.get(0).value(), 0, 2);
+        java.util.Arrays.fill(parameters.get(1).value(), 0f);
+        JvkMlpClassificationModel model = JvkMlpClassificationModel.fromJvkModel(mlp).setThresholds(new double[] {1, 0});
+        Row scored = model.transform(frame(1, row(0, 1))).select("probability", "prediction").first();
+        assertThat(((Vector) scored.getAs(0)).apply(1)).as("softmax of logits 100 and -100: class 1's probability underflows").isZero();
+        assertThat(scored.getDouble(1)).as("class 0 scores 1 / 1, class 1 scores 0 / 0").isEqualTo(0.0);
+        assertThat(model.predict(Vectors.dense(1))).as("MLlib's per-row rule").isEqualTo(0.0);
     }
 
     @Test
