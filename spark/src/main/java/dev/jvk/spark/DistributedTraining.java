@@ -142,14 +142,17 @@ final class DistributedTraining {
             long stepsPerEpoch = total == 0 ? 0 : (total + s.batch() - 1) / s.batch();
             long steps = stepsPerEpoch * s.epochs();
             if (steps > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(s.epochs() + " epochs of " + stepsPerEpoch + " steps are too many steps");
+                // known only once the rows are counted, so refused here rather than where maxIter is set
+                throw new IllegalArgumentException("maxIter " + s.epochs() + " epochs of " + stepsPerEpoch + " steps (blockSize " + s.batch()
+                        + " of " + total + " rows) make more than " + Integer.MAX_VALUE + " steps: lower maxIter or raise blockSize");
             }
             return new Plan(partitionRows.clone(), batch, (int) stepsPerEpoch, (int) steps, s.gradients() ? 1 : s.localSteps(),
                     targetMean, targetStd);
         }
 
         int rounds() {
-            return (totalSteps + stepsPerRound - 1) / stepsPerRound;
+            // in long: totalSteps may be near Integer.MAX_VALUE
+            return (int) (((long) totalSteps + stepsPerRound - 1) / stepsPerRound);
         }
 
         long rows() {
@@ -165,6 +168,7 @@ final class DistributedTraining {
     record Result(Mlp model, JvkMlpTrainingSummary summary) {}
 
     static Result fit(Dataset<?> dataset, String featuresCol, String labelCol, Settings settings) {
+        FeatureRows.requireSize(dataset.schema(), featuresCol, settings.inputs());
         Dataset<Row> columns = dataset.select(functions.col(featuresCol), functions.col(labelCol).cast("double"));
         int inputs = settings.inputs();
         int classes = settings.regression() ? 0 : settings.outputs();
@@ -269,7 +273,7 @@ final class DistributedTraining {
         int batch = plan.partitionBatch()[p];
         TreeSet<String> kernels = new TreeSet<>(List.of(Kernels.info().toString()));
         int first = round * plan.stepsPerRound();
-        int last = Math.min(first + plan.stepsPerRound(), plan.totalSteps());
+        int last = (int) Math.min((long) first + plan.stepsPerRound(), plan.totalSteps());
         double lossSum = 0;
         long rows = 0;
         if (n > 0 && batch > 0) {

@@ -1,9 +1,11 @@
 package dev.jvk.spark;
 
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /** Reads one row's ML {@code Vector} of features into a float block, checking it as it goes. */
 final class FeatureRows {
@@ -68,6 +70,21 @@ final class FeatureRows {
                 throw new IllegalArgumentException("the features column '" + column + "' has " + ((Vector) row.get(field)).apply(i) + " at "
                         + where(partition, index) + ", index " + i + " of the vector: training features must be finite floats");
             }
+        }
+    }
+
+    /**
+     * Refuses a features column whose schema already says its vectors have other than {@code inputs} values (the
+     * metadata VectorAssembler and MLlib's feature stages write), before any Spark job: the same refusal row by row
+     * would come only when the data is read, inside a failed task.
+     *
+     * @throws IllegalArgumentException naming the column and both sizes
+     */
+    static void requireSize(StructType schema, String column, int inputs) {
+        int size = AttributeGroup.fromStructField(schema.apply(column)).size();
+        if (size >= 0 && size != inputs) {
+            throw new IllegalArgumentException("the features column '" + column + "' holds vectors of " + size
+                    + " values (its metadata says so), the model takes " + inputs + " (layers[0])");
         }
     }
 

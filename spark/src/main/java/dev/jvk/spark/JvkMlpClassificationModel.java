@@ -13,6 +13,7 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -86,6 +87,12 @@ public final class JvkMlpClassificationModel
         return uid;
     }
 
+    /** Spark's line for the param, with an array value ({@code layers}, {@code thresholds}) written out rather than as an identity. */
+    @Override
+    public String explainParam(Param<?> param) {
+        return ParamText.explain(this, param, super.explainParam(param));
+    }
+
     @Override
     public int numFeatures() {
         return inputs;
@@ -136,11 +143,7 @@ public final class JvkMlpClassificationModel
                     : name.equals(getProbabilityCol()) ? ScoringIterator.Column.PROBABILITY : ScoringIterator.Column.PREDICTION;
         }
         double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
-        // MLlib's transform checks this (this one replaces it); the estimator's setThresholds cannot, not knowing the classes
-        if (thresholds != null && thresholds.length != classes) {
-            throw new IllegalArgumentException("thresholds has " + thresholds.length + " values, the model has " + classes
-                    + " classes (layers[last]): give one threshold per class");
-        }
+        requireThresholds(thresholds, classes);
         return trained.score(rows, out, getFeaturesCol(), inputs, classes, columns, thresholds, getThreadsPerTask());
     }
 
@@ -166,10 +169,30 @@ public final class JvkMlpClassificationModel
         return hasNaN(rawPrediction) ? Double.NaN : super.raw2prediction(rawPrediction);
     }
 
-    /** MLlib's class for these probabilities (with thresholds), or NaN when they are NaN, as {@link #transform} gives it. */
+    /**
+     * MLlib's class for these probabilities (with thresholds), or NaN when they are NaN, as {@link #transform} gives it;
+     * thresholds of the wrong length are refused as transform refuses them (MLlib's loop threw a bare
+     * ArrayIndexOutOfBoundsException for too few and ignored the rest of too many).
+     */
     @Override
     public double probability2prediction(Vector probability) {
+        if (isDefined(thresholds())) {
+            requireThresholds(getThresholds(), probability.size());
+        }
         return hasNaN(probability) ? Double.NaN : super.probability2prediction(probability);
+    }
+
+    /**
+     * Refuses thresholds that are not one per class. MLlib's transform checks this (this one replaces it); the
+     * estimator's setThresholds cannot, not knowing the classes, so its fit does, before reading any data.
+     *
+     * @param thresholds the thresholds, or null for none
+     */
+    static void requireThresholds(double[] thresholds, int classes) {
+        if (thresholds != null && thresholds.length != classes) {
+            throw new IllegalArgumentException("thresholds has " + thresholds.length + " values, the model has " + classes
+                    + " classes (layers[last]): give one threshold per class");
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.jvk.spark;
 
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -56,6 +57,12 @@ public final class JvkMlpClassifier
         return uid;
     }
 
+    /** Spark's line for the param, with an array value ({@code layers}, {@code thresholds}) written out rather than as an identity. */
+    @Override
+    public String explainParam(Param<?> param) {
+        return ParamText.explain(this, param, super.explainParam(param));
+    }
+
     /** The param objects; the accessors, getters and setters are {@link JvkMlpParams}'s. */
     @Override
     public Fields mlpParams() {
@@ -67,6 +74,7 @@ public final class JvkMlpClassifier
     @Override
     public JvkMlpClassificationModel train(Dataset<?> dataset) {
         DistributedTraining.Settings settings = DistributedTraining.Settings.of(this, "softmax-cross-entropy", 0);
+        JvkMlpClassificationModel.requireThresholds(isDefined(thresholds()) ? getThresholds() : null, settings.outputs());
         DistributedTraining.Result result = DistributedTraining.fit(dataset, getFeaturesCol(), getLabelCol(), settings);
         return new JvkMlpClassificationModel(uid, result.model(), result.summary());
     }

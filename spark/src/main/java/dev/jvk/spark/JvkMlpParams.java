@@ -195,7 +195,7 @@ public interface JvkMlpParams<T extends JvkMlpParams<T>> extends Params {
                     new IntArrayParam(owner, "layers",
                             "sizes of the layers from input to output, e.g. [784, 256, 128, 10]: the input size, the hidden sizes, the outputs"
                                     + (leastOutputs > 1 ? " (>= " + leastOutputs + ")" : ""),
-                            v -> validLayers((int[]) v, leastOutputs)),
+                            v -> validLayers((int[]) requireValue(v, "layers"), leastOutputs)),
                     new IntParam(owner, "maxIter", "epochs: passes over the training data (>= 1)", ParamValidators.gtEq(1)),
                     new IntParam(owner, "blockSize", "rows per training step (>= 1)", ParamValidators.gtEq(1)),
                     // Spark's gt(0) takes Infinity, which reached the schedule only once fit had read and cached the data
@@ -204,12 +204,13 @@ public interface JvkMlpParams<T extends JvkMlpParams<T>> extends Params {
                     new LongParam(owner, "seed", "seeds the initial weights and every partition's shuffling"),
                     new Param<>(owner, "activation", "hidden-layer activation: "
                             + String.join(", ", Arrays.stream(Activation.values()).map(Activation::cliName).toList()),
-                            v -> isActivation((String) v)),
-                    new Param<>(owner, "optimizer", "sgd (momentum 0.9), adam or adamw (weight decay 0.01)", v -> isOptimizer((String) v)),
+                            v -> isActivation((String) requireValue(v, "activation"))),
+                    new Param<>(owner, "optimizer", "sgd (momentum 0.9), adam or adamw (weight decay 0.01)",
+                            v -> isOptimizer((String) requireValue(v, "optimizer"))),
                     new Param<>(owner, "aggregation",
                             "parameters: each task takes localSteps steps on its partition, then the models are averaged; "
                                     + "gradients: each step's gradient is summed over all partitions and the driver takes the step",
-                            v -> PARAMETERS.equals(v) || GRADIENTS.equals(v)),
+                            v -> PARAMETERS.equals(requireValue(v, "aggregation")) || GRADIENTS.equals(v)),
                     new IntParam(owner, "localSteps", "with aggregation=parameters, the steps each task takes between averagings (>= 1)",
                             ParamValidators.gtEq(1)),
                     new IntParam(owner, "threadsPerTask", "GEMM threads each task uses (>= 1); match spark.task.cpus", ParamValidators.gtEq(1)));
@@ -225,8 +226,19 @@ public interface JvkMlpParams<T extends JvkMlpParams<T>> extends Params {
             return f;
         }
 
+        /**
+         * {@code value}, or a refusal naming the param: Spark's own refusal of an invalid value prints the value with
+         * {@code toString()}, which throws a bare NullPointerException for null.
+         */
+        static Object requireValue(Object value, String param) {
+            if (value == null) {
+                throw new IllegalArgumentException("parameter " + param + " given null");
+            }
+            return value;
+        }
+
         private static boolean validLayers(int[] sizes, int leastOutputs) {
-            if (sizes == null || sizes.length < 2) {
+            if (sizes.length < 2) {
                 return false;
             }
             for (int s : sizes) {
@@ -249,7 +261,7 @@ public interface JvkMlpParams<T extends JvkMlpParams<T>> extends Params {
             try {
                 Activation.fromCliName(name);
                 return true;
-            } catch (IllegalArgumentException | NullPointerException e) {
+            } catch (IllegalArgumentException e) {
                 return false;
             }
         }
@@ -258,7 +270,7 @@ public interface JvkMlpParams<T extends JvkMlpParams<T>> extends Params {
             try {
                 OptimizerConfig.Kind.fromCliName(name);
                 return true;
-            } catch (IllegalArgumentException | NullPointerException e) {
+            } catch (IllegalArgumentException e) {
                 return false;
             }
         }

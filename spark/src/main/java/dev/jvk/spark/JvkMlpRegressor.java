@@ -43,13 +43,19 @@ public final class JvkMlpRegressor extends Regressor<Vector, JvkMlpRegressor, Jv
         super();
         fields = Fields.of(this, 1);
         loss = new Param<>(this, "loss", "squaredError (mean squared error) or huber (Huber loss on the standardised targets, threshold 1)",
-                v -> "squarederror".equals(lower(v)) || "huber".equals(lower(v)));
+                v -> "squarederror".equals(lower(Fields.requireValue(v, "loss"))) || "huber".equals(lower(v)));
         setDefault(loss, "squaredError");
     }
 
     @Override
     public String uid() {
         return uid;
+    }
+
+    /** Spark's line for the param, with an array value ({@code layers}, {@code thresholds}) written out rather than as an identity. */
+    @Override
+    public String explainParam(Param<?> param) {
+        return ParamText.explain(this, param, super.explainParam(param));
     }
 
     /** The param objects; the accessors, getters and setters are {@link JvkMlpParams}'s. */

@@ -169,7 +169,8 @@ final class ScoringIterator implements Iterator<Row> {
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < classes; j++) {
-            double score = t[j] == 0 ? Double.POSITIVE_INFINITY : probability[offset + j] / t[j];
+            // MLlib's p / t: a zero threshold makes a class certain (+Infinity) unless its probability is 0 too (NaN, never chosen)
+            double score = probability[offset + j] / t[j];
             if (score > bestScore) {
                 best = j;
                 bestScore = score;

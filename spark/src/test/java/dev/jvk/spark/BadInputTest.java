@@ -3,13 +3,19 @@ package dev.jvk.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jvk.nn.Activation;
+import dev.jvk.nn.MeanSquaredError;
+import dev.jvk.nn.Mlp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +49,28 @@ class BadInputTest {
                 .hasStackTraceContaining("the label column 'label' has 2.0 at row 1 of partition 0: labels must be whole numbers in [0, 2)");
         Dataset<Row> fractional = frame(RowFactory.create(Vectors.dense(1, 2, 3), 0.5));
         assertThatThrownBy(() -> classifier().fit(fractional)).hasStackTraceContaining("the label column 'label' has 0.5");
+    }
+
+    /**
+     * A features column whose metadata gives its vectors' size (VectorAssembler writes it) is checked against layers[0]
+     * when transform or fit is called, on the driver: row by row the refusal came only when the data was read, as a
+     * failed task of some later action.
+     */
+    @Test
+    void aFeaturesColumnWhoseMetadataGivesAnotherSizeIsRefusedBeforeAnyJob() {
+        StructType schema = new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType).add("label", DataTypes.DoubleType);
+        Dataset<Row> table = LocalSpark.session().createDataFrame(List.of(RowFactory.create(1.0, 2.0, 0.0)), schema);
+        Dataset<Row> two = new VectorAssembler().setInputCols(new String[] {"a", "b"}).setOutputCol("features").transform(table);
+        String expected = "the features column 'features' holds vectors of 2 values (its metadata says so), the model takes 3 (layers[0])";
+        JvkMlpClassificationModel classifier = JvkMlpClassificationModel.fromJvkModel(Mlp.classifier(3, new int[] {4}, Activation.RELU, 2, 1));
+        assertThatThrownBy(() -> classifier.transform(two)).isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
+        JvkMlpRegressionModel regressor = JvkMlpRegressionModel.fromJvkModel(Mlp.regressor(3, new int[] {4}, Activation.RELU, 0f, 1, new MeanSquaredError(), 1));
+        assertThatThrownBy(() -> regressor.transform(two)).isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
+        assertThatThrownBy(() -> classifier().fit(two)).isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
+        assertThatThrownBy(() -> new JvkMlpRegressor().setLayers(new int[] {3, 4, 1}).fit(two)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(expected);
+        Dataset<Row> three = new VectorAssembler().setInputCols(new String[] {"a", "b", "label"}).setOutputCol("features").transform(table);
+        assertThat(classifier.transform(three).count()).as("the size the model takes").isEqualTo(1);
     }
 
     @Test

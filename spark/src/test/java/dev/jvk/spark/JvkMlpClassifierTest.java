@@ -140,4 +140,47 @@ class JvkMlpClassifierTest {
         assertThatThrownBy(() -> new JvkMlpClassifier().setAggregation("both")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("aggregation");
         assertThatThrownBy(() -> new JvkMlpClassifier().setThreadsPerTask(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threadsPerTask");
     }
+
+    /** Spark writes an array param's value with toString(), an identity ([I@3ba8ef4e) that says nothing of what was set. */
+    @Test
+    void explainParamsWritesOutTheLayersAndThresholds() {
+        String classifier = new JvkMlpClassifier().setLayers(new int[] {4, 8, 3}).setThresholds(new double[] {0.2, 0.3, 0.5}).setMaxIter(2).explainParams();
+        assertThat(classifier).contains("the outputs (>= 2) (current: [4, 8, 3])").contains("is the class's threshold (current: [0.2, 0.3, 0.5])")
+                .contains("maxIter: epochs: passes over the training data (>= 1) (default: 10, current: 2)")
+                .doesNotContain("[I@").doesNotContain("[D@");
+        JvkMlpClassificationModel model = JvkMlpClassificationModel.fromJvkModel(Mlp.classifier(4, new int[] {8}, Activation.RELU, 3, 1))
+                .setThresholds(new double[] {0.5, 0.25, 0.25});
+        assertThat(model.explainParams()).contains("(current: [0.5, 0.25, 0.25])").doesNotContain("[D@");
+        assertThat(new JvkMlpRegressor().setLayers(new int[] {4, 1}).explainParams()).contains("the outputs (current: [4, 1])").doesNotContain("[I@");
+    }
+
+    /** Spark's refusal prints the value with toString(): for null that was a bare NullPointerException naming no param. */
+    @Test
+    void nullParamsAreRefusedWithTheirName() {
+        assertThatThrownBy(() -> new JvkMlpClassifier().setLayers(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter layers given null");
+        assertThatThrownBy(() -> new JvkMlpRegressor().setLayers(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter layers given null");
+        assertThatThrownBy(() -> new JvkMlpClassifier().setActivation(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter activation given null");
+        assertThatThrownBy(() -> new JvkMlpClassifier().setOptimizer(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter optimizer given null");
+        assertThatThrownBy(() -> new JvkMlpClassifier().setAggregation(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter aggregation given null");
+        assertThatThrownBy(() -> new JvkMlpRegressor().setLoss(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("parameter loss given null");
+    }
+
+    /** The step count is known once the rows are: too many is refused naming maxIter, and the rounds near the limit do not overflow. */
+    @Test
+    void aRunOfTooManyStepsIsRefusedNamingMaxIter() {
+        JvkMlpClassifier stage = new JvkMlpClassifier().setLayers(new int[] {3, 4, 2}).setMaxIter(Integer.MAX_VALUE).setBlockSize(2);
+        DistributedTraining.Settings settings = DistributedTraining.Settings.of(stage, "softmax-cross-entropy", 0);
+        assertThatThrownBy(() -> DistributedTraining.Plan.of(settings, new int[] {5}, new float[0], new float[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxIter 2147483647 epochs of 3 steps (blockSize 2 of 5 rows) make more than 2147483647 steps: lower maxIter or raise blockSize");
+        // one row: one step per epoch, 2^31 - 1 steps in rounds of 32: 2^26 rounds, the last one short
+        DistributedTraining.Settings averaging = DistributedTraining.Settings.of(stage.setAggregation("parameters").setLocalSteps(32), "softmax-cross-entropy", 0);
+        assertThat(DistributedTraining.Plan.of(averaging, new int[] {1}, new float[0], new float[0]).rounds()).isEqualTo(1 << 26);
+    }
 }

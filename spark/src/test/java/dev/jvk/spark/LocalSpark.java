@@ -32,6 +32,18 @@ final class LocalSpark {
         return spark;
     }
 
+    /**
+     * Stops the session and starts a new one, as a notebook or a job that calls {@code spark.stop()} and
+     * {@code getOrCreate()} again does: a new SparkContext, whose broadcasts and cached blocks start empty.
+     */
+    static synchronized SparkSession restart() {
+        if (spark != null) {
+            spark.stop();
+            spark = null;
+        }
+        return session();
+    }
+
     /** The session's context, for the RDD API. */
     static JavaSparkContext context() {
         return JavaSparkContext.fromSparkContext(session().sparkContext());

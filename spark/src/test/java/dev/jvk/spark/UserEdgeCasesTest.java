@@ -8,6 +8,7 @@ import dev.jvk.nn.Activation;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.QuantizedDense;
 import dev.jvk.nn.compress.Compression;
+import dev.jvk.nn.optim.Parameter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -103,14 +105,42 @@ class UserEdgeCasesTest {
         assertThat(model.predict(Vectors.dense(1, 2, 3))).isIn(0.0, 1.0);
     }
 
+    /**
+     * Thresholds must be one per class. The estimator's setThresholds cannot know the classes, so its fit checks them
+     * before reading any data (a long fit, then a failing transform). The model's setThresholds refuses them itself
+     * (Spark's check), a copy given them in a ParamMap does not: its transform and per-row predict refuse them (MLlib's
+     * per-row loop threw a bare ArrayIndexOutOfBoundsException for too few and ignored the rest of too many).
+     */
     @Test
-    void thresholdsOfTheWrongLengthAreRefusedAtTransform() {
+    void thresholdsOfTheWrongLengthAreRefusedAtFitTransformAndPredict() {
+        JvkMlpClassificationModel model = BadInputTest.classifier().fit(frame(1, row(0, 1, 2, 3), row(1, 3, 2, 1)));
         for (double[] thresholds : new double[][] {{0.5}, {0.2, 0.3, 0.5}}) {
-            // the estimator does not know the classes when its thresholds are set; the model they are copied to does
-            JvkMlpClassificationModel model = BadInputTest.classifier().setThresholds(thresholds).fit(frame(1, row(0, 1, 2, 3), row(1, 3, 2, 1)));
-            assertThatThrownBy(() -> model.transform(frame(1, row(0, 1, 2, 3)))).as("%d thresholds", thresholds.length)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("thresholds").hasMessageContaining("2 classes");
+            String expected = "thresholds has " + thresholds.length + " values, the model has 2 classes (layers[last]): give one threshold per class";
+            assertThatThrownBy(() -> BadInputTest.classifier().setThresholds(thresholds).fit(frame(1, row(0, 1, 2, 3), row(1, 3, 2, 1))))
+                    .as("fit, %d thresholds", thresholds.length).isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
+            JvkMlpClassificationModel copy = model.copy(new ParamMap().put(model.thresholds(), thresholds));
+            assertThatThrownBy(() -> copy.transform(frame(1, row(0, 1, 2, 3)))).as("transform, %d thresholds", thresholds.length)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
+            assertThatThrownBy(() -> copy.predict(Vectors.dense(1, 2, 3))).as("predict, %d thresholds", thresholds.length)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
         }
+    }
+
+    /**
+     * MLlib's rule with thresholds is the largest probability / threshold, so a zero threshold makes its class certain
+     * unless that class's probability is 0 as well (0 / 0 is NaN, never the largest): transform chose such a class.
+     */
+    @Test
+    void aZeroThresholdDoesNotChooseAClassOfProbabilityZero() {
+        Mlp mlp = Mlp.classifier(1, new int[0], Activation.RELU, 2, 1);
+        List<Parameter> parameters = mlp.parameters();
+        System.arraycopy(new float[] {100, -100}, 0, parameters.get(0).value(), 0, 2);
+        java.util.Arrays.fill(parameters.get(1).value(), 0f);
+        JvkMlpClassificationModel model = JvkMlpClassificationModel.fromJvkModel(mlp).setThresholds(new double[] {1, 0});
+        Row scored = model.transform(frame(1, row(0, 1))).select("probability", "prediction").first();
+        assertThat(((Vector) scored.getAs(0)).apply(1)).as("softmax of logits 100 and -100: class 1's probability underflows").isZero();
+        assertThat(scored.getDouble(1)).as("class 0 scores 1 / 1, class 1 scores 0 / 0").isEqualTo(0.0);
+        assertThat(model.predict(Vectors.dense(1))).as("MLlib's per-row rule").isEqualTo(0.0);
     }
 
     @Test
