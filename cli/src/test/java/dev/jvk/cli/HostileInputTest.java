@@ -226,6 +226,22 @@ class HostileInputTest {
         assertThat(debug.err()).anySatisfy(l -> assertThat(l).startsWith("\tat "));
     }
 
+    /**
+     * A line of just over 2^30 characters where the heap holds its 2 GB of chars: the record's array doubled past int's range
+     * (a NegativeArraySizeException, "internal error" with its trace and exit 1) instead of stopping at the largest array.
+     */
+    @Test
+    void a_line_past_a_billion_characters_with_the_heap_to_hold_them_ends_in_one_line() throws IOException {
+        Path sparse = dir.resolve("sparse.csv");
+        try (RandomAccessFile f = new RandomAccessFile(sparse.toFile(), "rw")) {
+            f.setLength((1L << 30) + 16);   // sparse NUL bytes, no newline: one record of 2^30 + 16 characters
+        }
+        List<String> before = files();
+        Run r = jvk(List.of("-Xmx6g"), "train", "--csv", sparse.toString(), "--save", dir.resolve("m.jvk").toString())
+                .refusedInOneLine("train", before);
+        assertThat(r.line()).matches("jvk train: (.*sparse.csv line 1: a record of more than .* characters.*|out of memory .*)");
+    }
+
     @Test
     void evaluate_of_a_valid_model_with_40000_classes_does_not_count_a_40000_squared_matrix() throws IOException {
         Path model = dir.resolve("wide.jvk");
