@@ -171,6 +171,10 @@ class ModelFileTest {
         Path png = dir.resolve("picture.png");
         Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0});
         assertThatThrownBy(() -> Mlp.load(png)).isInstanceOf(ModelFileException.class).hasMessage(png + ": not a jvk model file (wrong magic number)");
+        Path onnx = dir.resolve("model.onnx");
+        Files.write(onnx, new byte[] {0x08, 0x08, 0x12, 0x04, 't', 'o', 'r', 'c', 'h', 0, 0, 0});   // ir_version 8, producer_name "torch"
+        assertThatThrownBy(() -> Mlp.load(onnx)).isInstanceOf(ModelFileException.class)
+                .hasMessage(onnx + ": an ONNX model, not a jvk model file; read it with OnnxModel.importMlp");
     }
 
     @Test
