@@ -156,6 +156,17 @@ class CommandsTest {
         assertThat(e.err()).contains("--onnx /dev/null").contains("not a regular file");
     }
 
+    /** predict writes into a device it is given (/dev/stdout, a FIFO); one that fails said only "jvk predict: No space left on device". */
+    @Test
+    void predictions_that_cannot_be_written_name_the_file() throws IOException {
+        Path model = trainSpecies();
+        Path train = dir.resolve("train.csv");
+        Run p = run("predict", "--model", model.toString(), "--csv", train.toString(), "--delimiter", ";", "--header", "--out", "/dev/full");
+        assertThat(p.code()).isEqualTo(2);
+        assertThat(p.out()).isEmpty();
+        assertThat(p.err().strip()).isEqualTo("jvk predict: /dev/full: not written (No space left on device)");
+    }
+
     @Test
     void predict_names_no_class_for_a_row_whose_scores_are_nan_and_says_how_many() throws IOException {
         // 2 x1 + 2 x2 is +Inf + -Inf = NaN at (3e38, -3e38): every score of that row is NaN
