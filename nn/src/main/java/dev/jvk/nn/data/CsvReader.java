@@ -347,8 +347,12 @@ public final class CsvReader {
                     if (!isMissing(cell)) {
                         // numpy, pandas and R write infinities as inf, Infinity or Inf: a number, but none a network can take
                         boolean infinity = cell.matches("(?i)[+-]?inf(inity)?");
+                        boolean decimalComma = format.delimiter() != ',' && cell.matches("[+-]?[0-9]*,[0-9]+([eE][+-]?[0-9]+)?");
                         throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": " + DataException.printable(cell)
-                                + (infinity ? " is not a finite number" : " is not a number" + (rows == 0 && format.dataFile() ? firstRowHint(p, format, header, c, columns) : "")));
+                                + (infinity ? " is not a finite number"
+                                        : decimalComma ? " is not a number (a decimal comma: jvk reads " + cell.replace(',', '.')
+                                                + "; export the file with decimal points, or replace the commas)"
+                                        : " is not a number" + (rows == 0 && format.dataFile() ? firstRowHint(p, format, header, c, columns) : "")));
                     }
                     if (missing == Missing.ERROR) {
                         // an empty last cell under an empty last name (or in the first row of a file without a header): a delimiter
