@@ -854,6 +854,15 @@ class CommandsTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo("jvk train: " + weights + ": no weight for class virginica, the third");
         assertThat(missing.out()).as("the error comes before any progress").isEmpty();
+        // a folder or a device exists: it was called "no such file"
+        for (String notAFile : List.of(dir.toString(), "/dev/zero")) {
+            Run special = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                    "--epochs", "1", "--class-weights", notAFile);
+            assertThat(special.code()).isEqualTo(2);
+            assertThat(special.err().strip()).isEqualTo("jvk train: --class-weights " + notAFile
+                    + ": not a regular file (a folder, device or FIFO); expected balanced, or a CSV file of 'class,weight' lines");
+            assertThat(special.out()).isEmpty();
+        }
         Files.writeString(weights, "setosa,1\n\nversicolor,2\n\"virginica, the third\",0.5\nsetosa,5\n");   // lines of the file, the blank one too
         Run twice = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
                 "--epochs", "1", "--class-weights", weights.toString());
