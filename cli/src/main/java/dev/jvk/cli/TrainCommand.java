@@ -261,6 +261,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (plot != null) {
             Options.checkWritable(plot, "--plot");
+            Options.checkReplaceable(plot, "--plot", "a plot");
             Options.notAnInput(plot, "--plot", "the plot", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
                     "--class-weights", classWeights);
             if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {

@@ -778,6 +778,31 @@ class CommandsTest {
         assertThat(notPng.code()).isEqualTo(2);
     }
 
+    /**
+     * --plot wrote its own temporary file and moved it over the target: a symbolic link was replaced by a plain file (where
+     * --save writes through it), a FIFO named *.png was replaced after training, and a failed write named no file. It is
+     * now saved as a model is ({@code AtomicFiles}).
+     */
+    @Test
+    void plot_is_saved_as_a_model_is_through_a_link_and_never_over_a_fifo() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Path real = shared.resolve("curves.png");
+        Files.write(real, new byte[] {1});
+        Path link = Files.createSymbolicLink(dir.resolve("curves.png"), real);
+        Run r = run("train", "--data", "synthetic", "--epochs", "2", "--layers", "8", "--threads", "1", "--plot", link.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.isSymbolicLink(link)).as("the link stays a link").isTrue();
+        assertThat(javax.imageio.ImageIO.read(real.toFile()).getWidth()).as("the link's target holds the plot").isEqualTo(1000);
+
+        Path fifo = dir.resolve("fifo.png");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Run f = run("train", "--data", "synthetic", "--epochs", "2", "--layers", "8", "--threads", "1", "--plot", fifo.toString());
+        assertThat(f.code()).isEqualTo(2);
+        assertThat(f.err().strip()).isEqualTo("jvk train: --plot " + fifo + ": not a regular file (a device or FIFO); a plot replaces only a regular file");
+        assertThat(f.out()).doesNotContain("epoch");
+        assertThat(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("the FIFO is still a FIFO").isFalse();
+    }
+
     @Test
     void plot_of_a_run_without_validation_rows_says_how_to_watch_some() throws IOException {
         Path small = noisy("small.csv", 200, 12);   // 160 training rows: none held out by default
