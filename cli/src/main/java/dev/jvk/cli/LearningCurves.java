@@ -1,5 +1,6 @@
 package dev.jvk.cli;
 
+import dev.jvk.nn.AtomicFiles;
 import dev.jvk.nn.Evaluation;
 import dev.jvk.nn.Trainer;
 import java.awt.BasicStroke;
@@ -8,10 +9,9 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,16 +82,12 @@ final class LearningCurves {
                 ? "no validation set: --validation-split F or --validation-csv FILE watches one" : null;
         panel(g, WIDTH / 2, curves.metricName(), curves.metric(), curves.bestEpoch(), regression ? Double.NEGATIVE_INFINITY : 0, 1, curves.epochs(), nothing);
         g.dispose();
-        Path absolute = file.toAbsolutePath();
-        Path temp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            if (!ImageIO.write(image, "png", temp.toFile())) {
-                throw new IOException("no PNG writer in this JDK");
-            }
-            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
+        // saved as a model is: through a symbolic link, never over a FIFO, no temporary file left, a failed write named
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        if (!ImageIO.write(image, "png", png)) {
+            throw new IOException("no PNG writer in this JDK");
         }
+        AtomicFiles.write(file, png.toByteArray());
     }
 
     /** The figure the metric panel shows of an evaluation: accuracy, or R^2 for a regressor. */

@@ -122,8 +122,13 @@ final class Options {
             throw new UsageException(option + " -: a model is written to a file, not to standard output; give a file name (./- for a file named -)");
         }
         checkWritable(file, option);
+        checkReplaceable(file, option, "a model");
+    }
+
+    /** That {@code file}, if it exists, is a regular file (or a link to one): {@code AtomicFiles} replaces no other, and would say so only at the end. */
+    static void checkReplaceable(Path file, String option, String what) {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw new UsageException(option + " " + file + ": not a regular file (a device or FIFO); a model replaces only a regular file");
+            throw new UsageException(option + " " + file + ": not a regular file (a device or FIFO); " + what + " replaces only a regular file");
         }
     }
 }

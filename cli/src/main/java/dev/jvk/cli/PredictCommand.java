@@ -183,6 +183,9 @@ final class PredictCommand implements Callable<Integer> {
         if (Files.exists(target) && !Files.isRegularFile(target)) {
             try (OutputStream stream = Files.newOutputStream(target, StandardOpenOption.WRITE)) {
                 stream.write(bytes);
+            } catch (IOException e) {
+                // the system's words alone ("No space left on device") name no file
+                throw new IOException(target + ": not written (" + e.getMessage() + ")", e);
             }
         } else {
             AtomicFiles.write(target, bytes);

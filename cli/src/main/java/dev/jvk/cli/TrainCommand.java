@@ -253,10 +253,15 @@ final class TrainCommand implements Callable<Integer> {
             Options.checkWritable(Files.isDirectory(checkpointDir) ? checkpointDir.resolve(TrainingCheckpoint.MODEL) : checkpointDir, "--checkpoint-dir");
         }
         if (classWeights != null && !classWeights.equalsIgnoreCase("balanced") && !Files.isRegularFile(Path.of(classWeights))) {
+            if (Files.exists(Path.of(classWeights))) {
+                throw new UsageException("--class-weights " + classWeights
+                        + ": not a regular file (a folder, device or FIFO); expected balanced, or a CSV file of 'class,weight' lines");
+            }
             throw new UsageException("--class-weights " + classWeights + ": no such file (expected balanced, or a CSV file of 'class,weight' lines)");
         }
         if (plot != null) {
             Options.checkWritable(plot, "--plot");
+            Options.checkReplaceable(plot, "--plot", "a plot");
             Options.notAnInput(plot, "--plot", "the plot", "--csv", data.csv, "--test-csv", testCsv, "--validation-csv", validationCsv,
                     "--class-weights", classWeights);
             if (!plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {

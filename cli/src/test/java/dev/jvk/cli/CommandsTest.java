@@ -156,6 +156,17 @@ class CommandsTest {
         assertThat(e.err()).contains("--onnx /dev/null").contains("not a regular file");
     }
 
+    /** predict writes into a device it is given (/dev/stdout, a FIFO); one that fails said only "jvk predict: No space left on device". */
+    @Test
+    void predictions_that_cannot_be_written_name_the_file() throws IOException {
+        Path model = trainSpecies();
+        Path train = dir.resolve("train.csv");
+        Run p = run("predict", "--model", model.toString(), "--csv", train.toString(), "--delimiter", ";", "--header", "--out", "/dev/full");
+        assertThat(p.code()).isEqualTo(2);
+        assertThat(p.out()).isEmpty();
+        assertThat(p.err().strip()).isEqualTo("jvk predict: /dev/full: not written (No space left on device)");
+    }
+
     @Test
     void predict_names_no_class_for_a_row_whose_scores_are_nan_and_says_how_many() throws IOException {
         // 2 x1 + 2 x2 is +Inf + -Inf = NaN at (3e38, -3e38): every score of that row is NaN
@@ -767,6 +778,31 @@ class CommandsTest {
         assertThat(notPng.code()).isEqualTo(2);
     }
 
+    /**
+     * --plot wrote its own temporary file and moved it over the target: a symbolic link was replaced by a plain file (where
+     * --save writes through it), a FIFO named *.png was replaced after training, and a failed write named no file. It is
+     * now saved as a model is ({@code AtomicFiles}).
+     */
+    @Test
+    void plot_is_saved_as_a_model_is_through_a_link_and_never_over_a_fifo() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Path real = shared.resolve("curves.png");
+        Files.write(real, new byte[] {1});
+        Path link = Files.createSymbolicLink(dir.resolve("curves.png"), real);
+        Run r = run("train", "--data", "synthetic", "--epochs", "2", "--layers", "8", "--threads", "1", "--plot", link.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.isSymbolicLink(link)).as("the link stays a link").isTrue();
+        assertThat(javax.imageio.ImageIO.read(real.toFile()).getWidth()).as("the link's target holds the plot").isEqualTo(1000);
+
+        Path fifo = dir.resolve("fifo.png");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Run f = run("train", "--data", "synthetic", "--epochs", "2", "--layers", "8", "--threads", "1", "--plot", fifo.toString());
+        assertThat(f.code()).isEqualTo(2);
+        assertThat(f.err().strip()).isEqualTo("jvk train: --plot " + fifo + ": not a regular file (a device or FIFO); a plot replaces only a regular file");
+        assertThat(f.out()).doesNotContain("epoch");
+        assertThat(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("the FIFO is still a FIFO").isFalse();
+    }
+
     @Test
     void plot_of_a_run_without_validation_rows_says_how_to_watch_some() throws IOException {
         Path small = noisy("small.csv", 200, 12);   // 160 training rows: none held out by default
@@ -843,6 +879,15 @@ class CommandsTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo("jvk train: " + weights + ": no weight for class virginica, the third");
         assertThat(missing.out()).as("the error comes before any progress").isEmpty();
+        // a folder or a device exists: it was called "no such file"
+        for (String notAFile : List.of(dir.toString(), "/dev/zero")) {
+            Run special = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
+                    "--epochs", "1", "--class-weights", notAFile);
+            assertThat(special.code()).isEqualTo(2);
+            assertThat(special.err().strip()).isEqualTo("jvk train: --class-weights " + notAFile
+                    + ": not a regular file (a folder, device or FIFO); expected balanced, or a CSV file of 'class,weight' lines");
+            assertThat(special.out()).isEmpty();
+        }
         Files.writeString(weights, "setosa,1\n\nversicolor,2\n\"virginica, the third\",0.5\nsetosa,5\n");   // lines of the file, the blank one too
         Run twice = run("train", "--csv", train.toString(), "--delimiter", ";", "--header", "--label-column", "species",
                 "--epochs", "1", "--class-weights", weights.toString());

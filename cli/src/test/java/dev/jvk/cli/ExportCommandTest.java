@@ -70,6 +70,31 @@ class ExportCommandTest {
         assertThat(c.err()).contains("junk.jvk").contains("not a jvk model file");
     }
 
+    /**
+     * {@code --model -} reads a jvk model from standard input; an ONNX file piped in was told "-: not a jvk model file (wrong
+     * magic number)", as if it were no model at all. ONNX is read from a named file (its external data lies beside it).
+     */
+    @Test
+    void an_onnx_file_on_standard_input_is_named_as_onnx() throws IOException {
+        Path model = dir.resolve("m.jvk");
+        Path onnx = dir.resolve("m.onnx");
+        assertThat(run("train", "--data", "synthetic", "--epochs", "1", "--layers", "8", "--threads", "1", "--save", model.toString()).code()).isZero();
+        assertThat(run("export", "--model", model.toString(), "--onnx", onnx.toString()).code()).isZero();
+        java.io.InputStream stdin = System.in;
+        Run r;
+        try {
+            System.setIn(Files.newInputStream(onnx));
+            r = run("evaluate", "--model", "-", "--data", "synthetic");
+        } finally {
+            System.in.close();
+            System.setIn(stdin);
+        }
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip()).isEqualTo("jvk evaluate: -: an ONNX model, not a jvk model file; jvk reads ONNX from a file "
+                + "(give its name: its external data is found beside it), not from standard input");
+    }
+
     /** --activation gelu-tanh trains, saves, exports at opset 17 (the sub-graph) and 20 (one Gelu node) and reads back the same. */
     @Test
     void train_with_gelu_tanh_then_export_at_opsets_17_and_20() throws IOException {

@@ -226,6 +226,47 @@ class HostileInputTest {
         assertThat(debug.err()).anySatisfy(l -> assertThat(l).startsWith("\tat "));
     }
 
+    /**
+     * A line of just over 2^30 characters where the heap holds its 2 GB of chars: the record's array doubled past int's range
+     * (a NegativeArraySizeException, "internal error" with its trace and exit 1) instead of stopping at the largest array.
+     */
+    @Test
+    void a_line_past_a_billion_characters_with_the_heap_to_hold_them_ends_in_one_line() throws IOException {
+        Path sparse = dir.resolve("sparse.csv");
+        try (RandomAccessFile f = new RandomAccessFile(sparse.toFile(), "rw")) {
+            f.setLength((1L << 30) + 16);   // sparse NUL bytes, no newline: one record of 2^30 + 16 characters
+        }
+        List<String> before = files();
+        Run r = jvk(List.of("-Xmx6g"), "train", "--csv", sparse.toString(), "--save", dir.resolve("m.jvk").toString())
+                .refusedInOneLine("train", before);
+        assertThat(r.line()).matches("jvk train: (.*sparse.csv line 1: a record of more than .* characters.*|out of memory .*)");
+    }
+
+    /**
+     * A save that fails as it writes (the disk full, a quota, here the file size limit of {@code ulimit -f}) said only the
+     * system's words, "jvk train: File too large": not which file, nor that the model was not saved.
+     */
+    @Test
+    void a_save_that_fails_as_it_writes_names_the_file() throws IOException {
+        Path csv = dir.resolve("small.csv");
+        Files.writeString(csv, "0,1,2\n1,3,4\n0,1,3\n1,4,4\n");
+        Path model = dir.resolve("m.jvk");
+        List<String> before = files();
+        // 4 kB: the model of 256 hidden units is about 4 kB of weights alone; no performance data file (it is 32 kB)
+        Run r = jvk(List.of("bash", "-c", "ulimit -f 4 && exec \"$@\"", "bash"), List.of("-XX:-UsePerfData"),
+                "train", "--csv", csv.toString(), "--label-column", "0", "--layers", "256", "--activation", "relu", "--epochs", "1",
+                "--test-csv", csv.toString(), "--save", model.toString()).refusedInOneLine("train", before);
+        assertThat(r.line()).isEqualTo("jvk train: " + model + ": not written (File too large); nothing was written");
+
+        Files.write(model, new byte[] {1, 2, 3});
+        List<String> withOld = files();
+        Run again = jvk(List.of("bash", "-c", "ulimit -f 4 && exec \"$@\"", "bash"), List.of("-XX:-UsePerfData"),
+                "train", "--csv", csv.toString(), "--label-column", "0", "--layers", "256", "--activation", "relu", "--epochs", "1",
+                "--test-csv", csv.toString(), "--save", model.toString()).refusedInOneLine("train", withOld);
+        assertThat(again.line()).isEqualTo("jvk train: " + model + ": not written (File too large); the file is as it was");
+        assertThat(Files.readAllBytes(model)).containsExactly(1, 2, 3);
+    }
+
     @Test
     void evaluate_of_a_valid_model_with_40000_classes_does_not_count_a_40000_squared_matrix() throws IOException {
         Path model = dir.resolve("wide.jvk");
@@ -367,8 +408,14 @@ class HostileInputTest {
 
     /** Runs {@code dev.jvk.cli.Main} with {@code -Xmx256m} and {@code jvmOptions}; stderr without the JVM's incubator warning. */
     private Run jvk(List<String> jvmOptions, String... args) {
+        return jvk(List.of(), jvmOptions, args);
+    }
+
+    /** {@link #jvk(List, String...)} started by {@code launcher} (a shell that sets a limit, then runs the rest). */
+    private Run jvk(List<String> launcher, List<String> jvmOptions, String... args) {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, HEAP, "-XX:+UseSerialGC", "-Xshare:auto", "--add-modules", "jdk.incubator.vector"));
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(java, HEAP, "-XX:+UseSerialGC", "-Xshare:auto", "--add-modules", "jdk.incubator.vector"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classPath(), Main.class.getName()));
         command.addAll(List.of(args));

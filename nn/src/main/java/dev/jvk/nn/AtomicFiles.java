@@ -33,6 +33,7 @@ public final class AtomicFiles {
      * run (their process gone) are removed by the next save to the same name.
      *
      * @throws ModelFileException when the target is not a regular file, its folder does not exist, or its symbolic links cannot be followed
+     * @throws IOException         when the bytes cannot be written (a full disk): one line naming {@code file}, and whether it was left as it was
      */
     public static void write(Path file, byte[] bytes) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -49,7 +50,8 @@ public final class AtomicFiles {
         String name = target.getFileName().toString();
         removeStaleTemporaries(dir, name);
         Set<PosixFilePermission> mode = null;
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+        boolean replacing = Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
+        if (replacing) {
             try {
                 mode = Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS);
             } catch (UnsupportedOperationException e) {
@@ -72,6 +74,10 @@ public final class AtomicFiles {
                     out.write(buffer);
                 }
                 out.force(true);
+            } catch (IOException e) {
+                // the system's words alone ("No space left on device", "File too large") name neither the file nor the outcome
+                throw new IOException(file + ": not written (" + e.getMessage() + "); "
+                        + (replacing ? "the file is as it was" : "nothing was written"), e);
             }
             if (mode != null) {
                 Files.setPosixFilePermissions(temp, mode);

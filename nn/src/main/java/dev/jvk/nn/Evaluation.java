@@ -1,5 +1,6 @@
 package dev.jvk.nn;
 
+import dev.jvk.nn.data.DataException;
 import java.util.List;
 import java.util.Locale;
 
@@ -202,7 +203,7 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
         }
         int width = 9;
         for (String name : classNames) {
-            width = Math.max(width, Math.min(30, name.length()));
+            width = Math.max(width, Math.min(30, DataException.escaped(name).length()));
         }
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s %9s %9s %9s %9s%n", "class", "precision", "recall", "f1", "support"));
         double p = 0;
@@ -216,7 +217,8 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
             if (n == 0 && precisionDenominator(c) == 0) {
                 continue;
             }
-            String name = classNames.isEmpty() ? Integer.toString(c) : classNames.get(c);
+            // a name from a file jvk did not write may hold an escape sequence for the terminal, or a line break
+            String name = classNames.isEmpty() ? Integer.toString(c) : DataException.escaped(classNames.get(c));
             if (name.length() > 30) {
                 name = name.substring(0, 27) + "...";
             }
@@ -256,7 +258,7 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
         }
         List<String> names = new java.util.ArrayList<>();
         for (int c = 0; c < classes; c++) {
-            names.add(classNames.isEmpty() ? Integer.toString(c) : classNames.get(c));
+            names.add(classNames.isEmpty() ? Integer.toString(c) : DataException.escaped(classNames.get(c)));
         }
         int first = Math.max("true\\pred".length(), names.stream().mapToInt(String::length).max().orElse(0));
         int column = 2 + Math.max(5, names.stream().mapToInt(String::length).max().orElse(0));

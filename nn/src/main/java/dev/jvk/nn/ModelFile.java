@@ -233,6 +233,9 @@ final class ModelFile {
 
     // ---- reading ----
 
+    /** The first byte of every ONNX file: the tag of {@code ModelProto.ir_version} (field 1, a varint), which ONNX writers put first. */
+    private static final int ONNX_FIRST_BYTE = 0x08;
+
     /**
      * Reads a model file. Nothing is allocated from the header's payload length until it is checked
      * against the file's length (standard input, {@code -}, has none: its bytes are kept as they arrive,
@@ -260,6 +263,12 @@ final class ModelFile {
                         + (file.getParent() != null ? file.getParent() : Path.of("")).resolve(TrainingCheckpoint.MODEL));
             }
             long length = input.length();
+            if (head.length > 0 && head[0] == ONNX_FIRST_BYTE) {
+                // "wrong magic number" would say it is no model at all
+                throw new ModelFileException(name + ": an ONNX model, not a jvk model file; " + (length < 0
+                        ? "jvk reads ONNX from a file (give its name: its external data is found beside it), not from standard input"
+                        : "read it with OnnxModel.importMlp"));
+            }
             long payloadLength = checkFrame(head, length >= 0 ? length : head.length == HEADER ? Long.MAX_VALUE : head.length, name);
             int total = (int) (HEADER + payloadLength + TRAILER);
             MemoryPlan.require(3L * total, name + ": a model of " + total + " bytes (the file, its weights and their gradients)");

@@ -1,5 +1,7 @@
 package dev.jvk.nn;
 
+import dev.jvk.nn.data.DataException;
+import dev.jvk.nn.data.DataSources;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -8,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,17 +160,23 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
      */
     public static TrainingCheckpoint read(Path dir) throws IOException {
         Path file = dir.resolve(STATE);
+        if (!Files.exists(file)) {
+            throw new ModelFileException(file + ": no such file (no checkpoint to resume from in " + dir + ")");
+        }
         byte[] bytes;
+        // a FIFO's open would wait for a writer forever, a folder fail as "Is a directory": refused as every reader refuses them
+        DataSources.Input input;
         try {
-            long size = Files.size(file);
+            input = DataSources.openInput(file);
+        } catch (DataException e) {
+            throw new ModelFileException(e.getMessage());
+        }
+        try (input) {
+            long size = input.length();
             if (size > Integer.MAX_VALUE - 8) {
                 throw new ModelFileException(file + ": " + size + " bytes is too large for a training state");
             }
-            try (InputStream in = Files.newInputStream(file)) {
-                bytes = in.readNBytes((int) size);
-            }
-        } catch (NoSuchFileException e) {
-            throw new ModelFileException(file + ": no such file (no checkpoint to resume from in " + dir + ")");
+            bytes = input.stream().readNBytes((int) size);
         }
         if (bytes.length < MAGIC.length + 8 || !java.util.Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new ModelFileException(file + ": not a jvk training state");

@@ -171,6 +171,10 @@ class ModelFileTest {
         Path png = dir.resolve("picture.png");
         Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0});
         assertThatThrownBy(() -> Mlp.load(png)).isInstanceOf(ModelFileException.class).hasMessage(png + ": not a jvk model file (wrong magic number)");
+        Path onnx = dir.resolve("model.onnx");
+        Files.write(onnx, new byte[] {0x08, 0x08, 0x12, 0x04, 't', 'o', 'r', 'c', 'h', 0, 0, 0});   // ir_version 8, producer_name "torch"
+        assertThatThrownBy(() -> Mlp.load(onnx)).isInstanceOf(ModelFileException.class)
+                .hasMessage(onnx + ": an ONNX model, not a jvk model file; read it with OnnxModel.importMlp");
     }
 
     @Test
@@ -183,6 +187,34 @@ class ModelFileTest {
                 .hasMessage(state + ": a training checkpoint's state (train --checkpoint-dir), not a model; its model is " + model);
         assertThatThrownBy(() -> Mlp.load(checkpoint)).isInstanceOf(ModelFileException.class)
                 .hasMessage(checkpoint + ": a training checkpoint folder (train --checkpoint-dir), not a model file; its model is " + model);
+    }
+
+    /**
+     * A checkpoint's state that is a FIFO, a device or a folder: the FIFO's open waited forever for a writer (train --resume
+     * hung after printing the model), the folder failed as "Is a directory", naming no file.
+     */
+    @Test
+    void a_checkpoint_state_that_is_no_regular_file_is_refused_naming_it() throws Exception {
+        Path checkpoint = Files.createDirectory(dir.resolve("ckpt"));
+        Path state = checkpoint.resolve(TrainingCheckpoint.STATE);
+        sample().save(checkpoint.resolve(TrainingCheckpoint.MODEL));
+        assertThat(new ProcessBuilder("mkfifo", state.toString()).start().waitFor()).isZero();
+        try {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
+                    assertThatThrownBy(() -> TrainingCheckpoint.read(checkpoint)).isInstanceOf(ModelFileException.class)
+                            .hasMessage(state + ": not a regular file (a FIFO, device or socket); jvk reads files, or standard input when the name is -"));
+        } finally {
+            // a reader blocked in open (before the fix) is let go by a writer's open; read and write, which Linux opens at once
+            try (var release = java.nio.channels.FileChannel.open(state, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                // nothing to write
+            } catch (IOException e) {
+                // no reader left: nothing to release
+            }
+        }
+        Files.delete(state);
+        Files.createDirectory(state);
+        assertThatThrownBy(() -> TrainingCheckpoint.read(checkpoint)).isInstanceOf(ModelFileException.class)
+                .hasMessage(state + ": is a folder, not a file");
     }
 
     static ModelMetadata namedMetadata() {

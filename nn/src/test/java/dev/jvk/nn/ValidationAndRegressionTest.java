@@ -268,6 +268,25 @@ class ValidationAndRegressionTest {
         assertThat(e.toString()).contains("1 row without a prediction (NaN outputs)");
     }
 
+    /**
+     * Class names come from files jvk did not write (a stranger's model, a CSV's label column) and may hold control
+     * characters: an escape sequence printed raw by evaluate's report retitles or rewrites the user's terminal, and a line
+     * break breaks the table. Both tables print them escaped, as the error messages do.
+     */
+    @Test
+    void class_names_with_control_characters_are_printed_escaped() {
+        int[][] confusion = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+        Evaluation e = new Evaluation(3, 1, 0, confusion);
+        List<String> names = List.of("\u001b]0;owned\u0007", "two\nlines", "cat");
+        String report = e.classificationReport(names);
+        String table = e.confusionTable(names);
+        for (String text : List.of(report, table)) {
+            assertThat(text.chars().filter(c -> Character.isISOControl(c) && c != '\n')).as(text).isEmpty();
+            assertThat(text).contains("\\u001b]0;owned\\u0007").contains("two\\u000alines").contains("cat");
+            assertThat(text.lines().count()).as(text).isEqualTo(text.equals(report) ? 6 : 4);
+        }
+    }
+
     @Test
     void per_class_metrics_match_their_definitions() {
         // rows true, columns predicted: class 0: 5 right, 1 as class 1, 1 as class 2; class 1: 2 as 0, 2 right; class 2: no rows, predicted once

@@ -321,14 +321,14 @@ public final class CsvReader {
             }
             int features = columns - labelColumns.length;
             long need = (long) (rows + 1) * features;
-            if (need > Integer.MAX_VALUE - 8) {
-                throw new DataException(file + ": more than " + (Integer.MAX_VALUE - 8) + " feature values do not fit one float array");
+            if (need > MAX_ARRAY) {
+                throw new DataException(file + ": more than " + MAX_ARRAY + " feature values do not fit one float array");
             }
             if (need > x.length) {
-                x = Arrays.copyOf(x, (int) Math.min(Integer.MAX_VALUE - 8L, Math.max(2L * x.length, need)));
+                x = Arrays.copyOf(x, (int) Math.min(MAX_ARRAY, Math.max(2L * x.length, need)));
             }
             if ((long) (rows + 1) * labelColumns.length > targets.length) {
-                targets = Arrays.copyOf(targets, (int) Math.min(Integer.MAX_VALUE - 8L, 2L * targets.length + labelColumns.length));
+                targets = Arrays.copyOf(targets, (int) Math.min(MAX_ARRAY, 2L * targets.length + labelColumns.length));
             }
             int f = rows * features;
             int t = rows * labelColumns.length;
@@ -347,8 +347,12 @@ public final class CsvReader {
                     if (!isMissing(cell)) {
                         // numpy, pandas and R write infinities as inf, Infinity or Inf: a number, but none a network can take
                         boolean infinity = cell.matches("(?i)[+-]?inf(inity)?");
+                        boolean decimalComma = format.delimiter() != ',' && cell.matches("[+-]?[0-9]*,[0-9]+([eE][+-]?[0-9]+)?");
                         throw new DataException(file + " line " + p.recordLine + ", column " + (c + 1) + columnName(header, c) + ": " + DataException.printable(cell)
-                                + (infinity ? " is not a finite number" : " is not a number" + (rows == 0 && format.dataFile() ? firstRowHint(p, format, header, c, columns) : "")));
+                                + (infinity ? " is not a finite number"
+                                        : decimalComma ? " is not a number (a decimal comma: jvk reads " + cell.replace(',', '.')
+                                                + "; export the file with decimal points, or replace the commas)"
+                                        : " is not a number" + (rows == 0 && format.dataFile() ? firstRowHint(p, format, header, c, columns) : "")));
                     }
                     if (missing == Missing.ERROR) {
                         // an empty last cell under an empty last name (or in the first row of a file without a header): a delimiter
@@ -359,7 +363,7 @@ public final class CsvReader {
                                         : format.dataFile() ? " (give --missing mean or --missing zero to fill it)" : ""));
                     }
                     if (missingCells == missingAt.length) {
-                        missingAt = Arrays.copyOf(missingAt, Math.max(16, 2 * missingCells));
+                        missingAt = Arrays.copyOf(missingAt, (int) Math.min(MAX_ARRAY, Math.max(16, 2L * missingCells)));
                     }
                     missingAt[missingCells++] = f;
                 } else if (!Float.isFinite(v)) {
@@ -370,7 +374,7 @@ public final class CsvReader {
                 x[f++] = v;
             }
             if (rows == lines.length) {
-                lines = Arrays.copyOf(lines, (int) Math.min(Integer.MAX_VALUE - 8L, 2L * lines.length));
+                lines = Arrays.copyOf(lines, (int) Math.min(MAX_ARRAY, 2L * lines.length));
             }
             lines[rows] = (int) p.recordLine;
             rows++;
@@ -411,6 +415,9 @@ public final class CsvReader {
     static boolean isMissing(String cell) {
         return cell.isEmpty() || cell.equals("?") || cell.equalsIgnoreCase("NA") || cell.equalsIgnoreCase("N/A") || cell.equalsIgnoreCase("NaN");
     }
+
+    /** The longest array the JVM allocates (some reserve header words in an array). */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     /** What a decimal too large for float is told: {@value}. */
     static final String BEYOND_FLOAT = " is beyond float's range (magnitudes up to 3.4e38)";
@@ -611,9 +618,21 @@ public final class CsvReader {
 
         private void append(char c) {
             if (length == cells.length) {
-                cells = Arrays.copyOf(cells, cells.length * 2);
+                cells = Arrays.copyOf(cells, grown(cells.length, "characters"));
             }
             cells[length++] = c;
+        }
+
+        /**
+         * The next length of an array of the current record that is full at {@code length}: twice as long, up to the largest
+         * array. Doubling alone went past int's range at 2^30 (a NegativeArraySizeException, where the heap held the record).
+         */
+        private int grown(int length, String what) {
+            if (length >= MAX_ARRAY) {
+                throw new DataException(file + " line " + recordLine + ": a record of more than " + MAX_ARRAY + " " + what
+                        + ", more than one Java array holds (is the file CSV text, with line breaks?)");
+            }
+            return (int) Math.min(MAX_ARRAY, 2L * length);
         }
 
         private void endCell(int cellStart, boolean quoted) {
@@ -628,8 +647,9 @@ public final class CsvReader {
                 }
             }
             if (cellCount == start.length) {
-                start = Arrays.copyOf(start, start.length * 2);
-                end = Arrays.copyOf(end, end.length * 2);
+                int grown = grown(start.length, "cells");
+                start = Arrays.copyOf(start, grown);
+                end = Arrays.copyOf(end, grown);
             }
             start[cellCount] = s;
             end[cellCount] = e;

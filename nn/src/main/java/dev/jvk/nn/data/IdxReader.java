@@ -68,6 +68,11 @@ public final class IdxReader {
             if (count < 0 || rows <= 0 || cols <= 0 || n < 0) {
                 throw new DataException(file + ": bad IDX image dimensions " + count + " x " + rows + " x " + cols);
             }
+            if ((long) rows * cols > Integer.MAX_VALUE - 8) {
+                // an empty file passes the check above (n = 0), and its images' int size would wrap
+                throw new DataException(file + ": bad IDX image dimensions " + count + " x " + rows + " x " + cols + " (images of more than "
+                        + (Integer.MAX_VALUE - 8) + " pixels)");
+            }
             byte[] bytes = source.readValues(n, 16, "pixel values");
             MemoryPlan.require(4 * n, file + ": " + count + " images of " + rows + " x " + cols + " pixels as floats");
             float[] pixels = new float[(int) n];

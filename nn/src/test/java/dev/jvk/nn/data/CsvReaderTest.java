@@ -314,6 +314,23 @@ class CsvReaderTest {
     }
 
     @Test
+    void decimal_commas_are_named_as_such() throws IOException {
+        // what a spreadsheet set to German or French exports as CSV: ';' between cells, ',' before the decimals. It was told
+        // "(a feature must be; if this column is the label, give --label-column a)", which no label column mends
+        Path european = csv("a;b;label\n1,5;2,25;0\n-3,0e2;4;1\n");
+        assertThatThrownBy(() -> CsvReader.read(european, new CsvReader.Format(';', true), List.of("label"), CsvReader.Missing.ERROR))
+                .hasMessage(european + " line 2, column 1 ('a'): '1,5' is not a number (a decimal comma: jvk reads 1.5; export the file "
+                        + "with decimal points, or replace the commas)");
+        Path later = csv("a;b;label\n1.5;2;0\n-3,0e2;4;1\n");
+        assertThatThrownBy(() -> CsvReader.read(later, new CsvReader.Format(';', true), List.of("label"), CsvReader.Missing.ERROR))
+                .hasMessage(later + " line 3, column 1 ('a'): '-3,0e2' is not a number (a decimal comma: jvk reads -3.0e2; export the file "
+                        + "with decimal points, or replace the commas)");
+        // a quoted "1,2" in a comma-separated file is a cell of two numbers, not a decimal
+        Path quoted = csv("\"1,2\",2,0\n");
+        assertThatThrownBy(() -> read(quoted, false, "2")).hasMessageStartingWith(quoted + " line 1, column 1: '1,2' is not a number (a feature must be");
+    }
+
+    @Test
     void a_file_separated_by_semicolons_or_tabs_read_as_commas_names_the_delimiter_to_give() throws IOException {
         Path semicolons = csv("a;b;label\n1;2;0\n3;4;1\n");
         assertThatThrownBy(() -> read(semicolons, true, "label"))

@@ -119,6 +119,17 @@ class IdxReaderTest {
     }
 
     @Test
+    void an_empty_image_file_whose_image_size_overflows_int_is_refused_naming_the_file() throws IOException {
+        // no pixel values at all, but rows x cols past int's range: it was read, and its features() wrapped to -2147479015,
+        // which the data set refused as "bad data set shape" naming no file (or, 65536 x 65536, wrapped to 0)
+        for (int side : new int[] {46341, 65536}) {
+            Path empty = write("empty" + side, images(IdxReader.IMAGES_MAGIC, 0, side, side, 0), false);
+            assertThatThrownBy(() -> IdxReader.readImages(empty)).isInstanceOf(DataException.class)
+                    .hasMessage(empty + ": bad IDX image dimensions 0 x " + side + " x " + side + " (images of more than 2147483639 pixels)");
+        }
+    }
+
+    @Test
     void a_gzipped_claim_beyond_the_stated_expansion_is_refused_from_the_header() throws IOException {
         Path bomb = write("bomb.gz", labels(1_000_000, 0, 1), true);
         long length = Files.size(bomb);
