@@ -28,7 +28,7 @@ import net.jqwik.api.statistics.Statistics;
  * for C over one vector wide (its tile turned back into rows of two vectors), and SMALL apart for the NN
  * products whose tiles run 4 vectors wide (n of at least 4 vectors, m of at least 4), and those with a
  * first panel 6 vectors wide (an odd number of whole 2-vector panels, at least 3), and those past 128^3
- * that it takes for their few rows; NARROW_DOT apart below 16 vectors of k (B stored transposed, or SGEMM's A as stored from 8). Where jvk runs its
+ * that it takes for their few rows; NARROW_DOT apart below 16 vectors of k (B stored transposed only). Where jvk runs its
  * scalar reference there are no paths, and nothing to count.
  */
 class GemmPathCoverageProperties {
@@ -46,7 +46,7 @@ class GemmPathCoverageProperties {
         Arbitrary<Integer> large = Arbitraries.integers().between(90, 200);
         // narrow and short (m below NR: the one-vector path; NR is 4 doubles at 128 bits, so m 2-3)
         Arbitrary<Integer> shortM = Arbitraries.integers().between(2, 3);
-        // narrow and deep: the narrow dot products take A as stored from k = 128 elements at 512 bits (8 vectors of floats, 16 of doubles)
+        // narrow and deep: the narrow dot products take A as stored from k = 16 vectors (256 floats at 512 bits)
         Arbitrary<Integer> deep = Arbitraries.integers().between(200, 1100);
         // and with B stored transposed from 8 vectors (128 floats, 64 doubles at 512 bits)
         // (32 floats at 128 bits: the range follows the width, the floats' and the doubles' 8 to 16 vectors)
@@ -184,8 +184,8 @@ class GemmPathCoverageProperties {
     /** The label of SMALL for the NN products past 128^3 that it takes for their few rows (at most 32). */
     private static final String SMALL_FEW_ROWS = "SMALL past 128^3, few rows";
 
-    /** The label of NARROW_DOT below 16 vectors of k: B stored transposed from 8 vectors, and SGEMM's A as stored from 8. */
-    private static final String NARROW_DOT_TRANS_B = "NARROW_DOT, below 16 vectors of k";
+    /** The label of NARROW_DOT below 16 vectors of k, where it takes only a B stored transposed. */
+    private static final String NARROW_DOT_TRANS_B = "NARROW_DOT, B^T from 8 vectors";
 
     /** The label of NARROW_T for C wider than one vector. */
     private static final String NARROW_T_WIDE = "NARROW_T over one vector";

