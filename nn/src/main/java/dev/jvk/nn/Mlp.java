@@ -74,7 +74,8 @@ public final class Mlp {
      * The most rows a chunk of {@link #predict} gets (see {@link #predictChunkRows}): past {@link #MAX_CHUNKS} chunks if
      * need be. A chunk's first product packs its rows whole (784 features: 3 KB a row) beside the first layer's weights
      * (784x256: 800 KB), and both stay in a core's L2 only while the chunk is small: on a 1 MB L2 (Zen 4) a batch of 1024
-     * in 8 chunks of 128 rows ran 1.21x ONNX Runtime's time on two threads, in 16 of 64 1.11x (bench/RESULTS-onnx.md).
+     * in 8 chunks of 128 rows ran 1.14-1.21x ONNX Runtime's time on two threads, in 16 of 64 1.11-1.14x, level on one
+     * (bench/RESULTS-onnx.md).
      * {@code -Djvk.nn.maxPredictChunkRows} for sweeps.
      */
     static final int MAX_PREDICT_CHUNK_ROWS = Integer.getInteger("jvk.nn.maxPredictChunkRows", 64);
