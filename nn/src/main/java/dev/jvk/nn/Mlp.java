@@ -70,6 +70,15 @@ public final class Mlp {
      * for sweeps.
      */
     static final int MIN_PREDICT_CHUNK_ROWS = Integer.getInteger("jvk.nn.minPredictChunkRows", 8);
+    /**
+     * The most rows a chunk of {@link #predict} gets (see {@link #predictChunkRows}): past {@link #MAX_CHUNKS} chunks if
+     * need be. A chunk's first product packs its rows whole (784 features: 3 KB a row) beside the first layer's weights
+     * (784x256: 800 KB), and both stay in a core's L2 only while the chunk is small: on a 1 MB L2 (Zen 4) a batch of 1024
+     * in 8 chunks of 128 rows ran 1.14-1.21x ONNX Runtime's time on two threads, in 16 of 64 1.11-1.14x, level on one
+     * (bench/RESULTS-onnx.md).
+     * {@code -Djvk.nn.maxPredictChunkRows} for sweeps.
+     */
+    static final int MAX_PREDICT_CHUNK_ROWS = Integer.getInteger("jvk.nn.maxPredictChunkRows", 64);
 
     private final List<Layer> layers;
     private final Loss loss;
@@ -830,11 +839,13 @@ public final class Mlp {
 
     /**
      * How many rows each chunk of a {@link #predict} pass over {@code rows} rows gets: as {@link #chunkRows}, with
-     * chunks of at least {@link #MIN_PREDICT_CHUNK_ROWS}, never a chunk of one row among larger ones: the same rows
-     * always give the same chunks.
+     * chunks of at least {@link #MIN_PREDICT_CHUNK_ROWS} and, in more than {@link #MAX_CHUNKS} chunks where need be, of
+     * about {@link #MAX_PREDICT_CHUNK_ROWS} at most; never a chunk of one row among larger ones: the same rows always give
+     * the same chunks. Each row's scores are the same bits however the rows are cut.
      */
     static int predictChunkRows(int rows) {
-        int chunks = Math.max(1, Math.min(MAX_CHUNKS, rows / MIN_PREDICT_CHUNK_ROWS));
+        int chunks = Math.max(1, Math.min(Math.max(MAX_CHUNKS, (rows + MAX_PREDICT_CHUNK_ROWS - 1) / MAX_PREDICT_CHUNK_ROWS),
+                rows / MIN_PREDICT_CHUNK_ROWS));
         int share = (rows + chunks - 1) / chunks;
         int tiles = Math.max(1, Math.min(rows, (share + 7) / 8 * 8));
         return rows % tiles == 1 ? share : tiles;

@@ -29,6 +29,36 @@ class PackedWeightsTest {
     private static final int ROWS = 37; // ragged tiles, and more than one chunk at the smallest chunk size
 
     @Test
+    void aLargeBatchIsCutIntoChunksSmallEnoughForTheirPackedRowsAndTheFirstWeightsToShareACoresL2() {
+        // 1024 rows of 784 features in 8 chunks of 128 (400 KB packed beside 800 KB of weights) overflowed a 1 MB L2
+        assertThat(Mlp.predictChunkRows(1024)).isEqualTo(64);
+        assertThat(Mlp.predictChunkRows(1000)).as("16 chunks in whole 8-row tiles").isEqualTo(64);
+        assertThat(Mlp.predictChunkRows(512)).isEqualTo(64);
+        assertThat(Mlp.predictChunkRows(128)).as("8 chunks, as before").isEqualTo(16);
+        assertThat(Mlp.predictChunkRows(16)).isEqualTo(8);
+        assertThat(Mlp.predictChunkRows(9)).as("no chunk of one row").isEqualTo(9);
+    }
+
+    @Test
+    void predictionsOfMoreChunksThanTheMostForThreadsAreBitwiseTheUnpackedForwardPass() {
+        // 1024 and 1000 rows: 16 chunks; 1030: a pass of 1024 and one of 6 rows
+        Mlp mlp = model(5);
+        int saved = Gemm.threads();
+        try {
+            for (int rows : new int[] {1024, 1000, 1030}) {
+                float[] x = inputs(rows, mlp.inputs(), rows);
+                float[] expected = unpackedForward(mlp, x, rows);
+                for (int threads = 1; threads <= 3; threads++) {
+                    Gemm.setThreads(threads);
+                    assertThat(mlp.predict(x, rows)).as("%d rows on %d threads", rows, threads).isEqualTo(expected);
+                }
+            }
+        } finally {
+            Gemm.setThreads(saved);
+        }
+    }
+
+    @Test
     void predictionsAreBitwiseTheUnpackedForwardPass() {
         Mlp mlp = model(3);
         float[] x = inputs(ROWS, mlp.inputs(), 5);
