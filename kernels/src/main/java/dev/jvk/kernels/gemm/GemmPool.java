@@ -215,6 +215,10 @@ final class GemmPool {
                     if (run) {
                         task.runPart(part, wanted, own, Waiting.NONE);
                     }
+                } catch (Throwable e) {
+                    // a worker's part may be waiting for what this part was to write: as for this thread's own part
+                    WAITING.breakFor(e);
+                    throw e;
                 } finally {
                     UNFINISHED.decrementAndGet();
                 }

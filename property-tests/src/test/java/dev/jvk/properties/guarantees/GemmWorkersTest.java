@@ -92,6 +92,18 @@ class GemmWorkersTest {
                 "NO WORKER ORPHANED");
     }
 
+    /**
+     * A part no worker had started, taken back and run by the caller, fails while a worker's part waits for what it
+     * was to write: the waiting part must be told, and stop, rather than wait forever (and the caller with it). No
+     * public call has parts that wait and a failure in the right part, so the child runs its own three-part task
+     * through GemmPool by reflection, until the caller has taken back the failing part at least once (which
+     * thread starts a part first is the scheduler's choice).
+     */
+    @Test
+    void aFailingPartTakenBackByTheCallerStopsThePartsWaitingForIt() throws Exception {
+        assertThat(child("takenBackFails", 3)).contains("PART TAKEN BACK", "EVERY CALL RETURNED");
+    }
+
     private static String child(String check) throws Exception {
         return child(check, 2);
     }
@@ -132,6 +144,7 @@ class GemmWorkersTest {
                 case "bothFail" -> bothFail();
                 case "unreachable" -> unreachable();
                 case "failedStart" -> failedStart();
+                case "takenBackFails" -> takenBackFails();
                 default -> throw new IllegalArgumentException(args[0]);
             }
         }
@@ -322,6 +335,81 @@ class GemmWorkersTest {
             System.out.println("workers: " + workers);
             report(workers.contains("jvk-gemm-2"), "WORKERS STARTED LATER");
             report(workers.equals(List.of("jvk-gemm-1", "jvk-gemm-2")), "NO WORKER ORPHANED");
+        }
+
+        /**
+         * Part 0 (the caller's) returns once part 2 has started on a worker; part 2 waits for part 1's output, which
+         * never comes; part 1 fails. When worker 1 starts part 1 first, its failure stops part 2; when the caller
+         * takes part 1 back, so must the caller's failure.
+         */
+        private static void takenBackFails() throws Exception {
+            Class<?> taskType = Class.forName("dev.jvk.kernels.gemm.GemmPool$Task");
+            java.lang.reflect.Method run = Class.forName("dev.jvk.kernels.gemm.GemmPool")
+                    .getDeclaredMethod("run", taskType, int.class, dev.jvk.kernels.gemm.Workspace.class);
+            run.setAccessible(true);
+            java.lang.reflect.Method pause = Class.forName("dev.jvk.kernels.gemm.GemmPool$Waiting").getDeclaredMethod("pause", int.class);
+            pause.setAccessible(true);
+            Thread caller = Thread.currentThread();
+            AtomicReference<Thread> partOneRanOn = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean partTwoStarted = new java.util.concurrent.atomic.AtomicBoolean();
+            Object task = java.lang.reflect.Proxy.newProxyInstance(taskType.getClassLoader(), new Class<?>[] {taskType}, (proxy, method, args) -> {
+                if (!method.getName().equals("runPart")) {
+                    throw new UnsupportedOperationException(method.getName());
+                }
+                int part = (Integer) args[0];
+                if (part == 0) {
+                    long deadline = System.nanoTime() + SETTLE_NANOS;
+                    while (!partTwoStarted.get() && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                } else if (part == 1) {
+                    partOneRanOn.set(Thread.currentThread());
+                    throw new IllegalStateException("part 1");
+                } else if (Thread.currentThread() != caller) { // taken back (no worker started in time), it waits for nothing
+                    partTwoStarted.set(true);
+                    try {
+                        for (int spins = 0; ; spins++) {
+                            pause.invoke(args[3], spins);
+                        }
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }
+                return null;
+            });
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(3 * SETTLE_NANOS));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                report(false, "EVERY CALL RETURNED");
+                Runtime.getRuntime().halt(1);
+            });
+            watchdog.setDaemon(true);
+            watchdog.start();
+            boolean takenBack = false;
+            for (int call = 0; call < 5000 && !takenBack; call++) {
+                partOneRanOn.set(null);
+                partTwoStarted.set(false);
+                try {
+                    run.invoke(null, task, 3, dev.jvk.kernels.gemm.Workspace.acquire());
+                    report(false, "EVERY CALL THREW PART 1'S FAILURE");
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    Throwable cause = e.getCause();
+                    while (cause != null && !"part 1".equals(cause.getMessage())) {
+                        cause = cause.getCause();
+                    }
+                    if (cause == null) {
+                        throw e;
+                    }
+                }
+                takenBack = partOneRanOn.get() == caller;
+                Thread.sleep(1); // the workers park between calls, as between a program's calls: either may wake first
+            }
+            watchdog.interrupt();
+            report(takenBack, "PART TAKEN BACK");
+            report(true, "EVERY CALL RETURNED");
         }
 
         /** The names of the live GEMM workers, sorted. */
