@@ -31,6 +31,13 @@ final class GemmPool {
     private static final long SPIN_NANOS = Long.getLong("jvk.gemm.spinNanos", 50_000);
     /** Spins between yields while a part waits: the part it waits for may be off the CPU on a busy machine. */
     private static final int SPINS_PER_YIELD = 1 << 10;
+    /**
+     * After a worker could not be started, how long calls that want more workers run as one part before one
+     * tries again. A limit on threads (a container's pids limit) is often passing, and a pool kept short for
+     * good would slow every later product; but each failed start costs a native thread attempt and a warning
+     * line in the JVM's log, which a try at every call would repeat at the rate of the calls.
+     */
+    private static final long RETRY_START_NANOS = 1_000_000_000L;
 
     /**
      * Work split into parts that may wait for what another part writes ({@link Waiting}), never for another
@@ -51,6 +58,9 @@ final class GemmPool {
     private static int stamp;
     /** Guarded by IN_USE. */
     private static Worker[] workers = new Worker[0];
+    /** Guarded by IN_USE: whether a worker failed to start, and when ({@link System#nanoTime}). */
+    private static boolean startFailed;
+    private static long startFailedAt;
     /** Guarded by IN_USE: reused by every call, so that a call allocates nothing here. */
     private static final Waiting WAITING = new Waiting();
     private static volatile Thread caller;
@@ -62,7 +72,7 @@ final class GemmPool {
     /**
      * Runs the task as {@code wanted} parts, on this thread (with its workspace {@code own}) and
      * {@code wanted - 1} workers, all at once, and returns when all are done; as one part on this
-     * thread when {@code wanted <= 1} or the workers are busy with another call.
+     * thread when {@code wanted <= 1}, the workers are busy with another call, or they cannot all be started.
      */
     static void run(Task task, int wanted, Workspace own) {
         run(task, wanted, own, 0);
@@ -74,13 +84,12 @@ final class GemmPool {
      */
     static void run(Task task, int wanted, Workspace own, int tasks) {
         // a part that itself splits work (a Parallel body calling GEMM) already holds the lock: the lock is reentrant
-        if (wanted <= 1 || IN_USE.isHeldByCurrentThread() || !IN_USE.tryLock()) {
+        if (wanted <= 1 || IN_USE.isHeldByCurrentThread() || !lockWithWorkers(wanted - 1)) {
             task.runPart(0, 1, own, Waiting.NONE);
             return;
         }
         Throwable failed = null;
         try {
-            ensureWorkers(wanted - 1);
             failure = null;
             caller = Thread.currentThread();
             WAITING.reset();
@@ -150,16 +159,49 @@ final class GemmPool {
         }
     }
 
-    private static void ensureWorkers(int count) {
+    /**
+     * Takes the workers for a call of {@code count} of them, starting those missing: true when this thread now holds
+     * {@link #IN_USE} with {@code count} workers; false, and not holding it, when another call has them or they
+     * cannot all be started (the call then runs as one part, as when they are busy: the same result).
+     */
+    private static boolean lockWithWorkers(int count) {
+        if (!IN_USE.tryLock()) {
+            return false;
+        }
+        if (ensureWorkers(count)) {
+            return true;
+        }
+        IN_USE.unlock();
+        return false;
+    }
+
+    /**
+     * Starts workers until there are {@code count}; false when one could not be (no native thread left: an
+     * OutOfMemoryError in a process at its thread limit), or one failed to start less than
+     * {@link #RETRY_START_NANOS} ago. Throws nothing. A worker is kept from the moment it has started, so that
+     * those started before a failure are used by later calls rather than left running unreachable.
+     */
+    private static boolean ensureWorkers(int count) {
         if (workers.length >= count) {
-            return;
+            return true;
         }
-        Worker[] grown = java.util.Arrays.copyOf(workers, count);
-        for (int i = workers.length; i < count; i++) {
-            grown[i] = new Worker(i + 1);
-            grown[i].start();
+        if (startFailed && System.nanoTime() - startFailedAt < RETRY_START_NANOS) {
+            return false;
         }
-        workers = grown;
+        try {
+            while (workers.length < count) {
+                Worker[] grown = java.util.Arrays.copyOf(workers, workers.length + 1);
+                grown[workers.length] = new Worker(workers.length + 1);
+                grown[workers.length].start();
+                workers = grown;
+            }
+            startFailed = false;
+            return true;
+        } catch (Throwable e) {
+            startFailed = true;
+            startFailedAt = System.nanoTime();
+            return false;
+        }
     }
 
     /**
@@ -173,6 +215,10 @@ final class GemmPool {
                     if (run) {
                         task.runPart(part, wanted, own, Waiting.NONE);
                     }
+                } catch (Throwable e) {
+                    // a worker's part may be waiting for what this part was to write: as for this thread's own part
+                    WAITING.breakFor(e);
+                    throw e;
                 } finally {
                     UNFINISHED.decrementAndGet();
                 }

@@ -78,10 +78,40 @@ class GemmWorkersTest {
         assertThat(child("bothFail")).contains("BOTH FAILURES REPORTED");
     }
 
+    /**
+     * In a process at its thread limit (a container's pids limit) a worker cannot be started: Thread.start throws
+     * OutOfMemoryError. The product is still computed, on the caller's thread; the worker that did start is kept
+     * (not left running unreachable, with another started in its place later); and a later call starts the one
+     * missing. The child makes the starts fail by loading jvk in a class loader whose GemmPool.Worker fails its
+     * start when told to, since no JVM option makes one start fail and not the JVM's own threads; 3 threads, so
+     * that the first call starts one worker and fails on the second.
+     */
+    @Test
+    void aWorkerThatCannotBeStartedLeavesTheProductToTheCaller() throws Exception {
+        assertThat(child("failedStart", 3)).contains("SECOND START FAILED", "PRODUCT COMPUTED", "WORKERS STARTED LATER",
+                "NO WORKER ORPHANED");
+    }
+
+    /**
+     * A part no worker had started, taken back and run by the caller, fails while a worker's part waits for what it
+     * was to write: the waiting part must be told, and stop, rather than wait forever (and the caller with it). No
+     * public call has parts that wait and a failure in the right part, so the child runs its own three-part task
+     * through GemmPool by reflection, until the caller has taken back the failing part at least once (which
+     * thread starts a part first is the scheduler's choice).
+     */
+    @Test
+    void aFailingPartTakenBackByTheCallerStopsThePartsWaitingForIt() throws Exception {
+        assertThat(child("takenBackFails", 3)).contains("PART TAKEN BACK", "EVERY CALL RETURNED");
+    }
+
     private static String child(String check) throws Exception {
+        return child(check, 2);
+    }
+
+    private static String child(String check, int threads) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = List.of(java, "-Xmx256m", "--add-modules", "jdk.incubator.vector",
-                "-Djvk.threads=2", "-Djvk.gemm.processors=2",
+                "-Djvk.threads=" + threads, "-Djvk.gemm.processors=" + threads,
                 "-cp", PlatformPathsTest.kernels() + File.pathSeparator + location(Workers.class), Workers.class.getName(), check);
         Path out = Files.createTempFile("jvk-workers", ".out");
         try {
@@ -113,6 +143,8 @@ class GemmWorkersTest {
                 case "interruptedCaller" -> interruptedCaller();
                 case "bothFail" -> bothFail();
                 case "unreachable" -> unreachable();
+                case "failedStart" -> failedStart();
+                case "takenBackFails" -> takenBackFails();
                 default -> throw new IllegalArgumentException(args[0]);
             }
         }
@@ -252,6 +284,194 @@ class GemmWorkersTest {
                 }
                 System.out.println("thrown: " + messages);
                 report(messages.equals(java.util.Set.of("task 0", "task 1")), "BOTH FAILURES REPORTED");
+            }
+        }
+
+        private static void failedStart() throws Exception {
+            ClassLoader jvk = new FailingStartsLoader(Path.of(PlatformPathsTest.kernels()).toUri().toURL(), Workers.class.getClassLoader());
+            Class<?> gemm = jvk.loadClass("dev.jvk.kernels.Gemm");
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Object noTrans = Enum.valueOf((Class) jvk.loadClass("dev.jvk.kernels.Transpose"), "NO_TRANS");
+            java.lang.reflect.Method sgemm = gemm.getMethod("sgemm", noTrans.getClass(), noTrans.getClass(),
+                    int.class, int.class, int.class, float.class, float[].class, float[].class, float.class, float[].class);
+            int n = 256;
+            float[] a = new float[n * n];
+            float[] b = new float[n * n];
+            for (int i = 0; i < n * n; i++) {
+                a[i] = i % 7 - 3;
+                b[i] = i % 5 - 2;
+            }
+            // small integers: every sum is exact in float, whatever the order
+            float[] expected = new float[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    long sum = 0;
+                    for (int p = 0; p < n; p++) {
+                        sum += (long) a[i * n + p] * (long) b[p * n + j];
+                    }
+                    expected[i * n + j] = sum;
+                }
+            }
+            boolean computed = true;
+            FailingStarts.allowed.set(1);
+            for (int call = 0; call < 3; call++) {
+                float[] c = new float[n * n];
+                sgemm.invoke(null, noTrans, noTrans, n, n, n, 1f, a, b, 0f, c);
+                computed &= java.util.Arrays.equals(c, expected);
+                if (call == 0) {
+                    report(FailingStarts.attempts.get() == 2, "SECOND START FAILED");
+                }
+            }
+            FailingStarts.allowed.set(Integer.MAX_VALUE);
+            long deadline = System.nanoTime() + SETTLE_NANOS;
+            while (workers().size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                float[] c = new float[n * n];
+                sgemm.invoke(null, noTrans, noTrans, n, n, n, 1f, a, b, 0f, c);
+                computed &= java.util.Arrays.equals(c, expected);
+            }
+            report(computed, "PRODUCT COMPUTED");
+            List<String> workers = workers();
+            System.out.println("workers: " + workers);
+            report(workers.contains("jvk-gemm-2"), "WORKERS STARTED LATER");
+            report(workers.equals(List.of("jvk-gemm-1", "jvk-gemm-2")), "NO WORKER ORPHANED");
+        }
+
+        /**
+         * Part 0 (the caller's) returns once part 2 has started on a worker; part 2 waits for part 1's output, which
+         * never comes; part 1 fails. When worker 1 starts part 1 first, its failure stops part 2; when the caller
+         * takes part 1 back, so must the caller's failure.
+         */
+        private static void takenBackFails() throws Exception {
+            Class<?> taskType = Class.forName("dev.jvk.kernels.gemm.GemmPool$Task");
+            java.lang.reflect.Method run = Class.forName("dev.jvk.kernels.gemm.GemmPool")
+                    .getDeclaredMethod("run", taskType, int.class, dev.jvk.kernels.gemm.Workspace.class);
+            run.setAccessible(true);
+            java.lang.reflect.Method pause = Class.forName("dev.jvk.kernels.gemm.GemmPool$Waiting").getDeclaredMethod("pause", int.class);
+            pause.setAccessible(true);
+            Thread caller = Thread.currentThread();
+            AtomicReference<Thread> partOneRanOn = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean partTwoStarted = new java.util.concurrent.atomic.AtomicBoolean();
+            Object task = java.lang.reflect.Proxy.newProxyInstance(taskType.getClassLoader(), new Class<?>[] {taskType}, (proxy, method, args) -> {
+                if (!method.getName().equals("runPart")) {
+                    throw new UnsupportedOperationException(method.getName());
+                }
+                int part = (Integer) args[0];
+                if (part == 0) {
+                    long deadline = System.nanoTime() + SETTLE_NANOS;
+                    while (!partTwoStarted.get() && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                } else if (part == 1) {
+                    partOneRanOn.set(Thread.currentThread());
+                    throw new IllegalStateException("part 1");
+                } else if (Thread.currentThread() != caller) { // taken back (no worker started in time), it waits for nothing
+                    partTwoStarted.set(true);
+                    try {
+                        for (int spins = 0; ; spins++) {
+                            pause.invoke(args[3], spins);
+                        }
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }
+                return null;
+            });
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(3 * SETTLE_NANOS));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                report(false, "EVERY CALL RETURNED");
+                Runtime.getRuntime().halt(1);
+            });
+            watchdog.setDaemon(true);
+            watchdog.start();
+            boolean takenBack = false;
+            for (int call = 0; call < 5000 && !takenBack; call++) {
+                partOneRanOn.set(null);
+                partTwoStarted.set(false);
+                try {
+                    run.invoke(null, task, 3, dev.jvk.kernels.gemm.Workspace.acquire());
+                    report(false, "EVERY CALL THREW PART 1'S FAILURE");
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    Throwable cause = e.getCause();
+                    while (cause != null && !"part 1".equals(cause.getMessage())) {
+                        cause = cause.getCause();
+                    }
+                    if (cause == null) {
+                        throw e;
+                    }
+                }
+                takenBack = partOneRanOn.get() == caller;
+                Thread.sleep(1); // the workers park between calls, as between a program's calls: either may wake first
+            }
+            watchdog.interrupt();
+            report(takenBack, "PART TAKEN BACK");
+            report(true, "EVERY CALL RETURNED");
+        }
+
+        /** The names of the live GEMM workers, sorted. */
+        private static List<String> workers() {
+            return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(name -> name.startsWith("jvk-gemm-")).sorted().toList();
+        }
+
+        /**
+         * Loads jvk's classes itself (not from its parent, which has them too), with a {@code start()} added to
+         * GemmPool.Worker that asks {@link FailingStarts#beforeStart} first.
+         */
+        private static final class FailingStartsLoader extends URLClassLoader {
+            FailingStartsLoader(URL kernels, ClassLoader parent) {
+                super(new URL[] {kernels}, parent);
+            }
+
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (!name.startsWith("dev.jvk.kernels.")) {
+                    return super.loadClass(name, resolve);
+                }
+                synchronized (getClassLoadingLock(name)) {
+                    Class<?> loaded = findLoadedClass(name);
+                    if (loaded != null) {
+                        return loaded;
+                    }
+                    if (!name.equals("dev.jvk.kernels.gemm.GemmPool$Worker")) {
+                        return findClass(name);
+                    }
+                    try (java.io.InputStream in = getResourceAsStream(name.replace('.', '/') + ".class")) {
+                        java.lang.classfile.ClassFile files = java.lang.classfile.ClassFile.of();
+                        java.lang.constant.MethodTypeDesc noArgs = java.lang.constant.MethodTypeDesc.of(java.lang.constant.ConstantDescs.CD_void);
+                        byte[] bytes = files.transformClass(files.parse(in.readAllBytes()),
+                                java.lang.classfile.ClassTransform.endHandler(cb -> cb.withMethodBody("start", noArgs,
+                                        java.lang.classfile.ClassFile.ACC_PUBLIC, code -> code
+                                                .invokestatic(java.lang.constant.ClassDesc.of(FailingStarts.class.getName()), "beforeStart", noArgs)
+                                                .aload(0)
+                                                .invokespecial(java.lang.constant.ClassDesc.of(Thread.class.getName()), "start", noArgs)
+                                                .return_())));
+                        return defineClass(name, bytes, 0, bytes.length);
+                    } catch (java.io.IOException e) {
+                        throw new ClassNotFoundException(name, e);
+                    }
+                }
+            }
+        }
+
+        /** What the GemmPool.Worker of {@link FailingStartsLoader} does before it starts. */
+        public static final class FailingStarts {
+            static final java.util.concurrent.atomic.AtomicInteger allowed = new java.util.concurrent.atomic.AtomicInteger();
+            static final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+
+            private FailingStarts() {}
+
+            /** Throws what Thread.start throws when no native thread can be made, once {@link #allowed} starts are used. */
+            public static void beforeStart() {
+                attempts.incrementAndGet();
+                if (allowed.getAndDecrement() <= 0) {
+                    allowed.incrementAndGet();
+                    throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource limits reached");
+                }
             }
         }
 
