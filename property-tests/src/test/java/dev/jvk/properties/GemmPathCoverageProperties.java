@@ -28,7 +28,8 @@ import net.jqwik.api.statistics.Statistics;
  * for C over one vector wide (its tile turned back into rows of two vectors), and SMALL apart for the NN
  * products whose tiles run 4 vectors wide (n of at least 4 vectors, m of at least 4), and those with a
  * first panel 6 vectors wide (an odd number of whole 2-vector panels, at least 3), and those past 128^3
- * that it takes for their few rows; NARROW_DOT apart below 16 vectors of k (B stored transposed only). Where jvk runs its
+ * that it takes for their few rows; NARROW_DOT apart below 16 vectors of k (B stored transposed, or SGEMM's B as
+ * stored with C narrower than a vector). Where jvk runs its
  * scalar reference there are no paths, and nothing to count.
  */
 class GemmPathCoverageProperties {
@@ -56,7 +57,8 @@ class GemmPathCoverageProperties {
                 Tuple.of(2, GemmCase.cases(GemmCase.dimension(), narrowN, GemmCase.dimension())),
                 Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, deep)),
                 Tuple.of(1, GemmCase.cases(GemmCase.dimension(), narrowN, middling)),
-                // narrow, B^T's depth alone (8 to 16 vectors): a quarter of them NT, NARROW_DOT's shallower range
+                // narrow, B^T's depth alone (8 to 16 vectors): a quarter of them NT, NARROW_DOT's shallower range,
+                // which SGEMM's NN products take too where C is under a vector (n of 2 and 3 at every width)
                 Tuple.of(2, GemmCase.cases(Arbitraries.integers().between(2, 40), Arbitraries.integers().between(2, 4),
                         Arbitraries.integers().between(8 * floats, 16 * floats - 1))),
                 Tuple.of(1, GemmCase.cases(shortM, Arbitraries.integers().between(2, 4), GemmCase.dimension())),
@@ -149,8 +151,11 @@ class GemmPathCoverageProperties {
             label = NARROW_T_WIDE;
         }
         paths.add(NARROW_DOT_TRANS_B);
+        if (engine.endsWith("Sgemm")) {
+            paths.add(NARROW_DOT_NARROW_C);
+        }
         if (label.equals("NARROW_DOT") && g.k() < 16 * lanes) {
-            label = NARROW_DOT_TRANS_B;
+            label = g.transB() == Transpose.NO_TRANS ? NARROW_DOT_NARROW_C : NARROW_DOT_TRANS_B;
         }
         paths.add(SMALL_FEW_ROWS);
         if (label.equals("SMALL") && (long) g.m() * g.n() * g.k() > 128L * 128 * 128) {
@@ -184,8 +189,11 @@ class GemmPathCoverageProperties {
     /** The label of SMALL for the NN products past 128^3 that it takes for their few rows (at most 32). */
     private static final String SMALL_FEW_ROWS = "SMALL past 128^3, few rows";
 
-    /** The label of NARROW_DOT below 16 vectors of k, where it takes only a B stored transposed. */
+    /** The label of NARROW_DOT below 16 vectors of k with B stored transposed. */
     private static final String NARROW_DOT_TRANS_B = "NARROW_DOT, B^T from 8 vectors";
+
+    /** The label of NARROW_DOT below 16 vectors of k with B as stored: SGEMM's C narrower than a vector alone. */
+    private static final String NARROW_DOT_NARROW_C = "NARROW_DOT, C under a vector from 8 vectors";
 
     /** The label of NARROW_T for C wider than one vector. */
     private static final String NARROW_T_WIDE = "NARROW_T over one vector";

@@ -46,6 +46,17 @@ final class SgemmNarrowDot {
      */
     static final int MIN_K = 16 * L;
     /**
+     * The shallowest product taken with A as stored when C is narrower than one vector: {@code 2 * Float.BYTES}
+     * vectors of k, 8 for SGEMM, 16 for DGEMM (its {@link #MIN_K}: doubles were not measured lower). NARROW_T's
+     * tile is then one vector of C with lanes left idle, so its transposition of A buys fewer products than
+     * at a whole vector. Measured at 512 bits on a Zen 4 core (one 512-bit FMA a cycle), main and this
+     * threshold alternating in one job (bench/RESULTS-gemm.md): SGEMM NN:128x10x128 1.28x faster, 128x10x192
+     * 1.33x, 16x10x128 1.11x, 128x12x128 1.05x, 128x15x128 level; at n = 16, the tile full, the dot products
+     * took 1.14x NARROW_T's time (NN:64x16x192), hence not for C of whole vectors. On an Intel Xeon
+     * NN:128x10x128 was level (0.98x).
+     */
+    static final int MIN_K_NARROW_C = 2 * Float.BYTES * L;
+    /**
      * The shallowest product taken with op(B) = B^T: 8 vectors of k. B^T is then packed by whole rows of B
      * (NARROW_T gathers it element by element), which moves the break-even down: SGEMM NT:128x10x128 (8
      * vectors at 512 bits) ran 1.12x faster here than on NARROW_T, where NN at the same depth ran 0.85x
@@ -80,10 +91,11 @@ final class SgemmNarrowDot {
 
     /**
      * Whether a product takes this path when C has two rows or more ({@link Sgemm#path}, {@link SgemmPrepacked}):
-     * op(B)^T is packed, so either transpose of B, from a shallower k when B is stored transposed.
+     * op(B)^T is packed, so either transpose of B, from a shallower k when B is stored transposed or C is
+     * narrower than a vector.
      */
     static boolean takes(boolean transA, boolean transB, int n, int k) {
-        return !transA && n <= SgemmNarrowT.MAX_COLUMNS && k >= (transB ? MIN_K_TRANS_B : MIN_K);
+        return !transA && n <= SgemmNarrowT.MAX_COLUMNS && k >= (transB ? MIN_K_TRANS_B : n < L ? MIN_K_NARROW_C : MIN_K);
     }
 
     /** Rows [i0, i1) of C = alpha * A * op(B) + beta * C, all of k: op(B)^T packed, then {@link #rows}. */
