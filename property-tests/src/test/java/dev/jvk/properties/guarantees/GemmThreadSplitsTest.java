@@ -4,14 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Transpose;
-import java.io.File;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -32,28 +26,12 @@ class GemmThreadSplitsTest {
     @Test
     @Tag("child-jvm")
     void everySplitForOneToFourThreadsGivesTheBitsOfOneThread() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "--add-modules", "jdk.incubator.vector",
-                "-Djvk.gemm.processors=4", "-Djvk.gemm.minNanosPerThread=1",
-                "-cp", PlatformPathsTest.kernels() + File.pathSeparator + location(Splits.class), Splits.class.getName()));
-        Path out = Files.createTempFile("jvk-splits", ".out");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            boolean exited = p.waitFor(300, TimeUnit.SECONDS);
-            if (!exited) {
-                p.destroyForcibly();
-            }
-            String output = Files.readString(out);
-            assertThat(exited).as("child finished: %s", output).isTrue();
-            assertThat(p.exitValue()).as(output).isZero();
-            assertThat(output).doesNotContain("DIFFER");
-            // shapes x 4 transposes x 2 precisions x (arrays, segments) x threads 2..4
-            assertThat(output).contains("COMPARED " + SHAPES.length * 4 * 2 * 2 * (THREADS - 1));
-            // the split threads ran: the pool grew to 3 workers
-            assertThat(output).contains("WORKERS 3");
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        String output = ChildJvm.run(Splits.class, 300, List.of("-Xmx1g", "-Djvk.gemm.processors=4", "-Djvk.gemm.minNanosPerThread=1"));
+        assertThat(output).doesNotContain("DIFFER");
+        // shapes x 4 transposes x 2 precisions x (arrays, segments) x threads 2..4
+        assertThat(output).contains("COMPARED " + SHAPES.length * 4 * 2 * 2 * (THREADS - 1));
+        // the split threads ran: the pool grew to 3 workers
+        assertThat(output).contains("WORKERS 3");
     }
 
     /** The child: each product on 1 thread, then on 2, 3 and 4, compared bitwise. */
@@ -93,14 +71,6 @@ class GemmThreadSplitsTest {
                 System.out.println("DIFFER " + what);
             }
             return 1;
-        }
-    }
-
-    private static Path location(Class<?> c) {
-        try {
-            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

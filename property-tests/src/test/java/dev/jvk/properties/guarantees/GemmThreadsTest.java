@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jvk.kernels.Gemm;
 import dev.jvk.kernels.Transpose;
-import java.io.File;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -47,24 +42,8 @@ class GemmThreadsTest {
     @Test
     @Tag("child-jvm")
     void virtualThreadsDoNotEachKeepPackingBuffers() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "--add-modules", "jdk.incubator.vector",
-                "-cp", PlatformPathsTest.kernels() + File.pathSeparator + location(ManyVirtualThreads.class),
-                ManyVirtualThreads.class.getName()));
-        Path out = Files.createTempFile("jvk-virtual", ".out");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            boolean exited = p.waitFor(300, TimeUnit.SECONDS);
-            if (!exited) {
-                p.destroyForcibly();
-            }
-            String output = Files.readString(out);
-            assertThat(exited).as("child finished: %s", output).isTrue();
-            assertThat(p.exitValue()).as(output).isZero();
-            assertThat(output).contains("ALIVE 1000").doesNotContain("OutOfMemoryError").doesNotContain("WRONG");
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        String output = ChildJvm.run(ManyVirtualThreads.class, 300, List.of("-Xmx64m", "-XX:+UseSerialGC"));
+        assertThat(output).contains("ALIVE 1000").doesNotContain("OutOfMemoryError").doesNotContain("WRONG");
     }
 
     /**
@@ -75,27 +54,11 @@ class GemmThreadsTest {
     @Test
     @Tag("child-jvm")
     void threadTuningPropertiesOfZeroAreIgnoredWithAWarning() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "--add-modules", "jdk.incubator.vector",
-                "-Djvk.threads=2", "-Djvk.gemm.processors=2",
-                "-Djvk.gemm.minNanosPerThread=0", "-Djvk.gemm.flopsPerNano=0", "-Djvk.gemm.blocksPerPart=0",
-                "-cp", PlatformPathsTest.kernels() + File.pathSeparator + location(ZeroTuning.class), ZeroTuning.class.getName()));
-        Path out = Files.createTempFile("jvk-tuning", ".out");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            boolean exited = p.waitFor(120, TimeUnit.SECONDS);
-            if (!exited) {
-                p.destroyForcibly();
-            }
-            String output = Files.readString(out);
-            assertThat(exited).as("child finished: %s", output).isTrue();
-            assertThat(p.exitValue()).as(output).isZero();
-            assertThat(output).contains("PRODUCTS RIGHT 2").doesNotContain("ArithmeticException")
-                    .contains("ignoring -Djvk.gemm.minNanosPerThread=0", "ignoring -Djvk.gemm.flopsPerNano=0",
-                            "ignoring -Djvk.gemm.blocksPerPart=0");
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        String output = ChildJvm.run(ZeroTuning.class, 120, List.of("-Xmx256m", "-Djvk.threads=2", "-Djvk.gemm.processors=2",
+                "-Djvk.gemm.minNanosPerThread=0", "-Djvk.gemm.flopsPerNano=0", "-Djvk.gemm.blocksPerPart=0"));
+        assertThat(output).contains("PRODUCTS RIGHT 2").doesNotContain("ArithmeticException")
+                .contains("ignoring -Djvk.gemm.minNanosPerThread=0", "ignoring -Djvk.gemm.flopsPerNano=0",
+                        "ignoring -Djvk.gemm.blocksPerPart=0");
     }
 
     /** The child: a float and a double product of ones large enough to split, each element checked against k. */
@@ -174,13 +137,5 @@ class GemmThreadsTest {
         float[] c = new float[m * n];
         Gemm.sgemm(Transpose.NO_TRANS, Transpose.NO_TRANS, m, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
         return c[m * n - 1] == n;
-    }
-
-    private static Path location(Class<?> c) {
-        try {
-            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

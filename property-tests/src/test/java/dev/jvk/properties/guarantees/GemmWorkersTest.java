@@ -3,11 +3,8 @@ package dev.jvk.properties.guarantees;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jvk.kernels.Parallel;
-import java.io.File;
-import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -109,24 +106,7 @@ class GemmWorkersTest {
     }
 
     private static String child(String check, int threads) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = List.of(java, "-Xmx256m", "--add-modules", "jdk.incubator.vector",
-                "-Djvk.threads=" + threads, "-Djvk.gemm.processors=" + threads,
-                "-cp", PlatformPathsTest.kernels() + File.pathSeparator + location(Workers.class), Workers.class.getName(), check);
-        Path out = Files.createTempFile("jvk-workers", ".out");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            boolean exited = p.waitFor(120, TimeUnit.SECONDS);
-            if (!exited) {
-                p.destroyForcibly();
-            }
-            String output = Files.readString(out);
-            assertThat(exited).as("child finished: %s", output).isTrue();
-            assertThat(p.exitValue()).as(output).isZero();
-            return output;
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        return ChildJvm.run(Workers.class, 120, List.of("-Xmx256m", "-Djvk.threads=" + threads, "-Djvk.gemm.processors=" + threads), check);
     }
 
     /** The child: one check, its findings printed as lines the test looks for. */
@@ -524,14 +504,6 @@ class GemmWorkersTest {
 
         private static void report(boolean holds, String finding) {
             System.out.println(holds ? finding : "NOT: " + finding);
-        }
-    }
-
-    private static Path location(Class<?> c) {
-        try {
-            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
