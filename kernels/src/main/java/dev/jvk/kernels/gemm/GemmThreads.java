@@ -38,7 +38,7 @@ public final class GemmThreads {
      */
     static final int BLOCKS_PER_PART = Platform.property("jvk.gemm.blocksPerPart", 4, 1 << 10);
     /** The least NR-column panels per dealt column block of the shared-A split; {@code -Djvk.gemm.columnPanels} for sweeps. */
-    static final int COLUMN_PANELS = Integer.getInteger("jvk.gemm.columnPanels", 1);
+    static final int COLUMN_PANELS = Platform.property("jvk.gemm.columnPanels", 1, 1 << 10);
     /** Elements per unit of an elementwise range: 64 floats are four cache lines, never shared by two parts. */
     static final int RANGE_UNIT = 64;
     /** The processors threads may run on; {@code -Djvk.gemm.processors} lets a test split as a larger machine would. */

@@ -226,7 +226,8 @@ public final class Platform {
 
     /**
      * An integer {@code -D} property in 1..max, else (unset) the fallback, or (anything else) the fallback with a
-     * warning: every tuning property of the kernels is read here, so that none can make a size or divisor zero.
+     * warning: the block sizes and GEMM's thread-decision properties are read here, so that none can make a size or
+     * divisor zero.
      */
     public static int property(String name, int fallback, int max) {
         String text = System.getProperty(name, "").trim();
