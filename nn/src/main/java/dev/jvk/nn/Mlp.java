@@ -55,21 +55,21 @@ public final class Mlp {
      * (bench/RESULTS-threads.md). A batch smaller than two chunks runs as one, its products split by GEMM's
      * threads instead. {@code -Djvk.nn.minChunkRows} for sweeps and tests.
      */
-    static final int MIN_CHUNK_ROWS = Integer.getInteger("jvk.nn.minChunkRows", 64);
+    static final int MIN_CHUNK_ROWS = chunkProperty("jvk.nn.minChunkRows", 64);
     /**
      * The fewest rows a chunk of the passes after the first gets when a batch is too small to cut into chunks of
      * {@link #MIN_CHUNK_ROWS} (see {@link #cutsAfterFirstPass}). {@code -Djvk.nn.smallChunkRows} for sweeps and tests.
      */
-    static final int SMALL_CHUNK_ROWS = Integer.getInteger("jvk.nn.smallChunkRows", 16);
+    static final int SMALL_CHUNK_ROWS = chunkProperty("jvk.nn.smallChunkRows", 16);
     /** The most chunks a pass is cut into (see {@link #chunkRows}): enough to balance up to 8 threads. */
-    static final int MAX_CHUNKS = Integer.getInteger("jvk.nn.maxChunks", 8);
+    static final int MAX_CHUNKS = chunkProperty("jvk.nn.maxChunks", 8);
     /**
      * The fewest rows a chunk of {@link #predict} gets (see {@link #predictChunkRows}): one register tile of
      * GEMM. Its products read weights packed once ({@link Dense#packWeights}), so a small chunk no longer
      * packs them again, and a batch of 16 runs as two chunks, one per thread. {@code -Djvk.nn.minPredictChunkRows}
      * for sweeps.
      */
-    static final int MIN_PREDICT_CHUNK_ROWS = Integer.getInteger("jvk.nn.minPredictChunkRows", 8);
+    static final int MIN_PREDICT_CHUNK_ROWS = chunkProperty("jvk.nn.minPredictChunkRows", 8);
     /**
      * The most rows a chunk of {@link #predict} gets (see {@link #predictChunkRows}): past {@link #MAX_CHUNKS} chunks if
      * need be. A chunk's first product packs its rows whole (784 features: 3 KB a row) beside the first layer's weights
@@ -78,7 +78,12 @@ public final class Mlp {
      * (bench/RESULTS-onnx.md).
      * {@code -Djvk.nn.maxPredictChunkRows} for sweeps.
      */
-    static final int MAX_PREDICT_CHUNK_ROWS = Integer.getInteger("jvk.nn.maxPredictChunkRows", 64);
+    static final int MAX_PREDICT_CHUNK_ROWS = chunkProperty("jvk.nn.maxPredictChunkRows", 64);
+
+    /** A chunk size or count for sweeps: at least 1 whatever is set (a 0 would divide by zero in every pass). */
+    private static int chunkProperty(String name, int fallback) {
+        return Math.max(1, Integer.getInteger(name, fallback));
+    }
 
     private final List<Layer> layers;
     private final Loss loss;

@@ -65,10 +65,16 @@ class ThreadCountBitsTest {
     }
 
     private static String runChild(Class<?> child) throws Exception {
+        return runChild(child, List.of("-XX:ActiveProcessorCount=8", "-Djvk.gemm.minNanosPerThread=1", "-Djvk.nn.minChunkRows=16",
+                "-Djvk.nn.smallChunkRows=8"));
+    }
+
+    /** Runs {@code child}'s main in a JVM of its own with the options given, and returns its output (exit code 0 asserted). */
+    static String runChild(Class<?> child, List<String> options) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector",
-                "-XX:ActiveProcessorCount=8", "-Djvk.gemm.minNanosPerThread=1", "-Djvk.nn.minChunkRows=16", "-Djvk.nn.smallChunkRows=8",
-                "-cp", System.getProperty("java.class.path"), child.getName()));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "--add-modules", "jdk.incubator.vector"));
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), child.getName()));
         Path out = Files.createTempFile("jvk-thread-bits", ".out");
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
