@@ -24,8 +24,11 @@ import org.junit.jupiter.api.Test;
 class GemmWorkersTest {
     /** Work enough for {@link Parallel#forTasks} to use both threads. */
     static final long MUCH_WORK = 10_000_000_000L;
-    /** How long a thread may take to settle in a wait; a child that sees it spinning this long reports it. */
-    static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /**
+     * How long a thread may take to settle in a wait, counted in sleeps and parks of a known length (no clock is read:
+     * a bound on the wait, not a measurement); a child that sees it spinning this long reports it.
+     */
+    static final long SETTLE_MILLIS = 20_000;
 
     /**
      * The workers start on the first call that needs them, in whatever thread makes it (a request's thread in a
@@ -303,8 +306,7 @@ class GemmWorkersTest {
                 }
             }
             FailingStarts.allowed.set(Integer.MAX_VALUE);
-            long deadline = System.nanoTime() + SETTLE_NANOS;
-            while (workers().size() < 2 && System.nanoTime() < deadline) {
+            for (int tries = 0; workers().size() < 2 && tries < SETTLE_MILLIS / 100; tries++) {
                 Thread.sleep(100);
                 float[] c = new float[n * n];
                 sgemm.invoke(null, noTrans, noTrans, n, n, n, 1f, a, b, 0f, c);
@@ -338,9 +340,9 @@ class GemmWorkersTest {
                 }
                 int part = (Integer) args[0];
                 if (part == 0) {
-                    long deadline = System.nanoTime() + SETTLE_NANOS;
-                    while (!partTwoStarted.get() && System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
+                    // at most SETTLE_MILLIS in parks of 0.1 ms: a bound on the wait, not a measure of anything
+                    for (long parks = 0; !partTwoStarted.get() && parks < SETTLE_MILLIS * 10; parks++) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
                     }
                 } else if (part == 1) {
                     partOneRanOn.set(Thread.currentThread());
@@ -359,7 +361,7 @@ class GemmWorkersTest {
             });
             Thread watchdog = new Thread(() -> {
                 try {
-                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(3 * SETTLE_NANOS));
+                    Thread.sleep(3 * SETTLE_MILLIS);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -485,13 +487,12 @@ class GemmWorkersTest {
 
         /**
          * True once the thread has been seen parked (WAITING) with its interrupt flag clear 200 times in a row, 1 ms
-         * apart; false if not in 20 s. A set flag makes every park return at once: a thread seen WAITING with its
+         * apart; false if not within {@link #SETTLE_MILLIS} polls. A set flag makes every park return at once: a thread seen WAITING with its
          * flag set is only between two turns of a spin (or off its core while the machine is busy).
          */
         private static boolean settlesParked(Thread thread) {
-            long deadline = System.nanoTime() + SETTLE_NANOS;
             int inARow = 0;
-            while (inARow < 200 && System.nanoTime() < deadline) {
+            for (int polls = 0; inARow < 200 && polls < SETTLE_MILLIS; polls++) {
                 inARow = thread.getState() == Thread.State.WAITING && !thread.isInterrupted() ? inARow + 1 : 0;
                 try {
                     Thread.sleep(1);
