@@ -112,14 +112,56 @@ public record OnnxModel(Mlp mlp, List<String> classNames, Map<String, String> me
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
         }
+        return read(bytes, file, task);
+    }
+
+    /**
+     * {@link #read(Path, String)} of the file's bytes as mapped. A mapped file that another program truncates while it is
+     * read faults on the pages past its new end: the JVM throws an {@link InternalError} from the read (SIGBUS), which is
+     * turned here into the reader's error naming the file that shrank (the model or its external data).
+     */
+    static OnnxModel read(ByteBuffer bytes, Path file, String task) throws IOException {
+        String name = file.toString();
+        TensorData tensors = new TensorData(file.toAbsolutePath().getParent(), name);
+        try {
+            return decode(bytes, file, name, task, tensors);
+        } catch (InternalError e) {
+            String shrunk = shrunk(file, bytes.capacity());
+            if (shrunk != null) {
+                shrunk = name + ": the file " + shrunk;
+            } else if (tensors.shrunk() != null) {
+                shrunk = name + ": its external data " + tensors.shrunk();
+            }
+            if (shrunk == null) {
+                throw e;   // not a mapped file cut short: a fault of the JVM's own, kept as it is
+            }
+            OnnxFormatException error = new OnnxFormatException(shrunk + " while jvk read it (truncated or rewritten by "
+                    + "another program?); read it again once it is written whole");
+            error.initCause(e);
+            throw error;
+        }
+    }
+
+    /** "shrank from N to M bytes" when {@code file} holds fewer than the {@code mapped} bytes mapped from it, else null. */
+    static String shrunk(Path file, long mapped) {
+        long now;
+        try {
+            now = Files.size(file);
+        } catch (IOException e) {
+            return "was removed";
+        }
+        return now < mapped ? "shrank from " + mapped + " to " + now + " bytes" : null;
+    }
+
+    private static OnnxModel decode(ByteBuffer bytes, Path file, String name, String task, TensorData tensors) throws IOException {
+        long size = bytes.capacity();
         if (size >= JVK_MAGIC.length && bytes.slice(0, JVK_MAGIC.length).equals(ByteBuffer.wrap(JVK_MAGIC))) {
             throw new OnnxFormatException(name + ": a jvk model file, not ONNX (load it with Mlp.load)");
         }
         OnnxProto.Model model = OnnxProto.model(bytes, name);
-        Path dir = file.toAbsolutePath().getParent();
         GraphMatcher.Matched matched;
         try {
-            matched = new GraphMatcher(model, name, new TensorData(dir, name), task).match();
+            matched = new GraphMatcher(model, name, tensors, task).match();
         } catch (IllegalArgumentException e) {
             throw new OnnxFormatException(name + ": " + e.getMessage());
         }

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Decodes a tensor's values: from {@code raw_data} (little-endian), from the typed repeated fields
@@ -30,6 +32,11 @@ final class TensorData {
 
     private final Path modelDir;
     private final String file;
+    /** The external data files mapped so far: which one shrank, should a read of the mapped bytes fault ({@link #shrunk}). */
+    private final List<Mapped> externalFiles = new ArrayList<>();
+
+    /** An external data file mapped up to byte {@code end}. */
+    private record Mapped(Path file, long end) {}
 
     /** Decodes tensors of the model {@code file}, whose external data lives under {@code modelDir}. */
     TensorData(Path modelDir, String file) {
@@ -384,8 +391,21 @@ final class TensorData {
             throw new OnnxFormatException(where + ": " + bytes + " bytes in one tensor; jvk reads at most 2 GB per tensor");
         }
         try (FileChannel channel = FileChannel.open(real, StandardOpenOption.READ)) {
-            return channel.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+            externalFiles.add(new Mapped(real, offset + length));
+            return mapped;
         }
+    }
+
+    /** Which external data file mapped so far holds fewer bytes than were mapped from it ({@link OnnxModel#shrunk}), or null. */
+    String shrunk() {
+        for (Mapped m : externalFiles) {
+            String s = OnnxModel.shrunk(m.file(), m.end());
+            if (s != null) {
+                return m.file() + " " + s;
+            }
+        }
+        return null;
     }
 
     private static long number(Tensor t, String key, long otherwise, String where) throws OnnxFormatException {

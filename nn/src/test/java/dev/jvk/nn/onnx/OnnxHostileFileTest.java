@@ -278,4 +278,28 @@ class OnnxHostileFileTest {
         assertThatThrownBy(() -> OnnxModel.read(missing)).isInstanceOf(OnnxFormatException.class)
                 .hasMessageContaining("not a regular file");
     }
+
+    @Test
+    void a_file_truncated_while_mapped_is_named_not_a_fault() throws IOException {
+        // a model of 40 KB, so that its bytes span pages that all lie past the end once the file is cut
+        TestGraph g = new TestGraph().input("x", "n", 100).output("y");
+        double[] w = new double[100 * 100];
+        Arrays.fill(w, 0.5);
+        g.init("W", new long[] {100, 100}, w, FLOAT_RAW);
+        g.node("Gemm", "g", List.of("x", "W"), "y");
+        Path file = write(g.bytes());
+        long size = Files.size(file);
+        java.nio.ByteBuffer mapped;
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            mapped = channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+        // another program cuts the file after read mapped it, before it parsed it: the next access to its pages faults
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(0);
+        }
+        assertThatThrownBy(() -> OnnxModel.read(mapped, file, null)).isInstanceOf(OnnxFormatException.class)
+                .hasMessage(file + ": the file shrank from " + size + " to 0 bytes while jvk read it (truncated or rewritten by "
+                        + "another program?); read it again once it is written whole")
+                .hasCauseInstanceOf(InternalError.class);
+    }
 }
