@@ -269,7 +269,7 @@ public final class CsvReader {
 
     // ---- the parser: one pass over characters, one record at a time ----
 
-    private static CsvTable parse(InputStream bytes, String file, Format format, LabelColumns chooser, Missing missing) throws IOException {
+    static CsvTable parse(InputStream bytes, String file, Format format, LabelColumns chooser, Missing missing) throws IOException {
         Parser p = new Parser(bytes, format.delimiter(), file);
         List<String> header = List.of();
         if (format.header()) {
@@ -287,7 +287,7 @@ public final class CsvReader {
         Map<String, String> distinct = new HashMap<>();
         int[] missingAt = new int[0];
         int missingCells = 0;
-        int[] lines = new int[64];
+        long[] lines = new long[64];
         int rows = 0;
         while (p.nextRecord()) {
             if (columns < 0) {
@@ -376,7 +376,7 @@ public final class CsvReader {
             if (rows == lines.length) {
                 lines = Arrays.copyOf(lines, (int) Math.min(MAX_ARRAY, 2L * lines.length));
             }
-            lines[rows] = (int) p.recordLine;
+            lines[rows] = p.recordLine;
             rows++;
         }
         if (rows == 0) {
@@ -541,14 +541,15 @@ public final class CsvReader {
         private int position;
         private int limit;
         private boolean first = true;
-        private int line = 1;
+        /** Counted in a long: a file may hold more than 2^31 lines (blank ones cost the parser nothing). */
+        private long line = 1;
 
         char[] cells = new char[256];
         int length;
         int[] start = new int[16];
         int[] end = new int[16];
         int cellCount;
-        int recordLine;
+        long recordLine;
 
         Parser(InputStream in, char delimiter, String file) {
             this.in = in;
@@ -732,7 +733,7 @@ public final class CsvReader {
 
         /** After an opening quote: up to the closing one, {@code ""} standing for one quote. */
         private void readQuoted() throws IOException {
-            int opened = line;
+            long opened = line;
             while (true) {
                 int c = read();
                 if (c < 0) {

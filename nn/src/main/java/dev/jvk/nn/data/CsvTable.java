@@ -32,10 +32,10 @@ public final class CsvTable {
     private final List<String> targetNames;
     private final String[] targets;
     private final int[] missingAt;
-    private final int[] lines;
+    private final long[] lines;
 
     CsvTable(String name, int columns, int rows, float[] features, int featureCount, List<String> header, List<String> featureNames,
-             int[] labelColumns, List<String> targetNames, String[] targets, int[] missingAt, int[] lines) {
+             int[] labelColumns, List<String> targetNames, String[] targets, int[] missingAt, long[] lines) {
         this.lines = lines;
         this.name = name;
         this.columns = columns;
@@ -51,7 +51,7 @@ public final class CsvTable {
     }
 
     /** The line of the file where data row {@code row} (0-based) starts, 1-based as an editor counts, for messages. */
-    public int line(int row) {
+    public long line(int row) {
         return lines[row];
     }
 

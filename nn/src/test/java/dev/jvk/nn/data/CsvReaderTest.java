@@ -436,4 +436,45 @@ class CsvReaderTest {
             assertThat(Float.floatToRawIntBits(CsvReader.parseDecimal(c, 0, c.length))).as(s).isEqualTo(Float.floatToRawIntBits(Float.parseFloat(s)));
         }
     }
+
+    @Test
+    void lines_past_two_to_the_31_are_counted() throws IOException {
+        // a row, 2^31 blank lines (2 GB of '\n' made as they are read, never stored), and a second row
+        long blank = 1L << 31;
+        byte[] head = "1,0\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "2,1\n".getBytes(StandardCharsets.US_ASCII);
+        java.io.InputStream in = new java.io.InputStream() {
+            long at;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0];
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                long end = head.length + blank + tail.length;
+                if (at == end) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, end - at);
+                if (at >= head.length && at + n <= head.length + blank) {
+                    java.util.Arrays.fill(b, off, off + n, (byte) '\n');
+                    at += n;
+                    return n;
+                }
+                for (int i = 0; i < n; i++, at++) {
+                    b[off + i] = at < head.length ? head[(int) at]
+                            : at < head.length + blank ? (byte) '\n' : tail[(int) (at - head.length - blank)];
+                }
+                return n;
+            }
+        };
+        CsvTable table = CsvReader.parse(in, "blank.csv", new CsvReader.Format(',', false), (header, columns) -> List.of("1"),
+                CsvReader.Missing.ERROR);
+        assertThat(table.rows()).isEqualTo(2);
+        assertThat(table.line(0)).isEqualTo(1);
+        assertThat(table.line(1)).isEqualTo(2 + (1L << 31));
+    }
 }
