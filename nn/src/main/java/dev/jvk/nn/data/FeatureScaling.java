@@ -35,13 +35,28 @@ public final class FeatureScaling {
     private final float[] shift;
     private final float[] scale;
 
-    /** A scaling with the given per-feature shift and scale (copied); both arrays have one entry per feature. */
+    /**
+     * A scaling with the given per-feature shift and scale (copied); both arrays have one entry per feature.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length, or {@code kind} is {@link Kind#NONE} (the identity,
+     *                                  applied as no map at all) with a shift other than 0 or a scale other than 1
+     *                                  ({@link #none} makes the identity)
+     */
     public FeatureScaling(Kind kind, float[] shift, float[] scale) {
         this.kind = Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(shift, "shift");
         Objects.requireNonNull(scale, "scale");
         if (shift.length != scale.length) {
             throw new IllegalArgumentException("shift has " + shift.length + " features, scale " + scale.length);
+        }
+        if (kind == Kind.NONE) {
+            // NONE's apply leaves the values as they are: arrays of another map would be silently ignored
+            for (int j = 0; j < shift.length; j++) {
+                if (shift[j] != 0 || scale[j] != 1) {
+                    throw new IllegalArgumentException("kind NONE is the identity, but shift[" + j + "] = " + shift[j] + " and scale["
+                            + j + "] = " + scale[j] + " (expected 0 and 1; give MIN_MAX or STANDARD for another map)");
+                }
+            }
         }
         this.shift = shift.clone();
         this.scale = scale.clone();

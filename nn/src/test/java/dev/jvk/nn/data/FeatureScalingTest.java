@@ -1,6 +1,7 @@
 package dev.jvk.nn.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
@@ -191,5 +192,19 @@ class FeatureScalingTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("shift");
         standard.apply(x, 2);
         assertThat(x).containsExactly(0, 2, 4, 6, 5);
+    }
+
+    @Test
+    void none_with_the_arrays_of_another_map_is_refused_not_ignored() {
+        assertThatThrownBy(() -> new FeatureScaling(FeatureScaling.Kind.NONE, new float[] {0, 2}, new float[] {1, 1}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("kind NONE is the identity, but shift[1] = 2.0 and scale[1] = 1.0 (expected 0 and 1; give MIN_MAX or STANDARD for another map)");
+        assertThatThrownBy(() -> new FeatureScaling(FeatureScaling.Kind.NONE, new float[] {0}, new float[] {0.5f}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scale[0] = 0.5");
+        // the identity's own arrays, as none() and a model file's NONE give them, are what NONE means
+        FeatureScaling identity = new FeatureScaling(FeatureScaling.Kind.NONE, new float[] {0, -0f}, new float[] {1, 1});
+        float[] x = {3, 4};
+        identity.apply(x, 1);
+        assertThat(x).containsExactly(3f, 4f);
     }
 }
