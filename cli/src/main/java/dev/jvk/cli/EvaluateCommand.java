@@ -86,7 +86,7 @@ final class EvaluateCommand implements Callable<Integer> {
         out.print(Results.targetTable(e, Models.targetNames(mlp)));
         if (!e.isRegression()) {
             out.print(e.classificationReport(mlp.metadata().classNames()));
-            if (e.confusion().length <= 30) {
+            if (e.confusionClasses() <= 30) {
                 out.print(e.confusionTable(mlp.metadata().classNames()));
             }
         }

@@ -82,10 +82,10 @@ final class Results {
      * all in the order of the names; nothing for a regressor.
      */
     static void putPerClass(Json j, String prefix, Evaluation e, Mlp mlp) {
-        if (e.isRegression() || !e.hasConfusion() || e.confusion().length > MAX_JSON_CLASSES) {
+        if (e.isRegression() || !e.hasConfusion() || e.confusionClasses() > MAX_JSON_CLASSES) {
             return;
         }
-        int classes = e.confusion().length;
+        int classes = e.confusionClasses();
         List<String> names = new ArrayList<>();
         List<Double> precision = new ArrayList<>();
         List<Double> recall = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.jvk.nn;
 import dev.jvk.nn.data.DataException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * How a model did on a labelled data set: for a classifier the accuracy, top-k accuracy and the
@@ -37,6 +38,65 @@ public record Evaluation(int rows, double accuracy, double loss, int[][] confusi
                         int[] unpredicted) {
     /** The most classes for which {@link Mlp#evaluate} counts a confusion matrix (4 MB of counts). */
     public static final int MAX_CONFUSION_CLASSES = 1000;
+
+    /** The arrays are copied (deeply): an evaluation is a value, which neither its maker nor a reader can change later. */
+    public Evaluation {
+        confusion = deepCopy(confusion, "confusion");
+        topKAccuracy = Objects.requireNonNull(topKAccuracy, "topKAccuracy").clone();
+        targetRmse = Objects.requireNonNull(targetRmse, "targetRmse").clone();
+        targetMae = Objects.requireNonNull(targetMae, "targetMae").clone();
+        targetR2 = Objects.requireNonNull(targetR2, "targetR2").clone();
+        unpredicted = Objects.requireNonNull(unpredicted, "unpredicted").clone();
+    }
+
+    private static int[][] deepCopy(int[][] a, String name) {
+        int[][] copy = Objects.requireNonNull(a, name).clone();
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = Objects.requireNonNull(copy[i], name).clone();
+        }
+        return copy;
+    }
+
+    /** A copy of the confusion matrix, {@code confusion[label][predicted]} (its number of classes: {@link #confusionClasses()}). */
+    @Override
+    public int[][] confusion() {
+        return deepCopy(confusion, "confusion");
+    }
+
+    /** The rows of the confusion matrix: the classes, or 0 when it has none (regression, or more than {@value #MAX_CONFUSION_CLASSES} classes). */
+    public int confusionClasses() {
+        return confusion.length;
+    }
+
+    /** A copy of the top-k accuracies. */
+    @Override
+    public double[] topKAccuracy() {
+        return topKAccuracy.clone();
+    }
+
+    /** A copy of each target's RMSE. */
+    @Override
+    public double[] targetRmse() {
+        return targetRmse.clone();
+    }
+
+    /** A copy of each target's MAE. */
+    @Override
+    public double[] targetMae() {
+        return targetMae.clone();
+    }
+
+    /** A copy of each target's R^2. */
+    @Override
+    public double[] targetR2() {
+        return targetR2.clone();
+    }
+
+    /** A copy of the per-label counts of rows without a prediction. */
+    @Override
+    public int[] unpredicted() {
+        return unpredicted.clone();
+    }
 
     /** An evaluation without rows lacking a prediction. */
     public Evaluation(int rows, double accuracy, double loss, int[][] confusion, double[] topKAccuracy,

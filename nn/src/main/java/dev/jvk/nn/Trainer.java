@@ -469,15 +469,16 @@ public final class Trainer {
                 throw new IllegalArgumentException("the checkpoint was made by a run with " + resume.fingerprint() + "; this run has " + fingerprint);
             }
             float[][] state = optimizer.state();
-            if (state.length != resume.optimizerState().length) {
-                throw new IllegalArgumentException("the checkpoint holds " + resume.optimizerState().length + " optimizer arrays, this optimizer " + state.length);
+            float[][] saved = resume.optimizerState();   // a copy: taken once
+            if (state.length != saved.length) {
+                throw new IllegalArgumentException("the checkpoint holds " + saved.length + " optimizer arrays, this optimizer " + state.length);
             }
             for (int i = 0; i < state.length; i++) {
-                if (state[i].length != resume.optimizerState()[i].length) {
-                    throw new IllegalArgumentException("the checkpoint's optimizer array " + i + " has " + resume.optimizerState()[i].length
+                if (state[i].length != saved[i].length) {
+                    throw new IllegalArgumentException("the checkpoint's optimizer array " + i + " has " + saved[i].length
                             + " values, this model's " + state[i].length);
                 }
-                System.arraycopy(resume.optimizerState()[i], 0, state[i], 0, state[i].length);
+                System.arraycopy(saved[i], 0, state[i], 0, state[i].length);
             }
             optimizer.restoreSteps(resume.optimizerSteps());
             mlp.restoreRandomStates(resume.randomStates());

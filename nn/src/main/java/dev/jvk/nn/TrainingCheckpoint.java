@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
@@ -54,8 +55,14 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
     /** The state file in a checkpoint folder. */
     public static final String STATE = "trainer.state";
 
-    /** Checks that {@code history} holds epochs 1 to {@code epoch} in order. */
+    /**
+     * Checks that {@code history} holds epochs 1 to {@code epoch} in order. The arrays are copied: a checkpoint is the state
+     * of one epoch, which the optimizer's next steps (whose live arrays it is made from) must not change.
+     */
     public TrainingCheckpoint {
+        optimizerState = deepCopy(optimizerState, "optimizerState");
+        bestWeights = deepCopy(bestWeights, "bestWeights");
+        randomStates = Objects.requireNonNull(randomStates, "randomStates").clone();
         history = List.copyOf(history);
         for (int i = 0; i < history.size(); i++) {
             if (history.get(i).epoch() != i + 1) {
@@ -65,6 +72,32 @@ public record TrainingCheckpoint(String fingerprint, int epoch, int optimizerSte
         if (history.size() != epoch) {
             throw new IllegalArgumentException("the history holds " + history.size() + " epochs, the checkpoint is after epoch " + epoch);
         }
+    }
+
+    private static float[][] deepCopy(float[][] a, String name) {
+        float[][] copy = Objects.requireNonNull(a, name).clone();
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = Objects.requireNonNull(copy[i], name).clone();
+        }
+        return copy;
+    }
+
+    /** A copy of the optimizer's state arrays. */
+    @Override
+    public float[][] optimizerState() {
+        return deepCopy(optimizerState, "optimizerState");
+    }
+
+    /** A copy of the best epoch's parameter values (empty when early stopping keeps none). */
+    @Override
+    public float[][] bestWeights() {
+        return deepCopy(bestWeights, "bestWeights");
+    }
+
+    /** A copy of the dropout layers' generator states. */
+    @Override
+    public long[] randomStates() {
+        return randomStates.clone();
     }
 
     /** Writes the state file into {@code dir} whole or not at all (beside it, then moved into place). */

@@ -511,4 +511,38 @@ class ValidationAndRegressionTest {
             assertThat((double) d[i]).as("d loss / d out[%d]", i).isCloseTo(numeric, within(1e-4));
         }
     }
+
+    @Test
+    void an_evaluation_and_a_checkpoint_are_values_their_callers_cannot_change() {
+        int[][] confusion = {{3, 1}, {0, 4}};
+        double[] topK = {0.875, 1};
+        int[] unpredicted = {0, 0};
+        double[] none = {};
+        Evaluation e = new Evaluation(8, 0.875, 0.3, confusion, topK, Double.NaN, Double.NaN, Double.NaN, none, none, none, unpredicted);
+        confusion[0][0] = 99;   // the maker's arrays, written after
+        topK[0] = 0;
+        unpredicted[1] = 5;
+        e.confusion()[1][1] = 99;   // a reader's copies, written
+        e.topKAccuracy()[1] = 0;
+        e.unpredicted()[0] = 7;
+        assertThat(e.confusion()).isDeepEqualTo(new int[][] {{3, 1}, {0, 4}});
+        assertThat(e.confusionClasses()).isEqualTo(2);
+        assertThat(e.topKAccuracy()).containsExactly(0.875, 1);
+        assertThat(e.unpredicted()).containsExactly(0, 0);
+        assertThat(e.recall(1)).isEqualTo(1.0);
+
+        float[][] moments = {{1f, 2f}};
+        float[][] best = {{3f}};
+        long[] random = {42};
+        TrainingCheckpoint c = new TrainingCheckpoint("fingerprint", 0, 5, moments, 1, 0.5, 0.25, best, random, List.of());
+        moments[0][0] = 99;   // the optimizer's live arrays, stepped after the checkpoint was taken
+        best[0][0] = 99;
+        random[0] = 0;
+        c.optimizerState()[0][1] = 99;
+        c.bestWeights()[0][0] = 98;
+        c.randomStates()[0] = 1;
+        assertThat(c.optimizerState()).isDeepEqualTo(new float[][] {{1f, 2f}});
+        assertThat(c.bestWeights()).isDeepEqualTo(new float[][] {{3f}});
+        assertThat(c.randomStates()).containsExactly(42L);
+    }
 }

@@ -39,7 +39,11 @@ public final class IdxReader {
 
     private IdxReader() {}
 
-    /** Images as unscaled pixel values 0..255, {@code count x (rows * cols)} row-major. */
+    /**
+     * Images as unscaled pixel values 0..255, {@code count x (rows * cols)} row-major. The pixels are shared, not copied
+     * (as a {@link DataSet}'s features, which they become): a set of images is the largest array a run holds (188 MB for
+     * MNIST's training images), and a copy on the way out would hold it twice.
+     */
     public record Images(float[] pixels, int count, int rows, int cols) {
         /** Features per image: {@code rows * cols}. */
         public int features() {
