@@ -6,6 +6,7 @@ import dev.jvk.nn.QuantizedDense;
 import dev.jvk.nn.Trainer;
 import dev.jvk.nn.compress.Compression;
 import dev.jvk.nn.data.CsvTable;
+import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSet;
 import dev.jvk.nn.data.DataSources;
 import dev.jvk.nn.optim.LearningRateSchedule;
@@ -211,7 +212,7 @@ final class CompressCommand implements Callable<Integer> {
                 String.format(Locale.ROOT, "%.1f us", latencyAfter), latencyBefore / latencyAfter);
         o.printf(Locale.ROOT, "data: %s%s, %d samples; latency: median of single-row predictions in this process (JMH figures: docs/compression.md)%n",
                 source, data.defaultNote(), after.rows());
-        o.println("wrote " + out);
+        o.println("wrote " + DataException.escaped(out.toString()));
         return 0;
     }
 

@@ -3,6 +3,7 @@ package dev.jvk.cli;
 import dev.jvk.nn.Evaluation;
 import dev.jvk.nn.Mlp;
 import dev.jvk.nn.data.CsvTable;
+import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.data.DataSet;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -80,7 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
             out.println(j);
             return 0;
         }
-        out.printf(Locale.ROOT, "model %s: %s, %s%n", model, mlp.describe(), mlp.metadata().task());
+        out.printf(Locale.ROOT, "model %s: %s, %s%n", DataException.escaped(model.toString()), mlp.describe(), mlp.metadata().task());
         out.printf(Locale.ROOT, "data: %s%s, %s%n", source, data.defaultNote(), TrainCommand.plural(e.rows(), "sample"));
         out.println(Results.line(e));
         out.print(Results.targetTable(e, Models.targetNames(mlp)));

@@ -1,6 +1,7 @@
 package dev.jvk.cli;
 
 import dev.jvk.nn.Mlp;
+import dev.jvk.nn.data.DataException;
 import dev.jvk.nn.onnx.OnnxModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         OnnxModel.export(mlp, onnx, classNames, opset);
-        spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s, opset %d, %d bytes%n", onnx, mlp.describe(), opset, Files.size(onnx));
+        spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s, opset %d, %d bytes%n", DataException.escaped(onnx.toString()), mlp.describe(), opset, Files.size(onnx));
         return 0;
     }
 }

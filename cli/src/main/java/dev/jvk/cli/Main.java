@@ -211,19 +211,24 @@ public final class Main implements Callable<Integer> {
         return command.equals("jvk") ? "jvk: " : "jvk " + command + ": ";
     }
 
+    /**
+     * The error's one line. The JDK's exceptions name files as given (a name may hold a line break, which would forge a
+     * second line on stderr, or a terminal escape): escaped as jvk's own exceptions escape their messages.
+     */
     private static String describe(Throwable t) {
         if (t instanceof NoSuchFileException n) {
-            return n.getFile() + ": no such file";
+            return DataException.escaped(n.getFile()) + ": no such file";
         }
         if (t instanceof AccessDeniedException a) {
-            return a.getFile() + ": permission denied";
+            return DataException.escaped(a.getFile()) + ": permission denied";
         }
         String message = t.getMessage();
-        return oneLine(message == null ? t.toString() : message);
+        return DataException.escaped((message == null ? t.toString() : message).strip());
     }
 
+    /** Picocli's multi-line messages on one line, and what the user typed in them (a value, a file name) escaped. */
     private static String oneLine(String s) {
-        return s.replace('\n', ' ').replace('\r', ' ').strip();
+        return DataException.escaped(s.replace('\n', ' ').replace('\r', ' ').strip());
     }
 
     /** No command: a usage error, as any other (the usage on stderr, exit 2); {@code --help} and {@code help} print it on stdout. */

@@ -382,7 +382,7 @@ final class TrainCommand implements Callable<Integer> {
                 if (!model.describe().equals(mlp.describe()) || model.parameterCount() != mlp.parameterCount()) {
                     throw new UsageException("the checkpoint in " + checkpointDir + " holds a " + model.describe() + " model; these options make a " + mlp.describe());
                 }
-                progress.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", checkpointDir, state.epoch(),
+                progress.printf(Locale.ROOT, "resuming from %s after epoch %d%s%n", DataException.escaped(checkpointDir.toString()), state.epoch(),
                         reportTestEveryEpoch && state.history().stream().anyMatch(r -> r.test() == null)
                                 ? " (the run before it did not score the test set each epoch: --report-test-every-epoch scores epochs " + (state.epoch() + 1) + " on)" : "");
             }
@@ -434,10 +434,10 @@ final class TrainCommand implements Callable<Integer> {
             progress.println("threads: " + chooser.describe());
         }
         if (save != null) {
-            progress.println("saved " + save);
+            progress.println("saved " + DataException.escaped(save.toString()));
         }
         if (plot != null) {
-            progress.println("learning curves: " + plot);
+            progress.println("learning curves: " + DataException.escaped(plot.toString()));
         }
         if (json) {
             out.println(resultJson(p, trained, choice, dropout, kind, rate, history, test, testPerEpoch, seconds, kernels));

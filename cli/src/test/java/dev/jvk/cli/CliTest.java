@@ -283,4 +283,28 @@ class CliTest {
             assertThat(description[0]).as(name).endsWith(".");
         });
     }
+
+    @Test
+    void a_file_name_with_a_line_break_or_an_escape_cannot_forge_a_line_on_stderr() throws IOException {
+        String forged = "x\njvk train: saved \u001b[2J";
+        String shown = "x\\u000ajvk train: saved \\u001b[2J";
+        Path missing = dir.resolve("missing " + forged + ".jvk");
+        Path csv = Files.writeString(dir.resolve("bad " + forged + ".csv"), "a,label\nnot a number,1\n");
+        Path model = Files.writeString(dir.resolve("bad " + forged + ".jvk"), "not a model");
+        Run[] runs = {
+            run("evaluate", "--model", missing.toString(), "--data", "synthetic"),   // the JDK's NoSuchFileException
+            run("train", "--csv", csv.toString(), "--header", "--epochs", "1"),        // a DataException
+            run("evaluate", "--model", model.toString(), "--data", "synthetic"),     // a ModelFileException
+        };
+        String[] expected = {
+            "jvk evaluate: " + dir.resolve("missing " + shown + ".jvk") + ": no such file",
+            "jvk train: " + dir.resolve("bad " + shown + ".csv") + " line 2",
+            "jvk evaluate: " + dir.resolve("bad " + shown + ".jvk") + ": ",
+        };
+        for (int i = 0; i < runs.length; i++) {
+            assertThat(runs[i].code()).as(runs[i].err()).isEqualTo(2);
+            assertThat(runs[i].err()).startsWith(expected[i]).endsWith("\n");
+            assertThat(runs[i].err().strip().chars().filter(Character::isISOControl).toArray()).as(runs[i].err()).isEmpty();
+        }
+    }
 }

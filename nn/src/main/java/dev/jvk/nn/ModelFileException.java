@@ -1,5 +1,6 @@
 package dev.jvk.nn;
 
+import dev.jvk.nn.data.DataException;
 import java.io.IOException;
 
 /**
@@ -10,8 +11,11 @@ import java.io.IOException;
 public class ModelFileException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** An unusable model file. */
+    /**
+     * An unusable model file. The file's name and the names read from it may hold a line break or a terminal escape:
+     * the message has its control characters escaped ({@link DataException#escaped}), so that it stays one line.
+     */
     public ModelFileException(String message) {
-        super(message);
+        super(DataException.escaped(message));
     }
 }

@@ -8,14 +8,17 @@ package dev.jvk.nn.data;
 public class DataException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** A data error with a one-line message. */
+    /**
+     * A data error with a one-line message. File names, cells and header names in it come from outside: their control
+     * characters are escaped ({@link #escaped}), so that a file named with a line break cannot forge a second line.
+     */
     public DataException(String message) {
-        super(message);
+        super(escaped(message));
     }
 
-    /** A data error with a one-line message and the I/O error behind it. */
+    /** A data error with a one-line message (escaped as {@link #DataException(String)}'s) and the I/O error behind it. */
     public DataException(String message, Throwable cause) {
-        super(message, cause);
+        super(escaped(message), cause);
     }
 
     /**

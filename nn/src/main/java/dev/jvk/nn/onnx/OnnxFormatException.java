@@ -1,7 +1,6 @@
 package dev.jvk.nn.onnx;
 
 import dev.jvk.nn.ModelFileException;
-import dev.jvk.nn.data.DataException;
 
 /**
  * An ONNX file that jvk cannot import: not a well-formed protobuf message, a claim the bytes do not
@@ -14,7 +13,6 @@ public final class OnnxFormatException extends ModelFileException {
 
     /** An unusable ONNX file. */
     public OnnxFormatException(String message) {
-        // node and tensor names come from the file: a newline or terminal escape in one must not reach the user raw
-        super(DataException.escaped(message));
+        super(message);   // escaped there: node and tensor names come from the file
     }
 }
