@@ -81,11 +81,32 @@ final class FeatureRows {
      * @throws IllegalArgumentException naming the column and both sizes
      */
     static void requireSize(StructType schema, String column, int inputs) {
-        int size = AttributeGroup.fromStructField(schema.apply(column)).size();
+        int size = AttributeGroup.fromStructField(schema.apply(topLevel(schema, column))).size();
         if (size >= 0 && size != inputs) {
             throw new IllegalArgumentException("the features column '" + column + "' holds vectors of " + size
                     + " values (its metadata says so), the model takes " + inputs + " (layers[0])");
         }
+    }
+
+    /**
+     * The name of the top-level column that the column param {@code column} names, read as Spark ML reads column params
+     * (its stages' schema checks run before jvk sees the data): a name holding a dot is a struct's field unless it is
+     * quoted in backticks, {@code `a.b`} for the column named {@code a.b} (a backtick inside doubled).
+     *
+     * @throws IllegalArgumentException when {@code column} names a field of a struct column: jvk reads a top-level column
+     */
+    static String topLevel(StructType schema, String column) {
+        if (column.length() >= 2 && column.startsWith("`") && column.endsWith("`")) {
+            String inner = column.substring(1, column.length() - 1);
+            if (!inner.replace("``", "").contains("`")) {
+                return inner.replace("``", "`");
+            }
+        }
+        if ((column.contains(".") || column.contains("`")) && !java.util.Arrays.asList(schema.fieldNames()).contains(column)) {
+            throw new IllegalArgumentException("the column '" + column + "' names a field inside a struct column; jvk reads a "
+                    + "top-level column (a column whose name holds a dot is named in backticks, as Spark ML reads it: `a.b`)");
+        }
+        return column;
     }
 
     /** A row's place for a message. */

@@ -62,7 +62,7 @@ final class TrainedMlp implements Serializable {
     Dataset<Row> score(Dataset<Row> rows, StructType out, String featuresCol, int inputs, int outputs,
                        ScoringIterator.Column[] columns, double[] thresholds, int threads) {
         FeatureRows.requireSize(rows.schema(), featuresCol, inputs);
-        ScoringIterator.Scorer scorer = new ScoringIterator.Scorer(broadcast(rows.sparkSession()), rows.schema().fieldIndex(featuresCol),
+        ScoringIterator.Scorer scorer = new ScoringIterator.Scorer(broadcast(rows.sparkSession()), rows.schema().fieldIndex(FeatureRows.topLevel(rows.schema(), featuresCol)),
                 featuresCol, inputs, outputs, columns, thresholds, threads);
         // each column is found by its place, under a name of its own: the input may hold two columns of one name (a join's)
         String[] places = new String[out.size()];

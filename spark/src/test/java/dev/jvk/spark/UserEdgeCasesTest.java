@@ -199,4 +199,21 @@ class UserEdgeCasesTest {
         assertThat(JvkMlpClassificationModel.fromJvkModel(int8).layers()).containsExactly(3, 5, 2);
         assertThat(JvkMlpClassificationModel.fromJvkModel(mlp).layers()).containsExactly(3, 5, 2);
     }
+
+    /**
+     * A column whose name holds a dot is named in backticks, as Spark ML's own stages read column params (unquoted,
+     * {@code a.b} is field {@code b} of a struct column {@code a}): jvk read the quoted name as the literal column name.
+     */
+    @Test
+    void aFeaturesColumnWhoseNameHoldsADotIsReadByItsQuotedName() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            rows.add(row(i % 2, i, 20 - i, i % 3));
+        }
+        Dataset<Row> data = frame(2, rows.toArray(Row[]::new)).withColumnRenamed("features", "a.b");
+        JvkMlpClassificationModel model = BadInputTest.classifier().setFeaturesCol("`a.b`").fit(data);
+        List<Row> scored = model.transform(data).select("prediction").collectAsList();
+        assertThat(scored).hasSize(20);
+        assertThat(scored).allSatisfy(r -> assertThat(r.getDouble(0)).isIn(0.0, 1.0));
+    }
 }
