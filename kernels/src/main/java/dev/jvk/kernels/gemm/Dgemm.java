@@ -348,6 +348,7 @@ public final class Dgemm {
          * in this call; per dealt block, the steps done; per block and per unit, the steps claimed.
          */
         private int blockSize;
+        private int blocks;
         private int unitSize;
         /** {@link #sharedNest}: columns of C per step (SHARED_A: all n; SHARED_B: NC), and the elements of one of the two shared buffers. */
         private int stepColumns;
@@ -401,9 +402,9 @@ public final class Dgemm {
                 stepColumns = p.n();
                 sharedHalf = Platform.roundUp(p.m(), MR) * kcMax(p.k());
                 set(path, wanted, Split.SHARED_A, caller.doublePackedA(2 * sharedHalf));
-                blockSize = Math.min(NC, Math.max(GemmThreads.COLUMN_PANELS * NR, Platform.roundUp((p.n() + ways - 1) / ways, NR)));
+                dealBlocks(p.n(), NR, Math.min(NC, Math.max(GemmThreads.COLUMN_PANELS * NR, Platform.roundUp((p.n() + ways - 1) / ways, NR))));
                 unitSize = Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR)));
-                startDealing((p.n() + blockSize - 1) / blockSize, (p.m() + unitSize - 1) / unitSize);
+                startDealing(blocks, (p.m() + unitSize - 1) / unitSize);
                 return;
             }
             if (dealt && rowPanels / 4 >= 2 * wanted) {
@@ -411,9 +412,9 @@ public final class Dgemm {
                 stepColumns = NC;
                 sharedHalf = Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k());
                 set(path, wanted, Split.SHARED_B, caller.doublePackedB(2 * sharedHalf));
-                blockSize = Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR)));
+                dealBlocks(p.m(), MR, Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR))));
                 unitSize = NR;
-                startDealing((p.m() + blockSize - 1) / blockSize, (Math.min(NC, p.n()) + NR - 1) / NR);
+                startDealing(blocks, (Math.min(NC, p.n()) + NR - 1) / NR);
                 return;
             }
             boolean rowsCheaper = p.n() <= p.m(); // duplicated packing: k x n for a row split, m x k for a column split
@@ -421,6 +422,13 @@ public final class Dgemm {
             int other = rowsCheaper ? colPanels : rowPanels;
             boolean splitRows = cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper;
             set(path, Math.min(wanted, splitRows ? rowPanels : colPanels), splitRows ? Split.ROWS : Split.COLUMNS, null);
+        }
+
+        /** The dealt blocks along {@code extent} rows (columns) of C ({@link GemmThreads#dealtBlocks}) and the largest of them. */
+        private void dealBlocks(int extent, int panel, int most) {
+            int panels = (extent + panel - 1) / panel;
+            blocks = GemmThreads.dealtBlocks(extent, panel, most, parts);
+            blockSize = (panels + blocks - 1) / blocks * panel; // the largest, in whole panels: what the own buffer holds
         }
 
         /** Resets the dealing of {@link #sharedNest} for a call of {@code blocks} dealt blocks and at most {@code units} units per step. */
@@ -551,7 +559,7 @@ public final class Dgemm {
         int kcMax = kcMax(k);
         // SHARED_A: the steps are the K blocks alone (the shared block is all of A's rows); SHARED_B: (jc, pc)
         int ncStep = plan.stepColumns;
-        int blocks = ((columns ? n : m) + size - 1) / size;
+        int blocks = plan.blocks;
         int steps = (n + ncStep - 1) / ncStep * kBlocks;
         double[] own = columns ? workspace.doublePackedB(Platform.roundUp(size, NR) * kcMax) : workspace.doublePackedA(size * kcMax);
         double[] stage = p.a().array() == null ? workspace.doubleStage(Math.max(size, columns ? unit : Math.min(NC, n)) * kcMax) : null;
@@ -652,15 +660,17 @@ public final class Dgemm {
         for (int spins = 0; plan.unitsPacked.get(s & 1) < ready || plan.stepsDone.get(b) < s; spins++) {
             waiting.pause(spins);
         }
-        int size = plan.blockSize;
-        int from = b * size;
+        int extent = columns ? n : m;
+        int panel = columns ? NR : MR;
+        int from = GemmThreads.blockStart(b, plan.blocks, extent, panel);
+        int size = GemmThreads.blockStart(b + 1, plan.blocks, extent, panel) - from;
         double beta = pc == 0 ? p.beta() : 1;
         if (columns) {
-            int cols = Math.min(size, n - from);
+            int cols = size;
             packPanels(p, pc, kc, from, 0, cols, own, 0, stage);
             macroKernel(p, plan.shared, (s & 1) * half, own, 0, tile, 0, from, m, cols, kc, beta);
         } else {
-            int mc = Math.min(size, m - from);
+            int mc = size;
             packRows(p, from, pc, mc, kc, own, 0, stage);
             macroKernel(p, own, 0, plan.shared, (s & 1) * half, tile, from, jc, mc, nc, kc, beta);
         }

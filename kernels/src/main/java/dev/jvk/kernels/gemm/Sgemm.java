@@ -346,6 +346,7 @@ public final class Sgemm {
          * in this call; per dealt block, the steps done; per block and per unit, the steps claimed.
          */
         private int blockSize;
+        private int blocks;
         private int unitSize;
         /** {@link #sharedNest}: columns of C per step (SHARED_A: all n; SHARED_B: NC), and the elements of one of the two shared buffers. */
         private int stepColumns;
@@ -399,9 +400,9 @@ public final class Sgemm {
                 stepColumns = p.n();
                 sharedHalf = Platform.roundUp(p.m(), MR) * kcMax(p.k());
                 set(path, wanted, Split.SHARED_A, caller.floatPackedA(2 * sharedHalf));
-                blockSize = Math.min(NC, Math.max(GemmThreads.COLUMN_PANELS * NR, Platform.roundUp((p.n() + ways - 1) / ways, NR)));
+                dealBlocks(p.n(), NR, Math.min(NC, Math.max(GemmThreads.COLUMN_PANELS * NR, Platform.roundUp((p.n() + ways - 1) / ways, NR))));
                 unitSize = Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR)));
-                startDealing((p.n() + blockSize - 1) / blockSize, (p.m() + unitSize - 1) / unitSize);
+                startDealing(blocks, (p.m() + unitSize - 1) / unitSize);
                 return;
             }
             if (dealt && rowPanels / 4 >= 2 * wanted) {
@@ -409,9 +410,9 @@ public final class Sgemm {
                 stepColumns = NC;
                 sharedHalf = Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k());
                 set(path, wanted, Split.SHARED_B, caller.floatPackedB(2 * sharedHalf));
-                blockSize = Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR)));
+                dealBlocks(p.m(), MR, Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR))));
                 unitSize = NR;
-                startDealing((p.m() + blockSize - 1) / blockSize, (Math.min(NC, p.n()) + NR - 1) / NR);
+                startDealing(blocks, (Math.min(NC, p.n()) + NR - 1) / NR);
                 return;
             }
             boolean rowsCheaper = p.n() <= p.m(); // duplicated packing: k x n for a row split, m x k for a column split
@@ -419,6 +420,13 @@ public final class Sgemm {
             int other = rowsCheaper ? colPanels : rowPanels;
             boolean splitRows = cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper;
             set(path, Math.min(wanted, splitRows ? rowPanels : colPanels), splitRows ? Split.ROWS : Split.COLUMNS, null);
+        }
+
+        /** The dealt blocks along {@code extent} rows (columns) of C ({@link GemmThreads#dealtBlocks}) and the largest of them. */
+        private void dealBlocks(int extent, int panel, int most) {
+            int panels = (extent + panel - 1) / panel;
+            blocks = GemmThreads.dealtBlocks(extent, panel, most, parts);
+            blockSize = (panels + blocks - 1) / blocks * panel; // the largest, in whole panels: what the own buffer holds
         }
 
         /** Resets the dealing of {@link #sharedNest} for a call of {@code blocks} dealt blocks and at most {@code units} units per step. */
@@ -549,7 +557,7 @@ public final class Sgemm {
         int kcMax = kcMax(k);
         // SHARED_A: the steps are the K blocks alone (the shared block is all of A's rows); SHARED_B: (jc, pc)
         int ncStep = plan.stepColumns;
-        int blocks = ((columns ? n : m) + size - 1) / size;
+        int blocks = plan.blocks;
         int steps = (n + ncStep - 1) / ncStep * kBlocks;
         float[] own = columns ? workspace.floatPackedB(Platform.roundUp(size, NR) * kcMax) : workspace.floatPackedA(size * kcMax);
         float[] stage = p.a().array() == null ? workspace.floatStage(Math.max(size, columns ? unit : Math.min(NC, n)) * kcMax) : null;
@@ -650,15 +658,17 @@ public final class Sgemm {
         for (int spins = 0; plan.unitsPacked.get(s & 1) < ready || plan.stepsDone.get(b) < s; spins++) {
             waiting.pause(spins);
         }
-        int size = plan.blockSize;
-        int from = b * size;
+        int extent = columns ? n : m;
+        int panel = columns ? NR : MR;
+        int from = GemmThreads.blockStart(b, plan.blocks, extent, panel);
+        int size = GemmThreads.blockStart(b + 1, plan.blocks, extent, panel) - from;
         float beta = pc == 0 ? p.beta() : 1;
         if (columns) {
-            int cols = Math.min(size, n - from);
+            int cols = size;
             packPanels(p, pc, kc, from, 0, cols, own, 0, stage);
             macroKernel(p, plan.shared, (s & 1) * half, own, 0, tile, 0, from, m, cols, kc, beta);
         } else {
-            int mc = Math.min(size, m - from);
+            int mc = size;
             packRows(p, from, pc, mc, kc, own, 0, stage);
             macroKernel(p, own, 0, plan.shared, (s & 1) * half, tile, from, jc, mc, nc, kc, beta);
         }
