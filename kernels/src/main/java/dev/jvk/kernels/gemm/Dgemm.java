@@ -376,7 +376,7 @@ public final class Dgemm {
 
         /**
          * The split for the threads {@link GemmThreads} gives this product, never more parts than
-         * whole panels. The packed path shares its B blocks and deals row blocks of at least 4 MR rows
+         * whole panels. The packed path shares its B blocks and deals row blocks of about 4 MR rows or more
          * ({@link GemmThreads#BLOCKS_PER_PART} per thread, at most MC) when there are at least two
          * blocks' worth of row panels and {@link #DEALT_MIN_VOLUME} per thread: on a host whose cores change speed independently,
          * fixed ranges wait for the slower core, and with fixed halves the shared block lost to
