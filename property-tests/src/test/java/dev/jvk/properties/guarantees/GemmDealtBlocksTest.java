@@ -33,10 +33,10 @@ class GemmDealtBlocksTest {
         return (int) DEALT_BLOCKS.invoke(null, extent, panel, most, parts);
     }
 
-    /** TN:784x256x128 on 2 threads with blocks of at most 200 rows: 6 blocks (not 5: 2 own blocks for one part, 3 for the other). */
+    /** TN:784x256x128 on 2 threads with blocks of at most MC = 192 rows: 6 blocks (not 5: 2 own blocks for one part, 3 for the other). */
     @Test
     void everyPartOwnsAsManyBlocks() throws Exception {
-        assertThat(dealtBlocks(784, 8, 200, 2)).isEqualTo(6);
+        assertThat(dealtBlocks(784, 8, 192, 2)).isEqualTo(6);
         for (int parts = 1; parts <= 8; parts++) {
             for (int extent = 8 * parts * 8; extent <= 3000; extent += 7) {
                 for (int most = 32; most <= 512; most += 32) {
