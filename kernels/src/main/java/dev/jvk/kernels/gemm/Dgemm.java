@@ -77,11 +77,14 @@ public final class Dgemm {
      */
     private static final long SMALL_MAX_B = 256L * 1024;
     /**
-     * The least m * n * k per thread for the dealt shared-B split: below it (128x128x256 on 2 threads) the
-     * other core's half of every B block cost more than the dealing saved (0.77x the fixed row split,
-     * bench/RESULTS-threads.md); 128x256x784 and 256^3 gained or held.
+     * The least m * n * k per thread for the dealt shared splits (SHARED_B, SHARED_A): below it each part packs its own
+     * operand for a fixed range of C. What a shared block costs is the other core's half of it, read from that core's
+     * cache and taken back when it is packed again; on the AMD Zen 4 host (1 MB L2 per core) that cost more than packing
+     * twice up to 2^24 per thread: 256^3 1.19x, NN:128x256x784 1.09x, TN:784x256x128 1.04x faster on 2 threads with each
+     * part packing its own, NT:128x784x256 level, 1024^3 0.97x (bench/RESULTS-threads.md). 2^25 keeps 512^3 and up
+     * dealt, where the Intel host measured private packing 0.92x.
      */
-    private static final long DEALT_MIN_VOLUME = 1L << 23;
+    private static final long DEALT_MIN_VOLUME = 1L << 25;
     /** The most rows for {@link Split#SHARED_A}: two packed A blocks of all m rows (2 x 512 KB at KC 256) stay in L2. */
     private static final int SHARED_A_MAX_ROWS = Integer.getInteger("jvk.gemm.sharedAMaxRows", 512);
 
