@@ -77,11 +77,14 @@ public final class Dgemm {
      */
     private static final long SMALL_MAX_B = 256L * 1024;
     /**
-     * The least m * n * k per thread for the dealt shared-B split: below it (128x128x256 on 2 threads) the
-     * other core's half of every B block cost more than the dealing saved (0.77x the fixed row split,
-     * bench/RESULTS-threads.md); 128x256x784 and 256^3 gained or held.
+     * The least m * n * k per thread for the dealt shared splits (SHARED_B, SHARED_A): below it each part packs its own
+     * operand for a fixed range of C. What a shared block costs is the other core's half of it, read from that core's
+     * cache and taken back when it is packed again; on the AMD Zen 4 host (1 MB L2 per core) that cost more than packing
+     * twice up to 2^24 per thread: 256^3 1.19x, NN:128x256x784 1.09x, TN:784x256x128 1.04x faster on 2 threads with each
+     * part packing its own, NT:128x784x256 level, 1024^3 0.97x (bench/RESULTS-threads.md). 2^25 keeps 512^3 and up
+     * dealt, where the Intel host measured private packing 0.92x.
      */
-    private static final long DEALT_MIN_VOLUME = 1L << 23;
+    private static final long DEALT_MIN_VOLUME = 1L << 25;
     /** The most rows for {@link Split#SHARED_A}: two packed A blocks of all m rows (2 x 512 KB at KC 256) stay in L2. */
     private static final int SHARED_A_MAX_ROWS = Integer.getInteger("jvk.gemm.sharedAMaxRows", 512);
 
@@ -348,6 +351,7 @@ public final class Dgemm {
          * in this call; per dealt block, the steps done; per block and per unit, the steps claimed.
          */
         private int blockSize;
+        private int blocks;
         private int unitSize;
         /** {@link #sharedNest}: columns of C per step (SHARED_A: all n; SHARED_B: NC), and the elements of one of the two shared buffers. */
         private int stepColumns;
@@ -375,7 +379,7 @@ public final class Dgemm {
 
         /**
          * The split for the threads {@link GemmThreads} gives this product, never more parts than
-         * whole panels. The packed path shares its B blocks and deals row blocks of at least 4 MR rows
+         * whole panels. The packed path shares its B blocks and deals row blocks of about 4 MR rows or more
          * ({@link GemmThreads#BLOCKS_PER_PART} per thread, at most MC) when there are at least two
          * blocks' worth of row panels and {@link #DEALT_MIN_VOLUME} per thread: on a host whose cores change speed independently,
          * fixed ranges wait for the slower core, and with fixed halves the shared block lost to
@@ -401,9 +405,9 @@ public final class Dgemm {
                 stepColumns = p.n();
                 sharedHalf = Platform.roundUp(p.m(), MR) * kcMax(p.k());
                 set(path, wanted, Split.SHARED_A, caller.doublePackedA(2 * sharedHalf));
-                blockSize = Math.min(NC, Math.max(GemmThreads.COLUMN_PANELS * NR, Platform.roundUp((p.n() + ways - 1) / ways, NR)));
+                dealBlocks(p.n(), NR, Math.min(NC, Math.max(GemmThreads.COLUMN_PANELS * NR, Platform.roundUp((p.n() + ways - 1) / ways, NR))));
                 unitSize = Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR)));
-                startDealing((p.n() + blockSize - 1) / blockSize, (p.m() + unitSize - 1) / unitSize);
+                startDealing(blocks, (p.m() + unitSize - 1) / unitSize);
                 return;
             }
             if (dealt && rowPanels / 4 >= 2 * wanted) {
@@ -411,9 +415,9 @@ public final class Dgemm {
                 stepColumns = NC;
                 sharedHalf = Platform.roundUp(Math.min(NC, p.n()), NR) * kcMax(p.k());
                 set(path, wanted, Split.SHARED_B, caller.doublePackedB(2 * sharedHalf));
-                blockSize = Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR)));
+                dealBlocks(p.m(), MR, Math.min(MC, Math.max(4 * MR, Platform.roundUp((p.m() + ways - 1) / ways, MR))));
                 unitSize = NR;
-                startDealing((p.m() + blockSize - 1) / blockSize, (Math.min(NC, p.n()) + NR - 1) / NR);
+                startDealing(blocks, (Math.min(NC, p.n()) + NR - 1) / NR);
                 return;
             }
             boolean rowsCheaper = p.n() <= p.m(); // duplicated packing: k x n for a row split, m x k for a column split
@@ -421,6 +425,13 @@ public final class Dgemm {
             int other = rowsCheaper ? colPanels : rowPanels;
             boolean splitRows = cheaper >= wanted || cheaper >= other ? rowsCheaper : !rowsCheaper;
             set(path, Math.min(wanted, splitRows ? rowPanels : colPanels), splitRows ? Split.ROWS : Split.COLUMNS, null);
+        }
+
+        /** The dealt blocks along {@code extent} rows (columns) of C ({@link GemmThreads#dealtBlocks}) and the largest of them. */
+        private void dealBlocks(int extent, int panel, int most) {
+            int panels = (extent + panel - 1) / panel;
+            blocks = GemmThreads.dealtBlocks(extent, panel, most, parts);
+            blockSize = (panels + blocks - 1) / blocks * panel; // the largest, in whole panels: what the own buffer holds
         }
 
         /** Resets the dealing of {@link #sharedNest} for a call of {@code blocks} dealt blocks and at most {@code units} units per step. */
@@ -551,7 +562,7 @@ public final class Dgemm {
         int kcMax = kcMax(k);
         // SHARED_A: the steps are the K blocks alone (the shared block is all of A's rows); SHARED_B: (jc, pc)
         int ncStep = plan.stepColumns;
-        int blocks = ((columns ? n : m) + size - 1) / size;
+        int blocks = plan.blocks;
         int steps = (n + ncStep - 1) / ncStep * kBlocks;
         double[] own = columns ? workspace.doublePackedB(Platform.roundUp(size, NR) * kcMax) : workspace.doublePackedA(size * kcMax);
         double[] stage = p.a().array() == null ? workspace.doubleStage(Math.max(size, columns ? unit : Math.min(NC, n)) * kcMax) : null;
@@ -652,15 +663,17 @@ public final class Dgemm {
         for (int spins = 0; plan.unitsPacked.get(s & 1) < ready || plan.stepsDone.get(b) < s; spins++) {
             waiting.pause(spins);
         }
-        int size = plan.blockSize;
-        int from = b * size;
+        int extent = columns ? n : m;
+        int panel = columns ? NR : MR;
+        int from = GemmThreads.blockStart(b, plan.blocks, extent, panel);
+        int size = GemmThreads.blockStart(b + 1, plan.blocks, extent, panel) - from;
         double beta = pc == 0 ? p.beta() : 1;
         if (columns) {
-            int cols = Math.min(size, n - from);
+            int cols = size;
             packPanels(p, pc, kc, from, 0, cols, own, 0, stage);
             macroKernel(p, plan.shared, (s & 1) * half, own, 0, tile, 0, from, m, cols, kc, beta);
         } else {
-            int mc = Math.min(size, m - from);
+            int mc = size;
             packRows(p, from, pc, mc, kc, own, 0, stage);
             macroKernel(p, own, 0, plan.shared, (s & 1) * half, tile, from, jc, mc, nc, kc, beta);
         }

@@ -81,6 +81,28 @@ public final class GemmThreads {
     }
 
     /**
+     * How many dealt blocks {@code parts} parts share along {@code extent} rows (columns) of C in panels of {@code panel}:
+     * as many as blocks of at most {@code most} need, rounded up to a multiple of the parts so that every part owns as
+     * many (784 rows in 5 blocks on 2 threads left one part 2 blocks and the other 3), and no more than the panels.
+     */
+    static int dealtBlocks(int extent, int panel, int most, int parts) {
+        int panels = (extent + panel - 1) / panel;
+        return Math.min(panels, Platform.roundUp((extent + most - 1) / most, parts));
+    }
+
+    /**
+     * Where dealt block {@code b} of {@code blocks} starts along {@code extent} rows (columns) of C in panels of
+     * {@code panel} rows (columns); block {@code blocks} ends at {@code extent}. Whole panels, the blocks' sizes
+     * within one panel of each other: blocks of one size rounded up to whole panels left the last one short (784 rows
+     * in 7 blocks of 104 and one of 56 on 2 threads), so one part's own blocks held 416 rows and the other's 368, and
+     * the call waited for the larger half (bench/RESULTS-threads.md).
+     */
+    static int blockStart(int b, int blocks, int extent, int panel) {
+        int panels = (extent + panel - 1) / panel;
+        return (int) Math.min(extent, (long) b * panels / blocks * panel);
+    }
+
+    /**
      * Parts for {@code tasks} independent tasks that between them do {@code flops} floating-point
      * operations of GEMM-like work, by the same rule as {@link #forProduct}: at most one part per task.
      */

@@ -19,8 +19,12 @@ import org.junit.jupiter.api.Test;
  * on the direct and narrow paths; float and double, arrays and shared segments, every transpose.
  */
 class GemmThreadSplitsTest {
-    /** m, n, k: shared B in one block; shared B past MC, KC and NC; columns (m of 9 and of 1); direct; narrow; narrow and deep (dot products). */
-    static final int[][] SHAPES = {{200, 210, 100}, {300, 1100, 600}, {9, 2100, 33}, {1, 784, 256}, {60, 70, 50}, {300, 10, 200}, {300, 10, 600}};
+    /**
+     * m, n, k: rows, each part packing its own B; shared A past KC (n > m); shared B past MC, KC and NC (m > n); columns (m of
+     * 9 and of 1); direct; narrow; narrow and deep (dot products).
+     */
+    static final int[][] SHAPES = {{200, 210, 100}, {300, 1100, 600}, {1100, 600, 300}, {9, 2100, 33}, {1, 784, 256}, {60, 70, 50}, {300, 10, 200},
+        {300, 10, 600}};
     static final int THREADS = 4;
 
     @Test
