@@ -73,9 +73,9 @@ final class SgemmPrepacked {
     /**
      * K blocks of a prepacked product: equal blocks (sizes differ by at most one) of at most {@link Platform#PACKED_KC}
      * terms, so up to 1024 deep one block, one pass over C. Deeper than {@link Sgemm#kBlocks}' KC because nothing
-     * here packs B per call, so the only cost of a deep block is its panel outgrowing L1, which the 8 x 3 tile hides
-     * (it streams its panels from L2 at either depth), while every block beyond the first reads and writes C again and
-     * repacks nothing: at 784 x 256 one block of 784 ran predict 2-5% faster than four of 196 (bench/RESULTS-onnx.md).
+     * here packs B per call: a deeper block only moves the panels the 8 x 3 tile reads from L1 to L2 (at 196 deep its
+     * 37 KB of them already pass a 32 KB L1), while every block beyond the first reads and writes C again: at 784 x 256 one block of 784 took predict from 1.08 to 1.045 of ONNX Runtime's time at batch 128 and
+     * from 1.12 to 1.05 at 1024 on one thread, against four blocks of 196 (bench/RESULTS-onnx.md, Zen 4).
      * Like KC it fixes the order of every sum, so it depends on k alone, never on the machine.
      */
     static int kBlocks(int k) {
