@@ -13,9 +13,13 @@ import dev.jvk.kernels.spi.GemmKernels;
  * w.sgemm(Transpose.NO_TRANS, rows, 1f, x, 0, in, 0f, y, 0, out);   // y = x W
  * }</pre>
  *
- * <p>Each element of C is computed exactly as {@link Gemm#sgemm} computes it from the same operands
- * when {@code m >= 2} and {@code n >= 2} (bitwise; a single row or column takes GEMV's summation order
- * there): the error bound, quick returns, threads and determinism are {@link Gemm}'s. A single row
+ * <p>Each element of C is summed in K blocks of up to 1024 terms ({@code -Djvk.gemm.packedKc}), each block one
+ * chain of fused multiply-adds added into C, where {@link Gemm#sgemm} sums blocks of up to 256
+ * ({@code -Djvk.gemm.kc}): a deep block costs a call here nothing, since B is never packed again, and saves a
+ * pass over C (784 inputs: one block, not four). So up to {@code k = 256}, and when {@code m >= 2} and
+ * {@code n >= 2} (a single row or column takes GEMV's summation order there), C is bitwise what
+ * {@link Gemm#sgemm} computes from the same operands; deeper it differs from it within the bound. The error
+ * bound, quick returns, threads and determinism are {@link Gemm}'s. A single row
  * ({@code m == 1}, batch-1 inference) is summed here as each row of a product of two rows or more is,
  * so a row gets the same bits whatever the number of rows it comes with; it streams B at the speed
  * of the cache that holds it rather than computing a padded register tile. The packed

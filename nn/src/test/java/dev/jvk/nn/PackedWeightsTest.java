@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packed weights inference uses ({@link Dense#packWeights}): the same bits as the products on the
- * live weights (a single row: as that row in a batch), and never stale: a model predicts what a model that never
+ * live weights where both sum a layer's inputs in one K block (up to 256 inputs; deeper, packed weights sum in
+ * blocks of up to 1024, the live ones of up to 256), a single row as that row in a batch, and never stale: a model predicts what a model that never
  * packed predicts after its weights are written through {@link Dense#weights()}, after training steps and
  * after re-initialisation.
  */
@@ -88,9 +89,11 @@ class PackedWeightsTest {
     @Test
     void oneRowIsBitwiseThatRowInABatchOnOneAndTwoThreads() {
         // 784 x 256 weights are enough for the single row's product to be split between two threads
+        // (784 inputs are one K block on packed weights and four of 196 in the training pass's product: the batch of
+        // two is predicted, not computed on the live weights)
         Mlp mlp = Mlp.classifier(784, new int[] {256}, Activation.RELU, 10, 7);
         float[] x = inputs(2, mlp.inputs(), 8);
-        float[] expected = Arrays.copyOf(unpackedForward(mlp, x, 2), mlp.classes());
+        float[] expected = Arrays.copyOf(mlp.predict(x, 2), mlp.classes());
         int saved = Gemm.threads();
         try {
             for (int threads = 1; threads <= 2; threads++) {

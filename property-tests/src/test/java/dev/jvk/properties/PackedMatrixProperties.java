@@ -26,15 +26,19 @@ import net.jqwik.api.Tuple;
 /**
  * {@link PackedMatrix}: op(B) packed once, then multiplied. Within the sblat3 bound like every GEMM,
  * bitwise the same for 1, 2 and 3 threads, and bitwise what {@link Gemm#sgemm} gives on the same
- * operands whenever it does not take GEMV's order (m and n at least 2): the promise that lets a
- * layer switch to its packed weights without changing a bit. Shapes reach every K block count
- * (k past 256), A packed for all K blocks at once and block by block, narrow C (n up to one vector)
+ * operands wherever both sum in the same K blocks (k up to Gemm's KC, 256) and Gemm does not take GEMV's order
+ * (m and n at least 2). Deeper, a packed product sums in blocks of its own, up to 1024 terms
+ * ({@link #packedKBlocksAreUpTo1024DeepEachOneChainAddedIntoC}), not Gemm's 256. Shapes reach several K blocks
+ * (k past 256, and past 1024), A packed for all K blocks at once and block by block, narrow C (n up to one vector)
  * at depths around where the narrow dot products start (which depends on how B was stored), and the ragged panel edges; B is packed from a copy
  * that is then overwritten, so a product that read the original array would be caught.
  */
 class PackedMatrixProperties {
 
     /** Packs B from its array, poisons the array, then multiplies: the product must use the copy alone. */
+    /** Depth of Gemm's K blocks ({@code -Djvk.gemm.kc}, 256): up to it a packed product has Gemm's one block and bits. */
+    private static final int GEMM_KC = Integer.getInteger("jvk.gemm.kc", 256);
+
     static final SgemmKernel PACKED = (ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) -> {
         float[] own = b.clone();
         PackedMatrix packed = new PackedMatrix(tb, k, n, own, bo, ldb);
@@ -62,7 +66,7 @@ class PackedMatrixProperties {
     void withinBoundSameBitsForEveryThreadCountAndAsGemm(@ForAll("packedCases") GemmCase g) {
         GemmJudge.checkSgemm(PACKED, g);
         GemmProperties.sgemmSameBits(g, PACKED);
-        if (g.m() >= 2 && g.n() >= 2) {
+        if (g.m() >= 2 && g.n() >= 2 && g.k() <= GEMM_KC) {
             float[] a = g.floatA();
             float[] b = g.floatB();
             float[] c = g.floatC();
@@ -79,6 +83,10 @@ class PackedMatrixProperties {
     @Property(tries = 200)
     void wideTileAndItsEdgesGiveGemmsBits(@ForAll("wideTileCases") GemmCase g) {
         GemmProperties.sgemmSameBits(g, PACKED);
+        GemmJudge.checkSgemm(PACKED, g);
+        if (g.k() > GEMM_KC) {
+            return; // deeper, Gemm sums in two blocks and the packed product in one
+        }
         float[] a = g.floatA();
         float[] b = g.floatB();
         float[] c = g.floatC();
@@ -277,6 +285,63 @@ class PackedMatrixProperties {
         return Arbitraries.integers().between(2, 300);
     }
 
+    /**
+     * The K blocks of a packed product: k cut into the fewest equal blocks (sizes differ by at most one) of at most 1024
+     * terms, so 784 inputs are one block, where Gemm cuts them into four of 196. Each element of C is, block after
+     * block, one chain of fused multiply-adds over the block from zero, the first block's written as {@code alpha * s}
+     * (beta 0) and each later one added as {@code fma(s, alpha, C)}: computed here in scalar from that rule, with the
+     * single row (batch 1) and register-tile shapes, on every thread count. The vector kernels' order; the scalar
+     * reference sums B as copied, in one loop.
+     */
+    @Example
+    void packedKBlocksAreUpTo1024DeepEachOneChainAddedIntoC() {
+        int saved = Gemm.threads();
+        SplittableRandom random = new SplittableRandom(1024);
+        try {
+            for (int[] shape : new int[][] {{1, 256, 784}, {16, 256, 784}, {64, 256, 784}, {37, 100, 1024}, {9, 48, 1025},
+                                            {8, 64, 2051}, {3, 40, 300}, {1, 40, 1500}}) {
+                int m = shape[0], n = shape[1], k = shape[2];
+                float[] a = new float[m * k];
+                float[] b = new float[k * n];
+                fill(random, a);
+                fill(random, b);
+                float[] expected = new float[m * n];
+                int blocks = (k + 1023) / 1024;
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        float c = 0;
+                        for (int kb = 0, pc = 0; kb < blocks; kb++) {
+                            int kc = (k - pc) / (blocks - kb);
+                            float s = 0;
+                            for (int p = pc; p < pc + kc; p++) {
+                                s = Math.fma(a[i * k + p], b[p * n + j], s);
+                            }
+                            c = kb == 0 ? s * 1f : Math.fma(s, 1f, c * 1f);
+                            pc += kc;
+                        }
+                        expected[i * n + j] = c;
+                    }
+                }
+                PackedMatrix packed = new PackedMatrix(Transpose.NO_TRANS, k, n, b, 0, n);
+                for (int threads = 1; threads <= 2; threads++) {
+                    Gemm.setThreads(threads);
+                    float[] c = new float[m * n];
+                    packed.sgemm(Transpose.NO_TRANS, m, 1f, a, 0, k, 0f, c, 0, n);
+                    if (Kernels.info().implementation().equals("vector")) {
+                        assertThat(c).as("m %d n %d k %d, %d threads", m, n, k, threads).isEqualTo(expected);
+                    } else {
+                        float[] reference = new float[m * n];
+                        Gemm.sgemm(Transpose.NO_TRANS, Transpose.NO_TRANS, m, n, k, 1f, a, 0, k, b, 0, n, 0f, reference, 0, n);
+                        assertThat(c).as("the reference's one loop, m %d n %d k %d", m, n, k).isEqualTo(reference);
+                    }
+                }
+                packed.close();
+            }
+        } finally {
+            Gemm.setThreads(saved);
+        }
+    }
+
     private static void fill(SplittableRandom random, float[] x) {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextDouble(-1, 1);
@@ -337,8 +402,8 @@ class PackedMatrixProperties {
      */
     @Example
     void panelsStartOnACacheLineInEveryKBlock() throws ReflectiveOperationException {
-        // 771 = blocks of 192, 193, 193, 193: at 128 bits (panels of 8) a block of 40 columns and odd depth ends mid-line
-        for (int[] shape : new int[][] {{784, 256}, {771, 40}, {257, 33}, {1000, 17}, {5, 300}, {300, 3}}) {
+        // 2051 = blocks of 683, 684, 684: a block of 40 columns and odd depth ends mid-line (at 128 bits, panels of 8, too)
+        for (int[] shape : new int[][] {{784, 256}, {2051, 40}, {1025, 33}, {1000, 17}, {5, 300}, {300, 3}}) {
             int k = shape[0];
             int n = shape[1];
             PackedMatrix p = new PackedMatrix(Transpose.NO_TRANS, k, n, new float[k * n], 0, n);

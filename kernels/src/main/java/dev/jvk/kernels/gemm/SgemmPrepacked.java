@@ -13,9 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float GEMM on a B packed once and kept by the caller ({@code dev.jvk.kernels.PackedMatrix}): a
- * layer's weights, multiplied by every batch that comes. B is packed in {@link Sgemm}'s K blocks and
- * panels ({@link Packed}), so each element of C is computed by the same chains of multiply-adds in the same
- * order as {@link Sgemm} computes it from the same operands (the same bits), but no call packs B.
+ * layer's weights, multiplied by every batch that comes. B is packed in {@link Sgemm}'s panels but in K blocks of
+ * its own, deeper ({@link #kBlocks}: one block up to 1024 terms): each element of C is computed by the same kernels'
+ * chains of multiply-adds as {@link Sgemm} computes it, block by block, so where both cut k alike (k up to KC) the
+ * bits are {@link Sgemm}'s; no call packs B.
  *
  * <pre>
  * for ic in m, step MC              rows of C (and of A)
@@ -42,6 +43,7 @@ final class SgemmPrepacked {
     private static final int MR = Platform.MR;
     private static final int NR = SgemmKernels.NR;
     private static final int MC = Platform.roundUp(Platform.MC, MR);
+    private static final int PACKED_KC = Platform.PACKED_KC;
     private static final SgemmKernels.KernelSet KERNELS = SgemmKernels.KERNELS;
     /**
      * The most floats of A packed at once for all K blocks ({@link Product#packWholeRows}): 128 rows of
@@ -67,6 +69,18 @@ final class SgemmPrepacked {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private SgemmPrepacked() {}
+
+    /**
+     * K blocks of a prepacked product: equal blocks (sizes differ by at most one) of at most {@link Platform#PACKED_KC}
+     * terms, so up to 1024 deep one block, one pass over C. Deeper than {@link Sgemm#kBlocks}' KC because nothing
+     * here packs B per call: a deeper block only moves the panels the 8 x 3 tile reads from L1 to L2 (at 196 deep its
+     * 37 KB of them already pass a 32 KB L1), while every block beyond the first reads and writes C again: at 784 x 256 one block of 784 took predict from 1.08 to 1.045 of ONNX Runtime's time at batch 128 and
+     * from 1.12 to 1.05 at 1024 on one thread, against four blocks of 196 (bench/RESULTS-onnx.md, Zen 4).
+     * Like KC it fixes the order of every sum, so it depends on k alone, never on the machine.
+     */
+    static int kBlocks(int k) {
+        return (k + PACKED_KC - 1) / PACKED_KC;
+    }
 
     /** {@link SgemmKernels.OnPackedA} with B in a segment, {@code bi} in bytes ({@link SgemmSegmentUnrolled}). */
     @FunctionalInterface
@@ -103,7 +117,7 @@ final class SgemmPrepacked {
             this.cleanable = CLEANER.register(this, arena::close);
         }
 
-        /** K blocks: as many as {@link Sgemm#kBlocks} cuts k into. */
+        /** K blocks: as many as {@link SgemmPrepacked#kBlocks} cuts k into. */
         int blocks() {
             return rows != null ? rows.length : blockAt.length;
         }
@@ -118,7 +132,7 @@ final class SgemmPrepacked {
 
     /** op(B), {@code k x n}, packed per K block: panels of NR columns, or rows of one vector when n is no wider than one. */
     static Packed packB(boolean transB, int k, int n, float[] b, int bo, int ldb) {
-        int kBlocks = Sgemm.kBlocks(k);
+        int kBlocks = kBlocks(k);
         if (n <= L) {
             float[][] blocks = new float[kBlocks][];
             for (int kb = 0, pc = 0; kb < kBlocks; kb++) {

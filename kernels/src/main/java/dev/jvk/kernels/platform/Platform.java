@@ -45,10 +45,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       threads reached 1.52x one thread at 2048^3; with NC 512, 1.94x.</li>
  * </ul>
  * System properties (read once; for sweeps): {@code -Djvk.gemm.mc}, {@code -Djvk.gemm.kc},
- * {@code -Djvk.gemm.nc}, and {@code -Djvk.gemm.direct=s}: products up to {@code s^3} multiply-adds
+ * {@code -Djvk.gemm.packedKc} (the K blocks of prepacked B, 1024), {@code -Djvk.gemm.nc}, and {@code -Djvk.gemm.direct=s}: products up to {@code s^3} multiply-adds
  * take the direct path. MC is rounded up to a multiple of MR and NC to a multiple of NR by the
- * engine. KC changes the order in which each dot product is summed, so results depend on it
- * (never on MC, NC, the path or the thread count).
+ * engine. KC and PACKED_KC change the order in which each dot product is summed, so results depend
+ * on them (never on MC, NC, the path or the thread count).
  *
  * <h2>Threads</h2>
  * GEMM's thread count, the caller's thread included: {@code -Djvk.threads}, else the available
@@ -80,6 +80,11 @@ public final class Platform {
     public static final int MC;
     /** Depth of a packed block: terms of each dot product summed per pass over C (L1 panel of B). */
     public static final int KC;
+    /**
+     * Depth of a K block of a B packed once and kept ({@code PackedMatrix}): no call packs it, so one deep block
+     * saves passes over C (784 inputs: one block of 784, not four of 196). A constant like KC, never fitted to a cache.
+     */
+    public static final int PACKED_KC;
     /** Columns of C per packed block of B (L2). */
     public static final int NC;
     /**
@@ -99,6 +104,7 @@ public final class Platform {
         MR = VECTOR_BITS == 256 ? 6 : 8;
         MC = property("jvk.gemm.mc", 192, 1 << 20);
         KC = property("jvk.gemm.kc", 256, 1 << 20);
+        PACKED_KC = property("jvk.gemm.packedKc", 1024, 1 << 20);
         NC = property("jvk.gemm.nc", 512, 1 << 20);
         long direct = property("jvk.gemm.direct", 80, 1 << 20);
         DIRECT_MAX = direct * direct * direct;
