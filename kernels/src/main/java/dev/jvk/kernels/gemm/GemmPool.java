@@ -32,6 +32,16 @@ final class GemmPool {
     /** Spins between yields while a part waits: the part it waits for may be off the CPU on a busy machine. */
     private static final int SPINS_PER_YIELD = 1 << 10;
     /**
+     * Whether a spin executes PAUSE ({@link Thread#onSpinWait}); off unless {@code -Djvk.gemm.spinPause=true}. On the
+     * 2-vCPU KVM guests this project measures on, the 2-thread training step at batch 32 ran at one of two levels
+     * (2/1 about 1.7 or about 1.15, every phase's CPU time 15-95% higher on both threads in the slow one): with PAUSE
+     * the slow level took 2 of 5 windows, without it 0 of 4, and batch 128's median rose from 1.75 to 1.83
+     * (bench/RESULTS-threads.md). A hypervisor may take a vCPU that loops on PAUSE for a waiter on a lock and
+     * deschedule it (pause-loop exiting); these spins are short (at most {@link #SPIN_NANOS}) and yield every
+     * {@link #SPINS_PER_YIELD} turns, so they need no PAUSE to stay polite.
+     */
+    private static final boolean SPIN_PAUSE = Boolean.getBoolean("jvk.gemm.spinPause");
+    /**
      * After a worker could not be started, how long calls that want more workers run as one part before one
      * tries again. A limit on threads (a container's pids limit) is often passing, and a pool kept short for
      * good would slow every later product; but each failed start costs a native thread attempt and a warning
@@ -226,6 +236,12 @@ final class GemmPool {
         }
     }
 
+    private static void spinWait() {
+        if (SPIN_PAUSE) {
+            Thread.onSpinWait();
+        }
+    }
+
     /**
      * Waits until every worker's part is done, however the caller is interrupted: the workers read and write the
      * caller's operands, so the call cannot end before them. An interrupt makes {@code park} return at once, so the
@@ -236,7 +252,7 @@ final class GemmPool {
         boolean interrupted = false;
         while (UNFINISHED.get() != 0) {
             if (System.nanoTime() < spinUntil) {
-                Thread.onSpinWait();
+                spinWait();
             } else {
                 LockSupport.park(GemmPool.class);
                 interrupted |= Thread.interrupted();
@@ -272,7 +288,7 @@ final class GemmPool {
             if ((spins + 1) % SPINS_PER_YIELD == 0) {
                 Thread.yield();
             } else {
-                Thread.onSpinWait();
+                spinWait();
             }
         }
 
@@ -347,7 +363,7 @@ final class GemmPool {
                 } else if (++spins % SPINS_PER_YIELD == 0) {
                     Thread.yield(); // spinning must not keep a busy machine's other threads (the caller's among them) off this core
                 } else {
-                    Thread.onSpinWait();
+                    spinWait();
                 }
             }
         }
