@@ -1,5 +1,6 @@
 package dev.jvk.bench.gemm;
 
+import dev.jvk.bench.PairedRounds;
 import dev.jvk.kernels.Gemm;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -38,7 +39,7 @@ public final class GemmRace {
             if (args.length < 2) {
                 throw new IllegalArgumentException("no shape given");
             }
-            threads = ThreadPairs.positive("THREADS", args[0]);
+            threads = PairedRounds.positive("THREADS", args[0]);
             for (int i = 1; i < args.length; i++) {
                 shapes.add(Shape.parse(args[i]));
             }

@@ -1,5 +1,9 @@
 package dev.jvk.bench.gemm;
 
+import static dev.jvk.bench.PairedRounds.column;
+import static dev.jvk.bench.PairedRounds.positive;
+import static dev.jvk.bench.PairedRounds.quantile;
+
 import dev.jvk.kernels.Gemm;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -137,19 +141,6 @@ public final class ThreadPairs {
         }
     }
 
-    /** {@code text} as an int of at least 1, or an exception naming {@code what}. */
-    static int positive(String what, String text) {
-        int value;
-        try {
-            value = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            value = 0;
-        }
-        if (value < 1) {
-            throw new IllegalArgumentException(what + " must be a whole number at least 1, not '" + text + "'");
-        }
-        return value;
-    }
 
     private static float[] random(int n, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -224,24 +215,7 @@ public final class ThreadPairs {
                 quantile(q, 0), quantile(q, 1));
     }
 
-    /** Rates of {@code mode} per round from {@code from}, each divided by the same round's rate of {@code under} (none: -1). */
-    private static double[] column(double[][] rate, int from, int mode, int under) {
-        double[] x = new double[rate.length - from];
-        for (int r = from; r < rate.length; r++) {
-            x[r - from] = rate[r][mode] / (under < 0 ? 1 : rate[r][under]);
-        }
-        return x;
-    }
 
-    /** The {@code q}-quantile of {@code x}, interpolated between the two nearest ranks (0.5: the median). */
-    private static double quantile(double[] x, double q) {
-        double[] y = x.clone();
-        Arrays.sort(y);
-        double at = q * (y.length - 1);
-        int low = (int) Math.floor(at);
-        int high = Math.min(y.length - 1, low + 1);
-        return y[low] + (at - low) * (y[high] - y[low]);
-    }
 
     /** Calls per second of one round of {@code mode} (an index into {@link #MODES}). */
     private static double rate(int mode, Runnable jvk, Runnable other, Runnable blas, Runnable older) throws InterruptedException {

@@ -1,5 +1,9 @@
 package dev.jvk.bench.mlp;
 
+import static dev.jvk.bench.PairedRounds.column;
+import static dev.jvk.bench.PairedRounds.positive;
+import static dev.jvk.bench.PairedRounds.quantile;
+
 import dev.jvk.kernels.Gemm;
 import dev.jvk.nn.Activation;
 import dev.jvk.nn.Mlp;
@@ -105,18 +109,6 @@ public final class TrainingPairs {
         }
     }
 
-    private static int positive(String what, String text) {
-        int value;
-        try {
-            value = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            value = 0;
-        }
-        if (value < 1) {
-            throw new IllegalArgumentException(what + " must be a whole number at least 1, not '" + text + "'");
-        }
-        return value;
-    }
 
     private static void run(FashionShapedData data, int batch) throws InterruptedException {
         Stepper main = new Stepper(data, batch);
@@ -166,24 +158,7 @@ public final class TrainingPairs {
                 Arrays.stream(x).min().orElse(0), Arrays.stream(x).max().orElse(0));
     }
 
-    /** Rates of {@code mode} per round from {@code from}, each divided by the same round's rate of {@code under} (none: -1). */
-    private static double[] column(double[][] rate, int from, int mode, int under) {
-        double[] x = new double[rate.length - from];
-        for (int r = from; r < rate.length; r++) {
-            x[r - from] = rate[r][mode] / (under < 0 ? 1 : rate[r][under]);
-        }
-        return x;
-    }
 
-    /** The {@code q} quantile of {@code x}, interpolated between the nearest ranks. */
-    private static double quantile(double[] x, double q) {
-        double[] y = x.clone();
-        Arrays.sort(y);
-        double at = q * (y.length - 1);
-        int lo = (int) Math.floor(at);
-        int hi = Math.min(y.length - 1, lo + 1);
-        return y[lo] + (at - lo) * (y[hi] - y[lo]);
-    }
 
     /** Steps per second of one round of {@code mode} (an index into {@link #MODES}); the modes on one model start at the pool's first batch. */
     private static double rate(int mode, Stepper main, Stepper other) throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.jvk.bench.gemm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jvk.bench.PairedRounds;
 import dev.jvk.kernels.Transpose;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +32,9 @@ class ShapeTest {
     /** GemmRace's thread count. */
     @Test
     void aCountMustBeAWholeNumberAtLeastOne() {
-        assertThat(ThreadPairs.positive("THREADS", "2")).isEqualTo(2);
+        assertThat(PairedRounds.positive("THREADS", "2")).isEqualTo(2);
         for (String bad : new String[] {"0", "-1", "two", ""}) {
-            assertThatThrownBy(() -> ThreadPairs.positive("THREADS", bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> PairedRounds.positive("THREADS", bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("THREADS").hasMessageContaining("'" + bad + "'");
         }
     }
