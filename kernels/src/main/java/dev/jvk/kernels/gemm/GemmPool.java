@@ -37,8 +37,9 @@ final class GemmPool {
      * (2/1 about 1.7 or about 1.15, every phase's CPU time 15-95% higher on both threads in the slow one): with PAUSE
      * the slow level took 2 of 5 windows, without it 0 of 4, and batch 128's median rose from 1.75 to 1.83
      * (bench/RESULTS-threads.md). A hypervisor may take a vCPU that loops on PAUSE for a waiter on a lock and
-     * deschedule it (pause-loop exiting); these spins are short (at most {@link #SPIN_NANOS}) and yield every
-     * {@link #SPINS_PER_YIELD} turns, so they need no PAUSE to stay polite.
+     * deschedule it (pause-loop exiting). An idle worker or caller spins at most {@link #SPIN_NANOS} before it parks,
+     * and a part waiting on another's data yields every {@link #SPINS_PER_YIELD} turns, so no spin needs PAUSE to
+     * leave the core to others.
      */
     private static final boolean SPIN_PAUSE = Boolean.getBoolean("jvk.gemm.spinPause");
     /**
