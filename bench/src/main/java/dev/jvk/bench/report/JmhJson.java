@@ -95,6 +95,7 @@ public final class JmhJson {
                 metric.has("scoreError") ? number(metric.get("scoreError")) : Double.NaN,
                 required(metric, "scoreUnit").getAsString(),
                 settings(row),
+                row.has("warmupIterations") ? row.get("warmupIterations").getAsInt() : -1,
                 text(row, "jdkVersion") + (row.has("vmName") ? " (" + text(row, "vmName") + ")" : ""));
     }
 

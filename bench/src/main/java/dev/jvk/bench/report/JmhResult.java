@@ -14,10 +14,11 @@ import java.util.concurrent.TimeUnit;
  * @param scoreError JMH's 99.9% confidence half-width; {@code NaN} when there were too few iterations
  * @param scoreUnit  e.g. {@code ns/op}, {@code ops/s}
  * @param settings   how JMH measured it, e.g. {@code 1 fork, warm-up 2 x 500 ms, measurement 3 x 500 ms}; "" when unknown
+ * @param warmupIterations JMH's warm-up iterations per fork; -1 when unknown
  * @param jdk        the JDK that ran it, e.g. {@code 25.0.3 (OpenJDK 64-Bit Server VM)}; "" when unknown
  */
 public record JmhResult(String benchmark, String mode, int jmhThreads, Map<String, String> params,
-                        double score, double scoreError, String scoreUnit, String settings, String jdk) {
+                        double score, double scoreError, String scoreUnit, String settings, int warmupIterations, String jdk) {
 
     public JmhResult {
         params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params)); // JMH's order
@@ -59,6 +60,15 @@ public record JmhResult(String benchmark, String mode, int jmhThreads, Map<Strin
             return score / secondsIn(parts[1]);
         }
         throw new IllegalArgumentException("not a JMH score unit: " + scoreUnit);
+    }
+
+    /**
+     * Measured with no warm-up iteration at all (a single-shot run, or {@code --warmup 0}): its score
+     * includes the interpreter and the JIT compiling the Vector API, so it says how a first call
+     * performs, not what the kernel does once compiled.
+     */
+    public boolean cold() {
+        return warmupIterations == 0;
     }
 
     /** JMH's error relative to the score (the same for a rate derived from it, to first order); NaN when JMH had none. */

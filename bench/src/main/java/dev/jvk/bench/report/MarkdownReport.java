@@ -191,7 +191,8 @@ final class MarkdownReport {
             }
             for (String peer : peers) {
                 double ratio = line.ratio(peer);
-                cells.add(Format.ratio(ratio) + (Double.isNaN(ratio) || check.atItsBest(peer) ? "" : " " + PeerCheck.MARK));
+                cells.add(Format.ratio(ratio) + (Double.isNaN(ratio) || check.atItsBest(peer) ? "" : " " + PeerCheck.MARK)
+                        + (!Double.isNaN(ratio) && (cold(line.row("jvk")) || cold(line.row(peer))) ? " " + COLD : ""));
             }
             if (shareTitle.isPresent()) {
                 Optional<FamilyTable.Share> share = table.share(line, results.ceilings(), jvkVectorBits);
@@ -216,6 +217,10 @@ final class MarkdownReport {
         if (peers.stream().anyMatch(p -> !check.atItsBest(p))) {
             md.append(PeerCheck.MARK).append(" against a peer that did not run at its best (see the warning at the top): "
                     + "the ratio flatters jvk.\n\n");
+        }
+        if (table.lines().stream().anyMatch(l -> l.byImpl().values().stream().anyMatch(r -> cold(Optional.of(r))))) {
+            md.append(COLD).append(": measured with no warm-up iteration, so the figure includes the interpreter and the JIT "
+                    + "compiling the Vector API: a first call's speed, not the kernel's; do not compare it with warmed-up figures.\n\n");
         }
         if (anyNoisy(table)) {
             md.append("† JMH's error is more than half the score: the machine was busy or the code was not yet compiled "
@@ -389,7 +394,15 @@ final class MarkdownReport {
         }
         double v = metric.value(row);
         String cell = metric == Metric.TIME ? Format.time(v, row.relativeError()) : Format.withError(v, row.relativeError());
-        return row.relativeError() > NOISY ? cell + " †" : cell;
+        cell = row.relativeError() > NOISY ? cell + " †" : cell;
+        return row.result().cold() ? cell + " " + COLD : cell;
+    }
+
+    /** The mark on a figure measured without warm-up, and on a ratio taken from one. */
+    static final String COLD = "(cold)";
+
+    private static boolean cold(Optional<Row> row) {
+        return row.isPresent() && !row.get().failed() && row.get().result().cold();
     }
 
     private static boolean anyNoisy(FamilyTable table) {

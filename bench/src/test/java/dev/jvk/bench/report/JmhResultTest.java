@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class JmhResultTest {
     private static JmhResult result(String mode, int threads, double score, String unit) {
-        return new JmhResult("dev.jvk.bench.gemm.SgemmBench.jvk", mode, threads, Map.of(), score, score / 10, unit, "", "");
+        return new JmhResult("dev.jvk.bench.gemm.SgemmBench.jvk", mode, threads, Map.of(), score, score / 10, unit, "", -1, "");
     }
 
     @Test
@@ -39,7 +39,7 @@ class JmhResultTest {
 
     @Test
     void relativeErrorIsNaNWithoutAnError() {
-        JmhResult single = new JmhResult("a.B.c", "ss", 1, Map.of(), 10, Double.NaN, "us/op", "", "");
+        JmhResult single = new JmhResult("a.B.c", "ss", 1, Map.of(), 10, Double.NaN, "us/op", "", -1, "");
         assertThat(single.relativeError()).isNaN();
         assertThat(result("avgt", 1, 200, "ns/op").relativeError()).isCloseTo(0.1, within(1e-12));
     }

@@ -228,7 +228,7 @@ class NamingTest {
 
     @Test
     void rowRatesUseTheWork() {
-        JmhResult r = new JmhResult("dev.jvk.bench.gemm.SgemmBench.jvk", "avgt", 1, Map.of("size", "1000"), 10, 1, "ms/op", "", "");
+        JmhResult r = new JmhResult("dev.jvk.bench.gemm.SgemmBench.jvk", "avgt", 1, Map.of("size", "1000"), 10, 1, "ms/op", "", -1, "");
         Row row = new Row(Naming.identify(r.benchmark(), r.params(), 1).orElseThrow(), r, null);
         assertThat(row.gflops()).isCloseTo(2e9 / 0.010 / 1e9, within(1e-9));
         assertThat(row.gigabytesPerSecond()).isCloseTo(12e6 / 0.010 / 1e9, within(1e-12));

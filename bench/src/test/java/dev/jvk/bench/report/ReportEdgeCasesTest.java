@@ -145,4 +145,22 @@ class ReportEdgeCasesTest {
         assertThat(md).contains("Time per call (lower is better).")
                 .contains("| pack | 64 | 1.50 ± 0.03 µs | 6.00 ± 0.30 µs | missing | missing | missing | 4.00x | – |");
     }
+
+    @Test
+    void aFigureMeasuredWithoutWarmUpIsMarkedColdAndSoIsItsRatio() throws IOException {
+        String rows = """
+                [ { "benchmark" : "dev.jvk.bench.blas1.DotBench.jvk", "mode" : "avgt", "threads" : 1, "params" : { "size" : "1024" },
+                    "forks" : 1, "warmupIterations" : %d, "warmupTime" : "1 s", "measurementIterations" : 3, "measurementTime" : "1 s",
+                    "primaryMetric" : { "score" : 100, "scoreError" : 1, "scoreUnit" : "ns/op" } },
+                  { "benchmark" : "dev.jvk.bench.blas1.DotBench.lucene", "mode" : "avgt", "threads" : 1, "params" : { "size" : "1024" },
+                    "forks" : 1, "warmupIterations" : 3, "warmupTime" : "1 s", "measurementIterations" : 3, "measurementTime" : "1 s",
+                    "primaryMetric" : { "score" : 200, "scoreError" : 2, "scoreUnit" : "ns/op" } } ]
+                """;
+        String cold = Files.readString(Report.generate(Files.writeString(dir.resolve("results.json"), rows.formatted(0)), dir).markdown());
+        assertThat(cold).contains("| dot | 1K | 81.9 ± 0.8 (cold) | missing | missing | 41.0 ± 0.4 | 2.00x (cold) |")
+                .contains("(cold): measured with no warm-up iteration");
+        Path warm = Files.createDirectory(dir.resolve("warm"));
+        String md = Files.readString(Report.generate(Files.writeString(warm.resolve("results.json"), rows.formatted(3)), warm).markdown());
+        assertThat(md).contains("| dot | 1K | 81.9 ± 0.8 | missing | missing | 41.0 ± 0.4 | 2.00x |").doesNotContain("(cold)");
+    }
 }
