@@ -28,4 +28,27 @@ final class FashionShapedData {
             labels[r] = random.nextInt(CLASSES);
         }
     }
+
+    /**
+     * The pool cut into {@code rows / batch} batches of consecutive rows, each in arrays of its own: what a training
+     * step is handed as {@code ./jvk train}'s steps are, rows no thread has touched since the last pass over the pool,
+     * which each thread of the step copies (and scales) itself. A step on rows copied into one buffer on the caller's
+     * thread just before would find them in the caller's cache, a copy the trainer never makes.
+     */
+    float[][] batchFeatures(int batch) {
+        float[][] x = new float[rows / batch][];
+        for (int b = 0; b < x.length; b++) {
+            x[b] = java.util.Arrays.copyOfRange(pixels, b * batch * FEATURES, (b + 1) * batch * FEATURES);
+        }
+        return x;
+    }
+
+    /** The labels of {@link #batchFeatures}' batches. */
+    int[][] batchLabels(int batch) {
+        int[][] y = new int[rows / batch][];
+        for (int b = 0; b < y.length; b++) {
+            y[b] = java.util.Arrays.copyOfRange(labels, b * batch, (b + 1) * batch);
+        }
+        return y;
+    }
 }

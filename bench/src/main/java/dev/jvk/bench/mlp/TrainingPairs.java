@@ -25,7 +25,8 @@ import java.util.List;
  * A development tool, not the report: the training step of {@link MlpTrainingBenchmark} (784-256-128-10, ReLU,
  * softmax cross-entropy, SGD at 0.1, {@link Mlp#trainStep} on the next batch of a pool) on 1 and 2 threads, and two
  * independent one-thread steps at once ({@code indep}: two models, each stepping on its own Java thread; what the host
- * gives two cores with nothing shared), in short rounds that rotate through the three in one JVM, as
+ * gives two cores with nothing shared), each step on a batch of the pool where it lies, as {@code ./jvk train} hands a
+ * step its rows (each thread of the step copies and scales its part itself), in short rounds that rotate through the three in one JVM, as
  * {@code gemm.ThreadPairs} does for GEMM: on a host whose cores change speed second by second, forks a minute apart
  * (JMH) do not compare, ratios paired by round do. The 1- and 2-thread modes step the same model on the same batches
  * (the pool's position is reset at each round), so they differ only in the thread count, whose bits are the same.
@@ -40,7 +41,7 @@ import java.util.List;
  *
  * <p>{@code java --add-modules jdk.incubator.vector -cp "bench/target/classes:bench/target/lib/*"
  * dev.jvk.bench.mlp.TrainingPairs 32 128 512} ({@code -Dpairs.rounds=24}, {@code -Dpairs.roundSeconds=0.25},
- * {@code -Dpairs.oversubscribed=true}, {@code -Dpairs.base=...}).
+ * {@code -Dpairs.oversubscribed=true}, {@code -Dpairs.base=...}, {@code -Dpairs.baseCopies=true}).
  */
 public final class TrainingPairs {
     private static final int ROUNDS = Integer.getInteger("pairs.rounds", 24);
@@ -52,6 +53,11 @@ public final class TrainingPairs {
     private static final boolean OVERSUBSCRIBED = Boolean.getBoolean("pairs.oversubscribed");
     /** The other build, when {@code -Dpairs.base} names its jars ({@link Base}), else null. */
     private static final Base BASE = Base.load(System.getProperty("pairs.base"));
+    /**
+     * With {@code -Dpairs.baseCopies=true} the other build's steps get each batch copied into one buffer on the caller's
+     * thread first ({@link Stepper}): the old way of this tool against the new, paired by round.
+     */
+    private static final boolean BASE_COPIES = Boolean.getBoolean("pairs.baseCopies");
     private static final String[] MODES = modes();
     /** The index in {@link #MODES} of {@code base 1} ({@code base 2} follows), or -1. */
     private static final int BASE_MODE = BASE == null ? -1 : MODES.length - 2;
@@ -168,30 +174,43 @@ public final class TrainingPairs {
         }
     }
 
-    /** One model stepping through the pool of batches. */
+    /**
+     * One model stepping through the pool's batches ({@link FashionShapedData#batchFeatures}), each handed to the step
+     * where it lies, as the trainer hands its rows; or, for a stepper that {@code copies}, first copied into one buffer
+     * on the caller's thread, as this tool and {@code MlpTrainingBenchmark} did until 2026-12-07 ({@code -Dpairs.baseCopies}).
+     */
     private static final class Stepper {
-        final FashionShapedData data;
         final Step model;
+        final float[][] xs;
+        final int[][] ys;
+        /** The buffers a stepper that copies puts each batch in, else null. */
         final float[] x;
         final int[] y;
         final int batch;
         int next;
 
-        Stepper(FashionShapedData data, int batch, Step model) {
-            this.data = data;
+        Stepper(float[][] xs, int[][] ys, int batch, Step model, boolean copies) {
+            this.xs = xs;
+            this.ys = ys;
             this.batch = batch;
             this.model = model;
-            x = new float[batch * FashionShapedData.FEATURES];
-            y = new int[batch];
+            x = copies ? new float[batch * FashionShapedData.FEATURES] : null;
+            y = copies ? new int[batch] : null;
         }
 
         void step() {
-            int from = next;
-            next = (next + batch) % (data.rows - batch + 1);
-            System.arraycopy(data.pixels, from * FashionShapedData.FEATURES, x, 0, x.length);
-            System.arraycopy(data.labels, from, y, 0, batch);
+            int b = next;
+            next = (next + 1) % xs.length;
+            float[] features = xs[b];
+            int[] labels = ys[b];
+            if (x != null) {
+                System.arraycopy(features, 0, x, 0, x.length);
+                System.arraycopy(labels, 0, y, 0, batch);
+                features = x;
+                labels = y;
+            }
             try {
-                model.step(x, y, batch);
+                model.step(features, labels, batch);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {
@@ -237,9 +256,11 @@ public final class TrainingPairs {
 
 
     private static void run(FashionShapedData data, int batch) throws Throwable {
-        Stepper main = new Stepper(data, batch, model(data));
-        Stepper other = new Stepper(data, batch, model(data));
-        Stepper base = BASE == null ? null : new Stepper(data, batch, BASE.model(data));
+        float[][] xs = data.batchFeatures(batch);
+        int[][] ys = data.batchLabels(batch);
+        Stepper main = new Stepper(xs, ys, batch, model(data), false);
+        Stepper other = new Stepper(xs, ys, batch, model(data), false);
+        Stepper base = BASE == null ? null : new Stepper(xs, ys, batch, BASE.model(data), BASE_COPIES);
         int modes = MODES.length;
         for (int warm = 0; warm < 4; warm++) {
             for (int mode = 0; mode < modes; mode++) {
