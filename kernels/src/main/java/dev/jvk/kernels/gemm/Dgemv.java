@@ -252,10 +252,10 @@ public final class Dgemv {
     /**
      * {@link #eightRows} for {@code passes} passes of eight rows from {@code row0}, rows of whole
      * vectors at L >= 8, all in registers: the same sums and the same tree, so the same bits. One
-     * call runs every pass (the tree's masks and shuffles are loaded once, not once a pass), and
-     * each pass's tree and store of y come after the next pass's loop, on the accumulators it left
-     * ({@code p0..p7}), so that the next pass's loads need not wait behind a tree whose inputs
-     * still come from L2. A last round with no columns sums the last pass. Paired in one JVM
+     * call runs every pass, where a call a pass reloaded the tree's shuffles and masks each time
+     * (seen in C2's code for a four-row pass), and each pass's tree and store of y come after the
+     * next pass's loop, on the accumulators it left ({@code p0..p7}), whose inputs are ready by
+     * then. A last round with no columns sums the last pass. Paired in one JVM
      * against one eightRows call a pass: 8% faster on rows of 16 vectors (SGEMM NT:1x784x256)
      * aligned, 5% at 16 bytes past a line, level to 3% on rows of 49 (bench/RESULTS-gemv.md, ntrow).
      */
