@@ -8,6 +8,7 @@ import dev.ludovic.netlib.blas.JavaBLAS;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,12 +41,20 @@ public class DgemvBench {
     @Param({"N:256x784", "T:784x256", "N:10x128", "T:128x10", "N:4096x4096", "T:4096x4096"})
     public String shape;
 
+    /** {@link Placement}: {@code heap} (as allocated) or the byte offset modulo 64 at which every operand of every library starts. */
+    @Param({Placement.HEAP})
+    public String align;
+
     private Transpose trans;
     private int m;
     private int n;
     private double[] a;
     private double[] x;
     private double[] y;
+    private int ao;
+    private int xo;
+    private int yo;
+    private Placement placement;
     private DoublePointer pa;
     private DoublePointer px;
     private DoublePointer py;
@@ -59,19 +68,30 @@ public class DgemvBench {
         String[] dims = parts[1].split("x");
         m = Integer.parseInt(dims[0]);
         n = Integer.parseInt(dims[1]);
+        placement = Placement.parse(align);
+        int slack = placement == null ? 0 : Placement.SLACK;
+        int xn = trans == Transpose.NO_TRANS ? n : m;
+        int yn = trans == Transpose.NO_TRANS ? m : n;
+        a = new double[m * n + slack];
+        x = new double[xn + slack];
+        y = new double[yn + slack];
+        if (placement != null) {
+            System.gc(); // out of the young generation, so that nothing moves them while measured
+            ao = placement.offset(a);
+            xo = placement.offset(x);
+            yo = placement.offset(y);
+        }
         SplittableRandom random = new SplittableRandom(7);
-        a = new double[m * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = random.nextDouble(-1, 1);
+        for (int i = 0; i < m * n; i++) {
+            a[ao + i] = random.nextDouble(-1, 1);
         }
-        x = new double[trans == Transpose.NO_TRANS ? n : m];
-        y = new double[trans == Transpose.NO_TRANS ? m : n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = random.nextDouble(-1, 1);
+        for (int i = 0; i < xn; i++) {
+            x[xo + i] = random.nextDouble(-1, 1);
         }
-        pa = new DoublePointer(a);
-        px = new DoublePointer(x);
-        py = new DoublePointer(y);
+        pa = placement == null ? new DoublePointer(a) : placement.copy(a, ao, m * n);
+        px = placement == null ? new DoublePointer(x) : placement.copy(x, xo, xn);
+        py = placement == null ? new DoublePointer(y) : placement.copy(y, yo, yn);
+        System.out.println(Placement.describe(new String[] {"a", "x", "y"}, new Object[] {a, x, y}, new int[] {ao, xo, yo}, new Pointer[] {pa, px, py}));
         openblas.blas_set_num_threads(1);
         Gemm.setThreads(1);
         netlib = JavaBLAS.getInstance();
@@ -79,6 +99,9 @@ public class DgemvBench {
 
     @TearDown
     public void tearDown() {
+        if (placement != null && !(placement.offsetStill(a, ao) && placement.offsetStill(x, xo) && placement.offsetStill(y, yo))) {
+            throw new IllegalStateException("a garbage collection moved the operands off placement " + align + ": discard this fork");
+        }
         pa.close();
         px.close();
         py.close();
@@ -86,13 +109,13 @@ public class DgemvBench {
 
     @Benchmark
     public double[] jvk() {
-        Gemm.dgemv(trans, m, n, 1, a, 0, n, x, 0, 0, y, 0);
+        Gemm.dgemv(trans, m, n, 1, a, ao, n, x, xo, 0, y, yo);
         return y;
     }
 
     @Benchmark
     public double[] reference() {
-        ReferenceDgemm.dgemv(trans == Transpose.TRANS, m, n, 1, a, 0, n, x, 0, 0, y, 0);
+        ReferenceDgemm.dgemv(trans == Transpose.TRANS, m, n, 1, a, ao, n, x, xo, 0, y, yo);
         return y;
     }
 
@@ -111,7 +134,7 @@ public class DgemvBench {
     /** netlib is column-major: row-major A (m x n) is column-major A^T, so the transpose flag flips. */
     @Benchmark
     public double[] netlib() {
-        netlib.dgemv(trans == Transpose.TRANS ? "N" : "T", n, m, 1, a, n, x, 1, 0, y, 1);
+        netlib.dgemv(trans == Transpose.TRANS ? "N" : "T", n, m, 1, a, ao, n, x, xo, 1, 0, y, yo, 1);
         return y;
     }
 }

@@ -18,8 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       load of x (an eighth of the x traffic), each with its own accumulator: eight independent
  *       fused multiply-add chains cover the FMA latency, and eight streams keep the memory
  *       system busy when A comes from DRAM. Their lanes are summed in registers, in a fixed
- *       tree, and written to y together. The rows left over go in pairs through the same tree
- *       ({@link #twoRows}), and a lone last row (m odd) alone.</li>
+ *       tree, and written to y together; over rows of whole vectors the tree of one pass runs
+ *       after the next pass's loads ({@link #eightRowPasses}). The rows left over go in pairs
+ *       through the same tree ({@link #twoRows}), and a lone last row (m odd) alone.</li>
  *   <li>TRANS: y is a sum of rows of A scaled by x. Rows of up to {@link #REGISTER_ROW} columns
  *       keep their column sums in registers, sixteen or eight vectors at a time, while every row
  *       streams past. Wider rows: the partial sums of a block of columns sit in a per-thread
@@ -153,15 +154,22 @@ public final class Dgemv {
     }
 
     /**
-     * NO_TRANS, {@code y = alpha * A x + beta * y}: eight rows per pass, then pairs, then a lone
-     * row. Small, so that C2 inlines it into {@link #gemv}: one call fewer on the way to the
-     * kernels, which is felt on a 10 x 128 product.
+     * NO_TRANS, {@code y = alpha * A x + beta * y}: eight rows per pass (all passes in one call
+     * where the rows are whole vectors at L >= 8, no scratch), then pairs, then a lone row. Small,
+     * so that C2 inlines it into {@link #gemv}: one call fewer on the way to the kernels, which is
+     * felt on a 10 x 128 product.
      */
     private static void rows(int m, int n, double alpha, double[] a, int aOffset, int lda,
                              double[] x, int xOffset, double beta, double[] y, int yOffset, double[] scratch) {
-        int i = 0;
-        for (; i + ROWS <= m; i += ROWS) {
-            eightRows(n, a, aOffset + i * lda, lda, x, xOffset, alpha, beta, y, yOffset + i, scratch);
+        int i = m - m % ROWS;
+        if (!needsScratch(false, n)) {
+            if (i > 0) {
+                eightRowPasses(i / ROWS, n, a, aOffset, lda, x, xOffset, alpha, beta, y, yOffset);
+            }
+        } else {
+            for (int r = 0; r < i; r += ROWS) {
+                eightRows(n, a, aOffset + r * lda, lda, x, xOffset, alpha, beta, y, yOffset + r, scratch);
+            }
         }
         for (; i + 2 <= m; i += 2) {
             twoRows(n, a, aOffset + i * lda, lda, x, xOffset, alpha, beta, y, yOffset + i);
@@ -178,9 +186,10 @@ public final class Dgemv {
      * ({@code u[i] + u[i + h]}) and whose other lanes hold v folded at h, so three levels (h = L/2,
      * L/4, L/8) leave row r in the r-th group of L/8 lanes of one vector, which a last fold sums at
      * L = 16. 7 pairings and a fold instead of 8 rows x log2(L) folds (the folds were a quarter of
-     * N:10x128's time), and a fixed tree: the same bits at every JIT tier. All in registers unless the
-     * row has a masked last vector ({@link #eightRowSumsTail}) or L < 8 (rows folded one by one,
-     * {@link #finishRows}): those go through the scratch. A masked load of each row in this method
+     * N:10x128's time), and a fixed tree: the same bits at every JIT tier. Only rows with a masked last
+     * vector ({@link #eightRowSumsTail}) or at L < 8 (rows folded one by one, {@link #finishRows}) come
+     * here, so the lane sums go through the scratch; rows of whole vectors at L >= 8 go to
+     * {@link #eightRowPasses}. A masked load of each row in this method
      * failed C1's tier 3 ("out of virtual registers in LIR generator"), which leaves a method in C1's
      * code for good, every vector an object on the heap, never reaching C2.
      */
@@ -201,31 +210,29 @@ public final class Dgemv {
             s6 = DoubleVector.fromArray(S, a, r6 + j).fma(xv, s6);
             s7 = DoubleVector.fromArray(S, a, r7 + j).fma(xv, s7);
         }
-        if (nv < n || L < 8) { // needsScratch: the scratch is there
-            s0.intoArray(scratch, 0);
-            s1.intoArray(scratch, L);
-            s2.intoArray(scratch, 2 * L);
-            s3.intoArray(scratch, 3 * L);
-            s4.intoArray(scratch, 4 * L);
-            s5.intoArray(scratch, 5 * L);
-            s6.intoArray(scratch, 6 * L);
-            s7.intoArray(scratch, 7 * L);
-            if (nv < n) {
-                eightRowSumsTail(nv, n, a, row0, lda, x, xo, scratch);
-            }
-            if (L < 8) {
-                finishRows(ROWS, scratch, alpha, beta, y, at);
-                return;
-            }
-            s0 = DoubleVector.fromArray(S, scratch, 0);
-            s1 = DoubleVector.fromArray(S, scratch, L);
-            s2 = DoubleVector.fromArray(S, scratch, 2 * L);
-            s3 = DoubleVector.fromArray(S, scratch, 3 * L);
-            s4 = DoubleVector.fromArray(S, scratch, 4 * L);
-            s5 = DoubleVector.fromArray(S, scratch, 5 * L);
-            s6 = DoubleVector.fromArray(S, scratch, 6 * L);
-            s7 = DoubleVector.fromArray(S, scratch, 7 * L);
+        s0.intoArray(scratch, 0);
+        s1.intoArray(scratch, L);
+        s2.intoArray(scratch, 2 * L);
+        s3.intoArray(scratch, 3 * L);
+        s4.intoArray(scratch, 4 * L);
+        s5.intoArray(scratch, 5 * L);
+        s6.intoArray(scratch, 6 * L);
+        s7.intoArray(scratch, 7 * L);
+        if (nv < n) {
+            eightRowSumsTail(nv, n, a, row0, lda, x, xo, scratch);
         }
+        if (L < 8) {
+            finishRows(ROWS, scratch, alpha, beta, y, at);
+            return;
+        }
+        s0 = DoubleVector.fromArray(S, scratch, 0);
+        s1 = DoubleVector.fromArray(S, scratch, L);
+        s2 = DoubleVector.fromArray(S, scratch, 2 * L);
+        s3 = DoubleVector.fromArray(S, scratch, 3 * L);
+        s4 = DoubleVector.fromArray(S, scratch, 4 * L);
+        s5 = DoubleVector.fromArray(S, scratch, 5 * L);
+        s6 = DoubleVector.fromArray(S, scratch, 6 * L);
+        s7 = DoubleVector.fromArray(S, scratch, 7 * L);
         DoubleVector w04 = s0.blend(s4, UPPER_1).add(s4.blend(s0, UPPER_1).rearrange(SWAP_1));
         DoubleVector w15 = s1.blend(s5, UPPER_1).add(s5.blend(s1, UPPER_1).rearrange(SWAP_1));
         DoubleVector w26 = s2.blend(s6, UPPER_1).add(s6.blend(s2, UPPER_1).rearrange(SWAP_1));
@@ -240,6 +247,63 @@ public final class Dgemv {
         DoubleVector sums = beta == 0 ? w8.mul(alpha)
                 : w8.fma(DoubleVector.broadcast(EIGHT, alpha), DoubleVector.fromArray(EIGHT, y, at).mul(beta));
         sums.intoArray(y, at);
+    }
+
+    /**
+     * {@link #eightRows} for {@code passes} passes of eight rows from {@code row0}, rows of whole
+     * vectors at L >= 8, all in registers: the same sums and the same tree, so the same bits. One
+     * call runs every pass, where a call a pass reloaded the tree's shuffles and masks each time
+     * (seen in C2's code for a four-row pass), and each pass's tree and store of y come after the
+     * next pass's loop, on the accumulators it left ({@code p0..p7}), whose inputs are ready by
+     * then. A last round with no columns sums the last pass. Paired in one JVM
+     * against one eightRows call a pass: 8% faster on rows of 16 vectors (SGEMM NT:1x784x256)
+     * aligned, 5% at 16 bytes past a line, level to 3% on rows of 49 (bench/RESULTS-gemv.md, ntrow).
+     */
+    private static void eightRowPasses(int passes, int n, double[] a, int row0, int lda, double[] x, int xo,
+                                       double alpha, double beta, double[] y, int at) {
+        DoubleVector p0 = DoubleVector.zero(S), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0, p6 = p0, p7 = p0;
+        for (int p = 0; p <= passes; p++) {
+            int columns = p < passes ? n : 0;
+            int r0 = p < passes ? row0 + p * ROWS * lda : row0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+            int r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+            DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int j = 0; j < columns; j += L) {
+                DoubleVector xv = DoubleVector.fromArray(S, x, xo + j);
+                s0 = DoubleVector.fromArray(S, a, r0 + j).fma(xv, s0);
+                s1 = DoubleVector.fromArray(S, a, r1 + j).fma(xv, s1);
+                s2 = DoubleVector.fromArray(S, a, r2 + j).fma(xv, s2);
+                s3 = DoubleVector.fromArray(S, a, r3 + j).fma(xv, s3);
+                s4 = DoubleVector.fromArray(S, a, r4 + j).fma(xv, s4);
+                s5 = DoubleVector.fromArray(S, a, r5 + j).fma(xv, s5);
+                s6 = DoubleVector.fromArray(S, a, r6 + j).fma(xv, s6);
+                s7 = DoubleVector.fromArray(S, a, r7 + j).fma(xv, s7);
+            }
+            if (p > 0) {
+                DoubleVector w04 = p0.blend(p4, UPPER_1).add(p4.blend(p0, UPPER_1).rearrange(SWAP_1));
+                DoubleVector w15 = p1.blend(p5, UPPER_1).add(p5.blend(p1, UPPER_1).rearrange(SWAP_1));
+                DoubleVector w26 = p2.blend(p6, UPPER_1).add(p6.blend(p2, UPPER_1).rearrange(SWAP_1));
+                DoubleVector w37 = p3.blend(p7, UPPER_1).add(p7.blend(p3, UPPER_1).rearrange(SWAP_1));
+                DoubleVector w0426 = w04.blend(w26, UPPER_2).add(w26.blend(w04, UPPER_2).rearrange(SWAP_2));
+                DoubleVector w1537 = w15.blend(w37, UPPER_2).add(w37.blend(w15, UPPER_2).rearrange(SWAP_2));
+                DoubleVector w = w0426.blend(w1537, UPPER_3).add(w1537.blend(w0426, UPPER_3).rearrange(SWAP_3));
+                if (L > 8) {
+                    w = w.add(w.rearrange(FOLD_1)).rearrange(EVEN_LANES);
+                }
+                DoubleVector w8 = (DoubleVector) w.reinterpretShape(EIGHT, 0);
+                int out = at + (p - 1) * ROWS;
+                DoubleVector sums = beta == 0 ? w8.mul(alpha)
+                        : w8.fma(DoubleVector.broadcast(EIGHT, alpha), DoubleVector.fromArray(EIGHT, y, out).mul(beta));
+                sums.intoArray(y, out);
+            }
+            p0 = s0;
+            p1 = s1;
+            p2 = s2;
+            p3 = s3;
+            p4 = s4;
+            p5 = s5;
+            p6 = s6;
+            p7 = s7;
+        }
     }
 
     /** The masked last vector ({@code nv <= j < n}) of {@link #eightRows}, added to each row's lanes in scratch: the same sums. */
