@@ -17,6 +17,7 @@ import dev.jvk.nn.Mlp;
  * divided by the same round's {@code predict} time (a slow second slows both). A piece's cost is the difference of two
  * modes that differ by it alone, each in the place {@code predict} runs it (its caches as {@code predict} leaves them),
  * where {@link MlpInferenceBreakdownBenchmark} times each piece alone. ONNX Runtime's run of the same model is one mode.
+ * The replays read the benchmark's input array itself (until 2026-12-07 they read another array with the same pixels).
  *
  * <p>Modes: {@code predict}; {@code chain} the same calls (each layer's product on packed weights, its bias and ReLU
  * in one pass, the last layer's bias, the softmax, the scores copied out), the layers' outputs in batch-sized
@@ -55,7 +56,8 @@ public final class PredictSplit {
         ort.threads = 1;
         ort.setUp();
         FashionShapedData data = new FashionShapedData(batch, 2);
-        x = data.pixels;
+        // the array predict reads, not a copy of its pixels: the rows' placement against cache lines is the same
+        x = jvk.x;
         scores = new float[batch * FashionShapedData.CLASSES];
         mlp = MlpInferenceBenchmark.model("none", data);
         int d = 0;
@@ -138,6 +140,15 @@ public final class PredictSplit {
             for (long end = System.nanoTime() + warmUp * 1_000_000_000L; System.nanoTime() < end; ) {
                 for (int m = 0; m < MODES.length; m++) {
                     split.block(m, calls);
+                }
+            }
+            // the replays are predict's calls: their scores are predict's bits
+            float[] predicted = split.jvk.predict().clone();
+            for (int m : new int[] {1, 2}) {
+                java.util.Arrays.fill(split.scores, Float.NaN);
+                split.run(m);
+                if (!java.util.Arrays.equals(predicted, split.scores)) {
+                    throw new IllegalStateException(MODES[m] + "'s scores differ from predict's");
                 }
             }
             double[][] micros = new double[rounds][MODES.length];
