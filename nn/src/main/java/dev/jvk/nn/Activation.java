@@ -86,14 +86,19 @@ public enum Activation {
 
     /** {@code y[offset..offset+n) = f(x[offset..offset+n))}; {@code slope} is leaky ReLU's (the others ignore it). */
     void forward(float slope, float[] x, float[] y, int offset, int n) {
+        forward(slope, x, offset, y, offset, n);
+    }
+
+    /** {@code y[yOffset..yOffset+n) = f(x[xOffset..xOffset+n))}. */
+    void forward(float slope, float[] x, int xOffset, float[] y, int yOffset, int n) {
         switch (this) {
-            case RELU -> Activations.relu(x, offset, y, offset, n);
-            case LEAKY_RELU -> Activations.leakyRelu(slope, x, offset, y, offset, n);
-            case TANH -> Activations.tanh(x, offset, y, offset, n);
-            case SIGMOID -> Activations.sigmoid(x, offset, y, offset, n);
-            case GELU -> Activations.geluErf(x, offset, y, offset, n);
-            case SILU -> Activations.silu(x, offset, y, offset, n);
-            case GELU_TANH -> Activations.geluTanh(x, offset, y, offset, n);
+            case RELU -> Activations.relu(x, xOffset, y, yOffset, n);
+            case LEAKY_RELU -> Activations.leakyRelu(slope, x, xOffset, y, yOffset, n);
+            case TANH -> Activations.tanh(x, xOffset, y, yOffset, n);
+            case SIGMOID -> Activations.sigmoid(x, xOffset, y, yOffset, n);
+            case GELU -> Activations.geluErf(x, xOffset, y, yOffset, n);
+            case SILU -> Activations.silu(x, xOffset, y, yOffset, n);
+            case GELU_TANH -> Activations.geluTanh(x, xOffset, y, yOffset, n);
         }
     }
 

@@ -73,8 +73,8 @@ public final class ActivationLayer implements Layer {
     }
 
     @Override
-    public void forwardRows(float[] x, float[] y, int from, int rows) {
-        activation.forward(slope, x, y, from * size, rows * size);
+    public void forwardRows(float[] x, int xFrom, float[] y, int yFrom, int rows) {
+        activation.forward(slope, x, xFrom * size, y, yFrom * size, rows * size);
     }
 
     // backward of y = f(x): dx[B x n] = dy * f'(x), with f' from x or from y as the kernel defines it

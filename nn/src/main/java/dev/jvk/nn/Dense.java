@@ -125,22 +125,22 @@ public final class Dense implements Layer {
     }
 
     @Override
-    public void forwardRows(float[] x, float[] y, int from, int rows) {
+    public void forwardRows(float[] x, int xFrom, float[] y, int yFrom, int rows) {
         if (rows == 1 && packed == null) {
             // one row, weights not packed (a training pass): y[out] = b + W^T[out x in] x[in], a GEMV that reads W once. A W that
             // pays for it has its columns split between threads, each reading its share from its own
             // cache; every y is summed over the rows of W alone, so the split changes no bit.
-            int xo = from * in;
-            int yo = from * out;
+            int xo = xFrom * in;
+            int yo = yFrom * out;
             Parallel.forRange(out, in * Float.BYTES, (j0, j1) -> {
                 Vectors.copy(bias, j0, y, yo + j0, j1 - j0);
                 Gemm.sgemv(TRANS, in, j1 - j0, 1f, weights, j0, out, x, xo, 1f, y, yo + j0);
             });
             return;
         }
-        forwardWithoutBias(x, y, from, rows);
+        forwardWithoutBias(x, xFrom, y, yFrom, rows);
         // y[B x out] += b[out], broadcast over rows
-        Vectors.addBias(bias, 0, y, from * out, rows, out, out);
+        Vectors.addBias(bias, 0, y, yFrom * out, rows, out, out);
     }
 
     /**
@@ -148,13 +148,13 @@ public final class Dense implements Layer {
      * fused with the activation ({@link Activation#addBiasAndApply}): {@code y[B x out] = x[B x in] . W}. Two rows
      * or more, or one on packed weights ({@link #holdsPackedWeights}).
      */
-    void forwardWithoutBias(float[] x, float[] y, int from, int rows) {
+    void forwardWithoutBias(float[] x, int xFrom, float[] y, int yFrom, int rows) {
         // y[B x out] = x[B x in] . W[in x out]
         if (packed != null) {
-            packed.sgemm(NO_TRANS, rows, 1f, x, from * in, in, 0f, y, from * out, out);
+            packed.sgemm(NO_TRANS, rows, 1f, x, xFrom * in, in, 0f, y, yFrom * out, out);
             return;
         }
-        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, in, 1f, x, from * in, in, weights, 0, out, 0f, y, from * out, out);
+        Gemm.sgemm(NO_TRANS, NO_TRANS, rows, out, in, 1f, x, xFrom * in, in, weights, 0, out, 0f, y, yFrom * out, out);
     }
 
     @Override

@@ -28,18 +28,18 @@ final class DenseActivation implements Pass {
     }
 
     @Override
-    public void forwardRows(float[] x, float[] y, int from, int rows) {
+    public void forwardRows(float[] x, int xFrom, float[] y, int yFrom, int rows) {
         int out = dense.outputSize();
         if (rows == 1 && !dense.holdsPackedWeights()) {
             // y[1 x out] = f(b + x W): Dense's GEMV, then f in place
-            dense.forwardRows(x, y, from, 1);
-            activation.forward(slope, y, y, from * out, out);
+            dense.forwardRows(x, xFrom, y, yFrom, 1);
+            activation.forward(slope, y, y, yFrom * out, out);
             return;
         }
         // y[B x out] = x[B x in] . W[in x out]
-        dense.forwardWithoutBias(x, y, from, rows);
+        dense.forwardWithoutBias(x, xFrom, y, yFrom, rows);
         // y[B x out] = f(y + b): the bias broadcast over rows and f, one pass in place
-        activation.addBiasAndApply(slope, dense.bias(), y, from * out, rows, out);
+        activation.addBiasAndApply(slope, dense.bias(), y, yFrom * out, rows, out);
     }
 
     @Override

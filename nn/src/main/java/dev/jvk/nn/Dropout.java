@@ -67,9 +67,9 @@ public final class Dropout implements Layer {
     }
 
     @Override
-    public void forwardRows(float[] x, float[] y, int from, int rows) {
+    public void forwardRows(float[] x, int xFrom, float[] y, int yFrom, int rows) {
         // inference: y = x
-        Vectors.copy(x, from * size, y, from * size, rows * size);
+        Vectors.copy(x, xFrom * size, y, yFrom * size, rows * size);
     }
 
     @Override

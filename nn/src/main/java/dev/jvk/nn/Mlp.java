@@ -22,6 +22,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -79,6 +80,12 @@ public final class Mlp {
      * {@code -Djvk.nn.maxPredictChunkRows} for sweeps.
      */
     static final int MAX_PREDICT_CHUNK_ROWS = chunkProperty("jvk.nn.maxPredictChunkRows", 64);
+    /**
+     * Whether a chunk of {@link #predict} writes its hidden layers' outputs into chunk-sized buffers of its thread's
+     * ({@link #reserveChunkOutputs}) rather than into its rows of the batch-sized ones. {@code -Djvk.nn.predictChunkOutputs=false}
+     * for sweeps.
+     */
+    static final boolean CHUNK_OUTPUTS = !"false".equals(System.getProperty("jvk.nn.predictChunkOutputs"));
 
     /** A chunk size or count for sweeps: at least 1 whatever is set (a 0 would divide by zero in every pass). */
     private static int chunkProperty(String name, int fallback) {
@@ -139,6 +146,14 @@ public final class Mlp {
     private final Parallel.Task forwardAfterFirstChunk = this::forwardAfterFirstChunk;
     private final Parallel.Task backwardChunk = this::backwardChunk;
     private final Parallel.Task scoreChunk = this::scoreChunk;
+    /**
+     * The outputs of every pass but the last for one chunk of a {@link #predict} pass ({@link #scoreChunk}): a set per
+     * thread that may run a chunk at the same time, {@code [set][pass]}, each {@link #chunkOutputRows} rows; sets in
+     * use are the bits of {@link #chunkOutputsInUse}.
+     */
+    private float[][][] chunkOutputs = new float[0][][];
+    private int chunkOutputRows;
+    private final AtomicInteger chunkOutputsInUse = new AtomicInteger();
     private final Parallel.Task firstProductHalf = this::firstProductHalf;
     private final Parallel.Task firstProductBlock = this::firstProductBlock;
     private final Parallel.Task forwardAfterSplitChunk = this::forwardAfterSplitChunk;
@@ -846,10 +861,25 @@ public final class Mlp {
      * How many rows each chunk of a {@link #predict} pass over {@code rows} rows gets: as {@link #chunkRows}, with
      * chunks of at least {@link #MIN_PREDICT_CHUNK_ROWS} and, in more than {@link #MAX_CHUNKS} chunks where need be, of
      * about {@link #MAX_PREDICT_CHUNK_ROWS} at most; never a chunk of one row among larger ones: the same rows always give
-     * the same chunks. Each row's scores are the same bits however the rows are cut.
+     * the same chunks. Each row's scores are the same bits however the rows are cut. This is the cut for a pass on
+     * more than one thread; {@link #predictChunkRows(int, int)} gives one thread's.
      */
     static int predictChunkRows(int rows) {
-        int chunks = Math.max(1, Math.min(Math.max(MAX_CHUNKS, (rows + MAX_PREDICT_CHUNK_ROWS - 1) / MAX_PREDICT_CHUNK_ROWS),
+        return predictChunkRows(rows, 2);
+    }
+
+    /**
+     * {@link #predictChunkRows(int)} for a pass on {@code threads} threads. On one thread, where chunks balance nothing,
+     * as few chunks as {@link #MAX_PREDICT_CHUNK_ROWS} allows: each chunk streams the first layer's packed weights
+     * (784x256: 800 KB, past a 1 MB L2 beside everything else) through the core once, and each of their panels serves
+     * every row tile of the chunk. Zen 4, one thread, the calls of predict replayed in one JVM (bench/RESULTS-onnx.md):
+     * batch 16 in one chunk 0.975 of the time of two chunks of 8, batch 128 in two chunks of 64 0.99 of eight of 16;
+     * against ONNX Runtime 1.008 to 0.987 of its time at 16, 1.039 to 1.031 at 128.
+     * Each row's scores are the same bits however the rows are cut, so the thread count still changes no bit.
+     */
+    static int predictChunkRows(int rows, int threads) {
+        int least = threads <= 1 ? 1 : MAX_CHUNKS;
+        int chunks = Math.max(1, Math.min(Math.max(least, (rows + MAX_PREDICT_CHUNK_ROWS - 1) / MAX_PREDICT_CHUNK_ROWS),
                 rows / MIN_PREDICT_CHUNK_ROWS));
         int share = (rows + chunks - 1) / chunks;
         int tiles = Math.max(1, Math.min(rows, (share + 7) / 8 * 8));
@@ -941,9 +971,94 @@ public final class Mlp {
 
     /** The forward pass of chunk {@code c}, then its outputs turned into the scores {@link #predict} returns. */
     private void scoreChunk(int c) {
-        forwardChunk(c);
+        Workspace ws = chunked;
         int from = c * rowsPerChunk;
-        loss.scores(chunked.logits(), from, Math.min(rowsPerChunk, chunkedRows - from), classes);
+        int n = Math.min(rowsPerChunk, chunkedRows - from);
+        int set = claimChunkOutputs(n);
+        try {
+            int last = passes.length - 1;
+            float[] y = set < 0 || last == 0 ? ws.outputs[outputOf[0]] : chunkOutputs[set][0];
+            int yFrom = set < 0 || last == 0 ? from : 0;
+            float[] x;
+            int xFrom;
+            int first;
+            if (mapsInFirstProduct(ws) && passes[0].forwardRowsMapped(ws.source, ws.sourceFrom + from, scalingShift, scalingScale, y, yFrom, n)) {
+                x = y;
+                xFrom = yFrom;
+                first = 1;
+            } else {
+                x = loadInput(ws, from, n);
+                xFrom = from;
+                first = 0;
+            }
+            for (int p = first; p <= last; p++) {
+                boolean own = set >= 0 && p < last;
+                y = own ? chunkOutputs[set][p] : ws.outputs[outputOf[p]];
+                yFrom = own ? 0 : from;
+                passes[p].forwardRows(x, xFrom, y, yFrom, n);
+                x = y;
+                xFrom = yFrom;
+            }
+        } finally {
+            releaseChunkOutputs(set);
+        }
+        loss.scores(ws.logits(), from, n, classes);
+    }
+
+    /**
+     * Makes {@code sets} sets of {@link #chunkOutputs} of at least {@code rows} rows each, unless there are: before a
+     * {@link #predict} pass's chunks run. Why: a chunk's outputs written into the batch-sized buffers land in fresh
+     * lines chunk after chunk (at batch 1024 of 784-256-128-10, 1.5 MB of them a call), which push the first layer's
+     * packed weights out of a core's L2; a chunk-sized set is written again by every chunk the thread runs. Zen 4 (1 MB
+     * L2), one thread, batch 1024: predict's calls replayed with chunk-sized outputs took 0.966 of the time with the
+     * batch's (4603 against 4764 us), predict against ONNX Runtime 1.085 to 1.038 of its time (bench/RESULTS-onnx.md;
+     * the Intel host's 2 MB L2 had measured it level).
+     */
+    private void reserveChunkOutputs(int sets, int rows) {
+        if (!CHUNK_OUTPUTS || passes.length < 2) {
+            return;
+        }
+        sets = Math.min(sets, Integer.SIZE);
+        if (chunkOutputs.length >= sets && chunkOutputRows >= rows) {
+            return;
+        }
+        rows = Math.max(rows, chunkOutputRows);
+        float[][][] grown = new float[Math.max(sets, chunkOutputs.length)][passes.length - 1][];
+        for (float[][] set : grown) {
+            for (int p = 0; p < passes.length - 1; p++) {
+                set[p] = new float[rows * layers.get(outputOf[p]).outputSize()];
+            }
+        }
+        chunkOutputs = grown;
+        chunkOutputRows = rows;
+    }
+
+    /** A free set of {@link #chunkOutputs} of at least {@code rows} rows, now this thread's; -1 when none is (the chunk then writes the batch's buffers). */
+    private int claimChunkOutputs(int rows) {
+        if (rows > chunkOutputRows) {
+            return -1;
+        }
+        int sets = chunkOutputs.length;
+        while (true) {
+            int used = chunkOutputsInUse.get();
+            int set = Integer.numberOfTrailingZeros(~used);
+            if (set >= sets) {
+                return -1;
+            }
+            if (chunkOutputsInUse.compareAndSet(used, used | 1 << set)) {
+                return set;
+            }
+        }
+    }
+
+    private void releaseChunkOutputs(int set) {
+        if (set < 0) {
+            return;
+        }
+        int used;
+        do {
+            used = chunkOutputsInUse.get();
+        } while (!chunkOutputsInUse.compareAndSet(used, used & ~(1 << set)));
     }
 
     /** The row side of backward for chunk {@code c}, last pass first: each output's gradient, and each input's but the data's. */
@@ -1291,10 +1406,13 @@ public final class Mlp {
             ws.source = x;
             ws.sourceOrder = null;
             ws.sourceFrom = from;
-            int perChunk = predictChunkRows(n);
             // each chunk reads every weight matrix: counted as GEMM's thread rule counts an operand it reads
             // (bytes at 10 per nanosecond against 200 flops: 20 flops a byte)
+            int most = predictChunkRows(n);
+            int threads = Math.min((n + most - 1) / most, Parallel.threadsFor(flopsPerRow * n + (n + most - 1) / most * weightBytes * 20));
+            int perChunk = predictChunkRows(n, threads);
             long work = flopsPerRow * n + (n + perChunk - 1) / perChunk * weightBytes * 20;
+            reserveChunkOutputs(Math.min((n + perChunk - 1) / perChunk, Parallel.threadsFor(work)), perChunk);
             runChunks(ws, n, perChunk, scoreChunk, work);
             ws.source = null;
             System.arraycopy(ws.logits(), 0, scores, from * classes, n * classes);

@@ -23,7 +23,16 @@ interface Pass {
      * The forward pass of rows {@code [from, from + rows)} of {@code x} into the same rows of {@code y},
      * as inference computes it (a dropout layer passes them through).
      */
-    void forwardRows(float[] x, float[] y, int from, int rows);
+    default void forwardRows(float[] x, float[] y, int from, int rows) {
+        forwardRows(x, from, y, from, rows);
+    }
+
+    /**
+     * {@link #forwardRows} of rows {@code [xFrom, xFrom + rows)} of {@code x} into rows {@code [yFrom, yFrom + rows)} of
+     * {@code y}: an inference chunk writes its outputs at the front of buffers of its own while it reads its input rows
+     * where the caller put them.
+     */
+    void forwardRows(float[] x, int xFrom, float[] y, int yFrom, int rows);
 
     /**
      * {@link #forwardRows} of rows {@code [xFrom, xFrom + rows)} of {@code x} into rows {@code [from, from + rows)} of

@@ -228,9 +228,9 @@ public final class QuantizedDense implements Layer {
 
     // forward of rows [from, from + rows): y[B x out] = x[B x in] . W[in x out] + b, W stored transposed (out x in) in int8 or bf16
     @Override
-    public void forwardRows(float[] x, float[] y, int from, int rows) {
-        int xOffset = from * in;
-        int yOffset = from * out;
+    public void forwardRows(float[] x, int xFrom, float[] y, int yFrom, int rows) {
+        int xOffset = xFrom * in;
+        int yOffset = yFrom * out;
         if (format == Format.INT8_DYNAMIC) {
             forwardDynamic(x, xOffset, y, yOffset, rows);
         } else if (rows == 1) {

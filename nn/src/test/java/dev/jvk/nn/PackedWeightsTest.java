@@ -38,15 +38,57 @@ class PackedWeightsTest {
         assertThat(Mlp.predictChunkRows(128)).as("8 chunks, as before").isEqualTo(16);
         assertThat(Mlp.predictChunkRows(16)).isEqualTo(8);
         assertThat(Mlp.predictChunkRows(9)).as("no chunk of one row").isEqualTo(9);
+        for (int rows : new int[] {9, 16, 65, 128, 1000, 1024}) {
+            assertThat(Mlp.predictChunkRows(rows, 2)).as("%d rows on two threads: as before", rows).isEqualTo(Mlp.predictChunkRows(rows));
+        }
+    }
+
+    @Test
+    void onOneThreadABatchIsCutIntoAsFewChunksAsTheLargestChunkAllows() {
+        // each chunk streams the first layer's packed weights through the core once; on one thread chunks balance nothing
+        assertThat(Mlp.predictChunkRows(16, 1)).as("one chunk, not two of 8").isEqualTo(16);
+        assertThat(Mlp.predictChunkRows(128, 1)).as("two chunks of 64, not eight of 16").isEqualTo(64);
+        assertThat(Mlp.predictChunkRows(1024, 1)).isEqualTo(64);
+        assertThat(Mlp.predictChunkRows(65, 1)).as("two chunks in whole 8-row tiles").isEqualTo(40);
+        assertThat(Mlp.predictChunkRows(9, 1)).isEqualTo(9);
+        assertThat(Mlp.predictChunkRows(1, 1)).isEqualTo(1);
+    }
+
+    @Test
+    void aChunksHiddenOutputsStayInItsThreadsBuffersWithTheBitsOfTheUnpackedForwardPass() throws ReflectiveOperationException {
+        // written into the batch-sized buffers, 1024 rows' hidden outputs of 784-256-128-10 (1.5 MB) pushed the first
+        // layer's weights out of a 1 MB L2; a chunk's own buffers are written again by the next chunk on its thread
+        int saved = Gemm.threads();
+        try {
+            for (Activation activation : new Activation[] {Activation.RELU, Activation.TANH}) {
+                Mlp mlp = Mlp.classifier(40, new int[] {33, 17}, activation, 5, 6);
+                for (int rows : new int[] {ROWS, 1024}) {
+                    float[] x = inputs(rows, mlp.inputs(), rows);
+                    float[] expected = unpackedForward(mlp, x, rows, activation);
+                    for (int threads = 1; threads <= 3; threads++) {
+                        Gemm.setThreads(threads);
+                        List<float[]> hidden = poisonedHiddenOutputs(mlp, rows);
+                        assertThat(mlp.predict(x, rows)).as("%s, %d rows on %d threads", activation, rows, threads).isEqualTo(expected);
+                        for (float[] buffer : hidden) {
+                            assertThat(buffer).as("%s, %d rows on %d threads: a batch-sized hidden buffer, never written", activation, rows, threads)
+                                    .containsOnly(Float.NaN);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Gemm.setThreads(saved);
+        }
     }
 
     @Test
     void predictionsOfMoreChunksThanTheMostForThreadsAreBitwiseTheUnpackedForwardPass() {
-        // 1024 and 1000 rows: 16 chunks; 1030: a pass of 1024 and one of 6 rows
+        // 1024 and 1000 rows: 16 chunks; 1030: a pass of 1024 and one of 6 rows; 128, 65 and 16: fewer chunks on one
+        // thread than on two
         Mlp mlp = model(5);
         int saved = Gemm.threads();
         try {
-            for (int rows : new int[] {1024, 1000, 1030}) {
+            for (int rows : new int[] {1024, 1000, 1030, 128, 65, 16}) {
                 float[] x = inputs(rows, mlp.inputs(), rows);
                 float[] expected = unpackedForward(mlp, x, rows);
                 for (int threads = 1; threads <= 3; threads++) {
@@ -190,6 +232,22 @@ class PackedWeightsTest {
             scale[j] = (float) (1 / random.nextDouble(30, 200));
         }
         return new FeatureScaling(FeatureScaling.Kind.STANDARD, shift, scale);
+    }
+
+    /**
+     * The batch-sized output buffers of {@code mlp}'s inference workspace for {@code rows} rows but the last layer's (the
+     * scores), made by a predict, then filled with NaN.
+     */
+    private static List<float[]> poisonedHiddenOutputs(Mlp mlp, int rows) throws ReflectiveOperationException {
+        mlp.predict(new float[rows * mlp.inputs()], rows);
+        Field field = Mlp.class.getDeclaredField("inference");
+        field.setAccessible(true);
+        float[][] outputs = ((Workspace) field.get(mlp)).outputs;
+        List<float[]> hidden = Arrays.asList(outputs).subList(0, outputs.length - 1);
+        for (float[] buffer : hidden) {
+            Arrays.fill(buffer, Float.NaN);
+        }
+        return hidden;
     }
 
     /** The input buffer of {@code mlp}'s inference workspace for {@code rows} rows, made by a predict, then filled with NaN. */

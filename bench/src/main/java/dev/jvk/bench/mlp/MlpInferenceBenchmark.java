@@ -50,7 +50,8 @@ public class MlpInferenceBenchmark {
     String scaling = "none";
 
     private Mlp mlp;
-    private float[] x;
+    /** The batch's pixels; {@link PredictSplit}'s replays read the same array as this benchmark's predict. */
+    float[] x;
     private float[] scores;
 
     @Setup(Level.Trial)
