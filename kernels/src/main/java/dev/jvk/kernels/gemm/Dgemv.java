@@ -233,6 +233,16 @@ public final class Dgemv {
         s5 = DoubleVector.fromArray(S, scratch, 5 * L);
         s6 = DoubleVector.fromArray(S, scratch, 6 * L);
         s7 = DoubleVector.fromArray(S, scratch, 7 * L);
+        storeEightRowSums(s0, s1, s2, s3, s4, s5, s6, s7, alpha, beta, y, at);
+    }
+
+    /**
+     * The tree of {@link #eightRows} (L >= 8): the lanes of accumulators {@code s0..s7} summed into
+     * {@code y[at + r] = alpha * sum(s_r) + beta * y[at + r]}. One tree for both eight-row kernels, so
+     * their bits agree; small enough that C2 inlines it, so the vectors stay in registers.
+     */
+    private static void storeEightRowSums(DoubleVector s0, DoubleVector s1, DoubleVector s2, DoubleVector s3, DoubleVector s4,
+                                          DoubleVector s5, DoubleVector s6, DoubleVector s7, double alpha, double beta, double[] y, int at) {
         DoubleVector w04 = s0.blend(s4, UPPER_1).add(s4.blend(s0, UPPER_1).rearrange(SWAP_1));
         DoubleVector w15 = s1.blend(s5, UPPER_1).add(s5.blend(s1, UPPER_1).rearrange(SWAP_1));
         DoubleVector w26 = s2.blend(s6, UPPER_1).add(s6.blend(s2, UPPER_1).rearrange(SWAP_1));
@@ -279,21 +289,7 @@ public final class Dgemv {
                 s7 = DoubleVector.fromArray(S, a, r7 + j).fma(xv, s7);
             }
             if (p > 0) {
-                DoubleVector w04 = p0.blend(p4, UPPER_1).add(p4.blend(p0, UPPER_1).rearrange(SWAP_1));
-                DoubleVector w15 = p1.blend(p5, UPPER_1).add(p5.blend(p1, UPPER_1).rearrange(SWAP_1));
-                DoubleVector w26 = p2.blend(p6, UPPER_1).add(p6.blend(p2, UPPER_1).rearrange(SWAP_1));
-                DoubleVector w37 = p3.blend(p7, UPPER_1).add(p7.blend(p3, UPPER_1).rearrange(SWAP_1));
-                DoubleVector w0426 = w04.blend(w26, UPPER_2).add(w26.blend(w04, UPPER_2).rearrange(SWAP_2));
-                DoubleVector w1537 = w15.blend(w37, UPPER_2).add(w37.blend(w15, UPPER_2).rearrange(SWAP_2));
-                DoubleVector w = w0426.blend(w1537, UPPER_3).add(w1537.blend(w0426, UPPER_3).rearrange(SWAP_3));
-                if (L > 8) {
-                    w = w.add(w.rearrange(FOLD_1)).rearrange(EVEN_LANES);
-                }
-                DoubleVector w8 = (DoubleVector) w.reinterpretShape(EIGHT, 0);
-                int out = at + (p - 1) * ROWS;
-                DoubleVector sums = beta == 0 ? w8.mul(alpha)
-                        : w8.fma(DoubleVector.broadcast(EIGHT, alpha), DoubleVector.fromArray(EIGHT, y, out).mul(beta));
-                sums.intoArray(y, out);
+                storeEightRowSums(p0, p1, p2, p3, p4, p5, p6, p7, alpha, beta, y, at + (p - 1) * ROWS);
             }
             p0 = s0;
             p1 = s1;
