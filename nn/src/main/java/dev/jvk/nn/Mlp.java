@@ -72,14 +72,24 @@ public final class Mlp {
      */
     static final int MIN_PREDICT_CHUNK_ROWS = chunkProperty("jvk.nn.minPredictChunkRows", 8);
     /**
-     * The most rows a chunk of {@link #predict} gets (see {@link #predictChunkRows}): past {@link #MAX_CHUNKS} chunks if
-     * need be. A chunk's first product packs its rows whole (784 features: 3 KB a row) beside the first layer's weights
-     * (784x256: 800 KB), and both stay in a core's L2 only while the chunk is small: on a 1 MB L2 (Zen 4) a batch of 1024
-     * in 8 chunks of 128 rows ran 1.14-1.21x ONNX Runtime's time on two threads, in 16 of 64 1.11-1.14x, level on one
-     * (bench/RESULTS-onnx.md).
-     * {@code -Djvk.nn.maxPredictChunkRows} for sweeps.
+     * The most rows a chunk of {@link #predict} gets on more than one thread (see {@link #predictChunkRows}): past
+     * {@link #MAX_CHUNKS} chunks if need be. A chunk's first product packs its rows whole (784 features: 3 KB a row)
+     * beside the first layer's weights (784x256: 800 KB): 32 rows (100 KB, and their 32 KB of outputs) leave the
+     * weights room in a 1 MB L2 (Zen 4), 64 rows do not, and the smaller chunks balance the threads finer. Zen 4, two
+     * threads, batch 1024, five rounds of {@code OnnxRuntimeMlpInferencePairs} (bench/RESULTS-onnx.md): 32 chunks of 32
+     * rows took 0.97-1.07 of ONNX Runtime's time (median of the rounds' medians 1.044), 16 of 64 1.05-1.15 (1.115),
+     * behind 32 in every round; chunks of 16 level with 32 (0.96-1.06), 8 of 128 1.12-1.13. One thread cuts by
+     * {@link #MAX_ONE_THREAD_PREDICT_CHUNK_ROWS}. {@code -Djvk.nn.maxPredictChunkRows} for sweeps.
      */
-    static final int MAX_PREDICT_CHUNK_ROWS = chunkProperty("jvk.nn.maxPredictChunkRows", 64);
+    static final int MAX_PREDICT_CHUNK_ROWS = chunkProperty("jvk.nn.maxPredictChunkRows", 32);
+    /**
+     * The most rows a chunk of {@link #predict} gets on one thread (see {@link #predictChunkRows(int, int)}), where
+     * chunks balance nothing and each one streams the first layer's weights through the core once. Zen 4, one thread
+     * (bench/RESULTS-onnx.md): at batch 1024 chunks of 32, 64, 128 and 192 rows measured level (0.94-1.07 of ONNX Runtime's
+     * time, their order changing from round to round), at 128 one chunk level with two of 64.
+     * {@code -Djvk.nn.maxOneThreadPredictChunkRows} for sweeps.
+     */
+    static final int MAX_ONE_THREAD_PREDICT_CHUNK_ROWS = chunkProperty("jvk.nn.maxOneThreadPredictChunkRows", 64);
     /**
      * Whether a chunk of {@link #predict} writes its hidden layers' outputs into chunk-sized buffers of its thread's
      * ({@link #reserveChunkOutputs}) rather than into its rows of the batch-sized ones. {@code -Djvk.nn.predictChunkOutputs=false}
@@ -870,7 +880,7 @@ public final class Mlp {
 
     /**
      * {@link #predictChunkRows(int)} for a pass on {@code threads} threads. On one thread, where chunks balance nothing,
-     * as few chunks as {@link #MAX_PREDICT_CHUNK_ROWS} allows: each chunk streams the first layer's packed weights
+     * as few chunks as {@link #MAX_ONE_THREAD_PREDICT_CHUNK_ROWS} allows: each chunk streams the first layer's packed weights
      * (784x256: 800 KB, past a 1 MB L2 beside everything else) through the core once, and each of their panels serves
      * every row tile of the chunk. Zen 4, one thread, the calls of predict replayed in one JVM (bench/RESULTS-onnx.md):
      * batch 16 in one chunk 0.975 of the time of two chunks of 8, batch 128 in two chunks of 64 0.99 of eight of 16;
@@ -879,8 +889,8 @@ public final class Mlp {
      */
     static int predictChunkRows(int rows, int threads) {
         int least = threads <= 1 ? 1 : MAX_CHUNKS;
-        int chunks = Math.max(1, Math.min(Math.max(least, (rows + MAX_PREDICT_CHUNK_ROWS - 1) / MAX_PREDICT_CHUNK_ROWS),
-                rows / MIN_PREDICT_CHUNK_ROWS));
+        int most = threads <= 1 ? MAX_ONE_THREAD_PREDICT_CHUNK_ROWS : MAX_PREDICT_CHUNK_ROWS;
+        int chunks = Math.max(1, Math.min(Math.max(least, (rows + most - 1) / most), rows / MIN_PREDICT_CHUNK_ROWS));
         int share = (rows + chunks - 1) / chunks;
         int tiles = Math.max(1, Math.min(rows, (share + 7) / 8 * 8));
         return rows % tiles == 1 ? share : tiles;

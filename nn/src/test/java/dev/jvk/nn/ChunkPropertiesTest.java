@@ -13,7 +13,8 @@ class ChunkPropertiesTest {
     @Test
     void chunkPropertiesOfZeroStillTrainAndPredict() throws Exception {
         String output = ThreadCountBitsTest.runChild(Child.class, List.of("-Djvk.nn.minChunkRows=0", "-Djvk.nn.smallChunkRows=0",
-                "-Djvk.nn.maxChunks=0", "-Djvk.nn.minPredictChunkRows=0", "-Djvk.nn.maxPredictChunkRows=0"));
+                "-Djvk.nn.maxChunks=0", "-Djvk.nn.minPredictChunkRows=0", "-Djvk.nn.maxPredictChunkRows=0",
+                "-Djvk.nn.maxOneThreadPredictChunkRows=0"));
         assertThat(output).contains("PREDICTED 100", "TRAINED").doesNotContain("ArithmeticException");
     }
 

@@ -31,10 +31,12 @@ class PackedWeightsTest {
 
     @Test
     void aLargeBatchIsCutIntoChunksSmallEnoughForTheirPackedRowsAndTheFirstWeightsToShareACoresL2() {
-        // 1024 rows of 784 features in 8 chunks of 128 (400 KB packed beside 800 KB of weights) overflowed a 1 MB L2
-        assertThat(Mlp.predictChunkRows(1024)).isEqualTo(64);
-        assertThat(Mlp.predictChunkRows(1000)).as("16 chunks in whole 8-row tiles").isEqualTo(64);
-        assertThat(Mlp.predictChunkRows(512)).isEqualTo(64);
+        // 1024 rows of 784 features in 8 chunks of 128 (400 KB packed beside 800 KB of weights) overflowed a 1 MB L2;
+        // on two threads 32 chunks of 32 (100 KB) ran ahead of 16 of 64 (200 KB) in every round measured
+        assertThat(Mlp.predictChunkRows(1024)).isEqualTo(32);
+        assertThat(Mlp.predictChunkRows(1000)).as("32 chunks in whole 8-row tiles").isEqualTo(32);
+        assertThat(Mlp.predictChunkRows(512)).isEqualTo(32);
+        assertThat(Mlp.predictChunkRows(256)).as("8 chunks, as before").isEqualTo(32);
         assertThat(Mlp.predictChunkRows(128)).as("8 chunks, as before").isEqualTo(16);
         assertThat(Mlp.predictChunkRows(16)).isEqualTo(8);
         assertThat(Mlp.predictChunkRows(9)).as("no chunk of one row").isEqualTo(9);
@@ -83,7 +85,7 @@ class PackedWeightsTest {
 
     @Test
     void predictionsOfMoreChunksThanTheMostForThreadsAreBitwiseTheUnpackedForwardPass() {
-        // 1024 and 1000 rows: 16 chunks; 1030: a pass of 1024 and one of 6 rows; 128, 65 and 16: fewer chunks on one
+        // 1024 and 1000 rows: 32 chunks on two and three threads, 16 on one; 1030: a pass of 1024 and one of 6 rows; 128, 65 and 16: fewer chunks on one
         // thread than on two
         Mlp mlp = model(5);
         int saved = Gemm.threads();
