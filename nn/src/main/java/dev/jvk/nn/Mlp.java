@@ -1408,6 +1408,15 @@ public final class Mlp {
         }
     }
 
+    /**
+     * The work of a {@link #predict} pass over {@code rows} rows in chunks of {@code perChunk}: each chunk reads every weight
+     * matrix, counted as GEMM's thread rule counts an operand it reads (bytes at 10 per nanosecond against 200 flops: 20
+     * flops a byte).
+     */
+    private long predictWork(int rows, int perChunk) {
+        return flopsPerRow * rows + Math.ceilDiv(rows, perChunk) * weightBytes * 20;
+    }
+
     private void predictInto(float[] x, int rows, float[] scores) {
         Workspace ws = inferenceWorkspace(rows);
         for (int from = 0; from < rows; from += ws.capacity) {
@@ -1416,13 +1425,12 @@ public final class Mlp {
             ws.source = x;
             ws.sourceOrder = null;
             ws.sourceFrom = from;
-            // each chunk reads every weight matrix: counted as GEMM's thread rule counts an operand it reads
-            // (bytes at 10 per nanosecond against 200 flops: 20 flops a byte)
+            // the threads the many-thread cut pays for decide the cut: one thread's chunks are larger
             int most = predictChunkRows(n);
-            int threads = Math.min((n + most - 1) / most, Parallel.threadsFor(flopsPerRow * n + (n + most - 1) / most * weightBytes * 20));
+            int threads = Math.min(Math.ceilDiv(n, most), Parallel.threadsFor(predictWork(n, most)));
             int perChunk = predictChunkRows(n, threads);
-            long work = flopsPerRow * n + (n + perChunk - 1) / perChunk * weightBytes * 20;
-            reserveChunkOutputs(Math.min((n + perChunk - 1) / perChunk, Parallel.threadsFor(work)), perChunk);
+            long work = predictWork(n, perChunk);
+            reserveChunkOutputs(Math.min(Math.ceilDiv(n, perChunk), Parallel.threadsFor(work)), perChunk);
             runChunks(ws, n, perChunk, scoreChunk, work);
             ws.source = null;
             System.arraycopy(ws.logits(), 0, scores, from * classes, n * classes);
